@@ -1,0 +1,74 @@
+import Foundation
+
+/// The one catalogue of things that happen in Shopdesk. Timeline entries, realtime pushes and
+/// outgoing webhooks all use these names.
+public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
+    case conversationCreated = "conversation.created"
+    case conversationStatusChanged = "conversation.status_changed"
+    case conversationAssigneeChanged = "conversation.assignee_changed"
+    case conversationTeamChanged = "conversation.team_changed"
+    case conversationPriorityChanged = "conversation.priority_changed"
+    case conversationTagsChanged = "conversation.tags_changed"
+    /// Written on the conversation that was folded into another.
+    case conversationMerged = "conversation.merged"
+    /// Written on the surviving conversation that received the other's messages.
+    case conversationMergeReceived = "conversation.merge_received"
+    case messageCreated = "message.created"
+    case messageDeliveryChanged = "message.delivery_changed"
+    case customerCreated = "customer.created"
+    case customerUpdated = "customer.updated"
+    case customerMerged = "customer.merged"
+}
+
+/// Something that happened, with who did it and when. Stored as the audit trail.
+public struct DomainEvent: Equatable, Sendable {
+    public var id: EventID?
+    public var workspaceID: WorkspaceID
+    public var conversationID: ConversationID?
+    public var kind: DomainEventKind
+    public var actor: EventActor
+    public var payload: [String: JSONValue]
+    public var occurredAt: Date
+
+    public init(
+        id: EventID? = nil,
+        workspaceID: WorkspaceID,
+        conversationID: ConversationID?,
+        kind: DomainEventKind,
+        actor: EventActor,
+        payload: [String: JSONValue],
+        occurredAt: Date
+    ) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.conversationID = conversationID
+        self.kind = kind
+        self.actor = actor
+        self.payload = payload
+        self.occurredAt = occurredAt
+    }
+}
+
+extension ConversationChange {
+    /// The catalogue entry and the before/after payload for this change.
+    public var event: (kind: DomainEventKind, payload: [String: JSONValue]) {
+        switch self {
+        case let .statusChanged(from, to, until):
+            var payload: [String: JSONValue] = ["from": .string(from.rawValue), "to": .string(to.rawValue)]
+            if let until { payload["snoozed_until"] = .string(Timestamps.iso8601(until)) }
+            return (.conversationStatusChanged, payload)
+        case let .assigneeChanged(from, to):
+            return (.conversationAssigneeChanged, ["from": .id(from), "to": .id(to)])
+        case let .teamChanged(from, to):
+            return (.conversationTeamChanged, ["from": .id(from), "to": .id(to)])
+        case let .priorityChanged(from, to):
+            return (.conversationPriorityChanged, ["from": .string(from.rawValue), "to": .string(to.rawValue)])
+        case let .tagsChanged(added, removed):
+            return (.conversationTagsChanged, [
+                "added": .array(added.map(JSONValue.string)), "removed": .array(removed.map(JSONValue.string)),
+            ])
+        case let .merged(into):
+            return (.conversationMerged, ["into": .id(into)])
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+
+public struct Workspace: Equatable, Sendable, Codable {
+    public var id: WorkspaceID
+    public var name: String
+    public var timeZone: String
+    public var createdAt: Date
+
+    public init(id: WorkspaceID, name: String, timeZone: String, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.timeZone = timeZone
+        self.createdAt = createdAt
+    }
+}
+
+public struct Agent: Equatable, Sendable {
+    public var id: AgentID
+    public var workspaceID: WorkspaceID
+    public var email: String
+    public var name: String
+    public var role: Role
+    public var locale: String
+    public var disabled: Bool
+    public var createdAt: Date
+
+    public init(id: AgentID, workspaceID: WorkspaceID, email: String, name: String, role: Role,
+                locale: String, disabled: Bool, createdAt: Date) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.email = email
+        self.name = name
+        self.role = role
+        self.locale = locale
+        self.disabled = disabled
+        self.createdAt = createdAt
+    }
+}
+
+public struct Team: Equatable, Sendable {
+    public var id: TeamID
+    public var workspaceID: WorkspaceID
+    public var name: String
+    public var memberIDs: [AgentID]
+
+    public init(id: TeamID, workspaceID: WorkspaceID, name: String, memberIDs: [AgentID]) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.name = name
+        self.memberIDs = memberIDs
+    }
+}
+
+public struct Inbox: Equatable, Sendable {
+    public var id: InboxID
+    public var workspaceID: WorkspaceID
+    public var kind: InboxKind
+    public var name: String
+    /// Where outbound replies of an API inbox are POSTed; nil means clients poll for them.
+    public var webhookURL: String?
+    public var createdAt: Date
+
+    public init(id: InboxID, workspaceID: WorkspaceID, kind: InboxKind, name: String, webhookURL: String?, createdAt: Date) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.kind = kind
+        self.name = name
+        self.webhookURL = webhookURL
+        self.createdAt = createdAt
+    }
+}
+
+public struct Customer: Equatable, Sendable {
+    public var id: CustomerID
+    public var workspaceID: WorkspaceID
+    public var name: String?
+    public var email: String?
+    public var phone: String?
+    public var externalID: String?
+    public var locale: String?
+    public var mergedInto: CustomerID?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: CustomerID, workspaceID: WorkspaceID, name: String?, email: String?, phone: String?,
+                externalID: String?, locale: String?, mergedInto: CustomerID?, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.externalID = externalID
+        self.locale = locale
+        self.mergedInto = mergedInto
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+public struct Conversation: Equatable, Sendable {
+    public var id: ConversationID
+    public var workspaceID: WorkspaceID
+    public var number: Int64
+    public var inboxID: InboxID
+    public var customerID: CustomerID
+    public var subject: String?
+    public var state: ConversationState
+    public var language: String?
+    public var lastMessageAt: Date
+    public var lastMessagePreview: String?
+    public var lastMessageDirection: MessageDirection?
+    public var messageCount: Int
+    public var firstResponseAt: Date?
+    public var resolvedAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: ConversationID, workspaceID: WorkspaceID, number: Int64, inboxID: InboxID,
+                customerID: CustomerID, subject: String?, state: ConversationState, language: String?,
+                lastMessageAt: Date, lastMessagePreview: String?, lastMessageDirection: MessageDirection?,
+                messageCount: Int, firstResponseAt: Date?, resolvedAt: Date?, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.number = number
+        self.inboxID = inboxID
+        self.customerID = customerID
+        self.subject = subject
+        self.state = state
+        self.language = language
+        self.lastMessageAt = lastMessageAt
+        self.lastMessagePreview = lastMessagePreview
+        self.lastMessageDirection = lastMessageDirection
+        self.messageCount = messageCount
+        self.firstResponseAt = firstResponseAt
+        self.resolvedAt = resolvedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+public struct Message: Equatable, Sendable {
+    public var id: MessageID
+    public var workspaceID: WorkspaceID
+    public var conversationID: ConversationID
+    public var direction: MessageDirection
+    public var authorAgentID: AgentID?
+    public var authorCustomerID: CustomerID?
+    public var text: String
+    public var channelMessageID: String?
+    public var deliveryStatus: DeliveryStatus?
+    public var deliveryError: String?
+    public var attachmentIDs: [AttachmentID]
+    public var createdAt: Date
+
+    public init(id: MessageID, workspaceID: WorkspaceID, conversationID: ConversationID, direction: MessageDirection,
+                authorAgentID: AgentID?, authorCustomerID: CustomerID?, text: String, channelMessageID: String?,
+                deliveryStatus: DeliveryStatus?, deliveryError: String?, attachmentIDs: [AttachmentID], createdAt: Date) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.conversationID = conversationID
+        self.direction = direction
+        self.authorAgentID = authorAgentID
+        self.authorCustomerID = authorCustomerID
+        self.text = text
+        self.channelMessageID = channelMessageID
+        self.deliveryStatus = deliveryStatus
+        self.deliveryError = deliveryError
+        self.attachmentIDs = attachmentIDs
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,56 @@
+/// Where a conversation stands. `snoozed` always carries a wake-up time on the conversation.
+public enum ConversationStatus: String, Codable, Sendable, CaseIterable {
+    case open, pending, snoozed, resolved
+}
+
+/// Priority, ordered so that sorting by `rank` puts urgent first.
+public enum Priority: String, Codable, Sendable, CaseIterable, Comparable {
+    case low, normal, high, urgent
+
+    public var rank: Int {
+        switch self {
+        case .low: 0
+        case .normal: 1
+        case .high: 2
+        case .urgent: 3
+        }
+    }
+
+    public init?(rank: Int) {
+        guard let match = Self.allCases.first(where: { $0.rank == rank }) else { return nil }
+        self = match
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// Who wrote a message and where it goes. Notes are internal and never leave Shopdesk.
+public enum MessageDirection: String, Codable, Sendable, CaseIterable {
+    case inbound, outbound, note, system
+}
+
+/// Delivery of an outbound message, as far as the channel lets us know.
+public enum DeliveryStatus: String, Codable, Sendable, CaseIterable {
+    case queued, sent, delivered, read, failed
+}
+
+/// Agent roles, from most to least powerful.
+public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
+    case viewer, agent, admin, owner
+
+    private var level: Int {
+        switch self {
+        case .viewer: 0
+        case .agent: 1
+        case .admin: 2
+        case .owner: 3
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.level < rhs.level }
+}
+
+/// The kind of channel an inbox receives from. New channels add a case and an adapter.
+public enum InboxKind: String, Codable, Sendable, CaseIterable {
+    case api
+}

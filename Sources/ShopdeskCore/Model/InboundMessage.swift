@@ -1,0 +1,84 @@
+import Foundation
+
+/// What a customer is, as far as one incoming message tells: any of these may be missing.
+public struct CustomerIdentity: Equatable, Sendable {
+    public var name: String?
+    public var email: String?
+    public var phone: String?
+    /// The shop's (or channel's) own id for this customer.
+    public var externalID: String?
+
+    public init(name: String? = nil, email: String? = nil, phone: String? = nil, externalID: String? = nil) {
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.externalID = externalID
+    }
+
+    /// Lowercased, trimmed, validated identities; nil fields stay nil.
+    public func normalized() throws(ShopdeskError) -> CustomerIdentity {
+        var copy = CustomerIdentity()
+        copy.name = name.map(Text.singleLine).flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+        copy.email = try email.flatMap { raw throws(ShopdeskError) in
+            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : try Identities.email(trimmed)
+        }
+        copy.phone = try phone.flatMap { raw throws(ShopdeskError) in
+            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : try Identities.phone(trimmed)
+        }
+        copy.externalID = externalID.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
+            $0.isEmpty ? nil : String($0.prefix(200))
+        }
+        return copy
+    }
+
+    public var isEmpty: Bool { email == nil && phone == nil && externalID == nil }
+}
+
+/// Every channel turns what it receives into this, and every one takes the same ingest path.
+public struct InboundMessage: Equatable, Sendable {
+    public var inboxID: InboxID
+    /// The channel's own id for the message; the same id twice is one message.
+    public var channelMessageID: String?
+    public var customer: CustomerIdentity
+    public var subject: String?
+    public var text: String
+    public var receivedAt: Date
+
+    public init(
+        inboxID: InboxID,
+        channelMessageID: String?,
+        customer: CustomerIdentity,
+        subject: String?,
+        text: String,
+        receivedAt: Date
+    ) {
+        self.inboxID = inboxID
+        self.channelMessageID = channelMessageID
+        self.customer = customer
+        self.subject = subject
+        self.text = text
+        self.receivedAt = receivedAt
+    }
+
+    public static let maxTextLength = 200_000
+
+    /// Checks what every channel must guarantee before the message is stored.
+    public func validated() throws(ShopdeskError) -> InboundMessage {
+        var copy = self
+        copy.customer = try customer.normalized()
+        guard !copy.customer.isEmpty else {
+            throw .invalid(field: "customer", "Say who wrote the message: give the customer an email, phone or external_id.")
+        }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw .invalid(field: "text", "The message text is empty.")
+        }
+        guard text.utf8.count <= Self.maxTextLength else {
+            throw .init(.tooLarge, "The message text is longer than \(Self.maxTextLength) bytes.", field: "text")
+        }
+        copy.subject = subject.map(Text.singleLine).flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
+        copy.channelMessageID = channelMessageID.flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
+        return copy
+    }
+}
