@@ -45,6 +45,9 @@ public struct InboundMessage: Equatable, Sendable {
     public var subject: String?
     public var text: String
     public var receivedAt: Date
+    /// The conversation this message answers, when the channel knows it (a reply token, a
+    /// chat session). Merged conversations are followed to their survivor.
+    public var replyTo: ConversationID?
 
     public init(
         inboxID: InboxID,
@@ -52,8 +55,10 @@ public struct InboundMessage: Equatable, Sendable {
         customer: CustomerIdentity,
         subject: String?,
         text: String,
-        receivedAt: Date
+        receivedAt: Date,
+        replyTo: ConversationID? = nil
     ) {
+        self.replyTo = replyTo
         self.inboxID = inboxID
         self.channelMessageID = channelMessageID
         self.customer = customer

@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// Which SQL engine is behind a `Database`; repositories branch on it only for full-text search.
+public enum DatabaseKind: String, Sendable {
+    case sqlite, postgres
+}
+
+/// Runs a unit of work against an engine. `write` bodies run inside one transaction.
+protocol DatabaseBackend: Sendable {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+}
+
+/// The one handle the rest of Shopdesk uses to reach storage.
+///
+/// Obtain it with `Database.with(url:logger:_:)`, which owns the connections for the duration of
+/// the closure and closes them afterwards. Write bodies must not call `write` again (the SQLite
+/// writer is a single connection, so a nested write would wait for itself).
+public struct Database: Sendable {
+    public let kind: DatabaseKind
+    let backend: any DatabaseBackend
+    /// Called after a write that touched a notification channel commits (PostgreSQL LISTEN/NOTIFY).
+    let listener: NotificationListener?
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.read(body)
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.write(body)
+    }
+
+    /// Opens the database named by `url` (`sqlite:PATH`, a plain path, or `postgres://…`), runs
+    /// `body`, then closes every connection, also when `body` throws.
+    public static func with<T: Sendable>(
+        url: String,
+        logger: Logger,
+        _ body: @Sendable (Database) async throws -> T
+    ) async throws -> T {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return try await PostgresBackend.with(url: url, logger: logger) { backend in
+                try await body(Database(kind: .postgres, backend: backend, listener: backend.listener))
+            }
+        }
+        let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
+        return try await SQLiteBackend.with(path: path, logger: logger) { backend in
+            try await body(Database(kind: .sqlite, backend: backend, listener: nil))
+        }
+    }
+}

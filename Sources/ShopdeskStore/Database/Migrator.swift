@@ -1,0 +1,46 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Applies the schema versions that a database has not seen yet, each in one transaction.
+public enum Migrator {
+    struct Migration: Sendable {
+        let version: Int64
+        let name: String
+        let statements: @Sendable (SchemaDialect) -> [String]
+    }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "initial schema", statements: Schema.version1),
+    ]
+
+    /// Returns the versions that were applied now (empty when the database was current).
+    @discardableResult
+    public static func migrate(_ database: Database) async throws -> [Int64] {
+        let dialect = SchemaDialect(kind: database.kind)
+        return try await database.write { sql in
+            if database.kind == .postgres {
+                // Two nodes starting at once must not both migrate.
+                try await sql.raw("SELECT pg_advisory_xact_lock(7461001)").run()
+            }
+            try await sql.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL,
+                  applied_at BIGINT NOT NULL)
+                """).run()
+            let applied = Set(try await sql.raw("SELECT version FROM schema_migrations").all()
+                .map { try $0.decode(column: "version", as: Int64.self) })
+            var appliedNow: [Int64] = []
+            for migration in migrations where !applied.contains(migration.version) {
+                for statement in migration.statements(dialect) {
+                    try await sql.raw(SQLQueryString(statement)).run()
+                }
+                try await sql.raw("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Timestamps.millis(Date())))
+                    """).run()
+                appliedNow.append(migration.version)
+            }
+            return appliedNow
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// Lets separate `shopdesk serve` nodes tell each other about events (PostgreSQL LISTEN/NOTIFY).
+public protocol NotificationListener: Sendable {
+    func notify(channel: String, payload: String) async throws
+    /// Calls `onNotification` for every notification on `channel` until the task is cancelled.
+    func listen(channel: String, _ onNotification: @escaping @Sendable (String) async -> Void) async throws
+}
+
+/// PostgreSQL through PostgresNIO's connection pool; every write is one transaction.
+final class PostgresBackend: DatabaseBackend, NotificationListener {
+    private let client: PostgresClient
+
+    var listener: NotificationListener { self }
+
+    private init(client: PostgresClient) {
+        self.client = client
+    }
+
+    static func with<T: Sendable>(
+        url: String,
+        logger: Logger,
+        _ body: (PostgresBackend) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(configuration: try configuration(from: url), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(PostgresBackend(client: client))
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(connection.sql())
+        }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let database = connection.sql()
+            try await database.raw("BEGIN").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func notify(channel: String, payload: String) async throws {
+        try await client.withConnection { connection in
+            try await connection.sql().raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
+        }
+    }
+
+    func listen(channel: String, _ onNotification: @escaping @Sendable (String) async -> Void) async throws {
+        try await client.withConnection { connection in
+            try await connection.listen(on: channel) { notifications in
+                for try await notification in notifications {
+                    await onNotification(notification.payload)
+                }
+            }
+        }
+    }
+
+    /// `postgres://user:password@host:port/database?sslmode=require|disable`
+    static func configuration(from url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
+            throw DatabaseURLError(url: url)
+        }
+        let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS = switch sslMode {
+        case "require", "verify-full": .require(.makeClientConfiguration())
+        case "prefer": .prefer(.makeClientConfiguration())
+        default: .disable
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host,
+            port: components.port ?? 5432,
+            username: components.user.flatMap { $0.removingPercentEncoding } ?? "postgres",
+            password: components.password.flatMap { $0.removingPercentEncoding },
+            database: String(components.path.dropFirst()).nilIfEmpty,
+            tls: tls
+        )
+        configuration.options.maximumConnections = 20
+        return configuration
+    }
+}
+
+/// The database URL could not be understood; the message shows its shape without the password.
+public struct DatabaseURLError: Error, CustomStringConvertible {
+    let url: String
+    public var description: String {
+        "The database URL is not of the form postgres://user:password@host:5432/database (or a SQLite file path)."
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

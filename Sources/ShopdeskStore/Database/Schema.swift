@@ -1,0 +1,139 @@
+/// The schema, written once for both engines. `SchemaDialect` supplies the few spellings that
+/// differ (primary keys and full-text search); everything else is common SQL.
+struct SchemaDialect {
+    let kind: DatabaseKind
+
+    var primaryKey: String { kind == .sqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY" }
+    /// PostgreSQL keeps a tsvector beside the searchable row; SQLite keeps separate FTS5 tables.
+    var searchColumn: String { kind == .postgres ? ", search_vector tsvector" : "" }
+}
+
+enum Schema {
+    static func version1(_ d: SchemaDialect) -> [String] {
+        var statements = [
+            """
+            CREATE TABLE workspaces (id \(d.primaryKey), name TEXT NOT NULL, time_zone TEXT NOT NULL,
+              conversation_counter BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE agents (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+              locale TEXT NOT NULL, disabled_at BIGINT, password_changed_at BIGINT NOT NULL,
+              created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX agents_workspace ON agents(workspace_id)",
+            """
+            CREATE TABLE sessions (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              agent_id BIGINT NOT NULL REFERENCES agents(id) ON DELETE CASCADE, token_hash TEXT NOT NULL UNIQUE,
+              csrf_token TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE api_tokens (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              agent_id BIGINT NOT NULL REFERENCES agents(id) ON DELETE CASCADE, name TEXT NOT NULL,
+              token_hash TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, last_used_at BIGINT, revoked_at BIGINT)
+            """,
+            """
+            CREATE TABLE teams (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              name TEXT NOT NULL, created_at BIGINT NOT NULL, UNIQUE (workspace_id, name))
+            """,
+            """
+            CREATE TABLE team_members (team_id BIGINT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+              agent_id BIGINT NOT NULL REFERENCES agents(id) ON DELETE CASCADE, PRIMARY KEY (team_id, agent_id))
+            """,
+            """
+            CREATE TABLE inboxes (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              kind TEXT NOT NULL, name TEXT NOT NULL, webhook_url TEXT, secret TEXT NOT NULL,
+              created_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE inbox_members (inbox_id BIGINT NOT NULL REFERENCES inboxes(id) ON DELETE CASCADE,
+              agent_id BIGINT NOT NULL REFERENCES agents(id) ON DELETE CASCADE, PRIMARY KEY (inbox_id, agent_id))
+            """,
+            "CREATE INDEX inbox_members_agent ON inbox_members(agent_id)",
+            """
+            CREATE TABLE tags (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              name TEXT NOT NULL, created_at BIGINT NOT NULL, UNIQUE (workspace_id, name))
+            """,
+            """
+            CREATE TABLE customers (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              name TEXT, email TEXT, phone TEXT, external_id TEXT, locale TEXT, merged_into BIGINT,
+              created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL\(d.searchColumn))
+            """,
+            "CREATE INDEX customers_workspace ON customers(workspace_id, id)",
+            """
+            CREATE TABLE customer_identities (workspace_id BIGINT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
+              customer_id BIGINT NOT NULL REFERENCES customers(id), PRIMARY KEY (workspace_id, kind, value))
+            """,
+            "CREATE INDEX customer_identities_customer ON customer_identities(customer_id)",
+            """
+            CREATE TABLE conversations (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              number BIGINT NOT NULL, inbox_id BIGINT NOT NULL REFERENCES inboxes(id),
+              customer_id BIGINT NOT NULL REFERENCES customers(id), subject TEXT, status TEXT NOT NULL,
+              snoozed_until BIGINT, priority INTEGER NOT NULL, assignee_id BIGINT REFERENCES agents(id),
+              team_id BIGINT REFERENCES teams(id), language TEXT, merged_into BIGINT,
+              last_message_at BIGINT NOT NULL, last_message_preview TEXT, last_message_direction TEXT,
+              message_count INTEGER NOT NULL DEFAULT 0, first_response_at BIGINT, resolved_at BIGINT,
+              created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL\(d.searchColumn),
+              UNIQUE (workspace_id, number))
+            """,
+            "CREATE INDEX conversations_by_status ON conversations(workspace_id, status, last_message_at, id)",
+            "CREATE INDEX conversations_by_assignee ON conversations(workspace_id, assignee_id, status, last_message_at)",
+            "CREATE INDEX conversations_by_customer ON conversations(customer_id, inbox_id, status)",
+            "CREATE INDEX conversations_by_recency ON conversations(workspace_id, last_message_at, id)",
+            """
+            CREATE TABLE conversation_tags (conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+              tag_id BIGINT NOT NULL REFERENCES tags(id) ON DELETE CASCADE, PRIMARY KEY (conversation_id, tag_id))
+            """,
+            "CREATE INDEX conversation_tags_tag ON conversation_tags(tag_id)",
+            """
+            CREATE TABLE messages (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              conversation_id BIGINT NOT NULL REFERENCES conversations(id), inbox_id BIGINT NOT NULL,
+              direction TEXT NOT NULL, author_agent_id BIGINT, author_customer_id BIGINT, text TEXT NOT NULL,
+              channel_message_id TEXT, delivery_status TEXT, delivery_error TEXT,
+              created_at BIGINT NOT NULL\(d.searchColumn), UNIQUE (inbox_id, channel_message_id))
+            """,
+            "CREATE INDEX messages_by_conversation ON messages(conversation_id, id)",
+            """
+            CREATE TABLE attachments (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              message_id BIGINT REFERENCES messages(id), sha256 TEXT NOT NULL, file_name TEXT NOT NULL,
+              content_type TEXT NOT NULL, size BIGINT NOT NULL, uploaded_by BIGINT, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX attachments_by_message ON attachments(message_id)",
+            """
+            CREATE TABLE events (id \(d.primaryKey), workspace_id BIGINT NOT NULL, conversation_id BIGINT,
+              kind TEXT NOT NULL, actor_kind TEXT NOT NULL, actor_id BIGINT, payload TEXT NOT NULL,
+              created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX events_by_conversation ON events(conversation_id, id)",
+            """
+            CREATE TABLE jobs (id \(d.primaryKey), workspace_id BIGINT, kind TEXT NOT NULL, payload TEXT NOT NULL,
+              status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER NOT NULL,
+              run_at BIGINT NOT NULL, locked_until BIGINT, last_error TEXT, dedupe_key TEXT UNIQUE,
+              created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX jobs_due ON jobs(status, run_at)",
+            """
+            CREATE TABLE webhooks (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              url TEXT NOT NULL, secret TEXT NOT NULL, events TEXT NOT NULL, disabled_at BIGINT,
+              created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX webhooks_workspace ON webhooks(workspace_id)",
+        ]
+        switch d.kind {
+        case .sqlite:
+            // Contentless FTS5 tables keyed by the row id of the indexed row; text is stored folded
+            // (see SearchText.fold) and the tokenizer strips any diacritics left.
+            for table in ["message_fts", "conversation_fts", "customer_fts"] {
+                statements.append("""
+                    CREATE VIRTUAL TABLE \(table) USING fts5(body, content='', contentless_delete=1,
+                      tokenize='unicode61 remove_diacritics 2')
+                    """)
+            }
+        case .postgres:
+            for table in ["messages", "conversations", "customers"] {
+                statements.append("CREATE INDEX \(table)_search ON \(table) USING GIN (search_vector)")
+            }
+        }
+        return statements
+    }
+}

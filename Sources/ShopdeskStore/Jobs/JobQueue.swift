@@ -1,0 +1,159 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Names of the jobs Shopdesk runs. A handler is registered for each in the server.
+public enum JobKind {
+    public static let sendMessage = "message.send"
+    public static let webhookDelivery = "webhook.deliver"
+    public static let snoozeWake = "conversation.wake"
+}
+
+public enum JobStatus: String, Codable, Sendable, CaseIterable {
+    case queued, running, done, dead
+}
+
+public struct Job: Sendable, Equatable {
+    public var id: JobID
+    public var workspaceID: WorkspaceID?
+    public var kind: String
+    public var payload: [String: JSONValue]
+    public var status: JobStatus
+    public var attempts: Int
+    public var maxAttempts: Int
+    public var runAt: Date
+    public var lastError: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+/// A durable queue in the same database as the data, so a job is queued in the same
+/// transaction as the change that needs it. Timers are jobs with a future `run_at`.
+public enum JobQueue {
+    /// Queues a job. With a `dedupeKey`, an existing queued job with that key is moved to the new
+    /// time instead (a re-snooze moves its wake-up timer rather than adding a second one).
+    @discardableResult
+    public static func enqueue(
+        kind: String,
+        payload: [String: JSONValue],
+        workspaceID: WorkspaceID?,
+        runAt: Date,
+        maxAttempts: Int = 10,
+        dedupeKey: String? = nil,
+        in sql: any SQLDatabase
+    ) async throws -> JobID {
+        let now = Date().millis
+        let body = try JSONCoding.string(payload)
+        if let dedupeKey {
+            let existing = try await sql.raw("""
+                UPDATE jobs SET run_at = \(bind: runAt.millis), payload = \(bind: body), status = 'queued',
+                  attempts = 0, last_error = NULL, locked_until = NULL, updated_at = \(bind: now)
+                WHERE dedupe_key = \(bind: dedupeKey) RETURNING id
+                """).first()
+            if let existing { return try existing.id("id") }
+        }
+        let row = try await sql.raw("""
+            INSERT INTO jobs (workspace_id, kind, payload, status, attempts, max_attempts, run_at, dedupe_key,
+              created_at, updated_at)
+            VALUES (\(bind: workspaceID?.rawValue), \(bind: kind), \(bind: body), 'queued', 0, \(bind: maxAttempts),
+              \(bind: runAt.millis), \(bind: dedupeKey), \(bind: now), \(bind: now)) RETURNING id
+            """).first()
+        guard let row else { throw StoredValueError(column: "jobs.id", value: "missing") }
+        return try row.id("id")
+    }
+
+    /// Claims up to `limit` due jobs for `lease`; a job whose worker died is claimed again once
+    /// its lease runs out. PostgreSQL skips rows other nodes have locked.
+    public static func claim(
+        limit: Int, now: Date, lease: Duration, kind: DatabaseKind, in sql: any SQLDatabase
+    ) async throws -> [Job] {
+        let lockedUntil = now.addingTimeInterval(Double(lease.components.seconds)).millis
+        let skipLocked: SQLQueryString = kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let rows = try await sql.raw("""
+            UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = \(bind: lockedUntil),
+              updated_at = \(bind: now.millis)
+            WHERE id IN (SELECT id FROM jobs
+              WHERE (status = 'queued' AND run_at <= \(bind: now.millis))
+                 OR (status = 'running' AND locked_until < \(bind: now.millis))
+              ORDER BY run_at LIMIT \(bind: limit)\(skipLocked))
+            RETURNING *
+            """).all()
+        return try rows.map(decode)
+    }
+
+    public static func complete(_ id: JobID, now: Date, in sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = \(bind: now.millis)
+            WHERE id = \(bind: id.rawValue)
+            """).run()
+    }
+
+    /// Records a failure: retried after an exponential backoff, or dead after the last attempt.
+    /// Returns the new status.
+    @discardableResult
+    public static func fail(_ job: Job, error: String, now: Date, permanent: Bool = false, in sql: any SQLDatabase) async throws -> JobStatus {
+        let dead = permanent || job.attempts >= job.maxAttempts
+        let retryAt = now.addingTimeInterval(backoff(attempt: job.attempts)).millis
+        try await sql.raw("""
+            UPDATE jobs SET status = \(bind: dead ? "dead" : "queued"), run_at = \(bind: dead ? job.runAt.millis : retryAt),
+              locked_until = NULL, last_error = \(bind: String(error.prefix(2000))), updated_at = \(bind: now.millis)
+            WHERE id = \(bind: job.id.rawValue)
+            """).run()
+        return dead ? .dead : .queued
+    }
+
+    /// 2, 4, 8 … seconds, capped at one hour.
+    public static func backoff(attempt: Int) -> TimeInterval {
+        min(3600, pow(2, Double(max(1, attempt))))
+    }
+
+    /// Puts a dead job back in the queue to run now.
+    public static func retry(_ id: JobID, workspaceID: WorkspaceID, now: Date, in sql: any SQLDatabase) async throws -> Bool {
+        let row = try await sql.raw("""
+            UPDATE jobs SET status = 'queued', attempts = 0, run_at = \(bind: now.millis), locked_until = NULL,
+              updated_at = \(bind: now.millis)
+            WHERE id = \(bind: id.rawValue) AND workspace_id = \(bind: workspaceID.rawValue) AND status = 'dead'
+            RETURNING id
+            """).first()
+        return row != nil
+    }
+
+    public static func list(
+        workspaceID: WorkspaceID, status: JobStatus?, limit: Int, in sql: any SQLDatabase
+    ) async throws -> [Job] {
+        let statusFilter: SQLQueryString = status.map { " AND status = \(bind: $0.rawValue)" } ?? ""
+        return try await sql.raw("""
+            SELECT * FROM jobs WHERE workspace_id = \(bind: workspaceID.rawValue)\(statusFilter)
+            ORDER BY id DESC LIMIT \(bind: limit)
+            """).all().map(decode)
+    }
+
+    /// Queue health for `/healthz` and `/metrics`: depth, dead jobs and the age of the oldest due job.
+    public static func stats(now: Date, in sql: any SQLDatabase) async throws -> (queued: Int, dead: Int, lagSeconds: Double) {
+        let row = try await sql.raw("""
+            SELECT
+              (SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')) AS queued,
+              (SELECT COUNT(*) FROM jobs WHERE status = 'dead') AS dead,
+              (SELECT MIN(run_at) FROM jobs WHERE status = 'queued' AND run_at <= \(bind: now.millis)) AS oldest
+            """).first()
+        guard let row else { return (0, 0, 0) }
+        let oldest = try row.int64OrNil("oldest")
+        return (try row.int("queued"), try row.int("dead"), oldest.map { Double(now.millis - $0) / 1000 } ?? 0)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Job {
+        Job(
+            id: try row.id("id"),
+            workspaceID: try row.idOrNil("workspace_id"),
+            kind: try row.string("kind"),
+            payload: try JSONCoding.decode([String: JSONValue].self, from: row.string("payload")),
+            status: try row.enumValue("status"),
+            attempts: try row.int("attempts"),
+            maxAttempts: try row.int("max_attempts"),
+            runAt: try row.date("run_at"),
+            lastError: try row.stringOrNil("last_error"),
+            createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at")
+        )
+    }
+}

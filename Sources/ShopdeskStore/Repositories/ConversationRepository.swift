@@ -1,0 +1,199 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Filters for the conversation list; every one is optional and they combine with AND.
+public struct ConversationFilter: Sendable, Equatable {
+    public var statuses: [ConversationStatus] = []
+    public var assignee: AssigneeFilter?
+    public var teamID: TeamID?
+    public var inboxID: InboxID?
+    public var tag: String?
+    public var priority: Priority?
+    public var customerID: CustomerID?
+    /// Limits the list to these inboxes (agents and viewers see only inboxes they belong to).
+    public var visibleInboxes: [InboxID]?
+
+    public enum AssigneeFilter: Sendable, Equatable {
+        case agent(AgentID)
+        case unassigned
+    }
+
+    public init() {}
+}
+
+public enum ConversationSort: String, Sendable, CaseIterable {
+    case newest, oldest, priority
+}
+
+/// Reads and writes conversation rows. State changes go through `ConversationService`.
+public enum ConversationRepository {
+    public static func find(workspaceID: WorkspaceID, id: ConversationID, in sql: any SQLDatabase) async throws -> Conversation? {
+        guard let row = try await sql.raw("""
+            SELECT * FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            """).first() else { return nil }
+        var conversation = try decode(row)
+        conversation.state.tags = try await tags(of: [id], in: sql)[id] ?? []
+        return conversation
+    }
+
+    /// Follows merge pointers to the conversation that now holds the messages.
+    static func survivor(of conversation: Conversation, in sql: any SQLDatabase) async throws -> Conversation {
+        var current = conversation
+        for _ in 0..<8 {
+            guard let next = current.state.mergedInto,
+                  let found = try await find(workspaceID: current.workspaceID, id: next, in: sql) else { return current }
+            current = found
+        }
+        return current
+    }
+
+    /// One page of conversations; `cursor` is the opaque value returned with the previous page.
+    public static func list(
+        workspaceID: WorkspaceID, filter: ConversationFilter, sort: ConversationSort, cursor: String?, limit: Int,
+        in sql: any SQLDatabase
+    ) async throws -> (conversations: [Conversation], nextCursor: String?) {
+        var conditions: [SQLQueryString] = ["c.workspace_id = \(bind: workspaceID.rawValue)", "c.merged_into IS NULL"]
+        conditions += whereClauses(filter)
+        let order: SQLQueryString
+        if let cursor, let position = ListCursor(cursor) {
+            switch sort {
+            case .newest:
+                conditions.append("(c.last_message_at < \(bind: position.time) OR (c.last_message_at = \(bind: position.time) AND c.id < \(bind: position.id)))")
+            case .oldest:
+                conditions.append("(c.last_message_at > \(bind: position.time) OR (c.last_message_at = \(bind: position.time) AND c.id > \(bind: position.id)))")
+            case .priority:
+                conditions.append("""
+                    (c.priority < \(bind: position.rank) OR (c.priority = \(bind: position.rank) AND (c.last_message_at < \(bind: position.time)
+                      OR (c.last_message_at = \(bind: position.time) AND c.id < \(bind: position.id)))))
+                    """)
+            }
+        }
+        switch sort {
+        case .newest: order = "c.last_message_at DESC, c.id DESC"
+        case .oldest: order = "c.last_message_at ASC, c.id ASC"
+        case .priority: order = "c.priority DESC, c.last_message_at DESC, c.id DESC"
+        }
+        let rows = try await sql.raw("""
+            SELECT c.* FROM conversations c WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT \(bind: limit + 1)
+            """).all()
+        var conversations = try rows.prefix(limit).map(decode)
+        let tagMap = try await tags(of: conversations.map(\.id), in: sql)
+        for index in conversations.indices { conversations[index].state.tags = tagMap[conversations[index].id] ?? [] }
+        let next = rows.count > limit ? conversations.last.map {
+            ListCursor(time: $0.lastMessageAt.millis, id: $0.id.rawValue, rank: Int64($0.state.priority.rank)).encoded
+        } : nil
+        return (conversations, next)
+    }
+
+    /// Counts for the inbox views, in one pass over the workspace's conversations.
+    public static func viewCounts(
+        workspaceID: WorkspaceID, agentID: AgentID, visibleInboxes: [InboxID]?, in sql: any SQLDatabase
+    ) async throws -> [String: Int] {
+        var filter = ConversationFilter()
+        filter.visibleInboxes = visibleInboxes
+        let conditions: [SQLQueryString] = ["c.workspace_id = \(bind: workspaceID.rawValue)", "c.merged_into IS NULL"] + whereClauses(filter)
+        let row = try await sql.raw("""
+            SELECT
+              SUM(CASE WHEN c.status = 'open' AND c.assignee_id = \(bind: agentID.rawValue) THEN 1 ELSE 0 END) AS mine,
+              SUM(CASE WHEN c.status = 'open' AND c.assignee_id IS NULL THEN 1 ELSE 0 END) AS unassigned,
+              SUM(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END) AS open,
+              SUM(CASE WHEN c.status = 'pending' THEN 1 ELSE 0 END) AS pending,
+              SUM(CASE WHEN c.status = 'snoozed' THEN 1 ELSE 0 END) AS snoozed,
+              SUM(CASE WHEN c.status = 'resolved' THEN 1 ELSE 0 END) AS resolved
+            FROM conversations c WHERE \(conditions.joined(separator: " AND "))
+            """).first()
+        var counts: [String: Int] = [:]
+        for view in ["mine", "unassigned", "open", "pending", "snoozed", "resolved"] {
+            counts[view] = try row.flatMap { try $0.int64OrNil(view) }.map(Int.init) ?? 0
+        }
+        return counts
+    }
+
+    private static func whereClauses(_ filter: ConversationFilter) -> [SQLQueryString] {
+        var clauses: [SQLQueryString] = []
+        if !filter.statuses.isEmpty {
+            clauses.append("c.status IN (\(binds: filter.statuses.map(\.rawValue)))")
+        }
+        switch filter.assignee {
+        case .agent(let id): clauses.append("c.assignee_id = \(bind: id.rawValue)")
+        case .unassigned: clauses.append("c.assignee_id IS NULL")
+        case nil: break
+        }
+        if let team = filter.teamID { clauses.append("c.team_id = \(bind: team.rawValue)") }
+        if let inbox = filter.inboxID { clauses.append("c.inbox_id = \(bind: inbox.rawValue)") }
+        if let priority = filter.priority { clauses.append("c.priority = \(bind: priority.rank)") }
+        if let customer = filter.customerID { clauses.append("c.customer_id = \(bind: customer.rawValue)") }
+        if let tag = filter.tag {
+            clauses.append("""
+                c.id IN (SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
+                  WHERE t.workspace_id = c.workspace_id AND t.name = \(bind: tag))
+                """)
+        }
+        if let inboxes = filter.visibleInboxes {
+            if inboxes.isEmpty {
+                clauses.append("1 = 0")
+            } else {
+                clauses.append("c.inbox_id IN (\(binds: inboxes.map(\.rawValue)))")
+            }
+        }
+        return clauses
+    }
+
+    static func tags(of ids: [ConversationID], in sql: any SQLDatabase) async throws -> [ConversationID: Set<String>] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await sql.raw("""
+            SELECT ct.conversation_id, t.name FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
+            WHERE ct.conversation_id IN (\(binds: ids.map(\.rawValue)))
+            """).all()
+        var result: [ConversationID: Set<String>] = [:]
+        for row in rows {
+            result[try row.id("conversation_id"), default: []].insert(try row.string("name"))
+        }
+        return result
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Conversation {
+        let status: ConversationStatus = try row.enumValue("status")
+        guard let priority = Priority(rank: try row.int("priority")) else {
+            throw StoredValueError(column: "priority", value: String(try row.int("priority")))
+        }
+        return Conversation(
+            id: try row.id("id"), workspaceID: try row.id("workspace_id"), number: try row.int64("number"),
+            inboxID: try row.id("inbox_id"), customerID: try row.id("customer_id"), subject: try row.stringOrNil("subject"),
+            state: ConversationState(
+                status: status, snoozedUntil: try row.dateOrNil("snoozed_until"), priority: priority,
+                assigneeID: try row.idOrNil("assignee_id"), teamID: try row.idOrNil("team_id"), tags: [],
+                mergedInto: try row.idOrNil("merged_into")
+            ),
+            language: try row.stringOrNil("language"), lastMessageAt: try row.date("last_message_at"),
+            lastMessagePreview: try row.stringOrNil("last_message_preview"),
+            lastMessageDirection: try row.stringOrNil("last_message_direction").flatMap(MessageDirection.init(rawValue:)),
+            messageCount: try row.int("message_count"), firstResponseAt: try row.dateOrNil("first_response_at"),
+            resolvedAt: try row.dateOrNil("resolved_at"), createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at")
+        )
+    }
+}
+
+/// Position in a sorted list, handed to clients as an opaque string.
+struct ListCursor {
+    var time: Int64
+    var id: Int64
+    var rank: Int64
+
+    init(time: Int64, id: Int64, rank: Int64) {
+        self.time = time
+        self.id = id
+        self.rank = rank
+    }
+
+    init?(_ encoded: String) {
+        guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: ":").compactMap { Int64($0) }
+        guard parts.count == 3 else { return nil }
+        (time, id, rank) = (parts[0], parts[1], parts[2])
+    }
+
+    var encoded: String { Data("\(time):\(id):\(rank)".utf8).base64EncodedString() }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Customers and the identities (email, phone, external id) that recognise them on any channel.
+public enum CustomerRepository {
+    public struct IdentityRecord: Sendable, Equatable {
+        public var kind: String
+        public var value: String
+    }
+
+    /// Finds the customer that one of the identities belongs to (external id first, then email,
+    /// then phone), or creates one. Identities nobody has claimed yet are attached to the match.
+    static func findOrCreate(
+        _ identity: CustomerIdentity, workspaceID: WorkspaceID, now: Date, kind: DatabaseKind, in sql: any SQLDatabase
+    ) async throws -> (customer: Customer, created: Bool) {
+        let pairs = identityPairs(identity)
+        var owners: [String: CustomerID] = [:]
+        for (kindName, value) in pairs {
+            if let row = try await sql.raw("""
+                SELECT customer_id FROM customer_identities WHERE workspace_id = \(bind: workspaceID.rawValue)
+                  AND kind = \(bind: kindName) AND value = \(bind: value)
+                """).first() {
+                owners[kindName] = try row.id("customer_id")
+            }
+        }
+        let matched = ["external", "email", "phone"].lazy.compactMap { owners[$0] }.first
+        if let matched, var customer = try await find(workspaceID: workspaceID, id: matched, followMerges: true, in: sql) {
+            for (kindName, value) in pairs where owners[kindName] == nil {
+                try await attach(kind: kindName, value: value, to: customer.id, workspaceID: workspaceID, in: sql)
+            }
+            if customer.name == nil, let name = identity.name {
+                customer.name = name
+                try await sql.raw("""
+                    UPDATE customers SET name = \(bind: name), updated_at = \(bind: now.millis) WHERE id = \(bind: customer.id.rawValue)
+                    """).run()
+                try await reindex(customer, kind: kind, in: sql)
+            }
+            return (customer, false)
+        }
+        let customer = try await insert(identity, locale: nil, workspaceID: workspaceID, now: now, kind: kind, in: sql)
+        return (customer, true)
+    }
+
+    static func insert(
+        _ identity: CustomerIdentity, locale: String?, workspaceID: WorkspaceID, now: Date, kind: DatabaseKind,
+        in sql: any SQLDatabase
+    ) async throws -> Customer {
+        for (kindName, value) in identityPairs(identity) {
+            if try await sql.raw("""
+                SELECT 1 AS found FROM customer_identities WHERE workspace_id = \(bind: workspaceID.rawValue)
+                  AND kind = \(bind: kindName) AND value = \(bind: value)
+                """).first() != nil {
+                throw ShopdeskError.conflict("Another customer already has the \(kindName) \(value).")
+            }
+        }
+        let row = try await sql.raw("""
+            INSERT INTO customers (workspace_id, name, email, phone, external_id, locale, created_at, updated_at)
+            VALUES (\(bind: workspaceID.rawValue), \(bind: identity.name), \(bind: identity.email), \(bind: identity.phone),
+              \(bind: identity.externalID), \(bind: locale), \(bind: now.millis), \(bind: now.millis))
+            RETURNING *
+            """).first()
+        guard let row else { throw StoredValueError(column: "customers.id", value: "missing") }
+        let customer = try decode(row)
+        for (kindName, value) in identityPairs(identity) {
+            try await attach(kind: kindName, value: value, to: customer.id, workspaceID: workspaceID, in: sql)
+        }
+        try await reindex(customer, kind: kind, in: sql)
+        return customer
+    }
+
+    public static func find(
+        workspaceID: WorkspaceID, id: CustomerID, followMerges: Bool = false, in sql: any SQLDatabase
+    ) async throws -> Customer? {
+        var current = id
+        for _ in 0..<8 {
+            guard let row = try await sql.raw("""
+                SELECT * FROM customers WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: current.rawValue)
+                """).first() else { return nil }
+            let customer = try decode(row)
+            guard followMerges, let next = customer.mergedInto else { return customer }
+            current = next
+        }
+        return nil
+    }
+
+    public static func identities(of id: CustomerID, in sql: any SQLDatabase) async throws -> [IdentityRecord] {
+        try await sql.raw("SELECT kind, value FROM customer_identities WHERE customer_id = \(bind: id.rawValue) ORDER BY kind, value")
+            .all().map { IdentityRecord(kind: try $0.string("kind"), value: try $0.string("value")) }
+    }
+
+    /// Customers newest first, optionally filtered by a search over name, email and phone.
+    public static func list(
+        workspaceID: WorkspaceID, query: String?, beforeID: CustomerID?, limit: Int, kind: DatabaseKind,
+        in sql: any SQLDatabase
+    ) async throws -> [Customer] {
+        var filter: SQLQueryString = ""
+        if let beforeID { filter = " AND c.id < \(bind: beforeID.rawValue)" }
+        let terms = SearchText.queryTerms(query ?? "")
+        if !terms.isEmpty {
+            switch kind {
+            case .sqlite:
+                let match = terms.map { "\"\($0)\"*" }.joined(separator: " ")
+                filter = filter + " AND c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH \(bind: match))"
+            case .postgres:
+                let tsquery = terms.map { "\($0):*" }.joined(separator: " & ")
+                filter = filter + " AND c.search_vector @@ to_tsquery('simple', \(bind: tsquery))"
+            }
+        }
+        return try await sql.raw("""
+            SELECT c.* FROM customers c WHERE c.workspace_id = \(bind: workspaceID.rawValue) AND c.merged_into IS NULL\(filter)
+            ORDER BY c.id DESC LIMIT \(bind: limit)
+            """).all().map(decode)
+    }
+
+    static func update(_ customer: Customer, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE customers SET name = \(bind: customer.name), email = \(bind: customer.email), phone = \(bind: customer.phone),
+              external_id = \(bind: customer.externalID), locale = \(bind: customer.locale), updated_at = \(bind: customer.updatedAt.millis)
+            WHERE id = \(bind: customer.id.rawValue)
+            """).run()
+        try await sql.raw("DELETE FROM customer_identities WHERE customer_id = \(bind: customer.id.rawValue) AND kind IN ('email','phone','external')").run()
+        let identity = CustomerIdentity(name: customer.name, email: customer.email, phone: customer.phone, externalID: customer.externalID)
+        for (kindName, value) in identityPairs(identity) {
+            try await attach(kind: kindName, value: value, to: customer.id, workspaceID: customer.workspaceID, in: sql)
+        }
+        try await reindex(customer, kind: kind, in: sql)
+    }
+
+    /// Folds `source` into `target`: identities and conversations move, `source` points at `target`.
+    static func merge(source: Customer, into target: Customer, now: Date, in sql: any SQLDatabase) async throws {
+        try await sql.raw("UPDATE customer_identities SET customer_id = \(bind: target.id.rawValue) WHERE customer_id = \(bind: source.id.rawValue)").run()
+        try await sql.raw("UPDATE conversations SET customer_id = \(bind: target.id.rawValue) WHERE customer_id = \(bind: source.id.rawValue)").run()
+        try await sql.raw("UPDATE messages SET author_customer_id = \(bind: target.id.rawValue) WHERE author_customer_id = \(bind: source.id.rawValue)").run()
+        try await sql.raw("""
+            UPDATE customers SET merged_into = \(bind: target.id.rawValue), updated_at = \(bind: now.millis) WHERE id = \(bind: source.id.rawValue)
+            """).run()
+    }
+
+    private static func attach(kind: String, value: String, to id: CustomerID, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO customer_identities (workspace_id, kind, value, customer_id)
+            VALUES (\(bind: workspaceID.rawValue), \(bind: kind), \(bind: value), \(bind: id.rawValue))
+            ON CONFLICT DO NOTHING
+            """).run()
+    }
+
+    private static func reindex(_ customer: Customer, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
+        let text = SearchIndex.customerText(name: customer.name, email: customer.email, phone: customer.phone)
+        try await SearchIndex.index(.customer, id: customer.id.rawValue, text: text, kind: kind, in: sql)
+    }
+
+    static func identityPairs(_ identity: CustomerIdentity) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        if let value = identity.externalID { pairs.append(("external", value)) }
+        if let value = identity.email { pairs.append(("email", value)) }
+        if let value = identity.phone { pairs.append(("phone", value)) }
+        return pairs
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Customer {
+        Customer(
+            id: try row.id("id"), workspaceID: try row.id("workspace_id"), name: try row.stringOrNil("name"),
+            email: try row.stringOrNil("email"), phone: try row.stringOrNil("phone"),
+            externalID: try row.stringOrNil("external_id"), locale: try row.stringOrNil("locale"),
+            mergedInto: try row.idOrNil("merged_into"), createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at")
+        )
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Writes domain events to the audit trail, and queues a delivery job for each outgoing webhook
+/// subscribed to them, in the caller's transaction: an event is never recorded without its
+/// webhooks being queued, nor the other way round (a transactional outbox).
+public enum EventLog {
+    static func record(_ events: [DomainEvent], in sql: any SQLDatabase) async throws -> [DomainEvent] {
+        guard let workspaceID = events.first?.workspaceID else { return [] }
+        var stored: [DomainEvent] = []
+        for var event in events {
+            let payload = try JSONCoding.string(event.payload)
+            let row = try await sql.raw("""
+                INSERT INTO events (workspace_id, conversation_id, kind, actor_kind, actor_id, payload, created_at)
+                VALUES (\(bind: event.workspaceID.rawValue), \(bind: event.conversationID?.rawValue),
+                  \(bind: event.kind.rawValue), \(bind: event.actor.kind), \(bind: event.actor.rawID), \(bind: payload),
+                  \(bind: event.occurredAt.millis)) RETURNING id
+                """).first()
+            event.id = try row.map { try $0.id("id") }
+            stored.append(event)
+        }
+        let hooks = try await sql.raw("""
+            SELECT id, events FROM webhooks WHERE workspace_id = \(bind: workspaceID.rawValue) AND disabled_at IS NULL
+            """).all()
+        for hook in hooks {
+            let webhookID: WebhookID = try hook.id("id")
+            let subscribed = Set(try JSONCoding.decode([String].self, from: hook.string("events")))
+            for event in stored where subscribed.contains(event.kind.rawValue) || subscribed.contains("*") {
+                guard let eventID = event.id else { continue }
+                try await JobQueue.enqueue(
+                    kind: JobKind.webhookDelivery,
+                    payload: ["webhook_id": .id(webhookID), "event_id": .id(eventID)],
+                    workspaceID: workspaceID, runAt: event.occurredAt, maxAttempts: 8, in: sql
+                )
+            }
+        }
+        return stored
+    }
+
+    /// A conversation's timeline, oldest first.
+    public static func timeline(
+        workspaceID: WorkspaceID, conversationID: ConversationID, in sql: any SQLDatabase
+    ) async throws -> [DomainEvent] {
+        try await sql.raw("""
+            SELECT * FROM events WHERE workspace_id = \(bind: workspaceID.rawValue)
+              AND conversation_id = \(bind: conversationID.rawValue) ORDER BY id
+            """).all().map(decode)
+    }
+
+    public static func find(workspaceID: WorkspaceID, id: EventID, in sql: any SQLDatabase) async throws -> DomainEvent? {
+        try await sql.raw("""
+            SELECT * FROM events WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            """).first().map(decode)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> DomainEvent {
+        DomainEvent(
+            id: try row.id("id"),
+            workspaceID: try row.id("workspace_id"),
+            conversationID: try row.idOrNil("conversation_id"),
+            kind: try row.enumValue("kind"),
+            actor: EventActor(kind: try row.string("actor_kind"), rawID: try row.int64OrNil("actor_id")),
+            payload: try JSONCoding.decode([String: JSONValue].self, from: row.string("payload")),
+            occurredAt: try row.date("created_at")
+        )
+    }
+}
+
+/// JSON stored in TEXT columns.
+enum JSONCoding {
+    static func string<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

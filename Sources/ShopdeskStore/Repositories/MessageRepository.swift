@@ -1,0 +1,120 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Message rows. Inserting one also indexes it and moves the conversation's "last message".
+public enum MessageRepository {
+    struct NewMessage {
+        var conversation: Conversation
+        var direction: MessageDirection
+        var authorAgentID: AgentID?
+        var authorCustomerID: CustomerID?
+        var text: String
+        var channelMessageID: String?
+        var deliveryStatus: DeliveryStatus?
+        var attachmentIDs: [AttachmentID] = []
+    }
+
+    static func insert(_ new: NewMessage, now: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> Message {
+        let conversation = new.conversation
+        let row = try await sql.raw("""
+            INSERT INTO messages (workspace_id, conversation_id, inbox_id, direction, author_agent_id, author_customer_id,
+              text, channel_message_id, delivery_status, created_at)
+            VALUES (\(bind: conversation.workspaceID.rawValue), \(bind: conversation.id.rawValue), \(bind: conversation.inboxID.rawValue),
+              \(bind: new.direction.rawValue), \(bind: new.authorAgentID?.rawValue), \(bind: new.authorCustomerID?.rawValue),
+              \(bind: new.text), \(bind: new.channelMessageID), \(bind: new.deliveryStatus?.rawValue), \(bind: now.millis))
+            RETURNING id
+            """).first()
+        guard let row else { throw StoredValueError(column: "messages.id", value: "missing") }
+        let id: MessageID = try row.id("id")
+        try await SearchIndex.index(.message, id: id.rawValue, text: new.text, kind: kind, in: sql)
+        if !new.attachmentIDs.isEmpty {
+            try await sql.raw("""
+                UPDATE attachments SET message_id = \(bind: id.rawValue)
+                WHERE workspace_id = \(bind: conversation.workspaceID.rawValue) AND message_id IS NULL
+                  AND id IN (\(binds: new.attachmentIDs.map(\.rawValue)))
+                """).run()
+        }
+        if new.direction == .inbound || new.direction == .outbound {
+            let firstResponse: Int64? = new.direction == .outbound ? now.millis : nil
+            try await sql.raw("""
+                UPDATE conversations SET last_message_at = \(bind: now.millis), last_message_preview = \(bind: Text.preview(new.text)),
+                  last_message_direction = \(bind: new.direction.rawValue), message_count = message_count + 1,
+                  first_response_at = COALESCE(first_response_at, \(bind: firstResponse)), updated_at = \(bind: now.millis)
+                WHERE id = \(bind: conversation.id.rawValue)
+                """).run()
+        } else {
+            try await sql.raw("""
+                UPDATE conversations SET message_count = message_count + 1, updated_at = \(bind: now.millis)
+                WHERE id = \(bind: conversation.id.rawValue)
+                """).run()
+        }
+        return Message(
+            id: id, workspaceID: conversation.workspaceID, conversationID: conversation.id, direction: new.direction,
+            authorAgentID: new.authorAgentID, authorCustomerID: new.authorCustomerID, text: new.text,
+            channelMessageID: new.channelMessageID, deliveryStatus: new.deliveryStatus, deliveryError: nil,
+            attachmentIDs: new.attachmentIDs, createdAt: now
+        )
+    }
+
+    public static func find(workspaceID: WorkspaceID, id: MessageID, in sql: any SQLDatabase) async throws -> Message? {
+        guard let row = try await sql.raw("""
+            SELECT * FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            """).first() else { return nil }
+        var message = try decode(row)
+        message.attachmentIDs = try await attachments(of: [id], in: sql)[id] ?? []
+        return message
+    }
+
+    static func findByChannelID(inboxID: InboxID, channelMessageID: String, in sql: any SQLDatabase) async throws -> Message? {
+        try await sql.raw("""
+            SELECT * FROM messages WHERE inbox_id = \(bind: inboxID.rawValue) AND channel_message_id = \(bind: channelMessageID)
+            """).first().map(decode)
+    }
+
+    /// A conversation's messages, oldest first, after `afterID` when paging.
+    public static func list(
+        workspaceID: WorkspaceID, conversationID: ConversationID, afterID: MessageID?, limit: Int, in sql: any SQLDatabase
+    ) async throws -> [Message] {
+        var messages = try await sql.raw("""
+            SELECT * FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue)
+              AND conversation_id = \(bind: conversationID.rawValue) AND id > \(bind: afterID?.rawValue ?? 0)
+            ORDER BY id LIMIT \(bind: limit)
+            """).all().map(decode)
+        let attachmentMap = try await attachments(of: messages.map(\.id), in: sql)
+        for index in messages.indices { messages[index].attachmentIDs = attachmentMap[messages[index].id] ?? [] }
+        return messages
+    }
+
+    static func setDelivery(
+        _ id: MessageID, status: DeliveryStatus, error: String?, channelMessageID: String?, in sql: any SQLDatabase
+    ) async throws {
+        try await sql.raw("""
+            UPDATE messages SET delivery_status = \(bind: status.rawValue), delivery_error = \(bind: error),
+              channel_message_id = COALESCE(channel_message_id, \(bind: channelMessageID))
+            WHERE id = \(bind: id.rawValue)
+            """).run()
+    }
+
+    private static func attachments(of ids: [MessageID], in sql: any SQLDatabase) async throws -> [MessageID: [AttachmentID]] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [MessageID: [AttachmentID]] = [:]
+        for row in try await sql.raw("""
+            SELECT id, message_id FROM attachments WHERE message_id IN (\(binds: ids.map(\.rawValue))) ORDER BY id
+            """).all() {
+            result[try row.id("message_id"), default: []].append(try row.id("id"))
+        }
+        return result
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Message {
+        Message(
+            id: try row.id("id"), workspaceID: try row.id("workspace_id"), conversationID: try row.id("conversation_id"),
+            direction: try row.enumValue("direction"), authorAgentID: try row.idOrNil("author_agent_id"),
+            authorCustomerID: try row.idOrNil("author_customer_id"), text: try row.string("text"),
+            channelMessageID: try row.stringOrNil("channel_message_id"),
+            deliveryStatus: try row.stringOrNil("delivery_status").flatMap(DeliveryStatus.init(rawValue:)),
+            deliveryError: try row.stringOrNil("delivery_error"), attachmentIDs: [], createdAt: try row.date("created_at")
+        )
+    }
+}

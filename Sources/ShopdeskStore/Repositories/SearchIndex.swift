@@ -1,0 +1,94 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Full-text search kept in the same transaction as the rows it indexes, so it is never stale.
+///
+/// Three sources are indexed: message text, conversation subjects, and customer name, email and
+/// phone. Text is folded by `SearchText.fold` before indexing and before querying, so both
+/// engines treat "čćđ" like "ccd" and Cyrillic like Cyrillic.
+public enum SearchIndex {
+    enum Source: String {
+        case message, conversation, customer
+
+        var ftsTable: String { "\(rawValue)_fts" }
+        var table: String { "\(rawValue)s" }
+    }
+
+    static func index(_ source: Source, id: Int64, text: String, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
+        let folded = SearchText.fold(text)
+        switch kind {
+        case .sqlite:
+            try await sql.raw("DELETE FROM \(unsafeRaw: source.ftsTable) WHERE rowid = \(bind: id)").run()
+            try await sql.raw("INSERT INTO \(unsafeRaw: source.ftsTable) (rowid, body) VALUES (\(bind: id), \(bind: folded))").run()
+        case .postgres:
+            try await sql.raw("""
+                UPDATE \(unsafeRaw: source.table) SET search_vector = to_tsvector('simple', \(bind: folded))
+                WHERE id = \(bind: id)
+                """).run()
+        }
+    }
+
+    static func customerText(name: String?, email: String?, phone: String?) -> String {
+        [name, email, email.map { $0.replacingOccurrences(of: "@", with: " ").replacingOccurrences(of: ".", with: " ") }, phone]
+            .compactMap { $0 }.joined(separator: " ")
+    }
+
+    public struct Hit: Sendable, Equatable {
+        public var conversationID: ConversationID
+        public var score: Double
+    }
+
+    /// Conversations matching every word of `query` in one of the sources (words are prefixes:
+    /// "refun" finds "refund"), best match first, then most recent.
+    public static func search(
+        workspaceID: WorkspaceID, query: String, limit: Int, kind: DatabaseKind, in sql: any SQLDatabase
+    ) async throws -> [Hit] {
+        let terms = SearchText.queryTerms(query)
+        guard !terms.isEmpty else { return [] }
+        let ws = workspaceID.rawValue
+        let rows: [any SQLRow]
+        switch kind {
+        case .sqlite:
+            let match = terms.map { "\"\($0)\"*" }.joined(separator: " ")
+            rows = try await sql.raw("""
+                WITH hits AS (
+                  SELECT m.conversation_id AS cid, bm25(message_fts) AS score FROM message_fts
+                    JOIN messages m ON m.id = message_fts.rowid
+                    WHERE message_fts MATCH \(bind: match) AND m.workspace_id = \(bind: ws)
+                  UNION ALL
+                  SELECT c.id AS cid, bm25(conversation_fts) AS score FROM conversation_fts
+                    JOIN conversations c ON c.id = conversation_fts.rowid
+                    WHERE conversation_fts MATCH \(bind: match) AND c.workspace_id = \(bind: ws)
+                  UNION ALL
+                  SELECT c.id AS cid, bm25(customer_fts) AS score FROM customer_fts
+                    JOIN conversations c ON c.customer_id = customer_fts.rowid
+                    WHERE customer_fts MATCH \(bind: match) AND c.workspace_id = \(bind: ws)
+                )
+                SELECT h.cid AS cid, -MIN(h.score) AS score FROM hits h JOIN conversations c ON c.id = h.cid
+                WHERE c.merged_into IS NULL
+                GROUP BY h.cid, c.last_message_at ORDER BY MIN(h.score), c.last_message_at DESC LIMIT \(bind: limit)
+                """).all()
+        case .postgres:
+            let tsquery = terms.map { "\($0):*" }.joined(separator: " & ")
+            rows = try await sql.raw("""
+                WITH q AS (SELECT to_tsquery('simple', \(bind: tsquery)) AS query), hits AS (
+                  SELECT m.conversation_id AS cid, ts_rank(m.search_vector, q.query) AS score FROM messages m, q
+                    WHERE m.workspace_id = \(bind: ws) AND m.search_vector @@ q.query
+                  UNION ALL
+                  SELECT c.id AS cid, ts_rank(c.search_vector, q.query) AS score FROM conversations c, q
+                    WHERE c.workspace_id = \(bind: ws) AND c.search_vector @@ q.query
+                  UNION ALL
+                  SELECT c.id AS cid, ts_rank(cu.search_vector, q.query) AS score FROM customers cu
+                    JOIN conversations c ON c.customer_id = cu.id, q
+                    WHERE cu.workspace_id = \(bind: ws) AND cu.search_vector @@ q.query
+                )
+                SELECT h.cid AS cid, CAST(MAX(h.score) AS DOUBLE PRECISION) AS score FROM hits h
+                JOIN conversations c ON c.id = h.cid
+                WHERE c.merged_into IS NULL
+                GROUP BY h.cid, c.last_message_at ORDER BY MAX(h.score) DESC, c.last_message_at DESC LIMIT \(bind: limit)
+                """).all()
+        }
+        return try rows.map { Hit(conversationID: try $0.id("cid"), score: try $0.double("score")) }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Workspaces and the agents in them.
+public enum WorkspaceRepository {
+    public static func create(name: String, timeZone: String, now: Date, in sql: any SQLDatabase) async throws -> Workspace {
+        guard let row = try await sql.raw("""
+            INSERT INTO workspaces (name, time_zone, created_at) VALUES (\(bind: name), \(bind: timeZone), \(bind: now.millis))
+            RETURNING id
+            """).first() else { throw StoredValueError(column: "workspaces.id", value: "missing") }
+        return Workspace(id: try row.id("id"), name: name, timeZone: timeZone, createdAt: now)
+    }
+
+    public static func find(_ id: WorkspaceID, in sql: any SQLDatabase) async throws -> Workspace? {
+        try await sql.raw("SELECT * FROM workspaces WHERE id = \(bind: id.rawValue)").first().map {
+            Workspace(id: try $0.id("id"), name: try $0.string("name"), timeZone: try $0.string("time_zone"),
+                      createdAt: try $0.date("created_at"))
+        }
+    }
+
+    public static func findByName(_ name: String, in sql: any SQLDatabase) async throws -> Workspace? {
+        guard let row = try await sql.raw("SELECT id FROM workspaces WHERE name = \(bind: name) ORDER BY id LIMIT 1").first() else {
+            return nil
+        }
+        return try await find(try row.id("id"), in: sql)
+    }
+}
+
+/// An agent row with the secret parts the auth layer needs.
+public struct AgentCredentials: Sendable {
+    public var agent: Agent
+    public var passwordHash: String
+    public var passwordChangedAt: Date
+}
+
+public enum AgentRepository {
+    public static func create(
+        workspaceID: WorkspaceID, email: String, name: String, role: Role, passwordHash: String, locale: String,
+        now: Date, in sql: any SQLDatabase
+    ) async throws -> Agent {
+        let email = try Identities.email(email)
+        if try await sql.raw("SELECT id FROM agents WHERE email = \(bind: email)").first() != nil {
+            throw ShopdeskError.conflict("An agent with the email \(email) already exists.")
+        }
+        guard let row = try await sql.raw("""
+            INSERT INTO agents (workspace_id, email, name, role, password_hash, locale, password_changed_at, created_at)
+            VALUES (\(bind: workspaceID.rawValue), \(bind: email), \(bind: name), \(bind: role.rawValue), \(bind: passwordHash),
+              \(bind: locale), \(bind: now.millis), \(bind: now.millis)) RETURNING *
+            """).first() else { throw StoredValueError(column: "agents.id", value: "missing") }
+        return try decode(row).agent
+    }
+
+    public static func find(workspaceID: WorkspaceID, id: AgentID, in sql: any SQLDatabase) async throws -> Agent? {
+        try await sql.raw("""
+            SELECT * FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            """).first().map { try decode($0).agent }
+    }
+
+    public static func credentials(email: String, in sql: any SQLDatabase) async throws -> AgentCredentials? {
+        try await sql.raw("SELECT * FROM agents WHERE email = \(bind: email.lowercased())").first().map(decode)
+    }
+
+    public static func list(workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [Agent] {
+        try await sql.raw("SELECT * FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) ORDER BY id").all().map { try decode($0).agent }
+    }
+
+    public static func update(_ agent: Agent, in sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE agents SET name = \(bind: agent.name), role = \(bind: agent.role.rawValue), locale = \(bind: agent.locale),
+              disabled_at = \(bind: agent.disabled ? Date().millis : nil)
+            WHERE id = \(bind: agent.id.rawValue) AND workspace_id = \(bind: agent.workspaceID.rawValue)
+            """).run()
+        if agent.disabled {
+            try await sql.raw("DELETE FROM sessions WHERE agent_id = \(bind: agent.id.rawValue)").run()
+        }
+    }
+
+    /// Sets a new password and ends every other session of the agent.
+    public static func setPassword(
+        _ id: AgentID, hash: String, keepSessionID: Int64?, now: Date, in sql: any SQLDatabase
+    ) async throws {
+        try await sql.raw("""
+            UPDATE agents SET password_hash = \(bind: hash), password_changed_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue)
+            """).run()
+        try await sql.raw("""
+            DELETE FROM sessions WHERE agent_id = \(bind: id.rawValue) AND id <> \(bind: keepSessionID ?? -1)
+            """).run()
+    }
+
+    static func decode(_ row: any SQLRow) throws -> AgentCredentials {
+        AgentCredentials(
+            agent: Agent(id: try row.id("id"), workspaceID: try row.id("workspace_id"), email: try row.string("email"),
+                         name: try row.string("name"), role: try row.enumValue("role"), locale: try row.string("locale"),
+                         disabled: try row.int64OrNil("disabled_at") != nil, createdAt: try row.date("created_at")),
+            passwordHash: try row.string("password_hash"),
+            passwordChangedAt: try row.date("password_changed_at")
+        )
+    }
+}

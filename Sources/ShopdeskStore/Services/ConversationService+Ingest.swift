@@ -1,0 +1,124 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// What happened to one inbound message.
+public struct IngestResult: Sendable, Equatable {
+    public var conversationID: ConversationID
+    public var messageID: MessageID
+    public var customerID: CustomerID
+    public var createdConversation: Bool
+    /// The channel had delivered this message before; nothing new was stored.
+    public var duplicate: Bool
+}
+
+extension ConversationService {
+    /// The one path every channel's messages take: dedupe on the channel's message id → find or
+    /// create the customer → thread into a conversation or start one → store, all in one
+    /// transaction, then publish the events.
+    public func ingest(_ raw: InboundMessage, workspaceID: WorkspaceID) async throws -> IngestResult {
+        let message = try raw.validated()
+        let time = now()
+        let kind = database.kind
+        let (result, events) = try await database.write { sql in
+            guard try await InboxRepository.find(workspaceID: workspaceID, id: message.inboxID, in: sql) != nil else {
+                throw ShopdeskError.notFound("Inbox \(message.inboxID)")
+            }
+            try await Self.lockIngestKeys(message, workspaceID: workspaceID, kind: kind, in: sql)
+            if let channelID = message.channelMessageID,
+               let existing = try await MessageRepository.findByChannelID(inboxID: message.inboxID, channelMessageID: channelID, in: sql) {
+                return (IngestResult(conversationID: existing.conversationID, messageID: existing.id,
+                                     customerID: existing.authorCustomerID ?? CustomerID(0), createdConversation: false,
+                                     duplicate: true), [DomainEvent]())
+            }
+            var events: [DomainEvent] = []
+            let (customer, createdCustomer) = try await CustomerRepository.findOrCreate(
+                message.customer, workspaceID: workspaceID, now: time, kind: kind, in: sql)
+            if createdCustomer {
+                events.append(DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerCreated,
+                                          actor: .customer(customer.id), payload: ["customer_id": .id(customer.id)], occurredAt: time))
+            }
+            let actor = EventActor.customer(customer.id)
+            var conversation: Conversation
+            var created = false
+            if let existing = try await Self.thread(message, customerID: customer.id, workspaceID: workspaceID, in: sql) {
+                conversation = existing
+                events += try await Self.apply([.customerMessageReceived], to: &conversation, actor: actor, now: time, kind: kind, in: sql)
+            } else {
+                conversation = try await Self.startConversation(message, customerID: customer.id, workspaceID: workspaceID,
+                                                                 now: time, kind: kind, in: sql)
+                created = true
+                events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .conversationCreated,
+                                          actor: actor, payload: ["number": .number(Double(conversation.number)),
+                                                                  "inbox_id": .id(message.inboxID)], occurredAt: time))
+            }
+            let stored = try await MessageRepository.insert(.init(
+                conversation: conversation, direction: .inbound, authorCustomerID: customer.id, text: message.text,
+                channelMessageID: message.channelMessageID, deliveryStatus: nil
+            ), now: time, kind: kind, in: sql)
+            events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,
+                                      actor: actor, payload: ["message_id": .id(stored.id), "direction": .string("inbound")],
+                                      occurredAt: time))
+            let result = IngestResult(conversationID: conversation.id, messageID: stored.id, customerID: customer.id,
+                                      createdConversation: created, duplicate: false)
+            return (result, try await EventLog.record(events, in: sql))
+        }
+        await publisher?.publish(events)
+        return result
+    }
+
+    /// On PostgreSQL, concurrent transactions would each see "no such customer" (or "no such
+    /// message") and both insert; an advisory lock per identity, taken in a fixed order so two
+    /// ingests cannot deadlock, makes the second wait and then find the first one's rows.
+    /// SQLite needs none: its writes are already serialized.
+    static func lockIngestKeys(
+        _ message: InboundMessage, workspaceID: WorkspaceID, kind: DatabaseKind, in sql: any SQLDatabase
+    ) async throws {
+        guard kind == .postgres else { return }
+        var keys = CustomerRepository.identityPairs(message.customer).map { "customer:\(workspaceID):\($0):\($1)" }
+        if let channelID = message.channelMessageID { keys.append("message:\(message.inboxID):\(channelID)") }
+        for key in keys.sorted() {
+            try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
+        }
+    }
+
+    /// The conversation a message continues: the one it replies to (followed through merges), or
+    /// the customer's latest unresolved conversation in the same inbox.
+    static func thread(
+        _ message: InboundMessage, customerID: CustomerID, workspaceID: WorkspaceID, in sql: any SQLDatabase
+    ) async throws -> Conversation? {
+        if let replyTo = message.replyTo,
+           let target = try await ConversationRepository.find(workspaceID: workspaceID, id: replyTo, in: sql) {
+            let survivor = try await ConversationRepository.survivor(of: target, in: sql)
+            if survivor.customerID == customerID { return survivor }
+        }
+        guard let row = try await sql.raw("""
+            SELECT id FROM conversations WHERE customer_id = \(bind: customerID.rawValue) AND inbox_id = \(bind: message.inboxID.rawValue)
+              AND status <> 'resolved' AND merged_into IS NULL ORDER BY last_message_at DESC LIMIT 1
+            """).first() else { return nil }
+        return try await ConversationRepository.find(workspaceID: workspaceID, id: try row.id("id"), in: sql)
+    }
+
+    static func startConversation(
+        _ message: InboundMessage, customerID: CustomerID, workspaceID: WorkspaceID, now: Date, kind: DatabaseKind,
+        in sql: any SQLDatabase
+    ) async throws -> Conversation {
+        guard let counter = try await sql.raw("""
+            UPDATE workspaces SET conversation_counter = conversation_counter + 1 WHERE id = \(bind: workspaceID.rawValue)
+            RETURNING conversation_counter
+            """).first() else { throw ShopdeskError.notFound("Workspace \(workspaceID)") }
+        let number = try counter.int64("conversation_counter")
+        guard let row = try await sql.raw("""
+            INSERT INTO conversations (workspace_id, number, inbox_id, customer_id, subject, status, priority,
+              last_message_at, message_count, created_at, updated_at)
+            VALUES (\(bind: workspaceID.rawValue), \(bind: number), \(bind: message.inboxID.rawValue), \(bind: customerID.rawValue),
+              \(bind: message.subject), 'open', \(bind: Priority.normal.rank), \(bind: now.millis), 0, \(bind: now.millis), \(bind: now.millis))
+            RETURNING *
+            """).first() else { throw StoredValueError(column: "conversations.id", value: "missing") }
+        let conversation = try ConversationRepository.decode(row)
+        if let subject = message.subject {
+            try await SearchIndex.index(.conversation, id: conversation.id.rawValue, text: subject, kind: kind, in: sql)
+        }
+        return conversation
+    }
+}

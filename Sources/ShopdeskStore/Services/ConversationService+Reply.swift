@@ -1,0 +1,81 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+extension ConversationService {
+    /// An agent's reply or internal note. A reply is stored as queued and a send job is queued in
+    /// the same transaction; a note is never queued for sending.
+    public func reply(
+        workspaceID: WorkspaceID, conversationID: ConversationID, text: String, isNote: Bool, agentID: AgentID,
+        attachmentIDs: [AttachmentID] = []
+    ) async throws -> Message {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !attachmentIDs.isEmpty else {
+            throw ShopdeskError.invalid(field: "text", "The message is empty.")
+        }
+        guard text.utf8.count <= InboundMessage.maxTextLength else {
+            throw ShopdeskError(.tooLarge, "The message is longer than \(InboundMessage.maxTextLength) bytes.", field: "text")
+        }
+        let time = now()
+        let kind = database.kind
+        let (message, events) = try await database.write { sql in
+            guard let found = try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql) else {
+                throw ShopdeskError.notFound("Conversation \(conversationID)")
+            }
+            let conversation = try await ConversationRepository.survivor(of: found, in: sql)
+            for attachment in attachmentIDs {
+                guard try await AttachmentRepository.findUnattached(workspaceID: workspaceID, id: attachment, in: sql) != nil else {
+                    throw ShopdeskError.notFound("Attachment \(attachment)")
+                }
+            }
+            let message = try await MessageRepository.insert(.init(
+                conversation: conversation, direction: isNote ? .note : .outbound, authorAgentID: agentID, text: text,
+                channelMessageID: nil, deliveryStatus: isNote ? nil : .queued, attachmentIDs: attachmentIDs
+            ), now: time, kind: kind, in: sql)
+            if !isNote {
+                try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(message.id)],
+                                           workspaceID: workspaceID, runAt: time, maxAttempts: 8, in: sql)
+            }
+            let event = DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,
+                                    actor: .agent(agentID),
+                                    payload: ["message_id": .id(message.id), "direction": .string(message.direction.rawValue)],
+                                    occurredAt: time)
+            return (message, try await EventLog.record([event], in: sql))
+        }
+        await publisher?.publish(events)
+        return message
+    }
+
+    /// Records what the channel said about an outbound message.
+    public func recordDelivery(
+        workspaceID: WorkspaceID, messageID: MessageID, status: DeliveryStatus, error: String?, channelMessageID: String? = nil
+    ) async throws {
+        let time = now()
+        let events = try await database.write { sql in
+            guard let message = try await MessageRepository.find(workspaceID: workspaceID, id: messageID, in: sql),
+                  message.direction == .outbound else { throw ShopdeskError.notFound("Outbound message \(messageID)") }
+            guard message.deliveryStatus != status || message.deliveryError != error else { return [DomainEvent]() }
+            try await MessageRepository.setDelivery(messageID, status: status, error: error, channelMessageID: channelMessageID, in: sql)
+            var payload: [String: JSONValue] = ["message_id": .id(messageID), "status": .string(status.rawValue)]
+            if let error { payload["error"] = .string(error) }
+            let event = DomainEvent(workspaceID: workspaceID, conversationID: message.conversationID, kind: .messageDeliveryChanged,
+                                    actor: .system, payload: payload, occurredAt: time)
+            return try await EventLog.record([event], in: sql)
+        }
+        await publisher?.publish(events)
+    }
+
+    /// Sends a failed message again: back to queued, with a fresh send job.
+    public func retryDelivery(workspaceID: WorkspaceID, messageID: MessageID) async throws {
+        let time = now()
+        try await database.write { sql in
+            guard let message = try await MessageRepository.find(workspaceID: workspaceID, id: messageID, in: sql),
+                  message.direction == .outbound else { throw ShopdeskError.notFound("Outbound message \(messageID)") }
+            guard message.deliveryStatus == .failed else {
+                throw ShopdeskError.conflict("Only a failed message can be retried; this one is \(message.deliveryStatus?.rawValue ?? "unsent").")
+            }
+            try await MessageRepository.setDelivery(messageID, status: .queued, error: nil, channelMessageID: nil, in: sql)
+            try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(messageID)],
+                                       workspaceID: workspaceID, runAt: time, maxAttempts: 8, in: sql)
+        }
+    }
+}

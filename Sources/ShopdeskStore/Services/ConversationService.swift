@@ -1,0 +1,137 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Receives the events of each committed write (realtime push, metrics). Best effort: the events
+/// are already durable in the event log and their webhooks queued when this is called.
+public protocol EventPublisher: Sendable {
+    func publish(_ events: [DomainEvent]) async
+}
+
+/// The use cases around conversations: ingest, change, reply, merge, wake.
+/// Each runs in one write transaction and publishes its events after the commit.
+public struct ConversationService: Sendable {
+    public let database: Database
+    let publisher: (any EventPublisher)?
+    let now: @Sendable () -> Date
+
+    public init(database: Database, publisher: (any EventPublisher)?, now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.publisher = publisher
+        self.now = now
+    }
+
+    /// Applies commands in order through the lifecycle state machine and stores the result.
+    public func update(
+        workspaceID: WorkspaceID, id: ConversationID, commands: [ConversationCommand], actor: EventActor
+    ) async throws -> Conversation {
+        let time = now()
+        let kind = database.kind
+        let (conversation, events) = try await database.write { sql in
+            guard var conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: id, in: sql) else {
+                throw ShopdeskError.notFound("Conversation \(id)")
+            }
+            let events = try await Self.apply(commands, to: &conversation, actor: actor, now: time, kind: kind, in: sql)
+            return (conversation, try await EventLog.record(events, in: sql))
+        }
+        await publisher?.publish(events)
+        return conversation
+    }
+
+    /// Runs the state machine and writes the new state, its timeline events and its timers.
+    static func apply(
+        _ commands: [ConversationCommand], to conversation: inout Conversation, actor: EventActor, now: Date,
+        kind: DatabaseKind, in sql: any SQLDatabase
+    ) async throws -> [DomainEvent] {
+        let before = conversation.state
+        var changes: [ConversationChange] = []
+        for command in commands {
+            let result = try ConversationLifecycle.apply(command, to: conversation.state, now: now)
+            conversation.state = result.state
+            changes += result.changes
+        }
+        guard !changes.isEmpty else { return [] }
+        let state = conversation.state
+        if state.status == .resolved, before.status != .resolved { conversation.resolvedAt = now }
+        conversation.updatedAt = now
+        try await sql.raw("""
+            UPDATE conversations SET status = \(bind: state.status.rawValue), snoozed_until = \(bind: state.snoozedUntil?.millis),
+              priority = \(bind: state.priority.rank), assignee_id = \(bind: state.assigneeID?.rawValue),
+              team_id = \(bind: state.teamID?.rawValue), merged_into = \(bind: state.mergedInto?.rawValue),
+              resolved_at = \(bind: conversation.resolvedAt?.millis), updated_at = \(bind: now.millis)
+            WHERE id = \(bind: conversation.id.rawValue)
+            """).run()
+        if state.tags != before.tags {
+            try await TagRepository.replaceTags(of: conversation, with: state.tags, now: now, in: sql)
+        }
+        if state.status == .snoozed, let until = state.snoozedUntil {
+            try await JobQueue.enqueue(
+                kind: JobKind.snoozeWake, payload: ["conversation_id": .id(conversation.id)],
+                workspaceID: conversation.workspaceID, runAt: until, dedupeKey: "wake:\(conversation.id)", in: sql
+            )
+        }
+        return changes.map { change in
+            let (eventKind, payload) = change.event
+            return DomainEvent(workspaceID: conversation.workspaceID, conversationID: conversation.id, kind: eventKind,
+                               actor: actor, payload: payload, occurredAt: now)
+        }
+    }
+
+    /// The snooze timer job: reopens the conversation if it is still snoozed and due.
+    public func wake(workspaceID: WorkspaceID, id: ConversationID) async throws {
+        let time = now()
+        let kind = database.kind
+        let events = try await database.write { sql in
+            guard var conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: id, in: sql),
+                  conversation.state.mergedInto == nil else { return [DomainEvent]() }
+            let events = try await Self.apply([.snoozeTimerFired], to: &conversation, actor: .system, now: time, kind: kind, in: sql)
+            return try await EventLog.record(events, in: sql)
+        }
+        await publisher?.publish(events)
+    }
+
+    /// Folds `sourceID` into `targetID`: its messages move, it points at the survivor, and both
+    /// timelines say so. Later replies to the source land in the survivor.
+    public func merge(
+        workspaceID: WorkspaceID, sourceID: ConversationID, into targetID: ConversationID, actor: EventActor
+    ) async throws -> Conversation {
+        guard sourceID != targetID else { throw ShopdeskError.invalid(field: "into", "A conversation cannot be merged into itself.") }
+        let time = now()
+        let kind = database.kind
+        let (survivor, events) = try await database.write { sql in
+            guard var source = try await ConversationRepository.find(workspaceID: workspaceID, id: sourceID, in: sql) else {
+                throw ShopdeskError.notFound("Conversation \(sourceID)")
+            }
+            guard var target = try await ConversationRepository.find(workspaceID: workspaceID, id: targetID, in: sql) else {
+                throw ShopdeskError.notFound("Conversation \(targetID)")
+            }
+            guard target.state.mergedInto == nil else {
+                throw ShopdeskError.conflict("Conversation \(targetID) was itself merged; merge into the conversation it points to.")
+            }
+            var events = try await Self.apply([.mergeInto(targetID)], to: &source, actor: actor, now: time, kind: kind, in: sql)
+            let moved = try await sql.raw("""
+                UPDATE messages SET conversation_id = \(bind: targetID.rawValue) WHERE conversation_id = \(bind: sourceID.rawValue)
+                RETURNING id
+                """).all().count
+            try await sql.raw("""
+                UPDATE conversations SET message_count = (SELECT COUNT(*) FROM messages WHERE conversation_id = \(bind: targetID.rawValue)),
+                  last_message_at = CASE WHEN last_message_at > \(bind: source.lastMessageAt.millis) THEN last_message_at
+                    ELSE \(bind: source.lastMessageAt.millis) END,
+                  updated_at = \(bind: time.millis)
+                WHERE id = \(bind: targetID.rawValue)
+                """).run()
+            try await sql.raw("UPDATE conversations SET message_count = 0 WHERE id = \(bind: sourceID.rawValue)").run()
+            if !source.state.tags.isEmpty {
+                events += try await Self.apply([.addTags(source.state.tags)], to: &target, actor: actor, now: time, kind: kind, in: sql)
+            }
+            events.append(DomainEvent(
+                workspaceID: workspaceID, conversationID: targetID, kind: .conversationMergeReceived, actor: actor,
+                payload: ["from": .id(sourceID), "messages_moved": .number(Double(moved))], occurredAt: time
+            ))
+            let survivor = try await ConversationRepository.find(workspaceID: workspaceID, id: targetID, in: sql) ?? target
+            return (survivor, try await EventLog.record(events, in: sql))
+        }
+        await publisher?.publish(events)
+        return survivor
+    }
+}

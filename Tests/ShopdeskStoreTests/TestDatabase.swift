@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import ShopdeskCore
+import ShopdeskStore
+
+/// Runs a test body against a fresh SQLite file and, when `SHOPDESK_TEST_POSTGRES_URL` is set,
+/// against a fresh PostgreSQL database created for that one test.
+enum TestDatabase {
+    static var kinds: [DatabaseKind] {
+        ProcessInfo.processInfo.environment["SHOPDESK_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    static let logger = Logger(label: "shopdesk.tests")
+
+    static func with<T: Sendable>(_ kind: DatabaseKind, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+        switch kind {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shopdesk-test-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            return try await Database.with(url: directory.appendingPathComponent("test.sqlite").path, logger: logger) { database in
+                try await Migrator.migrate(database)
+                return try await body(database)
+            }
+        case .postgres:
+            let adminURL = ProcessInfo.processInfo.environment["SHOPDESK_TEST_POSTGRES_URL"]!
+            let name = "shopdesk_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            try await Database.with(url: adminURL, logger: logger) { admin in
+                try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            }
+            var components = URLComponents(string: adminURL)!
+            components.path = "/" + name
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await Database.with(url: components.string!, logger: logger) { database in
+                    try await Migrator.migrate(database)
+                    return try await body(database)
+                })
+            } catch {
+                result = .failure(error)
+            }
+            try await Database.with(url: adminURL, logger: logger) { admin in
+                try await admin.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+            }
+            return try result.get()
+        }
+    }
+
+    /// A workspace with one admin agent and one API inbox, the usual starting point.
+    struct Fixture: Sendable {
+        var workspace: Workspace
+        var agent: Agent
+        var inbox: Inbox
+    }
+
+    static func fixture(_ database: Database, name: String = "Test shop") async throws -> Fixture {
+        try await database.write { sql in
+            let now = Date()
+            let workspace = try await WorkspaceRepository.create(name: name, timeZone: "Europe/Zagreb", now: now, in: sql)
+            let agent = try await AgentRepository.create(
+                workspaceID: workspace.id, email: "agent-\(UUID().uuidString.prefix(8))@example.com", name: "Ana", role: .admin,
+                passwordHash: "x", locale: "en", now: now, in: sql)
+            let inbox = try await InboxRepository.create(
+                workspaceID: workspace.id, kind: .api, name: "API", webhookURL: nil, secret: "s", now: now, in: sql)
+            return Fixture(workspace: workspace, agent: agent, inbox: inbox)
+        }
+    }
+}
+
+extension InboundMessage {
+    static func sample(
+        inbox: InboxID, email: String = "marta@example.com", text: String = "Where is my order #1234?",
+        subject: String? = "Order status", channelID: String? = nil
+    ) -> InboundMessage {
+        InboundMessage(inboxID: inbox, channelMessageID: channelID, customer: .init(name: "Marta", email: email),
+                       subject: subject, text: text, receivedAt: Date())
+    }
+}
