@@ -22,7 +22,7 @@ public struct Database: Sendable {
     public let kind: DatabaseKind
     let backend: any DatabaseBackend
     /// Called after a write that touched a notification channel commits (PostgreSQL LISTEN/NOTIFY).
-    let listener: NotificationListener?
+    public let listener: (any NotificationListener)?
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await backend.read(body)

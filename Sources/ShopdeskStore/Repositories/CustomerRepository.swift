@@ -168,3 +168,19 @@ public enum CustomerRepository {
         )
     }
 }
+
+extension CustomerRepository {
+    /// Several customers in one query, keyed by id (for list pages).
+    public static func findMany(workspaceID: WorkspaceID, ids: [CustomerID], in sql: any SQLDatabase) async throws -> [CustomerID: Customer] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await sql.raw("""
+            SELECT * FROM customers WHERE workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(binds: Array(Set(ids)).map(\.rawValue)))
+            """).all()
+        var result: [CustomerID: Customer] = [:]
+        for row in rows {
+            let customer = try decode(row)
+            result[customer.id] = customer
+        }
+        return result
+    }
+}

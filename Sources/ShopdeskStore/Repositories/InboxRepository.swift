@@ -102,3 +102,13 @@ public enum TeamRepository {
         }
     }
 }
+
+extension InboxRepository {
+    /// Looks an inbox up by id alone, for channel endpoints that authenticate with the inbox's
+    /// own secret rather than as an agent of a workspace.
+    public static func findAnyWorkspace(id: InboxID, in sql: any SQLDatabase) async throws -> (workspaceID: WorkspaceID, secret: String)? {
+        try await sql.raw("SELECT workspace_id, secret FROM inboxes WHERE id = \(bind: id.rawValue)").first().map {
+            (try $0.id("workspace_id"), try $0.string("secret"))
+        }
+    }
+}

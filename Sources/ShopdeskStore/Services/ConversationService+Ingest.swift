@@ -21,50 +21,57 @@ extension ConversationService {
         let time = now()
         let kind = database.kind
         let (result, events) = try await database.write { sql in
-            guard try await InboxRepository.find(workspaceID: workspaceID, id: message.inboxID, in: sql) != nil else {
-                throw ShopdeskError.notFound("Inbox \(message.inboxID)")
-            }
-            try await Self.lockIngestKeys(message, workspaceID: workspaceID, kind: kind, in: sql)
-            if let channelID = message.channelMessageID,
-               let existing = try await MessageRepository.findByChannelID(inboxID: message.inboxID, channelMessageID: channelID, in: sql) {
-                return (IngestResult(conversationID: existing.conversationID, messageID: existing.id,
-                                     customerID: existing.authorCustomerID ?? CustomerID(0), createdConversation: false,
-                                     duplicate: true), [DomainEvent]())
-            }
-            var events: [DomainEvent] = []
-            let (customer, createdCustomer) = try await CustomerRepository.findOrCreate(
-                message.customer, workspaceID: workspaceID, now: time, kind: kind, in: sql)
-            if createdCustomer {
-                events.append(DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerCreated,
-                                          actor: .customer(customer.id), payload: ["customer_id": .id(customer.id)], occurredAt: time))
-            }
-            let actor = EventActor.customer(customer.id)
-            var conversation: Conversation
-            var created = false
-            if let existing = try await Self.thread(message, customerID: customer.id, workspaceID: workspaceID, in: sql) {
-                conversation = existing
-                events += try await Self.apply([.customerMessageReceived], to: &conversation, actor: actor, now: time, kind: kind, in: sql)
-            } else {
-                conversation = try await Self.startConversation(message, customerID: customer.id, workspaceID: workspaceID,
-                                                                 now: time, kind: kind, in: sql)
-                created = true
-                events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .conversationCreated,
-                                          actor: actor, payload: ["number": .number(Double(conversation.number)),
-                                                                  "inbox_id": .id(message.inboxID)], occurredAt: time))
-            }
-            let stored = try await MessageRepository.insert(.init(
-                conversation: conversation, direction: .inbound, authorCustomerID: customer.id, text: message.text,
-                channelMessageID: message.channelMessageID, deliveryStatus: nil
-            ), now: time, kind: kind, in: sql)
-            events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,
-                                      actor: actor, payload: ["message_id": .id(stored.id), "direction": .string("inbound")],
-                                      occurredAt: time))
-            let result = IngestResult(conversationID: conversation.id, messageID: stored.id, customerID: customer.id,
-                                      createdConversation: created, duplicate: false)
-            return (result, try await EventLog.record(events, in: sql))
+            try await Self.ingest(message, workspaceID: workspaceID, time: time, kind: kind, in: sql)
         }
         await publisher?.publish(events)
         return result
+    }
+
+    /// The ingest path inside a transaction: returns the result and the recorded events.
+    static func ingest(
+        _ message: InboundMessage, workspaceID: WorkspaceID, time: Date, kind: DatabaseKind, in sql: any SQLDatabase
+    ) async throws -> (result: IngestResult, events: [DomainEvent]) {
+        guard try await InboxRepository.find(workspaceID: workspaceID, id: message.inboxID, in: sql) != nil else {
+            throw ShopdeskError.notFound("Inbox \(message.inboxID)")
+        }
+        try await Self.lockIngestKeys(message, workspaceID: workspaceID, kind: kind, in: sql)
+        if let channelID = message.channelMessageID,
+           let existing = try await MessageRepository.findByChannelID(inboxID: message.inboxID, channelMessageID: channelID, in: sql) {
+            return (IngestResult(conversationID: existing.conversationID, messageID: existing.id,
+                                 customerID: existing.authorCustomerID ?? CustomerID(0), createdConversation: false,
+                                 duplicate: true), [DomainEvent]())
+        }
+        var events: [DomainEvent] = []
+        let (customer, createdCustomer) = try await CustomerRepository.findOrCreate(
+            message.customer, workspaceID: workspaceID, now: time, kind: kind, in: sql)
+        if createdCustomer {
+            events.append(DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerCreated,
+                                      actor: .customer(customer.id), payload: ["customer_id": .id(customer.id)], occurredAt: time))
+        }
+        let actor = EventActor.customer(customer.id)
+        var conversation: Conversation
+        var created = false
+        if let existing = try await Self.thread(message, customerID: customer.id, workspaceID: workspaceID, in: sql) {
+            conversation = existing
+            events += try await Self.apply([.customerMessageReceived], to: &conversation, actor: actor, now: time, kind: kind, in: sql)
+        } else {
+            conversation = try await Self.startConversation(message, customerID: customer.id, workspaceID: workspaceID,
+                                                             now: time, kind: kind, in: sql)
+            created = true
+            events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .conversationCreated,
+                                      actor: actor, payload: ["number": .number(Double(conversation.number)),
+                                                              "inbox_id": .id(message.inboxID)], occurredAt: time))
+        }
+        let stored = try await MessageRepository.insert(.init(
+            conversation: conversation, direction: .inbound, authorCustomerID: customer.id, text: message.text,
+            channelMessageID: message.channelMessageID, deliveryStatus: nil
+        ), now: time, kind: kind, in: sql)
+        events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,
+                                  actor: actor, payload: ["message_id": .id(stored.id), "direction": .string("inbound")],
+                                  occurredAt: time))
+        let result = IngestResult(conversationID: conversation.id, messageID: stored.id, customerID: customer.id,
+                                  createdConversation: created, duplicate: false)
+        return (result, try await EventLog.record(events, in: sql))
     }
 
     /// On PostgreSQL, concurrent transactions would each see "no such customer" (or "no such
@@ -120,5 +127,22 @@ extension ConversationService {
             try await SearchIndex.index(.conversation, id: conversation.id.rawValue, text: subject, kind: kind, in: sql)
         }
         return conversation
+    }
+}
+
+extension ConversationService {
+    /// Ingests many messages in one transaction (imports and preloading); each takes the same
+    /// path as `ingest`. Events are recorded but not published.
+    public func ingestBatch(_ messages: [InboundMessage], workspaceID: WorkspaceID) async throws -> [IngestResult] {
+        let validated = try messages.map { try $0.validated() }
+        let time = now()
+        let kind = database.kind
+        return try await database.write { sql in
+            var results: [IngestResult] = []
+            for message in validated {
+                results.append(try await Self.ingest(message, workspaceID: workspaceID, time: time, kind: kind, in: sql).result)
+            }
+            return results
+        }
     }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import ShopdeskCore
+
+/// An RFC 9457 problem document: every API error has a status, a title and a message a person
+/// can act on.
+public struct Problem: Error, HTTPResponseError, CustomStringConvertible {
+    public let status: HTTPResponse.Status
+    public let detail: String
+    public var field: String?
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, _ detail: String, field: String? = nil) {
+        self.status = status
+        self.detail = detail
+        self.field = field
+    }
+
+    public init(_ error: ShopdeskError) {
+        let status: HTTPResponse.Status = switch error.code {
+        case .invalid: .unprocessableContent
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .tooLarge: .contentTooLarge
+        case .rateLimited: .tooManyRequests
+        case .unavailable: .serviceUnavailable
+        }
+        self.init(status, error.message, field: error.field)
+    }
+
+    public var description: String { "\(status.code) \(detail)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var body: [String: String] = [
+            "type": "about:blank", "title": status.reasonPhrase, "status": String(status.code), "detail": detail,
+        ]
+        if let field { body["field"] = field }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var json = String(decoding: try encoder.encode(body), as: UTF8.self)
+        // `status` must be a number in a problem document.
+        json = json.replacingOccurrences(of: "\"status\":\"\(status.code)\"", with: "\"status\":\(status.code)")
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
+}
+
+/// Turns every error into a problem document: ours keep their message; anything unexpected is
+/// logged and answered with a plain 500 that leaks nothing.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            throw problem
+        } catch let error as ShopdeskError {
+            throw Problem(error)
+        } catch let error as HTTPError {
+            throw Problem(error.status, error.body ?? error.status.reasonPhrase)
+        } catch {
+            context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            throw Problem(.internalServerError, "Something went wrong on our side; it has been logged.")
+        }
+    }
+}
+
+/// Plain-language descriptions of JSON decoding failures.
+enum DecodingErrorText {
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? snake($0.stringValue) }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let location = path(context.codingPath + [key])
+            return "The field `\(location)` is required."
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "The field `\(path(context.codingPath))` has the wrong type: \(context.debugDescription)"
+        case .dataCorrupted(let context):
+            let location = path(context.codingPath)
+            return location.isEmpty ? "The request body is not valid JSON." : "The field `\(location)` is invalid: \(context.debugDescription)"
+        @unknown default:
+            return "The request body could not be read."
+        }
+    }
+
+    static func snake(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
+        }
+        return result
+    }
+}

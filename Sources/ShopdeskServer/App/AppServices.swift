@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import ShopdeskCore
+import ShopdeskStore
+
+/// The long-lived parts every controller uses, built once in `buildApplication`.
+struct AppServices: Sendable {
+    let config: ServerConfiguration
+    let database: Database
+    let conversations: ConversationService
+    let hub: EventHub
+    let passwords: PasswordHasher
+    let loginLimiter: LoginRateLimiter
+    let files: AttachmentFileStore
+    let outboundGuard: OutboundURLGuard
+    let logger: Logger
+
+    /// The inboxes the agent may see (nil: all); conversations elsewhere answer 404.
+    func visibleInboxes(_ context: AuthenticatedContext) async throws -> [InboxID]? {
+        let agent = context.agent
+        return try await database.read { try await InboxRepository.visibleInboxes(for: agent, in: $0) }
+    }
+
+    /// Loads a conversation the agent may see, or throws 404 (also for other workspaces' ids).
+    func conversation(_ id: ConversationID, _ context: AuthenticatedContext) async throws -> Conversation {
+        let visible = try await visibleInboxes(context)
+        let workspaceID = context.workspaceID
+        guard let conversation = try await database.read({
+            try await ConversationRepository.find(workspaceID: workspaceID, id: id, in: $0)
+        }), visible.map({ $0.contains(conversation.inboxID) }) ?? true else {
+            throw Problem(.notFound, "Conversation \(id) was not found.")
+        }
+        return conversation
+    }
+}

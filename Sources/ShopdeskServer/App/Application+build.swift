@@ -1,0 +1,108 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import ServiceLifecycle
+import ShopdeskCore
+import ShopdeskStore
+
+/// Builds the whole application on an open database: used by `serve`, `demo` and the tests.
+/// The database must already be migrated.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    database: Database,
+    logger: Logger
+) async throws -> some ApplicationProtocol {
+    let hub = EventHub(listener: database.listener, logger: logger)
+    let services = AppServices(
+        config: configuration,
+        database: database,
+        conversations: ConversationService(database: database, publisher: hub),
+        hub: hub,
+        passwords: PasswordHasher(cost: configuration.bcryptCost),
+        loginLimiter: LoginRateLimiter(),
+        files: AttachmentFileStore(dataDirectory: configuration.dataDirectory),
+        outboundGuard: OutboundURLGuard(allowPrivate: configuration.allowPrivateWebhookTargets),
+        logger: logger
+    )
+    let metrics = HTTPMetrics()
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: AuthMiddleware(database: database))
+
+    let api = APIRegistrar(router: router)
+    let agents = AgentsController(services: services)
+    AuthController(services: services).register(api)
+    agents.register(api)
+    InboxesController(services: services).register(api, agents: agents)
+    CustomersController(services: services, customers: CustomerService(database: database, publisher: hub)).register(api)
+    ConversationsController(services: services).register(api)
+    WorkspaceController(services: services).register(api)
+    AttachmentsController(services: services).register(api)
+    RealtimeController(services: services).register(on: router, api)
+    let openAPI = try JSONSerialization.data(withJSONObject: OpenAPIDocument.build(api.docs), options: [.sortedKeys, .withoutEscapingSlashes])
+    api.onPublic(.get, "/openapi.json", "This document", tag: "meta") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: openAPI)))
+    }
+    OperationsController(services: services, metrics: metrics).register(on: router)
+    WebAssets.register(on: router)
+
+    var services_: [any Service] = []
+    if configuration.runJobs {
+        services_.append(JobRunner(services: services, handlers: JobHandlers(services: services, sender: WebhookSender(guardrail: services.outboundGuard))))
+    }
+    if let listener = database.listener {
+        services_.append(RealtimeBridge(hub: hub, listener: listener, logger: logger))
+    }
+    return Application(
+        router: router,
+        server: .http1WebSocketUpgrade(webSocketRouter: router),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Shopdesk"),
+        services: services_,
+        logger: logger
+    )
+}
+
+/// Relays other nodes' events (PostgreSQL NOTIFY) into this node's hub, reconnecting on failure.
+struct RealtimeBridge: Service {
+    let hub: EventHub
+    let listener: any NotificationListener
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await listener.listen(channel: EventHub.channel) { payload in await hub.receiveRemote(payload) }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("Realtime bridge lost its LISTEN connection; reconnecting", metadata: ["error": "\(error)"])
+                    try await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+    }
+}
+
+/// Headers every answer carries.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+        }
+        return response
+    }
+}

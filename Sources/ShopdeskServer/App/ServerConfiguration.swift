@@ -1,0 +1,71 @@
+import Foundation
+
+/// Everything `shopdesk serve` can be told. Read from the environment (`SHOPDESK_*`) over an
+/// optional JSON file (`SHOPDESK_CONFIG` or `--config`); flags override both.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// `sqlite:PATH` (default) or `postgres://user:password@host:5432/database`.
+    public var databaseURL = "sqlite:./data/shopdesk.sqlite"
+    /// Attachments are stored under here, content-addressed.
+    public var dataDirectory = "./data"
+    /// The address agents and customers reach this server at; an https URL makes cookies Secure.
+    public var publicURL: String?
+    public var bcryptCost = 12
+    public var sessionLifetime: TimeInterval = 14 * 24 * 3600
+    public var maxUploadBytes = 10 * 1024 * 1024
+    /// Allow webhooks to loopback and private networks (tests, or a helpdesk inside a private network).
+    public var allowPrivateWebhookTargets = false
+    /// How often the job runner looks for due jobs when nothing woke it.
+    public var jobPollInterval: Duration = .milliseconds(500)
+    public var runJobs = true
+    public var logLevel = "info"
+
+    public init() {}
+
+    public var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+
+    /// The database URL with any password replaced, for logs.
+    public var redactedDatabaseURL: String {
+        guard var components = URLComponents(string: databaseURL), components.password != nil else { return databaseURL }
+        components.password = "*****"
+        return components.string ?? "postgres://…"
+    }
+
+    public static func load(environment: [String: String], file: String?) throws -> ServerConfiguration {
+        var values: [String: String] = [:]
+        if let path = file ?? environment["SHOPDESK_CONFIG"] {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError("The configuration file \(path) cannot be read.")
+            }
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw ConfigurationError("The configuration file \(path) is not a JSON object.")
+            }
+            for (key, value) in object { values[key] = "\(value)" }
+        }
+        for (key, value) in environment where key.hasPrefix("SHOPDESK_") {
+            values[key.dropFirst("SHOPDESK_".count).lowercased()] = value
+        }
+        var config = ServerConfiguration()
+        if let value = values["host"] { config.host = value }
+        if let value = values["port"] { config.port = try integer(value, "port") }
+        if let value = values["database_url"] { config.databaseURL = value }
+        if let value = values["data_dir"] { config.dataDirectory = value }
+        if let value = values["public_url"] { config.publicURL = value }
+        if let value = values["bcrypt_cost"] { config.bcryptCost = try integer(value, "bcrypt_cost") }
+        if let value = values["max_upload_bytes"] { config.maxUploadBytes = try integer(value, "max_upload_bytes") }
+        if let value = values["allow_private_webhooks"] { config.allowPrivateWebhookTargets = ["1", "true", "yes"].contains(value.lowercased()) }
+        if let value = values["log_level"] { config.logLevel = value }
+        return config
+    }
+
+    private static func integer(_ text: String, _ name: String) throws -> Int {
+        guard let value = Int(text) else { throw ConfigurationError("\(name) must be a whole number, not \"\(text)\".") }
+        return value
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

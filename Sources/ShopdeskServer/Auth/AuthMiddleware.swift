@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ShopdeskStore
+
+/// Works out who is calling: an `Authorization: Bearer` API token, or the session cookie.
+///
+/// Cookie-authenticated writes must also send the session's CSRF token in `X-CSRF-Token`, since
+/// a browser attaches cookies to requests that other sites trigger. Bearer tokens are not sent
+/// automatically by browsers, so they need no CSRF token.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let cookieName = "shopdesk_session"
+
+    let database: Database
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.principal = try await authenticate(request)
+        return try await next(request, context)
+    }
+
+    func authenticate(_ request: Request) async throws -> Principal? {
+        if let header = request.headers[.authorization] {
+            guard header.lowercased().hasPrefix("bearer "), case let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces),
+                  !token.isEmpty else {
+                throw Problem(.unauthorized, "The Authorization header must be `Bearer <API token>`.")
+            }
+            let hash = Secrets.sha256Hex(token)
+            guard let principal = try await database.read({ try await AccessRepository.token(tokenHash: hash, in: $0) }) else {
+                throw Problem(.unauthorized, "This API token is not valid (revoked, or its agent is disabled).")
+            }
+            return principal
+        }
+        guard let cookie = request.cookies[Self.cookieName]?.value, !cookie.isEmpty else { return nil }
+        let hash = Secrets.sha256Hex(cookie)
+        guard let principal = try await database.read({ try await AccessRepository.session(tokenHash: hash, now: Date(), in: $0) }) else {
+            return nil
+        }
+        if ![.get, .head, .options].contains(request.method) {
+            let sent = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""
+            guard let expected = principal.csrfToken, Secrets.constantTimeEquals(sent, expected) else {
+                throw Problem(.forbidden, "Missing or wrong X-CSRF-Token header; it is returned by login and by GET /api/v1/auth/me.")
+            }
+        }
+        return principal
+    }
+}
+
+/// Counts failed logins per email and per client address; too many within the window get 429.
+actor LoginRateLimiter {
+    private var failures: [String: [Date]] = [:]
+    let window: TimeInterval
+    let limitPerEmail: Int
+    let limitPerAddress: Int
+
+    init(window: TimeInterval = 900, limitPerEmail: Int = 10, limitPerAddress: Int = 50) {
+        self.window = window
+        self.limitPerEmail = limitPerEmail
+        self.limitPerAddress = limitPerAddress
+    }
+
+    /// Seconds to wait, or nil when another attempt is allowed.
+    func retryAfter(email: String, address: String, now: Date) -> Int? {
+        prune(now: now)
+        let emailFailures = failures["email:" + email] ?? []
+        let addressFailures = failures["addr:" + address] ?? []
+        let blocked = [(emailFailures, limitPerEmail), (addressFailures, limitPerAddress)].filter { $0.0.count >= $0.1 }
+        guard let oldest = blocked.compactMap({ $0.0.first }).min() else { return nil }
+        return max(1, Int(oldest.addingTimeInterval(window).timeIntervalSince(now).rounded(.up)))
+    }
+
+    func recordFailure(email: String, address: String, now: Date) {
+        failures["email:" + email, default: []].append(now)
+        failures["addr:" + address, default: []].append(now)
+    }
+
+    func reset(email: String) {
+        failures["email:" + email] = nil
+    }
+
+    private func prune(now: Date) {
+        let cutoff = now.addingTimeInterval(-window)
+        failures = failures.compactMapValues { dates in
+            let kept = dates.filter { $0 > cutoff }
+            return kept.isEmpty ? nil : kept
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import NIOPosix
+
+/// Random tokens, their stored hashes, and comparisons that take the same time whatever matches.
+public enum Secrets {
+    /// A URL-safe random token with `bytes` bytes of entropy and an optional prefix.
+    public static func token(prefix: String = "", bytes: Int = 32) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let data = Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        let encoded = data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return prefix + encoded
+    }
+
+    public static func sha256Hex(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func hmacSHA256Hex(key: String, message: Data) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(key.utf8)))
+        return Data(code).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Compares every byte of both inputs; the time depends only on the lengths.
+    public static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs.utf8)
+        let b = Array(rhs.utf8)
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
+    }
+}
+
+/// bcrypt on a thread pool, so hashing never blocks the request threads.
+public struct PasswordHasher: Sendable {
+    public let cost: Int
+
+    public init(cost: Int) { self.cost = cost }
+
+    public static let minimumLength = 10
+
+    public func hash(_ password: String) async throws -> String {
+        try Self.validate(password)
+        let cost = cost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: UInt8(cost)) }
+    }
+
+    public func verify(_ password: String, hash: String) async -> Bool {
+        guard password.utf8.count <= 200 else { return false }
+        return (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
+    }
+
+    public static func validate(_ password: String) throws {
+        guard password.count >= minimumLength else {
+            throw Problem(.unprocessableContent, "Choose a password of at least \(minimumLength) characters.", field: "password")
+        }
+        guard password.utf8.count <= 72 else {
+            throw Problem(.unprocessableContent, "Passwords can be at most 72 bytes long.", field: "password")
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import ShopdeskCore
+import ShopdeskStore
+
+/// Agents and teams of the workspace. Admins manage them; only an owner can make an owner.
+struct AgentsController {
+    let services: AppServices
+
+    struct CreateAgent: Decodable { var email: String; var name: String; var password: String; var role: Role?; var locale: String? }
+    struct UpdateAgent: Decodable { var name: String?; var role: Role?; var locale: String?; var disabled: Bool? }
+    struct CreateTeam: Decodable { var name: String; var memberIds: [Int64]? }
+    struct UpdateTeam: Decodable { var name: String?; var memberIds: [Int64]? }
+
+    static let locales = ["en", "pt-BR", "ru", "hr"]
+
+    func register(_ api: APIRegistrar) {
+        let database = services.database
+        api.on(.get, "/agents", "Agents of the workspace", tag: "agents") { _, context in
+            let ws = context.workspaceID
+            return Page(items: try await database.read { try await AgentRepository.list(workspaceID: ws, in: $0) }.map(AgentDTO.init), nextCursor: nil)
+        }
+        api.on(.post, "/agents", "Add an agent", tag: "agents", role: .admin, body: "CreateAgent", status: 201) { request, context in
+            let body = try await request.decode(as: CreateAgent.self, context: context)
+            let role = body.role ?? .agent
+            try checkRoleChange(to: role, by: context)
+            let locale = try validLocale(body.locale ?? "en")
+            let name = try validName(body.name)
+            let hash = try await services.passwords.hash(body.password)
+            let ws = context.workspaceID
+            let agent = try await database.write {
+                try await AgentRepository.create(workspaceID: ws, email: body.email, name: name, role: role, passwordHash: hash,
+                                                 locale: locale, now: Date(), in: $0)
+            }
+            return Created(body: AgentDTO(agent))
+        }
+        api.on(.get, "/agents/{id}", "One agent", tag: "agents") { request, context in
+            AgentDTO(try await agent(request, context))
+        }
+        api.on(.patch, "/agents/{id}", "Change an agent's name, role, locale or disable them", tag: "agents", role: .admin,
+               body: "UpdateAgent") { request, context in
+            var agent = try await agent(request, context)
+            let body = try await request.decode(as: UpdateAgent.self, context: context)
+            if let role = body.role, role != agent.role {
+                guard agent.id != context.agent.id else { throw Problem(.forbidden, "You cannot change your own role.") }
+                guard agent.role != .owner || context.agent.role == .owner else { throw Problem(.forbidden, "Only an owner can change an owner.") }
+                try checkRoleChange(to: role, by: context)
+                agent.role = role
+            }
+            if let name = body.name { agent.name = try validName(name) }
+            if let locale = body.locale { agent.locale = try validLocale(locale) }
+            if let disabled = body.disabled {
+                guard agent.id != context.agent.id || !disabled else { throw Problem(.forbidden, "You cannot disable yourself.") }
+                agent.disabled = disabled
+            }
+            let updated = agent
+            try await database.write { try await AgentRepository.update(updated, in: $0) }
+            return AgentDTO(updated)
+        }
+        api.on(.get, "/teams", "Teams of the workspace", tag: "agents") { _, context in
+            let ws = context.workspaceID
+            return Page(items: try await database.read { try await TeamRepository.list(workspaceID: ws, in: $0) }.map(TeamDTO.init), nextCursor: nil)
+        }
+        api.on(.post, "/teams", "Create a team", tag: "agents", role: .admin, body: "CreateTeam", status: 201) { request, context in
+            let body = try await request.decode(as: CreateTeam.self, context: context)
+            let name = try validName(body.name)
+            let members = try await validAgents(body.memberIds ?? [], context)
+            let ws = context.workspaceID
+            let team = try await database.write { sql in
+                var team = try await TeamRepository.create(workspaceID: ws, name: name, now: Date(), in: sql)
+                team.memberIDs = members
+                try await TeamRepository.update(team, in: sql)
+                return team
+            }
+            return Created(body: TeamDTO(team))
+        }
+        api.on(.get, "/teams/{id}", "One team", tag: "agents") { request, context in
+            TeamDTO(try await team(request, context))
+        }
+        api.on(.patch, "/teams/{id}", "Rename a team or set its members", tag: "agents", role: .admin, body: "UpdateTeam") { request, context in
+            var team = try await team(request, context)
+            let body = try await request.decode(as: UpdateTeam.self, context: context)
+            if let name = body.name { team.name = try validName(name) }
+            if let members = body.memberIds { team.memberIDs = try await validAgents(members, context) }
+            let updated = team
+            try await database.write { try await TeamRepository.update(updated, in: $0) }
+            return TeamDTO(updated)
+        }
+    }
+
+    private func agent(_ request: Request, _ context: AuthenticatedContext) async throws -> Agent {
+        let id: AgentID = try request.id(context: context, "Agent")
+        let ws = context.workspaceID
+        guard let agent = try await services.database.read({ try await AgentRepository.find(workspaceID: ws, id: id, in: $0) }) else {
+            throw Problem(.notFound, "Agent \(id) was not found.")
+        }
+        return agent
+    }
+
+    private func team(_ request: Request, _ context: AuthenticatedContext) async throws -> Team {
+        let id: TeamID = try request.id(context: context, "Team")
+        let ws = context.workspaceID
+        guard let team = try await services.database.read({ try await TeamRepository.find(workspaceID: ws, id: id, in: $0) }) else {
+            throw Problem(.notFound, "Team \(id) was not found.")
+        }
+        return team
+    }
+
+    /// Every id must be an agent of this workspace: a foreign id is reported, never linked.
+    func validAgents(_ ids: [Int64], _ context: AuthenticatedContext) async throws -> [AgentID] {
+        let ws = context.workspaceID
+        let known = Set(try await services.database.read { try await AgentRepository.list(workspaceID: ws, in: $0) }.map(\.id.rawValue))
+        if let unknown = ids.first(where: { !known.contains($0) }) {
+            throw Problem(.unprocessableContent, "Agent \(unknown) is not in this workspace.", field: "member_ids")
+        }
+        return ids.map(AgentID.init)
+    }
+
+    private func checkRoleChange(to role: Role, by context: AuthenticatedContext) throws {
+        guard role < .owner || context.agent.role == .owner else { throw Problem(.forbidden, "Only an owner can make someone an owner.") }
+    }
+
+    private func validName(_ raw: String) throws -> String {
+        let name = Text.singleLine(raw)
+        guard !name.isEmpty, name.count <= 100 else { throw Problem(.unprocessableContent, "A name needs 1 to 100 characters.", field: "name") }
+        return name
+    }
+
+    private func validLocale(_ locale: String) throws -> String {
+        guard Self.locales.contains(locale) else {
+            throw Problem(.unprocessableContent, "The locale must be one of \(Self.locales.joined(separator: ", ")).", field: "locale")
+        }
+        return locale
+    }
+}

@@ -1,0 +1,130 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ShopdeskCore
+import ShopdeskStore
+
+/// Attachment upload and download. Bytes are stored by SHA-256 under the data directory, never
+/// under a name the user chose, and always served as a download.
+struct AttachmentsController {
+    let services: AppServices
+
+    /// Types we recognise from the first bytes; anything else is served as a generic binary.
+    static let allowedTypes: Set<String> = [
+        "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain", "text/csv",
+        "application/zip", "application/octet-stream",
+    ]
+
+    func register(_ api: APIRegistrar) {
+        let database = services.database
+        api.on(.post, "/attachments", "Upload a file (raw body; file name in X-File-Name) to attach to a reply", tag: "attachments",
+               role: .agent, body: "binary", status: 201) { request, context in
+            let limit = services.config.maxUploadBytes
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+                throw Problem(.contentTooLarge, "Files can be at most \(limit / 1024 / 1024) MB.")
+            }
+            let buffer: ByteBuffer
+            do { buffer = try await request.body.collect(upTo: limit) } catch {
+                throw Problem(.contentTooLarge, "Files can be at most \(limit / 1024 / 1024) MB.")
+            }
+            guard buffer.readableBytes > 0 else { throw Problem(.unprocessableContent, "The file is empty.") }
+            let data = Data(buffer.readableBytesView)
+            let name = Self.safeFileName(request.headers[HTTPField.Name("X-File-Name")!] ?? "file")
+            let type = Self.sniff(data, declared: request.headers[.contentType])
+            let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            try await services.files.store(data, sha256: digest)
+            let ws = context.workspaceID
+            let agent = context.agent.id
+            let record = try await database.write {
+                try await AttachmentRepository.create(workspaceID: ws, sha256: digest, fileName: name, contentType: type,
+                                                      size: Int64(data.count), uploadedBy: agent, now: Date(), in: $0)
+            }
+            return Created(body: AttachmentDTO(record))
+        }
+        api.on(.get, "/attachments/{id}", "An attachment's details", tag: "attachments") { request, context in
+            AttachmentDTO(try await attachment(request, context))
+        }
+        api.on(.get, "/attachments/{id}/download", "The file, always as a download", tag: "attachments") { request, context in
+            let record = try await attachment(request, context)
+            let data = try await services.files.load(sha256: record.sha256)
+            let ascii = record.fileName.unicodeScalars.map { $0.isASCII && $0.value >= 32 && $0 != "\"" && $0 != "\\" ? String($0) : "_" }.joined()
+            let encoded = record.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
+            return Response(status: .ok, headers: [
+                .contentType: record.contentType,
+                .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                .contentSecurityPolicy: "default-src 'none'; sandbox",
+                .cacheControl: "private, max-age=3600",
+            ], body: .init(byteBuffer: ByteBuffer(data: data)))
+        }
+    }
+
+    /// Attachments of conversations in inboxes the agent cannot see answer 404, like the conversation.
+    private func attachment(_ request: Request, _ context: AuthenticatedContext) async throws -> AttachmentRecord {
+        let id: AttachmentID = try request.id(context: context, "Attachment")
+        let ws = context.workspaceID
+        guard let record = try await services.database.read({ try await AttachmentRepository.find(workspaceID: ws, id: id, in: $0) }) else {
+            throw Problem(.notFound, "Attachment \(id) was not found.")
+        }
+        if let messageID = record.messageID {
+            guard let message = try await services.database.read({ try await MessageRepository.find(workspaceID: ws, id: messageID, in: $0) }) else {
+                throw Problem(.notFound, "Attachment \(id) was not found.")
+            }
+            _ = try await services.conversation(message.conversationID, context)
+        }
+        return record
+    }
+
+    static func safeFileName(_ raw: String) -> String {
+        let decoded = raw.removingPercentEncoding ?? raw
+        let base = decoded.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? "file"
+        let cleaned = Text.singleLine(base).trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+        return cleaned.isEmpty ? "file" : String(cleaned.prefix(200))
+    }
+
+    /// The content type from the file's first bytes; a declared HTML or SVG type is never trusted.
+    static func sniff(_ data: Data, declared: String?) -> String {
+        let bytes = [UInt8](data.prefix(12))
+        func starts(_ prefix: [UInt8]) -> Bool { bytes.starts(with: prefix) }
+        if starts([0x89, 0x50, 0x4E, 0x47]) { return "image/png" }
+        if starts([0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if starts(Array("GIF8".utf8)) { return "image/gif" }
+        if starts(Array("RIFF".utf8)), bytes.count >= 12, Array(bytes[8..<12]) == Array("WEBP".utf8) { return "image/webp" }
+        if starts(Array("%PDF".utf8)) { return "application/pdf" }
+        if starts([0x50, 0x4B, 0x03, 0x04]) { return "application/zip" }
+        let declaredType = declared?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if let declaredType, ["text/plain", "text/csv"].contains(declaredType), String(data: data, encoding: .utf8) != nil {
+            return declaredType
+        }
+        return "application/octet-stream"
+    }
+}
+
+/// Content-addressed file storage under `<data>/attachments/ab/cdef…`.
+struct AttachmentFileStore: Sendable {
+    let root: URL
+
+    init(dataDirectory: String) {
+        root = URL(fileURLWithPath: dataDirectory).appendingPathComponent("attachments")
+    }
+
+    func store(_ data: Data, sha256: String) async throws {
+        let url = path(sha256)
+        if FileManager.default.fileExists(atPath: url.path) { return }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url, options: .atomic)
+    }
+
+    func load(sha256: String) async throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path(sha256).path) else {
+            throw Problem(.notFound, "The file's bytes are missing from storage.")
+        }
+        return data
+    }
+
+    private func path(_ sha256: String) -> URL {
+        root.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
+    }
+}

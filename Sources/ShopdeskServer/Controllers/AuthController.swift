@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import ShopdeskCore
+import ShopdeskStore
+
+/// Sign-in, sign-out, the current agent, password changes and personal API tokens.
+struct AuthController {
+    let services: AppServices
+
+    /// A bcrypt hash of a random string, checked for unknown emails so that their answer takes
+    /// as long as a known email's.
+    private static let decoyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5h0lK4o0n3k5wGmN0q1r2s3t4u5v6w."
+
+    struct LoginBody: Decodable { var email: String; var password: String }
+    struct LoginResponse: ResponseEncodable { var agent: AgentDTO; var csrfToken: String }
+    struct MeResponse: ResponseEncodable { var agent: AgentDTO; var csrfToken: String?; var workspace: WorkspaceDTO }
+    struct WorkspaceDTO: Codable { var id: Int64; var name: String; var timeZone: String }
+    struct PasswordBody: Decodable { var currentPassword: String; var newPassword: String }
+    struct TokenBody: Decodable { var name: String }
+    struct TokenCreated: ResponseEncodable { var id: Int64; var name: String; var token: String; var createdAt: Date }
+    struct TokenDTO: ResponseEncodable { var id: Int64; var name: String; var createdAt: Date; var lastUsedAt: Date? }
+
+    func register(_ api: APIRegistrar) {
+        api.onPublic(.post, "/auth/login", "Sign in with email and password; sets the session cookie", tag: "auth", body: "LoginBody") { request, context in
+            try await login(request, context)
+        }
+        api.onPublic(.post, "/auth/logout", "End the current session", tag: "auth") { _, context in
+            if let session = context.principal?.sessionID {
+                try await services.database.write { try await AccessRepository.deleteSession(session, in: $0) }
+            }
+            var response = Response(status: .noContent)
+            response.setCookie(.init(name: AuthMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: services.config.secureCookies,
+                                     httpOnly: true, sameSite: .lax))
+            return response
+        }
+        api.on(.get, "/auth/me", "The signed-in agent, their workspace and the CSRF token", tag: "auth") { _, context in
+            let workspaceID = context.workspaceID
+            guard let workspace = try await services.database.read({ try await WorkspaceRepository.find(workspaceID, in: $0) }) else {
+                throw Problem(.notFound, "Workspace not found.")
+            }
+            return MeResponse(agent: AgentDTO(context.agent), csrfToken: context.principal.csrfToken,
+                              workspace: WorkspaceDTO(id: workspace.id.rawValue, name: workspace.name, timeZone: workspace.timeZone))
+        }
+        api.on(.post, "/auth/password", "Change your password; ends your other sessions", tag: "auth", body: "PasswordBody") { request, context in
+            let body = try await request.decode(as: PasswordBody.self, context: context)
+            let email = context.agent.email
+            guard let credentials = try await services.database.read({ try await AgentRepository.credentials(email: email, in: $0) }),
+                  await services.passwords.verify(body.currentPassword, hash: credentials.passwordHash) else {
+                throw Problem(.forbidden, "The current password is wrong.", field: "current_password")
+            }
+            let hash = try await services.passwords.hash(body.newPassword)
+            let agentID = context.agent.id
+            let keep = context.principal.sessionID
+            try await services.database.write {
+                try await AgentRepository.setPassword(agentID, hash: hash, keepSessionID: keep, now: Date(), in: $0)
+            }
+            return Response(status: .noContent)
+        }
+        api.on(.get, "/tokens", "Your personal API tokens", tag: "auth") { _, context in
+            let agentID = context.agent.id
+            let tokens = try await services.database.read { try await AccessRepository.tokens(of: agentID, in: $0) }
+            return Page(items: tokens.map { TokenDTO(id: $0.id.rawValue, name: $0.name, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt) },
+                        nextCursor: nil)
+        }
+        api.on(.post, "/tokens", "Create a personal API token (shown once)", tag: "auth", body: "TokenBody", status: 201) { request, context in
+            let body = try await request.decode(as: TokenBody.self, context: context)
+            let name = Text.singleLine(body.name)
+            guard !name.isEmpty, name.count <= 100 else {
+                throw Problem(.unprocessableContent, "Give the token a name of 1 to 100 characters.", field: "name")
+            }
+            let token = Secrets.token(prefix: "sdk_")
+            let agent = context.agent
+            let record = try await services.database.write {
+                try await AccessRepository.createToken(agent: agent, name: name, tokenHash: Secrets.sha256Hex(token), now: Date(), in: $0)
+            }
+            return Created(body: TokenCreated(id: record.id.rawValue, name: name, token: token, createdAt: record.createdAt))
+        }
+        api.on(.delete, "/tokens/{id}", "Revoke one of your API tokens", tag: "auth") { request, context in
+            let id: TokenID = try request.id(context: context, "Token")
+            let agentID = context.agent.id
+            guard try await services.database.write({ try await AccessRepository.revokeToken(id, agent: agentID, now: Date(), in: $0) }) else {
+                throw Problem(.notFound, "Token \(id) was not found.")
+            }
+            return Response(status: .noContent)
+        }
+    }
+
+    private func login(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let body = try await request.decode(as: LoginBody.self, context: context)
+        let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
+        let address = context.remoteAddress?.ipAddress ?? "unknown"
+        let now = Date()
+        if let wait = await services.loginLimiter.retryAfter(email: email, address: address, now: now) {
+            var problem = Problem(.tooManyRequests, "Too many failed sign-ins. Try again in \(wait) seconds.")
+            problem.headers[.retryAfter] = String(wait)
+            throw problem
+        }
+        let credentials = try await services.database.read { try await AgentRepository.credentials(email: email, in: $0) }
+        let valid = await services.passwords.verify(body.password, hash: credentials?.passwordHash ?? Self.decoyHash)
+        guard valid, let credentials, !credentials.agent.disabled else {
+            await services.loginLimiter.recordFailure(email: email, address: address, now: now)
+            throw Problem(.unauthorized, "The email or password is wrong.")
+        }
+        await services.loginLimiter.reset(email: email)
+        let token = Secrets.token()
+        let csrf = Secrets.token(bytes: 24)
+        let lifetime = services.config.sessionLifetime
+        _ = try await services.database.write {
+            try await AccessRepository.createSession(agent: credentials.agent, tokenHash: Secrets.sha256Hex(token), csrfToken: csrf,
+                                                     expiresAt: now.addingTimeInterval(lifetime), now: now, in: $0)
+        }
+        var response = try LoginResponse(agent: AgentDTO(credentials.agent), csrfToken: csrf).response(from: request, context: context)
+        response.setCookie(.init(name: AuthMiddleware.cookieName, value: token, maxAge: Int(lifetime), path: "/",
+                                 secure: services.config.secureCookies, httpOnly: true, sameSite: .lax))
+        return response
+    }
+}

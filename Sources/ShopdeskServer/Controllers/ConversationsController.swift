@@ -1,0 +1,189 @@
+import Foundation
+import Hummingbird
+import ShopdeskCore
+import ShopdeskStore
+
+/// The conversation list, one conversation, its changes, messages, merge and timeline.
+struct ConversationsController {
+    let services: AppServices
+
+    /// Every field optional: only what is sent changes. `assignee_id: null` unassigns.
+    struct UpdateBody: Decodable {
+        var status: ConversationStatus?
+        var snoozeUntil: Date?
+        var priority: Priority?
+        var assigneeId: Nullable<Int64>?
+        var teamId: Nullable<Int64>?
+        var tags: [String]?
+        var addTags: [String]?
+        var removeTags: [String]?
+    }
+    struct MessageBody: Decodable { var text: String; var `private`: Bool?; var attachmentIds: [Int64]? }
+    struct MergeBody: Decodable { var into: Int64 }
+    struct ListResponse: ResponseEncodable { var items: [ConversationDTO]; var nextCursor: String?; var counts: [String: Int] }
+
+    func register(_ api: APIRegistrar) {
+        let database = services.database
+        api.on(.get, "/conversations", "List conversations with filters, sort and cursor; includes counts per view", tag: "conversations",
+               query: ["view", "status", "assignee", "team", "inbox", "tag", "priority", "customer", "sort", "cursor", "limit"]) { request, context in
+            try await list(request, context)
+        }
+        api.on(.get, "/conversations/{id}", "One conversation", tag: "conversations") { request, context in
+            let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
+            let ws = context.workspaceID
+            let customer = try await database.read { try await CustomerRepository.find(workspaceID: ws, id: conversation.customerID, in: $0) }
+            return ConversationDTO(conversation, customer: customer)
+        }
+        api.on(.patch, "/conversations/{id}", "Change status, snooze, priority, assignee, team or tags", tag: "conversations", role: .agent,
+               body: "UpdateBody") { request, context in
+            let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
+            let body = try await request.decode(as: UpdateBody.self, context: context)
+            let commands = try await commands(from: body, context)
+            let updated = try await services.conversations.update(workspaceID: context.workspaceID, id: conversation.id,
+                                                                   commands: commands, actor: .agent(context.agent.id))
+            return ConversationDTO(updated)
+        }
+        api.on(.get, "/conversations/{id}/messages", "Messages, oldest first; page with after", tag: "conversations",
+               query: ["after", "limit"]) { request, context in
+            let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
+            let limit = try request.queryInt("limit", default: 100, range: 1...500)
+            let after: MessageID? = try request.queryID("after")
+            let ws = context.workspaceID
+            let messages = try await database.read {
+                try await MessageRepository.list(workspaceID: ws, conversationID: conversation.id, afterID: after, limit: limit, in: $0)
+            }
+            return Page(items: messages.map(MessageDTO.init), nextCursor: messages.count == limit ? messages.last.map { String($0.id.rawValue) } : nil)
+        }
+        api.on(.post, "/conversations/{id}/messages", "Reply to the customer, or add an internal note with private: true",
+               tag: "conversations", role: .agent, body: "MessageBody", status: 201) { request, context in
+            let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
+            let body = try await request.decode(as: MessageBody.self, context: context)
+            let message = try await services.conversations.reply(
+                workspaceID: context.workspaceID, conversationID: conversation.id, text: body.text, isNote: body.private ?? false,
+                agentID: context.agent.id, attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init))
+            return Created(body: MessageDTO(message))
+        }
+        api.on(.post, "/conversations/{id}/merge", "Merge this conversation into another", tag: "conversations", role: .agent,
+               body: "MergeBody") { request, context in
+            let source = try await services.conversation(try request.id(context: context, "Conversation"), context)
+            let body = try await request.decode(as: MergeBody.self, context: context)
+            let target = try await services.conversation(ConversationID(body.into), context)
+            let survivor = try await services.conversations.merge(workspaceID: context.workspaceID, sourceID: source.id, into: target.id,
+                                                                  actor: .agent(context.agent.id))
+            return ConversationDTO(survivor)
+        }
+        api.on(.get, "/conversations/{id}/timeline", "Everything that happened to the conversation, with who and when",
+               tag: "conversations") { request, context in
+            let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
+            let ws = context.workspaceID
+            let events = try await database.read { try await EventLog.timeline(workspaceID: ws, conversationID: conversation.id, in: $0) }
+            return Page(items: events.map(EventDTO.init), nextCursor: nil)
+        }
+        api.on(.post, "/messages/{id}/retry", "Send a failed reply again", tag: "conversations", role: .agent) { request, context in
+            let id: MessageID = try request.id(context: context, "Message")
+            let ws = context.workspaceID
+            guard let message = try await database.read({ try await MessageRepository.find(workspaceID: ws, id: id, in: $0) }) else {
+                throw Problem(.notFound, "Message \(id) was not found.")
+            }
+            _ = try await services.conversation(message.conversationID, context)
+            try await services.conversations.retryDelivery(workspaceID: ws, messageID: id)
+            return Response(status: .accepted)
+        }
+    }
+
+    private func list(_ request: Request, _ context: AuthenticatedContext) async throws -> ListResponse {
+        var filter = ConversationFilter()
+        filter.visibleInboxes = try await services.visibleInboxes(context)
+        switch request.queryString("view") {
+        case nil: break
+        case "mine": filter.statuses = [.open]; filter.assignee = .agent(context.agent.id)
+        case "unassigned": filter.statuses = [.open]; filter.assignee = .unassigned
+        case "open": filter.statuses = [.open]
+        case "pending": filter.statuses = [.pending]
+        case "snoozed": filter.statuses = [.snoozed]
+        case "resolved": filter.statuses = [.resolved]
+        case "all": break
+        case let other?:
+            throw Problem(.badRequest, "Unknown view \"\(other)\"; use mine, unassigned, open, pending, snoozed, resolved or all.", field: "view")
+        }
+        if let statuses = request.queryString("status") {
+            filter.statuses = try statuses.split(separator: ",").map {
+                guard let status = ConversationStatus(rawValue: String($0)) else {
+                    throw Problem(.badRequest, "Unknown status \"\($0)\".", field: "status")
+                }
+                return status
+            }
+        }
+        switch request.queryString("assignee") {
+        case nil: break
+        case "none": filter.assignee = .unassigned
+        case "me": filter.assignee = .agent(context.agent.id)
+        case let value?:
+            guard let id = Int64(value) else { throw Problem(.badRequest, "`assignee` is an agent id, me or none.", field: "assignee") }
+            filter.assignee = .agent(AgentID(id))
+        }
+        filter.teamID = try request.queryID("team")
+        filter.inboxID = try request.queryID("inbox")
+        filter.customerID = try request.queryID("customer")
+        filter.priority = try request.queryEnum("priority", Priority.self)
+        filter.tag = try request.queryString("tag").map { try TagName.normalize($0) }
+        let sort = try request.queryEnum("sort", ConversationSort.self) ?? .newest
+        let limit = try request.queryInt("limit", default: 50, range: 1...200)
+        let cursor = request.queryString("cursor")
+        let ws = context.workspaceID
+        let agentID = context.agent.id
+        let visible = filter.visibleInboxes
+        let finalFilter = filter
+        return try await services.database.read { sql in
+            let page = try await ConversationRepository.list(workspaceID: ws, filter: finalFilter, sort: sort, cursor: cursor, limit: limit, in: sql)
+            let customers = try await CustomerRepository.findMany(workspaceID: ws, ids: page.conversations.map(\.customerID), in: sql)
+            let counts = try await ConversationRepository.viewCounts(workspaceID: ws, agentID: agentID, visibleInboxes: visible, in: sql)
+            return ListResponse(items: page.conversations.map { ConversationDTO($0, customer: customers[$0.customerID]) },
+                                nextCursor: page.nextCursor, counts: counts)
+        }
+    }
+
+    private func commands(from body: UpdateBody, _ context: AuthenticatedContext) async throws -> [ConversationCommand] {
+        var commands: [ConversationCommand] = []
+        let ws = context.workspaceID
+        if let assignee = body.assigneeId {
+            if let id = assignee.value {
+                guard try await services.database.read({ try await AgentRepository.find(workspaceID: ws, id: AgentID(id), in: $0) }) != nil else {
+                    throw Problem(.unprocessableContent, "Agent \(id) is not in this workspace.", field: "assignee_id")
+                }
+            }
+            commands.append(.assign(assignee.value.map(AgentID.init)))
+        }
+        if let team = body.teamId {
+            if let id = team.value {
+                guard try await services.database.read({ try await TeamRepository.find(workspaceID: ws, id: TeamID(id), in: $0) }) != nil else {
+                    throw Problem(.unprocessableContent, "Team \(id) is not in this workspace.", field: "team_id")
+                }
+            }
+            commands.append(.setTeam(team.value.map(TeamID.init)))
+        }
+        if let priority = body.priority { commands.append(.setPriority(priority)) }
+        if let tags = body.tags { commands.append(.setTags(Set(tags))) }
+        if let tags = body.addTags { commands.append(.addTags(Set(tags))) }
+        if let tags = body.removeTags { commands.append(.removeTags(Set(tags))) }
+        if let status = body.status {
+            commands.append(.setStatus(status, snoozeUntil: body.snoozeUntil))
+        } else if let until = body.snoozeUntil {
+            commands.append(.setStatus(.snoozed, snoozeUntil: until))
+        }
+        guard !commands.isEmpty else {
+            throw Problem(.unprocessableContent, "Nothing to change: send status, snooze_until, priority, assignee_id, team_id or tags.")
+        }
+        return commands
+    }
+}
+
+/// A JSON field that distinguishes "absent" (the optional is nil) from `null` (value is nil).
+struct Nullable<Wrapped: Decodable & Sendable>: Decodable, Sendable {
+    var value: Wrapped?
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        value = container.decodeNil() ? nil : try container.decode(Wrapped.self)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import ShopdeskCore
+import ShopdeskStore
+
+/// Customers: list and search, create, edit, merge.
+struct CustomersController {
+    let services: AppServices
+    let customers: CustomerService
+
+    struct CreateBody: Decodable { var name: String?; var email: String?; var phone: String?; var externalId: String?; var locale: String? }
+    struct MergeBody: Decodable { var into: Int64 }
+
+    func register(_ api: APIRegistrar) {
+        let database = services.database
+        api.on(.get, "/customers", "Customers, newest first; q searches name, email and phone", tag: "customers",
+               query: ["q", "cursor", "limit"]) { request, context in
+            let limit = try request.queryInt("limit", default: 50, range: 1...200)
+            let before: CustomerID? = try request.queryID("cursor")
+            let query = request.queryString("q")
+            let ws = context.workspaceID
+            let kind = database.kind
+            let items = try await database.read {
+                try await CustomerRepository.list(workspaceID: ws, query: query, beforeID: before, limit: limit, kind: kind, in: $0)
+            }
+            return Page(items: items.map { CustomerDTO($0) }, nextCursor: items.count == limit ? items.last.map { String($0.id.rawValue) } : nil)
+        }
+        api.on(.post, "/customers", "Create a customer", tag: "customers", role: .agent, body: "CreateBody", status: 201) { request, context in
+            let body = try await request.decode(as: CreateBody.self, context: context)
+            let customer = try await customers.create(
+                workspaceID: context.workspaceID,
+                identity: CustomerIdentity(name: body.name, email: body.email, phone: body.phone, externalID: body.externalId),
+                locale: body.locale, actor: .agent(context.agent.id))
+            return Created(body: CustomerDTO(customer))
+        }
+        api.on(.get, "/customers/{id}", "One customer with identities", tag: "customers") { request, context in
+            let customer = try await customer(request, context)
+            let identities = try await database.read { try await CustomerRepository.identities(of: customer.id, in: $0) }
+            return CustomerDTO(customer, identities: identities)
+        }
+        api.on(.patch, "/customers/{id}", "Change a customer's name, email, phone, external id or locale", tag: "customers", role: .agent,
+               body: "CreateBody") { request, context in
+            let customer = try await customer(request, context)
+            let body = try await request.decode(as: CreateBody.self, context: context)
+            let updated = try await customers.update(
+                workspaceID: context.workspaceID, id: customer.id, name: body.name, email: body.email, phone: body.phone,
+                externalID: body.externalId, locale: body.locale, actor: .agent(context.agent.id))
+            return CustomerDTO(updated)
+        }
+        api.on(.post, "/customers/{id}/merge", "Merge this customer into another", tag: "customers", role: .agent, body: "MergeBody") { request, context in
+            let source = try await customer(request, context)
+            let body = try await request.decode(as: MergeBody.self, context: context)
+            let target = try await customers.merge(workspaceID: context.workspaceID, sourceID: source.id, into: CustomerID(body.into),
+                                                   actor: .agent(context.agent.id))
+            return CustomerDTO(target)
+        }
+    }
+
+    private func customer(_ request: Request, _ context: AuthenticatedContext) async throws -> Customer {
+        let id: CustomerID = try request.id(context: context, "Customer")
+        let ws = context.workspaceID
+        guard let customer = try await services.database.read({ try await CustomerRepository.find(workspaceID: ws, id: id, in: $0) }) else {
+            throw Problem(.notFound, "Customer \(id) was not found.")
+        }
+        return customer
+    }
+}

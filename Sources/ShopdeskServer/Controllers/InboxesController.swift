@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ShopdeskCore
+import ShopdeskStore
+
+/// Inboxes, their members, and the API inbox's inbound endpoint.
+struct InboxesController {
+    let services: AppServices
+
+    struct CreateInbox: Decodable { var name: String; var kind: InboxKind?; var webhookUrl: String?; var memberIds: [Int64]? }
+    struct UpdateInbox: Decodable { var name: String?; var webhookUrl: String? }
+    struct Members: Decodable { var memberIds: [Int64] }
+    struct InboxCreated: ResponseEncodable { var inbox: InboxDTO; var token: String }
+
+    struct InboundBody: Decodable {
+        struct Customer: Decodable { var email: String?; var phone: String?; var name: String?; var externalId: String? }
+        var customer: Customer
+        var subject: String?
+        var text: String
+        var externalId: String?
+        var conversationId: Int64?
+    }
+    struct InboundCreated: ResponseEncodable { var conversationId: Int64; var messageId: Int64; var customerId: Int64; var duplicate: Bool }
+
+    func register(_ api: APIRegistrar, agents: AgentsController) {
+        let database = services.database
+        api.on(.get, "/inboxes", "Inboxes you can see", tag: "inboxes") { _, context in
+            let ws = context.workspaceID
+            let visible = try await services.visibleInboxes(context)
+            let inboxes = try await database.read { try await InboxRepository.list(workspaceID: ws, in: $0) }
+                .filter { inbox in visible.map { $0.contains(inbox.id) } ?? true }
+            return Page(items: inboxes.map { InboxDTO($0) }, nextCursor: nil)
+        }
+        api.on(.post, "/inboxes", "Create an inbox; answers with its token once", tag: "inboxes", role: .admin, body: "CreateInbox",
+               status: 201) { request, context in
+            let body = try await request.decode(as: CreateInbox.self, context: context)
+            let name = Text.singleLine(body.name)
+            guard !name.isEmpty, name.count <= 100 else { throw Problem(.unprocessableContent, "An inbox needs a name of 1 to 100 characters.", field: "name") }
+            let webhook = try await validWebhook(body.webhookUrl)
+            let members = try await agents.validAgents(body.memberIds ?? [context.agent.id.rawValue], context)
+            let token = Secrets.token(prefix: "sdi_")
+            let ws = context.workspaceID
+            let inbox = try await database.write { sql in
+                let inbox = try await InboxRepository.create(workspaceID: ws, kind: body.kind ?? .api, name: name, webhookURL: webhook,
+                                                             secret: token, now: Date(), in: sql)
+                try await InboxRepository.setMembers(of: inbox.id, to: members, in: sql)
+                return inbox
+            }
+            return Created(body: InboxCreated(inbox: InboxDTO(inbox, members: members), token: token))
+        }
+        api.on(.get, "/inboxes/{id}", "One inbox with its members", tag: "inboxes") { request, context in
+            let inbox = try await inbox(request, context)
+            let members = try await database.read { try await InboxRepository.members(of: inbox.id, in: $0) }
+            return InboxDTO(inbox, members: members)
+        }
+        api.on(.patch, "/inboxes/{id}", "Rename an inbox or change where its replies are POSTed", tag: "inboxes", role: .admin,
+               body: "UpdateInbox") { request, context in
+            var inbox = try await inbox(request, context)
+            let body = try await request.decode(as: UpdateInbox.self, context: context)
+            if let name = body.name { inbox.name = Text.singleLine(name) }
+            if let url = body.webhookUrl { inbox.webhookURL = url.isEmpty ? nil : try await validWebhook(url) }
+            let updated = inbox
+            try await database.write { try await InboxRepository.update(updated, in: $0) }
+            return InboxDTO(updated)
+        }
+        api.on(.put, "/inboxes/{id}/members", "Set who works in an inbox", tag: "inboxes", role: .admin, body: "Members") { request, context in
+            let inbox = try await inbox(request, context)
+            let body = try await request.decode(as: Members.self, context: context)
+            let members = try await agents.validAgents(body.memberIds, context)
+            try await database.write { try await InboxRepository.setMembers(of: inbox.id, to: members, in: $0) }
+            return InboxDTO(inbox, members: members)
+        }
+        api.onPublic(.post, "/inboxes/{id}/messages",
+                     "Post a customer's message into an API inbox (inbox token in X-Inbox-Token, or an agent's session or API token)",
+                     tag: "inboxes", body: "InboundBody", status: 201) { request, context in
+            try await receive(request, context)
+        }
+    }
+
+    private func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let inboxID: InboxID = try request.id(context: context, "Inbox")
+        let workspaceID: WorkspaceID
+        if let token = request.headers[HTTPField.Name("X-Inbox-Token")!] {
+            guard let row = try await services.database.read({ sql in
+                try await InboxRepository.findAnyWorkspace(id: inboxID, in: sql)
+            }), Secrets.constantTimeEquals(token, row.secret) else {
+                throw Problem(.unauthorized, "The inbox token does not match inbox \(inboxID).")
+            }
+            workspaceID = row.workspaceID
+        } else {
+            let authenticated = try AuthenticatedContext(context: context)
+            try authenticated.require(.agent)
+            let visible = try await services.visibleInboxes(authenticated)
+            guard visible.map({ $0.contains(inboxID) }) ?? true else { throw Problem(.notFound, "Inbox \(inboxID) was not found.") }
+            workspaceID = authenticated.workspaceID
+        }
+        let body = try await request.decode(as: InboundBody.self, context: context)
+        let message = InboundMessage(
+            inboxID: inboxID, channelMessageID: body.externalId,
+            customer: CustomerIdentity(name: body.customer.name, email: body.customer.email, phone: body.customer.phone,
+                                       externalID: body.customer.externalId),
+            subject: body.subject, text: body.text, receivedAt: Date(), replyTo: body.conversationId.map(ConversationID.init)
+        )
+        let result = try await services.conversations.ingest(message, workspaceID: workspaceID)
+        var response = try InboundCreated(conversationId: result.conversationID.rawValue, messageId: result.messageID.rawValue,
+                                          customerId: result.customerID.rawValue, duplicate: result.duplicate)
+            .response(from: request, context: context)
+        response.status = result.duplicate ? .ok : .created
+        return response
+    }
+
+    private func inbox(_ request: Request, _ context: AuthenticatedContext) async throws -> Inbox {
+        let id: InboxID = try request.id(context: context, "Inbox")
+        let ws = context.workspaceID
+        let visible = try await services.visibleInboxes(context)
+        guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: ws, id: id, in: $0) }),
+              visible.map({ $0.contains(id) }) ?? true else {
+            throw Problem(.notFound, "Inbox \(id) was not found.")
+        }
+        return inbox
+    }
+
+    private func validWebhook(_ url: String?) async throws -> String? {
+        guard let url, !url.isEmpty else { return nil }
+        try await services.outboundGuard.check(url)
+        return url
+    }
+}

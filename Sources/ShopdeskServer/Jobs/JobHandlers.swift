@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import ShopdeskCore
+import ShopdeskStore
+
+/// One small handler per job kind, dispatched from one switch.
+struct JobHandlers: Sendable {
+    let services: AppServices
+    let sender: WebhookSender
+
+    func run(_ job: Job) async throws {
+        guard let workspaceID = job.workspaceID else { throw JobFailure(description: "The job has no workspace.", permanent: true) }
+        switch job.kind {
+        case JobKind.snoozeWake:
+            try await services.conversations.wake(workspaceID: workspaceID, id: ConversationID(try id(job, "conversation_id")))
+        case JobKind.sendMessage:
+            try await sendMessage(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
+        case JobKind.webhookDelivery:
+            try await deliverWebhook(WebhookID(try id(job, "webhook_id")), event: EventID(try id(job, "event_id")), workspaceID: workspaceID, job: job)
+        default:
+            throw JobFailure(description: "No handler for jobs of kind \(job.kind).", permanent: true)
+        }
+    }
+
+    /// After the last attempt: a reply that could not be sent shows as failed, with the reason.
+    func died(_ job: Job, reason: String) async {
+        guard job.kind == JobKind.sendMessage, let workspaceID = job.workspaceID, let messageID = job.payload["message_id"]?.int64Value else { return }
+        try? await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: MessageID(messageID), status: .failed, error: reason)
+    }
+
+    private func id(_ job: Job, _ key: String) throws -> Int64 {
+        guard let value = job.payload[key]?.int64Value else { throw JobFailure(description: "The job's \(key) is missing.", permanent: true) }
+        return value
+    }
+
+    /// API inboxes hand replies to the inbox's webhook URL; without one, clients fetch them
+    /// over the API and the reply counts as sent. Notes are never sent, whatever the queue says.
+    private func sendMessage(_ id: MessageID, workspaceID: WorkspaceID) async throws {
+        let database = services.database
+        guard let message = try await database.read({ try await MessageRepository.find(workspaceID: workspaceID, id: id, in: $0) }) else {
+            throw JobFailure(description: "Message \(id) no longer exists.", permanent: true)
+        }
+        guard message.direction == .outbound else {
+            throw JobFailure(description: "Message \(id) is not an outbound reply; it is never sent.", permanent: true)
+        }
+        guard message.deliveryStatus == .queued else { return }
+        let (conversation, inbox, secret) = try await database.read { sql in
+            let conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: message.conversationID, in: sql)
+            let inbox = try await conversation.asyncMap { try await InboxRepository.find(workspaceID: workspaceID, id: $0.inboxID, in: sql) }
+            let secret = try await inbox.asyncMap { try await InboxRepository.secret(of: $0.id, in: sql) }
+            return (conversation, inbox, secret)
+        }
+        guard let conversation, let inbox else { throw JobFailure(description: "The conversation or inbox is gone.", permanent: true) }
+        if let url = inbox.webhookURL, let secret {
+            let body = try APIJSON.encoder().encode(OutboundDelivery(
+                type: "message.outbound", inboxId: inbox.id.rawValue, conversationId: conversation.id.rawValue,
+                customerId: conversation.customerID.rawValue, message: MessageDTO(message)))
+            try await sender.post(url: url, body: body, secret: secret, eventKind: "message.outbound", deliveryID: "message-\(id)")
+        }
+        try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: id, status: .sent, error: nil)
+    }
+
+    private func deliverWebhook(_ id: WebhookID, event eventID: EventID, workspaceID: WorkspaceID, job: Job) async throws {
+        let (webhook, event) = try await services.database.read { sql in
+            (try await WebhookRepository.find(workspaceID: workspaceID, id: id, in: sql),
+             try await EventLog.find(workspaceID: workspaceID, id: eventID, in: sql))
+        }
+        guard let webhook, !webhook.disabled else { return }
+        guard let event else { throw JobFailure(description: "Event \(eventID) is gone.", permanent: true) }
+        let body = try APIJSON.encoder().encode(WebhookEnvelope(id: eventID.rawValue, type: event.kind.rawValue, workspaceId: workspaceID.rawValue,
+                                                                event: EventDTO(event)))
+        try await sender.post(url: webhook.url, body: body, secret: webhook.secret, eventKind: event.kind.rawValue, deliveryID: "event-\(eventID)")
+    }
+}
+
+struct OutboundDelivery: Encodable {
+    var type: String
+    var inboxId: Int64
+    var conversationId: Int64
+    var customerId: Int64
+    var message: MessageDTO
+}
+
+struct WebhookEnvelope: Encodable {
+    var id: Int64
+    var type: String
+    var workspaceId: Int64
+    var event: EventDTO
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import Prometheus
+import ShopdeskStore
+
+/// Request counts and latencies for `/metrics`, kept in a Prometheus registry of our own (not
+/// the process-wide metrics system, so several apps can live in one test process).
+final class HTTPMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let duration: DurationHistogram
+
+    init() {
+        duration = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "shopdesk", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+                                             helpText: "Time to answer requests"),
+            buckets: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+                      .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)])
+    }
+
+    func record(status: Int, elapsed: Duration) {
+        duration.record(elapsed)
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "shopdesk", subsystem: "http", metricName: "requests", unitName: "total",
+                                             helpText: "Requests answered, by status class"),
+            labels: [("status", "\(status / 100)xx")]
+        ).increment()
+    }
+}
+
+struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: HTTPMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            metrics.record(status: response.status.code, elapsed: ContinuousClock.now - start)
+            return response
+        } catch let error as any HTTPResponseError {
+            metrics.record(status: error.status.code, elapsed: ContinuousClock.now - start)
+            throw error
+        } catch {
+            metrics.record(status: 500, elapsed: ContinuousClock.now - start)
+            throw error
+        }
+    }
+}
+
+/// `/healthz` and `/metrics`.
+struct OperationsController {
+    let services: AppServices
+    let metrics: HTTPMetrics
+
+    struct Health: ResponseEncodable {
+        var status: String
+        var database: String
+        var jobs: Jobs
+        var realtimeConnections: Int
+        struct Jobs: Codable { var queued: Int; var dead: Int; var lagSeconds: Double; var runner: String }
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("healthz") { request, context -> Response in
+            let health = await check()
+            var response = try health.response(from: request, context: context)
+            response.status = health.status == "ok" ? .ok : .serviceUnavailable
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
+        router.get("metrics") { _, _ -> Response in
+            let health = await check()
+            var text = ""
+            text += "# HELP shopdesk_up Whether the database answers (1) or not (0).\n# TYPE shopdesk_up gauge\n"
+            text += "shopdesk_up \(health.database == "ok" ? 1 : 0)\n"
+            text += "# HELP shopdesk_jobs_queued Jobs waiting or running.\n# TYPE shopdesk_jobs_queued gauge\nshopdesk_jobs_queued \(health.jobs.queued)\n"
+            text += "# HELP shopdesk_jobs_dead Jobs that gave up.\n# TYPE shopdesk_jobs_dead gauge\nshopdesk_jobs_dead \(health.jobs.dead)\n"
+            text += "# HELP shopdesk_jobs_lag_seconds Age of the oldest due job.\n# TYPE shopdesk_jobs_lag_seconds gauge\n"
+            text += "shopdesk_jobs_lag_seconds \(health.jobs.lagSeconds)\n"
+            text += "# HELP shopdesk_realtime_connections Open WebSockets on this node.\n# TYPE shopdesk_realtime_connections gauge\n"
+            text += "shopdesk_realtime_connections \(health.realtimeConnections)\n"
+            var bytes: [UInt8] = []
+            metrics.registry.emit(into: &bytes)
+            text += String(decoding: bytes, as: UTF8.self)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+
+    /// Red when the database does not answer, the job runner stopped beating, or due jobs wait
+    /// longer than five minutes.
+    func check() async -> Health {
+        let now = Date()
+        var stats: (queued: Int, dead: Int, lagSeconds: Double)?
+        do {
+            stats = try await services.database.read { try await JobQueue.stats(now: now, in: $0) }
+        } catch {
+            services.logger.error("Health check: database unavailable", metadata: ["error": "\(error)"])
+        }
+        let beat = await services.hub.runnerHeartbeat
+        let runnerOK = !services.config.runJobs || beat.map { now.timeIntervalSince($0) < 60 } ?? false
+        let lag = stats?.lagSeconds ?? 0
+        let healthy = stats != nil && runnerOK && lag < 300
+        return Health(
+            status: healthy ? "ok" : "failing", database: stats == nil ? "unavailable" : "ok",
+            jobs: .init(queued: stats?.queued ?? 0, dead: stats?.dead ?? 0, lagSeconds: lag,
+                        runner: !services.config.runJobs ? "disabled" : runnerOK ? "running" : "stalled"),
+            realtimeConnections: await services.hub.connectionCount)
+    }
+}

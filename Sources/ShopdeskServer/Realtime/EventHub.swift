@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import ShopdeskCore
+import ShopdeskStore
+
+/// A message pushed to agents' browsers.
+struct RealtimeMessage: Codable, Sendable {
+    var workspaceId: Int64
+    var type: String
+    var conversationId: Int64?
+    var payload: [String: JSONValue]
+    var actor: EventDTO.Actor?
+    var at: Date
+    /// The node that published it, so a node does not deliver its own NOTIFY twice.
+    var origin: String?
+}
+
+/// Fans committed events out to the WebSocket connections of their workspace, on this node and,
+/// with PostgreSQL, on every other node through LISTEN/NOTIFY.
+actor EventHub: EventPublisher {
+    static let channel = "shopdesk_events"
+
+    private var subscribers: [WorkspaceID: [UUID: AsyncStream<RealtimeMessage>.Continuation]] = [:]
+    private var jobWaiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    private var jobWakePending = false
+    let nodeID = UUID().uuidString
+    let listener: (any NotificationListener)?
+    let logger: Logger
+
+    init(listener: (any NotificationListener)?, logger: Logger) {
+        self.listener = listener
+        self.logger = logger
+    }
+
+    func subscribe(workspaceID: WorkspaceID) -> (UUID, AsyncStream<RealtimeMessage>) {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: RealtimeMessage.self, bufferingPolicy: .bufferingNewest(500))
+        subscribers[workspaceID, default: [:]][id] = continuation
+        return (id, stream)
+    }
+
+    func unsubscribe(workspaceID: WorkspaceID, id: UUID) {
+        subscribers[workspaceID]?[id]?.finish()
+        subscribers[workspaceID]?[id] = nil
+    }
+
+    var connectionCount: Int { subscribers.values.reduce(0) { $0 + $1.count } }
+
+    nonisolated func publish(_ events: [DomainEvent]) async {
+        guard !events.isEmpty else { return }
+        await wakeJobRunner()
+        for event in events {
+            let message = RealtimeMessage(
+                workspaceId: event.workspaceID.rawValue, type: event.kind.rawValue, conversationId: event.conversationID?.rawValue,
+                payload: event.payload, actor: .init(type: event.actor.kind, id: event.actor.rawID), at: event.occurredAt, origin: nodeID)
+            await broadcast(message)
+        }
+    }
+
+    /// Delivers locally and tells the other nodes.
+    func broadcast(_ message: RealtimeMessage) async {
+        deliver(message)
+        guard let listener else { return }
+        do {
+            let text = String(decoding: try APIJSON.encoder().encode(message), as: UTF8.self)
+            // NOTIFY payloads are limited to 8000 bytes; a larger event is sent without its payload.
+            if text.utf8.count < 7900 {
+                try await listener.notify(channel: Self.channel, payload: text)
+            } else {
+                var small = message
+                small.payload = [:]
+                try await listener.notify(channel: Self.channel, payload: String(decoding: try APIJSON.encoder().encode(small), as: UTF8.self))
+            }
+        } catch {
+            logger.warning("Could not NOTIFY other nodes", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Presence and typing: pushed to the workspace, not stored.
+    func broadcastEphemeral(_ message: RealtimeMessage) async {
+        var message = message
+        message.origin = nodeID
+        await broadcast(message)
+    }
+
+    /// A notification from another node.
+    func receiveRemote(_ text: String) {
+        guard let message = try? APIJSON.decoder().decode(RealtimeMessage.self, from: Data(text.utf8)), message.origin != nodeID else { return }
+        deliver(message)
+    }
+
+    private func deliver(_ message: RealtimeMessage) {
+        for continuation in subscribers[WorkspaceID(message.workspaceId)]?.values ?? [:].values {
+            continuation.yield(message)
+        }
+    }
+
+    /// Lets the job runner pick up jobs queued by a request without waiting for its next poll.
+    func wakeJobRunner() {
+        if jobWaiters.isEmpty {
+            jobWakePending = true
+        } else {
+            for waiter in jobWaiters.values { waiter.resume() }
+            jobWaiters.removeAll()
+        }
+    }
+
+    /// Returns when `wakeJobRunner` is called, or after `timeout` (the poll interval, which also
+    /// picks up timers that came due and jobs queued by other nodes).
+    func waitForJobs(timeout: Duration) async {
+        if jobWakePending {
+            jobWakePending = false
+            return
+        }
+        let id = UUID()
+        await withCheckedContinuation { continuation in
+            jobWaiters[id] = continuation
+            Task {
+                try? await Task.sleep(for: timeout)
+                self.endWait(id)
+            }
+        }
+    }
+
+    private func endWait(_ id: UUID) {
+        jobWaiters.removeValue(forKey: id)?.resume()
+    }
+
+    /// When the job runner last finished a pass; health turns red if it stops.
+    private(set) var runnerHeartbeat: Date?
+
+    func jobRunnerBeat(_ date: Date) {
+        runnerHeartbeat = date
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import ShopdeskCore
+import ShopdeskStore
+
+/// `GET /api/v1/realtime`: a WebSocket that pushes the workspace's events to an agent.
+///
+/// The browser sends its session cookie with the upgrade (API clients a bearer token). Agents
+/// may send `{"type":"presence","conversation_id":1,"state":"viewing"|"typing"|"left"}`, which is
+/// relayed to their colleagues as `presence` for collision detection.
+struct RealtimeController {
+    let services: AppServices
+
+    struct ClientMessage: Decodable { var type: String; var conversationId: Int64?; var state: String? }
+
+    func register(on router: Router<AppRequestContext>, _ api: APIRegistrar) {
+        api.document(RouteDoc(method: .get, path: "/realtime", summary: "WebSocket of the workspace's events (message, conversation, presence)",
+                              tag: "realtime", role: .viewer, requestBody: nil, successStatus: 101))
+        router.ws("api/v1/realtime") { _, context in
+            guard context.principal != nil else {
+                throw Problem(.unauthorized, "Sign in first: the WebSocket needs the session cookie or a bearer token.")
+            }
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            guard let principal = context.requestContext.principal else { return }
+            try await session(inbound: inbound, outbound: outbound, principal: principal)
+        }
+    }
+
+    private func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, principal: Principal) async throws {
+        let workspaceID = principal.agent.workspaceID
+        let visible = try await services.database.read { try await InboxRepository.visibleInboxes(for: principal.agent, in: $0) }
+        let (id, stream) = await services.hub.subscribe(workspaceID: workspaceID)
+        defer { Task { [hub = services.hub] in await hub.unsubscribe(workspaceID: workspaceID, id: id) } }
+        let visibleConversations = VisibilityCache(database: services.database, workspaceID: workspaceID, visibleInboxes: visible)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await outbound.write(.text(#"{"type":"hello","agent_id":\#(principal.agent.id.rawValue)}"#))
+                for await message in stream {
+                    guard await visibleConversations.allows(message.conversationId) else { continue }
+                    var outgoing = message
+                    outgoing.origin = nil
+                    let text = String(decoding: try APIJSON.encoder().encode(outgoing), as: UTF8.self)
+                    try await outbound.write(.text(text))
+                }
+            }
+            group.addTask {
+                for try await frame in inbound.messages(maxSize: 16 * 1024) {
+                    guard case .text(let text) = frame,
+                          let message = try? APIJSON.decoder().decode(ClientMessage.self, from: Data(text.utf8)),
+                          message.type == "presence", let conversation = message.conversationId,
+                          let state = message.state, ["viewing", "typing", "left"].contains(state) else { continue }
+                    await services.hub.broadcastEphemeral(RealtimeMessage(
+                        workspaceId: workspaceID.rawValue, type: "presence", conversationId: conversation,
+                        payload: ["agent_id": .id(principal.agent.id), "name": .string(principal.agent.name), "state": .string(state)],
+                        actor: .init(type: "agent", id: principal.agent.id.rawValue), at: Date(), origin: nil))
+                }
+            }
+            // When the client goes away, stop pushing to it.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+/// Remembers which conversations an agent limited to some inboxes may hear about.
+actor VisibilityCache {
+    let database: Database
+    let workspaceID: WorkspaceID
+    let visibleInboxes: Set<InboxID>?
+    private var known: [Int64: Bool] = [:]
+
+    init(database: Database, workspaceID: WorkspaceID, visibleInboxes: [InboxID]?) {
+        self.database = database
+        self.workspaceID = workspaceID
+        self.visibleInboxes = visibleInboxes.map(Set.init)
+    }
+
+    func allows(_ conversationID: Int64?) async -> Bool {
+        guard let visibleInboxes, let conversationID else { return true }
+        if let cached = known[conversationID] { return cached }
+        let workspaceID = workspaceID
+        let conversation = try? await database.read {
+            try await ConversationRepository.find(workspaceID: workspaceID, id: ConversationID(conversationID), in: $0)
+        }
+        let allowed = conversation.map { visibleInboxes.contains($0.inboxID) } ?? false
+        known[conversationID] = allowed
+        return allowed
+    }
+}

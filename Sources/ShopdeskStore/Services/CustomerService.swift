@@ -1,0 +1,87 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Creating, editing and merging customers, with their events.
+public struct CustomerService: Sendable {
+    public let database: Database
+    let publisher: (any EventPublisher)?
+
+    public init(database: Database, publisher: (any EventPublisher)?) {
+        self.database = database
+        self.publisher = publisher
+    }
+
+    public func create(workspaceID: WorkspaceID, identity: CustomerIdentity, locale: String?, actor: EventActor) async throws -> Customer {
+        let identity = try identity.normalized()
+        guard !identity.isEmpty else {
+            throw ShopdeskError.invalid(field: "email", "A customer needs an email, phone or external_id.")
+        }
+        let kind = database.kind
+        let now = Date()
+        let (customer, events) = try await database.write { sql in
+            let customer = try await CustomerRepository.insert(identity, locale: locale, workspaceID: workspaceID, now: now, kind: kind, in: sql)
+            let event = DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerCreated, actor: actor,
+                                    payload: ["customer_id": .id(customer.id)], occurredAt: now)
+            return (customer, try await EventLog.record([event], in: sql))
+        }
+        await publisher?.publish(events)
+        return customer
+    }
+
+    /// Changes the given fields; `nil` leaves a field alone, an empty string clears it.
+    public func update(
+        workspaceID: WorkspaceID, id: CustomerID, name: String?, email: String?, phone: String?, externalID: String?,
+        locale: String?, actor: EventActor
+    ) async throws -> Customer {
+        let kind = database.kind
+        let now = Date()
+        let (customer, events) = try await database.write { sql in
+            guard var customer = try await CustomerRepository.find(workspaceID: workspaceID, id: id, in: sql), customer.mergedInto == nil else {
+                throw ShopdeskError.notFound("Customer \(id)")
+            }
+            let changed = try CustomerIdentity(
+                name: name ?? customer.name, email: email ?? customer.email, phone: phone ?? customer.phone,
+                externalID: externalID ?? customer.externalID
+            ).normalized()
+            for (kindName, value) in CustomerRepository.identityPairs(changed) {
+                if let owner = try await sql.raw("""
+                    SELECT customer_id FROM customer_identities WHERE workspace_id = \(bind: workspaceID.rawValue)
+                      AND kind = \(bind: kindName) AND value = \(bind: value)
+                    """).first(), try owner.int64("customer_id") != id.rawValue {
+                    throw ShopdeskError.conflict("Another customer already has the \(kindName) \(value); merge the two instead.")
+                }
+            }
+            customer.name = changed.name
+            customer.email = changed.email
+            customer.phone = changed.phone
+            customer.externalID = changed.externalID
+            if let locale { customer.locale = locale.isEmpty ? nil : String(locale.prefix(20)) }
+            customer.updatedAt = now
+            try await CustomerRepository.update(customer, kind: kind, in: sql)
+            let event = DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerUpdated, actor: actor,
+                                    payload: ["customer_id": .id(id)], occurredAt: now)
+            return (customer, try await EventLog.record([event], in: sql))
+        }
+        await publisher?.publish(events)
+        return customer
+    }
+
+    /// Folds `sourceID` into `targetID`: its identities and conversations move to the target.
+    public func merge(workspaceID: WorkspaceID, sourceID: CustomerID, into targetID: CustomerID, actor: EventActor) async throws -> Customer {
+        guard sourceID != targetID else { throw ShopdeskError.invalid(field: "into", "A customer cannot be merged into itself.") }
+        let now = Date()
+        let (target, events) = try await database.write { sql in
+            guard let source = try await CustomerRepository.find(workspaceID: workspaceID, id: sourceID, in: sql), source.mergedInto == nil,
+                  let target = try await CustomerRepository.find(workspaceID: workspaceID, id: targetID, in: sql), target.mergedInto == nil else {
+                throw ShopdeskError.notFound("Customer")
+            }
+            try await CustomerRepository.merge(source: source, into: target, now: now, in: sql)
+            let event = DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerMerged, actor: actor,
+                                    payload: ["from": .id(sourceID), "into": .id(targetID)], occurredAt: now)
+            return (target, try await EventLog.record([event], in: sql))
+        }
+        await publisher?.publish(events)
+        return target
+    }
+}

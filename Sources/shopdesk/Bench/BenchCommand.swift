@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ShopdeskCore
+import ShopdeskServer
+import ShopdeskStore
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure Shopdesk.", subcommands: [API.self])
+
+    struct API: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load a `shopdesk serve` child process over HTTP and report throughput, latency and memory.")
+
+        @Option(help: "Database for the server (default: a new SQLite file in a temporary directory).") var database: String?
+        @Option(help: "Concurrent HTTP clients.") var clients = 8
+        @Option(help: "Conversations to create (customer + first message each).") var conversations = 10_000
+        @Option(help: "Agent replies on random conversations.") var replies = 5_000
+        @Option(help: "List requests (first page of 50 open conversations).") var lists = 2_000
+        @Option(help: "Search requests.") var searches = 500
+        @Option(help: "Messages to load into the database before measuring (e.g. 1000000).") var scale = 0
+        @Option(help: "Port for the server.") var port = 18_080
+
+        func run() async throws {
+            var logger = Logger(label: "shopdesk.bench")
+            logger.logLevel = .warning
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shopdesk-bench-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let url = database ?? "sqlite:" + directory.appendingPathComponent("bench.sqlite").path
+            let scale = scale
+            print("Preparing \(url.hasPrefix("postgres") ? "PostgreSQL" : "SQLite") database…")
+            let setup = try await Database.with(url: url, logger: logger) { database in
+                try await Migrator.migrate(database)
+                return try await BenchSetup.prepare(database: database, scaleMessages: scale)
+            }
+            let server = try BenchServer.start(databaseURL: url, port: port, dataDirectory: directory.path)
+            defer { server.stop() }
+            let load = LoadGenerator(baseURL: "http://127.0.0.1:\(port)", token: setup.token, inboxID: setup.inboxID,
+                                     inboxToken: setup.inboxToken, clients: clients)
+            try await load.waitUntilHealthy()
+            defer { Task { try? await load.shutdown() } }
+            var results: [PhaseResult] = []
+            let created = try await load.createConversations(conversations)
+            results.append(created.result)
+            results.append(try await load.reply(replies, conversationIDs: created.ids))
+            results.append(try await load.list(lists))
+            results.append(try await load.search(searches))
+            let memory = server.memory()
+            try await load.shutdown()
+            BenchReport.print(results: results, memory: memory, databaseURL: url, clients: clients, scale: scale,
+                              preloaded: setup.preloadedMessages)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import ShopdeskCore
+import ShopdeskServer
+import ShopdeskStore
+
+/// The workspace the benchmark loads: an owner with an API token and one API inbox, optionally
+/// preloaded with many messages so search and lists run against a large database.
+enum BenchSetup {
+    struct Prepared: Sendable {
+        var token: String
+        var inboxID: Int64
+        var inboxToken: String
+        var preloadedMessages: Int
+    }
+
+    static func prepare(database: Database, scaleMessages: Int) async throws -> Prepared {
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let (agent, _) = try await Provisioning.createOwner(database: database, workspace: "Bench \(suffix)", timeZone: "UTC",
+                                                          email: "bench-\(suffix)@bench.test", name: "Bench", passwordHash: "unused")
+        let token = try await Provisioning.createToken(database: database, agent: agent, name: "bench")
+        let inboxToken = Secrets.token(prefix: "sdi_")
+        let inbox = try await database.write {
+            try await InboxRepository.create(workspaceID: agent.workspaceID, kind: .api, name: "Bench", webhookURL: nil,
+                                             secret: inboxToken, now: Date(), in: $0)
+        }
+        var loaded = 0
+        if scaleMessages > 0 {
+            let service = ConversationService(database: database, publisher: nil)
+            let batch = 500
+            var generator = TextGenerator(seed: 7)
+            let started = Date()
+            while loaded < scaleMessages {
+                let count = min(batch, scaleMessages - loaded)
+                let messages = (0..<count).map { index in
+                    let n = loaded + index
+                    // About five messages per conversation: customers write again while open.
+                    return InboundMessage(inboxID: inbox.id, channelMessageID: "preload-\(n)",
+                                          customer: CustomerIdentity(name: generator.name(), email: "preload\(n / 5)@bench.test"),
+                                          subject: generator.sentence(words: 4), text: generator.sentence(words: 24), receivedAt: Date())
+                }
+                _ = try await service.ingestBatch(messages, workspaceID: agent.workspaceID)
+                loaded += count
+                if loaded % 50_000 == 0 {
+                    print("  preloaded \(loaded) messages (\(Int(Double(loaded) / Date().timeIntervalSince(started))) per second)")
+                }
+            }
+        }
+        return Prepared(token: token, inboxID: inbox.id.rawValue, inboxToken: inboxToken, preloadedMessages: loaded)
+    }
+}
+
+/// Customer-like text from a fixed multilingual vocabulary, reproducible from a seed.
+struct TextGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    static let words = """
+        order shipping delivery refund return package tracking address payment discount code invoice size color exchange \
+        damaged broken missing late parcel courier warehouse cancel change urgent please thanks help question product stock \
+        pedido entrega devolução reembolso pagamento cupom tamanho troca atrasado rastreio obrigado ajuda \
+        заказ доставка возврат деньги посылка оплата промокод размер обмен срочно спасибо помощь \
+        narudžba dostava povrat novac paket plaćanje popust veličina zamjena hitno hvala pomoć šalica jakna \
+        jacket shoes lamp mug vase dress blender sneakers backpack watch wallet necklace scarf gloves
+        """.split(whereSeparator: \.isWhitespace).map(String.init)
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func word() -> String { Self.words[Int(next() % UInt64(Self.words.count))] }
+
+    mutating func sentence(words count: Int) -> String {
+        (0..<count).map { _ in word() }.joined(separator: " ") + " #\(1000 + next() % 9000)"
+    }
+
+    mutating func name() -> String {
+        let names = ["Emma Clark", "João Silva", "Ольга Иванова", "Ana Horvat", "Marko Kovačević", "Maria Souza"]
+        return names[Int(next() % UInt64(names.count))]
+    }
+}
