@@ -69,13 +69,20 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .target(
+            name: "ShopdeskTestSupport",
+            dependencies: ["ShopdeskStore", .product(name: "SQLKit", package: "sql-kit")],
+            path: "Tests/Support"
+        ),
         .testTarget(name: "ShopdeskCoreTests", dependencies: ["ShopdeskCore"]),
-        .testTarget(name: "ShopdeskStoreTests", dependencies: ["ShopdeskStore"]),
+        .testTarget(name: "ShopdeskStoreTests", dependencies: ["ShopdeskStore", "ShopdeskTestSupport"]),
         .testTarget(
             name: "ShopdeskServerTests",
             dependencies: [
                 "ShopdeskServer",
+                "ShopdeskTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]

@@ -1,6 +1,7 @@
 import Foundation
 import ShopdeskCore
 import ShopdeskStore
+import ShopdeskTestSupport
 import Testing
 
 @Suite("Full-text search")

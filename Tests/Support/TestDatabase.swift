@@ -2,17 +2,18 @@ import Foundation
 import Logging
 import ShopdeskCore
 import ShopdeskStore
+import SQLKit
 
 /// Runs a test body against a fresh SQLite file and, when `SHOPDESK_TEST_POSTGRES_URL` is set,
 /// against a fresh PostgreSQL database created for that one test.
-enum TestDatabase {
-    static var kinds: [DatabaseKind] {
+public enum TestDatabase {
+    public static var kinds: [DatabaseKind] {
         ProcessInfo.processInfo.environment["SHOPDESK_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
     }
 
-    static let logger = Logger(label: "shopdesk.tests")
+    public static let logger = Logger(label: "shopdesk.tests")
 
-    static func with<T: Sendable>(_ kind: DatabaseKind, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+    public static func with<T: Sendable>(_ kind: DatabaseKind, _ body: @Sendable (Database) async throws -> T) async throws -> T {
         switch kind {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shopdesk-test-\(UUID().uuidString)")
@@ -46,13 +47,13 @@ enum TestDatabase {
     }
 
     /// A workspace with one admin agent and one API inbox, the usual starting point.
-    struct Fixture: Sendable {
-        var workspace: Workspace
-        var agent: Agent
-        var inbox: Inbox
+    public struct Fixture: Sendable {
+        public var workspace: Workspace
+        public var agent: Agent
+        public var inbox: Inbox
     }
 
-    static func fixture(_ database: Database, name: String = "Test shop") async throws -> Fixture {
+    public static func fixture(_ database: Database, name: String = "Test shop") async throws -> Fixture {
         try await database.write { sql in
             let now = Date()
             let workspace = try await WorkspaceRepository.create(name: name, timeZone: "Europe/Zagreb", now: now, in: sql)
@@ -67,7 +68,7 @@ enum TestDatabase {
 }
 
 extension InboundMessage {
-    static func sample(
+    public static func sample(
         inbox: InboxID, email: String = "marta@example.com", text: String = "Where is my order #1234?",
         subject: String? = "Order status", channelID: String? = nil
     ) -> InboundMessage {

@@ -1,0 +1,125 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import ShopdeskCore
+@testable import ShopdeskServer
+import ShopdeskStore
+import ShopdeskTestSupport
+import Testing
+
+@Suite("Authentication, sessions and CSRF")
+struct AuthTests {
+    private func login(_ harness: Harness, email: String, password: String = Harness.password) async throws -> JSONResponse {
+        try await harness.client.json(.post, "/api/v1/auth/login", body: #"{"email":"\#(email)","password":"\#(password)"}"#)
+    }
+
+    private func cookie(_ response: JSONResponse) throws -> String {
+        guard let header = response.headers[.setCookie], let pair = header.split(separator: ";").first else {
+            throw HarnessError("No Set-Cookie in the login answer")
+        }
+        return String(pair)
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func loginSetsAHardenedCookieAndCSRFProtectsWrites(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let response = try await login(harness, email: harness.owner.email)
+            #expect(response.status == .ok)
+            let setCookie = try #require(response.headers[.setCookie])
+            #expect(setCookie.contains("HttpOnly"))
+            #expect(setCookie.contains("SameSite=Lax"))
+            #expect(try response.object("agent").string("email") == harness.owner.email)
+            #expect(try response.object("agent").text.contains("password") == false)
+            let csrf = try response.string("csrf_token")
+            let cookie = try cookie(response)
+
+            let me = try await harness.client.json(.get, "/api/v1/auth/me", headers: ["Cookie": cookie])
+            #expect(me.status == .ok)
+
+            // A cookie write without the CSRF header is refused and changes nothing.
+            let forged = try await harness.client.json(.post, "/api/v1/tags", headers: ["Cookie": cookie], body: #"{"name":"forged"}"#)
+            #expect(forged.status == .forbidden)
+            let tags = try await harness.client.json(.get, "/api/v1/tags", token: harness.ownerToken)
+            #expect(tags.items.isEmpty)
+
+            let allowed = try await harness.client.json(.post, "/api/v1/tags", headers: ["Cookie": cookie, "X-CSRF-Token": csrf],
+                                                         body: #"{"name":"real"}"#)
+            #expect(allowed.status == .created)
+
+            let logout = try await harness.client.json(.post, "/api/v1/auth/logout", headers: ["Cookie": cookie, "X-CSRF-Token": csrf])
+            #expect(logout.status == .noContent)
+            #expect(try await harness.client.json(.get, "/api/v1/auth/me", headers: ["Cookie": cookie]).status == .unauthorized)
+        }
+    }
+
+    @Test func unknownEmailAndWrongPasswordGetTheSameAnswer() async throws {
+        try await Harness.run(.sqlite) { harness in
+            let wrong = try await login(harness, email: harness.owner.email, password: "not the password")
+            let unknown = try await login(harness, email: "nobody@example.com", password: "not the password")
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.text == unknown.text)
+        }
+    }
+
+    @Test func aStoredHashIsNotAPassword() async throws {
+        try await Harness.run(.sqlite) { harness in
+            let hash = try await harness.database.read { try await AgentRepository.credentials(email: harness.owner.email, in: $0) }!.passwordHash
+            #expect(hash.hasPrefix("$2"))
+            #expect(try await login(harness, email: harness.owner.email, password: hash).status == .unauthorized)
+        }
+    }
+
+    @Test func loginIsRateLimited() async throws {
+        try await Harness.run(.sqlite) { harness in
+            for _ in 0..<10 {
+                #expect(try await login(harness, email: harness.owner.email, password: "wrong wrong wrong").status == .unauthorized)
+            }
+            let blocked = try await login(harness, email: harness.owner.email)
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.headers[.retryAfter] != nil)
+        }
+    }
+
+    @Test func changingThePasswordEndsOtherSessions() async throws {
+        try await Harness.run(.sqlite) { harness in
+            let first = try await login(harness, email: harness.owner.email)
+            let second = try await login(harness, email: harness.owner.email)
+            let change = try await harness.client.json(
+                .post, "/api/v1/auth/password", headers: ["Cookie": try cookie(first), "X-CSRF-Token": try first.string("csrf_token")],
+                body: #"{"current_password":"\#(Harness.password)","new_password":"an even better passphrase"}"#)
+            #expect(change.status == .noContent)
+            #expect(try await harness.client.json(.get, "/api/v1/auth/me", headers: ["Cookie": try cookie(first)]).status == .ok)
+            #expect(try await harness.client.json(.get, "/api/v1/auth/me", headers: ["Cookie": try cookie(second)]).status == .unauthorized)
+        }
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func apiTokensAreStoredHashedAndCanBeRevoked(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let created = try await harness.client.json(.post, "/api/v1/tokens", token: harness.ownerToken, body: #"{"name":"zapier"}"#)
+            #expect(created.status == .created)
+            let token = try created.string("token")
+            #expect(token.hasPrefix("sdk_"))
+            let stored = try await harness.database.read {
+                try await $0.raw("SELECT COUNT(*) AS n FROM api_tokens WHERE token_hash = \(bind: token)").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(stored == 0)
+            #expect(try await harness.client.json(.get, "/api/v1/auth/me", token: token).status == .ok)
+            let revoke = try await harness.client.json(.delete, "/api/v1/tokens/\(try created.int("id"))", token: harness.ownerToken)
+            #expect(revoke.status == .noContent)
+            let refused = try await harness.client.json(.get, "/api/v1/auth/me", token: token)
+            #expect(refused.status == .unauthorized)
+            #expect(refused.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    @Test func malformedAuthorizationIsRefusedPlainly() async throws {
+        try await Harness.run(.sqlite) { harness in
+            for header in ["Basic abc", "Bearer ", "Bearer nope"] {
+                let response = try await harness.client.json(.get, "/api/v1/conversations", headers: ["Authorization": header])
+                #expect(response.status == .unauthorized)
+                #expect(!response.detail.isEmpty)
+            }
+        }
+    }
+}
