@@ -12,6 +12,7 @@ import ShopdeskTestSupport
 /// A running application on a fresh database with a workspace, its owner (with an API token)
 /// and an API inbox (with its token).
 struct Harness: Sendable {
+    let services: AppServices
     let database: Database
     let client: any TestClientProtocol
     let workspaceID: WorkspaceID
@@ -47,11 +48,12 @@ struct Harness: Sendable {
                                                                 timeZone: "UTC", email: "owner-\(UUID().uuidString.prefix(8))@example.com",
                                                                 name: "Olivia Owner", passwordHash: hash)
             let token = try await Provisioning.createToken(database: database, agent: owner, name: "tests")
-            let app = try await buildApplication(configuration: configuration, database: database, logger: TestDatabase.logger)
+            let services = AppServices.make(configuration: configuration, database: database, logger: TestDatabase.logger)
+            let app = try buildApplication(services: services)
             try await app.test(mode) { client in
                 let created = try await client.json(.post, "/api/v1/inboxes", token: token, body: #"{"name":"Website"}"#)
                 let inbox = try created.object("inbox")
-                let harness = Harness(database: database, client: client, workspaceID: owner.workspaceID, owner: owner, ownerToken: token,
+                let harness = Harness(services: services, database: database, client: client, workspaceID: owner.workspaceID, owner: owner, ownerToken: token,
                                       inboxID: try inbox.int("id"), inboxToken: try created.string("token"))
                 try await body(harness)
             }
@@ -67,6 +69,18 @@ struct Harness: Sendable {
         if let subject { body["subject"] = subject }
         return try await client.json(.post, "/api/v1/inboxes/\(inboxID)/messages", headers: ["X-Inbox-Token": inboxToken],
                                      body: String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self))
+    }
+
+    /// Runs due jobs as the job runner would at `now`, until none is due; returns how many ran.
+    @discardableResult
+    func runJobs(at now: Date = Date()) async throws -> Int {
+        let runner = JobRunner(services: services)
+        var total = 0
+        while true {
+            let ran = try await runner.runDueJobs(now: now)
+            total += ran
+            if ran == 0 { return total }
+        }
     }
 
     /// Creates an agent with `role` and returns an API token for them.

@@ -45,10 +45,10 @@ struct ConversationServiceTests {
             let first = try await service.ingest(.sample(inbox: fixture.inbox.id), workspaceID: ws)
             _ = try await service.update(workspaceID: ws, id: first.conversationID,
                                          commands: [.setStatus(.snoozed, snoozeUntil: clock.now.addingTimeInterval(60))], actor: .system)
-            try await service.wake(workspaceID: ws, id: first.conversationID)
+            try await service.wake(workspaceID: ws, id: first.conversationID, at: clock.now)
             #expect(try await status(database, ws, first.conversationID) == .snoozed)
             clock.advance(61)
-            try await service.wake(workspaceID: ws, id: first.conversationID)
+            try await service.wake(workspaceID: ws, id: first.conversationID, at: clock.now)
             #expect(try await status(database, ws, first.conversationID) == .open)
         }
     }

@@ -11,7 +11,12 @@ public enum TestDatabase {
         ProcessInfo.processInfo.environment["SHOPDESK_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
     }
 
-    public static let logger = Logger(label: "shopdesk.tests")
+    /// Quiet unless SHOPDESK_TEST_LOG names a level: tests provoke failures on purpose.
+    public static let logger: Logger = {
+        var logger = Logger(label: "shopdesk.tests")
+        logger.logLevel = ProcessInfo.processInfo.environment["SHOPDESK_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        return logger
+    }()
 
     public static func with<T: Sendable>(_ kind: DatabaseKind, _ body: @Sendable (Database) async throws -> T) async throws -> T {
         switch kind {

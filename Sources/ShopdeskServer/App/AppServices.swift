@@ -15,6 +15,21 @@ struct AppServices: Sendable {
     let outboundGuard: OutboundURLGuard
     let logger: Logger
 
+    static func make(configuration: ServerConfiguration, database: Database, logger: Logger) -> AppServices {
+        let hub = EventHub(listener: database.listener, logger: logger)
+        return AppServices(
+            config: configuration,
+            database: database,
+            conversations: ConversationService(database: database, publisher: hub),
+            hub: hub,
+            passwords: PasswordHasher(cost: configuration.bcryptCost),
+            loginLimiter: LoginRateLimiter(),
+            files: AttachmentFileStore(dataDirectory: configuration.dataDirectory),
+            outboundGuard: OutboundURLGuard(allowPrivate: configuration.allowPrivateWebhookTargets),
+            logger: logger
+        )
+    }
+
     /// The inboxes the agent may see (nil: all); conversations elsewhere answer 404.
     func visibleInboxes(_ context: AuthenticatedContext) async throws -> [InboxID]? {
         let agent = context.agent

@@ -14,18 +14,15 @@ public func buildApplication(
     database: Database,
     logger: Logger
 ) async throws -> some ApplicationProtocol {
-    let hub = EventHub(listener: database.listener, logger: logger)
-    let services = AppServices(
-        config: configuration,
-        database: database,
-        conversations: ConversationService(database: database, publisher: hub),
-        hub: hub,
-        passwords: PasswordHasher(cost: configuration.bcryptCost),
-        loginLimiter: LoginRateLimiter(),
-        files: AttachmentFileStore(dataDirectory: configuration.dataDirectory),
-        outboundGuard: OutboundURLGuard(allowPrivate: configuration.allowPrivateWebhookTargets),
-        logger: logger
-    )
+    try buildApplication(services: AppServices.make(configuration: configuration, database: database, logger: logger))
+}
+
+/// The same, on services the caller keeps (tests use them to run jobs at a chosen time).
+func buildApplication(services: AppServices) throws -> some ApplicationProtocol {
+    let configuration = services.config
+    let database = services.database
+    let hub = services.hub
+    let logger = services.logger
     let metrics = HTTPMetrics()
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -52,7 +49,7 @@ public func buildApplication(
 
     var services_: [any Service] = []
     if configuration.runJobs {
-        services_.append(JobRunner(services: services, handlers: JobHandlers(services: services, sender: WebhookSender(guardrail: services.outboundGuard))))
+        services_.append(JobRunner(services: services))
     }
     if let listener = database.listener {
         services_.append(RealtimeBridge(hub: hub, listener: listener, logger: logger))

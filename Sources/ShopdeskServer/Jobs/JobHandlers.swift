@@ -8,11 +8,12 @@ struct JobHandlers: Sendable {
     let services: AppServices
     let sender: WebhookSender
 
-    func run(_ job: Job) async throws {
+    /// Runs `job`; `now` is the runner's clock, which timers compare their due time against.
+    func run(_ job: Job, now: Date) async throws {
         guard let workspaceID = job.workspaceID else { throw JobFailure(description: "The job has no workspace.", permanent: true) }
         switch job.kind {
         case JobKind.snoozeWake:
-            try await services.conversations.wake(workspaceID: workspaceID, id: ConversationID(try id(job, "conversation_id")))
+            try await services.conversations.wake(workspaceID: workspaceID, id: ConversationID(try id(job, "conversation_id")), at: now)
         case JobKind.sendMessage:
             try await sendMessage(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.webhookDelivery:

@@ -10,6 +10,11 @@ struct JobRunner: Service {
     let services: AppServices
     let handlers: JobHandlers
     let batchSize = 16
+
+    init(services: AppServices) {
+        self.services = services
+        handlers = JobHandlers(services: services, sender: WebhookSender(guardrail: services.outboundGuard))
+    }
     let lease: Duration = .seconds(120)
 
     func run() async throws {
@@ -36,15 +41,15 @@ struct JobRunner: Service {
         let lease = lease
         let jobs = try await services.database.write { try await JobQueue.claim(limit: batchSize, now: now, lease: lease, kind: kind, in: $0) }
         await withTaskGroup(of: Void.self) { group in
-            for job in jobs { group.addTask { await execute(job) } }
+            for job in jobs { group.addTask { await execute(job, now: now) } }
         }
         return jobs.count
     }
 
-    private func execute(_ job: Job) async {
+    private func execute(_ job: Job, now: Date) async {
         let logger = services.logger
         do {
-            try await handlers.run(job)
+            try await handlers.run(job, now: now)
             try await services.database.write { try await JobQueue.complete(job.id, now: Date(), in: $0) }
         } catch {
             let permanent = (error as? JobFailure)?.permanent ?? (error as? WebhookSender.Failure)?.permanent ?? false

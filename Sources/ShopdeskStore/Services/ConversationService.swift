@@ -77,9 +77,9 @@ public struct ConversationService: Sendable {
         }
     }
 
-    /// The snooze timer job: reopens the conversation if it is still snoozed and due.
-    public func wake(workspaceID: WorkspaceID, id: ConversationID) async throws {
-        let time = now()
+    /// The snooze timer job: reopens the conversation if it is still snoozed and due at `time`
+    /// (the job runner's clock when it picked the timer up).
+    public func wake(workspaceID: WorkspaceID, id: ConversationID, at time: Date) async throws {
         let kind = database.kind
         let events = try await database.write { sql in
             guard var conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: id, in: sql),
