@@ -28,27 +28,33 @@ public enum TestDatabase {
                 return try await body(database)
             }
         case .postgres:
-            let adminURL = ProcessInfo.processInfo.environment["SHOPDESK_TEST_POSTGRES_URL"]!
-            let name = "shopdesk_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            try await Database.with(url: adminURL, logger: logger) { admin in
-                try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+            return try await withPostgresURL { url in
+                try await Database.with(url: url, logger: logger) { try await body($0) }
             }
-            var components = URLComponents(string: adminURL)!
-            components.path = "/" + name
-            let result: Result<T, any Error>
-            do {
-                result = .success(try await Database.with(url: components.string!, logger: logger) { database in
-                    try await Migrator.migrate(database)
-                    return try await body(database)
-                })
-            } catch {
-                result = .failure(error)
-            }
-            try await Database.with(url: adminURL, logger: logger) { admin in
-                try await admin.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
-            }
-            return try result.get()
         }
+    }
+
+    /// A fresh, migrated PostgreSQL database for one test, by URL, so a test can open it twice
+    /// (two server nodes). Dropped afterwards.
+    public static func withPostgresURL<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+        let adminURL = ProcessInfo.processInfo.environment["SHOPDESK_TEST_POSTGRES_URL"]!
+        let name = "shopdesk_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await Database.with(url: adminURL, logger: logger) { admin in
+            try await admin.read { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+        }
+        var components = URLComponents(string: adminURL)!
+        components.path = "/" + name
+        let result: Result<T, any Error>
+        do {
+            _ = try await Database.with(url: components.string!, logger: logger) { try await Migrator.migrate($0) }
+            result = .success(try await body(components.string!))
+        } catch {
+            result = .failure(error)
+        }
+        try await Database.with(url: adminURL, logger: logger) { admin in
+            try await admin.read { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+        }
+        return try result.get()
     }
 
     /// A workspace with one admin agent and one API inbox, the usual starting point.

@@ -1,0 +1,129 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import ShopdeskCore
+import ShopdeskServer
+import ShopdeskStore
+import ShopdeskTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the real `shopdesk` binary, posts messages from concurrent clients, kills the server
+/// with SIGKILL mid-stream, and checks that every message it acknowledged with 201 is stored.
+@Suite("Durability", .serialized)
+struct DurabilityTests {
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shopdesk")
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func acknowledgedMessagesSurviveKill9(kind: DatabaseKind) async throws {
+        let binaryPath = Self.binary.path
+        guard FileManager.default.isExecutableFile(atPath: binaryPath) else {
+            Issue.record("The shopdesk binary is not at \(binaryPath); run the tests with `swift test`, which builds it.")
+            return
+        }
+        switch kind {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("durability-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try await run(url: "sqlite:" + directory.appendingPathComponent("d.sqlite").path, directory: directory.path)
+        case .postgres:
+            try await TestDatabase.withPostgresURL { url in
+                try await run(url: url, directory: FileManager.default.temporaryDirectory.path)
+            }
+        }
+    }
+
+    private func run(url: String, directory: String) async throws {
+        let inboxToken = "sdi_durability"
+        let inboxID = try await Database.with(url: url, logger: TestDatabase.logger) { database in
+            try await Migrator.migrate(database)
+            let (owner, _) = try await Provisioning.createOwner(database: database, workspace: "Durable", timeZone: "UTC",
+                                                                email: "durable-\(UUID().uuidString.prefix(6))@example.com", name: "D",
+                                                                passwordHash: "x")
+            return try await database.write {
+                try await InboxRepository.create(workspaceID: owner.workspaceID, kind: .api, name: "API", webhookURL: nil,
+                                                 secret: inboxToken, now: Date(), in: $0)
+            }.id.rawValue
+        }
+        let port = Int.random(in: 30_000..<60_000)
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--database", url, "--port", String(port), "--no-jobs"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SHOPDESK_DATA_DIR"] = directory
+        environment["SHOPDESK_LOG_LEVEL"] = "error"
+        process.environment = environment
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = http.shutdown() }
+        try await waitUntilHealthy(http, port: port)
+
+        let acknowledged = Acknowledgements()
+        let killAfter = 300
+        await withTaskGroup(of: Void.self) { group in
+            for client in 0..<8 {
+                group.addTask {
+                    for index in 0..<200 {
+                        let external = "c\(client)-m\(index)"
+                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/inboxes/\(inboxID)/messages")
+                        request.method = .POST
+                        request.headers.add(name: "X-Inbox-Token", value: inboxToken)
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.body = .bytes(ByteBuffer(string: #"{"customer":{"email":"k\#(client)@example.com"},"text":"message \#(external)","external_id":"\#(external)"}"#))
+                        guard let response = try? await http.execute(request, timeout: .seconds(10)), response.status == .created,
+                              let body = try? await response.body.collect(upTo: 1 << 16),
+                              let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+                              let id = (json["message_id"] as? NSNumber)?.int64Value else { return }
+                        if await acknowledged.add(external, id) == killAfter {
+                            kill(process.processIdentifier, SIGKILL)
+                        }
+                    }
+                }
+            }
+        }
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        let acked = await acknowledged.all
+        #expect(acked.count >= killAfter)
+
+        let stored = try await Database.with(url: url, logger: TestDatabase.logger) { database in
+            try await database.read { sql in
+                try await sql.raw("SELECT id, channel_message_id FROM messages").all().map {
+                    (try $0.decode(column: "channel_message_id", as: String.self), try $0.decode(column: "id", as: Int64.self))
+                }
+            }
+        }
+        let storedByExternal = Dictionary(stored, uniquingKeysWith: { first, _ in first })
+        let lost = acked.filter { storedByExternal[$0.key] != $0.value }
+        #expect(lost.isEmpty, "\(lost.count) acknowledged messages were lost")
+        #expect(stored.count == storedByExternal.count, "a message was stored twice")
+    }
+
+    private func waitUntilHealthy(_ http: HTTPClient, port: Int) async throws {
+        for _ in 0..<200 {
+            if let response = try? await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)),
+               response.status.code < 500 || response.status.code == 503 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw HarnessError("The server did not start within 20 seconds")
+    }
+}
+
+actor Acknowledgements {
+    private(set) var all: [String: Int64] = [:]
+
+    func add(_ external: String, _ id: Int64) -> Int {
+        all[external] = id
+        return all.count
+    }
+}

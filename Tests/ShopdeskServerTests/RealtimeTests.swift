@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import Logging
+import ShopdeskCore
+@testable import ShopdeskServer
+import ShopdeskStore
+import ShopdeskTestSupport
+import Testing
+
+@Suite("Realtime")
+struct RealtimeTests {
+    /// Connects to `port`'s realtime socket, calls `trigger` once the server said hello, and
+    /// returns the first pushed event whose type is `type`.
+    static func firstEvent(
+        port: Int, token: String, type: String, trigger: @escaping @Sendable () async throws -> Void
+    ) async throws -> [String: Any] {
+        let found = EventBox()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await WebSocketClient.connect(
+                    url: "ws://127.0.0.1:\(port)/api/v1/realtime",
+                    configuration: .init(additionalHeaders: [.authorization: "Bearer \(token)"]),
+                    logger: TestDatabase.logger
+                ) { inbound, outbound, _ in
+                    for try await message in inbound.messages(maxSize: 1 << 20) {
+                        guard case .text(let text) = message,
+                              let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { continue }
+                        if json["type"] as? String == "hello" { try await trigger() }
+                        if json["type"] as? String == type {
+                            await found.set(text)
+                            try await outbound.close(.normalClosure, reason: nil)
+                            return
+                        }
+                    }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(20))
+                throw HarnessError("No \(type) event arrived within 20 seconds")
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+        let text = try #require(await found.text)
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func newMessagesArePushedToAgents(kind: DatabaseKind) async throws {
+        try await Harness.run(kind, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let event = try await Self.firstEvent(port: port, token: harness.ownerToken, type: "message.created") {
+                try await harness.inbound(text: "Live hello")
+            }
+            #expect(event["conversation_id"] != nil)
+            #expect((event["payload"] as? [String: Any])?["direction"] as? String == "inbound")
+        }
+    }
+
+    @Test func theSocketNeedsCredentials() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            await #expect(throws: (any Error).self) {
+                try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/realtime", logger: TestDatabase.logger) { _, _, _ in }
+            }
+        }
+    }
+
+    @Test(.enabled(if: TestDatabase.kinds.contains(.postgres), "needs SHOPDESK_TEST_POSTGRES_URL"))
+    func aMessagePostedOnOneNodeReachesASocketOnAnother() async throws {
+        try await TestDatabase.withPostgresURL { url in
+            let hash = try await PasswordHasher(cost: 4).hash(Harness.password)
+            let (token, inboxID, inboxToken) = try await Database.with(url: url, logger: TestDatabase.logger) { database in
+                let (owner, _) = try await Provisioning.createOwner(database: database, workspace: "Nodes", timeZone: "UTC",
+                                                                    email: "nodes@example.com", name: "N", passwordHash: hash)
+                let token = try await Provisioning.createToken(database: database, agent: owner, name: "t")
+                let inbox = try await database.write {
+                    try await InboxRepository.create(workspaceID: owner.workspaceID, kind: .api, name: "API", webhookURL: nil,
+                                                     secret: "sdi_nodes", now: Date(), in: $0)
+                }
+                return (token, inbox.id.rawValue, "sdi_nodes")
+            }
+            try await Self.node(url) { nodeA in
+                try await Self.node(url) { nodeB in
+                    let event = try await Self.firstEvent(port: nodeB.port!, token: token, type: "message.created") {
+                        _ = try await nodeA.json(.post, "/api/v1/inboxes/\(inboxID)/messages", headers: ["X-Inbox-Token": inboxToken],
+                                                 body: #"{"customer":{"email":"far@example.com"},"text":"from node A"}"#)
+                    }
+                    #expect(event["type"] as? String == "message.created")
+                }
+            }
+        }
+    }
+
+    /// One `shopdesk serve` node on the database at `url`, live on a free port.
+    static func node(_ url: String, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await Database.with(url: url, logger: TestDatabase.logger) { database in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("node-\(UUID().uuidString)").path
+            let app = try await buildApplication(configuration: Harness.configuration(directory), database: database, logger: TestDatabase.logger)
+            try await app.test(.live) { client in try await body(client) }
+        }
+    }
+}
+
+actor EventBox {
+    private(set) var text: String?
+    func set(_ value: String) { text = value }
+}
