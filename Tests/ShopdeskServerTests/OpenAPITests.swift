@@ -24,7 +24,7 @@ struct OpenAPITests {
                     #expect(operation["summary"] as? String != nil, "\(method) \(path)")
                     #expect((operation["responses"] as? [String: Any])?.isEmpty == false, "\(method) \(path)")
                     // Call it without credentials: a route that exists answers anything but 404/405.
-                    let concrete = path.replacingOccurrences(of: "{id}", with: "1")
+                    let concrete = path.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{message_id}", with: "1")
                     guard let httpMethod = HTTPRequest.Method(method.uppercased()) else { Issue.record("bad method \(method)"); continue }
                     let answer = try await harness.client.json(httpMethod, concrete, body: httpMethod == .get ? nil : "{}")
                     #expect(answer.status != .notFound, "\(method) \(path) answered \(answer.status)")

@@ -124,7 +124,17 @@ struct WebhookTests {
                 let retried = try await harness.client.json(.get, "/api/v1/conversations/\(id)/messages", token: harness.ownerToken)
                 #expect(retried.items.last?["delivery_status"] as? String == "sent")
                 #expect(await receiver.deliveries.count == 3)
-                _ = reply
+
+                // The inbox's client reports that the customer read the first reply.
+                let replyID = try reply.int("id")
+                let report = try await harness.client.json(.post, "/api/v1/inboxes/\(harness.inboxID)/messages/\(replyID)/delivery",
+                                                           headers: ["X-Inbox-Token": harness.inboxToken], body: #"{"status":"read"}"#)
+                #expect(report.status == .noContent)
+                let forged = try await harness.client.json(.post, "/api/v1/inboxes/\(harness.inboxID)/messages/\(replyID)/delivery",
+                                                           headers: ["X-Inbox-Token": "sdi_forged"], body: #"{"status":"failed"}"#)
+                #expect(forged.status == .unauthorized)
+                let read = try await harness.client.json(.get, "/api/v1/conversations/\(id)/messages", token: harness.ownerToken)
+                #expect(read.items.first { ($0["id"] as? NSNumber)?.int64Value == replyID }?["delivery_status"] as? String == "read")
             }
         }
     }

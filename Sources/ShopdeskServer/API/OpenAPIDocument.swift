@@ -13,6 +13,7 @@ enum OpenAPIDocument {
                 "operationId": operationID(route),
             ]
             var parameters: [[String: Any]] = pathParameters(route.path).map {
+                // Path ids are all integers.
                 ["name": $0, "in": "path", "required": true, "schema": ["type": "integer", "format": "int64"]]
             }
             parameters += route.query.map { ["name": $0, "in": "query", "required": false, "schema": ["type": "string"]] }
@@ -109,6 +110,7 @@ enum OpenAPIDocument {
         "MergeBody": object(["into": "integer"], required: ["into"]),
         "CreateBody": object(["name": "string", "email": "string", "phone": "string", "external_id": "string", "locale": "string"]),
         "TagBody": object(["name": "string"], required: ["name"]),
+        "DeliveryBody": object(["status": "string", "error": "string"], required: ["status"]),
         "WebhookBody": object(["url": "string", "events": "string[]"], required: ["url", "events"]),
     ] }
 }

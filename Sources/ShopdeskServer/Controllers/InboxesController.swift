@@ -21,6 +21,7 @@ struct InboxesController {
         var externalId: String?
         var conversationId: Int64?
     }
+    struct DeliveryBody: Decodable { var status: DeliveryStatus; var error: String? }
     struct InboundCreated: ResponseEncodable { var conversationId: Int64; var messageId: Int64; var customerId: Int64; var duplicate: Bool }
 
     func register(_ api: APIRegistrar, agents: AgentsController) {
@@ -76,6 +77,36 @@ struct InboxesController {
                      tag: "inboxes", body: "InboundBody", status: 201) { request, context in
             try await receive(request, context)
         }
+        api.onPublic(.post, "/inboxes/{id}/messages/{message_id}/delivery",
+                     "Report a reply's delivery (sent, delivered, read, failed + error) from the inbox's client (X-Inbox-Token)",
+                     tag: "inboxes", body: "DeliveryBody", status: 204) { request, context in
+            try await reportDelivery(request, context)
+        }
+    }
+
+    /// The inbox's own client tells us what happened to a reply it picked up or was sent.
+    private func reportDelivery(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let inboxID: InboxID = try request.id(context: context, "Inbox")
+        let messageID: MessageID = try request.id("message_id", context: context, "Message")
+        let token = request.headers[HTTPField.Name("X-Inbox-Token")!] ?? ""
+        guard let inbox = try await services.database.read({ try await InboxRepository.findAnyWorkspace(id: inboxID, in: $0) }),
+              Secrets.constantTimeEquals(token, inbox.secret) else {
+            throw Problem(.unauthorized, "The inbox token does not match inbox \(inboxID).")
+        }
+        let body = try await request.decode(as: DeliveryBody.self, context: context)
+        guard body.status != .queued else { throw Problem(.unprocessableContent, "Report sent, delivered, read or failed.", field: "status") }
+        guard let message = try await services.database.read({
+            try await MessageRepository.find(workspaceID: inbox.workspaceID, id: messageID, in: $0)
+        }), message.direction == .outbound,
+              let conversation = try await services.database.read({
+                  try await ConversationRepository.find(workspaceID: inbox.workspaceID, id: message.conversationID, in: $0)
+              }), conversation.inboxID == inboxID else {
+            throw Problem(.notFound, "Reply \(messageID) was not found in inbox \(inboxID).")
+        }
+        try await services.conversations.recordDelivery(
+            workspaceID: inbox.workspaceID, messageID: messageID, status: body.status,
+            error: body.status == .failed ? (body.error.map { String($0.prefix(1000)) } ?? "The channel reported a failure.") : nil)
+        return Response(status: .noContent)
     }
 
     private func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {
