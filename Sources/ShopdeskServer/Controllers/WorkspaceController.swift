@@ -41,19 +41,12 @@ struct WorkspaceController {
             let kind = database.kind
             return try await database.read { sql in
                 let hits = try await SearchIndex.search(workspaceID: ws, query: query, limit: limit, kind: kind, in: sql)
-                var items: [ConversationDTO] = []
-                var scores: [Double] = []
-                var conversations: [Conversation] = []
-                for hit in hits {
-                    if let conversation = try await ConversationRepository.find(workspaceID: ws, id: hit.conversationID, in: sql),
-                       visible.map({ $0.contains(conversation.inboxID) }) ?? true {
-                        conversations.append(conversation)
-                        scores.append(hit.score)
-                    }
-                }
+                let score = Dictionary(hits.map { ($0.conversationID, $0.score) }, uniquingKeysWith: { first, _ in first })
+                let conversations = try await ConversationRepository.findMany(workspaceID: ws, ids: hits.map(\.conversationID), in: sql)
+                    .filter { conversation in visible.map { $0.contains(conversation.inboxID) } ?? true }
                 let customers = try await CustomerRepository.findMany(workspaceID: ws, ids: conversations.map(\.customerID), in: sql)
-                items = conversations.map { ConversationDTO($0, customer: customers[$0.customerID]) }
-                return SearchResult(items: items, scores: scores)
+                return SearchResult(items: conversations.map { ConversationDTO($0, customer: customers[$0.customerID]) },
+                                    scores: conversations.map { score[$0.id] ?? 0 })
             }
         }
         api.on(.get, "/webhooks", "Outgoing webhook subscriptions", tag: "webhooks", role: .admin) { _, context in

@@ -40,17 +40,27 @@ struct JobRunner: Service {
         let kind = services.database.kind
         let lease = lease
         let jobs = try await services.database.write { try await JobQueue.claim(limit: batchSize, now: now, lease: lease, kind: kind, in: $0) }
-        await withTaskGroup(of: Void.self) { group in
-            for job in jobs { group.addTask { await execute(job, now: now) } }
+        let succeeded = await withTaskGroup(of: JobID?.self) { group in
+            for job in jobs { group.addTask { await execute(job, now: now) ? job.id : nil } }
+            var done: [JobID] = []
+            for await id in group { if let id { done.append(id) } }
+            return done
         }
+        // One write for the whole batch: the writer is the scarce resource on SQLite.
+        try await services.database.write { try await JobQueue.complete(succeeded, now: Date(), in: $0) }
         return jobs.count
     }
 
-    private func execute(_ job: Job, now: Date) async {
+    /// Runs one job; returns whether it succeeded. Failures are recorded here.
+    private func execute(_ job: Job, now: Date) async -> Bool {
         let logger = services.logger
         do {
             try await handlers.run(job, now: now)
-            try await services.database.write { try await JobQueue.complete(job.id, now: Date(), in: $0) }
+            return true
+        } catch is CancellationError {
+            // Shutting down: hand the job back rather than count a failed attempt.
+            try? await services.database.write { try await JobQueue.release(job.id, now: Date(), in: $0) }
+            return false
         } catch {
             let permanent = (error as? JobFailure)?.permanent ?? (error as? WebhookSender.Failure)?.permanent ?? false
             let reason = "\(error)"
@@ -63,6 +73,7 @@ struct JobRunner: Service {
             } catch {
                 logger.error("Could not record a job failure", metadata: ["job": "\(job.id)", "error": "\(error)"])
             }
+            return false
         }
     }
 }

@@ -12,6 +12,10 @@ public enum Migrator {
 
     static let migrations: [Migration] = [
         Migration(version: 1, name: "initial schema", statements: Schema.version1),
+        // View counts read only this index instead of every conversation row.
+        Migration(version: 2, name: "covering index for view counts", statements: { _ in
+            ["CREATE INDEX conversations_counts ON conversations(workspace_id, merged_into, status, assignee_id)"]
+        }),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

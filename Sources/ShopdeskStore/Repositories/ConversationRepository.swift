@@ -37,6 +37,24 @@ public enum ConversationRepository {
         return conversation
     }
 
+    /// Several conversations by id, in the order of `ids` (search results), with their tags.
+    public static func findMany(workspaceID: WorkspaceID, ids: [ConversationID], in sql: any SQLDatabase) async throws -> [Conversation] {
+        guard !ids.isEmpty else { return [] }
+        var byID: [ConversationID: Conversation] = [:]
+        for row in try await sql.raw("""
+            SELECT * FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(binds: ids.map(\.rawValue)))
+            """).all() {
+            let conversation = try decode(row)
+            byID[conversation.id] = conversation
+        }
+        let tagMap = try await tags(of: Array(byID.keys), in: sql)
+        return ids.compactMap { id in
+            guard var conversation = byID[id] else { return nil }
+            conversation.state.tags = tagMap[id] ?? []
+            return conversation
+        }
+    }
+
     /// Follows merge pointers to the conversation that now holds the messages.
     static func survivor(of conversation: Conversation, in sql: any SQLDatabase) async throws -> Conversation {
         var current = conversation

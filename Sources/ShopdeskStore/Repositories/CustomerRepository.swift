@@ -16,19 +16,16 @@ public enum CustomerRepository {
     ) async throws -> (customer: Customer, created: Bool) {
         let pairs = identityPairs(identity)
         var owners: [String: CustomerID] = [:]
-        for (kindName, value) in pairs {
-            if let row = try await sql.raw("""
-                SELECT customer_id FROM customer_identities WHERE workspace_id = \(bind: workspaceID.rawValue)
-                  AND kind = \(bind: kindName) AND value = \(bind: value)
-                """).first() {
-                owners[kindName] = try row.id("customer_id")
-            }
+        let matches = pairs.map { "(kind = \(bind: $0.0) AND value = \(bind: $0.1))" as SQLQueryString }
+        for row in try await sql.raw("""
+            SELECT kind, customer_id FROM customer_identities WHERE workspace_id = \(bind: workspaceID.rawValue)
+              AND (\(matches.joined(separator: " OR ")))
+            """).all() {
+            owners[try row.string("kind")] = try row.id("customer_id")
         }
         let matched = ["external", "email", "phone"].lazy.compactMap { owners[$0] }.first
         if let matched, var customer = try await find(workspaceID: workspaceID, id: matched, followMerges: true, in: sql) {
-            for (kindName, value) in pairs where owners[kindName] == nil {
-                try await attach(kind: kindName, value: value, to: customer.id, workspaceID: workspaceID, in: sql)
-            }
+            try await attach(pairs.filter { owners[$0.0] == nil }, to: customer.id, workspaceID: workspaceID, in: sql)
             if customer.name == nil, let name = identity.name {
                 customer.name = name
                 try await sql.raw("""
@@ -38,15 +35,16 @@ public enum CustomerRepository {
             }
             return (customer, false)
         }
-        let customer = try await insert(identity, locale: nil, workspaceID: workspaceID, now: now, kind: kind, in: sql)
+        // Nobody owns any of these identities: that was just checked.
+        let customer = try await insert(identity, locale: nil, workspaceID: workspaceID, now: now, kind: kind, checkConflicts: false, in: sql)
         return (customer, true)
     }
 
     static func insert(
         _ identity: CustomerIdentity, locale: String?, workspaceID: WorkspaceID, now: Date, kind: DatabaseKind,
-        in sql: any SQLDatabase
+        checkConflicts: Bool = true, in sql: any SQLDatabase
     ) async throws -> Customer {
-        for (kindName, value) in identityPairs(identity) {
+        for (kindName, value) in checkConflicts ? identityPairs(identity) : [] {
             if try await sql.raw("""
                 SELECT 1 AS found FROM customer_identities WHERE workspace_id = \(bind: workspaceID.rawValue)
                   AND kind = \(bind: kindName) AND value = \(bind: value)
@@ -62,10 +60,8 @@ public enum CustomerRepository {
             """).first()
         guard let row else { throw StoredValueError(column: "customers.id", value: "missing") }
         let customer = try decode(row)
-        for (kindName, value) in identityPairs(identity) {
-            try await attach(kind: kindName, value: value, to: customer.id, workspaceID: workspaceID, in: sql)
-        }
-        try await reindex(customer, kind: kind, in: sql)
+        try await attach(identityPairs(identity), to: customer.id, workspaceID: workspaceID, in: sql)
+        try await reindex(customer, isNew: true, kind: kind, in: sql)
         return customer
     }
 
@@ -121,9 +117,7 @@ public enum CustomerRepository {
             """).run()
         try await sql.raw("DELETE FROM customer_identities WHERE customer_id = \(bind: customer.id.rawValue) AND kind IN ('email','phone','external')").run()
         let identity = CustomerIdentity(name: customer.name, email: customer.email, phone: customer.phone, externalID: customer.externalID)
-        for (kindName, value) in identityPairs(identity) {
-            try await attach(kind: kindName, value: value, to: customer.id, workspaceID: customer.workspaceID, in: sql)
-        }
+        try await attach(identityPairs(identity), to: customer.id, workspaceID: customer.workspaceID, in: sql)
         try await reindex(customer, kind: kind, in: sql)
     }
 
@@ -137,17 +131,19 @@ public enum CustomerRepository {
             """).run()
     }
 
-    private static func attach(kind: String, value: String, to id: CustomerID, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
+    /// Attaches identities in one statement; ones another customer already has are skipped.
+    private static func attach(_ pairs: [(String, String)], to id: CustomerID, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
+        guard !pairs.isEmpty else { return }
+        let rows = pairs.map { "(\(bind: workspaceID.rawValue), \(bind: $0.0), \(bind: $0.1), \(bind: id.rawValue))" as SQLQueryString }
         try await sql.raw("""
-            INSERT INTO customer_identities (workspace_id, kind, value, customer_id)
-            VALUES (\(bind: workspaceID.rawValue), \(bind: kind), \(bind: value), \(bind: id.rawValue))
+            INSERT INTO customer_identities (workspace_id, kind, value, customer_id) VALUES \(rows.joined(separator: ", "))
             ON CONFLICT DO NOTHING
             """).run()
     }
 
-    private static func reindex(_ customer: Customer, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
+    private static func reindex(_ customer: Customer, isNew: Bool = false, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
         let text = SearchIndex.customerText(name: customer.name, email: customer.email, phone: customer.phone)
-        try await SearchIndex.index(.customer, id: customer.id.rawValue, text: text, kind: kind, in: sql)
+        try await SearchIndex.index(.customer, id: customer.id.rawValue, text: text, isNew: isNew, kind: kind, in: sql)
     }
 
     static func identityPairs(_ identity: CustomerIdentity) -> [(String, String)] {

@@ -8,18 +8,20 @@ import SQLKit
 public enum EventLog {
     static func record(_ events: [DomainEvent], in sql: any SQLDatabase) async throws -> [DomainEvent] {
         guard let workspaceID = events.first?.workspaceID else { return [] }
-        var stored: [DomainEvent] = []
-        for var event in events {
-            let payload = try JSONCoding.string(event.payload)
-            let row = try await sql.raw("""
-                INSERT INTO events (workspace_id, conversation_id, kind, actor_kind, actor_id, payload, created_at)
-                VALUES (\(bind: event.workspaceID.rawValue), \(bind: event.conversationID?.rawValue),
-                  \(bind: event.kind.rawValue), \(bind: event.actor.kind), \(bind: event.actor.rawID), \(bind: payload),
-                  \(bind: event.occurredAt.millis)) RETURNING id
-                """).first()
-            event.id = try row.map { try $0.id("id") }
-            stored.append(event)
+        // One statement for all of them; ids of one INSERT are assigned in row order.
+        let rows = try events.map { event -> SQLQueryString in
+            """
+            (\(bind: event.workspaceID.rawValue), \(bind: event.conversationID?.rawValue), \(bind: event.kind.rawValue),
+              \(bind: event.actor.kind), \(bind: event.actor.rawID), \(bind: try JSONCoding.string(event.payload)), \(bind: event.occurredAt.millis))
+            """
         }
+        let ids = try await sql.raw("""
+            INSERT INTO events (workspace_id, conversation_id, kind, actor_kind, actor_id, payload, created_at)
+            VALUES \(rows.joined(separator: ", ")) RETURNING id
+            """).all().map { try $0.int64("id") }.sorted()
+        guard ids.count == events.count else { throw StoredValueError(column: "events.id", value: "\(ids.count) of \(events.count)") }
+        var stored = events
+        for index in stored.indices { stored[index].id = EventID(ids[index]) }
         let hooks = try await sql.raw("""
             SELECT id, events FROM webhooks WHERE workspace_id = \(bind: workspaceID.rawValue) AND disabled_at IS NULL
             """).all()

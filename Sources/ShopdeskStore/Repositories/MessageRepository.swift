@@ -13,6 +13,8 @@ public enum MessageRepository {
         var channelMessageID: String?
         var deliveryStatus: DeliveryStatus?
         var attachmentIDs: [AttachmentID] = []
+        /// The conversation row was just inserted with this message as its last one.
+        var startsConversation = false
     }
 
     static func insert(_ new: NewMessage, now: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> Message {
@@ -27,7 +29,7 @@ public enum MessageRepository {
             """).first()
         guard let row else { throw StoredValueError(column: "messages.id", value: "missing") }
         let id: MessageID = try row.id("id")
-        try await SearchIndex.index(.message, id: id.rawValue, text: new.text, kind: kind, in: sql)
+        try await SearchIndex.index(.message, id: id.rawValue, text: new.text, isNew: true, kind: kind, in: sql)
         if !new.attachmentIDs.isEmpty {
             try await sql.raw("""
                 UPDATE attachments SET message_id = \(bind: id.rawValue)
@@ -35,7 +37,9 @@ public enum MessageRepository {
                   AND id IN (\(binds: new.attachmentIDs.map(\.rawValue)))
                 """).run()
         }
-        if new.direction == .inbound || new.direction == .outbound {
+        if new.startsConversation {
+            // startConversation already wrote the preview, direction and count.
+        } else if new.direction == .inbound || new.direction == .outbound {
             let firstResponse: Int64? = new.direction == .outbound ? now.millis : nil
             try await sql.raw("""
                 UPDATE conversations SET last_message_at = \(bind: now.millis), last_message_preview = \(bind: Text.preview(new.text)),

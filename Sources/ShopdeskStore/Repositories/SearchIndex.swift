@@ -15,11 +15,14 @@ public enum SearchIndex {
         var table: String { "\(rawValue)s" }
     }
 
-    static func index(_ source: Source, id: Int64, text: String, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
+    /// Indexes a row's text; `isNew` skips removing a previous entry that cannot exist.
+    static func index(_ source: Source, id: Int64, text: String, isNew: Bool = false, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
         let folded = SearchText.fold(text)
         switch kind {
         case .sqlite:
-            try await sql.raw("DELETE FROM \(unsafeRaw: source.ftsTable) WHERE rowid = \(bind: id)").run()
+            if !isNew {
+                try await sql.raw("DELETE FROM \(unsafeRaw: source.ftsTable) WHERE rowid = \(bind: id)").run()
+            }
             try await sql.raw("INSERT INTO \(unsafeRaw: source.ftsTable) (rowid, body) VALUES (\(bind: id), \(bind: folded))").run()
         case .postgres:
             try await sql.raw("""

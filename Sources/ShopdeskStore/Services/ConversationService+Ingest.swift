@@ -51,7 +51,8 @@ extension ConversationService {
         let actor = EventActor.customer(customer.id)
         var conversation: Conversation
         var created = false
-        if let existing = try await Self.thread(message, customerID: customer.id, workspaceID: workspaceID, in: sql) {
+        // A customer created just now has no conversation to continue.
+        if !createdCustomer, let existing = try await Self.thread(message, customerID: customer.id, workspaceID: workspaceID, in: sql) {
             conversation = existing
             events += try await Self.apply([.customerMessageReceived], to: &conversation, actor: actor, now: time, kind: kind, in: sql)
         } else {
@@ -64,7 +65,7 @@ extension ConversationService {
         }
         let stored = try await MessageRepository.insert(.init(
             conversation: conversation, direction: .inbound, authorCustomerID: customer.id, text: message.text,
-            channelMessageID: message.channelMessageID, deliveryStatus: nil
+            channelMessageID: message.channelMessageID, deliveryStatus: nil, startsConversation: created
         ), now: time, kind: kind, in: sql)
         events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,
                                   actor: actor, payload: ["message_id": .id(stored.id), "direction": .string("inbound")],
@@ -117,14 +118,15 @@ extension ConversationService {
         let number = try counter.int64("conversation_counter")
         guard let row = try await sql.raw("""
             INSERT INTO conversations (workspace_id, number, inbox_id, customer_id, subject, status, priority,
-              last_message_at, message_count, created_at, updated_at)
+              last_message_at, last_message_preview, last_message_direction, message_count, created_at, updated_at)
             VALUES (\(bind: workspaceID.rawValue), \(bind: number), \(bind: message.inboxID.rawValue), \(bind: customerID.rawValue),
-              \(bind: message.subject), 'open', \(bind: Priority.normal.rank), \(bind: now.millis), 0, \(bind: now.millis), \(bind: now.millis))
+              \(bind: message.subject), 'open', \(bind: Priority.normal.rank), \(bind: now.millis), \(bind: Text.preview(message.text)),
+              'inbound', 1, \(bind: now.millis), \(bind: now.millis))
             RETURNING *
             """).first() else { throw StoredValueError(column: "conversations.id", value: "missing") }
         let conversation = try ConversationRepository.decode(row)
         if let subject = message.subject {
-            try await SearchIndex.index(.conversation, id: conversation.id.rawValue, text: subject, kind: kind, in: sql)
+            try await SearchIndex.index(.conversation, id: conversation.id.rawValue, text: subject, isNew: true, kind: kind, in: sql)
         }
         return conversation
     }
