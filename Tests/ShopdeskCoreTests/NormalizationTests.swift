@@ -50,3 +50,38 @@ struct NormalizationTests {
         #expect(try #require(Timestamps.parse(text)).timeIntervalSince1970 == date.timeIntervalSince1970)
     }
 }
+
+@Suite("Timestamps and JSON writing")
+struct OutputFormatTests {
+    @Test("ISO 8601 matches Foundation's format on many dates", arguments: [
+        Int64(0), 951_782_400_000, 1_709_164_800_999, 1_800_000_000_123, -86_400_001, 4_102_444_799_999,
+    ])
+    func iso8601MatchesFoundation(millis: Int64) throws {
+        let date = Timestamps.date(millis: millis)
+        let text = Timestamps.iso8601(date)
+        let whole = Date(timeIntervalSince1970: Double((millis - ((millis % 1000) + 1000) % 1000)) / 1000)
+        let expected = whole.formatted(Date.ISO8601FormatStyle()).dropLast() + "." + String(format: "%03d", ((millis % 1000) + 1000) % 1000) + "Z"
+        #expect(text == expected)
+        #expect(Timestamps.millis(try #require(Timestamps.parse(text))) == millis)
+    }
+
+    @Test func writerEscapesLikeJSONSerialization() throws {
+        var writer = JSONWriter()
+        let tricky = "quote \" backslash \\ newline \n tab \t bell \u{07} emoji 🛍 čćž Привет </script>"
+        writer.object { json in
+            json.field("text", tricky)
+            json.field("missing", nil as String?)
+            json.key("list")
+            json.array { json in
+                json.int(-5)
+                json.double(2.5)
+                json.null()
+                json.bool(true)
+            }
+        }
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any])
+        #expect(parsed["text"] as? String == tricky)
+        #expect(parsed["missing"] == nil)
+        #expect((parsed["list"] as? [Any])?.count == 4)
+    }
+}

@@ -13,15 +13,36 @@ public enum Timestamps {
         Date(timeIntervalSince1970: Double(millis) / 1000)
     }
 
-    /// UTC with exactly three fraction digits. Formatted from integer milliseconds, because the
-    /// format style truncates binary floating-point fractions (…123 would print as …122).
+    /// UTC with exactly three fraction digits, e.g. `2026-05-01T09:30:00.250Z`. Computed from
+    /// integer milliseconds with civil-calendar arithmetic: it is on every API answer, and the
+    /// format style was both slower and truncated binary fractions (…123 printed as …122).
     public static func iso8601(_ date: Date) -> String {
-        let millis = millis(date)
-        let seconds = millis.quotientAndRemainder(dividingBy: 1000)
-        let (whole, fraction) = seconds.remainder < 0 ? (seconds.quotient - 1, seconds.remainder + 1000) : seconds
-        let base = withoutFraction.format(Date(timeIntervalSince1970: Double(whole)))
-        let digits = String(fraction)
-        return base.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+        let total = millis(date)
+        let (days, dayMillis) = floorDivide(total, 86_400_000)
+        // Days since 1970-01-01 to year/month/day (proleptic Gregorian).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let hour = dayMillis / 3_600_000
+        let minute = dayMillis / 60_000 % 60
+        let second = dayMillis / 1000 % 60
+        let milli = dayMillis % 1000
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(milli, 3))Z"
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 
     /// Accepts ISO 8601 with or without fractional seconds.

@@ -81,9 +81,14 @@ public enum APIJSON {
 
     public struct ResponseEncoder: Hummingbird.ResponseEncoder {
         public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-            let data = try APIJSON.encoder().encode(value)
             var buffer = ByteBuffer()
-            buffer.writeBytes(data)
+            if let direct = value as? any DirectJSON {
+                var writer = JSONWriter()
+                direct.write(into: &writer)
+                buffer.writeBytes(writer.bytes)
+            } else {
+                buffer.writeBytes(try APIJSON.encoder().encode(value))
+            }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
         }
     }

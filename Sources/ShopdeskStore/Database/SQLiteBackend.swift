@@ -27,9 +27,19 @@ final class SQLiteBackend: DatabaseBackend {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
+        // The writer gets a thread of its own: on the shared pool its statements would wait
+        // behind readers' statements, and every write holds the single write transaction.
+        let writerThread = NIOThreadPool(numberOfThreads: 1)
+        let readerThreads = NIOThreadPool(numberOfThreads: readerCount)
+        writerThread.start()
+        readerThreads.start()
         var opened: [SQLiteConnection] = []
+        defer {
+            writerThread.shutdownGracefully { _ in }
+            readerThreads.shutdownGracefully { _ in }
+        }
         do {
-            let writerConnection = try await open(path: path, logger: logger)
+            let writerConnection = try await open(path: path, threads: writerThread, logger: logger)
             opened.append(writerConnection)
             try await configure(writerConnection, pragmas: [
                 "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
@@ -37,7 +47,7 @@ final class SQLiteBackend: DatabaseBackend {
             ])
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<readerCount {
-                let reader = try await open(path: path, logger: logger)
+                let reader = try await open(path: path, threads: readerThreads, logger: logger)
                 opened.append(reader)
                 try await configure(reader, pragmas: [
                     "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000", "PRAGMA query_only=ON",
@@ -74,8 +84,9 @@ final class SQLiteBackend: DatabaseBackend {
         try await writer.submit(body)
     }
 
-    private static func open(path: String, logger: Logger) async throws -> SQLiteConnection {
-        try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+    private static func open(path: String, threads: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
+        try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
+                                        on: MultiThreadedEventLoopGroup.singleton.any())
     }
 
     private static func configure(_ connection: SQLiteConnection, pragmas: [String]) async throws {

@@ -6,9 +6,11 @@ import SQLiteKit
 /// Group commit for SQLite: writes that arrive while a transaction is being committed wait and
 /// then share the next transaction, so N concurrent writers pay for one fsync instead of N.
 ///
-/// Each write runs inside its own SAVEPOINT: a write that throws is rolled back alone and its
-/// caller gets the error, while the others in the batch commit. Nobody is answered before the
-/// COMMIT of their batch has returned, so an acknowledged write is durable.
+/// The batch runs optimistically in one transaction. If any write throws, the whole batch is
+/// rolled back and every write of it runs again alone, in order, in its own transaction: the
+/// failing one gets its error and the others commit. Write bodies may therefore run twice and
+/// must only touch the database. Nobody is answered before the COMMIT that holds their write
+/// has returned, so an acknowledged write is durable.
 actor SQLiteGroupCommitter {
     private struct PendingWrite: Sendable {
         let run: @Sendable (any SQLDatabase) async throws -> Void
@@ -59,20 +61,14 @@ actor SQLiteGroupCommitter {
 
     private func commit(_ batch: [PendingWrite]) async {
         let database = connection.sql()
-        var outcomes: [(any Error)?] = []
         do {
             try await database.raw("BEGIN IMMEDIATE").run()
-            for write in batch {
-                try await database.raw("SAVEPOINT pending_write").run()
-                do {
-                    try await write.run(database)
-                    try await database.raw("RELEASE pending_write").run()
-                    outcomes.append(nil)
-                } catch {
-                    try await database.raw("ROLLBACK TO pending_write").run()
-                    try await database.raw("RELEASE pending_write").run()
-                    outcomes.append(error)
-                }
+            do {
+                for write in batch { try await write.run(database) }
+            } catch {
+                try await database.raw("ROLLBACK").run()
+                await commitOneByOne(batch, database)
+                return
             }
             try await database.raw("COMMIT").run()
         } catch {
@@ -81,7 +77,28 @@ actor SQLiteGroupCommitter {
             for write in batch { write.complete(error) }
             return
         }
-        for (write, outcome) in zip(batch, outcomes) { write.complete(outcome) }
+        for write in batch { write.complete(nil) }
+    }
+
+    /// After a failed batch: each write in its own transaction, so one failure stays its own.
+    private func commitOneByOne(_ batch: [PendingWrite], _ database: any SQLDatabase) async {
+        for write in batch {
+            do {
+                try await database.raw("BEGIN IMMEDIATE").run()
+                do {
+                    try await write.run(database)
+                } catch {
+                    try await database.raw("ROLLBACK").run()
+                    write.complete(error)
+                    continue
+                }
+                try await database.raw("COMMIT").run()
+                write.complete(nil)
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                write.complete(error)
+            }
+        }
     }
 }
 
