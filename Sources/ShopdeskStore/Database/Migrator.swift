@@ -16,6 +16,7 @@ public enum Migrator {
         Migration(version: 2, name: "covering index for view counts", statements: { _ in
             ["CREATE INDEX conversations_counts ON conversations(workspace_id, merged_into, status, assignee_id)"]
         }),
+        Migration(version: 3, name: "workspace-scoped search index", statements: Schema.version3),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

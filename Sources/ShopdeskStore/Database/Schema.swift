@@ -136,4 +136,35 @@ enum Schema {
         }
         return statements
     }
+
+    /// SQLite: the FTS tables get a `ws` column holding the workspace as a token, so a search
+    /// can take the most recent matches of one workspace without reading other workspaces'.
+    /// Existing rows are re-indexed from their source rows with SQLite's `lower()`; the tokenizer
+    /// removes diacritics, so only letters without a decomposition (đ, ё) stay unfolded there.
+    static func version3(_ d: SchemaDialect) -> [String] {
+        guard d.kind == .sqlite else {
+            return ["CREATE INDEX messages_by_workspace ON messages(workspace_id, id)"]
+        }
+        var statements: [String] = []
+        for table in ["message_fts", "conversation_fts", "customer_fts"] {
+            statements.append("DROP TABLE \(table)")
+            statements.append("""
+                CREATE VIRTUAL TABLE \(table) USING fts5(ws, body, content='', contentless_delete=1,
+                  tokenize='unicode61 remove_diacritics 2')
+                """)
+        }
+        statements.append("""
+            INSERT INTO message_fts (rowid, ws, body) SELECT id, 'w' || workspace_id, lower(text) FROM messages
+            """)
+        statements.append("""
+            INSERT INTO conversation_fts (rowid, ws, body) SELECT id, 'w' || workspace_id, lower(subject) FROM conversations
+            WHERE subject IS NOT NULL
+            """)
+        statements.append("""
+            INSERT INTO customer_fts (rowid, ws, body)
+            SELECT id, 'w' || workspace_id, lower(coalesce(name, '') || ' ' || coalesce(email, '') || ' ' ||
+              replace(replace(coalesce(email, ''), '@', ' '), '.', ' ') || ' ' || coalesce(phone, '')) FROM customers
+            """)
+        return statements
+    }
 }

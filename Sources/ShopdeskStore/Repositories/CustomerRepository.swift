@@ -96,7 +96,7 @@ public enum CustomerRepository {
         if !terms.isEmpty {
             switch kind {
             case .sqlite:
-                let match = terms.map { "\"\($0)\"*" }.joined(separator: " ")
+                let match = "ws : \"w\(workspaceID)\" AND body : (" + terms.map { "\"\($0)\"*" }.joined(separator: " AND ") + ")"
                 filter = filter + " AND c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH \(bind: match))"
             case .postgres:
                 let tsquery = terms.map { "\($0):*" }.joined(separator: " & ")
@@ -143,7 +143,8 @@ public enum CustomerRepository {
 
     private static func reindex(_ customer: Customer, isNew: Bool = false, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
         let text = SearchIndex.customerText(name: customer.name, email: customer.email, phone: customer.phone)
-        try await SearchIndex.index(.customer, id: customer.id.rawValue, text: text, isNew: isNew, kind: kind, in: sql)
+        try await SearchIndex.index(.customer, id: customer.id.rawValue, workspaceID: customer.workspaceID, text: text, isNew: isNew,
+                                    kind: kind, in: sql)
     }
 
     static func identityPairs(_ identity: CustomerIdentity) -> [(String, String)] {

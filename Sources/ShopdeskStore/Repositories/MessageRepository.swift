@@ -29,7 +29,8 @@ public enum MessageRepository {
             """).first()
         guard let row else { throw StoredValueError(column: "messages.id", value: "missing") }
         let id: MessageID = try row.id("id")
-        try await SearchIndex.index(.message, id: id.rawValue, text: new.text, isNew: true, kind: kind, in: sql)
+        try await SearchIndex.index(.message, id: id.rawValue, workspaceID: conversation.workspaceID, text: new.text, isNew: true,
+                                    kind: kind, in: sql)
         if !new.attachmentIDs.isEmpty {
             try await sql.raw("""
                 UPDATE attachments SET message_id = \(bind: id.rawValue)

@@ -16,14 +16,19 @@ public enum SearchIndex {
     }
 
     /// Indexes a row's text; `isNew` skips removing a previous entry that cannot exist.
-    static func index(_ source: Source, id: Int64, text: String, isNew: Bool = false, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
+    static func index(
+        _ source: Source, id: Int64, workspaceID: WorkspaceID, text: String, isNew: Bool = false, kind: DatabaseKind,
+        in sql: any SQLDatabase
+    ) async throws {
         let folded = SearchText.fold(text)
         switch kind {
         case .sqlite:
             if !isNew {
                 try await sql.raw("DELETE FROM \(unsafeRaw: source.ftsTable) WHERE rowid = \(bind: id)").run()
             }
-            try await sql.raw("INSERT INTO \(unsafeRaw: source.ftsTable) (rowid, body) VALUES (\(bind: id), \(bind: folded))").run()
+            try await sql.raw("""
+                INSERT INTO \(unsafeRaw: source.ftsTable) (rowid, ws, body) VALUES (\(bind: id), \(bind: "w\(workspaceID)"), \(bind: folded))
+                """).run()
         case .postgres:
             try await sql.raw("""
                 UPDATE \(unsafeRaw: source.table) SET search_vector = to_tsvector('simple', \(bind: folded))
@@ -42,6 +47,11 @@ public enum SearchIndex {
         public var score: Double
     }
 
+    /// How many of the most recent matches per source are ranked. Ranking every match of a
+    /// common word would cost time in proportion to the whole mailbox; support searches are
+    /// about recent conversations, so relevance is judged among the newest matches.
+    static let candidates = 500
+
     /// Conversations matching every word of `query` in one of the sources (words are prefixes:
     /// "refun" finds "refund"), best match first, then most recent.
     public static func search(
@@ -53,38 +63,43 @@ public enum SearchIndex {
         let rows: [any SQLRow]
         switch kind {
         case .sqlite:
-            let match = terms.map { "\"\($0)\"*" }.joined(separator: " ")
+            let match = "ws : \"w\(ws)\" AND body : (" + terms.map { "\"\($0)\"*" }.joined(separator: " AND ") + ")"
             rows = try await sql.raw("""
                 WITH hits AS (
-                  SELECT m.conversation_id AS cid, bm25(message_fts) AS score FROM message_fts
-                    JOIN messages m ON m.id = message_fts.rowid
-                    WHERE message_fts MATCH \(bind: match) AND m.workspace_id = \(bind: ws)
+                  SELECT m.conversation_id AS cid, s.score AS score FROM
+                    (SELECT rowid AS rid, bm25(message_fts, 0.0, 1.0) AS score FROM message_fts
+                      WHERE message_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(bind: candidates)) s
+                    JOIN messages m ON m.id = s.rid
                   UNION ALL
-                  SELECT c.id AS cid, bm25(conversation_fts) AS score FROM conversation_fts
-                    JOIN conversations c ON c.id = conversation_fts.rowid
-                    WHERE conversation_fts MATCH \(bind: match) AND c.workspace_id = \(bind: ws)
+                  SELECT s.rid AS cid, s.score AS score FROM
+                    (SELECT rowid AS rid, bm25(conversation_fts, 0.0, 1.0) AS score FROM conversation_fts
+                      WHERE conversation_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(bind: candidates)) s
                   UNION ALL
-                  SELECT c.id AS cid, bm25(customer_fts) AS score FROM customer_fts
-                    JOIN conversations c ON c.customer_id = customer_fts.rowid
-                    WHERE customer_fts MATCH \(bind: match) AND c.workspace_id = \(bind: ws)
+                  SELECT c.id AS cid, s.score AS score FROM
+                    (SELECT rowid AS rid, bm25(customer_fts, 0.0, 1.0) AS score FROM customer_fts
+                      WHERE customer_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(bind: candidates)) s
+                    JOIN conversations c ON c.customer_id = s.rid
                 )
                 SELECT h.cid AS cid, -MIN(h.score) AS score FROM hits h JOIN conversations c ON c.id = h.cid
-                WHERE c.merged_into IS NULL
+                WHERE c.workspace_id = \(bind: ws) AND c.merged_into IS NULL
                 GROUP BY h.cid, c.last_message_at ORDER BY MIN(h.score), c.last_message_at DESC LIMIT \(bind: limit)
                 """).all()
         case .postgres:
             let tsquery = terms.map { "\($0):*" }.joined(separator: " & ")
             rows = try await sql.raw("""
                 WITH q AS (SELECT to_tsquery('simple', \(bind: tsquery)) AS query), hits AS (
-                  SELECT m.conversation_id AS cid, ts_rank(m.search_vector, q.query) AS score FROM messages m, q
-                    WHERE m.workspace_id = \(bind: ws) AND m.search_vector @@ q.query
+                  SELECT m.conversation_id AS cid, ts_rank(m.search_vector, q.query) AS score FROM q,
+                    (SELECT conversation_id, search_vector FROM messages, q WHERE workspace_id = \(bind: ws) AND search_vector @@ q.query
+                      ORDER BY id DESC LIMIT \(bind: candidates)) m
                   UNION ALL
-                  SELECT c.id AS cid, ts_rank(c.search_vector, q.query) AS score FROM conversations c, q
-                    WHERE c.workspace_id = \(bind: ws) AND c.search_vector @@ q.query
+                  SELECT c.id AS cid, ts_rank(c.search_vector, q.query) AS score FROM q,
+                    (SELECT id, search_vector FROM conversations, q WHERE workspace_id = \(bind: ws) AND search_vector @@ q.query
+                      ORDER BY id DESC LIMIT \(bind: candidates)) c
                   UNION ALL
-                  SELECT c.id AS cid, ts_rank(cu.search_vector, q.query) AS score FROM customers cu
-                    JOIN conversations c ON c.customer_id = cu.id, q
-                    WHERE cu.workspace_id = \(bind: ws) AND cu.search_vector @@ q.query
+                  SELECT c.id AS cid, ts_rank(cu.search_vector, q.query) AS score FROM q,
+                    (SELECT id, search_vector FROM customers, q WHERE workspace_id = \(bind: ws) AND search_vector @@ q.query
+                      ORDER BY id DESC LIMIT \(bind: candidates)) cu
+                    JOIN conversations c ON c.customer_id = cu.id
                 )
                 SELECT h.cid AS cid, CAST(MAX(h.score) AS DOUBLE PRECISION) AS score FROM hits h
                 JOIN conversations c ON c.id = h.cid

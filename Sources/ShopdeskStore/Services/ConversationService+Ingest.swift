@@ -126,7 +126,8 @@ extension ConversationService {
             """).first() else { throw StoredValueError(column: "conversations.id", value: "missing") }
         let conversation = try ConversationRepository.decode(row)
         if let subject = message.subject {
-            try await SearchIndex.index(.conversation, id: conversation.id.rawValue, text: subject, isNew: true, kind: kind, in: sql)
+            try await SearchIndex.index(.conversation, id: conversation.id.rawValue, workspaceID: workspaceID, text: subject, isNew: true,
+                                        kind: kind, in: sql)
         }
         return conversation
     }
