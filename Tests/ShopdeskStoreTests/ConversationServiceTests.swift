@@ -146,6 +146,22 @@ struct ConversationServiceTests {
                 try await ConversationRepository.viewCounts(workspaceID: ws, agentID: fixture.agent.id, visibleInboxes: nil, in: $0)
             }
             #expect(counts == ["mine": 1, "unassigned": 5, "open": 6, "pending": 1, "snoozed": 0, "resolved": 0])
+
+            // The counters follow every kind of change, merges included, and agree with a recount.
+            _ = try await service.update(workspaceID: ws, id: ids[3], commands: [.setStatus(.resolved)], actor: .system)
+            _ = try await service.update(workspaceID: ws, id: ids[0], commands: [.assign(nil), .setStatus(.pending)], actor: .system)
+            _ = try await service.merge(workspaceID: ws, sourceID: ids[4], into: ids[5], actor: .system)
+            _ = try await service.ingest(.sample(inbox: fixture.inbox.id, email: "p1@example.com", text: "reopen"), workspaceID: ws)
+            let (kept, recounted) = try await database.read { sql in
+                (try await ConversationRepository.viewCounts(workspaceID: ws, agentID: fixture.agent.id, visibleInboxes: nil, in: sql),
+                 try await ConversationRepository.recountViews(workspaceID: ws, agentID: fixture.agent.id, in: sql))
+            }
+            #expect(kept == recounted)
+            #expect(kept["resolved"] == 1)
+            let none = try await database.read {
+                try await ConversationRepository.viewCounts(workspaceID: ws, agentID: fixture.agent.id, visibleInboxes: [], in: $0)
+            }
+            #expect(none.values.allSatisfy { $0 == 0 })
         }
     }
 

@@ -17,6 +17,7 @@ public enum Migrator {
             ["CREATE INDEX conversations_counts ON conversations(workspace_id, merged_into, status, assignee_id)"]
         }),
         Migration(version: 3, name: "workspace-scoped search index", statements: Schema.version3),
+        Migration(version: 4, name: "view counters", statements: Schema.version4),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

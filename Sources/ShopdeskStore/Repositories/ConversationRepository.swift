@@ -104,28 +104,71 @@ public enum ConversationRepository {
         return (conversations, next)
     }
 
-    /// Counts for the inbox views, in one pass over the workspace's conversations.
+    /// Counts for the inbox views, from the counters the write paths keep (see `adjustCounts`).
     public static func viewCounts(
         workspaceID: WorkspaceID, agentID: AgentID, visibleInboxes: [InboxID]?, in sql: any SQLDatabase
     ) async throws -> [String: Int] {
-        var filter = ConversationFilter()
-        filter.visibleInboxes = visibleInboxes
-        let conditions: [SQLQueryString] = ["c.workspace_id = \(bind: workspaceID.rawValue)", "c.merged_into IS NULL"] + whereClauses(filter)
+        var inboxFilter: SQLQueryString = ""
+        if let visibleInboxes {
+            inboxFilter = visibleInboxes.isEmpty ? " AND 1 = 0" : " AND inbox_id IN (\(binds: visibleInboxes.map(\.rawValue)))"
+        }
+        let rows = try await sql.raw("""
+            SELECT assignee_key, status, n FROM conversation_counts WHERE workspace_id = \(bind: workspaceID.rawValue)\(inboxFilter)
+            """).all()
+        var counts = ["mine": 0, "unassigned": 0, "open": 0, "pending": 0, "snoozed": 0, "resolved": 0]
+        for row in rows {
+            let status = try row.string("status")
+            let assignee = try row.int64("assignee_key")
+            let n = try row.int("n")
+            counts[status, default: 0] += n
+            if status == ConversationStatus.open.rawValue {
+                if assignee == 0 { counts["unassigned", default: 0] += n }
+                if assignee == agentID.rawValue { counts["mine", default: 0] += n }
+            }
+        }
+        return counts
+    }
+
+    /// The same counts computed from the conversation rows; tests compare it with `viewCounts`.
+    public static func recountViews(
+        workspaceID: WorkspaceID, agentID: AgentID, in sql: any SQLDatabase
+    ) async throws -> [String: Int] {
         let row = try await sql.raw("""
             SELECT
-              SUM(CASE WHEN c.status = 'open' AND c.assignee_id = \(bind: agentID.rawValue) THEN 1 ELSE 0 END) AS mine,
-              SUM(CASE WHEN c.status = 'open' AND c.assignee_id IS NULL THEN 1 ELSE 0 END) AS unassigned,
-              SUM(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END) AS open,
-              SUM(CASE WHEN c.status = 'pending' THEN 1 ELSE 0 END) AS pending,
-              SUM(CASE WHEN c.status = 'snoozed' THEN 1 ELSE 0 END) AS snoozed,
-              SUM(CASE WHEN c.status = 'resolved' THEN 1 ELSE 0 END) AS resolved
-            FROM conversations c WHERE \(conditions.joined(separator: " AND "))
+              SUM(CASE WHEN status = 'open' AND assignee_id = \(bind: agentID.rawValue) THEN 1 ELSE 0 END) AS mine,
+              SUM(CASE WHEN status = 'open' AND assignee_id IS NULL THEN 1 ELSE 0 END) AS unassigned,
+              SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open,
+              SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending,
+              SUM(CASE WHEN status = 'snoozed' THEN 1 ELSE 0 END) AS snoozed,
+              SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END) AS resolved
+            FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND merged_into IS NULL
             """).first()
         var counts: [String: Int] = [:]
         for view in ["mine", "unassigned", "open", "pending", "snoozed", "resolved"] {
             counts[view] = try row.flatMap { try $0.int64OrNil(view) }.map(Int.init) ?? 0
         }
         return counts
+    }
+
+    /// Moves one conversation between counters: out of `from` (if it was counted) and into `to`
+    /// (if it still counts; a merged conversation does not).
+    static func adjustCounts(
+        workspaceID: WorkspaceID, inboxID: InboxID, from: (AgentID?, ConversationStatus)?, to: (AgentID?, ConversationStatus)?,
+        in sql: any SQLDatabase
+    ) async throws {
+        if let from, let to, from.0 == to.0, from.1 == to.1 { return }
+        var rows: [SQLQueryString] = []
+        if let from {
+            rows.append("(\(bind: workspaceID.rawValue), \(bind: inboxID.rawValue), \(bind: from.0?.rawValue ?? 0), \(bind: from.1.rawValue), -1)")
+        }
+        if let to {
+            rows.append("(\(bind: workspaceID.rawValue), \(bind: inboxID.rawValue), \(bind: to.0?.rawValue ?? 0), \(bind: to.1.rawValue), 1)")
+        }
+        guard !rows.isEmpty else { return }
+        try await sql.raw("""
+            INSERT INTO conversation_counts (workspace_id, inbox_id, assignee_key, status, n) VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (workspace_id, inbox_id, assignee_key, status) DO UPDATE SET n = conversation_counts.n + excluded.n
+            """).run()
     }
 
     private static func whereClauses(_ filter: ConversationFilter) -> [SQLQueryString] {

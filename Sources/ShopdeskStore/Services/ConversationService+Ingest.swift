@@ -125,6 +125,8 @@ extension ConversationService {
             RETURNING *
             """).first() else { throw StoredValueError(column: "conversations.id", value: "missing") }
         let conversation = try ConversationRepository.decode(row)
+        try await ConversationRepository.adjustCounts(workspaceID: workspaceID, inboxID: message.inboxID, from: nil,
+                                                      to: (nil, .open), in: sql)
         if let subject = message.subject {
             try await SearchIndex.index(.conversation, id: conversation.id.rawValue, workspaceID: workspaceID, text: subject, isNew: true,
                                         kind: kind, in: sql)

@@ -64,6 +64,11 @@ public struct ConversationService: Sendable {
         if state.tags != before.tags {
             try await TagRepository.replaceTags(of: conversation, with: state.tags, now: now, in: sql)
         }
+        if state.status != before.status || state.assigneeID != before.assigneeID || state.mergedInto != before.mergedInto {
+            try await ConversationRepository.adjustCounts(
+                workspaceID: conversation.workspaceID, inboxID: conversation.inboxID,
+                from: (before.assigneeID, before.status), to: state.mergedInto == nil ? (state.assigneeID, state.status) : nil, in: sql)
+        }
         if state.status == .snoozed, let until = state.snoozedUntil {
             try await JobQueue.enqueue(
                 kind: JobKind.snoozeWake, payload: ["conversation_id": .id(conversation.id)],
