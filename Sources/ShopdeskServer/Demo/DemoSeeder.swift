@@ -119,11 +119,12 @@ public struct DemoSeeder {
     }
 }
 
-/// SplitMix64: a tiny deterministic generator, so the demo is the same every time.
-struct SeededGenerator: RandomNumberGenerator {
+/// SplitMix64: a tiny deterministic generator, so the demo (and the benchmark's text) is the
+/// same every time.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -29,7 +29,7 @@ struct Bench: AsyncParsableCommand {
             defer { try? FileManager.default.removeItem(at: directory) }
             let url = database ?? "sqlite:" + directory.appendingPathComponent("bench.sqlite").path
             let scale = scale
-            print("Preparing \(url.hasPrefix("postgres") ? "PostgreSQL" : "SQLite") database…")
+            BenchReport.say("Preparing \(url.hasPrefix("postgres") ? "PostgreSQL" : "SQLite") database…")
             let setup = try await Database.with(url: url, logger: logger) { database in
                 try await Migrator.migrate(database)
                 return try await BenchSetup.prepare(database: database, scaleMessages: scale)

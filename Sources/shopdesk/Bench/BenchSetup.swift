@@ -41,7 +41,7 @@ enum BenchSetup {
                 _ = try await service.ingestBatch(messages, workspaceID: agent.workspaceID)
                 loaded += count
                 if loaded % 50_000 == 0 {
-                    print("  preloaded \(loaded) messages (\(Int(Double(loaded) / Date().timeIntervalSince(started))) per second)")
+                    BenchReport.say("  preloaded \(loaded) messages (\(Int(Double(loaded) / Date().timeIntervalSince(started))) per second)")
                 }
             }
         }
@@ -51,9 +51,9 @@ enum BenchSetup {
 
 /// Customer-like text from a fixed multilingual vocabulary, reproducible from a seed.
 struct TextGenerator {
-    private var state: UInt64
+    private var random: SeededGenerator
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SeededGenerator(seed: seed) }
 
     static let words = """
         order shipping delivery refund return package tracking address payment discount code invoice size color exchange \
@@ -64,13 +64,7 @@ struct TextGenerator {
         jacket shoes lamp mug vase dress blender sneakers backpack watch wallet necklace scarf gloves
         """.split(whereSeparator: \.isWhitespace).map(String.init)
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func word() -> String { Self.words[Int(next() % UInt64(Self.words.count))] }
 

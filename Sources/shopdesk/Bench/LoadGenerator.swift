@@ -153,6 +153,11 @@ struct BenchError: Error, CustomStringConvertible {
 }
 
 enum BenchReport {
+    /// Progress that shows up at once, also when the output goes to a file.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     static func print(results: [PhaseResult], memory: (current: Double, peak: Double), databaseURL: String, clients: Int, scale: Int,
                       preloaded: Int) {
         let engine = databaseURL.hasPrefix("postgres") ? "PostgreSQL" : "SQLite"
