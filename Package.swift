@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "ShopdeskCore",
                 "ShopdeskStore",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -1,5 +1,7 @@
 import Foundation
+import Hummingbird
 import Logging
+import SQLKit
 import ShopdeskCore
 import ShopdeskStore
 
@@ -28,6 +30,19 @@ struct AppServices: Sendable {
             outboundGuard: OutboundURLGuard(allowPrivate: configuration.allowPrivateWebhookTargets),
             logger: logger
         )
+    }
+
+    /// The entity named by the request's `{id}`, loaded inside the agent's workspace, or 404.
+    func load<Entity, Value: Sendable>(
+        _ what: String, _ request: Request, _ context: AuthenticatedContext,
+        _ find: @escaping @Sendable (WorkspaceID, Identifier<Entity>, any SQLDatabase) async throws -> Value?
+    ) async throws -> Value {
+        let id: Identifier<Entity> = try request.id(context: context, what)
+        let workspaceID = context.workspaceID
+        guard let value = try await database.read({ try await find(workspaceID, id, $0) }) else {
+            throw Problem(.notFound, "\(what) \(id) was not found.")
+        }
+        return value
     }
 
     /// The inboxes the agent may see (nil: all); conversations elsewhere answer 404.

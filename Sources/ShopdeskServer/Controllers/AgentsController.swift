@@ -89,21 +89,11 @@ struct AgentsController {
     }
 
     private func agent(_ request: Request, _ context: AuthenticatedContext) async throws -> Agent {
-        let id: AgentID = try request.id(context: context, "Agent")
-        let ws = context.workspaceID
-        guard let agent = try await services.database.read({ try await AgentRepository.find(workspaceID: ws, id: id, in: $0) }) else {
-            throw Problem(.notFound, "Agent \(id) was not found.")
-        }
-        return agent
+        try await services.load("Agent", request, context) { try await AgentRepository.find(workspaceID: $0, id: $1, in: $2) }
     }
 
     private func team(_ request: Request, _ context: AuthenticatedContext) async throws -> Team {
-        let id: TeamID = try request.id(context: context, "Team")
-        let ws = context.workspaceID
-        guard let team = try await services.database.read({ try await TeamRepository.find(workspaceID: ws, id: id, in: $0) }) else {
-            throw Problem(.notFound, "Team \(id) was not found.")
-        }
-        return team
+        try await services.load("Team", request, context) { try await TeamRepository.find(workspaceID: $0, id: $1, in: $2) }
     }
 
     /// Every id must be an agent of this workspace: a foreign id is reported, never linked.

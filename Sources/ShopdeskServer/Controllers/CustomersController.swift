@@ -57,11 +57,6 @@ struct CustomersController {
     }
 
     private func customer(_ request: Request, _ context: AuthenticatedContext) async throws -> Customer {
-        let id: CustomerID = try request.id(context: context, "Customer")
-        let ws = context.workspaceID
-        guard let customer = try await services.database.read({ try await CustomerRepository.find(workspaceID: ws, id: id, in: $0) }) else {
-            throw Problem(.notFound, "Customer \(id) was not found.")
-        }
-        return customer
+        try await services.load("Customer", request, context) { try await CustomerRepository.find(workspaceID: $0, id: $1, in: $2) }
     }
 }
