@@ -18,6 +18,7 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case customerCreated = "customer.created"
     case customerUpdated = "customer.updated"
     case customerMerged = "customer.merged"
+    case customerDeleted = "customer.deleted"
 }
 
 /// Something that happened, with who did it and when. Stored as the audit trail.

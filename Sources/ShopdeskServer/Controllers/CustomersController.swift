@@ -47,6 +47,11 @@ struct CustomersController {
                 externalID: body.externalId, locale: body.locale, actor: .agent(context.agent.id))
             return CustomerDTO(updated)
         }
+        api.on(.delete, "/customers/{id}", "Delete a customer who has no conversations", tag: "customers", role: .admin) { request, context in
+            let customer = try await customer(request, context)
+            try await customers.delete(workspaceID: context.workspaceID, id: customer.id, actor: .agent(context.agent.id))
+            return Response(status: .noContent)
+        }
         api.on(.post, "/customers/{id}/merge", "Merge this customer into another", tag: "customers", role: .agent, body: "MergeBody") { request, context in
             let source = try await customer(request, context)
             let body = try await request.decode(as: MergeBody.self, context: context)

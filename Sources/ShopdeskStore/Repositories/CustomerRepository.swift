@@ -121,6 +121,15 @@ public enum CustomerRepository {
         try await reindex(customer, kind: kind, in: sql)
     }
 
+    static func delete(_ id: CustomerID, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
+        try await sql.raw("DELETE FROM customer_identities WHERE customer_id = \(bind: id.rawValue)").run()
+        try await sql.raw("UPDATE customers SET merged_into = NULL WHERE merged_into = \(bind: id.rawValue)").run()
+        if kind == .sqlite {
+            try await sql.raw("DELETE FROM customer_fts WHERE rowid = \(bind: id.rawValue)").run()
+        }
+        try await sql.raw("DELETE FROM customers WHERE id = \(bind: id.rawValue)").run()
+    }
+
     /// Folds `source` into `target`: identities and conversations move, `source` points at `target`.
     static func merge(source: Customer, into target: Customer, now: Date, in sql: any SQLDatabase) async throws {
         try await sql.raw("UPDATE customer_identities SET customer_id = \(bind: target.id.rawValue) WHERE customer_id = \(bind: source.id.rawValue)").run()

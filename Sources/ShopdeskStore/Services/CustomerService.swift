@@ -84,4 +84,24 @@ public struct CustomerService: Sendable {
         await publisher?.publish(events)
         return target
     }
+
+    /// Deletes a customer who has no conversations (with them, merge the customer instead, so no
+    /// conversation loses its author). Identities and search entries go too.
+    public func delete(workspaceID: WorkspaceID, id: CustomerID, actor: EventActor) async throws {
+        let kind = database.kind
+        let now = Date()
+        let events = try await database.write { sql in
+            guard try await CustomerRepository.find(workspaceID: workspaceID, id: id, in: sql) != nil else {
+                throw ShopdeskError.notFound("Customer \(id)")
+            }
+            if try await sql.raw("SELECT 1 AS found FROM conversations WHERE customer_id = \(bind: id.rawValue) LIMIT 1").first() != nil {
+                throw ShopdeskError.conflict("Customer \(id) has conversations; merge them into another customer instead.")
+            }
+            try await CustomerRepository.delete(id, kind: kind, in: sql)
+            let event = DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerDeleted, actor: actor,
+                                    payload: ["customer_id": .id(id)], occurredAt: now)
+            return try await EventLog.record([event], in: sql)
+        }
+        await publisher?.publish(events)
+    }
 }
