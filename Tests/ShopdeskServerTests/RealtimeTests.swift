@@ -17,12 +17,18 @@ struct RealtimeTests {
     static func firstEvent(
         port: Int, token: String, type: String, trigger: @escaping @Sendable () async throws -> Void
     ) async throws -> [String: Any] {
+        try await firstEvent(port: port, headers: [.authorization: "Bearer \(token)"], type: type, trigger: trigger)
+    }
+
+    static func firstEvent(
+        port: Int, headers: HTTPFields, type: String, trigger: @escaping @Sendable () async throws -> Void
+    ) async throws -> [String: Any] {
         let found = EventBox()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await WebSocketClient.connect(
                     url: "ws://127.0.0.1:\(port)/api/v1/realtime",
-                    configuration: .init(additionalHeaders: [.authorization: "Bearer \(token)"]),
+                    configuration: .init(additionalHeaders: headers),
                     logger: TestDatabase.logger
                 ) { inbound, outbound, _ in
                     for try await message in inbound.messages(maxSize: 1 << 20) {
@@ -66,6 +72,27 @@ struct RealtimeTests {
             await #expect(throws: (any Error).self) {
                 try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/realtime", logger: TestDatabase.logger) { _, _, _ in }
             }
+        }
+    }
+
+    @Test func cookieSocketsMustComeFromThisServersPages() async throws {
+        #expect(RealtimeController.sameOrigin([], authority: "desk.shop.example"))
+        #expect(RealtimeController.sameOrigin(["https://desk.shop.example"], authority: "desk.shop.example:443"))
+        #expect(!RealtimeController.sameOrigin(["https://evil.example"], authority: "desk.shop.example"))
+        #expect(!RealtimeController.sameOrigin(["https://desk.shop.example.evil.example"], authority: "desk.shop.example"))
+        #expect(!RealtimeController.sameOrigin(["https://desk.shop.example", "https://evil.example"], authority: "desk.shop.example"))
+        #expect(!RealtimeController.sameOrigin(["null"], authority: "desk.shop.example"))
+
+        // A real browser-like handshake with the session cookie and this server's origin works.
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let login = try await harness.client.json(.post, "/api/v1/auth/login",
+                                                      body: #"{"email":"\#(harness.owner.email)","password":"\#(Harness.password)"}"#)
+            let cookie = try #require(login.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            let event = try await Self.firstEvent(port: port, headers: [.cookie: cookie], type: "message.created") {
+                try await harness.inbound(text: "same origin")
+            }
+            #expect(event["type"] as? String == "message.created")
         }
     }
 

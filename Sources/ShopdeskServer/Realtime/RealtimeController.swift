@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdWebSocket
 import NIOCore
 import ShopdeskCore
@@ -18,15 +19,29 @@ struct RealtimeController {
     func register(on router: Router<AppRequestContext>, _ api: APIRegistrar) {
         api.document(RouteDoc(method: .get, path: "/realtime", summary: "WebSocket of the workspace's events (message, conversation, presence)",
                               tag: "realtime", role: .viewer, requestBody: nil, successStatus: 101))
-        router.ws("api/v1/realtime") { _, context in
-            guard context.principal != nil else {
+        router.ws("api/v1/realtime") { request, context in
+            guard let principal = context.principal else {
                 throw Problem(.unauthorized, "Sign in first: the WebSocket needs the session cookie or a bearer token.")
+            }
+            // Browsers send cookies with WebSocket handshakes that other sites start; a
+            // cookie-authenticated socket must come from a page of this server.
+            if principal.sessionID != nil, !Self.sameOrigin(request.headers[values: .origin], authority: request.head.authority) {
+                throw Problem(.forbidden, "This WebSocket only accepts pages served by this Shopdesk.")
             }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             guard let principal = context.requestContext.principal else { return }
             try await session(inbound: inbound, outbound: outbound, principal: principal)
         }
+    }
+
+    /// Whether a cookie-authenticated handshake comes from a page of this server: no Origin
+    /// (not a browser) or exactly one whose host is the requested host.
+    static func sameOrigin(_ origins: [String], authority: String?) -> Bool {
+        guard !origins.isEmpty else { return true }
+        guard origins.count == 1, !origins[0].contains(","), let originHost = URLComponents(string: origins[0])?.host,
+              let requestHost = authority?.split(separator: ":").first else { return false }
+        return originHost.lowercased() == requestHost.lowercased()
     }
 
     private func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, principal: Principal) async throws {
