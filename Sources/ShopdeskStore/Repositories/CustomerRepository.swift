@@ -96,10 +96,10 @@ public enum CustomerRepository {
         if !terms.isEmpty {
             switch kind {
             case .sqlite:
-                let match = "ws : \"w\(workspaceID)\" AND body : (" + terms.map { "\"\($0)\"*" }.joined(separator: " AND ") + ")"
+                let match = SearchIndex.ftsMatch(terms, workspace: workspaceID)
                 filter = filter + " AND c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH \(bind: match))"
             case .postgres:
-                let tsquery = terms.map { "\($0):*" }.joined(separator: " & ")
+                let tsquery = terms.enumerated().map { $0.offset == terms.count - 1 ? "\($0.element):*" : $0.element }.joined(separator: " & ")
                 filter = filter + " AND c.search_vector @@ to_tsquery('simple', \(bind: tsquery))"
             }
         }

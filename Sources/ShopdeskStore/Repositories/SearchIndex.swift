@@ -52,8 +52,17 @@ public enum SearchIndex {
     /// about recent conversations, so relevance is judged among the newest matches.
     static let candidates = 500
 
-    /// Conversations matching every word of `query` in one of the sources (words are prefixes:
-    /// "refun" finds "refund"), best match first, then most recent.
+    /// The FTS5 query for `terms`: every word must occur; the last one is a prefix (it may still
+    /// be being typed: "refun" finds "refund"). Whole words read far less of the index than
+    /// prefixes. With `workspace`, only that workspace's rows match.
+    static func ftsMatch(_ terms: [String], workspace: WorkspaceID?) -> String {
+        let words = terms.enumerated().map { index, term in index == terms.count - 1 ? "\"\(term)\"*" : "\"\(term)\"" }
+        let body = "body : (" + words.joined(separator: " AND ") + ")"
+        return workspace.map { "ws : \"w\($0)\" AND " + body } ?? body
+    }
+
+    /// Conversations matching every word of `query` in one of the sources, best match first,
+    /// then most recent.
     public static func search(
         workspaceID: WorkspaceID, query: String, limit: Int, kind: DatabaseKind, in sql: any SQLDatabase
     ) async throws -> [Hit] {
@@ -63,7 +72,10 @@ public enum SearchIndex {
         let rows: [any SQLRow]
         switch kind {
         case .sqlite:
-            let match = "ws : \"w\(ws)\" AND body : (" + terms.map { "\"\($0)\"*" }.joined(separator: " AND ") + ")"
+            // Matching the workspace token costs as much again as the words; with one workspace
+            // in the database (the usual self-hosted case) every row is the workspace's anyway.
+            let workspaces = try await sql.raw("SELECT COUNT(*) AS n FROM workspaces").first()?.decode(column: "n", as: Int.self) ?? 0
+            let match = ftsMatch(terms, workspace: workspaces > 1 ? workspaceID : nil)
             rows = try await sql.raw("""
                 WITH hits AS (
                   SELECT m.conversation_id AS cid, s.score AS score FROM
@@ -85,7 +97,7 @@ public enum SearchIndex {
                 GROUP BY h.cid, c.last_message_at ORDER BY MIN(h.score), c.last_message_at DESC LIMIT \(bind: limit)
                 """).all()
         case .postgres:
-            let tsquery = terms.map { "\($0):*" }.joined(separator: " & ")
+            let tsquery = terms.enumerated().map { $0.offset == terms.count - 1 ? "\($0.element):*" : $0.element }.joined(separator: " & ")
             rows = try await sql.raw("""
                 WITH q AS (SELECT to_tsquery('simple', \(bind: tsquery)) AS query), hits AS (
                   SELECT m.conversation_id AS cid, ts_rank(m.search_vector, q.query) AS score FROM q,
