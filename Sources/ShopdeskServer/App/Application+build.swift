@@ -78,6 +78,7 @@ struct RealtimeBridge: Service {
                     return
                 } catch {
                     logger.warning("Realtime bridge lost its LISTEN connection; reconnecting", metadata: ["error": "\(error)"])
+                    // Back off before reconnecting so a down database is not hammered.
                     try await Task.sleep(for: .seconds(1))
                 }
             }

@@ -115,6 +115,7 @@ actor EventHub: EventPublisher {
         let id = UUID()
         await withCheckedContinuation { continuation in
             jobWaiters[id] = continuation
+            // The poll interval: timers that come due and jobs queued by other nodes send no wake-up.
             Task {
                 try? await Task.sleep(for: timeout)
                 self.endWait(id)

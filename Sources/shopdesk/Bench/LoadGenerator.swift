@@ -48,6 +48,7 @@ struct LoadGenerator: Sendable {
                response.status == .ok {
                 return
             }
+            // The child server needs a moment to migrate and bind its port; poll, bounded to 30 s.
             try await Task.sleep(for: .milliseconds(100))
         }
         throw BenchError("The server did not become healthy within 30 seconds.")
