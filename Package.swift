@@ -31,9 +31,17 @@ let package = Package(
             name: "ShopdeskCore"
         ),
         .target(
+            name: "ShopdeskIntelligence",
+            resources: [.copy("Models")],
+            // Training and prediction are tight numeric loops: optimize them even in debug builds,
+            // so `swift test` can train on Banking77 in seconds rather than minutes.
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
+        .target(
             name: "ShopdeskStore",
             dependencies: [
                 "ShopdeskCore",
+                "ShopdeskIntelligence",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -66,6 +74,7 @@ let package = Package(
             name: "shopdesk",
             dependencies: [
                 "ShopdeskServer",
+                "ShopdeskIntelligence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
@@ -76,6 +85,7 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "ShopdeskCoreTests", dependencies: ["ShopdeskCore"]),
+        .testTarget(name: "ShopdeskIntelligenceTests", dependencies: ["ShopdeskIntelligence"]),
         .testTarget(name: "ShopdeskStoreTests", dependencies: ["ShopdeskStore", "ShopdeskTestSupport"]),
         .testTarget(
             name: "ShopdeskServerTests",

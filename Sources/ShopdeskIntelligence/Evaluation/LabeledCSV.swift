@@ -1,0 +1,122 @@
+import Foundation
+
+/// Labeled examples read from a UTF-8 CSV file with a header that names a `text` and a `label`
+/// column (RFC 4180: quoted fields may hold commas, quotes written twice and line breaks).
+public struct LabeledExamples: Sendable {
+    public var texts: [String] = []
+    public var labels: [String] = []
+
+    public init(texts: [String] = [], labels: [String] = []) {
+        self.texts = texts
+        self.labels = labels
+    }
+
+    public var count: Int { texts.count }
+
+    public enum ReadError: Error, CustomStringConvertible {
+        case unreadable(path: String, reason: String)
+        case notUTF8(path: String)
+        case missingColumn(path: String, column: String, header: [String])
+        case unterminatedQuote(path: String, line: Int)
+
+        public var description: String {
+            switch self {
+            case let .unreadable(path, reason): "cannot read \(path): \(reason)"
+            case let .notUTF8(path): "\(path) is not UTF-8 text; save it as UTF-8 and try again"
+            case let .missingColumn(path, column, header):
+                "\(path) has no \"\(column)\" column; its header is \(header.joined(separator: ",")) but it must contain text and label"
+            case let .unterminatedQuote(path, line): "\(path): the quoted field that starts on line \(line) never ends"
+            }
+        }
+    }
+
+    public static func read(path: String) throws -> LabeledExamples {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ReadError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw ReadError.notUTF8(path: path) }
+        return try parse(text, name: path)
+    }
+
+    public static func parse(_ text: String, name: String = "input") throws -> LabeledExamples {
+        let rows = try CSVRows.parse(text, name: name)
+        guard let header = rows.first else { return LabeledExamples() }
+        let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let textColumn = names.firstIndex(of: "text") else {
+            throw ReadError.missingColumn(path: name, column: "text", header: header)
+        }
+        guard let labelColumn = names.firstIndex(of: "label") else {
+            throw ReadError.missingColumn(path: name, column: "label", header: header)
+        }
+        var result = LabeledExamples()
+        for row in rows.dropFirst() where row.count > max(textColumn, labelColumn) {
+            let label = row[labelColumn].trimmingCharacters(in: .whitespaces)
+            guard !label.isEmpty else { continue }
+            result.texts.append(row[textColumn])
+            result.labels.append(label)
+        }
+        return result
+    }
+}
+
+enum CSVRows {
+    static func parse(_ text: String, name: String) throws -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = String.UnicodeScalarView()
+        var inQuotes = false
+        var quoteLine = 0
+        var line = 1
+        var fieldStarted = false
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
+            if let value = pending { pending = nil; return value }
+            return iterator.next()
+        }
+        while let scalar = next() {
+            if inQuotes {
+                if scalar == "\"" {
+                    if let following = next() {
+                        if following == "\"" { field.append("\"") } else { inQuotes = false; pending = following }
+                    } else { inQuotes = false }
+                } else {
+                    if scalar == "\n" { line += 1 }
+                    field.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case "\"" where !fieldStarted:
+                inQuotes = true
+                fieldStarted = true
+                quoteLine = line
+            case ",":
+                row.append(String(field))
+                field = String.UnicodeScalarView()
+                fieldStarted = false
+            case "\r":
+                continue
+            case "\n":
+                line += 1
+                row.append(String(field))
+                field = String.UnicodeScalarView()
+                fieldStarted = false
+                if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
+                row = []
+            case "\u{FEFF}" where rows.isEmpty && row.isEmpty && field.isEmpty:
+                continue
+            default:
+                field.append(scalar)
+                fieldStarted = true
+            }
+        }
+        if inQuotes { throw LabeledExamples.ReadError.unterminatedQuote(path: name, line: quoteLine) }
+        if fieldStarted || !row.isEmpty {
+            row.append(String(field))
+            rows.append(row)
+        }
+        return rows
+    }
+}

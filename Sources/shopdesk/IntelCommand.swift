@@ -1,0 +1,273 @@
+import ArgumentParser
+import Foundation
+import ShopdeskIntelligence
+
+/// `shopdesk intel ...`: the language, intent and sentiment models and the help-center search,
+/// from the command line. The output of classify, eval and eval-faq is a stable contract.
+struct Intel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intel",
+        abstract: "Classify text, evaluate the learner and the help-center search, train the shipped models.",
+        subcommands: [Classify.self, Evaluate.self, EvaluateFAQ.self, Train.self]
+    )
+
+    struct Classify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the language, intent and sentiment of a text as JSON."
+        )
+
+        @Argument(help: "The text; reads standard input when omitted.")
+        var text: String?
+
+        func run() throws {
+            let input = text ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            let models = try Intelligence.shipped()
+            let insight = models.analyze(input)
+            let intent = models.intent.predict(input)
+            let language = models.language.predict(input)
+            var output: [String: Any] = [
+                "language": insight.language,
+                "language_confidence": insight.languageConfidence,
+                "intent": insight.intent as Any? ?? NSNull(),
+                "intent_confidence": insight.intentConfidence,
+                "intent_candidates": intent.ranking.prefix(3).map { ["intent": $0.label, "confidence": round3($0.probability)] },
+                "language_candidates": language.ranking.prefix(3).map { ["language": $0.label, "confidence": round3($0.probability)] },
+                "sentiment": insight.sentiment,
+                "sentiment_score": insight.sentimentScore,
+                "urgent": insight.urgent,
+                "promoter": insight.promoter,
+            ]
+            output["intent_threshold"] = models.intentThreshold
+            print(try json(output))
+        }
+    }
+
+    struct Evaluate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "eval",
+            abstract: "Train a fresh model on TRAIN and report accuracy, macro-F1, per-class figures and speed on TEST.",
+            discussion: """
+            CSV files are UTF-8 with a header that has `text` and `label` columns. Without --train, \
+            --task language evaluates the shipped language model (labels are ISO 639-1 codes such as en, pt, ru, hr).
+            """
+        )
+
+        @Option(help: "intent, sentiment or language")
+        var task: Task
+
+        @Option(help: "Training CSV (text,label).")
+        var train: String?
+
+        @Option(help: "Test CSV (text,label).")
+        var test: String
+
+        @Option(help: "Training epochs.")
+        var epochs: Int = TrainingOptions().epochs
+
+        @Option(help: "Seed for the deterministic training order.")
+        var seed: UInt64 = TrainingOptions().seed
+
+        @Flag(help: "Print a JSON report instead of text.")
+        var json = false
+
+        enum Task: String, ExpressibleByArgument, CaseIterable {
+            case intent, sentiment, language
+        }
+
+        func run() throws {
+            let testSet = try LabeledExamples.read(path: test)
+            guard testSet.count > 0 else { throw ValidationError("\(test) has no rows to evaluate") }
+            let model: TextClassifier
+            var trainingSeconds: Double? = nil
+            var trainingRows = 0
+            if let train {
+                let trainSet = try LabeledExamples.read(path: train)
+                trainingRows = trainSet.count
+                let options = TrainingOptions(epochs: epochs, seed: seed)
+                let started = Date()
+                model = try TextClassifier.train(texts: trainSet.texts, labels: trainSet.labels,
+                                                 config: task == .language ? .language : .topic, options: options)
+                trainingSeconds = Date().timeIntervalSince(started)
+            } else {
+                let shipped = try Intelligence.shipped()
+                switch task {
+                case .language: model = shipped.language
+                case .intent: model = shipped.intent
+                case .sentiment: model = shipped.sentiment
+                }
+            }
+            let truth = task == .language ? testSet.labels.map(LanguageCodes.normalize) : testSet.labels
+            // Warm up, then time single-threaded prediction over the whole test set, repeated
+            // until at least half a second has passed so the figure is stable.
+            var predicted = testSet.texts.map { model.labels[model.predictLabel($0)] }
+            var rounds = 0
+            let started = Date()
+            repeat {
+                predicted = testSet.texts.map { model.labels[model.predictLabel($0)] }
+                rounds += 1
+            } while Date().timeIntervalSince(started) < 0.5
+            let perSecond = Double(rounds * testSet.count) / Date().timeIntervalSince(started)
+            let report = ClassificationReport(truth: truth, predicted: predicted, labels: model.labels)
+            if json {
+                var output: [String: Any] = [
+                    "task": task.rawValue, "test_rows": testSet.count, "accuracy": report.accuracy,
+                    "macro_f1": report.macroF1, "predictions_per_second": perSecond.rounded(),
+                    "features": model.featureCount, "model_bytes": model.serialized().count,
+                    "per_class": report.perClass.map {
+                        ["label": $0.label, "precision": $0.precision, "recall": $0.recall, "f1": $0.f1, "support": $0.support] as [String: Any]
+                    },
+                ]
+                if let trainingSeconds {
+                    output["training_seconds"] = trainingSeconds
+                    output["train_rows"] = trainingRows
+                }
+                print(try Intel.json(output))
+                return
+            }
+            print("task: \(task.rawValue)")
+            if let trainingSeconds {
+                print("train rows: \(trainingRows)")
+                print(String(format: "training time: %.2f s", trainingSeconds))
+            } else {
+                print("model: shipped \(task.rawValue) model")
+            }
+            print("test rows: \(testSet.count)")
+            print(String(format: "accuracy: %.4f", report.accuracy))
+            print(String(format: "macro-F1: %.4f", report.macroF1))
+            print(String(format: "predictions per second: %.0f (one core)", perSecond))
+            print("model: \(model.featureCount) features, \(model.serialized().count) bytes")
+            print("")
+            let width = max(12, report.perClass.map(\.label.count).max() ?? 0)
+            print("label".padding(toLength: width, withPad: " ", startingAt: 0) + "  precision  recall     f1  support")
+            for figures in report.perClass {
+                print(figures.label.padding(toLength: width, withPad: " ", startingAt: 0)
+                    + String(format: "  %9.4f  %6.4f  %.4f  %7d", figures.precision, figures.recall, figures.f1, figures.support))
+            }
+        }
+    }
+
+    struct EvaluateFAQ: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "eval-faq",
+            abstract: "Index articles with the help-center search and report P@1, R@5 and MRR@10 for the queries.",
+            discussion: "ARTICLES is JSON lines of {\"id\",\"title\",\"body\"}; QUERIES is JSON lines of {\"text\",\"article_id\"}."
+        )
+
+        @Option(help: "JSON lines: {\"id\", \"title\", \"body\"}")
+        var articles: String
+
+        @Option(help: "JSON lines: {\"text\", \"article_id\"}")
+        var queries: String
+
+        @Flag(help: "Print a JSON report instead of text.")
+        var json = false
+
+        func run() throws {
+            let articleRows = try JSONLines.read(path: articles)
+            let index = ArticleIndex(articles: try articleRows.enumerated().map { line, row in
+                guard let id = JSONLines.string(row["id"]) else {
+                    throw ValidationError("\(articles) line \(line + 1): an article needs an \"id\"")
+                }
+                return ArticleIndex.Article(id: id, title: JSONLines.string(row["title"]) ?? "",
+                                            body: JSONLines.string(row["body"]) ?? "")
+            })
+            let queryRows = try JSONLines.read(path: queries)
+            var evaluation = RankingEvaluation()
+            let started = Date()
+            for (line, row) in queryRows.enumerated() {
+                guard let text = JSONLines.string(row["text"]), let expected = JSONLines.string(row["article_id"]) else {
+                    throw ValidationError("\(queries) line \(line + 1): a query needs \"text\" and \"article_id\"")
+                }
+                evaluation.add(ranked: index.search(text, limit: 10).map(\.id), expected: expected)
+            }
+            let seconds = Date().timeIntervalSince(started)
+            let perSecond = Double(evaluation.count) / max(seconds, 1e-9)
+            if json {
+                print(try Intel.json([
+                    "articles": index.count, "queries": evaluation.count, "p_at_1": evaluation.precisionAt1,
+                    "r_at_5": evaluation.recallAt5, "mrr_at_10": evaluation.mrrAt10, "queries_per_second": perSecond.rounded(),
+                ]))
+                return
+            }
+            print("articles: \(index.count)")
+            print("queries: \(evaluation.count)")
+            print(String(format: "P@1: %.4f", evaluation.precisionAt1))
+            print(String(format: "R@5: %.4f", evaluation.recallAt5))
+            print(String(format: "MRR@10: %.4f", evaluation.mrrAt10))
+            print(String(format: "queries per second: %.0f", perSecond))
+        }
+    }
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the shipped language, intent and sentiment models from the team's corpus.",
+            discussion: """
+            Reads CORPUS/{task}_train.csv and CORPUS/{task}_test.csv, reports the held-out figures, then \
+            trains on both and writes OUTPUT/{task}.sdtc. Deterministic: the same corpus gives the same bytes.
+            """
+        )
+
+        @Option(help: "Folder with the corpus CSV files.")
+        var corpus: String = "Corpus"
+
+        @Option(help: "Where to write the models.")
+        var output: String = "Sources/ShopdeskIntelligence/Models"
+
+        @Option(help: "Train only this task.")
+        var task: Evaluate.Task?
+
+        func run() throws {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            for task in Evaluate.Task.allCases where self.task == nil || self.task == task {
+                let config: FeatureConfig = task == .language ? .language : .topic
+                let train = try LabeledExamples.read(path: "\(corpus)/\(task.rawValue)_train.csv")
+                let test = try LabeledExamples.read(path: "\(corpus)/\(task.rawValue)_test.csv")
+                let heldOut = try TextClassifier.train(texts: train.texts, labels: train.labels, config: config)
+                let report = ClassificationReport(truth: test.labels,
+                                                  predicted: test.texts.map { heldOut.labels[heldOut.predictLabel($0)] },
+                                                  labels: heldOut.labels)
+                let notes = String(format: "%@ model trained on %d rows of the Shopdesk corpus; held-out accuracy %.4f, macro-F1 %.4f on %d rows",
+                                   task.rawValue, train.count + test.count, report.accuracy, report.macroF1, test.count)
+                let model = try TextClassifier.train(texts: train.texts + test.texts, labels: train.labels + test.labels,
+                                                     config: config, notes: notes)
+                let url = URL(fileURLWithPath: output).appendingPathComponent("\(task.rawValue).sdtc")
+                try model.write(to: url)
+                print("\(task.rawValue): held-out accuracy \(String(format: "%.4f", report.accuracy)), macro-F1 \(String(format: "%.4f", report.macroF1)); wrote \(url.path) (\(model.serialized().count) bytes)")
+            }
+        }
+    }
+
+    static func json(_ value: Any) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+private func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+enum JSONLines {
+    static func read(path: String) throws -> [[String: Any]] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read \(path)")
+        }
+        var rows: [[String: Any]] = []
+        for (number, line) in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else {
+                throw ValidationError("\(path) line \(number + 1) is not a JSON object")
+            }
+            rows.append(object)
+        }
+        return rows
+    }
+
+    /// Ids may be written as strings or numbers.
+    static func string(_ value: Any?) -> String? {
+        switch value {
+        case let text as String: text
+        case let number as NSNumber: number.stringValue
+        default: nil
+        }
+    }
+}
