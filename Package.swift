@@ -56,6 +56,7 @@ let package = Package(
             name: "ShopdeskServer",
             dependencies: [
                 "ShopdeskCore",
+                "ShopdeskIntelligence",
                 "ShopdeskStore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -13,6 +13,8 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case conversationMerged = "conversation.merged"
     /// Written on the surviving conversation that received the other's messages.
     case conversationMergeReceived = "conversation.merge_received"
+    /// An agent corrected the intent or sentiment the models gave the conversation.
+    case conversationClassified = "conversation.classified"
     case messageCreated = "message.created"
     case messageDeliveryChanged = "message.delivery_changed"
     case customerCreated = "customer.created"

@@ -106,6 +106,10 @@ public struct Conversation: Equatable, Sendable {
     public var subject: String?
     public var state: ConversationState
     public var language: String?
+    /// The customer's intent and mood as classified from their messages (see `Classification`).
+    public var intent: String? = nil
+    public var sentiment: String? = nil
+    public var urgent = false
     public var lastMessageAt: Date
     public var lastMessagePreview: String?
     public var lastMessageDirection: MessageDirection?
@@ -151,10 +155,14 @@ public struct Message: Equatable, Sendable {
     public var deliveryError: String?
     public var attachmentIDs: [AttachmentID]
     public var createdAt: Date
+    /// Set on inbound customer messages by the ingest path.
+    public var classification: Classification? = nil
 
     public init(id: MessageID, workspaceID: WorkspaceID, conversationID: ConversationID, direction: MessageDirection,
                 authorAgentID: AgentID?, authorCustomerID: CustomerID?, text: String, channelMessageID: String?,
-                deliveryStatus: DeliveryStatus?, deliveryError: String?, attachmentIDs: [AttachmentID], createdAt: Date) {
+                deliveryStatus: DeliveryStatus?, deliveryError: String?, attachmentIDs: [AttachmentID], createdAt: Date,
+                classification: Classification? = nil) {
+        self.classification = classification
         self.id = id
         self.workspaceID = workspaceID
         self.conversationID = conversationID

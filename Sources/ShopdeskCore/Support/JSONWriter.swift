@@ -73,6 +73,11 @@ public struct JSONWriter {
         int(value)
     }
 
+    public mutating func field(_ name: String, _ value: Double) {
+        key(name)
+        double(value)
+    }
+
     public mutating func field(_ name: String, _ value: Bool) {
         key(name)
         bool(value)

@@ -39,6 +39,9 @@ extension ConversationDTO: DirectJSON {
             json.key("tags")
             json.array { json in for tag in tags { json.string(tag) } }
             json.field("language", language)
+            json.field("intent", intent)
+            json.field("sentiment", sentiment)
+            json.field("urgent", urgent)
             json.field("merged_into", mergedInto)
             json.field("message_count", Int64(messageCount))
             json.key("last_message")
@@ -71,6 +74,18 @@ extension MessageDTO: DirectJSON {
             json.key("attachment_ids")
             json.array { json in for attachment in attachmentIds { json.int(attachment) } }
             json.field("created_at", createdAt)
+            if let classification {
+                json.key("classification")
+                json.object { json in
+                    json.field("language", classification.language)
+                    json.field("intent", classification.intent)
+                    json.field("intent_confidence", classification.intentConfidence)
+                    json.field("sentiment", classification.sentiment)
+                    json.field("sentiment_score", classification.sentimentScore)
+                    json.field("urgent", classification.urgent)
+                    json.field("promoter", classification.promoter)
+                }
+            }
         }
     }
 }

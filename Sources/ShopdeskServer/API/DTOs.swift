@@ -110,6 +110,9 @@ struct ConversationDTO: ResponseEncodable {
     var teamId: Int64?
     var tags: [String]
     var language: String?
+    var intent: String?
+    var sentiment: String?
+    var urgent: Bool
     var mergedInto: Int64?
     var messageCount: Int
     var lastMessage: LastMessage
@@ -132,6 +135,9 @@ struct ConversationDTO: ResponseEncodable {
         teamId = conversation.state.teamID?.rawValue
         tags = conversation.state.tags.sorted()
         language = conversation.language
+        intent = conversation.intent
+        sentiment = conversation.sentiment
+        urgent = conversation.urgent
         mergedInto = conversation.state.mergedInto?.rawValue
         messageCount = conversation.messageCount
         lastMessage = LastMessage(preview: conversation.lastMessagePreview, direction: conversation.lastMessageDirection,
@@ -156,6 +162,17 @@ struct MessageDTO: ResponseEncodable {
     var deliveryError: String?
     var attachmentIds: [Int64]
     var createdAt: Date
+    var classification: ClassificationDTO?
+
+    struct ClassificationDTO: Codable {
+        var language: String?
+        var intent: String?
+        var intentConfidence: Double
+        var sentiment: String
+        var sentimentScore: Double
+        var urgent: Bool
+        var promoter: Bool
+    }
 
     init(_ message: Message) {
         id = message.id.rawValue
@@ -170,6 +187,10 @@ struct MessageDTO: ResponseEncodable {
         deliveryError = message.deliveryError
         attachmentIds = message.attachmentIDs.map(\.rawValue)
         createdAt = message.createdAt
+        classification = message.classification.map {
+            ClassificationDTO(language: $0.language, intent: $0.intent, intentConfidence: $0.intentConfidence,
+                              sentiment: $0.sentiment, sentimentScore: $0.sentimentScore, urgent: $0.urgent, promoter: $0.promoter)
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ShopdeskCore
+import ShopdeskIntelligence
 import ShopdeskStore
 
 /// The conversation list, one conversation, its changes, messages, merge and timeline.
@@ -17,6 +18,9 @@ struct ConversationsController {
         var tags: [String]?
         var addTags: [String]?
         var removeTags: [String]?
+        /// Corrections of the models' answers: `intent: null` clears it.
+        var intent: Nullable<String>?
+        var sentiment: String?
     }
     struct MessageBody: Decodable { var text: String; var `private`: Bool?; var attachmentIds: [Int64]? }
     struct MergeBody: Decodable { var into: Int64 }
@@ -25,7 +29,8 @@ struct ConversationsController {
     func register(_ api: APIRegistrar) {
         let database = services.database
         api.on(.get, "/conversations", "List conversations with filters, sort and cursor; includes counts per view", tag: "conversations",
-               query: ["view", "status", "assignee", "team", "inbox", "tag", "priority", "customer", "sort", "cursor", "limit"]) { request, context in
+               query: ["view", "status", "assignee", "team", "inbox", "tag", "priority", "customer", "intent", "sentiment", "urgent",
+                       "sort", "cursor", "limit"]) { request, context in
             try await list(request, context)
         }
         api.on(.get, "/conversations/{id}", "One conversation", tag: "conversations") { request, context in
@@ -34,13 +39,29 @@ struct ConversationsController {
             let customer = try await database.read { try await CustomerRepository.find(workspaceID: ws, id: conversation.customerID, in: $0) }
             return ConversationDTO(conversation, customer: customer)
         }
-        api.on(.patch, "/conversations/{id}", "Change status, snooze, priority, assignee, team or tags", tag: "conversations", role: .agent,
-               body: "UpdateBody") { request, context in
+        api.on(.patch, "/conversations/{id}", "Change status, snooze, priority, assignee, team or tags; correct intent or sentiment",
+               tag: "conversations", role: .agent, body: "UpdateBody") { request, context in
             let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
             let body = try await request.decode(as: UpdateBody.self, context: context)
-            let commands = try await commands(from: body, context)
-            let updated = try await services.conversations.update(workspaceID: context.workspaceID, id: conversation.id,
-                                                                   commands: commands, actor: .agent(context.agent.id))
+            let corrects = body.intent != nil || body.sentiment != nil
+            if let intent = body.intent?.value, !Intents.all.contains(intent) {
+                throw Problem(.unprocessableContent, "Unknown intent \"\(intent)\"; use one of \(Intents.all.joined(separator: ", ")) or null.",
+                              field: "intent")
+            }
+            if let sentiment = body.sentiment, !["negative", "neutral", "positive"].contains(sentiment) {
+                throw Problem(.unprocessableContent, "sentiment is negative, neutral or positive.", field: "sentiment")
+            }
+            let commands = try await commands(from: body, context, allowEmpty: corrects)
+            var updated = conversation
+            if corrects {
+                updated = try await services.conversations.correctClassification(
+                    workspaceID: context.workspaceID, id: conversation.id, intent: body.intent.map(\.value),
+                    sentiment: body.sentiment, actor: .agent(context.agent.id))
+            }
+            if !commands.isEmpty {
+                updated = try await services.conversations.update(workspaceID: context.workspaceID, id: conversation.id,
+                                                                  commands: commands, actor: .agent(context.agent.id))
+            }
             return ConversationDTO(updated)
         }
         api.on(.get, "/conversations/{id}/messages", "Messages, oldest first; page with after", tag: "conversations",
@@ -126,6 +147,14 @@ struct ConversationsController {
         filter.inboxID = try request.queryID("inbox")
         filter.customerID = try request.queryID("customer")
         filter.priority = try request.queryEnum("priority", Priority.self)
+        filter.intent = request.queryString("intent")
+        filter.sentiment = request.queryString("sentiment")
+        switch request.queryString("urgent") {
+        case nil: break
+        case "true": filter.urgent = true
+        case "false": filter.urgent = false
+        default: throw Problem(.badRequest, "`urgent` is true or false.", field: "urgent")
+        }
         filter.tag = try request.queryString("tag").map { try TagName.normalize($0) }
         let sort = try request.queryEnum("sort", ConversationSort.self) ?? .newest
         let limit = try request.queryInt("limit", default: 50, range: 1...200)
@@ -143,7 +172,7 @@ struct ConversationsController {
         }
     }
 
-    private func commands(from body: UpdateBody, _ context: AuthenticatedContext) async throws -> [ConversationCommand] {
+    private func commands(from body: UpdateBody, _ context: AuthenticatedContext, allowEmpty: Bool) async throws -> [ConversationCommand] {
         var commands: [ConversationCommand] = []
         let ws = context.workspaceID
         if let assignee = body.assigneeId {
@@ -171,8 +200,9 @@ struct ConversationsController {
         } else if let until = body.snoozeUntil {
             commands.append(.setStatus(.snoozed, snoozeUntil: until))
         }
-        guard !commands.isEmpty else {
-            throw Problem(.unprocessableContent, "Nothing to change: send status, snooze_until, priority, assignee_id, team_id or tags.")
+        guard !commands.isEmpty || allowEmpty else {
+            throw Problem(.unprocessableContent,
+                          "Nothing to change: send status, snooze_until, priority, assignee_id, team_id, tags, intent or sentiment.")
         }
         return commands
     }

@@ -186,4 +186,22 @@ enum Schema {
             "DROP INDEX conversations_counts",
         ]
     }
+
+    /// Language, intent and sentiment on every inbound message and on its conversation.
+    static func version5(_ d: SchemaDialect) -> [String] {
+        let real = d.kind == .postgres ? "DOUBLE PRECISION" : "REAL"
+        return [
+            "ALTER TABLE messages ADD COLUMN language TEXT",
+            "ALTER TABLE messages ADD COLUMN intent TEXT",
+            "ALTER TABLE messages ADD COLUMN intent_confidence \(real)",
+            "ALTER TABLE messages ADD COLUMN sentiment TEXT",
+            "ALTER TABLE messages ADD COLUMN sentiment_score \(real)",
+            "ALTER TABLE messages ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE messages ADD COLUMN promoter INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE conversations ADD COLUMN intent TEXT",
+            "ALTER TABLE conversations ADD COLUMN sentiment TEXT",
+            "ALTER TABLE conversations ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX conversations_by_intent ON conversations(workspace_id, intent, last_message_at)",
+        ]
+    }
 }

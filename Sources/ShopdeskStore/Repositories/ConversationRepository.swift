@@ -11,6 +11,10 @@ public struct ConversationFilter: Sendable, Equatable {
     public var tag: String?
     public var priority: Priority?
     public var customerID: CustomerID?
+    /// Classified by the models or corrected by an agent.
+    public var intent: String?
+    public var sentiment: String?
+    public var urgent: Bool?
     /// Limits the list to these inboxes (agents and viewers see only inboxes they belong to).
     public var visibleInboxes: [InboxID]?
 
@@ -184,6 +188,9 @@ public enum ConversationRepository {
         if let team = filter.teamID { clauses.append("c.team_id = \(bind: team.rawValue)") }
         if let inbox = filter.inboxID { clauses.append("c.inbox_id = \(bind: inbox.rawValue)") }
         if let priority = filter.priority { clauses.append("c.priority = \(bind: priority.rank)") }
+        if let intent = filter.intent { clauses.append("c.intent = \(bind: intent)") }
+        if let sentiment = filter.sentiment { clauses.append("c.sentiment = \(bind: sentiment)") }
+        if let urgent = filter.urgent { clauses.append("c.urgent = \(bind: urgent ? 1 : 0)") }
         if let customer = filter.customerID { clauses.append("c.customer_id = \(bind: customer.rawValue)") }
         if let tag = filter.tag {
             clauses.append("""
@@ -219,7 +226,7 @@ public enum ConversationRepository {
         guard let priority = Priority(rank: try row.int("priority")) else {
             throw StoredValueError(column: "priority", value: String(try row.int("priority")))
         }
-        return Conversation(
+        var conversation = Conversation(
             id: try row.id("id"), workspaceID: try row.id("workspace_id"), number: try row.int64("number"),
             inboxID: try row.id("inbox_id"), customerID: try row.id("customer_id"), subject: try row.stringOrNil("subject"),
             state: ConversationState(
@@ -234,6 +241,10 @@ public enum ConversationRepository {
             resolvedAt: try row.dateOrNil("resolved_at"), createdAt: try row.date("created_at"),
             updatedAt: try row.date("updated_at")
         )
+        conversation.intent = try row.stringOrNil("intent")
+        conversation.sentiment = try row.stringOrNil("sentiment")
+        conversation.urgent = try row.int64("urgent") != 0
+        return conversation
     }
 }
 

@@ -15,16 +15,23 @@ public enum MessageRepository {
         var attachmentIDs: [AttachmentID] = []
         /// The conversation row was just inserted with this message as its last one.
         var startsConversation = false
+        /// Inbound customer messages: what the models said.
+        var classification: Classification? = nil
     }
 
     static func insert(_ new: NewMessage, now: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> Message {
         let conversation = new.conversation
         let row = try await sql.raw("""
             INSERT INTO messages (workspace_id, conversation_id, inbox_id, direction, author_agent_id, author_customer_id,
-              text, channel_message_id, delivery_status, created_at)
+              text, channel_message_id, delivery_status, created_at, language, intent, intent_confidence, sentiment,
+              sentiment_score, urgent, promoter)
             VALUES (\(bind: conversation.workspaceID.rawValue), \(bind: conversation.id.rawValue), \(bind: conversation.inboxID.rawValue),
               \(bind: new.direction.rawValue), \(bind: new.authorAgentID?.rawValue), \(bind: new.authorCustomerID?.rawValue),
-              \(bind: new.text), \(bind: new.channelMessageID), \(bind: new.deliveryStatus?.rawValue), \(bind: now.millis))
+              \(bind: new.text), \(bind: new.channelMessageID), \(bind: new.deliveryStatus?.rawValue), \(bind: now.millis),
+              \(bind: new.classification?.language), \(bind: new.classification?.intent),
+              \(bind: new.classification?.intentConfidence), \(bind: new.classification?.sentiment),
+              \(bind: new.classification?.sentimentScore), \(bind: new.classification?.urgent == true ? 1 : 0),
+              \(bind: new.classification?.promoter == true ? 1 : 0))
             RETURNING id
             """).first()
         guard let row else { throw StoredValueError(column: "messages.id", value: "missing") }
@@ -40,6 +47,16 @@ public enum MessageRepository {
         }
         if new.startsConversation {
             // startConversation already wrote the preview, direction and count.
+        } else if new.direction == .inbound, let classification = new.classification {
+            // The conversation keeps its first language and intent; the mood is the latest one.
+            try await sql.raw("""
+                UPDATE conversations SET last_message_at = \(bind: now.millis), last_message_preview = \(bind: Text.preview(new.text)),
+                  last_message_direction = 'inbound', message_count = message_count + 1, updated_at = \(bind: now.millis),
+                  language = COALESCE(language, \(bind: classification.language)),
+                  intent = COALESCE(intent, \(bind: classification.intent)),
+                  sentiment = \(bind: classification.sentiment), urgent = \(bind: classification.urgent ? 1 : 0)
+                WHERE id = \(bind: conversation.id.rawValue)
+                """).run()
         } else if new.direction == .inbound || new.direction == .outbound {
             let firstResponse: Int64? = new.direction == .outbound ? now.millis : nil
             try await sql.raw("""
@@ -58,7 +75,7 @@ public enum MessageRepository {
             id: id, workspaceID: conversation.workspaceID, conversationID: conversation.id, direction: new.direction,
             authorAgentID: new.authorAgentID, authorCustomerID: new.authorCustomerID, text: new.text,
             channelMessageID: new.channelMessageID, deliveryStatus: new.deliveryStatus, deliveryError: nil,
-            attachmentIDs: new.attachmentIDs, createdAt: now
+            attachmentIDs: new.attachmentIDs, createdAt: now, classification: new.classification
         )
     }
 
@@ -119,7 +136,18 @@ public enum MessageRepository {
             authorCustomerID: try row.idOrNil("author_customer_id"), text: try row.string("text"),
             channelMessageID: try row.stringOrNil("channel_message_id"),
             deliveryStatus: try row.stringOrNil("delivery_status").flatMap(DeliveryStatus.init(rawValue:)),
-            deliveryError: try row.stringOrNil("delivery_error"), attachmentIDs: [], createdAt: try row.date("created_at")
+            deliveryError: try row.stringOrNil("delivery_error"), attachmentIDs: [], createdAt: try row.date("created_at"),
+            classification: try decodeClassification(row)
+        )
+    }
+
+    static func decodeClassification(_ row: any SQLRow) throws -> Classification? {
+        guard let sentiment = try row.stringOrNil("sentiment") else { return nil }
+        return Classification(
+            language: try row.stringOrNil("language"), intent: try row.stringOrNil("intent"),
+            intentConfidence: try row.decode(column: "intent_confidence", as: Double?.self) ?? 0, sentiment: sentiment,
+            sentimentScore: try row.decode(column: "sentiment_score", as: Double?.self) ?? 0,
+            urgent: try row.int64("urgent") != 0, promoter: try row.int64("promoter") != 0
         )
     }
 }

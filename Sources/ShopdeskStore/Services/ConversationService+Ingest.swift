@@ -18,10 +18,11 @@ extension ConversationService {
     /// transaction, then publish the events.
     public func ingest(_ raw: InboundMessage, workspaceID: WorkspaceID) async throws -> IngestResult {
         let message = try raw.validated()
+        let classification = classifier?.classify(subject: message.subject, text: message.text)
         let time = now()
         let kind = database.kind
         let (result, events) = try await database.write { sql in
-            try await Self.ingest(message, workspaceID: workspaceID, time: time, kind: kind, in: sql)
+            try await Self.ingest(message, classification: classification, workspaceID: workspaceID, time: time, kind: kind, in: sql)
         }
         await publisher?.publish(events)
         return result
@@ -29,7 +30,8 @@ extension ConversationService {
 
     /// The ingest path inside a transaction: returns the result and the recorded events.
     static func ingest(
-        _ message: InboundMessage, workspaceID: WorkspaceID, time: Date, kind: DatabaseKind, in sql: any SQLDatabase
+        _ message: InboundMessage, classification: Classification?, workspaceID: WorkspaceID, time: Date, kind: DatabaseKind,
+        in sql: any SQLDatabase
     ) async throws -> (result: IngestResult, events: [DomainEvent]) {
         guard try await InboxRepository.find(workspaceID: workspaceID, id: message.inboxID, in: sql) != nil else {
             throw ShopdeskError.notFound("Inbox \(message.inboxID)")
@@ -56,8 +58,8 @@ extension ConversationService {
             conversation = existing
             events += try await Self.apply([.customerMessageReceived], to: &conversation, actor: actor, now: time, kind: kind, in: sql)
         } else {
-            conversation = try await Self.startConversation(message, customerID: customer.id, workspaceID: workspaceID,
-                                                             now: time, kind: kind, in: sql)
+            conversation = try await Self.startConversation(message, classification: classification, customerID: customer.id,
+                                                             workspaceID: workspaceID, now: time, kind: kind, in: sql)
             created = true
             events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .conversationCreated,
                                       actor: actor, payload: ["number": .number(Double(conversation.number)),
@@ -65,7 +67,8 @@ extension ConversationService {
         }
         let stored = try await MessageRepository.insert(.init(
             conversation: conversation, direction: .inbound, authorCustomerID: customer.id, text: message.text,
-            channelMessageID: message.channelMessageID, deliveryStatus: nil, startsConversation: created
+            channelMessageID: message.channelMessageID, deliveryStatus: nil, startsConversation: created,
+            classification: classification
         ), now: time, kind: kind, in: sql)
         events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,
                                   actor: actor, payload: ["message_id": .id(stored.id), "direction": .string("inbound")],
@@ -108,7 +111,7 @@ extension ConversationService {
     }
 
     static func startConversation(
-        _ message: InboundMessage, customerID: CustomerID, workspaceID: WorkspaceID, now: Date, kind: DatabaseKind,
+        _ message: InboundMessage, classification: Classification?, customerID: CustomerID, workspaceID: WorkspaceID, now: Date, kind: DatabaseKind,
         in sql: any SQLDatabase
     ) async throws -> Conversation {
         guard let counter = try await sql.raw("""
@@ -118,10 +121,12 @@ extension ConversationService {
         let number = try counter.int64("conversation_counter")
         guard let row = try await sql.raw("""
             INSERT INTO conversations (workspace_id, number, inbox_id, customer_id, subject, status, priority,
-              last_message_at, last_message_preview, last_message_direction, message_count, created_at, updated_at)
+              last_message_at, last_message_preview, last_message_direction, message_count, created_at, updated_at,
+              language, intent, sentiment, urgent)
             VALUES (\(bind: workspaceID.rawValue), \(bind: number), \(bind: message.inboxID.rawValue), \(bind: customerID.rawValue),
               \(bind: message.subject), 'open', \(bind: Priority.normal.rank), \(bind: now.millis), \(bind: Text.preview(message.text)),
-              'inbound', 1, \(bind: now.millis), \(bind: now.millis))
+              'inbound', 1, \(bind: now.millis), \(bind: now.millis), \(bind: classification?.language),
+              \(bind: classification?.intent), \(bind: classification?.sentiment), \(bind: classification?.urgent == true ? 1 : 0))
             RETURNING *
             """).first() else { throw StoredValueError(column: "conversations.id", value: "missing") }
         let conversation = try ConversationRepository.decode(row)
@@ -140,12 +145,14 @@ extension ConversationService {
     /// path as `ingest`. Events are recorded but not published.
     public func ingestBatch(_ messages: [InboundMessage], workspaceID: WorkspaceID) async throws -> [IngestResult] {
         let validated = try messages.map { try $0.validated() }
+        let classifications = validated.map { classifier?.classify(subject: $0.subject, text: $0.text) }
         let time = now()
         let kind = database.kind
         return try await database.write { sql in
             var results: [IngestResult] = []
-            for message in validated {
-                results.append(try await Self.ingest(message, workspaceID: workspaceID, time: time, kind: kind, in: sql).result)
+            for (message, classification) in zip(validated, classifications) {
+                results.append(try await Self.ingest(message, classification: classification, workspaceID: workspaceID, time: time,
+                                                     kind: kind, in: sql).result)
             }
             return results
         }

@@ -14,11 +14,51 @@ public struct ConversationService: Sendable {
     public let database: Database
     let publisher: (any EventPublisher)?
     let now: @Sendable () -> Date
+    /// Language, intent and sentiment for inbound messages; nil stores them unclassified.
+    let classifier: MessageClassifier?
 
-    public init(database: Database, publisher: (any EventPublisher)?, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: Database, publisher: (any EventPublisher)?, now: @escaping @Sendable () -> Date = Date.init,
+                classifier: MessageClassifier? = .shipped) {
         self.database = database
         self.publisher = publisher
         self.now = now
+        self.classifier = classifier
+    }
+
+    /// An agent's correction of the conversation's intent or sentiment. The correction is kept on
+    /// the conversation (later messages do not overwrite an agent's intent) and in the timeline
+    /// with the model's answer, which makes it a training label for the workspace.
+    public func correctClassification(
+        workspaceID: WorkspaceID, id: ConversationID, intent: String??, sentiment: String?, actor: EventActor
+    ) async throws -> Conversation {
+        let time = now()
+        let (conversation, events) = try await database.write { sql in
+            guard var conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: id, in: sql) else {
+                throw ShopdeskError.notFound("Conversation \(id)")
+            }
+            var payload: [String: JSONValue] = [:]
+            if let intent {
+                payload["intent"] = .object(["from": conversation.intent.map(JSONValue.string) ?? .null,
+                                             "to": intent.map(JSONValue.string) ?? .null])
+                conversation.intent = intent
+            }
+            if let sentiment {
+                payload["sentiment"] = .object(["from": conversation.sentiment.map(JSONValue.string) ?? .null,
+                                                "to": .string(sentiment)])
+                conversation.sentiment = sentiment
+            }
+            try await sql.raw("""
+                UPDATE conversations SET intent = \(bind: conversation.intent), sentiment = \(bind: conversation.sentiment),
+                  updated_at = \(bind: time.millis)
+                WHERE id = \(bind: id.rawValue)
+                """).run()
+            conversation.updatedAt = time
+            let event = DomainEvent(workspaceID: workspaceID, conversationID: id, kind: .conversationClassified, actor: actor,
+                                    payload: payload, occurredAt: time)
+            return (conversation, try await EventLog.record([event], in: sql))
+        }
+        await publisher?.publish(events)
+        return conversation
     }
 
     /// Applies commands in order through the lifecycle state machine and stores the result.

@@ -1,0 +1,26 @@
+import ShopdeskCore
+import ShopdeskIntelligence
+
+/// Classifies customer messages in the ingest path with the models shipped in the binary.
+/// Runs before the write transaction (it is CPU work, a few tens of microseconds), so the
+/// result is stored in the same transaction as the message.
+public struct MessageClassifier: Sendable {
+    let intelligence: Intelligence
+
+    public init(intelligence: Intelligence) {
+        self.intelligence = intelligence
+    }
+
+    /// The shipped models, or nil if they cannot be loaded (then messages are stored unclassified).
+    public static let shipped: MessageClassifier? = (try? Intelligence.shipped()).map(MessageClassifier.init)
+
+    public func classify(subject: String?, text: String) -> Classification {
+        let input = [subject, text].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+        let insight = intelligence.analyze(input)
+        return Classification(
+            language: insight.language == "unknown" ? nil : insight.language, intent: insight.intent,
+            intentConfidence: insight.intentConfidence, sentiment: insight.sentiment,
+            sentimentScore: insight.sentimentScore, urgent: insight.urgent, promoter: insight.promoter
+        )
+    }
+}
