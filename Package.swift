@@ -32,6 +32,7 @@ let package = Package(
         ),
         .target(
             name: "ShopdeskIntelligence",
+            dependencies: ["ShopdeskCore"],
             resources: [.copy("Models")],
             // Training and prediction are tight numeric loops: optimize them even in debug builds,
             // so `swift test` can train on Banking77 in seconds rather than minutes.
@@ -75,6 +76,7 @@ let package = Package(
             name: "shopdesk",
             dependencies: [
                 "ShopdeskServer",
+                "ShopdeskCore",
                 "ShopdeskIntelligence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

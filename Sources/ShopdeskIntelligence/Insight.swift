@@ -1,28 +1,5 @@
 import Foundation
-
-/// What Shopdesk understands of one customer message: its language, what the customer wants and
-/// how they feel. Computed on the CPU inside the binary; nothing leaves the machine.
-public struct MessageInsight: Sendable, Equatable, Codable {
-    /// ISO 639-1 code ("en", "pt", "ru", "hr", ...) or "unknown".
-    public var language: String
-    public var languageConfidence: Double
-    /// One of `Intents.all`, or nil when the model is not confident enough to say.
-    public var intent: String?
-    public var intentConfidence: Double
-    /// "negative", "neutral" or "positive".
-    public var sentiment: String
-    /// P(positive) − P(negative), from −1 to 1.
-    public var sentimentScore: Double
-    /// An angry or urgent customer: rules can route these first.
-    public var urgent: Bool
-    /// A delighted customer: a good moment to ask for a review.
-    public var promoter: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case language, languageConfidence = "language_confidence", intent, intentConfidence = "intent_confidence"
-        case sentiment, sentimentScore = "sentiment_score", urgent, promoter
-    }
-}
+import ShopdeskCore
 
 /// The e-commerce intent taxonomy the shipped model knows.
 public enum Intents {
@@ -74,13 +51,12 @@ public struct Intelligence: Sendable {
         return Intelligence(language: try load("language"), intent: try load("intent"), sentiment: try load("sentiment"))
     }
 
-    public func analyze(_ text: String) -> MessageInsight {
+    /// Language (nil when unknown), intent (nil below the threshold), sentiment and flags.
+    public func analyze(_ text: String) -> Classification {
         let letters = text.unicodeScalars.filter { $0.properties.isAlphabetic }.count
-        var languageLabel = "unknown"
-        var languageConfidence = 0.0
+        var languageLabel: String? = nil
         if letters >= 2 {
             let prediction = language.predict(text)
-            languageConfidence = prediction.confidence
             if prediction.confidence >= languageThreshold { languageLabel = prediction.label }
         }
         let intentPrediction = intent.predict(text)
@@ -93,9 +69,8 @@ public struct Intelligence: Sendable {
         let positive = probability("positive")
         let neutral = probability("neutral")
         let sentimentLabel = negative >= max(positive, neutral) ? "negative" : positive >= neutral ? "positive" : "neutral"
-        return MessageInsight(
+        return Classification(
             language: languageLabel,
-            languageConfidence: Self.rounded(languageConfidence),
             intent: intentPrediction.confidence >= intentThreshold ? intentPrediction.label : nil,
             intentConfidence: Self.rounded(intentPrediction.confidence),
             sentiment: sentimentLabel,

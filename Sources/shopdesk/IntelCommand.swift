@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShopdeskCore
 import ShopdeskIntelligence
 
 /// `shopdesk intel ...`: the language, intent and sentiment models and the help-center search,
@@ -26,8 +27,8 @@ struct Intel: ParsableCommand {
             let intent = models.intent.predict(input)
             let language = models.language.predict(input)
             var output: [String: Any] = [
-                "language": insight.language,
-                "language_confidence": insight.languageConfidence,
+                "language": insight.language ?? "unknown",
+                "language_confidence": round3(language.confidence),
                 "intent": insight.intent as Any? ?? NSNull(),
                 "intent_confidence": insight.intentConfidence,
                 "intent_candidates": intent.ranking.prefix(3).map { ["intent": $0.label, "confidence": round3($0.probability)] },

@@ -69,7 +69,7 @@ import Testing
         #expect(models.analyze(text).intent == nil)
         models.intentThreshold = confidence - 0.01
         #expect(models.analyze(text).intent != nil)
-        #expect(models.analyze("🙂").language == "unknown")
+        #expect(models.analyze("🙂").language == nil)
     }
 
     @Test func angryAndDelightedCustomersAreFlagged() throws {

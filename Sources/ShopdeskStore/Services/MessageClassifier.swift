@@ -15,12 +15,6 @@ public struct MessageClassifier: Sendable {
     public static let shipped: MessageClassifier? = (try? Intelligence.shipped()).map(MessageClassifier.init)
 
     public func classify(subject: String?, text: String) -> Classification {
-        let input = [subject, text].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
-        let insight = intelligence.analyze(input)
-        return Classification(
-            language: insight.language == "unknown" ? nil : insight.language, intent: insight.intent,
-            intentConfidence: insight.intentConfidence, sentiment: insight.sentiment,
-            sentimentScore: insight.sentimentScore, urgent: insight.urgent, promoter: insight.promoter
-        )
+        intelligence.analyze([subject, text].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n"))
     }
 }
