@@ -68,6 +68,8 @@ public struct Intelligence: Sendable {
         let negative = probability("negative")
         let positive = probability("positive")
         let neutral = probability("neutral")
+        // Counted once: it tokenizes the text again, and this runs for every inbound message.
+        let urgencySignals = negative >= 0.6 ? 0 : Urgency.signals(in: text)
         let sentimentLabel = negative >= max(positive, neutral) ? "negative" : positive >= neutral ? "positive" : "neutral"
         return Classification(
             language: languageLabel,
@@ -75,7 +77,7 @@ public struct Intelligence: Sendable {
             intentConfidence: Self.rounded(intentPrediction.confidence),
             sentiment: sentimentLabel,
             sentimentScore: Self.rounded(positive - negative),
-            urgent: negative >= 0.6 || Urgency.signals(in: text) >= 2 || (negative >= 0.4 && Urgency.signals(in: text) >= 1),
+            urgent: negative >= 0.6 || urgencySignals >= 2 || (negative >= 0.4 && urgencySignals >= 1),
             promoter: positive >= 0.6
         )
     }

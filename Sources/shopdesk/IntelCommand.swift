@@ -4,7 +4,9 @@ import ShopdeskCore
 import ShopdeskIntelligence
 
 /// `shopdesk intel ...`: the language, intent and sentiment models and the help-center search,
-/// from the command line. The output of classify, eval and eval-faq is a stable contract.
+/// from the command line. The output of classify, eval and eval-faq is a stable contract and is
+/// the command's result, so it goes to standard output with `print`, as the other commands' results
+/// do; errors go through ArgumentParser to standard error with a non-zero exit.
 struct Intel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intel",

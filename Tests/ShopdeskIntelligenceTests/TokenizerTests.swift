@@ -43,5 +43,7 @@ import Testing
         #expect(examples.texts == ["a, \"quoted\"\nline", "plain"])
         #expect(examples.labels == ["x", "y"])
         #expect(throws: LabeledExamples.ReadError.self) { try LabeledExamples.parse("words,label\na,b\n") }
+        // An unquoted row that lost its label is an error naming the row, not a silent skip.
+        #expect(throws: LabeledExamples.ReadError.self) { try LabeledExamples.parse("text,label\nok,x\nno label here\n") }
     }
 }

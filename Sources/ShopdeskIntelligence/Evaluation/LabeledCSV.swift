@@ -18,6 +18,7 @@ public struct LabeledExamples: Sendable {
         case notUTF8(path: String)
         case missingColumn(path: String, column: String, header: [String])
         case unterminatedQuote(path: String, line: Int)
+        case shortRow(path: String, row: Int, columns: Int, needed: Int)
 
         public var description: String {
             switch self {
@@ -26,6 +27,8 @@ public struct LabeledExamples: Sendable {
             case let .missingColumn(path, column, header):
                 "\(path) has no \"\(column)\" column; its header is \(header.joined(separator: ",")) but it must contain text and label"
             case let .unterminatedQuote(path, line): "\(path): the quoted field that starts on line \(line) never ends"
+            case let .shortRow(path, row, columns, needed):
+                "\(path): data row \(row) has \(columns) column(s) but the header needs \(needed); quote texts that contain commas"
             }
         }
     }
@@ -50,7 +53,11 @@ public struct LabeledExamples: Sendable {
             throw ReadError.missingColumn(path: name, column: "label", header: header)
         }
         var result = LabeledExamples()
-        for row in rows.dropFirst() where row.count > max(textColumn, labelColumn) {
+        // A short row is refused rather than skipped: silently dropping rows would change the figures.
+        for (number, row) in rows.dropFirst().enumerated() {
+            guard row.count > max(textColumn, labelColumn) else {
+                throw ReadError.shortRow(path: name, row: number + 1, columns: row.count, needed: max(textColumn, labelColumn) + 1)
+            }
             let label = row[labelColumn].trimmingCharacters(in: .whitespaces)
             guard !label.isEmpty else { continue }
             result.texts.append(row[textColumn])
