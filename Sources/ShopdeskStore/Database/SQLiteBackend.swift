@@ -1,20 +1,25 @@
 import Foundation
 import Logging
-import NIOPosix
+import Synchronization
 import SQLKit
-import SQLiteKit
 
 /// SQLite in WAL mode: one writer connection with group commit, and a few reader connections.
 ///
 /// Durability: `synchronous=FULL`, so a committed write is on disk before its caller hears back.
 /// Throughput comes from group commit in `SQLiteGroupCommitter`, not from weaker syncing.
+///
+/// Statements run in place on a connection of our own (`SQLiteDirectConnection`): the writer's
+/// on its dedicated thread, a reader's on the calling task's thread (reads are CPU work on
+/// pages already in memory, which is what Swift's cooperative threads are for).
 final class SQLiteBackend: DatabaseBackend {
     private let writer: SQLiteGroupCommitter
     private let readers: SQLiteReaderPool
+    private let logger: Logger
 
-    private init(writer: SQLiteGroupCommitter, readers: SQLiteReaderPool) {
+    private init(writer: SQLiteGroupCommitter, readers: SQLiteReaderPool, logger: Logger) {
         self.writer = writer
         self.readers = readers
+        self.logger = logger
     }
 
     static func with<T: Sendable>(
@@ -27,100 +32,89 @@ final class SQLiteBackend: DatabaseBackend {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        // The writer gets a thread of its own: on the shared pool its statements would wait
-        // behind readers' statements, and every write holds the single write transaction.
-        let writerThread = NIOThreadPool(numberOfThreads: 1)
-        let readerThreads = NIOThreadPool(numberOfThreads: readerCount)
-        writerThread.start()
-        readerThreads.start()
-        var opened: [SQLiteConnection] = []
-        defer {
-            writerThread.shutdownGracefully { _ in }
-            readerThreads.shutdownGracefully { _ in }
-        }
-        do {
-            let writerConnection = try await open(path: path, threads: writerThread, logger: logger)
-            opened.append(writerConnection)
-            try await configure(writerConnection, pragmas: [
-                "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                "PRAGMA busy_timeout=5000", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-32000",
+        var opened: [SQLiteDirectConnection] = []
+        defer { for connection in opened { connection.close() } }
+
+        let writerConnection = try SQLiteDirectConnection(path: path)
+        opened.append(writerConnection)
+        try configure(writerConnection, pragmas: [
+            "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+            "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-32000",
+        ])
+        var readerConnections: [SQLiteDirectConnection] = []
+        for _ in 0..<readerCount {
+            let reader = try SQLiteDirectConnection(path: path)
+            opened.append(reader)
+            try configure(reader, pragmas: [
+                "PRAGMA foreign_keys=ON", "PRAGMA query_only=ON", "PRAGMA temp_store=MEMORY",
+                "PRAGMA cache_size=-16000",
             ])
-            var readerConnections: [SQLiteConnection] = []
-            for _ in 0..<readerCount {
-                let reader = try await open(path: path, threads: readerThreads, logger: logger)
-                opened.append(reader)
-                try await configure(reader, pragmas: [
-                    "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000", "PRAGMA query_only=ON",
-                    "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-16000",
-                ])
-                readerConnections.append(reader)
-            }
-            let backend = SQLiteBackend(
-                writer: SQLiteGroupCommitter(connection: writerConnection, logger: logger),
-                readers: SQLiteReaderPool(connections: readerConnections)
-            )
-            let result = try await body(backend)
-            try await closeAll(opened)
-            return result
-        } catch {
-            try? await closeAll(opened)
-            throw error
+            readerConnections.append(reader)
         }
+        let executor = DedicatedThreadExecutor(name: "shopdesk-sqlite-writer")
+        defer { executor.shutdown() }
+        let backend = SQLiteBackend(
+            writer: SQLiteGroupCommitter(connection: writerConnection, executor: executor, logger: logger),
+            readers: SQLiteReaderPool(connections: readerConnections),
+            logger: logger
+        )
+        let result = try await body(backend)
+        await backend.writer.finish()
+        return result
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let connection = await readers.acquire()
-        do {
-            let result = try await body(connection.sql())
-            await readers.release(connection)
-            return result
-        } catch {
-            await readers.release(connection)
-            throw error
-        }
+        defer { readers.release(connection) }
+        return try await body(SQLiteDirectDatabase(connection: connection, logger: logger))
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await writer.submit(body)
     }
 
-    private static func open(path: String, threads: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
-        try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
-                                        on: MultiThreadedEventLoopGroup.singleton.any())
-    }
-
-    private static func configure(_ connection: SQLiteConnection, pragmas: [String]) async throws {
+    private static func configure(_ connection: SQLiteDirectConnection, pragmas: [String]) throws {
         for pragma in pragmas {
-            _ = try await connection.query(pragma)
-        }
-    }
-
-    private static func closeAll(_ connections: [SQLiteConnection]) async throws {
-        for connection in connections {
-            try await connection.close()
+            try connection.execute(pragma, binds: []) { _ in }
         }
     }
 }
 
 /// Hands out reader connections one caller at a time; callers beyond the pool size wait in line.
-actor SQLiteReaderPool {
-    private var idle: [SQLiteConnection]
-    private var waiters: [CheckedContinuation<SQLiteConnection, Never>] = []
-
-    init(connections: [SQLiteConnection]) {
-        idle = connections
+/// The common case (a connection is idle) takes a lock and no suspension.
+final class SQLiteReaderPool: Sendable {
+    private struct State {
+        var idle: [SQLiteDirectConnection]
+        var waiters: [CheckedContinuation<SQLiteDirectConnection, Never>] = []
     }
 
-    func acquire() async -> SQLiteConnection {
-        if let connection = idle.popLast() { return connection }
-        return await withCheckedContinuation { waiters.append($0) }
+    private let state: Mutex<State>
+
+    init(connections: [SQLiteDirectConnection]) {
+        state = Mutex(State(idle: connections))
     }
 
-    func release(_ connection: SQLiteConnection) {
-        if waiters.isEmpty {
-            idle.append(connection)
-        } else {
-            waiters.removeFirst().resume(returning: connection)
+    func acquire() async -> SQLiteDirectConnection {
+        if let connection = state.withLock({ $0.idle.popLast() }) { return connection }
+        return await withCheckedContinuation { continuation in
+            let ready: SQLiteDirectConnection? = state.withLock { state in
+                // A connection may have come back between the first look and now.
+                if let connection = state.idle.popLast() { return connection }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
         }
+    }
+
+    func release(_ connection: SQLiteDirectConnection) {
+        let waiter: CheckedContinuation<SQLiteDirectConnection, Never>? = state.withLock { state in
+            if state.waiters.isEmpty {
+                state.idle.append(connection)
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        waiter?.resume(returning: connection)
     }
 }

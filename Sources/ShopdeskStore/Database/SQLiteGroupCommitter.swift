@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import SQLKit
-import SQLiteKit
 
 /// Group commit for SQLite: writes that arrive while a transaction is being committed wait and
 /// then share the next transaction, so N concurrent writers pay for one fsync instead of N.
@@ -17,15 +16,27 @@ actor SQLiteGroupCommitter {
         let complete: @Sendable ((any Error)?) -> Void
     }
 
-    private let connection: SQLiteConnection
+    private let database: SQLiteDirectDatabase
+    private let executor: DedicatedThreadExecutor
     private let logger: Logger
     private var pending: [PendingWrite] = []
     private var draining = false
+    private var drained: [CheckedContinuation<Void, Never>] = []
     private let maxBatch = 512
 
-    init(connection: SQLiteConnection, logger: Logger) {
-        self.connection = connection
+    /// The actor runs on the writer's own thread (see `DedicatedThreadExecutor`).
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    init(connection: SQLiteDirectConnection, executor: DedicatedThreadExecutor, logger: Logger) {
+        self.database = SQLiteDirectDatabase(connection: connection, logger: logger)
+        self.executor = executor
         self.logger = logger
+    }
+
+    /// Returns once every write submitted so far has committed or failed.
+    func finish() async {
+        guard draining else { return }
+        await withCheckedContinuation { drained.append($0) }
     }
 
     func submit<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -45,7 +56,9 @@ actor SQLiteGroupCommitter {
             ))
             if !draining {
                 draining = true
-                Task { await self.drain() }
+                // The preference keeps the write bodies (nonisolated async closures) on the
+                // writer thread too, instead of hopping to the cooperative pool and back.
+                Task(executorPreference: executor) { await self.drain() }
             }
         }
     }
@@ -57,17 +70,18 @@ actor SQLiteGroupCommitter {
             await commit(batch)
         }
         draining = false
+        for waiter in drained { waiter.resume() }
+        drained.removeAll()
     }
 
     private func commit(_ batch: [PendingWrite]) async {
-        let database = connection.sql()
         do {
             try await database.raw("BEGIN IMMEDIATE").run()
             do {
                 for write in batch { try await write.run(database) }
             } catch {
                 try await database.raw("ROLLBACK").run()
-                await commitOneByOne(batch, database)
+                await commitOneByOne(batch)
                 return
             }
             try await database.raw("COMMIT").run()
@@ -81,7 +95,7 @@ actor SQLiteGroupCommitter {
     }
 
     /// After a failed batch: each write in its own transaction, so one failure stays its own.
-    private func commitOneByOne(_ batch: [PendingWrite], _ database: any SQLDatabase) async {
+    private func commitOneByOne(_ batch: [PendingWrite]) async {
         for write in batch {
             do {
                 try await database.raw("BEGIN IMMEDIATE").run()
