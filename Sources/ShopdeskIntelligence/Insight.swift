@@ -52,15 +52,20 @@ public struct Intelligence: Sendable {
     }
 
     /// Language (nil when unknown), intent (nil below the threshold), sentiment and flags.
+    ///
+    /// The text is tokenized once for all three models, and intent and sentiment (which look at
+    /// the same features) share one featurization: this runs for every inbound message.
     public func analyze(_ text: String) -> Classification {
-        let letters = text.unicodeScalars.filter { $0.properties.isAlphabetic }.count
+        let tokens = Tokenizer().scalarTokens(text)
+        let counts = ScalarTable.letterCounts(text)
         var languageLabel: String? = nil
-        if letters >= 2 {
-            let prediction = language.predict(text)
+        if counts.letters >= 2 {
+            let prediction = language.predict(features: language.featurizer.raw(tokens: tokens))
             if prediction.confidence >= languageThreshold { languageLabel = prediction.label }
         }
-        let intentPrediction = intent.predict(text)
-        let mood = sentiment.probabilities(text)
+        let topic = intent.featurizer.raw(tokens: tokens)
+        let intentPrediction = intent.predict(features: topic)
+        let mood = sentiment.probabilities(features: sentiment.config == intent.config ? topic : sentiment.featurizer.raw(tokens: tokens))
         func probability(_ label: String) -> Double {
             guard let index = sentiment.labels.firstIndex(of: label) else { return 0 }
             return Double(mood[index])
@@ -68,8 +73,7 @@ public struct Intelligence: Sendable {
         let negative = probability("negative")
         let positive = probability("positive")
         let neutral = probability("neutral")
-        // Counted once: it tokenizes the text again, and this runs for every inbound message.
-        let urgencySignals = negative >= 0.6 ? 0 : Urgency.signals(in: text)
+        let urgencySignals = negative >= 0.6 ? 0 : Urgency.signals(in: text, tokens: tokens, counts: counts)
         let sentimentLabel = negative >= max(positive, neutral) ? "negative" : positive >= neutral ? "positive" : "neutral"
         return Classification(
             language: languageLabel,
@@ -95,14 +99,11 @@ enum Urgency {
         "hitno", "odmah", "odvjetnik", "prevara", "sud",
     ]
 
-    static func signals(in text: String) -> Int {
+    static func signals(in text: String, tokens: [[UInt32]], counts: (letters: Int, uppercase: Int)) -> Int {
         var count = 0
         if text.contains("!!") { count += 1 }
-        let tokens = Tokenizer().tokens(text)
-        if tokens.contains(where: { words.contains($0) }) { count += 1 }
-        let letters = text.unicodeScalars.filter { $0.properties.isAlphabetic }
-        let upper = letters.filter { $0.properties.isUppercase }.count
-        if letters.count >= 12, Double(upper) / Double(letters.count) > 0.6 { count += 1 }
+        if tokens.contains(where: { words.contains(Tokenizer.string($0)) }) { count += 1 }
+        if counts.letters >= 12, Double(counts.uppercase) / Double(counts.letters) > 0.6 { count += 1 }
         return count
     }
 }

@@ -27,6 +27,28 @@ struct NormalizationTests {
         #expect(SearchText.fold(input) == expected)
     }
 
+    @Test func fastFoldingAgreesWithTheSlowPathScalarByScalar() {
+        var random = SystemRandomNumberGenerator()
+        let ranges: [ClosedRange<UInt32>] = [0x20...0x7E, 0xA0...0x2FF, 0x400...0x52F]
+        for _ in 0..<20_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 1...40, using: &random) {
+                let range = ranges.randomElement(using: &random)!
+                text.append(Unicode.Scalar(UInt32.random(in: range, using: &random))!)
+            }
+            let string = String(text)
+            // The fast path either declines (nil) or gives exactly what the slow path gives.
+            #expect(SearchText.fold(string) == SearchText.slowFold(string), "\(string.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        for sample in ["Narudžba ĐURĐEVAC šalica", "Devolução AÇÃO", "Ёлка Йогурт ЗАКАЗ", "Straße Œuvre Łódź"] {
+            #expect(SearchText.fastFold(sample) == SearchText.slowFold(sample))
+        }
+        // Decomposed accents and Greek take the slow path.
+        #expect(SearchText.fastFold("e\u{301}") == nil)
+        #expect(SearchText.fold("e\u{301}") == "e")
+        #expect(SearchText.fastFold("ΟΔΟΣ") == nil)
+    }
+
     @Test func queryTermsSplitOnPunctuation() {
         #expect(SearchText.queryTerms("Narudžba #1234, hitno!") == ["narudzba", "1234", "hitno"])
     }

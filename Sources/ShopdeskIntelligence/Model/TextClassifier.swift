@@ -87,12 +87,17 @@ public struct TextClassifier: Sendable {
     }
 
     public var featureCount: Int { index.count }
-    private var featurizer: Featurizer { Featurizer(config: config) }
+    var featurizer: Featurizer { Featurizer(config: config) }
 
     // MARK: Prediction
 
     public func predict(_ text: String) -> Prediction {
-        let probabilities = self.probabilities(text)
+        predict(features: featurizer.raw(text))
+    }
+
+    /// `predict` for features computed once and shared between models of the same `config`.
+    public func predict(features: RawFeatures) -> Prediction {
+        let probabilities = self.probabilities(features: features)
         let order = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 < $1) }
         let ranking = order.map { (label: labels[$0], probability: Double(probabilities[$0])) }
         return Prediction(label: ranking[0].label, confidence: ranking[0].probability, ranking: ranking)
@@ -107,7 +112,11 @@ public struct TextClassifier: Sendable {
     }
 
     public func probabilities(_ text: String) -> [Float] {
-        var scores = self.scores(vector(featurizer.raw(text)))
+        probabilities(features: featurizer.raw(text))
+    }
+
+    public func probabilities(features: RawFeatures) -> [Float] {
+        var scores = self.scores(vector(features))
         TextClassifier.softmax(&scores)
         return scores
     }

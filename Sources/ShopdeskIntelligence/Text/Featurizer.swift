@@ -52,7 +52,13 @@ public struct Featurizer: Sendable {
     }
 
     public func raw(_ text: String) -> RawFeatures {
-        var tokens = tokenizer.scalarTokens(text)
+        raw(tokens: tokenizer.scalarTokens(text))
+    }
+
+    /// Features of text already split by `Tokenizer.scalarTokens`, so that several models can
+    /// share one tokenization.
+    public func raw(tokens: [[UInt32]]) -> RawFeatures {
+        var tokens = tokens
         var result = RawFeatures()
         if config.charMax > 0 {
             result.charKeys.reserveCapacity(tokens.count * 20)

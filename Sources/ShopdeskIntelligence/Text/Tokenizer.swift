@@ -54,6 +54,18 @@ public struct Tokenizer: Sendable {
     @inline(__always)
     static func wordScalar(_ scalar: Unicode.Scalar) -> UInt32? {
         let value = scalar.value
+        if value < ScalarTable.size {
+            let mapped = ScalarTable.shared.word[Int(value)]
+            return mapped == ScalarTable.notWord ? nil : mapped
+        }
+        return slowWordScalar(scalar)
+    }
+
+    /// `wordScalar` from Unicode's properties. Asking for a scalar's properties costs a lookup
+    /// in the standard library's tables each time; `ScalarTable` asks once per scalar of the
+    /// scripts our customers write (Latin, Greek, Cyrillic) and this runs for the rest.
+    static func slowWordScalar(_ scalar: Unicode.Scalar) -> UInt32? {
+        let value = scalar.value
         if value < 0x80 {
             switch value {
             case 0x41...0x5A: return value + 0x20
@@ -75,6 +87,56 @@ public struct Tokenizer: Sendable {
         // Combining marks (a decomposed "é" typed as e + U+0301) belong to the word.
         if properties.generalCategory == .nonspacingMark { return value }
         return nil
+    }
+}
+
+/// Unicode properties of the first `size` scalars, computed once from the standard library.
+struct ScalarTable: Sendable {
+    /// Latin (with its extensions), Greek and Cyrillic: the scripts of every language we classify.
+    static let size: UInt32 = 0x530
+    static let notWord = UInt32.max
+    static let alphabetic: UInt8 = 1
+    static let uppercase: UInt8 = 2
+    static let shared = ScalarTable()
+
+    /// `Tokenizer.slowWordScalar` of each scalar (`notWord` for nil).
+    let word: [UInt32]
+    /// `alphabetic` and `uppercase` bits of each scalar.
+    let flags: [UInt8]
+
+    private init() {
+        var word = [UInt32](repeating: ScalarTable.notWord, count: Int(ScalarTable.size))
+        var flags = [UInt8](repeating: 0, count: Int(ScalarTable.size))
+        for value in 0..<ScalarTable.size {
+            guard let scalar = Unicode.Scalar(value) else { continue }   // surrogates: none below 0x530
+            word[Int(value)] = Tokenizer.slowWordScalar(scalar) ?? ScalarTable.notWord
+            if scalar.properties.isAlphabetic { flags[Int(value)] |= ScalarTable.alphabetic }
+            if scalar.properties.isUppercase { flags[Int(value)] |= ScalarTable.uppercase }
+        }
+        self.word = word
+        self.flags = flags
+    }
+
+    /// How many scalars of `text` are letters, and how many of those are uppercase.
+    static func letterCounts(_ text: String) -> (letters: Int, uppercase: Int) {
+        var letterCount = 0
+        var upperCount = 0
+        let flags = shared.flags
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            let bits: UInt8
+            if value < size {
+                bits = flags[Int(value)]
+            } else {
+                let properties = scalar.properties
+                bits = (properties.isAlphabetic ? alphabetic : 0) | (properties.isUppercase ? uppercase : 0)
+            }
+            if bits & alphabetic != 0 {
+                letterCount += 1
+                if bits & uppercase != 0 { upperCount += 1 }
+            }
+        }
+        return (letterCount, upperCount)
     }
 }
 
