@@ -38,10 +38,13 @@ let package = Package(
             // so `swift test` can train on Banking77 in seconds rather than minutes.
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
+        // Fixed-argument wrappers for SQLite's variadic configuration calls.
+        .target(name: "CShopdeskSQLite"),
         .target(
             name: "ShopdeskStore",
             dependencies: [
                 "ShopdeskCore",
+                "CShopdeskSQLite",
                 "ShopdeskIntelligence",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),

@@ -9,6 +9,7 @@ import SQLiteKit
 // same copy of SQLite keeps one library in the binary with the options sqlite-nio compiles in
 // (FTS5 among them).
 import VaporCSQLite
+import CShopdeskSQLite
 
 /// One `sqlite3` connection driven synchronously from whichever thread calls it.
 ///
@@ -42,6 +43,13 @@ final class SQLiteDirectConnection: @unchecked Sendable {
             throw SQLiteDirectError(code: status, message: "Could not open SQLite database at \(path): \(message)")
         }
         handle = opened
+        // Plans must not depend on bound values, or cached statements are re-parsed on every
+        // use (see shopdesk_sqlite.h).
+        let qpsg = shopdesk_sqlite_enable_qpsg(UnsafeMutableRawPointer(opened))
+        guard qpsg == SQLITE_OK else {
+            sqlite_nio_sqlite3_close_v2(opened)
+            throw SQLiteDirectError(code: qpsg, message: "Could not configure SQLite database at \(path).")
+        }
         // Wait for another process's lock instead of failing at once (a `shopdesk migrate`
         // running beside a server, for example).
         sqlite_nio_sqlite3_busy_timeout(opened, 5000)
@@ -56,6 +64,12 @@ final class SQLiteDirectConnection: @unchecked Sendable {
         statements.removeAll()
         if let handle { sqlite_nio_sqlite3_close_v2(handle) }
         handle = nil
+    }
+
+    /// How often SQLite had to parse cached statements again, summed over the cache. Stays 0
+    /// when plans do not depend on bound values; a test keeps it that way.
+    var reprepares: Int {
+        statements.values.reduce(0) { $0 + Int(sqlite_nio_sqlite3_stmt_status($1, SQLITE_STMTSTATUS_REPREPARE, 0)) }
     }
 
     /// Runs `sql` with `binds` and hands every result row to `onRow`. A text holding several
