@@ -121,13 +121,16 @@ public enum SearchIndex {
         return try rows.map { Hit(conversationID: try $0.id("cid"), score: try $0.double("score")) }
     }
 
+    /// `CROSS JOIN` is SQLite's way to fix the join order: the few hundred candidates drive
+    /// the lookups. Left to choose, the planner walked the workspace's conversations and
+    /// probed the candidates for each, 92 ms instead of 2.6 ms at 200,000 conversations.
     private static func sqliteHits(_ match: String, workspace ws: Int64, limit: Int, in sql: any SQLDatabase) async throws -> [Hit] {
         try await sql.raw("""
             WITH hits AS (
               SELECT m.conversation_id AS cid, 1 AS weight FROM
                 (SELECT rowid AS rid FROM message_fts WHERE message_fts MATCH \(bind: match)
                   ORDER BY rowid DESC LIMIT \(bind: candidates)) s
-                JOIN messages m ON m.id = s.rid
+                CROSS JOIN messages m ON m.id = s.rid
               UNION ALL
               SELECT s.rid AS cid, 3 AS weight FROM
                 (SELECT rowid AS rid FROM conversation_fts WHERE conversation_fts MATCH \(bind: match)
@@ -136,9 +139,9 @@ public enum SearchIndex {
               SELECT c.id AS cid, 2 AS weight FROM
                 (SELECT rowid AS rid FROM customer_fts WHERE customer_fts MATCH \(bind: match)
                   ORDER BY rowid DESC LIMIT \(bind: candidates)) s
-                JOIN conversations c ON c.customer_id = s.rid
+                CROSS JOIN conversations c ON c.customer_id = s.rid
             )
-            SELECT h.cid AS cid, CAST(SUM(h.weight) AS REAL) AS score FROM hits h JOIN conversations c ON c.id = h.cid
+            SELECT h.cid AS cid, CAST(SUM(h.weight) AS REAL) AS score FROM hits h CROSS JOIN conversations c ON c.id = h.cid
             WHERE c.workspace_id = \(bind: ws) AND c.merged_into IS NULL
             GROUP BY h.cid, c.last_message_at ORDER BY SUM(h.weight) DESC, c.last_message_at DESC LIMIT \(bind: limit)
             """).all().map { Hit(conversationID: try $0.id("cid"), score: try $0.double("score")) }
