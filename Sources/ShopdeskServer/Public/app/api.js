@@ -1,0 +1,50 @@
+// The REST API as the web app uses it: the session cookie authenticates, writes carry the
+// session's CSRF token, and errors arrive as problem+json with a message meant for people.
+
+let csrfToken = null;
+let onSignedOut = () => {};
+
+export function setCsrfToken(token) { csrfToken = token; }
+export function whenSignedOut(callback) { onSignedOut = callback; }
+
+export class APIError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `Request failed (${status})`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method, headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new APIError(0, { detail: 'The server cannot be reached. Check your connection; nothing was changed.' });
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = { detail: text.slice(0, 200) }; }
+  if (!response.ok) {
+    // An expired or revoked session: back to the sign-in form, keeping what the agent typed.
+    if (response.status === 401 && path !== '/auth/login') onSignedOut();
+    throw new APIError(response.status, data);
+  }
+  return data;
+}
+
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, value);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

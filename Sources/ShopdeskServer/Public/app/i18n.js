@@ -1,0 +1,133 @@
+// The web app's strings in the four languages agents use, chosen by the agent's locale.
+// Dates and numbers are formatted with Intl in that locale and the workspace's time zone.
+
+const bundles = {
+  en: {
+    signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
+    sessionEnded: 'Your session ended. Sign in again to continue; your drafts are kept.',
+    views: 'Views', mine: 'Mine', unassigned: 'Unassigned', open: 'Open', pending: 'Pending',
+    snoozed: 'Snoozed', resolved: 'Resolved', all: 'All',
+    search: 'Search conversations', searchResults: 'Search results', newest: 'Newest', oldest: 'Oldest',
+    priority: 'Priority', sort: 'Sort', loadMore: 'Load more', noConversations: 'Nothing here.',
+    selectConversation: 'Select a conversation, or press j to open the first one.',
+    reply: 'Reply', note: 'Internal note', send: 'Send', addNote: 'Add note',
+    replyPlaceholder: 'Write a reply to the customer…', notePlaceholder: 'Write a note only agents see…',
+    status: 'Status', assignee: 'Assignee', nobody: 'Nobody', tags: 'Tags', addTag: 'Add a tag',
+    removeTag: 'Remove tag', snooze: 'Snooze', snoozeUntil: 'Snooze until', resolve: 'Resolve', reopen: 'Reopen',
+    low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent',
+    customer: 'Customer', pastConversations: 'Conversations', identities: 'Identities',
+    classification: 'Classification', intent: 'Intent', sentiment: 'Sentiment', language: 'Language',
+    internal: 'Internal note', failed: 'Not delivered', queued: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read',
+    viewing: 'is viewing', typing: 'is typing…', connectionLost: 'Live updates paused; reconnecting…',
+    shortcuts: 'Keyboard shortcuts', close: 'Close', messages: 'messages',
+    keys: [['j / k', 'Next / previous conversation'], ['r', 'Reply'], ['n', 'Internal note'], ['e', 'Resolve'],
+      ['a', 'Assign to me'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Esc', 'Leave the composer'], ['?', 'This help']],
+    notify: 'Desktop notifications', newAssigned: 'New conversation assigned to you', started: 'Conversation started',
+  },
+  'pt-BR': {
+    signIn: 'Entrar', signOut: 'Sair', email: 'E-mail', password: 'Senha',
+    sessionEnded: 'Sua sessão terminou. Entre novamente para continuar; seus rascunhos foram mantidos.',
+    views: 'Visões', mine: 'Minhas', unassigned: 'Sem responsável', open: 'Abertas', pending: 'Pendentes',
+    snoozed: 'Adiadas', resolved: 'Resolvidas', all: 'Todas',
+    search: 'Buscar conversas', searchResults: 'Resultados da busca', newest: 'Mais recentes', oldest: 'Mais antigas',
+    priority: 'Prioridade', sort: 'Ordenar', loadMore: 'Carregar mais', noConversations: 'Nada por aqui.',
+    selectConversation: 'Selecione uma conversa ou pressione j para abrir a primeira.',
+    reply: 'Responder', note: 'Nota interna', send: 'Enviar', addNote: 'Adicionar nota',
+    replyPlaceholder: 'Escreva uma resposta ao cliente…', notePlaceholder: 'Escreva uma nota que só a equipe vê…',
+    status: 'Status', assignee: 'Responsável', nobody: 'Ninguém', tags: 'Etiquetas', addTag: 'Adicionar etiqueta',
+    removeTag: 'Remover etiqueta', snooze: 'Adiar', snoozeUntil: 'Adiar até', resolve: 'Resolver', reopen: 'Reabrir',
+    low: 'Baixa', normal: 'Normal', high: 'Alta', urgent: 'Urgente',
+    customer: 'Cliente', pastConversations: 'Conversas', identities: 'Identidades',
+    classification: 'Classificação', intent: 'Intenção', sentiment: 'Sentimento', language: 'Idioma',
+    internal: 'Nota interna', failed: 'Não entregue', queued: 'Enviando', sent: 'Enviada', delivered: 'Entregue', read: 'Lida',
+    viewing: 'está vendo', typing: 'está digitando…', connectionLost: 'Atualizações pausadas; reconectando…',
+    shortcuts: 'Atalhos de teclado', close: 'Fechar', messages: 'mensagens',
+    keys: [['j / k', 'Próxima / anterior'], ['r', 'Responder'], ['n', 'Nota interna'], ['e', 'Resolver'],
+      ['a', 'Atribuir a mim'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Esc', 'Sair do editor'], ['?', 'Esta ajuda']],
+    notify: 'Notificações na área de trabalho', newAssigned: 'Nova conversa atribuída a você', started: 'Conversa iniciada',
+  },
+  ru: {
+    signIn: 'Войти', signOut: 'Выйти', email: 'Эл. почта', password: 'Пароль',
+    sessionEnded: 'Сеанс завершён. Войдите снова, чтобы продолжить; черновики сохранены.',
+    views: 'Представления', mine: 'Мои', unassigned: 'Без исполнителя', open: 'Открытые', pending: 'Ожидают',
+    snoozed: 'Отложенные', resolved: 'Решённые', all: 'Все',
+    search: 'Поиск по обращениям', searchResults: 'Результаты поиска', newest: 'Сначала новые', oldest: 'Сначала старые',
+    priority: 'Приоритет', sort: 'Сортировка', loadMore: 'Показать ещё', noConversations: 'Здесь пусто.',
+    selectConversation: 'Выберите обращение или нажмите j, чтобы открыть первое.',
+    reply: 'Ответ', note: 'Заметка', send: 'Отправить', addNote: 'Добавить заметку',
+    replyPlaceholder: 'Ответ клиенту…', notePlaceholder: 'Заметка, которую видят только сотрудники…',
+    status: 'Статус', assignee: 'Исполнитель', nobody: 'Никто', tags: 'Метки', addTag: 'Добавить метку',
+    removeTag: 'Убрать метку', snooze: 'Отложить', snoozeUntil: 'Отложить до', resolve: 'Решить', reopen: 'Открыть снова',
+    low: 'Низкий', normal: 'Обычный', high: 'Высокий', urgent: 'Срочный',
+    customer: 'Клиент', pastConversations: 'Обращения', identities: 'Контакты',
+    classification: 'Классификация', intent: 'Намерение', sentiment: 'Тональность', language: 'Язык',
+    internal: 'Внутренняя заметка', failed: 'Не доставлено', queued: 'Отправляется', sent: 'Отправлено', delivered: 'Доставлено', read: 'Прочитано',
+    viewing: 'просматривает', typing: 'печатает…', connectionLost: 'Обновления приостановлены; переподключение…',
+    shortcuts: 'Горячие клавиши', close: 'Закрыть', messages: 'сообщений',
+    keys: [['j / k', 'Следующее / предыдущее'], ['r', 'Ответить'], ['n', 'Заметка'], ['e', 'Решить'],
+      ['a', 'Назначить себе'], ['/', 'Поиск'], ['Ctrl+Enter', 'Отправить'], ['Esc', 'Выйти из редактора'], ['?', 'Эта справка']],
+    notify: 'Уведомления на рабочем столе', newAssigned: 'Вам назначено новое обращение', started: 'Обращение создано',
+  },
+  hr: {
+    signIn: 'Prijava', signOut: 'Odjava', email: 'E-pošta', password: 'Lozinka',
+    sessionEnded: 'Sesija je istekla. Prijavite se ponovno; skice su sačuvane.',
+    views: 'Prikazi', mine: 'Moji', unassigned: 'Nedodijeljeni', open: 'Otvoreni', pending: 'Na čekanju',
+    snoozed: 'Odgođeni', resolved: 'Riješeni', all: 'Svi',
+    search: 'Pretraži razgovore', searchResults: 'Rezultati pretrage', newest: 'Najnoviji', oldest: 'Najstariji',
+    priority: 'Prioritet', sort: 'Poredak', loadMore: 'Učitaj još', noConversations: 'Ovdje nema ničega.',
+    selectConversation: 'Odaberite razgovor ili pritisnite j za prvi.',
+    reply: 'Odgovor', note: 'Interna bilješka', send: 'Pošalji', addNote: 'Dodaj bilješku',
+    replyPlaceholder: 'Napišite odgovor kupcu…', notePlaceholder: 'Bilješka koju vidi samo tim…',
+    status: 'Status', assignee: 'Zadužen', nobody: 'Nitko', tags: 'Oznake', addTag: 'Dodaj oznaku',
+    removeTag: 'Ukloni oznaku', snooze: 'Odgodi', snoozeUntil: 'Odgodi do', resolve: 'Riješi', reopen: 'Ponovno otvori',
+    low: 'Nizak', normal: 'Normalan', high: 'Visok', urgent: 'Hitan',
+    customer: 'Kupac', pastConversations: 'Razgovori', identities: 'Identiteti',
+    classification: 'Klasifikacija', intent: 'Namjera', sentiment: 'Raspoloženje', language: 'Jezik',
+    internal: 'Interna bilješka', failed: 'Nije isporučeno', queued: 'Šalje se', sent: 'Poslano', delivered: 'Isporučeno', read: 'Pročitano',
+    viewing: 'pregledava', typing: 'piše…', connectionLost: 'Ažuriranja su pauzirana; ponovno povezivanje…',
+    shortcuts: 'Tipkovnički prečaci', close: 'Zatvori', messages: 'poruka',
+    keys: [['j / k', 'Sljedeći / prethodni'], ['r', 'Odgovori'], ['n', 'Bilješka'], ['e', 'Riješi'],
+      ['a', 'Dodijeli meni'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Esc', 'Izađi iz uređivača'], ['?', 'Ova pomoć']],
+    notify: 'Obavijesti na radnoj površini', newAssigned: 'Dodijeljen vam je novi razgovor', started: 'Razgovor započet',
+  },
+};
+
+let locale = 'en';
+let timeZone = undefined;
+
+export function setLocale(value, zone) {
+  locale = bundles[value] ? value : 'en';
+  timeZone = zone || undefined;
+  document.documentElement.lang = locale;
+}
+
+/// The agent's language before sign-in: the browser's, if we have it.
+export function browserLocale() {
+  for (const language of navigator.languages || [navigator.language]) {
+    if (bundles[language]) return language;
+    const base = language.split('-')[0];
+    if (base === 'pt') return 'pt-BR';
+    if (bundles[base]) return base;
+  }
+  return 'en';
+}
+
+export function t(key) {
+  return bundles[locale][key] ?? bundles.en[key] ?? key;
+}
+
+export function formatTime(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const sameDay = new Date().toDateString() === date.toDateString();
+  const options = sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+  try {
+    return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(locale, options).format(date);
+  }
+}
+
+export function formatNumber(value) {
+  return new Intl.NumberFormat(locale).format(value);
+}

@@ -1,0 +1,613 @@
+// The agent web app: sign-in, inbox views, the conversation with its composer and controls,
+// the customer panel, live updates over the realtime socket, and keyboard shortcuts.
+// Plain DOM: every piece of text from the server is set as text, never parsed as HTML.
+
+import { api, query, setCsrfToken, whenSignedOut } from './api.js';
+import { t, setLocale, browserLocale, formatTime, formatNumber } from './i18n.js';
+import { h, clear } from './dom.js';
+import { Realtime } from './realtime.js';
+
+const VIEWS = ['mine', 'unassigned', 'open', 'pending', 'snoozed', 'resolved', 'all'];
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+
+const state = {
+  me: null, workspace: null, agents: new Map(),
+  view: 'open', sort: 'newest', search: '',
+  items: [], cursor: null, counts: {}, loadingList: false,
+  selectedId: null, conversation: null, messages: [], timeline: [], customer: null, customerConversations: [],
+  mode: 'reply', presence: new Map(), realtime: null,
+};
+
+const app = document.getElementById('app');
+let listRefresh = null;
+let conversationRefresh = null;
+
+// MARK: Start and sign-in
+
+whenSignedOut(() => {
+  if (!state.me) return;
+  state.me = null;
+  state.realtime?.close();
+  renderSignIn(t('sessionEnded'));
+});
+
+async function start() {
+  setLocale(browserLocale());
+  try {
+    const me = await api('GET', '/auth/me');
+    await signedIn(me);
+  } catch {
+    renderSignIn();
+  }
+}
+
+function renderSignIn(message) {
+  clear(app);
+  const error = h('p', { class: 'form-error', role: 'alert', id: 'signin-error' }, message || '');
+  const email = h('input', { id: 'signin-email', type: 'email', name: 'email', autocomplete: 'username', required: true });
+  const password = h('input', { id: 'signin-password', type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const form = h('form', { class: 'signin', 'aria-labelledby': 'signin-title' },
+    h('h1', { id: 'signin-title' }, 'Shopdesk'),
+    h('label', { for: 'signin-email' }, t('email')), email,
+    h('label', { for: 'signin-password' }, t('password')), password,
+    error,
+    h('button', { type: 'submit', class: 'primary' }, t('signIn')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    try {
+      await api('POST', '/auth/login', { email: email.value, password: password.value });
+      await signedIn(await api('GET', '/auth/me'));
+    } catch (failure) {
+      error.textContent = failure.message;
+      password.select();
+    }
+  });
+  app.append(h('main', { class: 'signin-page' }, form));
+  email.focus();
+}
+
+async function signedIn(me) {
+  state.me = me.agent;
+  state.workspace = me.workspace;
+  setCsrfToken(me.csrf_token);
+  setLocale(me.agent.locale, me.workspace.time_zone);
+  const agents = await api('GET', '/agents');
+  state.agents = new Map(agents.items.map((agent) => [agent.id, agent]));
+  renderShell();
+  state.realtime = new Realtime(onRealtime, (online) => {
+    document.getElementById('connection').hidden = online;
+  });
+  state.realtime.connect();
+  await route();
+}
+
+// MARK: Layout
+
+function renderShell() {
+  clear(app);
+  const search = h('input', { id: 'search', type: 'search', placeholder: t('search'), 'aria-label': t('search'), value: state.search });
+  search.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      state.search = search.value.trim();
+      loadList();
+    } else if (event.key === 'Escape') {
+      search.value = '';
+      state.search = '';
+      search.blur();
+      loadList();
+    }
+  });
+  const signOut = h('button', { type: 'button', id: 'sign-out' }, t('signOut'));
+  signOut.addEventListener('click', async () => {
+    await api('POST', '/auth/logout').catch(() => {});
+    state.me = null;
+    state.realtime?.close();
+    renderSignIn();
+  });
+  const notify = h('input', { type: 'checkbox', id: 'notify', checked: localStorage.getItem('shopdesk.notify') === '1' });
+  notify.addEventListener('change', async () => {
+    if (notify.checked && 'Notification' in window && Notification.permission !== 'granted') {
+      notify.checked = (await Notification.requestPermission()) === 'granted';
+    }
+    localStorage.setItem('shopdesk.notify', notify.checked ? '1' : '0');
+  });
+  const sort = h('select', { id: 'sort', 'aria-label': t('sort') },
+    ...['newest', 'oldest', 'priority'].map((value) => h('option', { value, selected: value === state.sort }, t(value))));
+  sort.addEventListener('change', () => { state.sort = sort.value; loadList(); });
+
+  app.append(
+    h('header', { class: 'topbar' },
+      h('strong', { class: 'brand' }, state.workspace.name),
+      search,
+      h('label', { class: 'notify' }, notify, ' ', t('notify')),
+      h('span', { class: 'me', id: 'me' }, state.me.name),
+      signOut),
+    h('div', { class: 'banner', id: 'connection', hidden: true, role: 'status' }, t('connectionLost')),
+    h('div', { class: 'layout' },
+      h('nav', { class: 'views', 'aria-label': t('views') }, h('ul', { id: 'views' })),
+      h('section', { class: 'list', 'aria-label': t('views') },
+        h('div', { class: 'list-tools' }, h('h2', { id: 'list-title' }), sort),
+        h('ul', { id: 'conversations', class: 'conversation-list' }),
+        h('button', { type: 'button', id: 'load-more', hidden: true }, t('loadMore'))),
+      h('main', { class: 'conversation', id: 'conversation', tabindex: '-1' }),
+      h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': t('customer') })),
+    h('dialog', { id: 'help', 'aria-labelledby': 'help-title' }));
+  document.getElementById('load-more').addEventListener('click', () => loadList(true));
+  renderViews();
+}
+
+function renderViews() {
+  const list = document.getElementById('views');
+  if (!list) return;
+  clear(list);
+  for (const view of VIEWS) {
+    const count = state.counts[view];
+    const link = h('a', { href: `#/${view}`, 'aria-current': !state.search && state.view === view ? 'page' : null },
+      h('span', {}, t(view)),
+      count === undefined ? null : h('span', { class: 'count', id: `count-${view}` }, formatNumber(count)));
+    list.append(h('li', {}, link));
+  }
+}
+
+// MARK: Routing: #/<view>[/<conversation id>]
+
+window.addEventListener('hashchange', () => { if (state.me) route(); });
+
+async function route() {
+  const [, view, id] = location.hash.split('/');
+  const nextView = VIEWS.includes(view) ? view : 'open';
+  const nextID = id ? Number(id) : null;
+  if (nextView !== state.view || state.items.length === 0) {
+    state.view = nextView;
+    state.search = '';
+    const search = document.getElementById('search');
+    if (search) search.value = '';
+    await loadList();
+  }
+  if (nextID !== state.selectedId) await openConversation(nextID);
+}
+
+function conversationHash(id) {
+  return `#/${state.view}${id ? `/${id}` : ''}`;
+}
+
+// MARK: Conversation list
+
+async function loadList(more = false) {
+  if (state.loadingList) return;
+  state.loadingList = true;
+  try {
+    if (state.search) {
+      const result = await api('GET', `/search${query({ q: state.search, limit: 50 })}`);
+      state.items = result.items;
+      state.cursor = null;
+    } else {
+      const page = await api('GET', `/conversations${query({ view: state.view, sort: state.sort, limit: 50, cursor: more ? state.cursor : null })}`);
+      state.items = more ? state.items.concat(page.items) : page.items;
+      state.cursor = page.next_cursor;
+      state.counts = page.counts || state.counts;
+    }
+  } catch (failure) {
+    showError(failure.message);
+  } finally {
+    state.loadingList = false;
+  }
+  renderViews();
+  renderList();
+}
+
+function renderList() {
+  const list = document.getElementById('conversations');
+  if (!list) return;
+  document.getElementById('list-title').textContent = state.search ? `${t('searchResults')}: ${state.search}` : t(state.view);
+  clear(list);
+  if (state.items.length === 0) list.append(h('li', { class: 'empty' }, t('noConversations')));
+  for (const item of state.items) {
+    const customer = item.customer?.name || item.customer?.email || item.customer?.phone || `#${item.customer_id}`;
+    const unread = item.last_message?.direction === 'inbound' && item.status === 'open';
+    const row = h('li', {
+      class: `row${item.id === state.selectedId ? ' selected' : ''}${unread ? ' unread' : ''}`,
+      'data-id': item.id, 'aria-selected': item.id === state.selectedId ? 'true' : 'false',
+    },
+      h('a', { href: conversationHash(item.id) },
+        h('span', { class: 'row-top' },
+          h('span', { class: 'who' }, customer),
+          h('time', { datetime: item.last_message?.at }, formatTime(item.last_message?.at))),
+        h('span', { class: 'subject' }, item.subject || `#${item.number}`),
+        h('span', { class: 'preview' }, item.last_message?.preview || ''),
+        h('span', { class: 'badges' },
+          item.priority !== 'normal' ? h('span', { class: `badge priority-${item.priority}` }, t(item.priority)) : null,
+          item.urgent ? h('span', { class: 'badge urgent' }, '!') : null,
+          item.intent ? h('span', { class: 'badge intent' }, item.intent.replaceAll('_', ' ')) : null,
+          ...item.tags.map((tag) => h('span', { class: 'badge tag' }, tag)))));
+    list.append(row);
+  }
+  document.getElementById('load-more').hidden = !state.cursor;
+}
+
+function scheduleListRefresh() {
+  clearTimeout(listRefresh);
+  listRefresh = setTimeout(() => loadList(), 250);
+}
+
+// MARK: One conversation
+
+async function openConversation(id) {
+  if (state.selectedId && state.selectedId !== id) state.realtime?.presence(state.selectedId, 'left');
+  state.selectedId = id;
+  renderList();
+  const pane = document.getElementById('conversation');
+  const sidebar = document.getElementById('sidebar');
+  if (!id) {
+    clear(pane);
+    clear(sidebar);
+    pane.append(h('p', { class: 'placeholder' }, t('selectConversation')));
+    return;
+  }
+  try {
+    await loadConversation(id);
+  } catch (failure) {
+    clear(pane);
+    pane.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
+    return;
+  }
+  state.realtime?.presence(id, 'viewing');
+  renderConversation(true);
+  renderSidebar();
+}
+
+async function loadConversation(id) {
+  const [conversation, messages, timeline] = await Promise.all([
+    api('GET', `/conversations/${id}`),
+    api('GET', `/conversations/${id}/messages${query({ limit: 500 })}`),
+    api('GET', `/conversations/${id}/timeline`),
+  ]);
+  if (state.selectedId !== id) return;
+  state.conversation = conversation;
+  state.messages = messages.items;
+  state.timeline = timeline.items;
+  const [customer, past] = await Promise.all([
+    api('GET', `/customers/${conversation.customer_id}`).catch(() => null),
+    api('GET', `/conversations${query({ customer: conversation.customer_id, limit: 10 })}`).catch(() => ({ items: [] })),
+  ]);
+  state.customer = customer;
+  state.customerConversations = past.items;
+}
+
+function scheduleConversationRefresh() {
+  clearTimeout(conversationRefresh);
+  conversationRefresh = setTimeout(async () => {
+    const id = state.selectedId;
+    if (!id) return;
+    try {
+      await loadConversation(id);
+      renderConversation(false);
+      renderSidebar();
+    } catch { /* the next event or a reload will try again */ }
+  }, 150);
+}
+
+/// Messages and timeline events in one thread, in time order. Events that only restate a
+/// message (message.created) are left out.
+function threadEntries() {
+  const entries = state.messages.map((message) => ({ at: message.created_at, message }));
+  for (const event of state.timeline) {
+    if (event.kind === 'message.created' || event.kind === 'conversation.classified') continue;
+    entries.push({ at: event.occurred_at, event });
+  }
+  return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+function agentName(id) {
+  return state.agents.get(id)?.name || `#${id}`;
+}
+
+function describeEvent(event) {
+  const who = event.actor?.type === 'agent' ? agentName(event.actor.id) : event.actor?.type === 'customer' ? t('customer') : 'Shopdesk';
+  const p = event.payload || {};
+  switch (event.kind) {
+    case 'conversation.created': return `${t('started')} (${who})`;
+    case 'conversation.status_changed': return `${who}: ${t(p.from) || p.from} → ${t(p.to) || p.to}`;
+    case 'conversation.assignee_changed': return `${who}: ${t('assignee')} → ${p.to ? agentName(p.to) : t('nobody')}`;
+    case 'conversation.priority_changed': return `${who}: ${t('priority')} → ${t(p.to)}`;
+    case 'conversation.tags_changed': return `${who}: ${t('tags')} ${[...(p.added || []).map((x) => `+${x}`), ...(p.removed || []).map((x) => `−${x}`)].join(' ')}`;
+    default: return `${who}: ${event.kind}`;
+  }
+}
+
+function renderConversation(focusThread) {
+  const pane = document.getElementById('conversation');
+  const conversation = state.conversation;
+  if (!pane || !conversation) return;
+  const composer = document.getElementById('composer-text');
+  const keepTyping = composer && document.activeElement === composer;
+  const thread = h('ol', { class: 'thread', id: 'thread', 'aria-label': conversation.subject || `#${conversation.number}` });
+  for (const entry of threadEntries()) {
+    if (entry.event) {
+      thread.append(h('li', { class: 'event' }, h('span', {}, describeEvent(entry.event)), ' ',
+        h('time', { datetime: entry.at }, formatTime(entry.at))));
+      continue;
+    }
+    const message = entry.message;
+    const kind = message.private ? 'note' : message.direction === 'inbound' ? 'inbound' : 'outbound';
+    const author = message.direction === 'inbound'
+      ? (state.conversation.customer?.name || state.conversation.customer?.email || t('customer'))
+      : agentName(message.author_agent_id);
+    const delivery = !message.private && message.direction === 'outbound' && message.delivery_status
+      ? h('span', { class: `delivery ${message.delivery_status}`, title: message.delivery_error || '' },
+        t(message.delivery_status), message.delivery_error ? `: ${message.delivery_error}` : '')
+      : null;
+    thread.append(h('li', { class: `message ${kind}`, 'data-message-id': message.id },
+      h('div', { class: 'meta' },
+        h('strong', {}, author),
+        message.private ? h('span', { class: 'badge note-badge' }, t('internal')) : null,
+        h('time', { datetime: message.created_at }, formatTime(message.created_at)),
+        delivery),
+      h('div', { class: 'text' }, message.text)));
+  }
+  const draft = composer ? composer.value : loadDraft(conversation.id, state.mode);
+  clear(pane);
+  pane.append(
+    h('header', { class: 'conversation-head' },
+      h('h2', { id: 'conversation-title' }, conversation.subject || `#${conversation.number}`),
+      h('span', { class: 'number' }, `#${conversation.number}`),
+      h('span', { class: 'presence', id: 'presence', role: 'status' }, presenceText(conversation.id))),
+    controls(conversation),
+    thread,
+    composerForm(conversation, draft));
+  thread.scrollTop = thread.scrollHeight;
+  if (keepTyping) {
+    const text = document.getElementById('composer-text');
+    text.focus();
+    text.setSelectionRange(text.value.length, text.value.length);
+  } else if (focusThread) {
+    pane.focus({ preventScroll: true });
+  }
+}
+
+function controls(conversation) {
+  const status = h('select', { id: 'status', 'aria-label': t('status') },
+    ...['open', 'pending', 'resolved'].map((value) => h('option', { value, selected: conversation.status === value }, t(value))),
+    conversation.status === 'snoozed' ? h('option', { value: 'snoozed', selected: true, disabled: true }, t('snoozed')) : null);
+  status.addEventListener('change', () => update({ status: status.value }));
+
+  const priority = h('select', { id: 'priority', 'aria-label': t('priority') },
+    ...PRIORITIES.map((value) => h('option', { value, selected: conversation.priority === value }, t(value))));
+  priority.addEventListener('change', () => update({ priority: priority.value }));
+
+  const assignee = h('select', { id: 'assignee', 'aria-label': t('assignee') },
+    h('option', { value: '', selected: !conversation.assignee_id }, t('nobody')),
+    ...[...state.agents.values()].filter((agent) => !agent.disabled)
+      .map((agent) => h('option', { value: agent.id, selected: conversation.assignee_id === agent.id }, agent.name)));
+  assignee.addEventListener('change', () => update({ assignee_id: assignee.value ? Number(assignee.value) : null }));
+
+  const snooze = h('select', { id: 'snooze', 'aria-label': t('snoozeUntil') },
+    h('option', { value: '' }, `${t('snooze')}…`),
+    ...[[1, '1 h'], [4, '4 h'], [24, '24 h'], [72, '3 d'], [168, '7 d']].map(([hours, label]) => h('option', { value: hours }, label)));
+  snooze.addEventListener('change', () => {
+    if (!snooze.value) return;
+    update({ snooze_until: new Date(Date.now() + Number(snooze.value) * 3600_000).toISOString() });
+  });
+
+  const tagInput = h('input', { id: 'tag-input', type: 'text', placeholder: t('addTag'), 'aria-label': t('addTag'), size: 12 });
+  tagInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && tagInput.value.trim()) {
+      event.preventDefault();
+      update({ add_tags: [tagInput.value.trim()] });
+    }
+  });
+  const tags = h('ul', { class: 'tags', 'aria-label': t('tags') },
+    ...conversation.tags.map((tag) => {
+      const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': `${t('removeTag')} ${tag}` }, '×');
+      remove.addEventListener('click', () => update({ remove_tags: [tag] }));
+      return h('li', { class: 'badge tag' }, tag, remove);
+    }));
+  return h('div', { class: 'controls' },
+    h('label', {}, h('span', { class: 'label' }, t('status')), status),
+    h('label', {}, h('span', { class: 'label' }, t('priority')), priority),
+    h('label', {}, h('span', { class: 'label' }, t('assignee')), assignee),
+    snooze, tags, tagInput);
+}
+
+function composerForm(conversation, draft) {
+  const text = h('textarea', {
+    id: 'composer-text', rows: 4, 'aria-label': state.mode === 'note' ? t('note') : t('reply'),
+    placeholder: state.mode === 'note' ? t('notePlaceholder') : t('replyPlaceholder'),
+  });
+  text.value = draft || '';
+  let lastTyping = 0;
+  text.addEventListener('input', () => {
+    saveDraft(conversation.id, state.mode, text.value);
+    if (Date.now() - lastTyping > 3000) {
+      lastTyping = Date.now();
+      state.realtime?.presence(conversation.id, 'typing');
+    }
+  });
+  text.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === 'Escape') {
+      text.blur();
+      document.getElementById('conversation').focus();
+    }
+  });
+  const modeButton = (mode) => {
+    const button = h('button', { type: 'button', class: `mode${state.mode === mode ? ' active' : ''}`, id: `mode-${mode}`,
+      'aria-pressed': state.mode === mode ? 'true' : 'false' }, mode === 'note' ? t('note') : t('reply'));
+    button.addEventListener('click', () => setMode(mode));
+    return button;
+  };
+  const error = h('p', { class: 'form-error', role: 'alert', id: 'composer-error' });
+  const form = h('form', { class: `composer ${state.mode}`, id: 'composer' },
+    h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note')),
+    text, error,
+    h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = text.value.trim();
+    if (!body) return;
+    error.textContent = '';
+    const send = document.getElementById('send');
+    send.disabled = true;
+    try {
+      await api('POST', `/conversations/${conversation.id}/messages`, { text: body, private: state.mode === 'note' });
+      text.value = '';
+      saveDraft(conversation.id, state.mode, '');
+      await loadConversation(conversation.id);
+      renderConversation(false);
+      document.getElementById('composer-text').focus();
+      scheduleListRefresh();
+    } catch (failure) {
+      error.textContent = failure.message;
+    } finally {
+      const again = document.getElementById('send');
+      if (again) again.disabled = false;
+    }
+  });
+  return form;
+}
+
+function setMode(mode) {
+  const current = document.getElementById('composer-text');
+  if (current && state.conversation) saveDraft(state.conversation.id, state.mode, current.value);
+  state.mode = mode;
+  if (current) current.value = loadDraft(state.conversation.id, mode);
+  renderConversation(false);
+  document.getElementById('composer-text')?.focus();
+}
+
+function draftKey(id, mode) { return `shopdesk.draft.${state.me?.id}.${id}.${mode}`; }
+function loadDraft(id, mode) { return localStorage.getItem(draftKey(id, mode)) || ''; }
+function saveDraft(id, mode, text) {
+  if (text) localStorage.setItem(draftKey(id, mode), text);
+  else localStorage.removeItem(draftKey(id, mode));
+}
+
+async function update(changes) {
+  const id = state.selectedId;
+  if (!id) return;
+  try {
+    state.conversation = await api('PATCH', `/conversations/${id}`, changes);
+    await loadConversation(id);
+    renderConversation(false);
+    renderSidebar();
+    scheduleListRefresh();
+  } catch (failure) {
+    showError(failure.message);
+  }
+}
+
+function renderSidebar() {
+  const sidebar = document.getElementById('sidebar');
+  const conversation = state.conversation;
+  if (!sidebar || !conversation) return;
+  clear(sidebar);
+  const customer = state.customer || conversation.customer || {};
+  const lastInbound = [...state.messages].reverse().find((message) => message.direction === 'inbound');
+  const classification = lastInbound?.classification;
+  sidebar.append(
+    h('section', { class: 'panel', 'aria-labelledby': 'customer-title' },
+      h('h3', { id: 'customer-title' }, t('customer')),
+      h('p', { class: 'customer-name' }, customer.name || customer.email || customer.phone || `#${conversation.customer_id}`),
+      customer.email ? h('p', {}, h('a', { href: `mailto:${customer.email}` }, customer.email)) : null,
+      customer.phone ? h('p', {}, customer.phone) : null,
+      customer.identities?.length
+        ? h('div', {}, h('h4', {}, t('identities')),
+          h('ul', { class: 'identities' }, ...customer.identities.map((identity) => h('li', {}, `${identity.kind}: ${identity.value}`))))
+        : null),
+    h('section', { class: 'panel', 'aria-labelledby': 'classification-title' },
+      h('h3', { id: 'classification-title' }, t('classification')),
+      h('dl', {},
+        h('dt', {}, t('intent')), h('dd', { id: 'intent' }, conversation.intent ? conversation.intent.replaceAll('_', ' ') : '—'),
+        h('dt', {}, t('sentiment')), h('dd', { id: 'sentiment' }, conversation.sentiment || '—'),
+        h('dt', {}, t('language')), h('dd', {}, classification?.language || conversation.language || '—'))),
+    h('section', { class: 'panel', 'aria-labelledby': 'past-title' },
+      h('h3', { id: 'past-title' }, t('pastConversations')),
+      h('ul', { class: 'past' }, ...state.customerConversations.map((item) =>
+        h('li', {}, h('a', { href: conversationHash(item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
+          `#${item.number} ${item.subject || ''}`), ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)))))));
+}
+
+// MARK: Realtime
+
+function onRealtime(message) {
+  if (message.type === 'hello') return;
+  if (message.type === 'presence') {
+    if (message.payload?.agent_id === state.me?.id) return;
+    const key = message.conversation_id;
+    const entries = state.presence.get(key) || new Map();
+    if (message.payload.state === 'left') entries.delete(message.payload.agent_id);
+    else entries.set(message.payload.agent_id, { name: message.payload.name, state: message.payload.state, at: Date.now() });
+    state.presence.set(key, entries);
+    if (key === state.selectedId) {
+      const element = document.getElementById('presence');
+      if (element) element.textContent = presenceText(key);
+    }
+    return;
+  }
+  if (message.type === 'conversation.assignee_changed' && message.payload?.to === state.me?.id
+      && message.actor?.id !== state.me?.id && localStorage.getItem('shopdesk.notify') === '1'
+      && 'Notification' in window && Notification.permission === 'granted') {
+    new Notification(t('newAssigned'), { body: `#${message.conversation_id}`, tag: `conversation-${message.conversation_id}` });
+  }
+  scheduleListRefresh();
+  if (message.conversation_id && message.conversation_id === state.selectedId) scheduleConversationRefresh();
+}
+
+function presenceText(id) {
+  const entries = state.presence.get(id);
+  if (!entries) return '';
+  const fresh = [...entries.values()].filter((entry) => Date.now() - entry.at < 30_000);
+  return fresh.map((entry) => `${entry.name} ${entry.state === 'typing' ? t('typing') : t('viewing')}`).join(' · ');
+}
+
+// MARK: Keyboard
+
+document.addEventListener('keydown', (event) => {
+  if (!state.me) return;
+  const target = event.target;
+  const typing = target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  switch (event.key) {
+    case 'j': move(1); break;
+    case 'k': move(-1); break;
+    case 'r': if (state.conversation) { event.preventDefault(); setMode('reply'); } break;
+    case 'n': if (state.conversation) { event.preventDefault(); setMode('note'); } break;
+    case 'e': if (state.conversation) update({ status: 'resolved' }); break;
+    case 'a': if (state.conversation) update({ assignee_id: state.me.id }); break;
+    case '/': event.preventDefault(); document.getElementById('search')?.focus(); break;
+    case '?': showHelp(); break;
+    default: return;
+  }
+});
+
+function move(step) {
+  if (state.items.length === 0) return;
+  const index = state.items.findIndex((item) => item.id === state.selectedId);
+  const next = index === -1 ? 0 : Math.min(state.items.length - 1, Math.max(0, index + step));
+  location.hash = conversationHash(state.items[next].id);
+}
+
+function showHelp() {
+  const dialog = document.getElementById('help');
+  clear(dialog);
+  const closeButton = h('button', { type: 'button', class: 'primary' }, t('close'));
+  closeButton.addEventListener('click', () => dialog.close());
+  dialog.append(h('h2', { id: 'help-title' }, t('shortcuts')),
+    h('dl', { class: 'keys' }, ...t('keys').flatMap(([key, what]) => [h('dt', {}, h('kbd', {}, key)), h('dd', {}, what)])),
+    closeButton);
+  dialog.showModal();
+  closeButton.focus();
+}
+
+function showError(message) {
+  const banner = document.getElementById('connection');
+  if (!banner) return;
+  banner.textContent = message;
+  banner.hidden = false;
+  setTimeout(() => { banner.hidden = true; banner.textContent = t('connectionLost'); }, 6000);
+}
+
+start();

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import ShopdeskCore
+import ShopdeskStore
+import ShopdeskTestSupport
+
+/// The agent web app in a real headless Chromium against a live server: what an agent does
+/// all day, with the keyboard, checked through the page and through the API behind it.
+@Suite("Agent web app in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(3)))
+struct WebAppTests {
+    @Test func agentSignsInWorksAConversationByKeyboardAndSeesLiveUpdates() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let base = "http://127.0.0.1:\(port)"
+            let first = try await harness.inbound(email: "marta@example.com", text: "Where is my order #1234?", subject: "Order 1234")
+            // A customer who writes markup gets it shown as text, never run.
+            try await harness.inbound(email: "eve@example.com", text: #"<img src=x onerror="window.__pwned=1"> hello"#, subject: "Broken <b>mug</b>")
+            let conversationID = try first.int("conversation_id")
+
+            try await Browser.with { page in
+                try await page.navigate(base + "/")
+                try await page.waitFor("document.querySelector('#signin-email')", "the sign-in form")
+
+                // A wrong password is refused with a message, and nothing else happens.
+                try await page.focus("#signin-email")
+                try await page.type(harness.owner.email)
+                try await page.focus("#signin-password")
+                try await page.type("not the password")
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelector('#signin-error').textContent.length > 0", "the sign-in error")
+
+                _ = try await page.evaluate("document.querySelector('#signin-password').value = ''")
+                try await page.focus("#signin-password")
+                try await page.type(Harness.password)
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 2", "two open conversations")
+                #expect(try await page.text("#count-open") == "2")
+
+                // The hostile subject and text are text in the page, and nothing ran.
+                #expect(try await page.evaluate("document.body.innerText.includes('Broken <b>mug</b>')") as? Bool == true)
+                #expect(try await page.evaluate("document.querySelector('#conversations b') === null") as? Bool == true)
+
+                // j opens the newest conversation, j again the next one: Marta's.
+                try await page.press("j")
+                try await page.waitFor("document.querySelector('#conversation-title')", "an open conversation")
+                try await page.press("j")
+                try await page.waitFor("location.hash.endsWith('/\(conversationID)')", "Marta's conversation")
+                try await page.waitFor("document.querySelector('#thread').innerText.includes('Where is my order #1234?')", "the customer's message")
+
+                // r, type, Ctrl+Enter: a reply, stored and shown.
+                try await page.press("r")
+                try await page.waitFor("document.activeElement?.id === 'composer-text'", "the reply box focused")
+                try await page.type("It ships today, tracking follows.")
+                try await page.press("Enter", modifiers: 2, code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelector('#thread .message.outbound')?.innerText.includes('It ships today')", "the reply in the thread")
+
+                // n: an internal note, visibly different, never sent.
+                try await page.press("Escape", code: "Escape", keyCode: 27)
+                try await page.press("n")
+                try await page.waitFor("document.querySelector('#composer.note')", "the note composer")
+                try await page.type("Customer is a regular.")
+                try await page.press("Enter", modifiers: 2, code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelector('#thread .message.note')?.innerText.includes('Customer is a regular.')", "the note")
+
+                let messages = try await harness.client.json(.get, "/api/v1/conversations/\(conversationID)/messages", token: harness.ownerToken)
+                let texts = messages.items.map { ($0["text"] as? String ?? "", $0["private"] as? Bool ?? false) }
+                #expect(texts.contains { $0.0 == "It ships today, tracking follows." && !$0.1 })
+                #expect(texts.contains { $0.0 == "Customer is a regular." && $0.1 })
+
+                // A new customer message arrives over the realtime socket, without a reload.
+                _ = try await page.evaluate("window.__noReload = true")
+                try await page.press("Escape", code: "Escape", keyCode: 27)
+                try await harness.inbound(email: "marta@example.com", text: "Thanks! Also, can I change the size?", subject: nil)
+                try await page.waitFor("document.querySelector('#thread').innerText.includes('can I change the size?')", "the live message")
+                #expect(try await page.evaluate("window.__noReload") as? Bool == true)
+
+                // SHOPDESK_SCREENSHOTS=DIR keeps a picture of the working app for people to look at.
+                if let directory = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOTS"] {
+                    try await page.screenshot(to: directory + "/conversation.png")
+                }
+
+                // Drafts survive switching conversations. Marta's conversation is now the newest,
+                // so j moves to the other one and k comes back (once the list has re-sorted).
+                try await page.waitFor("document.querySelector('#conversations .row')?.dataset.id === '\(conversationID)'", "Marta's conversation on top")
+                try await page.press("j")
+                try await page.waitFor("!location.hash.endsWith('/\(conversationID)')", "the other conversation")
+                try await page.press("r")
+                try await page.waitFor("document.activeElement?.id === 'composer-text'", "the reply box focused")
+                try await page.type("Half-written answer")
+                try await page.press("Escape", code: "Escape", keyCode: 27)
+                try await page.press("k")
+                try await page.waitFor("location.hash.endsWith('/\(conversationID)')", "Marta's conversation again")
+                try await page.press("j")
+                try await page.waitFor("document.querySelector('#composer-text')?.value === 'Half-written answer'", "the kept draft")
+                try await page.press("k")
+                try await page.waitFor("location.hash.endsWith('/\(conversationID)')", "Marta's conversation once more")
+
+                // a assigns to me, e resolves; the API agrees and the open count drops.
+                try await page.press("a")
+                try await page.waitFor("document.querySelector('#assignee').value === '\(harness.owner.id.rawValue)'", "assigned to me")
+                try await page.press("e")
+                try await page.waitFor("document.querySelector('#status').value === 'resolved'", "resolved")
+                let resolved = try await harness.client.json(.get, "/api/v1/conversations/\(conversationID)", token: harness.ownerToken)
+                #expect(try resolved.string("status") == "resolved")
+                #expect(try resolved.int("assignee_id") == harness.owner.id.rawValue)
+                try await page.waitFor("document.querySelector('#count-open')?.textContent === '1'", "one open conversation left")
+
+                // ? shows the shortcuts.
+                try await page.press("Escape", code: "Escape", keyCode: 27)
+                try await page.press("?")
+                try await page.waitFor("document.querySelector('#help')?.open", "the shortcut help")
+
+                // When the session ends, the next action leads back to sign-in with a reason.
+                _ = try await page.evaluate("""
+                    fetch('/api/v1/auth/me').then((r) => r.json()).then((me) =>
+                      fetch('/api/v1/auth/logout', {method: 'POST', headers: {'X-CSRF-Token': me.csrf_token}})).then((r) => r.status)
+                    """)
+                _ = try await page.evaluate("document.querySelector('#help').close()")
+                try await page.press("j")
+                try await page.waitFor("document.querySelector('#signin-error')?.textContent.length > 0", "sign-in after the session ended")
+                #expect(try await page.evaluate("window.__pwned === undefined") as? Bool == true)
+            }
+        }
+    }
+}
