@@ -45,8 +45,11 @@ public enum ConversationRepository {
     public static func findMany(workspaceID: WorkspaceID, ids: [ConversationID], in sql: any SQLDatabase) async throws -> [Conversation] {
         guard !ids.isEmpty else { return [] }
         var byID: [ConversationID: Conversation] = [:]
+        // `+workspace_id` keeps the planner off the indexes that start with workspace_id: without
+        // statistics SQLite took one of them and walked every conversation of the workspace
+        // (15 ms at 200,000) instead of fetching the few ids by primary key (0.01 ms).
         for row in try await sql.raw("""
-            SELECT * FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(binds: ids.map(\.rawValue)))
+            SELECT * FROM conversations WHERE +workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(binds: ids.map(\.rawValue)))
             """).all() {
             let conversation = try decode(row)
             byID[conversation.id] = conversation

@@ -36,10 +36,9 @@ struct Bench: AsyncParsableCommand {
             }
             let server = try BenchServer.start(databaseURL: url, port: port, dataDirectory: directory.path)
             defer { server.stop() }
-            let load = LoadGenerator(baseURL: "http://127.0.0.1:\(port)", token: setup.token, inboxID: setup.inboxID,
+            let load = LoadGenerator(port: port, token: setup.token, inboxID: setup.inboxID,
                                      inboxToken: setup.inboxToken, clients: clients)
             try await load.waitUntilHealthy()
-            defer { Task { try? await load.shutdown() } }
             var results: [PhaseResult] = []
             let created = try await load.createConversations(conversations)
             results.append(created.result)
@@ -47,7 +46,6 @@ struct Bench: AsyncParsableCommand {
             results.append(try await load.list(lists))
             results.append(try await load.search(searches))
             let memory = server.memory()
-            try await load.shutdown()
             BenchReport.print(results: results, memory: memory, databaseURL: url, clients: clients, scale: scale,
                               preloaded: setup.preloadedMessages)
         }

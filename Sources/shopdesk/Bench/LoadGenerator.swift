@@ -1,7 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 
 /// Figures for one phase of the benchmark.
 struct PhaseResult {
@@ -22,30 +19,24 @@ struct PhaseResult {
 
 /// N concurrent clients, each with its own share of the requests, over keep-alive connections.
 struct LoadGenerator: Sendable {
-    let baseURL: String
+    let port: Int
     let token: String
     let inboxID: Int64
     let inboxToken: String
     let clients: Int
-    let http: HTTPClient
 
-    init(baseURL: String, token: String, inboxID: Int64, inboxToken: String, clients: Int) {
-        self.baseURL = baseURL
+    init(port: Int, token: String, inboxID: Int64, inboxToken: String, clients: Int) {
+        self.port = port
         self.token = token
         self.inboxID = inboxID
         self.inboxToken = inboxToken
         self.clients = clients
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
-
-    func shutdown() async throws { try await http.shutdown() }
 
     func waitUntilHealthy() async throws {
         for _ in 0..<300 {
-            if let response = try? await http.execute(HTTPClientRequest(url: baseURL + "/healthz"), timeout: .seconds(2)),
-               response.status == .ok {
+            if let connection = try? RawHTTPConnection(port: port),
+               let answer = try? connection.request("GET", "/healthz", headers: []), answer.status == 200 {
                 return
             }
             // The child server needs a moment to migrate and bind its port; poll, bounded to 30 s.
@@ -57,59 +48,84 @@ struct LoadGenerator: Sendable {
     func createConversations(_ count: Int) async throws -> (result: PhaseResult, ids: [Int64]) {
         let run = UUID().uuidString.prefix(6)
         let collected = IDCollector()
-        let result = try await phase("create conversation", count: count) { index, generator in
+        let inboxID = inboxID
+        let result = try await phase("create conversation", count: count) { index, generator, send in
             let body = """
                 {"customer":{"email":"c\(index)-\(run)@bench.test","name":"\(generator.name())"},\
                 "subject":"\(generator.sentence(words: 4))","text":"\(generator.sentence(words: 20))"}
                 """
-            let response = try await send(.POST, "/api/v1/inboxes/\(inboxID)/messages", body: body, inbox: true)
-            if let id = try? JSONSerialization.jsonObject(with: Data(response.utf8)) as? [String: Any],
-               let conversation = id["conversation_id"] as? Int64 ?? (id["conversation_id"] as? Int).map(Int64.init) {
-                await collected.add(conversation)
-            }
+            let response = try send("POST", "/api/v1/inboxes/\(inboxID)/messages", body, true)
+            if let id = Self.integer("conversation_id", in: response) { collected.add(id) }
         }
-        return (result, await collected.ids)
+        return (result, collected.ids)
     }
 
     func reply(_ count: Int, conversationIDs: [Int64]) async throws -> PhaseResult {
         guard !conversationIDs.isEmpty else { throw BenchError("No conversations to reply to.") }
-        return try await phase("reply", count: count) { index, generator in
+        return try await phase("reply", count: count) { _, generator, send in
             let id = conversationIDs[Int(generator.next() % UInt64(conversationIDs.count))]
-            _ = try await send(.POST, "/api/v1/conversations/\(id)/messages", body: #"{"text":"\#(generator.sentence(words: 12))"}"#)
+            _ = try send("POST", "/api/v1/conversations/\(id)/messages", #"{"text":"\#(generator.sentence(words: 12))"}"#, false)
         }
     }
 
     func list(_ count: Int) async throws -> PhaseResult {
-        try await phase("list open (50, with customer and last message)", count: count) { _, _ in
-            _ = try await send(.GET, "/api/v1/conversations?view=open&limit=50")
+        try await phase("list open (50, with customer and last message)", count: count) { _, _, send in
+            _ = try send("GET", "/api/v1/conversations?view=open&limit=50", nil, false)
         }
     }
 
     func search(_ count: Int) async throws -> PhaseResult {
-        try await phase("search", count: count) { _, generator in
-            let query = generator.word().addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "order"
-            _ = try await send(.GET, "/api/v1/search?q=\(query)&limit=20")
+        try await phase("search", count: count) { _, generator, send in
+            let query = generator.word().addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "order"
+            _ = try send("GET", "/api/v1/search?q=\(query)&limit=20", nil, false)
         }
     }
 
-    /// Runs `count` requests split across the clients and times each one.
+    /// Sends one request on the client's connection: method, path, JSON body, inbox token
+    /// instead of the agent's bearer token. Returns the body; a non-2xx answer throws.
+    typealias Send = (String, String, String?, Bool) throws -> String
+
+    /// Runs `count` requests split across the clients, each client on a thread of its own with
+    /// one keep-alive connection, and times each request.
     private func phase(
-        _ name: String, count: Int, _ request: @escaping @Sendable (Int, inout TextGenerator) async throws -> Void
+        _ name: String, count: Int, _ request: @escaping @Sendable (Int, inout TextGenerator, Send) throws -> Void
     ) async throws -> PhaseResult {
+        let clients = clients
+        let port = port
+        let bearer = [("Authorization", "Bearer \(token)")]
+        let inbox = [("X-Inbox-Token", inboxToken)]
         let started = ContinuousClock.now
-        let perClient = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
+        let parts = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
             for client in 0..<clients {
                 group.addTask {
-                    var generator = TextGenerator(seed: UInt64(client + 1) * 7919)
-                    var latencies: [Double] = []
-                    var errors = 0
-                    for index in stride(from: client, to: count, by: clients) {
-                        let start = ContinuousClock.now
-                        do { try await request(index, &generator) } catch { errors += 1 }
-                        let elapsed = ContinuousClock.now - start
-                        latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                    try await withCheckedThrowingContinuation { continuation in
+                        Thread {
+                            do {
+                                let connection = try RawHTTPConnection(port: port)
+                                let send: Send = { method, path, body, useInbox in
+                                    var headers = useInbox ? inbox : bearer
+                                    if body != nil { headers.append(("Content-Type", "application/json")) }
+                                    let answer = try connection.request(method, path, headers: headers, body: body)
+                                    guard (200..<300).contains(answer.status) else {
+                                        throw BenchError("\(method) \(path) answered \(answer.status): \(answer.body.prefix(200))")
+                                    }
+                                    return answer.body
+                                }
+                                var generator = TextGenerator(seed: UInt64(client + 1) * 7919)
+                                var latencies: [Double] = []
+                                var errors = 0
+                                for index in stride(from: client, to: count, by: clients) {
+                                    let start = ContinuousClock.now
+                                    do { try request(index, &generator, send) } catch { errors += 1 }
+                                    let elapsed = ContinuousClock.now - start
+                                    latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                                }
+                                continuation.resume(returning: (latencies, errors))
+                            } catch {
+                                continuation.resume(throwing: error)
+                            }
+                        }.start()
                     }
-                    return (latencies, errors)
                 }
             }
             var all: [([Double], Int)] = []
@@ -117,35 +133,26 @@ struct LoadGenerator: Sendable {
             return all
         }
         let elapsed = ContinuousClock.now - started
-        return PhaseResult(name: name, requests: count, errors: perClient.reduce(0) { $0 + $1.1 },
+        return PhaseResult(name: name, requests: count, errors: parts.reduce(0) { $0 + $1.1 },
                            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                           latencies: perClient.flatMap(\.0))
+                           latencies: parts.flatMap(\.0))
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, body: String? = nil, inbox: Bool = false) async throws -> String {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if inbox {
-            request.headers.add(name: "X-Inbox-Token", value: inboxToken)
-        } else {
-            request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await http.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
-        guard (200..<300).contains(response.status.code) else {
-            throw BenchError("\(method) \(path) answered \(response.status.code): \(String(buffer: bytes).prefix(200))")
-        }
-        return String(buffer: bytes)
+    /// The integer after `"key":` in a JSON text, without parsing the whole document.
+    static func integer(_ key: String, in json: String) -> Int64? {
+        guard let range = json.range(of: "\"\(key)\":") else { return nil }
+        return Int64(json[range.upperBound...].drop { $0 == " " }.prefix { $0.isNumber })
     }
 }
 
-actor IDCollector {
-    private(set) var ids: [Int64] = []
-    func add(_ id: Int64) { ids.append(id) }
+/// Conversation ids the create phase saw, from all client threads.
+final class IDCollector: @unchecked Sendable {
+    // Appended to by the client threads under the lock, read once they have all finished.
+    private let lock = NSLock()
+    private var collected: [Int64] = []
+
+    func add(_ id: Int64) { lock.withLock { collected.append(id) } }
+    var ids: [Int64] { lock.withLock { collected } }
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// One keep-alive HTTP/1.1 connection to the local server over a blocking socket.
+///
+/// The load generator shares the machine's two cores with the server it measures, so every
+/// microsecond it spends is taken from the server. A general-purpose client (we used
+/// AsyncHTTPClient first) costs far more per request than writing the request's bytes and
+/// reading the answer, which is all a benchmark needs; tools such as wrk work the same way.
+/// Each benchmark client owns one connection on a thread of its own.
+final class RawHTTPConnection {
+    private let socket: Int32
+    private var unread: [UInt8] = []
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    private let host: String
+
+    init(port: Int) throws {
+        host = "127.0.0.1:\(port)"
+        #if canImport(Glibc)
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        socket = Darwin.socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard socket >= 0 else { throw BenchError("socket() failed: \(errno)") }
+        var noDelay: Int32 = 1
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(socket)
+            throw BenchError("Could not connect to 127.0.0.1:\(port): errno \(errno)")
+        }
+    }
+
+    deinit { close(socket) }
+
+    /// Sends one request and reads the whole answer (Content-Length or chunked).
+    func request(_ method: String, _ path: String, headers: [(String, String)], body: String? = nil) throws -> (status: Int, body: String) {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        let bodyBytes = Array((body ?? "").utf8)
+        if body != nil { head += "Content-Length: \(bodyBytes.count)\r\n" }
+        head += "\r\n"
+        try writeAll(Array(head.utf8) + bodyBytes)
+
+        let headerBytes = try readUntilHeaderEnd()
+        let headerText = String(decoding: headerBytes, as: UTF8.self)
+        let lines = headerText.split(separator: "\r\n", omittingEmptySubsequences: false)
+        guard let statusLine = lines.first, statusLine.hasPrefix("HTTP/1.1 "),
+              let status = Int(statusLine.dropFirst(9).prefix(3)) else {
+            throw BenchError("Not an HTTP answer: \(headerText.prefix(100))")
+        }
+        var contentLength: Int?
+        var chunked = false
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if name == "content-length" { contentLength = Int(value) }
+            if name == "transfer-encoding", value.lowercased().contains("chunked") { chunked = true }
+        }
+        let payload: [UInt8]
+        if chunked {
+            payload = try readChunked()
+        } else {
+            payload = try read(exactly: contentLength ?? 0)
+        }
+        return (status, String(decoding: payload, as: UTF8.self))
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard written > 0 else { throw BenchError("The server closed the connection while we wrote (errno \(errno)).") }
+            offset += written
+        }
+    }
+
+    private func fill() throws {
+        let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { throw BenchError("The server closed the connection (errno \(errno)).") }
+        unread.append(contentsOf: chunk[0..<count])
+    }
+
+    private func readUntilHeaderEnd() throws -> ArraySlice<UInt8> {
+        var searchFrom = 0
+        while true {
+            if unread.count >= 4 {
+                var index = max(0, searchFrom - 3)
+                while index + 3 < unread.count {
+                    if unread[index] == 13, unread[index + 1] == 10, unread[index + 2] == 13, unread[index + 3] == 10 {
+                        let header = unread[0..<index]
+                        let result = ArraySlice(Array(header))
+                        unread.removeFirst(index + 4)
+                        return result
+                    }
+                    index += 1
+                }
+                searchFrom = unread.count
+            }
+            try fill()
+        }
+    }
+
+    private func read(exactly count: Int) throws -> [UInt8] {
+        while unread.count < count { try fill() }
+        let result = Array(unread[0..<count])
+        unread.removeFirst(count)
+        return result
+    }
+
+    private func readLine() throws -> String {
+        while true {
+            if let end = unread.indices.dropLast().first(where: { unread[$0] == 13 && unread[$0 + 1] == 10 }) {
+                let line = String(decoding: unread[0..<end], as: UTF8.self)
+                unread.removeFirst(end + 2)
+                return line
+            }
+            try fill()
+        }
+    }
+
+    private func readChunked() throws -> [UInt8] {
+        var payload: [UInt8] = []
+        while true {
+            let sizeLine = try readLine()
+            guard let size = Int(sizeLine.split(separator: ";").first ?? "", radix: 16) else {
+                throw BenchError("Bad chunk size \"\(sizeLine)\".")
+            }
+            if size == 0 {
+                _ = try readLine()   // the empty line after the last chunk (no trailers from our server)
+                return payload
+            }
+            payload += try read(exactly: size)
+            _ = try readLine()
+        }
+    }
+}
