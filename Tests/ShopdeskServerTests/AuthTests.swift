@@ -61,6 +61,13 @@ struct AuthTests {
         }
     }
 
+    @Test func tokenHashesAndSignaturesAreStandardHex() {
+        // FIPS 180-2 and RFC 4231 test vectors.
+        #expect(Secrets.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Secrets.hmacSHA256Hex(key: "Jefe", message: Data("what do ya want for nothing?".utf8))
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
     @Test func aStoredHashIsNotAPassword() async throws {
         try await Harness.run(.sqlite) { harness in
             let hash = try await harness.database.read { try await AgentRepository.credentials(email: harness.owner.email, in: $0) }!.passwordHash

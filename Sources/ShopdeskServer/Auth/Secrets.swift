@@ -14,13 +14,26 @@ public enum Secrets {
         return prefix + encoded
     }
 
+    /// Runs for every API request (the token's stored form), so the hex digits are written
+    /// directly rather than through `String(format:)` per byte.
     public static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(text.utf8)))
     }
 
     public static func hmacSHA256Hex(key: String, message: Data) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(key.utf8)))
-        return Data(code).map { String(format: "%02x", $0) }.joined()
+        hex(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(key.utf8))))
+    }
+
+    /// Lowercase hexadecimal of `bytes`.
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(64)
+        for byte in bytes {
+            result.append(digits[Int(byte >> 4)])
+            result.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// Compares every byte of both inputs; the time depends only on the lengths.
