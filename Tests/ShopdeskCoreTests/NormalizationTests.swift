@@ -106,4 +106,17 @@ struct OutputFormatTests {
         #expect(parsed["missing"] == nil)
         #expect((parsed["list"] as? [Any])?.count == 4)
     }
+
+    @Test func writerNumbersAndDatesAreWrittenInPlace() throws {
+        var writer = JSONWriter()
+        let date = Date(timeIntervalSince1970: 1_732_406_400.123)
+        writer.array { json in
+            for value: Int64 in [0, 7, -1, 1234567890, .max, .min] { json.int(value) }
+            json.string("plain ascii key")
+            json.date(date)
+        }
+        #expect(String(decoding: writer.bytes, as: UTF8.self) ==
+                "[0,7,-1,1234567890,9223372036854775807,-9223372036854775808,\"plain ascii key\",\"\(Timestamps.iso8601(date))\"]")
+        #expect(Timestamps.iso8601(date) == "2024-11-24T00:00:00.123Z")
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes JSON straight into a byte array. Used for the API's hottest answers (conversation
 /// and message lists), where `JSONEncoder` with key conversion cost a third of the CPU.
 /// Tests check that its output parses to the same document as `JSONEncoder`'s.
@@ -42,7 +44,15 @@ public struct JSONWriter {
 
     public mutating func int(_ value: Int64) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        appendDigits(value)
+    }
+
+    /// A timestamp as ISO 8601 in UTC with milliseconds, written in place (no intermediate String).
+    public mutating func date(_ value: Date) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        Timestamps.appendISO8601(value, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     public mutating func double(_ value: Double) {
@@ -73,6 +83,12 @@ public struct JSONWriter {
         int(value)
     }
 
+    public mutating func field(_ name: String, _ value: Date?) {
+        guard let value else { return }
+        key(name)
+        date(value)
+    }
+
     public mutating func field(_ name: String, _ value: Double) {
         key(name)
         double(value)
@@ -88,8 +104,41 @@ public struct JSONWriter {
         needsComma[needsComma.count - 1] = true
     }
 
+    private mutating func appendDigits(_ value: Int64) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            // Int64.min has no positive counterpart; its magnitude fits UInt64.
+            appendDigits(UInt64(bitPattern: 0 &- value))
+        } else {
+            appendDigits(UInt64(value))
+        }
+    }
+
+    private mutating func appendDigits(_ value: UInt64) {
+        // Least significant digit first, then put them in order where they are.
+        let start = bytes.count
+        var rest = value
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes[start...].reverse()
+    }
+
     private mutating func writeString(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most strings (keys, names, ids, timestamps) need no escaping: copy them whole.
+        let plain = value.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
+            for byte in buffer where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                return false
+            }
+            bytes.append(contentsOf: buffer)
+            return true
+        }
+        if plain == true {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

@@ -17,6 +17,15 @@ public enum Timestamps {
     /// integer milliseconds with civil-calendar arithmetic: it is on every API answer, and the
     /// format style was both slower and truncated binary fractions (…123 printed as …122).
     public static func iso8601(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendISO8601(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `iso8601(date)` appended as UTF-8 to `bytes`: `YYYY-MM-DDTHH:MM:SS.mmmZ`. The JSON
+    /// writer uses it for every timestamp of a list page, so it builds no strings.
+    public static func appendISO8601(_ date: Date, to bytes: inout [UInt8]) {
         let total = millis(date)
         let (days, dayMillis) = floorDivide(total, 86_400_000)
         // Days since 1970-01-01 to year/month/day (proleptic Gregorian).
@@ -29,15 +38,37 @@ public enum Timestamps {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        let hour = dayMillis / 3_600_000
-        let minute = dayMillis / 60_000 % 60
-        let second = dayMillis / 1000 % 60
-        let milli = dayMillis % 1000
-        func pad(_ value: Int64, _ width: Int) -> String {
+        func pad(_ value: Int64, _ width: Int) {
+            // Years beyond 9999 (or before 0) keep all their digits, as before.
             let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+            if text.utf8.count < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - text.utf8.count)) }
+            bytes.append(contentsOf: text.utf8)
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(milli, 3))Z"
+        func two(_ value: Int64) {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / 10))
+            bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+        }
+        if year >= 0 && year <= 9999 {
+            two(year / 100)
+            two(year % 100)
+        } else {
+            pad(year, 4)
+        }
+        bytes.append(UInt8(ascii: "-"))
+        two(month)
+        bytes.append(UInt8(ascii: "-"))
+        two(day)
+        bytes.append(UInt8(ascii: "T"))
+        two(dayMillis / 3_600_000)
+        bytes.append(UInt8(ascii: ":"))
+        two(dayMillis / 60_000 % 60)
+        bytes.append(UInt8(ascii: ":"))
+        two(dayMillis / 1000 % 60)
+        bytes.append(UInt8(ascii: "."))
+        let milli = dayMillis % 1000
+        bytes.append(UInt8(ascii: "0") + UInt8(milli / 100))
+        two(milli % 100)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {

@@ -8,12 +8,6 @@ protocol DirectJSON {
     func write(into json: inout JSONWriter)
 }
 
-extension JSONWriter {
-    mutating func field(_ name: String, _ date: Date?) {
-        field(name, date.map(Timestamps.iso8601))
-    }
-}
-
 extension ConversationDTO: DirectJSON {
     func write(into json: inout JSONWriter) {
         json.object { json in
