@@ -61,6 +61,22 @@ struct AuthTests {
         }
     }
 
+    @Test(arguments: TestDatabase.kinds)
+    func agentsChangeTheirOwnLanguageButNothingElse(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let viewer = try await harness.agent(role: .viewer)
+            let changed = try await harness.client.json(.patch, "/api/v1/auth/me", token: viewer.token,
+                                                        body: #"{"locale":"pt-BR","name":"Vera","role":"owner"}"#)
+            #expect(changed.status == .ok)
+            #expect(try changed.string("locale") == "pt-BR")
+            #expect(try changed.string("name") == "Vera")
+            #expect(try changed.string("role") == "viewer")
+            let refused = try await harness.client.json(.patch, "/api/v1/auth/me", token: viewer.token, body: #"{"locale":"klingon"}"#)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.detail.contains("pt-BR"))
+        }
+    }
+
     @Test func tokenHashesAndSignaturesAreStandardHex() {
         // FIPS 180-2 and RFC 4231 test vectors.
         #expect(Secrets.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

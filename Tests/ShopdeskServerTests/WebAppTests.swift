@@ -105,6 +105,13 @@ struct WebAppTests {
                 #expect(try resolved.int("assignee_id") == harness.owner.id.rawValue)
                 try await page.waitFor("document.querySelector('#count-open')?.textContent === '1'", "one open conversation left")
 
+                // The agent picks their language; the app and their account follow.
+                _ = try await page.evaluate("(() => { const s = document.querySelector('#language'); s.value = 'hr'; s.dispatchEvent(new Event('change')); return true })()")
+                try await page.waitFor("document.querySelector('#sign-out')?.textContent === 'Odjava'", "the app in Croatian")
+                #expect(try await page.evaluate("document.documentElement.lang") as? String == "hr")
+                let me = try await harness.client.json(.get, "/api/v1/agents/\(harness.owner.id.rawValue)", token: harness.ownerToken)
+                #expect(try me.string("locale") == "hr")
+
                 // ? shows the shortcuts.
                 try await page.press("Escape", code: "Escape", keyCode: 27)
                 try await page.press("?")

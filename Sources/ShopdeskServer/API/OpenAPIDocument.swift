@@ -91,6 +91,7 @@ enum OpenAPIDocument {
         "CreateAgent": object(["email": "string", "name": "string", "password": "string", "role": "string", "locale": "string"],
                               required: ["email", "name", "password"]),
         "UpdateAgent": object(["name": "string", "role": "string", "locale": "string", "disabled": "boolean"]),
+        "UpdateMe": object(["name": "string", "locale": "string"]),
         "CreateTeam": object(["name": "string", "member_ids": "integer[]"], required: ["name"]),
         "UpdateTeam": object(["name": "string", "member_ids": "integer[]"]),
         "CreateInbox": object(["name": "string", "kind": "string", "webhook_url": "string", "member_ids": "integer[]"], required: ["name"]),

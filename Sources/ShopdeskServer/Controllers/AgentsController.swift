@@ -9,6 +9,7 @@ struct AgentsController {
 
     struct CreateAgent: Decodable { var email: String; var name: String; var password: String; var role: Role?; var locale: String? }
     struct UpdateAgent: Decodable { var name: String?; var role: Role?; var locale: String?; var disabled: Bool? }
+    struct UpdateMe: Decodable { var name: String?; var locale: String? }
     struct CreateTeam: Decodable { var name: String; var memberIds: [Int64]? }
     struct UpdateTeam: Decodable { var name: String?; var memberIds: [Int64]? }
 
@@ -53,6 +54,19 @@ struct AgentsController {
                 guard agent.id != context.agent.id || !disabled else { throw Problem(.forbidden, "You cannot disable yourself.") }
                 agent.disabled = disabled
             }
+            let updated = agent
+            try await database.write { try await AgentRepository.update(updated, in: $0) }
+            return AgentDTO(updated)
+        }
+        api.on(.patch, "/auth/me", "Change your own name or the language of your app", tag: "auth", body: "UpdateMe") { request, context in
+            let body = try await request.decode(as: UpdateMe.self, context: context)
+            let ws = context.workspaceID
+            let id = context.agent.id
+            guard var agent = try await database.read({ try await AgentRepository.find(workspaceID: ws, id: id, in: $0) }) else {
+                throw Problem(.notFound, "Your agent account was not found.")
+            }
+            if let name = body.name { agent.name = try validName(name) }
+            if let locale = body.locale { agent.locale = try validLocale(locale) }
             let updated = agent
             try await database.write { try await AgentRepository.update(updated, in: $0) }
             return AgentDTO(updated)

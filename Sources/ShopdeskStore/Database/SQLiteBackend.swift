@@ -58,9 +58,12 @@ final class SQLiteBackend: DatabaseBackend {
             readers: SQLiteReaderPool(connections: readerConnections),
             logger: logger
         )
-        let result = try await body(backend)
+        // Writes still in flight must finish on the writer thread before the connections close,
+        // also when `body` throws.
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await body(backend)) } catch { outcome = .failure(error) }
         await backend.writer.finish()
-        return result
+        return try outcome.get()
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

@@ -9,6 +9,7 @@ import { Realtime } from './realtime.js';
 
 const VIEWS = ['mine', 'unassigned', 'open', 'pending', 'snoozed', 'resolved', 'all'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+const LANGUAGES = [['en', 'English'], ['pt-BR', 'Português (Brasil)'], ['ru', 'Русский'], ['hr', 'Hrvatski']];
 
 const state = {
   me: null, workspace: null, agents: new Map(),
@@ -112,6 +113,19 @@ function renderShell() {
     }
     localStorage.setItem('shopdesk.notify', notify.checked ? '1' : '0');
   });
+  const language = h('select', { id: 'language', 'aria-label': t('language') },
+    ...LANGUAGES.map(([value, label]) => h('option', { value, selected: value === state.me.locale }, label)));
+  language.addEventListener('change', async () => {
+    try {
+      state.me = await api('PATCH', '/auth/me', { locale: language.value });
+      setLocale(state.me.locale, state.workspace.time_zone);
+      renderShell();
+      renderList();
+      if (state.conversation) { renderConversation(false); renderSidebar(); }
+    } catch (failure) {
+      showError(failure.message);
+    }
+  });
   const sort = h('select', { id: 'sort', 'aria-label': t('sort') },
     ...['newest', 'oldest', 'priority'].map((value) => h('option', { value, selected: value === state.sort }, t(value))));
   sort.addEventListener('change', () => { state.sort = sort.value; loadList(); });
@@ -121,6 +135,7 @@ function renderShell() {
       h('strong', { class: 'brand' }, state.workspace.name),
       search,
       h('label', { class: 'notify' }, notify, ' ', t('notify')),
+      language,
       h('span', { class: 'me', id: 'me' }, state.me.name),
       signOut),
     h('div', { class: 'banner', id: 'connection', hidden: true, role: 'status' }, t('connectionLost')),
