@@ -178,8 +178,10 @@ final class DevToolsPage: Sendable {
             if let value = try await evaluate("Boolean(\(condition))") as? Bool, value { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let body = try await evaluate("document.body.innerText.slice(0, 1500)") as? String ?? ""
-        throw HarnessError("Timed out waiting for \(what) (\(condition)). The page shows:\n\(body)")
+        let focus = try await evaluate("document.activeElement?.outerHTML.slice(0, 200) ?? 'nothing'") as? String ?? ""
+        let location = try await evaluate("location.href") as? String ?? ""
+        let body = try await evaluate("document.body.innerText.slice(0, 3000)") as? String ?? ""
+        throw HarnessError("Timed out waiting for \(what) (\(condition)) at \(location); focus on \(focus). The page shows:\n\(body)")
     }
 
     /// A key press as the keyboard sends it (keyDown with text, then keyUp).

@@ -141,4 +141,39 @@ struct ConversationAPITests {
             #expect(try await harness.client.json(.get, "/api/v1/search?q=", token: harness.ownerToken).status == .badRequest)
         }
     }
+
+    @Test(arguments: TestDatabase.kinds)
+    func bulkChangesApplyToEachVisibleConversationAndReportTheRest(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let a = try await harness.inbound(email: "a@example.com").int("conversation_id")
+            let b = try await harness.inbound(email: "b@example.com").int("conversation_id")
+            let c = try await harness.inbound(email: "c@example.com").int("conversation_id")
+            let body = #"{"ids":[\#(a),\#(b),999999,\#(a)],"changes":{"status":"resolved","assignee_id":\#(harness.owner.id.rawValue),"add_tags":["bulk"]}}"#
+            let answer = try await harness.client.json(.post, "/api/v1/conversations/bulk", token: harness.ownerToken, body: body)
+            #expect(answer.status == .ok)
+            let object = try #require(answer.body as? [String: Any])
+            #expect((object["updated"] as? [NSNumber])?.map(\.int64Value) == [a, b])
+            let failed = try #require(object["failed"] as? [[String: Any]])
+            #expect(failed.count == 1)
+            #expect((failed.first?["id"] as? NSNumber)?.int64Value == 999999)
+            #expect((failed.first?["detail"] as? String)?.contains("not found") == true)
+            for id in [a, b] {
+                let conversation = try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: harness.ownerToken)
+                #expect(try conversation.string("status") == "resolved")
+                #expect(((conversation.body as? [String: Any])?["tags"] as? [String]) == ["bulk"])
+            }
+            let untouched = try await harness.client.json(.get, "/api/v1/conversations/\(c)", token: harness.ownerToken)
+            #expect(try untouched.string("status") == "open")
+            let list = try await harness.client.json(.get, "/api/v1/conversations?view=open", token: harness.ownerToken)
+            #expect(((list.body as? [String: Any])?["counts"] as? [String: Any])?["resolved"] as? Int == 2)
+
+            // Viewers cannot, and nonsense is refused with a reason.
+            let viewer = try await harness.agent(role: .viewer)
+            #expect(try await harness.client.json(.post, "/api/v1/conversations/bulk", token: viewer.token, body: body).status == .forbidden)
+            let empty = try await harness.client.json(.post, "/api/v1/conversations/bulk", token: harness.ownerToken,
+                                                      body: #"{"ids":[],"changes":{"status":"resolved"}}"#)
+            #expect(empty.status == .unprocessableContent)
+            #expect(empty.detail.contains("between 1 and 500"))
+        }
+    }
 }

@@ -129,4 +129,56 @@ struct WebAppTests {
             }
         }
     }
+
+    @Test func viewsPerInboxAndTagAndBulkActionsOnPickedConversations() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            var created: [Int64] = []
+            for email in ["a@example.com", "b@example.com", "c@example.com"] {
+                created.append(try await harness.inbound(email: email, text: "Hello from \(email)", subject: "From \(email)").int("conversation_id"))
+            }
+            let ids = created
+            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(ids[0])", token: harness.ownerToken, body: #"{"add_tags":["vip"]}"#)
+
+            try await Browser.with { page in
+                try await Self.signIn(page, harness, "http://127.0.0.1:\(port)/")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 3", "three open conversations")
+
+                // The tag and the inbox have views of their own in the navigation.
+                try await page.waitFor("document.querySelector('a[href=\"#/tag:vip\"]')", "the tag view link")
+                try await page.navigate("http://127.0.0.1:\(port)/#/tag:vip")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 1 && document.querySelector('#list-title').textContent === '#vip'", "the tag view")
+                try await page.navigate("http://127.0.0.1:\(port)/#/inbox:\(harness.inboxID)")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 3 && document.querySelector('#list-title').textContent === 'Website'", "the inbox view")
+
+                // Pick two (a click and the x key), resolve them together.
+                try await page.navigate("http://127.0.0.1:\(port)/#/open")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 3 && document.querySelector('#list-title').textContent === 'Open'", "the open view")
+                _ = try await page.evaluate("document.querySelector('#conversations .row[data-id=\"\(ids[0])\"] .pick').click()")
+                try await page.navigate("http://127.0.0.1:\(port)/#/open/\(ids[1])")
+                try await page.waitFor("document.querySelector('#conversation-title')?.textContent === 'From b@example.com'", "the second conversation")
+                try await page.focus("#conversation")
+                try await page.press("x")
+                try await page.waitFor("document.querySelector('#bulk-count')?.textContent.startsWith('2')", "two picked")
+                _ = try await page.evaluate("document.querySelector('#bulk-resolve').click()")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 1 && document.querySelector('#bulk').hidden", "one open conversation left")
+                #expect(try await page.text("#count-resolved") == "2")
+            }
+            for id in ids.prefix(2) {
+                #expect(try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: harness.ownerToken).string("status") == "resolved")
+            }
+            #expect(try await harness.client.json(.get, "/api/v1/conversations/\(ids[2])", token: harness.ownerToken).string("status") == "open")
+        }
+    }
+
+    static func signIn(_ page: DevToolsPage, _ harness: Harness, _ url: String) async throws {
+        try await page.navigate(url)
+        try await page.waitFor("document.querySelector('#signin-email')", "the sign-in form")
+        try await page.focus("#signin-email")
+        try await page.type(harness.owner.email)
+        try await page.focus("#signin-password")
+        try await page.type(Harness.password)
+        try await page.press("Enter", code: "Enter", keyCode: 13)
+        try await page.waitFor("document.querySelector('#conversations')", "the inbox")
+    }
 }

@@ -109,6 +109,13 @@ enum OpenAPIDocument {
                               "team_id": "integer", "tags": "string[]", "add_tags": "string[]", "remove_tags": "string[]"]),
         "MessageBody": object(["text": "string", "private": "boolean", "attachment_ids": "integer[]"], required: ["text"]),
         "MergeBody": object(["into": "integer"], required: ["into"]),
+        "BulkBody": [
+            "type": "object", "required": ["ids", "changes"],
+            "properties": [
+                "ids": ["type": "array", "items": ["type": "integer"]],
+                "changes": ["$ref": "#/components/schemas/UpdateBody"],
+            ],
+        ],
         "CreateBody": object(["name": "string", "email": "string", "phone": "string", "external_id": "string", "locale": "string"]),
         "TagBody": object(["name": "string"], required: ["name"]),
         "DeliveryBody": object(["status": "string", "error": "string"], required: ["status"]),

@@ -24,6 +24,9 @@ struct ConversationsController {
     }
     struct MessageBody: Decodable { var text: String; var `private`: Bool?; var attachmentIds: [Int64]? }
     struct MergeBody: Decodable { var into: Int64 }
+    struct BulkBody: Decodable { var ids: [Int64]; var changes: UpdateBody }
+    struct BulkFailure: Codable { var id: Int64; var detail: String }
+    struct BulkResponse: ResponseEncodable { var updated: [Int64]; var failed: [BulkFailure] }
     struct ListResponse: ResponseEncodable { var items: [ConversationDTO]; var nextCursor: String?; var counts: [String: Int] }
 
     func register(_ api: APIRegistrar) {
@@ -63,6 +66,36 @@ struct ConversationsController {
                                                                   commands: commands, actor: .agent(context.agent.id))
             }
             return ConversationDTO(updated)
+        }
+        api.on(.post, "/conversations/bulk", "Apply the same change (status, priority, assignee, team, tags) to many conversations",
+               tag: "conversations", role: .agent, body: "BulkBody") { request, context in
+            let body = try await request.decode(as: BulkBody.self, context: context)
+            guard !body.ids.isEmpty, body.ids.count <= 500 else {
+                throw Problem(.unprocessableContent, "Give between 1 and 500 conversation ids.", field: "ids")
+            }
+            guard body.changes.intent == nil, body.changes.sentiment == nil else {
+                throw Problem(.unprocessableContent, "Correct intent or sentiment one conversation at a time.", field: "changes")
+            }
+            let commands = try await commands(from: body.changes, context, allowEmpty: false)
+            // Each conversation changes in its own transaction (they share commits through group
+            // commit), so one that cannot change — gone, merged, not visible — is reported and the
+            // others still change.
+            var updated: [Int64] = []
+            var failed: [BulkFailure] = []
+            var seen = Set<Int64>()
+            for id in body.ids where seen.insert(id).inserted {
+                do {
+                    let conversation = try await services.conversation(ConversationID(id), context)
+                    _ = try await services.conversations.update(workspaceID: context.workspaceID, id: conversation.id,
+                                                                commands: commands, actor: .agent(context.agent.id))
+                    updated.append(id)
+                } catch let problem as Problem {
+                    failed.append(BulkFailure(id: id, detail: problem.detail))
+                } catch let error as ShopdeskError {
+                    failed.append(BulkFailure(id: id, detail: Problem(error).detail))
+                }
+            }
+            return BulkResponse(updated: updated, failed: failed)
         }
         api.on(.get, "/conversations/{id}/messages", "Messages, oldest first; page with after", tag: "conversations",
                query: ["after", "limit"]) { request, context in

@@ -21,8 +21,9 @@ const bundles = {
     viewing: 'is viewing', typing: 'is typing…', connectionLost: 'Live updates paused; reconnecting…',
     shortcuts: 'Keyboard shortcuts', close: 'Close', messages: 'messages',
     keys: [['j / k', 'Next / previous conversation'], ['r', 'Reply'], ['n', 'Internal note'], ['e', 'Resolve'],
-      ['a', 'Assign to me'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Esc', 'Leave the composer'], ['?', 'This help']],
+      ['a', 'Assign to me'], ['x', 'Pick for bulk actions'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Esc', 'Leave the composer'], ['?', 'This help']],
     notify: 'Desktop notifications', newAssigned: 'New conversation assigned to you', started: 'Conversation started',
+    inboxes: 'Inboxes', bulkActions: 'Actions on the picked conversations', pick: 'Pick', picked: 'picked', assignToMe: 'Assign to me',
   },
   'pt-BR': {
     signIn: 'Entrar', signOut: 'Sair', email: 'E-mail', password: 'Senha',
@@ -43,8 +44,9 @@ const bundles = {
     viewing: 'está vendo', typing: 'está digitando…', connectionLost: 'Atualizações pausadas; reconectando…',
     shortcuts: 'Atalhos de teclado', close: 'Fechar', messages: 'mensagens',
     keys: [['j / k', 'Próxima / anterior'], ['r', 'Responder'], ['n', 'Nota interna'], ['e', 'Resolver'],
-      ['a', 'Atribuir a mim'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Esc', 'Sair do editor'], ['?', 'Esta ajuda']],
+      ['a', 'Atribuir a mim'], ['x', 'Marcar para ações em lote'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Esc', 'Sair do editor'], ['?', 'Esta ajuda']],
     notify: 'Notificações na área de trabalho', newAssigned: 'Nova conversa atribuída a você', started: 'Conversa iniciada',
+    inboxes: 'Caixas de entrada', bulkActions: 'Ações nas conversas marcadas', pick: 'Marcar', picked: 'marcadas', assignToMe: 'Atribuir a mim',
   },
   ru: {
     signIn: 'Войти', signOut: 'Выйти', email: 'Эл. почта', password: 'Пароль',
@@ -65,8 +67,9 @@ const bundles = {
     viewing: 'просматривает', typing: 'печатает…', connectionLost: 'Обновления приостановлены; переподключение…',
     shortcuts: 'Горячие клавиши', close: 'Закрыть', messages: 'сообщений',
     keys: [['j / k', 'Следующее / предыдущее'], ['r', 'Ответить'], ['n', 'Заметка'], ['e', 'Решить'],
-      ['a', 'Назначить себе'], ['/', 'Поиск'], ['Ctrl+Enter', 'Отправить'], ['Esc', 'Выйти из редактора'], ['?', 'Эта справка']],
+      ['a', 'Назначить себе'], ['x', 'Отметить для массовых действий'], ['/', 'Поиск'], ['Ctrl+Enter', 'Отправить'], ['Esc', 'Выйти из редактора'], ['?', 'Эта справка']],
     notify: 'Уведомления на рабочем столе', newAssigned: 'Вам назначено новое обращение', started: 'Обращение создано',
+    inboxes: 'Каналы', bulkActions: 'Действия с отмеченными обращениями', pick: 'Отметить', picked: 'отмечено', assignToMe: 'Назначить себе',
   },
   hr: {
     signIn: 'Prijava', signOut: 'Odjava', email: 'E-pošta', password: 'Lozinka',
@@ -87,8 +90,9 @@ const bundles = {
     viewing: 'pregledava', typing: 'piše…', connectionLost: 'Ažuriranja su pauzirana; ponovno povezivanje…',
     shortcuts: 'Tipkovnički prečaci', close: 'Zatvori', messages: 'poruka',
     keys: [['j / k', 'Sljedeći / prethodni'], ['r', 'Odgovori'], ['n', 'Bilješka'], ['e', 'Riješi'],
-      ['a', 'Dodijeli meni'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Esc', 'Izađi iz uređivača'], ['?', 'Ova pomoć']],
+      ['a', 'Dodijeli meni'], ['x', 'Označi za skupne radnje'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Esc', 'Izađi iz uređivača'], ['?', 'Ova pomoć']],
     notify: 'Obavijesti na radnoj površini', newAssigned: 'Dodijeljen vam je novi razgovor', started: 'Razgovor započet',
+    inboxes: 'Pretinci', bulkActions: 'Radnje nad označenim razgovorima', pick: 'Označi', picked: 'označeno', assignToMe: 'Dodijeli meni',
   },
 };
 

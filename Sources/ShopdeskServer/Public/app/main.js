@@ -17,6 +17,7 @@ const state = {
   items: [], cursor: null, counts: {}, loadingList: false,
   selectedId: null, conversation: null, messages: [], timeline: [], customer: null, customerConversations: [],
   mode: 'reply', presence: new Map(), realtime: null,
+  inboxes: [], tags: [], picked: new Set(),
 };
 
 const app = document.getElementById('app');
@@ -73,8 +74,12 @@ async function signedIn(me) {
   state.workspace = me.workspace;
   setCsrfToken(me.csrf_token);
   setLocale(me.agent.locale, me.workspace.time_zone);
-  const agents = await api('GET', '/agents');
+  const [agents, inboxes, tags] = await Promise.all([
+    api('GET', '/agents'), api('GET', '/inboxes').catch(() => ({ items: [] })), api('GET', '/tags').catch(() => ({ items: [] })),
+  ]);
   state.agents = new Map(agents.items.map((agent) => [agent.id, agent]));
+  state.inboxes = inboxes.items;
+  state.tags = tags.items;
   renderShell();
   state.realtime = new Realtime(onRealtime, (online) => {
     document.getElementById('connection').hidden = online;
@@ -143,6 +148,7 @@ function renderShell() {
       h('nav', { class: 'views', 'aria-label': t('views') }, h('ul', { id: 'views' })),
       h('section', { class: 'list', 'aria-label': t('views') },
         h('div', { class: 'list-tools' }, h('h2', { id: 'list-title' }), sort),
+        h('div', { class: 'bulk', id: 'bulk', hidden: true, role: 'toolbar', 'aria-label': t('bulkActions') }),
         h('ul', { id: 'conversations', class: 'conversation-list' }),
         h('button', { type: 'button', id: 'load-more', hidden: true }, t('loadMore'))),
       h('main', { class: 'conversation', id: 'conversation', tabindex: '-1' }),
@@ -156,22 +162,53 @@ function renderViews() {
   const list = document.getElementById('views');
   if (!list) return;
   clear(list);
-  for (const view of VIEWS) {
-    const count = state.counts[view];
-    const link = h('a', { href: `#/${view}`, 'aria-current': !state.search && state.view === view ? 'page' : null },
-      h('span', {}, t(view)),
-      count === undefined ? null : h('span', { class: 'count', id: `count-${view}` }, formatNumber(count)));
-    list.append(h('li', {}, link));
-  }
+  const link = (view, label, count) => h('li', {}, h('a', { href: `#/${view}`, 'aria-current': !state.search && state.view === view ? 'page' : null },
+    h('span', {}, label),
+    count === undefined ? null : h('span', { class: 'count', id: `count-${view}` }, formatNumber(count))));
+  for (const view of VIEWS) list.append(link(view, t(view), state.counts[view]));
+  const section = (title, items) => {
+    if (items.length === 0) return;
+    list.append(h('li', { class: 'section', role: 'presentation' }, title));
+    for (const item of items) list.append(item);
+  };
+  section(t('inboxes'), state.inboxes.map((inbox) => link(`inbox:${inbox.id}`, inbox.name)));
+  section(t('priority'), ['urgent', 'high'].map((priority) => link(`priority:${priority}`, t(priority))));
+  section(t('tags'), state.tags.slice(0, 30).map((tag) => link(`tag:${encodeURIComponent(tag.name)}`, `#${tag.name}`)));
+}
+
+/// Standard views by name; `inbox:ID`, `priority:P` and `tag:NAME` filter the open (for tags:
+/// all) conversations.
+function validView(view) {
+  return VIEWS.includes(view) || /^(inbox:\d+|priority:(low|normal|high|urgent)|tag:.+)$/.test(view || '');
+}
+
+function listParams() {
+  const [kind, value] = [state.view.split(':')[0], state.view.slice(state.view.indexOf(':') + 1)];
+  if (kind === 'inbox') return { view: 'open', inbox: value };
+  if (kind === 'priority') return { view: 'open', priority: value };
+  if (kind === 'tag') return { view: 'all', tag: decodeURIComponent(value) };
+  return { view: state.view };
+}
+
+function viewTitle() {
+  const [kind, value] = [state.view.split(':')[0], state.view.slice(state.view.indexOf(':') + 1)];
+  if (kind === 'inbox') return state.inboxes.find((inbox) => String(inbox.id) === value)?.name || t('inboxes');
+  if (kind === 'priority') return t(value);
+  if (kind === 'tag') return `#${decodeURIComponent(value)}`;
+  return t(state.view);
 }
 
 // MARK: Routing: #/<view>[/<conversation id>]
 
 window.addEventListener('hashchange', () => { if (state.me) route(); });
 
+/// Shows what the location hash names. Hash changes can come faster than the list loads; a
+/// route that a newer one has replaced stops after its await instead of acting on its old hash.
+let routes = 0;
 async function route() {
+  const current = ++routes;
   const [, view, id] = location.hash.split('/');
-  const nextView = VIEWS.includes(view) ? view : 'open';
+  const nextView = validView(view) ? view : 'open';
   const nextID = id ? Number(id) : null;
   if (nextView !== state.view || state.items.length === 0) {
     state.view = nextView;
@@ -179,6 +216,7 @@ async function route() {
     const search = document.getElementById('search');
     if (search) search.value = '';
     await loadList();
+    if (current !== routes) return;
   }
   if (nextID !== state.selectedId) await openConversation(nextID);
 }
@@ -198,7 +236,7 @@ async function loadList(more = false) {
       state.items = result.items;
       state.cursor = null;
     } else {
-      const page = await api('GET', `/conversations${query({ view: state.view, sort: state.sort, limit: 50, cursor: more ? state.cursor : null })}`);
+      const page = await api('GET', `/conversations${query({ ...listParams(), sort: state.sort, limit: 50, cursor: more ? state.cursor : null })}`);
       state.items = more ? state.items.concat(page.items) : page.items;
       state.cursor = page.next_cursor;
       state.counts = page.counts || state.counts;
@@ -215,16 +253,24 @@ async function loadList(more = false) {
 function renderList() {
   const list = document.getElementById('conversations');
   if (!list) return;
-  document.getElementById('list-title').textContent = state.search ? `${t('searchResults')}: ${state.search}` : t(state.view);
+  document.getElementById('list-title').textContent = state.search ? `${t('searchResults')}: ${state.search}` : viewTitle();
+  const visible = new Set(state.items.map((item) => item.id));
+  for (const id of state.picked) if (!visible.has(id)) state.picked.delete(id);
   clear(list);
   if (state.items.length === 0) list.append(h('li', { class: 'empty' }, t('noConversations')));
   for (const item of state.items) {
     const customer = item.customer?.name || item.customer?.email || item.customer?.phone || `#${item.customer_id}`;
     const unread = item.last_message?.direction === 'inbound' && item.status === 'open';
+    const pick = h('input', { type: 'checkbox', class: 'pick', 'aria-label': `${t('pick')} #${item.number}`, checked: state.picked.has(item.id) });
+    pick.addEventListener('change', () => {
+      if (pick.checked) state.picked.add(item.id); else state.picked.delete(item.id);
+      renderBulk();
+    });
     const row = h('li', {
       class: `row${item.id === state.selectedId ? ' selected' : ''}${unread ? ' unread' : ''}`,
       'data-id': item.id, 'aria-selected': item.id === state.selectedId ? 'true' : 'false',
     },
+      pick,
       h('a', { href: conversationHash(item.id) },
         h('span', { class: 'row-top' },
           h('span', { class: 'who' }, customer),
@@ -239,6 +285,42 @@ function renderList() {
     list.append(row);
   }
   document.getElementById('load-more').hidden = !state.cursor;
+  renderBulk();
+}
+
+/// The toolbar for the picked conversations: assign to me, resolve, tag.
+function renderBulk() {
+  const bar = document.getElementById('bulk');
+  if (!bar) return;
+  clear(bar);
+  bar.hidden = state.picked.size === 0;
+  if (bar.hidden) return;
+  const action = (id, label, changes) => {
+    const button = h('button', { type: 'button', id }, label);
+    button.addEventListener('click', () => bulk(changes));
+    return button;
+  };
+  const tag = h('input', { type: 'text', id: 'bulk-tag', placeholder: t('addTag'), 'aria-label': t('addTag'), size: 10 });
+  tag.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && tag.value.trim()) bulk({ add_tags: [tag.value.trim()] });
+  });
+  const none = h('button', { type: 'button', id: 'bulk-clear' }, t('close'));
+  none.addEventListener('click', () => { state.picked.clear(); renderList(); });
+  bar.append(h('span', { id: 'bulk-count' }, `${formatNumber(state.picked.size)} ${t('picked')}`),
+    action('bulk-assign', t('assignToMe'), { assignee_id: state.me.id }),
+    action('bulk-resolve', t('resolve'), { status: 'resolved' }), tag, none);
+}
+
+async function bulk(changes) {
+  try {
+    const result = await api('POST', '/conversations/bulk', { ids: [...state.picked], changes });
+    if (result.failed.length) showError(result.failed.map((failure) => `#${failure.id}: ${failure.detail}`).join(' · '));
+    state.picked.clear();
+    await loadList();
+    if (state.selectedId) scheduleConversationRefresh();
+  } catch (failure) {
+    showError(failure.message);
+  }
 }
 
 function scheduleListRefresh() {
@@ -261,7 +343,7 @@ async function openConversation(id) {
     return;
   }
   try {
-    await loadConversation(id);
+    if (!(await loadConversation(id))) return;   // a newer load or another conversation took over
   } catch (failure) {
     clear(pane);
     pane.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
@@ -272,22 +354,28 @@ async function openConversation(id) {
   renderSidebar();
 }
 
+/// Loads a conversation with its thread and customer. Loads can overlap (opening, a change, a
+/// realtime event); only the latest one started is applied, so an older answer never
+/// overwrites a newer one. Returns whether this load was applied.
+let conversationLoads = 0;
 async function loadConversation(id) {
+  const load = ++conversationLoads;
   const [conversation, messages, timeline] = await Promise.all([
     api('GET', `/conversations/${id}`),
     api('GET', `/conversations/${id}/messages${query({ limit: 500 })}`),
     api('GET', `/conversations/${id}/timeline`),
   ]);
-  if (state.selectedId !== id) return;
-  state.conversation = conversation;
-  state.messages = messages.items;
-  state.timeline = timeline.items;
   const [customer, past] = await Promise.all([
     api('GET', `/customers/${conversation.customer_id}`).catch(() => null),
     api('GET', `/conversations${query({ customer: conversation.customer_id, limit: 10 })}`).catch(() => ({ items: [] })),
   ]);
+  if (load !== conversationLoads || state.selectedId !== id) return false;
+  state.conversation = conversation;
+  state.messages = messages.items;
+  state.timeline = timeline.items;
   state.customer = customer;
   state.customerConversations = past.items;
+  return true;
 }
 
 function scheduleConversationRefresh() {
@@ -296,7 +384,7 @@ function scheduleConversationRefresh() {
     const id = state.selectedId;
     if (!id) return;
     try {
-      await loadConversation(id);
+      if (!(await loadConversation(id))) return;
       renderConversation(false);
       renderSidebar();
     } catch { /* the next event or a reload will try again */ }
@@ -470,10 +558,11 @@ function composerForm(conversation, draft) {
       await api('POST', `/conversations/${conversation.id}/messages`, { text: body, private: state.mode === 'note' });
       text.value = '';
       saveDraft(conversation.id, state.mode, '');
-      await loadConversation(conversation.id);
-      renderConversation(false);
-      document.getElementById('composer-text').focus();
       scheduleListRefresh();
+      if (await loadConversation(conversation.id)) {
+        renderConversation(false);
+        document.getElementById('composer-text')?.focus();
+      }
     } catch (failure) {
       error.textContent = failure.message;
     } finally {
@@ -504,11 +593,11 @@ async function update(changes) {
   const id = state.selectedId;
   if (!id) return;
   try {
-    state.conversation = await api('PATCH', `/conversations/${id}`, changes);
-    await loadConversation(id);
+    await api('PATCH', `/conversations/${id}`, changes);
+    scheduleListRefresh();
+    if (!(await loadConversation(id))) return;
     renderConversation(false);
     renderSidebar();
-    scheduleListRefresh();
   } catch (failure) {
     showError(failure.message);
   }
@@ -593,6 +682,12 @@ document.addEventListener('keydown', (event) => {
     case 'e': if (state.conversation) update({ status: 'resolved' }); break;
     case 'a': if (state.conversation) update({ assignee_id: state.me.id }); break;
     case '/': event.preventDefault(); document.getElementById('search')?.focus(); break;
+    case 'x':
+      if (state.selectedId) {
+        if (state.picked.has(state.selectedId)) state.picked.delete(state.selectedId); else state.picked.add(state.selectedId);
+        renderList();
+      }
+      break;
     case '?': showHelp(); break;
     default: return;
   }
@@ -602,7 +697,12 @@ function move(step) {
   if (state.items.length === 0) return;
   const index = state.items.findIndex((item) => item.id === state.selectedId);
   const next = index === -1 ? 0 : Math.min(state.items.length - 1, Math.max(0, index + step));
-  location.hash = conversationHash(state.items[next].id);
+  const id = state.items[next].id;
+  if (id === state.selectedId) return;
+  // Select at once rather than on the hashchange event, which arrives later: a key pressed in
+  // between (e to resolve, a to assign) must act on the conversation the agent moved to.
+  history.pushState(null, '', conversationHash(id));
+  openConversation(id);
 }
 
 function showHelp() {
