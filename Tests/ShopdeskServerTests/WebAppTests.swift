@@ -51,8 +51,20 @@ struct WebAppTests {
                 try await page.press("r")
                 try await page.waitFor("document.activeElement?.id === 'composer-text'", "the reply box focused")
                 try await page.type("It ships today, tracking follows.")
+                // A file attached as the file picker would (a non-ASCII name on purpose).
+                _ = try await page.evaluate("""
+                    (() => { const input = document.querySelector('#composer-files'); const files = new DataTransfer();
+                      files.items.add(new File(['hello receipt'], 'račun.txt', { type: 'text/plain' }));
+                      input.files = files.files; input.dispatchEvent(new Event('change')); return true })()
+                    """)
+                try await page.waitFor("document.querySelector('#pending-files')?.innerText.includes('račun.txt')", "the uploaded file")
+                try await page.focus("#composer-text")
                 try await page.press("Enter", modifiers: 2, code: "Enter", keyCode: 13)
                 try await page.waitFor("document.querySelector('#thread .message.outbound')?.innerText.includes('It ships today')", "the reply in the thread")
+                try await page.waitFor("document.querySelector('#thread .message.outbound .attachments a')?.textContent.startsWith('račun.txt')", "the attachment link")
+                let downloaded = try await page.evaluate(
+                    "fetch(document.querySelector('#thread .attachments a').href).then((r) => r.text())") as? String
+                #expect(downloaded == "hello receipt")
 
                 // n: an internal note, visibly different, never sent.
                 try await page.press("Escape", code: "Escape", keyCode: 27)
@@ -64,6 +76,8 @@ struct WebAppTests {
 
                 let messages = try await harness.client.json(.get, "/api/v1/conversations/\(conversationID)/messages", token: harness.ownerToken)
                 let texts = messages.items.map { ($0["text"] as? String ?? "", $0["private"] as? Bool ?? false) }
+                let reply = messages.items.first { $0["text"] as? String == "It ships today, tracking follows." }
+                #expect((reply?["attachment_ids"] as? [Any])?.count == 1)
                 #expect(texts.contains { $0.0 == "It ships today, tracking follows." && !$0.1 })
                 #expect(texts.contains { $0.0 == "Customer is a regular." && $0.1 })
 

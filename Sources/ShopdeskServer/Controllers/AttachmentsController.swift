@@ -19,7 +19,7 @@ struct AttachmentsController {
 
     func register(_ api: APIRegistrar) {
         let database = services.database
-        api.on(.post, "/attachments", "Upload a file (raw body; file name in X-File-Name) to attach to a reply", tag: "attachments",
+        api.on(.post, "/attachments", "Upload a file (raw body; its name, percent-encoded UTF-8, in X-File-Name) to attach to a reply", tag: "attachments",
                role: .agent, body: "binary", status: 201) { request, context in
             let limit = services.config.maxUploadBytes
             if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
@@ -31,9 +31,11 @@ struct AttachmentsController {
             }
             guard buffer.readableBytes > 0 else { throw Problem(.unprocessableContent, "The file is empty.") }
             let data = Data(buffer.readableBytesView)
-            let name = Self.safeFileName(request.headers[HTTPField.Name("X-File-Name")!] ?? "file")
+            // Header values are Latin-1 at best, so names arrive percent-encoded UTF-8 ("Ra%C4%8Dun.pdf").
+            let rawName = request.headers[HTTPField.Name("X-File-Name")!] ?? "file"
+            let name = Self.safeFileName(rawName.removingPercentEncoding ?? rawName)
             let type = Self.sniff(data, declared: request.headers[.contentType])
-            let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let digest = Secrets.hex(SHA256.hash(data: data))
             try await services.files.store(data, sha256: digest)
             let ws = context.workspaceID
             let agent = context.agent.id

@@ -40,6 +40,28 @@ export async function api(method, path, body) {
   return data;
 }
 
+/// Uploads a file for a reply; resolves to the attachment (id, file_name, size, …).
+export async function upload(file) {
+  let response;
+  try {
+    response = await fetch('/api/v1/attachments', {
+      method: 'POST', credentials: 'same-origin', body: file,
+      headers: {
+        Accept: 'application/json', 'X-CSRF-Token': csrfToken || '',
+        'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name),
+      },
+    });
+  } catch {
+    throw new APIError(0, { detail: `${file.name} could not be uploaded: the server cannot be reached.` });
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    if (response.status === 401) onSignedOut();
+    throw new APIError(response.status, { detail: `${file.name}: ${data?.detail || response.statusText}` });
+  }
+  return data;
+}
+
 export function query(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {

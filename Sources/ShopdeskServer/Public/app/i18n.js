@@ -23,6 +23,7 @@ const bundles = {
     keys: [['j / k', 'Next / previous conversation'], ['r', 'Reply'], ['n', 'Internal note'], ['e', 'Resolve'],
       ['a', 'Assign to me'], ['x', 'Pick for bulk actions'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Esc', 'Leave the composer'], ['?', 'This help']],
     notify: 'Desktop notifications', newAssigned: 'New conversation assigned to you', started: 'Conversation started',
+    attach: 'Attach files', attachments: 'Attachments', remove: 'Remove',
     inboxes: 'Inboxes', bulkActions: 'Actions on the picked conversations', pick: 'Pick', picked: 'picked', assignToMe: 'Assign to me',
   },
   'pt-BR': {
@@ -46,6 +47,7 @@ const bundles = {
     keys: [['j / k', 'Próxima / anterior'], ['r', 'Responder'], ['n', 'Nota interna'], ['e', 'Resolver'],
       ['a', 'Atribuir a mim'], ['x', 'Marcar para ações em lote'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Esc', 'Sair do editor'], ['?', 'Esta ajuda']],
     notify: 'Notificações na área de trabalho', newAssigned: 'Nova conversa atribuída a você', started: 'Conversa iniciada',
+    attach: 'Anexar arquivos', attachments: 'Anexos', remove: 'Remover',
     inboxes: 'Caixas de entrada', bulkActions: 'Ações nas conversas marcadas', pick: 'Marcar', picked: 'marcadas', assignToMe: 'Atribuir a mim',
   },
   ru: {
@@ -69,6 +71,7 @@ const bundles = {
     keys: [['j / k', 'Следующее / предыдущее'], ['r', 'Ответить'], ['n', 'Заметка'], ['e', 'Решить'],
       ['a', 'Назначить себе'], ['x', 'Отметить для массовых действий'], ['/', 'Поиск'], ['Ctrl+Enter', 'Отправить'], ['Esc', 'Выйти из редактора'], ['?', 'Эта справка']],
     notify: 'Уведомления на рабочем столе', newAssigned: 'Вам назначено новое обращение', started: 'Обращение создано',
+    attach: 'Прикрепить файлы', attachments: 'Вложения', remove: 'Убрать',
     inboxes: 'Каналы', bulkActions: 'Действия с отмеченными обращениями', pick: 'Отметить', picked: 'отмечено', assignToMe: 'Назначить себе',
   },
   hr: {
@@ -92,6 +95,7 @@ const bundles = {
     keys: [['j / k', 'Sljedeći / prethodni'], ['r', 'Odgovori'], ['n', 'Bilješka'], ['e', 'Riješi'],
       ['a', 'Dodijeli meni'], ['x', 'Označi za skupne radnje'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Esc', 'Izađi iz uređivača'], ['?', 'Ova pomoć']],
     notify: 'Obavijesti na radnoj površini', newAssigned: 'Dodijeljen vam je novi razgovor', started: 'Razgovor započet',
+    attach: 'Priloži datoteke', attachments: 'Privici', remove: 'Ukloni',
     inboxes: 'Pretinci', bulkActions: 'Radnje nad označenim razgovorima', pick: 'Označi', picked: 'označeno', assignToMe: 'Dodijeli meni',
   },
 };

@@ -2,7 +2,7 @@
 // the customer panel, live updates over the realtime socket, and keyboard shortcuts.
 // Plain DOM: every piece of text from the server is set as text, never parsed as HTML.
 
-import { api, query, setCsrfToken, whenSignedOut } from './api.js';
+import { api, query, setCsrfToken, upload, whenSignedOut } from './api.js';
 import { t, setLocale, browserLocale, formatTime, formatNumber } from './i18n.js';
 import { h, clear } from './dom.js';
 import { Realtime } from './realtime.js';
@@ -18,6 +18,7 @@ const state = {
   selectedId: null, conversation: null, messages: [], timeline: [], customer: null, customerConversations: [],
   mode: 'reply', presence: new Map(), realtime: null,
   inboxes: [], tags: [], picked: new Set(),
+  attachments: new Map(), pendingFiles: [],
 };
 
 const app = document.getElementById('app');
@@ -331,7 +332,10 @@ function scheduleListRefresh() {
 // MARK: One conversation
 
 async function openConversation(id) {
-  if (state.selectedId && state.selectedId !== id) state.realtime?.presence(state.selectedId, 'left');
+  if (state.selectedId && state.selectedId !== id) {
+    state.realtime?.presence(state.selectedId, 'left');
+    state.pendingFiles = [];
+  }
   state.selectedId = id;
   renderList();
   const pane = document.getElementById('conversation');
@@ -369,6 +373,9 @@ async function loadConversation(id) {
     api('GET', `/customers/${conversation.customer_id}`).catch(() => null),
     api('GET', `/conversations${query({ customer: conversation.customer_id, limit: 10 })}`).catch(() => ({ items: [] })),
   ]);
+  const missing = [...new Set(messages.items.flatMap((message) => message.attachment_ids))].filter((key) => !state.attachments.has(key));
+  const details = await Promise.all(missing.map((key) => api('GET', `/attachments/${key}`).catch(() => null)));
+  for (const detail of details) if (detail) state.attachments.set(detail.id, detail);
   if (load !== conversationLoads || state.selectedId !== id) return false;
   state.conversation = conversation;
   state.messages = messages.items;
@@ -447,7 +454,14 @@ function renderConversation(focusThread) {
         message.private ? h('span', { class: 'badge note-badge' }, t('internal')) : null,
         h('time', { datetime: message.created_at }, formatTime(message.created_at)),
         delivery),
-      h('div', { class: 'text' }, message.text)));
+      h('div', { class: 'text' }, message.text),
+      message.attachment_ids.length
+        ? h('ul', { class: 'attachments' }, ...message.attachment_ids.map((key) => {
+          const detail = state.attachments.get(key);
+          return h('li', {}, h('a', { href: `/api/v1/attachments/${key}/download`, download: detail?.file_name || '' },
+            detail ? `${detail.file_name} (${formatSize(detail.size)})` : `#${key}`));
+        }))
+        : null));
   }
   const draft = composer ? composer.value : loadDraft(conversation.id, state.mode);
   clear(pane);
@@ -543,10 +557,26 @@ function composerForm(conversation, draft) {
     return button;
   };
   const error = h('p', { class: 'form-error', role: 'alert', id: 'composer-error' });
+  const files = h('input', { type: 'file', id: 'composer-files', multiple: true, class: 'visually-hidden' });
+  files.addEventListener('change', async () => {
+    error.textContent = '';
+    for (const file of files.files) {
+      try {
+        state.pendingFiles.push(await upload(file));
+      } catch (failure) {
+        error.textContent = failure.message;
+      }
+    }
+    files.value = '';
+    renderPending();
+  });
+  const pending = h('ul', { class: 'pending-files', id: 'pending-files', 'aria-label': t('attachments') });
   const form = h('form', { class: `composer ${state.mode}`, id: 'composer' },
-    h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note')),
-    text, error,
+    h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note'),
+      files, h('label', { for: 'composer-files', class: 'attach' }, t('attach'))),
+    text, pending, error,
     h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')));
+  queueMicrotask(renderPending);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = text.value.trim();
@@ -555,7 +585,10 @@ function composerForm(conversation, draft) {
     const send = document.getElementById('send');
     send.disabled = true;
     try {
-      await api('POST', `/conversations/${conversation.id}/messages`, { text: body, private: state.mode === 'note' });
+      await api('POST', `/conversations/${conversation.id}/messages`, {
+        text: body, private: state.mode === 'note', attachment_ids: state.pendingFiles.map((file) => file.id),
+      });
+      state.pendingFiles = [];
       text.value = '';
       saveDraft(conversation.id, state.mode, '');
       scheduleListRefresh();
@@ -571,6 +604,23 @@ function composerForm(conversation, draft) {
     }
   });
   return form;
+}
+
+function renderPending() {
+  const list = document.getElementById('pending-files');
+  if (!list) return;
+  clear(list);
+  state.pendingFiles.forEach((file, index) => {
+    const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': `${t('remove')} ${file.file_name}` }, '×');
+    remove.addEventListener('click', () => { state.pendingFiles.splice(index, 1); renderPending(); });
+    list.append(h('li', { class: 'badge' }, `${file.file_name} (${formatSize(file.size)})`, remove));
+  });
+}
+
+function formatSize(bytes) {
+  if (bytes < 1024) return `${formatNumber(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${formatNumber(Math.round(bytes / 1024))} KB`;
+  return `${formatNumber(Math.round(bytes / 1024 / 102.4) / 10)} MB`;
 }
 
 function setMode(mode) {
