@@ -42,6 +42,19 @@ struct AttachmentTests {
         }
     }
 
+    @Test func namesArrivePercentEncodedAndAreStillMadeSafe() async throws {
+        try await Harness.run(.sqlite) { harness in
+            let text = Array("receipt".utf8)
+            let croatian = try await upload(harness, name: "Ra%C4%8Dun%20br.%207.pdf", type: "application/pdf", bytes: text)
+            #expect(try croatian.string("file_name") == "Račun br. 7.pdf")
+            // Encoding a path does not smuggle it past the sanitizer.
+            let sneaky = try await upload(harness, name: "..%2F..%2Fetc%2Fpasswd", type: "text/plain", bytes: text)
+            #expect(try !sneaky.string("file_name").contains("/"))
+            // A name that is not valid percent-encoding is kept as it was sent.
+            #expect(try await upload(harness, name: "100%_done.txt", type: "text/plain", bytes: text).string("file_name") == "100%_done.txt")
+        }
+    }
+
     @Test func limitsAndOwnershipAreEnforced() async throws {
         try await Harness.run(.sqlite, configure: { $0.maxUploadBytes = 1024 }) { harness in
             let tooBig = try await upload(harness, name: "big.bin", type: "application/octet-stream", bytes: Array(repeating: 1, count: 2048))
