@@ -153,6 +153,8 @@ struct WebAppTests {
             }
             let ids = created
             _ = try await harness.client.json(.patch, "/api/v1/conversations/\(ids[0])", token: harness.ownerToken, body: #"{"add_tags":["vip"]}"#)
+            let team = try await harness.client.json(.post, "/api/v1/teams", token: harness.ownerToken,
+                                                     body: #"{"name":"Returns","member_ids":[\#(harness.owner.id.rawValue)]}"#).int("id")
 
             try await Browser.with { page in
                 try await Self.signIn(page, harness, "http://127.0.0.1:\(port)/")
@@ -177,7 +179,12 @@ struct WebAppTests {
                 _ = try await page.evaluate("document.querySelector('#bulk-resolve').click()")
                 try await page.waitFor("document.querySelectorAll('#conversations .row').length === 1 && document.querySelector('#bulk').hidden", "one open conversation left")
                 #expect(try await page.text("#count-resolved") == "2")
+
+                // The open conversation goes to a team from its controls.
+                _ = try await page.evaluate("(() => { const s = document.querySelector('#team'); s.value = '\(team)'; s.dispatchEvent(new Event('change')); return true })()")
+                try await page.waitFor("document.querySelector('#thread').innerText.includes('Returns')", "the team change in the timeline")
             }
+            #expect(try await harness.client.json(.get, "/api/v1/conversations/\(ids[1])", token: harness.ownerToken).int("team_id") == team)
             for id in ids.prefix(2) {
                 #expect(try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: harness.ownerToken).string("status") == "resolved")
             }

@@ -17,7 +17,7 @@ const state = {
   items: [], cursor: null, counts: {}, loadingList: false,
   selectedId: null, conversation: null, messages: [], timeline: [], customer: null, customerConversations: [],
   mode: 'reply', presence: new Map(), realtime: null,
-  inboxes: [], tags: [], picked: new Set(),
+  inboxes: [], tags: [], teams: [], picked: new Set(),
   attachments: new Map(), pendingFiles: [],
 };
 
@@ -75,9 +75,11 @@ async function signedIn(me) {
   state.workspace = me.workspace;
   setCsrfToken(me.csrf_token);
   setLocale(me.agent.locale, me.workspace.time_zone);
-  const [agents, inboxes, tags] = await Promise.all([
+  const [agents, inboxes, tags, teams] = await Promise.all([
     api('GET', '/agents'), api('GET', '/inboxes').catch(() => ({ items: [] })), api('GET', '/tags').catch(() => ({ items: [] })),
+    api('GET', '/teams').catch(() => ({ items: [] })),
   ]);
+  state.teams = teams.items;
   state.agents = new Map(agents.items.map((agent) => [agent.id, agent]));
   state.inboxes = inboxes.items;
   state.tags = tags.items;
@@ -421,6 +423,7 @@ function describeEvent(event) {
     case 'conversation.status_changed': return `${who}: ${t(p.from) || p.from} → ${t(p.to) || p.to}`;
     case 'conversation.assignee_changed': return `${who}: ${t('assignee')} → ${p.to ? agentName(p.to) : t('nobody')}`;
     case 'conversation.priority_changed': return `${who}: ${t('priority')} → ${t(p.to)}`;
+    case 'conversation.team_changed': return `${who}: ${t('team')} → ${state.teams.find((team) => team.id === p.to)?.name || t('noTeam')}`;
     case 'conversation.tags_changed': return `${who}: ${t('tags')} ${[...(p.added || []).map((x) => `+${x}`), ...(p.removed || []).map((x) => `−${x}`)].join(' ')}`;
     default: return `${who}: ${event.kind}`;
   }
@@ -499,6 +502,11 @@ function controls(conversation) {
       .map((agent) => h('option', { value: agent.id, selected: conversation.assignee_id === agent.id }, agent.name)));
   assignee.addEventListener('change', () => update({ assignee_id: assignee.value ? Number(assignee.value) : null }));
 
+  const team = state.teams.length === 0 ? null : h('select', { id: 'team', 'aria-label': t('team') },
+    h('option', { value: '', selected: !conversation.team_id }, t('noTeam')),
+    ...state.teams.map((item) => h('option', { value: item.id, selected: conversation.team_id === item.id }, item.name)));
+  team?.addEventListener('change', () => update({ team_id: team.value ? Number(team.value) : null }));
+
   const snooze = h('select', { id: 'snooze', 'aria-label': t('snoozeUntil') },
     h('option', { value: '' }, `${t('snooze')}…`),
     ...[[1, '1 h'], [4, '4 h'], [24, '24 h'], [72, '3 d'], [168, '7 d']].map(([hours, label]) => h('option', { value: hours }, label)));
@@ -524,7 +532,11 @@ function controls(conversation) {
     h('label', {}, h('span', { class: 'label' }, t('status')), status),
     h('label', {}, h('span', { class: 'label' }, t('priority')), priority),
     h('label', {}, h('span', { class: 'label' }, t('assignee')), assignee),
-    snooze, tags, tagInput);
+    team ? h('label', {}, h('span', { class: 'label' }, t('team')), team) : null,
+    snooze,
+    conversation.status === 'snoozed' && conversation.snoozed_until
+      ? h('span', { class: 'snoozed-until', id: 'snoozed-until' }, `${t('snoozeUntil')} ${formatTime(conversation.snoozed_until)}`) : null,
+    tags, tagInput);
 }
 
 function composerForm(conversation, draft) {
