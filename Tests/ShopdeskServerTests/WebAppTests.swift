@@ -202,4 +202,25 @@ struct WebAppTests {
         try await page.press("Enter", code: "Enter", keyCode: 13)
         try await page.waitFor("document.querySelector('#conversations')", "the inbox")
     }
+
+    @Test func aCustomersSecondConversationIsMergedFromTheSidebar() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let first = try await harness.inbound(email: "ana@example.hr", text: "Gdje je moja narudžba?", subject: "Narudžba").int("conversation_id")
+            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(first)", token: harness.ownerToken, body: #"{"status":"resolved"}"#)
+            // After a resolved conversation, the same customer's next message starts a second one.
+            let second = try await harness.inbound(email: "ana@example.hr", text: "I also want to change the address",
+                                                   externalID: "second", subject: "Adresa").int("conversation_id")
+            try #require(first != second)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(second)")
+                try await page.waitFor("document.querySelector('#sidebar button.merge[data-into=\"\(first)\"]')", "the merge button")
+                _ = try await page.evaluate("window.confirm = () => true")
+                _ = try await page.evaluate("document.querySelector('#sidebar button.merge').click()")
+                try await page.waitFor("location.hash.endsWith('/\(first)') && document.querySelector('#thread')?.innerText.includes('change the address')", "the survivor with both messages")
+            }
+            let merged = try await harness.client.json(.get, "/api/v1/conversations/\(second)", token: harness.ownerToken)
+            #expect(try merged.int("merged_into") == first)
+        }
+    }
 }

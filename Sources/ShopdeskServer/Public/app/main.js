@@ -423,6 +423,8 @@ function describeEvent(event) {
     case 'conversation.status_changed': return `${who}: ${t(p.from) || p.from} → ${t(p.to) || p.to}`;
     case 'conversation.assignee_changed': return `${who}: ${t('assignee')} → ${p.to ? agentName(p.to) : t('nobody')}`;
     case 'conversation.priority_changed': return `${who}: ${t('priority')} → ${t(p.to)}`;
+    case 'conversation.merge_received': return `${who}: ${t('mergedFrom')} (${p.messages_moved ?? 0} ${t('messages')})`;
+    case 'conversation.merged': return `${who}: ${t('mergeInto')} →`;
     case 'conversation.team_changed': return `${who}: ${t('team')} → ${state.teams.find((team) => team.id === p.to)?.name || t('noTeam')}`;
     case 'conversation.tags_changed': return `${who}: ${t('tags')} ${[...(p.added || []).map((x) => `+${x}`), ...(p.removed || []).map((x) => `−${x}`)].join(' ')}`;
     default: return `${who}: ${event.kind}`;
@@ -691,9 +693,27 @@ function renderSidebar() {
         h('dt', {}, t('language')), h('dd', {}, classification?.language || conversation.language || '—'))),
     h('section', { class: 'panel', 'aria-labelledby': 'past-title' },
       h('h3', { id: 'past-title' }, t('pastConversations')),
-      h('ul', { class: 'past' }, ...state.customerConversations.map((item) =>
-        h('li', {}, h('a', { href: conversationHash(item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
-          `#${item.number} ${item.subject || ''}`), ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)))))));
+      h('ul', { class: 'past' }, ...state.customerConversations.map((item) => {
+        // The customer's other conversations can take this one in: its messages move there.
+        const merge = item.id === conversation.id || item.merged_into ? null
+          : h('button', { type: 'button', class: 'merge', 'data-into': item.id, title: `${t('mergeInto')} #${item.number}` }, t('mergeHere'));
+        merge?.addEventListener('click', () => mergeInto(item));
+        return h('li', {}, h('a', { href: conversationHash(item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
+          `#${item.number} ${item.subject || ''}`), ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)), merge);
+      }))));
+}
+
+async function mergeInto(target) {
+  const source = state.conversation;
+  if (!source || !window.confirm(`${t('mergeInto')} #${target.number}?`)) return;
+  try {
+    const survivor = await api('POST', `/conversations/${source.id}/merge`, { into: target.id });
+    scheduleListRefresh();
+    history.pushState(null, '', conversationHash(survivor.id));
+    await openConversation(survivor.id);
+  } catch (failure) {
+    showError(failure.message);
+  }
 }
 
 // MARK: Realtime
