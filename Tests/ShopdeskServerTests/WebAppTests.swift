@@ -207,10 +207,12 @@ struct WebAppTests {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let port = try #require(harness.client.port)
             let first = try await harness.inbound(email: "ana@example.hr", text: "Gdje je moja narudžba?", subject: "Narudžba").int("conversation_id")
-            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(first)", token: harness.ownerToken, body: #"{"status":"resolved"}"#)
-            // After a resolved conversation, the same customer's next message starts a second one.
-            let second = try await harness.inbound(email: "ana@example.hr", text: "I also want to change the address",
-                                                   externalID: "second", subject: "Adresa").int("conversation_id")
+            // The same customer writes to the shop's second inbox: a conversation of its own.
+            let other = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: #"{"name":"Returns desk"}"#)
+            let otherInbox = try other.object("inbox").int("id")
+            let payload = #"{"customer":{"email":"ana@example.hr"},"subject":"Adresa","text":"I also want to change the address"}"#
+            let second = try await harness.client.json(.post, "/api/v1/inboxes/\(otherInbox)/messages",
+                                                       headers: ["X-Inbox-Token": try other.string("token")], body: payload).int("conversation_id")
             try #require(first != second)
             try await Browser.with { page in
                 try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(second)")

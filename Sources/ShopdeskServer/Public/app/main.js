@@ -400,12 +400,12 @@ function scheduleConversationRefresh() {
   }, 150);
 }
 
-/// Messages and timeline events in one thread, in time order. Events that only restate a
-/// message (message.created) are left out.
+/// Messages and timeline events in one thread, in time order.
 function threadEntries() {
   const entries = state.messages.map((message) => ({ at: message.created_at, message }));
   for (const event of state.timeline) {
-    if (event.kind === 'message.created' || event.kind === 'conversation.classified') continue;
+    // Shown on the message itself (delivery) or beside the thread (classification).
+    if (['message.created', 'message.delivery_changed', 'conversation.classified'].includes(event.kind)) continue;
     entries.push({ at: event.occurred_at, event });
   }
   return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
@@ -695,7 +695,7 @@ function renderSidebar() {
       h('h3', { id: 'past-title' }, t('pastConversations')),
       h('ul', { class: 'past' }, ...state.customerConversations.map((item) => {
         // The customer's other conversations can take this one in: its messages move there.
-        const merge = item.id === conversation.id || item.merged_into ? null
+        const merge = item.id === conversation.id || item.merged_into || item.status === 'resolved' ? null
           : h('button', { type: 'button', class: 'merge', 'data-into': item.id, title: `${t('mergeInto')} #${item.number}` }, t('mergeHere'));
         merge?.addEventListener('click', () => mergeInto(item));
         return h('li', {}, h('a', { href: conversationHash(item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
