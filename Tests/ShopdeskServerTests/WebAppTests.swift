@@ -225,4 +225,63 @@ struct WebAppTests {
             #expect(try merged.int("merged_into") == first)
         }
     }
+
+    @Test func adminsManageAgentsInboxesTagsWebhooksAndTokensInSettings() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let token = try await Browser.with { page -> String in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
+                try await page.waitFor("document.querySelector('#add-agent')", "the settings page")
+
+                // A new agent with a role.
+                try await Self.fill(page, ["#agent-name": "Nina Novak", "#agent-email": "nina@example.com", "#agent-password": "long enough pass"])
+                _ = try await page.evaluate("(() => { document.querySelector('#agent-role').value = 'viewer'; return true })()")
+                _ = try await page.evaluate("document.querySelector('#add-agent').requestSubmit()")
+                try await page.waitFor("document.querySelector('#admin-agents table').innerText.includes('nina@example.com')", "the new agent")
+
+                // An API inbox: its token is shown once.
+                try await Self.fill(page, ["#inbox-name": "Marketplace"])
+                _ = try await page.evaluate("document.querySelector('#add-inbox').requestSubmit()")
+                try await page.waitFor("document.querySelector('#admin-inboxes .secret')?.value.startsWith('sdi_')", "the inbox token")
+                try await page.waitFor("document.querySelector('#views').innerText.includes('Marketplace')", "the inbox in the navigation")
+
+                // A tag, then deleted again.
+                try await Self.fill(page, ["#tag-name": "Wholesale"])
+                _ = try await page.evaluate("document.querySelector('#add-tag').requestSubmit()")
+                try await page.waitFor("document.querySelector('#admin-tags').innerText.includes('#wholesale')", "the new tag")
+                _ = try await page.evaluate("window.confirm = () => true")
+                _ = try await page.evaluate("document.querySelector('#admin-tags li button').click()")
+                try await page.waitFor("!document.querySelector('#admin-tags').innerText.includes('#wholesale')", "the tag deleted")
+
+                // A webhook to a loopback address is refused, with the server's reason.
+                try await Self.fill(page, ["#webhook-url": "http://127.0.0.1:9/hook"])
+                _ = try await page.evaluate("document.querySelector('#add-webhook').requestSubmit()")
+                try await page.waitFor("document.querySelector('#add-webhook .form-error').textContent.length > 0", "the refusal")
+
+                // A personal API token, shown once; it works.
+                try await Self.fill(page, ["#token-name": "Zapier"])
+                _ = try await page.evaluate("document.querySelector('#add-token').requestSubmit()")
+                try await page.waitFor("document.querySelector('#admin-tokens .secret')?.value.startsWith('sdk_')", "the API token")
+                if let directory = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOTS"] {
+                    try await page.screenshot(to: directory + "/settings.png")
+                }
+                return try await page.evaluate("document.querySelector('#admin-tokens .secret').value") as? String ?? ""
+            }
+            let me = try await harness.client.json(.get, "/api/v1/auth/me", token: token)
+            #expect(me.status == .ok)
+            let agents = try await harness.client.json(.get, "/api/v1/agents", token: harness.ownerToken)
+            #expect(agents.items.contains { $0["email"] as? String == "nina@example.com" && $0["role"] as? String == "viewer" })
+            let webhooks = try await harness.client.json(.get, "/api/v1/webhooks", token: harness.ownerToken)
+            #expect(webhooks.items.isEmpty)
+        }
+    }
+
+    /// Types into form fields the way a person does: focus, then text.
+    static func fill(_ page: DevToolsPage, _ fields: KeyValuePairs<String, String>) async throws {
+        for (selector, text) in fields {
+            _ = try await page.evaluate("document.querySelector(\(DevToolsPage.quoted(selector))).value = ''")
+            try await page.focus(selector)
+            try await page.type(text)
+        }
+    }
 }

@@ -6,6 +6,7 @@ import { api, query, setCsrfToken, upload, whenSignedOut } from './api.js';
 import { t, setLocale, browserLocale, formatTime, formatNumber } from './i18n.js';
 import { h, clear } from './dom.js';
 import { Realtime } from './realtime.js';
+import { renderAdmin } from './admin.js';
 
 const VIEWS = ['mine', 'unassigned', 'open', 'pending', 'snoozed', 'resolved', 'all'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -144,6 +145,7 @@ function renderShell() {
       search,
       h('label', { class: 'notify' }, notify, ' ', t('notify')),
       language,
+      h('a', { href: '#/admin', id: 'settings-link' }, t('settings')),
       h('span', { class: 'me', id: 'me' }, state.me.name),
       signOut),
     h('div', { class: 'banner', id: 'connection', hidden: true, role: 'status' }, t('connectionLost')),
@@ -155,7 +157,8 @@ function renderShell() {
         h('ul', { id: 'conversations', class: 'conversation-list' }),
         h('button', { type: 'button', id: 'load-more', hidden: true }, t('loadMore'))),
       h('main', { class: 'conversation', id: 'conversation', tabindex: '-1' }),
-      h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': t('customer') })),
+      h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': t('customer') }),
+      h('section', { class: 'admin', id: 'admin', hidden: true, 'aria-labelledby': 'admin-title' })),
     h('dialog', { id: 'help', 'aria-labelledby': 'help-title' }));
   document.getElementById('load-more').addEventListener('click', () => loadList(true));
   renderViews();
@@ -211,6 +214,16 @@ let routes = 0;
 async function route() {
   const current = ++routes;
   const [, view, id] = location.hash.split('/');
+  const layout = document.querySelector('.layout');
+  const admin = document.getElementById('admin');
+  if (view === 'admin') {
+    layout.classList.add('admin-mode');
+    admin.hidden = false;
+    await renderAdmin(admin, state.me, refreshNavigation).catch((failure) => showError(failure.message));
+    return;
+  }
+  layout?.classList.remove('admin-mode');
+  if (admin) admin.hidden = true;
   const nextView = validView(view) ? view : 'open';
   const nextID = id ? Number(id) : null;
   if (nextView !== state.view || state.items.length === 0) {
@@ -222,6 +235,14 @@ async function route() {
     if (current !== routes) return;
   }
   if (nextID !== state.selectedId) await openConversation(nextID);
+}
+
+/// Inboxes and tags changed in the settings: the navigation lists them.
+async function refreshNavigation() {
+  const [inboxes, tags] = await Promise.all([api('GET', '/inboxes'), api('GET', '/tags')]).catch(() => [null, null]);
+  if (inboxes) state.inboxes = inboxes.items;
+  if (tags) state.tags = tags.items;
+  renderViews();
 }
 
 function conversationHash(id) {
@@ -756,6 +777,8 @@ document.addEventListener('keydown', (event) => {
   const target = event.target;
   const typing = target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
   if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  // The settings page has no conversation to act on.
+  if (document.querySelector('.layout.admin-mode') && event.key !== '?') return;
   switch (event.key) {
     case 'j': move(1); break;
     case 'k': move(-1); break;

@@ -1,0 +1,190 @@
+// Settings (#/admin): agents and their roles, inboxes with their tokens, tags, outgoing
+// webhooks, and the signed-in agent's API tokens. Secrets the server shows once (inbox
+// tokens, API tokens, webhook signing secrets) are shown once here too, with a copy button.
+
+import { api } from './api.js';
+import { t, formatTime } from './i18n.js';
+import { h, clear } from './dom.js';
+
+const ROLES = ['viewer', 'agent', 'admin', 'owner'];
+
+export async function renderAdmin(container, me, onChanged) {
+  clear(container);
+  const isAdmin = me.role === 'admin' || me.role === 'owner';
+  container.append(h('h2', { id: 'admin-title' }, t('settings')));
+  const sections = [tokensSection(container)];
+  if (isAdmin) sections.unshift(agentsSection(me), inboxesSection(onChanged), tagsSection(onChanged), webhooksSection());
+  for (const section of await Promise.all(sections)) container.append(section);
+}
+
+function panel(id, title, ...children) {
+  return h('section', { class: 'admin-panel', id, 'aria-labelledby': `${id}-title` }, h('h3', { id: `${id}-title` }, title), ...children);
+}
+
+function errorLine() {
+  return h('p', { class: 'form-error', role: 'alert' });
+}
+
+/// A secret shown once, selectable and copyable.
+function secret(label, value) {
+  const field = h('input', { type: 'text', readonly: true, value, class: 'secret', 'aria-label': label, size: Math.min(60, value.length + 2) });
+  const copy = h('button', { type: 'button' }, t('copy'));
+  copy.addEventListener('click', () => { field.select(); navigator.clipboard?.writeText(value).catch(() => {}); });
+  return h('p', { class: 'secret-line', role: 'status' }, h('strong', {}, `${label}: `), field, ' ', copy, ' ', h('span', { class: 'hint' }, t('shownOnce')));
+}
+
+function form(id, fields, submitLabel, onSubmit) {
+  const error = errorLine();
+  const element = h('form', { class: 'admin-form', id }, ...fields, h('button', { type: 'submit', class: 'primary' }, submitLabel), error);
+  element.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    try { await onSubmit(element); } catch (failure) { error.textContent = failure.message; }
+  });
+  return element;
+}
+
+function labelled(id, label, input) {
+  input.id = id;
+  return h('label', { for: id }, h('span', { class: 'label' }, label), input);
+}
+
+async function agentsSection(me) {
+  const list = h('table', { class: 'admin-table' });
+  const refresh = async () => {
+    const agents = (await api('GET', '/agents')).items;
+    clear(list);
+    list.append(h('tr', {}, h('th', {}, t('name')), h('th', {}, t('email')), h('th', {}, t('role')), h('th', {}, t('status'))));
+    for (const agent of agents) {
+      const role = h('select', { 'aria-label': `${t('role')} ${agent.name}`, disabled: agent.id === me.id },
+        ...ROLES.map((value) => h('option', { value, selected: agent.role === value }, t(value))));
+      role.addEventListener('change', () => api('PATCH', `/agents/${agent.id}`, { role: role.value }).then(refresh, (failure) => alertFailure(failure, refresh)));
+      const active = h('input', { type: 'checkbox', checked: !agent.disabled, disabled: agent.id === me.id, 'aria-label': `${t('active')} ${agent.name}` });
+      active.addEventListener('change', () => api('PATCH', `/agents/${agent.id}`, { disabled: !active.checked }).then(refresh, (failure) => alertFailure(failure, refresh)));
+      list.append(h('tr', {}, h('td', {}, agent.name), h('td', {}, agent.email), h('td', {}, role), h('td', {}, h('label', {}, active, ` ${t('active')}`))));
+    }
+  };
+  await refresh();
+  const name = h('input', { type: 'text', required: true });
+  const email = h('input', { type: 'email', required: true });
+  const password = h('input', { type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
+  const role = h('select', {}, ...ROLES.slice(0, 3).map((value) => h('option', { value, selected: value === 'agent' }, t(value))));
+  return panel('admin-agents', t('agents'), list,
+    form('add-agent', [labelled('agent-name', t('name'), name), labelled('agent-email', t('email'), email),
+      labelled('agent-password', t('password'), password), labelled('agent-role', t('role'), role)], t('addAgent'), async (element) => {
+      await api('POST', '/agents', { name: name.value, email: email.value, password: password.value, role: role.value });
+      element.reset();
+      await refresh();
+    }));
+}
+
+async function inboxesSection(onChanged) {
+  const list = h('ul', { class: 'admin-list' });
+  const shown = h('div');
+  const refresh = async () => {
+    const inboxes = (await api('GET', '/inboxes')).items;
+    clear(list);
+    for (const inbox of inboxes) {
+      list.append(h('li', {}, h('strong', {}, inbox.name), ` · ${inbox.kind} · `,
+        h('code', {}, `POST /api/v1/inboxes/${inbox.id}/messages`)));
+    }
+  };
+  await refresh();
+  const name = h('input', { type: 'text', required: true, maxlength: 100 });
+  return panel('admin-inboxes', t('inboxes'), list, shown,
+    form('add-inbox', [labelled('inbox-name', t('name'), name)], t('addInbox'), async (element) => {
+      const created = await api('POST', '/inboxes', { name: name.value });
+      clear(shown);
+      shown.append(secret(`${t('inboxToken')} (${created.inbox.name}, X-Inbox-Token)`, created.token));
+      element.reset();
+      await refresh();
+      onChanged();
+    }));
+}
+
+async function tagsSection(onChanged) {
+  const list = h('ul', { class: 'admin-list' });
+  const refresh = async () => {
+    const tags = (await api('GET', '/tags')).items;
+    clear(list);
+    for (const tag of tags) {
+      const remove = h('button', { type: 'button', 'aria-label': `${t('delete')} #${tag.name}` }, t('delete'));
+      remove.addEventListener('click', async () => {
+        if (!window.confirm(`${t('delete')} #${tag.name}?`)) return;
+        await api('DELETE', `/tags/${tag.id}`).catch((failure) => alertFailure(failure));
+        await refresh();
+        onChanged();
+      });
+      list.append(h('li', {}, `#${tag.name} `, h('span', { class: 'hint' }, `(${tag.conversation_count})`), ' ', remove));
+    }
+  };
+  await refresh();
+  const name = h('input', { type: 'text', required: true });
+  return panel('admin-tags', t('tags'), list,
+    form('add-tag', [labelled('tag-name', t('name'), name)], t('addTag'), async (element) => {
+      await api('POST', '/tags', { name: name.value });
+      element.reset();
+      await refresh();
+      onChanged();
+    }));
+}
+
+async function webhooksSection() {
+  const list = h('ul', { class: 'admin-list' });
+  const shown = h('div');
+  const refresh = async () => {
+    const hooks = (await api('GET', '/webhooks')).items;
+    clear(list);
+    for (const hook of hooks) {
+      const remove = h('button', { type: 'button', 'aria-label': `${t('delete')} ${hook.url}` }, t('delete'));
+      remove.addEventListener('click', async () => {
+        await api('DELETE', `/webhooks/${hook.id}`).catch((failure) => alertFailure(failure));
+        await refresh();
+      });
+      list.append(h('li', {}, h('code', {}, hook.url), ` · ${hook.events.join(', ')} `, remove));
+    }
+  };
+  await refresh();
+  const url = h('input', { type: 'url', required: true, placeholder: 'https://…' });
+  const events = h('input', { type: 'text', value: '*', required: true });
+  return panel('admin-webhooks', t('webhooks'), list, shown,
+    form('add-webhook', [labelled('webhook-url', 'URL', url), labelled('webhook-events', t('events'), events)], t('addWebhook'), async (element) => {
+      const created = await api('POST', '/webhooks', { url: url.value, events: events.value.split(',').map((event) => event.trim()).filter(Boolean) });
+      clear(shown);
+      shown.append(secret(t('signingSecret'), created.secret));
+      element.reset();
+      await refresh();
+    }));
+}
+
+async function tokensSection() {
+  const list = h('ul', { class: 'admin-list' });
+  const shown = h('div');
+  const refresh = async () => {
+    const tokens = (await api('GET', '/tokens')).items;
+    clear(list);
+    for (const token of tokens) {
+      const revoke = h('button', { type: 'button', 'aria-label': `${t('revoke')} ${token.name}` }, t('revoke'));
+      revoke.addEventListener('click', async () => {
+        await api('DELETE', `/tokens/${token.id}`).catch((failure) => alertFailure(failure));
+        await refresh();
+      });
+      list.append(h('li', {}, h('strong', {}, token.name), ` · ${formatTime(token.created_at)} `, revoke));
+    }
+  };
+  await refresh();
+  const name = h('input', { type: 'text', required: true, maxlength: 100 });
+  return panel('admin-tokens', t('apiTokens'), list, shown,
+    form('add-token', [labelled('token-name', t('name'), name)], t('createToken'), async (element) => {
+      const created = await api('POST', '/tokens', { name: name.value });
+      clear(shown);
+      shown.append(secret(`${t('apiToken')} (Authorization: Bearer)`, created.token));
+      element.reset();
+      await refresh();
+    }));
+}
+
+function alertFailure(failure, then) {
+  window.alert(failure.message);
+  then?.();
+}
