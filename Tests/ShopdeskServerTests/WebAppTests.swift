@@ -284,4 +284,34 @@ struct WebAppTests {
             try await page.type(text)
         }
     }
+
+    @Test func agentsSeeWhoElseIsViewingAndTypingInAConversation() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let id = try await harness.inbound(text: "Can someone help?").int("conversation_id")
+            let colleague = "colleague-\(UUID().uuidString.prefix(6))@example.com"
+            let carla = try await harness.client.json(.post, "/api/v1/agents", token: harness.ownerToken,
+                                                      body: #"{"email":"\#(colleague)","name":"Carla Colleague","password":"\#(Harness.password)","role":"agent"}"#).int("id")
+            // Agents see the inboxes they work in.
+            _ = try await harness.client.json(.put, "/api/v1/inboxes/\(harness.inboxID)/members", token: harness.ownerToken,
+                                              body: #"{"member_ids":[\#(harness.owner.id.rawValue),\#(carla)]}"#)
+            let url = "http://127.0.0.1:\(port)/#/open/\(id)"
+            try await Browser.with { owner in
+                try await WebAppTests.signIn(owner, harness, url)
+                try await owner.waitFor("document.querySelector('#conversation-title')", "the owner's conversation")
+                try await Browser.with { other in
+                    try await other.navigate(url)
+                    try await other.waitFor("document.querySelector('#signin-email')", "the colleague's sign-in form")
+                    try await WebAppTests.fill(other, ["#signin-email": colleague, "#signin-password": Harness.password])
+                    try await other.press("Enter", code: "Enter", keyCode: 13)
+                    try await other.waitFor("document.querySelector('#conversation-title')", "the colleague's conversation")
+                    try await owner.waitFor("document.querySelector('#presence').textContent.includes('Carla Colleague')", "the colleague viewing")
+                    try await other.press("r")
+                    try await other.waitFor("document.activeElement?.id === 'composer-text'", "the colleague's reply box")
+                    try await other.type("I'll take it")
+                    try await owner.waitFor("document.querySelector('#presence').textContent.includes('typing')", "the colleague typing")
+                }
+            }
+        }
+    }
 }
