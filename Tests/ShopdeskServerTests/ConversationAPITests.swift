@@ -176,4 +176,27 @@ struct ConversationAPITests {
             #expect(empty.detail.contains("between 1 and 500"))
         }
     }
+
+    @Test(arguments: TestDatabase.kinds)
+    func conversationsAreUnreadPerAgentUntilOpenedAndAgainWhenTheCustomerWrites(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let id = try await harness.inbound(email: "u@example.com", text: "First").int("conversation_id")
+            let colleague = try await harness.agent(role: .admin)
+            func unread(_ token: String) async throws -> Bool? {
+                let list = try await harness.client.json(.get, "/api/v1/conversations?view=open", token: token)
+                return list.items.first { ($0["id"] as? NSNumber)?.int64Value == id }?["unread"] as? Bool
+            }
+            #expect(try await unread(harness.ownerToken) == true)
+            let read = try await harness.client.json(.post, "/api/v1/conversations/\(id)/read", token: harness.ownerToken)
+            #expect(read.status == .noContent)
+            #expect(try await unread(harness.ownerToken) == false)
+            #expect(try await unread(colleague.token) == true)   // read markers are per agent
+
+            try await harness.inbound(email: "u@example.com", text: "Second")
+            #expect(try await unread(harness.ownerToken) == true)
+            _ = try await harness.client.json(.post, "/api/v1/conversations/\(id)/messages", token: harness.ownerToken, body: #"{"text":"On it"}"#)
+            #expect(try await unread(harness.ownerToken) == false)   // the agent wrote last
+            #expect(try await harness.client.json(.post, "/api/v1/conversations/999999/read", token: harness.ownerToken).status == .notFound)
+        }
+    }
 }

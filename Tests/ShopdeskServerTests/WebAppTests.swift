@@ -35,6 +35,7 @@ struct WebAppTests {
                 try await page.press("Enter", code: "Enter", keyCode: 13)
                 try await page.waitFor("document.querySelectorAll('#conversations .row').length === 2", "two open conversations")
                 #expect(try await page.text("#count-open") == "2")
+                #expect(try await page.evaluate("document.querySelectorAll('#conversations .unread-dot').length") as? Int == 2)
 
                 // The hostile subject and text are text in the page, and nothing ran.
                 #expect(try await page.evaluate("document.body.innerText.includes('Broken <b>mug</b>')") as? Bool == true)
@@ -46,6 +47,8 @@ struct WebAppTests {
                 try await page.press("j")
                 try await page.waitFor("location.hash.endsWith('/\(conversationID)')", "Marta's conversation")
                 try await page.waitFor("document.querySelector('#thread').innerText.includes('Where is my order #1234?')", "the customer's message")
+                // Opening a conversation marks it read for this agent: both have been opened now.
+                try await page.waitFor("document.querySelectorAll('#conversations .unread-dot').length === 0", "both opened conversations read")
 
                 // r, type, Ctrl+Enter: a reply, stored and shown.
                 try await page.press("r")

@@ -38,6 +38,7 @@ extension ConversationDTO: DirectJSON {
             json.field("urgent", urgent)
             json.field("merged_into", mergedInto)
             json.field("message_count", Int64(messageCount))
+            if let unread { json.field("unread", unread) }
             json.key("last_message")
             json.object { json in
                 json.field("preview", lastMessage.preview)

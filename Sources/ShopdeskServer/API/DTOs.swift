@@ -120,8 +120,10 @@ struct ConversationDTO: ResponseEncodable {
     var resolvedAt: Date?
     var createdAt: Date
     var updatedAt: Date
+    /// For the agent asking, in lists: the customer wrote after the agent last opened it.
+    var unread: Bool?
 
-    init(_ conversation: Conversation, customer: Customer? = nil) {
+    init(_ conversation: Conversation, customer: Customer? = nil, unread: Bool? = nil) {
         id = conversation.id.rawValue
         number = conversation.number
         inboxId = conversation.inboxID.rawValue
@@ -146,6 +148,7 @@ struct ConversationDTO: ResponseEncodable {
         resolvedAt = conversation.resolvedAt
         createdAt = conversation.createdAt
         updatedAt = conversation.updatedAt
+        self.unread = unread
     }
 }
 

@@ -67,6 +67,17 @@ struct ConversationsController {
             }
             return ConversationDTO(updated)
         }
+        api.on(.post, "/conversations/{id}/read", "Mark the conversation read for you (lists then show it as not unread)",
+               tag: "conversations") { request, context in
+            let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
+            let agentID = context.agent.id
+            // Never earlier than the last message, whatever this node's clock says.
+            let readAt = max(Date(), conversation.lastMessageAt)
+            try await database.write {
+                try await ReadMarkers.markRead(agentID: agentID, conversationID: conversation.id, at: readAt, in: $0)
+            }
+            return Response(status: .noContent)
+        }
         api.on(.post, "/conversations/bulk", "Apply the same change (status, priority, assignee, team, tags) to many conversations",
                tag: "conversations", role: .agent, body: "BulkBody") { request, context in
             let body = try await request.decode(as: BulkBody.self, context: context)
@@ -200,8 +211,10 @@ struct ConversationsController {
             let page = try await ConversationRepository.list(workspaceID: ws, filter: finalFilter, sort: sort, cursor: cursor, limit: limit, in: sql)
             let customers = try await CustomerRepository.findMany(workspaceID: ws, ids: page.conversations.map(\.customerID), in: sql)
             let counts = try await ConversationRepository.viewCounts(workspaceID: ws, agentID: agentID, visibleInboxes: visible, in: sql)
-            return ListResponse(items: page.conversations.map { ConversationDTO($0, customer: customers[$0.customerID]) },
-                                nextCursor: page.nextCursor, counts: counts)
+            let unread = try await ReadMarkers.unread(agentID: agentID, among: page.conversations, in: sql)
+            return ListResponse(items: page.conversations.map {
+                ConversationDTO($0, customer: customers[$0.customerID], unread: unread.contains($0.id))
+            }, nextCursor: page.nextCursor, counts: counts)
         }
     }
 

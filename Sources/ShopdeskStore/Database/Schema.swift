@@ -204,4 +204,15 @@ enum Schema {
             "CREATE INDEX conversations_by_intent ON conversations(workspace_id, intent, last_message_at)",
         ]
     }
+
+    /// When each agent last read each conversation, for unread markers.
+    static func version6(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE conversation_reads (agent_id BIGINT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+              conversation_id BIGINT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, read_at BIGINT NOT NULL,
+              PRIMARY KEY (agent_id, conversation_id))
+            """,
+        ]
+    }
 }

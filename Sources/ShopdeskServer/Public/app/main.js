@@ -284,7 +284,7 @@ function renderList() {
   if (state.items.length === 0) list.append(h('li', { class: 'empty' }, t('noConversations')));
   for (const item of state.items) {
     const customer = item.customer?.name || item.customer?.email || item.customer?.phone || `#${item.customer_id}`;
-    const unread = item.last_message?.direction === 'inbound' && item.status === 'open';
+    const unread = Boolean(item.unread) && item.id !== state.selectedId;
     const pick = h('input', { type: 'checkbox', class: 'pick', 'aria-label': `${t('pick')} #${item.number}`, checked: state.picked.has(item.id) });
     pick.addEventListener('change', () => {
       if (pick.checked) state.picked.add(item.id); else state.picked.delete(item.id);
@@ -295,6 +295,7 @@ function renderList() {
       'data-id': item.id, 'aria-selected': item.id === state.selectedId ? 'true' : 'false',
     },
       pick,
+      unread ? h('span', { class: 'unread-dot', role: 'img', title: t('unread'), 'aria-label': t('unread') }) : null,
       h('a', { href: conversationHash(item.id) },
         h('span', { class: 'row-top' },
           h('span', { class: 'who' }, customer),
@@ -377,6 +378,7 @@ async function openConversation(id) {
     return;
   }
   state.realtime?.presence(id, 'viewing');
+  markRead(id);
   renderConversation(true);
   renderSidebar();
 }
@@ -408,6 +410,15 @@ async function loadConversation(id) {
   return true;
 }
 
+/// Tells the server this agent has seen the conversation, so lists stop marking it unread.
+function markRead(id) {
+  if (state.conversation?.last_message?.direction !== 'inbound') return;
+  api('POST', `/conversations/${id}/read`).then(() => {
+    const item = state.items.find((entry) => entry.id === id);
+    if (item?.unread) { item.unread = false; renderList(); }
+  }).catch(() => { /* the marker is a convenience; the next open tries again */ });
+}
+
 function scheduleConversationRefresh() {
   clearTimeout(conversationRefresh);
   conversationRefresh = setTimeout(async () => {
@@ -415,6 +426,7 @@ function scheduleConversationRefresh() {
     if (!id) return;
     try {
       if (!(await loadConversation(id))) return;
+      markRead(id);
       renderConversation(false);
       renderSidebar();
     } catch { /* the next event or a reload will try again */ }
