@@ -175,7 +175,9 @@ final class DevToolsPage: Sendable {
     func waitFor(_ condition: String, _ what: String, timeout: Duration = .seconds(15)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let value = try await evaluate("Boolean(\(condition))") as? Bool, value { return }
+            // An element the condition reads may be between two renders: that counts as "not yet".
+            if let value = try await evaluate("(() => { try { return Boolean(\(condition)) } catch { return false } })()") as? Bool,
+               value { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         let focus = try await evaluate("document.activeElement?.outerHTML.slice(0, 200) ?? 'nothing'") as? String ?? ""

@@ -242,6 +242,16 @@ struct WebAppTests {
                 _ = try await page.evaluate("document.querySelector('#add-agent').requestSubmit()")
                 try await page.waitFor("document.querySelector('#admin-agents table').innerText.includes('nina@example.com')", "the new agent")
 
+                // A team with the new agent in it.
+                try await page.waitFor("document.querySelector('#add-team').innerText.includes('Nina Novak')", "the new agent among the members")
+                try await Self.fill(page, ["#team-name": "Returns"])
+                _ = try await page.evaluate("""
+                    (() => { for (const box of document.querySelectorAll('#add-team input[name=member]'))
+                      if (box.parentElement.textContent.includes('Nina Novak')) box.checked = true; return true })()
+                    """)
+                _ = try await page.evaluate("document.querySelector('#add-team').requestSubmit()")
+                try await page.waitFor("document.querySelector('#admin-teams .admin-list').innerText.includes('Returns · Nina Novak')", "the new team")
+
                 // An API inbox: its token is shown once.
                 try await Self.fill(page, ["#inbox-name": "Marketplace"])
                 _ = try await page.evaluate("document.querySelector('#add-inbox').requestSubmit()")

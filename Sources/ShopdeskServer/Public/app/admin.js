@@ -13,7 +13,9 @@ export async function renderAdmin(container, me, onChanged) {
   const isAdmin = me.role === 'admin' || me.role === 'owner';
   container.append(h('h2', { id: 'admin-title' }, t('settings')));
   const sections = [tokensSection(container)];
-  if (isAdmin) sections.unshift(agentsSection(me), inboxesSection(onChanged), tagsSection(onChanged), webhooksSection());
+  // A new agent appears in the team member lists too: the page is drawn again.
+  const redraw = () => renderAdmin(container, me, onChanged);
+  if (isAdmin) sections.unshift(agentsSection(me, redraw), teamsSection(onChanged), inboxesSection(onChanged), tagsSection(onChanged), webhooksSection());
   for (const section of await Promise.all(sections)) container.append(section);
 }
 
@@ -49,7 +51,7 @@ function labelled(id, label, input) {
   return h('label', { for: id }, h('span', { class: 'label' }, label), input);
 }
 
-async function agentsSection(me) {
+async function agentsSection(me, redraw) {
   const list = h('table', { class: 'admin-table' });
   const refresh = async () => {
     const agents = (await api('GET', '/agents')).items;
@@ -74,7 +76,34 @@ async function agentsSection(me) {
       labelled('agent-password', t('password'), password), labelled('agent-role', t('role'), role)], t('addAgent'), async (element) => {
       await api('POST', '/agents', { name: name.value, email: email.value, password: password.value, role: role.value });
       element.reset();
+      await redraw();
+    }));
+}
+
+/// Teams with their members; members are edited with one checkbox per agent.
+async function teamsSection(onChanged) {
+  const list = h('ul', { class: 'admin-list' });
+  const memberBoxes = h('fieldset', { class: 'members' }, h('legend', {}, t('members')));
+  const refresh = async () => {
+    const [teams, agents] = await Promise.all([api('GET', '/teams'), api('GET', '/agents')]);
+    const names = new Map(agents.items.map((agent) => [agent.id, agent.name]));
+    clear(list);
+    for (const team of teams.items) {
+      list.append(h('li', {}, h('strong', {}, team.name), ` · ${team.member_ids.map((id) => names.get(id) || `#${id}`).join(', ') || '—'}`));
+    }
+    clear(memberBoxes);
+    memberBoxes.append(h('legend', {}, t('members')), ...agents.items.filter((agent) => !agent.disabled).map((agent) =>
+      h('label', { class: 'member' }, h('input', { type: 'checkbox', value: agent.id, name: 'member' }), ` ${agent.name}`)));
+  };
+  await refresh();
+  const name = h('input', { type: 'text', required: true, maxlength: 100 });
+  return panel('admin-teams', t('teams'), list,
+    form('add-team', [labelled('team-name', t('name'), name), memberBoxes], t('addTeam'), async (element) => {
+      const members = [...memberBoxes.querySelectorAll('input:checked')].map((box) => Number(box.value));
+      await api('POST', '/teams', { name: name.value, member_ids: members });
+      element.reset();
       await refresh();
+      onChanged();
     }));
 }
 

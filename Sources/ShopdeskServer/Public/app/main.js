@@ -237,11 +237,13 @@ async function route() {
   if (nextID !== state.selectedId) await openConversation(nextID);
 }
 
-/// Inboxes and tags changed in the settings: the navigation lists them.
+/// Inboxes, tags or teams changed in the settings: the navigation and controls list them.
 async function refreshNavigation() {
-  const [inboxes, tags] = await Promise.all([api('GET', '/inboxes'), api('GET', '/tags')]).catch(() => [null, null]);
+  const [inboxes, tags, teams] = await Promise.all([api('GET', '/inboxes'), api('GET', '/tags'), api('GET', '/teams')])
+    .catch(() => [null, null, null]);
   if (inboxes) state.inboxes = inboxes.items;
   if (tags) state.tags = tags.items;
+  if (teams) state.teams = teams.items;
   renderViews();
 }
 
