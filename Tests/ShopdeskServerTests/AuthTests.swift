@@ -36,6 +36,11 @@ struct AuthTests {
             let me = try await harness.client.json(.get, "/api/v1/auth/me", headers: ["Cookie": cookie])
             #expect(me.status == .ok)
 
+            // Signing in again from a browser that still holds a live session needs no CSRF token.
+            let again = try await harness.client.json(.post, "/api/v1/auth/login", headers: ["Cookie": cookie],
+                                                      body: #"{"email":"\#(harness.owner.email)","password":"\#(Harness.password)"}"#)
+            #expect(again.status == .ok)
+
             // A cookie write without the CSRF header is refused and changes nothing.
             let forged = try await harness.client.json(.post, "/api/v1/tags", headers: ["Cookie": cookie], body: #"{"name":"forged"}"#)
             #expect(forged.status == .forbidden)
@@ -74,6 +79,53 @@ struct AuthTests {
             let refused = try await harness.client.json(.patch, "/api/v1/auth/me", token: viewer.token, body: #"{"locale":"klingon"}"#)
             #expect(refused.status == .unprocessableContent)
             #expect(refused.detail.contains("pt-BR"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func anInvitationLinkMakesAnAgentOnceAndSignsThemIn(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let created = try await harness.client.json(.post, "/api/v1/agents/invites", token: harness.ownerToken,
+                                                        body: #"{"email":"Ines@Example.com","name":"Ines","role":"viewer","locale":"pt-BR"}"#)
+            #expect(created.status == .created)
+            let token = try created.string("token")
+            #expect(try created.string("path") == "/#/invite/\(token)")
+            #expect(try await harness.client.json(.get, "/api/v1/agents/invites", token: harness.ownerToken).items.count == 1)
+            // Only a hash of the token is stored.
+            let stored = try await harness.database.read { try await $0.raw("SELECT token_hash FROM agent_invites").all() }
+            #expect(try stored.map { try $0.decode(column: "token_hash", as: String.self) } == [Secrets.sha256Hex(token)])
+
+            let short = try await harness.client.json(.post, "/api/v1/auth/invites/accept", body: #"{"token":"\#(token)","password":"short"}"#)
+            #expect(short.status == .unprocessableContent)   // a bad password leaves the link usable
+            let accepted = try await harness.client.json(.post, "/api/v1/auth/invites/accept",
+                                                         body: #"{"token":"\#(token)","password":"a long new password"}"#)
+            #expect(accepted.status == .ok)
+            let me = try await harness.client.json(.get, "/api/v1/auth/me", headers: ["Cookie": try cookie(accepted)])
+            #expect(try me.object("agent").string("email") == "ines@example.com")
+            #expect(try me.object("agent").string("role") == "viewer")
+            #expect(try me.object("agent").string("locale") == "pt-BR")
+
+            let again = try await harness.client.json(.post, "/api/v1/auth/invites/accept",
+                                                      body: #"{"token":"\#(token)","password":"another long password"}"#)
+            #expect(again.status == .gone)
+            #expect(again.detail.contains("Ask for a new one"))
+            #expect(try await harness.client.json(.get, "/api/v1/agents/invites", token: harness.ownerToken).items.isEmpty)
+
+            // An email that already has an agent cannot be invited; agents cannot invite.
+            let duplicate = try await harness.client.json(.post, "/api/v1/agents/invites", token: harness.ownerToken,
+                                                          body: #"{"email":"ines@example.com","name":"Ines again"}"#)
+            #expect(duplicate.status == .conflict)
+            let agent = try await harness.agent(role: .agent)
+            #expect(try await harness.client.json(.post, "/api/v1/agents/invites", token: agent.token,
+                                                  body: #"{"email":"x@example.com","name":"X"}"#).status == .forbidden)
+
+            // A withdrawn invitation's link no longer works.
+            let withdrawn = try await harness.client.json(.post, "/api/v1/agents/invites", token: harness.ownerToken,
+                                                          body: #"{"email":"w@example.com","name":"W"}"#)
+            let inviteID = try withdrawn.object("invite").int("id")
+            #expect(try await harness.client.json(.delete, "/api/v1/agents/invites/\(inviteID)", token: harness.ownerToken).status == .noContent)
+            #expect(try await harness.client.json(.post, "/api/v1/auth/invites/accept",
+                                                  body: #"{"token":"\#(try withdrawn.string("token"))","password":"a long new password"}"#).status == .gone)
         }
     }
 

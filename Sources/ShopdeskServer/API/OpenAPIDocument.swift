@@ -92,6 +92,8 @@ enum OpenAPIDocument {
                               required: ["email", "name", "password"]),
         "UpdateAgent": object(["name": "string", "role": "string", "locale": "string", "disabled": "boolean"]),
         "UpdateMe": object(["name": "string", "locale": "string"]),
+        "CreateInvite": object(["email": "string", "name": "string", "role": "string", "locale": "string"], required: ["email", "name"]),
+        "AcceptInvite": object(["token": "string", "password": "string"], required: ["token", "password"]),
         "CreateTeam": object(["name": "string", "member_ids": "integer[]"], required: ["name"]),
         "UpdateTeam": object(["name": "string", "member_ids": "integer[]"]),
         "CreateInbox": object(["name": "string", "kind": "string", "webhook_url": "string", "member_ids": "integer[]"], required: ["name"]),

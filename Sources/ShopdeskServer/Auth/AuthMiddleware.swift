@@ -14,6 +14,10 @@ struct AuthMiddleware: RouterMiddleware {
 
     let database: Database
 
+    /// Routes that start a session and act for no one yet. A browser still holding another
+    /// session's cookie must be able to use them: they ignore the cookie (and so its CSRF check).
+    static let sessionStartingPaths: Set<String> = ["/api/v1/auth/login", "/api/v1/auth/invites/accept"]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.principal = try await authenticate(request)
@@ -32,6 +36,7 @@ struct AuthMiddleware: RouterMiddleware {
             }
             return principal
         }
+        if Self.sessionStartingPaths.contains(request.uri.path) { return nil }
         guard let cookie = request.cookies[Self.cookieName]?.value, !cookie.isEmpty else { return nil }
         let hash = Secrets.sha256Hex(cookie)
         guard let principal = try await database.read({ try await AccessRepository.session(tokenHash: hash, now: Date(), in: $0) }) else {

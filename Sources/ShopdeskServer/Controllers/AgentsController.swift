@@ -10,6 +10,18 @@ struct AgentsController {
     struct CreateAgent: Decodable { var email: String; var name: String; var password: String; var role: Role?; var locale: String? }
     struct UpdateAgent: Decodable { var name: String?; var role: Role?; var locale: String?; var disabled: Bool? }
     struct UpdateMe: Decodable { var name: String?; var locale: String? }
+    struct CreateInvite: Decodable { var email: String; var name: String; var role: Role?; var locale: String? }
+    struct InviteDTO: ResponseEncodable {
+        var id: Int64; var email: String; var name: String; var role: Role; var createdAt: Date; var expiresAt: Date
+        init(_ invite: AgentInvite) {
+            id = invite.id; email = invite.email; name = invite.name; role = invite.role
+            createdAt = invite.createdAt; expiresAt = invite.expiresAt
+        }
+    }
+    struct InviteCreated: ResponseEncodable { var invite: InviteDTO; var token: String; var path: String }
+
+    /// How long an invitation link stays valid.
+    static let inviteLifetime: TimeInterval = 7 * 24 * 3600
     struct CreateTeam: Decodable { var name: String; var memberIds: [Int64]? }
     struct UpdateTeam: Decodable { var name: String?; var memberIds: [Int64]? }
 
@@ -57,6 +69,37 @@ struct AgentsController {
             let updated = agent
             try await database.write { try await AgentRepository.update(updated, in: $0) }
             return AgentDTO(updated)
+        }
+        api.on(.get, "/agents/invites", "Invitations not accepted yet", tag: "agents", role: .admin) { _, context in
+            let ws = context.workspaceID
+            return Page(items: try await database.read { try await InviteRepository.pending(workspaceID: ws, now: Date(), in: $0) }
+                .map(InviteDTO.init), nextCursor: nil)
+        }
+        api.on(.post, "/agents/invites", "Invite an agent: answers once with a single-use link, valid for 7 days", tag: "agents",
+               role: .admin, body: "CreateInvite", status: 201) { request, context in
+            let body = try await request.decode(as: CreateInvite.self, context: context)
+            let role = body.role ?? .agent
+            try checkRoleChange(to: role, by: context)
+            let locale = try validLocale(body.locale ?? context.agent.locale)
+            let name = try validName(body.name)
+            let token = Secrets.token(prefix: "sdv_")
+            let ws = context.workspaceID
+            let inviter = context.agent.id
+            let now = Date()
+            let invite = try await database.write {
+                try await InviteRepository.create(workspaceID: ws, email: body.email, name: name, role: role, locale: locale,
+                                                  tokenHash: Secrets.sha256Hex(token), invitedBy: inviter, now: now,
+                                                  expiresAt: now.addingTimeInterval(Self.inviteLifetime), in: $0)
+            }
+            return Created(body: InviteCreated(invite: InviteDTO(invite), token: token, path: "/#/invite/\(token)"))
+        }
+        api.on(.delete, "/agents/invites/{id}", "Withdraw an invitation", tag: "agents", role: .admin) { request, context in
+            guard let text = context.parameters.get("id"), let id = Int64(text) else { throw Problem(.notFound, "Invitation not found.") }
+            let ws = context.workspaceID
+            guard try await database.write({ try await InviteRepository.revoke(workspaceID: ws, id: id, in: $0) }) else {
+                throw Problem(.notFound, "Invitation \(id) was not found or was already accepted.")
+            }
+            return Response(status: .noContent)
         }
         api.on(.patch, "/auth/me", "Change your own name or the language of your app", tag: "auth", body: "UpdateMe") { request, context in
             let body = try await request.decode(as: UpdateMe.self, context: context)

@@ -17,12 +17,29 @@ struct AuthController {
     struct WorkspaceDTO: Codable { var id: Int64; var name: String; var timeZone: String }
     struct PasswordBody: Decodable { var currentPassword: String; var newPassword: String }
     struct TokenBody: Decodable { var name: String }
+    struct AcceptInvite: Decodable { var token: String; var password: String }
     struct TokenCreated: ResponseEncodable { var id: Int64; var name: String; var token: String; var createdAt: Date }
     struct TokenDTO: ResponseEncodable { var id: Int64; var name: String; var createdAt: Date; var lastUsedAt: Date? }
 
     func register(_ api: APIRegistrar) {
         api.onPublic(.post, "/auth/login", "Sign in with email and password; sets the session cookie", tag: "auth", body: "LoginBody") { request, context in
             try await login(request, context)
+        }
+        api.onPublic(.post, "/auth/invites/accept", "Accept an invitation: choose a password, become an agent and sign in",
+                     tag: "auth", body: "AcceptInvite") { request, context in
+            let body = try await request.decode(as: AcceptInvite.self, context: context)
+            let hash = try await services.passwords.hash(body.password)
+            let now = Date()
+            // Claiming the invitation and creating the agent commit together: a link works once,
+            // and a failure leaves it usable.
+            let agent: Agent = try await services.database.write { sql in
+                guard let invite = try await InviteRepository.claim(tokenHash: Secrets.sha256Hex(body.token), now: now, in: sql) else {
+                    throw Problem(.gone, "This invitation link was already used, has expired or was withdrawn. Ask for a new one.")
+                }
+                return try await AgentRepository.create(workspaceID: invite.workspaceID, email: invite.email, name: invite.name,
+                                                        role: invite.role, passwordHash: hash, locale: invite.locale, now: now, in: sql)
+            }
+            return try await startSession(for: agent, request, context)
         }
         api.onPublic(.post, "/auth/logout", "End the current session", tag: "auth") { _, context in
             if let session = context.principal?.sessionID {
@@ -102,14 +119,20 @@ struct AuthController {
             throw Problem(.unauthorized, "The email or password is wrong.")
         }
         await services.loginLimiter.reset(email: email)
+        return try await startSession(for: credentials.agent, request, context)
+    }
+
+    /// A new session for `agent`: the cookie, and the CSRF token in the answer.
+    private func startSession(for agent: Agent, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let now = Date()
         let token = Secrets.token()
         let csrf = Secrets.token(bytes: 24)
         let lifetime = services.config.sessionLifetime
         _ = try await services.database.write {
-            try await AccessRepository.createSession(agent: credentials.agent, tokenHash: Secrets.sha256Hex(token), csrfToken: csrf,
+            try await AccessRepository.createSession(agent: agent, tokenHash: Secrets.sha256Hex(token), csrfToken: csrf,
                                                      expiresAt: now.addingTimeInterval(lifetime), now: now, in: $0)
         }
-        var response = try LoginResponse(agent: AgentDTO(credentials.agent), csrfToken: csrf).response(from: request, context: context)
+        var response = try LoginResponse(agent: AgentDTO(agent), csrfToken: csrf).response(from: request, context: context)
         response.setCookie(.init(name: AuthMiddleware.cookieName, value: token, maxAge: Int(lifetime), path: "/",
                                  secure: services.config.secureCookies, httpOnly: true, sameSite: .lax))
         return response

@@ -215,4 +215,17 @@ enum Schema {
             """,
         ]
     }
+
+    /// Single-use invitations for new agents; only a hash of the link's token is stored.
+    static func version7(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE agent_invites (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              email TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, locale TEXT NOT NULL,
+              token_hash TEXT NOT NULL UNIQUE, invited_by BIGINT REFERENCES agents(id) ON DELETE SET NULL,
+              created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, accepted_at BIGINT)
+            """,
+            "CREATE INDEX agent_invites_workspace ON agent_invites(workspace_id, id)",
+        ]
+    }
 }

@@ -71,7 +71,34 @@ async function agentsSection(me, redraw) {
   const email = h('input', { type: 'email', required: true });
   const password = h('input', { type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
   const role = h('select', {}, ...ROLES.slice(0, 3).map((value) => h('option', { value, selected: value === 'agent' }, t(value))));
-  return panel('admin-agents', t('agents'), list,
+  // Invitations: a single-use link the new agent opens to choose a password.
+  const invites = h('ul', { class: 'admin-list', id: 'invites' });
+  const shownInvite = h('div');
+  const refreshInvites = async () => {
+    clear(invites);
+    for (const invite of (await api('GET', '/agents/invites')).items) {
+      const withdraw = h('button', { type: 'button', 'aria-label': `${t('withdraw')} ${invite.email}` }, t('withdraw'));
+      withdraw.addEventListener('click', async () => {
+        await api('DELETE', `/agents/invites/${invite.id}`).catch((failure) => alertFailure(failure));
+        await refreshInvites();
+      });
+      invites.append(h('li', {}, `${invite.name} <${invite.email}> · ${t(invite.role)} · ${t('invited')} `, withdraw));
+    }
+  };
+  await refreshInvites();
+  const inviteName = h('input', { type: 'text', required: true });
+  const inviteEmail = h('input', { type: 'email', required: true });
+  const inviteRole = h('select', {}, ...ROLES.slice(0, 3).map((value) => h('option', { value, selected: value === 'agent' }, t(value))));
+  const inviteForm = form('invite-agent', [labelled('invite-name', t('name'), inviteName), labelled('invite-email', t('email'), inviteEmail),
+    labelled('invite-role', t('role'), inviteRole)], t('invite'), async (element) => {
+    const created = await api('POST', '/agents/invites', { name: inviteName.value, email: inviteEmail.value, role: inviteRole.value });
+    clear(shownInvite);
+    shownInvite.append(secret(`${t('inviteLink')} (${created.invite.email})`, `${location.origin}${created.path}`));
+    element.reset();
+    await refreshInvites();
+  });
+  return panel('admin-agents', t('agents'), list, h('h4', {}, t('invitations')), invites, inviteForm, shownInvite,
+    h('h4', {}, t('addAgentDirectly')),
     form('add-agent', [labelled('agent-name', t('name'), name), labelled('agent-email', t('email'), email),
       labelled('agent-password', t('password'), password), labelled('agent-role', t('role'), role)], t('addAgent'), async (element) => {
       await api('POST', '/agents', { name: name.value, email: email.value, password: password.value, role: role.value });

@@ -37,6 +37,11 @@ whenSignedOut(() => {
 
 async function start() {
   setLocale(browserLocale());
+  const invitation = location.hash.match(/^#\/invite\/([A-Za-z0-9_-]+)$/);
+  if (invitation) {
+    renderAcceptInvite(invitation[1]);
+    return;
+  }
   try {
     const me = await api('GET', '/auth/me');
     await signedIn(me);
@@ -69,6 +74,38 @@ function renderSignIn(message) {
   });
   app.append(h('main', { class: 'signin-page' }, form));
   email.focus();
+}
+
+/// The page an invitation link opens: choose a password, then straight into the inbox.
+function renderAcceptInvite(token) {
+  clear(app);
+  const error = h('p', { class: 'form-error', role: 'alert', id: 'accept-error' });
+  const password = h('input', { id: 'accept-password', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
+  const repeat = h('input', { id: 'accept-repeat', type: 'password', autocomplete: 'new-password', required: true });
+  const form = h('form', { class: 'signin', id: 'accept-invite', 'aria-labelledby': 'accept-title' },
+    h('h1', { id: 'accept-title' }, t('welcome')),
+    h('p', {}, t('choosePassword')),
+    h('label', { for: 'accept-password' }, t('password')), password,
+    h('label', { for: 'accept-repeat' }, t('repeatPassword')), repeat,
+    error,
+    h('button', { type: 'submit', class: 'primary' }, t('join')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    if (password.value !== repeat.value) {
+      error.textContent = t('passwordsDiffer');
+      return;
+    }
+    try {
+      await api('POST', '/auth/invites/accept', { token, password: password.value });
+      history.replaceState(null, '', '#/open');   // the token must not stay in the address bar or history
+      await signedIn(await api('GET', '/auth/me'));
+    } catch (failure) {
+      error.textContent = failure.message;
+    }
+  });
+  app.append(h('main', { class: 'signin-page' }, form));
+  password.focus();
 }
 
 async function signedIn(me) {
