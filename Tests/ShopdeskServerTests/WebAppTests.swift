@@ -348,4 +348,24 @@ struct WebAppTests {
             }
         }
     }
+
+    @Test func pagesLoadedWithLoadMoreStayWhenTheListRefreshesLive() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            for index in 0..<60 {
+                try await harness.inbound(email: "c\(index)@example.com", text: "Message \(index)", subject: "Question \(index)")
+            }
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 50", "the first page")
+                _ = try await page.evaluate("document.querySelector('#load-more').click()")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 60 && document.querySelector('#load-more').hidden", "all sixty")
+                try await harness.inbound(email: "new@example.com", text: "A new question", subject: "Newest")
+                try await page.waitFor("document.querySelector('#conversations .row .subject')?.textContent === 'Newest'", "the new conversation on top")
+                // As many rows as were shown stay shown; the oldest moved to the next page.
+                #expect(try await page.evaluate("document.querySelectorAll('#conversations .row').length") as? Int == 60)
+                #expect(try await page.evaluate("document.querySelector('#load-more').hidden") as? Bool == false)
+            }
+        }
+    }
 }

@@ -290,8 +290,14 @@ function conversationHash(id) {
 
 // MARK: Conversation list
 
-async function loadList(more = false) {
-  if (state.loadingList) return;
+/// Loads the list. `more` appends the next page; `keep` (refreshes after realtime events and
+/// changes) reloads as many rows as are shown, up to 200, so pages loaded with "Load more" stay.
+/// A load asked for while one runs is not lost: it runs again when that one ends.
+async function loadList(more = false, keep = false) {
+  if (state.loadingList) {
+    state.listStale = true;
+    return;
+  }
   state.loadingList = true;
   try {
     if (state.search) {
@@ -299,7 +305,8 @@ async function loadList(more = false) {
       state.items = result.items;
       state.cursor = null;
     } else {
-      const page = await api('GET', `/conversations${query({ ...listParams(), sort: state.sort, limit: 50, cursor: more ? state.cursor : null })}`);
+      const limit = keep ? Math.min(200, Math.max(50, state.items.length)) : 50;
+      const page = await api('GET', `/conversations${query({ ...listParams(), sort: state.sort, limit, cursor: more ? state.cursor : null })}`);
       state.items = more ? state.items.concat(page.items) : page.items;
       state.cursor = page.next_cursor;
       state.counts = page.counts || state.counts;
@@ -308,6 +315,10 @@ async function loadList(more = false) {
     showError(failure.message);
   } finally {
     state.loadingList = false;
+  }
+  if (state.listStale) {
+    state.listStale = false;
+    return loadList(false, true);
   }
   renderViews();
   renderList();
@@ -380,7 +391,7 @@ async function bulk(changes) {
     const result = await api('POST', '/conversations/bulk', { ids: [...state.picked], changes });
     if (result.failed.length) showError(result.failed.map((failure) => `#${failure.id}: ${failure.detail}`).join(' · '));
     state.picked.clear();
-    await loadList();
+    await loadList(false, true);
     if (state.selectedId) scheduleConversationRefresh();
   } catch (failure) {
     showError(failure.message);
@@ -389,7 +400,7 @@ async function bulk(changes) {
 
 function scheduleListRefresh() {
   clearTimeout(listRefresh);
-  listRefresh = setTimeout(() => loadList(), 250);
+  listRefresh = setTimeout(() => loadList(false, true), 250);
 }
 
 // MARK: One conversation
