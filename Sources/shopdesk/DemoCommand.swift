@@ -34,7 +34,7 @@ struct Demo: AsyncParsableCommand {
                 .seed(ownerPassword: password, conversations: conversationCount)
             let elapsed = ContinuousClock.now - started
             // Written straight to the file descriptor: `print` would sit in a buffer while serving.
-            FileHandle.standardOutput.write(Data("""
+            Console.out("""
 
                 Shopdesk demo is ready: \(result.conversations) conversations from \(result.customers) customers \
                 (created in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))).
@@ -45,8 +45,7 @@ struct Demo: AsyncParsableCommand {
                   Password:  \(password)
 
                 The other demo agents (ana@, joao@, olga@, emma@demo.shopdesk.test) share that password.
-
-                """.utf8))
+                """)
             guard serve else { return }
             let app = try await buildApplication(configuration: settings, database: database, logger: logger)
             try await app.runService()

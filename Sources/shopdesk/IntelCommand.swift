@@ -41,7 +41,7 @@ struct Intel: ParsableCommand {
                 "promoter": insight.promoter,
             ]
             output["intent_threshold"] = models.intentThreshold
-            print(try json(output))
+            Console.out(try json(output))
         }
     }
 
@@ -124,26 +124,26 @@ struct Intel: ParsableCommand {
                     output["training_seconds"] = trainingSeconds
                     output["train_rows"] = trainingRows
                 }
-                print(try Intel.json(output))
+                Console.out(try Intel.json(output))
                 return
             }
-            print("task: \(task.rawValue)")
+            Console.out("task: \(task.rawValue)")
             if let trainingSeconds {
-                print("train rows: \(trainingRows)")
-                print(String(format: "training time: %.2f s", trainingSeconds))
+                Console.out("train rows: \(trainingRows)")
+                Console.out(String(format: "training time: %.2f s", trainingSeconds))
             } else {
-                print("model: shipped \(task.rawValue) model")
+                Console.out("model: shipped \(task.rawValue) model")
             }
-            print("test rows: \(testSet.count)")
-            print(String(format: "accuracy: %.4f", report.accuracy))
-            print(String(format: "macro-F1: %.4f", report.macroF1))
-            print(String(format: "predictions per second: %.0f (one core)", perSecond))
-            print("model: \(model.featureCount) features, \(model.serialized().count) bytes")
-            print("")
+            Console.out("test rows: \(testSet.count)")
+            Console.out(String(format: "accuracy: %.4f", report.accuracy))
+            Console.out(String(format: "macro-F1: %.4f", report.macroF1))
+            Console.out(String(format: "predictions per second: %.0f (one core)", perSecond))
+            Console.out("model: \(model.featureCount) features, \(model.serialized().count) bytes")
+            Console.out("")
             let width = max(12, report.perClass.map(\.label.count).max() ?? 0)
-            print("label".padding(toLength: width, withPad: " ", startingAt: 0) + "  precision  recall     f1  support")
+            Console.out("label".padding(toLength: width, withPad: " ", startingAt: 0) + "  precision  recall     f1  support")
             for figures in report.perClass {
-                print(figures.label.padding(toLength: width, withPad: " ", startingAt: 0)
+                Console.out(figures.label.padding(toLength: width, withPad: " ", startingAt: 0)
                     + String(format: "  %9.4f  %6.4f  %.4f  %7d", figures.precision, figures.recall, figures.f1, figures.support))
             }
         }
@@ -186,18 +186,18 @@ struct Intel: ParsableCommand {
             let seconds = Date().timeIntervalSince(started)
             let perSecond = Double(evaluation.count) / max(seconds, 1e-9)
             if json {
-                print(try Intel.json([
+                Console.out(try Intel.json([
                     "articles": index.count, "queries": evaluation.count, "p_at_1": evaluation.precisionAt1,
                     "r_at_5": evaluation.recallAt5, "mrr_at_10": evaluation.mrrAt10, "queries_per_second": perSecond.rounded(),
                 ]))
                 return
             }
-            print("articles: \(index.count)")
-            print("queries: \(evaluation.count)")
-            print(String(format: "P@1: %.4f", evaluation.precisionAt1))
-            print(String(format: "R@5: %.4f", evaluation.recallAt5))
-            print(String(format: "MRR@10: %.4f", evaluation.mrrAt10))
-            print(String(format: "queries per second: %.0f", perSecond))
+            Console.out("articles: \(index.count)")
+            Console.out("queries: \(evaluation.count)")
+            Console.out(String(format: "P@1: %.4f", evaluation.precisionAt1))
+            Console.out(String(format: "R@5: %.4f", evaluation.recallAt5))
+            Console.out(String(format: "MRR@10: %.4f", evaluation.mrrAt10))
+            Console.out(String(format: "queries per second: %.0f", perSecond))
         }
     }
 
@@ -235,7 +235,7 @@ struct Intel: ParsableCommand {
                                                      config: config, notes: notes)
                 let url = URL(fileURLWithPath: output).appendingPathComponent("\(task.rawValue).sdtc")
                 try model.write(to: url)
-                print("\(task.rawValue): held-out accuracy \(String(format: "%.4f", report.accuracy)), macro-F1 \(String(format: "%.4f", report.macroF1)); wrote \(url.path) (\(model.serialized().count) bytes)")
+                Console.out("\(task.rawValue): held-out accuracy \(String(format: "%.4f", report.accuracy)), macro-F1 \(String(format: "%.4f", report.macroF1)); wrote \(url.path) (\(model.serialized().count) bytes)")
             }
         }
     }

@@ -39,7 +39,7 @@ struct Migrate: AsyncParsableCommand {
         let configuration = try options.load()
         let logger = makeLogger(configuration)
         let applied = try await Database.with(url: configuration.databaseURL, logger: logger) { try await Migrator.migrate($0) }
-        print(applied.isEmpty ? "The database is up to date." : "Applied schema versions \(applied.map(String.init).joined(separator: ", ")).")
+        Console.out(applied.isEmpty ? "The database is up to date." : "Applied schema versions \(applied.map(String.init).joined(separator: ", ")).")
     }
 }
 
@@ -66,7 +66,7 @@ struct Admin: AsyncParsableCommand {
                 return try await Provisioning.createOwner(database: database, workspace: workspace, timeZone: timeZone, email: email,
                                                           name: name, passwordHash: hash)
             }
-            print("Created owner \(agent.email) (agent \(agent.id)) in workspace \"\(workspaceName)\".")
+            Console.out("Created owner \(agent.email) (agent \(agent.id)) in workspace \"\(workspaceName)\".")
         }
     }
 }

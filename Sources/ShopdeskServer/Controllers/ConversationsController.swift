@@ -104,6 +104,11 @@ struct ConversationsController {
                     failed.append(BulkFailure(id: id, detail: problem.detail))
                 } catch let error as ShopdeskError {
                     failed.append(BulkFailure(id: id, detail: Problem(error).detail))
+                } catch {
+                    // Those already changed stay changed; say which ones were not, rather than
+                    // failing the whole answer after part of the work is committed.
+                    services.logger.error("Bulk change failed", metadata: ["conversation": "\(id)", "error": "\(error)"])
+                    failed.append(BulkFailure(id: id, detail: "Conversation \(id) could not be changed just now; try it again."))
                 }
             }
             return BulkResponse(updated: updated, failed: failed)

@@ -161,22 +161,23 @@ struct BenchError: Error, CustomStringConvertible {
 }
 
 enum BenchReport {
-    /// Progress that shows up at once, also when the output goes to a file.
+    /// Progress that shows up at once, also when the output goes to a file (`Console` writes
+    /// straight to the file descriptor, unbuffered).
     static func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        Console.out(line)
     }
 
     static func print(results: [PhaseResult], memory: (current: Double, peak: Double), databaseURL: String, clients: Int, scale: Int,
                       preloaded: Int) {
         let engine = databaseURL.hasPrefix("postgres") ? "PostgreSQL" : "SQLite"
-        Swift.print("\n\(engine), \(clients) clients, \(ProcessInfo.processInfo.activeProcessorCount) cores" +
+        Console.out("\n\(engine), \(clients) clients, \(ProcessInfo.processInfo.activeProcessorCount) cores" +
                     (preloaded > 0 ? ", \(preloaded) messages preloaded" : ""))
-        Swift.print("| phase | requests | errors | req/s | p50 ms | p99 ms |")
-        Swift.print("|---|---:|---:|---:|---:|---:|")
+        Console.out("| phase | requests | errors | req/s | p50 ms | p99 ms |")
+        Console.out("|---|---:|---:|---:|---:|---:|")
         for result in results {
-            Swift.print(String(format: "| %@ | %d | %d | %.0f | %.1f | %.1f |", result.name, result.requests, result.errors,
+            Console.out(String(format: "| %@ | %d | %d | %.0f | %.1f | %.1f |", result.name, result.requests, result.errors,
                                result.throughput, result.percentile(0.5), result.percentile(0.99)))
         }
-        Swift.print(String(format: "\nServer memory: %.0f MiB resident at the end, %.0f MiB peak.", memory.current, memory.peak))
+        Console.out(String(format: "\nServer memory: %.0f MiB resident at the end, %.0f MiB peak.", memory.current, memory.peak))
     }
 }

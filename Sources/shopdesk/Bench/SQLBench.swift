@@ -34,13 +34,13 @@ extension Bench {
                             try await SearchIndex.search(workspaceID: WorkspaceID(workspace ?? 1), query: word, limit: 20, kind: kind, in: sql).count
                         }
                     }
-                    print(String(format: "%8.2f ms  %5d hits  search %@", milliseconds, rows, word))
+                    Console.out(String(format: "%8.2f ms  %5d hits  search %@", milliseconds, rows, word))
                 }
                 for statement in statements {
                     let (milliseconds, rows) = try await time(count) {
                         try await database.read { sql in try await sql.raw(SQLQueryString(statement)).all().count }
                     }
-                    print(String(format: "%8.2f ms  %5d rows  %@", milliseconds, rows, String(statement.prefix(120))))
+                    Console.out(String(format: "%8.2f ms  %5d rows  %@", milliseconds, rows, String(statement.prefix(120))))
                 }
             }
         }
