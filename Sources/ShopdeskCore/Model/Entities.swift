@@ -59,6 +59,10 @@ public struct Inbox: Equatable, Sendable {
     /// Where outbound replies of an API inbox are POSTed; nil means clients poll for them.
     public var webhookURL: String?
     public var createdAt: Date
+    /// How a chat inbox's widget looks and behaves (nil for other kinds).
+    public var chat: ChatSettings? = nil
+    /// The public key that a chat inbox's `<script data-inbox="…">` tag names.
+    public var widgetKey: String? = nil
 
     public init(id: InboxID, workspaceID: WorkspaceID, kind: InboxKind, name: String, webhookURL: String?, createdAt: Date) {
         self.id = id

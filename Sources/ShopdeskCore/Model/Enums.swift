@@ -52,5 +52,8 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
 
 /// The kind of channel an inbox receives from. New channels add a case and an adapter.
 public enum InboxKind: String, Codable, Sendable, CaseIterable {
+    /// Anything that can POST: the shop's backend, a form, another tool.
     case api
+    /// The live chat widget on the shop's site.
+    case chat
 }

@@ -7,8 +7,13 @@ public struct CustomerIdentity: Equatable, Sendable {
     public var phone: String?
     /// The shop's (or channel's) own id for this customer.
     public var externalID: String?
+    /// An identity that only one channel knows, such as a chat visitor (`kind` "chat", value the
+    /// visitor's id): it finds the same customer again on that channel and nowhere else.
+    public var channel: ChannelIdentity?
 
-    public init(name: String? = nil, email: String? = nil, phone: String? = nil, externalID: String? = nil) {
+    public init(name: String? = nil, email: String? = nil, phone: String? = nil, externalID: String? = nil,
+                channel: ChannelIdentity? = nil) {
+        self.channel = channel
         self.name = name
         self.email = email
         self.phone = phone
@@ -30,10 +35,23 @@ public struct CustomerIdentity: Equatable, Sendable {
         copy.externalID = externalID.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
             $0.isEmpty ? nil : String($0.prefix(200))
         }
+        copy.channel = channel.flatMap { $0.kind.isEmpty || $0.value.isEmpty ? nil : $0 }
         return copy
     }
 
-    public var isEmpty: Bool { email == nil && phone == nil && externalID == nil }
+    public var isEmpty: Bool { email == nil && phone == nil && externalID == nil && channel == nil }
+}
+
+/// A customer's identity on one channel (`kind` is the channel's name, never "email",
+/// "phone" or "external").
+public struct ChannelIdentity: Equatable, Sendable {
+    public var kind: String
+    public var value: String
+
+    public init(kind: String, value: String) {
+        self.kind = kind
+        self.value = value
+    }
 }
 
 /// Every channel turns what it receives into this, and every one takes the same ingest path.
@@ -48,6 +66,8 @@ public struct InboundMessage: Equatable, Sendable {
     /// The conversation this message answers, when the channel knows it (a reply token, a
     /// chat session). Merged conversations are followed to their survivor.
     public var replyTo: ConversationID?
+    /// Files the sender uploaded first (a chat visitor's image); they join the stored message.
+    public var attachmentIDs: [AttachmentID] = []
 
     public init(
         inboxID: InboxID,
@@ -76,7 +96,7 @@ public struct InboundMessage: Equatable, Sendable {
         guard !copy.customer.isEmpty else {
             throw .invalid(field: "customer", "Say who wrote the message: give the customer an email, phone or external_id.")
         }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !attachmentIDs.isEmpty else {
             throw .invalid(field: "text", "The message text is empty.")
         }
         guard text.utf8.count <= Self.maxTextLength else {

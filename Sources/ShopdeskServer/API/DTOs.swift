@@ -44,10 +44,15 @@ struct InboxDTO: ResponseEncodable {
     var webhookUrl: String?
     var memberIds: [Int64]?
     var createdAt: Date
+    /// Chat inboxes: the widget's settings and the key its `<script data-inbox>` tag names.
+    var chat: ChatSettings?
+    var widgetKey: String?
 
     init(_ inbox: Inbox, members: [AgentID]? = nil) {
         id = inbox.id.rawValue
         kind = inbox.kind
+        chat = inbox.chat
+        widgetKey = inbox.widgetKey
         name = inbox.name
         webhookUrl = inbox.webhookURL
         memberIds = members?.map(\.rawValue)

@@ -16,6 +16,7 @@ struct AppServices: Sendable {
     let files: AttachmentFileStore
     let outboundGuard: OutboundURLGuard
     let logger: Logger
+    var chat: ChatChannel { ChatChannel(database: database, conversations: conversations) }
 
     static func make(configuration: ServerConfiguration, database: Database, logger: Logger) -> AppServices {
         let hub = EventHub(listener: database.listener, logger: logger)

@@ -28,6 +28,7 @@ func buildApplication(services: AppServices) throws -> some ApplicationProtocol 
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: WidgetCORSMiddleware())
     router.add(middleware: AuthMiddleware(database: database))
 
     let api = APIRegistrar(router: router)
@@ -40,6 +41,7 @@ func buildApplication(services: AppServices) throws -> some ApplicationProtocol 
     WorkspaceController(services: services).register(api)
     AttachmentsController(services: services).register(api)
     RealtimeController(services: services).register(on: router, api)
+    WidgetController(services: services).register(on: router, api)
     let openAPI = try JSONSerialization.data(withJSONObject: OpenAPIDocument.build(api.docs), options: [.sortedKeys, .withoutEscapingSlashes])
     api.onPublic(.get, "/openapi.json", "This document", tag: "meta") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: openAPI)))
@@ -102,5 +104,35 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
         }
         return response
+    }
+}
+
+/// The chat widget calls `/api/v1/widget/…` from shops' pages on other origins. Those calls
+/// carry no cookies (the visitor token travels in a header), so any origin may make them; the
+/// rest of the API stays same-origin.
+struct WidgetCORSMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix("/api/v1/widget/") else { return try await next(request, context) }
+        if request.method == .options {
+            var response = Response(status: .noContent)
+            Self.allow(&response.headers)
+            response.headers[HTTPField.Name("Access-Control-Allow-Methods")!] = "GET, POST"
+            response.headers[HTTPField.Name("Access-Control-Allow-Headers")!] = "Content-Type, X-Visitor-Token, X-File-Name"
+            response.headers[HTTPField.Name("Access-Control-Max-Age")!] = "86400"
+            return response
+        }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        Self.allow(&response.headers)
+        return response
+    }
+
+    static func allow(_ headers: inout HTTPFields) {
+        headers[HTTPField.Name("Access-Control-Allow-Origin")!] = "*"
+        headers[HTTPField.Name("Access-Control-Expose-Headers")!] = "Content-Type"
     }
 }

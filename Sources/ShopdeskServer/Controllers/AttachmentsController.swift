@@ -18,49 +18,58 @@ struct AttachmentsController {
     ]
 
     func register(_ api: APIRegistrar) {
-        let database = services.database
         api.on(.post, "/attachments", "Upload a file (raw body; its name, percent-encoded UTF-8, in X-File-Name) to attach to a reply", tag: "attachments",
                role: .agent, body: "binary", status: 201) { request, context in
-            let limit = services.config.maxUploadBytes
-            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-                throw Problem(.contentTooLarge, "Files can be at most \(limit / 1024 / 1024) MB.")
-            }
-            let buffer: ByteBuffer
-            do { buffer = try await request.body.collect(upTo: limit) } catch {
-                throw Problem(.contentTooLarge, "Files can be at most \(limit / 1024 / 1024) MB.")
-            }
-            guard buffer.readableBytes > 0 else { throw Problem(.unprocessableContent, "The file is empty.") }
-            let data = Data(buffer.readableBytesView)
-            // Header values are Latin-1 at best, so names arrive percent-encoded UTF-8 ("Ra%C4%8Dun.pdf").
-            let rawName = request.headers[HTTPField.Name("X-File-Name")!] ?? "file"
-            let name = Self.safeFileName(rawName.removingPercentEncoding ?? rawName)
-            let type = Self.sniff(data, declared: request.headers[.contentType])
-            let digest = Secrets.hex(SHA256.hash(data: data))
-            try await services.files.store(data, sha256: digest)
-            let ws = context.workspaceID
-            let agent = context.agent.id
-            let record = try await database.write {
-                try await AttachmentRepository.create(workspaceID: ws, sha256: digest, fileName: name, contentType: type,
-                                                      size: Int64(data.count), uploadedBy: agent, now: Date(), in: $0)
-            }
+            let record = try await Self.receive(request, services: services, workspaceID: context.workspaceID, agentID: context.agent.id,
+                                                visitorID: nil)
             return Created(body: AttachmentDTO(record))
         }
         api.on(.get, "/attachments/{id}", "An attachment's details", tag: "attachments") { request, context in
             AttachmentDTO(try await attachment(request, context))
         }
         api.on(.get, "/attachments/{id}/download", "The file, always as a download", tag: "attachments") { request, context in
-            let record = try await attachment(request, context)
-            let data = try await services.files.load(sha256: record.sha256)
-            let ascii = record.fileName.unicodeScalars.map { $0.isASCII && $0.value >= 32 && $0 != "\"" && $0 != "\\" ? String($0) : "_" }.joined()
-            let encoded = record.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
-            return Response(status: .ok, headers: [
-                .contentType: record.contentType,
-                .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",
-                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-                .contentSecurityPolicy: "default-src 'none'; sandbox",
-                .cacheControl: "private, max-age=3600",
-            ], body: .init(byteBuffer: ByteBuffer(data: data)))
+            try await Self.download(try await attachment(request, context), services: services)
         }
+    }
+
+    /// Stores an uploaded body (an agent's or a chat visitor's) and records it, unattached.
+    static func receive(
+        _ request: Request, services: AppServices, workspaceID: WorkspaceID, agentID: AgentID?, visitorID: Int64?
+    ) async throws -> AttachmentRecord {
+        let limit = services.config.maxUploadBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw Problem(.contentTooLarge, "Files can be at most \(limit / 1024 / 1024) MB.")
+        }
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: limit) } catch {
+            throw Problem(.contentTooLarge, "Files can be at most \(limit / 1024 / 1024) MB.")
+        }
+        guard buffer.readableBytes > 0 else { throw Problem(.unprocessableContent, "The file is empty.") }
+        let data = Data(buffer.readableBytesView)
+        // Header values are Latin-1 at best, so names arrive percent-encoded UTF-8 ("Ra%C4%8Dun.pdf").
+        let rawName = request.headers[HTTPField.Name("X-File-Name")!] ?? "file"
+        let name = Self.safeFileName(rawName.removingPercentEncoding ?? rawName)
+        let type = Self.sniff(data, declared: request.headers[.contentType])
+        let digest = Secrets.hex(SHA256.hash(data: data))
+        try await services.files.store(data, sha256: digest)
+        return try await services.database.write {
+            try await AttachmentRepository.create(workspaceID: workspaceID, sha256: digest, fileName: name, contentType: type,
+                                                  size: Int64(data.count), uploadedBy: agentID, visitorID: visitorID, now: Date(), in: $0)
+        }
+    }
+
+    /// The bytes, as a download that a browser never renders in our origin.
+    static func download(_ record: AttachmentRecord, services: AppServices) async throws -> Response {
+        let data = try await services.files.load(sha256: record.sha256)
+        let ascii = record.fileName.unicodeScalars.map { $0.isASCII && $0.value >= 32 && $0 != "\"" && $0 != "\\" ? String($0) : "_" }.joined()
+        let encoded = record.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
+        return Response(status: .ok, headers: [
+            .contentType: record.contentType,
+            .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            .contentSecurityPolicy: "default-src 'none'; sandbox",
+            .cacheControl: "private, max-age=3600",
+        ], body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 
     /// Attachments of conversations in inboxes the agent cannot see answer 404, like the conversation.

@@ -76,6 +76,10 @@ struct ConversationsController {
             try await database.write {
                 try await ReadMarkers.markRead(agentID: agentID, conversationID: conversation.id, at: readAt, in: $0)
             }
+            // A chat visitor sees that their messages were read.
+            await services.hub.broadcastEphemeral(RealtimeMessage(
+                workspaceId: context.workspaceID.rawValue, type: "conversation.read", conversationId: conversation.id.rawValue,
+                payload: ["agent_id": .id(agentID)], actor: .init(type: "agent", id: agentID.rawValue), at: readAt, origin: nil))
             return Response(status: .noContent)
         }
         api.on(.post, "/conversations/bulk", "Apply the same change (status, priority, assignee, team, tags) to many conversations",

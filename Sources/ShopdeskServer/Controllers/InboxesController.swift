@@ -8,8 +8,10 @@ import ShopdeskStore
 struct InboxesController {
     let services: AppServices
 
-    struct CreateInbox: Decodable { var name: String; var kind: InboxKind?; var webhookUrl: String?; var memberIds: [Int64]? }
-    struct UpdateInbox: Decodable { var name: String?; var webhookUrl: String? }
+    struct CreateInbox: Decodable {
+        var name: String; var kind: InboxKind?; var webhookUrl: String?; var memberIds: [Int64]?; var chat: ChatSettings?
+    }
+    struct UpdateInbox: Decodable { var name: String?; var webhookUrl: String?; var chat: ChatSettings? }
     struct Members: Decodable { var memberIds: [Int64] }
     struct InboxCreated: ResponseEncodable { var inbox: InboxDTO; var token: String }
 
@@ -42,9 +44,14 @@ struct InboxesController {
             let members = try await agents.validAgents(body.memberIds ?? [context.agent.id.rawValue], context)
             let token = Secrets.token(prefix: "sdi_")
             let ws = context.workspaceID
+            let kind = body.kind ?? .api
+            // A chat inbox's widget is public: it is named by its own random key, and its token
+            // signs the identities the shop vouches for.
+            let chat = kind == .chat ? try (body.chat ?? ChatSettings()).validated() : nil
+            let widgetKey = kind == .chat ? Secrets.token(prefix: "sdw_", bytes: 16) : nil
             let inbox = try await database.write { sql in
-                let inbox = try await InboxRepository.create(workspaceID: ws, kind: body.kind ?? .api, name: name, webhookURL: webhook,
-                                                             secret: token, now: Date(), in: sql)
+                let inbox = try await InboxRepository.create(workspaceID: ws, kind: kind, name: name, webhookURL: webhook,
+                                                             secret: token, now: Date(), chat: chat, widgetKey: widgetKey, in: sql)
                 try await InboxRepository.setMembers(of: inbox.id, to: members, in: sql)
                 return inbox
             }
@@ -55,10 +62,14 @@ struct InboxesController {
             let members = try await database.read { try await InboxRepository.members(of: inbox.id, in: $0) }
             return InboxDTO(inbox, members: members)
         }
-        api.on(.patch, "/inboxes/{id}", "Rename an inbox or change where its replies are POSTed", tag: "inboxes", role: .admin,
-               body: "UpdateInbox") { request, context in
+        api.on(.patch, "/inboxes/{id}", "Rename an inbox, change where its replies are POSTed, or change a chat widget's settings",
+               tag: "inboxes", role: .admin, body: "UpdateInbox") { request, context in
             var inbox = try await inbox(request, context)
             let body = try await request.decode(as: UpdateInbox.self, context: context)
+            if let chat = body.chat {
+                guard inbox.kind == .chat else { throw Problem(.unprocessableContent, "Only chat inboxes have widget settings.", field: "chat") }
+                inbox.chat = try chat.validated()
+            }
             if let name = body.name { inbox.name = Text.singleLine(name) }
             if let url = body.webhookUrl { inbox.webhookURL = url.isEmpty ? nil : try await validWebhook(url) }
             let updated = inbox

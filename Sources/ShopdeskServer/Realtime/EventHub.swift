@@ -21,6 +21,9 @@ actor EventHub: EventPublisher {
     static let channel = "shopdesk_events"
 
     private var subscribers: [WorkspaceID: [UUID: AsyncStream<RealtimeMessage>.Continuation]] = [:]
+    /// Chat visitors hear only about their own conversation, so they are kept by conversation:
+    /// an event costs one lookup however many visitors are connected.
+    private var visitors: [Int64: [UUID: AsyncStream<RealtimeMessage>.Continuation]] = [:]
     private var jobWaiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     private var jobWakePending = false
     let nodeID = UUID().uuidString
@@ -45,6 +48,23 @@ actor EventHub: EventPublisher {
     }
 
     var connectionCount: Int { subscribers.values.reduce(0) { $0 + $1.count } }
+
+    var visitorConnectionCount: Int { visitors.values.reduce(0) { $0 + $1.count } }
+
+    /// A visitor's stream, fed with the events of `conversationID` until `unsubscribeVisitor`;
+    /// `watch` moves it to another conversation (the visitor's first message starts one).
+    func subscribeVisitor() -> (UUID, AsyncStream<RealtimeMessage>, AsyncStream<RealtimeMessage>.Continuation) {
+        let (stream, continuation) = AsyncStream.makeStream(of: RealtimeMessage.self, bufferingPolicy: .bufferingNewest(200))
+        return (UUID(), stream, continuation)
+    }
+
+    func watch(visitor id: UUID, continuation: AsyncStream<RealtimeMessage>.Continuation, from old: Int64?, to new: Int64?) {
+        if let old {
+            visitors[old]?[id] = nil
+            if visitors[old]?.isEmpty == true { visitors[old] = nil }
+        }
+        if let new { visitors[new, default: [:]][id] = continuation }
+    }
 
     nonisolated func publish(_ events: [DomainEvent]) async {
         guard !events.isEmpty else { return }
@@ -92,6 +112,9 @@ actor EventHub: EventPublisher {
     private func deliver(_ message: RealtimeMessage) {
         for continuation in subscribers[WorkspaceID(message.workspaceId)]?.values ?? [:].values {
             continuation.yield(message)
+        }
+        if let conversation = message.conversationId, let watching = visitors[conversation] {
+            for continuation in watching.values { continuation.yield(message) }
         }
     }
 

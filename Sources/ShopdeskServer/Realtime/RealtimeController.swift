@@ -14,7 +14,9 @@ import ShopdeskStore
 struct RealtimeController {
     let services: AppServices
 
-    struct ClientMessage: Decodable { var type: String; var conversationId: Int64?; var state: String? }
+    /// `reply` is true while the agent writes a reply (not a note): only then does a chat
+    /// visitor see "typing".
+    struct ClientMessage: Decodable { var type: String; var conversationId: Int64?; var state: String?; var reply: Bool? }
 
     func register(on router: Router<AppRequestContext>, _ api: APIRegistrar) {
         api.document(RouteDoc(method: .get, path: "/realtime", summary: "WebSocket of the workspace's events (message, conversation, presence)",
@@ -69,8 +71,17 @@ struct RealtimeController {
                           let state = message.state, ["viewing", "typing", "left"].contains(state) else { continue }
                     await services.hub.broadcastEphemeral(RealtimeMessage(
                         workspaceId: workspaceID.rawValue, type: "presence", conversationId: conversation,
-                        payload: ["agent_id": .id(principal.agent.id), "name": .string(principal.agent.name), "state": .string(state)],
+                        payload: ["agent_id": .id(principal.agent.id), "name": .string(principal.agent.name), "state": .string(state),
+                                  "reply": .bool(message.reply == true)],
                         actor: .init(type: "agent", id: principal.agent.id.rawValue), at: Date(), origin: nil))
+                }
+            }
+            group.addTask {
+                // While connected the agent counts as online for the chat widget.
+                while !Task.isCancelled {
+                    let now = Date()
+                    try? await services.database.write { try await AgentPresenceRepository.touch([principal.agent.id], at: now, in: $0) }
+                    try await Task.sleep(for: ChatChannel.presenceInterval)
                 }
             }
             // When the client goes away, stop pushing to it.

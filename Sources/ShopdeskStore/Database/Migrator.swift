@@ -21,6 +21,7 @@ public enum Migrator {
         Migration(version: 5, name: "message classification", statements: Schema.version5),
         Migration(version: 6, name: "read markers", statements: Schema.version6),
         Migration(version: 7, name: "agent invitations", statements: Schema.version7),
+        Migration(version: 8, name: "chat channel", statements: Schema.version8),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

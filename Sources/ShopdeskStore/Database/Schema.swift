@@ -228,4 +228,23 @@ enum Schema {
             "CREATE INDEX agent_invites_workspace ON agent_invites(workspace_id, id)",
         ]
     }
+
+    /// The chat channel: widget settings and public key on inboxes, visitors with their page
+    /// context, who uploaded an attachment, and when each agent was last connected.
+    static func version8(_ d: SchemaDialect) -> [String] {
+        [
+            "ALTER TABLE inboxes ADD COLUMN settings TEXT",
+            "ALTER TABLE inboxes ADD COLUMN widget_key TEXT",
+            "CREATE UNIQUE INDEX inboxes_widget_key ON inboxes(widget_key)",
+            """
+            CREATE TABLE chat_visitors (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              inbox_id BIGINT NOT NULL REFERENCES inboxes(id) ON DELETE CASCADE, token_hash TEXT NOT NULL UNIQUE,
+              customer_id BIGINT REFERENCES customers(id), conversation_id BIGINT REFERENCES conversations(id),
+              name TEXT, email TEXT, identifier TEXT, context TEXT NOT NULL, created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX chat_visitors_conversation ON chat_visitors(conversation_id)",
+            "ALTER TABLE attachments ADD COLUMN visitor_id BIGINT",
+            "ALTER TABLE agents ADD COLUMN last_seen_at BIGINT",
+        ]
+    }
 }

@@ -11,18 +11,20 @@ public struct AttachmentRecord: Sendable, Equatable {
     public var contentType: String
     public var size: Int64
     public var createdAt: Date
+    /// The chat visitor who uploaded it (nil: an agent or a channel).
+    public var visitorID: Int64? = nil
 }
 
 /// Attachment metadata; the bytes live in a content-addressed file store keyed by SHA-256.
 public enum AttachmentRepository {
     public static func create(
         workspaceID: WorkspaceID, sha256: String, fileName: String, contentType: String, size: Int64, uploadedBy: AgentID?,
-        now: Date, in sql: any SQLDatabase
+        visitorID: Int64? = nil, now: Date, in sql: any SQLDatabase
     ) async throws -> AttachmentRecord {
         guard let row = try await sql.raw("""
-            INSERT INTO attachments (workspace_id, sha256, file_name, content_type, size, uploaded_by, created_at)
+            INSERT INTO attachments (workspace_id, sha256, file_name, content_type, size, uploaded_by, visitor_id, created_at)
             VALUES (\(bind: workspaceID.rawValue), \(bind: sha256), \(bind: fileName), \(bind: contentType), \(bind: size),
-              \(bind: uploadedBy?.rawValue), \(bind: now.millis)) RETURNING *
+              \(bind: uploadedBy?.rawValue), \(bind: visitorID), \(bind: now.millis)) RETURNING *
             """).first() else { throw StoredValueError(column: "attachments.id", value: "missing") }
         return try decode(row)
     }
@@ -40,7 +42,15 @@ public enum AttachmentRepository {
     static func decode(_ row: any SQLRow) throws -> AttachmentRecord {
         AttachmentRecord(id: try row.id("id"), workspaceID: try row.id("workspace_id"), messageID: try row.idOrNil("message_id"),
                          sha256: try row.string("sha256"), fileName: try row.string("file_name"),
-                         contentType: try row.string("content_type"), size: try row.int64("size"), createdAt: try row.date("created_at"))
+                         contentType: try row.string("content_type"), size: try row.int64("size"), createdAt: try row.date("created_at"),
+                         visitorID: try row.int64OrNil("visitor_id"))
+    }
+
+    /// The attachments of some messages, by message.
+    public static func list(messages: [MessageID], in sql: any SQLDatabase) async throws -> [AttachmentRecord] {
+        guard !messages.isEmpty else { return [] }
+        return try await sql.raw("SELECT * FROM attachments WHERE message_id IN (\(binds: messages.map(\.rawValue))) ORDER BY id")
+            .all().map(decode)
     }
 }
 

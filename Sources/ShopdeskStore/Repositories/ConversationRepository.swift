@@ -63,7 +63,7 @@ public enum ConversationRepository {
     }
 
     /// Follows merge pointers to the conversation that now holds the messages.
-    static func survivor(of conversation: Conversation, in sql: any SQLDatabase) async throws -> Conversation {
+    public static func survivor(of conversation: Conversation, in sql: any SQLDatabase) async throws -> Conversation {
         var current = conversation
         for _ in 0..<8 {
             guard let next = current.state.mergedInto,

@@ -23,7 +23,7 @@ public enum CustomerRepository {
             """).all() {
             owners[try row.string("kind")] = try row.id("customer_id")
         }
-        let matched = ["external", "email", "phone"].lazy.compactMap { owners[$0] }.first
+        let matched = (["external", "email", "phone"] + [identity.channel?.kind].compactMap { $0 }).lazy.compactMap { owners[$0] }.first
         if let matched, var customer = try await find(workspaceID: workspaceID, id: matched, followMerges: true, in: sql) {
             try await attach(pairs.filter { owners[$0.0] == nil }, to: customer.id, workspaceID: workspaceID, in: sql)
             if customer.name == nil, let name = identity.name {
@@ -161,6 +161,7 @@ public enum CustomerRepository {
         if let value = identity.externalID { pairs.append(("external", value)) }
         if let value = identity.email { pairs.append(("email", value)) }
         if let value = identity.phone { pairs.append(("phone", value)) }
+        if let channel = identity.channel { pairs.append((channel.kind, channel.value)) }
         return pairs
     }
 

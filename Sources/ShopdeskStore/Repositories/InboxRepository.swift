@@ -7,12 +7,12 @@ import SQLKit
 public enum InboxRepository {
     public static func create(
         workspaceID: WorkspaceID, kind: InboxKind, name: String, webhookURL: String?, secret: String, now: Date,
-        in sql: any SQLDatabase
+        chat: ChatSettings? = nil, widgetKey: String? = nil, in sql: any SQLDatabase
     ) async throws -> Inbox {
         guard let row = try await sql.raw("""
-            INSERT INTO inboxes (workspace_id, kind, name, webhook_url, secret, created_at)
+            INSERT INTO inboxes (workspace_id, kind, name, webhook_url, secret, created_at, settings, widget_key)
             VALUES (\(bind: workspaceID.rawValue), \(bind: kind.rawValue), \(bind: name), \(bind: webhookURL), \(bind: secret),
-              \(bind: now.millis)) RETURNING *
+              \(bind: now.millis), \(bind: try encodeSettings(chat)), \(bind: widgetKey)) RETURNING *
             """).first() else { throw StoredValueError(column: "inboxes.id", value: "missing") }
         return try decode(row)
     }
@@ -29,7 +29,8 @@ public enum InboxRepository {
 
     public static func update(_ inbox: Inbox, in sql: any SQLDatabase) async throws {
         try await sql.raw("""
-            UPDATE inboxes SET name = \(bind: inbox.name), webhook_url = \(bind: inbox.webhookURL)
+            UPDATE inboxes SET name = \(bind: inbox.name), webhook_url = \(bind: inbox.webhookURL),
+              settings = \(bind: try encodeSettings(inbox.chat))
             WHERE id = \(bind: inbox.id.rawValue) AND workspace_id = \(bind: inbox.workspaceID.rawValue)
             """).run()
     }
@@ -58,9 +59,27 @@ public enum InboxRepository {
         try await sql.raw("SELECT secret FROM inboxes WHERE id = \(bind: inbox.rawValue)").first().map { try $0.string("secret") }
     }
 
+    /// A chat inbox by the public key of its widget.
+    public static func find(widgetKey: String, in sql: any SQLDatabase) async throws -> Inbox? {
+        try await sql.raw("SELECT * FROM inboxes WHERE widget_key = \(bind: widgetKey) AND kind = 'chat'").first().map(decode)
+    }
+
     static func decode(_ row: any SQLRow) throws -> Inbox {
-        Inbox(id: try row.id("id"), workspaceID: try row.id("workspace_id"), kind: try row.enumValue("kind"),
-              name: try row.string("name"), webhookURL: try row.stringOrNil("webhook_url"), createdAt: try row.date("created_at"))
+        var inbox = Inbox(id: try row.id("id"), workspaceID: try row.id("workspace_id"), kind: try row.enumValue("kind"),
+                          name: try row.string("name"), webhookURL: try row.stringOrNil("webhook_url"), createdAt: try row.date("created_at"))
+        inbox.widgetKey = try row.stringOrNil("widget_key")
+        if let settings = try row.stringOrNil("settings") {
+            do {
+                inbox.chat = try JSONCoding.decode(ChatSettings.self, from: settings)
+            } catch {
+                throw StoredValueError(column: "inboxes.settings", value: settings)
+            }
+        }
+        return inbox
+    }
+
+    static func encodeSettings(_ settings: ChatSettings?) throws -> String? {
+        try settings.map { try JSONCoding.string($0) }
     }
 }
 

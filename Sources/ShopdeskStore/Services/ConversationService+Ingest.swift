@@ -43,6 +43,11 @@ extension ConversationService {
                                  customerID: existing.authorCustomerID ?? CustomerID(0), createdConversation: false,
                                  duplicate: true), [DomainEvent]())
         }
+        for attachment in message.attachmentIDs {
+            guard try await AttachmentRepository.findUnattached(workspaceID: workspaceID, id: attachment, in: sql) != nil else {
+                throw ShopdeskError.notFound("Attachment \(attachment)")
+            }
+        }
         var events: [DomainEvent] = []
         let (customer, createdCustomer) = try await CustomerRepository.findOrCreate(
             message.customer, workspaceID: workspaceID, now: time, kind: kind, in: sql)
@@ -67,8 +72,8 @@ extension ConversationService {
         }
         let stored = try await MessageRepository.insert(.init(
             conversation: conversation, direction: .inbound, authorCustomerID: customer.id, text: message.text,
-            channelMessageID: message.channelMessageID, deliveryStatus: nil, startsConversation: created,
-            classification: classification
+            channelMessageID: message.channelMessageID, deliveryStatus: nil, attachmentIDs: message.attachmentIDs,
+            startsConversation: created, classification: classification
         ), now: time, kind: kind, in: sql)
         events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,
                                   actor: actor, payload: ["message_id": .id(stored.id), "direction": .string("inbound")],
