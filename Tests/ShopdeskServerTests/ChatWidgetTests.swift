@@ -106,6 +106,21 @@ struct ChatWidgetTests {
         }
     }
 
+    @Test func theWidgetScriptIsSmallAndSelfContained() async throws {
+        try await Harness.run(.sqlite) { harness in
+            try await harness.client.execute(uri: "/widget.js", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.contains("javascript") == true)
+                let script = String(buffer: response.body)
+                #expect(script.utf8.count <= 40 * 1024, "the widget must stay under 40 KB uncompressed")
+                // No third-party code: nothing is loaded from anywhere but this server.
+                #expect(!script.contains("import "))
+                #expect(!script.contains("https://"))
+                #expect(script.contains("attachShadow"))
+            }
+        }
+    }
+
     @Test func preflightAllowsTheWidgetsHeaders() async throws {
         try await Harness.run(.sqlite) { harness in
             try await harness.client.execute(uri: "/api/v1/widget/messages", method: .options,

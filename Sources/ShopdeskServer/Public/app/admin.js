@@ -141,21 +141,73 @@ async function inboxesSection(onChanged) {
     const inboxes = (await api('GET', '/inboxes')).items;
     clear(list);
     for (const inbox of inboxes) {
-      list.append(h('li', {}, h('strong', {}, inbox.name), ` · ${inbox.kind} · `,
-        h('code', {}, `POST /api/v1/inboxes/${inbox.id}/messages`)));
+      const item = h('li', { class: 'inbox-item' }, h('strong', {}, inbox.name), ` · ${inbox.kind === 'chat' ? t('kindChat') : t('kindApi')}`);
+      if (inbox.kind === 'chat') item.append(snippetLine(inbox), chatSettingsForm(inbox, refresh));
+      else item.append(' · ', h('code', {}, `POST /api/v1/inboxes/${inbox.id}/messages`));
+      list.append(item);
     }
   };
   await refresh();
   const name = h('input', { type: 'text', required: true, maxlength: 100 });
+  const kind = h('select', {}, h('option', { value: 'chat' }, t('kindChat')), h('option', { value: 'api' }, t('kindApi')));
   return panel('admin-inboxes', t('inboxes'), list, shown,
-    form('add-inbox', [labelled('inbox-name', t('name'), name)], t('addInbox'), async (element) => {
-      const created = await api('POST', '/inboxes', { name: name.value });
+    form('add-inbox', [labelled('inbox-name', t('name'), name), labelled('inbox-kind', t('kind'), kind)], t('addInbox'), async (element) => {
+      const created = await api('POST', '/inboxes', { name: name.value, kind: kind.value });
       clear(shown);
-      shown.append(secret(`${t('inboxToken')} (${created.inbox.name}, X-Inbox-Token)`, created.token));
+      if (created.inbox.kind === 'chat') {
+        shown.append(snippetLine(created.inbox), secret(`${t('identitySecret')} · ${created.inbox.name}`, created.token));
+      } else {
+        shown.append(secret(`${t('inboxToken')} (${created.inbox.name}, X-Inbox-Token)`, created.token));
+      }
       element.reset();
       await refresh();
       onChanged();
     }));
+}
+
+/// The one tag a shop pastes into its pages.
+function snippetLine(inbox) {
+  const code = `<script src="${location.origin}/widget.js" data-inbox="${inbox.widget_key}" async></script>`;
+  const field = h('input', { type: 'text', readonly: true, value: code, class: 'secret snippet', 'aria-label': t('snippet'), size: 60 });
+  const copy = h('button', { type: 'button' }, t('copy'));
+  copy.addEventListener('click', () => { field.select(); navigator.clipboard?.writeText(code).catch(() => {}); });
+  return h('p', { class: 'secret-line' }, h('span', { class: 'hint' }, `${t('snippet')}:`), ' ', field, ' ', copy);
+}
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+function chatSettingsForm(inbox, refresh) {
+  const chat = inbox.chat || {};
+  const id = `chat-${inbox.id}`;
+  const greeting = h('input', { type: 'text', maxlength: 500, value: chat.greeting || '' });
+  const colour = h('input', { type: 'color', value: chat.color || '#2456c8' });
+  const prechat = h('input', { type: 'checkbox', checked: !!chat.prechat_form });
+  const identity = h('input', { type: 'checkbox', checked: !!chat.require_identity });
+  const always = h('input', { type: 'checkbox', checked: !chat.business_hours });
+  const days = DAYS.map((day) => labelled(`${id}-${day}`, t(day), h('input', {
+    type: 'text', size: 11, placeholder: '09:00-17:00', pattern: '\\d\\d:\\d\\d-\\d\\d:\\d\\d', value: chat.business_hours?.[day] || '',
+  })));
+  const hours = h('fieldset', { class: 'hours' }, h('legend', {}, t('businessHours')), ...days);
+  hours.disabled = always.checked;
+  always.addEventListener('change', () => { hours.disabled = always.checked; });
+  const status = h('span', { class: 'hint', role: 'status' });
+  const element = form(`${id}-form`, [
+    labelled(`${id}-greeting`, t('greeting'), greeting), labelled(`${id}-colour`, t('colour'), colour),
+    h('label', { class: 'check' }, prechat, ' ', t('prechatForm')), h('label', { class: 'check' }, identity, ' ', t('requireIdentity')),
+    h('label', { class: 'check' }, always, ' ', t('alwaysOpen')), hours, status,
+  ], t('save'), async () => {
+    const business = {};
+    for (const day of DAYS) {
+      const value = element.querySelector(`#${id}-${day}`).value.trim();
+      if (value) business[day] = value;
+    }
+    await api('PATCH', `/inboxes/${inbox.id}`, { chat: {
+      greeting: greeting.value, color: colour.value, prechat_form: prechat.checked, require_identity: identity.checked,
+      business_hours: always.checked ? null : business,
+    } });
+    status.textContent = t('saved');
+  });
+  return h('details', { class: 'chat-settings' }, h('summary', {}, t('widgetSettings')), element);
 }
 
 async function tagsSection(onChanged) {

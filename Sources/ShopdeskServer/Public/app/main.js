@@ -444,9 +444,11 @@ async function loadConversation(id) {
     api('GET', `/conversations/${id}/messages${query({ limit: 500 })}`),
     api('GET', `/conversations/${id}/timeline`),
   ]);
-  const [customer, past] = await Promise.all([
+  const fromChat = state.inboxes.find((inbox) => inbox.id === conversation.inbox_id)?.kind === 'chat';
+  const [customer, past, visitor] = await Promise.all([
     api('GET', `/customers/${conversation.customer_id}`).catch(() => null),
     api('GET', `/conversations${query({ customer: conversation.customer_id, limit: 10 })}`).catch(() => ({ items: [] })),
+    fromChat ? api('GET', `/conversations/${id}/visitor`).catch(() => null) : null,
   ]);
   const missing = [...new Set(messages.items.flatMap((message) => message.attachment_ids))].filter((key) => !state.attachments.has(key));
   const details = await Promise.all(missing.map((key) => api('GET', `/attachments/${key}`).catch(() => null)));
@@ -457,6 +459,7 @@ async function loadConversation(id) {
   state.timeline = timeline.items;
   state.customer = customer;
   state.customerConversations = past.items;
+  state.visitor = visitor;
   return true;
 }
 
@@ -635,7 +638,8 @@ function composerForm(conversation, draft) {
     saveDraft(conversation.id, state.mode, text.value);
     if (Date.now() - lastTyping > 3000) {
       lastTyping = Date.now();
-      state.realtime?.presence(conversation.id, 'typing');
+      // Only a reply shows as "typing" to a chat visitor; a note never does.
+      state.realtime?.presence(conversation.id, 'typing', state.mode === 'reply');
     }
   });
   text.addEventListener('keydown', (event) => {
@@ -768,6 +772,7 @@ function renderSidebar() {
         ? h('div', {}, h('h4', {}, t('identities')),
           h('ul', { class: 'identities' }, ...customer.identities.map((identity) => h('li', {}, `${identity.kind}: ${identity.value}`))))
         : null),
+    visitorPanel(state.visitor),
     h('section', { class: 'panel', 'aria-labelledby': 'classification-title' },
       h('h3', { id: 'classification-title' }, t('classification')),
       h('dl', {},
@@ -786,6 +791,35 @@ function renderSidebar() {
       }))));
 }
 
+/// Where a chat visitor is on the shop's site, as the widget reported it.
+function visitorPanel(visitor) {
+  if (!visitor) return null;
+  const context = visitor.context || {};
+  const link = (url, label) => h('a', { href: url, target: '_blank', rel: 'noopener noreferrer nofollow' }, label || url);
+  return h('section', { class: 'panel', id: 'visitor-panel', 'aria-labelledby': 'visitor-title' },
+    h('h3', { id: 'visitor-title' }, t('visitor')),
+    h('dl', {},
+      visitor.name ? [h('dt', {}, t('name')), h('dd', {}, visitor.name)] : null,
+      visitor.email ? [h('dt', {}, t('email')), h('dd', {}, `${visitor.email} (${t('unverified')})`)] : null,
+      visitor.identifier ? [h('dt', {}, t('verifiedId')), h('dd', {}, visitor.identifier)] : null,
+      context.url ? [h('dt', {}, t('currentPage')), h('dd', { id: 'visitor-page' }, link(context.url, context.title))] : null,
+      context.referrer ? [h('dt', {}, t('referrer')), h('dd', {}, link(context.referrer))] : null,
+      context.user_agent ? [h('dt', {}, t('browser')), h('dd', {}, browserName(context.user_agent))] : null),
+    context.pages?.length > 1
+      ? h('details', {}, h('summary', {}, `${t('pagesVisited')} (${context.pages.length})`),
+        h('ol', { class: 'pages' }, ...context.pages.map((page) => h('li', {}, link(page.url, page.title), ' ', h('span', { class: 'hint' }, formatTime(page.at))))))
+      : null);
+}
+
+/// "Firefox 132 on Android" from a user-agent string; the raw string as the tooltip.
+function browserName(agent) {
+  const browser = [/Edg\/(\d+)/, 'Edge'], chrome = [/Chrome\/(\d+)/, 'Chrome'], firefox = [/Firefox\/(\d+)/, 'Firefox'], safari = [/Version\/(\d+).*Safari/, 'Safari'];
+  const found = [browser, firefox, chrome, safari].map(([pattern, name]) => [agent.match(pattern), name]).find(([match]) => match);
+  const system = [[/Android/, 'Android'], [/iPhone|iPad/, 'iOS'], [/Windows/, 'Windows'], [/Mac OS X/, 'macOS'], [/Linux/, 'Linux']].find(([pattern]) => pattern.test(agent))?.[1];
+  const name = found ? `${found[1]} ${found[0][1]}` : agent.slice(0, 60);
+  return h('span', { title: agent }, system ? `${name} · ${system}` : name);
+}
+
 async function mergeInto(target) {
   const source = state.conversation;
   if (!source || !window.confirm(`${t('mergeInto')} #${target.number}?`)) return;
@@ -802,7 +836,14 @@ async function mergeInto(target) {
 // MARK: Realtime
 
 function onRealtime(message) {
-  if (message.type === 'hello') return;
+  if (message.type === 'hello' || message.type === 'conversation.read') return;
+  if (message.type === 'visitor.typing') {
+    if (message.conversation_id !== state.selectedId) return;
+    state.visitorTypingUntil = message.payload?.state === 'typing' ? Date.now() + 6000 : 0;
+    showPresence();
+    setTimeout(showPresence, 6100);
+    return;
+  }
   if (message.type === 'presence') {
     if (message.payload?.agent_id === state.me?.id) return;
     const key = message.conversation_id;
@@ -810,10 +851,7 @@ function onRealtime(message) {
     if (message.payload.state === 'left') entries.delete(message.payload.agent_id);
     else entries.set(message.payload.agent_id, { name: message.payload.name, state: message.payload.state, at: Date.now() });
     state.presence.set(key, entries);
-    if (key === state.selectedId) {
-      const element = document.getElementById('presence');
-      if (element) element.textContent = presenceText(key);
-    }
+    if (key === state.selectedId) showPresence();
     return;
   }
   if (message.type === 'conversation.assignee_changed' && message.payload?.to === state.me?.id
@@ -825,11 +863,17 @@ function onRealtime(message) {
   if (message.conversation_id && message.conversation_id === state.selectedId) scheduleConversationRefresh();
 }
 
+function showPresence() {
+  const element = document.getElementById('presence');
+  if (element) element.textContent = presenceText(state.selectedId);
+}
+
 function presenceText(id) {
   const entries = state.presence.get(id);
-  if (!entries) return '';
-  const fresh = [...entries.values()].filter((entry) => Date.now() - entry.at < 30_000);
-  return fresh.map((entry) => `${entry.name} ${entry.state === 'typing' ? t('typing') : t('viewing')}`).join(' · ');
+  const fresh = entries ? [...entries.values()].filter((entry) => Date.now() - entry.at < 30_000) : [];
+  const parts = fresh.map((entry) => `${entry.name} ${entry.state === 'typing' ? t('typing') : t('viewing')}`);
+  if (id === state.selectedId && Date.now() < (state.visitorTypingUntil || 0)) parts.unshift(t('customerTyping'));
+  return parts.join(' · ');
 }
 
 // MARK: Keyboard

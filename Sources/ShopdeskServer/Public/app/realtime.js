@@ -31,9 +31,9 @@ export class Realtime {
     });
   }
 
-  presence(conversationId, state) {
+  presence(conversationId, state, reply = false) {
     if (this.socket?.readyState === WebSocket.OPEN) {
-      this.socket.send(JSON.stringify({ type: 'presence', conversation_id: conversationId, state }));
+      this.socket.send(JSON.stringify({ type: 'presence', conversation_id: conversationId, state, reply }));
     }
   }
 

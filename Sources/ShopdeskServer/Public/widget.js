@@ -1,0 +1,454 @@
+// Shopdesk chat widget. Installed on a shop's pages with one tag:
+//   <script src="//DESK/widget.js" data-inbox="sdw_…" async></script>
+// Optional, for a signed-in customer: data-identifier, data-identifier-hash (HMAC-SHA256 of the
+// identifier with the inbox token, computed by the shop's server), data-name, data-email; or the
+// same as window.ShopdeskChat = { identifier, identifierHash, name, email } before the tag.
+// Everything lives in a shadow root so the shop's CSS cannot reach it; all text goes in as text.
+(() => {
+  'use strict';
+  const script = document.currentScript || document.querySelector('script[data-inbox]');
+  if (!script || window.__shopdeskWidget) return;
+  window.__shopdeskWidget = true;
+  const key = script.dataset.inbox;
+  const base = new URL(script.src, location.href).origin;
+  const api = base + '/api/v1/widget';
+  const options = Object.assign({}, window.ShopdeskChat || {});
+  for (const [attr, name] of [['identifier', 'identifier'], ['identifierHash', 'identifierHash'], ['name', 'name'], ['email', 'email']]) {
+    if (script.dataset[attr]) options[name] = script.dataset[attr];
+  }
+  const storeKey = 'shopdesk:' + key;
+  const storage = {
+    get(name) { try { return localStorage.getItem(storeKey + name); } catch { return null; } },
+    set(name, value) { try { value == null ? localStorage.removeItem(storeKey + name) : localStorage.setItem(storeKey + name, value); } catch { /* private mode: this page only */ } },
+  };
+
+  const bundles = {
+    en: { open: 'Chat with us', close: 'Close chat', placeholder: 'Write a message…', send: 'Send', attach: 'Attach a file',
+      online: 'We reply in a few minutes', away: "We're away right now. Leave your email and we'll answer by email.",
+      name: 'Your name', email: 'Your email', start: 'Start chat', typing: '{name} is typing…', someone: 'Someone',
+      seen: 'Seen', sending: 'Sending…', failed: 'Not sent yet; will retry', badEmail: 'Please enter a valid email address.',
+      reconnecting: 'Reconnecting…', you: 'You', tooBig: 'That file is too large.' },
+    pt: { open: 'Fale conosco', close: 'Fechar o chat', placeholder: 'Escreva uma mensagem…', send: 'Enviar', attach: 'Anexar um arquivo',
+      online: 'Respondemos em poucos minutos', away: 'Estamos ausentes agora. Deixe seu e-mail e responderemos por e-mail.',
+      name: 'Seu nome', email: 'Seu e-mail', start: 'Iniciar chat', typing: '{name} está digitando…', someone: 'Alguém',
+      seen: 'Visto', sending: 'Enviando…', failed: 'Ainda não enviada; tentaremos de novo', badEmail: 'Informe um e-mail válido.',
+      reconnecting: 'Reconectando…', you: 'Você', tooBig: 'Esse arquivo é grande demais.' },
+    ru: { open: 'Напишите нам', close: 'Закрыть чат', placeholder: 'Напишите сообщение…', send: 'Отправить', attach: 'Прикрепить файл',
+      online: 'Отвечаем за несколько минут', away: 'Сейчас нас нет на месте. Оставьте email, и мы ответим письмом.',
+      name: 'Ваше имя', email: 'Ваш email', start: 'Начать чат', typing: '{name} печатает…', someone: 'Кто-то',
+      seen: 'Прочитано', sending: 'Отправка…', failed: 'Пока не отправлено; повторим', badEmail: 'Введите правильный email.',
+      reconnecting: 'Переподключение…', you: 'Вы', tooBig: 'Файл слишком большой.' },
+    hr: { open: 'Pišite nam', close: 'Zatvori chat', placeholder: 'Napišite poruku…', send: 'Pošalji', attach: 'Priloži datoteku',
+      online: 'Odgovaramo za nekoliko minuta', away: 'Trenutačno nismo tu. Ostavite e-adresu i odgovorit ćemo e-poštom.',
+      name: 'Vaše ime', email: 'Vaša e-adresa', start: 'Započni razgovor', typing: '{name} piše…', someone: 'Netko',
+      seen: 'Viđeno', sending: 'Šalje se…', failed: 'Još nije poslano; pokušat ćemo ponovno', badEmail: 'Upišite ispravnu e-adresu.',
+      reconnecting: 'Ponovno povezivanje…', you: 'Vi', tooBig: 'Datoteka je prevelika.' },
+  };
+  const language = (navigator.languages || [navigator.language || 'en']).map((l) => String(l).toLowerCase().split('-')[0])
+    .map((l) => (l === 'bs' || l === 'sr' ? 'hr' : l)).find((l) => bundles[l]) || 'en';
+  const t = (name, values = {}) => bundles[language][name].replace(/\{(\w+)\}/g, (_, k) => values[k] ?? '');
+
+  // ---- state ----
+  const state = {
+    token: storage.get(':token'), config: null, visitor: null, conversationId: null,
+    messages: new Map(), lastId: 0, lastAgentId: 0, open: storage.get(':open') === '1',
+    outbox: JSON.parse(storage.get(':outbox') || '[]'), socket: null, retry: 0, typingUntil: 0, typingName: '', seenAt: 0,
+    connected: false,
+  };
+  const saveOutbox = () => storage.set(':outbox', state.outbox.length ? JSON.stringify(state.outbox) : null);
+
+  async function call(path, { method = 'GET', body, headers = {}, anonymous = false } = {}) {
+    const init = { method, headers: Object.assign({}, headers), credentials: 'omit', mode: 'cors' };
+    if (state.token && !anonymous) init.headers['X-Visitor-Token'] = state.token;
+    if (body instanceof Blob) init.body = body;
+    else if (body !== undefined) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
+    const response = await fetch(api + path, init);
+    if (response.status === 204) return null;
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw Object.assign(new Error(data.detail || response.statusText), { status: response.status, field: data.field });
+    return data;
+  }
+
+  // ---- DOM ----
+  // A tag of our own, pinned visible inline: a shop's `div { … }` rules cannot hide or move it.
+  const host = document.createElement('shopdesk-chat');
+  host.setAttribute('data-shopdesk-widget', '');
+  host.style.cssText = 'display:block !important; visibility:visible !important; opacity:1 !important; position:static !important; '
+    + 'transform:none !important; filter:none !important; width:0 !important; height:0 !important; margin:0 !important;';
+  const root = host.attachShadow({ mode: 'open' });
+  const h = (tag, attrs = {}, ...children) => {
+    const el = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) {
+      if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
+      else if (value !== false && value != null) el.setAttribute(name, value === true ? '' : value);
+    }
+    for (const child of children.flat()) if (child != null) el.append(child);
+    return el;
+  };
+  const style = h('style');
+  style.textContent = `
+    :host { all: initial; }
+    [hidden] { display: none !important; }
+    svg { width: 24px; height: 24px; fill: currentColor; vertical-align: middle; }
+    .attach svg { width: 18px; height: 18px; }
+    .launcher .dot { position: absolute; top: 6px; right: 6px; width: 12px; height: 12px; border-radius: 50%; background: #d4002a; border: 2px solid #fff; }
+    * { box-sizing: border-box; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+    .launcher { position: fixed; right: 20px; bottom: 20px; width: 56px; height: 56px; border-radius: 50%; border: 0; cursor: pointer;
+      background: var(--c); color: var(--ink); box-shadow: 0 4px 14px rgba(0,0,0,.25); z-index: 2147483646; font-size: 24px; }
+    .launcher:focus-visible, button:focus-visible, textarea:focus-visible, input:focus-visible { outline: 3px solid #111; outline-offset: 2px; }
+    .panel { position: fixed; right: 20px; bottom: 88px; width: 360px; max-width: calc(100vw - 24px); height: 520px; max-height: calc(100vh - 110px);
+      background: #fff; color: #1b1b1f; border-radius: 12px; box-shadow: 0 8px 32px rgba(0,0,0,.25); display: flex; flex-direction: column;
+      overflow: hidden; z-index: 2147483647; font-size: 14px; line-height: 1.4; }
+    .panel[hidden] { display: none; }
+    header { background: var(--c); color: var(--ink); padding: 12px 14px; display: flex; align-items: center; gap: 8px; }
+    header h2 { margin: 0; font-size: 16px; flex: 1; }
+    header p { margin: 2px 0 0; font-size: 12px; opacity: .9; }
+    header button { background: transparent; border: 0; color: inherit; font-size: 20px; cursor: pointer; }
+    .log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; background: #f6f6f8; }
+    .msg { max-width: 80%; padding: 8px 10px; border-radius: 10px; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .msg.visitor { align-self: flex-end; background: var(--c); color: var(--ink); }
+    .msg.agent { align-self: flex-start; background: #fff; border: 1px solid #dcdce2; }
+    .msg.greeting { align-self: flex-start; background: #fff; border: 1px dashed #b9b9c3; }
+    .msg .who { display: block; font-size: 11px; font-weight: 600; margin-bottom: 2px; color: #4a4a55; }
+    .msg.pending { opacity: .7; }
+    .meta { font-size: 11px; color: #55555f; align-self: flex-end; }
+    .msg img { max-width: 100%; border-radius: 6px; display: block; margin-top: 4px; }
+    .msg a { color: inherit; }
+    .notice { padding: 8px 12px; background: #fff7d6; color: #3d3200; font-size: 13px; border-bottom: 1px solid #eadc9c; }
+    .typing { font-size: 12px; color: #4a4a55; padding: 0 12px 4px; min-height: 18px; background: #f6f6f8; }
+    form.composer { display: flex; gap: 6px; padding: 8px; border-top: 1px solid #e4e4ea; align-items: flex-end; }
+    form.composer textarea { flex: 1; resize: none; border: 1px solid #c4c4cc; border-radius: 8px; padding: 8px; font-size: 14px; max-height: 120px; color: #1b1b1f; }
+    form.composer button, form.contact button { background: var(--c); color: var(--ink); border: 0; border-radius: 8px; padding: 8px 12px; cursor: pointer; font-size: 14px; }
+    form.composer .attach { background: #e9e9ef; color: #1b1b1f; }
+    form.contact { padding: 12px; display: flex; flex-direction: column; gap: 8px; border-top: 1px solid #e4e4ea; }
+    form.contact label { font-size: 12px; color: #33333b; display: flex; flex-direction: column; gap: 3px; }
+    form.contact input { border: 1px solid #c4c4cc; border-radius: 8px; padding: 8px; font-size: 14px; }
+    .error { color: #a3001b; font-size: 12px; }
+    @media (max-width: 480px) { .panel { right: 0; bottom: 0; width: 100vw; max-width: 100vw; height: 100vh; max-height: 100vh; border-radius: 0; } }
+  `;
+  // Icons drawn inline: no font or file to load, the same on every system.
+  const icon = (path) => {
+    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    const shape = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    shape.setAttribute('d', path);
+    svg.append(shape);
+    return svg;
+  };
+  const chatIcon = 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2zm3 6v2h10V9H7zm0-3v2h10V6H7zm0 6v2h7v-2H7z';
+  const clipIcon = 'M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10h-1.5z';
+  const dot = h('span', { class: 'dot', hidden: true });
+  const launcher = h('button', { class: 'launcher', type: 'button', 'aria-label': t('open'), 'aria-expanded': 'false', onclick: () => toggle() }, icon(chatIcon), dot);
+  const title = h('h2', {}, '');
+  const subtitle = h('p', {}, '');
+  const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', tabindex: '0' });
+  const typing = h('div', { class: 'typing', 'aria-live': 'polite' });
+  const notice = h('div', { class: 'notice', role: 'status', hidden: true });
+  const text = h('textarea', { rows: '1', 'aria-label': t('placeholder'), placeholder: t('placeholder') });
+  const file = h('input', { type: 'file', hidden: true, onchange: () => upload() });
+  const composer = h('form', { class: 'composer', onsubmit: (event) => { event.preventDefault(); submit(); } },
+    h('button', { type: 'button', class: 'attach', 'aria-label': t('attach'), title: t('attach'), onclick: () => file.click() }, icon(clipIcon)),
+    text, file, h('button', { type: 'submit' }, t('send')));
+  const nameInput = h('input', { type: 'text', autocomplete: 'name', maxlength: '200' });
+  const emailInput = h('input', { type: 'email', autocomplete: 'email', required: true, maxlength: '254' });
+  const contactError = h('div', { class: 'error', role: 'alert' });
+  const contact = h('form', { class: 'contact', hidden: true, onsubmit: (event) => { event.preventDefault(); saveContact(); } },
+    h('label', {}, t('name'), nameInput), h('label', {}, t('email'), emailInput), contactError, h('button', { type: 'submit' }, t('start')));
+  const panel = h('section', { class: 'panel', role: 'dialog', 'aria-label': t('open'), hidden: true },
+    h('header', {}, h('div', { style: 'flex:1' }, title, subtitle),
+      h('button', { type: 'button', 'aria-label': t('close'), onclick: () => toggle(false) }, '×')),
+    notice, log, typing, contact, composer);
+  root.append(style, launcher, panel);
+  text.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); submit(); }
+  });
+  text.addEventListener('input', () => {
+    if (Date.now() - (state.lastTypingSent || 0) > 3000) {
+      state.lastTypingSent = Date.now();
+      sendFrame({ type: 'typing', state: 'typing' });
+    }
+  });
+  panel.addEventListener('keydown', (event) => { if (event.key === 'Escape') { toggle(false); launcher.focus(); } });
+
+  function toggle(open = !state.open) {
+    state.open = open;
+    storage.set(':open', open ? '1' : null);
+    panel.hidden = !open;
+    launcher.setAttribute('aria-expanded', String(open));
+    launcher.setAttribute('aria-label', open ? t('close') : t('open'));
+    if (open) { dot.hidden = true; render(); (contact.hidden ? text : nameInput).focus(); markRead(); }
+  }
+
+  // ---- rendering ----
+  // Text on the inbox colour: black or white, whichever contrasts more (WCAG relative luminance).
+  function ink(hex) {
+    const channel = (i) => { const c = parseInt(hex.slice(i, i + 2), 16) / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+    return (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) ? '#111' : '#fff';
+  }
+
+  function needsContact() {
+    if (!state.config || (state.visitor && state.visitor.email)) return false;
+    const away = !state.config.open || !state.config.online;
+    return (state.config.prechat_form || away) && !state.conversationId;
+  }
+
+  function render() {
+    const config = state.config;
+    if (!config) return;
+    host.style.setProperty('--c', config.color);
+    host.style.setProperty('--ink', ink(config.color));
+    title.textContent = config.name;
+    const away = !config.open || !config.online;
+    subtitle.textContent = state.connected || !state.token ? (away ? '' : t('online')) : t('reconnecting');
+    notice.hidden = !away;
+    notice.textContent = away ? t('away') : '';
+    contact.hidden = !needsContact();
+    composer.hidden = !contact.hidden;
+    const rows = [];
+    if (config.greeting) rows.push(h('div', { class: 'msg greeting' }, config.greeting));
+    const sorted = [...state.messages.values()].sort((a, b) => a.id - b.id);
+    for (const message of sorted) rows.push(messageRow(message));
+    for (const pending of state.outbox) rows.push(h('div', { class: 'msg visitor pending' }, pending.text || t('attach')), h('div', { class: 'meta' }, state.connected ? t('sending') : t('failed')));
+    const lastVisitor = sorted.filter((m) => m.from === 'visitor').pop();
+    if (lastVisitor && state.seenAt && state.seenAt >= Date.parse(lastVisitor.created_at)) rows.push(h('div', { class: 'meta' }, t('seen')));
+    log.replaceChildren(...rows);
+    log.scrollTop = log.scrollHeight;
+    renderTyping();
+  }
+
+  function messageRow(message) {
+    const mine = message.from === 'visitor';
+    const row = h('div', { class: 'msg ' + (mine ? 'visitor' : 'agent'), 'data-id': String(message.id) });
+    if (!mine) row.append(h('span', { class: 'who' }, message.author_name || t('someone')));
+    if (message.text) row.append(document.createTextNode(message.text));
+    for (const attachment of message.attachments || []) row.append(attachmentView(attachment));
+    return row;
+  }
+
+  const blobs = new Map();
+  function attachmentView(attachment) {
+    const holder = h('div');
+    const load = async () => {
+      if (!blobs.has(attachment.id)) {
+        const response = await fetch(api + '/attachments/' + attachment.id, { headers: { 'X-Visitor-Token': state.token }, credentials: 'omit' });
+        if (!response.ok) return;
+        blobs.set(attachment.id, URL.createObjectURL(await response.blob()));
+      }
+      const url = blobs.get(attachment.id);
+      if (/^image\/(png|jpeg|gif|webp)$/.test(attachment.content_type)) holder.replaceChildren(h('img', { src: url, alt: attachment.file_name }));
+      else holder.replaceChildren(h('a', { href: url, download: attachment.file_name }, attachment.file_name));
+    };
+    holder.append(h('span', {}, attachment.file_name));
+    load().catch(() => {});
+    return holder;
+  }
+
+  function renderTyping() {
+    const active = Date.now() < state.typingUntil;
+    typing.textContent = active ? t('typing', { name: state.typingName || t('someone') }) : '';
+    if (active) setTimeout(renderTyping, state.typingUntil - Date.now() + 50);
+  }
+
+  // ---- data ----
+  function accept(messages) {
+    let fresh = false;
+    for (const message of messages) {
+      if (!state.messages.has(message.id)) fresh = true;
+      state.messages.set(message.id, message);
+      state.lastId = Math.max(state.lastId, message.id);
+      if (message.from === 'agent') state.lastAgentId = Math.max(state.lastAgentId, message.id);
+      if (message.client_id) state.outbox = state.outbox.filter((p) => p.client_id !== message.client_id);
+    }
+    saveOutbox();
+    return fresh;
+  }
+
+  async function start() {
+    const body = {
+      page: { url: location.href, title: document.title, referrer: document.referrer || undefined },
+      language: navigator.language,
+    };
+    if (state.token) body.token = state.token;
+    if (options.identifier) { body.identifier = String(options.identifier); body.identifier_hash = options.identifierHash; }
+    if (options.name) body.name = options.name;
+    if (options.email) body.email = options.email;
+    const previous = state.token;
+    const session = await call(`/${encodeURIComponent(key)}/sessions`, { method: 'POST', body, anonymous: true });
+    state.token = session.token || previous;
+    if (session.token) {
+      storage.set(':token', session.token);
+      if (previous) { state.messages.clear(); state.lastId = 0; state.outbox = []; saveOutbox(); }
+    }
+    state.config = session.config;
+    state.visitor = session.visitor;
+    state.conversationId = session.conversation_id || null;
+    accept(session.messages || []);
+    launcher.hidden = false;
+    if (state.open) toggle(true); else render();
+    connect();
+  }
+
+  async function submit() {
+    const value = text.value.trim();
+    if (!value) return;
+    text.value = '';
+    queue({ client_id: clientId(), text: value, attachment_ids: [] });
+  }
+
+  function clientId() {
+    return (crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2));
+  }
+
+  function queue(pending) {
+    state.outbox.push(pending);
+    saveOutbox();
+    render();
+    flush();
+  }
+
+  // Sends what waits in the outbox, oldest first; a message stays there until the server has
+  // stored it, and its client_id makes a resend after a lost answer harmless.
+  let flushing = false;
+  async function flush() {
+    if (flushing) return;
+    flushing = true;
+    try {
+      while (state.outbox.length) {
+        const pending = state.outbox[0];
+        const answer = await call('/messages', { method: 'POST', body: pending });
+        const started = !state.conversationId;
+        state.conversationId = answer.conversation_id;
+        state.outbox.shift();
+        accept([answer.message]);
+        if (started) sendFrame({ type: 'watch' });
+        render();
+      }
+    } catch (error) {
+      if (error.status === 401) { storage.set(':token', null); state.token = null; }
+      else if (error.status && error.status < 500 && error.status !== 429) { state.outbox.shift(); saveOutbox(); }
+      render();
+    } finally {
+      flushing = false;
+    }
+  }
+
+  async function upload() {
+    const chosen = file.files && file.files[0];
+    file.value = '';
+    if (!chosen) return;
+    try {
+      const record = await call('/attachments', { method: 'POST', body: chosen, headers: { 'X-File-Name': encodeURIComponent(chosen.name), 'Content-Type': chosen.type || 'application/octet-stream' } });
+      queue({ client_id: clientId(), text: text.value.trim(), attachment_ids: [record.id] });
+      text.value = '';
+    } catch (error) {
+      notice.hidden = false;
+      notice.textContent = error.status === 413 ? t('tooBig') : error.message;
+    }
+  }
+
+  async function saveContact() {
+    const email = emailInput.value.trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) { contactError.textContent = t('badEmail'); emailInput.focus(); return; }
+    try {
+      await call('/contact', { method: 'POST', body: { name: nameInput.value.trim() || undefined, email } });
+      state.visitor = Object.assign({}, state.visitor, { email, name: nameInput.value.trim() || (state.visitor && state.visitor.name) });
+      contactError.textContent = '';
+      render();
+      text.focus();
+    } catch (error) {
+      contactError.textContent = error.message;
+    }
+  }
+
+  function markRead() {
+    if (!state.open || document.visibilityState !== 'visible' || !state.lastAgentId || state.readUpTo >= state.lastAgentId) return;
+    state.readUpTo = state.lastAgentId;
+    sendFrame({ type: 'read', message_id: state.lastAgentId });
+  }
+  document.addEventListener('visibilitychange', markRead);
+
+  // ---- live connection ----
+  function sendFrame(frame) {
+    if (state.socket && state.socket.readyState === 1 && state.connected) state.socket.send(JSON.stringify(frame));
+  }
+
+  function connect() {
+    if (state.socket) return;
+    const socket = new WebSocket(base.replace(/^http/, 'ws') + '/api/v1/widget/socket');
+    state.socket = socket;
+    socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token: state.token }));
+    socket.onmessage = async (event) => {
+      let frame;
+      try { frame = JSON.parse(event.data); } catch { return; }
+      if (frame.type === 'ready') {
+        state.connected = true;
+        state.retry = 0;
+        // Catch up on anything said while disconnected, then send what waited.
+        const missed = await call('/messages?after=' + state.lastId).catch(() => null);
+        if (missed) {
+          if (missed.conversation_id) state.conversationId = missed.conversation_id;
+          accept(missed.messages);
+        }
+        if (!frame.conversation_id && state.conversationId) sendFrame({ type: 'watch' });
+        render();
+        flush();
+        markRead();
+      } else if (frame.type === 'message') {
+        const fresh = accept([frame.message]);
+        if (frame.message.from === 'agent') {
+          state.typingUntil = 0;
+          sendFrame({ type: 'ack', message_id: frame.message.id });
+          if (fresh && !state.open) dot.hidden = false;
+        }
+        render();
+        markRead();
+      } else if (frame.type === 'typing') {
+        state.typingName = frame.name || '';
+        state.typingUntil = Date.now() + 6000;
+        renderTyping();
+      } else if (frame.type === 'seen') {
+        state.seenAt = Date.parse(frame.at);
+        render();
+      } else if (frame.type === 'error') {
+        // The session ended (or was never valid): start a fresh one.
+        storage.set(':token', null);
+        state.token = null;
+      }
+    };
+    socket.onclose = () => {
+      state.socket = null;
+      state.connected = false;
+      render();
+      // Back off: 1 s, 2 s, 4 s … up to 30 s, with jitter so a restarted server is not stormed.
+      const delay = Math.min(30000, 1000 * 2 ** state.retry) * (0.75 + Math.random() / 2);
+      state.retry = Math.min(state.retry + 1, 5);
+      setTimeout(() => (state.token ? connect() : start().catch(retryStart)), delay);
+    };
+  }
+
+  function retryStart() {
+    const delay = Math.min(30000, 1000 * 2 ** state.retry);
+    state.retry = Math.min(state.retry + 1, 5);
+    setTimeout(() => start().catch(retryStart), delay);
+  }
+
+  // Single-page shops change pages without reloading: tell the agent where the visitor went.
+  let lastURL = location.href;
+  const notePage = () => {
+    if (location.href === lastURL || !state.token) return;
+    lastURL = location.href;
+    call('/pages', { method: 'POST', body: { url: location.href, title: document.title } }).catch(() => {});
+  };
+  window.addEventListener('popstate', notePage);
+  window.addEventListener('hashchange', notePage);
+  for (const method of ['pushState', 'replaceState']) {
+    const original = history[method];
+    history[method] = function (...args) { const result = original.apply(this, args); setTimeout(notePage, 0); return result; };
+  }
+
+  launcher.hidden = true;
+  const mount = () => { document.body.append(host); start().catch(retryStart); };
+  if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
+})();
