@@ -275,9 +275,24 @@ struct WebAppTests {
 
                 // An API inbox: its token is shown once.
                 try await Self.fill(page, ["#inbox-name": "Marketplace"])
+                _ = try await page.evaluate("document.querySelector('#inbox-kind').value = 'api'")
                 _ = try await page.evaluate("document.querySelector('#add-inbox').requestSubmit()")
-                try await page.waitFor("document.querySelector('#admin-inboxes .secret')?.value.startsWith('sdi_')", "the inbox token")
+                try await page.waitFor("document.querySelector('#admin-inboxes > div .secret')?.value.startsWith('sdi_')", "the inbox token")
                 try await page.waitFor("document.querySelector('#views').innerText.includes('Marketplace')", "the inbox in the navigation")
+
+                // A chat inbox: the snippet to paste, then the widget's greeting changed and saved.
+                try await Self.fill(page, ["#inbox-name": "Site chat"])
+                _ = try await page.evaluate("document.querySelector('#inbox-kind').value = 'chat'")
+                _ = try await page.evaluate("document.querySelector('#add-inbox').requestSubmit()")
+                try await page.waitFor("document.querySelector('#admin-inboxes > div .snippet')?.value.includes('/widget.js\" data-inbox=\"sdw_')", "the snippet")
+                try await page.waitFor("document.querySelector('#admin-inboxes .chat-settings')", "the widget settings")
+                _ = try await page.evaluate("""
+                    (() => { const form = document.querySelector('#admin-inboxes .chat-settings form');
+                      form.querySelector('input[type=text]').value = 'Olá! Como podemos ajudar?'; form.requestSubmit(); return true })()
+                    """)
+                try await page.waitFor("document.querySelector('#admin-inboxes .chat-settings [role=status]')?.textContent.length > 0", "the settings saved")
+                let inboxes = try await harness.client.json(.get, "/api/v1/inboxes", token: harness.ownerToken)
+                #expect(inboxes.items.contains { ($0["chat"] as? [String: Any])?["greeting"] as? String == "Olá! Como podemos ajudar?" })
 
                 // A tag, then deleted again.
                 try await Self.fill(page, ["#tag-name": "Wholesale"])
