@@ -41,13 +41,16 @@ struct Demo: AsyncParsableCommand {
 
                   URL:       http://\(settings.host):\(settings.port)/
                   API:       http://\(settings.host):\(settings.port)/api/v1/openapi.json
+                  Chat:      http://\(settings.host):\(settings.port)/demo/shop  (a sample shop page with the chat widget)
                   Login:     \(result.ownerEmail)
                   Password:  \(password)
 
                 The other demo agents (ana@, joao@, olga@, emma@demo.shopdesk.test) share that password.
                 """)
             guard serve else { return }
-            let app = try await buildApplication(configuration: settings, database: database, logger: logger)
+            var served = settings
+            served.demoWidgetKey = result.widgetKey
+            let app = try await buildApplication(configuration: served, database: database, logger: logger)
             try await app.runService()
         }
     }

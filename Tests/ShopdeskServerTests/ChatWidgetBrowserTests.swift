@@ -138,11 +138,15 @@ enum ShopPage {
         router.get("/") { _, _ -> Response in
             let html = """
                 <!doctype html><html><head><title>Test shop</title>
-                <style>* { color: red !important; font-size: 40px !important; } button, section, div { display: none !important; }</style>
+                <style nonce="shop">* { color: red !important; font-size: 40px !important; } button, section, div { display: none !important; }</style>
                 </head><body><h1>Test shop</h1><p>Shoes and more.</p>
                 <script src="\(widgetBase)/widget.js" data-inbox="\(try await key())" async></script></body></html>
                 """
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+            // A careful shop's policy: no inline script or style, the widget's server allowed by name.
+            let socket = widgetBase.replacingOccurrences(of: "http://", with: "ws://")
+            let policy = "default-src 'self'; script-src \(widgetBase); connect-src \(widgetBase) \(socket); img-src 'self' blob:; style-src 'self' 'nonce-shop'"
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: policy],
+                            body: .init(byteBuffer: ByteBuffer(string: html)))
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: TestDatabase.logger)
         try await app.test(.live) { client in

@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var jobPollInterval: Duration = .milliseconds(500)
     public var runJobs = true
     public var logLevel = "info"
+    /// `shopdesk demo` only: the chat inbox whose widget a sample shop page at `/demo/shop` shows.
+    public var demoWidgetKey: String?
 
     public init() {}
 

@@ -11,6 +11,8 @@ public struct DemoSeeder {
         public var ownerEmail: String
         public var conversations: Int
         public var customers: Int
+        /// The demo's chat inbox, for the sample shop page.
+        public var widgetKey: String
     }
 
     let database: Database
@@ -26,7 +28,7 @@ public struct DemoSeeder {
         var random = SeededGenerator(seed: seed)
         let hash = try await passwordHasher.hash(ownerPassword)
         let now = Date()
-        let (workspace, owner, agents, inbox) = try await database.write { sql in
+        let (workspace, owner, agents, inbox, chat) = try await database.write { sql in
             let workspace = try await WorkspaceRepository.create(name: "Demo Shop", timeZone: "Europe/Zagreb", now: now, in: sql)
             let owner = try await AgentRepository.create(workspaceID: workspace.id, email: "owner@demo.shopdesk.test", name: "Demo Owner",
                                                          role: .owner, passwordHash: hash, locale: "en", now: now, in: sql)
@@ -42,7 +44,12 @@ public struct DemoSeeder {
             let inbox = try await InboxRepository.create(workspaceID: workspace.id, kind: .api, name: "Website", webhookURL: nil,
                                                          secret: Secrets.token(prefix: "sdi_"), now: now, in: sql)
             try await InboxRepository.setMembers(of: inbox.id, to: agents.map(\.id), in: sql)
-            return (workspace, owner, agents, inbox)
+            let chat = try await InboxRepository.create(
+                workspaceID: workspace.id, kind: .chat, name: "Site chat", webhookURL: nil, secret: Secrets.token(prefix: "sdi_"), now: now,
+                chat: ChatSettings(greeting: "Hi! Ask us about your order, returns or sizes.", color: "#1d6b4f"),
+                widgetKey: Secrets.token(prefix: "sdw_", bytes: 16), in: sql)
+            try await InboxRepository.setMembers(of: chat.id, to: agents.map(\.id), in: sql)
+            return (workspace, owner, agents, inbox, chat)
         }
 
         struct DemoCustomer { var name: String; var email: String; var language: DemoPhrases.Language }
@@ -87,7 +94,8 @@ public struct DemoSeeder {
                             language: plan.customer.language, at: at, workspaceID: workspace.id)
         }
         _ = owner
-        return Result(workspaceID: workspace.id, ownerEmail: "owner@demo.shopdesk.test", conversations: created, customers: customerCount)
+        return Result(workspaceID: workspace.id, ownerEmail: "owner@demo.shopdesk.test", conversations: created, customers: customerCount,
+                      widgetKey: chat.widgetKey ?? "")
     }
 
     /// Gives a conversation a life: tags, an assignee, maybe a reply, and a status.

@@ -85,8 +85,7 @@
     for (const child of children.flat()) if (child != null) el.append(child);
     return el;
   };
-  const style = h('style');
-  style.textContent = `
+  const css = `
     :host { all: initial; }
     [hidden] { display: none !important; }
     svg { width: 24px; height: 24px; fill: currentColor; vertical-align: middle; }
@@ -125,7 +124,19 @@
     form.contact input { border: 1px solid #c4c4cc; border-radius: 8px; padding: 8px; font-size: 14px; }
     .error { color: #a3001b; font-size: 12px; }
     @media (max-width: 480px) { .panel { right: 0; bottom: 0; width: 100vw; max-width: 100vw; height: 100vh; max-height: 100vh; border-radius: 0; } }
+    .title { flex: 1; }
   `;
+  // A constructed style sheet is not inline CSS, so a shop's strict Content-Security-Policy
+  // (no 'unsafe-inline' styles) does not block it; older browsers get a <style> element.
+  let style = null;
+  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    style = h('style');
+    style.textContent = css;
+  }
   // Icons drawn inline: no font or file to load, the same on every system.
   const icon = (path) => {
     const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -156,10 +167,10 @@
   const contact = h('form', { class: 'contact', hidden: true, onsubmit: (event) => { event.preventDefault(); saveContact(); } },
     h('label', {}, t('name'), nameInput), h('label', {}, t('email'), emailInput), contactError, h('button', { type: 'submit' }, t('start')));
   const panel = h('section', { class: 'panel', role: 'dialog', 'aria-label': t('open'), hidden: true },
-    h('header', {}, h('div', { style: 'flex:1' }, title, subtitle),
+    h('header', {}, h('div', { class: 'title' }, title, subtitle),
       h('button', { type: 'button', 'aria-label': t('close'), onclick: () => toggle(false) }, '×')),
     notice, log, typing, contact, composer);
-  root.append(style, launcher, panel);
+  root.append(...(style ? [style] : []), launcher, panel);
   text.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); submit(); }
   });
