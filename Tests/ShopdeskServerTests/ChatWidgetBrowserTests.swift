@@ -77,6 +77,9 @@ struct ChatWidgetBrowserTests {
                             try await visitor.waitFor("\(widget).querySelector('.msg.agent')?.textContent.includes('It left our warehouse today <b>really</b>.')",
                                                       "the reply in the widget")
                             #expect(try await visitor.evaluate("\(widget).querySelector('.msg.agent .who').textContent") as? String == "Olivia")
+                            // Readable and named inside the widget too, whatever the shop's page does.
+                            #expect(try await visitor.evaluate(Audit.contrast(in: widget)) as? [String] == [])
+                            #expect(try await visitor.evaluate(Audit.unnamedControls(in: widget)) as? [String] == [])
                             try await agent.press("Escape", code: "Escape", keyCode: 27)
                             try await agent.press("n")
                             try await agent.waitFor("document.querySelector('#composer.note')", "the note composer")
@@ -138,7 +141,7 @@ enum ShopPage {
         router.get("/") { _, _ -> Response in
             let html = """
                 <!doctype html><html><head><title>Test shop</title>
-                <style nonce="shop">* { color: red !important; font-size: 40px !important; } button, section, div { display: none !important; }</style>
+                <style nonce="shop">* { color: #8a1c1c !important; letter-spacing: .05em !important; font-family: Georgia, serif !important; } button, section, div { display: none !important; }</style>
                 </head><body><h1>Test shop</h1><p>Shoes and more.</p>
                 <script src="\(widgetBase)/widget.js" data-inbox="\(try await key())" async></script></body></html>
                 """
