@@ -3,6 +3,7 @@ import Testing
 import ShopdeskCore
 import ShopdeskStore
 import ShopdeskTestSupport
+@testable import ShopdeskServer
 
 /// The agent web app in a real headless Chromium against a live server: what an agent does
 /// all day, with the keyboard, checked through the page and through the API behind it.
@@ -380,6 +381,52 @@ struct WebAppTests {
                 // As many rows as were shown stay shown; the oldest moved to the next page.
                 #expect(try await page.evaluate("document.querySelectorAll('#conversations .row').length") as? Int == 60)
                 #expect(try await page.evaluate("document.querySelector('#load-more').hidden") as? Bool == false)
+            }
+        }
+    }
+
+    /// A 10,000-conversation workspace opens with its first page, counts, paging and search,
+    /// without loading everything. The time each step took is written to the test log for
+    /// docs/PERFORMANCE.md; it is never asserted.
+    @Test func aTenThousandConversationWorkspaceOpensWithoutLoadingItAll() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let inbox = InboxID(harness.inboxID)
+            for batch in 0..<20 {
+                let messages = (0..<500).map { index in
+                    let n = batch * 500 + index
+                    return InboundMessage(inboxID: inbox, channelMessageID: "bulk-\(n)",
+                                          customer: CustomerIdentity(name: "Customer \(n)", email: "bulk\(n)@example.com"),
+                                          subject: "Question \(n)", text: "Where is my order #\(10_000 + n)?", receivedAt: Date())
+                }
+                _ = try await harness.services.conversations.ingestBatch(messages, workspaceID: harness.workspaceID)
+            }
+            try await Browser.with { page in
+                let clock = ContinuousClock()
+                let signIn = clock.now
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 50", "the first page", timeout: .seconds(30))
+                let listed = clock.now - signIn
+                let count = try await page.text("#count-open")
+                #expect(count.filter(\.isNumber) == "10000")
+                // Only the page on screen is in the document.
+                #expect(try await page.evaluate("document.querySelectorAll('#conversations .row').length") as? Int == 50)
+                let opening = clock.now
+                try await page.press("j")
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Where is my order')", "a conversation")
+                let opened = clock.now - opening
+                let paging = clock.now
+                _ = try await page.evaluate("document.querySelector('#load-more').click()")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 100", "the second page")
+                let paged = clock.now - paging
+                let searching = clock.now
+                try await page.press("/")
+                try await page.type("10777")
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("[...document.querySelectorAll('#conversations .row')].some((r) => r.innerText.includes('Question 777'))", "the search hit")
+                let searched = clock.now - searching
+                // For docs/PERFORMANCE.md (a measurement, not a pass/fail criterion).
+                TestDatabase.logger.notice("10k workspace in Chromium: list \(listed), open \(opened), next page \(paged), search \(searched)")
             }
         }
     }
