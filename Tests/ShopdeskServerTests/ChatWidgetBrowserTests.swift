@@ -80,7 +80,10 @@ struct ChatWidgetBrowserTests {
                             // Readable and named inside the widget too, whatever the shop's page does.
                             #expect(try await visitor.evaluate(Audit.contrast(in: widget)) as? [String] == [])
                             #expect(try await visitor.evaluate(Audit.unnamedControls(in: widget)) as? [String] == [])
+                            try await agent.waitFor("document.querySelector('#thread .message.outbound')?.innerText.includes('It left our warehouse')",
+                                                    "the reply in the agent's thread")
                             try await agent.press("Escape", code: "Escape", keyCode: 27)
+                            try await agent.waitFor("document.activeElement?.id !== 'composer-text'", "the composer left")
                             try await agent.press("n")
                             try await agent.waitFor("document.querySelector('#composer.note')", "the note composer")
                             try await agent.type("Internal: VIP, be generous")

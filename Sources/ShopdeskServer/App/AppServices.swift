@@ -19,7 +19,7 @@ struct AppServices: Sendable {
     var chat: ChatChannel { ChatChannel(database: database, conversations: conversations) }
 
     static func make(configuration: ServerConfiguration, database: Database, logger: Logger) -> AppServices {
-        let hub = EventHub(listener: database.listener, logger: logger)
+        let hub = EventHub(listener: database.listener, database: database, logger: logger)
         return AppServices(
             config: configuration,
             database: database,

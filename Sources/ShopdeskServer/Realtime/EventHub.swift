@@ -8,6 +8,9 @@ struct RealtimeMessage: Codable, Sendable {
     var workspaceId: Int64
     var type: String
     var conversationId: Int64?
+    /// The conversation's inbox, filled in by the hub once per message so that each agent's
+    /// socket can apply its inbox visibility without a database read.
+    var inboxId: Int64? = nil
     var payload: [String: JSONValue]
     var actor: EventDTO.Actor?
     var at: Date
@@ -28,11 +31,29 @@ actor EventHub: EventPublisher {
     private var jobWakePending = false
     let nodeID = UUID().uuidString
     let listener: (any NotificationListener)?
+    let database: Database?
     let logger: Logger
+    /// Conversation → inbox (a conversation never changes inbox), bounded.
+    private var inboxes: [Int64: Int64] = [:]
+    private static let inboxCacheLimit = 200_000
 
-    init(listener: (any NotificationListener)?, logger: Logger) {
+    init(listener: (any NotificationListener)?, database: Database? = nil, logger: Logger) {
         self.listener = listener
+        self.database = database
         self.logger = logger
+    }
+
+    /// The inbox of a conversation, from the cache or one primary-key read.
+    func inbox(of conversation: Int64) async -> Int64? {
+        if let known = inboxes[conversation] { return known }
+        guard let database else { return nil }
+        let found = try? await database.read { sql in
+            try await sql.raw("SELECT inbox_id FROM conversations WHERE id = \(bind: conversation)").first()?.decode(column: "inbox_id", as: Int64.self)
+        }
+        guard let found else { return nil }
+        if inboxes.count >= Self.inboxCacheLimit { inboxes.removeAll(keepingCapacity: true) }
+        inboxes[conversation] = found
+        return found
     }
 
     func subscribe(workspaceID: WorkspaceID) -> (UUID, AsyncStream<RealtimeMessage>) {
@@ -79,6 +100,8 @@ actor EventHub: EventPublisher {
 
     /// Delivers locally and tells the other nodes.
     func broadcast(_ message: RealtimeMessage) async {
+        var message = message
+        if message.inboxId == nil, let conversation = message.conversationId { message.inboxId = await inbox(of: conversation) }
         deliver(message)
         guard let listener else { return }
         do {

@@ -56,7 +56,7 @@ struct RealtimeController {
             group.addTask {
                 try await outbound.write(.text(#"{"type":"hello","agent_id":\#(principal.agent.id.rawValue)}"#))
                 for await message in stream {
-                    guard await visibleConversations.allows(message.conversationId) else { continue }
+                    guard await visibleConversations.allows(message) else { continue }
                     var outgoing = message
                     outgoing.origin = nil
                     let text = String(decoding: try APIJSON.encoder().encode(outgoing), as: UTF8.self)
@@ -104,8 +104,10 @@ actor VisibilityCache {
         self.visibleInboxes = visibleInboxes.map(Set.init)
     }
 
-    func allows(_ conversationID: Int64?) async -> Bool {
-        guard let visibleInboxes, let conversationID else { return true }
+    func allows(_ message: RealtimeMessage) async -> Bool {
+        guard let visibleInboxes, let conversationID = message.conversationId else { return true }
+        // The hub names the inbox; only messages from elsewhere without one need a lookup.
+        if let inbox = message.inboxId { return visibleInboxes.contains(InboxID(inbox)) }
         if let cached = known[conversationID] { return cached }
         let workspaceID = workspaceID
         let conversation = try? await database.read {
