@@ -38,6 +38,8 @@ let package = Package(
             // so `swift test` can train on Banking77 in seconds rather than minutes.
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
+        // Mail as it arrives: MIME structure, transfer encodings, charsets, headers. Pure Swift.
+        .target(name: "ShopdeskMail", exclude: ["make-charset-tables.py"]),
         // Fixed-argument wrappers for SQLite's variadic configuration calls.
         .target(name: "CShopdeskSQLite"),
         .target(
@@ -93,6 +95,7 @@ let package = Package(
         ),
         .testTarget(name: "ShopdeskCoreTests", dependencies: ["ShopdeskCore"]),
         .testTarget(name: "ShopdeskIntelligenceTests", dependencies: ["ShopdeskIntelligence"]),
+        .testTarget(name: "ShopdeskMailTests", dependencies: ["ShopdeskMail"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShopdeskStoreTests", dependencies: ["ShopdeskStore", "ShopdeskTestSupport"]),
         .testTarget(
             name: "ShopdeskServerTests",

@@ -22,12 +22,10 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Port for the server.") var port = 18_080
 
         func run() async throws {
-            var logger = Logger(label: "shopdesk.bench")
-            logger.logLevel = .warning
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shopdesk-bench-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let logger = BenchScratch.logger
+            let directory = try BenchScratch.directory()
             defer { try? FileManager.default.removeItem(at: directory) }
-            let url = database ?? "sqlite:" + directory.appendingPathComponent("bench.sqlite").path
+            let url = database ?? BenchScratch.sqliteURL(in: directory)
             let scale = scale
             BenchReport.say("Preparing \(url.hasPrefix("postgres") ? "PostgreSQL" : "SQLite") database…")
             let setup = try await Database.with(url: url, logger: logger) { database in
@@ -49,5 +47,24 @@ struct Bench: AsyncParsableCommand {
             BenchReport.print(results: results, memory: memory, databaseURL: url, clients: clients, scale: scale,
                               preloaded: setup.preloadedMessages)
         }
+    }
+}
+
+/// Where a benchmark keeps its server's files: a fresh temporary directory, removed afterwards.
+enum BenchScratch {
+    static let logger: Logger = {
+        var logger = Logger(label: "shopdesk.bench")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    static func directory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shopdesk-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    static func sqliteURL(in directory: URL) -> String {
+        "sqlite:" + directory.appendingPathComponent("bench.sqlite").path
     }
 }

@@ -25,12 +25,10 @@ extension Bench {
         @Option(help: "Port for the server.") var port = 18_090
 
         func run() async throws {
-            var logger = Logger(label: "shopdesk.bench")
-            logger.logLevel = .warning
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shopdesk-chat-bench-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let logger = BenchScratch.logger
+            let directory = try BenchScratch.directory()
             defer { try? FileManager.default.removeItem(at: directory) }
-            let url = database ?? "sqlite:" + directory.appendingPathComponent("bench.sqlite").path
+            let url = database ?? BenchScratch.sqliteURL(in: directory)
             let agentCount = agents
             let setup = try await Database.with(url: url, logger: logger) { database in
                 try await Migrator.migrate(database)
@@ -59,6 +57,7 @@ extension Bench {
 
             BenchReport.say("Starting \(visitors) visitor sessions, each with a first message…")
             let visitorList = try await client.startVisitors(visitors)
+            guard !visitorList.isEmpty else { throw BenchError("Give --visitors at least 1.") }
             let timing = DeliveryTimes()
 
             BenchReport.say("Connecting \(agents) agent sockets and \(visitorList.count) widget sockets…")

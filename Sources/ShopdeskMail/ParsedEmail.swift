@@ -1,0 +1,283 @@
+import Foundation
+
+public struct EmailAddress: Sendable, Equatable, CustomStringConvertible {
+    public var name: String?
+    /// As written; compare lowercased.
+    public var address: String
+
+    public init(name: String?, address: String) {
+        self.name = name
+        self.address = address
+    }
+
+    public var description: String { name.map { "\($0) <\(address)>" } ?? address }
+}
+
+public struct MailAttachment: Sendable, Equatable {
+    public var fileName: String
+    public var contentType: String
+    public var data: [UInt8]
+    /// Set for images the HTML body shows inline (`cid:`).
+    public var contentID: String?
+    public var inline: Bool
+}
+
+/// What support needs from one email: who, what, which thread, the bodies and the files. The
+/// whole MIME tree stays available in `root`.
+public struct ParsedEmail: Sendable, Equatable {
+    public var root: MIMEPart
+    public var headers: MIMEHeaders { root.headers }
+    public var from: EmailAddress?
+    public var replyTo: [EmailAddress]
+    public var to: [EmailAddress]
+    public var cc: [EmailAddress]
+    public var subject: String?
+    /// Without angle brackets.
+    public var messageID: String?
+    public var inReplyTo: [String]
+    public var references: [String]
+    public var date: Date?
+    public var text: String?
+    public var html: String?
+    public var attachments: [MailAttachment]
+
+    /// Parses a raw RFC 5322 message. Never fails: malformed input gives what could be read.
+    public static func parse(_ raw: [UInt8]) -> ParsedEmail {
+        let root = MIMEPart.parse(raw[...])
+        let headers = root.headers
+        var bodies = Bodies()
+        bodies.collect(root)
+        let text = bodies.text.isEmpty ? bodies.html.first.map(HTMLText.plain) : bodies.text.joined(separator: "\n\n")
+        return ParsedEmail(
+            root: root,
+            from: headers["From"].flatMap { Addresses.parse($0).first },
+            replyTo: headers["Reply-To"].map(Addresses.parse) ?? [],
+            to: headers.all("To").flatMap(Addresses.parse),
+            cc: headers.all("Cc").flatMap(Addresses.parse),
+            subject: headers.text("Subject").map { $0.replacingOccurrences(of: "\t", with: " ") },
+            messageID: headers["Message-ID"].flatMap { MessageIDs.parse($0).first },
+            inReplyTo: headers["In-Reply-To"].map(MessageIDs.parse) ?? [],
+            references: headers["References"].map(MessageIDs.parse) ?? [],
+            date: headers["Date"].flatMap(MailDate.parse),
+            text: text,
+            html: bodies.html.first,
+            attachments: bodies.attachments)
+    }
+
+    /// Mail that no automatic reply may answer (RFC 3834 and the conventions of list and bulk
+    /// mail): auto-submitted, bulk or list mail, and mail from mailer daemons.
+    public var isAutomatic: Bool {
+        if let auto = headers["Auto-Submitted"]?.trimmingCharacters(in: .whitespaces).lowercased(), !auto.isEmpty, auto != "no" { return true }
+        if let precedence = headers["Precedence"]?.trimmingCharacters(in: .whitespaces).lowercased(),
+           ["bulk", "list", "junk", "auto_reply"].contains(precedence) { return true }
+        if headers["List-Id"] != nil || headers["List-Unsubscribe"] != nil { return true }
+        if headers["X-Autoreply"] != nil || headers["X-Autorespond"] != nil { return true }
+        if headers["X-Auto-Response-Suppress"]?.lowercased().contains("all") == true { return true }
+        let sender = (from?.address ?? "").lowercased()
+        let local = sender.split(separator: "@").first.map(String.init) ?? ""
+        return ["mailer-daemon", "postmaster", "no-reply", "noreply", "do-not-reply", "donotreply"].contains(local)
+            || root.contentType == "multipart/report"
+    }
+}
+
+/// Which leaves are the message's text, its HTML and its files.
+private struct Bodies {
+    var text: [String] = []
+    var html: [String] = []
+    var attachments: [MailAttachment] = []
+
+    mutating func collect(_ part: MIMEPart) {
+        if part.contentType == "multipart/alternative" {
+            // The alternatives say the same thing: take the plain one for text and the HTML one
+            // for HTML; the rest only adds files (an inline image inside a related part).
+            let plain = part.parts.last { $0.contentType == "text/plain" || containsPlain($0) }
+            let rich = part.parts.last { $0.contentType == "text/html" || $0.contentType == "multipart/related" }
+            if let plain { collect(plain) }
+            if let rich, rich != plain {
+                var only = Bodies()
+                only.collect(rich)
+                html += only.html
+                attachments += only.attachments
+                if plain == nil { text += only.text }
+            }
+            return
+        }
+        if part.isMultipart {
+            for child in part.parts { collect(child) }
+            return
+        }
+        let isAttachment = part.disposition == "attachment" || (part.fileName != nil && !part.contentType.hasPrefix("text/"))
+        if !isAttachment && part.contentType == "text/plain" {
+            text.append(part.text)
+        } else if !isAttachment && part.contentType == "text/html" {
+            html.append(part.text)
+        } else {
+            let fallback = part.contentType == "message/rfc822" ? "forwarded.eml" : "attachment"
+            attachments.append(MailAttachment(fileName: part.fileName ?? fallback, contentType: part.contentType, data: part.body,
+                                              contentID: part.contentID, inline: part.disposition != "attachment" && part.contentID != nil))
+        }
+    }
+
+    private func containsPlain(_ part: MIMEPart) -> Bool {
+        part.isMultipart && part.leaves.contains { $0.contentType == "text/plain" && $0.disposition != "attachment" }
+    }
+}
+
+enum Addresses {
+    /// `Name <a@b>, "Last, First" <c@d>, e@f (comment), group: g@h;`
+    static func parse(_ raw: String) -> [EmailAddress] {
+        var result: [EmailAddress] = []
+        for item in split(raw) {
+            var item = item.trimmingCharacters(in: .whitespacesAndNewlines)
+            // A group's name and terminator are not addresses.
+            if let colon = item.firstIndex(of: ":"), !item[item.startIndex..<colon].contains("<"), !item[item.startIndex..<colon].contains("@") {
+                item = String(item[item.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            }
+            item = item.trimmingCharacters(in: CharacterSet(charactersIn: "; \t"))
+            guard !item.isEmpty else { continue }
+            if let open = item.lastIndex(of: "<"), let close = item[open...].firstIndex(of: ">") {
+                let address = item[item.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+                var name = item[item.startIndex..<open].trimmingCharacters(in: .whitespaces)
+                if name.hasPrefix("\"") { name = HeaderParameters.unquote(name) }
+                name = EncodedWords.decode(name).trimmingCharacters(in: .whitespaces)
+                guard address.contains("@") else { continue }
+                result.append(EmailAddress(name: name.isEmpty ? nil : name, address: address))
+            } else {
+                var address = item
+                var name: String?
+                if let open = item.firstIndex(of: "("), let close = item.lastIndex(of: ")"), open < close {
+                    name = EncodedWords.decode(String(item[item.index(after: open)..<close])).trimmingCharacters(in: .whitespaces)
+                    address = (item[item.startIndex..<open] + item[item.index(after: close)...]).trimmingCharacters(in: .whitespaces)
+                }
+                guard address.contains("@"), !address.contains(" ") else { continue }
+                result.append(EmailAddress(name: name?.isEmpty == false ? name : nil, address: address))
+            }
+        }
+        return result
+    }
+
+    /// Splits on commas outside quotes, angle brackets and comments.
+    private static func split(_ raw: String) -> [String] {
+        var items: [String] = []
+        var current = ""
+        var quoted = false, angle = 0, comment = 0, escaped = false
+        for character in raw {
+            if escaped { current.append(character); escaped = false; continue }
+            switch character {
+            case "\\" where quoted: escaped = true
+            case "\"" where comment == 0: quoted.toggle()
+            case "<" where !quoted: angle += 1
+            case ">" where !quoted: angle = max(0, angle - 1)
+            case "(" where !quoted: comment += 1
+            case ")" where !quoted: comment = max(0, comment - 1)
+            case "," where !quoted && angle == 0 && comment == 0:
+                items.append(current)
+                current = ""
+                continue
+            default: break
+            }
+            current.append(character)
+        }
+        items.append(current)
+        return items
+    }
+}
+
+public enum MessageIDs {
+    /// `<a@b> <c@d>` → ["a@b", "c@d"]; ids written without brackets are taken word by word.
+    public static func parse(_ raw: String) -> [String] {
+        var ids: [String] = []
+        var rest = Substring(raw)
+        while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
+            let id = rest[rest.index(after: open)..<close].trimmingCharacters(in: .whitespacesAndNewlines)
+            if !id.isEmpty, id.count <= 998 { ids.append(id) }
+            rest = rest[rest.index(after: close)...]
+        }
+        if ids.isEmpty {
+            ids = raw.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init).filter { $0.contains("@") }
+        }
+        return ids
+    }
+}
+
+enum MailDate {
+    private static let formats = ["EEE, d MMM yyyy HH:mm:ss Z", "d MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm Z", "EEE, d MMM yy HH:mm:ss Z"]
+
+    /// RFC 5322 dates, with the obsolete forms and trailing comments ("(CET)") tolerated.
+    static func parse(_ raw: String) -> Date? {
+        var text = raw
+        if let comment = text.firstIndex(of: "(") { text = String(text[text.startIndex..<comment]) }
+        text = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for zone in ["UT": "+0000", "GMT": "+0000", "EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500",
+                     "MST": "-0700", "MDT": "-0600", "PST": "-0800", "PDT": "-0700"] where text.hasSuffix(" " + zone.key) {
+            text = String(text.dropLast(zone.key.count)) + zone.value
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        for format in formats {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+}
+
+/// Text from an HTML body when a message has no plain part: block elements become line
+/// breaks, scripts and styles disappear, entities are decoded. For display and search only;
+/// the HTML itself is sanitized separately before an agent sees it.
+public enum HTMLText {
+    public static func plain(_ html: String) -> String {
+        var output = ""
+        var index = html.startIndex
+        let blocks: Set<String> = ["p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "hr"]
+        while index < html.endIndex {
+            let character = html[index]
+            if character == "<" {
+                guard let close = html[index...].firstIndex(of: ">") else { break }
+                let tag = html[html.index(after: index)..<close]
+                let name = tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }.lowercased()
+                if (name == "script" || name == "style"), !tag.hasPrefix("/"),
+                   let end = html[close...].range(of: "</\(name)", options: .caseInsensitive) {
+                    index = html[end.upperBound...].firstIndex(of: ">").map { html.index(after: $0) } ?? html.endIndex
+                    continue
+                }
+                if blocks.contains(name), !output.hasSuffix("\n") { output += "\n" }
+                index = html.index(after: close)
+            } else if character == "&", let semicolon = html[index...].prefix(10).firstIndex(of: ";") {
+                let entity = String(html[html.index(after: index)..<semicolon])
+                if let decoded = decodeEntity(entity) {
+                    output += decoded
+                    index = html.index(after: semicolon)
+                } else {
+                    output.append(character)
+                    index = html.index(after: index)
+                }
+            } else {
+                output.append(character.isWhitespace && !character.isNewline ? " " : character)
+                index = html.index(after: index)
+            }
+        }
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        }
+        return lines.joined(separator: "\n").replacingOccurrences(of: "\n\n\n", with: "\n\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func decodeEntity(_ entity: String) -> String? {
+        switch entity {
+        case "amp": return "&"
+        case "lt": return "<"
+        case "gt": return ">"
+        case "quot": return "\""
+        case "apos", "#39": return "'"
+        case "nbsp": return " "
+        default:
+            if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let value = UInt32(entity.dropFirst(2), radix: 16),
+               let scalar = Unicode.Scalar(value) { return String(Character(scalar)) }
+            if entity.hasPrefix("#"), let value = UInt32(entity.dropFirst()), let scalar = Unicode.Scalar(value) {
+                return String(Character(scalar))
+            }
+            return nil
+        }
+    }
+}
