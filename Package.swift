@@ -63,8 +63,11 @@ let package = Package(
             dependencies: [
                 "ShopdeskCore",
                 "ShopdeskIntelligence",
+                "ShopdeskMail",
                 "ShopdeskStore",
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -165,3 +165,33 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Reply text")
+struct ReplyTextTests {
+    @Test(arguments: [
+        // Gmail, English, wrapped header.
+        ("Thanks, that helps!\n\nOn Tue, 24 Nov 2026 at 09:15, Shop Support <support@shop.example>\nwrote:\n> Your order ships today.\n", "Thanks, that helps!"),
+        // Apple Mail, Portuguese.
+        ("Obrigada!\n\nEm 24 de nov. de 2026, às 10:00, Loja <suporte@shop.example> escreveu:\n\n> Olá\n", "Obrigada!"),
+        // Croatian (Gmail in Croatian).
+        ("Hvala, stiglo je.\n\nuto, 24. stu 2026. u 09:15 Podrška <podrska@shop.example> napisao je:\n> Paket je poslan.", "Hvala, stiglo je."),
+        // Russian.
+        ("Спасибо, получила.\n\n24 нояб. 2026 г., в 18:30, Магазин <support@shop.example> написал:\n> Заказ отправлен.", "Спасибо, получила."),
+        // Outlook, English header block.
+        ("Please cancel it.\n\nFrom: Shop Support <support@shop.example>\nSent: Tuesday, November 24, 2026 9:15 AM\nTo: Ana\nSubject: Order", "Please cancel it."),
+        // Outlook in Croatian with a separator line.
+        ("Molim povrat novca.\n\n-----Izvorna poruka-----\nOd: Podrška\nPoslano: utorak", "Molim povrat novca."),
+        // Thunderbird bottom quote and a signature.
+        ("Where is it?\n\n-- \nMarta Horvat\nCEO, Example d.o.o.", "Where is it?"),
+        ("Onde está?\n\nEnviado do meu iPhone", "Onde está?"),
+        // Nothing to cut: kept as is, including a line that merely mentions writing.
+        ("Hvala\nIvan je napisao: da stiže sutra, je li to točno?", "Hvala\nIvan je napisao: da stiže sutra, je li to točno?"),
+    ])
+    func cutsQuotedHistoryAndSignatures(input: String, expected: String) {
+        #expect(ReplyText.visible(input) == expected)
+    }
+
+    @Test func aMessageThatIsOnlyAQuoteKeepsItsText() {
+        #expect(ReplyText.visible("> just a quote") == "> just a quote")
+    }
+}

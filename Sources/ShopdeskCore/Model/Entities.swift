@@ -61,6 +61,8 @@ public struct Inbox: Equatable, Sendable {
     public var createdAt: Date
     /// How a chat inbox's widget looks and behaves (nil for other kinds).
     public var chat: ChatSettings? = nil
+    /// The addresses an email inbox receives for (nil for other kinds).
+    public var email: EmailSettings? = nil
     /// The public key that a chat inbox's `<script data-inbox="…">` tag names.
     public var widgetKey: String? = nil
 

@@ -56,4 +56,6 @@ public enum InboxKind: String, Codable, Sendable, CaseIterable {
     case api
     /// The live chat widget on the shop's site.
     case chat
+    /// A support address: mail arrives over SMTP/LMTP, IMAP or an HTTP hook.
+    case email
 }

@@ -68,6 +68,10 @@ public struct InboundMessage: Equatable, Sendable {
     public var replyTo: ConversationID?
     /// Files the sender uploaded first (a chat visitor's image); they join the stored message.
     public var attachmentIDs: [AttachmentID] = []
+    /// Email only: the message's own Message-ID and the ids it answers (In-Reply-To, then
+    /// References, oldest first). Threading follows them; without a match it falls back to the
+    /// sender's open conversation with the same subject, never to any open conversation.
+    public var email: EmailThreading? = nil
 
     public init(
         inboxID: InboxID,
@@ -105,5 +109,41 @@ public struct InboundMessage: Equatable, Sendable {
         copy.subject = subject.map(Text.singleLine).flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
         copy.channelMessageID = channelMessageID.flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
         return copy
+    }
+}
+
+/// How an email says which conversation it belongs to.
+public struct EmailThreading: Equatable, Sendable {
+    public var messageID: String?
+    /// Every id the message refers to, oldest first (References, then In-Reply-To).
+    public var references: [String]
+
+    public init(messageID: String?, references: [String]) {
+        self.messageID = messageID
+        self.references = references
+    }
+}
+
+/// Subjects compared the way people see them: without "Re:", "Fwd:", "AW:", "Odg:", "Res:",
+/// "Enc:", "Ответ:" and the like, case and spacing ignored.
+public enum Subjects {
+    static let prefixes: Set<String> = ["re", "fw", "fwd", "aw", "wg", "sv", "vs", "tr", "odg", "odgovor", "prosl", "res", "enc",
+                                        "rif", "i", "r", "ответ", "отв", "пересл", "fwd_"]
+
+    public static func normalized(_ subject: String) -> String {
+        var text = Substring(subject.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " "))
+        while true {
+            text = text.drop(while: { $0 == " " })
+            if text.hasPrefix("["), let close = text.firstIndex(of: "]"), text.distance(from: text.startIndex, to: close) < 20 {
+                text = text[text.index(after: close)...]
+                continue
+            }
+            guard let colon = text.firstIndex(where: { $0 == ":" || $0 == "：" }) else { break }
+            var word = text[text.startIndex..<colon].trimmingCharacters(in: .whitespaces)
+            if let bracket = word.firstIndex(of: "[") ?? word.firstIndex(of: "(") { word = String(word[word.startIndex..<bracket]) }
+            guard prefixes.contains(word) else { break }
+            text = text[text.index(after: colon)...]
+        }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 }

@@ -47,12 +47,15 @@ struct InboxDTO: ResponseEncodable {
     /// Chat inboxes: the widget's settings and the key its `<script data-inbox>` tag names.
     var chat: ChatSettings?
     var widgetKey: String?
+    /// Email inboxes: the addresses they receive for.
+    var email: EmailSettings?
 
     init(_ inbox: Inbox, members: [AgentID]? = nil) {
         id = inbox.id.rawValue
         kind = inbox.kind
         chat = inbox.chat
         widgetKey = inbox.widgetKey
+        email = inbox.email
         name = inbox.name
         webhookUrl = inbox.webhookURL
         memberIds = members?.map(\.rawValue)

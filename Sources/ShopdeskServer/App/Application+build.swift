@@ -42,6 +42,7 @@ func buildApplication(services: AppServices) throws -> some ApplicationProtocol 
     AttachmentsController(services: services).register(api)
     RealtimeController(services: services).register(on: router, api)
     WidgetController(services: services).register(on: router, api)
+    EmailController(services: services).register(api)
     let openAPI = try JSONSerialization.data(withJSONObject: OpenAPIDocument.build(api.docs), options: [.sortedKeys, .withoutEscapingSlashes])
     api.onPublic(.get, "/openapi.json", "This document", tag: "meta") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: openAPI)))
@@ -56,6 +57,9 @@ func buildApplication(services: AppServices) throws -> some ApplicationProtocol 
     }
     if let listener = database.listener {
         services_.append(RealtimeBridge(hub: hub, listener: listener, logger: logger))
+    }
+    if let smtpPort = configuration.smtpPort {
+        services_.append(SMTPServer(services: services, host: configuration.smtpHost, port: smtpPort, lmtp: configuration.smtpMode == "lmtp"))
     }
     return Application(
         router: router,

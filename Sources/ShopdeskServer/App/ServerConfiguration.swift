@@ -14,6 +14,12 @@ public struct ServerConfiguration: Sendable {
     public var bcryptCost = 12
     public var sessionLifetime: TimeInterval = 14 * 24 * 3600
     public var maxUploadBytes = 10 * 1024 * 1024
+    /// The largest email accepted (SMTP SIZE, the HTTP hook); bigger mail is refused, not cut.
+    public var maxEmailBytes = 25 * 1024 * 1024
+    /// Where the built-in SMTP (or, with `smtpMode = "lmtp"`, LMTP) server listens; nil: off.
+    public var smtpPort: Int?
+    public var smtpHost = "127.0.0.1"
+    public var smtpMode = "smtp"
     /// Allow webhooks to loopback and private networks (tests, or a helpdesk inside a private network).
     public var allowPrivateWebhookTargets = false
     /// How often the job runner looks for due jobs when nothing woke it.
@@ -58,6 +64,15 @@ public struct ServerConfiguration: Sendable {
         if let value = values["max_upload_bytes"] { config.maxUploadBytes = try integer(value, "max_upload_bytes") }
         if let value = values["allow_private_webhooks"] { config.allowPrivateWebhookTargets = ["1", "true", "yes"].contains(value.lowercased()) }
         if let value = values["log_level"] { config.logLevel = value }
+        if let value = values["max_email_bytes"] { config.maxEmailBytes = try integer(value, "max_email_bytes") }
+        if let value = values["smtp_port"] { config.smtpPort = try integer(value, "smtp_port") }
+        if let value = values["smtp_host"] { config.smtpHost = value }
+        if let value = values["smtp_mode"] {
+            guard ["smtp", "lmtp"].contains(value.lowercased()) else {
+                throw ConfigurationError("smtp_mode is smtp (for senders on the internet) or lmtp (behind an MTA such as Postfix), not \"\(value)\".")
+            }
+            config.smtpMode = value.lowercased()
+        }
         return config
     }
 

@@ -121,11 +121,37 @@ struct AttachmentFileStore: Sendable {
         root = URL(fileURLWithPath: dataDirectory).appendingPathComponent("attachments")
     }
 
+    /// Writes the file durably before returning: to a temporary name, flushed to disk, then
+    /// renamed into place and the directory flushed, so a crash never leaves half a file under
+    /// the final name and an acknowledged upload or email is on disk.
     func store(_ data: Data, sha256: String) async throws {
         let url = path(sha256)
         if FileManager.default.fileExists(atPath: url.path) { return }
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: url, options: .atomic)
+        let directory = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temporary = directory.appendingPathComponent(".\(sha256).\(UUID().uuidString).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+        }
+        let handle = try FileHandle(forWritingTo: temporary)
+        do {
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        if rename(temporary.path, url.path) != 0 {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        let directoryDescriptor = open(directory.path, O_RDONLY)
+        if directoryDescriptor >= 0 {
+            fsync(directoryDescriptor)
+            close(directoryDescriptor)
+        }
     }
 
     func load(sha256: String) async throws -> Data {

@@ -10,8 +10,9 @@ struct InboxesController {
 
     struct CreateInbox: Decodable {
         var name: String; var kind: InboxKind?; var webhookUrl: String?; var memberIds: [Int64]?; var chat: ChatSettings?
+        var email: EmailSettings?
     }
-    struct UpdateInbox: Decodable { var name: String?; var webhookUrl: String?; var chat: ChatSettings? }
+    struct UpdateInbox: Decodable { var name: String?; var webhookUrl: String?; var chat: ChatSettings?; var email: EmailSettings? }
     struct Members: Decodable { var memberIds: [Int64] }
     struct InboxCreated: ResponseEncodable { var inbox: InboxDTO; var token: String }
 
@@ -49,9 +50,18 @@ struct InboxesController {
             // signs the identities the shop vouches for.
             let chat = kind == .chat ? try (body.chat ?? ChatSettings()).validated() : nil
             let widgetKey = kind == .chat ? Secrets.token(prefix: "sdw_", bytes: 16) : nil
+            let email: EmailSettings?
+            if kind == .email {
+                guard let settings = body.email else {
+                    throw Problem(.unprocessableContent, "An email inbox needs its address: give email.address.", field: "email.address")
+                }
+                email = try await uniqueAddresses(settings.validated(), except: nil)
+            } else {
+                email = nil
+            }
             let inbox = try await database.write { sql in
                 let inbox = try await InboxRepository.create(workspaceID: ws, kind: kind, name: name, webhookURL: webhook,
-                                                             secret: token, now: Date(), chat: chat, widgetKey: widgetKey, in: sql)
+                                                             secret: token, now: Date(), chat: chat, email: email, widgetKey: widgetKey, in: sql)
                 try await InboxRepository.setMembers(of: inbox.id, to: members, in: sql)
                 return inbox
             }
@@ -69,6 +79,10 @@ struct InboxesController {
             if let chat = body.chat {
                 guard inbox.kind == .chat else { throw Problem(.unprocessableContent, "Only chat inboxes have widget settings.", field: "chat") }
                 inbox.chat = try chat.validated()
+            }
+            if let email = body.email {
+                guard inbox.kind == .email else { throw Problem(.unprocessableContent, "Only email inboxes have addresses.", field: "email") }
+                inbox.email = try await uniqueAddresses(email.validated(), except: inbox.id)
             }
             if let name = body.name { inbox.name = Text.singleLine(name) }
             if let url = body.webhookUrl { inbox.webhookURL = url.isEmpty ? nil : try await validWebhook(url) }
@@ -161,6 +175,17 @@ struct InboxesController {
             throw Problem(.notFound, "Inbox \(id) was not found.")
         }
         return inbox
+    }
+
+    /// One address, one inbox: mail is routed by recipient.
+    private func uniqueAddresses(_ settings: EmailSettings, except: InboxID?) async throws -> EmailSettings {
+        for address in [settings.address] + settings.aliases {
+            if let owner = try await services.database.read({ try await InboxRepository.emailInbox(receiving: address, in: $0) }),
+               owner.id != except {
+                throw Problem(.conflict, "\(address) already delivers to another inbox (\(owner.name)).", field: "email.address")
+            }
+        }
+        return settings
     }
 
     private func validWebhook(_ url: String?) async throws -> String? {

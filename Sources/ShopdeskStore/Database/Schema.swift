@@ -247,4 +247,22 @@ enum Schema {
             "ALTER TABLE agents ADD COLUMN last_seen_at BIGINT",
         ]
     }
+
+    /// The email channel: which Message-IDs belong to which conversation (threading and
+    /// dedupe), and every received raw message, kept, with quarantined ones visible to admins.
+    static func version9(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE email_message_ids (inbox_id BIGINT NOT NULL REFERENCES inboxes(id) ON DELETE CASCADE,
+              message_id TEXT NOT NULL, conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+              message_row BIGINT REFERENCES messages(id), PRIMARY KEY (inbox_id, message_id))
+            """,
+            """
+            CREATE TABLE inbound_emails (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              inbox_id BIGINT NOT NULL REFERENCES inboxes(id) ON DELETE CASCADE, sha256 TEXT NOT NULL, size BIGINT NOT NULL,
+              received_at BIGINT NOT NULL, status TEXT NOT NULL, error TEXT, message_row BIGINT REFERENCES messages(id))
+            """,
+            "CREATE INDEX inbound_emails_status ON inbound_emails(inbox_id, status, id)",
+        ]
+    }
 }

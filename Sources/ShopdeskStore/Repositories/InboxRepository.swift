@@ -7,12 +7,12 @@ import SQLKit
 public enum InboxRepository {
     public static func create(
         workspaceID: WorkspaceID, kind: InboxKind, name: String, webhookURL: String?, secret: String, now: Date,
-        chat: ChatSettings? = nil, widgetKey: String? = nil, in sql: any SQLDatabase
+        chat: ChatSettings? = nil, email: EmailSettings? = nil, widgetKey: String? = nil, in sql: any SQLDatabase
     ) async throws -> Inbox {
         guard let row = try await sql.raw("""
             INSERT INTO inboxes (workspace_id, kind, name, webhook_url, secret, created_at, settings, widget_key)
             VALUES (\(bind: workspaceID.rawValue), \(bind: kind.rawValue), \(bind: name), \(bind: webhookURL), \(bind: secret),
-              \(bind: now.millis), \(bind: try encodeSettings(chat)), \(bind: widgetKey)) RETURNING *
+              \(bind: now.millis), \(bind: try encodeSettings(chat: chat, email: email)), \(bind: widgetKey)) RETURNING *
             """).first() else { throw StoredValueError(column: "inboxes.id", value: "missing") }
         return try decode(row)
     }
@@ -30,7 +30,7 @@ public enum InboxRepository {
     public static func update(_ inbox: Inbox, in sql: any SQLDatabase) async throws {
         try await sql.raw("""
             UPDATE inboxes SET name = \(bind: inbox.name), webhook_url = \(bind: inbox.webhookURL),
-              settings = \(bind: try encodeSettings(inbox.chat))
+              settings = \(bind: try encodeSettings(chat: inbox.chat, email: inbox.email))
             WHERE id = \(bind: inbox.id.rawValue) AND workspace_id = \(bind: inbox.workspaceID.rawValue)
             """).run()
     }
@@ -70,7 +70,11 @@ public enum InboxRepository {
         inbox.widgetKey = try row.stringOrNil("widget_key")
         if let settings = try row.stringOrNil("settings") {
             do {
-                inbox.chat = try JSONCoding.decode(ChatSettings.self, from: settings)
+                switch inbox.kind {
+                case .chat: inbox.chat = try JSONCoding.decode(ChatSettings.self, from: settings)
+                case .email: inbox.email = try JSONCoding.decode(EmailSettings.self, from: settings)
+                case .api: break
+                }
             } catch {
                 throw StoredValueError(column: "inboxes.settings", value: settings)
             }
@@ -78,8 +82,14 @@ public enum InboxRepository {
         return inbox
     }
 
-    static func encodeSettings(_ settings: ChatSettings?) throws -> String? {
-        try settings.map { try JSONCoding.string($0) }
+    static func encodeSettings(chat: ChatSettings?, email: EmailSettings?) throws -> String? {
+        if let chat { return try JSONCoding.string(chat) }
+        return try email.map { try JSONCoding.string($0) }
+    }
+
+    /// The email inbox that receives mail for `recipient`, in any workspace.
+    public static func emailInbox(receiving recipient: String, in sql: any SQLDatabase) async throws -> Inbox? {
+        try await sql.raw("SELECT * FROM inboxes WHERE kind = 'email'").all().map(decode).first { $0.email?.receives(recipient) == true }
     }
 }
 

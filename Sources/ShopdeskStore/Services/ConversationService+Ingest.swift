@@ -59,7 +59,12 @@ extension ConversationService {
         var conversation: Conversation
         var created = false
         // A customer created just now has no conversation to continue.
-        if !createdCustomer, let existing = try await Self.thread(message, customerID: customer.id, workspaceID: workspaceID, in: sql) {
+        var message = message
+        if message.replyTo == nil, let references = message.email?.references, !references.isEmpty {
+            message.replyTo = try await EmailRepository.conversation(referencedBy: references, inbox: message.inboxID, in: sql)
+        }
+        if !createdCustomer,
+           let existing = try await Self.thread(message, customerID: customer.id, workspaceID: workspaceID, now: time, in: sql) {
             conversation = existing
             events += try await Self.apply([.customerMessageReceived], to: &conversation, actor: actor, now: time, kind: kind, in: sql)
         } else {
@@ -78,6 +83,10 @@ extension ConversationService {
         events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,
                                   actor: actor, payload: ["message_id": .id(stored.id), "direction": .string("inbound")],
                                   occurredAt: time))
+        if let messageID = message.email?.messageID {
+            try await EmailRepository.remember(messageID: messageID, inbox: message.inboxID, conversation: conversation.id,
+                                               message: stored.id, in: sql)
+        }
         let result = IngestResult(conversationID: conversation.id, messageID: stored.id, customerID: customer.id,
                                   createdConversation: created, duplicate: false)
         return (result, try await EventLog.record(events, in: sql))
@@ -101,12 +110,26 @@ extension ConversationService {
     /// The conversation a message continues: the one it replies to (followed through merges), or
     /// the customer's latest unresolved conversation in the same inbox.
     static func thread(
-        _ message: InboundMessage, customerID: CustomerID, workspaceID: WorkspaceID, in sql: any SQLDatabase
+        _ message: InboundMessage, customerID: CustomerID, workspaceID: WorkspaceID, now: Date, in sql: any SQLDatabase
     ) async throws -> Conversation? {
         if let replyTo = message.replyTo,
            let target = try await ConversationRepository.find(workspaceID: workspaceID, id: replyTo, in: sql) {
             let survivor = try await ConversationRepository.survivor(of: target, in: sql)
             if survivor.customerID == customerID { return survivor }
+        }
+        if message.email != nil {
+            // Mail without a known reference continues only the sender's recent open
+            // conversation about the same subject: a new subject is a new question.
+            guard let subject = message.subject.map(Subjects.normalized), !subject.isEmpty else { return nil }
+            let since = now.addingTimeInterval(-Self.emailSubjectWindow)
+            for row in try await sql.raw("""
+                SELECT id, subject FROM conversations WHERE customer_id = \(bind: customerID.rawValue)
+                  AND inbox_id = \(bind: message.inboxID.rawValue) AND status <> 'resolved' AND merged_into IS NULL
+                  AND last_message_at >= \(bind: since.millis) ORDER BY last_message_at DESC LIMIT 20
+                """).all() where Subjects.normalized(try row.stringOrNil("subject") ?? "") == subject {
+                return try await ConversationRepository.find(workspaceID: workspaceID, id: try row.id("id"), in: sql)
+            }
+            return nil
         }
         guard let row = try await sql.raw("""
             SELECT id FROM conversations WHERE customer_id = \(bind: customerID.rawValue) AND inbox_id = \(bind: message.inboxID.rawValue)
@@ -143,6 +166,20 @@ extension ConversationService {
         }
         return conversation
     }
+}
+
+extension ConversationService {
+    /// The message a channel already delivered under this id, as a duplicate ingest result.
+    public func existing(inboxID: InboxID, channelMessageID: String, workspaceID: WorkspaceID) async throws -> IngestResult? {
+        guard let message = try await database.read({
+            try await MessageRepository.findByChannelID(inboxID: inboxID, channelMessageID: channelMessageID, in: $0)
+        }), message.workspaceID == workspaceID else { return nil }
+        return IngestResult(conversationID: message.conversationID, messageID: message.id,
+                            customerID: message.authorCustomerID ?? CustomerID(0), createdConversation: false, duplicate: true)
+    }
+
+    /// How far back an email without references may join an open conversation by subject.
+    static let emailSubjectWindow: TimeInterval = 30 * 24 * 3600
 }
 
 extension ConversationService {

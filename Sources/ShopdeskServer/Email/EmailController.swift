@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ShopdeskCore
+import ShopdeskStore
+
+/// Mail over HTTP: the hook mail providers post raw messages to, and the admins' quarantine.
+struct EmailController {
+    let services: AppServices
+
+    struct Received: ResponseEncodable {
+        var conversationId: Int64?
+        var messageId: Int64?
+        var customerId: Int64?
+        var duplicate: Bool
+        var quarantineId: Int64?
+        var reason: String?
+    }
+    struct QuarantinedDTO: ResponseEncodable {
+        var id: Int64
+        var receivedAt: Date
+        var size: Int64
+        var error: String?
+    }
+
+    func register(_ api: APIRegistrar) {
+        api.onPublic(.post, "/inboxes/{id}/email",
+                     "Deliver one raw email (message/rfc822 body) to an email inbox; the inbox token in X-Inbox-Token",
+                     tag: "email", body: "binary", status: 201) { request, context in
+            let inbox = try await emailInbox(request, context)
+            let limit = services.config.maxEmailBytes
+            let buffer: ByteBuffer
+            do { buffer = try await request.body.collect(upTo: limit) } catch {
+                throw Problem(.contentTooLarge, "Emails can be at most \(limit / 1024 / 1024) MB.")
+            }
+            guard buffer.readableBytes > 0 else { throw Problem(.unprocessableContent, "The body is empty: send the raw message.") }
+            let receipt = try await EmailReceiver(services: services).receive(Array(buffer.readableBytesView), inbox: inbox)
+            return try Self.answer(receipt)
+        }
+        api.on(.get, "/inboxes/{id}/quarantine", "Emails of this inbox that could not be taken in, newest first", tag: "email",
+               role: .admin) { request, context in
+            let inbox = try await adminInbox(request, context)
+            let records = try await services.database.read { try await EmailRepository.quarantined(inbox: inbox.id, in: $0) }
+            return Page(items: records.map { QuarantinedDTO(id: $0.id, receivedAt: $0.receivedAt, size: $0.size, error: $0.error) },
+                        nextCursor: nil)
+        }
+        api.on(.get, "/inboxes/{id}/quarantine/{email_id}/raw", "A quarantined email's raw bytes, as a download", tag: "email",
+               role: .admin) { request, context in
+            let record = try await quarantined(request, context)
+            let data = try await services.files.load(sha256: record.sha256)
+            return Response(status: .ok, headers: [
+                .contentType: "message/rfc822",
+                .contentDisposition: "attachment; filename=\"quarantined-\(record.id).eml\"",
+            ], body: .init(byteBuffer: ByteBuffer(data: data)))
+        }
+        api.on(.post, "/inboxes/{id}/quarantine/{email_id}/replay", "Take a quarantined email in again", tag: "email",
+               role: .admin, status: 201) { request, context in
+            let inbox = try await adminInbox(request, context)
+            let record = try await quarantined(request, context)
+            return try Self.answer(try await EmailReceiver(services: services).replay(record, inbox: inbox))
+        }
+    }
+
+    static func answer(_ receipt: EmailReceipt) throws -> Created<Received> {
+        switch receipt {
+        case .stored(let result):
+            return Created(body: Received(conversationId: result.conversationID.rawValue, messageId: result.messageID.rawValue,
+                                          customerId: result.customerID.rawValue, duplicate: result.duplicate, quarantineId: nil, reason: nil),
+                           status: result.duplicate ? .ok : .created)
+        case .quarantined(let id, let reason):
+            // Accepted and kept (the sender must not retry), but not a conversation message.
+            return Created(body: Received(conversationId: nil, messageId: nil, customerId: nil, duplicate: false, quarantineId: id, reason: reason),
+                           status: .accepted)
+        }
+    }
+
+    private func emailInbox(_ request: Request, _ context: AppRequestContext) async throws -> Inbox {
+        let id: InboxID = try request.id(context: context, "Inbox")
+        let token = request.headers[HTTPField.Name("X-Inbox-Token")!] ?? ""
+        guard let (workspaceID, secret) = try await services.database.read({ try await InboxRepository.findAnyWorkspace(id: id, in: $0) }),
+              Secrets.constantTimeEquals(token, secret),
+              let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: workspaceID, id: id, in: $0) }) else {
+            throw Problem(.unauthorized, "The inbox token does not match inbox \(id).")
+        }
+        guard inbox.kind == .email else { throw Problem(.unprocessableContent, "Inbox \(id) is not an email inbox.") }
+        return inbox
+    }
+
+    private func adminInbox(_ request: Request, _ context: AuthenticatedContext) async throws -> Inbox {
+        try await services.load("Inbox", request, context) { workspace, id, sql in
+            try await InboxRepository.find(workspaceID: workspace, id: id, in: sql)
+        }
+    }
+
+    private func quarantined(_ request: Request, _ context: AuthenticatedContext) async throws -> InboundEmailRecord {
+        let inbox = try await adminInbox(request, context)
+        guard let text = context.parameters.get("email_id"), let id = Int64(text),
+              let record = try await services.database.read({ [ws = context.workspaceID] in
+                  try await EmailRepository.find(id: id, workspaceID: ws, in: $0)
+              }), record.inboxID == inbox.id, record.status == .quarantined else {
+            throw Problem(.notFound, "Quarantined email \(context.parameters.get("email_id") ?? "") was not found in inbox \(inbox.id).")
+        }
+        return record
+    }
+}

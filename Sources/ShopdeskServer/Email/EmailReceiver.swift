@@ -1,0 +1,106 @@
+import Crypto
+import Foundation
+import ShopdeskCore
+import ShopdeskMail
+import ShopdeskStore
+
+/// What happened to one received email.
+enum EmailReceipt: Sendable, Equatable {
+    case stored(IngestResult)
+    /// Kept with its raw bytes for an admin to look at and replay; never blocks later mail.
+    case quarantined(id: Int64, reason: String)
+}
+
+/// The one way mail comes in, whichever door it used (SMTP/LMTP, IMAP, the HTTP hook): keep
+/// the raw bytes durably, parse, turn it into an `InboundMessage` and ingest it. A message that
+/// cannot become one is quarantined instead; nothing is dropped.
+struct EmailReceiver: Sendable {
+    let services: AppServices
+
+    func receive(_ raw: [UInt8], inbox: Inbox, now: Date = Date()) async throws -> EmailReceipt {
+        let digest = Secrets.hex(SHA256.hash(data: raw))
+        try await services.files.store(Data(raw), sha256: digest)
+        let mail = ParsedEmail.parse(raw)
+        let workspaceID = inbox.workspaceID
+        // Delivered again (a retrying sender, an IMAP resync): nothing new to store.
+        if let messageID = mail.messageID,
+           let known = try await services.conversations.existing(inboxID: inbox.id, channelMessageID: messageID, workspaceID: workspaceID) {
+            return .stored(known)
+        }
+        let inbound: InboundMessage
+        do {
+            inbound = try await message(from: mail, raw: raw, digest: digest, inbox: inbox, now: now)
+        } catch let failure {
+            let record = try await services.database.write {
+                try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: raw.count, status: .quarantined,
+                                                 error: failure.message, message: nil, now: now, in: $0)
+            }
+            services.logger.warning("Quarantined an email", metadata: ["inbox": "\(inbox.id)", "reason": "\(failure.message)"])
+            return .quarantined(id: record.id, reason: failure.message)
+        }
+        let result = try await services.conversations.ingest(inbound, workspaceID: workspaceID)
+        if !result.duplicate {
+            try await services.database.write {
+                _ = try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: raw.count, status: .stored,
+                                                     error: nil, message: result.messageID, now: now, in: $0)
+            }
+        }
+        return .stored(result)
+    }
+
+    /// An admin's second try at a quarantined message (after a fix, or as it is).
+    func replay(_ record: InboundEmailRecord, inbox: Inbox) async throws -> EmailReceipt {
+        let raw = Array(try await services.files.load(sha256: record.sha256))
+        let receipt = try await receive(raw, inbox: inbox)
+        if case .stored(let result) = receipt {
+            try await services.database.write { try await EmailRepository.markReplayed(record.id, message: result.messageID, in: $0) }
+        }
+        return receipt
+    }
+
+    private func message(from mail: ParsedEmail, raw: [UInt8], digest: String, inbox: Inbox, now: Date) async throws(ShopdeskError) -> InboundMessage {
+        guard let from = mail.from else {
+            throw ShopdeskError.invalid(field: "From", "The message has no readable From address.")
+        }
+        if inbox.email?.receives(from.address) == true {
+            throw ShopdeskError.invalid(field: "From", "The message comes from the inbox's own address (a mail loop).")
+        }
+        var text = ReplyText.visible(mail.text ?? "")
+        if text.utf8.count > InboundMessage.maxTextLength {
+            text = String(decoding: text.utf8.prefix(InboundMessage.maxTextLength - 100), as: UTF8.self) + "\n[…]"
+        }
+        let attachments: [AttachmentID]
+        do {
+            attachments = try await store(mail.attachments, workspaceID: inbox.workspaceID)
+        } catch {
+            throw ShopdeskError(.unavailable, "Its attachments could not be stored: \(error)")
+        }
+        if text.isEmpty && attachments.isEmpty { text = "(empty message)" }
+        var inbound = InboundMessage(
+            inboxID: inbox.id,
+            // The same Message-ID twice is one message; mail without one is known by its bytes.
+            channelMessageID: mail.messageID ?? "sha256:\(digest)",
+            customer: CustomerIdentity(name: mail.from?.name, email: from.address),
+            subject: mail.subject, text: text, receivedAt: now)
+        inbound.attachmentIDs = attachments
+        inbound.email = EmailThreading(messageID: mail.messageID, references: mail.references + mail.inReplyTo)
+        return try inbound.validated()
+    }
+
+    private func store(_ attachments: [MailAttachment], workspaceID: WorkspaceID) async throws -> [AttachmentID] {
+        var ids: [AttachmentID] = []
+        for attachment in attachments.prefix(50) where !attachment.data.isEmpty && attachment.data.count <= services.config.maxUploadBytes {
+            let data = Data(attachment.data)
+            let digest = Secrets.hex(SHA256.hash(data: data))
+            try await services.files.store(data, sha256: digest)
+            let name = AttachmentsController.safeFileName(attachment.fileName)
+            let type = AttachmentsController.sniff(data, declared: attachment.contentType)
+            let record = try await services.database.write {
+                try await AttachmentRepository.create(workspaceID: workspaceID, sha256: digest, fileName: name, contentType: type,
+                                                      size: Int64(data.count), uploadedBy: nil, now: Date(), in: $0)
+            }
+            ids.append(record.id)
+        }
+        return ids
+    }
+}

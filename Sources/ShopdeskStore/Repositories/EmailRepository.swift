@@ -1,0 +1,81 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// A received email as kept: its raw bytes live in the file store under `sha256`.
+public struct InboundEmailRecord: Sendable, Equatable {
+    public enum Status: String, Sendable { case stored, quarantined, replayed }
+    public var id: Int64
+    public var workspaceID: WorkspaceID
+    public var inboxID: InboxID
+    public var sha256: String
+    public var size: Int64
+    public var receivedAt: Date
+    public var status: Status
+    /// Why a quarantined message could not be taken in.
+    public var error: String?
+    public var messageID: MessageID?
+}
+
+public enum EmailRepository {
+    /// The conversation that the first known id in `ids` (newest reference first) belongs to.
+    public static func conversation(referencedBy ids: [String], inbox: InboxID, in sql: any SQLDatabase) async throws -> ConversationID? {
+        for id in ids.reversed().prefix(50) {
+            if let row = try await sql.raw("""
+                SELECT conversation_id FROM email_message_ids WHERE inbox_id = \(bind: inbox.rawValue) AND message_id = \(bind: id)
+                """).first() {
+                return try row.id("conversation_id")
+            }
+        }
+        return nil
+    }
+
+    /// Remembers that `messageID` (a Message-ID header, ours or the customer's) is part of a
+    /// conversation; the first writer wins.
+    public static func remember(messageID: String, inbox: InboxID, conversation: ConversationID, message: MessageID?,
+                                in sql: any SQLDatabase) async throws {
+        guard try await sql.raw("""
+            SELECT 1 AS found FROM email_message_ids WHERE inbox_id = \(bind: inbox.rawValue) AND message_id = \(bind: messageID)
+            """).first() == nil else { return }
+        try await sql.raw("""
+            INSERT INTO email_message_ids (inbox_id, message_id, conversation_id, message_row)
+            VALUES (\(bind: inbox.rawValue), \(bind: messageID), \(bind: conversation.rawValue), \(bind: message?.rawValue))
+            """).run()
+    }
+
+    public static func record(
+        workspaceID: WorkspaceID, inbox: InboxID, sha256: String, size: Int, status: InboundEmailRecord.Status, error: String?,
+        message: MessageID?, now: Date, in sql: any SQLDatabase
+    ) async throws -> InboundEmailRecord {
+        guard let row = try await sql.raw("""
+            INSERT INTO inbound_emails (workspace_id, inbox_id, sha256, size, received_at, status, error, message_row)
+            VALUES (\(bind: workspaceID.rawValue), \(bind: inbox.rawValue), \(bind: sha256), \(bind: Int64(size)), \(bind: now.millis),
+              \(bind: status.rawValue), \(bind: error), \(bind: message?.rawValue)) RETURNING *
+            """).first() else { throw StoredValueError(column: "inbound_emails.id", value: "missing") }
+        return try decode(row)
+    }
+
+    public static func find(id: Int64, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> InboundEmailRecord? {
+        try await sql.raw("SELECT * FROM inbound_emails WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID.rawValue)")
+            .first().map(decode)
+    }
+
+    public static func quarantined(inbox: InboxID, in sql: any SQLDatabase) async throws -> [InboundEmailRecord] {
+        try await sql.raw("""
+            SELECT * FROM inbound_emails WHERE inbox_id = \(bind: inbox.rawValue) AND status = 'quarantined' ORDER BY id DESC LIMIT 200
+            """).all().map(decode)
+    }
+
+    public static func markReplayed(_ id: Int64, message: MessageID, in sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE inbound_emails SET status = 'replayed', message_row = \(bind: message.rawValue) WHERE id = \(bind: id)
+            """).run()
+    }
+
+    static func decode(_ row: any SQLRow) throws -> InboundEmailRecord {
+        InboundEmailRecord(id: try row.int64("id"), workspaceID: try row.id("workspace_id"), inboxID: try row.id("inbox_id"),
+                           sha256: try row.string("sha256"), size: try row.int64("size"), receivedAt: try row.date("received_at"),
+                           status: try row.enumValue("status"), error: try row.stringOrNil("error"),
+                           messageID: try row.idOrNil("message_row"))
+    }
+}
