@@ -295,6 +295,14 @@ struct WebAppTests {
                 let inboxes = try await harness.client.json(.get, "/api/v1/inboxes", token: harness.ownerToken)
                 #expect(inboxes.items.contains { ($0["chat"] as? [String: Any])?["greeting"] as? String == "Olá! Como podemos ajudar?" })
 
+                // An email inbox: its address, the hook for raw mail, and its token.
+                try await Self.fill(page, ["#inbox-name": "Support mail"])
+                _ = try await page.evaluate("(() => { const k = document.querySelector('#inbox-kind'); k.value = 'email'; k.dispatchEvent(new Event('change')); return true })()")
+                try await Self.fill(page, ["#inbox-address": "support@shop.example"])
+                _ = try await page.evaluate("document.querySelector('#add-inbox').requestSubmit()")
+                try await page.waitFor("document.querySelector('#admin-inboxes .admin-list').innerText.includes('support@shop.example')", "the email inbox")
+                try await page.waitFor("document.querySelector('#admin-inboxes > div .secret')?.value.startsWith('sdi_')", "the email inbox token")
+
                 // A tag, then deleted again.
                 try await Self.fill(page, ["#tag-name": "Wholesale"])
                 _ = try await page.evaluate("document.querySelector('#add-tag').requestSubmit()")

@@ -141,21 +141,33 @@ async function inboxesSection(onChanged) {
     const inboxes = (await api('GET', '/inboxes')).items;
     clear(list);
     for (const inbox of inboxes) {
-      const item = h('li', { class: 'inbox-item' }, h('strong', {}, inbox.name), ` · ${inbox.kind === 'chat' ? t('kindChat') : t('kindApi')}`);
+      const kindName = { chat: t('kindChat'), email: t('kindEmail'), api: t('kindApi') }[inbox.kind] || inbox.kind;
+      const item = h('li', { class: 'inbox-item' }, h('strong', {}, inbox.name), ` · ${kindName}`);
       if (inbox.kind === 'chat') item.append(snippetLine(inbox), chatSettingsForm(inbox, refresh));
+      else if (inbox.kind === 'email') item.append(emailLine(inbox), await quarantinePanel(inbox));
       else item.append(' · ', h('code', {}, `POST /api/v1/inboxes/${inbox.id}/messages`));
       list.append(item);
     }
   };
   await refresh();
   const name = h('input', { type: 'text', required: true, maxlength: 100 });
-  const kind = h('select', {}, h('option', { value: 'chat' }, t('kindChat')), h('option', { value: 'api' }, t('kindApi')));
+  const kind = h('select', {}, h('option', { value: 'chat' }, t('kindChat')), h('option', { value: 'email' }, t('kindEmail')),
+    h('option', { value: 'api' }, t('kindApi')));
+  const address = h('input', { type: 'email', maxlength: 254, placeholder: 'support@shop.example' });
+  const addressField = labelled('inbox-address', t('emailAddress'), address);
+  const showAddress = () => { addressField.hidden = kind.value !== 'email'; address.required = kind.value === 'email'; };
+  kind.addEventListener('change', showAddress);
+  showAddress();
   return panel('admin-inboxes', t('inboxes'), list, shown,
-    form('add-inbox', [labelled('inbox-name', t('name'), name), labelled('inbox-kind', t('kind'), kind)], t('addInbox'), async (element) => {
-      const created = await api('POST', '/inboxes', { name: name.value, kind: kind.value });
+    form('add-inbox', [labelled('inbox-name', t('name'), name), labelled('inbox-kind', t('kind'), kind), addressField], t('addInbox'), async (element) => {
+      const body = { name: name.value, kind: kind.value };
+      if (kind.value === 'email') body.email = { address: address.value };
+      const created = await api('POST', '/inboxes', body);
       clear(shown);
       if (created.inbox.kind === 'chat') {
         shown.append(snippetLine(created.inbox), secret(`${t('identitySecret')} · ${created.inbox.name}`, created.token));
+      } else if (created.inbox.kind === 'email') {
+        shown.append(emailLine(created.inbox), secret(`${t('inboxToken')} (${created.inbox.name}, X-Inbox-Token)`, created.token));
       } else {
         shown.append(secret(`${t('inboxToken')} (${created.inbox.name}, X-Inbox-Token)`, created.token));
       }
@@ -172,6 +184,33 @@ function snippetLine(inbox) {
   const copy = h('button', { type: 'button' }, t('copy'));
   copy.addEventListener('click', () => { field.select(); navigator.clipboard?.writeText(code).catch(() => {}); });
   return h('p', { class: 'secret-line' }, h('span', { class: 'hint' }, `${t('snippet')}:`), ' ', field, ' ', copy);
+}
+
+/// Where an email inbox receives: its addresses, and the hook for providers that post raw mail.
+function emailLine(inbox) {
+  const addresses = [inbox.email?.address, ...(inbox.email?.aliases || [])].filter(Boolean).join(', ');
+  return h('p', { class: 'hint' }, `${t('emailAddress')}: `, h('strong', {}, addresses), ' · ',
+    h('code', {}, `POST ${location.origin}/api/v1/inboxes/${inbox.id}/email`), ` ${t('emailHook')}`);
+}
+
+/// Mail that could not be taken in, with its reason; admins download or replay it.
+async function quarantinePanel(inbox) {
+  const list = h('ul', { class: 'admin-list quarantine' });
+  const refresh = async () => {
+    const held = (await api('GET', `/inboxes/${inbox.id}/quarantine`)).items;
+    clear(list);
+    for (const item of held) {
+      const replay = h('button', { type: 'button' }, t('replay'));
+      replay.addEventListener('click', async () => {
+        await api('POST', `/inboxes/${inbox.id}/quarantine/${item.id}/replay`).catch((failure) => alertFailure(failure));
+        await refresh();
+      });
+      list.append(h('li', {}, `${formatTime(item.received_at)} · ${item.error || ''} `,
+        h('a', { href: `/api/v1/inboxes/${inbox.id}/quarantine/${item.id}/raw` }, '.eml'), ' ', replay));
+    }
+  };
+  await refresh();
+  return h('details', { class: 'chat-settings' }, h('summary', {}, t('quarantine')), list);
 }
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
