@@ -234,17 +234,18 @@ enum Python {
 
     /// Runs the script on a thread of its own: waiting for the child process must not hold one
     /// of the few threads that run Swift tasks, among them the server the script talks to.
-    static func run(_ script: String, input: String) async throws -> String {
+    static func run(_ script: String, input: String, executable: String = "/usr/bin/python3") async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try runBlocking(script, input: input) })
+                continuation.resume(with: Result { try runBlocking(script, input: input, executable: executable) })
             }
         }
     }
 
-    private static func runBlocking(_ script: String, input: String) throws -> String {
+    private static func runBlocking(_ script: String, input: String, executable: String) throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: executable) else { return "" }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["-c", script]
         let stdin = Pipe(), stdout = Pipe()
         process.standardInput = stdin

@@ -6,18 +6,22 @@ public struct EmailSettings: Codable, Equatable, Sendable {
     public var address: String
     /// Other addresses delivered to the same inbox (`help@…`, an old address).
     public var aliases: [String]
+    /// How replies leave: the shop's SMTP submission server.
+    public var smtp: OutgoingSMTP?
 
-    public init(address: String, aliases: [String] = []) {
+    public init(address: String, aliases: [String] = [], smtp: OutgoingSMTP? = nil) {
         self.address = address
         self.aliases = aliases
+        self.smtp = smtp
     }
 
-    private enum CodingKeys: String, CodingKey { case address, aliases }
+    private enum CodingKeys: String, CodingKey { case address, aliases, smtp }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         address = try container.decode(String.self, forKey: .address)
         aliases = try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
+        smtp = try container.decodeIfPresent(OutgoingSMTP.self, forKey: .smtp)
     }
 
     public func validated() throws(ShopdeskError) -> EmailSettings {
@@ -26,7 +30,16 @@ public struct EmailSettings: Codable, Equatable, Sendable {
         for alias in self.aliases where !alias.trimmingCharacters(in: .whitespaces).isEmpty {
             aliases.append(try Identities.email(alias))
         }
-        return EmailSettings(address: address, aliases: aliases.filter { $0 != address })
+        var smtp = self.smtp
+        if let server = smtp {
+            let host = server.host.trimmingCharacters(in: .whitespaces)
+            guard !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " || $0 == ":" }) else {
+                throw .invalid(field: "email.smtp.host", "The SMTP host is a name such as smtp.example.com, without a scheme or port.")
+            }
+            guard (1...65535).contains(server.port) else { throw .invalid(field: "email.smtp.port", "The SMTP port is 1 to 65535 (usually 587 or 465).") }
+            smtp?.host = host
+        }
+        return EmailSettings(address: address, aliases: aliases.filter { $0 != address }, smtp: smtp)
     }
 
     /// Whether mail to `recipient` belongs here; `support+anything@shop.example` counts as
@@ -46,5 +59,55 @@ public struct EmailSettings: Codable, Equatable, Sendable {
         guard let at = address.lastIndex(of: "@"), let plus = address[..<at].firstIndex(of: "+") else { return nil }
         let tag = address[address.index(after: plus)..<at]
         return tag.isEmpty ? nil : String(tag)
+    }
+}
+
+/// The SMTP submission server replies are sent through.
+public struct OutgoingSMTP: Codable, Equatable, Sendable {
+    public enum Security: String, Codable, Sendable {
+        /// Port 587: plain connection upgraded with STARTTLS (required).
+        case starttls
+        /// Port 465: TLS from the first byte.
+        case tls
+        /// No encryption: only for a relay on the same machine or in tests.
+        case none
+    }
+    public var host: String
+    public var port: Int
+    public var security: Security
+    public var username: String?
+    /// Stored sealed (`SecretBox`); never shown again over the API.
+    public var passwordSealed: String?
+    /// Only on the way in (an admin typing it): sealed into `passwordSealed`, never stored.
+    public var password: String?
+
+    public init(host: String, port: Int, security: Security, username: String? = nil, passwordSealed: String? = nil) {
+        self.host = host
+        self.port = port
+        self.security = security
+        self.username = username
+        self.passwordSealed = passwordSealed
+    }
+
+    private enum CodingKeys: String, CodingKey { case host, port, security, username, passwordSealed, password }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        host = try container.decode(String.self, forKey: .host)
+        port = try container.decodeIfPresent(Int.self, forKey: .port) ?? 587
+        security = try container.decodeIfPresent(Security.self, forKey: .security) ?? .starttls
+        username = try container.decodeIfPresent(String.self, forKey: .username)
+        passwordSealed = try container.decodeIfPresent(String.self, forKey: .passwordSealed)
+        password = try container.decodeIfPresent(String.self, forKey: .password)
+    }
+
+    /// The plain password is never written anywhere.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(host, forKey: .host)
+        try container.encode(port, forKey: .port)
+        try container.encode(security, forKey: .security)
+        try container.encodeIfPresent(username, forKey: .username)
+        try container.encodeIfPresent(passwordSealed, forKey: .passwordSealed)
     }
 }

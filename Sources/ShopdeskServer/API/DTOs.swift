@@ -56,6 +56,8 @@ struct InboxDTO: ResponseEncodable {
         chat = inbox.chat
         widgetKey = inbox.widgetKey
         email = inbox.email
+        // Whether a password is set, not the sealed password itself.
+        if email?.smtp?.passwordSealed != nil { email?.smtp?.passwordSealed = "********" }
         name = inbox.name
         webhookUrl = inbox.webhookURL
         memberIds = members?.map(\.rawValue)

@@ -18,6 +18,9 @@ struct AppServices: Sendable {
     let logger: Logger
     var chat: ChatChannel { ChatChannel(database: database, conversations: conversations) }
 
+    /// The key for stored credentials (read when needed: rarely, and always current).
+    func secretBox() throws -> SecretBox { try SecretBox.load(configuration: config) }
+
     static func make(configuration: ServerConfiguration, database: Database, logger: Logger) -> AppServices {
         let hub = EventHub(listener: database.listener, database: database, logger: logger)
         return AppServices(

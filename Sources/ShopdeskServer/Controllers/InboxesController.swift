@@ -55,7 +55,7 @@ struct InboxesController {
                 guard let settings = body.email else {
                     throw Problem(.unprocessableContent, "An email inbox needs its address: give email.address.", field: "email.address")
                 }
-                email = try await uniqueAddresses(settings.validated(), except: nil)
+                email = try sealed(try await uniqueAddresses(settings.validated(), except: nil), keeping: nil)
             } else {
                 email = nil
             }
@@ -82,7 +82,7 @@ struct InboxesController {
             }
             if let email = body.email {
                 guard inbox.kind == .email else { throw Problem(.unprocessableContent, "Only email inboxes have addresses.", field: "email") }
-                inbox.email = try await uniqueAddresses(email.validated(), except: inbox.id)
+                inbox.email = try sealed(try await uniqueAddresses(email.validated(), except: inbox.id), keeping: inbox.email)
             }
             if let name = body.name { inbox.name = Text.singleLine(name) }
             if let url = body.webhookUrl { inbox.webhookURL = url.isEmpty ? nil : try await validWebhook(url) }
@@ -175,6 +175,22 @@ struct InboxesController {
             throw Problem(.notFound, "Inbox \(id) was not found.")
         }
         return inbox
+    }
+
+    /// Seals a typed SMTP password; without a new one, the stored one stays (same server).
+    private func sealed(_ settings: EmailSettings, keeping old: EmailSettings?) throws -> EmailSettings {
+        var settings = settings
+        guard var smtp = settings.smtp else { return settings }
+        if let password = smtp.password, !password.isEmpty {
+            smtp.passwordSealed = try services.secretBox().seal(password)
+        } else if let previous = old?.smtp, previous.host == smtp.host, previous.username == smtp.username {
+            smtp.passwordSealed = previous.passwordSealed
+        } else {
+            smtp.passwordSealed = nil
+        }
+        smtp.password = nil
+        settings.smtp = smtp
+        return settings
     }
 
     /// One address, one inbox: mail is routed by recipient.

@@ -27,9 +27,10 @@ struct EmailReceiver: Sendable {
            let known = try await services.conversations.existing(inboxID: inbox.id, channelMessageID: messageID, workspaceID: workspaceID) {
             return .stored(known)
         }
+        let secret = try await services.database.read { try await InboxRepository.secret(of: inbox.id, in: $0) } ?? ""
         let inbound: InboundMessage
         do {
-            inbound = try await message(from: mail, raw: raw, digest: digest, inbox: inbox, now: now)
+            inbound = try await message(from: mail, raw: raw, digest: digest, inbox: inbox, secret: secret, now: now)
         } catch let failure {
             let record = try await services.database.write {
                 try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: raw.count, status: .quarantined,
@@ -58,7 +59,8 @@ struct EmailReceiver: Sendable {
         return receipt
     }
 
-    private func message(from mail: ParsedEmail, raw: [UInt8], digest: String, inbox: Inbox, now: Date) async throws(ShopdeskError) -> InboundMessage {
+    private func message(from mail: ParsedEmail, raw: [UInt8], digest: String, inbox: Inbox, secret: String,
+                         now: Date) async throws(ShopdeskError) -> InboundMessage {
         guard let from = mail.from else {
             throw ShopdeskError.invalid(field: "From", "The message has no readable From address.")
         }
@@ -84,6 +86,14 @@ struct EmailReceiver: Sendable {
             subject: mail.subject, text: text, receivedAt: now)
         inbound.attachmentIDs = attachments
         inbound.email = EmailThreading(messageID: mail.messageID, references: mail.references + mail.inReplyTo)
+        // Our Reply-To carries a signed conversation token; a valid one names the conversation.
+        for recipient in mail.to + mail.cc where inbox.email?.receives(recipient.address) == true {
+            if let token = EmailSettings.subaddress(recipient.address.lowercased()),
+               let conversation = ReplyToken.conversation(from: token, secret: secret) {
+                inbound.replyTo = conversation
+                break
+            }
+        }
         return try inbound.validated()
     }
 

@@ -52,6 +52,9 @@ struct JobHandlers: Sendable {
             return (conversation, inbox, secret)
         }
         guard let conversation, let inbox else { throw JobFailure(description: "The conversation or inbox is gone.", permanent: true) }
+        if inbox.kind == .email {
+            return try await EmailSender(services: services).send(message, conversation: conversation, inbox: inbox, secret: secret ?? "")
+        }
         if let url = inbox.webhookURL, let secret {
             let body = try APIJSON.encoder().encode(OutboundDelivery(
                 type: "message.outbound", inboxId: inbox.id.rawValue, conversationId: conversation.id.rawValue,

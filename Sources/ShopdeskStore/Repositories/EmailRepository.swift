@@ -30,6 +30,23 @@ public enum EmailRepository {
         return nil
     }
 
+    /// The Message-IDs of a conversation's mail, oldest first (for References).
+    public static func messageIDs(of conversation: ConversationID, inbox: InboxID, in sql: any SQLDatabase) async throws -> [String] {
+        try await sql.raw("""
+            SELECT message_id FROM email_message_ids WHERE inbox_id = \(bind: inbox.rawValue) AND conversation_id = \(bind: conversation.rawValue)
+            ORDER BY message_row
+            """).all().map { try $0.string("message_id") }
+    }
+
+    /// The Message-ID of the customer's latest mail before `message` (our In-Reply-To).
+    public static func lastInboundMessageID(in conversation: ConversationID, before message: MessageID,
+                                            in sql: any SQLDatabase) async throws -> String? {
+        try await sql.raw("""
+            SELECT channel_message_id FROM messages WHERE conversation_id = \(bind: conversation.rawValue) AND direction = 'inbound'
+              AND channel_message_id IS NOT NULL AND id < \(bind: message.rawValue) ORDER BY id DESC LIMIT 1
+            """).first().flatMap { try $0.stringOrNil("channel_message_id") }
+    }
+
     /// Remembers that `messageID` (a Message-ID header, ours or the customer's) is part of a
     /// conversation; the first writer wins.
     public static func remember(messageID: String, inbox: InboxID, conversation: ConversationID, message: MessageID?,

@@ -1,0 +1,86 @@
+import Crypto
+import Foundation
+import ShopdeskCore
+import ShopdeskMail
+import ShopdeskStore
+
+/// `support+c42-1f0e…@shop.example`: the Reply-To of our replies names the conversation, signed
+/// with the inbox secret, so a reply threads even when a mail program drops References.
+enum ReplyToken {
+    static func make(conversation: ConversationID, secret: String) -> String {
+        "c\(conversation.rawValue)-\(signature(conversation, secret))"
+    }
+
+    /// The conversation a token names, if its signature is ours (compared in constant time
+    /// over its full length).
+    static func conversation(from token: String, secret: String) -> ConversationID? {
+        let lower = token.lowercased()
+        guard lower.hasPrefix("c"), let dash = lower.firstIndex(of: "-"), let id = Int64(lower[lower.index(after: lower.startIndex)..<dash]),
+              id > 0 else { return nil }
+        let given = String(lower[lower.index(after: dash)...])
+        return Secrets.constantTimeEquals(given, signature(ConversationID(id), secret)) ? ConversationID(id) : nil
+    }
+
+    private static func signature(_ conversation: ConversationID, _ secret: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data("reply:\(conversation.rawValue)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return String(Secrets.hex(code).prefix(20))
+    }
+}
+
+/// Sends an agent's reply in an email inbox as an email, threaded into the customer's mail
+/// program: Message-ID of our own, In-Reply-To and References from the conversation, Reply-To
+/// with the reply token, text and HTML parts and the attachments.
+struct EmailSender: Sendable {
+    let services: AppServices
+
+    func send(_ message: Message, conversation: Conversation, inbox: Inbox, secret: String) async throws {
+        guard let settings = inbox.email else { throw JobFailure(description: "The inbox has no email address.", permanent: true) }
+        guard let smtp = settings.smtp else {
+            throw JobFailure(description: "Replies cannot go out: set up the SMTP server of \(settings.address) in the inbox settings.", permanent: true)
+        }
+        let workspaceID = inbox.workspaceID
+        let database = services.database
+        let (customer, agent, references, lastInbound, files) = try await database.read { sql in
+            let customer = try await CustomerRepository.find(workspaceID: workspaceID, id: conversation.customerID, followMerges: true, in: sql)
+            let agent = try await message.authorAgentID.asyncMap { try await AgentRepository.find(workspaceID: workspaceID, id: $0, in: sql) }
+            let references = try await EmailRepository.messageIDs(of: conversation.id, inbox: inbox.id, in: sql)
+            let lastInbound = try await EmailRepository.lastInboundMessageID(in: conversation.id, before: message.id, in: sql)
+            let files = try await AttachmentRepository.list(messages: [message.id], in: sql)
+            return (customer, agent, references, lastInbound, files)
+        }
+        guard let recipient = customer?.email else {
+            throw JobFailure(description: "The customer has no email address to reply to.", permanent: true)
+        }
+        let domain = settings.address.split(separator: "@").last.map(String.init) ?? "shopdesk.invalid"
+        let local = settings.address.split(separator: "@").first.map(String.init) ?? "support"
+        let messageID = OutgoingEmail.newMessageID(domain: domain)
+        let subject = conversation.subject.map { Subjects.normalized($0) == $0.lowercased() ? "Re: \($0)" : $0 } ?? "Re: your message"
+        var attachments: [OutgoingEmail.Attachment] = []
+        for file in files {
+            attachments.append(.init(fileName: file.fileName, contentType: file.contentType,
+                                     data: Array(try await services.files.load(sha256: file.sha256))))
+        }
+        let email = OutgoingEmail(
+            from: EmailAddress(name: agent.map { "\(ChatChannel.firstName($0.name)) · \(inbox.name)" } ?? inbox.name, address: settings.address),
+            to: [EmailAddress(name: customer?.name, address: recipient)],
+            replyTo: EmailAddress(name: inbox.name, address: "\(local)+\(ReplyToken.make(conversation: conversation.id, secret: secret))@\(domain)"),
+            subject: subject, messageID: messageID,
+            inReplyTo: lastInbound.flatMap { $0.hasPrefix("sha256:") ? nil : $0 },
+            references: references.filter { !$0.hasPrefix("sha256:") }, date: Date(), text: message.text, attachments: attachments)
+        let password = try smtp.passwordSealed.map { try services.secretBox().open($0) }
+        do {
+            try await SMTPClient.send(email.render(), from: settings.address, to: [recipient], server: smtp, password: password,
+                                      heloName: domain)
+        } catch let failure as SMTPClient.Failure {
+            switch failure {
+            case .permanent(let reason): throw JobFailure(description: reason, permanent: true)
+            case .temporary(let reason): throw JobFailure(description: reason, permanent: false)
+            }
+        }
+        try await database.write { sql in
+            try await EmailRepository.remember(messageID: messageID, inbox: inbox.id, conversation: conversation.id, message: message.id, in: sql)
+        }
+        try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: message.id, status: .sent, error: nil,
+                                                        channelMessageID: messageID)
+    }
+}
