@@ -107,7 +107,20 @@ public struct MIMEPart: Sendable, Equatable {
     }
     /// The content as text in its declared charset, with line breaks as `\n`.
     public var text: String {
-        Charset.decode(body, charset: charset).replacingOccurrences(of: "\r\n", with: "\n")
+        // CRLF → LF on the bytes (every charset here is ASCII-compatible), before decoding.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(body.count)
+        var index = 0
+        while index < body.count {
+            let byte = body[index]
+            if byte == 0x0D, index + 1 < body.count, body[index + 1] == 0x0A {
+                index += 1
+                continue
+            }
+            bytes.append(byte)
+            index += 1
+        }
+        return Charset.decode(bytes, charset: charset)
     }
 
     /// Multipart nesting deeper than this is read as opaque content, not recursed into.

@@ -5,11 +5,17 @@ import Foundation
 /// Croatian (and German, which shops see often). The full text stays in the raw message.
 public enum ReplyText {
     public static func visible(_ text: String) -> String {
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        // Swift treats "\r\n" as one newline character, so this splits on either ending.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         var cut = lines.count
         for index in lines.indices {
-            let line = lines[index].trimmingCharacters(in: .whitespaces)
-            let next = index + 1 < lines.count ? lines[index + 1].trimmingCharacters(in: .whitespaces) : ""
+            let line = trimmed(lines[index])
+            // Most lines cannot start a quote or signature: skip them cheaply.
+            let head = line.prefix(12)
+            guard line.hasSuffix(":") || head.contains(":") || line.hasPrefix("-") || line.hasPrefix("_")
+                    || ["on ", "em ", "am "].contains(where: { head.lowercased().hasPrefix($0) })
+                    || (line.count < 40 && !line.isEmpty) || lines[index] == "-- " else { continue }
+            let next = index + 1 < lines.count ? trimmed(lines[index + 1]) : ""
             // Gmail and Apple Mail wrap a long "On …, X <x@y> wrote:" over two lines.
             let wrapped = ["on ", "em ", "am "].contains { line.lowercased().hasPrefix($0) } && isQuoteHeader(line + " " + next)
             if isSignatureStart(lines[index]) || isQuoteHeader(line) || wrapped || isOutlookHeader(lines, at: index) {
@@ -19,11 +25,19 @@ public enum ReplyText {
         }
         var kept = Array(lines[..<cut])
         // A trailing block of "> " lines is the quoted message in bottom-posting clients.
-        while let last = kept.last, last.trimmingCharacters(in: .whitespaces).hasPrefix(">") || last.trimmingCharacters(in: .whitespaces).isEmpty {
+        while let last = kept.last.map(trimmed), last.hasPrefix(">") || last.isEmpty {
             kept.removeLast()
         }
         let result = kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         return result.isEmpty ? text.trimmingCharacters(in: .whitespacesAndNewlines) : result
+    }
+
+    /// Without spaces and tabs at either end (cheaper than Foundation's trimming).
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
+              let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+        return String(scalars[first...last])
     }
 
     /// "-- " alone on a line (RFC 3676), or the mobile mail programs' own sign-offs.
