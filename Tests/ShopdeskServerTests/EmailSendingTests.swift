@@ -13,17 +13,22 @@ import Testing
 /// keeps what it receives; we read it back with our parser and check what a mail program sees.
 @Suite("Email sending", .serialized)
 struct EmailSendingTests {
+    /// An email inbox that sends through `sink` as shop/s3cret.
+    static func sendingInbox(_ harness: Harness, _ sink: SMTPSink) async throws -> (MailFixture, JSONResponse) {
+        let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
+            {"name":"Support mail","kind":"email","email":{"address":"support@shop.example",
+             "smtp":{"host":"127.0.0.1","port":\(sink.port),"security":"none","username":"shop","password":"s3cret"}}}
+            """)
+        guard created.status == .created else { throw HarnessError("Creating the inbox: \(created.text)") }
+        return (MailFixture(harness: harness, inboxID: try created.object("inbox").int("id"), token: try created.string("token")), created)
+    }
+
     @Test func repliesGoOutThreadedSignedAndSafe() async throws {
         guard let sink = try await SMTPSink.start() else { return }
         defer { sink.stop() }
         try await Harness.run(.sqlite) { harness in
-            let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
-                {"name":"Support mail","kind":"email","email":{"address":"support@shop.example",
-                 "smtp":{"host":"127.0.0.1","port":\(sink.port),"security":"none","username":"shop","password":"s3cret"}}}
-                """)
-            #expect(created.status == .created, "\(created.text)")
+            let (mail, created) = try await Self.sendingInbox(harness, sink)
             #expect(!created.text.contains("s3cret"))
-            let mail = MailFixture(harness: harness, inboxID: try created.object("inbox").int("id"), token: try created.string("token"))
             // A subject that tries to smuggle a header in through an encoded word.
             let hostile = "=?utf-8?B?\(Data("Narudžba 1042\r\nBcc: evil@evil.example".utf8).base64EncodedString())?="
             let first = try await mail.deliver(MailFixture.mail(subject: hostile, id: "m1@example.hr"))
@@ -74,11 +79,7 @@ struct EmailSendingTests {
         guard let sink = try await SMTPSink.start() else { return }
         defer { sink.stop() }
         try await Harness.run(.sqlite) { harness in
-            let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
-                {"name":"Support mail","kind":"email","email":{"address":"support@shop.example",
-                 "smtp":{"host":"127.0.0.1","port":\(sink.port),"security":"none","username":"shop","password":"s3cret"}}}
-                """)
-            let mail = MailFixture(harness: harness, inboxID: try created.object("inbox").int("id"), token: try created.string("token"))
+            let (mail, _) = try await Self.sendingInbox(harness, sink)
             let first = try await mail.deliver(MailFixture.mail(from: "reject@example.hr", id: "r1@example.hr"))
             let conversation = try first.int("conversation_id")
             let posted = try await harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: harness.ownerToken,
