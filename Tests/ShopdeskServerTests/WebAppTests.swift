@@ -302,6 +302,22 @@ struct WebAppTests {
                 _ = try await page.evaluate("document.querySelector('#add-inbox').requestSubmit()")
                 try await page.waitFor("document.querySelector('#admin-inboxes .admin-list').innerText.includes('support@shop.example')", "the email inbox")
                 try await page.waitFor("document.querySelector('#admin-inboxes > div .secret')?.value.startsWith('sdi_')", "the email inbox token")
+                // Its outgoing SMTP server; the password goes in and never comes back out.
+                _ = try await page.evaluate("""
+                    (() => { const form = document.querySelector('#admin-inboxes form[id^="smtp-"]');
+                      form.closest('details').open = true;
+                      form.querySelector('input[id$="-host"]').value = 'smtp.example.com';
+                      form.querySelector('input[id$="-username"]').value = 'support@shop.example';
+                      form.querySelector('input[id$="-password"]').value = 'mail-pass-123';
+                      form.requestSubmit(); return true })()
+                    """)
+                try await page.waitFor("document.querySelector('#admin-inboxes form[id^=\"smtp-\"] [role=status]')?.textContent.length > 0", "the SMTP settings saved")
+                let withSMTP = try await harness.client.json(.get, "/api/v1/inboxes", token: harness.ownerToken)
+                let smtp = withSMTP.items.compactMap { ($0["email"] as? [String: Any])?["smtp"] as? [String: Any] }.first
+                #expect(smtp?["host"] as? String == "smtp.example.com")
+                #expect(smtp?["port"] as? Int == 587)
+                #expect(smtp?["password_sealed"] as? String == "********")
+                #expect(!withSMTP.text.contains("mail-pass-123"))
 
                 // A tag, then deleted again.
                 try await Self.fill(page, ["#tag-name": "Wholesale"])
