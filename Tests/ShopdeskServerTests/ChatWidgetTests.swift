@@ -121,6 +121,25 @@ struct ChatWidgetTests {
         }
     }
 
+    @Test func scriptsCannotMakeEndlessVisitorsOrFloodMessages() async throws {
+        try await Harness.run(.sqlite, configure: { $0.widgetSessionsPerAddress = 3 }) { harness in
+            let chat = try await ChatFixture.make(harness)
+            var tokens: [String] = []
+            for _ in 0..<3 { tokens.append(try await chat.visitorToken()) }
+            let refused = try await chat.session()
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] != nil)
+            // Resuming an existing session is not a new visitor.
+            #expect(try await chat.session(#"{"token":"\#(tokens[0])"}"#).status == .ok)
+            for index in 0..<WidgetController.messagesPerMinute {
+                #expect(try await chat.send(tokens[0], "message \(index)").status.code < 300)
+            }
+            let flooded = try await chat.send(tokens[0], "one too many")
+            #expect(flooded.status == .tooManyRequests)
+            #expect(try await chat.send(tokens[1], "another visitor is fine").status == .created)
+        }
+    }
+
     @Test func preflightAllowsTheWidgetsHeaders() async throws {
         try await Harness.run(.sqlite) { harness in
             try await harness.client.execute(uri: "/api/v1/widget/messages", method: .options,

@@ -13,6 +13,8 @@ struct AppServices: Sendable {
     let hub: EventHub
     let passwords: PasswordHasher
     let loginLimiter: LoginRateLimiter
+    /// New chat sessions per address and messages per visitor.
+    let widgetLimiter = RateWindow()
     let files: AttachmentFileStore
     let outboundGuard: OutboundURLGuard
     let logger: Logger

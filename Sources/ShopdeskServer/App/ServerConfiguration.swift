@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var smtpPort: Int?
     public var smtpHost = "127.0.0.1"
     public var smtpMode = "smtp"
+    /// New chat-widget sessions one address may start per 10 minutes.
+    public var widgetSessionsPerAddress = 60
     /// Key for stored credentials (base64, 32 bytes); without it one is kept in the data directory.
     public var secretKey: String?
     /// Allow webhooks to loopback and private networks (tests, or a helpdesk inside a private network).
@@ -70,6 +72,9 @@ public struct ServerConfiguration: Sendable {
         if let value = values["smtp_port"] { config.smtpPort = try integer(value, "smtp_port") }
         if let value = values["smtp_host"] { config.smtpHost = value }
         if let value = values["secret_key"] { config.secretKey = value }
+        if let value = values["widget_sessions_per_address"] {
+            config.widgetSessionsPerAddress = try integer(value, "widget_sessions_per_address")
+        }
         if let value = values["smtp_mode"] {
             guard ["smtp", "lmtp"].contains(value.lowercased()) else {
                 throw ConfigurationError("smtp_mode is smtp (for senders on the internet) or lmtp (behind an MTA such as Postfix), not \"\(value)\".")

@@ -92,3 +92,24 @@ actor LoginRateLimiter {
         }
     }
 }
+
+/// Counts events per key in a sliding window, for public endpoints that anyone can call (the
+/// chat widget): at most `limit` per `window` per key, then a wait. Per node, in memory.
+actor RateWindow {
+    private var events: [String: [Date]] = [:]
+    private var calls = 0
+
+    /// Records the event and returns nil, or returns the seconds to wait and records nothing.
+    func attempt(_ key: String, limit: Int, window: TimeInterval, now: Date) -> Int? {
+        calls += 1
+        if calls % 1000 == 0 { events = events.filter { $0.value.last.map { now.timeIntervalSince($0) < window } ?? false } }
+        var recent = (events[key] ?? []).filter { now.timeIntervalSince($0) < window }
+        if recent.count >= limit, let oldest = recent.first {
+            events[key] = recent
+            return max(1, Int(oldest.addingTimeInterval(window).timeIntervalSince(now).rounded(.up)))
+        }
+        recent.append(now)
+        events[key] = recent
+        return nil
+    }
+}

@@ -73,6 +73,7 @@ struct WidgetController {
         api.onPublic(.post, "/widget/messages", "The visitor writes (client_id makes a resend harmless)", tag: "widget",
                      body: "MessageBody", status: 201) { request, context in
             let visitor = try await visitor(request)
+            try await limit("visitor:\(visitor.id)", Self.messagesPerMinute, 60, "Too many messages at once.")
             let body = try await request.decode(as: MessageBody.self, context: context)
             let (conversation, message, duplicate) = try await services.chat.send(
                 from: visitor, clientID: body.clientId, text: body.text ?? "", attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init))
@@ -126,6 +127,16 @@ struct WidgetController {
                 try await ChatVisitorRepository.find(conversationID: conversation.id, workspaceID: conversation.workspaceID, in: $0)
             }) else { throw Problem(.notFound, "Conversation \(conversation.id) did not come from the chat widget.") }
             return VisitorDetails(visitor)
+        }
+    }
+
+    static let messagesPerMinute = 30
+
+    private func limit(_ key: String, _ count: Int, _ window: TimeInterval, _ what: String) async throws {
+        if let wait = await services.widgetLimiter.attempt(key, limit: count, window: window, now: Date()) {
+            var problem = Problem(.tooManyRequests, "\(what) Try again in \(wait) seconds.")
+            problem.headers[.retryAfter] = String(wait)
+            throw problem
         }
     }
 
@@ -186,6 +197,9 @@ struct WidgetController {
             visitor = existing
             try await services.database.write { [existing] in try await ChatVisitorRepository.update(existing, in: $0) }
         } else {
+            // New visitors are cheap to make; a script making thousands is held back per address.
+            try await limit("sessions:\(context.remoteAddress?.ipAddress ?? "unknown")", services.config.widgetSessionsPerAddress, 600,
+                            "Too many new chats from this address.")
             let token = Secrets.token(prefix: "sdv_")
             var fresh = ChatVisitor(id: 0, workspaceID: inbox.workspaceID, inboxID: inbox.id, customerID: nil, conversationID: nil,
                                     name: nil, email: nil, identifier: verified, context: VisitorContext(), createdAt: now, lastSeenAt: now)

@@ -14,6 +14,8 @@ final class BenchServer: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["SHOPDESK_DATA_DIR"] = dataDirectory
         environment["SHOPDESK_LOG_LEVEL"] = "warning"
+        // The chat bench starts thousands of visitors from one address on purpose.
+        environment["SHOPDESK_WIDGET_SESSIONS_PER_ADDRESS"] = "1000000"
         process.environment = environment
         try process.run()
         return BenchServer(process: process)
