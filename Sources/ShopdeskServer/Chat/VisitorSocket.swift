@@ -31,9 +31,10 @@ struct VisitorSocket {
     private func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         let (id, stream, continuation) = await services.hub.subscribeVisitor()
         let state = VisitorSocketState(services: services, subscription: id, continuation: continuation)
-        // The widget authenticates at once; a socket that does not is closed.
+        // The widget authenticates in its first frame, sent on open. A socket that has not after
+        // `authenticationTimeout` is closed: unauthenticated sockets must not pile up.
         let deadline = Task {
-            try await Task.sleep(for: .seconds(10))
+            try await Task.sleep(for: Self.authenticationTimeout)
             if await !state.isAuthenticated { try await outbound.close(.policyViolation, reason: "Authenticate first") }
         }
         defer {
@@ -68,6 +69,8 @@ struct VisitorSocket {
             group.cancelAll()
         }
     }
+
+    static let authenticationTimeout: Duration = .seconds(10)
 
     struct Ready: Encodable { var type = "ready"; var conversationId: Int64? }
     struct MessageFrame: Encodable { var type = "message"; var message: WidgetMessage }

@@ -62,7 +62,7 @@ public enum EmailBenchmark {
                         let start = ContinuousClock.now
                         let receipt = try await receiver.receive(raw, inbox: inbox)
                         let elapsed = ContinuousClock.now - start
-                        return (thread, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, receipt)
+                        return (thread, elapsed.seconds, receipt)
                     }
                 }
                 while next < min(concurrency, round.count) { add(&group) }
@@ -81,7 +81,7 @@ public enum EmailBenchmark {
             }
         }
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         var owners: [Int64: Int] = [:]
         var misthreaded = 0
         for (thread, conversations) in conversationsByThread {

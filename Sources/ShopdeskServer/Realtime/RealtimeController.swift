@@ -77,7 +77,8 @@ struct RealtimeController {
                 }
             }
             group.addTask {
-                // While connected the agent counts as online for the chat widget.
+                // A heartbeat, not a wait: while connected the agent counts as online for the chat
+                // widget, which looks at `last_seen_at`; each beat refreshes it across nodes.
                 while !Task.isCancelled {
                     let now = Date()
                     try? await services.database.write { try await AgentPresenceRepository.touch([principal.agent.id], at: now, in: $0) }
