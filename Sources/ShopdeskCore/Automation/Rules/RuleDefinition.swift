@@ -1,0 +1,108 @@
+import Foundation
+
+/// When a rule is considered.
+public enum RuleTrigger: String, Codable, Sendable, CaseIterable {
+    case conversationCreated = "conversation.created"
+    case messageInbound = "message.inbound"
+    case messageOutbound = "message.outbound"
+    /// Status, assignee, team, tags or priority changed (by an agent or by another rule).
+    case conversationUpdated = "conversation.updated"
+    case slaWarning = "sla.warning"
+    case slaBreach = "sla.breach"
+    case snoozeEnded = "snooze.ended"
+    case surveyAnswered = "survey.answered"
+    /// Checked by the scheduler every minute against open conversations, for conditions such as
+    /// "no customer reply for 48 hours while pending". Fires once per conversation until the
+    /// conversation changes again.
+    case scheduled = "time"
+}
+
+/// A rule as an admin writes it and as it is imported and exported (JSON).
+public struct RuleDefinition: Codable, Equatable, Sendable {
+    public var name: String
+    public var enabled: Bool
+    public var triggers: [RuleTrigger]
+    public var conditions: RuleCondition
+    public var actions: [RuleAction]
+    /// Later rules are not considered for this event once this one fired.
+    public var stop: Bool
+
+    public init(name: String, enabled: Bool = true, triggers: [RuleTrigger], conditions: RuleCondition = .all([]),
+                actions: [RuleAction], stop: Bool = false) {
+        self.name = name
+        self.enabled = enabled
+        self.triggers = triggers
+        self.conditions = conditions
+        self.actions = actions
+        self.stop = stop
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, enabled, triggers, conditions, actions, stop }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+        triggers = try container.decode([RuleTrigger].self, forKey: .triggers)
+        conditions = try container.decodeIfPresent(RuleCondition.self, forKey: .conditions) ?? .all([])
+        actions = try container.decode([RuleAction].self, forKey: .actions)
+        stop = try container.decodeIfPresent(Bool.self, forKey: .stop) ?? false
+    }
+
+    /// Checks the rule as a whole: the messages name the part to fix.
+    public func validated() throws(ShopdeskError) -> RuleDefinition {
+        var copy = self
+        copy.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !copy.name.isEmpty, copy.name.count <= 200 else {
+            throw .invalid(field: "name", "Give the rule a name of at most 200 characters.")
+        }
+        guard !triggers.isEmpty else { throw .invalid(field: "triggers", "Choose at least one event that runs the rule.") }
+        guard !actions.isEmpty else { throw .invalid(field: "actions", "Add at least one action.") }
+        guard actions.count <= 20 else { throw .invalid(field: "actions", "A rule has at most 20 actions.") }
+        _ = try CompiledCondition(conditions)
+        for (index, action) in actions.enumerated() { try action.validate(field: "actions[\(index)]") }
+        if triggers.contains(.scheduled), !conditions.mentionsTime {
+            throw .invalid(field: "conditions", "A time-based rule needs a condition on time, such as hours_since_customer_message ≥ 48.")
+        }
+        return copy
+    }
+}
+
+/// Nested all/any groups of field comparisons. JSON: `{"all": [...]}`, `{"any": [...]}` or
+/// `{"field": "intent", "op": "is", "value": "refund_status"}`.
+public indirect enum RuleCondition: Codable, Equatable, Sendable {
+    case all([RuleCondition])
+    case any([RuleCondition])
+    case compare(field: String, op: String, value: JSONValue)
+
+    private enum CodingKeys: String, CodingKey { case all, any, field, op, value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let all = try container.decodeIfPresent([RuleCondition].self, forKey: .all) { self = .all(all) }
+        else if let any = try container.decodeIfPresent([RuleCondition].self, forKey: .any) { self = .any(any) }
+        else {
+            self = .compare(field: try container.decode(String.self, forKey: .field), op: try container.decode(String.self, forKey: .op),
+                            value: try container.decodeIfPresent(JSONValue.self, forKey: .value) ?? .null)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .all(let conditions): try container.encode(conditions, forKey: .all)
+        case .any(let conditions): try container.encode(conditions, forKey: .any)
+        case let .compare(field, op, value):
+            try container.encode(field, forKey: .field)
+            try container.encode(op, forKey: .op)
+            try container.encode(value, forKey: .value)
+        }
+    }
+
+    var mentionsTime: Bool {
+        switch self {
+        case .all(let conditions), .any(let conditions): conditions.contains { $0.mentionsTime }
+        case .compare(let field, _, _): RuleField(rawValue: field)?.isTime == true
+        }
+    }
+}

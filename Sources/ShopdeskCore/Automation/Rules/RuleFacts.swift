@@ -1,0 +1,100 @@
+import Foundation
+
+/// What a rule can look at, gathered once per event so that hundreds of rules read the same
+/// prepared values (texts already folded for case- and accent-blind matching).
+public struct RuleFacts: Sendable {
+    public var trigger: RuleTrigger
+    public var channel: String
+    public var inboxID: Int64
+    public var subject: FoldedText
+    /// The message that triggered the event (empty for events without one).
+    public var text: FoldedText
+    public var language: String?
+    public var intent: String?
+    public var sentiment: String?
+    public var urgent: Bool
+    public var priority: Priority
+    public var status: ConversationStatus
+    public var assigneeID: Int64?
+    public var teamID: Int64?
+    public var tags: Set<String>
+    public var customerEmail: String?
+    public var customerName: FoldedText
+    public var withinBusinessHours: Bool
+    public var hoursSinceCreated: Double
+    public var hoursSinceCustomerMessage: Double?
+    public var hoursSinceAgentReply: Double?
+    public var messageCount: Int
+    /// For `conversation.updated`: which of status, assignee, team, tags, priority changed.
+    public var changed: Set<String>
+
+    public init(trigger: RuleTrigger, channel: String, inboxID: Int64, subject: String?, text: String, language: String?,
+                intent: String?, sentiment: String?, urgent: Bool, priority: Priority, status: ConversationStatus,
+                assigneeID: Int64?, teamID: Int64?, tags: Set<String>, customerEmail: String?, customerName: String?,
+                withinBusinessHours: Bool, hoursSinceCreated: Double, hoursSinceCustomerMessage: Double?,
+                hoursSinceAgentReply: Double?, messageCount: Int, changed: Set<String> = []) {
+        self.trigger = trigger
+        self.channel = channel
+        self.inboxID = inboxID
+        self.subject = FoldedText(subject ?? "")
+        self.text = FoldedText(text)
+        self.language = language
+        self.intent = intent
+        self.sentiment = sentiment
+        self.urgent = urgent
+        self.priority = priority
+        self.status = status
+        self.assigneeID = assigneeID
+        self.teamID = teamID
+        self.tags = tags
+        self.customerEmail = customerEmail?.lowercased()
+        self.customerName = FoldedText(customerName ?? "")
+        self.withinBusinessHours = withinBusinessHours
+        self.hoursSinceCreated = hoursSinceCreated
+        self.hoursSinceCustomerMessage = hoursSinceCustomerMessage
+        self.hoursSinceAgentReply = hoursSinceAgentReply
+        self.messageCount = messageCount
+        self.changed = changed
+    }
+
+    var customerEmailDomain: String? {
+        customerEmail.flatMap { $0.split(separator: "@").last.map(String.init) }
+    }
+}
+
+/// Text as written (for regular expressions) and folded (lowercase, no diacritics) as bytes,
+/// which `contains` searches with `memchr` and `memcmp`.
+public struct FoldedText: Sendable {
+    public let original: String
+    let folded: [UInt8]
+
+    public init(_ text: String) {
+        original = text
+        folded = Array(SearchText.fold(text).utf8)
+    }
+
+    var isEmpty: Bool { folded.isEmpty }
+
+    func contains(_ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= folded.count else { return false }
+        return folded.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                guard let start = haystack.baseAddress, let wanted = needle.baseAddress else { return false }
+                let lastStart = start + (haystack.count - needle.count)
+                var cursor = start
+                while cursor <= lastStart {
+                    guard let hit = memchr(cursor, Int32(wanted.pointee), lastStart - cursor + 1) else { return false }
+                    let candidate = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(candidate, wanted, needle.count) == 0 { return true }
+                    cursor = candidate + 1
+                }
+                return false
+            }
+        }
+    }
+
+    func hasPrefix(_ needle: [UInt8]) -> Bool { folded.starts(with: needle) }
+    func hasSuffix(_ needle: [UInt8]) -> Bool { folded.count >= needle.count && folded.suffix(needle.count).elementsEqual(needle) }
+    func equals(_ needle: [UInt8]) -> Bool { folded == needle }
+}

@@ -1,0 +1,35 @@
+/// The fields a condition can compare, with the kind of value each holds (which decides the
+/// operators it accepts).
+public enum RuleField: String, CaseIterable, Sendable {
+    case channel, inboxId = "inbox_id", subject, text = "message.text", language, intent, sentiment, urgent
+    case priority, status, assigneeId = "assignee_id", teamId = "team_id", tags
+    case customerEmail = "customer.email", customerEmailDomain = "customer.email_domain", customerName = "customer.name"
+    case businessHours = "business_hours", hoursSinceCreated = "hours_since_created"
+    case hoursSinceCustomerMessage = "hours_since_customer_message", hoursSinceAgentReply = "hours_since_agent_reply"
+    case messageCount = "message_count", changed
+
+    enum Kind { case text, keyword, number, flag, set }
+
+    var kind: Kind {
+        switch self {
+        case .subject, .text, .customerName: .text
+        case .channel, .language, .intent, .sentiment, .priority, .status, .customerEmail, .customerEmailDomain: .keyword
+        case .inboxId, .assigneeId, .teamId, .hoursSinceCreated, .hoursSinceCustomerMessage, .hoursSinceAgentReply, .messageCount: .number
+        case .urgent, .businessHours: .flag
+        case .tags, .changed: .set
+        }
+    }
+
+    var isTime: Bool { [.hoursSinceCreated, .hoursSinceCustomerMessage, .hoursSinceAgentReply].contains(self) }
+
+    /// Operators per kind; `priority` also orders (`gt` = more urgent than).
+    var operators: [String] {
+        switch kind {
+        case .text: ["contains", "not_contains", "contains_any", "is", "is_not", "starts_with", "ends_with", "matches", "is_set", "is_not_set"]
+        case .keyword: ["is", "is_not", "in", "not_in", "is_set", "is_not_set"] + (self == .priority ? ["gt", "gte", "lt", "lte"] : [])
+        case .number: ["is", "is_not", "gt", "gte", "lt", "lte", "is_set", "is_not_set"]
+        case .flag: ["is"]
+        case .set: ["includes", "excludes", "includes_all", "is_set", "is_not_set"]
+        }
+    }
+}
