@@ -5,6 +5,14 @@ import Foundation
 struct CompiledCondition: Sendable {
     let test: @Sendable (RuleFacts) -> Bool
 
+    /// A closure in a struct field keeps its direct calling convention; stored bare in an array
+    /// it would be called through a thunk that copies the whole facts struct on every call.
+    /// Lists of tests are walked through unsafe buffer pointers, which lend each element
+    /// instead of copying (and reference-counting) it.
+    struct Test: Sendable {
+        let run: @Sendable (RuleFacts) -> Bool
+    }
+
     init(_ condition: RuleCondition) throws(ShopdeskError) {
         test = try Self.compile(condition, path: "conditions")
     }
@@ -12,17 +20,27 @@ struct CompiledCondition: Sendable {
     private static func compile(_ condition: RuleCondition, path: String) throws(ShopdeskError) -> @Sendable (RuleFacts) -> Bool {
         switch condition {
         case .all(let children):
-            var compiled: [@Sendable (RuleFacts) -> Bool] = []
-            for (index, child) in children.enumerated() { compiled.append(try compile(child, path: "\(path).all[\(index)]")) }
+            var compiled: [Test] = []
+            for (index, child) in children.enumerated() { compiled.append(Test(run: try compile(child, path: "\(path).all[\(index)]"))) }
             let tests = compiled
-            if tests.count == 1 { return tests[0] }
-            return { facts in tests.allSatisfy { $0(facts) } }
+            if tests.count == 1 { return tests[0].run }
+            return { facts in
+                tests.withUnsafeBufferPointer { tests in
+                    for index in tests.indices where !tests[index].run(facts) { return false }
+                    return true
+                }
+            }
         case .any(let children):
-            var compiled: [@Sendable (RuleFacts) -> Bool] = []
-            for (index, child) in children.enumerated() { compiled.append(try compile(child, path: "\(path).any[\(index)]")) }
+            var compiled: [Test] = []
+            for (index, child) in children.enumerated() { compiled.append(Test(run: try compile(child, path: "\(path).any[\(index)]"))) }
             let tests = compiled
-            if tests.count == 1 { return tests[0] }
-            return { facts in tests.contains { $0(facts) } }
+            if tests.count == 1 { return tests[0].run }
+            return { facts in
+                tests.withUnsafeBufferPointer { tests in
+                    for index in tests.indices where tests[index].run(facts) { return true }
+                    return false
+                }
+            }
         case let .compare(name, op, value):
             guard let field = RuleField(rawValue: name) else {
                 let known = RuleField.allCases.map(\.rawValue).joined(separator: ", ")
@@ -124,9 +142,11 @@ struct CompiledCondition: Sendable {
             default: return { $0.priority <= bound }
             }
         }
+        // A handful of short words: comparing them in a row beats hashing the fact.
+        let list = Array(values)
         switch op {
-        case "is", "in": return { read($0).map(values.contains) ?? false }
-        default: return { !(read($0).map(values.contains) ?? false) }
+        case "is", "in": return { facts in read(facts).map(list.contains) ?? false }
+        default: return { facts in !(read(facts).map(list.contains) ?? false) }
         }
     }
 

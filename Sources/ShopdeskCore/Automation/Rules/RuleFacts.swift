@@ -64,7 +64,9 @@ public struct RuleFacts: Sendable {
 
 /// Text as written (for regular expressions) and folded (lowercase, no diacritics) as bytes,
 /// which `contains` searches with `memchr` and `memcmp`.
-public struct FoldedText: Sendable {
+///
+/// A class so that reading it from the facts costs one reference count, not one per buffer.
+public final class FoldedText: Sendable {
     public let original: String
     let folded: [UInt8]
 

@@ -8,7 +8,16 @@ public struct RuleSet: Sendable {
     }
 
     public let rules: [Rule]
-    private let byTrigger: [RuleTrigger: [Rule]]
+    /// Per trigger, the matching rules' positions in `rules` and their tests side by side, so
+    /// the hot loop touches a closure and a flag, not the whole definition.
+    private let byTrigger: [RuleTrigger: Candidates]
+
+    private struct Candidates: Sendable {
+        var positions: [Int] = []
+        var tests: [CompiledCondition.Test] = []
+        var stops: [Bool] = []
+        var ids: [Int64] = []
+    }
     /// Stored rules that no longer compile (e.g. a field was retired), with the reason; they
     /// never fire and the rules page shows them.
     public let broken: [(id: Int64, reason: String)]
@@ -28,9 +37,14 @@ public struct RuleSet: Sendable {
                 broken.append((id, error.message))
             }
         }
-        var byTrigger: [RuleTrigger: [Rule]] = [:]
-        for rule in rules {
-            for trigger in Set(rule.definition.triggers) { byTrigger[trigger, default: []].append(rule) }
+        var byTrigger: [RuleTrigger: Candidates] = [:]
+        for (position, rule) in rules.enumerated() {
+            for trigger in Set(rule.definition.triggers) {
+                byTrigger[trigger, default: Candidates()].positions.append(position)
+                byTrigger[trigger]!.tests.append(CompiledCondition.Test(run: rule.condition.test))
+                byTrigger[trigger]!.stops.append(rule.definition.stop)
+                byTrigger[trigger]!.ids.append(rule.id)
+            }
         }
         self.rules = rules
         self.byTrigger = byTrigger
@@ -47,9 +61,9 @@ public struct RuleSet: Sendable {
     public func matches(_ facts: RuleFacts, excluding: Set<Int64> = []) -> [Rule] {
         guard let candidates = byTrigger[facts.trigger] else { return [] }
         var fired: [Rule] = []
-        for rule in candidates where !excluding.contains(rule.id) && rule.condition.test(facts) {
-            fired.append(rule)
-            if rule.definition.stop { break }
+        for index in candidates.tests.indices where !excluding.contains(candidates.ids[index]) && candidates.tests[index].run(facts) {
+            fired.append(rules[candidates.positions[index]])
+            if candidates.stops[index] { break }
         }
         return fired
     }
@@ -57,11 +71,13 @@ public struct RuleSet: Sendable {
     /// Counts matches without collecting them (the benchmark's inner loop).
     public func countMatches(_ facts: RuleFacts) -> Int {
         guard let candidates = byTrigger[facts.trigger] else { return 0 }
-        var count = 0
-        for rule in candidates where rule.condition.test(facts) {
-            count += 1
-            if rule.definition.stop { break }
+        return candidates.tests.withUnsafeBufferPointer { tests in
+            var count = 0
+            for index in tests.indices where tests[index].run(facts) {
+                count += 1
+                if candidates.stops[index] { break }
+            }
+            return count
         }
-        return count
     }
 }
