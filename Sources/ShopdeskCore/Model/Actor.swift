@@ -2,6 +2,8 @@
 public enum EventActor: Hashable, Sendable {
     case agent(AgentID)
     case customer(CustomerID)
+    /// An automation rule (its id): what rules change is credited to them in the timeline.
+    case rule(Int64)
     case system
 
     /// The column pair used to store the actor.
@@ -9,6 +11,7 @@ public enum EventActor: Hashable, Sendable {
         switch self {
         case .agent: "agent"
         case .customer: "customer"
+        case .rule: "rule"
         case .system: "system"
         }
     }
@@ -17,6 +20,7 @@ public enum EventActor: Hashable, Sendable {
         switch self {
         case .agent(let id): id.rawValue
         case .customer(let id): id.rawValue
+        case .rule(let id): id
         case .system: nil
         }
     }
@@ -25,6 +29,7 @@ public enum EventActor: Hashable, Sendable {
         switch (kind, rawID) {
         case ("agent", let id?): self = .agent(AgentID(id))
         case ("customer", let id?): self = .customer(CustomerID(id))
+        case ("rule", let id?): self = .rule(id)
         default: self = .system
         }
     }

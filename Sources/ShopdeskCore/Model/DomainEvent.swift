@@ -15,6 +15,12 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case conversationMergeReceived = "conversation.merge_received"
     /// An agent corrected the intent or sentiment the models gave the conversation.
     case conversationClassified = "conversation.classified"
+    /// An automation rule fired; its changes follow as their own events with the rule as actor.
+    case ruleFired = "rule.fired"
+    /// An agent applied a macro (its reply and changes follow as their own events).
+    case macroApplied = "macro.applied"
+    /// A rule asked for agents to be told (the app shows it to the agents named in the payload).
+    case agentsNotified = "agents.notified"
     case messageCreated = "message.created"
     case messageDeliveryChanged = "message.delivery_changed"
     case customerCreated = "customer.created"

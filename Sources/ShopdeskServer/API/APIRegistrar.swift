@@ -70,6 +70,12 @@ extension Request {
         return Identifier(value)
     }
 
+    /// A plain numeric id from the path (macros, rules), or 404.
+    func number(_ name: String = "id", context: some RequestContext, _ what: String) throws -> Int64 {
+        let id: Identifier<Void> = try self.id(name, context: context, what)
+        return id.rawValue
+    }
+
     func queryInt(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = uri.queryParameters[Substring(name)] else { return value }
         guard let number = Int(text), range.contains(number) else {

@@ -39,6 +39,7 @@ func buildApplication(services: AppServices) throws -> some ApplicationProtocol 
     CustomersController(services: services, customers: CustomerService(database: database, publisher: hub)).register(api)
     ConversationsController(services: services).register(api)
     WorkspaceController(services: services).register(api)
+    AutomationController(services: services).register(api)
     AttachmentsController(services: services).register(api)
     RealtimeController(services: services).register(on: router, api)
     WidgetController(services: services).register(on: router, api)

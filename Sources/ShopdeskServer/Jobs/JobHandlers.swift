@@ -18,6 +18,9 @@ struct JobHandlers: Sendable {
             try await sendMessage(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.webhookDelivery:
             try await deliverWebhook(WebhookID(try id(job, "webhook_id")), event: EventID(try id(job, "event_id")), workspaceID: workspaceID, job: job)
+        case JobKind.ruleWebhook:
+            try await deliverRuleWebhook(WebhookID(try id(job, "webhook_id")), rule: try id(job, "rule_id"),
+                                         conversation: ConversationID(try id(job, "conversation_id")), workspaceID: workspaceID, job: job)
         default:
             throw JobFailure(description: "No handler for jobs of kind \(job.kind).", permanent: true)
         }
@@ -75,6 +78,30 @@ struct JobHandlers: Sendable {
                                                                 event: EventDTO(event)))
         try await sender.post(url: webhook.url, body: body, secret: webhook.secret, eventKind: event.kind.rawValue, deliveryID: "event-\(eventID)")
     }
+}
+
+extension JobHandlers {
+    /// A rule's webhook action: the conversation as it is now, posted to the subscription's URL
+    /// and signed with its secret, as `rule.webhook`.
+    func deliverRuleWebhook(_ id: WebhookID, rule: Int64, conversation conversationID: ConversationID, workspaceID: WorkspaceID,
+                            job: Job) async throws {
+        let (webhook, conversation) = try await services.database.read { sql in
+            (try await WebhookRepository.find(workspaceID: workspaceID, id: id, in: sql),
+             try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql))
+        }
+        guard let webhook, !webhook.disabled else { throw JobFailure(description: "Webhook \(id) was removed.", permanent: true) }
+        guard let conversation else { throw JobFailure(description: "Conversation \(conversationID) is gone.", permanent: true) }
+        let body = try APIJSON.encoder().encode(RuleWebhookEnvelope(
+            type: "rule.webhook", workspaceId: workspaceID.rawValue, ruleId: rule, conversation: ConversationDTO(conversation)))
+        try await sender.post(url: webhook.url, body: body, secret: webhook.secret, eventKind: "rule.webhook", deliveryID: "job-\(job.id)")
+    }
+}
+
+struct RuleWebhookEnvelope: Encodable {
+    var type: String
+    var workspaceId: Int64
+    var ruleId: Int64
+    var conversation: ConversationDTO
 }
 
 struct OutboundDelivery: Encodable {

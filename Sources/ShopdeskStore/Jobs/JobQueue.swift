@@ -7,6 +7,8 @@ public enum JobKind {
     public static let sendMessage = "message.send"
     public static let webhookDelivery = "webhook.deliver"
     public static let snoozeWake = "conversation.wake"
+    /// A rule's webhook action: POST the conversation to the rule's URL.
+    public static let ruleWebhook = "rule.webhook"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

@@ -21,8 +21,10 @@ extension ConversationService {
         let classification = classifier?.classify(subject: message.subject, text: message.text)
         let time = now()
         let kind = database.kind
+        let automation = automation
         let (result, events) = try await database.write { sql in
-            try await Self.ingest(message, classification: classification, workspaceID: workspaceID, time: time, kind: kind, in: sql)
+            try await Self.ingest(message, classification: classification, workspaceID: workspaceID, time: time, kind: kind,
+                                  automation: automation, in: sql)
         }
         await publisher?.publish(events)
         return result
@@ -31,7 +33,7 @@ extension ConversationService {
     /// The ingest path inside a transaction: returns the result and the recorded events.
     static func ingest(
         _ message: InboundMessage, classification: Classification?, workspaceID: WorkspaceID, time: Date, kind: DatabaseKind,
-        in sql: any SQLDatabase
+        automation: AutomationCache?, in sql: any SQLDatabase
     ) async throws -> (result: IngestResult, events: [DomainEvent]) {
         guard try await InboxRepository.find(workspaceID: workspaceID, id: message.inboxID, in: sql) != nil else {
             throw ShopdeskError.notFound("Inbox \(message.inboxID)")
@@ -87,6 +89,9 @@ extension ConversationService {
             try await EmailRepository.remember(messageID: messageID, inbox: message.inboxID, conversation: conversation.id,
                                                message: stored.id, in: sql)
         }
+        let triggers: [RuleTrigger] = created ? [.conversationCreated, .messageInbound] : [.messageInbound]
+        events += try await Self.runRules(triggers.map { RuleRunner.Event(trigger: $0, text: message.text) }, on: &conversation,
+                                          automation: automation, time: time, kind: kind, in: sql)
         let result = IngestResult(conversationID: conversation.id, messageID: stored.id, customerID: customer.id,
                                   createdConversation: created, duplicate: false)
         return (result, try await EventLog.record(events, in: sql))
@@ -190,11 +195,12 @@ extension ConversationService {
         let classifications = validated.map { classifier?.classify(subject: $0.subject, text: $0.text) }
         let time = now()
         let kind = database.kind
+        let automation = automation
         return try await database.write { sql in
             var results: [IngestResult] = []
             for (message, classification) in zip(validated, classifications) {
                 results.append(try await Self.ingest(message, classification: classification, workspaceID: workspaceID, time: time,
-                                                     kind: kind, in: sql).result)
+                                                     kind: kind, automation: automation, in: sql).result)
             }
             return results
         }

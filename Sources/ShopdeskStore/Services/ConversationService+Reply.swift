@@ -17,11 +17,12 @@ extension ConversationService {
         }
         let time = now()
         let kind = database.kind
+        let automation = automation
         let (message, events) = try await database.write { sql in
             guard let found = try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql) else {
                 throw ShopdeskError.notFound("Conversation \(conversationID)")
             }
-            let conversation = try await ConversationRepository.survivor(of: found, in: sql)
+            var conversation = try await ConversationRepository.survivor(of: found, in: sql)
             for attachment in attachmentIDs {
                 guard try await AttachmentRepository.findUnattached(workspaceID: workspaceID, id: attachment, in: sql) != nil else {
                     throw ShopdeskError.notFound("Attachment \(attachment)")
@@ -39,7 +40,12 @@ extension ConversationService {
                                     actor: .agent(agentID),
                                     payload: ["message_id": .id(message.id), "direction": .string(message.direction.rawValue)],
                                     occurredAt: time)
-            return (message, try await EventLog.record([event], in: sql))
+            var events = [event]
+            if !isNote {
+                events += try await Self.runRules([.init(trigger: .messageOutbound, text: text)], on: &conversation,
+                                                  automation: automation, time: time, kind: kind, in: sql)
+            }
+            return (message, try await EventLog.record(events, in: sql))
         }
         await publisher?.publish(events)
         return message

@@ -16,13 +16,25 @@ public struct ConversationService: Sendable {
     let now: @Sendable () -> Date
     /// Language, intent and sentiment for inbound messages; nil stores them unclassified.
     let classifier: MessageClassifier?
+    /// The compiled rules that run inside each write (see `RuleRunner`).
+    public let automation: AutomationCache
 
     public init(database: Database, publisher: (any EventPublisher)?, now: @escaping @Sendable () -> Date = Date.init,
-                classifier: MessageClassifier? = .shipped) {
+                classifier: MessageClassifier? = .shipped, automation: AutomationCache = AutomationCache()) {
         self.database = database
         self.publisher = publisher
         self.now = now
         self.classifier = classifier
+        self.automation = automation
+    }
+
+    /// Runs the workspace's rules for `events` on `conversation` inside the current transaction.
+    static func runRules(_ events: [RuleRunner.Event], on conversation: inout Conversation, automation: AutomationCache?,
+                         time: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> [DomainEvent] {
+        guard let automation else { return [] }
+        let book = try await automation.book(for: conversation.workspaceID, in: sql)
+        guard !book.rules.isEmpty else { return [] }
+        return try await RuleRunner(book: book, time: time, kind: kind, sql: sql).run(events, on: &conversation)
     }
 
     /// An agent's correction of the conversation's intent or sentiment. The correction is kept on
@@ -67,11 +79,17 @@ public struct ConversationService: Sendable {
     ) async throws -> Conversation {
         let time = now()
         let kind = database.kind
+        let automation = automation
         let (conversation, events) = try await database.write { sql in
             guard var conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: id, in: sql) else {
                 throw ShopdeskError.notFound("Conversation \(id)")
             }
-            let events = try await Self.apply(commands, to: &conversation, actor: actor, now: time, kind: kind, in: sql)
+            var events = try await Self.apply(commands, to: &conversation, actor: actor, now: time, kind: kind, in: sql)
+            let changed = Set(events.compactMap { RuleRunner.changedField($0.kind) })
+            if !changed.isEmpty {
+                events += try await Self.runRules([.init(trigger: .conversationUpdated, changed: changed)], on: &conversation,
+                                                  automation: automation, time: time, kind: kind, in: sql)
+            }
             return (conversation, try await EventLog.record(events, in: sql))
         }
         await publisher?.publish(events)
@@ -126,10 +144,15 @@ public struct ConversationService: Sendable {
     /// (the job runner's clock when it picked the timer up).
     public func wake(workspaceID: WorkspaceID, id: ConversationID, at time: Date) async throws {
         let kind = database.kind
+        let automation = automation
         let events = try await database.write { sql in
             guard var conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: id, in: sql),
                   conversation.state.mergedInto == nil else { return [DomainEvent]() }
-            let events = try await Self.apply([.snoozeTimerFired], to: &conversation, actor: .system, now: time, kind: kind, in: sql)
+            var events = try await Self.apply([.snoozeTimerFired], to: &conversation, actor: .system, now: time, kind: kind, in: sql)
+            if !events.isEmpty {
+                events += try await Self.runRules([.init(trigger: .snoozeEnded)], on: &conversation, automation: automation,
+                                                  time: time, kind: kind, in: sql)
+            }
             return try await EventLog.record(events, in: sql)
         }
         await publisher?.publish(events)

@@ -71,6 +71,6 @@ enum RulesBenchData {
                   sentiment: index % 3 == 0 ? "negative" : "neutral", urgent: index % 50 == 0, priority: .normal, status: .open,
                   assigneeID: nil, teamID: nil, tags: index % 7 == 0 ? ["vip"] : [], customerEmail: "c\(index)@example.com",
                   customerName: "Customer \(index)", withinBusinessHours: index % 4 != 0, hoursSinceCreated: 0,
-                  hoursSinceCustomerMessage: 0, hoursSinceAgentReply: nil, messageCount: 1)
+                  messageCount: 1)
     }
 }

@@ -158,8 +158,6 @@ struct CompiledCondition: Sendable {
         case .assigneeId: { (facts: RuleFacts) in facts.assigneeID.map(Double.init) }
         case .teamId: { (facts: RuleFacts) in facts.teamID.map(Double.init) }
         case .hoursSinceCreated: { (facts: RuleFacts) in facts.hoursSinceCreated }
-        case .hoursSinceCustomerMessage: { (facts: RuleFacts) in facts.hoursSinceCustomerMessage }
-        case .hoursSinceAgentReply: { (facts: RuleFacts) in facts.hoursSinceAgentReply }
         default: { (facts: RuleFacts) in Double(facts.messageCount) }
         }
         if op == "is_set" { return { read($0) != nil } }

@@ -14,8 +14,9 @@ public enum RuleAction: Codable, Equatable, Sendable {
     case replyWithMacro(Int64)
     /// An internal note; the text is a template like a macro's.
     case addNote(String)
-    /// POSTs the conversation as JSON to a URL (signed, through the outbound URL guard).
-    case webhook(url: String)
+    /// POSTs the conversation to one of the workspace's webhook subscriptions (its URL passed
+    /// the outbound guard when it was added; deliveries are signed with its secret).
+    case webhook(WebhookID)
     /// Tells agents in the app: `assignee`, `team`, `admins` or `all`. Outside business hours
     /// only when `outsideBusinessHours` is set.
     case notify(audience: String, message: String, outsideBusinessHours: Bool)
@@ -39,32 +40,48 @@ public enum RuleAction: Codable, Equatable, Sendable {
     public static let audiences = ["assignee", "team", "admins", "all"]
 
     private enum CodingKeys: String, CodingKey {
-        case type, tags, priority, status, hours, agentId = "agent_id", teamId = "team_id", macroId = "macro_id", text, url
+        case type, tags, priority, status, hours, agentId = "agent_id", teamId = "team_id", macroId = "macro_id", text, webhookId = "webhook_id"
         case audience, message, outsideBusinessHours = "outside_business_hours"
     }
 
+    /// Reads snake_case keys whether or not the decoder already converted them to camelCase
+    /// (the API's decoder does; stored and imported JSON is read as written).
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let type = try container.decode(String.self, forKey: .type)
+        let container = try decoder.container(keyedBy: FlexibleKey.self)
+        func key(_ snake: String) -> FlexibleKey {
+            let plain = FlexibleKey(snake)
+            if container.contains(plain) { return plain }
+            let parts = snake.split(separator: "_")
+            return FlexibleKey(String(parts[0]) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined())
+        }
+        let type = try container.decode(String.self, forKey: key("type"))
         switch type {
-        case "add_tags": self = .addTags(try container.decode([String].self, forKey: .tags))
-        case "remove_tags": self = .removeTags(try container.decode([String].self, forKey: .tags))
-        case "set_priority": self = .setPriority(try container.decode(Priority.self, forKey: .priority))
-        case "set_status": self = .setStatus(try container.decode(ConversationStatus.self, forKey: .status))
-        case "snooze": self = .snooze(hours: try container.decode(Double.self, forKey: .hours))
-        case "assign_agent": self = .assignAgent(try container.decodeIfPresent(AgentID.self, forKey: .agentId))
-        case "assign_team": self = .assignTeam(try container.decodeIfPresent(TeamID.self, forKey: .teamId))
-        case "reply_with_macro": self = .replyWithMacro(try container.decode(Int64.self, forKey: .macroId))
-        case "add_note": self = .addNote(try container.decode(String.self, forKey: .text))
-        case "webhook": self = .webhook(url: try container.decode(String.self, forKey: .url))
+        case "add_tags": self = .addTags(try container.decode([String].self, forKey: key("tags")))
+        case "remove_tags": self = .removeTags(try container.decode([String].self, forKey: key("tags")))
+        case "set_priority": self = .setPriority(try container.decode(Priority.self, forKey: key("priority")))
+        case "set_status": self = .setStatus(try container.decode(ConversationStatus.self, forKey: key("status")))
+        case "snooze": self = .snooze(hours: try container.decode(Double.self, forKey: key("hours")))
+        case "assign_agent": self = .assignAgent(try container.decodeIfPresent(AgentID.self, forKey: key("agent_id")))
+        case "assign_team": self = .assignTeam(try container.decodeIfPresent(TeamID.self, forKey: key("team_id")))
+        case "reply_with_macro": self = .replyWithMacro(try container.decode(Int64.self, forKey: key("macro_id")))
+        case "add_note": self = .addNote(try container.decode(String.self, forKey: key("text")))
+        case "webhook": self = .webhook(try container.decode(WebhookID.self, forKey: key("webhook_id")))
         case "notify":
-            self = .notify(audience: try container.decode(String.self, forKey: .audience),
-                           message: try container.decodeIfPresent(String.self, forKey: .message) ?? "",
-                           outsideBusinessHours: try container.decodeIfPresent(Bool.self, forKey: .outsideBusinessHours) ?? false)
+            self = .notify(audience: try container.decode(String.self, forKey: key("audience")),
+                           message: try container.decodeIfPresent(String.self, forKey: key("message")) ?? "",
+                           outsideBusinessHours: try container.decodeIfPresent(Bool.self, forKey: key("outside_business_hours")) ?? false)
         default:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription:
+            throw DecodingError.dataCorruptedError(forKey: key("type"), in: container, debugDescription:
                 "Unknown action type \(type); use add_tags, remove_tags, set_priority, set_status, snooze, assign_agent, assign_team, reply_with_macro, add_note, webhook or notify.")
         }
+    }
+
+    struct FlexibleKey: CodingKey {
+        let stringValue: String
+        init(_ value: String) { stringValue = value }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -79,7 +96,7 @@ public enum RuleAction: Codable, Equatable, Sendable {
         case .assignTeam(let team): try container.encode(team, forKey: .teamId)
         case .replyWithMacro(let macro): try container.encode(macro, forKey: .macroId)
         case .addNote(let text): try container.encode(text, forKey: .text)
-        case .webhook(let url): try container.encode(url, forKey: .url)
+        case .webhook(let webhook): try container.encode(webhook, forKey: .webhookId)
         case let .notify(audience, message, outside):
             try container.encode(audience, forKey: .audience)
             try container.encode(message, forKey: .message)
@@ -99,15 +116,11 @@ public enum RuleAction: Codable, Equatable, Sendable {
         case .addNote(let text):
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .invalid(field: field, "The note is empty.") }
             do { _ = try Template(text) } catch { throw .invalid(field: field, "The note's template: \(error)") }
-        case .webhook(let url):
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
-                throw .invalid(field: field, "The webhook needs an http(s) URL.")
-            }
         case .notify(let audience, _, _):
             guard Self.audiences.contains(audience) else {
                 throw .invalid(field: field, "Notify one of: \(Self.audiences.joined(separator: ", ")).")
             }
-        case .setPriority, .setStatus, .assignAgent, .assignTeam, .replyWithMacro:
+        case .setPriority, .setStatus, .assignAgent, .assignTeam, .replyWithMacro, .webhook:
             break
         }
     }

@@ -7,14 +7,8 @@ public enum RuleTrigger: String, Codable, Sendable, CaseIterable {
     case messageOutbound = "message.outbound"
     /// Status, assignee, team, tags or priority changed (by an agent or by another rule).
     case conversationUpdated = "conversation.updated"
-    case slaWarning = "sla.warning"
-    case slaBreach = "sla.breach"
+    /// A snoozed conversation's wake-up time came.
     case snoozeEnded = "snooze.ended"
-    case surveyAnswered = "survey.answered"
-    /// Checked by the scheduler every minute against open conversations, for conditions such as
-    /// "no customer reply for 48 hours while pending". Fires once per conversation until the
-    /// conversation changes again.
-    case scheduled = "time"
 }
 
 /// A rule as an admin writes it and as it is imported and exported (JSON).
@@ -61,9 +55,6 @@ public struct RuleDefinition: Codable, Equatable, Sendable {
         guard actions.count <= 20 else { throw .invalid(field: "actions", "A rule has at most 20 actions.") }
         _ = try CompiledCondition(conditions)
         for (index, action) in actions.enumerated() { try action.validate(field: "actions[\(index)]") }
-        if triggers.contains(.scheduled), !conditions.mentionsTime {
-            throw .invalid(field: "conditions", "A time-based rule needs a condition on time, such as hours_since_customer_message ≥ 48.")
-        }
         return copy
     }
 }
@@ -96,13 +87,6 @@ public indirect enum RuleCondition: Codable, Equatable, Sendable {
             try container.encode(field, forKey: .field)
             try container.encode(op, forKey: .op)
             try container.encode(value, forKey: .value)
-        }
-    }
-
-    var mentionsTime: Bool {
-        switch self {
-        case .all(let conditions), .any(let conditions): conditions.contains { $0.mentionsTime }
-        case .compare(let field, _, _): RuleField(rawValue: field)?.isTime == true
         }
     }
 }

@@ -22,8 +22,6 @@ public struct RuleFacts: Sendable {
     public var customerName: FoldedText
     public var withinBusinessHours: Bool
     public var hoursSinceCreated: Double
-    public var hoursSinceCustomerMessage: Double?
-    public var hoursSinceAgentReply: Double?
     public var messageCount: Int
     /// For `conversation.updated`: which of status, assignee, team, tags, priority changed.
     public var changed: Set<String>
@@ -31,8 +29,7 @@ public struct RuleFacts: Sendable {
     public init(trigger: RuleTrigger, channel: String, inboxID: Int64, subject: String?, text: String, language: String?,
                 intent: String?, sentiment: String?, urgent: Bool, priority: Priority, status: ConversationStatus,
                 assigneeID: Int64?, teamID: Int64?, tags: Set<String>, customerEmail: String?, customerName: String?,
-                withinBusinessHours: Bool, hoursSinceCreated: Double, hoursSinceCustomerMessage: Double?,
-                hoursSinceAgentReply: Double?, messageCount: Int, changed: Set<String> = []) {
+                withinBusinessHours: Bool, hoursSinceCreated: Double, messageCount: Int, changed: Set<String> = []) {
         self.trigger = trigger
         self.channel = channel
         self.inboxID = inboxID
@@ -51,8 +48,6 @@ public struct RuleFacts: Sendable {
         self.customerName = FoldedText(customerName ?? "")
         self.withinBusinessHours = withinBusinessHours
         self.hoursSinceCreated = hoursSinceCreated
-        self.hoursSinceCustomerMessage = hoursSinceCustomerMessage
-        self.hoursSinceAgentReply = hoursSinceAgentReply
         self.messageCount = messageCount
         self.changed = changed
     }

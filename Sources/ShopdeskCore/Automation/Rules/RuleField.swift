@@ -5,7 +5,6 @@ public enum RuleField: String, CaseIterable, Sendable {
     case priority, status, assigneeId = "assignee_id", teamId = "team_id", tags
     case customerEmail = "customer.email", customerEmailDomain = "customer.email_domain", customerName = "customer.name"
     case businessHours = "business_hours", hoursSinceCreated = "hours_since_created"
-    case hoursSinceCustomerMessage = "hours_since_customer_message", hoursSinceAgentReply = "hours_since_agent_reply"
     case messageCount = "message_count", changed
 
     enum Kind { case text, keyword, number, flag, set }
@@ -14,13 +13,11 @@ public enum RuleField: String, CaseIterable, Sendable {
         switch self {
         case .subject, .text, .customerName: .text
         case .channel, .language, .intent, .sentiment, .priority, .status, .customerEmail, .customerEmailDomain: .keyword
-        case .inboxId, .assigneeId, .teamId, .hoursSinceCreated, .hoursSinceCustomerMessage, .hoursSinceAgentReply, .messageCount: .number
+        case .inboxId, .assigneeId, .teamId, .hoursSinceCreated, .messageCount: .number
         case .urgent, .businessHours: .flag
         case .tags, .changed: .set
         }
     }
-
-    var isTime: Bool { [.hoursSinceCreated, .hoursSinceCustomerMessage, .hoursSinceAgentReply].contains(self) }
 
     /// Operators per kind; `priority` also orders (`gt` = more urgent than).
     var operators: [String] {

@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import ShopdeskCore
+import ShopdeskStore
+
+/// Macros (and applying them in a conversation), rules with import, export, ordering and dry
+/// runs, and the workspace's business hours.
+struct AutomationController {
+    let services: AppServices
+
+    struct MacroDTO: ResponseEncodable {
+        var id: Int64
+        var name: String
+        var body: String
+        var variants: [String: String]
+        var actions: [RuleAction]
+        var usageCount: Int
+        var updatedAt: Date
+        init(_ record: MacroRecord) {
+            id = record.id
+            name = record.definition.name
+            body = record.definition.body
+            variants = record.definition.variants
+            actions = record.definition.actions
+            usageCount = record.usageCount
+            updatedAt = record.updatedAt
+        }
+    }
+
+    struct PreviewDTO: ResponseEncodable {
+        var text: String
+        var language: String?
+        var warnings: [String]
+        var actions: [RuleAction]
+    }
+
+    struct ApplyBody: Decodable {
+        /// The text as the agent edited it; omitted, the macro is rendered as it is.
+        var text: String?
+        var note: Bool?
+    }
+
+    struct ApplyDTO: ResponseEncodable {
+        var conversation: ConversationDTO
+        var message: MessageDTO?
+    }
+
+    func register(_ api: APIRegistrar) {
+        let database = services.database
+        let conversations = services.conversations
+        api.on(.get, "/macros", "Macros, most used first; q filters by name and text", tag: "macros", query: ["q"]) { request, context in
+            let ws = context.workspaceID
+            let query = request.queryString("q")
+            return Page(items: try await database.read { try await MacroRepository.list(workspaceID: ws, query: query, in: $0) }
+                .map(MacroDTO.init), nextCursor: nil)
+        }
+        api.on(.post, "/macros", "Create a macro", tag: "macros", role: .admin, body: "MacroDefinition", status: 201) { request, context in
+            let definition = try await request.decode(as: MacroDefinition.self, context: context).validated()
+            let ws = context.workspaceID
+            return Created(body: MacroDTO(try await database.write { try await MacroRepository.create(workspaceID: ws, definition, now: Date(), in: $0) }))
+        }
+        api.on(.put, "/macros/{id}", "Replace a macro", tag: "macros", role: .admin, body: "MacroDefinition") { request, context in
+            let id = try request.number(context: context, "Macro")
+            let definition = try await request.decode(as: MacroDefinition.self, context: context).validated()
+            let ws = context.workspaceID
+            guard let record = try await database.write({ try await MacroRepository.update(workspaceID: ws, id: id, definition, now: Date(), in: $0) })
+            else { throw Problem(.notFound, "Macro \(id) was not found.") }
+            return MacroDTO(record)
+        }
+        api.on(.delete, "/macros/{id}", "Delete a macro", tag: "macros", role: .admin) { request, context in
+            let id = try request.number(context: context, "Macro")
+            let ws = context.workspaceID
+            guard try await database.write({ try await MacroRepository.delete(workspaceID: ws, id: id, in: $0) }) else {
+                throw Problem(.notFound, "Macro \(id) was not found.")
+            }
+            return Response(status: .noContent)
+        }
+        api.on(.post, "/conversations/{id}/macros/{macro}/preview",
+               "Render a macro with this conversation's data; warnings name variables without a value", tag: "macros") { request, context in
+            let id: ConversationID = try request.id(context: context, "Conversation")
+            _ = try await services.conversation(id, context)
+            let macro = try request.number("macro", context: context, "Macro")
+            let preview = try await conversations.previewMacro(workspaceID: context.workspaceID, conversationID: id, macroID: macro,
+                                                               agentID: context.agent.id)
+            return PreviewDTO(text: preview.text, language: preview.language, warnings: preview.warnings, actions: preview.actions)
+        }
+        api.on(.post, "/conversations/{id}/macros/{macro}/apply",
+               "Send a macro (as rendered, or the agent's edited text) and run its actions", tag: "macros", role: .agent,
+               body: "ApplyBody") { request, context in
+            let id: ConversationID = try request.id(context: context, "Conversation")
+            _ = try await services.conversation(id, context)
+            let macro = try request.number("macro", context: context, "Macro")
+            let body = try await request.decode(as: ApplyBody.self, context: context)
+            let result = try await conversations.applyMacro(workspaceID: context.workspaceID, conversationID: id, macroID: macro,
+                                                            text: body.text, asNote: body.note ?? false, agentID: context.agent.id)
+            return ApplyDTO(conversation: ConversationDTO(result.conversation, customer: nil), message: result.message.map { MessageDTO($0) })
+        }
+        RulesRoutes(services: services).register(api)
+    }
+}

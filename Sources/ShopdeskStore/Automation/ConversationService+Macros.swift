@@ -1,0 +1,97 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// A macro rendered for one conversation, before anything is sent.
+public struct MacroPreview: Sendable, Equatable {
+    public var text: String
+    /// The variant used (nil: the default body).
+    public var language: String?
+    public var warnings: [String]
+    public var actions: [RuleAction]
+}
+
+extension ConversationService {
+    /// Renders a macro with the conversation's real data (its customer, the agent, the
+    /// workspace), in the variant for the conversation's language.
+    public func previewMacro(workspaceID: WorkspaceID, conversationID: ConversationID, macroID: Int64, agentID: AgentID) async throws -> MacroPreview {
+        let automation = automation
+        return try await database.read { sql in
+            guard let conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql) else {
+                throw ShopdeskError.notFound("Conversation \(conversationID)")
+            }
+            guard let macro = try await MacroRepository.find(workspaceID: workspaceID, id: macroID, in: sql) else {
+                throw ShopdeskError.notFound("Macro \(macroID)")
+            }
+            let book = try await automation.book(for: workspaceID, in: sql)
+            return try await Self.render(macro.definition, for: conversation, agentID: agentID, book: book, in: sql)
+        }
+    }
+
+    static func render(_ macro: MacroDefinition, for conversation: Conversation, agentID: AgentID?, book: AutomationCache.Book,
+                       in sql: any SQLDatabase) async throws -> MacroPreview {
+        let (language, body) = macro.body(for: conversation.language)
+        let (context, customer) = try await TemplateContext.load(conversation: conversation, agentID: agentID,
+                                                                 workspaceName: book.workspaceName, in: sql)
+        let environment = TemplateContext.environment(customer: customer, fallbackLocale: conversation.language,
+                                                      timeZone: book.calendar.timeZone)
+        let rendered = try Template(body).render(context, environment: environment)
+        return MacroPreview(text: rendered.text, language: language, warnings: rendered.warnings, actions: macro.actions)
+    }
+
+    /// Applies a macro as the agent: posts its text (or the agent's edited version) as a reply
+    /// or a note, runs its actions, counts the use, and lets rules react, in one transaction.
+    public func applyMacro(workspaceID: WorkspaceID, conversationID: ConversationID, macroID: Int64, text override: String?,
+                           asNote: Bool, agentID: AgentID) async throws -> (conversation: Conversation, message: Message?) {
+        let time = now()
+        let kind = database.kind
+        let automation = automation
+        let (result, events) = try await database.write { sql in
+            guard let found = try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql) else {
+                throw ShopdeskError.notFound("Conversation \(conversationID)")
+            }
+            var conversation = try await ConversationRepository.survivor(of: found, in: sql)
+            guard let macro = try await MacroRepository.find(workspaceID: workspaceID, id: macroID, in: sql) else {
+                throw ShopdeskError.notFound("Macro \(macroID)")
+            }
+            let book = try await automation.book(for: workspaceID, in: sql)
+            var text = override ?? ""
+            if override == nil {
+                text = try await Self.render(macro.definition, for: conversation, agentID: agentID, book: book, in: sql).text
+            }
+            let actor = EventActor.agent(agentID)
+            var events = [DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .macroApplied, actor: actor,
+                                      payload: ["macro_id": .number(Double(macroID)), "name": .string(macro.definition.name)],
+                                      occurredAt: time)]
+            var message: Message?
+            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                guard text.utf8.count <= InboundMessage.maxTextLength else {
+                    throw ShopdeskError(.tooLarge, "The message is longer than \(InboundMessage.maxTextLength) bytes.", field: "text")
+                }
+                let stored = try await MessageRepository.insert(.init(
+                    conversation: conversation, direction: asNote ? .note : .outbound, authorAgentID: agentID, text: text,
+                    channelMessageID: nil, deliveryStatus: asNote ? nil : .queued), now: time, kind: kind, in: sql)
+                if !asNote {
+                    try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(stored.id)],
+                                               workspaceID: workspaceID, runAt: time, maxAttempts: 8, in: sql)
+                }
+                events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated, actor: actor,
+                                          payload: ["message_id": .id(stored.id), "direction": .string(stored.direction.rawValue)],
+                                          occurredAt: time))
+                message = stored
+            }
+            let changes = try await Self.apply(MacroActions.commands(macro.definition.actions, now: time), to: &conversation,
+                                               actor: actor, now: time, kind: kind, in: sql)
+            events += changes
+            try await MacroRepository.countUse(macroID, in: sql)
+            var ruleEvents: [RuleRunner.Event] = []
+            if message?.direction == .outbound { ruleEvents.append(.init(trigger: .messageOutbound, text: text)) }
+            let changed = Set(changes.compactMap { RuleRunner.changedField($0.kind) })
+            if !changed.isEmpty { ruleEvents.append(.init(trigger: .conversationUpdated, changed: changed)) }
+            events += try await Self.runRules(ruleEvents, on: &conversation, automation: automation, time: time, kind: kind, in: sql)
+            return ((conversation, message), try await EventLog.record(events, in: sql))
+        }
+        await publisher?.publish(events)
+        return result
+    }
+}

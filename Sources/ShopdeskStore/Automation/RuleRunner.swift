@@ -1,0 +1,183 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Runs a workspace's rules inside the transaction of the write that triggered them, so a
+/// message and what rules did about it commit (or fail) together.
+///
+/// Loop guard: within one chain every rule fires at most once, and changes made by rules are
+/// offered to the rules again as `conversation.updated` at most `RuleSet.maxChainDepth` times.
+struct RuleRunner {
+    let book: AutomationCache.Book
+    let time: Date
+    let kind: DatabaseKind
+    let sql: any SQLDatabase
+
+    /// What the event was about: the triggering message's text, when there is one.
+    struct Event {
+        var trigger: RuleTrigger
+        var text: String = ""
+        var changed: Set<String> = []
+    }
+
+    func run(_ events: [Event], on conversation: inout Conversation) async throws -> [DomainEvent] {
+        guard !book.rules.isEmpty, conversation.state.mergedInto == nil else { return [] }
+        guard let inbox = try await InboxRepository.find(workspaceID: conversation.workspaceID, id: conversation.inboxID, in: sql) else {
+            return []
+        }
+        let customer = try await CustomerRepository.find(workspaceID: conversation.workspaceID, id: conversation.customerID, in: sql)
+        var pending = events
+        var fired: Set<Int64> = []
+        var recorded: [DomainEvent] = []
+        var depth = 0
+        while !pending.isEmpty {
+            let event = pending.removeFirst()
+            guard book.rules.hasRules(for: event.trigger) else { continue }
+            let facts = facts(for: event, conversation: conversation, channel: inbox.kind.rawValue, customer: customer)
+            var changedByRules: Set<String> = []
+            for rule in book.rules.matches(facts, excluding: fired) {
+                fired.insert(rule.id)
+                let outcome = try await fire(rule, trigger: event.trigger, on: &conversation, customer: customer)
+                recorded += outcome.events
+                changedByRules.formUnion(outcome.changed)
+            }
+            if !changedByRules.isEmpty, depth < RuleSet.maxChainDepth {
+                depth += 1
+                pending.append(Event(trigger: .conversationUpdated, changed: changedByRules))
+            }
+        }
+        if !fired.isEmpty { try await RuleRepository.countFired(fired.sorted(), in: sql) }
+        return recorded
+    }
+
+    func facts(for event: Event, conversation: Conversation, channel: String, customer: Customer?) -> RuleFacts {
+        let state = conversation.state
+        return RuleFacts(
+            trigger: event.trigger, channel: channel, inboxID: conversation.inboxID.rawValue, subject: conversation.subject,
+            text: event.text, language: conversation.language, intent: conversation.intent, sentiment: conversation.sentiment,
+            urgent: conversation.urgent, priority: state.priority, status: state.status, assigneeID: state.assigneeID?.rawValue,
+            teamID: state.teamID?.rawValue, tags: state.tags, customerEmail: customer?.email, customerName: customer?.name,
+            withinBusinessHours: book.calendar.isOpen(at: time),
+            hoursSinceCreated: time.timeIntervalSince(conversation.createdAt) / 3600, messageCount: conversation.messageCount,
+            changed: event.changed)
+    }
+
+    /// Carries out one rule's actions. An action that cannot be done (an agent who left, a
+    /// deleted macro) is skipped and named in the timeline entry; the others still happen.
+    private func fire(_ rule: RuleSet.Rule, trigger: RuleTrigger, on conversation: inout Conversation,
+                      customer: Customer?) async throws -> (events: [DomainEvent], changed: Set<String>) {
+        let actor = EventActor.rule(rule.id)
+        var commands: [ConversationCommand] = []
+        var skipped: [JSONValue] = []
+        var extra: [DomainEvent] = []
+        func skip(_ action: RuleAction, _ reason: String) {
+            skipped.append(.object(["action": .string(action.type), "reason": .string(reason)]))
+        }
+        for action in rule.definition.actions {
+            switch action {
+            case .addTags(let tags): commands.append(.addTags(Set(tags)))
+            case .removeTags(let tags): commands.append(.removeTags(Set(tags)))
+            case .setPriority(let priority): commands.append(.setPriority(priority))
+            case .setStatus(let status): commands.append(.setStatus(status, snoozeUntil: nil))
+            case .snooze(let hours): commands.append(.setStatus(.snoozed, snoozeUntil: time.addingTimeInterval(hours * 3600)))
+            case .assignAgent(let agentID):
+                if let agentID {
+                    guard let agent = try await AgentRepository.find(workspaceID: conversation.workspaceID, id: agentID, in: sql),
+                          !agent.disabled else { skip(action, "Agent \(agentID) no longer works here."); continue }
+                }
+                commands.append(.assign(agentID))
+            case .assignTeam(let teamID):
+                if let teamID, try await TeamRepository.find(workspaceID: conversation.workspaceID, id: teamID, in: sql) == nil {
+                    skip(action, "Team \(teamID) no longer exists."); continue
+                }
+                commands.append(.setTeam(teamID))
+            case .addNote(let text):
+                extra.append(try await post(text, direction: .note, on: conversation, customer: customer, actor: actor))
+            case .replyWithMacro(let macroID):
+                guard let macro = try await MacroRepository.find(workspaceID: conversation.workspaceID, id: macroID, in: sql) else {
+                    skip(action, "Macro \(macroID) was deleted."); continue
+                }
+                let body = macro.definition.body(for: conversation.language).body
+                if !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    extra.append(try await post(body, direction: .outbound, on: conversation, customer: customer, actor: actor))
+                }
+                commands += MacroActions.commands(macro.definition.actions, now: time)
+                try await MacroRepository.countUse(macroID, in: sql)
+            case .webhook(let webhook):
+                try await JobQueue.enqueue(
+                    kind: JobKind.ruleWebhook,
+                    payload: ["webhook_id": .id(webhook), "rule_id": .number(Double(rule.id)), "conversation_id": .id(conversation.id)],
+                    workspaceID: conversation.workspaceID, runAt: time, maxAttempts: 6, in: sql)
+            case let .notify(audience, message, outsideBusinessHours):
+                guard outsideBusinessHours || book.calendar.isOpen(at: time) else {
+                    skip(action, "Outside business hours."); continue
+                }
+                extra.append(DomainEvent(
+                    workspaceID: conversation.workspaceID, conversationID: conversation.id, kind: .agentsNotified, actor: actor,
+                    payload: ["audience": .string(audience), "message": .string(message), "rule": .string(rule.definition.name),
+                              "assignee_id": .id(conversation.state.assigneeID), "team_id": .id(conversation.state.teamID)],
+                    occurredAt: time))
+            }
+        }
+        var changes: [DomainEvent] = []
+        do {
+            changes = try await ConversationService.apply(commands, to: &conversation, actor: actor, now: time, kind: kind, in: sql)
+        } catch let error as ShopdeskError {
+            skipped.append(.object(["action": .string("changes"), "reason": .string(error.message)]))
+        }
+        let firedEvent = DomainEvent(
+            workspaceID: conversation.workspaceID, conversationID: conversation.id, kind: .ruleFired, actor: actor,
+            payload: ["rule_id": .number(Double(rule.id)), "name": .string(rule.definition.name), "trigger": .string(trigger.rawValue),
+                      "actions": .array(rule.definition.actions.map { .string($0.type) }), "skipped": .array(skipped)],
+            occurredAt: time)
+        return ([firedEvent] + changes + extra, Set(changes.compactMap { Self.changedField($0.kind) }))
+    }
+
+    /// Posts a rule's note or automatic reply, rendered for this conversation.
+    private func post(_ template: String, direction: MessageDirection, on conversation: Conversation, customer: Customer?,
+                      actor: EventActor) async throws -> DomainEvent {
+        let context = TemplateContext.build(conversation: conversation, customer: customer, agent: nil, workspaceName: book.workspaceName)
+        let environment = TemplateContext.environment(customer: customer, fallbackLocale: conversation.language, timeZone: book.calendar.timeZone)
+        let text = (try? Template(template))?.render(context, environment: environment).text ?? template
+        let message = try await MessageRepository.insert(.init(
+            conversation: conversation, direction: direction, authorAgentID: nil, text: text, channelMessageID: nil,
+            deliveryStatus: direction == .outbound ? .queued : nil
+        ), now: time, kind: kind, in: sql)
+        if direction == .outbound {
+            try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(message.id)],
+                                       workspaceID: conversation.workspaceID, runAt: time, maxAttempts: 8, in: sql)
+        }
+        return DomainEvent(workspaceID: conversation.workspaceID, conversationID: conversation.id, kind: .messageCreated, actor: actor,
+                           payload: ["message_id": .id(message.id), "direction": .string(direction.rawValue)], occurredAt: time)
+    }
+
+    /// The `changed` name a rule condition sees for each kind of change.
+    static func changedField(_ kind: DomainEventKind) -> String? {
+        switch kind {
+        case .conversationStatusChanged: "status"
+        case .conversationAssigneeChanged: "assignee"
+        case .conversationTeamChanged: "team"
+        case .conversationPriorityChanged: "priority"
+        case .conversationTagsChanged: "tags"
+        default: nil
+        }
+    }
+}
+
+/// The conversation changes a macro's actions stand for.
+enum MacroActions {
+    static func commands(_ actions: [RuleAction], now: Date) -> [ConversationCommand] {
+        actions.compactMap { action -> ConversationCommand? in
+            switch action {
+            case .addTags(let tags): .addTags(Set(tags))
+            case .removeTags(let tags): .removeTags(Set(tags))
+            case .setPriority(let priority): .setPriority(priority)
+            case .setStatus(let status): .setStatus(status, snoozeUntil: nil)
+            case .snooze(let hours): .setStatus(.snoozed, snoozeUntil: now.addingTimeInterval(hours * 3600))
+            case .assignAgent(let agent): .assign(agent)
+            case .assignTeam(let team): .setTeam(team)
+            case .replyWithMacro, .addNote, .webhook, .notify: nil
+            }
+        }
+    }
+}
