@@ -1,0 +1,362 @@
+// One conversation: its thread, controls, composer and drafts.
+
+import { api, query, upload } from './api.js';
+import { clear, h } from './dom.js';
+import { formatNumber, formatTime, t } from './i18n.js';
+import { renderList, scheduleListRefresh } from './list.js';
+import { presenceText, showError } from './main.js';
+import { renderSidebar } from './sidebar.js';
+import { PRIORITIES, state } from './state.js';
+
+let conversationRefresh = null;
+
+// MARK: One conversation
+
+export async function openConversation(id) {
+  if (state.selectedId && state.selectedId !== id) {
+    state.realtime?.presence(state.selectedId, 'left');
+    state.pendingFiles = [];
+  }
+  state.selectedId = id;
+  renderList();
+  const pane = document.getElementById('conversation');
+  const sidebar = document.getElementById('sidebar');
+  if (!id) {
+    clear(pane);
+    clear(sidebar);
+    pane.append(h('p', { class: 'placeholder' }, t('selectConversation')));
+    return;
+  }
+  try {
+    if (!(await loadConversation(id))) return;   // a newer load or another conversation took over
+  } catch (failure) {
+    clear(pane);
+    pane.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
+    return;
+  }
+  state.realtime?.presence(id, 'viewing');
+  markRead(id);
+  renderConversation(true);
+  renderSidebar();
+}
+
+/// Loads a conversation with its thread and customer. Loads can overlap (opening, a change, a
+/// realtime event); only the latest one started is applied, so an older answer never
+/// overwrites a newer one. Returns whether this load was applied.
+let conversationLoads = 0;
+async function loadConversation(id) {
+  const load = ++conversationLoads;
+  const [conversation, messages, timeline] = await Promise.all([
+    api('GET', `/conversations/${id}`),
+    api('GET', `/conversations/${id}/messages${query({ limit: 500 })}`),
+    api('GET', `/conversations/${id}/timeline`),
+  ]);
+  const fromChat = state.inboxes.find((inbox) => inbox.id === conversation.inbox_id)?.kind === 'chat';
+  const [customer, past, visitor] = await Promise.all([
+    api('GET', `/customers/${conversation.customer_id}`).catch(() => null),
+    api('GET', `/conversations${query({ customer: conversation.customer_id, limit: 10 })}`).catch(() => ({ items: [] })),
+    fromChat ? api('GET', `/conversations/${id}/visitor`).catch(() => null) : null,
+  ]);
+  const missing = [...new Set(messages.items.flatMap((message) => message.attachment_ids))].filter((key) => !state.attachments.has(key));
+  const details = await Promise.all(missing.map((key) => api('GET', `/attachments/${key}`).catch(() => null)));
+  for (const detail of details) if (detail) state.attachments.set(detail.id, detail);
+  if (load !== conversationLoads || state.selectedId !== id) return false;
+  state.conversation = conversation;
+  state.messages = messages.items;
+  state.timeline = timeline.items;
+  state.customer = customer;
+  state.customerConversations = past.items;
+  state.visitor = visitor;
+  return true;
+}
+
+/// Tells the server this agent has seen the conversation, so lists stop marking it unread.
+function markRead(id) {
+  if (state.conversation?.last_message?.direction !== 'inbound') return;
+  api('POST', `/conversations/${id}/read`).then(() => {
+    const item = state.items.find((entry) => entry.id === id);
+    if (item?.unread) { item.unread = false; renderList(); }
+  }).catch(() => { /* the marker is a convenience; the next open tries again */ });
+}
+
+export function scheduleConversationRefresh() {
+  clearTimeout(conversationRefresh);
+  conversationRefresh = setTimeout(async () => {
+    const id = state.selectedId;
+    if (!id) return;
+    try {
+      if (!(await loadConversation(id))) return;
+      markRead(id);
+      renderConversation(false);
+      renderSidebar();
+    } catch { /* the next event or a reload will try again */ }
+  }, 150);
+}
+
+/// Messages and timeline events in one thread, in time order.
+function threadEntries() {
+  const entries = state.messages.map((message) => ({ at: message.created_at, message }));
+  for (const event of state.timeline) {
+    // Shown on the message itself (delivery) or beside the thread (classification).
+    if (['message.created', 'message.delivery_changed', 'conversation.classified'].includes(event.kind)) continue;
+    entries.push({ at: event.occurred_at, event });
+  }
+  return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+function agentName(id) {
+  return state.agents.get(id)?.name || `#${id}`;
+}
+
+function describeEvent(event) {
+  const who = event.actor?.type === 'agent' ? agentName(event.actor.id) : event.actor?.type === 'customer' ? t('customer') : 'Shopdesk';
+  const p = event.payload || {};
+  switch (event.kind) {
+    case 'conversation.created': return `${t('started')} (${who})`;
+    case 'conversation.status_changed': return `${who}: ${t(p.from) || p.from} → ${t(p.to) || p.to}`;
+    case 'conversation.assignee_changed': return `${who}: ${t('assignee')} → ${p.to ? agentName(p.to) : t('nobody')}`;
+    case 'conversation.priority_changed': return `${who}: ${t('priority')} → ${t(p.to)}`;
+    case 'conversation.merge_received': return `${who}: ${t('mergedFrom')} (${p.messages_moved ?? 0} ${t('messages')})`;
+    case 'conversation.merged': return `${who}: ${t('mergeInto')} →`;
+    case 'conversation.team_changed': return `${who}: ${t('team')} → ${state.teams.find((team) => team.id === p.to)?.name || t('noTeam')}`;
+    case 'conversation.tags_changed': return `${who}: ${t('tags')} ${[...(p.added || []).map((x) => `+${x}`), ...(p.removed || []).map((x) => `−${x}`)].join(' ')}`;
+    default: return `${who}: ${event.kind}`;
+  }
+}
+
+export function renderConversation(focusThread) {
+  const pane = document.getElementById('conversation');
+  const conversation = state.conversation;
+  if (!pane || !conversation) return;
+  const composer = document.getElementById('composer-text');
+  const keepTyping = composer && document.activeElement === composer;
+  const thread = h('ol', { class: 'thread', id: 'thread', 'aria-label': conversation.subject || `#${conversation.number}` });
+  for (const entry of threadEntries()) {
+    if (entry.event) {
+      thread.append(h('li', { class: 'event' }, h('span', {}, describeEvent(entry.event)), ' ',
+        h('time', { datetime: entry.at }, formatTime(entry.at))));
+      continue;
+    }
+    const message = entry.message;
+    const kind = message.private ? 'note' : message.direction === 'inbound' ? 'inbound' : 'outbound';
+    const author = message.direction === 'inbound'
+      ? (state.conversation.customer?.name || state.conversation.customer?.email || t('customer'))
+      : agentName(message.author_agent_id);
+    const delivery = !message.private && message.direction === 'outbound' && message.delivery_status
+      ? h('span', { class: `delivery ${message.delivery_status}`, title: message.delivery_error || '' },
+        t(message.delivery_status), message.delivery_error ? `: ${message.delivery_error}` : '')
+      : null;
+    thread.append(h('li', { class: `message ${kind}`, 'data-message-id': message.id },
+      h('div', { class: 'meta' },
+        h('strong', {}, author),
+        message.private ? h('span', { class: 'badge note-badge' }, t('internal')) : null,
+        h('time', { datetime: message.created_at }, formatTime(message.created_at)),
+        delivery),
+      h('div', { class: 'text' }, message.text),
+      message.attachment_ids.length
+        ? h('ul', { class: 'attachments' }, ...message.attachment_ids.map((key) => {
+          const detail = state.attachments.get(key);
+          return h('li', {}, h('a', { href: `/api/v1/attachments/${key}/download`, download: detail?.file_name || '' },
+            detail ? `${detail.file_name} (${formatSize(detail.size)})` : `#${key}`));
+        }))
+        : null));
+  }
+  const draft = composer ? composer.value : loadDraft(conversation.id, state.mode);
+  clear(pane);
+  pane.append(
+    h('header', { class: 'conversation-head' },
+      h('h2', { id: 'conversation-title' }, conversation.subject || `#${conversation.number}`),
+      h('span', { class: 'number' }, `#${conversation.number}`),
+      h('span', { class: 'presence', id: 'presence', role: 'status' }, presenceText(conversation.id))),
+    controls(conversation),
+    thread,
+    composerForm(conversation, draft));
+  thread.scrollTop = thread.scrollHeight;
+  if (keepTyping) {
+    const text = document.getElementById('composer-text');
+    text.focus();
+    text.setSelectionRange(text.value.length, text.value.length);
+  } else if (focusThread) {
+    pane.focus({ preventScroll: true });
+  }
+}
+
+function controls(conversation) {
+  const status = h('select', { id: 'status', 'aria-label': t('status') },
+    ...['open', 'pending', 'resolved'].map((value) => h('option', { value, selected: conversation.status === value }, t(value))),
+    conversation.status === 'snoozed' ? h('option', { value: 'snoozed', selected: true, disabled: true }, t('snoozed')) : null);
+  status.addEventListener('change', () => update({ status: status.value }));
+
+  const priority = h('select', { id: 'priority', 'aria-label': t('priority') },
+    ...PRIORITIES.map((value) => h('option', { value, selected: conversation.priority === value }, t(value))));
+  priority.addEventListener('change', () => update({ priority: priority.value }));
+
+  const assignee = h('select', { id: 'assignee', 'aria-label': t('assignee') },
+    h('option', { value: '', selected: !conversation.assignee_id }, t('nobody')),
+    ...[...state.agents.values()].filter((agent) => !agent.disabled)
+      .map((agent) => h('option', { value: agent.id, selected: conversation.assignee_id === agent.id }, agent.name)));
+  assignee.addEventListener('change', () => update({ assignee_id: assignee.value ? Number(assignee.value) : null }));
+
+  const team = state.teams.length === 0 ? null : h('select', { id: 'team', 'aria-label': t('team') },
+    h('option', { value: '', selected: !conversation.team_id }, t('noTeam')),
+    ...state.teams.map((item) => h('option', { value: item.id, selected: conversation.team_id === item.id }, item.name)));
+  team?.addEventListener('change', () => update({ team_id: team.value ? Number(team.value) : null }));
+
+  const snooze = h('select', { id: 'snooze', 'aria-label': t('snoozeUntil') },
+    h('option', { value: '' }, `${t('snooze')}…`),
+    ...[[1, '1 h'], [4, '4 h'], [24, '24 h'], [72, '3 d'], [168, '7 d']].map(([hours, label]) => h('option', { value: hours }, label)));
+  snooze.addEventListener('change', () => {
+    if (!snooze.value) return;
+    update({ snooze_until: new Date(Date.now() + Number(snooze.value) * 3600_000).toISOString() });
+  });
+
+  const tagInput = h('input', { id: 'tag-input', type: 'text', placeholder: t('addTag'), 'aria-label': t('addTag'), size: 12 });
+  tagInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && tagInput.value.trim()) {
+      event.preventDefault();
+      update({ add_tags: [tagInput.value.trim()] });
+    }
+  });
+  const tags = h('ul', { class: 'tags', 'aria-label': t('tags') },
+    ...conversation.tags.map((tag) => {
+      const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': `${t('removeTag')} ${tag}` }, '×');
+      remove.addEventListener('click', () => update({ remove_tags: [tag] }));
+      return h('li', { class: 'badge tag' }, tag, remove);
+    }));
+  return h('div', { class: 'controls' },
+    h('label', {}, h('span', { class: 'label' }, t('status')), status),
+    h('label', {}, h('span', { class: 'label' }, t('priority')), priority),
+    h('label', {}, h('span', { class: 'label' }, t('assignee')), assignee),
+    team ? h('label', {}, h('span', { class: 'label' }, t('team')), team) : null,
+    snooze,
+    conversation.status === 'snoozed' && conversation.snoozed_until
+      ? h('span', { class: 'snoozed-until', id: 'snoozed-until' }, `${t('snoozeUntil')} ${formatTime(conversation.snoozed_until)}`) : null,
+    tags, tagInput);
+}
+
+function composerForm(conversation, draft) {
+  const text = h('textarea', {
+    id: 'composer-text', rows: 4, 'aria-label': state.mode === 'note' ? t('note') : t('reply'),
+    placeholder: state.mode === 'note' ? t('notePlaceholder') : t('replyPlaceholder'),
+  });
+  text.value = draft || '';
+  let lastTyping = 0;
+  text.addEventListener('input', () => {
+    saveDraft(conversation.id, state.mode, text.value);
+    if (Date.now() - lastTyping > 3000) {
+      lastTyping = Date.now();
+      // Only a reply shows as "typing" to a chat visitor; a note never does.
+      state.realtime?.presence(conversation.id, 'typing', state.mode === 'reply');
+    }
+  });
+  text.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === 'Escape') {
+      text.blur();
+      document.getElementById('conversation').focus();
+    }
+  });
+  const modeButton = (mode) => {
+    const button = h('button', { type: 'button', class: `mode${state.mode === mode ? ' active' : ''}`, id: `mode-${mode}`,
+      'aria-pressed': state.mode === mode ? 'true' : 'false' }, mode === 'note' ? t('note') : t('reply'));
+    button.addEventListener('click', () => setMode(mode));
+    return button;
+  };
+  const error = h('p', { class: 'form-error', role: 'alert', id: 'composer-error' });
+  const files = h('input', { type: 'file', id: 'composer-files', multiple: true, class: 'visually-hidden' });
+  files.addEventListener('change', async () => {
+    error.textContent = '';
+    for (const file of files.files) {
+      try {
+        state.pendingFiles.push(await upload(file));
+      } catch (failure) {
+        error.textContent = failure.message;
+      }
+    }
+    files.value = '';
+    renderPending();
+  });
+  const pending = h('ul', { class: 'pending-files', id: 'pending-files', 'aria-label': t('attachments') });
+  const form = h('form', { class: `composer ${state.mode}`, id: 'composer' },
+    h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note'),
+      files, h('label', { for: 'composer-files', class: 'attach' }, t('attach'))),
+    text, pending, error,
+    h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')));
+  queueMicrotask(renderPending);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = text.value.trim();
+    if (!body) return;
+    error.textContent = '';
+    const send = document.getElementById('send');
+    send.disabled = true;
+    try {
+      await api('POST', `/conversations/${conversation.id}/messages`, {
+        text: body, private: state.mode === 'note', attachment_ids: state.pendingFiles.map((file) => file.id),
+      });
+      state.pendingFiles = [];
+      text.value = '';
+      saveDraft(conversation.id, state.mode, '');
+      scheduleListRefresh();
+      if (await loadConversation(conversation.id)) {
+        renderConversation(false);
+        document.getElementById('composer-text')?.focus();
+      }
+    } catch (failure) {
+      error.textContent = failure.message;
+    } finally {
+      const again = document.getElementById('send');
+      if (again) again.disabled = false;
+    }
+  });
+  return form;
+}
+
+function renderPending() {
+  const list = document.getElementById('pending-files');
+  if (!list) return;
+  clear(list);
+  state.pendingFiles.forEach((file, index) => {
+    const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': `${t('remove')} ${file.file_name}` }, '×');
+    remove.addEventListener('click', () => { state.pendingFiles.splice(index, 1); renderPending(); });
+    list.append(h('li', { class: 'badge' }, `${file.file_name} (${formatSize(file.size)})`, remove));
+  });
+}
+
+function formatSize(bytes) {
+  if (bytes < 1024) return `${formatNumber(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${formatNumber(Math.round(bytes / 1024))} KB`;
+  return `${formatNumber(Math.round(bytes / 1024 / 102.4) / 10)} MB`;
+}
+
+export function setMode(mode) {
+  const current = document.getElementById('composer-text');
+  if (current && state.conversation) saveDraft(state.conversation.id, state.mode, current.value);
+  state.mode = mode;
+  if (current) current.value = loadDraft(state.conversation.id, mode);
+  renderConversation(false);
+  document.getElementById('composer-text')?.focus();
+}
+
+function draftKey(id, mode) { return `shopdesk.draft.${state.me?.id}.${id}.${mode}`; }
+function loadDraft(id, mode) { return localStorage.getItem(draftKey(id, mode)) || ''; }
+function saveDraft(id, mode, text) {
+  if (text) localStorage.setItem(draftKey(id, mode), text);
+  else localStorage.removeItem(draftKey(id, mode));
+}
+
+export async function update(changes) {
+  const id = state.selectedId;
+  if (!id) return;
+  try {
+    await api('PATCH', `/conversations/${id}`, changes);
+    scheduleListRefresh();
+    if (!(await loadConversation(id))) return;
+    renderConversation(false);
+    renderSidebar();
+  } catch (failure) {
+    showError(failure.message);
+  }
+}

@@ -1,0 +1,126 @@
+// The conversation list: loading pages, rendering rows, picking and bulk actions.
+
+import { api, query } from './api.js';
+import { clear, h } from './dom.js';
+import { formatNumber, formatTime, t } from './i18n.js';
+import { scheduleConversationRefresh } from './conversation.js';
+import { showError } from './main.js';
+import { conversationHash, listParams, renderViews, viewTitle } from './shell.js';
+import { state } from './state.js';
+
+let listRefresh = null;
+
+// MARK: Conversation list
+
+/// Loads the list. `more` appends the next page; `keep` (refreshes after realtime events and
+/// changes) reloads as many rows as are shown, up to 200, so pages loaded with "Load more" stay.
+/// A load asked for while one runs is not lost: it runs again when that one ends.
+export async function loadList(more = false, keep = false) {
+  if (state.loadingList) {
+    state.listStale = true;
+    return;
+  }
+  state.loadingList = true;
+  try {
+    if (state.search) {
+      const result = await api('GET', `/search${query({ q: state.search, limit: 50 })}`);
+      state.items = result.items;
+      state.cursor = null;
+    } else {
+      const limit = keep ? Math.min(200, Math.max(50, state.items.length)) : 50;
+      const page = await api('GET', `/conversations${query({ ...listParams(), sort: state.sort, limit, cursor: more ? state.cursor : null })}`);
+      state.items = more ? state.items.concat(page.items) : page.items;
+      state.cursor = page.next_cursor;
+      state.counts = page.counts || state.counts;
+    }
+  } catch (failure) {
+    showError(failure.message);
+  } finally {
+    state.loadingList = false;
+  }
+  if (state.listStale) {
+    state.listStale = false;
+    return loadList(false, true);
+  }
+  renderViews();
+  renderList();
+}
+
+export function renderList() {
+  const list = document.getElementById('conversations');
+  if (!list) return;
+  document.getElementById('list-title').textContent = state.search ? `${t('searchResults')}: ${state.search}` : viewTitle();
+  const visible = new Set(state.items.map((item) => item.id));
+  for (const id of state.picked) if (!visible.has(id)) state.picked.delete(id);
+  clear(list);
+  if (state.items.length === 0) list.append(h('li', { class: 'empty' }, t('noConversations')));
+  for (const item of state.items) {
+    const customer = item.customer?.name || item.customer?.email || item.customer?.phone || `#${item.customer_id}`;
+    const unread = Boolean(item.unread) && item.id !== state.selectedId;
+    const pick = h('input', { type: 'checkbox', class: 'pick', 'aria-label': `${t('pick')} #${item.number}`, checked: state.picked.has(item.id) });
+    pick.addEventListener('change', () => {
+      if (pick.checked) state.picked.add(item.id); else state.picked.delete(item.id);
+      renderBulk();
+    });
+    const row = h('li', {
+      class: `row${item.id === state.selectedId ? ' selected' : ''}${unread ? ' unread' : ''}`,
+      'data-id': item.id, 'aria-selected': item.id === state.selectedId ? 'true' : 'false',
+    },
+      pick,
+      unread ? h('span', { class: 'unread-dot', role: 'img', title: t('unread'), 'aria-label': t('unread') }) : null,
+      h('a', { href: conversationHash(item.id) },
+        h('span', { class: 'row-top' },
+          h('span', { class: 'who' }, customer),
+          h('time', { datetime: item.last_message?.at }, formatTime(item.last_message?.at))),
+        h('span', { class: 'subject' }, item.subject || `#${item.number}`),
+        h('span', { class: 'preview' }, item.last_message?.preview || ''),
+        h('span', { class: 'badges' },
+          item.priority !== 'normal' ? h('span', { class: `badge priority-${item.priority}` }, t(item.priority)) : null,
+          item.urgent ? h('span', { class: 'badge urgent' }, '!') : null,
+          item.intent ? h('span', { class: 'badge intent' }, item.intent.replaceAll('_', ' ')) : null,
+          ...item.tags.map((tag) => h('span', { class: 'badge tag' }, tag)))));
+    list.append(row);
+  }
+  document.getElementById('load-more').hidden = !state.cursor;
+  renderBulk();
+}
+
+/// The toolbar for the picked conversations: assign to me, resolve, tag.
+function renderBulk() {
+  const bar = document.getElementById('bulk');
+  if (!bar) return;
+  clear(bar);
+  bar.hidden = state.picked.size === 0;
+  if (bar.hidden) return;
+  const action = (id, label, changes) => {
+    const button = h('button', { type: 'button', id }, label);
+    button.addEventListener('click', () => bulk(changes));
+    return button;
+  };
+  const tag = h('input', { type: 'text', id: 'bulk-tag', placeholder: t('addTag'), 'aria-label': t('addTag'), size: 10 });
+  tag.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && tag.value.trim()) bulk({ add_tags: [tag.value.trim()] });
+  });
+  const none = h('button', { type: 'button', id: 'bulk-clear' }, t('close'));
+  none.addEventListener('click', () => { state.picked.clear(); renderList(); });
+  bar.append(h('span', { id: 'bulk-count' }, `${formatNumber(state.picked.size)} ${t('picked')}`),
+    action('bulk-assign', t('assignToMe'), { assignee_id: state.me.id }),
+    action('bulk-resolve', t('resolve'), { status: 'resolved' }), tag, none);
+}
+
+async function bulk(changes) {
+  try {
+    const result = await api('POST', '/conversations/bulk', { ids: [...state.picked], changes });
+    if (result.failed.length) showError(result.failed.map((failure) => `#${failure.id}: ${failure.detail}`).join(' · '));
+    state.picked.clear();
+    await loadList(false, true);
+    if (state.selectedId) scheduleConversationRefresh();
+  } catch (failure) {
+    showError(failure.message);
+  }
+}
+
+export function scheduleListRefresh() {
+  clearTimeout(listRefresh);
+  listRefresh = setTimeout(() => loadList(false, true), 250);
+}

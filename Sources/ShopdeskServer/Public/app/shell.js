@@ -1,0 +1,171 @@
+// The page layout (top bar, views, list, conversation, sidebar) and routing by location hash.
+
+import { renderAdmin } from './admin.js';
+import { api } from './api.js';
+import { clear, h } from './dom.js';
+import { formatNumber, setLocale, t } from './i18n.js';
+import { openConversation, renderConversation } from './conversation.js';
+import { loadList, renderList } from './list.js';
+import { showError } from './main.js';
+import { renderSidebar } from './sidebar.js';
+import { renderSignIn } from './signin.js';
+import { LANGUAGES, VIEWS, app, state } from './state.js';
+
+// MARK: Layout
+
+export function renderShell() {
+  clear(app);
+  const search = h('input', { id: 'search', type: 'search', placeholder: t('search'), 'aria-label': t('search'), value: state.search });
+  search.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      state.search = search.value.trim();
+      loadList();
+    } else if (event.key === 'Escape') {
+      search.value = '';
+      state.search = '';
+      search.blur();
+      loadList();
+    }
+  });
+  const signOut = h('button', { type: 'button', id: 'sign-out' }, t('signOut'));
+  signOut.addEventListener('click', async () => {
+    await api('POST', '/auth/logout').catch(() => {});
+    state.me = null;
+    state.realtime?.close();
+    renderSignIn();
+  });
+  const notify = h('input', { type: 'checkbox', id: 'notify', checked: localStorage.getItem('shopdesk.notify') === '1' });
+  notify.addEventListener('change', async () => {
+    if (notify.checked && 'Notification' in window && Notification.permission !== 'granted') {
+      notify.checked = (await Notification.requestPermission()) === 'granted';
+    }
+    localStorage.setItem('shopdesk.notify', notify.checked ? '1' : '0');
+  });
+  const language = h('select', { id: 'language', 'aria-label': t('language') },
+    ...LANGUAGES.map(([value, label]) => h('option', { value, selected: value === state.me.locale }, label)));
+  language.addEventListener('change', async () => {
+    try {
+      state.me = await api('PATCH', '/auth/me', { locale: language.value });
+      setLocale(state.me.locale, state.workspace.time_zone);
+      renderShell();
+      renderList();
+      if (state.conversation) { renderConversation(false); renderSidebar(); }
+    } catch (failure) {
+      showError(failure.message);
+    }
+  });
+  const sort = h('select', { id: 'sort', 'aria-label': t('sort') },
+    ...['newest', 'oldest', 'priority'].map((value) => h('option', { value, selected: value === state.sort }, t(value))));
+  sort.addEventListener('change', () => { state.sort = sort.value; loadList(); });
+
+  app.append(
+    h('header', { class: 'topbar' },
+      h('strong', { class: 'brand' }, state.workspace.name),
+      search,
+      h('label', { class: 'notify' }, notify, ' ', t('notify')),
+      language,
+      h('a', { href: '#/admin', id: 'settings-link' }, t('settings')),
+      h('span', { class: 'me', id: 'me' }, state.me.name),
+      signOut),
+    h('div', { class: 'banner', id: 'connection', hidden: true, role: 'status' }, t('connectionLost')),
+    h('div', { class: 'layout' },
+      h('nav', { class: 'views', 'aria-label': t('views') }, h('ul', { id: 'views' })),
+      h('section', { class: 'list', 'aria-label': t('views') },
+        h('div', { class: 'list-tools' }, h('h2', { id: 'list-title' }), sort),
+        h('div', { class: 'bulk', id: 'bulk', hidden: true, role: 'toolbar', 'aria-label': t('bulkActions') }),
+        h('ul', { id: 'conversations', class: 'conversation-list' }),
+        h('button', { type: 'button', id: 'load-more', hidden: true }, t('loadMore'))),
+      h('main', { class: 'conversation', id: 'conversation', tabindex: '-1' }),
+      h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': t('customer') }),
+      h('section', { class: 'admin', id: 'admin', hidden: true, 'aria-labelledby': 'admin-title' })),
+    h('dialog', { id: 'help', 'aria-labelledby': 'help-title' }));
+  document.getElementById('load-more').addEventListener('click', () => loadList(true));
+  renderViews();
+}
+
+export function renderViews() {
+  const list = document.getElementById('views');
+  if (!list) return;
+  clear(list);
+  const link = (view, label, count) => h('li', {}, h('a', { href: `#/${view}`, 'aria-current': !state.search && state.view === view ? 'page' : null },
+    h('span', {}, label),
+    count === undefined ? null : h('span', { class: 'count', id: `count-${view}` }, formatNumber(count))));
+  for (const view of VIEWS) list.append(link(view, t(view), state.counts[view]));
+  const section = (title, items) => {
+    if (items.length === 0) return;
+    list.append(h('li', { class: 'section', role: 'presentation' }, title));
+    for (const item of items) list.append(item);
+  };
+  section(t('inboxes'), state.inboxes.map((inbox) => link(`inbox:${inbox.id}`, inbox.name)));
+  section(t('priority'), ['urgent', 'high'].map((priority) => link(`priority:${priority}`, t(priority))));
+  section(t('tags'), state.tags.slice(0, 30).map((tag) => link(`tag:${encodeURIComponent(tag.name)}`, `#${tag.name}`)));
+}
+
+/// Standard views by name; `inbox:ID`, `priority:P` and `tag:NAME` filter the open (for tags:
+/// all) conversations.
+function validView(view) {
+  return VIEWS.includes(view) || /^(inbox:\d+|priority:(low|normal|high|urgent)|tag:.+)$/.test(view || '');
+}
+
+export function listParams() {
+  const [kind, value] = [state.view.split(':')[0], state.view.slice(state.view.indexOf(':') + 1)];
+  if (kind === 'inbox') return { view: 'open', inbox: value };
+  if (kind === 'priority') return { view: 'open', priority: value };
+  if (kind === 'tag') return { view: 'all', tag: decodeURIComponent(value) };
+  return { view: state.view };
+}
+
+export function viewTitle() {
+  const [kind, value] = [state.view.split(':')[0], state.view.slice(state.view.indexOf(':') + 1)];
+  if (kind === 'inbox') return state.inboxes.find((inbox) => String(inbox.id) === value)?.name || t('inboxes');
+  if (kind === 'priority') return t(value);
+  if (kind === 'tag') return `#${decodeURIComponent(value)}`;
+  return t(state.view);
+}
+
+// MARK: Routing: #/<view>[/<conversation id>]
+
+window.addEventListener('hashchange', () => { if (state.me) route(); });
+
+/// Shows what the location hash names. Hash changes can come faster than the list loads; a
+/// route that a newer one has replaced stops after its await instead of acting on its old hash.
+let routes = 0;
+export async function route() {
+  const current = ++routes;
+  const [, view, id] = location.hash.split('/');
+  const layout = document.querySelector('.layout');
+  const admin = document.getElementById('admin');
+  if (view === 'admin') {
+    layout.classList.add('admin-mode');
+    admin.hidden = false;
+    await renderAdmin(admin, state.me, refreshNavigation).catch((failure) => showError(failure.message));
+    return;
+  }
+  layout?.classList.remove('admin-mode');
+  if (admin) admin.hidden = true;
+  const nextView = validView(view) ? view : 'open';
+  const nextID = id ? Number(id) : null;
+  if (nextView !== state.view || state.items.length === 0) {
+    state.view = nextView;
+    state.search = '';
+    const search = document.getElementById('search');
+    if (search) search.value = '';
+    await loadList();
+    if (current !== routes) return;
+  }
+  if (nextID !== state.selectedId) await openConversation(nextID);
+}
+
+/// Inboxes, tags or teams changed in the settings: the navigation and controls list them.
+async function refreshNavigation() {
+  const [inboxes, tags, teams] = await Promise.all([api('GET', '/inboxes'), api('GET', '/tags'), api('GET', '/teams')])
+    .catch(() => [null, null, null]);
+  if (inboxes) state.inboxes = inboxes.items;
+  if (tags) state.tags = tags.items;
+  if (teams) state.teams = teams.items;
+  renderViews();
+}
+
+export function conversationHash(id) {
+  return `#/${state.view}${id ? `/${id}` : ''}`;
+}

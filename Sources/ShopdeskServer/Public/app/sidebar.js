@@ -1,0 +1,89 @@
+// The customer panel beside a conversation: profile, identities, past conversations, visitor.
+
+import { api } from './api.js';
+import { clear, h } from './dom.js';
+import { formatTime, t } from './i18n.js';
+import { openConversation } from './conversation.js';
+import { scheduleListRefresh } from './list.js';
+import { showError } from './main.js';
+import { conversationHash } from './shell.js';
+import { state } from './state.js';
+
+export function renderSidebar() {
+  const sidebar = document.getElementById('sidebar');
+  const conversation = state.conversation;
+  if (!sidebar || !conversation) return;
+  clear(sidebar);
+  const customer = state.customer || conversation.customer || {};
+  const lastInbound = [...state.messages].reverse().find((message) => message.direction === 'inbound');
+  const classification = lastInbound?.classification;
+  sidebar.append(
+    h('section', { class: 'panel', 'aria-labelledby': 'customer-title' },
+      h('h3', { id: 'customer-title' }, t('customer')),
+      h('p', { class: 'customer-name' }, customer.name || customer.email || customer.phone || `#${conversation.customer_id}`),
+      customer.email ? h('p', {}, h('a', { href: `mailto:${customer.email}` }, customer.email)) : null,
+      customer.phone ? h('p', {}, customer.phone) : null,
+      customer.identities?.length
+        ? h('div', {}, h('h4', {}, t('identities')),
+          h('ul', { class: 'identities' }, ...customer.identities.map((identity) => h('li', {}, `${identity.kind}: ${identity.value}`))))
+        : null),
+    visitorPanel(state.visitor),
+    h('section', { class: 'panel', 'aria-labelledby': 'classification-title' },
+      h('h3', { id: 'classification-title' }, t('classification')),
+      h('dl', {},
+        h('dt', {}, t('intent')), h('dd', { id: 'intent' }, conversation.intent ? conversation.intent.replaceAll('_', ' ') : '—'),
+        h('dt', {}, t('sentiment')), h('dd', { id: 'sentiment' }, conversation.sentiment || '—'),
+        h('dt', {}, t('language')), h('dd', {}, classification?.language || conversation.language || '—'))),
+    h('section', { class: 'panel', 'aria-labelledby': 'past-title' },
+      h('h3', { id: 'past-title' }, t('pastConversations')),
+      h('ul', { class: 'past' }, ...state.customerConversations.map((item) => {
+        // The customer's other conversations can take this one in: its messages move there.
+        const merge = item.id === conversation.id || item.merged_into || item.status === 'resolved' ? null
+          : h('button', { type: 'button', class: 'merge', 'data-into': item.id, title: `${t('mergeInto')} #${item.number}` }, t('mergeHere'));
+        merge?.addEventListener('click', () => mergeInto(item));
+        return h('li', {}, h('a', { href: conversationHash(item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
+          `#${item.number} ${item.subject || ''}`), ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)), merge);
+      }))));
+}
+
+/// Where a chat visitor is on the shop's site, as the widget reported it.
+function visitorPanel(visitor) {
+  if (!visitor) return null;
+  const context = visitor.context || {};
+  const link = (url, label) => h('a', { href: url, target: '_blank', rel: 'noopener noreferrer nofollow' }, label || url);
+  return h('section', { class: 'panel', id: 'visitor-panel', 'aria-labelledby': 'visitor-title' },
+    h('h3', { id: 'visitor-title' }, t('visitor')),
+    h('dl', {},
+      visitor.name ? [h('dt', {}, t('name')), h('dd', {}, visitor.name)] : null,
+      visitor.email ? [h('dt', {}, t('email')), h('dd', {}, `${visitor.email} (${t('unverified')})`)] : null,
+      visitor.identifier ? [h('dt', {}, t('verifiedId')), h('dd', {}, visitor.identifier)] : null,
+      context.url ? [h('dt', {}, t('currentPage')), h('dd', { id: 'visitor-page' }, link(context.url, context.title))] : null,
+      context.referrer ? [h('dt', {}, t('referrer')), h('dd', {}, link(context.referrer))] : null,
+      context.user_agent ? [h('dt', {}, t('browser')), h('dd', {}, browserName(context.user_agent))] : null),
+    context.pages?.length > 1
+      ? h('details', {}, h('summary', {}, `${t('pagesVisited')} (${context.pages.length})`),
+        h('ol', { class: 'pages' }, ...context.pages.map((page) => h('li', {}, link(page.url, page.title), ' ', h('span', { class: 'hint' }, formatTime(page.at))))))
+      : null);
+}
+
+/// "Firefox 132 on Android" from a user-agent string; the raw string as the tooltip.
+function browserName(agent) {
+  const browser = [/Edg\/(\d+)/, 'Edge'], chrome = [/Chrome\/(\d+)/, 'Chrome'], firefox = [/Firefox\/(\d+)/, 'Firefox'], safari = [/Version\/(\d+).*Safari/, 'Safari'];
+  const found = [browser, firefox, chrome, safari].map(([pattern, name]) => [agent.match(pattern), name]).find(([match]) => match);
+  const system = [[/Android/, 'Android'], [/iPhone|iPad/, 'iOS'], [/Windows/, 'Windows'], [/Mac OS X/, 'macOS'], [/Linux/, 'Linux']].find(([pattern]) => pattern.test(agent))?.[1];
+  const name = found ? `${found[1]} ${found[0][1]}` : agent.slice(0, 60);
+  return h('span', { title: agent }, system ? `${name} · ${system}` : name);
+}
+
+async function mergeInto(target) {
+  const source = state.conversation;
+  if (!source || !window.confirm(`${t('mergeInto')} #${target.number}?`)) return;
+  try {
+    const survivor = await api('POST', `/conversations/${source.id}/merge`, { into: target.id });
+    scheduleListRefresh();
+    history.pushState(null, '', conversationHash(survivor.id));
+    await openConversation(survivor.id);
+  } catch (failure) {
+    showError(failure.message);
+  }
+}

@@ -1,0 +1,112 @@
+// Start, sign-in, invitation acceptance and loading the signed-in agent's workspace.
+
+import { api, setCsrfToken, whenSignedOut } from './api.js';
+import { clear, h } from './dom.js';
+import { browserLocale, setLocale, t } from './i18n.js';
+import { Realtime } from './realtime.js';
+import { onRealtime } from './main.js';
+import { renderShell, route } from './shell.js';
+import { app, state } from './state.js';
+
+// MARK: Start and sign-in
+
+whenSignedOut(() => {
+  if (!state.me) return;
+  state.me = null;
+  state.realtime?.close();
+  renderSignIn(t('sessionEnded'));
+});
+
+export async function start() {
+  setLocale(browserLocale());
+  const invitation = location.hash.match(/^#\/invite\/([A-Za-z0-9_-]+)$/);
+  if (invitation) {
+    renderAcceptInvite(invitation[1]);
+    return;
+  }
+  try {
+    const me = await api('GET', '/auth/me');
+    await signedIn(me);
+  } catch {
+    renderSignIn();
+  }
+}
+
+export function renderSignIn(message) {
+  clear(app);
+  const error = h('p', { class: 'form-error', role: 'alert', id: 'signin-error' }, message || '');
+  const email = h('input', { id: 'signin-email', type: 'email', name: 'email', autocomplete: 'username', required: true });
+  const password = h('input', { id: 'signin-password', type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const form = h('form', { class: 'signin', 'aria-labelledby': 'signin-title' },
+    h('h1', { id: 'signin-title' }, 'Shopdesk'),
+    h('label', { for: 'signin-email' }, t('email')), email,
+    h('label', { for: 'signin-password' }, t('password')), password,
+    error,
+    h('button', { type: 'submit', class: 'primary' }, t('signIn')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    try {
+      await api('POST', '/auth/login', { email: email.value, password: password.value });
+      await signedIn(await api('GET', '/auth/me'));
+    } catch (failure) {
+      error.textContent = failure.message;
+      password.select();
+    }
+  });
+  app.append(h('main', { class: 'signin-page' }, form));
+  email.focus();
+}
+
+/// The page an invitation link opens: choose a password, then straight into the inbox.
+function renderAcceptInvite(token) {
+  clear(app);
+  const error = h('p', { class: 'form-error', role: 'alert', id: 'accept-error' });
+  const password = h('input', { id: 'accept-password', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
+  const repeat = h('input', { id: 'accept-repeat', type: 'password', autocomplete: 'new-password', required: true });
+  const form = h('form', { class: 'signin', id: 'accept-invite', 'aria-labelledby': 'accept-title' },
+    h('h1', { id: 'accept-title' }, t('welcome')),
+    h('p', {}, t('choosePassword')),
+    h('label', { for: 'accept-password' }, t('password')), password,
+    h('label', { for: 'accept-repeat' }, t('repeatPassword')), repeat,
+    error,
+    h('button', { type: 'submit', class: 'primary' }, t('join')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    if (password.value !== repeat.value) {
+      error.textContent = t('passwordsDiffer');
+      return;
+    }
+    try {
+      await api('POST', '/auth/invites/accept', { token, password: password.value });
+      history.replaceState(null, '', '#/open');   // the token must not stay in the address bar or history
+      await signedIn(await api('GET', '/auth/me'));
+    } catch (failure) {
+      error.textContent = failure.message;
+    }
+  });
+  app.append(h('main', { class: 'signin-page' }, form));
+  password.focus();
+}
+
+async function signedIn(me) {
+  state.me = me.agent;
+  state.workspace = me.workspace;
+  setCsrfToken(me.csrf_token);
+  setLocale(me.agent.locale, me.workspace.time_zone);
+  const [agents, inboxes, tags, teams] = await Promise.all([
+    api('GET', '/agents'), api('GET', '/inboxes').catch(() => ({ items: [] })), api('GET', '/tags').catch(() => ({ items: [] })),
+    api('GET', '/teams').catch(() => ({ items: [] })),
+  ]);
+  state.teams = teams.items;
+  state.agents = new Map(agents.items.map((agent) => [agent.id, agent]));
+  state.inboxes = inboxes.items;
+  state.tags = tags.items;
+  renderShell();
+  state.realtime = new Realtime(onRealtime, (online) => {
+    document.getElementById('connection').hidden = online;
+  });
+  state.realtime.connect();
+  await route();
+}
