@@ -38,6 +38,7 @@ struct AutomationController {
         /// The text as the agent edited it; omitted, the macro is rendered as it is.
         var text: String?
         var note: Bool?
+        var attachmentIds: [Int64]?
     }
 
     struct ApplyDTO: ResponseEncodable {
@@ -92,7 +93,8 @@ struct AutomationController {
             let macro = try request.number("macro", context: context, "Macro")
             let body = try await request.decode(as: ApplyBody.self, context: context)
             let result = try await conversations.applyMacro(workspaceID: context.workspaceID, conversationID: id, macroID: macro,
-                                                            text: body.text, asNote: body.note ?? false, agentID: context.agent.id)
+                                                            text: body.text, asNote: body.note ?? false, agentID: context.agent.id,
+                                                            attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init))
             return ApplyDTO(conversation: ConversationDTO(result.conversation, customer: nil), message: result.message.map { MessageDTO($0) })
         }
         RulesRoutes(services: services).register(api)

@@ -69,6 +69,13 @@ struct RulesRoutes {
             let broken = RuleSet(records.map { ($0.id, $0.definition) }).broken.map { BrokenRule(id: $0.id, reason: $0.reason) }
             return RuleList(items: records.map(RuleDTO.init), broken: broken)
         }
+        api.on(.get, "/rules/schema", "Triggers, fields with their operators, and action types, for rule editors", tag: "rules") { _, _ in
+            RuleSchemaDTO(
+                triggers: RuleTrigger.allCases.map(\.rawValue),
+                fields: RuleField.allCases.map { .init(name: $0.rawValue, kind: $0.kind.rawValue, operators: $0.operators) },
+                actions: RuleAction.types,
+                audiences: RuleAction.audiences)
+        }
         api.on(.post, "/rules", "Add a rule at the end of the list", tag: "rules", role: .admin, body: "RuleDefinition",
                status: 201) { request, context in
             let definition = try await request.decode(as: RuleDefinition.self, context: context).validated()
@@ -139,6 +146,14 @@ struct RulesRoutes {
             try await database.write { try await BusinessHoursRepository.save(workspaceID: ws, calendar, in: $0) }
             return BusinessHoursDTO(calendar: calendar)
         }
+    }
+
+    struct RuleSchemaDTO: ResponseEncodable {
+        struct Field: Codable, Sendable { var name: String; var kind: String; var operators: [String] }
+        var triggers: [String]
+        var fields: [Field]
+        var actions: [String]
+        var audiences: [String]
     }
 
     struct BusinessHoursDTO: ResponseEncodable, Decodable {

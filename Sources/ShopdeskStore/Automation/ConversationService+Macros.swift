@@ -42,7 +42,7 @@ extension ConversationService {
     /// Applies a macro as the agent: posts its text (or the agent's edited version) as a reply
     /// or a note, runs its actions, counts the use, and lets rules react, in one transaction.
     public func applyMacro(workspaceID: WorkspaceID, conversationID: ConversationID, macroID: Int64, text override: String?,
-                           asNote: Bool, agentID: AgentID) async throws -> (conversation: Conversation, message: Message?) {
+                           asNote: Bool, agentID: AgentID, attachmentIDs: [AttachmentID] = []) async throws -> (conversation: Conversation, message: Message?) {
         let time = now()
         let kind = database.kind
         let automation = automation
@@ -64,13 +64,18 @@ extension ConversationService {
                                       payload: ["macro_id": .number(Double(macroID)), "name": .string(macro.definition.name)],
                                       occurredAt: time)]
             var message: Message?
-            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            for attachment in attachmentIDs {
+                guard try await AttachmentRepository.findUnattached(workspaceID: workspaceID, id: attachment, in: sql) != nil else {
+                    throw ShopdeskError.notFound("Attachment \(attachment)")
+                }
+            }
+            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !attachmentIDs.isEmpty {
                 guard text.utf8.count <= InboundMessage.maxTextLength else {
                     throw ShopdeskError(.tooLarge, "The message is longer than \(InboundMessage.maxTextLength) bytes.", field: "text")
                 }
                 let stored = try await MessageRepository.insert(.init(
                     conversation: conversation, direction: asNote ? .note : .outbound, authorAgentID: agentID, text: text,
-                    channelMessageID: nil, deliveryStatus: asNote ? nil : .queued), now: time, kind: kind, in: sql)
+                    channelMessageID: nil, deliveryStatus: asNote ? nil : .queued, attachmentIDs: attachmentIDs), now: time, kind: kind, in: sql)
                 if !asNote {
                     try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(stored.id)],
                                                workspaceID: workspaceID, runAt: time, maxAttempts: 8, in: sql)

@@ -38,6 +38,8 @@ public enum RuleAction: Codable, Equatable, Sendable {
     }
 
     public static let audiences = ["assignee", "team", "admins", "all"]
+    public static let types = ["add_tags", "remove_tags", "set_priority", "set_status", "snooze", "assign_agent", "assign_team",
+                               "reply_with_macro", "add_note", "webhook", "notify"]
 
     private enum CodingKeys: String, CodingKey {
         case type, tags, priority, status, hours, agentId = "agent_id", teamId = "team_id", macroId = "macro_id", text, webhookId = "webhook_id"
@@ -72,7 +74,7 @@ public enum RuleAction: Codable, Equatable, Sendable {
                            outsideBusinessHours: try container.decodeIfPresent(Bool.self, forKey: key("outside_business_hours")) ?? false)
         default:
             throw DecodingError.dataCorruptedError(forKey: key("type"), in: container, debugDescription:
-                "Unknown action type \(type); use add_tags, remove_tags, set_priority, set_status, snooze, assign_agent, assign_team, reply_with_macro, add_note, webhook or notify.")
+                "Unknown action type \(type); use one of \(Self.types.joined(separator: ", ")).")
         }
     }
 

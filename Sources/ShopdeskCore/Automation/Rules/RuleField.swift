@@ -7,9 +7,9 @@ public enum RuleField: String, CaseIterable, Sendable {
     case businessHours = "business_hours", hoursSinceCreated = "hours_since_created"
     case messageCount = "message_count", changed
 
-    enum Kind { case text, keyword, number, flag, set }
+    public enum Kind: String, Sendable { case text, keyword, number, flag, set }
 
-    var kind: Kind {
+    public var kind: Kind {
         switch self {
         case .subject, .text, .customerName: .text
         case .channel, .language, .intent, .sentiment, .priority, .status, .customerEmail, .customerEmailDomain: .keyword
@@ -20,7 +20,7 @@ public enum RuleField: String, CaseIterable, Sendable {
     }
 
     /// Operators per kind; `priority` also orders (`gt` = more urgent than).
-    var operators: [String] {
+    public var operators: [String] {
         switch kind {
         case .text: ["contains", "not_contains", "contains_any", "is", "is_not", "starts_with", "ends_with", "matches", "is_set", "is_not_set"]
         case .keyword: ["is", "is_not", "in", "not_in", "is_set", "is_not_set"] + (self == .priority ? ["gt", "gte", "lt", "lte"] : [])

@@ -5,6 +5,8 @@
 import { api } from './api.js';
 import { t, formatTime } from './i18n.js';
 import { h, clear } from './dom.js';
+import { automationSections } from './automation.js';
+import { alertFailure, errorLine, form, labelled, panel, secret } from './forms.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
 
@@ -17,38 +19,7 @@ export async function renderAdmin(container, me, onChanged) {
   const redraw = () => renderAdmin(container, me, onChanged);
   if (isAdmin) sections.unshift(agentsSection(me, redraw), teamsSection(onChanged), inboxesSection(onChanged), tagsSection(onChanged), webhooksSection());
   for (const section of await Promise.all(sections)) container.append(section);
-}
-
-function panel(id, title, ...children) {
-  return h('section', { class: 'admin-panel', id, 'aria-labelledby': `${id}-title` }, h('h3', { id: `${id}-title` }, title), ...children);
-}
-
-function errorLine() {
-  return h('p', { class: 'form-error', role: 'alert' });
-}
-
-/// A secret shown once, selectable and copyable.
-function secret(label, value) {
-  const field = h('input', { type: 'text', readonly: true, value, class: 'secret', 'aria-label': label, size: Math.min(60, value.length + 2) });
-  const copy = h('button', { type: 'button' }, t('copy'));
-  copy.addEventListener('click', () => { field.select(); navigator.clipboard?.writeText(value).catch(() => {}); });
-  return h('p', { class: 'secret-line', role: 'status' }, h('strong', {}, `${label}: `), field, ' ', copy, ' ', h('span', { class: 'hint' }, t('shownOnce')));
-}
-
-function form(id, fields, submitLabel, onSubmit) {
-  const error = errorLine();
-  const element = h('form', { class: 'admin-form', id }, ...fields, h('button', { type: 'submit', class: 'primary' }, submitLabel), error);
-  element.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    error.textContent = '';
-    try { await onSubmit(element); } catch (failure) { error.textContent = failure.message; }
-  });
-  return element;
-}
-
-function labelled(id, label, input) {
-  input.id = id;
-  return h('label', { for: id }, h('span', { class: 'label' }, label), input);
+  if (isAdmin) container.append(...await automationSections());
 }
 
 async function agentsSection(me, redraw) {
@@ -355,9 +326,4 @@ async function tokensSection() {
       element.reset();
       await refresh();
     }));
-}
-
-function alertFailure(failure, then) {
-  window.alert(failure.message);
-  then?.();
 }

@@ -1,10 +1,12 @@
-// One conversation: its thread, controls, composer and drafts.
+// One conversation: its thread with timeline entries, and the controls for status, priority,
+// assignee, team, snooze and tags; the composer is in composer.js.
 
-import { api, query, upload } from './api.js';
+import { api, query } from './api.js';
 import { clear, h } from './dom.js';
-import { formatNumber, formatTime, t } from './i18n.js';
+import { formatTime, t } from './i18n.js';
 import { renderList, scheduleListRefresh } from './list.js';
 import { presenceText, showError } from './main.js';
+import { composerForm, formatSize, loadDraft } from './composer.js';
 import { renderSidebar } from './sidebar.js';
 import { PRIORITIES, state } from './state.js';
 
@@ -44,7 +46,7 @@ export async function openConversation(id) {
 /// realtime event); only the latest one started is applied, so an older answer never
 /// overwrites a newer one. Returns whether this load was applied.
 let conversationLoads = 0;
-async function loadConversation(id) {
+export async function loadConversation(id) {
   const load = ++conversationLoads;
   const [conversation, messages, timeline] = await Promise.all([
     api('GET', `/conversations/${id}`),
@@ -108,8 +110,15 @@ function agentName(id) {
   return state.agents.get(id)?.name || `#${id}`;
 }
 
+/// A rule's name as its `rule.fired` entry in this timeline recorded it.
+function ruleName(id) {
+  const fired = state.timeline.find((event) => event.kind === 'rule.fired' && event.payload?.rule_id === id);
+  return fired ? `“${fired.payload.name}”` : `#${id}`;
+}
+
 function describeEvent(event) {
-  const who = event.actor?.type === 'agent' ? agentName(event.actor.id) : event.actor?.type === 'customer' ? t('customer') : 'Shopdesk';
+  const who = event.actor?.type === 'agent' ? agentName(event.actor.id) : event.actor?.type === 'customer' ? t('customer')
+    : event.actor?.type === 'rule' ? `${t('ruleFired')} ${ruleName(event.actor.id)}` : 'Shopdesk';
   const p = event.payload || {};
   switch (event.kind) {
     case 'conversation.created': return `${t('started')} (${who})`;
@@ -120,6 +129,12 @@ function describeEvent(event) {
     case 'conversation.merged': return `${who}: ${t('mergeInto')} →`;
     case 'conversation.team_changed': return `${who}: ${t('team')} → ${state.teams.find((team) => team.id === p.to)?.name || t('noTeam')}`;
     case 'conversation.tags_changed': return `${who}: ${t('tags')} ${[...(p.added || []).map((x) => `+${x}`), ...(p.removed || []).map((x) => `−${x}`)].join(' ')}`;
+    case 'rule.fired': {
+      const skipped = (p.skipped || []).map((item) => `${t(`action.${item.action}`)} ${t('skipped')}: ${item.reason}`);
+      return [`⚙ ${t('ruleFired')} “${p.name}”`, ...skipped].join(' · ');
+    }
+    case 'macro.applied': return `${who}: ${t('macroApplied')} “${p.name}”`;
+    case 'agents.notified': return `🔔 ${t('notice')}: ${p.message || p.rule}`;
     default: return `${who}: ${event.kind}`;
   }
 }
@@ -141,7 +156,7 @@ export function renderConversation(focusThread) {
     const kind = message.private ? 'note' : message.direction === 'inbound' ? 'inbound' : 'outbound';
     const author = message.direction === 'inbound'
       ? (state.conversation.customer?.name || state.conversation.customer?.email || t('customer'))
-      : agentName(message.author_agent_id);
+      : message.author_agent_id ? agentName(message.author_agent_id) : t('automatic');
     const delivery = !message.private && message.direction === 'outbound' && message.delivery_status
       ? h('span', { class: `delivery ${message.delivery_status}`, title: message.delivery_error || '' },
         t(message.delivery_status), message.delivery_error ? `: ${message.delivery_error}` : '')
@@ -232,119 +247,6 @@ function controls(conversation) {
     conversation.status === 'snoozed' && conversation.snoozed_until
       ? h('span', { class: 'snoozed-until', id: 'snoozed-until' }, `${t('snoozeUntil')} ${formatTime(conversation.snoozed_until)}`) : null,
     tags, tagInput);
-}
-
-function composerForm(conversation, draft) {
-  const text = h('textarea', {
-    id: 'composer-text', rows: 4, 'aria-label': state.mode === 'note' ? t('note') : t('reply'),
-    placeholder: state.mode === 'note' ? t('notePlaceholder') : t('replyPlaceholder'),
-  });
-  text.value = draft || '';
-  let lastTyping = 0;
-  text.addEventListener('input', () => {
-    saveDraft(conversation.id, state.mode, text.value);
-    if (Date.now() - lastTyping > 3000) {
-      lastTyping = Date.now();
-      // Only a reply shows as "typing" to a chat visitor; a note never does.
-      state.realtime?.presence(conversation.id, 'typing', state.mode === 'reply');
-    }
-  });
-  text.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      form.requestSubmit();
-    } else if (event.key === 'Escape') {
-      text.blur();
-      document.getElementById('conversation').focus();
-    }
-  });
-  const modeButton = (mode) => {
-    const button = h('button', { type: 'button', class: `mode${state.mode === mode ? ' active' : ''}`, id: `mode-${mode}`,
-      'aria-pressed': state.mode === mode ? 'true' : 'false' }, mode === 'note' ? t('note') : t('reply'));
-    button.addEventListener('click', () => setMode(mode));
-    return button;
-  };
-  const error = h('p', { class: 'form-error', role: 'alert', id: 'composer-error' });
-  const files = h('input', { type: 'file', id: 'composer-files', multiple: true, class: 'visually-hidden' });
-  files.addEventListener('change', async () => {
-    error.textContent = '';
-    for (const file of files.files) {
-      try {
-        state.pendingFiles.push(await upload(file));
-      } catch (failure) {
-        error.textContent = failure.message;
-      }
-    }
-    files.value = '';
-    renderPending();
-  });
-  const pending = h('ul', { class: 'pending-files', id: 'pending-files', 'aria-label': t('attachments') });
-  const form = h('form', { class: `composer ${state.mode}`, id: 'composer' },
-    h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note'),
-      files, h('label', { for: 'composer-files', class: 'attach' }, t('attach'))),
-    text, pending, error,
-    h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')));
-  queueMicrotask(renderPending);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const body = text.value.trim();
-    if (!body) return;
-    error.textContent = '';
-    const send = document.getElementById('send');
-    send.disabled = true;
-    try {
-      await api('POST', `/conversations/${conversation.id}/messages`, {
-        text: body, private: state.mode === 'note', attachment_ids: state.pendingFiles.map((file) => file.id),
-      });
-      state.pendingFiles = [];
-      text.value = '';
-      saveDraft(conversation.id, state.mode, '');
-      scheduleListRefresh();
-      if (await loadConversation(conversation.id)) {
-        renderConversation(false);
-        document.getElementById('composer-text')?.focus();
-      }
-    } catch (failure) {
-      error.textContent = failure.message;
-    } finally {
-      const again = document.getElementById('send');
-      if (again) again.disabled = false;
-    }
-  });
-  return form;
-}
-
-function renderPending() {
-  const list = document.getElementById('pending-files');
-  if (!list) return;
-  clear(list);
-  state.pendingFiles.forEach((file, index) => {
-    const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': `${t('remove')} ${file.file_name}` }, '×');
-    remove.addEventListener('click', () => { state.pendingFiles.splice(index, 1); renderPending(); });
-    list.append(h('li', { class: 'badge' }, `${file.file_name} (${formatSize(file.size)})`, remove));
-  });
-}
-
-function formatSize(bytes) {
-  if (bytes < 1024) return `${formatNumber(bytes)} B`;
-  if (bytes < 1024 * 1024) return `${formatNumber(Math.round(bytes / 1024))} KB`;
-  return `${formatNumber(Math.round(bytes / 1024 / 102.4) / 10)} MB`;
-}
-
-export function setMode(mode) {
-  const current = document.getElementById('composer-text');
-  if (current && state.conversation) saveDraft(state.conversation.id, state.mode, current.value);
-  state.mode = mode;
-  if (current) current.value = loadDraft(state.conversation.id, mode);
-  renderConversation(false);
-  document.getElementById('composer-text')?.focus();
-}
-
-function draftKey(id, mode) { return `shopdesk.draft.${state.me?.id}.${id}.${mode}`; }
-function loadDraft(id, mode) { return localStorage.getItem(draftKey(id, mode)) || ''; }
-function saveDraft(id, mode, text) {
-  if (text) localStorage.setItem(draftKey(id, mode), text);
-  else localStorage.removeItem(draftKey(id, mode));
 }
 
 export async function update(changes) {

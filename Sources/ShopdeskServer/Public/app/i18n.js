@@ -1,6 +1,8 @@
 // The web app's strings in the four languages agents use, chosen by the agent's locale.
 // Dates and numbers are formatted with Intl in that locale and the workspace's time zone.
 
+import { automationStrings } from './i18n-automation.js';
+
 const bundles = {
   en: {
     signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
@@ -21,7 +23,7 @@ const bundles = {
     viewing: 'is viewing', typing: 'is typing…', connectionLost: 'Live updates paused; reconnecting…',
     shortcuts: 'Keyboard shortcuts', close: 'Close', messages: 'messages',
     keys: [['j / k', 'Next / previous conversation'], ['r', 'Reply'], ['n', 'Internal note'], ['e', 'Resolve'],
-      ['a', 'Assign to me'], ['x', 'Pick for bulk actions'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Esc', 'Leave the composer'], ['?', 'This help']],
+      ['a', 'Assign to me'], ['m', 'Macros'], ['x', 'Pick for bulk actions'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Esc', 'Leave the composer'], ['?', 'This help']],
     notify: 'Desktop notifications', newAssigned: 'New conversation assigned to you', started: 'Conversation started',
     withdraw: 'Withdraw', invited: 'invited', invite: 'Send invitation', inviteLink: 'Invitation link', invitations: 'Invitations', addAgentDirectly: 'Or add an agent with a password', welcome: 'Welcome to Shopdesk', choosePassword: 'Choose a password of at least 10 characters to finish joining.', repeatPassword: 'Repeat the password', join: 'Join', passwordsDiffer: 'The two passwords differ.',
     teams: 'Teams', members: 'Members', addTeam: 'Create team',
@@ -55,7 +57,7 @@ const bundles = {
     viewing: 'está vendo', typing: 'está digitando…', connectionLost: 'Atualizações pausadas; reconectando…',
     shortcuts: 'Atalhos de teclado', close: 'Fechar', messages: 'mensagens',
     keys: [['j / k', 'Próxima / anterior'], ['r', 'Responder'], ['n', 'Nota interna'], ['e', 'Resolver'],
-      ['a', 'Atribuir a mim'], ['x', 'Marcar para ações em lote'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Esc', 'Sair do editor'], ['?', 'Esta ajuda']],
+      ['a', 'Atribuir a mim'], ['m', 'Macros'], ['x', 'Marcar para ações em lote'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Esc', 'Sair do editor'], ['?', 'Esta ajuda']],
     notify: 'Notificações na área de trabalho', newAssigned: 'Nova conversa atribuída a você', started: 'Conversa iniciada',
     withdraw: 'Cancelar', invited: 'convidado', invite: 'Enviar convite', inviteLink: 'Link do convite', invitations: 'Convites', addAgentDirectly: 'Ou adicione um agente com senha', welcome: 'Bem-vindo ao Shopdesk', choosePassword: 'Escolha uma senha de pelo menos 10 caracteres para concluir.', repeatPassword: 'Repita a senha', join: 'Entrar na equipe', passwordsDiffer: 'As senhas não coincidem.',
     teams: 'Equipes', members: 'Membros', addTeam: 'Criar equipe',
@@ -89,7 +91,7 @@ const bundles = {
     viewing: 'просматривает', typing: 'печатает…', connectionLost: 'Обновления приостановлены; переподключение…',
     shortcuts: 'Горячие клавиши', close: 'Закрыть', messages: 'сообщений',
     keys: [['j / k', 'Следующее / предыдущее'], ['r', 'Ответить'], ['n', 'Заметка'], ['e', 'Решить'],
-      ['a', 'Назначить себе'], ['x', 'Отметить для массовых действий'], ['/', 'Поиск'], ['Ctrl+Enter', 'Отправить'], ['Esc', 'Выйти из редактора'], ['?', 'Эта справка']],
+      ['a', 'Назначить себе'], ['m', 'Шаблоны'], ['x', 'Отметить для массовых действий'], ['/', 'Поиск'], ['Ctrl+Enter', 'Отправить'], ['Esc', 'Выйти из редактора'], ['?', 'Эта справка']],
     notify: 'Уведомления на рабочем столе', newAssigned: 'Вам назначено новое обращение', started: 'Обращение создано',
     withdraw: 'Отозвать', invited: 'приглашён', invite: 'Пригласить', inviteLink: 'Ссылка-приглашение', invitations: 'Приглашения', addAgentDirectly: 'Или добавьте сотрудника с паролем', welcome: 'Добро пожаловать в Shopdesk', choosePassword: 'Придумайте пароль не короче 10 символов.', repeatPassword: 'Повторите пароль', join: 'Присоединиться', passwordsDiffer: 'Пароли не совпадают.',
     teams: 'Команды', members: 'Участники', addTeam: 'Создать команду',
@@ -123,7 +125,7 @@ const bundles = {
     viewing: 'pregledava', typing: 'piše…', connectionLost: 'Ažuriranja su pauzirana; ponovno povezivanje…',
     shortcuts: 'Tipkovnički prečaci', close: 'Zatvori', messages: 'poruka',
     keys: [['j / k', 'Sljedeći / prethodni'], ['r', 'Odgovori'], ['n', 'Bilješka'], ['e', 'Riješi'],
-      ['a', 'Dodijeli meni'], ['x', 'Označi za skupne radnje'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Esc', 'Izađi iz uređivača'], ['?', 'Ova pomoć']],
+      ['a', 'Dodijeli meni'], ['m', 'Predlošci'], ['x', 'Označi za skupne radnje'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Esc', 'Izađi iz uređivača'], ['?', 'Ova pomoć']],
     notify: 'Obavijesti na radnoj površini', newAssigned: 'Dodijeljen vam je novi razgovor', started: 'Razgovor započet',
     withdraw: 'Povuci', invited: 'pozvan', invite: 'Pošalji pozivnicu', inviteLink: 'Poveznica pozivnice', invitations: 'Pozivnice', addAgentDirectly: 'Ili dodajte agenta s lozinkom', welcome: 'Dobro došli u Shopdesk', choosePassword: 'Odaberite lozinku od barem 10 znakova.', repeatPassword: 'Ponovite lozinku', join: 'Pridruži se', passwordsDiffer: 'Lozinke se razlikuju.',
     teams: 'Timovi', members: 'Članovi', addTeam: 'Stvori tim',
@@ -139,6 +141,8 @@ const bundles = {
     inboxes: 'Pretinci', bulkActions: 'Radnje nad označenim razgovorima', pick: 'Označi', picked: 'označeno', assignToMe: 'Dodijeli meni',
   },
 };
+
+for (const [language, strings] of Object.entries(automationStrings)) Object.assign(bundles[language], strings);
 
 let locale = 'en';
 let timeZone = undefined;

@@ -4,7 +4,8 @@
 
 import { clear, h } from './dom.js';
 import { t } from './i18n.js';
-import { openConversation, scheduleConversationRefresh, setMode, update } from './conversation.js';
+import { chooseMacro, setMode } from './composer.js';
+import { openConversation, scheduleConversationRefresh, update } from './conversation.js';
 import { renderList, scheduleListRefresh } from './list.js';
 import { conversationHash } from './shell.js';
 import { start } from './signin.js';
@@ -31,6 +32,7 @@ export function onRealtime(message) {
     if (key === state.selectedId) showPresence();
     return;
   }
+  if (message.type === 'agents.notified' && isAudience(message.payload)) notice(message);
   if (message.type === 'conversation.assignee_changed' && message.payload?.to === state.me?.id
       && message.actor?.id !== state.me?.id && localStorage.getItem('shopdesk.notify') === '1'
       && 'Notification' in window && Notification.permission === 'granted') {
@@ -38,6 +40,33 @@ export function onRealtime(message) {
   }
   scheduleListRefresh();
   if (message.conversation_id && message.conversation_id === state.selectedId) scheduleConversationRefresh();
+}
+
+/// Whether a rule's notification is meant for the signed-in agent.
+function isAudience(payload) {
+  const me = state.me;
+  if (!payload || !me) return false;
+  switch (payload.audience) {
+    case 'all': return true;
+    case 'admins': return me.role === 'admin' || me.role === 'owner';
+    case 'assignee': return payload.assignee_id === me.id;
+    case 'team': return state.teams.some((team) => team.id === payload.team_id && (team.member_ids || []).includes(me.id));
+    default: return false;
+  }
+}
+
+/// Shows a rule's notification in the app, and on the desktop when the agent allowed it.
+function notice(message) {
+  const text = `${message.payload.message || message.payload.rule} (#${message.conversation_id})`;
+  const banner = document.getElementById('notice');
+  if (banner) {
+    banner.textContent = `🔔 ${text}`;
+    banner.hidden = false;
+    setTimeout(() => { banner.hidden = true; }, 8000);
+  }
+  if (localStorage.getItem('shopdesk.notify') === '1' && 'Notification' in window && Notification.permission === 'granted') {
+    new Notification(t('notice'), { body: text, tag: `notice-${message.conversation_id}` });
+  }
 }
 
 function showPresence() {
@@ -68,6 +97,7 @@ document.addEventListener('keydown', (event) => {
     case 'r': if (state.conversation) { event.preventDefault(); setMode('reply'); } break;
     case 'n': if (state.conversation) { event.preventDefault(); setMode('note'); } break;
     case 'e': if (state.conversation) update({ status: 'resolved' }); break;
+    case 'm': if (state.conversation) { event.preventDefault(); chooseMacro(); } break;
     case 'a': if (state.conversation) update({ assignee_id: state.me.id }); break;
     case '/': event.preventDefault(); document.getElementById('search')?.focus(); break;
     case 'x':

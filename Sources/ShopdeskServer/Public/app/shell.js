@@ -68,6 +68,7 @@ export function renderShell() {
       h('span', { class: 'me', id: 'me' }, state.me.name),
       signOut),
     h('div', { class: 'banner', id: 'connection', hidden: true, role: 'status' }, t('connectionLost')),
+    h('div', { class: 'banner notice', id: 'notice', hidden: true, role: 'status' }),
     h('div', { class: 'layout' },
       h('nav', { class: 'views', 'aria-label': t('views') }, h('ul', { id: 'views' })),
       h('section', { class: 'list', 'aria-label': t('views') },

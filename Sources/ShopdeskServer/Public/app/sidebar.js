@@ -27,7 +27,7 @@ export function renderSidebar() {
         ? h('div', {}, h('h4', {}, t('identities')),
           h('ul', { class: 'identities' }, ...customer.identities.map((identity) => h('li', {}, `${identity.kind}: ${identity.value}`))))
         : null),
-    visitorPanel(state.visitor),
+    visitorPanel(state.visitor) ?? '',
     h('section', { class: 'panel', 'aria-labelledby': 'classification-title' },
       h('h3', { id: 'classification-title' }, t('classification')),
       h('dl', {},

@@ -1,0 +1,207 @@
+// Settings for automation (#/admin, admins only): macros with their language variants and
+// actions, rules in the order they run (edit, enable, reorder, export, import, try on recent
+// conversations), and the workspace's business hours.
+
+import { api } from './api.js';
+import { clear, h } from './dom.js';
+import { alertFailure, form, labelled, panel } from './forms.js';
+import { t } from './i18n.js';
+import { describeAction } from './macros.js';
+import { actionsEditor, ruleEditor } from './rule-editor.js';
+
+const MACRO_ACTIONS = ['add_tags', 'remove_tags', 'set_priority', 'set_status', 'snooze', 'assign_agent', 'assign_team'];
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/// What the editors offer to pick from: agents, teams, inboxes, macros, webhooks, the schema.
+async function loadContext() {
+  const [schema, agents, teams, inboxes, macros, webhooks] = await Promise.all([
+    api('GET', '/rules/schema'), api('GET', '/agents'), api('GET', '/teams'), api('GET', '/inboxes'), api('GET', '/macros'),
+    api('GET', '/webhooks').catch(() => ({ items: [] })),
+  ]);
+  return { schema, agents: agents.items.filter((agent) => !agent.disabled), teams: teams.items, inboxes: inboxes.items,
+    macros: macros.items, webhooks: webhooks.items };
+}
+
+export async function automationSections() {
+  const context = await loadContext();
+  return [await macrosSection(context), await rulesSection(context), await businessHoursSection()];
+}
+
+async function macrosSection(context) {
+  const list = h('ul', { class: 'admin-list', id: 'macro-list' });
+  const editorSlot = h('div');
+  const refresh = async () => {
+    context.macros = (await api('GET', '/macros')).items;
+    clear(list);
+    for (const macro of context.macros) {
+      const edit = h('button', { type: 'button', 'aria-label': `${t('edit')} ${macro.name}` }, t('edit'));
+      edit.addEventListener('click', () => openEditor(macro));
+      const remove = h('button', { type: 'button', 'aria-label': `${t('delete')} ${macro.name}` }, t('delete'));
+      remove.addEventListener('click', async () => {
+        if (!window.confirm(`${t('delete')} ${macro.name}?`)) return;
+        await api('DELETE', `/macros/${macro.id}`).catch((failure) => alertFailure(failure));
+        await refresh();
+      });
+      list.append(h('li', {}, h('strong', {}, macro.name), ' ', h('span', { class: 'hint' }, `${macro.usage_count} ${t('uses')}`),
+        macro.actions.length ? h('span', { class: 'hint' }, ` · ${macro.actions.map(describeAction).join(', ')}`) : null, ' ', edit, ' ', remove));
+    }
+  };
+  const openEditor = (macro) => {
+    clear(editorSlot);
+    const name = h('input', { type: 'text', required: true, maxlength: 200, value: macro?.name ?? '' });
+    const body = h('textarea', { rows: 5, cols: 60 });
+    body.value = macro?.body ?? '';
+    const variants = h('div', { class: 'rows' });
+    const variantRows = [];
+    const addVariant = (code, text) => {
+      const language = h('input', { type: 'text', size: 5, 'aria-label': t('variantLanguage'), value: code ?? '', placeholder: 'pt' });
+      const variant = h('textarea', { rows: 3, cols: 50, 'aria-label': `${t('macroBody')} (${code || '…'})` });
+      variant.value = text ?? '';
+      const row = h('div', { class: 'row' }, language, variant);
+      variantRows.push({ language, variant });
+      variants.append(row);
+    };
+    for (const [code, text] of Object.entries(macro?.variants ?? {})) addVariant(code, text);
+    const more = h('button', { type: 'button' }, `+ ${t('addVariant')}`);
+    more.addEventListener('click', () => addVariant('', ''));
+    const actions = actionsEditor(context.schema, context, macro?.actions ?? [], MACRO_ACTIONS);
+    const cancel = h('button', { type: 'button' }, t('cancel'));
+    cancel.addEventListener('click', () => clear(editorSlot));
+    editorSlot.append(form('macro-editor', [
+      labelled('macro-name', t('name'), name),
+      labelled('macro-body', t('macroBody'), body),
+      h('p', { class: 'hint' }, t('variablesHelp')),
+      h('fieldset', {}, h('legend', {}, t('variants')), variants, more),
+      h('fieldset', {}, h('legend', {}, t('then')), actions.element),
+      cancel,
+    ], t('save'), async () => {
+      const definition = {
+        name: name.value, body: body.value, actions: actions.read(),
+        variants: Object.fromEntries(variantRows.filter((row) => row.language.value.trim() && row.variant.value.trim())
+          .map((row) => [row.language.value.trim(), row.variant.value])),
+      };
+      if (macro) await api('PUT', `/macros/${macro.id}`, definition); else await api('POST', '/macros', definition);
+      clear(editorSlot);
+      await refresh();
+    }));
+    name.focus();
+  };
+  await refresh();
+  const add = h('button', { type: 'button', id: 'add-macro' }, `+ ${t('addMacro')}`);
+  add.addEventListener('click', () => openEditor(null));
+  return panel('admin-macros', t('macros'), list, add, editorSlot);
+}
+
+async function rulesSection(context) {
+  const list = h('ol', { class: 'rule-list', id: 'rule-list' });
+  const editorSlot = h('div');
+  const results = h('div', { class: 'dry-run', id: 'dry-run', 'aria-live': 'polite' });
+  let rules = [];
+  const refresh = async () => {
+    const answer = await api('GET', '/rules');
+    rules = answer.items;
+    const broken = new Map(answer.broken.map((item) => [item.id, item.reason]));
+    clear(list);
+    rules.forEach((rule, index) => {
+      const button = (label, action, disabled) => {
+        const element = h('button', { type: 'button', 'aria-label': `${label}: ${rule.name}`, disabled }, label);
+        element.addEventListener('click', () => action().catch((failure) => alertFailure(failure)));
+        return element;
+      };
+      const move = async (step) => {
+        const ids = rules.map((item) => item.id);
+        ids.splice(index, 1);
+        ids.splice(index + step, 0, rule.id);
+        await api('POST', '/rules/order', { ids });
+        await refresh();
+      };
+      const toggle = async () => {
+        await api('PUT', `/rules/${rule.id}`, { ...definitionOf(rule), enabled: !rule.enabled });
+        await refresh();
+      };
+      list.append(h('li', {},
+        h('strong', { class: rule.enabled ? '' : 'disabled' }, rule.name),
+        h('span', { class: 'hint' }, `${rule.triggers.map((trigger) => t(`trigger.${trigger}`)).join(', ')} · ${rule.fired_count} ${t('fired')}`),
+        broken.has(rule.id) ? h('span', { class: 'badge urgent' }, `${t('notRunning')}: ${broken.get(rule.id)}`) : null,
+        button('↑', () => move(-1), index === 0), button('↓', () => move(1), index === rules.length - 1),
+        button(rule.enabled ? t('enabled') + ' ✓' : t('enabled') + ' ✗', toggle),
+        button(t('edit'), async () => openEditor(rule)),
+        button(t('delete'), async () => {
+          if (!window.confirm(`${t('delete')} ${rule.name}?`)) return;
+          await api('DELETE', `/rules/${rule.id}`);
+          await refresh();
+        })));
+    });
+  };
+  const openEditor = (rule) => {
+    clear(editorSlot);
+    editorSlot.append(ruleEditor(context.schema, context, rule, async (definition) => {
+      if (rule) await api('PUT', `/rules/${rule.id}`, definition); else await api('POST', '/rules', definition);
+      clear(editorSlot);
+      await refresh();
+    }, () => clear(editorSlot)));
+    editorSlot.querySelector('input')?.focus();
+  };
+  await refresh();
+  const add = h('button', { type: 'button', id: 'add-rule' }, `+ ${t('addRule')}`);
+  add.addEventListener('click', () => openEditor(null));
+  const dryRun = h('button', { type: 'button', id: 'dry-run-button' }, t('dryRun'));
+  dryRun.addEventListener('click', async () => {
+    clear(results);
+    try {
+      const answer = await api('POST', '/rules/dry-run', { limit: 200 });
+      results.append(h('p', {}, `${answer.examined} ${t('examined')}`));
+      if (answer.hits.length === 0) results.append(h('p', {}, t('dryRunNone')));
+      const items = answer.hits.map((hit) => h('li', {},
+        hit.rules.map((position) => `“${rules[position - 1]?.name ?? position}”`).join(', '), ` ${t('dryRunFires')} `,
+        h('a', { href: `#/all/${hit.conversation_id}` }, `#${hit.number}`), ` ${hit.subject ?? ''} · ${t(`trigger.${hit.trigger}`)}`));
+      if (items.length) results.append(h('ul', {}, ...items));
+    } catch (failure) { results.append(h('p', { class: 'form-error', role: 'alert' }, failure.message)); }
+  });
+  const exportButton = h('button', { type: 'button', id: 'export-rules' }, t('exportRules'));
+  exportButton.addEventListener('click', async () => {
+    const data = await api('GET', '/rules/export');
+    const link = h('a', { href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' })),
+      download: 'shopdesk-rules.json' });
+    link.click();
+    URL.revokeObjectURL(link.href);
+  });
+  const file = h('input', { type: 'file', accept: 'application/json,.json' });
+  const importForm = form('import-rules', [labelled('rules-file', t('importFile'), file)], t('importRules'), async () => {
+    if (!file.files[0]) return;
+    const parsed = JSON.parse(await file.files[0].text());
+    if (!window.confirm(t('importRules'))) return;
+    await api('POST', '/rules/import', { rules: parsed.rules ?? parsed });
+    await refresh();
+  });
+  return panel('admin-rules', t('rules'), list, h('div', { class: 'row' }, add, dryRun, exportButton), editorSlot, results, importForm);
+}
+
+function definitionOf(rule) {
+  return { name: rule.name, enabled: rule.enabled, triggers: rule.triggers, conditions: rule.conditions, actions: rule.actions, stop: rule.stop };
+}
+
+async function businessHoursSection() {
+  const { calendar } = await api('GET', '/business-hours');
+  const always = h('input', { type: 'checkbox', checked: !calendar || !calendar.weekly });
+  const zone = h('input', { type: 'text', required: true, value: calendar?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone });
+  const days = Object.fromEntries(DAYS.map((day) => [day, h('input', { type: 'text', size: 22, placeholder: '09:00-17:00',
+    value: calendar?.weekly?.[day] ?? (calendar?.weekly ? '' : ['sat', 'sun'].includes(day) ? '' : '09:00-17:00') })]));
+  const holidays = h('input', { type: 'text', size: 40, value: (calendar?.holidays ?? []).join(', ') });
+  const status = h('p', { role: 'status', class: 'hint' });
+  return panel('admin-hours', t('businessHoursTitle'),
+    form('business-hours', [
+      h('label', {}, always, ' ', t('aroundTheClock')),
+      labelled('hours-zone', t('timeZone'), zone),
+      ...DAYS.map((day) => labelled(`hours-${day}`, t(day), days[day])),
+      h('p', { class: 'hint' }, t('hoursHelp')),
+      labelled('hours-holidays', t('holidays'), holidays),
+      status,
+    ], t('save'), async () => {
+      status.textContent = '';
+      const weekly = always.checked ? null : Object.fromEntries(DAYS.map((day) => [day, days[day].value.trim()]).filter(([, value]) => value));
+      await api('PUT', '/business-hours', { calendar: { time_zone: zone.value.trim(), weekly,
+        holidays: holidays.value.split(',').map((day) => day.trim()).filter(Boolean) } });
+      status.textContent = t('saved');
+    }));
+}

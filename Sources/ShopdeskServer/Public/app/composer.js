@@ -1,0 +1,156 @@
+// The composer under a conversation: reply or internal note, attachments, drafts kept per
+// agent, conversation and mode, and macros chosen from the picker.
+
+import { api, upload } from './api.js';
+import { clear, h } from './dom.js';
+import { formatNumber, t } from './i18n.js';
+import { loadConversation, renderConversation } from './conversation.js';
+import { scheduleListRefresh } from './list.js';
+import { openMacroPicker } from './macros.js';
+import { state } from './state.js';
+
+export function composerForm(conversation, draft) {
+  const text = h('textarea', {
+    id: 'composer-text', rows: 4, 'aria-label': state.mode === 'note' ? t('note') : t('reply'),
+    placeholder: state.mode === 'note' ? t('notePlaceholder') : t('replyPlaceholder'),
+  });
+  text.value = draft || '';
+  let lastTyping = 0;
+  text.addEventListener('input', () => {
+    saveDraft(conversation.id, state.mode, text.value);
+    if (Date.now() - lastTyping > 3000) {
+      lastTyping = Date.now();
+      // Only a reply shows as "typing" to a chat visitor; a note never does.
+      state.realtime?.presence(conversation.id, 'typing', state.mode === 'reply');
+    }
+  });
+  text.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === 'Escape') {
+      text.blur();
+      document.getElementById('conversation').focus();
+    }
+  });
+  const modeButton = (mode) => {
+    const button = h('button', { type: 'button', class: `mode${state.mode === mode ? ' active' : ''}`, id: `mode-${mode}`,
+      'aria-pressed': state.mode === mode ? 'true' : 'false' }, mode === 'note' ? t('note') : t('reply'));
+    button.addEventListener('click', () => setMode(mode));
+    return button;
+  };
+  const error = h('p', { class: 'form-error', role: 'alert', id: 'composer-error' });
+  const files = h('input', { type: 'file', id: 'composer-files', multiple: true, class: 'visually-hidden' });
+  files.addEventListener('change', async () => {
+    error.textContent = '';
+    for (const file of files.files) {
+      try {
+        state.pendingFiles.push(await upload(file));
+      } catch (failure) {
+        error.textContent = failure.message;
+      }
+    }
+    files.value = '';
+    renderPending();
+  });
+  const pending = h('ul', { class: 'pending-files', id: 'pending-files', 'aria-label': t('attachments') });
+  const form = h('form', { class: `composer ${state.mode}`, id: 'composer' },
+    h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note'),
+      files, h('label', { for: 'composer-files', class: 'attach' }, t('attach')), macroButton()),
+    macroChip(), text, pending, error,
+    h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')));
+  queueMicrotask(renderPending);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = text.value.trim();
+    if (!body) return;
+    error.textContent = '';
+    const send = document.getElementById('send');
+    send.disabled = true;
+    try {
+      const attachments = state.pendingFiles.map((file) => file.id);
+      if (state.macro) {
+        await api('POST', `/conversations/${conversation.id}/macros/${state.macro.id}/apply`, {
+          text: body, note: state.mode === 'note', attachment_ids: attachments,
+        });
+      } else {
+        await api('POST', `/conversations/${conversation.id}/messages`, { text: body, private: state.mode === 'note', attachment_ids: attachments });
+      }
+      state.pendingFiles = [];
+      state.macro = null;
+      text.value = '';
+      saveDraft(conversation.id, state.mode, '');
+      scheduleListRefresh();
+      if (await loadConversation(conversation.id)) {
+        renderConversation(false);
+        document.getElementById('composer-text')?.focus();
+      }
+    } catch (failure) {
+      error.textContent = failure.message;
+    } finally {
+      const again = document.getElementById('send');
+      if (again) again.disabled = false;
+    }
+  });
+  return form;
+}
+
+/// Opens the macro picker; the chosen macro's text replaces the composer's.
+export function chooseMacro() {
+  const text = document.getElementById('composer-text');
+  if (!text || !state.conversation) return;
+  openMacroPicker((rendered) => {
+    const current = document.getElementById('composer-text');
+    current.value = rendered;
+    saveDraft(state.conversation.id, state.mode, rendered);
+    renderConversation(false);
+    document.getElementById('composer-text')?.focus();
+  });
+}
+
+function macroButton() {
+  const button = h('button', { type: 'button', id: 'macro-button', class: 'mode', 'aria-keyshortcuts': 'm' }, t('macros'));
+  button.addEventListener('click', chooseMacro);
+  return button;
+}
+
+/// Says which macro the send will apply, with a way to stop using it.
+function macroChip() {
+  if (!state.macro) return null;
+  const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': t('macroRemove') }, '×');
+  remove.addEventListener('click', () => { state.macro = null; renderConversation(false); });
+  return h('p', { class: 'macro-chip', id: 'macro-chip' }, h('span', { class: 'badge' }, `${t('macroChosen')}: ${state.macro.name}`), remove);
+}
+
+function renderPending() {
+  const list = document.getElementById('pending-files');
+  if (!list) return;
+  clear(list);
+  state.pendingFiles.forEach((file, index) => {
+    const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': `${t('remove')} ${file.file_name}` }, '×');
+    remove.addEventListener('click', () => { state.pendingFiles.splice(index, 1); renderPending(); });
+    list.append(h('li', { class: 'badge' }, `${file.file_name} (${formatSize(file.size)})`, remove));
+  });
+}
+
+export function formatSize(bytes) {
+  if (bytes < 1024) return `${formatNumber(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${formatNumber(Math.round(bytes / 1024))} KB`;
+  return `${formatNumber(Math.round(bytes / 1024 / 102.4) / 10)} MB`;
+}
+
+export function setMode(mode) {
+  const current = document.getElementById('composer-text');
+  if (current && state.conversation) saveDraft(state.conversation.id, state.mode, current.value);
+  state.mode = mode;
+  if (current) current.value = loadDraft(state.conversation.id, mode);
+  renderConversation(false);
+  document.getElementById('composer-text')?.focus();
+}
+
+function draftKey(id, mode) { return `shopdesk.draft.${state.me?.id}.${id}.${mode}`; }
+export function loadDraft(id, mode) { return localStorage.getItem(draftKey(id, mode)) || ''; }
+function saveDraft(id, mode, text) {
+  if (text) localStorage.setItem(draftKey(id, mode), text);
+  else localStorage.removeItem(draftKey(id, mode));
+}

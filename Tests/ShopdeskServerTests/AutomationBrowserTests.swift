@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import ShopdeskCore
+import ShopdeskStore
+import ShopdeskTestSupport
+@testable import ShopdeskServer
+
+/// Macros and rules in a real headless Chromium: an admin builds them with the forms, an agent
+/// uses a macro from the composer with one key, and the API shows what really happened.
+@Suite("Automation in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(3)))
+struct AutomationBrowserTests {
+    @Test func adminBuildsAMacroAndARuleAndAnAgentRepliesWithTheMacroByKeyboard() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let token = harness.ownerToken
+            let first = try await harness.inbound(email: "ana@example.com", text: "My parcel arrived broken, I want a refund").int("conversation_id")
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
+                try await page.waitFor("document.querySelector('#add-macro')", "the macros panel")
+
+                // A macro with a variable and an action, written in the form.
+                _ = try await page.evaluate("document.querySelector('#add-macro').click()")
+                try await page.waitFor("document.querySelector('#macro-editor')", "the macro editor")
+                try await WebAppTests.fill(page, ["#macro-name": "Damaged item", "#macro-body": "Hi {{customer.first_name}}, we are sorry! A replacement is on its way."])
+                _ = try await page.evaluate("document.querySelector('#macro-editor .add-action').click()")
+                _ = try await page.evaluate("""
+                    (() => { const row = document.querySelector('#macro-editor .action');
+                      row.querySelector('select').value = 'add_tags'; row.querySelector('input').value = 'replacement'; return true })()
+                    """)
+                _ = try await page.evaluate("document.querySelector('#macro-editor').requestSubmit()")
+                try await page.waitFor("document.querySelector('#macro-list').innerText.includes('Damaged item')", "the saved macro")
+
+                // A rule: when a customer writes "broken", tag the conversation and make it high priority.
+                _ = try await page.evaluate("document.querySelector('#add-rule').click()")
+                try await page.waitFor("document.querySelector('#rule-editor')", "the rule editor")
+                try await page.focus("#rule-editor input[type=text]")
+                try await page.type("Damaged goods")
+                _ = try await page.evaluate("""
+                    (() => { const editor = document.querySelector('#rule-editor');
+                      editor.querySelector('.add-condition').click();
+                      const condition = editor.querySelector('.condition');
+                      const [field, op] = condition.querySelectorAll('select');
+                      field.value = 'message.text'; field.dispatchEvent(new Event('change'));
+                      const ops = editor.querySelector('.condition').querySelectorAll('select')[1];
+                      ops.value = 'contains_any'; ops.dispatchEvent(new Event('change'));
+                      editor.querySelector('.condition input').value = 'broken, quebrado, сломан';
+                      const action = editor.querySelector('.action');
+                      action.querySelector('input').value = 'damaged';
+                      editor.querySelector('.add-action').click();
+                      const second = editor.querySelectorAll('.action')[1];
+                      const type = second.querySelector('select'); type.value = 'set_priority'; type.dispatchEvent(new Event('change'));
+                      editor.querySelectorAll('.action')[1].querySelectorAll('select')[1].value = 'high';
+                      return true })()
+                    """)
+                if let directory = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOTS"] {
+                    _ = try await page.evaluate("document.querySelector('#rule-editor').scrollIntoView()")
+                    try await page.screenshot(to: "\(directory)/rule-editor.png")
+                }
+                _ = try await page.evaluate("document.querySelector('#rule-editor').requestSubmit()")
+                try await page.waitFor("document.querySelector('#rule-list').innerText.includes('Damaged goods')", "the saved rule")
+                let rules = try await harness.client.json(.get, "/api/v1/rules", token: token).items
+                let conditions = rules.first?["conditions"] as? [String: Any]
+                #expect((conditions?["all"] as? [[String: Any]])?.first?["value"] as? [String] == ["broken", "quebrado", "сломан"])
+
+                // The dry run finds the conversation that already says "broken" and changes nothing.
+                _ = try await page.evaluate("document.querySelector('#dry-run-button').click()")
+                try await page.waitFor("document.querySelector('#dry-run').innerText.includes('Damaged goods')", "the dry run's result")
+                #expect(try await harness.client.json(.get, "/api/v1/conversations/\(first)", token: token).string("priority") == "normal")
+
+                // A new message fires the rule for real.
+                let second = try await harness.inbound(email: "ivo@example.com", text: "Paket je stigao, šalica je SLOMAN… sorry, broken").int("conversation_id")
+                let conversation = try await harness.client.json(.get, "/api/v1/conversations/\(second)", token: token)
+                #expect(try conversation.string("priority") == "high")
+
+                // The agent opens it, presses m, finds the macro, previews (Enter) and uses it (Enter).
+                try await page.navigate("http://127.0.0.1:\(port)/#/open/\(second)")
+                try await page.waitFor("document.querySelector('#composer-text')", "the conversation")
+                _ = try await page.evaluate("document.querySelector('#conversation').focus()")
+                try await page.press("m")
+                try await page.waitFor("document.querySelector('#macro-picker')?.open", "the macro picker")
+                try await page.type("damag")
+                try await page.waitFor("document.querySelectorAll('#macro-options [role=option]').length === 1", "the filtered macro")
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelector('#macro-preview pre')?.textContent.startsWith('Hi Marta')", "the preview with real data")
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelector('#composer-text').value.startsWith('Hi Marta, we are sorry')", "the text in the composer")
+                try await page.waitFor("document.querySelector('#macro-chip')?.innerText.includes('Damaged item')", "the chosen macro named")
+                _ = try await page.evaluate("document.querySelector('#composer-text').value += ' Ivo'")
+                _ = try await page.evaluate("document.querySelector('#composer').requestSubmit()")
+                try await page.waitFor("document.querySelector('#thread').innerText.includes('replacement is on its way. Ivo')", "the reply in the thread")
+                try await page.waitFor("document.querySelector('#thread').innerText.includes('Damaged item')", "the macro in the timeline")
+                let after = try await harness.client.json(.get, "/api/v1/conversations/\(second)", token: token)
+                #expect(((after.body as? [String: Any])?["tags"] as? [String])?.sorted() == ["damaged", "replacement"])
+                let macros = try await harness.client.json(.get, "/api/v1/macros", token: token).items
+                #expect(macros.first?["usage_count"] as? Int == 1)
+                if let directory = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOTS"] {
+                    try await page.screenshot(to: "\(directory)/macro-reply.png")
+                }
+            }
+        }
+    }
+}
