@@ -99,7 +99,10 @@ struct AccessibilityTests {
                 #expect(try await page.evaluate(Audit.contrast()) as? [String] == [])
                 try await page.press("Escape", code: "Escape", keyCode: 27)
                 _ = try await page.evaluate("location.hash = '#/admin'")
-                try await page.waitFor("document.querySelector('#admin-inboxes')", "the settings")
+                try await page.waitFor("document.querySelector('#admin-inboxes') && document.querySelector('#admin-hours')", "the settings")
+                // The rule and macro editors open too, so their controls are audited.
+                _ = try await page.evaluate("(() => { document.querySelector('#add-rule').click(); document.querySelector('#add-macro').click(); return true })()")
+                _ = try await page.evaluate("(() => { document.querySelector('#rule-editor .add-condition').click(); document.querySelector('#rule-editor .add-group').click(); return true })()")
                 #expect(try await page.evaluate(Audit.contrast()) as? [String] == [])
                 #expect(try await page.evaluate(Audit.unnamedControls()) as? [String] == [])
 
