@@ -21,6 +21,10 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case macroApplied = "macro.applied"
     /// A rule asked for agents to be told (the app shows it to the agents named in the payload).
     case agentsNotified = "agents.notified"
+    /// An SLA target is close to its due time (payload: target, due_at, policy).
+    case slaWarning = "sla.warning"
+    /// An SLA target passed its due time unmet.
+    case slaBreached = "sla.breached"
     case messageCreated = "message.created"
     case messageDeliveryChanged = "message.delivery_changed"
     case customerCreated = "customer.created"

@@ -116,6 +116,8 @@ public struct Conversation: Equatable, Sendable {
     public var intent: String? = nil
     public var sentiment: String? = nil
     public var urgent = false
+    /// The SLA clocks of the policy that applies, if any (see `SLAClock`).
+    public var sla: SLAClock? = nil
     public var lastMessageAt: Date
     public var lastMessagePreview: String?
     public var lastMessageDirection: MessageDirection?

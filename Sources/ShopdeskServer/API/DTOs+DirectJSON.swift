@@ -49,6 +49,8 @@ extension ConversationDTO: DirectJSON {
             json.field("resolved_at", resolvedAt)
             json.field("created_at", createdAt)
             json.field("updated_at", updatedAt)
+            json.field("sla_due_at", slaDueAt)
+            json.field("sla_breached", slaBreached)
         }
     }
 }

@@ -130,6 +130,9 @@ struct ConversationDTO: ResponseEncodable {
     var resolvedAt: Date?
     var createdAt: Date
     var updatedAt: Date
+    /// The earliest running SLA target's due time, and whether any target was missed.
+    var slaDueAt: Date?
+    var slaBreached: Bool
     /// For the agent asking, in lists: the customer wrote after the agent last opened it.
     var unread: Bool?
 
@@ -158,6 +161,8 @@ struct ConversationDTO: ResponseEncodable {
         resolvedAt = conversation.resolvedAt
         createdAt = conversation.createdAt
         updatedAt = conversation.updatedAt
+        slaDueAt = conversation.sla?.dueAt
+        slaBreached = conversation.sla?.breached ?? false
         self.unread = unread
     }
 }

@@ -134,6 +134,7 @@ struct RulesRoutes {
                 .init(conversationId: $0.conversationID.rawValue, number: $0.number, subject: $0.subject, trigger: $0.trigger, rules: $0.rules)
             })
         }
+        SLARoutes(services: services).register(api)
         api.on(.get, "/business-hours", "The workspace's opening hours and holidays (null: around the clock)", tag: "rules") { _, context in
             let ws = context.workspaceID
             return BusinessHoursDTO(calendar: try await database.read { try await BusinessHoursRepository.find(workspaceID: ws, in: $0) })

@@ -3,7 +3,7 @@ import ShopdeskCore
 import SQLKit
 import Synchronization
 
-/// Each workspace's rules compiled once, with its business hours. The write path asks for the
+/// Each workspace's rules and SLA policies compiled once, with its business hours. The write path asks for the
 /// current book inside its transaction: one indexed read of `workspaces.automation_version`,
 /// which every rule or business-hours change increments, so an edit made on any node is in
 /// force for the next write on every node.
@@ -11,6 +11,7 @@ public final class AutomationCache: Sendable {
     public struct Book: Sendable {
         public let version: Int64
         public let rules: RuleSet
+        public let slaPolicies: SLAPolicySet
         public let calendar: BusinessCalendar
         public let workspaceName: String
     }
@@ -28,7 +29,9 @@ public final class AutomationCache: Sendable {
         let records = try await RuleRepository.list(workspaceID: workspaceID, in: sql)
         let calendar = try row.stringOrNil("business_hours").map { try JSONCoding.decode(BusinessCalendar.self, from: $0) }
             ?? BusinessCalendar(timeZone: try row.string("time_zone"), weekly: nil)
-        let book = Book(version: version, rules: RuleSet(records.map { ($0.id, $0.definition) }), calendar: calendar,
+        let policies = try await SLAPolicyRepository.list(workspaceID: workspaceID, in: sql)
+        let book = Book(version: version, rules: RuleSet(records.map { ($0.id, $0.definition) }),
+                        slaPolicies: SLAPolicySet(policies.map { ($0.id, $0.policy) }), calendar: calendar,
                         workspaceName: try row.string("name"))
         books.withLock { $0[workspaceID] = book }
         return book

@@ -93,7 +93,7 @@ extension ConversationService {
             if message?.direction == .outbound { ruleEvents.append(.init(trigger: .messageOutbound, text: text)) }
             let changed = Set(changes.compactMap { RuleRunner.changedField($0.kind) })
             if !changed.isEmpty { ruleEvents.append(.init(trigger: .conversationUpdated, changed: changed)) }
-            events += try await Self.runRules(ruleEvents, on: &conversation, automation: automation, time: time, kind: kind, in: sql)
+            events += try await Self.automate(ruleEvents, on: &conversation, automation: automation, time: time, kind: kind, in: sql)
             return ((conversation, message), try await EventLog.record(events, in: sql))
         }
         await publisher?.publish(events)

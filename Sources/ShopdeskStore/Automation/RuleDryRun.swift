@@ -19,8 +19,8 @@ public enum RuleDryRun {
                            now: Date, in sql: any SQLDatabase) async throws -> (examined: Int, hits: [Hit]) {
         let set = RuleSet(definitions.enumerated().map { (Int64($0.offset + 1), $0.element) })
         let book = try await automation.book(for: workspaceID, in: sql)
-        let runner = RuleRunner(book: AutomationCache.Book(version: book.version, rules: set, calendar: book.calendar,
-                                                           workspaceName: book.workspaceName),
+        let runner = RuleRunner(book: AutomationCache.Book(version: book.version, rules: set, slaPolicies: book.slaPolicies,
+                                                           calendar: book.calendar, workspaceName: book.workspaceName),
                                 time: now, kind: .sqlite, sql: sql)
         let rows = try await sql.raw("""
             SELECT c.id, i.kind AS channel,

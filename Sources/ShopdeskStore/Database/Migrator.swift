@@ -24,6 +24,7 @@ public enum Migrator {
         Migration(version: 8, name: "chat channel", statements: Schema.version8),
         Migration(version: 9, name: "email channel", statements: Schema.version9),
         Migration(version: 10, name: "automation", statements: Schema.version10),
+        Migration(version: 11, name: "service level agreements", statements: Schema.version11),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

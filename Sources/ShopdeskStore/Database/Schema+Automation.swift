@@ -18,4 +18,20 @@ extension Schema {
             "ALTER TABLE workspaces ADD COLUMN business_hours TEXT",
         ]
     }
+
+    /// SLA: ordered policies, and on each conversation its policy, its clocks (JSON) and the
+    /// earliest running due time, indexed for the inbox's "SLA due" sort.
+    static func version11(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE sla_policies (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              position BIGINT NOT NULL, definition TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX sla_policies_workspace ON sla_policies(workspace_id, position)",
+            "ALTER TABLE conversations ADD COLUMN sla_policy_id BIGINT",
+            "ALTER TABLE conversations ADD COLUMN sla_due_at BIGINT",
+            "ALTER TABLE conversations ADD COLUMN sla_state TEXT",
+            "CREATE INDEX conversations_sla_due ON conversations(workspace_id, sla_due_at)",
+        ]
+    }
 }

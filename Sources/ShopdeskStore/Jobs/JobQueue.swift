@@ -9,6 +9,8 @@ public enum JobKind {
     public static let snoozeWake = "conversation.wake"
     /// A rule's webhook action: POST the conversation to the rule's URL.
     public static let ruleWebhook = "rule.webhook"
+    /// An SLA timer: warn or mark a breach when a target falls due, then wait for the next.
+    public static let slaCheck = "sla.check"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {
@@ -87,12 +89,14 @@ public enum JobQueue {
         try await complete([id], now: now, in: sql)
     }
 
-    /// Marks several jobs done in one statement (the runner completes a batch at once).
+    /// Marks several jobs done in one statement (the runner completes a batch at once). A job
+    /// its own handler queued again (a timer that moved itself, through its dedupe key) stays
+    /// queued: only jobs still running are done.
     public static func complete(_ ids: [JobID], now: Date, in sql: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
         try await sql.raw("""
             UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = \(bind: now.millis)
-            WHERE id IN (\(binds: ids.map(\.rawValue)))
+            WHERE id IN (\(binds: ids.map(\.rawValue))) AND status = 'running'
             """).run()
     }
 

@@ -27,7 +27,8 @@ public struct ConversationFilter: Sendable, Equatable {
 }
 
 public enum ConversationSort: String, Sendable, CaseIterable {
-    case newest, oldest, priority
+    /// `sla`: the earliest SLA due time first; conversations without a running clock last.
+    case newest, oldest, priority, sla
 }
 
 /// Reads and writes conversation rows. State changes go through `ConversationService`.
@@ -92,12 +93,20 @@ public enum ConversationRepository {
                     (c.priority < \(bind: position.rank) OR (c.priority = \(bind: position.rank) AND (c.last_message_at < \(bind: position.time)
                       OR (c.last_message_at = \(bind: position.time) AND c.id < \(bind: position.id)))))
                     """)
+            case .sla:
+                // `rank` carries the due time; conversations without one come after all that have one.
+                let due = Self.noDue
+                conditions.append("""
+                    (COALESCE(c.sla_due_at, \(bind: due)) > \(bind: position.rank) OR (COALESCE(c.sla_due_at, \(bind: due)) = \(bind: position.rank)
+                      AND c.id > \(bind: position.id)))
+                    """)
             }
         }
         switch sort {
         case .newest: order = "c.last_message_at DESC, c.id DESC"
         case .oldest: order = "c.last_message_at ASC, c.id ASC"
         case .priority: order = "c.priority DESC, c.last_message_at DESC, c.id DESC"
+        case .sla: order = "COALESCE(c.sla_due_at, \(bind: Self.noDue)) ASC, c.id ASC"
         }
         let rows = try await sql.raw("""
             SELECT c.* FROM conversations c WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT \(bind: limit + 1)
@@ -106,7 +115,8 @@ public enum ConversationRepository {
         let tagMap = try await tags(of: conversations.map(\.id), in: sql)
         for index in conversations.indices { conversations[index].state.tags = tagMap[conversations[index].id] ?? [] }
         let next = rows.count > limit ? conversations.last.map {
-            ListCursor(time: $0.lastMessageAt.millis, id: $0.id.rawValue, rank: Int64($0.state.priority.rank)).encoded
+            ListCursor(time: $0.lastMessageAt.millis, id: $0.id.rawValue,
+                       rank: sort == .sla ? ($0.sla?.dueAt?.millis ?? Self.noDue) : Int64($0.state.priority.rank)).encoded
         } : nil
         return (conversations, next)
     }
@@ -224,6 +234,9 @@ public enum ConversationRepository {
         return result
     }
 
+    /// Sorts after every real due time.
+    static let noDue = Int64.max / 2
+
     static func decode(_ row: any SQLRow) throws -> Conversation {
         let status: ConversationStatus = try row.enumValue("status")
         guard let priority = Priority(rank: try row.int("priority")) else {
@@ -247,6 +260,7 @@ public enum ConversationRepository {
         conversation.intent = try row.stringOrNil("intent")
         conversation.sentiment = try row.stringOrNil("sentiment")
         conversation.urgent = try row.int64("urgent") != 0
+        conversation.sla = try row.stringOrNil("sla_state").map { try JSONCoding.decode(SLAClock.self, from: $0) }
         return conversation
     }
 }

@@ -41,10 +41,8 @@ extension ConversationService {
                                     payload: ["message_id": .id(message.id), "direction": .string(message.direction.rawValue)],
                                     occurredAt: time)
             var events = [event]
-            if !isNote {
-                events += try await Self.runRules([.init(trigger: .messageOutbound, text: text)], on: &conversation,
-                                                  automation: automation, time: time, kind: kind, in: sql)
-            }
+            events += try await Self.automate(isNote ? [] : [.init(trigger: .messageOutbound, text: text)], on: &conversation,
+                                              automation: automation, time: time, kind: kind, in: sql)
             return (message, try await EventLog.record(events, in: sql))
         }
         await publisher?.publish(events)

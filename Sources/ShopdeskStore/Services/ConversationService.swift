@@ -28,13 +28,18 @@ public struct ConversationService: Sendable {
         self.automation = automation
     }
 
-    /// Runs the workspace's rules for `events` on `conversation` inside the current transaction.
-    static func runRules(_ events: [RuleRunner.Event], on conversation: inout Conversation, automation: AutomationCache?,
+    /// What follows every change inside its transaction: the workspace's rules for `events`,
+    /// then the SLA clocks reconciled with the conversation's new state.
+    static func automate(_ events: [RuleRunner.Event], on conversation: inout Conversation, automation: AutomationCache?,
                          time: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> [DomainEvent] {
         guard let automation else { return [] }
         let book = try await automation.book(for: conversation.workspaceID, in: sql)
-        guard !book.rules.isEmpty else { return [] }
-        return try await RuleRunner(book: book, time: time, kind: kind, sql: sql).run(events, on: &conversation)
+        var recorded: [DomainEvent] = []
+        if !book.rules.isEmpty, !events.isEmpty {
+            recorded = try await RuleRunner(book: book, time: time, kind: kind, sql: sql).run(events, on: &conversation)
+        }
+        try await SLAKeeper(book: book, time: time, sql: sql).reconcile(conversation.id, workspaceID: conversation.workspaceID)
+        return recorded
     }
 
     /// An agent's correction of the conversation's intent or sentiment. The correction is kept on
@@ -86,9 +91,9 @@ public struct ConversationService: Sendable {
             }
             var events = try await Self.apply(commands, to: &conversation, actor: actor, now: time, kind: kind, in: sql)
             let changed = Set(events.compactMap { RuleRunner.changedField($0.kind) })
-            if !changed.isEmpty {
-                events += try await Self.runRules([.init(trigger: .conversationUpdated, changed: changed)], on: &conversation,
-                                                  automation: automation, time: time, kind: kind, in: sql)
+            if !events.isEmpty {
+                events += try await Self.automate(changed.isEmpty ? [] : [.init(trigger: .conversationUpdated, changed: changed)],
+                                                  on: &conversation, automation: automation, time: time, kind: kind, in: sql)
             }
             return (conversation, try await EventLog.record(events, in: sql))
         }
@@ -150,7 +155,7 @@ public struct ConversationService: Sendable {
                   conversation.state.mergedInto == nil else { return [DomainEvent]() }
             var events = try await Self.apply([.snoozeTimerFired], to: &conversation, actor: .system, now: time, kind: kind, in: sql)
             if !events.isEmpty {
-                events += try await Self.runRules([.init(trigger: .snoozeEnded)], on: &conversation, automation: automation,
+                events += try await Self.automate([.init(trigger: .snoozeEnded)], on: &conversation, automation: automation,
                                                   time: time, kind: kind, in: sql)
             }
             return try await EventLog.record(events, in: sql)
@@ -166,6 +171,7 @@ public struct ConversationService: Sendable {
         guard sourceID != targetID else { throw ShopdeskError.invalid(field: "into", "A conversation cannot be merged into itself.") }
         let time = now()
         let kind = database.kind
+        let automation = automation
         let (survivor, events) = try await database.write { sql in
             guard var source = try await ConversationRepository.find(workspaceID: workspaceID, id: sourceID, in: sql) else {
                 throw ShopdeskError.notFound("Conversation \(sourceID)")
@@ -196,6 +202,9 @@ public struct ConversationService: Sendable {
                 workspaceID: workspaceID, conversationID: targetID, kind: .conversationMergeReceived, actor: actor,
                 payload: ["from": .id(sourceID), "messages_moved": .number(Double(moved))], occurredAt: time
             ))
+            // The source stops keeping time; the survivor's clocks now see the moved messages.
+            events += try await Self.automate([], on: &source, automation: automation, time: time, kind: kind, in: sql)
+            events += try await Self.automate([], on: &target, automation: automation, time: time, kind: kind, in: sql)
             let survivor = try await ConversationRepository.find(workspaceID: workspaceID, id: targetID, in: sql) ?? target
             return (survivor, try await EventLog.record(events, in: sql))
         }

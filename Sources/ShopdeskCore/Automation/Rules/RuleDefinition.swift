@@ -9,6 +9,10 @@ public enum RuleTrigger: String, Codable, Sendable, CaseIterable {
     case conversationUpdated = "conversation.updated"
     /// A snoozed conversation's wake-up time came.
     case snoozeEnded = "snooze.ended"
+    /// An SLA target is about to fall due (the policy's warning time before it).
+    case slaWarning = "sla.warning"
+    /// An SLA target passed its due time unmet.
+    case slaBreach = "sla.breach"
 }
 
 /// A rule as an admin writes it and as it is imported and exported (JSON).

@@ -84,7 +84,7 @@ export async function openMacroPicker(onChosen) {
     } else if (event.key === 'Enter') {
       event.preventDefault();
       // First Enter previews, the second one uses what the agent has seen.
-      if (previewed && previewed.macro === macros[active]) choose(); else showPreview();
+      if (previewed && previewed.macro.id === macros[active]?.id) choose(); else showPreview();
     }
   });
   dialog.showModal();

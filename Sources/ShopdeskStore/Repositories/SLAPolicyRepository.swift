@@ -1,0 +1,65 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+public struct SLAPolicyRecord: Sendable, Equatable {
+    public var id: Int64
+    public var position: Int64
+    public var policy: SLAPolicy
+}
+
+/// A workspace's SLA policies in order (the first that matches applies). Changes bump the
+/// automation version, like rules.
+public enum SLAPolicyRepository {
+    public static func list(workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [SLAPolicyRecord] {
+        try await sql.raw("""
+            SELECT id, position, definition FROM sla_policies WHERE workspace_id = \(bind: workspaceID.rawValue) ORDER BY position, id
+            """).all().map(decode)
+    }
+
+    public static func create(workspaceID: WorkspaceID, _ policy: SLAPolicy, now: Date, in sql: any SQLDatabase) async throws -> SLAPolicyRecord {
+        let last = try await sql.raw("SELECT MAX(position) AS last FROM sla_policies WHERE workspace_id = \(bind: workspaceID.rawValue)")
+            .first()?.int64OrNil("last") ?? 0
+        guard let row = try await sql.raw("""
+            INSERT INTO sla_policies (workspace_id, position, definition, created_at, updated_at)
+            VALUES (\(bind: workspaceID.rawValue), \(bind: last + 1), \(bind: try JSONCoding.string(policy)), \(bind: now.millis), \(bind: now.millis))
+            RETURNING id, position, definition
+            """).first() else { throw StoredValueError(column: "sla_policies.id", value: "missing") }
+        try await RuleRepository.bumpVersion(workspaceID, in: sql)
+        return try decode(row)
+    }
+
+    public static func update(workspaceID: WorkspaceID, id: Int64, _ policy: SLAPolicy, now: Date,
+                              in sql: any SQLDatabase) async throws -> SLAPolicyRecord? {
+        let row = try await sql.raw("""
+            UPDATE sla_policies SET definition = \(bind: try JSONCoding.string(policy)), updated_at = \(bind: now.millis)
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id) RETURNING id, position, definition
+            """).first()
+        try await RuleRepository.bumpVersion(workspaceID, in: sql)
+        return try row.map(decode)
+    }
+
+    public static func delete(workspaceID: WorkspaceID, id: Int64, in sql: any SQLDatabase) async throws -> Bool {
+        let deleted = try await sql.raw("""
+            DELETE FROM sla_policies WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id) RETURNING id
+            """).first() != nil
+        try await RuleRepository.bumpVersion(workspaceID, in: sql)
+        return deleted
+    }
+
+    public static func reorder(workspaceID: WorkspaceID, ids: [Int64], in sql: any SQLDatabase) async throws {
+        let existing = Set(try await list(workspaceID: workspaceID, in: sql).map(\.id))
+        guard Set(ids) == existing, ids.count == existing.count else {
+            throw ShopdeskError.invalid(field: "ids", "Name every SLA policy of the workspace exactly once, in the new order.")
+        }
+        for (position, id) in ids.enumerated() {
+            try await sql.raw("UPDATE sla_policies SET position = \(bind: Int64(position + 1)) WHERE id = \(bind: id)").run()
+        }
+        try await RuleRepository.bumpVersion(workspaceID, in: sql)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> SLAPolicyRecord {
+        SLAPolicyRecord(id: try row.int64("id"), position: try row.int64("position"),
+                        policy: try JSONCoding.decode(SLAPolicy.self, from: try row.string("definition")))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import ShopdeskCore
+@testable import ShopdeskServer
+import ShopdeskStore
+import ShopdeskTestSupport
+import Testing
+
+@Suite("SLA over the API")
+struct SLAAPITests {
+    func due(_ response: JSONResponse) throws -> Date? {
+        guard let text = (response.body as? [String: Any])?["sla_due_at"] as? String else { return nil }
+        return Timestamps.parse(text)
+    }
+
+    @Test("policies by condition set due times; replies stop them; the timer raises warnings and breaches rules act on",
+          arguments: TestDatabase.kinds)
+    func clocksWarningsAndBreaches(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let token = harness.ownerToken
+            let vip = try await harness.client.json(.post, "/api/v1/sla-policies", token: token, body: #"""
+                {"name":"VIP","conditions":{"field":"customer.email_domain","op":"is","value":"vip.example"},
+                 "first_response_minutes":15,"resolution_minutes":240,"business_hours":false,"warn_minutes":5}
+                """#)
+            #expect(vip.status == .created)
+            _ = try await harness.client.json(.post, "/api/v1/sla-policies", token: token, body: #"""
+                {"name":"Everyone","first_response_minutes":120,"next_response_minutes":60,"business_hours":false}
+                """#)
+            let invalid = try await harness.client.json(.post, "/api/v1/sla-policies", token: token, body: #"{"name":"Nothing"}"#)
+            #expect(invalid.status == .unprocessableContent)
+            _ = try await harness.client.json(.post, "/api/v1/rules", token: token, body: #"""
+                {"name":"Breach escalates","triggers":["sla.breach"],"actions":[{"type":"set_priority","priority":"urgent"}]}
+                """#)
+
+            let before = Date()
+            let vipID = try await harness.inbound(email: "ana@vip.example", text: "Hello?").int("conversation_id")
+            let normalID = try await harness.inbound(email: "bo@example.com", text: "Hi there").int("conversation_id")
+            let vipConversation = try await harness.client.json(.get, "/api/v1/conversations/\(vipID)", token: token)
+            let vipDue = try #require(try due(vipConversation))
+            #expect(abs(vipDue.timeIntervalSince(before) - 15 * 60) < 5)
+            let normalDue = try #require(try due(try await harness.client.json(.get, "/api/v1/conversations/\(normalID)", token: token)))
+            #expect(abs(normalDue.timeIntervalSince(before) - 120 * 60) < 5)
+
+            // The inbox sorted by SLA shows the VIP first.
+            let sorted = try await harness.client.json(.get, "/api/v1/conversations?view=open&sort=sla", token: token).items
+            #expect(sorted.compactMap { $0["id"] as? Int64 ?? ($0["id"] as? Int).map(Int64.init) } == [vipID, normalID])
+
+            // A warning five minutes before, then the breach; the rule on breaches escalates.
+            #expect(try await harness.runJobs(at: vipDue.addingTimeInterval(-4 * 60)) >= 1)
+            var kinds = try await harness.client.json(.get, "/api/v1/conversations/\(vipID)/timeline", token: token).items.compactMap { $0["kind"] as? String }
+            #expect(kinds.contains("sla.warning"))
+            #expect(!kinds.contains("sla.breached"))
+            #expect(try await harness.runJobs(at: vipDue.addingTimeInterval(60)) >= 1)
+            kinds = try await harness.client.json(.get, "/api/v1/conversations/\(vipID)/timeline", token: token).items.compactMap { $0["kind"] as? String }
+            #expect(kinds.filter { $0 == "sla.breached" }.count == 1)
+            let escalated = try await harness.client.json(.get, "/api/v1/conversations/\(vipID)", token: token)
+            #expect(try escalated.string("priority") == "urgent")
+            #expect((escalated.body as? [String: Any])?["sla_breached"] as? Bool == true)
+            // The resolution clock still runs.
+            #expect(try due(escalated) != nil)
+
+            // Replying stops the first-response clock; the customer's answer starts the next-response one.
+            _ = try await harness.client.json(.post, "/api/v1/conversations/\(normalID)/messages", token: token, body: #"{"text":"On it!"}"#)
+            #expect(try due(try await harness.client.json(.get, "/api/v1/conversations/\(normalID)", token: token)) == nil)
+            _ = try await harness.inbound(email: "bo@example.com", text: "Thanks, any news?")
+            let waiting = try #require(try due(try await harness.client.json(.get, "/api/v1/conversations/\(normalID)", token: token)))
+            #expect(abs(waiting.timeIntervalSinceNow - 60 * 60) < 5)
+            // Resolving stops everything.
+            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(vipID)", token: token, body: #"{"status":"resolved"}"#)
+            #expect(try due(try await harness.client.json(.get, "/api/v1/conversations/\(vipID)", token: token)) == nil)
+            let policies = try await harness.client.json(.get, "/api/v1/sla-policies", token: token).items
+            #expect(policies.map { $0["name"] as? String } == ["VIP", "Everyone"])
+        }
+    }
+}
