@@ -105,5 +105,10 @@ struct SLAClockTests {
         #expect(set.policy(for: facts([], .urgent))?.id == 2)
         #expect(set.policy(for: facts([], .normal))?.id == 3)
         #expect(throws: ShopdeskError.self) { try SLAPolicy(name: "Nothing").validated() }
+        // One message's text would make the policy change with every message.
+        #expect(throws: ShopdeskError.self) {
+            try SLAPolicy(name: "Text", conditions: .any([.compare(field: "message.text", op: "contains", value: .string("asap"))]),
+                          firstResponseMinutes: 5).validated()
+        }
     }
 }

@@ -99,4 +99,43 @@ struct AutomationBrowserTests {
             }
         }
     }
+
+    @Test func anSLAPolicyMadeInSettingsShowsDueTimesInTheInboxSortedBySLA() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
+                try await page.waitFor("document.querySelector('#add-sla')", "the SLA panel")
+                _ = try await page.evaluate("document.querySelector('#add-sla').click()")
+                try await page.waitFor("document.querySelector('#sla-editor')", "the SLA editor")
+                try await WebAppTests.fill(page, ["#sla-name": "Urgent first", "#sla-first": "45"])
+                _ = try await page.evaluate("""
+                    (() => { const editor = document.querySelector('#sla-editor');
+                      editor.querySelector('.add-condition').click();
+                      const [field] = editor.querySelectorAll('.condition select');
+                      field.value = 'tags'; field.dispatchEvent(new Event('change'));
+                      editor.querySelector('.condition input').value = 'asap';
+                      [...editor.querySelectorAll('input[type=checkbox]')].forEach((box) => { box.checked = false; });
+                      editor.requestSubmit(); return true })()
+                    """)
+                try await page.waitFor("document.querySelector('#sla-list').innerText.includes('Urgent first')", "the saved policy")
+                let policies = try await harness.client.json(.get, "/api/v1/sla-policies", token: harness.ownerToken).items
+                #expect(policies.first?["first_response_minutes"] as? Int == 45)
+                #expect(policies.first?["business_hours"] as? Bool == false)
+
+                // A rule tags what the customer calls urgent; the policy applies by the tag in the same write.
+                _ = try await harness.client.json(.post, "/api/v1/rules", token: harness.ownerToken, body: #"""
+                    {"name":"ASAP","triggers":["message.inbound"],"conditions":{"field":"message.text","op":"contains","value":"asap"},
+                     "actions":[{"type":"add_tags","tags":["asap"]}]}
+                    """#)
+                _ = try await harness.inbound(email: "calm@example.com", text: "Whenever you can")
+                let urgent = try await harness.inbound(email: "rush@example.com", text: "Please answer ASAP").int("conversation_id")
+                try await page.navigate("http://127.0.0.1:\(port)/#/open")
+                try await page.waitFor("document.querySelector('#sort')", "the inbox")
+                _ = try await page.evaluate("(() => { const sort = document.querySelector('#sort'); sort.value = 'sla'; sort.dispatchEvent(new Event('change')); return true })()")
+                try await page.waitFor("document.querySelector('#conversations .row')?.dataset.id === '\(urgent)'", "the SLA conversation first")
+                try await page.waitFor("document.querySelector('#conversations .row .badge.sla')?.textContent.startsWith('SLA 4')", "its due time")
+            }
+        }
+    }
 }

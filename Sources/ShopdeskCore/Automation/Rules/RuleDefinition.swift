@@ -72,6 +72,14 @@ public indirect enum RuleCondition: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey { case all, any, field, op, value }
 
+    /// Every field the condition compares, nested groups included.
+    public var fields: [String] {
+        switch self {
+        case .all(let conditions), .any(let conditions): conditions.flatMap(\.fields)
+        case .compare(let field, _, _): [field]
+        }
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let all = try container.decodeIfPresent([RuleCondition].self, forKey: .all) { self = .all(all) }

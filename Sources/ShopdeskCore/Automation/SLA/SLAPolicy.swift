@@ -59,9 +59,16 @@ public struct SLAPolicy: Codable, Equatable, Sendable {
             }
         }
         guard (0...(60 * 24 * 7)).contains(warnMinutes) else { throw .invalid(field: "warn_minutes", "Warn from 0 minutes to a week before.") }
+        if let field = conditions.fields.first(where: { Self.unsuitableFields.contains($0) }) {
+            throw .invalid(field: "conditions",
+                           "A policy is chosen from the conversation, not from one message: \(field) cannot decide it. Tag such conversations with a rule and choose the policy by tag.")
+        }
         _ = try CompiledCondition(conditions)
         return copy
     }
+
+    /// Fields that describe one event rather than the conversation.
+    public static let unsuitableFields: Set<String> = ["message.text", "changed"]
 
     func minutes(for target: SLATarget) -> Int? {
         switch target {

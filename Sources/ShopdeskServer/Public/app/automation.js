@@ -7,7 +7,7 @@ import { clear, h } from './dom.js';
 import { alertFailure, form, labelled, panel } from './forms.js';
 import { t } from './i18n.js';
 import { describeAction } from './macros.js';
-import { actionsEditor, ruleEditor } from './rule-editor.js';
+import { actionsEditor, conditionsEditor, ruleEditor } from './rule-editor.js';
 
 const MACRO_ACTIONS = ['add_tags', 'remove_tags', 'set_priority', 'set_status', 'snooze', 'assign_agent', 'assign_team'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -24,7 +24,7 @@ async function loadContext() {
 
 export async function automationSections() {
   const context = await loadContext();
-  return [await macrosSection(context), await rulesSection(context), await businessHoursSection()];
+  return [await macrosSection(context), await rulesSection(context), await slaSection(context), await businessHoursSection()];
 }
 
 async function macrosSection(context) {
@@ -175,6 +175,78 @@ async function rulesSection(context) {
     await refresh();
   });
   return panel('admin-rules', t('rules'), list, h('div', { class: 'row' }, add, dryRun, exportButton), editorSlot, results, importForm);
+}
+
+async function slaSection(context) {
+  const list = h('ol', { class: 'rule-list', id: 'sla-list' });
+  const editorSlot = h('div');
+  let policies = [];
+  const minutes = (value) => (value === '' || value === null ? null : Number(value));
+  const refresh = async () => {
+    policies = (await api('GET', '/sla-policies')).items;
+    clear(list);
+    policies.forEach((policy, index) => {
+      const button = (label, action, disabled) => {
+        const element = h('button', { type: 'button', 'aria-label': `${label}: ${policy.name}`, disabled }, label);
+        element.addEventListener('click', () => action().catch((failure) => alertFailure(failure)));
+        return element;
+      };
+      const move = async (step) => {
+        const ids = policies.map((item) => item.id);
+        ids.splice(index, 1);
+        ids.splice(index + step, 0, policy.id);
+        await api('POST', '/sla-policies/order', { ids });
+        await refresh();
+      };
+      const targets = [['target.first_response', policy.first_response_minutes], ['target.next_response', policy.next_response_minutes],
+        ['target.resolution', policy.resolution_minutes]].filter(([, value]) => value).map(([key, value]) => `${t(key)}: ${value} min`);
+      list.append(h('li', {}, h('strong', {}, policy.name), h('span', { class: 'hint' }, targets.join(' · ')),
+        button('↑', () => move(-1), index === 0), button('↓', () => move(1), index === policies.length - 1),
+        button(t('edit'), async () => openEditor(policy)),
+        button(t('delete'), async () => {
+          if (!window.confirm(`${t('delete')} ${policy.name}?`)) return;
+          await api('DELETE', `/sla-policies/${policy.id}`);
+          await refresh();
+        })));
+    });
+  };
+  const openEditor = (policy) => {
+    clear(editorSlot);
+    const name = h('input', { type: 'text', required: true, maxlength: 200, value: policy?.name ?? '' });
+    const number = (value) => h('input', { type: 'number', min: 1, step: 1, value: value ?? '' });
+    const first = number(policy?.first_response_minutes ?? 60);
+    const next = number(policy?.next_response_minutes);
+    const resolution = number(policy?.resolution_minutes);
+    const warn = h('input', { type: 'number', min: 0, step: 1, value: policy?.warn_minutes ?? 30 });
+    const business = h('input', { type: 'checkbox', checked: policy ? policy.business_hours : true });
+    const pause = h('input', { type: 'checkbox', checked: policy ? policy.pause_while_pending : true });
+    // A policy is chosen from the conversation, so fields about one message are not offered.
+    const schema = { ...context.schema, fields: context.schema.fields.filter((field) => !['message.text', 'changed'].includes(field.name)) };
+    const conditions = conditionsEditor(schema, context, policy?.conditions);
+    const cancel = h('button', { type: 'button' }, t('cancel'));
+    cancel.addEventListener('click', () => clear(editorSlot));
+    const editor = form('sla-editor', [
+      labelled('sla-name', t('policyName'), name),
+      h('fieldset', {}, h('legend', {}, t('appliesTo')), conditions.element),
+      labelled('sla-first', t('firstResponse'), first), labelled('sla-next', t('nextResponse'), next),
+      labelled('sla-resolution', t('resolution'), resolution), labelled('sla-warn', t('warnMinutes'), warn),
+      h('label', {}, business, ' ', t('useBusinessHours')), h('label', {}, pause, ' ', t('pauseWhilePending')), cancel,
+    ], t('save'), async () => {
+      const body = { name: name.value, conditions: conditions.read(), first_response_minutes: minutes(first.value),
+        next_response_minutes: minutes(next.value), resolution_minutes: minutes(resolution.value), warn_minutes: Number(warn.value || 0),
+        business_hours: business.checked, pause_while_pending: pause.checked };
+      if (policy) await api('PUT', `/sla-policies/${policy.id}`, body); else await api('POST', '/sla-policies', body);
+      clear(editorSlot);
+      await refresh();
+    });
+    editor.classList.add('rule-editor');
+    editorSlot.append(editor);
+    name.focus();
+  };
+  await refresh();
+  const add = h('button', { type: 'button', id: 'add-sla' }, `+ ${t('addPolicy')}`);
+  add.addEventListener('click', () => openEditor(null));
+  return panel('admin-sla', t('slaPolicies'), list, add, editorSlot);
 }
 
 function definitionOf(rule) {

@@ -4,7 +4,7 @@
 import { api, query } from './api.js';
 import { clear, h } from './dom.js';
 import { formatTime, t } from './i18n.js';
-import { renderList, scheduleListRefresh } from './list.js';
+import { renderList, scheduleListRefresh, slaBadge } from './list.js';
 import { presenceText, showError } from './main.js';
 import { composerForm, formatSize, loadDraft } from './composer.js';
 import { renderSidebar } from './sidebar.js';
@@ -135,6 +135,8 @@ function describeEvent(event) {
     }
     case 'macro.applied': return `${who}: ${t('macroApplied')} “${p.name}”`;
     case 'agents.notified': return `🔔 ${t('notice')}: ${p.message || p.rule}`;
+    case 'sla.warning': return `⏱ ${t('slaWarningEvent')}: ${t(`target.${p.target}`)} (${p.policy}) → ${formatTime(p.due_at)}`;
+    case 'sla.breached': return `⏱ ${t('slaBreachedEvent')}: ${t(`target.${p.target}`)} (${p.policy})`;
     default: return `${who}: ${event.kind}`;
   }
 }
@@ -182,6 +184,7 @@ export function renderConversation(focusThread) {
     h('header', { class: 'conversation-head' },
       h('h2', { id: 'conversation-title' }, conversation.subject || `#${conversation.number}`),
       h('span', { class: 'number' }, `#${conversation.number}`),
+      slaBadge(conversation) ?? '',
       h('span', { class: 'presence', id: 'presence', role: 'status' }, presenceText(conversation.id))),
     controls(conversation),
     thread,

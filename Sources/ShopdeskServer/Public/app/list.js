@@ -46,6 +46,18 @@ export async function loadList(more = false, keep = false) {
   renderList();
 }
 
+/// "SLA 25 min" while a target runs, "SLA missed" once one was missed or is past due.
+export function slaBadge(item) {
+  if (!item.sla_due_at && !item.sla_breached) return null;
+  const left = item.sla_due_at ? new Date(item.sla_due_at).getTime() - Date.now() : -1;
+  if (item.sla_breached || left <= 0) {
+    return h('span', { class: 'badge sla overdue', title: item.sla_due_at ? formatTime(item.sla_due_at) : '' }, t('slaOverdue'));
+  }
+  const minutes = Math.round(left / 60000);
+  const span = minutes < 90 ? `${minutes} min` : minutes < 48 * 60 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} d`;
+  return h('span', { class: `badge sla${minutes <= 30 ? ' soon' : ''}`, title: formatTime(item.sla_due_at) }, `${t('slaDueIn')} ${span}`);
+}
+
 export function renderList() {
   const list = document.getElementById('conversations');
   if (!list) return;
@@ -75,6 +87,7 @@ export function renderList() {
         h('span', { class: 'subject' }, item.subject || `#${item.number}`),
         h('span', { class: 'preview' }, item.last_message?.preview || ''),
         h('span', { class: 'badges' },
+          slaBadge(item),
           item.priority !== 'normal' ? h('span', { class: `badge priority-${item.priority}` }, t(item.priority)) : null,
           item.urgent ? h('span', { class: 'badge urgent' }, '!') : null,
           item.intent ? h('span', { class: 'badge intent' }, item.intent.replaceAll('_', ' ')) : null,

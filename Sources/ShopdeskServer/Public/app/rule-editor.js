@@ -184,6 +184,11 @@ function actionRow(schema, context, action, onRemove, allowed) {
   return { element: row, read: () => read() };
 }
 
+/// Nested all/any conditions; used by rules and by SLA policies.
+export function conditionsEditor(schema, context, node) {
+  return groupEditor(schema, context, node ?? { all: [] }, 0, null);
+}
+
 /// A list of action rows with an "Add action" button; used by rules and by macros.
 export function actionsEditor(schema, context, actions, allowed) {
   const rows = h('div', { class: 'rows' });

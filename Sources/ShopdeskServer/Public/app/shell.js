@@ -55,7 +55,7 @@ export function renderShell() {
     }
   });
   const sort = h('select', { id: 'sort', 'aria-label': t('sort') },
-    ...['newest', 'oldest', 'priority'].map((value) => h('option', { value, selected: value === state.sort }, t(value))));
+    ...['newest', 'oldest', 'priority', 'sla'].map((value) => h('option', { value, selected: value === state.sort }, t(value))));
   sort.addEventListener('change', () => { state.sort = sort.value; loadList(); });
 
   app.append(
