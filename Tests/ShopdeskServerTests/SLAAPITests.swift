@@ -73,4 +73,17 @@ struct SLAAPITests {
             #expect(policies.map { $0["name"] as? String } == ["VIP", "Everyone"])
         }
     }
+
+    @Test("a new policy reaches conversations that were already open, through the refresh job")
+    func newPoliciesReachOpenConversations() async throws {
+        try await Harness.run(.sqlite) { harness in
+            let token = harness.ownerToken
+            let id = try await harness.inbound(text: "Before any policy").int("conversation_id")
+            _ = try await harness.client.json(.post, "/api/v1/sla-policies", token: token,
+                                              body: #"{"name":"All","first_response_minutes":30,"business_hours":false}"#)
+            #expect(try due(try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: token)) == nil)
+            #expect(try await harness.runJobs() >= 1)
+            #expect(try due(try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: token)) != nil)
+        }
+    }
 }

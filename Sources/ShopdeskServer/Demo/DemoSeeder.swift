@@ -28,7 +28,7 @@ public struct DemoSeeder {
         var random = SeededGenerator(seed: seed)
         let hash = try await passwordHasher.hash(ownerPassword)
         let now = Date()
-        let (workspace, owner, agents, inbox, chat) = try await database.write { sql in
+        let (workspace, owner, agents, inbox, chat, team) = try await database.write { sql in
             let workspace = try await WorkspaceRepository.create(name: "Demo Shop", timeZone: "Europe/Zagreb", now: now, in: sql)
             let owner = try await AgentRepository.create(workspaceID: workspace.id, email: "owner@demo.shopdesk.test", name: "Demo Owner",
                                                          role: .owner, passwordHash: hash, locale: "en", now: now, in: sql)
@@ -49,7 +49,7 @@ public struct DemoSeeder {
                 chat: ChatSettings(greeting: "Hi! Ask us about your order, returns or sizes.", color: "#1d6b4f"),
                 widgetKey: Secrets.token(prefix: "sdw_", bytes: 16), in: sql)
             try await InboxRepository.setMembers(of: chat.id, to: agents.map(\.id), in: sql)
-            return (workspace, owner, agents, inbox, chat)
+            return (workspace, owner, agents, inbox, chat, team)
         }
 
         struct DemoCustomer { var name: String; var email: String; var language: DemoPhrases.Language }
@@ -94,6 +94,10 @@ public struct DemoSeeder {
                             language: plan.customer.language, at: at, workspaceID: workspace.id)
         }
         _ = owner
+        try await DemoAutomation.install(workspaceID: workspace.id, teamID: team.id, database: database, now: now)
+        // Open conversations start keeping SLA time now that policies exist (the queued refresh
+        // would do the same once the server runs; doing it here shows the clocks at once).
+        try await ConversationService(database: database, publisher: nil).refreshSLA(workspaceID: workspace.id)
         return Result(workspaceID: workspace.id, ownerEmail: "owner@demo.shopdesk.test", conversations: created, customers: customerCount,
                       widgetKey: chat.widgetKey ?? "")
     }

@@ -16,6 +16,8 @@ struct JobHandlers: Sendable {
             try await services.conversations.wake(workspaceID: workspaceID, id: ConversationID(try id(job, "conversation_id")), at: now)
         case JobKind.slaCheck:
             try await services.conversations.checkSLA(workspaceID: workspaceID, id: ConversationID(try id(job, "conversation_id")), at: now)
+        case JobKind.slaRefresh:
+            try await services.conversations.refreshSLA(workspaceID: workspaceID)
         case JobKind.sendMessage:
             try await sendMessage(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.webhookDelivery:

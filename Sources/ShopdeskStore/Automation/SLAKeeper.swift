@@ -56,6 +56,29 @@ struct SLAKeeper {
 }
 
 extension ConversationService {
+    /// Reconciles the clocks of every unresolved conversation of the workspace, 200 per
+    /// transaction (after policies first appear, for conversations that already exist).
+    public func refreshSLA(workspaceID: WorkspaceID) async throws {
+        let time = now()
+        let automation = automation
+        var after: Int64 = 0
+        while true {
+            let from = after
+            let ids: [ConversationID] = try await database.read { sql in
+                try await sql.raw("""
+                    SELECT id FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND status <> 'resolved'
+                      AND merged_into IS NULL AND id > \(bind: from) ORDER BY id LIMIT 200
+                    """).all().map { try $0.id("id") }
+            }
+            guard let last = ids.last else { return }
+            try await database.write { sql in
+                let book = try await automation.book(for: workspaceID, in: sql)
+                for id in ids { try await SLAKeeper(book: book, time: time, sql: sql).reconcile(id, workspaceID: workspaceID) }
+            }
+            after = last.rawValue
+        }
+    }
+
     /// The SLA timer job: raises the warnings and breaches due at `time` as timeline events,
     /// lets rules act on them (`sla.warning`, `sla.breach`), and sets the next timer.
     public func checkSLA(workspaceID: WorkspaceID, id: ConversationID, at time: Date) async throws {

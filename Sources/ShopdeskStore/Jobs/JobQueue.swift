@@ -11,6 +11,8 @@ public enum JobKind {
     public static let ruleWebhook = "rule.webhook"
     /// An SLA timer: warn or mark a breach when a target falls due, then wait for the next.
     public static let slaCheck = "sla.check"
+    /// SLA policies changed: reconcile the clocks of the workspace's open conversations.
+    public static let slaRefresh = "sla.refresh"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

@@ -25,7 +25,7 @@ public enum SLAPolicyRepository {
             VALUES (\(bind: workspaceID.rawValue), \(bind: last + 1), \(bind: try JSONCoding.string(policy)), \(bind: now.millis), \(bind: now.millis))
             RETURNING id, position, definition
             """).first() else { throw StoredValueError(column: "sla_policies.id", value: "missing") }
-        try await RuleRepository.bumpVersion(workspaceID, in: sql)
+        try await policiesChanged(workspaceID, in: sql)
         return try decode(row)
     }
 
@@ -35,7 +35,7 @@ public enum SLAPolicyRepository {
             UPDATE sla_policies SET definition = \(bind: try JSONCoding.string(policy)), updated_at = \(bind: now.millis)
             WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id) RETURNING id, position, definition
             """).first()
-        try await RuleRepository.bumpVersion(workspaceID, in: sql)
+        try await policiesChanged(workspaceID, in: sql)
         return try row.map(decode)
     }
 
@@ -43,7 +43,7 @@ public enum SLAPolicyRepository {
         let deleted = try await sql.raw("""
             DELETE FROM sla_policies WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id) RETURNING id
             """).first() != nil
-        try await RuleRepository.bumpVersion(workspaceID, in: sql)
+        try await policiesChanged(workspaceID, in: sql)
         return deleted
     }
 
@@ -55,7 +55,15 @@ public enum SLAPolicyRepository {
         for (position, id) in ids.enumerated() {
             try await sql.raw("UPDATE sla_policies SET position = \(bind: Int64(position + 1)) WHERE id = \(bind: id)").run()
         }
+        try await policiesChanged(workspaceID, in: sql)
+    }
+
+    /// Compiled copies are stale, and conversations already open get their clocks from the
+    /// new policies in the background (`ConversationService.refreshSLA`), not at their next change.
+    static func policiesChanged(_ workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
         try await RuleRepository.bumpVersion(workspaceID, in: sql)
+        try await JobQueue.enqueue(kind: JobKind.slaRefresh, payload: [:], workspaceID: workspaceID, runAt: Date(),
+                                   dedupeKey: "sla-refresh:\(workspaceID)", in: sql)
     }
 
     static func decode(_ row: any SQLRow) throws -> SLAPolicyRecord {
