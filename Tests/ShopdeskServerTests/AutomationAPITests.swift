@@ -221,3 +221,73 @@ struct AutomationAPITests {
         }
     }
 }
+
+@Suite("Time-based rules and read-only history")
+struct TimeRuleTests {
+    @Test("pending conversations without a customer reply are resolved with a message after the time passes, once",
+          arguments: TestDatabase.kinds)
+    func autoResolvePending(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let token = harness.ownerToken
+            let macro = try await harness.client.json(.post, "/api/v1/macros", token: token, body: #"""
+                {"name":"Closing","body":"We haven't heard back, so we're closing this. Just reply to reopen it, {{customer.first_name}}."}
+                """#).int("id")
+            let missingTime = try await harness.client.json(.post, "/api/v1/rules", token: token, body: #"""
+                {"name":"x","triggers":["time"],"conditions":{"field":"status","op":"is","value":"pending"},"actions":[{"type":"set_status","status":"resolved"}]}
+                """#)
+            #expect(missingTime.status == .unprocessableContent)
+            let rule = try await harness.client.json(.post, "/api/v1/rules", token: token, body: #"""
+                {"name":"Close quiet pending","triggers":["time"],
+                 "conditions":{"all":[{"field":"status","op":"is","value":"pending"},{"field":"last_message_from","op":"is","value":"agent"},
+                                      {"field":"hours_since_last_message","op":"gte","value":72}]},
+                 "actions":[{"type":"reply_with_macro","macro_id":\#(macro)},{"type":"set_status","status":"resolved"}]}
+                """#)
+            #expect(rule.status == .created)
+            let quiet = try await harness.inbound(email: "quiet@example.com", text: "Where is it?").int("conversation_id")
+            let talking = try await harness.inbound(email: "talk@example.com", text: "Where is mine?").int("conversation_id")
+            for id in [quiet, talking] {
+                _ = try await harness.client.json(.post, "/api/v1/conversations/\(id)/messages", token: token, body: #"{"text":"Shipped today!"}"#)
+                _ = try await harness.client.json(.patch, "/api/v1/conversations/\(id)", token: token, body: #"{"status":"pending"}"#)
+            }
+            _ = try await harness.inbound(email: "talk@example.com", text: "Thanks, and the invoice?")
+            // Not yet: a day later nothing happens.
+            _ = try await harness.runJobs(at: Date().addingTimeInterval(24 * 3600))
+            #expect(try await harness.client.json(.get, "/api/v1/conversations/\(quiet)", token: token).string("status") == "pending")
+            // Three days later the quiet one is closed with the message; the one where the customer wrote last is not.
+            _ = try await harness.runJobs(at: Date().addingTimeInterval(73 * 3600))
+            #expect(try await harness.client.json(.get, "/api/v1/conversations/\(quiet)", token: token).string("status") == "resolved")
+            #expect(try await harness.client.json(.get, "/api/v1/conversations/\(talking)", token: token).string("status") == "open")
+            let messages = try await harness.client.json(.get, "/api/v1/conversations/\(quiet)/messages", token: token).items
+            #expect(messages.filter { ($0["text"] as? String)?.hasPrefix("We haven't heard back") == true }.count == 1)
+            // The next sweep does not fire again on the same conversation.
+            _ = try await harness.runJobs(at: Date().addingTimeInterval(80 * 3600))
+            let again = try await harness.client.json(.get, "/api/v1/conversations/\(quiet)/messages", token: token).items
+            #expect(again.count == messages.count)
+        }
+    }
+
+    @Test("resolved conversations become read-only history; a customer's reply to one starts a new conversation")
+    func readOnlyHistory() async throws {
+        try await Harness.run(.sqlite) { harness in
+            let token = harness.ownerToken
+            #expect(try await harness.client.json(.put, "/api/v1/history-lock", token: token, body: #"{"locked_after_days":0}"#).status
+                    == .unprocessableContent)
+            _ = try await harness.client.json(.put, "/api/v1/history-lock", token: token, body: #"{"locked_after_days":30}"#)
+            let id = try await harness.inbound(email: "old@example.com", text: "Hello", externalID: "first").int("conversation_id")
+            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(id)", token: token, body: #"{"status":"resolved"}"#)
+            // Pretend it was resolved 31 days ago.
+            try await harness.database.write { sql in
+                try await sql.raw("UPDATE conversations SET resolved_at = \(bind: Timestamps.millis(Date().addingTimeInterval(-31 * 86_400))) WHERE id = \(bind: id)").run()
+            }
+            let reopen = try await harness.client.json(.patch, "/api/v1/conversations/\(id)", token: token, body: #"{"status":"open"}"#)
+            #expect(reopen.status == .conflict)
+            #expect(reopen.detail.contains("read-only history"))
+            let reply = try await harness.client.json(.post, "/api/v1/conversations/\(id)/messages", token: token, body: #"{"text":"hi"}"#)
+            #expect(reply.status == .conflict)
+            let body = #"{"customer":{"email":"old@example.com"},"text":"About that old order","reply_to":\#(id)}"#
+            let answer = try await harness.client.json(.post, "/api/v1/inboxes/\(harness.inboxID)/messages",
+                                                       headers: ["X-Inbox-Token": harness.inboxToken], body: body)
+            #expect(try answer.int("conversation_id") != id)
+        }
+    }
+}

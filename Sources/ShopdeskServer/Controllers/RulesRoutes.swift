@@ -135,6 +135,18 @@ struct RulesRoutes {
             })
         }
         SLARoutes(services: services).register(api)
+        api.on(.get, "/history-lock", "After how many days resolved conversations become read-only history (null: never)",
+               tag: "rules") { _, context in
+            let ws = context.workspaceID
+            return HistoryLockDTO(lockedAfterDays: try await database.read { try await HistoryLock.days(workspaceID: ws, in: $0) })
+        }
+        api.on(.put, "/history-lock", "Set after how many days resolved conversations become read-only (null: never)", tag: "rules",
+               role: .admin, body: "HistoryLockDTO") { request, context in
+            let body = try await request.decode(as: HistoryLockDTO.self, context: context)
+            let ws = context.workspaceID
+            try await database.write { try await HistoryLock.save(workspaceID: ws, days: body.lockedAfterDays, in: $0) }
+            return body
+        }
         api.on(.get, "/business-hours", "The workspace's opening hours and holidays (null: around the clock)", tag: "rules") { _, context in
             let ws = context.workspaceID
             return BusinessHoursDTO(calendar: try await database.read { try await BusinessHoursRepository.find(workspaceID: ws, in: $0) })
@@ -155,6 +167,10 @@ struct RulesRoutes {
         var fields: [Field]
         var actions: [String]
         var audiences: [String]
+    }
+
+    struct HistoryLockDTO: ResponseEncodable, Decodable {
+        var lockedAfterDays: Int?
     }
 
     struct BusinessHoursDTO: ResponseEncodable, Decodable {

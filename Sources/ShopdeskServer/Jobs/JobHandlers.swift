@@ -16,6 +16,14 @@ struct JobHandlers: Sendable {
             try await services.conversations.wake(workspaceID: workspaceID, id: ConversationID(try id(job, "conversation_id")), at: now)
         case JobKind.slaCheck:
             try await services.conversations.checkSLA(workspaceID: workspaceID, id: ConversationID(try id(job, "conversation_id")), at: now)
+        case JobKind.rulesSweep:
+            if try await services.conversations.sweepTimeRules(workspaceID: workspaceID, at: now) {
+                _ = try await services.database.write { sql in
+                    try await JobQueue.enqueue(kind: JobKind.rulesSweep, payload: [:], workspaceID: workspaceID,
+                                               runAt: now.addingTimeInterval(ConversationService.sweepInterval),
+                                               dedupeKey: "rules-sweep:\(workspaceID)", in: sql)
+                }
+            }
         case JobKind.slaRefresh:
             try await services.conversations.refreshSLA(workspaceID: workspaceID)
         case JobKind.sendMessage:

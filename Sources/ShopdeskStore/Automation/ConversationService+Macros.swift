@@ -51,6 +51,7 @@ extension ConversationService {
                 throw ShopdeskError.notFound("Conversation \(conversationID)")
             }
             var conversation = try await ConversationRepository.survivor(of: found, in: sql)
+            try await HistoryLock.ensureWritable(conversation, now: time, in: sql)
             guard let macro = try await MacroRepository.find(workspaceID: workspaceID, id: macroID, in: sql) else {
                 throw ShopdeskError.notFound("Macro \(macroID)")
             }

@@ -20,7 +20,9 @@ struct RuleRunner {
         var changed: Set<String> = []
     }
 
-    func run(_ events: [Event], on conversation: inout Conversation) async throws -> [DomainEvent] {
+    /// Runs the rules for `events`; rules in `excluding` (time rules that already fired on this
+    /// state of the conversation) are not considered.
+    func run(_ events: [Event], on conversation: inout Conversation, excluding: Set<Int64> = []) async throws -> [DomainEvent] {
         guard !book.rules.isEmpty, conversation.state.mergedInto == nil else { return [] }
         guard let inbox = try await InboxRepository.find(workspaceID: conversation.workspaceID, id: conversation.inboxID, in: sql) else {
             return []
@@ -35,7 +37,7 @@ struct RuleRunner {
             guard book.rules.hasRules(for: event.trigger) else { continue }
             let facts = facts(for: event, conversation: conversation, channel: inbox.kind.rawValue, customer: customer)
             var changedByRules: Set<String> = []
-            for rule in book.rules.matches(facts, excluding: fired) {
+            for rule in book.rules.matches(facts, excluding: fired.union(excluding)) {
                 fired.insert(rule.id)
                 let outcome = try await fire(rule, trigger: event.trigger, on: &conversation, customer: customer)
                 recorded += outcome.events
@@ -52,7 +54,7 @@ struct RuleRunner {
 
     func facts(for event: Event, conversation: Conversation, channel: String, customer: Customer?) -> RuleFacts {
         let state = conversation.state
-        return RuleFacts(
+        var facts = RuleFacts(
             trigger: event.trigger, channel: channel, inboxID: conversation.inboxID.rawValue, subject: conversation.subject,
             text: event.text, language: conversation.language, intent: conversation.intent, sentiment: conversation.sentiment,
             urgent: conversation.urgent, priority: state.priority, status: state.status, assigneeID: state.assigneeID?.rawValue,
@@ -60,6 +62,13 @@ struct RuleRunner {
             withinBusinessHours: book.calendar.isOpen(at: time),
             hoursSinceCreated: time.timeIntervalSince(conversation.createdAt) / 3600, messageCount: conversation.messageCount,
             changed: event.changed)
+        facts.hoursSinceLastMessage = max(0, time.timeIntervalSince(conversation.lastMessageAt) / 3600)
+        facts.lastMessageFrom = switch conversation.lastMessageDirection {
+        case .inbound: "customer"
+        case .outbound: "agent"
+        default: nil
+        }
+        return facts
     }
 
     /// Carries out one rule's actions. An action that cannot be done (an agent who left, a

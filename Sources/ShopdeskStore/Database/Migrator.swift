@@ -25,6 +25,7 @@ public enum Migrator {
         Migration(version: 9, name: "email channel", statements: Schema.version9),
         Migration(version: 10, name: "automation", statements: Schema.version10),
         Migration(version: 11, name: "service level agreements", statements: Schema.version11),
+        Migration(version: 12, name: "time-based rules and read-only history", statements: Schema.version12),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

@@ -34,4 +34,17 @@ extension Schema {
             "CREATE INDEX conversations_sla_due ON conversations(workspace_id, sla_due_at)",
         ]
     }
+
+    /// Time-based rules fire once per conversation until it changes: the conversation's
+    /// `updated_at` when each rule last fired on it. Resolved conversations can become read-only.
+    static func version12(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE rule_firings (rule_id BIGINT NOT NULL REFERENCES rules(id) ON DELETE CASCADE,
+              conversation_id BIGINT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, anchor BIGINT NOT NULL,
+              PRIMARY KEY (rule_id, conversation_id))
+            """,
+            "ALTER TABLE workspaces ADD COLUMN locked_after_days BIGINT",
+        ]
+    }
 }

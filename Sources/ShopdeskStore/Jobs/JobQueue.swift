@@ -13,6 +13,8 @@ public enum JobKind {
     public static let slaCheck = "sla.check"
     /// SLA policies changed: reconcile the clocks of the workspace's open conversations.
     public static let slaRefresh = "sla.refresh"
+    /// Every few minutes while a workspace has time-based rules: check them on open conversations.
+    public static let rulesSweep = "rules.sweep"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

@@ -90,6 +90,9 @@ public enum RuleRepository {
         try await sql.raw("""
             UPDATE workspaces SET automation_version = automation_version + 1 WHERE id = \(bind: workspaceID.rawValue)
             """).run()
+        // Time-based rules need their sweep; a sweep that finds none does not come back.
+        try await JobQueue.enqueue(kind: JobKind.rulesSweep, payload: [:], workspaceID: workspaceID, runAt: Date(),
+                                   dedupeKey: "rules-sweep:\(workspaceID)", in: sql)
     }
 
     static func decode(_ row: any SQLRow) throws -> RuleRecord {

@@ -120,7 +120,8 @@ extension ConversationService {
         if let replyTo = message.replyTo,
            let target = try await ConversationRepository.find(workspaceID: workspaceID, id: replyTo, in: sql) {
             let survivor = try await ConversationRepository.survivor(of: target, in: sql)
-            if survivor.customerID == customerID { return survivor }
+            // A reply to read-only history starts a new conversation (below, for mail, by subject only if open).
+            if survivor.customerID == customerID, try await !HistoryLock.isLocked(survivor, now: now, in: sql) { return survivor }
         }
         if message.email != nil {
             // Mail without a known reference continues only the sender's recent open

@@ -23,6 +23,7 @@ extension ConversationService {
                 throw ShopdeskError.notFound("Conversation \(conversationID)")
             }
             var conversation = try await ConversationRepository.survivor(of: found, in: sql)
+            try await HistoryLock.ensureWritable(conversation, now: time, in: sql)
             for attachment in attachmentIDs {
                 guard try await AttachmentRepository.findUnattached(workspaceID: workspaceID, id: attachment, in: sql) != nil else {
                     throw ShopdeskError.notFound("Attachment \(attachment)")

@@ -89,6 +89,7 @@ public struct ConversationService: Sendable {
             guard var conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: id, in: sql) else {
                 throw ShopdeskError.notFound("Conversation \(id)")
             }
+            try await HistoryLock.ensureWritable(conversation, now: time, in: sql)
             var events = try await Self.apply(commands, to: &conversation, actor: actor, now: time, kind: kind, in: sql)
             let changed = Set(events.compactMap { RuleRunner.changedField($0.kind) })
             if !events.isEmpty {
@@ -179,6 +180,8 @@ public struct ConversationService: Sendable {
             guard var target = try await ConversationRepository.find(workspaceID: workspaceID, id: targetID, in: sql) else {
                 throw ShopdeskError.notFound("Conversation \(targetID)")
             }
+            try await HistoryLock.ensureWritable(source, now: time, in: sql)
+            try await HistoryLock.ensureWritable(target, now: time, in: sql)
             guard target.state.mergedInto == nil else {
                 throw ShopdeskError.conflict("Conversation \(targetID) was itself merged; merge into the conversation it points to.")
             }

@@ -125,6 +125,7 @@ struct CompiledCondition: Sendable {
         case .priority: { (facts: RuleFacts) in facts.priority.rawValue }
         case .status: { (facts: RuleFacts) in facts.status.rawValue }
         case .customerEmail: { (facts: RuleFacts) in facts.customerEmail }
+        case .lastMessageFrom: { (facts: RuleFacts) in facts.lastMessageFrom }
         default: { (facts: RuleFacts) in facts.customerEmailDomain }
         }
         if op == "is_set" { return { read($0) != nil } }
@@ -158,6 +159,7 @@ struct CompiledCondition: Sendable {
         case .assigneeId: { (facts: RuleFacts) in facts.assigneeID.map(Double.init) }
         case .teamId: { (facts: RuleFacts) in facts.teamID.map(Double.init) }
         case .hoursSinceCreated: { (facts: RuleFacts) in facts.hoursSinceCreated }
+        case .hoursSinceLastMessage: { (facts: RuleFacts) in facts.hoursSinceLastMessage }
         default: { (facts: RuleFacts) in Double(facts.messageCount) }
         }
         if op == "is_set" { return { read($0) != nil } }

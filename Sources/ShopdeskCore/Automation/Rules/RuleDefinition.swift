@@ -13,6 +13,10 @@ public enum RuleTrigger: String, Codable, Sendable, CaseIterable {
     case slaWarning = "sla.warning"
     /// An SLA target passed its due time unmet.
     case slaBreach = "sla.breach"
+    /// Checked by the scheduler every few minutes against unresolved conversations, for
+    /// conditions on time ("pending, last message from us, 48 hours ago"). Fires once per
+    /// conversation until the conversation changes again.
+    case scheduled = "time"
 }
 
 /// A rule as an admin writes it and as it is imported and exported (JSON).
@@ -59,6 +63,10 @@ public struct RuleDefinition: Codable, Equatable, Sendable {
         guard actions.count <= 20 else { throw .invalid(field: "actions", "A rule has at most 20 actions.") }
         _ = try CompiledCondition(conditions)
         for (index, action) in actions.enumerated() { try action.validate(field: "actions[\(index)]") }
+        if triggers.contains(.scheduled), !conditions.fields.contains(where: { RuleField(rawValue: $0)?.isTime == true }) {
+            throw .invalid(field: "conditions",
+                           "A time-based rule needs a condition on time, such as hours_since_last_message at least 48; otherwise it would fire on every open conversation.")
+        }
         return copy
     }
 }

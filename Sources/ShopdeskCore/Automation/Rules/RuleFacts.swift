@@ -22,6 +22,9 @@ public struct RuleFacts: Sendable {
     public var customerName: FoldedText
     public var withinBusinessHours: Bool
     public var hoursSinceCreated: Double
+    /// Hours since the last customer or agent message, and whose it was (`customer`, `agent`).
+    public var hoursSinceLastMessage: Double = 0
+    public var lastMessageFrom: String? = nil
     public var messageCount: Int
     /// For `conversation.updated`: which of status, assignee, team, tags, priority changed.
     public var changed: Set<String>

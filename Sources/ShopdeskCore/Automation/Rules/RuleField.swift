@@ -5,6 +5,7 @@ public enum RuleField: String, CaseIterable, Sendable {
     case priority, status, assigneeId = "assignee_id", teamId = "team_id", tags
     case customerEmail = "customer.email", customerEmailDomain = "customer.email_domain", customerName = "customer.name"
     case businessHours = "business_hours", hoursSinceCreated = "hours_since_created"
+    case hoursSinceLastMessage = "hours_since_last_message", lastMessageFrom = "last_message_from"
     case messageCount = "message_count", changed
 
     public enum Kind: String, Sendable { case text, keyword, number, flag, set }
@@ -12,12 +13,15 @@ public enum RuleField: String, CaseIterable, Sendable {
     public var kind: Kind {
         switch self {
         case .subject, .text, .customerName: .text
-        case .channel, .language, .intent, .sentiment, .priority, .status, .customerEmail, .customerEmailDomain: .keyword
-        case .inboxId, .assigneeId, .teamId, .hoursSinceCreated, .messageCount: .number
+        case .channel, .language, .intent, .sentiment, .priority, .status, .customerEmail, .customerEmailDomain, .lastMessageFrom: .keyword
+        case .inboxId, .assigneeId, .teamId, .hoursSinceCreated, .hoursSinceLastMessage, .messageCount: .number
         case .urgent, .businessHours: .flag
         case .tags, .changed: .set
         }
     }
+
+    /// Fields that grow with time alone, which a time-based rule must look at.
+    var isTime: Bool { self == .hoursSinceCreated || self == .hoursSinceLastMessage }
 
     /// Operators per kind; `priority` also orders (`gt` = more urgent than).
     public var operators: [String] {

@@ -254,7 +254,8 @@ function definitionOf(rule) {
 }
 
 async function businessHoursSection() {
-  const { calendar } = await api('GET', '/business-hours');
+  const [{ calendar }, { locked_after_days: lockedAfter }] = await Promise.all([api('GET', '/business-hours'), api('GET', '/history-lock')]);
+  const lock = h('input', { type: 'number', min: 1, max: 3650, step: 1, value: lockedAfter ?? '' });
   const always = h('input', { type: 'checkbox', checked: !calendar || !calendar.weekly });
   const zone = h('input', { type: 'text', required: true, value: calendar?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone });
   const days = Object.fromEntries(DAYS.map((day) => [day, h('input', { type: 'text', size: 22, placeholder: '09:00-17:00',
@@ -268,12 +269,14 @@ async function businessHoursSection() {
       ...DAYS.map((day) => labelled(`hours-${day}`, t(day), days[day])),
       h('p', { class: 'hint' }, t('hoursHelp')),
       labelled('hours-holidays', t('holidays'), holidays),
+      labelled('history-lock', t('lockAfter'), lock),
       status,
     ], t('save'), async () => {
       status.textContent = '';
       const weekly = always.checked ? null : Object.fromEntries(DAYS.map((day) => [day, days[day].value.trim()]).filter(([, value]) => value));
       await api('PUT', '/business-hours', { calendar: { time_zone: zone.value.trim(), weekly,
         holidays: holidays.value.split(',').map((day) => day.trim()).filter(Boolean) } });
+      await api('PUT', '/history-lock', { locked_after_days: lock.value ? Number(lock.value) : null });
       status.textContent = t('saved');
     }));
 }

@@ -3,6 +3,9 @@
 
 export const automationStrings = {
   en: {
+    'trigger.time': 'Time passes (checked every 5 minutes)', 'field.hours_since_last_message': 'Hours since the last message',
+    'field.last_message_from': 'Last message from', fromCustomer: 'the customer', fromAgent: 'an agent',
+    lockAfter: 'Resolved conversations become read-only after (days, empty = never)',
     sla: 'SLA due', slaOverdue: 'SLA missed', slaDueIn: 'SLA', slaPolicies: 'SLA policies', addPolicy: 'Add SLA policy',
     firstResponse: 'First response within (minutes)', nextResponse: 'Next response within (minutes)', resolution: 'Resolution within (minutes)',
     useBusinessHours: 'Count business hours only', pauseWhilePending: 'Pause resolution while waiting on the customer (pending, snoozed)',
@@ -47,6 +50,9 @@ export const automationStrings = {
     outsideHours: 'also outside business hours', listHint: 'Separate several values with commas.',
   },
   'pt-BR': {
+    'trigger.time': 'O tempo passa (verificado a cada 5 minutos)', 'field.hours_since_last_message': 'Horas desde a última mensagem',
+    'field.last_message_from': 'Última mensagem de', fromCustomer: 'o cliente', fromAgent: 'um agente',
+    lockAfter: 'Conversas resolvidas ficam só para leitura após (dias, vazio = nunca)',
     sla: 'Prazo SLA', slaOverdue: 'SLA estourado', slaDueIn: 'SLA', slaPolicies: 'Políticas de SLA', addPolicy: 'Adicionar política de SLA',
     firstResponse: 'Primeira resposta em (minutos)', nextResponse: 'Próxima resposta em (minutos)', resolution: 'Resolução em (minutos)',
     useBusinessHours: 'Contar só o horário de atendimento', pauseWhilePending: 'Pausar a resolução enquanto aguarda o cliente (pendente, adiada)',
@@ -91,6 +97,9 @@ export const automationStrings = {
     outsideHours: 'também fora do horário', listHint: 'Separe vários valores com vírgulas.',
   },
   ru: {
+    'trigger.time': 'Проходит время (проверка каждые 5 минут)', 'field.hours_since_last_message': 'Часов с последнего сообщения',
+    'field.last_message_from': 'Последнее сообщение от', fromCustomer: 'клиента', fromAgent: 'агента',
+    lockAfter: 'Решённые диалоги только для чтения через (дней, пусто = никогда)',
     sla: 'Срок SLA', slaOverdue: 'SLA нарушен', slaDueIn: 'SLA', slaPolicies: 'Политики SLA', addPolicy: 'Добавить политику SLA',
     firstResponse: 'Первый ответ за (минут)', nextResponse: 'Следующий ответ за (минут)', resolution: 'Решение за (минут)',
     useBusinessHours: 'Считать только рабочие часы', pauseWhilePending: 'Останавливать срок решения, пока ждём клиента (ожидание, отложено)',
@@ -135,6 +144,9 @@ export const automationStrings = {
     outsideHours: 'и в нерабочее время', listHint: 'Несколько значений — через запятую.',
   },
   hr: {
+    'trigger.time': 'Prolazi vrijeme (provjera svakih 5 minuta)', 'field.hours_since_last_message': 'Sati od zadnje poruke',
+    'field.last_message_from': 'Zadnja poruka od', fromCustomer: 'kupca', fromAgent: 'agenta',
+    lockAfter: 'Riješeni razgovori postaju samo za čitanje nakon (dana, prazno = nikad)',
     sla: 'SLA rok', slaOverdue: 'SLA prekoračen', slaDueIn: 'SLA', slaPolicies: 'SLA pravila', addPolicy: 'Dodaj SLA pravilo',
     firstResponse: 'Prvi odgovor unutar (minuta)', nextResponse: 'Sljedeći odgovor unutar (minuta)', resolution: 'Rješenje unutar (minuta)',
     useBusinessHours: 'Računaj samo radno vrijeme', pauseWhilePending: 'Zaustavi rok rješenja dok čekamo kupca (na čekanju, odgođeno)',

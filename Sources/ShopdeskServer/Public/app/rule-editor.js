@@ -19,6 +19,7 @@ function choices(field, context) {
     case 'priority': return PRIORITIES.map((value) => [value, t(value)]);
     case 'status': return ['open', 'pending', 'snoozed', 'resolved'].map((value) => [value, t(value)]);
     case 'sentiment': return ['negative', 'neutral', 'positive'].map((value) => [value, value]);
+    case 'last_message_from': return [['customer', t('fromCustomer')], ['agent', t('fromAgent')]];
     case 'inbox_id': return context.inboxes.map((inbox) => [inbox.id, inbox.name]);
     case 'assignee_id': return context.agents.map((agent) => [agent.id, agent.name]);
     case 'team_id': return context.teams.map((team) => [team.id, team.name]);
