@@ -106,6 +106,15 @@ struct AutomationBrowserTests {
             try await Browser.with { page in
                 try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
                 try await page.waitFor("document.querySelector('#add-sla')", "the SLA panel")
+                // The inbox takes turns among its agents from now on.
+                try await page.waitFor("document.querySelector('#admin-assignment [data-scope=\"inboxes:\(harness.inboxID)\"] select')", "the assignment panel")
+                _ = try await page.evaluate("""
+                    (() => { const select = document.querySelector('#admin-assignment [data-scope="inboxes:\(harness.inboxID)"] select');
+                      select.value = 'round_robin'; select.dispatchEvent(new Event('change')); return true })()
+                    """)
+                try await page.waitFor("document.querySelector('#admin-assignment [data-scope=\"inboxes:\(harness.inboxID)\"] [role=status]').textContent.length > 0", "the policy saved")
+                let policy = try await harness.client.json(.get, "/api/v1/inboxes/\(harness.inboxID)/assignment", token: harness.ownerToken)
+                #expect(try policy.object("policy").string("mode") == "round_robin")
                 _ = try await page.evaluate("document.querySelector('#add-sla').click()")
                 try await page.waitFor("document.querySelector('#sla-editor')", "the SLA editor")
                 try await WebAppTests.fill(page, ["#sla-name": "Urgent first", "#sla-first": "45"])

@@ -98,5 +98,6 @@ struct AutomationController {
             return ApplyDTO(conversation: ConversationDTO(result.conversation, customer: nil), message: result.message.map { MessageDTO($0) })
         }
         RulesRoutes(services: services).register(api)
+        AssignmentRoutes(services: services).register(api)
     }
 }

@@ -24,6 +24,13 @@ struct JobHandlers: Sendable {
                                                dedupeKey: "rules-sweep:\(workspaceID)", in: sql)
                 }
             }
+        case JobKind.assignmentSweep:
+            if try await services.conversations.reassignFromOfflineAgents(workspaceID: workspaceID, at: now) {
+                _ = try await services.database.write { sql in
+                    try await JobQueue.enqueue(kind: JobKind.assignmentSweep, payload: [:], workspaceID: workspaceID,
+                                               runAt: now.addingTimeInterval(120), dedupeKey: "assignment-sweep:\(workspaceID)", in: sql)
+                }
+            }
         case JobKind.slaRefresh:
             try await services.conversations.refreshSLA(workspaceID: workspaceID)
         case JobKind.sendMessage:

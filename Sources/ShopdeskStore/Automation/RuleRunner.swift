@@ -77,6 +77,7 @@ struct RuleRunner {
                       customer: Customer?) async throws -> (events: [DomainEvent], changed: Set<String>) {
         let actor = EventActor.rule(rule.id)
         var commands: [ConversationCommand] = []
+        var byPolicy = false
         var skipped: [JSONValue] = []
         var extra: [DomainEvent] = []
         func skip(_ action: RuleAction, _ reason: String) {
@@ -100,6 +101,8 @@ struct RuleRunner {
                     skip(action, "Team \(teamID) no longer exists."); continue
                 }
                 commands.append(.setTeam(teamID))
+            case .assignByPolicy:
+                byPolicy = true
             case .addNote(let text):
                 extra.append(try await post(text, direction: .note, on: conversation, customer: customer, actor: actor))
             case .replyWithMacro(let macroID):
@@ -133,6 +136,12 @@ struct RuleRunner {
             changes = try await ConversationService.apply(commands, to: &conversation, actor: actor, now: time, kind: kind, in: sql)
         } catch let error as ShopdeskError {
             skipped.append(.object(["action": .string("changes"), "reason": .string(error.message)]))
+        }
+        if byPolicy {
+            // After the rule's own changes, so a team it just set picks from its members.
+            let assigned = try await Assigner(time: time, kind: kind, sql: sql).assign(&conversation, force: true)
+            if assigned.isEmpty { skipped.append(.object(["action": .string("assign_by_policy"), "reason": .string("Nobody is available.")])) }
+            changes += assigned
         }
         let firedEvent = DomainEvent(
             workspaceID: conversation.workspaceID, conversationID: conversation.id, kind: .ruleFired, actor: actor,
@@ -185,7 +194,7 @@ enum MacroActions {
             case .snooze(let hours): .setStatus(.snoozed, snoozeUntil: now.addingTimeInterval(hours * 3600))
             case .assignAgent(let agent): .assign(agent)
             case .assignTeam(let team): .setTeam(team)
-            case .replyWithMacro, .addNote, .webhook, .notify: nil
+            case .replyWithMacro, .addNote, .webhook, .notify, .assignByPolicy: nil
             }
         }
     }

@@ -47,4 +47,16 @@ extension Schema {
             "ALTER TABLE workspaces ADD COLUMN locked_after_days BIGINT",
         ]
     }
+
+    /// Assignment: a policy per inbox and per team, each agent's capacity and "away" switch,
+    /// and where each rotation stands.
+    static func version13(_ d: SchemaDialect) -> [String] {
+        [
+            "ALTER TABLE inboxes ADD COLUMN assignment TEXT",
+            "ALTER TABLE teams ADD COLUMN assignment TEXT",
+            "ALTER TABLE agents ADD COLUMN capacity BIGINT",
+            "ALTER TABLE agents ADD COLUMN away_at BIGINT",
+            "CREATE TABLE assignment_cursors (scope TEXT PRIMARY KEY, agent_id BIGINT NOT NULL)",
+        ]
+    }
 }

@@ -15,6 +15,8 @@ public enum JobKind {
     public static let slaRefresh = "sla.refresh"
     /// Every few minutes while a workspace has time-based rules: check them on open conversations.
     public static let rulesSweep = "rules.sweep"
+    /// Every two minutes while an inbox or team reassigns: give offline agents' conversations to others.
+    public static let assignmentSweep = "assignment.sweep"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

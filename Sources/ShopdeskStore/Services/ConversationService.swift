@@ -29,7 +29,8 @@ public struct ConversationService: Sendable {
     }
 
     /// What follows every change inside its transaction: the workspace's rules for `events`,
-    /// then the SLA clocks reconciled with the conversation's new state.
+    /// automatic assignment when a customer wrote, then the SLA clocks reconciled with the
+    /// conversation's new state.
     static func automate(_ events: [RuleRunner.Event], on conversation: inout Conversation, automation: AutomationCache?,
                          time: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> [DomainEvent] {
         guard let automation else { return [] }
@@ -37,6 +38,10 @@ public struct ConversationService: Sendable {
         var recorded: [DomainEvent] = []
         if !book.rules.isEmpty, !events.isEmpty {
             recorded = try await RuleRunner(book: book, time: time, kind: kind, sql: sql).run(events, on: &conversation)
+        }
+        // A customer waiting in an unassigned conversation gets an agent by the inbox's (or team's) policy.
+        if events.contains(where: { $0.trigger == .conversationCreated || $0.trigger == .messageInbound }) {
+            recorded += try await Assigner(time: time, kind: kind, sql: sql).assign(&conversation)
         }
         try await SLAKeeper(book: book, time: time, sql: sql).reconcile(conversation.id, workspaceID: conversation.workspaceID)
         return recorded

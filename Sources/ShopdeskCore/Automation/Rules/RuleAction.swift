@@ -9,6 +9,9 @@ public enum RuleAction: Codable, Equatable, Sendable {
     case snooze(hours: Double)
     case assignAgent(AgentID?)
     case assignTeam(TeamID?)
+    /// Picks an agent by the team's assignment policy (when the conversation has a team with
+    /// one) or the inbox's: round robin or least loaded, online agents only.
+    case assignByPolicy
     /// Sends the macro's text as a reply (an automatic one: `Auto-Submitted` by email) and runs
     /// the macro's actions.
     case replyWithMacro(Int64)
@@ -30,6 +33,7 @@ public enum RuleAction: Codable, Equatable, Sendable {
         case .snooze: "snooze"
         case .assignAgent: "assign_agent"
         case .assignTeam: "assign_team"
+        case .assignByPolicy: "assign_by_policy"
         case .replyWithMacro: "reply_with_macro"
         case .addNote: "add_note"
         case .webhook: "webhook"
@@ -38,7 +42,7 @@ public enum RuleAction: Codable, Equatable, Sendable {
     }
 
     public static let audiences = ["assignee", "team", "admins", "all"]
-    public static let types = ["add_tags", "remove_tags", "set_priority", "set_status", "snooze", "assign_agent", "assign_team",
+    public static let types = ["add_tags", "remove_tags", "set_priority", "set_status", "snooze", "assign_agent", "assign_team", "assign_by_policy",
                                "reply_with_macro", "add_note", "webhook", "notify"]
 
     private enum CodingKeys: String, CodingKey {
@@ -65,6 +69,7 @@ public enum RuleAction: Codable, Equatable, Sendable {
         case "snooze": self = .snooze(hours: try container.decode(Double.self, forKey: key("hours")))
         case "assign_agent": self = .assignAgent(try container.decodeIfPresent(AgentID.self, forKey: key("agent_id")))
         case "assign_team": self = .assignTeam(try container.decodeIfPresent(TeamID.self, forKey: key("team_id")))
+        case "assign_by_policy": self = .assignByPolicy
         case "reply_with_macro": self = .replyWithMacro(try container.decode(Int64.self, forKey: key("macro_id")))
         case "add_note": self = .addNote(try container.decode(String.self, forKey: key("text")))
         case "webhook": self = .webhook(try container.decode(WebhookID.self, forKey: key("webhook_id")))
@@ -96,6 +101,7 @@ public enum RuleAction: Codable, Equatable, Sendable {
         case .snooze(let hours): try container.encode(hours, forKey: .hours)
         case .assignAgent(let agent): try container.encode(agent, forKey: .agentId)
         case .assignTeam(let team): try container.encode(team, forKey: .teamId)
+        case .assignByPolicy: break
         case .replyWithMacro(let macro): try container.encode(macro, forKey: .macroId)
         case .addNote(let text): try container.encode(text, forKey: .text)
         case .webhook(let webhook): try container.encode(webhook, forKey: .webhookId)
@@ -122,7 +128,7 @@ public enum RuleAction: Codable, Equatable, Sendable {
             guard Self.audiences.contains(audience) else {
                 throw .invalid(field: field, "Notify one of: \(Self.audiences.joined(separator: ", ")).")
             }
-        case .setPriority, .setStatus, .assignAgent, .assignTeam, .replyWithMacro, .webhook:
+        case .setPriority, .setStatus, .assignAgent, .assignTeam, .assignByPolicy, .replyWithMacro, .webhook:
             break
         }
     }

@@ -3,6 +3,7 @@
 // conversations), and the workspace's business hours.
 
 import { api } from './api.js';
+import { assignmentSection } from './assignment.js';
 import { clear, h } from './dom.js';
 import { alertFailure, form, labelled, panel } from './forms.js';
 import { t } from './i18n.js';
@@ -24,7 +25,8 @@ async function loadContext() {
 
 export async function automationSections() {
   const context = await loadContext();
-  return [await macrosSection(context), await rulesSection(context), await slaSection(context), await businessHoursSection()];
+  return [await macrosSection(context), await rulesSection(context), await slaSection(context), await assignmentSection(context),
+    await businessHoursSection()];
 }
 
 async function macrosSection(context) {

@@ -3,6 +3,9 @@
 
 export const automationStrings = {
   en: {
+    assignment: 'Assignment', 'mode.manual': 'Manual', 'mode.round_robin': 'Round robin', 'mode.least_loaded': 'Least busy',
+    onlineOnly: 'online agents only', matchLanguage: 'prefer the customer’s language', reassignOffline: 'reassign when the agent goes offline',
+    openNow: 'Open now', capacity: 'Capacity', away: 'Away', online: 'Online', offline: 'Offline', 'action.assign_by_policy': 'Assign by policy',
     'trigger.time': 'Time passes (checked every 5 minutes)', 'field.hours_since_last_message': 'Hours since the last message',
     'field.last_message_from': 'Last message from', fromCustomer: 'the customer', fromAgent: 'an agent',
     lockAfter: 'Resolved conversations become read-only after (days, empty = never)',
@@ -50,6 +53,9 @@ export const automationStrings = {
     outsideHours: 'also outside business hours', listHint: 'Separate several values with commas.',
   },
   'pt-BR': {
+    assignment: 'Atribuição', 'mode.manual': 'Manual', 'mode.round_robin': 'Rodízio', 'mode.least_loaded': 'Menos ocupado',
+    onlineOnly: 'só agentes online', matchLanguage: 'preferir o idioma do cliente', reassignOffline: 'reatribuir quando o agente sai',
+    openNow: 'Abertas agora', capacity: 'Capacidade', away: 'Ausente', online: 'Online', offline: 'Offline', 'action.assign_by_policy': 'Atribuir pela política',
     'trigger.time': 'O tempo passa (verificado a cada 5 minutos)', 'field.hours_since_last_message': 'Horas desde a última mensagem',
     'field.last_message_from': 'Última mensagem de', fromCustomer: 'o cliente', fromAgent: 'um agente',
     lockAfter: 'Conversas resolvidas ficam só para leitura após (dias, vazio = nunca)',
@@ -97,6 +103,9 @@ export const automationStrings = {
     outsideHours: 'também fora do horário', listHint: 'Separe vários valores com vírgulas.',
   },
   ru: {
+    assignment: 'Назначение', 'mode.manual': 'Вручную', 'mode.round_robin': 'По очереди', 'mode.least_loaded': 'Наименее занятому',
+    onlineOnly: 'только агентам в сети', matchLanguage: 'предпочитать язык клиента', reassignOffline: 'переназначать, когда агент уходит',
+    openNow: 'Открыто сейчас', capacity: 'Лимит', away: 'Отошёл', online: 'В сети', offline: 'Не в сети', 'action.assign_by_policy': 'Назначить по правилам',
     'trigger.time': 'Проходит время (проверка каждые 5 минут)', 'field.hours_since_last_message': 'Часов с последнего сообщения',
     'field.last_message_from': 'Последнее сообщение от', fromCustomer: 'клиента', fromAgent: 'агента',
     lockAfter: 'Решённые диалоги только для чтения через (дней, пусто = никогда)',
@@ -144,6 +153,9 @@ export const automationStrings = {
     outsideHours: 'и в нерабочее время', listHint: 'Несколько значений — через запятую.',
   },
   hr: {
+    assignment: 'Dodjela', 'mode.manual': 'Ručno', 'mode.round_robin': 'Redom', 'mode.least_loaded': 'Najmanje zauzetom',
+    onlineOnly: 'samo agenti na mreži', matchLanguage: 'radije na jeziku kupca', reassignOffline: 'preraspodijeli kad agent ode',
+    openNow: 'Otvoreno sada', capacity: 'Kapacitet', away: 'Odsutan', online: 'Na mreži', offline: 'Izvan mreže', 'action.assign_by_policy': 'Dodijeli po pravilu',
     'trigger.time': 'Prolazi vrijeme (provjera svakih 5 minuta)', 'field.hours_since_last_message': 'Sati od zadnje poruke',
     'field.last_message_from': 'Zadnja poruka od', fromCustomer: 'kupca', fromAgent: 'agenta',
     lockAfter: 'Riješeni razgovori postaju samo za čitanje nakon (dana, prazno = nikad)',

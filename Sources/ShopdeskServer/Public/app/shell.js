@@ -41,6 +41,11 @@ export function renderShell() {
     }
     localStorage.setItem('shopdesk.notify', notify.checked ? '1' : '0');
   });
+  const away = h('input', { type: 'checkbox', id: 'away' });
+  away.addEventListener('change', () => api('PUT', '/auth/me/availability', { away: away.checked }).catch((failure) => showError(failure.message)));
+  api('GET', '/availability').then((answer) => {
+    away.checked = Boolean(answer.items.find((item) => item.agent_id === state.me.id)?.away);
+  }).catch(() => { /* the switch starts unchecked; the next change saves it */ });
   const language = h('select', { id: 'language', 'aria-label': t('language') },
     ...LANGUAGES.map(([value, label]) => h('option', { value, selected: value === state.me.locale }, label)));
   language.addEventListener('change', async () => {
@@ -63,6 +68,7 @@ export function renderShell() {
       h('strong', { class: 'brand' }, state.workspace.name),
       search,
       h('label', { class: 'notify' }, notify, ' ', t('notify')),
+      h('label', { class: 'notify' }, away, ' ', t('away')),
       language,
       h('a', { href: '#/admin', id: 'settings-link' }, t('settings')),
       h('span', { class: 'me', id: 'me' }, state.me.name),
