@@ -284,7 +284,7 @@ struct TimeRuleTests {
             #expect(reopen.detail.contains("read-only history"))
             let reply = try await harness.client.json(.post, "/api/v1/conversations/\(id)/messages", token: token, body: #"{"text":"hi"}"#)
             #expect(reply.status == .conflict)
-            let body = #"{"customer":{"email":"old@example.com"},"text":"About that old order","reply_to":\#(id)}"#
+            let body = #"{"customer":{"email":"old@example.com"},"text":"About that old order","conversation_id":\#(id)}"#
             let answer = try await harness.client.json(.post, "/api/v1/inboxes/\(harness.inboxID)/messages",
                                                        headers: ["X-Inbox-Token": harness.inboxToken], body: body)
             #expect(try answer.int("conversation_id") != id)

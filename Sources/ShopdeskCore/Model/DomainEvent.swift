@@ -25,6 +25,8 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case slaWarning = "sla.warning"
     /// An SLA target passed its due time unmet.
     case slaBreached = "sla.breached"
+    /// The customer answered the satisfaction survey (payload: kind, score, comment).
+    case surveyAnswered = "survey.answered"
     case messageCreated = "message.created"
     case messageDeliveryChanged = "message.delivery_changed"
     case customerCreated = "customer.created"

@@ -49,6 +49,7 @@ func buildApplication(services: AppServices) throws -> some ApplicationProtocol 
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: openAPI)))
     }
     OperationsController(services: services, metrics: metrics).register(on: router)
+    SurveyPage(services: services).register(on: router)
     DemoShopPage.register(on: router, widgetKey: configuration.demoWidgetKey)
     WebAssets.register(on: router)
 

@@ -99,5 +99,6 @@ struct AutomationController {
         }
         RulesRoutes(services: services).register(api)
         AssignmentRoutes(services: services).register(api)
+        SurveyRoutes(services: services).register(api)
     }
 }

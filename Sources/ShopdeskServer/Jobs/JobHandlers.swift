@@ -31,6 +31,8 @@ struct JobHandlers: Sendable {
                                                runAt: now.addingTimeInterval(120), dedupeKey: "assignment-sweep:\(workspaceID)", in: sql)
                 }
             }
+        case JobKind.surveySend:
+            try await sendSurvey(ConversationID(try id(job, "conversation_id")), workspaceID: workspaceID)
         case JobKind.slaRefresh:
             try await services.conversations.refreshSLA(workspaceID: workspaceID)
         case JobKind.sendMessage:
@@ -113,6 +115,19 @@ extension JobHandlers {
         let body = try APIJSON.encoder().encode(RuleWebhookEnvelope(
             type: "rule.webhook", workspaceId: workspaceID.rawValue, ruleId: rule, conversation: ConversationDTO(conversation)))
         try await sender.post(url: webhook.url, body: body, secret: webhook.secret, eventKind: "rule.webhook", deliveryID: "job-\(job.id)")
+    }
+}
+
+extension JobHandlers {
+    /// The survey's link goes out as an automatic message on the conversation's own channel
+    /// (mail, chat, the API inbox's webhook); the chat widget also shows it inline.
+    func sendSurvey(_ conversation: ConversationID, workspaceID: WorkspaceID) async throws {
+        let token = Secrets.token(prefix: "sds_")
+        let base = services.config.publicURL ?? "http://\(services.config.host):\(services.config.port)"
+        let link = "\(base.hasSuffix("/") ? String(base.dropLast()) : base)/survey/\(token)"
+        try await services.conversations.sendSurvey(workspaceID: workspaceID, conversationID: conversation, tokenHash: Secrets.sha256Hex(token)) {
+            SurveySettings.invitation(kind: $0, language: $1, link: link)
+        }
     }
 }
 

@@ -23,22 +23,22 @@
   };
 
   const bundles = {
-    en: { open: 'Chat with us', close: 'Close chat', placeholder: 'Write a message…', send: 'Send', attach: 'Attach a file',
+    en: { rate: 'How did we do?', thanks: 'Thank you for your feedback!', open: 'Chat with us', close: 'Close chat', placeholder: 'Write a message…', send: 'Send', attach: 'Attach a file',
       online: 'We reply in a few minutes', away: "We're away right now. Leave your email and we'll answer by email.",
       name: 'Your name', email: 'Your email', start: 'Start chat', typing: '{name} is typing…', someone: 'Someone',
       seen: 'Seen', sending: 'Sending…', failed: 'Not sent yet; will retry', badEmail: 'Please enter a valid email address.',
       reconnecting: 'Reconnecting…', you: 'You', tooBig: 'That file is too large.' },
-    pt: { open: 'Fale conosco', close: 'Fechar o chat', placeholder: 'Escreva uma mensagem…', send: 'Enviar', attach: 'Anexar um arquivo',
+    pt: { rate: 'Como foi o nosso atendimento?', thanks: 'Obrigado pela avaliação!', open: 'Fale conosco', close: 'Fechar o chat', placeholder: 'Escreva uma mensagem…', send: 'Enviar', attach: 'Anexar um arquivo',
       online: 'Respondemos em poucos minutos', away: 'Estamos ausentes agora. Deixe seu e-mail e responderemos por e-mail.',
       name: 'Seu nome', email: 'Seu e-mail', start: 'Iniciar chat', typing: '{name} está digitando…', someone: 'Alguém',
       seen: 'Visto', sending: 'Enviando…', failed: 'Ainda não enviada; tentaremos de novo', badEmail: 'Informe um e-mail válido.',
       reconnecting: 'Reconectando…', you: 'Você', tooBig: 'Esse arquivo é grande demais.' },
-    ru: { open: 'Напишите нам', close: 'Закрыть чат', placeholder: 'Напишите сообщение…', send: 'Отправить', attach: 'Прикрепить файл',
+    ru: { rate: 'Как мы вам помогли?', thanks: 'Спасибо за отзыв!', open: 'Напишите нам', close: 'Закрыть чат', placeholder: 'Напишите сообщение…', send: 'Отправить', attach: 'Прикрепить файл',
       online: 'Отвечаем за несколько минут', away: 'Сейчас нас нет на месте. Оставьте email, и мы ответим письмом.',
       name: 'Ваше имя', email: 'Ваш email', start: 'Начать чат', typing: '{name} печатает…', someone: 'Кто-то',
       seen: 'Прочитано', sending: 'Отправка…', failed: 'Пока не отправлено; повторим', badEmail: 'Введите правильный email.',
       reconnecting: 'Переподключение…', you: 'Вы', tooBig: 'Файл слишком большой.' },
-    hr: { open: 'Pišite nam', close: 'Zatvori chat', placeholder: 'Napišite poruku…', send: 'Pošalji', attach: 'Priloži datoteku',
+    hr: { rate: 'Kako smo vam pomogli?', thanks: 'Hvala na ocjeni!', open: 'Pišite nam', close: 'Zatvori chat', placeholder: 'Napišite poruku…', send: 'Pošalji', attach: 'Priloži datoteku',
       online: 'Odgovaramo za nekoliko minuta', away: 'Trenutačno nismo tu. Ostavite e-adresu i odgovorit ćemo e-poštom.',
       name: 'Vaše ime', email: 'Vaša e-adresa', start: 'Započni razgovor', typing: '{name} piše…', someone: 'Netko',
       seen: 'Viđeno', sending: 'Šalje se…', failed: 'Još nije poslano; pokušat ćemo ponovno', badEmail: 'Upišite ispravnu e-adresu.',
@@ -53,7 +53,7 @@
     token: storage.get(':token'), config: null, visitor: null, conversationId: null,
     messages: new Map(), lastId: 0, lastAgentId: 0, open: storage.get(':open') === '1',
     outbox: JSON.parse(storage.get(':outbox') || '[]'), socket: null, retry: 0, typingUntil: 0, typingName: '', seenAt: 0,
-    connected: false,
+    connected: false, survey: null,
   };
   const saveOutbox = () => storage.set(':outbox', state.outbox.length ? JSON.stringify(state.outbox) : null);
 
@@ -125,6 +125,9 @@
     .error { color: #a3001b; font-size: 12px; }
     @media (max-width: 480px) { .panel { right: 0; bottom: 0; width: 100vw; max-width: 100vw; height: 100vh; max-height: 100vh; border-radius: 0; } }
     .title { flex: 1; }
+    .survey { background: #fff; border: 1px solid #dcdce2; border-radius: 10px; padding: 8px 10px; }
+    .survey div { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; }
+    .survey button { min-width: 32px; min-height: 32px; border: 1px solid #8a8a96; border-radius: 6px; background: #fff; color: #1b1b1f; cursor: pointer; }
   `;
   // A constructed style sheet is not inline CSS, so a shop's strict Content-Security-Policy
   // (no 'unsafe-inline' styles) does not block it; older browsers get a <style> element.
@@ -222,6 +225,7 @@
     const sorted = [...state.messages.values()].sort((a, b) => a.id - b.id);
     for (const message of sorted) rows.push(messageRow(message));
     for (const pending of state.outbox) rows.push(h('div', { class: 'msg visitor pending' }, pending.text || t('attach')), h('div', { class: 'meta' }, state.connected ? t('sending') : t('failed')));
+    if (state.survey) rows.push(surveyRow(state.survey));
     const lastVisitor = sorted.filter((m) => m.from === 'visitor').pop();
     if (lastVisitor && state.seenAt && state.seenAt >= Date.parse(lastVisitor.created_at)) rows.push(h('div', { class: 'meta' }, t('seen')));
     log.replaceChildren(...rows);
@@ -236,6 +240,22 @@
     if (message.text) row.append(document.createTextNode(message.text));
     for (const attachment of message.attachments || []) row.append(attachmentView(attachment));
     return row;
+  }
+
+  // The satisfaction survey of a resolved chat, answered with one tap.
+  function surveyRow(survey) {
+    if (survey.score != null) return h('div', { class: 'survey', role: 'status' }, t('thanks'));
+    const answer = async (score) => {
+      try { state.survey = (await call('/survey', { method: 'POST', body: { score } })).survey; } catch { /* the link in the message still works */ }
+      render();
+    };
+    return h('div', { class: 'survey', role: 'group', 'aria-label': t('rate') }, t('rate'),
+      h('div', {}, ...survey.scores.map((score) => h('button', { type: 'button', onclick: () => answer(score) }, String(score)))));
+  }
+
+  async function loadSurvey() {
+    if (!state.token || !state.conversationId) return;
+    try { state.survey = (await call('/survey')).survey; render(); } catch { /* shown at the next message */ }
   }
 
   const blobs = new Map();
@@ -269,6 +289,7 @@
       if (!state.messages.has(message.id)) fresh = true;
       state.messages.set(message.id, message);
       state.lastId = Math.max(state.lastId, message.id);
+      if (message.from === 'agent' && message.id > state.lastAgentId && !state.survey) loadSurvey();
       if (message.from === 'agent') state.lastAgentId = Math.max(state.lastAgentId, message.id);
       if (message.client_id) state.outbox = state.outbox.filter((p) => p.client_id !== message.client_id);
     }

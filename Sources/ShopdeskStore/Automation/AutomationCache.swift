@@ -14,6 +14,8 @@ public final class AutomationCache: Sendable {
         public let slaPolicies: SLAPolicySet
         public let calendar: BusinessCalendar
         public let workspaceName: String
+        /// Where promoters are asked to review the shop (`{{workspace.review_url}}`).
+        public var reviewURL: String? = nil
     }
 
     private let books = Mutex<[WorkspaceID: Book]>([:])
@@ -22,7 +24,7 @@ public final class AutomationCache: Sendable {
 
     public func book(for workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> Book {
         guard let row = try await sql.raw("""
-            SELECT automation_version, name, time_zone, business_hours FROM workspaces WHERE id = \(bind: workspaceID.rawValue)
+            SELECT automation_version, name, time_zone, business_hours, survey FROM workspaces WHERE id = \(bind: workspaceID.rawValue)
             """).first() else { throw ShopdeskError.notFound("Workspace \(workspaceID)") }
         let version = try row.int64("automation_version")
         if let book = books.withLock({ $0[workspaceID] }), book.version == version { return book }
@@ -30,9 +32,10 @@ public final class AutomationCache: Sendable {
         let calendar = try row.stringOrNil("business_hours").map { try JSONCoding.decode(BusinessCalendar.self, from: $0) }
             ?? BusinessCalendar(timeZone: try row.string("time_zone"), weekly: nil)
         let policies = try await SLAPolicyRepository.list(workspaceID: workspaceID, in: sql)
+        let survey = try row.stringOrNil("survey").map { try JSONCoding.decode(SurveySettings.self, from: $0) }
         let book = Book(version: version, rules: RuleSet(records.map { ($0.id, $0.definition) }),
                         slaPolicies: SLAPolicySet(policies.map { ($0.id, $0.policy) }), calendar: calendar,
-                        workspaceName: try row.string("name"))
+                        workspaceName: try row.string("name"), reviewURL: survey?.reviewURL)
         books.withLock { $0[workspaceID] = book }
         return book
     }

@@ -32,7 +32,7 @@ extension ConversationService {
                        in sql: any SQLDatabase) async throws -> MacroPreview {
         let (language, body) = macro.body(for: conversation.language)
         let (context, customer) = try await TemplateContext.load(conversation: conversation, agentID: agentID,
-                                                                 workspaceName: book.workspaceName, in: sql)
+                                                                 workspaceName: book.workspaceName, reviewURL: book.reviewURL, in: sql)
         let environment = TemplateContext.environment(customer: customer, fallbackLocale: conversation.language,
                                                       timeZone: book.calendar.timeZone)
         let rendered = try Template(body).render(context, environment: environment)

@@ -18,6 +18,7 @@ struct RuleRunner {
         var trigger: RuleTrigger
         var text: String = ""
         var changed: Set<String> = []
+        var surveyScore: Int? = nil
     }
 
     /// Runs the rules for `events`; rules in `excluding` (time rules that already fired on this
@@ -63,6 +64,7 @@ struct RuleRunner {
             hoursSinceCreated: time.timeIntervalSince(conversation.createdAt) / 3600, messageCount: conversation.messageCount,
             changed: event.changed)
         facts.hoursSinceLastMessage = max(0, time.timeIntervalSince(conversation.lastMessageAt) / 3600)
+        facts.surveyScore = event.surveyScore.map(Double.init)
         facts.lastMessageFrom = switch conversation.lastMessageDirection {
         case .inbound: "customer"
         case .outbound: "agent"
@@ -154,7 +156,8 @@ struct RuleRunner {
     /// Posts a rule's note or automatic reply, rendered for this conversation.
     private func post(_ template: String, direction: MessageDirection, on conversation: Conversation, customer: Customer?,
                       actor: EventActor) async throws -> DomainEvent {
-        let context = TemplateContext.build(conversation: conversation, customer: customer, agent: nil, workspaceName: book.workspaceName)
+        let context = TemplateContext.build(conversation: conversation, customer: customer, agent: nil, workspaceName: book.workspaceName,
+                                            reviewURL: book.reviewURL)
         let environment = TemplateContext.environment(customer: customer, fallbackLocale: conversation.language, timeZone: book.calendar.timeZone)
         let text = (try? Template(template))?.render(context, environment: environment).text ?? template
         let message = try await MessageRepository.insert(.init(

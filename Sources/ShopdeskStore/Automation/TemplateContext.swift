@@ -5,7 +5,8 @@ import SQLKit
 /// The variables a macro or a rule's note can use, read from the conversation's rows.
 /// `orders` is an empty list until a store is connected (the commerce issue fills it).
 enum TemplateContext {
-    static func build(conversation: Conversation, customer: Customer?, agent: Agent?, workspaceName: String) -> [String: TemplateValue] {
+    static func build(conversation: Conversation, customer: Customer?, agent: Agent?, workspaceName: String,
+                      reviewURL: String? = nil) -> [String: TemplateValue] {
         [
             "customer": .object([
                 "name": .text(customer?.name), "first_name": .text(firstName(customer?.name)), "last_name": .text(lastName(customer?.name)),
@@ -20,17 +21,17 @@ enum TemplateContext {
             "agent": .object([
                 "name": .text(agent?.name), "first_name": .text(firstName(agent?.name)), "email": .text(agent?.email),
             ]),
-            "workspace": .object(["name": .string(workspaceName)]),
+            "workspace": .object(["name": .string(workspaceName), "review_url": .text(reviewURL)]),
             "orders": .list([]),
         ]
     }
 
     /// Reads what a template needs for a conversation inside a transaction.
-    static func load(conversation: Conversation, agentID: AgentID?, workspaceName: String,
+    static func load(conversation: Conversation, agentID: AgentID?, workspaceName: String, reviewURL: String?,
                      in sql: any SQLDatabase) async throws -> (context: [String: TemplateValue], customer: Customer?) {
         let customer = try await CustomerRepository.find(workspaceID: conversation.workspaceID, id: conversation.customerID, in: sql)
         let agent = try await agentID.asyncMap { try await AgentRepository.find(workspaceID: conversation.workspaceID, id: $0, in: sql) } ?? nil
-        return (build(conversation: conversation, customer: customer, agent: agent, workspaceName: workspaceName), customer)
+        return (build(conversation: conversation, customer: customer, agent: agent, workspaceName: workspaceName, reviewURL: reviewURL), customer)
     }
 
     static func environment(customer: Customer?, fallbackLocale: String?, timeZone: String) -> TemplateEnvironment {

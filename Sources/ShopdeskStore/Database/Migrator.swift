@@ -27,6 +27,7 @@ public enum Migrator {
         Migration(version: 11, name: "service level agreements", statements: Schema.version11),
         Migration(version: 12, name: "time-based rules and read-only history", statements: Schema.version12),
         Migration(version: 13, name: "assignment", statements: Schema.version13),
+        Migration(version: 14, name: "surveys", statements: Schema.version14),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

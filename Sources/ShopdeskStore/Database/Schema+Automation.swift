@@ -59,4 +59,17 @@ extension Schema {
             "CREATE TABLE assignment_cursors (scope TEXT PRIMARY KEY, agent_id BIGINT NOT NULL)",
         ]
     }
+
+    /// Surveys after resolution: the workspace's settings, and one survey per conversation with
+    /// its link token (hashed; set when it goes out), when it went out and its answer.
+    static func version14(_ d: SchemaDialect) -> [String] {
+        [
+            "ALTER TABLE workspaces ADD COLUMN survey TEXT",
+            """
+            CREATE TABLE surveys (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              conversation_id BIGINT NOT NULL UNIQUE REFERENCES conversations(id) ON DELETE CASCADE, kind TEXT NOT NULL,
+              token_hash TEXT UNIQUE, created_at BIGINT NOT NULL, sent_at BIGINT, answered_at BIGINT, score BIGINT, comment TEXT)
+            """,
+        ]
+    }
 }

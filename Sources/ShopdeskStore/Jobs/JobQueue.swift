@@ -17,6 +17,8 @@ public enum JobKind {
     public static let rulesSweep = "rules.sweep"
     /// Every two minutes while an inbox or team reassigns: give offline agents' conversations to others.
     public static let assignmentSweep = "assignment.sweep"
+    /// Sends a resolved conversation's survey on its channel (after the configured delay).
+    public static let surveySend = "survey.send"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

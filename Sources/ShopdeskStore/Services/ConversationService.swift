@@ -30,7 +30,7 @@ public struct ConversationService: Sendable {
 
     /// What follows every change inside its transaction: the workspace's rules for `events`,
     /// automatic assignment when a customer wrote, then the SLA clocks reconciled with the
-    /// conversation's new state.
+    /// conversation's new state, and a survey offered once it is resolved.
     static func automate(_ events: [RuleRunner.Event], on conversation: inout Conversation, automation: AutomationCache?,
                          time: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> [DomainEvent] {
         guard let automation else { return [] }
@@ -44,6 +44,9 @@ public struct ConversationService: Sendable {
             recorded += try await Assigner(time: time, kind: kind, sql: sql).assign(&conversation)
         }
         try await SLAKeeper(book: book, time: time, sql: sql).reconcile(conversation.id, workspaceID: conversation.workspaceID)
+        if conversation.state.status == .resolved, conversation.state.mergedInto == nil {
+            try await SurveyRepository.offer(conversation, now: time, in: sql)
+        }
         return recorded
     }
 

@@ -160,6 +160,7 @@ struct CompiledCondition: Sendable {
         case .teamId: { (facts: RuleFacts) in facts.teamID.map(Double.init) }
         case .hoursSinceCreated: { (facts: RuleFacts) in facts.hoursSinceCreated }
         case .hoursSinceLastMessage: { (facts: RuleFacts) in facts.hoursSinceLastMessage }
+        case .surveyScore: { (facts: RuleFacts) in facts.surveyScore }
         default: { (facts: RuleFacts) in Double(facts.messageCount) }
         }
         if op == "is_set" { return { read($0) != nil } }

@@ -13,6 +13,8 @@ public enum RuleTrigger: String, Codable, Sendable, CaseIterable {
     case slaWarning = "sla.warning"
     /// An SLA target passed its due time unmet.
     case slaBreach = "sla.breach"
+    /// The customer answered the survey; `survey_score` holds the answer.
+    case surveyAnswered = "survey.answered"
     /// Checked by the scheduler every few minutes against unresolved conversations, for
     /// conditions on time ("pending, last message from us, 48 hours ago"). Fires once per
     /// conversation until the conversation changes again.

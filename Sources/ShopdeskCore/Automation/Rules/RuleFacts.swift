@@ -25,6 +25,8 @@ public struct RuleFacts: Sendable {
     /// Hours since the last customer or agent message, and whose it was (`customer`, `agent`).
     public var hoursSinceLastMessage: Double = 0
     public var lastMessageFrom: String? = nil
+    /// For `survey.answered`: the customer's score.
+    public var surveyScore: Double? = nil
     public var messageCount: Int
     /// For `conversation.updated`: which of status, assignee, team, tags, priority changed.
     public var changed: Set<String>

@@ -6,6 +6,7 @@ public enum RuleField: String, CaseIterable, Sendable {
     case customerEmail = "customer.email", customerEmailDomain = "customer.email_domain", customerName = "customer.name"
     case businessHours = "business_hours", hoursSinceCreated = "hours_since_created"
     case hoursSinceLastMessage = "hours_since_last_message", lastMessageFrom = "last_message_from"
+    case surveyScore = "survey_score"
     case messageCount = "message_count", changed
 
     public enum Kind: String, Sendable { case text, keyword, number, flag, set }
@@ -14,7 +15,7 @@ public enum RuleField: String, CaseIterable, Sendable {
         switch self {
         case .subject, .text, .customerName: .text
         case .channel, .language, .intent, .sentiment, .priority, .status, .customerEmail, .customerEmailDomain, .lastMessageFrom: .keyword
-        case .inboxId, .assigneeId, .teamId, .hoursSinceCreated, .hoursSinceLastMessage, .messageCount: .number
+        case .inboxId, .assigneeId, .teamId, .hoursSinceCreated, .hoursSinceLastMessage, .messageCount, .surveyScore: .number
         case .urgent, .businessHours: .flag
         case .tags, .changed: .set
         }
