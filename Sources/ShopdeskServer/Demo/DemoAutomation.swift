@@ -59,6 +59,27 @@ enum DemoAutomation {
                 conditions: .all([.compare(field: "business_hours", op: "is", value: .bool(false))]),
                 actions: [.replyWithMacro(closed.id)]).validated(), now: now, in: sql)
             _ = wismo
+            try await SurveyRepository.save(workspaceID: workspaceID, SurveySettings(kind: .csat, delayMinutes: 0,
+                                                                                     reviewURL: "https://reviews.example/demo-shop"), in: sql)
+            let review = try await MacroRepository.create(workspaceID: workspaceID, MacroDefinition(
+                name: "Thanks for the stars",
+                body: "Thank you, {{customer.first_name | default: \"\"}}! If you have a minute, a short review helps other shoppers a lot: {{workspace.review_url}}"
+            ).validated(), now: now, in: sql)
+            _ = try await RuleRepository.create(workspaceID: workspaceID, RuleDefinition(
+                name: "Happy customers get a review request", triggers: [.surveyAnswered],
+                conditions: .compare(field: "survey_score", op: "gte", value: .number(5)),
+                actions: [.replyWithMacro(review.id)]).validated(), now: now, in: sql)
+            _ = try await RuleRepository.create(workspaceID: workspaceID, RuleDefinition(
+                name: "Unhappy customers are reopened and escalated", triggers: [.surveyAnswered],
+                conditions: .compare(field: "survey_score", op: "lte", value: .number(2)),
+                actions: [.setStatus(.open), .setPriority(.urgent), .notify(audience: "admins", message: "A customer rated us badly",
+                                                                              outsideBusinessHours: false)]).validated(), now: now, in: sql)
+            _ = try await RuleRepository.create(workspaceID: workspaceID, RuleDefinition(
+                name: "Close quiet pending conversations after 3 days", triggers: [.scheduled],
+                conditions: .all([.compare(field: "status", op: "is", value: .string("pending")),
+                                  .compare(field: "last_message_from", op: "is", value: .string("agent")),
+                                  .compare(field: "hours_since_last_message", op: "gte", value: .number(72))]),
+                actions: [.setStatus(.resolved)]).validated(), now: now, in: sql)
         }
     }
 }

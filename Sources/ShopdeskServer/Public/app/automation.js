@@ -26,7 +26,7 @@ async function loadContext() {
 export async function automationSections() {
   const context = await loadContext();
   return [await macrosSection(context), await rulesSection(context), await slaSection(context), await assignmentSection(context),
-    await businessHoursSection()];
+    await surveysSection(), await businessHoursSection()];
 }
 
 async function macrosSection(context) {
@@ -253,6 +253,25 @@ async function slaSection(context) {
 
 function definitionOf(rule) {
   return { name: rule.name, enabled: rule.enabled, triggers: rule.triggers, conditions: rule.conditions, actions: rule.actions, stop: rule.stop };
+}
+
+async function surveysSection() {
+  const [{ settings }, summary] = await Promise.all([api('GET', '/surveys/settings'), api('GET', '/surveys?limit=1000')]);
+  const kind = h('select', {}, ...['off', 'csat', 'nps'].map((value) => h('option', { value, selected: settings.kind === value }, t(`survey.${value}`))));
+  const delay = h('input', { type: 'number', min: 0, max: 10080, value: settings.delay_minutes ?? 0 });
+  const review = h('input', { type: 'url', size: 40, placeholder: 'https://…', value: settings.review_url ?? '' });
+  const status = h('p', { role: 'status', class: 'hint' });
+  const figures = [`${summary.answered} / ${summary.sent} ${t('surveyAnswered')}`];
+  if (summary.csat_average != null) figures.push(`CSAT ${summary.csat_average.toFixed(2)}`);
+  if (summary.nps != null) figures.push(`NPS ${Math.round(summary.nps)}`);
+  return panel('admin-surveys', t('surveys'), h('p', { id: 'survey-figures' }, figures.join(' · ')),
+    form('survey-settings', [labelled('survey-kind', t('surveyKind'), kind), labelled('survey-delay', t('surveyDelay'), delay),
+      labelled('survey-review', t('reviewLink'), review), status], t('save'), async () => {
+      status.textContent = '';
+      await api('PUT', '/surveys/settings', { settings: { kind: kind.value, delay_minutes: Number(delay.value || 0),
+        review_url: review.value.trim() || null } });
+      status.textContent = t('saved');
+    }));
 }
 
 async function businessHoursSection() {

@@ -136,6 +136,7 @@ function describeEvent(event) {
     case 'macro.applied': return `${who}: ${t('macroApplied')} “${p.name}”`;
     case 'agents.notified': return `🔔 ${t('notice')}: ${p.message || p.rule}`;
     case 'sla.warning': return `⏱ ${t('slaWarningEvent')}: ${t(`target.${p.target}`)} (${p.policy}) → ${formatTime(p.due_at)}`;
+    case 'survey.answered': return `★ ${t('surveyEvent')}: ${p.score} (${String(p.kind).toUpperCase()})${p.comment ? ` “${p.comment}”` : ''}`;
     case 'sla.breached': return `⏱ ${t('slaBreachedEvent')}: ${t(`target.${p.target}`)} (${p.policy})`;
     default: return `${who}: ${event.kind}`;
   }

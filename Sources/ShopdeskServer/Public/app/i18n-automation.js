@@ -3,6 +3,9 @@
 
 export const automationStrings = {
   en: {
+    surveys: 'Satisfaction surveys', 'survey.off': 'Off', 'survey.csat': 'CSAT (1–5) after resolution', 'survey.nps': 'NPS (0–10) after resolution',
+    surveyKind: 'Survey', surveyDelay: 'Minutes after resolution', reviewLink: 'Review link for happy customers', surveyAnswered: 'answered',
+    surveyEvent: 'Survey answered', 'trigger.survey.answered': 'A customer answers the survey', 'field.survey_score': 'Survey score',
     assignment: 'Assignment', 'mode.manual': 'Manual', 'mode.round_robin': 'Round robin', 'mode.least_loaded': 'Least busy',
     onlineOnly: 'online agents only', matchLanguage: 'prefer the customer’s language', reassignOffline: 'reassign when the agent goes offline',
     openNow: 'Open now', capacity: 'Capacity', away: 'Away', online: 'Online', offline: 'Offline', 'action.assign_by_policy': 'Assign by policy',
@@ -53,6 +56,9 @@ export const automationStrings = {
     outsideHours: 'also outside business hours', listHint: 'Separate several values with commas.',
   },
   'pt-BR': {
+    surveys: 'Pesquisas de satisfação', 'survey.off': 'Desligada', 'survey.csat': 'CSAT (1–5) após a resolução', 'survey.nps': 'NPS (0–10) após a resolução',
+    surveyKind: 'Pesquisa', surveyDelay: 'Minutos após a resolução', reviewLink: 'Link de avaliação para clientes felizes', surveyAnswered: 'respondidas',
+    surveyEvent: 'Pesquisa respondida', 'trigger.survey.answered': 'O cliente responde à pesquisa', 'field.survey_score': 'Nota da pesquisa',
     assignment: 'Atribuição', 'mode.manual': 'Manual', 'mode.round_robin': 'Rodízio', 'mode.least_loaded': 'Menos ocupado',
     onlineOnly: 'só agentes online', matchLanguage: 'preferir o idioma do cliente', reassignOffline: 'reatribuir quando o agente sai',
     openNow: 'Abertas agora', capacity: 'Capacidade', away: 'Ausente', online: 'Online', offline: 'Offline', 'action.assign_by_policy': 'Atribuir pela política',
@@ -103,6 +109,9 @@ export const automationStrings = {
     outsideHours: 'também fora do horário', listHint: 'Separe vários valores com vírgulas.',
   },
   ru: {
+    surveys: 'Опросы удовлетворённости', 'survey.off': 'Выключены', 'survey.csat': 'CSAT (1–5) после решения', 'survey.nps': 'NPS (0–10) после решения',
+    surveyKind: 'Опрос', surveyDelay: 'Минут после решения', reviewLink: 'Ссылка для отзыва довольных клиентов', surveyAnswered: 'ответов',
+    surveyEvent: 'Ответ на опрос', 'trigger.survey.answered': 'Клиент ответил на опрос', 'field.survey_score': 'Оценка в опросе',
     assignment: 'Назначение', 'mode.manual': 'Вручную', 'mode.round_robin': 'По очереди', 'mode.least_loaded': 'Наименее занятому',
     onlineOnly: 'только агентам в сети', matchLanguage: 'предпочитать язык клиента', reassignOffline: 'переназначать, когда агент уходит',
     openNow: 'Открыто сейчас', capacity: 'Лимит', away: 'Отошёл', online: 'В сети', offline: 'Не в сети', 'action.assign_by_policy': 'Назначить по правилам',
@@ -153,6 +162,9 @@ export const automationStrings = {
     outsideHours: 'и в нерабочее время', listHint: 'Несколько значений — через запятую.',
   },
   hr: {
+    surveys: 'Ankete zadovoljstva', 'survey.off': 'Isključeno', 'survey.csat': 'CSAT (1–5) nakon rješenja', 'survey.nps': 'NPS (0–10) nakon rješenja',
+    surveyKind: 'Anketa', surveyDelay: 'Minuta nakon rješenja', reviewLink: 'Poveznica za recenziju zadovoljnih kupaca', surveyAnswered: 'odgovoreno',
+    surveyEvent: 'Odgovor na anketu', 'trigger.survey.answered': 'Kupac odgovori na anketu', 'field.survey_score': 'Ocjena ankete',
     assignment: 'Dodjela', 'mode.manual': 'Ručno', 'mode.round_robin': 'Redom', 'mode.least_loaded': 'Najmanje zauzetom',
     onlineOnly: 'samo agenti na mreži', matchLanguage: 'radije na jeziku kupca', reassignOffline: 'preraspodijeli kad agent ode',
     openNow: 'Otvoreno sada', capacity: 'Kapacitet', away: 'Odsutan', online: 'Na mreži', offline: 'Izvan mreže', 'action.assign_by_policy': 'Dodijeli po pravilu',
