@@ -50,6 +50,7 @@ public struct RuleFacts: Sendable {
         self.teamID = teamID
         self.tags = tags
         self.customerEmail = customerEmail?.lowercased()
+        customerEmailDomain = self.customerEmail.flatMap { email in email.lastIndex(of: "@").map { String(email[email.index(after: $0)...]) } }
         self.customerName = FoldedText(customerName ?? "")
         self.withinBusinessHours = withinBusinessHours
         self.hoursSinceCreated = hoursSinceCreated
@@ -57,9 +58,8 @@ public struct RuleFacts: Sendable {
         self.changed = changed
     }
 
-    var customerEmailDomain: String? {
-        customerEmail.flatMap { $0.split(separator: "@").last.map(String.init) }
-    }
+    /// Computed once here: dozens of rules may compare it.
+    let customerEmailDomain: String?
 }
 
 /// Text as written (for regular expressions) and folded (lowercase, no diacritics) as bytes,

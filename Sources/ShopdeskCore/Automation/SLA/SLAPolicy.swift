@@ -92,6 +92,6 @@ public struct SLAPolicySet: Sendable {
     public var isEmpty: Bool { policies.isEmpty }
 
     public func policy(for facts: RuleFacts) -> (id: Int64, policy: SLAPolicy)? {
-        policies.first { $0.condition.test(facts) }.map { ($0.id, $0.policy) }
+        policies.first { $0.condition.evaluate(facts) }.map { ($0.id, $0.policy) }
     }
 }
