@@ -55,11 +55,14 @@ struct RuleRunner {
 
     func facts(for event: Event, conversation: Conversation, channel: String, customer: Customer?) -> RuleFacts {
         let state = conversation.state
+        // Folding texts is the dearest part of the facts: only those some rule or policy reads.
+        let reads = { (field: RuleField) in book.rules.reads(field) || book.slaPolicies.reads(field) }
         var facts = RuleFacts(
-            trigger: event.trigger, channel: channel, inboxID: conversation.inboxID.rawValue, subject: conversation.subject,
-            text: event.text, language: conversation.language, intent: conversation.intent, sentiment: conversation.sentiment,
+            trigger: event.trigger, channel: channel, inboxID: conversation.inboxID.rawValue,
+            subject: reads(.subject) ? conversation.subject : nil, text: reads(.text) ? event.text : "", language: conversation.language, intent: conversation.intent, sentiment: conversation.sentiment,
             urgent: conversation.urgent, priority: state.priority, status: state.status, assigneeID: state.assigneeID?.rawValue,
-            teamID: state.teamID?.rawValue, tags: state.tags, customerEmail: customer?.email, customerName: customer?.name,
+            teamID: state.teamID?.rawValue, tags: state.tags, customerEmail: customer?.email,
+            customerName: reads(.customerName) ? customer?.name : nil,
             withinBusinessHours: book.calendar.isOpen(at: time),
             hoursSinceCreated: time.timeIntervalSince(conversation.createdAt) / 3600, messageCount: conversation.messageCount,
             changed: event.changed)

@@ -64,13 +64,14 @@ enum RulesBenchData {
                               actions: [.addTags(["auto-\(index % 17)"]), .setPriority(.high)])
     }
 
-    static func facts(index: Int, text: String) -> RuleFacts {
+    /// Facts as the write path prepares them: texts no rule reads are not folded.
+    static func facts(index: Int, text: String, rules: RuleSet) -> RuleFacts {
         RuleFacts(trigger: .messageInbound, channel: channels[index % channels.count], inboxID: Int64(1 + index % 5),
-                  subject: index % 2 == 0 ? "Order #\(4500 + index % 100)" : nil, text: text,
+                  subject: index % 2 == 0 && rules.reads(.subject) ? "Order #\(4500 + index % 100)" : nil, text: text,
                   language: ["en", "pt", "ru", "hr"][index % 4], intent: intents[index % intents.count],
                   sentiment: index % 3 == 0 ? "negative" : "neutral", urgent: index % 50 == 0, priority: .normal, status: .open,
                   assigneeID: nil, teamID: nil, tags: index % 7 == 0 ? ["vip"] : [], customerEmail: "c\(index)@example.com",
-                  customerName: "Customer \(index)", withinBusinessHours: index % 4 != 0, hoursSinceCreated: 0,
+                  customerName: rules.reads(.customerName) ? "Customer \(index)" : nil, withinBusinessHours: index % 4 != 0, hoursSinceCreated: 0,
                   messageCount: 1)
     }
 }

@@ -75,6 +75,11 @@ struct CompiledCondition: Sendable {
         return Int(base)
     }
 
+    /// The fields the program compares (a caller may skip preparing the others).
+    var fields: Set<RuleField> {
+        Set(nodes.filter { $0.kind != .all && $0.kind != .any }.map(\.field))
+    }
+
     /// A cheap test the condition at `root` cannot pass without: the first keyword, id, tag or
     /// flag test of its top-level "all" group. Checked before the whole condition, it turns most
     /// rules away after one comparison.

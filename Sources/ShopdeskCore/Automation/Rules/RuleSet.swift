@@ -24,6 +24,7 @@ public struct RuleSet: Sendable {
     /// Every enabled rule's condition in one program, so that evaluating 200 rules walks one
     /// set of arrays instead of 200.
     private let program: CompiledCondition
+    private let fields: Set<RuleField>
     /// Stored rules that no longer compile (e.g. a field was retired), with the reason; they
     /// never fire and the rules page shows them.
     public let broken: [(id: Int64, reason: String)]
@@ -59,10 +60,14 @@ public struct RuleSet: Sendable {
         self.rules = rules
         self.byTrigger = byTrigger
         self.program = program
+        fields = program.fields
         self.broken = broken
     }
 
     public var isEmpty: Bool { rules.isEmpty }
+
+    /// Whether any rule reads the field; texts nobody reads need not be folded for the facts.
+    public func reads(_ field: RuleField) -> Bool { fields.contains(field) }
 
     public func hasRules(for trigger: RuleTrigger) -> Bool { byTrigger[trigger] != nil }
 

@@ -91,6 +91,8 @@ public struct SLAPolicySet: Sendable {
 
     public var isEmpty: Bool { policies.isEmpty }
 
+    public func reads(_ field: RuleField) -> Bool { policies.contains { $0.condition.fields.contains(field) } }
+
     public func policy(for facts: RuleFacts) -> (id: Int64, policy: SLAPolicy)? {
         policies.first { $0.condition.evaluate(facts) }.map { ($0.id, $0.policy) }
     }
