@@ -29,11 +29,10 @@ public enum RuleRepository {
 
     /// Adds a rule at the end of the list.
     public static func create(workspaceID: WorkspaceID, _ definition: RuleDefinition, now: Date, in sql: any SQLDatabase) async throws -> RuleRecord {
-        let last = try await sql.raw("SELECT MAX(position) AS last FROM rules WHERE workspace_id = \(bind: workspaceID.rawValue)")
-            .first()?.int64OrNil("last") ?? 0
+        let position = try await OrderedRows.nextPosition("rules", workspaceID: workspaceID, in: sql)
         guard let row = try await sql.raw("""
             INSERT INTO rules (workspace_id, position, definition, created_at, updated_at)
-            VALUES (\(bind: workspaceID.rawValue), \(bind: last + 1), \(bind: try JSONCoding.string(definition)),
+            VALUES (\(bind: workspaceID.rawValue), \(bind: position), \(bind: try JSONCoding.string(definition)),
               \(bind: now.millis), \(bind: now.millis))
             RETURNING id, position, definition, fired_count, updated_at
             """).first() else { throw StoredValueError(column: "rules.id", value: "missing") }
@@ -53,22 +52,14 @@ public enum RuleRepository {
     }
 
     public static func delete(workspaceID: WorkspaceID, id: Int64, in sql: any SQLDatabase) async throws -> Bool {
-        let deleted = try await sql.raw("""
-            DELETE FROM rules WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id) RETURNING id
-            """).first() != nil
+        let deleted = try await OrderedRows.delete("rules", workspaceID: workspaceID, id: id, in: sql)
         try await bumpVersion(workspaceID, in: sql)
         return deleted
     }
 
     /// Puts the rules in the given order; every rule of the workspace must be named once.
     public static func reorder(workspaceID: WorkspaceID, ids: [Int64], in sql: any SQLDatabase) async throws {
-        let existing = Set(try await list(workspaceID: workspaceID, in: sql).map(\.id))
-        guard Set(ids) == existing, ids.count == existing.count else {
-            throw ShopdeskError.invalid(field: "ids", "Name every rule of the workspace exactly once, in the new order.")
-        }
-        for (position, id) in ids.enumerated() {
-            try await sql.raw("UPDATE rules SET position = \(bind: Int64(position + 1)) WHERE id = \(bind: id)").run()
-        }
+        try await OrderedRows.reorder("rules", what: "rule", workspaceID: workspaceID, ids: ids, in: sql)
         try await bumpVersion(workspaceID, in: sql)
     }
 

@@ -18,11 +18,10 @@ public enum SLAPolicyRepository {
     }
 
     public static func create(workspaceID: WorkspaceID, _ policy: SLAPolicy, now: Date, in sql: any SQLDatabase) async throws -> SLAPolicyRecord {
-        let last = try await sql.raw("SELECT MAX(position) AS last FROM sla_policies WHERE workspace_id = \(bind: workspaceID.rawValue)")
-            .first()?.int64OrNil("last") ?? 0
+        let position = try await OrderedRows.nextPosition("sla_policies", workspaceID: workspaceID, in: sql)
         guard let row = try await sql.raw("""
             INSERT INTO sla_policies (workspace_id, position, definition, created_at, updated_at)
-            VALUES (\(bind: workspaceID.rawValue), \(bind: last + 1), \(bind: try JSONCoding.string(policy)), \(bind: now.millis), \(bind: now.millis))
+            VALUES (\(bind: workspaceID.rawValue), \(bind: position), \(bind: try JSONCoding.string(policy)), \(bind: now.millis), \(bind: now.millis))
             RETURNING id, position, definition
             """).first() else { throw StoredValueError(column: "sla_policies.id", value: "missing") }
         try await policiesChanged(workspaceID, in: sql)
@@ -40,21 +39,13 @@ public enum SLAPolicyRepository {
     }
 
     public static func delete(workspaceID: WorkspaceID, id: Int64, in sql: any SQLDatabase) async throws -> Bool {
-        let deleted = try await sql.raw("""
-            DELETE FROM sla_policies WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id) RETURNING id
-            """).first() != nil
+        let deleted = try await OrderedRows.delete("sla_policies", workspaceID: workspaceID, id: id, in: sql)
         try await policiesChanged(workspaceID, in: sql)
         return deleted
     }
 
     public static func reorder(workspaceID: WorkspaceID, ids: [Int64], in sql: any SQLDatabase) async throws {
-        let existing = Set(try await list(workspaceID: workspaceID, in: sql).map(\.id))
-        guard Set(ids) == existing, ids.count == existing.count else {
-            throw ShopdeskError.invalid(field: "ids", "Name every SLA policy of the workspace exactly once, in the new order.")
-        }
-        for (position, id) in ids.enumerated() {
-            try await sql.raw("UPDATE sla_policies SET position = \(bind: Int64(position + 1)) WHERE id = \(bind: id)").run()
-        }
+        try await OrderedRows.reorder("sla_policies", what: "SLA policy", workspaceID: workspaceID, ids: ids, in: sql)
         try await policiesChanged(workspaceID, in: sql)
     }
 

@@ -105,18 +105,7 @@ async function rulesSection(context) {
     const broken = new Map(answer.broken.map((item) => [item.id, item.reason]));
     clear(list);
     rules.forEach((rule, index) => {
-      const button = (label, action, disabled) => {
-        const element = h('button', { type: 'button', 'aria-label': `${label}: ${rule.name}`, disabled }, label);
-        element.addEventListener('click', () => action().catch((failure) => alertFailure(failure)));
-        return element;
-      };
-      const move = async (step) => {
-        const ids = rules.map((item) => item.id);
-        ids.splice(index, 1);
-        ids.splice(index + step, 0, rule.id);
-        await api('POST', '/rules/order', { ids });
-        await refresh();
-      };
+      const { button, move } = rowControls(rules, index, '/rules/order', refresh);
       const toggle = async () => {
         await api('PUT', `/rules/${rule.id}`, { ...definitionOf(rule), enabled: !rule.enabled });
         await refresh();
@@ -188,18 +177,7 @@ async function slaSection(context) {
     policies = (await api('GET', '/sla-policies')).items;
     clear(list);
     policies.forEach((policy, index) => {
-      const button = (label, action, disabled) => {
-        const element = h('button', { type: 'button', 'aria-label': `${label}: ${policy.name}`, disabled }, label);
-        element.addEventListener('click', () => action().catch((failure) => alertFailure(failure)));
-        return element;
-      };
-      const move = async (step) => {
-        const ids = policies.map((item) => item.id);
-        ids.splice(index, 1);
-        ids.splice(index + step, 0, policy.id);
-        await api('POST', '/sla-policies/order', { ids });
-        await refresh();
-      };
+      const { button, move } = rowControls(policies, index, '/sla-policies/order', refresh);
       const targets = [['target.first_response', policy.first_response_minutes], ['target.next_response', policy.next_response_minutes],
         ['target.resolution', policy.resolution_minutes]].filter(([, value]) => value).map(([key, value]) => `${t(key)}: ${value} min`);
       list.append(h('li', {}, h('strong', {}, policy.name), h('span', { class: 'hint' }, targets.join(' · ')),
@@ -249,6 +227,25 @@ async function slaSection(context) {
   const add = h('button', { type: 'button', id: 'add-sla' }, `+ ${t('addPolicy')}`);
   add.addEventListener('click', () => openEditor(null));
   return panel('admin-sla', t('slaPolicies'), list, add, editorSlot);
+}
+
+/// Buttons for one row of an ordered list (rules, SLA policies): each named after the row for
+/// screen readers, failures shown; `move(±1)` saves the new order.
+function rowControls(items, index, orderPath, refresh) {
+  const item = items[index];
+  const button = (label, action, disabled) => {
+    const element = h('button', { type: 'button', 'aria-label': `${label}: ${item.name}`, disabled }, label);
+    element.addEventListener('click', () => action().catch((failure) => alertFailure(failure)));
+    return element;
+  };
+  const move = async (step) => {
+    const ids = items.map((other) => other.id);
+    ids.splice(index, 1);
+    ids.splice(index + step, 0, item.id);
+    await api('POST', orderPath, { ids });
+    await refresh();
+  };
+  return { button, move };
 }
 
 function definitionOf(rule) {
