@@ -67,9 +67,9 @@ struct AssignmentAPITests {
         }
     }
 
-    @Test("an offline agent's open conversations go to a colleague; a rule assigns by a team's policy")
-    func reassignmentAndRules() async throws {
-        try await Harness.run(.sqlite) { harness in
+    @Test("an offline agent's open conversations go to a colleague; a rule assigns by a team's policy", arguments: TestDatabase.kinds)
+    func reassignmentAndRules(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
             let (first, second) = try await twoAgents(harness)
             let token = harness.ownerToken
             _ = try await harness.client.json(.put, "/api/v1/inboxes/\(harness.inboxID)/assignment", token: token,

@@ -266,9 +266,10 @@ struct TimeRuleTests {
         }
     }
 
-    @Test("resolved conversations become read-only history; a customer's reply to one starts a new conversation")
-    func readOnlyHistory() async throws {
-        try await Harness.run(.sqlite) { harness in
+    @Test("resolved conversations become read-only history; a customer's reply to one starts a new conversation",
+          arguments: TestDatabase.kinds)
+    func readOnlyHistory(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
             let token = harness.ownerToken
             #expect(try await harness.client.json(.put, "/api/v1/history-lock", token: token, body: #"{"locked_after_days":0}"#).status
                     == .unprocessableContent)

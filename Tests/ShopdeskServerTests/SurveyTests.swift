@@ -70,9 +70,10 @@ struct SurveyTests {
         }
     }
 
-    @Test("an NPS promoter gets a review request with the shop's review link; a quick reopen withdraws the survey")
-    func npsPromoterAndWithdrawal() async throws {
-        try await Harness.run(.sqlite) { harness in
+    @Test("an NPS promoter gets a review request with the shop's review link; a quick reopen withdraws the survey",
+          arguments: TestDatabase.kinds)
+    func npsPromoterAndWithdrawal(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
             let token = harness.ownerToken
             _ = try await harness.client.json(.put, "/api/v1/surveys/settings", token: token,
                                               body: #"{"settings":{"kind":"nps","review_url":"https://reviews.example/shop"}}"#)

@@ -66,7 +66,7 @@ public enum AssignmentRepository {
             WHERE workspace_id = \(bind: workspaceID.rawValue) AND disabled_at IS NULL\(filter) ORDER BY id
             """).all()
         let loads = Dictionary(uniqueKeysWithValues: try await sql.raw("""
-            SELECT assignee_key, SUM(n) AS open FROM conversation_counts WHERE workspace_id = \(bind: workspaceID.rawValue)
+            SELECT assignee_key, CAST(SUM(n) AS BIGINT) AS open FROM conversation_counts WHERE workspace_id = \(bind: workspaceID.rawValue)
               AND status = 'open' GROUP BY assignee_key
             """).all().map { (try $0.int64("assignee_key"), try $0.int("open")) })
         let since = now.addingTimeInterval(-onlineWindow).millis
