@@ -112,3 +112,26 @@ struct SLAClockTests {
         }
     }
 }
+
+@Suite("SLA policies with their own hours")
+struct SLAPolicyCalendarTests {
+    @Test func aPolicysOwnCalendarWinsOverTheWorkspaces() throws {
+        let weekdays = BusinessCalendar(timeZone: "UTC", weekly: ["mon": "09:00-17:00"])
+        let weekend = BusinessCalendar(timeZone: "UTC", weekly: ["sat": "10:00-14:00"])
+        let policy = try SLAPolicy(name: "Weekend desk", firstResponseMinutes: 60).validated()
+        var own = policy
+        own.calendar = weekend
+        // Friday 2026-11-27 12:00 UTC.
+        let friday = Date(timeIntervalSince1970: 1_795_780_800)
+        let observed = SLAClock.Observation(status: .open, createdAt: friday, firstResponseAt: nil, lastMessageAt: friday,
+                                            lastMessageDirection: .inbound)
+        let workspace = SLAClock.reconcile(nil, policy: (1, policy), observed: observed, calendar: weekdays, now: friday)
+        let desk = SLAClock.reconcile(nil, policy: (1, own), observed: observed, calendar: weekdays, now: friday)
+        // Monday 10:00 on the workspace's hours, Saturday 11:00 on the desk's.
+        #expect(workspace?.dueAt == friday.addingTimeInterval(3 * 86_400 - 2 * 3600))
+        #expect(desk?.dueAt == friday.addingTimeInterval(86_400 - 3600))
+        var broken = own
+        broken.calendar = BusinessCalendar(timeZone: "Nowhere/City", weekly: nil)
+        #expect(throws: ShopdeskError.self) { try broken.validated() }
+    }
+}

@@ -95,3 +95,40 @@ struct AssignmentAPITests {
         }
     }
 }
+
+@Suite("Customer labels in rules and SLA")
+struct CustomerLabelTests {
+    @Test("VIP customers and customer tags steer rules and SLA policies", arguments: TestDatabase.kinds)
+    func vipAndTags(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let token = harness.ownerToken
+            let first = try await harness.inbound(email: "vip@example.com", text: "Hello")
+            let customer = try first.int("customer_id")
+            let labelled = try await harness.client.json(.patch, "/api/v1/customers/\(customer)", token: token,
+                                                         body: #"{"vip":true,"tags":["Wholesale"," wholesale "]}"#)
+            #expect(labelled.status == .ok)
+            #expect((labelled.body as? [String: Any])?["tags"] as? [String] == ["wholesale"])
+            #expect((labelled.body as? [String: Any])?["vip"] as? Bool == true)
+            _ = try await harness.client.json(.post, "/api/v1/rules", token: token, body: #"""
+                {"name":"VIPs first","triggers":["message.inbound"],
+                 "conditions":{"any":[{"field":"customer.vip","op":"is","value":true},{"field":"customer.tags","op":"includes","value":"wholesale"}]},
+                 "actions":[{"type":"set_priority","priority":"high"}]}
+                """#)
+            _ = try await harness.client.json(.post, "/api/v1/sla-policies", token: token, body: #"""
+                {"name":"VIP","conditions":{"field":"customer.vip","op":"is","value":true},"first_response_minutes":10,"business_hours":false}
+                """#)
+            let again = try await harness.inbound(email: "vip@example.com", text: "Any news?").int("conversation_id")
+            let conversation = try await harness.client.json(.get, "/api/v1/conversations/\(again)", token: token)
+            #expect(try conversation.string("priority") == "high")
+            #expect((conversation.body as? [String: Any])?["sla_due_at"] is String)
+            let other = try await harness.inbound(email: "plain@example.com", text: "Hi").int("conversation_id")
+            let plain = try await harness.client.json(.get, "/api/v1/conversations/\(other)", token: token)
+            #expect(try plain.string("priority") == "normal")
+            #expect((plain.body as? [String: Any])?["sla_due_at"] == nil)
+            // Taking the VIP flag away keeps the tags.
+            let unflagged = try await harness.client.json(.patch, "/api/v1/customers/\(customer)", token: token, body: #"{"vip":false}"#)
+            #expect((unflagged.body as? [String: Any])?["tags"] as? [String] == ["wholesale"])
+            #expect((unflagged.body as? [String: Any])?["vip"] as? Bool == false)
+        }
+    }
+}

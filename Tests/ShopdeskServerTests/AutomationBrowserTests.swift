@@ -96,6 +96,19 @@ struct AutomationBrowserTests {
                 if let directory = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOTS"] {
                     try await page.screenshot(to: "\(directory)/macro-reply.png")
                 }
+                // The customer becomes a VIP with a tag, from the customer panel.
+                _ = try await page.evaluate("(() => { const box = document.querySelector('#customer-vip'); box.dataset.before = '1'; box.click(); return true })()")
+                try await page.waitFor("document.querySelector('#customer-vip')?.checked && !document.querySelector('#customer-vip').dataset.before",
+                                       "the VIP switch saved and the panel drawn again")
+                try await page.focus("#customer-tag")
+                try await page.type("Wholesale")
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelector('.customer-labels .tags')?.innerText.includes('wholesale')", "the customer's tag")
+                let customerID = try after.int("customer_id")
+                let customer = try await harness.client.json(.get, "/api/v1/customers/\(customerID)", token: token)
+                #expect((customer.body as? [String: Any])?["vip"] as? Bool == true)
+                #expect((customer.body as? [String: Any])?["tags"] as? [String] == ["wholesale"])
+                #expect(try await page.evaluate("document.querySelector('#sidebar').innerText.includes('email:')") as? Bool == true)
             }
         }
     }

@@ -87,6 +87,10 @@ public struct Customer: Equatable, Sendable {
     public var mergedInto: CustomerID?
     public var createdAt: Date
     public var updatedAt: Date
+    /// Labels agents give the customer (normalized like conversation tags), and whether they
+    /// are a VIP: rules and SLA policies can look at both.
+    public var tags: Set<String> = []
+    public var vip = false
 
     public init(id: CustomerID, workspaceID: WorkspaceID, name: String?, email: String?, phone: String?,
                 externalID: String?, locale: String?, mergedInto: CustomerID?, createdAt: Date, updatedAt: Date) {

@@ -87,10 +87,14 @@ struct CustomerDTO: ResponseEncodable {
     var locale: String?
     var mergedInto: Int64?
     var identities: [Identity]?
+    var tags: [String]
+    var vip: Bool
     var createdAt: Date
     var updatedAt: Date
 
     init(_ customer: Customer, identities: [CustomerRepository.IdentityRecord]? = nil) {
+        tags = customer.tags.sorted()
+        vip = customer.vip
         id = customer.id.rawValue
         name = customer.name
         email = customer.email

@@ -8,7 +8,15 @@ struct CustomersController {
     let services: AppServices
     let customers: CustomerService
 
-    struct CreateBody: Decodable { var name: String?; var email: String?; var phone: String?; var externalId: String?; var locale: String? }
+    struct CreateBody: Decodable {
+        var name: String?
+        var email: String?
+        var phone: String?
+        var externalId: String?
+        var locale: String?
+        var tags: [String]?
+        var vip: Bool?
+    }
     struct MergeBody: Decodable { var into: Int64 }
 
     func register(_ api: APIRegistrar) {
@@ -38,13 +46,13 @@ struct CustomersController {
             let identities = try await database.read { try await CustomerRepository.identities(of: customer.id, in: $0) }
             return CustomerDTO(customer, identities: identities)
         }
-        api.on(.patch, "/customers/{id}", "Change a customer's name, email, phone, external id or locale", tag: "customers", role: .agent,
+        api.on(.patch, "/customers/{id}", "Change a customer's name, email, phone, external id, locale, tags or VIP flag", tag: "customers", role: .agent,
                body: "CreateBody") { request, context in
             let customer = try await customer(request, context)
             let body = try await request.decode(as: CreateBody.self, context: context)
             let updated = try await customers.update(
                 workspaceID: context.workspaceID, id: customer.id, name: body.name, email: body.email, phone: body.phone,
-                externalID: body.externalId, locale: body.locale, actor: .agent(context.agent.id))
+                externalID: body.externalId, locale: body.locale, tags: body.tags, vip: body.vip, actor: .agent(context.agent.id))
             return CustomerDTO(updated)
         }
         api.on(.delete, "/customers/{id}", "Delete a customer who has no conversations", tag: "customers", role: .admin) { request, context in

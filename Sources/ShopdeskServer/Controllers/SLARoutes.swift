@@ -16,6 +16,7 @@ struct SLARoutes {
         var nextResponseMinutes: Int?
         var resolutionMinutes: Int?
         var businessHours: Bool
+        var calendar: BusinessCalendar?
         var pauseWhilePending: Bool
         var warnMinutes: Int
         init(_ record: SLAPolicyRecord) {
@@ -28,6 +29,7 @@ struct SLARoutes {
             nextResponseMinutes = policy.nextResponseMinutes
             resolutionMinutes = policy.resolutionMinutes
             businessHours = policy.businessHours
+            calendar = policy.calendar
             pauseWhilePending = policy.pauseWhilePending
             warnMinutes = policy.warnMinutes
         }

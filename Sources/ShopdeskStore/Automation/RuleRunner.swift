@@ -68,6 +68,8 @@ struct RuleRunner {
             changed: event.changed)
         facts.hoursSinceLastMessage = max(0, time.timeIntervalSince(conversation.lastMessageAt) / 3600)
         facts.surveyScore = event.surveyScore.map(Double.init)
+        facts.customerTags = customer?.tags ?? []
+        facts.customerVIP = customer?.vip ?? false
         facts.lastMessageFrom = switch conversation.lastMessageDirection {
         case .inbound: "customer"
         case .outbound: "agent"

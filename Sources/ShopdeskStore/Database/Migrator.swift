@@ -28,6 +28,7 @@ public enum Migrator {
         Migration(version: 12, name: "time-based rules and read-only history", statements: Schema.version12),
         Migration(version: 13, name: "assignment", statements: Schema.version13),
         Migration(version: 14, name: "surveys", statements: Schema.version14),
+        Migration(version: 15, name: "customer tags and VIP", statements: Schema.version15),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

@@ -72,4 +72,9 @@ extension Schema {
             """,
         ]
     }
+
+    /// Customer labels for rules and SLA: tags (JSON array) and VIP (since when).
+    static func version15(_ d: SchemaDialect) -> [String] {
+        ["ALTER TABLE customers ADD COLUMN tags TEXT", "ALTER TABLE customers ADD COLUMN vip_since BIGINT"]
+    }
 }

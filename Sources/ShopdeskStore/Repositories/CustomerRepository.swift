@@ -112,7 +112,9 @@ public enum CustomerRepository {
     static func update(_ customer: Customer, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
         try await sql.raw("""
             UPDATE customers SET name = \(bind: customer.name), email = \(bind: customer.email), phone = \(bind: customer.phone),
-              external_id = \(bind: customer.externalID), locale = \(bind: customer.locale), updated_at = \(bind: customer.updatedAt.millis)
+              external_id = \(bind: customer.externalID), locale = \(bind: customer.locale), updated_at = \(bind: customer.updatedAt.millis),
+              tags = \(bind: customer.tags.isEmpty ? nil : try JSONCoding.string(customer.tags.sorted())),
+              vip_since = CASE WHEN \(bind: customer.vip ? 1 : 0) = 0 THEN NULL ELSE COALESCE(vip_since, \(bind: customer.updatedAt.millis)) END
             WHERE id = \(bind: customer.id.rawValue)
             """).run()
         try await sql.raw("DELETE FROM customer_identities WHERE customer_id = \(bind: customer.id.rawValue) AND kind IN ('email','phone','external')").run()
@@ -166,13 +168,16 @@ public enum CustomerRepository {
     }
 
     static func decode(_ row: any SQLRow) throws -> Customer {
-        Customer(
+        var customer = Customer(
             id: try row.id("id"), workspaceID: try row.id("workspace_id"), name: try row.stringOrNil("name"),
             email: try row.stringOrNil("email"), phone: try row.stringOrNil("phone"),
             externalID: try row.stringOrNil("external_id"), locale: try row.stringOrNil("locale"),
             mergedInto: try row.idOrNil("merged_into"), createdAt: try row.date("created_at"),
             updatedAt: try row.date("updated_at")
         )
+        customer.tags = Set(try row.stringOrNil("tags").map { try JSONCoding.decode([String].self, from: $0) } ?? [])
+        customer.vip = try row.int64OrNil("vip_since") != nil
+        return customer
     }
 }
 

@@ -32,7 +32,7 @@ public struct CustomerService: Sendable {
     /// Changes the given fields; `nil` leaves a field alone, an empty string clears it.
     public func update(
         workspaceID: WorkspaceID, id: CustomerID, name: String?, email: String?, phone: String?, externalID: String?,
-        locale: String?, actor: EventActor
+        locale: String?, tags: [String]? = nil, vip: Bool? = nil, actor: EventActor
     ) async throws -> Customer {
         let kind = database.kind
         let now = Date()
@@ -57,6 +57,8 @@ public struct CustomerService: Sendable {
             customer.phone = changed.phone
             customer.externalID = changed.externalID
             if let locale { customer.locale = locale.isEmpty ? nil : String(locale.prefix(20)) }
+            if let tags { customer.tags = try TagName.normalize(Set(tags)) }
+            if let vip { customer.vip = vip }
             customer.updatedAt = now
             try await CustomerRepository.update(customer, kind: kind, in: sql)
             let event = DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerUpdated, actor: actor,

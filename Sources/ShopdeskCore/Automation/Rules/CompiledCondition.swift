@@ -231,7 +231,7 @@ struct Evaluator {
         case .numberCompare: return number(node.field, facts).map { compare($0, node) } ?? (node.comparison == .notEqual)
         case .numberSet: return number(node.field, facts) != nil
         case .numberNotSet: return number(node.field, facts) == nil
-        case .flag: return (node.field == .urgent ? facts.urgent : facts.withinBusinessHours) == (node.number == 1)
+        case .flag: return flag(node.field, facts) == (node.number == 1)
         case .setIncludes: return words[Int(node.table)].contains { set(node.field, facts).contains($0) }
         case .setExcludes: return !words[Int(node.table)].contains { set(node.field, facts).contains($0) }
         case .setIncludesAll: return words[Int(node.table)].allSatisfy { set(node.field, facts).contains($0) }
@@ -286,7 +286,19 @@ struct Evaluator {
     }
 
     private func set(_ field: RuleField, _ facts: RuleFacts) -> Set<String> {
-        field == .tags ? facts.tags : facts.changed
+        switch field {
+        case .tags: facts.tags
+        case .customerTags: facts.customerTags
+        default: facts.changed
+        }
+    }
+
+    private func flag(_ field: RuleField, _ facts: RuleFacts) -> Bool {
+        switch field {
+        case .urgent: facts.urgent
+        case .customerVIP: facts.customerVIP
+        default: facts.withinBusinessHours
+        }
     }
 }
 

@@ -25,6 +25,9 @@ public struct RuleFacts: Sendable {
     /// Hours since the last customer or agent message, and whose it was (`customer`, `agent`).
     public var hoursSinceLastMessage: Double = 0
     public var lastMessageFrom: String? = nil
+    /// The customer's labels.
+    public var customerTags: Set<String> = []
+    public var customerVIP = false
     /// For `survey.answered`: the customer's score.
     public var surveyScore: Double? = nil
     public var messageCount: Int

@@ -7,6 +7,7 @@ public enum RuleField: String, CaseIterable, Sendable {
     case businessHours = "business_hours", hoursSinceCreated = "hours_since_created"
     case hoursSinceLastMessage = "hours_since_last_message", lastMessageFrom = "last_message_from"
     case surveyScore = "survey_score"
+    case customerTags = "customer.tags", customerVIP = "customer.vip"
     case messageCount = "message_count", changed
 
     public enum Kind: String, Sendable { case text, keyword, number, flag, set }
@@ -16,8 +17,8 @@ public enum RuleField: String, CaseIterable, Sendable {
         case .subject, .text, .customerName: .text
         case .channel, .language, .intent, .sentiment, .priority, .status, .customerEmail, .customerEmailDomain, .lastMessageFrom: .keyword
         case .inboxId, .assigneeId, .teamId, .hoursSinceCreated, .hoursSinceLastMessage, .messageCount, .surveyScore: .number
-        case .urgent, .businessHours: .flag
-        case .tags, .changed: .set
+        case .urgent, .businessHours, .customerVIP: .flag
+        case .tags, .changed, .customerTags: .set
         }
     }
 

@@ -51,7 +51,8 @@ public struct SLAClock: Codable, Equatable, Sendable {
     public static func reconcile(_ existing: SLAClock?, policy: (id: Int64, policy: SLAPolicy)?, observed: Observation,
                                  calendar workspaceCalendar: BusinessCalendar, now: Date) -> SLAClock? {
         guard let (policyID, policy) = policy else { return nil }
-        let calendar = policy.businessHours ? workspaceCalendar : BusinessCalendar(timeZone: workspaceCalendar.timeZone, weekly: nil)
+        let hours = policy.calendar ?? workspaceCalendar
+        let calendar = policy.businessHours ? hours : BusinessCalendar(timeZone: hours.timeZone, weekly: nil)
         var clock = existing?.policyID == policyID ? existing! : SLAClock(policyID: policyID, timers: [:])
         func due(_ minutes: Int, from start: Date) -> Date? { calendar.adding(TimeInterval(minutes * 60), to: start) }
         let resolved = observed.status == .resolved

@@ -9,8 +9,11 @@ public struct SLAPolicy: Codable, Equatable, Sendable {
     public var firstResponseMinutes: Int?
     public var nextResponseMinutes: Int?
     public var resolutionMinutes: Int?
-    /// Measure on the workspace's business hours (else around the clock).
+    /// Measure on business hours (else around the clock).
     public var businessHours: Bool
+    /// The policy's own business hours (a support line with other hours, a VIP desk open at
+    /// weekends); nil uses the workspace's.
+    public var calendar: BusinessCalendar?
     /// The resolution clock stops while the conversation is pending or snoozed (waiting on the customer).
     public var pauseWhilePending: Bool
     /// A warning this many minutes before a target falls due.
@@ -29,7 +32,7 @@ public struct SLAPolicy: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, conditions, firstResponseMinutes, nextResponseMinutes, resolutionMinutes, businessHours, pauseWhilePending, warnMinutes
+        case name, conditions, firstResponseMinutes, nextResponseMinutes, resolutionMinutes, businessHours, calendar, pauseWhilePending, warnMinutes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,6 +43,7 @@ public struct SLAPolicy: Codable, Equatable, Sendable {
         nextResponseMinutes = try container.decodeIfPresent(Int.self, forKey: .nextResponseMinutes)
         resolutionMinutes = try container.decodeIfPresent(Int.self, forKey: .resolutionMinutes)
         businessHours = try container.decodeIfPresent(Bool.self, forKey: .businessHours) ?? true
+        calendar = try container.decodeIfPresent(BusinessCalendar.self, forKey: .calendar)
         pauseWhilePending = try container.decodeIfPresent(Bool.self, forKey: .pauseWhilePending) ?? true
         warnMinutes = try container.decodeIfPresent(Int.self, forKey: .warnMinutes) ?? 30
     }
@@ -59,6 +63,7 @@ public struct SLAPolicy: Codable, Equatable, Sendable {
             }
         }
         guard (0...(60 * 24 * 7)).contains(warnMinutes) else { throw .invalid(field: "warn_minutes", "Warn from 0 minutes to a week before.") }
+        copy.calendar = try calendar?.validated(field: "calendar")
         if let field = conditions.fields.first(where: { Self.unsuitableFields.contains($0) }) {
             throw .invalid(field: "conditions",
                            "A policy is chosen from the conversation, not from one message: \(field) cannot decide it. Tag such conversations with a rule and choose the policy by tag.")

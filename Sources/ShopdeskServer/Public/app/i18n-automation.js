@@ -3,6 +3,7 @@
 
 export const automationStrings = {
   en: {
+    vip: 'VIP', customerTags: 'Customer tags', 'field.customer.tags': 'Customer tags', 'field.customer.vip': 'Customer is VIP',
     surveys: 'Satisfaction surveys', 'survey.off': 'Off', 'survey.csat': 'CSAT (1–5) after resolution', 'survey.nps': 'NPS (0–10) after resolution',
     surveyKind: 'Survey', surveyDelay: 'Minutes after resolution', reviewLink: 'Review link for happy customers', surveyAnswered: 'answered',
     surveyEvent: 'Survey answered', 'trigger.survey.answered': 'A customer answers the survey', 'field.survey_score': 'Survey score',
@@ -56,6 +57,7 @@ export const automationStrings = {
     outsideHours: 'also outside business hours', listHint: 'Separate several values with commas.',
   },
   'pt-BR': {
+    vip: 'VIP', customerTags: 'Etiquetas do cliente', 'field.customer.tags': 'Etiquetas do cliente', 'field.customer.vip': 'Cliente é VIP',
     surveys: 'Pesquisas de satisfação', 'survey.off': 'Desligada', 'survey.csat': 'CSAT (1–5) após a resolução', 'survey.nps': 'NPS (0–10) após a resolução',
     surveyKind: 'Pesquisa', surveyDelay: 'Minutos após a resolução', reviewLink: 'Link de avaliação para clientes felizes', surveyAnswered: 'respondidas',
     surveyEvent: 'Pesquisa respondida', 'trigger.survey.answered': 'O cliente responde à pesquisa', 'field.survey_score': 'Nota da pesquisa',
@@ -109,6 +111,7 @@ export const automationStrings = {
     outsideHours: 'também fora do horário', listHint: 'Separe vários valores com vírgulas.',
   },
   ru: {
+    vip: 'VIP', customerTags: 'Метки клиента', 'field.customer.tags': 'Метки клиента', 'field.customer.vip': 'Клиент VIP',
     surveys: 'Опросы удовлетворённости', 'survey.off': 'Выключены', 'survey.csat': 'CSAT (1–5) после решения', 'survey.nps': 'NPS (0–10) после решения',
     surveyKind: 'Опрос', surveyDelay: 'Минут после решения', reviewLink: 'Ссылка для отзыва довольных клиентов', surveyAnswered: 'ответов',
     surveyEvent: 'Ответ на опрос', 'trigger.survey.answered': 'Клиент ответил на опрос', 'field.survey_score': 'Оценка в опросе',
@@ -162,6 +165,7 @@ export const automationStrings = {
     outsideHours: 'и в нерабочее время', listHint: 'Несколько значений — через запятую.',
   },
   hr: {
+    vip: 'VIP', customerTags: 'Oznake kupca', 'field.customer.tags': 'Oznake kupca', 'field.customer.vip': 'Kupac je VIP',
     surveys: 'Ankete zadovoljstva', 'survey.off': 'Isključeno', 'survey.csat': 'CSAT (1–5) nakon rješenja', 'survey.nps': 'NPS (0–10) nakon rješenja',
     surveyKind: 'Anketa', surveyDelay: 'Minuta nakon rješenja', reviewLink: 'Poveznica za recenziju zadovoljnih kupaca', surveyAnswered: 'odgovoreno',
     surveyEvent: 'Odgovor na anketu', 'trigger.survey.answered': 'Kupac odgovori na anketu', 'field.survey_score': 'Ocjena ankete',

@@ -26,7 +26,8 @@ export function renderSidebar() {
       customer.identities?.length
         ? h('div', {}, h('h4', {}, t('identities')),
           h('ul', { class: 'identities' }, ...customer.identities.map((identity) => h('li', {}, `${identity.kind}: ${identity.value}`))))
-        : null),
+        : null,
+      customer.id ? customerLabels(customer) : null),
     visitorPanel(state.visitor) ?? '',
     h('section', { class: 'panel', 'aria-labelledby': 'classification-title' },
       h('h3', { id: 'classification-title' }, t('classification')),
@@ -44,6 +45,34 @@ export function renderSidebar() {
         return h('li', {}, h('a', { href: conversationHash(item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
           `#${item.number} ${item.subject || ''}`), ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)), merge);
       }))));
+}
+
+/// VIP and the customer's own tags, which rules and SLA policies can look at.
+function customerLabels(customer) {
+  const save = async (changes) => {
+    try {
+      state.customer = { ...(await api('PATCH', `/customers/${customer.id}`, changes)), identities: customer.identities };
+      renderSidebar();
+    } catch (failure) { showError(failure.message); }
+  };
+  const vip = h('input', { type: 'checkbox', id: 'customer-vip', checked: Boolean(customer.vip) });
+  vip.addEventListener('change', () => save({ vip: vip.checked }));
+  const tags = customer.tags || [];
+  const input = h('input', { type: 'text', id: 'customer-tag', size: 12, placeholder: t('addTag'), 'aria-label': t('customerTags') });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && input.value.trim()) {
+      event.preventDefault();
+      save({ tags: [...tags, input.value.trim()] });
+    }
+  });
+  return h('div', { class: 'customer-labels' },
+    h('label', { for: 'customer-vip' }, vip, ' ', t('vip')),
+    h('ul', { class: 'tags', 'aria-label': t('customerTags') }, ...tags.map((tag) => {
+      const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': `${t('removeTag')} ${tag}` }, '×');
+      remove.addEventListener('click', () => save({ tags: tags.filter((other) => other !== tag) }));
+      return h('li', { class: 'badge tag' }, tag, remove);
+    })),
+    input);
 }
 
 /// Where a chat visitor is on the shop's site, as the widget reported it.
