@@ -127,6 +127,20 @@ struct ChatWidgetBrowserTests {
                             let messages = try await LiveServer.get(base + "/api/v1/conversations/\(conversationID)/messages", token: token)
                             #expect(messages.components(separatedBy: "Still there?").count == 2, "exactly one copy of the resent message")
                             #expect(messages.components(separatedBy: "Where is order #1001?").count == 2)
+
+                            // Resolved, the chat asks how we did, inline; one tap answers.
+                            try await database.write { try await SurveyRepository.save(workspaceID: owner.workspaceID, SurveySettings(kind: .csat), in: $0) }
+                            _ = try await ConversationService(database: database, publisher: nil).update(
+                                workspaceID: owner.workspaceID, id: ConversationID(Int64(conversationID)), commands: [.setStatus(.resolved)],
+                                actor: .agent(owner.id))
+                            try await visitor.waitFor("\(widget).querySelector('.survey button')", "the survey in the widget", timeout: .seconds(20))
+                            #expect(try await visitor.evaluate("\(widget).querySelectorAll('.survey button').length") as? Int == 5)
+                            _ = try await visitor.evaluate("\(widget).querySelectorAll('.survey button')[4].click()")
+                            try await visitor.waitFor("\(widget).querySelector('.survey[role=status]')", "the thanks")
+                            let survey = try await database.read {
+                                try await SurveyRepository.find(conversationID: ConversationID(Int64(conversationID)), in: $0)
+                            }
+                            #expect(survey?.score == 5)
                         }
                     }
                 }
