@@ -118,6 +118,60 @@ struct EmailSendingTests {
 
 /// aiosmtpd as a child process: accepts AUTH for shop/s3cret, refuses recipients named
 /// reject@…, and writes every message it accepts to a directory.
+extension EmailSendingTests {
+    @Test("an offline chat continues by email: unseen replies are mailed, the answer by mail comes back into the chat")
+    func offlineChatContinuesByEmail() async throws {
+        guard let sink = try await SMTPSink.start() else { return }
+        defer { sink.stop() }
+        try await Harness.run(.sqlite) { harness in
+            let (mail, _) = try await Self.sendingInbox(harness, sink)
+            let refused = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken,
+                                                        body: #"{"name":"Bad","kind":"chat","chat":{"email_inbox_id":999}}"#)
+            #expect(refused.status == .unprocessableContent)
+            let chat = try await ChatFixture.make(harness, chat: #"{"greeting":"Hi","email_inbox_id":\#(mail.inboxID)}"#)
+            let visitor = try await chat.visitorToken()
+            let conversation = try await chat.send(visitor, "Is the green lamp back in stock?").int("conversation_id")
+            _ = try await harness.client.json(.post, "/api/v1/widget/contact", headers: ["X-Visitor-Token": visitor],
+                                              body: #"{"name":"Ana","email":"ana@example.hr"}"#)
+            let reply = try await harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: harness.ownerToken,
+                                                      body: #"{"text":"Yes, it is back since this morning."}"#).int("id")
+            // Nobody saw it in the widget: a few minutes later it goes by mail to the address the visitor left.
+            _ = try await harness.runJobs(at: Date().addingTimeInterval(4 * 60))
+            let received = try sink.messages()
+            #expect(received.count == 1)
+            let sent = ParsedEmail.parse(try #require(received.first))
+            #expect(sent.to.map(\.address) == ["ana@example.hr"])
+            #expect(sent.text == "Yes, it is back since this morning.")
+            let replyTo = try #require(sent.replyTo.first?.address)
+            #expect(replyTo.hasPrefix("support+c\(conversation)-"))
+            let messages = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)/messages", token: harness.ownerToken).items
+            #expect(messages.first { ($0["id"] as? NSNumber)?.int64Value == reply }?["delivery_status"] as? String == "sent")
+
+            // Her answer by mail lands in the chat; the same answer from someone else does not.
+            let answer = try await mail.deliver(MailFixture.mail(from: "Ana <ana@example.hr>", subject: "Re: Site chat", id: "ana-1@example.hr",
+                                                                 references: [try #require(sent.messageID)], body: "Great, I'll order today!",
+                                                                 extra: "Cc: \(replyTo)"))
+            #expect(try answer.int("conversation_id") == conversation)
+            let forged = try await mail.deliver(MailFixture.mail(from: "Eve <eve@example.com>", subject: "Re: Site chat", id: "eve-1@example.com",
+                                                                 references: [try #require(sent.messageID)], body: "Send me her order",
+                                                                 extra: "Cc: \(replyTo)"))
+            #expect(try forged.int("conversation_id") != conversation)
+            let widget = try await harness.client.json(.get, "/api/v1/widget/messages", headers: ["X-Visitor-Token": visitor])
+            let shown = (widget.body as? [String: Any])?["messages"] as? [[String: Any]] ?? []
+            #expect(shown.contains { $0["text"] as? String == "Great, I'll order today!" })
+
+            // A reply the widget showed (read) is not mailed.
+            let seen = try await harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: harness.ownerToken,
+                                                     body: #"{"text":"Thanks, Ana!"}"#).int("id")
+            _ = try await harness.runJobs()
+            _ = try await harness.client.json(.post, "/api/v1/widget/acknowledge", headers: ["X-Visitor-Token": visitor],
+                                              body: #"{"message_id":\#(seen),"status":"read"}"#)
+            _ = try await harness.runJobs(at: Date().addingTimeInterval(4 * 60))
+            #expect(try sink.messages().count == 1)
+        }
+    }
+}
+
 final class SMTPSink: @unchecked Sendable {
     let process: Process
     let port: Int

@@ -14,9 +14,13 @@ public struct ChatSettings: Codable, Equatable, Sendable {
     /// Weekly opening hours in the workspace's time zone, by weekday ("mon" … "sun") as
     /// `"09:00-17:00"`; a day missing means closed. Nil means always open (when somebody is online).
     public var businessHours: [String: String]?
+    /// The email inbox that continues the chat by mail: a reply the visitor has not seen after a
+    /// few minutes goes to the email they left, and their answer by mail comes back here.
+    public var emailInboxId: Int64?
 
     public init(greeting: String = "", color: String = "#2456c8", prechatForm: Bool = false, requireIdentity: Bool = false,
-                businessHours: [String: String]? = nil) {
+                businessHours: [String: String]? = nil, emailInboxId: Int64? = nil) {
+        self.emailInboxId = emailInboxId
         self.greeting = greeting
         self.color = color
         self.prechatForm = prechatForm
@@ -24,7 +28,7 @@ public struct ChatSettings: Codable, Equatable, Sendable {
         self.businessHours = businessHours
     }
 
-    private enum CodingKeys: String, CodingKey { case greeting, color, prechatForm, requireIdentity, businessHours }
+    private enum CodingKeys: String, CodingKey { case greeting, color, prechatForm, requireIdentity, businessHours, emailInboxId }
 
     /// Every field is optional on input; what is left out keeps its default.
     public init(from decoder: any Decoder) throws {
@@ -35,6 +39,7 @@ public struct ChatSettings: Codable, Equatable, Sendable {
         prechatForm = try container.decodeIfPresent(Bool.self, forKey: .prechatForm) ?? defaults.prechatForm
         requireIdentity = try container.decodeIfPresent(Bool.self, forKey: .requireIdentity) ?? defaults.requireIdentity
         businessHours = try container.decodeIfPresent([String: String].self, forKey: .businessHours)
+        emailInboxId = try container.decodeIfPresent(Int64.self, forKey: .emailInboxId)
     }
 
     public static let weekdays = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]

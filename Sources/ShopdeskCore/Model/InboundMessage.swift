@@ -115,6 +115,9 @@ public struct InboundMessage: Equatable, Sendable {
 /// How an email says which conversation it belongs to.
 public struct EmailThreading: Equatable, Sendable {
     public var messageID: String?
+    /// The conversation came from our signed Reply-To token: whoever writes from the address we
+    /// mailed proves they read our mail (a chat continued by email threads on it).
+    public var viaReplyToken = false
     /// Every id the message refers to, oldest first (References, then In-Reply-To).
     public var references: [String]
 

@@ -27,6 +27,18 @@ struct InboxesController {
     struct DeliveryBody: Decodable { var status: DeliveryStatus; var error: String? }
     struct InboundCreated: ResponseEncodable { var conversationId: Int64; var messageId: Int64; var customerId: Int64; var duplicate: Bool }
 
+    /// A chat continued by email needs an email inbox of the same workspace to send from.
+    private func emailContinuation(_ settings: ChatSettings, _ context: AuthenticatedContext) async throws -> ChatSettings {
+        guard let id = settings.emailInboxId else { return settings }
+        let ws = context.workspaceID
+        guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: ws, id: InboxID(id), in: $0) }),
+              inbox.kind == .email else {
+            throw Problem(.unprocessableContent, "Continue chats by email through one of your email inboxes; inbox \(id) is not one.",
+                          field: "chat.email_inbox_id")
+        }
+        return settings
+    }
+
     func register(_ api: APIRegistrar, agents: AgentsController) {
         let database = services.database
         api.on(.get, "/inboxes", "Inboxes you can see", tag: "inboxes") { _, context in
@@ -48,7 +60,7 @@ struct InboxesController {
             let kind = body.kind ?? .api
             // A chat inbox's widget is public: it is named by its own random key, and its token
             // signs the identities the shop vouches for.
-            let chat = kind == .chat ? try (body.chat ?? ChatSettings()).validated() : nil
+            let chat = kind == .chat ? try await emailContinuation(try (body.chat ?? ChatSettings()).validated(), context) : nil
             let widgetKey = kind == .chat ? Secrets.token(prefix: "sdw_", bytes: 16) : nil
             let email: EmailSettings?
             if kind == .email {
@@ -78,7 +90,7 @@ struct InboxesController {
             let body = try await request.decode(as: UpdateInbox.self, context: context)
             if let chat = body.chat {
                 guard inbox.kind == .chat else { throw Problem(.unprocessableContent, "Only chat inboxes have widget settings.", field: "chat") }
-                inbox.chat = try chat.validated()
+                inbox.chat = try await emailContinuation(try chat.validated(), context)
             }
             if let email = body.email {
                 guard inbox.kind == .email else { throw Problem(.unprocessableContent, "Only email inboxes have addresses.", field: "email") }

@@ -91,6 +91,7 @@ struct EmailReceiver: Sendable {
             if let token = EmailSettings.subaddress(recipient.address.lowercased()),
                let conversation = ReplyToken.conversation(from: token, secret: secret) {
                 inbound.replyTo = conversation
+                inbound.email?.viaReplyToken = true
                 break
             }
         }

@@ -33,7 +33,10 @@ enum ReplyToken {
 struct EmailSender: Sendable {
     let services: AppServices
 
-    func send(_ message: Message, conversation: Conversation, inbox: Inbox, secret: String) async throws {
+    /// Sends `message`; `recipient` and `subject` default to the conversation's customer and a
+    /// "Re:" of its subject (a chat continued by email gives the visitor's address instead).
+    func send(_ message: Message, conversation: Conversation, inbox: Inbox, secret: String, recipient: EmailAddress? = nil,
+              subject: String? = nil, recordDelivery: Bool = true) async throws {
         guard let settings = inbox.email else { throw JobFailure(description: "The inbox has no email address.", permanent: true) }
         guard let smtp = settings.smtp else {
             throw JobFailure(description: "Replies cannot go out: set up the SMTP server of \(settings.address) in the inbox settings.", permanent: true)
@@ -48,13 +51,13 @@ struct EmailSender: Sendable {
             let files = try await AttachmentRepository.list(messages: [message.id], in: sql)
             return (customer, agent, references, lastInbound, files)
         }
-        guard let recipient = customer?.email else {
+        guard let to = recipient ?? customer?.email.map({ EmailAddress(name: customer?.name, address: $0) }) else {
             throw JobFailure(description: "The customer has no email address to reply to.", permanent: true)
         }
         let domain = settings.address.split(separator: "@").last.map(String.init) ?? "shopdesk.invalid"
         let local = settings.address.split(separator: "@").first.map(String.init) ?? "support"
         let messageID = OutgoingEmail.newMessageID(domain: domain)
-        let subject = conversation.subject.map { Subjects.normalized($0) == $0.lowercased() ? "Re: \($0)" : $0 } ?? "Re: your message"
+        let subject = subject ?? conversation.subject.map { Subjects.normalized($0) == $0.lowercased() ? "Re: \($0)" : $0 } ?? "Re: your message"
         var attachments: [OutgoingEmail.Attachment] = []
         for file in files {
             attachments.append(.init(fileName: file.fileName, contentType: file.contentType,
@@ -62,14 +65,14 @@ struct EmailSender: Sendable {
         }
         let email = OutgoingEmail(
             from: EmailAddress(name: agent.map { "\(ChatChannel.firstName($0.name)) · \(inbox.name)" } ?? inbox.name, address: settings.address),
-            to: [EmailAddress(name: customer?.name, address: recipient)],
+            to: [to],
             replyTo: EmailAddress(name: inbox.name, address: "\(local)+\(ReplyToken.make(conversation: conversation.id, secret: secret))@\(domain)"),
             subject: subject, messageID: messageID,
             inReplyTo: lastInbound.flatMap { $0.hasPrefix("sha256:") ? nil : $0 },
             references: references.filter { !$0.hasPrefix("sha256:") }, date: Date(), text: message.text, attachments: attachments)
         let password = try smtp.passwordSealed.map { try services.secretBox().open($0) }
         do {
-            try await SMTPClient.send(email.render(), from: settings.address, to: [recipient], server: smtp, password: password,
+            try await SMTPClient.send(email.render(), from: settings.address, to: [to.address], server: smtp, password: password,
                                       heloName: domain)
         } catch let failure as SMTPClient.Failure {
             switch failure {
@@ -80,7 +83,9 @@ struct EmailSender: Sendable {
         try await database.write { sql in
             try await EmailRepository.remember(messageID: messageID, inbox: inbox.id, conversation: conversation.id, message: message.id, in: sql)
         }
-        try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: message.id, status: .sent, error: nil,
-                                                        channelMessageID: messageID)
+        if recordDelivery {
+            try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: message.id, status: .sent, error: nil,
+                                                            channelMessageID: messageID)
+        }
     }
 }

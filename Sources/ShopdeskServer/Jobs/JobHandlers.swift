@@ -31,6 +31,8 @@ struct JobHandlers: Sendable {
                                                runAt: now.addingTimeInterval(120), dedupeKey: "assignment-sweep:\(workspaceID)", in: sql)
                 }
             }
+        case JobKind.chatEmail:
+            try await ChatEmailFollowUp(services: services).send(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.surveySend:
             try await sendSurvey(ConversationID(try id(job, "conversation_id")), workspaceID: workspaceID)
         case JobKind.slaRefresh:
@@ -78,6 +80,13 @@ struct JobHandlers: Sendable {
         guard let conversation, let inbox else { throw JobFailure(description: "The conversation or inbox is gone.", permanent: true) }
         if inbox.kind == .email {
             return try await EmailSender(services: services).send(message, conversation: conversation, inbox: inbox, secret: secret ?? "")
+        }
+        if inbox.kind == .chat, inbox.chat?.emailInboxId != nil {
+            // Shown in the widget when the visitor is there; otherwise mailed after a while.
+            _ = try await database.write { sql in
+                try await JobQueue.enqueue(kind: JobKind.chatEmail, payload: ["message_id": .id(id)], workspaceID: workspaceID,
+                                           runAt: Date().addingTimeInterval(ChatEmailFollowUp.delay), maxAttempts: 8, in: sql)
+            }
         }
         if let url = inbox.webhookURL, let secret {
             let body = try APIJSON.encoder().encode(OutboundDelivery(

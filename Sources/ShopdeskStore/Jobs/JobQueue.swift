@@ -19,6 +19,8 @@ public enum JobKind {
     public static let assignmentSweep = "assignment.sweep"
     /// Sends a resolved conversation's survey on its channel (after the configured delay).
     public static let surveySend = "survey.send"
+    /// A chat reply the visitor has not received after a few minutes goes to their email.
+    public static let chatEmail = "chat.email"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

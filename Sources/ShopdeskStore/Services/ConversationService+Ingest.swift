@@ -60,12 +60,13 @@ extension ConversationService {
         let actor = EventActor.customer(customer.id)
         var conversation: Conversation
         var created = false
-        // A customer created just now has no conversation to continue.
+        // A customer created just now has no conversation to continue, unless our signed
+        // Reply-To names one (a chat continued by email).
         var message = message
         if message.replyTo == nil, let references = message.email?.references, !references.isEmpty {
             message.replyTo = try await EmailRepository.conversation(referencedBy: references, inbox: message.inboxID, in: sql)
         }
-        if !createdCustomer,
+        if !createdCustomer || message.email?.viaReplyToken == true,
            let existing = try await Self.thread(message, customerID: customer.id, workspaceID: workspaceID, now: time, in: sql) {
             conversation = existing
             events += try await Self.apply([.customerMessageReceived], to: &conversation, actor: actor, now: time, kind: kind, in: sql)
@@ -122,6 +123,13 @@ extension ConversationService {
             let survivor = try await ConversationRepository.survivor(of: target, in: sql)
             // A reply to read-only history starts a new conversation (below, for mail, by subject only if open).
             if survivor.customerID == customerID, try await !HistoryLock.isLocked(survivor, now: now, in: sql) { return survivor }
+            // A chat continued by email: the visitor's answer to our mail, from the address they
+            // left in the widget, goes on in the chat.
+            if message.email?.viaReplyToken == true, let sender = message.customer.email?.lowercased(),
+               let visitor = try await ChatVisitorRepository.find(conversationID: survivor.id, workspaceID: workspaceID, in: sql),
+               visitor.email?.lowercased() == sender, try await !HistoryLock.isLocked(survivor, now: now, in: sql) {
+                return survivor
+            }
         }
         if message.email != nil {
             // Mail without a known reference continues only the sender's recent open

@@ -114,7 +114,7 @@ async function inboxesSection(onChanged) {
     for (const inbox of inboxes) {
       const kindName = { chat: t('kindChat'), email: t('kindEmail'), api: t('kindApi') }[inbox.kind] || inbox.kind;
       const item = h('li', { class: 'inbox-item' }, h('strong', {}, inbox.name), ` · ${kindName}`);
-      if (inbox.kind === 'chat') item.append(snippetLine(inbox), chatSettingsForm(inbox, refresh));
+      if (inbox.kind === 'chat') item.append(snippetLine(inbox), chatSettingsForm(inbox, inboxes.filter((other) => other.kind === 'email')));
       else if (inbox.kind === 'email') item.append(emailLine(inbox), smtpForm(inbox), await quarantinePanel(inbox));
       else item.append(' · ', h('code', {}, `POST /api/v1/inboxes/${inbox.id}/messages`));
       list.append(item);
@@ -212,8 +212,10 @@ async function quarantinePanel(inbox) {
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
-function chatSettingsForm(inbox, refresh) {
+function chatSettingsForm(inbox, emailInboxes) {
   const chat = inbox.chat || {};
+  const byEmail = h('select', {}, h('option', { value: '' }, t('noEmailContinuation')),
+    ...emailInboxes.map((other) => h('option', { value: other.id, selected: chat.email_inbox_id === other.id }, other.name)));
   const id = `chat-${inbox.id}`;
   const greeting = h('input', { type: 'text', maxlength: 500, value: chat.greeting || '' });
   const colour = h('input', { type: 'color', value: chat.color || '#2456c8' });
@@ -230,7 +232,8 @@ function chatSettingsForm(inbox, refresh) {
   const element = form(`${id}-form`, [
     labelled(`${id}-greeting`, t('greeting'), greeting), labelled(`${id}-colour`, t('colour'), colour),
     h('label', { class: 'check' }, prechat, ' ', t('prechatForm')), h('label', { class: 'check' }, identity, ' ', t('requireIdentity')),
-    h('label', { class: 'check' }, always, ' ', t('alwaysOpen')), hours, status,
+    h('label', { class: 'check' }, always, ' ', t('alwaysOpen')), hours,
+    labelled(`${id}-email`, t('continueByEmail'), byEmail), status,
   ], t('save'), async () => {
     const business = {};
     for (const day of DAYS) {
@@ -239,7 +242,7 @@ function chatSettingsForm(inbox, refresh) {
     }
     await api('PATCH', `/inboxes/${inbox.id}`, { chat: {
       greeting: greeting.value, color: colour.value, prechat_form: prechat.checked, require_identity: identity.checked,
-      business_hours: always.checked ? null : business,
+      business_hours: always.checked ? null : business, email_inbox_id: byEmail.value ? Number(byEmail.value) : null,
     } });
     status.textContent = t('saved');
   });
