@@ -111,7 +111,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
-            ]
+            ],
+            // The Selenium script is run by path from the source tree, not bundled.
+            exclude: ["Python"]
         ),
     ]
 )
