@@ -172,6 +172,38 @@ extension EmailSendingTests {
     }
 }
 
+extension EmailSendingTests {
+    @Test("automatic replies say so, never answer machines, and go out once a day per conversation (RFC 3834)")
+    func automaticRepliesFollowRFC3834() async throws {
+        guard let sink = try await SMTPSink.start() else { return }
+        defer { sink.stop() }
+        try await Harness.run(.sqlite) { harness in
+            let (mail, _) = try await Self.sendingInbox(harness, sink)
+            let token = harness.ownerToken
+            let macro = try await harness.client.json(.post, "/api/v1/macros", token: token,
+                                                      body: #"{"name":"Ack","body":"We got your message and answer within a day."}"#).int("id")
+            _ = try await harness.client.json(.post, "/api/v1/rules", token: token, body: #"""
+                {"name":"Acknowledge","triggers":["message.inbound"],"actions":[{"type":"reply_with_macro","macro_id":\#(macro)}]}
+                """#)
+            let first = try await mail.deliver(MailFixture.mail(id: "human-1@example.hr"))
+            _ = try await mail.deliver(MailFixture.mail(id: "human-2@example.hr", references: ["human-1@example.hr"], body: "Any news?"))
+            _ = try await mail.deliver(MailFixture.mail(from: "Robot <noreply@shop.example.org>", subject: "Out of office", id: "robot-1@x",
+                                                        extra: "Auto-Submitted: auto-replied"))
+            _ = try await mail.deliver(MailFixture.mail(from: "News <news@list.example>", subject: "Weekly deals", id: "list-1@x",
+                                                        extra: "List-Id: <deals.list.example>"))
+            _ = try await harness.runJobs()
+            let sent = try sink.messages().map { ParsedEmail.parse($0) }
+            #expect(sent.count == 1, "one acknowledgement for the human's conversation, none for machines or lists")
+            #expect(sent.first?.to.map(\.address) == ["marta@example.hr"])
+            #expect(sent.first?.isAutomatic == true)
+            #expect(sent.first?.headers["Auto-Submitted"] == "auto-replied")
+            let timeline = try await harness.client.json(.get, "/api/v1/conversations/\(try first.int("conversation_id"))/timeline", token: token)
+            let skipped = timeline.items.compactMap { (($0["payload"] as? [String: Any])?["skipped"] as? [[String: Any]])?.first?["reason"] as? String }
+            #expect(skipped.contains("An automatic reply went out in the last 24 hours."))
+        }
+    }
+}
+
 final class SMTPSink: @unchecked Sendable {
     let process: Process
     let port: Int

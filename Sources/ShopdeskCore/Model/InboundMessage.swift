@@ -118,6 +118,8 @@ public struct EmailThreading: Equatable, Sendable {
     /// The conversation came from our signed Reply-To token: whoever writes from the address we
     /// mailed proves they read our mail (a chat continued by email threads on it).
     public var viaReplyToken = false
+    /// Auto-submitted, bulk or list mail (RFC 3834): no automatic reply may answer it.
+    public var automatic = false
     /// Every id the message refers to, oldest first (References, then In-Reply-To).
     public var references: [String]
 

@@ -86,6 +86,7 @@ struct EmailReceiver: Sendable {
             subject: mail.subject, text: text, receivedAt: now)
         inbound.attachmentIDs = attachments
         inbound.email = EmailThreading(messageID: mail.messageID, references: mail.references + mail.inReplyTo)
+        inbound.email?.automatic = mail.isAutomatic
         // Our Reply-To carries a signed conversation token; a valid one names the conversation.
         for recipient in mail.to + mail.cc where inbox.email?.receives(recipient.address) == true {
             if let token = EmailSettings.subaddress(recipient.address.lowercased()),

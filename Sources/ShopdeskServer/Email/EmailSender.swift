@@ -69,7 +69,9 @@ struct EmailSender: Sendable {
             replyTo: EmailAddress(name: inbox.name, address: "\(local)+\(ReplyToken.make(conversation: conversation.id, secret: secret))@\(domain)"),
             subject: subject, messageID: messageID,
             inReplyTo: lastInbound.flatMap { $0.hasPrefix("sha256:") ? nil : $0 },
-            references: references.filter { !$0.hasPrefix("sha256:") }, date: Date(), text: message.text, attachments: attachments)
+            references: references.filter { !$0.hasPrefix("sha256:") }, date: Date(), text: message.text,
+            // Rules' replies and surveys have no agent: they say they are automatic (RFC 3834).
+            automatic: message.authorAgentID == nil, attachments: attachments)
         let password = try smtp.passwordSealed.map { try services.secretBox().open($0) }
         do {
             try await SMTPClient.send(email.render(), from: settings.address, to: [to.address], server: smtp, password: password,

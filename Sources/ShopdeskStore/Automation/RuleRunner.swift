@@ -19,7 +19,12 @@ struct RuleRunner {
         var text: String = ""
         var changed: Set<String> = []
         var surveyScore: Int? = nil
+        /// The customer's message was itself sent by a machine (RFC 3834): never answer it automatically.
+        var automaticMessage = false
     }
+
+    /// At most one automatic reply per conversation in this time, however many rules ask.
+    static let autoReplyInterval: TimeInterval = 24 * 3600
 
     /// Runs the rules for `events`; rules in `excluding` (time rules that already fired on this
     /// state of the conversation) are not considered.
@@ -40,7 +45,7 @@ struct RuleRunner {
             var changedByRules: Set<String> = []
             for rule in book.rules.matches(facts, excluding: fired.union(excluding)) {
                 fired.insert(rule.id)
-                let outcome = try await fire(rule, trigger: event.trigger, on: &conversation, customer: customer)
+                let outcome = try await fire(rule, event: event, on: &conversation, customer: customer)
                 recorded += outcome.events
                 changedByRules.formUnion(outcome.changed)
             }
@@ -80,8 +85,9 @@ struct RuleRunner {
 
     /// Carries out one rule's actions. An action that cannot be done (an agent who left, a
     /// deleted macro) is skipped and named in the timeline entry; the others still happen.
-    private func fire(_ rule: RuleSet.Rule, trigger: RuleTrigger, on conversation: inout Conversation,
+    private func fire(_ rule: RuleSet.Rule, event: Event, on conversation: inout Conversation,
                       customer: Customer?) async throws -> (events: [DomainEvent], changed: Set<String>) {
+        let trigger = event.trigger
         let actor = EventActor.rule(rule.id)
         var commands: [ConversationCommand] = []
         var byPolicy = false
@@ -113,6 +119,8 @@ struct RuleRunner {
             case .addNote(let text):
                 extra.append(try await post(text, direction: .note, on: conversation, customer: customer, actor: actor))
             case .replyWithMacro(let macroID):
+                if event.automaticMessage { skip(action, "The customer's message was sent automatically; automatic replies never answer it."); continue }
+                if try await recentlyAutoReplied(conversation) { skip(action, "An automatic reply went out in the last 24 hours."); continue }
                 guard let macro = try await MacroRepository.find(workspaceID: conversation.workspaceID, id: macroID, in: sql) else {
                     skip(action, "Macro \(macroID) was deleted."); continue
                 }
@@ -156,6 +164,13 @@ struct RuleRunner {
                       "actions": .array(rule.definition.actions.map { .string($0.type) }), "skipped": .array(skipped)],
             occurredAt: time)
         return ([firedEvent] + changes + extra, Set(changes.compactMap { Self.changedField($0.kind) }))
+    }
+
+    private func recentlyAutoReplied(_ conversation: Conversation) async throws -> Bool {
+        try await sql.raw("""
+            SELECT 1 AS found FROM messages WHERE conversation_id = \(bind: conversation.id.rawValue) AND direction = 'outbound'
+              AND author_agent_id IS NULL AND created_at > \(bind: time.addingTimeInterval(-Self.autoReplyInterval).millis) LIMIT 1
+            """).first() != nil
     }
 
     /// Posts a rule's note or automatic reply, rendered for this conversation.

@@ -91,7 +91,9 @@ extension ConversationService {
                                                message: stored.id, in: sql)
         }
         let triggers: [RuleTrigger] = created ? [.conversationCreated, .messageInbound] : [.messageInbound]
-        events += try await Self.automate(triggers.map { RuleRunner.Event(trigger: $0, text: message.text) }, on: &conversation,
+        events += try await Self.automate(triggers.map {
+            RuleRunner.Event(trigger: $0, text: message.text, automaticMessage: message.email?.automatic == true)
+        }, on: &conversation,
                                           automation: automation, time: time, kind: kind, in: sql)
         let result = IngestResult(conversationID: conversation.id, messageID: stored.id, customerID: customer.id,
                                   createdConversation: created, duplicate: false)
