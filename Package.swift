@@ -79,7 +79,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Public")]
+            resources: [.copy("Public"), .copy("WidgetScript")]
         ),
         .executableTarget(
             name: "shopdesk",

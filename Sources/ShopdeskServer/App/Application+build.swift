@@ -51,6 +51,7 @@ func buildApplication(services: AppServices) throws -> some ApplicationProtocol 
     OperationsController(services: services, metrics: metrics).register(on: router)
     SurveyPage(services: services).register(on: router)
     DemoShopPage.register(on: router, widgetKey: configuration.demoWidgetKey)
+    WidgetScript.register(on: router)
     WebAssets.register(on: router)
 
     var services_: [any Service] = []
