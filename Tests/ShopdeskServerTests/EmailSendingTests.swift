@@ -173,7 +173,7 @@ extension EmailSendingTests {
 }
 
 extension EmailSendingTests {
-    @Test("automatic replies say so, never answer machines, and go out once a day per conversation (RFC 3834)")
+    @Test("automatic replies say so, never answer machines, and go out once a day per sender (RFC 3834)")
     func automaticRepliesFollowRFC3834() async throws {
         guard let sink = try await SMTPSink.start() else { return }
         defer { sink.stop() }
@@ -199,7 +199,11 @@ extension EmailSendingTests {
             #expect(sent.first?.headers["Auto-Submitted"] == "auto-replied")
             let timeline = try await harness.client.json(.get, "/api/v1/conversations/\(try first.int("conversation_id"))/timeline", token: token)
             let skipped = timeline.items.compactMap { (($0["payload"] as? [String: Any])?["skipped"] as? [[String: Any]])?.first?["reason"] as? String }
-            #expect(skipped.contains("An automatic reply went out in the last 24 hours."))
+            #expect(skipped.contains("The customer got an automatic reply in the last 24 hours."))
+            // A new conversation of the same sender the same day: still no second automatic reply.
+            _ = try await mail.deliver(MailFixture.mail(subject: "Another question", id: "human-3@example.hr", body: "And the invoice?"))
+            _ = try await harness.runJobs()
+            #expect(try sink.messages().count == 1)
         }
     }
 }

@@ -23,7 +23,7 @@ struct RuleRunner {
         var automaticMessage = false
     }
 
-    /// At most one automatic reply per conversation in this time, however many rules ask.
+    /// At most one automatic reply per customer in this time, however many rules ask.
     static let autoReplyInterval: TimeInterval = 24 * 3600
 
     /// Runs the rules for `events`; rules in `excluding` (time rules that already fired on this
@@ -120,7 +120,10 @@ struct RuleRunner {
                 extra.append(try await post(text, direction: .note, on: conversation, customer: customer, actor: actor))
             case .replyWithMacro(let macroID):
                 if event.automaticMessage { skip(action, "The customer's message was sent automatically; automatic replies never answer it."); continue }
-                if try await recentlyAutoReplied(conversation) { skip(action, "An automatic reply went out in the last 24 hours."); continue }
+                // The cap guards against mail loops, so it holds for answers to customers' messages.
+                if event.trigger == .messageInbound || event.trigger == .conversationCreated, try await recentlyAutoReplied(conversation) {
+                    skip(action, "The customer got an automatic reply in the last 24 hours."); continue
+                }
                 guard let macro = try await MacroRepository.find(workspaceID: conversation.workspaceID, id: macroID, in: sql) else {
                     skip(action, "Macro \(macroID) was deleted."); continue
                 }
@@ -166,10 +169,13 @@ struct RuleRunner {
         return ([firedEvent] + changes + extra, Set(changes.compactMap { Self.changedField($0.kind) }))
     }
 
+    /// Whether the customer got an automatic reply in any conversation lately: the cap is per
+    /// sender, so a customer writing three times (or a loop) gets one.
     private func recentlyAutoReplied(_ conversation: Conversation) async throws -> Bool {
         try await sql.raw("""
-            SELECT 1 AS found FROM messages WHERE conversation_id = \(bind: conversation.id.rawValue) AND direction = 'outbound'
-              AND author_agent_id IS NULL AND created_at > \(bind: time.addingTimeInterval(-Self.autoReplyInterval).millis) LIMIT 1
+            SELECT 1 AS found FROM messages m JOIN conversations c ON c.id = m.conversation_id
+            WHERE c.customer_id = \(bind: conversation.customerID.rawValue) AND m.direction = 'outbound' AND m.author_agent_id IS NULL
+              AND m.created_at > \(bind: time.addingTimeInterval(-Self.autoReplyInterval).millis) LIMIT 1
             """).first() != nil
     }
 
