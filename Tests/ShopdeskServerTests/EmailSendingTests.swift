@@ -208,6 +208,39 @@ extension EmailSendingTests {
     }
 }
 
+extension EmailSendingTests {
+    @Test("the admin's test mail goes out through the inbox's SMTP server, and a wrong server says why")
+    func testMail() async throws {
+        guard let sink = try await SMTPSink.start() else { return }
+        defer { sink.stop() }
+        try await Harness.run(.sqlite) { harness in
+            let (mail, _) = try await Self.sendingInbox(harness, sink)
+            let sent = try await harness.client.json(.post, "/api/v1/inboxes/\(mail.inboxID)/email/test", token: harness.ownerToken,
+                                                     body: #"{"to":"owner@shop.example"}"#)
+            #expect(sent.status == .ok)
+            let received = try sink.messages().map { ParsedEmail.parse($0) }
+            #expect(received.first?.to.map(\.address) == ["owner@shop.example"])
+            #expect(received.first?.isAutomatic == true)
+            let invalid = try await harness.client.json(.post, "/api/v1/inboxes/\(mail.inboxID)/email/test", token: harness.ownerToken,
+                                                        body: #"{"to":"not an address"}"#)
+            #expect(invalid.status == .unprocessableContent)
+            // The same inbox pointed at a port where nothing listens.
+            let closed = try FreePort.pick()
+            _ = try await harness.client.json(.patch, "/api/v1/inboxes/\(mail.inboxID)", token: harness.ownerToken, body: """
+                {"email":{"address":"support@shop.example","smtp":{"host":"127.0.0.1","port":\(closed),"security":"none"}}}
+                """)
+            let failed = try await harness.client.json(.post, "/api/v1/inboxes/\(mail.inboxID)/email/test", token: harness.ownerToken,
+                                                       body: #"{"to":"owner@shop.example"}"#)
+            #expect(failed.status == .badGateway)
+            #expect(failed.detail.hasPrefix("The test mail did not go out:"))
+            let agent = try await harness.agent(role: .agent)
+            let forbidden = try await harness.client.json(.post, "/api/v1/inboxes/\(mail.inboxID)/email/test", token: agent.token,
+                                                          body: #"{"to":"owner@shop.example"}"#)
+            #expect(forbidden.status == .forbidden)
+        }
+    }
+}
+
 final class SMTPSink: @unchecked Sendable {
     let process: Process
     let port: Int

@@ -97,6 +97,12 @@ struct WebAppSettingsTests {
                 #expect(smtp?["port"] as? Int == 587)
                 #expect(smtp?["password_sealed"] as? String == "********")
                 #expect(!withSMTP.text.contains("mail-pass-123"))
+                // The test-mail button reports what went wrong in words.
+                _ = try await page.evaluate("""
+                    (() => { const details = document.querySelector('#admin-inboxes form[id^="smtp-"]').closest('details');
+                      details.querySelector('input[type=email]').value = 'nope'; details.querySelector('button[id$="-test"]').click(); return true })()
+                    """)
+                try await page.waitFor("document.querySelector('[id$=\"-test-status\"]')?.textContent.includes('not an email address')", "the test mail's answer")
 
                 // A tag, then deleted again.
                 try await WebAppTests.fill(page, ["#tag-name": "Wholesale"])

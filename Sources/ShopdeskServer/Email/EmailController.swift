@@ -24,7 +24,18 @@ struct EmailController {
         var error: String?
     }
 
+    struct TestMailBody: Decodable { var to: String }
+    struct TestMailSent: ResponseEncodable { var sent: Bool }
+
     func register(_ api: APIRegistrar) {
+        api.on(.post, "/inboxes/{id}/email/test", "Send a test mail through the inbox's SMTP server; a failure says what the server answered",
+               tag: "email", role: .admin, body: "TestMailBody") { request, context in
+            let inbox = try await adminInbox(request, context)
+            guard inbox.kind == .email else { throw Problem(.unprocessableContent, "Only email inboxes send mail.") }
+            let body = try await request.decode(as: TestMailBody.self, context: context)
+            try await EmailSender(services: services).sendTest(from: inbox, to: body.to)
+            return TestMailSent(sent: true)
+        }
         api.onPublic(.post, "/inboxes/{id}/email",
                      "Deliver one raw email (message/rfc822 body) to an email inbox; the inbox token in X-Inbox-Token",
                      tag: "email", body: "binary", status: 201) { request, context in

@@ -91,3 +91,30 @@ struct EmailSender: Sendable {
         }
     }
 }
+
+extension EmailSender {
+    /// The admin's "send test mail": one short message through the inbox's SMTP server, so a
+    /// wrong host, port, TLS mode or password shows at once, with the server's own answer.
+    func sendTest(from inbox: Inbox, to recipient: String) async throws {
+        guard let settings = inbox.email, let smtp = settings.smtp else {
+            throw Problem(.unprocessableContent, "Set up the SMTP server of this inbox first.", field: "email.smtp")
+        }
+        let address = try Identities.email(recipient)
+        let domain = settings.address.split(separator: "@").last.map(String.init) ?? "shopdesk.invalid"
+        let email = OutgoingEmail(
+            from: EmailAddress(name: inbox.name, address: settings.address), to: [EmailAddress(name: nil, address: address)], replyTo: nil,
+            subject: "Shopdesk test mail from \(inbox.name)", messageID: OutgoingEmail.newMessageID(domain: domain), inReplyTo: nil,
+            references: [], date: Date(),
+            text: "This is a test message from Shopdesk: replies from \(settings.address) go out through \(smtp.host):\(smtp.port).",
+            automatic: true)
+        let password = try smtp.passwordSealed.map { try services.secretBox().open($0) }
+        do {
+            try await SMTPClient.send(email.render(), from: settings.address, to: [address], server: smtp, password: password, heloName: domain)
+        } catch let failure as SMTPClient.Failure {
+            switch failure {
+            case .permanent(let reason), .temporary(let reason):
+                throw Problem(.badGateway, "The test mail did not go out: \(reason)")
+            }
+        }
+    }
+}

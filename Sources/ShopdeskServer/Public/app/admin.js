@@ -187,7 +187,18 @@ function smtpForm(inbox) {
     password.value = '';
     status.textContent = t('saved');
   });
-  return h('details', { class: 'chat-settings' }, h('summary', {}, t('smtpSettings')), element);
+  const testTo = h('input', { type: 'email', 'aria-label': t('testMailTo'), placeholder: t('testMailTo'), size: 24 });
+  const testStatus = h('span', { class: 'hint', role: 'status', id: `${id}-test-status` });
+  const test = h('button', { type: 'button', id: `${id}-test` }, t('sendTestMail'));
+  test.addEventListener('click', async () => {
+    testStatus.textContent = '…';
+    try {
+      await api('POST', `/inboxes/${inbox.id}/email/test`, { to: testTo.value.trim() });
+      testStatus.textContent = t('testMailSent');
+    } catch (failure) { testStatus.textContent = failure.message; }
+  });
+  return h('details', { class: 'chat-settings' }, h('summary', {}, t('smtpSettings')), element,
+    h('p', { class: 'row' }, testTo, ' ', test, ' ', testStatus));
 }
 
 /// Mail that could not be taken in, with its reason; admins download or replay it.

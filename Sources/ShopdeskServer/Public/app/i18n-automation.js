@@ -3,6 +3,7 @@
 
 export const automationStrings = {
   en: {
+    sendTestMail: 'Send a test mail', testMailTo: 'Test mail to', testMailSent: 'Sent: check that mailbox.',
     continueByEmail: 'When the visitor is gone, continue by email from', noEmailContinuation: 'Do not email',
     vip: 'VIP', customerTags: 'Customer tags', 'field.customer.tags': 'Customer tags', 'field.customer.vip': 'Customer is VIP',
     surveys: 'Satisfaction surveys', 'survey.off': 'Off', 'survey.csat': 'CSAT (1–5) after resolution', 'survey.nps': 'NPS (0–10) after resolution',
@@ -58,6 +59,7 @@ export const automationStrings = {
     outsideHours: 'also outside business hours', listHint: 'Separate several values with commas.',
   },
   'pt-BR': {
+    sendTestMail: 'Enviar e-mail de teste', testMailTo: 'E-mail de teste para', testMailSent: 'Enviado: confira a caixa de entrada.',
     continueByEmail: 'Quando o visitante sair, continuar por e-mail a partir de', noEmailContinuation: 'Não enviar e-mail',
     vip: 'VIP', customerTags: 'Etiquetas do cliente', 'field.customer.tags': 'Etiquetas do cliente', 'field.customer.vip': 'Cliente é VIP',
     surveys: 'Pesquisas de satisfação', 'survey.off': 'Desligada', 'survey.csat': 'CSAT (1–5) após a resolução', 'survey.nps': 'NPS (0–10) após a resolução',
@@ -113,6 +115,7 @@ export const automationStrings = {
     outsideHours: 'também fora do horário', listHint: 'Separe vários valores com vírgulas.',
   },
   ru: {
+    sendTestMail: 'Отправить тестовое письмо', testMailTo: 'Тестовое письмо на', testMailSent: 'Отправлено: проверьте ящик.',
     continueByEmail: 'Если посетитель ушёл, продолжать по email из', noEmailContinuation: 'Не писать на email',
     vip: 'VIP', customerTags: 'Метки клиента', 'field.customer.tags': 'Метки клиента', 'field.customer.vip': 'Клиент VIP',
     surveys: 'Опросы удовлетворённости', 'survey.off': 'Выключены', 'survey.csat': 'CSAT (1–5) после решения', 'survey.nps': 'NPS (0–10) после решения',
@@ -168,6 +171,7 @@ export const automationStrings = {
     outsideHours: 'и в нерабочее время', listHint: 'Несколько значений — через запятую.',
   },
   hr: {
+    sendTestMail: 'Pošalji probnu poruku', testMailTo: 'Probna poruka na', testMailSent: 'Poslano: provjerite sandučić.',
     continueByEmail: 'Kad posjetitelj ode, nastavi e-poštom iz', noEmailContinuation: 'Ne šalji e-poštu',
     vip: 'VIP', customerTags: 'Oznake kupca', 'field.customer.tags': 'Oznake kupca', 'field.customer.vip': 'Kupac je VIP',
     surveys: 'Ankete zadovoljstva', 'survey.off': 'Isključeno', 'survey.csat': 'CSAT (1–5) nakon rješenja', 'survey.nps': 'NPS (0–10) nakon rješenja',
