@@ -241,6 +241,33 @@ extension EmailSendingTests {
     }
 }
 
+extension EmailSendingTests {
+    @Test func anAgentsSignatureEndsTheirEmailReplies() async throws {
+        guard let sink = try await SMTPSink.start() else { return }
+        defer { sink.stop() }
+        try await Harness.run(.sqlite) { harness in
+            let (mail, _) = try await Self.sendingInbox(harness, sink)
+            let tooLong = try await harness.client.json(.patch, "/api/v1/auth/me", token: harness.ownerToken,
+                                                        body: #"{"signature":"\#(String(repeating: "x", count: 1001))"}"#)
+            #expect(tooLong.status == .unprocessableContent)
+            _ = try await harness.client.json(.patch, "/api/v1/auth/me", token: harness.ownerToken,
+                                              body: #"{"signature":"Olivia\nShop support · +385 1 234 567"}"#)
+            #expect(try await harness.client.json(.get, "/api/v1/auth/me/signature", token: harness.ownerToken).string("signature")
+                    == "Olivia\nShop support · +385 1 234 567")
+            let id = try await mail.deliver(MailFixture.mail(id: "sig-1@example.hr")).int("conversation_id")
+            _ = try await harness.client.json(.post, "/api/v1/conversations/\(id)/messages", token: harness.ownerToken,
+                                              body: #"{"text":"Your parcel left today."}"#)
+            _ = try await harness.runJobs()
+            let raw = String(decoding: try #require(try sink.messages().first), as: UTF8.self)
+            let sent = ParsedEmail.parse(Array(raw.utf8))
+            #expect(sent.text == "Your parcel left today.\n\n-- \nOlivia\nShop support · +385 1 234 567")
+            // The thread in the app shows what the agent wrote, without the signature.
+            let messages = try await harness.client.json(.get, "/api/v1/conversations/\(id)/messages", token: harness.ownerToken).items
+            #expect(messages.contains { $0["text"] as? String == "Your parcel left today." })
+        }
+    }
+}
+
 final class SMTPSink: @unchecked Sendable {
     let process: Process
     let port: Int

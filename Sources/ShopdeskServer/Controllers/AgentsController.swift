@@ -9,7 +9,8 @@ struct AgentsController {
 
     struct CreateAgent: Decodable { var email: String; var name: String; var password: String; var role: Role?; var locale: String? }
     struct UpdateAgent: Decodable { var name: String?; var role: Role?; var locale: String?; var disabled: Bool? }
-    struct UpdateMe: Decodable { var name: String?; var locale: String? }
+    struct UpdateMe: Decodable { var name: String?; var locale: String?; var signature: String? }
+    struct SignatureDTO: ResponseEncodable { var signature: String? }
     struct CreateInvite: Decodable { var email: String; var name: String; var role: Role?; var locale: String? }
     struct InviteDTO: ResponseEncodable {
         var id: Int64; var email: String; var name: String; var role: Role; var createdAt: Date; var expiresAt: Date
@@ -101,7 +102,8 @@ struct AgentsController {
             }
             return Response(status: .noContent)
         }
-        api.on(.patch, "/auth/me", "Change your own name or the language of your app", tag: "auth", body: "UpdateMe") { request, context in
+        api.on(.patch, "/auth/me", "Change your own name, the language of your app or your email signature", tag: "auth",
+               body: "UpdateMe") { request, context in
             let body = try await request.decode(as: UpdateMe.self, context: context)
             let ws = context.workspaceID
             let id = context.agent.id
@@ -111,8 +113,15 @@ struct AgentsController {
             if let name = body.name { agent.name = try validName(name) }
             if let locale = body.locale { agent.locale = try validLocale(locale) }
             let updated = agent
-            try await database.write { try await AgentRepository.update(updated, in: $0) }
+            try await database.write { sql in
+                try await AgentRepository.update(updated, in: sql)
+                if let signature = body.signature { try await SignatureRepository.save(signature, for: id, in: sql) }
+            }
             return AgentDTO(updated)
+        }
+        api.on(.get, "/auth/me/signature", "The signature your email replies end with", tag: "auth") { _, context in
+            let id = context.agent.id
+            return SignatureDTO(signature: try await database.read { try await SignatureRepository.signature(of: id, in: $0) })
         }
         api.on(.get, "/teams", "Teams of the workspace", tag: "agents") { _, context in
             let ws = context.workspaceID

@@ -43,13 +43,14 @@ struct EmailSender: Sendable {
         }
         let workspaceID = inbox.workspaceID
         let database = services.database
-        let (customer, agent, references, lastInbound, files) = try await database.read { sql in
+        let (customer, agent, signature, references, lastInbound, files) = try await database.read { sql in
             let customer = try await CustomerRepository.find(workspaceID: workspaceID, id: conversation.customerID, followMerges: true, in: sql)
             let agent = try await message.authorAgentID.asyncMap { try await AgentRepository.find(workspaceID: workspaceID, id: $0, in: sql) }
+            let signature = try await message.authorAgentID.asyncMap { try await SignatureRepository.signature(of: $0, in: sql) }
             let references = try await EmailRepository.messageIDs(of: conversation.id, inbox: inbox.id, in: sql)
             let lastInbound = try await EmailRepository.lastInboundMessageID(in: conversation.id, before: message.id, in: sql)
             let files = try await AttachmentRepository.list(messages: [message.id], in: sql)
-            return (customer, agent, references, lastInbound, files)
+            return (customer, agent, signature, references, lastInbound, files)
         }
         guard let to = recipient ?? customer?.email.map({ EmailAddress(name: customer?.name, address: $0) }) else {
             throw JobFailure(description: "The customer has no email address to reply to.", permanent: true)
@@ -69,7 +70,9 @@ struct EmailSender: Sendable {
             replyTo: EmailAddress(name: inbox.name, address: "\(local)+\(ReplyToken.make(conversation: conversation.id, secret: secret))@\(domain)"),
             subject: subject, messageID: messageID,
             inReplyTo: lastInbound.flatMap { $0.hasPrefix("sha256:") ? nil : $0 },
-            references: references.filter { !$0.hasPrefix("sha256:") }, date: Date(), text: message.text,
+            references: references.filter { !$0.hasPrefix("sha256:") }, date: Date(),
+            // The agent's signature after the usual "-- " line, which mail programs know to fold.
+            text: signature.map { "\(message.text)\n\n-- \n\($0)" } ?? message.text,
             // Rules' replies and surveys have no agent: they say they are automatic (RFC 3834).
             automatic: message.authorAgentID == nil, attachments: attachments)
         let password = try smtp.passwordSealed.map { try services.secretBox().open($0) }

@@ -77,4 +77,9 @@ extension Schema {
     static func version15(_ d: SchemaDialect) -> [String] {
         ["ALTER TABLE customers ADD COLUMN tags TEXT", "ALTER TABLE customers ADD COLUMN vip_since BIGINT"]
     }
+
+    /// Each agent's email signature.
+    static func version16(_ d: SchemaDialect) -> [String] {
+        ["ALTER TABLE agents ADD COLUMN signature TEXT"]
+    }
 }

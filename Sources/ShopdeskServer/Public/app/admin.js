@@ -14,7 +14,7 @@ export async function renderAdmin(container, me, onChanged) {
   clear(container);
   const isAdmin = me.role === 'admin' || me.role === 'owner';
   container.append(h('h2', { id: 'admin-title' }, t('settings')));
-  const sections = [tokensSection(container)];
+  const sections = [signatureSection(), tokensSection(container)];
   // A new agent appears in the team member lists too: the page is drawn again.
   const redraw = () => renderAdmin(container, me, onChanged);
   if (isAdmin) sections.unshift(agentsSection(me, redraw), teamsSection(onChanged), inboxesSection(onChanged), tagsSection(onChanged), webhooksSection());
@@ -312,6 +312,19 @@ async function webhooksSection() {
       shown.append(secret(t('signingSecret'), created.secret));
       element.reset();
       await refresh();
+    }));
+}
+
+/// The signature the agent's email replies end with (after the usual "-- " line).
+async function signatureSection() {
+  const { signature } = await api('GET', '/auth/me/signature');
+  const text = h('textarea', { rows: 3, cols: 50, maxlength: 1000 });
+  text.value = signature || '';
+  const status = h('span', { class: 'hint', role: 'status' });
+  return panel('admin-signature', t('signature'),
+    form('signature-form', [labelled('signature-text', t('signature'), text), status], t('save'), async () => {
+      await api('PATCH', '/auth/me', { signature: text.value });
+      status.textContent = t('saved');
     }));
 }
 

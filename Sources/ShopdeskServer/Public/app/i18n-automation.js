@@ -3,6 +3,7 @@
 
 export const automationStrings = {
   en: {
+    signature: 'Your email signature',
     sendTestMail: 'Send a test mail', testMailTo: 'Test mail to', testMailSent: 'Sent: check that mailbox.',
     continueByEmail: 'When the visitor is gone, continue by email from', noEmailContinuation: 'Do not email',
     vip: 'VIP', customerTags: 'Customer tags', 'field.customer.tags': 'Customer tags', 'field.customer.vip': 'Customer is VIP',
@@ -59,6 +60,7 @@ export const automationStrings = {
     outsideHours: 'also outside business hours', listHint: 'Separate several values with commas.',
   },
   'pt-BR': {
+    signature: 'Sua assinatura de e-mail',
     sendTestMail: 'Enviar e-mail de teste', testMailTo: 'E-mail de teste para', testMailSent: 'Enviado: confira a caixa de entrada.',
     continueByEmail: 'Quando o visitante sair, continuar por e-mail a partir de', noEmailContinuation: 'Não enviar e-mail',
     vip: 'VIP', customerTags: 'Etiquetas do cliente', 'field.customer.tags': 'Etiquetas do cliente', 'field.customer.vip': 'Cliente é VIP',
@@ -115,6 +117,7 @@ export const automationStrings = {
     outsideHours: 'também fora do horário', listHint: 'Separe vários valores com vírgulas.',
   },
   ru: {
+    signature: 'Ваша подпись в письмах',
     sendTestMail: 'Отправить тестовое письмо', testMailTo: 'Тестовое письмо на', testMailSent: 'Отправлено: проверьте ящик.',
     continueByEmail: 'Если посетитель ушёл, продолжать по email из', noEmailContinuation: 'Не писать на email',
     vip: 'VIP', customerTags: 'Метки клиента', 'field.customer.tags': 'Метки клиента', 'field.customer.vip': 'Клиент VIP',
@@ -171,6 +174,7 @@ export const automationStrings = {
     outsideHours: 'и в нерабочее время', listHint: 'Несколько значений — через запятую.',
   },
   hr: {
+    signature: 'Vaš potpis u e-pošti',
     sendTestMail: 'Pošalji probnu poruku', testMailTo: 'Probna poruka na', testMailSent: 'Poslano: provjerite sandučić.',
     continueByEmail: 'Kad posjetitelj ode, nastavi e-poštom iz', noEmailContinuation: 'Ne šalji e-poštu',
     vip: 'VIP', customerTags: 'Oznake kupca', 'field.customer.tags': 'Oznake kupca', 'field.customer.vip': 'Kupac je VIP',
