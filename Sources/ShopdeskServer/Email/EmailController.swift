@@ -83,6 +83,10 @@ struct EmailController {
             // Accepted and kept (the sender must not retry), but not a conversation message.
             return Created(body: Received(conversationId: nil, messageId: nil, customerId: nil, duplicate: false, quarantineId: id, reason: reason),
                            status: .accepted)
+        case .bounced(let message):
+            return Created(body: Received(conversationId: nil, messageId: message.rawValue, customerId: nil, duplicate: false,
+                                          quarantineId: nil, reason: "A delivery report: message \(message) is marked failed."),
+                           status: .accepted)
         }
     }
 

@@ -9,6 +9,8 @@ enum EmailReceipt: Sendable, Equatable {
     case stored(IngestResult)
     /// Kept with its raw bytes for an admin to look at and replay; never blocks later mail.
     case quarantined(id: Int64, reason: String)
+    /// A delivery report: our message is now marked failed with the reason.
+    case bounced(MessageID)
 }
 
 /// The one way mail comes in, whichever door it used (SMTP/LMTP, IMAP, the HTTP hook): keep
@@ -26,6 +28,9 @@ struct EmailReceiver: Sendable {
         if let messageID = mail.messageID,
            let known = try await services.conversations.existing(inboxID: inbox.id, channelMessageID: messageID, workspaceID: workspaceID) {
             return .stored(known)
+        }
+        if let report = DeliveryReport.parse(mail), let bounced = try await bounce(report, inbox: inbox, digest: digest, size: raw.count, now: now) {
+            return bounced
         }
         let secret = try await services.database.read { try await InboxRepository.secret(of: inbox.id, in: $0) } ?? ""
         let inbound: InboundMessage
@@ -47,6 +52,40 @@ struct EmailReceiver: Sendable {
             }
         }
         return .stored(result)
+    }
+
+    /// A bounce of one of our messages marks it failed, with who refused it and why (the agent
+    /// sees it and can retry); a report about anything else is quarantined, never a conversation.
+    private func bounce(_ report: DeliveryReport, inbox: Inbox, digest: String, size: Int, now: Date) async throws -> EmailReceipt? {
+        let workspaceID = inbox.workspaceID
+        let ours = try await report.originalMessageID.asyncMap { id in
+            try await services.database.read { try await EmailRepository.message(withID: id, inbox: inbox.id, in: $0) }
+        } ?? nil
+        guard let failure = report.failures.first else { return nil }
+        let reason = "Bounced by \(failure.recipient): \(failure.status)" + (failure.diagnostic.map { " \($0)" } ?? "")
+        var marked = false
+        if let ours {
+            do {
+                try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: ours, status: .failed,
+                                                                error: String(reason.prefix(500)))
+                marked = true
+            } catch let error as ShopdeskError where error.code == .notFound {
+                // A Message-ID we received rather than sent: the report is quarantined below.
+            }
+        }
+        guard let ours, marked else {
+            let reason = "A delivery report about a message this inbox did not send."
+            let record = try await services.database.write {
+                try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: size, status: .quarantined,
+                                                 error: reason, message: nil, now: now, in: $0)
+            }
+            return .quarantined(id: record.id, reason: reason)
+        }
+        _ = try await services.database.write {
+            try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: size, status: .bounce,
+                                             error: reason, message: ours, now: now, in: $0)
+        }
+        return .bounced(ours)
     }
 
     /// An admin's second try at a quarantined message (after a fix, or as it is).

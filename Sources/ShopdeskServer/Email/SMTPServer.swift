@@ -176,6 +176,7 @@ struct SMTPSession {
                 switch try await receiver.receive(message, inbox: inbox) {
                 case .stored(let result): results[inbox.id.rawValue] = "250 2.0.0 OK: stored as message \(result.messageID)"
                 case .quarantined(let id, _): results[inbox.id.rawValue] = "250 2.0.0 OK: kept for review (\(id))"
+                case .bounced(let message): results[inbox.id.rawValue] = "250 2.0.0 OK: delivery report for message \(message)"
                 }
             } catch {
                 services.logger.error("Could not store an email; the sender will retry", metadata: ["error": "\(error)"])

@@ -4,7 +4,8 @@ import SQLKit
 
 /// A received email as kept: its raw bytes live in the file store under `sha256`.
 public struct InboundEmailRecord: Sendable, Equatable {
-    public enum Status: String, Sendable { case stored, quarantined, replayed }
+    /// `bounce`: a delivery report that marked one of our messages failed.
+    public enum Status: String, Sendable { case stored, quarantined, replayed, bounce }
     public var id: Int64
     public var workspaceID: WorkspaceID
     public var inboxID: InboxID
@@ -49,6 +50,13 @@ public enum EmailRepository {
 
     /// Remembers that `messageID` (a Message-ID header, ours or the customer's) is part of a
     /// conversation; the first writer wins.
+    /// The message we sent (or received) under `messageID` in this inbox.
+    public static func message(withID messageID: String, inbox: InboxID, in sql: any SQLDatabase) async throws -> MessageID? {
+        try await sql.raw("""
+            SELECT message_row FROM email_message_ids WHERE inbox_id = \(bind: inbox.rawValue) AND message_id = \(bind: messageID)
+            """).first()?.int64OrNil("message_row").map(MessageID.init)
+    }
+
     public static func remember(messageID: String, inbox: InboxID, conversation: ConversationID, message: MessageID?,
                                 in sql: any SQLDatabase) async throws {
         guard try await sql.raw("""
