@@ -144,6 +144,24 @@ struct AutomationBrowserTests {
                 let policies = try await harness.client.json(.get, "/api/v1/sla-policies", token: harness.ownerToken).items
                 #expect(policies.first?["first_response_minutes"] as? Int == 45)
                 #expect(policies.first?["business_hours"] as? Bool == false)
+                #expect(policies.first?["calendar"] == nil || policies.first?["calendar"] is NSNull)
+
+                // Edited: the policy gets hours of its own (a Saturday desk in Zagreb).
+                _ = try await page.evaluate("document.querySelector('#sla-list button[aria-label^=\"Edit\"]').click()")
+                try await page.waitFor("document.querySelector('#sla-editor')", "the SLA editor again")
+                _ = try await page.evaluate("""
+                    (() => { const editor = document.querySelector('#sla-editor');
+                      const own = [...editor.querySelectorAll('label')].find((label) => label.textContent.includes('Its own hours')).querySelector('input');
+                      own.click();
+                      editor.querySelector('#sla-hours-zone').value = 'Europe/Zagreb';
+                      editor.querySelector('#sla-hours-sat').value = '10:00-14:00';
+                      editor.requestSubmit(); return true })()
+                    """)
+                try await page.waitFor("!document.querySelector('#sla-editor')", "the edited policy saved")
+                let edited = try await harness.client.json(.get, "/api/v1/sla-policies", token: harness.ownerToken).items.first
+                let calendar = edited?["calendar"] as? [String: Any]
+                #expect(calendar?["time_zone"] as? String == "Europe/Zagreb")
+                #expect((calendar?["weekly"] as? [String: Any])?["sat"] as? String == "10:00-14:00")
 
                 // A rule tags what the customer calls urgent; the policy applies by the tag in the same write.
                 _ = try await harness.client.json(.post, "/api/v1/rules", token: harness.ownerToken, body: #"""

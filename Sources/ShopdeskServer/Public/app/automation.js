@@ -199,6 +199,11 @@ async function slaSection(context) {
     const resolution = number(policy?.resolution_minutes);
     const warn = h('input', { type: 'number', min: 0, step: 1, value: policy?.warn_minutes ?? 30 });
     const business = h('input', { type: 'checkbox', checked: policy ? policy.business_hours : true });
+    // The policy's own hours (a weekend desk, a VIP line); unticked, the workspace's apply.
+    const ownHours = h('input', { type: 'checkbox', checked: Boolean(policy?.calendar) });
+    const hours = calendarFields('sla-hours', policy?.calendar, false);
+    const hoursBox = h('fieldset', { hidden: !ownHours.checked }, h('legend', {}, t('ownHours')), ...hours.elements);
+    ownHours.addEventListener('change', () => { hoursBox.hidden = !ownHours.checked; });
     const pause = h('input', { type: 'checkbox', checked: policy ? policy.pause_while_pending : true });
     // A policy is chosen from the conversation, so fields about one message are not offered.
     const schema = { ...context.schema, fields: context.schema.fields.filter((field) => !['message.text', 'changed'].includes(field.name)) };
@@ -210,11 +215,12 @@ async function slaSection(context) {
       h('fieldset', {}, h('legend', {}, t('appliesTo')), conditions.element),
       labelled('sla-first', t('firstResponse'), first), labelled('sla-next', t('nextResponse'), next),
       labelled('sla-resolution', t('resolution'), resolution), labelled('sla-warn', t('warnMinutes'), warn),
-      h('label', {}, business, ' ', t('useBusinessHours')), h('label', {}, pause, ' ', t('pauseWhilePending')), cancel,
+      h('label', {}, business, ' ', t('useBusinessHours')), h('label', {}, ownHours, ' ', t('ownHours')), hoursBox,
+      h('label', {}, pause, ' ', t('pauseWhilePending')), cancel,
     ], t('save'), async () => {
       const body = { name: name.value, conditions: conditions.read(), first_response_minutes: minutes(first.value),
         next_response_minutes: minutes(next.value), resolution_minutes: minutes(resolution.value), warn_minutes: Number(warn.value || 0),
-        business_hours: business.checked, pause_while_pending: pause.checked };
+        business_hours: business.checked, pause_while_pending: pause.checked, calendar: ownHours.checked ? hours.read() : null };
       if (policy) await api('PUT', `/sla-policies/${policy.id}`, body); else await api('POST', '/sla-policies', body);
       clear(editorSlot);
       await refresh();
@@ -271,29 +277,39 @@ async function surveysSection() {
     }));
 }
 
-async function businessHoursSection() {
-  const [{ calendar }, { locked_after_days: lockedAfter }] = await Promise.all([api('GET', '/business-hours'), api('GET', '/history-lock')]);
-  const lock = h('input', { type: 'number', min: 1, max: 3650, step: 1, value: lockedAfter ?? '' });
-  const always = h('input', { type: 'checkbox', checked: !calendar || !calendar.weekly });
+/// Time zone, weekly hours and holidays of a calendar, for the workspace or one SLA policy;
+/// `read()` gives the API's calendar (weekly null when open around the clock). Without a
+/// calendar yet, the form starts open around the clock or, with `openWhenUnset` false, on weekdays.
+function calendarFields(prefix, calendar, openWhenUnset = true) {
+  const always = h('input', { type: 'checkbox', checked: calendar ? !calendar.weekly : openWhenUnset });
   const zone = h('input', { type: 'text', required: true, value: calendar?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone });
   const days = Object.fromEntries(DAYS.map((day) => [day, h('input', { type: 'text', size: 22, placeholder: '09:00-17:00',
     value: calendar?.weekly?.[day] ?? (calendar?.weekly ? '' : ['sat', 'sun'].includes(day) ? '' : '09:00-17:00') })]));
   const holidays = h('input', { type: 'text', size: 40, value: (calendar?.holidays ?? []).join(', ') });
+  const elements = [
+    h('label', {}, always, ' ', t('aroundTheClock')),
+    labelled(`${prefix}-zone`, t('timeZone'), zone),
+    ...DAYS.map((day) => labelled(`${prefix}-${day}`, t(day), days[day])),
+    h('p', { class: 'hint' }, t('hoursHelp')),
+    labelled(`${prefix}-holidays`, t('holidays'), holidays),
+  ];
+  const read = () => ({
+    time_zone: zone.value.trim(),
+    weekly: always.checked ? null : Object.fromEntries(DAYS.map((day) => [day, days[day].value.trim()]).filter(([, value]) => value)),
+    holidays: holidays.value.split(',').map((day) => day.trim()).filter(Boolean),
+  });
+  return { elements, read };
+}
+
+async function businessHoursSection() {
+  const [{ calendar }, { locked_after_days: lockedAfter }] = await Promise.all([api('GET', '/business-hours'), api('GET', '/history-lock')]);
+  const lock = h('input', { type: 'number', min: 1, max: 3650, step: 1, value: lockedAfter ?? '' });
+  const hours = calendarFields('hours', calendar);
   const status = h('p', { role: 'status', class: 'hint' });
   return panel('admin-hours', t('businessHoursTitle'),
-    form('business-hours', [
-      h('label', {}, always, ' ', t('aroundTheClock')),
-      labelled('hours-zone', t('timeZone'), zone),
-      ...DAYS.map((day) => labelled(`hours-${day}`, t(day), days[day])),
-      h('p', { class: 'hint' }, t('hoursHelp')),
-      labelled('hours-holidays', t('holidays'), holidays),
-      labelled('history-lock', t('lockAfter'), lock),
-      status,
-    ], t('save'), async () => {
+    form('business-hours', [...hours.elements, labelled('history-lock', t('lockAfter'), lock), status], t('save'), async () => {
       status.textContent = '';
-      const weekly = always.checked ? null : Object.fromEntries(DAYS.map((day) => [day, days[day].value.trim()]).filter(([, value]) => value));
-      await api('PUT', '/business-hours', { calendar: { time_zone: zone.value.trim(), weekly,
-        holidays: holidays.value.split(',').map((day) => day.trim()).filter(Boolean) } });
+      await api('PUT', '/business-hours', { calendar: hours.read() });
       await api('PUT', '/history-lock', { locked_after_days: lock.value ? Number(lock.value) : null });
       status.textContent = t('saved');
     }));

@@ -3,6 +3,7 @@
 
 export const automationStrings = {
   en: {
+    ownHours: 'Its own hours',
     signature: 'Your email signature',
     sendTestMail: 'Send a test mail', testMailTo: 'Test mail to', testMailSent: 'Sent: check that mailbox.',
     continueByEmail: 'When the visitor is gone, continue by email from', noEmailContinuation: 'Do not email',
@@ -60,6 +61,7 @@ export const automationStrings = {
     outsideHours: 'also outside business hours', listHint: 'Separate several values with commas.',
   },
   'pt-BR': {
+    ownHours: 'Horário próprio',
     signature: 'Sua assinatura de e-mail',
     sendTestMail: 'Enviar e-mail de teste', testMailTo: 'E-mail de teste para', testMailSent: 'Enviado: confira a caixa de entrada.',
     continueByEmail: 'Quando o visitante sair, continuar por e-mail a partir de', noEmailContinuation: 'Não enviar e-mail',
@@ -117,6 +119,7 @@ export const automationStrings = {
     outsideHours: 'também fora do horário', listHint: 'Separe vários valores com vírgulas.',
   },
   ru: {
+    ownHours: 'Свои рабочие часы',
     signature: 'Ваша подпись в письмах',
     sendTestMail: 'Отправить тестовое письмо', testMailTo: 'Тестовое письмо на', testMailSent: 'Отправлено: проверьте ящик.',
     continueByEmail: 'Если посетитель ушёл, продолжать по email из', noEmailContinuation: 'Не писать на email',
@@ -174,6 +177,7 @@ export const automationStrings = {
     outsideHours: 'и в нерабочее время', listHint: 'Несколько значений — через запятую.',
   },
   hr: {
+    ownHours: 'Vlastito radno vrijeme',
     signature: 'Vaš potpis u e-pošti',
     sendTestMail: 'Pošalji probnu poruku', testMailTo: 'Probna poruka na', testMailSent: 'Poslano: provjerite sandučić.',
     continueByEmail: 'Kad posjetitelj ode, nastavi e-poštom iz', noEmailContinuation: 'Ne šalji e-poštu',
