@@ -17,7 +17,7 @@ struct TemplateRenderer {
             case .text(let text):
                 output += text
             case .output(let expression):
-                output += print(expression, scope: scope)
+                output += written(expression, scope: scope)
             case let .conditional(condition, negated, then, otherwise):
                 let holds = test(condition, scope: scope) != negated
                 output += render(holds ? then : otherwise, scope: &scope)
@@ -50,7 +50,8 @@ struct TemplateRenderer {
         return (text.caseInsensitiveCompare(literal) == .orderedSame) == equal
     }
 
-    private mutating func print(_ expression: TemplateExpression, scope: [String: TemplateValue]) -> String {
+    /// An output tag's text: its value filtered and formatted, or blank with a warning.
+    private mutating func written(_ expression: TemplateExpression, scope: [String: TemplateValue]) -> String {
         let value = apply(expression.filters, to: lookup(expression.path, scope: scope))
         if value.isMissing {
             warn(expression.name)

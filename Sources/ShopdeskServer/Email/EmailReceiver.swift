@@ -60,7 +60,7 @@ struct EmailReceiver: Sendable {
         let workspaceID = inbox.workspaceID
         let ours = try await report.originalMessageID.asyncMap { id in
             try await services.database.read { try await EmailRepository.message(withID: id, inbox: inbox.id, in: $0) }
-        } ?? nil
+        }
         guard let failure = report.failures.first else { return nil }
         let reason = "Bounced by \(failure.recipient): \(failure.status)" + (failure.diagnostic.map { " \($0)" } ?? "")
         var marked = false

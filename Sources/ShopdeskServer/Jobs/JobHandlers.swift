@@ -84,8 +84,10 @@ struct JobHandlers: Sendable {
         if inbox.kind == .chat, inbox.chat?.emailInboxId != nil {
             // Shown in the widget when the visitor is there; otherwise mailed after a while.
             _ = try await database.write { sql in
+                // Keyed by message: a retried send must not mail the visitor twice.
                 try await JobQueue.enqueue(kind: JobKind.chatEmail, payload: ["message_id": .id(id)], workspaceID: workspaceID,
-                                           runAt: Date().addingTimeInterval(ChatEmailFollowUp.delay), maxAttempts: 8, in: sql)
+                                           runAt: Date().addingTimeInterval(ChatEmailFollowUp.delay), maxAttempts: 8,
+                                           dedupeKey: "chat-email:\(id)", in: sql)
             }
         }
         if let url = inbox.webhookURL, let secret {
@@ -160,11 +162,4 @@ struct WebhookEnvelope: Encodable {
     var type: String
     var workspaceId: Int64
     var event: EventDTO
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
 }

@@ -5,6 +5,7 @@ import SQLKit
 /// Gives a conversation to an agent by its team's policy (when the team has one) or its inbox's,
 /// inside the write that needs it, and moves that policy's rotation on.
 struct Assigner {
+    let book: AutomationCache.Book
     let time: Date
     let kind: DatabaseKind
     let sql: any SQLDatabase
@@ -14,17 +15,17 @@ struct Assigner {
     func assign(_ conversation: inout Conversation, force: Bool = false) async throws -> [DomainEvent] {
         guard conversation.state.status == .open, conversation.state.mergedInto == nil,
               force || conversation.state.assigneeID == nil else { return [] }
+        // The policies come with the book: a workspace that assigns by hand pays no query here.
         var scope = AssignmentRepository.Scope.inbox(conversation.inboxID)
-        var policy = try await AssignmentRepository.policy(scope, in: sql)
-        var members = try await InboxRepository.members(of: conversation.inboxID, in: sql)
-        if let teamID = conversation.state.teamID {
-            let teamPolicy = try await AssignmentRepository.policy(.team(teamID), in: sql)
-            if teamPolicy.mode != .manual,
-               let team = try await TeamRepository.find(workspaceID: conversation.workspaceID, id: teamID, in: sql) {
-                (scope, policy, members) = (.team(teamID), teamPolicy, team.memberIDs)
-            }
+        if let teamID = conversation.state.teamID, book.assignment[AssignmentRepository.Scope.team(teamID).key] != nil {
+            scope = .team(teamID)
         }
-        guard policy.mode != .manual else { return [] }
+        guard let policy = book.assignment[scope.key] else { return [] }
+        let members: [AgentID]
+        switch scope {
+        case .inbox(let inbox): members = try await InboxRepository.members(of: inbox, in: sql)
+        case .team(let team): members = try await TeamRepository.find(workspaceID: conversation.workspaceID, id: team, in: sql)?.memberIDs ?? []
+        }
         let candidates = try await AssignmentRepository.availability(workspaceID: conversation.workspaceID, agents: members, now: time, in: sql)
             .filter { $0.agentID != conversation.state.assigneeID || !force }
             .map { AgentChooser.Candidate(id: $0.agentID, language: $0.language, online: $0.online, load: $0.load, capacity: $0.capacity) }
@@ -44,13 +45,10 @@ extension ConversationService {
     /// sweep comes back only then).
     public func reassignFromOfflineAgents(workspaceID: WorkspaceID, at time: Date) async throws -> Bool {
         let kind = database.kind
+        let automation = automation
         let (any, events) = try await database.write { sql -> (Bool, [DomainEvent]) in
-            let scopes = try await sql.raw("""
-                SELECT 'inbox' AS kind, id, assignment FROM inboxes WHERE workspace_id = \(bind: workspaceID.rawValue) AND assignment IS NOT NULL
-                UNION ALL SELECT 'team' AS kind, id, assignment FROM teams WHERE workspace_id = \(bind: workspaceID.rawValue) AND assignment IS NOT NULL
-                """).all().filter { row in
-                    (try? JSONCoding.decode(AssignmentPolicy.self, from: try row.string("assignment")))?.reassignWhenOffline == true
-                }
+            let book = try await automation.book(for: workspaceID, in: sql)
+            let scopes = Set(book.assignment.filter { $0.value.reassignWhenOffline }.keys)
             guard !scopes.isEmpty else { return (false, []) }
             let cutoff = time.addingTimeInterval(-Self.offlineGrace).millis
             let rows = try await sql.raw("""
@@ -59,14 +57,13 @@ extension ConversationService {
                   AND (a.away_at IS NOT NULL OR COALESCE(a.last_seen_at, 0) < \(bind: cutoff) OR a.disabled_at IS NOT NULL)
                 ORDER BY c.id LIMIT 500
                 """).all()
-            let inboxes = Set(try scopes.filter { try $0.string("kind") == "inbox" }.map { try $0.int64("id") })
-            let teams = Set(try scopes.filter { try $0.string("kind") == "team" }.map { try $0.int64("id") })
             var events: [DomainEvent] = []
             for row in rows {
                 guard var conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: try row.id("id"), in: sql),
-                      inboxes.contains(conversation.inboxID.rawValue) || conversation.state.teamID.map({ teams.contains($0.rawValue) }) == true
+                      scopes.contains(AssignmentRepository.Scope.inbox(conversation.inboxID).key)
+                        || conversation.state.teamID.map({ scopes.contains(AssignmentRepository.Scope.team($0).key) }) == true
                 else { continue }
-                events += try await Assigner(time: time, kind: kind, sql: sql).assign(&conversation, force: true)
+                events += try await Assigner(book: book, time: time, kind: kind, sql: sql).assign(&conversation, force: true)
             }
             return (true, try await EventLog.record(events, in: sql))
         }

@@ -16,6 +16,9 @@ public final class AutomationCache: Sendable {
         public let workspaceName: String
         /// Where promoters are asked to review the shop (`{{workspace.review_url}}`).
         public var reviewURL: String? = nil
+        /// Inboxes' and teams' assignment policies that pick agents, by scope (`inbox:3`); any
+        /// other scope is manual, which the write path then knows without a query.
+        var assignment: [String: AssignmentPolicy] = [:]
     }
 
     private let books = Mutex<[WorkspaceID: Book]>([:])
@@ -33,9 +36,10 @@ public final class AutomationCache: Sendable {
             ?? BusinessCalendar(timeZone: try row.string("time_zone"), weekly: nil)
         let policies = try await SLAPolicyRepository.list(workspaceID: workspaceID, in: sql)
         let survey = try row.stringOrNil("survey").map { try JSONCoding.decode(SurveySettings.self, from: $0) }
-        let book = Book(version: version, rules: RuleSet(records.map { ($0.id, $0.definition) }),
+        var book = Book(version: version, rules: RuleSet(records.map { ($0.id, $0.definition) }),
                         slaPolicies: SLAPolicySet(policies.map { ($0.id, $0.policy) }), calendar: calendar,
                         workspaceName: try row.string("name"), reviewURL: survey?.reviewURL)
+        book.assignment = try await AssignmentRepository.automaticPolicies(workspaceID: workspaceID, in: sql)
         books.withLock { $0[workspaceID] = book }
         return book
     }

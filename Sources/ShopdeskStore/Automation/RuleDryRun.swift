@@ -19,9 +19,9 @@ public enum RuleDryRun {
                            now: Date, in sql: any SQLDatabase) async throws -> (examined: Int, hits: [Hit]) {
         let set = RuleSet(definitions.enumerated().map { (Int64($0.offset + 1), $0.element) })
         let book = try await automation.book(for: workspaceID, in: sql)
-        let runner = RuleRunner(book: AutomationCache.Book(version: book.version, rules: set, slaPolicies: book.slaPolicies,
-                                                           calendar: book.calendar, workspaceName: book.workspaceName),
-                                time: now, kind: .sqlite, sql: sql)
+        // The workspace's book with the rules under test in place of the saved ones.
+        let trial = AutomationCache.Book(version: book.version, rules: set, slaPolicies: book.slaPolicies, calendar: book.calendar,
+                                         workspaceName: book.workspaceName)
         let rows = try await sql.raw("""
             SELECT c.id, i.kind AS channel,
               (SELECT m.text FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'inbound' ORDER BY m.id LIMIT 1) AS first_text,
@@ -38,8 +38,8 @@ public enum RuleDryRun {
             guard let conversation = byID[try row.id("id")] else { continue }
             let channel = try row.string("channel")
             for (trigger, column) in [(RuleTrigger.conversationCreated, "first_text"), (.messageInbound, "last_text")] {
-                let facts = runner.facts(for: .init(trigger: trigger, text: try row.stringOrNil(column) ?? ""), conversation: conversation,
-                                         channel: channel, customer: customers[conversation.customerID])
+                let facts = trial.facts(for: .init(trigger: trigger, text: try row.stringOrNil(column) ?? ""), conversation: conversation,
+                                        channel: channel, customer: customers[conversation.customerID], at: now)
                 let fired = set.matches(facts).map { Int($0.id) }
                 if !fired.isEmpty {
                     hits.append(Hit(conversationID: conversation.id, number: conversation.number, subject: conversation.subject,

@@ -41,7 +41,7 @@ struct RuleRunner {
         while !pending.isEmpty {
             let event = pending.removeFirst()
             guard book.rules.hasRules(for: event.trigger) else { continue }
-            let facts = facts(for: event, conversation: conversation, channel: inbox.kind.rawValue, customer: customer)
+            let facts = book.facts(for: event, conversation: conversation, channel: inbox.kind.rawValue, customer: customer, at: time)
             var changedByRules: Set<String> = []
             for rule in book.rules.matches(facts, excluding: fired.union(excluding)) {
                 fired.insert(rule.id)
@@ -56,31 +56,6 @@ struct RuleRunner {
         }
         if !fired.isEmpty { try await RuleRepository.countFired(fired.sorted(), in: sql) }
         return recorded
-    }
-
-    func facts(for event: Event, conversation: Conversation, channel: String, customer: Customer?) -> RuleFacts {
-        let state = conversation.state
-        // Folding texts is the dearest part of the facts: only those some rule or policy reads.
-        let reads = { (field: RuleField) in book.rules.reads(field) || book.slaPolicies.reads(field) }
-        var facts = RuleFacts(
-            trigger: event.trigger, channel: channel, inboxID: conversation.inboxID.rawValue,
-            subject: reads(.subject) ? conversation.subject : nil, text: reads(.text) ? event.text : "", language: conversation.language, intent: conversation.intent, sentiment: conversation.sentiment,
-            urgent: conversation.urgent, priority: state.priority, status: state.status, assigneeID: state.assigneeID?.rawValue,
-            teamID: state.teamID?.rawValue, tags: state.tags, customerEmail: customer?.email,
-            customerName: reads(.customerName) ? customer?.name : nil,
-            withinBusinessHours: book.calendar.isOpen(at: time),
-            hoursSinceCreated: time.timeIntervalSince(conversation.createdAt) / 3600, messageCount: conversation.messageCount,
-            changed: event.changed)
-        facts.hoursSinceLastMessage = max(0, time.timeIntervalSince(conversation.lastMessageAt) / 3600)
-        facts.surveyScore = event.surveyScore.map(Double.init)
-        facts.customerTags = customer?.tags ?? []
-        facts.customerVIP = customer?.vip ?? false
-        facts.lastMessageFrom = switch conversation.lastMessageDirection {
-        case .inbound: "customer"
-        case .outbound: "agent"
-        default: nil
-        }
-        return facts
     }
 
     /// Carries out one rule's actions. An action that cannot be done (an agent who left, a
@@ -157,7 +132,7 @@ struct RuleRunner {
         }
         if byPolicy {
             // After the rule's own changes, so a team it just set picks from its members.
-            let assigned = try await Assigner(time: time, kind: kind, sql: sql).assign(&conversation, force: true)
+            let assigned = try await Assigner(book: book, time: time, kind: kind, sql: sql).assign(&conversation, force: true)
             if assigned.isEmpty { skipped.append(.object(["action": .string("assign_by_policy"), "reason": .string("Nobody is available.")])) }
             changes += assigned
         }
@@ -227,4 +202,33 @@ enum MacroActions {
             }
         }
     }
+}
+
+extension AutomationCache.Book {
+        /// What rules and SLA policies look at for `event` on `conversation` at `time`.
+        func facts(for event: RuleRunner.Event, conversation: Conversation, channel: String, customer: Customer?, at time: Date) -> RuleFacts {
+            let state = conversation.state
+            // Folding texts is the dearest part of the facts: only those some rule or policy reads.
+            let reads = { (field: RuleField) in rules.reads(field) || slaPolicies.reads(field) }
+            var facts = RuleFacts(
+                trigger: event.trigger, channel: channel, inboxID: conversation.inboxID.rawValue,
+                subject: reads(.subject) ? conversation.subject : nil, text: reads(.text) ? event.text : "",
+                language: conversation.language, intent: conversation.intent, sentiment: conversation.sentiment,
+                urgent: conversation.urgent, priority: state.priority, status: state.status, assigneeID: state.assigneeID?.rawValue,
+                teamID: state.teamID?.rawValue, tags: state.tags, customerEmail: customer?.email,
+                customerName: reads(.customerName) ? customer?.name : nil,
+                withinBusinessHours: calendar.isOpen(at: time),
+                hoursSinceCreated: time.timeIntervalSince(conversation.createdAt) / 3600, messageCount: conversation.messageCount,
+                changed: event.changed)
+            facts.hoursSinceLastMessage = max(0, time.timeIntervalSince(conversation.lastMessageAt) / 3600)
+            facts.surveyScore = event.surveyScore.map(Double.init)
+            facts.customerTags = customer?.tags ?? []
+            facts.customerVIP = customer?.vip ?? false
+            facts.lastMessageFrom = switch conversation.lastMessageDirection {
+            case .inbound: "customer"
+            case .outbound: "agent"
+            default: nil
+            }
+            return facts
+        }
 }

@@ -34,8 +34,8 @@ struct SLAKeeper {
         guard !book.slaPolicies.isEmpty,
               let inbox = try await InboxRepository.find(workspaceID: conversation.workspaceID, id: conversation.inboxID, in: sql) else { return nil }
         let customer = try await CustomerRepository.find(workspaceID: conversation.workspaceID, id: conversation.customerID, in: sql)
-        let facts = RuleRunner(book: book, time: time, kind: .sqlite, sql: sql)
-            .facts(for: .init(trigger: .conversationUpdated), conversation: conversation, channel: inbox.kind.rawValue, customer: customer)
+        let facts = book.facts(for: .init(trigger: .conversationUpdated), conversation: conversation, channel: inbox.kind.rawValue,
+                               customer: customer, at: time)
         return book.slaPolicies.policy(for: facts)
     }
 

@@ -30,7 +30,7 @@ enum TemplateContext {
     static func load(conversation: Conversation, agentID: AgentID?, workspaceName: String, reviewURL: String?,
                      in sql: any SQLDatabase) async throws -> (context: [String: TemplateValue], customer: Customer?) {
         let customer = try await CustomerRepository.find(workspaceID: conversation.workspaceID, id: conversation.customerID, in: sql)
-        let agent = try await agentID.asyncMap { try await AgentRepository.find(workspaceID: conversation.workspaceID, id: $0, in: sql) } ?? nil
+        let agent = try await agentID.asyncMap { try await AgentRepository.find(workspaceID: conversation.workspaceID, id: $0, in: sql) }
         return (build(conversation: conversation, customer: customer, agent: agent, workspaceName: workspaceName, reviewURL: reviewURL), customer)
     }
 
@@ -45,12 +45,5 @@ enum TemplateContext {
     private static func lastName(_ name: String?) -> String? {
         guard let parts = name?.split(separator: " "), parts.count > 1 else { return nil }
         return parts.dropFirst().joined(separator: " ")
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

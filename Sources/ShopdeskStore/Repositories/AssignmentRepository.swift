@@ -47,10 +47,24 @@ public enum AssignmentRepository {
         case .team(let id):
             try await sql.raw("UPDATE teams SET assignment = \(bind: text) WHERE id = \(bind: id.rawValue) AND workspace_id = \(bind: workspaceID.rawValue)").run()
         }
+        try await RuleRepository.bumpVersion(workspaceID, in: sql)
         if policy.reassignWhenOffline {
             try await JobQueue.enqueue(kind: JobKind.assignmentSweep, payload: [:], workspaceID: workspaceID, runAt: Date(),
                                        dedupeKey: "assignment-sweep:\(workspaceID)", in: sql)
         }
+    }
+
+    /// Every inbox's and team's policy that is not manual, by scope key.
+    static func automaticPolicies(workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [String: AssignmentPolicy] {
+        var policies: [String: AssignmentPolicy] = [:]
+        for row in try await sql.raw("""
+            SELECT 'inbox' AS kind, id, assignment FROM inboxes WHERE workspace_id = \(bind: workspaceID.rawValue) AND assignment IS NOT NULL
+            UNION ALL SELECT 'team' AS kind, id, assignment FROM teams WHERE workspace_id = \(bind: workspaceID.rawValue) AND assignment IS NOT NULL
+            """).all() {
+            let policy = try JSONCoding.decode(AssignmentPolicy.self, from: try row.string("assignment"))
+            if policy.mode != .manual { policies["\(try row.string("kind")):\(try row.int64("id"))"] = policy }
+        }
+        return policies
     }
 
     /// Availability of the given agents (enabled ones only), with their open conversations.

@@ -41,9 +41,12 @@ public struct ConversationService: Sendable {
         }
         // A customer waiting in an unassigned conversation gets an agent by the inbox's (or team's) policy.
         if events.contains(where: { $0.trigger == .conversationCreated || $0.trigger == .messageInbound }) {
-            recorded += try await Assigner(time: time, kind: kind, sql: sql).assign(&conversation)
+            recorded += try await Assigner(book: book, time: time, kind: kind, sql: sql).assign(&conversation)
         }
-        try await SLAKeeper(book: book, time: time, sql: sql).reconcile(conversation.id, workspaceID: conversation.workspaceID)
+        // No policy and no clock running: nothing to keep, and no need to read the row again.
+        if !book.slaPolicies.isEmpty || conversation.sla != nil {
+            try await SLAKeeper(book: book, time: time, sql: sql).reconcile(conversation.id, workspaceID: conversation.workspaceID)
+        }
         if conversation.state.status == .resolved, conversation.state.mergedInto == nil {
             try await SurveyRepository.offer(conversation, now: time, in: sql)
         }
