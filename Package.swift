@@ -40,12 +40,19 @@ let package = Package(
         ),
         // Mail as it arrives: MIME structure, transfer encodings, charsets, headers. Pure Swift.
         .target(name: "ShopdeskMail", exclude: ["make-charset-tables.py"]),
+        // Shops: the connector protocol, Shopify (GraphQL) and WooCommerce (REST) adapters, webhook
+        // signatures. Speaks HTTP through a transport the server supplies (with its address guard).
+        .target(
+            name: "ShopdeskCommerce",
+            dependencies: ["ShopdeskCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Fixed-argument wrappers for SQLite's variadic configuration calls.
         .target(name: "CShopdeskSQLite"),
         .target(
             name: "ShopdeskStore",
             dependencies: [
                 "ShopdeskCore",
+                "ShopdeskCommerce",
                 "CShopdeskSQLite",
                 "ShopdeskIntelligence",
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -62,6 +69,7 @@ let package = Package(
             name: "ShopdeskServer",
             dependencies: [
                 "ShopdeskCore",
+                "ShopdeskCommerce",
                 "ShopdeskIntelligence",
                 "ShopdeskMail",
                 "ShopdeskStore",

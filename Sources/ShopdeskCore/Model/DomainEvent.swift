@@ -27,6 +27,14 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case slaBreached = "sla.breached"
     /// The customer answered the satisfaction survey (payload: kind, score, comment).
     case surveyAnswered = "survey.answered"
+    /// An order action waits for an admin's approval (payload: action id, order, summary, amount).
+    case orderActionRequested = "order.action_requested"
+    /// The shop carried out an order action (payload: action id, order, kind, summary, amount, result ids).
+    case orderActionSucceeded = "order.action_succeeded"
+    /// The shop refused an order action or could not be reached (payload adds `error`).
+    case orderActionFailed = "order.action_failed"
+    /// An admin turned an order action down.
+    case orderActionRejected = "order.action_rejected"
     case messageCreated = "message.created"
     case messageDeliveryChanged = "message.delivery_changed"
     case customerCreated = "customer.created"

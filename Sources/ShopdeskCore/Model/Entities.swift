@@ -91,6 +91,8 @@ public struct Customer: Equatable, Sendable {
     /// are a VIP: rules and SLA policies can look at both.
     public var tags: Set<String> = []
     public var vip = false
+    /// Orders from the connected shops, summarized (nil until a shop reported one).
+    public var orders: CustomerOrderSummary?
 
     public init(id: CustomerID, workspaceID: WorkspaceID, name: String?, email: String?, phone: String?,
                 externalID: String?, locale: String?, mergedInto: CustomerID?, createdAt: Date, updatedAt: Date) {

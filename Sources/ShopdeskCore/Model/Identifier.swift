@@ -33,6 +33,9 @@ public enum EventEntity {}
 public enum JobEntity {}
 public enum WebhookEntity {}
 public enum TokenEntity {}
+public enum StoreConnectionEntity {}
+public enum OrderEntity {}
+public enum OrderActionEntity {}
 
 public typealias WorkspaceID = Identifier<WorkspaceEntity>
 public typealias AgentID = Identifier<AgentEntity>
@@ -47,3 +50,6 @@ public typealias EventID = Identifier<EventEntity>
 public typealias JobID = Identifier<JobEntity>
 public typealias WebhookID = Identifier<WebhookEntity>
 public typealias TokenID = Identifier<TokenEntity>
+public typealias StoreConnectionID = Identifier<StoreConnectionEntity>
+public typealias OrderID = Identifier<OrderEntity>
+public typealias OrderActionID = Identifier<OrderActionEntity>

@@ -1,4 +1,5 @@
 import Foundation
+import ShopdeskCore
 
 /// Labeled examples read from a UTF-8 CSV file with a header that names a `text` and a `label`
 /// column (RFC 4180: quoted fields may hold commas, quotes written twice and line breaks).
@@ -43,7 +44,10 @@ public struct LabeledExamples: Sendable {
     }
 
     public static func parse(_ text: String, name: String = "input") throws -> LabeledExamples {
-        let rows = try CSVRows.parse(text, name: name)
+        let rows: [[String]]
+        do { rows = try CSVTable.parse(text).map(\.fields) } catch CSVTable.ParseError.unterminatedQuote(let line) {
+            throw ReadError.unterminatedQuote(path: name, line: line)
+        }
         guard let header = rows.first else { return LabeledExamples() }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard let textColumn = names.firstIndex(of: "text") else {
@@ -64,66 +68,5 @@ public struct LabeledExamples: Sendable {
             result.labels.append(label)
         }
         return result
-    }
-}
-
-enum CSVRows {
-    static func parse(_ text: String, name: String) throws -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = String.UnicodeScalarView()
-        var inQuotes = false
-        var quoteLine = 0
-        var line = 1
-        var fieldStarted = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func next() -> Unicode.Scalar? {
-            if let value = pending { pending = nil; return value }
-            return iterator.next()
-        }
-        while let scalar = next() {
-            if inQuotes {
-                if scalar == "\"" {
-                    if let following = next() {
-                        if following == "\"" { field.append("\"") } else { inQuotes = false; pending = following }
-                    } else { inQuotes = false }
-                } else {
-                    if scalar == "\n" { line += 1 }
-                    field.append(scalar)
-                }
-                continue
-            }
-            switch scalar {
-            case "\"" where !fieldStarted:
-                inQuotes = true
-                fieldStarted = true
-                quoteLine = line
-            case ",":
-                row.append(String(field))
-                field = String.UnicodeScalarView()
-                fieldStarted = false
-            case "\r":
-                continue
-            case "\n":
-                line += 1
-                row.append(String(field))
-                field = String.UnicodeScalarView()
-                fieldStarted = false
-                if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
-                row = []
-            case "\u{FEFF}" where rows.isEmpty && row.isEmpty && field.isEmpty:
-                continue
-            default:
-                field.append(scalar)
-                fieldStarted = true
-            }
-        }
-        if inQuotes { throw LabeledExamples.ReadError.unterminatedQuote(path: name, line: quoteLine) }
-        if fieldStarted || !row.isEmpty {
-            row.append(String(field))
-            rows.append(row)
-        }
-        return rows
     }
 }

@@ -89,10 +89,26 @@ struct CustomerDTO: ResponseEncodable {
     var identities: [Identity]?
     var tags: [String]
     var vip: Bool
+    /// Orders in the connected shops: count, lifetime value, the latest order.
+    var orders: OrderSummary?
     var createdAt: Date
     var updatedAt: Date
 
+    struct OrderSummary: Codable {
+        var orderCount: Int
+        var lifetimeValue: Amount
+        var lastOrderAt: Date?
+        var lastFinancialStatus: String?
+        var lastFulfillmentStatus: String?
+        var lastOrderTotal: Amount?
+    }
+
     init(_ customer: Customer, identities: [CustomerRepository.IdentityRecord]? = nil) {
+        orders = customer.orders.map {
+            OrderSummary(orderCount: $0.orderCount, lifetimeValue: $0.spent, lastOrderAt: $0.lastOrderAt,
+                         lastFinancialStatus: $0.lastFinancialStatus?.rawValue, lastFulfillmentStatus: $0.lastFulfillmentStatus?.rawValue,
+                         lastOrderTotal: $0.lastOrderTotal)
+        }
         tags = customer.tags.sorted()
         vip = customer.vip
         id = customer.id.rawValue

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SQLKit
+import ShopdeskCommerce
 import ShopdeskCore
 import ShopdeskStore
 
@@ -17,6 +18,8 @@ struct AppServices: Sendable {
     let widgetLimiter = RateWindow()
     let files: AttachmentFileStore
     let outboundGuard: OutboundURLGuard
+    /// Connected shops: orders beside conversations and actions on them.
+    let commerce: CommerceService
     let logger: Logger
     var chat: ChatChannel { ChatChannel(database: database, conversations: conversations) }
 
@@ -25,6 +28,7 @@ struct AppServices: Sendable {
 
     static func make(configuration: ServerConfiguration, database: Database, logger: Logger) -> AppServices {
         let hub = EventHub(listener: database.listener, database: database, logger: logger)
+        let outboundGuard = OutboundURLGuard(allowPrivate: configuration.allowPrivateWebhookTargets)
         return AppServices(
             config: configuration,
             database: database,
@@ -33,7 +37,10 @@ struct AppServices: Sendable {
             passwords: PasswordHasher(cost: configuration.bcryptCost),
             loginLimiter: LoginRateLimiter(),
             files: AttachmentFileStore(dataDirectory: configuration.dataDirectory),
-            outboundGuard: OutboundURLGuard(allowPrivate: configuration.allowPrivateWebhookTargets),
+            outboundGuard: outboundGuard,
+            commerce: CommerceService(database: database, publisher: hub) { connection in
+                try StoreConnections.connector(for: connection, configuration: configuration, guardrail: outboundGuard)
+            },
             logger: logger
         )
     }

@@ -94,6 +94,9 @@ public struct DemoSeeder {
                             language: plan.customer.language, at: at, workspaceID: workspace.id)
         }
         _ = owner
+        try await DemoStore.install(workspaceID: workspace.id, mentions: plans.map {
+            DemoStore.Mention(email: $0.customer.email, number: $0.order, at: now.addingTimeInterval(-$0.offset), fate: $0.fate)
+        }, database: database, now: now)
         try await DemoAutomation.install(workspaceID: workspace.id, teamID: team.id, database: database, now: now)
         // Open conversations start keeping SLA time now that policies exist (the queued refresh
         // would do the same once the server runs; doing it here shows the clocks at once).

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ShopdeskCommerce
 import ShopdeskCore
 import ShopdeskStore
 
@@ -37,6 +38,15 @@ struct JobHandlers: Sendable {
             try await sendSurvey(ConversationID(try id(job, "conversation_id")), workspaceID: workspaceID)
         case JobKind.slaRefresh:
             try await services.conversations.refreshSLA(workspaceID: workspaceID)
+        case JobKind.orderSync:
+            guard let orderID = job.payload["order_id"]?.stringValue else { throw JobFailure(description: "The job's order_id is missing.", permanent: true) }
+            do {
+                try await services.commerce.syncOrder(workspaceID: workspaceID, connectionID: StoreConnectionID(try id(job, "connection_id")), orderID: orderID)
+            } catch let error as CommerceError {
+                // The shop may be down or rate-limiting: try again later; a refusal will not get better.
+                if case .unavailable = error { throw JobFailure(description: "\(error)", permanent: false) }
+                throw JobFailure(description: "\(error)", permanent: true)
+            }
         case JobKind.sendMessage:
             try await sendMessage(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.webhookDelivery:

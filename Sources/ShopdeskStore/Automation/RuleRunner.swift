@@ -157,8 +157,10 @@ struct RuleRunner {
     /// Posts a rule's note or automatic reply, rendered for this conversation.
     private func post(_ template: String, direction: MessageDirection, on conversation: Conversation, customer: Customer?,
                       actor: EventActor) async throws -> DomainEvent {
+        let orders = template.contains("orders")
+            ? try await TemplateContext.orders(of: conversation.customerID, workspaceID: conversation.workspaceID, in: sql) : []
         let context = TemplateContext.build(conversation: conversation, customer: customer, agent: nil, workspaceName: book.workspaceName,
-                                            reviewURL: book.reviewURL)
+                                            reviewURL: book.reviewURL, orders: orders)
         let environment = TemplateContext.environment(customer: customer, fallbackLocale: conversation.language, timeZone: book.calendar.timeZone)
         let text = (try? Template(template))?.render(context, environment: environment).text ?? template
         let message = try await MessageRepository.insert(.init(
@@ -224,6 +226,7 @@ extension AutomationCache.Book {
             facts.surveyScore = event.surveyScore.map(Double.init)
             facts.customerTags = customer?.tags ?? []
             facts.customerVIP = customer?.vip ?? false
+            facts.setOrders(customer?.orders, at: time)
             facts.lastMessageFrom = switch conversation.lastMessageDirection {
             case .inbound: "customer"
             case .outbound: "agent"

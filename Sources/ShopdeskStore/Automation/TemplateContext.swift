@@ -3,10 +3,10 @@ import ShopdeskCore
 import SQLKit
 
 /// The variables a macro or a rule's note can use, read from the conversation's rows.
-/// `orders` is an empty list until a store is connected (the commerce issue fills it).
+/// `orders` lists the customer's orders oldest first, so `orders.last` is the latest one.
 enum TemplateContext {
     static func build(conversation: Conversation, customer: Customer?, agent: Agent?, workspaceName: String,
-                      reviewURL: String? = nil) -> [String: TemplateValue] {
+                      reviewURL: String? = nil, orders: [StoreOrder] = []) -> [String: TemplateValue] {
         [
             "customer": .object([
                 "name": .text(customer?.name), "first_name": .text(firstName(customer?.name)), "last_name": .text(lastName(customer?.name)),
@@ -22,8 +22,34 @@ enum TemplateContext {
                 "name": .text(agent?.name), "first_name": .text(firstName(agent?.name)), "email": .text(agent?.email),
             ]),
             "workspace": .object(["name": .string(workspaceName), "review_url": .text(reviewURL)]),
-            "orders": .list([]),
+            "orders": .list(orders.sorted { $0.createdAt < $1.createdAt }.map(order)),
         ]
+    }
+
+    /// One order as macros see it: `{{orders.last.number}}`, `{{orders.last.tracking_url}}`,
+    /// `{{orders.last.total | money}}`, `{{#each item in orders.last.line_items}}`.
+    static func order(_ order: StoreOrder) -> TemplateValue {
+        let shipment = order.fulfillments.last
+        return .object([
+            "number": .string(order.number), "created_at": .date(order.createdAt),
+            "status": .string(order.isCancelled ? "cancelled" : order.financialStatus.rawValue),
+            "financial_status": .string(order.financialStatus.rawValue), "fulfillment_status": .string(order.fulfillmentStatus.rawValue),
+            "cancelled": .bool(order.isCancelled),
+            "total": .money(minor: order.total.minor, currency: order.total.currency),
+            "refunded": .money(minor: order.refunded.minor, currency: order.refunded.currency),
+            "tracking_number": .text(shipment?.trackingNumber), "tracking_url": .text(shipment?.trackingURL),
+            "carrier": .text(shipment?.carrier), "ship_date": shipment?.createdAt.map(TemplateValue.date) ?? .null,
+            "shipping_address": .text(order.shippingAddress?.oneLine),
+            "line_items": .list(order.lineItems.map { item in
+                .object(["title": .string(item.title), "variant": .text(item.variant), "quantity": .number(Decimal(item.quantity)),
+                         "price": .money(minor: item.unitPrice.minor, currency: item.unitPrice.currency)])
+            }),
+        ])
+    }
+
+    /// The customer's recent orders (for templates that use them).
+    static func orders(of customerID: CustomerID, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [StoreOrder] {
+        try await OrderRepository.forCustomer(customerID, workspaceID: workspaceID, limit: 10, in: sql).map(\.order)
     }
 
     /// Reads what a template needs for a conversation inside a transaction.
@@ -31,7 +57,9 @@ enum TemplateContext {
                      in sql: any SQLDatabase) async throws -> (context: [String: TemplateValue], customer: Customer?) {
         let customer = try await CustomerRepository.find(workspaceID: conversation.workspaceID, id: conversation.customerID, in: sql)
         let agent = try await agentID.asyncMap { try await AgentRepository.find(workspaceID: conversation.workspaceID, id: $0, in: sql) }
-        return (build(conversation: conversation, customer: customer, agent: agent, workspaceName: workspaceName, reviewURL: reviewURL), customer)
+        let orders = try await orders(of: conversation.customerID, workspaceID: conversation.workspaceID, in: sql)
+        return (build(conversation: conversation, customer: customer, agent: agent, workspaceName: workspaceName, reviewURL: reviewURL,
+                      orders: orders), customer)
     }
 
     static func environment(customer: Customer?, fallbackLocale: String?, timeZone: String) -> TemplateEnvironment {

@@ -5,6 +5,8 @@ import SQLKit
 /// Names of the jobs Shopdesk runs. A handler is registered for each in the server.
 public enum JobKind {
     public static let sendMessage = "message.send"
+    /// Read one order again from its shop after a webhook said it changed.
+    public static let orderSync = "order.sync"
     public static let webhookDelivery = "webhook.deliver"
     public static let snoozeWake = "conversation.wake"
     /// A rule's webhook action: POST the conversation to the rule's URL.

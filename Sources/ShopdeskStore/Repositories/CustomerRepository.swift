@@ -177,6 +177,14 @@ public enum CustomerRepository {
         )
         customer.tags = Set(try row.stringOrNil("tags").map { try JSONCoding.decode([String].self, from: $0) } ?? [])
         customer.vip = try row.int64OrNil("vip_since") != nil
+        if try row.int64("order_count") > 0, let currency = try row.stringOrNil("spent_currency") {
+            customer.orders = CustomerOrderSummary(
+                orderCount: try row.int("order_count"), spent: Amount(minor: try row.int64OrNil("spent_minor") ?? 0, currency: currency),
+                lastOrderAt: try row.dateOrNil("last_order_at"),
+                lastFinancialStatus: try row.stringOrNil("last_order_financial").flatMap(FinancialStatus.init(rawValue:)),
+                lastFulfillmentStatus: try row.stringOrNil("last_order_fulfillment").flatMap(FulfillmentStatus.init(rawValue:)),
+                lastOrderTotal: try row.int64OrNil("last_order_total_minor").map { Amount(minor: $0, currency: currency) })
+        }
         return customer
     }
 }

@@ -269,6 +269,8 @@ struct Evaluator {
         case .status: facts.status.rawValue
         case .customerEmail: facts.customerEmail
         case .lastMessageFrom: facts.lastMessageFrom
+        case .lastOrderFinancialStatus: facts.lastOrderFinancialStatus
+        case .lastOrderFulfillmentStatus: facts.lastOrderFulfillmentStatus
         default: facts.customerEmailDomain
         }
     }
@@ -281,6 +283,10 @@ struct Evaluator {
         case .hoursSinceCreated: facts.hoursSinceCreated
         case .hoursSinceLastMessage: facts.hoursSinceLastMessage
         case .surveyScore: facts.surveyScore
+        case .orderCount: facts.orderCount
+        case .totalSpent: facts.totalSpent
+        case .lastOrderTotal: facts.lastOrderTotal
+        case .lastOrderAgeDays: facts.lastOrderAgeDays
         default: Double(facts.messageCount)
         }
     }

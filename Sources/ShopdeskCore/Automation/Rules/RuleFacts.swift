@@ -31,6 +31,14 @@ public struct RuleFacts: Sendable {
     /// For `survey.answered`: the customer's score.
     public var surveyScore: Double? = nil
     public var messageCount: Int
+    /// The customer's orders, when a shop is connected: count, lifetime value and the last order
+    /// (money in major units of the shop's currency; age in days at the time of evaluation).
+    public var orderCount: Double? = nil
+    public var totalSpent: Double? = nil
+    public var lastOrderFinancialStatus: String? = nil
+    public var lastOrderFulfillmentStatus: String? = nil
+    public var lastOrderTotal: Double? = nil
+    public var lastOrderAgeDays: Double? = nil
     /// For `conversation.updated`: which of status, assignee, team, tags, priority changed.
     public var changed: Set<String>
 
@@ -59,6 +67,18 @@ public struct RuleFacts: Sendable {
         self.hoursSinceCreated = hoursSinceCreated
         self.messageCount = messageCount
         self.changed = changed
+    }
+
+    /// Fills the order fields from the customer's summary.
+    public mutating func setOrders(_ summary: CustomerOrderSummary?, at time: Date) {
+        guard let summary else { orderCount = 0; totalSpent = 0; return }
+        let major = { (amount: Amount) in Double(amount.minor) / pow(10, Double(Money.minorDigits(amount.currency))) }
+        orderCount = Double(summary.orderCount)
+        totalSpent = major(summary.spent)
+        lastOrderFinancialStatus = summary.lastFinancialStatus?.rawValue
+        lastOrderFulfillmentStatus = summary.lastFulfillmentStatus?.rawValue
+        lastOrderTotal = summary.lastOrderTotal.map(major)
+        lastOrderAgeDays = summary.lastOrderAt.map { max(0, time.timeIntervalSince($0) / 86_400) }
     }
 
     /// Computed once here: dozens of rules may compare it.

@@ -9,21 +9,27 @@ public enum RuleField: String, CaseIterable, Sendable {
     case surveyScore = "survey_score"
     case customerTags = "customer.tags", customerVIP = "customer.vip"
     case messageCount = "message_count", changed
+    /// The customer's orders in the connected shops (see `CustomerOrderSummary`); money in major units.
+    case orderCount = "customer.order_count", totalSpent = "customer.total_spent"
+    case lastOrderFinancialStatus = "order.last.financial_status", lastOrderFulfillmentStatus = "order.last.fulfillment_status"
+    case lastOrderTotal = "order.last.total", lastOrderAgeDays = "order.last.age_days"
 
     public enum Kind: String, Sendable { case text, keyword, number, flag, set }
 
     public var kind: Kind {
         switch self {
         case .subject, .text, .customerName: .text
-        case .channel, .language, .intent, .sentiment, .priority, .status, .customerEmail, .customerEmailDomain, .lastMessageFrom: .keyword
-        case .inboxId, .assigneeId, .teamId, .hoursSinceCreated, .hoursSinceLastMessage, .messageCount, .surveyScore: .number
+        case .channel, .language, .intent, .sentiment, .priority, .status, .customerEmail, .customerEmailDomain, .lastMessageFrom,
+             .lastOrderFinancialStatus, .lastOrderFulfillmentStatus: .keyword
+        case .inboxId, .assigneeId, .teamId, .hoursSinceCreated, .hoursSinceLastMessage, .messageCount, .surveyScore,
+             .orderCount, .totalSpent, .lastOrderTotal, .lastOrderAgeDays: .number
         case .urgent, .businessHours, .customerVIP: .flag
         case .tags, .changed, .customerTags: .set
         }
     }
 
     /// Fields that grow with time alone, which a time-based rule must look at.
-    var isTime: Bool { self == .hoursSinceCreated || self == .hoursSinceLastMessage }
+    var isTime: Bool { self == .hoursSinceCreated || self == .hoursSinceLastMessage || self == .lastOrderAgeDays }
 
     /// Operators per kind; `priority` also orders (`gt` = more urgent than).
     public var operators: [String] {

@@ -1,0 +1,77 @@
+/// The GraphQL documents Shopdesk sends to the Shopify Admin API, one named operation each.
+/// The fake Shopify server in the test suite answers them by operation name.
+enum ShopifyQueries {
+    static let apiVersion = "2026-07"
+
+    static let orderFields = """
+    fragment OrderFields on Order {
+      id name email phone createdAt cancelledAt cancelReason displayFinancialStatus displayFulfillmentStatus note tags
+      customer { id }
+      totalPriceSet { shopMoney { amount currencyCode } }
+      subtotalPriceSet { shopMoney { amount currencyCode } }
+      totalShippingPriceSet { shopMoney { amount currencyCode } }
+      totalRefundedSet { shopMoney { amount currencyCode } }
+      shippingAddress { name address1 address2 city provinceCode zip countryCodeV2 phone }
+      lineItems(first: 50) { nodes { id title variantTitle sku quantity refundableQuantity originalUnitPriceSet { shopMoney { amount currencyCode } } } }
+      fulfillments(first: 10) { status createdAt trackingInfo(first: 3) { company number url } }
+      refunds(first: 20) { id createdAt note totalRefundedSet { shopMoney { amount currencyCode } } }
+    }
+    """
+
+    static let shopInfo = "query ShopInfo { shop { name currencyCode myshopifyDomain } }"
+
+    static let ordersByQuery = """
+    query CustomerOrders($first: Int!, $query: String!) {
+      orders(first: $first, query: $query, sortKey: CREATED_AT, reverse: true) { nodes { ...OrderFields } }
+    }
+    """ + "\n" + orderFields
+
+    static let ordersByPhone = """
+    query CustomerOrdersByPhone($first: Int!, $query: String!) {
+      customers(first: 1, query: $query) { nodes { id orders(first: $first, sortKey: CREATED_AT, reverse: true) { nodes { ...OrderFields } } } }
+    }
+    """ + "\n" + orderFields
+
+    static let order = """
+    query Order($id: ID!) { order(id: $id) { ...OrderFields } }
+    """ + "\n" + orderFields
+
+    static let transactions = """
+    query OrderTransactions($id: ID!) { order(id: $id) { transactions(first: 20) { id kind status gateway } } }
+    """
+
+    static let cancel = """
+    mutation OrderCancel($orderId: ID!, $notifyCustomer: Boolean, $refundMethod: OrderCancelRefundMethodInput!, $restock: Boolean!, $reason: OrderCancelReason!, $staffNote: String) {
+      orderCancel(orderId: $orderId, notifyCustomer: $notifyCustomer, refundMethod: $refundMethod, restock: $restock, reason: $reason, staffNote: $staffNote) {
+        job { id done }
+        orderCancelUserErrors { field message code }
+      }
+    }
+    """
+
+    /// `key` is checked to be letters, digits and dashes before it is written into the document.
+    static func refund(idempotencyKey key: String) -> String {
+        """
+        mutation RefundCreate($input: RefundInput!) {
+          refundCreate(input: $input) @idempotent(key: "\(key)") {
+            refund { id createdAt note totalRefundedSet { shopMoney { amount currencyCode } } }
+            userErrors { field message }
+          }
+        }
+        """
+    }
+
+    static let orderUpdate = """
+    mutation OrderUpdate($input: OrderInput!) { orderUpdate(input: $input) { order { id } userErrors { field message } } }
+    """
+
+    static let tagsAdd = """
+    mutation TagsAdd($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } } }
+    """
+
+    static let discountCreate = """
+    mutation DiscountCodeBasicCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
+      discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) { codeDiscountNode { id } userErrors { field code message } }
+    }
+    """
+}

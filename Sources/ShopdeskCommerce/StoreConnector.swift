@@ -1,0 +1,103 @@
+import Foundation
+import ShopdeskCore
+
+/// The platforms Shopdesk connects to. A new platform is one connector plus one case here.
+public enum StorePlatform: String, Codable, Sendable, CaseIterable {
+    case shopify
+    case woocommerce
+    /// Customers and orders imported from CSV files: read-only, no actions.
+    case csv
+    /// The built-in demo shop: orders live in Shopdesk's own tables and actions change them.
+    case sandbox
+
+    /// Whether orders are read from the shop's API (rather than only from stored snapshots).
+    public var isLive: Bool { self == .shopify || self == .woocommerce }
+}
+
+/// One HTTP exchange with a shop. The server supplies the implementation that refuses private
+/// addresses and pins the checked address; connectors only build requests and read answers.
+public protocol StoreHTTP: Sendable {
+    func send(_ request: StoreHTTPRequest) async throws -> StoreHTTPResponse
+}
+
+public struct StoreHTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: Data?
+
+    public init(method: String, url: String, headers: [(String, String)] = [], body: Data? = nil) {
+        self.method = method; self.url = url; self.headers = headers; self.body = body
+    }
+}
+
+public struct StoreHTTPResponse: Sendable {
+    public var status: Int
+    /// Header names in lower case.
+    public var headers: [String: String]
+    public var body: Data
+
+    public init(status: Int, headers: [String: String], body: Data) {
+        self.status = status; self.headers = headers; self.body = body
+    }
+}
+
+/// What the connection test shows.
+public struct ShopInfo: Equatable, Sendable {
+    public var name: String
+    public var currency: String
+    public var domain: String?
+    public init(name: String, currency: String, domain: String?) { self.name = name; self.currency = currency; self.domain = domain }
+}
+
+/// The shop's answer to an action: the order as it is now (when the shop returns it) and the
+/// ids it gave (refund id, discount id, job id).
+public struct ActionOutcome: Sendable {
+    public var order: StoreOrder?
+    public var detail: [String: String]
+    public init(order: StoreOrder?, detail: [String: String]) { self.order = order; self.detail = detail }
+}
+
+/// One shop: look customers' orders up and act on them.
+public protocol StoreConnector: Sendable {
+    func shopInfo() async throws -> ShopInfo
+    /// The customer's most recent orders, newest first, found by email (or phone when there is no email).
+    func orders(email: String?, phone: String?, limit: Int) async throws -> [StoreOrder]
+    func order(id: String) async throws -> StoreOrder?
+    /// Runs the action once. `idempotencyKey` is passed to platforms that honour one, so a retry
+    /// after a lost answer cannot act twice.
+    func perform(_ action: OrderAction, on order: StoreOrder, idempotencyKey: String) async throws -> ActionOutcome
+}
+
+/// Credentials and address of a connection, as stored (encrypted) by the server.
+public struct StoreCredentials: Codable, Sendable, Equatable {
+    /// Shopify: the Admin API access token. WooCommerce: the consumer key.
+    public var token: String
+    /// WooCommerce: the consumer secret.
+    public var secret: String?
+
+    public init(token: String, secret: String? = nil) { self.token = token; self.secret = secret }
+}
+
+public enum StoreConnectors {
+    /// The connector for a live platform, or nil for the ones served from snapshots.
+    public static func make(platform: StorePlatform, shopURL: String, credentials: StoreCredentials, http: any StoreHTTP) -> (any StoreConnector)? {
+        switch platform {
+        case .shopify: ShopifyConnector(shopURL: shopURL, accessToken: credentials.token, http: http)
+        case .woocommerce: WooCommerceConnector(siteURL: shopURL, consumerKey: credentials.token, consumerSecret: credentials.secret ?? "", http: http)
+        case .csv, .sandbox: nil
+        }
+    }
+}
+
+extension Date {
+    /// Shops write ISO 8601 with or without fractional seconds and with zones or offsets.
+    static func fromShop(_ text: String?) -> Date? {
+        guard let text, !text.isEmpty else { return nil }
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        if let date = try? fractional.parse(text) { return date }
+        // WooCommerce's `_gmt` fields have no zone: they are UTC.
+        return try? Date(text + "Z", strategy: .iso8601)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ShopdeskCommerce
+import ShopdeskCore
+import ShopdeskStore
+
+/// Orders beside conversations and the actions agents take on them.
+struct CommerceController {
+    let services: AppServices
+    var commerce: CommerceService { services.commerce }
+
+    struct OrdersAnswer: ResponseEncodable {
+        var items: [OrderDTO]
+        /// Shops that could not be read just now; the stored orders are shown.
+        var problems: [String]
+    }
+
+    struct ActionBody: Decodable {
+        var conversationId: Int64?
+    }
+
+    func register(_ api: APIRegistrar) {
+        StoreConnectionRoutes(services: services).register(api)
+        api.on(.get, "/customers/{id}/orders", "The customer's orders from every connected shop, newest first (refresh=true asks the shops now)",
+               tag: "commerce", query: ["refresh"]) { request, context in
+            let customerID: CustomerID = try request.id(context: context, "Customer")
+            let answer = try await commerce.orders(workspaceID: context.workspaceID, customerID: customerID,
+                                                   refresh: request.queryString("refresh") == "true")
+            return OrdersAnswer(items: answer.orders.map { OrderDTO($0) }, problems: answer.problems)
+        }
+        api.on(.get, "/orders", "Find an order by its number (#1001 or 1001)", tag: "commerce", query: ["number"]) { request, context in
+            guard let number = request.queryString("number"), !number.isEmpty else {
+                throw Problem(.unprocessableContent, "Give the order number as ?number=1001.", field: "number")
+            }
+            let ws = context.workspaceID
+            guard let record = try await services.database.read({ try await OrderRepository.find(workspaceID: ws, number: number, in: $0) }) else {
+                throw Problem(.notFound, "No order \(number) is known; is its shop connected?")
+            }
+            return OrderDTO(record)
+        }
+        api.on(.get, "/orders/{id}", "One order with the actions taken on it", tag: "commerce") { request, context in
+            let record = try await order(request, context)
+            let ws = context.workspaceID
+            let actions = try await services.database.read { try await OrderActionRepository.forOrder(record.id, workspaceID: ws, in: $0) }
+            return OrderDTO(record, actions: actions)
+        }
+        api.on(.post, "/orders/{id}/actions",
+               "Act on an order: cancel, refund, update_address, add_note, add_tags, create_discount. Needs an Idempotency-Key header; the same key returns the first result. Above the shop's approval threshold an agent's request waits for an admin.",
+               tag: "commerce", role: .agent, body: "OrderActionInput", status: 201) { request, context in
+            let record = try await order(request, context)
+            guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else {
+                throw Problem(.badRequest, "Send an Idempotency-Key header (a new UUID per action) so that a retry cannot act twice.")
+            }
+            let buffer = try await request.body.collect(upTo: 64 * 1024)
+            let data = Data(buffer.readableBytesView)
+            let input: OrderActionInput
+            let body: ActionBody
+            do {
+                input = try Self.decoder.decode(OrderActionInput.self, from: data)
+                body = try APIJSON.decoder().decode(ActionBody.self, from: data)
+            } catch {
+                throw Problem(.badRequest, "The body must be a JSON order action such as {\"kind\": \"refund\", \"amount\": \"10.00\"}.")
+            }
+            var conversationID: ConversationID?
+            if let raw = body.conversationId {
+                conversationID = try await services.conversation(ConversationID(raw), context).id
+            }
+            let before = try await services.database.read { [ws = context.workspaceID] in try await OrderActionRepository.find(workspaceID: ws, key: key, in: $0) }
+            let action = try await commerce.requestAction(workspaceID: context.workspaceID, orderID: record.id, conversationID: conversationID,
+                                                          agentID: context.agent.id, role: context.agent.role, input: input, idempotencyKey: key)
+            return Created(body: OrderActionDTO(action), status: before == nil ? .created : .ok)
+        }
+        api.on(.get, "/order-actions", "Order actions waiting for an admin's approval", tag: "commerce", role: .admin) { _, context in
+            let ws = context.workspaceID
+            let records = try await services.database.read { try await OrderActionRepository.awaitingApproval(workspaceID: ws, in: $0) }
+            return Page(items: records.map(OrderActionDTO.init), nextCursor: nil)
+        }
+        api.on(.post, "/order-actions/{id}/approve", "Approve a waiting order action; it runs now, once", tag: "commerce", role: .admin) { request, context in
+            let id: OrderActionID = try request.id(context: context, "Order action")
+            return OrderActionDTO(try await commerce.approve(workspaceID: context.workspaceID, actionID: id, adminID: context.agent.id))
+        }
+        api.on(.post, "/order-actions/{id}/reject", "Turn a waiting order action down", tag: "commerce", role: .admin) { request, context in
+            let id: OrderActionID = try request.id(context: context, "Order action")
+            return OrderActionDTO(try await commerce.reject(workspaceID: context.workspaceID, actionID: id, adminID: context.agent.id))
+        }
+        api.on(.get, "/reports/revenue", "Revenue from orders placed within the attribution window after an agent's reply, per agent and currency",
+               tag: "commerce", query: ["from", "to"]) { request, context in
+            let to = try request.queryString("to").map(Self.date) ?? Date()
+            let from = try request.queryString("from").map(Self.date) ?? to.addingTimeInterval(-30 * 86_400)
+            let report = try await commerce.revenue(workspaceID: context.workspaceID, from: from, to: to)
+            return RevenueDTO(report, from: from, to: to)
+        }
+        api.onPublic(.post, "/stores/{id}/webhooks", "A shop's webhook (Shopify or WooCommerce), verified by its signature over the raw body",
+                     tag: "commerce", body: "binary") { request, context in
+            let id: StoreConnectionID = try request.id(context: context, "Store connection")
+            return try await StoreWebhookReceiver(services: services).receive(request, connectionID: id)
+        }
+    }
+
+    /// Order actions are decoded with their own snake_case keys (they are stored and replayed as sent).
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    static func date(_ text: String) throws -> Date {
+        guard let date = Timestamps.parse(text) else { throw Problem(.unprocessableContent, "\"\(text)\" is not an ISO 8601 time.") }
+        return date
+    }
+
+    private func order(_ request: Request, _ context: AuthenticatedContext) async throws -> OrderRecord {
+        try await services.load("Order", request, context) { try await OrderRepository.find(workspaceID: $0, id: $1, in: $2) }
+    }
+}
+
+struct RevenueDTO: ResponseEncodable {
+    struct Line: Encodable { var agentId: Int64?; var currency: String; var orders: Int; var amount: Amount }
+    struct Credit: Encodable { var orderId: Int64; var number: String; var conversationId: Int64; var agentId: Int64?; var amount: Amount; var placedAt: Date }
+    var from: Date
+    var to: Date
+    var lines: [Line]
+    var recent: [Credit]
+
+    init(_ report: RevenueReport, from: Date, to: Date) {
+        self.from = from
+        self.to = to
+        lines = report.lines.map { Line(agentId: $0.agentID?.rawValue, currency: $0.currency, orders: $0.orders, amount: Amount(minor: $0.amountMinor, currency: $0.currency)) }
+        recent = report.recent.map { Credit(orderId: $0.orderID.rawValue, number: $0.number, conversationId: $0.conversationID.rawValue,
+                                            agentId: $0.agentID?.rawValue, amount: $0.amount, placedAt: $0.placedAt) }
+    }
+}

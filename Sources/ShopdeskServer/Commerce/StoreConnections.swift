@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import ShopdeskCommerce
+import ShopdeskCore
+import ShopdeskStore
+
+/// Opening a connection's sealed credentials into a live connector.
+enum StoreConnections {
+    static func connector(for connection: StoreConnection, configuration: ServerConfiguration,
+                          guardrail: OutboundURLGuard) throws -> (any StoreConnector)? {
+        guard connection.platform.isLive else { return nil }
+        guard let sealed = connection.sealedCredentials else {
+            throw CommerceError.rejected("\(connection.name) has no credentials; add them in Settings → Shops.")
+        }
+        let credentials = try JSONDecoder().decode(StoreCredentials.self, from: Data(try SecretBox.load(configuration: configuration).open(sealed).utf8))
+        return StoreConnectors.make(platform: connection.platform, shopURL: connection.shopURL, credentials: credentials,
+                                    http: GuardedStoreHTTP(guardrail: guardrail))
+    }
+}
+
+struct StoreConnectionDTO: ResponseEncodable {
+    var id: Int64
+    var platform: String
+    var name: String
+    var shopUrl: String
+    var hasCredentials: Bool
+    var hasWebhookSecret: Bool
+    /// Where the shop sends its webhooks (orders, fulfillments, refunds, customers).
+    var webhookPath: String
+    var approvalThreshold: String?
+    var attributionDays: Int
+    var currency: String
+    var lastError: String?
+    var createdAt: Date
+
+    init(_ connection: StoreConnection) {
+        id = connection.id.rawValue
+        platform = connection.platform.rawValue
+        name = connection.name
+        shopUrl = connection.shopURL
+        hasCredentials = connection.sealedCredentials != nil
+        hasWebhookSecret = connection.sealedWebhookSecret != nil
+        webhookPath = "/api/v1/stores/\(connection.id.rawValue)/webhooks"
+        approvalThreshold = connection.settings.approvalThresholdMinor.map { Money.decimalString(minor: $0, currency: connection.settings.currency) }
+        attributionDays = connection.settings.attributionDays
+        currency = connection.settings.currency
+        lastError = connection.lastError
+        createdAt = connection.createdAt
+    }
+}
+
+struct OrderDTO: ResponseEncodable {
+    var id: Int64
+    var connectionId: Int64
+    var customerId: Int64?
+    var syncedAt: Date
+    var order: StoreOrder
+    var actions: [OrderActionDTO]?
+
+    init(_ record: OrderRecord, actions: [OrderActionRecord]? = nil) {
+        id = record.id.rawValue
+        connectionId = record.connectionID.rawValue
+        customerId = record.customerID?.rawValue
+        syncedAt = record.syncedAt
+        order = record.order
+        self.actions = actions?.map(OrderActionDTO.init)
+    }
+}
+
+struct OrderActionDTO: ResponseEncodable {
+    var id: Int64
+    var orderId: Int64
+    var conversationId: Int64?
+    var agentId: Int64
+    var kind: String
+    var summary: String
+    var amount: Amount?
+    var state: String
+    var result: [String: String]
+    var error: String?
+    var decidedBy: Int64?
+    var createdAt: Date
+    var updatedAt: Date
+
+    init(_ record: OrderActionRecord) {
+        id = record.id.rawValue
+        orderId = record.orderID.rawValue
+        conversationId = record.conversationID?.rawValue
+        agentId = record.agentID.rawValue
+        kind = record.kind
+        summary = record.summary
+        amount = record.amount
+        state = record.state.rawValue
+        result = record.result
+        error = record.error
+        decidedBy = record.decidedBy?.rawValue
+        createdAt = record.createdAt
+        updatedAt = record.updatedAt
+    }
+}

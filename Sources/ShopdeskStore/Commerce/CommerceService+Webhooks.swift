@@ -1,0 +1,83 @@
+import Foundation
+import ShopdeskCommerce
+import ShopdeskCore
+import SQLKit
+
+extension CommerceService {
+    public enum WebhookReceipt: String, Sendable { case accepted, duplicate }
+
+    /// Takes a verified shop webhook. The receipt (for deduplication) and the work it implies (the
+    /// snapshot itself, or a job that reads the order again) commit together before we answer 200,
+    /// so a delivery is never lost and a redelivery never counts twice.
+    public func receiveWebhook(connection: StoreConnection, notice: StoreWebhookNotice) async throws -> WebhookReceipt {
+        let time = now()
+        return try await database.write { sql in
+            let fresh = try await sql.raw("""
+                INSERT INTO store_webhook_receipts (connection_id, event_id, received_at)
+                VALUES (\(bind: connection.id.rawValue), \(bind: notice.eventID), \(bind: time.millis))
+                ON CONFLICT (connection_id, event_id) DO NOTHING RETURNING event_id
+                """).all()
+            guard !fresh.isEmpty else { return .duplicate }
+            if let order = notice.order {
+                try await store(order, connection: connection, time: time, in: sql)
+            } else if let orderID = notice.orderID {
+                try await JobQueue.enqueue(kind: JobKind.orderSync, payload: ["connection_id": .id(connection.id), "order_id": .string(orderID)],
+                                           workspaceID: connection.workspaceID, runAt: time, dedupeKey: "order-sync:\(connection.id):\(orderID)", in: sql)
+            }
+            return .accepted
+        }
+    }
+
+    /// The `order.sync` job: read the order from the shop and store it.
+    public func syncOrder(workspaceID: WorkspaceID, connectionID: StoreConnectionID, orderID: String) async throws {
+        guard let connection = try await database.read({ try await StoreConnectionRepository.find(workspaceID: workspaceID, id: connectionID, in: $0) }),
+              let live = try connector(connection) else { return }
+        guard let order = try await live.order(id: orderID) else { return }
+        let time = now()
+        try await database.write { sql in try await store(order, connection: connection, time: time, in: sql) }
+    }
+
+    private func store(_ order: StoreOrder, connection: StoreConnection, time: Date, in sql: any SQLDatabase) async throws {
+        let (record, isNew) = try await OrderRepository.upsert(order, connection: connection, customerID: nil, now: time, in: sql)
+        if isNew { try await credit(record, connection: connection, in: sql) }
+        if let customer = record.customerID { try await OrderRepository.refreshSummary(customerID: customer, workspaceID: connection.workspaceID, in: sql) }
+    }
+}
+
+/// Revenue that support influenced: orders credited to conversations and agents.
+public struct RevenueReport: Sendable {
+    public struct Line: Sendable {
+        public var agentID: AgentID?
+        public var currency: String
+        public var orders: Int
+        public var amountMinor: Int64
+    }
+    public var lines: [Line]
+    public var recent: [(orderID: OrderID, number: String, conversationID: ConversationID, agentID: AgentID?, amount: Amount, placedAt: Date)]
+}
+
+extension CommerceService {
+    public func revenue(workspaceID: WorkspaceID, from: Date, to: Date) async throws -> RevenueReport {
+        try await database.read { sql in
+            let lines = try await sql.raw("""
+                SELECT agent_id, currency, COUNT(*) AS n, CAST(SUM(amount_minor) AS BIGINT) AS total FROM revenue_credits
+                WHERE workspace_id = \(bind: workspaceID.rawValue) AND placed_at >= \(bind: from.millis) AND placed_at < \(bind: to.millis)
+                GROUP BY agent_id, currency ORDER BY total DESC
+                """).all().map {
+                    RevenueReport.Line(agentID: try $0.idOrNil("agent_id"), currency: try $0.string("currency"), orders: try $0.int("n"),
+                                       amountMinor: try $0.int64("total"))
+                }
+            let recent = try await sql.raw("""
+                SELECT r.order_id, o.number, r.conversation_id, r.agent_id, r.amount_minor, r.currency, r.placed_at
+                FROM revenue_credits r JOIN orders o ON o.id = r.order_id
+                WHERE r.workspace_id = \(bind: workspaceID.rawValue) AND r.placed_at >= \(bind: from.millis) AND r.placed_at < \(bind: to.millis)
+                ORDER BY r.placed_at DESC LIMIT 50
+                """).all().map {
+                    (orderID: try $0.id("order_id") as OrderID, number: try $0.string("number"), conversationID: try $0.id("conversation_id") as ConversationID,
+                     agentID: try $0.idOrNil("agent_id") as AgentID?, amount: Amount(minor: try $0.int64("amount_minor"), currency: try $0.string("currency")),
+                     placedAt: try $0.date("placed_at"))
+                }
+            return RevenueReport(lines: lines, recent: recent)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+extension Schema {
+    /// Commerce: connected shops (credentials sealed by the server), order snapshots linked to
+    /// customers, order actions keyed by an idempotency key, webhook receipts for deduplication,
+    /// revenue credited to conversations, and each customer's order summary for rules.
+    static func version17(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE store_connections (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              platform TEXT NOT NULL, name TEXT NOT NULL, shop_url TEXT NOT NULL, credentials TEXT, webhook_secret TEXT,
+              settings TEXT NOT NULL, last_error TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX store_connections_workspace ON store_connections(workspace_id)",
+            """
+            CREATE TABLE orders (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              connection_id BIGINT NOT NULL REFERENCES store_connections(id) ON DELETE CASCADE, external_id TEXT NOT NULL,
+              number TEXT NOT NULL, plain_number TEXT NOT NULL, customer_id BIGINT REFERENCES customers(id), email TEXT,
+              placed_at BIGINT NOT NULL, financial_status TEXT NOT NULL, fulfillment_status TEXT NOT NULL, cancelled BIGINT NOT NULL,
+              total_minor BIGINT NOT NULL, refunded_minor BIGINT NOT NULL, currency TEXT NOT NULL, snapshot TEXT NOT NULL,
+              synced_at BIGINT NOT NULL, UNIQUE (connection_id, external_id))
+            """,
+            "CREATE INDEX orders_customer ON orders(workspace_id, customer_id, placed_at)",
+            "CREATE INDEX orders_number ON orders(workspace_id, plain_number)",
+            "CREATE INDEX orders_email ON orders(workspace_id, email)",
+            """
+            CREATE TABLE order_actions (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              order_id BIGINT NOT NULL REFERENCES orders(id) ON DELETE CASCADE, conversation_id BIGINT REFERENCES conversations(id),
+              agent_id BIGINT NOT NULL REFERENCES agents(id), idempotency_key TEXT NOT NULL, kind TEXT NOT NULL, request TEXT NOT NULL,
+              summary TEXT NOT NULL, amount_minor BIGINT, currency TEXT, state TEXT NOT NULL, result TEXT, error TEXT,
+              decided_by BIGINT REFERENCES agents(id), created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+              UNIQUE (workspace_id, idempotency_key))
+            """,
+            "CREATE INDEX order_actions_order ON order_actions(order_id, created_at)",
+            "CREATE INDEX order_actions_state ON order_actions(workspace_id, state)",
+            """
+            CREATE TABLE store_webhook_receipts (connection_id BIGINT NOT NULL REFERENCES store_connections(id) ON DELETE CASCADE,
+              event_id TEXT NOT NULL, received_at BIGINT NOT NULL, PRIMARY KEY (connection_id, event_id))
+            """,
+            """
+            CREATE TABLE revenue_credits (order_id BIGINT PRIMARY KEY REFERENCES orders(id) ON DELETE CASCADE,
+              workspace_id BIGINT NOT NULL REFERENCES workspaces(id), conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+              agent_id BIGINT REFERENCES agents(id), amount_minor BIGINT NOT NULL, currency TEXT NOT NULL, placed_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX revenue_credits_workspace ON revenue_credits(workspace_id, placed_at)",
+            "ALTER TABLE customers ADD COLUMN order_count BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE customers ADD COLUMN spent_minor BIGINT",
+            "ALTER TABLE customers ADD COLUMN spent_currency TEXT",
+            "ALTER TABLE customers ADD COLUMN last_order_at BIGINT",
+            "ALTER TABLE customers ADD COLUMN last_order_financial TEXT",
+            "ALTER TABLE customers ADD COLUMN last_order_fulfillment TEXT",
+            "ALTER TABLE customers ADD COLUMN last_order_total_minor BIGINT",
+            "ALTER TABLE customers ADD COLUMN orders_synced_at BIGINT",
+        ]
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import ShopdeskCore
+
+/// A local Shopify Admin GraphQL endpoint for the operations Shopdesk sends, answering in the
+/// documented shapes: `data` with the fields asked for, `userErrors` / `orderCancelUserErrors` on
+/// refused mutations, `THROTTLED` errors with `extensions.cost.throttleStatus` when the cost bucket
+/// is empty, 401 for a wrong token, and `@idempotent(key:)` honoured on refundCreate.
+actor FakeShopify {
+    static let token = "shpat_test_0123456789"
+    private(set) var orders: [StoreOrder] = []
+    private(set) var mutations: [String] = []
+    private(set) var operations: [String] = []
+    private var refundsByKey: [String: String] = [:]
+    private var discountCodes: Set<String> = []
+    private var throttleRemaining = 0
+    private var counter = 900
+
+    func add(_ order: StoreOrder) { orders.append(order) }
+    func throttle(times: Int) { throttleRemaining = times }
+    func order(_ id: String) -> StoreOrder? { orders.first { $0.id == id } }
+
+    static func run(_ body: @Sendable (FakeShopify, String) async throws -> Void) async throws {
+        let shop = FakeShopify()
+        let router = Router()
+        router.post("admin/api/:version/graphql.json") { request, _ -> Response in
+            guard request.headers[HTTPField.Name("X-Shopify-Access-Token")!] == FakeShopify.token else {
+                return Self.json(#"{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}"#, status: .unauthorized)
+            }
+            let bytes = try await request.body.collect(upTo: 1 << 20)
+            let (status, text) = await shop.answer(Data(bytes.readableBytesView))
+            return Self.json(text, status: status)
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await body(shop, "http://127.0.0.1:\(client.port!)")
+        }
+    }
+
+    static func json(_ text: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    private func answer(_ body: Data) -> (HTTPResponse.Status, String) {
+        guard let request = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let query = request["query"] as? String,
+              let operation = request["operationName"] as? String else {
+            return (.badRequest, #"{"errors":[{"message":"Parse error"}]}"#)
+        }
+        let variables = request["variables"] as? [String: Any] ?? [:]
+        operations.append(operation)
+        let cost: [String: Any] = ["requestedQueryCost": 12, "actualQueryCost": 12,
+                                   "throttleStatus": ["maximumAvailable": 2000.0, "currentlyAvailable": throttleRemaining > 0 ? 2 : 1988, "restoreRate": 100.0]]
+        if throttleRemaining > 0 {
+            throttleRemaining -= 1
+            return (.ok, Self.text(["errors": [["message": "Throttled", "extensions": ["code": "THROTTLED",
+                                                                                      "documentation": "https://shopify.dev/api/usage/rate-limits"]]],
+                                    "extensions": ["cost": cost]]))
+        }
+        let data: [String: Any]
+        do {
+            data = try run(operation, query: query, variables: variables)
+        } catch let error as FakeError {
+            return (.ok, Self.text(["errors": [["message": error.message, "locations": [["line": 1, "column": 1]]]]]))
+        } catch {
+            return (.internalServerError, "{}")
+        }
+        return (.ok, Self.text(["data": data, "extensions": ["cost": cost]]))
+    }
+
+    struct FakeError: Error { var message: String }
+
+    private func run(_ operation: String, query: String, variables: [String: Any]) throws -> [String: Any] {
+        switch operation {
+        case "ShopInfo":
+            return ["shop": ["name": "Fake Outfitters", "currencyCode": "EUR", "myshopifyDomain": "fake-outfitters.myshopify.com"]]
+        case "CustomerOrders":
+            let search = (variables["query"] as? String ?? "").replacingOccurrences(of: "email:", with: "").replacingOccurrences(of: "\"", with: "")
+            let first = variables["first"] as? Int ?? 10
+            let found = orders.filter { $0.email?.lowercased() == search.lowercased() }.sorted { $0.createdAt > $1.createdAt }.prefix(first)
+            return ["orders": ["nodes": found.map(Self.node)]]
+        case "Order":
+            return ["order": order(variables["id"] as? String ?? "").map(Self.node) ?? NSNull()]
+        case "OrderTransactions":
+            return ["order": ["transactions": [["id": "gid://shopify/OrderTransaction/1", "kind": "SALE", "status": "SUCCESS", "gateway": "shopify_payments"]]]]
+        default:
+            return try mutate(operation, query: query, variables: variables)
+        }
+    }
+
+    private func mutate(_ operation: String, query: String, variables: [String: Any]) throws -> [String: Any] {
+        mutations.append(operation)
+        counter += 1
+        switch operation {
+        case "OrderCancel":
+            guard let index = orders.firstIndex(where: { $0.id == variables["orderId"] as? String }) else {
+                return ["orderCancel": ["job": NSNull(), "orderCancelUserErrors": [["field": ["orderId"], "message": "Order does not exist", "code": "NOT_FOUND"]]]]
+            }
+            if orders[index].tags.contains("locked") {
+                return ["orderCancel": ["job": NSNull(), "orderCancelUserErrors": [["field": ["orderId"], "message": "Cannot cancel an order with pending payment authorizations", "code": "INVALID"]]]]
+            }
+            let action = OrderAction.cancel(reason: OrderAction.CancelReason(rawValue: (variables["reason"] as? String ?? "OTHER").lowercased()) ?? .other,
+                                            restock: variables["restock"] as? Bool ?? false,
+                                            refund: (variables["refundMethod"] as? [String: Any])?["originalPaymentMethodsRefund"] as? Bool ?? false,
+                                            notifyCustomer: false, staffNote: variables["staffNote"] as? String)
+            orders[index] = try SandboxOrders.apply(action, to: orders[index], at: Date(), newID: "gid://shopify/Refund/\(counter)").order
+            return ["orderCancel": ["job": ["id": "gid://shopify/Job/\(counter)", "done": false], "orderCancelUserErrors": []]]
+        case "RefundCreate":
+            guard let range = query.range(of: "@idempotent(key: \""), let end = query[range.upperBound...].firstIndex(of: "\"") else {
+                throw FakeError(message: "The @idempotent directive is required for the refundCreate mutation.")
+            }
+            let key = String(query[range.upperBound..<end])
+            let input = variables["input"] as? [String: Any] ?? [:]
+            guard let index = orders.firstIndex(where: { $0.id == input["orderId"] as? String }) else { throw FakeError(message: "Invalid id") }
+            if let previous = refundsByKey[key], let refund = orders[index].refunds.first(where: { $0.id == previous }) {
+                return ["refundCreate": ["refund": Self.refund(refund), "userErrors": []]]
+            }
+            if orders[index].tags.contains("locked") {
+                return ["refundCreate": ["refund": NSNull(), "userErrors": [["field": ["orderId"], "message": "Order is locked by a chargeback"]]]]
+            }
+            let lines = (input["refundLineItems"] as? [[String: Any]] ?? []).map {
+                RefundRequest.Line(lineItemID: $0["lineItemId"] as? String ?? "", quantity: $0["quantity"] as? Int ?? 0)
+            }
+            let amount = (input["transactions"] as? [[String: Any]])?.first.flatMap { $0["amount"] as? String }
+                .flatMap { Money.minorUnits($0, currency: orders[index].total.currency) }
+            let request = RefundRequest(lines: lines, shipping: (input["shipping"] as? [String: Any])?["fullRefund"] as? Bool ?? false,
+                                        amountMinor: amount, note: input["note"] as? String)
+            do {
+                let outcome = try SandboxOrders.apply(.refund(request), to: orders[index], at: Date(), newID: "gid://shopify/Refund/\(counter)")
+                orders[index] = outcome.order
+                refundsByKey[key] = "gid://shopify/Refund/\(counter)"
+                return ["refundCreate": ["refund": Self.refund(outcome.order.refunds.last!), "userErrors": []]]
+            } catch {
+                return ["refundCreate": ["refund": NSNull(), "userErrors": [["field": ["refundLineItems"], "message": "\(error)"]]]]
+            }
+        case "OrderUpdate":
+            let input = variables["input"] as? [String: Any] ?? [:]
+            guard let index = orders.firstIndex(where: { $0.id == input["id"] as? String }) else { throw FakeError(message: "Invalid id") }
+            if let note = input["note"] as? String { orders[index].note = note }
+            if let address = input["shippingAddress"] as? [String: Any] {
+                let name = [address["firstName"] as? String, address["lastName"] as? String].compactMap { $0 }.joined(separator: " ")
+                orders[index].shippingAddress = PostalAddress(name: name, address1: address["address1"] as? String, address2: address["address2"] as? String,
+                                                              city: address["city"] as? String, province: address["provinceCode"] as? String,
+                                                              zip: address["zip"] as? String, countryCode: address["countryCode"] as? String)
+            }
+            return ["orderUpdate": ["order": ["id": orders[index].id], "userErrors": []]]
+        case "TagsAdd":
+            guard let index = orders.firstIndex(where: { $0.id == variables["id"] as? String }) else { throw FakeError(message: "Invalid id") }
+            for tag in variables["tags"] as? [String] ?? [] where !orders[index].tags.contains(tag) { orders[index].tags.append(tag) }
+            return ["tagsAdd": ["node": ["id": orders[index].id], "userErrors": []]]
+        case "DiscountCodeBasicCreate":
+            let input = variables["basicCodeDiscount"] as? [String: Any] ?? [:]
+            let code = input["code"] as? String ?? ""
+            guard discountCodes.insert(code).inserted else {
+                return ["discountCodeBasicCreate": ["codeDiscountNode": NSNull(),
+                                                    "userErrors": [["field": ["basicCodeDiscount", "code"], "code": "TAKEN", "message": "Code must be unique. Please try a different code."]]]]
+            }
+            return ["discountCodeBasicCreate": ["codeDiscountNode": ["id": "gid://shopify/DiscountCodeNode/\(counter)"], "userErrors": []]]
+        default:
+            throw FakeError(message: "Field '\(operation)' doesn't exist on type 'Mutation'")
+        }
+    }
+
+    static func money(_ amount: Amount) -> [String: Any] {
+        ["shopMoney": ["amount": amount.decimalString, "currencyCode": amount.currency]]
+    }
+
+    static func refund(_ refund: OrderRefund) -> [String: Any] {
+        ["id": refund.id, "createdAt": refund.createdAt.map { $0.formatted(.iso8601) } ?? NSNull(), "note": refund.note ?? NSNull(),
+         "totalRefundedSet": money(refund.amount)]
+    }
+
+    /// An order in the shape of the `OrderFields` fragment.
+    static func node(_ order: StoreOrder) -> [String: Any] {
+        let financial: [FinancialStatus: String] = [.paid: "PAID", .pending: "PENDING", .authorized: "AUTHORIZED", .refunded: "REFUNDED",
+                                                    .partiallyRefunded: "PARTIALLY_REFUNDED", .voided: "VOIDED", .partiallyPaid: "PARTIALLY_PAID"]
+        let fulfillment: [FulfillmentStatus: String] = [.unfulfilled: "UNFULFILLED", .fulfilled: "FULFILLED", .partial: "PARTIALLY_FULFILLED",
+                                                        .restocked: "RESTOCKED", .onHold: "ON_HOLD"]
+        let address: Any = order.shippingAddress.map { address -> [String: Any] in
+            ["name": address.name ?? NSNull(), "address1": address.address1 ?? NSNull(), "address2": address.address2 ?? NSNull(),
+             "city": address.city ?? NSNull(), "provinceCode": address.province ?? NSNull(), "zip": address.zip ?? NSNull(),
+             "countryCodeV2": address.countryCode ?? NSNull(), "phone": address.phone ?? NSNull()]
+        } ?? NSNull()
+        return [
+            "id": order.id, "name": order.number, "email": order.email ?? NSNull(), "phone": order.phone ?? NSNull(),
+            "createdAt": order.createdAt.formatted(.iso8601), "cancelledAt": order.cancelledAt.map { $0.formatted(.iso8601) } ?? NSNull(),
+            "cancelReason": order.cancelReason?.uppercased() ?? NSNull(),
+            "displayFinancialStatus": financial[order.financialStatus] ?? "PAID", "displayFulfillmentStatus": fulfillment[order.fulfillmentStatus] ?? "UNFULFILLED",
+            "note": order.note ?? NSNull(), "tags": order.tags, "customer": ["id": order.customerRef ?? "gid://shopify/Customer/1"],
+            "totalPriceSet": money(order.total), "subtotalPriceSet": money(order.subtotal ?? order.total),
+            "totalShippingPriceSet": money(order.shipping ?? .zero(order.total.currency)), "totalRefundedSet": money(order.refunded),
+            "shippingAddress": address,
+            "lineItems": ["nodes": order.lineItems.map { item -> [String: Any] in
+                ["id": item.id, "title": item.title, "variantTitle": item.variant ?? NSNull(), "sku": item.sku ?? NSNull(), "quantity": item.quantity,
+                 "refundableQuantity": item.refundableQuantity, "originalUnitPriceSet": money(item.unitPrice)]
+            }],
+            "fulfillments": order.fulfillments.map { fulfillment -> [String: Any] in
+                ["status": fulfillment.status.uppercased(), "createdAt": fulfillment.createdAt.map { $0.formatted(.iso8601) } ?? NSNull(),
+                 "trackingInfo": [["company": nullable(fulfillment.carrier), "number": nullable(fulfillment.trackingNumber),
+                                   "url": nullable(fulfillment.trackingURL)] as [String: Any]]]
+            },
+            "refunds": order.refunds.map(refund),
+        ]
+    }
+
+    static func nullable(_ value: String?) -> Any { value ?? NSNull() }
+
+    static func text(_ object: [String: Any]) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}
