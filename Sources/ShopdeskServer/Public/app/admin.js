@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { t, formatTime } from './i18n.js';
 import { h, clear } from './dom.js';
 import { automationSections } from './automation.js';
+import { commerceSections } from './stores.js';
 import { alertFailure, errorLine, form, labelled, panel, secret } from './forms.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
@@ -19,7 +20,7 @@ export async function renderAdmin(container, me, onChanged) {
   const redraw = () => renderAdmin(container, me, onChanged);
   if (isAdmin) sections.unshift(agentsSection(me, redraw), teamsSection(onChanged), inboxesSection(onChanged), tagsSection(onChanged), webhooksSection());
   for (const section of await Promise.all(sections)) container.append(section);
-  if (isAdmin) container.append(...await automationSections());
+  if (isAdmin) container.append(...await automationSections(), ...await commerceSections());
 }
 
 async function agentsSection(me, redraw) {

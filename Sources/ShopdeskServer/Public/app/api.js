@@ -15,8 +15,8 @@ export class APIError extends Error {
   }
 }
 
-export async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
+export async function api(method, path, body, extraHeaders = {}) {
+  const headers = { Accept: 'application/json', ...extraHeaders };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let response;
@@ -41,15 +41,17 @@ export async function api(method, path, body) {
 }
 
 /// Uploads a file for a reply; resolves to the attachment (id, file_name, size, …).
-export async function upload(file) {
+export function upload(file) {
+  return sendFile('/attachments', file, { 'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) });
+}
+
+/// Posts a file's bytes as the body (attachments, CSV imports) with the session's CSRF token.
+export async function sendFile(path, file, headers) {
   let response;
   try {
-    response = await fetch('/api/v1/attachments', {
+    response = await fetch(`/api/v1${path}`, {
       method: 'POST', credentials: 'same-origin', body: file,
-      headers: {
-        Accept: 'application/json', 'X-CSRF-Token': csrfToken || '',
-        'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name),
-      },
+      headers: { Accept: 'application/json', 'X-CSRF-Token': csrfToken || '', ...headers },
     });
   } catch {
     throw new APIError(0, { detail: `${file.name} could not be uploaded: the server cannot be reached.` });

@@ -8,6 +8,7 @@ import { renderList, scheduleListRefresh, slaBadge } from './list.js';
 import { presenceText, showError } from './main.js';
 import { composerForm, formatSize, loadDraft } from './composer.js';
 import { renderSidebar } from './sidebar.js';
+import { linkOrderNumbers } from './orders.js';
 import { PRIORITIES, state } from './state.js';
 
 let conversationRefresh = null;
@@ -170,7 +171,7 @@ export function renderConversation(focusThread) {
         message.private ? h('span', { class: 'badge note-badge' }, t('internal')) : null,
         h('time', { datetime: message.created_at }, formatTime(message.created_at)),
         delivery),
-      h('div', { class: 'text' }, message.text),
+      h('div', { class: 'text' }, ...linkOrderNumbers(message.text || '')),
       message.attachment_ids.length
         ? h('ul', { class: 'attachments' }, ...message.attachment_ids.map((key) => {
           const detail = state.attachments.get(key);

@@ -2,6 +2,7 @@
 // Dates and numbers are formatted with Intl in that locale and the workspace's time zone.
 
 import { automationStrings } from './i18n-automation.js';
+import { commerceStrings } from './i18n-commerce.js';
 
 const bundles = {
   en: {
@@ -142,7 +143,7 @@ const bundles = {
   },
 };
 
-for (const [language, strings] of Object.entries(automationStrings)) Object.assign(bundles[language], strings);
+for (const [language, strings] of [...Object.entries(automationStrings), ...Object.entries(commerceStrings)]) Object.assign(bundles[language], strings);
 
 let locale = 'en';
 let timeZone = undefined;
@@ -182,4 +183,22 @@ export function formatTime(iso) {
 
 export function formatNumber(value) {
   return new Intl.NumberFormat(locale).format(value);
+}
+
+/// Money from minor units (integers) in the reader's locale: 10380 EUR → "€103.80".
+export function formatMoney(amount) {
+  if (!amount) return '';
+  try {
+    const format = new Intl.NumberFormat(locale, { style: 'currency', currency: amount.currency });
+    const digits = format.resolvedOptions().maximumFractionDigits;
+    return format.format(amount.minor / 10 ** digits);
+  } catch {
+    return `${amount.minor} ${amount.currency}`;
+  }
+}
+
+/// The decimal string the API takes for an amount ("49.00"), from minor units.
+export function decimalAmount(amount) {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency: amount.currency }).resolvedOptions().maximumFractionDigits;
+  return (amount.minor / 10 ** digits).toFixed(digits);
 }

@@ -20,6 +20,10 @@ function choices(field, context) {
     case 'status': return ['open', 'pending', 'snoozed', 'resolved'].map((value) => [value, t(value)]);
     case 'sentiment': return ['negative', 'neutral', 'positive'].map((value) => [value, value]);
     case 'last_message_from': return [['customer', t('fromCustomer')], ['agent', t('fromAgent')]];
+    case 'order.last.financial_status':
+      return ['paid', 'pending', 'authorized', 'partially_paid', 'partially_refunded', 'refunded', 'voided'].map((value) => [value, t(`financial.${value}`)]);
+    case 'order.last.fulfillment_status':
+      return ['unfulfilled', 'partial', 'fulfilled', 'restocked', 'on_hold'].map((value) => [value, t(`fulfillment.${value}`)]);
     case 'inbox_id': return context.inboxes.map((inbox) => [inbox.id, inbox.name]);
     case 'assignee_id': return context.agents.map((agent) => [agent.id, agent.name]);
     case 'team_id': return context.teams.map((team) => [team.id, team.name]);

@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { clear, h } from './dom.js';
 import { formatTime, t } from './i18n.js';
 import { openConversation } from './conversation.js';
+import { ordersPanel } from './orders.js';
 import { scheduleListRefresh } from './list.js';
 import { showError } from './main.js';
 import { conversationHash } from './shell.js';
@@ -28,6 +29,7 @@ export function renderSidebar() {
           h('ul', { class: 'identities' }, ...customer.identities.map((identity) => h('li', {}, `${identity.kind}: ${identity.value}`))))
         : null,
       customer.id ? customerLabels(customer) : null),
+    customer.id ? ordersPanel(customer) : '',
     visitorPanel(state.visitor) ?? '',
     h('section', { class: 'panel', 'aria-labelledby': 'classification-title' },
       h('h3', { id: 'classification-title' }, t('classification')),

@@ -1,0 +1,120 @@
+// The customer's orders beside the conversation: status, items, totals, tracking, and the
+// order actions (refund, cancel, address, note, tags, discount code) without leaving it.
+
+import { api } from './api.js';
+import { clear, h } from './dom.js';
+import { formatMoney, formatTime, t } from './i18n.js';
+import { openOrderAction } from './order-actions.js';
+import { state } from './state.js';
+
+let loaded = { customerId: null, orders: [], problems: [] };
+
+/// The panel; draws from the last answer and asks the server again when the customer changed.
+export function ordersPanel(customer) {
+  const section = h('section', { class: 'panel', id: 'orders-panel', 'aria-labelledby': 'orders-title' });
+  const draw = () => {
+    clear(section);
+    const refresh = h('button', { type: 'button', class: 'link-button', id: 'orders-refresh' }, t('refreshOrders'));
+    refresh.addEventListener('click', () => load(customer.id, true).then(draw));
+    section.append(h('h3', { id: 'orders-title' }, t('orders'), ' ', refresh));
+    const summary = customer.orders;
+    if (summary) {
+      section.append(h('p', { class: 'order-summary' }, `${t('orderCount')}: ${summary.order_count} · ${t('lifetimeValue')}: ${formatMoney(summary.lifetime_value)}`));
+    }
+    for (const problem of loaded.problems) section.append(h('p', { class: 'form-error', role: 'alert' }, problem));
+    if (!loaded.orders.length) section.append(h('p', { class: 'hint' }, t('noOrders')));
+    section.append(h('ul', { class: 'orders' }, ...loaded.orders.map((record, index) => h('li', {}, orderDetails(record, index === 0, () => load(customer.id, false).then(draw))))));
+  };
+  if (!customer.id) return section;
+  if (loaded.customerId !== customer.id) {
+    loaded = { customerId: customer.id, orders: [], problems: [] };
+    load(customer.id, false).then(draw);
+  }
+  draw();
+  return section;
+}
+
+async function load(customerId, refresh) {
+  try {
+    const answer = await api('GET', `/customers/${customerId}/orders${refresh ? '?refresh=true' : ''}`);
+    if (loaded.customerId === customerId) loaded = { customerId, orders: answer.items, problems: answer.problems };
+  } catch (failure) {
+    loaded.problems = [failure.message];
+  }
+}
+
+export function statusBadges(order) {
+  if (order.cancelled_at) return [h('span', { class: 'badge order-cancelled' }, t('cancelled'))];
+  return [h('span', { class: `badge financial-${order.financial_status}` }, t(`financial.${order.financial_status}`)),
+    h('span', { class: `badge fulfillment-${order.fulfillment_status}` }, t(`fulfillment.${order.fulfillment_status}`))];
+}
+
+/// One order, folded to its headline; the first is open.
+export function orderDetails(record, open, onChanged) {
+  const order = record.order;
+  const canAct = state.me?.role !== 'viewer';
+  const actions = h('div', { class: 'order-actions' });
+  if (canAct) {
+    for (const [kind, label] of [['refund', t('refund')], ['cancel', t('cancelOrder')], ['update_address', t('editAddress')],
+      ['add_note', t('addOrderNote')], ['add_tags', t('addOrderTags')], ['create_discount', t('discountCode')]]) {
+      const disabled = (kind === 'refund' && order.total.minor - order.refunded.minor <= 0) || (kind === 'cancel' && (order.cancelled_at || order.fulfillment_status === 'fulfilled'))
+        || (kind === 'update_address' && (order.cancelled_at || order.fulfillment_status === 'fulfilled'));
+      const button = h('button', { type: 'button', 'data-action': kind, disabled }, label);
+      button.addEventListener('click', () => openOrderAction(kind, record, onChanged));
+      actions.append(button);
+    }
+  }
+  return h('details', { class: 'order', open, 'data-order-number': order.number.replace(/^#/, '') },
+    h('summary', {}, h('strong', {}, order.number), ' ', formatMoney(order.total), ' ', ...statusBadges(order),
+      h('span', { class: 'hint' }, ` ${formatTime(order.created_at)}`)),
+    h('ul', { class: 'order-items', 'aria-label': t('items') }, ...order.line_items.map((item) =>
+      h('li', {}, `${item.quantity} × ${item.title}${item.variant ? ` (${item.variant})` : ''} · ${formatMoney(item.unit_price)}`))),
+    order.shipping_address ? h('p', {}, h('span', { class: 'label' }, `${t('shippingAddress')}: `), addressLine(order.shipping_address)) : null,
+    ...order.fulfillments.filter((item) => item.tracking_number).map((item) => h('p', {}, h('span', { class: 'label' }, `${t('tracking')}: `),
+      item.tracking_url && /^https?:\/\//.test(item.tracking_url)
+        ? h('a', { href: item.tracking_url, target: '_blank', rel: 'noopener noreferrer' }, `${item.carrier || ''} ${item.tracking_number}`.trim())
+        : `${item.carrier || ''} ${item.tracking_number}`.trim())),
+    order.refunds.length ? h('p', {}, h('span', { class: 'label' }, `${t('refunds')}: `),
+      order.refunds.map((refund) => `${formatMoney(refund.amount)}${refund.note ? ` (${refund.note})` : ''}`).join(', ')) : null,
+    order.admin_url && /^https?:\/\//.test(order.admin_url) ? h('p', {}, h('a', { href: order.admin_url, target: '_blank', rel: 'noopener noreferrer' }, t('openInShop'))) : null,
+    actions);
+}
+
+export function addressLine(address) {
+  return [address.name, address.address1, address.address2, [address.zip, address.city].filter(Boolean).join(' '), address.province, address.country_code]
+    .filter(Boolean).join(', ');
+}
+
+/// "#1234" in a message opens that order.
+export async function showOrderNumber(number) {
+  let record;
+  try { record = await api('GET', `/orders?number=${encodeURIComponent(number)}`); } catch (failure) {
+    window.alert(failure.status === 404 ? t('orderNotFound') : failure.message);
+    return;
+  }
+  const inPanel = document.querySelector(`#orders-panel details[data-order-number="${CSS.escape(record.order.number.replace(/^#/, ''))}"]`);
+  if (inPanel) { inPanel.open = true; inPanel.scrollIntoView({ block: 'nearest' }); inPanel.querySelector('summary')?.focus(); return; }
+  let dialog = document.getElementById('order-view');
+  if (!dialog) { dialog = h('dialog', { id: 'order-view', class: 'order-dialog', 'aria-label': t('orders') }); document.body.append(dialog); }
+  clear(dialog);
+  const close = h('button', { type: 'button' }, t('close'));
+  close.addEventListener('click', () => dialog.close());
+  dialog.append(orderDetails(record, true, () => dialog.close()), close);
+  dialog.showModal();
+}
+
+/// Message text with order numbers as links; everything else stays text.
+export function linkOrderNumbers(text) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(/(^|[^\p{L}\d])#(\d{3,10})(?![\p{L}\d])/gu)) {
+    const start = match.index + match[1].length;
+    parts.push(text.slice(last, start));
+    const link = h('a', { href: '#', class: 'order-link', 'data-order': match[2] }, `#${match[2]}`);
+    link.addEventListener('click', (event) => { event.preventDefault(); showOrderNumber(match[2]); });
+    parts.push(link);
+    last = start + match[2].length + 1;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}

@@ -1,0 +1,113 @@
+// Settings → Shops: connect Shopify, WooCommerce, CSV or the sandbox shop; test the connection;
+// import CSV files; approve or reject large order actions; see the revenue support brought.
+
+import { api, sendFile } from './api.js';
+import { clear, h } from './dom.js';
+import { formatMoney, formatTime, t } from './i18n.js';
+import { alertFailure, form, labelled, panel } from './forms.js';
+import { state } from './state.js';
+
+export async function commerceSections() {
+  return Promise.all([shopsSection(), approvalsSection(), revenueSection()]);
+}
+
+async function shopsSection() {
+  const list = h('ul', { class: 'admin-list', id: 'shop-list' });
+  const refresh = async () => {
+    clear(list);
+    for (const shop of (await api('GET', '/stores')).items) {
+      const outcome = h('span', { role: 'status', class: 'hint' }, shop.last_error ? ` ${shop.last_error}` : '');
+      const test = h('button', { type: 'button', 'aria-label': `${t('testConnection')} ${shop.name}` }, t('testConnection'));
+      test.addEventListener('click', async () => {
+        outcome.textContent = '';
+        try {
+          const answer = await api('POST', `/stores/${shop.id}/test`);
+          outcome.textContent = answer.ok ? ` ${t('connectionOk')} ${answer.shop_name} (${answer.currency})` : ` ${answer.error}`;
+        } catch (failure) { outcome.textContent = ` ${failure.message}`; }
+      });
+      const remove = h('button', { type: 'button', 'aria-label': `${t('disconnect')} ${shop.name}` }, t('disconnect'));
+      remove.addEventListener('click', () => api('DELETE', `/stores/${shop.id}`).then(refresh, (failure) => alertFailure(failure)));
+      const live = shop.platform === 'shopify' || shop.platform === 'woocommerce';
+      list.append(h('li', {}, h('strong', {}, shop.name), ` · ${shop.platform}`,
+        shop.approval_threshold ? ` · ${t('approvalThreshold')} ${shop.approval_threshold} ${shop.currency}` : '',
+        live ? h('p', {}, `${t('webhookAddress')}: `, h('code', {}, `${location.origin}${shop.webhook_path}`)) : null,
+        h('p', {}, test, ' ', remove, outcome), importForm(shop)));
+    }
+  };
+  await refresh();
+  const platform = h('select', {}, ...['shopify', 'woocommerce', 'csv', 'sandbox'].map((value) => h('option', { value }, value)));
+  const name = h('input', { type: 'text', maxlength: 100 });
+  const url = h('input', { type: 'text', placeholder: 'https://my-shop.myshopify.com' });
+  const token = h('input', { type: 'password', autocomplete: 'off' });
+  const secret = h('input', { type: 'password', autocomplete: 'off' });
+  const webhookSecret = h('input', { type: 'password', autocomplete: 'off' });
+  const threshold = h('input', { type: 'text', inputmode: 'decimal', placeholder: '150.00' });
+  const currency = h('input', { type: 'text', maxlength: 3, value: 'EUR', size: 4 });
+  const days = h('input', { type: 'number', min: 0, max: 90, value: 3 });
+  return panel('admin-shops', t('shops'), list,
+    form('add-shop', [labelled('shop-platform', t('platform'), platform), labelled('shop-name', t('name'), name), labelled('shop-url', t('shopUrl'), url),
+      labelled('shop-token', t('apiToken'), token), labelled('shop-secret', t('apiSecret'), secret), labelled('shop-webhook-secret', t('webhookSecret'), webhookSecret),
+      labelled('shop-threshold', t('approvalThreshold'), threshold), labelled('shop-currency', 'Currency', currency), labelled('shop-days', t('attributionDays'), days)],
+    t('connectShop'), async (element) => {
+      await api('POST', '/stores', { platform: platform.value, name: name.value || undefined, shop_url: url.value, token: token.value || undefined,
+        secret: secret.value || undefined, webhook_secret: webhookSecret.value || undefined, approval_threshold: threshold.value || undefined,
+        currency: currency.value, attribution_days: Number(days.value) });
+      element.reset();
+      await refresh();
+    }));
+}
+
+function importForm(shop) {
+  const file = h('input', { type: 'file', accept: '.csv,text/csv', 'aria-label': `${t('importCSV')} ${shop.name}` });
+  const kind = h('select', { 'aria-label': t('kind') }, h('option', { value: 'orders' }, t('importOrders')), h('option', { value: 'customers' }, t('importCustomers')));
+  const report = h('div', { role: 'status' });
+  const go = h('button', { type: 'button' }, t('importCSV'));
+  go.addEventListener('click', async () => {
+    clear(report);
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    try {
+      const answer = await sendFile(`/stores/${shop.id}/import?kind=${kind.value}`, chosen, { 'Content-Type': 'text/csv' });
+      report.append(h('p', {}, `${t('imported')}: ${answer.imported}${answer.updated ? ` (+${answer.updated})` : ''}`));
+      if (answer.rejected.length) {
+        report.append(h('p', {}, `${t('rejectedRows')}:`), h('ul', {}, ...answer.rejected.map((row) => h('li', {}, `${row.line}: ${row.reason}`))));
+      }
+    } catch (failure) { report.append(h('p', { class: 'form-error' }, failure.message)); }
+  });
+  return shop.platform === 'shopify' || shop.platform === 'woocommerce'
+    ? h('p', {}, file, ' ', h('span', { hidden: true }, kind), go, report)
+    : h('p', {}, file, ' ', kind, ' ', go, report);
+}
+
+async function approvalsSection() {
+  const list = h('ul', { class: 'admin-list', id: 'approval-list' });
+  const refresh = async () => {
+    clear(list);
+    const waiting = (await api('GET', '/order-actions')).items;
+    if (!waiting.length) list.append(h('li', { class: 'hint' }, t('noApprovals')));
+    for (const action of waiting) {
+      const approve = h('button', { type: 'button', class: 'primary' }, t('approve'));
+      const reject = h('button', { type: 'button' }, t('reject'));
+      const outcome = h('span', { role: 'status' });
+      const decide = (verb) => api('POST', `/order-actions/${action.id}/${verb}`).then((done) => {
+        outcome.textContent = done.state === 'failed' ? ` ${t('actionFailed')} ${done.error}` : ` ${t('actionDone')}`;
+        setTimeout(refresh, 1500);
+      }, (failure) => { outcome.textContent = ` ${failure.message}`; });
+      approve.addEventListener('click', () => decide('approve'));
+      reject.addEventListener('click', () => decide('reject'));
+      const who = state.agents.get(action.agent_id)?.name || `#${action.agent_id}`;
+      list.append(h('li', {}, `${action.summary} · ${who} · ${formatTime(action.created_at)} `, approve, ' ', reject, outcome));
+    }
+  };
+  await refresh();
+  return panel('admin-approvals', t('approvals'), list);
+}
+
+async function revenueSection() {
+  const report = await api('GET', '/reports/revenue');
+  const body = report.lines.length
+    ? h('ul', { class: 'admin-list' }, ...report.lines.map((line) => h('li', {},
+      `${line.agent_id ? (state.agents.get(line.agent_id)?.name || `#${line.agent_id}`) : '—'}: ${formatMoney(line.amount)} · ${line.orders} ${t('orders').toLowerCase()}`)))
+    : h('p', { class: 'hint' }, '—');
+  return panel('admin-revenue', t('revenue'), body);
+}

@@ -1,0 +1,44 @@
+import Foundation
+import ShopdeskCore
+import ShopdeskTestSupport
+import Testing
+@testable import ShopdeskServer
+
+/// The order panel and an order action in a real headless Chromium, against the fake Shopify.
+@Suite("Orders in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(3)))
+struct CommerceBrowserTests {
+    @Test func agentsSeeOrdersAndRefundFromTheConversation() async throws {
+        try await CommerceAPITests.withShop(.sqlite) { harness, shop, connection, _, conversation in
+            let port = try #require(harness.client.port)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(conversation)")
+                try await page.waitFor("document.querySelector('#orders-panel details')?.innerText.includes('#1001')", "Marta's orders")
+                let panel = try await page.text("#orders-panel")
+                #expect(panel.contains("Linen shirt") && panel.contains("103.80") && panel.contains("not shipped"), "\(panel)")
+                // The order number in her message is a link to the order.
+                try await page.waitFor("document.querySelector('.message .order-link[data-order=\"1001\"]')", "the order link")
+
+                _ = try await page.evaluate("document.querySelector('#orders-panel details[open] [data-action=refund]').click()")
+                try await page.waitFor("document.querySelector('#order-action')?.open", "the refund dialog")
+                let confirm = try await page.text("#order-action button[type=submit]")
+                #expect(confirm.contains("103.80"), "the button says how much: \(confirm)")
+                // A double click acts once: both submits carry the dialog's key.
+                _ = try await page.evaluate("""
+                    (() => { const form = document.querySelector('#order-action form'); form.requestSubmit(); form.requestSubmit(); return true })()
+                    """)
+                try await page.waitFor("document.querySelector('#order-action .action-outcome').textContent.length > 0", "the outcome")
+                #expect(try await page.text("#order-action .action-outcome").contains("Done"))
+                #expect(await shop.mutations == ["RefundCreate"])
+                try await page.waitFor("document.querySelector('#orders-panel')?.innerText.includes('refunded')", "the refreshed order")
+                _ = try await page.evaluate("document.querySelector('#order-action').close()")
+
+                // Settings: the shop is listed with its webhook address and answers the test.
+                try await page.navigate("http://127.0.0.1:\(port)/#/admin")
+                try await page.waitFor("document.querySelector('#shop-list')?.innerText.includes('Fake Outfitters')", "the shop in settings")
+                #expect(try await page.text("#shop-list").contains("/api/v1/stores/\(connection)/webhooks"))
+                _ = try await page.evaluate("document.querySelector('#shop-list button').click()")
+                try await page.waitFor("document.querySelector('#shop-list [role=status]').textContent.includes('Fake Outfitters (EUR)')", "the connection test")
+            }
+        }
+    }
+}
