@@ -107,6 +107,7 @@ let package = Package(
         ),
         .testTarget(name: "ShopdeskCoreTests", dependencies: ["ShopdeskCore"]),
         .testTarget(name: "ShopdeskIntelligenceTests", dependencies: ["ShopdeskIntelligence"]),
+        .testTarget(name: "ShopdeskCommerceTests", dependencies: ["ShopdeskCommerce"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShopdeskMailTests", dependencies: ["ShopdeskMail"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShopdeskStoreTests", dependencies: ["ShopdeskStore", "ShopdeskTestSupport"]),
         .testTarget(

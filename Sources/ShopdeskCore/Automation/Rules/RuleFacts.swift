@@ -71,7 +71,15 @@ public struct RuleFacts: Sendable {
 
     /// Fills the order fields from the customer's summary.
     public mutating func setOrders(_ summary: CustomerOrderSummary?, at time: Date) {
-        guard let summary else { orderCount = 0; totalSpent = 0; return }
+        guard let summary else {
+            orderCount = 0
+            totalSpent = 0
+            lastOrderFinancialStatus = nil
+            lastOrderFulfillmentStatus = nil
+            lastOrderTotal = nil
+            lastOrderAgeDays = nil
+            return
+        }
         let major = { (amount: Amount) in Double(amount.minor) / pow(10, Double(Money.minorDigits(amount.currency))) }
         orderCount = Double(summary.orderCount)
         totalSpent = major(summary.spent)
