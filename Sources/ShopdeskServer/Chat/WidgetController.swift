@@ -29,6 +29,7 @@ struct WidgetController {
     struct MessageBody: Decodable { var clientId: String; var text: String?; var attachmentIds: [Int64]? }
     struct ContactBody: Decodable { var name: String?; var email: String? }
     struct AckBody: Decodable { var messageId: Int64; var status: String? }
+    struct TrackBody: Decodable { var number: String; var email: String }
 
     struct Config: ResponseEncodable {
         var name: String
@@ -97,6 +98,18 @@ struct WidgetController {
             let updated = visitor
             try await services.database.write { try await ChatVisitorRepository.update(updated, in: $0) }
             return Response(status: .noContent)
+        }
+        api.onPublic(.post, "/widget/orders/lookup",
+                     "Self-service tracking: an order's status and tracking for its number and the email it was placed with",
+                     tag: "widget", body: "TrackBody") { request, context in
+            let visitor = try await visitor(request)
+            try await limit("track:\(visitor.id)", 10, 600, "Too many order lookups.")
+            try await limit("track-ip:\(context.remoteAddress?.ipAddress ?? "unknown")", 30, 600, "Too many order lookups.")
+            let body = try await request.decode(as: TrackBody.self, context: context)
+            guard let order = try await services.commerce.track(workspaceID: visitor.workspaceID, number: body.number, email: body.email) else {
+                throw Problem(.notFound, "No order matches that number and email. Check both, or ask us in the chat.")
+            }
+            return TrackedOrder(order)
         }
         api.onPublic(.post, "/widget/acknowledge", "The widget received (delivered) or showed (read) replies up to message_id",
                      tag: "widget", body: "AckBody", status: 204) { request, context in

@@ -59,6 +59,10 @@ const css = `
   .title { flex: 1; }
   .survey { background: #fff; border: 1px solid #dcdce2; border-radius: 10px; padding: 8px 10px; }
   .survey div { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; }
+  .track-open { font-size: 18px !important; }
+  .tracked ul { margin: 4px 0; padding-left: 18px; }
+  .tracked p { margin: 4px 0; }
+  form.track .back { background: #e9e9ef; color: #1b1b1f; }
   .survey button { min-width: 32px; min-height: 32px; border: 1px solid #8a8a96; border-radius: 6px; background: #fff; color: #1b1b1f; cursor: pointer; }
 `;
 // A constructed style sheet is not inline CSS, so a shop's strict Content-Security-Policy
@@ -150,8 +154,11 @@ function render() {
   subtitle.textContent = state.connected || !state.token ? (away ? '' : t('online')) : t('reconnecting');
   notice.hidden = !away;
   notice.textContent = away ? t('away') : '';
-  contact.hidden = !needsContact();
-  composer.hidden = !contact.hidden;
+  // While the order-tracking form is open it takes the place of the conversation.
+  contact.hidden = state.tracking || !needsContact();
+  composer.hidden = state.tracking || needsContact();
+  log.hidden = state.tracking;
+  typing.hidden = state.tracking;
   const rows = [];
   if (config.greeting) rows.push(h('div', { class: 'msg greeting' }, config.greeting));
   const sorted = [...state.messages.values()].sort((a, b) => a.id - b.id);

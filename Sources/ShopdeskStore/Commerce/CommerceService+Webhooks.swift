@@ -81,3 +81,21 @@ extension CommerceService {
         }
     }
 }
+
+extension CommerceService {
+    /// Self-service tracking: the order with this number whose email is `email`, or nil (the
+    /// same nil for a wrong number and a wrong email, so the answer reveals nothing). A live
+    /// shop's order is read again when its snapshot is older than five minutes.
+    public func track(workspaceID: WorkspaceID, number: String, email: String) async throws -> StoreOrder? {
+        let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !wanted.isEmpty, !OrderNumber.plain(number).isEmpty else { return nil }
+        guard let record = try await database.read({ try await OrderRepository.find(workspaceID: workspaceID, number: number, in: $0) }),
+              record.order.email?.lowercased() == wanted else { return nil }
+        guard now().timeIntervalSince(record.syncedAt) > 300,
+              let connection = try await database.read({ try await StoreConnectionRepository.find(workspaceID: workspaceID, id: record.connectionID, in: $0) }),
+              let live = try? connector(connection), let fresh = try? await live.order(id: record.order.id) else { return record.order }
+        let time = now()
+        try await database.write { sql in _ = try await OrderRepository.upsert(fresh, connection: connection, customerID: nil, now: time, in: sql) }
+        return fresh
+    }
+}
