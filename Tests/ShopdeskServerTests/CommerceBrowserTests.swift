@@ -26,10 +26,11 @@ struct CommerceBrowserTests {
                 _ = try await page.evaluate("""
                     (() => { const form = document.querySelector('#order-action form'); form.requestSubmit(); form.requestSubmit(); return true })()
                     """)
-                try await page.waitFor("document.querySelector('#order-action .action-outcome').textContent.length > 0", "the outcome")
-                #expect(try await page.text("#order-action .action-outcome").contains("Done"))
+                try await page.waitFor("document.querySelector('#order-action .action-outcome').textContent.includes('Done')", "the outcome")
                 #expect(await shop.mutations == ["RefundCreate"])
                 try await page.waitFor("document.querySelector('#orders-panel')?.innerText.includes('refunded')", "the refreshed order")
+                // The timeline says who refunded how much.
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Refund 103.80 EUR on #1001')", "the timeline entry")
                 _ = try await page.evaluate("document.querySelector('#order-action').close()")
 
                 // Settings: the shop is listed with its webhook address and answers the test.

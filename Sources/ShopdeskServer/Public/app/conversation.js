@@ -139,6 +139,10 @@ function describeEvent(event) {
     case 'sla.warning': return `⏱ ${t('slaWarningEvent')}: ${t(`target.${p.target}`)} (${p.policy}) → ${formatTime(p.due_at)}`;
     case 'survey.answered': return `★ ${t('surveyEvent')}: ${p.score} (${String(p.kind).toUpperCase()})${p.comment ? ` “${p.comment}”` : ''}`;
     case 'sla.breached': return `⏱ ${t('slaBreachedEvent')}: ${t(`target.${p.target}`)} (${p.policy})`;
+    case 'order.action_succeeded': return `🛍 ${who}: ${p.summary} · ${t('actionDone')}`;
+    case 'order.action_failed': return `🛍 ${who}: ${p.summary} · ${t('actionFailed')} ${p.error || ''}`;
+    case 'order.action_requested': return `🛍 ${who}: ${p.summary} · ${t('actionWaiting')}`;
+    case 'order.action_rejected': return `🛍 ${who}: ${p.summary} · ${t('reject')}`;
     default: return `${who}: ${event.kind}`;
   }
 }

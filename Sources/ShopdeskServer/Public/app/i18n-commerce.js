@@ -2,6 +2,7 @@
 
 export const commerceStrings = {
   en: {
+    actionRunning: 'Working…',
     phone: 'Phone',
     orders: 'Orders', noOrders: 'No orders in the connected shops.', refreshOrders: 'Refresh', lifetimeValue: 'Lifetime value',
     orderCount: 'Orders', items: 'Items', shippingAddress: 'Shipping address', tracking: 'Tracking', refunds: 'Refunds',
@@ -27,6 +28,7 @@ export const commerceStrings = {
     'field.order.last.total': 'Last order: total', 'field.order.last.age_days': 'Last order: days ago',
   },
   'pt-BR': {
+    actionRunning: 'Em andamento…',
     phone: 'Telefone',
     orders: 'Pedidos', noOrders: 'Nenhum pedido nas lojas conectadas.', refreshOrders: 'Atualizar', lifetimeValue: 'Valor total',
     orderCount: 'Pedidos', items: 'Itens', shippingAddress: 'Endereço de entrega', tracking: 'Rastreio', refunds: 'Reembolsos',
@@ -52,6 +54,7 @@ export const commerceStrings = {
     'field.order.last.total': 'Último pedido: total', 'field.order.last.age_days': 'Último pedido: dias atrás',
   },
   ru: {
+    actionRunning: 'Выполняется…',
     phone: 'Телефон',
     orders: 'Заказы', noOrders: 'В подключённых магазинах заказов нет.', refreshOrders: 'Обновить', lifetimeValue: 'Сумма покупок',
     orderCount: 'Заказов', items: 'Товары', shippingAddress: 'Адрес доставки', tracking: 'Отслеживание', refunds: 'Возвраты',
@@ -77,6 +80,7 @@ export const commerceStrings = {
     'field.order.last.total': 'Последний заказ: сумма', 'field.order.last.age_days': 'Последний заказ: дней назад',
   },
   hr: {
+    actionRunning: 'U tijeku…',
     phone: 'Telefon',
     orders: 'Narudžbe', noOrders: 'Nema narudžbi u povezanim trgovinama.', refreshOrders: 'Osvježi', lifetimeValue: 'Ukupna potrošnja',
     orderCount: 'Narudžbi', items: 'Artikli', shippingAddress: 'Adresa dostave', tracking: 'Praćenje', refunds: 'Povrati',

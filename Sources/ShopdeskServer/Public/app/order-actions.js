@@ -118,7 +118,13 @@ export function openOrderAction(kind, record, onChanged) {
     confirm.disabled = true;
     outcome.className = 'action-outcome';
     try {
-      const action = await api('POST', `/orders/${record.id}/actions`, { ...read(), conversation_id: state.conversation?.id }, { 'Idempotency-Key': key });
+      let action = await api('POST', `/orders/${record.id}/actions`, { ...read(), conversation_id: state.conversation?.id }, { 'Idempotency-Key': key });
+      // The same key is already being carried out (a second submit): wait for its outcome.
+      for (let waited = 0; action.state === 'running' && waited < 30; waited += 1) {
+        outcome.textContent = t('actionRunning');
+        await new Promise((resolve) => { setTimeout(resolve, 1000); });
+        action = (await api('GET', `/orders/${record.id}`)).actions.find((item) => item.id === action.id) || action;
+      }
       if (action.state === 'failed') {
         outcome.classList.add('form-error');
         outcome.textContent = `${t('actionFailed')} ${action.error}`;
