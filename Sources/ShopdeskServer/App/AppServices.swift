@@ -20,6 +20,8 @@ struct AppServices: Sendable {
     let outboundGuard: OutboundURLGuard
     /// Connected shops: orders beside conversations and actions on them.
     let commerce: CommerceService
+    /// Each workspace's published help center with its search index, rebuilt when it changes.
+    let helpLibraries = HelpLibraries()
     let logger: Logger
     var chat: ChatChannel { ChatChannel(database: database, conversations: conversations) }
 

@@ -45,6 +45,8 @@ func buildApplication(services: AppServices) throws -> some ApplicationProtocol 
     WidgetController(services: services).register(on: router, api)
     EmailController(services: services).register(api)
     CommerceController(services: services).register(api)
+    HelpCenterController(services: services).register(api)
+    HelpPages(services: services).register(on: router)
     let openAPI = try JSONSerialization.data(withJSONObject: OpenAPIDocument.build(api.docs), options: [.sortedKeys, .withoutEscapingSlashes])
     api.onPublic(.get, "/openapi.json", "This document", tag: "meta") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: openAPI)))

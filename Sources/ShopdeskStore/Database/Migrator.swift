@@ -31,6 +31,7 @@ public enum Migrator {
         Migration(version: 15, name: "customer tags and VIP", statements: Schema.version15),
         Migration(version: 16, name: "agent signatures", statements: Schema.version16),
         Migration(version: 17, name: "commerce", statements: Schema.version17),
+        Migration(version: 18, name: "help center", statements: Schema.version18),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

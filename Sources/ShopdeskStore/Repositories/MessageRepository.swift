@@ -151,3 +151,13 @@ public enum MessageRepository {
         )
     }
 }
+
+extension MessageRepository {
+    /// What the customer wrote last in the conversation (for suggestions and the bot).
+    public static func lastInboundText(conversationID: ConversationID, in sql: any SQLDatabase) async throws -> String? {
+        try await sql.raw("""
+            SELECT text FROM messages WHERE conversation_id = \(bind: conversationID.rawValue) AND direction = 'inbound'
+            ORDER BY id DESC LIMIT 1
+            """).first()?.string("text")
+    }
+}

@@ -7,6 +7,7 @@ import { t, formatTime } from './i18n.js';
 import { h, clear } from './dom.js';
 import { automationSections } from './automation.js';
 import { commerceSections } from './stores.js';
+import { helpSection } from './help-admin.js';
 import { alertFailure, errorLine, form, labelled, panel, secret } from './forms.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
@@ -20,7 +21,7 @@ export async function renderAdmin(container, me, onChanged) {
   const redraw = () => renderAdmin(container, me, onChanged);
   if (isAdmin) sections.unshift(agentsSection(me, redraw), teamsSection(onChanged), inboxesSection(onChanged), tagsSection(onChanged), webhooksSection());
   for (const section of await Promise.all(sections)) container.append(section);
-  if (isAdmin) container.append(...await automationSections(), ...await commerceSections());
+  if (isAdmin) container.append(...await automationSections(), ...await commerceSections(), await helpSection());
 }
 
 async function agentsSection(me, redraw) {

@@ -3,6 +3,7 @@
 
 import { automationStrings } from './i18n-automation.js';
 import { commerceStrings } from './i18n-commerce.js';
+import { helpStrings } from './i18n-help.js';
 
 const bundles = {
   en: {
@@ -24,7 +25,7 @@ const bundles = {
     viewing: 'is viewing', typing: 'is typing…', connectionLost: 'Live updates paused; reconnecting…',
     shortcuts: 'Keyboard shortcuts', close: 'Close', messages: 'messages',
     keys: [['j / k', 'Next / previous conversation'], ['r', 'Reply'], ['n', 'Internal note'], ['e', 'Resolve'],
-      ['a', 'Assign to me'], ['m', 'Macros'], ['x', 'Pick for bulk actions'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Esc', 'Leave the composer'], ['?', 'This help']],
+      ['a', 'Assign to me'], ['m', 'Macros'], ['l', 'Link the suggested article'], ['x', 'Pick for bulk actions'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Esc', 'Leave the composer'], ['?', 'This help']],
     notify: 'Desktop notifications', newAssigned: 'New conversation assigned to you', started: 'Conversation started',
     withdraw: 'Withdraw', invited: 'invited', invite: 'Send invitation', inviteLink: 'Invitation link', invitations: 'Invitations', addAgentDirectly: 'Or add an agent with a password', welcome: 'Welcome to Shopdesk', choosePassword: 'Choose a password of at least 10 characters to finish joining.', repeatPassword: 'Repeat the password', join: 'Join', passwordsDiffer: 'The two passwords differ.',
     teams: 'Teams', members: 'Members', addTeam: 'Create team',
@@ -58,7 +59,7 @@ const bundles = {
     viewing: 'está vendo', typing: 'está digitando…', connectionLost: 'Atualizações pausadas; reconectando…',
     shortcuts: 'Atalhos de teclado', close: 'Fechar', messages: 'mensagens',
     keys: [['j / k', 'Próxima / anterior'], ['r', 'Responder'], ['n', 'Nota interna'], ['e', 'Resolver'],
-      ['a', 'Atribuir a mim'], ['m', 'Macros'], ['x', 'Marcar para ações em lote'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Esc', 'Sair do editor'], ['?', 'Esta ajuda']],
+      ['a', 'Atribuir a mim'], ['m', 'Macros'], ['l', 'Inserir o artigo sugerido'], ['x', 'Marcar para ações em lote'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Esc', 'Sair do editor'], ['?', 'Esta ajuda']],
     notify: 'Notificações na área de trabalho', newAssigned: 'Nova conversa atribuída a você', started: 'Conversa iniciada',
     withdraw: 'Cancelar', invited: 'convidado', invite: 'Enviar convite', inviteLink: 'Link do convite', invitations: 'Convites', addAgentDirectly: 'Ou adicione um agente com senha', welcome: 'Bem-vindo ao Shopdesk', choosePassword: 'Escolha uma senha de pelo menos 10 caracteres para concluir.', repeatPassword: 'Repita a senha', join: 'Entrar na equipe', passwordsDiffer: 'As senhas não coincidem.',
     teams: 'Equipes', members: 'Membros', addTeam: 'Criar equipe',
@@ -92,7 +93,7 @@ const bundles = {
     viewing: 'просматривает', typing: 'печатает…', connectionLost: 'Обновления приостановлены; переподключение…',
     shortcuts: 'Горячие клавиши', close: 'Закрыть', messages: 'сообщений',
     keys: [['j / k', 'Следующее / предыдущее'], ['r', 'Ответить'], ['n', 'Заметка'], ['e', 'Решить'],
-      ['a', 'Назначить себе'], ['m', 'Шаблоны'], ['x', 'Отметить для массовых действий'], ['/', 'Поиск'], ['Ctrl+Enter', 'Отправить'], ['Esc', 'Выйти из редактора'], ['?', 'Эта справка']],
+      ['a', 'Назначить себе'], ['m', 'Шаблоны'], ['l', 'Вставить ссылку на статью'], ['x', 'Отметить для массовых действий'], ['/', 'Поиск'], ['Ctrl+Enter', 'Отправить'], ['Esc', 'Выйти из редактора'], ['?', 'Эта справка']],
     notify: 'Уведомления на рабочем столе', newAssigned: 'Вам назначено новое обращение', started: 'Обращение создано',
     withdraw: 'Отозвать', invited: 'приглашён', invite: 'Пригласить', inviteLink: 'Ссылка-приглашение', invitations: 'Приглашения', addAgentDirectly: 'Или добавьте сотрудника с паролем', welcome: 'Добро пожаловать в Shopdesk', choosePassword: 'Придумайте пароль не короче 10 символов.', repeatPassword: 'Повторите пароль', join: 'Присоединиться', passwordsDiffer: 'Пароли не совпадают.',
     teams: 'Команды', members: 'Участники', addTeam: 'Создать команду',
@@ -126,7 +127,7 @@ const bundles = {
     viewing: 'pregledava', typing: 'piše…', connectionLost: 'Ažuriranja su pauzirana; ponovno povezivanje…',
     shortcuts: 'Tipkovnički prečaci', close: 'Zatvori', messages: 'poruka',
     keys: [['j / k', 'Sljedeći / prethodni'], ['r', 'Odgovori'], ['n', 'Bilješka'], ['e', 'Riješi'],
-      ['a', 'Dodijeli meni'], ['m', 'Predlošci'], ['x', 'Označi za skupne radnje'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Esc', 'Izađi iz uređivača'], ['?', 'Ova pomoć']],
+      ['a', 'Dodijeli meni'], ['m', 'Predlošci'], ['l', 'Umetni predloženi članak'], ['x', 'Označi za skupne radnje'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Esc', 'Izađi iz uređivača'], ['?', 'Ova pomoć']],
     notify: 'Obavijesti na radnoj površini', newAssigned: 'Dodijeljen vam je novi razgovor', started: 'Razgovor započet',
     withdraw: 'Povuci', invited: 'pozvan', invite: 'Pošalji pozivnicu', inviteLink: 'Poveznica pozivnice', invitations: 'Pozivnice', addAgentDirectly: 'Ili dodajte agenta s lozinkom', welcome: 'Dobro došli u Shopdesk', choosePassword: 'Odaberite lozinku od barem 10 znakova.', repeatPassword: 'Ponovite lozinku', join: 'Pridruži se', passwordsDiffer: 'Lozinke se razlikuju.',
     teams: 'Timovi', members: 'Članovi', addTeam: 'Stvori tim',
@@ -143,7 +144,7 @@ const bundles = {
   },
 };
 
-for (const [language, strings] of [...Object.entries(automationStrings), ...Object.entries(commerceStrings)]) Object.assign(bundles[language], strings);
+for (const [language, strings] of [...Object.entries(automationStrings), ...Object.entries(commerceStrings), ...Object.entries(helpStrings)]) Object.assign(bundles[language], strings);
 
 let locale = 'en';
 let timeZone = undefined;

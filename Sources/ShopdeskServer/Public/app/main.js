@@ -10,6 +10,7 @@ import { renderList, scheduleListRefresh } from './list.js';
 import { conversationHash } from './shell.js';
 import { start } from './signin.js';
 import { state } from './state.js';
+import { insertArticleLink } from './suggestions.js';
 
 // MARK: Realtime
 
@@ -98,6 +99,7 @@ document.addEventListener('keydown', (event) => {
     case 'n': if (state.conversation) { event.preventDefault(); setMode('note'); } break;
     case 'e': if (state.conversation) update({ status: 'resolved' }); break;
     case 'm': if (state.conversation) { event.preventDefault(); chooseMacro(); } break;
+    case 'l': if (state.conversation && insertArticleLink(0)) event.preventDefault(); break;
     case 'a': if (state.conversation) update({ assignee_id: state.me.id }); break;
     case '/': event.preventDefault(); document.getElementById('search')?.focus(); break;
     case 'x':

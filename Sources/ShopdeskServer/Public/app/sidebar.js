@@ -5,6 +5,7 @@ import { clear, h } from './dom.js';
 import { formatTime, t } from './i18n.js';
 import { openConversation } from './conversation.js';
 import { ordersPanel } from './orders.js';
+import { articlesPanel } from './suggestions.js';
 import { scheduleListRefresh } from './list.js';
 import { showError } from './main.js';
 import { conversationHash } from './shell.js';
@@ -30,6 +31,7 @@ export function renderSidebar() {
         : null,
       customer.id ? customerLabels(customer) : null),
     customer.id ? ordersPanel(customer) : '',
+    articlesPanel(conversation),
     visitorPanel(state.visitor) ?? '',
     h('section', { class: 'panel', 'aria-labelledby': 'classification-title' },
       h('h3', { id: 'classification-title' }, t('classification')),

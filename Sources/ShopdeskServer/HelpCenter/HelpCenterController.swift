@@ -1,0 +1,199 @@
+import Foundation
+import Hummingbird
+import ShopdeskCore
+import ShopdeskStore
+
+/// The help center's API: settings, categories and articles for admins; search and the
+/// articles suggested for a conversation for agents.
+struct HelpCenterController {
+    let services: AppServices
+
+    struct SettingsBody: Decodable { var slug: String?; var title: String?; var color: String?; var defaultLanguage: String? }
+    struct SettingsDTO: ResponseEncodable { var slug: String?; var title: String?; var color: String?; var defaultLanguage: String; var url: String? }
+    struct CategoryBody: Decodable { var names: [String: String]; var position: Int? }
+    struct CategoryDTO: ResponseEncodable { var id: Int64; var position: Int; var names: [String: String] }
+    struct TranslationBody: Decodable { var title: String; var body: String }
+    struct ArticleBody: Decodable {
+        var categoryId: Int64?
+        var clearCategory: Bool?
+        var status: String?
+        var translations: [String: TranslationBody]?
+    }
+    struct TranslationDTO: Encodable { var title: String; var body: String; var slug: String; var updatedAt: Date }
+    struct ArticleDTO: ResponseEncodable {
+        var id: Int64
+        var categoryId: Int64?
+        var status: String
+        var helpfulYes: Int
+        var helpfulNo: Int
+        var updatedAt: Date
+        var translations: [String: TranslationDTO]
+        /// The public address of each translation, when the help center has one.
+        var urls: [String: String]
+    }
+    struct HitDTO: Encodable { var id: Int64; var language: String; var title: String; var url: String?; var snippet: String; var score: Double }
+
+    func register(_ api: APIRegistrar) {
+        let database = services.database
+        api.on(.get, "/help/settings", "The help center's public address, title, colour and default language", tag: "help") { request, context in
+            let ws = context.workspaceID
+            let (slug, settings) = try await database.read { try await HelpCenterRepository.settings(workspaceID: ws, in: $0) }
+            return SettingsDTO(slug: slug, title: settings.title, color: settings.color, defaultLanguage: settings.defaultLanguage,
+                               url: slug.map { HelpPages.base(services.config, request) + "/help/\($0)" })
+        }
+        api.on(.put, "/help/settings", "Set the help center's address (/help/<slug>), title, colour and default language", tag: "help",
+               role: .admin, body: "SettingsBody") { request, context in
+            let body = try await request.decode(as: SettingsBody.self, context: context)
+            let slug = body.slug?.trimmingCharacters(in: .whitespaces).lowercased()
+            if let slug, !slug.isEmpty, !HelpSlug.isValidAddress(slug) {
+                throw Problem(.unprocessableContent, "The address is 3 to 40 lowercase letters, digits and dashes.", field: "slug")
+            }
+            if let color = body.color, !color.isEmpty, !(color.count == 7 && color.hasPrefix("#") && color.dropFirst().allSatisfy(\.isHexDigit)) {
+                throw Problem(.unprocessableContent, "The colour is written #rrggbb.", field: "color")
+            }
+            let settings = HelpSettings(title: body.title?.nilIfEmpty, color: body.color?.nilIfEmpty, defaultLanguage: body.defaultLanguage?.nilIfEmpty ?? "en")
+            let ws = context.workspaceID
+            try await database.write { try await HelpCenterRepository.saveSettings(workspaceID: ws, slug: slug?.nilIfEmpty, settings: settings, in: $0) }
+            return SettingsDTO(slug: slug?.nilIfEmpty, title: settings.title, color: settings.color, defaultLanguage: settings.defaultLanguage,
+                               url: slug?.nilIfEmpty.map { HelpPages.base(services.config, request) + "/help/\($0)" })
+        }
+        api.on(.get, "/help/categories", "Help center categories in their order", tag: "help") { _, context in
+            let ws = context.workspaceID
+            return Page(items: try await database.read { try await HelpCenterRepository.categories(workspaceID: ws, in: $0) }
+                .map { CategoryDTO(id: $0.id, position: $0.position, names: $0.names) }, nextCursor: nil)
+        }
+        api.on(.post, "/help/categories", "Add a category (names per language)", tag: "help", role: .admin, body: "CategoryBody", status: 201) { request, context in
+            let body = try await request.decode(as: CategoryBody.self, context: context)
+            let names = try Self.names(body.names)
+            let ws = context.workspaceID
+            let id = try await database.write { try await HelpCenterRepository.saveCategory(workspaceID: ws, id: nil, names: names, position: body.position, now: Date(), in: $0) }
+            return Created(body: CategoryDTO(id: id, position: body.position ?? 0, names: names))
+        }
+        api.on(.patch, "/help/categories/{id}", "Rename or move a category", tag: "help", role: .admin, body: "CategoryBody") { request, context in
+            let id = try request.int64Parameter(context: context)
+            let body = try await request.decode(as: CategoryBody.self, context: context)
+            let names = try Self.names(body.names)
+            let ws = context.workspaceID
+            _ = try await database.write { try await HelpCenterRepository.saveCategory(workspaceID: ws, id: id, names: names, position: body.position, now: Date(), in: $0) }
+            return CategoryDTO(id: id, position: body.position ?? 0, names: names)
+        }
+        api.on(.delete, "/help/categories/{id}", "Delete a category (its articles stay, without a category)", tag: "help", role: .admin) { request, context in
+            let id = try request.int64Parameter(context: context)
+            let ws = context.workspaceID
+            try await database.write { try await HelpCenterRepository.deleteCategory(workspaceID: ws, id: id, in: $0) }
+            return Response(status: .noContent)
+        }
+        api.on(.get, "/help/articles", "Every article, drafts included, with its translations", tag: "help") { request, context in
+            let ws = context.workspaceID
+            let (slug, _) = try await database.read { try await HelpCenterRepository.settings(workspaceID: ws, in: $0) }
+            let articles = try await database.read { try await HelpCenterRepository.articles(workspaceID: ws, publishedOnly: false, in: $0) }
+            return Page(items: articles.map { dto($0, slug: slug, request) }, nextCursor: nil)
+        }
+        api.on(.post, "/help/articles", "Write an article: translations by language ({\"en\": {\"title\", \"body\"}}), Markdown bodies; draft unless status is published",
+               tag: "help", role: .admin, body: "ArticleBody", status: 201) { request, context in
+            let body = try await request.decode(as: ArticleBody.self, context: context)
+            guard let translations = body.translations, !translations.isEmpty else {
+                throw Problem(.unprocessableContent, "An article needs at least one translation with a title.", field: "translations")
+            }
+            return Created(body: try await save(nil, body, request, context))
+        }
+        api.on(.get, "/help/articles/{id}", "One article with its translations and feedback", tag: "help") { request, context in
+            let id = try request.int64Parameter(context: context)
+            let ws = context.workspaceID
+            guard let article = try await database.read({ try await HelpCenterRepository.article(workspaceID: ws, id: id, in: $0) }) else {
+                throw Problem(.notFound, "Article \(id) was not found.")
+            }
+            let (slug, _) = try await database.read { try await HelpCenterRepository.settings(workspaceID: ws, in: $0) }
+            return dto(article, slug: slug, request)
+        }
+        api.on(.patch, "/help/articles/{id}", "Change an article's category, status or translations (an empty title removes that language)",
+               tag: "help", role: .admin, body: "ArticleBody") { request, context in
+            let id = try request.int64Parameter(context: context)
+            let body = try await request.decode(as: ArticleBody.self, context: context)
+            return try await save(id, body, request, context)
+        }
+        api.on(.delete, "/help/articles/{id}", "Delete an article", tag: "help", role: .admin) { request, context in
+            let id = try request.int64Parameter(context: context)
+            let ws = context.workspaceID
+            try await database.write { try await HelpCenterRepository.deleteArticle(workspaceID: ws, id: id, in: $0) }
+            return Response(status: .noContent)
+        }
+        api.on(.get, "/help/search", "Search the published articles (BM25 with stemming and synonyms)", tag: "help", query: ["q", "language"]) { request, context in
+            let library = try await services.helpLibraries.library(for: context.workspaceID, database: database)
+            let hits = library.search(request.queryString("q") ?? "", language: request.queryString("language") ?? library.settings.defaultLanguage)
+            return Page(items: hits.map { hit($0, library, request) }, nextCursor: nil)
+        }
+        api.on(.get, "/conversations/{id}/articles", "Articles that may answer the customer's last message, for the agent to link",
+               tag: "help") { request, context in
+            let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
+            let ws = context.workspaceID
+            let text = try await database.read {
+                try await MessageRepository.lastInboundText(conversationID: conversation.id, in: $0)
+            } ?? conversation.subject ?? ""
+            let library = try await services.helpLibraries.library(for: ws, database: database)
+            let language = String((conversation.language ?? library.settings.defaultLanguage).prefix(2))
+            return Page(items: library.search(text, language: language, limit: 3).map { hit($0, library, request) }, nextCursor: nil)
+        }
+    }
+
+    private func save(_ id: Int64?, _ body: ArticleBody, _ request: Request, _ context: AuthenticatedContext) async throws -> ArticleDTO {
+        var given: [String: (title: String, body: String)] = [:]
+        for (language, text) in body.translations ?? [:] {
+            guard (2...5).contains(language.count), language.allSatisfy({ $0.isLetter || $0 == "-" }) else {
+                throw Problem(.unprocessableContent, "Translations are keyed by a language code such as en, pt or pt-BR.", field: "translations")
+            }
+            let title = text.title.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard title.count <= 200, text.body.count <= 100_000 else {
+                throw Problem(.unprocessableContent, "A title has at most 200 characters and a body at most 100,000.", field: "translations")
+            }
+            given[language.lowercased()] = (title, text.body)
+        }
+        let translations = given
+        let status = try body.status.map { raw -> HelpArticle.Status in
+            guard let status = HelpArticle.Status(rawValue: raw) else { throw Problem(.unprocessableContent, "status is draft or published.", field: "status") }
+            return status
+        }
+        let category: Int64?? = body.clearCategory == true ? .some(nil) : body.categoryId.map { .some($0) }
+        let ws = context.workspaceID
+        let saved = try await services.database.write { sql in
+            let articleID = try await HelpCenterRepository.saveArticle(workspaceID: ws, id: id, categoryID: category, status: status,
+                                                                       translations: translations, now: Date(), in: sql)
+            return (try await HelpCenterRepository.article(workspaceID: ws, id: articleID, in: sql), try await HelpCenterRepository.settings(workspaceID: ws, in: sql).slug)
+        }
+        guard let article = saved.0 else { throw Problem(.notFound, "Article was not found.") }
+        return dto(article, slug: saved.1, request)
+    }
+
+    private func dto(_ article: HelpArticle, slug: String?, _ request: Request) -> ArticleDTO {
+        ArticleDTO(id: article.id, categoryId: article.categoryID, status: article.status.rawValue, helpfulYes: article.helpfulYes,
+                   helpfulNo: article.helpfulNo, updatedAt: article.updatedAt,
+                   translations: article.translations.mapValues { TranslationDTO(title: $0.title, body: $0.body, slug: $0.slug, updatedAt: $0.updatedAt) },
+                   urls: slug.map { slug in
+                       Dictionary(uniqueKeysWithValues: article.translations.map { language, text in
+                           (language, HelpPages.base(services.config, request) + HelpPages.articlePath(slug: slug, language: language, id: article.id, titleSlug: text.slug))
+                       })
+                   } ?? [:])
+    }
+
+    private func hit(_ hit: HelpLibrary.Hit, _ library: HelpLibrary, _ request: Request) -> HitDTO {
+        HitDTO(id: hit.article.id, language: hit.language, title: hit.translation.title,
+               url: library.slug.map { HelpPages.base(services.config, request) + HelpPages.articlePath(slug: $0, language: hit.language, id: hit.article.id, titleSlug: hit.translation.slug) },
+               snippet: String(Markdown.plainText(hit.translation.body).prefix(160)), score: (hit.score * 1000).rounded() / 1000)
+    }
+
+    static func names(_ names: [String: String]) throws -> [String: String] {
+        let cleaned = names.mapValues { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.value.isEmpty }
+        guard !cleaned.isEmpty, cleaned.values.allSatisfy({ $0.count <= 100 }) else {
+            throw Problem(.unprocessableContent, "Give the category a name (at most 100 characters) in at least one language.", field: "names")
+        }
+        return cleaned
+    }
+}
+
+extension Request {
+    /// The `{id}` path parameter as a number, or 404.
+    func int64Parameter(context: some RequestContext) throws -> Int64 {
+        guard let text = context.parameters.get("id"), let value = Int64(text) else { throw Problem(.notFound, "Nothing has that id.") }
+        return value
+    }
+}

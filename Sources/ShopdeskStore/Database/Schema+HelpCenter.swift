@@ -1,0 +1,29 @@
+extension Schema {
+    /// Help center: categories (names per language), articles (draft or published, with
+    /// feedback counts) and their translations in Markdown; the workspace's public address and a
+    /// version that tells every node when its search index is stale.
+    static func version18(_ d: SchemaDialect) -> [String] {
+        [
+            "ALTER TABLE workspaces ADD COLUMN help_slug TEXT",
+            "ALTER TABLE workspaces ADD COLUMN help_settings TEXT",
+            "ALTER TABLE workspaces ADD COLUMN help_version BIGINT NOT NULL DEFAULT 0",
+            "CREATE UNIQUE INDEX workspaces_help_slug ON workspaces(help_slug)",
+            """
+            CREATE TABLE help_categories (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              position BIGINT NOT NULL, names TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX help_categories_workspace ON help_categories(workspace_id, position)",
+            """
+            CREATE TABLE help_articles (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              category_id BIGINT REFERENCES help_categories(id) ON DELETE SET NULL, status TEXT NOT NULL, position BIGINT NOT NULL,
+              helpful_yes BIGINT NOT NULL DEFAULT 0, helpful_no BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX help_articles_workspace ON help_articles(workspace_id, status, position)",
+            """
+            CREATE TABLE help_translations (article_id BIGINT NOT NULL REFERENCES help_articles(id) ON DELETE CASCADE,
+              language TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL, slug TEXT NOT NULL, updated_at BIGINT NOT NULL,
+              PRIMARY KEY (article_id, language))
+            """,
+        ]
+    }
+}
