@@ -42,6 +42,7 @@ struct Demo: AsyncParsableCommand {
                   URL:       http://\(settings.host):\(settings.port)/
                   API:       http://\(settings.host):\(settings.port)/api/v1/openapi.json
                   Chat:      http://\(settings.host):\(settings.port)/demo/shop  (a sample shop page with the chat widget)
+                  Help:      http://\(settings.host):\(settings.port)/help/demo  (the public help center)
                   Login:     \(result.ownerEmail)
                   Password:  \(password)
 

@@ -53,6 +53,7 @@ struct OrderTrackingTests {
             let widget = "document.querySelector('[data-shopdesk-widget]').shadowRoot"
             try await Browser.with { page in
                 try await page.navigate("http://127.0.0.1:\(port)/")
+                try await page.waitFor("document.readyState === 'complete' && document.body", "the page")
                 _ = try await page.evaluate("""
                     (() => { const s = document.createElement('script'); s.src = '/widget.js'; s.dataset.inbox = '\(key)'; (document.body || document.documentElement).append(s); return true })()
                     """)

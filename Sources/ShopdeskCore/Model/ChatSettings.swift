@@ -17,10 +17,23 @@ public struct ChatSettings: Codable, Equatable, Sendable {
     /// The email inbox that continues the chat by mail: a reply the visitor has not seen after a
     /// few minutes goes to the email they left, and their answer by mail comes back here.
     public var emailInboxId: Int64?
+    /// When the bot takes new chats first (it answers from the help center, looks orders up and
+    /// hands over to a person whenever asked).
+    public var bot: BotMode
+
+    public enum BotMode: String, Codable, Sendable, CaseIterable {
+        case off
+        /// Only while the chat's opening hours say open.
+        case businessHours = "business_hours"
+        /// Only while closed: the bot covers nights and weekends.
+        case outsideBusinessHours = "outside_business_hours"
+        case always
+    }
 
     public init(greeting: String = "", color: String = "#2456c8", prechatForm: Bool = false, requireIdentity: Bool = false,
-                businessHours: [String: String]? = nil, emailInboxId: Int64? = nil) {
+                businessHours: [String: String]? = nil, emailInboxId: Int64? = nil, bot: BotMode = .off) {
         self.emailInboxId = emailInboxId
+        self.bot = bot
         self.greeting = greeting
         self.color = color
         self.prechatForm = prechatForm
@@ -28,7 +41,7 @@ public struct ChatSettings: Codable, Equatable, Sendable {
         self.businessHours = businessHours
     }
 
-    private enum CodingKeys: String, CodingKey { case greeting, color, prechatForm, requireIdentity, businessHours, emailInboxId }
+    private enum CodingKeys: String, CodingKey { case greeting, color, prechatForm, requireIdentity, businessHours, emailInboxId, bot }
 
     /// Every field is optional on input; what is left out keeps its default.
     public init(from decoder: any Decoder) throws {
@@ -40,6 +53,7 @@ public struct ChatSettings: Codable, Equatable, Sendable {
         requireIdentity = try container.decodeIfPresent(Bool.self, forKey: .requireIdentity) ?? defaults.requireIdentity
         businessHours = try container.decodeIfPresent([String: String].self, forKey: .businessHours)
         emailInboxId = try container.decodeIfPresent(Int64.self, forKey: .emailInboxId)
+        bot = try container.decodeIfPresent(BotMode.self, forKey: .bot) ?? .off
     }
 
     public static let weekdays = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]

@@ -35,6 +35,12 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case orderActionFailed = "order.action_failed"
     /// An admin turned an order action down.
     case orderActionRejected = "order.action_rejected"
+    /// The chat bot answered from the help center or with an order's status (payload: kind, article or order).
+    case botAnswered = "bot.answered"
+    /// The chat bot passed the conversation to people (payload: reason, intent).
+    case botHandedOver = "bot.handed_over"
+    /// The customer said the bot's answer settled it; counted as deflected.
+    case botResolved = "bot.resolved"
     case messageCreated = "message.created"
     case messageDeliveryChanged = "message.delivery_changed"
     case customerCreated = "customer.created"

@@ -171,6 +171,8 @@ public struct Message: Equatable, Sendable {
     public var createdAt: Date
     /// Set on inbound customer messages by the ingest path.
     public var classification: Classification? = nil
+    /// Set on messages the chat bot wrote: the quick replies it offered (`helped`, `person`).
+    public var botChoices: [String]? = nil
 
     public init(id: MessageID, workspaceID: WorkspaceID, conversationID: ConversationID, direction: MessageDirection,
                 authorAgentID: AgentID?, authorCustomerID: CustomerID?, text: String, channelMessageID: String?,

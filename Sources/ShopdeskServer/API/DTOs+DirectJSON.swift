@@ -71,6 +71,7 @@ extension MessageDTO: DirectJSON {
             json.key("attachment_ids")
             json.array { json in for attachment in attachmentIds { json.int(attachment) } }
             json.field("created_at", createdAt)
+            json.field("bot", bot)
             if let classification {
                 json.key("classification")
                 json.object { json in

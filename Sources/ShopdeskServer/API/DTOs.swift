@@ -201,6 +201,8 @@ struct MessageDTO: ResponseEncodable {
     var attachmentIds: [Int64]
     var createdAt: Date
     var classification: ClassificationDTO?
+    /// Written by the chat bot.
+    var bot: Bool
 
     struct ClassificationDTO: Codable {
         var language: String?
@@ -225,6 +227,7 @@ struct MessageDTO: ResponseEncodable {
         deliveryError = message.deliveryError
         attachmentIds = message.attachmentIDs.map(\.rawValue)
         createdAt = message.createdAt
+        bot = message.botChoices != nil
         classification = message.classification.map {
             ClassificationDTO(language: $0.language, intent: $0.intent, intentConfidence: $0.intentConfidence,
                               sentiment: $0.sentiment, sentimentScore: $0.sentimentScore, urgent: $0.urgent, promoter: $0.promoter)

@@ -73,10 +73,10 @@ struct ChatChannel: Sendable {
             let outbound = message.direction == .outbound
             return WidgetMessage(
                 id: message.id.rawValue, clientId: outbound ? nil : Self.clientID(message.channelMessageID),
-                from: outbound ? "agent" : "visitor",
+                from: outbound ? (message.botChoices != nil ? "bot" : "agent") : "visitor",
                 authorName: message.authorAgentID.flatMap { names[$0] }.map(Self.firstName),
                 text: message.text, attachments: (filesByMessage[message.id] ?? []).map(WidgetAttachment.init),
-                status: outbound ? message.deliveryStatus?.rawValue : nil, createdAt: message.createdAt)
+                status: outbound ? message.deliveryStatus?.rawValue : nil, createdAt: message.createdAt, choices: message.botChoices)
         }
     }
 

@@ -78,6 +78,9 @@ struct WidgetController {
             let body = try await request.decode(as: MessageBody.self, context: context)
             let (conversation, message, duplicate) = try await services.chat.send(
                 from: visitor, clientID: body.clientId, text: body.text ?? "", attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init))
+            if !duplicate {
+                await ChatBotRunner(services: services).respond(to: body.text ?? "", conversationID: conversation, visitor: visitor)
+            }
             return Created(body: MessageAnswer(conversationId: conversation.rawValue, message: message, duplicate: duplicate),
                            status: duplicate ? .ok : .created)
         }
@@ -307,7 +310,7 @@ struct WidgetMessage: ResponseEncodable {
     var id: Int64
     /// The widget's own id for a visitor message, so it can match its pending copy.
     var clientId: String?
-    /// `visitor` or `agent`.
+    /// `visitor`, `agent` or `bot`.
     var from: String
     var authorName: String?
     var text: String
@@ -315,4 +318,6 @@ struct WidgetMessage: ResponseEncodable {
     /// For agent replies: sent, delivered or read.
     var status: String?
     var createdAt: Date
+    /// The bot's quick replies under its message (`helped`, `person`).
+    var choices: [String]? = nil
 }

@@ -46,7 +46,7 @@ public struct DemoSeeder {
             try await InboxRepository.setMembers(of: inbox.id, to: agents.map(\.id), in: sql)
             let chat = try await InboxRepository.create(
                 workspaceID: workspace.id, kind: .chat, name: "Site chat", webhookURL: nil, secret: Secrets.token(prefix: "sdi_"), now: now,
-                chat: ChatSettings(greeting: "Hi! Ask us about your order, returns or sizes.", color: "#1d6b4f"),
+                chat: ChatSettings(greeting: "Hi! Ask us about your order, returns or sizes.", color: "#1d6b4f", bot: .always),
                 widgetKey: Secrets.token(prefix: "sdw_", bytes: 16), in: sql)
             try await InboxRepository.setMembers(of: chat.id, to: agents.map(\.id), in: sql)
             return (workspace, owner, agents, inbox, chat, team)
@@ -97,6 +97,7 @@ public struct DemoSeeder {
         try await DemoStore.install(workspaceID: workspace.id, mentions: plans.map {
             DemoStore.Mention(email: $0.customer.email, number: $0.order, at: now.addingTimeInterval(-$0.offset), fate: $0.fate)
         }, database: database, now: now)
+        try await DemoHelpCenter.install(workspaceID: workspace.id, database: database, now: now)
         try await DemoAutomation.install(workspaceID: workspace.id, teamID: team.id, database: database, now: now)
         // Open conversations start keeping SLA time now that policies exist (the queued refresh
         // would do the same once the server runs; doing it here shows the clocks at once).

@@ -31,6 +31,7 @@ struct HelpCenterController {
         /// The public address of each translation, when the help center has one.
         var urls: [String: String]
     }
+    struct BotReportDTO: ResponseEncodable { var from: Date; var to: Date; var answered: Int; var resolved: Int; var handedOver: Int }
     struct HitDTO: Encodable { var id: Int64; var language: String; var title: String; var url: String?; var snippet: String; var score: Double }
 
     func register(_ api: APIRegistrar) {
@@ -117,6 +118,14 @@ struct HelpCenterController {
             let ws = context.workspaceID
             try await database.write { try await HelpCenterRepository.deleteArticle(workspaceID: ws, id: id, in: $0) }
             return Response(status: .noContent)
+        }
+        api.on(.get, "/reports/bot", "Chats the bot answered, resolved without an agent (deflected) and handed over", tag: "help",
+               query: ["from", "to"]) { request, context in
+            let to = try request.queryString("to").map(CommerceController.date) ?? Date()
+            let from = try request.queryString("from").map(CommerceController.date) ?? to.addingTimeInterval(-30 * 86_400)
+            let counts = try await services.conversations.botReport(workspaceID: context.workspaceID, from: from, to: to)
+            return BotReportDTO(from: from, to: to, answered: counts["bot.answered"] ?? 0, resolved: counts["bot.resolved"] ?? 0,
+                                handedOver: counts["bot.handed_over"] ?? 0)
         }
         api.on(.get, "/help/search", "Search the published articles (BM25 with stemming and synonyms)", tag: "help", query: ["q", "language"]) { request, context in
             let library = try await services.helpLibraries.library(for: context.workspaceID, database: database)

@@ -73,7 +73,12 @@ async function flush() {
       state.conversationId = answer.conversation_id;
       state.outbox.shift();
       accept([answer.message]);
-      if (started) sendFrame({ type: 'watch' });
+      if (started) {
+        sendFrame({ type: 'watch' });
+        // What was said before the socket watched the new conversation (the bot answers at once).
+        const said = await call('/messages?after=' + state.lastId).catch(() => null);
+        if (said) accept(said.messages);
+      }
       render();
     }
   } catch (error) {

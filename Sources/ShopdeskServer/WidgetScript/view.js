@@ -60,6 +60,8 @@ const css = `
   .survey { background: #fff; border: 1px solid #dcdce2; border-radius: 10px; padding: 8px 10px; }
   .survey div { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 6px; }
   .track-open { font-size: 18px !important; }
+  .choices { display: flex; flex-wrap: wrap; gap: 6px; align-self: flex-start; }
+  .choices button { border: 1px solid var(--c); color: #1b1b1f; background: #fff; border-radius: 16px; padding: 6px 12px; cursor: pointer; font-size: 13px; }
   .tracked ul { margin: 4px 0; padding-left: 18px; }
   .tracked p { margin: 4px 0; }
   form.track .back { background: #e9e9ef; color: #1b1b1f; }
@@ -163,6 +165,13 @@ function render() {
   if (config.greeting) rows.push(h('div', { class: 'msg greeting' }, config.greeting));
   const sorted = [...state.messages.values()].sort((a, b) => a.id - b.id);
   for (const message of sorted) rows.push(messageRow(message));
+  // The bot's quick replies, under its latest message while it is the last word.
+  const last = sorted[sorted.length - 1];
+  if (last && last.from === 'bot' && last.choices?.length && !state.outbox.length) {
+    rows.push(h('div', { class: 'choices', role: 'group', 'aria-label': t('bot') }, ...last.choices.map((choice) =>
+      h('button', { type: 'button', 'data-choice': choice, onclick: () => queue({ client_id: clientId(), text: t('choice.' + choice), attachment_ids: [] }) },
+        t('choice.' + choice)))));
+  }
   for (const pending of state.outbox) rows.push(h('div', { class: 'msg visitor pending' }, pending.text || t('attach')), h('div', { class: 'meta' }, state.connected ? t('sending') : t('failed')));
   if (state.survey) rows.push(surveyRow(state.survey));
   const lastVisitor = sorted.filter((m) => m.from === 'visitor').pop();
@@ -174,8 +183,8 @@ function render() {
 
 function messageRow(message) {
   const mine = message.from === 'visitor';
-  const row = h('div', { class: 'msg ' + (mine ? 'visitor' : 'agent'), 'data-id': String(message.id) });
-  if (!mine) row.append(h('span', { class: 'who' }, message.author_name || t('someone')));
+  const row = h('div', { class: 'msg ' + (mine ? 'visitor' : message.from === 'bot' ? 'agent bot' : 'agent'), 'data-id': String(message.id) });
+  if (!mine) row.append(h('span', { class: 'who' }, message.from === 'bot' ? '🤖 ' + t('bot') : message.author_name || t('someone')));
   if (message.text) row.append(document.createTextNode(message.text));
   for (const attachment of message.attachments || []) row.append(attachmentView(attachment));
   return row;

@@ -27,3 +27,14 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// The chat bot: which messages it wrote (with the quick replies it offered) and where it
+    /// stands in each conversation it handles.
+    static func version19(_ d: SchemaDialect) -> [String] {
+        [
+            "ALTER TABLE messages ADD COLUMN bot TEXT",
+            "ALTER TABLE conversations ADD COLUMN bot_state TEXT",
+        ]
+    }
+}

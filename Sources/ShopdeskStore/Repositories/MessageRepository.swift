@@ -17,6 +17,8 @@ public enum MessageRepository {
         var startsConversation = false
         /// Inbound customer messages: what the models said.
         var classification: Classification? = nil
+        /// Written by the chat bot, with the quick replies it offers.
+        var botChoices: [String]? = nil
     }
 
     static func insert(_ new: NewMessage, now: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> Message {
@@ -24,14 +26,14 @@ public enum MessageRepository {
         let row = try await sql.raw("""
             INSERT INTO messages (workspace_id, conversation_id, inbox_id, direction, author_agent_id, author_customer_id,
               text, channel_message_id, delivery_status, created_at, language, intent, intent_confidence, sentiment,
-              sentiment_score, urgent, promoter)
+              sentiment_score, urgent, promoter, bot)
             VALUES (\(bind: conversation.workspaceID.rawValue), \(bind: conversation.id.rawValue), \(bind: conversation.inboxID.rawValue),
               \(bind: new.direction.rawValue), \(bind: new.authorAgentID?.rawValue), \(bind: new.authorCustomerID?.rawValue),
               \(bind: new.text), \(bind: new.channelMessageID), \(bind: new.deliveryStatus?.rawValue), \(bind: now.millis),
               \(bind: new.classification?.language), \(bind: new.classification?.intent),
               \(bind: new.classification?.intentConfidence), \(bind: new.classification?.sentiment),
               \(bind: new.classification?.sentimentScore), \(bind: new.classification?.urgent == true ? 1 : 0),
-              \(bind: new.classification?.promoter == true ? 1 : 0))
+              \(bind: new.classification?.promoter == true ? 1 : 0), \(bind: try new.botChoices.map { try JSONCoding.string($0) }))
             RETURNING id
             """).first()
         guard let row else { throw StoredValueError(column: "messages.id", value: "missing") }
@@ -130,7 +132,7 @@ public enum MessageRepository {
     }
 
     static func decode(_ row: any SQLRow) throws -> Message {
-        Message(
+        var message = Message(
             id: try row.id("id"), workspaceID: try row.id("workspace_id"), conversationID: try row.id("conversation_id"),
             direction: try row.enumValue("direction"), authorAgentID: try row.idOrNil("author_agent_id"),
             authorCustomerID: try row.idOrNil("author_customer_id"), text: try row.string("text"),
@@ -139,6 +141,8 @@ public enum MessageRepository {
             deliveryError: try row.stringOrNil("delivery_error"), attachmentIDs: [], createdAt: try row.date("created_at"),
             classification: try decodeClassification(row)
         )
+        message.botChoices = try row.stringOrNil("bot").map { try JSONCoding.decode([String].self, from: $0) }
+        return message
     }
 
     static func decodeClassification(_ row: any SQLRow) throws -> Classification? {
@@ -159,5 +163,15 @@ extension MessageRepository {
             SELECT text FROM messages WHERE conversation_id = \(bind: conversationID.rawValue) AND direction = 'inbound'
             ORDER BY id DESC LIMIT 1
             """).first()?.string("text")
+    }
+}
+
+extension MessageRepository {
+    /// The intent the models gave the customer's last message (nil below their threshold).
+    public static func lastInboundIntent(conversationID: ConversationID, in sql: any SQLDatabase) async throws -> String? {
+        try await sql.raw("""
+            SELECT intent FROM messages WHERE conversation_id = \(bind: conversationID.rawValue) AND direction = 'inbound'
+            ORDER BY id DESC LIMIT 1
+            """).first()?.stringOrNil("intent")
     }
 }

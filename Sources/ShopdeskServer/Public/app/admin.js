@@ -239,6 +239,8 @@ function chatSettingsForm(inbox, emailInboxes) {
     type: 'text', size: 11, placeholder: '09:00-17:00', pattern: '\\d\\d:\\d\\d-\\d\\d:\\d\\d', value: chat.business_hours?.[day] || '',
   })));
   const hours = h('fieldset', { class: 'hours' }, h('legend', {}, t('businessHours')), ...days);
+  const bot = h('select', {}, ...['off', 'business_hours', 'outside_business_hours', 'always'].map((mode) =>
+    h('option', { value: mode, selected: (chat.bot || 'off') === mode }, t(`bot.${mode}`))));
   hours.disabled = always.checked;
   always.addEventListener('change', () => { hours.disabled = always.checked; });
   const status = h('span', { class: 'hint', role: 'status' });
@@ -246,7 +248,7 @@ function chatSettingsForm(inbox, emailInboxes) {
     labelled(`${id}-greeting`, t('greeting'), greeting), labelled(`${id}-colour`, t('colour'), colour),
     h('label', { class: 'check' }, prechat, ' ', t('prechatForm')), h('label', { class: 'check' }, identity, ' ', t('requireIdentity')),
     h('label', { class: 'check' }, always, ' ', t('alwaysOpen')), hours,
-    labelled(`${id}-email`, t('continueByEmail'), byEmail), status,
+    labelled(`${id}-email`, t('continueByEmail'), byEmail), labelled(`${id}-bot`, t('botMode'), bot), status,
   ], t('save'), async () => {
     const business = {};
     for (const day of DAYS) {
@@ -255,7 +257,7 @@ function chatSettingsForm(inbox, emailInboxes) {
     }
     await api('PATCH', `/inboxes/${inbox.id}`, { chat: {
       greeting: greeting.value, color: colour.value, prechat_form: prechat.checked, require_identity: identity.checked,
-      business_hours: always.checked ? null : business, email_inbox_id: byEmail.value ? Number(byEmail.value) : null,
+      business_hours: always.checked ? null : business, email_inbox_id: byEmail.value ? Number(byEmail.value) : null, bot: bot.value,
     } });
     status.textContent = t('saved');
   });

@@ -139,6 +139,9 @@ function describeEvent(event) {
     case 'sla.warning': return `⏱ ${t('slaWarningEvent')}: ${t(`target.${p.target}`)} (${p.policy}) → ${formatTime(p.due_at)}`;
     case 'survey.answered': return `★ ${t('surveyEvent')}: ${p.score} (${String(p.kind).toUpperCase()})${p.comment ? ` “${p.comment}”` : ''}`;
     case 'sla.breached': return `⏱ ${t('slaBreachedEvent')}: ${t(`target.${p.target}`)} (${p.policy})`;
+    case 'bot.answered': return `🤖 ${t('botAnswered')}: ${p.article || p.order || ''}`;
+    case 'bot.handed_over': return `🤖 ${t('botHandedOver')}: ${p.reason}`;
+    case 'bot.resolved': return `🤖 ${t('botResolved')}`;
     case 'order.action_succeeded': return `🛍 ${who}: ${p.summary} · ${t('actionDone')}`;
     case 'order.action_failed': return `🛍 ${who}: ${p.summary} · ${t('actionFailed')} ${p.error || ''}`;
     case 'order.action_requested': return `🛍 ${who}: ${p.summary} · ${t('actionWaiting')}`;
@@ -164,7 +167,7 @@ export function renderConversation(focusThread) {
     const kind = message.private ? 'note' : message.direction === 'inbound' ? 'inbound' : 'outbound';
     const author = message.direction === 'inbound'
       ? (state.conversation.customer?.name || state.conversation.customer?.email || t('customer'))
-      : message.author_agent_id ? agentName(message.author_agent_id) : t('automatic');
+      : message.author_agent_id ? agentName(message.author_agent_id) : message.bot ? `🤖 ${t('botAuthor')}` : t('automatic');
     const delivery = !message.private && message.direction === 'outbound' && message.delivery_status
       ? h('span', { class: `delivery ${message.delivery_status}`, title: message.delivery_error || '' },
         t(message.delivery_status), message.delivery_error ? `: ${message.delivery_error}` : '')

@@ -2,6 +2,7 @@
 
 export const helpStrings = {
   en: {
+    botAuthor: 'Bot', botAnswered: 'The bot answered', botHandedOver: 'The bot handed over', botResolved: 'Resolved by the bot (the customer said it helped)', botMode: 'Chat bot', 'bot.off': 'Off', 'bot.business_hours': 'During opening hours', 'bot.outside_business_hours': 'Outside opening hours', 'bot.always': 'Always', botReport: 'Chat bot (30 days)', botHandled: 'answered', botDeflected: 'resolved without an agent', botHandovers: 'handed over',
     suggestedArticles: 'Suggested articles', noSuggestions: 'No article matches the last message.', insertLink: 'Insert link',
     helpCenter: 'Help center', helpAddress: 'Address (/help/…)', helpTitle: 'Title', helpColor: 'Colour', defaultLanguage: 'Default language',
     categories: 'Categories', addCategory: 'Add category', articles: 'Articles', newArticle: 'New article', articleTitle: 'Title',
@@ -10,6 +11,7 @@ export const helpStrings = {
     helpfulCount: 'helpful', editArticle: 'Edit',
   },
   'pt-BR': {
+    botAuthor: 'Bot', botAnswered: 'O bot respondeu', botHandedOver: 'O bot passou a conversa', botResolved: 'Resolvido pelo bot (o cliente disse que ajudou)', botMode: 'Bot do chat', 'bot.off': 'Desligado', 'bot.business_hours': 'No horário de atendimento', 'bot.outside_business_hours': 'Fora do horário', 'bot.always': 'Sempre', botReport: 'Bot do chat (30 dias)', botHandled: 'respondidas', botDeflected: 'resolvidas sem atendente', botHandovers: 'passadas à equipe',
     suggestedArticles: 'Artigos sugeridos', noSuggestions: 'Nenhum artigo corresponde à última mensagem.', insertLink: 'Inserir link',
     helpCenter: 'Central de ajuda', helpAddress: 'Endereço (/help/…)', helpTitle: 'Título', helpColor: 'Cor', defaultLanguage: 'Idioma padrão',
     categories: 'Categorias', addCategory: 'Adicionar categoria', articles: 'Artigos', newArticle: 'Novo artigo', articleTitle: 'Título',
@@ -18,6 +20,7 @@ export const helpStrings = {
     helpfulCount: 'útil', editArticle: 'Editar',
   },
   ru: {
+    botAuthor: 'Бот', botAnswered: 'Бот ответил', botHandedOver: 'Бот передал разговор', botResolved: 'Решено ботом (клиент сказал, что помогло)', botMode: 'Чат-бот', 'bot.off': 'Выключен', 'bot.business_hours': 'В рабочие часы', 'bot.outside_business_hours': 'Вне рабочих часов', 'bot.always': 'Всегда', botReport: 'Чат-бот (30 дней)', botHandled: 'ответил', botDeflected: 'решено без сотрудника', botHandovers: 'передано людям',
     suggestedArticles: 'Подходящие статьи', noSuggestions: 'Ни одна статья не подходит к последнему сообщению.', insertLink: 'Вставить ссылку',
     helpCenter: 'Справочный центр', helpAddress: 'Адрес (/help/…)', helpTitle: 'Заголовок', helpColor: 'Цвет', defaultLanguage: 'Язык по умолчанию',
     categories: 'Разделы', addCategory: 'Добавить раздел', articles: 'Статьи', newArticle: 'Новая статья', articleTitle: 'Заголовок',
@@ -26,6 +29,7 @@ export const helpStrings = {
     helpfulCount: 'полезно', editArticle: 'Изменить',
   },
   hr: {
+    botAuthor: 'Bot', botAnswered: 'Bot je odgovorio', botHandedOver: 'Bot je predao razgovor', botResolved: 'Riješio bot (kupac je rekao da je pomoglo)', botMode: 'Chat bot', 'bot.off': 'Isključen', 'bot.business_hours': 'U radno vrijeme', 'bot.outside_business_hours': 'Izvan radnog vremena', 'bot.always': 'Uvijek', botReport: 'Chat bot (30 dana)', botHandled: 'odgovoreno', botDeflected: 'riješeno bez agenta', botHandovers: 'predano ljudima',
     suggestedArticles: 'Predloženi članci', noSuggestions: 'Nijedan članak ne odgovara zadnjoj poruci.', insertLink: 'Umetni poveznicu',
     helpCenter: 'Centar za pomoć', helpAddress: 'Adresa (/help/…)', helpTitle: 'Naslov', helpColor: 'Boja', defaultLanguage: 'Zadani jezik',
     categories: 'Kategorije', addCategory: 'Dodaj kategoriju', articles: 'Članci', newArticle: 'Novi članak', articleTitle: 'Naslov',

@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import ShopdeskCore
+import ShopdeskStore
+
+/// Carries out the chat bot's decisions (`ChatBot`) for a visitor's message: finds the best
+/// help-center article, looks orders up, writes the bot's turn, hands over with a note that
+/// tells the agent what the customer wants and what the bot already did.
+///
+/// Runs after the visitor's message is stored and acknowledged: a failure here loses nothing,
+/// the conversation is simply left to people (and logged).
+struct ChatBotRunner {
+    let services: AppServices
+
+    func respond(to text: String, conversationID: ConversationID, visitor: ChatVisitor) async {
+        do {
+            try await run(text: text, conversationID: conversationID, visitor: visitor)
+        } catch {
+            services.logger.warning("The chat bot could not answer conversation \(conversationID): \(error)")
+        }
+    }
+
+    private func run(text: String, conversationID: ConversationID, visitor: ChatVisitor) async throws {
+        let conversations = services.conversations
+        let workspaceID = visitor.workspaceID
+        let context = try await conversations.botContext(workspaceID: workspaceID, conversationID: conversationID)
+        guard !context.agentWrote else { return }
+        var state: BotState
+        if let stored = context.state {
+            state = stored
+        } else {
+            // The bot takes a chat only from its first message, and only when its inbox says so now.
+            guard context.messages == 1, try await botActive(inboxID: visitor.inboxID, workspaceID: workspaceID) else { return }
+            state = BotState()
+        }
+        guard state.step != .done else { return }
+        let (conversation, lastIntent, customerEmail) = try await services.database.read { sql in
+            let conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql)
+            let intent = try await MessageRepository.lastInboundIntent(conversationID: conversationID, in: sql)
+            let email = try await conversation.asyncMap { try await CustomerRepository.find(workspaceID: workspaceID, id: $0.customerID, in: sql)?.email }
+            return (conversation, intent, email ?? nil)
+        }
+        guard let conversation else { return }
+        let language = conversation.language.map { String($0.prefix(2)) }
+        let article = try await bestArticle(text, language: language ?? "en", workspaceID: workspaceID)
+        let (decision, next) = ChatBot.decide(state, text: text, intent: lastIntent, article: article, knownEmail: visitor.email ?? customerEmail)
+        let first = context.state == nil
+        try await carry(decision, state: next, first: first, language: language, conversation: conversation)
+    }
+
+    private func carry(_ decision: ChatBot.Decision, state: BotState, first: Bool, language: String?, conversation: Conversation) async throws {
+        let say = { (key: String, values: [String: String]) in (first ? BotText.text("hello", language) : "") + BotText.text(key, language, values) }
+        let turn: ConversationService.BotTurn?
+        var state = state
+        switch decision {
+        case .silent:
+            turn = nil
+        case .answer(let article):
+            let body = [say("answer", [:]), article.title + (article.url.map { "\n" + $0 } ?? ""), article.snippet + "…", BotText.text("helped?", language)]
+            turn = .init(say: body.joined(separator: "\n\n"), choices: BotText.quickReplies, event: (.botAnswered, ["kind": .string("article"), "article": .string(article.title)]),
+                         addTags: ["bot"])
+        case .askForOrder(let again):
+            turn = .init(say: say(again ? "askAgain" : "askOrder", [:]), choices: ["person"], addTags: ["bot"])
+        case .lookUpOrder(let number, let email):
+            let order = try await services.commerce.track(workspaceID: conversation.workspaceID, number: number, email: email)
+            let (followUp, after) = ChatBot.afterLookup(state, found: order != nil)
+            state = after
+            if let order {
+                var lines = [say("order", ["number": order.number, "status": BotText.status(of: order, language)])]
+                for shipment in order.fulfillments where shipment.trackingNumber != nil {
+                    let tracking = [shipment.carrier, shipment.trackingNumber, shipment.trackingURL].compactMap { $0 }.joined(separator: " ")
+                    lines.append(BotText.text("tracking", language, ["tracking": tracking]))
+                }
+                lines.append(BotText.text("anythingElse", language))
+                turn = .init(say: lines.joined(separator: "\n"), choices: BotText.quickReplies,
+                             event: (.botAnswered, ["kind": .string("order"), "order": .string(order.number)]), addTags: ["bot"])
+            } else if case .askForOrder = followUp {
+                turn = .init(say: say("notFound", [:]) + " " + BotText.text("askAgain", language), choices: ["person"], addTags: ["bot"])
+            } else {
+                turn = handOver("The order number and email did not match an order.", state: state, language: language, first: first)
+            }
+        case .handOver(let reason):
+            turn = handOver(reason, state: state, language: language, first: first)
+        case .resolve:
+            state.resolved = true
+            turn = .init(say: BotText.text("resolved", language), event: (.botResolved, ["intent": state.intent.map(JSONValue.string) ?? .null]),
+                         addTags: ["deflected"], removeTags: ["bot"], resolve: true)
+        }
+        guard let turn else { return }
+        try await services.conversations.botTurn(turn, state: state, workspaceID: conversation.workspaceID, conversationID: conversation.id)
+    }
+
+    /// The handover: a message to the customer, a note for the agent with what the bot knows.
+    private func handOver(_ reason: String, state: BotState, language: String?, first: Bool) -> ConversationService.BotTurn {
+        var note = ["🤖 The bot handed this chat over: \(reason)"]
+        if let intent = state.intent { note.append("Detected intent: \(intent.replacingOccurrences(of: "_", with: " ")).") }
+        if !state.articles.isEmpty { note.append("Articles offered: \(state.articles.joined(separator: "; ")).") }
+        if state.lookedUpOrder { note.append("The customer's order was looked up and its status shown.") }
+        return .init(say: (first ? BotText.text("hello", language) : "") + BotText.text("handOver", language), note: note.joined(separator: "\n"),
+                     event: (.botHandedOver, ["reason": .string(reason), "intent": state.intent.map(JSONValue.string) ?? .null]),
+                     addTags: ["bot-handover"], removeTags: ["bot"])
+    }
+
+    private func bestArticle(_ text: String, language: String, workspaceID: WorkspaceID) async throws -> ChatBot.Article? {
+        let library = try await services.helpLibraries.library(for: workspaceID, database: services.database)
+        guard let hit = library.search(text, language: language, limit: 1).first else { return nil }
+        let base = services.config.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "http://\(services.config.host):\(services.config.port)"
+        let url = library.slug.map { base + HelpPages.articlePath(slug: $0, language: hit.language, id: hit.article.id, titleSlug: hit.translation.slug) }
+        return ChatBot.Article(title: hit.translation.title, url: url, snippet: String(Markdown.plainText(hit.translation.body).prefix(220)), score: hit.score)
+    }
+
+    private func botActive(inboxID: InboxID, workspaceID: WorkspaceID) async throws -> Bool {
+        guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: workspaceID, id: inboxID, in: $0) }),
+              let settings = inbox.chat else { return false }
+        switch settings.bot {
+        case .off: return false
+        case .always: return true
+        case .businessHours, .outsideBusinessHours:
+            let (open, _) = try await services.chat.availability(of: inbox)
+            return settings.bot == .businessHours ? open : !open
+        }
+    }
+}
