@@ -33,7 +33,8 @@ let package = Package(
         .target(
             name: "ShopdeskIntelligence",
             dependencies: ["ShopdeskCore"],
-            resources: [.copy("Models")],
+            // The corpus ships too: a workspace model is trained on it plus the shop's own labels.
+            resources: [.copy("Models"), .copy("Corpus")],
             // Training and prediction are tight numeric loops: optimize them even in debug builds,
             // so `swift test` can train on Banking77 in seconds rather than minutes.
             swiftSettings: [.unsafeFlags(["-O"])]

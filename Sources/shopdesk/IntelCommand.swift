@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import ShopdeskCore
 import ShopdeskIntelligence
+import ShopdeskStore
 
 /// `shopdesk intel ...`: the language, intent and sentiment models and the help-center search,
 /// from the command line. The output of classify, eval and eval-faq is a stable contract and is
 /// the command's result, so it goes to standard output with `print`, as the other commands' results
 /// do; errors go through ArgumentParser to standard error with a non-zero exit.
-struct Intel: ParsableCommand {
+struct Intel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intel",
         abstract: "Classify text, evaluate the learner and the help-center search, train the shipped models.",
@@ -201,17 +202,26 @@ struct Intel: ParsableCommand {
         }
     }
 
-    struct Train: ParsableCommand {
+    struct Train: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train the shipped language, intent and sentiment models from the team's corpus.",
+            abstract: "Train the shipped language, intent and sentiment models from the team's corpus, or a workspace's own models.",
             discussion: """
             Reads CORPUS/{task}_train.csv and CORPUS/{task}_test.csv, reports the held-out figures, then \
             trains on both and writes OUTPUT/{task}.sdtc. Deterministic: the same corpus gives the same bytes.
+
+            With --workspace ID: trains that workspace's intent and sentiment models on the corpus plus its \
+            agents' corrections, in the configured database, and adopts each only if it beats the shipped \
+            model on the workspace's held-out labels (the same as the weekly job and Settings → Models).
             """
         )
 
+        @Option(help: "Train this workspace's own models in the configured database instead.")
+        var workspace: Int64?
+
+        @OptionGroup var database: DatabaseOptions
+
         @Option(help: "Folder with the corpus CSV files.")
-        var corpus: String = "Corpus"
+        var corpus: String = "Sources/ShopdeskIntelligence/Corpus"
 
         @Option(help: "Where to write the models.")
         var output: String = "Sources/ShopdeskIntelligence/Models"
@@ -219,7 +229,17 @@ struct Intel: ParsableCommand {
         @Option(help: "Train only this task.")
         var task: Evaluate.Task?
 
-        func run() throws {
+        func run() async throws {
+            if let workspace {
+                let configuration = try database.load()
+                let reports = try await Database.with(url: configuration.databaseURL, logger: makeLogger(configuration)) { database in
+                    try await Migrator.migrate(database)
+                    return try await WorkspaceModelTrainer(database: database, models: WorkspaceModels(base: .shipped))
+                        .train(workspaceID: WorkspaceID(workspace))
+                }
+                for report in reports { Console.out("\(report.task.rawValue): \(report.examples) labels. \(report.reason)") }
+                return
+            }
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             for task in Evaluate.Task.allCases where self.task == nil || self.task == task {
                 let config: FeatureConfig = task == .language ? .language : .topic

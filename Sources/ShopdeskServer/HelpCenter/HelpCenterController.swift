@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ShopdeskCore
+import ShopdeskIntelligence
 import ShopdeskStore
 
 /// The help center's API: settings, categories and articles for admins; search and the
@@ -32,6 +33,8 @@ struct HelpCenterController {
         var urls: [String: String]
     }
     struct BotReportDTO: ResponseEncodable { var from: Date; var to: Date; var answered: Int; var resolved: Int; var handedOver: Int }
+    struct ModelReportDTO: Encodable { var report: WorkspaceTraining.Report; var trainedAt: Date }
+    struct ModelsDTO: ResponseEncodable { var items: [ModelReportDTO] }
     struct HitDTO: Encodable { var id: Int64; var language: String; var title: String; var url: String?; var snippet: String; var score: Double }
 
     func register(_ api: APIRegistrar) {
@@ -126,6 +129,19 @@ struct HelpCenterController {
             let counts = try await services.conversations.botReport(workspaceID: context.workspaceID, from: from, to: to)
             return BotReportDTO(from: from, to: to, answered: counts["bot.answered"] ?? 0, resolved: counts["bot.resolved"] ?? 0,
                                 handedOver: counts["bot.handed_over"] ?? 0)
+        }
+        api.on(.get, "/intelligence/models", "The workspace's own intent and sentiment models: the last training's report per task",
+               tag: "intelligence", role: .admin) { _, context in
+            let ws = context.workspaceID
+            let records = try await database.read { try await WorkspaceModelRepository.reports(workspaceID: ws, in: $0) }
+            return ModelsDTO(items: records.map { ModelReportDTO(report: $0.report, trainedAt: $0.trainedAt) })
+        }
+        api.on(.post, "/intelligence/models/train",
+               "Train the workspace's models now from its agents' corrections; each is adopted only if it beats the shipped model on held-out labels",
+               tag: "intelligence", role: .admin) { _, context in
+            let now = Date()
+            let reports = try await WorkspaceModelTrainer(database: database, models: services.conversations.models).train(workspaceID: context.workspaceID, now: now)
+            return ModelsDTO(items: reports.map { ModelReportDTO(report: $0, trainedAt: now) })
         }
         api.on(.get, "/help/search", "Search the published articles (BM25 with stemming and synonyms)", tag: "help", query: ["q", "language"]) { request, context in
             let library = try await services.helpLibraries.library(for: context.workspaceID, database: database)

@@ -47,6 +47,8 @@ struct JobHandlers: Sendable {
                 if case .unavailable = error { throw JobFailure(description: "\(error)", permanent: false) }
                 throw JobFailure(description: "\(error)", permanent: true)
             }
+        case JobKind.modelsTrain:
+            _ = try await WorkspaceModelTrainer(database: services.database, models: services.conversations.models).train(workspaceID: workspaceID, now: now)
         case JobKind.sendMessage:
             try await sendMessage(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.webhookDelivery:

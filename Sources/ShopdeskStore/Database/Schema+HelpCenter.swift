@@ -38,3 +38,16 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// Workspace-trained intent and sentiment models: the last training's report per task, and
+    /// the model itself when it was adopted (serialized, base64).
+    static func version20(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE workspace_models (workspace_id BIGINT NOT NULL REFERENCES workspaces(id), task TEXT NOT NULL,
+              model TEXT, report TEXT NOT NULL, trained_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, task))
+            """,
+        ]
+    }
+}

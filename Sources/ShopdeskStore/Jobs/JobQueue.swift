@@ -7,6 +7,8 @@ public enum JobKind {
     public static let sendMessage = "message.send"
     /// Read one order again from its shop after a webhook said it changed.
     public static let orderSync = "order.sync"
+    /// Train the workspace's own intent and sentiment models from its agents' corrections.
+    public static let modelsTrain = "models.train"
     public static let webhookDelivery = "webhook.deliver"
     public static let snoozeWake = "conversation.wake"
     /// A rule's webhook action: POST the conversation to the rule's URL.

@@ -18,6 +18,7 @@ extension ConversationService {
     /// transaction, then publish the events.
     public func ingest(_ raw: InboundMessage, workspaceID: WorkspaceID) async throws -> IngestResult {
         let message = try raw.validated()
+        let classifier = classifier == nil ? nil : await models.classifier(for: workspaceID, database: database)
         let classification = classifier?.classify(subject: message.subject, text: message.text)
         let time = now()
         let kind = database.kind
@@ -203,6 +204,7 @@ extension ConversationService {
     /// path as `ingest`. Events are recorded but not published.
     public func ingestBatch(_ messages: [InboundMessage], workspaceID: WorkspaceID) async throws -> [IngestResult] {
         let validated = try messages.map { try $0.validated() }
+        let classifier = classifier == nil ? nil : await models.classifier(for: workspaceID, database: database)
         let classifications = validated.map { classifier?.classify(subject: $0.subject, text: $0.text) }
         let time = now()
         let kind = database.kind

@@ -18,6 +18,8 @@ public struct ConversationService: Sendable {
     let classifier: MessageClassifier?
     /// The compiled rules that run inside each write (see `RuleRunner`).
     public let automation: AutomationCache
+    /// Each workspace's classifier (its own adopted models over the shipped ones).
+    public let models: WorkspaceModels
 
     public init(database: Database, publisher: (any EventPublisher)?, now: @escaping @Sendable () -> Date = Date.init,
                 classifier: MessageClassifier? = .shipped, automation: AutomationCache = AutomationCache()) {
@@ -26,6 +28,7 @@ public struct ConversationService: Sendable {
         self.now = now
         self.classifier = classifier
         self.automation = automation
+        models = WorkspaceModels(base: classifier)
     }
 
     /// What follows every change inside its transaction: the workspace's rules for `events`,
@@ -83,6 +86,7 @@ public struct ConversationService: Sendable {
             conversation.updatedAt = time
             let event = DomainEvent(workspaceID: workspaceID, conversationID: id, kind: .conversationClassified, actor: actor,
                                     payload: payload, occurredAt: time)
+            try await WorkspaceModelTrainer.schedule(workspaceID: workspaceID, now: time, in: sql)
             return (conversation, try await EventLog.record([event], in: sql))
         }
         await publisher?.publish(events)

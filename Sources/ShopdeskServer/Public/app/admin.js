@@ -8,6 +8,7 @@ import { h, clear } from './dom.js';
 import { automationSections } from './automation.js';
 import { commerceSections } from './stores.js';
 import { helpSection } from './help-admin.js';
+import { modelsSection } from './models-admin.js';
 import { alertFailure, errorLine, form, labelled, panel, secret } from './forms.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
@@ -21,7 +22,7 @@ export async function renderAdmin(container, me, onChanged) {
   const redraw = () => renderAdmin(container, me, onChanged);
   if (isAdmin) sections.unshift(agentsSection(me, redraw), teamsSection(onChanged), inboxesSection(onChanged), tagsSection(onChanged), webhooksSection());
   for (const section of await Promise.all(sections)) container.append(section);
-  if (isAdmin) container.append(...await automationSections(), ...await commerceSections(), await helpSection());
+  if (isAdmin) container.append(...await automationSections(), ...await commerceSections(), await helpSection(), await modelsSection());
 }
 
 async function agentsSection(me, redraw) {

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Learning from one shop: the intents and sentiments its agents corrected (and its
+/// conversations tagged with an intent's name) teach a workspace model trained on the shipped
+/// corpus plus those labels. A quarter of the shop's labels is held out; the workspace model is
+/// adopted only if it classifies them better than the shipped one does.
+public enum WorkspaceTraining {
+    public enum Task: String, Codable, Sendable, CaseIterable { case intent, sentiment }
+
+    public struct Example: Equatable, Sendable {
+        public var text: String
+        public var label: String
+        public init(text: String, label: String) { self.text = text; self.label = label }
+    }
+
+    public struct Report: Codable, Equatable, Sendable {
+        public var task: Task
+        public var examples: Int
+        public var heldOut: Int
+        public var shippedAccuracy: Double?
+        public var workspaceAccuracy: Double?
+        public var adopted: Bool
+        /// Why the model was or was not adopted, in a sentence for admins.
+        public var reason: String
+        public var seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case task, examples, adopted, reason, seconds
+            case heldOut = "held_out"
+            case shippedAccuracy = "shipped_accuracy"
+            case workspaceAccuracy = "workspace_accuracy"
+        }
+    }
+
+    /// Fewer labels than this teach nothing reliable; the report says how many are missing.
+    public static let minimumExamples = 20
+    /// The shop's own examples count this many times against the corpus's.
+    public static let weight = 3
+
+    /// The team's corpus for a task, as shipped in the bundle.
+    public static func corpus(_ task: Task) throws -> LabeledExamples {
+        var all = LabeledExamples()
+        for part in ["train", "test"] {
+            guard let url = Bundle.module.url(forResource: "\(task.rawValue)_\(part)", withExtension: "csv", subdirectory: "Corpus") else {
+                throw Intelligence.LoadError.missing("Corpus/\(task.rawValue)_\(part).csv")
+            }
+            let examples = try LabeledExamples.read(path: url.path)
+            all.texts += examples.texts
+            all.labels += examples.labels
+        }
+        return all
+    }
+
+    /// Trains and judges a workspace model. Deterministic: the same labels give the same model.
+    /// A held-out label counts as right only when the model gives it with at least `threshold`
+    /// confidence, as classification in the product does (an intent below it stays unset).
+    public static func train(_ task: Task, examples: [Example], shipped: TextClassifier, threshold: Double = 0) throws -> (model: TextClassifier?, report: Report) {
+        let started = Date()
+        guard examples.count >= minimumExamples else {
+            return (nil, Report(task: task, examples: examples.count, heldOut: 0, shippedAccuracy: nil, workspaceAccuracy: nil, adopted: false,
+                                reason: "\(examples.count) corrected \(task.rawValue) labels so far; at least \(minimumExamples) are needed to train and judge a model.",
+                                seconds: 0))
+        }
+        var learn: [Example] = []
+        var judge: [Example] = []
+        for (index, example) in examples.enumerated() {
+            if index % 4 == 3 { judge.append(example) } else { learn.append(example) }
+        }
+        let corpus = try corpus(task)
+        var texts = corpus.texts
+        var labels = corpus.labels
+        for _ in 0..<weight {
+            texts += learn.map(\.text)
+            labels += learn.map(\.label)
+        }
+        let notes = "\(task.rawValue) model for one workspace: the Shopdesk corpus plus \(learn.count) of its own labels"
+        let model = try TextClassifier.train(texts: texts, labels: labels, config: shipped.config, notes: notes)
+        let accuracy = { (classifier: TextClassifier) in
+            Double(judge.filter { example in
+                let prediction = classifier.predict(example.text)
+                return prediction.label == example.label && prediction.confidence >= threshold
+            }.count) / Double(judge.count)
+        }
+        let before = accuracy(shipped)
+        let after = accuracy(model)
+        let adopted = after > before
+        let percent = { (value: Double) in String(format: "%.1f %%", value * 100) }
+        let reason = adopted
+            ? "Adopted: on \(judge.count) held-out labels of this shop it is right \(percent(after)) of the time, the shipped model \(percent(before))."
+            : "Kept the shipped model: on \(judge.count) held-out labels the workspace model is right \(percent(after)) of the time, the shipped one \(percent(before))."
+        return (adopted ? model : nil, Report(task: task, examples: examples.count, heldOut: judge.count, shippedAccuracy: before,
+                                              workspaceAccuracy: after, adopted: adopted, reason: reason,
+                                              seconds: (Date().timeIntervalSince(started) * 100).rounded() / 100))
+    }
+}
+
+extension Intelligence {
+    /// These models with a workspace's own intent and sentiment models where it has adopted them.
+    public func replacing(intent: TextClassifier?, sentiment: TextClassifier?) -> Intelligence {
+        var copy = Intelligence(language: language, intent: intent ?? self.intent, sentiment: sentiment ?? self.sentiment)
+        copy.intentThreshold = intentThreshold
+        copy.languageThreshold = languageThreshold
+        return copy
+    }
+}

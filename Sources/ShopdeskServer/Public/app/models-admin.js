@@ -1,0 +1,30 @@
+// Settings → Models: the workspace's own intent and sentiment models, trained from the agents'
+// corrections; each is used only when it beats the shipped model on held-out labels.
+
+import { api } from './api.js';
+import { clear, h } from './dom.js';
+import { formatTime, t } from './i18n.js';
+import { panel } from './forms.js';
+
+export async function modelsSection() {
+  const list = h('ul', { class: 'admin-list', id: 'model-reports' });
+  const draw = (items) => {
+    clear(list);
+    if (!items.length) list.append(h('li', { class: 'hint' }, t('noTraining')));
+    for (const item of items) {
+      const report = item.report;
+      list.append(h('li', {}, h('strong', {}, `${t(`task.${report.task}`)}: ${report.adopted ? t('modelAdopted') : t('modelShipped')}`),
+        ` · ${report.examples} ${t('labels')} · ${formatTime(item.trained_at)}`, h('p', { class: 'hint' }, report.reason)));
+    }
+  };
+  draw((await api('GET', '/intelligence/models')).items);
+  const train = h('button', { type: 'button', id: 'train-models' }, t('trainNow'));
+  const status = h('span', { role: 'status', class: 'hint' });
+  train.addEventListener('click', async () => {
+    train.disabled = true;
+    status.textContent = ` ${t('training')}`;
+    try { draw((await api('POST', '/intelligence/models/train')).items); status.textContent = ''; } catch (failure) { status.textContent = ` ${failure.message}`; }
+    train.disabled = false;
+  });
+  return panel('admin-models', t('models'), h('p', { class: 'hint' }, t('modelsHelp')), list, h('p', {}, train, status));
+}
