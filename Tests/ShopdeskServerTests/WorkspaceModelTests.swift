@@ -9,8 +9,9 @@ import Testing
 /// used for new messages only when it is better.
 @Suite("Workspace models")
 struct WorkspaceModelTests {
-    @Test func correctionsTrainAModelThatIsAdoptedOnlyWhenBetter() async throws {
-        try await Harness.run(.sqlite, mode: .live) { harness in
+    @Test(arguments: TestDatabase.kinds)
+    func correctionsTrainAModelThatIsAdoptedOnlyWhenBetter(kind: DatabaseKind) async throws {
+        try await Harness.run(kind, mode: .live) { harness in
             // This shop sells "zorblat" boxes by subscription; the shipped model has never seen the word.
             var ids: [Int64] = []
             for index in 0..<24 {
@@ -36,6 +37,9 @@ struct WorkspaceModelTests {
             let messages = try await harness.client.json(.get, "/api/v1/conversations/\(try next.int("conversation_id"))/messages", token: harness.ownerToken)
             let classification = try #require(messages.items.first?["classification"] as? [String: Any])
             #expect(classification["intent"] as? String == "subscription", "\(classification)")
+            // The report by intent counts the corrected conversations.
+            let report = try await harness.client.json(.get, "/api/v1/reports/intents", token: harness.ownerToken)
+            #expect(report.items.first?["intent"] as? String == "subscription" && report.items.first?["conversations"] as? Int == 25, "\(report.text)")
             // Only admins see and start training.
             let agent = try await harness.agent(role: .agent)
             #expect(try await harness.client.json(.post, "/api/v1/intelligence/models/train", token: agent.token).status == .forbidden)

@@ -33,6 +33,8 @@ struct HelpCenterController {
         var urls: [String: String]
     }
     struct BotReportDTO: ResponseEncodable { var from: Date; var to: Date; var answered: Int; var resolved: Int; var handedOver: Int }
+    struct IntentLineDTO: Encodable { var intent: String?; var conversations: Int; var negative: Int; var urgent: Int; var meanFirstResponseSeconds: Double? }
+    struct IntentReportDTO: ResponseEncodable { var from: Date; var to: Date; var items: [IntentLineDTO] }
     struct ModelReportDTO: Encodable { var report: WorkspaceTraining.Report; var trainedAt: Date }
     struct ModelsDTO: ResponseEncodable { var items: [ModelReportDTO] }
     struct HitDTO: Encodable { var id: Int64; var language: String; var title: String; var url: String?; var snippet: String; var score: Double }
@@ -129,6 +131,17 @@ struct HelpCenterController {
             let counts = try await services.conversations.botReport(workspaceID: context.workspaceID, from: from, to: to)
             return BotReportDTO(from: from, to: to, answered: counts["bot.answered"] ?? 0, resolved: counts["bot.resolved"] ?? 0,
                                 handedOver: counts["bot.handed_over"] ?? 0)
+        }
+        api.on(.get, "/reports/intents", "Conversations by intent over a period: how many, how many negative or urgent, mean time to the first reply",
+               tag: "intelligence", query: ["from", "to"]) { request, context in
+            let to = try request.queryString("to").map(CommerceController.date) ?? Date()
+            let from = try request.queryString("from").map(CommerceController.date) ?? to.addingTimeInterval(-30 * 86_400)
+            let ws = context.workspaceID
+            let lines = try await database.read { try await ReportRepository.intents(workspaceID: ws, from: from, to: to, in: $0) }
+            return IntentReportDTO(from: from, to: to, items: lines.map {
+                IntentLineDTO(intent: $0.intent, conversations: $0.conversations, negative: $0.negative, urgent: $0.urgent,
+                              meanFirstResponseSeconds: $0.meanFirstResponseSeconds.map { ($0 * 10).rounded() / 10 })
+            })
         }
         api.on(.get, "/intelligence/models", "The workspace's own intent and sentiment models: the last training's report per task",
                tag: "intelligence", role: .admin) { _, context in

@@ -26,5 +26,12 @@ export async function modelsSection() {
     try { draw((await api('POST', '/intelligence/models/train')).items); status.textContent = ''; } catch (failure) { status.textContent = ` ${failure.message}`; }
     train.disabled = false;
   });
-  return panel('admin-models', t('models'), h('p', { class: 'hint' }, t('modelsHelp')), list, h('p', {}, train, status));
+  const report = await api('GET', '/reports/intents');
+  const table = h('table', { class: 'admin-table', id: 'intent-report' },
+    h('tr', {}, h('th', {}, t('intent')), h('th', {}, t('conversationsCount')), h('th', {}, t('negativeCount')), h('th', {}, t('urgentCount')), h('th', {}, t('firstReply'))),
+    ...report.items.map((line) => h('tr', {}, h('td', {}, line.intent ? line.intent.replaceAll('_', ' ') : '—'), h('td', {}, String(line.conversations)),
+      h('td', {}, String(line.negative)), h('td', {}, String(line.urgent)),
+      h('td', {}, line.mean_first_response_seconds == null ? '—' : `${Math.round(line.mean_first_response_seconds / 60)} min`))));
+  return panel('admin-models', t('models'), h('p', { class: 'hint' }, t('modelsHelp')), list, h('p', {}, train, status),
+    h('h4', {}, t('intentReport')), table);
 }
