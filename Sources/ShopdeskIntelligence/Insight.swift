@@ -62,6 +62,7 @@ public struct Intelligence: Sendable {
         if counts.letters >= 2 {
             let prediction = language.predict(features: language.featurizer.raw(tokens: tokens))
             if prediction.confidence >= languageThreshold { languageLabel = prediction.label }
+            languageLabel = SouthSlavic.refine(languageLabel, text: text)
         }
         let topic = intent.featurizer.raw(tokens: tokens)
         let intentPrediction = intent.predict(features: topic)
