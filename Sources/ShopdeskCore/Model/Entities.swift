@@ -173,6 +173,8 @@ public struct Message: Equatable, Sendable {
     public var classification: Classification? = nil
     /// Set on messages the chat bot wrote: the quick replies it offered (`helped`, `person`).
     public var botChoices: [String]? = nil
+    /// An email's HTML body, sanitized by an allowlist when it arrived (nil for plain text).
+    public var html: String? = nil
 
     public init(id: MessageID, workspaceID: WorkspaceID, conversationID: ConversationID, direction: MessageDirection,
                 authorAgentID: AgentID?, authorCustomerID: CustomerID?, text: String, channelMessageID: String?,

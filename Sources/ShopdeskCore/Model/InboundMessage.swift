@@ -68,6 +68,8 @@ public struct InboundMessage: Equatable, Sendable {
     public var replyTo: ConversationID?
     /// Files the sender uploaded first (a chat visitor's image); they join the stored message.
     public var attachmentIDs: [AttachmentID] = []
+    /// An email's HTML body, sanitized by the channel before it gets here.
+    public var html: String? = nil
     /// Email only: the message's own Message-ID and the ids it answers (In-Reply-To, then
     /// References, oldest first). Threading follows them; without a match it falls back to the
     /// sender's open conversation with the same subject, never to any open conversation.

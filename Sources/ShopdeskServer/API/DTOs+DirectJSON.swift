@@ -72,6 +72,7 @@ extension MessageDTO: DirectJSON {
             json.array { json in for attachment in attachmentIds { json.int(attachment) } }
             json.field("created_at", createdAt)
             json.field("bot", bot)
+            json.field("html", html)
             if let classification {
                 json.key("classification")
                 json.object { json in

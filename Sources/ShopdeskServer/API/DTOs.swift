@@ -203,6 +203,8 @@ struct MessageDTO: ResponseEncodable {
     var classification: ClassificationDTO?
     /// Written by the chat bot.
     var bot: Bool
+    /// An email's HTML, sanitized when it arrived; show it only in a sandboxed frame.
+    var html: String?
 
     struct ClassificationDTO: Codable {
         var language: String?
@@ -228,6 +230,7 @@ struct MessageDTO: ResponseEncodable {
         attachmentIds = message.attachmentIDs.map(\.rawValue)
         createdAt = message.createdAt
         bot = message.botChoices != nil
+        html = message.html
         classification = message.classification.map {
             ClassificationDTO(language: $0.language, intent: $0.intent, intentConfidence: $0.intentConfidence,
                               sentiment: $0.sentiment, sentimentScore: $0.sentimentScore, urgent: $0.urgent, promoter: $0.promoter)

@@ -124,6 +124,8 @@ struct EmailReceiver: Sendable {
             customer: CustomerIdentity(name: mail.from?.name, email: from.address),
             subject: mail.subject, text: text, receivedAt: now)
         inbound.attachmentIDs = attachments
+        // The formatting, for agents who open it: sanitized here, before anything stores or shows it.
+        inbound.html = mail.html.map { HTMLSanitizer.sanitize(String($0.prefix(512 * 1024))) }.flatMap { $0.isEmpty ? nil : $0 }
         inbound.email = EmailThreading(messageID: mail.messageID, references: mail.references + mail.inReplyTo)
         inbound.email?.automatic = mail.isAutomatic
         // Our Reply-To carries a signed conversation token; a valid one names the conversation.

@@ -168,8 +168,11 @@ struct HelpPages {
             <header><a href="/help/\(escape(library.slug ?? ""))?lang=\(escape(language))">\(escape(library.settings.title ?? HelpPageText.text("home", language)))</a></header>
             <main>\(body)</main><footer><nav aria-label="\(escape(HelpPageText.text("languages", language)))">\(languages)</nav></footer></body></html>
             """
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "public, max-age=60"],
-                        body: .init(byteBuffer: ByteBuffer(string: html)))
+        // No script anywhere; the page's own style block, article images over https, forms back to us.
+        return Response(status: .ok, headers: [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "public, max-age=60",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ], body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     private func library(_ context: AppRequestContext) async throws -> HelpLibrary {

@@ -51,3 +51,10 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// Inbound email's HTML, sanitized on arrival, for agents who want to see the formatting.
+    static func version21(_ d: SchemaDialect) -> [String] {
+        ["ALTER TABLE messages ADD COLUMN html TEXT"]
+    }
+}

@@ -19,6 +19,8 @@ public enum MessageRepository {
         var classification: Classification? = nil
         /// Written by the chat bot, with the quick replies it offers.
         var botChoices: [String]? = nil
+        /// Inbound email's HTML, already sanitized.
+        var html: String? = nil
     }
 
     static func insert(_ new: NewMessage, now: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> Message {
@@ -26,14 +28,14 @@ public enum MessageRepository {
         let row = try await sql.raw("""
             INSERT INTO messages (workspace_id, conversation_id, inbox_id, direction, author_agent_id, author_customer_id,
               text, channel_message_id, delivery_status, created_at, language, intent, intent_confidence, sentiment,
-              sentiment_score, urgent, promoter, bot)
+              sentiment_score, urgent, promoter, bot, html)
             VALUES (\(bind: conversation.workspaceID.rawValue), \(bind: conversation.id.rawValue), \(bind: conversation.inboxID.rawValue),
               \(bind: new.direction.rawValue), \(bind: new.authorAgentID?.rawValue), \(bind: new.authorCustomerID?.rawValue),
               \(bind: new.text), \(bind: new.channelMessageID), \(bind: new.deliveryStatus?.rawValue), \(bind: now.millis),
               \(bind: new.classification?.language), \(bind: new.classification?.intent),
               \(bind: new.classification?.intentConfidence), \(bind: new.classification?.sentiment),
               \(bind: new.classification?.sentimentScore), \(bind: new.classification?.urgent == true ? 1 : 0),
-              \(bind: new.classification?.promoter == true ? 1 : 0), \(bind: try new.botChoices.map { try JSONCoding.string($0) }))
+              \(bind: new.classification?.promoter == true ? 1 : 0), \(bind: try new.botChoices.map { try JSONCoding.string($0) }), \(bind: new.html))
             RETURNING id
             """).first()
         guard let row else { throw StoredValueError(column: "messages.id", value: "missing") }
@@ -142,6 +144,7 @@ public enum MessageRepository {
             classification: try decodeClassification(row)
         )
         message.botChoices = try row.stringOrNil("bot").map { try JSONCoding.decode([String].self, from: $0) }
+        message.html = try row.stringOrNil("html")
         return message
     }
 

@@ -82,7 +82,7 @@ extension ConversationService {
         let stored = try await MessageRepository.insert(.init(
             conversation: conversation, direction: .inbound, authorCustomerID: customer.id, text: message.text,
             channelMessageID: message.channelMessageID, deliveryStatus: nil, attachmentIDs: message.attachmentIDs,
-            startsConversation: created, classification: classification
+            startsConversation: created, classification: classification, html: message.html
         ), now: time, kind: kind, in: sql)
         events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,
                                   actor: actor, payload: ["message_id": .id(stored.id), "direction": .string("inbound")],

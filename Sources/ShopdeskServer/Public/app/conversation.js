@@ -9,6 +9,7 @@ import { presenceText, showError } from './main.js';
 import { composerForm, formatSize, loadDraft } from './composer.js';
 import { renderSidebar } from './sidebar.js';
 import { linkOrderNumbers } from './orders.js';
+import { formattedView } from './email-html.js';
 import { PRIORITIES, state } from './state.js';
 
 let conversationRefresh = null;
@@ -179,6 +180,7 @@ export function renderConversation(focusThread) {
         h('time', { datetime: message.created_at }, formatTime(message.created_at)),
         delivery),
       h('div', { class: 'text' }, ...linkOrderNumbers(message.text || '')),
+      formattedView(message),
       message.attachment_ids.length
         ? h('ul', { class: 'attachments' }, ...message.attachment_ids.map((key) => {
           const detail = state.attachments.get(key);

@@ -2,6 +2,7 @@
 
 export const helpStrings = {
   en: {
+    showFormatting: 'Show the email as formatted', hideFormatting: 'Hide formatting',
     intentReport: 'Conversations by intent (30 days)', conversationsCount: 'Conversations', negativeCount: 'Negative', urgentCount: 'Urgent', firstReply: 'Mean first reply',
     models: 'Models', modelsHelp: 'Intent and sentiment corrections made in conversations teach this workspace its own models; one is used only when it beats the shipped model on held-out corrections. Training runs on its own a few hours after corrections.', noTraining: 'Not trained yet.', trainNow: 'Train now', training: 'Training…', modelAdopted: 'own model in use', modelShipped: 'shipped model in use', labels: 'labels', 'task.intent': 'Intent', 'task.sentiment': 'Sentiment',
     botAuthor: 'Bot', botAnswered: 'The bot answered', botHandedOver: 'The bot handed over', botResolved: 'Resolved by the bot (the customer said it helped)', botMode: 'Chat bot', 'bot.off': 'Off', 'bot.business_hours': 'During opening hours', 'bot.outside_business_hours': 'Outside opening hours', 'bot.always': 'Always', botReport: 'Chat bot (30 days)', botHandled: 'answered', botDeflected: 'resolved without an agent', botHandovers: 'handed over',
@@ -13,6 +14,7 @@ export const helpStrings = {
     helpfulCount: 'helpful', editArticle: 'Edit',
   },
   'pt-BR': {
+    showFormatting: 'Ver o e-mail formatado', hideFormatting: 'Ocultar formatação',
     intentReport: 'Conversas por intenção (30 dias)', conversationsCount: 'Conversas', negativeCount: 'Negativas', urgentCount: 'Urgentes', firstReply: 'Primeira resposta (média)',
     models: 'Modelos', modelsHelp: 'As correções de intenção e sentimento feitas nas conversas ensinam modelos próprios; um só é usado quando supera o modelo padrão nas correções reservadas. O treino roda sozinho algumas horas depois das correções.', noTraining: 'Ainda não treinado.', trainNow: 'Treinar agora', training: 'Treinando…', modelAdopted: 'modelo próprio em uso', modelShipped: 'modelo padrão em uso', labels: 'rótulos', 'task.intent': 'Intenção', 'task.sentiment': 'Sentimento',
     botAuthor: 'Bot', botAnswered: 'O bot respondeu', botHandedOver: 'O bot passou a conversa', botResolved: 'Resolvido pelo bot (o cliente disse que ajudou)', botMode: 'Bot do chat', 'bot.off': 'Desligado', 'bot.business_hours': 'No horário de atendimento', 'bot.outside_business_hours': 'Fora do horário', 'bot.always': 'Sempre', botReport: 'Bot do chat (30 dias)', botHandled: 'respondidas', botDeflected: 'resolvidas sem atendente', botHandovers: 'passadas à equipe',
@@ -24,6 +26,7 @@ export const helpStrings = {
     helpfulCount: 'útil', editArticle: 'Editar',
   },
   ru: {
+    showFormatting: 'Показать письмо с оформлением', hideFormatting: 'Скрыть оформление',
     intentReport: 'Разговоры по намерениям (30 дней)', conversationsCount: 'Разговоров', negativeCount: 'Негативных', urgentCount: 'Срочных', firstReply: 'Первый ответ (среднее)',
     models: 'Модели', modelsHelp: 'Исправления намерения и тональности в разговорах обучают собственные модели; модель используется, только если на отложенных исправлениях она лучше встроенной. Обучение запускается само через несколько часов после исправлений.', noTraining: 'Ещё не обучалась.', trainNow: 'Обучить сейчас', training: 'Обучение…', modelAdopted: 'используется своя модель', modelShipped: 'используется встроенная модель', labels: 'меток', 'task.intent': 'Намерение', 'task.sentiment': 'Тональность',
     botAuthor: 'Бот', botAnswered: 'Бот ответил', botHandedOver: 'Бот передал разговор', botResolved: 'Решено ботом (клиент сказал, что помогло)', botMode: 'Чат-бот', 'bot.off': 'Выключен', 'bot.business_hours': 'В рабочие часы', 'bot.outside_business_hours': 'Вне рабочих часов', 'bot.always': 'Всегда', botReport: 'Чат-бот (30 дней)', botHandled: 'ответил', botDeflected: 'решено без сотрудника', botHandovers: 'передано людям',
@@ -35,6 +38,7 @@ export const helpStrings = {
     helpfulCount: 'полезно', editArticle: 'Изменить',
   },
   hr: {
+    showFormatting: 'Prikaži oblikovanu e-poruku', hideFormatting: 'Sakrij oblikovanje',
     intentReport: 'Razgovori po namjeri (30 dana)', conversationsCount: 'Razgovora', negativeCount: 'Negativnih', urgentCount: 'Hitnih', firstReply: 'Prvi odgovor (prosjek)',
     models: 'Modeli', modelsHelp: 'Ispravci namjere i raspoloženja u razgovorima uče vlastite modele; model se koristi samo ako je na izdvojenim ispravcima bolji od ugrađenog. Učenje se pokreće samo nekoliko sati nakon ispravaka.', noTraining: 'Još nije učen.', trainNow: 'Uči sada', training: 'Učenje…', modelAdopted: 'koristi se vlastiti model', modelShipped: 'koristi se ugrađeni model', labels: 'oznaka', 'task.intent': 'Namjera', 'task.sentiment': 'Raspoloženje',
     botAuthor: 'Bot', botAnswered: 'Bot je odgovorio', botHandedOver: 'Bot je predao razgovor', botResolved: 'Riješio bot (kupac je rekao da je pomoglo)', botMode: 'Chat bot', 'bot.off': 'Isključen', 'bot.business_hours': 'U radno vrijeme', 'bot.outside_business_hours': 'Izvan radnog vremena', 'bot.always': 'Uvijek', botReport: 'Chat bot (30 dana)', botHandled: 'odgovoreno', botDeflected: 'riješeno bez agenta', botHandovers: 'predano ljudima',
