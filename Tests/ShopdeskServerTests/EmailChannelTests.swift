@@ -169,7 +169,7 @@ struct EmailChannelTests {
         let port = try FreePort.pick()
         try await Harness.run(.sqlite, mode: .live, configure: { $0.smtpPort = port; $0.maxEmailBytes = 200_000 }) { harness in
             _ = try await MailFixture.make(harness)
-            try await waitForPort(port)
+            try await Self.waitForPort(port)
             let message = MailFixture.mail(id: "smtp-1@example.hr", body: "Poslano preko SMTP-a.\n.leading dot stays")
             let sent = try await Python.smtp(port: port, from: "marta@example.hr", to: ["Support@Shop.Example", "support+abc@shop.example"], message: message)
             #expect(sent["error"] == nil, "\(sent)")
@@ -204,7 +204,7 @@ struct EmailChannelTests {
         try await Harness.run(.sqlite, mode: .live, configure: { $0.smtpPort = port; $0.smtpMode = "lmtp" }) { harness in
             _ = try await MailFixture.make(harness)
             _ = try await MailFixture.make(harness, address: "returns@shop.example")
-            try await waitForPort(port)
+            try await Self.waitForPort(port)
             let result = try await Python.smtp(port: port, from: "ana@example.hr", to: ["support@shop.example", "returns@shop.example"],
                                          message: MailFixture.mail(id: "lmtp-1@example.hr"), lmtp: true)
             #expect(result["error"] == nil, "\(result)")
@@ -213,7 +213,7 @@ struct EmailChannelTests {
         }
     }
 
-    private func waitForPort(_ port: Int) async throws {
+    static func waitForPort(_ port: Int) async throws {
         for _ in 0..<100 {
             if await Python.canConnect(port: port) { return }
             // The SMTP service binds asynchronously after the HTTP server starts.

@@ -20,6 +20,10 @@ public struct ServerConfiguration: Sendable {
     public var smtpPort: Int?
     public var smtpHost = "127.0.0.1"
     public var smtpMode = "smtp"
+    /// A certificate chain and its private key (PEM files) for STARTTLS on the mail receiver;
+    /// without them STARTTLS is not offered.
+    public var smtpTLSCertificate: String?
+    public var smtpTLSKey: String?
     /// New chat-widget sessions one address may start per 10 minutes.
     public var widgetSessionsPerAddress = 60
     /// Key for stored credentials (base64, 32 bytes); without it one is kept in the data directory.
@@ -71,6 +75,8 @@ public struct ServerConfiguration: Sendable {
         if let value = values["max_email_bytes"] { config.maxEmailBytes = try integer(value, "max_email_bytes") }
         if let value = values["smtp_port"] { config.smtpPort = try integer(value, "smtp_port") }
         if let value = values["smtp_host"] { config.smtpHost = value }
+        if let value = values["smtp_tls_cert"] { config.smtpTLSCertificate = value }
+        if let value = values["smtp_tls_key"] { config.smtpTLSKey = value }
         if let value = values["secret_key"] { config.secretKey = value }
         if let value = values["widget_sessions_per_address"] {
             config.widgetSessionsPerAddress = try integer(value, "widget_sessions_per_address")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import ShopdeskCore
 import ShopdeskStore
@@ -16,7 +17,20 @@ struct SMTPServer: Service {
     let port: Int
     let lmtp: Bool
 
+    /// The TLS context for STARTTLS, when a certificate and key are configured.
+    static func tlsContext(_ configuration: ServerConfiguration) throws -> NIOSSLContext? {
+        guard let certificate = configuration.smtpTLSCertificate, let key = configuration.smtpTLSKey else { return nil }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            return try NIOSSLContext(configuration: tls)
+        } catch {
+            throw ConfigurationError("The mail receiver's TLS certificate (\(certificate)) or key (\(key)) cannot be read: \(error)")
+        }
+    }
+
     func run() async throws {
+        let tls = try Self.tlsContext(services.config)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -32,8 +46,9 @@ struct SMTPServer: Service {
                     for try await connection in connections {
                         group.addTask {
                             do {
+                                let channel = connection.channel
                                 try await connection.executeThenClose { inbound, outbound in
-                                    var session = SMTPSession(services: services, lmtp: lmtp, outbound: outbound)
+                                    var session = SMTPSession(services: services, lmtp: lmtp, outbound: outbound, channel: channel, tls: tls)
                                     try await session.run(inbound)
                                 }
                             } catch {
@@ -52,18 +67,23 @@ struct SMTPSession {
     let services: AppServices
     let lmtp: Bool
     let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    let channel: any Channel
+    let tls: NIOSSLContext?
 
     private var sender: String?
+    private var secured = false
     private var recipients: [(address: String, inbox: Inbox)] = []
     private var greeted = false
 
     static let maxRecipients = 100
     static let maxCommandLine = 2048
 
-    init(services: AppServices, lmtp: Bool, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+    init(services: AppServices, lmtp: Bool, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel, tls: NIOSSLContext?) {
         self.services = services
         self.lmtp = lmtp
         self.outbound = outbound
+        self.channel = channel
+        self.tls = tls
     }
 
     private var name: String { "Shopdesk" }
@@ -82,8 +102,9 @@ struct SMTPSession {
             case "EHLO" where !lmtp, "LHLO" where lmtp:
                 reset()
                 greeted = true
-                try await reply(["250-\(name) greets \(argument.prefix(100))", "250-SIZE \(services.config.maxEmailBytes)", "250-8BITMIME",
-                                 "250-PIPELINING", "250-ENHANCEDSTATUSCODES", "250 SMTPUTF8"].joined(separator: "\r\n"))
+                let starttls = tls != nil && !secured ? ["250-STARTTLS"] : []
+                try await reply((["250-\(name) greets \(argument.prefix(100))", "250-SIZE \(services.config.maxEmailBytes)", "250-8BITMIME",
+                                  "250-PIPELINING", "250-ENHANCEDSTATUSCODES"] + starttls + ["250 SMTPUTF8"]).joined(separator: "\r\n"))
             case "HELO" where !lmtp:
                 reset()
                 greeted = true
@@ -102,7 +123,18 @@ struct SMTPSession {
             case "VRFY":
                 try await reply("252 2.5.0 Send some mail and see")
             case "STARTTLS":
-                try await reply("454 4.7.0 TLS is not configured on this server")
+                guard let tls else { try await reply("454 4.7.0 TLS is not configured on this server"); continue }
+                guard !secured else { try await reply("503 5.5.1 TLS is already active"); continue }
+                guard lines.isEmpty else {
+                    // Anything sent after STARTTLS before the handshake would be plaintext smuggled into the session.
+                    try await reply("501 5.5.4 Nothing may follow STARTTLS before the TLS handshake")
+                    return
+                }
+                try await startTLS(tls)
+                secured = true
+                // RFC 3207: after the handshake the client starts over with EHLO.
+                reset()
+                greeted = false
             case "QUIT":
                 try await reply("221 2.0.0 Bye")
                 return
@@ -194,6 +226,16 @@ struct SMTPSession {
         }
     }
 
+    /// Answers 220 and puts TLS in front of the connection in one event-loop turn, so that the
+    /// answer leaves in plaintext and the client's handshake, which can only follow it, meets TLS.
+    private func startTLS(_ context: NIOSSLContext) async throws {
+        let channel = self.channel
+        try await channel.eventLoop.submit {
+            channel.writeAndFlush(ByteBuffer(string: "220 2.0.0 Ready to start TLS\r\n"), promise: nil)
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context), position: .first)
+        }.get()
+    }
+
     private func reply(_ text: String) async throws {
         try await outbound.write(ByteBuffer(string: text + "\r\n"))
     }
@@ -224,6 +266,9 @@ struct LineReader {
     init(_ stream: NIOAsyncChannelInboundStream<ByteBuffer>) {
         iterator = stream.makeAsyncIterator()
     }
+
+    /// No bytes are waiting beyond the last line read.
+    var isEmpty: Bool { start >= buffer.count }
 
     /// The next line, or nil at the end of the stream. A line longer than `limit` ends the
     /// connection (nil), as a protocol violation.
