@@ -87,6 +87,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RSA signatures for DKIM.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             resources: [.copy("Public"), .copy("WidgetScript")]
         ),

@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     /// without them STARTTLS is not offered.
     public var smtpTLSCertificate: String?
     public var smtpTLSKey: String?
+    /// DKIM for outgoing mail: the selector and an RSA private key (PEM file); off when unset.
+    public var dkimSelector: String?
+    public var dkimKey: String?
     /// New chat-widget sessions one address may start per 10 minutes.
     public var widgetSessionsPerAddress = 60
     /// Key for stored credentials (base64, 32 bytes); without it one is kept in the data directory.
@@ -77,6 +80,8 @@ public struct ServerConfiguration: Sendable {
         if let value = values["smtp_host"] { config.smtpHost = value }
         if let value = values["smtp_tls_cert"] { config.smtpTLSCertificate = value }
         if let value = values["smtp_tls_key"] { config.smtpTLSKey = value }
+        if let value = values["dkim_selector"] { config.dkimSelector = value }
+        if let value = values["dkim_key"] { config.dkimKey = value }
         if let value = values["secret_key"] { config.secretKey = value }
         if let value = values["widget_sessions_per_address"] {
             config.widgetSessionsPerAddress = try integer(value, "widget_sessions_per_address")

@@ -77,7 +77,7 @@ struct EmailSender: Sendable {
             automatic: message.authorAgentID == nil, attachments: attachments)
         let password = try smtp.passwordSealed.map { try services.secretBox().open($0) }
         do {
-            try await SMTPClient.send(email.render(), from: settings.address, to: [to.address], server: smtp, password: password,
+            try await SMTPClient.send(try signed(email.render(), from: settings.address), from: settings.address, to: [to.address], server: smtp, password: password,
                                       heloName: domain)
         } catch let failure as SMTPClient.Failure {
             switch failure {
@@ -112,12 +112,26 @@ extension EmailSender {
             automatic: true)
         let password = try smtp.passwordSealed.map { try services.secretBox().open($0) }
         do {
-            try await SMTPClient.send(email.render(), from: settings.address, to: [address], server: smtp, password: password, heloName: domain)
+            try await SMTPClient.send(try signed(email.render(), from: settings.address), from: settings.address, to: [address], server: smtp, password: password, heloName: domain)
         } catch let failure as SMTPClient.Failure {
             switch failure {
             case .permanent(let reason), .temporary(let reason):
                 throw Problem(.badGateway, "The test mail did not go out: \(reason)")
             }
+        } catch let failure as JobFailure {
+            throw Problem(.unprocessableContent, "The test mail was not sent: \(failure.description)")
         }
     }
+
+    /// The message with a DKIM signature in front when DKIM is configured (a bad key is a
+    /// permanent failure the admin sees, not unsigned mail).
+    private func signed(_ message: [UInt8], from address: String) throws -> [UInt8] {
+        do {
+            guard let signer = try DKIMSigner.load(services.config) else { return message }
+            return try signer.sign(message, from: address)
+        } catch let error as ConfigurationError {
+            throw JobFailure(description: error.description, permanent: true)
+        }
+    }
+
 }
