@@ -204,6 +204,8 @@ public enum HTMLSanitizer {
         ("A"..."Z").contains(scalar) ? scalar.value + 32 : scalar.value
     }
 
+    /// The same escaping as ShopdeskCore's `HTMLEscaping`; repeated here because ShopdeskMail is
+    /// compiled on its own for the fuzzer and depends on nothing.
     static func escape(_ text: String) -> String {
         var result = ""
         for character in text.unicodeScalars {

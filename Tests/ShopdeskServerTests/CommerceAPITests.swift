@@ -197,3 +197,29 @@ struct CommerceAPITests {
         }
     }
 }
+
+extension CommerceAPITests {
+    @Test func addressNotesAndDiscountCodesReachShopify() async throws {
+        try await Self.withShop(.sqlite) { harness, shop, _, customer, conversation in
+            let orders = try await harness.client.json(.get, "/api/v1/customers/\(customer)/orders", token: harness.ownerToken)
+            let orderID = try #require(orders.items.first?["id"] as? Int)
+            let act = { (body: String) in
+                try await harness.client.json(.post, "/api/v1/orders/\(orderID)/actions", token: harness.ownerToken,
+                                              headers: ["Idempotency-Key": UUID().uuidString], body: body)
+            }
+            let moved = try await act(#"{"kind":"update_address","conversation_id":\#(conversation),"address":{"name":"Marta Kovač","address1":"Vukovarska 7","city":"Split","zip":"21000","country_code":"HR"}}"#)
+            #expect(try moved.string("state") == "done", "\(moved.text)")
+            #expect(await shop.order("gid://shopify/Order/1001")?.shippingAddress?.city == "Split")
+            let badAddress = try await act(#"{"kind":"update_address","address":{"address1":"x","city":"y","country_code":"Croatia"}}"#)
+            #expect(badAddress.status == .unprocessableContent && badAddress.detail.contains("two-letter"), "\(badAddress.text)")
+            let noted = try await act(#"{"kind":"add_note","text":"Customer asked for gift wrap"}"#)
+            #expect(try noted.string("state") == "done")
+            #expect(await shop.order("gid://shopify/Order/1001")?.note == "Customer asked for gift wrap")
+            let code = try await act(#"{"kind":"create_discount","code":"sorry-10","percent":10}"#)
+            #expect(try code.string("state") == "done" && code.text.contains("DiscountCodeNode"), "\(code.text)")
+            let taken = try await act(#"{"kind":"create_discount","code":"SORRY-10","percent":10}"#)
+            #expect(try taken.string("state") == "failed" && (try taken.string("error")).contains("Code must be unique"), "\(taken.text)")
+            #expect(await shop.mutations == ["OrderUpdate", "OrderUpdate", "DiscountCodeBasicCreate", "DiscountCodeBasicCreate"])
+        }
+    }
+}

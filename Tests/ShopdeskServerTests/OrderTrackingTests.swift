@@ -50,15 +50,9 @@ struct OrderTrackingTests {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let key = try await Self.setUp(harness)
             let port = try #require(harness.client.port)
-            let widget = "document.querySelector('[data-shopdesk-widget]').shadowRoot"
+            let widget = WidgetPage.root
             try await Browser.with { page in
-                try await page.navigate("http://127.0.0.1:\(port)/")
-                try await page.waitFor("document.readyState === 'complete' && document.body", "the page")
-                _ = try await page.evaluate("""
-                    (() => { const s = document.createElement('script'); s.src = '/widget.js'; s.dataset.inbox = '\(key)'; (document.body || document.documentElement).append(s); return true })()
-                    """)
-                try await page.waitFor("\(widget)?.querySelector('.launcher')", "the launcher")
-                _ = try await page.evaluate("\(widget).querySelector('.launcher').click()")
+                try await WidgetPage.open(page, port: port, key: key)
                 try await page.waitFor("\(widget).querySelector('.track-open')", "the tracking button")
                 _ = try await page.evaluate("\(widget).querySelector('.track-open').click()")
                 try await page.waitFor("!\(widget).querySelector('form.track').hidden && \(widget).querySelector('.log').hidden", "the tracking form")

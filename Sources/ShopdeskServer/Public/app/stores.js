@@ -91,6 +91,7 @@ async function approvalsSection() {
       const outcome = h('span', { role: 'status' });
       const decide = (verb) => api('POST', `/order-actions/${action.id}/${verb}`).then((done) => {
         outcome.textContent = done.state === 'failed' ? ` ${t('actionFailed')} ${done.error}` : ` ${t('actionDone')}`;
+        // Leave the outcome readable for a moment before the list drops the decided action.
         setTimeout(refresh, 1500);
       }, (failure) => { outcome.textContent = ` ${failure.message}`; });
       approve.addEventListener('click', () => decide('approve'));
