@@ -8,20 +8,33 @@ public struct EmailSettings: Codable, Equatable, Sendable {
     public var aliases: [String]
     /// How replies leave: the shop's SMTP submission server.
     public var smtp: OutgoingSMTP?
+    /// An existing mailbox Shopdesk polls over IMAP (same connection fields: host, port 993 with
+    /// `tls` or 143 with `starttls`, username, password sealed).
+    public var imap: OutgoingSMTP?
+    /// The folder polled; imported mail is flagged \Seen there (or moved to `imapMoveTo`).
+    public var imapFolder: String
+    public var imapMoveTo: String?
 
-    public init(address: String, aliases: [String] = [], smtp: OutgoingSMTP? = nil) {
+    public init(address: String, aliases: [String] = [], smtp: OutgoingSMTP? = nil, imap: OutgoingSMTP? = nil,
+                imapFolder: String = "INBOX", imapMoveTo: String? = nil) {
         self.address = address
         self.aliases = aliases
         self.smtp = smtp
+        self.imap = imap
+        self.imapFolder = imapFolder
+        self.imapMoveTo = imapMoveTo
     }
 
-    private enum CodingKeys: String, CodingKey { case address, aliases, smtp }
+    private enum CodingKeys: String, CodingKey { case address, aliases, smtp, imap, imapFolder, imapMoveTo }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         address = try container.decode(String.self, forKey: .address)
         aliases = try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
         smtp = try container.decodeIfPresent(OutgoingSMTP.self, forKey: .smtp)
+        imap = try container.decodeIfPresent(OutgoingSMTP.self, forKey: .imap)
+        imapFolder = try container.decodeIfPresent(String.self, forKey: .imapFolder) ?? "INBOX"
+        imapMoveTo = try container.decodeIfPresent(String.self, forKey: .imapMoveTo)
     }
 
     public func validated() throws(ShopdeskError) -> EmailSettings {
@@ -39,7 +52,24 @@ public struct EmailSettings: Codable, Equatable, Sendable {
             guard (1...65535).contains(server.port) else { throw .invalid(field: "email.smtp.port", "The SMTP port is 1 to 65535 (usually 587 or 465).") }
             smtp?.host = host
         }
-        return EmailSettings(address: address, aliases: aliases.filter { $0 != address }, smtp: smtp)
+        var imap = self.imap
+        if let server = imap {
+            let host = server.host.trimmingCharacters(in: .whitespaces)
+            guard !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " || $0 == ":" }) else {
+                throw .invalid(field: "email.imap.host", "The IMAP host is a name such as imap.example.com, without a scheme or port.")
+            }
+            guard (1...65535).contains(server.port) else { throw .invalid(field: "email.imap.port", "The IMAP port is 1 to 65535 (usually 993).") }
+            imap?.host = host
+        }
+        let folder = imapFolder.trimmingCharacters(in: .whitespaces)
+        guard !folder.isEmpty, folder.count <= 200, !folder.contains(where: { $0 == "\"" || $0 == "\r" || $0 == "\n" }) else {
+            throw .invalid(field: "email.imap_folder", "The folder is a name such as INBOX, without quotes or line breaks.")
+        }
+        if let move = imapMoveTo, move.contains(where: { $0 == "\"" || $0 == "\r" || $0 == "\n" }) {
+            throw .invalid(field: "email.imap_move_to", "The folder is a name such as Archive, without quotes or line breaks.")
+        }
+        return EmailSettings(address: address, aliases: aliases.filter { $0 != address }, smtp: smtp, imap: imap, imapFolder: folder,
+                             imapMoveTo: imapMoveTo.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 })
     }
 
     /// Whether mail to `recipient` belongs here; `support+anything@shop.example` counts as

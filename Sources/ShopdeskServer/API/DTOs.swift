@@ -58,6 +58,7 @@ struct InboxDTO: ResponseEncodable {
         email = inbox.email
         // Whether a password is set, not the sealed password itself.
         if email?.smtp?.passwordSealed != nil { email?.smtp?.passwordSealed = "********" }
+        if email?.imap?.passwordSealed != nil { email?.imap?.passwordSealed = "********" }
         name = inbox.name
         webhookUrl = inbox.webhookURL
         memberIds = members?.map(\.rawValue)

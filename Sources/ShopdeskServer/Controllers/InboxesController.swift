@@ -75,6 +75,7 @@ struct InboxesController {
                 let inbox = try await InboxRepository.create(workspaceID: ws, kind: kind, name: name, webhookURL: webhook,
                                                              secret: token, now: Date(), chat: chat, email: email, widgetKey: widgetKey, in: sql)
                 try await InboxRepository.setMembers(of: inbox.id, to: members, in: sql)
+                if inbox.email?.imap != nil { try await IMAPPoller.schedule(inbox, at: Date(), in: sql) }
                 return inbox
             }
             return Created(body: InboxCreated(inbox: InboxDTO(inbox, members: members), token: token))
@@ -99,7 +100,10 @@ struct InboxesController {
             if let name = body.name { inbox.name = Text.singleLine(name) }
             if let url = body.webhookUrl { inbox.webhookURL = url.isEmpty ? nil : try await validWebhook(url) }
             let updated = inbox
-            try await database.write { try await InboxRepository.update(updated, in: $0) }
+            try await database.write { sql in
+                try await InboxRepository.update(updated, in: sql)
+                if updated.email?.imap != nil { try await IMAPPoller.schedule(updated, at: Date(), in: sql) }
+            }
             return InboxDTO(updated)
         }
         api.on(.put, "/inboxes/{id}/members", "Set who works in an inbox", tag: "inboxes", role: .admin, body: "Members") { request, context in
@@ -189,20 +193,25 @@ struct InboxesController {
         return inbox
     }
 
-    /// Seals a typed SMTP password; without a new one, the stored one stays (same server).
+    /// Seals typed SMTP and IMAP passwords; without a new one, the stored one stays (same server).
     private func sealed(_ settings: EmailSettings, keeping old: EmailSettings?) throws -> EmailSettings {
         var settings = settings
-        guard var smtp = settings.smtp else { return settings }
-        if let password = smtp.password, !password.isEmpty {
-            smtp.passwordSealed = try services.secretBox().seal(password)
-        } else if let previous = old?.smtp, previous.host == smtp.host, previous.username == smtp.username {
-            smtp.passwordSealed = previous.passwordSealed
-        } else {
-            smtp.passwordSealed = nil
-        }
-        smtp.password = nil
-        settings.smtp = smtp
+        settings.smtp = try seal(settings.smtp, previous: old?.smtp)
+        settings.imap = try seal(settings.imap, previous: old?.imap)
         return settings
+    }
+
+    private func seal(_ server: OutgoingSMTP?, previous: OutgoingSMTP?) throws -> OutgoingSMTP? {
+        guard var server else { return nil }
+        if let password = server.password, !password.isEmpty {
+            server.passwordSealed = try services.secretBox().seal(password)
+        } else if let previous, previous.host == server.host, previous.username == server.username {
+            server.passwordSealed = previous.passwordSealed
+        } else {
+            server.passwordSealed = nil
+        }
+        server.password = nil
+        return server
     }
 
     /// One address, one inbox: mail is routed by recipient.

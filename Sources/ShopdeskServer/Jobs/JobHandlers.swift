@@ -49,6 +49,18 @@ struct JobHandlers: Sendable {
             }
         case JobKind.modelsTrain:
             _ = try await WorkspaceModelTrainer(database: services.database, models: services.conversations.models).train(workspaceID: workspaceID, now: now)
+        case JobKind.imapPoll:
+            let inboxID = InboxID(try id(job, "inbox_id"))
+            guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: workspaceID, id: inboxID, in: $0) }),
+                  inbox.email?.imap != nil else { return }
+            do {
+                try await IMAPPoller(services: services).poll(inbox, now: now)
+            } catch let failure as IMAPClient.Failure {
+                // The mailbox may be down or the password changed: say so and keep polling.
+                services.logger.warning("IMAP poll failed", metadata: ["inbox": "\(inbox.id)", "error": "\(failure.description)"])
+            }
+            // The next poll, whatever this one found.
+            try await services.database.write { try await IMAPPoller.schedule(inbox, at: now.addingTimeInterval(IMAPPoller.interval), in: $0) }
         case JobKind.sendMessage:
             try await sendMessage(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.webhookDelivery:

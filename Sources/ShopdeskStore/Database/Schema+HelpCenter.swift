@@ -58,3 +58,11 @@ extension Schema {
         ["ALTER TABLE messages ADD COLUMN html TEXT"]
     }
 }
+
+extension Schema {
+    /// Where IMAP polling of each email inbox stands: the mailbox's UIDVALIDITY and the last UID
+    /// taken in (committed) — a restart resumes after it.
+    static func version22(_ d: SchemaDialect) -> [String] {
+        ["CREATE TABLE imap_checkpoints (inbox_id BIGINT PRIMARY KEY REFERENCES inboxes(id), uid_validity BIGINT NOT NULL, last_uid BIGINT NOT NULL, updated_at BIGINT NOT NULL)"]
+    }
+}

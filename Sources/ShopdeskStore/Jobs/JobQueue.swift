@@ -7,6 +7,8 @@ public enum JobKind {
     public static let sendMessage = "message.send"
     /// Read one order again from its shop after a webhook said it changed.
     public static let orderSync = "order.sync"
+    /// Poll an email inbox's IMAP mailbox (and queue the next poll).
+    public static let imapPoll = "imap.poll"
     /// Train the workspace's own intent and sentiment models from its agents' corrections.
     public static let modelsTrain = "models.train"
     public static let webhookDelivery = "webhook.deliver"

@@ -9,6 +9,7 @@ import { automationSections } from './automation.js';
 import { commerceSections } from './stores.js';
 import { helpSection } from './help-admin.js';
 import { modelsSection } from './models-admin.js';
+import { imapForm, smtpForm } from './mail-settings.js';
 import { alertFailure, errorLine, form, labelled, panel, secret } from './forms.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
@@ -118,7 +119,7 @@ async function inboxesSection(onChanged) {
       const kindName = { chat: t('kindChat'), email: t('kindEmail'), api: t('kindApi') }[inbox.kind] || inbox.kind;
       const item = h('li', { class: 'inbox-item' }, h('strong', {}, inbox.name), ` · ${kindName}`);
       if (inbox.kind === 'chat') item.append(snippetLine(inbox), chatSettingsForm(inbox, inboxes.filter((other) => other.kind === 'email')));
-      else if (inbox.kind === 'email') item.append(emailLine(inbox), smtpForm(inbox), await quarantinePanel(inbox));
+      else if (inbox.kind === 'email') item.append(emailLine(inbox), smtpForm(inbox), imapForm(inbox), await quarantinePanel(inbox));
       else item.append(' · ', h('code', {}, `POST /api/v1/inboxes/${inbox.id}/messages`));
       list.append(item);
     }
@@ -169,41 +170,6 @@ function emailLine(inbox) {
 
 /// The SMTP server replies leave through. The password is write-only: left empty, the stored
 /// one stays.
-function smtpForm(inbox) {
-  const smtp = inbox.email?.smtp || {};
-  const id = `smtp-${inbox.id}`;
-  const host = h('input', { type: 'text', value: smtp.host || '', placeholder: 'smtp.example.com', required: true });
-  const port = h('input', { type: 'number', min: 1, max: 65535, value: smtp.port || 587, required: true });
-  const security = h('select', {}, ...['starttls', 'tls', 'none'].map((value) =>
-    h('option', { value, selected: (smtp.security || 'starttls') === value }, t(`security_${value}`))));
-  const username = h('input', { type: 'text', value: smtp.username || '', autocomplete: 'off' });
-  const password = h('input', { type: 'password', autocomplete: 'new-password', placeholder: smtp.password_sealed ? '********' : '' });
-  const status = h('span', { class: 'hint', role: 'status' });
-  const element = form(`${id}-form`, [
-    labelled(`${id}-host`, t('smtpHost'), host), labelled(`${id}-port`, t('smtpPort'), port),
-    labelled(`${id}-security`, t('smtpSecurity'), security), labelled(`${id}-username`, t('smtpUser'), username),
-    labelled(`${id}-password`, t('password'), password), status,
-  ], t('save'), async () => {
-    const outgoing = { host: host.value.trim(), port: Number(port.value), security: security.value, username: username.value.trim() || null };
-    if (password.value) outgoing.password = password.value;
-    await api('PATCH', `/inboxes/${inbox.id}`, { email: { address: inbox.email.address, aliases: inbox.email.aliases || [], smtp: outgoing } });
-    password.value = '';
-    status.textContent = t('saved');
-  });
-  const testTo = h('input', { type: 'email', 'aria-label': t('testMailTo'), placeholder: t('testMailTo'), size: 24 });
-  const testStatus = h('span', { class: 'hint', role: 'status', id: `${id}-test-status` });
-  const test = h('button', { type: 'button', id: `${id}-test` }, t('sendTestMail'));
-  test.addEventListener('click', async () => {
-    testStatus.textContent = '…';
-    try {
-      await api('POST', `/inboxes/${inbox.id}/email/test`, { to: testTo.value.trim() });
-      testStatus.textContent = t('testMailSent');
-    } catch (failure) { testStatus.textContent = failure.message; }
-  });
-  return h('details', { class: 'chat-settings' }, h('summary', {}, t('smtpSettings')), element,
-    h('p', { class: 'row' }, testTo, ' ', test, ' ', testStatus));
-}
-
 /// Mail that could not be taken in, with its reason; admins download or replay it.
 async function quarantinePanel(inbox) {
   const list = h('ul', { class: 'admin-list quarantine' });

@@ -2,6 +2,7 @@
 
 export const helpStrings = {
   en: {
+    imapSettings: 'Receive from an existing mailbox (IMAP)', imapHelp: 'Shopdesk checks the mailbox every minute; each mail is stored before it is marked read or moved. Leave the host empty to stop.', imapHost: 'IMAP server', imapFolder: 'Folder', imapMoveTo: 'Move taken mail to folder', imapKeepSeen: 'empty: mark it read and leave it',
     showFormatting: 'Show the email as formatted', hideFormatting: 'Hide formatting',
     intentReport: 'Conversations by intent (30 days)', conversationsCount: 'Conversations', negativeCount: 'Negative', urgentCount: 'Urgent', firstReply: 'Mean first reply',
     models: 'Models', modelsHelp: 'Intent and sentiment corrections made in conversations teach this workspace its own models; one is used only when it beats the shipped model on held-out corrections. Training runs on its own a few hours after corrections.', noTraining: 'Not trained yet.', trainNow: 'Train now', training: 'Training…', modelAdopted: 'own model in use', modelShipped: 'shipped model in use', labels: 'labels', 'task.intent': 'Intent', 'task.sentiment': 'Sentiment',
@@ -14,6 +15,7 @@ export const helpStrings = {
     helpfulCount: 'helpful', editArticle: 'Edit',
   },
   'pt-BR': {
+    imapSettings: 'Receber de uma caixa existente (IMAP)', imapHelp: 'O Shopdesk verifica a caixa a cada minuto; cada e-mail é guardado antes de ser marcado como lido ou movido. Deixe o servidor vazio para parar.', imapHost: 'Servidor IMAP', imapFolder: 'Pasta', imapMoveTo: 'Mover e-mails importados para a pasta', imapKeepSeen: 'vazio: marcar como lido e deixar',
     showFormatting: 'Ver o e-mail formatado', hideFormatting: 'Ocultar formatação',
     intentReport: 'Conversas por intenção (30 dias)', conversationsCount: 'Conversas', negativeCount: 'Negativas', urgentCount: 'Urgentes', firstReply: 'Primeira resposta (média)',
     models: 'Modelos', modelsHelp: 'As correções de intenção e sentimento feitas nas conversas ensinam modelos próprios; um só é usado quando supera o modelo padrão nas correções reservadas. O treino roda sozinho algumas horas depois das correções.', noTraining: 'Ainda não treinado.', trainNow: 'Treinar agora', training: 'Treinando…', modelAdopted: 'modelo próprio em uso', modelShipped: 'modelo padrão em uso', labels: 'rótulos', 'task.intent': 'Intenção', 'task.sentiment': 'Sentimento',
@@ -26,6 +28,7 @@ export const helpStrings = {
     helpfulCount: 'útil', editArticle: 'Editar',
   },
   ru: {
+    imapSettings: 'Получать из существующего ящика (IMAP)', imapHelp: 'Shopdesk проверяет ящик каждую минуту; письмо сохраняется до того, как отмечается прочитанным или переносится. Очистите сервер, чтобы остановить.', imapHost: 'IMAP-сервер', imapFolder: 'Папка', imapMoveTo: 'Переносить принятые письма в папку', imapKeepSeen: 'пусто: отметить прочитанным и оставить',
     showFormatting: 'Показать письмо с оформлением', hideFormatting: 'Скрыть оформление',
     intentReport: 'Разговоры по намерениям (30 дней)', conversationsCount: 'Разговоров', negativeCount: 'Негативных', urgentCount: 'Срочных', firstReply: 'Первый ответ (среднее)',
     models: 'Модели', modelsHelp: 'Исправления намерения и тональности в разговорах обучают собственные модели; модель используется, только если на отложенных исправлениях она лучше встроенной. Обучение запускается само через несколько часов после исправлений.', noTraining: 'Ещё не обучалась.', trainNow: 'Обучить сейчас', training: 'Обучение…', modelAdopted: 'используется своя модель', modelShipped: 'используется встроенная модель', labels: 'меток', 'task.intent': 'Намерение', 'task.sentiment': 'Тональность',
@@ -38,6 +41,7 @@ export const helpStrings = {
     helpfulCount: 'полезно', editArticle: 'Изменить',
   },
   hr: {
+    imapSettings: 'Primanje iz postojećeg sandučića (IMAP)', imapHelp: 'Shopdesk provjerava sandučić svake minute; svaka poruka se spremi prije nego što se označi pročitanom ili premjesti. Ostavite poslužitelj prazan za prekid.', imapHost: 'IMAP poslužitelj', imapFolder: 'Mapa', imapMoveTo: 'Premjesti preuzete poruke u mapu', imapKeepSeen: 'prazno: označi pročitanom i ostavi',
     showFormatting: 'Prikaži oblikovanu e-poruku', hideFormatting: 'Sakrij oblikovanje',
     intentReport: 'Razgovori po namjeri (30 dana)', conversationsCount: 'Razgovora', negativeCount: 'Negativnih', urgentCount: 'Hitnih', firstReply: 'Prvi odgovor (prosjek)',
     models: 'Modeli', modelsHelp: 'Ispravci namjere i raspoloženja u razgovorima uče vlastite modele; model se koristi samo ako je na izdvojenim ispravcima bolji od ugrađenog. Učenje se pokreće samo nekoliko sati nakon ispravaka.', noTraining: 'Još nije učen.', trainNow: 'Uči sada', training: 'Učenje…', modelAdopted: 'koristi se vlastiti model', modelShipped: 'koristi se ugrađeni model', labels: 'oznaka', 'task.intent': 'Namjera', 'task.sentiment': 'Raspoloženje',

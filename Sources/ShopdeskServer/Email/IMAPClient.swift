@@ -1,0 +1,190 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ShopdeskCore
+
+/// Just enough IMAP4rev1 (RFC 3501) to take mail out of a mailbox: LOGIN, SELECT, UID SEARCH,
+/// UID FETCH BODY.PEEK[] (literals read exactly), UID STORE \Seen, UID MOVE, LOGOUT; over TLS
+/// from the first byte (993), STARTTLS (143) or plain (a local server in tests).
+final class IMAPClient {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        /// A refusal (bad login, no such folder) rather than a network problem.
+        let permanent: Bool
+    }
+
+    /// One response: the untagged lines before the tagged one, and the literals they carried.
+    struct Response {
+        var status: String
+        var text: String
+        var untagged: [String] = []
+        var literals: [[UInt8]] = []
+    }
+
+    private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    private var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private var buffer: [UInt8] = []
+    private var counter = 0
+    private(set) var capabilities: Set<String> = []
+
+    private init(channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
+                 outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+        self.channel = channel
+        iterator = inbound.makeAsyncIterator()
+        self.outbound = outbound
+    }
+
+    /// Connects, upgrades to TLS as configured, logs in, and runs `body`; always logs out.
+    static func session<T>(_ server: OutgoingSMTP, password: String?, _ body: (IMAPClient) async throws -> T) async throws -> T {
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(15))
+                .connect(host: server.host, port: server.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if server.security == .tls { try channel.pipeline.syncOperations.addHandler(try tlsHandler(host: server.host)) }
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw Failure(description: "Could not connect to \(server.host):\(server.port): \(error)", permanent: false)
+        }
+        return try await channel.executeThenClose { inbound, outbound in
+            let client = IMAPClient(channel: channel, inbound: inbound, outbound: outbound)
+            let greeting = try await client.line()
+            guard greeting.hasPrefix("* OK") || greeting.hasPrefix("* PREAUTH") else {
+                throw Failure(description: "\(server.host) greeted with \(greeting.prefix(100))", permanent: false)
+            }
+            try await client.readCapabilities()
+            if server.security == .starttls {
+                guard client.capabilities.contains("STARTTLS") else {
+                    throw Failure(description: "\(server.host) does not offer STARTTLS; choose TLS (993).", permanent: true)
+                }
+                _ = try await client.command("STARTTLS")
+                try await channel.channel.eventLoop.submit {
+                    try channel.channel.pipeline.syncOperations.addHandler(try tlsHandler(host: server.host), position: .first)
+                }.get()
+                try await client.readCapabilities()
+            }
+            try await client.command("LOGIN \(quoted(server.username ?? "")) \(quoted(password ?? ""))", hidden: true)
+            let result = try await body(client)
+            _ = try? await client.command("LOGOUT")
+            return result
+        }
+    }
+
+    private static func tlsHandler(host: String) throws -> NIOSSLClientHandler {
+        try NIOSSLClientHandler(context: try NIOSSLContext(configuration: .makeClientConfiguration()), serverHostname: host)
+    }
+
+    /// An IMAP quoted string (no CR or LF can be in one).
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .filter { $0 != "\r" && $0 != "\n" } + "\""
+    }
+
+    private func readCapabilities() async throws {
+        let response = try await command("CAPABILITY")
+        for line in response.untagged where line.uppercased().hasPrefix("* CAPABILITY") {
+            capabilities = Set(line.uppercased().split(separator: " ").dropFirst(2).map(String.init))
+        }
+    }
+
+    /// Sends a tagged command and reads to its tagged answer; anything but OK is a failure.
+    @discardableResult
+    func command(_ text: String, hidden: Bool = false) async throws -> Response {
+        counter += 1
+        let tag = "S\(counter)"
+        try await outbound.write(ByteBuffer(string: "\(tag) \(text)\r\n"))
+        var response = Response(status: "", text: "")
+        while true {
+            var line = try await self.line()
+            // A literal: {n} at the end of the line, then exactly n bytes, then the rest of the line.
+            while line.hasSuffix("}"), let open = line.lastIndex(of: "{"), let size = Int(line[line.index(after: open)..<line.index(before: line.endIndex)]) {
+                response.literals.append(try await bytes(size))
+                line = String(line[..<open]) + "{literal}" + (try await self.line())
+            }
+            if line.hasPrefix(tag + " ") {
+                let rest = line.dropFirst(tag.count + 1)
+                response.status = String(rest.prefix { $0 != " " }).uppercased()
+                response.text = String(rest.dropFirst(response.status.count)).trimmingCharacters(in: .whitespaces)
+                guard response.status == "OK" else {
+                    let what = hidden ? String(text.prefix { $0 != " " }) : text
+                    throw Failure(description: "The IMAP server refused \(what): \(response.status) \(response.text)", permanent: response.status == "NO")
+                }
+                return response
+            }
+            response.untagged.append(line)
+        }
+    }
+
+    private func line() async throws -> String {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                var end = newline
+                if end > 0, buffer[end - 1] == 0x0D { end -= 1 }
+                let line = String(decoding: buffer[..<end], as: UTF8.self)
+                buffer.removeFirst(newline + 1)
+                return line
+            }
+            guard buffer.count < 1_000_000 else { throw Failure(description: "The IMAP server sent an endless line.", permanent: false) }
+            try await fill()
+        }
+    }
+
+    private func bytes(_ count: Int) async throws -> [UInt8] {
+        guard count <= 64 * 1024 * 1024 else { throw Failure(description: "A message over 64 MB was refused.", permanent: false) }
+        while buffer.count < count { try await fill() }
+        let data = Array(buffer[..<count])
+        buffer.removeFirst(count)
+        return data
+    }
+
+    private func fill() async throws {
+        guard let chunk = try await iterator.next() else { throw Failure(description: "The IMAP server closed the connection.", permanent: false) }
+        buffer += chunk.readableBytesView
+    }
+
+    // MARK: the commands the poller uses
+
+    /// SELECT: the folder's UIDVALIDITY.
+    func select(_ folder: String) async throws -> Int64 {
+        let response = try await command("SELECT \(Self.quoted(folder))")
+        for line in response.untagged + [response.text] {
+            if let range = line.range(of: "UIDVALIDITY ") {
+                let digits = line[range.upperBound...].prefix { $0.isNumber }
+                if let value = Int64(digits) { return value }
+            }
+        }
+        throw Failure(description: "The IMAP server gave no UIDVALIDITY for \(folder).", permanent: false)
+    }
+
+    /// UIDs above `after`, ascending.
+    func uids(after: Int64) async throws -> [Int64] {
+        let response = try await command("UID SEARCH UID \(after + 1):*")
+        let numbers = response.untagged.filter { $0.uppercased().hasPrefix("* SEARCH") }
+            .flatMap { $0.split(separator: " ").dropFirst(2).compactMap { Int64($0) } }
+        // "n:*" always names the last message, even below n.
+        return numbers.filter { $0 > after }.sorted()
+    }
+
+    /// The whole message, without setting \Seen.
+    func fetch(_ uid: Int64) async throws -> [UInt8]? {
+        try await command("UID FETCH \(uid) BODY.PEEK[]").literals.first
+    }
+
+    func markSeen(_ uid: Int64) async throws {
+        try await command("UID STORE \(uid) +FLAGS.SILENT (\\Seen)")
+    }
+
+    func move(_ uid: Int64, to folder: String) async throws {
+        if capabilities.contains("MOVE") {
+            try await command("UID MOVE \(uid) \(Self.quoted(folder))")
+        } else {
+            try await command("UID COPY \(uid) \(Self.quoted(folder))")
+            try await command("UID STORE \(uid) +FLAGS.SILENT (\\Seen \\Deleted)")
+        }
+    }
+}

@@ -1,0 +1,72 @@
+// An email inbox's servers: the SMTP server replies leave through, and the IMAP mailbox
+// Shopdesk polls. Each form sends the whole email settings, so saving one keeps the other.
+
+import { api } from './api.js';
+import { h } from './dom.js';
+import { t } from './i18n.js';
+import { form, labelled } from './forms.js';
+
+export function smtpForm(inbox) {
+  const smtp = inbox.email?.smtp || {};
+  const id = `smtp-${inbox.id}`;
+  const host = h('input', { type: 'text', value: smtp.host || '', placeholder: 'smtp.example.com', required: true });
+  const port = h('input', { type: 'number', min: 1, max: 65535, value: smtp.port || 587, required: true });
+  const security = h('select', {}, ...['starttls', 'tls', 'none'].map((value) =>
+    h('option', { value, selected: (smtp.security || 'starttls') === value }, t(`security_${value}`))));
+  const username = h('input', { type: 'text', value: smtp.username || '', autocomplete: 'off' });
+  const password = h('input', { type: 'password', autocomplete: 'new-password', placeholder: smtp.password_sealed ? '********' : '' });
+  const status = h('span', { class: 'hint', role: 'status' });
+  const element = form(`${id}-form`, [
+    labelled(`${id}-host`, t('smtpHost'), host), labelled(`${id}-port`, t('smtpPort'), port),
+    labelled(`${id}-security`, t('smtpSecurity'), security), labelled(`${id}-username`, t('smtpUser'), username),
+    labelled(`${id}-password`, t('password'), password), status,
+  ], t('save'), async () => {
+    const outgoing = { host: host.value.trim(), port: Number(port.value), security: security.value, username: username.value.trim() || null };
+    if (password.value) outgoing.password = password.value;
+    inbox.email = (await api('PATCH', `/inboxes/${inbox.id}`, { email: { ...inbox.email, smtp: outgoing } })).email;
+    password.value = '';
+    status.textContent = t('saved');
+  });
+  const testTo = h('input', { type: 'email', 'aria-label': t('testMailTo'), placeholder: t('testMailTo'), size: 24 });
+  const testStatus = h('span', { class: 'hint', role: 'status', id: `${id}-test-status` });
+  const test = h('button', { type: 'button', id: `${id}-test` }, t('sendTestMail'));
+  test.addEventListener('click', async () => {
+    testStatus.textContent = '…';
+    try {
+      await api('POST', `/inboxes/${inbox.id}/email/test`, { to: testTo.value.trim() });
+      testStatus.textContent = t('testMailSent');
+    } catch (failure) { testStatus.textContent = failure.message; }
+  });
+  return h('details', { class: 'chat-settings' }, h('summary', {}, t('smtpSettings')), element,
+    h('p', { class: 'row' }, testTo, ' ', test, ' ', testStatus));
+}
+
+export function imapForm(inbox) {
+  const imap = inbox.email?.imap || {};
+  const id = `imap-${inbox.id}`;
+  const host = h('input', { type: 'text', value: imap.host || '', placeholder: 'imap.example.com' });
+  const port = h('input', { type: 'number', min: 1, max: 65535, value: imap.port || 993 });
+  const security = h('select', {}, ...['tls', 'starttls', 'none'].map((value) =>
+    h('option', { value, selected: (imap.security || 'tls') === value }, t(`security_${value}`))));
+  const username = h('input', { type: 'text', value: imap.username || '', autocomplete: 'off' });
+  const password = h('input', { type: 'password', autocomplete: 'new-password', placeholder: imap.password_sealed ? '********' : '' });
+  const folder = h('input', { type: 'text', value: inbox.email?.imap_folder || 'INBOX' });
+  const moveTo = h('input', { type: 'text', value: inbox.email?.imap_move_to || '', placeholder: t('imapKeepSeen') });
+  const status = h('span', { class: 'hint', role: 'status' });
+  const element = form(`${id}-form`, [
+    labelled(`${id}-host`, t('imapHost'), host), labelled(`${id}-port`, t('smtpPort'), port),
+    labelled(`${id}-security`, t('smtpSecurity'), security), labelled(`${id}-username`, t('smtpUser'), username),
+    labelled(`${id}-password`, t('password'), password), labelled(`${id}-folder`, t('imapFolder'), folder),
+    labelled(`${id}-move`, t('imapMoveTo'), moveTo), status,
+  ], t('save'), async () => {
+    const server = host.value.trim()
+      ? { host: host.value.trim(), port: Number(port.value), security: security.value, username: username.value.trim() || null, password_sealed: imap.password_sealed }
+      : null;
+    if (server && password.value) server.password = password.value;
+    inbox.email = (await api('PATCH', `/inboxes/${inbox.id}`, { email: { ...inbox.email, imap: server, imap_folder: folder.value.trim() || 'INBOX',
+      imap_move_to: moveTo.value.trim() || null } })).email;
+    password.value = '';
+    status.textContent = t('saved');
+  });
+  return h('details', { class: 'chat-settings' }, h('summary', {}, t('imapSettings')), h('p', { class: 'hint' }, t('imapHelp')), element);
+}

@@ -1,0 +1,191 @@
+import Foundation
+import ShopdeskCore
+@testable import ShopdeskServer
+import ShopdeskStore
+import ShopdeskTestSupport
+import Testing
+
+/// A real IMAP server (Dovecot from Debian's packages) on a free port, with one mailbox user.
+final class Dovecot: @unchecked Sendable {
+    // The process and directory are set once in `start` and only read afterwards.
+    let port: Int
+    let directory: String
+    private let process: Process
+
+    static var available: Bool {
+        if FileManager.default.isExecutableFile(atPath: "/usr/sbin/dovecot") { return true }
+        // CI installs it; there a missing Dovecot is a failure, not a skip.
+        if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("dovecot is missing") }
+        return false
+    }
+
+    private init(port: Int, directory: String, process: Process) {
+        self.port = port
+        self.directory = directory
+        self.process = process
+    }
+
+    static func start() async throws -> Dovecot {
+        let port = try FreePort.pick()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dovecot-\(UUID().uuidString.prefix(8))").path
+        for folder in ["mail", "run"] { try FileManager.default.createDirectory(atPath: "\(directory)/\(folder)", withIntermediateDirectories: true) }
+        // Mail processes must not run as root: the mailbox belongs to nobody.
+        try FileManager.default.setAttributes([.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: "\(directory)/mail")
+        try "shop:{PLAIN}s3cret:65534:65534::\(directory)/mail/shop\n".write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
+        try """
+            protocols = imap
+            listen = 127.0.0.1
+            base_dir = \(directory)/run
+            state_dir = \(directory)/run
+            log_path = \(directory)/dovecot.log
+            ssl = no
+            disable_plaintext_auth = no
+            mail_location = maildir:~/Maildir
+            default_internal_user = dovecot
+            default_internal_group = dovecot
+            default_login_user = dovenull
+            service imap-login {
+              inet_listener imap {
+                port = \(port)
+              }
+              inet_listener imaps {
+                port = 0
+              }
+            }
+            passdb {
+              driver = passwd-file
+              args = scheme=PLAIN username_format=%u \(directory)/users
+            }
+            userdb {
+              driver = passwd-file
+              args = username_format=%u \(directory)/users
+            }
+            """.write(toFile: "\(directory)/dovecot.conf", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/dovecot")
+        process.arguments = ["-F", "-c", "\(directory)/dovecot.conf"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let server = Dovecot(port: port, directory: directory, process: process)
+        try await EmailChannelTests.waitForPort(port)
+        return server
+    }
+
+    func stop() {
+        process.terminate()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Runs imaplib as the mailbox user: `append` puts messages in, `flags` reads them back.
+    func imap(_ code: String, input: [String: Any] = [:]) async throws -> Any? {
+        let script = """
+            import imaplib, json, sys
+            request = json.load(sys.stdin)
+            box = imaplib.IMAP4('127.0.0.1', request['port'])
+            box.login('shop', 's3cret')
+            box.select('INBOX')
+            result = None
+            \(code)
+            box.logout()
+            print(json.dumps(result))
+            """
+        var request = input
+        request["port"] = port
+        let output = try await Python.run(script, input: String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self))
+        return try JSONSerialization.jsonObject(with: Data(output.utf8), options: .fragmentsAllowed)
+    }
+
+    func append(_ messages: [String]) async throws {
+        _ = try await imap("""
+            for message in request['messages']:
+                box.append('INBOX', None, None, message.encode('utf-8'))
+            """, input: ["messages": messages])
+    }
+
+    /// UID → flags of every message in INBOX.
+    func flags() async throws -> [String: String] {
+        let result = try await imap("""
+            typ, data = box.uid('FETCH', '1:*', '(FLAGS)')
+            result = {}
+            for item in data:
+                text = item.decode() if isinstance(item, bytes) else ''
+                if 'UID' in text:
+                    uid = text.split('UID ')[1].split(' ')[0].rstrip(')')
+                    result[uid] = text.split('FLAGS (')[1].split(')')[0]
+            """)
+        return result as? [String: String] ?? [:]
+    }
+}
+
+@Suite("IMAP polling", .serialized)
+struct IMAPPollingTests {
+    @Test func mailIsTakenInOnceFlaggedAfterCommitAndResumedFromTheCheckpoint() async throws {
+        guard Python.available, Dovecot.available else { return }
+        let dovecot = try await Dovecot.start()
+        defer { dovecot.stop() }
+        try await dovecot.append([MailFixture.mail(id: "imap-1@example.hr", body: "Prva poruka."),
+                                  MailFixture.mail(from: "Ivan <ivan@example.hr>", subject: "Povrat", id: "imap-2@example.hr", body: "Druga poruka.")])
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
+                {"name":"Support mail","kind":"email","email":{"address":"support@shop.example",
+                 "imap":{"host":"127.0.0.1","port":\(dovecot.port),"security":"none","username":"shop","password":"s3cret"}}}
+                """)
+            #expect(created.status == .created, "\(created.text)")
+            #expect(!created.text.contains("s3cret"), "the password is sealed, never shown")
+            let inboxID = InboxID(try created.object("inbox").int("id"))
+            try await harness.runJobs()
+            let first = try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken)
+            #expect(first.items.count == 2, "\(first.text)")
+            let flags = try await dovecot.flags()
+            #expect(flags.count == 2 && flags.values.allSatisfy { $0.contains("\\Seen") }, "\(flags)")
+
+            // New mail arrives; the next poll takes only it.
+            try await dovecot.append([MailFixture.mail(subject: "Re: Narudžba 1042", id: "imap-3@example.hr", references: ["imap-1@example.hr"],
+                                                       body: "Još nešto.")])
+            try await harness.runJobs(at: Date().addingTimeInterval(IMAPPoller.interval + 1))
+            let second = try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken)
+            #expect(second.items.count == 2, "the reply threads into its conversation")
+
+            // A crash between commit and checkpoint: the next poll fetches again and duplicates nothing.
+            try await harness.database.write { try await $0.raw("DELETE FROM imap_checkpoints WHERE inbox_id = \(bind: inboxID.rawValue)").run() }
+            try await harness.runJobs(at: Date().addingTimeInterval(2 * IMAPPoller.interval + 2))
+            var messages = 0
+            for item in try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken).items {
+                messages += try await harness.client.json(.get, "/api/v1/conversations/\(item["id"] as? Int ?? 0)/messages", token: harness.ownerToken).items.count
+            }
+            #expect(messages == 3, "three mails, three messages")
+            let checkpoint = try await harness.database.read { try await IMAPCheckpointRepository.find(inboxID: inboxID, in: $0) }
+            #expect(checkpoint?.lastUID == 3)
+        }
+    }
+}
+
+extension IMAPPollingTests {
+    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(2)))
+    func adminsSetTheMailboxUpInSettingsWithoutLosingTheSMTPServer() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
+                {"name":"Support mail","kind":"email","email":{"address":"support@shop.example",
+                 "smtp":{"host":"smtp.shop.example","port":587,"security":"starttls","username":"shop","password":"out-secret"}}}
+                """)
+            let id = try created.object("inbox").int("id")
+            let port = try #require(harness.client.port)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
+                try await page.waitFor("document.querySelector('#imap-\(id)-form')", "the IMAP form")
+                _ = try await page.evaluate("document.querySelector('#imap-\(id)-form').closest('details').open = true")
+                try await WebAppTests.fill(page, ["#imap-\(id)-host": "imap.shop.example", "#imap-\(id)-username": "shop", "#imap-\(id)-password": "in-secret"])
+                _ = try await page.evaluate("document.querySelector('#imap-\(id)-form').requestSubmit()")
+                try await page.waitFor("document.querySelector('#imap-\(id)-form [role=status]').textContent.length > 0", "saved")
+            }
+            let inbox = try await harness.client.json(.get, "/api/v1/inboxes/\(id)", token: harness.ownerToken)
+            let email = try inbox.object("email")
+            #expect(try email.object("imap").string("host") == "imap.shop.example")
+            #expect(try email.object("smtp").string("host") == "smtp.shop.example", "saving IMAP keeps SMTP")
+            #expect(!inbox.text.contains("in-secret") && !inbox.text.contains("out-secret") && !inbox.text.contains("v1:"), "no password, plain or sealed")
+            let stored = try await harness.database.read { try await InboxRepository.find(workspaceID: harness.workspaceID, id: InboxID(id), in: $0) }
+            #expect(stored?.email?.smtp?.passwordSealed != nil && stored?.email?.imap?.passwordSealed != nil, "both passwords kept, sealed")
+        }
+    }
+}
