@@ -41,6 +41,8 @@ final class Dovecot: @unchecked Sendable {
             ssl = no
             disable_plaintext_auth = no
             mail_location = maildir:~/Maildir
+            # Look for new mail every second while idling (containers may lack inotify).
+            mailbox_idle_check_interval = 1 secs
             default_internal_user = dovecot
             default_internal_group = dovecot
             default_login_user = dovenull
@@ -155,8 +157,38 @@ struct IMAPPollingTests {
                 messages += try await harness.client.json(.get, "/api/v1/conversations/\(item["id"] as? Int ?? 0)/messages", token: harness.ownerToken).items.count
             }
             #expect(messages == 3, "three mails, three messages")
+
+            // Dovecot offers IDLE: new mail is announced and a poll is queued at once, not a minute later.
+            let waiting = { () async throws -> Int64? in
+                try await harness.database.read {
+                    try await $0.raw("SELECT run_at FROM jobs WHERE kind = 'imap.poll' AND status = 'queued'").first()?.decode(column: "run_at", as: Int64.self)
+                }
+            }
+            let before = try #require(try await waiting())
+            try await dovecot.append([MailFixture.mail(from: "Olga <olga@example.ru>", subject: "Заказ", id: "imap-4@example.ru", body: "Где мой заказ?")])
+            var announced = false
+            for _ in 0..<250 where !announced {
+                if let runAt = try await waiting(), runAt < before { announced = true; break }
+                // Polling the jobs table while the IDLE connection (re)connects and reports the new mail.
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(announced, "a poll was queued for the mail that came before IDLE began")
+            // Now the connection is idling: the next mail is announced by the server itself.
+            try await harness.runJobs()
+            let idleBefore = try #require(try await waiting())
+            try await dovecot.append([MailFixture.mail(from: "Ana <ana@example.hr>", subject: "Veličina", id: "imap-5@example.hr", body: "Imate li M?")])
+            announced = false
+            for _ in 0..<100 where !announced {
+                if let runAt = try await waiting(), runAt < idleBefore { announced = true; break }
+                // Polling the jobs table until the IDLE connection reports EXISTS.
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(announced, "a poll was queued as soon as the mailbox said EXISTS")
+            try await harness.runJobs()
+            let all = try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken)
+            #expect(all.items.count == 4, "\(all.text)")
             let checkpoint = try await harness.database.read { try await IMAPCheckpointRepository.find(inboxID: inboxID, in: $0) }
-            #expect(checkpoint?.lastUID == 3)
+            #expect(checkpoint?.lastUID == 5)
         }
     }
 }

@@ -187,4 +187,25 @@ final class IMAPClient {
             try await command("UID STORE \(uid) +FLAGS.SILENT (\\Seen \\Deleted)")
         }
     }
+
+    /// IDLE (RFC 2177) until the mailbox reports new mail or `seconds` pass (checked whenever
+    /// the server says anything; servers send keep-alives every few minutes). True: new mail.
+    func idle(seconds: TimeInterval) async throws -> Bool {
+        counter += 1
+        let tag = "S\(counter)"
+        try await outbound.write(ByteBuffer(string: "\(tag) IDLE\r\n"))
+        guard try await line().hasPrefix("+") else { throw Failure(description: "The IMAP server refused IDLE.", permanent: true) }
+        let started = Date()
+        var arrived = false
+        while !arrived, Date().timeIntervalSince(started) < seconds {
+            let update = try await line().uppercased()
+            arrived = update.hasPrefix("* ") && (update.hasSuffix(" EXISTS") || update.hasSuffix(" RECENT"))
+        }
+        try await outbound.write(ByteBuffer(string: "DONE\r\n"))
+        while true {
+            let answer = try await line()
+            if answer.hasPrefix(tag + " ") { return arrived }
+        }
+    }
+
 }
