@@ -172,7 +172,9 @@ final class DevToolsPage: Sendable {
     /// Polls `condition` (a JavaScript expression) until it is truthy. The page updates
     /// asynchronously (fetches, the realtime socket), so there is nothing to await but the DOM
     /// itself; each poll is one cheap evaluation, and the deadline makes a failure readable.
-    func waitFor(_ condition: String, _ what: String, timeout: Duration = .seconds(15)) async throws {
+    /// Waits for `condition`; the default leaves room for a loaded CI machine (two cores, several
+    /// Chromiums): it only decides how long a real failure takes to be reported.
+    func waitFor(_ condition: String, _ what: String, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             // An element the condition reads may be between two renders: that counts as "not yet".

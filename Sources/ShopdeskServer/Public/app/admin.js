@@ -22,8 +22,13 @@ export async function renderAdmin(container, me, onChanged) {
   // A new agent appears in the team member lists too: the page is drawn again.
   const redraw = () => renderAdmin(container, me, onChanged);
   if (isAdmin) sections.unshift(agentsSection(me, redraw), teamsSection(onChanged), inboxesSection(onChanged), tagsSection(onChanged), webhooksSection());
+  // Every section loads side by side: each waits only for its own requests.
+  const admin = isAdmin ? Promise.all([automationSections(), commerceSections(), helpSection(), modelsSection()]) : null;
   for (const section of await Promise.all(sections)) container.append(section);
-  if (isAdmin) container.append(...await automationSections(), ...await commerceSections(), await helpSection(), await modelsSection());
+  if (admin) {
+    const [automation, commerce, help, models] = await admin;
+    container.append(...automation, ...commerce, help, models);
+  }
 }
 
 async function agentsSection(me, redraw) {
