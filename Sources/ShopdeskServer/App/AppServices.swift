@@ -22,6 +22,8 @@ struct AppServices: Sendable {
     let commerce: CommerceService
     /// Each workspace's published help center with its search index, rebuilt when it changes.
     let helpLibraries = HelpLibraries()
+    /// IDLE connections to IMAP mailboxes on this node (started by their poll jobs).
+    let imapIdle = IMAPIdleWatchers()
     let logger: Logger
     var chat: ChatChannel { ChatChannel(database: database, conversations: conversations) }
 

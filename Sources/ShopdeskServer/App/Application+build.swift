@@ -64,8 +64,8 @@ func buildApplication(services: AppServices) throws -> some ApplicationProtocol 
     if let listener = database.listener {
         services_.append(RealtimeBridge(hub: hub, listener: listener, logger: logger))
     }
-    // IDLE on the IMAP mailboxes that offer it: new mail is polled at once (cheap when there are none).
-    services_.append(IMAPIdleService(services: services))
+    // Closes the IMAP IDLE connections that poll jobs opened on this node.
+    services_.append(IMAPIdleService(watchers: services.imapIdle))
     if let smtpPort = configuration.smtpPort {
         services_.append(SMTPServer(services: services, host: configuration.smtpHost, port: smtpPort, lmtp: configuration.smtpMode == "lmtp"))
     }

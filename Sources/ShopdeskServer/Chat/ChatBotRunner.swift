@@ -7,8 +7,9 @@ import ShopdeskStore
 /// help-center article, looks orders up, writes the bot's turn, hands over with a note that
 /// tells the agent what the customer wants and what the bot already did.
 ///
-/// Runs after the visitor's message is stored and acknowledged: a failure here loses nothing,
-/// the conversation is simply left to people (and logged).
+/// Runs after the visitor's message is committed, before the widget gets its answer (so the
+/// bot's reply is there when the widget catches up): a failure here loses nothing, the
+/// conversation is simply left to people (and logged).
 struct ChatBotRunner {
     let services: AppServices
 

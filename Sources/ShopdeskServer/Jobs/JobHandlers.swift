@@ -51,14 +51,20 @@ struct JobHandlers: Sendable {
             _ = try await WorkspaceModelTrainer(database: services.database, models: services.conversations.models).train(workspaceID: workspaceID, now: now)
         case JobKind.imapPoll:
             let inboxID = InboxID(try id(job, "inbox_id"))
-            guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: workspaceID, id: inboxID, in: $0) }),
-                  inbox.email?.imap != nil else { return }
+            let inbox = try await services.database.read { try await InboxRepository.find(workspaceID: workspaceID, id: inboxID, in: $0) }
+            guard let inbox, inbox.email?.imap != nil else {
+                // The inbox stopped polling IMAP (or is gone): so does its IDLE connection.
+                if let inbox { await services.imapIdle.ensure(inbox, services: services) }
+                return
+            }
             do {
                 try await IMAPPoller(services: services).poll(inbox, now: now)
-            } catch let failure as IMAPClient.Failure {
-                // The mailbox may be down or the password changed: say so and keep polling.
-                services.logger.warning("IMAP poll failed", metadata: ["inbox": "\(inbox.id)", "error": "\(failure.description)"])
+            } catch {
+                // The mailbox may be down, the password changed or the database busy: say so and
+                // keep polling (what was committed is checkpointed; the rest is fetched next time).
+                services.logger.warning("IMAP poll failed", metadata: ["inbox": "\(inbox.id)", "error": "\(error)"])
             }
+            await services.imapIdle.ensure(inbox, services: services)
             // The next poll, whatever this one found.
             try await services.database.write { try await IMAPPoller.schedule(inbox, at: now.addingTimeInterval(IMAPPoller.interval), in: $0) }
         case JobKind.sendMessage:

@@ -141,10 +141,3 @@ extension InboxRepository {
         }
     }
 }
-
-extension InboxRepository {
-    /// Email inboxes of every workspace that poll an IMAP mailbox.
-    public static func withIMAP(in sql: any SQLDatabase) async throws -> [Inbox] {
-        try await sql.raw("SELECT * FROM inboxes WHERE kind = 'email'").all().map(decode).filter { $0.email?.imap != nil }
-    }
-}
