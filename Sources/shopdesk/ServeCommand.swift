@@ -10,7 +10,7 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: DatabaseOptions
     @Option(help: "Address to listen on.") var host: String?
-    @Option(help: "Port to listen on.") var port: Int?
+    @Option(help: "Port to listen on (0: any free port; the address is printed once listening).") var port: Int?
     @Flag(help: "Do not run background jobs on this node.") var noJobs = false
 
     func run() async throws {
@@ -24,7 +24,10 @@ struct Serve: AsyncParsableCommand {
                                                     "address": "\(configuration.host):\(configuration.port)"])
         try await Database.with(url: settings.databaseURL, logger: logger) { database in
             try await Migrator.migrate(database)
-            let app = try await buildApplication(configuration: settings, database: database, logger: logger)
+            let app = try await buildApplication(configuration: settings, database: database, logger: logger) { host, port in
+                // Scripts (and the durability test) wait for this line to know the server is up and where.
+                Console.out("Shopdesk is listening on http://\(host):\(port)")
+            }
             try await app.runService()
         }
     }

@@ -51,10 +51,13 @@ struct DurabilityTests {
                                                  secret: inboxToken, now: Date(), in: $0)
             }.id.rawValue
         }
-        let port = Int.random(in: 30_000..<60_000)
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--database", url, "--port", String(port), "--no-jobs"]
+        // Port 0: the system picks a free port and the server prints it; a port chosen here could be
+        // taken by another test's server before this one binds it.
+        process.arguments = ["serve", "--database", url, "--port", "0", "--no-jobs"]
+        let output = Pipe()
+        process.standardOutput = output
         var environment = ProcessInfo.processInfo.environment
         environment["SHOPDESK_DATA_DIR"] = directory
         environment["SHOPDESK_LOG_LEVEL"] = "error"
@@ -62,6 +65,7 @@ struct DurabilityTests {
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
 
+        let port = try await Self.listeningPort(output.fileHandleForReading)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { _ = http.shutdown() }
         try await waitUntilHealthy(http, port: port)
@@ -105,6 +109,30 @@ struct DurabilityTests {
         let lost = acked.filter { storedByExternal[$0.key] != $0.value }
         #expect(lost.isEmpty, "\(lost.count) acknowledged messages were lost")
         #expect(stored.count == storedByExternal.count, "a message was stored twice")
+    }
+
+    /// Reads the server's standard output (on a thread of its own: the reads block) until it says
+    /// where it listens; throws if the process ends first.
+    static func listeningPort(_ handle: FileHandle) async throws -> Int {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
+            Thread.detachNewThread {
+                var text = ""
+                var answered = false
+                // Keeps reading after the answer so the server never blocks on a full pipe.
+                while case let chunk = handle.availableData, !chunk.isEmpty {
+                    guard !answered else { continue }
+                    text += String(decoding: chunk, as: UTF8.self)
+                    guard let start = text.range(of: "listening on http://"),
+                          let end = text[start.upperBound...].firstIndex(of: "\n") else { continue }
+                    guard let port = text[start.upperBound..<end].split(separator: ":").last.flatMap({ Int($0) }) else { continue }
+                    answered = true
+                    continuation.resume(returning: port)
+                }
+                if !answered {
+                    continuation.resume(throwing: HarnessError("The server ended before listening; it printed: \(text)"))
+                }
+            }
+        }
     }
 
     private func waitUntilHealthy(_ http: HTTPClient, port: Int) async throws {

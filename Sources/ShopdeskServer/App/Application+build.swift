@@ -8,17 +8,21 @@ import ShopdeskCore
 import ShopdeskStore
 
 /// Builds the whole application on an open database: used by `serve`, `demo` and the tests.
-/// The database must already be migrated.
+/// The database must already be migrated. `onListening` gets the address the HTTP server bound
+/// (with port 0 the system picks a free port, and this is how the caller learns it).
 public func buildApplication(
     configuration: ServerConfiguration,
     database: Database,
-    logger: Logger
+    logger: Logger,
+    onListening: (@Sendable (_ host: String, _ port: Int) async -> Void)? = nil
 ) async throws -> some ApplicationProtocol {
-    try buildApplication(services: AppServices.make(configuration: configuration, database: database, logger: logger))
+    try buildApplication(services: AppServices.make(configuration: configuration, database: database, logger: logger),
+                         onListening: onListening)
 }
 
 /// The same, on services the caller keeps (tests use them to run jobs at a chosen time).
-func buildApplication(services: AppServices) throws -> some ApplicationProtocol {
+func buildApplication(services: AppServices,
+                      onListening: (@Sendable (_ host: String, _ port: Int) async -> Void)? = nil) throws -> some ApplicationProtocol {
     let configuration = services.config
     let database = services.database
     let hub = services.hub
@@ -74,6 +78,10 @@ func buildApplication(services: AppServices) throws -> some ApplicationProtocol 
         server: .http1WebSocketUpgrade(webSocketRouter: router),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Shopdesk"),
         services: services_,
+        onServerRunning: { channel in
+            guard let onListening, let port = channel.localAddress?.port else { return }
+            await onListening(configuration.host, port)
+        },
         logger: logger
     )
 }
