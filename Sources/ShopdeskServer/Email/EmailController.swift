@@ -59,7 +59,7 @@ struct EmailController {
         api.on(.get, "/inboxes/{id}/quarantine/{email_id}/raw", "A quarantined email's raw bytes, as a download", tag: "email",
                role: .admin) { request, context in
             let record = try await quarantined(request, context)
-            let data = try await services.files.load(sha256: record.sha256)
+            let data = try await EmailReceiver(services: services).raw(of: record)
             return Response(status: .ok, headers: [
                 .contentType: "message/rfc822",
                 .contentDisposition: "attachment; filename=\"quarantined-\(record.id).eml\"",

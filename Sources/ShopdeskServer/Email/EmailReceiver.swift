@@ -19,9 +19,12 @@ enum EmailReceipt: Sendable, Equatable {
 struct EmailReceiver: Sendable {
     let services: AppServices
 
+    /// Mail up to this size keeps its raw bytes in its database row, committed with the message
+    /// itself; larger mail goes to the file store first (fsynced) and the row names it.
+    static let rawInRowLimit = 1 << 20
+
     func receive(_ raw: [UInt8], inbox: Inbox, now: Date = Date()) async throws -> EmailReceipt {
         let digest = Secrets.hex(SHA256.hash(data: raw))
-        try await services.files.store(Data(raw), sha256: digest)
         let mail = ParsedEmail.parse(raw)
         let workspaceID = inbox.workspaceID
         // Delivered again (a retrying sender, an IMAP resync): nothing new to store.
@@ -29,7 +32,8 @@ struct EmailReceiver: Sendable {
            let known = try await services.conversations.existing(inboxID: inbox.id, channelMessageID: messageID, workspaceID: workspaceID) {
             return .stored(known)
         }
-        if let report = DeliveryReport.parse(mail), let bounced = try await bounce(report, inbox: inbox, digest: digest, size: raw.count, now: now) {
+        let kept = try await keep(raw, digest: digest)
+        if let report = DeliveryReport.parse(mail), let bounced = try await bounce(report, inbox: inbox, digest: digest, raw: kept, size: raw.count, now: now) {
             return bounced
         }
         let secret = try await services.database.read { try await InboxRepository.secret(of: inbox.id, in: $0) } ?? ""
@@ -38,25 +42,38 @@ struct EmailReceiver: Sendable {
             inbound = try await message(from: mail, raw: raw, digest: digest, inbox: inbox, secret: secret, now: now)
         } catch let failure {
             let record = try await services.database.write {
-                try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: raw.count, status: .quarantined,
-                                                 error: failure.message, message: nil, now: now, in: $0)
+                try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: raw.count, raw: kept,
+                                                 status: .quarantined, error: failure.message, message: nil, now: now, in: $0)
             }
             services.logger.warning("Quarantined an email", metadata: ["inbox": "\(inbox.id)", "reason": "\(failure.message)"])
             return .quarantined(id: record.id, reason: failure.message)
         }
-        let result = try await services.conversations.ingest(inbound, workspaceID: workspaceID)
-        if !result.duplicate {
-            try await services.database.write {
-                _ = try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: raw.count, status: .stored,
-                                                     error: nil, message: result.messageID, now: now, in: $0)
-            }
+        // The record (and the raw bytes in it) commits in the message's own transaction.
+        let size = raw.count
+        let result = try await services.conversations.ingest(inbound, workspaceID: workspaceID) { result, sql in
+            guard !result.duplicate else { return }
+            _ = try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: size, raw: kept,
+                                                 status: .stored, error: nil, message: result.messageID, now: now, in: sql)
         }
         return .stored(result)
     }
 
+    /// The raw bytes for the row, or nil once they are durably in the file store (large mail).
+    private func keep(_ raw: [UInt8], digest: String) async throws -> Data? {
+        guard raw.count > Self.rawInRowLimit else { return Data(raw) }
+        try await services.files.store(Data(raw), sha256: digest)
+        return nil
+    }
+
+    /// A received email's raw bytes, from its row or the file store.
+    func raw(of record: InboundEmailRecord) async throws -> Data {
+        if let data = try await services.database.read({ try await EmailRepository.raw(of: record.id, in: $0) }) { return data }
+        return try await services.files.load(sha256: record.sha256)
+    }
+
     /// A bounce of one of our messages marks it failed, with who refused it and why (the agent
     /// sees it and can retry); a report about anything else is quarantined, never a conversation.
-    private func bounce(_ report: DeliveryReport, inbox: Inbox, digest: String, size: Int, now: Date) async throws -> EmailReceipt? {
+    private func bounce(_ report: DeliveryReport, inbox: Inbox, digest: String, raw: Data?, size: Int, now: Date) async throws -> EmailReceipt? {
         let workspaceID = inbox.workspaceID
         let ours = try await report.originalMessageID.asyncMap { id in
             try await services.database.read { try await EmailRepository.message(withID: id, inbox: inbox.id, in: $0) }
@@ -76,21 +93,21 @@ struct EmailReceiver: Sendable {
         guard let ours, marked else {
             let reason = "A delivery report about a message this inbox did not send."
             let record = try await services.database.write {
-                try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: size, status: .quarantined,
-                                                 error: reason, message: nil, now: now, in: $0)
+                try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: size, raw: raw,
+                                                 status: .quarantined, error: reason, message: nil, now: now, in: $0)
             }
             return .quarantined(id: record.id, reason: reason)
         }
         _ = try await services.database.write {
-            try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: size, status: .bounce,
-                                             error: reason, message: ours, now: now, in: $0)
+            try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: size, raw: raw,
+                                             status: .bounce, error: reason, message: ours, now: now, in: $0)
         }
         return .bounced(ours)
     }
 
     /// An admin's second try at a quarantined message (after a fix, or as it is).
     func replay(_ record: InboundEmailRecord, inbox: Inbox) async throws -> EmailReceipt {
-        let raw = Array(try await services.files.load(sha256: record.sha256))
+        let raw = Array(try await self.raw(of: record))
         let receipt = try await receive(raw, inbox: inbox)
         if case .stored(let result) = receipt {
             try await services.database.write { try await EmailRepository.markReplayed(record.id, message: result.messageID, in: $0) }

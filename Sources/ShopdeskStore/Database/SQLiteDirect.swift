@@ -141,6 +141,11 @@ final class SQLiteDirectConnection: @unchecked Sendable {
         case let int as Int64: return sqlite_nio_sqlite3_bind_int64(statement, index, int)
         case let int as Int: return sqlite_nio_sqlite3_bind_int64(statement, index, Int64(int))
         case let double as Double: return sqlite_nio_sqlite3_bind_double(statement, index, double)
+        case let data as Data:
+            return data.withUnsafeBytes {
+                // An empty blob needs a non-null pointer too (null would mean NULL).
+                sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64($0.count), sqliteTransient)
+            }
         default:
             switch try SQLiteDataEncoder().encode(value) {
             case .integer(let int): return sqlite_nio_sqlite3_bind_int64(statement, index, Int64(int))
@@ -273,8 +278,8 @@ struct SQLiteDirectRow: SQLRow {
         case .null:
             if D.self == Int64?.self { return Int64?.none as! D }
             if D.self == String?.self { return String?.none as! D }
-        case .blob:
-            break
+        case .blob(let buffer):
+            if D.self == Data.self { return Data(buffer.readableBytesView) as! D }
         }
         return try SQLiteDataDecoder().decode(D.self, from: value)
     }

@@ -6,6 +6,8 @@ struct SchemaDialect {
     var primaryKey: String { kind == .sqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY" }
     /// PostgreSQL keeps a tsvector beside the searchable row; SQLite keeps separate FTS5 tables.
     var searchColumn: String { kind == .postgres ? ", search_vector tsvector" : "" }
+    /// Raw bytes.
+    var blob: String { kind == .sqlite ? "BLOB" : "BYTEA" }
 }
 
 enum Schema {

@@ -2,7 +2,8 @@ import Foundation
 import ShopdeskCore
 import SQLKit
 
-/// A received email as kept: its raw bytes live in the file store under `sha256`.
+/// A received email as kept: its raw bytes are in the row (`EmailRepository.raw`) or, for rows
+/// from before schema 23 and very large mail, in the file store under `sha256`.
 public struct InboundEmailRecord: Sendable, Equatable {
     /// `bounce`: a delivery report that marked one of our messages failed.
     public enum Status: String, Sendable { case stored, quarantined, replayed, bounce }
@@ -68,26 +69,40 @@ public enum EmailRepository {
             """).run()
     }
 
+    /// Every column but the raw bytes, which only `raw(of:)` reads.
+    private static let columns = "id, workspace_id, inbox_id, sha256, size, received_at, status, error, message_row"
+
+    /// Records a received email; `raw` keeps its bytes in the row (nil when the caller put them
+    /// in the file store).
     public static func record(
-        workspaceID: WorkspaceID, inbox: InboxID, sha256: String, size: Int, status: InboundEmailRecord.Status, error: String?,
-        message: MessageID?, now: Date, in sql: any SQLDatabase
+        workspaceID: WorkspaceID, inbox: InboxID, sha256: String, size: Int, raw: Data?, status: InboundEmailRecord.Status,
+        error: String?, message: MessageID?, now: Date, in sql: any SQLDatabase
     ) async throws -> InboundEmailRecord {
         guard let row = try await sql.raw("""
-            INSERT INTO inbound_emails (workspace_id, inbox_id, sha256, size, received_at, status, error, message_row)
-            VALUES (\(bind: workspaceID.rawValue), \(bind: inbox.rawValue), \(bind: sha256), \(bind: Int64(size)), \(bind: now.millis),
-              \(bind: status.rawValue), \(bind: error), \(bind: message?.rawValue)) RETURNING *
+            INSERT INTO inbound_emails (workspace_id, inbox_id, sha256, size, raw, received_at, status, error, message_row)
+            VALUES (\(bind: workspaceID.rawValue), \(bind: inbox.rawValue), \(bind: sha256), \(bind: Int64(size)), \(bind: raw),
+              \(bind: now.millis), \(bind: status.rawValue), \(bind: error), \(bind: message?.rawValue)) RETURNING \(unsafeRaw: columns)
             """).first() else { throw StoredValueError(column: "inbound_emails.id", value: "missing") }
         return try decode(row)
     }
 
+    /// The raw bytes kept in the row, or nil when they are in the file store.
+    public static func raw(of id: Int64, in sql: any SQLDatabase) async throws -> Data? {
+        guard let row = try await sql.raw("SELECT raw FROM inbound_emails WHERE id = \(bind: id)").first(),
+              try !row.decodeNil(column: "raw") else { return nil }
+        return try row.decode(column: "raw", as: Data.self)
+    }
+
     public static func find(id: Int64, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> InboundEmailRecord? {
-        try await sql.raw("SELECT * FROM inbound_emails WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID.rawValue)")
-            .first().map(decode)
+        try await sql.raw("""
+            SELECT \(unsafeRaw: columns) FROM inbound_emails WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID.rawValue)
+            """).first().map(decode)
     }
 
     public static func quarantined(inbox: InboxID, in sql: any SQLDatabase) async throws -> [InboundEmailRecord] {
         try await sql.raw("""
-            SELECT * FROM inbound_emails WHERE inbox_id = \(bind: inbox.rawValue) AND status = 'quarantined' ORDER BY id DESC LIMIT 200
+            SELECT \(unsafeRaw: columns) FROM inbound_emails WHERE inbox_id = \(bind: inbox.rawValue) AND status = 'quarantined'
+            ORDER BY id DESC LIMIT 200
             """).all().map(decode)
     }
 

@@ -15,8 +15,11 @@ public struct IngestResult: Sendable, Equatable {
 extension ConversationService {
     /// The one path every channel's messages take: dedupe on the channel's message id → find or
     /// create the customer → thread into a conversation or start one → store, all in one
-    /// transaction, then publish the events.
-    public func ingest(_ raw: InboundMessage, workspaceID: WorkspaceID) async throws -> IngestResult {
+    /// transaction, then publish the events. `alongside` runs in that same transaction once the
+    /// message is stored (or found to be a duplicate): a channel's own records (the raw email)
+    /// commit with the message or not at all.
+    public func ingest(_ raw: InboundMessage, workspaceID: WorkspaceID,
+                       alongside: (@Sendable (IngestResult, any SQLDatabase) async throws -> Void)? = nil) async throws -> IngestResult {
         let message = try raw.validated()
         let classifier = classifier == nil ? nil : await models.classifier(for: workspaceID, database: database)
         let classification = classifier?.classify(subject: message.subject, text: message.text)
@@ -24,8 +27,10 @@ extension ConversationService {
         let kind = database.kind
         let automation = automation
         let (result, events) = try await database.write { sql in
-            try await Self.ingest(message, classification: classification, workspaceID: workspaceID, time: time, kind: kind,
-                                  automation: automation, in: sql)
+            let stored = try await Self.ingest(message, classification: classification, workspaceID: workspaceID, time: time, kind: kind,
+                                               automation: automation, in: sql)
+            try await alongside?(stored.result, sql)
+            return stored
         }
         await publisher?.publish(events)
         return result
