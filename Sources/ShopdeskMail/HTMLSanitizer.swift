@@ -24,75 +24,116 @@ public enum HTMLSanitizer {
     ]
 
     public static func sanitize(_ html: String) -> String {
-        var output = ""
-        var open: [String] = []
-        let characters = Array(html.unicodeScalars)
-        var index = 0
-        var textStart = 0
-        func flushText(_ end: Int) {
-            guard end > textStart else { return }
-            var text = String.UnicodeScalarView()
-            text.append(contentsOf: characters[textStart..<end])
-            output += escape(decodeEntities(String(text)))
+        var html = html
+        return html.withUTF8 { bytes in
+            var pass = Sanitizing(input: bytes)
+            return pass.run()
         }
-        while index < characters.count {
-            guard characters[index] == "<" else { index += 1; continue }
-            flushText(index)
-            // Comments, doctype, processing instructions, CDATA: gone.
-            if matches(characters, at: index, "<!--") {
-                index = find(characters, "-->", from: index + 4).map { $0 + 3 } ?? characters.count
+    }
+
+    /// One pass over the UTF-8 bytes. Everything HTML gives meaning to is ASCII, so the scan
+    /// never splits a multi-byte character; text between tags is copied byte for byte, with
+    /// entities decoded and escaped again on the way.
+    private struct Sanitizing {
+        let s: UnsafeBufferPointer<UInt8>
+        var output: [UInt8] = []
+        var open: [String] = []
+
+        init(input: UnsafeBufferPointer<UInt8>) {
+            s = input
+            output.reserveCapacity(input.count + input.count / 16)
+        }
+
+        mutating func run() -> String {
+            var index = 0
+            var textStart = 0
+            while index < s.count {
+                guard s[index] == UInt8(ascii: "<") else { index += 1; continue }
+                appendText(textStart..<index)
+                // Comments, doctype, processing instructions, CDATA: gone.
+                if Bytes.matches(s, at: index, "<!--") {
+                    index = Bytes.find(s, "-->", from: index + 4).map { $0 + 3 } ?? s.count
+                    textStart = index
+                    continue
+                }
+                if index + 1 < s.count, s[index + 1] == UInt8(ascii: "!") || s[index + 1] == UInt8(ascii: "?") {
+                    index = Bytes.find(s, ">", from: index).map { $0 + 1 } ?? s.count
+                    textStart = index
+                    continue
+                }
+                guard let tag = Tag.parse(s, at: index) else {
+                    // A "<" that starts no tag is text.
+                    append("&lt;")
+                    index += 1
+                    textStart = index
+                    continue
+                }
+                index = tag.end
                 textStart = index
-                continue
-            }
-            if index + 1 < characters.count, characters[index + 1] == "!" || characters[index + 1] == "?" {
-                index = find(characters, ">", from: index).map { $0 + 1 } ?? characters.count
+                element(tag, next: &index)
                 textStart = index
-                continue
             }
-            guard let tag = Tag.parse(characters, at: index) else {
-                // A "<" that starts no tag is text.
-                output += "&lt;"
-                index += 1
-                textStart = index
-                continue
-            }
-            index = tag.end
-            textStart = index
+            appendText(textStart..<s.count)
+            for name in open.reversed() { append("</\(name)>") }
+            return String(decoding: output, as: UTF8.self)
+        }
+
+        private mutating func element(_ tag: Tag, next index: inout Int) {
             if tag.closing {
                 if let position = open.lastIndex(of: tag.name) {
-                    for name in open[position...].reversed() { output += "</\(name)>" }
+                    for name in open[position...].reversed() { append("</\(name)>") }
                     open.removeSubrange(position...)
                 }
-                continue
+                return
             }
             if dropped.contains(tag.name) {
-                if !tag.selfClosing, let end = findClosing(characters, name: tag.name, from: index) {
-                    index = end
-                    textStart = index
-                }
-                continue
+                if !tag.selfClosing, let end = Bytes.findClosing(s, name: tag.name, from: index) { index = end }
+                return
             }
             if tag.name == "img" {
-                if let alt = tag.attributes["alt"], !alt.isEmpty { output += "[" + escape(alt) + "]" }
-                continue
+                if let alt = tag.attributes["alt"], !alt.isEmpty { append("[" + escape(decodeEntities(alt)) + "]") }
+                return
             }
-            guard allowed.contains(tag.name) else { continue }
-            output += "<" + tag.name
+            guard allowed.contains(tag.name) else { return }
+            append("<" + tag.name)
             let permitted = (attributes["*"] ?? []).union(attributes[tag.name] ?? [])
             for (name, value) in tag.attributes.sorted(by: { $0.key < $1.key }) where permitted.contains(name) {
                 if name == "href" {
                     guard let safe = safeURL(value) else { continue }
-                    output += " href=\"\(escape(safe))\" rel=\"noopener noreferrer nofollow\" target=\"_blank\""
+                    append(" href=\"\(escape(safe))\" rel=\"noopener noreferrer nofollow\" target=\"_blank\"")
                 } else {
-                    output += " \(name)=\"\(escape(value))\""
+                    append(" \(name)=\"\(escape(decodeEntities(value)))\"")
                 }
             }
-            output += ">"
+            append(">")
             if !void.contains(tag.name), !tag.selfClosing { open.append(tag.name) }
         }
-        flushText(characters.count)
-        for name in open.reversed() { output += "</\(name)>" }
-        return output
+
+        private mutating func append(_ text: String) {
+            output.append(contentsOf: text.utf8)
+        }
+
+        /// Text: entities decoded, then the five special characters escaped.
+        private mutating func appendText(_ range: Range<Int>) {
+            var index = range.lowerBound
+            while index < range.upperBound {
+                let byte = s[index]
+                if byte == UInt8(ascii: "&"), let (decoded, end) = Bytes.entity(s, at: index, limit: range.upperBound) {
+                    append(escape(decoded))
+                    index = end
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "&"): append("&amp;")
+                case UInt8(ascii: "<"): append("&lt;")
+                case UInt8(ascii: ">"): append("&gt;")
+                case UInt8(ascii: "\""): append("&quot;")
+                case UInt8(ascii: "'"): append("&#39;")
+                default: output.append(byte)
+                }
+                index += 1
+            }
+        }
     }
 
     /// http, https and mailto only, after entities and invisible characters are taken out
@@ -112,96 +153,109 @@ public enum HTMLSanitizer {
         var attributes: [String: String]
         var end: Int
 
-        static func parse(_ s: [Unicode.Scalar], at start: Int) -> Tag? {
+        static func parse(_ s: UnsafeBufferPointer<UInt8>, at start: Int) -> Tag? {
             var i = start + 1
             var closing = false
-            if i < s.count, s[i] == "/" { closing = true; i += 1 }
+            if i < s.count, s[i] == UInt8(ascii: "/") { closing = true; i += 1 }
             let nameStart = i
-            while i < s.count, s[i].properties.isAlphabetic || ("0"..."9").contains(s[i]) { i += 1 }
-            guard i > nameStart, s[nameStart].properties.isAlphabetic else { return nil }
-            var name = String.UnicodeScalarView()
-            name.append(contentsOf: s[nameStart..<i])
+            while i < s.count, Bytes.isAlphanumeric(s[i]) { i += 1 }
+            guard i > nameStart, Bytes.isLetter(s[nameStart]) else { return nil }
+            let name = Bytes.lowercased(s[nameStart..<i])
             var attributes: [String: String] = [:]
             var selfClosing = false
             while i < s.count {
-                while i < s.count, s[i].properties.isWhitespace || s[i] == "/" {
-                    if s[i] == "/" { selfClosing = true }
+                while i < s.count, Bytes.isSpace(s[i]) || s[i] == UInt8(ascii: "/") {
+                    if s[i] == UInt8(ascii: "/") { selfClosing = true }
                     i += 1
                 }
                 guard i < s.count else { return nil }
-                if s[i] == ">" { return Tag(name: String(name).lowercased(), closing: closing, selfClosing: selfClosing, attributes: attributes, end: i + 1) }
+                if s[i] == UInt8(ascii: ">") { return Tag(name: name, closing: closing, selfClosing: selfClosing, attributes: attributes, end: i + 1) }
                 selfClosing = false
                 let keyStart = i
-                while i < s.count, !s[i].properties.isWhitespace, s[i] != "=", s[i] != ">", s[i] != "/" { i += 1 }
-                var key = String.UnicodeScalarView()
-                key.append(contentsOf: s[keyStart..<i])
-                while i < s.count, s[i].properties.isWhitespace { i += 1 }
+                while i < s.count, !Bytes.isSpace(s[i]), s[i] != UInt8(ascii: "="), s[i] != UInt8(ascii: ">"), s[i] != UInt8(ascii: "/") { i += 1 }
+                let key = Bytes.lowercased(s[keyStart..<i])
+                while i < s.count, Bytes.isSpace(s[i]) { i += 1 }
                 var value = ""
-                if i < s.count, s[i] == "=" {
+                if i < s.count, s[i] == UInt8(ascii: "=") {
                     i += 1
-                    while i < s.count, s[i].properties.isWhitespace { i += 1 }
-                    if i < s.count, s[i] == "\"" || s[i] == "'" {
+                    while i < s.count, Bytes.isSpace(s[i]) { i += 1 }
+                    if i < s.count, s[i] == UInt8(ascii: "\"") || s[i] == UInt8(ascii: "'") {
                         let quote = s[i]
                         let valueStart = i + 1
                         i = valueStart
                         while i < s.count, s[i] != quote { i += 1 }
-                        var text = String.UnicodeScalarView()
-                        text.append(contentsOf: s[valueStart..<min(i, s.count)])
-                        value = String(text)
+                        value = String(decoding: UnsafeBufferPointer(rebasing: s[valueStart..<min(i, s.count)]), as: UTF8.self)
                         i += 1
                     } else {
                         let valueStart = i
-                        while i < s.count, !s[i].properties.isWhitespace, s[i] != ">" { i += 1 }
-                        var text = String.UnicodeScalarView()
-                        text.append(contentsOf: s[valueStart..<i])
-                        value = String(text)
+                        while i < s.count, !Bytes.isSpace(s[i]), s[i] != UInt8(ascii: ">") { i += 1 }
+                        value = String(decoding: UnsafeBufferPointer(rebasing: s[valueStart..<i]), as: UTF8.self)
                     }
                 }
-                let lowered = String(key).lowercased()
                 // The first occurrence wins, as in browsers.
-                if !lowered.isEmpty, attributes[lowered] == nil { attributes[lowered] = value }
+                if !key.isEmpty, attributes[key] == nil { attributes[key] = value }
             }
             return nil
         }
     }
 
-    static func findClosing(_ s: [Unicode.Scalar], name: String, from start: Int) -> Int? {
-        var i = start
-        let needle = Array(("</" + name).unicodeScalars)
-        while let found = find(s, needle, from: i) {
-            let after = found + needle.count
-            if after >= s.count || !(s[after].properties.isAlphabetic || ("0"..."9").contains(s[after])) {
-                return find(s, ">", from: after).map { $0 + 1 } ?? s.count
+    /// Byte-level helpers: HTML's syntax is ASCII (letters, digits, the whitespace of tags).
+    enum Bytes {
+        static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        static func isAlphanumeric(_ byte: UInt8) -> Bool { isLetter(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) }
+        /// Space, tab, line feed, form feed and carriage return: what separates attributes.
+        static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
+        static func lower(_ byte: UInt8) -> UInt8 { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte }
+
+        static func lowercased(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+            String(decoding: bytes.map(lower), as: UTF8.self)
+        }
+
+        static func matches(_ s: UnsafeBufferPointer<UInt8>, at index: Int, _ text: StaticString) -> Bool {
+            guard index + text.utf8CodeUnitCount <= s.count else { return false }
+            for offset in 0..<text.utf8CodeUnitCount where s[index + offset] != text.utf8Start[offset] { return false }
+            return true
+        }
+
+        /// Case-insensitive for ASCII letters.
+        static func find(_ s: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], from start: Int) -> Int? {
+            guard !needle.isEmpty, start < s.count else { return nil }
+            var i = start
+            while i + needle.count <= s.count {
+                var j = 0
+                while j < needle.count, lower(s[i + j]) == lower(needle[j]) { j += 1 }
+                if j == needle.count { return i }
+                i += 1
             }
-            i = found + 1
+            return nil
         }
-        return nil
-    }
 
-    static func matches(_ s: [Unicode.Scalar], at index: Int, _ text: String) -> Bool {
-        let needle = Array(text.unicodeScalars)
-        guard index + needle.count <= s.count else { return false }
-        return Array(s[index..<index + needle.count]) == needle
-    }
-
-    static func find(_ s: [Unicode.Scalar], _ text: String, from start: Int) -> Int? {
-        find(s, Array(text.unicodeScalars), from: start)
-    }
-
-    static func find(_ s: [Unicode.Scalar], _ needle: [Unicode.Scalar], from start: Int) -> Int? {
-        guard !needle.isEmpty, start < s.count else { return nil }
-        var i = start
-        while i + needle.count <= s.count {
-            var j = 0
-            while j < needle.count, lower(s[i + j]) == lower(needle[j]) { j += 1 }
-            if j == needle.count { return i }
-            i += 1
+        static func find(_ s: UnsafeBufferPointer<UInt8>, _ text: String, from start: Int) -> Int? {
+            find(s, Array(text.utf8), from: start)
         }
-        return nil
-    }
 
-    static func lower(_ scalar: Unicode.Scalar) -> UInt32 {
-        ("A"..."Z").contains(scalar) ? scalar.value + 32 : scalar.value
+        /// Where the element whose content is dropped ends: after `</name…>`, or nil if it never closes.
+        static func findClosing(_ s: UnsafeBufferPointer<UInt8>, name: String, from start: Int) -> Int? {
+            var i = start
+            let needle = Array(("</" + name).utf8)
+            while let found = find(s, needle, from: i) {
+                let after = found + needle.count
+                if after >= s.count || !isAlphanumeric(s[after]) {
+                    return find(s, ">", from: after).map { $0 + 1 } ?? s.count
+                }
+                i = found + 1
+            }
+            return nil
+        }
+
+        /// The entity starting at `index` (an `&`), decoded, and where it ends; nil when it is none.
+        static func entity(_ s: UnsafeBufferPointer<UInt8>, at index: Int, limit: Int) -> (String, Int)? {
+            var end = index + 1
+            while end < min(limit, index + 13), s[end] != UInt8(ascii: ";") { end += 1 }
+            guard end < min(limit, index + 13), s[end] == UInt8(ascii: ";") else { return nil }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: s[(index + 1)..<end]), as: UTF8.self)
+            return HTMLSanitizer.entity(name).map { ($0, end + 1) }
+        }
     }
 
     /// The same escaping as ShopdeskCore's `HTMLEscaping`; repeated here because ShopdeskMail is
@@ -222,7 +276,7 @@ public enum HTMLSanitizer {
     }
 
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         var output = ""
         var rest = Substring(text)
         while let amp = rest.firstIndex(of: "&") {

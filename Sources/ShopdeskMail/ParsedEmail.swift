@@ -201,24 +201,53 @@ public enum MessageIDs {
 }
 
 enum MailDate {
-    private static let formats = ["EEE, d MMM yyyy HH:mm:ss Z", "d MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm Z", "EEE, d MMM yy HH:mm:ss Z"]
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    private static let zones = ["ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
+                                "mst": -420, "mdt": -360, "pst": -480, "pdt": -420]
 
-    /// RFC 5322 dates, with the obsolete forms and trailing comments ("(CET)") tolerated.
+    /// RFC 5322 dates (`[Tue,] 24 Nov 2026 09:15[:02] +0100`), with the obsolete forms tolerated:
+    /// two- and three-digit years, zone names, a missing zone (read as UTC), trailing comments
+    /// ("(CET)"). Read by hand: a `DateFormatter` per message cost more than the rest of the parse.
     static func parse(_ raw: String) -> Date? {
-        var text = raw
-        if let comment = text.firstIndex(of: "(") { text = String(text[text.startIndex..<comment]) }
-        text = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        for zone in ["UT": "+0000", "GMT": "+0000", "EST": "-0500", "EDT": "-0400", "CST": "-0600", "CDT": "-0500",
-                     "MST": "-0700", "MDT": "-0600", "PST": "-0800", "PDT": "-0700"] where text.hasSuffix(" " + zone.key) {
-            text = String(text.dropLast(zone.key.count)) + zone.value
+        let text = raw.split(separator: "(", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        var tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" || $0 == "\n" }).map { $0.lowercased() }
+        if let first = tokens.first, first.first?.isLetter == true, month(first) == nil { tokens.removeFirst() }
+        guard tokens.count >= 4, let day = Int(tokens[0]), (1...31).contains(day), let month = month(tokens[1]),
+              var year = Int(tokens[2]), year >= 0 else { return nil }
+        if year < 50 { year += 2000 } else if year < 1000 { year += 1900 }
+        let clock = tokens[3].split(separator: ":").map { Int($0) }
+        guard clock.count == 2 || clock.count == 3, let hour = clock[0], let minute = clock[1], (0...23).contains(hour),
+              (0...59).contains(minute) else { return nil }
+        let second = clock.count == 3 ? clock[2] : 0
+        guard let second, (0...60).contains(second) else { return nil }
+        var offsetMinutes = 0
+        if tokens.count > 4 {
+            let zone = tokens[4]
+            if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let value = Int(zone.dropFirst()) {
+                offsetMinutes = (value / 100 * 60 + value % 100) * (sign == "-" ? -1 : 1)
+            } else {
+                // Named zones; military letters and anything unknown count as UTC (RFC 5322 §4.3).
+                offsetMinutes = zones[zone] ?? 0
+            }
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        for format in formats {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
-        }
-        return nil
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60 + second
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    private static func month(_ token: String) -> Int? {
+        guard token.count >= 3 else { return nil }
+        return months.firstIndex(of: String(token.prefix(3))).map { $0 + 1 }
+    }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }
 

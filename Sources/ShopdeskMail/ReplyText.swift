@@ -5,8 +5,7 @@ import Foundation
 /// Croatian (and German, which shops see often). The full text stays in the raw message.
 public enum ReplyText {
     public static func visible(_ text: String) -> String {
-        // Swift treats "\r\n" as one newline character, so this splits on either ending.
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        let lines = Self.lines(text)
         var cut = lines.count
         for index in lines.indices {
             let line = trimmed(lines[index])
@@ -14,7 +13,7 @@ public enum ReplyText {
             let head = line.prefix(12)
             guard line.hasSuffix(":") || head.contains(":") || line.hasPrefix("-") || line.hasPrefix("_")
                     || ["on ", "em ", "am "].contains(where: { head.lowercased().hasPrefix($0) })
-                    || (line.count < 40 && !line.isEmpty) || lines[index] == "-- " else { continue }
+                    || (line.unicodeScalars.count < 40 && !line.isEmpty) || lines[index] == "-- " else { continue }
             let next = index + 1 < lines.count ? trimmed(lines[index + 1]) : ""
             // Gmail and Apple Mail wrap a long "On …, X <x@y> wrote:" over two lines.
             let wrapped = ["on ", "em ", "am "].contains { line.lowercased().hasPrefix($0) } && isQuoteHeader(line + " " + next)
@@ -28,8 +27,41 @@ public enum ReplyText {
         while let last = kept.last.map(trimmed), last.hasPrefix(">") || last.isEmpty {
             kept.removeLast()
         }
-        let result = kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        return result.isEmpty ? text.trimmingCharacters(in: .whitespacesAndNewlines) : result
+        let result = trimmedWhitespace(kept.joined(separator: "\n"))
+        return result.isEmpty ? trimmedWhitespace(text) : result
+    }
+
+    /// The text's lines, split where Swift sees a line break (LF, CR, CRLF as one, VT, FF, NEL,
+    /// U+2028/2029), scalar by scalar rather than by grapheme.
+    static func lines(_ text: String) -> [String] {
+        var lines: [String] = []
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var index = start
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            switch scalar.value {
+            case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
+                lines.append(String(scalars[start..<index]))
+                var next = scalars.index(after: index)
+                if scalar == "\r", next < scalars.endIndex, scalars[next] == "\n" { next = scalars.index(after: next) }
+                start = next
+                index = next
+            default:
+                index = scalars.index(after: index)
+            }
+        }
+        lines.append(String(scalars[start...]))
+        return lines
+    }
+
+    /// Without whitespace and line breaks at either end (Foundation's trimming copies the whole
+    /// text through UTF-16 first).
+    static func trimmedWhitespace(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
     }
 
     /// Without spaces and tabs at either end (cheaper than Foundation's trimming).

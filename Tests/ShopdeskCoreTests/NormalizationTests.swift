@@ -20,6 +20,24 @@ struct NormalizationTests {
         #expect(Text.singleLine("Hello\r\nBcc: evil@example.com") == "Hello Bcc: evil@example.com")
     }
 
+    @Test func previewsAreOneLineAndCutAtTheLength() {
+        // The plain definition, to hold the fast one to: controls become spaces, runs of spaces one.
+        func reference(_ raw: String, _ length: Int) -> String {
+            let line = raw.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : String($0) }.joined()
+                .split(separator: " ").joined(separator: " ")
+            return line.count <= length ? line : String(line.prefix(length - 1)) + "…"
+        }
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["a", "ž", "Ж", " ", "  ", "\r\n", "\t", "\u{85}", "e\u{301}\u{302}\u{303}", "👍🏽", "\u{A0}", "word "]
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0..<120, using: &random) { text += pieces.randomElement(using: &random)! }
+            let length = Int.random(in: 5..<45, using: &random)
+            #expect(Text.preview(text, length: length) == reference(text, length), "\(text.debugDescription)")
+            #expect(Text.singleLine(text) == reference(text, .max))
+        }
+    }
+
     @Test("search folding removes diacritics but keeps Cyrillic", arguments: [
         ("Čćđšž", "ccdsz"), ("Ação É", "acao e"), ("Привет, ЙОД ёлка", "привет, йод елка"),
     ])

@@ -41,6 +41,9 @@ struct HTMLSanitizerTests {
         #expect(HTMLSanitizer.sanitize("<img src=\"https://t.example/p.gif\" alt=\"Logo\"> x") == "[Logo] x", "remote images do not load")
         #expect(HTMLSanitizer.sanitize("Спасибо, <b>Ана</b> — obrigado, ćao") == "Спасибо, <b>Ана</b> — obrigado, ćao")
         #expect(HTMLSanitizer.sanitize("a < b and c > d") == "a &lt; b and c &gt; d")
+        #expect(HTMLSanitizer.sanitize("<p title=\"Tom &amp; Ana\">x</p>") == "<p title=\"Tom &amp; Ana\">x</p>", "escaped once, not twice")
+        #expect(HTMLSanitizer.sanitize("<P\tALIGN=center>x</p>") == "<p align=\"center\">x</p>")
+        #expect(HTMLSanitizer.sanitize("<p\u{00A0}onclick=x>y") == "<p>y</p>", "only ASCII whitespace separates attributes, as in browsers")
     }
 }
 

@@ -22,6 +22,18 @@ struct MIMEParserTests {
         #expect(!mail.isAutomatic)
     }
 
+    @Test func datesInTheirRFC5322AndObsoleteForms() {
+        func date(_ text: String) -> TimeInterval? { ParsedEmail.parse(Array("Date: \(text)\r\n\r\nx".utf8)).date?.timeIntervalSince1970 }
+        // Expected values from Python's email.utils.parsedate_to_datetime.
+        #expect(date("Tue, 24 Nov 2026 09:15:02 +0100") == 1_795_508_102)
+        #expect(date("24 Nov 26 08:15:02 GMT") == 1_795_508_102, "two-digit year, zone name, no weekday")
+        #expect(date("Sun, 29 Feb 2032 23:59 -0730") == 1_961_738_940, "no seconds, a leap day, a half-hour zone")
+        #expect(date("1 Jan 1999 00:00:00 EST (Eastern)") == 915_166_800)
+        #expect(date("Tue,  24  Nov 2026 08:15:02") == 1_795_508_102, "no zone: UTC")
+        #expect(date("yesterday") == nil)
+        #expect(date("32 Nov 2026 10:00:00 +0000") == nil)
+    }
+
     @Test func portugueseAlternativeInLatin1AndWindows1252() throws {
         let mail = ParsedEmail.parse(try Self.fixture("portuguese-alternative-latin1"))
         #expect(mail.subject == "Troca de produto não recebido")

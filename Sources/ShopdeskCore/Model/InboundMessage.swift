@@ -102,7 +102,7 @@ public struct InboundMessage: Equatable, Sendable {
         guard !copy.customer.isEmpty else {
             throw .invalid(field: "customer", "Say who wrote the message: give the customer an email, phone or external_id.")
         }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !attachmentIDs.isEmpty else {
+        guard !Text.isBlank(text) || !attachmentIDs.isEmpty else {
             throw .invalid(field: "text", "The message text is empty.")
         }
         guard text.utf8.count <= Self.maxTextLength else {

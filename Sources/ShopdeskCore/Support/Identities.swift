@@ -29,16 +29,49 @@ public enum Identities {
 public enum Text {
     /// Collapses CR, LF and other control characters into spaces: names and subjects are one line.
     public static func singleLine(_ raw: String) -> String {
-        raw.unicodeScalars
-            .map { $0.properties.generalCategory == .control ? " " : String($0) }
-            .joined()
-            .split(separator: " ", omittingEmptySubsequences: true)
-            .joined(separator: " ")
+        var complete = true
+        return singleLine(raw, scalarLimit: .max, complete: &complete)
     }
 
-    /// A short preview of a message for lists.
+    /// The same, stopping after `scalarLimit` scalars of output (`complete` says whether it did).
+    static func singleLine(_ raw: String, scalarLimit: Int, complete: inout Bool) -> String {
+        var result = String.UnicodeScalarView()
+        var count = 0
+        var pendingSpace = false
+        complete = true
+        for scalar in raw.unicodeScalars {
+            // Spaces and the control characters (general category Cc: U+0000–001F, U+007F–009F).
+            if scalar == " " || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                pendingSpace = count > 0
+                continue
+            }
+            if count >= scalarLimit {
+                complete = false
+                break
+            }
+            if pendingSpace {
+                result.append(" ")
+                pendingSpace = false
+                count += 1
+            }
+            result.append(scalar)
+            count += 1
+        }
+        return String(result)
+    }
+
+    /// Nothing but whitespace and line breaks (stops at the first other character, without
+    /// copying the text as Foundation's trimming would).
+    public static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
+    }
+
+    /// A short preview of a message for lists (only the start of a long text is read).
     public static func preview(_ text: String, length: Int = 160) -> String {
-        let line = singleLine(text)
+        var complete = true
+        var line = singleLine(text, scalarLimit: length * 4, complete: &complete)
+        // Fewer characters than scalars read: clusters of many scalars; read it all to be exact.
+        if !complete && line.count <= length { line = singleLine(text) }
         return line.count <= length ? line : String(line.prefix(length - 1)) + "…"
     }
 }

@@ -142,7 +142,10 @@ struct EmailReceiver: Sendable {
             subject: mail.subject, text: text, receivedAt: now)
         inbound.attachmentIDs = attachments
         // The formatting, for agents who open it: sanitized here, before anything stores or shows it.
-        inbound.html = mail.html.map { HTMLSanitizer.sanitize(String($0.prefix(512 * 1024))) }.flatMap { $0.isEmpty ? nil : $0 }
+        inbound.html = mail.html.map { html in
+            // At most 512 KB of markup (cut by bytes: counting characters would cost more than sanitizing).
+            HTMLSanitizer.sanitize(html.utf8.count > 512 * 1024 ? String(decoding: html.utf8.prefix(512 * 1024), as: UTF8.self) : html)
+        }.flatMap { $0.isEmpty ? nil : $0 }
         inbound.email = EmailThreading(messageID: mail.messageID, references: mail.references + mail.inReplyTo)
         inbound.email?.automatic = mail.isAutomatic
         // Our Reply-To carries a signed conversation token; a valid one names the conversation.
