@@ -9,6 +9,8 @@ import Testing
 final class Dovecot: @unchecked Sendable {
     // The process and directory are set once in `start` and only read afterwards.
     let port: Int
+    /// Implicit TLS (imaps) when started with a certificate; 0 otherwise.
+    let tlsPort: Int
     let directory: String
     private let process: Process
 
@@ -19,14 +21,18 @@ final class Dovecot: @unchecked Sendable {
         return false
     }
 
-    private init(port: Int, directory: String, process: Process) {
+    private init(port: Int, tlsPort: Int, directory: String, process: Process) {
         self.port = port
+        self.tlsPort = tlsPort
         self.directory = directory
         self.process = process
     }
 
-    static func start() async throws -> Dovecot {
+    /// With a certificate, the plain port offers STARTTLS and `tlsPort` speaks TLS from the first byte.
+    static func start(certificate: (cert: String, key: String)? = nil) async throws -> Dovecot {
         let port = try FreePort.pick()
+        let tlsPort = certificate == nil ? 0 : try FreePort.pick()
+        let ssl = certificate.map { "ssl = yes\nssl_cert = <\($0.cert)\nssl_key = <\($0.key)\nssl_dh = </usr/share/dovecot/dh.pem" } ?? "ssl = no"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dovecot-\(UUID().uuidString.prefix(8))").path
         for folder in ["mail", "run"] { try FileManager.default.createDirectory(atPath: "\(directory)/\(folder)", withIntermediateDirectories: true) }
         // Mail processes must not run as root: the mailbox belongs to nobody.
@@ -38,7 +44,7 @@ final class Dovecot: @unchecked Sendable {
             base_dir = \(directory)/run
             state_dir = \(directory)/run
             log_path = \(directory)/dovecot.log
-            ssl = no
+            \(ssl)
             disable_plaintext_auth = no
             mail_location = maildir:~/Maildir
             # Look for new mail every second while idling (containers may lack inotify).
@@ -51,7 +57,7 @@ final class Dovecot: @unchecked Sendable {
                 port = \(port)
               }
               inet_listener imaps {
-                port = 0
+                port = \(tlsPort)
               }
             }
             passdb {
@@ -69,8 +75,9 @@ final class Dovecot: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let server = Dovecot(port: port, directory: directory, process: process)
+        let server = Dovecot(port: port, tlsPort: tlsPort, directory: directory, process: process)
         try await EmailChannelTests.waitForPort(port)
+        if tlsPort != 0 { try await EmailChannelTests.waitForPort(tlsPort) }
         return server
     }
 
@@ -203,17 +210,23 @@ extension IMAPPollingTests {
                 """)
             let id = try created.object("inbox").int("id")
             let port = try #require(harness.client.port)
+            let closedPort = try FreePort.pick()
             try await Browser.with { page in
                 try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
                 try await page.waitFor("document.querySelector('#imap-\(id)-form')", "the IMAP form")
                 _ = try await page.evaluate("document.querySelector('#imap-\(id)-form').closest('details').open = true")
-                try await WebAppTests.fill(page, ["#imap-\(id)-host": "imap.shop.example", "#imap-\(id)-username": "shop", "#imap-\(id)-password": "in-secret"])
+                // Nothing listens on that port: the test button and the status line must say so.
+                try await WebAppTests.fill(page, ["#imap-\(id)-host": "localhost", "#imap-\(id)-port": String(closedPort),
+                                                  "#imap-\(id)-username": "shop", "#imap-\(id)-password": "in-secret"])
                 _ = try await page.evaluate("document.querySelector('#imap-\(id)-form').requestSubmit()")
                 try await page.waitFor("document.querySelector('#imap-\(id)-form [role=status]').textContent.length > 0", "saved")
+                _ = try await page.evaluate("document.querySelector('#imap-\(id)-test').click()")
+                try await page.waitFor("document.querySelector('#imap-\(id)-test-status').textContent.includes('Could not connect')", "the reason")
+                try await page.waitFor("document.querySelector('#imap-\(id)-health').textContent.includes('⚠')", "the failed check on the status line")
             }
             let inbox = try await harness.client.json(.get, "/api/v1/inboxes/\(id)", token: harness.ownerToken)
             let email = try inbox.object("email")
-            #expect(try email.object("imap").string("host") == "imap.shop.example")
+            #expect(try email.object("imap").string("host") == "localhost")
             #expect(try email.object("smtp").string("host") == "smtp.shop.example", "saving IMAP keeps SMTP")
             #expect(!inbox.text.contains("in-secret") && !inbox.text.contains("out-secret") && !inbox.text.contains("v1:"), "no password, plain or sealed")
             let stored = try await harness.database.read { try await InboxRepository.find(workspaceID: harness.workspaceID, id: InboxID(id), in: $0) }

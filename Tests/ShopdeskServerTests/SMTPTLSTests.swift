@@ -17,7 +17,7 @@ struct SMTPTLSTests {
                     let process = Process()
                     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                     process.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                                         "-days", "1", "-subj", "/CN=localhost"]
+                                         "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
                     process.standardOutput = FileHandle.nullDevice
                     process.standardError = FileHandle.nullDevice
                     try process.run()

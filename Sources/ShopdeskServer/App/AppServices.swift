@@ -24,6 +24,8 @@ struct AppServices: Sendable {
     let helpLibraries = HelpLibraries()
     /// IDLE connections to IMAP mailboxes on this node (started by their poll jobs).
     let imapIdle = IMAPIdleWatchers()
+    /// How the IMAP and SMTP clients verify servers.
+    let mailTLS: MailTLS
     let logger: Logger
     var chat: ChatChannel { ChatChannel(database: database, conversations: conversations) }
 
@@ -45,6 +47,7 @@ struct AppServices: Sendable {
             commerce: CommerceService(database: database, publisher: hub) { connection in
                 try StoreConnections.connector(for: connection, configuration: configuration, guardrail: outboundGuard)
             },
+            mailTLS: MailTLS(caFile: configuration.tlsCAFile),
             logger: logger
         )
     }

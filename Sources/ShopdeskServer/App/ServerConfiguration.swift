@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     /// without them STARTTLS is not offered.
     public var smtpTLSCertificate: String?
     public var smtpTLSKey: String?
+    /// Extra certificate authorities (a PEM file) that the mail clients trust besides the
+    /// system's, for IMAP and SMTP servers under a private CA.
+    public var tlsCAFile: String?
     /// DKIM for outgoing mail: the selector and an RSA private key (PEM file); off when unset.
     public var dkimSelector: String?
     public var dkimKey: String?
@@ -80,6 +83,7 @@ public struct ServerConfiguration: Sendable {
         if let value = values["smtp_host"] { config.smtpHost = value }
         if let value = values["smtp_tls_cert"] { config.smtpTLSCertificate = value }
         if let value = values["smtp_tls_key"] { config.smtpTLSKey = value }
+        if let value = values["tls_ca_file"] { config.tlsCAFile = value }
         if let value = values["dkim_selector"] { config.dkimSelector = value }
         if let value = values["dkim_key"] { config.dkimKey = value }
         if let value = values["secret_key"] { config.secretKey = value }

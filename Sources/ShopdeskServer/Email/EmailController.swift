@@ -24,6 +24,20 @@ struct EmailController {
         var error: String?
     }
 
+    struct MailboxStatusDTO: ResponseEncodable {
+        /// Whether the inbox polls a mailbox at all.
+        var configured: Bool
+        var checkedAt: Date?
+        var succeededAt: Date?
+        var error: String?
+        var taken: Int?
+        var lastUid: Int64?
+    }
+    struct MailboxTestDTO: ResponseEncodable {
+        var folder: String
+        var waiting: Int
+    }
+
     struct TestMailBody: Decodable { var to: String }
     struct TestMailSent: ResponseEncodable { var sent: Bool }
 
@@ -35,6 +49,33 @@ struct EmailController {
             let body = try await request.decode(as: TestMailBody.self, context: context)
             try await EmailSender(services: services).sendTest(from: inbox, to: body.to)
             return TestMailSent(sent: true)
+        }
+        api.on(.get, "/inboxes/{id}/email/imap", "How the inbox's mailbox polling went: last check, last success, the error if any",
+               tag: "email", role: .admin) { request, context in
+            let inbox = try await adminInbox(request, context)
+            let (check, checkpoint) = try await services.database.read { sql in
+                (try await MailboxCheckRepository.find(inboxID: inbox.id, in: sql), try await IMAPCheckpointRepository.find(inboxID: inbox.id, in: sql))
+            }
+            return MailboxStatusDTO(configured: inbox.email?.imap != nil, checkedAt: check?.checkedAt, succeededAt: check?.succeededAt,
+                                    error: check?.error, taken: check?.taken, lastUid: checkpoint?.lastUID)
+        }
+        api.on(.post, "/inboxes/{id}/email/imap/test",
+               "Connect to the inbox's mailbox now (TLS, login, folder); on success a poll is queued at once, on failure the answer says why",
+               tag: "email", role: .admin) { request, context in
+            let inbox = try await adminInbox(request, context)
+            guard inbox.email?.imap != nil else {
+                throw Problem(.unprocessableContent, "Inbox \(inbox.id) does not poll a mailbox; set its IMAP server first.")
+            }
+            do {
+                let (folder, waiting) = try await IMAPPoller(services: services).test(inbox)
+                return MailboxTestDTO(folder: folder, waiting: waiting)
+            } catch let failure as IMAPClient.Failure {
+                // The status line shows it too, until the next poll says otherwise.
+                try await services.database.write {
+                    try await MailboxCheckRepository.record(inboxID: inbox.id, at: Date(), error: failure.description, taken: 0, in: $0)
+                }
+                throw Problem(.unprocessableContent, failure.description)
+            }
         }
         api.onPublic(.post, "/inboxes/{id}/email",
                      "Deliver one raw email (message/rfc822 body) to an email inbox; the inbox token in X-Inbox-Token",

@@ -78,7 +78,7 @@ struct EmailSender: Sendable {
         let password = try smtp.passwordSealed.map { try services.secretBox().open($0) }
         do {
             try await SMTPClient.send(try signed(email.render(), from: settings.address), from: settings.address, to: [to.address], server: smtp, password: password,
-                                      heloName: domain)
+                                      heloName: domain, tls: services.mailTLS)
         } catch let failure as SMTPClient.Failure {
             switch failure {
             case .permanent(let reason): throw JobFailure(description: reason, permanent: true)
@@ -112,7 +112,8 @@ extension EmailSender {
             automatic: true)
         let password = try smtp.passwordSealed.map { try services.secretBox().open($0) }
         do {
-            try await SMTPClient.send(try signed(email.render(), from: settings.address), from: settings.address, to: [address], server: smtp, password: password, heloName: domain)
+            try await SMTPClient.send(try signed(email.render(), from: settings.address), from: settings.address, to: [address], server: smtp, password: password, heloName: domain,
+                                      tls: services.mailTLS)
         } catch let failure as SMTPClient.Failure {
             switch failure {
             case .permanent(let reason), .temporary(let reason):

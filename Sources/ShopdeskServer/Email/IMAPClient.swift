@@ -37,14 +37,26 @@ final class IMAPClient {
     }
 
     /// Connects, upgrades to TLS as configured, logs in, and runs `body`; always logs out.
-    static func session<T>(_ server: OutgoingSMTP, password: String?, _ body: (IMAPClient) async throws -> T) async throws -> T {
+    static func session<T>(_ server: OutgoingSMTP, password: String?, tls: MailTLS,
+                           _ body: (IMAPClient) async throws -> T) async throws -> T {
+        do {
+            return try await connected(server, password: password, tls: tls, body)
+        } catch let error where !(error is Failure) && !(error is CancellationError) {
+            // A failed handshake says why in words an admin can act on.
+            guard let explained = tls.explain(error, host: server.host) else { throw error }
+            throw Failure(description: explained, permanent: true)
+        }
+    }
+
+    private static func connected<T>(_ server: OutgoingSMTP, password: String?, tls: MailTLS,
+                                     _ body: (IMAPClient) async throws -> T) async throws -> T {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.seconds(15))
                 .connect(host: server.host, port: server.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if server.security == .tls { try channel.pipeline.syncOperations.addHandler(try tlsHandler(host: server.host)) }
+                        if server.security == .tls { try channel.pipeline.syncOperations.addHandler(try tls.handler(host: server.host)) }
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
@@ -64,7 +76,7 @@ final class IMAPClient {
                 }
                 _ = try await client.command("STARTTLS")
                 try await channel.channel.eventLoop.submit {
-                    try channel.channel.pipeline.syncOperations.addHandler(try tlsHandler(host: server.host), position: .first)
+                    try channel.channel.pipeline.syncOperations.addHandler(try tls.handler(host: server.host), position: .first)
                 }.get()
                 try await client.readCapabilities()
             }
@@ -75,9 +87,6 @@ final class IMAPClient {
         }
     }
 
-    private static func tlsHandler(host: String) throws -> NIOSSLClientHandler {
-        try NIOSSLClientHandler(context: try NIOSSLContext(configuration: .makeClientConfiguration()), serverHostname: host)
-    }
 
     /// An IMAP quoted string (no CR or LF can be in one).
     static func quoted(_ text: String) -> String {

@@ -27,7 +27,7 @@ struct IMAPPoller {
         let password = try server.passwordSealed.map { try services.secretBox().open($0) }
         let receiver = EmailReceiver(services: services)
         let database = services.database
-        return try await IMAPClient.session(server, password: password) { client in
+        return try await IMAPClient.session(server, password: password, tls: services.mailTLS) { client in
             let validity = try await client.select(settings.imapFolder)
             let checkpoint = try await database.read { try await IMAPCheckpointRepository.find(inboxID: inbox.id, in: $0) }
             var last = checkpoint?.uidValidity == validity ? checkpoint?.lastUID ?? 0 : 0
@@ -46,5 +46,21 @@ struct IMAPPoller {
             }
             return taken
         }
+    }
+
+    /// An admin's "test the connection": TLS, login and the folder, and how many messages wait
+    /// beyond the checkpoint; a poll is queued at once when it works.
+    func test(_ inbox: Inbox, now: Date = Date()) async throws -> (folder: String, waiting: Int) {
+        guard let settings = inbox.email, let server = settings.imap else { return ("", 0) }
+        let password = try server.passwordSealed.map { try services.secretBox().open($0) }
+        let database = services.database
+        let waiting = try await IMAPClient.session(server, password: password, tls: services.mailTLS) { client in
+            let validity = try await client.select(settings.imapFolder)
+            let checkpoint = try await database.read { try await IMAPCheckpointRepository.find(inboxID: inbox.id, in: $0) }
+            let last = checkpoint?.uidValidity == validity ? checkpoint?.lastUID ?? 0 : 0
+            return try await client.uids(after: last).count
+        }
+        try await database.write { try await Self.schedule(inbox, at: now, in: $0) }
+        return (settings.imapFolder, waiting)
     }
 }

@@ -21,7 +21,18 @@ enum SMTPClient {
     }
 
     static func send(_ message: [UInt8], from: String, to recipients: [String], server: OutgoingSMTP, password: String?,
-                     heloName: String) async throws {
+                     heloName: String, tls: MailTLS) async throws {
+        do {
+            try await connected(message, from: from, to: recipients, server: server, password: password, heloName: heloName, tls: tls)
+        } catch let error where !(error is Failure) && !(error is CancellationError) {
+            // A failed handshake says why in words an admin can act on; the message is retried.
+            guard let explained = tls.explain(error, host: server.host) else { throw error }
+            throw Failure.temporary(explained)
+        }
+    }
+
+    private static func connected(_ message: [UInt8], from: String, to recipients: [String], server: OutgoingSMTP, password: String?,
+                                  heloName: String, tls: MailTLS) async throws {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -29,7 +40,7 @@ enum SMTPClient {
                 .connect(host: server.host, port: server.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if server.security == .tls {
-                            try channel.pipeline.syncOperations.addHandler(try tlsHandler(host: server.host))
+                            try channel.pipeline.syncOperations.addHandler(try tls.handler(host: server.host))
                         }
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
@@ -47,7 +58,7 @@ enum SMTPClient {
                 }
                 try await conversation.expect(220, after: "STARTTLS")
                 try await channel.channel.eventLoop.submit {
-                    try channel.channel.pipeline.syncOperations.addHandler(try tlsHandler(host: server.host), position: .first)
+                    try channel.channel.pipeline.syncOperations.addHandler(try tls.handler(host: server.host), position: .first)
                 }.get()
                 capabilities = try await conversation.expect(250, after: "EHLO \(heloName)")
             }
@@ -74,10 +85,6 @@ enum SMTPClient {
         }
     }
 
-    private static func tlsHandler(host: String) throws -> NIOSSLClientHandler {
-        let context = try NIOSSLContext(configuration: .makeClientConfiguration())
-        return try NIOSSLClientHandler(context: context, serverHostname: host)
-    }
 
     /// Lines starting with "." get another one; the message ends with CRLF "." CRLF.
     static func dotStuffed(_ message: [UInt8]) -> [UInt8] {

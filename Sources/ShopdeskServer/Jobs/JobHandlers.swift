@@ -58,11 +58,16 @@ struct JobHandlers: Sendable {
                 return
             }
             do {
-                try await IMAPPoller(services: services).poll(inbox, now: now)
+                let taken = try await IMAPPoller(services: services).poll(inbox, now: now)
+                try await services.database.write { try await MailboxCheckRepository.record(inboxID: inbox.id, at: now, error: nil, taken: taken, in: $0) }
             } catch {
-                // The mailbox may be down, the password changed or the database busy: say so and
-                // keep polling (what was committed is checkpointed; the rest is fetched next time).
+                // The mailbox may be down, the password changed or the database busy: say so (in
+                // the log and on the inbox's settings) and keep polling; what was committed is
+                // checkpointed and the rest is fetched next time.
                 services.logger.warning("IMAP poll failed", metadata: ["inbox": "\(inbox.id)", "error": "\(error)"])
+                try? await services.database.write {
+                    try await MailboxCheckRepository.record(inboxID: inbox.id, at: now, error: "\(error)", taken: 0, in: $0)
+                }
             }
             await services.imapIdle.ensure(inbox, services: services)
             // The next poll, whatever this one found.

@@ -37,6 +37,7 @@ public enum Migrator {
         Migration(version: 21, name: "email html", statements: Schema.version21),
         Migration(version: 22, name: "imap checkpoints", statements: Schema.version22),
         Migration(version: 23, name: "raw mail in the database", statements: Schema.version23),
+        Migration(version: 24, name: "mailbox checks", statements: Schema.version24),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

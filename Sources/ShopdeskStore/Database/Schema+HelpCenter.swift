@@ -72,4 +72,12 @@ extension Schema {
     static func version23(_ d: SchemaDialect) -> [String] {
         ["ALTER TABLE inbound_emails ADD COLUMN raw \(d.blob)"]
     }
+
+    /// The outcome of each inbox's latest mailbox poll, shown to admins.
+    static func version24(_ d: SchemaDialect) -> [String] {
+        ["""
+         CREATE TABLE mailbox_checks (inbox_id BIGINT PRIMARY KEY REFERENCES inboxes(id) ON DELETE CASCADE,
+           checked_at BIGINT NOT NULL, succeeded_at BIGINT, error TEXT, taken BIGINT NOT NULL DEFAULT 0)
+         """]
+    }
 }

@@ -18,3 +18,34 @@ public enum IMAPCheckpointRepository {
             """).run()
     }
 }
+
+/// How the last polls of an inbox's mailbox went, for the admin pages: when it was last
+/// checked, when it last worked, and what went wrong if it did not.
+public struct MailboxCheck: Sendable, Equatable {
+    public var checkedAt: Date
+    public var succeededAt: Date?
+    /// Nil when the last check worked.
+    public var error: String?
+    /// Messages taken in by the last check.
+    public var taken: Int
+}
+
+public enum MailboxCheckRepository {
+    public static func record(inboxID: InboxID, at time: Date, error: String?, taken: Int, in sql: any SQLDatabase) async throws {
+        let succeeded = error == nil ? time.millis : nil
+        try await sql.raw("""
+            INSERT INTO mailbox_checks (inbox_id, checked_at, succeeded_at, error, taken)
+            VALUES (\(bind: inboxID.rawValue), \(bind: time.millis), \(bind: succeeded), \(bind: error.map { String($0.prefix(1000)) }), \(bind: Int64(taken)))
+            ON CONFLICT (inbox_id) DO UPDATE SET checked_at = excluded.checked_at,
+              succeeded_at = COALESCE(excluded.succeeded_at, mailbox_checks.succeeded_at), error = excluded.error, taken = excluded.taken
+            """).run()
+    }
+
+    public static func find(inboxID: InboxID, in sql: any SQLDatabase) async throws -> MailboxCheck? {
+        try await sql.raw("SELECT checked_at, succeeded_at, error, taken FROM mailbox_checks WHERE inbox_id = \(bind: inboxID.rawValue)")
+            .first().map {
+                MailboxCheck(checkedAt: try $0.date("checked_at"), succeededAt: try $0.dateOrNil("succeeded_at"),
+                             error: try $0.stringOrNil("error"), taken: Int(try $0.int64("taken")))
+            }
+    }
+}

@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { formatTime, t } from './i18n.js';
 import { form, labelled } from './forms.js';
 
 export function smtpForm(inbox) {
@@ -68,5 +68,31 @@ export function imapForm(inbox) {
     password.value = '';
     status.textContent = t('saved');
   });
-  return h('details', { class: 'chat-settings' }, h('summary', {}, t('imapSettings')), h('p', { class: 'hint' }, t('imapHelp')), element);
+  const health = h('p', { class: 'hint', role: 'status', id: `${id}-health` });
+  const testStatus = h('span', { class: 'hint', role: 'status', id: `${id}-test-status` });
+  const test = h('button', { type: 'button', id: `${id}-test` }, t('imapTest'));
+  test.addEventListener('click', async () => {
+    testStatus.textContent = '…';
+    try {
+      const answer = await api('POST', `/inboxes/${inbox.id}/email/imap/test`);
+      testStatus.textContent = t('imapTestOK').replace('{folder}', answer.folder).replace('{count}', answer.waiting);
+    } catch (failure) { testStatus.textContent = failure.message; }
+    showHealth(inbox, health);
+  });
+  const details = h('details', { class: 'chat-settings' }, h('summary', {}, t('imapSettings')), h('p', { class: 'hint' }, t('imapHelp')),
+    element, health, h('p', { class: 'row' }, test, ' ', testStatus));
+  if (inbox.email?.imap) showHealth(inbox, health);
+  return details;
+}
+
+// The last poll's outcome, so a changed password or an expired certificate does not go unseen.
+async function showHealth(inbox, element) {
+  if (!inbox.email?.imap) { element.textContent = ''; return; }
+  try {
+    const status = await api('GET', `/inboxes/${inbox.id}/email/imap`);
+    if (!status.checked_at) element.textContent = t('imapNotChecked');
+    else if (status.error) element.textContent = `⚠ ${t('imapFailed').replace('{time}', formatTime(status.checked_at))}: ${status.error}`;
+    else element.textContent = t('imapChecked').replace('{time}', formatTime(status.checked_at)).replace('{count}', status.taken ?? 0);
+    element.classList.toggle('error', Boolean(status.error));
+  } catch (failure) { element.textContent = failure.message; }
 }
