@@ -51,21 +51,10 @@ struct DurabilityTests {
                                                  secret: inboxToken, now: Date(), in: $0)
             }.id.rawValue
         }
-        let process = Process()
-        process.executableURL = Self.binary
-        // Port 0: the system picks a free port and the server prints it; a port chosen here could be
-        // taken by another test's server before this one binds it.
-        process.arguments = ["serve", "--database", url, "--port", "0", "--no-jobs"]
-        let output = Pipe()
-        process.standardOutput = output
-        var environment = ProcessInfo.processInfo.environment
-        environment["SHOPDESK_DATA_DIR"] = directory
-        environment["SHOPDESK_LOG_LEVEL"] = "error"
-        process.environment = environment
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        let server = try await ServerProcess.start(database: url, directory: directory)
+        let (process, port) = (server.process, server.port)
+        defer { server.kill() }
 
-        let port = try await Self.listeningPort(output.fileHandleForReading)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { _ = http.shutdown() }
         try await waitUntilHealthy(http, port: port)
@@ -111,9 +100,65 @@ struct DurabilityTests {
         #expect(stored.count == storedByExternal.count, "a message was stored twice")
     }
 
+    private func waitUntilHealthy(_ http: HTTPClient, port: Int) async throws {
+        for _ in 0..<200 {
+            if let response = try? await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)),
+               response.status.code < 500 || response.status.code == 503 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw HarnessError("The server did not start within 20 seconds")
+    }
+}
+
+actor Acknowledgements {
+    private(set) var all: [String: Int64] = [:]
+
+    func add(_ external: String, _ id: Int64) -> Int {
+        all[external] = id
+        return all.count
+    }
+}
+
+/// The real `shopdesk serve` as a child process, on a port of the system's choosing.
+struct ServerProcess {
+    let process: Process
+    let port: Int
+
+    static func start(database url: String, directory: String, environment extra: [String: String] = [:]) async throws -> ServerProcess {
+        let process = Process()
+        process.executableURL = DurabilityTests.binary
+        // Port 0: the system picks a free port and the server prints it; a port chosen here could be
+        // taken by another test's server before this one binds it.
+        process.arguments = ["serve", "--database", url, "--port", "0", "--no-jobs"]
+        let output = Pipe()
+        process.standardOutput = output
+        var environment = ProcessInfo.processInfo.environment
+        environment["SHOPDESK_DATA_DIR"] = directory
+        environment["SHOPDESK_LOG_LEVEL"] = "error"
+        environment.merge(extra) { _, new in new }
+        process.environment = environment
+        try process.run()
+        do {
+            return ServerProcess(process: process, port: try await listeningPort(output.fileHandleForReading))
+        } catch {
+            ServerProcess(process: process, port: 0).kill()
+            throw error
+        }
+    }
+
+    /// SIGKILL, as a crash or the OOM killer would, and waits for it to be gone.
+    func kill() {
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
     /// Reads the server's standard output (on a thread of its own: the reads block) until it says
     /// where it listens; throws if the process ends first.
-    static func listeningPort(_ handle: FileHandle) async throws -> Int {
+    private static func listeningPort(_ handle: FileHandle) async throws -> Int {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
             Thread.detachNewThread {
                 var text = ""
@@ -135,23 +180,4 @@ struct DurabilityTests {
         }
     }
 
-    private func waitUntilHealthy(_ http: HTTPClient, port: Int) async throws {
-        for _ in 0..<200 {
-            if let response = try? await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)),
-               response.status.code < 500 || response.status.code == 503 {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw HarnessError("The server did not start within 20 seconds")
-    }
-}
-
-actor Acknowledgements {
-    private(set) var all: [String: Int64] = [:]
-
-    func add(_ external: String, _ id: Int64) -> Int {
-        all[external] = id
-        return all.count
-    }
 }
