@@ -205,3 +205,35 @@ enum DeliveryReportFixture {
         ].joined(separator: "\r\n").utf8)
     }
 }
+
+extension EmailSendingTests {
+    @Test("mail is submitted over STARTTLS and TLS to a server whose certificate Shopdesk was told to trust, and refused to one it was not")
+    func submissionOverTLS() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-tls-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let certificate = try await SMTPTLSTests.certificate(in: directory)
+        for security in [SMTPSink.Security.starttls, .tls] {
+            guard let sink = try await SMTPSink.start(security: security, certificate: certificate) else { return }
+            defer { sink.stop() }
+            for trusted in [true, false] {
+                try await Harness.run(.sqlite, configure: { if trusted { $0.tlsCAFile = certificate.cert } }) { harness in
+                    // As `localhost`, the name on the certificate; AUTH only after the handshake.
+                    let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
+                        {"name":"Support mail","kind":"email","email":{"address":"support@shop.example",
+                         "smtp":{"host":"localhost","port":\(sink.port),"security":"\(security.rawValue)","username":"shop","password":"s3cret"}}}
+                        """)
+                    let inbox = try created.object("inbox").int("id")
+                    let sent = try await harness.client.json(.post, "/api/v1/inboxes/\(inbox)/email/test", token: harness.ownerToken,
+                                                             body: #"{"to":"owner@shop.example"}"#)
+                    if trusted {
+                        #expect(sent.status == .ok, "\(security): \(sent.text)")
+                    } else {
+                        #expect(sent.status != .ok && sent.text.contains("not trusted"), "\(security): \(sent.text)")
+                    }
+                }
+            }
+            #expect(try sink.messages().count == 1, "\(security): one test mail, from the run that trusted the certificate")
+        }
+    }
+}

@@ -135,8 +135,12 @@ final class SMTPSink: @unchecked Sendable {
         ProcessInfo.processInfo.environment["SHOPDESK_TEST_PYTHON"] ?? "/usr/bin/python3"
     }
 
+    /// How the sink speaks TLS: not at all, STARTTLS required before AUTH (587's way), or TLS
+    /// from the first byte (465's way).
+    enum Security: String { case none, starttls, tls }
+
     /// Nil (the test is skipped) when aiosmtpd is not installed, except in CI, where it must be.
-    static func start() async throws -> SMTPSink? {
+    static func start(security: Security = .none, certificate: (cert: String, key: String)? = nil) async throws -> SMTPSink? {
         let check = try await Python.run("import aiosmtpd; print('ok')", input: "", executable: python)
         guard check == "ok\n" else {
             if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("aiosmtpd is missing (SHOPDESK_TEST_PYTHON)") }
@@ -165,7 +169,20 @@ final class SMTPSink: @unchecked Sendable {
             def check(server, session, envelope, mechanism, data):
                 ok = data.login == b'shop' and data.password == b's3cret'
                 return AuthResult(success=ok, handled=False)
-            controller = Controller(Sink(), hostname='127.0.0.1', port=port, authenticator=check, auth_require_tls=False)
+            security, cert, key = sys.argv[3], sys.argv[4], sys.argv[5]
+            if security == 'none':
+                controller = Controller(Sink(), hostname='127.0.0.1', port=port, authenticator=check, auth_require_tls=False)
+            else:
+                import ssl
+                context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+                context.load_cert_chain(cert, key)
+                if security == 'starttls':
+                    controller = Controller(Sink(), hostname='127.0.0.1', port=port, authenticator=check, auth_require_tls=True,
+                                            tls_context=context, require_starttls=True)
+                else:
+                    # The port speaks only TLS; aiosmtpd does not count a TLS-from-the-start session as encrypted for AUTH.
+                    controller = Controller(Sink(), hostname='127.0.0.1', port=port, authenticator=check, auth_require_tls=False,
+                                            ssl_context=context)
             controller.start()
             print('ready', flush=True)
             sys.stdin.read()
@@ -173,7 +190,7 @@ final class SMTPSink: @unchecked Sendable {
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, directory.path, String(port)]
+        process.arguments = ["-c", script, directory.path, String(port), security.rawValue, certificate?.cert ?? "", certificate?.key ?? ""]
         let stdout = Pipe()
         let stdin = Pipe()
         process.standardOutput = stdout
