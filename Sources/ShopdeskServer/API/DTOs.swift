@@ -157,7 +157,12 @@ struct ConversationDTO: ResponseEncodable {
     /// For the agent asking, in lists: the customer wrote after the agent last opened it.
     var unread: Bool?
 
-    init(_ conversation: Conversation, customer: Customer? = nil, unread: Bool? = nil) {
+    init(_ conversation: Conversation, customer: Customer?, unread: Bool? = nil) {
+        self.init(conversation, contact: customer.map { CustomerContact(id: $0.id, name: $0.name, email: $0.email, phone: $0.phone) },
+                  unread: unread)
+    }
+
+    init(_ conversation: Conversation, contact customer: CustomerContact? = nil, unread: Bool? = nil) {
         id = conversation.id.rawValue
         number = conversation.number
         inboxId = conversation.inboxID.rawValue

@@ -167,7 +167,6 @@ struct ConversationsController {
 
     private func list(_ request: Request, _ context: AuthenticatedContext) async throws -> ListResponse {
         var filter = ConversationFilter()
-        filter.visibleInboxes = try await services.visibleInboxes(context)
         switch request.queryString("view") {
         case nil: break
         case "mine": filter.statuses = [.open]; filter.assignee = .agent(context.agent.id)
@@ -213,16 +212,21 @@ struct ConversationsController {
         let limit = try request.queryInt("limit", default: 50, range: 1...200)
         let cursor = request.queryString("cursor")
         let ws = context.workspaceID
-        let agentID = context.agent.id
-        let visible = filter.visibleInboxes
-        let finalFilter = filter
+        let agent = context.agent
+        let agentID = agent.id
+        let unrestricted = filter
+        // One trip to a reader for the whole page: the agent's inboxes, the page, its customers,
+        // the view counts and the unread markers.
         return try await services.database.read { sql in
+            var finalFilter = unrestricted
+            let visible = try await InboxRepository.visibleInboxes(for: agent, in: sql)
+            finalFilter.visibleInboxes = visible
             let page = try await ConversationRepository.list(workspaceID: ws, filter: finalFilter, sort: sort, cursor: cursor, limit: limit, in: sql)
-            let customers = try await CustomerRepository.findMany(workspaceID: ws, ids: page.conversations.map(\.customerID), in: sql)
+            let customers = try await CustomerRepository.contacts(workspaceID: ws, ids: page.conversations.map(\.customerID), in: sql)
             let counts = try await ConversationRepository.viewCounts(workspaceID: ws, agentID: agentID, visibleInboxes: visible, in: sql)
             let unread = try await ReadMarkers.unread(agentID: agentID, among: page.conversations, in: sql)
             return ListResponse(items: page.conversations.map {
-                ConversationDTO($0, customer: customers[$0.customerID], unread: unread.contains($0.id))
+                ConversationDTO($0, contact: customers[$0.customerID], unread: unread.contains($0.id))
             }, nextCursor: page.nextCursor, counts: counts)
         }
     }

@@ -44,8 +44,8 @@ struct WorkspaceController {
                 let score = Dictionary(hits.map { ($0.conversationID, $0.score) }, uniquingKeysWith: { first, _ in first })
                 let conversations = try await ConversationRepository.findMany(workspaceID: ws, ids: hits.map(\.conversationID), in: sql)
                     .filter { conversation in visible.map { $0.contains(conversation.inboxID) } ?? true }
-                let customers = try await CustomerRepository.findMany(workspaceID: ws, ids: conversations.map(\.customerID), in: sql)
-                return SearchResult(items: conversations.map { ConversationDTO($0, customer: customers[$0.customerID]) },
+                let customers = try await CustomerRepository.contacts(workspaceID: ws, ids: conversations.map(\.customerID), in: sql)
+                return SearchResult(items: conversations.map { ConversationDTO($0, contact: customers[$0.customerID]) },
                                     scores: conversations.map { score[$0.id] ?? 0 })
             }
         }

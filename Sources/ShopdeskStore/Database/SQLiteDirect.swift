@@ -230,17 +230,21 @@ public struct SQLiteDirectError: Error, CustomStringConvertible {
 /// The column names of one statement's result, shared by all of its rows.
 final class SQLiteDirectColumns: Sendable {
     let names: [String]
+    /// Built once per result and shared by its rows: a list page decodes some thirty columns of
+    /// fifty rows by name, and scanning the names with string comparisons cost more than hashing.
+    private let positions: [String: Int]
 
     init(_ statement: OpaquePointer) {
         let count = sqlite_nio_sqlite3_column_count(statement)
         names = (0..<count).map { index in
             sqlite_nio_sqlite3_column_name(statement, index).map { String(cString: $0) } ?? ""
         }
+        // The first of two same-named columns wins, as a scan would find it.
+        positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     func index(of column: String) -> Int? {
-        // Rows have a handful to a few dozen columns; a scan beats hashing at that size.
-        names.firstIndex(of: column)
+        positions[column]
     }
 }
 
@@ -265,19 +269,21 @@ struct SQLiteDirectRow: SQLRow {
                 codingPath: [], debugDescription: "The result has no column \"\(column)\"."))
         }
         let value = values[index]
+        // Each branch has checked that D is exactly the type produced, so the bit casts only spare
+        // the generic code a dynamic cast per column.
         switch value {
         case .integer(let int):
-            if D.self == Int64.self { return Int64(int) as! D }
-            if D.self == Int64?.self { return Int64(int) as Int64? as! D }
-            if D.self == Int.self { return Int(int) as! D }
+            if D.self == Int64.self { return unsafeBitCast(Int64(int), to: D.self) }
+            if D.self == Int64?.self { return unsafeBitCast(Int64(int) as Int64?, to: D.self) }
+            if D.self == Int.self { return unsafeBitCast(Int(int), to: D.self) }
         case .text(let string):
-            if D.self == String.self { return string as! D }
-            if D.self == String?.self { return string as String? as! D }
+            if D.self == String.self { return unsafeBitCast(string, to: D.self) }
+            if D.self == String?.self { return unsafeBitCast(string as String?, to: D.self) }
         case .float(let double):
-            if D.self == Double.self { return double as! D }
+            if D.self == Double.self { return unsafeBitCast(double, to: D.self) }
         case .null:
-            if D.self == Int64?.self { return Int64?.none as! D }
-            if D.self == String?.self { return String?.none as! D }
+            if D.self == Int64?.self { return unsafeBitCast(Int64?.none, to: D.self) }
+            if D.self == String?.self { return unsafeBitCast(String?.none, to: D.self) }
         case .blob(let buffer):
             if D.self == Data.self { return Data(buffer.readableBytesView) as! D }
         }

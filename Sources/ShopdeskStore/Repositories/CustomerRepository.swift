@@ -191,6 +191,23 @@ public enum CustomerRepository {
 
 extension CustomerRepository {
     /// Several customers in one query, keyed by id (for list pages).
+    /// Just what a conversation list shows of each customer (four columns instead of the whole
+    /// row with its order summary: a list page reads fifty of them).
+    public static func contacts(workspaceID: WorkspaceID, ids: [CustomerID], in sql: any SQLDatabase) async throws -> [CustomerID: CustomerContact] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await sql.raw("""
+            SELECT id, name, email, phone FROM customers
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(binds: Array(Set(ids)).map(\.rawValue)))
+            """).all()
+        var result: [CustomerID: CustomerContact] = [:]
+        for row in rows {
+            let contact = CustomerContact(id: try row.id("id"), name: try row.stringOrNil("name"), email: try row.stringOrNil("email"),
+                                          phone: try row.stringOrNil("phone"))
+            result[contact.id] = contact
+        }
+        return result
+    }
+
     public static func findMany(workspaceID: WorkspaceID, ids: [CustomerID], in sql: any SQLDatabase) async throws -> [CustomerID: Customer] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await sql.raw("""
@@ -202,5 +219,20 @@ extension CustomerRepository {
             result[customer.id] = customer
         }
         return result
+    }
+}
+
+/// A customer as lists show them.
+public struct CustomerContact: Sendable, Equatable {
+    public var id: CustomerID
+    public var name: String?
+    public var email: String?
+    public var phone: String?
+
+    public init(id: CustomerID, name: String?, email: String?, phone: String?) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.phone = phone
     }
 }
