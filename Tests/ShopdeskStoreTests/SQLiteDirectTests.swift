@@ -37,6 +37,22 @@ struct SQLiteDirectTests {
         }
     }
 
+    @Test func columnsAreFoundByNameAmongManyAndTheFirstOfTwinsWins() throws {
+        try withConnection { connection in
+            let names = (0..<45).map { "column_\($0)_" + String(repeating: "x", count: $0 % 7) } + ["id", "a", "b"]
+            let select = names.enumerated().map { "\($0.offset) AS \($0.element)" }.joined(separator: ", ")
+            var row: SQLiteDirectRow?
+            try connection.execute("SELECT \(select), 100 AS id, 7 AS zz", binds: []) { row = $0 }
+            let found = try #require(row)
+            for (position, name) in names.enumerated() {
+                #expect(try found.decode(column: name, as: Int64.self) == Int64(position))
+            }
+            #expect(try found.decode(column: "id", as: Int64.self) == Int64(names.count - 3), "the first of two columns named id")
+            #expect(try found.decode(column: "zz", as: Int64.self) == 7)
+            #expect(!found.contains(column: "column_1") && !found.contains(column: ""))
+        }
+    }
+
     @Test func errorsNameTheProblemAndTheStatement() throws {
         try withConnection { connection in
             try connection.execute("CREATE TABLE u (k TEXT UNIQUE)", binds: []) { _ in }

@@ -231,20 +231,48 @@ public struct SQLiteDirectError: Error, CustomStringConvertible {
 final class SQLiteDirectColumns: Sendable {
     let names: [String]
     /// Built once per result and shared by its rows: a list page decodes some thirty columns of
-    /// fifty rows by name, and scanning the names with string comparisons cost more than hashing.
-    private let positions: [String: Int]
+    /// fifty rows by name. Scanning the names cost string comparisons, and a `Dictionary` the
+    /// seeded SipHash of every name asked for; an FNV-1a table over the few short names costs a
+    /// handful of multiplications and one comparison that succeeds.
+    private let slots: [Int32]
+    private let mask: Int
 
     init(_ statement: OpaquePointer) {
         let count = sqlite_nio_sqlite3_column_count(statement)
         names = (0..<count).map { index in
             sqlite_nio_sqlite3_column_name(statement, index).map { String(cString: $0) } ?? ""
         }
-        // The first of two same-named columns wins, as a scan would find it.
-        positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var size = 8
+        while size < names.count * 2 { size *= 2 }
+        var slots = [Int32](repeating: -1, count: size)
+        for (position, name) in names.enumerated() {
+            var slot = Self.hash(name) & (size - 1)
+            var duplicate = false
+            while slots[slot] >= 0 {
+                // The first of two same-named columns wins, as a scan would find it.
+                if names[Int(slots[slot])] == name { duplicate = true; break }
+                slot = (slot + 1) & (size - 1)
+            }
+            if !duplicate { slots[slot] = Int32(position) }
+        }
+        self.slots = slots
+        mask = size - 1
     }
 
     func index(of column: String) -> Int? {
-        positions[column]
+        var slot = Self.hash(column) & mask
+        while true {
+            let position = slots[slot]
+            if position < 0 { return nil }
+            if names[Int(position)] == column { return Int(position) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private static func hash(_ name: String) -> Int {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
     }
 }
 
