@@ -7,6 +7,9 @@ struct PhaseResult {
     var errors: Int
     var seconds: Double
     var latencies: [Double]
+    /// Time after the last answer until the jobs the phase queued (reply sends) had run; it is
+    /// counted in `seconds`, so a phase's rate includes the background work it caused.
+    var settleSeconds: Double = 0
 
     var throughput: Double { Double(requests) / seconds }
 
@@ -55,7 +58,7 @@ struct LoadGenerator: Sendable {
                 "subject":"\(generator.sentence(words: 4))","text":"\(generator.sentence(words: 20))"}
                 """
             let response = try send("POST", "/api/v1/inboxes/\(inboxID)/messages", body, true)
-            if let id = Self.integer("conversation_id", in: response) { collected.add(id) }
+            if let id = Self.integer("conversation_id", in: response.body) { collected.add(id) }
         }
         return (result, collected.ids)
     }
@@ -82,8 +85,8 @@ struct LoadGenerator: Sendable {
     }
 
     /// Sends one request on the client's connection: method, path, JSON body, inbox token
-    /// instead of the agent's bearer token. Returns the body; a non-2xx answer throws.
-    typealias Send = (String, String, String?, Bool) throws -> String
+    /// instead of the agent's bearer token. Returns the answer; a non-2xx answer throws.
+    typealias Send = (String, String, String?, Bool) throws -> RawHTTPConnection.Answer
 
     /// Runs `count` requests split across the clients, each client on a thread of its own with
     /// one keep-alive connection, and times each request.
@@ -109,7 +112,7 @@ struct LoadGenerator: Sendable {
                                     guard (200..<300).contains(answer.status) else {
                                         throw BenchError("\(method) \(path) answered \(answer.status): \(answer.body.prefix(200))")
                                     }
-                                    return answer.body
+                                    return answer
                                 }
                                 var generator = TextGenerator(seed: UInt64(client + 1) * 7919)
                                 var latencies: [Double] = []
@@ -172,11 +175,11 @@ enum BenchReport {
         let engine = databaseURL.hasPrefix("postgres") ? "PostgreSQL" : "SQLite"
         Console.out("\n\(engine), \(clients) clients, \(ProcessInfo.processInfo.activeProcessorCount) cores" +
                     (preloaded > 0 ? ", \(preloaded) messages preloaded" : ""))
-        Console.out("| phase | requests | errors | req/s | p50 ms | p99 ms |")
-        Console.out("|---|---:|---:|---:|---:|---:|")
+        Console.out("| phase | requests | errors | req/s | p50 ms | p99 ms | jobs settled s |")
+        Console.out("|---|---:|---:|---:|---:|---:|---:|")
         for result in results {
-            Console.out(String(format: "| %@ | %d | %d | %.0f | %.1f | %.1f |", result.name, result.requests, result.errors,
-                               result.throughput, result.percentile(0.5), result.percentile(0.99)))
+            Console.out(String(format: "| %@ | %d | %d | %.0f | %.1f | %.1f | %.2f |", result.name, result.requests, result.errors,
+                               result.throughput, result.percentile(0.5), result.percentile(0.99), result.settleSeconds))
         }
         Console.out(String(format: "\nServer memory: %.0f MiB resident at the end, %.0f MiB peak.", memory.current, memory.peak))
     }
