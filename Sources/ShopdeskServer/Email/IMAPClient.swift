@@ -39,16 +39,17 @@ final class IMAPClient {
     /// Connects, upgrades to TLS as configured, logs in, and runs `body`; always logs out.
     static func session<T>(_ server: OutgoingSMTP, password: String?, tls: MailTLS,
                            _ body: (IMAPClient) async throws -> T) async throws -> T {
+        let failure = TLSFailure()
         do {
-            return try await connected(server, password: password, tls: tls, body)
-        } catch let error where !(error is Failure) && !(error is CancellationError) {
+            return try await connected(server, password: password, tls: tls, failure: failure, body)
+        } catch let error where !(error is CancellationError) {
             // A failed handshake says why in words an admin can act on.
-            guard let explained = tls.explain(error, host: server.host) else { throw error }
+            guard let explained = tls.explain(error, failure: failure, host: server.host) else { throw error }
             throw Failure(description: explained, permanent: true)
         }
     }
 
-    private static func connected<T>(_ server: OutgoingSMTP, password: String?, tls: MailTLS,
+    private static func connected<T>(_ server: OutgoingSMTP, password: String?, tls: MailTLS, failure: TLSFailure,
                                      _ body: (IMAPClient) async throws -> T) async throws -> T {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
@@ -56,7 +57,9 @@ final class IMAPClient {
                 .connectTimeout(.seconds(15))
                 .connect(host: server.host, port: server.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if server.security == .tls { try channel.pipeline.syncOperations.addHandler(try tls.handler(host: server.host)) }
+                        if server.security == .tls {
+                            try tls.install(on: channel.pipeline.syncOperations, host: server.host, atFront: false, failure: failure)
+                        }
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
@@ -76,7 +79,7 @@ final class IMAPClient {
                 }
                 _ = try await client.command("STARTTLS")
                 try await channel.channel.eventLoop.submit {
-                    try channel.channel.pipeline.syncOperations.addHandler(try tls.handler(host: server.host), position: .first)
+                    try tls.install(on: channel.channel.pipeline.syncOperations, host: server.host, atFront: true, failure: failure)
                 }.get()
                 try await client.readCapabilities()
             }

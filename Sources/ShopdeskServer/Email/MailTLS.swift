@@ -1,3 +1,5 @@
+import NIOConcurrencyHelpers
+import NIOCore
 import NIOSSL
 
 /// TLS for Shopdesk's mail clients (IMAP polling and IDLE, SMTP submission): certificates are
@@ -24,6 +26,21 @@ struct MailTLS: Sendable {
         return try NIOSSLClientHandler(context: context, serverHostname: host)
     }
 
+    /// Adds TLS to a connection's pipeline (at the front for STARTTLS) with a recorder of the
+    /// handshake's failure behind it.
+    func install(on pipeline: ChannelPipeline.SynchronousOperations, host: String, atFront: Bool, failure: TLSFailure) throws {
+        let tls = try handler(host: host)
+        if atFront { try pipeline.addHandler(tls, position: .first) } else { try pipeline.addHandler(tls) }
+        try pipeline.addHandler(TLSFailureRecorder(failure: failure), position: .after(tls))
+    }
+
+    /// What to tell the admin when a session failed: the handshake's own error if there was one
+    /// (the reader often sees only "connection closed"), else `error` when it is about TLS.
+    func explain(_ error: any Error, failure: TLSFailure, host: String) -> String? {
+        if let handshake = failure.error, let explained = explain(handshake, host: host) { return explained }
+        return explain(error, host: host)
+    }
+
     /// A sentence for an admin about a failed handshake, or nil when `error` is something else.
     func explain(_ error: any Error, host: String) -> String? {
         let text = String(describing: error)
@@ -43,4 +60,28 @@ struct MailTLS: Sendable {
 
 struct MailTLSError: Error, CustomStringConvertible {
     let description: String
+}
+
+/// The first error a connection's TLS layer raised, kept for the code that reads the connection.
+final class TLSFailure: Sendable {
+    private let box = NIOLockedValueBox<(any Error)?>(nil)
+
+    var error: (any Error)? { box.withLockedValue { $0 } }
+
+    func record(_ error: any Error) {
+        box.withLockedValue { if $0 == nil { $0 = error } }
+    }
+}
+
+/// Sits behind the TLS handler and notes its errors on their way down the pipeline.
+private final class TLSFailureRecorder: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
+    let failure: TLSFailure
+
+    init(failure: TLSFailure) { self.failure = failure }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failure.record(error)
+        context.fireErrorCaught(error)
+    }
 }

@@ -22,17 +22,19 @@ enum SMTPClient {
 
     static func send(_ message: [UInt8], from: String, to recipients: [String], server: OutgoingSMTP, password: String?,
                      heloName: String, tls: MailTLS) async throws {
+        let failure = TLSFailure()
         do {
-            try await connected(message, from: from, to: recipients, server: server, password: password, heloName: heloName, tls: tls)
-        } catch let error where !(error is Failure) && !(error is CancellationError) {
+            try await connected(message, from: from, to: recipients, server: server, password: password, heloName: heloName, tls: tls,
+                                failure: failure)
+        } catch let error where !(error is CancellationError) {
             // A failed handshake says why in words an admin can act on; the message is retried.
-            guard let explained = tls.explain(error, host: server.host) else { throw error }
+            guard let explained = tls.explain(error, failure: failure, host: server.host) else { throw error }
             throw Failure.temporary(explained)
         }
     }
 
     private static func connected(_ message: [UInt8], from: String, to recipients: [String], server: OutgoingSMTP, password: String?,
-                                  heloName: String, tls: MailTLS) async throws {
+                                  heloName: String, tls: MailTLS, failure: TLSFailure) async throws {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -40,7 +42,7 @@ enum SMTPClient {
                 .connect(host: server.host, port: server.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if server.security == .tls {
-                            try channel.pipeline.syncOperations.addHandler(try tls.handler(host: server.host))
+                            try tls.install(on: channel.pipeline.syncOperations, host: server.host, atFront: false, failure: failure)
                         }
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
@@ -58,7 +60,7 @@ enum SMTPClient {
                 }
                 try await conversation.expect(220, after: "STARTTLS")
                 try await channel.channel.eventLoop.submit {
-                    try channel.channel.pipeline.syncOperations.addHandler(try tls.handler(host: server.host), position: .first)
+                    try tls.install(on: channel.channel.pipeline.syncOperations, host: server.host, atFront: true, failure: failure)
                 }.get()
                 capabilities = try await conversation.expect(250, after: "EHLO \(heloName)")
             }
