@@ -48,6 +48,13 @@ struct EmailHTMLTests {
                 #expect(try await page.evaluate("document.querySelector('.formatted iframe').getAttribute('sandbox')") as? String == "")
                 let srcdoc = try await page.evaluate("document.querySelector('.formatted iframe').srcdoc") as? String ?? ""
                 #expect(srcdoc.contains("<b>račun</b>") && srcdoc.contains("default-src 'none'") && !srcdoc.contains("<script"))
+                // The original, as a download link beside it; fetched with the agent's session it is the mail as sent.
+                let href = try await page.evaluate("document.querySelector('.original-email')?.getAttribute('href')") as? String
+                #expect(href == "/api/v1/conversations/\(try delivered.int("conversation_id"))/messages/\(try delivered.int("message_id"))/original")
+                let fetched = try await page.evaluate("""
+                    fetch(document.querySelector('.original-email').href).then((r) => r.arrayBuffer()).then((bytes) => bytes.byteLength)
+                    """) as? Int
+                #expect(fetched == Self.raw.utf8.count)
             }
         }
     }

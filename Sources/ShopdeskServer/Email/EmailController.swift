@@ -50,6 +50,26 @@ struct EmailController {
             try await EmailSender(services: services).sendTest(from: inbox, to: body.to)
             return TestMailSent(sent: true)
         }
+        api.on(.get, "/conversations/{id}/messages/{message_id}/original",
+               "The email a customer's message arrived as, byte for byte (message/rfc822, as a download)", tag: "email") { request, context in
+            let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
+            let ws = context.workspaceID
+            let text = context.parameters.get("message_id") ?? ""
+            let record = try await services.database.read { sql -> InboundEmailRecord? in
+                guard let id = Int64(text), let message = try await MessageRepository.find(workspaceID: ws, id: MessageID(id), in: sql),
+                      message.conversationID == conversation.id else { return nil }
+                return try await EmailRepository.received(message: message.id, in: sql)
+            }
+            guard let record else {
+                throw Problem(.notFound, "Message \(text) of conversation \(conversation.id) did not arrive by email.")
+            }
+            let data = try await EmailReceiver(services: services).raw(of: record)
+            // A download, never rendered: the original's HTML is not sanitized.
+            return Response(status: .ok, headers: [
+                .contentType: "message/rfc822",
+                .contentDisposition: "attachment; filename=\"message-\(text).eml\"",
+            ], body: .init(byteBuffer: ByteBuffer(data: data)))
+        }
         api.on(.get, "/inboxes/{id}/email/imap", "How the inbox's mailbox polling went: last check, last success, the error if any",
                tag: "email", role: .admin) { request, context in
             let inbox = try await adminInbox(request, context)

@@ -86,6 +86,14 @@ public enum EmailRepository {
         return try decode(row)
     }
 
+    /// The received email a stored message came from (the first, if it was replayed).
+    public static func received(message: MessageID, in sql: any SQLDatabase) async throws -> InboundEmailRecord? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: columns) FROM inbound_emails WHERE message_row = \(bind: message.rawValue)
+              AND status IN ('stored', 'replayed') ORDER BY id LIMIT 1
+            """).first().map(decode)
+    }
+
     /// The raw bytes kept in the row, or nil when they are in the file store.
     public static func raw(of id: Int64, in sql: any SQLDatabase) async throws -> Data? {
         guard let row = try await sql.raw("SELECT raw FROM inbound_emails WHERE id = \(bind: id)").first(),

@@ -151,6 +151,14 @@ function describeEvent(event) {
   }
 }
 
+// The email a customer's message came in as, for the headers and anything the agent's view left out.
+function originalLink(message, conversation) {
+  if (message.direction !== 'inbound' || !message.channel_message_id) return null;
+  if (state.inboxes.find((inbox) => inbox.id === conversation.inbox_id)?.kind !== 'email') return null;
+  return h('a', { class: 'original-email', href: `/api/v1/conversations/${conversation.id}/messages/${message.id}/original`,
+    download: `message-${message.id}.eml` }, t('originalEmail'));
+}
+
 export function renderConversation(focusThread) {
   const pane = document.getElementById('conversation');
   const conversation = state.conversation;
@@ -181,6 +189,7 @@ export function renderConversation(focusThread) {
         delivery),
       h('div', { class: 'text' }, ...linkOrderNumbers(message.text || '')),
       formattedView(message),
+      originalLink(message, conversation),
       message.attachment_ids.length
         ? h('ul', { class: 'attachments' }, ...message.attachment_ids.map((key) => {
           const detail = state.attachments.get(key);

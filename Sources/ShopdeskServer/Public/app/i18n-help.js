@@ -2,6 +2,7 @@
 
 export const helpStrings = {
   en: {
+    originalEmail: 'Original email (.eml)',
     imapTest: 'Test the connection', imapTestOK: 'Connected: {count} message(s) waiting in {folder}; taking them in now.', imapNotChecked: 'Not checked yet.',
     imapChecked: 'Last checked {time}: fine, {count} new message(s).', imapFailed: 'Last check {time} failed',
     imapSettings: 'Receive from an existing mailbox (IMAP)', imapHelp: 'Shopdesk checks the mailbox every minute; each mail is stored before it is marked read or moved. Leave the host empty to stop.', imapHost: 'IMAP server', imapFolder: 'Folder', imapMoveTo: 'Move taken mail to folder', imapKeepSeen: 'empty: mark it read and leave it',
@@ -17,6 +18,7 @@ export const helpStrings = {
     helpfulCount: 'helpful', editArticle: 'Edit',
   },
   'pt-BR': {
+    originalEmail: 'E-mail original (.eml)',
     imapTest: 'Testar a conexão', imapTestOK: 'Conectado: {count} e-mail(s) à espera em {folder}; importando agora.', imapNotChecked: 'Ainda não verificado.',
     imapChecked: 'Última verificação {time}: tudo certo, {count} e-mail(s) novo(s).', imapFailed: 'A verificação de {time} falhou',
     imapSettings: 'Receber de uma caixa existente (IMAP)', imapHelp: 'O Shopdesk verifica a caixa a cada minuto; cada e-mail é guardado antes de ser marcado como lido ou movido. Deixe o servidor vazio para parar.', imapHost: 'Servidor IMAP', imapFolder: 'Pasta', imapMoveTo: 'Mover e-mails importados para a pasta', imapKeepSeen: 'vazio: marcar como lido e deixar',
@@ -32,6 +34,7 @@ export const helpStrings = {
     helpfulCount: 'útil', editArticle: 'Editar',
   },
   ru: {
+    originalEmail: 'Исходное письмо (.eml)',
     imapTest: 'Проверить подключение', imapTestOK: 'Подключено: писем в {folder}: {count}; принимаем.', imapNotChecked: 'Ещё не проверялось.',
     imapChecked: 'Проверено {time}: всё в порядке, новых писем: {count}.', imapFailed: 'Проверка {time} не удалась',
     imapSettings: 'Получать из существующего ящика (IMAP)', imapHelp: 'Shopdesk проверяет ящик каждую минуту; письмо сохраняется до того, как отмечается прочитанным или переносится. Очистите сервер, чтобы остановить.', imapHost: 'IMAP-сервер', imapFolder: 'Папка', imapMoveTo: 'Переносить принятые письма в папку', imapKeepSeen: 'пусто: отметить прочитанным и оставить',
@@ -47,6 +50,7 @@ export const helpStrings = {
     helpfulCount: 'полезно', editArticle: 'Изменить',
   },
   hr: {
+    originalEmail: 'Izvorna poruka (.eml)',
     imapTest: 'Provjeri vezu', imapTestOK: 'Povezano: {count} poruka čeka u mapi {folder}; preuzimam ih.', imapNotChecked: 'Još nije provjereno.',
     imapChecked: 'Zadnja provjera {time}: u redu, novih poruka: {count}.', imapFailed: 'Provjera {time} nije uspjela',
     imapSettings: 'Primanje iz postojećeg sandučića (IMAP)', imapHelp: 'Shopdesk provjerava sandučić svake minute; svaka poruka se spremi prije nego što se označi pročitanom ili premjesti. Ostavite poslužitelj prazan za prekid.', imapHost: 'IMAP poslužitelj', imapFolder: 'Mapa', imapMoveTo: 'Premjesti preuzete poruke u mapu', imapKeepSeen: 'prazno: označi pročitanom i ostavi',
