@@ -29,8 +29,19 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    /// Starts a member of the current object; the next value written is its value.
-    public mutating func key(_ name: String) {
+    /// Starts a member of the current object; the next value written is its value. Names written
+    /// in the code are plain ASCII identifiers and are copied without looking for characters to
+    /// escape (a list page writes some two thousand of them).
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        needsComma[needsComma.count - 1] = false
+    }
+
+    /// A member whose name comes from data, escaped like any string.
+    public mutating func key(string name: String) {
         separate()
         writeString(name)
         bytes.append(UInt8(ascii: ":"))
@@ -71,30 +82,30 @@ public struct JSONWriter {
     }
 
     /// A member whose value is left out when nil, as `JSONEncoder` does.
-    public mutating func field(_ name: String, _ value: String?) {
+    public mutating func field(_ name: StaticString, _ value: String?) {
         guard let value else { return }
         key(name)
         string(value)
     }
 
-    public mutating func field(_ name: String, _ value: Int64?) {
+    public mutating func field(_ name: StaticString, _ value: Int64?) {
         guard let value else { return }
         key(name)
         int(value)
     }
 
-    public mutating func field(_ name: String, _ value: Date?) {
+    public mutating func field(_ name: StaticString, _ value: Date?) {
         guard let value else { return }
         key(name)
         date(value)
     }
 
-    public mutating func field(_ name: String, _ value: Double) {
+    public mutating func field(_ name: StaticString, _ value: Double) {
         key(name)
         double(value)
     }
 
-    public mutating func field(_ name: String, _ value: Bool) {
+    public mutating func field(_ name: StaticString, _ value: Bool) {
         key(name)
         bool(value)
     }

@@ -107,7 +107,10 @@ extension ConversationsController.ListResponse: DirectJSON {
             json.field("next_cursor", nextCursor)
             json.key("counts")
             json.object { json in
-                for (view, count) in counts.sorted(by: { $0.key < $1.key }) { json.field(view, Int64(count)) }
+                for (view, count) in counts.sorted(by: { $0.key < $1.key }) {
+                    json.key(string: view)
+                    json.int(Int64(count))
+                }
             }
         }
     }

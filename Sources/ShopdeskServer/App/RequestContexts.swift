@@ -81,13 +81,14 @@ public enum APIJSON {
 
     public struct ResponseEncoder: Hummingbird.ResponseEncoder {
         public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-            var buffer = ByteBuffer()
+            let buffer: ByteBuffer
             if let direct = value as? any DirectJSON {
-                var writer = JSONWriter()
+                // Room for a list page up front: growing 4 → 8 → 16 → 32 KB copied it three times.
+                var writer = JSONWriter(capacity: 32 * 1024)
                 direct.write(into: &writer)
-                buffer.writeBytes(writer.bytes)
+                buffer = ByteBuffer(bytes: writer.bytes)
             } else {
-                buffer.writeBytes(try APIJSON.encoder().encode(value))
+                buffer = ByteBuffer(bytes: try APIJSON.encoder().encode(value))
             }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
         }
