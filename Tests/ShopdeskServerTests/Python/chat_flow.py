@@ -24,7 +24,8 @@ def browser():
     return webdriver.Chrome(service=Service(config["chromedriver"]), options=options)
 
 
-def wait(driver, condition, what, timeout=20):
+def wait(driver, condition, what, timeout=30):
+    # 30 s like the CDP tests: sign-in (bcrypt) and first loads wait behind the rest of a loaded two-core CI run.
     WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return " + condition), message="waiting for " + what)
 
 
