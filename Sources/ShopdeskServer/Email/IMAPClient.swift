@@ -53,16 +53,7 @@ final class IMAPClient {
                                      _ body: (IMAPClient) async throws -> T) async throws -> T {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
-            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.seconds(15))
-                .connect(host: server.host, port: server.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if server.security == .tls {
-                            try tls.install(on: channel.pipeline.syncOperations, host: server.host, atFront: false, failure: failure)
-                        }
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
-                }
+            channel = try await tls.connect(to: server, failure: failure)
         } catch {
             throw Failure(description: "Could not connect to \(server.host):\(server.port): \(error)", permanent: false)
         }
@@ -78,9 +69,7 @@ final class IMAPClient {
                     throw Failure(description: "\(server.host) does not offer STARTTLS; choose TLS (993).", permanent: true)
                 }
                 _ = try await client.command("STARTTLS")
-                try await channel.channel.eventLoop.submit {
-                    try tls.install(on: channel.channel.pipeline.syncOperations, host: server.host, atFront: true, failure: failure)
-                }.get()
+                try await tls.startTLS(on: channel, host: server.host, failure: failure)
                 try await client.readCapabilities()
             }
             try await client.command("LOGIN \(quoted(server.username ?? "")) \(quoted(password ?? ""))", hidden: true)

@@ -1,6 +1,8 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import NIOSSL
+import ShopdeskCore
 
 /// TLS for Shopdesk's mail clients (IMAP polling and IDLE, SMTP submission): certificates are
 /// verified against the system's trusted roots plus, when `tls_ca_file`
@@ -24,6 +26,28 @@ struct MailTLS: Sendable {
             throw MailTLSError(description: "The TLS settings cannot be used (\(caFile.map { "tls_ca_file \($0): " } ?? "")\(error)).")
         }
         return try NIOSSLClientHandler(context: context, serverHostname: host)
+    }
+
+    /// Opens a connection to a mail server for the IMAP and SMTP clients: TLS from the first byte
+    /// when the server's security says so (STARTTLS comes later, through `startTLS`).
+    func connect(to server: OutgoingSMTP, failure: TLSFailure) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(15))
+            .connect(host: server.host, port: server.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if server.security == .tls {
+                        try install(on: channel.pipeline.syncOperations, host: server.host, atFront: false, failure: failure)
+                    }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
+    /// Upgrades an open connection after the server agreed to STARTTLS.
+    func startTLS(on channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, host: String, failure: TLSFailure) async throws {
+        try await channel.channel.eventLoop.submit {
+            try install(on: channel.channel.pipeline.syncOperations, host: host, atFront: true, failure: failure)
+        }.get()
     }
 
     /// Adds TLS to a connection's pipeline (at the front for STARTTLS) with a recorder of the

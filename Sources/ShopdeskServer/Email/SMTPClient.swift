@@ -37,16 +37,7 @@ enum SMTPClient {
                                   heloName: String, tls: MailTLS, failure: TLSFailure) async throws {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
-            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.seconds(15))
-                .connect(host: server.host, port: server.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if server.security == .tls {
-                            try tls.install(on: channel.pipeline.syncOperations, host: server.host, atFront: false, failure: failure)
-                        }
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
-                }
+            channel = try await tls.connect(to: server, failure: failure)
         } catch {
             throw Failure.temporary("Could not connect to \(server.host):\(server.port): \(error)")
         }
@@ -59,9 +50,7 @@ enum SMTPClient {
                     throw Failure.permanent("\(server.host) does not offer STARTTLS; choose TLS (465) or check the server.")
                 }
                 try await conversation.expect(220, after: "STARTTLS")
-                try await channel.channel.eventLoop.submit {
-                    try tls.install(on: channel.channel.pipeline.syncOperations, host: server.host, atFront: true, failure: failure)
-                }.get()
+                try await tls.startTLS(on: channel, host: server.host, failure: failure)
                 capabilities = try await conversation.expect(250, after: "EHLO \(heloName)")
             }
             if let username = server.username, !username.isEmpty {

@@ -66,7 +66,8 @@ extension Bench.API {
                     """).first()?.decode(column: "n", as: Int.self) ?? 0
             }
             if pending == 0 { break }
-            // Polling the server's queue from outside; the pause keeps the poll from competing with it.
+            // Reason for the sleep: the server's job queue sends this process no signal when it
+            // empties, so it is polled; 20 ms between looks keeps the poll from competing with it.
             try await Task.sleep(for: .milliseconds(20))
         }
         let waited = ContinuousClock.now - started
