@@ -29,8 +29,33 @@ final class Browser: Sendable {
         self.page = page
     }
 
+    /// Browsers open at once across the whole test run. Twenty Chromiums starting together on a
+    /// two-core CI machine starved each other (and the servers they drive) past every page wait;
+    /// five at a time keeps each one quick enough. A test that opens a second browser inside the first
+    /// (an agent and a visitor) does not queue again: it already holds a place.
+    static let gate = BrowserGate(places: 5)
+    @TaskLocal static var holdsPlace = false
+
     /// Starts Chromium with a fresh profile, runs `body` with its first page, and always stops it.
     static func with<T: Sendable>(_ body: @Sendable (DevToolsPage) async throws -> T) async throws -> T {
+        try await holdingPlace { try await launch(body) }
+    }
+
+    /// Runs `body` (which opens browsers, ours or Selenium's) once one of the gate's places is free.
+    static func holdingPlace<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if holdsPlace { return try await body() }
+        await gate.enter()
+        do {
+            let result = try await $holdsPlace.withValue(true) { try await body() }
+            await gate.leave()
+            return result
+        } catch {
+            await gate.leave()
+            throw error
+        }
+    }
+
+    private static func launch<T: Sendable>(_ body: @Sendable (DevToolsPage) async throws -> T) async throws -> T {
         guard let executable else {
             throw HarnessError("Chromium is not installed: apt-get install chromium (or set SHOPDESK_CHROMIUM).")
         }
@@ -229,6 +254,26 @@ final class DevToolsPage: Sendable {
 }
 
 /// Matches DevTools answers to the calls that wait for them.
+/// A counting semaphore for tests: waiters are let in in the order they came.
+actor BrowserGate {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(places: Int) { free = places }
+
+    func enter() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
 actor DevToolsChannel {
     private var outbound: WebSocketOutboundWriter?
     private var attachWaiters: [CheckedContinuation<Void, any Error>] = []

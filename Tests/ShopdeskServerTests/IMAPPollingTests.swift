@@ -201,7 +201,7 @@ struct IMAPPollingTests {
 }
 
 extension IMAPPollingTests {
-    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(2)))
+    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(4)))
     func adminsSetTheMailboxUpInSettingsWithoutLosingTheSMTPServer() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
