@@ -72,7 +72,7 @@ final class Browser: Sendable {
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try ChildProcess.start(process)
         defer {
             process.terminate()
             process.waitUntilExit()

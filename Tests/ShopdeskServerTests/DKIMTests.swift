@@ -19,7 +19,7 @@ struct DKIMTests {
                     let output = Pipe()
                     process.standardOutput = output
                     process.standardError = FileHandle.nullDevice
-                    try process.run()
+                    try ChildProcess.start(process)
                     let data = output.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
                     guard process.terminationStatus == 0 else { throw HarnessError("openssl \(arguments.first ?? "") failed") }

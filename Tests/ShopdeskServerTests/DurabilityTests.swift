@@ -139,7 +139,7 @@ struct ServerProcess {
         environment["SHOPDESK_LOG_LEVEL"] = "error"
         environment.merge(extra) { _, new in new }
         process.environment = environment
-        try process.run()
+        try ChildProcess.start(process)
         do {
             return ServerProcess(process: process, port: try await listeningPort(output.fileHandleForReading))
         } catch {

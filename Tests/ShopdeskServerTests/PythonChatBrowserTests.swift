@@ -86,7 +86,7 @@ final class SeleniumSession: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ChildProcess.start(process)
         let (stream, continuation) = AsyncStream<String>.makeStream()
         let reader = stdout.fileHandleForReading
         Thread.detachNewThread {

@@ -20,7 +20,7 @@ struct SMTPTLSTests {
                                          "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
                     process.standardOutput = FileHandle.nullDevice
                     process.standardError = FileHandle.nullDevice
-                    try process.run()
+                    try ChildProcess.start(process)
                     process.waitUntilExit()
                     guard process.terminationStatus == 0 else { throw HarnessError("openssl could not make a test certificate") }
                 })
