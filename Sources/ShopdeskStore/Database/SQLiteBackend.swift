@@ -51,7 +51,7 @@ final class SQLiteBackend: DatabaseBackend {
             ])
             readerConnections.append(reader)
         }
-        let executor = DedicatedThreadExecutor(name: "shopdesk-sqlite-writer")
+        let executor = DedicatedThreadExecutor(name: "shopdesk-writer")
         defer { executor.shutdown() }
         let backend = SQLiteBackend(
             writer: SQLiteGroupCommitter(connection: writerConnection, executor: executor, logger: logger),

@@ -270,8 +270,14 @@ final class SQLiteDirectColumns: Sendable {
     }
 
     private static func hash(_ name: String) -> Int {
+        // Column names are native strings, whose bytes are contiguous: hashing the buffer spares
+        // the per-byte bookkeeping of iterating `utf8` (this was 3 % of a list request).
+        name.utf8.withContiguousStorageIfAvailable(hash) ?? Array(name.utf8).withUnsafeBufferPointer(hash)
+    }
+
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
         return Int(truncatingIfNeeded: hash ^ (hash >> 29))
     }
 }
@@ -330,6 +336,8 @@ private struct SQLiteDirectColumnKey: CodingKey {
 struct SQLiteDirectDatabase: SQLDatabase {
     let connection: SQLiteDirectConnection
     let logger: Logger
+    /// The writer's full-text entries waiting for its commit; nil on readers.
+    var pendingSearch: SearchIndex.PendingRows? = nil
     var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
     var dialect: any SQLDialect { SQLiteDialect() }
     var queryLogLevel: Logger.Level? { nil }

@@ -28,7 +28,7 @@ actor SQLiteGroupCommitter {
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     init(connection: SQLiteDirectConnection, executor: DedicatedThreadExecutor, logger: Logger) {
-        self.database = SQLiteDirectDatabase(connection: connection, logger: logger)
+        self.database = SQLiteDirectDatabase(connection: connection, logger: logger, pendingSearch: SearchIndex.PendingRows())
         self.executor = executor
         self.logger = logger
     }
@@ -79,19 +79,30 @@ actor SQLiteGroupCommitter {
             try await database.raw("BEGIN IMMEDIATE").run()
             do {
                 for write in batch { try await write.run(database) }
+                try writePendingSearch()
             } catch {
-                try await database.raw("ROLLBACK").run()
+                try await rollback()
                 await commitOneByOne(batch)
                 return
             }
             try await database.raw("COMMIT").run()
         } catch {
             logger.error("SQLite commit failed, \(batch.count) writes rolled back", metadata: ["error": "\(error)"])
-            try? await database.raw("ROLLBACK").run()
+            try? await rollback()
             for write in batch { write.complete(error) }
             return
         }
         for write in batch { write.complete(nil) }
+    }
+
+    /// The transaction's full-text entries, written last (see `SearchIndex.PendingRows`).
+    private func writePendingSearch() throws {
+        try database.pendingSearch?.write(to: database.connection)
+    }
+
+    private func rollback() async throws {
+        database.pendingSearch?.discard()
+        try await database.raw("ROLLBACK").run()
     }
 
     /// After a failed batch: each write in its own transaction, so one failure stays its own.
@@ -101,15 +112,16 @@ actor SQLiteGroupCommitter {
                 try await database.raw("BEGIN IMMEDIATE").run()
                 do {
                     try await write.run(database)
+                    try writePendingSearch()
                 } catch {
-                    try await database.raw("ROLLBACK").run()
+                    try await rollback()
                     write.complete(error)
                     continue
                 }
                 try await database.raw("COMMIT").run()
                 write.complete(nil)
             } catch {
-                try? await database.raw("ROLLBACK").run()
+                try? await rollback()
                 write.complete(error)
             }
         }

@@ -126,9 +126,7 @@ public enum CustomerRepository {
     static func delete(_ id: CustomerID, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
         try await sql.raw("DELETE FROM customer_identities WHERE customer_id = \(bind: id.rawValue)").run()
         try await sql.raw("UPDATE customers SET merged_into = NULL WHERE merged_into = \(bind: id.rawValue)").run()
-        if kind == .sqlite {
-            try await sql.raw("DELETE FROM customer_fts WHERE rowid = \(bind: id.rawValue)").run()
-        }
+        try await SearchIndex.remove(.customer, id: id.rawValue, kind: kind, in: sql)
         try await sql.raw("DELETE FROM customers WHERE id = \(bind: id.rawValue)").run()
     }
 

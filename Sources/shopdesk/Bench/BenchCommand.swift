@@ -41,11 +41,15 @@ struct Bench: AsyncParsableCommand {
             // replying, and must not run in the background of the next phase.
             let (results, memory) = try await Database.with(url: url, logger: logger) { database in
                 var results: [PhaseResult] = []
-                let created = try await load.createConversations(conversations)
-                results.append(try await Self.settled(created.result, database))
-                results.append(try await Self.settled(try await load.reply(replies, conversationIDs: created.ids), database))
-                results.append(try await Self.settled(try await load.list(lists), database))
-                results.append(try await Self.settled(try await load.search(searches), database))
+                var ids: [Int64] = []
+                results.append(try await Self.measured(server, database) {
+                    let created = try await load.createConversations(conversations)
+                    ids = created.ids
+                    return created.result
+                })
+                results.append(try await Self.measured(server, database) { try await load.reply(replies, conversationIDs: ids) })
+                results.append(try await Self.measured(server, database) { try await load.list(lists) })
+                results.append(try await Self.measured(server, database) { try await load.search(searches) })
                 return (results, server.memory())
             }
             BenchReport.print(results: results, memory: memory, databaseURL: url, clients: clients, scale: scale,
@@ -55,6 +59,17 @@ struct Bench: AsyncParsableCommand {
 }
 
 extension Bench.API {
+    /// Runs a phase until its jobs have settled, and charges it the server's CPU time meanwhile.
+    static func measured(_ server: BenchServer, _ database: Database,
+                         _ phase: () async throws -> PhaseResult) async throws -> PhaseResult {
+        let before = server.cpuSeconds()
+        var result = try await settled(try await phase(), database)
+        let after = server.cpuSeconds()
+        result.serverCPUSeconds = after.server - before.server
+        if let start = before.writer, let end = after.writer { result.writerCPUSeconds = end - start }
+        return result
+    }
+
     /// Waits until no job is due or running, and counts the wait in the phase's time.
     static func settled(_ phase: PhaseResult, _ database: Database) async throws -> PhaseResult {
         let started = ContinuousClock.now

@@ -32,6 +32,30 @@ final class BenchServer: Sendable {
         return (value("VmRSS:"), value("VmHWM:"))
     }
 
+    /// CPU time used so far, in seconds: the whole server, and its SQLite writer thread (found by
+    /// its name, `shopdesk-writer`; nil on PostgreSQL, which has none), from /proc.
+    func cpuSeconds() -> (server: Double, writer: Double?) {
+        let directory = "/proc/\(process.processIdentifier)"
+        let server = Self.cpuSeconds(stat: directory + "/stat") ?? 0
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/task")) ?? []
+        let writer = threads.first { thread in
+            (try? String(contentsOfFile: "\(directory)/task/\(thread)/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) == "shopdesk-writer"
+        }.flatMap { Self.cpuSeconds(stat: "\(directory)/task/\($0)/stat") }
+        return (server, writer)
+    }
+
+    /// utime + stime of a /proc stat file. The command name (field 2) may hold spaces, so the
+    /// fields are counted from the parenthesis that closes it.
+    private static func cpuSeconds(stat path: String) -> Double? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // After the name: state is field 3, utime field 14, stime field 15.
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     func stop() {
         guard process.isRunning else { return }
         process.terminate()

@@ -10,6 +10,9 @@ struct PhaseResult {
     /// Time after the last answer until the jobs the phase queued (reply sends) had run; it is
     /// counted in `seconds`, so a phase's rate includes the background work it caused.
     var settleSeconds: Double = 0
+    /// The server's CPU time during the phase, and its SQLite writer thread's (nil when unknown).
+    var serverCPUSeconds: Double = 0
+    var writerCPUSeconds: Double?
 
     var throughput: Double { Double(requests) / seconds }
 
@@ -175,11 +178,14 @@ enum BenchReport {
         let engine = databaseURL.hasPrefix("postgres") ? "PostgreSQL" : "SQLite"
         Console.out("\n\(engine), \(clients) clients, \(ProcessInfo.processInfo.activeProcessorCount) cores" +
                     (preloaded > 0 ? ", \(preloaded) messages preloaded" : ""))
-        Console.out("| phase | requests | errors | req/s | p50 ms | p99 ms | jobs settled s |")
-        Console.out("|---|---:|---:|---:|---:|---:|---:|")
+        Console.out("| phase | requests | errors | req/s | p50 ms | p99 ms | jobs settled s | server CPU µs/req | writer busy |")
+        Console.out("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for result in results {
-            Console.out(String(format: "| %@ | %d | %d | %.0f | %.1f | %.1f | %.2f |", result.name, result.requests, result.errors,
-                               result.throughput, result.percentile(0.5), result.percentile(0.99), result.settleSeconds))
+            let perRequest = result.requests > 0 ? result.serverCPUSeconds / Double(result.requests) * 1e6 : 0
+            let writer = result.writerCPUSeconds.map { String(format: "%.0f %%", $0 / result.seconds * 100) } ?? "–"
+            Console.out(String(format: "| %@ | %d | %d | %.0f | %.1f | %.1f | %.2f | %.0f | %@ |", result.name, result.requests,
+                               result.errors, result.throughput, result.percentile(0.5), result.percentile(0.99), result.settleSeconds,
+                               perRequest, writer))
         }
         Console.out(String(format: "\nServer memory: %.0f MiB resident at the end, %.0f MiB peak.", memory.current, memory.peak))
     }
