@@ -137,4 +137,19 @@ struct OutputFormatTests {
                 "[0,7,-1,1234567890,9223372036854775807,-9223372036854775808,\"plain ascii key\",\"\(Timestamps.iso8601(date))\"]")
         #expect(Timestamps.iso8601(date) == "2024-11-24T00:00:00.123Z")
     }
+
+    /// Payloads are stored as `JSONValue.text` writes them; `JSONEncoder` with sorted keys must
+    /// read back the same value, and the text is the same bytes for the usual payload.
+    @Test func payloadTextMatchesJSONEncoder() throws {
+        let payload: [String: JSONValue] = [
+            "message_id": .number(42), "direction": .string("inbound \"quoted\" čć\n"), "score": .number(-0.25),
+            "tags": .array([.string("vip"), .null, .bool(false)]), "nested": .object(["b": .number(1e20), "a": .number(3)]),
+        ]
+        let text = JSONValue.text(payload)
+        #expect(try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8)) == payload)
+        let simple: [String: JSONValue] = ["message_id": .number(7), "direction": .string("inbound"), "conversation_id": .null]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(JSONValue.text(simple) == String(decoding: try encoder.encode(simple), as: UTF8.self))
+    }
 }

@@ -63,7 +63,7 @@ public enum JobQueue {
         in sql: any SQLDatabase
     ) async throws -> JobID {
         let now = Date().millis
-        let body = try JSONCoding.string(payload)
+        let body = JSONCoding.string(payload)
         if let dedupeKey {
             let existing = try await sql.raw("""
                 UPDATE jobs SET run_at = \(bind: runAt.millis), payload = \(bind: body), status = 'queued',

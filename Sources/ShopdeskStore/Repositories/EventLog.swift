@@ -9,10 +9,10 @@ public enum EventLog {
     static func record(_ events: [DomainEvent], in sql: any SQLDatabase) async throws -> [DomainEvent] {
         guard let workspaceID = events.first?.workspaceID else { return [] }
         // One statement for all of them; ids of one INSERT are assigned in row order.
-        let rows = try events.map { event -> SQLQueryString in
+        let rows = events.map { event -> SQLQueryString in
             """
             (\(bind: event.workspaceID.rawValue), \(bind: event.conversationID?.rawValue), \(bind: event.kind.rawValue),
-              \(bind: event.actor.kind), \(bind: event.actor.rawID), \(bind: try JSONCoding.string(event.payload)), \(bind: event.occurredAt.millis))
+              \(bind: event.actor.kind), \(bind: event.actor.rawID), \(bind: JSONCoding.string(event.payload)), \(bind: event.occurredAt.millis))
             """
         }
         let ids = try await sql.raw("""
@@ -75,6 +75,11 @@ enum JSONCoding {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Payloads (`[String: JSONValue]`) skip `JSONEncoder`; the text is the same document.
+    static func string(_ value: [String: JSONValue]) -> String {
+        JSONValue.text(value)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
