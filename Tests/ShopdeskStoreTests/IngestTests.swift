@@ -134,4 +134,34 @@ struct IngestTests {
             #expect(conversations == 50)
         }
     }
+
+    /// Conversation numbers go on from the workspace's counter (a database upgraded from before
+    /// PostgreSQL's sequences keeps its numbering) and stay unique when the first conversations
+    /// of a workspace arrive at once (on PostgreSQL they create its sequence).
+    @Test(arguments: TestDatabase.kinds)
+    func conversationNumbersContinueAndStayUniqueUnderConcurrency(kind: DatabaseKind) async throws {
+        try await TestDatabase.with(kind) { database in
+            let fixture = try await TestDatabase.fixture(database)
+            let ws = fixture.workspace.id
+            try await database.write {
+                try await $0.raw("UPDATE workspaces SET conversation_counter = 41 WHERE id = \(bind: ws.rawValue)").run()
+            }
+            let service = ConversationService(database: database, publisher: nil)
+            let ids = try await withThrowingTaskGroup(of: ConversationID.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await service.ingest(.sample(inbox: fixture.inbox.id, email: "n\(index)@example.com"), workspaceID: ws)
+                            .conversationID
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            var numbers: [Int64] = []
+            for id in ids {
+                let conversation = try await database.read { try await ConversationRepository.find(workspaceID: ws, id: id, in: $0) }
+                numbers.append(try #require(conversation).number)
+            }
+            #expect(numbers.sorted() == Array(42...49))
+        }
+    }
 }

@@ -108,11 +108,12 @@ actor EventHub: EventPublisher {
             let text = String(decoding: try APIJSON.encoder().encode(message), as: UTF8.self)
             // NOTIFY payloads are limited to 8000 bytes; a larger event is sent without its payload.
             if text.utf8.count < 7900 {
-                try await listener.notify(channel: Self.channel, payload: text)
+                try await listener.notify(channel: Self.channel, payload: notification(text))
             } else {
                 var small = message
                 small.payload = [:]
-                try await listener.notify(channel: Self.channel, payload: String(decoding: try APIJSON.encoder().encode(small), as: UTF8.self))
+                try await listener.notify(channel: Self.channel,
+                                          payload: notification(String(decoding: try APIJSON.encoder().encode(small), as: UTF8.self)))
             }
         } catch {
             logger.warning("Could not NOTIFY other nodes", metadata: ["error": "\(error)"])
@@ -126,9 +127,19 @@ actor EventHub: EventPublisher {
         await broadcast(message)
     }
 
-    /// A notification from another node.
+    /// A NOTIFY payload: the sending node's id, a line break, the message's JSON. Every node
+    /// hears its own notifications too; the id lets it skip them without decoding the JSON
+    /// (which was 3 % of the server's CPU when PostgreSQL ingests at full speed).
+    private func notification(_ json: String) -> String {
+        nodeID + "\n" + json
+    }
+
+    /// A notification, from another node or (skipped) from this one.
     func receiveRemote(_ text: String) {
-        guard let message = try? APIJSON.decoder().decode(RealtimeMessage.self, from: Data(text.utf8)), message.origin != nodeID else { return }
+        guard let newline = text.utf8.firstIndex(of: UInt8(ascii: "\n")) else { return }
+        guard text[..<newline] != nodeID else { return }
+        let json = text[text.utf8.index(after: newline)...]
+        guard let message = try? APIJSON.decoder().decode(RealtimeMessage.self, from: Data(json.utf8)), message.origin != nodeID else { return }
         deliver(message)
     }
 

@@ -38,6 +38,7 @@ public enum Migrator {
         Migration(version: 22, name: "imap checkpoints", statements: Schema.version22),
         Migration(version: 23, name: "raw mail in the database", statements: Schema.version23),
         Migration(version: 24, name: "mailbox checks", statements: Schema.version24),
+        Migration(version: 25, name: "striped view counters, conversation numbers from sequences", statements: Schema.version25),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

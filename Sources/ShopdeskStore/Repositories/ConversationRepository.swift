@@ -121,7 +121,8 @@ public enum ConversationRepository {
         return (conversations, next)
     }
 
-    /// Counts for the inbox views, from the counters the write paths keep (see `adjustCounts`).
+    /// Counts for the inbox views, from the counters the write paths keep (see `adjustCounts`);
+    /// a counter may have several rows (stripes), which add up.
     public static func viewCounts(
         workspaceID: WorkspaceID, agentID: AgentID, visibleInboxes: [InboxID]?, in sql: any SQLDatabase
     ) async throws -> [String: Int] {
@@ -174,17 +175,20 @@ public enum ConversationRepository {
         in sql: any SQLDatabase
     ) async throws {
         if let from, let to, from.0 == to.0, from.1 == to.1 { return }
+        // PostgreSQL: the connection's own stripe of each counter, so that concurrent
+        // transactions do not wait for each other's row (schema 25). SQLite: stripe 0.
+        let stripe: SQLQueryString = sql.dialect.name == "sqlite" ? "0" : "pg_backend_pid() % 8"
         var rows: [SQLQueryString] = []
         if let from {
-            rows.append("(\(bind: workspaceID.rawValue), \(bind: inboxID.rawValue), \(bind: from.0?.rawValue ?? 0), \(bind: from.1.rawValue), -1)")
+            rows.append("(\(bind: workspaceID.rawValue), \(bind: inboxID.rawValue), \(bind: from.0?.rawValue ?? 0), \(bind: from.1.rawValue), \(stripe), -1)")
         }
         if let to {
-            rows.append("(\(bind: workspaceID.rawValue), \(bind: inboxID.rawValue), \(bind: to.0?.rawValue ?? 0), \(bind: to.1.rawValue), 1)")
+            rows.append("(\(bind: workspaceID.rawValue), \(bind: inboxID.rawValue), \(bind: to.0?.rawValue ?? 0), \(bind: to.1.rawValue), \(stripe), 1)")
         }
         guard !rows.isEmpty else { return }
         try await sql.raw("""
-            INSERT INTO conversation_counts (workspace_id, inbox_id, assignee_key, status, n) VALUES \(rows.joined(separator: ", "))
-            ON CONFLICT (workspace_id, inbox_id, assignee_key, status) DO UPDATE SET n = conversation_counts.n + excluded.n
+            INSERT INTO conversation_counts (workspace_id, inbox_id, assignee_key, status, stripe, n) VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (workspace_id, inbox_id, assignee_key, status, stripe) DO UPDATE SET n = conversation_counts.n + excluded.n
             """).run()
     }
 

@@ -164,11 +164,7 @@ extension ConversationService {
         _ message: InboundMessage, classification: Classification?, customerID: CustomerID, workspaceID: WorkspaceID, now: Date, kind: DatabaseKind,
         in sql: any SQLDatabase
     ) async throws -> Conversation {
-        guard let counter = try await sql.raw("""
-            UPDATE workspaces SET conversation_counter = conversation_counter + 1 WHERE id = \(bind: workspaceID.rawValue)
-            RETURNING conversation_counter
-            """).first() else { throw ShopdeskError.notFound("Workspace \(workspaceID)") }
-        let number = try counter.int64("conversation_counter")
+        let number = try await nextConversationNumber(workspaceID: workspaceID, kind: kind, in: sql)
         guard let row = try await sql.raw("""
             INSERT INTO conversations (workspace_id, number, inbox_id, customer_id, subject, status, priority,
               last_message_at, last_message_preview, last_message_direction, message_count, created_at, updated_at,
@@ -191,6 +187,24 @@ extension ConversationService {
 }
 
 extension ConversationService {
+    /// The workspace's next conversation number. SQLite counts on the workspace row (its writes
+    /// are serialized anyway); PostgreSQL takes it from the workspace's sequence (schema 25),
+    /// because the row would stay locked until commit and make concurrent ingests wait in line.
+    static func nextConversationNumber(workspaceID: WorkspaceID, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> Int64 {
+        let row: (any SQLRow)?
+        switch kind {
+        case .sqlite:
+            row = try await sql.raw("""
+                UPDATE workspaces SET conversation_counter = conversation_counter + 1 WHERE id = \(bind: workspaceID.rawValue)
+                RETURNING conversation_counter AS number
+                """).first()
+        case .postgres:
+            row = try await sql.raw("SELECT shopdesk_next_conversation_number(\(bind: workspaceID.rawValue)) AS number").first()
+        }
+        guard let row, let number = try row.int64OrNil("number") else { throw ShopdeskError.notFound("Workspace \(workspaceID)") }
+        return number
+    }
+
     /// The message a channel already delivered under this id, as a duplicate ingest result.
     public func existing(inboxID: InboxID, channelMessageID: String, workspaceID: WorkspaceID) async throws -> IngestResult? {
         guard let message = try await database.read({
