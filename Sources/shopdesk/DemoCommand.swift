@@ -34,24 +34,31 @@ struct Demo: AsyncParsableCommand {
                 .seed(ownerPassword: password, conversations: conversationCount)
             let elapsed = ContinuousClock.now - started
             // Written straight to the file descriptor: `print` would sit in a buffer while serving.
-            Console.out("""
+            let ready: @Sendable (Int) -> Void = { port in
+                Console.out("""
 
-                Shopdesk demo is ready: \(result.conversations) conversations from \(result.customers) customers \
-                (created in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))).
+                    Shopdesk demo is ready: \(result.conversations) conversations from \(result.customers) customers \
+                    (created in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))).
 
-                  URL:       http://\(settings.host):\(settings.port)/
-                  API:       http://\(settings.host):\(settings.port)/api/v1/openapi.json
-                  Chat:      http://\(settings.host):\(settings.port)/demo/shop  (a sample shop page with the chat widget)
-                  Help:      http://\(settings.host):\(settings.port)/help/demo  (the public help center)
-                  Login:     \(result.ownerEmail)
-                  Password:  \(password)
+                      URL:       http://\(settings.host):\(port)/
+                      API:       http://\(settings.host):\(port)/api/v1/openapi.json
+                      Chat:      http://\(settings.host):\(port)/demo/shop  (a sample shop page with the chat widget)
+                      Help:      http://\(settings.host):\(port)/help/demo  (the public help center)
+                      Login:     \(result.ownerEmail)
+                      Password:  \(password)
 
-                The other demo agents (ana@, joao@, olga@, emma@demo.shopdesk.test) share that password.
-                """)
-            guard serve else { return }
+                    The other demo agents (ana@, joao@, olga@, emma@demo.shopdesk.test) share that password.
+                    """)
+            }
+            guard serve else {
+                ready(settings.port)
+                return
+            }
             var served = settings
             served.demoWidgetKey = result.widgetKey
-            let app = try await buildApplication(configuration: served, database: database, logger: logger)
+            // Printed once the port is bound, with the port it got (`--port 0` picks a free one).
+            let app = try await buildApplication(configuration: served, database: database, logger: logger,
+                                                 onListening: { _, port in ready(port) })
             try await app.runService()
         }
     }
