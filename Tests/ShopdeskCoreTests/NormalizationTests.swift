@@ -152,4 +152,17 @@ struct OutputFormatTests {
         encoder.outputFormatting = [.sortedKeys]
         #expect(JSONValue.text(simple) == String(decoding: try encoder.encode(simple), as: UTF8.self))
     }
+
+    /// `Text.trimmed` replaces Foundation's `trimmingCharacters(in: .whitespacesAndNewlines)`.
+    @Test func trimmedDropsUnicodeWhiteSpaceAtBothEnds() {
+        #expect(Text.trimmed("  ana@shop.hr \r\n") == "ana@shop.hr")
+        #expect(Text.trimmed("\u{00A0}\u{3000}Ivan Horvat\t") == "Ivan Horvat")
+        #expect(Text.trimmed("plain") == "plain")
+        #expect(Text.trimmed("čćž ") == "čćž")
+        #expect(Text.trimmed(" \n\t ") == "")
+        #expect(Text.trimmed("") == "")
+        for sample in ["  a b  ", "\u{2028}x\u{2029}", "é", " +385 91 ", "\u{0085}z"] {
+            #expect(Text.trimmed(sample) == sample.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
 }

@@ -25,14 +25,14 @@ public struct CustomerIdentity: Equatable, Sendable {
         var copy = CustomerIdentity()
         copy.name = name.map(Text.singleLine).flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
         copy.email = try email.flatMap { raw throws(ShopdeskError) in
-            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = Text.trimmed(raw)
             return trimmed.isEmpty ? nil : try Identities.email(trimmed)
         }
         copy.phone = try phone.flatMap { raw throws(ShopdeskError) in
-            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = Text.trimmed(raw)
             return trimmed.isEmpty ? nil : try Identities.phone(trimmed)
         }
-        copy.externalID = externalID.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
+        copy.externalID = externalID.map(Text.trimmed).flatMap {
             $0.isEmpty ? nil : String($0.prefix(200))
         }
         copy.channel = channel.flatMap { $0.kind.isEmpty || $0.value.isEmpty ? nil : $0 }

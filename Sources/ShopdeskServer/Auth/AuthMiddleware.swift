@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ShopdeskCore
 import ShopdeskStore
 
 /// Works out who is calling: an `Authorization: Bearer` API token, or the session cookie.
@@ -26,7 +27,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     func authenticate(_ request: Request) async throws -> Principal? {
         if let header = request.headers[.authorization] {
-            guard header.lowercased().hasPrefix("bearer "), case let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces),
+            guard header.lowercased().hasPrefix("bearer "), case let token = Text.trimmed(String(header.dropFirst(7))),
                   !token.isEmpty else {
                 throw Problem(.unauthorized, "The Authorization header must be `Bearer <API token>`.")
             }

@@ -9,7 +9,7 @@ extension ConversationService {
         workspaceID: WorkspaceID, conversationID: ConversationID, text: String, isNote: Bool, agentID: AgentID,
         attachmentIDs: [AttachmentID] = []
     ) async throws -> Message {
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !attachmentIDs.isEmpty else {
+        guard !Text.isBlank(text) || !attachmentIDs.isEmpty else {
             throw ShopdeskError.invalid(field: "text", "The message is empty.")
         }
         guard text.utf8.count <= InboundMessage.maxTextLength else {
