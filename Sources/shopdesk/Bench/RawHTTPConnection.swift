@@ -60,21 +60,25 @@ final class RawHTTPConnection {
         head += "\r\n"
         try writeAll(Array(head.utf8) + bodyBytes)
 
-        let headerBytes = try readUntilHeaderEnd()
-        let headerText = String(decoding: headerBytes, as: UTF8.self)
-        let lines = headerText.split(separator: "\r\n", omittingEmptySubsequences: false)
-        guard let statusLine = lines.first, statusLine.hasPrefix("HTTP/1.1 "),
-              let status = Int(statusLine.dropFirst(9).prefix(3)) else {
-            throw BenchError("Not an HTTP answer: \(headerText.prefix(100))")
+        // The head is read as bytes: Foundation's trimming and lowercasing of every header line
+        // were 2 % of the whole machine's time in the list phase, taken from the server.
+        let answerHead = Array(try readUntilHeaderEnd())
+        let prefix = Array("HTTP/1.1 ".utf8)
+        guard answerHead.count >= prefix.count + 3, answerHead.starts(with: prefix),
+              let status = Int(String(decoding: answerHead[prefix.count..<prefix.count + 3], as: UTF8.self)) else {
+            throw BenchError("Not an HTTP answer: \(String(decoding: answerHead.prefix(100), as: UTF8.self))")
         }
         var contentLength: Int?
         var chunked = false
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            if name == "content-length" { contentLength = Int(value) }
-            if name == "transfer-encoding", value.lowercased().contains("chunked") { chunked = true }
+        for line in Self.lines(answerHead).dropFirst() {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let name = line[line.startIndex..<colon]
+            let value = line[(colon + 1)...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            if Self.equalsIgnoringCase(name, "content-length") {
+                contentLength = Int(String(decoding: value.prefix { (48...57).contains($0) }, as: UTF8.self))
+            } else if Self.equalsIgnoringCase(name, "transfer-encoding") {
+                chunked = String(decoding: value, as: UTF8.self).lowercased().contains("chunked")
+            }
         }
         let payload: [UInt8]
         if chunked {
@@ -83,6 +87,32 @@ final class RawHTTPConnection {
             payload = try read(exactly: contentLength ?? 0)
         }
         return Answer(status: status, bytes: payload)
+    }
+
+    /// The lines of a head, split at CRLF.
+    private static func lines(_ head: [UInt8]) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        var index = 0
+        while index + 1 < head.count {
+            if head[index] == 13, head[index + 1] == 10 {
+                lines.append(head[start..<index])
+                index += 2
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        lines.append(head[start..<head.count])
+        return lines
+    }
+
+    /// ASCII case-insensitive comparison of a header name with a lowercase name.
+    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { expected in
+            zip(bytes, expected).allSatisfy { (65...90).contains($0) ? $0 + 32 == $1 : $0 == $1 }
+        }
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {
