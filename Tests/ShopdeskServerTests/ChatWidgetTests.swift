@@ -283,6 +283,26 @@ struct ChatWidgetTests {
         }
     }
 
+    /// The widget's first message starts the conversation; the widget then asks its socket to
+    /// watch it and catches up when the server says it listens. Without that answer, a reply
+    /// written between the widget's catch-up and the subscription (the bot answers at once)
+    /// reached neither and the visitor never saw it.
+    @Test func watchIsAnsweredOnceTheSocketListensToTheNewConversation() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let chat = try await ChatFixture.make(harness)
+            let token = try await chat.visitorToken()
+            let port = try #require(harness.client.port)
+            let frames = try await VisitorSocketClient.frames(port: port, token: token, until: "watching", then: [#"{"type":"watch"}"#]) {
+                _ = try await chat.send(token, "Hello, is anyone there?")
+            }
+            let ready = try #require(frames.first { $0["type"] as? String == "ready" })
+            #expect(ready["conversation_id"] == nil || ready["conversation_id"] is NSNull)
+            let conversation = try await harness.client.json(.get, "/api/v1/widget/messages", headers: ["X-Visitor-Token": token])
+                .int("conversation_id")
+            #expect(frames.last?["conversation_id"] as? NSNumber == NSNumber(value: conversation))
+        }
+    }
+
     @Test func aSocketThatDoesNotAuthenticateGetsNothing() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let port = try #require(harness.client.port)
@@ -327,10 +347,10 @@ struct ChatWidgetTests {
 
 /// The widget's socket as a test drives it.
 enum VisitorSocketClient {
-    /// Authenticates, runs `trigger` once the server is ready, and returns the frames received up
-    /// to and including the first of type `until`.
+    /// Authenticates, runs `trigger` once the server is ready and then sends `then`, and returns
+    /// the frames received up to and including the first of type `until`.
     static func frames(
-        port: Int, token: String, until type: String, trigger: @escaping @Sendable () async throws -> Void
+        port: Int, token: String, until type: String, then: [String] = [], trigger: @escaping @Sendable () async throws -> Void
     ) async throws -> [[String: Any]] {
         let box = FrameBox()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -341,7 +361,10 @@ enum VisitorSocketClient {
                         guard case .text(let text) = message,
                               let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { continue }
                         await box.append(text)
-                        if json["type"] as? String == "ready" { try await trigger() }
+                        if json["type"] as? String == "ready" {
+                            try await trigger()
+                            for frame in then { try await outbound.write(.text(frame)) }
+                        }
                         if json["type"] as? String == type {
                             try await outbound.close(.normalClosure, reason: nil)
                             return

@@ -12,7 +12,9 @@ import ShopdeskStore
 /// `message` (a new customer message or reply in the visitor's conversation, never a note),
 /// `typing` (an agent writes a reply) and `seen` (an agent read the conversation); the widget
 /// sends `typing`, `ack` (received replies up to an id) and `read` (showed them), and `watch`
-/// after its first message started a conversation.
+/// after its first message started a conversation, which the server answers with `watching`
+/// once it listens (the widget then catches up on what was said meanwhile, such as the bot's
+/// answer to that first message).
 struct VisitorSocket {
     let services: AppServices
 
@@ -53,7 +55,7 @@ struct VisitorSocket {
                     guard case .text(let text) = message,
                           let frame = try? APIJSON.decoder().decode(ClientFrame.self, from: Data(text.utf8)) else { continue }
                     if await state.isAuthenticated {
-                        try await state.handle(frame)
+                        if let answer = try await state.handle(frame) { try await outbound.write(.text(answer)) }
                         continue
                     }
                     guard frame.type == "auth", let token = frame.token, let visitor = try await services.chat.visitor(token: token) else {
@@ -73,6 +75,9 @@ struct VisitorSocket {
     static let authenticationTimeout: Duration = .seconds(10)
 
     struct Ready: Encodable { var type = "ready"; var conversationId: Int64? }
+    /// The answer to `watch`, sent once the socket listens to the conversation: what the widget
+    /// fetches after it cannot fall between its fetch and the subscription.
+    struct Watching: Encodable { var type = "watching"; var conversationId: Int64? }
     struct MessageFrame: Encodable { var type = "message"; var message: WidgetMessage }
     struct TypingFrame: Encodable { var type = "typing"; var name: String?; var state: String }
     struct SeenFrame: Encodable { var type = "seen"; var at: Date }
@@ -117,8 +122,9 @@ actor VisitorSocketState {
         await hub.watch(visitor: subscription, continuation: continuation, from: conversation?.rawValue, to: nil)
     }
 
-    func handle(_ frame: VisitorSocket.ClientFrame) async throws {
-        guard let visitor else { return }
+    /// Acts on a frame from the widget; returns a frame to answer with, if any.
+    func handle(_ frame: VisitorSocket.ClientFrame) async throws -> String? {
+        guard let visitor else { return nil }
         switch frame.type {
         case "watch":
             // The visitor's first message started a conversation: re-read the visitor and listen.
@@ -126,17 +132,19 @@ actor VisitorSocketState {
                 try await ChatVisitorRepository.find(id: visitor.id, workspaceID: visitor.workspaceID, in: sql)
             }) { self.visitor = fresh }
             await watch()
+            return try VisitorSocket.encode(VisitorSocket.Watching(conversationId: conversation?.rawValue))
         case "typing":
-            guard let conversation, let state = frame.state, ["typing", "idle"].contains(state) else { return }
+            guard let conversation, let state = frame.state, ["typing", "idle"].contains(state) else { return nil }
             await services.hub.broadcastEphemeral(RealtimeMessage(
                 workspaceId: visitor.workspaceID.rawValue, type: "visitor.typing", conversationId: conversation.rawValue,
                 payload: ["state": .string(state), "visitor_id": .number(Double(visitor.id))], actor: nil, at: Date(), origin: nil))
         case "ack", "read":
-            guard let messageID = frame.messageId else { return }
+            guard let messageID = frame.messageId else { return nil }
             try await services.chat.acknowledge(visitor, upTo: MessageID(messageID), status: frame.type == "read" ? .read : .delivered)
         default:
-            return
+            break
         }
+        return nil
     }
 
     /// The frame a hub message becomes for this visitor, if any.

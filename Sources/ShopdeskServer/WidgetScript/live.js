@@ -151,6 +151,13 @@ function connect() {
       render();
       flush();
       markRead();
+    } else if (frame.type === 'watching') {
+      // The socket now listens to the new conversation: fetch what was said before it did, so
+      // an answer that came between our first fetch and the subscription is not lost.
+      const said = await call('/messages?after=' + state.lastId).catch(() => null);
+      if (said) accept(said.messages);
+      render();
+      markRead();
     } else if (frame.type === 'message') {
       const fresh = accept([frame.message]);
       if (frame.message.from === 'agent') {
