@@ -67,6 +67,16 @@ public protocol StoreConnector: Sendable {
     /// Runs the action once. `idempotencyKey` is passed to platforms that honour one, so a retry
     /// after a lost answer cannot act twice.
     func perform(_ action: OrderAction, on order: StoreOrder, idempotencyKey: String) async throws -> ActionOutcome
+    /// The money a refund would return, as the shop computes it (Shopify: its suggested refund,
+    /// with discounts and taxes), shown to the agent before confirming.
+    func refundPreview(_ request: RefundRequest, on order: StoreOrder) async throws -> Amount
+}
+
+extension StoreConnector {
+    /// Platforms that refund exactly the amount they are sent: Shopdesk's own computation.
+    public func refundPreview(_ request: RefundRequest, on order: StoreOrder) async throws -> Amount {
+        try request.amount(for: order)
+    }
 }
 
 /// Credentials and address of a connection, as stored (encrypted) by the server.

@@ -38,7 +38,9 @@ public enum Charset {
             if let text = String(validating: bytes, as: UTF8.self) { return text }
             return singleByte(bytes, table: CharsetTables.upperHalves["windows-1252"])
         case "iso-8859-1":
-            return singleByte(bytes, table: nil)
+            // As mail programs and the WHATWG encoding standard read it: Windows-1252, whose
+            // 0x80–0x9F are € ‚ „ … “ ” – — rather than control characters nobody sends.
+            return singleByte(bytes, table: CharsetTables.upperHalves["windows-1252"])
         default:
             if let table = CharsetTables.upperHalves[name] { return singleByte(bytes, table: table) }
             if let text = String(validating: bytes, as: UTF8.self) { return text }
@@ -47,7 +49,7 @@ public enum Charset {
     }
 
     /// A byte below 0x80 is ASCII; above, the table's scalar (no table: the byte's own code
-    /// point, which is ISO-8859-1).
+    /// point).
     private static func singleByte<Bytes: Collection>(_ bytes: Bytes, table: [UInt16]?) -> String where Bytes.Element == UInt8 {
         var scalars = String.UnicodeScalarView()
         scalars.reserveCapacity(bytes.count)

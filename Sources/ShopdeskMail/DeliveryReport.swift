@@ -13,22 +13,27 @@ public struct DeliveryReport: Sendable, Equatable {
     public var originalMessageID: String?
     /// Recipients whose delivery failed for good (`Action: failed`); delays are not failures.
     public var failures: [Failure]
+    /// Recipients the sending server is still trying (`Action: delayed`): nobody needs to act.
+    public var delays: [Failure] = []
 
     /// The report in `mail`, or nil when the mail is not a delivery status notification.
     public static func parse(_ mail: ParsedEmail) -> DeliveryReport? {
         guard let report = find(mail.root, where: { $0.contentType == "multipart/report" }),
               report.parameters["report-type"]?.lowercased() == "delivery-status",
               let status = find(report, where: { $0.contentType == "message/delivery-status" }) else { return nil }
-        var failures: [Failure] = []
+        var failures: [Failure] = [], delays: [Failure] = []
         // Per-message fields, then a block of fields per recipient, separated by blank lines.
-        for block in fieldBlocks(status.text) where block["action"]?.lowercased() == "failed" {
+        for block in fieldBlocks(status.text) {
+            let action = block["action"]?.lowercased()
+            guard action == "failed" || action == "delayed" else { continue }
             let recipient = block["final-recipient"] ?? block["original-recipient"] ?? ""
-            failures.append(Failure(recipient: address(recipient), status: block["status"] ?? "5.0.0",
-                                    diagnostic: block["diagnostic-code"].map(address)))
+            let entry = Failure(recipient: address(recipient), status: block["status"] ?? (action == "failed" ? "5.0.0" : "4.0.0"),
+                                diagnostic: block["diagnostic-code"].map(address))
+            if action == "failed" { failures.append(entry) } else { delays.append(entry) }
         }
         let returned = find(report, where: { $0.contentType == "message/rfc822" || $0.contentType == "text/rfc822-headers" })
         let original = returned.flatMap { ParsedEmail.parse($0.body).messageID }
-        return DeliveryReport(originalMessageID: original, failures: failures)
+        return DeliveryReport(originalMessageID: original, failures: failures, delays: delays)
     }
 
     /// `rfc822; ana@example.hr` → `ana@example.hr`; `smtp; 550 …` → `550 …`.

@@ -251,8 +251,9 @@ public enum HTMLSanitizer {
         /// The entity starting at `index` (an `&`), decoded, and where it ends; nil when it is none.
         static func entity(_ s: UnsafeBufferPointer<UInt8>, at index: Int, limit: Int) -> (String, Int)? {
             var end = index + 1
-            while end < min(limit, index + 13), s[end] != UInt8(ascii: ";") { end += 1 }
-            guard end < min(limit, index + 13), s[end] == UInt8(ascii: ";") else { return nil }
+            let stop = min(limit, index + HTMLSanitizer.longestEntity + 2)
+            while end < stop, s[end] != UInt8(ascii: ";") { end += 1 }
+            guard end < stop, s[end] == UInt8(ascii: ";") else { return nil }
             let name = String(decoding: UnsafeBufferPointer(rebasing: s[(index + 1)..<end]), as: UTF8.self)
             return HTMLSanitizer.entity(name).map { ($0, end + 1) }
         }
@@ -282,7 +283,7 @@ public enum HTMLSanitizer {
         while let amp = rest.firstIndex(of: "&") {
             output += rest[..<amp]
             let after = rest[rest.index(after: amp)...]
-            if let semicolon = after.prefix(12).firstIndex(of: ";"), let decoded = entity(String(after[..<semicolon])) {
+            if let semicolon = after.prefix(Self.longestEntity + 1).firstIndex(of: ";"), let decoded = entity(String(after[..<semicolon])) {
                 output += decoded
                 rest = after[after.index(after: semicolon)...]
             } else {
@@ -293,20 +294,21 @@ public enum HTMLSanitizer {
         return output + rest
     }
 
+    /// `CounterClockwiseContourIntegral`, the longest name a reference can have.
+    static let longestEntity = 32
+
+    /// A named (`&ccedil;`, from the HTML standard's table) or numeric (`&#231;`, `&#xE7;`)
+    /// character reference without its `&` and `;`; nil when it is neither.
     static func entity(_ name: String) -> String? {
+        if let named = HTMLEntities.table[name] { return named }
         switch name.lowercased() {
         case "amp": return "&"
         case "lt": return "<"
         case "gt": return ">"
         case "quot": return "\""
-        case "apos": return "'"
-        case "nbsp": return "\u{00A0}"
-        case "colon": return ":"
-        case "tab": return "\t"
-        case "newline": return "\n"
         default:
             let digits = name.hasPrefix("#x") || name.hasPrefix("#X") ? (String(name.dropFirst(2)), 16) : name.hasPrefix("#") ? (String(name.dropFirst()), 10) : ("", 0)
-            guard digits.1 != 0, let value = UInt32(digits.0, radix: digits.1), let scalar = Unicode.Scalar(value) else { return nil }
+            guard digits.1 != 0, digits.0.count <= 8, let value = UInt32(digits.0, radix: digits.1), value != 0, let scalar = Unicode.Scalar(value) else { return nil }
             return String(Character(scalar))
         }
     }

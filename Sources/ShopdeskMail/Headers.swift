@@ -74,57 +74,79 @@ enum HeaderBytes {
 }
 
 /// RFC 2047 encoded words: `=?charset?B?…?=` and `=?charset?Q?…?=` inside header text.
+///
+/// Adjacent words of the same charset are joined as bytes before decoding, as mail clients do:
+/// senders split a subject at a fixed length, often inside a multi-byte UTF-8 character.
 public enum EncodedWords {
     public static func decode(_ text: String) -> String {
         guard text.contains("=?") else { return text }
         var output = ""
         var rest = Substring(text)
-        var pendingSpace = ""
-        var lastWasEncoded = false
+        // Bytes of encoded words not yet decoded, all in `pendingCharset`.
+        var pending: [UInt8] = []
+        var pendingCharset = ""
+        func flush() {
+            if !pending.isEmpty { output += Charset.decode(pending, charset: pendingCharset) }
+            pending = []
+        }
         while !rest.isEmpty {
             guard let start = rest.range(of: "=?") else {
-                output += pendingSpace + rest
+                flush()
+                output += rest
                 break
             }
             let before = rest[rest.startIndex..<start.lowerBound]
-            if let (decoded, after) = word(rest[start.lowerBound...]) {
+            switch word(rest[start.lowerBound...]) {
+            case .word(let charset, let bytes, let after):
                 // Whitespace between two encoded words is not part of the text (RFC 2047 §6.2).
-                if lastWasEncoded && before.allSatisfy(\.isWhitespace) {
-                    output += decoded
-                } else {
-                    output += pendingSpace + before + decoded
+                let adjacent = !pending.isEmpty && before.allSatisfy(\.isWhitespace)
+                if !(adjacent && Charset.canonical(charset) == Charset.canonical(pendingCharset)) {
+                    flush()
+                    if !adjacent { output += before }
                 }
-                pendingSpace = ""
-                lastWasEncoded = true
+                pendingCharset = charset
+                pending += bytes
                 rest = after
-            } else {
-                output += pendingSpace + before + "=?"
-                pendingSpace = ""
-                lastWasEncoded = false
+            case .notAWord:
+                flush()
+                output += before + "=?"
                 rest = rest[start.upperBound...]
+            case .noEnd:
+                // No `?=` anywhere after this point: no later word can end either, so the rest is
+                // text. (Looking again at every `=?` would take time quadratic in the header.)
+                flush()
+                output += rest
+                rest = ""
             }
         }
+        flush()
         return output
     }
 
-    /// One encoded word at the start of `text`, decoded, and what follows it.
-    private static func word(_ text: Substring) -> (String, Substring)? {
+    enum Word {
+        case word(charset: String, bytes: [UInt8], after: Substring)
+        case notAWord
+        case noEnd
+    }
+
+    /// One encoded word at the start of `text`, its charset and bytes, and what follows it.
+    private static func word(_ text: Substring) -> Word {
         let body = text.dropFirst(2)
-        guard let charsetEnd = body.firstIndex(of: "?") else { return nil }
+        guard let charsetEnd = body.firstIndex(of: "?") else { return .noEnd }
         let charset = body[body.startIndex..<charsetEnd].split(separator: "*").first.map(String.init) ?? ""
         let afterCharset = body[body.index(after: charsetEnd)...]
-        guard let encoding = afterCharset.first, afterCharset.dropFirst().first == "?" else { return nil }
+        guard let encoding = afterCharset.first, afterCharset.dropFirst().first == "?" else { return .notAWord }
         let payloadStart = afterCharset.index(afterCharset.startIndex, offsetBy: 2)
-        guard let end = text[payloadStart...].range(of: "?=") else { return nil }
+        guard let end = text[payloadStart...].range(of: "?=") else { return .noEnd }
         let payload = text[payloadStart..<end.lowerBound]
-        guard !payload.contains(" ") || encoding == "Q" || encoding == "q" else { return nil }
+        guard !payload.contains(" ") || encoding == "Q" || encoding == "q" else { return .notAWord }
         let bytes: [UInt8]
         switch encoding {
         case "B", "b": bytes = TransferEncoding.base64(Array(payload.utf8))
         case "Q", "q": bytes = TransferEncoding.quotedPrintable(Array(payload.utf8), underscoreIsSpace: true)
-        default: return nil
+        default: return .notAWord
         }
-        return (Charset.decode(bytes, charset: charset), text[end.upperBound...])
+        return .word(charset: charset, bytes: bytes, after: text[end.upperBound...])
     }
 }
 

@@ -47,7 +47,10 @@ public struct ParsedEmail: Sendable, Equatable {
         let headers = root.headers
         var bodies = Bodies()
         bodies.collect(root)
-        let text = bodies.text.isEmpty ? bodies.html.first.map(HTMLText.plain) : bodies.text.joined(separator: "\n\n")
+        // An empty plain alternative (some mailers send one beside the real HTML) hides nothing.
+        let plain = bodies.text.joined(separator: "\n\n")
+        let html = bodies.html.isEmpty ? nil : bodies.html.joined(separator: "\n")
+        let text = plain.unicodeScalars.allSatisfy(\.properties.isWhitespace) ? html.map(HTMLText.plain) ?? (bodies.text.isEmpty ? nil : plain) : plain
         return ParsedEmail(
             root: root,
             from: headers["From"].flatMap { Addresses.parse($0).first },
@@ -60,7 +63,7 @@ public struct ParsedEmail: Sendable, Equatable {
             references: headers["References"].map(MessageIDs.parse) ?? [],
             date: headers["Date"].flatMap(MailDate.parse),
             text: text,
-            html: bodies.html.first,
+            html: html,
             attachments: bodies.attachments)
     }
 
@@ -90,8 +93,10 @@ private struct Bodies {
         if part.contentType == "multipart/alternative" {
             // The alternatives say the same thing: take the plain one for text and the HTML one
             // for HTML; the rest only adds files (an inline image inside a related part).
+            // The rich one may be any multipart holding HTML: Apple Mail sends
+            // alternative(text/plain, mixed(html, pdf, html)), the file between two halves of the HTML.
             let plain = part.parts.last { $0.contentType == "text/plain" || containsPlain($0) }
-            let rich = part.parts.last { $0.contentType == "text/html" || $0.contentType == "multipart/related" }
+            let rich = part.parts.last { $0 != plain && ($0.contentType == "text/html" || containsHTML($0)) }
             if let plain { collect(plain) }
             if let rich, rich != plain {
                 var only = Bodies()
@@ -116,6 +121,10 @@ private struct Bodies {
             attachments.append(MailAttachment(fileName: part.fileName ?? fallback, contentType: part.contentType, data: part.body,
                                               contentID: part.contentID, inline: part.disposition != "attachment" && part.contentID != nil))
         }
+    }
+
+    private func containsHTML(_ part: MIMEPart) -> Bool {
+        part.isMultipart && part.leaves.contains { $0.contentType == "text/html" && $0.disposition != "attachment" }
     }
 
     private func containsPlain(_ part: MIMEPart) -> Bool {
@@ -258,6 +267,7 @@ public enum HTMLText {
     public static func plain(_ html: String) -> String {
         var output = ""
         var index = html.startIndex
+        var unclosed: Set<String> = []
         let blocks: Set<String> = ["p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "hr"]
         while index < html.endIndex {
             let character = html[index]
@@ -265,14 +275,18 @@ public enum HTMLText {
                 guard let close = html[index...].firstIndex(of: ">") else { break }
                 let tag = html[html.index(after: index)..<close]
                 let name = tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }.lowercased()
-                if (name == "script" || name == "style"), !tag.hasPrefix("/"),
-                   let end = html[close...].range(of: "</\(name)", options: .caseInsensitive) {
-                    index = html[end.upperBound...].firstIndex(of: ">").map { html.index(after: $0) } ?? html.endIndex
-                    continue
+                // Scripts and styles are skipped to their end tag; once a search found none, no later
+                // one will, so it is not searched again (each search would read to the end).
+                if (name == "script" || name == "style"), !tag.hasPrefix("/"), !unclosed.contains(name) {
+                    if let end = html[close...].range(of: "</\(name)", options: .caseInsensitive) {
+                        index = html[end.upperBound...].firstIndex(of: ">").map { html.index(after: $0) } ?? html.endIndex
+                        continue
+                    }
+                    unclosed.insert(name)
                 }
                 if blocks.contains(name), !output.hasSuffix("\n") { output += "\n" }
                 index = html.index(after: close)
-            } else if character == "&", let semicolon = html[index...].prefix(10).firstIndex(of: ";") {
+            } else if character == "&", let semicolon = html[index...].prefix(HTMLSanitizer.longestEntity + 2).firstIndex(of: ";") {
                 let entity = String(html[html.index(after: index)..<semicolon])
                 if let decoded = decodeEntity(entity) {
                     output += decoded
@@ -293,20 +307,7 @@ public enum HTMLText {
     }
 
     private static func decodeEntity(_ entity: String) -> String? {
-        switch entity {
-        case "amp": return "&"
-        case "lt": return "<"
-        case "gt": return ">"
-        case "quot": return "\""
-        case "apos", "#39": return "'"
-        case "nbsp": return " "
-        default:
-            if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let value = UInt32(entity.dropFirst(2), radix: 16),
-               let scalar = Unicode.Scalar(value) { return String(Character(scalar)) }
-            if entity.hasPrefix("#"), let value = UInt32(entity.dropFirst()), let scalar = Unicode.Scalar(value) {
-                return String(Character(scalar))
-            }
-            return nil
-        }
+        // A no-break space reads as a space in plain text.
+        entity == "nbsp" ? " " : HTMLSanitizer.entity(entity)
     }
 }

@@ -43,8 +43,8 @@ struct OrderRulesTests {
         var shipped = order
         shipped.fulfillmentStatus = .fulfilled
         #expect(throws: CommerceError.self) { try OrderAction.cancel(reason: .customer, restock: true, refund: true, notifyCustomer: true, staffNote: nil).validate(order: shipped) }
-        #expect(OrderAction.cancel(reason: .customer, restock: true, refund: true, notifyCustomer: true, staffNote: nil).moneyOut(order: order)?.minor == 10_380)
-        #expect(OrderAction.addNote("x").moneyOut(order: order) == nil)
+        #expect(OrderApproval.value(of: .cancel(reason: .customer, restock: true, refund: true, notifyCustomer: true, staffNote: nil), order: order)?.minor == 10_380)
+        #expect(OrderApproval.value(of: .addNote("x"), order: order) == nil)
     }
 
     @Test func theSandboxAppliesActionsLikeAShop() throws {

@@ -85,13 +85,9 @@ import Testing
     /// The issue's figure is 91.5 % on Banking77; the test allows a margin below it so that it
     /// catches a broken learner, not the second decimal. docs/PERFORMANCE.md has the measured value.
     @Test func banking77Accuracy() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/banking77")
+        // Kept in the repository (CC BY 4.0, source in its README) so a clone alone passes.
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Data/banking77")
         let trainPath = folder.appendingPathComponent("train.csv").path
-        guard FileManager.default.fileExists(atPath: trainPath) else {
-            Issue.record("Banking77 is expected at \(folder.path) (../shared beside the checkout)")
-            return
-        }
         let train = try LabeledExamples.read(path: trainPath)
         let test = try LabeledExamples.read(path: folder.appendingPathComponent("test.csv").path)
         let model = try TextClassifier.train(texts: train.texts, labels: train.labels, config: .topic)

@@ -51,7 +51,7 @@ struct MailFixture {
 struct EmailChannelTests {
     @Test(arguments: TestDatabase.kinds)
     func mailThreadsByReferencesSubjectAndMergesButNeverForNonParticipants(kind: DatabaseKind) async throws {
-        try await Harness.run(kind) { harness in
+        try await Harness.run(kind, configure: Harness.localServers) { harness in
             let mail = try await MailFixture.make(harness)
             let first = try await mail.deliver(MailFixture.mail(id: "m1@example.hr"))
             #expect(first.status == .created)
@@ -92,7 +92,7 @@ struct EmailChannelTests {
     }
 
     @Test func charsetsAttachmentsAndAuthentication() async throws {
-        try await Harness.run(.sqlite) { harness in
+        try await Harness.run(.sqlite, configure: Harness.localServers) { harness in
             let mail = try await MailFixture.make(harness)
             let wrong = try await mail.deliver(MailFixture.mail(id: "w@example.hr"), token: "sdi_wrong")
             #expect(wrong.status == .unauthorized)
@@ -136,7 +136,7 @@ struct EmailChannelTests {
 
     @Test(arguments: TestDatabase.kinds)
     func unreadableMailIsQuarantinedKeptAndReplayable(kind: DatabaseKind) async throws {
-        try await Harness.run(kind) { harness in
+        try await Harness.run(kind, configure: Harness.localServers) { harness in
             let mail = try await MailFixture.make(harness)
             let noSender = "To: support@shop.example\r\nSubject: who am I\r\nMessage-ID: <q1@example.com>\r\n\r\nno From header\r\n"
             let answer = try await mail.deliver(noSender)
@@ -179,7 +179,7 @@ struct EmailChannelTests {
     @Test func smtpDeliveryIsAcknowledgedOnlyAfterItIsStored() async throws {
         guard Python.available else { return }
         let port = try FreePort.pick()
-        try await Harness.run(.sqlite, mode: .live, configure: { $0.smtpPort = port; $0.maxEmailBytes = 200_000 }) { harness in
+        try await Harness.run(.sqlite, mode: .live, configure: { $0.allowPrivateWebhookTargets = true; $0.smtpPort = port; $0.maxEmailBytes = 200_000 }) { harness in
             _ = try await MailFixture.make(harness)
             try await Self.waitForPort(port)
             let message = MailFixture.mail(id: "smtp-1@example.hr", body: "Poslano preko SMTP-a.\n.leading dot stays")
@@ -213,7 +213,7 @@ struct EmailChannelTests {
     @Test func lmtpAnswersEachRecipient() async throws {
         guard Python.available else { return }
         let port = try FreePort.pick()
-        try await Harness.run(.sqlite, mode: .live, configure: { $0.smtpPort = port; $0.smtpMode = "lmtp" }) { harness in
+        try await Harness.run(.sqlite, mode: .live, configure: { $0.allowPrivateWebhookTargets = true; $0.smtpPort = port; $0.smtpMode = "lmtp" }) { harness in
             _ = try await MailFixture.make(harness)
             _ = try await MailFixture.make(harness, address: "returns@shop.example")
             try await Self.waitForPort(port)

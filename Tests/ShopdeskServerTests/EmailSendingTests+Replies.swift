@@ -17,7 +17,7 @@ extension EmailSendingTests {
     func offlineChatContinuesByEmail() async throws {
         guard let sink = try await SMTPSink.start() else { return }
         defer { sink.stop() }
-        try await Harness.run(.sqlite) { harness in
+        try await Harness.run(.sqlite, configure: Harness.localServers) { harness in
             let (mail, _) = try await Self.sendingInbox(harness, sink)
             let refused = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken,
                                                         body: #"{"name":"Bad","kind":"chat","chat":{"email_inbox_id":999}}"#)
@@ -71,7 +71,7 @@ extension EmailSendingTests {
     func automaticRepliesFollowRFC3834() async throws {
         guard let sink = try await SMTPSink.start() else { return }
         defer { sink.stop() }
-        try await Harness.run(.sqlite) { harness in
+        try await Harness.run(.sqlite, configure: Harness.localServers) { harness in
             let (mail, _) = try await Self.sendingInbox(harness, sink)
             let token = harness.ownerToken
             let macro = try await harness.client.json(.post, "/api/v1/macros", token: token,
@@ -107,7 +107,7 @@ extension EmailSendingTests {
     func testMail() async throws {
         guard let sink = try await SMTPSink.start() else { return }
         defer { sink.stop() }
-        try await Harness.run(.sqlite) { harness in
+        try await Harness.run(.sqlite, configure: Harness.localServers) { harness in
             let (mail, _) = try await Self.sendingInbox(harness, sink)
             let sent = try await harness.client.json(.post, "/api/v1/inboxes/\(mail.inboxID)/email/test", token: harness.ownerToken,
                                                      body: #"{"to":"owner@shop.example"}"#)
@@ -139,7 +139,7 @@ extension EmailSendingTests {
     @Test func anAgentsSignatureEndsTheirEmailReplies() async throws {
         guard let sink = try await SMTPSink.start() else { return }
         defer { sink.stop() }
-        try await Harness.run(.sqlite) { harness in
+        try await Harness.run(.sqlite, configure: Harness.localServers) { harness in
             let (mail, _) = try await Self.sendingInbox(harness, sink)
             let tooLong = try await harness.client.json(.patch, "/api/v1/auth/me", token: harness.ownerToken,
                                                         body: #"{"signature":"\#(String(repeating: "x", count: 1001))"}"#)
@@ -167,7 +167,7 @@ extension EmailSendingTests {
     func bouncesMarkRepliesFailed() async throws {
         guard let sink = try await SMTPSink.start() else { return }
         defer { sink.stop() }
-        try await Harness.run(.sqlite) { harness in
+        try await Harness.run(.sqlite, configure: Harness.localServers) { harness in
             let (mail, _) = try await Self.sendingInbox(harness, sink)
             let id = try await mail.deliver(MailFixture.mail(from: "Nobody <nobody@example.hr>", id: "b-1@example.hr")).int("conversation_id")
             let reply = try await harness.client.json(.post, "/api/v1/conversations/\(id)/messages", token: harness.ownerToken,
@@ -217,7 +217,7 @@ extension EmailSendingTests {
             guard let sink = try await SMTPSink.start(security: security, certificate: certificate) else { return }
             defer { sink.stop() }
             for trusted in [true, false] {
-                try await Harness.run(.sqlite, configure: { if trusted { $0.tlsCAFile = certificate.cert } }) { harness in
+                try await Harness.run(.sqlite, configure: { $0.allowPrivateWebhookTargets = true; if trusted { $0.tlsCAFile = certificate.cert } }) { harness in
                     // As `localhost`, the name on the certificate; AUTH only after the handshake.
                     let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
                         {"name":"Support mail","kind":"email","email":{"address":"support@shop.example",

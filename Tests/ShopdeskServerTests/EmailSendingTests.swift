@@ -26,7 +26,7 @@ struct EmailSendingTests {
     @Test func repliesGoOutThreadedSignedAndSafe() async throws {
         guard let sink = try await SMTPSink.start() else { return }
         defer { sink.stop() }
-        try await Harness.run(.sqlite) { harness in
+        try await Harness.run(.sqlite, configure: Harness.localServers) { harness in
             let (mail, created) = try await Self.sendingInbox(harness, sink)
             #expect(!created.text.contains("s3cret"))
             // A subject that tries to smuggle a header in through an encoded word.
@@ -78,7 +78,7 @@ struct EmailSendingTests {
     @Test func refusedMailIsMarkedFailedWithTheReasonAndRetriesReallyResend() async throws {
         guard let sink = try await SMTPSink.start() else { return }
         defer { sink.stop() }
-        try await Harness.run(.sqlite) { harness in
+        try await Harness.run(.sqlite, configure: Harness.localServers) { harness in
             let (mail, _) = try await Self.sendingInbox(harness, sink)
             let first = try await mail.deliver(MailFixture.mail(from: "reject@example.hr", id: "r1@example.hr"))
             let conversation = try first.int("conversation_id")

@@ -21,6 +21,9 @@ struct Harness: Sendable {
     let inboxID: Int64
     let inboxToken: String
     static let password = "correct horse battery"
+    /// The explicit opt-in a test needs to reach its own mail or shop server on 127.0.0.1: the
+    /// outbound address guard refuses loopback and private hosts otherwise.
+    static let localServers: @Sendable (inout ServerConfiguration) -> Void = { $0.allowPrivateWebhookTargets = true }
 
     static func configuration(_ directory: String) -> ServerConfiguration {
         var configuration = ServerConfiguration()
@@ -91,6 +94,17 @@ struct Harness: Sendable {
         let id = try created.int("id")
         let agent = try await database.read { try await AgentRepository.find(workspaceID: workspaceID, id: AgentID(id), in: $0) }!
         return (id, try await Provisioning.createToken(database: database, agent: agent, name: "test"))
+    }
+}
+
+extension Harness {
+    /// The owner of a second workspace on the same database, and an API token for them: the
+    /// stranger every cross-workspace test tries the first workspace's ids with.
+    func stranger() async throws -> (agent: Agent, token: String) {
+        let hash = try await PasswordHasher(cost: 4).hash(Self.password)
+        let (agent, _) = try await Provisioning.createOwner(database: database, workspace: "Other \(UUID().uuidString.prefix(6))", timeZone: "UTC",
+                                                            email: "stranger-\(UUID().uuidString.prefix(8))@example.org", name: "Stranger", passwordHash: hash)
+        return (agent, try await Provisioning.createToken(database: database, agent: agent, name: "stranger"))
     }
 }
 

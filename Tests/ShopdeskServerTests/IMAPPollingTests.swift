@@ -135,7 +135,7 @@ struct IMAPPollingTests {
         defer { dovecot.stop() }
         try await dovecot.append([MailFixture.mail(id: "imap-1@example.hr", body: "Prva poruka."),
                                   MailFixture.mail(from: "Ivan <ivan@example.hr>", subject: "Povrat", id: "imap-2@example.hr", body: "Druga poruka.")])
-        try await Harness.run(.sqlite, mode: .live) { harness in
+        try await Harness.run(.sqlite, mode: .live, configure: Harness.localServers) { harness in
             let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
                 {"name":"Support mail","kind":"email","email":{"address":"support@shop.example",
                  "imap":{"host":"127.0.0.1","port":\(dovecot.port),"security":"none","username":"shop","password":"s3cret"}}}
@@ -203,7 +203,7 @@ struct IMAPPollingTests {
 extension IMAPPollingTests {
     @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(4)))
     func adminsSetTheMailboxUpInSettingsWithoutLosingTheSMTPServer() async throws {
-        try await Harness.run(.sqlite, mode: .live) { harness in
+        try await Harness.run(.sqlite, mode: .live, configure: Harness.localServers) { harness in
             let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
                 {"name":"Support mail","kind":"email","email":{"address":"support@shop.example",
                  "smtp":{"host":"smtp.shop.example","port":587,"security":"starttls","username":"shop","password":"out-secret"}}}

@@ -20,7 +20,7 @@ struct IMAPTLSTests {
         try await dovecot.append([MailFixture.mail(id: "tls-1@example.hr", body: "Preko TLS-a.")])
 
         // Shopdesk trusts the server's certificate (as SHOPDESK_TLS_CA_FILE would tell it to).
-        try await Harness.run(.sqlite, mode: .live, configure: { $0.tlsCAFile = certificate.cert }) { harness in
+        try await Harness.run(.sqlite, mode: .live, configure: { $0.allowPrivateWebhookTargets = true; $0.tlsCAFile = certificate.cert }) { harness in
             let inboxID = try await Self.mailbox(harness, port: dovecot.tlsPort, security: "tls")
             let tested = try await harness.client.json(.post, "/api/v1/inboxes/\(inboxID)/email/imap/test", token: harness.ownerToken)
             #expect(tested.status == .ok, "\(tested.text)")
@@ -42,7 +42,7 @@ struct IMAPTLSTests {
         }
 
         // Without it, the handshake fails and the admin reads why, on the test and on the status.
-        try await Harness.run(.sqlite, mode: .live) { harness in
+        try await Harness.run(.sqlite, mode: .live, configure: Harness.localServers) { harness in
             let inboxID = try await Self.mailbox(harness, port: dovecot.tlsPort, security: "tls")
             let tested = try await harness.client.json(.post, "/api/v1/inboxes/\(inboxID)/email/imap/test", token: harness.ownerToken)
             #expect(tested.status == .unprocessableContent)

@@ -36,7 +36,7 @@ struct SMTPTLSTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (cert, key) = try await Self.certificate(in: directory)
         let port = try FreePort.pick()
-        try await Harness.run(.sqlite, mode: .live, configure: { $0.smtpPort = port; $0.smtpTLSCertificate = cert; $0.smtpTLSKey = key }) { harness in
+        try await Harness.run(.sqlite, mode: .live, configure: { $0.allowPrivateWebhookTargets = true; $0.smtpPort = port; $0.smtpTLSCertificate = cert; $0.smtpTLSKey = key }) { harness in
             _ = try await MailFixture.make(harness)
             try await EmailChannelTests.waitForPort(port)
             let script = """

@@ -52,7 +52,7 @@ public struct ShopifyConnector: StoreConnector {
                 "orderId": .string(order.id), "notifyCustomer": .bool(notify),
                 "refundMethod": .object(["originalPaymentMethodsRefund": .bool(refund)]), "restock": .bool(restock),
                 "reason": .string(reason.rawValue.uppercased()), "staffNote": staffNote.json,
-            ])["orderCancel"]
+            ], mutates: true)["orderCancel"]
             try Self.check(payload["orderCancelUserErrors"])
             detail["job_id"] = payload["job"]["id"].string
         case .refund(let request):
@@ -67,15 +67,17 @@ public struct ShopifyConnector: StoreConnector {
                     "parentId": .string(parent.id), "amount": .string(Money.decimalString(minor: amountMinor, currency: order.total.currency)),
                 ])])
             } else {
-                input["refundLineItems"] = .array(request.lines.map {
-                    .object(["lineItemId": .string($0.lineItemID), "quantity": .number(Double($0.quantity)),
-                             "restockType": .string(request.restock ? "RETURN" : "NO_RESTOCK")])
-                })
+                let suggestion = try await suggestedRefund(request, on: order)
+                input["refundLineItems"] = Self.refundLineItems(request)
                 if request.shipping { input["shipping"] = .object(["fullRefund": .bool(true)]) }
-                input["transactions"] = .array([])
+                input["transactions"] = .array(suggestion.transactions.map { transaction in
+                    .object(["orderId": .string(order.id), "kind": .string("REFUND"), "gateway": .string(transaction.gateway),
+                             "parentId": transaction.parentID.json, "amount": .string(transaction.amount.decimalString)])
+                })
+                detail["amount"] = suggestion.amount.decimalString
             }
             let payload = try await call(ShopifyQueries.refund(idempotencyKey: key), operation: "RefundCreate",
-                                         variables: ["input": .object(input)])["refundCreate"]
+                                         variables: ["input": .object(input)], mutates: true)["refundCreate"]
             try Self.check(payload["userErrors"])
             detail["refund_id"] = payload["refund"]["id"].string
         case .updateShippingAddress(let address):
@@ -86,14 +88,15 @@ public struct ShopifyConnector: StoreConnector {
                 "provinceCode": address.province.json, "zip": address.zip.json, "countryCode": address.countryCode.map { $0.uppercased() }.json,
                 "phone": address.phone.json,
             ])]
-            try Self.check(try await call(ShopifyQueries.orderUpdate, operation: "OrderUpdate", variables: ["input": .object(input)])["orderUpdate"]["userErrors"])
+            try Self.check(try await call(ShopifyQueries.orderUpdate, operation: "OrderUpdate", variables: ["input": .object(input)],
+                                          mutates: true)["orderUpdate"]["userErrors"])
         case .addNote(let text):
             let note = [order.note, text].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
             try Self.check(try await call(ShopifyQueries.orderUpdate, operation: "OrderUpdate",
-                                          variables: ["input": .object(["id": .string(order.id), "note": .string(note)])])["orderUpdate"]["userErrors"])
+                                          variables: ["input": .object(["id": .string(order.id), "note": .string(note)])], mutates: true)["orderUpdate"]["userErrors"])
         case .addTags(let tags):
             try Self.check(try await call(ShopifyQueries.tagsAdd, operation: "TagsAdd",
-                                          variables: ["id": .string(order.id), "tags": .array(tags.map(JSONValue.string))])["tagsAdd"]["userErrors"])
+                                          variables: ["id": .string(order.id), "tags": .array(tags.map(JSONValue.string))], mutates: true)["tagsAdd"]["userErrors"])
         case .createDiscount(let discount):
             let value: JSONValue = if let percent = discount.percent {
                 .object(["percentage": .number(Double(percent) / 100)])
@@ -109,7 +112,7 @@ public struct ShopifyConnector: StoreConnector {
                 "customerGets": .object(["value": value, "items": .object(["all": .bool(true)])]),
             ])
             let payload = try await call(ShopifyQueries.discountCreate, operation: "DiscountCodeBasicCreate",
-                                         variables: ["basicCodeDiscount": input])["discountCodeBasicCreate"]
+                                         variables: ["basicCodeDiscount": input], mutates: true)["discountCodeBasicCreate"]
             try Self.check(payload["userErrors"])
             detail["discount_id"] = payload["codeDiscountNode"]["id"].string
             detail["code"] = discount.code
@@ -117,6 +120,45 @@ public struct ShopifyConnector: StoreConnector {
         // The order as Shopify has it now; a cancellation runs as a job and may show up a moment later.
         let fresh = try? await self.order(id: order.id)
         return ActionOutcome(order: fresh, detail: detail)
+    }
+
+    /// Shopify's own computation of a refund by lines and shipping (discounts and taxes included).
+    public func refundPreview(_ request: RefundRequest, on order: StoreOrder) async throws -> Amount {
+        guard request.amountMinor == nil else { return try request.amount(for: order) }
+        return try await suggestedRefund(request, on: order).amount
+    }
+
+    struct SuggestedTransaction { var gateway: String; var parentID: String?; var amount: Amount }
+
+    func suggestedRefund(_ request: RefundRequest, on order: StoreOrder) async throws -> (amount: Amount, transactions: [SuggestedTransaction]) {
+        let currency = order.total.currency
+        let node = try await call(ShopifyQueries.suggestedRefund, operation: "SuggestedRefund", variables: [
+            "id": .string(order.id), "refundLineItems": Self.refundLineItems(request), "refundShipping": .bool(request.shipping),
+        ])["order"]["suggestedRefund"]
+        guard !node.isNull, let amount = Self.money(node["amountSet"], currency: currency) else {
+            throw CommerceError.rejected("Shopify could not suggest a refund for these items on \(order.number).")
+        }
+        let transactions = node["suggestedTransactions"].array.compactMap { item -> SuggestedTransaction? in
+            guard let money = Self.money(item["amountSet"], currency: currency), money.minor > 0 else { return nil }
+            return SuggestedTransaction(gateway: item["gateway"].string ?? "manual", parentID: item["parentTransaction"]["id"].string, amount: money)
+        }
+        if amount.minor > 0, transactions.isEmpty {
+            throw CommerceError.rejected("Shopify has no payment to return \(amount.decimalString) \(currency) through on \(order.number); refund it in Shopify.")
+        }
+        return (amount, transactions)
+    }
+
+    static func refundLineItems(_ request: RefundRequest) -> JSONValue {
+        .array(request.lines.map {
+            .object(["lineItemId": .string($0.lineItemID), "quantity": .number(Double($0.quantity)),
+                     "restockType": .string(request.restock ? "RETURN" : "NO_RESTOCK")])
+        })
+    }
+
+    static func money(_ set: JSONValue, currency: String) -> Amount? {
+        let shop = set["shopMoney"]
+        guard let text = shop["amount"].string else { return nil }
+        return Amount(decimal: text, currency: shop["currencyCode"].string ?? currency)
     }
 
     private func parentTransaction(of orderID: String) async throws -> (id: String, gateway: String) {
@@ -139,7 +181,9 @@ public struct ShopifyConnector: StoreConnector {
     }
 
     /// Sends one operation; waits out throttling; turns every failure into a `CommerceError`.
-    func call(_ query: String, operation: String, variables: [String: JSONValue]) async throws -> JSONValue {
+    ///   A mutation (`mutates`) whose answer is lost — the connection dropped after the request went
+    ///   out, a 5xx, a body that is not JSON — throws `outcomeUnknown`: Shopify may have applied it.
+    func call(_ query: String, operation: String, variables: [String: JSONValue], mutates: Bool = false) async throws -> JSONValue {
         let body = JSONValue.object(["query": .string(query), "operationName": .string(operation), "variables": .object(variables)]).encoded()
         var waited = 0.0
         while true {
@@ -151,6 +195,7 @@ public struct ShopifyConnector: StoreConnector {
             } catch let error as CommerceError {
                 throw error
             } catch {
+                if mutates { throw CommerceError.outcomeUnknown("Shopify's answer to \(operation) was lost (\(error)); it may have been applied.") }
                 throw CommerceError.unavailable("Shopify could not be reached: \(error)")
             }
             let json = try? JSONValue.parse(response.body)
@@ -169,9 +214,13 @@ public struct ShopifyConnector: StoreConnector {
             case 200..<300: break
             case 401, 403: throw CommerceError.rejected("Shopify refused the access token (HTTP \(response.status)); check the connection's token and scopes.")
             case 404: throw CommerceError.rejected("Shopify has no Admin API at \(endpoint); check the shop address.")
+            case 500... where mutates: throw CommerceError.outcomeUnknown("Shopify answered HTTP \(response.status) to \(operation); it may have been applied.")
             default: throw CommerceError.unavailable("Shopify answered HTTP \(response.status).")
             }
-            guard let json else { throw CommerceError.unavailable("Shopify answered with something that is not JSON.") }
+            guard let json else {
+                if mutates { throw CommerceError.outcomeUnknown("Shopify's answer to \(operation) was not JSON; it may have been applied.") }
+                throw CommerceError.unavailable("Shopify answered with something that is not JSON.")
+            }
             let errors = json["errors"].array.compactMap { $0["message"].string }
             if !errors.isEmpty { throw CommerceError.rejected("Shopify: " + errors.joined(separator: "; ")) }
             return json["data"]

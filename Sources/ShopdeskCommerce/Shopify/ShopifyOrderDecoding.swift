@@ -40,7 +40,7 @@ extension ShopifyConnector {
                 return OrderRefund(id: refundID, createdAt: Date.fromShop(refund["createdAt"].string), amount: amount, note: refund["note"].string)
             },
             tags: node["tags"].array.compactMap(\.string), note: node["note"].string,
-            adminURL: adminBase + "/orders/" + legacyID)
+            adminURL: adminBase + "/orders/" + legacyID, updatedAt: Date.fromShop(node["updatedAt"].string))
     }
 
     /// A `MoneyBag`'s shop money, exactly.

@@ -5,7 +5,7 @@ enum ShopifyQueries {
 
     static let orderFields = """
     fragment OrderFields on Order {
-      id name email phone createdAt cancelledAt cancelReason displayFinancialStatus displayFulfillmentStatus note tags
+      id name email phone createdAt updatedAt cancelledAt cancelReason displayFinancialStatus displayFulfillmentStatus note tags
       customer { id }
       totalPriceSet { shopMoney { amount currencyCode } }
       subtotalPriceSet { shopMoney { amount currencyCode } }
@@ -38,6 +38,20 @@ enum ShopifyQueries {
 
     static let transactions = """
     query OrderTransactions($id: ID!) { order(id: $id) { transactions(first: 20) { id kind status gateway } } }
+    """
+
+    /// What Shopify would return for these lines and shipping, and through which transactions:
+    /// `refundCreate` moves only the money named in its `transactions`, so a refund by lines
+    /// sends these (an empty list restocks and records the refund but returns nothing).
+    static let suggestedRefund = """
+    query SuggestedRefund($id: ID!, $refundLineItems: [RefundLineItemInput!], $refundShipping: Boolean) {
+      order(id: $id) {
+        suggestedRefund(refundLineItems: $refundLineItems, refundShipping: $refundShipping) {
+          amountSet { shopMoney { amount currencyCode } }
+          suggestedTransactions { kind gateway amountSet { shopMoney { amount currencyCode } } parentTransaction { id } }
+        }
+      }
+    }
     """
 
     static let cancel = """

@@ -105,9 +105,13 @@ public struct WooCommerceConnector: StoreConnector {
         } catch let error as CommerceError {
             throw error
         } catch {
+            if method != "GET" { throw CommerceError.outcomeUnknown("WooCommerce's answer was lost (\(error)); the change may have been made.") }
             throw CommerceError.unavailable("WooCommerce could not be reached: \(error)")
         }
         let json = try? JSONValue.parse(response.body)
+        if method != "GET", response.status >= 500 || (200..<300).contains(response.status) && json == nil {
+            throw CommerceError.outcomeUnknown("WooCommerce answered HTTP \(response.status) to the change; it may have been made.")
+        }
         switch response.status {
         case 200..<300:
             guard let json else { throw CommerceError.unavailable("WooCommerce answered with something that is not JSON.") }

@@ -56,6 +56,7 @@ extension WooCommerceConnector {
                 guard let refundID = refund["id"].string, let minor = refund["total"].string.flatMap({ Money.minorUnits($0, currency: currency) }) else { return nil }
                 return OrderRefund(id: refundID, createdAt: nil, amount: Amount(minor: abs(minor), currency: currency), note: refund["reason"].string)
             },
-            note: json["customer_note"].string, adminURL: siteURL + "/wp-admin/post.php?post=\(id)&action=edit")
+            note: json["customer_note"].string, adminURL: siteURL + "/wp-admin/post.php?post=\(id)&action=edit",
+            updatedAt: Date.fromShop(json["date_modified_gmt"].string))
     }
 }

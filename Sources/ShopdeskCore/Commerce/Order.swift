@@ -192,18 +192,21 @@ public struct StoreOrder: Codable, Equatable, Sendable {
     public var note: String?
     /// Where an admin opens the order in the shop.
     public var adminURL: String?
+    /// When the shop last changed the order (Shopify `updatedAt`, WooCommerce `date_modified_gmt`):
+    /// a snapshot older than the stored one never replaces it.
+    public var updatedAt: Date?
 
     public init(id: String, number: String, email: String? = nil, phone: String? = nil, customerRef: String? = nil, createdAt: Date,
                 cancelledAt: Date? = nil, cancelReason: String? = nil, financialStatus: FinancialStatus, fulfillmentStatus: FulfillmentStatus,
                 total: Amount, subtotal: Amount? = nil, shipping: Amount? = nil, refunded: Amount? = nil, lineItems: [OrderLineItem] = [],
                 shippingAddress: PostalAddress? = nil, fulfillments: [OrderFulfillment] = [], refunds: [OrderRefund] = [],
-                tags: [String] = [], note: String? = nil, adminURL: String? = nil) {
+                tags: [String] = [], note: String? = nil, adminURL: String? = nil, updatedAt: Date? = nil) {
         self.id = id; self.number = number; self.email = email; self.phone = phone; self.customerRef = customerRef
         self.createdAt = createdAt; self.cancelledAt = cancelledAt; self.cancelReason = cancelReason
         self.financialStatus = financialStatus; self.fulfillmentStatus = fulfillmentStatus
         self.total = total; self.subtotal = subtotal; self.shipping = shipping; self.refunded = refunded ?? .zero(total.currency)
         self.lineItems = lineItems; self.shippingAddress = shippingAddress; self.fulfillments = fulfillments; self.refunds = refunds
-        self.tags = tags; self.note = note; self.adminURL = adminURL
+        self.tags = tags; self.note = note; self.adminURL = adminURL; self.updatedAt = updatedAt
     }
 
     enum CodingKeys: String, CodingKey {
@@ -217,6 +220,7 @@ public struct StoreOrder: Codable, Equatable, Sendable {
         case lineItems = "line_items"
         case shippingAddress = "shipping_address"
         case adminURL = "admin_url"
+        case updatedAt = "updated_at"
     }
 
     public var isCancelled: Bool { cancelledAt != nil }

@@ -25,16 +25,6 @@ public enum OrderAction: Equatable, Sendable {
         }
     }
 
-    /// The money that leaves the shop if this runs: what an approval threshold is compared with.
-    public func moneyOut(order: StoreOrder) -> Amount? {
-        switch self {
-        case .cancel(_, _, let refund, _, _): refund ? order.refundable : nil
-        case .refund(let request): (try? request.amount(for: order))
-        case .createDiscount(let discount): discount.fixedAmount
-        default: nil
-        }
-    }
-
     /// A sentence for the timeline: what was asked, with the money.
     public func summary(order: StoreOrder) -> String {
         switch self {
@@ -184,10 +174,13 @@ public enum CommerceError: Error, Equatable, Sendable, CustomStringConvertible {
     case unavailable(String)
     /// The platform cannot do this at all.
     case unsupported(String)
+    /// A change was sent but its answer was lost (connection dropped, timeout, a 5xx): the shop
+    /// may have acted. Never treated as a failure that a retry can simply repeat.
+    case outcomeUnknown(String)
 
     public var description: String {
         switch self {
-        case .invalid(let text), .rejected(let text), .unavailable(let text), .unsupported(let text): text
+        case .invalid(let text), .rejected(let text), .unavailable(let text), .unsupported(let text), .outcomeUnknown(let text): text
         }
     }
 }

@@ -9,7 +9,15 @@ import Foundation
 /// Inline: `**strong**`, `*em*`/`_em_`, `` `code` ``, `[text](url)`, `![alt](https://…)`, and a
 /// line ending in two spaces breaks.
 public enum Markdown {
+    /// Quotes nest at most this deep; a deeper `>` is text. Each level re-reads its lines, so
+    /// the bound keeps rendering linear in the article's size (3,000 levels took 11 s before).
+    static let maximumQuoteDepth = 8
+
     public static func html(_ source: String) -> String {
+        html(source, quoteDepth: 0)
+    }
+
+    private static func html(_ source: String, quoteDepth: Int) -> String {
         var output = ""
         var lines = source.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines.append("")
@@ -47,14 +55,15 @@ public enum Markdown {
             if trimmed == "---" || trimmed == "***" || trimmed == "___" {
                 flush(); output += "<hr>\n"; index += 1; continue
             }
-            if trimmed.hasPrefix(">") {
+            if trimmed.hasPrefix(">"), quoteDepth < maximumQuoteDepth {
                 flush()
                 var quoted: [String] = []
                 while index < lines.count, lines[index].trimmingCharacters(in: .whitespaces).hasPrefix(">") {
                     quoted.append(String(lines[index].trimmingCharacters(in: .whitespaces).dropFirst()).trimmingCharacters(in: .whitespaces))
                     index += 1
                 }
-                output += "<blockquote>" + html(quoted.joined(separator: "\n")).trimmingCharacters(in: .newlines) + "</blockquote>\n"
+                output += "<blockquote>" + html(quoted.joined(separator: "\n"), quoteDepth: quoteDepth + 1).trimmingCharacters(in: .newlines)
+                    + "</blockquote>\n"
                 continue
             }
             if let kind = listItem(trimmed) {
@@ -75,13 +84,29 @@ public enum Markdown {
     }
 
     /// The words of an article without its syntax: for search, summaries and meta descriptions.
+    /// Read from the rendered HTML (tags dropped, our own escapes undone), so it costs what
+    /// rendering costs: linear, with no backtracking regular expression over author text.
     public static func plainText(_ source: String) -> String {
-        var text = source
-        for pattern in ["!\\[([^\\]]*)\\]\\([^)]*\\)", "\\[([^\\]]*)\\]\\([^)]*\\)"] {
-            text = text.replacingOccurrences(of: pattern, with: "$1", options: .regularExpression)
+        var text = ""
+        var tag: String?
+        for character in html(source) {
+            if var name = tag {
+                if character == ">" {
+                    // Block tags separate words; inline ones (strong, em, code, a, img) do not.
+                    name = String(name.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber })
+                    if !["strong", "em", "code", "a", "img"].contains(name) { text.append(" ") }
+                    tag = nil
+                } else {
+                    tag = name.count < 12 ? name + String(character) : name
+                }
+                continue
+            }
+            if character == "<" { tag = ""; continue }
+            text.append(character)
         }
-        text = text.replacingOccurrences(of: "(?m)^\\s*(#{1,6}|>|[-*+]|\\d+\\.)\\s+", with: "", options: .regularExpression)
-        text = text.replacingOccurrences(of: "[*_`]+|^```.*$", with: "", options: .regularExpression)
+        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
+            text = text.replacingOccurrences(of: entity, with: character)
+        }
         return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
@@ -102,63 +127,8 @@ public enum Markdown {
 
     /// Inline syntax over already-split text; everything that is not syntax is escaped.
     static func inline(_ text: String) -> String {
-        var output = ""
-        let characters = Array(text)
-        var index = 0
-        func find(_ token: String, from start: Int) -> Int? {
-            let needle = Array(token)
-            var position = start
-            while position + needle.count <= characters.count {
-                if Array(characters[position..<position + needle.count]) == needle { return position }
-                position += 1
-            }
-            return nil
-        }
-        while index < characters.count {
-            let character = characters[index]
-            if character == "\\", index + 1 < characters.count, "\\`*_[]()!#".contains(characters[index + 1]) {
-                output += HTMLEscaping.escape(String(characters[index + 1]))
-                index += 2
-                continue
-            }
-            if character == "`", let end = find("`", from: index + 1) {
-                output += "<code>" + HTMLEscaping.escape(String(characters[index + 1..<end])) + "</code>"
-                index = end + 1
-                continue
-            }
-            if character == "*" || character == "_" {
-                let strong = index + 1 < characters.count && characters[index + 1] == character
-                let token = strong ? String(repeating: character, count: 2) : String(character)
-                if let end = find(token, from: index + token.count), end > index + token.count {
-                    let tag = strong ? "strong" : "em"
-                    output += "<\(tag)>" + inline(String(characters[index + token.count..<end])) + "</\(tag)>"
-                    index = end + token.count
-                    continue
-                }
-            }
-            let image = character == "!" && index + 1 < characters.count && characters[index + 1] == "["
-            if character == "[" || image {
-                let open = image ? index + 1 : index
-                if let close = find("](", from: open + 1), let end = find(")", from: close + 2) {
-                    let label = String(characters[open + 1..<close])
-                    let target = String(characters[close + 2..<end]).trimmingCharacters(in: .whitespaces)
-                    if image, target.lowercased().hasPrefix("https://") {
-                        output += "<img src=\"\(HTMLEscaping.escape(target))\" alt=\"\(HTMLEscaping.escape(label))\" loading=\"lazy\">"
-                        index = end + 1
-                        continue
-                    }
-                    if !image, isSafeLink(target) {
-                        let external = target.lowercased().hasPrefix("http")
-                        output += "<a href=\"\(HTMLEscaping.escape(target))\"\(external ? " rel=\"noopener nofollow\"" : "")>\(inline(label))</a>"
-                        index = end + 1
-                        continue
-                    }
-                }
-            }
-            output += HTMLEscaping.escape(String(character))
-            index += 1
-        }
-        return output
+        var scanner = InlineScanner(Array(text))
+        return scanner.render(0..<scanner.characters.count, depth: 0)
     }
 
     static func isSafeLink(_ target: String) -> Bool {

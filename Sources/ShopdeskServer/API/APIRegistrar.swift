@@ -77,7 +77,7 @@ extension Request {
     }
 
     func queryInt(_ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = uri.queryParameters[Substring(name)] else { return value }
+        guard let text = queryField(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
             throw Problem(.badRequest, "`\(name)` must be a whole number from \(range.lowerBound) to \(range.upperBound).", field: name)
         }
@@ -85,7 +85,7 @@ extension Request {
     }
 
     func queryString(_ name: String) -> String? {
-        uri.queryParameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        queryField(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func queryEnum<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> E? where E.RawValue == String {

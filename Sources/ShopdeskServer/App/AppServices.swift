@@ -47,7 +47,7 @@ struct AppServices: Sendable {
             commerce: CommerceService(database: database, publisher: hub) { connection in
                 try StoreConnections.connector(for: connection, configuration: configuration, guardrail: outboundGuard)
             },
-            mailTLS: MailTLS(caFile: configuration.tlsCAFile),
+            mailTLS: MailTLS(caFile: configuration.tlsCAFile, guardrail: outboundGuard),
             logger: logger
         )
     }

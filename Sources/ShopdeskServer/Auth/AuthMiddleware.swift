@@ -19,7 +19,21 @@ struct AuthMiddleware: RouterMiddleware {
     /// session's cookie must be able to use them: they ignore the cookie (and so its CSRF check).
     static let sessionStartingPaths: Set<String> = ["/api/v1/auth/login", "/api/v1/auth/invites/accept"]
 
+    /// Routes whose answer sets or clears the session cookie.
+    static let cookieSettingPaths: Set<String> = sessionStartingPaths.union(["/api/v1/auth/logout"])
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if Self.cookieSettingPaths.contains(request.uri.path), request.method == .post {
+            // Login CSRF: another site's form (text/plain, no preflight) must not sign this
+            // browser into the attacker's account. Only this server's pages, with JSON.
+            if Self.isCrossSite(request) {
+                throw Problem(.forbidden, "Sign in from Shopdesk's own page: this request came from another site.")
+            }
+            if request.uri.path != "/api/v1/auth/logout",
+               !(request.headers[.contentType] ?? "").lowercased().hasPrefix("application/json") {
+                throw Problem(.unsupportedMediaType, "Send the sign-in as JSON (Content-Type: application/json).")
+            }
+        }
         var context = context
         context.principal = try await authenticate(request)
         return try await next(request, context)
@@ -44,12 +58,27 @@ struct AuthMiddleware: RouterMiddleware {
             return nil
         }
         if ![.get, .head, .options].contains(request.method) {
+            if Self.isCrossSite(request) {
+                throw Problem(.forbidden, "This change came from another site; make it from Shopdesk's own pages.")
+            }
             let sent = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""
             guard let expected = principal.csrfToken, Secrets.constantTimeEquals(sent, expected) else {
                 throw Problem(.forbidden, "Missing or wrong X-CSRF-Token header; it is returned by login and by GET /api/v1/auth/me.")
             }
         }
         return principal
+    }
+}
+
+extension AuthMiddleware {
+    /// Whether a browser says the request was started by a page of another origin: a
+    /// `Sec-Fetch-Site` other than same-origin or none (typed by the user), or an `Origin` whose
+    /// host is not the requested one. Clients that send neither (curl, servers) are not browsers
+    /// acting for someone else.
+    static func isCrossSite(_ request: Request) -> Bool {
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]?.lowercased(), site != "same-origin", site != "none" { return true }
+        let origins = request.headers[values: .origin]
+        return !origins.isEmpty && !RealtimeController.sameOrigin(origins, authority: request.head.authority)
     }
 }
 

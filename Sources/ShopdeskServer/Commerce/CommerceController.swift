@@ -71,6 +71,20 @@ struct CommerceController {
                                                           agentID: context.agent.id, role: context.agent.role, input: input, idempotencyKey: key)
             return Created(body: OrderActionDTO(action), status: before == nil ? .created : .ok)
         }
+        api.on(.post, "/orders/{id}/refund-preview",
+               "The money a refund would return, computed as the shop computes it (Shopify's suggested refund, with discounts and taxes); nothing is sent",
+               tag: "commerce", role: .agent, body: "OrderActionInput") { request, context in
+            let record = try await order(request, context)
+            let buffer = try await request.body.collect(upTo: 64 * 1024)
+            guard let input = try? Self.decoder.decode(OrderActionInput.self, from: Data(buffer.readableBytesView)), input.kind == "refund" else {
+                throw Problem(.badRequest, "The body must be a JSON refund such as {\"kind\": \"refund\", \"lines\": [{\"line_item_id\": \"…\", \"quantity\": 1}]}.")
+            }
+            guard case .refund(let refund) = try CommerceService.invalidAsProblem({ try input.action(for: record.order) }) else {
+                throw Problem(.badRequest, "Only refunds have a preview.")
+            }
+            let preview = try await commerce.refundPreview(workspaceID: context.workspaceID, orderID: record.id, request: refund)
+            return RefundPreviewDTO(amount: preview.amount.decimalString, currency: preview.amount.currency, computedBy: preview.computedBy)
+        }
         api.on(.get, "/order-actions", "Order actions waiting for an admin's approval", tag: "commerce", role: .admin) { _, context in
             let ws = context.workspaceID
             let records = try await services.database.read { try await OrderActionRepository.awaitingApproval(workspaceID: ws, in: $0) }

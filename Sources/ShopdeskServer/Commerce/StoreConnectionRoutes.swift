@@ -23,6 +23,8 @@ struct StoreConnectionRoutes {
         var approvalThreshold: String?
         var attributionDays: Int?
         var currency: String?
+        /// Percentage discount codes above this (1–100) wait for an admin when a threshold is set.
+        var discountPercentLimit: Int?
     }
 
     struct TestAnswer: ResponseEncodable {
@@ -66,14 +68,16 @@ struct StoreConnectionRoutes {
                 try box.seal(String(decoding: try JSONEncoder().encode(StoreCredentials(token: token, secret: body.secret)), as: UTF8.self))
             }
             let currency = (body.currency ?? "USD").uppercased()
-            let settings = CommerceSettings(approvalThresholdMinor: try threshold(body.approvalThreshold, currency: currency) ?? nil,
+            var settings = CommerceSettings(approvalThresholdMinor: try threshold(body.approvalThreshold, currency: currency) ?? nil,
                                             attributionDays: try attribution(body.attributionDays) ?? RevenueAttribution.defaultWindowDays, currency: currency)
+            settings.discountPercentLimit = try percentLimit(body.discountPercentLimit)
+            let chosen = settings
             let name = body.name?.trimmingCharacters(in: .whitespaces).nilIfEmpty ?? (URL(string: shopURL)?.host ?? platform.rawValue.capitalized)
             let sealedWebhook = try body.webhookSecret.flatMap { $0.isEmpty ? nil : try box.seal($0) }
             let ws = context.workspaceID
             let connection = try await database.write { sql in
                 try await StoreConnectionRepository.create(workspaceID: ws, platform: platform, name: name, shopURL: shopURL, sealedCredentials: credentials,
-                                                           sealedWebhookSecret: sealedWebhook, settings: settings, now: Date(), in: sql)
+                                                           sealedWebhookSecret: sealedWebhook, settings: chosen, now: Date(), in: sql)
             }
             return Created(body: StoreConnectionDTO(connection))
         }
@@ -94,6 +98,7 @@ struct StoreConnectionRoutes {
             if let currency = body.currency?.uppercased(), currency.count == 3 { connection.settings.currency = currency }
             if let text = body.approvalThreshold { connection.settings.approvalThresholdMinor = try threshold(text, currency: connection.settings.currency) ?? nil }
             if let days = try attribution(body.attributionDays) { connection.settings.attributionDays = days }
+            if let limit = try percentLimit(body.discountPercentLimit) { connection.settings.discountPercentLimit = limit }
             let saved = connection
             try await database.write { try await StoreConnectionRepository.update(saved, now: Date(), in: $0) }
             return StoreConnectionDTO(saved)
@@ -160,6 +165,14 @@ struct StoreConnectionRoutes {
         guard let days else { return nil }
         guard (0...90).contains(days) else { throw Problem(.unprocessableContent, "attribution_days is between 0 and 90.", field: "attribution_days") }
         return days
+    }
+
+    private func percentLimit(_ percent: Int?) throws -> Int? {
+        guard let percent else { return nil }
+        guard (0...100).contains(percent) else {
+            throw Problem(.unprocessableContent, "discount_percent_limit is a whole percentage from 0 to 100.", field: "discount_percent_limit")
+        }
+        return percent
     }
 
     private func connection(_ request: Request, _ context: AuthenticatedContext) async throws -> StoreConnection {

@@ -30,6 +30,8 @@ struct StoreConnectionDTO: ResponseEncodable {
     var approvalThreshold: String?
     var attributionDays: Int
     var currency: String
+    /// Percentage discount codes above this wait for an admin when a threshold is set.
+    var discountPercentLimit: Int
     var lastError: String?
     var createdAt: Date
 
@@ -44,6 +46,7 @@ struct StoreConnectionDTO: ResponseEncodable {
         approvalThreshold = connection.settings.approvalThresholdMinor.map { Money.decimalString(minor: $0, currency: connection.settings.currency) }
         attributionDays = connection.settings.attributionDays
         currency = connection.settings.currency
+        discountPercentLimit = connection.settings.approval.discountPercentLimit
         lastError = connection.lastError
         createdAt = connection.createdAt
     }
@@ -97,4 +100,12 @@ struct OrderActionDTO: ResponseEncodable {
         createdAt = record.createdAt
         updatedAt = record.updatedAt
     }
+}
+
+/// What a refund would return before the agent confirms it.
+struct RefundPreviewDTO: ResponseEncodable {
+    var amount: String
+    var currency: String
+    /// `shopify` when Shopify computed it, else the platform or `shopdesk`.
+    var computedBy: String
 }

@@ -55,9 +55,11 @@ struct AgentsController {
                body: "UpdateAgent") { request, context in
             var agent = try await agent(request, context)
             let body = try await request.decode(as: UpdateAgent.self, context: context)
+            // An admin manages agents, never the owner: not their role, name, language, nor
+            // whether they can sign in (an admin who could disable the owner would own the workspace).
+            guard agent.role != .owner || context.agent.role == .owner else { throw Problem(.forbidden, "Only an owner can change an owner.") }
             if let role = body.role, role != agent.role {
                 guard agent.id != context.agent.id else { throw Problem(.forbidden, "You cannot change your own role.") }
-                guard agent.role != .owner || context.agent.role == .owner else { throw Problem(.forbidden, "Only an owner can change an owner.") }
                 try checkRoleChange(to: role, by: context)
                 agent.role = role
             }

@@ -67,7 +67,7 @@ struct InboxesController {
                 guard let settings = body.email else {
                     throw Problem(.unprocessableContent, "An email inbox needs its address: give email.address.", field: "email.address")
                 }
-                email = try sealed(try await uniqueAddresses(settings.validated(), except: nil), keeping: nil)
+                email = try sealed(try await reachableServers(try await uniqueAddresses(settings.validated(), except: nil)), keeping: nil)
             } else {
                 email = nil
             }
@@ -95,7 +95,7 @@ struct InboxesController {
             }
             if let email = body.email {
                 guard inbox.kind == .email else { throw Problem(.unprocessableContent, "Only email inboxes have addresses.", field: "email") }
-                inbox.email = try sealed(try await uniqueAddresses(email.validated(), except: inbox.id), keeping: inbox.email)
+                inbox.email = try sealed(try await reachableServers(try await uniqueAddresses(email.validated(), except: inbox.id)), keeping: inbox.email)
             }
             if let name = body.name { inbox.name = Text.singleLine(name) }
             if let url = body.webhookUrl { inbox.webhookURL = url.isEmpty ? nil : try await validWebhook(url) }
@@ -222,6 +222,14 @@ struct InboxesController {
                 throw Problem(.conflict, "\(address) already delivers to another inbox (\(owner.name)).", field: "email.address")
             }
         }
+        return settings
+    }
+
+    /// SMTP and IMAP hosts pass the same outbound address guard as webhooks and shops: no
+    /// loopback, private or link-local servers unless the operator allowed private targets.
+    private func reachableServers(_ settings: EmailSettings) async throws -> EmailSettings {
+        if let smtp = settings.smtp { try await services.outboundGuard.checkHost(smtp.host, port: smtp.port, field: "email.smtp.host") }
+        if let imap = settings.imap { try await services.outboundGuard.checkHost(imap.host, port: imap.port, field: "email.imap.host") }
         return settings
     }
 

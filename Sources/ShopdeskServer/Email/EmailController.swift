@@ -148,6 +148,10 @@ struct EmailController {
             return Created(body: Received(conversationId: nil, messageId: message.rawValue, customerId: nil, duplicate: false,
                                           quarantineId: nil, reason: "A delivery report: message \(message) is marked failed."),
                            status: .accepted)
+        case .report:
+            return Created(body: Received(conversationId: nil, messageId: nil, customerId: nil, duplicate: false, quarantineId: nil,
+                                          reason: "A report nobody needs to act on (a delivery delay, a read receipt); kept, no conversation."),
+                           status: .accepted)
         }
     }
 

@@ -11,6 +11,8 @@ enum EmailReceipt: Sendable, Equatable {
     case quarantined(id: Int64, reason: String)
     /// A delivery report: our message is now marked failed with the reason.
     case bounced(MessageID)
+    /// A report nobody needs to act on (a delay, a read receipt): kept, no conversation.
+    case report(id: Int64)
 }
 
 /// The one way mail comes in, whichever door it used (SMTP/LMTP, IMAP, the HTTP hook): keep
@@ -33,8 +35,18 @@ struct EmailReceiver: Sendable {
             return .stored(known)
         }
         let kept = try await keep(raw, digest: digest)
-        if let report = DeliveryReport.parse(mail), let bounced = try await bounce(report, inbox: inbox, digest: digest, raw: kept, size: raw.count, now: now) {
-            return bounced
+        if let report = DeliveryReport.parse(mail) {
+            return try await bounce(report, inbox: inbox, digest: digest, raw: kept, size: raw.count, now: now)
+        }
+        // Any other report (read receipts, feedback reports) is kept and answered by nobody:
+        // reports never become conversations from MAILER-DAEMON.
+        if mail.root.contentType == "multipart/report" {
+            let kind = mail.root.parameters["report-type"] ?? "unknown"
+            let record = try await services.database.write {
+                try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: raw.count, raw: kept,
+                                                 status: .report, error: "A \(kind) report; nothing to do.", message: nil, now: now, in: $0)
+            }
+            return .report(id: record.id)
         }
         let secret = try await services.database.read { try await InboxRepository.secret(of: inbox.id, in: $0) } ?? ""
         let inbound: InboundMessage
@@ -73,12 +85,21 @@ struct EmailReceiver: Sendable {
 
     /// A bounce of one of our messages marks it failed, with who refused it and why (the agent
     /// sees it and can retry); a report about anything else is quarantined, never a conversation.
-    private func bounce(_ report: DeliveryReport, inbox: Inbox, digest: String, raw: Data?, size: Int, now: Date) async throws -> EmailReceipt? {
+    private func bounce(_ report: DeliveryReport, inbox: Inbox, digest: String, raw: Data?, size: Int, now: Date) async throws -> EmailReceipt {
         let workspaceID = inbox.workspaceID
         let ours = try await report.originalMessageID.asyncMap { id in
             try await services.database.read { try await EmailRepository.message(withID: id, inbox: inbox.id, in: $0) }
         }
-        guard let failure = report.failures.first else { return nil }
+        guard let failure = report.failures.first else {
+            // "Delayed" (or a report with no failure): the sending server keeps trying; kept, nothing to do.
+            let delay = report.delays.first.map { "Delivery to \($0.recipient) is delayed (\($0.status)); the sending server keeps trying." }
+                ?? "A delivery report with no failure in it."
+            let record = try await services.database.write {
+                try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: size, raw: raw,
+                                                 status: .report, error: delay, message: ours, now: now, in: $0)
+            }
+            return .report(id: record.id)
+        }
         let reason = "Bounced by \(failure.recipient): \(failure.status)" + (failure.diagnostic.map { " \($0)" } ?? "")
         var marked = false
         if let ours {
@@ -129,7 +150,13 @@ struct EmailReceiver: Sendable {
         }
         let attachments: [AttachmentID]
         do {
-            attachments = try await store(mail.attachments, workspaceID: inbox.workspaceID)
+            let stored = try await store(mail.attachments, workspaceID: inbox.workspaceID)
+            attachments = stored.ids
+            if !stored.left.isEmpty {
+                let names = stored.left.prefix(20).joined(separator: ", ") + (stored.left.count > 20 ? ", …" : "")
+                text += (text.isEmpty ? "" : "\n\n") + "[\(stored.left.count) more attachments were not added to the conversation "
+                    + "(at most \(Self.maxAttachmentsPerEmail) per email): \(names). They are in the original email (.eml) beside this message.]"
+            }
         } catch {
             throw ShopdeskError(.unavailable, "Its attachments could not be stored: \(error)")
         }
@@ -160,9 +187,16 @@ struct EmailReceiver: Sendable {
         return try inbound.validated()
     }
 
-    private func store(_ attachments: [MailAttachment], workspaceID: WorkspaceID) async throws -> [AttachmentID] {
+    /// Files one email may add to a conversation; the rest stay in the original email.
+    static let maxAttachmentsPerEmail = 100
+
+    /// Every attachment is kept: the mail was accepted within its own size limit, so the
+    /// per-upload limit for agents' files does not apply. Past `maxAttachmentsPerEmail` the
+    /// names are returned, to be said plainly in the message.
+    private func store(_ attachments: [MailAttachment], workspaceID: WorkspaceID) async throws -> (ids: [AttachmentID], left: [String]) {
         var ids: [AttachmentID] = []
-        for attachment in attachments.prefix(50) where !attachment.data.isEmpty && attachment.data.count <= services.config.maxUploadBytes {
+        let files = attachments.filter { !$0.data.isEmpty }
+        for attachment in files.prefix(Self.maxAttachmentsPerEmail) {
             let data = Data(attachment.data)
             let digest = Secrets.hex(SHA256.hash(data: data))
             try await services.files.store(data, sha256: digest)
@@ -174,6 +208,6 @@ struct EmailReceiver: Sendable {
             }
             ids.append(record.id)
         }
-        return ids
+        return (ids, files.dropFirst(Self.maxAttachmentsPerEmail).map { AttachmentsController.safeFileName($0.fileName) })
     }
 }

@@ -10,11 +10,15 @@ import ShopdeskCore
 /// servers under a company's private CA. Host names are always checked.
 struct MailTLS: Sendable {
     let caFile: String?
+    /// Every connection's host is checked when it is opened (not only when saved): the address
+    /// connected to is the one checked.
+    let guardrail: OutboundURLGuard
     /// Built once: loading the system's roots for every connection would cost more than the handshake.
     private let context: Result<NIOSSLContext, any Error>
 
-    init(caFile: String?) {
+    init(caFile: String?, guardrail: OutboundURLGuard) {
         self.caFile = caFile
+        self.guardrail = guardrail
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let caFile { configuration.additionalTrustRoots = [.file(caFile)] }
         context = Result { try NIOSSLContext(configuration: configuration) }
@@ -31,9 +35,15 @@ struct MailTLS: Sendable {
     /// Opens a connection to a mail server for the IMAP and SMTP clients: TLS from the first byte
     /// when the server's security says so (STARTTLS comes later, through `startTLS`).
     func connect(to server: OutgoingSMTP, failure: TLSFailure) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
-        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let address: String
+        do {
+            address = try await guardrail.checkHost(server.host, port: server.port, field: "host")
+        } catch let problem as Problem {
+            throw MailTLSError(description: problem.detail)
+        }
+        return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(15))
-            .connect(host: server.host, port: server.port) { channel in
+            .connect(host: address, port: server.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if server.security == .tls {
                         try install(on: channel.pipeline.syncOperations, host: server.host, atFront: false, failure: failure)

@@ -209,6 +209,7 @@ struct SMTPSession {
                 case .stored(let result): results[inbox.id.rawValue] = "250 2.0.0 OK: stored as message \(result.messageID)"
                 case .quarantined(let id, _): results[inbox.id.rawValue] = "250 2.0.0 OK: kept for review (\(id))"
                 case .bounced(let message): results[inbox.id.rawValue] = "250 2.0.0 OK: delivery report for message \(message)"
+                case .report(let id): results[inbox.id.rawValue] = "250 2.0.0 OK: report kept (\(id))"
                 }
             } catch {
                 services.logger.error("Could not store an email; the sender will retry", metadata: ["error": "\(error)"])

@@ -45,7 +45,7 @@ struct HelpCenterController {
             let ws = context.workspaceID
             let (slug, settings) = try await database.read { try await HelpCenterRepository.settings(workspaceID: ws, in: $0) }
             return SettingsDTO(slug: slug, title: settings.title, color: settings.color, defaultLanguage: settings.defaultLanguage,
-                               url: slug.map { HelpPages.base(services.config, request) + "/help/\($0)" })
+                               url: slug.map { HelpPages.absoluteBase(services.config, request) + "/help/\($0)" })
         }
         api.on(.put, "/help/settings", "Set the help center's address (/help/<slug>), title, colour and default language", tag: "help",
                role: .admin, body: "SettingsBody") { request, context in
@@ -61,7 +61,7 @@ struct HelpCenterController {
             let ws = context.workspaceID
             try await database.write { try await HelpCenterRepository.saveSettings(workspaceID: ws, slug: slug?.nilIfEmpty, settings: settings, in: $0) }
             return SettingsDTO(slug: slug?.nilIfEmpty, title: settings.title, color: settings.color, defaultLanguage: settings.defaultLanguage,
-                               url: slug?.nilIfEmpty.map { HelpPages.base(services.config, request) + "/help/\($0)" })
+                               url: slug?.nilIfEmpty.map { HelpPages.absoluteBase(services.config, request) + "/help/\($0)" })
         }
         api.on(.get, "/help/categories", "Help center categories in their order", tag: "help") { _, context in
             let ws = context.workspaceID
@@ -86,7 +86,9 @@ struct HelpCenterController {
         api.on(.delete, "/help/categories/{id}", "Delete a category (its articles stay, without a category)", tag: "help", role: .admin) { request, context in
             let id = try request.int64Parameter(context: context)
             let ws = context.workspaceID
-            try await database.write { try await HelpCenterRepository.deleteCategory(workspaceID: ws, id: id, in: $0) }
+            guard try await database.write({ try await HelpCenterRepository.deleteCategory(workspaceID: ws, id: id, in: $0) }) else {
+                throw Problem(.notFound, "Category \(id) was not found.")
+            }
             return Response(status: .noContent)
         }
         api.on(.get, "/help/articles", "Every article, drafts included, with its translations", tag: "help") { request, context in
@@ -121,7 +123,9 @@ struct HelpCenterController {
         api.on(.delete, "/help/articles/{id}", "Delete an article", tag: "help", role: .admin) { request, context in
             let id = try request.int64Parameter(context: context)
             let ws = context.workspaceID
-            try await database.write { try await HelpCenterRepository.deleteArticle(workspaceID: ws, id: id, in: $0) }
+            guard try await database.write({ try await HelpCenterRepository.deleteArticle(workspaceID: ws, id: id, in: $0) }) else {
+                throw Problem(.notFound, "Article \(id) was not found.")
+            }
             return Response(status: .noContent)
         }
         api.on(.get, "/reports/bot", "Chats the bot answered, resolved without an agent (deflected) and handed over", tag: "help",
@@ -208,14 +212,14 @@ struct HelpCenterController {
                    translations: article.translations.mapValues { TranslationDTO(title: $0.title, body: $0.body, slug: $0.slug, updatedAt: $0.updatedAt) },
                    urls: slug.map { slug in
                        Dictionary(uniqueKeysWithValues: article.translations.map { language, text in
-                           (language, HelpPages.base(services.config, request) + HelpPages.articlePath(slug: slug, language: language, id: article.id, titleSlug: text.slug))
+                           (language, HelpPages.absoluteBase(services.config, request) + HelpPages.articlePath(slug: slug, language: language, id: article.id, titleSlug: text.slug))
                        })
                    } ?? [:])
     }
 
     private func hit(_ hit: HelpLibrary.Hit, _ library: HelpLibrary, _ request: Request) -> HitDTO {
         HitDTO(id: hit.article.id, language: hit.language, title: hit.translation.title,
-               url: library.slug.map { HelpPages.base(services.config, request) + HelpPages.articlePath(slug: $0, language: hit.language, id: hit.article.id, titleSlug: hit.translation.slug) },
+               url: library.slug.map { HelpPages.absoluteBase(services.config, request) + HelpPages.articlePath(slug: $0, language: hit.language, id: hit.article.id, titleSlug: hit.translation.slug) },
                snippet: String(Markdown.plainText(hit.translation.body).prefix(160)), score: (hit.score * 1000).rounded() / 1000)
     }
 

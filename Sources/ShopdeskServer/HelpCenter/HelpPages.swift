@@ -20,7 +20,7 @@ struct HelpPages {
         router.get("help/:slug/search") { request, context -> Response in
             let library = try await library(context)
             let language = Self.language(request, library)
-            let query = String((request.uri.queryParameters.get("q") ?? "").prefix(200))
+            let query = String((request.queryField("q") ?? "").prefix(200))
             let hits = library.search(query, language: language, limit: 20)
             let escape = HTMLEscaping.escape
             var body = searchForm(library, language: language, query: query)
@@ -35,7 +35,10 @@ struct HelpPages {
         }
         router.get("help/:slug/sitemap.xml") { request, context -> Response in
             let library = try await library(context)
-            let base = Self.base(services.config, request)
+            // A sitemap needs absolute addresses: without a public URL they come from the request,
+            // so the answer is not stored by any cache.
+            let configured = Self.base(services.config)
+            let base = Self.absoluteBase(services.config, request)
             var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
             for article in library.articles {
                 for (language, text) in article.translations.sorted(by: { $0.key < $1.key }) {
@@ -44,7 +47,9 @@ struct HelpPages {
                 }
             }
             xml += "</urlset>\n"
-            return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
+            return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8",
+                                                   .cacheControl: configured == nil ? "no-store" : "public, max-age=300"],
+                            body: .init(byteBuffer: ByteBuffer(string: xml)))
         }
         router.get("help/:slug/track") { request, context -> Response in
             let library = try await library(context)
@@ -55,7 +60,7 @@ struct HelpPages {
         router.post("help/:slug/track") { request, context -> Response in
             let library = try await library(context)
             let language = Self.language(request, library)
-            let form = try await SurveyPage.form(request)
+            let form = try await request.formFields()
             let body = try await HelpTracking(services: services).answer(form, library: library, language: language,
                                                                          address: context.remoteAddress?.ipAddress ?? "unknown")
             return page(library, language: language, title: HelpPageText.text("track", language), description: nil, alternates: [:], body: body, index: false)
@@ -65,7 +70,7 @@ struct HelpPages {
         }
         router.post("help/:slug/:language/:article") { request, context -> Response in
             let library = try await library(context)
-            let form = try await SurveyPage.form(request)
+            let form = try await request.formFields()
             if let id = Self.articleID(context), let answer = form["helpful"] {
                 try await limitFeedback(context)
                 try await services.database.write { try await HelpCenterRepository.recordFeedback(workspaceID: library.workspaceID, id: id, helpful: answer == "yes", in: $0) }
@@ -103,7 +108,7 @@ struct HelpPages {
             body += "</ul></nav>"
         }
         let alternates = Dictionary(uniqueKeysWithValues: article.translations.map { code, other in
-            (code, Self.base(services.config, request) + Self.articlePath(slug: slug, language: code, id: article.id, titleSlug: other.slug))
+            (code, (Self.base(services.config) ?? "") + Self.articlePath(slug: slug, language: code, id: article.id, titleSlug: other.slug))
         })
         return page(library, language: language, title: text.title, description: String(Markdown.plainText(text.body).prefix(155)),
                     alternates: alternates, body: body, canonical: alternates[language])
@@ -195,7 +200,7 @@ struct HelpPages {
 
     /// `?lang=`, else the first of the browser's languages the help center speaks, else its default.
     static func language(_ request: Request, _ library: HelpLibrary) -> String {
-        if let wanted = request.uri.queryParameters.get("lang").map({ String($0) }), HelpPageText.languages.contains(wanted) { return wanted }
+        if let wanted = request.queryField("lang"), HelpPageText.languages.contains(wanted) { return wanted }
         let accepted = (request.headers[.acceptLanguage] ?? "").split(separator: ",").map {
             String($0.split(separator: ";").first ?? "").trimmingCharacters(in: .whitespaces).lowercased().prefix(2)
         }.map(String.init)
@@ -207,9 +212,17 @@ struct HelpPages {
         return "/help/\(slug)/\(language)/\(id)\(tail.isEmpty ? "" : "-" + tail)"
     }
 
-    /// The address people reach this server at: the configured public URL, else the request's host.
-    static func base(_ configuration: ServerConfiguration, _ request: Request) -> String {
-        if let url = configuration.publicURL { return url.hasSuffix("/") ? String(url.dropLast()) : url }
-        return "http://" + (request.head.authority ?? "\(configuration.host):\(configuration.port)")
+    /// The configured public URL without its trailing slash; nil when none is set. Links on
+    /// cacheable pages never come from the request's `Host` header (a cache would hand one
+    /// visitor's forged host to everyone): without a public URL they are root-relative.
+    static func base(_ configuration: ServerConfiguration) -> String? {
+        guard let url = configuration.publicURL else { return nil }
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    /// An absolute base for answers no cache stores (the agents' API, the sitemap without a
+    /// public URL): the public URL, else the address this request reached.
+    static func absoluteBase(_ configuration: ServerConfiguration, _ request: Request) -> String {
+        base(configuration) ?? "http://" + (request.head.authority ?? "\(configuration.host):\(configuration.port)")
     }
 }

@@ -69,6 +69,9 @@ struct RealtimeController {
                           let message = try? APIJSON.decoder().decode(ClientMessage.self, from: Data(text.utf8)),
                           message.type == "presence", let conversation = message.conversationId,
                           let state = message.state, ["viewing", "typing", "left"].contains(state) else { continue }
+                    // The frame names a conversation: it must be one of this workspace's that the
+                    // agent may see, or a signed-in stranger could type into another shop's chat.
+                    guard await visibleConversations.mayName(conversation) else { continue }
                     await services.hub.broadcastEphemeral(RealtimeMessage(
                         workspaceId: workspaceID.rawValue, type: "presence", conversationId: conversation,
                         payload: ["agent_id": .id(principal.agent.id), "name": .string(principal.agent.name), "state": .string(state),
@@ -98,11 +101,25 @@ actor VisibilityCache {
     let workspaceID: WorkspaceID
     let visibleInboxes: Set<InboxID>?
     private var known: [Int64: Bool] = [:]
+    private var named: [Int64: Bool] = [:]
 
     init(database: Database, workspaceID: WorkspaceID, visibleInboxes: [InboxID]?) {
         self.database = database
         self.workspaceID = workspaceID
         self.visibleInboxes = visibleInboxes.map(Set.init)
+    }
+
+    /// Whether a frame from this agent may name `conversationID`: it exists in the workspace and
+    /// (for an agent limited to some inboxes) is in one of theirs. Checked, never assumed.
+    func mayName(_ conversationID: Int64) async -> Bool {
+        if let cached = named[conversationID] { return cached }
+        let workspaceID = workspaceID
+        let conversation = try? await database.read {
+            try await ConversationRepository.find(workspaceID: workspaceID, id: ConversationID(conversationID), in: $0)
+        }
+        let allowed = conversation.map { visibleInboxes?.contains($0.inboxID) ?? true } ?? false
+        named[conversationID] = allowed
+        return allowed
     }
 
     func allows(_ message: RealtimeMessage) async -> Bool {

@@ -16,7 +16,7 @@ struct SurveyPage {
         }
         router.post("survey/:token") { request, context -> Response in
             let survey = try await survey(context)
-            let form = try await Self.form(request)
+            let form = try await request.formFields()
             let language = try await language(of: survey)
             guard let score = form["score"].flatMap(Int.init) ?? survey.score else {
                 return page(survey, language: language, thanks: false, error: Self.text("pick", language))
@@ -45,14 +45,6 @@ struct SurveyPage {
             try await ConversationRepository.find(workspaceID: survey.workspaceID, id: survey.conversationID, in: $0)
         }
         return String((conversation?.language ?? "en").prefix(2))
-    }
-
-    /// `application/x-www-form-urlencoded` fields.
-    static func form(_ request: Request) async throws -> [String: String] {
-        let body = try await request.body.collect(upTo: 16 * 1024)
-        var components = URLComponents()
-        components.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
-        return Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
     }
 
     private func page(_ survey: SurveyRecord, language: String, thanks: Bool, error: String?) -> Response {

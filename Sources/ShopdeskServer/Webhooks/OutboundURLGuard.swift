@@ -45,6 +45,27 @@ struct OutboundURLGuard: Sendable {
         return Target(url: url, host: host, address: first)
     }
 
+    /// A mail server's host checked like a URL's: the address to connect to (so a name that
+    /// resolves elsewhere a moment later is not followed), or a problem naming `field`.
+    @discardableResult
+    func checkHost(_ host: String, port: Int, field: String) async throws -> String {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+        guard !bare.isEmpty, bare.utf8.count <= 253 else { throw Problem(.unprocessableContent, "Give the server's host name.", field: field) }
+        let addresses: [SocketAddress]
+        do {
+            addresses = try await resolve(host: bare, port: port)
+        } catch {
+            throw Problem(.unprocessableContent, "The host \(bare) cannot be resolved.", field: field)
+        }
+        guard let first = addresses.first?.ipAddress else { throw Problem(.unprocessableContent, "The host \(bare) has no address.", field: field) }
+        if !allowPrivate, let blocked = addresses.first(where: { Self.isPrivate($0) }) {
+            throw Problem(.unprocessableContent,
+                          "\(bare) resolves to \(blocked.ipAddress ?? "a private address"), a loopback or private address; mail servers there are not allowed.",
+                          field: field)
+        }
+        return first
+    }
+
     private func resolve(host: String, port: Int) async throws -> [SocketAddress] {
         if let literal = try? SocketAddress(ipAddress: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port) {
             return [literal]

@@ -9,6 +9,12 @@ public struct OrderActionRecord: Equatable, Sendable {
         /// Above the approval threshold; waits for an admin.
         case awaitingApproval = "awaiting_approval"
         case running, done, failed, rejected
+        /// The shop may or may not have acted (the answer was lost). Never sent again before the
+        /// order is read back from the shop; see `CommerceService.reconcile`.
+        case outcomeUnknown = "outcome_unknown"
+
+        /// States whose amount counts against the approval threshold.
+        static let committing: [State] = [.awaitingApproval, .running, .done, .outcomeUnknown]
     }
 
     public var id: OrderActionID
@@ -76,22 +82,41 @@ public enum OrderActionRepository {
             """).all().map(decode)
     }
 
+    /// What earlier actions on the order moved, or may yet move, since `since` (minor units).
+    static func committedMinor(workspaceID: WorkspaceID, orderID: OrderID, since: Date, in sql: any SQLDatabase) async throws -> Int64 {
+        let states = OrderActionRecord.State.committing.map(\.rawValue)
+        return try await sql.raw("""
+            SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS total FROM order_actions
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND order_id = \(bind: orderID.rawValue)
+              AND state IN (\(binds: states)) AND created_at >= \(bind: since.millis)
+            """).first()?.int64OrNil("total") ?? 0
+    }
+
+    /// Serializes actions on one order until the transaction ends, so two requests at once cannot
+    /// both see the other's amount missing. SQLite's single writer already does.
+    static func lockOrder(_ orderID: OrderID, workspaceID: WorkspaceID, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
+        guard kind == .postgres else { return }
+        _ = try await sql.raw("""
+            SELECT id FROM orders WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: orderID.rawValue) FOR UPDATE
+            """).all()
+    }
+
     /// Moves the action from `from` to `to`; false when another request moved it first.
-    static func transition(_ id: OrderActionID, from: OrderActionRecord.State, to: OrderActionRecord.State, decidedBy: AgentID?, now: Date,
-                           in sql: any SQLDatabase) async throws -> Bool {
+    static func transition(_ id: OrderActionID, workspaceID: WorkspaceID, from: OrderActionRecord.State, to: OrderActionRecord.State,
+                           decidedBy: AgentID?, now: Date, in sql: any SQLDatabase) async throws -> Bool {
         try await !sql.raw("""
             UPDATE order_actions SET state = \(bind: to.rawValue), decided_by = COALESCE(\(bind: decidedBy?.rawValue), decided_by),
               updated_at = \(bind: now.millis)
-            WHERE id = \(bind: id.rawValue) AND state = \(bind: from.rawValue) RETURNING id
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue) AND state = \(bind: from.rawValue) RETURNING id
             """).all().isEmpty
     }
 
-    static func finish(_ id: OrderActionID, state: OrderActionRecord.State, result: [String: String], error: String?, now: Date,
-                       in sql: any SQLDatabase) async throws {
+    static func finish(_ id: OrderActionID, workspaceID: WorkspaceID, state: OrderActionRecord.State, result: [String: String], error: String?,
+                       now: Date, in sql: any SQLDatabase) async throws {
         try await sql.raw("""
             UPDATE order_actions SET state = \(bind: state.rawValue), result = \(bind: result.isEmpty ? nil : try JSONCoding.string(result)),
               error = \(bind: error), updated_at = \(bind: now.millis)
-            WHERE id = \(bind: id.rawValue)
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
             """).run()
     }
 

@@ -26,9 +26,15 @@ public enum OrderRepository {
                 SELECT customer_id FROM customer_identities WHERE workspace_id = \(bind: ws) AND kind = 'email' AND value = \(bind: email)
                 """).first().map { try $0.id("customer_id") }
         }
-        let existing = try await sql.raw("""
-            SELECT id FROM orders WHERE connection_id = \(bind: connection.id.rawValue) AND external_id = \(bind: order.id)
-            """).first().map { try $0.int64("id") }
+        let stored = try await sql.raw("""
+            SELECT * FROM orders WHERE workspace_id = \(bind: ws) AND connection_id = \(bind: connection.id.rawValue) AND external_id = \(bind: order.id)
+            """).first()
+        let existing = try stored.map { try $0.int64("id") }
+        // Never backwards in time: an older snapshot (a replayed or late webhook body) than the one
+        // stored changes nothing, whatever its delivery id.
+        if let stored, let newer = try stored.dateOrNil("shop_updated_at"), let incoming = order.updatedAt, incoming < newer {
+            return (try decode(stored), false)
+        }
         let snapshot = try JSONCoding.string(order)
         let id: Int64
         if let existing {
@@ -38,18 +44,20 @@ public enum OrderRepository {
                   placed_at = \(bind: order.createdAt.millis), financial_status = \(bind: order.financialStatus.rawValue),
                   fulfillment_status = \(bind: order.fulfillmentStatus.rawValue), cancelled = \(bind: order.isCancelled ? 1 : 0),
                   total_minor = \(bind: order.total.minor), refunded_minor = \(bind: order.refunded.minor), currency = \(bind: order.total.currency),
-                  snapshot = \(bind: snapshot), synced_at = \(bind: now.millis)
-                WHERE id = \(bind: existing)
+                  snapshot = \(bind: snapshot), synced_at = \(bind: now.millis),
+                  shop_updated_at = COALESCE(\(bind: order.updatedAt?.millis), shop_updated_at)
+                WHERE workspace_id = \(bind: ws) AND id = \(bind: existing)
                 """).run()
             id = existing
         } else {
             guard let row = try await sql.raw("""
                 INSERT INTO orders (workspace_id, connection_id, external_id, number, plain_number, customer_id, email, placed_at,
-                  financial_status, fulfillment_status, cancelled, total_minor, refunded_minor, currency, snapshot, synced_at)
+                  financial_status, fulfillment_status, cancelled, total_minor, refunded_minor, currency, snapshot, synced_at, shop_updated_at)
                 VALUES (\(bind: ws), \(bind: connection.id.rawValue), \(bind: order.id), \(bind: order.number), \(bind: order.plainNumber),
                   \(bind: owner?.rawValue), \(bind: order.email?.lowercased()), \(bind: order.createdAt.millis),
                   \(bind: order.financialStatus.rawValue), \(bind: order.fulfillmentStatus.rawValue), \(bind: order.isCancelled ? 1 : 0),
-                  \(bind: order.total.minor), \(bind: order.refunded.minor), \(bind: order.total.currency), \(bind: snapshot), \(bind: now.millis))
+                  \(bind: order.total.minor), \(bind: order.refunded.minor), \(bind: order.total.currency), \(bind: snapshot), \(bind: now.millis),
+                  \(bind: order.updatedAt?.millis))
                 RETURNING id
                 """).first() else { throw StoredValueError(column: "orders.id", value: "missing") }
             id = try row.int64("id")

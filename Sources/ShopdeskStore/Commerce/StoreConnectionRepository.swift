@@ -12,6 +12,13 @@ public struct CommerceSettings: Codable, Equatable, Sendable {
     public var attributionDays: Int
     /// The shop's currency (from the connection test), for thresholds and reports.
     public var currency: String
+    /// Percentage discount codes above this need an admin (default `OrderApproval.defaultDiscountPercentLimit`).
+    public var discountPercentLimit: Int?
+
+    /// The approval rules these settings make.
+    public var approval: OrderApproval {
+        OrderApproval(thresholdMinor: approvalThresholdMinor, discountPercentLimit: discountPercentLimit)
+    }
 
     public init(approvalThresholdMinor: Int64? = nil, attributionDays: Int = RevenueAttribution.defaultWindowDays, currency: String = "USD") {
         self.approvalThresholdMinor = approvalThresholdMinor; self.attributionDays = attributionDays; self.currency = currency
@@ -21,6 +28,7 @@ public struct CommerceSettings: Codable, Equatable, Sendable {
         case currency
         case approvalThresholdMinor = "approval_threshold_minor"
         case attributionDays = "attribution_days"
+        case discountPercentLimit = "discount_percent_limit"
     }
 }
 

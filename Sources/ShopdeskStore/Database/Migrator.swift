@@ -39,6 +39,10 @@ public enum Migrator {
         Migration(version: 23, name: "raw mail in the database", statements: Schema.version23),
         Migration(version: 24, name: "mailbox checks", statements: Schema.version24),
         Migration(version: 25, name: "striped view counters, conversation numbers from sequences", statements: Schema.version25),
+        Migration(version: 26, name: "order modification times", statements: { _ in
+            // Snapshots never move backwards: a replayed old webhook body loses to a newer stored one.
+            ["ALTER TABLE orders ADD COLUMN shop_updated_at BIGINT"]
+        }),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

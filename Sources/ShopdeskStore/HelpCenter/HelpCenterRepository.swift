@@ -128,10 +128,16 @@ public enum HelpCenterRepository {
         return try row.int64("id")
     }
 
-    public static func deleteCategory(workspaceID: WorkspaceID, id: Int64, in sql: any SQLDatabase) async throws {
+    /// False when the workspace has no such category (nothing changes).
+    @discardableResult
+    public static func deleteCategory(workspaceID: WorkspaceID, id: Int64, in sql: any SQLDatabase) async throws -> Bool {
+        let deleted = try await sql.raw("""
+            DELETE FROM help_categories WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id) RETURNING id
+            """).all()
+        guard !deleted.isEmpty else { return false }
         try await sql.raw("UPDATE help_articles SET category_id = NULL WHERE workspace_id = \(bind: workspaceID.rawValue) AND category_id = \(bind: id)").run()
-        try await sql.raw("DELETE FROM help_categories WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id)").run()
         try await bump(workspaceID, in: sql)
+        return true
     }
 
     // MARK: articles
@@ -204,10 +210,16 @@ public enum HelpCenterRepository {
         return articleID
     }
 
-    public static func deleteArticle(workspaceID: WorkspaceID, id: Int64, in sql: any SQLDatabase) async throws {
+    /// False when the workspace has no such article (nothing changes).
+    @discardableResult
+    public static func deleteArticle(workspaceID: WorkspaceID, id: Int64, in sql: any SQLDatabase) async throws -> Bool {
         try await sql.raw("DELETE FROM help_translations WHERE article_id IN (SELECT id FROM help_articles WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id))").run()
-        try await sql.raw("DELETE FROM help_articles WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id)").run()
+        let deleted = try await sql.raw("""
+            DELETE FROM help_articles WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id) RETURNING id
+            """).all()
+        guard !deleted.isEmpty else { return false }
         try await bump(workspaceID, in: sql)
+        return true
     }
 
     public static func recordFeedback(workspaceID: WorkspaceID, id: Int64, helpful: Bool, in sql: any SQLDatabase) async throws {

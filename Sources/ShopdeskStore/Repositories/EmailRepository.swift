@@ -6,7 +6,11 @@ import SQLKit
 /// from before schema 23 and very large mail, in the file store under `sha256`.
 public struct InboundEmailRecord: Sendable, Equatable {
     /// `bounce`: a delivery report that marked one of our messages failed.
-    public enum Status: String, Sendable { case stored, quarantined, replayed, bounce }
+    public enum Status: String, Sendable {
+        case stored, quarantined, replayed, bounce
+        /// A report that needs nobody (a delivery delay, a read receipt): kept, never a conversation.
+        case report
+    }
     public var id: Int64
     public var workspaceID: WorkspaceID
     public var inboxID: InboxID

@@ -18,9 +18,17 @@ actor FakeShopify {
     private var discountCodes: Set<String> = []
     private var throttleRemaining = 0
     private var counter = 900
+    private var loseAnswers: Set<String> = []
+    /// Percent off each line (an order discount Shopify spreads over its lines): a refund by lines
+    /// returns less than the unit prices say, as Shopify's suggested refund computes.
+    private var lineDiscountPercent: [String: Int64] = [:]
 
     func add(_ order: StoreOrder) { orders.append(order) }
     func throttle(times: Int) { throttleRemaining = times }
+    /// The next `operation` is carried out, but its answer is lost (a 504 from the edge, as when a
+    /// proxy in front of the shop times out).
+    func loseAnswer(to operation: String) { loseAnswers.insert(operation) }
+    func discountLines(of orderID: String, percent: Int64) { lineDiscountPercent[orderID] = percent }
     func order(_ id: String) -> StoreOrder? { orders.first { $0.id == id } }
 
     static func run(_ body: @Sendable (FakeShopify, String) async throws -> Void) async throws {
@@ -62,6 +70,9 @@ actor FakeShopify {
         let data: [String: Any]
         do {
             data = try run(operation, query: query, variables: variables)
+            if loseAnswers.remove(operation) != nil {
+                return (.gatewayTimeout, "<html><body><h1>504 Gateway Time-out</h1></body></html>")
+            }
         } catch let error as FakeError {
             return (.ok, Self.text(["errors": [["message": error.message, "locations": [["line": 1, "column": 1]]]]]))
         } catch {
@@ -83,6 +94,16 @@ actor FakeShopify {
             return ["orders": ["nodes": found.map(Self.node)]]
         case "Order":
             return ["order": order(variables["id"] as? String ?? "").map(Self.node) ?? NSNull()]
+        case "SuggestedRefund":
+            guard let order = order(variables["id"] as? String ?? "") else { return ["order": NSNull()] }
+            let amount = try suggestedRefund(order, lines: Self.lines(variables["refundLineItems"]), shipping: variables["refundShipping"] as? Bool ?? false)
+            return ["order": ["suggestedRefund": [
+                "amountSet": Self.money(amount),
+                "suggestedTransactions": amount.minor == 0 ? [] : [[
+                    "kind": "SUGGESTED_REFUND", "gateway": "shopify_payments", "amountSet": Self.money(amount),
+                    "parentTransaction": ["id": "gid://shopify/OrderTransaction/1"],
+                ] as [String: Any]],
+            ] as [String: Any]]]
         case "OrderTransactions":
             return ["order": ["transactions": [["id": "gid://shopify/OrderTransaction/1", "kind": "SALE", "status": "SUCCESS", "gateway": "shopify_payments"]]]]
         default:
@@ -120,18 +141,26 @@ actor FakeShopify {
             if orders[index].tags.contains("locked") {
                 return ["refundCreate": ["refund": NSNull(), "userErrors": [["field": ["orderId"], "message": "Order is locked by a chargeback"]]]]
             }
-            let lines = (input["refundLineItems"] as? [[String: Any]] ?? []).map {
-                RefundRequest.Line(lineItemID: $0["lineItemId"] as? String ?? "", quantity: $0["quantity"] as? Int ?? 0)
-            }
-            let amount = (input["transactions"] as? [[String: Any]])?.first.flatMap { $0["amount"] as? String }
-                .flatMap { Money.minorUnits($0, currency: orders[index].total.currency) }
-            let request = RefundRequest(lines: lines, shipping: (input["shipping"] as? [String: Any])?["fullRefund"] as? Bool ?? false,
-                                        amountMinor: amount, note: input["note"] as? String)
+            // Shopify moves only the money named in `transactions`; lines are restocked and recorded.
+            let lines = Self.lines(input["refundLineItems"])
+            let shipping = (input["shipping"] as? [String: Any])?["fullRefund"] as? Bool ?? false
+            let currency = orders[index].total.currency
+            let moved = (input["transactions"] as? [[String: Any]] ?? []).compactMap { ($0["amount"] as? String).flatMap { Money.minorUnits($0, currency: currency) } }
+                .reduce(0, +)
             do {
-                let outcome = try SandboxOrders.apply(.refund(request), to: orders[index], at: Date(), newID: "gid://shopify/Refund/\(counter)")
-                orders[index] = outcome.order
-                refundsByKey[key] = "gid://shopify/Refund/\(counter)"
-                return ["refundCreate": ["refund": Self.refund(outcome.order.refunds.last!), "userErrors": []]]
+                var order = orders[index]
+                if !lines.isEmpty || shipping {
+                    _ = try suggestedRefund(order, lines: lines, shipping: shipping)
+                    for line in lines { if let item = order.lineItems.firstIndex(where: { $0.id == line.lineItemID }) { order.lineItems[item].refundableQuantity -= line.quantity } }
+                }
+                guard moved <= order.refundable.minor else { throw FakeError(message: "Refund amount exceeds the amount left to refund") }
+                let id = "gid://shopify/Refund/\(counter)"
+                order.refunds.append(OrderRefund(id: id, createdAt: Date(), amount: Amount(minor: moved, currency: currency), note: input["note"] as? String))
+                order.refunded.minor += moved
+                if moved > 0 { order.financialStatus = order.refunded.minor >= order.total.minor ? .refunded : .partiallyRefunded }
+                orders[index] = order
+                refundsByKey[key] = id
+                return ["refundCreate": ["refund": Self.refund(order.refunds.last!), "userErrors": []]]
             } catch {
                 return ["refundCreate": ["refund": NSNull(), "userErrors": [["field": ["refundLineItems"], "message": "\(error)"]]]]
             }
@@ -161,6 +190,24 @@ actor FakeShopify {
         default:
             throw FakeError(message: "Field '\(operation)' doesn't exist on type 'Mutation'")
         }
+    }
+
+    /// What Shopify suggests returning for these lines and shipping: the lines' share after the
+    /// order's discount, plus the shipping.
+    private func suggestedRefund(_ order: StoreOrder, lines: [RefundRequest.Line], shipping: Bool) throws -> Amount {
+        var minor: Int64 = 0
+        for line in lines {
+            guard let item = order.lineItems.first(where: { $0.id == line.lineItemID }), line.quantity > 0, line.quantity <= item.refundableQuantity else {
+                throw FakeError(message: "Quantity cannot refund more items than were purchased")
+            }
+            minor += item.unitPrice.minor * Int64(line.quantity) * (100 - (lineDiscountPercent[order.id] ?? 0)) / 100
+        }
+        if shipping { minor += order.shipping?.minor ?? 0 }
+        return Amount(minor: minor, currency: order.total.currency)
+    }
+
+    static func lines(_ value: Any?) -> [RefundRequest.Line] {
+        (value as? [[String: Any]] ?? []).map { RefundRequest.Line(lineItemID: $0["lineItemId"] as? String ?? "", quantity: $0["quantity"] as? Int ?? 0) }
     }
 
     static func money(_ amount: Amount) -> [String: Any] {

@@ -198,8 +198,13 @@ export function formatMoney(amount) {
   }
 }
 
+/// How many minor-unit digits a currency has (2 for EUR, 0 for JPY).
+export function minorDigits(currency) {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
 /// The decimal string the API takes for an amount ("49.00"), from minor units.
 export function decimalAmount(amount) {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency: amount.currency }).resolvedOptions().maximumFractionDigits;
+  const digits = minorDigits(amount.currency);
   return (amount.minor / 10 ** digits).toFixed(digits);
 }

@@ -4,7 +4,7 @@
 
 import { api } from './api.js';
 import { clear, h } from './dom.js';
-import { decimalAmount, formatMoney, t } from './i18n.js';
+import { decimalAmount, formatMoney, minorDigits, t } from './i18n.js';
 import { state } from './state.js';
 
 const REASONS = ['customer', 'inventory', 'fraud', 'declined', 'staff', 'other'];
@@ -49,15 +49,28 @@ function fieldsFor(kind, order) {
         }
         return base;
       };
+      // A refund by items is computed by the shop (discounts, taxes): ask it what it will return.
+      let preview = { key: '', text: '' };
+      const refreshPreview = async () => {
+        const wanted = body();
+        const key = JSON.stringify(wanted);
+        if (mode.value !== 'items' || !(wanted.lines?.length || wanted.shipping) || preview.key === key) return;
+        preview = { key, text: '' };
+        try {
+          const answer = await api('POST', `/orders/${order.id}/refund-preview`, wanted);
+          if (preview.key === key) preview.text = formatMoney({ minor: Math.round(Number(answer.amount) * 10 ** minorDigits(answer.currency)), currency: answer.currency });
+        } catch { /* the confirm label keeps Shopdesk's own sum */ }
+      };
       const total = () => {
         if (mode.value === 'amount') return amount.value ? `${amount.value} ${left.currency}` : '';
         if (mode.value === 'all') return formatMoney(left);
+        if (preview.key === JSON.stringify(body()) && preview.text) return `(${t('shopWillReturn')} ${preview.text})`;
         const minor = quantities.reduce((sum, { item, input }) => sum + item.unit_price.minor * Number(input.value || 0), 0)
           + (shipping.box.checked ? (order.shipping?.minor || 0) : 0);
         return formatMoney({ minor, currency: left.currency });
       };
       return { elements: [field(t('refund'), mode), items, shipping.element, amount, restock.element, notify.element, field(t('staffNote'), note)],
-        read: body, describe: () => `${t('refund')} ${total()}` };
+        read: body, describe: () => `${t('refund')} ${total()}`, refresh: refreshPreview };
     }
     case 'cancel': {
       const reason = h('select', {}, ...REASONS.map((value) => h('option', { value }, t(`reason.${value}`))));
@@ -105,13 +118,16 @@ export function openOrderAction(kind, record, onChanged) {
   clear(dialog);
   // One key for this dialog: resubmitting (a double click, a retry after a timeout) cannot act twice.
   let key = crypto.randomUUID();
-  const { elements, read, describe } = fieldsFor(kind, record.order);
+  const { elements, read, describe, refresh } = fieldsFor(kind, { ...record.order, id: record.id });
   const confirm = h('button', { type: 'submit', class: 'primary' }, describe());
   const close = h('button', { type: 'button' }, t('close'));
   const outcome = h('p', { class: 'action-outcome', role: 'status' });
   const form = h('form', { method: 'dialog' }, ...elements, h('div', { class: 'dialog-buttons' }, confirm, close), outcome);
   form.addEventListener('input', () => { confirm.textContent = describe(); });
-  form.addEventListener('change', () => { confirm.textContent = describe(); });
+  form.addEventListener('change', async () => {
+    confirm.textContent = describe();
+    if (refresh) { await refresh(); confirm.textContent = describe(); }
+  });
   close.addEventListener('click', () => dialog.close());
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -125,10 +141,16 @@ export function openOrderAction(kind, record, onChanged) {
         await new Promise((resolve) => { setTimeout(resolve, 1000); });
         action = (await api('GET', `/orders/${record.id}`)).actions.find((item) => item.id === action.id) || action;
       }
-      if (action.state === 'failed') {
+      if (action.state === 'outcome_unknown') {
+        // The shop may have acted: sending again must use the same key, so the server reads the
+        // order back before it sends anything (and Shopify's idempotency key matches).
+        outcome.classList.add('form-error');
+        outcome.textContent = t('actionUnknown');
+        confirm.disabled = false;
+      } else if (action.state === 'failed') {
         outcome.classList.add('form-error');
         outcome.textContent = `${t('actionFailed')} ${action.error}`;
-        // That attempt is over; trying again is a new action with its own key.
+        // The shop refused or was never reached: nothing moved, so a new attempt has its own key.
         key = crypto.randomUUID();
         confirm.disabled = false;
       }

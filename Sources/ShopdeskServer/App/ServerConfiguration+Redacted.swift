@@ -1,0 +1,24 @@
+/// A configuration printed, interpolated or dumped — by a debug log line, a service group
+/// naming its services, a crash report — never shows the secret key or the database password.
+extension ServerConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "ServerConfiguration(address: \(host):\(port), database: \(redactedDatabaseURL), data: \(dataDirectory), "
+            + "public URL: \(publicURL ?? "none"), secret key: \(secretKey == nil ? "from the data directory" : "set (hidden)"))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "host": host, "port": port, "databaseURL": redactedDatabaseURL, "dataDirectory": dataDirectory,
+            "publicURL": publicURL as Any, "smtpPort": smtpPort as Any, "smtpMode": smtpMode, "logLevel": logLevel,
+            "secretKey": secretKey == nil ? "unset" : "(hidden)",
+        ], displayStyle: .struct)
+    }
+}
+
+extension SecretBox: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    var description: String { "SecretBox(key hidden)" }
+    var debugDescription: String { description }
+    var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}
