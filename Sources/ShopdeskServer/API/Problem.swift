@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import ShopdeskCore
 
 /// An RFC 9457 problem document: every API error has a status, a title and a message a person
@@ -60,6 +61,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Problem(error)
         } catch let error as HTTPError {
             throw Problem(error.status, error.body ?? error.status.reasonPhrase)
+        } catch is NIOTooManyBytesError {
+            throw Problem(.contentTooLarge, "The request body is larger than this endpoint takes (at most \(context.maxUploadSize / 1024 / 1024) MB).")
+        } catch let error as any HTTPResponseError {
+            // Any other error that knows its status still answers with a problem document.
+            throw Problem(error.status, error.status.reasonPhrase)
         } catch {
             context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             throw Problem(.internalServerError, "Something went wrong on our side; it has been logged.")

@@ -30,8 +30,10 @@ func buildApplication(services: AppServices,
     let metrics = HTTPMetrics()
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
-    router.add(middleware: ProblemMiddleware())
+    // Outside the problem middleware, so every error it turns into a problem document (a body
+    // over the size limit included) gets the security headers too.
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ProblemMiddleware())
     router.add(middleware: WidgetCORSMiddleware())
     router.add(middleware: AuthMiddleware(database: database))
 
