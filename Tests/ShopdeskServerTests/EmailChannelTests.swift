@@ -202,6 +202,10 @@ struct EmailChannelTests {
             let big = MailFixture.mail(id: "big@example.hr", body: String(repeating: "x", count: 300_000))
             let tooBig = try await Python.smtp(port: port, from: "marta@example.hr", to: ["support@shop.example"], message: big)
             #expect(tooBig["error"]?.contains("552") == true, "\(tooBig)")
+            // A 2 MB line without a break is answered with an SMTP error, not a reset the sender retries for days.
+            let longLine = MailFixture.mail(id: "long-line@example.hr", body: String(repeating: "y", count: 2_000_000))
+            let refused = try await Python.smtp(port: port, from: "marta@example.hr", to: ["support@shop.example"], message: longLine)
+            #expect(refused["error"]?.contains("552") == true, "\(refused)")
 
             // A connection that drops in the middle of DATA leaves nothing behind.
             try await Python.abandonData(port: port, to: "support@shop.example", partial: MailFixture.mail(id: "cut@example.hr"))

@@ -154,3 +154,69 @@ struct OutsideProbeTests {
         }
     }
 }
+
+/// Mail that was lost or misread, delivered through the HTTP hook the way an MTA would.
+@Suite("Outside probes: mail kept whole")
+struct MailKeptTests {
+    static func multipart(_ parts: [(name: String, bytes: Int)]) -> String {
+        var raw = MailFixture.mail(id: "files-\(parts.count)@example.hr", body: "")
+            .replacingOccurrences(of: "Content-Type: text/plain; charset=utf-8", with: "Content-Type: multipart/mixed; boundary=\"f\"")
+        raw += "--f\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe files.\r\n"
+        for part in parts {
+            let data = Data(repeating: 0x25, count: part.bytes).base64EncodedString(options: .lineLength76Characters)
+            raw += "--f\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"\(part.name)\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n\(data)\r\n"
+        }
+        return raw + "--f--\r\n"
+    }
+
+    @Test func attachmentsOverTheUploadLimitOrPastTheHundredthAreNotDroppedSilently() async throws {
+        try await Harness.run(.sqlite, configure: { $0.maxUploadBytes = 100_000 }) { harness in
+            let mail = try await MailFixture.make(harness)
+            // A file over the agents' upload limit, in a mail within the mail limit: kept.
+            let big = try await mail.deliver(Self.multipart([("invoice.pdf", 300_000)]))
+            #expect(big.status == .created, "\(big.text)")
+            let thread = try await harness.client.json(.get, "/api/v1/conversations/\(try big.int("conversation_id"))/messages", token: harness.ownerToken)
+            let files = (thread.items.first?["attachment_ids"] as? [Int]) ?? []
+            #expect(files.count == 1, "\(thread.text.prefix(400))")
+            // 103 files: 100 kept, and the message says which three are only in the original.
+            let many = try await mail.deliver(Self.multipart((1...103).map { ("page-\($0).pdf", 10) }))
+            let messages = try await harness.client.json(.get, "/api/v1/conversations/\(try many.int("conversation_id"))/messages", token: harness.ownerToken)
+            let last = try #require(messages.items.last)
+            #expect((last["attachment_ids"] as? [Int])?.count == 100)
+            let text = last["text"] as? String ?? ""
+            #expect(text.contains("3 more attachments") && text.contains("page-103.pdf") && text.contains("original email"), "\(text.prefix(300))")
+        }
+    }
+
+    @Test func aDelayedDeliveryReportNeverBecomesAConversation() async throws {
+        try await Harness.run(.sqlite) { harness in
+            let mail = try await MailFixture.make(harness)
+            let report = [
+                "From: Mail Delivery System <MAILER-DAEMON@mx.example.hr>", "To: support@shop.example", "Subject: Delayed Mail",
+                "Message-ID: <delay-1@mx.example.hr>", "Content-Type: multipart/report; report-type=delivery-status; boundary=\"r\"", "",
+                "--r", "Content-Type: text/plain", "", "Still trying.", "--r", "Content-Type: message/delivery-status", "",
+                "Reporting-MTA: dns; mx.example.hr", "", "Final-Recipient: rfc822; ana@example.hr", "Action: delayed", "Status: 4.4.7", "--r--", "",
+            ].joined(separator: "\r\n")
+            let answer = try await mail.deliver(report)
+            #expect(answer.status == .accepted, "\(answer.text)")
+            let list = try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken)
+            #expect(list.items.isEmpty, "\(list.text.prefix(300))")
+        }
+    }
+
+    @Test func mailServersPassTheOutboundAddressGuard() async throws {
+        try await Harness.run(.sqlite) { harness in
+            for host in ["127.0.0.1", "localhost", "169.254.169.254", "10.0.0.5", "0.0.0.0"] {
+                let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
+                    {"name":"Mail","kind":"email","email":{"address":"help@shop.example","imap":{"host":"\(host)","port":143,"username":"u","password":"p","security":"none"}}}
+                    """)
+                #expect(created.status == .unprocessableContent && created.text.contains("not allowed"), "\(host): \(created.text.prefix(300))")
+            }
+            let smtp = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
+                {"name":"Mail","kind":"email","email":{"address":"help@shop.example","smtp":{"host":"127.0.0.1","port":25,"security":"none"}}}
+                """)
+            #expect(smtp.status == .unprocessableContent, "\(smtp.text.prefix(300))")
+        }
+    }
+}

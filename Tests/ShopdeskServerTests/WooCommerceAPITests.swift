@@ -61,6 +61,19 @@ struct WooCommerceAPITests {
                 #expect(try hook.string("received") == "accepted", "\(hook.text)")
                 let fresh = try await harness.client.json(.get, "/api/v1/orders/\(orderID)", token: harness.ownerToken)
                 #expect(fresh.text.contains("\"fulfillment_status\":\"fulfilled\""), "\(fresh.text)")
+
+                // An older body, correctly signed, resent under a new delivery id (a header nobody signs):
+                // accepted as a delivery, but the order never moves back in time.
+                var stale = updated
+                stale.fulfillmentStatus = .unfulfilled
+                stale.updatedAt = Date().addingTimeInterval(-3_600)
+                let replay = try JSONSerialization.data(withJSONObject: FakeWooCommerce.render(stale))
+                let replayHeaders = ["X-WC-Webhook-Topic": "order.updated", "X-WC-Webhook-ID": "3", "X-WC-Webhook-Delivery-ID": "78",
+                                     "X-WC-Webhook-Signature": StoreWebhooks.sign(body: replay, secret: "wc-hook")]
+                _ = try await harness.client.json(.post, "/api/v1/stores/\(connection)/webhooks", headers: replayHeaders,
+                                                  body: String(decoding: replay, as: UTF8.self))
+                let after = try await harness.client.json(.get, "/api/v1/orders/\(orderID)", token: harness.ownerToken)
+                #expect(after.text.contains("\"fulfillment_status\":\"fulfilled\""), "rolled back: \(after.text)")
             }
         }
     }

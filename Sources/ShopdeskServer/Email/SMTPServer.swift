@@ -91,7 +91,11 @@ struct SMTPSession {
     mutating func run(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>) async throws {
         var lines = LineReader(inbound)
         try await reply("220 \(name) \(lmtp ? "LMTP" : "ESMTP") ready")
-        while let line = try await lines.next(limit: Self.maxCommandLine) {
+        while let next = try await lines.nextLine(limit: Self.maxCommandLine) {
+            guard case .text(let line) = next else {
+                try await reply("500 5.5.2 Line too long")
+                continue
+            }
             guard let command = String(validating: line, as: UTF8.self) else {
                 try await reply("500 5.5.2 Commands are ASCII")
                 continue
@@ -186,7 +190,11 @@ struct SMTPSession {
         var tooBig = false
         let limit = services.config.maxEmailBytes
         while true {
-            guard let line = try await lines.next(limit: 1 << 20) else { return }   // the sender hung up: nothing acknowledged
+            // A line may be as long as the message may be (RFC 5321 says 1,000 bytes, but mail
+            // programs send longer ones); one longer than that makes the message too big, answered
+            // at its end, never a reset the sender would retry for days.
+            guard let next = try await lines.nextLine(limit: limit) else { return }   // the sender hung up: nothing acknowledged
+            guard case .text(let line) = next else { tooBig = true; continue }
             if line == [0x2E] { break }
             let content = line.first == 0x2E ? line.dropFirst() : line[...]   // dot-unstuffing
             if message.count + content.count + 2 > limit { tooBig = true }
@@ -268,25 +276,47 @@ struct LineReader {
         iterator = stream.makeAsyncIterator()
     }
 
+    enum Line: Equatable {
+        case text([UInt8])
+        /// A line longer than the limit, read to its end and dropped (never held in memory whole).
+        case tooLong
+    }
+
     /// No bytes are waiting beyond the last line read.
     var isEmpty: Bool { start >= buffer.count }
 
-    /// The next line, or nil at the end of the stream. A line longer than `limit` ends the
-    /// connection (nil), as a protocol violation.
+    /// The next line, or nil at the end of the stream or when a line is longer than `limit`
+    /// (for clients, to whom such a line is a protocol violation).
     mutating func next(limit: Int) async throws -> [UInt8]? {
+        guard case .text(let line)? = try await nextLine(limit: limit) else { return nil }
+        return line
+    }
+
+    /// The next line or `.tooLong`; nil only at the end of the stream. Each byte is looked at
+    /// once however the line arrives (a long line in many small reads is not searched again
+    /// from its start for every read).
+    mutating func nextLine(limit: Int) async throws -> Line? {
+        var scanned = start
+        var overflowed = false
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+            if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
                 var end = newline
                 if end > start && buffer[end - 1] == 0x0D { end -= 1 }
-                let line = Array(buffer[start..<end])
+                let line = overflowed ? nil : Array(buffer[start..<end])
                 start = newline + 1
                 if start > 65_536 {
                     buffer.removeFirst(start)
                     start = 0
                 }
-                return line
+                return line.map(Line.text) ?? .tooLong
             }
-            if buffer.count - start > limit { return nil }
+            if buffer.count - start > limit {
+                // Too long: forget what was read of it and keep reading to its end.
+                overflowed = true
+                buffer.removeAll(keepingCapacity: true)
+                start = 0
+            }
+            scanned = buffer.count
             guard let chunk = try await iterator.next() else { return nil }
             buffer += chunk.readableBytesView
         }

@@ -93,7 +93,7 @@ actor FakeWooCommerce {
         let iso = { (date: Date) in String(date.formatted(.iso8601).dropLast()) }
         return [
             "id": Int(order.id) ?? 0, "number": order.id, "status": status, "currency": order.total.currency,
-            "date_created_gmt": iso(order.createdAt), "date_modified_gmt": iso(Date()), "total": order.total.decimalString,
+            "date_created_gmt": iso(order.createdAt), "date_modified_gmt": iso(order.updatedAt ?? Date()), "total": order.total.decimalString,
             "shipping_total": (order.shipping ?? .zero(order.total.currency)).decimalString, "customer_id": 0, "customer_note": order.note ?? "",
             "billing": ["email": order.email ?? "", "phone": order.phone ?? ""],
             "shipping": ["first_name": "", "last_name": "", "address_1": order.shippingAddress?.address1 ?? "", "city": order.shippingAddress?.city ?? "",
