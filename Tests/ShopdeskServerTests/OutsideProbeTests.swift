@@ -39,6 +39,27 @@ struct OutsideProbeTests {
         }
     }
 
+    @Test(arguments: TestDatabase.kinds)
+    func nullClearsAFieldWhileAbsentLeavesIt(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let id = try await harness.inbound().int("conversation_id")
+            let team = try await harness.client.json(.post, "/api/v1/teams", token: harness.ownerToken, body: #"{"name":"Returns"}"#).int("id")
+            let set = try await harness.client.json(.patch, "/api/v1/conversations/\(id)", token: harness.ownerToken,
+                                                    body: #"{"assignee_id":\#(harness.owner.id.rawValue),"team_id":\#(team),"intent":"refund_status"}"#)
+            #expect(set.status == .ok, "\(set.text)")
+            // Only the status changes: the absent fields stay.
+            let status = try await harness.client.json(.patch, "/api/v1/conversations/\(id)", token: harness.ownerToken, body: #"{"status":"pending"}"#)
+            #expect(try status.int("assignee_id") == harness.owner.id.rawValue && (try status.int("team_id")) == team)
+            // "Nobody": null clears, for assignee, team and intent alike.
+            let cleared = try await harness.client.json(.patch, "/api/v1/conversations/\(id)", token: harness.ownerToken,
+                                                        body: #"{"assignee_id":null,"team_id":null,"intent":null}"#)
+            #expect(cleared.status == .ok, "\(cleared.text)")
+            let body = cleared.body as? [String: Any] ?? [:]
+            #expect(body["assignee_id"] == nil || body["assignee_id"] is NSNull, "\(cleared.text)")
+            #expect(body["team_id"] == nil || body["team_id"] is NSNull, "\(cleared.text)")
+        }
+    }
+
     @Test func anAdminCannotDisableTheOwner() async throws {
         try await Harness.run(.sqlite) { harness in
             let admin = try await harness.agent(role: .admin)

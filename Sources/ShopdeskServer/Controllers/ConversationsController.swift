@@ -21,6 +21,26 @@ struct ConversationsController {
         /// Corrections of the models' answers: `intent: null` clears it.
         var intent: Nullable<String>?
         var sentiment: String?
+
+        enum CodingKeys: String, CodingKey {
+            case status, snoozeUntil, priority, assigneeId, teamId, tags, addTags, removeTags, intent, sentiment
+        }
+
+        /// Written out because the synthesized one reads `"assignee_id": null` as an absent field
+        /// (`decodeIfPresent` answers nil for null), so "Nobody" changed nothing.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            status = try container.decodeIfPresent(ConversationStatus.self, forKey: .status)
+            snoozeUntil = try container.decodeIfPresent(Date.self, forKey: .snoozeUntil)
+            priority = try container.decodeIfPresent(Priority.self, forKey: .priority)
+            assigneeId = try container.nullable(Int64.self, forKey: .assigneeId)
+            teamId = try container.nullable(Int64.self, forKey: .teamId)
+            tags = try container.decodeIfPresent([String].self, forKey: .tags)
+            addTags = try container.decodeIfPresent([String].self, forKey: .addTags)
+            removeTags = try container.decodeIfPresent([String].self, forKey: .removeTags)
+            intent = try container.nullable(String.self, forKey: .intent)
+            sentiment = try container.decodeIfPresent(String.self, forKey: .sentiment)
+        }
     }
     struct MessageBody: Decodable { var text: String; var `private`: Bool?; var attachmentIds: [Int64]? }
     struct MergeBody: Decodable { var into: Int64 }
@@ -117,12 +137,20 @@ struct ConversationsController {
             }
             return BulkResponse(updated: updated, failed: failed)
         }
-        api.on(.get, "/conversations/{id}/messages", "Messages, oldest first; page with after", tag: "conversations",
-               query: ["after", "limit"]) { request, context in
+        api.on(.get, "/conversations/{id}/messages",
+               "Messages, oldest first. Page forward with after; or take the newest with latest=true and page back with before (next_cursor is then the before of the earlier page)",
+               tag: "conversations", query: ["after", "before", "latest", "limit"]) { request, context in
             let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
             let limit = try request.queryInt("limit", default: 100, range: 1...500)
             let after: MessageID? = try request.queryID("after")
+            let before: MessageID? = try request.queryID("before")
             let ws = context.workspaceID
+            if before != nil || request.queryString("latest") == "true" {
+                let messages = try await database.read {
+                    try await MessageRepository.latest(workspaceID: ws, conversationID: conversation.id, beforeID: before, limit: limit, in: $0)
+                }
+                return Page(items: messages.map(MessageDTO.init), nextCursor: messages.count == limit ? messages.first.map { String($0.id.rawValue) } : nil)
+            }
             let messages = try await database.read {
                 try await MessageRepository.list(workspaceID: ws, conversationID: conversation.id, afterID: after, limit: limit, in: $0)
             }
@@ -268,11 +296,22 @@ struct ConversationsController {
 }
 
 /// A JSON field that distinguishes "absent" (the optional is nil) from `null` (value is nil).
+/// A field that may be absent (nil: leave it), null (`Nullable(value: nil)`: clear it) or set.
 struct Nullable<Wrapped: Decodable & Sendable>: Decodable, Sendable {
     var value: Wrapped?
+
+    init(value: Wrapped?) { self.value = value }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         value = container.decodeNil() ? nil : try container.decode(Wrapped.self)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Absent → nil; `null` → `Nullable(value: nil)`; a value → `Nullable(value:)`.
+    func nullable<T: Decodable & Sendable>(_ type: T.Type, forKey key: Key) throws -> Nullable<T>? {
+        guard contains(key) else { return nil }
+        return try decodeNil(forKey: key) ? Nullable(value: nil) : Nullable(value: try decode(T.self, forKey: key))
     }
 }

@@ -112,6 +112,21 @@ public enum MessageRepository {
         return messages
     }
 
+    /// The newest `limit` messages before `beforeID` (or the newest of all), oldest first: how a
+    /// thread opens at its end however long it is, and pages back from there.
+    public static func latest(
+        workspaceID: WorkspaceID, conversationID: ConversationID, beforeID: MessageID?, limit: Int, in sql: any SQLDatabase
+    ) async throws -> [Message] {
+        var messages = try await sql.raw("""
+            SELECT * FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue)
+              AND conversation_id = \(bind: conversationID.rawValue) AND id < \(bind: beforeID?.rawValue ?? Int64.max)
+            ORDER BY id DESC LIMIT \(bind: limit)
+            """).all().map(decode).reversed() as [Message]
+        let attachmentMap = try await attachments(of: messages.map(\.id), in: sql)
+        for index in messages.indices { messages[index].attachmentIDs = attachmentMap[messages[index].id] ?? [] }
+        return messages
+    }
+
     static func setDelivery(
         _ id: MessageID, status: DeliveryStatus, error: String?, channelMessageID: String?, in sql: any SQLDatabase
     ) async throws {

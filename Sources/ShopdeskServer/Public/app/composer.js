@@ -15,6 +15,9 @@ export function composerForm(conversation, draft) {
     placeholder: state.mode === 'note' ? t('notePlaceholder') : t('replyPlaceholder'),
   });
   text.value = draft || '';
+  // Whose text this is: a re-render for another conversation must never take it over.
+  text.dataset.conversation = String(conversation.id);
+  text.dataset.mode = state.mode;
   let lastTyping = 0;
   text.addEventListener('input', () => {
     saveDraft(conversation.id, state.mode, text.value);

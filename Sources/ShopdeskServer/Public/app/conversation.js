@@ -52,7 +52,8 @@ export async function loadConversation(id) {
   const load = ++conversationLoads;
   const [conversation, messages, timeline] = await Promise.all([
     api('GET', `/conversations/${id}`),
-    api('GET', `/conversations/${id}/messages${query({ limit: 500 })}`),
+    // The newest messages, however long the thread: earlier ones are a click away.
+    api('GET', `/conversations/${id}/messages${query({ latest: 'true', limit: 200 })}`),
     api('GET', `/conversations/${id}/timeline`),
   ]);
   const fromChat = state.inboxes.find((inbox) => inbox.id === conversation.inbox_id)?.kind === 'chat';
@@ -66,12 +67,39 @@ export async function loadConversation(id) {
   for (const detail of details) if (detail) state.attachments.set(detail.id, detail);
   if (load !== conversationLoads || state.selectedId !== id) return false;
   state.conversation = conversation;
-  state.messages = messages.items;
+  // A refresh of the same conversation keeps the earlier pages the agent already opened.
+  const earlier = state.messagesFor === id ? state.messages.filter((message) => message.id < (messages.items[0]?.id ?? Infinity)) : [];
+  state.messages = [...earlier, ...messages.items];
+  state.messagesFor = id;
+  state.messagesBefore = earlier.length ? state.messagesBefore : messages.next_cursor;
   state.timeline = timeline.items;
   state.customer = customer;
   state.customerConversations = past.items;
   state.visitor = visitor;
   return true;
+}
+
+/// The page of messages before the earliest shown (a thread longer than one page).
+let loadingEarlier = false;
+async function loadEarlier(id) {
+  const before = state.messagesBefore;
+  if (!before || loadingEarlier) return;
+  loadingEarlier = true;
+  try {
+    const page = await api('GET', `/conversations/${id}/messages${query({ before, limit: 200 })}`);
+    if (state.selectedId !== id) return;
+    const missing = [...new Set(page.items.flatMap((message) => message.attachment_ids))].filter((key) => !state.attachments.has(key));
+    const details = await Promise.all(missing.map((key) => api('GET', `/attachments/${key}`).catch(() => null)));
+    for (const detail of details) if (detail) state.attachments.set(detail.id, detail);
+    state.messages = [...page.items, ...state.messages];
+    state.messagesBefore = page.next_cursor;
+    renderConversation(false);
+    document.getElementById('thread')?.scrollTo({ top: 0 });
+  } catch (failure) {
+    showError(failure.message);
+  } finally {
+    loadingEarlier = false;
+  }
 }
 
 /// Tells the server this agent has seen the conversation, so lists stop marking it unread.
@@ -163,9 +191,17 @@ export function renderConversation(focusThread) {
   const pane = document.getElementById('conversation');
   const conversation = state.conversation;
   if (!pane || !conversation) return;
-  const composer = document.getElementById('composer-text');
+  // The composer on screen may still be the previous conversation's (after `j`): its text is
+  // that customer's draft and stays with them.
+  const shown = document.getElementById('composer-text');
+  const composer = shown?.dataset.conversation === String(conversation.id) && shown?.dataset.mode === state.mode ? shown : null;
   const keepTyping = composer && document.activeElement === composer;
   const thread = h('ol', { class: 'thread', id: 'thread', 'aria-label': conversation.subject || `#${conversation.number}` });
+  if (state.messagesBefore) {
+    const more = h('button', { type: 'button', id: 'earlier-messages', class: 'earlier' }, t('earlierMessages'));
+    more.addEventListener('click', () => loadEarlier(conversation.id));
+    thread.append(h('li', { class: 'event' }, more));
+  }
   for (const entry of threadEntries()) {
     if (entry.event) {
       thread.append(h('li', { class: 'event' }, h('span', {}, describeEvent(entry.event)), ' ',

@@ -1,5 +1,7 @@
 // The agent's live connection: workspace events in, presence (viewing, typing, left) out.
-// Reconnects with exponential backoff and says so while it is down.
+// Reconnects with exponential backoff and says so while it is down; once a new connection
+// listens again (the server's hello), `onStatus(true, true)` asks the app to catch up on what
+// happened while it was away.
 
 export class Realtime {
   constructor(onMessage, onStatus) {
@@ -9,6 +11,7 @@ export class Realtime {
     this.delay = 1000;
     this.closed = false;
     this.timer = null;
+    this.heardBefore = false;
   }
 
   connect() {
@@ -21,7 +24,15 @@ export class Realtime {
       this.onStatus(true);
     });
     socket.addEventListener('message', (event) => {
-      try { this.onMessage(JSON.parse(event.data)); } catch { /* a frame we do not understand */ }
+      let message;
+      try { message = JSON.parse(event.data); } catch { return; /* a frame we do not understand */ }
+      if (message.type === 'hello') {
+        // The server subscribed this socket before its hello: from here nothing is missed, and
+        // anything from before is read again by the catch-up.
+        if (this.heardBefore) this.onStatus(true, true);
+        this.heardBefore = true;
+      }
+      this.onMessage(message);
     });
     socket.addEventListener('close', () => {
       if (this.socket !== socket || this.closed) return;

@@ -5,6 +5,8 @@ import { clear, h } from './dom.js';
 import { browserLocale, setLocale, t } from './i18n.js';
 import { Realtime } from './realtime.js';
 import { onRealtime } from './main.js';
+import { scheduleListRefresh } from './list.js';
+import { scheduleConversationRefresh } from './conversation.js';
 import { renderShell, route } from './shell.js';
 import { app, state } from './state.js';
 
@@ -104,8 +106,14 @@ async function signedIn(me) {
   state.inboxes = inboxes.items;
   state.tags = tags.items;
   renderShell();
-  state.realtime = new Realtime(onRealtime, (online) => {
+  state.realtime = new Realtime(onRealtime, (online, reconnected = false) => {
     document.getElementById('connection').hidden = online;
+    if (reconnected) {
+      // Messages and changes that arrived while the connection was down: the list and the
+      // open conversation are read again, so nothing stays missing until a reload.
+      scheduleListRefresh();
+      if (state.selectedId) scheduleConversationRefresh();
+    }
   });
   state.realtime.connect();
   await route();

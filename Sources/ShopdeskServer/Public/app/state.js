@@ -8,7 +8,7 @@ export const state = {
   me: null, workspace: null, agents: new Map(),
   view: 'open', sort: 'newest', search: '',
   items: [], cursor: null, counts: {}, loadingList: false,
-  selectedId: null, conversation: null, messages: [], timeline: [], customer: null, customerConversations: [],
+  selectedId: null, conversation: null, messages: [], messagesFor: null, messagesBefore: null, timeline: [], customer: null, customerConversations: [],
   mode: 'reply', presence: new Map(), realtime: null,
   inboxes: [], tags: [], teams: [], picked: new Set(),
   attachments: new Map(), pendingFiles: [],

@@ -1,0 +1,78 @@
+import Foundation
+import ShopdeskCore
+import ShopdeskStore
+import ShopdeskTestSupport
+import Testing
+@testable import ShopdeskServer
+
+/// The agent-app defects outside testing found in Chromium: one customer's draft in another's
+/// composer, nothing caught up after a reconnect, "Nobody" refused, long threads cut short.
+@Suite("Agent web app: drafts, reconnects, long threads", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+struct WebAppDefectTests {
+    @Test func aDraftStaysWithItsConversationAndLongThreadsOpenAtTheirEnd() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let marta = try await harness.inbound(email: "marta@example.com", text: "Where is my order?", subject: "Order").int("conversation_id")
+            let ivan = try await harness.inbound(email: "ivan@example.com", text: "Can I return this?", subject: "Return").int("conversation_id")
+            // Ivan's thread is longer than a page: 520 notes after his message.
+            for index in 1...520 {
+                _ = try await harness.client.json(.post, "/api/v1/conversations/\(ivan)/messages", token: harness.ownerToken,
+                                                  body: #"{"text":"Note \#(index)","private":true}"#)
+            }
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(marta)")
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Where is my order?')", "Marta's conversation")
+                try await page.press("r")
+                try await page.waitFor("document.activeElement?.id === 'composer-text'", "the reply box")
+                try await page.type("Private to Marta: your refund is 30 EUR")
+                try await page.press("Escape", code: "Escape", keyCode: 27)
+                // The other conversation opens: its composer is its own, empty.
+                _ = try await page.evaluate("location.hash = '#/open/\(ivan)'")
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Note 520')", "Ivan's newest note (beyond the first 500)")
+                #expect(try await page.evaluate("document.querySelector('#composer-text').value") as? String == "", "Marta's draft leaked")
+                // Earlier messages are a click away.
+                try await page.waitFor("document.querySelector('#earlier-messages')", "the earlier-messages button")
+                #expect(try await page.evaluate("document.querySelector('#thread').innerText.includes('Can I return this?')") as? Bool == false)
+                // Page back until the first message (a click while a page loads is ignored, not doubled).
+                try await page.waitFor("""
+                    (() => { document.querySelector('#earlier-messages')?.click();
+                      return document.querySelector('#thread').innerText.includes('Can I return this?') })()
+                    """, "the whole thread")
+                #expect(try await page.evaluate("document.querySelectorAll('#thread .message').length") as? Int == 521, "each message once")
+                // Back to Marta: her draft is still hers.
+                _ = try await page.evaluate("location.hash = '#/open/\(marta)'")
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Where is my order?')", "Marta again")
+                try await page.waitFor("document.querySelector('#composer-text')?.value === 'Private to Marta: your refund is 30 EUR'", "Marta's draft")
+            }
+        }
+    }
+
+    @Test func afterAReconnectWhatArrivedMeanwhileIsShown() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let marta = try await harness.inbound(email: "marta@example.com", text: "Where is my order?", subject: "Order").int("conversation_id")
+            try await Browser.with { page in
+                // Every socket the app opens is kept where the test can close it, and while
+                // `__offline` is set new ones go to a closed port: a network drop, as the app sees one.
+                try await page.send("Page.addScriptToEvaluateOnNewDocument", ["source": """
+                    window.__sockets = []; window.__offline = false; const Native = window.WebSocket;
+                    window.WebSocket = class extends Native {
+                      constructor(url, protocols) { super(window.__offline ? 'ws://127.0.0.1:9/' : url, protocols); window.__sockets.push(this); }
+                    };
+                    """])
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(marta)")
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Where is my order?')", "Marta's conversation")
+                try await page.waitFor("window.__sockets.some((socket) => socket.readyState === 1)", "the live connection")
+                _ = try await page.evaluate("(() => { window.__offline = true; window.__sockets.forEach((socket) => socket.close()); return true })()")
+                try await page.waitFor("document.querySelector('#connection')?.hidden === false", "the offline notice")
+                // Meanwhile Marta writes again, and someone else writes for the first time.
+                try await harness.inbound(email: "marta@example.com", text: "Hello? Any news?", subject: "Order")
+                try await harness.inbound(email: "luka@example.com", text: "Do you ship to Split?", subject: "Shipping")
+                _ = try await page.evaluate("(() => { window.__offline = false; return true })()")
+                try await page.waitFor("document.querySelector('#connection')?.hidden === true", "the connection back")
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Hello? Any news?')", "the message that arrived meanwhile")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 2", "the new conversation in the list")
+            }
+        }
+    }
+}
