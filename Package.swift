@@ -108,11 +108,11 @@ let package = Package(
             dependencies: ["ShopdeskStore", .product(name: "SQLKit", package: "sql-kit")],
             path: "Tests/Support"
         ),
-        .testTarget(name: "ShopdeskCoreTests", dependencies: ["ShopdeskCore"]),
+        .testTarget(name: "ShopdeskCoreTests", dependencies: ["ShopdeskCore", "ShopdeskTestSupport"]),
         // Data/ holds Banking77, read by path from the source tree.
         .testTarget(name: "ShopdeskIntelligenceTests", dependencies: ["ShopdeskIntelligence"], exclude: ["Data"]),
         .testTarget(name: "ShopdeskCommerceTests", dependencies: ["ShopdeskCommerce"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ShopdeskMailTests", dependencies: ["ShopdeskMail"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ShopdeskMailTests", dependencies: ["ShopdeskMail", "ShopdeskTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShopdeskStoreTests", dependencies: ["ShopdeskStore", "ShopdeskTestSupport"]),
         .testTarget(
             name: "ShopdeskServerTests",

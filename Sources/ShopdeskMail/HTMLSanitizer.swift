@@ -62,9 +62,18 @@ public enum HTMLSanitizer {
                     continue
                 }
                 guard let tag = Tag.parse(s, at: index) else {
-                    // A "<" that starts no tag is text.
+                    // A "<" that starts no tag is text. One that starts a tag the input never
+                    // closes (`<a href="…` to the end) ends the markup: the rest is text, read
+                    // once, instead of every later "<" scanning to the end again.
                     append("&lt;")
-                    index += 1
+                    let startsTag = index + 1 < s.count && (Bytes.isLetter(s[index + 1])
+                        || (s[index + 1] == UInt8(ascii: "/") && index + 2 < s.count && Bytes.isLetter(s[index + 2])))
+                    if startsTag {
+                        appendText((index + 1)..<s.count)
+                        index = s.count
+                    } else {
+                        index += 1
+                    }
                     textStart = index
                     continue
                 }
@@ -87,7 +96,9 @@ public enum HTMLSanitizer {
                 return
             }
             if dropped.contains(tag.name) {
-                if !tag.selfClosing, let end = Bytes.findClosing(s, name: tag.name, from: index) { index = end }
+                // Its content goes with it; one that never closes takes the rest of the input
+                // (as in browsers), so the search for its end runs once.
+                if !tag.selfClosing { index = Bytes.findClosing(s, name: tag.name, from: index) ?? s.count }
                 return
             }
             if tag.name == "img" {

@@ -6,6 +6,11 @@ struct TemplateParser {
     let source: String
     var roots: Set<String>
     private var position: String.Index
+    /// Blocks open around the current position. Parsing and rendering recurse once per level,
+    /// so the depth is bounded: ten thousand nested `#if`s overflowed the stack and stopped the
+    /// process that previewed the macro.
+    private var depth = 0
+    static let maximumDepth = 16
 
     init(source: String, roots: Set<String>) {
         self.source = source
@@ -64,6 +69,12 @@ struct TemplateParser {
     }
 
     private mutating func block(_ kind: String, _ body: String, at start: String.Index) throws(TemplateError) -> TemplateNode {
+        guard depth < Self.maximumDepth else {
+            position = start
+            throw error("Blocks nest at most \(Self.maximumDepth) deep.")
+        }
+        depth += 1
+        defer { depth -= 1 }
         switch kind {
         case "if", "unless":
             let condition = try parseCondition(body, at: start)

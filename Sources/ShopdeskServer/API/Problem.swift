@@ -59,6 +59,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw problem
         } catch let error as ShopdeskError {
             throw Problem(error)
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            throw Problem(.notFound, "There is no \(request.method.rawValue) \(request.uri.path)."
+                          + (request.uri.path.hasPrefix("/api/") ? " /api/v1/openapi.json lists every endpoint." : ""))
         } catch let error as HTTPError {
             throw Problem(error.status, error.body ?? error.status.reasonPhrase)
         } catch is NIOTooManyBytesError {

@@ -31,10 +31,10 @@ func buildApplication(services: AppServices,
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     // Outside the problem middleware, so every error it turns into a problem document (a body
-    // over the size limit included) gets the security headers too.
+    // over the size limit, an address that names no endpoint) gets these headers too.
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ProblemMiddleware())
     router.add(middleware: WidgetCORSMiddleware())
+    router.add(middleware: ProblemMiddleware())
     router.add(middleware: AuthMiddleware(database: database))
 
     let api = APIRegistrar(router: router)
