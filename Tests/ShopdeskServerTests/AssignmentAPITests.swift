@@ -14,8 +14,8 @@ struct AssignmentAPITests {
         let first = AgentID(try await harness.agent(role: .agent).id)
         let second = AgentID(try await harness.agent(role: .agent).id)
         try await harness.database.write { sql in
-            try await InboxRepository.setMembers(of: InboxID(harness.inboxID), to: [first, second], in: sql)
-            try await AgentPresenceRepository.touch([first, second], at: Date(), in: sql)
+            try await InboxRepository.setMembers(of: InboxID(harness.inboxID), workspaceID: harness.workspaceID, to: [first, second], in: sql)
+            try await AgentPresenceRepository.touch([first, second], workspaceID: harness.workspaceID, at: Date(), in: sql)
         }
         return (first, second)
     }
@@ -39,7 +39,7 @@ struct AssignmentAPITests {
                 picks.append(try await assignee(harness, id))
             }
             #expect(picks == [first.rawValue, second.rawValue, first.rawValue, second.rawValue])
-            try await harness.database.write { try await AssignmentRepository.setAway(first, away: true, now: Date(), in: $0) }
+            try await harness.database.write { try await AssignmentRepository.setAway(first, workspaceID: harness.workspaceID, away: true, now: Date(), in: $0) }
             let later = try await harness.inbound(email: "rr9@example.com", text: "Anyone?").int("conversation_id")
             #expect(try await assignee(harness, later) == second.rawValue)
             let availability = try await harness.client.json(.get, "/api/v1/availability", token: token).items
@@ -78,13 +78,13 @@ struct AssignmentAPITests {
             #expect(try await assignee(harness, id) == first.rawValue)
             // The first agent closes the app; ten minutes later the sweep hands the conversation over.
             let later = Date().addingTimeInterval(10 * 60)
-            try await harness.database.write { try await AgentPresenceRepository.touch([second], at: later, in: $0) }
+            try await harness.database.write { try await AgentPresenceRepository.touch([second], workspaceID: harness.workspaceID, at: later, in: $0) }
             _ = try await harness.runJobs(at: later)
             #expect(try await assignee(harness, id) == second.rawValue)
 
             let team = try await harness.client.json(.post, "/api/v1/teams", token: token,
                                                      body: #"{"name":"Returns","member_ids":[\#(first.rawValue)]}"#).int("id")
-            try await harness.database.write { try await AgentPresenceRepository.touch([first], at: Date(), in: $0) }
+            try await harness.database.write { try await AgentPresenceRepository.touch([first], workspaceID: harness.workspaceID, at: Date(), in: $0) }
             _ = try await harness.client.json(.put, "/api/v1/teams/\(team)/assignment", token: token, body: #"{"policy":{"mode":"least_loaded"}}"#)
             _ = try await harness.client.json(.post, "/api/v1/rules", token: token, body: #"""
                 {"name":"Returns team","triggers":["message.inbound"],"conditions":{"field":"message.text","op":"contains","value":"return"},

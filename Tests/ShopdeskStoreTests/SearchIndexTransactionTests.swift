@@ -65,7 +65,7 @@ struct SearchIndexTransactionTests {
                 try await CustomerRepository.update(renamed, kind: kind, in: sql)
                 let (deleted, _) = try await CustomerRepository.findOrCreate(
                     .init(name: "Zoltan Gone", email: "zoltan@example.com"), workspaceID: ws, now: now, kind: kind, in: sql)
-                try await CustomerRepository.delete(deleted.id, kind: kind, in: sql)
+                try await CustomerRepository.delete(deleted.id, workspaceID: ws, kind: kind, in: sql)
             }
             func names(_ query: String) async throws -> [String] {
                 try await database.read {

@@ -1,15 +1,33 @@
 import Foundation
 
-/// Starts child processes one at a time. Foundation's `Process.run()` on Linux crashed once in
-/// CI (a bad read in `memcpy` inside `run()`) while other threads were starting Chromium,
-/// Python and servers at the same moment; starting them under one lock costs nothing measurable
-/// (a launch takes milliseconds) and takes the race away. Waiting for them is not serialized.
+/// Starts child processes for the tests, working around a bug in Foundation's `Process.run()`
+/// on Linux: to find the highest open descriptor it reads `/proc/self/fd` and copies each
+/// entry's whole 256-byte `d_name`, reading past glibc's directory buffer when an entry sits at
+/// its end (swift-corelibs-foundation PR #5472, merged May 2026, after this toolchain). That
+/// only happens when the listing fills the 32 KB buffer — about 1,300 open descriptors — which
+/// the whole suite running in parallel (servers, databases, browsers, sockets) can reach.
+///
+/// So a start waits, briefly, until the test process has fewer than `safeDescriptors` open
+/// (counted by FileManager, whose directory reading is not affected), and starts run one at a
+/// time so two launches do not add up. Waiting for children is not serialized.
 public enum ChildProcess {
     private static let lock = NSLock()
+    static let safeDescriptors = 1_000
 
     public static func start(_ process: Process) throws {
         lock.lock()
         defer { lock.unlock() }
+        // A deliberate wait, not a timing assumption: other tests close their descriptors as
+        // they finish; after 60 s the start goes ahead anyway (and the bug may or may not hit).
+        var waited = 0.0
+        while openDescriptors() >= safeDescriptors, waited < 60 {
+            Thread.sleep(forTimeInterval: 0.05)
+            waited += 0.05
+        }
         try process.run()
+    }
+
+    static func openDescriptors() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
     }
 }

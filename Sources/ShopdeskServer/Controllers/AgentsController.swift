@@ -117,7 +117,7 @@ struct AgentsController {
             let updated = agent
             try await database.write { sql in
                 try await AgentRepository.update(updated, in: sql)
-                if let signature = body.signature { try await SignatureRepository.save(signature, for: id, in: sql) }
+                if let signature = body.signature { try await SignatureRepository.save(signature, for: id, workspaceID: ws, in: sql) }
             }
             return AgentDTO(updated)
         }

@@ -35,8 +35,8 @@ struct AssignmentRoutes {
         api.on(.put, "/auth/me/availability", "Set yourself away (no new conversations) or back", tag: "assignment",
                body: "AwayBody") { request, context in
             let body = try await request.decode(as: AwayBody.self, context: context)
-            let agent = context.agent.id
-            try await database.write { try await AssignmentRepository.setAway(agent, away: body.away, now: Date(), in: $0) }
+            let agent = context.agent.id, ws = context.workspaceID
+            try await database.write { try await AssignmentRepository.setAway(agent, workspaceID: ws, away: body.away, now: Date(), in: $0) }
             return Response(status: .noContent)
         }
         api.on(.put, "/agents/{id}/capacity", "How many open conversations an agent takes at once", tag: "assignment", role: .admin,

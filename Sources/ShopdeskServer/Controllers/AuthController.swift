@@ -42,8 +42,8 @@ struct AuthController {
             return try await startSession(for: agent, request, context)
         }
         api.onPublic(.post, "/auth/logout", "End the current session", tag: "auth") { _, context in
-            if let session = context.principal?.sessionID {
-                try await services.database.write { try await AccessRepository.deleteSession(session, in: $0) }
+            if let session = context.principal?.sessionID, let ws = context.principal?.agent.workspaceID {
+                try await services.database.write { try await AccessRepository.deleteSession(session, workspaceID: ws, in: $0) }
             }
             var response = Response(status: .noContent)
             response.setCookie(.init(name: AuthMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: services.config.secureCookies,
@@ -66,10 +66,10 @@ struct AuthController {
                 throw Problem(.forbidden, "The current password is wrong.", field: "current_password")
             }
             let hash = try await services.passwords.hash(body.newPassword)
-            let agentID = context.agent.id
+            let agentID = context.agent.id, ws = context.workspaceID
             let keep = context.principal.sessionID
             try await services.database.write {
-                try await AgentRepository.setPassword(agentID, hash: hash, keepSessionID: keep, now: Date(), in: $0)
+                try await AgentRepository.setPassword(agentID, workspaceID: ws, hash: hash, keepSessionID: keep, now: Date(), in: $0)
             }
             return Response(status: .noContent)
         }
@@ -94,8 +94,8 @@ struct AuthController {
         }
         api.on(.delete, "/tokens/{id}", "Revoke one of your API tokens", tag: "auth") { request, context in
             let id: TokenID = try request.id(context: context, "Token")
-            let agentID = context.agent.id
-            guard try await services.database.write({ try await AccessRepository.revokeToken(id, agent: agentID, now: Date(), in: $0) }) else {
+            let agent = context.agent
+            guard try await services.database.write({ try await AccessRepository.revokeToken(id, agent: agent, now: Date(), in: $0) }) else {
                 throw Problem(.notFound, "Token \(id) was not found.")
             }
             return Response(status: .noContent)

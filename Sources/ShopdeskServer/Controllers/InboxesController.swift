@@ -74,7 +74,7 @@ struct InboxesController {
             let inbox = try await database.write { sql in
                 let inbox = try await InboxRepository.create(workspaceID: ws, kind: kind, name: name, webhookURL: webhook,
                                                              secret: token, now: Date(), chat: chat, email: email, widgetKey: widgetKey, in: sql)
-                try await InboxRepository.setMembers(of: inbox.id, to: members, in: sql)
+                try await InboxRepository.setMembers(of: inbox.id, workspaceID: inbox.workspaceID, to: members, in: sql)
                 if inbox.email?.imap != nil { try await IMAPPoller.schedule(inbox, at: Date(), in: sql) }
                 return inbox
             }
@@ -110,7 +110,7 @@ struct InboxesController {
             let inbox = try await inbox(request, context)
             let body = try await request.decode(as: Members.self, context: context)
             let members = try await agents.validAgents(body.memberIds, context)
-            try await database.write { try await InboxRepository.setMembers(of: inbox.id, to: members, in: $0) }
+            try await database.write { try await InboxRepository.setMembers(of: inbox.id, workspaceID: inbox.workspaceID, to: members, in: $0) }
             return InboxDTO(inbox, members: members)
         }
         api.onPublic(.post, "/inboxes/{id}/messages",

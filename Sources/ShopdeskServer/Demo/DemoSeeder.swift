@@ -43,12 +43,12 @@ public struct DemoSeeder {
             try await TeamRepository.update(team, in: sql)
             let inbox = try await InboxRepository.create(workspaceID: workspace.id, kind: .api, name: "Website", webhookURL: nil,
                                                          secret: Secrets.token(prefix: "sdi_"), now: now, in: sql)
-            try await InboxRepository.setMembers(of: inbox.id, to: agents.map(\.id), in: sql)
+            try await InboxRepository.setMembers(of: inbox.id, workspaceID: inbox.workspaceID, to: agents.map(\.id), in: sql)
             let chat = try await InboxRepository.create(
                 workspaceID: workspace.id, kind: .chat, name: "Site chat", webhookURL: nil, secret: Secrets.token(prefix: "sdi_"), now: now,
                 chat: ChatSettings(greeting: "Hi! Ask us about your order, returns or sizes.", color: "#1d6b4f", bot: .always),
                 widgetKey: Secrets.token(prefix: "sdw_", bytes: 16), in: sql)
-            try await InboxRepository.setMembers(of: chat.id, to: agents.map(\.id), in: sql)
+            try await InboxRepository.setMembers(of: chat.id, workspaceID: chat.workspaceID, to: agents.map(\.id), in: sql)
             return (workspace, owner, agents, inbox, chat, team)
         }
 

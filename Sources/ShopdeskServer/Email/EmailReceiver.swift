@@ -131,7 +131,7 @@ struct EmailReceiver: Sendable {
         let raw = Array(try await self.raw(of: record))
         let receipt = try await receive(raw, inbox: inbox)
         if case .stored(let result) = receipt {
-            try await services.database.write { try await EmailRepository.markReplayed(record.id, message: result.messageID, in: $0) }
+            try await services.database.write { try await EmailRepository.markReplayed(record.id, workspaceID: inbox.workspaceID, message: result.messageID, in: $0) }
         }
         return receipt
     }

@@ -84,7 +84,7 @@ struct RealtimeController {
                 // widget, which looks at `last_seen_at`; each beat refreshes it across nodes.
                 while !Task.isCancelled {
                     let now = Date()
-                    try? await services.database.write { try await AgentPresenceRepository.touch([principal.agent.id], at: now, in: $0) }
+                    try? await services.database.write { try await AgentPresenceRepository.touch([principal.agent.id], workspaceID: workspaceID, at: now, in: $0) }
                     try await Task.sleep(for: ChatChannel.presenceInterval)
                 }
             }

@@ -89,7 +89,7 @@ extension ConversationService {
             let changes = try await Self.apply(MacroActions.commands(macro.definition.actions, now: time), to: &conversation,
                                                actor: actor, now: time, kind: kind, in: sql)
             events += changes
-            try await MacroRepository.countUse(macroID, in: sql)
+            try await MacroRepository.countUse(macroID, workspaceID: workspaceID, in: sql)
             var ruleEvents: [RuleRunner.Event] = []
             if message?.direction == .outbound { ruleEvents.append(.init(trigger: .messageOutbound, text: text)) }
             let changed = Set(changes.compactMap { RuleRunner.changedField($0.kind) })

@@ -54,7 +54,7 @@ struct RuleRunner {
                 pending.append(Event(trigger: .conversationUpdated, changed: changedByRules))
             }
         }
-        if !fired.isEmpty { try await RuleRepository.countFired(fired.sorted(), in: sql) }
+        if !fired.isEmpty { try await RuleRepository.countFired(fired.sorted(), workspaceID: conversation.workspaceID, in: sql) }
         return recorded
     }
 
@@ -107,7 +107,7 @@ struct RuleRunner {
                     extra.append(try await post(body, direction: .outbound, on: conversation, customer: customer, actor: actor))
                 }
                 commands += MacroActions.commands(macro.definition.actions, now: time)
-                try await MacroRepository.countUse(macroID, in: sql)
+                try await MacroRepository.countUse(macroID, workspaceID: conversation.workspaceID, in: sql)
             case .webhook(let webhook):
                 try await JobQueue.enqueue(
                     kind: JobKind.ruleWebhook,

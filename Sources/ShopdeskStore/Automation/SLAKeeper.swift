@@ -43,7 +43,7 @@ struct SLAKeeper {
         try await sql.raw("""
             UPDATE conversations SET sla_policy_id = \(bind: clock?.policyID), sla_due_at = \(bind: clock?.dueAt?.millis),
               sla_state = \(bind: try clock.map(JSONCoding.string))
-            WHERE id = \(bind: conversation.id.rawValue)
+            WHERE workspace_id = \(bind: conversation.workspaceID.rawValue) AND id = \(bind: conversation.id.rawValue)
             """).run()
     }
 

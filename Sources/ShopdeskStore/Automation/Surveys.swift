@@ -41,13 +41,16 @@ public enum SurveyRepository {
     }
 
     /// Records that the survey went out under a link whose token hashes to `tokenHash`.
-    public static func markSent(_ id: Int64, tokenHash: String, at time: Date, in sql: any SQLDatabase) async throws {
-        try await sql.raw("UPDATE surveys SET token_hash = \(bind: tokenHash), sent_at = \(bind: time.millis) WHERE id = \(bind: id)").run()
+    public static func markSent(_ id: Int64, workspaceID: WorkspaceID, tokenHash: String, at time: Date, in sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE surveys SET token_hash = \(bind: tokenHash), sent_at = \(bind: time.millis)
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id)
+            """).run()
     }
 
     /// A conversation reopened before its survey went out: it will be offered at the next resolution.
-    public static func withdraw(_ id: Int64, in sql: any SQLDatabase) async throws {
-        try await sql.raw("DELETE FROM surveys WHERE id = \(bind: id) AND sent_at IS NULL").run()
+    public static func withdraw(_ id: Int64, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
+        try await sql.raw("DELETE FROM surveys WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id) AND sent_at IS NULL").run()
     }
 
     /// Offers a survey for a resolved conversation once: the job that sends it runs after the delay.
@@ -91,7 +94,7 @@ extension ConversationService {
             try await sql.raw("""
                 UPDATE surveys SET score = \(bind: Int64(score)), comment = COALESCE(\(bind: comment?.isEmpty == false ? comment : nil), comment),
                   answered_at = COALESCE(answered_at, \(bind: time.millis))
-                WHERE id = \(bind: survey.id)
+                WHERE workspace_id = \(bind: survey.workspaceID.rawValue) AND id = \(bind: survey.id)
                 """).run()
             guard var conversation = try await ConversationRepository.find(workspaceID: survey.workspaceID, id: survey.conversationID, in: sql) else {
                 throw ShopdeskError.notFound("Conversation \(survey.conversationID)")
@@ -125,10 +128,10 @@ extension ConversationService {
             guard let survey = try await SurveyRepository.find(conversationID: conversationID, in: sql), survey.sentAt == nil else { return [] }
             guard let conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql),
                   conversation.state.status == .resolved, conversation.state.mergedInto == nil else {
-                try await SurveyRepository.withdraw(survey.id, in: sql)
+                try await SurveyRepository.withdraw(survey.id, workspaceID: survey.workspaceID, in: sql)
                 return []
             }
-            try await SurveyRepository.markSent(survey.id, tokenHash: tokenHash, at: time, in: sql)
+            try await SurveyRepository.markSent(survey.id, workspaceID: survey.workspaceID, tokenHash: tokenHash, at: time, in: sql)
             let message = try await MessageRepository.insert(.init(
                 conversation: conversation, direction: .outbound, authorAgentID: nil, text: text(survey.kind, conversation.language),
                 channelMessageID: nil, deliveryStatus: .queued), now: time, kind: kind, in: sql)

@@ -38,7 +38,10 @@ extension ConversationService {
                     let fired = recorded.filter { $0.kind == .ruleFired }.compactMap { $0.payload["rule_id"]?.int64Value }
                     let changed = try await ConversationRepository.find(workspaceID: workspaceID, id: id, in: sql)?.updatedAt.millis ?? anchor
                     for rule in fired {
-                        try await sql.raw("DELETE FROM rule_firings WHERE rule_id = \(bind: rule) AND conversation_id = \(bind: id.rawValue)").run()
+                        try await sql.raw("""
+                            DELETE FROM rule_firings WHERE rule_id = \(bind: rule) AND conversation_id = \(bind: id.rawValue)
+                              AND conversation_id IN (SELECT id FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue))
+                            """).run()
                         try await sql.raw("""
                             INSERT INTO rule_firings (rule_id, conversation_id, anchor) VALUES (\(bind: rule), \(bind: id.rawValue), \(bind: changed))
                             """).run()

@@ -66,7 +66,10 @@ public struct CommerceService: Sendable {
                 }
                 try await OrderRepository.refreshSummary(customerID: customerID, workspaceID: workspaceID, in: sql)
                 if complete {
-                    try await sql.raw("UPDATE customers SET orders_synced_at = \(bind: time.millis) WHERE id = \(bind: customerID.rawValue)").run()
+                    try await sql.raw("""
+                        UPDATE customers SET orders_synced_at = \(bind: time.millis)
+                        WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: customerID.rawValue)
+                        """).run()
                 }
             }
         }

@@ -68,10 +68,6 @@ public enum StoreConnectionRepository {
             """).run()
     }
 
-    public static func recordError(_ message: String?, id: StoreConnectionID, in sql: any SQLDatabase) async throws {
-        try await sql.raw("UPDATE store_connections SET last_error = \(bind: message) WHERE id = \(bind: id.rawValue)").run()
-    }
-
     public static func list(workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [StoreConnection] {
         try await sql.raw("SELECT * FROM store_connections WHERE workspace_id = \(bind: workspaceID.rawValue) ORDER BY id").all().map(decode)
     }
@@ -86,14 +82,30 @@ public enum StoreConnectionRepository {
         try await sql.raw("SELECT * FROM store_connections WHERE id = \(bind: id.rawValue)").first().map(decode)
     }
 
-    /// Deletes the connection with its snapshots, actions and credits.
-    public static func delete(workspaceID: WorkspaceID, id: StoreConnectionID, in sql: any SQLDatabase) async throws {
-        let orders = "SELECT id FROM orders WHERE connection_id = \(id.rawValue)"
-        try await sql.raw("DELETE FROM revenue_credits WHERE order_id IN (\(unsafeRaw: orders))").run()
-        try await sql.raw("DELETE FROM order_actions WHERE order_id IN (\(unsafeRaw: orders))").run()
-        try await sql.raw("DELETE FROM orders WHERE connection_id = \(bind: id.rawValue)").run()
-        try await sql.raw("DELETE FROM store_webhook_receipts WHERE connection_id = \(bind: id.rawValue)").run()
-        try await sql.raw("DELETE FROM store_connections WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)").run()
+    /// Deletes the connection with its snapshots, actions and credits; false (nothing changed)
+    /// when the workspace has no such connection. Every statement names the workspace, so
+    /// another workspace's connection id reaches none of the rows that hang off it.
+    @discardableResult
+    public static func delete(workspaceID: WorkspaceID, id: StoreConnectionID, in sql: any SQLDatabase) async throws -> Bool {
+        let ws = workspaceID.rawValue, connection = id.rawValue
+        guard try await sql.raw("SELECT id FROM store_connections WHERE workspace_id = \(bind: ws) AND id = \(bind: connection)").first() != nil else {
+            return false
+        }
+        try await sql.raw("""
+            DELETE FROM revenue_credits
+            WHERE order_id IN (SELECT id FROM orders WHERE workspace_id = \(bind: ws) AND connection_id = \(bind: connection))
+            """).run()
+        try await sql.raw("""
+            DELETE FROM order_actions
+            WHERE workspace_id = \(bind: ws) AND order_id IN (SELECT id FROM orders WHERE workspace_id = \(bind: ws) AND connection_id = \(bind: connection))
+            """).run()
+        try await sql.raw("DELETE FROM orders WHERE workspace_id = \(bind: ws) AND connection_id = \(bind: connection)").run()
+        try await sql.raw("""
+            DELETE FROM store_webhook_receipts
+            WHERE connection_id IN (SELECT id FROM store_connections WHERE workspace_id = \(bind: ws) AND id = \(bind: connection))
+            """).run()
+        try await sql.raw("DELETE FROM store_connections WHERE workspace_id = \(bind: ws) AND id = \(bind: connection)").run()
+        return true
     }
 
     static func decode(_ row: any SQLRow) throws -> StoreConnection {

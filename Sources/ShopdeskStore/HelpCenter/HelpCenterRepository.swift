@@ -199,7 +199,10 @@ public enum HelpCenterRepository {
             articleID = try row.int64("id")
         }
         for (language, text) in translations {
-            try await sql.raw("DELETE FROM help_translations WHERE article_id = \(bind: articleID) AND language = \(bind: language)").run()
+            try await sql.raw("""
+                DELETE FROM help_translations WHERE article_id = \(bind: articleID) AND language = \(bind: language)
+                  AND article_id IN (SELECT id FROM help_articles WHERE workspace_id = \(bind: workspaceID.rawValue))
+                """).run()
             guard !text.title.isEmpty else { continue }
             try await sql.raw("""
                 INSERT INTO help_translations (article_id, language, title, body, slug, updated_at)

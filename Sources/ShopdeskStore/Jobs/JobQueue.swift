@@ -65,6 +65,7 @@ public enum JobQueue {
         let now = Date().millis
         let body = JSONCoding.string(payload)
         if let dedupeKey {
+            // workspace: the job queue is shared by every workspace; a job is run by its id, claimed under a lease.
             let existing = try await sql.raw("""
                 UPDATE jobs SET run_at = \(bind: runAt.millis), payload = \(bind: body), status = 'queued',
                   attempts = 0, last_error = NULL, locked_until = NULL, updated_at = \(bind: now)
@@ -89,6 +90,7 @@ public enum JobQueue {
     ) async throws -> [Job] {
         let lockedUntil = now.addingTimeInterval(Double(lease.components.seconds)).millis
         let skipLocked: SQLQueryString = kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        // workspace: the job queue is shared by every workspace; a job is run by its id, claimed under a lease.
         let rows = try await sql.raw("""
             UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = \(bind: lockedUntil),
               updated_at = \(bind: now.millis)
@@ -110,6 +112,7 @@ public enum JobQueue {
     /// queued: only jobs still running are done.
     public static func complete(_ ids: [JobID], now: Date, in sql: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
+        // workspace: the job queue is shared by every workspace; a job is run by its id, claimed under a lease.
         try await sql.raw("""
             UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL, updated_at = \(bind: now.millis)
             WHERE id IN (\(binds: ids.map(\.rawValue))) AND status = 'running'
@@ -119,6 +122,7 @@ public enum JobQueue {
     /// Gives a claimed job back untouched (the node is shutting down): it runs again at once
     /// elsewhere, and the interrupted attempt does not count.
     public static func release(_ id: JobID, now: Date, in sql: any SQLDatabase) async throws {
+        // workspace: the job queue is shared by every workspace; a job is run by its id, claimed under a lease.
         try await sql.raw("""
             UPDATE jobs SET status = 'queued', attempts = attempts - 1, locked_until = NULL, updated_at = \(bind: now.millis)
             WHERE id = \(bind: id.rawValue) AND status = 'running'
@@ -131,6 +135,7 @@ public enum JobQueue {
     public static func fail(_ job: Job, error: String, now: Date, permanent: Bool = false, in sql: any SQLDatabase) async throws -> JobStatus {
         let dead = permanent || job.attempts >= job.maxAttempts
         let retryAt = now.addingTimeInterval(backoff(attempt: job.attempts)).millis
+        // workspace: the job queue is shared by every workspace; a job is run by its id, claimed under a lease.
         try await sql.raw("""
             UPDATE jobs SET status = \(bind: dead ? "dead" : "queued"), run_at = \(bind: dead ? job.runAt.millis : retryAt),
               locked_until = NULL, last_error = \(bind: String(error.prefix(2000))), updated_at = \(bind: now.millis)
@@ -146,6 +151,7 @@ public enum JobQueue {
 
     /// Puts a dead job back in the queue to run now.
     public static func retry(_ id: JobID, workspaceID: WorkspaceID, now: Date, in sql: any SQLDatabase) async throws -> Bool {
+        // workspace: the job queue is shared by every workspace; a job is run by its id, claimed under a lease.
         let row = try await sql.raw("""
             UPDATE jobs SET status = 'queued', attempts = 0, run_at = \(bind: now.millis), locked_until = NULL,
               updated_at = \(bind: now.millis)

@@ -39,8 +39,8 @@ public enum AccessRepository {
                          csrfToken: try row.string("csrf_token"), tokenID: nil)
     }
 
-    public static func deleteSession(_ id: Int64, in sql: any SQLDatabase) async throws {
-        try await sql.raw("DELETE FROM sessions WHERE id = \(bind: id)").run()
+    public static func deleteSession(_ id: Int64, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
+        try await sql.raw("DELETE FROM sessions WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id)").run()
     }
 
     public static func createToken(
@@ -72,10 +72,11 @@ public enum AccessRepository {
         }
     }
 
-    public static func revokeToken(_ id: TokenID, agent: AgentID, now: Date, in sql: any SQLDatabase) async throws -> Bool {
+    public static func revokeToken(_ id: TokenID, agent: Agent, now: Date, in sql: any SQLDatabase) async throws -> Bool {
         try await sql.raw("""
             UPDATE api_tokens SET revoked_at = \(bind: now.millis)
-            WHERE id = \(bind: id.rawValue) AND agent_id = \(bind: agent.rawValue) AND revoked_at IS NULL RETURNING id
+            WHERE workspace_id = \(bind: agent.workspaceID.rawValue) AND id = \(bind: id.rawValue) AND agent_id = \(bind: agent.id.rawValue)
+              AND revoked_at IS NULL RETURNING id
             """).first() != nil
     }
 }

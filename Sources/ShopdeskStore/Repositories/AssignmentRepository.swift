@@ -94,8 +94,10 @@ public enum AssignmentRepository {
         }
     }
 
-    public static func setAway(_ agent: AgentID, away: Bool, now: Date, in sql: any SQLDatabase) async throws {
-        try await sql.raw("UPDATE agents SET away_at = \(bind: away ? now.millis : nil) WHERE id = \(bind: agent.rawValue)").run()
+    public static func setAway(_ agent: AgentID, workspaceID: WorkspaceID, away: Bool, now: Date, in sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE agents SET away_at = \(bind: away ? now.millis : nil) WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: agent.rawValue)
+            """).run()
     }
 
     public static func setCapacity(_ agent: AgentID, workspaceID: WorkspaceID, capacity: Int, in sql: any SQLDatabase) async throws -> Bool {
@@ -113,6 +115,7 @@ public enum AssignmentRepository {
     }
 
     static func setLastPicked(_ agent: AgentID, _ scope: Scope, in sql: any SQLDatabase) async throws {
+        // workspace: a scope is an inbox or a team, whose ids are this workspace's (checked by the caller's read).
         try await sql.raw("DELETE FROM assignment_cursors WHERE scope = \(bind: scope.key)").run()
         try await sql.raw("INSERT INTO assignment_cursors (scope, agent_id) VALUES (\(bind: scope.key), \(bind: agent.rawValue))").run()
     }

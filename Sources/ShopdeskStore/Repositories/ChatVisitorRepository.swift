@@ -113,7 +113,7 @@ public enum ChatVisitorRepository {
               conversation_id = \(bind: visitor.conversationID?.rawValue), name = \(bind: visitor.name), email = \(bind: visitor.email),
               identifier = \(bind: visitor.identifier), context = \(bind: try JSONCoding.string(visitor.context)),
               last_seen_at = \(bind: visitor.lastSeenAt.millis)
-            WHERE id = \(bind: visitor.id)
+            WHERE workspace_id = \(bind: visitor.workspaceID.rawValue) AND id = \(bind: visitor.id)
             """).run()
     }
 
@@ -133,10 +133,12 @@ public enum ChatVisitorRepository {
 
 /// When agents were last connected, so the chat widget can tell visitors whether anyone is there.
 public enum AgentPresenceRepository {
-    public static func touch(_ agents: [AgentID], at date: Date, in sql: any SQLDatabase) async throws {
+    public static func touch(_ agents: [AgentID], workspaceID: WorkspaceID, at date: Date, in sql: any SQLDatabase) async throws {
         guard !agents.isEmpty else { return }
         let ids = agents.map { "\(bind: $0.rawValue)" as SQLQueryString }
-        try await sql.raw("UPDATE agents SET last_seen_at = \(bind: date.millis) WHERE id IN (\(ids.joined(separator: ", ")))").run()
+        try await sql.raw("""
+            UPDATE agents SET last_seen_at = \(bind: date.millis) WHERE workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(ids.joined(separator: ", ")))
+            """).run()
     }
 
     /// Whether an enabled agent who works in `inbox` (a member, or an admin or owner) was

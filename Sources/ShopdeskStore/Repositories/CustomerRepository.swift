@@ -29,7 +29,8 @@ public enum CustomerRepository {
             if customer.name == nil, let name = identity.name {
                 customer.name = name
                 try await sql.raw("""
-                    UPDATE customers SET name = \(bind: name), updated_at = \(bind: now.millis) WHERE id = \(bind: customer.id.rawValue)
+                    UPDATE customers SET name = \(bind: name), updated_at = \(bind: now.millis)
+                    WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: customer.id.rawValue)
                     """).run()
                 try await reindex(customer, kind: kind, in: sql)
             }
@@ -115,28 +116,43 @@ public enum CustomerRepository {
               external_id = \(bind: customer.externalID), locale = \(bind: customer.locale), updated_at = \(bind: customer.updatedAt.millis),
               tags = \(bind: customer.tags.isEmpty ? nil : try JSONCoding.string(customer.tags.sorted())),
               vip_since = CASE WHEN \(bind: customer.vip ? 1 : 0) = 0 THEN NULL ELSE COALESCE(vip_since, \(bind: customer.updatedAt.millis)) END
-            WHERE id = \(bind: customer.id.rawValue)
+            WHERE workspace_id = \(bind: customer.workspaceID.rawValue) AND id = \(bind: customer.id.rawValue)
             """).run()
-        try await sql.raw("DELETE FROM customer_identities WHERE customer_id = \(bind: customer.id.rawValue) AND kind IN ('email','phone','external')").run()
+        try await sql.raw("""
+            DELETE FROM customer_identities WHERE workspace_id = \(bind: customer.workspaceID.rawValue) AND customer_id = \(bind: customer.id.rawValue)
+              AND kind IN ('email','phone','external')
+            """).run()
         let identity = CustomerIdentity(name: customer.name, email: customer.email, phone: customer.phone, externalID: customer.externalID)
         try await attach(identityPairs(identity), to: customer.id, workspaceID: customer.workspaceID, in: sql)
         try await reindex(customer, kind: kind, in: sql)
     }
 
-    static func delete(_ id: CustomerID, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
-        try await sql.raw("DELETE FROM customer_identities WHERE customer_id = \(bind: id.rawValue)").run()
-        try await sql.raw("UPDATE customers SET merged_into = NULL WHERE merged_into = \(bind: id.rawValue)").run()
+    static func delete(_ id: CustomerID, workspaceID: WorkspaceID, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
+        let ws = workspaceID.rawValue
+        guard try await sql.raw("SELECT id FROM customers WHERE workspace_id = \(bind: ws) AND id = \(bind: id.rawValue)").first() != nil else { return }
+        try await sql.raw("DELETE FROM customer_identities WHERE workspace_id = \(bind: ws) AND customer_id = \(bind: id.rawValue)").run()
+        try await sql.raw("UPDATE customers SET merged_into = NULL WHERE workspace_id = \(bind: ws) AND merged_into = \(bind: id.rawValue)").run()
         try await SearchIndex.remove(.customer, id: id.rawValue, kind: kind, in: sql)
-        try await sql.raw("DELETE FROM customers WHERE id = \(bind: id.rawValue)").run()
+        try await sql.raw("DELETE FROM customers WHERE workspace_id = \(bind: ws) AND id = \(bind: id.rawValue)").run()
     }
 
     /// Folds `source` into `target`: identities and conversations move, `source` points at `target`.
     static func merge(source: Customer, into target: Customer, now: Date, in sql: any SQLDatabase) async throws {
-        try await sql.raw("UPDATE customer_identities SET customer_id = \(bind: target.id.rawValue) WHERE customer_id = \(bind: source.id.rawValue)").run()
-        try await sql.raw("UPDATE conversations SET customer_id = \(bind: target.id.rawValue) WHERE customer_id = \(bind: source.id.rawValue)").run()
-        try await sql.raw("UPDATE messages SET author_customer_id = \(bind: target.id.rawValue) WHERE author_customer_id = \(bind: source.id.rawValue)").run()
+        guard source.workspaceID == target.workspaceID else { throw ShopdeskError.notFound("Customer \(target.id)") }
+        let ws = source.workspaceID.rawValue
         try await sql.raw("""
-            UPDATE customers SET merged_into = \(bind: target.id.rawValue), updated_at = \(bind: now.millis) WHERE id = \(bind: source.id.rawValue)
+            UPDATE customer_identities SET customer_id = \(bind: target.id.rawValue) WHERE workspace_id = \(bind: ws) AND customer_id = \(bind: source.id.rawValue)
+            """).run()
+        try await sql.raw("""
+            UPDATE conversations SET customer_id = \(bind: target.id.rawValue) WHERE workspace_id = \(bind: ws) AND customer_id = \(bind: source.id.rawValue)
+            """).run()
+        try await sql.raw("""
+            UPDATE messages SET author_customer_id = \(bind: target.id.rawValue)
+            WHERE workspace_id = \(bind: ws) AND author_customer_id = \(bind: source.id.rawValue)
+            """).run()
+        try await sql.raw("""
+            UPDATE customers SET merged_into = \(bind: target.id.rawValue), updated_at = \(bind: now.millis)
+            WHERE workspace_id = \(bind: ws) AND id = \(bind: source.id.rawValue)
             """).run()
     }
 

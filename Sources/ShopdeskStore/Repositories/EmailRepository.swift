@@ -118,9 +118,10 @@ public enum EmailRepository {
             """).all().map(decode)
     }
 
-    public static func markReplayed(_ id: Int64, message: MessageID, in sql: any SQLDatabase) async throws {
+    public static func markReplayed(_ id: Int64, workspaceID: WorkspaceID, message: MessageID, in sql: any SQLDatabase) async throws {
         try await sql.raw("""
-            UPDATE inbound_emails SET status = 'replayed', message_row = \(bind: message.rawValue) WHERE id = \(bind: id)
+            UPDATE inbound_emails SET status = 'replayed', message_row = \(bind: message.rawValue)
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id)
             """).run()
     }
 

@@ -40,8 +40,13 @@ public enum InboxRepository {
             .all().map { try $0.id("agent_id") }
     }
 
-    public static func setMembers(of inbox: InboxID, to agents: [AgentID], in sql: any SQLDatabase) async throws {
-        try await sql.raw("DELETE FROM inbox_members WHERE inbox_id = \(bind: inbox.rawValue)").run()
+    public static func setMembers(of inbox: InboxID, workspaceID: WorkspaceID, to agents: [AgentID], in sql: any SQLDatabase) async throws {
+        guard try await sql.raw("SELECT id FROM inboxes WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: inbox.rawValue)")
+            .first() != nil else { throw ShopdeskError.notFound("Inbox \(inbox)") }
+        try await sql.raw("""
+            DELETE FROM inbox_members WHERE inbox_id = \(bind: inbox.rawValue)
+              AND inbox_id IN (SELECT id FROM inboxes WHERE workspace_id = \(bind: workspaceID.rawValue))
+            """).run()
         for agent in Set(agents) {
             try await sql.raw("INSERT INTO inbox_members (inbox_id, agent_id) VALUES (\(bind: inbox.rawValue), \(bind: agent.rawValue))").run()
         }
@@ -124,8 +129,13 @@ public enum TeamRepository {
     }
 
     public static func update(_ team: Team, in sql: any SQLDatabase) async throws {
-        try await sql.raw("UPDATE teams SET name = \(bind: team.name) WHERE id = \(bind: team.id.rawValue)").run()
-        try await sql.raw("DELETE FROM team_members WHERE team_id = \(bind: team.id.rawValue)").run()
+        guard try await sql.raw("""
+            UPDATE teams SET name = \(bind: team.name) WHERE workspace_id = \(bind: team.workspaceID.rawValue) AND id = \(bind: team.id.rawValue) RETURNING id
+            """).first() != nil else { throw ShopdeskError.notFound("Team \(team.id)") }
+        try await sql.raw("""
+            DELETE FROM team_members WHERE team_id = \(bind: team.id.rawValue)
+              AND team_id IN (SELECT id FROM teams WHERE workspace_id = \(bind: team.workspaceID.rawValue))
+            """).run()
         for agent in Set(team.memberIDs) {
             try await sql.raw("INSERT INTO team_members (team_id, agent_id) VALUES (\(bind: team.id.rawValue), \(bind: agent.rawValue))").run()
         }

@@ -44,6 +44,7 @@ public enum InviteRepository {
     /// Takes the invitation the token belongs to, if it is still open, and marks it accepted in
     /// the same transaction: a second use of the link finds nothing.
     public static func claim(tokenHash: String, now: Date, in sql: any SQLDatabase) async throws -> AgentInvite? {
+        // workspace: found by its secret token before anyone is signed in; the invite names its workspace.
         try await sql.raw("""
             UPDATE agent_invites SET accepted_at = \(bind: now.millis)
             WHERE token_hash = \(bind: tokenHash) AND accepted_at IS NULL AND expires_at > \(bind: now.millis)

@@ -57,8 +57,8 @@ public enum MacroRepository {
             .first() != nil
     }
 
-    static func countUse(_ id: Int64, in sql: any SQLDatabase) async throws {
-        try await sql.raw("UPDATE macros SET usage_count = usage_count + 1 WHERE id = \(bind: id)").run()
+    static func countUse(_ id: Int64, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
+        try await sql.raw("UPDATE macros SET usage_count = usage_count + 1 WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id)").run()
     }
 
     private static func guardUniqueName(workspaceID: WorkspaceID, _ name: String, except id: Int64?, in sql: any SQLDatabase) async throws {

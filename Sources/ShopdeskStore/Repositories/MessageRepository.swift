@@ -59,7 +59,7 @@ public enum MessageRepository {
                   language = COALESCE(language, \(bind: classification.language)),
                   intent = COALESCE(intent, \(bind: classification.intent)),
                   sentiment = \(bind: classification.sentiment), urgent = \(bind: classification.urgent ? 1 : 0)
-                WHERE id = \(bind: conversation.id.rawValue)
+                WHERE workspace_id = \(bind: conversation.workspaceID.rawValue) AND id = \(bind: conversation.id.rawValue)
                 """).run()
         } else if new.direction == .inbound || new.direction == .outbound {
             let firstResponse: Int64? = new.direction == .outbound ? now.millis : nil
@@ -67,12 +67,12 @@ public enum MessageRepository {
                 UPDATE conversations SET last_message_at = \(bind: now.millis), last_message_preview = \(bind: Text.preview(new.text)),
                   last_message_direction = \(bind: new.direction.rawValue), message_count = message_count + 1,
                   first_response_at = COALESCE(first_response_at, \(bind: firstResponse)), updated_at = \(bind: now.millis)
-                WHERE id = \(bind: conversation.id.rawValue)
+                WHERE workspace_id = \(bind: conversation.workspaceID.rawValue) AND id = \(bind: conversation.id.rawValue)
                 """).run()
         } else {
             try await sql.raw("""
                 UPDATE conversations SET message_count = message_count + 1, updated_at = \(bind: now.millis)
-                WHERE id = \(bind: conversation.id.rawValue)
+                WHERE workspace_id = \(bind: conversation.workspaceID.rawValue) AND id = \(bind: conversation.id.rawValue)
                 """).run()
         }
         return Message(
@@ -128,12 +128,12 @@ public enum MessageRepository {
     }
 
     static func setDelivery(
-        _ id: MessageID, status: DeliveryStatus, error: String?, channelMessageID: String?, in sql: any SQLDatabase
+        _ id: MessageID, workspaceID: WorkspaceID, status: DeliveryStatus, error: String?, channelMessageID: String?, in sql: any SQLDatabase
     ) async throws {
         try await sql.raw("""
             UPDATE messages SET delivery_status = \(bind: status.rawValue), delivery_error = \(bind: error),
               channel_message_id = COALESCE(channel_message_id, \(bind: channelMessageID))
-            WHERE id = \(bind: id.rawValue)
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
             """).run()
     }
 

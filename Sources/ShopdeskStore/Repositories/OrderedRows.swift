@@ -18,7 +18,9 @@ enum OrderedRows {
             throw ShopdeskError.invalid(field: "ids", "Name every \(what) of the workspace exactly once, in the new order.")
         }
         for (position, id) in ids.enumerated() {
-            try await sql.raw("UPDATE \(unsafeRaw: table) SET position = \(bind: Int64(position + 1)) WHERE id = \(bind: id)").run()
+            try await sql.raw("""
+                UPDATE \(unsafeRaw: table) SET position = \(bind: Int64(position + 1)) WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id)
+                """).run()
         }
     }
 

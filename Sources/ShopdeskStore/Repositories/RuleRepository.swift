@@ -73,8 +73,10 @@ public enum RuleRepository {
         return records
     }
 
-    static func countFired(_ ids: [Int64], in sql: any SQLDatabase) async throws {
-        for id in ids { try await sql.raw("UPDATE rules SET fired_count = fired_count + 1 WHERE id = \(bind: id)").run() }
+    static func countFired(_ ids: [Int64], workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
+        for id in ids {
+            try await sql.raw("UPDATE rules SET fired_count = fired_count + 1 WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id)").run()
+        }
     }
 
     static func bumpVersion(_ workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {

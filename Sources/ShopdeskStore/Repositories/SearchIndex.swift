@@ -39,12 +39,14 @@ public enum SearchIndex {
                 if pending.replace(source, id: id, body: folded) { return }
             }
             if !isNew {
+                // workspace: an index entry of a row this transaction is writing, keyed by that row's own id.
                 try await sql.raw("DELETE FROM \(unsafeRaw: source.ftsTable) WHERE rowid = \(bind: id)").run()
             }
             try await sql.raw("""
                 INSERT INTO \(unsafeRaw: source.ftsTable) (rowid, ws, body) VALUES (\(bind: id), \(bind: "w\(workspaceID)"), \(bind: folded))
                 """).run()
         case .postgres:
+            // workspace: an index entry of a row this transaction is writing, keyed by that row's own id.
             try await sql.raw("""
                 UPDATE \(unsafeRaw: source.table) SET search_vector = to_tsvector('simple', \(bind: folded))
                 WHERE id = \(bind: id)
@@ -56,6 +58,7 @@ public enum SearchIndex {
     static func remove(_ source: Source, id: Int64, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
         guard kind == .sqlite else { return }
         (sql as? SQLiteDirectDatabase)?.pendingSearch?.remove(source, id: id)
+        // workspace: an index entry of a row this transaction is writing, keyed by that row's own id.
         try await sql.raw("DELETE FROM \(unsafeRaw: source.ftsTable) WHERE rowid = \(bind: id)").run()
     }
 

@@ -10,11 +10,13 @@ public enum SignatureRepository {
         try await sql.raw("SELECT signature FROM agents WHERE id = \(bind: agent.rawValue)").first()?.stringOrNil("signature")
     }
 
-    public static func save(_ signature: String?, for agent: AgentID, in sql: any SQLDatabase) async throws {
+    public static func save(_ signature: String?, for agent: AgentID, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
         let text = signature?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (text?.count ?? 0) <= maxLength else {
             throw ShopdeskError.invalid(field: "signature", "A signature has at most \(maxLength) characters.")
         }
-        try await sql.raw("UPDATE agents SET signature = \(bind: text?.isEmpty == false ? text : nil) WHERE id = \(bind: agent.rawValue)").run()
+        try await sql.raw("""
+            UPDATE agents SET signature = \(bind: text?.isEmpty == false ? text : nil) WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: agent.rawValue)
+            """).run()
     }
 }

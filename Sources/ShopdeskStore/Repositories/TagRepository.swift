@@ -41,7 +41,10 @@ public enum TagRepository {
     }
 
     static func replaceTags(of conversation: Conversation, with names: Set<String>, now: Date, in sql: any SQLDatabase) async throws {
-        try await sql.raw("DELETE FROM conversation_tags WHERE conversation_id = \(bind: conversation.id.rawValue)").run()
+        try await sql.raw("""
+            DELETE FROM conversation_tags WHERE conversation_id = \(bind: conversation.id.rawValue)
+              AND conversation_id IN (SELECT id FROM conversations WHERE workspace_id = \(bind: conversation.workspaceID.rawValue))
+            """).run()
         for name in names.sorted() {
             let tag = try await ensure(workspaceID: conversation.workspaceID, name: name, now: now, in: sql)
             try await sql.raw("""

@@ -72,19 +72,20 @@ public enum AgentRepository {
             WHERE id = \(bind: agent.id.rawValue) AND workspace_id = \(bind: agent.workspaceID.rawValue)
             """).run()
         if agent.disabled {
-            try await sql.raw("DELETE FROM sessions WHERE agent_id = \(bind: agent.id.rawValue)").run()
+            try await sql.raw("DELETE FROM sessions WHERE workspace_id = \(bind: agent.workspaceID.rawValue) AND agent_id = \(bind: agent.id.rawValue)").run()
         }
     }
 
     /// Sets a new password and ends every other session of the agent.
     public static func setPassword(
-        _ id: AgentID, hash: String, keepSessionID: Int64?, now: Date, in sql: any SQLDatabase
+        _ id: AgentID, workspaceID: WorkspaceID, hash: String, keepSessionID: Int64?, now: Date, in sql: any SQLDatabase
     ) async throws {
+        let ws = workspaceID.rawValue
         try await sql.raw("""
-            UPDATE agents SET password_hash = \(bind: hash), password_changed_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue)
+            UPDATE agents SET password_hash = \(bind: hash), password_changed_at = \(bind: now.millis) WHERE workspace_id = \(bind: ws) AND id = \(bind: id.rawValue)
             """).run()
         try await sql.raw("""
-            DELETE FROM sessions WHERE agent_id = \(bind: id.rawValue) AND id <> \(bind: keepSessionID ?? -1)
+            DELETE FROM sessions WHERE workspace_id = \(bind: ws) AND agent_id = \(bind: id.rawValue) AND id <> \(bind: keepSessionID ?? -1)
             """).run()
     }
 

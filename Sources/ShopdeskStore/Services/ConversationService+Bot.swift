@@ -62,7 +62,8 @@ extension ConversationService {
                                           payload: event.payload, occurredAt: time))
             }
             try await sql.raw("""
-                UPDATE conversations SET bot_state = \(bind: try JSONCoding.string(state)) WHERE id = \(bind: conversationID.rawValue)
+                UPDATE conversations SET bot_state = \(bind: try JSONCoding.string(state))
+                WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: conversationID.rawValue)
                 """).run()
             return (message, try await EventLog.record(events, in: sql))
         }

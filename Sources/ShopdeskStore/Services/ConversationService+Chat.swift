@@ -21,7 +21,8 @@ extension ConversationService {
                 """).all().map { try $0.id("id") }
             guard !ids.isEmpty else { return [DomainEvent]() }
             try await sql.raw("""
-                UPDATE messages SET delivery_status = \(bind: status.rawValue) WHERE id IN (\(binds: ids.map(\.rawValue)))
+                UPDATE messages SET delivery_status = \(bind: status.rawValue)
+                WHERE workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(binds: ids.map(\.rawValue)))
                 """).run()
             let events = ids.map { id in
                 DomainEvent(workspaceID: workspaceID, conversationID: conversationID, kind: .messageDeliveryChanged, actor: .system,

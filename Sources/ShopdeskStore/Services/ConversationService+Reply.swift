@@ -59,7 +59,7 @@ extension ConversationService {
             guard let message = try await MessageRepository.find(workspaceID: workspaceID, id: messageID, in: sql),
                   message.direction == .outbound else { throw ShopdeskError.notFound("Outbound message \(messageID)") }
             guard message.deliveryStatus != status || message.deliveryError != error else { return [DomainEvent]() }
-            try await MessageRepository.setDelivery(messageID, status: status, error: error, channelMessageID: channelMessageID, in: sql)
+            try await MessageRepository.setDelivery(messageID, workspaceID: workspaceID, status: status, error: error, channelMessageID: channelMessageID, in: sql)
             var payload: [String: JSONValue] = ["message_id": .id(messageID), "status": .string(status.rawValue)]
             if let error { payload["error"] = .string(error) }
             let event = DomainEvent(workspaceID: workspaceID, conversationID: message.conversationID, kind: .messageDeliveryChanged,
@@ -78,7 +78,7 @@ extension ConversationService {
             guard message.deliveryStatus == .failed else {
                 throw ShopdeskError.conflict("Only a failed message can be retried; this one is \(message.deliveryStatus?.rawValue ?? "unsent").")
             }
-            try await MessageRepository.setDelivery(messageID, status: .queued, error: nil, channelMessageID: nil, in: sql)
+            try await MessageRepository.setDelivery(messageID, workspaceID: workspaceID, status: .queued, error: nil, channelMessageID: nil, in: sql)
             try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(messageID)],
                                        workspaceID: workspaceID, runAt: time, maxAttempts: 8, in: sql)
         }

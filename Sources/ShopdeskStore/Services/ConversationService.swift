@@ -81,7 +81,7 @@ public struct ConversationService: Sendable {
             try await sql.raw("""
                 UPDATE conversations SET intent = \(bind: conversation.intent), sentiment = \(bind: conversation.sentiment),
                   updated_at = \(bind: time.millis)
-                WHERE id = \(bind: id.rawValue)
+                WHERE workspace_id = \(bind: conversation.workspaceID.rawValue) AND id = \(bind: id.rawValue)
                 """).run()
             conversation.updatedAt = time
             let event = DomainEvent(workspaceID: workspaceID, conversationID: id, kind: .conversationClassified, actor: actor,
@@ -138,7 +138,7 @@ public struct ConversationService: Sendable {
               priority = \(bind: state.priority.rank), assignee_id = \(bind: state.assigneeID?.rawValue),
               team_id = \(bind: state.teamID?.rawValue), merged_into = \(bind: state.mergedInto?.rawValue),
               resolved_at = \(bind: conversation.resolvedAt?.millis), updated_at = \(bind: now.millis)
-            WHERE id = \(bind: conversation.id.rawValue)
+            WHERE workspace_id = \(bind: conversation.workspaceID.rawValue) AND id = \(bind: conversation.id.rawValue)
             """).run()
         if state.tags != before.tags {
             try await TagRepository.replaceTags(of: conversation, with: state.tags, now: now, in: sql)
@@ -202,7 +202,8 @@ public struct ConversationService: Sendable {
             }
             var events = try await Self.apply([.mergeInto(targetID)], to: &source, actor: actor, now: time, kind: kind, in: sql)
             let moved = try await sql.raw("""
-                UPDATE messages SET conversation_id = \(bind: targetID.rawValue) WHERE conversation_id = \(bind: sourceID.rawValue)
+                UPDATE messages SET conversation_id = \(bind: targetID.rawValue)
+                WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id = \(bind: sourceID.rawValue)
                 RETURNING id
                 """).all().count
             try await sql.raw("""
@@ -210,9 +211,11 @@ public struct ConversationService: Sendable {
                   last_message_at = CASE WHEN last_message_at > \(bind: source.lastMessageAt.millis) THEN last_message_at
                     ELSE \(bind: source.lastMessageAt.millis) END,
                   updated_at = \(bind: time.millis)
-                WHERE id = \(bind: targetID.rawValue)
+                WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: targetID.rawValue)
                 """).run()
-            try await sql.raw("UPDATE conversations SET message_count = 0 WHERE id = \(bind: sourceID.rawValue)").run()
+            try await sql.raw("""
+                UPDATE conversations SET message_count = 0 WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: sourceID.rawValue)
+                """).run()
             if !source.state.tags.isEmpty {
                 events += try await Self.apply([.addTags(source.state.tags)], to: &target, actor: actor, now: time, kind: kind, in: sql)
             }

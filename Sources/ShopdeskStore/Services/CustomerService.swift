@@ -99,7 +99,7 @@ public struct CustomerService: Sendable {
             if try await sql.raw("SELECT 1 AS found FROM conversations WHERE customer_id = \(bind: id.rawValue) LIMIT 1").first() != nil {
                 throw ShopdeskError.conflict("Customer \(id) has conversations; merge them into another customer instead.")
             }
-            try await CustomerRepository.delete(id, kind: kind, in: sql)
+            try await CustomerRepository.delete(id, workspaceID: workspaceID, kind: kind, in: sql)
             let event = DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerDeleted, actor: actor,
                                     payload: ["customer_id": .id(id)], occurredAt: now)
             return try await EventLog.record([event], in: sql)

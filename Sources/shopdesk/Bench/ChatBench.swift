@@ -179,7 +179,7 @@ enum ChatBenchSetup {
             let inbox = try await InboxRepository.create(workspaceID: owner.workspaceID, kind: .chat, name: "Chat", webhookURL: nil,
                                                          secret: Secrets.token(prefix: "sdi_"), now: Date(), chat: ChatSettings(),
                                                          widgetKey: key, in: sql)
-            try await InboxRepository.setMembers(of: inbox.id, to: agents.map(\.id), in: sql)
+            try await InboxRepository.setMembers(of: inbox.id, workspaceID: inbox.workspaceID, to: agents.map(\.id), in: sql)
             return agents
         }
         var tokens: [String] = []
