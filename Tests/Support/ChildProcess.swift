@@ -7,20 +7,21 @@ import Foundation
 /// only happens when the listing fills the 32 KB buffer — about 1,300 open descriptors — which
 /// the whole suite running in parallel (servers, databases, browsers, sockets) can reach.
 ///
-/// So a start waits, briefly, until the test process has fewer than `safeDescriptors` open
-/// (counted by FileManager, whose directory reading is not affected), and starts run one at a
-/// time so two launches do not add up. Waiting for children is not serialized.
+/// So the suite keeps its descriptors well below that (test databases keep one reader), a start
+/// waits until the test process has fewer than `safeDescriptors` open (counted by FileManager,
+/// whose directory reading is not affected), and starts run one at a time so two launches do
+/// not add up. Waiting for children is not serialized.
 public enum ChildProcess {
     private static let lock = NSLock()
-    static let safeDescriptors = 1_000
+    static let safeDescriptors = 1_200
 
     public static func start(_ process: Process) throws {
         lock.lock()
         defer { lock.unlock() }
         // A deliberate wait, not a timing assumption: other tests close their descriptors as
-        // they finish; after 60 s the start goes ahead anyway (and the bug may or may not hit).
+        // they finish; after 20 s the start goes ahead anyway (and the bug may or may not hit).
         var waited = 0.0
-        while openDescriptors() >= safeDescriptors, waited < 60 {
+        while openDescriptors() >= safeDescriptors, waited < 20 {
             Thread.sleep(forTimeInterval: 0.05)
             waited += 0.05
         }

@@ -23,7 +23,10 @@ public enum TestDatabase {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shopdesk-test-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
-            return try await Database.with(url: directory.appendingPathComponent("test.sqlite").path, logger: logger) { database in
+            // One reader: a hundred tests hold a database open at once, and every connection
+            // costs descriptors (see ChildProcess for why their count matters).
+            return try await Database.with(url: directory.appendingPathComponent("test.sqlite").path, logger: logger,
+                                           sqliteReaders: 1) { database in
                 try await Migrator.migrate(database)
                 return try await body(database)
             }

@@ -105,7 +105,9 @@ struct StoreConnectionRoutes {
         }
         api.on(.delete, "/stores/{id}", "Disconnect a shop and forget its order snapshots", tag: "commerce", role: .admin) { request, context in
             let connection = try await connection(request, context)
-            try await database.write { try await StoreConnectionRepository.delete(workspaceID: connection.workspaceID, id: connection.id, in: $0) }
+            guard try await database.write({ try await StoreConnectionRepository.delete(workspaceID: connection.workspaceID, id: connection.id, in: $0) }) else {
+                throw Problem(.notFound, "Store connection \(connection.id) was not found.")
+            }
             return Response(status: .noContent)
         }
         api.on(.post, "/stores/{id}/test", "Ask the shop who it is with the stored credentials; the answer or the shop's error",

@@ -34,9 +34,12 @@ public struct Database: Sendable {
 
     /// Opens the database named by `url` (`sqlite:PATH`, a plain path, or `postgres://…`), runs
     /// `body`, then closes every connection, also when `body` throws.
+    ///   `sqliteReaders` is how many read connections an SQLite database keeps (each holds two
+    ///   descriptors); the test suite, which opens a hundred databases at once, asks for fewer.
     public static func with<T: Sendable>(
         url: String,
         logger: Logger,
+        sqliteReaders: Int = 4,
         _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
@@ -45,7 +48,7 @@ public struct Database: Sendable {
             }
         }
         let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
-        return try await SQLiteBackend.with(path: path, logger: logger) { backend in
+        return try await SQLiteBackend.with(path: path, readerCount: max(1, sqliteReaders), logger: logger) { backend in
             try await body(Database(kind: .sqlite, backend: backend, listener: nil))
         }
     }
