@@ -38,7 +38,7 @@ struct DKIMTests {
         let key = directory + "/dkim.pem"
         _ = try await Self.openssl(["genrsa", "-out", key, "2048"])
         let publicKey = try await Self.openssl(["rsa", "-in", key, "-pubout", "-outform", "DER"]).base64EncodedString()
-        try await Harness.run(.sqlite, configure: { $0.dkimSelector = "sd2026"; $0.dkimKey = key }) { harness in
+        try await Harness.run(.sqlite, configure: { $0.allowPrivateWebhookTargets = true; $0.dkimSelector = "sd2026"; $0.dkimKey = key }) { harness in
             let (mail, _) = try await EmailSendingTests.sendingInbox(harness, sink)
             let first = try await mail.deliver(MailFixture.mail(subject: "Narudžba 1042", id: "dkim-1@example.hr"))
             _ = try await harness.client.json(.post, "/api/v1/conversations/\(try first.int("conversation_id"))/messages", token: harness.ownerToken,

@@ -10,7 +10,7 @@ import ShopdeskTestSupport
 @Suite("Settings in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
 struct WebAppSettingsTests {
     @Test func adminsManageAgentsInboxesTagsWebhooksAndTokensInSettings() async throws {
-        try await Harness.run(.sqlite, mode: .live, configure: Harness.localServers) { harness in
+        try await Harness.run(.sqlite, mode: .live) { harness in
             let port = try #require(harness.client.port)
             let token = try await Browser.with { page -> String in
                 try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")

@@ -1,4 +1,5 @@
 import Foundation
+import ShopdeskCore
 
 /// The guard every parser of user input runs under in the tests: random and hostile input for
 /// a bounded number of tries (a crash fails the run), and no superlinear growth.
@@ -9,23 +10,10 @@ import Foundation
 /// ×10,000. The bound sits at ×1,500, far from both, so the check holds on a noisy machine and
 /// still catches the class (the nested quotes of a help article took two hours for one view).
 public enum ParserProbe {
-    /// A generator of reproducible pseudo-random input (SplitMix64).
-    public struct Random: RandomNumberGenerator, Sendable {
-        private var state: UInt64
-        public init(seed: UInt64) { state = seed }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// `count` inputs mixing the parser's own syntax (`alphabet`) with random bytes, of lengths
     /// up to `maxLength`: what a fuzzer would try first.
     public static func inputs(count: Int, alphabet: [String], maxLength: Int = 400, seed: UInt64 = 22) -> [String] {
-        var random = Random(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let noise = ["\u{0}", "\u{FEFF}", "é", "ж", "€", "\r", "\n", "\t", " ", "\u{10FFFF}", "\u{301}", "\\", "\""]
         return (0..<count).map { _ in
             var text = ""

@@ -228,8 +228,12 @@ struct InboxesController {
     /// SMTP and IMAP hosts pass the same outbound address guard as webhooks and shops: no
     /// loopback, private or link-local servers unless the operator allowed private targets.
     private func reachableServers(_ settings: EmailSettings) async throws -> EmailSettings {
-        if let smtp = settings.smtp { try await services.outboundGuard.checkHost(smtp.host, port: smtp.port, field: "email.smtp.host") }
-        if let imap = settings.imap { try await services.outboundGuard.checkHost(imap.host, port: imap.port, field: "email.imap.host") }
+        if let smtp = settings.smtp {
+            try await services.outboundGuard.checkHost(smtp.host, port: smtp.port, field: "email.smtp.host", unresolvedIsFine: true)
+        }
+        if let imap = settings.imap {
+            try await services.outboundGuard.checkHost(imap.host, port: imap.port, field: "email.imap.host", unresolvedIsFine: true)
+        }
         return settings
     }
 

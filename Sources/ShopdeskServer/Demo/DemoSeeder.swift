@@ -134,17 +134,3 @@ public struct DemoSeeder {
         _ = try await service.update(workspaceID: workspaceID, id: id, commands: commands, actor: .agent(plan.agent.id))
     }
 }
-
-/// SplitMix64: a tiny deterministic generator, so the demo (and the benchmark's text) is the
-/// same every time.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -47,14 +47,17 @@ struct OutboundURLGuard: Sendable {
 
     /// A mail server's host checked like a URL's: the address to connect to (so a name that
     /// resolves elsewhere a moment later is not followed), or a problem naming `field`.
+    ///   With `unresolvedIsFine` (saving settings), a name that does not resolve yet passes:
+    ///   the check at connect time still stands between it and a private address.
     @discardableResult
-    func checkHost(_ host: String, port: Int, field: String) async throws -> String {
+    func checkHost(_ host: String, port: Int, field: String, unresolvedIsFine: Bool = false) async throws -> String {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
         guard !bare.isEmpty, bare.utf8.count <= 253 else { throw Problem(.unprocessableContent, "Give the server's host name.", field: field) }
         let addresses: [SocketAddress]
         do {
             addresses = try await resolve(host: bare, port: port)
         } catch {
+            if unresolvedIsFine { return bare }
             throw Problem(.unprocessableContent, "The host \(bare) cannot be resolved.", field: field)
         }
         guard let first = addresses.first?.ipAddress else { throw Problem(.unprocessableContent, "The host \(bare) has no address.", field: field) }
