@@ -102,6 +102,9 @@ struct WebAppTests {
                 try await page.waitFor("document.querySelector('#conversations .row')?.dataset.id === '\(conversationID)'", "Marta's conversation on top")
                 try await page.press("j")
                 try await page.waitFor("!location.hash.endsWith('/\(conversationID)')", "the other conversation")
+                // Its composer, not the previous one's: text typed into a composer stays with its conversation.
+                try await page.waitFor("document.querySelector('#composer-text')?.dataset.conversation === location.hash.split('/').pop()",
+                                       "the other conversation's composer")
                 try await page.press("r")
                 try await page.waitFor("document.activeElement?.id === 'composer-text'", "the reply box focused")
                 try await page.type("Half-written answer")

@@ -14,6 +14,13 @@ import { insertArticleLink } from './suggestions.js';
 
 // MARK: Realtime
 
+/// After the live connection comes back: messages and changes that arrived while it was down
+/// are read again (the list and the open conversation), so nothing stays missing until a reload.
+export function catchUp() {
+  scheduleListRefresh();
+  if (state.selectedId) scheduleConversationRefresh();
+}
+
 export function onRealtime(message) {
   if (message.type === 'hello' || message.type === 'conversation.read') return;
   if (message.type === 'visitor.typing') {

@@ -4,9 +4,7 @@ import { api, setCsrfToken, whenSignedOut } from './api.js';
 import { clear, h } from './dom.js';
 import { browserLocale, setLocale, t } from './i18n.js';
 import { Realtime } from './realtime.js';
-import { onRealtime } from './main.js';
-import { scheduleListRefresh } from './list.js';
-import { scheduleConversationRefresh } from './conversation.js';
+import { catchUp, onRealtime } from './main.js';
 import { renderShell, route } from './shell.js';
 import { app, state } from './state.js';
 
@@ -108,12 +106,7 @@ async function signedIn(me) {
   renderShell();
   state.realtime = new Realtime(onRealtime, (online, reconnected = false) => {
     document.getElementById('connection').hidden = online;
-    if (reconnected) {
-      // Messages and changes that arrived while the connection was down: the list and the
-      // open conversation are read again, so nothing stays missing until a reload.
-      scheduleListRefresh();
-      if (state.selectedId) scheduleConversationRefresh();
-    }
+    if (reconnected) catchUp();
   });
   state.realtime.connect();
   await route();
