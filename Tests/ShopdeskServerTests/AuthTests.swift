@@ -138,7 +138,7 @@ struct AuthTests {
 
     @Test func aStoredHashIsNotAPassword() async throws {
         try await Harness.run(.sqlite) { harness in
-            let hash = try await harness.database.read { try await AgentRepository.credentials(email: harness.owner.email, in: $0) }!.passwordHash
+            let hash = try await harness.database.read { try await AgentRepository.credentials(workspaceID: harness.owner.workspaceID, id: harness.owner.id, in: $0) }!.passwordHash
             #expect(hash.hasPrefix("$2"))
             #expect(try await login(harness, email: harness.owner.email, password: hash).status == .unauthorized)
         }

@@ -18,7 +18,10 @@ public enum TestDatabase {
         return logger
     }()
 
-    public static func with<T: Sendable>(_ kind: DatabaseKind, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+    /// `schemaVersion` stops the migrations there (a test of a later migration starts from it).
+    public static func with<T: Sendable>(
+        _ kind: DatabaseKind, schemaVersion: Int64 = .max, _ body: @Sendable (Database) async throws -> T
+    ) async throws -> T {
         switch kind {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shopdesk-test-\(UUID().uuidString)")
@@ -27,11 +30,11 @@ public enum TestDatabase {
             // costs descriptors (see ChildProcess for why their count matters).
             return try await Database.with(url: directory.appendingPathComponent("test.sqlite").path, logger: logger,
                                            sqliteReaders: 1) { database in
-                try await Migrator.migrate(database)
+                try await Migrator.migrate(database, upTo: schemaVersion)
                 return try await body(database)
             }
         case .postgres:
-            return try await withPostgresURL { url in
+            return try await withPostgresURL(schemaVersion: schemaVersion) { url in
                 try await Database.with(url: url, logger: logger) { try await body($0) }
             }
         }
@@ -39,7 +42,9 @@ public enum TestDatabase {
 
     /// A fresh, migrated PostgreSQL database for one test, by URL, so a test can open it twice
     /// (two server nodes). Dropped afterwards.
-    public static func withPostgresURL<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+    public static func withPostgresURL<T: Sendable>(
+        schemaVersion: Int64 = .max, _ body: @Sendable (String) async throws -> T
+    ) async throws -> T {
         let adminURL = ProcessInfo.processInfo.environment["SHOPDESK_TEST_POSTGRES_URL"]!
         let name = "shopdesk_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try await Database.with(url: adminURL, logger: logger) { admin in
@@ -49,7 +54,7 @@ public enum TestDatabase {
         components.path = "/" + name
         let result: Result<T, any Error>
         do {
-            _ = try await Database.with(url: components.string!, logger: logger) { try await Migrator.migrate($0) }
+            _ = try await Database.with(url: components.string!, logger: logger) { try await Migrator.migrate($0, upTo: schemaVersion) }
             result = .success(try await body(components.string!))
         } catch {
             result = .failure(error)

@@ -9,7 +9,27 @@ public struct Problem: Error, HTTPResponseError, CustomStringConvertible {
     public let status: HTTPResponse.Status
     public let detail: String
     public var field: String?
+    /// A stable machine-readable name for errors a client acts on (e.g. `choose_workspace`).
+    public var code: String?
+    /// What the client may choose from when it asks again (e.g. the workspaces a sign-in fits).
+    public var choices: [Choice]?
     public var headers: HTTPFields = [:]
+
+    public struct Choice: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var name: String
+        public init(id: Int64, name: String) { self.id = id; self.name = name }
+    }
+
+    private struct Body: Encodable {
+        var type = "about:blank"
+        var title: String
+        var status: Int
+        var detail: String
+        var field: String?
+        var code: String?
+        var choices: [Choice]?
+    }
 
     public init(_ status: HTTPResponse.Status, _ detail: String, field: String? = nil) {
         self.status = status
@@ -34,15 +54,10 @@ public struct Problem: Error, HTTPResponseError, CustomStringConvertible {
     public var description: String { "\(status.code) \(detail)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: String] = [
-            "type": "about:blank", "title": status.reasonPhrase, "status": String(status.code), "detail": detail,
-        ]
-        if let field { body["field"] = field }
+        let body = Body(title: status.reasonPhrase, status: status.code, detail: detail, field: field, code: code, choices: choices)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var json = String(decoding: try encoder.encode(body), as: UTF8.self)
-        // `status` must be a number in a problem document.
-        json = json.replacingOccurrences(of: "\"status\":\"\(status.code)\"", with: "\"status\":\(status.code)")
+        let json = String(decoding: try encoder.encode(body), as: UTF8.self)
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json)))

@@ -11,7 +11,10 @@ struct AuthController {
     /// as long as a known email's.
     private static let decoyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5h0lK4o0n3k5wGmN0q1r2s3t4u5v6w."
 
-    struct LoginBody: Decodable { var email: String; var password: String }
+    /// `workspace_id` picks one workspace when the same email and password fit several.
+    struct LoginBody: Decodable { var email: String; var password: String; var workspaceId: Int64? }
+    /// The most workspaces one email is checked in at sign-in (each costs a password-hash check).
+    static let maxWorkspacesPerEmail = 8
     struct LoginResponse: ResponseEncodable { var agent: AgentDTO; var csrfToken: String }
     struct MeResponse: ResponseEncodable { var agent: AgentDTO; var csrfToken: String?; var workspace: WorkspaceDTO }
     struct WorkspaceDTO: Codable { var id: Int64; var name: String; var timeZone: String }
@@ -60,13 +63,12 @@ struct AuthController {
         }
         api.on(.post, "/auth/password", "Change your password; ends your other sessions", tag: "auth", body: "PasswordBody") { request, context in
             let body = try await request.decode(as: PasswordBody.self, context: context)
-            let email = context.agent.email
-            guard let credentials = try await services.database.read({ try await AgentRepository.credentials(email: email, in: $0) }),
+            let agentID = context.agent.id, ws = context.workspaceID
+            guard let credentials = try await services.database.read({ try await AgentRepository.credentials(workspaceID: ws, id: agentID, in: $0) }),
                   await services.passwords.verify(body.currentPassword, hash: credentials.passwordHash) else {
                 throw Problem(.forbidden, "The current password is wrong.", field: "current_password")
             }
             let hash = try await services.passwords.hash(body.newPassword)
-            let agentID = context.agent.id, ws = context.workspaceID
             let keep = context.principal.sessionID
             try await services.database.write {
                 try await AgentRepository.setPassword(agentID, workspaceID: ws, hash: hash, keepSessionID: keep, now: Date(), in: $0)
@@ -112,14 +114,36 @@ struct AuthController {
             problem.headers[.retryAfter] = String(wait)
             throw problem
         }
-        let credentials = try await services.database.read { try await AgentRepository.credentials(email: email, in: $0) }
-        let valid = await services.passwords.verify(body.password, hash: credentials?.passwordHash ?? Self.decoyHash)
-        guard valid, let credentials, !credentials.agent.disabled else {
+        let limit = Self.maxWorkspacesPerEmail
+        var candidates = try await services.database.read { try await AgentRepository.signInCandidates(email: email, limit: limit, in: $0) }
+        if let chosen = body.workspaceId { candidates.removeAll { $0.agent.workspaceID.rawValue != chosen } }
+        // Every candidate's hash is checked (and the decoy's when there is none), so the answer
+        // takes as long whichever of them fits.
+        var fitting: [Agent] = []
+        for candidate in candidates where await services.passwords.verify(body.password, hash: candidate.passwordHash) {
+            if !candidate.agent.disabled { fitting.append(candidate.agent) }
+        }
+        if candidates.isEmpty { _ = await services.passwords.verify(body.password, hash: Self.decoyHash) }
+        guard let agent = fitting.first else {
             await services.loginLimiter.recordFailure(email: email, address: address, now: now)
             throw Problem(.unauthorized, "The email or password is wrong.")
         }
+        if fitting.count > 1 {
+            // The same person in several workspaces with the same password: they proved they may
+            // enter each, so naming those workspaces tells them nothing new.
+            let ids = fitting.map(\.workspaceID)
+            let workspaces = try await services.database.read { sql in
+                var found: [Workspace] = []
+                for id in ids { if let workspace = try await WorkspaceRepository.find(id, in: sql) { found.append(workspace) } }
+                return found
+            }
+            var problem = Problem(.conflict, "This email and password open several workspaces. Choose one.", field: "workspace_id")
+            problem.code = "choose_workspace"
+            problem.choices = workspaces.map { Problem.Choice(id: $0.id.rawValue, name: $0.name) }
+            throw problem
+        }
         await services.loginLimiter.reset(email: email)
-        return try await startSession(for: credentials.agent, request, context)
+        return try await startSession(for: agent, request, context)
     }
 
     /// A new session for `agent`: the cookie, and the CSRF token in the answer.

@@ -11,6 +11,11 @@ public enum DatabaseKind: String, Sendable {
 protocol DatabaseBackend: Sendable {
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func withForeignKeysOff<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T
+}
+
+extension DatabaseBackend {
+    func withForeignKeysOff<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T { try await body() }
 }
 
 /// The one handle the rest of Shopdesk uses to reach storage.
@@ -30,6 +35,12 @@ public struct Database: Sendable {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await backend.write(body)
+    }
+
+    /// Runs `body` with SQLite's foreign-key enforcement off for its writes (PostgreSQL: as is).
+    /// Only the migrator uses it, before the server takes requests, to rebuild a table.
+    func withForeignKeysOff<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await backend.withForeignKeysOff(body)
     }
 
     /// Opens the database named by `url` (`sqlite:PATH`, a plain path, or `postgres://…`), runs

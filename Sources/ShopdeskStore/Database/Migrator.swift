@@ -8,6 +8,9 @@ public enum Migrator {
         let version: Int64
         let name: String
         let statements: @Sendable (SchemaDialect) -> [String]
+        /// SQLite only changes some constraints by rebuilding a table, which needs foreign-key
+        /// enforcement off (outside the transaction); the migrator checks the keys afterwards.
+        var rebuildsTables = false
     }
 
     static let migrations: [Migration] = [
@@ -43,13 +46,29 @@ public enum Migrator {
             // Snapshots never move backwards: a replayed old webhook body loses to a newer stored one.
             ["ALTER TABLE orders ADD COLUMN shop_updated_at BIGINT"]
         }),
+        Migration(version: 27, name: "agent emails unique per workspace", statements: Schema.version27, rebuildsTables: true),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).
+    /// `upTo` stops at a version (tests of a migration start from the schema before it).
     @discardableResult
-    public static func migrate(_ database: Database) async throws -> [Int64] {
+    public static func migrate(_ database: Database, upTo last: Int64 = .max) async throws -> [Int64] {
         let dialect = SchemaDialect(kind: database.kind)
-        return try await database.write { sql in
+        if database.kind == .sqlite {
+            // A fresh database has no schema_migrations yet: everything is pending.
+            let applied = (try? await database.read { sql in
+                try await sql.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int64.self) }
+            }) ?? []
+            guard migrations.contains(where: { $0.rebuildsTables && $0.version <= last && !applied.contains($0.version) }) else {
+                return try await apply(database, dialect, upTo: last, checkForeignKeys: false)
+            }
+            return try await database.withForeignKeysOff { try await apply(database, dialect, upTo: last, checkForeignKeys: true) }
+        }
+        return try await apply(database, dialect, upTo: last, checkForeignKeys: false)
+    }
+
+    private static func apply(_ database: Database, _ dialect: SchemaDialect, upTo last: Int64, checkForeignKeys: Bool) async throws -> [Int64] {
+        try await database.write { sql in
             if database.kind == .postgres {
                 // Two nodes starting at once must not both migrate.
                 try await sql.raw("SELECT pg_advisory_xact_lock(7461001)").run()
@@ -61,7 +80,7 @@ public enum Migrator {
             let applied = Set(try await sql.raw("SELECT version FROM schema_migrations").all()
                 .map { try $0.decode(column: "version", as: Int64.self) })
             var appliedNow: [Int64] = []
-            for migration in migrations where !applied.contains(migration.version) {
+            for migration in migrations where !applied.contains(migration.version) && migration.version <= last {
                 for statement in migration.statements(dialect) {
                     try await sql.raw(SQLQueryString(statement)).run()
                 }
@@ -70,6 +89,9 @@ public enum Migrator {
                     VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Timestamps.millis(Date())))
                     """).run()
                 appliedNow.append(migration.version)
+            }
+            if checkForeignKeys, let broken = try await sql.raw("PRAGMA foreign_key_check").first() {
+                throw StoredValueError(column: try broken.decode(column: "table", as: String.self), value: "a row whose foreign key points nowhere")
             }
             return appliedNow
         }

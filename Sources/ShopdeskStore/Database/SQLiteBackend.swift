@@ -76,6 +76,14 @@ final class SQLiteBackend: DatabaseBackend {
         try await writer.submit(body)
     }
 
+    func withForeignKeysOff<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await writer.setForeignKeys(false)
+        let outcome: Result<T, any Error>
+        do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+        try await writer.setForeignKeys(true)
+        return try outcome.get()
+    }
+
     private static func configure(_ connection: SQLiteDirectConnection, pragmas: [String]) throws {
         for pragma in pragmas {
             try connection.execute(pragma, binds: []) { _ in }

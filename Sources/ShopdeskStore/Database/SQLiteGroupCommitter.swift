@@ -63,6 +63,13 @@ actor SQLiteGroupCommitter {
         }
     }
 
+    /// `PRAGMA foreign_keys` only takes effect between transactions, so this waits until no
+    /// batch is running and sets it before the next one can start (the actor runs one at a time).
+    func setForeignKeys(_ enabled: Bool) async throws {
+        while draining { await finish() }
+        try database.connection.execute("PRAGMA foreign_keys=\(enabled ? "ON" : "OFF")", binds: []) { _ in }
+    }
+
     private func drain() async {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(maxBatch))

@@ -21,8 +21,8 @@ public enum InviteRepository {
         now: Date, expiresAt: Date, in sql: any SQLDatabase
     ) async throws -> AgentInvite {
         let email = try Identities.email(email)
-        if try await sql.raw("SELECT id FROM agents WHERE email = \(bind: email)").first() != nil {
-            throw ShopdeskError.conflict("An agent with the email \(email) already exists.")
+        if try await AgentRepository.exists(email: email, workspaceID: workspaceID, in: sql) {
+            throw ShopdeskError.conflict("An agent with the email \(email) already exists in this workspace.")
         }
         guard let row = try await sql.raw("""
             INSERT INTO agent_invites (workspace_id, email, name, role, locale, token_hash, invited_by, created_at, expires_at)

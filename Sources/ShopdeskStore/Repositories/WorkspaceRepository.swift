@@ -40,8 +40,8 @@ public enum AgentRepository {
         now: Date, in sql: any SQLDatabase
     ) async throws -> Agent {
         let email = try Identities.email(email)
-        if try await sql.raw("SELECT id FROM agents WHERE email = \(bind: email)").first() != nil {
-            throw ShopdeskError.conflict("An agent with the email \(email) already exists.")
+        if try await exists(email: email, workspaceID: workspaceID, in: sql) {
+            throw ShopdeskError.conflict("An agent with the email \(email) already exists in this workspace.")
         }
         guard let row = try await sql.raw("""
             INSERT INTO agents (workspace_id, email, name, role, password_hash, locale, password_changed_at, created_at)
@@ -57,8 +57,24 @@ public enum AgentRepository {
             """).first().map { try decode($0).agent }
     }
 
-    public static func credentials(email: String, in sql: any SQLDatabase) async throws -> AgentCredentials? {
-        try await sql.raw("SELECT * FROM agents WHERE email = \(bind: email.lowercased())").first().map(decode)
+    /// Whether this workspace has an agent with the email; other workspaces' people are not
+    /// looked at, so their existence never shows.
+    public static func exists(email: String, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("""
+            SELECT id FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) AND email = \(bind: email.lowercased())
+            """).first() != nil
+    }
+
+    /// The agents a sign-in with this email may be for, one per workspace, oldest first; at most
+    /// `limit`, so a sign-in never checks an unbounded number of password hashes.
+    public static func signInCandidates(email: String, limit: Int, in sql: any SQLDatabase) async throws -> [AgentCredentials] {
+        try await sql.raw("SELECT * FROM agents WHERE email = \(bind: email.lowercased()) ORDER BY id LIMIT \(bind: limit)").all().map(decode)
+    }
+
+    public static func credentials(workspaceID: WorkspaceID, id: AgentID, in sql: any SQLDatabase) async throws -> AgentCredentials? {
+        try await sql.raw("""
+            SELECT * FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            """).first().map(decode)
     }
 
     public static func list(workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [Agent] {

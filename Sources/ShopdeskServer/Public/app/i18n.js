@@ -8,6 +8,7 @@ import { helpStrings } from './i18n-help.js';
 const bundles = {
   en: {
     signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
+    workspace: 'Workspace', chooseWorkspace: 'This email and password open several workspaces. Choose one.',
     sessionEnded: 'Your session ended. Sign in again to continue; your drafts are kept.',
     views: 'Views', mine: 'Mine', unassigned: 'Unassigned', open: 'Open', pending: 'Pending',
     snoozed: 'Snoozed', resolved: 'Resolved', all: 'All',
@@ -43,6 +44,7 @@ const bundles = {
   },
   'pt-BR': {
     signIn: 'Entrar', signOut: 'Sair', email: 'E-mail', password: 'Senha',
+    workspace: 'Espaço de trabalho', chooseWorkspace: 'Este e-mail e senha abrem vários espaços de trabalho. Escolha um.',
     sessionEnded: 'Sua sessão terminou. Entre novamente para continuar; seus rascunhos foram mantidos.',
     views: 'Visões', mine: 'Minhas', unassigned: 'Sem responsável', open: 'Abertas', pending: 'Pendentes',
     snoozed: 'Adiadas', resolved: 'Resolvidas', all: 'Todas',
@@ -78,6 +80,7 @@ const bundles = {
   },
   ru: {
     signIn: 'Войти', signOut: 'Выйти', email: 'Эл. почта', password: 'Пароль',
+    workspace: 'Рабочее пространство', chooseWorkspace: 'Эта почта и пароль открывают несколько рабочих пространств. Выберите одно.',
     sessionEnded: 'Сеанс завершён. Войдите снова, чтобы продолжить; черновики сохранены.',
     views: 'Представления', mine: 'Мои', unassigned: 'Без исполнителя', open: 'Открытые', pending: 'Ожидают',
     snoozed: 'Отложенные', resolved: 'Решённые', all: 'Все',
@@ -113,6 +116,7 @@ const bundles = {
   },
   hr: {
     signIn: 'Prijava', signOut: 'Odjava', email: 'E-pošta', password: 'Lozinka',
+    workspace: 'Radni prostor', chooseWorkspace: 'Ova e-adresa i lozinka otvaraju više radnih prostora. Odaberite jedan.',
     sessionEnded: 'Sesija je istekla. Prijavite se ponovno; skice su sačuvane.',
     views: 'Prikazi', mine: 'Moji', unassigned: 'Nedodijeljeni', open: 'Otvoreni', pending: 'Na čekanju',
     snoozed: 'Odgođeni', resolved: 'Riješeni', all: 'Svi',

@@ -37,19 +37,39 @@ export function renderSignIn(message) {
   const error = h('p', { class: 'form-error', role: 'alert', id: 'signin-error' }, message || '');
   const email = h('input', { id: 'signin-email', type: 'email', name: 'email', autocomplete: 'username', required: true });
   const password = h('input', { id: 'signin-password', type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  // Shown only when the same email and password open several workspaces (the server asks).
+  const workspace = h('select', { id: 'signin-workspace', name: 'workspace' });
+  const workspaceField = h('div', { class: 'field', hidden: true },
+    h('label', { for: 'signin-workspace' }, t('workspace')), workspace);
   const form = h('form', { class: 'signin', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title' }, 'Shopdesk'),
     h('label', { for: 'signin-email' }, t('email')), email,
     h('label', { for: 'signin-password' }, t('password')), password,
+    workspaceField,
     error,
     h('button', { type: 'submit', class: 'primary' }, t('signIn')));
+  // A different email or password may open different workspaces: ask again.
+  const forgetChoice = () => { workspaceField.hidden = true; clear(workspace); };
+  email.addEventListener('input', forgetChoice);
+  password.addEventListener('input', forgetChoice);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.textContent = '';
+    const body = { email: email.value, password: password.value };
+    if (!workspaceField.hidden && workspace.value) body.workspace_id = Number(workspace.value);
     try {
-      await api('POST', '/auth/login', { email: email.value, password: password.value });
+      await api('POST', '/auth/login', body);
       await signedIn(await api('GET', '/auth/me'));
     } catch (failure) {
+      const choices = failure.problem?.code === 'choose_workspace' ? failure.problem.choices || [] : [];
+      if (choices.length) {
+        clear(workspace);
+        for (const choice of choices) workspace.append(h('option', { value: String(choice.id) }, choice.name));
+        workspaceField.hidden = false;
+        error.textContent = t('chooseWorkspace');
+        workspace.focus();
+        return;
+      }
       error.textContent = failure.message;
       password.select();
     }

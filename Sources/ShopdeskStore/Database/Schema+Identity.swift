@@ -1,0 +1,36 @@
+extension Schema {
+    /// An agent's email is unique within a workspace, not across them: a workspace creating an
+    /// agent must not learn that the address belongs to someone in another workspace.
+    ///
+    /// PostgreSQL swaps the constraint. SQLite cannot drop an inline UNIQUE, so the table is
+    /// rebuilt the way SQLite documents it (new table, copy, drop, rename) with foreign-key
+    /// enforcement off — see `Migration.rebuildsTables` — so the rows that point at agents
+    /// (sessions, memberships, conversations…) are neither cascaded away nor repointed.
+    static func version27(_ d: SchemaDialect) -> [String] {
+        if d.kind == .postgres {
+            return [
+                "ALTER TABLE agents DROP CONSTRAINT agents_email_key",
+                "ALTER TABLE agents ADD CONSTRAINT agents_workspace_email UNIQUE (workspace_id, email)",
+                "DROP INDEX agents_workspace",
+                "CREATE INDEX agents_email ON agents(email)",
+            ]
+        }
+        let columns = """
+            id, workspace_id, email, name, role, password_hash, locale, disabled_at, password_changed_at, created_at,
+            last_seen_at, capacity, away_at, signature
+            """
+        return [
+            """
+            CREATE TABLE agents_rebuilt (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              email TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+              locale TEXT NOT NULL, disabled_at BIGINT, password_changed_at BIGINT NOT NULL,
+              created_at BIGINT NOT NULL, last_seen_at BIGINT, capacity BIGINT, away_at BIGINT, signature TEXT,
+              UNIQUE (workspace_id, email))
+            """,
+            "INSERT INTO agents_rebuilt (\(columns)) SELECT \(columns) FROM agents",
+            "DROP TABLE agents",
+            "ALTER TABLE agents_rebuilt RENAME TO agents",
+            "CREATE INDEX agents_email ON agents(email)",
+        ]
+    }
+}
