@@ -40,7 +40,12 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"])]
         ),
         // Mail as it arrives: MIME structure, transfer encodings, charsets, headers. Pure Swift.
-        .target(name: "ShopdeskMail", exclude: ["make-charset-tables.py", "make-html-entities.py"]),
+        .target(
+            name: "ShopdeskMail",
+            exclude: ["make-charset-tables.py", "make-html-entities.py", "make-cjk-tables.py"],
+            // Generated tables of the East-Asian multi-byte charsets, loaded on first use.
+            resources: [.copy("CharsetData")]
+        ),
         // Shops: the connector protocol, Shopify (GraphQL) and WooCommerce (REST) adapters, webhook
         // signatures. Speaks HTTP through a transport the server supplies (with its address guard).
         .target(

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Turns the bytes of a text part or header into a String, whatever charset the sender's mail
-/// program used. Unknown charsets and bytes that do not fit are decoded with best effort
+/// program used: Unicode, the single-byte charsets of Europe, and the multi-byte ones of Japan,
+/// China, Taiwan, Hong Kong and Korea (`EastAsianCharsets`). Unknown charsets and bytes that do not fit are decoded with best effort
 /// (UTF-8 when the bytes are valid UTF-8, else Windows-1252), never dropped.
 public enum Charset {
     /// The canonical name for a label mail programs write ("latin2", "cp1251", "KOI8-R", …).
@@ -28,6 +29,7 @@ public enum Charset {
     public static func isKnown(_ label: String) -> Bool {
         let name = canonical(label)
         return ["utf-8", "us-ascii", "iso-8859-1"].contains(name) || CharsetTables.upperHalves[name] != nil
+            || EastAsianCharsets.kind(name) != nil
     }
 
     public static func decode<Bytes: Collection>(_ bytes: Bytes, charset label: String?) -> String where Bytes.Element == UInt8 {
@@ -43,6 +45,15 @@ public enum Charset {
             return singleByte(bytes, table: CharsetTables.upperHalves["windows-1252"])
         default:
             if let table = CharsetTables.upperHalves[name] { return singleByte(bytes, table: table) }
+            if let kind = EastAsianCharsets.kind(name) {
+                let input = Array(bytes)
+                // ISO-2022 text is 7-bit: 8-bit bytes under that label are mislabelled, usually UTF-8.
+                if kind == .iso2022JP || kind == .iso2022KR, input.contains(where: { $0 >= 0x80 }),
+                   let text = String(validating: input, as: UTF8.self) {
+                    return text
+                }
+                return EastAsianCharsets.decode(input, as: kind)
+            }
             if let text = String(validating: bytes, as: UTF8.self) { return text }
             return singleByte(bytes, table: CharsetTables.upperHalves["windows-1252"])
         }
