@@ -229,20 +229,31 @@ enum LiveServer {
 }
 
 enum FreePort {
-    /// A port the kernel just handed out, free again for the server to take.
+    /// A free port below the kernel's ephemeral range, for a server a test must start twice on
+    /// the same address. Ports the kernel hands out (port 0, and the local end of every outbound
+    /// connection the suite makes) come from the ephemeral range, so one picked below it is not
+    /// taken by a connection between the pick and the server's bind, nor while it restarts.
     static func pick() throws -> Int {
+        let lowestEphemeral = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))?
+            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap { Int($0) } ?? 32768
+        let candidates = 10_000..<max(10_001, min(lowestEphemeral, 65_536))
+        for _ in 0..<200 {
+            let port = Int.random(in: candidates)
+            if isFree(port) { return port }
+        }
+        throw HarnessError("Could not find a free port below \(lowestEphemeral)")
+    }
+
+    private static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket() failed") }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
-        guard bound else { throw HarnessError("Could not find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
