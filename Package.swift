@@ -52,6 +52,9 @@ let package = Package(
             name: "ShopdeskCommerce",
             dependencies: ["ShopdeskCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Messaging channels (Telegram…): one adapter per provider, speaking its wire format through
+        // a transport the server supplies. No database, no server: see ChannelAdapter.
+        .target(name: "ShopdeskChannels", dependencies: ["ShopdeskCore"]),
         // Fixed-argument wrappers for SQLite's variadic configuration calls.
         .target(name: "CShopdeskSQLite"),
         .target(
@@ -74,6 +77,7 @@ let package = Package(
         .target(
             name: "ShopdeskServer",
             dependencies: [
+                "ShopdeskChannels",
                 "ShopdeskCore",
                 "ShopdeskCommerce",
                 "ShopdeskIntelligence",

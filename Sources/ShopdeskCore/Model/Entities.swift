@@ -65,6 +65,8 @@ public struct Inbox: Equatable, Sendable {
     public var email: EmailSettings? = nil
     /// The public key that a chat inbox's `<script data-inbox="…">` tag names.
     public var widgetKey: String? = nil
+    /// A messaging channel's settings (Telegram…; nil for other kinds).
+    public var channel: ChannelSettings? = nil
 
     public init(id: InboxID, workspaceID: WorkspaceID, kind: InboxKind, name: String, webhookURL: String?, createdAt: Date) {
         self.id = id

@@ -30,8 +30,12 @@ public enum MessageDirection: String, Codable, Sendable, CaseIterable {
 }
 
 /// Delivery of an outbound message, as far as the channel lets us know.
+///
+/// `sending` is written (and committed) just before a messaging channel's provider is called:
+/// a send found still `sending` after a crash may have reached the customer, so it is never
+/// repeated blindly (see `ChannelSender`).
 public enum DeliveryStatus: String, Codable, Sendable, CaseIterable {
-    case queued, sent, delivered, read, failed
+    case queued, sending, sent, delivered, read, failed
 }
 
 /// Agent roles, from most to least powerful.
@@ -58,4 +62,14 @@ public enum InboxKind: String, Codable, Sendable, CaseIterable {
     case chat
     /// A support address: mail arrives over SMTP/LMTP, IMAP or an HTTP hook.
     case email
+    /// A Telegram bot: updates arrive on the inbox's channel webhook, replies go through the Bot API.
+    case telegram
+
+    /// Messaging channels: the ones `ShopdeskChannels` adapts (settings in `Inbox.channel`).
+    public var isMessaging: Bool {
+        switch self {
+        case .api, .chat, .email: false
+        case .telegram: true
+        }
+    }
 }

@@ -49,6 +49,9 @@ struct InboxDTO: ResponseEncodable {
     var widgetKey: String?
     /// Email inboxes: the addresses they receive for.
     var email: EmailSettings?
+    /// Messaging inboxes: their settings, secrets only as "set" (`********`), and how the
+    /// provider connection stands (`status`).
+    var channel: [String: String]?
 
     init(_ inbox: Inbox, members: [AgentID]? = nil) {
         id = inbox.id.rawValue
@@ -56,6 +59,11 @@ struct InboxDTO: ResponseEncodable {
         chat = inbox.chat
         widgetKey = inbox.widgetKey
         email = inbox.email
+        channel = inbox.channel.map { settings in
+            var shown = settings.values
+            for key in settings.sealed.keys where key != "webhook_secret" { shown[key] = "********" }
+            return shown
+        }
         // Whether a password is set, not the sealed password itself.
         if email?.smtp?.passwordSealed != nil { email?.smtp?.passwordSealed = "********" }
         if email?.imap?.passwordSealed != nil { email?.imap?.passwordSealed = "********" }

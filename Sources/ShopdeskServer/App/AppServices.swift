@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import SQLKit
 import ShopdeskCommerce
+import ShopdeskChannels
 import ShopdeskCore
 import ShopdeskStore
 
@@ -27,6 +28,9 @@ struct AppServices: Sendable {
     /// How the IMAP and SMTP clients verify servers.
     let mailTLS: MailTLS
     let logger: Logger
+    /// The messaging channels this build speaks (Telegram…), and how they reach their providers.
+    let channels = ChannelRegistry.standard
+    var channelHTTP: GuardedChannelHTTP { GuardedChannelHTTP(guardrail: outboundGuard) }
     var chat: ChatChannel { ChatChannel(database: database, conversations: conversations) }
 
     /// The key for stored credentials (read when needed: rarely, and always current).

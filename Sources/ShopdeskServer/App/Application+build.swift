@@ -51,6 +51,8 @@ func buildApplication(services: AppServices,
     WidgetController(services: services).register(on: router, api)
     EmailController(services: services).register(api)
     CommerceController(services: services).register(api)
+    ChannelRoutes(services: services).register(api)
+    ChannelWebhookController(services: services).register(api)
     HelpCenterController(services: services).register(api)
     HelpPages(services: services).register(on: router)
     let openAPI = try JSONSerialization.data(withJSONObject: OpenAPIDocument.build(api.docs), options: [.sortedKeys, .withoutEscapingSlashes])

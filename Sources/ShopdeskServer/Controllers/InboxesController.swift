@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ShopdeskChannels
 import ShopdeskCore
 import ShopdeskStore
 
@@ -11,8 +12,12 @@ struct InboxesController {
     struct CreateInbox: Decodable {
         var name: String; var kind: InboxKind?; var webhookUrl: String?; var memberIds: [Int64]?; var chat: ChatSettings?
         var email: EmailSettings?
+        /// A messaging channel's settings, by the keys `GET /channels` lists for its kind.
+        var channel: [String: String]?
     }
-    struct UpdateInbox: Decodable { var name: String?; var webhookUrl: String?; var chat: ChatSettings?; var email: EmailSettings? }
+    struct UpdateInbox: Decodable {
+        var name: String?; var webhookUrl: String?; var chat: ChatSettings?; var email: EmailSettings?; var channel: [String: String]?
+    }
     struct Members: Decodable { var memberIds: [Int64] }
     struct InboxCreated: ResponseEncodable { var inbox: InboxDTO; var token: String }
 
@@ -71,13 +76,17 @@ struct InboxesController {
             } else {
                 email = nil
             }
-            let inbox = try await database.write { sql in
+            let adapter = services.channels.adapter(for: kind)
+            let channel = try await adapter.asyncMap { try await ChannelSetup(services: services).settings($0, input: body.channel ?? [:], keeping: nil) }
+            var inbox = try await database.write { sql in
                 let inbox = try await InboxRepository.create(workspaceID: ws, kind: kind, name: name, webhookURL: webhook,
-                                                             secret: token, now: Date(), chat: chat, email: email, widgetKey: widgetKey, in: sql)
+                                                             secret: token, now: Date(), chat: chat, email: email, channel: channel,
+                                                             widgetKey: widgetKey, in: sql)
                 try await InboxRepository.setMembers(of: inbox.id, workspaceID: inbox.workspaceID, to: members, in: sql)
                 if inbox.email?.imap != nil { try await IMAPPoller.schedule(inbox, at: Date(), in: sql) }
                 return inbox
             }
+            if let adapter { inbox = try await ChannelRoutes(services: services).connect(inbox, adapter) }
             return Created(body: InboxCreated(inbox: InboxDTO(inbox, members: members), token: token))
         }
         api.on(.get, "/inboxes/{id}", "One inbox with its members", tag: "inboxes") { request, context in
@@ -97,6 +106,14 @@ struct InboxesController {
                 guard inbox.kind == .email else { throw Problem(.unprocessableContent, "Only email inboxes have addresses.", field: "email") }
                 inbox.email = try sealed(try await reachableServers(try await uniqueAddresses(email.validated(), except: inbox.id)), keeping: inbox.email)
             }
+            var reconnect: (any ChannelAdapter)?
+            if let channel = body.channel {
+                guard let adapter = services.channels.adapter(for: inbox.kind) else {
+                    throw Problem(.unprocessableContent, "Only messaging inboxes have channel settings.", field: "channel")
+                }
+                inbox.channel = try await ChannelSetup(services: services).settings(adapter, input: channel, keeping: inbox.channel)
+                reconnect = adapter
+            }
             if let name = body.name { inbox.name = Text.singleLine(name) }
             if let url = body.webhookUrl { inbox.webhookURL = url.isEmpty ? nil : try await validWebhook(url) }
             let updated = inbox
@@ -104,6 +121,7 @@ struct InboxesController {
                 try await InboxRepository.update(updated, in: sql)
                 if updated.email?.imap != nil { try await IMAPPoller.schedule(updated, at: Date(), in: sql) }
             }
+            if let reconnect { return InboxDTO(try await ChannelRoutes(services: services).connect(updated, reconnect)) }
             return InboxDTO(updated)
         }
         api.on(.put, "/inboxes/{id}/members", "Set who works in an inbox", tag: "inboxes", role: .admin, body: "Members") { request, context in

@@ -105,7 +105,8 @@ struct JobHandlers: Sendable {
         guard message.direction == .outbound else {
             throw JobFailure(description: "Message \(id) is not an outbound reply; it is never sent.", permanent: true)
         }
-        guard message.deliveryStatus == .queued else { return }
+        // `sending`: a channel send cut off midway, which ChannelSender settles without resending.
+        guard message.deliveryStatus == .queued || message.deliveryStatus == .sending else { return }
         let (conversation, inbox, secret) = try await database.read { sql in
             let conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: message.conversationID, in: sql)
             let inbox = try await conversation.asyncMap { try await InboxRepository.find(workspaceID: workspaceID, id: $0.inboxID, in: sql) }
@@ -113,6 +114,10 @@ struct JobHandlers: Sendable {
             return (conversation, inbox, secret)
         }
         guard let conversation, let inbox else { throw JobFailure(description: "The conversation or inbox is gone.", permanent: true) }
+        if let adapter = services.channels.adapter(for: inbox.kind) {
+            return try await ChannelSender(services: services).send(message, conversation: conversation, inbox: inbox, adapter: adapter)
+        }
+        guard message.deliveryStatus == .queued else { return }
         if inbox.kind == .email {
             return try await EmailSender(services: services).send(message, conversation: conversation, inbox: inbox, secret: secret ?? "")
         }

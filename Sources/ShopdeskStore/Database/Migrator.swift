@@ -47,6 +47,7 @@ public enum Migrator {
             ["ALTER TABLE orders ADD COLUMN shop_updated_at BIGINT"]
         }),
         Migration(version: 27, name: "agent emails unique per workspace", statements: Schema.version27, rebuildsTables: true),
+        Migration(version: 28, name: "messaging channel opt-outs", statements: Schema.version28),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

@@ -34,3 +34,17 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// Customers who blocked a messaging channel's bot or asked for no more messages; nothing is
+    /// sent to them on that channel until they write again.
+    static func version28(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE channel_opt_outs (workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              inbox_id BIGINT NOT NULL REFERENCES inboxes(id) ON DELETE CASCADE, identity TEXT NOT NULL,
+              opted_out_at BIGINT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (inbox_id, identity))
+            """,
+        ]
+    }
+}

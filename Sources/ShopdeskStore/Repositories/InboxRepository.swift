@@ -7,12 +7,13 @@ import SQLKit
 public enum InboxRepository {
     public static func create(
         workspaceID: WorkspaceID, kind: InboxKind, name: String, webhookURL: String?, secret: String, now: Date,
-        chat: ChatSettings? = nil, email: EmailSettings? = nil, widgetKey: String? = nil, in sql: any SQLDatabase
+        chat: ChatSettings? = nil, email: EmailSettings? = nil, channel: ChannelSettings? = nil, widgetKey: String? = nil,
+        in sql: any SQLDatabase
     ) async throws -> Inbox {
         guard let row = try await sql.raw("""
             INSERT INTO inboxes (workspace_id, kind, name, webhook_url, secret, created_at, settings, widget_key)
             VALUES (\(bind: workspaceID.rawValue), \(bind: kind.rawValue), \(bind: name), \(bind: webhookURL), \(bind: secret),
-              \(bind: now.millis), \(bind: try encodeSettings(chat: chat, email: email)), \(bind: widgetKey)) RETURNING *
+              \(bind: now.millis), \(bind: try encodeSettings(chat: chat, email: email, channel: channel)), \(bind: widgetKey)) RETURNING *
             """).first() else { throw StoredValueError(column: "inboxes.id", value: "missing") }
         return try decode(row)
     }
@@ -30,7 +31,7 @@ public enum InboxRepository {
     public static func update(_ inbox: Inbox, in sql: any SQLDatabase) async throws {
         try await sql.raw("""
             UPDATE inboxes SET name = \(bind: inbox.name), webhook_url = \(bind: inbox.webhookURL),
-              settings = \(bind: try encodeSettings(chat: inbox.chat, email: inbox.email))
+              settings = \(bind: try encodeSettings(chat: inbox.chat, email: inbox.email, channel: inbox.channel))
             WHERE id = \(bind: inbox.id.rawValue) AND workspace_id = \(bind: inbox.workspaceID.rawValue)
             """).run()
     }
@@ -78,6 +79,7 @@ public enum InboxRepository {
                 switch inbox.kind {
                 case .chat: inbox.chat = try JSONCoding.decode(ChatSettings.self, from: settings)
                 case .email: inbox.email = try JSONCoding.decode(EmailSettings.self, from: settings)
+                case .telegram: inbox.channel = try JSONCoding.decode(ChannelSettings.self, from: settings)
                 case .api: break
                 }
             } catch {
@@ -87,8 +89,9 @@ public enum InboxRepository {
         return inbox
     }
 
-    static func encodeSettings(chat: ChatSettings?, email: EmailSettings?) throws -> String? {
+    static func encodeSettings(chat: ChatSettings?, email: EmailSettings?, channel: ChannelSettings?) throws -> String? {
         if let chat { return try JSONCoding.string(chat) }
+        if let channel { return try JSONCoding.string(channel) }
         return try email.map { try JSONCoding.string($0) }
     }
 

@@ -1,0 +1,174 @@
+import Foundation
+import ShopdeskCore
+
+/// One messaging channel (Telegram, and after it WhatsApp, Viber, SMS, Messenger, Instagram):
+/// everything that differs between providers, and nothing else. The server does the rest the
+/// same way for every channel — the webhook route, storing before acknowledging, deduplication,
+/// the send job with its at-most-once guard, delivery states — see `docs/ARCHITECTURE.md`.
+///
+/// Adapters never touch the database or the network directly: requests arrive as
+/// `ChannelRequest`, and calls to the provider go through `ChannelHTTP`, which the server
+/// implements with the outbound address guard.
+public protocol ChannelAdapter: Sendable {
+    var kind: InboxKind { get }
+    /// The provider's name as people know it ("Telegram").
+    var displayName: String { get }
+    /// The settings an admin fills in, in the order the form shows them.
+    var fields: [ChannelField] { get }
+    var capabilities: ChannelCapabilities { get }
+
+    /// Whether the request really comes from the provider (signature, secret token); checked
+    /// before anything else in the request is read.
+    func verify(_ request: ChannelRequest, settings: ChannelConfig) -> Bool
+    /// The answer to a provider's GET verification handshake (Meta's `hub.challenge`); nil when
+    /// the channel has none or the request does not prove it knows the verify token.
+    func handshake(_ request: ChannelRequest, settings: ChannelConfig) -> String?
+    /// What a verified request says happened. Unknown kinds of payload become `.ignored`,
+    /// never an error the provider would retry forever.
+    func parse(_ request: ChannelRequest) throws(ChannelError) -> [ChannelEvent]
+
+    /// Sends one message. Never throws: every outcome, including a lost answer, is a result.
+    func send(_ message: ChannelOutbound, settings: ChannelConfig, http: any ChannelHTTP) async -> ChannelSendResult
+    /// Downloads a file a customer sent, from the provider's own hosts.
+    func media(_ reference: ChannelMediaReference, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> ChannelMedia
+    /// Calls the provider with the settings and says what it answered ("Connected as @shop_bot").
+    func test(settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String
+    /// Tells the provider where to deliver updates (Telegram's `setWebhook`); a channel whose
+    /// webhook is configured in the provider's console does nothing.
+    func connect(webhookURL: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError)
+}
+
+/// A setting of a channel. Secret ones are sealed when saved and never shown again.
+public struct ChannelField: Sendable, Encodable, Equatable {
+    public var key: String
+    public var label: String
+    public var secret: Bool
+    public var required: Bool
+    public var help: String?
+
+    public init(key: String, label: String, secret: Bool = false, required: Bool = true, help: String? = nil) {
+        self.key = key; self.label = label; self.secret = secret; self.required = required; self.help = help
+    }
+}
+
+/// What a channel can carry, for the composer and for the sender's checks.
+public struct ChannelCapabilities: Sendable, Encodable, Equatable {
+    /// The longest text one message may have, in characters as the provider counts them.
+    public var maxTextLength: Int
+    /// The largest file the provider accepts from us, in bytes (0: no files).
+    public var maxFileBytes: Int
+    /// How long after the customer's last message we may still write (nil: any time).
+    public var replyWindowSeconds: Int?
+    /// Whether text formatting (Markdown) is shown; otherwise replies go as plain text.
+    public var formatting: Bool
+    /// Whether the provider tells us when a message was delivered and read.
+    public var deliveryReceipts: Bool
+    /// Whether the provider takes an idempotency key, so a send whose outcome is unknown can
+    /// safely be repeated.
+    public var idempotentSends: Bool
+
+    public init(maxTextLength: Int, maxFileBytes: Int, replyWindowSeconds: Int?, formatting: Bool, deliveryReceipts: Bool,
+                idempotentSends: Bool) {
+        self.maxTextLength = maxTextLength; self.maxFileBytes = maxFileBytes; self.replyWindowSeconds = replyWindowSeconds
+        self.formatting = formatting; self.deliveryReceipts = deliveryReceipts; self.idempotentSends = idempotentSends
+    }
+}
+
+/// A channel inbox's settings with its secrets opened, as the adapter sees them.
+public struct ChannelConfig: Sendable {
+    public var values: [String: String]
+    public init(_ values: [String: String]) { self.values = values }
+    public subscript(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }
+}
+
+/// A provider's request to our webhook, as received: the raw body (signatures cover its exact
+/// bytes), header names in lower case, and the query.
+public struct ChannelRequest: Sendable {
+    public var method: String
+    public var headers: [String: String]
+    public var query: [String: String]
+    public var body: [UInt8]
+
+    public init(method: String, headers: [String: String], query: [String: String] = [:], body: [UInt8]) {
+        self.method = method; self.headers = headers; self.query = query; self.body = body
+    }
+}
+
+/// What happened on the channel.
+public enum ChannelEvent: Sendable, Equatable {
+    /// A customer wrote (or edited: an edit is a new message whose id names the edit).
+    case message(ChannelInbound)
+    /// A provider's word on one of our messages.
+    case delivery(providerMessageID: String, status: DeliveryStatus, error: String?)
+    /// The customer blocked us or asked for no more messages (false), or came back (true).
+    case consent(ChannelIdentity, granted: Bool)
+    /// Understood and deliberately not acted on (a group message, an unknown update type).
+    case ignored(String)
+}
+
+/// A customer's message as the channel delivered it.
+public struct ChannelInbound: Sendable, Equatable {
+    /// The provider's id, unique within the inbox; the same id twice is one message.
+    public var id: String
+    public var customer: CustomerIdentity
+    public var text: String
+    public var media: [ChannelMediaReference]
+    public var receivedAt: Date
+    /// Set when the customer changed an earlier message (its id).
+    public var edits: String?
+
+    public init(id: String, customer: CustomerIdentity, text: String, media: [ChannelMediaReference] = [], receivedAt: Date,
+                edits: String? = nil) {
+        self.id = id; self.customer = customer; self.text = text; self.media = media; self.receivedAt = receivedAt; self.edits = edits
+    }
+}
+
+/// A file the customer sent, still at the provider.
+public struct ChannelMediaReference: Sendable, Equatable {
+    public var id: String
+    public var fileName: String?
+    public var contentType: String?
+    public var size: Int?
+
+    public init(id: String, fileName: String? = nil, contentType: String? = nil, size: Int? = nil) {
+        self.id = id; self.fileName = fileName; self.contentType = contentType; self.size = size
+    }
+}
+
+public struct ChannelMedia: Sendable {
+    public var data: Data
+    public var fileName: String
+    public var contentType: String?
+    public init(data: Data, fileName: String, contentType: String?) { self.data = data; self.fileName = fileName; self.contentType = contentType }
+}
+
+/// One reply to send: the customer's address on the channel, the text, and files.
+public struct ChannelOutbound: Sendable {
+    public var recipient: String
+    public var text: String
+    public var files: [ChannelMedia]
+    /// Our message id, for providers that take an idempotency key.
+    public var idempotencyKey: String
+
+    public init(recipient: String, text: String, files: [ChannelMedia] = [], idempotencyKey: String) {
+        self.recipient = recipient; self.text = text; self.files = files; self.idempotencyKey = idempotencyKey
+    }
+}
+
+/// How a send ended, in the provider's own words where it gave any.
+public enum ChannelSendResult: Sendable, Equatable {
+    case sent(providerMessageID: String)
+    /// Not delivered and worth trying again (rate limit, the provider down, no connection made).
+    case retryLater(String, after: TimeInterval?)
+    /// Refused for good (blocked by the customer, bad recipient, message too long).
+    case refused(String, optedOut: Bool)
+    /// The request left but no answer came: the provider may or may not have sent it.
+    case unknown(String)
+}
+
+/// A request the provider could not be asked, or a payload that could not be read.
+public struct ChannelError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import ShopdeskChannels
+import ShopdeskCore
+import ShopdeskStore
+
+/// Sends one reply through its messaging channel, at most once.
+///
+/// The reply is marked `sending` in its own committed write before the provider is called. A
+/// send job that finds the mark already there was cut off after calling (a crash, a kill -9, a
+/// lost answer): unless the provider takes an idempotency key, the reply is not sent again but
+/// marked failed with the reason, and the agent decides — a customer never gets it twice.
+/// Rate limits and a provider that is down put it back in the queue; refusals fail it with the
+/// provider's own words; a customer who blocked the bot is remembered and not written to.
+struct ChannelSender {
+    let services: AppServices
+
+    func send(_ message: Message, conversation: Conversation, inbox: Inbox, adapter: any ChannelAdapter) async throws {
+        let workspaceID = inbox.workspaceID
+        let database = services.database
+        let channel = inbox.kind.rawValue
+        let (address, claimed) = try await database.write { sql in
+            (try await ChannelRepository.address(of: conversation.customerID, workspaceID: workspaceID, channel: channel, in: sql),
+             try await ChannelRepository.claimForSending(message.id, workspaceID: workspaceID, in: sql))
+        }
+        switch claimed {
+        case .queued: break
+        case .sending where adapter.capabilities.idempotentSends: break
+        case .sending:
+            return try await fail(message, "The send was cut off before \(adapter.displayName) answered; the customer may have it. "
+                                  + "Check the chat on \(adapter.displayName), and retry if it did not arrive.")
+        default: return   // sent, failed or gone: nothing to do
+        }
+        guard let address else {
+            return try await fail(message, "The customer has no \(adapter.displayName) address to write to.")
+        }
+        if let reason = try await database.read({
+            try await ChannelRepository.optOutReason(workspaceID: workspaceID, inboxID: inbox.id, identity: address, in: $0)
+        }) {
+            return try await fail(message, "Not sent: \(reason)")
+        }
+        guard message.text.count <= adapter.capabilities.maxTextLength else {
+            return try await fail(message, "\(adapter.displayName) takes at most \(adapter.capabilities.maxTextLength) characters per message.")
+        }
+        let files = try await attachments(of: message, workspaceID: workspaceID)
+        let setup = ChannelSetup(services: services)
+        let result = await adapter.send(ChannelOutbound(recipient: address, text: message.text, files: files, idempotencyKey: "message-\(message.id)"),
+                                        settings: try setup.config(inbox), http: services.channelHTTP)
+        switch result {
+        case .sent(let providerID):
+            try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: message.id, status: .sent, error: nil,
+                                                            channelMessageID: providerID)
+        case .retryLater(let reason, _):
+            // Nothing reached the provider: back in the queue, and the job runner tries again later.
+            try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: message.id, status: .queued, error: reason)
+            throw JobFailure(description: reason, permanent: false)
+        case .refused(let reason, let optedOut):
+            if optedOut {
+                try await database.write {
+                    try await ChannelRepository.optOut(workspaceID: workspaceID, inboxID: inbox.id, identity: address, reason: reason, now: Date(), in: $0)
+                }
+            }
+            try await fail(message, reason)
+        case .unknown(let reason):
+            try await fail(message, reason + " The customer may have it; check before retrying.")
+        }
+    }
+
+    private func fail(_ message: Message, _ reason: String) async throws {
+        try await services.conversations.recordDelivery(workspaceID: message.workspaceID, messageID: message.id, status: .failed, error: reason)
+    }
+
+    private func attachments(of message: Message, workspaceID: WorkspaceID) async throws -> [ChannelMedia] {
+        var files: [ChannelMedia] = []
+        for id in message.attachmentIDs {
+            guard let record = try await services.database.read({ try await AttachmentRepository.find(workspaceID: workspaceID, id: id, in: $0) }) else {
+                continue
+            }
+            files.append(ChannelMedia(data: try await services.files.load(sha256: record.sha256), fileName: record.fileName,
+                                      contentType: record.contentType))
+        }
+        return files
+    }
+}

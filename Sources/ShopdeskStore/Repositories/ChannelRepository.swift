@@ -1,0 +1,82 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// What the messaging channels keep beside messages: opt-outs, and the at-most-once mark on a
+/// reply being sent.
+public enum ChannelRepository {
+    /// The customer blocked the bot or asked for no more messages on this inbox's channel.
+    public static func optOut(workspaceID: WorkspaceID, inboxID: InboxID, identity: String, reason: String, now: Date,
+                              in sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO channel_opt_outs (workspace_id, inbox_id, identity, opted_out_at, reason)
+            VALUES (\(bind: workspaceID.rawValue), \(bind: inboxID.rawValue), \(bind: identity), \(bind: now.millis), \(bind: reason))
+            ON CONFLICT (inbox_id, identity) DO UPDATE SET opted_out_at = excluded.opted_out_at, reason = excluded.reason
+            """).run()
+    }
+
+    /// The customer came back (unblocked the bot, or wrote again).
+    public static func optIn(workspaceID: WorkspaceID, inboxID: InboxID, identity: String, in sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            DELETE FROM channel_opt_outs WHERE workspace_id = \(bind: workspaceID.rawValue) AND inbox_id = \(bind: inboxID.rawValue)
+              AND identity = \(bind: identity)
+            """).run()
+    }
+
+    /// Why nothing may be sent to `identity` on this inbox (nil: it may).
+    public static func optOutReason(workspaceID: WorkspaceID, inboxID: InboxID, identity: String, in sql: any SQLDatabase) async throws -> String? {
+        try await sql.raw("""
+            SELECT reason FROM channel_opt_outs WHERE workspace_id = \(bind: workspaceID.rawValue) AND inbox_id = \(bind: inboxID.rawValue)
+              AND identity = \(bind: identity)
+            """).first()?.string("reason")
+    }
+
+    /// Moves a queued reply to `sending` and answers the status it had: `.queued` means this
+    /// caller may call the provider now; `.sending` means an earlier attempt was cut off after
+    /// the mark was committed, so the provider may already have it.
+    public static func claimForSending(_ id: MessageID, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> DeliveryStatus? {
+        let ws = workspaceID.rawValue
+        if try await sql.raw("""
+            UPDATE messages SET delivery_status = 'sending' WHERE workspace_id = \(bind: ws) AND id = \(bind: id.rawValue)
+              AND delivery_status = 'queued' RETURNING id
+            """).first() != nil {
+            return .queued
+        }
+        return try await sql.raw("SELECT delivery_status FROM messages WHERE workspace_id = \(bind: ws) AND id = \(bind: id.rawValue)")
+            .first()?.stringOrNil("delivery_status").flatMap(DeliveryStatus.init(rawValue:))
+    }
+
+    /// A customer's address on a channel (their chat id), from the identities that recognise them.
+    public static func address(of customer: CustomerID, workspaceID: WorkspaceID, channel: String, in sql: any SQLDatabase) async throws -> String? {
+        try await sql.raw("""
+            SELECT value FROM customer_identities WHERE workspace_id = \(bind: workspaceID.rawValue)
+              AND customer_id = \(bind: customer.rawValue) AND kind = \(bind: channel) ORDER BY value LIMIT 1
+            """).first()?.string("value")
+    }
+
+    /// The outbound message a provider's status callback names.
+    public static func outbound(inboxID: InboxID, workspaceID: WorkspaceID, providerMessageID: String, in sql: any SQLDatabase) async throws -> MessageID? {
+        try await sql.raw("""
+            SELECT id FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND inbox_id = \(bind: inboxID.rawValue)
+              AND channel_message_id = \(bind: providerMessageID) AND direction = 'outbound'
+            """).first()?.id("id")
+    }
+}
+
+extension InboxRepository {
+    /// A messaging channel's inbox by id alone, for its provider's webhook (authenticated by the
+    /// channel's own secret, checked right after).
+    public static func channelInbox(id: InboxID, in sql: any SQLDatabase) async throws -> Inbox? {
+        try await sql.raw("SELECT * FROM inboxes WHERE id = \(bind: id.rawValue)").first().map(decode)
+    }
+}
+
+extension MessageRepository {
+    /// Whether the inbox already stored the channel's message (a provider delivering it again).
+    public static func exists(inboxID: InboxID, channelMessageID: String, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("""
+            SELECT id FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND inbox_id = \(bind: inboxID.rawValue)
+              AND channel_message_id = \(bind: channelMessageID)
+            """).first() != nil
+    }
+}
