@@ -26,11 +26,17 @@ struct OpenAPITests {
                     // Call it without credentials: a route that exists answers anything but 404/405.
                     let concrete = path.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{message_id}", with: "1")
                         .replacingOccurrences(of: "{key}", with: "sdw_unknown")
+                        .replacingOccurrences(of: "{kind}", with: "telegram").replacingOccurrences(of: "{inbox}", with: "987654")
                     guard let httpMethod = HTTPRequest.Method(method.uppercased()) else { Issue.record("bad method \(method)"); continue }
                     let answer = try await harness.client.json(httpMethod, concrete, body: httpMethod == .get ? nil : "{}")
                     if path.contains("{key}") {
                         // A widget route answers an unknown key with its own 404, which names the key.
                         #expect(answer.detail.contains("sdw_unknown"), "\(method) \(path) answered \(answer.text)")
+                        continue
+                    }
+                    if path.contains("{inbox}") {
+                        // A channel webhook answers an inbox that does not exist with its own 404.
+                        #expect(answer.detail.contains("no such channel webhook"), "\(method) \(path) answered \(answer.text)")
                         continue
                     }
                     #expect(answer.status != .notFound, "\(method) \(path) answered \(answer.status)")
