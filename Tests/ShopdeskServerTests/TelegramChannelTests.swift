@@ -182,3 +182,56 @@ struct TelegramChannelTests {
         }
     }
 }
+
+@Suite("Telegram channel in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(3)))
+struct TelegramChannelBrowserTests {
+    @Test func anAdminConnectsABotAndAnAgentAnswersOnTelegram() async throws {
+        try await FakeTelegram.run { bot, base in
+            try await Harness.run(.sqlite, mode: .live, configure: { $0.allowPrivateWebhookTargets = true; $0.publicURL = "https://help.example.com" }) { harness in
+                let port = try #require(harness.client.port)
+                try await Browser.with { page in
+                    try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
+                    try await page.waitFor("document.querySelector('#inbox-kind option[value=telegram]')", "Telegram among the inbox kinds")
+                    try await WebAppTests.fill(page, ["#inbox-name": "Telegram"])
+                    _ = try await page.evaluate("""
+                        (() => { const kind = document.querySelector('#inbox-kind'); kind.value = 'telegram';
+                          kind.dispatchEvent(new Event('change')); return true })()
+                        """)
+                    try await page.waitFor("document.querySelector('#new-inbox-bot_token')", "the bot token field")
+                    try await WebAppTests.fill(page, ["#new-inbox-bot_token": FakeTelegram.token, "#new-inbox-api_base": base])
+                    _ = try await page.evaluate("document.querySelector('#add-inbox').requestSubmit()")
+                    try await page.waitFor("document.querySelector('#admin-inboxes > div')?.innerText.includes('Receiving at https://help.example.com/api/v1/channels/telegram/')",
+                                           "the webhook set")
+                    let inbox = try #require(try await harness.client.json(.get, "/api/v1/inboxes", token: harness.ownerToken).items
+                        .first { $0["kind"] as? String == "telegram" }?["id"] as? Int)
+                    // The settings never show the token; the test asks Telegram and shows its answer.
+                    #expect(try await page.evaluate("document.body.innerHTML.includes(\(DevToolsPage.quoted(FakeTelegram.token)))") as? Bool == false)
+                    try await page.waitFor("document.querySelector('#channel-\(inbox)-test')", "the test button")
+                    _ = try await page.evaluate("document.querySelector('#channel-\(inbox)-test').click()")
+                    try await page.waitFor("document.querySelector('#channel-\(inbox)-status').textContent.includes('Connected as @shop_help_bot')",
+                                           "Telegram's answer")
+
+                    // Ana writes on Telegram; the agent answers from the conversation.
+                    let secret = try #require(await bot.webhook?.secret)
+                    let update = TelegramChannelTests.update(1, chat: 4242, text: "Olá, onde está o meu pedido?")
+                    let posted = try await harness.client.json(.post, "/api/v1/channels/telegram/\(inbox)/webhook",
+                                                               headers: ["Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret], body: update)
+                    #expect(posted.status == .ok)
+                    let conversation = try #require(try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken)
+                        .items.first?["id"] as? Int)
+                    try await page.navigate("http://127.0.0.1:\(port)/#/open/\(conversation)")
+                    try await page.waitFor("document.querySelector('#thread')?.innerText.includes('onde está o meu pedido')", "Ana's message")
+                    try await page.press("r")
+                    try await page.waitFor("document.activeElement?.id === 'composer-text'", "the reply box")
+                    try await page.type("Já foi enviado!")
+                    try await page.press("Enter", modifiers: 2, code: "Enter", keyCode: 13)
+                    try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Já foi enviado!')", "the reply in the thread")
+                    _ = try await harness.runJobs()
+                    #expect(await bot.sent.map(\.text) == ["Já foi enviado!"])
+                    #expect(await bot.sent.map(\.chatID) == ["4242"])
+                    try await page.waitFor("document.querySelector('#thread .delivery.sent')", "the reply marked sent")
+                }
+            }
+        }
+    }
+}

@@ -10,6 +10,7 @@ import { commerceSections } from './stores.js';
 import { helpSection } from './help-admin.js';
 import { modelsSection } from './models-admin.js';
 import { imapForm, smtpForm } from './mail-settings.js';
+import { channelFields, channelForm, messagingChannels } from './channel-settings.js';
 import { alertFailure, errorLine, form, labelled, panel, secret } from './forms.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
@@ -117,14 +118,17 @@ async function teamsSection(onChanged) {
 async function inboxesSection(onChanged) {
   const list = h('ul', { class: 'admin-list' });
   const shown = h('div');
+  const channels = await messagingChannels();
+  const channelOf = (kind) => channels.find((channel) => channel.kind === kind);
   const refresh = async () => {
     const inboxes = (await api('GET', '/inboxes')).items;
     clear(list);
     for (const inbox of inboxes) {
-      const kindName = { chat: t('kindChat'), email: t('kindEmail'), api: t('kindApi') }[inbox.kind] || inbox.kind;
+      const kindName = { chat: t('kindChat'), email: t('kindEmail'), api: t('kindApi') }[inbox.kind] || channelOf(inbox.kind)?.name || inbox.kind;
       const item = h('li', { class: 'inbox-item' }, h('strong', {}, inbox.name), ` · ${kindName}`);
       if (inbox.kind === 'chat') item.append(snippetLine(inbox), chatSettingsForm(inbox, inboxes.filter((other) => other.kind === 'email')));
       else if (inbox.kind === 'email') item.append(emailLine(inbox), smtpForm(inbox), imapForm(inbox), await quarantinePanel(inbox));
+      else if (channelOf(inbox.kind)) item.append(channelForm(inbox, channelOf(inbox.kind)));
       else item.append(' · ', h('code', {}, `POST /api/v1/inboxes/${inbox.id}/messages`));
       list.append(item);
     }
@@ -132,26 +136,44 @@ async function inboxesSection(onChanged) {
   await refresh();
   const name = h('input', { type: 'text', required: true, maxlength: 100 });
   const kind = h('select', {}, h('option', { value: 'chat' }, t('kindChat')), h('option', { value: 'email' }, t('kindEmail')),
-    h('option', { value: 'api' }, t('kindApi')));
+    ...channels.map((channel) => h('option', { value: channel.kind }, channel.name)), h('option', { value: 'api' }, t('kindApi')));
   const address = h('input', { type: 'email', maxlength: 254, placeholder: 'support@shop.example' });
   const addressField = labelled('inbox-address', t('emailAddress'), address);
-  const showAddress = () => { addressField.hidden = kind.value !== 'email'; address.required = kind.value === 'email'; };
-  kind.addEventListener('change', showAddress);
-  showAddress();
+  // A messaging channel's own fields (its bot token…), shown when that kind is chosen.
+  const channelBox = h('div', { class: 'channel-fields' });
+  let channelValues = null;
+  const showFields = () => {
+    addressField.hidden = kind.value !== 'email';
+    address.required = kind.value === 'email';
+    clear(channelBox);
+    channelValues = null;
+    const channel = channelOf(kind.value);
+    if (channel) {
+      const fields = channelFields(channel, 'new-inbox');
+      channelBox.append(...fields.rows);
+      channelValues = fields.values;
+    }
+  };
+  kind.addEventListener('change', showFields);
+  showFields();
   return panel('admin-inboxes', t('inboxes'), list, shown,
-    form('add-inbox', [labelled('inbox-name', t('name'), name), labelled('inbox-kind', t('kind'), kind), addressField], t('addInbox'), async (element) => {
+    form('add-inbox', [labelled('inbox-name', t('name'), name), labelled('inbox-kind', t('kind'), kind), addressField, channelBox], t('addInbox'), async (element) => {
       const body = { name: name.value, kind: kind.value };
       if (kind.value === 'email') body.email = { address: address.value };
+      if (channelValues) body.channel = channelValues();
       const created = await api('POST', '/inboxes', body);
       clear(shown);
       if (created.inbox.kind === 'chat') {
         shown.append(snippetLine(created.inbox), secret(`${t('identitySecret')} · ${created.inbox.name}`, created.token));
       } else if (created.inbox.kind === 'email') {
         shown.append(emailLine(created.inbox), secret(`${t('inboxToken')} (${created.inbox.name}, X-Inbox-Token)`, created.token));
+      } else if (channelOf(created.inbox.kind)) {
+        shown.append(h('p', { class: 'hint', role: 'status' }, created.inbox.channel?.status || ''));
       } else {
         shown.append(secret(`${t('inboxToken')} (${created.inbox.name}, X-Inbox-Token)`, created.token));
       }
       element.reset();
+      showFields();
       await refresh();
       onChanged();
     }));

@@ -8,6 +8,7 @@ import { helpStrings } from './i18n-help.js';
 const bundles = {
   en: {
     signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
+    testConnection: 'Test connection', channel_telegram_bot_token: 'Bot token', channel_telegram_api_base: 'Bot API server', sending: 'Sending…',
     workspace: 'Workspace', chooseWorkspace: 'This email and password open several workspaces. Choose one.',
     sessionEnded: 'Your session ended. Sign in again to continue; your drafts are kept.',
     views: 'Views', mine: 'Mine', unassigned: 'Unassigned', open: 'Open', pending: 'Pending',
@@ -44,6 +45,7 @@ const bundles = {
   },
   'pt-BR': {
     signIn: 'Entrar', signOut: 'Sair', email: 'E-mail', password: 'Senha',
+    testConnection: 'Testar conexão', channel_telegram_bot_token: 'Token do bot', channel_telegram_api_base: 'Servidor da Bot API', sending: 'Enviando…',
     workspace: 'Espaço de trabalho', chooseWorkspace: 'Este e-mail e senha abrem vários espaços de trabalho. Escolha um.',
     sessionEnded: 'Sua sessão terminou. Entre novamente para continuar; seus rascunhos foram mantidos.',
     views: 'Visões', mine: 'Minhas', unassigned: 'Sem responsável', open: 'Abertas', pending: 'Pendentes',
@@ -80,6 +82,7 @@ const bundles = {
   },
   ru: {
     signIn: 'Войти', signOut: 'Выйти', email: 'Эл. почта', password: 'Пароль',
+    testConnection: 'Проверить подключение', channel_telegram_bot_token: 'Токен бота', channel_telegram_api_base: 'Сервер Bot API', sending: 'Отправляется…',
     workspace: 'Рабочее пространство', chooseWorkspace: 'Эта почта и пароль открывают несколько рабочих пространств. Выберите одно.',
     sessionEnded: 'Сеанс завершён. Войдите снова, чтобы продолжить; черновики сохранены.',
     views: 'Представления', mine: 'Мои', unassigned: 'Без исполнителя', open: 'Открытые', pending: 'Ожидают',
@@ -116,6 +119,7 @@ const bundles = {
   },
   hr: {
     signIn: 'Prijava', signOut: 'Odjava', email: 'E-pošta', password: 'Lozinka',
+    testConnection: 'Provjeri vezu', channel_telegram_bot_token: 'Token bota', channel_telegram_api_base: 'Bot API poslužitelj', sending: 'Šalje se…',
     workspace: 'Radni prostor', chooseWorkspace: 'Ova e-adresa i lozinka otvaraju više radnih prostora. Odaberite jedan.',
     sessionEnded: 'Sesija je istekla. Prijavite se ponovno; skice su sačuvane.',
     views: 'Prikazi', mine: 'Moji', unassigned: 'Nedodijeljeni', open: 'Otvoreni', pending: 'Na čekanju',
