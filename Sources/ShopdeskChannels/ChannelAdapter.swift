@@ -53,7 +53,7 @@ public struct ChannelField: Sendable, Encodable, Equatable {
 
 /// What a channel can carry, for the composer and for the sender's checks.
 public struct ChannelCapabilities: Sendable, Encodable, Equatable {
-    /// The longest text one message may have, in characters as the provider counts them.
+    /// The longest text one message may have, in UTF-16 code units (as Telegram and Meta count).
     public var maxTextLength: Int
     /// The largest file the provider accepts from us, in bytes (0: no files).
     public var maxFileBytes: Int

@@ -174,6 +174,15 @@ struct TelegramChannelTests {
             #expect(wrong.status == .ok)
             let refused = try await setup.harness.client.json(.post, "/api/v1/inboxes/\(setup.inbox)/channel/test", token: setup.harness.ownerToken)
             #expect(refused.text.contains("Unauthorized"), "\(refused.text)")
+            // A reply longer than Telegram carries is refused before it is stored.
+            #expect(try await Self.post(setup, Self.update(30, text: "Hi"), secret: setup.secret).status == .ok)
+            let conversation = try #require(try await Self.conversations(setup).first?["id"] as? Int)
+            let long = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
+                                                           body: #"{"text":"\#(String(repeating: "ä", count: 4097))"}"#)
+            #expect(long.status == .unprocessableContent && long.detail.contains("4096"), "\(long.detail)")
+            let note = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
+                                                           body: #"{"text":"\#(String(repeating: "ä", count: 4097))","private":true}"#)
+            #expect(note.status == .created)
             let channels = try await setup.harness.client.json(.get, "/api/v1/channels", token: setup.harness.ownerToken).items
             #expect(channels.contains { $0["kind"] as? String == "telegram" })
             // Another workspace cannot test or change this inbox.

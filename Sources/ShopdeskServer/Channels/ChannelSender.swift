@@ -38,7 +38,7 @@ struct ChannelSender {
         }) {
             return try await fail(message, "Not sent: \(reason)")
         }
-        guard message.text.count <= adapter.capabilities.maxTextLength else {
+        guard message.text.utf16.count <= adapter.capabilities.maxTextLength else {
             return try await fail(message, "\(adapter.displayName) takes at most \(adapter.capabilities.maxTextLength) characters per message.")
         }
         let files = try await attachments(of: message, workspaceID: workspaceID)

@@ -160,6 +160,7 @@ struct ConversationsController {
                tag: "conversations", role: .agent, body: "MessageBody", status: 201) { request, context in
             let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
             let body = try await request.decode(as: MessageBody.self, context: context)
+            if body.private != true { try await checkChannelLimits(body.text, conversation) }
             let message = try await services.conversations.reply(
                 workspaceID: context.workspaceID, conversationID: conversation.id, text: body.text, isNote: body.private ?? false,
                 agentID: context.agent.id, attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init))
@@ -313,5 +314,20 @@ extension KeyedDecodingContainer {
     func nullable<T: Decodable & Sendable>(_ type: T.Type, forKey key: Key) throws -> Nullable<T>? {
         guard contains(key) else { return nil }
         return try decodeNil(forKey: key) ? Nullable(value: nil) : Nullable(value: try decode(T.self, forKey: key))
+    }
+}
+
+extension ConversationsController {
+    /// A reply a messaging channel cannot carry is refused before it is stored, in words.
+    func checkChannelLimits(_ text: String, _ conversation: Conversation) async throws {
+        let ws = conversation.workspaceID, inboxID = conversation.inboxID
+        guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: ws, id: inboxID, in: $0) }),
+              let adapter = services.channels.adapter(for: inbox.kind) else { return }
+        let limit = adapter.capabilities.maxTextLength
+        // Counted in UTF-16 units, as Telegram counts (an emoji may be two).
+        if text.utf16.count > limit {
+            throw Problem(.unprocessableContent, "\(adapter.displayName) takes at most \(limit) characters per message; this reply has \(text.utf16.count).",
+                          field: "text")
+        }
     }
 }

@@ -7,6 +7,7 @@ import { formatNumber, t } from './i18n.js';
 import { loadConversation, renderConversation } from './conversation.js';
 import { scheduleListRefresh } from './list.js';
 import { openMacroPicker } from './macros.js';
+import { messagingChannels } from './channel-settings.js';
 import { state } from './state.js';
 
 export function composerForm(conversation, draft) {
@@ -43,6 +44,7 @@ export function composerForm(conversation, draft) {
     return button;
   };
   const error = h('p', { class: 'form-error', role: 'alert', id: 'composer-error' });
+  const count = channelCounter(conversation, text);
   const files = h('input', { type: 'file', id: 'composer-files', multiple: true, class: 'visually-hidden' });
   files.addEventListener('change', async () => {
     error.textContent = '';
@@ -60,7 +62,7 @@ export function composerForm(conversation, draft) {
   const form = h('form', { class: `composer ${state.mode}`, id: 'composer' },
     h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note'),
       files, h('label', { for: 'composer-files', class: 'attach' }, t('attach')), macroButton()),
-    macroChip(), text, pending, error,
+    macroChip(), text, count, pending, error,
     h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')));
   queueMicrotask(renderPending);
   form.addEventListener('submit', async (event) => {
@@ -134,6 +136,28 @@ function renderPending() {
     remove.addEventListener('click', () => { state.pendingFiles.splice(index, 1); renderPending(); });
     list.append(h('li', { class: 'badge' }, `${file.file_name} (${formatSize(file.size)})`, remove));
   });
+}
+
+/// On a messaging channel, how much of its per-message limit a reply uses (Telegram: 4,096
+/// characters); the server refuses longer replies, this says so while typing.
+function channelCounter(conversation, text) {
+  const count = h('span', { class: 'char-count', id: 'composer-count', hidden: true, 'aria-live': 'polite' });
+  const inbox = (state.inboxes || []).find((candidate) => candidate.id === conversation.inbox_id);
+  if (!inbox || state.mode !== 'reply') return count;
+  messagingChannels().then((channels) => {
+    const channel = channels.find((candidate) => candidate.kind === inbox.kind);
+    if (!channel) return;
+    const limit = channel.capabilities.max_text_length;
+    const update = () => {
+      const length = text.value.length;   // UTF-16 units, as Telegram counts
+      count.textContent = `${channel.name}: ${formatNumber(length)} / ${formatNumber(limit)}`;
+      count.classList.toggle('over', length > limit);
+    };
+    count.hidden = false;
+    update();
+    text.addEventListener('input', update);
+  });
+  return count;
 }
 
 export function formatSize(bytes) {
