@@ -87,6 +87,7 @@ export function renderList() {
         h('span', { class: 'subject' }, item.subject || `#${item.number}`),
         h('span', { class: 'preview' }, item.last_message?.preview || ''),
         h('span', { class: 'badges' },
+          channelBadge(item),
           slaBadge(item),
           item.priority !== 'normal' ? h('span', { class: `badge priority-${item.priority}` }, t(item.priority)) : null,
           item.urgent ? h('span', { class: 'badge urgent' }, '!') : null,
@@ -136,4 +137,13 @@ async function bulk(changes) {
 export function scheduleListRefresh() {
   clearTimeout(listRefresh);
   listRefresh = setTimeout(() => loadList(false, true), 250);
+}
+
+/// Which channel the conversation is on, as a glyph with its name for screen readers.
+const channelGlyphs = { email: '✉', chat: '💬', telegram: '✈' };
+function channelBadge(item) {
+  const kind = (state.inboxes || []).find((inbox) => inbox.id === item.inbox_id)?.kind;
+  if (!kind || !channelGlyphs[kind]) return null;
+  const name = kind === 'telegram' ? 'Telegram' : t(kind === 'email' ? 'kindEmail' : 'kindChat');
+  return h('span', { class: `badge channel channel-${kind}`, role: 'img', title: name, 'aria-label': name }, channelGlyphs[kind]);
 }
