@@ -44,6 +44,7 @@ struct Demo: AsyncParsableCommand {
                       API:       http://\(settings.host):\(port)/api/v1/openapi.json
                       Chat:      http://\(settings.host):\(port)/demo/shop  (a sample shop page with the chat widget)
                       Help:      http://\(settings.host):\(port)/help/demo  (the public help center)
+                      Phone:     http://\(settings.host):\(port)/demo/phone  (write to the shop's Telegram bot as a customer)
                       Login:     \(result.ownerEmail)
                       Password:  \(password)
 
@@ -56,6 +57,9 @@ struct Demo: AsyncParsableCommand {
             }
             var served = settings
             served.demoWidgetKey = result.widgetKey
+            served.demoChannelsWorkspace = result.workspaceID.rawValue
+            // The simulated providers answer on this server's own loopback address.
+            served.allowPrivateWebhookTargets = true
             // Printed once the port is bound, with the port it got (`--port 0` picks a free one).
             let app = try await buildApplication(configuration: served, database: database, logger: logger,
                                                  onListening: { _, port in ready(port) })

@@ -62,6 +62,16 @@ func buildApplication(services: AppServices,
     OperationsController(services: services, metrics: metrics).register(on: router)
     SurveyPage(services: services).register(on: router)
     DemoShopPage.register(on: router, widgetKey: configuration.demoWidgetKey)
+    var onListening = onListening
+    if let workspace = configuration.demoChannelsWorkspace {
+        let telegram = DemoTelegram(services: services, workspaceID: WorkspaceID(workspace))
+        telegram.register(on: router)
+        let announce = onListening
+        onListening = { host, port in
+            await telegram.install(port: port)
+            await announce?(host, port)
+        }
+    }
     WidgetScript.register(on: router)
     WebAssets.register(on: router)
 
@@ -82,7 +92,7 @@ func buildApplication(services: AppServices,
         server: .http1WebSocketUpgrade(webSocketRouter: router),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Shopdesk"),
         services: services_,
-        onServerRunning: { channel in
+        onServerRunning: { [onListening] channel in
             guard let onListening, let port = channel.localAddress?.port else { return }
             await onListening(configuration.host, port)
         },

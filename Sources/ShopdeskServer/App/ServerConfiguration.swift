@@ -42,6 +42,9 @@ public struct ServerConfiguration: Sendable {
     public var logLevel = "info"
     /// `shopdesk demo` only: the chat inbox whose widget a sample shop page at `/demo/shop` shows.
     public var demoWidgetKey: String?
+    /// `shopdesk demo` only: the workspace that gets a Telegram inbox backed by the built-in Bot
+    /// API simulator, and the phone page at `/demo/phone` to write to it as a customer.
+    public var demoChannelsWorkspace: Int64?
 
     public init() {}
 
