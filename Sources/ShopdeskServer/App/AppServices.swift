@@ -30,7 +30,7 @@ struct AppServices: Sendable {
     let logger: Logger
     /// The messaging channels this build speaks (Telegram…), and how they reach their providers.
     let channels = ChannelRegistry.standard
-    var channelHTTP: GuardedChannelHTTP { GuardedChannelHTTP(guardrail: outboundGuard) }
+    var channelHTTP: GuardedChannelHTTP { GuardedChannelHTTP(guardrail: outboundGuard, pool: .shared) }
     var chat: ChatChannel { ChatChannel(database: database, conversations: conversations) }
 
     /// The key for stored credentials (read when needed: rarely, and always current).

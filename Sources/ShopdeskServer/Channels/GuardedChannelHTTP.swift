@@ -3,22 +3,24 @@ import Foundation
 import NIOCore
 import NIOPosix
 import ShopdeskChannels
+import Synchronization
 
 /// The HTTP transport for channel adapters: every provider address passes the outbound guard and
 /// the request goes to exactly the checked address; redirects are not followed. A failure says
 /// whether the request may have left (which decides if a send may be repeated).
+///
+/// Providers are called often (every reply), so checked addresses and their HTTP clients (with
+/// their kept-alive connections) are reused for a minute (`ChannelClientPool`); the connection
+/// still goes only to the address the guard checked.
 struct GuardedChannelHTTP: ChannelHTTP {
     let guardrail: OutboundURLGuard
+    let pool: ChannelClientPool
 
     func send(_ request: ChannelHTTPRequest) async throws -> ChannelHTTPResponse {
-        let target: OutboundURLGuard.Target
-        do { target = try await guardrail.check(request.url) } catch let problem as Problem {
+        let client: HTTPClient
+        do { client = try await pool.client(for: request.url, guardrail: guardrail) } catch let problem as Problem {
             throw ChannelTransportError("The provider's address is not allowed: \(problem.detail)", sent: false)
         }
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30)))
-        configuration.dnsOverride = [target.host: target.address]
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        defer { _ = client.shutdown() }
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = .init(rawValue: request.method)
         outgoing.headers.add(name: "User-Agent", value: "Shopdesk/1")
@@ -44,5 +46,49 @@ struct GuardedChannelHTTP: ChannelHTTP {
         if let error = error as? IOError { return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode) }
         if let error = error as? HTTPClientError { return error == .connectTimeout }
         return false
+    }
+}
+
+/// HTTP clients per provider origin, each pinned to the address the outbound guard checked,
+/// kept for `lifetime` and then checked again. At most `capacity` origins are kept; the oldest
+/// goes first. Clients are shut down when replaced; the pool itself lives as long as the
+/// process (`shared`), so no client is ever dropped while running.
+final class ChannelClientPool: Sendable {
+    static let shared = ChannelClientPool()
+
+    private struct Entry { var address: String; var client: HTTPClient; var checkedAt: ContinuousClock.Instant }
+    private let entries = Mutex<[String: Entry]>([:])
+    let lifetime: Duration = .seconds(60)
+    let capacity = 64
+
+    func client(for url: String, guardrail: OutboundURLGuard) async throws -> HTTPClient {
+        guard let parsed = URL(string: url), let host = parsed.host else {
+            try await guardrail.check(url)   // says why the URL is not one
+            throw Problem(.unprocessableContent, "The URL must be an absolute http or https URL.", field: "url")
+        }
+        // A client checked under a guard that allows private addresses is not one for a guard that does not.
+        let key = "\(guardrail.allowPrivate ? "private" : "public") \(parsed.scheme ?? "")://\(host):\(parsed.port ?? -1)"
+        let now = ContinuousClock.now
+        if let entry = entries.withLock({ $0[key] }), now - entry.checkedAt < lifetime { return entry.client }
+        let target = try await guardrail.check(url)
+        // Idle connections are dropped well before providers close theirs, so a request rarely
+        // meets a connection the other side is closing (an unknown outcome for a send).
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30)),
+                                                     connectionPool: .init(idleTimeout: .seconds(15)))
+        configuration.dnsOverride = [target.host: target.address]
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let retired: [HTTPClient] = entries.withLock { entries in
+            var retired: [HTTPClient] = []
+            if let old = entries[key] { retired.append(old.client) }
+            entries[key] = Entry(address: target.address, client: client, checkedAt: now)
+            while entries.count > capacity, let oldest = entries.min(by: { $0.value.checkedAt < $1.value.checkedAt }) {
+                retired.append(oldest.value.client)
+                entries[oldest.key] = nil
+            }
+            return retired
+        }
+        // Requests still running on a retired client finish first (shutdown waits for them).
+        for old in retired { Task { try? await old.shutdown() } }
+        return client
     }
 }

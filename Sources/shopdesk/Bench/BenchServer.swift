@@ -6,7 +6,7 @@ final class BenchServer: Sendable {
 
     private init(process: Process) { self.process = process }
 
-    static func start(databaseURL: String, port: Int, dataDirectory: String) throws -> BenchServer {
+    static func start(databaseURL: String, port: Int, dataDirectory: String, environment extra: [String: String] = [:]) throws -> BenchServer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0])
@@ -16,6 +16,7 @@ final class BenchServer: Sendable {
         environment["SHOPDESK_LOG_LEVEL"] = "warning"
         // The chat bench starts thousands of visitors from one address on purpose.
         environment["SHOPDESK_WIDGET_SESSIONS_PER_ADDRESS"] = "1000000"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         try process.run()
         return BenchServer(process: process)

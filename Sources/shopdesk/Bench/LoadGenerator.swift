@@ -93,13 +93,15 @@ struct LoadGenerator: Sendable {
 
     /// Runs `count` requests split across the clients, each client on a thread of its own with
     /// one keep-alive connection, and times each request.
-    private func phase(
-        _ name: String, count: Int, _ request: @escaping @Sendable (Int, inout TextGenerator, Send) throws -> Void
+    ///   `inboxHeaders` replaces the inbox token header (a provider's webhook secret, say).
+    func phase(
+        _ name: String, count: Int, inboxHeaders: [(String, String)]? = nil,
+        _ request: @escaping @Sendable (Int, inout TextGenerator, Send) throws -> Void
     ) async throws -> PhaseResult {
         let clients = clients
         let port = port
         let bearer = [("Authorization", "Bearer \(token)")]
-        let inbox = [("X-Inbox-Token", inboxToken)]
+        let inbox = inboxHeaders ?? [("X-Inbox-Token", inboxToken)]
         let started = ContinuousClock.now
         let parts = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
             for client in 0..<clients {
