@@ -120,6 +120,7 @@ let package = Package(
         .testTarget(name: "ShopdeskCoreTests", dependencies: ["ShopdeskCore", "ShopdeskTestSupport"]),
         // Data/ holds Banking77, read by path from the source tree.
         .testTarget(name: "ShopdeskIntelligenceTests", dependencies: ["ShopdeskIntelligence"], exclude: ["Data"]),
+        .testTarget(name: "ShopdeskChannelsTests", dependencies: ["ShopdeskChannels"]),
         .testTarget(name: "ShopdeskCommerceTests", dependencies: ["ShopdeskCommerce"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShopdeskMailTests", dependencies: ["ShopdeskMail", "ShopdeskTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShopdeskStoreTests", dependencies: ["ShopdeskStore", "ShopdeskTestSupport"]),

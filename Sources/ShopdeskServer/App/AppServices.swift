@@ -28,13 +28,16 @@ struct AppServices: Sendable {
     /// How the IMAP and SMTP clients verify servers.
     let mailTLS: MailTLS
     let logger: Logger
+    let secretBoxes = SecretBoxCache()
     /// The messaging channels this build speaks (Telegram…), and how they reach their providers.
     let channels = ChannelRegistry.standard
     var channelHTTP: GuardedChannelHTTP { GuardedChannelHTTP(guardrail: outboundGuard, pool: .shared) }
     var chat: ChatChannel { ChatChannel(database: database, conversations: conversations) }
 
     /// The key for stored credentials (read when needed: rarely, and always current).
-    func secretBox() throws -> SecretBox { try SecretBox.load(configuration: config) }
+    /// The secret box, loaded once (from the configuration or `<data>/secret.key`): channel
+    /// webhooks open their inbox's secrets on every request.
+    func secretBox() throws -> SecretBox { try secretBoxes.box(configuration: config) }
 
     static func make(configuration: ServerConfiguration, database: Database, logger: Logger) -> AppServices {
         let hub = EventHub(listener: database.listener, database: database, logger: logger)

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// Encrypts credentials that Shopdesk must be able to read back (SMTP and IMAP passwords,
 /// later shop API keys) with AES-GCM. The key comes from `SHOPDESK_SECRET_KEY` (base64, 32
@@ -45,5 +46,17 @@ struct SecretBox: Sendable {
             throw ConfigurationError("A stored secret is not in a format this Shopdesk knows.")
         }
         return String(decoding: try AES.GCM.open(AES.GCM.SealedBox(combined: data), using: key), as: UTF8.self)
+    }
+}
+
+/// The secret box of one server, loaded on first use and kept.
+final class SecretBoxCache: Sendable {
+    private let loaded = Mutex<SecretBox?>(nil)
+
+    func box(configuration: ServerConfiguration) throws -> SecretBox {
+        if let box = loaded.withLock({ $0 }) { return box }
+        let box = try SecretBox.load(configuration: configuration)
+        loaded.withLock { $0 = $0 ?? box }
+        return loaded.withLock { $0! }
     }
 }

@@ -47,8 +47,15 @@ struct ChannelSender {
                                         settings: try setup.config(inbox), http: services.channelHTTP)
         switch result {
         case .sent(let providerID):
-            try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: message.id, status: .sent, error: nil,
-                                                            channelMessageID: providerID)
+            do {
+                try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: message.id, status: .sent, error: nil,
+                                                                channelMessageID: providerID)
+            } catch {
+                // The provider has it: a provider id we cannot keep (one the inbox already holds)
+                // must not turn a delivered reply into an unknown one.
+                services.logger.warning("Provider message id not kept", metadata: ["message": "\(message.id)", "error": "\(error)"])
+                try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: message.id, status: .sent, error: nil)
+            }
         case .retryLater(let reason, _):
             // Nothing reached the provider: back in the queue, and the job runner tries again later.
             try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: message.id, status: .queued, error: reason)

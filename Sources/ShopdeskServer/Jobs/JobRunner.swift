@@ -9,7 +9,7 @@ import ShopdeskStore
 struct JobRunner: Service {
     let services: AppServices
     let handlers: JobHandlers
-    let batchSize = 16
+    let batchSize = 64
 
     init(services: AppServices) {
         self.services = services

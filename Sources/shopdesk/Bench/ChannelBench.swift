@@ -126,10 +126,12 @@ final class BenchBotAPI: Sendable {
             let now = ContinuousClock.now
             let text = fields["text"] as? String ?? ""
             let index = text.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+            // A chat's message ids count both ways in Telegram; the bench's customers wrote ids up
+            // to the number of updates, so the bot's continue above them.
             let id = state.withLock { state in
                 if let index { state.arrivals[index] = now }
                 state.counter += 1
-                return state.counter
+                return 10_000_000 + state.counter
             }
             return Self.json(#"{"ok":true,"result":{"message_id":\#(id),"date":1764750000,"chat":{"id":1,"type":"private"}}}"#)
         default:
