@@ -31,7 +31,7 @@ struct AgentEmailMigrationTests {
                 }
             }
 
-            #expect(try await Migrator.migrate(database) == [27])
+            #expect(try await Migrator.migrate(database, upTo: 27) == [27])
 
             let (sessions, tokens, kept) = try await database.read { sql in
                 (try await sql.raw("SELECT COUNT(*) AS n FROM sessions").first()!.decode(column: "n", as: Int.self),

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+@testable import ShopdeskServer
 
 /// A local Telegram Bot API server (core.telegram.org/bots/api) for the methods Shopdesk calls,
 /// answering in the documented envelope: `{"ok":true,"result":…}`, or `{"ok":false,
@@ -48,13 +49,10 @@ actor FakeTelegram {
         let method = context.parameters.get("method") ?? ""
         let body = Data(buffer: try await request.body.collect(upTo: 60 << 20))
         let contentType = request.headers[.contentType] ?? ""
-        var fields: [String: String] = [:]
-        var fileName: String?
-        if contentType.hasPrefix("application/json") {
-            for (key, value) in (try JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:] { fields[key] = "\(value)" }
-        } else if contentType.hasPrefix("multipart/form-data"), let boundary = contentType.components(separatedBy: "boundary=").last {
-            (fields, fileName) = Self.multipart(body, boundary: boundary)
-        }
+        // JSON or multipart form fields, read the way the demo's Bot API simulator reads them.
+        let parsed = DemoTelegram.fields(body, contentType: contentType)
+        var fields = parsed.0
+        let fileName = parsed.1
         for (name, value) in request.uri.queryParameters { fields[String(name)] = String(value) }
         switch method {
         case "getMe":
@@ -88,24 +86,6 @@ actor FakeTelegram {
         default:
             return Self.json(404, #"{"ok":false,"error_code":404,"description":"Not Found: method not found"}"#)
         }
-    }
-
-    /// The text fields and the file's name of a multipart body.
-    private static func multipart(_ body: Data, boundary: String) -> ([String: String], String?) {
-        let text = String(decoding: body, as: UTF8.self)
-        var fields: [String: String] = [:]
-        var fileName: String?
-        for part in text.components(separatedBy: "--" + boundary) {
-            guard let headerEnd = part.range(of: "\r\n\r\n") else { continue }
-            let headers = part[..<headerEnd.lowerBound]
-            guard let name = headers.components(separatedBy: "name=\"").dropFirst().first?.components(separatedBy: "\"").first else { continue }
-            if let file = headers.components(separatedBy: "filename=\"").dropFirst().first?.components(separatedBy: "\"").first {
-                fileName = file
-            } else {
-                fields[name] = String(part[headerEnd.upperBound...]).trimmingCharacters(in: .newlines)
-            }
-        }
-        return (fields, fileName)
     }
 
     static func json(_ status: Int, _ text: String) -> Response {
