@@ -54,7 +54,7 @@ let package = Package(
         ),
         // Messaging channels (Telegram…): one adapter per provider, speaking its wire format through
         // a transport the server supplies. No database, no server: see ChannelAdapter.
-        .target(name: "ShopdeskChannels", dependencies: ["ShopdeskCore"]),
+        .target(name: "ShopdeskChannels", dependencies: ["ShopdeskCore", .product(name: "Crypto", package: "swift-crypto")]),
         // Fixed-argument wrappers for SQLite's variadic configuration calls.
         .target(name: "CShopdeskSQLite"),
         .target(

@@ -33,21 +33,24 @@ public protocol ChannelAdapter: Sendable {
     func media(_ reference: ChannelMediaReference, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> ChannelMedia
     /// Calls the provider with the settings and says what it answered ("Connected as @shop_bot").
     func test(settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String
-    /// Tells the provider where to deliver updates (Telegram's `setWebhook`); a channel whose
-    /// webhook is configured in the provider's console does nothing.
-    func connect(webhookURL: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError)
+    /// Tells the provider where to deliver updates (Telegram's `setWebhook`) and returns nil; a
+    /// channel whose webhook is set in the provider's console returns what to set there.
+    func connect(webhookURL: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String?
 }
 
-/// A setting of a channel. Secret ones are sealed when saved and never shown again.
+/// A setting of a channel. Secret ones are sealed when saved and never shown again. Generated
+/// ones are made by the server once (a webhook secret, a verify token to paste into the
+/// provider's console) and never typed; a generated value that is not secret is shown.
 public struct ChannelField: Sendable, Encodable, Equatable {
     public var key: String
     public var label: String
     public var secret: Bool
     public var required: Bool
+    public var generated: Bool
     public var help: String?
 
-    public init(key: String, label: String, secret: Bool = false, required: Bool = true, help: String? = nil) {
-        self.key = key; self.label = label; self.secret = secret; self.required = required; self.help = help
+    public init(key: String, label: String, secret: Bool = false, required: Bool = true, generated: Bool = false, help: String? = nil) {
+        self.key = key; self.label = label; self.secret = secret; self.required = required; self.generated = generated; self.help = help
     }
 }
 

@@ -11,6 +11,7 @@ public struct ChannelRegistry: Sendable {
 
     public static let standard = ChannelRegistry([
         TelegramAdapter(),
+        WhatsAppAdapter(),
     ])
 
     public func adapter(for kind: InboxKind) -> (any ChannelAdapter)? { adapters[kind] }

@@ -23,6 +23,7 @@ public struct TelegramAdapter: ChannelAdapter {
             ChannelField(key: Key.botToken, label: "Bot token", secret: true, help: "From @BotFather: /newbot, then the token it gives."),
             ChannelField(key: Key.apiBase, label: "Bot API server", required: false,
                          help: "Leave empty for https://api.telegram.org (a local Bot API server also works)."),
+            ChannelField(key: Key.webhookSecret, label: "Webhook secret", secret: true, generated: true),
         ]
     }
 
@@ -158,7 +159,7 @@ public struct TelegramAdapter: ChannelAdapter {
         return "Connected as @\(bot.username ?? bot.firstName ?? String(bot.id))."
     }
 
-    public func connect(webhookURL: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) {
+    public func connect(webhookURL: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String? {
         guard let token = settings[Key.botToken], let secret = settings[Key.webhookSecret] else {
             throw ChannelError("The inbox has no bot token.")
         }
@@ -167,6 +168,7 @@ public struct TelegramAdapter: ChannelAdapter {
         ] as [String: Any])
         let _: Bool = try await answer(ChannelHTTPRequest(method: "POST", url: "\(apiBase(settings))/bot\(token)/setWebhook",
                                                           headers: [("Content-Type", "application/json")], body: body), http)
+        return nil
     }
 
     private func answer<T: Decodable>(_ request: ChannelHTTPRequest, _ http: any ChannelHTTP) async throws(ChannelError) -> T {

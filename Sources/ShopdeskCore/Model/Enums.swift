@@ -64,12 +64,14 @@ public enum InboxKind: String, Codable, Sendable, CaseIterable {
     case email
     /// A Telegram bot: updates arrive on the inbox's channel webhook, replies go through the Bot API.
     case telegram
+    /// A WhatsApp Business number on Meta's Cloud API.
+    case whatsapp
 
     /// Messaging channels: the ones `ShopdeskChannels` adapts (settings in `Inbox.channel`).
     public var isMessaging: Bool {
         switch self {
         case .api, .chat, .email: false
-        case .telegram: true
+        case .telegram, .whatsapp: true
         }
     }
 }

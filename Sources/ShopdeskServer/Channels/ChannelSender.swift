@@ -41,6 +41,14 @@ struct ChannelSender {
         guard message.text.utf16.count <= adapter.capabilities.maxTextLength else {
             return try await fail(message, "\(adapter.displayName) takes at most \(adapter.capabilities.maxTextLength) characters per message.")
         }
+        if let window = adapter.capabilities.replyWindowSeconds {
+            let last = try await database.read {
+                try await ChannelRepository.lastInbound(conversationID: conversation.id, workspaceID: workspaceID, in: $0)
+            }
+            if last.map({ Date().timeIntervalSince($0) > Double(window) }) ?? true {
+                return try await fail(message, Self.windowClosed(adapter, hours: window / 3600))
+            }
+        }
         let files = try await attachments(of: message, workspaceID: workspaceID)
         let setup = ChannelSetup(services: services)
         let result = await adapter.send(ChannelOutbound(recipient: address, text: message.text, files: files, idempotencyKey: "message-\(message.id)"),
@@ -70,6 +78,12 @@ struct ChannelSender {
         case .unknown(let reason):
             try await fail(message, reason + " The customer may have it; check before retrying.")
         }
+    }
+
+    /// Why a reply outside the provider's customer-service window cannot go.
+    static func windowClosed(_ adapter: any ChannelAdapter, hours: Int) -> String {
+        "\(adapter.displayName) lets a business reply only within \(hours) hours of the customer's last message, and that time has passed. "
+            + "Approved message templates, which may be sent later, are not in Shopdesk yet."
     }
 
     private func fail(_ message: Message, _ reason: String) async throws {

@@ -11,12 +11,19 @@ struct ChannelSetup {
     /// The stored settings for `input`, keeping earlier secrets the admin left empty.
     func settings(_ adapter: any ChannelAdapter, input: [String: String], keeping old: ChannelSettings?) async throws -> ChannelSettings {
         let known = Dictionary(uniqueKeysWithValues: adapter.fields.map { ($0.key, $0) })
-        if let unknown = input.keys.sorted().first(where: { known[$0] == nil }) {
+        if let unknown = input.keys.sorted().first(where: { known[$0] == nil || known[$0]?.generated == true }) {
             throw Problem(.unprocessableContent, "\(adapter.displayName) has no setting \(unknown).", field: "channel.\(unknown)")
         }
         let box = try services.secretBox()
         var settings = old ?? ChannelSettings()
-        for field in adapter.fields {
+        for field in adapter.fields where field.generated {
+            // Made once, never typed (Telegram allows A-Z, a-z, 0-9, _ and - in its secret token).
+            let present = field.secret ? settings.sealed[field.key] != nil : settings.values[field.key] != nil
+            guard !present else { continue }
+            let token = Secrets.token(prefix: "sdc_")
+            if field.secret { settings.sealed[field.key] = try box.seal(token) } else { settings.values[field.key] = token }
+        }
+        for field in adapter.fields where !field.generated {
             let value = (input[field.key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard value.count <= 500, !value.contains(where: \.isNewline) else {
                 throw Problem(.unprocessableContent, "\(field.label) must be one line of at most 500 characters.", field: "channel.\(field.key)")
@@ -34,10 +41,6 @@ struct ChannelSetup {
         // A provider address an admin may change (a local Bot API server) is an outbound request like any other.
         for (key, value) in settings.values where key.hasSuffix("api_base") {
             _ = try await services.outboundGuard.check(value)
-        }
-        if settings.sealed[TelegramAdapter.Key.webhookSecret] == nil {
-            // Telegram allows A-Z, a-z, 0-9, _ and - in the secret token.
-            settings.sealed[TelegramAdapter.Key.webhookSecret] = try box.seal(Secrets.token(prefix: "sdc_"))
         }
         return settings
     }
@@ -64,7 +67,9 @@ struct ChannelSetup {
             return "Set public_url in the configuration so \(adapter.displayName) can reach this server; then test the connection."
         }
         do {
-            try await adapter.connect(webhookURL: url, settings: try config(inbox), http: services.channelHTTP)
+            if let instructions = try await adapter.connect(webhookURL: url, settings: try config(inbox), http: services.channelHTTP) {
+                return instructions
+            }
             return "Receiving at \(url)."
         } catch {
             return "\(adapter.displayName) did not take the webhook: \(error)"

@@ -99,6 +99,9 @@ struct ChannelWebhookController {
             guard let id = try await services.database.read({
                 try await ChannelRepository.outbound(inboxID: inbox.id, workspaceID: workspaceID, providerMessageID: providerID, in: $0)
             }) else { return }
+            // Callbacks arrive out of order: "delivered" after "read" changes nothing.
+            let current = try await services.database.read { try await MessageRepository.find(workspaceID: workspaceID, id: id, in: $0) }?.deliveryStatus
+            guard Self.rank(status) > Self.rank(current) || status == .failed && current != .read else { return }
             try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: id, status: status, error: error)
         case .consent(let identity, let granted):
             try await services.database.write { sql in
@@ -111,6 +114,18 @@ struct ChannelWebhookController {
             }
         case .ignored(let why):
             services.logger.debug("Channel update ignored", metadata: ["inbox": "\(inbox.id)", "why": "\(why)"])
+        }
+    }
+
+    /// How far along a reply is; a provider's callback only ever moves it forward.
+    static func rank(_ status: DeliveryStatus?) -> Int {
+        switch status {
+        case nil, .queued?: 0
+        case .sending?: 1
+        case .sent?: 2
+        case .delivered?: 3
+        case .read?: 4
+        case .failed?: 0
         }
     }
 

@@ -54,6 +54,14 @@ public enum ChannelRepository {
             """).first()?.string("value")
     }
 
+    /// When the customer last wrote in the conversation (a channel's reply window counts from it).
+    public static func lastInbound(conversationID: ConversationID, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> Date? {
+        try await sql.raw("""
+            SELECT MAX(created_at) AS at FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue)
+              AND conversation_id = \(bind: conversationID.rawValue) AND direction = 'inbound'
+            """).first()?.dateOrNil("at")
+    }
+
     /// The outbound message a provider's status callback names.
     public static func outbound(inboxID: InboxID, workspaceID: WorkspaceID, providerMessageID: String, in sql: any SQLDatabase) async throws -> MessageID? {
         try await sql.raw("""

@@ -24,7 +24,14 @@ function label(channel, field) {
 /// Inputs for a channel's fields; `current` holds the stored values (secrets as ********).
 export function channelFields(channel, idPrefix, current = {}) {
   const inputs = {};
-  const rows = channel.fields.map((field) => {
+  // Generated values are the server's: secret ones are not shown at all, the others read-only
+  // (a verify token to paste into the provider's console).
+  const shown = channel.fields.filter((field) => !(field.generated && (field.secret || !current[field.key])));
+  const rows = shown.map((field) => {
+    if (field.generated) {
+      const value = h('input', { type: 'text', readonly: true, value: current[field.key], class: 'secret' });
+      return labelled(`${idPrefix}-${field.key}`, label(channel, field), value);
+    }
     const input = h('input', {
       type: field.secret ? 'password' : 'text', maxlength: 500, autocomplete: field.secret ? 'new-password' : 'off',
       value: field.secret ? '' : current[field.key] || '', placeholder: field.secret && current[field.key] ? '********' : '',

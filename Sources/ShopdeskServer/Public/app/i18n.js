@@ -9,6 +9,7 @@ const bundles = {
   en: {
     signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
     testConnection: 'Test connection', channel_telegram_bot_token: 'Bot token', channel_telegram_api_base: 'Bot API server', sending: 'Sending…',
+    channel_whatsapp_phone_number_id: 'Phone number ID', channel_whatsapp_access_token: 'Access token', channel_whatsapp_app_secret: 'App secret', channel_whatsapp_api_base: 'Graph API address', channel_whatsapp_verify_token: 'Verify token',
     workspace: 'Workspace', chooseWorkspace: 'This email and password open several workspaces. Choose one.',
     sessionEnded: 'Your session ended. Sign in again to continue; your drafts are kept.',
     views: 'Views', mine: 'Mine', unassigned: 'Unassigned', open: 'Open', pending: 'Pending',
@@ -46,6 +47,7 @@ const bundles = {
   'pt-BR': {
     signIn: 'Entrar', signOut: 'Sair', email: 'E-mail', password: 'Senha',
     testConnection: 'Testar conexão', channel_telegram_bot_token: 'Token do bot', channel_telegram_api_base: 'Servidor da Bot API', sending: 'Enviando…',
+    channel_whatsapp_phone_number_id: 'ID do número de telefone', channel_whatsapp_access_token: 'Token de acesso', channel_whatsapp_app_secret: 'Chave secreta do app', channel_whatsapp_api_base: 'Endereço da Graph API', channel_whatsapp_verify_token: 'Token de verificação',
     workspace: 'Espaço de trabalho', chooseWorkspace: 'Este e-mail e senha abrem vários espaços de trabalho. Escolha um.',
     sessionEnded: 'Sua sessão terminou. Entre novamente para continuar; seus rascunhos foram mantidos.',
     views: 'Visões', mine: 'Minhas', unassigned: 'Sem responsável', open: 'Abertas', pending: 'Pendentes',
@@ -83,6 +85,7 @@ const bundles = {
   ru: {
     signIn: 'Войти', signOut: 'Выйти', email: 'Эл. почта', password: 'Пароль',
     testConnection: 'Проверить подключение', channel_telegram_bot_token: 'Токен бота', channel_telegram_api_base: 'Сервер Bot API', sending: 'Отправляется…',
+    channel_whatsapp_phone_number_id: 'ID номера телефона', channel_whatsapp_access_token: 'Токен доступа', channel_whatsapp_app_secret: 'Секрет приложения', channel_whatsapp_api_base: 'Адрес Graph API', channel_whatsapp_verify_token: 'Токен проверки',
     workspace: 'Рабочее пространство', chooseWorkspace: 'Эта почта и пароль открывают несколько рабочих пространств. Выберите одно.',
     sessionEnded: 'Сеанс завершён. Войдите снова, чтобы продолжить; черновики сохранены.',
     views: 'Представления', mine: 'Мои', unassigned: 'Без исполнителя', open: 'Открытые', pending: 'Ожидают',
@@ -120,6 +123,7 @@ const bundles = {
   hr: {
     signIn: 'Prijava', signOut: 'Odjava', email: 'E-pošta', password: 'Lozinka',
     testConnection: 'Provjeri vezu', channel_telegram_bot_token: 'Token bota', channel_telegram_api_base: 'Bot API poslužitelj', sending: 'Šalje se…',
+    channel_whatsapp_phone_number_id: 'ID telefonskog broja', channel_whatsapp_access_token: 'Pristupni token', channel_whatsapp_app_secret: 'Tajni ključ aplikacije', channel_whatsapp_api_base: 'Adresa Graph API-ja', channel_whatsapp_verify_token: 'Token za provjeru',
     workspace: 'Radni prostor', chooseWorkspace: 'Ova e-adresa i lozinka otvaraju više radnih prostora. Odaberite jedan.',
     sessionEnded: 'Sesija je istekla. Prijavite se ponovno; skice su sačuvane.',
     views: 'Prikazi', mine: 'Moji', unassigned: 'Nedodijeljeni', open: 'Otvoreni', pending: 'Na čekanju',

@@ -140,10 +140,11 @@ export function scheduleListRefresh() {
 }
 
 /// Which channel the conversation is on, as a glyph with its name for screen readers.
-const channelGlyphs = { email: '✉', chat: '💬', telegram: '✈' };
+const channelGlyphs = { email: '✉', chat: '💬', telegram: '✈', whatsapp: '✆' };
+const providerNames = { telegram: 'Telegram', whatsapp: 'WhatsApp' };
 function channelBadge(item) {
   const kind = (state.inboxes || []).find((inbox) => inbox.id === item.inbox_id)?.kind;
   if (!kind || !channelGlyphs[kind]) return null;
-  const name = kind === 'telegram' ? 'Telegram' : t(kind === 'email' ? 'kindEmail' : 'kindChat');
+  const name = providerNames[kind] || t(kind === 'email' ? 'kindEmail' : 'kindChat');
   return h('span', { class: `badge channel channel-${kind}`, role: 'img', title: name, 'aria-label': name }, channelGlyphs[kind]);
 }
