@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import NIOCore
+import HTTPTypes
 import ShopdeskCore
 @testable import ShopdeskServer
 import ShopdeskStore
@@ -125,6 +127,27 @@ struct WhatsAppChannelTests {
             let late = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
                                                            body: #"{"text":"Still there?"}"#)
             #expect(late.status == .unprocessableContent && late.detail.contains("24 hours"), "\(late.text)")
+        }
+    }
+
+    @Test func aReplyWithAFileIsUploadedThenSentByItsMediaID() async throws {
+        try await Self.withNumber(.sqlite) { setup in
+            #expect(try await Self.notify(setup, Self.text("wamid.IN9", "Pošaljite račun, molim")).status == .ok)
+            let conversation = try #require(try await setup.harness.client.json(.get, "/api/v1/conversations?view=all", token: setup.harness.ownerToken).items.first?["id"] as? Int)
+            let pdf = Array("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".utf8)
+            let uploaded = try await setup.harness.client.execute(
+                uri: "/api/v1/attachments", method: .post,
+                headers: [.authorization: "Bearer \(setup.harness.ownerToken)", .contentType: "application/pdf", HTTPField.Name("X-File-Name")!: "racun-1001.pdf"],
+                body: ByteBuffer(bytes: pdf)
+            ) { response in try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any] }
+            let file = try #require(uploaded?["id"] as? Int)
+            let reply = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
+                                                            body: #"{"text":"Evo računa.","attachment_ids":[\#(file)]}"#)
+            #expect(reply.status == .created, "\(reply.text)")
+            _ = try await setup.harness.runJobs()
+            // The document first (by the id the upload answered), then the text.
+            #expect(await setup.graph.sent == [.init(to: "385911234567", type: "document", text: nil),
+                                               .init(to: "385911234567", type: "text", text: "Evo računa.")])
         }
     }
 
