@@ -60,31 +60,48 @@ enum EastAsianCharsets {
     // MARK: Japanese
 
     private static func shiftJIS(_ input: [UInt8], _ output: inout Output) {
+        twoByte(input, &output,
+                single: { byte in byte <= 0x80 ? UInt32(byte) : (0xA1...0xDF).contains(byte) ? 0xFF61 - 0xA1 + UInt32(byte) : nil },
+                isLead: { (0x81...0x9F).contains($0) || (0xE0...0xFC).contains($0) },
+                pointer: { lead, trail in
+                    guard (0x40...0x7E).contains(trail) || (0x80...0xFC).contains(trail) else { return nil }
+                    return (Int(lead) - (lead < 0xA0 ? 0x81 : 0xC1)) * 188 + Int(trail) - (trail < 0x7F ? 0x40 : 0x41)
+                },
+                lookup: { pointer, output in
+                    if (8836...10715).contains(pointer) {
+                        output.append(0xE000 - 8836 + UInt32(pointer))   // the user-defined area
+                        return true
+                    }
+                    guard let code = Tables.shared.jis0208.at(pointer) else { return false }
+                    output.append(code)
+                    return true
+                })
+    }
+
+    /// The shape Shift_JIS, Big5 and EUC-KR share: single bytes alone, then a lead and a trail
+    /// byte that name a pointer into a table. A trail that cannot follow a lead is read again on
+    /// its own; a pair with no character whose trail is ASCII gives the ASCII back (WHATWG).
+    private static func twoByte(
+        _ input: [UInt8], _ output: inout Output, single: (UInt8) -> UInt32?, isLead: (UInt8) -> Bool,
+        pointer: (_ lead: UInt8, _ trail: UInt8) -> Int?, lookup: (Int, inout Output) -> Bool
+    ) {
         var index = 0
         while index < input.count {
             let byte = input[index]
             index += 1
-            switch byte {
-            case 0...0x80: output.ascii(byte)
-            case 0xA1...0xDF: output.append(0xFF61 - 0xA1 + UInt32(byte))
-            case 0x81...0x9F, 0xE0...0xFC:
-                guard index < input.count else { output.error(); break }
-                let trail = input[index]
-                guard (0x40...0x7E).contains(trail) || (0x80...0xFC).contains(trail) else {
-                    output.error()
-                    break   // the trail is read again on its own
-                }
-                index += 1
-                let pointer = (Int(byte) - (byte < 0xA0 ? 0x81 : 0xC1)) * 188 + Int(trail) - (trail < 0x7F ? 0x40 : 0x41)
-                if (8836...10715).contains(pointer) {
-                    output.append(0xE000 - 8836 + UInt32(pointer))   // the user-defined area
-                } else if let code = Tables.shared.jis0208.at(pointer) {
-                    output.append(code)
-                } else {
-                    output.error()
-                    if trail < 0x80 { index -= 1 }
-                }
-            default: output.error()
+            if let scalar = single(byte) {
+                output.append(scalar)
+                continue
+            }
+            guard isLead(byte), index < input.count, let pointer = pointer(byte, input[index]) else {
+                output.error()
+                continue
+            }
+            let trail = input[index]
+            index += 1
+            if !lookup(pointer, &output) {
+                output.error()
+                if trail < 0x80 { index -= 1 }
             }
         }
     }
@@ -202,59 +219,35 @@ enum EastAsianCharsets {
     }
 
     private static func big5(_ input: [UInt8], _ output: inout Output) {
-        var index = 0
-        while index < input.count {
-            let byte = input[index]
-            index += 1
-            switch byte {
-            case 0...0x7F: output.ascii(byte)
-            case 0x81...0xFE:
-                guard index < input.count else { output.error(); break }
-                let trail = input[index]
-                guard (0x40...0x7E).contains(trail) || (0xA1...0xFE).contains(trail) else { output.error(); break }
-                index += 1
-                let pointer = (Int(byte) - 0x81) * 157 + Int(trail) - (trail < 0x7F ? 0x40 : 0x62)
-                switch pointer {
-                // Four HKSCS characters are a letter and a combining mark.
-                case 1133: output.append(0xCA); output.append(0x304)
-                case 1135: output.append(0xCA); output.append(0x30C)
-                case 1164: output.append(0xEA); output.append(0x304)
-                case 1166: output.append(0xEA); output.append(0x30C)
-                default:
-                    if let code = Tables.shared.big5.at(pointer) {
-                        output.append(code)
-                    } else {
-                        output.error()
-                        if trail < 0x80 { index -= 1 }
+        twoByte(input, &output, single: { $0 < 0x80 ? UInt32($0) : nil }, isLead: { (0x81...0xFE).contains($0) },
+                pointer: { lead, trail in
+                    guard (0x40...0x7E).contains(trail) || (0xA1...0xFE).contains(trail) else { return nil }
+                    return (Int(lead) - 0x81) * 157 + Int(trail) - (trail < 0x7F ? 0x40 : 0x62)
+                },
+                lookup: { pointer, output in
+                    // Four HKSCS characters are a letter and a combining mark.
+                    let pairs: [Int: (UInt32, UInt32)] = [1133: (0xCA, 0x304), 1135: (0xCA, 0x30C), 1164: (0xEA, 0x304), 1166: (0xEA, 0x30C)]
+                    if let pair = pairs[pointer] {
+                        output.append(pair.0)
+                        output.append(pair.1)
+                        return true
                     }
-                }
-            default: output.error()
-            }
-        }
+                    guard let code = Tables.shared.big5.at(pointer) else { return false }
+                    output.append(code)
+                    return true
+                })
     }
 
     // MARK: Korean
 
     private static func eucKR(_ input: [UInt8], _ output: inout Output) {
-        var index = 0
-        while index < input.count {
-            let byte = input[index]
-            index += 1
-            switch byte {
-            case 0...0x7F: output.ascii(byte)
-            case 0x81...0xFE:
-                guard index < input.count, (0x41...0xFE).contains(input[index]) else { output.error(); break }
-                let trail = input[index]
-                index += 1
-                if let code = Tables.shared.eucKR.at((Int(byte) - 0x81) * 190 + Int(trail) - 0x41) {
+        twoByte(input, &output, single: { $0 < 0x80 ? UInt32($0) : nil }, isLead: { (0x81...0xFE).contains($0) },
+                pointer: { lead, trail in (0x41...0xFE).contains(trail) ? (Int(lead) - 0x81) * 190 + Int(trail) - 0x41 : nil },
+                lookup: { pointer, output in
+                    guard let code = Tables.shared.eucKR.at(pointer) else { return false }
                     output.append(code)
-                } else {
-                    output.error()
-                    if trail < 0x80 { index -= 1 }
-                }
-            default: output.error()
-            }
-        }
+                    return true
+                })
     }
 
     /// RFC 1557: the designation `ESC $ ) C` once, then SO (0x0E) shifts to KS X 1001 pairs of
