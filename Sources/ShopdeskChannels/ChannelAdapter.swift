@@ -47,10 +47,15 @@ public struct ChannelField: Sendable, Encodable, Equatable {
     public var secret: Bool
     public var required: Bool
     public var generated: Bool
+    /// A provider address the admin may change (a local Bot API server): an outbound URL like
+    /// any other, so it passes the outbound address guard when saved.
+    public var address: Bool
     public var help: String?
 
-    public init(key: String, label: String, secret: Bool = false, required: Bool = true, generated: Bool = false, help: String? = nil) {
-        self.key = key; self.label = label; self.secret = secret; self.required = required; self.generated = generated; self.help = help
+    public init(key: String, label: String, secret: Bool = false, required: Bool = true, generated: Bool = false, address: Bool = false,
+                help: String? = nil) {
+        self.key = key; self.label = label; self.secret = secret; self.required = required; self.generated = generated
+        self.address = address; self.help = help
     }
 }
 

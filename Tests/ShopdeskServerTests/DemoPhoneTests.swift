@@ -15,6 +15,12 @@ struct DemoPhoneTests {
         try await Harness.run(.sqlite, mode: .live, configure: { $0.demoChannelsWorkspace = 1; $0.allowPrivateWebhookTargets = true }) { harness in
             let port = try #require(harness.client.port)
             try #require(harness.workspaceID.rawValue == 1)
+            // The simulated inbox is set up once the server listens (the demo prints its URLs after that).
+            for _ in 0..<100 {
+                let inboxes = try await harness.client.json(.get, "/api/v1/inboxes", token: harness.ownerToken).items
+                if inboxes.contains(where: { $0["kind"] as? String == "telegram" }) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             try await Browser.with { phone in
                 try await phone.navigate("http://127.0.0.1:\(port)/demo/phone")
                 try await phone.waitFor("document.querySelector('#phone-text')", "the phone page")

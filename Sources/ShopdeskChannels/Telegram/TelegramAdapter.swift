@@ -21,7 +21,7 @@ public struct TelegramAdapter: ChannelAdapter {
     public var fields: [ChannelField] {
         [
             ChannelField(key: Key.botToken, label: "Bot token", secret: true, help: "From @BotFather: /newbot, then the token it gives."),
-            ChannelField(key: Key.apiBase, label: "Bot API server", required: false,
+            ChannelField(key: Key.apiBase, label: "Bot API server", required: false, address: true,
                          help: "Leave empty for https://api.telegram.org (a local Bot API server also works)."),
             ChannelField(key: Key.webhookSecret, label: "Webhook secret", secret: true, generated: true),
         ]
@@ -41,11 +41,11 @@ public struct TelegramAdapter: ChannelAdapter {
     public func handshake(_ request: ChannelRequest, settings: ChannelConfig) -> String? { nil }
 
     public func parse(_ request: ChannelRequest) throws(ChannelError) -> [ChannelEvent] {
-        let update: TelegramUpdate
-        do { update = try TelegramUpdate.decode(request.body) } catch {
+        let incoming: TelegramUpdate
+        do { incoming = try TelegramUpdate.decode(request.body) } catch {
             throw ChannelError("The update is not the Bot API's JSON: \(error)")
         }
-        if let member = update.myChatMember {
+        if let member = incoming.myChatMember {
             guard member.chat.type == "private" else { return [.ignored("a membership change outside a private chat")] }
             let identity = ChannelIdentity(kind: "telegram", value: String(member.chat.id))
             switch member.newChatMember.status {
@@ -54,10 +54,10 @@ public struct TelegramAdapter: ChannelAdapter {
             default: return [.ignored("membership status \(member.newChatMember.status)")]
             }
         }
-        guard let message = update.editedMessage ?? update.message else { return [.ignored("update \(update.updateId) carries no message")] }
+        guard let message = incoming.editedMessage ?? incoming.message else { return [.ignored("update \(incoming.updateId) carries no message")] }
         guard message.chat.type == "private" else { return [.ignored("a message in a \(message.chat.type) chat")] }
         guard message.from?.isBot != true else { return [.ignored("a message from a bot")] }
-        return [.message(inbound(message, edited: update.editedMessage != nil))]
+        return [.message(inbound(message, edited: incoming.editedMessage != nil))]
     }
 
     private func inbound(_ message: TelegramUpdate.Message, edited: Bool) -> ChannelInbound {

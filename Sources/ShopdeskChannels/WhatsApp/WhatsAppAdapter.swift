@@ -26,7 +26,7 @@ public struct WhatsAppAdapter: ChannelAdapter {
             ChannelField(key: Key.phoneNumberID, label: "Phone number ID", help: "WhatsApp → API setup in Meta's app dashboard."),
             ChannelField(key: Key.accessToken, label: "Access token", secret: true, help: "A system user's permanent token with whatsapp_business_messaging."),
             ChannelField(key: Key.appSecret, label: "App secret", secret: true, help: "App settings → Basic; it signs every notification."),
-            ChannelField(key: Key.apiBase, label: "Graph API address", required: false, help: "Leave empty for https://graph.facebook.com/v21.0."),
+            ChannelField(key: Key.apiBase, label: "Graph API address", required: false, address: true, help: "Leave empty for https://graph.facebook.com/v21.0."),
             ChannelField(key: Key.verifyToken, label: "Verify token", generated: true, help: "Paste it into the webhook settings with the callback URL."),
         ]
     }

@@ -61,7 +61,8 @@ struct InboxDTO: ResponseEncodable {
         email = inbox.email
         channel = inbox.channel.map { settings in
             var shown = settings.values
-            for key in settings.sealed.keys where key != "webhook_secret" { shown[key] = "********" }
+            // Which secrets are set, never their values.
+            for key in settings.sealed.keys { shown[key] = "********" }
             return shown
         }
         // Whether a password is set, not the sealed password itself.

@@ -38,16 +38,8 @@ struct ChannelSender {
         }) {
             return try await fail(message, "Not sent: \(reason)")
         }
-        guard message.text.utf16.count <= adapter.capabilities.maxTextLength else {
-            return try await fail(message, "\(adapter.displayName) takes at most \(adapter.capabilities.maxTextLength) characters per message.")
-        }
-        if let window = adapter.capabilities.replyWindowSeconds {
-            let last = try await database.read {
-                try await ChannelRepository.lastInbound(conversationID: conversation.id, workspaceID: workspaceID, in: $0)
-            }
-            if last.map({ Date().timeIntervalSince($0) > Double(window) }) ?? true {
-                return try await fail(message, Self.windowClosed(adapter, hours: window / 3600))
-            }
+        if let reason = try await Self.whyNot(message.text, conversation: conversation, adapter: adapter, database: database) {
+            return try await fail(message, reason)
         }
         let files = try await attachments(of: message, workspaceID: workspaceID)
         let setup = ChannelSetup(services: services)
@@ -80,10 +72,20 @@ struct ChannelSender {
         }
     }
 
-    /// Why a reply outside the provider's customer-service window cannot go.
-    static func windowClosed(_ adapter: any ChannelAdapter, hours: Int) -> String {
-        "\(adapter.displayName) lets a business reply only within \(hours) hours of the customer's last message, and that time has passed. "
-            + "Approved message templates, which may be sent later, are not in Shopdesk yet."
+    /// Why the channel cannot carry this reply now (too long; its reply window closed), or nil.
+    /// Asked when an agent replies (a 422 before anything is stored) and again when sending.
+    static func whyNot(_ text: String, conversation: Conversation, adapter: any ChannelAdapter, database: Database) async throws -> String? {
+        // Counted in UTF-16 units, as Telegram and Meta count (an emoji may be two).
+        let limit = adapter.capabilities.maxTextLength
+        if text.utf16.count > limit {
+            return "\(adapter.displayName) takes at most \(limit) characters per message; this reply has \(text.utf16.count)."
+        }
+        guard let window = adapter.capabilities.replyWindowSeconds else { return nil }
+        let ws = conversation.workspaceID, id = conversation.id
+        let last = try await database.read { try await ChannelRepository.lastInbound(conversationID: id, workspaceID: ws, in: $0) }
+        guard last.map({ Date().timeIntervalSince($0) > Double(window) }) ?? true else { return nil }
+        return "\(adapter.displayName) lets a business reply only within \(window / 3600) hours of the customer's last message, and that time "
+            + "has passed. Approved message templates, which may be sent later, are not in Shopdesk yet."
     }
 
     private func fail(_ message: Message, _ reason: String) async throws {

@@ -38,9 +38,8 @@ struct ChannelSetup {
                 throw Problem(.unprocessableContent, "\(adapter.displayName) needs the \(field.label.lowercased()).", field: "channel.\(field.key)")
             }
         }
-        // A provider address an admin may change (a local Bot API server) is an outbound request like any other.
-        for (key, value) in settings.values where key.hasSuffix("api_base") {
-            _ = try await services.outboundGuard.check(value)
+        for field in adapter.fields where field.address {
+            if let value = settings.values[field.key] { try await services.outboundGuard.check(value) }
         }
         return settings
     }

@@ -323,19 +323,8 @@ extension ConversationsController {
         let ws = conversation.workspaceID, inboxID = conversation.inboxID
         guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: ws, id: inboxID, in: $0) }),
               let adapter = services.channels.adapter(for: inbox.kind) else { return }
-        if let window = adapter.capabilities.replyWindowSeconds {
-            let last = try await services.database.read {
-                try await ChannelRepository.lastInbound(conversationID: conversation.id, workspaceID: ws, in: $0)
-            }
-            if last.map({ Date().timeIntervalSince($0) > Double(window) }) ?? true {
-                throw Problem(.unprocessableContent, ChannelSender.windowClosed(adapter, hours: window / 3600), field: "text")
-            }
-        }
-        let limit = adapter.capabilities.maxTextLength
-        // Counted in UTF-16 units, as Telegram counts (an emoji may be two).
-        if text.utf16.count > limit {
-            throw Problem(.unprocessableContent, "\(adapter.displayName) takes at most \(limit) characters per message; this reply has \(text.utf16.count).",
-                          field: "text")
+        if let reason = try await ChannelSender.whyNot(text, conversation: conversation, adapter: adapter, database: services.database) {
+            throw Problem(.unprocessableContent, reason, field: "text")
         }
     }
 }
