@@ -74,11 +74,18 @@ public struct ChannelCapabilities: Sendable, Encodable, Equatable {
     /// Whether the provider takes an idempotency key, so a send whose outcome is unknown can
     /// safely be repeated.
     public var idempotentSends: Bool
+    /// Whether text travels as SMS, billed per 160-character GSM-7 (70 UCS-2) segment, which the
+    /// composer counts.
+    public var smsSegments: Bool
+    /// Whether the provider fetches our files from a link instead of taking an upload (Twilio,
+    /// Viber): sending files then needs the server's public URL.
+    public var filesByLink: Bool
 
     public init(maxTextLength: Int, maxFileBytes: Int, replyWindowSeconds: Int?, formatting: Bool, deliveryReceipts: Bool,
-                idempotentSends: Bool) {
+                idempotentSends: Bool, smsSegments: Bool = false, filesByLink: Bool = false) {
         self.maxTextLength = maxTextLength; self.maxFileBytes = maxFileBytes; self.replyWindowSeconds = replyWindowSeconds
         self.formatting = formatting; self.deliveryReceipts = deliveryReceipts; self.idempotentSends = idempotentSends
+        self.smsSegments = smsSegments; self.filesByLink = filesByLink
     }
 }
 
@@ -96,9 +103,12 @@ public struct ChannelRequest: Sendable {
     public var headers: [String: String]
     public var query: [String: String]
     public var body: [UInt8]
+    /// The address the provider called, as the public sees it (the server's public URL, the
+    /// path and the query): Twilio signs it. Empty when the server has no public URL.
+    public var url: String
 
-    public init(method: String, headers: [String: String], query: [String: String] = [:], body: [UInt8]) {
-        self.method = method; self.headers = headers; self.query = query; self.body = body
+    public init(method: String, headers: [String: String], query: [String: String] = [:], body: [UInt8], url: String = "") {
+        self.method = method; self.headers = headers; self.query = query; self.body = body; self.url = url
     }
 }
 
@@ -147,7 +157,12 @@ public struct ChannelMedia: Sendable {
     public var data: Data
     public var fileName: String
     public var contentType: String?
-    public init(data: Data, fileName: String, contentType: String?) { self.data = data; self.fileName = fileName; self.contentType = contentType }
+    /// A signed link from which the provider may fetch the file for a day, for channels that
+    /// take files by link (`filesByLink`); nil when the server has no public URL.
+    public var url: String?
+    public init(data: Data, fileName: String, contentType: String?, url: String? = nil) {
+        self.data = data; self.fileName = fileName; self.contentType = contentType; self.url = url
+    }
 }
 
 /// One reply to send: the customer's address on the channel, the text, and files.
@@ -157,9 +172,12 @@ public struct ChannelOutbound: Sendable {
     public var files: [ChannelMedia]
     /// Our message id, for providers that take an idempotency key.
     public var idempotencyKey: String
+    /// Where the provider should report what became of the message (Twilio's StatusCallback):
+    /// this inbox's webhook, or nil without a public URL.
+    public var statusCallback: String?
 
-    public init(recipient: String, text: String, files: [ChannelMedia] = [], idempotencyKey: String) {
-        self.recipient = recipient; self.text = text; self.files = files; self.idempotencyKey = idempotencyKey
+    public init(recipient: String, text: String, files: [ChannelMedia] = [], idempotencyKey: String, statusCallback: String? = nil) {
+        self.recipient = recipient; self.text = text; self.files = files; self.idempotencyKey = idempotencyKey; self.statusCallback = statusCallback
     }
 }
 

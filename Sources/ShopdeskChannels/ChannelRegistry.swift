@@ -12,6 +12,8 @@ public struct ChannelRegistry: Sendable {
     public static let standard = ChannelRegistry([
         TelegramAdapter(),
         WhatsAppAdapter(),
+        ViberAdapter(),
+        TwilioAdapter(),
     ])
 
     public func adapter(for kind: InboxKind) -> (any ChannelAdapter)? { adapters[kind] }

@@ -191,13 +191,3 @@ public struct TelegramAdapter: ChannelAdapter {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_"))) ?? text
     }
 }
-
-/// Comparing secrets without an early exit that would tell an attacker how much matched.
-enum ConstantTime {
-    static func equals(_ lhs: String, _ rhs: String) -> Bool {
-        let a = Array(lhs.utf8), b = Array(rhs.utf8)
-        var difference = UInt8(a.count == b.count ? 0 : 1)
-        for index in 0..<min(a.count, b.count) { difference |= a[index] ^ b[index] }
-        return difference == 0
-    }
-}

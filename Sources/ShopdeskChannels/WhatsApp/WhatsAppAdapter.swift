@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import ShopdeskCore
 
@@ -41,8 +40,7 @@ public struct WhatsAppAdapter: ChannelAdapter {
         guard let secret = settings[Key.appSecret], let header = request.headers["x-hub-signature-256"], header.hasPrefix("sha256=") else {
             return false
         }
-        let mac = HMAC<SHA256>.authenticationCode(for: request.body, using: SymmetricKey(data: Data(secret.utf8)))
-        let expected = mac.map { String(format: "%02x", $0) }.joined()
+        let expected = ChannelCrypto.hmacSHA256Hex(request.body, key: secret)
         return ConstantTime.equals(String(header.dropFirst("sha256=".count)).lowercased(), expected)
     }
 

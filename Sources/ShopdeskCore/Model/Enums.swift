@@ -66,12 +66,17 @@ public enum InboxKind: String, Codable, Sendable, CaseIterable {
     case telegram
     /// A WhatsApp Business number on Meta's Cloud API.
     case whatsapp
+    /// A Viber bot (Viber's REST bot API).
+    case viber
+    /// SMS and MMS through a Twilio number or Messaging Service.
+    case sms
 
     /// Messaging channels: the ones `ShopdeskChannels` adapts (settings in `Inbox.channel`).
+    /// Every kind after the first three is one.
     public var isMessaging: Bool {
         switch self {
         case .api, .chat, .email: false
-        case .telegram, .whatsapp: true
+        default: true
         }
     }
 }

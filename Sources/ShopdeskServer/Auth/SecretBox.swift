@@ -41,6 +41,13 @@ struct SecretBox: Sendable {
         return "v1:" + combined.base64EncodedString()
     }
 
+    /// A signature of `message` for one `purpose` (signed links), with a key derived from the
+    /// secret key for that purpose alone: a signature made for one use is never valid for another.
+    func sign(_ message: String, purpose: String) -> String {
+        let derived = HMAC<SHA256>.authenticationCode(for: Data("shopdesk/\(purpose)".utf8), using: key)
+        return Secrets.hex(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data(derived))))
+    }
+
     func open(_ sealed: String) throws -> String {
         guard sealed.hasPrefix("v1:"), let data = Data(base64Encoded: String(sealed.dropFirst(3))) else {
             throw ConfigurationError("A stored secret is not in a format this Shopdesk knows.")

@@ -41,10 +41,11 @@ struct ChannelSender {
         if let reason = try await Self.whyNot(message.text, conversation: conversation, adapter: adapter, database: database) {
             return try await fail(message, reason)
         }
-        let files = try await attachments(of: message, workspaceID: workspaceID)
+        let files = try await attachments(of: message, workspaceID: workspaceID, links: adapter.capabilities.filesByLink)
         let setup = ChannelSetup(services: services)
-        let result = await adapter.send(ChannelOutbound(recipient: address, text: message.text, files: files, idempotencyKey: "message-\(message.id)"),
-                                        settings: try setup.config(inbox), http: services.channelHTTP)
+        let outbound = ChannelOutbound(recipient: address, text: message.text, files: files, idempotencyKey: "message-\(message.id)",
+                                       statusCallback: setup.webhookURL(inbox))
+        let result = await adapter.send(outbound, settings: try setup.config(inbox), http: services.channelHTTP)
         switch result {
         case .sent(let providerID):
             do {
@@ -92,14 +93,17 @@ struct ChannelSender {
         try await services.conversations.recordDelivery(workspaceID: message.workspaceID, messageID: message.id, status: .failed, error: reason)
     }
 
-    private func attachments(of message: Message, workspaceID: WorkspaceID) async throws -> [ChannelMedia] {
+    /// The reply's files; for providers that fetch files from a link, each with its signed link.
+    private func attachments(of message: Message, workspaceID: WorkspaceID, links: Bool) async throws -> [ChannelMedia] {
         var files: [ChannelMedia] = []
+        let linker = ChannelFileLinks(services: services)
         for id in message.attachmentIDs {
             guard let record = try await services.database.read({ try await AttachmentRepository.find(workspaceID: workspaceID, id: id, in: $0) }) else {
                 continue
             }
+            let url = links ? try linker.url(workspaceID: workspaceID, attachmentID: record.id, now: Date()) : nil
             files.append(ChannelMedia(data: try await services.files.load(sha256: record.sha256), fileName: record.fileName,
-                                      contentType: record.contentType))
+                                      contentType: record.contentType, url: url))
         }
         return files
     }

@@ -53,11 +53,16 @@ struct ChannelSetup {
         return ChannelConfig(values)
     }
 
-    /// Where the provider delivers this inbox's updates; nil without a public URL.
-    func webhookURL(_ inbox: Inbox) -> String? {
+    /// The server's public URL without a trailing slash; nil when none is configured.
+    var publicBase: String? {
         guard var base = services.config.publicURL, !base.isEmpty else { return nil }
         while base.hasSuffix("/") { base.removeLast() }
-        return "\(base)/api/v1/channels/\(inbox.kind.rawValue)/\(inbox.id)/webhook"
+        return base
+    }
+
+    /// Where the provider delivers this inbox's updates; nil without a public URL.
+    func webhookURL(_ inbox: Inbox) -> String? {
+        publicBase.map { "\($0)/api/v1/channels/\(inbox.kind.rawValue)/\(inbox.id)/webhook" }
     }
 
     /// Tells the provider where to deliver, and says how that went (shown in Settings).

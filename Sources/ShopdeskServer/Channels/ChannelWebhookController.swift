@@ -51,7 +51,10 @@ struct ChannelWebhookController {
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
-        return ChannelRequest(method: request.method.rawValue, headers: headers, query: query, body: Array(buffer: buffer))
+        // The address as the provider called it, for signatures over it (Twilio's).
+        var url = ChannelSetup(services: services).publicBase.map { $0 + request.uri.path } ?? ""
+        if !url.isEmpty, let raw = request.uri.query, !raw.isEmpty { url += "?" + raw }
+        return ChannelRequest(method: request.method.rawValue, headers: headers, query: query, body: Array(buffer: buffer), url: url)
     }
 
     private func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {

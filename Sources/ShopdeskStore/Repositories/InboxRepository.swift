@@ -79,8 +79,8 @@ public enum InboxRepository {
                 switch inbox.kind {
                 case .chat: inbox.chat = try JSONCoding.decode(ChatSettings.self, from: settings)
                 case .email: inbox.email = try JSONCoding.decode(EmailSettings.self, from: settings)
-                case .telegram, .whatsapp: inbox.channel = try JSONCoding.decode(ChannelSettings.self, from: settings)
                 case .api: break
+                default: inbox.channel = try JSONCoding.decode(ChannelSettings.self, from: settings)
                 }
             } catch {
                 throw StoredValueError(column: "inboxes.settings", value: settings)
