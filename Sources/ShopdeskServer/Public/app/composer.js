@@ -9,6 +9,7 @@ import { scheduleListRefresh } from './list.js';
 import { openMacroPicker } from './macros.js';
 import { messagingChannels } from './channel-settings.js';
 import { state } from './state.js';
+import { smsSegments } from './sms.js';
 
 export function composerForm(conversation, draft) {
   const text = h('textarea', {
@@ -151,6 +152,12 @@ function channelCounter(conversation, text) {
     const update = () => {
       const length = text.value.length;   // UTF-16 units, as Telegram counts
       count.textContent = `${channel.name}: ${formatNumber(length)} / ${formatNumber(limit)}`;
+      if (channel.capabilities.sms_segments && length > 0) {
+        // Billed per SMS: one letter outside GSM-7 (č, ç, Cyrillic) halves what one SMS carries.
+        const sms = smsSegments(text.value);
+        count.textContent += ' · ' + t('smsCount').replace('{count}', formatNumber(sms.segments)).replace('{encoding}', sms.encoding)
+          .replace('{per}', formatNumber(sms.perSegment));
+      }
       count.classList.toggle('over', length > limit);
     };
     count.hidden = false;

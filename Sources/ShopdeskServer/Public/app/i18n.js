@@ -2,6 +2,7 @@
 // Dates and numbers are formatted with Intl in that locale and the workspace's time zone.
 
 import { automationStrings } from './i18n-automation.js';
+import { channelStrings } from './i18n-channels.js';
 import { commerceStrings } from './i18n-commerce.js';
 import { helpStrings } from './i18n-help.js';
 
@@ -160,7 +161,8 @@ const bundles = {
   },
 };
 
-for (const [language, strings] of [...Object.entries(automationStrings), ...Object.entries(commerceStrings), ...Object.entries(helpStrings)]) Object.assign(bundles[language], strings);
+for (const [language, strings] of [...Object.entries(automationStrings), ...Object.entries(commerceStrings), ...Object.entries(helpStrings),
+  ...Object.entries(channelStrings)]) Object.assign(bundles[language], strings);
 
 let locale = 'en';
 let timeZone = undefined;

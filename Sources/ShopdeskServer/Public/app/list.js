@@ -140,8 +140,8 @@ export function scheduleListRefresh() {
 }
 
 /// Which channel the conversation is on, as a glyph with its name for screen readers.
-const channelGlyphs = { email: '✉', chat: '💬', telegram: '✈', whatsapp: '✆' };
-const providerNames = { telegram: 'Telegram', whatsapp: 'WhatsApp' };
+const channelGlyphs = { email: '✉', chat: '💬', telegram: '✈', whatsapp: '✆', viber: '☏', sms: '▤' };
+const providerNames = { telegram: 'Telegram', whatsapp: 'WhatsApp', viber: 'Viber', sms: 'SMS' };
 function channelBadge(item) {
   const kind = (state.inboxes || []).find((inbox) => inbox.id === item.inbox_id)?.kind;
   if (!kind || !channelGlyphs[kind]) return null;
