@@ -52,6 +52,8 @@ struct InboxDTO: ResponseEncodable {
     /// Messaging inboxes: their settings, secrets only as "set" (`********`), and how the
     /// provider connection stands (`status`).
     var channel: [String: String]?
+    /// Messaging inboxes: when the chat bot takes new conversations (chat inboxes: `chat.bot`).
+    var bot: ChatSettings.BotMode?
 
     init(_ inbox: Inbox, members: [AgentID]? = nil) {
         id = inbox.id.rawValue
@@ -65,6 +67,7 @@ struct InboxDTO: ResponseEncodable {
             for key in settings.sealed.keys { shown[key] = "********" }
             return shown
         }
+        bot = inbox.channel?.bot
         // Whether a password is set, not the sealed password itself.
         if email?.smtp?.passwordSealed != nil { email?.smtp?.passwordSealed = "********" }
         if email?.imap?.passwordSealed != nil { email?.imap?.passwordSealed = "********" }

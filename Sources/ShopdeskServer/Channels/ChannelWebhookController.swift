@@ -94,9 +94,14 @@ struct ChannelWebhookController {
                                          text: text, receivedAt: inbound.receivedAt)
             message.attachmentIDs = attachments
             let identity = inbound.customer.channel?.value
-            _ = try await services.conversations.ingest(message, workspaceID: workspaceID) { _, sql in
+            let botOn = (inbox.channel?.bot ?? .off) != .off
+            _ = try await services.conversations.ingest(message, workspaceID: workspaceID) { stored, sql in
                 // Writing again is coming back: the bot may answer.
                 if let identity { try await ChannelRepository.optIn(workspaceID: workspaceID, inboxID: inbox.id, identity: identity, in: sql) }
+                // The bot's turn is a job queued with the message: durable, and taken once.
+                guard botOn, !stored.duplicate else { return }
+                try await JobQueue.enqueue(kind: JobKind.botReply, payload: ["conversation_id": .id(stored.conversationID), "message_id": .id(stored.messageID)],
+                                           workspaceID: workspaceID, runAt: Date(), maxAttempts: 3, dedupeKey: "bot-reply:\(stored.messageID)", in: sql)
             }
         case .delivery(let providerID, let status, let error):
             guard let id = try await services.database.read({

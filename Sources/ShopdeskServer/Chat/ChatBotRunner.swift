@@ -13,25 +13,44 @@ import ShopdeskStore
 struct ChatBotRunner {
     let services: AppServices
 
+    /// A chat visitor's message, answered before the widget gets its answer.
     func respond(to text: String, conversationID: ConversationID, visitor: ChatVisitor) async {
         do {
-            try await run(text: text, conversationID: conversationID, visitor: visitor)
+            try await run(text: text, conversationID: conversationID, workspaceID: visitor.workspaceID, inboxID: visitor.inboxID,
+                          knownEmail: visitor.email, deliver: false)
         } catch {
             services.logger.warning("The chat bot could not answer conversation \(conversationID): \(error)")
         }
     }
 
-    private func run(text: String, conversationID: ConversationID, visitor: ChatVisitor) async throws {
+    /// A customer's message on a messaging channel (the `bot.reply` job queued with it): the
+    /// bot's answer goes out through the channel's send job. A message the conversation has
+    /// already answered (a job run again after a crash) is not answered twice.
+    func respond(toMessage messageID: MessageID, conversationID: ConversationID, workspaceID: WorkspaceID) async throws {
+        let (message, answered, conversation) = try await services.database.read { sql in
+            (try await MessageRepository.find(workspaceID: workspaceID, id: messageID, in: sql),
+             try await sql.raw("""
+                SELECT 1 AS found FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id = \(bind: conversationID.rawValue)
+                  AND direction = 'outbound' AND id > \(bind: messageID.rawValue) LIMIT 1
+                """).first() != nil,
+             try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql))
+        }
+        guard let message, message.direction == .inbound, !answered, let conversation else { return }
+        try await run(text: message.text, conversationID: conversationID, workspaceID: workspaceID, inboxID: conversation.inboxID,
+                      knownEmail: nil, deliver: true)
+    }
+
+    private func run(text: String, conversationID: ConversationID, workspaceID: WorkspaceID, inboxID: InboxID, knownEmail: String?,
+                     deliver: Bool) async throws {
         let conversations = services.conversations
-        let workspaceID = visitor.workspaceID
         let context = try await conversations.botContext(workspaceID: workspaceID, conversationID: conversationID)
         guard !context.agentWrote else { return }
         var state: BotState
         if let stored = context.state {
             state = stored
         } else {
-            // The bot takes a chat only from its first message, and only when its inbox says so now.
-            guard context.messages == 1, try await botActive(inboxID: visitor.inboxID, workspaceID: workspaceID) else { return }
+            // The bot takes a conversation only from its first message, and only when its inbox says so now.
+            guard context.messages == 1, try await botActive(inboxID: inboxID, workspaceID: workspaceID) else { return }
             state = BotState()
         }
         guard state.step != .done else { return }
@@ -44,12 +63,13 @@ struct ChatBotRunner {
         guard let conversation else { return }
         let language = conversation.language.map { String($0.prefix(2)) }
         let article = try await bestArticle(text, language: language ?? "en", workspaceID: workspaceID)
-        let (decision, next) = ChatBot.decide(state, text: text, intent: lastIntent, article: article, knownEmail: visitor.email ?? customerEmail)
+        let (decision, next) = ChatBot.decide(state, text: text, intent: lastIntent, article: article, knownEmail: knownEmail ?? customerEmail)
         let first = context.state == nil
-        try await carry(decision, state: next, first: first, language: language, conversation: conversation)
+        try await carry(decision, state: next, first: first, language: language, conversation: conversation, deliver: deliver)
     }
 
-    private func carry(_ decision: ChatBot.Decision, state: BotState, first: Bool, language: String?, conversation: Conversation) async throws {
+    private func carry(_ decision: ChatBot.Decision, state: BotState, first: Bool, language: String?, conversation: Conversation,
+                       deliver: Bool) async throws {
         let say = { (key: String, values: [String: String]) in (first ? BotText.text("hello", language) : "") + BotText.text(key, language, values) }
         let turn: ConversationService.BotTurn?
         var state = state
@@ -87,7 +107,8 @@ struct ChatBotRunner {
             turn = .init(say: BotText.text("resolved", language), event: (.botResolved, ["intent": state.intent.map(JSONValue.string) ?? .null]),
                          addTags: ["deflected"], removeTags: ["bot"], resolve: true)
         }
-        guard let turn else { return }
+        guard var turn else { return }
+        turn.deliver = deliver
         try await services.conversations.botTurn(turn, state: state, workspaceID: conversation.workspaceID, conversationID: conversation.id)
     }
 
@@ -110,15 +131,25 @@ struct ChatBotRunner {
         return ChatBot.Article(title: hit.translation.title, url: url, snippet: String(Markdown.plainText(hit.translation.body).prefix(220)), score: hit.score)
     }
 
+    /// Whether the inbox's bot takes new conversations now: a chat inbox by its own opening
+    /// hours, a messaging inbox by the workspace's business hours.
     private func botActive(inboxID: InboxID, workspaceID: WorkspaceID) async throws -> Bool {
-        guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: workspaceID, id: inboxID, in: $0) }),
-              let settings = inbox.chat else { return false }
-        switch settings.bot {
+        guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: workspaceID, id: inboxID, in: $0) }) else {
+            return false
+        }
+        let mode = inbox.chat?.bot ?? inbox.channel?.bot ?? .off
+        switch mode {
         case .off: return false
         case .always: return true
         case .businessHours, .outsideBusinessHours:
-            let (open, _) = try await services.chat.availability(of: inbox)
-            return settings.bot == .businessHours ? open : !open
+            let open: Bool
+            if inbox.chat != nil {
+                open = try await services.chat.availability(of: inbox).open
+            } else {
+                let automation = services.conversations.automation
+                open = try await services.database.read { try await automation.book(for: workspaceID, in: $0) }.calendar.isOpen(at: Date())
+            }
+            return mode == .businessHours ? open : !open
         }
     }
 }

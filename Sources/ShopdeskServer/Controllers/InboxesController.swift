@@ -14,9 +14,12 @@ struct InboxesController {
         var email: EmailSettings?
         /// A messaging channel's settings, by the keys `GET /channels` lists for its kind.
         var channel: [String: String]?
+        /// A messaging channel's bot mode (a chat inbox's is `chat.bot`).
+        var bot: ChatSettings.BotMode?
     }
     struct UpdateInbox: Decodable {
         var name: String?; var webhookUrl: String?; var chat: ChatSettings?; var email: EmailSettings?; var channel: [String: String]?
+        var bot: ChatSettings.BotMode?
     }
     struct Members: Decodable { var memberIds: [Int64] }
     struct InboxCreated: ResponseEncodable { var inbox: InboxDTO; var token: String }
@@ -77,7 +80,12 @@ struct InboxesController {
                 email = nil
             }
             let adapter = services.channels.adapter(for: kind)
-            let channel = try await adapter.asyncMap { try await ChannelSetup(services: services).settings($0, input: body.channel ?? [:], keeping: nil) }
+            if body.bot != nil && adapter == nil {
+                throw Problem(.unprocessableContent, "Only messaging inboxes take bot here; a chat inbox's bot is chat.bot.", field: "bot")
+            }
+            var settings = try await adapter.asyncMap { try await ChannelSetup(services: services).settings($0, input: body.channel ?? [:], keeping: nil) }
+            if let bot = body.bot { settings?.bot = bot }
+            let channel = settings
             var inbox = try await database.write { sql in
                 let inbox = try await InboxRepository.create(workspaceID: ws, kind: kind, name: name, webhookURL: webhook,
                                                              secret: token, now: Date(), chat: chat, email: email, channel: channel,
@@ -113,6 +121,12 @@ struct InboxesController {
                 }
                 inbox.channel = try await ChannelSetup(services: services).settings(adapter, input: channel, keeping: inbox.channel)
                 reconnect = adapter
+            }
+            if let bot = body.bot {
+                guard inbox.kind.isMessaging, inbox.channel != nil else {
+                    throw Problem(.unprocessableContent, "Only messaging inboxes take bot here; a chat inbox's bot is chat.bot.", field: "bot")
+                }
+                inbox.channel?.bot = bot
             }
             if let name = body.name { inbox.name = Text.singleLine(name) }
             if let url = body.webhookUrl { inbox.webhookURL = url.isEmpty ? nil : try await validWebhook(url) }

@@ -32,6 +32,9 @@ struct JobHandlers: Sendable {
                                                runAt: now.addingTimeInterval(120), dedupeKey: "assignment-sweep:\(workspaceID)", in: sql)
                 }
             }
+        case JobKind.botReply:
+            try await ChatBotRunner(services: services).respond(toMessage: MessageID(try id(job, "message_id")),
+                                                                conversationID: ConversationID(try id(job, "conversation_id")), workspaceID: workspaceID)
         case JobKind.chatEmail:
             try await ChatEmailFollowUp(services: services).send(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.surveySend:

@@ -27,6 +27,8 @@ public enum JobKind {
     public static let surveySend = "survey.send"
     /// A chat reply the visitor has not received after a few minutes goes to their email.
     public static let chatEmail = "chat.email"
+    /// The chat bot's turn on a messaging channel, for one customer message (queued with it).
+    public static let botReply = "bot.reply"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

@@ -15,11 +15,14 @@ extension ConversationService {
         public var addTags: Set<String>
         public var removeTags: Set<String>
         public var resolve: Bool
+        /// Whether the bot's message goes out through a send job (a messaging channel), rather
+        /// than being shown by the chat widget, which reads it from the conversation.
+        public var deliver: Bool
 
         public init(say: String, choices: [String] = [], note: String? = nil, event: (kind: DomainEventKind, payload: [String: JSONValue])? = nil,
-                    addTags: Set<String> = [], removeTags: Set<String> = [], resolve: Bool = false) {
+                    addTags: Set<String> = [], removeTags: Set<String> = [], resolve: Bool = false, deliver: Bool = false) {
             self.say = say; self.choices = choices; self.note = note; self.event = event
-            self.addTags = addTags; self.removeTags = removeTags; self.resolve = resolve
+            self.addTags = addTags; self.removeTags = removeTags; self.resolve = resolve; self.deliver = deliver
         }
     }
 
@@ -46,9 +49,13 @@ extension ConversationService {
                 throw ShopdeskError.notFound("Conversation \(conversationID)")
             }
             var new = MessageRepository.NewMessage(conversation: conversation, direction: .outbound, authorAgentID: nil, text: turn.say,
-                                                   channelMessageID: nil, deliveryStatus: .sent)
+                                                   channelMessageID: nil, deliveryStatus: turn.deliver ? .queued : .sent)
             new.botChoices = turn.choices
             let message = try await MessageRepository.insert(new, now: time, kind: kind, in: sql)
+            if turn.deliver {
+                try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(message.id)],
+                                           workspaceID: workspaceID, runAt: time, maxAttempts: 8, in: sql)
+            }
             var events = [DomainEvent(workspaceID: workspaceID, conversationID: conversationID, kind: .messageCreated, actor: .system,
                                       payload: ["message_id": .id(message.id), "direction": .string("outbound"), "bot": .bool(true)], occurredAt: time)]
             if let note = turn.note {

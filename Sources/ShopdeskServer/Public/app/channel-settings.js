@@ -69,9 +69,14 @@ export function channelForm(inbox, channel) {
       status.textContent = failure.message;
     }
   });
-  return form(`${id}-form`, [...rows, status, test], t('save'), async () => {
-    const updated = await api('PATCH', `/inboxes/${inbox.id}`, { channel: values() });
+  // The chat bot answers here too (business hours are the workspace's).
+  const bot = h('select', { id: `${id}-bot` }, ...['off', 'business_hours', 'outside_business_hours', 'always'].map((mode) =>
+    h('option', { value: mode, selected: (inbox.bot || 'off') === mode }, t(`bot.${mode}`))));
+  const botRow = labelled(`${id}-bot`, t('botMode'), bot);
+  return form(`${id}-form`, [...rows, botRow, status, test], t('save'), async () => {
+    const updated = await api('PATCH', `/inboxes/${inbox.id}`, { channel: values(), bot: bot.value });
     inbox.channel = updated.channel;
+    inbox.bot = updated.bot;
     status.textContent = updated.channel?.status || t('saved');
   });
 }
