@@ -5,9 +5,10 @@ import ShopdeskStore
 import ShopdeskTestSupport
 import Testing
 
-/// The demo's phone page: a newcomer writes as a Telegram customer to the simulated Bot API,
-/// the message arrives in the demo's Telegram inbox through its real webhook, and the agent's
-/// reply comes back to the phone through the real Telegram adapter.
+/// The demo's phone page: a newcomer writes as a Telegram, WhatsApp, Viber or SMS customer to
+/// the simulated provider, the message arrives in the demo's inbox of that kind through its real
+/// webhook (signed as the provider signs), and the agent's reply comes back to the phone through
+/// the real adapter, with the provider's delivery ticks.
 @Suite("Demo phone in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(3)))
 struct DemoPhoneTests {
     @Test func aCustomerOnThePhoneAndAnAgentTalkThroughTheSimulatedTelegram() async throws {
@@ -18,12 +19,13 @@ struct DemoPhoneTests {
             // The simulated inbox is set up once the server listens (the demo prints its URLs after that).
             for _ in 0..<100 {
                 let inboxes = try await harness.client.json(.get, "/api/v1/inboxes", token: harness.ownerToken).items
-                if inboxes.contains(where: { $0["kind"] as? String == "telegram" }) { break }
+                if Set(inboxes.compactMap { $0["kind"] as? String }).isSuperset(of: ["telegram", "whatsapp", "viber", "sms"]) { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             try await Browser.with { phone in
                 try await phone.navigate("http://127.0.0.1:\(port)/demo/phone")
-                try await phone.waitFor("document.querySelector('#phone-text')", "the phone page")
+                // The page's script has run once the messengers are listed (a submit before it would reload the page).
+                try await phone.waitFor("document.querySelector('#phone-channel-sms')", "the phone page with its messengers")
                 try await WebAppTests.fill(phone, ["#phone-name": "Marta", "#phone-text": "Olá! O meu pedido #1001 chegou partido."])
                 _ = try await phone.evaluate("document.querySelector('#phone-form').requestSubmit()")
                 try await phone.waitFor("document.querySelector('#phone-chat li.customer')?.textContent.includes('chegou partido')", "the sent bubble")
@@ -44,6 +46,40 @@ struct DemoPhoneTests {
                     try await MessageRepository.find(workspaceID: harness.workspaceID, id: MessageID(try reply.int("id")), in: $0)
                 }
                 #expect(message?.deliveryStatus == .sent)
+
+                // The other messengers, from the same page: each ends with the reply read (or, for
+                // SMS, delivered) on the phone and in Shopdesk.
+                for (kind, final) in [("whatsapp", "read"), ("viber", "read"), ("sms", "delivered")] {
+                    _ = try await phone.evaluate("document.querySelector('#phone-channel-\(kind)').click()")
+                    try await phone.waitFor("document.body.dataset.channel === '\(kind)' && document.querySelectorAll('#phone-chat li').length === 0",
+                                           "the \(kind) chat")
+                    try await WebAppTests.fill(phone, ["#phone-name": "Ivo \(kind)", "#phone-text": "Gdje je paket? (\(kind))"])
+                    _ = try await phone.evaluate("document.querySelector('#phone-form').requestSubmit()")
+                    try await phone.waitFor("document.querySelector('#phone-chat li.customer')?.textContent.includes('(\(kind))')", "the \(kind) bubble")
+                    let inbox = try #require(try await harness.client.json(.get, "/api/v1/inboxes", token: harness.ownerToken).items
+                        .first { $0["kind"] as? String == kind }?["id"] as? Int)
+                    var found: Int?
+                    for _ in 0..<50 where found == nil {
+                        found = try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken).items
+                            .first { $0["inbox_id"] as? Int == inbox }?["id"] as? Int
+                        if found == nil { try await Task.sleep(for: .milliseconds(100)) }
+                    }
+                    let conversation = try #require(found, "no \(kind) conversation")
+                    let answer = try await harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: harness.ownerToken,
+                                                               body: #"{"text":"Stiže sutra."}"#)
+                    #expect(answer.status == .created, "\(answer.text)")
+                    _ = try await harness.runJobs()
+                    try await phone.waitFor("document.querySelector('#phone-chat li.shop small')?.dataset.status === '\(final)'",
+                                           "the \(kind) reply \(final) on the phone")
+                    var status: DeliveryStatus?
+                    for _ in 0..<50 where status?.rawValue != final {
+                        status = try await harness.database.read {
+                            try await MessageRepository.find(workspaceID: harness.workspaceID, id: MessageID(try answer.int("id")), in: $0)
+                        }?.deliveryStatus
+                        if status?.rawValue != final { try await Task.sleep(for: .milliseconds(100)) }
+                    }
+                    #expect(status?.rawValue == final, "\(kind)")
+                }
             }
         }
     }

@@ -27,6 +27,7 @@ struct OpenAPITests {
                     let concrete = path.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{message_id}", with: "1")
                         .replacingOccurrences(of: "{key}", with: "sdw_unknown")
                         .replacingOccurrences(of: "{kind}", with: "telegram").replacingOccurrences(of: "{inbox}", with: "987654")
+                        .replacingOccurrences(of: "{token}", with: "1-1-1-forged")
                     guard let httpMethod = HTTPRequest.Method(method.uppercased()) else { Issue.record("bad method \(method)"); continue }
                     let answer = try await harness.client.json(httpMethod, concrete, body: httpMethod == .get ? nil : "{}")
                     if path.contains("{key}") {
@@ -37,6 +38,11 @@ struct OpenAPITests {
                     if path.contains("{inbox}") {
                         // A channel webhook answers an inbox that does not exist with its own 404.
                         #expect(answer.detail.contains("no such channel webhook"), "\(method) \(path) answered \(answer.text)")
+                        continue
+                    }
+                    if path.contains("{token}") {
+                        // A signed file link answers a forged one with its own 404.
+                        #expect(answer.detail.contains("unknown or has expired"), "\(method) \(path) answered \(answer.text)")
                         continue
                     }
                     #expect(answer.status != .notFound, "\(method) \(path) answered \(answer.status)")

@@ -51,7 +51,7 @@ public struct TwilioAdapter: ChannelAdapter {
 
     /// Twilio's request signature: the URL, then each parameter name followed by its values
     /// (names sorted; a name's distinct values sorted), HMAC-SHA1 with the auth token, base64.
-    static func signature(url: String, parameters: [(name: String, value: String)], token: String) -> String {
+    public static func signature(url: String, parameters: [(name: String, value: String)], token: String) -> String {
         var grouped: [String: Set<String>] = [:]
         for (name, value) in parameters { grouped[name, default: []].insert(value) }
         var text = url
@@ -236,7 +236,7 @@ public struct TwilioAdapter: ChannelAdapter {
 
     static func basic(_ user: String, _ password: String) -> String { "Basic " + Data("\(user):\(password)".utf8).base64EncodedString() }
 
-    static func formEncode(_ pairs: [(String, String)]) -> String {
+    public static func formEncode(_ pairs: [(String, String)]) -> String {
         pairs.map { "\(queryValue($0.0))=\(queryValue($0.1))" }.joined(separator: "&")
     }
 

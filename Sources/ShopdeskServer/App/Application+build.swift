@@ -65,11 +65,13 @@ func buildApplication(services: AppServices,
     DemoShopPage.register(on: router, widgetKey: configuration.demoWidgetKey)
     var onListening = onListening
     if let workspace = configuration.demoChannelsWorkspace {
-        let telegram = DemoTelegram(services: services, workspaceID: WorkspaceID(workspace))
-        telegram.register(on: router)
+        let phone = DemoPhone(), ws = WorkspaceID(workspace)
+        let providers: [any DemoProvider] = [DemoTelegram(services: services, workspaceID: ws), DemoWhatsApp(services: services, workspaceID: ws),
+                                             DemoViber(services: services, workspaceID: ws), DemoTwilio(services: services, workspaceID: ws)]
+        phone.register(on: router, providers: providers)
         let announce = onListening
         onListening = { host, port in
-            await telegram.install(port: port)
+            for provider in providers { await provider.install(port: port, phone: phone) }
             await announce?(host, port)
         }
     }

@@ -23,6 +23,10 @@ struct AuthMiddleware: RouterMiddleware {
     static let cookieSettingPaths: Set<String> = sessionStartingPaths.union(["/api/v1/auth/logout"])
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Only the API acts for someone. Pages, assets and the demo's simulated providers (whose
+        // callers send their own `Authorization`, as Meta's and Twilio's APIs take it) are not
+        // asked who is calling.
+        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
         if Self.cookieSettingPaths.contains(request.uri.path), request.method == .post {
             // Login CSRF: another site's form (text/plain, no preflight) must not sign this
             // browser into the attacker's account. Only this server's pages, with JSON.

@@ -52,7 +52,9 @@ struct ChannelWebhookController {
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         // The address as the provider called it, for signatures over it (Twilio's).
-        var url = ChannelSetup(services: services).publicBase.map { $0 + request.uri.path } ?? ""
+        // Without a public URL, the address the request itself names (the demo's simulators).
+        let base = ChannelSetup(services: services).publicBase ?? request.head.authority.map { "http://\($0)" }
+        var url = base.map { $0 + request.uri.path } ?? ""
         if !url.isEmpty, let raw = request.uri.query, !raw.isEmpty { url += "?" + raw }
         return ChannelRequest(method: request.method.rawValue, headers: headers, query: query, body: Array(buffer: buffer), url: url)
     }

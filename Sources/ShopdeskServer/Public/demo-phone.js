@@ -1,18 +1,72 @@
-// The demo's customer phone: writes to the simulated Telegram bot and shows the shop's replies.
-// Each browser is one customer (its chat id is kept in localStorage).
+// The demo's customer phone: pick a messenger (Telegram, WhatsApp, Viber, SMS), write to the
+// simulated shop account, and see the shop's replies with their delivery ticks. Each browser is
+// one customer per messenger: its chat id, number or user id is kept in localStorage.
 
-const chatId = Number(localStorage.getItem('demo-phone-chat')) || Math.floor(100000000 + Math.random() * 800000000);
-localStorage.setItem('demo-phone-chat', String(chatId));
 const list = document.getElementById('phone-chat');
 const form = document.getElementById('phone-form');
 const text = document.getElementById('phone-text');
 const name = document.getElementById('phone-name');
 const error = document.getElementById('phone-error');
+const nav = document.getElementById('phone-channels');
+const title = document.getElementById('phone-title');
+
+const digits = (count) => Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('');
+// A new customer's address on each messenger, in the shape the provider uses.
+const newAddress = {
+  telegram: () => String(100000000 + Math.floor(Math.random() * 800000000)),
+  whatsapp: () => `3859${digits(8)}`,
+  viber: () => `demo${digits(10)}=`,
+  sms: () => `+3859${digits(8)}`,
+};
+// ✓ sent, ✓✓ delivered, ✓✓ in blue once read (Telegram tells bots nothing after sent).
+const ticks = { sent: '✓', delivered: '✓✓', read: '✓✓' };
+
+let channel = localStorage.getItem('demo-phone-channel') || 'telegram';
 let shown = '';
+
+function address(kind) {
+  const key = `demo-phone-${kind}`;
+  let value = localStorage.getItem(key);
+  if (!value) {
+    value = newAddress[kind]();
+    localStorage.setItem(key, value);
+  }
+  return value;
+}
+
+function chatURL() { return `/demo/phone/chats/${channel}/${encodeURIComponent(address(channel))}`; }
+
+async function showChannels() {
+  const answer = await fetch('/demo/phone/channels').then((response) => response.json()).catch(() => ({ items: [] }));
+  if (!answer.items.some((item) => item.kind === channel)) channel = answer.items[0]?.kind || 'telegram';
+  nav.replaceChildren(...answer.items.map((item) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.id = `phone-channel-${item.kind}`;
+    button.textContent = item.name;
+    button.setAttribute('aria-pressed', String(item.kind === channel));
+    button.addEventListener('click', () => choose(item.kind, item.name));
+    if (item.kind === channel) title.textContent = item.name;
+    return button;
+  }));
+  document.body.dataset.channel = channel;
+}
+
+function choose(kind, label) {
+  channel = kind;
+  localStorage.setItem('demo-phone-channel', kind);
+  title.textContent = label;
+  document.body.dataset.channel = kind;
+  for (const button of nav.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button.id === `phone-channel-${kind}`));
+  shown = '';
+  list.replaceChildren();
+  refresh();
+  text.focus();
+}
 
 async function refresh() {
   try {
-    const answer = await fetch(`/demo/telegram/chats/${chatId}`).then((response) => response.json());
+    const answer = await fetch(chatURL()).then((response) => response.json());
     const key = JSON.stringify(answer.items);
     if (key === shown) return;
     shown = key;
@@ -21,7 +75,9 @@ async function refresh() {
       item.className = bubble.from;
       item.textContent = bubble.text;
       const time = document.createElement('small');
-      time.textContent = new Date(bubble.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + (bubble.from === 'customer' ? ' ✓' : '');
+      const tick = bubble.from === 'customer' ? ' ✓' : ` ${ticks[bubble.status] || ''}`;
+      time.textContent = new Date(bubble.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + tick;
+      if (bubble.status) time.dataset.status = bubble.status;
       item.append(time);
       return item;
     }));
@@ -35,7 +91,7 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   error.textContent = '';
   const body = JSON.stringify({ name: name.value, text: text.value });
-  const response = await fetch(`/demo/telegram/chats/${chatId}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  const response = await fetch(`${chatURL()}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
   if (!response.ok) {
     error.textContent = (await response.json().catch(() => ({}))).detail || `Not sent (${response.status})`;
     return;
@@ -44,6 +100,6 @@ form.addEventListener('submit', async (event) => {
   refresh();
 });
 
-refresh();
+showChannels().then(refresh);
 setInterval(refresh, 1500);
 text.focus();

@@ -73,12 +73,25 @@ public struct CustomerService: Sendable {
     public func merge(workspaceID: WorkspaceID, sourceID: CustomerID, into targetID: CustomerID, actor: EventActor) async throws -> Customer {
         guard sourceID != targetID else { throw ShopdeskError.invalid(field: "into", "A customer cannot be merged into itself.") }
         let now = Date()
+        let kind = database.kind
         let (target, events) = try await database.write { sql in
             guard let source = try await CustomerRepository.find(workspaceID: workspaceID, id: sourceID, in: sql), source.mergedInto == nil,
-                  let target = try await CustomerRepository.find(workspaceID: workspaceID, id: targetID, in: sql), target.mergedInto == nil else {
+                  var target = try await CustomerRepository.find(workspaceID: workspaceID, id: targetID, in: sql), target.mergedInto == nil else {
                 throw ShopdeskError.notFound("Customer")
             }
             try await CustomerRepository.merge(source: source, into: target, now: now, in: sql)
+            // What only the source knew (a name from Telegram, a phone from WhatsApp) fills the
+            // target's empty fields; nothing the target has is overwritten.
+            let before = target
+            target.name = target.name ?? source.name
+            target.email = target.email ?? source.email
+            target.phone = target.phone ?? source.phone
+            target.externalID = target.externalID ?? source.externalID
+            target.locale = target.locale ?? source.locale
+            if target != before {
+                target.updatedAt = now
+                try await CustomerRepository.update(target, kind: kind, in: sql)
+            }
             let event = DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerMerged, actor: actor,
                                     payload: ["from": .id(sourceID), "into": .id(targetID)], occurredAt: now)
             return (target, try await EventLog.record([event], in: sql))

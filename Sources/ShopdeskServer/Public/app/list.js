@@ -1,5 +1,6 @@
 // The conversation list: loading pages, rendering rows, picking and bulk actions.
 
+import { channelGlyphs, channelName } from './channel-names.js';
 import { api, query } from './api.js';
 import { clear, h } from './dom.js';
 import { formatNumber, formatTime, t } from './i18n.js';
@@ -140,11 +141,9 @@ export function scheduleListRefresh() {
 }
 
 /// Which channel the conversation is on, as a glyph with its name for screen readers.
-const channelGlyphs = { email: '✉', chat: '💬', telegram: '✈', whatsapp: '✆', viber: '☏', sms: '▤' };
-const providerNames = { telegram: 'Telegram', whatsapp: 'WhatsApp', viber: 'Viber', sms: 'SMS' };
-function channelBadge(item) {
+export function channelBadge(item) {
   const kind = (state.inboxes || []).find((inbox) => inbox.id === item.inbox_id)?.kind;
   if (!kind || !channelGlyphs[kind]) return null;
-  const name = providerNames[kind] || t(kind === 'email' ? 'kindEmail' : 'kindChat');
+  const name = channelName(kind);
   return h('span', { class: `badge channel channel-${kind}`, role: 'img', title: name, 'aria-label': name }, channelGlyphs[kind]);
 }

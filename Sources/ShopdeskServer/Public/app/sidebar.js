@@ -6,7 +6,9 @@ import { formatTime, t } from './i18n.js';
 import { openConversation } from './conversation.js';
 import { ordersPanel } from './orders.js';
 import { articlesPanel } from './suggestions.js';
-import { scheduleListRefresh } from './list.js';
+import { channelBadge, scheduleListRefresh } from './list.js';
+import { channelGlyphs, identityName } from './channel-names.js';
+import { customerMerge } from './customer-merge.js';
 import { showError } from './main.js';
 import { conversationHash } from './shell.js';
 import { state } from './state.js';
@@ -27,9 +29,13 @@ export function renderSidebar() {
       customer.phone ? h('p', {}, customer.phone) : null,
       customer.identities?.length
         ? h('div', {}, h('h4', {}, t('identities')),
-          h('ul', { class: 'identities' }, ...customer.identities.map((identity) => h('li', {}, `${identity.kind}: ${identity.value}`))))
+          // Every channel the customer is known on (Telegram, WhatsApp, SMS…), and their addresses.
+          h('ul', { class: 'identities', id: 'customer-identities' }, ...customer.identities.map((identity) =>
+            h('li', {}, channelGlyphs[identity.kind] ? h('span', { class: 'glyph', 'aria-hidden': 'true' }, `${channelGlyphs[identity.kind]} `) : '',
+              `${identityName(identity.kind)}: ${identity.value}`))))
         : null,
-      customer.id ? customerLabels(customer) : null),
+      customer.id ? customerLabels(customer) : null,
+      customer.id ? customerMerge(customer, () => openConversation(conversation.id)) : null),
     customer.id ? ordersPanel(customer) : '',
     articlesPanel(conversation),
     visitorPanel(state.visitor) ?? '',
@@ -46,7 +52,7 @@ export function renderSidebar() {
         const merge = item.id === conversation.id || item.merged_into || item.status === 'resolved' ? null
           : h('button', { type: 'button', class: 'merge', 'data-into': item.id, title: `${t('mergeInto')} #${item.number}` }, t('mergeHere'));
         merge?.addEventListener('click', () => mergeInto(item));
-        return h('li', {}, h('a', { href: conversationHash(item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
+        return h('li', {}, channelBadge(item) ?? '', h('a', { href: conversationHash(item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
           `#${item.number} ${item.subject || ''}`), ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)), merge);
       }))));
 }

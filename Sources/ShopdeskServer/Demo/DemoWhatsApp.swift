@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+import Hummingbird
+import NIOCore
+import ShopdeskChannels
+import ShopdeskCore
+
+/// The demo's WhatsApp: a small Graph API (`/demo/whatsapp/v21.0/…`) in the Cloud API's shapes.
+/// The phone's message arrives as a webhook notification signed with the app secret; a reply is
+/// taken at `/{phone-number-id}/messages`, and a moment later "delivered" and "read" statuses
+/// come back signed, as Meta sends them.
+actor DemoWhatsApp: DemoProvider {
+    nonisolated var kind: InboxKind { .whatsapp }
+    static let phoneNumberID = "100000000000001"
+    private let services: AppServices
+    private let workspaceID: WorkspaceID
+    private var phone: DemoPhone?
+    private var installed: (inbox: Inbox, token: String, secret: String, port: Int)?
+    private var sent: [String: (address: String, bubble: Int)] = [:]
+
+    init(services: AppServices, workspaceID: WorkspaceID) {
+        self.services = services
+        self.workspaceID = workspaceID
+    }
+
+    func install(port: Int, phone: DemoPhone) async {
+        self.phone = phone
+        do {
+            let token = "EAADEMO" + Secrets.token(bytes: 12), secret = Secrets.token(bytes: 16)
+            let (inbox, _) = try await DemoProviders.createInbox(services, workspaceID: workspaceID, kind: .whatsapp, name: "WhatsApp (simulated)", input: [
+                WhatsAppAdapter.Key.phoneNumberID: Self.phoneNumberID, WhatsAppAdapter.Key.accessToken: token,
+                WhatsAppAdapter.Key.appSecret: secret, WhatsAppAdapter.Key.apiBase: "http://127.0.0.1:\(port)/demo/whatsapp/v21.0",
+            ])
+            installed = (inbox, token, secret, port)
+            await phone.installed(.whatsapp)
+        } catch {
+            services.logger.error("The demo WhatsApp inbox could not be set up", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func customerWrites(address: String, name: String, text: String) async throws {
+        guard address.allSatisfy(\.isNumber), (7...15).contains(address.count) else {
+            throw Problem(.notFound, "A WhatsApp id is the phone number's 7 to 15 digits.")
+        }
+        let id = await phone?.customerWrote(.whatsapp, address, text: text) ?? 0
+        let message: [String: Any] = ["from": address, "id": "wamid.DEMOIN\(id)", "timestamp": String(Int(Date().timeIntervalSince1970)),
+                                      "type": "text", "text": ["body": text]]
+        try await notify(["contacts": [["profile": ["name": name], "wa_id": address]], "messages": [message]])
+    }
+
+    /// A Cloud API notification to the inbox's webhook, signed with the app secret.
+    private func notify(_ value: [String: Any]) async throws {
+        guard let installed else { throw Problem(.serviceUnavailable, "The simulated WhatsApp is still starting.") }
+        var fields = value
+        fields["messaging_product"] = "whatsapp"
+        fields["metadata"] = ["display_phone_number": "15550100199", "phone_number_id": Self.phoneNumberID]
+        let body = try JSONSerialization.data(withJSONObject: ["object": "whatsapp_business_account", "entry": [
+            ["id": "102290129340398", "changes": [["value": fields, "field": "messages"]]],
+        ]] as [String: Any])
+        let signature = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(installed.secret.utf8)))
+        try await DemoProviders.post(DemoProviders.webhook(port: installed.port, installed.inbox),
+                                     headers: [("Content-Type", "application/json"), ("X-Hub-Signature-256", "sha256=" + Secrets.hex(signature))],
+                                     body: body, provider: "WhatsApp")
+    }
+
+    private func authorized(_ request: Request) -> Bool { installed.map { request.headers[.authorization] == "Bearer \($0.token)" } ?? false }
+
+    private func messages(_ request: Request) async throws -> Response {
+        guard authorized(request) else { return Self.oauthError }
+        let body = try JSONSerialization.jsonObject(with: Data(buffer: try await request.body.collect(upTo: 1 << 20))) as? [String: Any] ?? [:]
+        guard body["messaging_product"] as? String == "whatsapp", let to = body["to"] as? String, let type = body["type"] as? String else {
+            return DemoProviders.answer(400, #"{"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}}"#)
+        }
+        let text = type == "text" ? ((body["text"] as? [String: Any])?["body"] as? String ?? "") : "📎 \(type)"
+        guard let bubble = await phone?.shopWrote(.whatsapp, to, text: text) else {
+            return DemoProviders.answer(400, #"{"error":{"message":"(#131030) Recipient phone number not in allowed list","type":"OAuthException","code":131030}}"#)
+        }
+        let wamid = "wamid.DEMOOUT\(bubble)"
+        sent[wamid] = (to, bubble)
+        DemoProviders.later([(0.6, { try await self.report(wamid, "delivered") }), (1.8, { try await self.report(wamid, "read") })])
+        return DemoProviders.answer(200, #"{"messaging_product":"whatsapp","contacts":[{"input":"\#(to)","wa_id":"\#(to)"}],"messages":[{"id":"\#(wamid)"}]}"#)
+    }
+
+    private func report(_ wamid: String, _ status: String) async throws {
+        guard let message = sent[wamid] else { return }
+        await phone?.mark(.whatsapp, message.address, id: message.bubble, status: status)
+        try await notify(["statuses": [["id": wamid, "status": status, "timestamp": String(Int(Date().timeIntervalSince1970)),
+                                        "recipient_id": message.address]]])
+    }
+
+    private static let oauthError = DemoProviders.answer(401, #"{"error":{"message":"Invalid OAuth access token - Cannot parse access token","type":"OAuthException","code":190}}"#)
+
+    nonisolated func register(on router: Router<AppRequestContext>) {
+        router.post("demo/whatsapp/v21.0/{id}/messages") { request, _ -> Response in try await self.messages(request) }
+        router.post("demo/whatsapp/v21.0/{id}/media") { request, _ -> Response in
+            guard await self.authorized(request) else { return Self.oauthError }
+            _ = try await request.body.collect(upTo: 100 << 20)
+            return DemoProviders.answer(200, #"{"id":"\#(UUID().uuidString)"}"#)
+        }
+        router.get("demo/whatsapp/v21.0/{id}") { request, _ -> Response in
+            guard await self.authorized(request) else { return Self.oauthError }
+            return DemoProviders.answer(200, #"{"display_phone_number":"+1 555-010-0199","verified_name":"Demo Shop","id":"\#(Self.phoneNumberID)"}"#)
+        }
+    }
+}

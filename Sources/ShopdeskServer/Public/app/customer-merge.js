@@ -1,0 +1,59 @@
+// "Same person as…" in the customer panel: the agent finds another customer by name, email or
+// phone and folds this one into them — a customer who wrote on Telegram or by SMS into the one
+// with the email and the orders. The second click confirms; identities and conversations move.
+
+import { api, query } from './api.js';
+import { clear, h } from './dom.js';
+import { t } from './i18n.js';
+
+/**
+ * @param {{ id: number }} customer the conversation's customer
+ * @param {(target: { id: number }) => void} onMerged called with the customer who remains
+ */
+export function customerMerge(customer, onMerged) {
+  const input = h('input', { type: 'search', id: 'customer-merge-search', placeholder: t('findCustomer'), autocomplete: 'off' });
+  const results = h('ul', { class: 'merge-results', id: 'customer-merge-results', 'aria-live': 'polite' });
+  let timer = null;
+  let asked = 0;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, 200);
+  });
+
+  async function search() {
+    const text = input.value.trim();
+    const ask = ++asked;
+    if (text.length < 2) { clear(results); return; }
+    const found = await api('GET', `/customers${query({ q: text, limit: 6 })}`).catch(() => ({ items: [] }));
+    if (ask !== asked) return;   // an older search answering late
+    clear(results);
+    const others = found.items.filter((other) => other.id !== customer.id).slice(0, 5);
+    for (const other of others) results.append(candidate(other));
+    if (!others.length) results.append(h('li', { class: 'hint' }, t('noCustomerFound')));
+  }
+
+  function candidate(other) {
+    const pick = h('button', { type: 'button', class: 'merge-pick', 'data-customer': other.id }, t('mergeCustomer'));
+    let armed = false;
+    pick.addEventListener('click', async () => {
+      if (!armed) {
+        armed = true;
+        pick.textContent = t('confirmMergeCustomer');
+        pick.classList.add('danger');
+        return;
+      }
+      pick.disabled = true;
+      try {
+        onMerged(await api('POST', `/customers/${customer.id}/merge`, { into: other.id }));
+      } catch (failure) {
+        pick.disabled = false;
+        results.append(h('li', { class: 'error', role: 'alert' }, failure.message));
+      }
+    });
+    const who = [other.name, other.email, other.phone].filter(Boolean).join(' · ') || `#${other.id}`;
+    return h('li', {}, h('span', {}, who), ' ', pick);
+  }
+
+  return h('details', { class: 'customer-merge', id: 'customer-merge' },
+    h('summary', {}, t('sameCustomerAs')), h('label', { for: 'customer-merge-search', class: 'hint' }, t('sameCustomerHelp')), input, results);
+}
