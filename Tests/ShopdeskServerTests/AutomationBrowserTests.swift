@@ -108,7 +108,8 @@ struct AutomationBrowserTests {
                 let customer = try await harness.client.json(.get, "/api/v1/customers/\(customerID)", token: token)
                 #expect((customer.body as? [String: Any])?["vip"] as? Bool == true)
                 #expect((customer.body as? [String: Any])?["tags"] as? [String] == ["wholesale"])
-                #expect(try await page.evaluate("document.querySelector('#sidebar').innerText.includes('email:')") as? Bool == true)
+                // The identities stay after the labels are saved.
+                #expect(try await page.evaluate("document.querySelector('#sidebar').innerText.includes('Email: ')") as? Bool == true)
             }
         }
     }

@@ -72,7 +72,7 @@ final class Browser: Sendable {
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
-        try ChildProcess.start(process)
+        try await ChildProcess.launch(process)
         defer {
             process.terminate()
             process.waitUntilExit()

@@ -126,12 +126,12 @@ struct ServerProcess {
     let process: Process
     let port: Int
 
-    static func start(database url: String, directory: String, environment extra: [String: String] = [:]) async throws -> ServerProcess {
+    static func start(database url: String, directory: String, environment extra: [String: String] = [:], jobs: Bool = false) async throws -> ServerProcess {
         let process = Process()
         process.executableURL = DurabilityTests.binary
         // Port 0: the system picks a free port and the server prints it; a port chosen here could be
         // taken by another test's server before this one binds it.
-        process.arguments = ["serve", "--database", url, "--port", "0", "--no-jobs"]
+        process.arguments = ["serve", "--database", url, "--port", "0"] + (jobs ? [] : ["--no-jobs"])
         let output = Pipe()
         process.standardOutput = output
         var environment = ProcessInfo.processInfo.environment
@@ -139,7 +139,7 @@ struct ServerProcess {
         environment["SHOPDESK_LOG_LEVEL"] = "error"
         environment.merge(extra) { _, new in new }
         process.environment = environment
-        try ChildProcess.start(process)
+        try await ChildProcess.launch(process)
         do {
             return ServerProcess(process: process, port: try await listeningPort(output.fileHandleForReading))
         } catch {

@@ -196,7 +196,7 @@ final class SMTPSink: @unchecked Sendable {
         process.standardOutput = stdout
         process.standardInput = stdin
         process.standardError = FileHandle.nullDevice
-        try ChildProcess.start(process)
+        try await ChildProcess.launch(process)
         let sink = SMTPSink(process: process, port: port, directory: directory, input: stdin)
         let ready = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
             Thread.detachNewThread {

@@ -74,7 +74,7 @@ final class Dovecot: @unchecked Sendable {
         process.arguments = ["-F", "-c", "\(directory)/dovecot.conf"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try ChildProcess.start(process)
+        try await ChildProcess.launch(process)
         let server = Dovecot(port: port, tlsPort: tlsPort, directory: directory, process: process)
         try await EmailChannelTests.waitForPort(port)
         if tlsPort != 0 { try await EmailChannelTests.waitForPort(tlsPort) }

@@ -34,7 +34,7 @@ struct PythonChatBrowserTests {
                                                   body: ##"{"name":"Site chat","kind":"chat","chat":{"greeting":"Hi! Ask us anything.","color":"#1d6b4f"}}"##)
                 }
                 let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python/chat_flow.py").path
-                let session = try SeleniumSession.start(script: script, config: [
+                let session = try await SeleniumSession.start(script: script, config: [
                     "base": base, "shop": shopURL, "email": owner.email, "password": Harness.password,
                     "chromium": Browser.executable ?? "/usr/bin/chromium", "chromedriver": Self.chromedriver,
                 ])
@@ -78,7 +78,7 @@ final class SeleniumSession: @unchecked Sendable {
         return ready
     }
 
-    static func start(script: String, config: [String: String]) throws -> SeleniumSession {
+    static func start(script: String, config: [String: String]) async throws -> SeleniumSession {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Python.executable)
         process.arguments = [script]
@@ -86,7 +86,7 @@ final class SeleniumSession: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
-        try ChildProcess.start(process)
+        try await ChildProcess.launch(process)
         let (stream, continuation) = AsyncStream<String>.makeStream()
         let reader = stdout.fileHandleForReading
         Thread.detachNewThread {

@@ -15,6 +15,17 @@ public enum ChildProcess {
     private static let lock = NSLock()
     static let safeDescriptors = 1_200
 
+    /// Starts `process` from async code: the wait and the launch happen on a thread of their own,
+    /// never on one of the few threads that run Swift tasks (a test blocking them stalls every
+    /// server in the test process, and then the descriptors it waits for are never closed).
+    public static func launch(_ process: Process) async throws {
+        let box = UncheckedProcess(process)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread { continuation.resume(with: Result { try start(box.process) }) }
+        }
+    }
+
+    /// Starts `process` from a thread of its own (blocking: it may wait for descriptors).
     public static func start(_ process: Process) throws {
         lock.lock()
         defer { lock.unlock() }
@@ -31,4 +42,10 @@ public enum ChildProcess {
     static func openDescriptors() -> Int {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
     }
+}
+
+/// A `Process` handed to the launching thread; nothing else touches it until the launch returns.
+private struct UncheckedProcess: @unchecked Sendable {
+    let process: Process
+    init(_ process: Process) { self.process = process }
 }

@@ -38,6 +38,9 @@ public struct ServerConfiguration: Sendable {
     public var allowPrivateWebhookTargets = false
     /// How often the job runner looks for due jobs when nothing woke it.
     public var jobPollInterval: Duration = .milliseconds(500)
+    /// How long a claimed job is its node's: after a crash, other nodes (or this one restarted)
+    /// take it over once the lease has run out. Longer than any job runs.
+    public var jobLeaseSeconds = 120
     public var runJobs = true
     public var logLevel = "info"
     /// `shopdesk demo` only: the chat inbox whose widget a sample shop page at `/demo/shop` shows.
@@ -81,6 +84,10 @@ public struct ServerConfiguration: Sendable {
         if let value = values["max_upload_bytes"] { config.maxUploadBytes = try integer(value, "max_upload_bytes") }
         if let value = values["allow_private_webhooks"] { config.allowPrivateWebhookTargets = ["1", "true", "yes"].contains(value.lowercased()) }
         if let value = values["log_level"] { config.logLevel = value }
+        if let value = values["job_lease_seconds"] {
+            config.jobLeaseSeconds = try integer(value, "job_lease_seconds")
+            guard config.jobLeaseSeconds >= 5 else { throw ConfigurationError("job_lease_seconds must be at least 5.") }
+        }
         if let value = values["max_email_bytes"] { config.maxEmailBytes = try integer(value, "max_email_bytes") }
         if let value = values["smtp_port"] { config.smtpPort = try integer(value, "smtp_port") }
         if let value = values["smtp_host"] { config.smtpHost = value }

@@ -15,7 +15,7 @@ struct JobRunner: Service {
         self.services = services
         handlers = JobHandlers(services: services, sender: WebhookSender(guardrail: services.outboundGuard))
     }
-    let lease: Duration = .seconds(120)
+    var lease: Duration { .seconds(services.config.jobLeaseSeconds) }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {

@@ -19,7 +19,11 @@ actor FakeTelegram {
     private var failures: [(code: Int, description: String, retryAfter: Int?)] = []
     private var nextMessageID = 500
 
+    private var sendDelay: Duration = .zero
+
     func addFile(id: String, path: String, data: Data) { files[id] = (path, data) }
+    /// Each send takes this long before it is answered (and counted), as over a real network.
+    func slowDown(_ delay: Duration) { sendDelay = delay }
     /// The next sends fail with these errors, one each, in order.
     func fail(_ code: Int, _ description: String, retryAfter: Int? = nil) { failures.append((code, description, retryAfter)) }
 
@@ -79,6 +83,14 @@ actor FakeTelegram {
             }
             if method == "sendMessage", (fields["text"] ?? "").isEmpty {
                 return Self.json(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message text is empty"}"#)
+            }
+            if sendDelay > .zero {
+                // Taken before the wait, answered after it: a crash in between leaves it sent but unanswered.
+                sent.append(Sent(method: method, chatID: chat, text: fields["text"], fileName: fileName))
+                nextMessageID += 1
+                let id = nextMessageID
+                try await Task.sleep(for: sendDelay)
+                return Self.json(200, #"{"ok":true,"result":{"message_id":\#(id),"date":1764750000,"chat":{"id":\#(chat),"type":"private"}}}"#)
             }
             nextMessageID += 1
             sent.append(Sent(method: method, chatID: chat, text: fields["text"], fileName: fileName))
