@@ -36,6 +36,50 @@ public protocol ChannelAdapter: Sendable {
     /// Tells the provider where to deliver updates (Telegram's `setWebhook`) and returns nil; a
     /// channel whose webhook is set in the provider's console returns what to set there.
     func connect(webhookURL: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String?
+    /// The account's approved message templates, for channels that have them (WhatsApp).
+    func templates(settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> [ChannelTemplate]
+}
+
+extension ChannelAdapter {
+    public func templates(settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> [ChannelTemplate] { [] }
+}
+
+/// An approved message template: sent outside the reply window with its `{{1}}`, `{{2}}`… filled.
+public struct ChannelTemplate: Sendable, Encodable, Equatable {
+    public var name: String
+    public var language: String
+    public var category: String?
+    /// The body as the customer reads it, with `{{n}}` where values go.
+    public var body: String
+    /// How many values the body takes.
+    public var parameterCount: Int
+
+    public init(name: String, language: String, category: String?, body: String) {
+        self.name = name; self.language = language; self.category = category; self.body = body
+        parameterCount = Self.placeholders(in: body)
+    }
+
+    /// The highest `{{n}}` in `text` (placeholders are numbered from 1).
+    static func placeholders(in text: String) -> Int {
+        var highest = 0
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            rest = rest[open.upperBound...]
+            guard let close = rest.range(of: "}}") else { break }
+            if let number = Int(rest[..<close.lowerBound].trimmingCharacters(in: .whitespaces)), (1...100).contains(number) {
+                highest = max(highest, number)
+            }
+            rest = rest[close.upperBound...]
+        }
+        return highest
+    }
+
+    /// The body with each `{{n}}` replaced by the n-th value.
+    public func filled(with values: [String]) -> String {
+        var text = body
+        for (index, value) in values.enumerated().reversed() { text = text.replacingOccurrences(of: "{{\(index + 1)}}", with: value) }
+        return text
+    }
 }
 
 /// A setting of a channel. Secret ones are sealed when saved and never shown again. Generated
@@ -80,12 +124,14 @@ public struct ChannelCapabilities: Sendable, Encodable, Equatable {
     /// Whether the provider fetches our files from a link instead of taking an upload (Twilio,
     /// Viber): sending files then needs the server's public URL.
     public var filesByLink: Bool
+    /// Whether approved templates may be sent outside the reply window (WhatsApp).
+    public var templates: Bool
 
     public init(maxTextLength: Int, maxFileBytes: Int, replyWindowSeconds: Int?, formatting: Bool, deliveryReceipts: Bool,
-                idempotentSends: Bool, smsSegments: Bool = false, filesByLink: Bool = false) {
+                idempotentSends: Bool, smsSegments: Bool = false, filesByLink: Bool = false, templates: Bool = false) {
         self.maxTextLength = maxTextLength; self.maxFileBytes = maxFileBytes; self.replyWindowSeconds = replyWindowSeconds
         self.formatting = formatting; self.deliveryReceipts = deliveryReceipts; self.idempotentSends = idempotentSends
-        self.smsSegments = smsSegments; self.filesByLink = filesByLink
+        self.smsSegments = smsSegments; self.filesByLink = filesByLink; self.templates = templates
     }
 }
 
@@ -175,9 +221,13 @@ public struct ChannelOutbound: Sendable {
     /// Where the provider should report what became of the message (Twilio's StatusCallback):
     /// this inbox's webhook, or nil without a public URL.
     public var statusCallback: String?
+    /// Send as this approved template instead of free text (`text` is its filled-in body).
+    public var template: ChannelTemplateUse?
 
-    public init(recipient: String, text: String, files: [ChannelMedia] = [], idempotencyKey: String, statusCallback: String? = nil) {
+    public init(recipient: String, text: String, files: [ChannelMedia] = [], idempotencyKey: String, statusCallback: String? = nil,
+                template: ChannelTemplateUse? = nil) {
         self.recipient = recipient; self.text = text; self.files = files; self.idempotencyKey = idempotencyKey; self.statusCallback = statusCallback
+        self.template = template
     }
 }
 

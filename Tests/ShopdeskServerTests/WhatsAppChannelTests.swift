@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import NIOCore
 import HTTPTypes
+import HummingbirdTesting
 import ShopdeskCore
 @testable import ShopdeskServer
 import ShopdeskStore
@@ -16,9 +17,9 @@ struct WhatsAppChannelTests {
 
     struct Setup: Sendable { let harness: Harness; let graph: FakeWhatsApp; let inbox: Int64; let verifyToken: String }
 
-    static func withNumber(_ kind: DatabaseKind, _ body: @Sendable (Setup) async throws -> Void) async throws {
+    static func withNumber(_ kind: DatabaseKind, mode: TestingSetup = .router, _ body: @Sendable (Setup) async throws -> Void) async throws {
         try await FakeWhatsApp.run { graph, base in
-            try await Harness.run(kind, configure: { $0.allowPrivateWebhookTargets = true; $0.publicURL = "https://help.example.com" }) { harness in
+            try await Harness.run(kind, mode: mode, configure: { $0.allowPrivateWebhookTargets = true; $0.publicURL = "https://help.example.com" }) { harness in
                 let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
                     {"name":"WhatsApp","kind":"whatsapp","channel":{"phone_number_id":"\(FakeWhatsApp.phoneNumberID)","access_token":"\(FakeWhatsApp.token)",
                     "app_secret":"\(appSecret)","api_base":"\(base)"}}

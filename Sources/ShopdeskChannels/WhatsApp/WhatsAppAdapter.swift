@@ -18,6 +18,8 @@ public struct WhatsAppAdapter: ChannelAdapter {
         public static let appSecret = "app_secret"
         public static let verifyToken = "verify_token"
         public static let apiBase = "api_base"
+        /// The WhatsApp Business Account, whose approved templates may be sent outside the window.
+        public static let businessAccountID = "business_account_id"
     }
 
     public var fields: [ChannelField] {
@@ -25,6 +27,8 @@ public struct WhatsAppAdapter: ChannelAdapter {
             ChannelField(key: Key.phoneNumberID, label: "Phone number ID", help: "WhatsApp → API setup in Meta's app dashboard."),
             ChannelField(key: Key.accessToken, label: "Access token", secret: true, help: "A system user's permanent token with whatsapp_business_messaging."),
             ChannelField(key: Key.appSecret, label: "App secret", secret: true, help: "App settings → Basic; it signs every notification."),
+            ChannelField(key: Key.businessAccountID, label: "WhatsApp Business Account ID", required: false,
+                         help: "WhatsApp → API setup; needed to send approved templates after the 24-hour window."),
             ChannelField(key: Key.apiBase, label: "Graph API address", required: false, address: true, help: "Leave empty for https://graph.facebook.com/v21.0."),
             ChannelField(key: Key.verifyToken, label: "Verify token", generated: true, help: "Paste it into the webhook settings with the callback URL."),
         ]
@@ -33,7 +37,7 @@ public struct WhatsAppAdapter: ChannelAdapter {
     public var capabilities: ChannelCapabilities {
         // 4,096 characters of text; 100 MB documents (16 MB media); 24-hour customer-service window.
         ChannelCapabilities(maxTextLength: 4096, maxFileBytes: 100 << 20, replyWindowSeconds: 24 * 3600, formatting: false,
-                            deliveryReceipts: true, idempotentSends: false)
+                            deliveryReceipts: true, idempotentSends: false, templates: true)
     }
 
     public func verify(_ request: ChannelRequest, settings: ChannelConfig) -> Bool {
@@ -113,6 +117,9 @@ public struct WhatsAppAdapter: ChannelAdapter {
             return .refused("The inbox has no access token or phone number ID.", optedOut: false)
         }
         let base = apiBase(settings)
+        if let template = message.template {
+            return await post(Self.templateMessage(template, to: message.recipient), url: "\(base)/\(phone)/messages", token: token, http: http)
+        }
         var last: ChannelSendResult = .refused("Nothing to send.", optedOut: false)
         for file in message.files {
             // Upload first (POST /{phone}/media), then send the media by its id.
@@ -149,7 +156,7 @@ public struct WhatsAppAdapter: ChannelAdapter {
         return last
     }
 
-    private func post(_ body: [String: Any], url: String, token: String, http: any ChannelHTTP) async -> ChannelSendResult {
+    func post(_ body: [String: Any], url: String, token: String, http: any ChannelHTTP) async -> ChannelSendResult {
         let response: ChannelHTTPResponse
         do {
             response = try await http.send(ChannelHTTPRequest(method: "POST", url: url, headers: [
@@ -228,7 +235,7 @@ public struct WhatsAppAdapter: ChannelAdapter {
             + "and subscribe to the messages field."
     }
 
-    private func apiBase(_ settings: ChannelConfig) -> String {
+    func apiBase(_ settings: ChannelConfig) -> String {
         var base = settings[Key.apiBase] ?? "https://graph.facebook.com/v21.0"
         while base.hasSuffix("/") { base.removeLast() }
         return base

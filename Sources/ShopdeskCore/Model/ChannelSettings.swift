@@ -24,3 +24,16 @@ public struct ChannelSettings: Codable, Equatable, Sendable {
         bot = try container.decodeIfPresent(ChatSettings.BotMode.self, forKey: .bot) ?? .off
     }
 }
+
+/// A reply sent as one of the channel's approved message templates (WhatsApp's, outside its
+/// 24-hour window): the template's name and language and the values of its `{{1}}`, `{{2}}`….
+/// The message's text is the template's body with them filled in, as the customer sees it.
+public struct ChannelTemplateUse: Codable, Equatable, Sendable {
+    public var name: String
+    public var language: String
+    public var parameters: [String]
+
+    public init(name: String, language: String, parameters: [String]) {
+        self.name = name; self.language = language; self.parameters = parameters
+    }
+}

@@ -177,6 +177,8 @@ public struct Message: Equatable, Sendable {
     public var botChoices: [String]? = nil
     /// An email's HTML body, sanitized by an allowlist when it arrived (nil for plain text).
     public var html: String? = nil
+    /// A reply sent as the channel's approved template (its text is the filled-in body).
+    public var channelTemplate: ChannelTemplateUse? = nil
 
     public init(id: MessageID, workspaceID: WorkspaceID, conversationID: ConversationID, direction: MessageDirection,
                 authorAgentID: AgentID?, authorCustomerID: CustomerID?, text: String, channelMessageID: String?,

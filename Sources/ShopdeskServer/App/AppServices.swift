@@ -29,6 +29,8 @@ struct AppServices: Sendable {
     let mailTLS: MailTLS
     let logger: Logger
     let secretBoxes = SecretBoxCache()
+    /// Messaging inboxes' approved templates, read from their providers.
+    let templateCache = ChannelTemplateCache()
     /// The messaging channels this build speaks (Telegram…), and how they reach their providers.
     let channels = ChannelRegistry.standard
     var channelHTTP: GuardedChannelHTTP { GuardedChannelHTTP(guardrail: outboundGuard, pool: .shared) }

@@ -54,6 +54,7 @@ func buildApplication(services: AppServices,
     ChannelRoutes(services: services).register(api)
     ChannelWebhookController(services: services).register(api)
     ChannelFileLinks(services: services).register(api)
+    ChannelTemplates(services: services).register(api)
     HelpCenterController(services: services).register(api)
     HelpPages(services: services).register(on: router)
     let openAPI = try JSONSerialization.data(withJSONObject: OpenAPIDocument.build(api.docs), options: [.sortedKeys, .withoutEscapingSlashes])

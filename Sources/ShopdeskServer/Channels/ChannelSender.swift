@@ -38,13 +38,14 @@ struct ChannelSender {
         }) {
             return try await fail(message, "Not sent: \(reason)")
         }
-        if let reason = try await Self.whyNot(message.text, conversation: conversation, adapter: adapter, database: database) {
+        if let reason = try await Self.whyNot(message.text, conversation: conversation, adapter: adapter, database: database,
+                                              template: message.channelTemplate != nil) {
             return try await fail(message, reason)
         }
         let files = try await attachments(of: message, workspaceID: workspaceID, links: adapter.capabilities.filesByLink)
         let setup = ChannelSetup(services: services)
         let outbound = ChannelOutbound(recipient: address, text: message.text, files: files, idempotencyKey: "message-\(message.id)",
-                                       statusCallback: setup.webhookURL(inbox))
+                                       statusCallback: setup.webhookURL(inbox), template: message.channelTemplate)
         let result = await adapter.send(outbound, settings: try setup.config(inbox), http: services.channelHTTP)
         switch result {
         case .sent(let providerID):
@@ -75,18 +76,21 @@ struct ChannelSender {
 
     /// Why the channel cannot carry this reply now (too long; its reply window closed), or nil.
     /// Asked when an agent replies (a 422 before anything is stored) and again when sending.
-    static func whyNot(_ text: String, conversation: Conversation, adapter: any ChannelAdapter, database: Database) async throws -> String? {
+    static func whyNot(_ text: String, conversation: Conversation, adapter: any ChannelAdapter, database: Database,
+                       template: Bool = false) async throws -> String? {
         // Counted in UTF-16 units, as Telegram and Meta count (an emoji may be two).
         let limit = adapter.capabilities.maxTextLength
         if text.utf16.count > limit {
             return "\(adapter.displayName) takes at most \(limit) characters per message; this reply has \(text.utf16.count)."
         }
-        guard let window = adapter.capabilities.replyWindowSeconds else { return nil }
+        // An approved template may be sent at any time: that is what templates are for.
+        guard let window = adapter.capabilities.replyWindowSeconds, !template else { return nil }
         let ws = conversation.workspaceID, id = conversation.id
         let last = try await database.read { try await ChannelRepository.lastInbound(conversationID: id, workspaceID: ws, in: $0) }
         guard last.map({ Date().timeIntervalSince($0) > Double(window) }) ?? true else { return nil }
+        let later = adapter.capabilities.templates ? "Send one of the approved message templates instead." : "It cannot be sent now."
         return "\(adapter.displayName) lets a business reply only within \(window / 3600) hours of the customer's last message, and that time "
-            + "has passed. Approved message templates, which may be sent later, are not in Shopdesk yet."
+            + "has passed. \(later)"
     }
 
     private func fail(_ message: Message, _ reason: String) async throws {

@@ -42,7 +42,12 @@ struct ConversationsController {
             sentiment = try container.decodeIfPresent(String.self, forKey: .sentiment)
         }
     }
-    struct MessageBody: Decodable { var text: String; var `private`: Bool?; var attachmentIds: [Int64]? }
+    struct MessageBody: Decodable {
+        var text: String?; var `private`: Bool?; var attachmentIds: [Int64]?
+        /// Send as the channel's approved template (WhatsApp after its window): name, language
+        /// and the values of its placeholders; the text is then the template's.
+        var template: ChannelTemplateUse?
+    }
     struct MergeBody: Decodable { var into: Int64 }
     struct BulkBody: Decodable { var ids: [Int64]; var changes: UpdateBody }
     struct BulkFailure: Codable { var id: Int64; var detail: String }
@@ -160,10 +165,18 @@ struct ConversationsController {
                tag: "conversations", role: .agent, body: "MessageBody", status: 201) { request, context in
             let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
             let body = try await request.decode(as: MessageBody.self, context: context)
-            if body.private != true { try await checkChannelLimits(body.text, conversation) }
+            var text = body.text ?? ""
+            if let template = body.template {
+                guard body.private != true, (body.attachmentIds ?? []).isEmpty else {
+                    throw Problem(.unprocessableContent, "A template is sent alone: no note, no files.", field: "template")
+                }
+                text = try await ChannelTemplates(services: services).resolve(template, conversation: conversation)
+            } else if body.private != true {
+                try await checkChannelLimits(text, conversation)
+            }
             let message = try await services.conversations.reply(
-                workspaceID: context.workspaceID, conversationID: conversation.id, text: body.text, isNote: body.private ?? false,
-                agentID: context.agent.id, attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init))
+                workspaceID: context.workspaceID, conversationID: conversation.id, text: text, isNote: body.private ?? false,
+                agentID: context.agent.id, attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init), channelTemplate: body.template)
             return Created(body: MessageDTO(message))
         }
         api.on(.post, "/conversations/{id}/merge", "Merge this conversation into another", tag: "conversations", role: .agent,

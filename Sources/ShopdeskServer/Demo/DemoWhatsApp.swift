@@ -12,6 +12,15 @@ import ShopdeskCore
 actor DemoWhatsApp: DemoProvider {
     nonisolated var kind: InboxKind { .whatsapp }
     static let phoneNumberID = "100000000000001"
+    static let businessAccountID = "100000000000002"
+    /// The demo account's approved templates, one per language the demo speaks.
+    static let templates = [
+        ("order_shipped", "en_US", "Hi {{1}}, your order {{2}} is on its way. Reply here if you have any questions."),
+        ("order_shipped", "pt_BR", "Olá {{1}}, o seu pedido {{2}} já está a caminho. Responda aqui se tiver alguma dúvida."),
+        ("order_shipped", "ru", "Здравствуйте, {{1}}! Ваш заказ {{2}} уже в пути. Если есть вопросы, ответьте здесь."),
+        ("order_shipped", "hr", "Pozdrav {{1}}, vaša narudžba {{2}} je na putu. Odgovorite ovdje ako imate pitanja."),
+        ("follow_up", "en_US", "Hi {{1}}, we are following up on your question. Reply here to continue."),
+    ]
     private let services: AppServices
     private let workspaceID: WorkspaceID
     private var phone: DemoPhone?
@@ -30,6 +39,7 @@ actor DemoWhatsApp: DemoProvider {
             let (inbox, _) = try await DemoProviders.createInbox(services, workspaceID: workspaceID, kind: .whatsapp, name: "WhatsApp (simulated)", input: [
                 WhatsAppAdapter.Key.phoneNumberID: Self.phoneNumberID, WhatsAppAdapter.Key.accessToken: token,
                 WhatsAppAdapter.Key.appSecret: secret, WhatsAppAdapter.Key.apiBase: "http://127.0.0.1:\(port)/demo/whatsapp/v21.0",
+                WhatsAppAdapter.Key.businessAccountID: Self.businessAccountID,
             ])
             installed = (inbox, token, secret, port)
             await phone.installed(.whatsapp)
@@ -71,7 +81,15 @@ actor DemoWhatsApp: DemoProvider {
         guard body["messaging_product"] as? String == "whatsapp", let to = body["to"] as? String, let type = body["type"] as? String else {
             return DemoProviders.answer(400, #"{"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}}"#)
         }
-        let text = type == "text" ? ((body["text"] as? [String: Any])?["body"] as? String ?? "") : "📎 \(type)"
+        var text = type == "text" ? ((body["text"] as? [String: Any])?["body"] as? String ?? "") : "📎 \(type)"
+        if type == "template", let template = body["template"] as? [String: Any] {
+            // The phone shows the template's body with its values, as WhatsApp renders it.
+            let name = template["name"] as? String, language = (template["language"] as? [String: Any])?["code"] as? String
+            let values = (template["components"] as? [[String: Any]] ?? []).flatMap { ($0["parameters"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String } }
+            if let known = Self.templates.first(where: { $0.0 == name && $0.1 == language }) {
+                text = ChannelTemplate(name: known.0, language: known.1, category: nil, body: known.2).filled(with: values)
+            }
+        }
         guard let bubble = await phone?.shopWrote(.whatsapp, to, text: text) else {
             return DemoProviders.answer(400, #"{"error":{"message":"(#131030) Recipient phone number not in allowed list","type":"OAuthException","code":131030}}"#)
         }
@@ -96,6 +114,15 @@ actor DemoWhatsApp: DemoProvider {
             guard await self.authorized(request) else { return Self.oauthError }
             _ = try await request.body.collect(upTo: 100 << 20)
             return DemoProviders.answer(200, #"{"id":"\#(UUID().uuidString)"}"#)
+        }
+        router.get("demo/whatsapp/v21.0/{id}/message_templates") { request, _ -> Response in
+            guard await self.authorized(request) else { return Self.oauthError }
+            let data = Self.templates.enumerated().map { index, template in
+                ["id": String(index + 1), "name": template.0, "language": template.1, "status": "APPROVED", "category": "UTILITY",
+                 "components": [["type": "BODY", "text": template.2]]] as [String: Any]
+            }
+            let body = try JSONSerialization.data(withJSONObject: ["data": data, "paging": ["cursors": ["before": "a", "after": "b"]]])
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: body)))
         }
         router.get("demo/whatsapp/v21.0/{id}") { request, _ -> Response in
             guard await self.authorized(request) else { return Self.oauthError }

@@ -48,3 +48,10 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// Replies sent as a messaging channel's approved template (WhatsApp outside its window).
+    static func version29(_ d: SchemaDialect) -> [String] {
+        ["ALTER TABLE messages ADD COLUMN channel_template TEXT"]
+    }
+}

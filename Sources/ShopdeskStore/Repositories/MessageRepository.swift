@@ -21,6 +21,8 @@ public enum MessageRepository {
         var botChoices: [String]? = nil
         /// Inbound email's HTML, already sanitized.
         var html: String? = nil
+        /// A reply sent as one of the channel's approved templates.
+        var channelTemplate: ChannelTemplateUse? = nil
     }
 
     static func insert(_ new: NewMessage, now: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> Message {
@@ -28,14 +30,15 @@ public enum MessageRepository {
         let row = try await sql.raw("""
             INSERT INTO messages (workspace_id, conversation_id, inbox_id, direction, author_agent_id, author_customer_id,
               text, channel_message_id, delivery_status, created_at, language, intent, intent_confidence, sentiment,
-              sentiment_score, urgent, promoter, bot, html)
+              sentiment_score, urgent, promoter, bot, html, channel_template)
             VALUES (\(bind: conversation.workspaceID.rawValue), \(bind: conversation.id.rawValue), \(bind: conversation.inboxID.rawValue),
               \(bind: new.direction.rawValue), \(bind: new.authorAgentID?.rawValue), \(bind: new.authorCustomerID?.rawValue),
               \(bind: new.text), \(bind: new.channelMessageID), \(bind: new.deliveryStatus?.rawValue), \(bind: now.millis),
               \(bind: new.classification?.language), \(bind: new.classification?.intent),
               \(bind: new.classification?.intentConfidence), \(bind: new.classification?.sentiment),
               \(bind: new.classification?.sentimentScore), \(bind: new.classification?.urgent == true ? 1 : 0),
-              \(bind: new.classification?.promoter == true ? 1 : 0), \(bind: try new.botChoices.map { try JSONCoding.string($0) }), \(bind: new.html))
+              \(bind: new.classification?.promoter == true ? 1 : 0), \(bind: try new.botChoices.map { try JSONCoding.string($0) }), \(bind: new.html),
+              \(bind: try new.channelTemplate.map { try JSONCoding.string($0) }))
             RETURNING id
             """).first()
         guard let row else { throw StoredValueError(column: "messages.id", value: "missing") }
@@ -160,6 +163,7 @@ public enum MessageRepository {
         )
         message.botChoices = try row.stringOrNil("bot").map { try JSONCoding.decode([String].self, from: $0) }
         message.html = try row.stringOrNil("html")
+        message.channelTemplate = try row.stringOrNil("channel_template").map { try JSONCoding.decode(ChannelTemplateUse.self, from: $0) }
         return message
     }
 

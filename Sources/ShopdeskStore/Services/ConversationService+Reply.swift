@@ -7,7 +7,7 @@ extension ConversationService {
     /// the same transaction; a note is never queued for sending.
     public func reply(
         workspaceID: WorkspaceID, conversationID: ConversationID, text: String, isNote: Bool, agentID: AgentID,
-        attachmentIDs: [AttachmentID] = []
+        attachmentIDs: [AttachmentID] = [], channelTemplate: ChannelTemplateUse? = nil
     ) async throws -> Message {
         guard !Text.isBlank(text) || !attachmentIDs.isEmpty else {
             throw ShopdeskError.invalid(field: "text", "The message is empty.")
@@ -29,10 +29,11 @@ extension ConversationService {
                     throw ShopdeskError.notFound("Attachment \(attachment)")
                 }
             }
-            let message = try await MessageRepository.insert(.init(
+            var new = MessageRepository.NewMessage(
                 conversation: conversation, direction: isNote ? .note : .outbound, authorAgentID: agentID, text: text,
-                channelMessageID: nil, deliveryStatus: isNote ? nil : .queued, attachmentIDs: attachmentIDs
-            ), now: time, kind: kind, in: sql)
+                channelMessageID: nil, deliveryStatus: isNote ? nil : .queued, attachmentIDs: attachmentIDs)
+            new.channelTemplate = isNote ? nil : channelTemplate
+            let message = try await MessageRepository.insert(new, now: time, kind: kind, in: sql)
             if !isNote {
                 try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(message.id)],
                                            workspaceID: workspaceID, runAt: time, maxAttempts: 8, in: sql)

@@ -13,7 +13,11 @@ import NIOCore
 actor FakeWhatsApp {
     static let token = "EAAGtest"
     static let phoneNumberID = "106540352242922"
-    struct Sent: Sendable, Equatable { var to: String; var type: String; var text: String? }
+    static let businessAccountID = "102290129340398"
+    struct Sent: Sendable, Equatable {
+        var to: String; var type: String; var text: String?
+        var template: String? = nil; var language: String? = nil; var parameters: [String] = []
+    }
 
     private(set) var sent: [Sent] = []
     private var media: [String: (mime: String, data: Data)] = [:]
@@ -30,6 +34,7 @@ actor FakeWhatsApp {
         router.post("v21.0/{id}/messages") { request, context in try await graph.messages(request, context) }
         router.post("v21.0/{id}/media") { request, context in try await graph.upload(request, context) }
         router.get("v21.0/{id}") { request, context in await graph.object(request, context) }
+        router.get("v21.0/{id}/message_templates") { request, context in await graph.templates(request, context) }
         router.get("media/{id}") { request, context in await graph.download(request, context) }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
@@ -56,8 +61,34 @@ actor FakeWhatsApp {
             return Self.json(400, #"{"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}}"#)
         }
         counter += 1
-        sent.append(Sent(to: to, type: type, text: (body["text"] as? [String: Any])?["body"] as? String))
+        var record = Sent(to: to, type: type, text: (body["text"] as? [String: Any])?["body"] as? String)
+        if let template = body["template"] as? [String: Any] {
+            record.template = template["name"] as? String
+            record.language = (template["language"] as? [String: Any])?["code"] as? String
+            let components = template["components"] as? [[String: Any]] ?? []
+            record.parameters = components.flatMap { ($0["parameters"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String } }
+        }
+        sent.append(record)
         return Self.json(200, #"{"messaging_product":"whatsapp","contacts":[{"input":"\#(to)","wa_id":"\#(to)"}],"messages":[{"id":"wamid.OUT\#(counter)"}]}"#)
+    }
+
+    /// The Business Account's templates, two to a page (so paging is followed), in every state Meta reports.
+    private func templates(_ request: Request, _ context: BasicRequestContext) -> Response {
+        guard authorized(request) else { return Self.unauthorized }
+        guard context.parameters.get("id") == Self.businessAccountID else {
+            return Self.json(400, #"{"error":{"message":"Unsupported get request.","type":"GraphMethodException","code":100}}"#)
+        }
+        let all = [
+            #"{"name":"order_update","language":"pt_BR","status":"APPROVED","category":"UTILITY","components":[{"type":"BODY","text":"Olá {{1}}, o seu pedido {{2}} foi enviado."}],"id":"1"}"#,
+            #"{"name":"order_update","language":"en_US","status":"APPROVED","category":"UTILITY","components":[{"type":"BODY","text":"Hi {{1}}, your order {{2}} has shipped."},{"type":"FOOTER","text":"Demo Shop"}],"id":"2"}"#,
+            #"{"name":"spring_sale","language":"en_US","status":"REJECTED","category":"MARKETING","components":[{"type":"BODY","text":"Sale!"}],"id":"3"}"#,
+            #"{"name":"follow_up","language":"hr","status":"APPROVED","category":"UTILITY","components":[{"type":"BODY","text":"Pozdrav, javljamo se vezano uz vaš upit."}],"id":"4"}"#,
+            #"{"name":"invoice","language":"en_US","status":"APPROVED","category":"UTILITY","components":[{"type":"HEADER","format":"DOCUMENT"},{"type":"BODY","text":"Your invoice."}],"id":"5"}"#,
+        ]
+        let after = Int(request.uri.queryParameters.get("after") ?? "0") ?? 0
+        let page = all.dropFirst(after).prefix(2)
+        let next = after + 2 < all.count ? #","next":"\#(base)/v21.0/\#(Self.businessAccountID)/message_templates?limit=2&after=\#(after + 2)""# : ""
+        return Self.json(200, #"{"data":[\#(page.joined(separator: ","))],"paging":{"cursors":{"before":"a","after":"b"}\#(next)}}"#)
     }
 
     private func upload(_ request: Request, _ context: BasicRequestContext) async throws -> Response {

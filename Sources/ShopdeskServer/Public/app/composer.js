@@ -10,6 +10,7 @@ import { openMacroPicker } from './macros.js';
 import { messagingChannels } from './channel-settings.js';
 import { state } from './state.js';
 import { smsSegments } from './sms.js';
+import { templatePicker } from './templates.js';
 
 export function composerForm(conversation, draft) {
   const text = h('textarea', {
@@ -163,6 +164,11 @@ function channelCounter(conversation, text) {
     count.hidden = false;
     update();
     text.addEventListener('input', update);
+    // After the channel's reply window only an approved template may go out: offered here.
+    templatePicker(conversation, channel, async (id) => {
+      scheduleListRefresh();
+      if (await loadConversation(id)) renderConversation(false);
+    }).then((picker) => { if (picker && count.isConnected) count.after(picker); });
   });
   return count;
 }

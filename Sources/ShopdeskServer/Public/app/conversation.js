@@ -187,6 +187,8 @@ function originalLink(message, conversation) {
     download: `message-${message.id}.eml` }, t('originalEmail'));
 }
 
+const inlineTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
 export function renderConversation(focusThread) {
   const pane = document.getElementById('conversation');
   const conversation = state.conversation;
@@ -229,8 +231,13 @@ export function renderConversation(focusThread) {
       message.attachment_ids.length
         ? h('ul', { class: 'attachments' }, ...message.attachment_ids.map((key) => {
           const detail = state.attachments.get(key);
-          return h('li', {}, h('a', { href: `/api/v1/attachments/${key}/download`, download: detail?.file_name || '' },
-            detail ? `${detail.file_name} (${formatSize(detail.size)})` : `#${key}`));
+          const link = h('a', { href: `/api/v1/attachments/${key}/download`, download: detail?.file_name || '' },
+            detail ? `${detail.file_name} (${formatSize(detail.size)})` : `#${key}`);
+          // Pictures are shown (their type was sniffed from their bytes when stored; never SVG);
+          // everything else stays a download.
+          const picture = inlineTypes.has(detail?.content_type)
+            ? h('img', { class: 'inline-image', src: `/api/v1/attachments/${key}/download`, alt: detail.file_name, loading: 'lazy' }) : null;
+          return h('li', {}, picture, link);
         }))
         : null));
   }
