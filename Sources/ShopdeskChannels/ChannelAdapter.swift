@@ -223,11 +223,20 @@ public struct ChannelOutbound: Sendable {
     public var statusCallback: String?
     /// Send as this approved template instead of free text (`text` is its filled-in body).
     public var template: ChannelTemplateUse?
+    /// When the customer last wrote in the conversation (Messenger tags replies after 24 hours).
+    public var lastInbound: Date?
 
     public init(recipient: String, text: String, files: [ChannelMedia] = [], idempotencyKey: String, statusCallback: String? = nil,
                 template: ChannelTemplateUse? = nil) {
         self.recipient = recipient; self.text = text; self.files = files; self.idempotencyKey = idempotencyKey; self.statusCallback = statusCallback
         self.template = template
+    }
+
+    /// The same reply, noting when the customer last wrote.
+    public func after(_ lastInbound: Date?) -> ChannelOutbound {
+        var copy = self
+        copy.lastInbound = lastInbound
+        return copy
     }
 }
 

@@ -14,6 +14,8 @@ public struct ChannelRegistry: Sendable {
         WhatsAppAdapter(),
         ViberAdapter(),
         TwilioAdapter(),
+        MetaMessagingAdapter(.messenger),
+        MetaMessagingAdapter(.instagram),
     ])
 
     public func adapter(for kind: InboxKind) -> (any ChannelAdapter)? { adapters[kind] }

@@ -41,17 +41,11 @@ public struct WhatsAppAdapter: ChannelAdapter {
     }
 
     public func verify(_ request: ChannelRequest, settings: ChannelConfig) -> Bool {
-        guard let secret = settings[Key.appSecret], let header = request.headers["x-hub-signature-256"], header.hasPrefix("sha256=") else {
-            return false
-        }
-        let expected = ChannelCrypto.hmacSHA256Hex(request.body, key: secret)
-        return ConstantTime.equals(String(header.dropFirst("sha256=".count)).lowercased(), expected)
+        MetaWebhook.verify(request, appSecret: settings[Key.appSecret])
     }
 
     public func handshake(_ request: ChannelRequest, settings: ChannelConfig) -> String? {
-        guard request.query["hub.mode"] == "subscribe", let token = settings[Key.verifyToken], let given = request.query["hub.verify_token"],
-              ConstantTime.equals(given, token), let challenge = request.query["hub.challenge"], challenge.count <= 200 else { return nil }
-        return challenge
+        MetaWebhook.handshake(request, verifyToken: settings[Key.verifyToken])
     }
 
     public func parse(_ request: ChannelRequest) throws(ChannelError) -> [ChannelEvent] {
@@ -209,11 +203,7 @@ public struct WhatsAppAdapter: ChannelAdapter {
     }
 
     /// Media lives on Meta's hosts (lookaside.fbsbx.com) or, with a configured API address, on it.
-    static func isProviderHost(_ url: String, base: String) -> Bool {
-        guard let host = URL(string: url)?.host?.lowercased() else { return false }
-        if host == URL(string: base)?.host?.lowercased() { return true }
-        return ["fbsbx.com", "facebook.com", "whatsapp.net", "fbcdn.net"].contains { host == $0 || host.hasSuffix("." + $0) }
-    }
+    static func isProviderHost(_ url: String, base: String) -> Bool { MetaWebhook.isMetaHost(url, base: base) }
 
     public func test(settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String {
         guard let token = settings[Key.accessToken], let phone = settings[Key.phoneNumberID] else {

@@ -70,6 +70,10 @@ public enum InboxKind: String, Codable, Sendable, CaseIterable {
     case viber
     /// SMS and MMS through a Twilio number or Messaging Service.
     case sms
+    /// Facebook Messenger: a Page's conversations.
+    case messenger
+    /// Instagram direct messages of a professional account linked to a Page.
+    case instagram
 
     /// Messaging channels: the ones `ShopdeskChannels` adapts (settings in `Inbox.channel`).
     /// Every kind after the first three is one.

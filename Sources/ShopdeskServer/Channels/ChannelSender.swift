@@ -46,7 +46,10 @@ struct ChannelSender {
         let setup = ChannelSetup(services: services)
         let outbound = ChannelOutbound(recipient: address, text: message.text, files: files, idempotencyKey: "message-\(message.id)",
                                        statusCallback: setup.webhookURL(inbox), template: message.channelTemplate)
-        let result = await adapter.send(outbound, settings: try setup.config(inbox), http: services.channelHTTP)
+        let lastInbound = try await database.read {
+            try await ChannelRepository.lastInbound(conversationID: conversation.id, workspaceID: workspaceID, in: $0)
+        }
+        let result = await adapter.send(outbound.after(lastInbound), settings: try setup.config(inbox), http: services.channelHTTP)
         switch result {
         case .sent(let providerID):
             do {

@@ -81,8 +81,9 @@ struct ChannelWebhookController {
         let workspaceID = inbox.workspaceID
         switch event {
         case .message(let inbound):
-            // A duplicate delivery is taken once by the ingest path; skip its files too.
-            let known = try await services.database.read {
+            // A duplicate delivery is taken once by the ingest path; a repeated message with files
+            // is recognised first so its files are not fetched again (a text needs no lookup).
+            let known = inbound.media.isEmpty ? false : try await services.database.read {
                 try await MessageRepository.exists(inboxID: inbox.id, channelMessageID: inbound.id, workspaceID: workspaceID, in: $0)
             }
             let (attachments, missing) = known ? ([], []) : await fetch(inbound.media, inbox: inbox, adapter: adapter, setup: setup)

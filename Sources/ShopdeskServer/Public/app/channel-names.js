@@ -4,8 +4,8 @@
 import { t } from './i18n.js';
 
 /** @type {Record<string, string>} */
-export const channelGlyphs = { email: '✉', chat: '💬', telegram: '✈', whatsapp: '✆', viber: '☏', sms: '▤' };
-const providerNames = { telegram: 'Telegram', whatsapp: 'WhatsApp', viber: 'Viber', sms: 'SMS' };
+export const channelGlyphs = { email: '✉', chat: '💬', telegram: '✈', whatsapp: '✆', viber: '☏', sms: '▤', messenger: 'ⓜ', instagram: '◎' };
+const providerNames = { telegram: 'Telegram', whatsapp: 'WhatsApp', viber: 'Viber', sms: 'SMS', messenger: 'Messenger', instagram: 'Instagram' };
 
 /** The name of an inbox kind ("Telegram", "Email"). @param {string} kind */
 export function channelName(kind) {
