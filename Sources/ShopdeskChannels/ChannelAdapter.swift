@@ -38,10 +38,14 @@ public protocol ChannelAdapter: Sendable {
     func connect(webhookURL: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String?
     /// The account's approved message templates, for channels that have them (WhatsApp).
     func templates(settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> [ChannelTemplate]
+    /// A link that opens a chat with the shop carrying `payload` (Telegram's t.me/<bot>?start=),
+    /// for channels that have such links; nil otherwise.
+    func deepLink(payload: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String?
 }
 
 extension ChannelAdapter {
     public func templates(settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> [ChannelTemplate] { [] }
+    public func deepLink(payload: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String? { nil }
 }
 
 /// An approved message template: sent outside the reply window with its `{{1}}`, `{{2}}`… filled.
@@ -180,6 +184,9 @@ public struct ChannelInbound: Sendable, Equatable {
     public var receivedAt: Date
     /// Set when the customer changed an earlier message (its id).
     public var edits: String?
+    /// The payload of a link the shop gave the customer (Telegram's `/start <payload>`), which
+    /// Shopdesk signed to tie this chat to a known customer.
+    public var deepLink: String?
 
     public init(id: String, customer: CustomerIdentity, text: String, media: [ChannelMediaReference] = [], receivedAt: Date,
                 edits: String? = nil) {

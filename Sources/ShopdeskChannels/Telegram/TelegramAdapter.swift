@@ -76,6 +76,15 @@ public struct TelegramAdapter: ChannelAdapter {
             media.append(ChannelMediaReference(id: file.fileId, fileName: file.fileName ?? fallback, contentType: file.mimeType, size: file.fileSize))
         }
         var text = message.text ?? message.caption ?? ""
+        // t.me/<bot>?start=<payload> opens the chat with "/start <payload>": the shop's signed link.
+        var deepLink: String?
+        if !edited, text.hasPrefix("/start ") {
+            let payload = text.dropFirst("/start ".count).trimmingCharacters(in: .whitespaces)
+            if (1...64).contains(payload.count), payload.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
+                deepLink = payload
+                text = "/start"
+            }
+        }
         if text.isEmpty, let emoji = message.sticker?.emoji { text = emoji }
         if let location = message.location {
             text += (text.isEmpty ? "" : "\n") + "📍 https://www.openstreetmap.org/?mlat=\(location.latitude)&mlon=\(location.longitude)"
@@ -86,8 +95,10 @@ public struct TelegramAdapter: ChannelAdapter {
         // Message ids are unique within a chat; an edit is a message of its own, named by its time.
         let id = "\(message.chat.id):\(message.messageId)"
         let at = Date(timeIntervalSince1970: TimeInterval(edited ? (message.editDate ?? message.date) : message.date))
-        return ChannelInbound(id: edited ? "\(id):edit:\(message.editDate ?? 0)" : id, customer: customer, text: text, media: media,
-                              receivedAt: at, edits: edited ? id : nil)
+        var inbound = ChannelInbound(id: edited ? "\(id):edit:\(message.editDate ?? 0)" : id, customer: customer, text: text, media: media,
+                                     receivedAt: at, edits: edited ? id : nil)
+        inbound.deepLink = deepLink
+        return inbound
     }
 
     public func send(_ message: ChannelOutbound, settings: ChannelConfig, http: any ChannelHTTP) async -> ChannelSendResult {
@@ -169,6 +180,14 @@ public struct TelegramAdapter: ChannelAdapter {
         let _: Bool = try await answer(ChannelHTTPRequest(method: "POST", url: "\(apiBase(settings))/bot\(token)/setWebhook",
                                                           headers: [("Content-Type", "application/json")], body: body), http)
         return nil
+    }
+
+    /// t.me/<bot username>?start=<payload>, with the username Telegram gives for the token.
+    public func deepLink(payload: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String? {
+        guard let token = settings[Key.botToken] else { throw ChannelError("The inbox has no bot token.") }
+        let bot: TelegramBot = try await answer(ChannelHTTPRequest(method: "GET", url: "\(apiBase(settings))/bot\(token)/getMe"), http)
+        guard let username = bot.username else { throw ChannelError("Telegram gave no username for the bot.") }
+        return "https://t.me/\(username)?start=\(payload)"
     }
 
     private func answer<T: Decodable>(_ request: ChannelHTTPRequest, _ http: any ChannelHTTP) async throws(ChannelError) -> T {

@@ -89,6 +89,20 @@ struct ChannelWebhookController {
             let (attachments, missing) = known ? ([], []) : await fetch(inbound.media, inbox: inbox, adapter: adapter, setup: setup)
             var text = inbound.text
             if inbound.edits != nil { text = "✎ " + text }
+            if let payload = inbound.deepLink, let identity = inbound.customer.channel {
+                // The shop's signed link names the customer: this chat is theirs from now on.
+                if let customer = try ChannelDeepLinks(services: services).customer(from: payload, inbox: inbox) {
+                    do {
+                        try await CustomerService(database: services.database, publisher: services.hub).link(identity, to: customer, workspaceID: workspaceID)
+                        text = "(opened the chat from the shop's link)"
+                    } catch {
+                        // The customer was deleted since: the chat goes on as anyone's would.
+                        services.logger.info("A chat link named a customer who is gone", metadata: ["inbox": "\(inbox.id)", "error": "\(error)"])
+                    }
+                } else {
+                    services.logger.info("A chat link that is not this inbox's was ignored", metadata: ["inbox": "\(inbox.id)"])
+                }
+            }
             if !missing.isEmpty {
                 text += (text.isEmpty ? "" : "\n\n") + "[\(missing.joined(separator: "; "))]"
             }

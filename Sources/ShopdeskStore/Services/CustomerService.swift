@@ -100,6 +100,33 @@ public struct CustomerService: Sendable {
         return target
     }
 
+    /// Ties a channel identity (a Telegram chat) to a known customer, as a signed link from the
+    /// shop vouches: the identity is attached, or the customer who has it so far is merged in.
+    public func link(_ identity: ChannelIdentity, to targetID: CustomerID, workspaceID: WorkspaceID, now: Date = Date()) async throws {
+        _ = try await database.write { sql -> Void in
+            guard let target = try await CustomerRepository.find(workspaceID: workspaceID, id: targetID, followMerges: true, in: sql) else {
+                throw ShopdeskError.notFound("Customer \(targetID)")
+            }
+            let owner = try await sql.raw("""
+                SELECT customer_id FROM customer_identities WHERE workspace_id = \(bind: workspaceID.rawValue)
+                  AND kind = \(bind: identity.kind) AND value = \(bind: identity.value)
+                """).first().map { try $0.id("customer_id") as CustomerID }
+            switch owner {
+            case nil:
+                try await sql.raw("""
+                    INSERT INTO customer_identities (workspace_id, kind, value, customer_id)
+                    VALUES (\(bind: workspaceID.rawValue), \(bind: identity.kind), \(bind: identity.value), \(bind: target.id.rawValue))
+                    ON CONFLICT DO NOTHING
+                    """).run()
+            case target.id?:
+                break
+            case let other?:
+                guard let source = try await CustomerRepository.find(workspaceID: workspaceID, id: other, in: sql), source.mergedInto == nil else { return }
+                try await CustomerRepository.merge(source: source, into: target, now: now, in: sql)
+            }
+        }
+    }
+
     /// Deletes a customer who has no conversations (with them, merge the customer instead, so no
     /// conversation loses its author). Identities and search entries go too.
     public func delete(workspaceID: WorkspaceID, id: CustomerID, actor: EventActor) async throws {

@@ -57,3 +57,24 @@ export function customerMerge(customer, onMerged) {
   return h('details', { class: 'customer-merge', id: 'customer-merge' },
     h('summary', {}, t('sameCustomerAs')), h('label', { for: 'customer-merge-search', class: 'hint' }, t('sameCustomerHelp')), input, results);
 }
+
+/**
+ * Links that open a chat with the shop tied to this customer (Telegram's t.me/<bot>?start=…),
+ * for the agent to send or the shop to put on an order page.
+ * @param {{ id: number }} customer
+ */
+export function channelLinks(customer) {
+  const list = h('ul', { class: 'channel-links', id: 'channel-links' });
+  const button = h('button', { type: 'button', id: 'channel-links-get', class: 'link-button' }, t('chatLinks'));
+  button.addEventListener('click', async () => {
+    try {
+      const answer = await api('POST', `/customers/${customer.id}/channel-links`);
+      list.replaceChildren(...(answer.items.length ? answer.items.map((item) => h('li', {},
+        h('input', { readonly: true, value: item.link || item.start, 'aria-label': t('chatLinks') })))
+        : [h('li', { class: 'hint' }, t('noChatLinks'))]));
+    } catch (failure) {
+      list.replaceChildren(h('li', { class: 'error', role: 'alert' }, failure.message));
+    }
+  });
+  return h('div', { class: 'channel-links-box' }, button, list);
+}

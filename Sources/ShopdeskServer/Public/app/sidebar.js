@@ -8,7 +8,7 @@ import { ordersPanel } from './orders.js';
 import { articlesPanel } from './suggestions.js';
 import { channelBadge, scheduleListRefresh } from './list.js';
 import { channelGlyphs, identityName } from './channel-names.js';
-import { customerMerge } from './customer-merge.js';
+import { channelLinks, customerMerge } from './customer-merge.js';
 import { showError } from './main.js';
 import { conversationHash } from './shell.js';
 import { state } from './state.js';
@@ -35,7 +35,8 @@ export function renderSidebar() {
               `${identityName(identity.kind)}: ${identity.value}`))))
         : null,
       customer.id ? customerLabels(customer) : null,
-      customer.id ? customerMerge(customer, () => openConversation(conversation.id)) : null),
+      customer.id ? customerMerge(customer, () => openConversation(conversation.id)) : null,
+      customer.id && (state.inboxes || []).some((inbox) => inbox.kind === 'telegram') ? channelLinks(customer) : null),
     customer.id ? ordersPanel(customer) : '',
     articlesPanel(conversation),
     visitorPanel(state.visitor) ?? '',
