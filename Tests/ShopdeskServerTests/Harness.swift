@@ -8,6 +8,7 @@ import ShopdeskCore
 @testable import ShopdeskServer
 import ShopdeskStore
 import ShopdeskTestSupport
+import Testing
 
 /// A running application on a fresh database with a workspace, its owner (with an API token)
 /// and an API inbox (with its token).
@@ -98,6 +99,17 @@ struct Harness: Sendable {
 }
 
 extension Harness {
+    /// The id of the newest conversation the owner sees (a test's only one).
+    func firstConversationID() async throws -> Int {
+        try #require(try await client.json(.get, "/api/v1/conversations?view=all", token: ownerToken).items.first?["id"] as? Int)
+    }
+
+    /// Where a reply stands with its channel: its delivery state and the provider's words.
+    func delivery(of id: Int64) async throws -> (DeliveryStatus?, String?) {
+        let message = try await database.read { try await MessageRepository.find(workspaceID: workspaceID, id: MessageID(id), in: $0) }
+        return (message?.deliveryStatus, message?.deliveryError)
+    }
+
     /// The owner of a second workspace on the same database, and an API token for them: the
     /// stranger every cross-workspace test tries the first workspace's ids with.
     func stranger() async throws -> (agent: Agent, token: String) {

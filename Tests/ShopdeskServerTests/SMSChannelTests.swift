@@ -65,17 +65,6 @@ struct SMSChannelTests {
          ("ApiVersion", "2010-04-01")] + extra
     }
 
-    static func conversationID(_ setup: Setup) async throws -> Int {
-        try #require(try await setup.harness.client.json(.get, "/api/v1/conversations?view=all", token: setup.harness.ownerToken).items.first?["id"] as? Int)
-    }
-
-    static func delivery(_ setup: Setup, _ id: Int64) async throws -> (DeliveryStatus?, String?) {
-        let message = try await setup.harness.database.read {
-            try await MessageRepository.find(workspaceID: setup.harness.workspaceID, id: MessageID(id), in: $0)
-        }
-        return (message?.deliveryStatus, message?.deliveryError)
-    }
-
     @Test(arguments: TestDatabase.kinds)
     func onlyTwilioSignedRequestsAreTakenAndOnce(kind: DatabaseKind) async throws {
         try await Self.withNumber(kind) { setup in
@@ -92,7 +81,7 @@ struct SMSChannelTests {
             let list = try await setup.harness.client.json(.get, "/api/v1/conversations?view=all", token: setup.harness.ownerToken).items
             #expect(list.count == 1)
             #expect((list.first?["customer"] as? [String: Any])?["phone"] as? String == "+385911234567", "\(list)")
-            let messages = try await setup.harness.client.json(.get, "/api/v1/conversations/\(try Self.conversationID(setup))/messages",
+            let messages = try await setup.harness.client.json(.get, "/api/v1/conversations/\(try await setup.harness.firstConversationID())/messages",
                                                                token: setup.harness.ownerToken).items
             #expect(messages.count == 1 && messages.first?["text"] as? String == "Olá, onde está a minha encomenda?")
         }
@@ -102,7 +91,7 @@ struct SMSChannelTests {
     func repliesGoOutWithAStatusCallbackAndStatusesMoveForward(kind: DatabaseKind) async throws {
         try await Self.withNumber(kind) { setup in
             try await Self.post(setup, Self.sms("SM2a", "Hvala, kada stiže?"))
-            let conversation = try await Self.conversationID(setup)
+            let conversation = try await setup.harness.firstConversationID()
             let reply = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
                                                             body: #"{"text":"Sutra do podne."}"#)
             _ = try await setup.harness.runJobs()
@@ -110,7 +99,7 @@ struct SMSChannelTests {
             #expect(await setup.twilio.sent == [.init(to: "+385911234567", from: FakeTwilio.number, body: "Sutra do podne.", mediaURLs: [],
                                                       statusCallback: webhook)])
             let id = try reply.int("id")
-            #expect(try await Self.delivery(setup, id).0 == .sent)
+            #expect(try await setup.harness.delivery(of: id).0 == .sent)
             func status(_ state: String, extra: [(String, String)] = []) -> [(String, String)] {
                 [("SmsSid", "SM00000000000000000000000000000001"), ("SmsStatus", state), ("MessageStatus", state), ("To", "+385911234567"),
                  ("MessageSid", "SM00000000000000000000000000000001"), ("AccountSid", FakeTwilio.account), ("From", FakeTwilio.number),
@@ -119,7 +108,7 @@ struct SMSChannelTests {
             #expect(try await Self.post(setup, status("sending")).status == .ok)
             #expect(try await Self.post(setup, status("delivered")).status == .ok)
             #expect(try await Self.post(setup, status("sent")).status == .ok)
-            #expect(try await Self.delivery(setup, id).0 == .delivered)
+            #expect(try await setup.harness.delivery(of: id).0 == .delivered)
 
             // A carrier's failure after Twilio took it, in words the agent can act on.
             let second = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
@@ -129,7 +118,7 @@ struct SMSChannelTests {
                 $0.1 == "SM00000000000000000000000000000001" ? ($0.0, "SM00000000000000000000000000000002") : $0
             }
             #expect(try await Self.post(setup, failed).status == .ok)
-            let (state, error) = try await Self.delivery(setup, try second.int("id"))
+            let (state, error) = try await setup.harness.delivery(of: try second.int("id"))
             #expect(state == .failed && error == "Twilio: the phone is off or unreachable (error 30003)", "\(error ?? "")")
 
             // Twilio's rate limit puts it back in the queue; a refusal fails it in Twilio's words.
@@ -138,10 +127,10 @@ struct SMSChannelTests {
             let third = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
                                                             body: #"{"text":"Treća poruka"}"#)
             _ = try await setup.harness.runJobs()
-            let (queued, why) = try await Self.delivery(setup, try third.int("id"))
+            let (queued, why) = try await setup.harness.delivery(of: try third.int("id"))
             #expect(queued == .queued && why?.contains("Too Many Requests") == true, "\(why ?? "")")
             _ = try await setup.harness.runJobs(at: Date().addingTimeInterval(3600))
-            let (refused, words) = try await Self.delivery(setup, try third.int("id"))
+            let (refused, words) = try await setup.harness.delivery(of: try third.int("id"))
             #expect(refused == .failed && words?.contains("21211") == true && words?.contains("not a valid phone number") == true, "\(words ?? "")")
         }
     }
@@ -151,12 +140,12 @@ struct SMSChannelTests {
         try await Self.withNumber(kind) { setup in
             try await Self.post(setup, Self.sms("SM3a", "Gdje je paket?"))
             try await Self.post(setup, Self.sms("SM3b", "stop"))
-            let conversation = try await Self.conversationID(setup)
+            let conversation = try await setup.harness.firstConversationID()
             let blocked = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
                                                               body: #"{"text":"Paket je na putu."}"#)
             _ = try await setup.harness.runJobs()
             #expect(await setup.twilio.sent.isEmpty)
-            let (state, error) = try await Self.delivery(setup, try blocked.int("id"))
+            let (state, error) = try await setup.harness.delivery(of: try blocked.int("id"))
             #expect(state == .failed && error?.hasPrefix("Not sent") == true, "\(error ?? "")")
 
             try await Self.post(setup, Self.sms("SM3c", "START"))
@@ -184,7 +173,7 @@ struct SMSChannelTests {
             try await Self.post(setup, Self.sms("SM4a", "", extra: [("NumMedia", "2"), ("MediaUrl0", mediaURL), ("MediaContentType0", "image/jpeg"),
                                                                      ("MediaUrl1", "http://127.0.0.1:9/elsewhere.jpg"), ("MediaContentType1", "image/jpeg")])
                 .filter { $0 != ("NumMedia", "0") })
-            let conversation = try await Self.conversationID(setup)
+            let conversation = try await setup.harness.firstConversationID()
             let messages = try await setup.harness.client.json(.get, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken).items
             let ids = try #require(messages.first?["attachment_ids"] as? [Int])
             #expect(ids.count == 1)

@@ -58,17 +58,6 @@ struct ViberChannelTests {
         #"{"event":"message","timestamp":\#(Int64(Date().timeIntervalSince1970 * 1000)),"chat_hostname":"SN-CHAT-05_","message_token":\#(token),"sender":{"id":"\#(user)","name":"Ivana Kovač","avatar":"https://avatar.example.com","language":"hr","country":"HR","api_version":10},"message":\#(content),"silent":false}"#
     }
 
-    static func conversationID(_ setup: Setup) async throws -> Int {
-        try #require(try await setup.harness.client.json(.get, "/api/v1/conversations?view=all", token: setup.harness.ownerToken).items.first?["id"] as? Int)
-    }
-
-    static func delivery(_ setup: Setup, _ id: Int64) async throws -> (DeliveryStatus?, String?) {
-        let message = try await setup.harness.database.read {
-            try await MessageRepository.find(workspaceID: setup.harness.workspaceID, id: MessageID(id), in: $0)
-        }
-        return (message?.deliveryStatus, message?.deliveryError)
-    }
-
     @Test(arguments: TestDatabase.kinds)
     func signedCallbacksOnlyAndEachMessageOnce(kind: DatabaseKind) async throws {
         try await Self.withBot(kind) { setup in
@@ -86,7 +75,7 @@ struct ViberChannelTests {
             let list = try await setup.harness.client.json(.get, "/api/v1/conversations?view=all", token: setup.harness.ownerToken).items
             #expect(list.count == 1)
             #expect((list.first?["customer"] as? [String: Any])?["name"] as? String == "Ivana Kovač", "\(list)")
-            let messages = try await setup.harness.client.json(.get, "/api/v1/conversations/\(try Self.conversationID(setup))/messages",
+            let messages = try await setup.harness.client.json(.get, "/api/v1/conversations/\(try await setup.harness.firstConversationID())/messages",
                                                                token: setup.harness.ownerToken).items
             #expect(messages.map { $0["text"] as? String } == ["Dobar dan, gdje je moja narudžba 1001?"])
         }
@@ -96,32 +85,32 @@ struct ViberChannelTests {
     func repliesGoOutAndReceiptsMoveThemForward(kind: DatabaseKind) async throws {
         try await Self.withBot(kind) { setup in
             try await Self.callback(setup, Self.message(1001, #"{"type":"text","text":"Kada stiže?"}"#))
-            let conversation = try await Self.conversationID(setup)
+            let conversation = try await setup.harness.firstConversationID()
             let reply = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
                                                             body: #"{"text":"Sutra ujutro."}"#)
             _ = try await setup.harness.runJobs()
             #expect(await setup.viber.sent == [.init(receiver: Self.user, type: "text", text: "Sutra ujutro.", media: nil, sender: "Trgovina Demo")])
             let id = try reply.int("id")
-            #expect(try await Self.delivery(setup, id).0 == .sent)
+            #expect(try await setup.harness.delivery(of: id).0 == .sent)
             let token = "5741311803571721001"
             try await Self.callback(setup, #"{"event":"seen","timestamp":1457764197627,"message_token":\#(token),"user_id":"\#(Self.user)"}"#)
             try await Self.callback(setup, #"{"event":"delivered","timestamp":1457764197627,"message_token":\#(token),"user_id":"\#(Self.user)"}"#)
-            #expect(try await Self.delivery(setup, id).0 == .read)
+            #expect(try await setup.harness.delivery(of: id).0 == .read)
 
             // A rate limit is retried; an unsubscribed customer is remembered and not written to again.
             await setup.viber.fail(status: 12, "tooManyRequests")
             let second = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
                                                              body: #"{"text":"Još jedna poruka"}"#)
             _ = try await setup.harness.runJobs()
-            #expect(try await Self.delivery(setup, try second.int("id")).0 == .queued)
+            #expect(try await setup.harness.delivery(of: try second.int("id")).0 == .queued)
             _ = try await setup.harness.runJobs(at: Date().addingTimeInterval(3600))
-            #expect(try await Self.delivery(setup, try second.int("id")).0 == .sent)
+            #expect(try await setup.harness.delivery(of: try second.int("id")).0 == .sent)
 
             try await Self.callback(setup, #"{"event":"unsubscribed","timestamp":1457764197627,"user_id":"\#(Self.user)","message_token":4912661846655238145}"#)
             let third = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
                                                             body: #"{"text":"Jeste li tu?"}"#)
             _ = try await setup.harness.runJobs()
-            let (state, error) = try await Self.delivery(setup, try third.int("id"))
+            let (state, error) = try await setup.harness.delivery(of: try third.int("id"))
             #expect(state == .failed && error?.hasPrefix("Not sent") == true, "\(error ?? "")")
             #expect(await setup.viber.sent.count == 2)
             // Subscribing again (or writing) lifts it.
@@ -130,7 +119,7 @@ struct ViberChannelTests {
             let fourth = try await setup.harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken,
                                                              body: #"{"text":"Hvala!"}"#)
             _ = try await setup.harness.runJobs()
-            let (refused, words) = try await Self.delivery(setup, try fourth.int("id"))
+            let (refused, words) = try await setup.harness.delivery(of: try fourth.int("id"))
             #expect(refused == .failed && words == "Viber: receiverNotSubscribed (status 6)", "\(words ?? "")")
         }
     }
@@ -142,7 +131,7 @@ struct ViberChannelTests {
             await setup.viber.addMedia(id: "p1", mime: "image/jpeg", data: jpeg)
             try await Self.callback(setup, Self.message(2001, #"{"type":"picture","text":"Oštećena kutija","media":"\#(mediaBase)/p1","thumbnail":"\#(mediaBase)/p1","size":604}"#))
             try await Self.callback(setup, Self.message(2002, #"{"type":"file","media":"http://169.254.169.254/latest/meta-data","file_name":"x.txt","size":10}"#))
-            let conversation = try await Self.conversationID(setup)
+            let conversation = try await setup.harness.firstConversationID()
             let messages = try await setup.harness.client.json(.get, "/api/v1/conversations/\(conversation)/messages", token: setup.harness.ownerToken).items
             #expect(messages.first?["text"] as? String == "Oštećena kutija")
             #expect((messages.first?["attachment_ids"] as? [Int])?.count == 1, "\(messages)")

@@ -18,9 +18,17 @@ struct ChannelSender {
         let workspaceID = inbox.workspaceID
         let database = services.database
         let channel = inbox.kind.rawValue
-        let (address, claimed) = try await database.write { sql in
-            (try await ChannelRepository.address(of: conversation.customerID, workspaceID: workspaceID, channel: channel, in: sql),
-             try await ChannelRepository.claimForSending(message.id, workspaceID: workspaceID, in: sql))
+        let window = adapter.capabilities.replyWindowSeconds != nil
+        // One write claims the reply and reads what the send depends on (the customer's address,
+        // an opt-out, when they last wrote), so a send costs one transaction before the call.
+        let (address, claimed, optedOut, lastInbound) = try await database.write { sql in
+            let address = try await ChannelRepository.address(of: conversation.customerID, workspaceID: workspaceID, channel: channel, in: sql)
+            let claimed = try await ChannelRepository.claimForSending(message.id, workspaceID: workspaceID, in: sql)
+            let optedOut = try await address.asyncMap {
+                try await ChannelRepository.optOutReason(workspaceID: workspaceID, inboxID: inbox.id, identity: $0, in: sql)
+            } ?? nil
+            let last = window ? try await ChannelRepository.lastInbound(conversationID: conversation.id, workspaceID: workspaceID, in: sql) : nil
+            return (address, claimed, optedOut, last)
         }
         switch claimed {
         case .queued: break
@@ -33,22 +41,14 @@ struct ChannelSender {
         guard let address else {
             return try await fail(message, "The customer has no \(adapter.displayName) address to write to.")
         }
-        if let reason = try await database.read({
-            try await ChannelRepository.optOutReason(workspaceID: workspaceID, inboxID: inbox.id, identity: address, in: $0)
-        }) {
-            return try await fail(message, "Not sent: \(reason)")
-        }
-        if let reason = try await Self.whyNot(message.text, conversation: conversation, adapter: adapter, database: database,
-                                              template: message.channelTemplate != nil) {
+        if let reason = optedOut { return try await fail(message, "Not sent: \(reason)") }
+        if let reason = Self.whyNot(message.text, lastInbound: lastInbound, adapter: adapter, template: message.channelTemplate != nil) {
             return try await fail(message, reason)
         }
         let files = try await attachments(of: message, workspaceID: workspaceID, links: adapter.capabilities.filesByLink)
         let setup = ChannelSetup(services: services)
         let outbound = ChannelOutbound(recipient: address, text: message.text, files: files, idempotencyKey: "message-\(message.id)",
                                        statusCallback: setup.webhookURL(inbox), template: message.channelTemplate)
-        let lastInbound = try await database.read {
-            try await ChannelRepository.lastInbound(conversationID: conversation.id, workspaceID: workspaceID, in: $0)
-        }
         let result = await adapter.send(outbound.after(lastInbound), settings: try setup.config(inbox), http: services.channelHTTP)
         switch result {
         case .sent(let providerID):
@@ -81,6 +81,16 @@ struct ChannelSender {
     /// Asked when an agent replies (a 422 before anything is stored) and again when sending.
     static func whyNot(_ text: String, conversation: Conversation, adapter: any ChannelAdapter, database: Database,
                        template: Bool = false) async throws -> String? {
+        guard adapter.capabilities.replyWindowSeconds != nil, !template else {
+            return whyNot(text, lastInbound: nil, adapter: adapter, template: template)
+        }
+        let ws = conversation.workspaceID, id = conversation.id
+        let last = try await database.read { try await ChannelRepository.lastInbound(conversationID: id, workspaceID: ws, in: $0) }
+        return whyNot(text, lastInbound: last, adapter: adapter, template: template)
+    }
+
+    /// The same, knowing when the customer last wrote.
+    static func whyNot(_ text: String, lastInbound last: Date?, adapter: any ChannelAdapter, template: Bool) -> String? {
         // Counted in UTF-16 units, as Telegram and Meta count (an emoji may be two).
         let limit = adapter.capabilities.maxTextLength
         if text.utf16.count > limit {
@@ -88,8 +98,6 @@ struct ChannelSender {
         }
         // An approved template may be sent at any time: that is what templates are for.
         guard let window = adapter.capabilities.replyWindowSeconds, !template else { return nil }
-        let ws = conversation.workspaceID, id = conversation.id
-        let last = try await database.read { try await ChannelRepository.lastInbound(conversationID: id, workspaceID: ws, in: $0) }
         guard last.map({ Date().timeIntervalSince($0) > Double(window) }) ?? true else { return nil }
         let later = adapter.capabilities.templates ? "Send one of the approved message templates instead." : "It cannot be sent now."
         return "\(adapter.displayName) lets a business reply only within \(window / 3600) hours of the customer's last message, and that time "
