@@ -76,19 +76,30 @@ final class ChannelClientPool: Sendable {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30)),
                                                      connectionPool: .init(idleTimeout: .seconds(15)))
         configuration.dnsOverride = [target.host: target.address]
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let retired: [HTTPClient] = entries.withLock { entries in
+        let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let (client, retired): (HTTPClient, [HTTPClient]) = entries.withLock { entries in
+            // Sends that started together all checked the address; the first one's client serves them all.
+            if let entry = entries[key], ContinuousClock.now - entry.checkedAt < lifetime { return (entry.client, [made]) }
             var retired: [HTTPClient] = []
             if let old = entries[key] { retired.append(old.client) }
-            entries[key] = Entry(address: target.address, client: client, checkedAt: now)
+            entries[key] = Entry(address: target.address, client: made, checkedAt: now)
             while entries.count > capacity, let oldest = entries.min(by: { $0.value.checkedAt < $1.value.checkedAt }) {
                 retired.append(oldest.value.client)
                 entries[oldest.key] = nil
             }
-            return retired
+            return (made, retired)
         }
-        // Requests still running on a retired client finish first (shutdown waits for them).
-        for old in retired { Task { try? await old.shutdown() } }
+        // Shutting a client down cancels what still runs on it (a send cut off for nothing): a
+        // retired client is shut down only after the longest request it may carry has ended.
+        for old in retired where old !== made { Self.retire(old, after: .seconds(90)) }
+        if retired.contains(where: { $0 === made }) { Self.retire(made, after: .zero) }
         return client
+    }
+
+    private static func retire(_ client: HTTPClient, after delay: Duration) {
+        Task {
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            try? await client.shutdown()
+        }
     }
 }
