@@ -168,6 +168,8 @@ public enum ChannelEvent: Sendable, Equatable {
     case message(ChannelInbound)
     /// A provider's word on one of our messages.
     case delivery(providerMessageID: String, status: DeliveryStatus, error: String?)
+    /// The customer has seen everything we sent them up to this time (Messenger's read watermark).
+    case readUpTo(ChannelIdentity, Date)
     /// The customer blocked us or asked for no more messages (false), or came back (true).
     case consent(ChannelIdentity, granted: Bool)
     /// Understood and deliberately not acted on (a group message, an unknown update type).

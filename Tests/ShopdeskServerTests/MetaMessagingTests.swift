@@ -89,6 +89,10 @@ struct MetaMessagingTests {
             #expect(try await Self.outcome(setup, try first.int("id"))?.deliveryStatus == .sent)
             try await Self.notify(setup, #"{"sender":{"id":"6500000000000001"},"recipient":{"id":"\#(FakeMeta.pageID)"},"delivery":{"mids":["m_OUT1"],"watermark":1764750000000}}"#)
             #expect(try await Self.outcome(setup, try first.int("id"))?.deliveryStatus == .delivered)
+            // A read watermark covers every reply sent until then.
+            let later = Int64(Date().addingTimeInterval(60).timeIntervalSince1970 * 1000)
+            try await Self.notify(setup, #"{"sender":{"id":"6500000000000001"},"recipient":{"id":"\#(FakeMeta.pageID)"},"timestamp":\#(later),"read":{"watermark":\#(later)}}"#)
+            #expect(try await Self.outcome(setup, try first.int("id"))?.deliveryStatus == .read)
 
             // Two days later: still allowed for a person, with the HUMAN_AGENT tag.
             let twoDays = Timestamps.millis(Date().addingTimeInterval(-48 * 3600))

@@ -72,8 +72,11 @@ public struct MetaMessagingAdapter: ChannelAdapter {
         if let delivery = event.delivery {
             return (delivery.mids ?? []).map { .delivery(providerMessageID: $0, status: .delivered, error: nil) }
         }
-        if event.read != nil { return [.ignored("a read watermark")] }
         let identity = ChannelIdentity(kind: kind.rawValue, value: sender)
+        if let read = event.read {
+            guard let watermark = read.watermark else { return [.ignored("a read receipt without a watermark")] }
+            return [.readUpTo(identity, Date(timeIntervalSince1970: TimeInterval(watermark) / 1000))]
+        }
         let at = event.timestamp.map { Date(timeIntervalSince1970: TimeInterval($0) / 1000) } ?? Date()
         if let reaction = event.reaction {
             let emoji = reaction.emoji ?? reaction.reaction ?? "?"

@@ -128,6 +128,14 @@ struct ChannelWebhookController {
             let current = try await services.database.read { try await MessageRepository.find(workspaceID: workspaceID, id: id, in: $0) }?.deliveryStatus
             guard Self.rank(status) > Self.rank(current) || status == .failed && current != .read else { return }
             try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: id, status: status, error: error)
+        case .readUpTo(let identity, let time):
+            // Everything sent to the customer until then has been read.
+            let unread = try await services.database.read {
+                try await ChannelRepository.unread(inboxID: inbox.id, workspaceID: workspaceID, identity: identity, upTo: time, in: $0)
+            }
+            for id in unread {
+                try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: id, status: .read, error: nil)
+            }
         case .consent(let identity, let granted):
             try await services.database.write { sql in
                 if granted {

@@ -71,6 +71,23 @@ public enum ChannelRepository {
     }
 }
 
+extension ChannelRepository {
+    /// Replies in this inbox to the customer with `identity`, sent or delivered at or before
+    /// `upTo`, not yet read (newest first, at most 100): what a read watermark covers.
+    public static func unread(inboxID: InboxID, workspaceID: WorkspaceID, identity: ChannelIdentity, upTo: Date,
+                              in sql: any SQLDatabase) async throws -> [MessageID] {
+        try await sql.raw("""
+            SELECT m.id FROM messages m
+            JOIN conversations c ON c.workspace_id = m.workspace_id AND c.id = m.conversation_id
+            JOIN customer_identities i ON i.workspace_id = c.workspace_id AND i.customer_id = c.customer_id
+            WHERE m.workspace_id = \(bind: workspaceID.rawValue) AND m.inbox_id = \(bind: inboxID.rawValue) AND m.direction = 'outbound'
+              AND m.delivery_status IN ('sent', 'delivered') AND m.created_at <= \(bind: upTo.millis)
+              AND i.kind = \(bind: identity.kind) AND i.value = \(bind: identity.value)
+            ORDER BY m.id DESC LIMIT 100
+            """).all().map { try $0.id("id") }
+    }
+}
+
 extension InboxRepository {
     /// A messaging channel's inbox by id alone, for its provider's webhook (authenticated by the
     /// channel's own secret, checked right after).
