@@ -153,3 +153,16 @@ struct ChannelDurabilityTests {
         try await Database.with(url: url, logger: TestDatabase.logger) { database in try await database.read(body) }
     }
 }
+
+@Suite("Channel transport failures")
+struct ChannelTransportFailureTests {
+    /// Only a request that may have reached the provider makes a send's outcome unknown; one that
+    /// never had a connection (refused, timed out connecting, or waiting for a free one in the
+    /// pool, as under load) is put back in the queue.
+    @Test func aRequestThatNeverGotAConnectionIsSafeToRetry() {
+        #expect(GuardedChannelHTTP.neverConnected(HTTPClientError.getConnectionFromPoolTimeout))
+        #expect(GuardedChannelHTTP.neverConnected(HTTPClientError.connectTimeout))
+        #expect(!GuardedChannelHTTP.neverConnected(HTTPClientError.readTimeout))
+        #expect(!GuardedChannelHTTP.neverConnected(HTTPClientError.cancelled))
+    }
+}

@@ -40,11 +40,12 @@ struct GuardedChannelHTTP: ChannelHTTP {
         return ChannelHTTPResponse(status: Int(response.status.code), headers: headers, body: Data(buffer: body))
     }
 
-    /// Connection refused, no route, or no connection in time: nothing was sent.
-    private static func neverConnected(_ error: any Error) -> Bool {
+    /// Connection refused, no route, no connection in time, or none free in the pool in time:
+    /// nothing was sent.
+    static func neverConnected(_ error: any Error) -> Bool {
         if error is NIOConnectionError { return true }
         if let error = error as? IOError { return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode) }
-        if let error = error as? HTTPClientError { return error == .connectTimeout }
+        if let error = error as? HTTPClientError { return error == .connectTimeout || error == .getConnectionFromPoolTimeout }
         return false
     }
 }
@@ -73,8 +74,9 @@ final class ChannelClientPool: Sendable {
         let target = try await guardrail.check(url)
         // Idle connections are dropped well before providers close theirs, so a request rarely
         // meets a connection the other side is closing (an unknown outcome for a send).
+        // Up to 32 connections to one provider: the send job runs 64 sends at a time.
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30)),
-                                                     connectionPool: .init(idleTimeout: .seconds(15)))
+                                                     connectionPool: .init(idleTimeout: .seconds(15), concurrentHTTP1ConnectionsPerHostSoftLimit: 32))
         configuration.dnsOverride = [target.host: target.address]
         let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let (client, retired): (HTTPClient, [HTTPClient]) = entries.withLock { entries in
