@@ -94,7 +94,7 @@ struct IngestTests {
             byPhoneOnly.customer = .init(phone: "+385911234567")
             let result = try await service.ingest(byPhoneOnly, workspaceID: fixture.workspace.id)
             #expect(result.customerID == byEmail.customerID)
-            let identities = try await database.read { try await CustomerRepository.identities(of: byEmail.customerID, in: $0) }
+            let identities = try await database.read { try await CustomerRepository.identities(of: byEmail.customerID, workspaceID: fixture.workspace.id, in: $0) }
             #expect(identities.map(\.kind) == ["email", "phone"])
         }
     }

@@ -43,7 +43,7 @@ struct CustomersController {
         }
         api.on(.get, "/customers/{id}", "One customer with identities", tag: "customers") { request, context in
             let customer = try await customer(request, context)
-            let identities = try await database.read { try await CustomerRepository.identities(of: customer.id, in: $0) }
+            let identities = try await database.read { try await CustomerRepository.identities(of: customer.id, workspaceID: customer.workspaceID, in: $0) }
             return CustomerDTO(customer, identities: identities)
         }
         api.on(.patch, "/customers/{id}", "Change a customer's name, email, phone, external id, locale, tags or VIP flag", tag: "customers", role: .agent,

@@ -81,8 +81,11 @@ public enum CustomerRepository {
         return nil
     }
 
-    public static func identities(of id: CustomerID, in sql: any SQLDatabase) async throws -> [IdentityRecord] {
-        try await sql.raw("SELECT kind, value FROM customer_identities WHERE customer_id = \(bind: id.rawValue) ORDER BY kind, value")
+    public static func identities(of id: CustomerID, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [IdentityRecord] {
+        try await sql.raw("""
+            SELECT kind, value FROM customer_identities WHERE workspace_id = \(bind: workspaceID.rawValue) AND customer_id = \(bind: id.rawValue)
+            ORDER BY kind, value
+            """)
             .all().map { IdentityRecord(kind: try $0.string("kind"), value: try $0.string("value")) }
     }
 
