@@ -35,3 +35,27 @@ func providerBase(_ configured: String?, default fallback: String) -> String {
     while base.hasSuffix("/") { base.removeLast() }
     return base
 }
+
+/// Where customers' files may be fetched from, and fetching them: only a provider's own domains
+/// over HTTPS, or the API server the inbox is configured with (a local one, a test's, the demo's).
+enum ProviderFiles {
+    static func isProviderHost(_ url: String, apiBase: String, domains: [String]) -> Bool {
+        guard let components = URLComponents(string: url), let host = components.host?.lowercased() else { return false }
+        if let base = URLComponents(string: apiBase), base.host?.lowercased() == host, base.port == components.port,
+           base.scheme == components.scheme {
+            return true
+        }
+        return components.scheme == "https" && domains.contains { host == $0 || host.hasSuffix("." + $0) }
+    }
+
+    /// A file at an address already checked with `isProviderHost`, refused unless it answers 200.
+    static func download(_ url: String, provider: String, fileName: String, maxBytes: Int, headers: [(String, String)] = [],
+                         http: any ChannelHTTP) async throws(ChannelError) -> ChannelMedia {
+        let response: ChannelHTTPResponse
+        do { response = try await http.send(ChannelHTTPRequest(method: "GET", url: url, headers: headers, maxResponseBytes: maxBytes)) } catch {
+            throw ChannelError("The file could not be downloaded from \(provider): \(error)")
+        }
+        guard response.status == 200 else { throw ChannelError("\(provider) answered \(response.status) for the file.") }
+        return ChannelMedia(data: response.body, fileName: fileName, contentType: response.headers["content-type"])
+    }
+}

@@ -161,12 +161,7 @@ public struct MetaMessagingAdapter: ChannelAdapter {
 
     public func media(_ reference: ChannelMediaReference, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> ChannelMedia {
         guard MetaWebhook.isMetaHost(reference.id, base: apiBase(settings)) else { throw ChannelError("The file is not on Meta's hosts.") }
-        let response: ChannelHTTPResponse
-        do { response = try await http.send(ChannelHTTPRequest(method: "GET", url: reference.id, maxResponseBytes: 25 << 20)) } catch {
-            throw ChannelError("The file could not be downloaded from \(displayName): \(error)")
-        }
-        guard response.status == 200 else { throw ChannelError("\(displayName) answered \(response.status) for the file.") }
-        return ChannelMedia(data: response.body, fileName: reference.fileName ?? "file", contentType: response.headers["content-type"])
+        return try await ProviderFiles.download(reference.id, provider: displayName, fileName: reference.fileName ?? "file", maxBytes: 25 << 20, http: http)
     }
 
     public func test(settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String {

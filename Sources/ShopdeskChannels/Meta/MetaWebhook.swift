@@ -16,9 +16,6 @@ enum MetaWebhook {
 
     /// Files customers send live on Meta's hosts (or, with a configured API address, on it).
     static func isMetaHost(_ url: String, base: String) -> Bool {
-        guard let parsed = URL(string: url), let host = parsed.host?.lowercased() else { return false }
-        if let api = URL(string: base), host == api.host?.lowercased(), parsed.port == api.port { return true }
-        return parsed.scheme == "https"
-            && ["fbsbx.com", "facebook.com", "whatsapp.net", "fbcdn.net", "cdninstagram.com"].contains { host == $0 || host.hasSuffix("." + $0) }
+        ProviderFiles.isProviderHost(url, apiBase: base, domains: ["fbsbx.com", "facebook.com", "whatsapp.net", "fbcdn.net", "cdninstagram.com"])
     }
 }

@@ -185,9 +185,7 @@ public struct TwilioAdapter: ChannelAdapter {
     }
 
     static func isTwilioFileHost(_ url: String, apiBase: String) -> Bool {
-        guard let components = URLComponents(string: url), let host = components.host?.lowercased() else { return false }
-        if let base = URLComponents(string: apiBase), base.host?.lowercased() == host, base.port == components.port { return true }
-        return components.scheme == "https" && (host.hasSuffix(".twilio.com") || host.hasSuffix(".twiliocdn.com"))
+        ProviderFiles.isProviderHost(url, apiBase: apiBase, domains: ["twilio.com", "twiliocdn.com"])
     }
 
     public func test(settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String {

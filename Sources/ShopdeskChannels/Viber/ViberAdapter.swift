@@ -138,22 +138,10 @@ public struct ViberAdapter: ChannelAdapter {
     }
 
     public func media(_ reference: ChannelMediaReference, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> ChannelMedia {
-        guard Self.isViberMediaHost(reference.id, apiBase: apiBase(settings)) else { throw ChannelError("The file is not on Viber's media hosts.") }
-        let response: ChannelHTTPResponse
-        do { response = try await http.send(ChannelHTTPRequest(method: "GET", url: reference.id, maxResponseBytes: 50 << 20)) } catch {
-            throw ChannelError("The file could not be downloaded from Viber: \(error)")
+        guard ProviderFiles.isProviderHost(reference.id, apiBase: apiBase(settings), domains: ["viber.com"]) else {
+            throw ChannelError("The file is not on Viber's media hosts.")
         }
-        guard response.status == 200 else { throw ChannelError("Viber answered \(response.status) for the file.") }
-        return ChannelMedia(data: response.body, fileName: reference.fileName ?? "file", contentType: response.headers["content-type"])
-    }
-
-    /// Viber's own hosts over HTTPS, or the configured API server's (a test or simulator).
-    static func isViberMediaHost(_ url: String, apiBase: String) -> Bool {
-        guard let components = URLComponents(string: url), let host = components.host?.lowercased() else { return false }
-        if let base = URLComponents(string: apiBase), base.host?.lowercased() == host, base.port == components.port, base.scheme == components.scheme {
-            return true
-        }
-        return components.scheme == "https" && (host == "viber.com" || host.hasSuffix(".viber.com"))
+        return try await ProviderFiles.download(reference.id, provider: "Viber", fileName: reference.fileName ?? "file", maxBytes: 50 << 20, http: http)
     }
 
     public func test(settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String {

@@ -17,10 +17,12 @@ struct GuardedChannelHTTP: ChannelHTTP {
     let pool: ChannelClientPool
 
     func send(_ request: ChannelHTTPRequest) async throws -> ChannelHTTPResponse {
-        let client: HTTPClient
-        do { client = try await pool.client(for: request.url, guardrail: guardrail) } catch let problem as Problem {
+        let lease: ChannelClientPool.Lease
+        do { lease = try await pool.lease(for: request.url, guardrail: guardrail) } catch let problem as Problem {
             throw ChannelTransportError("The provider's address is not allowed: \(problem.detail)", sent: false)
         }
+        defer { lease.end() }
+        let client = lease.client
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = .init(rawValue: request.method)
         outgoing.headers.add(name: "User-Agent", value: "Shopdesk/1")
@@ -52,56 +54,79 @@ struct GuardedChannelHTTP: ChannelHTTP {
 
 /// HTTP clients per provider origin, each pinned to the address the outbound guard checked,
 /// kept for `lifetime` and then checked again. At most `capacity` origins are kept; the oldest
-/// goes first. Clients are shut down when replaced; the pool itself lives as long as the
-/// process (`shared`), so no client is ever dropped while running.
+/// goes first. A replaced client is shut down once the last request that was using it has ended
+/// (shutting it down earlier cancels those requests: sends cut off for nothing). The pool lives
+/// as long as the process (`shared`).
 final class ChannelClientPool: Sendable {
     static let shared = ChannelClientPool()
 
-    private struct Entry { var address: String; var client: HTTPClient; var checkedAt: ContinuousClock.Instant }
+    /// One client and how many requests are using it; shut down when retired and unused.
+    final class PooledClient: Sendable {
+        let client: HTTPClient
+        private let state = Mutex<(inUse: Int, retired: Bool)>((0, false))
+        init(_ client: HTTPClient) { self.client = client }
+
+        func acquire() { state.withLock { $0.inUse += 1 } }
+        func release() { if state.withLock({ $0.inUse -= 1; return $0.retired && $0.inUse == 0 }) { shutDown() } }
+        func retire() { if state.withLock({ $0.retired = true; return $0.inUse == 0 }) { shutDown() } }
+        private func shutDown() { Task { [client] in try? await client.shutdown() } }
+    }
+
+    /// A client taken for one request; `end()` gives it back.
+    struct Lease: Sendable {
+        let pooled: PooledClient
+        var client: HTTPClient { pooled.client }
+        func end() { pooled.release() }
+    }
+
+    private struct Entry { var address: String; var pooled: PooledClient; var checkedAt: ContinuousClock.Instant }
     private let entries = Mutex<[String: Entry]>([:])
     let lifetime: Duration = .seconds(60)
     let capacity = 64
 
-    func client(for url: String, guardrail: OutboundURLGuard) async throws -> HTTPClient {
+    func lease(for url: String, guardrail: OutboundURLGuard) async throws -> Lease {
         guard let parsed = URL(string: url), let host = parsed.host else {
             try await guardrail.check(url)   // says why the URL is not one
             throw Problem(.unprocessableContent, "The URL must be an absolute http or https URL.", field: "url")
         }
         // A client checked under a guard that allows private addresses is not one for a guard that does not.
         let key = "\(guardrail.allowPrivate ? "private" : "public") \(parsed.scheme ?? "")://\(host):\(parsed.port ?? -1)"
-        let now = ContinuousClock.now
-        if let entry = entries.withLock({ $0[key] }), now - entry.checkedAt < lifetime { return entry.client }
+        if let lease = current(key) { return lease }
         let target = try await guardrail.check(url)
         // Idle connections are dropped well before providers close theirs, so a request rarely
-        // meets a connection the other side is closing (an unknown outcome for a send).
-        // Up to 32 connections to one provider: the send job runs 64 sends at a time.
+        // meets a connection the other side is closing (an unknown outcome for a send). Up to 32
+        // connections to one provider: the send job runs 64 sends at a time.
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30)),
                                                      connectionPool: .init(idleTimeout: .seconds(15), concurrentHTTP1ConnectionsPerHostSoftLimit: 32))
         configuration.dnsOverride = [target.host: target.address]
-        let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let (client, retired): (HTTPClient, [HTTPClient]) = entries.withLock { entries in
+        let made = PooledClient(HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration))
+        let (chosen, retired): (PooledClient, [PooledClient]) = entries.withLock { entries in
             // Sends that started together all checked the address; the first one's client serves them all.
-            if let entry = entries[key], ContinuousClock.now - entry.checkedAt < lifetime { return (entry.client, [made]) }
-            var retired: [HTTPClient] = []
-            if let old = entries[key] { retired.append(old.client) }
-            entries[key] = Entry(address: target.address, client: made, checkedAt: now)
+            if let entry = entries[key], ContinuousClock.now - entry.checkedAt < lifetime {
+                entry.pooled.acquire()
+                return (entry.pooled, [made])
+            }
+            var retired: [PooledClient] = []
+            if let old = entries[key] { retired.append(old.pooled) }
+            made.acquire()
+            entries[key] = Entry(address: target.address, pooled: made, checkedAt: ContinuousClock.now)
             while entries.count > capacity, let oldest = entries.min(by: { $0.value.checkedAt < $1.value.checkedAt }) {
-                retired.append(oldest.value.client)
+                retired.append(oldest.value.pooled)
                 entries[oldest.key] = nil
             }
             return (made, retired)
         }
-        // Shutting a client down cancels what still runs on it (a send cut off for nothing): a
-        // retired client is shut down only after the longest request it may carry has ended.
-        for old in retired where old !== made { Self.retire(old, after: .seconds(90)) }
-        if retired.contains(where: { $0 === made }) { Self.retire(made, after: .zero) }
-        return client
+        for old in retired { old.retire() }
+        return Lease(pooled: chosen)
     }
 
-    private static func retire(_ client: HTTPClient, after delay: Duration) {
-        Task {
-            if delay > .zero { try? await Task.sleep(for: delay) }
-            try? await client.shutdown()
+    /// The fresh client for `key`, taken for one request (under the lock, so it cannot be
+    /// retired and shut down between being found and being used).
+    private func current(_ key: String) -> Lease? {
+        entries.withLock { entries in
+            guard let entry = entries[key], ContinuousClock.now - entry.checkedAt < lifetime else { return nil }
+            entry.pooled.acquire()
+            return Lease(pooled: entry.pooled)
         }
     }
 }

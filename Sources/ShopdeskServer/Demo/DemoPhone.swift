@@ -178,7 +178,10 @@ enum DemoProviders {
         Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
     }
 
-    /// Reports on a shop message a moment later, as a provider's callbacks come: delivered, then read.
+    /// Reports on a shop message a moment later, as a provider's callbacks come: delivered, then
+    /// read. The waits are the simulation itself (the newcomer on the phone page sees the ticks
+    /// turn), and they also keep the callback after the send's answer, as with a real provider:
+    /// a status for a message id Shopdesk has not recorded yet would be dropped.
     static func later(_ steps: [(TimeInterval, @Sendable () async throws -> Void)]) {
         Task {
             for (delay, step) in steps {
