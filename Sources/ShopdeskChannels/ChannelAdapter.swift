@@ -41,11 +41,36 @@ public protocol ChannelAdapter: Sendable {
     /// A link that opens a chat with the shop carrying `payload` (Telegram's t.me/<bot>?start=),
     /// for channels that have such links; nil otherwise.
     func deepLink(payload: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String?
+    /// Hides, shows again or deletes a customer's comment on the shop's post, for channels with
+    /// comments (`capabilities.comments`).
+    func moderate(comment: String, _ action: CommentAction, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError)
+    /// The post a comment is under: its text, link and picture, for channels with comments.
+    func post(_ id: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> ChannelPost
 }
 
 extension ChannelAdapter {
     public func templates(settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> [ChannelTemplate] { [] }
     public func deepLink(payload: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String? { nil }
+    public func moderate(comment: String, _ action: CommentAction, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) {
+        throw ChannelError("\(displayName) has no comments to moderate.")
+    }
+    public func post(_ id: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> ChannelPost {
+        throw ChannelError("\(displayName) has no posts.")
+    }
+}
+
+/// What the shop may do with a customer's comment on its post.
+public enum CommentAction: String, Sendable, Codable { case hide, unhide, delete }
+
+/// A shop's post that customers comment on, as the provider describes it.
+public struct ChannelPost: Sendable, Equatable {
+    public var text: String?
+    /// Where people see it (the post's permalink).
+    public var link: String?
+    /// The post's picture (or a video's thumbnail), on the provider's hosts.
+    public var imageURL: String?
+
+    public init(text: String?, link: String?, imageURL: String?) { self.text = text; self.link = link; self.imageURL = imageURL }
 }
 
 /// An approved message template: sent outside the reply window with its `{{1}}`, `{{2}}`… filled.
@@ -130,12 +155,17 @@ public struct ChannelCapabilities: Sendable, Encodable, Equatable {
     public var filesByLink: Bool
     /// Whether approved templates may be sent outside the reply window (WhatsApp).
     public var templates: Bool
+    /// Whether customers' comments on the shop's posts arrive as conversations, answered
+    /// publicly or privately and moderated (Facebook, Instagram).
+    public var comments: Bool
 
     public init(maxTextLength: Int, maxFileBytes: Int, replyWindowSeconds: Int?, formatting: Bool, deliveryReceipts: Bool,
-                idempotentSends: Bool, smsSegments: Bool = false, filesByLink: Bool = false, templates: Bool = false) {
+                idempotentSends: Bool, smsSegments: Bool = false, filesByLink: Bool = false, templates: Bool = false,
+                comments: Bool = false) {
         self.maxTextLength = maxTextLength; self.maxFileBytes = maxFileBytes; self.replyWindowSeconds = replyWindowSeconds
         self.formatting = formatting; self.deliveryReceipts = deliveryReceipts; self.idempotentSends = idempotentSends
         self.smsSegments = smsSegments; self.filesByLink = filesByLink; self.templates = templates
+        self.comments = comments
     }
 }
 
@@ -170,6 +200,8 @@ public enum ChannelEvent: Sendable, Equatable {
     case delivery(providerMessageID: String, status: DeliveryStatus, error: String?)
     /// The customer has seen everything we sent them up to this time (Messenger's read watermark).
     case readUpTo(ChannelIdentity, Date)
+    /// A customer's comment was hidden, shown again or deleted (by the shop elsewhere, or by its author).
+    case commentStatus(commentID: String, CommentStatus)
     /// The customer blocked us or asked for no more messages (false), or came back (true).
     case consent(ChannelIdentity, granted: Bool)
     /// Understood and deliberately not acted on (a group message, an unknown update type).
@@ -189,6 +221,8 @@ public struct ChannelInbound: Sendable, Equatable {
     /// The payload of a link the shop gave the customer (Telegram's `/start <payload>`), which
     /// Shopdesk signed to tie this chat to a known customer.
     public var deepLink: String?
+    /// Set when the message is a comment on the shop's post rather than a direct message.
+    public var comment: InboundComment?
 
     public init(id: String, customer: CustomerIdentity, text: String, media: [ChannelMediaReference] = [], receivedAt: Date,
                 edits: String? = nil) {
@@ -234,11 +268,14 @@ public struct ChannelOutbound: Sendable {
     public var template: ChannelTemplateUse?
     /// When the customer last wrote in the conversation (Messenger tags replies after 24 hours).
     public var lastInbound: Date?
+    /// In a comment conversation: a public answer under the comment, or a private message to its
+    /// author (`recipient` is then unused).
+    public var comment: CommentReply?
 
     public init(recipient: String, text: String, files: [ChannelMedia] = [], idempotencyKey: String, statusCallback: String? = nil,
-                template: ChannelTemplateUse? = nil) {
+                template: ChannelTemplateUse? = nil, comment: CommentReply? = nil) {
         self.recipient = recipient; self.text = text; self.files = files; self.idempotencyKey = idempotencyKey; self.statusCallback = statusCallback
-        self.template = template
+        self.template = template; self.comment = comment
     }
 
     /// The same reply, noting when the customer last wrote.

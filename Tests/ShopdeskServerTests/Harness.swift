@@ -143,6 +143,11 @@ struct JSONResponse: @unchecked Sendable {
         return value.int64Value
     }
 
+    func bool(_ key: String) throws -> Bool {
+        guard let value = (body as? [String: Any])?[key] as? Bool else { throw HarnessError("No true or false \(key) in \(text)") }
+        return value
+    }
+
     var items: [[String: Any]] { ((body as? [String: Any])?["items"] as? [[String: Any]]) ?? [] }
     var detail: String { ((body as? [String: Any])?["detail"] as? String) ?? "" }
 }

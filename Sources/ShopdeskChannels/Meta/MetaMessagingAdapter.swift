@@ -31,7 +31,8 @@ public struct MetaMessagingAdapter: ChannelAdapter {
             ChannelField(key: Key.pageID, label: "Page ID", help: platform == .messenger
                 ? "The Facebook Page customers write to." : "The Facebook Page the Instagram professional account is linked to."),
             ChannelField(key: Key.accessToken, label: "Page access token", secret: true,
-                         help: "With pages_messaging\(platform == .instagram ? " and instagram_manage_messages" : "")."),
+                         help: platform == .messenger ? "With pages_messaging, and pages_manage_engagement and pages_read_user_content for comments."
+                            : "With pages_messaging, instagram_manage_messages, and instagram_manage_comments for comments."),
             ChannelField(key: Key.appSecret, label: "App secret", secret: true, help: "App settings → Basic; it signs every notification."),
             ChannelField(key: Key.apiBase, label: "Graph API address", required: false, address: true, help: "Leave empty for https://graph.facebook.com/v21.0."),
             ChannelField(key: Key.verifyToken, label: "Verify token", generated: true, help: "Paste it into the webhook settings with the callback URL."),
@@ -42,7 +43,8 @@ public struct MetaMessagingAdapter: ChannelAdapter {
         // Messenger: 2,000 characters, 25 MB files; Instagram: 1,000 characters, 8 MB. Human agents
         // may answer for 7 days (the HUMAN_AGENT tag).
         ChannelCapabilities(maxTextLength: platform == .messenger ? 2000 : 1000, maxFileBytes: platform == .messenger ? 25 << 20 : 8 << 20,
-                            replyWindowSeconds: 7 * 24 * 3600, formatting: false, deliveryReceipts: true, idempotentSends: false, filesByLink: true)
+                            replyWindowSeconds: 7 * 24 * 3600, formatting: false, deliveryReceipts: true, idempotentSends: false, filesByLink: true,
+                            comments: true)
     }
 
     public func verify(_ request: ChannelRequest, settings: ChannelConfig) -> Bool { MetaWebhook.verify(request, appSecret: settings[Key.appSecret]) }
@@ -61,8 +63,7 @@ public struct MetaMessagingAdapter: ChannelAdapter {
         var events: [ChannelEvent] = []
         for entry in notification.entry ?? [] {
             for event in entry.messaging ?? [] { events.append(contentsOf: self.events(event)) }
-            // Comments on posts (feed, comments) are not taken yet.
-            for change in entry.changes ?? [] { events.append(.ignored("change \(change.field ?? "none")")) }
+            for change in entry.changes ?? [] { events.append(self.comment(change, account: entry.id)) }
         }
         return events.isEmpty ? [.ignored("a notification with nothing in it")] : events
     }
@@ -113,6 +114,7 @@ public struct MetaMessagingAdapter: ChannelAdapter {
         guard let token = settings[Key.accessToken], let page = settings[Key.pageID] else {
             return .refused("The inbox has no Page ID or Page access token.", optedOut: false)
         }
+        if let comment = message.comment { return await answer(comment, text: message.text, page: page, token: token, settings: settings, http: http) }
         // Within 24 hours a response; after it, a person answering, for up to 7 days.
         let late = message.lastInbound.map { Date().timeIntervalSince($0) > Self.standardWindow } ?? false
         var base: [String: Any] = ["recipient": ["id": message.recipient], "messaging_type": late ? "MESSAGE_TAG" : "RESPONSE"]
@@ -138,7 +140,7 @@ public struct MetaMessagingAdapter: ChannelAdapter {
         return last
     }
 
-    private func post(_ body: [String: Any], url: String, token: String, http: any ChannelHTTP) async -> ChannelSendResult {
+    func post(_ body: [String: Any], url: String, token: String, http: any ChannelHTTP) async -> ChannelSendResult {
         let response: ChannelHTTPResponse
         do {
             response = try await http.send(ChannelHTTPRequest(method: "POST", url: url, headers: [
@@ -146,7 +148,7 @@ public struct MetaMessagingAdapter: ChannelAdapter {
             ], body: try? JSONSerialization.data(withJSONObject: body)))
         } catch { return .transportFailure(displayName, error) }
         let answer = SendAnswer.decode(response.body)
-        if (200..<300).contains(response.status), let id = answer?.messageId { return .sent(providerMessageID: id) }
+        if (200..<300).contains(response.status), let id = answer?.messageId ?? answer?.id { return .sent(providerMessageID: id) }
         let words = "\(displayName): " + ([answer?.error?.code.map { "(\($0))" }, answer?.error?.message].compactMap { $0 }.joined(separator: " "))
         switch answer?.error?.code {
         // Rate limits and temporary trouble at Meta: later.
@@ -188,7 +190,7 @@ public struct MetaMessagingAdapter: ChannelAdapter {
     /// set in Meta's app dashboard, so what to set there is returned.
     public func connect(webhookURL: String, settings: ChannelConfig, http: any ChannelHTTP) async throws(ChannelError) -> String? {
         guard let token = settings[Key.accessToken], let page = settings[Key.pageID] else { throw ChannelError("Give the Page ID and the Page access token.") }
-        let fields = "messages,message_deliveries,message_reads,message_reactions,messaging_postbacks,message_echoes"
+        let fields = "messages,message_deliveries,message_reads,message_reactions,messaging_postbacks,message_echoes" + (platform == .messenger ? ",feed" : "")
         let response: ChannelHTTPResponse
         do {
             response = try await http.send(ChannelHTTPRequest(method: "POST", url: "\(apiBase(settings))/\(page)/subscribed_apps?subscribed_fields=\(fields)",
@@ -199,10 +201,10 @@ public struct MetaMessagingAdapter: ChannelAdapter {
         }
         let product = platform == .messenger ? "Page" : "Instagram"
         return "In Meta's app dashboard (Webhooks → \(product)) set the callback URL to \(webhookURL) and the verify token shown here, "
-            + "and subscribe to messages, message_deliveries and message_reactions."
+            + "and subscribe to messages, message_deliveries, message_reactions and \(platform == .messenger ? "feed" : "comments")."
     }
 
-    private func apiBase(_ settings: ChannelConfig) -> String { providerBase(settings[Key.apiBase], default: "https://graph.facebook.com/v21.0") }
+    func apiBase(_ settings: ChannelConfig) -> String { providerBase(settings[Key.apiBase], default: "https://graph.facebook.com/v21.0") }
 }
 
 struct PageInfo: Decodable {

@@ -37,3 +37,36 @@ public struct ChannelTemplateUse: Codable, Equatable, Sendable {
         self.name = name; self.language = language; self.parameters = parameters
     }
 }
+
+/// A customer's comment under one of the shop's posts (Facebook, Instagram): the conversation
+/// follows the comment's thread — the top comment and the answers under it — on that post.
+public struct InboundComment: Equatable, Sendable {
+    /// The id of the thread's top comment (the comment itself when it starts the thread).
+    public var thread: String
+    /// The post (or ad, or reel) the comment is under.
+    public var post: String
+
+    public init(thread: String, post: String) { self.thread = thread; self.post = post }
+}
+
+/// Where a reply in a comment conversation goes: under the comment for everyone to read, or as
+/// a private message to the person who wrote it (one per comment, as Meta allows).
+public struct CommentReply: Codable, Equatable, Sendable {
+    public enum Visibility: String, Codable, Sendable { case `public`, `private` }
+    public var visibility: Visibility
+    /// The comment answered: the thread's top comment for a public reply, the customer's
+    /// latest comment for a private one.
+    public var comment: String
+
+    public init(visibility: Visibility, comment: String) { self.visibility = visibility; self.comment = comment }
+}
+
+/// What became of a customer's comment on the shop's post.
+public enum CommentStatus: String, Codable, Sendable {
+    /// Everyone sees it.
+    case visible
+    /// Only its author and their friends see it (hidden by the shop).
+    case hidden
+    /// Gone from the post (deleted by the shop or its author).
+    case deleted
+}

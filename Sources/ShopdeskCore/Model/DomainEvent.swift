@@ -43,6 +43,8 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case botResolved = "bot.resolved"
     case messageCreated = "message.created"
     case messageDeliveryChanged = "message.delivery_changed"
+    /// A customer's comment on a post was hidden, shown again or deleted (payload: message_id, status).
+    case messageCommentChanged = "message.comment_changed"
     case customerCreated = "customer.created"
     case customerUpdated = "customer.updated"
     case customerMerged = "customer.merged"

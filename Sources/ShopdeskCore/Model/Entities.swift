@@ -126,6 +126,9 @@ public struct Conversation: Equatable, Sendable {
     public var urgent = false
     /// The SLA clocks of the policy that applies, if any (see `SLAClock`).
     public var sla: SLAClock? = nil
+    /// Comment conversations: the comment thread they follow and the post it is under.
+    public var channelThread: String? = nil
+    public var channelPost: String? = nil
     public var lastMessageAt: Date
     public var lastMessagePreview: String?
     public var lastMessageDirection: MessageDirection?
@@ -179,6 +182,10 @@ public struct Message: Equatable, Sendable {
     public var html: String? = nil
     /// A reply sent as the channel's approved template (its text is the filled-in body).
     public var channelTemplate: ChannelTemplateUse? = nil
+    /// A customer's comment on a post: whether it is still shown (nil: not a comment).
+    public var commentStatus: CommentStatus? = nil
+    /// A reply in a comment conversation: public under the comment, or private to its author.
+    public var commentReply: CommentReply? = nil
 
     public init(id: MessageID, workspaceID: WorkspaceID, conversationID: ConversationID, direction: MessageDirection,
                 authorAgentID: AgentID?, authorCustomerID: CustomerID?, text: String, channelMessageID: String?,

@@ -74,6 +74,9 @@ public struct InboundMessage: Equatable, Sendable {
     /// References, oldest first). Threading follows them; without a match it falls back to the
     /// sender's open conversation with the same subject, never to any open conversation.
     public var email: EmailThreading? = nil
+    /// A comment on the shop's post: it joins the conversation of its comment thread, never the
+    /// customer's direct messages.
+    public var comment: InboundComment? = nil
 
     public init(
         inboxID: InboxID,
@@ -110,6 +113,11 @@ public struct InboundMessage: Equatable, Sendable {
         }
         copy.subject = subject.map(Text.singleLine).flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
         copy.channelMessageID = channelMessageID.flatMap { $0.isEmpty ? nil : String($0.prefix(500)) }
+        if let comment {
+            guard !comment.thread.isEmpty, !comment.post.isEmpty, comment.thread.utf8.count <= 200, comment.post.utf8.count <= 200 else {
+                throw .invalid(field: "comment", "A comment needs its thread and post ids (at most 200 characters each).")
+            }
+        }
         return copy
     }
 }

@@ -51,6 +51,7 @@ extension ConversationDTO: DirectJSON {
             json.field("updated_at", updatedAt)
             json.field("sla_due_at", slaDueAt)
             json.field("sla_breached", slaBreached)
+            json.field("channel_post", channelPost)
         }
     }
 }
@@ -73,6 +74,8 @@ extension MessageDTO: DirectJSON {
             json.field("created_at", createdAt)
             json.field("bot", bot)
             json.field("html", html)
+            json.field("comment_status", commentStatus?.rawValue)
+            json.field("comment_reply", commentReply?.rawValue)
             if let classification {
                 json.key("classification")
                 json.object { json in

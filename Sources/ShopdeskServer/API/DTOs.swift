@@ -168,6 +168,8 @@ struct ConversationDTO: ResponseEncodable {
     var slaBreached: Bool
     /// For the agent asking, in lists: the customer wrote after the agent last opened it.
     var unread: Bool?
+    /// A conversation about comments on a post: the post (see `/conversations/{id}/channel/post`).
+    var channelPost: String?
 
     init(_ conversation: Conversation, customer: Customer?, unread: Bool? = nil) {
         self.init(conversation, contact: customer.map { CustomerContact(id: $0.id, name: $0.name, email: $0.email, phone: $0.phone) },
@@ -202,6 +204,7 @@ struct ConversationDTO: ResponseEncodable {
         slaDueAt = conversation.sla?.dueAt
         slaBreached = conversation.sla?.breached ?? false
         self.unread = unread
+        channelPost = conversation.channelPost
     }
 }
 
@@ -223,6 +226,10 @@ struct MessageDTO: ResponseEncodable {
     var bot: Bool
     /// An email's HTML, sanitized when it arrived; show it only in a sandboxed frame.
     var html: String?
+    /// A customer's comment on a post: visible, hidden or deleted.
+    var commentStatus: CommentStatus?
+    /// A reply to a comment: `public` under it or `private` to its author.
+    var commentReply: CommentReply.Visibility?
 
     struct ClassificationDTO: Codable {
         var language: String?
@@ -249,6 +256,8 @@ struct MessageDTO: ResponseEncodable {
         createdAt = message.createdAt
         bot = message.botChoices != nil
         html = message.html
+        commentStatus = message.commentStatus
+        commentReply = message.commentReply?.visibility
         classification = message.classification.map {
             ClassificationDTO(language: $0.language, intent: $0.intent, intentConfidence: $0.intentConfidence,
                               sentiment: $0.sentiment, sentimentScore: $0.sentimentScore, urgent: $0.urgent, promoter: $0.promoter)

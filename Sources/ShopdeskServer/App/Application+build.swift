@@ -56,6 +56,7 @@ func buildApplication(services: AppServices,
     ChannelFileLinks(services: services).register(api)
     ChannelTemplates(services: services).register(api)
     ChannelDeepLinks(services: services).register(api)
+    ChannelComments(services: services).register(api)
     HelpCenterController(services: services).register(api)
     HelpPages(services: services).register(on: router)
     let openAPI = try JSONSerialization.data(withJSONObject: OpenAPIDocument.build(api.docs), options: [.sortedKeys, .withoutEscapingSlashes])

@@ -38,17 +38,21 @@ struct ChannelSender {
                                   + "Check the chat on \(adapter.displayName), and retry if it did not arrive.")
         default: return   // sent, failed or gone: nothing to do
         }
-        guard let address else {
+        let comment = message.commentReply
+        // A comment reply goes to the comment; only direct messages need the customer's address.
+        guard let recipient = address ?? (comment != nil ? "" : nil) else {
             return try await fail(message, "The customer has no \(adapter.displayName) address to write to.")
         }
-        if let reason = optedOut { return try await fail(message, "Not sent: \(reason)") }
-        if let reason = Self.whyNot(message.text, lastInbound: lastInbound, adapter: adapter, template: message.channelTemplate != nil) {
+        // A public answer under a comment is not a message to the customer; anything private is.
+        if let reason = optedOut, comment?.visibility != .public { return try await fail(message, "Not sent: \(reason)") }
+        if let reason = Self.whyNot(message.text, lastInbound: lastInbound, adapter: adapter,
+                                    anyTime: message.channelTemplate != nil || message.commentReply != nil) {
             return try await fail(message, reason)
         }
         let files = try await attachments(of: message, workspaceID: workspaceID, links: adapter.capabilities.filesByLink)
         let setup = ChannelSetup(services: services)
-        let outbound = ChannelOutbound(recipient: address, text: message.text, files: files, idempotencyKey: "message-\(message.id)",
-                                       statusCallback: setup.webhookURL(inbox), template: message.channelTemplate)
+        let outbound = ChannelOutbound(recipient: recipient, text: message.text, files: files, idempotencyKey: "message-\(message.id)",
+                                       statusCallback: setup.webhookURL(inbox), template: message.channelTemplate, comment: comment)
         let result = await adapter.send(outbound.after(lastInbound), settings: try setup.config(inbox), http: services.channelHTTP)
         switch result {
         case .sent(let providerID):
@@ -66,7 +70,7 @@ struct ChannelSender {
             try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: message.id, status: .queued, error: reason)
             throw JobFailure(description: reason, permanent: false)
         case .refused(let reason, let optedOut):
-            if optedOut {
+            if optedOut, let address {
                 try await database.write {
                     try await ChannelRepository.optOut(workspaceID: workspaceID, inboxID: inbox.id, identity: address, reason: reason, now: Date(), in: $0)
                 }
@@ -79,25 +83,26 @@ struct ChannelSender {
 
     /// Why the channel cannot carry this reply now (too long; its reply window closed), or nil.
     /// Asked when an agent replies (a 422 before anything is stored) and again when sending.
+    /// `anyTime`: the reply is not bound to the window (an approved template, an answer to a comment).
     static func whyNot(_ text: String, conversation: Conversation, adapter: any ChannelAdapter, database: Database,
-                       template: Bool = false) async throws -> String? {
-        guard adapter.capabilities.replyWindowSeconds != nil, !template else {
-            return whyNot(text, lastInbound: nil, adapter: adapter, template: template)
+                       anyTime: Bool = false) async throws -> String? {
+        guard adapter.capabilities.replyWindowSeconds != nil, !anyTime else {
+            return whyNot(text, lastInbound: nil, adapter: adapter, anyTime: anyTime)
         }
         let ws = conversation.workspaceID, id = conversation.id
         let last = try await database.read { try await ChannelRepository.lastInbound(conversationID: id, workspaceID: ws, in: $0) }
-        return whyNot(text, lastInbound: last, adapter: adapter, template: template)
+        return whyNot(text, lastInbound: last, adapter: adapter, anyTime: anyTime)
     }
 
     /// The same, knowing when the customer last wrote.
-    static func whyNot(_ text: String, lastInbound last: Date?, adapter: any ChannelAdapter, template: Bool) -> String? {
+    static func whyNot(_ text: String, lastInbound last: Date?, adapter: any ChannelAdapter, anyTime: Bool) -> String? {
         // Counted in UTF-16 units, as Telegram and Meta count (an emoji may be two).
         let limit = adapter.capabilities.maxTextLength
         if text.utf16.count > limit {
             return "\(adapter.displayName) takes at most \(limit) characters per message; this reply has \(text.utf16.count)."
         }
         // An approved template may be sent at any time: that is what templates are for.
-        guard let window = adapter.capabilities.replyWindowSeconds, !template else { return nil }
+        guard let window = adapter.capabilities.replyWindowSeconds, !anyTime else { return nil }
         guard last.map({ Date().timeIntervalSince($0) > Double(window) }) ?? true else { return nil }
         let later = adapter.capabilities.templates ? "Send one of the approved message templates instead." : "It cannot be sent now."
         return "\(adapter.displayName) lets a business reply only within \(window / 3600) hours of the customer's last message, and that time "

@@ -110,9 +110,16 @@ struct ChannelWebhookController {
             var message = InboundMessage(inboxID: inbox.id, channelMessageID: inbound.id, customer: inbound.customer, subject: nil,
                                          text: text, receivedAt: inbound.receivedAt)
             message.attachmentIDs = attachments
-            let identity = inbound.customer.channel?.value
-            let botOn = (inbox.channel?.bot ?? .off) != .off
+            message.comment = inbound.comment
+            // A comment is public and not a message to us: it neither lifts an opt-out nor wakes the bot.
+            let identity = inbound.comment == nil ? inbound.customer.channel?.value : nil
+            let botOn = (inbox.channel?.bot ?? .off) != .off && inbound.comment == nil
             _ = try await services.conversations.ingest(message, workspaceID: workspaceID) { stored, sql in
+                // The post a new comment thread is about is read from the provider once, by a job.
+                if let post = inbound.comment?.post, stored.createdConversation {
+                    try await JobQueue.enqueue(kind: JobKind.channelPost, payload: ["inbox_id": .id(inbox.id), "post_id": .string(post)],
+                                               workspaceID: workspaceID, runAt: Date(), maxAttempts: 5, dedupeKey: "channel-post:\(inbox.id):\(post)", in: sql)
+                }
                 // Writing again is coming back: the bot may answer.
                 if let identity { try await ChannelRepository.optIn(workspaceID: workspaceID, inboxID: inbox.id, identity: identity, in: sql) }
                 // The bot's turn is a job queued with the message: durable, and taken once.
@@ -136,6 +143,11 @@ struct ChannelWebhookController {
             for id in unread {
                 try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: id, status: .read, error: nil)
             }
+        case .commentStatus(let commentID, let status):
+            guard let id = try await services.database.read({
+                try await ChannelRepository.comment(inboxID: inbox.id, workspaceID: workspaceID, commentID: commentID, in: $0)
+            }) else { return }
+            try await services.conversations.setCommentStatus(workspaceID: workspaceID, messageID: id, status: status, actor: .system)
         case .consent(let identity, let granted):
             try await services.database.write { sql in
                 if granted {

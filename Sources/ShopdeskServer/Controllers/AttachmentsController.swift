@@ -14,7 +14,7 @@ struct AttachmentsController {
     /// Types we recognise from the first bytes; anything else is served as a generic binary.
     static let allowedTypes: Set<String> = [
         "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain", "text/csv",
-        "application/zip", "application/octet-stream",
+        "application/zip", "application/octet-stream", "audio/ogg", "audio/mpeg", "audio/mp4", "audio/wav", "audio/amr", "video/mp4",
     ]
 
     func register(_ api: APIRegistrar) {
@@ -105,6 +105,14 @@ struct AttachmentsController {
         if starts(Array("RIFF".utf8)), bytes.count >= 12, Array(bytes[8..<12]) == Array("WEBP".utf8) { return "image/webp" }
         if starts(Array("%PDF".utf8)) { return "application/pdf" }
         if starts([0x50, 0x4B, 0x03, 0x04]) { return "application/zip" }
+        // Voice notes and audio from the messaging channels, played in the thread.
+        if starts(Array("OggS".utf8)) { return "audio/ogg" }
+        if starts(Array("ID3".utf8)) || starts([0xFF, 0xFB]) || starts([0xFF, 0xF3]) || starts([0xFF, 0xF2]) { return "audio/mpeg" }
+        if starts(Array("RIFF".utf8)), bytes.count >= 12, Array(bytes[8..<12]) == Array("WAVE".utf8) { return "audio/wav" }
+        if starts(Array("#!AMR".utf8)) { return "audio/amr" }
+        if bytes.count >= 12, Array(bytes[4..<8]) == Array("ftyp".utf8) {
+            return Array(bytes[8..<12]) == Array("M4A ".utf8) ? "audio/mp4" : "video/mp4"
+        }
         let declaredType = declared?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if let declaredType, ["text/plain", "text/csv"].contains(declaredType), String(data: data, encoding: .utf8) != nil {
             return declaredType

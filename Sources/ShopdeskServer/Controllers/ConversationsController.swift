@@ -47,6 +47,9 @@ struct ConversationsController {
         /// Send as the channel's approved template (WhatsApp after its window): name, language
         /// and the values of its placeholders; the text is then the template's.
         var template: ChannelTemplateUse?
+        /// In a conversation about a post's comments: `public` (the default) answers under the
+        /// comment, `private` writes to its author once.
+        var commentReply: CommentReply.Visibility?
     }
     struct MergeBody: Decodable { var into: Int64 }
     struct BulkBody: Decodable { var ids: [Int64]; var changes: UpdateBody }
@@ -166,17 +169,20 @@ struct ConversationsController {
             let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
             let body = try await request.decode(as: MessageBody.self, context: context)
             var text = body.text ?? ""
+            let commentReply = body.private == true ? nil : try await ChannelComments(services: services).target(
+                body.commentReply, conversation: conversation, hasFiles: !(body.attachmentIds ?? []).isEmpty)
             if let template = body.template {
                 guard body.private != true, (body.attachmentIds ?? []).isEmpty else {
                     throw Problem(.unprocessableContent, "A template is sent alone: no note, no files.", field: "template")
                 }
                 text = try await ChannelTemplates(services: services).resolve(template, conversation: conversation)
             } else if body.private != true {
-                try await checkChannelLimits(text, conversation)
+                try await checkChannelLimits(text, conversation, comment: commentReply != nil)
             }
             let message = try await services.conversations.reply(
                 workspaceID: context.workspaceID, conversationID: conversation.id, text: text, isNote: body.private ?? false,
-                agentID: context.agent.id, attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init), channelTemplate: body.template)
+                agentID: context.agent.id, attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init), channelTemplate: body.template,
+                commentReply: commentReply)
             return Created(body: MessageDTO(message))
         }
         api.on(.post, "/conversations/{id}/merge", "Merge this conversation into another", tag: "conversations", role: .agent,
@@ -332,11 +338,13 @@ extension KeyedDecodingContainer {
 
 extension ConversationsController {
     /// A reply a messaging channel cannot carry is refused before it is stored, in words.
-    func checkChannelLimits(_ text: String, _ conversation: Conversation) async throws {
+    func checkChannelLimits(_ text: String, _ conversation: Conversation, comment: Bool = false) async throws {
         let ws = conversation.workspaceID, inboxID = conversation.inboxID
         guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: ws, id: inboxID, in: $0) }),
               let adapter = services.channels.adapter(for: inbox.kind) else { return }
-        if let reason = try await ChannelSender.whyNot(text, conversation: conversation, adapter: adapter, database: services.database) {
+        // A comment reply has no reply window (a private one has its own 7 days, checked already).
+        if let reason = try await ChannelSender.whyNot(text, conversation: conversation, adapter: adapter, database: services.database,
+                                                       anyTime: comment) {
             throw Problem(.unprocessableContent, reason, field: "text")
         }
     }

@@ -35,6 +35,9 @@ struct JobHandlers: Sendable {
         case JobKind.botReply:
             try await ChatBotRunner(services: services).respond(toMessage: MessageID(try id(job, "message_id")),
                                                                 conversationID: ConversationID(try id(job, "conversation_id")), workspaceID: workspaceID)
+        case JobKind.channelPost:
+            guard case .string(let post)? = job.payload["post_id"] else { throw JobFailure(description: "The job names no post.", permanent: true) }
+            try await ChannelComments(services: services).fetchPost(post, inboxID: InboxID(try id(job, "inbox_id")), workspaceID: workspaceID)
         case JobKind.chatEmail:
             try await ChatEmailFollowUp(services: services).send(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.surveySend:

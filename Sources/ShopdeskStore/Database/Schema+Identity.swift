@@ -55,3 +55,26 @@ extension Schema {
         ["ALTER TABLE messages ADD COLUMN channel_template TEXT"]
     }
 }
+
+extension Schema {
+    /// Comments on a shop's Facebook and Instagram posts as conversations: a conversation follows
+    /// one comment thread (`channel_thread`, the top comment's id) on one post (`channel_post`);
+    /// a customer's comment keeps whether it was hidden or deleted (`comment_status`), a reply
+    /// whether it went publicly under the comment or privately to the commenter (`comment_reply`);
+    /// the posts themselves, with their text and picture, are kept once per inbox.
+    static func version30(_ d: SchemaDialect) -> [String] {
+        [
+            "ALTER TABLE conversations ADD COLUMN channel_thread TEXT",
+            "ALTER TABLE conversations ADD COLUMN channel_post TEXT",
+            "CREATE INDEX conversations_channel_thread ON conversations(inbox_id, channel_thread)",
+            "ALTER TABLE messages ADD COLUMN comment_status TEXT",
+            "ALTER TABLE messages ADD COLUMN comment_reply TEXT",
+            """
+            CREATE TABLE channel_posts (workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              inbox_id BIGINT NOT NULL REFERENCES inboxes(id) ON DELETE CASCADE, post_id TEXT NOT NULL,
+              text TEXT, link TEXT, image_attachment_id BIGINT REFERENCES attachments(id), fetched_at BIGINT NOT NULL,
+              PRIMARY KEY (inbox_id, post_id))
+            """,
+        ]
+    }
+}

@@ -29,6 +29,8 @@ public enum JobKind {
     public static let chatEmail = "chat.email"
     /// The chat bot's turn on a messaging channel, for one customer message (queued with it).
     public static let botReply = "bot.reply"
+    /// Fetch the post a comment conversation is about (its text, link and picture) from the channel.
+    public static let channelPost = "channel.post"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

@@ -265,6 +265,8 @@ public enum ConversationRepository {
         conversation.sentiment = try row.stringOrNil("sentiment")
         conversation.urgent = try row.int64("urgent") != 0
         conversation.sla = try row.stringOrNil("sla_state").map { try JSONCoding.decode(SLAClock.self, from: $0) }
+        conversation.channelThread = try row.stringOrNil("channel_thread")
+        conversation.channelPost = try row.stringOrNil("channel_post")
         return conversation
     }
 }

@@ -23,6 +23,10 @@ public enum MessageRepository {
         var html: String? = nil
         /// A reply sent as one of the channel's approved templates.
         var channelTemplate: ChannelTemplateUse? = nil
+        /// A customer's comment on a post (`.visible` when it arrives).
+        var commentStatus: CommentStatus? = nil
+        /// A reply in a comment conversation, public or private.
+        var commentReply: CommentReply? = nil
     }
 
     static func insert(_ new: NewMessage, now: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> Message {
@@ -30,7 +34,7 @@ public enum MessageRepository {
         let row = try await sql.raw("""
             INSERT INTO messages (workspace_id, conversation_id, inbox_id, direction, author_agent_id, author_customer_id,
               text, channel_message_id, delivery_status, created_at, language, intent, intent_confidence, sentiment,
-              sentiment_score, urgent, promoter, bot, html, channel_template)
+              sentiment_score, urgent, promoter, bot, html, channel_template, comment_status, comment_reply)
             VALUES (\(bind: conversation.workspaceID.rawValue), \(bind: conversation.id.rawValue), \(bind: conversation.inboxID.rawValue),
               \(bind: new.direction.rawValue), \(bind: new.authorAgentID?.rawValue), \(bind: new.authorCustomerID?.rawValue),
               \(bind: new.text), \(bind: new.channelMessageID), \(bind: new.deliveryStatus?.rawValue), \(bind: now.millis),
@@ -38,7 +42,8 @@ public enum MessageRepository {
               \(bind: new.classification?.intentConfidence), \(bind: new.classification?.sentiment),
               \(bind: new.classification?.sentimentScore), \(bind: new.classification?.urgent == true ? 1 : 0),
               \(bind: new.classification?.promoter == true ? 1 : 0), \(bind: try new.botChoices.map { try JSONCoding.string($0) }), \(bind: new.html),
-              \(bind: try new.channelTemplate.map { try JSONCoding.string($0) }))
+              \(bind: try new.channelTemplate.map { try JSONCoding.string($0) }), \(bind: new.commentStatus?.rawValue),
+              \(bind: try new.commentReply.map { try JSONCoding.string($0) }))
             RETURNING id
             """).first()
         guard let row else { throw StoredValueError(column: "messages.id", value: "missing") }
@@ -78,12 +83,18 @@ public enum MessageRepository {
                 WHERE workspace_id = \(bind: conversation.workspaceID.rawValue) AND id = \(bind: conversation.id.rawValue)
                 """).run()
         }
-        return Message(
+        var message = Message(
             id: id, workspaceID: conversation.workspaceID, conversationID: conversation.id, direction: new.direction,
             authorAgentID: new.authorAgentID, authorCustomerID: new.authorCustomerID, text: new.text,
             channelMessageID: new.channelMessageID, deliveryStatus: new.deliveryStatus, deliveryError: nil,
             attachmentIDs: new.attachmentIDs, createdAt: now, classification: new.classification
         )
+        message.botChoices = new.botChoices
+        message.html = new.html
+        message.channelTemplate = new.channelTemplate
+        message.commentStatus = new.commentStatus
+        message.commentReply = new.commentReply
+        return message
     }
 
     public static func find(workspaceID: WorkspaceID, id: MessageID, in sql: any SQLDatabase) async throws -> Message? {
@@ -164,6 +175,8 @@ public enum MessageRepository {
         message.botChoices = try row.stringOrNil("bot").map { try JSONCoding.decode([String].self, from: $0) }
         message.html = try row.stringOrNil("html")
         message.channelTemplate = try row.stringOrNil("channel_template").map { try JSONCoding.decode(ChannelTemplateUse.self, from: $0) }
+        message.commentStatus = try row.stringOrNil("comment_status").flatMap(CommentStatus.init(rawValue:))
+        message.commentReply = try row.stringOrNil("comment_reply").map { try JSONCoding.decode(CommentReply.self, from: $0) }
         return message
     }
 

@@ -72,7 +72,11 @@ extension ConversationService {
         if message.replyTo == nil, let references = message.email?.references, !references.isEmpty {
             message.replyTo = try await EmailRepository.conversation(referencedBy: references, inbox: message.inboxID, in: sql)
         }
-        if !createdCustomer || message.email?.viaReplyToken == true,
+        if let comment = message.comment,
+           let existing = try await Self.commentThread(comment, inboxID: message.inboxID, workspaceID: workspaceID, in: sql) {
+            conversation = existing
+            events += try await Self.apply([.customerMessageReceived], to: &conversation, actor: actor, now: time, kind: kind, in: sql)
+        } else if message.comment == nil, !createdCustomer || message.email?.viaReplyToken == true,
            let existing = try await Self.thread(message, customerID: customer.id, workspaceID: workspaceID, now: time, in: sql) {
             conversation = existing
             events += try await Self.apply([.customerMessageReceived], to: &conversation, actor: actor, now: time, kind: kind, in: sql)
@@ -87,7 +91,8 @@ extension ConversationService {
         let stored = try await MessageRepository.insert(.init(
             conversation: conversation, direction: .inbound, authorCustomerID: customer.id, text: message.text,
             channelMessageID: message.channelMessageID, deliveryStatus: nil, attachmentIDs: message.attachmentIDs,
-            startsConversation: created, classification: classification, html: message.html
+            startsConversation: created, classification: classification, html: message.html,
+            commentStatus: message.comment == nil ? nil : .visible
         ), now: time, kind: kind, in: sql)
         events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,
                                   actor: actor, payload: ["message_id": .id(stored.id), "direction": .string("inbound")],
@@ -116,6 +121,8 @@ extension ConversationService {
         guard kind == .postgres else { return }
         var keys = CustomerRepository.identityPairs(message.customer).map { "customer:\(workspaceID):\($0):\($1)" }
         if let channelID = message.channelMessageID { keys.append("message:\(message.inboxID):\(channelID)") }
+        // Two comments in one thread at once must find one conversation, not start two.
+        if let thread = message.comment?.thread { keys.append("thread:\(message.inboxID):\(thread)") }
         for key in keys.sorted() {
             try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
         }
@@ -153,11 +160,23 @@ extension ConversationService {
             }
             return nil
         }
+        // Direct messages never continue a comment thread's conversation.
         guard let row = try await sql.raw("""
             SELECT id FROM conversations WHERE customer_id = \(bind: customerID.rawValue) AND inbox_id = \(bind: message.inboxID.rawValue)
-              AND status <> 'resolved' AND merged_into IS NULL ORDER BY last_message_at DESC LIMIT 1
+              AND status <> 'resolved' AND merged_into IS NULL AND channel_thread IS NULL ORDER BY last_message_at DESC LIMIT 1
             """).first() else { return nil }
         return try await ConversationRepository.find(workspaceID: workspaceID, id: try row.id("id"), in: sql)
+    }
+
+    /// The conversation of a comment thread, whatever its status: a new comment under the same
+    /// thread reopens it (followed through merges).
+    static func commentThread(_ comment: InboundComment, inboxID: InboxID, workspaceID: WorkspaceID,
+                              in sql: any SQLDatabase) async throws -> Conversation? {
+        guard let row = try await sql.raw("""
+            SELECT * FROM conversations WHERE inbox_id = \(bind: inboxID.rawValue) AND channel_thread = \(bind: comment.thread)
+              AND workspace_id = \(bind: workspaceID.rawValue) ORDER BY id LIMIT 1
+            """).first() else { return nil }
+        return try await ConversationRepository.survivor(of: try ConversationRepository.decode(row), in: sql)
     }
 
     static func startConversation(
@@ -168,11 +187,12 @@ extension ConversationService {
         guard let row = try await sql.raw("""
             INSERT INTO conversations (workspace_id, number, inbox_id, customer_id, subject, status, priority,
               last_message_at, last_message_preview, last_message_direction, message_count, created_at, updated_at,
-              language, intent, sentiment, urgent)
+              language, intent, sentiment, urgent, channel_thread, channel_post)
             VALUES (\(bind: workspaceID.rawValue), \(bind: number), \(bind: message.inboxID.rawValue), \(bind: customerID.rawValue),
               \(bind: message.subject), 'open', \(bind: Priority.normal.rank), \(bind: now.millis), \(bind: Text.preview(message.text)),
               'inbound', 1, \(bind: now.millis), \(bind: now.millis), \(bind: classification?.language),
-              \(bind: classification?.intent), \(bind: classification?.sentiment), \(bind: classification?.urgent == true ? 1 : 0))
+              \(bind: classification?.intent), \(bind: classification?.sentiment), \(bind: classification?.urgent == true ? 1 : 0),
+              \(bind: message.comment?.thread), \(bind: message.comment?.post))
             RETURNING *
             """).first() else { throw StoredValueError(column: "conversations.id", value: "missing") }
         let conversation = try ConversationRepository.decode(row)

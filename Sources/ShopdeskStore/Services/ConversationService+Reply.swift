@@ -7,7 +7,7 @@ extension ConversationService {
     /// the same transaction; a note is never queued for sending.
     public func reply(
         workspaceID: WorkspaceID, conversationID: ConversationID, text: String, isNote: Bool, agentID: AgentID,
-        attachmentIDs: [AttachmentID] = [], channelTemplate: ChannelTemplateUse? = nil
+        attachmentIDs: [AttachmentID] = [], channelTemplate: ChannelTemplateUse? = nil, commentReply: CommentReply? = nil
     ) async throws -> Message {
         guard !Text.isBlank(text) || !attachmentIDs.isEmpty else {
             throw ShopdeskError.invalid(field: "text", "The message is empty.")
@@ -33,6 +33,16 @@ extension ConversationService {
                 conversation: conversation, direction: isNote ? .note : .outbound, authorAgentID: agentID, text: text,
                 channelMessageID: nil, deliveryStatus: isNote ? nil : .queued, attachmentIDs: attachmentIDs)
             new.channelTemplate = isNote ? nil : channelTemplate
+            if !isNote, let commentReply {
+                // Meta allows one private reply per comment: a second is refused before it is stored.
+                if commentReply.visibility == .private,
+                   try await ChannelRepository.privatelyAnswered(comment: commentReply.comment, conversationID: conversation.id,
+                                                                 workspaceID: workspaceID, in: sql) {
+                    throw ShopdeskError.invalid(field: "comment_reply",
+                                                "This comment already has its private reply: one private message per comment is allowed. Reply publicly, or wait for the customer to write.")
+                }
+                new.commentReply = commentReply
+            }
             let message = try await MessageRepository.insert(new, now: time, kind: kind, in: sql)
             if !isNote {
                 try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(message.id)],
