@@ -21,6 +21,24 @@ struct AttachmentTests {
         }
     }
 
+    @Test func voiceNotesAndAudioAreRecognisedFromTheirBytesToBePlayed() async throws {
+        try await Harness.run(.sqlite) { harness in
+            let samples: [(String, [UInt8], String)] = [
+                ("voice.oga", Array("OggS".utf8) + [0, 2] + Array(repeating: 0, count: 40), "audio/ogg"),
+                ("song.mp3", Array("ID3".utf8) + [3, 0, 0] + Array(repeating: 0, count: 40), "audio/mpeg"),
+                ("note.m4a", [0, 0, 0, 0x20] + Array("ftypM4A ".utf8) + Array(repeating: 0, count: 40), "audio/mp4"),
+                ("clip.mp4", [0, 0, 0, 0x20] + Array("ftypisom".utf8) + Array(repeating: 0, count: 40), "video/mp4"),
+                ("memo.amr", Array("#!AMR\n".utf8) + Array(repeating: 0, count: 40), "audio/amr"),
+                // Declared audio that is not: a generic binary, never played.
+                ("fake.ogg", Array("<html>".utf8) + Array(repeating: 0x20, count: 40), "application/octet-stream"),
+            ]
+            for (name, bytes, expected) in samples {
+                let uploaded = try await upload(harness, name: name, type: "audio/ogg", bytes: bytes)
+                #expect(try uploaded.string("content_type") == expected, "\(name)")
+            }
+        }
+    }
+
     @Test func activeContentIsServedAsAnInertDownload() async throws {
         try await Harness.run(.sqlite) { harness in
             let html = Array("<html><script>alert(document.cookie)</script></html>".utf8)

@@ -141,3 +141,49 @@ struct MetaCommentTests {
         }
     }
 }
+
+@Suite("Instagram comments in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+struct MetaCommentBrowserTests {
+    @Test func anAgentAnswersACommentPubliclyThenPrivatelyBesideThePost() async throws {
+        try await MetaMessagingTests.withPage("instagram", database: .sqlite, mode: .live) { setup in
+            let harness = setup.harness
+            await setup.meta.addMedia(id: "post900", mime: "image/jpeg", data: Data([0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0x42, count: 400)))
+            await setup.meta.addPost(id: "900", .init(text: "Vestido Aurora, agora em 3 cores", link: "https://www.instagram.com/p/AURORA/",
+                                                      image: "\(setup.base)/media/post900"))
+            try await MetaMessagingTests.notify(setup, "", changes: MetaCommentTests.comment(setup, id: "17800000000000001", "Tem em azul?"))
+            _ = try await harness.runJobs()
+            let conversation = try #require(try await MetaCommentTests.conversations(setup).first?["id"] as? Int)
+            let port = try #require(harness.client.port)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(conversation)")
+                // The post is beside the comment: its picture, text and link.
+                try await page.waitFor("document.querySelector('#post-card img.post-image')?.getAttribute('src')?.endsWith('/download') === true",
+                                       "the post's picture")
+                #expect(try await page.evaluate("document.querySelector('#post-card').textContent.includes('Vestido Aurora')") as? Bool == true)
+                #expect(try await page.evaluate("document.querySelector('#reply-public').checked") as? Bool == true)
+                try await WebAppTests.fill(page, ["#composer-text": "Temos sim, no tamanho P ao G!"])
+                _ = try await page.evaluate("document.querySelector('#send').click()")
+                try await page.waitFor("document.querySelector('#thread .comment-reply.public') !== null", "the public reply in the thread")
+                // Then privately, to the same customer.
+                _ = try await page.evaluate("(() => { const r = document.querySelector('#reply-private'); r.checked = true; r.dispatchEvent(new Event('change')); return true })()")
+                #expect(try await page.evaluate("document.querySelector('#reply-visibility-help').textContent.includes('7')") as? Bool == true)
+                try await WebAppTests.fill(page, ["#composer-text": "Ana, te mandei o link do azul por aqui."])
+                _ = try await page.evaluate("document.querySelector('#send').click()")
+                try await page.waitFor("document.querySelector('#thread .comment-reply.private') !== null", "the private reply in the thread")
+                // A second private reply to the same comment is refused in words.
+                try await WebAppTests.fill(page, ["#composer-text": "Mais uma coisa"])
+                _ = try await page.evaluate("document.querySelector('#send').click()")
+                try await page.waitFor("document.querySelector('#composer-error')?.textContent.includes('one private message per comment') === true",
+                                       "why a second private reply cannot go")
+                // Hiding the comment goes to Instagram and shows on the comment.
+                _ = try await page.evaluate("document.querySelector('#thread .comment-toggle').click()")
+                try await page.waitFor("document.querySelector('#thread .comment-status.hidden') !== null", "the comment shown as hidden")
+                if let path = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOT"] { try await page.screenshot(to: path) }
+            }
+            _ = try await harness.runJobs()
+            #expect(await setup.meta.commentAnswers.map(\.text) == ["Temos sim, no tamanho P ao G!"])
+            #expect(await setup.meta.privateReplies == ["17800000000000001": "Ana, te mandei o link do azul por aqui."])
+            #expect(await setup.meta.moderated == ["hide 17800000000000001"])
+        }
+    }
+}

@@ -13,9 +13,9 @@ import Testing
 struct MetaMessagingTests {
     struct Setup: Sendable { let harness: Harness; let meta: FakeMeta; let base: String; let inbox: Int64; let kind: String }
 
-    static func withPage(_ kind: String, database: DatabaseKind, _ body: @Sendable (Setup) async throws -> Void) async throws {
+    static func withPage(_ kind: String, database: DatabaseKind, mode: TestingSetup = .router, _ body: @Sendable (Setup) async throws -> Void) async throws {
         try await FakeMeta.run { meta, base in
-            try await Harness.run(database, configure: { $0.allowPrivateWebhookTargets = true; $0.publicURL = "https://help.example.com" }) { harness in
+            try await Harness.run(database, mode: mode, configure: { $0.allowPrivateWebhookTargets = true; $0.publicURL = "https://help.example.com" }) { harness in
                 let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """
                     {"name":"\(kind)","kind":"\(kind)","channel":{"page_id":"\(FakeMeta.pageID)","page_access_token":"\(FakeMeta.token)",
                     "app_secret":"\(WhatsAppChannelTests.appSecret)","api_base":"\(base)/v21.0"}}

@@ -38,7 +38,12 @@ struct ChannelSender {
                                   + "Check the chat on \(adapter.displayName), and retry if it did not arrive.")
         default: return   // sent, failed or gone: nothing to do
         }
-        let comment = message.commentReply
+        // In a comment conversation every reply goes somewhere on the post: one written by a rule or
+        // the bot, which chose nothing, answers publicly under the thread's comment.
+        let comment = message.commentReply ?? conversation.channelThread.map { CommentReply(visibility: .public, comment: $0) }
+        if comment != nil, !message.attachmentIDs.isEmpty {
+            return try await fail(message, "Replies to comments carry text only; send files in a direct message.")
+        }
         // A comment reply goes to the comment; only direct messages need the customer's address.
         guard let recipient = address ?? (comment != nil ? "" : nil) else {
             return try await fail(message, "The customer has no \(adapter.displayName) address to write to.")
@@ -46,7 +51,7 @@ struct ChannelSender {
         // A public answer under a comment is not a message to the customer; anything private is.
         if let reason = optedOut, comment?.visibility != .public { return try await fail(message, "Not sent: \(reason)") }
         if let reason = Self.whyNot(message.text, lastInbound: lastInbound, adapter: adapter,
-                                    anyTime: message.channelTemplate != nil || message.commentReply != nil) {
+                                    anyTime: message.channelTemplate != nil || comment != nil) {
             return try await fail(message, reason)
         }
         let files = try await attachments(of: message, workspaceID: workspaceID, links: adapter.capabilities.filesByLink)

@@ -39,6 +39,8 @@ struct AutomationController {
         var text: String?
         var note: Bool?
         var attachmentIds: [Int64]?
+        /// In a conversation about a post's comments: `public` (the default) or `private`.
+        var commentReply: CommentReply.Visibility?
     }
 
     struct ApplyDTO: ResponseEncodable {
@@ -89,12 +91,14 @@ struct AutomationController {
                "Send a macro (as rendered, or the agent's edited text) and run its actions", tag: "macros", role: .agent,
                body: "ApplyBody") { request, context in
             let id: ConversationID = try request.id(context: context, "Conversation")
-            _ = try await services.conversation(id, context)
+            let conversation = try await services.conversation(id, context)
             let macro = try request.number("macro", context: context, "Macro")
             let body = try await request.decode(as: ApplyBody.self, context: context)
+            let commentReply = body.note == true ? nil : try await ChannelComments(services: services).target(
+                body.commentReply, conversation: conversation, hasFiles: !(body.attachmentIds ?? []).isEmpty)
             let result = try await conversations.applyMacro(workspaceID: context.workspaceID, conversationID: id, macroID: macro,
                                                             text: body.text, asNote: body.note ?? false, agentID: context.agent.id,
-                                                            attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init))
+                                                            attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init), commentReply: commentReply)
             return ApplyDTO(conversation: ConversationDTO(result.conversation, customer: nil), message: result.message.map { MessageDTO($0) })
         }
         RulesRoutes(services: services).register(api)

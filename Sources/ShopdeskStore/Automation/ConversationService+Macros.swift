@@ -42,7 +42,8 @@ extension ConversationService {
     /// Applies a macro as the agent: posts its text (or the agent's edited version) as a reply
     /// or a note, runs its actions, counts the use, and lets rules react, in one transaction.
     public func applyMacro(workspaceID: WorkspaceID, conversationID: ConversationID, macroID: Int64, text override: String?,
-                           asNote: Bool, agentID: AgentID, attachmentIDs: [AttachmentID] = []) async throws -> (conversation: Conversation, message: Message?) {
+                           asNote: Bool, agentID: AgentID, attachmentIDs: [AttachmentID] = [],
+                           commentReply: CommentReply? = nil) async throws -> (conversation: Conversation, message: Message?) {
         let time = now()
         let kind = database.kind
         let automation = automation
@@ -74,9 +75,11 @@ extension ConversationService {
                 guard text.utf8.count <= InboundMessage.maxTextLength else {
                     throw ShopdeskError(.tooLarge, "The message is longer than \(InboundMessage.maxTextLength) bytes.", field: "text")
                 }
-                let stored = try await MessageRepository.insert(.init(
+                var new = MessageRepository.NewMessage(
                     conversation: conversation, direction: asNote ? .note : .outbound, authorAgentID: agentID, text: text,
-                    channelMessageID: nil, deliveryStatus: asNote ? nil : .queued, attachmentIDs: attachmentIDs), now: time, kind: kind, in: sql)
+                    channelMessageID: nil, deliveryStatus: asNote ? nil : .queued, attachmentIDs: attachmentIDs)
+                new.commentReply = asNote ? nil : commentReply
+                let stored = try await MessageRepository.insert(new, now: time, kind: kind, in: sql)
                 if !asNote {
                     try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(stored.id)],
                                                workspaceID: workspaceID, runAt: time, maxAttempts: 8, in: sql)

@@ -11,6 +11,7 @@ import { messagingChannels } from './channel-settings.js';
 import { state } from './state.js';
 import { smsSegments } from './sms.js';
 import { templatePicker } from './templates.js';
+import { replyVisibility, visibilityChoice } from './comments.js';
 
 export function composerForm(conversation, draft) {
   const text = h('textarea', {
@@ -64,7 +65,7 @@ export function composerForm(conversation, draft) {
   const form = h('form', { class: `composer ${state.mode}`, id: 'composer' },
     h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note'),
       files, h('label', { for: 'composer-files', class: 'attach' }, t('attach')), macroButton()),
-    macroChip(), text, count, pending, error,
+    macroChip(), visibilityChoice(conversation), text, count, pending, error,
     h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')));
   queueMicrotask(renderPending);
   form.addEventListener('submit', async (event) => {
@@ -76,12 +77,14 @@ export function composerForm(conversation, draft) {
     send.disabled = true;
     try {
       const attachments = state.pendingFiles.map((file) => file.id);
+      // A comment conversation's reply goes publicly under the comment or privately, as chosen.
+      const where = conversation.channel_post && state.mode === 'reply' ? { comment_reply: replyVisibility(conversation.id) } : {};
       if (state.macro) {
         await api('POST', `/conversations/${conversation.id}/macros/${state.macro.id}/apply`, {
-          text: body, note: state.mode === 'note', attachment_ids: attachments,
+          text: body, note: state.mode === 'note', attachment_ids: attachments, ...where,
         });
       } else {
-        await api('POST', `/conversations/${conversation.id}/messages`, { text: body, private: state.mode === 'note', attachment_ids: attachments });
+        await api('POST', `/conversations/${conversation.id}/messages`, { text: body, private: state.mode === 'note', attachment_ids: attachments, ...where });
       }
       state.pendingFiles = [];
       state.macro = null;

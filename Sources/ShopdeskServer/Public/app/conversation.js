@@ -10,6 +10,7 @@ import { composerForm, formatSize, loadDraft } from './composer.js';
 import { renderSidebar } from './sidebar.js';
 import { linkOrderNumbers } from './orders.js';
 import { formattedView } from './email-html.js';
+import { commentControls, postCard } from './comments.js';
 import { PRIORITIES, state } from './state.js';
 
 let conversationRefresh = null;
@@ -171,6 +172,7 @@ function describeEvent(event) {
     case 'bot.answered': return `🤖 ${t('botAnswered')}: ${p.article || p.order || ''}`;
     case 'bot.handed_over': return `🤖 ${t('botHandedOver')}: ${p.reason}`;
     case 'bot.resolved': return `🤖 ${t('botResolved')}`;
+    case 'message.comment_changed': return `${who}: ${t('comment')} → ${t({ hidden: 'commentHidden', deleted: 'commentDeleted' }[p.status] || 'commentVisible')}`;
     case 'order.action_succeeded': return `🛍 ${who}: ${p.summary} · ${t('actionDone')}`;
     case 'order.action_failed': return `🛍 ${who}: ${p.summary} · ${t('actionFailed')} ${p.error || ''}`;
     case 'order.action_requested': return `🛍 ${who}: ${p.summary} · ${t('actionWaiting')}`;
@@ -188,6 +190,8 @@ function originalLink(message, conversation) {
 }
 
 const inlineTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+/** Voice notes and audio the channels deliver, played in the thread (their type was sniffed from their bytes). */
+const audioTypes = new Set(['audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/wav']);
 
 export function renderConversation(focusThread) {
   const pane = document.getElementById('conversation');
@@ -224,7 +228,8 @@ export function renderConversation(focusThread) {
         h('strong', {}, author),
         message.private ? h('span', { class: 'badge note-badge' }, t('internal')) : null,
         h('time', { datetime: message.created_at }, formatTime(message.created_at)),
-        delivery),
+        delivery,
+        commentControls(message, async () => { if (await loadConversation(conversation.id)) renderConversation(false); })),
       h('div', { class: 'text' }, ...linkOrderNumbers(message.text || '')),
       formattedView(message),
       originalLink(message, conversation),
@@ -236,7 +241,11 @@ export function renderConversation(focusThread) {
           // Pictures are shown (their type was sniffed from their bytes when stored; never SVG);
           // everything else stays a download.
           const picture = inlineTypes.has(detail?.content_type)
-            ? h('img', { class: 'inline-image', src: `/api/v1/attachments/${key}/download`, alt: detail.file_name, loading: 'lazy' }) : null;
+            ? h('img', { class: 'inline-image', src: `/api/v1/attachments/${key}/download`, alt: detail.file_name, loading: 'lazy' })
+            : audioTypes.has(detail?.content_type)
+              ? h('audio', { class: 'inline-audio', controls: true, preload: 'none', src: `/api/v1/attachments/${key}/download` })
+              : detail?.content_type === 'video/mp4'
+                ? h('video', { class: 'inline-video', controls: true, preload: 'none', src: `/api/v1/attachments/${key}/download` }) : null;
           return h('li', {}, picture, link);
         }))
         : null));
@@ -250,6 +259,7 @@ export function renderConversation(focusThread) {
       slaBadge(conversation) ?? '',
       h('span', { class: 'presence', id: 'presence', role: 'status' }, presenceText(conversation.id))),
     controls(conversation),
+    postCard(conversation) ?? '',
     thread,
     composerForm(conversation, draft));
   thread.scrollTop = thread.scrollHeight;

@@ -1,0 +1,37 @@
+// Strings of comment conversations (customers' comments on the shop's Facebook and Instagram
+// posts): the post beside the thread, public and private replies, hiding and deleting comments.
+
+export const commentStrings = {
+  en: {
+    post: 'Post', postLoading: 'Reading the post from the channel…', openPost: 'Open the post', comment: 'Comment',
+    commentHidden: 'Hidden', commentVisible: 'Shown', commentDeleted: 'Deleted', hideComment: 'Hide', unhideComment: 'Show again', deleteComment: 'Delete',
+    confirmDeleteComment: 'Confirm: delete the comment', publicReply: 'Public reply', privateReply: 'Private message',
+    publicReplyHelp: 'Everyone sees it under the comment.',
+    privateReplyHelp: 'Sent to the customer\'s inbox, once per comment and within 7 days of it; their answer arrives as a direct message.',
+    replyVisibility: 'Where the reply goes',
+  },
+  'pt-BR': {
+    post: 'Publicação', postLoading: 'Lendo a publicação no canal…', openPost: 'Abrir a publicação', comment: 'Comentário',
+    commentHidden: 'Oculto', commentVisible: 'Visível', commentDeleted: 'Excluído', hideComment: 'Ocultar', unhideComment: 'Mostrar de novo', deleteComment: 'Excluir',
+    confirmDeleteComment: 'Confirmar: excluir o comentário', publicReply: 'Resposta pública', privateReply: 'Mensagem privada',
+    publicReplyHelp: 'Todos veem a resposta abaixo do comentário.',
+    privateReplyHelp: 'Vai para a caixa de mensagens do cliente, uma vez por comentário e até 7 dias depois dele; a resposta chega como mensagem direta.',
+    replyVisibility: 'Para onde vai a resposta',
+  },
+  ru: {
+    post: 'Публикация', postLoading: 'Загружаем публикацию из канала…', openPost: 'Открыть публикацию', comment: 'Комментарий',
+    commentHidden: 'Скрыт', commentVisible: 'Показан', commentDeleted: 'Удалён', hideComment: 'Скрыть', unhideComment: 'Показать снова', deleteComment: 'Удалить',
+    confirmDeleteComment: 'Подтвердить: удалить комментарий', publicReply: 'Публичный ответ', privateReply: 'Личное сообщение',
+    publicReplyHelp: 'Ответ увидят все под комментарием.',
+    privateReplyHelp: 'Уйдёт в личные сообщения клиента, один раз на комментарий и не позже 7 дней после него; ответ клиента придёт личным сообщением.',
+    replyVisibility: 'Куда уйдёт ответ',
+  },
+  hr: {
+    post: 'Objava', postLoading: 'Učitavamo objavu s kanala…', openPost: 'Otvori objavu', comment: 'Komentar',
+    commentHidden: 'Skriven', commentVisible: 'Prikazan', commentDeleted: 'Obrisan', hideComment: 'Sakrij', unhideComment: 'Ponovno prikaži', deleteComment: 'Obriši',
+    confirmDeleteComment: 'Potvrdi: obriši komentar', publicReply: 'Javni odgovor', privateReply: 'Privatna poruka',
+    publicReplyHelp: 'Svi ga vide ispod komentara.',
+    privateReplyHelp: 'Stiže u kupčev pretinac poruka, jednom po komentaru i najkasnije 7 dana nakon njega; kupčev odgovor stiže kao izravna poruka.',
+    replyVisibility: 'Kamo ide odgovor',
+  },
+};
