@@ -19,7 +19,7 @@ struct DemoPhoneTests {
             // The simulated inbox is set up once the server listens (the demo prints its URLs after that).
             for _ in 0..<100 {
                 let inboxes = try await harness.client.json(.get, "/api/v1/inboxes", token: harness.ownerToken).items
-                if Set(inboxes.compactMap { $0["kind"] as? String }).isSuperset(of: ["telegram", "whatsapp", "viber", "sms"]) { break }
+                if Set(inboxes.compactMap { $0["kind"] as? String }).isSuperset(of: ["telegram", "whatsapp", "viber", "sms", "messenger", "instagram"]) { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             try await Browser.with { phone in
@@ -49,7 +49,7 @@ struct DemoPhoneTests {
 
                 // The other messengers, from the same page: each ends with the reply read (or, for
                 // SMS, delivered) on the phone and in Shopdesk.
-                for (kind, final) in [("whatsapp", "read"), ("viber", "read"), ("sms", "delivered")] {
+                for (kind, final) in [("whatsapp", "read"), ("viber", "read"), ("sms", "delivered"), ("messenger", "read"), ("instagram", "read")] {
                     _ = try await phone.evaluate("document.querySelector('#phone-channel-\(kind)').click()")
                     try await phone.waitFor("document.body.dataset.channel === '\(kind)' && document.querySelectorAll('#phone-chat li').length === 0",
                                            "the \(kind) chat")
@@ -61,7 +61,7 @@ struct DemoPhoneTests {
                     var found: Int?
                     for _ in 0..<50 where found == nil {
                         found = try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken).items
-                            .first { $0["inbox_id"] as? Int == inbox }?["id"] as? Int
+                            .first { $0["inbox_id"] as? Int == inbox && $0["channel_post"] == nil }?["id"] as? Int
                         if found == nil { try await Task.sleep(for: .milliseconds(100)) }
                     }
                     let conversation = try #require(found, "no \(kind) conversation")
@@ -80,6 +80,35 @@ struct DemoPhoneTests {
                     }
                     #expect(status?.rawValue == final, "\(kind)")
                 }
+
+                // On Instagram a customer had already commented on the shop's post; the newcomer
+                // comments too, and the shop answers under the comment.
+                let instagram = try #require(try await harness.client.json(.get, "/api/v1/inboxes", token: harness.ownerToken).items
+                    .first { $0["kind"] as? String == "instagram" }?["id"] as? Int)
+                func threads() async throws -> [[String: Any]] {
+                    try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken).items
+                        .filter { $0["inbox_id"] as? Int == instagram && $0["channel_post"] != nil }
+                }
+                #expect(try await threads().count == 1)
+                try await WebAppTests.fill(phone, ["#phone-text": "E em tamanho M?"])
+                _ = try await phone.evaluate("document.querySelector('#phone-comment').click()")
+                var comments: [[String: Any]] = []
+                for _ in 0..<50 where comments.count < 2 {
+                    comments = try await threads()
+                    if comments.count < 2 { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                let thread = try #require(comments.first { ($0["last_message"] as? [String: Any])?["preview"] as? String == "E em tamanho M?" }?["id"] as? Int)
+                _ = try await harness.runJobs()
+                let post = try await harness.client.json(.get, "/api/v1/conversations/\(thread)/channel/post", token: harness.ownerToken)
+                #expect(try post.string("text").contains("Aurora"), "\(post.text)")
+                let image = try post.int("image_attachment_id")
+                #expect(try await harness.client.json(.get, "/api/v1/attachments/\(image)", token: harness.ownerToken).string("content_type") == "image/png")
+                let answer = try await harness.client.json(.post, "/api/v1/conversations/\(thread)/messages", token: harness.ownerToken,
+                                                           body: #"{"text":"Temos sim, do P ao GG."}"#)
+                #expect(answer.status == .created, "\(answer.text)")
+                _ = try await harness.runJobs()
+                try await phone.waitFor("[...document.querySelectorAll('#phone-chat li.shop')].some((li) => li.textContent.includes('💬 Temos sim'))",
+                                        "the public answer under the comment")
             }
         }
     }

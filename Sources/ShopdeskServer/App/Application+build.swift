@@ -70,7 +70,8 @@ func buildApplication(services: AppServices,
     if let workspace = configuration.demoChannelsWorkspace {
         let phone = DemoPhone(), ws = WorkspaceID(workspace)
         let providers: [any DemoProvider] = [DemoTelegram(services: services, workspaceID: ws), DemoWhatsApp(services: services, workspaceID: ws),
-                                             DemoViber(services: services, workspaceID: ws), DemoTwilio(services: services, workspaceID: ws)]
+                                             DemoViber(services: services, workspaceID: ws), DemoTwilio(services: services, workspaceID: ws),
+                                             DemoMeta(.messenger, services: services, workspaceID: ws), DemoMeta(.instagram, services: services, workspaceID: ws)]
         phone.register(on: router, providers: providers)
         let announce = onListening
         onListening = { host, port in

@@ -18,11 +18,17 @@ protocol DemoProvider: Sendable {
     func register(on router: Router<AppRequestContext>)
 }
 
+/// A simulated provider whose customers may also comment on the shop's post (Messenger, Instagram).
+protocol DemoCommenting: DemoProvider {
+    func customerComments(address: String, name: String, text: String) async throws
+}
+
 /// `shopdesk demo`'s customer phone (`/demo/phone`): a newcomer writes as a Telegram, WhatsApp,
-/// Viber or SMS customer and sees the shop's replies with their delivery ticks. Each channel is
-/// a real inbox whose provider address is one of the simulators (`DemoTelegram`,
-/// `DemoWhatsApp`, `DemoViber`, `DemoTwilio`), so everything between the phone and the agent is
-/// the product's own channel code.
+/// Viber, SMS, Messenger or Instagram customer (and comments on the shop's post on the last two)
+/// and sees the shop's replies with their delivery ticks. Each channel is a real inbox whose
+/// provider address is one of the simulators (`DemoTelegram`, `DemoWhatsApp`, `DemoViber`,
+/// `DemoTwilio`, `DemoMeta`), so everything between the phone and the agent is the product's own
+/// channel code.
 actor DemoPhone {
     struct Bubble: Codable, Sendable {
         var id: Int
@@ -70,7 +76,7 @@ actor DemoPhone {
 
 extension DemoPhone {
     struct Write: Decodable { var name: String; var text: String }
-    struct Channel: Encodable { var kind: String; var name: String; var ready: Bool }
+    struct Channel: Encodable { var kind: String; var name: String; var ready: Bool; var comments: Bool }
 
     /// The phone page and its API; each provider registers its own simulated API.
     nonisolated func register(on router: Router<AppRequestContext>, providers: [any DemoProvider]) {
@@ -80,7 +86,8 @@ extension DemoPhone {
             var items: [Channel] = []
             for provider in providers {
                 let name = ChannelRegistry.standard.adapter(for: provider.kind)?.displayName ?? provider.kind.rawValue
-                items.append(Channel(kind: provider.kind.rawValue, name: name, ready: await self.isReady(provider.kind)))
+                items.append(Channel(kind: provider.kind.rawValue, name: name, ready: await self.isReady(provider.kind),
+                                     comments: provider is any DemoCommenting))
             }
             return try Self.json(["items": items])
         }
@@ -88,16 +95,25 @@ extension DemoPhone {
             let (kind, address) = try Self.chat(context, byKind)
             return try Self.json(["items": await self.chat(kind, address)])
         }
-        router.post("demo/phone/chats/{kind}/{address}/messages") { request, context -> Response in
+        // The customer writes a message, or (where the channel has posts) comments on the shop's post.
+        router.post("demo/phone/chats/{kind}/{address}/{what}") { request, context -> Response in
             let (kind, address) = try Self.chat(context, byKind)
             guard let provider = byKind[kind.rawValue], await self.isReady(kind) else {
                 throw Problem(.serviceUnavailable, "The simulated \(kind.rawValue) is still starting; try again in a moment.")
+            }
+            let what = context.parameters.get("what")
+            guard what == "messages" || what == "comments" && provider is any DemoCommenting else {
+                throw Problem(.notFound, "No such thing to write on the demo phone.")
             }
             let body = try await request.decode(as: Write.self, context: context)
             let name = Text.singleLine(body.name), text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !name.isEmpty, name.count <= 64 else { throw Problem(.unprocessableContent, "Give a name of 1 to 64 characters.", field: "name") }
             guard !text.isEmpty, text.utf16.count <= 1600 else { throw Problem(.unprocessableContent, "Write 1 to 1,600 characters.", field: "text") }
-            try await provider.customerWrites(address: address, name: name, text: text)
+            if let commenting = provider as? any DemoCommenting, what == "comments" {
+                try await commenting.customerComments(address: address, name: name, text: text)
+            } else {
+                try await provider.customerWrites(address: address, name: name, text: text)
+            }
             return Response(status: .noContent)
         }
         router.get("demo/phone") { _, _ -> Response in
@@ -134,7 +150,8 @@ extension DemoPhone {
         <label class="who">Your name <input id="phone-name" maxlength="64" value="Marta"></label>
         <ol id="phone-chat" aria-live="polite"></ol>
         <form id="phone-form"><input id="phone-text" maxlength="1600" autocomplete="off" placeholder="Message" aria-label="Message" required>
-        <button type="submit">Send</button></form><p id="phone-error" role="alert"></p>
+        <button type="submit">Send</button><button type="button" id="phone-comment" hidden>Comment on the post</button></form>
+        <p id="phone-error" role="alert"></p>
         </main><script type="module" src="/demo-phone.js"></script></body></html>
         """
 }

@@ -1,6 +1,7 @@
-// The demo's customer phone: pick a messenger (Telegram, WhatsApp, Viber, SMS), write to the
-// simulated shop account, and see the shop's replies with their delivery ticks. Each browser is
-// one customer per messenger: its chat id, number or user id is kept in localStorage.
+// The demo's customer phone: pick a messenger (Telegram, WhatsApp, Viber, SMS, Messenger,
+// Instagram), write to the simulated shop account — or, on Messenger and Instagram, comment on
+// the shop's post — and see the shop's replies with their delivery ticks. Each browser is one
+// customer per messenger: its chat id, number or user id is kept in localStorage.
 
 const list = document.getElementById('phone-chat');
 const form = document.getElementById('phone-form');
@@ -9,6 +10,9 @@ const name = document.getElementById('phone-name');
 const error = document.getElementById('phone-error');
 const nav = document.getElementById('phone-channels');
 const title = document.getElementById('phone-title');
+const commentButton = document.getElementById('phone-comment');
+/** Messengers whose customers can also comment on the shop's post. */
+const commenting = new Set();
 
 const digits = (count) => Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('');
 // A new customer's address on each messenger, in the shape the provider uses.
@@ -17,6 +21,8 @@ const newAddress = {
   whatsapp: () => `3859${digits(8)}`,
   viber: () => `demo${digits(10)}=`,
   sms: () => `+3859${digits(8)}`,
+  messenger: () => `65${digits(14)}`,
+  instagram: () => `178414${digits(11)}`,
 };
 // ✓ sent, ✓✓ delivered, ✓✓ in blue once read (Telegram tells bots nothing after sent).
 const ticks = { sent: '✓', delivered: '✓✓', read: '✓✓' };
@@ -39,6 +45,8 @@ function chatURL() { return `/demo/phone/chats/${channel}/${encodeURIComponent(a
 async function showChannels() {
   const answer = await fetch('/demo/phone/channels').then((response) => response.json()).catch(() => ({ items: [] }));
   if (!answer.items.some((item) => item.kind === channel)) channel = answer.items[0]?.kind || 'telegram';
+  for (const item of answer.items) if (item.comments) commenting.add(item.kind);
+  commentButton.hidden = !commenting.has(channel);
   nav.replaceChildren(...answer.items.map((item) => {
     const button = document.createElement('button');
     button.type = 'button';
@@ -57,6 +65,7 @@ function choose(kind, label) {
   localStorage.setItem('demo-phone-channel', kind);
   title.textContent = label;
   document.body.dataset.channel = kind;
+  commentButton.hidden = !commenting.has(kind);
   for (const button of nav.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button.id === `phone-channel-${kind}`));
   shown = '';
   list.replaceChildren();
@@ -87,18 +96,22 @@ async function refresh() {
   }
 }
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
+/** Sends the text as a message, or as a comment on the shop's post. */
+async function write(what) {
+  if (!text.value.trim()) return;
   error.textContent = '';
   const body = JSON.stringify({ name: name.value, text: text.value });
-  const response = await fetch(`${chatURL()}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  const response = await fetch(`${chatURL()}/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
   if (!response.ok) {
     error.textContent = (await response.json().catch(() => ({}))).detail || `Not sent (${response.status})`;
     return;
   }
   text.value = '';
   refresh();
-});
+}
+
+form.addEventListener('submit', (event) => { event.preventDefault(); write('messages'); });
+commentButton.addEventListener('click', () => write('comments'));
 
 showChannels().then(refresh);
 setInterval(refresh, 1500);
