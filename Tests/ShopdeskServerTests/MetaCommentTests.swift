@@ -99,6 +99,14 @@ struct MetaCommentTests {
         }
     }
 
+    @Test func aPostsLinkIsKeptOnlyWhenItIsAWebAddress() {
+        #expect(ChannelComments.webLink("https://www.instagram.com/p/AURORA/") == "https://www.instagram.com/p/AURORA/")
+        for hostile in ["javascript:alert(document.cookie)", "JAVASCRIPT:alert(1)", "data:text/html,<script>1</script>", "http://plain.example/p",
+                        "//evil.example/x", "https://", String(repeating: "https://a.example/", count: 200)] {
+            #expect(ChannelComments.webLink(hostile) == nil, "\(hostile.prefix(40))")
+        }
+    }
+
     @Test(arguments: TestDatabase.kinds)
     func repliesGoPubliclyUnderTheCommentOrOncePrivatelyToItsAuthor(kind: DatabaseKind) async throws {
         try await MetaMessagingTests.withPage("instagram", database: kind) { setup in
