@@ -4,7 +4,7 @@ import ServiceLifecycle
 import ShopdeskCore
 import ShopdeskStore
 
-/// Claims due jobs from the durable queue and runs them, a bounded batch at a time.
+/// Claims due jobs from the durable queue and runs them, a bounded number at a time.
 /// Several nodes can run one each: claims are leases, and PostgreSQL skips locked rows.
 struct JobRunner: Service {
     let services: AppServices
@@ -18,19 +18,66 @@ struct JobRunner: Service {
     var lease: Duration { .seconds(services.config.jobLeaseSeconds) }
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown { await pipeline() }
+    }
+
+    private enum Event: Sendable { case finished(JobID?), wake }
+
+    /// Keeps up to `batchSize` jobs running at once. A job queued while others run is claimed as
+    /// soon as the runner hears of it, instead of waiting for the slowest job of a batch to end;
+    /// completions are written together, a few at a time, since the writer is the scarce
+    /// resource on SQLite. A crash before a completion is written runs that job again after its
+    /// lease, as before (handlers are written for that: sends carry their own at-most-once mark).
+    private func pipeline() async {
+        await withTaskGroup(of: Event.self) { group in
+            var running = 0
+            var waking = false
+            var due = true              // the queue may hold due jobs we have not claimed
+            var finished: [JobID] = []
+            var lastCompletion = ContinuousClock.now
             while !Task.isCancelled {
-                let ran: Int
-                do {
-                    ran = try await runDueJobs()
-                } catch is CancellationError {
-                    return
-                } catch {
-                    services.logger.error("Job runner pass failed", metadata: ["error": "\(error)"])
-                    ran = 0
+                // Completions: together when several are waiting, or when nothing else runs.
+                if !finished.isEmpty, finished.count >= 16 || running == 0 || ContinuousClock.now - lastCompletion > .milliseconds(20) {
+                    let ids = finished
+                    finished = []
+                    lastCompletion = ContinuousClock.now
+                    do { try await services.database.write { try await JobQueue.complete(ids, now: Date(), in: $0) } } catch {
+                        services.logger.error("Job completions not recorded; the jobs run again after their lease", metadata: ["error": "\(error)"])
+                    }
                 }
-                await services.hub.jobRunnerBeat(Date())
-                if ran == 0 { await services.hub.waitForJobs(timeout: services.config.jobPollInterval) }
+                if due, running < batchSize {
+                    let room = batchSize - running
+                    do {
+                        let kind = services.database.kind, lease = lease, now = Date()
+                        let jobs = try await services.database.write { try await JobQueue.claim(limit: room, now: now, lease: lease, kind: kind, in: $0) }
+                        for job in jobs { group.addTask { .finished(await execute(job, now: now) ? job.id : nil) } }
+                        running += jobs.count
+                        // A full claim may have left more behind; a partial one took all that was due.
+                        due = jobs.count == room
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        services.logger.error("Job runner pass failed", metadata: ["error": "\(error)"])
+                        due = false
+                    }
+                    await services.hub.jobRunnerBeat(Date())
+                }
+                // Wait for a job to end, or for word of new jobs (or the poll interval: timers and other nodes' jobs).
+                if !waking {
+                    waking = true
+                    let hub = services.hub, interval = services.config.jobPollInterval
+                    group.addTask { await hub.waitForJobs(timeout: interval); return .wake }
+                }
+                switch await group.next() {
+                case .finished(let id)?:
+                    running -= 1
+                    if let id { finished.append(id) }
+                case .wake?:
+                    waking = false
+                    due = true
+                case nil:
+                    break
+                }
             }
         }
     }

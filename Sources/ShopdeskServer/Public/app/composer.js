@@ -46,7 +46,9 @@ export function composerForm(conversation, draft) {
     button.addEventListener('click', () => setMode(mode));
     return button;
   };
-  const error = h('p', { class: 'form-error', role: 'alert', id: 'composer-error' });
+  // Why the last send failed stays on screen when the pane is drawn again (a realtime refresh).
+  const error = h('p', { class: 'form-error', role: 'alert', id: 'composer-error' },
+    state.composerError?.conversationId === conversation.id ? state.composerError.text : '');
   const count = channelCounter(conversation, text);
   const files = h('input', { type: 'file', id: 'composer-files', multiple: true, class: 'visually-hidden' });
   files.addEventListener('change', async () => {
@@ -73,6 +75,7 @@ export function composerForm(conversation, draft) {
     const body = text.value.trim();
     if (!body) return;
     error.textContent = '';
+    state.composerError = null;
     const send = document.getElementById('send');
     send.disabled = true;
     try {
@@ -96,7 +99,10 @@ export function composerForm(conversation, draft) {
         document.getElementById('composer-text')?.focus();
       }
     } catch (failure) {
-      error.textContent = failure.message;
+      // The pane may have been drawn again while the request ran: the reason goes to the
+      // composer on screen, and is kept for the next drawing.
+      state.composerError = { conversationId: conversation.id, text: failure.message };
+      (document.getElementById('composer-error') || error).textContent = failure.message;
     } finally {
       const again = document.getElementById('send');
       if (again) again.disabled = false;

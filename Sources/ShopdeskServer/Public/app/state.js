@@ -12,6 +12,8 @@ export const state = {
   mode: 'reply', presence: new Map(), realtime: null,
   inboxes: [], tags: [], teams: [], picked: new Set(),
   attachments: new Map(), pendingFiles: [],
+  /** Why the last reply could not be sent, for the conversation it was written in. */
+  composerError: null,
 };
 
 export const app = document.getElementById('app');
