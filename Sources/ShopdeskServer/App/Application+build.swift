@@ -117,10 +117,13 @@ struct RealtimeBridge: Service {
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await listener.listen(channel: EventHub.channel) { payload in await hub.receiveRemote(payload) }
+                    try await listener.listen(channel: EventHub.channel, onListening: { await hub.relaying(true) }) { payload in
+                        await hub.receiveRemote(payload)
+                    }
                 } catch is CancellationError {
                     return
                 } catch {
+                    await hub.relaying(false)
                     logger.warning("Realtime bridge lost its LISTEN connection; reconnecting", metadata: ["error": "\(error)"])
                     // Back off before reconnecting so a down database is not hammered.
                     try await Task.sleep(for: .seconds(1))

@@ -41,6 +41,33 @@ actor EventHub: EventPublisher {
         self.listener = listener
         self.database = database
         self.logger = logger
+        relayingOtherNodes = listener == nil
+    }
+
+    /// Whether other nodes' events reach this one (always, with no other nodes to hear from).
+    private var relayingOtherNodes: Bool
+    private var relayWaiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+
+    /// The realtime bridge started (or stopped) hearing other nodes' events.
+    func relaying(_ on: Bool) {
+        relayingOtherNodes = on || listener == nil
+        guard relayingOtherNodes else { return }
+        for waiter in relayWaiters.values { waiter.resume() }
+        relayWaiters.removeAll()
+    }
+
+    /// Returns once other nodes' events reach this node, or after `timeout`: a socket greeted
+    /// before that could miss an event written on another node in its first moments.
+    func untilRelaying(timeout: Duration) async {
+        guard !relayingOtherNodes else { return }
+        let id = UUID()
+        await withCheckedContinuation { continuation in
+            relayWaiters[id] = continuation
+            Task {
+                try? await Task.sleep(for: timeout)
+                self.relayWaiters.removeValue(forKey: id)?.resume()
+            }
+        }
     }
 
     /// The inbox of a conversation, from the cache or one primary-key read.

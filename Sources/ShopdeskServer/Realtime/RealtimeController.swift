@@ -54,6 +54,8 @@ struct RealtimeController {
         let visibleConversations = VisibilityCache(database: services.database, workspaceID: workspaceID, visibleInboxes: visible)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                // "hello" promises every event from now on, other nodes' included.
+                await services.hub.untilRelaying(timeout: .seconds(5))
                 try await outbound.write(.text(#"{"type":"hello","agent_id":\#(principal.agent.id.rawValue)}"#))
                 for await message in stream {
                     guard await visibleConversations.allows(message) else { continue }

@@ -8,8 +8,10 @@ import SQLKit
 /// Lets separate `shopdesk serve` nodes tell each other about events (PostgreSQL LISTEN/NOTIFY).
 public protocol NotificationListener: Sendable {
     func notify(channel: String, payload: String) async throws
-    /// Calls `onNotification` for every notification on `channel` until the task is cancelled.
-    func listen(channel: String, _ onNotification: @escaping @Sendable (String) async -> Void) async throws
+    /// Calls `onListening` once the server listens on `channel`, then `onNotification` for every
+    /// notification on it until the task is cancelled.
+    func listen(channel: String, onListening: @escaping @Sendable () async -> Void,
+                _ onNotification: @escaping @Sendable (String) async -> Void) async throws
 }
 
 /// PostgreSQL through PostgresNIO's connection pool; every write is one transaction.
@@ -62,9 +64,12 @@ final class PostgresBackend: DatabaseBackend, NotificationListener {
         }
     }
 
-    func listen(channel: String, _ onNotification: @escaping @Sendable (String) async -> Void) async throws {
+    func listen(channel: String, onListening: @escaping @Sendable () async -> Void,
+                _ onNotification: @escaping @Sendable (String) async -> Void) async throws {
         try await client.withConnection { connection in
+            // PostgresNIO hands over the notifications once the server confirmed the LISTEN.
             try await connection.listen(on: channel) { notifications in
+                await onListening()
                 for try await notification in notifications {
                     await onNotification(notification.payload)
                 }
