@@ -101,8 +101,8 @@ struct JobHandlers: Sendable {
         return value
     }
 
-    /// API inboxes hand replies to the inbox's webhook URL; without one, clients fetch them
-    /// over the API and the reply counts as sent. Notes are never sent, whatever the queue says.
+    /// The one send path: the guards every channel shares, then the inbox kind's delivery
+    /// (`ReplyDelivery`). Notes are never sent, whatever the queue says.
     private func sendMessage(_ id: MessageID, workspaceID: WorkspaceID) async throws {
         let database = services.database
         guard let message = try await database.read({ try await MessageRepository.find(workspaceID: workspaceID, id: id, in: $0) }) else {
@@ -111,7 +111,6 @@ struct JobHandlers: Sendable {
         guard message.direction == .outbound else {
             throw JobFailure(description: "Message \(id) is not an outbound reply; it is never sent.", permanent: true)
         }
-        // `sending`: a channel send cut off midway, which ChannelSender settles without resending.
         guard message.deliveryStatus == .queued || message.deliveryStatus == .sending else { return }
         let (conversation, inbox, secret) = try await database.read { sql in
             let conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: message.conversationID, in: sql)
@@ -120,29 +119,10 @@ struct JobHandlers: Sendable {
             return (conversation, inbox, secret)
         }
         guard let conversation, let inbox else { throw JobFailure(description: "The conversation or inbox is gone.", permanent: true) }
-        if let adapter = services.channels.adapter(for: inbox.kind) {
-            return try await ChannelSender(services: services).send(message, conversation: conversation, inbox: inbox, adapter: adapter)
-        }
-        guard message.deliveryStatus == .queued else { return }
-        if inbox.kind == .email {
-            return try await EmailSender(services: services).send(message, conversation: conversation, inbox: inbox, secret: secret ?? "")
-        }
-        if inbox.kind == .chat, inbox.chat?.emailInboxId != nil {
-            // Shown in the widget when the visitor is there; otherwise mailed after a while.
-            _ = try await database.write { sql in
-                // Keyed by message: a retried send must not mail the visitor twice.
-                try await JobQueue.enqueue(kind: JobKind.chatEmail, payload: ["message_id": .id(id)], workspaceID: workspaceID,
-                                           runAt: Date().addingTimeInterval(ChatEmailFollowUp.delay), maxAttempts: 8,
-                                           dedupeKey: "chat-email:\(id)", in: sql)
-            }
-        }
-        if let url = inbox.webhookURL, let secret {
-            let body = try APIJSON.encoder().encode(OutboundDelivery(
-                type: "message.outbound", inboxId: inbox.id.rawValue, conversationId: conversation.id.rawValue,
-                customerId: conversation.customerID.rawValue, message: MessageDTO(message)))
-            try await sender.post(url: url, body: body, secret: secret, eventKind: "message.outbound", deliveryID: "message-\(id)")
-        }
-        try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: id, status: .sent, error: nil)
+        let delivery = ReplyDeliveries.delivery(for: inbox, services: services, webhooks: sender)
+        // `sending`: a send cut off after its provider was called, which only a provider's delivery settles.
+        guard message.deliveryStatus == .queued || delivery.settlesCutOffSends else { return }
+        try await delivery.deliver(message, conversation: conversation, inbox: inbox, secret: secret)
     }
 
     private func deliverWebhook(_ id: WebhookID, event eventID: EventID, workspaceID: WorkspaceID, job: Job) async throws {
