@@ -271,6 +271,10 @@ public struct ChannelOutbound: Sendable {
     /// In a comment conversation: a public answer under the comment, or a private message to its
     /// author (`recipient` is then unused).
     public var comment: CommentReply?
+    /// Answers the customer can tap instead of typing (the bot's "That answered it", "Talk to a
+    /// person"), at most 20 characters each; a tap sends its label back as the customer's
+    /// message. Channels without buttons (SMS) send the text alone.
+    public var quickReplies: [String] = []
 
     public init(recipient: String, text: String, files: [ChannelMedia] = [], idempotencyKey: String, statusCallback: String? = nil,
                 template: ChannelTemplateUse? = nil, comment: CommentReply? = nil) {

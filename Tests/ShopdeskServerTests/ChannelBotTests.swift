@@ -31,6 +31,8 @@ struct ChannelBotTests {
             try await Self.settle(harness)
             let first = await Self.texts(setup)
             #expect(first.count == 1 && first[0].contains("(a bot)") && first[0].contains("order number"), "\(first)")
+            // The bot's choice is a button under its message.
+            #expect(await setup.bot.keyboards == [[["Talk to a person"]]])
             // Run again (a job repeated after a crash): the message is not answered twice.
             let conversation = try #require(try await TelegramChannelTests.conversations(setup).first?["id"] as? Int)
             let messages = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)/messages", token: harness.ownerToken).items
@@ -40,7 +42,8 @@ struct ChannelBotTests {
             try await Self.settle(harness)
             #expect(await Self.texts(setup).count == 1)
 
-            #expect(try await TelegramChannelTests.post(setup, TelegramChannelTests.update(2, text: "I want to talk to a person"), secret: setup.secret).status == .ok)
+            // Tapping it sends its label, which the bot reads as asking for a person.
+            #expect(try await TelegramChannelTests.post(setup, TelegramChannelTests.update(2, text: "Talk to a person"), secret: setup.secret).status == .ok)
             try await Self.settle(harness)
             let second = await Self.texts(setup)
             #expect(second.count == 2 && second[1].contains("passing you to a person"), "\(second)")
@@ -55,6 +58,26 @@ struct ChannelBotTests {
             #expect(try await TelegramChannelTests.post(setup, TelegramChannelTests.update(3, text: "Hello?"), secret: setup.secret).status == .ok)
             try await Self.settle(harness)
             #expect(await Self.texts(setup).count == 2)
+        }
+    }
+
+    @Test func theBotsChoiceIsAReplyButtonOnWhatsAppAndATapHandsOver() async throws {
+        try await WhatsAppChannelTests.withNumber(.sqlite) { setup in
+            let harness = setup.harness
+            _ = try await harness.client.json(.patch, "/api/v1/inboxes/\(setup.inbox)", token: harness.ownerToken, body: #"{"bot":"always"}"#)
+            #expect(try await WhatsAppChannelTests.notify(setup, WhatsAppChannelTests.text("wamid.B1", "Gdje je moja narudžba?")).status == .ok)
+            try await Self.settle(harness)
+            let first = try #require(await setup.graph.sent.first)
+            // In the customer's language (Croatian here), within WhatsApp's 20 characters.
+            #expect(first.type == "interactive" && first.buttons == ["Razgovarati s osobom"], "\(first)")
+            let tap = #""contacts":[{"profile":{"name":"Ana Horvat"},"wa_id":"385911234567"}],"messages":[{"from":"385911234567","id":"wamid.B2","timestamp":"\#(Int(Date().timeIntervalSince1970))","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"choice-1","title":"Razgovarati s osobom"}}}]"#
+            #expect(try await WhatsAppChannelTests.notify(setup, tap).status == .ok)
+            try await Self.settle(harness)
+            let sent = await setup.graph.sent
+            #expect(sent.count == 2 && sent[1].type == "text" && sent[1].buttons.isEmpty, "\(sent)")
+            let conversation = try #require(try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken).items.first?["id"] as? Int)
+            let messages = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)/messages", token: harness.ownerToken).items
+            #expect(messages.contains { $0["direction"] as? String == "note" && ($0["text"] as? String)?.contains("asked for a person") == true }, "\(messages)")
         }
     }
 

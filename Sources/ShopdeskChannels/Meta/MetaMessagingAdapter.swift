@@ -134,7 +134,11 @@ public struct MetaMessagingAdapter: ChannelAdapter {
         }
         if !message.text.isEmpty {
             var body = base
-            body["message"] = ["text": message.text]
+            var content: [String: Any] = ["text": message.text]
+            if !message.quickReplies.isEmpty {
+                content["quick_replies"] = message.quickReplies.prefix(13).map { ["content_type": "text", "title": String($0.prefix(20)), "payload": $0] }
+            }
+            body["message"] = content
             last = await post(body, url: url, token: token, http: http)
         }
         return last

@@ -116,7 +116,12 @@ public struct TelegramAdapter: ChannelAdapter {
             guard case .sent = last else { return last }
         }
         if !message.text.isEmpty {
-            let body = try? JSONSerialization.data(withJSONObject: ["chat_id": message.recipient, "text": message.text])
+            var fields: [String: Any] = ["chat_id": message.recipient, "text": message.text]
+            if !message.quickReplies.isEmpty {
+                // A reply keyboard: a tap sends the label as the customer's message, then it hides.
+                fields["reply_markup"] = ["keyboard": message.quickReplies.map { [["text": $0]] }, "one_time_keyboard": true, "resize_keyboard": true]
+            }
+            let body = try? JSONSerialization.data(withJSONObject: fields)
             last = await call(ChannelHTTPRequest(method: "POST", url: base + "/sendMessage", headers: [("Content-Type", "application/json")],
                                                  body: body), recipient: message.recipient, http)
         }

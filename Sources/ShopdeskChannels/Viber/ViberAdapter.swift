@@ -109,7 +109,15 @@ public struct ViberAdapter: ChannelAdapter {
             guard case .sent = last else { return last }
         }
         if !message.text.isEmpty {
-            last = await call(["receiver": message.recipient, "min_api_version": 1, "sender": sender, "type": "text", "text": message.text],
+            var fields: [String: Any] = ["receiver": message.recipient, "min_api_version": 1, "sender": sender, "type": "text", "text": message.text]
+            if !message.quickReplies.isEmpty {
+                // A keyboard of "reply" buttons sharing the row's six columns; a tap sends the label back.
+                let columns = max(1, 6 / min(message.quickReplies.count, 6))
+                fields["keyboard"] = ["Type": "keyboard", "DefaultHeight": false, "Buttons": message.quickReplies.prefix(6).map {
+                    ["ActionType": "reply", "ActionBody": $0, "Text": $0, "Columns": columns, "Rows": 1] as [String: Any]
+                }]
+            }
+            last = await call(fields,
                               token: token, settings: settings, http: http)
         }
         return last

@@ -106,6 +106,13 @@ public struct WhatsAppAdapter: ChannelAdapter {
         }
     }
 
+    /// The quick replies as reply buttons, when WhatsApp's limits allow them.
+    static func buttons(_ message: ChannelOutbound) -> [[String: Any]]? {
+        guard !message.quickReplies.isEmpty, message.quickReplies.count <= 3, message.text.utf16.count <= 1024,
+              message.quickReplies.allSatisfy({ $0.count <= 20 }) else { return nil }
+        return message.quickReplies.enumerated().map { ["type": "reply", "reply": ["id": "choice-\($0.offset + 1)", "title": $0.element]] }
+    }
+
     public func send(_ message: ChannelOutbound, settings: ChannelConfig, http: any ChannelHTTP) async -> ChannelSendResult {
         guard let token = settings[Key.accessToken], let phone = settings[Key.phoneNumberID] else {
             return .refused("The inbox has no access token or phone number ID.", optedOut: false)
@@ -142,7 +149,12 @@ public struct WhatsAppAdapter: ChannelAdapter {
                               url: "\(base)/\(phone)/messages", token: token, http: http)
             guard case .sent = last else { return last }
         }
-        if !message.text.isEmpty {
+        if !message.text.isEmpty, let buttons = Self.buttons(message) {
+            // Reply buttons (at most 3, 20 characters each, under a body of at most 1,024).
+            last = await post(["messaging_product": "whatsapp", "recipient_type": "individual", "to": message.recipient, "type": "interactive",
+                               "interactive": ["type": "button", "body": ["text": message.text], "action": ["buttons": buttons]] as [String: Any]],
+                              url: "\(base)/\(phone)/messages", token: token, http: http)
+        } else if !message.text.isEmpty {
             last = await post(["messaging_product": "whatsapp", "recipient_type": "individual", "to": message.recipient, "type": "text",
                                "text": ["preview_url": false, "body": message.text] as [String: Any]],
                               url: "\(base)/\(phone)/messages", token: token, http: http)

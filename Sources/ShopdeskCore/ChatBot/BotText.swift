@@ -2,6 +2,20 @@
 public enum BotText {
     public static let quickReplies = ["helped", "person"]
 
+    /// A quick reply's label, as the customer taps it: the words the bot then reads back
+    /// ("answered it", "person"…), the same as the chat widget's buttons. At most 20 characters,
+    /// the shortest limit of the channels with buttons (WhatsApp, Messenger).
+    public static func choice(_ key: String, _ language: String?) -> String {
+        let labels: [String: [String: String]] = [
+            "en": ["helped": "That answered it", "person": "Talk to a person"],
+            "pt": ["helped": "Isso resolveu", "person": "Falar com uma pessoa"],
+            "ru": ["helped": "Это помогло", "person": "Позвать человека"],
+            "hr": ["helped": "To je pomoglo", "person": "Razgovarati s osobom"],
+        ]
+        let code = language.map { String($0.prefix(2)) } ?? "en"
+        return labels[code == "bs" || code == "sr" ? "hr" : code]?[key] ?? labels["en"]?[key] ?? key
+    }
+
     private static let table: [String: [String: String]] = [
         "en": [
             "hello": "Hi, I'm the shop's automatic assistant (a bot). ",

@@ -56,8 +56,10 @@ struct ChannelSender {
         }
         let files = try await attachments(of: message, workspaceID: workspaceID, links: adapter.capabilities.filesByLink)
         let setup = ChannelSetup(services: services)
-        let outbound = ChannelOutbound(recipient: recipient, text: message.text, files: files, idempotencyKey: "message-\(message.id)",
+        var outbound = ChannelOutbound(recipient: recipient, text: message.text, files: files, idempotencyKey: "message-\(message.id)",
                                        statusCallback: setup.webhookURL(inbox), template: message.channelTemplate, comment: comment)
+        // The bot's choices become buttons where the channel has them (not under a public comment).
+        if comment == nil { outbound.quickReplies = (message.botChoices ?? []).map { BotText.choice($0, conversation.language) } }
         let result = await adapter.send(outbound.after(lastInbound), settings: try setup.config(inbox), http: services.channelHTTP)
         switch result {
         case .sent(let providerID):

@@ -82,6 +82,12 @@ actor DemoWhatsApp: DemoProvider {
             return DemoProviders.answer(400, #"{"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}}"#)
         }
         var text = type == "text" ? ((body["text"] as? [String: Any])?["body"] as? String ?? "") : "📎 \(type)"
+        if type == "interactive", let interactive = body["interactive"] as? [String: Any] {
+            // The phone shows reply buttons under the text; the customer answers by typing their label.
+            let buttons = ((interactive["action"] as? [String: Any])?["buttons"] as? [[String: Any]] ?? [])
+                .compactMap { ($0["reply"] as? [String: Any])?["title"] as? String }
+            text = ((interactive["body"] as? [String: Any])?["text"] as? String ?? "") + buttons.map { "\n[\($0)]" }.joined()
+        }
         if type == "template", let template = body["template"] as? [String: Any] {
             // The phone shows the template's body with its values, as WhatsApp renders it.
             let name = template["name"] as? String, language = (template["language"] as? [String: Any])?["code"] as? String

@@ -12,6 +12,8 @@ import NIOCore
 actor FakeTelegram {
     static let token = "123456:ABC-test-token"
     struct Sent: Sendable, Equatable { var method: String; var chatID: String; var text: String?; var fileName: String? }
+    /// Reply keyboards sent with messages (each a list of rows of button labels).
+    private(set) var keyboards: [[[String]]] = []
 
     private(set) var sent: [Sent] = []
     private(set) var webhook: (url: String, secret: String)?
@@ -55,6 +57,11 @@ actor FakeTelegram {
         let contentType = request.headers[.contentType] ?? ""
         // JSON or multipart form fields, read the way the demo's Bot API simulator reads them.
         let parsed = DemoTelegram.fields(body, contentType: contentType)
+        // A reply keyboard's buttons, row by row, as Telegram shows them.
+        if let json = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+           let keyboard = (json["reply_markup"] as? [String: Any])?["keyboard"] as? [[[String: Any]]] {
+            keyboards.append(keyboard.map { $0.compactMap { $0["text"] as? String } })
+        }
         var fields = parsed.0
         let fileName = parsed.1
         for (name, value) in request.uri.queryParameters { fields[String(name)] = String(value) }

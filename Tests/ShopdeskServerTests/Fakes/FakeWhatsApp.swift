@@ -17,6 +17,8 @@ actor FakeWhatsApp {
     struct Sent: Sendable, Equatable {
         var to: String; var type: String; var text: String?
         var template: String? = nil; var language: String? = nil; var parameters: [String] = []
+        /// An interactive message's reply buttons, by title.
+        var buttons: [String] = []
     }
 
     private(set) var sent: [Sent] = []
@@ -67,6 +69,17 @@ actor FakeWhatsApp {
             record.language = (template["language"] as? [String: Any])?["code"] as? String
             let components = template["components"] as? [[String: Any]] ?? []
             record.parameters = components.flatMap { ($0["parameters"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String } }
+        }
+        if let interactive = body["interactive"] as? [String: Any] {
+            // Meta's limits: a body, at most three reply buttons of at most 20 characters.
+            let buttons = ((interactive["action"] as? [String: Any])?["buttons"] as? [[String: Any]] ?? [])
+                .compactMap { ($0["reply"] as? [String: Any])?["title"] as? String }
+            guard interactive["type"] as? String == "button", (1...3).contains(buttons.count), buttons.allSatisfy({ $0.count <= 20 }),
+                  let text = (interactive["body"] as? [String: Any])?["text"] as? String else {
+                return Self.json(400, #"{"error":{"message":"(#131009) Parameter value is not valid","type":"OAuthException","code":131009}}"#)
+            }
+            record.text = text
+            record.buttons = buttons
         }
         sent.append(record)
         return Self.json(200, #"{"messaging_product":"whatsapp","contacts":[{"input":"\#(to)","wa_id":"\#(to)"}],"messages":[{"id":"wamid.OUT\#(counter)"}]}"#)
