@@ -261,6 +261,8 @@ struct WebAppTests {
                     try await other.press("Enter", code: "Enter", keyCode: 13)
                     try await other.waitFor("document.querySelector('#conversation-title')", "the colleague's conversation")
                     try await owner.waitFor("document.querySelector('#presence').textContent.includes('Carla Colleague')", "the colleague viewing")
+                    // Both ways: the one who came second sees the one already there.
+                    try await other.waitFor("document.querySelector('#presence').textContent.includes('Olivia Owner')", "the owner already viewing")
                     try await other.press("r")
                     try await other.waitFor("document.activeElement?.id === 'composer-text'", "the colleague's reply box")
                     try await other.type("I'll take it")

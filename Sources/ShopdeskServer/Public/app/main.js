@@ -34,8 +34,12 @@ export function onRealtime(message) {
     if (message.payload?.agent_id === state.me?.id) return;
     const key = message.conversation_id;
     const entries = state.presence.get(key) || new Map();
+    const arrived = message.payload.state !== 'left' && !entries.has(message.payload.agent_id);
     if (message.payload.state === 'left') entries.delete(message.payload.agent_id);
     else entries.set(message.payload.agent_id, { name: message.payload.name, state: message.payload.state, at: Date.now() });
+    // A colleague just opened the conversation this agent has open: say so back, once, so both
+    // see each other (they announce themselves only on opening).
+    if (arrived && key === state.selectedId) state.realtime?.presence(key, 'viewing');
     state.presence.set(key, entries);
     if (key === state.selectedId) showPresence();
     return;
@@ -76,6 +80,13 @@ function notice(message) {
     new Notification(t('notice'), { body: text, tag: `notice-${message.conversation_id}` });
   }
 }
+
+// While a conversation stays open, colleagues keep seeing it (their view of it lasts 30 s);
+// not while the agent types, whose own frames say "typing".
+setInterval(() => {
+  if (!state.selectedId || document.visibilityState !== 'visible' || document.activeElement?.id === 'composer-text') return;
+  state.realtime?.presence(state.selectedId, 'viewing');
+}, 20_000);
 
 function showPresence() {
   const element = document.getElementById('presence');
