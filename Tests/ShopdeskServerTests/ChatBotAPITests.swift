@@ -70,6 +70,11 @@ struct ChatBotAPITests {
             #expect(note.contains("order status") && note.contains("looked up"), "\(note)")
             #expect(messages.items.contains { $0["bot"] as? Bool == true })
             #expect((conversation["tags"] as? [String])?.contains("bot-handover") == true)
+            // The order number and email matched: the visitor is the shop's customer with that email, orders and all.
+            let customer = try #require(conversation["customer"] as? [String: Any])
+            #expect(customer["email"] as? String == "marta@example.com", "\(conversation)")
+            let orders = try await harness.client.json(.get, "/api/v1/customers/\(customer["id"] as? Int ?? 0)/orders", token: harness.ownerToken).items
+            #expect(orders.contains { ($0["order"] as? [String: Any])?["number"] as? String == "#55001" }, "\(orders)")
             // After the handover the bot stays quiet.
             let later = try await say("Hello?")
             #expect(later.last?["from"] as? String == "visitor")

@@ -127,6 +127,35 @@ public struct CustomerService: Sendable {
         }
     }
 
+    /// The customer proved they own `email` (the bot found their order by its number and this
+    /// email): the shop's customer with that email becomes theirs — an anonymous chat visitor is
+    /// merged into them, so the agent sees their orders — or, when nobody has it yet, this
+    /// customer takes the email (unless they already gave another). Returns the customer who
+    /// now stands for them.
+    @discardableResult
+    public func claimEmail(_ raw: String, for customerID: CustomerID, workspaceID: WorkspaceID, actor: EventActor) async throws -> CustomerID {
+        let email = try Identities.email(Text.trimmed(raw))
+        let (current, owner) = try await database.read { sql in
+            let current = try await CustomerRepository.find(workspaceID: workspaceID, id: customerID, followMerges: true, in: sql)
+            let owner = try await sql.raw("""
+                SELECT customer_id FROM customer_identities WHERE workspace_id = \(bind: workspaceID.rawValue)
+                  AND kind = 'email' AND value = \(bind: email)
+                """).first().map { try $0.id("customer_id") as CustomerID }
+            return (current, owner)
+        }
+        guard let current else { throw ShopdeskError.notFound("Customer \(customerID)") }
+        switch owner {
+        case current.id?:
+            return current.id
+        case let other?:
+            return try await merge(workspaceID: workspaceID, sourceID: current.id, into: other, actor: actor).id
+        case nil:
+            guard current.email == nil else { return current.id }
+            return try await update(workspaceID: workspaceID, id: current.id, name: nil, email: email, phone: nil, externalID: nil, locale: nil,
+                                    actor: actor).id
+        }
+    }
+
     /// Deletes a customer who has no conversations (with them, merge the customer instead, so no
     /// conversation loses its author). Identities and search entries go too.
     public func delete(workspaceID: WorkspaceID, id: CustomerID, actor: EventActor) async throws {
