@@ -29,6 +29,27 @@ struct WebAppListTests {
         }
     }
 
+    @Test func rowsSayWhoAndWhatEvenForAnAnonymousChat() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let chat = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: #"{"name":"Chat","kind":"chat"}"#)
+            let key = try chat.object("inbox").string("widget_key")
+            let session = try await harness.client.json(.post, "/api/v1/widget/\(key)/sessions", body: "{}")
+            let sent = try await harness.client.json(.post, "/api/v1/widget/messages", headers: ["X-Visitor-Token": try session.string("token")],
+                                                     body: #"{"client_id":"\#(UUID().uuidString)","text":"hello"}"#)
+            #expect(sent.status == .created, "\(sent.text)")
+            let item = try #require(try await harness.client.json(.get, "/api/v1/conversations", token: harness.ownerToken).items.first)
+            let customer = try #require(item["customer_id"] as? Int), number = try #require(item["number"] as? Int), id = try #require(item["id"] as? Int)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(id)")
+                try await page.waitFor("document.querySelector('#conversations .row .who')?.textContent === 'Visitor \(customer)'", "the visitor in words")
+                let subject = try await page.evaluate("document.querySelector('#conversations .row .subject').textContent") as? String
+                #expect(subject == "Conversation #\(number)" || subject?.first?.isUppercase == true && subject?.hasPrefix("#") == false, "\(subject ?? "")")
+                try await page.waitFor("document.querySelector('#conversation-title')?.textContent === \(DevToolsPage.quoted(subject ?? ""))", "the same title above the thread")
+            }
+        }
+    }
+
     /// A 10,000-conversation workspace opens with its first page, counts, paging and search,
     /// without loading everything. The time each step took is written to the test log for
     /// docs/PERFORMANCE.md; it is never asserted.

@@ -4,7 +4,7 @@
 import { api, query } from './api.js';
 import { clear, h } from './dom.js';
 import { formatTime, t } from './i18n.js';
-import { renderList, scheduleListRefresh, slaBadge } from './list.js';
+import { conversationTitle, renderList, scheduleListRefresh, slaBadge } from './list.js';
 import { presenceText, showError } from './main.js';
 import { composerForm, formatSize, loadDraft } from './composer.js';
 import { renderSidebar } from './sidebar.js';
@@ -202,7 +202,7 @@ export function renderConversation(focusThread) {
   const shown = document.getElementById('composer-text');
   const composer = shown?.dataset.conversation === String(conversation.id) && shown?.dataset.mode === state.mode ? shown : null;
   const keepTyping = composer && document.activeElement === composer;
-  const thread = h('ol', { class: 'thread', id: 'thread', 'aria-label': conversation.subject || `#${conversation.number}` });
+  const thread = h('ol', { class: 'thread', id: 'thread', 'aria-label': conversationTitle(conversation) });
   if (state.messagesBefore) {
     const more = h('button', { type: 'button', id: 'earlier-messages', class: 'earlier' }, t('earlierMessages'));
     more.addEventListener('click', () => loadEarlier(conversation.id));
@@ -254,7 +254,7 @@ export function renderConversation(focusThread) {
   clear(pane);
   pane.append(
     h('header', { class: 'conversation-head' },
-      h('h2', { id: 'conversation-title' }, conversation.subject || `#${conversation.number}`),
+      h('h2', { id: 'conversation-title' }, conversationTitle(conversation)),
       h('span', { class: 'number' }, `#${conversation.number}`),
       slaBadge(conversation) ?? '',
       h('span', { class: 'presence', id: 'presence', role: 'status' }, presenceText(conversation.id))),

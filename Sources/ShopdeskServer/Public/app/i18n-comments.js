@@ -1,5 +1,6 @@
 // Strings of comment conversations (customers' comments on the shop's Facebook and Instagram
-// posts): the post beside the thread, public and private replies, hiding and deleting comments.
+// posts): the post beside the thread, public and private replies, hiding and deleting comments;
+// and a conversation's title when it has no subject nor intent.
 
 export const commentStrings = {
   en: {
@@ -8,7 +9,7 @@ export const commentStrings = {
     confirmDeleteComment: 'Confirm: delete the comment', publicReply: 'Public reply', privateReply: 'Private message',
     publicReplyHelp: 'Everyone sees it under the comment.',
     privateReplyHelp: 'Sent to the customer\'s inbox, once per comment and within 7 days of it; their answer arrives as a direct message.',
-    replyVisibility: 'Where the reply goes',
+    replyVisibility: 'Where the reply goes', conversationNumber: 'Conversation #{number}',
   },
   'pt-BR': {
     post: 'Publicação', postLoading: 'Lendo a publicação no canal…', openPost: 'Abrir a publicação', comment: 'Comentário',
@@ -16,7 +17,7 @@ export const commentStrings = {
     confirmDeleteComment: 'Confirmar: excluir o comentário', publicReply: 'Resposta pública', privateReply: 'Mensagem privada',
     publicReplyHelp: 'Todos veem a resposta abaixo do comentário.',
     privateReplyHelp: 'Vai para a caixa de mensagens do cliente, uma vez por comentário e até 7 dias depois dele; a resposta chega como mensagem direta.',
-    replyVisibility: 'Para onde vai a resposta',
+    replyVisibility: 'Para onde vai a resposta', conversationNumber: 'Conversa #{number}',
   },
   ru: {
     post: 'Публикация', postLoading: 'Загружаем публикацию из канала…', openPost: 'Открыть публикацию', comment: 'Комментарий',
@@ -24,7 +25,7 @@ export const commentStrings = {
     confirmDeleteComment: 'Подтвердить: удалить комментарий', publicReply: 'Публичный ответ', privateReply: 'Личное сообщение',
     publicReplyHelp: 'Ответ увидят все под комментарием.',
     privateReplyHelp: 'Уйдёт в личные сообщения клиента, один раз на комментарий и не позже 7 дней после него; ответ клиента придёт личным сообщением.',
-    replyVisibility: 'Куда уйдёт ответ',
+    replyVisibility: 'Куда уйдёт ответ', conversationNumber: 'Обращение №{number}',
   },
   hr: {
     post: 'Objava', postLoading: 'Učitavamo objavu s kanala…', openPost: 'Otvori objavu', comment: 'Komentar',
@@ -32,6 +33,6 @@ export const commentStrings = {
     confirmDeleteComment: 'Potvrdi: obriši komentar', publicReply: 'Javni odgovor', privateReply: 'Privatna poruka',
     publicReplyHelp: 'Svi ga vide ispod komentara.',
     privateReplyHelp: 'Stiže u kupčev pretinac poruka, jednom po komentaru i najkasnije 7 dana nakon njega; kupčev odgovor stiže kao izravna poruka.',
-    replyVisibility: 'Kamo ide odgovor',
+    replyVisibility: 'Kamo ide odgovor', conversationNumber: 'Razgovor #{number}',
   },
 };

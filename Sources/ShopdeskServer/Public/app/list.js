@@ -68,7 +68,7 @@ export function renderList() {
   clear(list);
   if (state.items.length === 0) list.append(h('li', { class: 'empty' }, t('noConversations')));
   for (const item of state.items) {
-    const customer = item.customer?.name || item.customer?.email || item.customer?.phone || `#${item.customer_id}`;
+    const customer = customerLabel(item);
     const unread = Boolean(item.unread) && item.id !== state.selectedId;
     const pick = h('input', { type: 'checkbox', class: 'pick', 'aria-label': `${t('pick')} #${item.number}`, checked: state.picked.has(item.id) });
     pick.addEventListener('change', () => {
@@ -85,7 +85,7 @@ export function renderList() {
         h('span', { class: 'row-top' },
           h('span', { class: 'who' }, customer),
           h('time', { datetime: item.last_message?.at }, formatTime(item.last_message?.at))),
-        h('span', { class: 'subject' }, item.subject || `#${item.number}`),
+        h('span', { class: 'subject' }, conversationTitle(item)),
         h('span', { class: 'preview' }, item.last_message?.preview || ''),
         h('span', { class: 'badges' },
           channelBadge(item),
@@ -141,6 +141,32 @@ export function scheduleListRefresh() {
 }
 
 /// Which channel the conversation is on, as a glyph with its name for screen readers.
+/**
+ * Who a conversation is with, in words: the customer's name, email or phone; an anonymous site
+ * visitor as "Visitor 153", anyone else as "Customer 153".
+ * @param {{ customer?: { name?: string, email?: string, phone?: string }, customer_id: number, inbox_id: number }} item
+ */
+export function customerLabel(item) {
+  const known = item.customer?.name || item.customer?.email || item.customer?.phone;
+  if (known) return known;
+  const kind = (state.inboxes || []).find((inbox) => inbox.id === item.inbox_id)?.kind;
+  return `${t(kind === 'chat' ? 'visitor' : 'customer')} ${item.customer_id}`;
+}
+
+/**
+ * What a conversation is about: its subject; without one (chats and messengers) what the
+ * customer wants, as the models read it; else "Conversation #202".
+ * @param {{ subject?: string, intent?: string, number: number }} item
+ */
+export function conversationTitle(item) {
+  if (item.subject) return item.subject;
+  if (item.intent) {
+    const words = item.intent.replaceAll('_', ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+  return t('conversationNumber').replace('{number}', String(item.number));
+}
+
 export function channelBadge(item) {
   const kind = (state.inboxes || []).find((inbox) => inbox.id === item.inbox_id)?.kind;
   if (!kind || !channelGlyphs[kind]) return null;
