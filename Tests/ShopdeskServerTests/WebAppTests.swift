@@ -210,6 +210,22 @@ struct WebAppTests {
         try await page.waitFor("document.querySelector('#conversations')", "the inbox")
     }
 
+    @Test func aWrongPasswordIsSaidInTheAgentsLanguage() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            try await Browser.with { page in
+                // A browser set to Croatian.
+                _ = try await page.send("Page.addScriptToEvaluateOnNewDocument",
+                                        ["source": "Object.defineProperty(navigator, 'languages', { get: () => ['hr-HR', 'hr'] })"])
+                try await page.navigate("http://127.0.0.1:\(port)/")
+                try await page.waitFor("document.querySelector('#signin-email')", "the sign-in form")
+                try await WebAppTests.fill(page, ["#signin-email": harness.owner.email, "#signin-password": "not the password"])
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelector('#signin-error')?.textContent === 'E-adresa ili lozinka nisu točni.'", "the Croatian error")
+            }
+        }
+    }
+
     @Test func aCustomersSecondConversationIsMergedFromTheSidebar() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let port = try #require(harness.client.port)

@@ -111,6 +111,7 @@ struct AuthController {
         let now = Date()
         if let wait = await services.loginLimiter.retryAfter(email: email, address: address, now: now) {
             var problem = Problem(.tooManyRequests, "Too many failed sign-ins. Try again in \(wait) seconds.")
+            problem.code = "too_many_signins"
             problem.headers[.retryAfter] = String(wait)
             throw problem
         }
@@ -126,7 +127,9 @@ struct AuthController {
         if candidates.isEmpty { _ = await services.passwords.verify(body.password, hash: Self.decoyHash) }
         guard let agent = fitting.first else {
             await services.loginLimiter.recordFailure(email: email, address: address, now: now)
-            throw Problem(.unauthorized, "The email or password is wrong.")
+            var problem = Problem(.unauthorized, "The email or password is wrong.")
+            problem.code = "wrong_credentials"
+            throw problem
         }
         if fitting.count > 1 {
             // The same person in several workspaces with the same password: they proved they may

@@ -1,5 +1,8 @@
 // The REST API as the web app uses it: the session cookie authenticates, writes carry the
-// session's CSRF token, and errors arrive as problem+json with a message meant for people.
+// session's CSRF token, and errors arrive as problem+json with a message meant for people —
+// in the agent's language where the problem carries a code the app knows (`error.<code>`).
+
+import { t } from './i18n.js';
 
 let csrfToken = null;
 let onSignedOut = () => {};
@@ -8,8 +11,8 @@ export function setCsrfToken(token) { csrfToken = token; }
 export function whenSignedOut(callback) { onSignedOut = callback; }
 
 export class APIError extends Error {
-  constructor(status, problem) {
-    super(problem?.detail || problem?.title || `Request failed (${status})`);
+  constructor(status, problem, retryAfter = null) {
+    super(translated(problem, retryAfter) || problem?.detail || problem?.title || `Request failed (${status})`);
     this.status = status;
     this.problem = problem;
   }
@@ -26,7 +29,7 @@ export async function api(method, path, body, extraHeaders = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new APIError(0, { detail: 'The server cannot be reached. Check your connection; nothing was changed.' });
+    throw new APIError(0, { code: 'unreachable', detail: 'The server cannot be reached. Check your connection; nothing was changed.' });
   }
   if (response.status === 204) return null;
   const text = await response.text();
@@ -35,9 +38,17 @@ export async function api(method, path, body, extraHeaders = {}) {
   if (!response.ok) {
     // An expired or revoked session: back to the sign-in form, keeping what the agent typed.
     if (response.status === 401 && path !== '/auth/login') onSignedOut();
-    throw new APIError(response.status, data);
+    throw new APIError(response.status, data, response.headers.get('Retry-After'));
   }
   return data;
+}
+
+/** The problem's words in the agent's language, when the app knows its code; null otherwise. */
+function translated(problem, retryAfter) {
+  if (!problem?.code) return null;
+  const key = `error.${problem.code}`;
+  const text = t(key);
+  return text === key ? null : text.replace('{seconds}', String(retryAfter ?? '…'));
 }
 
 /// Uploads a file for a reply; resolves to the attachment (id, file_name, size, …).

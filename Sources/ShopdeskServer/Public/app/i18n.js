@@ -3,7 +3,7 @@
 
 import { automationStrings } from './i18n-automation.js';
 import { channelStrings } from './i18n-channels.js';
-import { commentStrings } from './i18n-comments.js';
+import { conversationStrings } from './i18n-conversations.js';
 import { commerceStrings } from './i18n-commerce.js';
 import { helpStrings } from './i18n-help.js';
 
@@ -163,7 +163,7 @@ const bundles = {
 };
 
 for (const [language, strings] of [...Object.entries(automationStrings), ...Object.entries(commerceStrings), ...Object.entries(helpStrings),
-  ...Object.entries(channelStrings), ...Object.entries(commentStrings)]) Object.assign(bundles[language], strings);
+  ...Object.entries(channelStrings), ...Object.entries(conversationStrings)]) Object.assign(bundles[language], strings);
 
 let locale = 'en';
 let timeZone = undefined;

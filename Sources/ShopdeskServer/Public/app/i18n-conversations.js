@@ -1,8 +1,9 @@
-// Strings of comment conversations (customers' comments on the shop's Facebook and Instagram
-// posts): the post beside the thread, public and private replies, hiding and deleting comments;
-// and a conversation's title when it has no subject nor intent.
+// Strings added with comment conversations and after: the post beside the thread, public and
+// private replies, hiding and deleting customers' comments on the shop's Facebook and Instagram
+// posts; a conversation's title when it has no subject nor intent; and server errors the app
+// translates by their code (`error.<code>`).
 
-export const commentStrings = {
+export const conversationStrings = {
   en: {
     post: 'Post', postLoading: 'Reading the post from the channel…', openPost: 'Open the post', comment: 'Comment',
     commentHidden: 'Hidden', commentVisible: 'Shown', commentDeleted: 'Deleted', hideComment: 'Hide', unhideComment: 'Show again', deleteComment: 'Delete',
@@ -10,6 +11,8 @@ export const commentStrings = {
     publicReplyHelp: 'Everyone sees it under the comment.',
     privateReplyHelp: 'Sent to the customer\'s inbox, once per comment and within 7 days of it; their answer arrives as a direct message.',
     replyVisibility: 'Where the reply goes', conversationNumber: 'Conversation #{number}',
+    'error.wrong_credentials': 'The email or password is wrong.', 'error.too_many_signins': 'Too many failed sign-ins. Try again in {seconds} seconds.',
+    'error.unreachable': 'The server cannot be reached. Check your connection; nothing was changed.',
   },
   'pt-BR': {
     post: 'Publicação', postLoading: 'Lendo a publicação no canal…', openPost: 'Abrir a publicação', comment: 'Comentário',
@@ -18,6 +21,8 @@ export const commentStrings = {
     publicReplyHelp: 'Todos veem a resposta abaixo do comentário.',
     privateReplyHelp: 'Vai para a caixa de mensagens do cliente, uma vez por comentário e até 7 dias depois dele; a resposta chega como mensagem direta.',
     replyVisibility: 'Para onde vai a resposta', conversationNumber: 'Conversa #{number}',
+    'error.wrong_credentials': 'O e-mail ou a senha estão errados.', 'error.too_many_signins': 'Muitas tentativas de entrada falharam. Tente de novo em {seconds} segundos.',
+    'error.unreachable': 'Não foi possível falar com o servidor. Verifique a sua conexão; nada foi alterado.',
   },
   ru: {
     post: 'Публикация', postLoading: 'Загружаем публикацию из канала…', openPost: 'Открыть публикацию', comment: 'Комментарий',
@@ -26,6 +31,8 @@ export const commentStrings = {
     publicReplyHelp: 'Ответ увидят все под комментарием.',
     privateReplyHelp: 'Уйдёт в личные сообщения клиента, один раз на комментарий и не позже 7 дней после него; ответ клиента придёт личным сообщением.',
     replyVisibility: 'Куда уйдёт ответ', conversationNumber: 'Обращение №{number}',
+    'error.wrong_credentials': 'Неверная почта или пароль.', 'error.too_many_signins': 'Слишком много неудачных попыток входа. Попробуйте снова через {seconds} с.',
+    'error.unreachable': 'Сервер недоступен. Проверьте подключение; ничего не изменено.',
   },
   hr: {
     post: 'Objava', postLoading: 'Učitavamo objavu s kanala…', openPost: 'Otvori objavu', comment: 'Komentar',
@@ -34,5 +41,7 @@ export const commentStrings = {
     publicReplyHelp: 'Svi ga vide ispod komentara.',
     privateReplyHelp: 'Stiže u kupčev pretinac poruka, jednom po komentaru i najkasnije 7 dana nakon njega; kupčev odgovor stiže kao izravna poruka.',
     replyVisibility: 'Kamo ide odgovor', conversationNumber: 'Razgovor #{number}',
+    'error.wrong_credentials': 'E-adresa ili lozinka nisu točni.', 'error.too_many_signins': 'Previše neuspjelih prijava. Pokušajte ponovno za {seconds} s.',
+    'error.unreachable': 'Poslužitelj nije dostupan. Provjerite vezu; ništa nije promijenjeno.',
   },
 };
