@@ -127,7 +127,15 @@ struct RealtimeTests {
         try await Database.with(url: url, logger: TestDatabase.logger) { database in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("node-\(UUID().uuidString)").path
             let app = try await buildApplication(configuration: Harness.configuration(directory), database: database, logger: TestDatabase.logger)
-            try await app.test(.live) { client in try await body(client) }
+            try await app.test(.live) { client in
+                // Ready once it hears the other nodes (its LISTEN may take a while on a loaded machine).
+                for _ in 0..<300 {
+                    let health = try await client.json(.get, "/healthz")
+                    if (try? health.string("realtime")) == "relaying" { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                try await body(client)
+            }
         }
     }
 }

@@ -56,6 +56,9 @@ struct OperationsController {
         var database: String
         var jobs: Jobs
         var realtimeConnections: Int
+        /// Whether other nodes' events reach this one: "relaying", "not relaying" (its LISTEN is
+        /// starting or reconnecting) or "single node".
+        var realtime: String
         struct Jobs: Codable { var queued: Int; var dead: Int; var lagSeconds: Double; var runner: String }
     }
 
@@ -104,6 +107,6 @@ struct OperationsController {
             status: healthy ? "ok" : "failing", database: stats == nil ? "unavailable" : "ok",
             jobs: .init(queued: stats?.queued ?? 0, dead: stats?.dead ?? 0, lagSeconds: lag,
                         runner: !services.config.runJobs ? "disabled" : runnerOK ? "running" : "stalled"),
-            realtimeConnections: await services.hub.connectionCount)
+            realtimeConnections: await services.hub.connectionCount, realtime: await services.hub.relayState)
     }
 }

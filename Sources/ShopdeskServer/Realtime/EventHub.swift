@@ -48,6 +48,9 @@ actor EventHub: EventPublisher {
     private var relayingOtherNodes: Bool
     private var relayWaiters: [UUID: CheckedContinuation<Void, Never>] = [:]
 
+    /// For the health check: whether this node hears other nodes' events.
+    var relayState: String { listener == nil ? "single node" : relayingOtherNodes ? "relaying" : "not relaying" }
+
     /// The realtime bridge started (or stopped) hearing other nodes' events.
     func relaying(_ on: Bool) {
         relayingOtherNodes = on || listener == nil

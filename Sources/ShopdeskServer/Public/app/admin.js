@@ -19,7 +19,7 @@ export async function renderAdmin(container, me, onChanged) {
   clear(container);
   const isAdmin = me.role === 'admin' || me.role === 'owner';
   container.append(h('h2', { id: 'admin-title' }, t('settings')));
-  const sections = [signatureSection(), tokensSection(container)];
+  const sections = [signatureSection(), tokensSection()];
   // A new agent appears in the team member lists too: the page is drawn again.
   const redraw = () => renderAdmin(container, me, onChanged);
   if (isAdmin) sections.unshift(agentsSection(me, redraw), teamsSection(onChanged), inboxesSection(onChanged), tagsSection(onChanged), webhooksSection());
@@ -107,7 +107,7 @@ async function teamsSection(onChanged) {
   const name = h('input', { type: 'text', required: true, maxlength: 100 });
   return panel('admin-teams', t('teams'), list,
     form('add-team', [labelled('team-name', t('name'), name), memberBoxes], t('addTeam'), async (element) => {
-      const members = [...memberBoxes.querySelectorAll('input:checked')].map((box) => Number(box.value));
+      const members = [...memberBoxes.querySelectorAll('input:checked')].map((box) => Number(/** @type {HTMLInputElement} */ (box).value));
       await api('POST', '/teams', { name: name.value, member_ids: members });
       element.reset();
       await refresh();
@@ -246,7 +246,7 @@ function chatSettingsForm(inbox, emailInboxes) {
   ], t('save'), async () => {
     const business = {};
     for (const day of DAYS) {
-      const value = element.querySelector(`#${id}-${day}`).value.trim();
+      const value = /** @type {HTMLInputElement} */ (element.querySelector(`#${id}-${day}`)).value.trim();
       if (value) business[day] = value;
     }
     await api('PATCH', `/inboxes/${inbox.id}`, { chat: {

@@ -76,7 +76,7 @@ export function composerForm(conversation, draft) {
     if (!body) return;
     error.textContent = '';
     state.composerError = null;
-    const send = document.getElementById('send');
+    const send = /** @type {HTMLButtonElement} */ (document.getElementById('send'));
     send.disabled = true;
     try {
       const attachments = state.pendingFiles.map((file) => file.id);
@@ -104,7 +104,7 @@ export function composerForm(conversation, draft) {
       state.composerError = { conversationId: conversation.id, text: failure.message };
       (document.getElementById('composer-error') || error).textContent = failure.message;
     } finally {
-      const again = document.getElementById('send');
+      const again = /** @type {HTMLButtonElement | null} */ (document.getElementById('send'));
       if (again) again.disabled = false;
     }
   });
@@ -116,7 +116,7 @@ export function chooseMacro() {
   const text = document.getElementById('composer-text');
   if (!text || !state.conversation) return;
   openMacroPicker((rendered) => {
-    const current = document.getElementById('composer-text');
+    const current = /** @type {HTMLTextAreaElement} */ (document.getElementById('composer-text'));
     current.value = rendered;
     saveDraft(state.conversation.id, state.mode, rendered);
     renderConversation(false);
@@ -189,7 +189,7 @@ export function formatSize(bytes) {
 }
 
 export function setMode(mode) {
-  const current = document.getElementById('composer-text');
+  const current = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('composer-text'));
   if (current && state.conversation) saveDraft(state.conversation.id, state.mode, current.value);
   state.mode = mode;
   if (current) current.value = loadDraft(state.conversation.id, mode);

@@ -128,6 +128,7 @@ export function scheduleConversationRefresh() {
 
 /// Messages and timeline events in one thread, in time order.
 function threadEntries() {
+  /** @type {{ at: string, message?: any, event?: any }[]} */
   const entries = state.messages.map((message) => ({ at: message.created_at, message }));
   for (const event of state.timeline) {
     // Shown on the message itself (delivery) or beside the thread (classification).
@@ -199,7 +200,7 @@ export function renderConversation(focusThread) {
   if (!pane || !conversation) return;
   // The composer on screen may still be the previous conversation's (after `j`): its text is
   // that customer's draft and stays with them.
-  const shown = document.getElementById('composer-text');
+  const shown = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('composer-text'));
   const composer = shown?.dataset.conversation === String(conversation.id) && shown?.dataset.mode === state.mode ? shown : null;
   const keepTyping = composer && document.activeElement === composer;
   const thread = h('ol', { class: 'thread', id: 'thread', 'aria-label': conversationTitle(conversation) });
@@ -264,7 +265,7 @@ export function renderConversation(focusThread) {
     composerForm(conversation, draft));
   thread.scrollTop = thread.scrollHeight;
   if (keepTyping) {
-    const text = document.getElementById('composer-text');
+    const text = /** @type {HTMLTextAreaElement} */ (document.getElementById('composer-text'));
     text.focus();
     text.setSelectionRange(text.value.length, text.value.length);
   } else if (focusThread) {

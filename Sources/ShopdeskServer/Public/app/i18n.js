@@ -193,6 +193,7 @@ export function formatTime(iso) {
   if (!iso) return '';
   const date = new Date(iso);
   const sameDay = new Date().toDateString() === date.toDateString();
+  /** @type {Intl.DateTimeFormatOptions} */
   const options = sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
   try {
     return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(date);

@@ -12,7 +12,7 @@ import { state } from './state.js';
 export async function openMacroPicker(onChosen) {
   const conversation = state.conversation;
   if (!conversation) return;
-  let dialog = document.getElementById('macro-picker');
+  let dialog = /** @type {HTMLDialogElement | null} */ (document.getElementById('macro-picker'));
   if (!dialog) {
     dialog = h('dialog', { id: 'macro-picker', class: 'macro-picker', 'aria-labelledby': 'macro-picker-title' });
     document.body.append(dialog);

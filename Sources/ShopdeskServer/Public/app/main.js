@@ -144,7 +144,7 @@ function move(step) {
 }
 
 function showHelp() {
-  const dialog = document.getElementById('help');
+  const dialog = /** @type {HTMLDialogElement} */ (document.getElementById('help'));
   clear(dialog);
   const closeButton = h('button', { type: 'button', class: 'primary' }, t('close'));
   closeButton.addEventListener('click', () => dialog.close());

@@ -110,7 +110,7 @@ function fieldsFor(kind, order) {
 }
 
 export function openOrderAction(kind, record, onChanged) {
-  let dialog = document.getElementById('order-action');
+  let dialog = /** @type {HTMLDialogElement | null} */ (document.getElementById('order-action'));
   if (!dialog) {
     dialog = h('dialog', { id: 'order-action', class: 'order-dialog', 'aria-labelledby': 'order-action-title' });
     document.body.append(dialog);
@@ -163,5 +163,5 @@ export function openOrderAction(kind, record, onChanged) {
   });
   dialog.append(h('h3', { id: 'order-action-title' }, `${record.order.number} · ${describe()}`), form);
   dialog.showModal();
-  elements[0]?.querySelector('input, select, textarea')?.focus();
+  /** @type {HTMLElement | null | undefined} */ (elements[0]?.querySelector('input, select, textarea'))?.focus();
 }

@@ -92,9 +92,9 @@ export async function showOrderNumber(number) {
     window.alert(failure.status === 404 ? t('orderNotFound') : failure.message);
     return;
   }
-  const inPanel = document.querySelector(`#orders-panel details[data-order-number="${CSS.escape(record.order.number.replace(/^#/, ''))}"]`);
+  const inPanel = /** @type {HTMLDetailsElement | null} */ (document.querySelector(`#orders-panel details[data-order-number="${CSS.escape(record.order.number.replace(/^#/, ''))}"]`));
   if (inPanel) { inPanel.open = true; inPanel.scrollIntoView({ block: 'nearest' }); inPanel.querySelector('summary')?.focus(); return; }
-  let dialog = document.getElementById('order-view');
+  let dialog = /** @type {HTMLDialogElement | null} */ (document.getElementById('order-view'));
   if (!dialog) { dialog = h('dialog', { id: 'order-view', class: 'order-dialog', 'aria-label': t('orders') }); document.body.append(dialog); }
   clear(dialog);
   const close = h('button', { type: 'button' }, t('close'));

@@ -155,7 +155,7 @@ export async function route() {
   if (nextView !== state.view || state.items.length === 0) {
     state.view = nextView;
     state.search = '';
-    const search = document.getElementById('search');
+    const search = /** @type {HTMLInputElement | null} */ (document.getElementById('search'));
     if (search) search.value = '';
     await loadList();
     if (current !== routes) return;

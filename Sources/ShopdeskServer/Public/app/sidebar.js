@@ -110,7 +110,9 @@ function visitorPanel(visitor) {
 function browserName(agent) {
   const browser = [/Edg\/(\d+)/, 'Edge'], chrome = [/Chrome\/(\d+)/, 'Chrome'], firefox = [/Firefox\/(\d+)/, 'Firefox'], safari = [/Version\/(\d+).*Safari/, 'Safari'];
   const found = [browser, firefox, chrome, safari].map(([pattern, name]) => [agent.match(pattern), name]).find(([match]) => match);
-  const system = [[/Android/, 'Android'], [/iPhone|iPad/, 'iOS'], [/Windows/, 'Windows'], [/Mac OS X/, 'macOS'], [/Linux/, 'Linux']].find(([pattern]) => pattern.test(agent))?.[1];
+  /** @type {[RegExp, string][]} */
+  const systems = [[/Android/, 'Android'], [/iPhone|iPad/, 'iOS'], [/Windows/, 'Windows'], [/Mac OS X/, 'macOS'], [/Linux/, 'Linux']];
+  const system = systems.find(([pattern]) => pattern.test(agent))?.[1];
   const name = found ? `${found[1]} ${found[0][1]}` : agent.slice(0, 60);
   return h('span', { title: agent }, system ? `${name} · ${system}` : name);
 }

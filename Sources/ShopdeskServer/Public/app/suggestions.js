@@ -37,7 +37,7 @@ export function articlesPanel(conversation) {
 /// Adds "Title: URL" of suggestion `index` at the cursor of the composer.
 export function insertArticleLink(index = 0) {
   const item = loaded.items[index];
-  const text = document.getElementById('composer-text');
+  const text = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('composer-text'));
   if (!item || !text || !item.url) return false;
   const line = `${item.title}: ${item.url}`;
   const start = text.selectionStart ?? text.value.length;

@@ -18,7 +18,7 @@ export function windowClosed(channel, messages) {
 
 /**
  * The picker, or null when the window is open or the channel has no templates.
- * @param {{ id: number, inbox_id: number, language?: string }} conversation
+ * @param {{ id: number, inbox_id: number, language?: string, customer?: { name?: string } }} conversation
  * @param {(conversationId: number) => Promise<void>} afterSend
  */
 export async function templatePicker(conversation, channel, afterSend) {
