@@ -24,6 +24,19 @@ struct ConversationAPITests {
         }
     }
 
+    @Test func anEmptyChangeIsRefusedInWordsWithACodeTheAppTranslates() async throws {
+        try await Harness.run(.sqlite) { harness in
+            let id = try await harness.inbound().int("conversation_id")
+            let empty = try await harness.client.json(.patch, "/api/v1/conversations/\(id)", token: harness.ownerToken, body: "{}")
+            #expect(empty.status == .unprocessableContent && (try? empty.string("code")) == "nothing_to_change", "\(empty.text)")
+            // Words for the agent reading the banner, not the API's field names.
+            #expect(!empty.detail.contains("_id") && !empty.detail.contains("snooze_until"), "\(empty.detail)")
+            let snooze = try await harness.client.json(.patch, "/api/v1/conversations/\(id)", token: harness.ownerToken, body: #"{"status":"snoozed"}"#)
+            #expect(snooze.status == .unprocessableContent && !snooze.detail.contains("snooze_until") && (try? snooze.string("field")) == "snooze_until",
+                    "\(snooze.text)")
+        }
+    }
+
     @Test func badInboundInputGetsAnActionableProblem() async throws {
         try await Harness.run(.sqlite) { harness in
             let path = "/api/v1/inboxes/\(harness.inboxID)/messages"

@@ -132,6 +132,12 @@ struct WebAppTests {
                 #expect(try await page.evaluate("document.documentElement.lang") as? String == "hr")
                 let me = try await harness.client.json(.get, "/api/v1/agents/\(harness.owner.id.rawValue)", token: harness.ownerToken)
                 #expect(try me.string("locale") == "hr")
+                // What the models said is in Croatian too, not the taxonomy's names.
+                let mood = ["positive": "Pozitivno", "neutral": "Neutralno", "negative": "Negativno"][(try? resolved.string("sentiment")) ?? ""]
+                if let mood { try await page.waitFor("document.querySelector('#sentiment')?.textContent === '\(mood)'", "the mood in Croatian") }
+                if (try? resolved.string("intent")) == "order_status" {
+                    try await page.waitFor("document.querySelector('#intent')?.textContent === 'Status narudžbe'", "the intent in Croatian")
+                }
 
                 // ? shows the shortcuts.
                 try await page.press("Escape", code: "Escape", keyCode: 27)

@@ -30,7 +30,7 @@ public enum ConversationLifecycle {
 
         case .setStatus(.snoozed, let until):
             guard let until else {
-                throw .invalid(field: "snooze_until", "Snoozing needs a wake-up time (snooze_until).")
+                throw .invalid(field: "snooze_until", "Snoozing needs a time to wake the conversation up.")
             }
             guard until > now else {
                 throw .invalid(field: "snooze_until", "The wake-up time must be in the future.")

@@ -308,8 +308,11 @@ struct ConversationsController {
             commands.append(.setStatus(.snoozed, snoozeUntil: until))
         }
         guard !commands.isEmpty || allowEmpty else {
-            throw Problem(.unprocessableContent,
-                          "Nothing to change: send status, snooze_until, priority, assignee_id, team_id, tags, intent or sentiment.")
+            // In words for people; the fields an API client may send are in the OpenAPI document.
+            var problem = Problem(.unprocessableContent,
+                                  "Nothing to change: choose a status, a snooze time, a priority, an assignee, a team, tags, an intent or a mood.")
+            problem.code = "nothing_to_change"
+            throw problem
         }
         return commands
     }

@@ -14,6 +14,9 @@ const posts = new Map();
 /** Where replies go in each comment conversation ('public' until the agent chooses). */
 const visibility = new Map();
 
+/** Why hiding or deleting a comment failed, by message id: kept across re-renders of the thread. */
+const moderationErrors = new Map();
+
 export function replyVisibility(conversationId) { return visibility.get(conversationId) || 'public'; }
 
 /**
@@ -60,14 +63,16 @@ export function commentControls(message, afterChange) {
   const badge = h('span', { class: `badge comment-status ${status}` },
     status === 'visible' ? t('comment') : `${t('comment')} · ${t(status === 'hidden' ? 'commentHidden' : 'commentDeleted')}`);
   if (status === 'deleted' || state.me?.role === 'viewer') return h('span', { class: 'comment-controls' }, badge);
-  const error = h('span', { class: 'form-error', role: 'alert' });
+  const error = h('span', { class: 'form-error', role: 'alert' }, moderationErrors.get(message.id) || '');
   const act = async (action, button) => {
     button.disabled = true;
     error.textContent = '';
+    moderationErrors.delete(message.id);
     try {
       await api('POST', `/messages/${message.id}/comment`, { action });
       await afterChange();
     } catch (failure) {
+      moderationErrors.set(message.id, failure.message);
       error.textContent = failure.message;
       button.disabled = false;
     }

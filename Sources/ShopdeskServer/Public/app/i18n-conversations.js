@@ -13,6 +13,7 @@ export const conversationStrings = {
     replyVisibility: 'Where the reply goes', conversationNumber: 'Conversation #{number}',
     'error.wrong_credentials': 'The email or password is wrong.', 'error.too_many_signins': 'Too many failed sign-ins. Try again in {seconds} seconds.',
     'error.unreachable': 'The server cannot be reached. Check your connection; nothing was changed.',
+    'error.nothing_to_change': 'Nothing to change: choose a status, a snooze time, a priority, an assignee, a team or tags first.',
   },
   'pt-BR': {
     post: 'Publicação', postLoading: 'Lendo a publicação no canal…', openPost: 'Abrir a publicação', comment: 'Comentário',
@@ -23,6 +24,7 @@ export const conversationStrings = {
     replyVisibility: 'Para onde vai a resposta', conversationNumber: 'Conversa #{number}',
     'error.wrong_credentials': 'O e-mail ou a senha estão errados.', 'error.too_many_signins': 'Muitas tentativas de entrada falharam. Tente de novo em {seconds} segundos.',
     'error.unreachable': 'Não foi possível falar com o servidor. Verifique a sua conexão; nada foi alterado.',
+    'error.nothing_to_change': 'Nada a alterar: escolha antes um status, um adiamento, uma prioridade, um responsável, uma equipe ou etiquetas.',
   },
   ru: {
     post: 'Публикация', postLoading: 'Загружаем публикацию из канала…', openPost: 'Открыть публикацию', comment: 'Комментарий',
@@ -33,6 +35,7 @@ export const conversationStrings = {
     replyVisibility: 'Куда уйдёт ответ', conversationNumber: 'Обращение №{number}',
     'error.wrong_credentials': 'Неверная почта или пароль.', 'error.too_many_signins': 'Слишком много неудачных попыток входа. Попробуйте снова через {seconds} с.',
     'error.unreachable': 'Сервер недоступен. Проверьте подключение; ничего не изменено.',
+    'error.nothing_to_change': 'Нечего менять: сначала выберите статус, отложение, приоритет, ответственного, команду или теги.',
   },
   hr: {
     post: 'Objava', postLoading: 'Učitavamo objavu s kanala…', openPost: 'Otvori objavu', comment: 'Komentar',
@@ -43,5 +46,6 @@ export const conversationStrings = {
     replyVisibility: 'Kamo ide odgovor', conversationNumber: 'Razgovor #{number}',
     'error.wrong_credentials': 'E-adresa ili lozinka nisu točni.', 'error.too_many_signins': 'Previše neuspjelih prijava. Pokušajte ponovno za {seconds} s.',
     'error.unreachable': 'Poslužitelj nije dostupan. Provjerite vezu; ništa nije promijenjeno.',
+    'error.nothing_to_change': 'Nema promjena: najprije odaberite status, odgodu, prioritet, zaduženog agenta, tim ili oznake.',
   },
 };

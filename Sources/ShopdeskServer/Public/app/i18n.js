@@ -6,6 +6,7 @@ import { channelStrings } from './i18n-channels.js';
 import { conversationStrings } from './i18n-conversations.js';
 import { commerceStrings } from './i18n-commerce.js';
 import { helpStrings } from './i18n-help.js';
+import { labelStrings } from './i18n-labels.js';
 
 const bundles = {
   en: {
@@ -163,7 +164,8 @@ const bundles = {
 };
 
 for (const [language, strings] of [...Object.entries(automationStrings), ...Object.entries(commerceStrings), ...Object.entries(helpStrings),
-  ...Object.entries(channelStrings), ...Object.entries(conversationStrings)]) Object.assign(bundles[language], strings);
+  ...Object.entries(channelStrings), ...Object.entries(conversationStrings),
+  ...Object.entries(labelStrings)]) Object.assign(bundles[language], strings);
 
 let locale = 'en';
 let timeZone = undefined;
@@ -189,6 +191,14 @@ export function t(key) {
   return bundles[locale][key] ?? bundles.en[key] ?? key;
 }
 
+/** An intent or mood as the models name it (`order_status`), in the agent's language; one the
+ * app does not know (a workspace's own) in words. */
+export function label(kind, name) {
+  const key = `${kind}.${name}`;
+  const text = t(key);
+  return text === key ? name.replaceAll('_', ' ') : text;
+}
+
 export function formatTime(iso) {
   if (!iso) return '';
   const date = new Date(iso);
@@ -204,6 +214,12 @@ export function formatTime(iso) {
 
 export function formatNumber(value) {
   return new Intl.NumberFormat(locale).format(value);
+}
+
+/** A span of minutes as people say it in the agent's language: "45 min", "3 h", "2 d" (or "3 ч", "2 dana"). */
+export function formatMinutes(minutes) {
+  const [value, unit] = minutes < 90 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.round(minutes / 60), 'hour'] : [Math.round(minutes / 1440), 'day'];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
 }
 
 /// Money from minor units (integers) in the reader's locale: 10380 EUR → "€103.80".

@@ -3,7 +3,7 @@
 import { channelGlyphs, channelName } from './channel-names.js';
 import { api, query } from './api.js';
 import { clear, h } from './dom.js';
-import { formatNumber, formatTime, t } from './i18n.js';
+import { formatMinutes, formatNumber, formatTime, label, t } from './i18n.js';
 import { scheduleConversationRefresh } from './conversation.js';
 import { showError } from './main.js';
 import { conversationHash, listParams, renderViews, viewTitle } from './shell.js';
@@ -55,8 +55,7 @@ export function slaBadge(item) {
     return h('span', { class: 'badge sla overdue', title: item.sla_due_at ? formatTime(item.sla_due_at) : '' }, t('slaOverdue'));
   }
   const minutes = Math.round(left / 60000);
-  const span = minutes < 90 ? `${minutes} min` : minutes < 48 * 60 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} d`;
-  return h('span', { class: `badge sla${minutes <= 30 ? ' soon' : ''}`, title: formatTime(item.sla_due_at) }, `${t('slaDueIn')} ${span}`);
+  return h('span', { class: `badge sla${minutes <= 30 ? ' soon' : ''}`, title: formatTime(item.sla_due_at) }, `${t('slaDueIn')} ${formatMinutes(minutes)}`);
 }
 
 export function renderList() {
@@ -92,7 +91,7 @@ export function renderList() {
           slaBadge(item),
           item.priority !== 'normal' ? h('span', { class: `badge priority-${item.priority}` }, t(item.priority)) : null,
           item.urgent ? h('span', { class: 'badge urgent' }, '!') : null,
-          item.intent ? h('span', { class: 'badge intent' }, item.intent.replaceAll('_', ' ')) : null,
+          item.intent ? h('span', { class: 'badge intent' }, label('intent', item.intent)) : null,
           ...item.tags.map((tag) => h('span', { class: 'badge tag' }, tag)))));
     list.append(row);
   }
@@ -161,7 +160,7 @@ export function customerLabel(item) {
 export function conversationTitle(item) {
   if (item.subject) return item.subject;
   if (item.intent) {
-    const words = item.intent.replaceAll('_', ' ');
+    const words = label('intent', item.intent);
     return words.charAt(0).toUpperCase() + words.slice(1);
   }
   return t('conversationNumber').replace('{number}', String(item.number));

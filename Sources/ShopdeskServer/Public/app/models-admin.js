@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import { clear, h } from './dom.js';
-import { formatTime, t } from './i18n.js';
+import { formatTime, label, t } from './i18n.js';
 import { panel } from './forms.js';
 
 export async function modelsSection() {
@@ -29,7 +29,7 @@ export async function modelsSection() {
   const report = await api('GET', '/reports/intents');
   const table = h('table', { class: 'admin-table', id: 'intent-report' },
     h('tr', {}, h('th', {}, t('intent')), h('th', {}, t('conversationsCount')), h('th', {}, t('negativeCount')), h('th', {}, t('urgentCount')), h('th', {}, t('firstReply'))),
-    ...report.items.map((line) => h('tr', {}, h('td', {}, line.intent ? line.intent.replaceAll('_', ' ') : '—'), h('td', {}, String(line.conversations)),
+    ...report.items.map((line) => h('tr', {}, h('td', {}, line.intent ? label('intent', line.intent) : '—'), h('td', {}, String(line.conversations)),
       h('td', {}, String(line.negative)), h('td', {}, String(line.urgent)),
       h('td', {}, line.mean_first_response_seconds == null ? '—' : `${Math.round(line.mean_first_response_seconds / 60)} min`))));
   return panel('admin-models', t('models'), h('p', { class: 'hint' }, t('modelsHelp')), list, h('p', {}, train, status),

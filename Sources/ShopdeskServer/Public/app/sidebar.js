@@ -2,7 +2,7 @@
 
 import { api } from './api.js';
 import { clear, h } from './dom.js';
-import { formatTime, t } from './i18n.js';
+import { formatTime, label, t } from './i18n.js';
 import { openConversation } from './conversation.js';
 import { ordersPanel } from './orders.js';
 import { articlesPanel } from './suggestions.js';
@@ -43,8 +43,8 @@ export function renderSidebar() {
     h('section', { class: 'panel', 'aria-labelledby': 'classification-title' },
       h('h3', { id: 'classification-title' }, t('classification')),
       h('dl', {},
-        h('dt', {}, t('intent')), h('dd', { id: 'intent' }, conversation.intent ? conversation.intent.replaceAll('_', ' ') : '—'),
-        h('dt', {}, t('sentiment')), h('dd', { id: 'sentiment' }, conversation.sentiment || '—'),
+        h('dt', {}, t('intent')), h('dd', { id: 'intent' }, conversation.intent ? label('intent', conversation.intent) : '—'),
+        h('dt', {}, t('sentiment')), h('dd', { id: 'sentiment' }, conversation.sentiment ? label('sentiment', conversation.sentiment) : '—'),
         h('dt', {}, t('language')), h('dd', {}, classification?.language || conversation.language || '—'))),
     h('section', { class: 'panel', 'aria-labelledby': 'past-title' },
       h('h3', { id: 'past-title' }, t('pastConversations')),
