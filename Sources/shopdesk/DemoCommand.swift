@@ -44,7 +44,7 @@ struct Demo: AsyncParsableCommand {
                       API:       http://\(settings.host):\(port)/api/v1/openapi.json
                       Chat:      http://\(settings.host):\(port)/demo/shop  (a sample shop page with the chat widget)
                       Help:      http://\(settings.host):\(port)/help/demo  (the public help center)
-                      Phone:     http://\(settings.host):\(port)/demo/phone  (write as a customer on Telegram, WhatsApp, Viber or SMS)
+                      Phone:     http://\(settings.host):\(port)/demo/phone  (write as a customer on Telegram, WhatsApp, Viber, SMS, Messenger or Instagram)
                       Login:     \(result.ownerEmail)
                       Password:  \(password)
 

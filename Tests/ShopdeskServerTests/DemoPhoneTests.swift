@@ -5,7 +5,7 @@ import ShopdeskStore
 import ShopdeskTestSupport
 import Testing
 
-/// The demo's phone page: a newcomer writes as a Telegram, WhatsApp, Viber or SMS customer to
+/// The demo's phone page: a newcomer writes as a Telegram, WhatsApp, Viber, SMS, Messenger or Instagram customer to
 /// the simulated provider, the message arrives in the demo's inbox of that kind through its real
 /// webhook (signed as the provider signs), and the agent's reply comes back to the phone through
 /// the real adapter, with the provider's delivery ticks.
