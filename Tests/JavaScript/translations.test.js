@@ -32,3 +32,16 @@ test('every intent of the shipped taxonomy has a label', () => {
   assert.ok(intents.length >= 10, 'the taxonomy was found');
   for (const intent of intents) assert.ok(`intent.${intent}` in labelStrings.en, `no label for ${intent}`);
 });
+
+test('a problem with a known code is worded in the agent\'s language with its values', async () => {
+  const { problemText } = await import('../../Sources/ShopdeskServer/Public/app/api.js');
+  const { setLocale } = await import('../../Sources/ShopdeskServer/Public/app/i18n.js');
+  const problem = { code: 'reply_window_closed_templates', values: { channel: 'WhatsApp', hours: '24' }, detail: 'English words' };
+  setLocale('hr');
+  assert.equal(problemText(problem), 'WhatsApp dopušta tvrtki odgovoriti samo 24 h nakon kupčeve zadnje poruke, a to je vrijeme prošlo. Pošaljite odobreni predložak.');
+  setLocale('ru');
+  assert.equal(problemText({ code: 'too_many_signins' }, '30'), 'Слишком много неудачных попыток входа. Попробуйте снова через 30 с.');
+  // A code the app does not know keeps the server's words.
+  assert.equal(problemText({ code: 'something_new', detail: 'x' }), null);
+  setLocale('en');
+});

@@ -125,6 +125,7 @@ struct MetaCommentTests {
             // One private reply per comment, refused before anything is stored.
             let twice = try await reply(#"{"text":"Mais uma coisa","comment_reply":"private"}"#)
             #expect(twice.status == .unprocessableContent && twice.detail.contains("one private message per comment"), "\(twice.text)")
+            #expect((try? twice.string("code")) == "private_reply_used", "the app words it from its code")
             _ = try await harness.runJobs()
             #expect(await setup.meta.commentAnswers == [.init(comment: "17800000000000001", edge: "replies", text: "Entre 2 e 4 dias úteis!")])
             #expect(await setup.meta.privateReplies == ["17800000000000002": "Ana, te mandei o valor por mensagem."])

@@ -111,6 +111,7 @@ struct MetaMessagingTests {
             try await harness.database.write { try await $0.raw("UPDATE messages SET created_at = \(bind: week) WHERE direction = 'inbound'").run() }
             let late = try await reply("Still there?")
             #expect(late.status == .unprocessableContent && late.detail.contains("168 hours"), "\(late.text)")
+            #expect((try? late.string("code")) == "reply_window_closed" && (try? late.object("values").string("hours")) == "168", "\(late.text)")
         }
     }
 }

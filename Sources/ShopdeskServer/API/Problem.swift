@@ -13,6 +13,9 @@ public struct Problem: Error, HTTPResponseError, CustomStringConvertible {
     public var code: String?
     /// What the client may choose from when it asks again (e.g. the workspaces a sign-in fits).
     public var choices: [Choice]?
+    /// The values in the message (a channel's name, a limit), for a client that words the
+    /// problem itself from its `code` (the web app, in the agent's language).
+    public var values: [String: String]?
     public var headers: HTTPFields = [:]
 
     public struct Choice: Codable, Sendable, Equatable {
@@ -29,12 +32,15 @@ public struct Problem: Error, HTTPResponseError, CustomStringConvertible {
         var field: String?
         var code: String?
         var choices: [Choice]?
+        var values: [String: String]?
     }
 
-    public init(_ status: HTTPResponse.Status, _ detail: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, _ detail: String, field: String? = nil, code: String? = nil, values: [String: String]? = nil) {
         self.status = status
         self.detail = detail
         self.field = field
+        self.code = code
+        self.values = values
     }
 
     public init(_ error: ShopdeskError) {
@@ -54,7 +60,7 @@ public struct Problem: Error, HTTPResponseError, CustomStringConvertible {
     public var description: String { "\(status.code) \(detail)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(title: status.reasonPhrase, status: status.code, detail: detail, field: field, code: code, choices: choices)
+        let body = Body(title: status.reasonPhrase, status: status.code, detail: detail, field: field, code: code, choices: choices, values: values)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = String(decoding: try encoder.encode(body), as: UTF8.self)

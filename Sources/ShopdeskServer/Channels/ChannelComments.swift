@@ -77,7 +77,8 @@ struct ChannelComments {
             return nil
         }
         guard !hasFiles else {
-            throw Problem(.unprocessableContent, "Replies to comments carry text only; send files in a direct message.", field: "attachment_ids")
+            throw Problem(.unprocessableContent, "Replies to comments carry text only; send files in a direct message.", field: "attachment_ids",
+                          code: "comment_reply_text_only")
         }
         switch requested ?? .public {
         case .public:
@@ -92,7 +93,14 @@ struct ChannelComments {
             }
             guard Date().timeIntervalSince(latest.at) <= Self.privateReplyWindow else {
                 throw Problem(.unprocessableContent, "A private reply may answer a comment only within 7 days of it, and the customer's latest "
-                              + "comment is older. Reply publicly instead.", field: "comment_reply")
+                              + "comment is older. Reply publicly instead.", field: "comment_reply", code: "private_reply_too_late")
+            }
+            // Said here with its code; the reply's own transaction checks it again (two agents at once).
+            if try await services.database.read({
+                try await ChannelRepository.privatelyAnswered(comment: latest.id, conversationID: id, workspaceID: ws, in: $0)
+            }) {
+                throw Problem(.unprocessableContent, "This comment already has its private reply: one private message per comment is allowed. "
+                              + "Reply publicly, or wait for the customer to write.", field: "comment_reply", code: "private_reply_used")
             }
             return CommentReply(visibility: .private, comment: latest.id)
         }

@@ -50,9 +50,9 @@ struct ChannelSender {
         }
         // A public answer under a comment is not a message to the customer; anything private is.
         if let reason = optedOut, comment?.visibility != .public { return try await fail(message, "Not sent: \(reason)") }
-        if let reason = Self.whyNot(message.text, lastInbound: lastInbound, adapter: adapter,
-                                    anyTime: message.channelTemplate != nil || comment != nil) {
-            return try await fail(message, reason)
+        if let refusal = Self.whyNot(message.text, lastInbound: lastInbound, adapter: adapter,
+                                     anyTime: message.channelTemplate != nil || comment != nil) {
+            return try await fail(message, refusal.message)
         }
         let files = try await attachments(of: message, workspaceID: workspaceID, links: adapter.capabilities.filesByLink)
         let setup = ChannelSetup(services: services)
@@ -92,7 +92,7 @@ struct ChannelSender {
     /// Asked when an agent replies (a 422 before anything is stored) and again when sending.
     /// `anyTime`: the reply is not bound to the window (an approved template, an answer to a comment).
     static func whyNot(_ text: String, conversation: Conversation, adapter: any ChannelAdapter, database: Database,
-                       anyTime: Bool = false) async throws -> String? {
+                       anyTime: Bool = false) async throws -> Refusal? {
         guard adapter.capabilities.replyWindowSeconds != nil, !anyTime else {
             return whyNot(text, lastInbound: nil, adapter: adapter, anyTime: anyTime)
         }
@@ -101,19 +101,30 @@ struct ChannelSender {
         return whyNot(text, lastInbound: last, adapter: adapter, anyTime: anyTime)
     }
 
+    /// Why a reply cannot go: in words, and as a code with its values for the app to word.
+    struct Refusal: Equatable {
+        var code: String
+        var values: [String: String]
+        var message: String
+        var problem: Problem { Problem(.unprocessableContent, message, field: "text", code: code, values: values) }
+    }
+
     /// The same, knowing when the customer last wrote.
-    static func whyNot(_ text: String, lastInbound last: Date?, adapter: any ChannelAdapter, anyTime: Bool) -> String? {
+    static func whyNot(_ text: String, lastInbound last: Date?, adapter: any ChannelAdapter, anyTime: Bool) -> Refusal? {
         // Counted in UTF-16 units, as Telegram and Meta count (an emoji may be two).
         let limit = adapter.capabilities.maxTextLength
         if text.utf16.count > limit {
-            return "\(adapter.displayName) takes at most \(limit) characters per message; this reply has \(text.utf16.count)."
+            return Refusal(code: "text_too_long", values: ["channel": adapter.displayName, "limit": String(limit), "length": String(text.utf16.count)],
+                           message: "\(adapter.displayName) takes at most \(limit) characters per message; this reply has \(text.utf16.count).")
         }
         // An approved template may be sent at any time: that is what templates are for.
         guard let window = adapter.capabilities.replyWindowSeconds, !anyTime else { return nil }
         guard last.map({ Date().timeIntervalSince($0) > Double(window) }) ?? true else { return nil }
         let later = adapter.capabilities.templates ? "Send one of the approved message templates instead." : "It cannot be sent now."
-        return "\(adapter.displayName) lets a business reply only within \(window / 3600) hours of the customer's last message, and that time "
-            + "has passed. \(later)"
+        return Refusal(code: adapter.capabilities.templates ? "reply_window_closed_templates" : "reply_window_closed",
+                       values: ["channel": adapter.displayName, "hours": String(window / 3600)],
+                       message: "\(adapter.displayName) lets a business reply only within \(window / 3600) hours of the customer's last message, "
+                           + "and that time has passed. \(later)")
     }
 
     private func fail(_ message: Message, _ reason: String) async throws {

@@ -346,9 +346,9 @@ extension ConversationsController {
         guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: ws, id: inboxID, in: $0) }),
               let adapter = services.channels.adapter(for: inbox.kind) else { return }
         // A comment reply has no reply window (a private one has its own 7 days, checked already).
-        if let reason = try await ChannelSender.whyNot(text, conversation: conversation, adapter: adapter, database: services.database,
-                                                       anyTime: comment) {
-            throw Problem(.unprocessableContent, reason, field: "text")
+        if let refusal = try await ChannelSender.whyNot(text, conversation: conversation, adapter: adapter, database: services.database,
+                                                        anyTime: comment) {
+            throw refusal.problem
         }
     }
 }

@@ -12,7 +12,7 @@ export function whenSignedOut(callback) { onSignedOut = callback; }
 
 export class APIError extends Error {
   constructor(status, problem, retryAfter = null) {
-    super(translated(problem, retryAfter) || problem?.detail || problem?.title || `Request failed (${status})`);
+    super(problemText(problem, retryAfter) || problem?.detail || problem?.title || `Request failed (${status})`);
     this.status = status;
     this.problem = problem;
   }
@@ -43,12 +43,19 @@ export async function api(method, path, body, extraHeaders = {}) {
   return data;
 }
 
-/** The problem's words in the agent's language, when the app knows its code; null otherwise. */
-function translated(problem, retryAfter) {
+/**
+ * The problem's words in the agent's language, when the app knows its code (its `values` and
+ * a Retry-After filled in); null otherwise.
+ * @param {{ code?: string, values?: Record<string, string> } | null | undefined} problem
+ * @param {string | null} [retryAfter]
+ */
+export function problemText(problem, retryAfter = null) {
   if (!problem?.code) return null;
   const key = `error.${problem.code}`;
   const text = t(key);
-  return text === key ? null : text.replace('{seconds}', String(retryAfter ?? '…'));
+  if (text === key) return null;
+  const values = { seconds: String(retryAfter ?? '…'), ...(problem.values || {}) };
+  return text.replace(/\{(\w+)\}/g, (whole, name) => values[name] ?? whole);
 }
 
 /// Uploads a file for a reply; resolves to the attachment (id, file_name, size, …).

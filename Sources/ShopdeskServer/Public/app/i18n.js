@@ -173,7 +173,7 @@ let timeZone = undefined;
 export function setLocale(value, zone) {
   locale = bundles[value] ? value : 'en';
   timeZone = zone || undefined;
-  document.documentElement.lang = locale;
+  if (typeof document !== 'undefined') document.documentElement.lang = locale;
 }
 
 /// The agent's language before sign-in: the browser's, if we have it.
