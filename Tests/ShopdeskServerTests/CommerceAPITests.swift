@@ -45,6 +45,12 @@ struct CommerceAPITests {
         try await Self.withShop(kind) { harness, _, connection, customer, _ in
             let test = try await harness.client.json(.post, "/api/v1/stores/\(connection)/test", token: harness.ownerToken)
             #expect(try test.string("shop_name") == "Fake Outfitters")
+            // A wrong setting is said in words for the admin; the API's name for it is in `field`.
+            for (body, field) in [(#"{"attribution_days":400}"#, "attribution_days"), (#"{"approval_threshold":"lots"}"#, "approval_threshold"),
+                                  (#"{"discount_percent_limit":150}"#, "discount_percent_limit")] {
+                let refused = try await harness.client.json(.patch, "/api/v1/stores/\(connection)", token: harness.ownerToken, body: body)
+                #expect(refused.status == .unprocessableContent && (try? refused.string("field")) == field && !refused.detail.contains("_"), "\(refused.text)")
+            }
             let listed = try await harness.client.json(.get, "/api/v1/stores", token: harness.ownerToken)
             #expect(!listed.text.contains(FakeShopify.token) && !listed.text.contains("whsec-test"), "credentials never leave the server")
 

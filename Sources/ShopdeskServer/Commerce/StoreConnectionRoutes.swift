@@ -56,7 +56,7 @@ struct StoreConnectionRoutes {
             }
             let shopURL = (body.shopUrl ?? "").trimmingCharacters(in: .whitespaces)
             if platform.isLive {
-                guard !shopURL.isEmpty else { throw Problem(.unprocessableContent, "Give the shop's address (shop_url).", field: "shop_url") }
+                guard !shopURL.isEmpty else { throw Problem(.unprocessableContent, "Give the shop's address.", field: "shop_url") }
                 try await services.outboundGuard.check(shopURL.hasPrefix("http") ? shopURL : "https://" + shopURL)
                 guard body.token?.isEmpty == false else { throw Problem(.unprocessableContent, "Give the API token (token).", field: "token") }
                 if platform == .woocommerce, body.secret?.isEmpty != false {
@@ -158,21 +158,21 @@ struct StoreConnectionRoutes {
         guard let text else { return .none }
         if text.isEmpty { return .some(nil) }
         guard let minor = Money.minorUnits(text, currency: currency), minor >= 0 else {
-            throw Problem(.unprocessableContent, "approval_threshold is a decimal amount in \(currency), like \"100.00\".", field: "approval_threshold")
+            throw Problem(.unprocessableContent, "The amount above which refunds need an admin's approval is a decimal amount in \(currency), like \"100.00\".", field: "approval_threshold")
         }
         return .some(minor)
     }
 
     private func attribution(_ days: Int?) throws -> Int? {
         guard let days else { return nil }
-        guard (0...90).contains(days) else { throw Problem(.unprocessableContent, "attribution_days is between 0 and 90.", field: "attribution_days") }
+        guard (0...90).contains(days) else { throw Problem(.unprocessableContent, "The days a sale counts as brought by support are between 0 and 90.", field: "attribution_days") }
         return days
     }
 
     private func percentLimit(_ percent: Int?) throws -> Int? {
         guard let percent else { return nil }
         guard (0...100).contains(percent) else {
-            throw Problem(.unprocessableContent, "discount_percent_limit is a whole percentage from 0 to 100.", field: "discount_percent_limit")
+            throw Problem(.unprocessableContent, "The largest discount an agent may give is a whole percentage from 0 to 100.", field: "discount_percent_limit")
         }
         return percent
     }
