@@ -79,6 +79,14 @@ struct JobRunner: Service {
                     break
                 }
             }
+            // Shutting down: let the running jobs end and record them, so none runs again.
+            for await event in group { if case .finished(let id?) = event { finished.append(id) } }
+            if !finished.isEmpty {
+                let ids = finished
+                do { try await services.database.write { try await JobQueue.complete(ids, now: Date(), in: $0) } } catch {
+                    services.logger.error("Job completions not recorded at shutdown; the jobs run again after their lease", metadata: ["error": "\(error)"])
+                }
+            }
         }
     }
 

@@ -46,7 +46,8 @@ actor EventHub: EventPublisher {
 
     /// Whether other nodes' events reach this one (always, with no other nodes to hear from).
     private var relayingOtherNodes: Bool
-    private var relayWaiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    /// Sockets waiting to be greeted, each with the timer that greets it anyway at its deadline.
+    private var relayWaiters: [UUID: (continuation: CheckedContinuation<Void, Never>, deadline: Task<Void, Never>)] = [:]
 
     /// For the health check: whether this node hears other nodes' events.
     var relayState: String { listener == nil ? "single node" : relayingOtherNodes ? "relaying" : "not relaying" }
@@ -55,7 +56,10 @@ actor EventHub: EventPublisher {
     func relaying(_ on: Bool) {
         relayingOtherNodes = on || listener == nil
         guard relayingOtherNodes else { return }
-        for waiter in relayWaiters.values { waiter.resume() }
+        for waiter in relayWaiters.values {
+            waiter.deadline.cancel()
+            waiter.continuation.resume()
+        }
         relayWaiters.removeAll()
     }
 
@@ -65,11 +69,14 @@ actor EventHub: EventPublisher {
         guard !relayingOtherNodes else { return }
         let id = UUID()
         await withCheckedContinuation { continuation in
-            relayWaiters[id] = continuation
-            Task {
+            // The sleep is the deadline itself (a LISTEN that never comes must not keep the
+            // agent's socket silent); it is cancelled as soon as the bridge listens.
+            let deadline = Task {
                 try? await Task.sleep(for: timeout)
-                self.relayWaiters.removeValue(forKey: id)?.resume()
+                guard !Task.isCancelled else { return }
+                self.relayWaiters.removeValue(forKey: id)?.continuation.resume()
             }
+            relayWaiters[id] = (continuation, deadline)
         }
     }
 
