@@ -54,7 +54,20 @@ let package = Package(
         ),
         // Messaging channels (Telegram…): one adapter per provider, speaking its wire format through
         // a transport the server supplies. No database, no server: see ChannelAdapter.
-        .target(name: "ShopdeskChannels", dependencies: ["ShopdeskCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "ShopdeskChannels",
+            dependencies: [
+                "ShopdeskCore",
+                "ShopdeskMail",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // Fixed-argument wrappers for SQLite's variadic configuration calls.
         .target(name: "CShopdeskSQLite"),
         .target(
@@ -120,7 +133,13 @@ let package = Package(
         .testTarget(name: "ShopdeskCoreTests", dependencies: ["ShopdeskCore", "ShopdeskTestSupport"]),
         // Data/ holds Banking77, read by path from the source tree.
         .testTarget(name: "ShopdeskIntelligenceTests", dependencies: ["ShopdeskIntelligence"], exclude: ["Data"]),
-        .testTarget(name: "ShopdeskChannelsTests", dependencies: ["ShopdeskChannels"]),
+        .testTarget(
+            name: "ShopdeskChannelsTests",
+            dependencies: [
+                "ShopdeskChannels", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "ShopdeskCommerceTests", dependencies: ["ShopdeskCommerce"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShopdeskMailTests", dependencies: ["ShopdeskMail", "ShopdeskTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ShopdeskStoreTests", dependencies: ["ShopdeskStore", "ShopdeskTestSupport"]),

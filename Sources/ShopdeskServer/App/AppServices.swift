@@ -56,7 +56,11 @@ struct AppServices: Sendable {
             commerce: CommerceService(database: database, publisher: hub) { connection in
                 try StoreConnections.connector(for: connection, configuration: configuration, guardrail: outboundGuard)
             },
-            mailTLS: MailTLS(caFile: configuration.tlsCAFile, guardrail: outboundGuard),
+            mailTLS: MailTLS(caFile: configuration.tlsCAFile) { host, port in
+                do { return try await outboundGuard.checkHost(host, port: port, field: "host") } catch let problem as Problem {
+                    throw MailTLSError(description: problem.detail)
+                }
+            },
             logger: logger
         )
     }

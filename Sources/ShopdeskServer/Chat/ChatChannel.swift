@@ -1,4 +1,5 @@
 import Foundation
+import ShopdeskChannels
 import ShopdeskCore
 import ShopdeskStore
 
@@ -72,24 +73,12 @@ struct ChatChannel: Sendable {
         return messages.map { message in
             let outbound = message.direction == .outbound
             return WidgetMessage(
-                id: message.id.rawValue, clientId: outbound ? nil : Self.clientID(message.channelMessageID),
+                id: message.id.rawValue, clientId: outbound ? nil : ChatWire.clientID(message.channelMessageID),
                 from: outbound ? (message.botChoices != nil ? "bot" : "agent") : "visitor",
-                authorName: message.authorAgentID.flatMap { names[$0] }.map(Self.firstName),
+                authorName: message.authorAgentID.flatMap { names[$0] }.map(ChatWire.firstName),
                 text: message.text, attachments: (filesByMessage[message.id] ?? []).map(WidgetAttachment.init),
                 status: outbound ? message.deliveryStatus?.rawValue : nil, createdAt: message.createdAt, choices: message.botChoices)
         }
-    }
-
-    /// Visitors see an agent's first name, as in a shop.
-    static func firstName(_ name: String) -> String {
-        name.split(separator: " ").first.map(String.init) ?? name
-    }
-
-    static func channelMessageID(visitor: Int64, clientID: String) -> String { "v\(visitor):\(clientID)" }
-
-    static func clientID(_ channelMessageID: String?) -> String? {
-        guard let channelMessageID, let colon = channelMessageID.firstIndex(of: ":") else { return nil }
-        return String(channelMessageID[channelMessageID.index(after: colon)...])
     }
 
     /// A visitor's message takes the ingest path every channel takes. The visitor's customer is
@@ -113,7 +102,7 @@ struct ChatChannel: Sendable {
         }
         let replyTo = try await visibleConversation(of: visitor)
         var inbound = InboundMessage(
-            inboxID: visitor.inboxID, channelMessageID: Self.channelMessageID(visitor: visitor.id, clientID: clientID),
+            inboxID: visitor.inboxID, channelMessageID: ChatWire.channelMessageID(visitor: visitor.id, clientID: clientID),
             customer: CustomerIdentity(name: visitor.name, externalID: visitor.identifier, channel: visitor.channelIdentity),
             subject: nil, text: text, receivedAt: Date(), replyTo: replyTo)
         inbound.attachmentIDs = attachmentIDs

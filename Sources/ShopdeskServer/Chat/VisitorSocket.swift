@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
+import ShopdeskChannels
 import ShopdeskCore
 import ShopdeskStore
 
@@ -17,8 +18,6 @@ import ShopdeskStore
 /// answer to that first message).
 struct VisitorSocket {
     let services: AppServices
-
-    struct ClientFrame: Decodable, Sendable { var type: String; var token: String?; var state: String?; var messageId: Int64? }
 
     func register(on router: Router<AppRequestContext>, _ api: APIRegistrar) {
         api.document(RouteDoc(method: .get, path: "/widget/socket", summary: "The chat widget's WebSocket (first frame authenticates)",
@@ -36,7 +35,7 @@ struct VisitorSocket {
         // The widget authenticates in its first frame, sent on open. A socket that has not after
         // `authenticationTimeout` is closed: unauthenticated sockets must not pile up.
         let deadline = Task {
-            try await Task.sleep(for: Self.authenticationTimeout)
+            try await Task.sleep(for: ChatWire.authenticationTimeout)
             if await !state.isAuthenticated { try await outbound.close(.policyViolation, reason: "Authenticate first") }
         }
         defer {
@@ -51,9 +50,9 @@ struct VisitorSocket {
                 }
             }
             group.addTask {
-                for try await message in inbound.messages(maxSize: 16 * 1024) {
+                for try await message in inbound.messages(maxSize: ChatWire.maxFrameBytes) {
                     guard case .text(let text) = message,
-                          let frame = try? APIJSON.decoder().decode(ClientFrame.self, from: Data(text.utf8)) else { continue }
+                          let frame = try? APIJSON.decoder().decode(ChatWire.ClientFrame.self, from: Data(text.utf8)) else { continue }
                     if await state.isAuthenticated {
                         if let answer = try await state.handle(frame) { try await outbound.write(.text(answer)) }
                         continue
@@ -63,7 +62,7 @@ struct VisitorSocket {
                         return
                     }
                     let conversation = await state.authenticate(visitor)
-                    try await outbound.write(.text(try Self.encode(Ready(conversationId: conversation?.rawValue))))
+                    try await outbound.write(.text(try Self.encode(ChatWire.Ready(conversationId: conversation?.rawValue))))
                 }
             }
             // When either side stops, the socket is done.
@@ -71,16 +70,6 @@ struct VisitorSocket {
             group.cancelAll()
         }
     }
-
-    static let authenticationTimeout: Duration = .seconds(10)
-
-    struct Ready: Encodable { var type = "ready"; var conversationId: Int64? }
-    /// The answer to `watch`, sent once the socket listens to the conversation: what the widget
-    /// fetches after it cannot fall between its fetch and the subscription.
-    struct Watching: Encodable { var type = "watching"; var conversationId: Int64? }
-    struct MessageFrame: Encodable { var type = "message"; var message: WidgetMessage }
-    struct TypingFrame: Encodable { var type = "typing"; var name: String?; var state: String }
-    struct SeenFrame: Encodable { var type = "seen"; var at: Date }
 
     static func encode(_ value: some Encodable) throws -> String {
         String(decoding: try APIJSON.encoder().encode(value), as: UTF8.self)
@@ -123,7 +112,7 @@ actor VisitorSocketState {
     }
 
     /// Acts on a frame from the widget; returns a frame to answer with, if any.
-    func handle(_ frame: VisitorSocket.ClientFrame) async throws -> String? {
+    func handle(_ frame: ChatWire.ClientFrame) async throws -> String? {
         guard let visitor else { return nil }
         switch frame.type {
         case "watch":
@@ -132,7 +121,7 @@ actor VisitorSocketState {
                 try await ChatVisitorRepository.find(id: visitor.id, workspaceID: visitor.workspaceID, in: sql)
             }) { self.visitor = fresh }
             await watch()
-            return try VisitorSocket.encode(VisitorSocket.Watching(conversationId: conversation?.rawValue))
+            return try VisitorSocket.encode(ChatWire.Watching(conversationId: conversation?.rawValue))
         case "typing":
             guard let conversation, let state = frame.state, ["typing", "idle"].contains(state) else { return nil }
             await services.hub.broadcastEphemeral(RealtimeMessage(
@@ -155,14 +144,14 @@ actor VisitorSocketState {
             guard let id = message.payload["message_id"]?.int64Value,
                   let widgetMessage = try await services.chat.message(MessageID(id), in: conversation, workspaceID: visitor.workspaceID)
             else { return nil }
-            return try VisitorSocket.encode(VisitorSocket.MessageFrame(message: widgetMessage))
+            return try VisitorSocket.encode(ChatWire.MessageFrame(message: widgetMessage))
         case "presence":
             // Only an agent writing a reply shows as typing: never one viewing or writing a note.
             guard message.payload["state"] == .string("typing"), message.payload["reply"] == .bool(true) else { return nil }
-            let name = message.payload["name"].flatMap { if case .string(let text) = $0 { ChatChannel.firstName(text) } else { nil } }
-            return try VisitorSocket.encode(VisitorSocket.TypingFrame(name: name, state: "typing"))
+            let name = message.payload["name"].flatMap { if case .string(let text) = $0 { ChatWire.firstName(text) } else { nil } }
+            return try VisitorSocket.encode(ChatWire.TypingFrame(name: name, state: "typing"))
         case "conversation.read":
-            return try VisitorSocket.encode(VisitorSocket.SeenFrame(at: message.at))
+            return try VisitorSocket.encode(ChatWire.SeenFrame(at: message.at))
         case DomainEventKind.conversationMerged.rawValue:
             // Follow the merge when the survivor is still this visitor's; otherwise stop listening.
             await watch()

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ShopdeskChannels
 import ShopdeskCore
 import ShopdeskStore
 
@@ -190,7 +191,7 @@ struct WidgetController {
         var verified: String?
         if let identifier = body.identifier.map({ $0.trimmingCharacters(in: .whitespaces) }), !identifier.isEmpty {
             let secret = try await services.database.read { try await InboxRepository.secret(of: inbox.id, in: $0) } ?? ""
-            if let hash = body.identifierHash, Self.verify(identifier: identifier, hash: hash, secret: secret) {
+            if let hash = body.identifierHash, ChatWire.verify(identifier: identifier, hash: hash, secret: secret) {
                 verified = String(identifier.prefix(200))
             } else if settings.requireIdentity {
                 throw Problem(.unauthorized, "This chat only accepts identified customers whose identifier_hash is the HMAC-SHA256 of the identifier with the inbox secret.",
@@ -236,13 +237,6 @@ struct WidgetController {
                              conversationId: conversation?.rawValue, messages: messages, config: try await config(inbox))
     }
 
-    /// Constant-time comparison of the shop's signature with ours, over the full length.
-    static func verify(identifier: String, hash: String, secret: String) -> Bool {
-        guard !secret.isEmpty else { return false }
-        let expected = Secrets.hex(HMAC<SHA256>.authenticationCode(for: Data(identifier.utf8), using: SymmetricKey(data: Data(secret.utf8))))
-        return Secrets.constantTimeEquals(hash.lowercased(), expected)
-    }
-
     /// Name and email that a visitor typed: kept on the visitor for agents to see, never used to
     /// find an existing customer (anyone can type anyone's address).
     static func applyContact(name: String?, email: String?, to visitor: inout ChatVisitor) throws {
@@ -257,15 +251,9 @@ struct WidgetController {
     static func record(page: PageBody, userAgent: String?, language: String?, on visitor: inout ChatVisitor) {
         if let userAgent { visitor.context.userAgent = String(userAgent.prefix(400)) }
         if let language { visitor.context.language = String(language.prefix(35)) }
-        guard let url = page.url.map({ String($0.prefix(2000)) }), Self.isWebURL(url) else { return }
-        let referrer = page.referrer.map { String($0.prefix(2000)) }.flatMap { Self.isWebURL($0) ? $0 : nil }
+        guard let url = page.url.map({ String($0.prefix(2000)) }), ChatWire.isWebURL(url) else { return }
+        let referrer = page.referrer.map { String($0.prefix(2000)) }.flatMap { ChatWire.isWebURL($0) ? $0 : nil }
         visitor.context.visit(url: url, title: page.title.map { String(Text.singleLine($0).prefix(300)) }, referrer: referrer, at: Date())
-    }
-
-    /// Only http(s) addresses are kept: agents click these links.
-    static func isWebURL(_ text: String) -> Bool {
-        guard let scheme = URLComponents(string: text)?.scheme?.lowercased() else { return false }
-        return scheme == "http" || scheme == "https"
     }
 }
 
@@ -290,34 +278,8 @@ struct VisitorDetails: ResponseEncodable {
     }
 }
 
-/// A file as the widget sees it.
-struct WidgetAttachment: ResponseEncodable {
-    var id: Int64
-    var fileName: String
-    var contentType: String
-    var size: Int64
-
+extension WidgetAttachment: ResponseEncodable {
     init(_ record: AttachmentRecord) {
-        id = record.id.rawValue
-        fileName = record.fileName
-        contentType = record.contentType
-        size = record.size
+        self.init(id: record.id.rawValue, fileName: record.fileName, contentType: record.contentType, size: record.size)
     }
-}
-
-/// A message as the widget sees it: no notes ever, no classification, the agent's name only.
-struct WidgetMessage: ResponseEncodable {
-    var id: Int64
-    /// The widget's own id for a visitor message, so it can match its pending copy.
-    var clientId: String?
-    /// `visitor`, `agent` or `bot`.
-    var from: String
-    var authorName: String?
-    var text: String
-    var attachments: [WidgetAttachment]
-    /// For agent replies: sent, delivered or read.
-    var status: String?
-    var createdAt: Date
-    /// The bot's quick replies under its message (`helped`, `person`).
-    var choices: [String]? = nil
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ShopdeskChannels
 import ShopdeskCore
 import ShopdeskMail
 import ShopdeskStore
@@ -65,7 +66,7 @@ struct EmailSender: Sendable {
                                      data: Array(try await services.files.load(sha256: file.sha256))))
         }
         let email = OutgoingEmail(
-            from: EmailAddress(name: agent.map { "\(ChatChannel.firstName($0.name)) · \(inbox.name)" } ?? inbox.name, address: settings.address),
+            from: EmailAddress(name: agent.map { "\(ChatWire.firstName($0.name)) · \(inbox.name)" } ?? inbox.name, address: settings.address),
             to: [to],
             replyTo: EmailAddress(name: inbox.name, address: "\(local)+\(ReplyToken.make(conversation: conversation.id, secret: secret))@\(domain)"),
             subject: subject, messageID: messageID,
@@ -127,10 +128,13 @@ extension EmailSender {
     /// The message with a DKIM signature in front when DKIM is configured (a bad key is a
     /// permanent failure the admin sees, not unsigned mail).
     private func signed(_ message: [UInt8], from address: String) throws -> [UInt8] {
+        guard let selector = services.config.dkimSelector, let path = services.config.dkimKey else { return message }
         do {
-            guard let signer = try DKIMSigner.load(services.config) else { return message }
-            return try signer.sign(message, from: address)
-        } catch let error as ConfigurationError {
+            guard let pem = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw JobFailure(description: "The DKIM key file \(path) cannot be read.", permanent: true)
+            }
+            return try DKIMSigner(selector: selector, pem: pem, path: path).sign(message, from: address)
+        } catch let error as DKIMKeyError {
             throw JobFailure(description: error.description, permanent: true)
         }
     }

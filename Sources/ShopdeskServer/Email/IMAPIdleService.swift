@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import ShopdeskChannels
 import ShopdeskCore
 import ShopdeskStore
 

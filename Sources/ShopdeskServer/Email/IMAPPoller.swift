@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import ShopdeskChannels
 import ShopdeskCore
 import ShopdeskStore
 

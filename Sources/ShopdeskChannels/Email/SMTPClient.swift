@@ -6,21 +6,21 @@ import ShopdeskCore
 
 /// Hands a message to the shop's SMTP submission server: port 587 with STARTTLS (required),
 /// 465 with TLS from the start, or plain for a local relay; AUTH PLAIN or LOGIN.
-enum SMTPClient {
-    enum Failure: Error, CustomStringConvertible {
+public enum SMTPClient {
+    public enum Failure: Error, CustomStringConvertible {
         /// 4xx or a network problem: try again later.
         case temporary(String)
         /// 5xx: the server refused; retrying will not help.
         case permanent(String)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .temporary(let text), .permanent(let text): text
             }
         }
     }
 
-    static func send(_ message: [UInt8], from: String, to recipients: [String], server: OutgoingSMTP, password: String?,
+    public static func send(_ message: [UInt8], from: String, to recipients: [String], server: OutgoingSMTP, password: String?,
                      heloName: String, tls: MailTLS) async throws {
         let failure = TLSFailure()
         do {

@@ -7,19 +7,19 @@ import ShopdeskCore
 /// Just enough IMAP4rev1 (RFC 3501) to take mail out of a mailbox: LOGIN, SELECT, UID SEARCH,
 /// UID FETCH BODY.PEEK[] (literals read exactly), UID STORE \Seen, UID MOVE, LOGOUT; over TLS
 /// from the first byte (993), STARTTLS (143) or plain (a local server in tests).
-final class IMAPClient {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public final class IMAPClient {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
         /// A refusal (bad login, no such folder) rather than a network problem.
-        let permanent: Bool
+        public let permanent: Bool
     }
 
     /// One response: the untagged lines before the tagged one, and the literals they carried.
-    struct Response {
-        var status: String
-        var text: String
-        var untagged: [String] = []
-        var literals: [[UInt8]] = []
+    public struct Response {
+        public var status: String
+        public var text: String
+        public var untagged: [String] = []
+        public var literals: [[UInt8]] = []
     }
 
     private let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
@@ -27,7 +27,7 @@ final class IMAPClient {
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private var buffer: [UInt8] = []
     private var counter = 0
-    private(set) var capabilities: Set<String> = []
+    public private(set) var capabilities: Set<String> = []
 
     private init(channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
                  outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
@@ -37,7 +37,7 @@ final class IMAPClient {
     }
 
     /// Connects, upgrades to TLS as configured, logs in, and runs `body`; always logs out.
-    static func session<T>(_ server: OutgoingSMTP, password: String?, tls: MailTLS,
+    public static func session<T>(_ server: OutgoingSMTP, password: String?, tls: MailTLS,
                            _ body: (IMAPClient) async throws -> T) async throws -> T {
         let failure = TLSFailure()
         do {
@@ -95,7 +95,7 @@ final class IMAPClient {
 
     /// Sends a tagged command and reads to its tagged answer; anything but OK is a failure.
     @discardableResult
-    func command(_ text: String, hidden: Bool = false) async throws -> Response {
+    public func command(_ text: String, hidden: Bool = false) async throws -> Response {
         counter += 1
         let tag = "S\(counter)"
         try await outbound.write(ByteBuffer(string: "\(tag) \(text)\r\n"))
@@ -151,7 +151,7 @@ final class IMAPClient {
     // MARK: the commands the poller uses
 
     /// SELECT: the folder's UIDVALIDITY.
-    func select(_ folder: String) async throws -> Int64 {
+    public func select(_ folder: String) async throws -> Int64 {
         let response = try await command("SELECT \(Self.quoted(folder))")
         for line in response.untagged + [response.text] {
             if let range = line.range(of: "UIDVALIDITY ") {
@@ -163,7 +163,7 @@ final class IMAPClient {
     }
 
     /// UIDs above `after`, ascending.
-    func uids(after: Int64) async throws -> [Int64] {
+    public func uids(after: Int64) async throws -> [Int64] {
         let response = try await command("UID SEARCH UID \(after + 1):*")
         let numbers = response.untagged.filter { $0.uppercased().hasPrefix("* SEARCH") }
             .flatMap { $0.split(separator: " ").dropFirst(2).compactMap { Int64($0) } }
@@ -172,15 +172,15 @@ final class IMAPClient {
     }
 
     /// The whole message, without setting \Seen.
-    func fetch(_ uid: Int64) async throws -> [UInt8]? {
+    public func fetch(_ uid: Int64) async throws -> [UInt8]? {
         try await command("UID FETCH \(uid) BODY.PEEK[]").literals.first
     }
 
-    func markSeen(_ uid: Int64) async throws {
+    public func markSeen(_ uid: Int64) async throws {
         try await command("UID STORE \(uid) +FLAGS.SILENT (\\Seen)")
     }
 
-    func move(_ uid: Int64, to folder: String) async throws {
+    public func move(_ uid: Int64, to folder: String) async throws {
         if capabilities.contains("MOVE") {
             try await command("UID MOVE \(uid) \(Self.quoted(folder))")
         } else {
@@ -191,7 +191,7 @@ final class IMAPClient {
 
     /// IDLE (RFC 2177) until the mailbox reports new mail or `seconds` pass (checked whenever
     /// the server says anything; servers send keep-alives every few minutes). True: new mail.
-    func idle(seconds: TimeInterval) async throws -> Bool {
+    public func idle(seconds: TimeInterval) async throws -> Bool {
         counter += 1
         let tag = "S\(counter)"
         try await outbound.write(ByteBuffer(string: "\(tag) IDLE\r\n"))

@@ -8,17 +8,21 @@ import ShopdeskCore
 /// verified against the system's trusted roots plus, when `tls_ca_file`
 /// (`SHOPDESK_TLS_CA_FILE`) names a PEM file, the certificate authorities in it — for mail
 /// servers under a company's private CA. Host names are always checked.
-struct MailTLS: Sendable {
+public struct MailTLS: Sendable {
+    /// Checks a mail server's host before each connection and returns the address to connect
+    /// to (the server's outbound address guard); throws a sentence for the admin when refused.
+    public typealias HostCheck = @Sendable (_ host: String, _ port: Int) async throws -> String
+
     let caFile: String?
     /// Every connection's host is checked when it is opened (not only when saved): the address
     /// connected to is the one checked.
-    let guardrail: OutboundURLGuard
+    let checkHost: HostCheck
     /// Built once: loading the system's roots for every connection would cost more than the handshake.
     private let context: Result<NIOSSLContext, any Error>
 
-    init(caFile: String?, guardrail: OutboundURLGuard) {
+    public init(caFile: String?, checkHost: @escaping HostCheck) {
         self.caFile = caFile
-        self.guardrail = guardrail
+        self.checkHost = checkHost
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let caFile { configuration.additionalTrustRoots = [.file(caFile)] }
         context = Result { try NIOSSLContext(configuration: configuration) }
@@ -37,9 +41,11 @@ struct MailTLS: Sendable {
     func connect(to server: OutgoingSMTP, failure: TLSFailure) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         let address: String
         do {
-            address = try await guardrail.checkHost(server.host, port: server.port, field: "host")
-        } catch let problem as Problem {
-            throw MailTLSError(description: problem.detail)
+            address = try await checkHost(server.host, server.port)
+        } catch let error as MailTLSError {
+            throw error
+        } catch {
+            throw MailTLSError(description: String(describing: error))
         }
         return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(15))
@@ -70,13 +76,13 @@ struct MailTLS: Sendable {
 
     /// What to tell the admin when a session failed: the handshake's own error if there was one
     /// (the reader often sees only "connection closed"), else `error` when it is about TLS.
-    func explain(_ error: any Error, failure: TLSFailure, host: String) -> String? {
+    public func explain(_ error: any Error, failure: TLSFailure, host: String) -> String? {
         if let handshake = failure.error, let explained = explain(handshake, host: host) { return explained }
         return explain(error, host: host)
     }
 
     /// A sentence for an admin about a failed handshake, or nil when `error` is something else.
-    func explain(_ error: any Error, host: String) -> String? {
+    public func explain(_ error: any Error, host: String) -> String? {
         let text = String(describing: error)
         if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("unableToValidateCertificate") {
             return "\(host) presented a certificate that is not trusted (expired, self-signed or from an unknown authority). "
@@ -92,15 +98,18 @@ struct MailTLS: Sendable {
     }
 }
 
-struct MailTLSError: Error, CustomStringConvertible {
-    let description: String
+public struct MailTLSError: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
 }
 
 /// The first error a connection's TLS layer raised, kept for the code that reads the connection.
-final class TLSFailure: Sendable {
+public final class TLSFailure: Sendable {
+    public init() {}
+
     private let box = NIOLockedValueBox<(any Error)?>(nil)
 
-    var error: (any Error)? { box.withLockedValue { $0 } }
+    public var error: (any Error)? { box.withLockedValue { $0 } }
 
     func record(_ error: any Error) {
         box.withLockedValue { if $0 == nil { $0 = error } }
