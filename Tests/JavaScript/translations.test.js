@@ -1,26 +1,33 @@
-// Every language has every string of the app's translation files (English is the reference), and
-// every intent the shipped model knows has a label.
+// Every language has every string of the app (English is the reference, one file per language in
+// Public/app/i18n/), and every intent the shipped model knows has a label.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { automationStrings } from '../../Sources/ShopdeskServer/Public/app/i18n-automation.js';
-import { channelStrings } from '../../Sources/ShopdeskServer/Public/app/i18n-channels.js';
-import { commerceStrings } from '../../Sources/ShopdeskServer/Public/app/i18n-commerce.js';
-import { conversationStrings } from '../../Sources/ShopdeskServer/Public/app/i18n-conversations.js';
-import { helpStrings } from '../../Sources/ShopdeskServer/Public/app/i18n-help.js';
-import { labelStrings } from '../../Sources/ShopdeskServer/Public/app/i18n-labels.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import en from '../../Sources/ShopdeskServer/Public/app/i18n/en.js';
+import ptBR from '../../Sources/ShopdeskServer/Public/app/i18n/pt-BR.js';
+import ru from '../../Sources/ShopdeskServer/Public/app/i18n/ru.js';
+import hr from '../../Sources/ShopdeskServer/Public/app/i18n/hr.js';
 
-const files = { automationStrings, channelStrings, commerceStrings, conversationStrings, helpStrings, labelStrings };
+const languages = { 'pt-BR': ptBR, ru, hr };
 
-test('every language has every key English has, and no empty string', () => {
-  for (const [file, bundles] of Object.entries(files)) {
-    const reference = Object.keys(bundles.en);
-    for (const [language, strings] of Object.entries(bundles)) {
-      const missing = reference.filter((key) => !(key in strings));
-      assert.deepEqual(missing, [], `${file}: ${language} lacks ${missing.join(', ')}`);
-      const empty = Object.entries(strings).filter(([, value]) => !String(value).trim()).map(([key]) => key);
-      assert.deepEqual(empty, [], `${file}: ${language} has empty ${empty.join(', ')}`);
+test('every language has every key English has, nothing English lacks, and no empty string', () => {
+  const reference = Object.keys(en);
+  for (const [language, strings] of Object.entries({ en, ...languages })) {
+    const missing = reference.filter((key) => !(key in strings));
+    assert.deepEqual(missing, [], `${language} lacks ${missing.join(', ')}`);
+    const extra = Object.keys(strings).filter((key) => !(key in en));
+    assert.deepEqual(extra, [], `${language} has keys English lacks: ${extra.join(', ')}`);
+    const empty = Object.entries(strings).filter(([, value]) => !String(value).trim()).map(([key]) => key);
+    assert.deepEqual(empty, [], `${language} has empty ${empty.join(', ')}`);
+  }
+});
+
+test('a list of pairs (the keyboard help) has as many entries in every language', () => {
+  for (const [key, value] of Object.entries(en)) {
+    if (!Array.isArray(value)) continue;
+    for (const [language, strings] of Object.entries(languages)) {
+      assert.equal(strings[key].length, value.length, `${language}: ${key}`);
     }
   }
 });
@@ -30,7 +37,7 @@ test('every intent of the shipped taxonomy has a label', () => {
   const list = source.match(/public static let all = \[([^\]]*)\]/)?.[1] ?? '';
   const intents = [...list.matchAll(/"([a-z_]+)"/g)].map((match) => match[1]);
   assert.ok(intents.length >= 10, 'the taxonomy was found');
-  for (const intent of intents) assert.ok(`intent.${intent}` in labelStrings.en, `no label for ${intent}`);
+  for (const intent of intents) assert.ok(`intent.${intent}` in en, `no label for ${intent}`);
 });
 
 test('a problem with a known code is worded in the agent\'s language with its values', async () => {
@@ -44,4 +51,31 @@ test('a problem with a known code is worded in the agent\'s language with its va
   // A code the app does not know keeps the server's words.
   assert.equal(problemText({ code: 'something_new', detail: 'x' }), null);
   setLocale('en');
+});
+
+test('no visible text in the app bypasses the translations', () => {
+  const directory = new URL('../../Sources/ShopdeskServer/Public/app/', import.meta.url);
+  // Names that are the same in every language.
+  const allowed = new Set(['Shopdesk']);
+  // Examples of a value's shape in placeholders (an address, a link, a host, a language code, tags).
+  const example = /@|:\/\/|^[a-z]{2}$|^[a-z0-9-]+(\.[a-z0-9-]+)+$|^[a-z]+(, [a-z]+)+$/;
+  const patterns = [
+    // h('tag', {…}, 'Text') and h('tag', null, 'Text'): a literal child.
+    /\bh\(\s*'[^']*'\s*,\s*(?:\{[^{}]*\}|null)\s*,\s*'([^']*)'/g,
+    /\.textContent\s*=\s*'([^']*)'/g,
+    /(?:\bplaceholder|\btitle|'aria-label'|\balt)\s*:\s*'([^']*)'/g,
+    /\.(?:placeholder|title)\s*=\s*'([^']*)'/g,
+  ];
+  const found = [];
+  for (const name of readdirSync(directory)) {
+    if (!name.endsWith('.js') || name.startsWith('i18n')) continue;
+    const source = readFileSync(new URL(name, directory), 'utf8');
+    for (const pattern of patterns) {
+      for (const match of source.matchAll(pattern)) {
+        const text = match[1];
+        if (/\p{L}{2}/u.test(text) && !allowed.has(text) && !example.test(text)) found.push(`${name}: ${text}`);
+      }
+    }
+  }
+  assert.deepEqual(found, []);
 });

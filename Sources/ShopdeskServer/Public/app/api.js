@@ -12,7 +12,7 @@ export function whenSignedOut(callback) { onSignedOut = callback; }
 
 export class APIError extends Error {
   constructor(status, problem, retryAfter = null) {
-    super(problemText(problem, retryAfter) || problem?.detail || problem?.title || `Request failed (${status})`);
+    super(problemText(problem, retryAfter) || problem?.detail || problem?.title || t('requestFailed').replace('{status}', String(status)));
     this.status = status;
     this.problem = problem;
   }

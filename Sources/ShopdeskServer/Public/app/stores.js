@@ -46,7 +46,7 @@ async function shopsSection() {
   const days = h('input', { type: 'number', min: 0, max: 90, value: 3 });
   return panel('admin-shops', t('shops'), list,
     form('add-shop', [labelled('shop-platform', t('platform'), platform), labelled('shop-name', t('name'), name), labelled('shop-url', t('shopUrl'), url),
-      labelled('shop-token', t('apiToken'), token), labelled('shop-secret', t('apiSecret'), secret), labelled('shop-webhook-secret', t('webhookSecret'), webhookSecret),
+      labelled('shop-token', t('shopToken'), token), labelled('shop-secret', t('apiSecret'), secret), labelled('shop-webhook-secret', t('webhookSecret'), webhookSecret),
       labelled('shop-threshold', t('approvalThreshold'), threshold), labelled('shop-currency', 'Currency', currency), labelled('shop-days', t('attributionDays'), days)],
     t('connectShop'), async (element) => {
       await api('POST', '/stores', { platform: platform.value, name: name.value || undefined, shop_url: url.value, token: token.value || undefined,
