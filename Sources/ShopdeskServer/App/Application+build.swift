@@ -108,10 +108,11 @@ func buildApplication(services: AppServices,
 }
 
 /// Relays other nodes' events (PostgreSQL NOTIFY) into this node's hub, reconnecting on failure.
-struct RealtimeBridge: Service {
+struct RealtimeBridge: Service, CustomStringConvertible {
     let hub: EventHub
     let listener: any NotificationListener
     let logger: Logger
+    var description: String { "RealtimeBridge" }
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {

@@ -77,8 +77,9 @@ actor IMAPIdleWatchers {
 }
 
 /// Closes the IDLE connections when the server shuts down.
-struct IMAPIdleService: Service {
+struct IMAPIdleService: Service, CustomStringConvertible {
     let watchers: IMAPIdleWatchers
+    var description: String { "IMAPIdleService" }
 
     func run() async throws {
         try? await gracefulShutdown()

@@ -9,11 +9,12 @@ import ShopdeskStore
 /// The built-in mail receiver as a service of `shopdesk serve`: the channel's SMTP/LMTP listener
 /// (`ShopdeskChannels/Email`) handing mail to the email inboxes. Mail is routed by recipient to an
 /// email inbox; a message is acknowledged (250) only after it is committed.
-struct SMTPServer: Service {
+struct SMTPServer: Service, CustomStringConvertible {
     let services: AppServices
     let host: String
     let port: Int
     let lmtp: Bool
+    var description: String { "SMTPServer(\(lmtp ? "LMTP" : "SMTP") :\(port))" }
 
     /// The TLS context for STARTTLS, when a certificate and key are configured.
     static func tlsContext(_ configuration: ServerConfiguration) throws -> NIOSSLContext? {

@@ -6,10 +6,15 @@ import ShopdeskStore
 
 /// Claims due jobs from the durable queue and runs them, a bounded number at a time.
 /// Several nodes can run one each: claims are leases, and PostgreSQL skips locked rows.
-struct JobRunner: Service {
+struct JobRunner: Service, CustomStringConvertible {
     let services: AppServices
     let handlers: JobHandlers
     let batchSize = 64
+
+    /// The service's name in the service group's logs. ServiceLifecycle names a service by
+    /// `"\(service)"`, which without this walks everything the service holds, the classifier models
+    /// included: seconds of CPU at every start.
+    var description: String { "JobRunner" }
 
     init(services: AppServices) {
         self.services = services
