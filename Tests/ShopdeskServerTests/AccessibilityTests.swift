@@ -98,8 +98,14 @@ struct AccessibilityTests {
                 try await page.waitFor("document.querySelector('dialog[open], [role=dialog]')", "the shortcut help")
                 #expect(try await page.evaluate(Audit.contrast()) as? [String] == [])
                 try await page.press("Escape", code: "Escape", keyCode: 27)
-                _ = try await page.evaluate("location.hash = '#/admin'")
-                try await page.waitFor("document.querySelector('#admin-inboxes') && document.querySelector('#admin-hours')", "the settings")
+                // Every area of the settings, each audited on its own page.
+                for area in ["account", "team", "channels", "commerce", "help", "intelligence", "integrations", "automation"] {
+                    _ = try await page.evaluate("location.hash = '#/admin/\(area)'")
+                    try await page.waitFor("document.querySelector('#settings-area-\(area)')", "the settings area \(area)")
+                    #expect(try await page.evaluate(Audit.contrast()) as? [String] == [], "\(area)")
+                    #expect(try await page.evaluate(Audit.unnamedControls()) as? [String] == [], "\(area)")
+                }
+                try await page.waitFor("document.querySelector('#admin-hours')", "the business hours among the automation")
                 // The rule and macro editors open too, so their controls are audited.
                 _ = try await page.evaluate("(() => { document.querySelector('#add-rule').click(); document.querySelector('#add-macro').click(); return true })()")
                 _ = try await page.evaluate("(() => { document.querySelector('#rule-editor .add-condition').click(); document.querySelector('#rule-editor .add-group').click(); return true })()")

@@ -15,7 +15,7 @@ struct AutomationBrowserTests {
             let token = harness.ownerToken
             let first = try await harness.inbound(email: "ana@example.com", text: "My parcel arrived broken, I want a refund").int("conversation_id")
             try await Browser.with { page in
-                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/automation")
                 try await page.waitFor("document.querySelector('#add-macro')", "the macros panel")
 
                 // A macro with a variable and an action, written in the form.
@@ -118,7 +118,7 @@ struct AutomationBrowserTests {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let port = try #require(harness.client.port)
             try await Browser.with { page in
-                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/automation")
                 try await page.waitFor("document.querySelector('#add-sla')", "the SLA panel")
                 // The inbox takes turns among its agents from now on.
                 try await page.waitFor("document.querySelector('#admin-assignment [data-scope=\"inboxes:\(harness.inboxID)\"] select')", "the assignment panel")

@@ -34,7 +34,7 @@ struct CommerceBrowserTests {
                 _ = try await page.evaluate("document.querySelector('#order-action').close()")
 
                 // Settings: the shop is listed with its webhook address and answers the test.
-                try await page.navigate("http://127.0.0.1:\(port)/#/admin")
+                try await page.navigate("http://127.0.0.1:\(port)/#/admin/commerce")
                 try await page.waitFor("document.querySelector('#shop-list')?.innerText.includes('Fake Outfitters')", "the shop in settings")
                 #expect(try await page.text("#shop-list").contains("/api/v1/stores/\(connection)/webhooks"))
                 _ = try await page.evaluate("document.querySelector('#shop-list button').click()")

@@ -13,7 +13,7 @@ struct HelpCenterBrowserTests {
             let slug = "help-\(UUID().uuidString.prefix(6).lowercased())"
             let inbound = try await harness.inbound(email: "ivan@example.com", text: "How long does a refund take after I send the parcel back?")
             try await Browser.with { page in
-                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/help")
                 try await page.waitFor("document.querySelector('#help-settings')", "the help center settings")
                 try await WebAppTests.fill(page, ["#help-slug": slug, "#help-title": "Fake Outfitters help"])
                 _ = try await page.evaluate("document.querySelector('#help-settings').requestSubmit()")

@@ -212,7 +212,7 @@ extension IMAPPollingTests {
             let port = try #require(harness.client.port)
             let closedPort = try FreePort.pick()
             try await Browser.with { page in
-                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/channels")
                 try await page.waitFor("document.querySelector('#imap-\(id)-form')", "the IMAP form")
                 _ = try await page.evaluate("document.querySelector('#imap-\(id)-form').closest('details').open = true")
                 // Nothing listens on that port: the test button and the status line must say so.

@@ -199,7 +199,7 @@ struct TelegramChannelBrowserTests {
             try await Harness.run(.sqlite, mode: .live, configure: { $0.allowPrivateWebhookTargets = true; $0.publicURL = "https://help.example.com" }) { harness in
                 let port = try #require(harness.client.port)
                 try await Browser.with { page in
-                    try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
+                    try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/channels")
                     try await page.waitFor("document.querySelector('#inbox-kind option[value=telegram]')", "Telegram among the inbox kinds")
                     try await WebAppTests.fill(page, ["#inbox-name": "Telegram"])
                     _ = try await page.evaluate("""

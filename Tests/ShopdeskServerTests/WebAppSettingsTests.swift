@@ -15,6 +15,8 @@ struct WebAppSettingsTests {
             let token = try await Browser.with { page -> String in
                 try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin")
                 try await page.waitFor("document.querySelector('#add-agent')", "the settings page")
+                // Admins start on their team; the other areas are a click away, each a page of its own.
+                #expect(try await page.evaluate("document.querySelector('#admin-inboxes') === null") as? Bool == true)
 
                 // A new agent with a role.
                 try await WebAppTests.fill(page, ["#agent-name": "Nina Novak", "#agent-email": "nina@example.com", "#agent-password": "long enough pass"])
@@ -54,6 +56,7 @@ struct WebAppSettingsTests {
                 try await page.waitFor("document.querySelector('#admin-teams .admin-list').innerText.includes('Returns · Nina Novak')", "the new team")
 
                 // An API inbox: its token is shown once.
+                try await WebAppTests.openSettings(page, "channels")
                 try await WebAppTests.fill(page, ["#inbox-name": "Marketplace"])
                 _ = try await page.evaluate("document.querySelector('#inbox-kind').value = 'api'")
                 _ = try await page.evaluate("document.querySelector('#add-inbox').requestSubmit()")
@@ -105,6 +108,7 @@ struct WebAppSettingsTests {
                 try await page.waitFor("document.querySelector('[id$=\"-test-status\"]')?.textContent.includes('not an email address')", "the test mail's answer")
 
                 // A tag, then deleted again.
+                try await WebAppTests.openSettings(page, "automation")
                 try await WebAppTests.fill(page, ["#tag-name": "Wholesale"])
                 _ = try await page.evaluate("document.querySelector('#add-tag').requestSubmit()")
                 try await page.waitFor("document.querySelector('#admin-tags').innerText.includes('#wholesale')", "the new tag")
@@ -113,11 +117,13 @@ struct WebAppSettingsTests {
                 try await page.waitFor("!document.querySelector('#admin-tags').innerText.includes('#wholesale')", "the tag deleted")
 
                 // A webhook to a loopback address is refused, with the server's reason.
+                try await WebAppTests.openSettings(page, "integrations")
                 try await WebAppTests.fill(page, ["#webhook-url": "http://127.0.0.1:9/hook"])
                 _ = try await page.evaluate("document.querySelector('#add-webhook').requestSubmit()")
                 try await page.waitFor("document.querySelector('#add-webhook .form-error').textContent.length > 0", "the refusal")
 
                 // A personal API token, shown once; it works.
+                try await WebAppTests.openSettings(page, "account")
                 try await WebAppTests.fill(page, ["#token-name": "Zapier"])
                 _ = try await page.evaluate("document.querySelector('#add-token').requestSubmit()")
                 try await page.waitFor("document.querySelector('#admin-tokens .secret')?.value.startsWith('sdk_')", "the API token")

@@ -205,6 +205,14 @@ struct WebAppTests {
         }
     }
 
+    /// Opens an area of the settings from their navigation, as an agent does, and waits for it.
+    static func openSettings(_ page: DevToolsPage, _ area: String) async throws {
+        try await page.waitFor("document.querySelector('#settings-\(area)')", "the settings' navigation")
+        _ = try await page.evaluate("document.querySelector('#settings-\(area)').click()")
+        try await page.waitFor("document.querySelector('#settings-area-\(area)')", "the settings area \(area)")
+        #expect(try await page.evaluate("document.querySelector('#settings-\(area)').getAttribute('aria-current')") as? String == "page")
+    }
+
     static func signIn(_ page: DevToolsPage, _ harness: Harness, _ url: String) async throws {
         try await page.navigate(url)
         try await page.waitFor("document.querySelector('#signin-email')", "the sign-in form")

@@ -1,5 +1,6 @@
-// Settings (#/admin): agents and their roles, inboxes with their tokens, tags, outgoing
-// webhooks, and the signed-in agent's API tokens. Secrets the server shows once (inbox
+// Settings (#/admin/<area>): one page per area — the agent's own account (signature, API tokens),
+// the team, inboxes and channels, tags and automation, commerce, the help center, the models,
+// and integrations (outgoing webhooks). Secrets the server shows once (inbox
 // tokens, API tokens, webhook signing secrets) are shown once here too, with a copy button.
 
 import { api } from './api.js';
@@ -15,21 +16,47 @@ import { alertFailure, errorLine, form, labelled, panel, secret } from './forms.
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
 
-export async function renderAdmin(container, me, onChanged) {
-  clear(container);
-  const isAdmin = me.role === 'admin' || me.role === 'owner';
-  container.append(h('h2', { id: 'admin-title' }, t('settings')));
-  const sections = [signatureSection(), tokensSection()];
+/** The settings' areas, each a page of its own (`#/admin/<area>`): who may open it and what it shows. */
+const AREAS = [
+  { id: 'account', label: 'settingsAccount', admins: false, load: () => [signatureSection(), tokensSection()] },
+  { id: 'team', label: 'settingsTeam', admins: true, load: ({ me, redraw, onChanged }) => [agentsSection(me, redraw), teamsSection(onChanged)] },
+  { id: 'channels', label: 'settingsChannels', admins: true, load: ({ onChanged }) => [inboxesSection(onChanged)] },
+  { id: 'automation', label: 'settingsAutomation', admins: true,
+    load: async ({ onChanged }) => [await tagsSection(onChanged), ...await automationSections()] },
+  { id: 'commerce', label: 'settingsCommerce', admins: true, load: () => commerceSections() },
+  { id: 'help', label: 'helpCenter', admins: true, load: () => [helpSection()] },
+  { id: 'intelligence', label: 'models', admins: true, load: () => [modelsSection()] },
+  { id: 'integrations', label: 'settingsIntegrations', admins: true, load: () => [webhooksSection()] },
+];
+
+/** The areas an agent may open; admins start on the team, everyone else on their own account. */
+export function settingsAreas(role) {
+  const isAdmin = role === 'admin' || role === 'owner';
+  const areas = AREAS.filter((area) => isAdmin || !area.admins);
+  return isAdmin ? [...areas.slice(1), areas[0]] : areas;
+}
+
+let renders = 0;
+
+/** Draws one area of the settings (`area` from the location hash; the first the agent may open
+ * when it names none or one they may not open), with the areas' navigation beside it. */
+export async function renderAdmin(container, me, onChanged, area) {
+  const current = ++renders;
+  const areas = settingsAreas(me.role);
+  const shown = areas.find((candidate) => candidate.id === area) ?? areas[0];
   // A new agent appears in the team member lists too: the page is drawn again.
-  const redraw = () => renderAdmin(container, me, onChanged);
-  if (isAdmin) sections.unshift(agentsSection(me, redraw), teamsSection(onChanged), inboxesSection(onChanged), tagsSection(onChanged), webhooksSection());
-  // Every section loads side by side: each waits only for its own requests.
-  const admin = isAdmin ? Promise.all([automationSections(), commerceSections(), helpSection(), modelsSection()]) : null;
-  for (const section of await Promise.all(sections)) container.append(section);
-  if (admin) {
-    const [automation, commerce, help, models] = await admin;
-    container.append(...automation, ...commerce, help, models);
-  }
+  const redraw = () => renderAdmin(container, me, onChanged, shown.id);
+  const sections = await Promise.all(await shown.load({ me, redraw, onChanged }));
+  if (current !== renders) return;
+  // Keyboard users who chose an area from the navigation stay on it once it is drawn again.
+  const fromNavigation = document.activeElement?.closest('.settings-nav') != null;
+  clear(container);
+  const navigation = h('nav', { class: 'settings-nav', 'aria-label': t('settings') },
+    ...areas.map((candidate) => h('a', { href: `#/admin/${candidate.id}`, id: `settings-${candidate.id}`,
+      'aria-current': candidate === shown ? 'page' : null }, t(candidate.label))));
+  container.append(h('h2', { id: 'admin-title' }, `${t('settings')} · ${t(shown.label)}`), navigation,
+    h('div', { class: 'settings-area', id: `settings-area-${shown.id}` }, ...sections));
+  if (fromNavigation) document.getElementById(`settings-${shown.id}`)?.focus();
 }
 
 async function agentsSection(me, redraw) {

@@ -130,7 +130,7 @@ export function viewTitle() {
   return t(state.view);
 }
 
-// MARK: Routing: #/<view>[/<conversation id>]
+// MARK: Routing: #/<view>[/<conversation id>], #/admin[/<settings area>]
 
 window.addEventListener('hashchange', () => { if (state.me) route(); });
 
@@ -145,7 +145,7 @@ export async function route() {
   if (view === 'admin') {
     layout.classList.add('admin-mode');
     admin.hidden = false;
-    await renderAdmin(admin, state.me, refreshNavigation).catch((failure) => showError(failure.message));
+    await renderAdmin(admin, state.me, refreshNavigation, id).catch((failure) => showError(failure.message));
     return;
   }
   layout?.classList.remove('admin-mode');
