@@ -59,6 +59,21 @@ struct AutomationAPITests {
         }
     }
 
+    @Test("the rule schema offers the closed lists an editor picks from: every channel, the shipped languages and intents")
+    func theSchemaListsValuesToPickFrom() async throws {
+        try await Harness.run(.sqlite) { harness in
+            let schema = try await harness.client.json(.get, "/api/v1/rules/schema", token: harness.ownerToken)
+            let fields = try #require((schema.body as? [String: Any])?["fields"] as? [[String: Any]])
+            func values(_ name: String) -> [String]? { fields.first { $0["name"] as? String == name }?["values"] as? [String] }
+            #expect(values("channel") == InboxKind.allCases.map(\.rawValue))
+            #expect(values("channel")?.contains("whatsapp") == true)
+            #expect(Set(["en", "pt", "ru", "hr"]).isSubset(of: Set(values("language") ?? [])), "\(values("language") ?? [])")
+            #expect(values("intent")?.contains("return_request") == true)
+            #expect(values("sentiment") == ["negative", "neutral", "positive"])
+            #expect(values("message.text") == nil, "free text has no list")
+        }
+    }
+
     @Test("a rule edited, reordered or stopped takes effect at the next write")
     func orderStopAndEdits() async throws {
         try await Harness.run(.sqlite) { harness in

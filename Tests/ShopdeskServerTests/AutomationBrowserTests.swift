@@ -25,7 +25,7 @@ struct AutomationBrowserTests {
                 _ = try await page.evaluate("document.querySelector('#macro-editor .add-action').click()")
                 _ = try await page.evaluate("""
                     (() => { const row = document.querySelector('#macro-editor .action');
-                      row.querySelector('select').value = 'add_tags'; row.querySelector('input').value = 'replacement'; return true })()
+                      row.querySelector('select').value = 'add_tags'; row.querySelector('input[type=text]').value = 'replacement'; return true })()
                     """)
                 _ = try await page.evaluate("document.querySelector('#macro-editor').requestSubmit()")
                 try await page.waitFor("document.querySelector('#macro-list').innerText.includes('Damaged item')", "the saved macro")
@@ -45,7 +45,7 @@ struct AutomationBrowserTests {
                       ops.value = 'contains_any'; ops.dispatchEvent(new Event('change'));
                       editor.querySelector('.condition input').value = 'broken, quebrado, сломан';
                       const action = editor.querySelector('.action');
-                      action.querySelector('input').value = 'damaged';
+                      action.querySelector('input[type=text]').value = 'damaged';
                       editor.querySelector('.add-action').click();
                       const second = editor.querySelectorAll('.action')[1];
                       const type = second.querySelector('select'); type.value = 'set_priority'; type.dispatchEvent(new Event('change'));
@@ -114,6 +114,64 @@ struct AutomationBrowserTests {
         }
     }
 
+    @Test func theRuleEditorOffersChannelsIntentsTagsAndInboxesToPickNotToType() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let token = harness.ownerToken
+            _ = try await harness.client.json(.post, "/api/v1/tags", token: token, body: #"{"name":"vip"}"#)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/automation")
+                try await page.waitFor("document.querySelector('#add-rule')", "the rules panel")
+                _ = try await page.evaluate("document.querySelector('#add-rule').click()")
+                try await page.waitFor("document.querySelector('#rule-editor')", "the rule editor")
+                try await page.focus("#rule-editor input[type=text]")
+                try await page.type("WhatsApp returns")
+                // Channel · is one of · ticked among every channel; intent · is · chosen by its name; inbox · is · chosen by its name.
+                _ = try await page.evaluate("""
+                    (() => { const editor = document.querySelector('#rule-editor');
+                      const choose = (row, field, op) => {
+                        const [f] = row.querySelectorAll('select'); f.value = field; f.dispatchEvent(new Event('change'));
+                        const o = row.querySelectorAll('select')[1]; o.value = op; o.dispatchEvent(new Event('change')); };
+                      for (let i = 0; i < 3; i++) editor.querySelector('.add-condition').click();
+                      const rows = () => editor.querySelectorAll('.condition');
+                      choose(rows()[0], 'channel', 'in');
+                      choose(rows()[1], 'intent', 'is');
+                      choose(rows()[2], 'inbox_id', 'is');
+                      return true })()
+                    """)
+                let channels = try await page.evaluate("[...document.querySelectorAll('#rule-editor .condition')[0].querySelectorAll('label')].map((l) => l.textContent.trim()).join('|')") as? String ?? ""
+                #expect(channels.contains("WhatsApp") && channels.contains("Telegram") && channels.contains("Instagram"), "\(channels)")
+                let intents = try await page.evaluate("[...document.querySelectorAll('#rule-editor .condition')[1].querySelectorAll('select')[2].options].map((o) => o.textContent).join('|')") as? String ?? ""
+                #expect(intents.contains("Return") && intents.contains("Order status"), "intents by their names: \(intents)")
+                _ = try await page.evaluate("""
+                    (() => { const rows = document.querySelectorAll('#rule-editor .condition');
+                      for (const box of rows[0].querySelectorAll('input[type=checkbox]')) box.checked = box.value === 'whatsapp' || box.value === 'email';
+                      rows[1].querySelectorAll('select')[2].value = 'return_request';
+                      rows[2].querySelectorAll('select')[2].value = String(\(harness.inboxID));
+                      const action = document.querySelector('#rule-editor .action');
+                      action.querySelector('input[type=checkbox][value=vip]').checked = true;
+                      action.querySelector('input[type=text]').value = 'returns';
+                      return true })()
+                    """)
+                _ = try await page.evaluate("document.querySelector('#rule-editor').requestSubmit()")
+                try await page.waitFor("document.querySelector('#rule-list').innerText.includes('WhatsApp returns')", "the saved rule")
+                let rule = try #require(try await harness.client.json(.get, "/api/v1/rules", token: token).items.first)
+                let conditions = (rule["conditions"] as? [String: Any])?["all"] as? [[String: Any]] ?? []
+                #expect(conditions.first?["value"] as? [String] == ["email", "whatsapp"])
+                #expect(conditions.dropFirst().first?["value"] as? String == "return_request")
+                #expect(conditions.last?["value"] as? Int == Int(harness.inboxID), "an inbox by its id, as a number")
+                #expect((rule["actions"] as? [[String: Any]])?.first?["tags"] as? [String] == ["vip", "returns"])
+
+                // Opened again, the editor shows what was picked.
+                _ = try await page.evaluate("document.querySelector('#rule-list button[aria-label=\"Edit: WhatsApp returns\"]').click()")
+                try await page.waitFor("document.querySelector('#rule-editor .condition input[value=whatsapp]')?.checked", "the channel ticked again")
+                #expect(try await page.evaluate("document.querySelector('#rule-editor .condition input[value=telegram]').checked") as? Bool == false)
+                #expect(try await page.evaluate("document.querySelector('#rule-editor .action input[value=returns]').checked") as? Bool == true,
+                        "a tag the rule made is among the ticked ones")
+            }
+        }
+    }
+
     @Test func anSLAPolicyMadeInSettingsShowsDueTimesInTheInboxSortedBySLA() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let port = try #require(harness.client.port)
@@ -137,7 +195,7 @@ struct AutomationBrowserTests {
                       editor.querySelector('.add-condition').click();
                       const [field] = editor.querySelectorAll('.condition select');
                       field.value = 'tags'; field.dispatchEvent(new Event('change'));
-                      editor.querySelector('.condition input').value = 'asap';
+                      editor.querySelector('.condition input[type=text]').value = 'asap';
                       [...editor.querySelectorAll('input[type=checkbox]')].forEach((box) => { box.checked = false; });
                       editor.requestSubmit(); return true })()
                     """)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ShopdeskCore
+import ShopdeskIntelligence
 import ShopdeskStore
 
 /// `/rules`: the ordered rule list, JSON import and export, a dry run over recent
@@ -72,7 +73,7 @@ struct RulesRoutes {
         api.on(.get, "/rules/schema", "Triggers, fields with their operators, and action types, for rule editors", tag: "rules") { _, _ in
             RuleSchemaDTO(
                 triggers: RuleTrigger.allCases.map(\.rawValue),
-                fields: RuleField.allCases.map { .init(name: $0.rawValue, kind: $0.kind.rawValue, operators: $0.operators) },
+                fields: RuleField.allCases.map { .init(name: $0.rawValue, kind: $0.kind.rawValue, operators: $0.operators, values: Self.values(of: $0)) },
                 actions: RuleAction.types,
                 audiences: RuleAction.audiences)
         }
@@ -162,7 +163,14 @@ struct RulesRoutes {
     }
 
     struct RuleSchemaDTO: ResponseEncodable {
-        struct Field: Codable, Sendable { var name: String; var kind: String; var operators: [String] }
+        struct Field: Codable, Sendable {
+            var name: String
+            var kind: String
+            var operators: [String]
+            /// The values the field can hold when they are a closed list the editor offers to pick
+            /// from (channels, languages, intents, moods); nil when any value goes.
+            var values: [String]?
+        }
         var triggers: [String]
         var fields: [Field]
         var actions: [String]
@@ -176,6 +184,20 @@ struct RulesRoutes {
     struct BusinessHoursDTO: ResponseEncodable, Decodable {
         var calendar: BusinessCalendar?
     }
+
+    /// The closed lists of values a condition's field can hold, which the server knows: every
+    /// channel, the languages and intents the shipped models tell apart, the three moods.
+    static func values(of field: RuleField) -> [String]? {
+        switch field {
+        case .channel: InboxKind.allCases.map(\.rawValue)
+        case .language: shippedLanguages
+        case .intent: Intents.all
+        case .sentiment: ["negative", "neutral", "positive"]
+        default: nil
+        }
+    }
+
+    private static let shippedLanguages: [String]? = (try? Intelligence.shipped()).map { $0.language.labels.sorted() }
 
     /// Validates a list, naming the rule at fault.
     static func validate(_ rules: [RuleDefinition]) throws -> [RuleDefinition] {

@@ -15,12 +15,12 @@ const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /// What the editors offer to pick from: agents, teams, inboxes, macros, webhooks, the schema.
 async function loadContext() {
-  const [schema, agents, teams, inboxes, macros, webhooks] = await Promise.all([
+  const [schema, agents, teams, inboxes, macros, webhooks, tags] = await Promise.all([
     api('GET', '/rules/schema'), api('GET', '/agents'), api('GET', '/teams'), api('GET', '/inboxes'), api('GET', '/macros'),
-    api('GET', '/webhooks').catch(() => ({ items: [] })),
+    api('GET', '/webhooks').catch(() => ({ items: [] })), api('GET', '/tags'),
   ]);
   return { schema, agents: agents.items.filter((agent) => !agent.disabled), teams: teams.items, inboxes: inboxes.items,
-    macros: macros.items, webhooks: webhooks.items };
+    macros: macros.items, webhooks: webhooks.items, tags: tags.items };
 }
 
 export async function automationSections() {

@@ -42,6 +42,15 @@ export function label(kind, name) {
   return text === key ? name.replaceAll('_', ' ') : text;
 }
 
+/** A language's name in the agent's language ("Croatian", "хорватский") from its code (`hr`). */
+export function languageName(code) {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 export function formatTime(iso) {
   if (!iso) return '';
   const date = new Date(iso);

@@ -4,21 +4,27 @@
 // the API, import and export use.
 
 import { h, clear } from './dom.js';
-import { t } from './i18n.js';
+import { t, label, languageName } from './i18n.js';
 import { PRIORITIES } from './state.js';
+import { channelName } from './channel-names.js';
 
 const LIST_OPERATORS = ['in', 'not_in', 'contains_any', 'includes', 'excludes', 'includes_all'];
 const NO_VALUE = ['is_set', 'is_not_set'];
 let ids = 0;
 const nextID = (prefix) => `${prefix}-${++ids}`;
 
-/// Known values for fields an admin picks from rather than types.
+/// Known values for fields an admin picks from rather than types: the server's lists (channels,
+/// languages, intents, moods), the app's own, and the workspace's inboxes, agents, teams and tags.
 function choices(field, context) {
+  const listed = context.schema.fields.find((item) => item.name === field)?.values;
   switch (field) {
-    case 'channel': return [['api', 'API'], ['chat', 'Chat'], ['email', 'Email']];
+    case 'channel': return listed?.map((kind) => [kind, kind === 'api' ? 'API' : channelName(kind)]) ?? null;
+    case 'language': return listed?.map((code) => [code, `${languageName(code)} (${code})`]) ?? null;
+    case 'intent': return listed?.map((name) => [name, label('intent', name)]) ?? null;
+    case 'sentiment': return (listed ?? ['negative', 'neutral', 'positive']).map((value) => [value, label('sentiment', value)]);
     case 'priority': return PRIORITIES.map((value) => [value, t(value)]);
     case 'status': return ['open', 'pending', 'snoozed', 'resolved'].map((value) => [value, t(value)]);
-    case 'sentiment': return ['negative', 'neutral', 'positive'].map((value) => [value, value]);
+    case 'tags': return context.tags.map((tag) => [tag.name, `#${tag.name}`]);
     case 'last_message_from': return [['customer', t('fromCustomer')], ['agent', t('fromAgent')]];
     case 'order.last.financial_status':
       return ['paid', 'pending', 'authorized', 'partially_paid', 'partially_refunded', 'refunded', 'voided'].map((value) => [value, t(`financial.${value}`)]);
@@ -31,17 +37,39 @@ function choices(field, context) {
   }
 }
 
-function select(label, options, selected) {
-  return h('select', { 'aria-label': label },
-    ...options.map(([value, text]) => h('option', { value, selected: String(value) === String(selected) }, text)));
+function select(name, options, selected, keepUnknown = true) {
+  // A stored value the list no longer has (a deleted inbox, an imported rule) stays, named as it is.
+  const known = !keepUnknown || selected === undefined || selected === null || options.some(([value]) => String(value) === String(selected));
+  const all = known ? options : [...options, [selected, String(selected)]];
+  return h('select', { 'aria-label': name },
+    ...all.map(([value, text]) => h('option', { value, selected: String(value) === String(selected) }, text)));
+}
+
+/** Several values picked from a list, as checkboxes; stored values the list lacks stay, checked.
+ * `extra` adds a text field for values not in the list (new tags). Returns the element and a reader. */
+function multiPick(name, options, selected, extra = null) {
+  const chosen = (selected || []).map(String);
+  const missing = chosen.filter((value) => !options.some(([option]) => String(option) === value)).map((value) => [value, value]);
+  const boxes = [...options, ...missing].map(([value, text]) =>
+    h('label', { class: 'pick' }, h('input', { type: 'checkbox', value: String(value), checked: chosen.includes(String(value)) }), ' ', text));
+  const more = extra ? h('input', { type: 'text', 'aria-label': extra, placeholder: extra, title: t('listHint') }) : null;
+  const element = h('fieldset', { class: 'multi-pick' }, h('legend', {}, name), ...boxes, more);
+  const read = () => [
+    .../** @type {HTMLInputElement[]} */ ([...element.querySelectorAll('input[type=checkbox]')]).filter((box) => box.checked).map((box) => box.value),
+    ...(more ? more.value.split(',').map((item) => item.trim()).filter(Boolean) : []),
+  ];
+  return { element, read };
 }
 
 /// One "field · comparison · value" row.
 function conditionRow(schema, context, node, onRemove) {
   const row = h('div', { class: 'row condition' });
-  const field = select(t('field'), schema.fields.map((item) => [item.name, t(`field.${item.name}`)]), node?.field ?? 'message.text');
+  // Only the fields this editor offers (an SLA policy has no message to look at): the browser picks the first otherwise.
+  const field = select(t('field'), schema.fields.map((item) => [item.name, t(`field.${item.name}`)]), node?.field ?? 'message.text', false);
   let op = null;
   let value = null;
+  /** @type {null | (() => string[])} */
+  let readPicked = null;
   const draw = (keepValue) => {
     const meta = schema.fields.find((item) => item.name === field.value);
     const previousOp = op?.value ?? node?.op;
@@ -51,10 +79,17 @@ function conditionRow(schema, context, node, onRemove) {
     const drawValue = (keep) => {
       const initial = keep ? node?.value : undefined;
       const known = choices(field.value, context);
+      readPicked = null;
       if (NO_VALUE.includes(op.value)) value = null;
       else if (meta.kind === 'flag') value = select(t('value'), [['true', t('yes')], ['false', t('no')]], String(initial ?? true));
       else if (known && !LIST_OPERATORS.includes(op.value)) value = select(t('value'), known, initial);
-      else {
+      else if (known) {
+        // Tags may be named before any conversation has them (another rule adds them in the same write).
+        const picked = multiPick(t('value'), known, Array.isArray(initial) ? initial : initial === undefined ? [] : [initial],
+          field.value === 'tags' ? t('otherTags') : null);
+        value = picked.element;
+        readPicked = picked.read;
+      } else {
         const text = Array.isArray(initial) ? initial.join(', ') : initial ?? '';
         value = h('input', { type: meta.kind === 'number' ? 'number' : 'text', 'aria-label': t('value'), value: text, step: 'any',
           title: LIST_OPERATORS.includes(op.value) ? t('listHint') : '' });
@@ -72,7 +107,8 @@ function conditionRow(schema, context, node, onRemove) {
     const meta = schema.fields.find((item) => item.name === field.value);
     const condition = { field: field.value, op: op.value };
     if (!value) return condition;
-    if (meta.kind === 'flag') condition.value = value.value === 'true';
+    if (readPicked) condition.value = meta.kind === 'number' ? readPicked().map(Number) : readPicked();
+    else if (meta.kind === 'flag') condition.value = value.value === 'true';
     else if (LIST_OPERATORS.includes(op.value)) condition.value = value.value.split(',').map((item) => item.trim()).filter(Boolean);
     else if (meta.kind === 'number') condition.value = Number(value.value);
     else condition.value = value.value;
@@ -122,9 +158,11 @@ function actionRow(schema, context, action, onRemove, allowed) {
     const pick = (label, options, value) => { const element = select(label, options, value); inputs.push(element); return element; };
     switch (type.value) {
       case 'add_tags': case 'remove_tags': {
-        const tags = text(t('tags'), (initial?.tags || []).join(', '));
-        tags.title = t('listHint');
-        read = () => ({ type: type.value, tags: tags.value.split(',').map((tag) => tag.trim()).filter(Boolean) });
+        // Existing tags to tick; adding can also name new ones.
+        const tags = multiPick(t('tags'), context.tags.map((tag) => [tag.name, `#${tag.name}`]), initial?.tags,
+          type.value === 'add_tags' ? t('newTags') : null);
+        inputs.push(tags.element);
+        read = () => ({ type: type.value, tags: tags.read() });
         break;
       }
       case 'set_priority': {

@@ -77,6 +77,8 @@ export default {
   'intent.complaint': 'Complaint', 'intent.thanks_praise': 'Thanks or praise', 'intent.other': 'Other',
   'sentiment.positive': 'Positive', 'sentiment.neutral': 'Neutral', 'sentiment.negative': 'Negative',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
+  otherTags: 'Other tags, comma-separated',
+  newTags: 'New tags, comma-separated',
   ownHours: 'Its own hours', signature: 'Your email signature', sendTestMail: 'Send a test mail', testMailTo: 'Test mail to',
   testMailSent: 'Sent: check that mailbox.', continueByEmail: 'When the visitor is gone, continue by email from',
   noEmailContinuation: 'Do not email', vip: 'VIP', customerTags: 'Customer tags', 'field.customer.tags': 'Customer tags',

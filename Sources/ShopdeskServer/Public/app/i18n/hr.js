@@ -79,6 +79,8 @@ export default {
   'intent.thanks_praise': 'Zahvala ili pohvala', 'intent.other': 'Ostalo', 'sentiment.positive': 'Pozitivno',
   'sentiment.neutral': 'Neutralno', 'sentiment.negative': 'Negativno',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
+  otherTags: 'Druge oznake, odvojene zarezom',
+  newTags: 'Nove oznake, odvojene zarezom',
   ownHours: 'Vlastito radno vrijeme', signature: 'Vaš potpis u e-pošti', sendTestMail: 'Pošalji probnu poruku',
   testMailTo: 'Probna poruka na', testMailSent: 'Poslano: provjerite sandučić.',
   continueByEmail: 'Kad posjetitelj ode, nastavi e-poštom iz', noEmailContinuation: 'Ne šalji e-poštu', vip: 'VIP',

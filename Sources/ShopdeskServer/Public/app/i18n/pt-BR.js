@@ -81,6 +81,8 @@ export default {
   'intent.complaint': 'Reclamação', 'intent.thanks_praise': 'Agradecimento ou elogio', 'intent.other': 'Outro',
   'sentiment.positive': 'Positivo', 'sentiment.neutral': 'Neutro', 'sentiment.negative': 'Negativo',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
+  otherTags: 'Outras tags, separadas por vírgula',
+  newTags: 'Novas tags, separadas por vírgula',
   ownHours: 'Horário próprio', signature: 'Sua assinatura de e-mail', sendTestMail: 'Enviar e-mail de teste',
   testMailTo: 'E-mail de teste para', testMailSent: 'Enviado: confira a caixa de entrada.',
   continueByEmail: 'Quando o visitante sair, continuar por e-mail a partir de', noEmailContinuation: 'Não enviar e-mail',

@@ -79,6 +79,8 @@ export default {
   'intent.thanks_praise': 'Благодарность', 'intent.other': 'Другое', 'sentiment.positive': 'Позитивный',
   'sentiment.neutral': 'Нейтральный', 'sentiment.negative': 'Негативный',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
+  otherTags: 'Другие теги через запятую',
+  newTags: 'Новые теги через запятую',
   ownHours: 'Свои рабочие часы', signature: 'Ваша подпись в письмах', sendTestMail: 'Отправить тестовое письмо',
   testMailTo: 'Тестовое письмо на', testMailSent: 'Отправлено: проверьте ящик.',
   continueByEmail: 'Если посетитель ушёл, продолжать по email из', noEmailContinuation: 'Не писать на email', vip: 'VIP',
