@@ -8,7 +8,7 @@ import { loadConversation, renderConversation } from './conversation.js';
 import { scheduleListRefresh } from './list.js';
 import { openMacroPicker } from './macros.js';
 import { messagingChannels } from './channel-settings.js';
-import { state } from './state.js';
+import { dispatch, state } from './state.js';
 import { smsSegments } from './sms.js';
 import { templatePicker } from './templates.js';
 import { replyVisibility, visibilityChoice } from './comments.js';
@@ -55,7 +55,7 @@ export function composerForm(conversation, draft) {
     error.textContent = '';
     for (const file of files.files) {
       try {
-        state.pendingFiles.push(await upload(file));
+        dispatch({ type: 'fileUploaded', file: await upload(file) });
       } catch (failure) {
         error.textContent = failure.message;
       }
@@ -75,7 +75,7 @@ export function composerForm(conversation, draft) {
     const body = text.value.trim();
     if (!body) return;
     error.textContent = '';
-    state.composerError = null;
+    dispatch({ type: 'replyFailed', error: null });
     const send = /** @type {HTMLButtonElement} */ (document.getElementById('send'));
     send.disabled = true;
     try {
@@ -89,8 +89,7 @@ export function composerForm(conversation, draft) {
       } else {
         await api('POST', `/conversations/${conversation.id}/messages`, { text: body, private: state.mode === 'note', attachment_ids: attachments, ...where });
       }
-      state.pendingFiles = [];
-      state.macro = null;
+      dispatch({ type: 'replySent' });
       text.value = '';
       saveDraft(conversation.id, state.mode, '');
       scheduleListRefresh();
@@ -101,7 +100,7 @@ export function composerForm(conversation, draft) {
     } catch (failure) {
       // The pane may have been drawn again while the request ran: the reason goes to the
       // composer on screen, and is kept for the next drawing.
-      state.composerError = { conversationId: conversation.id, text: failure.message };
+      dispatch({ type: 'replyFailed', error: { conversationId: conversation.id, text: failure.message } });
       (document.getElementById('composer-error') || error).textContent = failure.message;
     } finally {
       const again = /** @type {HTMLButtonElement | null} */ (document.getElementById('send'));
@@ -134,7 +133,7 @@ function macroButton() {
 function macroChip() {
   if (!state.macro) return null;
   const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': t('macroRemove') }, '×');
-  remove.addEventListener('click', () => { state.macro = null; renderConversation(false); });
+  remove.addEventListener('click', () => { dispatch({ type: 'macroChosen', macro: null }); renderConversation(false); });
   return h('p', { class: 'macro-chip', id: 'macro-chip' }, h('span', { class: 'badge' }, `${t('macroChosen')}: ${state.macro.name}`), remove);
 }
 
@@ -191,7 +190,7 @@ export function formatSize(bytes) {
 export function setMode(mode) {
   const current = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('composer-text'));
   if (current && state.conversation) saveDraft(state.conversation.id, state.mode, current.value);
-  state.mode = mode;
+  dispatch({ type: 'modeChosen', mode });
   if (current) current.value = loadDraft(state.conversation.id, mode);
   renderConversation(false);
   document.getElementById('composer-text')?.focus();

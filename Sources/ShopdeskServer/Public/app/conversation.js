@@ -11,18 +11,15 @@ import { renderSidebar } from './sidebar.js';
 import { linkOrderNumbers } from './orders.js';
 import { formattedView } from './email-html.js';
 import { commentControls, postCard } from './comments.js';
-import { PRIORITIES, state } from './state.js';
+import { PRIORITIES, dispatch, state } from './state.js';
 
 let conversationRefresh = null;
 
 // MARK: One conversation
 
 export async function openConversation(id) {
-  if (state.selectedId && state.selectedId !== id) {
-    state.realtime?.presence(state.selectedId, 'left');
-    state.pendingFiles = [];
-  }
-  state.selectedId = id;
+  if (state.selectedId && state.selectedId !== id) state.realtime?.presence(state.selectedId, 'left');
+  dispatch({ type: 'conversationSelected', id });
   renderList();
   const pane = document.getElementById('conversation');
   const sidebar = document.getElementById('sidebar');
@@ -65,18 +62,12 @@ export async function loadConversation(id) {
   ]);
   const missing = [...new Set(messages.items.flatMap((message) => message.attachment_ids))].filter((key) => !state.attachments.has(key));
   const details = await Promise.all(missing.map((key) => api('GET', `/attachments/${key}`).catch(() => null)));
-  for (const detail of details) if (detail) state.attachments.set(detail.id, detail);
+  dispatch({ type: 'attachmentsKnown', attachments: details });
   if (load !== conversationLoads || state.selectedId !== id) return false;
-  state.conversation = conversation;
   // A refresh of the same conversation keeps the earlier pages the agent already opened.
   const earlier = state.messagesFor === id ? state.messages.filter((message) => message.id < (messages.items[0]?.id ?? Infinity)) : [];
-  state.messages = [...earlier, ...messages.items];
-  state.messagesFor = id;
-  state.messagesBefore = earlier.length ? state.messagesBefore : messages.next_cursor;
-  state.timeline = timeline.items;
-  state.customer = customer;
-  state.customerConversations = past.items;
-  state.visitor = visitor;
+  dispatch({ type: 'conversationLoaded', conversation, earlier, messages: messages.items, messagesBefore: messages.next_cursor,
+    timeline: timeline.items, customer, customerConversations: past.items, visitor });
   return true;
 }
 
@@ -91,9 +82,7 @@ async function loadEarlier(id) {
     if (state.selectedId !== id) return;
     const missing = [...new Set(page.items.flatMap((message) => message.attachment_ids))].filter((key) => !state.attachments.has(key));
     const details = await Promise.all(missing.map((key) => api('GET', `/attachments/${key}`).catch(() => null)));
-    for (const detail of details) if (detail) state.attachments.set(detail.id, detail);
-    state.messages = [...page.items, ...state.messages];
-    state.messagesBefore = page.next_cursor;
+    dispatch({ type: 'earlierLoaded', attachments: details, messages: page.items, messagesBefore: page.next_cursor });
     renderConversation(false);
     document.getElementById('thread')?.scrollTo({ top: 0 });
   } catch (failure) {

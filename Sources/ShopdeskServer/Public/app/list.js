@@ -7,7 +7,7 @@ import { formatMinutes, formatNumber, formatTime, label, t } from './i18n.js';
 import { scheduleConversationRefresh } from './conversation.js';
 import { showError } from './main.js';
 import { conversationHash, listParams, renderViews, viewTitle } from './shell.js';
-import { state } from './state.js';
+import { dispatch, state } from './state.js';
 
 let listRefresh = null;
 
@@ -18,31 +18,25 @@ let listRefresh = null;
 /// A load asked for while one runs is not lost: it runs again when that one ends.
 export async function loadList(more = false, keep = false) {
   if (state.loadingList) {
-    state.listStale = true;
+    dispatch({ type: 'listStale' });
     return;
   }
-  state.loadingList = true;
+  dispatch({ type: 'listLoading' });
   try {
     if (state.search) {
       const result = await api('GET', `/search${query({ q: state.search, limit: 50 })}`);
-      state.items = result.items;
-      state.cursor = null;
+      dispatch({ type: 'listLoaded', items: result.items, cursor: null });
     } else {
       const limit = keep ? Math.min(200, Math.max(50, state.items.length)) : 50;
       const page = await api('GET', `/conversations${query({ ...listParams(), sort: state.sort, limit, cursor: more ? state.cursor : null })}`);
-      state.items = more ? state.items.concat(page.items) : page.items;
-      state.cursor = page.next_cursor;
-      state.counts = page.counts || state.counts;
+      dispatch({ type: 'listLoaded', items: page.items, more, cursor: page.next_cursor, counts: page.counts });
     }
   } catch (failure) {
+    dispatch({ type: 'listFailed' });
     showError(failure.message);
-  } finally {
-    state.loadingList = false;
   }
-  if (state.listStale) {
-    state.listStale = false;
-    return loadList(false, true);
-  }
+  // A refresh asked for while this one ran runs now.
+  if (state.listStale) return loadList(false, true);
   renderViews();
   renderList();
 }
@@ -62,8 +56,7 @@ export function renderList() {
   const list = document.getElementById('conversations');
   if (!list) return;
   document.getElementById('list-title').textContent = state.search ? `${t('searchResults')}: ${state.search}` : viewTitle();
-  const visible = new Set(state.items.map((item) => item.id));
-  for (const id of state.picked) if (!visible.has(id)) state.picked.delete(id);
+  dispatch({ type: 'pickKeptTo', ids: state.items.map((item) => item.id) });
   clear(list);
   if (state.items.length === 0) list.append(h('li', { class: 'empty' }, t('noConversations')));
   for (const item of state.items) {
@@ -71,7 +64,7 @@ export function renderList() {
     const unread = Boolean(item.unread) && item.id !== state.selectedId;
     const pick = h('input', { type: 'checkbox', class: 'pick', 'aria-label': `${t('pick')} #${item.number}`, checked: state.picked.has(item.id) });
     pick.addEventListener('change', () => {
-      if (pick.checked) state.picked.add(item.id); else state.picked.delete(item.id);
+      dispatch({ type: 'picked', id: item.id, on: pick.checked });
       renderBulk();
     });
     const row = h('li', {
@@ -116,7 +109,7 @@ function renderBulk() {
     if (event.key === 'Enter' && tag.value.trim()) bulk({ add_tags: [tag.value.trim()] });
   });
   const none = h('button', { type: 'button', id: 'bulk-clear' }, t('close'));
-  none.addEventListener('click', () => { state.picked.clear(); renderList(); });
+  none.addEventListener('click', () => { dispatch({ type: 'pickCleared' }); renderList(); });
   bar.append(h('span', { id: 'bulk-count' }, `${formatNumber(state.picked.size)} ${t('picked')}`),
     action('bulk-assign', t('assignToMe'), { assignee_id: state.me.id }),
     action('bulk-resolve', t('resolve'), { status: 'resolved' }), tag, none);
@@ -126,7 +119,7 @@ async function bulk(changes) {
   try {
     const result = await api('POST', '/conversations/bulk', { ids: [...state.picked], changes });
     if (result.failed.length) showError(result.failed.map((failure) => `#${failure.id}: ${failure.detail}`).join(' · '));
-    state.picked.clear();
+    dispatch({ type: 'pickCleared' });
     await loadList(false, true);
     if (state.selectedId) scheduleConversationRefresh();
   } catch (failure) {

@@ -6,7 +6,7 @@
 import { api } from './api.js';
 import { clear, h } from './dom.js';
 import { t } from './i18n.js';
-import { state } from './state.js';
+import { dispatch, state } from './state.js';
 
 /// Opens the picker for the open conversation; `onChosen(text)` receives the rendered text.
 export async function openMacroPicker(onChosen) {
@@ -69,7 +69,7 @@ export async function openMacroPicker(onChosen) {
   };
   const choose = () => {
     if (!previewed) return;
-    state.macro = { id: previewed.macro.id, name: previewed.macro.name };
+    dispatch({ type: 'macroChosen', macro: { id: previewed.macro.id, name: previewed.macro.name } });
     dialog.close();
     onChosen(previewed.rendered.text);
   };

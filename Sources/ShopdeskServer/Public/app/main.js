@@ -9,7 +9,7 @@ import { openConversation, scheduleConversationRefresh, update } from './convers
 import { renderList, scheduleListRefresh } from './list.js';
 import { conversationHash } from './shell.js';
 import { start } from './signin.js';
-import { state } from './state.js';
+import { dispatch, state } from './state.js';
 import { insertArticleLink } from './suggestions.js';
 
 // MARK: Realtime
@@ -25,7 +25,7 @@ export function onRealtime(message) {
   if (message.type === 'hello' || message.type === 'conversation.read') return;
   if (message.type === 'visitor.typing') {
     if (message.conversation_id !== state.selectedId) return;
-    state.visitorTypingUntil = message.payload?.state === 'typing' ? Date.now() + 6000 : 0;
+    dispatch({ type: 'visitorTyping', until: message.payload?.state === 'typing' ? Date.now() + 6000 : 0 });
     showPresence();
     setTimeout(showPresence, 6100);
     return;
@@ -33,14 +33,12 @@ export function onRealtime(message) {
   if (message.type === 'presence') {
     if (message.payload?.agent_id === state.me?.id) return;
     const key = message.conversation_id;
-    const entries = state.presence.get(key) || new Map();
-    const arrived = message.payload.state !== 'left' && !entries.has(message.payload.agent_id);
-    if (message.payload.state === 'left') entries.delete(message.payload.agent_id);
-    else entries.set(message.payload.agent_id, { name: message.payload.name, state: message.payload.state, at: Date.now() });
+    const arrived = message.payload.state !== 'left' && !state.presence.get(key)?.has(message.payload.agent_id);
+    dispatch({ type: 'presenceChanged', conversationId: key, agentId: message.payload.agent_id, name: message.payload.name,
+      state: message.payload.state, at: Date.now() });
     // A colleague just opened the conversation this agent has open: say so back, once, so both
     // see each other (they announce themselves only on opening).
     if (arrived && key === state.selectedId) state.realtime?.presence(key, 'viewing');
-    state.presence.set(key, entries);
     if (key === state.selectedId) showPresence();
     return;
   }
@@ -122,7 +120,7 @@ document.addEventListener('keydown', (event) => {
     case '/': event.preventDefault(); document.getElementById('search')?.focus(); break;
     case 'x':
       if (state.selectedId) {
-        if (state.picked.has(state.selectedId)) state.picked.delete(state.selectedId); else state.picked.add(state.selectedId);
+        dispatch({ type: 'picked', id: state.selectedId, on: !state.picked.has(state.selectedId) });
         renderList();
       }
       break;

@@ -9,7 +9,7 @@ import { loadList, renderList } from './list.js';
 import { showError } from './main.js';
 import { renderSidebar } from './sidebar.js';
 import { renderSignIn } from './signin.js';
-import { LANGUAGES, VIEWS, app, state } from './state.js';
+import { LANGUAGES, VIEWS, app, dispatch, state } from './state.js';
 
 // MARK: Layout
 
@@ -18,11 +18,11 @@ export function renderShell() {
   const search = h('input', { id: 'search', type: 'search', placeholder: t('search'), 'aria-label': t('search'), value: state.search });
   search.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') {
-      state.search = search.value.trim();
+      dispatch({ type: 'searched', search: search.value.trim() });
       loadList();
     } else if (event.key === 'Escape') {
       search.value = '';
-      state.search = '';
+      dispatch({ type: 'searched', search: '' });
       search.blur();
       loadList();
     }
@@ -30,8 +30,6 @@ export function renderShell() {
   const signOut = h('button', { type: 'button', id: 'sign-out' }, t('signOut'));
   signOut.addEventListener('click', async () => {
     await api('POST', '/auth/logout').catch(() => {});
-    state.me = null;
-    state.realtime?.close();
     renderSignIn();
   });
   const notify = h('input', { type: 'checkbox', id: 'notify', checked: localStorage.getItem('shopdesk.notify') === '1' });
@@ -50,7 +48,7 @@ export function renderShell() {
     ...LANGUAGES.map(([value, label]) => h('option', { value, selected: value === state.me.locale }, label)));
   language.addEventListener('change', async () => {
     try {
-      state.me = await api('PATCH', '/auth/me', { locale: language.value });
+      dispatch({ type: 'meChanged', me: await api('PATCH', '/auth/me', { locale: language.value }) });
       setLocale(state.me.locale, state.workspace.time_zone);
       renderShell();
       renderList();
@@ -61,7 +59,7 @@ export function renderShell() {
   });
   const sort = h('select', { id: 'sort', 'aria-label': t('sort') },
     ...['newest', 'oldest', 'priority', 'sla'].map((value) => h('option', { value, selected: value === state.sort }, t(value))));
-  sort.addEventListener('change', () => { state.sort = sort.value; loadList(); });
+  sort.addEventListener('change', () => { dispatch({ type: 'sorted', sort: sort.value }); loadList(); });
 
   app.append(
     h('header', { class: 'topbar' },
@@ -153,8 +151,7 @@ export async function route() {
   const nextView = validView(view) ? view : 'open';
   const nextID = id ? Number(id) : null;
   if (nextView !== state.view || state.items.length === 0) {
-    state.view = nextView;
-    state.search = '';
+    dispatch({ type: 'viewChosen', view: nextView });
     const search = /** @type {HTMLInputElement | null} */ (document.getElementById('search'));
     if (search) search.value = '';
     await loadList();
@@ -167,9 +164,7 @@ export async function route() {
 async function refreshNavigation() {
   const [inboxes, tags, teams] = await Promise.all([api('GET', '/inboxes'), api('GET', '/tags'), api('GET', '/teams')])
     .catch(() => [null, null, null]);
-  if (inboxes) state.inboxes = inboxes.items;
-  if (tags) state.tags = tags.items;
-  if (teams) state.teams = teams.items;
+  dispatch({ type: 'directoryLoaded', inboxes: inboxes?.items, tags: tags?.items, teams: teams?.items });
   renderViews();
 }
 

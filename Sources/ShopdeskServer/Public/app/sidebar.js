@@ -11,7 +11,7 @@ import { channelGlyphs, identityName } from './channel-names.js';
 import { channelLinks, customerMerge } from './customer-merge.js';
 import { showError } from './main.js';
 import { conversationHash } from './shell.js';
-import { state } from './state.js';
+import { dispatch, state } from './state.js';
 
 export function renderSidebar() {
   const sidebar = document.getElementById('sidebar');
@@ -62,7 +62,7 @@ export function renderSidebar() {
 function customerLabels(customer) {
   const save = async (changes) => {
     try {
-      state.customer = { ...(await api('PATCH', `/customers/${customer.id}`, changes)), identities: customer.identities };
+      dispatch({ type: 'customerChanged', customer: { ...(await api('PATCH', `/customers/${customer.id}`, changes)), identities: customer.identities } });
       renderSidebar();
     } catch (failure) { showError(failure.message); }
   };

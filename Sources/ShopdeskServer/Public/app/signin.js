@@ -6,14 +6,12 @@ import { browserLocale, setLocale, t } from './i18n.js';
 import { Realtime } from './realtime.js';
 import { catchUp, onRealtime } from './main.js';
 import { renderShell, route } from './shell.js';
-import { app, state } from './state.js';
+import { app, dispatch, state } from './state.js';
 
 // MARK: Start and sign-in
 
 whenSignedOut(() => {
   if (!state.me) return;
-  state.me = null;
-  state.realtime?.close();
   renderSignIn(t('sessionEnded'));
 });
 
@@ -33,6 +31,9 @@ export async function start() {
 }
 
 export function renderSignIn(message) {
+  // Nothing of a previous session stays: not its live connection, not its conversations.
+  state.realtime?.close();
+  dispatch({ type: 'signedOut' });
   clear(app);
   const error = h('p', { class: 'form-error', role: 'alert', id: 'signin-error' }, message || '');
   const email = h('input', { id: 'signin-email', type: 'email', name: 'email', autocomplete: 'username', required: true });
@@ -111,23 +112,20 @@ function renderAcceptInvite(token) {
 }
 
 async function signedIn(me) {
-  state.me = me.agent;
-  state.workspace = me.workspace;
+  dispatch({ type: 'signedIn', me: me.agent, workspace: me.workspace });
   setCsrfToken(me.csrf_token);
   setLocale(me.agent.locale, me.workspace.time_zone);
   const [agents, inboxes, tags, teams] = await Promise.all([
     api('GET', '/agents'), api('GET', '/inboxes').catch(() => ({ items: [] })), api('GET', '/tags').catch(() => ({ items: [] })),
     api('GET', '/teams').catch(() => ({ items: [] })),
   ]);
-  state.teams = teams.items;
-  state.agents = new Map(agents.items.map((agent) => [agent.id, agent]));
-  state.inboxes = inboxes.items;
-  state.tags = tags.items;
+  dispatch({ type: 'directoryLoaded', agents: agents.items, inboxes: inboxes.items, tags: tags.items, teams: teams.items });
   renderShell();
-  state.realtime = new Realtime(onRealtime, (online, reconnected = false) => {
+  const realtime = new Realtime(onRealtime, (online, reconnected = false) => {
     document.getElementById('connection').hidden = online;
     if (reconnected) catchUp();
   });
-  state.realtime.connect();
+  dispatch({ type: 'connected', realtime });
+  realtime.connect();
   await route();
 }

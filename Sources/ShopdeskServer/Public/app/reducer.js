@@ -1,0 +1,143 @@
+// The agent app's state and every way it changes: `reduce(state, action)` returns the next state
+// without touching the one it was given (nor the DOM, nor the network), so the store can hand
+// each subscriber the state before and after, and Node's test runner can check every action.
+
+/** The state before anyone signed in. */
+export function initialState() {
+  return {
+    me: null, workspace: null, agents: new Map(), inboxes: [], tags: [], teams: [],
+    /** The live connection (its `presence` and `close`); not data, but the session's. */
+    realtime: null,
+    view: 'open', sort: 'newest', search: '',
+    items: [], cursor: null, counts: {}, loadingList: false,
+    /** A refresh was asked for while one ran: run one more when it ends. */
+    listStale: false,
+    picked: new Set(),
+    selectedId: null, conversation: null, messages: [], messagesFor: null, messagesBefore: null, timeline: [],
+    customer: null, customerConversations: [], visitor: null,
+    attachments: new Map(),
+    /** Who else is in each conversation: conversation id → agent id → { name, state, at }. */
+    presence: new Map(),
+    /** Until when (ms since the epoch) the chat visitor of the open conversation is typing. */
+    visitorTypingUntil: 0,
+    mode: 'reply', macro: null, pendingFiles: [],
+    /** Why the last reply could not be sent, for the conversation it was written in. */
+    composerError: null,
+  };
+}
+
+/** @param {Map<any, any>} map @param {any[]} details */
+function withAttachments(map, details) {
+  const known = details.filter(Boolean);
+  if (!known.length) return map;
+  const next = new Map(map);
+  for (const detail of known) next.set(detail.id, detail);
+  return next;
+}
+
+/**
+ * @param {ReturnType<typeof initialState>} state
+ * @param {{ type: string, [key: string]: any }} action
+ * @returns {ReturnType<typeof initialState>}
+ */
+export function reduce(state, action) {
+  switch (action.type) {
+    // The session
+    case 'signedIn':
+      return { ...state, me: action.me, workspace: action.workspace };
+    case 'directoryLoaded':
+      return {
+        ...state,
+        agents: action.agents ? new Map(action.agents.map((agent) => [agent.id, agent])) : state.agents,
+        inboxes: action.inboxes ?? state.inboxes, tags: action.tags ?? state.tags, teams: action.teams ?? state.teams,
+      };
+    case 'connected':
+      return { ...state, realtime: action.realtime };
+    case 'meChanged':
+      return { ...state, me: action.me };
+    case 'signedOut':
+      return initialState();
+
+    // The list
+    case 'viewChosen':
+      return { ...state, view: action.view, search: '' };
+    case 'searched':
+      return { ...state, search: action.search };
+    case 'sorted':
+      return { ...state, sort: action.sort };
+    case 'listLoading':
+      return { ...state, loadingList: true, listStale: false };
+    case 'listStale':
+      return { ...state, listStale: true };
+    case 'listLoaded':
+      return {
+        ...state, loadingList: false,
+        items: action.more ? state.items.concat(action.items) : action.items,
+        cursor: action.cursor ?? null, counts: action.counts ?? state.counts,
+      };
+    case 'listFailed':
+      return { ...state, loadingList: false };
+    case 'picked': {
+      const picked = new Set(state.picked);
+      if (action.on) picked.add(action.id); else picked.delete(action.id);
+      return { ...state, picked };
+    }
+    case 'pickCleared':
+      return state.picked.size ? { ...state, picked: new Set() } : state;
+    case 'pickKeptTo': {
+      // Conversations that left the list are no longer picked.
+      const visible = new Set(action.ids);
+      const picked = new Set([...state.picked].filter((id) => visible.has(id)));
+      return picked.size === state.picked.size ? state : { ...state, picked };
+    }
+
+    // The open conversation
+    case 'conversationSelected':
+      return action.id === state.selectedId ? state : { ...state, selectedId: action.id, pendingFiles: [], visitorTypingUntil: 0 };
+    case 'conversationLoaded':
+      return {
+        ...state,
+        attachments: withAttachments(state.attachments, action.attachments ?? []),
+        conversation: action.conversation,
+        messages: [...(action.earlier ?? []), ...action.messages],
+        messagesFor: action.conversation.id,
+        messagesBefore: action.earlier?.length ? state.messagesBefore : action.messagesBefore,
+        timeline: action.timeline, customer: action.customer, customerConversations: action.customerConversations,
+        visitor: action.visitor,
+      };
+    case 'earlierLoaded':
+      return {
+        ...state,
+        attachments: withAttachments(state.attachments, action.attachments ?? []),
+        messages: [...action.messages, ...state.messages], messagesBefore: action.messagesBefore,
+      };
+    case 'attachmentsKnown':
+      return { ...state, attachments: withAttachments(state.attachments, action.attachments) };
+    case 'customerChanged':
+      return { ...state, customer: action.customer };
+    case 'presenceChanged': {
+      const presence = new Map(state.presence);
+      const entries = new Map(presence.get(action.conversationId) ?? []);
+      if (action.state === 'left') entries.delete(action.agentId);
+      else entries.set(action.agentId, { name: action.name, state: action.state, at: action.at });
+      presence.set(action.conversationId, entries);
+      return { ...state, presence };
+    }
+    case 'visitorTyping':
+      return { ...state, visitorTypingUntil: action.until };
+
+    // The composer
+    case 'modeChosen':
+      return { ...state, mode: action.mode };
+    case 'macroChosen':
+      return { ...state, macro: action.macro };
+    case 'fileUploaded':
+      return { ...state, pendingFiles: [...state.pendingFiles, action.file] };
+    case 'replySent':
+      return { ...state, pendingFiles: [], macro: null, composerError: null };
+    case 'replyFailed':
+      return { ...state, composerError: action.error };
+    default:
+      throw new Error(`Unknown action ${action.type}`);
+  }
+}
