@@ -29,15 +29,20 @@ test('a refresh asked for during a load is remembered until the next load starts
   assert.equal(state.listStale, false);
 });
 
-test('picks are kept only for conversations still in the list, in new sets', () => {
+test('picks are kept only for conversations still in the list, in new sets; a read conversation is no longer unread', () => {
   let state = reduce(initialState(), { type: 'picked', id: 1, on: true });
   const picked = state.picked;
   state = reduce(state, { type: 'picked', id: 2, on: true });
   assert.notEqual(state.picked, picked, 'a new set: the old state still has one pick');
   assert.deepEqual([...picked], [1]);
-  state = reduce(state, { type: 'pickKeptTo', ids: [2, 3] });
+  state = reduce(state, { type: 'listLoaded', items: [{ id: 2 }, { id: 3 }] });
   assert.deepEqual([...state.picked], [2]);
-  assert.equal(reduce(state, { type: 'pickKeptTo', ids: [2] }), state, 'nothing changed: the same state');
+  const kept = state.picked;
+  assert.equal(reduce(state, { type: 'listLoaded', items: [{ id: 2 }] }).picked, kept, 'nothing left the list: the same set');
+  const listed = reduce(state, { type: 'listLoaded', items: [{ id: 2, unread: true }] });
+  const read = reduce(listed, { type: 'markedRead', id: 2 });
+  assert.equal(listed.items[0].unread, true, 'the earlier state keeps its row');
+  assert.equal(read.items[0].unread, false);
 });
 
 test('another conversation drops the files waiting to be sent; a refresh keeps earlier pages', () => {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Testing
 import HummingbirdWSClient
 import NIOCore
 import ShopdeskTestSupport
@@ -157,6 +158,9 @@ final class DevToolsPage: Sendable {
                 _ = try await page.send("Page.enable")
                 _ = try await page.send("Runtime.enable")
                 let result = try await body(page)
+                // The app's own scripts never fail silently: an uncaught exception fails the test.
+                let uncaught = await channel.uncaught
+                #expect(uncaught.isEmpty, "Uncaught in the page: \(uncaught.joined(separator: "; "))")
                 await channel.close()
                 group.cancelAll()
                 return result
@@ -311,9 +315,18 @@ actor DevToolsChannel {
         }
     }
 
+    /// Exceptions the page's scripts raised and nobody caught, as DevTools reports them.
+    private(set) var uncaught: [String] = []
+
     func receive(_ text: String) {
-        guard let message = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let id = message["id"] as? Int else { return }   // events: not needed by our tests
+        guard let message = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return }
+        if message["method"] as? String == "Runtime.exceptionThrown" {
+            let details = (message["params"] as? [String: Any])?["exceptionDetails"] as? [String: Any]
+            let exception = details?["exception"] as? [String: Any]
+            uncaught.append("\(exception?["description"] ?? details?["text"] ?? "an exception") at \(details?["url"] ?? "?"):\(details?["lineNumber"] ?? "?")")
+            return
+        }
+        guard let id = message["id"] as? Int else { return }   // other events: not needed by our tests
         if let error = message["error"] as? [String: Any] {
             resolve(id, .failure(HarnessError("DevTools error: \(error["message"] ?? error)")))
         } else {

@@ -4,8 +4,7 @@
 import { api, upload } from './api.js';
 import { clear, h } from './dom.js';
 import { formatNumber, t } from './i18n.js';
-import { loadConversation, renderConversation } from './conversation.js';
-import { scheduleListRefresh } from './list.js';
+import { loadConversation, scheduleListRefresh } from './loaders.js';
 import { openMacroPicker } from './macros.js';
 import { messagingChannels } from './channel-settings.js';
 import { dispatch, state } from './state.js';
@@ -93,10 +92,7 @@ export function composerForm(conversation, draft) {
       text.value = '';
       saveDraft(conversation.id, state.mode, '');
       scheduleListRefresh();
-      if (await loadConversation(conversation.id)) {
-        renderConversation(false);
-        document.getElementById('composer-text')?.focus();
-      }
+      if (await loadConversation(conversation.id)) document.getElementById('composer-text')?.focus();
     } catch (failure) {
       // The pane may have been drawn again while the request ran: the reason goes to the
       // composer on screen, and is kept for the next drawing.
@@ -118,7 +114,6 @@ export function chooseMacro() {
     const current = /** @type {HTMLTextAreaElement} */ (document.getElementById('composer-text'));
     current.value = rendered;
     saveDraft(state.conversation.id, state.mode, rendered);
-    renderConversation(false);
     document.getElementById('composer-text')?.focus();
   });
 }
@@ -133,7 +128,7 @@ function macroButton() {
 function macroChip() {
   if (!state.macro) return null;
   const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': t('macroRemove') }, '×');
-  remove.addEventListener('click', () => { dispatch({ type: 'macroChosen', macro: null }); renderConversation(false); });
+  remove.addEventListener('click', () => dispatch({ type: 'macroChosen', macro: null }));
   return h('p', { class: 'macro-chip', id: 'macro-chip' }, h('span', { class: 'badge' }, `${t('macroChosen')}: ${state.macro.name}`), remove);
 }
 
@@ -175,7 +170,7 @@ function channelCounter(conversation, text) {
     // After the channel's reply window only an approved template may go out: offered here.
     templatePicker(conversation, channel, async (id) => {
       scheduleListRefresh();
-      if (await loadConversation(id)) renderConversation(false);
+      await loadConversation(id);
     }).then((picker) => { if (picker && count.isConnected) count.after(picker); });
   });
   return count;
@@ -190,9 +185,8 @@ export function formatSize(bytes) {
 export function setMode(mode) {
   const current = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('composer-text'));
   if (current && state.conversation) saveDraft(state.conversation.id, state.mode, current.value);
+  // The store draws the conversation again, with the composer of the new mode and its draft.
   dispatch({ type: 'modeChosen', mode });
-  if (current) current.value = loadDraft(state.conversation.id, mode);
-  renderConversation(false);
   document.getElementById('composer-text')?.focus();
 }
 

@@ -1,119 +1,48 @@
 // One conversation: its thread with timeline entries, and the controls for status, priority,
-// assignee, team, snooze and tags; the composer is in composer.js.
+// assignee, team, snooze and tags; the composer is in composer.js. It draws itself when the
+// store's open conversation changes; loading is `loaders.js`'s.
 
-import { api, query } from './api.js';
 import { clear, h } from './dom.js';
 import { formatTime, t } from './i18n.js';
-import { conversationTitle, renderList, scheduleListRefresh, slaBadge } from './list.js';
-import { presenceText, showError } from './main.js';
+import { conversationTitle, slaBadge } from './labels.js';
+import { loadConversation, loadEarlier, update } from './loaders.js';
+import { presenceText } from './notices.js';
 import { composerForm, formatSize, loadDraft } from './composer.js';
-import { renderSidebar } from './sidebar.js';
 import { linkOrderNumbers } from './orders.js';
 import { formattedView } from './email-html.js';
 import { commentControls, postCard } from './comments.js';
-import { PRIORITIES, dispatch, state } from './state.js';
+import { PRIORITIES, state, subscribe } from './state.js';
 
-let conversationRefresh = null;
+subscribe((next, previous, action) => {
+  switch (action.type) {
+    case 'conversationSelected': if (!next.selectedId) showNothing(); break;
+    case 'conversationFailed': showFailure(action.error); break;
+    case 'conversationLoaded': renderConversation(Boolean(action.focus)); break;
+    case 'earlierLoaded':
+      renderConversation(false);
+      document.getElementById('thread')?.scrollTo({ top: 0 });
+      break;
+    case 'modeChosen': case 'macroChosen': renderConversation(false); break;
+    default: break;
+  }
+});
+
+function showNothing() {
+  const pane = document.getElementById('conversation');
+  if (!pane) return;
+  clear(pane);
+  clear(document.getElementById('sidebar'));
+  pane.append(h('p', { class: 'placeholder' }, t('selectConversation')));
+}
+
+function showFailure(message) {
+  const pane = document.getElementById('conversation');
+  if (!pane) return;
+  clear(pane);
+  pane.append(h('p', { class: 'form-error', role: 'alert' }, message));
+}
 
 // MARK: One conversation
-
-export async function openConversation(id) {
-  if (state.selectedId && state.selectedId !== id) state.realtime?.presence(state.selectedId, 'left');
-  dispatch({ type: 'conversationSelected', id });
-  renderList();
-  const pane = document.getElementById('conversation');
-  const sidebar = document.getElementById('sidebar');
-  if (!id) {
-    clear(pane);
-    clear(sidebar);
-    pane.append(h('p', { class: 'placeholder' }, t('selectConversation')));
-    return;
-  }
-  try {
-    if (!(await loadConversation(id))) return;   // a newer load or another conversation took over
-  } catch (failure) {
-    clear(pane);
-    pane.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
-    return;
-  }
-  state.realtime?.presence(id, 'viewing');
-  markRead(id);
-  renderConversation(true);
-  renderSidebar();
-}
-
-/// Loads a conversation with its thread and customer. Loads can overlap (opening, a change, a
-/// realtime event); only the latest one started is applied, so an older answer never
-/// overwrites a newer one. Returns whether this load was applied.
-let conversationLoads = 0;
-export async function loadConversation(id) {
-  const load = ++conversationLoads;
-  const [conversation, messages, timeline] = await Promise.all([
-    api('GET', `/conversations/${id}`),
-    // The newest messages, however long the thread: earlier ones are a click away.
-    api('GET', `/conversations/${id}/messages${query({ latest: 'true', limit: 200 })}`),
-    api('GET', `/conversations/${id}/timeline`),
-  ]);
-  const fromChat = state.inboxes.find((inbox) => inbox.id === conversation.inbox_id)?.kind === 'chat';
-  const [customer, past, visitor] = await Promise.all([
-    api('GET', `/customers/${conversation.customer_id}`).catch(() => null),
-    api('GET', `/conversations${query({ customer: conversation.customer_id, limit: 10 })}`).catch(() => ({ items: [] })),
-    fromChat ? api('GET', `/conversations/${id}/visitor`).catch(() => null) : null,
-  ]);
-  const missing = [...new Set(messages.items.flatMap((message) => message.attachment_ids))].filter((key) => !state.attachments.has(key));
-  const details = await Promise.all(missing.map((key) => api('GET', `/attachments/${key}`).catch(() => null)));
-  dispatch({ type: 'attachmentsKnown', attachments: details });
-  if (load !== conversationLoads || state.selectedId !== id) return false;
-  // A refresh of the same conversation keeps the earlier pages the agent already opened.
-  const earlier = state.messagesFor === id ? state.messages.filter((message) => message.id < (messages.items[0]?.id ?? Infinity)) : [];
-  dispatch({ type: 'conversationLoaded', conversation, earlier, messages: messages.items, messagesBefore: messages.next_cursor,
-    timeline: timeline.items, customer, customerConversations: past.items, visitor });
-  return true;
-}
-
-/// The page of messages before the earliest shown (a thread longer than one page).
-let loadingEarlier = false;
-async function loadEarlier(id) {
-  const before = state.messagesBefore;
-  if (!before || loadingEarlier) return;
-  loadingEarlier = true;
-  try {
-    const page = await api('GET', `/conversations/${id}/messages${query({ before, limit: 200 })}`);
-    if (state.selectedId !== id) return;
-    const missing = [...new Set(page.items.flatMap((message) => message.attachment_ids))].filter((key) => !state.attachments.has(key));
-    const details = await Promise.all(missing.map((key) => api('GET', `/attachments/${key}`).catch(() => null)));
-    dispatch({ type: 'earlierLoaded', attachments: details, messages: page.items, messagesBefore: page.next_cursor });
-    renderConversation(false);
-    document.getElementById('thread')?.scrollTo({ top: 0 });
-  } catch (failure) {
-    showError(failure.message);
-  } finally {
-    loadingEarlier = false;
-  }
-}
-
-/// Tells the server this agent has seen the conversation, so lists stop marking it unread.
-function markRead(id) {
-  if (state.conversation?.last_message?.direction !== 'inbound') return;
-  api('POST', `/conversations/${id}/read`).then(() => {
-    const item = state.items.find((entry) => entry.id === id);
-    if (item?.unread) { item.unread = false; renderList(); }
-  }).catch(() => { /* the marker is a convenience; the next open tries again */ });
-}
-
-export function scheduleConversationRefresh() {
-  clearTimeout(conversationRefresh);
-  conversationRefresh = setTimeout(async () => {
-    const id = state.selectedId;
-    if (!id) return;
-    try {
-      if (!(await loadConversation(id))) return;
-      markRead(id);
-      renderConversation(false);
-      renderSidebar();
-    } catch { /* the next event or a reload will try again */ }
-  }, 150);
-}
 
 /// Messages and timeline events in one thread, in time order.
 function threadEntries() {
@@ -219,7 +148,7 @@ export function renderConversation(focusThread) {
         message.private ? h('span', { class: 'badge note-badge' }, t('internal')) : null,
         h('time', { datetime: message.created_at }, formatTime(message.created_at)),
         delivery,
-        commentControls(message, async () => { if (await loadConversation(conversation.id)) renderConversation(false); })),
+        commentControls(message, async () => { await loadConversation(conversation.id); })),
       h('div', { class: 'text' }, ...linkOrderNumbers(message.text || '')),
       formattedView(message),
       originalLink(message, conversation),
@@ -315,16 +244,3 @@ function controls(conversation) {
     tags, tagInput);
 }
 
-export async function update(changes) {
-  const id = state.selectedId;
-  if (!id) return;
-  try {
-    await api('PATCH', `/conversations/${id}`, changes);
-    scheduleListRefresh();
-    if (!(await loadConversation(id))) return;
-    renderConversation(false);
-    renderSidebar();
-  } catch (failure) {
-    showError(failure.message);
-  }
-}

@@ -1,103 +1,16 @@
-// The agent web app's entry: live updates over the realtime socket and keyboard shortcuts; the
-// other modules hold sign-in, layout, list, conversation and sidebar.
+// The agent web app's entry: starts it (sign-in, then the shell mounts the views) and holds the
+// keyboard shortcuts. Live updates are `live.js`'s.
 // Plain DOM: every piece of text from the server is set as text, never parsed as HTML.
 
 import { clear, h } from './dom.js';
 import { t } from './i18n.js';
 import { chooseMacro, setMode } from './composer.js';
-import { openConversation, scheduleConversationRefresh, update } from './conversation.js';
-import { renderList, scheduleListRefresh } from './list.js';
-import { conversationHash } from './shell.js';
+import { renderList } from './list.js';
+import { selectConversation, update } from './loaders.js';
+import { conversationHash } from './router.js';
 import { start } from './signin.js';
 import { dispatch, state } from './state.js';
 import { insertArticleLink } from './suggestions.js';
-
-// MARK: Realtime
-
-/// After the live connection comes back: messages and changes that arrived while it was down
-/// are read again (the list and the open conversation), so nothing stays missing until a reload.
-export function catchUp() {
-  scheduleListRefresh();
-  if (state.selectedId) scheduleConversationRefresh();
-}
-
-export function onRealtime(message) {
-  if (message.type === 'hello' || message.type === 'conversation.read') return;
-  if (message.type === 'visitor.typing') {
-    if (message.conversation_id !== state.selectedId) return;
-    dispatch({ type: 'visitorTyping', until: message.payload?.state === 'typing' ? Date.now() + 6000 : 0 });
-    showPresence();
-    setTimeout(showPresence, 6100);
-    return;
-  }
-  if (message.type === 'presence') {
-    if (message.payload?.agent_id === state.me?.id) return;
-    const key = message.conversation_id;
-    const arrived = message.payload.state !== 'left' && !state.presence.get(key)?.has(message.payload.agent_id);
-    dispatch({ type: 'presenceChanged', conversationId: key, agentId: message.payload.agent_id, name: message.payload.name,
-      state: message.payload.state, at: Date.now() });
-    // A colleague just opened the conversation this agent has open: say so back, once, so both
-    // see each other (they announce themselves only on opening).
-    if (arrived && key === state.selectedId) state.realtime?.presence(key, 'viewing');
-    if (key === state.selectedId) showPresence();
-    return;
-  }
-  if (message.type === 'agents.notified' && isAudience(message.payload)) notice(message);
-  if (message.type === 'conversation.assignee_changed' && message.payload?.to === state.me?.id
-      && message.actor?.id !== state.me?.id && localStorage.getItem('shopdesk.notify') === '1'
-      && 'Notification' in window && Notification.permission === 'granted') {
-    new Notification(t('newAssigned'), { body: `#${message.conversation_id}`, tag: `conversation-${message.conversation_id}` });
-  }
-  scheduleListRefresh();
-  if (message.conversation_id && message.conversation_id === state.selectedId) scheduleConversationRefresh();
-}
-
-/// Whether a rule's notification is meant for the signed-in agent.
-function isAudience(payload) {
-  const me = state.me;
-  if (!payload || !me) return false;
-  switch (payload.audience) {
-    case 'all': return true;
-    case 'admins': return me.role === 'admin' || me.role === 'owner';
-    case 'assignee': return payload.assignee_id === me.id;
-    case 'team': return state.teams.some((team) => team.id === payload.team_id && (team.member_ids || []).includes(me.id));
-    default: return false;
-  }
-}
-
-/// Shows a rule's notification in the app, and on the desktop when the agent allowed it.
-function notice(message) {
-  const text = `${message.payload.message || message.payload.rule} (#${message.conversation_id})`;
-  const banner = document.getElementById('notice');
-  if (banner) {
-    banner.textContent = `🔔 ${text}`;
-    banner.hidden = false;
-    setTimeout(() => { banner.hidden = true; }, 8000);
-  }
-  if (localStorage.getItem('shopdesk.notify') === '1' && 'Notification' in window && Notification.permission === 'granted') {
-    new Notification(t('notice'), { body: text, tag: `notice-${message.conversation_id}` });
-  }
-}
-
-// While a conversation stays open, colleagues keep seeing it (their view of it lasts 30 s);
-// not while the agent types, whose own frames say "typing".
-setInterval(() => {
-  if (!state.selectedId || document.visibilityState !== 'visible' || document.activeElement?.id === 'composer-text') return;
-  state.realtime?.presence(state.selectedId, 'viewing');
-}, 20_000);
-
-function showPresence() {
-  const element = document.getElementById('presence');
-  if (element) element.textContent = presenceText(state.selectedId);
-}
-
-export function presenceText(id) {
-  const entries = state.presence.get(id);
-  const fresh = entries ? [...entries.values()].filter((entry) => Date.now() - entry.at < 30_000) : [];
-  const parts = fresh.map((entry) => `${entry.name} ${entry.state === 'typing' ? t('typing') : t('viewing')}`);
-  if (id === state.selectedId && Date.now() < (state.visitorTypingUntil || 0)) parts.unshift(t('customerTyping'));
-  return parts.join(' · ');
-}
 
 // MARK: Keyboard
 
@@ -137,8 +50,8 @@ function move(step) {
   if (id === state.selectedId) return;
   // Select at once rather than on the hashchange event, which arrives later: a key pressed in
   // between (e to resolve, a to assign) must act on the conversation the agent moved to.
-  history.pushState(null, '', conversationHash(id));
-  openConversation(id);
+  history.pushState(null, '', conversationHash(state.view, id));
+  selectConversation(id);
 }
 
 function showHelp() {
@@ -153,12 +66,5 @@ function showHelp() {
   closeButton.focus();
 }
 
-export function showError(message) {
-  const banner = document.getElementById('connection');
-  if (!banner) return;
-  banner.textContent = message;
-  banner.hidden = false;
-  setTimeout(() => { banner.hidden = true; banner.textContent = t('connectionLost'); }, 6000);
-}
 
 start();

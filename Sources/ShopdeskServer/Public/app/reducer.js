@@ -13,7 +13,7 @@ export function initialState() {
     /** A refresh was asked for while one ran: run one more when it ends. */
     listStale: false,
     picked: new Set(),
-    selectedId: null, conversation: null, messages: [], messagesFor: null, messagesBefore: null, timeline: [],
+    selectedId: null, loadError: null, conversation: null, messages: [], messagesFor: null, messagesBefore: null, timeline: [],
     customer: null, customerConversations: [], visitor: null,
     attachments: new Map(),
     /** Who else is in each conversation: conversation id → agent id → { name, state, at }. */
@@ -69,12 +69,15 @@ export function reduce(state, action) {
       return { ...state, loadingList: true, listStale: false };
     case 'listStale':
       return { ...state, listStale: true };
-    case 'listLoaded':
-      return {
-        ...state, loadingList: false,
-        items: action.more ? state.items.concat(action.items) : action.items,
-        cursor: action.cursor ?? null, counts: action.counts ?? state.counts,
-      };
+    case 'listLoaded': {
+      const items = action.more ? state.items.concat(action.items) : action.items;
+      // Conversations that left the list are no longer picked.
+      const visible = new Set(items.map((item) => item.id));
+      const picked = [...state.picked].every((id) => visible.has(id)) ? state.picked : new Set([...state.picked].filter((id) => visible.has(id)));
+      return { ...state, loadingList: false, items, picked, cursor: action.cursor ?? null, counts: action.counts ?? state.counts };
+    }
+    case 'markedRead':
+      return { ...state, items: state.items.map((item) => (item.id === action.id ? { ...item, unread: false } : item)) };
     case 'listFailed':
       return { ...state, loadingList: false };
     case 'picked': {
@@ -84,16 +87,12 @@ export function reduce(state, action) {
     }
     case 'pickCleared':
       return state.picked.size ? { ...state, picked: new Set() } : state;
-    case 'pickKeptTo': {
-      // Conversations that left the list are no longer picked.
-      const visible = new Set(action.ids);
-      const picked = new Set([...state.picked].filter((id) => visible.has(id)));
-      return picked.size === state.picked.size ? state : { ...state, picked };
-    }
 
     // The open conversation
     case 'conversationSelected':
-      return action.id === state.selectedId ? state : { ...state, selectedId: action.id, pendingFiles: [], visitorTypingUntil: 0 };
+      return action.id === state.selectedId ? state : { ...state, selectedId: action.id, pendingFiles: [], visitorTypingUntil: 0, loadError: null };
+    case 'conversationFailed':
+      return action.id === state.selectedId ? { ...state, loadError: action.error } : state;
     case 'conversationLoaded':
       return {
         ...state,
@@ -103,7 +102,7 @@ export function reduce(state, action) {
         messagesFor: action.conversation.id,
         messagesBefore: action.earlier?.length ? state.messagesBefore : action.messagesBefore,
         timeline: action.timeline, customer: action.customer, customerConversations: action.customerConversations,
-        visitor: action.visitor,
+        visitor: action.visitor, loadError: null,
       };
     case 'earlierLoaded':
       return {

@@ -1,19 +1,27 @@
-// The page layout (top bar, views, list, conversation, sidebar) and routing by location hash.
+// The page layout (top bar, views, list, conversation, sidebar), which mounts the views, and
+// routing by location hash (`router.js` reads it).
 
 import { renderAdmin } from './admin.js';
 import { api } from './api.js';
 import { clear, h } from './dom.js';
 import { formatNumber, setLocale, t } from './i18n.js';
-import { openConversation, renderConversation } from './conversation.js';
-import { loadList, renderList } from './list.js';
-import { showError } from './main.js';
+import { renderConversation } from './conversation.js';
+import { renderList } from './list.js';
 import { renderSidebar } from './sidebar.js';
-import { renderSignIn } from './signin.js';
-import { LANGUAGES, VIEWS, app, dispatch, state } from './state.js';
+import { loadList, selectConversation } from './loaders.js';
+import { showError } from './notices.js';
+import { parseHash } from './router.js';
+import { LANGUAGES, VIEWS, app, dispatch, state, subscribe } from './state.js';
+
+// The views' navigation shows the counts of the last list loaded and the inboxes and tags.
+subscribe((next, previous, action) => {
+  if (((action.type === 'listLoaded' || action.type === 'listFailed') && !next.listStale) || action.type === 'directoryLoaded') renderViews();
+});
 
 // MARK: Layout
 
-export function renderShell() {
+/** Draws the page for the signed-in agent; `onSignOut` runs once they have signed out. */
+export function renderShell(onSignOut) {
   clear(app);
   const search = h('input', { id: 'search', type: 'search', placeholder: t('search'), 'aria-label': t('search'), value: state.search });
   search.addEventListener('keydown', (event) => {
@@ -30,7 +38,7 @@ export function renderShell() {
   const signOut = h('button', { type: 'button', id: 'sign-out' }, t('signOut'));
   signOut.addEventListener('click', async () => {
     await api('POST', '/auth/logout').catch(() => {});
-    renderSignIn();
+    onSignOut();
   });
   const notify = h('input', { type: 'checkbox', id: 'notify', checked: localStorage.getItem('shopdesk.notify') === '1' });
   notify.addEventListener('change', async () => {
@@ -106,27 +114,7 @@ export function renderViews() {
   section(t('tags'), state.tags.slice(0, 30).map((tag) => link(`tag:${encodeURIComponent(tag.name)}`, `#${tag.name}`)));
 }
 
-/// Standard views by name; `inbox:ID`, `priority:P` and `tag:NAME` filter the open (for tags:
-/// all) conversations.
-function validView(view) {
-  return VIEWS.includes(view) || /^(inbox:\d+|priority:(low|normal|high|urgent)|tag:.+)$/.test(view || '');
-}
 
-export function listParams() {
-  const [kind, value] = [state.view.split(':')[0], state.view.slice(state.view.indexOf(':') + 1)];
-  if (kind === 'inbox') return { view: 'open', inbox: value };
-  if (kind === 'priority') return { view: 'open', priority: value };
-  if (kind === 'tag') return { view: 'all', tag: decodeURIComponent(value) };
-  return { view: state.view };
-}
-
-export function viewTitle() {
-  const [kind, value] = [state.view.split(':')[0], state.view.slice(state.view.indexOf(':') + 1)];
-  if (kind === 'inbox') return state.inboxes.find((inbox) => String(inbox.id) === value)?.name || t('inboxes');
-  if (kind === 'priority') return t(value);
-  if (kind === 'tag') return `#${decodeURIComponent(value)}`;
-  return t(state.view);
-}
 
 // MARK: Routing: #/<view>[/<conversation id>], #/admin[/<settings area>]
 
@@ -137,19 +125,19 @@ window.addEventListener('hashchange', () => { if (state.me) route(); });
 let routes = 0;
 export async function route() {
   const current = ++routes;
-  const [, view, id] = location.hash.split('/');
+  const place = parseHash(location.hash);
   const layout = document.querySelector('.layout');
   const admin = document.getElementById('admin');
-  if (view === 'admin') {
+  if (place.page === 'admin') {
     layout.classList.add('admin-mode');
     admin.hidden = false;
-    await renderAdmin(admin, state.me, refreshNavigation, id).catch((failure) => showError(failure.message));
+    await renderAdmin(admin, state.me, refreshNavigation, place.area).catch((failure) => showError(failure.message));
     return;
   }
   layout?.classList.remove('admin-mode');
   if (admin) admin.hidden = true;
-  const nextView = validView(view) ? view : 'open';
-  const nextID = id ? Number(id) : null;
+  const nextView = place.view;
+  const nextID = place.id;
   if (nextView !== state.view || state.items.length === 0) {
     dispatch({ type: 'viewChosen', view: nextView });
     const search = /** @type {HTMLInputElement | null} */ (document.getElementById('search'));
@@ -157,7 +145,7 @@ export async function route() {
     await loadList();
     if (current !== routes) return;
   }
-  if (nextID !== state.selectedId) await openConversation(nextID);
+  if (nextID !== state.selectedId) await selectConversation(nextID);
 }
 
 /// Inboxes, tags or teams changed in the settings: the navigation and controls list them.
@@ -165,9 +153,4 @@ async function refreshNavigation() {
   const [inboxes, tags, teams] = await Promise.all([api('GET', '/inboxes'), api('GET', '/tags'), api('GET', '/teams')])
     .catch(() => [null, null, null]);
   dispatch({ type: 'directoryLoaded', inboxes: inboxes?.items, tags: tags?.items, teams: teams?.items });
-  renderViews();
-}
-
-export function conversationHash(id) {
-  return `#/${state.view}${id ? `/${id}` : ''}`;
 }

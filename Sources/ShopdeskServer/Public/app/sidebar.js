@@ -3,15 +3,20 @@
 import { api } from './api.js';
 import { clear, h } from './dom.js';
 import { formatTime, label, t } from './i18n.js';
-import { openConversation } from './conversation.js';
 import { ordersPanel } from './orders.js';
 import { articlesPanel } from './suggestions.js';
-import { channelBadge, scheduleListRefresh } from './list.js';
+import { channelBadge } from './labels.js';
+import { scheduleListRefresh, selectConversation } from './loaders.js';
 import { channelGlyphs, identityName } from './channel-names.js';
 import { channelLinks, customerMerge } from './customer-merge.js';
-import { showError } from './main.js';
-import { conversationHash } from './shell.js';
-import { dispatch, state } from './state.js';
+import { showError } from './notices.js';
+import { conversationHash } from './router.js';
+import { dispatch, state, subscribe } from './state.js';
+
+// Drawn again with the conversation it stands beside, and when its customer changes.
+subscribe((next, previous, action) => {
+  if (action.type === 'conversationLoaded' || action.type === 'customerChanged') renderSidebar();
+});
 
 export function renderSidebar() {
   const sidebar = document.getElementById('sidebar');
@@ -35,7 +40,7 @@ export function renderSidebar() {
               `${identityName(identity.kind)}: ${identity.value}`))))
         : null,
       customer.id ? customerLabels(customer) : null,
-      customer.id ? customerMerge(customer, () => openConversation(conversation.id)) : null,
+      customer.id ? customerMerge(customer, () => selectConversation(conversation.id)) : null,
       customer.id && (state.inboxes || []).some((inbox) => inbox.kind === 'telegram') ? channelLinks(customer) : null),
     customer.id ? ordersPanel(customer) : '',
     articlesPanel(conversation),
@@ -53,7 +58,7 @@ export function renderSidebar() {
         const merge = item.id === conversation.id || item.merged_into || item.status === 'resolved' ? null
           : h('button', { type: 'button', class: 'merge', 'data-into': item.id, title: `${t('mergeInto')} #${item.number}` }, t('mergeHere'));
         merge?.addEventListener('click', () => mergeInto(item));
-        return h('li', {}, channelBadge(item) ?? '', h('a', { href: conversationHash(item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
+        return h('li', {}, channelBadge(item) ?? '', h('a', { href: conversationHash(state.view, item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
           `#${item.number} ${item.subject || ''}`), ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)), merge);
       }))));
 }
@@ -63,7 +68,6 @@ function customerLabels(customer) {
   const save = async (changes) => {
     try {
       dispatch({ type: 'customerChanged', customer: { ...(await api('PATCH', `/customers/${customer.id}`, changes)), identities: customer.identities } });
-      renderSidebar();
     } catch (failure) { showError(failure.message); }
   };
   const vip = h('input', { type: 'checkbox', id: 'customer-vip', checked: Boolean(customer.vip) });
@@ -123,8 +127,8 @@ async function mergeInto(target) {
   try {
     const survivor = await api('POST', `/conversations/${source.id}/merge`, { into: target.id });
     scheduleListRefresh();
-    history.pushState(null, '', conversationHash(survivor.id));
-    await openConversation(survivor.id);
+    history.pushState(null, '', conversationHash(state.view, survivor.id));
+    await selectConversation(survivor.id);
   } catch (failure) {
     showError(failure.message);
   }

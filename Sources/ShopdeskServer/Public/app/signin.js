@@ -4,7 +4,7 @@ import { api, setCsrfToken, whenSignedOut } from './api.js';
 import { clear, h } from './dom.js';
 import { browserLocale, setLocale, t } from './i18n.js';
 import { Realtime } from './realtime.js';
-import { catchUp, onRealtime } from './main.js';
+import { catchUp, onRealtime } from './live.js';
 import { renderShell, route } from './shell.js';
 import { app, dispatch, state } from './state.js';
 
@@ -120,7 +120,7 @@ async function signedIn(me) {
     api('GET', '/teams').catch(() => ({ items: [] })),
   ]);
   dispatch({ type: 'directoryLoaded', agents: agents.items, inboxes: inboxes.items, tags: tags.items, teams: teams.items });
-  renderShell();
+  renderShell(() => renderSignIn());
   const realtime = new Realtime(onRealtime, (online, reconnected = false) => {
     document.getElementById('connection').hidden = online;
     if (reconnected) catchUp();

@@ -1,6 +1,6 @@
 // The constants the agent app's modules agree on, and the store's state for those that import it from here.
 
-export const VIEWS = ['mine', 'unassigned', 'open', 'pending', 'snoozed', 'resolved', 'all'];
+export { VIEWS } from './router.js';
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 export const LANGUAGES = [['en', 'English'], ['pt-BR', 'Português (Brasil)'], ['ru', 'Русский'], ['hr', 'Hrvatski']];
 

@@ -8,7 +8,7 @@ import { initialState, reduce } from './reducer.js';
 /** The current state (a live binding: importers always read the latest). */
 export let state = Object.freeze(initialState());
 
-/** @type {Set<(next: typeof state, previous: typeof state, action: { type: string }) => void>} */
+/** @type {Set<(next: typeof state, previous: typeof state, action: { type: string, [key: string]: any }) => void>} */
 const listeners = new Set();
 
 /** @param {{ type: string, [key: string]: any }} action */
@@ -20,7 +20,7 @@ export function dispatch(action) {
   for (const listener of [...listeners]) listener(state, previous, action);
 }
 
-/** @param {(next: typeof state, previous: typeof state, action: { type: string }) => void} listener */
+/** @param {(next: typeof state, previous: typeof state, action: { type: string, [key: string]: any }) => void} listener */
 export function subscribe(listener) {
   listeners.add(listener);
   return () => listeners.delete(listener);

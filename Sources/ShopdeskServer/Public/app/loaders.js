@@ -1,0 +1,143 @@
+// Reading the server into the store: the conversation list, the open conversation and its
+// earlier pages, and the refreshes after changes and live events (debounced here). Nothing here
+// draws: the views subscribe to the store and draw what it holds.
+
+import { api, query } from './api.js';
+import { showError } from './notices.js';
+import { listParams } from './router.js';
+import { dispatch, state } from './state.js';
+
+let listRefresh = null;
+let conversationRefresh = null;
+
+// MARK: The list
+
+/// Loads the list. `more` appends the next page; `keep` (refreshes after realtime events and
+/// changes) reloads as many rows as are shown, up to 200, so pages loaded with "Load more" stay.
+/// A load asked for while one runs is not lost: it runs again when that one ends.
+export async function loadList(more = false, keep = false) {
+  if (state.loadingList) {
+    dispatch({ type: 'listStale' });
+    return;
+  }
+  dispatch({ type: 'listLoading' });
+  try {
+    if (state.search) {
+      const result = await api('GET', `/search${query({ q: state.search, limit: 50 })}`);
+      dispatch({ type: 'listLoaded', items: result.items, cursor: null });
+    } else {
+      const limit = keep ? Math.min(200, Math.max(50, state.items.length)) : 50;
+      const page = await api('GET', `/conversations${query({ ...listParams(state.view), sort: state.sort, limit, cursor: more ? state.cursor : null })}`);
+      dispatch({ type: 'listLoaded', items: page.items, more, cursor: page.next_cursor, counts: page.counts });
+    }
+  } catch (failure) {
+    dispatch({ type: 'listFailed' });
+    showError(failure.message);
+  }
+  // A refresh asked for while this one ran runs now.
+  if (state.listStale) return loadList(false, true);
+}
+
+export function scheduleListRefresh() {
+  clearTimeout(listRefresh);
+  listRefresh = setTimeout(() => loadList(false, true), 250);
+}
+
+// MARK: The open conversation
+
+/** Opens a conversation (or none): colleagues are told, its data loaded, it is marked read. */
+export async function selectConversation(id) {
+  if (state.selectedId && state.selectedId !== id) state.realtime?.presence(state.selectedId, 'left');
+  dispatch({ type: 'conversationSelected', id });
+  if (!id) return;
+  try {
+    if (!(await loadConversation(id, true))) return;   // a newer load or another conversation took over
+  } catch (failure) {
+    dispatch({ type: 'conversationFailed', id, error: failure.message });
+    return;
+  }
+  state.realtime?.presence(id, 'viewing');
+  markRead(id);
+}
+
+/// Loads a conversation with its thread and customer. Loads can overlap (opening, a change, a
+/// realtime event); only the latest one started is applied, so an older answer never
+/// overwrites a newer one. Returns whether this load was applied.
+let conversationLoads = 0;
+export async function loadConversation(id, focus = false) {
+  const load = ++conversationLoads;
+  const [conversation, messages, timeline] = await Promise.all([
+    api('GET', `/conversations/${id}`),
+    // The newest messages, however long the thread: earlier ones are a click away.
+    api('GET', `/conversations/${id}/messages${query({ latest: 'true', limit: 200 })}`),
+    api('GET', `/conversations/${id}/timeline`),
+  ]);
+  const fromChat = state.inboxes.find((inbox) => inbox.id === conversation.inbox_id)?.kind === 'chat';
+  const [customer, past, visitor] = await Promise.all([
+    api('GET', `/customers/${conversation.customer_id}`).catch(() => null),
+    api('GET', `/conversations${query({ customer: conversation.customer_id, limit: 10 })}`).catch(() => ({ items: [] })),
+    fromChat ? api('GET', `/conversations/${id}/visitor`).catch(() => null) : null,
+  ]);
+  const missing = [...new Set(messages.items.flatMap((message) => message.attachment_ids))].filter((key) => !state.attachments.has(key));
+  const details = await Promise.all(missing.map((key) => api('GET', `/attachments/${key}`).catch(() => null)));
+  dispatch({ type: 'attachmentsKnown', attachments: details });
+  if (load !== conversationLoads || state.selectedId !== id) return false;
+  // A refresh of the same conversation keeps the earlier pages the agent already opened.
+  const earlier = state.messagesFor === id ? state.messages.filter((message) => message.id < (messages.items[0]?.id ?? Infinity)) : [];
+  dispatch({ type: 'conversationLoaded', focus, conversation, earlier, messages: messages.items, messagesBefore: messages.next_cursor,
+    timeline: timeline.items, customer, customerConversations: past.items, visitor });
+  return true;
+}
+
+/// The page of messages before the earliest shown (a thread longer than one page).
+let loadingEarlier = false;
+export async function loadEarlier(id) {
+  const before = state.messagesBefore;
+  if (!before || loadingEarlier) return;
+  loadingEarlier = true;
+  try {
+    const page = await api('GET', `/conversations/${id}/messages${query({ before, limit: 200 })}`);
+    if (state.selectedId !== id) return;
+    const missing = [...new Set(page.items.flatMap((message) => message.attachment_ids))].filter((key) => !state.attachments.has(key));
+    const details = await Promise.all(missing.map((key) => api('GET', `/attachments/${key}`).catch(() => null)));
+    dispatch({ type: 'earlierLoaded', attachments: details, messages: page.items, messagesBefore: page.next_cursor });
+  } catch (failure) {
+    showError(failure.message);
+  } finally {
+    loadingEarlier = false;
+  }
+}
+
+/// Tells the server this agent has seen the conversation, so lists stop marking it unread.
+function markRead(id) {
+  if (state.conversation?.last_message?.direction !== 'inbound') return;
+  api('POST', `/conversations/${id}/read`).then(() => {
+    const item = state.items.find((entry) => entry.id === id);
+    if (item?.unread) dispatch({ type: 'markedRead', id });
+  }).catch(() => { /* the marker is a convenience; the next open tries again */ });
+}
+
+export function scheduleConversationRefresh() {
+  clearTimeout(conversationRefresh);
+  conversationRefresh = setTimeout(async () => {
+    const id = state.selectedId;
+    if (!id) return;
+    try {
+      if (!(await loadConversation(id))) return;
+      markRead(id);
+    } catch { /* the next event or a reload will try again */ }
+  }, 150);
+}
+
+/** Changes the open conversation (status, assignee, tags…) and reads it again. */
+export async function update(changes) {
+  const id = state.selectedId;
+  if (!id) return;
+  try {
+    await api('PATCH', `/conversations/${id}`, changes);
+    scheduleListRefresh();
+    await loadConversation(id);
+  } catch (failure) {
+    showError(failure.message);
+  }
+}
