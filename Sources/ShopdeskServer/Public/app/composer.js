@@ -33,7 +33,8 @@ export function composerForm(conversation, draft) {
   text.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      form.requestSubmit();
+      // With Shift: send and resolve, where there is a reply to send.
+      form.requestSubmit((event.shiftKey && document.getElementById('send-resolve')) || undefined);
     } else if (event.key === 'Escape') {
       text.blur();
       document.getElementById('conversation').focus();
@@ -67,16 +68,19 @@ export function composerForm(conversation, draft) {
     h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note'),
       files, h('label', { for: 'composer-files', class: 'attach' }, t('attach')), macroButton()),
     macroChip(), visibilityChoice(conversation), text, count, pending, error,
-    h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')));
+    h('div', { class: 'send-buttons' },
+      h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')),
+      state.mode === 'reply' ? h('button', { type: 'submit', id: 'send-resolve', 'aria-keyshortcuts': 'Control+Shift+Enter' }, t('sendAndResolve')) : null));
   queueMicrotask(renderPending);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = text.value.trim();
     if (!body) return;
+    const resolveAfter = /** @type {SubmitEvent} */ (event).submitter?.id === 'send-resolve';
     error.textContent = '';
     dispatch({ type: 'replyFailed', error: null });
-    const send = /** @type {HTMLButtonElement} */ (document.getElementById('send'));
-    send.disabled = true;
+    const buttons = () => /** @type {HTMLButtonElement[]} */ ([...document.querySelectorAll('#send, #send-resolve')]);
+    for (const button of buttons()) button.disabled = true;
     try {
       const attachments = state.pendingFiles.map((file) => file.id);
       // A comment conversation's reply goes publicly under the comment or privately, as chosen.
@@ -91,6 +95,7 @@ export function composerForm(conversation, draft) {
       dispatch({ type: 'replySent' });
       text.value = '';
       saveDraft(conversation.id, state.mode, '');
+      if (resolveAfter) await api('PATCH', `/conversations/${conversation.id}`, { status: 'resolved' });
       scheduleListRefresh();
       if (await loadConversation(conversation.id)) document.getElementById('composer-text')?.focus();
     } catch (failure) {
@@ -99,8 +104,7 @@ export function composerForm(conversation, draft) {
       dispatch({ type: 'replyFailed', error: { conversationId: conversation.id, text: failure.message } });
       (document.getElementById('composer-error') || error).textContent = failure.message;
     } finally {
-      const again = /** @type {HTMLButtonElement | null} */ (document.getElementById('send'));
-      if (again) again.disabled = false;
+      for (const button of buttons()) button.disabled = false;
     }
   });
   return form;

@@ -12,6 +12,7 @@ import { linkOrderNumbers } from './orders.js';
 import { formattedView } from './email-html.js';
 import { commentControls, postCard } from './comments.js';
 import { PRIORITIES, state, subscribe } from './state.js';
+import { wakeTime } from './snooze.js';
 
 subscribe((next, previous, action) => {
   switch (action.type) {
@@ -121,6 +122,7 @@ export function renderConversation(focusThread) {
   const shown = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('composer-text'));
   const composer = shown?.dataset.conversation === String(conversation.id) && shown?.dataset.mode === state.mode ? shown : null;
   const keepTyping = composer && document.activeElement === composer;
+  const keepPicking = snoozePicker !== null && document.activeElement === snoozePicker.input;
   const thread = h('ol', { class: 'thread', id: 'thread', 'aria-label': conversationTitle(conversation) });
   if (state.messagesBefore) {
     const more = h('button', { type: 'button', id: 'earlier-messages', class: 'earlier' }, t('earlierMessages'));
@@ -182,13 +184,31 @@ export function renderConversation(focusThread) {
     thread,
     composerForm(conversation, draft));
   thread.scrollTop = thread.scrollHeight;
-  if (keepTyping) {
+  if (keepPicking) {
+    snoozePicker?.input.focus();
+  } else if (keepTyping) {
     const text = /** @type {HTMLTextAreaElement} */ (document.getElementById('composer-text'));
     text.focus();
     text.setSelectionRange(text.value.length, text.value.length);
   } else if (focusThread) {
     pane.focus({ preventScroll: true });
   }
+}
+
+/** @type {{ conversationId: number, open: boolean, element: HTMLElement, input: HTMLInputElement } | null} */
+let snoozePicker = null;
+
+function makeSnoozePicker(conversationId) {
+  const input = /** @type {HTMLInputElement} */ (h('input', { type: 'datetime-local', id: 'snooze-at', 'aria-label': t('snoozeUntil') }));
+  const button = h('button', { type: 'button', id: 'snooze-at-button' }, t('snooze'));
+  const element = h('span', { class: 'snooze-picker', hidden: true }, input, button);
+  const picker = { conversationId, open: false, element, input };
+  button.addEventListener('click', () => {
+    if (!input.value) return;
+    picker.open = false;
+    update({ snooze_until: new Date(input.value).toISOString() });
+  });
+  return picker;
 }
 
 function controls(conversation) {
@@ -214,10 +234,22 @@ function controls(conversation) {
 
   const snooze = h('select', { id: 'snooze', 'aria-label': t('snoozeUntil') },
     h('option', { value: '' }, `${t('snooze')}…`),
-    ...[[1, '1 h'], [4, '4 h'], [24, '24 h'], [72, '3 d'], [168, '7 d']].map(([hours, label]) => h('option', { value: hours }, label)));
+    ...[[1, '1 h'], [4, '4 h'], [24, '24 h'], [72, '3 d'], [168, '7 d']].map(([hours, label]) => h('option', { value: hours }, label)),
+    h('option', { value: 'tomorrow' }, t('snoozeTomorrow')), h('option', { value: 'monday' }, t('snoozeMonday')),
+    h('option', { value: 'reply' }, t('snoozeReply')), h('option', { value: 'pick' }, t('snoozePick')));
+  // A date and time of the agent's choosing, on their own clock. The same picker stays through
+  // the redraws a live update causes while the agent picks (open, its value, its focus).
+  if (snoozePicker?.conversationId !== conversation.id) snoozePicker = makeSnoozePicker(conversation.id);
+  const picker = snoozePicker;
+  if (picker.open) snooze.value = 'pick';
   snooze.addEventListener('change', () => {
-    if (!snooze.value) return;
-    update({ snooze_until: new Date(Date.now() + Number(snooze.value) * 3600_000).toISOString() });
+    picker.open = snooze.value === 'pick';
+    picker.element.hidden = !picker.open;
+    if (picker.open) { picker.input.focus(); return; }
+    // Waiting on the customer: their next message opens the conversation again, whenever it comes.
+    if (snooze.value === 'reply') { update({ status: 'pending' }); return; }
+    const wake = wakeTime(snooze.value);
+    if (wake) update({ snooze_until: wake.toISOString() });
   });
 
   const tagInput = h('input', { id: 'tag-input', type: 'text', placeholder: t('addTag'), 'aria-label': t('addTag'), size: 12 });
@@ -238,7 +270,7 @@ function controls(conversation) {
     h('label', {}, h('span', { class: 'label' }, t('priority')), priority),
     h('label', {}, h('span', { class: 'label' }, t('assignee')), assignee),
     team ? h('label', {}, h('span', { class: 'label' }, t('team')), team) : null,
-    snooze,
+    snooze, picker.element,
     conversation.status === 'snoozed' && conversation.snoozed_until
       ? h('span', { class: 'snoozed-until', id: 'snoozed-until' }, `${t('snoozeUntil')} ${formatTime(conversation.snoozed_until)}`) : null,
     tags, tagInput);

@@ -54,9 +54,13 @@ export function languageName(code) {
 export function formatTime(iso) {
   if (!iso) return '';
   const date = new Date(iso);
-  const sameDay = new Date().toDateString() === date.toDateString();
+  const now = new Date();
+  const sameDay = now.toDateString() === date.toDateString();
+  // Another year says which (a snooze until next March, a conversation from last year).
   /** @type {Intl.DateTimeFormatOptions} */
-  const options = sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+  const year = date.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {};
+  /** @type {Intl.DateTimeFormatOptions} */
+  const options = sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short', ...year, hour: '2-digit', minute: '2-digit' };
   try {
     return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(date);
   } catch {

@@ -22,7 +22,7 @@ export default {
   sentiment: 'Sentiment', internal: 'Internal note', failed: 'Not delivered', queued: 'Sending', sent: 'Sent',
   delivered: 'Delivered', read: 'Read', viewing: 'is viewing', typing: 'is typing…',
   connectionLost: 'Live updates paused; reconnecting…', shortcuts: 'Keyboard shortcuts', messages: 'messages',
-  keys: [['j / k', 'Next / previous conversation'], ['r', 'Reply'], ['n', 'Internal note'], ['e', 'Resolve'], ['a', 'Assign to me'], ['m', 'Macros'], ['l', 'Link the suggested article'], ['x', 'Pick for bulk actions'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Esc', 'Leave the composer'], ['?', 'This help']],
+  keys: [['j / k', 'Next / previous conversation'], ['r', 'Reply'], ['n', 'Internal note'], ['e', 'Resolve'], ['a', 'Assign to me'], ['m', 'Macros'], ['l', 'Link the suggested article'], ['x', 'Pick for bulk actions'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Ctrl+Shift+Enter', 'Send and resolve'], ['Esc', 'Leave the composer'], ['?', 'This help']],
   notify: 'Desktop notifications', newAssigned: 'New conversation assigned to you', started: 'Conversation started',
   withdraw: 'Withdraw', invited: 'invited', invite: 'Send invitation', inviteLink: 'Invitation link', invitations: 'Invitations',
   addAgentDirectly: 'Or add an agent with a password', welcome: 'Welcome to Shopdesk',
@@ -50,6 +50,7 @@ export default {
   attachments: 'Attachments', remove: 'Remove', inboxes: 'Inboxes', bulkActions: 'Actions on the picked conversations',
   pick: 'Pick', picked: 'picked', assignToMe: 'Assign to me',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  sendAndResolve: 'Send and resolve', snoozeTomorrow: 'Tomorrow 9:00', snoozeMonday: 'Next Monday 9:00', snoozeReply: 'Until the customer replies', snoozePick: 'Pick a date and time…',
   requestFailed: 'The request failed ({status}); nothing was changed.',
   post: 'Post', postLoading: 'Reading the post from the channel…', openPost: 'Open the post', comment: 'Comment',
   commentHidden: 'Hidden', commentVisible: 'Shown', commentDeleted: 'Deleted', hideComment: 'Hide', unhideComment: 'Show again',

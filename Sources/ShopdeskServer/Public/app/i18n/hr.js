@@ -23,7 +23,7 @@ export default {
   sentiment: 'Raspoloženje', internal: 'Interna bilješka', failed: 'Nije isporučeno', queued: 'Šalje se', sent: 'Poslano',
   delivered: 'Isporučeno', read: 'Pročitano', viewing: 'pregledava', typing: 'piše…',
   connectionLost: 'Ažuriranja su pauzirana; ponovno povezivanje…', shortcuts: 'Tipkovnički prečaci', messages: 'poruka',
-  keys: [['j / k', 'Sljedeći / prethodni'], ['r', 'Odgovori'], ['n', 'Bilješka'], ['e', 'Riješi'], ['a', 'Dodijeli meni'], ['m', 'Predlošci'], ['l', 'Umetni predloženi članak'], ['x', 'Označi za skupne radnje'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Esc', 'Izađi iz uređivača'], ['?', 'Ova pomoć']],
+  keys: [['j / k', 'Sljedeći / prethodni'], ['r', 'Odgovori'], ['n', 'Bilješka'], ['e', 'Riješi'], ['a', 'Dodijeli meni'], ['m', 'Predlošci'], ['l', 'Umetni predloženi članak'], ['x', 'Označi za skupne radnje'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Ctrl+Shift+Enter', 'Pošalji i riješi'], ['Esc', 'Izađi iz uređivača'], ['?', 'Ova pomoć']],
   notify: 'Obavijesti na radnoj površini', newAssigned: 'Dodijeljen vam je novi razgovor', started: 'Razgovor započet',
   withdraw: 'Povuci', invited: 'pozvan', invite: 'Pošalji pozivnicu', inviteLink: 'Poveznica pozivnice', invitations: 'Pozivnice',
   addAgentDirectly: 'Ili dodajte agenta s lozinkom', welcome: 'Dobro došli u Shopdesk',
@@ -51,6 +51,7 @@ export default {
   attachments: 'Privici', remove: 'Ukloni', inboxes: 'Pretinci', bulkActions: 'Radnje nad označenim razgovorima', pick: 'Označi',
   picked: 'označeno', assignToMe: 'Dodijeli meni',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  sendAndResolve: 'Pošalji i riješi', snoozeTomorrow: 'Sutra u 9:00', snoozeMonday: 'Idući ponedjeljak u 9:00', snoozeReply: 'Dok kupac ne odgovori', snoozePick: 'Odaberi datum i vrijeme…',
   requestFailed: 'Zahtjev nije uspio ({status}); ništa nije promijenjeno.',
   post: 'Objava', postLoading: 'Učitavamo objavu s kanala…', openPost: 'Otvori objavu', comment: 'Komentar',
   commentHidden: 'Skriven', commentVisible: 'Prikazan', commentDeleted: 'Obrisan', hideComment: 'Sakrij',

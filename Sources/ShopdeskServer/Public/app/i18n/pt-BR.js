@@ -24,7 +24,7 @@ export default {
   sentiment: 'Sentimento', internal: 'Nota interna', failed: 'Não entregue', queued: 'Enviando', sent: 'Enviada',
   delivered: 'Entregue', read: 'Lida', viewing: 'está vendo', typing: 'está digitando…',
   connectionLost: 'Atualizações pausadas; reconectando…', shortcuts: 'Atalhos de teclado', messages: 'mensagens',
-  keys: [['j / k', 'Próxima / anterior'], ['r', 'Responder'], ['n', 'Nota interna'], ['e', 'Resolver'], ['a', 'Atribuir a mim'], ['m', 'Macros'], ['l', 'Inserir o artigo sugerido'], ['x', 'Marcar para ações em lote'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Esc', 'Sair do editor'], ['?', 'Esta ajuda']],
+  keys: [['j / k', 'Próxima / anterior'], ['r', 'Responder'], ['n', 'Nota interna'], ['e', 'Resolver'], ['a', 'Atribuir a mim'], ['m', 'Macros'], ['l', 'Inserir o artigo sugerido'], ['x', 'Marcar para ações em lote'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Ctrl+Shift+Enter', 'Enviar e resolver'], ['Esc', 'Sair do editor'], ['?', 'Esta ajuda']],
   notify: 'Notificações na área de trabalho', newAssigned: 'Nova conversa atribuída a você', started: 'Conversa iniciada',
   withdraw: 'Cancelar', invited: 'convidado', invite: 'Enviar convite', inviteLink: 'Link do convite', invitations: 'Convites',
   addAgentDirectly: 'Ou adicione um agente com senha', welcome: 'Bem-vindo ao Shopdesk',
@@ -53,6 +53,7 @@ export default {
   attach: 'Anexar arquivos', attachments: 'Anexos', remove: 'Remover', inboxes: 'Caixas de entrada',
   bulkActions: 'Ações nas conversas marcadas', pick: 'Marcar', picked: 'marcadas', assignToMe: 'Atribuir a mim',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  sendAndResolve: 'Enviar e resolver', snoozeTomorrow: 'Amanhã às 9:00', snoozeMonday: 'Próxima segunda às 9:00', snoozeReply: 'Até o cliente responder', snoozePick: 'Escolher data e hora…',
   requestFailed: 'A solicitação falhou ({status}); nada foi alterado.',
   post: 'Publicação', postLoading: 'Lendo a publicação no canal…', openPost: 'Abrir a publicação', comment: 'Comentário',
   commentHidden: 'Oculto', commentVisible: 'Visível', commentDeleted: 'Excluído', hideComment: 'Ocultar',

@@ -1,0 +1,92 @@
+import Foundation
+import HummingbirdTesting
+@testable import ShopdeskServer
+import ShopdeskTestSupport
+import Testing
+
+/// The daily tools around a reply: send and resolve in one go, and snoozing until a time of the
+/// agent's choosing or until the customer answers — in English and in Croatian.
+@Suite("Send and resolve, snooze choices in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(3)))
+struct WebAppDailyToolsTests {
+    @Test func aReplySentAndResolvedWithOneKey() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let id = try await harness.inbound(email: "ana@example.com", text: "Did my parcel leave?").int("conversation_id")
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(id)")
+                try await page.waitFor("document.querySelector('#send-resolve')?.textContent === 'Send and resolve'", "the send-and-resolve button")
+                try await page.focus("#composer-text")
+                try await page.type("It left this morning; here is the tracking link.")
+                // Ctrl+Shift+Enter (modifiers: Ctrl 2 + Shift 8).
+                try await page.press("Enter", modifiers: 10, code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('It left this morning')", "the reply in the thread")
+                try await page.waitFor("document.querySelector('#status')?.value === 'resolved'", "the conversation resolved")
+            }
+            let conversation = try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: harness.ownerToken)
+            #expect(try conversation.string("status") == "resolved")
+            let messages = try await harness.client.json(.get, "/api/v1/conversations/\(id)/messages", token: harness.ownerToken).items
+            #expect(messages.last?["text"] as? String == "It left this morning; here is the tracking link.")
+        }
+    }
+
+    @Test func snoozedUntilTomorrowAChosenTimeOrTheCustomersAnswerInCroatian() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let token = harness.ownerToken
+            _ = try await harness.client.json(.patch, "/api/v1/auth/me", token: token, body: #"{"locale":"hr"}"#)
+            let id = try await harness.inbound(email: "ivo@example.hr", text: "Javite mi kad stigne nova veličina.").int("conversation_id")
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(id)")
+                try await page.waitFor("document.querySelector('#snooze')", "the conversation")
+                let options = try await page.evaluate("[...document.querySelector('#snooze').options].map((o) => o.textContent).join('|')") as? String ?? ""
+                #expect(options.contains("Sutra u 9:00") && options.contains("Dok kupac ne odgovori"), "\(options)")
+                #expect(try await page.evaluate("document.querySelector('#send-resolve').textContent") as? String == "Pošalji i riješi")
+
+                // Tomorrow at nine on the agent's clock.
+                let tomorrow = try await page.evaluate("(() => { const d = new Date(); d.setDate(d.getDate() + 1); d.setHours(9, 0, 0, 0); return d.getTime() })()") as? Double ?? 0
+                try await Self.choose(page, "tomorrow")
+                try await page.waitFor("document.querySelector('#snoozed-until')", "the conversation snoozed")
+                var snoozed = try await Self.state(harness, id)
+                #expect(snoozed.status == "snoozed")
+                #expect(snoozed.until == tomorrow)
+
+                // A date and time picked by hand.
+                try await Self.choose(page, "pick")
+                try await page.waitFor("document.querySelector('#snooze-at') && !document.querySelector('.snooze-picker').hidden", "the date and time picker")
+                _ = try await page.evaluate("document.querySelector('#snooze-at').value = '2031-03-04T10:30'")
+                let picked = try await page.evaluate("new Date('2031-03-04T10:30').getTime()") as? Double ?? 0
+                _ = try await page.evaluate("document.querySelector('#snooze-at-button').click()")
+                try await page.waitFor("document.querySelector('#snoozed-until')?.textContent.includes('2031')", "snoozed until the picked time")
+                snoozed = try await Self.state(harness, id)
+                #expect(snoozed.until == picked)
+
+                // Until the customer answers: waiting on them, and their next message opens it again.
+                try await Self.choose(page, "reply")
+                try await page.waitFor("document.querySelector('#status')?.value === 'pending'", "waiting on the customer")
+                _ = try await harness.inbound(email: "ivo@example.hr", text: "Je li stigla?")
+                #expect(try await Self.state(harness, id).status == "open")
+            }
+        }
+    }
+
+    /// The conversation's status and wake-up time (ms since the epoch), as the API says.
+    static func state(_ harness: Harness, _ id: Int64) async throws -> (status: String?, until: Double?) {
+        let body = try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: harness.ownerToken).body as? [String: Any] ?? [:]
+        return (body["status"] as? String, milliseconds(body["snoozed_until"]))
+    }
+
+    static func choose(_ page: DevToolsPage, _ value: String) async throws {
+        _ = try await page.evaluate("""
+            (() => { const menu = document.querySelector('#snooze'); menu.value = '\(value)';
+              menu.dispatchEvent(new Event('change')); return true })()
+            """)
+    }
+
+    static func milliseconds(_ value: Any?) -> Double? {
+        guard let text = value as? String else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let date = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+        return date.map { ($0.timeIntervalSince1970 * 1000).rounded() }
+    }
+}
