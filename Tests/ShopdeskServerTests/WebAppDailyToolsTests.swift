@@ -4,9 +4,9 @@ import HummingbirdTesting
 import ShopdeskTestSupport
 import Testing
 
-/// The daily tools around a reply: send and resolve in one go, and snoozing until a time of the
-/// agent's choosing or until the customer answers — in English and in Croatian.
-@Suite("Send and resolve, snooze choices in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(3)))
+/// The daily tools around a reply: undo send, send and resolve in one go, and snoozing until a
+/// time of the agent's choosing or until the customer answers — in English and in Croatian.
+@Suite("Undo send, send and resolve, snooze choices in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(3)))
 struct WebAppDailyToolsTests {
     @Test func aReplySentAndResolvedWithOneKey() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
@@ -67,6 +67,56 @@ struct WebAppDailyToolsTests {
                 #expect(try await Self.state(harness, id).status == "open")
             }
         }
+    }
+
+    @Test func aReplyWaitsWithAnUndoAndAClosedPageGivesItBackAsADraft() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let id = try await harness.inbound(email: "marta@example.com", text: "Can I still change the size?").int("conversation_id")
+            try await Browser.with { page in
+                // The time to undo is the agent's choice, in their account's settings.
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/account")
+                try await page.waitFor("document.querySelector('#undo-seconds')?.value === '5'", "five seconds by default")
+                _ = try await page.evaluate("(() => { const s = document.querySelector('#undo-seconds'); s.value = '10'; s.dispatchEvent(new Event('change')); return true })()")
+                #expect(try await page.evaluate("localStorage.getItem('shopdesk.undoSeconds')") as? String == "10")
+
+                // Sent, then taken back: the text returns to the composer and nothing leaves.
+                try await page.navigate("http://127.0.0.1:\(port)/#/open/\(id)")
+                try await page.waitFor("document.querySelector('#composer-text')", "the conversation")
+                try await page.focus("#composer-text")
+                try await page.type("Yes, tell me which size.")
+                _ = try await page.evaluate("document.querySelector('#send').click()")
+                try await page.waitFor("document.querySelector('#undo-sends li')?.textContent.includes('s')", "the reply waiting with an Undo")
+                #expect(try await page.evaluate("document.querySelector('#composer-text').value") as? String == "")
+                _ = try await page.evaluate("document.querySelector('#undo-sends .undo-send').click()")
+                try await page.waitFor("document.querySelector('#composer-text')?.value === 'Yes, tell me which size.'", "the reply back in the composer")
+                #expect(try await Self.outbound(harness, id).isEmpty)
+
+                // Sent and left alone: it leaves when its time is up.
+                _ = try await page.evaluate("localStorage.setItem('shopdesk.undoSeconds', '1')")
+                _ = try await page.evaluate("document.querySelector('#send').click()")
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('tell me which size') && !document.querySelector('#undo-sends li')",
+                                       "the reply sent after its second")
+                #expect(try await Self.outbound(harness, id) == ["Yes, tell me which size."])
+
+                // The page closes while a reply waits: next time it is the draft again, not sent.
+                _ = try await page.evaluate("localStorage.setItem('shopdesk.undoSeconds', '20')")
+                try await page.focus("#composer-text")
+                try await page.type("Sorry, wrong customer.")
+                _ = try await page.evaluate("document.querySelector('#send').click()")
+                try await page.waitFor("document.querySelector('#undo-sends li')", "the reply waiting")
+                try await page.navigate("about:blank")
+                try await page.navigate("http://127.0.0.1:\(port)/#/open/\(id)")
+                try await page.waitFor("document.querySelector('#composer-text')?.value === 'Sorry, wrong customer.'", "the held reply back as the draft")
+                try await page.waitFor("!document.querySelector('#notice').hidden && document.querySelector('#notice').textContent.includes('not sent')", "the notice saying so")
+                #expect(try await Self.outbound(harness, id) == ["Yes, tell me which size."])
+            }
+        }
+    }
+
+    static func outbound(_ harness: Harness, _ id: Int64) async throws -> [String] {
+        try await harness.client.json(.get, "/api/v1/conversations/\(id)/messages", token: harness.ownerToken).items
+            .filter { $0["direction"] as? String == "outbound" }.compactMap { $0["text"] as? String }
     }
 
     /// The conversation's status and wake-up time (ms since the epoch), as the API says.

@@ -13,12 +13,13 @@ import { modelsSection } from './models-admin.js';
 import { imapForm, smtpForm } from './mail-settings.js';
 import { channelFields, channelForm, messagingChannels } from './channel-settings.js';
 import { alertFailure, errorLine, form, labelled, panel, secret } from './forms.js';
+import { UNDO_CHOICES, setUndoSeconds, undoSeconds } from './undo-send.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
 
 /** The settings' areas, each a page of its own (`#/admin/<area>`): who may open it and what it shows. */
 const AREAS = [
-  { id: 'account', label: 'settingsAccount', admins: false, load: () => [signatureSection(), tokensSection()] },
+  { id: 'account', label: 'settingsAccount', admins: false, load: () => [signatureSection(), sendingSection(), tokensSection()] },
   { id: 'team', label: 'settingsTeam', admins: true, load: ({ me, redraw, onChanged }) => [agentsSection(me, redraw), teamsSection(onChanged)] },
   { id: 'channels', label: 'settingsChannels', admins: true, load: ({ onChanged }) => [inboxesSection(onChanged)] },
   { id: 'automation', label: 'settingsAutomation', admins: true,
@@ -351,6 +352,19 @@ async function signatureSection() {
       await api('PATCH', '/auth/me', { signature: text.value });
       status.textContent = t('saved');
     }));
+}
+
+/** How long a reply waits with an Undo before it leaves: this browser's choice. */
+async function sendingSection() {
+  const seconds = h('select', { id: 'undo-seconds' },
+    ...UNDO_CHOICES.map((value) => h('option', { value, selected: value === undoSeconds() },
+      value === 0 ? t('undoOff') : t('undoSeconds').replace('{seconds}', String(value)))));
+  const status = h('span', { class: 'hint', role: 'status' });
+  seconds.addEventListener('change', () => {
+    setUndoSeconds(Number(seconds.value));
+    status.textContent = t('saved');
+  });
+  return panel('admin-sending', t('undoTitle'), h('p', { class: 'hint' }, t('undoHelp')), labelled('undo-seconds', t('undoTitle'), seconds), status);
 }
 
 async function tokensSection() {

@@ -8,6 +8,8 @@ import { loadConversation, scheduleListRefresh } from './loaders.js';
 import { openMacroPicker } from './macros.js';
 import { messagingChannels } from './channel-settings.js';
 import { dispatch, state } from './state.js';
+import { loadDraft, saveDraft } from './drafts.js';
+import { hold, heldReplies, release, undoSeconds } from './undo-send.js';
 import { smsSegments } from './sms.js';
 import { templatePicker } from './templates.js';
 import { replyVisibility, visibilityChoice } from './comments.js';
@@ -76,31 +78,56 @@ export function composerForm(conversation, draft) {
     event.preventDefault();
     const body = text.value.trim();
     if (!body) return;
+    const mode = state.mode;
+    const files = state.pendingFiles;
+    const macro = state.macro;
     const resolveAfter = /** @type {SubmitEvent} */ (event).submitter?.id === 'send-resolve';
+    // A comment conversation's reply goes publicly under the comment or privately, as chosen.
+    const where = conversation.channel_post && mode === 'reply' ? { comment_reply: replyVisibility(conversation.id) } : {};
     error.textContent = '';
     dispatch({ type: 'replyFailed', error: null });
+    const live = state.inboxes.find((inbox) => inbox.id === conversation.inbox_id)?.kind === 'chat';
+    const grace = mode === 'reply' && !live ? undoSeconds() : 0;
+    let held = null;
+    if (grace > 0) {
+      // The reply leaves the composer and waits with an Undo; taken back, it returns whole.
+      dispatch({ type: 'replySent' });
+      text.value = '';
+      saveDraft(conversation.id, mode, '');
+      held = await hold({ conversationId: conversation.id, mode, body, label: `#${conversation.number}` }, grace);
+      if (held.undone) {
+        release(held.id);
+        putBack(conversation.id, mode, body, files, macro);
+        return;
+      }
+    }
     const buttons = () => /** @type {HTMLButtonElement[]} */ ([...document.querySelectorAll('#send, #send-resolve')]);
     for (const button of buttons()) button.disabled = true;
     try {
-      const attachments = state.pendingFiles.map((file) => file.id);
-      // A comment conversation's reply goes publicly under the comment or privately, as chosen.
-      const where = conversation.channel_post && state.mode === 'reply' ? { comment_reply: replyVisibility(conversation.id) } : {};
-      if (state.macro) {
-        await api('POST', `/conversations/${conversation.id}/macros/${state.macro.id}/apply`, {
-          text: body, note: state.mode === 'note', attachment_ids: attachments, ...where,
+      const attachments = files.map((file) => file.id);
+      if (macro) {
+        await api('POST', `/conversations/${conversation.id}/macros/${macro.id}/apply`, {
+          text: body, note: mode === 'note', attachment_ids: attachments, ...where,
         });
       } else {
-        await api('POST', `/conversations/${conversation.id}/messages`, { text: body, private: state.mode === 'note', attachment_ids: attachments, ...where });
+        await api('POST', `/conversations/${conversation.id}/messages`, { text: body, private: mode === 'note', attachment_ids: attachments, ...where });
       }
-      dispatch({ type: 'replySent' });
-      text.value = '';
-      saveDraft(conversation.id, state.mode, '');
+      if (held) release(held.id);
+      if (!held) {
+        dispatch({ type: 'replySent' });
+        text.value = '';
+        saveDraft(conversation.id, mode, '');
+      }
       if (resolveAfter) await api('PATCH', `/conversations/${conversation.id}`, { status: 'resolved' });
       scheduleListRefresh();
-      if (await loadConversation(conversation.id)) document.getElementById('composer-text')?.focus();
+      if (await loadConversation(conversation.id) && !held) document.getElementById('composer-text')?.focus();
     } catch (failure) {
-      // The pane may have been drawn again while the request ran: the reason goes to the
-      // composer on screen, and is kept for the next drawing.
+      // Not sent: a held reply goes back to its draft. The pane may have been drawn again
+      // while the request ran: the reason goes to the composer on screen, and is kept for the next drawing.
+      if (held) {
+        release(held.id);
+        putBack(conversation.id, mode, body, files, macro);
+      }
       dispatch({ type: 'replyFailed', error: { conversationId: conversation.id, text: failure.message } });
       (document.getElementById('composer-error') || error).textContent = failure.message;
     } finally {
@@ -194,9 +221,28 @@ export function setMode(mode) {
   document.getElementById('composer-text')?.focus();
 }
 
-function draftKey(id, mode) { return `shopdesk.draft.${state.me?.id}.${id}.${mode}`; }
-export function loadDraft(id, mode) { return localStorage.getItem(draftKey(id, mode)) || ''; }
-function saveDraft(id, mode, text) {
-  if (text) localStorage.setItem(draftKey(id, mode), text);
-  else localStorage.removeItem(draftKey(id, mode));
+/** A reply taken back (or refused) returns to its conversation's draft, with its files and
+ * macro when that conversation is still open. */
+function putBack(conversationId, mode, body, files, macro) {
+  const draft = loadDraft(conversationId, mode);
+  saveDraft(conversationId, mode, draft ? `${body}\n\n${draft}` : body);
+  if (state.selectedId !== conversationId) return;
+  for (const file of files) dispatch({ type: 'fileUploaded', file });
+  if (macro) dispatch({ type: 'macroChosen', macro });
+  const shown = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('composer-text'));
+  if (shown?.dataset.conversation === String(conversationId) && shown.dataset.mode === mode) {
+    shown.value = loadDraft(conversationId, mode);
+    shown.focus();
+  }
+}
+
+/** Replies that were waiting to leave when the page closed go back to their drafts; returns how many. */
+export function recoverHeldReplies() {
+  const held = heldReplies();
+  for (const reply of held) {
+    const draft = loadDraft(reply.conversationId, reply.mode);
+    saveDraft(reply.conversationId, reply.mode, draft ? `${reply.body}\n\n${draft}` : reply.body);
+    release(reply.id);
+  }
+  return held.length;
 }

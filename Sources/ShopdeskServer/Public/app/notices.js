@@ -12,6 +12,15 @@ export function showError(message) {
   setTimeout(() => { banner.hidden = true; banner.textContent = t('connectionLost'); }, 6000);
 }
 
+/** A passing notice in the banner under the top bar. */
+export function showNotice(text) {
+  const banner = document.getElementById('notice');
+  if (!banner) return;
+  banner.textContent = text;
+  banner.hidden = false;
+  setTimeout(() => { banner.hidden = true; }, 8000);
+}
+
 /** Colleagues viewing or typing in a conversation (for 30 s after they last said so), and the chat visitor typing. */
 export function presenceText(id) {
   const entries = state.presence.get(id);

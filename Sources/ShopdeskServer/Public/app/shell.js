@@ -81,6 +81,7 @@ export function renderShell(onSignOut) {
       signOut),
     h('div', { class: 'banner', id: 'connection', hidden: true, role: 'status' }, t('connectionLost')),
     h('div', { class: 'banner notice', id: 'notice', hidden: true, role: 'status' }),
+    h('ul', { class: 'undo-sends', id: 'undo-sends', 'aria-live': 'polite', 'aria-label': t('waitingReplies') }),
     h('div', { class: 'layout' },
       h('nav', { class: 'views', 'aria-label': t('views') }, h('ul', { id: 'views' })),
       h('section', { class: 'list', 'aria-label': t('views') },

@@ -5,6 +5,8 @@ import { clear, h } from './dom.js';
 import { browserLocale, setLocale, t } from './i18n.js';
 import { Realtime } from './realtime.js';
 import { catchUp, onRealtime } from './live.js';
+import { recoverHeldReplies } from './composer.js';
+import { showNotice } from './notices.js';
 import { renderShell, route } from './shell.js';
 import { app, dispatch, state } from './state.js';
 
@@ -121,6 +123,8 @@ async function signedIn(me) {
   ]);
   dispatch({ type: 'directoryLoaded', agents: agents.items, inboxes: inboxes.items, tags: tags.items, teams: teams.items });
   renderShell(() => renderSignIn());
+  // Replies that were waiting to leave when the page closed are drafts again, never sent unseen.
+  if (recoverHeldReplies() > 0) showNotice(t('heldRecovered'));
   const realtime = new Realtime(onRealtime, (online, reconnected = false) => {
     document.getElementById('connection').hidden = online;
     if (reconnected) catchUp();
