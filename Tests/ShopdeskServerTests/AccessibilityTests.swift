@@ -112,6 +112,28 @@ struct AccessibilityTests {
                 #expect(try await page.evaluate(Audit.contrast()) as? [String] == [])
                 #expect(try await page.evaluate(Audit.unnamedControls()) as? [String] == [])
 
+                // The dark theme, as the system asks for it: every text still readable.
+                _ = try await page.send("Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": "dark"]]])
+                _ = try await page.evaluate("location.hash = '#/open/\(conversationID)'")
+                try await page.waitFor("document.querySelector('#thread .message.note')", "the conversation in the dark")
+                #expect(try await page.evaluate("getComputedStyle(document.documentElement).backgroundColor") as? String == "rgb(20, 23, 28)")
+                #expect(try await page.evaluate(Audit.contrast()) as? [String] == [], "dark conversation")
+                if let directory = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOTS"] {
+                    try await page.screenshot(to: directory + "/dark.png")
+                }
+                for area in ["account", "team", "channels", "automation"] {
+                    _ = try await page.evaluate("location.hash = '#/admin/\(area)'")
+                    try await page.waitFor("document.querySelector('#settings-area-\(area)')", "the settings area \(area) in the dark")
+                    #expect(try await page.evaluate(Audit.contrast()) as? [String] == [], "dark \(area)")
+                }
+                // The agent's own choice wins over the system's.
+                _ = try await page.evaluate("location.hash = '#/admin/account'")
+                try await page.waitFor("document.querySelector('#theme')", "the theme choice")
+                _ = try await page.evaluate("(() => { const s = document.querySelector('#theme'); s.value = 'light'; s.dispatchEvent(new Event('change')); return true })()")
+                #expect(try await page.evaluate("getComputedStyle(document.documentElement).backgroundColor") as? String == "rgb(246, 247, 249)")
+                _ = try await page.evaluate("(() => { const s = document.querySelector('#theme'); s.value = 'system'; s.dispatchEvent(new Event('change')); return true })()")
+                _ = try await page.send("Emulation.setEmulatedMedia", ["features": [["name": "prefers-color-scheme", "value": "light"]]])
+
                 // At phone width nothing scrolls sideways and the conversation still opens.
                 _ = try await page.send("Emulation.setDeviceMetricsOverride", ["width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true])
                 _ = try await page.evaluate("location.hash = '#/open/\(conversationID)'")

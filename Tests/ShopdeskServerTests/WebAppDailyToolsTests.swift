@@ -50,9 +50,10 @@ struct WebAppDailyToolsTests {
                 #expect(snoozed.status == "snoozed")
                 #expect(snoozed.until == tomorrow)
 
-                // A date and time picked by hand.
+                // A date and time picked by hand: the picker shows only when asked for.
+                #expect(try await page.evaluate("document.querySelector('.snooze-picker').getClientRects().length") as? Int == 0)
                 try await Self.choose(page, "pick")
-                try await page.waitFor("document.querySelector('#snooze-at') && !document.querySelector('.snooze-picker').hidden", "the date and time picker")
+                try await page.waitFor("document.querySelector('.snooze-picker')?.getClientRects().length > 0", "the date and time picker")
                 _ = try await page.evaluate("document.querySelector('#snooze-at').value = '2031-03-04T10:30'")
                 let picked = try await page.evaluate("new Date('2031-03-04T10:30').getTime()") as? Double ?? 0
                 _ = try await page.evaluate("document.querySelector('#snooze-at-button').click()")

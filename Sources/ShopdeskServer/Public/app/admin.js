@@ -14,6 +14,7 @@ import { imapForm, smtpForm } from './mail-settings.js';
 import { channelFields, channelForm, messagingChannels } from './channel-settings.js';
 import { alertFailure, errorLine, form, labelled, panel, secret } from './forms.js';
 import { UNDO_CHOICES, setUndoSeconds, undoSeconds } from './undo-send.js';
+import { THEMES, setTheme, theme } from './theme.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
 
@@ -354,7 +355,7 @@ async function signatureSection() {
     }));
 }
 
-/** How long a reply waits with an Undo before it leaves: this browser's choice. */
+/** This browser's choices: how long a reply waits with an Undo before it leaves, and the theme. */
 async function sendingSection() {
   const seconds = h('select', { id: 'undo-seconds' },
     ...UNDO_CHOICES.map((value) => h('option', { value, selected: value === undoSeconds() },
@@ -364,7 +365,13 @@ async function sendingSection() {
     setUndoSeconds(Number(seconds.value));
     status.textContent = t('saved');
   });
-  return panel('admin-sending', t('undoTitle'), h('p', { class: 'hint' }, t('undoHelp')), labelled('undo-seconds', t('undoTitle'), seconds), status);
+  const look = h('select', { id: 'theme' }, ...THEMES.map((value) => h('option', { value, selected: value === theme() }, t(`theme.${value}`))));
+  look.addEventListener('change', () => {
+    setTheme(look.value);
+    status.textContent = t('saved');
+  });
+  return panel('admin-sending', t('thisBrowser'), h('p', { class: 'hint' }, t('undoHelp')), labelled('undo-seconds', t('undoTitle'), seconds),
+    labelled('theme', t('themeTitle'), look), status);
 }
 
 async function tokensSection() {

@@ -11,6 +11,9 @@ import { conversationHash } from './router.js';
 import { start } from './signin.js';
 import { dispatch, state } from './state.js';
 import { insertArticleLink } from './suggestions.js';
+import { applyTheme } from './theme.js';
+
+applyTheme();
 
 // MARK: Keyboard
 

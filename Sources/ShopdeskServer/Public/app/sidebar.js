@@ -2,7 +2,7 @@
 
 import { api } from './api.js';
 import { clear, h } from './dom.js';
-import { formatTime, label, t } from './i18n.js';
+import { formatTime, label, languageName, t } from './i18n.js';
 import { ordersPanel } from './orders.js';
 import { articlesPanel } from './suggestions.js';
 import { channelBadge } from './labels.js';
@@ -50,7 +50,7 @@ export function renderSidebar() {
       h('dl', {},
         h('dt', {}, t('intent')), h('dd', { id: 'intent' }, conversation.intent ? label('intent', conversation.intent) : '—'),
         h('dt', {}, t('sentiment')), h('dd', { id: 'sentiment' }, conversation.sentiment ? label('sentiment', conversation.sentiment) : '—'),
-        h('dt', {}, t('language')), h('dd', {}, classification?.language || conversation.language || '—'))),
+        h('dt', {}, t('language')), h('dd', {}, languageLabel(classification?.language || conversation.language)))),
     h('section', { class: 'panel', 'aria-labelledby': 'past-title' },
       h('h3', { id: 'past-title' }, t('pastConversations')),
       h('ul', { class: 'past' }, ...state.customerConversations.map((item) => {
@@ -132,4 +132,9 @@ async function mergeInto(target) {
   } catch (failure) {
     showError(failure.message);
   }
+}
+
+/** A detected language by its name in the agent's language ("Croatian (hr)"); "unknown" and none as a dash. */
+function languageLabel(code) {
+  return code && code !== 'unknown' ? `${languageName(code)} (${code})` : '—';
 }

@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  thisBrowser: 'In this browser', themeTitle: 'Theme', 'theme.system': 'As the system', 'theme.light': 'Light', 'theme.dark': 'Dark',
   settingsAccount: 'Your account', settingsTeam: 'Agents and teams', settingsChannels: 'Inboxes and channels', settingsAutomation: 'Tags and automation', settingsCommerce: 'Shops and orders', settingsIntegrations: 'Integrations',
   signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password', channel_telegram_bot_token: 'Bot token',
   channel_telegram_api_base: 'Bot API server', sending: 'Sending…', channel_whatsapp_phone_number_id: 'Phone number ID',

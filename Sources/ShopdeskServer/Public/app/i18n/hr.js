@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  thisBrowser: 'U ovom pregledniku', themeTitle: 'Tema', 'theme.system': 'Kao sustav', 'theme.light': 'Svijetla', 'theme.dark': 'Tamna',
   settingsAccount: 'Vaš račun', settingsTeam: 'Agenti i timovi', settingsChannels: 'Pretinci i kanali', settingsAutomation: 'Oznake i automatizacija', settingsCommerce: 'Trgovine i narudžbe', settingsIntegrations: 'Integracije',
   signIn: 'Prijava', signOut: 'Odjava', email: 'E-pošta', password: 'Lozinka', channel_telegram_bot_token: 'Token bota',
   channel_telegram_api_base: 'Bot API poslužitelj', sending: 'Šalje se…',

@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  thisBrowser: 'Neste navegador', themeTitle: 'Tema', 'theme.system': 'Como o sistema', 'theme.light': 'Claro', 'theme.dark': 'Escuro',
   settingsAccount: 'Sua conta', settingsTeam: 'Agentes e equipes', settingsChannels: 'Caixas de entrada e canais', settingsAutomation: 'Tags e automação', settingsCommerce: 'Lojas e pedidos', settingsIntegrations: 'Integrações',
   signIn: 'Entrar', signOut: 'Sair', email: 'E-mail', password: 'Senha', channel_telegram_bot_token: 'Token do bot',
   channel_telegram_api_base: 'Servidor da Bot API', sending: 'Enviando…',

@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  thisBrowser: 'В этом браузере', themeTitle: 'Тема', 'theme.system': 'Как в системе', 'theme.light': 'Светлая', 'theme.dark': 'Тёмная',
   settingsAccount: 'Ваша учётная запись', settingsTeam: 'Агенты и команды', settingsChannels: 'Ящики и каналы', settingsAutomation: 'Теги и автоматизация', settingsCommerce: 'Магазины и заказы', settingsIntegrations: 'Интеграции',
   signIn: 'Войти', signOut: 'Выйти', email: 'Эл. почта', password: 'Пароль', channel_telegram_bot_token: 'Токен бота',
   channel_telegram_api_base: 'Сервер Bot API', sending: 'Отправляется…', channel_whatsapp_phone_number_id: 'ID номера телефона',
