@@ -115,6 +115,37 @@ struct WebAppDailyToolsTests {
         }
     }
 
+    @Test func theCommandPaletteFindsActionsByAFewLettersInRussianAndEnglish() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            _ = try await harness.client.json(.patch, "/api/v1/auth/me", token: harness.ownerToken, body: #"{"locale":"ru"}"#)
+            let id = try await harness.inbound(email: "oleg@example.ru", text: "Где мой заказ?").int("conversation_id")
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(id)")
+                try await page.waitFor("document.querySelector('#composer-text')", "the conversation")
+                // Ctrl+K, a few letters, Enter.
+                try await page.press("k", modifiers: 2, code: "KeyK", keyCode: 75)
+                try await page.waitFor("document.querySelector('#palette')?.open && document.activeElement?.id === 'palette-search'", "the palette")
+                try await page.type("назнач")
+                try await page.waitFor("document.querySelector('#palette-options [role=option].active')?.textContent.startsWith('Назначить себе')", "the command found")
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelector('#assignee')?.value === '\(harness.owner.id.rawValue)'", "the conversation assigned to the agent")
+                #expect(try await page.evaluate("document.querySelector('#palette').open") as? Bool == false)
+                // In English, with the arrow keys: the second match of "settings".
+                _ = try await page.evaluate("(() => { const l = document.querySelector('#language'); l.value = 'en'; l.dispatchEvent(new Event('change')); return true })()")
+                try await page.waitFor("document.querySelector('#send')?.textContent === 'Send'", "the app in English")
+                try await page.press("k", modifiers: 2, code: "KeyK", keyCode: 75)
+                try await page.waitFor("document.activeElement?.id === 'palette-search'", "the palette again")
+                try await page.type("settings inbox")
+                try await page.waitFor("document.querySelectorAll('#palette-options [role=option]').length === 1", "one command left")
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("location.hash === '#/admin/channels' && document.querySelector('#settings-area-channels')", "the inboxes' settings")
+            }
+            let conversation = try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: harness.ownerToken)
+            #expect(try conversation.int("assignee_id") == harness.owner.id.rawValue)
+        }
+    }
+
     static func outbound(_ harness: Harness, _ id: Int64) async throws -> [String] {
         try await harness.client.json(.get, "/api/v1/conversations/\(id)/messages", token: harness.ownerToken).items
             .filter { $0["direction"] as? String == "outbound" }.compactMap { $0["text"] as? String }

@@ -12,6 +12,7 @@ import { start } from './signin.js';
 import { dispatch, state } from './state.js';
 import { insertArticleLink } from './suggestions.js';
 import { applyTheme } from './theme.js';
+import { openPalette } from './palette.js';
 
 applyTheme();
 
@@ -19,6 +20,12 @@ applyTheme();
 
 document.addEventListener('keydown', (event) => {
   if (!state.me) return;
+  // Ctrl+K (⌘K) opens the command palette from anywhere, even while typing.
+  if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
+    event.preventDefault();
+    openPalette();
+    return;
+  }
   const target = event.target;
   const typing = target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
   if (typing || event.ctrlKey || event.metaKey || event.altKey) return;

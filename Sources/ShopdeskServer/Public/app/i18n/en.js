@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  palette: 'Commands', paletteSearch: 'Type a command…', paletteNone: 'No command matches.',
   thisBrowser: 'In this browser', themeTitle: 'Theme', 'theme.system': 'As the system', 'theme.light': 'Light', 'theme.dark': 'Dark',
   settingsAccount: 'Your account', settingsTeam: 'Agents and teams', settingsChannels: 'Inboxes and channels', settingsAutomation: 'Tags and automation', settingsCommerce: 'Shops and orders', settingsIntegrations: 'Integrations',
   signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password', channel_telegram_bot_token: 'Bot token',
@@ -23,7 +24,7 @@ export default {
   sentiment: 'Sentiment', internal: 'Internal note', failed: 'Not delivered', queued: 'Sending', sent: 'Sent',
   delivered: 'Delivered', read: 'Read', viewing: 'is viewing', typing: 'is typing…',
   connectionLost: 'Live updates paused; reconnecting…', shortcuts: 'Keyboard shortcuts', messages: 'messages',
-  keys: [['j / k', 'Next / previous conversation'], ['r', 'Reply'], ['n', 'Internal note'], ['e', 'Resolve'], ['a', 'Assign to me'], ['m', 'Macros'], ['l', 'Link the suggested article'], ['x', 'Pick for bulk actions'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Ctrl+Shift+Enter', 'Send and resolve'], ['Esc', 'Leave the composer'], ['?', 'This help']],
+  keys: [['j / k', 'Next / previous conversation'], ['r', 'Reply'], ['n', 'Internal note'], ['e', 'Resolve'], ['a', 'Assign to me'], ['m', 'Macros'], ['l', 'Link the suggested article'], ['x', 'Pick for bulk actions'], ['/', 'Search'], ['Ctrl+Enter', 'Send'], ['Ctrl+Shift+Enter', 'Send and resolve'], ['Esc', 'Leave the composer'], ['Ctrl+K', 'Command palette: every action by name'], ['?', 'This help']],
   notify: 'Desktop notifications', newAssigned: 'New conversation assigned to you', started: 'Conversation started',
   withdraw: 'Withdraw', invited: 'invited', invite: 'Send invitation', inviteLink: 'Invitation link', invitations: 'Invitations',
   addAgentDirectly: 'Or add an agent with a password', welcome: 'Welcome to Shopdesk',

@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  palette: 'Naredbe', paletteSearch: 'Upišite naredbu…', paletteNone: 'Nijedna naredba ne odgovara.',
   thisBrowser: 'U ovom pregledniku', themeTitle: 'Tema', 'theme.system': 'Kao sustav', 'theme.light': 'Svijetla', 'theme.dark': 'Tamna',
   settingsAccount: 'Vaš račun', settingsTeam: 'Agenti i timovi', settingsChannels: 'Pretinci i kanali', settingsAutomation: 'Oznake i automatizacija', settingsCommerce: 'Trgovine i narudžbe', settingsIntegrations: 'Integracije',
   signIn: 'Prijava', signOut: 'Odjava', email: 'E-pošta', password: 'Lozinka', channel_telegram_bot_token: 'Token bota',
@@ -24,7 +25,7 @@ export default {
   sentiment: 'Raspoloženje', internal: 'Interna bilješka', failed: 'Nije isporučeno', queued: 'Šalje se', sent: 'Poslano',
   delivered: 'Isporučeno', read: 'Pročitano', viewing: 'pregledava', typing: 'piše…',
   connectionLost: 'Ažuriranja su pauzirana; ponovno povezivanje…', shortcuts: 'Tipkovnički prečaci', messages: 'poruka',
-  keys: [['j / k', 'Sljedeći / prethodni'], ['r', 'Odgovori'], ['n', 'Bilješka'], ['e', 'Riješi'], ['a', 'Dodijeli meni'], ['m', 'Predlošci'], ['l', 'Umetni predloženi članak'], ['x', 'Označi za skupne radnje'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Ctrl+Shift+Enter', 'Pošalji i riješi'], ['Esc', 'Izađi iz uređivača'], ['?', 'Ova pomoć']],
+  keys: [['j / k', 'Sljedeći / prethodni'], ['r', 'Odgovori'], ['n', 'Bilješka'], ['e', 'Riješi'], ['a', 'Dodijeli meni'], ['m', 'Predlošci'], ['l', 'Umetni predloženi članak'], ['x', 'Označi za skupne radnje'], ['/', 'Pretraga'], ['Ctrl+Enter', 'Pošalji'], ['Ctrl+Shift+Enter', 'Pošalji i riješi'], ['Esc', 'Izađi iz uređivača'], ['Ctrl+K', 'Paleta naredbi: svaka radnja po imenu'], ['?', 'Ova pomoć']],
   notify: 'Obavijesti na radnoj površini', newAssigned: 'Dodijeljen vam je novi razgovor', started: 'Razgovor započet',
   withdraw: 'Povuci', invited: 'pozvan', invite: 'Pošalji pozivnicu', inviteLink: 'Poveznica pozivnice', invitations: 'Pozivnice',
   addAgentDirectly: 'Ili dodajte agenta s lozinkom', welcome: 'Dobro došli u Shopdesk',

@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  palette: 'Comandos', paletteSearch: 'Digite um comando…', paletteNone: 'Nenhum comando corresponde.',
   thisBrowser: 'Neste navegador', themeTitle: 'Tema', 'theme.system': 'Como o sistema', 'theme.light': 'Claro', 'theme.dark': 'Escuro',
   settingsAccount: 'Sua conta', settingsTeam: 'Agentes e equipes', settingsChannels: 'Caixas de entrada e canais', settingsAutomation: 'Tags e automação', settingsCommerce: 'Lojas e pedidos', settingsIntegrations: 'Integrações',
   signIn: 'Entrar', signOut: 'Sair', email: 'E-mail', password: 'Senha', channel_telegram_bot_token: 'Token do bot',
@@ -25,7 +26,7 @@ export default {
   sentiment: 'Sentimento', internal: 'Nota interna', failed: 'Não entregue', queued: 'Enviando', sent: 'Enviada',
   delivered: 'Entregue', read: 'Lida', viewing: 'está vendo', typing: 'está digitando…',
   connectionLost: 'Atualizações pausadas; reconectando…', shortcuts: 'Atalhos de teclado', messages: 'mensagens',
-  keys: [['j / k', 'Próxima / anterior'], ['r', 'Responder'], ['n', 'Nota interna'], ['e', 'Resolver'], ['a', 'Atribuir a mim'], ['m', 'Macros'], ['l', 'Inserir o artigo sugerido'], ['x', 'Marcar para ações em lote'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Ctrl+Shift+Enter', 'Enviar e resolver'], ['Esc', 'Sair do editor'], ['?', 'Esta ajuda']],
+  keys: [['j / k', 'Próxima / anterior'], ['r', 'Responder'], ['n', 'Nota interna'], ['e', 'Resolver'], ['a', 'Atribuir a mim'], ['m', 'Macros'], ['l', 'Inserir o artigo sugerido'], ['x', 'Marcar para ações em lote'], ['/', 'Buscar'], ['Ctrl+Enter', 'Enviar'], ['Ctrl+Shift+Enter', 'Enviar e resolver'], ['Esc', 'Sair do editor'], ['Ctrl+K', 'Paleta de comandos: qualquer ação pelo nome'], ['?', 'Esta ajuda']],
   notify: 'Notificações na área de trabalho', newAssigned: 'Nova conversa atribuída a você', started: 'Conversa iniciada',
   withdraw: 'Cancelar', invited: 'convidado', invite: 'Enviar convite', inviteLink: 'Link do convite', invitations: 'Convites',
   addAgentDirectly: 'Ou adicione um agente com senha', welcome: 'Bem-vindo ao Shopdesk',
