@@ -24,6 +24,24 @@ struct ConversationAPITests {
         }
     }
 
+    @Test("the timeline leaves out the kinds of event asked to, on both databases", arguments: TestDatabase.kinds)
+    func theTimelineLeavesOutKindsOfEvent(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let id = try await harness.inbound().int("conversation_id")
+            try await harness.inbound(text: "And another thing")
+            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(id)", token: harness.ownerToken, body: #"{"priority":"high"}"#)
+            let everything = try await harness.client.json(.get, "/api/v1/conversations/\(id)/timeline", token: harness.ownerToken).items
+            #expect(everything.filter { $0["kind"] as? String == "message.created" }.count == 2)
+            let path = "/api/v1/conversations/\(id)/timeline?without=message.created,conversation.classified"
+            let thread = try await harness.client.json(.get, path, token: harness.ownerToken).items.compactMap { $0["kind"] as? String }
+            #expect(!thread.contains("message.created") && !thread.contains("conversation.classified"))
+            #expect(thread.contains("conversation.updated") || thread.contains("conversation.priority_changed"), "\(thread)")
+            #expect(thread.count < everything.count)
+            let unknown = try await harness.client.json(.get, "/api/v1/conversations/\(id)/timeline?without=message.sent", token: harness.ownerToken)
+            #expect(unknown.status == .badRequest && unknown.detail.contains("message.sent"), "\(unknown.text)")
+        }
+    }
+
     @Test func anEmptyChangeIsRefusedInWordsWithACodeTheAppTranslates() async throws {
         try await Harness.run(.sqlite) { harness in
             let id = try await harness.inbound().int("conversation_id")

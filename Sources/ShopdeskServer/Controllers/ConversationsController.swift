@@ -194,11 +194,22 @@ struct ConversationsController {
                                                                   actor: .agent(context.agent.id))
             return ConversationDTO(survivor)
         }
-        api.on(.get, "/conversations/{id}/timeline", "Everything that happened to the conversation, with who and when",
+        api.on(.get, "/conversations/{id}/timeline",
+               "Everything that happened to the conversation, with who and when (`without`: event kinds to leave out, comma-separated)",
                tag: "conversations") { request, context in
             let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
             let ws = context.workspaceID
-            let events = try await database.read { try await EventLog.timeline(workspaceID: ws, conversationID: conversation.id, in: $0) }
+            // A thread shows its messages itself: the agent app leaves their per-message events out,
+            // which for a long conversation are most of its events.
+            let without = try (request.queryString("without") ?? "").split(separator: ",").map { name in
+                guard let kind = DomainEventKind(rawValue: String(name)) else {
+                    throw Problem(.badRequest, "Unknown event kind \"\(name)\" in without.", field: "without")
+                }
+                return kind
+            }
+            let events = try await database.read {
+                try await EventLog.timeline(workspaceID: ws, conversationID: conversation.id, without: Set(without), in: $0)
+            }
             return Page(items: events.map(EventDTO.init), nextCursor: nil)
         }
         api.on(.post, "/messages/{id}/retry", "Send a failed reply again", tag: "conversations", role: .agent) { request, context in

@@ -41,13 +41,23 @@ public enum EventLog {
     }
 
     /// A conversation's timeline, oldest first.
+    /// The conversation's events in order, without those of the kinds in `without`.
     public static func timeline(
-        workspaceID: WorkspaceID, conversationID: ConversationID, in sql: any SQLDatabase
+        workspaceID: WorkspaceID, conversationID: ConversationID, without: Set<DomainEventKind> = [], in sql: any SQLDatabase
     ) async throws -> [DomainEvent] {
-        try await sql.raw("""
-            SELECT * FROM events WHERE workspace_id = \(bind: workspaceID.rawValue)
-              AND conversation_id = \(bind: conversationID.rawValue) ORDER BY id
-            """).all().map(decode)
+        var query = SQLQueryString("""
+            SELECT * FROM events WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id = \(bind: conversationID.rawValue)
+            """)
+        if !without.isEmpty {
+            query.appendLiteral(" AND kind NOT IN (")
+            for (index, kind) in without.sorted(by: { $0.rawValue < $1.rawValue }).enumerated() {
+                if index > 0 { query.appendLiteral(", ") }
+                query.appendInterpolation(bind: kind.rawValue)
+            }
+            query.appendLiteral(")")
+        }
+        query.appendLiteral(" ORDER BY id")
+        return try await sql.raw(query).all().map(decode)
     }
 
     public static func find(workspaceID: WorkspaceID, id: EventID, in sql: any SQLDatabase) async throws -> DomainEvent? {

@@ -70,7 +70,8 @@ export async function loadConversation(id, focus = false) {
     api('GET', `/conversations/${id}`),
     // The newest messages, however long the thread: earlier ones are a click away.
     api('GET', `/conversations/${id}/messages${query({ latest: 'true', limit: 200 })}`),
-    api('GET', `/conversations/${id}/timeline`),
+    // The thread shows messages and their delivery itself; their events would be most of a long conversation's.
+    api('GET', `/conversations/${id}/timeline${query({ without: 'message.created,message.delivery_changed,conversation.classified' })}`),
   ]);
   const fromChat = state.inboxes.find((inbox) => inbox.id === conversation.inbox_id)?.kind === 'chat';
   const [customer, past, visitor] = await Promise.all([
