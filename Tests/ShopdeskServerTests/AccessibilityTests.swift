@@ -139,9 +139,26 @@ struct AccessibilityTests {
                 _ = try await page.evaluate("location.hash = '#/open/\(conversationID)'")
                 try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Where is my order #1234?')", "the conversation at phone width")
                 #expect(try await page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1") as? Bool == true)
+                // A phone shows one screen at a time: the conversation, the customer over it, the list.
+                let visible = { (selector: String) in "(document.querySelector('\(selector)')?.getClientRects().length ?? 0) > 0" }
+                #expect(try await page.evaluate(visible(".list")) as? Bool == false, "the list is another screen")
+                _ = try await page.evaluate("document.querySelector('#show-customer').click()")
+                try await page.waitFor(visible("#sidebar") + " && document.querySelector('#sidebar').innerText.includes('marta@example.com')", "the customer over the conversation")
+                #expect(try await page.evaluate("document.activeElement?.id") as? String == "close-customer")
+                #expect(try await page.evaluate(Audit.contrast()) as? [String] == [], "the customer panel on a phone")
+                _ = try await page.evaluate("document.querySelector('#close-customer').click()")
+                try await page.waitFor("!(" + visible("#sidebar") + ")", "the customer panel closed")
                 if let directory = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOTS"] {
                     try await page.screenshot(to: directory + "/phone.png")
                 }
+                _ = try await page.evaluate("document.querySelector('#back-to-list').click()")
+                try await page.waitFor(visible("#conversations .row") + " && location.hash === '#/open'", "back to the list")
+                #expect(try await page.evaluate(visible("#conversation")) as? Bool == false, "the conversation is another screen")
+                #expect(try await page.evaluate(Audit.unnamedControls()) as? [String] == [])
+                // A tablet shows list and conversation side by side; the customer opens over them.
+                _ = try await page.send("Emulation.setDeviceMetricsOverride", ["width": 1000, "height": 800, "deviceScaleFactor": 1, "mobile": false])
+                _ = try await page.evaluate("location.hash = '#/open/\(conversationID)'")
+                try await page.waitFor(visible("#show-customer") + " && " + visible(".list") + " && !(" + visible("#sidebar") + ")", "the tablet layout")
             }
         }
     }

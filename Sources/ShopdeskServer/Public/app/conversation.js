@@ -29,6 +29,27 @@ subscribe((next, previous, action) => {
   }
 });
 
+/** On a phone the list and the conversation are screens of their own: this returns to the list. */
+function backToList() {
+  const back = h('button', { type: 'button', class: 'back-to-list', id: 'back-to-list', 'aria-label': t('backToList') }, '←');
+  back.addEventListener('click', () => { location.hash = `#/${state.view}`; });
+  return back;
+}
+
+/** Where the customer panel does not fit beside the conversation, it opens over it. */
+function customerToggle() {
+  const layout = document.querySelector('.layout');
+  const open = Boolean(layout?.classList.contains('customer-open'));
+  const toggle = h('button', { type: 'button', class: 'show-customer', id: 'show-customer', 'aria-controls': 'sidebar',
+    'aria-expanded': open ? 'true' : 'false' }, t('customer'));
+  toggle.addEventListener('click', () => {
+    const opened = document.querySelector('.layout')?.classList.toggle('customer-open');
+    toggle.setAttribute('aria-expanded', opened ? 'true' : 'false');
+    if (opened) document.getElementById('close-customer')?.focus();
+  });
+  return toggle;
+}
+
 function showNothing() {
   const pane = document.getElementById('conversation');
   if (!pane) return;
@@ -176,10 +197,12 @@ export function renderConversation(focusThread) {
   clear(pane);
   pane.append(
     h('header', { class: 'conversation-head' },
+      backToList(),
       h('h2', { id: 'conversation-title' }, conversationTitle(conversation)),
       h('span', { class: 'number' }, `#${conversation.number}`),
       slaBadge(conversation) ?? '',
-      h('span', { class: 'presence', id: 'presence', role: 'status' }, presenceText(conversation.id))),
+      h('span', { class: 'presence', id: 'presence', role: 'status' }, presenceText(conversation.id)),
+      customerToggle()),
     controls(conversation),
     postCard(conversation) ?? '',
     thread,

@@ -13,6 +13,14 @@ import { showError } from './notices.js';
 import { parseHash } from './router.js';
 import { LANGUAGES, VIEWS, app, dispatch, state, subscribe } from './state.js';
 
+// On a phone the list and the open conversation are separate screens: the layout knows which.
+subscribe((next, previous, action) => {
+  if (action.type !== 'conversationSelected') return;
+  const layout = document.querySelector('.layout');
+  layout?.classList.toggle('has-conversation', Boolean(next.selectedId));
+  if (next.selectedId !== previous.selectedId) layout?.classList.remove('customer-open');
+});
+
 // The views' navigation shows the counts of the last list loaded and the inboxes and tags.
 subscribe((next, previous, action) => {
   if (((action.type === 'listLoaded' || action.type === 'listFailed') && !next.listStale) || action.type === 'directoryLoaded') renderViews();
@@ -82,7 +90,7 @@ export function renderShell(onSignOut) {
     h('div', { class: 'banner', id: 'connection', hidden: true, role: 'status' }, t('connectionLost')),
     h('div', { class: 'banner notice', id: 'notice', hidden: true, role: 'status' }),
     h('ul', { class: 'undo-sends', id: 'undo-sends', 'aria-live': 'polite', 'aria-label': t('waitingReplies') }),
-    h('div', { class: 'layout' },
+    h('div', { class: `layout${state.selectedId ? ' has-conversation' : ''}` },
       h('nav', { class: 'views', 'aria-label': t('views') }, h('ul', { id: 'views' })),
       h('section', { class: 'list', 'aria-label': t('views') },
         h('div', { class: 'list-tools' }, h('h2', { id: 'list-title' }), sort),

@@ -23,6 +23,14 @@ export function renderSidebar() {
   const conversation = state.conversation;
   if (!sidebar || !conversation) return;
   clear(sidebar);
+  // Shown where the panel opens over the conversation (narrow screens).
+  const close = h('button', { type: 'button', class: 'close-customer', id: 'close-customer' }, t('close'));
+  close.addEventListener('click', () => {
+    document.querySelector('.layout')?.classList.remove('customer-open');
+    document.getElementById('show-customer')?.setAttribute('aria-expanded', 'false');
+    document.getElementById('show-customer')?.focus();
+  });
+  sidebar.append(close);
   const customer = state.customer || conversation.customer || {};
   const lastInbound = [...state.messages].reverse().find((message) => message.direction === 'inbound');
   const classification = lastInbound?.classification;

@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  backToList: 'Back to the list',
   palette: 'Commands', paletteSearch: 'Type a command…', paletteNone: 'No command matches.',
   thisBrowser: 'In this browser', themeTitle: 'Theme', 'theme.system': 'As the system', 'theme.light': 'Light', 'theme.dark': 'Dark',
   settingsAccount: 'Your account', settingsTeam: 'Agents and teams', settingsChannels: 'Inboxes and channels', settingsAutomation: 'Tags and automation', settingsCommerce: 'Shops and orders', settingsIntegrations: 'Integrations',

@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  backToList: 'Natrag na popis',
   palette: 'Naredbe', paletteSearch: 'Upišite naredbu…', paletteNone: 'Nijedna naredba ne odgovara.',
   thisBrowser: 'U ovom pregledniku', themeTitle: 'Tema', 'theme.system': 'Kao sustav', 'theme.light': 'Svijetla', 'theme.dark': 'Tamna',
   settingsAccount: 'Vaš račun', settingsTeam: 'Agenti i timovi', settingsChannels: 'Pretinci i kanali', settingsAutomation: 'Oznake i automatizacija', settingsCommerce: 'Trgovine i narudžbe', settingsIntegrations: 'Integracije',

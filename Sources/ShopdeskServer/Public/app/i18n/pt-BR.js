@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  backToList: 'Voltar para a lista',
   palette: 'Comandos', paletteSearch: 'Digite um comando…', paletteNone: 'Nenhum comando corresponde.',
   thisBrowser: 'Neste navegador', themeTitle: 'Tema', 'theme.system': 'Como o sistema', 'theme.light': 'Claro', 'theme.dark': 'Escuro',
   settingsAccount: 'Sua conta', settingsTeam: 'Agentes e equipes', settingsChannels: 'Caixas de entrada e canais', settingsAutomation: 'Tags e automação', settingsCommerce: 'Lojas e pedidos', settingsIntegrations: 'Integrações',

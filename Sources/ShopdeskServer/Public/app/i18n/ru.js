@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  backToList: 'Назад к списку',
   palette: 'Команды', paletteSearch: 'Введите команду…', paletteNone: 'Нет такой команды.',
   thisBrowser: 'В этом браузере', themeTitle: 'Тема', 'theme.system': 'Как в системе', 'theme.light': 'Светлая', 'theme.dark': 'Тёмная',
   settingsAccount: 'Ваша учётная запись', settingsTeam: 'Агенты и команды', settingsChannels: 'Ящики и каналы', settingsAutomation: 'Теги и автоматизация', settingsCommerce: 'Магазины и заказы', settingsIntegrations: 'Интеграции',
