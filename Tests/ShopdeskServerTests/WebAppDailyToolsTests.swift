@@ -124,26 +124,27 @@ struct WebAppDailyToolsTests {
                 try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(id)")
                 try await page.waitFor("document.querySelector('#composer-text')", "the conversation")
                 // Ctrl+K, a few letters, Enter.
-                try await page.press("k", modifiers: 2, code: "KeyK", keyCode: 75)
-                try await page.waitFor("document.querySelector('#palette')?.open && document.activeElement?.id === 'palette-search'", "the palette")
-                try await page.type("назнач")
-                try await page.waitFor("document.querySelector('#palette-options [role=option].active')?.textContent.startsWith('Назначить себе')", "the command found")
-                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await Self.command(page, "назнач", until: "document.querySelector('#palette-options [role=option].active')?.textContent.startsWith('Назначить себе')")
                 try await page.waitFor("document.querySelector('#assignee')?.value === '\(harness.owner.id.rawValue)'", "the conversation assigned to the agent")
                 #expect(try await page.evaluate("document.querySelector('#palette').open") as? Bool == false)
-                // In English, with the arrow keys: the second match of "settings".
+                // In English: the words of a settings area.
                 _ = try await page.evaluate("(() => { const l = document.querySelector('#language'); l.value = 'en'; l.dispatchEvent(new Event('change')); return true })()")
                 try await page.waitFor("document.querySelector('#send')?.textContent === 'Send'", "the app in English")
-                try await page.press("k", modifiers: 2, code: "KeyK", keyCode: 75)
-                try await page.waitFor("document.activeElement?.id === 'palette-search'", "the palette again")
-                try await page.type("settings inbox")
-                try await page.waitFor("document.querySelectorAll('#palette-options [role=option]').length === 1", "one command left")
-                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await Self.command(page, "settings inbox", until: "document.querySelectorAll('#palette-options [role=option]').length === 1")
                 try await page.waitFor("location.hash === '#/admin/channels' && document.querySelector('#settings-area-channels')", "the inboxes' settings")
             }
             let conversation = try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: harness.ownerToken)
             #expect(try conversation.int("assignee_id") == harness.owner.id.rawValue)
         }
+    }
+
+    /// Opens the palette with Ctrl+K, types `words`, waits until `found` holds, runs the highlighted command.
+    static func command(_ page: DevToolsPage, _ words: String, until found: String) async throws {
+        try await page.press("k", modifiers: 2, code: "KeyK", keyCode: 75)
+        try await page.waitFor("document.querySelector('#palette')?.open && document.activeElement?.id === 'palette-search'", "the palette")
+        try await page.type(words)
+        try await page.waitFor(found, "the command for \(words)")
+        try await page.press("Enter", code: "Enter", keyCode: 13)
     }
 
     static func outbound(_ harness: Harness, _ id: Int64) async throws -> [String] {
