@@ -111,6 +111,7 @@ enum OpenAPIDocument {
                               "team_id": "integer", "tags": "string[]", "add_tags": "string[]", "remove_tags": "string[]"]),
         "MessageBody": object(["text": "string", "private": "boolean", "attachment_ids": "integer[]"], required: ["text"]),
         "MergeBody": object(["into": "integer"], required: ["into"]),
+        "ScheduleBody": object(["text": "string", "send_at": "string", "attachment_ids": "integer[]"], required: ["send_at"]),
         "BulkBody": [
             "type": "object", "required": ["ids", "changes"],
             "properties": [

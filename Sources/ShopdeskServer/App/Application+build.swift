@@ -44,6 +44,7 @@ func buildApplication(services: AppServices,
     InboxesController(services: services).register(api, agents: agents)
     CustomersController(services: services, customers: CustomerService(database: database, publisher: hub)).register(api)
     ConversationsController(services: services).register(api)
+    ScheduledRepliesController(services: services).register(api)
     WorkspaceController(services: services).register(api)
     AutomationController(services: services).register(api)
     AttachmentsController(services: services).register(api)

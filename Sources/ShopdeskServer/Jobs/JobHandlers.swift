@@ -38,6 +38,8 @@ struct JobHandlers: Sendable {
         case JobKind.channelPost:
             guard case .string(let post)? = job.payload["post_id"] else { throw JobFailure(description: "The job names no post.", permanent: true) }
             try await ChannelComments(services: services).fetchPost(post, inboxID: InboxID(try id(job, "inbox_id")), workspaceID: workspaceID)
+        case JobKind.scheduledReply:
+            try await services.conversations.sendScheduledReply(workspaceID: workspaceID, id: try id(job, "scheduled_reply_id"))
         case JobKind.chatEmail:
             try await ChatEmailFollowUp(services: services).send(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.surveySend:

@@ -50,6 +50,7 @@ public enum Migrator {
         Migration(version: 28, name: "messaging channel opt-outs", statements: Schema.version28),
         Migration(version: 29, name: "replies sent as channel templates", statements: Schema.version29),
         Migration(version: 30, name: "comments on posts as conversations", statements: Schema.version30),
+        Migration(version: 31, name: "replies scheduled to send later", statements: Schema.version31),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

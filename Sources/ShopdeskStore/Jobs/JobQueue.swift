@@ -31,6 +31,8 @@ public enum JobKind {
     public static let botReply = "bot.reply"
     /// Fetch the post a comment conversation is about (its text, link and picture) from the channel.
     public static let channelPost = "channel.post"
+    /// A reply an agent scheduled ("send later"), sent when its time comes.
+    public static let scheduledReply = "reply.scheduled"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

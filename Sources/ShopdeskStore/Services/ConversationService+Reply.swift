@@ -7,7 +7,8 @@ extension ConversationService {
     /// the same transaction; a note is never queued for sending.
     public func reply(
         workspaceID: WorkspaceID, conversationID: ConversationID, text: String, isNote: Bool, agentID: AgentID,
-        attachmentIDs: [AttachmentID] = [], channelTemplate: ChannelTemplateUse? = nil, commentReply: CommentReply? = nil
+        attachmentIDs: [AttachmentID] = [], channelTemplate: ChannelTemplateUse? = nil, commentReply: CommentReply? = nil,
+        alongside: (@Sendable (Message, any SQLDatabase) async throws -> Void)? = nil
     ) async throws -> Message {
         guard !Text.isBlank(text) || !attachmentIDs.isEmpty else {
             throw ShopdeskError.invalid(field: "text", "The message is empty.")
@@ -44,6 +45,8 @@ extension ConversationService {
                 new.commentReply = commentReply
             }
             let message = try await MessageRepository.insert(new, now: time, kind: kind, in: sql)
+            // What the caller records with the message, committed or rolled back with it.
+            try await alongside?(message, sql)
             if !isNote {
                 try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(message.id)],
                                            workspaceID: workspaceID, runAt: time, maxAttempts: 8, in: sql)
