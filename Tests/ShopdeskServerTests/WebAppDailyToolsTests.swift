@@ -138,6 +138,34 @@ struct WebAppDailyToolsTests {
         }
     }
 
+    @Test func aReplyScheduledForTomorrowWaitsAboveTheComposerAndComesBackWhenTakenBack() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let id = try await harness.inbound(email: "luka@example.hr", text: "Will you restock the blue mug?").int("conversation_id")
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(id)")
+                try await page.waitFor("document.querySelector('#send-later')", "the send-later button")
+                try await page.focus("#composer-text")
+                try await page.type("Yes, it is back tomorrow.")
+                _ = try await page.evaluate("document.querySelector('#send-later').click()")
+                try await page.waitFor("document.querySelector('#send-later-when')?.getClientRects().length > 0", "the choice of time")
+                _ = try await page.evaluate("(() => { const w = document.querySelector('#send-later-when'); w.value = 'tomorrow'; w.dispatchEvent(new Event('change')); return true })()")
+                let tomorrow = try await page.evaluate("(() => { const d = new Date(); d.setDate(d.getDate() + 1); d.setHours(9, 0, 0, 0); return d.getTime() })()") as? Double ?? 0
+                _ = try await page.evaluate("document.querySelector('#send-later-schedule').click()")
+                try await page.waitFor("document.querySelector('#scheduled-replies')?.innerText.includes('it is back tomorrow')", "the reply waiting above the composer")
+                #expect(try await page.evaluate("document.querySelector('#composer-text').value") as? String == "")
+                let waiting = try await harness.client.json(.get, "/api/v1/conversations/\(id)/scheduled-replies", token: harness.ownerToken).items
+                #expect(waiting.count == 1 && Self.milliseconds(waiting.first?["send_at"]) == tomorrow, "\(waiting)")
+                #expect(try await Self.outbound(harness, id).isEmpty)
+                // Taken back: the text is the draft again and nothing waits any more.
+                _ = try await page.evaluate("document.querySelector('#scheduled-replies button').click()")
+                try await page.waitFor("!document.querySelector('#scheduled-replies') && document.querySelector('#composer-text')?.value === 'Yes, it is back tomorrow.'",
+                                       "the reply back in the composer")
+                #expect(try await harness.client.json(.get, "/api/v1/conversations/\(id)/scheduled-replies", token: harness.ownerToken).items.isEmpty)
+            }
+        }
+    }
+
     /// Opens the palette with Ctrl+K, types `words`, waits until `found` holds, runs the highlighted command.
     static func command(_ page: DevToolsPage, _ words: String, until found: String) async throws {
         try await page.press("k", modifiers: 2, code: "KeyK", keyCode: 75)

@@ -3,13 +3,14 @@
 
 import { api, upload } from './api.js';
 import { clear, h } from './dom.js';
-import { formatNumber, t } from './i18n.js';
+import { formatNumber, formatTime, t } from './i18n.js';
 import { loadConversation, scheduleListRefresh } from './loaders.js';
 import { openMacroPicker } from './macros.js';
 import { messagingChannels } from './channel-settings.js';
 import { dispatch, state } from './state.js';
 import { loadDraft, saveDraft } from './drafts.js';
 import { hold, heldReplies, release, undoSeconds } from './undo-send.js';
+import { wakeTime } from './snooze.js';
 import { smsSegments } from './sms.js';
 import { templatePicker } from './templates.js';
 import { replyVisibility, visibilityChoice } from './comments.js';
@@ -69,10 +70,11 @@ export function composerForm(conversation, draft) {
   const form = h('form', { class: `composer ${state.mode}`, id: 'composer' },
     h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note'),
       files, h('label', { for: 'composer-files', class: 'attach' }, t('attach')), macroButton()),
-    macroChip(), visibilityChoice(conversation), text, count, pending, error,
+    scheduledList(conversation), macroChip(), visibilityChoice(conversation), text, count, pending, error,
     h('div', { class: 'send-buttons' },
       h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')),
-      state.mode === 'reply' ? h('button', { type: 'submit', id: 'send-resolve', 'aria-keyshortcuts': 'Control+Shift+Enter' }, t('sendAndResolve')) : null));
+      state.mode === 'reply' ? h('button', { type: 'submit', id: 'send-resolve', 'aria-keyshortcuts': 'Control+Shift+Enter' }, t('sendAndResolve')) : null,
+      state.mode === 'reply' ? sendLater(conversation, text, error) : null));
   queueMicrotask(renderPending);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -245,4 +247,63 @@ export function recoverHeldReplies() {
     release(reply.id);
   }
   return held.length;
+}
+
+/** "Send later": the reply leaves at a chosen time (in an hour, tomorrow or Monday at nine, or a
+ * picked date and time); until then it waits on the server, listed above the composer. */
+function sendLater(conversation, text, error) {
+  const when = h('select', { id: 'send-later-when', 'aria-label': t('sendLater') },
+    h('option', { value: '1' }, t('sendInHour')), h('option', { value: 'tomorrow' }, t('snoozeTomorrow')),
+    h('option', { value: 'monday' }, t('snoozeMonday')), h('option', { value: 'pick' }, t('snoozePick')));
+  const at = h('input', { type: 'datetime-local', id: 'send-later-at', 'aria-label': t('sendLater'), hidden: true });
+  when.addEventListener('change', () => { at.hidden = when.value !== 'pick'; });
+  const schedule = h('button', { type: 'button', id: 'send-later-schedule', class: 'primary' }, t('schedule'));
+  const panel = h('span', { class: 'send-later', hidden: true }, when, at, schedule);
+  const open = h('button', { type: 'button', id: 'send-later', 'aria-expanded': 'false', 'aria-controls': 'send-later-when' }, `${t('sendLater')}…`);
+  open.addEventListener('click', () => {
+    panel.hidden = !panel.hidden;
+    open.setAttribute('aria-expanded', panel.hidden ? 'false' : 'true');
+    if (!panel.hidden) when.focus();
+  });
+  schedule.addEventListener('click', async () => {
+    const body = text.value.trim();
+    const sendAt = when.value === 'pick' ? (at.value ? new Date(at.value) : null) : wakeTime(when.value);
+    if (!body || !sendAt) return;
+    error.textContent = '';
+    try {
+      await api('POST', `/conversations/${conversation.id}/scheduled-replies`, {
+        text: body, send_at: sendAt.toISOString(), attachment_ids: state.pendingFiles.map((file) => file.id),
+      });
+      dispatch({ type: 'replySent' });
+      text.value = '';
+      saveDraft(conversation.id, 'reply', '');
+      await loadConversation(conversation.id);
+    } catch (failure) {
+      (document.getElementById('composer-error') || error).textContent = failure.message;
+    }
+  });
+  return h('span', { class: 'send-later-group' }, open, panel);
+}
+
+/** The conversation's replies waiting to leave, each with a way to take it back into the
+ * draft, and those that could not leave, with why. */
+function scheduledList(conversation) {
+  if (!state.scheduled.length) return null;
+  return h('ul', { class: 'scheduled-replies', id: 'scheduled-replies', 'aria-label': t('scheduledReplies') },
+    ...state.scheduled.map((reply) => {
+      const failed = reply.status === 'failed';
+      const button = h('button', { type: 'button', class: 'link-button', 'aria-label': `${failed ? t('dismiss') : t('takeBack')}: ${reply.text.slice(0, 40)}` },
+        failed ? t('dismiss') : t('takeBack'));
+      button.addEventListener('click', async () => {
+        try {
+          await api('DELETE', `/scheduled-replies/${reply.id}`);
+          if (!failed) putBack(conversation.id, 'reply', reply.text, [], null);
+        } catch (failure) {
+          document.getElementById('composer-error').textContent = failure.message;
+        }
+        await loadConversation(conversation.id);
+      });
+      const what = failed ? `${t('scheduledFailed')}: ${reply.error}` : t('scheduledFor').replace('{time}', formatTime(reply.send_at));
+      return h('li', { class: failed ? 'failed' : '' }, h('span', { class: 'badge' }, what), ' ', h('span', { class: 'excerpt' }, reply.text.slice(0, 120)), ' ', button);
+    }));
 }

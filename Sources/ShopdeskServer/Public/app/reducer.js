@@ -15,6 +15,8 @@ export function initialState() {
     picked: new Set(),
     selectedId: null, loadError: null, conversation: null, messages: [], messagesFor: null, messagesBefore: null, timeline: [],
     customer: null, customerConversations: [], visitor: null,
+    /** The open conversation's replies waiting to leave (send later), and those that could not. */
+    scheduled: [],
     attachments: new Map(),
     /** Who else is in each conversation: conversation id → agent id → { name, state, at }. */
     presence: new Map(),
@@ -102,7 +104,7 @@ export function reduce(state, action) {
         messagesFor: action.conversation.id,
         messagesBefore: action.earlier?.length ? state.messagesBefore : action.messagesBefore,
         timeline: action.timeline, customer: action.customer, customerConversations: action.customerConversations,
-        visitor: action.visitor, loadError: null,
+        visitor: action.visitor, loadError: null, scheduled: action.scheduled ?? [],
       };
     case 'earlierLoaded':
       return {

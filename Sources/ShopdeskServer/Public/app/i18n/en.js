@@ -53,6 +53,7 @@ export default {
   attachments: 'Attachments', remove: 'Remove', inboxes: 'Inboxes', bulkActions: 'Actions on the picked conversations',
   pick: 'Pick', picked: 'picked', assignToMe: 'Assign to me',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  sendLater: 'Send later', sendInHour: 'In an hour', schedule: 'Schedule', scheduledReplies: 'Replies waiting to leave', takeBack: 'Take back', dismiss: 'Dismiss', scheduledFailed: 'Could not be sent', scheduledFor: 'Leaves {time}',
   undo: 'Undo',
   sendingIn: 'Sending the reply to {what} in {seconds} s',
   waitingReplies: 'Replies about to leave',

@@ -54,6 +54,7 @@ export default {
   attachments: 'Privici', remove: 'Ukloni', inboxes: 'Pretinci', bulkActions: 'Radnje nad označenim razgovorima', pick: 'Označi',
   picked: 'označeno', assignToMe: 'Dodijeli meni',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  sendLater: 'Pošalji kasnije', sendInHour: 'Za sat vremena', schedule: 'Zakaži', scheduledReplies: 'Odgovori koji čekaju slanje', takeBack: 'Vrati', dismiss: 'Odbaci', scheduledFailed: 'Nije poslano', scheduledFor: 'Šalje se {time}',
   undo: 'Poništi',
   sendingIn: 'Odgovor za {what} šalje se za {seconds} s',
   waitingReplies: 'Odgovori pred slanjem',

@@ -56,6 +56,7 @@ export default {
   attach: 'Anexar arquivos', attachments: 'Anexos', remove: 'Remover', inboxes: 'Caixas de entrada',
   bulkActions: 'Ações nas conversas marcadas', pick: 'Marcar', picked: 'marcadas', assignToMe: 'Atribuir a mim',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  sendLater: 'Enviar depois', sendInHour: 'Daqui a uma hora', schedule: 'Agendar', scheduledReplies: 'Respostas aguardando envio', takeBack: 'Retirar', dismiss: 'Dispensar', scheduledFailed: 'Não pôde ser enviada', scheduledFor: 'Sai {time}',
   undo: 'Desfazer',
   sendingIn: 'Enviando a resposta para {what} em {seconds} s',
   waitingReplies: 'Respostas prestes a sair',

@@ -55,6 +55,7 @@ export default {
   attach: 'Прикрепить файлы', attachments: 'Вложения', remove: 'Убрать', inboxes: 'Каналы',
   bulkActions: 'Действия с отмеченными обращениями', pick: 'Отметить', picked: 'отмечено', assignToMe: 'Назначить себе',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  sendLater: 'Отправить позже', sendInHour: 'Через час', schedule: 'Запланировать', scheduledReplies: 'Ответы, ждущие отправки', takeBack: 'Вернуть', dismiss: 'Убрать', scheduledFailed: 'Не удалось отправить', scheduledFor: 'Уйдёт {time}',
   undo: 'Отменить',
   sendingIn: 'Ответ в {what} уйдёт через {seconds} с',
   waitingReplies: 'Ответы перед отправкой',
