@@ -62,7 +62,7 @@ final class Browser: Sendable {
         }
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("shopdesk-chromium-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: profile) }
+        defer { removeProfile(profile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
@@ -91,6 +91,16 @@ final class Browser: Sendable {
             throw HarnessError("Chromium listed no page to drive: \(targetsText.prefix(300))")
         }
         return try await DevToolsPage.connect(socketURL, body)
+    }
+
+    /// Chromium's helper processes outlive the browser by a moment and still write to the profile:
+    /// removing it once left a folder in the temporary directory after most runs.
+    private static func removeProfile(_ profile: URL) {
+        for _ in 0..<30 {
+            try? FileManager.default.removeItem(at: profile)
+            if !FileManager.default.fileExists(atPath: profile.path) { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
     }
 
     private static func fetch(_ http: HTTPClient, _ url: String) async throws -> String {
