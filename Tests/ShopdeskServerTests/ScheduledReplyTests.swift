@@ -49,11 +49,12 @@ struct ScheduledReplyTests {
             #expect(try await Self.outbound(harness, id).count == 1)
 
             // Times that cannot be: in the past, more than a year ahead; and an empty reply.
-            for (body, field) in [(#"{"text":"Hi","send_at":"\#(iso(Date().addingTimeInterval(-60)))"}"#, "send_at"),
-                                  (#"{"text":"Hi","send_at":"\#(iso(Date().addingTimeInterval(400 * 86_400)))"}"#, "send_at"),
-                                  (#"{"text":" ","send_at":"\#(iso(at))"}"#, "text")] {
+            for (body, field, code) in [(#"{"text":"Hi","send_at":"\#(iso(Date().addingTimeInterval(-60)))"}"#, "send_at", "schedule_in_past"),
+                                        (#"{"text":"Hi","send_at":"\#(iso(Date().addingTimeInterval(400 * 86_400)))"}"#, "send_at", "schedule_too_far"),
+                                        (#"{"text":" ","send_at":"\#(iso(at))"}"#, "text", "message_empty")] {
                 let refused = try await harness.client.json(.post, "/api/v1/conversations/\(id)/scheduled-replies", token: token, body: body)
                 #expect(refused.status == .unprocessableContent && (try? refused.string("field")) == field, "\(refused.text)")
+                #expect((try? refused.string("code")) == code, "a code the app words in the agent's language: \(refused.text)")
             }
         }
     }

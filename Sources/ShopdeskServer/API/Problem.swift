@@ -54,7 +54,7 @@ public struct Problem: Error, HTTPResponseError, CustomStringConvertible {
         case .rateLimited: .tooManyRequests
         case .unavailable: .serviceUnavailable
         }
-        self.init(status, error.message, field: error.field)
+        self.init(status, error.message, field: error.field, code: error.reason, values: error.values)
     }
 
     public var description: String { "\(status.code) \(detail)" }

@@ -11,7 +11,7 @@ extension ConversationService {
         alongside: (@Sendable (Message, any SQLDatabase) async throws -> Void)? = nil
     ) async throws -> Message {
         guard !Text.isBlank(text) || !attachmentIDs.isEmpty else {
-            throw ShopdeskError.invalid(field: "text", "The message is empty.")
+            throw ShopdeskError.invalid(field: "text", "The message is empty.").because("message_empty")
         }
         guard text.utf8.count <= InboundMessage.maxTextLength else {
             throw ShopdeskError(.tooLarge, "The message is longer than \(InboundMessage.maxTextLength) bytes.", field: "text")

@@ -12,14 +12,18 @@ extension ConversationService {
         workspaceID: WorkspaceID, conversationID: ConversationID, text: String, agentID: AgentID, attachmentIDs: [AttachmentID] = [],
         sendAt: Date
     ) async throws -> ScheduledReply {
-        guard !Text.isBlank(text) || !attachmentIDs.isEmpty else { throw ShopdeskError.invalid(field: "text", "The message is empty.") }
+        guard !Text.isBlank(text) || !attachmentIDs.isEmpty else {
+            throw ShopdeskError.invalid(field: "text", "The message is empty.").because("message_empty")
+        }
         guard text.utf8.count <= InboundMessage.maxTextLength else {
             throw ShopdeskError(.tooLarge, "The message is longer than \(InboundMessage.maxTextLength) bytes.", field: "text")
         }
         let time = now()
-        guard sendAt > time else { throw ShopdeskError.invalid(field: "send_at", "Choose a time in the future to send the reply.") }
+        guard sendAt > time else {
+            throw ShopdeskError.invalid(field: "send_at", "Choose a time in the future to send the reply.").because("schedule_in_past")
+        }
         guard sendAt.timeIntervalSince(time) <= Self.latestSchedule else {
-            throw ShopdeskError.invalid(field: "send_at", "A reply can be scheduled at most a year ahead.")
+            throw ShopdeskError.invalid(field: "send_at", "A reply can be scheduled at most a year ahead.").because("schedule_too_far")
         }
         return try await database.write { sql in
             guard let found = try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql) else {

@@ -53,6 +53,10 @@ export default {
   attachments: 'Attachments', remove: 'Remove', inboxes: 'Inboxes', bulkActions: 'Actions on the picked conversations',
   pick: 'Pick', picked: 'picked', assignToMe: 'Assign to me',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.message_empty': 'Write something to send, or attach a file.',
+  'error.schedule_in_past': 'Choose a time in the future to send the reply.',
+  'error.schedule_too_far': 'A reply can be scheduled at most a year ahead.',
+  'error.already_sent': 'This reply has already been sent; it can no longer be taken back.',
   sendLater: 'Send later', sendInHour: 'In an hour', schedule: 'Schedule', scheduledReplies: 'Replies waiting to leave', takeBack: 'Take back', dismiss: 'Dismiss', scheduledFailed: 'Could not be sent', scheduledFor: 'Leaves {time}',
   undo: 'Undo',
   sendingIn: 'Sending the reply to {what} in {seconds} s',

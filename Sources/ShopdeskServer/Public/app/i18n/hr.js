@@ -54,6 +54,10 @@ export default {
   attachments: 'Privici', remove: 'Ukloni', inboxes: 'Pretinci', bulkActions: 'Radnje nad označenim razgovorima', pick: 'Označi',
   picked: 'označeno', assignToMe: 'Dodijeli meni',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.message_empty': 'Napišite nešto ili priložite datoteku.',
+  'error.schedule_in_past': 'Odaberite vrijeme u budućnosti za slanje odgovora.',
+  'error.schedule_too_far': 'Odgovor se može zakazati najviše godinu dana unaprijed.',
+  'error.already_sent': 'Ovaj je odgovor već poslan; više se ne može vratiti.',
   sendLater: 'Pošalji kasnije', sendInHour: 'Za sat vremena', schedule: 'Zakaži', scheduledReplies: 'Odgovori koji čekaju slanje', takeBack: 'Vrati', dismiss: 'Odbaci', scheduledFailed: 'Nije poslano', scheduledFor: 'Šalje se {time}',
   undo: 'Poništi',
   sendingIn: 'Odgovor za {what} šalje se za {seconds} s',

@@ -56,6 +56,10 @@ export default {
   attach: 'Anexar arquivos', attachments: 'Anexos', remove: 'Remover', inboxes: 'Caixas de entrada',
   bulkActions: 'Ações nas conversas marcadas', pick: 'Marcar', picked: 'marcadas', assignToMe: 'Atribuir a mim',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.message_empty': 'Escreva algo para enviar ou anexe um arquivo.',
+  'error.schedule_in_past': 'Escolha um horário no futuro para enviar a resposta.',
+  'error.schedule_too_far': 'Uma resposta pode ser agendada com no máximo um ano de antecedência.',
+  'error.already_sent': 'Esta resposta já foi enviada; não pode mais ser retirada.',
   sendLater: 'Enviar depois', sendInHour: 'Daqui a uma hora', schedule: 'Agendar', scheduledReplies: 'Respostas aguardando envio', takeBack: 'Retirar', dismiss: 'Dispensar', scheduledFailed: 'Não pôde ser enviada', scheduledFor: 'Sai {time}',
   undo: 'Desfazer',
   sendingIn: 'Enviando a resposta para {what} em {seconds} s',

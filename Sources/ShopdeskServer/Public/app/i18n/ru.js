@@ -55,6 +55,10 @@ export default {
   attach: 'Прикрепить файлы', attachments: 'Вложения', remove: 'Убрать', inboxes: 'Каналы',
   bulkActions: 'Действия с отмеченными обращениями', pick: 'Отметить', picked: 'отмечено', assignToMe: 'Назначить себе',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.message_empty': 'Напишите что-нибудь или приложите файл.',
+  'error.schedule_in_past': 'Выберите время в будущем для отправки ответа.',
+  'error.schedule_too_far': 'Ответ можно запланировать не больше чем на год вперёд.',
+  'error.already_sent': 'Этот ответ уже отправлен, вернуть его нельзя.',
   sendLater: 'Отправить позже', sendInHour: 'Через час', schedule: 'Запланировать', scheduledReplies: 'Ответы, ждущие отправки', takeBack: 'Вернуть', dismiss: 'Убрать', scheduledFailed: 'Не удалось отправить', scheduledFor: 'Уйдёт {time}',
   undo: 'Отменить',
   sendingIn: 'Ответ в {what} уйдёт через {seconds} с',
