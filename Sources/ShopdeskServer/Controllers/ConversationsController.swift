@@ -177,7 +177,8 @@ struct ConversationsController {
                 }
                 text = try await ChannelTemplates(services: services).resolve(template, conversation: conversation)
             } else if body.private != true {
-                try await checkChannelLimits(text, conversation, comment: commentReply != nil)
+                // A comment reply has no reply window (a private one has its own 7 days, checked already).
+                try await checkChannelLimits(text, conversation, ignoringWindow: commentReply != nil)
             }
             let message = try await services.conversations.reply(
                 workspaceID: context.workspaceID, conversationID: conversation.id, text: text, isNote: body.private ?? false,
@@ -352,13 +353,14 @@ extension KeyedDecodingContainer {
 
 extension ConversationsController {
     /// A reply a messaging channel cannot carry is refused before it is stored, in words.
-    func checkChannelLimits(_ text: String, _ conversation: Conversation, comment: Bool = false) async throws {
+    /// Refuses a reply the conversation's channel would refuse: too long for it, or (unless
+    /// `ignoringWindow`) past its reply window.
+    func checkChannelLimits(_ text: String, _ conversation: Conversation, ignoringWindow: Bool = false) async throws {
         let ws = conversation.workspaceID, inboxID = conversation.inboxID
         guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: ws, id: inboxID, in: $0) }),
               let adapter = services.channels.adapter(for: inbox.kind) else { return }
-        // A comment reply has no reply window (a private one has its own 7 days, checked already).
         if let refusal = try await ChannelSender.whyNot(text, conversation: conversation, adapter: adapter, database: services.database,
-                                                        anyTime: comment) {
+                                                        anyTime: ignoringWindow) {
             throw refusal.problem
         }
     }

@@ -33,8 +33,9 @@ struct ScheduledRepliesController {
             let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
             let body = try await request.decode(as: ScheduleBody.self, context: context)
             let text = body.text ?? ""
-            // The channel's length limit now; its reply window is the channel's to judge when the reply leaves.
-            try await ConversationsController(services: services).checkChannelLimits(text, conversation, comment: true)
+            // The channel's length limit now; its reply window is judged when the reply leaves
+            // (a reply refused then is marked failed in the thread with the channel's reason).
+            try await ConversationsController(services: services).checkChannelLimits(text, conversation, ignoringWindow: true)
             let reply = try await services.conversations.scheduleReply(
                 workspaceID: context.workspaceID, conversationID: conversation.id, text: text, agentID: context.agent.id,
                 attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init), sendAt: body.sendAt)
