@@ -136,7 +136,7 @@ struct ConversationServiceTests {
             #expect(byPriority.conversations.count == 6)
 
             var tagged = ConversationFilter()
-            tagged.tag = "vip"
+            tagged.tags = ["vip"]
             let vip = try await database.read { [tagged] sql in
                 try await ConversationRepository.list(workspaceID: ws, filter: tagged, sort: .newest, cursor: nil, limit: 50, in: sql)
             }

@@ -112,6 +112,15 @@ enum OpenAPIDocument {
         "MessageBody": object(["text": "string", "private": "boolean", "attachment_ids": "integer[]"], required: ["text"]),
         "MergeBody": object(["into": "integer"], required: ["into"]),
         "ScheduleBody": object(["text": "string", "send_at": "string", "attachment_ids": "integer[]"], required: ["send_at"]),
+        "ViewBody": [
+            "type": "object",
+            "properties": [
+                "name": ["type": "string"], "sort": ["type": "string"], "layout": ["type": "string", "enum": ["list", "board"]],
+                "shared": ["type": "boolean"], "position": ["type": "integer"],
+                // Field → values, the list's query fields: status, assignee, channel, tag, sla…
+                "filters": ["type": "object", "additionalProperties": ["type": "array", "items": ["type": "string"]]],
+            ],
+        ],
         "BulkBody": [
             "type": "object", "required": ["ids", "changes"],
             "properties": [

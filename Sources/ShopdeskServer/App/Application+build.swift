@@ -45,6 +45,7 @@ func buildApplication(services: AppServices,
     CustomersController(services: services, customers: CustomerService(database: database, publisher: hub)).register(api)
     ConversationsController(services: services).register(api)
     ScheduledRepliesController(services: services).register(api)
+    SavedViewsController(services: services).register(api)
     WorkspaceController(services: services).register(api)
     AutomationController(services: services).register(api)
     AttachmentsController(services: services).register(api)

@@ -15,4 +15,10 @@ extension Request {
         guard let query = uri.query, !query.isEmpty else { return nil }
         return FormURLEncoding.pairs(query).first { $0.name == name }?.value
     }
+
+    /// Every value of a query parameter that may repeat (`tag=a&tag=b`), empty ones left out.
+    func queryFields(_ name: String) -> [String] {
+        guard let query = uri.query, !query.isEmpty else { return [] }
+        return FormURLEncoding.pairs(query).filter { $0.name == name && !$0.value.isEmpty }.map(\.value)
+    }
 }

@@ -60,8 +60,7 @@ struct ConversationsController {
     func register(_ api: APIRegistrar) {
         let database = services.database
         api.on(.get, "/conversations", "List conversations with filters, sort and cursor; includes counts per view", tag: "conversations",
-               query: ["view", "status", "assignee", "team", "inbox", "tag", "priority", "customer", "intent", "sentiment", "urgent",
-                       "sort", "cursor", "limit"]) { request, context in
+               query: ["saved_view", "view"] + ConversationFilter.fieldNames + ["sort", "cursor", "limit"]) { request, context in
             try await list(request, context)
         }
         api.on(.get, "/conversations/{id}", "One conversation", tag: "conversations") { request, context in
@@ -226,53 +225,38 @@ struct ConversationsController {
     }
 
     private func list(_ request: Request, _ context: AuthenticatedContext) async throws -> ListResponse {
-        var filter = ConversationFilter()
+        let ws = context.workspaceID
+        let agent = context.agent
+        // A saved view's filter and sort, under whatever the query itself names.
+        var fields: [String: [String]] = [:]
+        var savedSort: ConversationSort?
+        if let viewID = try request.queryID("saved_view") as Identifier<Void>? {
+            guard let view = try await services.database.read({
+                try await SavedViewRepository.find(workspaceID: ws, agentID: agent.id, id: viewID.rawValue, in: $0)
+            }) else { throw Problem(.notFound, "Saved view \(viewID) was not found.") }
+            fields = view.fields
+            savedSort = view.sort
+        }
         switch request.queryString("view") {
         case nil: break
-        case "mine": filter.statuses = [.open]; filter.assignee = .agent(context.agent.id)
-        case "unassigned": filter.statuses = [.open]; filter.assignee = .unassigned
-        case "open": filter.statuses = [.open]
-        case "pending": filter.statuses = [.pending]
-        case "snoozed": filter.statuses = [.snoozed]
-        case "resolved": filter.statuses = [.resolved]
+        case "mine": fields["status"] = ["open"]; fields["assignee"] = ["me"]
+        case "unassigned": fields["status"] = ["open"]; fields["assignee"] = ["none"]
+        case let status? where ["open", "pending", "snoozed", "resolved"].contains(status): fields["status"] = [status]
         case "all": break
         case let other?:
             throw Problem(.badRequest, "Unknown view \"\(other)\"; use mine, unassigned, open, pending, snoozed, resolved or all.", field: "view")
         }
-        if let statuses = request.queryString("status") {
-            filter.statuses = try statuses.split(separator: ",").map {
-                guard let status = ConversationStatus(rawValue: String($0)) else {
-                    throw Problem(.badRequest, "Unknown status \"\($0)\".", field: "status")
-                }
-                return status
-            }
+        for name in ConversationFilter.fieldNames {
+            let values = request.queryFields(name)
+            guard !values.isEmpty else { continue }
+            // Tag names may hold commas, so tags come one per parameter (`tag=a&tag=b`); the other
+            // fields also take a comma-separated list (`status=open,pending`).
+            fields[name] = name == "tag" || name == "customer_tag" ? values : values.flatMap { $0.split(separator: ",").map(String.init) }
         }
-        switch request.queryString("assignee") {
-        case nil: break
-        case "none": filter.assignee = .unassigned
-        case "me": filter.assignee = .agent(context.agent.id)
-        case let value?:
-            guard let id = Int64(value) else { throw Problem(.badRequest, "`assignee` is an agent id, me or none.", field: "assignee") }
-            filter.assignee = .agent(AgentID(id))
-        }
-        filter.teamID = try request.queryID("team")
-        filter.inboxID = try request.queryID("inbox")
-        filter.customerID = try request.queryID("customer")
-        filter.priority = try request.queryEnum("priority", Priority.self)
-        filter.intent = request.queryString("intent")
-        filter.sentiment = request.queryString("sentiment")
-        switch request.queryString("urgent") {
-        case nil: break
-        case "true": filter.urgent = true
-        case "false": filter.urgent = false
-        default: throw Problem(.badRequest, "`urgent` is true or false.", field: "urgent")
-        }
-        filter.tag = try request.queryString("tag").map { try TagName.normalize($0) }
-        let sort = try request.queryEnum("sort", ConversationSort.self) ?? .newest
+        let filter = try ConversationFilter(fields: fields, me: agent.id)
+        let sort = try request.queryEnum("sort", ConversationSort.self) ?? savedSort ?? .newest
         let limit = try request.queryInt("limit", default: 50, range: 1...200)
         let cursor = request.queryString("cursor")
-        let ws = context.workspaceID
-        let agent = context.agent
         let agentID = agent.id
         let unrestricted = filter
         // One trip to a reader for the whole page: the agent's inboxes, the page, its customers,

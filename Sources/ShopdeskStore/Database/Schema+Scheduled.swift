@@ -14,3 +14,19 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// Saved views: a named filter of the conversation list (the same fields as the list API's
+    /// query, as JSON), the agent's own (`agent_id`) or shared with the workspace (NULL).
+    static func version32(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE saved_views (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              agent_id BIGINT REFERENCES agents(id) ON DELETE CASCADE, name TEXT NOT NULL, filters TEXT NOT NULL,
+              sort TEXT NOT NULL, layout TEXT NOT NULL, position INTEGER NOT NULL,
+              created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX saved_views_workspace ON saved_views(workspace_id, agent_id)",
+        ]
+    }
+}

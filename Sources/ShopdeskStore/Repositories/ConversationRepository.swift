@@ -2,31 +2,7 @@ import Foundation
 import ShopdeskCore
 import SQLKit
 
-/// Filters for the conversation list; every one is optional and they combine with AND.
-public struct ConversationFilter: Sendable, Equatable {
-    public var statuses: [ConversationStatus] = []
-    public var assignee: AssigneeFilter?
-    public var teamID: TeamID?
-    public var inboxID: InboxID?
-    public var tag: String?
-    public var priority: Priority?
-    public var customerID: CustomerID?
-    /// Classified by the models or corrected by an agent.
-    public var intent: String?
-    public var sentiment: String?
-    public var urgent: Bool?
-    /// Limits the list to these inboxes (agents and viewers see only inboxes they belong to).
-    public var visibleInboxes: [InboxID]?
-
-    public enum AssigneeFilter: Sendable, Equatable {
-        case agent(AgentID)
-        case unassigned
-    }
-
-    public init() {}
-}
-
-public enum ConversationSort: String, Sendable, CaseIterable {
+public enum ConversationSort: String, Sendable, CaseIterable, Codable {
     /// `sla`: the earliest SLA due time first; conversations without a running clock last.
     case newest, oldest, priority, sla
 }
@@ -77,10 +53,10 @@ public enum ConversationRepository {
     /// One page of conversations; `cursor` is the opaque value returned with the previous page.
     public static func list(
         workspaceID: WorkspaceID, filter: ConversationFilter, sort: ConversationSort, cursor: String?, limit: Int,
-        in sql: any SQLDatabase
+        now: Date = Date(), in sql: any SQLDatabase
     ) async throws -> (conversations: [Conversation], nextCursor: String?) {
         var conditions: [SQLQueryString] = ["c.workspace_id = \(bind: workspaceID.rawValue)", "c.merged_into IS NULL"]
-        conditions += whereClauses(filter)
+        conditions += try filter.clauses(now: now)
         let order: SQLQueryString
         if let cursor, let position = ListCursor(cursor) {
             switch sort {
@@ -190,39 +166,6 @@ public enum ConversationRepository {
             INSERT INTO conversation_counts (workspace_id, inbox_id, assignee_key, status, stripe, n) VALUES \(rows.joined(separator: ", "))
             ON CONFLICT (workspace_id, inbox_id, assignee_key, status, stripe) DO UPDATE SET n = conversation_counts.n + excluded.n
             """).run()
-    }
-
-    private static func whereClauses(_ filter: ConversationFilter) -> [SQLQueryString] {
-        var clauses: [SQLQueryString] = []
-        if !filter.statuses.isEmpty {
-            clauses.append("c.status IN (\(binds: filter.statuses.map(\.rawValue)))")
-        }
-        switch filter.assignee {
-        case .agent(let id): clauses.append("c.assignee_id = \(bind: id.rawValue)")
-        case .unassigned: clauses.append("c.assignee_id IS NULL")
-        case nil: break
-        }
-        if let team = filter.teamID { clauses.append("c.team_id = \(bind: team.rawValue)") }
-        if let inbox = filter.inboxID { clauses.append("c.inbox_id = \(bind: inbox.rawValue)") }
-        if let priority = filter.priority { clauses.append("c.priority = \(bind: priority.rank)") }
-        if let intent = filter.intent { clauses.append("c.intent = \(bind: intent)") }
-        if let sentiment = filter.sentiment { clauses.append("c.sentiment = \(bind: sentiment)") }
-        if let urgent = filter.urgent { clauses.append("c.urgent = \(bind: urgent ? 1 : 0)") }
-        if let customer = filter.customerID { clauses.append("c.customer_id = \(bind: customer.rawValue)") }
-        if let tag = filter.tag {
-            clauses.append("""
-                c.id IN (SELECT ct.conversation_id FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
-                  WHERE t.workspace_id = c.workspace_id AND t.name = \(bind: tag))
-                """)
-        }
-        if let inboxes = filter.visibleInboxes {
-            if inboxes.isEmpty {
-                clauses.append("1 = 0")
-            } else {
-                clauses.append("c.inbox_id IN (\(binds: inboxes.map(\.rawValue)))")
-            }
-        }
-        return clauses
     }
 
     static func tags(of ids: [ConversationID], in sql: any SQLDatabase) async throws -> [ConversationID: Set<String>] {
