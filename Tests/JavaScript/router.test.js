@@ -24,4 +24,7 @@ test('hashes and list requests from a view', () => {
   assert.deepEqual(listParams('priority:urgent'), { view: 'open', priority: 'urgent' });
   assert.deepEqual(listParams('tag:vip%20gold'), { view: 'all', tag: 'vip gold' });
   assert.deepEqual(listParams('resolved'), { view: 'resolved' });
+  assert.deepEqual(listParams('saved:12'), { saved_view: '12' });
+  assert.deepEqual(parseHash('#/saved:12/3'), { page: 'inbox', view: 'saved:12', id: 3 });
+  assert.equal(isView('saved:x'), false);
 });

@@ -12,6 +12,7 @@ export function channelName(kind) {
   if (providerNames[kind]) return providerNames[kind];
   if (kind === 'email') return t('kindEmail');
   if (kind === 'chat') return t('kindChat');
+  if (kind === 'api') return t('kindApi');
   return kind;
 }
 

@@ -40,3 +40,19 @@ export function alertFailure(failure, then) {
   window.alert(failure.message);
   then?.();
 }
+
+/** Several values picked from a list, as checkboxes; stored values the list lacks stay, checked.
+ * `extra` adds a text field for values not in the list (new tags). Returns the element and a reader. */
+export function multiPick(name, options, selected, extra = null) {
+  const chosen = (selected || []).map(String);
+  const missing = chosen.filter((value) => !options.some(([option]) => String(option) === value)).map((value) => [value, value]);
+  const boxes = [...options, ...missing].map(([value, text]) =>
+    h('label', { class: 'pick' }, h('input', { type: 'checkbox', value: String(value), checked: chosen.includes(String(value)) }), ' ', text));
+  const more = extra ? h('input', { type: 'text', 'aria-label': extra, placeholder: extra, title: t('listHint') }) : null;
+  const element = h('fieldset', { class: 'multi-pick' }, h('legend', {}, name), ...boxes, more);
+  const read = () => [
+    .../** @type {HTMLInputElement[]} */ ([...element.querySelectorAll('input[type=checkbox]')]).filter((box) => box.checked).map((box) => box.value),
+    ...(more ? more.value.split(',').map((item) => item.trim()).filter(Boolean) : []),
+  ];
+  return { element, read };
+}

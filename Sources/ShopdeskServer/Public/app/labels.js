@@ -57,5 +57,6 @@ export function viewTitle() {
   if (kind === 'inbox') return state.inboxes.find((inbox) => String(inbox.id) === value)?.name || t('inboxes');
   if (kind === 'priority') return t(value);
   if (kind === 'tag') return `#${decodeURIComponent(value)}`;
+  if (kind === 'saved') return state.savedViews.find((view) => String(view.id) === value)?.name || t('savedViews');
   return t(state.view);
 }

@@ -8,13 +8,16 @@ import { channelBadge, conversationTitle, customerLabel, slaBadge, viewTitle } f
 import { loadList, scheduleConversationRefresh } from './loaders.js';
 import { showError } from './notices.js';
 import { conversationHash } from './router.js';
+import { currentSavedView } from './saved-views.js';
+import { wakeTime } from './snooze.js';
 import { dispatch, state, subscribe } from './state.js';
+import { boardColumns } from './view-filters.js';
 
 subscribe((next, previous, action) => {
   switch (action.type) {
     // After the last of overlapping loads (one asked for while another ran comes next).
     case 'listLoaded': case 'listFailed': if (!next.listStale) renderList(); break;
-    case 'conversationSelected': case 'markedRead': case 'pickCleared': renderList(); break;
+    case 'conversationSelected': case 'markedRead': case 'pickCleared': case 'savedViewsLoaded': renderList(); break;
     default: break;
   }
 });
@@ -24,6 +27,12 @@ export function renderList() {
   if (!list) return;
   document.getElementById('list-title').textContent = state.search ? `${t('searchResults')}: ${state.search}` : viewTitle();
   clear(list);
+  // A saved view laid out as a board shows columns until a conversation is opened from it.
+  const board = !state.search && !state.selectedId && currentSavedView()?.layout === 'board';
+  document.querySelector('.layout')?.classList.toggle('board-mode', board);
+  document.getElementById('board')?.remove();
+  list.hidden = board;
+  if (board) list.after(renderBoard(boardColumns(currentSavedView()?.filters ?? {})));
   if (state.items.length === 0) list.append(h('li', { class: 'empty' }, t('noConversations')));
   for (const item of state.items) {
     const customer = customerLabel(item);
@@ -56,6 +65,55 @@ export function renderList() {
   }
   document.getElementById('load-more').hidden = !state.cursor;
   renderBulk();
+}
+
+/// Columns by status with a card per conversation; a card moves by dragging it to another
+/// column or with its "Move to" menu (the keyboard's way), which changes its status.
+function renderBoard(columns) {
+  const board = h('div', { class: 'board', id: 'board' });
+  for (const status of columns) {
+    const items = state.items.filter((item) => item.status === status);
+    const cards = h('ul', { class: 'board-cards' }, ...items.map((item) => card(item, columns)));
+    const column = h('section', { class: 'board-column', 'data-status': status, 'aria-labelledby': `board-${status}` },
+      h('h3', { id: `board-${status}` }, t('boardColumn').replace('{status}', t(status)).replace('{count}', formatNumber(items.length))), cards);
+    column.addEventListener('dragover', (event) => { event.preventDefault(); column.classList.add('drop'); });
+    column.addEventListener('dragleave', () => column.classList.remove('drop'));
+    column.addEventListener('drop', (event) => {
+      event.preventDefault();
+      column.classList.remove('drop');
+      const id = Number(event.dataTransfer?.getData('text/plain'));
+      const item = state.items.find((entry) => entry.id === id);
+      if (item && item.status !== status) moveTo(item, status);
+    });
+    board.append(column);
+  }
+  return board;
+}
+
+function card(item, columns) {
+  const move = h('select', { class: 'move', 'aria-label': `${t('moveTo')} (#${item.number})` },
+    ...columns.map((status) => h('option', { value: status, selected: status === item.status }, t(status))));
+  move.addEventListener('change', () => moveTo(item, move.value));
+  const element = h('li', { class: 'card', draggable: 'true', 'data-id': item.id },
+    h('a', { href: conversationHash(state.view, item.id) },
+      h('span', { class: 'who' }, customerLabel(item)),
+      h('span', { class: 'subject' }, conversationTitle(item)),
+      h('span', { class: 'badges' }, channelBadge(item), slaBadge(item),
+        item.priority !== 'normal' ? h('span', { class: `badge priority-${item.priority}` }, t(item.priority)) : null)),
+    move);
+  element.addEventListener('dragstart', (event) => event.dataTransfer?.setData('text/plain', String(item.id)));
+  return element;
+}
+
+/// A snoozed card sleeps until tomorrow morning; the conversation's own menu picks other times.
+async function moveTo(item, status) {
+  try {
+    await api('PATCH', `/conversations/${item.id}`, status === 'snoozed' ? { status, snooze_until: wakeTime('tomorrow').toISOString() } : { status });
+    await loadList(false, true);
+  } catch (failure) {
+    showError(failure.message);
+    renderList();
+  }
 }
 
 /// The toolbar for the picked conversations: assign to me, resolve, tag.

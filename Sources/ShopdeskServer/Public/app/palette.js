@@ -11,6 +11,7 @@ import { settingsAreas } from './admin.js';
 import { wakeTime } from './snooze.js';
 import { setTheme } from './theme.js';
 import { PRIORITIES, VIEWS, state } from './state.js';
+import { openViewEditor } from './saved-views.js';
 
 /** @typedef {{ id: string, label: string, run: () => void }} Command */
 
@@ -40,6 +41,8 @@ function commands() {
   }
   list.push(
     ...VIEWS.map((view) => ({ id: `view-${view}`, label: `${t('views')}: ${t(view)}`, run: go(`#/${view}`) })),
+    ...state.savedViews.map((view) => ({ id: `saved-${view.id}`, label: `${t('savedViews')}: ${view.name}`, run: go(`#/saved:${view.id}`) })),
+    { id: 'new-view', label: t('newView'), run: () => openViewEditor(null) },
     ...state.inboxes.map((inbox) => ({ id: `inbox-${inbox.id}`, label: `${t('inboxes')}: ${inbox.name}`, run: go(`#/inbox:${inbox.id}`) })),
     ...state.tags.slice(0, 50).map((tag) => ({ id: `tag-${tag.name}`, label: `${t('tags')}: #${tag.name}`,
       run: go(`#/tag:${encodeURIComponent(tag.name)}`) })),

@@ -10,6 +10,8 @@ export function initialState() {
     realtime: null,
     view: 'open', sort: 'newest', search: '',
     items: [], cursor: null, counts: {}, loadingList: false,
+    /** Saved views (shared, then the agent's own), their counts by id, and where counting stops. */
+    savedViews: [], viewCounts: {}, viewCountCap: 1000,
     /** A refresh was asked for while one ran: run one more when it ends. */
     listStale: false,
     picked: new Set(),
@@ -78,6 +80,10 @@ export function reduce(state, action) {
       const picked = [...state.picked].every((id) => visible.has(id)) ? state.picked : new Set([...state.picked].filter((id) => visible.has(id)));
       return { ...state, loadingList: false, items, picked, cursor: action.cursor ?? null, counts: action.counts ?? state.counts };
     }
+    case 'savedViewsLoaded':
+      return { ...state, savedViews: action.views };
+    case 'viewCountsLoaded':
+      return { ...state, viewCounts: action.counts, viewCountCap: action.cap };
     case 'markedRead':
       return { ...state, items: state.items.map((item) => (item.id === action.id ? { ...item, unread: false } : item)) };
     case 'listFailed':

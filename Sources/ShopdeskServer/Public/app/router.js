@@ -1,12 +1,13 @@
 // What the location hash names, and the hash for a view or conversation: `#/<view>[/<id>]`
-// (views: the standard ones, `inbox:ID`, `priority:P`, `tag:NAME`) and `#/admin[/<area>]`.
+// (views: the standard ones, `inbox:ID`, `priority:P`, `tag:NAME`, a saved view `saved:ID`) and
+// `#/admin[/<area>]`.
 // Pure: no DOM, no state, so Node's test runner checks it.
 
 export const VIEWS = ['mine', 'unassigned', 'open', 'pending', 'snoozed', 'resolved', 'all'];
 
-/** Standard views by name; `inbox:ID`, `priority:P` and `tag:NAME` filter the open (for tags: all) conversations. */
+/** Standard views by name; `inbox:ID`, `priority:P` and `tag:NAME` filter the open (for tags: all) conversations; `saved:ID` is a saved view. */
 export function isView(view) {
-  return VIEWS.includes(view) || /^(inbox:\d+|priority:(low|normal|high|urgent)|tag:.+)$/.test(view || '');
+  return VIEWS.includes(view) || /^(inbox:\d+|saved:\d+|priority:(low|normal|high|urgent)|tag:.+)$/.test(view || '');
 }
 
 /**
@@ -31,5 +32,6 @@ export function listParams(view) {
   if (kind === 'inbox') return { view: 'open', inbox: value };
   if (kind === 'priority') return { view: 'open', priority: value };
   if (kind === 'tag') return { view: 'all', tag: decodeURIComponent(value) };
+  if (kind === 'saved') return { saved_view: value };
   return { view };
 }

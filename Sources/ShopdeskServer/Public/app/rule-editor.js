@@ -4,6 +4,7 @@
 // the API, import and export use.
 
 import { h, clear } from './dom.js';
+import { multiPick } from './forms.js';
 import { t, label, languageName } from './i18n.js';
 import { PRIORITIES } from './state.js';
 import { channelName } from './channel-names.js';
@@ -43,22 +44,6 @@ function select(name, options, selected, keepUnknown = true) {
   const all = known ? options : [...options, [selected, String(selected)]];
   return h('select', { 'aria-label': name },
     ...all.map(([value, text]) => h('option', { value, selected: String(value) === String(selected) }, text)));
-}
-
-/** Several values picked from a list, as checkboxes; stored values the list lacks stay, checked.
- * `extra` adds a text field for values not in the list (new tags). Returns the element and a reader. */
-function multiPick(name, options, selected, extra = null) {
-  const chosen = (selected || []).map(String);
-  const missing = chosen.filter((value) => !options.some(([option]) => String(option) === value)).map((value) => [value, value]);
-  const boxes = [...options, ...missing].map(([value, text]) =>
-    h('label', { class: 'pick' }, h('input', { type: 'checkbox', value: String(value), checked: chosen.includes(String(value)) }), ' ', text));
-  const more = extra ? h('input', { type: 'text', 'aria-label': extra, placeholder: extra, title: t('listHint') }) : null;
-  const element = h('fieldset', { class: 'multi-pick' }, h('legend', {}, name), ...boxes, more);
-  const read = () => [
-    .../** @type {HTMLInputElement[]} */ ([...element.querySelectorAll('input[type=checkbox]')]).filter((box) => box.checked).map((box) => box.value),
-    ...(more ? more.value.split(',').map((item) => item.trim()).filter(Boolean) : []),
-  ];
-  return { element, read };
 }
 
 /// One "field · comparison · value" row.

@@ -11,6 +11,7 @@ import { renderSidebar } from './sidebar.js';
 import { loadList, selectConversation } from './loaders.js';
 import { showError } from './notices.js';
 import { parseHash } from './router.js';
+import { currentSavedView, openViewEditor, savedViewItems } from './saved-views.js';
 import { LANGUAGES, VIEWS, app, dispatch, state, subscribe } from './state.js';
 
 // On a phone the list and the open conversation are separate screens: the layout knows which.
@@ -23,7 +24,8 @@ subscribe((next, previous, action) => {
 
 // The views' navigation shows the counts of the last list loaded and the inboxes and tags.
 subscribe((next, previous, action) => {
-  if (((action.type === 'listLoaded' || action.type === 'listFailed') && !next.listStale) || action.type === 'directoryLoaded') renderViews();
+  if (((action.type === 'listLoaded' || action.type === 'listFailed') && !next.listStale)
+    || ['directoryLoaded', 'savedViewsLoaded', 'viewCountsLoaded'].includes(action.type)) renderViews();
 });
 
 // MARK: Layout
@@ -93,7 +95,7 @@ export function renderShell(onSignOut) {
     h('div', { class: `layout${state.selectedId ? ' has-conversation' : ''}` },
       h('nav', { class: 'views', 'aria-label': t('views') }, h('ul', { id: 'views' })),
       h('section', { class: 'list', 'aria-label': t('views') },
-        h('div', { class: 'list-tools' }, h('h2', { id: 'list-title' }), sort),
+        h('div', { class: 'list-tools' }, h('h2', { id: 'list-title' }), h('span', { id: 'view-tools' }), sort),
         h('div', { class: 'bulk', id: 'bulk', hidden: true, role: 'toolbar', 'aria-label': t('bulkActions') }),
         h('ul', { id: 'conversations', class: 'conversation-list' }),
         h('button', { type: 'button', id: 'load-more', hidden: true }, t('loadMore'))),
@@ -120,7 +122,22 @@ export function renderViews() {
   };
   section(t('inboxes'), state.inboxes.map((inbox) => link(`inbox:${inbox.id}`, inbox.name)));
   section(t('priority'), ['urgent', 'high'].map((priority) => link(`priority:${priority}`, t(priority))));
+  section(t('savedViews'), savedViewItems(link));
   section(t('tags'), state.tags.slice(0, 30).map((tag) => link(`tag:${encodeURIComponent(tag.name)}`, `#${tag.name}`)));
+  renderViewTools();
+}
+
+/// Beside the list's title: save what it shows as a view, or change the saved view it is.
+function renderViewTools() {
+  const tools = document.getElementById('view-tools');
+  if (!tools) return;
+  clear(tools);
+  const current = currentSavedView();
+  const button = current?.editable
+    ? h('button', { type: 'button', class: 'link-button', id: 'edit-view' }, t('editView'))
+    : h('button', { type: 'button', class: 'link-button', id: 'save-view' }, t('saveAsView'));
+  button.addEventListener('click', () => openViewEditor(current?.editable ? current : null));
+  if (!state.search) tools.append(button);
 }
 
 

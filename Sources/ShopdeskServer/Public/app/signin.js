@@ -117,11 +117,12 @@ async function signedIn(me) {
   dispatch({ type: 'signedIn', me: me.agent, workspace: me.workspace });
   setCsrfToken(me.csrf_token);
   setLocale(me.agent.locale, me.workspace.time_zone);
-  const [agents, inboxes, tags, teams] = await Promise.all([
+  const [agents, inboxes, tags, teams, views] = await Promise.all([
     api('GET', '/agents'), api('GET', '/inboxes').catch(() => ({ items: [] })), api('GET', '/tags').catch(() => ({ items: [] })),
-    api('GET', '/teams').catch(() => ({ items: [] })),
+    api('GET', '/teams').catch(() => ({ items: [] })), api('GET', '/views').catch(() => ({ items: [] })),
   ]);
   dispatch({ type: 'directoryLoaded', agents: agents.items, inboxes: inboxes.items, tags: tags.items, teams: teams.items });
+  dispatch({ type: 'savedViewsLoaded', views: views.items });
   renderShell(() => renderSignIn());
   // Replies that were waiting to leave when the page closed are drafts again, never sent unseen.
   if (recoverHeldReplies() > 0) showNotice(t('heldRecovered'));

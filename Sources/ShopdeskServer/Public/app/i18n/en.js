@@ -3,6 +3,10 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  savedViews: 'Saved views', newView: 'New view', editView: 'Edit view', saveAsView: 'Save as view', sharedView: 'Shared with the team',
+  shareView: 'Share with the whole team', viewMe: 'Me (whoever looks)', any: 'Any', viewSla: 'SLA', slaRunning: 'Clock running',
+  slaDueSoon: 'Due within the hour', slaNone: 'No clock', layout: 'Layout', layoutList: 'List', layoutBoard: 'Board',
+  deleteViewConfirm: 'Delete the view “{name}”?', moveTo: 'Move to', boardColumn: '{status}: {count}',
   backToList: 'Back to the list',
   palette: 'Commands', paletteSearch: 'Type a command…', paletteNone: 'No command matches.',
   thisBrowser: 'In this browser', themeTitle: 'Theme', 'theme.system': 'As the system', 'theme.light': 'Light', 'theme.dark': 'Dark',
@@ -53,6 +57,8 @@ export default {
   attachments: 'Attachments', remove: 'Remove', inboxes: 'Inboxes', bulkActions: 'Actions on the picked conversations',
   pick: 'Pick', picked: 'picked', assignToMe: 'Assign to me',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.view_name_missing': 'A view needs a name.',
+  'error.view_limit': 'There can be at most {limit} views here; delete one first.',
   'error.message_empty': 'Write something to send, or attach a file.',
   'error.schedule_in_past': 'Choose a time in the future to send the reply.',
   'error.schedule_too_far': 'A reply can be scheduled at most a year ahead.',

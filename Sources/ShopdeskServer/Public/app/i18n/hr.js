@@ -3,6 +3,10 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  savedViews: 'Spremljeni prikazi', newView: 'Novi prikaz', editView: 'Uredi prikaz', saveAsView: 'Spremi kao prikaz',
+  sharedView: 'Dijeljeno s timom', shareView: 'Podijeli s cijelim timom', viewMe: 'Ja (tko god gleda)', any: 'Bilo koji', viewSla: 'SLA',
+  slaRunning: 'Rok teče', slaDueSoon: 'Rok istječe unutar sat vremena', slaNone: 'Bez roka', layout: 'Izgled', layoutList: 'Popis',
+  layoutBoard: 'Ploča', deleteViewConfirm: 'Izbrisati prikaz „{name}”?', moveTo: 'Premjesti u', boardColumn: '{status}: {count}',
   backToList: 'Natrag na popis',
   palette: 'Naredbe', paletteSearch: 'Upišite naredbu…', paletteNone: 'Nijedna naredba ne odgovara.',
   thisBrowser: 'U ovom pregledniku', themeTitle: 'Tema', 'theme.system': 'Kao sustav', 'theme.light': 'Svijetla', 'theme.dark': 'Tamna',
@@ -54,6 +58,8 @@ export default {
   attachments: 'Privici', remove: 'Ukloni', inboxes: 'Pretinci', bulkActions: 'Radnje nad označenim razgovorima', pick: 'Označi',
   picked: 'označeno', assignToMe: 'Dodijeli meni',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.view_name_missing': 'Prikaz treba ime.',
+  'error.view_limit': 'Ovdje može biti najviše {limit} prikaza; najprije izbrišite jedan.',
   'error.message_empty': 'Napišite nešto ili priložite datoteku.',
   'error.schedule_in_past': 'Odaberite vrijeme u budućnosti za slanje odgovora.',
   'error.schedule_too_far': 'Odgovor se može zakazati najviše godinu dana unaprijed.',

@@ -3,6 +3,11 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  savedViews: 'Visualizações salvas', newView: 'Nova visualização', editView: 'Editar visualização', saveAsView: 'Salvar como visualização',
+  sharedView: 'Compartilhada com a equipe', shareView: 'Compartilhar com toda a equipe', viewMe: 'Eu (quem estiver olhando)', any: 'Qualquer',
+  viewSla: 'SLA', slaRunning: 'Prazo correndo', slaDueSoon: 'Vence em até uma hora', slaNone: 'Sem prazo', layout: 'Layout',
+  layoutList: 'Lista', layoutBoard: 'Quadro', deleteViewConfirm: 'Excluir a visualização “{name}”?', moveTo: 'Mover para',
+  boardColumn: '{status}: {count}',
   backToList: 'Voltar para a lista',
   palette: 'Comandos', paletteSearch: 'Digite um comando…', paletteNone: 'Nenhum comando corresponde.',
   thisBrowser: 'Neste navegador', themeTitle: 'Tema', 'theme.system': 'Como o sistema', 'theme.light': 'Claro', 'theme.dark': 'Escuro',
@@ -56,6 +61,8 @@ export default {
   attach: 'Anexar arquivos', attachments: 'Anexos', remove: 'Remover', inboxes: 'Caixas de entrada',
   bulkActions: 'Ações nas conversas marcadas', pick: 'Marcar', picked: 'marcadas', assignToMe: 'Atribuir a mim',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.view_name_missing': 'Uma visualização precisa de um nome.',
+  'error.view_limit': 'Pode haver no máximo {limit} visualizações aqui; exclua uma primeiro.',
   'error.message_empty': 'Escreva algo para enviar ou anexe um arquivo.',
   'error.schedule_in_past': 'Escolha um horário no futuro para enviar a resposta.',
   'error.schedule_too_far': 'Uma resposta pode ser agendada com no máximo um ano de antecedência.',

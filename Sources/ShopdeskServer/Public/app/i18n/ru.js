@@ -3,6 +3,11 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  savedViews: 'Сохранённые представления', newView: 'Новое представление', editView: 'Изменить представление',
+  saveAsView: 'Сохранить как представление', sharedView: 'Общее для команды', shareView: 'Сделать общим для всей команды',
+  viewMe: 'Я (тот, кто смотрит)', any: 'Любой', viewSla: 'SLA', slaRunning: 'Срок идёт', slaDueSoon: 'Срок истекает в течение часа',
+  slaNone: 'Без срока', layout: 'Вид', layoutList: 'Список', layoutBoard: 'Доска', deleteViewConfirm: 'Удалить представление «{name}»?',
+  moveTo: 'Переместить в', boardColumn: '{status}: {count}',
   backToList: 'Назад к списку',
   palette: 'Команды', paletteSearch: 'Введите команду…', paletteNone: 'Нет такой команды.',
   thisBrowser: 'В этом браузере', themeTitle: 'Тема', 'theme.system': 'Как в системе', 'theme.light': 'Светлая', 'theme.dark': 'Тёмная',
@@ -55,6 +60,8 @@ export default {
   attach: 'Прикрепить файлы', attachments: 'Вложения', remove: 'Убрать', inboxes: 'Каналы',
   bulkActions: 'Действия с отмеченными обращениями', pick: 'Отметить', picked: 'отмечено', assignToMe: 'Назначить себе',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.view_name_missing': 'У представления должно быть название.',
+  'error.view_limit': 'Здесь может быть не больше {limit} представлений; сначала удалите одно.',
   'error.message_empty': 'Напишите что-нибудь или приложите файл.',
   'error.schedule_in_past': 'Выберите время в будущем для отправки ответа.',
   'error.schedule_too_far': 'Ответ можно запланировать не больше чем на год вперёд.',
