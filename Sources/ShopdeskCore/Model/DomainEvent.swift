@@ -21,6 +21,9 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case macroApplied = "macro.applied"
     /// A rule asked for agents to be told (the app shows it to the agents named in the payload).
     case agentsNotified = "agents.notified"
+    /// An agent has a new notification (payload: agent_id, notification_id, kind, conversation_id);
+    /// pushed only to that agent's sockets.
+    case notificationCreated = "notification.created"
     /// An SLA target is close to its due time (payload: target, due_at, policy).
     case slaWarning = "sla.warning"
     /// An SLA target passed its due time unmet.

@@ -109,7 +109,10 @@ enum OpenAPIDocument {
         ],
         "UpdateBody": object(["status": "string", "snooze_until": "string", "priority": "string", "assignee_id": "integer",
                               "team_id": "integer", "tags": "string[]", "add_tags": "string[]", "remove_tags": "string[]"]),
-        "MessageBody": object(["text": "string", "private": "boolean", "attachment_ids": "integer[]"], required: ["text"]),
+        "MessageBody": object(["text": "string", "private": "boolean", "attachment_ids": "integer[]", "mention_ids": "integer[]"],
+                              required: ["text"]),
+        "ReadBody": object(["ids": "integer[]", "conversation_id": "integer", "all": "boolean"]),
+        "NotificationSettings": object(["email": "boolean"], required: ["email"]),
         "MergeBody": object(["into": "integer"], required: ["into"]),
         "ScheduleBody": object(["text": "string", "send_at": "string", "attachment_ids": "integer[]"], required: ["send_at"]),
         "ViewBody": [

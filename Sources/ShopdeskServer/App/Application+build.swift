@@ -46,6 +46,7 @@ func buildApplication(services: AppServices,
     ConversationsController(services: services).register(api)
     ScheduledRepliesController(services: services).register(api)
     SavedViewsController(services: services).register(api)
+    NotificationsController(services: services).register(api)
     WorkspaceController(services: services).register(api)
     AutomationController(services: services).register(api)
     AttachmentsController(services: services).register(api)

@@ -50,6 +50,8 @@ struct ConversationsController {
         /// In a conversation about a post's comments: `public` (the default) answers under the
         /// comment, `private` writes to its author once.
         var commentReply: CommentReply.Visibility?
+        /// Agents a note mentions (besides those it names as `@Name`): they are notified and follow.
+        var mentionIds: [Int64]?
     }
     struct MergeBody: Decodable { var into: Int64 }
     struct BulkBody: Decodable { var ids: [Int64]; var changes: UpdateBody }
@@ -179,10 +181,12 @@ struct ConversationsController {
                 // A comment reply has no reply window (a private one has its own 7 days, checked already).
                 try await checkChannelLimits(text, conversation, ignoringWindow: commentReply != nil)
             }
+            let mentions = body.private == true
+                ? try await NotificationsController.mentions(in: text, ids: body.mentionIds ?? [], conversation: conversation, services) : []
             let message = try await services.conversations.reply(
                 workspaceID: context.workspaceID, conversationID: conversation.id, text: text, isNote: body.private ?? false,
                 agentID: context.agent.id, attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init), channelTemplate: body.template,
-                commentReply: commentReply)
+                commentReply: commentReply, mentions: mentions)
             return Created(body: MessageDTO(message))
         }
         api.on(.post, "/conversations/{id}/merge", "Merge this conversation into another", tag: "conversations", role: .agent,

@@ -125,6 +125,28 @@ extension EmailSender {
         }
     }
 
+    /// A short automatic notice to an agent (a notification left unread) through an inbox's SMTP
+    /// server. Failures are the job's: temporary ones are tried again.
+    func sendNotice(from inbox: Inbox, to recipient: EmailAddress, subject: String, text: String) async throws {
+        guard let settings = inbox.email, let smtp = settings.smtp else {
+            throw JobFailure(description: "The inbox has no SMTP server to send from.", permanent: true)
+        }
+        let domain = settings.address.split(separator: "@").last.map(String.init) ?? "shopdesk.invalid"
+        let email = OutgoingEmail(
+            from: EmailAddress(name: inbox.name, address: settings.address), to: [recipient], replyTo: nil, subject: subject,
+            messageID: OutgoingEmail.newMessageID(domain: domain), inReplyTo: nil, references: [], date: Date(), text: text, automatic: true)
+        let password = try smtp.passwordSealed.map { try services.secretBox().open($0) }
+        do {
+            try await SMTPClient.send(try signed(email.render(), from: settings.address), from: settings.address, to: [recipient.address],
+                                      server: smtp, password: password, heloName: domain, tls: services.mailTLS)
+        } catch let failure as SMTPClient.Failure {
+            switch failure {
+            case .permanent(let reason): throw JobFailure(description: reason, permanent: true)
+            case .temporary(let reason): throw JobFailure(description: reason, permanent: false)
+            }
+        }
+    }
+
     /// The message with a DKIM signature in front when DKIM is configured (a bad key is a
     /// permanent failure the admin sees, not unsigned mail).
     private func signed(_ message: [UInt8], from address: String) throws -> [UInt8] {

@@ -40,6 +40,8 @@ struct JobHandlers: Sendable {
             try await ChannelComments(services: services).fetchPost(post, inboxID: InboxID(try id(job, "inbox_id")), workspaceID: workspaceID)
         case JobKind.scheduledReply:
             try await services.conversations.sendScheduledReply(workspaceID: workspaceID, id: try id(job, "scheduled_reply_id"))
+        case JobKind.notificationEmail:
+            try await NotificationMailer(services: services).send(try id(job, "notification_id"), workspaceID: workspaceID, now: now)
         case JobKind.chatEmail:
             try await ChatEmailFollowUp(services: services).send(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.surveySend:

@@ -58,6 +58,9 @@ struct RealtimeController {
                 await services.hub.untilRelaying(timeout: .seconds(5))
                 try await outbound.write(.text(#"{"type":"hello","agent_id":\#(principal.agent.id.rawValue)}"#))
                 for await message in stream {
+                    // A notification is for its agent's sockets alone.
+                    if message.type == DomainEventKind.notificationCreated.rawValue,
+                       message.payload["agent_id"] != .id(principal.agent.id) { continue }
                     guard await visibleConversations.allows(message) else { continue }
                     var outgoing = message
                     outgoing.origin = nil

@@ -33,6 +33,8 @@ public enum JobKind {
     public static let channelPost = "channel.post"
     /// A reply an agent scheduled ("send later"), sent when its time comes.
     public static let scheduledReply = "reply.scheduled"
+    /// Emails an agent a notification still unread a few minutes after it was made.
+    public static let notificationEmail = "notification.email"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

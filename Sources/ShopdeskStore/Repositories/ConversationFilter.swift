@@ -23,6 +23,9 @@ public struct ConversationFilter: Sendable, Equatable {
     /// Tags on the customer (not the conversation), and whether the customer is a VIP.
     public var customerTags: [String] = []
     public var customerVIP: Bool?
+    /// Conversations these agents were mentioned in (a note named them), or that they follow.
+    public var mentioned: [AgentID] = []
+    public var following: [AgentID] = []
     /// Limits the list to these inboxes (agents and viewers see only inboxes they belong to).
     public var visibleInboxes: [InboxID]?
 
@@ -43,7 +46,7 @@ public struct ConversationFilter: Sendable, Equatable {
     /// The names a filter is written with, in the list API's query and in saved views.
     public static let fieldNames = [
         "status", "assignee", "team", "inbox", "channel", "tag", "priority", "intent", "sentiment", "language", "sla",
-        "urgent", "customer", "customer_tag", "vip",
+        "urgent", "customer", "customer_tag", "vip", "mentioned", "following",
     ]
 
     /// A filter from its written form: field name → values (`assignee`: an agent id, `me` or
@@ -62,6 +65,11 @@ public struct ConversationFilter: Sendable, Equatable {
                     default: Int64(value).flatMap { $0 > 0 ? .agent(AgentID($0)) : nil }
                     }
                 }
+            case "mentioned", "following":
+                let agents: [AgentID] = try Self.each(values, name) { value in
+                    value == "me" ? me : Int64(value).flatMap { $0 > 0 ? AgentID($0) : nil }
+                }
+                if name == "mentioned" { mentioned = agents } else { following = agents }
             case "team": teamIDs = try Self.each(values, name) { Int64($0).map(TeamID.init) }
             case "inbox": inboxIDs = try Self.each(values, name) { Int64($0).map(InboxID.init) }
             case "channel": channels = try Self.each(values, name) { InboxKind(rawValue: $0) }
@@ -154,6 +162,18 @@ public struct ConversationFilter: Sendable, Equatable {
             }
             if let customerVIP { customer.append(customerVIP ? "cu.vip_since IS NOT NULL" : "cu.vip_since IS NULL") }
             clauses.append("c.customer_id IN (SELECT cu.id FROM customers cu WHERE \(customer.joined(separator: " AND ")))")
+        }
+        if !mentioned.isEmpty {
+            clauses.append("""
+                c.id IN (SELECT n.conversation_id FROM notifications n WHERE n.workspace_id = c.workspace_id
+                  AND n.agent_id IN (\(binds: mentioned.map(\.rawValue))) AND n.kind = 'mention')
+                """)
+        }
+        if !following.isEmpty {
+            clauses.append("""
+                c.id IN (SELECT f.conversation_id FROM conversation_followers f WHERE f.workspace_id = c.workspace_id
+                  AND f.agent_id IN (\(binds: following.map(\.rawValue))))
+                """)
         }
         if let inboxes = visibleInboxes {
             clauses.append(inboxes.isEmpty ? "1 = 0" : "c.inbox_id IN (\(binds: inboxes.map(\.rawValue)))")

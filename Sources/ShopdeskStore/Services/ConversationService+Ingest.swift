@@ -97,6 +97,12 @@ extension ConversationService {
         events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,
                                   actor: actor, payload: ["message_id": .id(stored.id), "direction": .string("inbound")],
                                   occurredAt: time))
+        if !created {
+            // Those who follow the conversation hear that its customer wrote.
+            let followers = try await FollowerRepository.followers(workspaceID: workspaceID, conversationID: conversation.id, in: sql)
+            events += try await NotificationRepository.notify(followers, kind: .customerReplied, conversation: conversation,
+                                                              messageID: stored.id, actor: nil, preview: message.text, now: time, in: sql)
+        }
         if let messageID = message.email?.messageID {
             try await EmailRepository.remember(messageID: messageID, inbox: message.inboxID, conversation: conversation.id,
                                                message: stored.id, in: sql)

@@ -4,10 +4,12 @@ import SQLKit
 
 extension ConversationService {
     /// An agent's reply or internal note. A reply is stored as queued and a send job is queued in
-    /// the same transaction; a note is never queued for sending.
+    /// the same transaction; a note is never queued for sending. The agents a note `mentions`
+    /// (checked by the caller: they may see the conversation) are notified and follow it.
     public func reply(
         workspaceID: WorkspaceID, conversationID: ConversationID, text: String, isNote: Bool, agentID: AgentID,
         attachmentIDs: [AttachmentID] = [], channelTemplate: ChannelTemplateUse? = nil, commentReply: CommentReply? = nil,
+        mentions: [AgentID] = [],
         alongside: (@Sendable (Message, any SQLDatabase) async throws -> Void)? = nil
     ) async throws -> Message {
         guard !Text.isBlank(text) || !attachmentIDs.isEmpty else {
@@ -56,6 +58,12 @@ extension ConversationService {
                                     payload: ["message_id": .id(message.id), "direction": .string(message.direction.rawValue)],
                                     occurredAt: time)
             var events = [event]
+            if isNote, !mentions.isEmpty {
+                let others = mentions.filter { $0 != agentID }
+                try await FollowerRepository.follow(others, workspaceID: workspaceID, conversationID: conversation.id, now: time, in: sql)
+                events += try await NotificationRepository.notify(others, kind: .mention, conversation: conversation, messageID: message.id,
+                                                                  actor: agentID, preview: text, now: time, in: sql)
+            }
             events += try await Self.automate(isNote ? [] : [.init(trigger: .messageOutbound, text: text)], on: &conversation,
                                               automation: automation, time: time, kind: kind, in: sql)
             return (message, try await EventLog.record(events, in: sql))

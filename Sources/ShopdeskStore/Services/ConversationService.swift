@@ -154,11 +154,19 @@ public struct ConversationService: Sendable {
                 workspaceID: conversation.workspaceID, runAt: until, dedupeKey: "wake:\(conversation.id)", in: sql
             )
         }
-        return changes.map { change in
+        var events = changes.map { change in
             let (eventKind, payload) = change.event
             return DomainEvent(workspaceID: conversation.workspaceID, conversationID: conversation.id, kind: eventKind,
                                actor: actor, payload: payload, occurredAt: now)
         }
+        // The new assignee is told, unless they took it themselves (by hand, a rule or the round robin alike).
+        if let assignee = state.assigneeID, assignee != before.assigneeID, state.mergedInto == nil {
+            let by: AgentID? = if case .agent(let id) = actor { id } else { nil }
+            events += try await NotificationRepository.notify(
+                [assignee], kind: .assigned, conversation: conversation, actor: by,
+                preview: conversation.subject ?? conversation.lastMessagePreview, now: now, in: sql)
+        }
+        return events
     }
 
     /// The snooze timer job: reopens the conversation if it is still snoozed and due at `time`

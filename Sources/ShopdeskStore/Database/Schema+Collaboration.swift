@@ -1,0 +1,25 @@
+extension Schema {
+    /// Working together on a conversation: who follows it (hears when the customer writes), and
+    /// each agent's notifications (mentioned in a note, assigned, a followed conversation
+    /// answered), read in the app and, when left unread, by email.
+    static func version33(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE conversation_followers (workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              conversation_id BIGINT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+              agent_id BIGINT NOT NULL REFERENCES agents(id) ON DELETE CASCADE, created_at BIGINT NOT NULL,
+              PRIMARY KEY (conversation_id, agent_id))
+            """,
+            "CREATE INDEX conversation_followers_agent ON conversation_followers(workspace_id, agent_id)",
+            """
+            CREATE TABLE notifications (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              agent_id BIGINT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+              conversation_id BIGINT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, message_id BIGINT,
+              kind TEXT NOT NULL, actor_agent_id BIGINT, preview TEXT, created_at BIGINT NOT NULL, read_at BIGINT, emailed_at BIGINT)
+            """,
+            "CREATE INDEX notifications_agent ON notifications(workspace_id, agent_id, id)",
+            "CREATE INDEX notifications_conversation ON notifications(workspace_id, agent_id, kind, conversation_id)",
+            "ALTER TABLE agents ADD COLUMN notify_by_email INTEGER NOT NULL DEFAULT 1",
+        ]
+    }
+}
