@@ -257,7 +257,13 @@ struct ConversationsController {
             // fields also take a comma-separated list (`status=open,pending`).
             fields[name] = name == "tag" || name == "customer_tag" ? values : values.flatMap { $0.split(separator: ",").map(String.init) }
         }
-        let filter = try ConversationFilter(fields: fields, me: agent.id)
+        // A query that does not read is the request's fault (400), as with every other parameter.
+        let filter: ConversationFilter
+        do {
+            filter = try ConversationFilter(fields: fields, me: agent.id)
+        } catch {
+            throw Problem(.badRequest, error.message, field: error.field)
+        }
         let sort = try request.queryEnum("sort", ConversationSort.self) ?? savedSort ?? .newest
         let limit = try request.queryInt("limit", default: 50, range: 1...200)
         let cursor = request.queryString("cursor")

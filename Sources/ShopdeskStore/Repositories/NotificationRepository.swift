@@ -90,16 +90,15 @@ public enum NotificationRepository {
         workspaceID: WorkspaceID, agentID: AgentID, ids: [Int64]? = nil, conversationID: ConversationID? = nil, now: Date,
         in sql: any SQLDatabase
     ) async throws -> Int {
-        var conditions: [SQLQueryString] = [
-            "workspace_id = \(bind: workspaceID.rawValue)", "agent_id = \(bind: agentID.rawValue)", "read_at IS NULL",
-        ]
+        var conditions: [SQLQueryString] = ["agent_id = \(bind: agentID.rawValue)", "read_at IS NULL"]
         if let ids {
             guard !ids.isEmpty else { return 0 }
             conditions.append("id IN (\(binds: ids))")
         }
         if let conversationID { conditions.append("conversation_id = \(bind: conversationID.rawValue)") }
         return try await sql.raw("""
-            UPDATE notifications SET read_at = \(bind: now.millis) WHERE \(conditions.joined(separator: " AND ")) RETURNING id
+            UPDATE notifications SET read_at = \(bind: now.millis)
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND \(conditions.joined(separator: " AND ")) RETURNING id
             """).all().count
     }
 

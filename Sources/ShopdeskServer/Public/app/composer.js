@@ -13,6 +13,7 @@ import { hold, heldReplies, release, undoSeconds } from './undo-send.js';
 import { wakeTime } from './snooze.js';
 import { smsSegments } from './sms.js';
 import { templatePicker } from './templates.js';
+import { attachMentions, mentionIds } from './mentions.js';
 import { replyVisibility, visibilityChoice } from './comments.js';
 
 export function composerForm(conversation, draft) {
@@ -24,6 +25,8 @@ export function composerForm(conversation, draft) {
   // Whose text this is: a re-render for another conversation must never take it over.
   text.dataset.conversation = String(conversation.id);
   text.dataset.mode = state.mode;
+  // Before the composer's own keys: Enter and Escape act on an open list of colleagues first.
+  const mentionList = state.mode === 'note' ? attachMentions(text) : null;
   let lastTyping = 0;
   text.addEventListener('input', () => {
     saveDraft(conversation.id, state.mode, text.value);
@@ -70,7 +73,7 @@ export function composerForm(conversation, draft) {
   const form = h('form', { class: `composer ${state.mode}`, id: 'composer' },
     h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note'),
       files, h('label', { for: 'composer-files', class: 'attach' }, t('attach')), macroButton()),
-    scheduledList(conversation), macroChip(), visibilityChoice(conversation), text, count, pending, error,
+    scheduledList(conversation), macroChip(), visibilityChoice(conversation), text, mentionList, count, pending, error,
     h('div', { class: 'send-buttons' },
       h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')),
       state.mode === 'reply' ? h('button', { type: 'submit', id: 'send-resolve', 'aria-keyshortcuts': 'Control+Shift+Enter' }, t('sendAndResolve')) : null,
@@ -112,7 +115,8 @@ export function composerForm(conversation, draft) {
           text: body, note: mode === 'note', attachment_ids: attachments, ...where,
         });
       } else {
-        await api('POST', `/conversations/${conversation.id}/messages`, { text: body, private: mode === 'note', attachment_ids: attachments, ...where });
+        const mentions = mode === 'note' ? { mention_ids: mentionIds(text, body) } : {};
+        await api('POST', `/conversations/${conversation.id}/messages`, { text: body, private: mode === 'note', attachment_ids: attachments, ...where, ...mentions });
       }
       if (held) release(held.id);
       if (!held) {

@@ -14,6 +14,7 @@ import { formattedView } from './email-html.js';
 import { commentControls, postCard } from './comments.js';
 import { PRIORITIES, state, subscribe } from './state.js';
 import { wakeTime } from './snooze.js';
+import { followButton } from './notifications.js';
 
 subscribe((next, previous, action) => {
   switch (action.type) {
@@ -202,6 +203,7 @@ export function renderConversation(focusThread) {
       h('span', { class: 'number' }, `#${conversation.number}`),
       slaBadge(conversation) ?? '',
       h('span', { class: 'presence', id: 'presence', role: 'status' }, presenceText(conversation.id)),
+      followButton(conversation),
       customerToggle()),
     controls(conversation),
     postCard(conversation) ?? '',

@@ -5,6 +5,7 @@
 import { t } from './i18n.js';
 import { scheduleConversationRefresh, scheduleListRefresh } from './loaders.js';
 import { showPresence } from './notices.js';
+import { onNotification } from './notifications.js';
 import { dispatch, state } from './state.js';
 
 /// After the live connection comes back: messages and changes that arrived while it was down
@@ -16,6 +17,10 @@ export function catchUp() {
 
 export function onRealtime(message) {
   if (message.type === 'hello' || message.type === 'conversation.read') return;
+  if (message.type === 'notification.created') {
+    onNotification(message);
+    return;
+  }
   if (message.type === 'visitor.typing') {
     if (message.conversation_id !== state.selectedId) return;
     dispatch({ type: 'visitorTyping', until: message.payload?.state === 'typing' ? Date.now() + 6000 : 0 });

@@ -19,6 +19,10 @@ export function initialState() {
     customer: null, customerConversations: [], visitor: null,
     /** The open conversation's replies waiting to leave (send later), and those that could not. */
     scheduled: [],
+    /** Who follows the open conversation (agent ids). */
+    followers: [],
+    /** The agent's latest notifications and how many are unread in all. */
+    notifications: [], unreadNotifications: 0,
     attachments: new Map(),
     /** Who else is in each conversation: conversation id → agent id → { name, state, at }. */
     presence: new Map(),
@@ -110,7 +114,7 @@ export function reduce(state, action) {
         messagesFor: action.conversation.id,
         messagesBefore: action.earlier?.length ? state.messagesBefore : action.messagesBefore,
         timeline: action.timeline, customer: action.customer, customerConversations: action.customerConversations,
-        visitor: action.visitor, loadError: null, scheduled: action.scheduled ?? [],
+        visitor: action.visitor, loadError: null, scheduled: action.scheduled ?? [], followers: action.followers ?? [],
       };
     case 'earlierLoaded':
       return {
@@ -120,6 +124,10 @@ export function reduce(state, action) {
       };
     case 'attachmentsKnown':
       return { ...state, attachments: withAttachments(state.attachments, action.attachments) };
+    case 'followersChanged':
+      return action.conversationId === state.selectedId ? { ...state, followers: action.followers } : state;
+    case 'notificationsLoaded':
+      return { ...state, notifications: action.items, unreadNotifications: action.unread };
     case 'customerChanged':
       return { ...state, customer: action.customer };
     case 'presenceChanged': {

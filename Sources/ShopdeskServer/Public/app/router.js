@@ -3,7 +3,7 @@
 // `#/admin[/<area>]`.
 // Pure: no DOM, no state, so Node's test runner checks it.
 
-export const VIEWS = ['mine', 'unassigned', 'open', 'pending', 'snoozed', 'resolved', 'all'];
+export const VIEWS = ['mine', 'unassigned', 'open', 'pending', 'snoozed', 'resolved', 'all', 'mentions', 'following'];
 
 /** Standard views by name; `inbox:ID`, `priority:P` and `tag:NAME` filter the open (for tags: all) conversations; `saved:ID` is a saved view. */
 export function isView(view) {
@@ -33,5 +33,7 @@ export function listParams(view) {
   if (kind === 'priority') return { view: 'open', priority: value };
   if (kind === 'tag') return { view: 'all', tag: decodeURIComponent(value) };
   if (kind === 'saved') return { saved_view: value };
+  if (kind === 'mentions') return { view: 'all', mentioned: 'me' };
+  if (kind === 'following') return { view: 'all', following: 'me' };
   return { view };
 }

@@ -11,6 +11,7 @@ import { renderSidebar } from './sidebar.js';
 import { loadList, selectConversation } from './loaders.js';
 import { showError } from './notices.js';
 import { parseHash } from './router.js';
+import { notificationsButton } from './notifications.js';
 import { currentSavedView, openViewEditor, savedViewItems } from './saved-views.js';
 import { LANGUAGES, VIEWS, app, dispatch, state, subscribe } from './state.js';
 
@@ -86,6 +87,7 @@ export function renderShell(onSignOut) {
       h('label', { class: 'notify' }, notify, ' ', t('notify')),
       h('label', { class: 'notify' }, away, ' ', t('away')),
       language,
+      notificationsButton(),
       h('a', { href: '#/admin', id: 'settings-link' }, t('settings')),
       h('span', { class: 'me', id: 'me' }, state.me.name),
       signOut),

@@ -9,6 +9,7 @@ import { recoverHeldReplies } from './composer.js';
 import { showNotice } from './notices.js';
 import { renderShell, route } from './shell.js';
 import { app, dispatch, state } from './state.js';
+import { loadNotifications } from './notifications.js';
 
 // MARK: Start and sign-in
 
@@ -124,6 +125,7 @@ async function signedIn(me) {
   dispatch({ type: 'directoryLoaded', agents: agents.items, inboxes: inboxes.items, tags: tags.items, teams: teams.items });
   dispatch({ type: 'savedViewsLoaded', views: views.items });
   renderShell(() => renderSignIn());
+  loadNotifications();
   // Replies that were waiting to leave when the page closed are drafts again, never sent unseen.
   if (recoverHeldReplies() > 0) showNotice(t('heldRecovered'));
   const realtime = new Realtime(onRealtime, (online, reconnected = false) => {

@@ -19,6 +19,8 @@ export function fieldsOf(view, saved = []) {
     case 'tag': return { tag: [decodeURIComponent(value)] };
     case 'saved': return { ...(saved.find((item) => String(item.id) === value)?.filters ?? {}) };
     case 'all': return {};
+    case 'mentions': return { mentioned: ['me'] };
+    case 'following': return { following: ['me'] };
     default: return STATUSES.includes(kind) ? { status: [kind] } : {};
   }
 }

@@ -3,6 +3,11 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  notifications: 'Notifications', markAllRead: 'Mark all read', noNotifications: 'Nothing new.', someone: 'Someone',
+  'notice.mention': '{name} mentioned you', 'notice.assigned': 'Assigned to you', 'notice.customer_replied': 'The customer replied',
+  follow: 'Follow', followingIt: 'Following', followers: 'Followers', followHint: 'Follow to hear when the customer writes',
+  mentions: 'Mentions', following: 'Following', mentionSomeone: 'Mention a colleague',
+  notifyEmail: 'Email me notifications I have not seen for five minutes',
   savedViews: 'Saved views', newView: 'New view', editView: 'Edit view', saveAsView: 'Save as view', sharedView: 'Shared with the team',
   shareView: 'Share with the whole team', viewMe: 'Me (whoever looks)', any: 'Any', viewSla: 'SLA', slaRunning: 'Clock running',
   slaDueSoon: 'Due within the hour', slaNone: 'No clock', layout: 'Layout', layoutList: 'List', layoutBoard: 'Board',
@@ -57,6 +62,7 @@ export default {
   attachments: 'Attachments', remove: 'Remove', inboxes: 'Inboxes', bulkActions: 'Actions on the picked conversations',
   pick: 'Pick', picked: 'picked', assignToMe: 'Assign to me',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.mention_not_visible': '{name} cannot see this conversation\'s inbox.',
   'error.view_name_missing': 'A view needs a name.',
   'error.view_limit': 'There can be at most {limit} views here; delete one first.',
   'error.message_empty': 'Write something to send, or attach a file.',

@@ -3,6 +3,11 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  notifications: 'Obavijesti', markAllRead: 'Označi sve pročitanima', noNotifications: 'Ništa novo.', someone: 'Netko',
+  'notice.mention': '{name} vas je spomenuo/la', 'notice.assigned': 'Dodijeljeno vama', 'notice.customer_replied': 'Kupac je odgovorio',
+  follow: 'Prati', followingIt: 'Pratite', followers: 'Prate', followHint: 'Pratite da saznate kad kupac napiše',
+  mentions: 'Spominjanja', following: 'Praćeni', mentionSomeone: 'Spomeni kolegu',
+  notifyEmail: 'Pošalji mi e-poštom obavijesti koje ne vidim pet minuta',
   savedViews: 'Spremljeni prikazi', newView: 'Novi prikaz', editView: 'Uredi prikaz', saveAsView: 'Spremi kao prikaz',
   sharedView: 'Dijeljeno s timom', shareView: 'Podijeli s cijelim timom', viewMe: 'Ja (tko god gleda)', any: 'Bilo koji', viewSla: 'SLA',
   slaRunning: 'Rok teče', slaDueSoon: 'Rok istječe unutar sat vremena', slaNone: 'Bez roka', layout: 'Izgled', layoutList: 'Popis',
@@ -58,6 +63,7 @@ export default {
   attachments: 'Privici', remove: 'Ukloni', inboxes: 'Pretinci', bulkActions: 'Radnje nad označenim razgovorima', pick: 'Označi',
   picked: 'označeno', assignToMe: 'Dodijeli meni',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.mention_not_visible': '{name} ne vidi pretinac ovog razgovora.',
   'error.view_name_missing': 'Prikaz treba ime.',
   'error.view_limit': 'Ovdje može biti najviše {limit} prikaza; najprije izbrišite jedan.',
   'error.message_empty': 'Napišite nešto ili priložite datoteku.',

@@ -3,6 +3,11 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  notifications: 'Notificações', markAllRead: 'Marcar todas como lidas', noNotifications: 'Nada de novo.', someone: 'Alguém',
+  'notice.mention': '{name} mencionou você', 'notice.assigned': 'Atribuída a você', 'notice.customer_replied': 'O cliente respondeu',
+  follow: 'Seguir', followingIt: 'Seguindo', followers: 'Seguidores', followHint: 'Siga para saber quando o cliente escrever',
+  mentions: 'Menções', following: 'Seguindo', mentionSomeone: 'Mencionar um colega',
+  notifyEmail: 'Enviar por e-mail as notificações que eu não vir em cinco minutos',
   savedViews: 'Visualizações salvas', newView: 'Nova visualização', editView: 'Editar visualização', saveAsView: 'Salvar como visualização',
   sharedView: 'Compartilhada com a equipe', shareView: 'Compartilhar com toda a equipe', viewMe: 'Eu (quem estiver olhando)', any: 'Qualquer',
   viewSla: 'SLA', slaRunning: 'Prazo correndo', slaDueSoon: 'Vence em até uma hora', slaNone: 'Sem prazo', layout: 'Layout',
@@ -61,6 +66,7 @@ export default {
   attach: 'Anexar arquivos', attachments: 'Anexos', remove: 'Remover', inboxes: 'Caixas de entrada',
   bulkActions: 'Ações nas conversas marcadas', pick: 'Marcar', picked: 'marcadas', assignToMe: 'Atribuir a mim',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.mention_not_visible': '{name} não tem acesso à caixa de entrada desta conversa.',
   'error.view_name_missing': 'Uma visualização precisa de um nome.',
   'error.view_limit': 'Pode haver no máximo {limit} visualizações aqui; exclua uma primeiro.',
   'error.message_empty': 'Escreva algo para enviar ou anexe um arquivo.',

@@ -3,6 +3,11 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  notifications: 'Уведомления', markAllRead: 'Отметить все прочитанными', noNotifications: 'Ничего нового.', someone: 'Кто-то',
+  'notice.mention': '{name} упомянул(а) вас', 'notice.assigned': 'Назначено вам', 'notice.customer_replied': 'Клиент ответил',
+  follow: 'Следить', followingIt: 'Вы следите', followers: 'Следят', followHint: 'Следите, чтобы узнать, когда клиент напишет',
+  mentions: 'Упоминания', following: 'Отслеживаемые', mentionSomeone: 'Упомянуть коллегу',
+  notifyEmail: 'Присылать на почту уведомления, которые я не увидел за пять минут',
   savedViews: 'Сохранённые представления', newView: 'Новое представление', editView: 'Изменить представление',
   saveAsView: 'Сохранить как представление', sharedView: 'Общее для команды', shareView: 'Сделать общим для всей команды',
   viewMe: 'Я (тот, кто смотрит)', any: 'Любой', viewSla: 'SLA', slaRunning: 'Срок идёт', slaDueSoon: 'Срок истекает в течение часа',
@@ -60,6 +65,7 @@ export default {
   attach: 'Прикрепить файлы', attachments: 'Вложения', remove: 'Убрать', inboxes: 'Каналы',
   bulkActions: 'Действия с отмеченными обращениями', pick: 'Отметить', picked: 'отмечено', assignToMe: 'Назначить себе',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.mention_not_visible': '{name} не видит входящие этого разговора.',
   'error.view_name_missing': 'У представления должно быть название.',
   'error.view_limit': 'Здесь может быть не больше {limit} представлений; сначала удалите одно.',
   'error.message_empty': 'Напишите что-нибудь или приложите файл.',
