@@ -7,7 +7,7 @@ import Testing
 
 /// Mentions, the bell and following in the app, in Croatian: a colleague's mention arrives live,
 /// opening it reads it, an `@` in a note offers colleagues by name, and Follow is a button.
-@Suite("Mentions and notifications in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Mentions, notifications and splitting in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
 struct WebAppNotificationTests {
     @Test func aMentionArrivesLiveIsReadByOpeningItAndIsAnsweredWithOne() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
@@ -75,6 +75,31 @@ struct WebAppNotificationTests {
                 let followers = try await harness.client.json(.get, "/api/v1/conversations/\(id)/followers", token: rita.token)
                 #expect(try followers.bool("following") == false)
             }
+        }
+    }
+
+    /// In Russian: a second question split off from its message opens as a conversation of its own.
+    @Test func aSecondQuestionIsSplitOffFromItsMessage() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            _ = try await harness.client.json(.patch, "/api/v1/auth/me", token: harness.ownerToken, body: #"{"locale":"ru"}"#)
+            let id = try await harness.inbound(email: "olga@example.ru", text: "Где мой заказ?").int("conversation_id")
+            let later = try await harness.inbound(email: "olga@example.ru", text: "И ещё: можно вернуть туфли?").int("message_id")
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(id)")
+                try await page.waitFor("document.querySelector('[data-split=\"\(later)\"]')", "the split button on the second message")
+                #expect(try await page.evaluate("document.querySelectorAll('[data-split]').length") as? Int == 1, "not on the first message")
+                #expect(try await page.text("[data-split=\"\(later)\"]") == "Разделить отсюда")
+                _ = try await page.evaluate("(() => { window.confirm = () => true; document.querySelector('[data-split=\"\(later)\"]').click(); })()")
+                // The new conversation, holding only the second question.
+                try await page.waitFor("""
+                    !location.hash.endsWith('/\(id)') && document.querySelector('#thread')?.innerText.includes('вернуть туфли')
+                      && !document.querySelector('#thread').innerText.includes('Где мой заказ?')
+                    """, "the new conversation open")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 2", "both in the list")
+            }
+            let messages = try await harness.client.json(.get, "/api/v1/conversations/\(id)/messages", token: harness.ownerToken).items
+            #expect(messages.map { $0["text"] as? String } == ["Где мой заказ?"])
         }
     }
 }

@@ -13,6 +13,10 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case conversationMerged = "conversation.merged"
     /// Written on the surviving conversation that received the other's messages.
     case conversationMergeReceived = "conversation.merge_received"
+    /// Written on the conversation a split took messages from (payload: into, message_id, messages_moved).
+    case conversationSplit = "conversation.split"
+    /// Written on the conversation a split made (payload: from, message_id, messages_moved).
+    case conversationSplitFrom = "conversation.split_from"
     /// An agent corrected the intent or sentiment the models gave the conversation.
     case conversationClassified = "conversation.classified"
     /// An automation rule fired; its changes follow as their own events with the rule as actor.

@@ -114,6 +114,7 @@ enum OpenAPIDocument {
         "ReadBody": object(["ids": "integer[]", "conversation_id": "integer", "all": "boolean"]),
         "NotificationSettings": object(["email": "boolean"], required: ["email"]),
         "MergeBody": object(["into": "integer"], required: ["into"]),
+        "SplitBody": object(["message_id": "integer"], required: ["message_id"]),
         "ScheduleBody": object(["text": "string", "send_at": "string", "attachment_ids": "integer[]"], required: ["send_at"]),
         "ViewBody": [
             "type": "object",

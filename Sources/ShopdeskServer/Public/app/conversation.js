@@ -15,6 +15,7 @@ import { commentControls, postCard } from './comments.js';
 import { PRIORITIES, state, subscribe } from './state.js';
 import { wakeTime } from './snooze.js';
 import { followButton } from './notifications.js';
+import { splitButton } from './split.js';
 
 subscribe((next, previous, action) => {
   switch (action.type) {
@@ -101,6 +102,8 @@ function describeEvent(event) {
     case 'conversation.priority_changed': return `${who}: ${t('priority')} → ${t(p.to)}`;
     case 'conversation.merge_received': return `${who}: ${t('mergedFrom')} (${p.messages_moved ?? 0} ${t('messages')})`;
     case 'conversation.merged': return `${who}: ${t('mergeInto')} →`;
+    case 'conversation.split': return `${who}: ${t('splitOff')} (${p.messages_moved ?? 0} ${t('messages')})`;
+    case 'conversation.split_from': return `${who}: ${t('splitFrom')} (${p.messages_moved ?? 0} ${t('messages')})`;
     case 'conversation.team_changed': return `${who}: ${t('team')} → ${state.teams.find((team) => team.id === p.to)?.name || t('noTeam')}`;
     case 'conversation.tags_changed': return `${who}: ${t('tags')} ${[...(p.added || []).map((x) => `+${x}`), ...(p.removed || []).map((x) => `−${x}`)].join(' ')}`;
     case 'rule.fired': {
@@ -173,7 +176,8 @@ export function renderConversation(focusThread) {
         message.private ? h('span', { class: 'badge note-badge' }, t('internal')) : null,
         h('time', { datetime: message.created_at }, formatTime(message.created_at)),
         delivery,
-        commentControls(message, async () => { await loadConversation(conversation.id); })),
+        commentControls(message, async () => { await loadConversation(conversation.id); }),
+        splitButton(conversation, message)),
       h('div', { class: 'text' }, ...linkOrderNumbers(message.text || '')),
       formattedView(message),
       originalLink(message, conversation),

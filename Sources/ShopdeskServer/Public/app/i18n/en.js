@@ -62,6 +62,10 @@ export default {
   attachments: 'Attachments', remove: 'Remove', inboxes: 'Inboxes', bulkActions: 'Actions on the picked conversations',
   pick: 'Pick', picked: 'picked', assignToMe: 'Assign to me',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.split_first': 'The first message cannot be split off: the conversation would be left empty.',
+  splitHere: 'Split from here', splitHint: 'Move this message and every later one into a new conversation',
+  splitConfirm: 'Move this message and every later one into a new conversation?', splitOff: 'split off into a new conversation',
+  splitFrom: 'split from another conversation',
   'error.mention_not_visible': '{name} cannot see this conversation\'s inbox.',
   'error.view_name_missing': 'A view needs a name.',
   'error.view_limit': 'There can be at most {limit} views here; delete one first.',

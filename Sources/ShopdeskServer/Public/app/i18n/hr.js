@@ -63,6 +63,10 @@ export default {
   attachments: 'Privici', remove: 'Ukloni', inboxes: 'Pretinci', bulkActions: 'Radnje nad označenim razgovorima', pick: 'Označi',
   picked: 'označeno', assignToMe: 'Dodijeli meni',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.split_first': 'Prva se poruka ne može odvojiti: razgovor bi ostao prazan.',
+  splitHere: 'Odvoji odavde', splitHint: 'Premjesti ovu poruku i sve sljedeće u novi razgovor',
+  splitConfirm: 'Premjestiti ovu poruku i sve sljedeće u novi razgovor?', splitOff: 'odvojio/la u novi razgovor',
+  splitFrom: 'odvojen iz drugog razgovora',
   'error.mention_not_visible': '{name} ne vidi pretinac ovog razgovora.',
   'error.view_name_missing': 'Prikaz treba ime.',
   'error.view_limit': 'Ovdje može biti najviše {limit} prikaza; najprije izbrišite jedan.',

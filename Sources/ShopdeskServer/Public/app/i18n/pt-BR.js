@@ -66,6 +66,10 @@ export default {
   attach: 'Anexar arquivos', attachments: 'Anexos', remove: 'Remover', inboxes: 'Caixas de entrada',
   bulkActions: 'Ações nas conversas marcadas', pick: 'Marcar', picked: 'marcadas', assignToMe: 'Atribuir a mim',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.split_first': 'A primeira mensagem não pode ser separada: a conversa ficaria vazia.',
+  splitHere: 'Dividir a partir daqui', splitHint: 'Mover esta mensagem e as seguintes para uma nova conversa',
+  splitConfirm: 'Mover esta mensagem e as seguintes para uma nova conversa?', splitOff: 'separou para uma nova conversa',
+  splitFrom: 'separada de outra conversa',
   'error.mention_not_visible': '{name} não tem acesso à caixa de entrada desta conversa.',
   'error.view_name_missing': 'Uma visualização precisa de um nome.',
   'error.view_limit': 'Pode haver no máximo {limit} visualizações aqui; exclua uma primeiro.',

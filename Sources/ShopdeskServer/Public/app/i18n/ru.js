@@ -65,6 +65,10 @@ export default {
   attach: 'Прикрепить файлы', attachments: 'Вложения', remove: 'Убрать', inboxes: 'Каналы',
   bulkActions: 'Действия с отмеченными обращениями', pick: 'Отметить', picked: 'отмечено', assignToMe: 'Назначить себе',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.split_first': 'Первое сообщение нельзя выделить: разговор останется пустым.',
+  splitHere: 'Разделить отсюда', splitHint: 'Перенести это сообщение и все следующие в новый разговор',
+  splitConfirm: 'Перенести это сообщение и все следующие в новый разговор?', splitOff: 'выделил(а) в новый разговор',
+  splitFrom: 'выделен из другого разговора',
   'error.mention_not_visible': '{name} не видит входящие этого разговора.',
   'error.view_name_missing': 'У представления должно быть название.',
   'error.view_limit': 'Здесь может быть не больше {limit} представлений; сначала удалите одно.',
