@@ -68,10 +68,18 @@ struct WebAppDefectTests {
                 // Meanwhile Marta writes again, and someone else writes for the first time.
                 try await harness.inbound(email: "marta@example.com", text: "Hello? Any news?", subject: "Order")
                 try await harness.inbound(email: "luka@example.com", text: "Do you ship to Split?", subject: "Shipping")
+                // …and a colleague mentions the agent: only the events themselves can bring that back.
+                let colleague = try await harness.agent(role: .admin, email: "ana@example.com")
+                _ = try await harness.client.json(.post, "/api/v1/conversations/\(marta)/messages", token: colleague.token,
+                                                  body: #"{"text":"Can you take this?","private":true,"mention_ids":[\#(harness.owner.id.rawValue)]}"#)
                 _ = try await page.evaluate("(() => { window.__offline = false; return true })()")
                 try await page.waitFor("document.querySelector('#connection')?.hidden === true", "the connection back")
+                // It resumed from the last event it saw, not from nothing.
+                try await page.waitFor("window.__sockets.some((socket) => socket.readyState === 1 && /[?]after=\\d+$/.test(socket.url))",
+                                       "a connection that asked for what it missed")
                 try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Hello? Any news?')", "the message that arrived meanwhile")
                 try await page.waitFor("document.querySelectorAll('#conversations .row').length === 2", "the new conversation in the list")
+                try await page.waitFor("document.querySelector('#notifications-count')?.textContent === '1'", "the mention missed meanwhile")
             }
         }
     }

@@ -5,6 +5,9 @@ import ShopdeskStore
 
 /// A message pushed to agents' browsers.
 struct RealtimeMessage: Codable, Sendable {
+    /// The event's id in the event log (nil for presence and typing, which are not stored): the
+    /// client's "last event seen", from which a reconnect resumes.
+    var id: Int64? = nil
     var workspaceId: Int64
     var type: String
     var conversationId: Int64?
@@ -129,7 +132,7 @@ actor EventHub: EventPublisher {
         await wakeJobRunner()
         for event in events {
             let message = RealtimeMessage(
-                workspaceId: event.workspaceID.rawValue, type: event.kind.rawValue, conversationId: event.conversationID?.rawValue,
+                id: event.id?.rawValue, workspaceId: event.workspaceID.rawValue, type: event.kind.rawValue, conversationId: event.conversationID?.rawValue,
                 payload: event.payload, actor: .init(type: event.actor.kind, id: event.actor.rawID), at: event.occurredAt, origin: nodeID)
             await broadcast(message)
         }

@@ -33,8 +33,17 @@ struct RealtimeController {
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             guard let principal = context.requestContext.principal else { return }
-            try await session(inbound: inbound, outbound: outbound, principal: principal)
+            // `after`: the last event id the client saw before it lost its connection.
+            let after = context.request.uri.queryParameters.get("after").flatMap { Int64($0) }
+            try await session(inbound: inbound, outbound: outbound, principal: principal, after: after)
         }
+    }
+
+    /// Whether this agent's socket may carry the message: a notification only to its agent, a
+    /// conversation's events only where the agent sees its inbox.
+    static func isFor(_ principal: Principal, _ message: RealtimeMessage, _ visibility: VisibilityCache) async -> Bool {
+        if message.type == DomainEventKind.notificationCreated.rawValue, message.payload["agent_id"] != .id(principal.agent.id) { return false }
+        return await visibility.allows(message)
     }
 
     /// Whether a cookie-authenticated handshake comes from a page of this server: no Origin
@@ -46,7 +55,10 @@ struct RealtimeController {
         return originHost.lowercased() == requestHost.lowercased()
     }
 
-    private func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, principal: Principal) async throws {
+    /// A reconnect missing more events than this is told to read everything again (`resync`).
+    static let replayLimit = 500
+
+    private func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, principal: Principal, after: Int64?) async throws {
         let workspaceID = principal.agent.workspaceID
         let visible = try await services.database.read { try await InboxRepository.visibleInboxes(for: principal.agent, in: $0) }
         let (id, stream) = await services.hub.subscribe(workspaceID: workspaceID)
@@ -54,14 +66,37 @@ struct RealtimeController {
         let visibleConversations = VisibilityCache(database: services.database, workspaceID: workspaceID, visibleInboxes: visible)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                // "hello" promises every event from now on, other nodes' included.
+                // "hello" promises every event from now on, other nodes' included, and names the
+                // newest event so far: the client's cursor for a later reconnect.
                 await services.hub.untilRelaying(timeout: .seconds(5))
-                try await outbound.write(.text(#"{"type":"hello","agent_id":\#(principal.agent.id.rawValue)}"#))
+                let newest = try await services.database.read { try await EventLog.newestID(workspaceID: workspaceID, in: $0) }
+                try await outbound.write(.text(
+                    #"{"type":"hello","agent_id":\#(principal.agent.id.rawValue),"last_event_id":\#(newest ?? 0),"replay":\#(after != nil)}"#))
+                // Back after a drop: what happened meanwhile, from the event log, before the live stream.
+                var replayed = Set<Int64>()
+                if let after {
+                    let missed = try await services.database.read {
+                        try await EventLog.since(workspaceID: workspaceID, after: after, limit: Self.replayLimit + 1, in: $0)
+                    }
+                    if missed.count > Self.replayLimit {
+                        try await outbound.write(.text(#"{"type":"resync"}"#))
+                    } else {
+                        for event in missed {
+                            var message = RealtimeMessage(
+                                id: event.id?.rawValue, workspaceId: workspaceID.rawValue, type: event.kind.rawValue,
+                                conversationId: event.conversationID?.rawValue, payload: event.payload,
+                                actor: .init(type: event.actor.kind, id: event.actor.rawID), at: event.occurredAt, origin: nil)
+                            if let conversation = message.conversationId { message.inboxId = await services.hub.inbox(of: conversation) }
+                            if let id = message.id { replayed.insert(id) }
+                            guard await Self.isFor(principal, message, visibleConversations) else { continue }
+                            try await outbound.write(.text(String(decoding: try APIJSON.encoder().encode(message), as: UTF8.self)))
+                        }
+                    }
+                }
                 for await message in stream {
-                    // A notification is for its agent's sockets alone.
-                    if message.type == DomainEventKind.notificationCreated.rawValue,
-                       message.payload["agent_id"] != .id(principal.agent.id) { continue }
-                    guard await visibleConversations.allows(message) else { continue }
+                    // Sent already from the log (ids are not in commit order, so the set, not a watermark).
+                    if let id = message.id, replayed.contains(id) { continue }
+                    guard await Self.isFor(principal, message, visibleConversations) else { continue }
                     var outgoing = message
                     outgoing.origin = nil
                     let text = String(decoding: try APIJSON.encoder().encode(outgoing), as: UTF8.self)

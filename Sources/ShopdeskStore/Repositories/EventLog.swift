@@ -40,6 +40,21 @@ public enum EventLog {
         return stored
     }
 
+    /// The workspace's events after `id`, oldest first, at most `limit` (a reconnecting socket's catch-up).
+    public static func since(workspaceID: WorkspaceID, after id: Int64, limit: Int, in sql: any SQLDatabase) async throws -> [DomainEvent] {
+        try await sql.raw("""
+            SELECT * FROM events WHERE workspace_id = \(bind: workspaceID.rawValue) AND id > \(bind: id) ORDER BY id LIMIT \(bind: limit)
+            """).all().map(decode)
+    }
+
+    /// The id of the workspace's newest event (nil before its first).
+    public static func newestID(workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> Int64? {
+        // Newest first along the primary key, stopping at the first of this workspace (MAX with a
+        // WHERE would read every event of the table in SQLite).
+        try await sql.raw("SELECT id FROM events WHERE workspace_id = \(bind: workspaceID.rawValue) ORDER BY id DESC LIMIT 1")
+            .first()?.int64("id")
+    }
+
     /// A conversation's timeline, oldest first.
     /// The conversation's events in order, without those of the kinds in `without`.
     public static func timeline(

@@ -1,7 +1,13 @@
 // The agent's live connection: workspace events in, presence (viewing, typing, left) out.
-// Reconnects with exponential backoff and says so while it is down; once a new connection
-// listens again (the server's hello), `onStatus(true, true)` asks the app to catch up on what
-// happened while it was away.
+// Reconnects with exponential backoff and says so while it is down. It remembers the last event
+// it saw: a new connection asks the server for what happened since (`?after=`), which the server
+// replays from its event log before the live stream; only when that is too much (`resync`), or no
+// event was ever seen, does `onStatus(true, true)` ask the app to read everything again.
+
+/** Event ids are given out before their transactions commit, so a later id can commit first: a
+ * reconnect asks from a little before the newest id seen and drops the repeats it already has. */
+const MARGIN = 100;
+const REMEMBERED = 400;
 
 export class Realtime {
   constructor(onMessage, onStatus) {
@@ -12,12 +18,17 @@ export class Realtime {
     this.closed = false;
     this.timer = null;
     this.heardBefore = false;
+    /** @type {number | null} */
+    this.lastEventId = null;
+    /** The ids of the latest events handled, oldest first. @type {number[]} */
+    this.recent = [];
   }
 
   connect() {
     this.closed = false;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${scheme}//${location.host}/api/v1/realtime`);
+    const after = this.lastEventId === null ? '' : `?after=${Math.max(0, this.lastEventId - MARGIN)}`;
+    const socket = new WebSocket(`${scheme}//${location.host}/api/v1/realtime${after}`);
     this.socket = socket;
     socket.addEventListener('open', () => {
       this.delay = 1000;
@@ -27,10 +38,20 @@ export class Realtime {
       let message;
       try { message = JSON.parse(event.data); } catch { return; /* a frame we do not understand */ }
       if (message.type === 'hello') {
-        // The server subscribed this socket before its hello: from here nothing is missed, and
-        // anything from before is read again by the catch-up.
-        if (this.heardBefore) this.onStatus(true, true);
+        // Subscribed before its hello: from here nothing is missed. Without a cursor the app
+        // reads everything again; with one, the server replays what was missed next.
+        if (this.heardBefore && !message.replay) this.onStatus(true, true);
+        if (this.lastEventId === null && typeof message.last_event_id === 'number') this.lastEventId = message.last_event_id;
         this.heardBefore = true;
+      } else if (message.type === 'resync') {
+        this.onStatus(true, true);
+        return;
+      }
+      if (typeof message.id === 'number') {
+        if (this.recent.includes(message.id)) return;   // a repeat from the replay's margin
+        this.recent.push(message.id);
+        if (this.recent.length > REMEMBERED) this.recent.shift();
+        this.lastEventId = Math.max(this.lastEventId ?? 0, message.id);
       }
       this.onMessage(message);
     });
