@@ -13,6 +13,8 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case conversationMerged = "conversation.merged"
     /// Written on the surviving conversation that received the other's messages.
     case conversationMergeReceived = "conversation.merge_received"
+    /// An agent changed the conversation's custom fields (payload: changes, key → {from, to}).
+    case conversationFieldsChanged = "conversation.fields_changed"
     /// Written on the conversation a split took messages from (payload: into, message_id, messages_moved).
     case conversationSplit = "conversation.split"
     /// Written on the conversation a split made (payload: from, message_id, messages_moved).

@@ -115,6 +115,10 @@ enum OpenAPIDocument {
         "NotificationSettings": object(["email": "boolean"], required: ["email"]),
         "MergeBody": object(["into": "integer"], required: ["into"]),
         "SplitBody": object(["message_id": "integer"], required: ["message_id"]),
+        "FieldBody": object(["entity": "string", "key": "string", "label": "string", "kind": "string", "options": "string[]",
+                             "required_to_resolve": "boolean", "position": "integer"]),
+        // Field key → value (text, number, YYYY-MM-DD, an option, true/false), or null to clear it.
+        "ValuesBody": ["type": "object", "additionalProperties": ["type": ["string", "number", "boolean", "null"]]],
         "ScheduleBody": object(["text": "string", "send_at": "string", "attachment_ids": "integer[]"], required: ["send_at"]),
         "ViewBody": [
             "type": "object",

@@ -48,6 +48,7 @@ func buildApplication(services: AppServices,
     SavedViewsController(services: services).register(api)
     NotificationsController(services: services).register(api)
     SplitController(services: services).register(api)
+    CustomFieldsController(services: services).register(api)
     WorkspaceController(services: services).register(api)
     AutomationController(services: services).register(api)
     AttachmentsController(services: services).register(api)

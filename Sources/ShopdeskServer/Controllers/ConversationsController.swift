@@ -250,12 +250,15 @@ struct ConversationsController {
         case let other?:
             throw Problem(.badRequest, "Unknown view \"\(other)\"; use mine, unassigned, open, pending, snoozed, resolved or all.", field: "view")
         }
-        for name in ConversationFilter.fieldNames {
+        // Custom fields filter as `custom.<key>=value`, any key the workspace defined.
+        let customNames = Set(FormURLEncoding.pairs(request.uri.query ?? "").map(\.name).filter { $0.hasPrefix("custom.") })
+        for name in ConversationFilter.fieldNames + customNames.sorted() {
             let values = request.queryFields(name)
             guard !values.isEmpty else { continue }
-            // Tag names may hold commas, so tags come one per parameter (`tag=a&tag=b`); the other
+            // Tags and custom values may hold commas, so they come one per parameter (`tag=a&tag=b`); the other
             // fields also take a comma-separated list (`status=open,pending`).
-            fields[name] = name == "tag" || name == "customer_tag" ? values : values.flatMap { $0.split(separator: ",").map(String.init) }
+            let whole = name == "tag" || name == "customer_tag" || name.hasPrefix("custom.")
+            fields[name] = whole ? values : values.flatMap { $0.split(separator: ",").map(String.init) }
         }
         // A query that does not read is the request's fault (400), as with every other parameter.
         let filter: ConversationFilter

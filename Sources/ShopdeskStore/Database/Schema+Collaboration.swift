@@ -23,3 +23,25 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// Custom fields: a workspace's own fields on conversations and customers, and their values
+    /// (one row per field and conversation or customer, so filters stay plain SQL on both databases).
+    static func version34(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE custom_fields (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              entity TEXT NOT NULL, key TEXT NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL, options TEXT NOT NULL,
+              required_to_resolve INTEGER NOT NULL, position INTEGER NOT NULL, created_at BIGINT NOT NULL,
+              UNIQUE (workspace_id, entity, key))
+            """,
+            """
+            CREATE TABLE custom_values (workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              field_id BIGINT NOT NULL REFERENCES custom_fields(id) ON DELETE CASCADE, entity_id BIGINT NOT NULL,
+              value TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (field_id, entity_id))
+            """,
+            "CREATE INDEX custom_values_entity ON custom_values(workspace_id, entity_id)",
+            "CREATE INDEX custom_values_value ON custom_values(field_id, value)",
+        ]
+    }
+}

@@ -26,6 +26,8 @@ public struct ConversationFilter: Sendable, Equatable {
     /// Conversations these agents were mentioned in (a note named them), or that they follow.
     public var mentioned: [AgentID] = []
     public var following: [AgentID] = []
+    /// Custom conversation fields by key (`custom.order_number` in the written form) → any of these values.
+    public var custom: [String: [String]] = [:]
     /// Limits the list to these inboxes (agents and viewers see only inboxes they belong to).
     public var visibleInboxes: [InboxID]?
 
@@ -48,6 +50,7 @@ public struct ConversationFilter: Sendable, Equatable {
         "status", "assignee", "team", "inbox", "channel", "tag", "priority", "intent", "sentiment", "language", "sla",
         "urgent", "customer", "customer_tag", "vip", "mentioned", "following",
     ]
+    // And `custom.<key>` for each custom conversation field.
 
     /// A filter from its written form: field name → values (`assignee`: an agent id, `me` or
     /// `none`; `me` is the agent looking, so one shared view shows each agent their own).
@@ -83,6 +86,15 @@ public struct ConversationFilter: Sendable, Equatable {
             case "urgent": urgent = try Self.one(values, name, Self.bool)
             case "vip": customerVIP = try Self.one(values, name, Self.bool)
             case "customer": customerID = try Self.one(values, name) { Int64($0).map(CustomerID.init) }
+            case let field where field.hasPrefix("custom."):
+                let key = String(field.dropFirst("custom.".count))
+                guard (1...40).contains(key.count), key.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" }) else {
+                    throw .invalid(field: name, "\"\(key.prefix(40))\" is not a custom field's key.")
+                }
+                guard values.allSatisfy({ $0.count <= CustomField.maxTextLength }) else {
+                    throw .invalid(field: name, "A value can be at most \(CustomField.maxTextLength) characters long.")
+                }
+                if !values.isEmpty { custom[key] = values }
             default:
                 throw .invalid(field: name, "Unknown filter \"\(name)\"; filters are \(Self.fieldNames.joined(separator: ", ")).")
             }
@@ -173,6 +185,12 @@ public struct ConversationFilter: Sendable, Equatable {
             clauses.append("""
                 c.id IN (SELECT f.conversation_id FROM conversation_followers f WHERE f.workspace_id = c.workspace_id
                   AND f.agent_id IN (\(binds: following.map(\.rawValue))))
+                """)
+        }
+        for (key, values) in custom.sorted(by: { $0.key < $1.key }) {
+            clauses.append("""
+                c.id IN (SELECT v.entity_id FROM custom_values v JOIN custom_fields f ON f.id = v.field_id
+                  WHERE f.workspace_id = c.workspace_id AND f.entity = 'conversation' AND f.key = \(bind: key) AND v.value IN (\(binds: values)))
                 """)
         }
         if let inboxes = visibleInboxes {

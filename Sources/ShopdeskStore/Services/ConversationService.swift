@@ -105,6 +105,10 @@ public struct ConversationService: Sendable {
                 throw ShopdeskError.notFound("Conversation \(id)")
             }
             try await HistoryLock.ensureWritable(conversation, now: time, in: sql)
+            if case .agent = actor, conversation.state.status != .resolved,
+               commands.contains(where: { if case .setStatus(.resolved, _) = $0 { true } else { false } }) {
+                try await Self.ensureFieldsToResolve(conversation, in: sql)
+            }
             var events = try await Self.apply(commands, to: &conversation, actor: actor, now: time, kind: kind, in: sql)
             let changed = Set(events.compactMap { RuleRunner.changedField($0.kind) })
             if !events.isEmpty {

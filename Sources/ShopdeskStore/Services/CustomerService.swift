@@ -169,6 +169,7 @@ public struct CustomerService: Sendable {
                 throw ShopdeskError.conflict("Customer \(id) has conversations; merge them into another customer instead.")
             }
             try await CustomerRepository.delete(id, workspaceID: workspaceID, kind: kind, in: sql)
+            try await CustomFieldRepository.deleteValues(workspaceID: workspaceID, entity: .customer, id: id.rawValue, in: sql)
             let event = DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerDeleted, actor: actor,
                                     payload: ["customer_id": .id(id)], occurredAt: now)
             return try await EventLog.record([event], in: sql)
