@@ -16,6 +16,7 @@ import { alertFailure, errorLine, form, labelled, panel, secret } from './forms.
 import { UNDO_CHOICES, setUndoSeconds, undoSeconds } from './undo-send.js';
 import { THEMES, setTheme, theme } from './theme.js';
 import { notificationSettings } from './notifications.js';
+import { customFieldsSection } from './custom-fields.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
 
@@ -25,7 +26,7 @@ const AREAS = [
   { id: 'team', label: 'settingsTeam', admins: true, load: ({ me, redraw, onChanged }) => [agentsSection(me, redraw), teamsSection(onChanged)] },
   { id: 'channels', label: 'settingsChannels', admins: true, load: ({ onChanged }) => [inboxesSection(onChanged)] },
   { id: 'automation', label: 'settingsAutomation', admins: true,
-    load: async ({ onChanged }) => [await tagsSection(onChanged), ...await automationSections()] },
+    load: async ({ onChanged }) => [await tagsSection(onChanged), await customFieldsSection(), ...await automationSections()] },
   { id: 'commerce', label: 'settingsCommerce', admins: true, load: () => commerceSections() },
   { id: 'help', label: 'helpCenter', admins: true, load: () => [helpSection()] },
   { id: 'intelligence', label: 'models', admins: true, load: () => [modelsSection()] },

@@ -102,6 +102,8 @@ function describeEvent(event) {
     case 'conversation.priority_changed': return `${who}: ${t('priority')} → ${t(p.to)}`;
     case 'conversation.merge_received': return `${who}: ${t('mergedFrom')} (${p.messages_moved ?? 0} ${t('messages')})`;
     case 'conversation.merged': return `${who}: ${t('mergeInto')} →`;
+    case 'conversation.fields_changed': return `${who}: ${Object.entries(p.changes || {}).map(([key, change]) =>
+      `${state.customFields.find((field) => field.key === key && field.entity === 'conversation')?.label || key} → ${change.to ?? '—'}`).join(', ')}`;
     case 'conversation.split': return `${who}: ${t('splitOff')} (${p.messages_moved ?? 0} ${t('messages')})`;
     case 'conversation.split_from': return `${who}: ${t('splitFrom')} (${p.messages_moved ?? 0} ${t('messages')})`;
     case 'conversation.team_changed': return `${who}: ${t('team')} → ${state.teams.find((team) => team.id === p.to)?.name || t('noTeam')}`;

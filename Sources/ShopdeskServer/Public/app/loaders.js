@@ -74,12 +74,15 @@ export async function loadConversation(id, focus = false) {
     api('GET', `/conversations/${id}/timeline${query({ without: 'message.created,message.delivery_changed,conversation.classified' })}`),
   ]);
   const fromChat = state.inboxes.find((inbox) => inbox.id === conversation.inbox_id)?.kind === 'chat';
-  const [customer, past, visitor, scheduled, followers] = await Promise.all([
+  const withFields = state.customFields.length > 0;
+  const [customer, past, visitor, scheduled, followers, conversationFields, customerFields] = await Promise.all([
     api('GET', `/customers/${conversation.customer_id}`).catch(() => null),
     api('GET', `/conversations${query({ customer: conversation.customer_id, limit: 10 })}`).catch(() => ({ items: [] })),
     fromChat ? api('GET', `/conversations/${id}/visitor`).catch(() => null) : null,
     api('GET', `/conversations/${id}/scheduled-replies`).catch(() => ({ items: [] })),
     api('GET', `/conversations/${id}/followers`).catch(() => ({ agent_ids: [] })),
+    withFields ? api('GET', `/conversations/${id}/fields`).catch(() => ({ values: {} })) : { values: {} },
+    withFields ? api('GET', `/customers/${conversation.customer_id}/fields`).catch(() => ({ values: {} })) : { values: {} },
   ]);
   const missing = [...new Set(messages.items.flatMap((message) => message.attachment_ids))].filter((key) => !state.attachments.has(key));
   const details = await Promise.all(missing.map((key) => api('GET', `/attachments/${key}`).catch(() => null)));
@@ -89,7 +92,7 @@ export async function loadConversation(id, focus = false) {
   const earlier = state.messagesFor === id ? state.messages.filter((message) => message.id < (messages.items[0]?.id ?? Infinity)) : [];
   dispatch({ type: 'conversationLoaded', focus, conversation, earlier, messages: messages.items, messagesBefore: messages.next_cursor,
     timeline: timeline.items, customer, customerConversations: past.items, visitor, scheduled: scheduled.items,
-    followers: followers.agent_ids });
+    followers: followers.agent_ids, fieldValues: { conversation: conversationFields.values, customer: customerFields.values } });
   return true;
 }
 

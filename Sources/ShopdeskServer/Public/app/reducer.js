@@ -6,6 +6,8 @@
 export function initialState() {
   return {
     me: null, workspace: null, agents: new Map(), inboxes: [], tags: [], teams: [],
+    /** The workspace's custom fields, and the open conversation's and its customer's values by key. */
+    customFields: [], fieldValues: { conversation: {}, customer: {} },
     /** The live connection (its `presence` and `close`); not data, but the session's. */
     realtime: null,
     view: 'open', sort: 'newest', search: '',
@@ -58,6 +60,7 @@ export function reduce(state, action) {
         ...state,
         agents: action.agents ? new Map(action.agents.map((agent) => [agent.id, agent])) : state.agents,
         inboxes: action.inboxes ?? state.inboxes, tags: action.tags ?? state.tags, teams: action.teams ?? state.teams,
+        customFields: action.customFields ?? state.customFields,
       };
     case 'connected':
       return { ...state, realtime: action.realtime };
@@ -115,6 +118,7 @@ export function reduce(state, action) {
         messagesBefore: action.earlier?.length ? state.messagesBefore : action.messagesBefore,
         timeline: action.timeline, customer: action.customer, customerConversations: action.customerConversations,
         visitor: action.visitor, loadError: null, scheduled: action.scheduled ?? [], followers: action.followers ?? [],
+        fieldValues: action.fieldValues ?? { conversation: {}, customer: {} },
       };
     case 'earlierLoaded':
       return {
@@ -124,6 +128,8 @@ export function reduce(state, action) {
       };
     case 'attachmentsKnown':
       return { ...state, attachments: withAttachments(state.attachments, action.attachments) };
+    case 'fieldsChanged':
+      return { ...state, fieldValues: { ...state.fieldValues, [action.entity]: action.values } };
     case 'followersChanged':
       return action.conversationId === state.selectedId ? { ...state, followers: action.followers } : state;
     case 'notificationsLoaded':

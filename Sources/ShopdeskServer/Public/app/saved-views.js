@@ -91,6 +91,11 @@ export async function openViewEditor(view) {
     sentiment: multiPick(t('sentiment'), ['negative', 'neutral', 'positive'].map((value) => [value, label('sentiment', value)]), fields.sentiment),
     language: multiPick(t('language'), languages.map((code) => [code, languageName(code)]), fields.language),
     customer_tag: multiPick(t('customerTags'), [], fields.customer_tag, t('customerTags')),
+    // The workspace's own conversation fields: their options, yes/no, or values typed.
+    ...Object.fromEntries(state.customFields.filter((field) => field.entity === 'conversation').map((field) => [`custom.${field.key}`,
+      field.kind === 'dropdown' ? multiPick(field.label, field.options.map((option) => [option, option]), fields[`custom.${field.key}`])
+        : field.kind === 'checkbox' ? multiPick(field.label, [['true', t('yes')], ['false', t('no')]], fields[`custom.${field.key}`])
+          : multiPick(field.label, [], fields[`custom.${field.key}`], field.label)])),
   };
   const choice = (id, text, options, selected) => h('label', { for: id }, h('span', { class: 'label' }, text),
     h('select', { id }, ...options.map(([value, words]) => h('option', { value, selected: value === selected }, words))));

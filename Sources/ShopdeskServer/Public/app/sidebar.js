@@ -10,6 +10,7 @@ import { scheduleListRefresh, selectConversation } from './loaders.js';
 import { channelGlyphs, identityName } from './channel-names.js';
 import { channelLinks, customerMerge } from './customer-merge.js';
 import { showError } from './notices.js';
+import { fieldsPanel } from './custom-fields.js';
 import { conversationHash } from './router.js';
 import { dispatch, state, subscribe } from './state.js';
 
@@ -50,6 +51,7 @@ export function renderSidebar() {
       customer.id ? customerLabels(customer) : null,
       customer.id ? customerMerge(customer, () => selectConversation(conversation.id)) : null,
       customer.id && (state.inboxes || []).some((inbox) => inbox.kind === 'telegram') ? channelLinks(customer) : null),
+    fieldsPanel(conversation, customer) ?? '',
     customer.id ? ordersPanel(customer) : '',
     articlesPanel(conversation),
     visitorPanel(state.visitor) ?? '',

@@ -118,11 +118,13 @@ async function signedIn(me) {
   dispatch({ type: 'signedIn', me: me.agent, workspace: me.workspace });
   setCsrfToken(me.csrf_token);
   setLocale(me.agent.locale, me.workspace.time_zone);
-  const [agents, inboxes, tags, teams, views] = await Promise.all([
+  const [agents, inboxes, tags, teams, views, fields] = await Promise.all([
     api('GET', '/agents'), api('GET', '/inboxes').catch(() => ({ items: [] })), api('GET', '/tags').catch(() => ({ items: [] })),
     api('GET', '/teams').catch(() => ({ items: [] })), api('GET', '/views').catch(() => ({ items: [] })),
+    api('GET', '/custom-fields').catch(() => ({ items: [] })),
   ]);
-  dispatch({ type: 'directoryLoaded', agents: agents.items, inboxes: inboxes.items, tags: tags.items, teams: teams.items });
+  dispatch({ type: 'directoryLoaded', agents: agents.items, inboxes: inboxes.items, tags: tags.items, teams: teams.items,
+    customFields: fields.items });
   dispatch({ type: 'savedViewsLoaded', views: views.items });
   renderShell(() => renderSignIn());
   loadNotifications();
