@@ -80,6 +80,19 @@ enum DemoAutomation {
                                   .compare(field: "last_message_from", op: "is", value: .string("agent")),
                                   .compare(field: "hours_since_last_message", op: "gte", value: .number(72))]),
                 actions: [.setStatus(.resolved)]).validated(), now: now, in: sql)
+            // The shop's own fields, and two shared views: urgent work waiting by SLA, and returns as a board.
+            _ = try await CustomFieldRepository.create(
+                workspaceID: workspaceID, entity: .conversation, key: "return_reason", label: "Return reason", kind: .dropdown,
+                options: ["Too small", "Too big", "Damaged", "Changed my mind"], requiredToResolve: false, now: now, in: sql)
+            _ = try await CustomFieldRepository.create(
+                workspaceID: workspaceID, entity: .customer, key: "loyalty_card", label: "Loyalty card", kind: .text, options: [],
+                requiredToResolve: false, now: now, in: sql)
+            _ = try await SavedViewRepository.create(
+                workspaceID: workspaceID, owner: nil, name: "Urgent and high", fields: ["status": ["open", "pending"], "priority": ["urgent", "high"]],
+                sort: .sla, layout: .list, now: now, in: sql)
+            _ = try await SavedViewRepository.create(
+                workspaceID: workspaceID, owner: nil, name: "Returns board", fields: ["intent": ["return_request", "refund_status"]],
+                sort: .newest, layout: .board, now: now, in: sql)
         }
     }
 }
