@@ -88,3 +88,21 @@ test('the store freezes its state and tells subscribers what changed', () => {
   dispatch({ type: 'sorted', sort: 'sla' });
   assert.deepEqual(seen, [['sorted', 'newest', 'oldest']]);
 });
+
+test('saved views, notifications, followers and custom field values live in the store', () => {
+  let state = reduce(initialState(), { type: 'savedViewsLoaded', views: [{ id: 1, name: 'VIP' }] });
+  state = reduce(state, { type: 'viewCountsLoaded', counts: { 1: 4 }, cap: 1000 });
+  assert.deepEqual([state.savedViews.length, state.viewCounts[1], state.viewCountCap], [1, 4, 1000]);
+  state = reduce(state, { type: 'notificationsLoaded', items: [{ id: 9 }], unread: 1 });
+  assert.equal(state.unreadNotifications, 1);
+  state = reduce(state, { type: 'conversationSelected', id: 5 });
+  state = reduce(state, { type: 'followersChanged', conversationId: 6, followers: [2] });
+  assert.deepEqual(state.followers, [], 'another conversation\'s followers are not this one\'s');
+  state = reduce(state, { type: 'followersChanged', conversationId: 5, followers: [2] });
+  assert.deepEqual(state.followers, [2]);
+  state = reduce(state, { type: 'fieldsChanged', entity: 'customer', values: { loyalty_card: 'GOLD' } });
+  assert.deepEqual(state.fieldValues, { conversation: {}, customer: { loyalty_card: 'GOLD' } });
+  state = reduce(state, { type: 'fileUploaded', file: { id: 1 } });
+  state = reduce(state, { type: 'fileUploaded', file: { id: 2 } });
+  assert.deepEqual(reduce(state, { type: 'fileRemoved', index: 0 }).pendingFiles, [{ id: 2 }]);
+});

@@ -27,6 +27,12 @@ struct AutomationBrowserTests {
                     (() => { const row = document.querySelector('#macro-editor .action');
                       row.querySelector('select').value = 'add_tags'; row.querySelector('input[type=text]').value = 'replacement'; return true })()
                     """)
+                // It sends the returns form every time: a file chosen in the editor.
+                _ = try await page.evaluate("""
+                    (() => { const files = new DataTransfer(); files.items.add(new File(['%PDF-1.4 returns'], 'returns-form.pdf', { type: 'application/pdf' }));
+                      const input = document.querySelector('#macro-file-input'); input.files = files.files; input.dispatchEvent(new Event('change')); })()
+                    """)
+                try await page.waitFor("document.querySelector('#macro-files')?.textContent.includes('returns-form.pdf')", "the macro's file")
                 _ = try await page.evaluate("document.querySelector('#macro-editor').requestSubmit()")
                 try await page.waitFor("document.querySelector('#macro-list').innerText.includes('Damaged item')", "the saved macro")
 
@@ -85,6 +91,7 @@ struct AutomationBrowserTests {
                 try await page.press("Enter", code: "Enter", keyCode: 13)
                 try await page.waitFor("document.querySelector('#composer-text').value.startsWith('Hi Marta, we are sorry')", "the text in the composer")
                 try await page.waitFor("document.querySelector('#macro-chip')?.innerText.includes('Damaged item')", "the chosen macro named")
+                #expect(try await page.text("#macro-chip").contains("Files sent with it: 1"))
                 _ = try await page.evaluate("document.querySelector('#composer-text').value += ' Ivo'")
                 _ = try await page.evaluate("document.querySelector('#composer').requestSubmit()")
                 try await page.waitFor("document.querySelector('#thread').innerText.includes('replacement is on its way. Ivo')", "the reply in the thread")
@@ -93,6 +100,10 @@ struct AutomationBrowserTests {
                 #expect(((after.body as? [String: Any])?["tags"] as? [String])?.sorted() == ["damaged", "replacement"])
                 let macros = try await harness.client.json(.get, "/api/v1/macros", token: token).items
                 #expect(macros.first?["usage_count"] as? Int == 1)
+                let reply = try await harness.client.json(.get, "/api/v1/conversations/\(second)/messages", token: token).items
+                    .last { $0["direction"] as? String == "outbound" }
+                let sentFile = try #require((reply?["attachment_ids"] as? [Int])?.first)
+                #expect(try await harness.client.json(.get, "/api/v1/attachments/\(sentFile)", token: token).string("file_name") == "returns-form.pdf")
                 if let directory = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOTS"] {
                     try await page.screenshot(to: "\(directory)/macro-reply.png")
                 }

@@ -14,6 +14,8 @@ struct AutomationController {
         var body: String
         var variants: [String: String]
         var actions: [RuleAction]
+        /// Files every use of the macro sends (see `GET /attachments/{id}` for their names).
+        var attachmentIds: [Int64]
         var usageCount: Int
         var updatedAt: Date
         init(_ record: MacroRecord) {
@@ -21,6 +23,7 @@ struct AutomationController {
             name = record.definition.name
             body = record.definition.body
             variants = record.definition.variants
+            attachmentIds = record.definition.attachmentIds
             actions = record.definition.actions
             usageCount = record.usageCount
             updatedAt = record.updatedAt
@@ -60,12 +63,14 @@ struct AutomationController {
         api.on(.post, "/macros", "Create a macro", tag: "macros", role: .admin, body: "MacroDefinition", status: 201) { request, context in
             let definition = try await request.decode(as: MacroDefinition.self, context: context).validated()
             let ws = context.workspaceID
+            try await Self.checkFiles(definition, ws, database)
             return Created(body: MacroDTO(try await database.write { try await MacroRepository.create(workspaceID: ws, definition, now: Date(), in: $0) }))
         }
         api.on(.put, "/macros/{id}", "Replace a macro", tag: "macros", role: .admin, body: "MacroDefinition") { request, context in
             let id = try request.number(context: context, "Macro")
             let definition = try await request.decode(as: MacroDefinition.self, context: context).validated()
             let ws = context.workspaceID
+            try await Self.checkFiles(definition, ws, database)
             guard let record = try await database.write({ try await MacroRepository.update(workspaceID: ws, id: id, definition, now: Date(), in: $0) })
             else { throw Problem(.notFound, "Macro \(id) was not found.") }
             return MacroDTO(record)
@@ -104,5 +109,14 @@ struct AutomationController {
         RulesRoutes(services: services).register(api)
         AssignmentRoutes(services: services).register(api)
         SurveyRoutes(services: services).register(api)
+    }
+
+    /// A macro's files must be files uploaded to this workspace.
+    static func checkFiles(_ definition: MacroDefinition, _ ws: WorkspaceID, _ database: Database) async throws {
+        for id in definition.attachmentIds {
+            guard try await database.read({ try await AttachmentRepository.find(workspaceID: ws, id: AttachmentID(id), in: $0) }) != nil else {
+                throw Problem(.unprocessableContent, "File \(id) was not uploaded to this workspace; upload it first.", field: "attachment_ids")
+            }
+        }
     }
 }

@@ -71,6 +71,16 @@ extension ConversationService {
                     throw ShopdeskError.notFound("Attachment \(attachment)")
                 }
             }
+            // The macro's own files go out as fresh copies of their records (the bytes are stored
+            // once, by hash), so every use has attachments of its own message.
+            var attachmentIDs = attachmentIDs
+            for file in macro.definition.attachmentIds {
+                guard let original = try await AttachmentRepository.find(workspaceID: workspaceID, id: AttachmentID(file), in: sql) else { continue }
+                let copy = try await AttachmentRepository.create(
+                    workspaceID: workspaceID, sha256: original.sha256, fileName: original.fileName, contentType: original.contentType,
+                    size: original.size, uploadedBy: agentID, now: time, in: sql)
+                attachmentIDs.append(copy.id)
+            }
             if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !attachmentIDs.isEmpty {
                 guard text.utf8.count <= InboundMessage.maxTextLength else {
                     throw ShopdeskError(.tooLarge, "The message is longer than \(InboundMessage.maxTextLength) bytes.", field: "text")

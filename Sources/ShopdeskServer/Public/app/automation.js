@@ -9,6 +9,7 @@ import { alertFailure, form, labelled, panel } from './forms.js';
 import { t } from './i18n.js';
 import { describeAction } from './macros.js';
 import { actionsEditor, conditionsEditor, ruleEditor } from './rule-editor.js';
+import { macroFiles } from './macro-files.js';
 
 const MACRO_ACTIONS = ['add_tags', 'remove_tags', 'set_priority', 'set_status', 'snooze', 'assign_agent', 'assign_team'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -67,6 +68,7 @@ async function macrosSection(context) {
     const more = h('button', { type: 'button' }, `+ ${t('addVariant')}`);
     more.addEventListener('click', () => addVariant('', ''));
     const actions = actionsEditor(context.schema, context, macro?.actions ?? [], MACRO_ACTIONS);
+    const files = macroFiles(macro?.attachment_ids ?? []);
     const cancel = h('button', { type: 'button' }, t('cancel'));
     cancel.addEventListener('click', () => clear(editorSlot));
     editorSlot.append(form('macro-editor', [
@@ -74,11 +76,12 @@ async function macrosSection(context) {
       labelled('macro-body', t('macroBody'), body),
       h('p', { class: 'hint' }, t('variablesHelp')),
       h('fieldset', {}, h('legend', {}, t('variants')), variants, more),
+      files.element,
       h('fieldset', {}, h('legend', {}, t('then')), actions.element),
       cancel,
     ], t('save'), async () => {
       const definition = {
-        name: name.value, body: body.value, actions: actions.read(),
+        name: name.value, body: body.value, actions: actions.read(), attachment_ids: files.read(),
         variants: Object.fromEntries(variantRows.filter((row) => row.language.value.trim() && row.variant.value.trim())
           .map((row) => [row.language.value.trim(), row.variant.value])),
       };

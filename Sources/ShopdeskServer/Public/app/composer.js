@@ -166,7 +166,8 @@ function macroChip() {
   if (!state.macro) return null;
   const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': t('macroRemove') }, '×');
   remove.addEventListener('click', () => dispatch({ type: 'macroChosen', macro: null }));
-  return h('p', { class: 'macro-chip', id: 'macro-chip' }, h('span', { class: 'badge' }, `${t('macroChosen')}: ${state.macro.name}`), remove);
+  const files = state.macro.attachment_ids?.length ? ` · ${t('macroFiles')}: ${formatNumber(state.macro.attachment_ids.length)}` : '';
+  return h('p', { class: 'macro-chip', id: 'macro-chip' }, h('span', { class: 'badge' }, `${t('macroChosen')}: ${state.macro.name}${files}`), remove);
 }
 
 function renderPending() {
@@ -175,7 +176,7 @@ function renderPending() {
   clear(list);
   state.pendingFiles.forEach((file, index) => {
     const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': `${t('remove')} ${file.file_name}` }, '×');
-    remove.addEventListener('click', () => { state.pendingFiles.splice(index, 1); renderPending(); });
+    remove.addEventListener('click', () => { dispatch({ type: 'fileRemoved', index }); renderPending(); });
     list.append(h('li', { class: 'badge' }, `${file.file_name} (${formatSize(file.size)})`, remove));
   });
 }

@@ -64,12 +64,13 @@ export async function openMacroPicker(onChosen) {
         rendered.warnings.length ? h('ul', { class: 'macro-warnings', id: 'macro-warnings' },
           ...rendered.warnings.map((warning) => h('li', {}, `${t('macroMissing')}: ${warning.replace(/^No value for /, '')}`))) : null,
         rendered.actions.length ? h('p', { class: 'hint' }, `${t('macroAlso')}: ${rendered.actions.map(describeAction).join(', ')}`) : null,
+        macro.attachment_ids?.length ? h('p', { class: 'hint', id: 'macro-files-note' }, `${t('macroFiles')}: ${macro.attachment_ids.length}`) : null,
         use);
     } catch (failure) { error.textContent = failure.message; }
   };
   const choose = () => {
     if (!previewed) return;
-    dispatch({ type: 'macroChosen', macro: { id: previewed.macro.id, name: previewed.macro.name } });
+    dispatch({ type: 'macroChosen', macro: { id: previewed.macro.id, name: previewed.macro.name, attachment_ids: previewed.macro.attachment_ids ?? [] } });
     dialog.close();
     onChosen(previewed.rendered.text);
   };

@@ -77,6 +77,7 @@ export function attachMentions(text) {
     else if (event.key === 'Escape') close();
     else choose(options[active]);
   });
-  text.addEventListener('blur', () => setTimeout(close, 150));
+  // Choosing with the mouse keeps the focus (mousedown is prevented): a blur means the agent went elsewhere.
+  text.addEventListener('blur', close);
   return list;
 }

@@ -154,6 +154,8 @@ export function reduce(state, action) {
       return { ...state, macro: action.macro };
     case 'fileUploaded':
       return { ...state, pendingFiles: [...state.pendingFiles, action.file] };
+    case 'fileRemoved':
+      return { ...state, pendingFiles: state.pendingFiles.filter((_, index) => index !== action.index) };
     case 'replySent':
       return { ...state, pendingFiles: [], macro: null, composerError: null };
     case 'replyFailed':
