@@ -16,6 +16,11 @@ import { openPalette } from './palette.js';
 
 applyTheme();
 
+// Installable, and opens without a network (sw.js keeps the app's files, never the API's data).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch(() => { /* a browser that refuses it runs the app as a page */ });
+}
+
 // MARK: Keyboard
 
 document.addEventListener('keydown', (event) => {
