@@ -74,6 +74,12 @@ struct CustomFieldTests {
             let customer = try first.int("customer_id")
             let card = try await harness.client.json(.patch, "/api/v1/customers/\(customer)/fields", token: token, body: #"{"loyalty_card":"GOLD-7"}"#)
             #expect((try card.object("values").body as? [String: String]) == ["loyalty_card": "GOLD-7"])
+            // Merged into another customer, the card goes with them.
+            let twin = try await harness.client.json(.post, "/api/v1/customers", token: token, body: #"{"name":"Ana again","email":"ana.two@example.com"}"#)
+            let merged = try await harness.client.json(.post, "/api/v1/customers/\(customer)/merge", token: token, body: #"{"into":\#(try twin.int("id"))}"#)
+            #expect(merged.status == .ok, "\(merged.text)")
+            let moved = try await harness.client.json(.get, "/api/v1/customers/\(try twin.int("id"))/fields", token: token)
+            #expect((try moved.object("values").body as? [String: String]) == ["loyalty_card": "GOLD-7"])
             let cleared = try await harness.client.json(.patch, "/api/v1/conversations/\(other)/fields", token: token, body: #"{"return_reason":null}"#)
             #expect((try cleared.object("values").body as? [String: String]) == [:])
 
@@ -81,7 +87,7 @@ struct CustomFieldTests {
             let stranger = try await harness.stranger()
             #expect(try await harness.client.json(.get, "/api/v1/custom-fields", token: stranger.token).items.isEmpty)
             #expect(try await harness.client.json(.get, "/api/v1/conversations/\(id)/fields", token: stranger.token).status == .notFound)
-            #expect(try await harness.client.json(.patch, "/api/v1/customers/\(customer)/fields", token: stranger.token,
+            #expect(try await harness.client.json(.patch, "/api/v1/customers/\(try twin.int("id"))/fields", token: stranger.token,
                                                   body: #"{"loyalty_card":"x"}"#).status == .notFound)
         }
     }

@@ -109,6 +109,20 @@ public enum CustomFieldRepository {
             """).all().map(decode)
     }
 
+    /// A merged customer's values pass to the customer they became, where that one has none of
+    /// the same field (what the surviving customer says wins).
+    static func moveCustomerValues(workspaceID: WorkspaceID, from source: CustomerID, to target: CustomerID, now: Date,
+                                   in sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO custom_values (workspace_id, field_id, entity_id, value, updated_at)
+            SELECT v.workspace_id, v.field_id, \(bind: target.rawValue), v.value, \(bind: now.millis) FROM custom_values v
+            JOIN custom_fields f ON f.id = v.field_id
+            WHERE v.workspace_id = \(bind: workspaceID.rawValue) AND v.entity_id = \(bind: source.rawValue) AND f.entity = 'customer'
+            ON CONFLICT (field_id, entity_id) DO NOTHING
+            """).run()
+        try await deleteValues(workspaceID: workspaceID, entity: .customer, id: source.rawValue, in: sql)
+    }
+
     /// A customer's values go with them.
     static func deleteValues(workspaceID: WorkspaceID, entity: CustomField.Entity, id: Int64, in sql: any SQLDatabase) async throws {
         try await sql.raw("""

@@ -80,6 +80,7 @@ public struct CustomerService: Sendable {
                 throw ShopdeskError.notFound("Customer")
             }
             try await CustomerRepository.merge(source: source, into: target, now: now, in: sql)
+            try await CustomFieldRepository.moveCustomerValues(workspaceID: workspaceID, from: source.id, to: target.id, now: now, in: sql)
             // What only the source knew (a name from Telegram, a phone from WhatsApp) fills the
             // target's empty fields; nothing the target has is overwritten.
             let before = target
