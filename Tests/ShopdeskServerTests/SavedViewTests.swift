@@ -3,7 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import ShopdeskCore
 @testable import ShopdeskServer
-import ShopdeskStore
+@testable import ShopdeskStore
 import ShopdeskTestSupport
 import Testing
 
@@ -104,6 +104,41 @@ struct SavedViewTests {
             #expect(try await harness.client.json(.patch, "/api/v1/views/\(id)", token: stranger.token, body: #"{"name":"Mine now"}"#).status == .notFound)
             #expect(try await harness.client.json(.delete, "/api/v1/views/\(id)", token: stranger.token).status == .notFound)
             #expect(try await harness.client.json(.get, "/api/v1/views", token: harness.ownerToken).items.first?["name"] as? String == "Everything open")
+        }
+    }
+}
+
+/// The counters and the rows agree on every filter the counters can answer.
+@Suite("Saved view counts from the counters")
+struct SavedViewCounterTests {
+    @Test(arguments: TestDatabase.kinds)
+    func countersAndRowsAgree(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let token = harness.ownerToken
+            var ids: [Int64] = []
+            for index in 0..<6 { ids.append(try await harness.inbound(email: "c\(index)@example.com", text: "Question \(index)").int("conversation_id")) }
+            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(ids[0])", token: token, body: #"{"assignee_id":\#(harness.owner.id.rawValue)}"#)
+            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(ids[1])", token: token, body: #"{"status":"pending"}"#)
+            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(ids[2])", token: token, body: #"{"status":"resolved"}"#)
+            _ = try await harness.client.json(.post, "/api/v1/conversations/\(ids[3])/merge", token: token, body: #"{"into":\#(ids[4])}"#)
+            let me = harness.owner.id
+            let written: [[String: [String]]] = [
+                [:], ["status": ["open"]], ["status": ["open"], "assignee": ["me"]], ["assignee": ["none"]],
+                ["status": ["open", "pending"], "inbox": [String(harness.inboxID)]], ["status": ["resolved"], "assignee": ["me", "none"]],
+            ]
+            for fields in written {
+                let filter = try ConversationFilter(fields: fields, me: me)
+                let (fast, slow) = try await harness.database.read { sql in
+                    let fast = try await ConversationRepository.countFromCounters(workspaceID: harness.workspaceID, filter: filter, in: sql)
+                    let slow = try await ConversationRepository.countRows(workspaceID: harness.workspaceID, filter: filter, cap: 1000, in: sql)
+                    return (fast, slow)
+                }
+                #expect(fast != nil && fast == slow, "\(fields): counters \(String(describing: fast)), rows \(slow)")
+            }
+            let tagged = try ConversationFilter(fields: ["tag": ["vip"]], me: me)
+            #expect(try await harness.database.read {
+                try await ConversationRepository.countFromCounters(workspaceID: harness.workspaceID, filter: tagged, in: $0)
+            } == nil, "a tag is not in the counters")
         }
     }
 }

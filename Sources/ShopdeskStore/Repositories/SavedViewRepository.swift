@@ -107,8 +107,18 @@ public enum SavedViewRepository {
 
 extension ConversationRepository {
     /// How many conversations a filter finds, counting no further than `cap` (a view's badge says
-    /// "999+" rather than walking a million rows on every refresh).
+    /// "999+" rather than walking a million rows on every refresh). A filter of only status,
+    /// assignee and inbox — "my open", "unassigned in Returns" — is read from the counters the
+    /// write paths keep, whatever the workspace's size.
     public static func count(
+        workspaceID: WorkspaceID, filter: ConversationFilter, cap: Int, now: Date = Date(), in sql: any SQLDatabase
+    ) async throws -> Int {
+        if let counted = try await countFromCounters(workspaceID: workspaceID, filter: filter, in: sql) { return min(counted, cap) }
+        return try await countRows(workspaceID: workspaceID, filter: filter, cap: cap, now: now, in: sql)
+    }
+
+    /// The same count read from the conversation rows, stopping at `cap`.
+    static func countRows(
         workspaceID: WorkspaceID, filter: ConversationFilter, cap: Int, now: Date = Date(), in sql: any SQLDatabase
     ) async throws -> Int {
         var conditions: [SQLQueryString] = ["c.workspace_id = \(bind: workspaceID.rawValue)", "c.merged_into IS NULL"]
@@ -117,5 +127,31 @@ extension ConversationRepository {
             SELECT COUNT(*) AS n FROM (SELECT 1 FROM conversations c WHERE \(conditions.joined(separator: " AND ")) LIMIT \(bind: cap)) found
             """).first()
         return try row?.int("n") ?? 0
+    }
+}
+
+extension ConversationRepository {
+    /// The count of a status/assignee/inbox filter from `conversation_counts`; nil for any other filter.
+    static func countFromCounters(workspaceID: WorkspaceID, filter: ConversationFilter, in sql: any SQLDatabase) async throws -> Int? {
+        var plain = ConversationFilter()
+        plain.statuses = filter.statuses
+        plain.assignees = filter.assignees
+        plain.inboxIDs = filter.inboxIDs
+        plain.visibleInboxes = filter.visibleInboxes
+        guard plain == filter else { return nil }
+        var conditions: [SQLQueryString] = ["workspace_id = \(bind: workspaceID.rawValue)"]
+        // Merged conversations are not counted by the counters (nor listed); every status is.
+        if !filter.statuses.isEmpty { conditions.append("status IN (\(binds: filter.statuses.map(\.rawValue)))") }
+        if !filter.assignees.isEmpty {
+            let keys = filter.assignees.map { if case .agent(let id) = $0 { id.rawValue } else { Int64(0) } }
+            conditions.append("assignee_key IN (\(binds: keys))")
+        }
+        if !filter.inboxIDs.isEmpty { conditions.append("inbox_id IN (\(binds: filter.inboxIDs.map(\.rawValue)))") }
+        if let visible = filter.visibleInboxes {
+            conditions.append(visible.isEmpty ? "1 = 0" : "inbox_id IN (\(binds: visible.map(\.rawValue)))")
+        }
+        // The counter rows (stripes) add up; summed here, as PostgreSQL's SUM of a BIGINT is a NUMERIC.
+        return try await sql.raw("SELECT n FROM conversation_counts WHERE \(conditions.joined(separator: " AND "))")
+            .all().reduce(0) { $0 + (try $1.int("n")) }
     }
 }
