@@ -63,6 +63,11 @@ struct CustomFieldTests {
             let listed = try await harness.client.json(.get, "/api/v1/conversations?custom.return_reason=Too%20small&custom.return_reason=Damaged",
                                                        token: token).items
             #expect(listed.map { $0["id"] as? Int } == [Int(id)])
+            // Written as the field stores it: 59.90 finds 59.9; a field that does not exist is said so.
+            let total = try await harness.client.json(.get, "/api/v1/conversations?custom.order_total=59.90", token: token).items
+            #expect(total.map { $0["id"] as? Int } == [Int(id)])
+            let unknownField = try await harness.client.json(.get, "/api/v1/conversations?custom.colour=red", token: token)
+            #expect(unknownField.status == .badRequest && (try? unknownField.string("field")) == "custom.colour", "\(unknownField.text)")
             let view = try await harness.client.json(.post, "/api/v1/views", token: token,
                                                      body: #"{"name":"Damaged returns","filters":{"custom.return_reason":["Damaged"]}}"#)
             #expect(try await harness.client.json(.get, "/api/v1/conversations?saved_view=\(try view.int("id"))", token: token).items.isEmpty)

@@ -263,8 +263,10 @@ struct ConversationsController {
         // A query that does not read is the request's fault (400), as with every other parameter.
         let filter: ConversationFilter
         do {
+            fields = try await customValuesAsStored(fields, ws)
             filter = try ConversationFilter(fields: fields, me: agent.id)
         } catch {
+            if error.code == .unavailable { throw error }
             throw Problem(.badRequest, error.message, field: error.field)
         }
         let sort = try request.queryEnum("sort", ConversationSort.self) ?? savedSort ?? .newest
@@ -286,6 +288,30 @@ struct ConversationsController {
                 ConversationDTO($0, contact: customers[$0.customerID], unread: unread.contains($0.id))
             }, nextCursor: page.nextCursor, counts: counts)
         }
+    }
+
+    /// `custom.<key>` values written as the field stores them (`59.90` finds the stored `59.9`),
+    /// and a key the workspace has no field for said so.
+    private func customValuesAsStored(_ fields: [String: [String]], _ ws: WorkspaceID) async throws(ShopdeskError) -> [String: [String]] {
+        let keys = fields.keys.filter { $0.hasPrefix("custom.") }
+        guard !keys.isEmpty else { return fields }
+        let defined: [CustomField]
+        do {
+            defined = try await services.database.read { try await CustomFieldRepository.list(workspaceID: ws, entity: .conversation, in: $0) }
+        } catch {
+            throw ShopdeskError(.unavailable, "The custom fields could not be read; try again.")
+        }
+        var result = fields
+        for name in keys {
+            let key = String(name.dropFirst("custom.".count))
+            guard let field = defined.first(where: { $0.key == key }) else {
+                throw .invalid(field: name, "There is no conversation field \"\(key.prefix(40))\".")
+            }
+            var values: [String] = []
+            for value in fields[name] ?? [] { values.append(try field.normalized(value)) }
+            result[name] = values
+        }
+        return result
     }
 
     private func commands(from body: UpdateBody, _ context: AuthenticatedContext, allowEmpty: Bool) async throws -> [ConversationCommand] {

@@ -34,16 +34,15 @@ struct CustomFieldsController {
         }
     }
 
-    /// Values by key; a value may be null to clear it. Keys are field keys (snake_case already),
-    /// so they are read as written rather than through the decoder's key conversion.
+    /// Values by key; a value may be null to clear it. Keys are field keys, read as written (`RawKeys`).
     struct ValuesBody: Decodable {
         var values: [String: String?]
 
         init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: SavedViewsController.FilterFields.AnyKey.self)
+            let container = try decoder.container(keyedBy: RawKeys.Key.self)
             var values: [String: String?] = [:]
             for key in container.allKeys {
-                let name = SavedViewsController.FilterFields.snakeCased(key.stringValue)
+                let name = RawKeys.written(key.stringValue)
                 if try container.decodeNil(forKey: key) {
                     values[name] = .some(nil)
                 } else if let flag = try? container.decode(Bool.self, forKey: key) {

@@ -11,14 +11,13 @@ struct SavedViewsController {
     /// Counting stops here: a badge reads "1000+" rather than walking every conversation.
     static let countCap = 1000
 
-    /// A filter as field → values. The body's keys pass through the decoder's snake-case
-    /// conversion like every other key (`customer_tag` arrives as `customerTag`), so they are put
-    /// back; a single value may be given without the list around it.
+    /// A filter as field → values (keys read as written, see `RawKeys`); a single value may be
+    /// given without the list around it.
     struct FilterFields: Codable {
         var fields: [String: [String]]
 
         init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: AnyKey.self)
+            let container = try decoder.container(keyedBy: RawKeys.Key.self)
             var fields: [String: [String]] = [:]
             for key in container.allKeys {
                 let values: [String]
@@ -27,27 +26,12 @@ struct SavedViewsController {
                 } else {
                     values = [try container.decode(String.self, forKey: key)]
                 }
-                fields[Self.snakeCased(key.stringValue)] = values
+                fields[RawKeys.written(key.stringValue)] = values
             }
             self.fields = fields
         }
 
         func encode(to encoder: any Encoder) throws { try fields.encode(to: encoder) }
-
-        static func snakeCased(_ name: String) -> String {
-            var result = ""
-            for character in name {
-                if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
-            }
-            return result
-        }
-
-        struct AnyKey: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
     }
 
     struct ViewBody: Decodable {
