@@ -148,6 +148,12 @@ struct JSONResponse: @unchecked Sendable {
         return value
     }
 
+    /// The objects of an array field (empty when there is none).
+    func list(_ key: String) throws -> [[String: Any]] {
+        guard let value = (body as? [String: Any])?[key] as? [[String: Any]] else { throw HarnessError("No array \(key) in \(text)") }
+        return value
+    }
+
     var items: [[String: Any]] { ((body as? [String: Any])?["items"] as? [[String: Any]]) ?? [] }
     var detail: String { ((body as? [String: Any])?["detail"] as? String) ?? "" }
 }

@@ -47,6 +47,7 @@ func buildApplication(services: AppServices,
     ScheduledRepliesController(services: services).register(api)
     SavedViewsController(services: services).register(api)
     NotificationsController(services: services).register(api)
+    PushController(services: services).register(api)
     SplitController(services: services).register(api)
     CustomFieldsController(services: services).register(api)
     WorkspaceController(services: services).register(api)

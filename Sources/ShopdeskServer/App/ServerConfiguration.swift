@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable {
     public var widgetSessionsPerAddress = 60
     /// Key for stored credentials (base64, 32 bytes); without it one is kept in the data directory.
     public var secretKey: String?
+    /// The contact browsers' push services are given with every web push (`mailto:` or `https:`);
+    /// without it, `public_url` when that is https, else the sending workspace owner's address.
+    public var pushContact: String?
     /// Allow webhooks to loopback and private networks (tests, or a helpdesk inside a private network).
     public var allowPrivateWebhookTargets = false
     /// How often the job runner looks for due jobs when nothing woke it.
@@ -97,6 +100,12 @@ public struct ServerConfiguration: Sendable {
         if let value = values["dkim_selector"] { config.dkimSelector = value }
         if let value = values["dkim_key"] { config.dkimKey = value }
         if let value = values["secret_key"] { config.secretKey = value }
+        if let value = values["push_contact"] {
+            guard value.hasPrefix("mailto:") || value.hasPrefix("https://") else {
+                throw ConfigurationError("push_contact is a mailto: or https: address push services may write to, not \"\(value)\".")
+            }
+            config.pushContact = value
+        }
         if let value = values["widget_sessions_per_address"] {
             config.widgetSessionsPerAddress = try integer(value, "widget_sessions_per_address")
         }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ShopdeskChannels
 import Synchronization
 
 /// Encrypts credentials that Shopdesk must be able to read back (SMTP and IMAP passwords,
@@ -33,6 +34,10 @@ struct SecretBox: Sendable {
         }
         return SecretBox(keyBytes: bytes)
     }
+
+    /// The deployment's web push signing key (VAPID), derived from the secret key: the same on
+    /// every node that shares it, nothing more to store.
+    func vapidKey() -> P256.Signing.PrivateKey { VAPID.derivedKey(from: key) }
 
     func seal(_ text: String) throws -> String {
         guard let combined = try AES.GCM.seal(Data(text.utf8), using: key).combined else {

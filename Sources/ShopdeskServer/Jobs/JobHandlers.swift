@@ -42,6 +42,8 @@ struct JobHandlers: Sendable {
             try await services.conversations.sendScheduledReply(workspaceID: workspaceID, id: try id(job, "scheduled_reply_id"))
         case JobKind.notificationEmail:
             try await NotificationMailer(services: services).send(try id(job, "notification_id"), workspaceID: workspaceID, now: now)
+        case JobKind.notificationPush:
+            try await NotificationPusher(services: services).push(try id(job, "notification_id"), workspaceID: workspaceID, now: now)
         case JobKind.chatEmail:
             try await ChatEmailFollowUp(services: services).send(MessageID(try id(job, "message_id")), workspaceID: workspaceID)
         case JobKind.surveySend:

@@ -45,3 +45,20 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// Web push: the browsers (one row per agent and push endpoint) an agent's notifications are
+    /// pushed to, with the keys each message is encrypted for.
+    static func version35(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE push_subscriptions (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              agent_id BIGINT NOT NULL REFERENCES agents(id) ON DELETE CASCADE, endpoint TEXT NOT NULL,
+              p256dh TEXT NOT NULL, auth TEXT NOT NULL, user_agent TEXT, created_at BIGINT NOT NULL,
+              last_success_at BIGINT, failures INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+              UNIQUE (agent_id, endpoint))
+            """,
+            "CREATE INDEX push_subscriptions_agent ON push_subscriptions(workspace_id, agent_id)",
+        ]
+    }
+}

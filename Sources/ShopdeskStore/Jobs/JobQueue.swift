@@ -35,6 +35,8 @@ public enum JobKind {
     public static let scheduledReply = "reply.scheduled"
     /// Emails an agent a notification still unread a few minutes after it was made.
     public static let notificationEmail = "notification.email"
+    /// Pushes a notification to the agent's subscribed browsers (web push), at once.
+    public static let notificationPush = "notification.push"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

@@ -49,6 +49,11 @@ public enum NotificationRepository {
             let id = try row.int64("id")
             try await JobQueue.enqueue(kind: JobKind.notificationEmail, payload: ["notification_id": .number(Double(id))],
                                        workspaceID: conversation.workspaceID, runAt: now.addingTimeInterval(emailDelay), maxAttempts: 5, in: sql)
+            if try await PushSubscriptionRepository.any(workspaceID: conversation.workspaceID, agentID: agent, in: sql) {
+                // Best effort and at once: a push that arrives late is noise, so it is not retried.
+                try await JobQueue.enqueue(kind: JobKind.notificationPush, payload: ["notification_id": .number(Double(id))],
+                                           workspaceID: conversation.workspaceID, runAt: now, maxAttempts: 1, in: sql)
+            }
             events.append(DomainEvent(
                 workspaceID: conversation.workspaceID, conversationID: nil, kind: .notificationCreated,
                 actor: actor.map { .agent($0) } ?? .system,

@@ -58,17 +58,23 @@ struct NotificationMailer {
 /// The notice's words in the agent's language.
 struct NoticeWords {
     var mentioned: String, assigned: String, replied: String, someone: String, open: String, footer: String
+    /// The test push's line (Settings → Your account → Send a test).
+    var pushWorks: String
 
     static func forLocale(_ locale: String) -> NoticeWords {
         switch locale.prefix(2) {
         case "pt": .init(mentioned: "{name} mencionou você", assigned: "Atribuída a você", replied: "O cliente respondeu",
-                         someone: "Alguém", open: "Abrir", footer: "Você recebe este e-mail porque não viu a notificação no Shopdesk. Desative em Configurações → Sua conta.")
+                         someone: "Alguém", open: "Abrir", footer: "Você recebe este e-mail porque não viu a notificação no Shopdesk. Desative em Configurações → Sua conta.",
+                         pushWorks: "As notificações chegam a este dispositivo.")
         case "ru": .init(mentioned: "{name} упомянул(а) вас", assigned: "Назначено вам", replied: "Клиент ответил",
-                         someone: "Кто-то", open: "Открыть", footer: "Это письмо пришло, потому что уведомление в Shopdesk не было просмотрено. Отключить: Настройки → Ваша учётная запись.")
+                         someone: "Кто-то", open: "Открыть", footer: "Это письмо пришло, потому что уведомление в Shopdesk не было просмотрено. Отключить: Настройки → Ваша учётная запись.",
+                         pushWorks: "Уведомления приходят на это устройство.")
         case "hr": .init(mentioned: "{name} vas je spomenuo/la", assigned: "Dodijeljeno vama", replied: "Kupac je odgovorio",
-                         someone: "Netko", open: "Otvori", footer: "Ovaj e-mail stiže jer obavijest u Shopdesku nije pročitana. Isključite u Postavke → Vaš račun.")
+                         someone: "Netko", open: "Otvori", footer: "Ovaj e-mail stiže jer obavijest u Shopdesku nije pročitana. Isključite u Postavke → Vaš račun.",
+                         pushWorks: "Obavijesti stižu na ovaj uređaj.")
         default: .init(mentioned: "{name} mentioned you", assigned: "Assigned to you", replied: "The customer replied",
-                       someone: "Someone", open: "Open", footer: "You get this email because the notification was not seen in Shopdesk. Turn it off in Settings → Your account.")
+                       someone: "Someone", open: "Open", footer: "You get this email because the notification was not seen in Shopdesk. Turn it off in Settings → Your account.",
+                       pushWorks: "Notifications arrive on this device.")
         }
     }
 }
