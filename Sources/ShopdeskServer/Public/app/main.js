@@ -19,6 +19,11 @@ applyTheme();
 // Installable, and opens without a network (sw.js keeps the app's files, never the API's data).
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js').catch(() => { /* a browser that refuses it runs the app as a page */ });
+  // A pushed notification clicked while the app is open: go to its conversation.
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    const hash = event.data?.type === 'open' ? event.data.hash : null;
+    if (typeof hash === 'string' && hash.startsWith('#/')) location.hash = hash;
+  });
 }
 
 // MARK: Keyboard

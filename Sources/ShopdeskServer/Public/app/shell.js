@@ -12,6 +12,7 @@ import { loadList, selectConversation } from './loaders.js';
 import { showError } from './notices.js';
 import { parseHash } from './router.js';
 import { notificationsButton } from './notifications.js';
+import { forgetThisBrowser } from './push.js';
 import { currentSavedView, openViewEditor, savedViewItems } from './saved-views.js';
 import { LANGUAGES, VIEWS, app, dispatch, state, subscribe } from './state.js';
 
@@ -48,6 +49,7 @@ export function renderShell(onSignOut) {
   });
   const signOut = h('button', { type: 'button', id: 'sign-out' }, t('signOut'));
   signOut.addEventListener('click', async () => {
+    await forgetThisBrowser();
     await api('POST', '/auth/logout').catch(() => {});
     onSignOut();
   });

@@ -3,6 +3,19 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  pushTitle: 'Notifications on this device',
+  pushHint: 'Get your notifications here even when Shopdesk is closed (mentions, assignments, answers in conversations you follow).',
+  pushTurnOn: 'Turn on for this device',
+  pushTurnOff: 'Turn off for this device',
+  pushOn: 'On for this device.',
+  pushOff: 'Off for this device.',
+  pushOtherDevices: 'Also on {count} other device(s).',
+  pushUnsupported: 'This browser cannot receive pushed notifications.',
+  pushDenied: 'The browser does not allow notifications for Shopdesk; allow them in its site settings and try again.',
+  pushUnavailable: "The browser's push service could not be reached",
+  pushTest: 'Send a test',
+  pushTestSent: 'A test notification was sent.',
+  pushTestFailed: 'The test did not reach every device:',
   notifications: 'Notifications', markAllRead: 'Mark all read', noNotifications: 'Nothing new.', someone: 'Someone',
   'notice.mention': '{name} mentioned you', 'notice.assigned': 'Assigned to you', 'notice.customer_replied': 'The customer replied',
   follow: 'Follow', followingIt: 'Following', followers: 'Followers', followHint: 'Follow to hear when the customer writes',
@@ -62,6 +75,9 @@ export default {
   attachments: 'Attachments', remove: 'Remove', inboxes: 'Inboxes', bulkActions: 'Actions on the picked conversations',
   pick: 'Pick', picked: 'picked', assignToMe: 'Assign to me',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.push_keys_invalid': 'This browser gave keys that cannot be used for notifications; turn it off and on again.',
+  'error.push_endpoint_invalid': "This browser's push service address cannot be used.",
+  'error.push_not_subscribed': 'This device was not getting your notifications.',
   'error.fields_required': 'Fill in {fields} before resolving this conversation.',
   'error.field_value_invalid': '{label}: this value does not fit the field.', 'error.field_key_taken': 'There is already a field with the key {key}.',
   'error.field_key_invalid': 'A key is lowercase letters, digits or _, starting with a letter (order_number).',

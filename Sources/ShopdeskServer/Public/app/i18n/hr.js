@@ -3,6 +3,19 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  pushTitle: 'Obavijesti na ovom uređaju',
+  pushHint: 'Primajte obavijesti ovdje i kad je Shopdesk zatvoren (spominjanja, dodjele, odgovori u razgovorima koje pratite).',
+  pushTurnOn: 'Uključi na ovom uređaju',
+  pushTurnOff: 'Isključi na ovom uređaju',
+  pushOn: 'Uključeno na ovom uređaju.',
+  pushOff: 'Isključeno na ovom uređaju.',
+  pushOtherDevices: 'Također na drugim uređajima: {count}.',
+  pushUnsupported: 'Ovaj preglednik ne prima push obavijesti.',
+  pushDenied: 'Preglednik ne dopušta obavijesti Shopdeska; dopustite ih u postavkama stranice i pokušajte ponovno.',
+  pushUnavailable: 'Push usluga preglednika nije dostupna',
+  pushTest: 'Pošalji probnu',
+  pushTestSent: 'Probna obavijest je poslana.',
+  pushTestFailed: 'Proba nije stigla na sve uređaje:',
   notifications: 'Obavijesti', markAllRead: 'Označi sve pročitanima', noNotifications: 'Ništa novo.', someone: 'Netko',
   'notice.mention': '{name} vas je spomenuo/la', 'notice.assigned': 'Dodijeljeno vama', 'notice.customer_replied': 'Kupac je odgovorio',
   follow: 'Prati', followingIt: 'Pratite', followers: 'Prate', followHint: 'Pratite da saznate kad kupac napiše',
@@ -63,6 +76,9 @@ export default {
   attachments: 'Privici', remove: 'Ukloni', inboxes: 'Pretinci', bulkActions: 'Radnje nad označenim razgovorima', pick: 'Označi',
   picked: 'označeno', assignToMe: 'Dodijeli meni',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.push_keys_invalid': 'Preglednik je dao ključeve koji ne vrijede za obavijesti; isključite pa uključite ponovno.',
+  'error.push_endpoint_invalid': 'Adresa push usluge ovog preglednika ne može se koristiti.',
+  'error.push_not_subscribed': 'Ovaj uređaj nije primao vaše obavijesti.',
   'error.fields_required': 'Ispunite {fields} prije nego riješite ovaj razgovor.',
   'error.field_value_invalid': '{label}: ova vrijednost ne odgovara polju.', 'error.field_key_taken': 'Već postoji polje s ključem {key}.',
   'error.field_key_invalid': 'Ključ su mala slova, znamenke ili _, na početku slovo (order_number).',

@@ -3,6 +3,19 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  pushTitle: 'Notificações neste dispositivo',
+  pushHint: 'Receba suas notificações aqui mesmo com o Shopdesk fechado (menções, atribuições, respostas em conversas que você segue).',
+  pushTurnOn: 'Ativar neste dispositivo',
+  pushTurnOff: 'Desativar neste dispositivo',
+  pushOn: 'Ativadas neste dispositivo.',
+  pushOff: 'Desativadas neste dispositivo.',
+  pushOtherDevices: 'Também em {count} outro(s) dispositivo(s).',
+  pushUnsupported: 'Este navegador não recebe notificações push.',
+  pushDenied: 'O navegador não permite notificações do Shopdesk; permita-as nas configurações do site e tente de novo.',
+  pushUnavailable: 'Não foi possível contatar o serviço de push do navegador',
+  pushTest: 'Enviar um teste',
+  pushTestSent: 'Uma notificação de teste foi enviada.',
+  pushTestFailed: 'O teste não chegou a todos os dispositivos:',
   notifications: 'Notificações', markAllRead: 'Marcar todas como lidas', noNotifications: 'Nada de novo.', someone: 'Alguém',
   'notice.mention': '{name} mencionou você', 'notice.assigned': 'Atribuída a você', 'notice.customer_replied': 'O cliente respondeu',
   follow: 'Seguir', followingIt: 'Seguindo', followers: 'Seguidores', followHint: 'Siga para saber quando o cliente escrever',
@@ -66,6 +79,9 @@ export default {
   attach: 'Anexar arquivos', attachments: 'Anexos', remove: 'Remover', inboxes: 'Caixas de entrada',
   bulkActions: 'Ações nas conversas marcadas', pick: 'Marcar', picked: 'marcadas', assignToMe: 'Atribuir a mim',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.push_keys_invalid': 'Este navegador enviou chaves que não servem para notificações; desative e ative de novo.',
+  'error.push_endpoint_invalid': 'O endereço do serviço de push deste navegador não pode ser usado.',
+  'error.push_not_subscribed': 'Este dispositivo não recebia suas notificações.',
   'error.fields_required': 'Preencha {fields} antes de resolver esta conversa.',
   'error.field_value_invalid': '{label}: este valor não serve para o campo.', 'error.field_key_taken': 'Já existe um campo com a chave {key}.',
   'error.field_key_invalid': 'Uma chave tem letras minúsculas, dígitos ou _, começando por uma letra (order_number).',

@@ -3,6 +3,19 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  pushTitle: 'Уведомления на этом устройстве',
+  pushHint: 'Получайте уведомления здесь, даже когда Shopdesk закрыт (упоминания, назначения, ответы в отслеживаемых разговорах).',
+  pushTurnOn: 'Включить на этом устройстве',
+  pushTurnOff: 'Выключить на этом устройстве',
+  pushOn: 'Включены на этом устройстве.',
+  pushOff: 'Выключены на этом устройстве.',
+  pushOtherDevices: 'Также на других устройствах: {count}.',
+  pushUnsupported: 'Этот браузер не принимает push-уведомления.',
+  pushDenied: 'Браузер не разрешает уведомления от Shopdesk; разрешите их в настройках сайта и попробуйте снова.',
+  pushUnavailable: 'Не удалось связаться с push-сервисом браузера',
+  pushTest: 'Отправить тест',
+  pushTestSent: 'Тестовое уведомление отправлено.',
+  pushTestFailed: 'Тест дошёл не до всех устройств:',
   notifications: 'Уведомления', markAllRead: 'Отметить все прочитанными', noNotifications: 'Ничего нового.', someone: 'Кто-то',
   'notice.mention': '{name} упомянул(а) вас', 'notice.assigned': 'Назначено вам', 'notice.customer_replied': 'Клиент ответил',
   follow: 'Следить', followingIt: 'Вы следите', followers: 'Следят', followHint: 'Следите, чтобы узнать, когда клиент напишет',
@@ -65,6 +78,9 @@ export default {
   attach: 'Прикрепить файлы', attachments: 'Вложения', remove: 'Убрать', inboxes: 'Каналы',
   bulkActions: 'Действия с отмеченными обращениями', pick: 'Отметить', picked: 'отмечено', assignToMe: 'Назначить себе',
   // Conversations: the composer, comments, problems the server reports (`error.<code>`)
+  'error.push_keys_invalid': 'Браузер передал ключи, непригодные для уведомлений; выключите и включите снова.',
+  'error.push_endpoint_invalid': 'Адрес push-сервиса этого браузера нельзя использовать.',
+  'error.push_not_subscribed': 'Это устройство не получало ваших уведомлений.',
   'error.fields_required': 'Заполните {fields}, прежде чем решить этот разговор.',
   'error.field_value_invalid': '{label}: это значение не подходит для поля.', 'error.field_key_taken': 'Поле с ключом {key} уже есть.',
   'error.field_key_invalid': 'Ключ — строчные латинские буквы, цифры или _, первой — буква (order_number).',
