@@ -46,6 +46,30 @@ struct RuleEngineTests {
         #expect(try fires(#"{"all":[]}"#, facts()))
     }
 
+    @Test("custom fields: one of a list, a phrase, numbers as numbers, dates as written, set or not")
+    func customFields() throws {
+        var given = facts()
+        given.setCustom(conversation: ["return_reason": "Damaged", "order_total": "150", "promised_by": "2026-12-24", "note": "Caixa AMASSADA"],
+                        customer: ["tier": "Gold"])
+        #expect(try fires(#"{"field":"custom.return_reason","op":"in","value":["damaged","Too small"]}"#, given))
+        #expect(try !fires(#"{"field":"custom.return_reason","op":"is_not","value":"Damaged"}"#, given))
+        #expect(try fires(#"{"field":"custom.note","op":"contains","value":"amassada"}"#, given))
+        #expect(try fires(#"{"field":"custom.order_total","op":"gte","value":99.5}"#, given))
+        #expect(try !fires(#"{"field":"custom.order_total","op":"lt","value":"100"}"#, given), "150 is not below 100, though \"150\" sorts before \"99\"")
+        #expect(try fires(#"{"field":"custom.promised_by","op":"lt","value":"2027-01-01"}"#, given))
+        #expect(try fires(#"{"field":"customer.custom.tier","op":"is","value":"gold"}"#, given))
+        #expect(try fires(#"{"field":"custom.colour","op":"is_not_set"}"#, given))
+        #expect(try !fires(#"{"field":"custom.colour","op":"in","value":["red"]}"#, given))
+        #expect(try fires(#"{"field":"custom.colour","op":"is_not","value":"red"}"#, given))
+        // Many rules over custom fields in one program: each reads its own field.
+        let rules: [(id: Int64, definition: RuleDefinition)] = try [(1, rule(#"{"name":"a","triggers":["message.inbound"],"conditions":{"field":"custom.order_total","op":"gt","value":200},"actions":[{"type":"add_tags","tags":["x"]}]}"#)),
+                         (2, rule(#"{"name":"b","triggers":["message.inbound"],"conditions":{"field":"customer.custom.tier","op":"is","value":"gold"},"actions":[{"type":"add_tags","tags":["y"]}]}"#))]
+        #expect(RuleSet(rules).matches(given).map(\.id) == [2])
+        #expect(RuleSet(rules).customFields == ["custom.order_total", "customer.custom.tier"])
+        #expect(throws: ShopdeskError.self) { try fires(#"{"field":"custom.","op":"is","value":"x"}"#, given) }
+        #expect(throws: ShopdeskError.self) { try fires(#"{"field":"custom.x","op":"matches","value":"x"}"#, given) }
+    }
+
     @Test func keywordsNumbersFlagsAndSets() throws {
         #expect(try fires(#"{"field":"priority","op":"gte","value":"high"}"#, facts(priority: .urgent)))
         #expect(try !fires(#"{"field":"priority","op":"gt","value":"high"}"#, facts(priority: .high)))

@@ -68,7 +68,7 @@ public struct CustomField: Sendable, Equatable {
             guard value.count <= 30, let number = Double(value.replacingOccurrences(of: ",", with: ".")), number.isFinite else {
                 throw refuse("\"\(value.prefix(30))\" is not a number.")
             }
-            return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+            return Self.numberText(number)
         case .date:
             let parts = value.split(separator: "-")
             guard value.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
@@ -83,6 +83,11 @@ public struct CustomField: Sendable, Equatable {
             guard value == "true" || value == "false" else { throw refuse("true or false.") }
             return value
         }
+    }
+
+    /// A number as the fields store it (59.90 is "59.9", 3.0 is "3").
+    public static func numberText(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
     }
 
     private static func days(_ month: Int, _ year: Int) -> Int {

@@ -99,8 +99,12 @@ extension ConversationService {
                                           occurredAt: time))
                 message = stored
             }
-            let changes = try await Self.apply(MacroActions.commands(macro.definition.actions, now: time), to: &conversation,
+            // Fields first: a field the macro fills may be one resolving needs.
+            let fieldChanges = Self.fieldChanges(macro.definition.actions)
+            let fieldsChanged = fieldChanges.isEmpty ? nil : try await Self.writeFields(fieldChanges, of: conversation, actor: actor, now: time, in: sql)
+            var changes = try await Self.apply(MacroActions.commands(macro.definition.actions, now: time), to: &conversation,
                                                actor: actor, now: time, kind: kind, in: sql)
+            if let fieldsChanged { changes.insert(fieldsChanged, at: 0) }
             events += changes
             try await MacroRepository.countUse(macroID, workspaceID: workspaceID, in: sql)
             var ruleEvents: [RuleRunner.Event] = []

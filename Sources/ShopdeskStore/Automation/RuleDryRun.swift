@@ -37,9 +37,14 @@ public enum RuleDryRun {
         for row in rows {
             guard let conversation = byID[try row.id("id")] else { continue }
             let channel = try row.string("channel")
+            // Custom fields only when the rule compares some (two reads per conversation).
+            let custom = set.customFields.isEmpty ? nil : (
+                try await CustomFieldRepository.values(workspaceID: workspaceID, entity: .conversation, id: conversation.id.rawValue, in: sql),
+                try await CustomFieldRepository.values(workspaceID: workspaceID, entity: .customer, id: conversation.customerID.rawValue, in: sql))
             for (trigger, column) in [(RuleTrigger.conversationCreated, "first_text"), (.messageInbound, "last_text")] {
-                let facts = trial.facts(for: .init(trigger: trigger, text: try row.stringOrNil(column) ?? ""), conversation: conversation,
+                var facts = trial.facts(for: .init(trigger: trigger, text: try row.stringOrNil(column) ?? ""), conversation: conversation,
                                         channel: channel, customer: customers[conversation.customerID], at: now)
+                if let custom { facts.setCustom(conversation: custom.0, customer: custom.1) }
                 let fired = set.matches(facts).map { Int($0.id) }
                 if !fired.isEmpty {
                     hits.append(Hit(conversationID: conversation.id, number: conversation.number, subject: conversation.subject,

@@ -38,10 +38,16 @@ struct RuleRunner {
         var fired: Set<Int64> = []
         var recorded: [DomainEvent] = []
         var depth = 0
+        var custom: (conversation: [String: String], customer: [String: String])?
         while !pending.isEmpty {
             let event = pending.removeFirst()
             guard book.rules.hasRules(for: event.trigger) else { continue }
-            let facts = book.facts(for: event, conversation: conversation, channel: inbox.kind.rawValue, customer: customer, at: time)
+            var facts = book.facts(for: event, conversation: conversation, channel: inbox.kind.rawValue, customer: customer, at: time)
+            if !book.rules.customFields.isEmpty {
+                // Read once per run, and again after a rule changed them.
+                if custom == nil || event.changed.contains("fields") { custom = try await customValues(of: conversation) }
+                facts.setCustom(conversation: custom?.conversation ?? [:], customer: custom?.customer ?? [:])
+            }
             var changedByRules: Set<String> = []
             for rule in book.rules.matches(facts, excluding: fired.union(excluding)) {
                 fired.insert(rule.id)
@@ -66,6 +72,7 @@ struct RuleRunner {
         let actor = EventActor.rule(rule.id)
         var commands: [ConversationCommand] = []
         var byPolicy = false
+        var fieldChanges: [String: String?] = [:]
         var skipped: [JSONValue] = []
         var extra: [DomainEvent] = []
         func skip(_ action: RuleAction, _ reason: String) {
@@ -107,6 +114,7 @@ struct RuleRunner {
                     extra.append(try await post(body, direction: .outbound, on: conversation, customer: customer, actor: actor))
                 }
                 commands += MacroActions.commands(macro.definition.actions, now: time)
+                fieldChanges.merge(ConversationService.fieldChanges(macro.definition.actions)) { _, new in new }
                 try await MacroRepository.countUse(macroID, workspaceID: conversation.workspaceID, in: sql)
             case .webhook(let webhook):
                 try await JobQueue.enqueue(
@@ -122,11 +130,23 @@ struct RuleRunner {
                     payload: ["audience": .string(audience), "message": .string(message), "rule": .string(rule.definition.name),
                               "assignee_id": .id(conversation.state.assigneeID), "team_id": .id(conversation.state.teamID)],
                     occurredAt: time))
+            case let .setField(key, value):
+                fieldChanges[key] = .some(value)
             }
         }
         var changes: [DomainEvent] = []
+        if !fieldChanges.isEmpty {
+            do {
+                if let event = try await ConversationService.writeFields(fieldChanges, of: conversation, actor: actor, now: time, in: sql) {
+                    changes.append(event)
+                }
+            } catch let error as ShopdeskError {
+                // A field deleted or changed since the rule was saved: the rest still happens.
+                skipped.append(.object(["action": .string("set_field"), "reason": .string(error.message)]))
+            }
+        }
         do {
-            changes = try await ConversationService.apply(commands, to: &conversation, actor: actor, now: time, kind: kind, in: sql)
+            changes += try await ConversationService.apply(commands, to: &conversation, actor: actor, now: time, kind: kind, in: sql)
         } catch let error as ShopdeskError {
             skipped.append(.object(["action": .string("changes"), "reason": .string(error.message)]))
         }
@@ -142,6 +162,12 @@ struct RuleRunner {
                       "actions": .array(rule.definition.actions.map { .string($0.type) }), "skipped": .array(skipped)],
             occurredAt: time)
         return ([firedEvent] + changes + extra, Set(changes.compactMap { Self.changedField($0.kind) }))
+    }
+
+    private func customValues(of conversation: Conversation) async throws -> (conversation: [String: String], customer: [String: String]) {
+        let workspace = conversation.workspaceID
+        return (try await CustomFieldRepository.values(workspaceID: workspace, entity: .conversation, id: conversation.id.rawValue, in: sql),
+                try await CustomFieldRepository.values(workspaceID: workspace, entity: .customer, id: conversation.customerID.rawValue, in: sql))
     }
 
     /// Whether the customer got an automatic reply in any conversation lately: the cap is per
@@ -183,6 +209,7 @@ struct RuleRunner {
         case .conversationTeamChanged: "team"
         case .conversationPriorityChanged: "priority"
         case .conversationTagsChanged: "tags"
+        case .conversationFieldsChanged: "fields"
         default: nil
         }
     }
@@ -200,7 +227,7 @@ enum MacroActions {
             case .snooze(let hours): .setStatus(.snoozed, snoozeUntil: now.addingTimeInterval(hours * 3600))
             case .assignAgent(let agent): .assign(agent)
             case .assignTeam(let team): .setTeam(team)
-            case .replyWithMacro, .addNote, .webhook, .notify, .assignByPolicy: nil
+            case .replyWithMacro, .addNote, .webhook, .notify, .assignByPolicy, .setField: nil
             }
         }
     }

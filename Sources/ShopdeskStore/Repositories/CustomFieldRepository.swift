@@ -138,3 +138,57 @@ public enum CustomFieldRepository {
             requiredToResolve: try row.int64("required_to_resolve") != 0, position: try row.int("position"))
     }
 }
+
+/// Rules and macros name custom fields by key: each must exist, and the values they compare or
+/// set are written as the field stores them (59.90 as 59.9, a dropdown's option exactly), so a
+/// condition means what the person saving it meant. Checked when a rule or macro is saved.
+enum CustomFieldsInAutomation {
+    static func checked(_ conditions: RuleCondition, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> RuleCondition {
+        let names = conditions.fields.filter { name in RuleCondition.customFieldPrefixes.contains { name.hasPrefix($0) } }
+        guard !names.isEmpty else { return conditions }
+        let fields = try await CustomFieldRepository.list(workspaceID: workspaceID, in: sql)
+        return try normalize(conditions, fields: fields, path: "conditions")
+    }
+
+    static func checked(_ actions: [RuleAction], workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [RuleAction] {
+        guard actions.contains(where: { if case .setField = $0 { true } else { false } }) else { return actions }
+        let fields = try await CustomFieldRepository.list(workspaceID: workspaceID, entity: .conversation, in: sql)
+        return try actions.enumerated().map { index, action in
+            guard case let .setField(key, value) = action else { return action }
+            guard let field = fields.first(where: { $0.key == key }) else {
+                throw ShopdeskError(.invalid, "There is no conversation field \"\(key.prefix(40))\".", field: "actions[\(index)].key")
+                    .because("field_unknown", ["key": key])
+            }
+            return .setField(key: key, value: try value.flatMap { $0.isEmpty ? nil : try field.normalized($0) })
+        }
+    }
+
+    private static func normalize(_ condition: RuleCondition, fields: [CustomField], path: String) throws -> RuleCondition {
+        switch condition {
+        case .all(let children):
+            return .all(try children.enumerated().map { try normalize($1, fields: fields, path: "\(path).all[\($0)]") })
+        case .any(let children):
+            return .any(try children.enumerated().map { try normalize($1, fields: fields, path: "\(path).any[\($0)]") })
+        case let .compare(name, op, value):
+            let entity: CustomField.Entity
+            if name.hasPrefix("customer.custom.") { entity = .customer } else if name.hasPrefix("custom.") { entity = .conversation } else { return condition }
+            let key = String(name.dropFirst(entity == .customer ? "customer.custom.".count : "custom.".count))
+            guard let field = fields.first(where: { $0.entity == entity && $0.key == key }) else {
+                throw ShopdeskError(.invalid, "There is no \(entity.rawValue) field \"\(key.prefix(40))\".", field: path)
+                    .because("field_unknown", ["key": key])
+            }
+            // Only equality compares a written value; contains, ordering and set-or-not keep theirs.
+            guard ["is", "is_not", "in", "not_in"].contains(op) else { return condition }
+            func one(_ item: JSONValue) throws -> JSONValue {
+                switch item {
+                case .string(let text): .string(try field.normalized(text))
+                case .number(let number): .string(try field.normalized(CustomField.numberText(number)))
+                case .bool(let flag): .string(try field.normalized(flag ? "true" : "false"))
+                default: item
+                }
+            }
+            let normalized: JSONValue = if case .array(let items) = value { .array(try items.map(one)) } else { try one(value) }
+            return .compare(field: name, op: op, value: normalized)
+        }
+    }
+}

@@ -31,6 +31,8 @@ public enum MacroRepository {
     }
 
     public static func create(workspaceID: WorkspaceID, _ definition: MacroDefinition, now: Date, in sql: any SQLDatabase) async throws -> MacroRecord {
+        var definition = definition
+        definition.actions = try await CustomFieldsInAutomation.checked(definition.actions, workspaceID: workspaceID, in: sql)
         try await guardUniqueName(workspaceID: workspaceID, definition.name, except: nil, in: sql)
         guard let row = try await sql.raw("""
             INSERT INTO macros (workspace_id, name, definition, created_at, updated_at)
@@ -43,6 +45,8 @@ public enum MacroRepository {
 
     public static func update(workspaceID: WorkspaceID, id: Int64, _ definition: MacroDefinition, now: Date,
                               in sql: any SQLDatabase) async throws -> MacroRecord? {
+        var definition = definition
+        definition.actions = try await CustomFieldsInAutomation.checked(definition.actions, workspaceID: workspaceID, in: sql)
         try await guardUniqueName(workspaceID: workspaceID, definition.name, except: id, in: sql)
         return try await sql.raw("""
             UPDATE macros SET name = \(bind: definition.name), definition = \(bind: try JSONCoding.string(definition)),

@@ -29,6 +29,7 @@ public enum RuleRepository {
 
     /// Adds a rule at the end of the list.
     public static func create(workspaceID: WorkspaceID, _ definition: RuleDefinition, now: Date, in sql: any SQLDatabase) async throws -> RuleRecord {
+        let definition = try await checkedFields(definition, workspaceID: workspaceID, in: sql)
         let position = try await OrderedRows.nextPosition("rules", workspaceID: workspaceID, in: sql)
         guard let row = try await sql.raw("""
             INSERT INTO rules (workspace_id, position, definition, created_at, updated_at)
@@ -42,6 +43,7 @@ public enum RuleRepository {
 
     public static func update(workspaceID: WorkspaceID, id: Int64, _ definition: RuleDefinition, now: Date,
                               in sql: any SQLDatabase) async throws -> RuleRecord? {
+        let definition = try await checkedFields(definition, workspaceID: workspaceID, in: sql)
         let row = try await sql.raw("""
             UPDATE rules SET definition = \(bind: try JSONCoding.string(definition)), updated_at = \(bind: now.millis)
             WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id)
@@ -49,6 +51,14 @@ public enum RuleRepository {
             """).first()
         try await bumpVersion(workspaceID, in: sql)
         return try row.map(decode)
+    }
+
+    /// The custom fields it names exist, and its values are written as they store them.
+    private static func checkedFields(_ definition: RuleDefinition, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> RuleDefinition {
+        var checked = definition
+        checked.conditions = try await CustomFieldsInAutomation.checked(definition.conditions, workspaceID: workspaceID, in: sql)
+        checked.actions = try await CustomFieldsInAutomation.checked(definition.actions, workspaceID: workspaceID, in: sql)
+        return checked
     }
 
     public static func delete(workspaceID: WorkspaceID, id: Int64, in sql: any SQLDatabase) async throws -> Bool {

@@ -9,24 +9,47 @@ extension ConversationService {
         workspaceID: WorkspaceID, conversationID: ConversationID, changes: [String: String?], actor: EventActor
     ) async throws -> [String: String] {
         let time = now()
+        let automation = automation
+        let kind = database.kind
         let (values, events) = try await database.write { sql in
-            guard let conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql) else {
+            guard var conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql) else {
                 throw ShopdeskError.notFound("Conversation \(conversationID)")
             }
             try await HistoryLock.ensureWritable(conversation, now: time, in: sql)
-            let changed = try await CustomFieldRepository.set(changes, workspaceID: workspaceID, entity: .conversation,
-                                                              id: conversationID.rawValue, now: time, in: sql)
+            var events: [DomainEvent] = []
+            if let event = try await Self.writeFields(changes, of: conversation, actor: actor, now: time, in: sql) {
+                events.append(event)
+                // Rules on `conversation.updated` see the change (`changed` includes "fields").
+                events += try await Self.automate([.init(trigger: .conversationUpdated, changed: ["fields"])], on: &conversation,
+                                                  automation: automation, time: time, kind: kind, in: sql)
+            }
             let values = try await CustomFieldRepository.values(workspaceID: workspaceID, entity: .conversation, id: conversationID.rawValue, in: sql)
-            guard !changed.isEmpty else { return (values, [DomainEvent]()) }
-            let payload: [String: JSONValue] = ["changes": .object(changed.mapValues { change in
-                .object(["from": change.from.map(JSONValue.string) ?? .null, "to": change.to.map(JSONValue.string) ?? .null])
-            })]
-            let event = DomainEvent(workspaceID: workspaceID, conversationID: conversationID, kind: .conversationFieldsChanged,
-                                    actor: actor, payload: payload, occurredAt: time)
-            return (values, try await EventLog.record([event], in: sql))
+            return (values, try await EventLog.record(events, in: sql))
         }
         await publisher?.publish(events)
         return values
+    }
+
+    /// Writes field values (checked against their fields) and returns the timeline entry saying
+    /// what changed, or nil when nothing did. For an agent's edit, a rule and a macro alike.
+    static func writeFields(
+        _ changes: [String: String?], of conversation: Conversation, actor: EventActor, now: Date, in sql: any SQLDatabase
+    ) async throws -> DomainEvent? {
+        let changed = try await CustomFieldRepository.set(changes, workspaceID: conversation.workspaceID, entity: .conversation,
+                                                          id: conversation.id.rawValue, now: now, in: sql)
+        guard !changed.isEmpty else { return nil }
+        let payload: [String: JSONValue] = ["changes": .object(changed.mapValues { change in
+            .object(["from": change.from.map(JSONValue.string) ?? .null, "to": change.to.map(JSONValue.string) ?? .null])
+        })]
+        return DomainEvent(workspaceID: conversation.workspaceID, conversationID: conversation.id, kind: .conversationFieldsChanged,
+                           actor: actor, payload: payload, occurredAt: now)
+    }
+
+    /// The `set_field` actions of a rule or macro, as one change of values.
+    static func fieldChanges(_ actions: [RuleAction]) -> [String: String?] {
+        var changes: [String: String?] = [:]
+        for case let .setField(key, value) in actions { changes[key] = .some(value) }
+        return changes
     }
 
     /// An agent resolving a conversation must first fill the fields the workspace requires.

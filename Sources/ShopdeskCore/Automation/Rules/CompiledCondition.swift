@@ -14,6 +14,10 @@ struct CompiledCondition: Sendable {
         case numberCompare, numberSet, numberNotSet
         case flag
         case setIncludes, setExcludes, setIncludesAll, setSet, setNotSet
+        /// A custom field's value (`custom.<key>` on the conversation, `customer.custom.<key>`):
+        /// one of a list, containing a phrase, compared (numbers as numbers, dates as written,
+        /// YYYY-MM-DD, which sort as they read), or set at all.
+        case customIn, customNotIn, customContains, customNotContains, customCompare, customSet, customNotSet
     }
 
     enum Comparison: UInt8, Sendable { case equal, notEqual, greater, greaterOrEqual, less, lessOrEqual }
@@ -27,12 +31,17 @@ struct CompiledCondition: Sendable {
         var table: Int32 = 0
         var comparison: Comparison = .equal
         var number: Double = 0
+        /// Custom fields: an index into the program's field names.
+        var key: Int32 = 0
     }
 
     private(set) var nodes: [Node] = []
     private(set) var needles: [[[UInt8]]] = []
     private(set) var words: [[String]] = []
     private(set) var regexes: [RegexBox] = []
+    private(set) var customKeys: [String] = []
+
+    static let customOperators = ["is", "is_not", "in", "not_in", "contains", "not_contains", "gt", "gte", "lt", "lte", "is_set", "is_not_set"]
 
     init(_ condition: RuleCondition) throws(ShopdeskError) {
         try compile(condition, path: "conditions")
@@ -46,7 +55,7 @@ struct CompiledCondition: Sendable {
         nodes.withUnsafeBufferPointer { nodes in
             needles.withUnsafeBufferPointer { needles in
                 words.withUnsafeBufferPointer { words in
-                    body(Evaluator(nodes: nodes, needles: needles, words: words, regexes: regexes))
+                    body(Evaluator(nodes: nodes, needles: needles, words: words, regexes: regexes, customKeys: customKeys))
                 }
             }
         }
@@ -59,12 +68,16 @@ struct CompiledCondition: Sendable {
     mutating func append(_ other: CompiledCondition) -> Int {
         let base = Int32(nodes.count)
         let needleBase = Int32(needles.count), wordBase = Int32(words.count), regexBase = Int32(regexes.count)
+        let keyBase = Int32(customKeys.count)
         for var node in other.nodes {
             node.end += base
             switch node.kind {
             case .textContainsAll, .textContainsNone, .textContainsAny, .textIs, .textIsNot, .textPrefix, .textSuffix: node.table += needleBase
             case .keywordIn, .keywordNotIn, .setIncludes, .setExcludes, .setIncludesAll: node.table += wordBase
             case .textMatches: node.table += regexBase
+            case .customIn, .customNotIn, .customCompare: node.table += wordBase; node.key += keyBase
+            case .customContains, .customNotContains: node.table += needleBase; node.key += keyBase
+            case .customSet, .customNotSet: node.key += keyBase
             default: break
             }
             nodes.append(node)
@@ -72,13 +85,17 @@ struct CompiledCondition: Sendable {
         needles += other.needles
         words += other.words
         regexes += other.regexes
+        customKeys += other.customKeys
         return Int(base)
     }
 
     /// The fields the program compares (a caller may skip preparing the others).
     var fields: Set<RuleField> {
-        Set(nodes.filter { $0.kind != .all && $0.kind != .any }.map(\.field))
+        Set(nodes.filter { $0.kind != .all && $0.kind != .any && !$0.kind.isCustom }.map(\.field))
     }
+
+    /// The custom fields the program compares, as named in conditions (`custom.size`, `customer.custom.tier`).
+    var customFields: Set<String> { Set(customKeys) }
 
     /// A cheap test the condition at `root` cannot pass without: the first keyword, id, tag or
     /// flag test of its top-level "all" group. Checked before the whole condition, it turns most
@@ -106,6 +123,10 @@ struct CompiledCondition: Sendable {
                 try compile(child, path: "\(path).\(isAll ? "all" : "any")[\(position)]")
             }
             nodes[index].end = Int32(nodes.count)
+        case let .compare(name, op, value) where RuleCondition.customFieldPrefixes.contains(where: { name.hasPrefix($0) }):
+            var node = try customLeaf(name, op, value, path: path)
+            node.end = Int32(nodes.count + 1)
+            nodes.append(node)
         case let .compare(name, op, value):
             guard let field = RuleField(rawValue: name) else {
                 let known = RuleField.allCases.map(\.rawValue).joined(separator: ", ")
@@ -128,6 +149,42 @@ struct CompiledCondition: Sendable {
             guard texts.count == items.count, !texts.isEmpty else { throw .invalid(field: path, "Give a list of words or phrases.") }
             return texts
         default: throw .invalid(field: path, "Give a word, a phrase or a list of them.")
+        }
+    }
+
+    private mutating func customLeaf(_ name: String, _ op: String, _ value: JSONValue, path: String) throws(ShopdeskError) -> Node {
+        let prefix = RuleCondition.customFieldPrefixes.filter { name.hasPrefix($0) }.max { $0.count < $1.count } ?? ""
+        let key = String(name.dropFirst(prefix.count))
+        guard !key.isEmpty, key.utf8.count <= 64 else { throw .invalid(field: path, "Name a custom field: custom.<key> or customer.custom.<key>.") }
+        guard Self.customOperators.contains(op) else {
+            throw .invalid(field: path, "\(name) cannot be compared with \(op); use \(Self.customOperators.joined(separator: ", ")).")
+        }
+        customKeys.append(name)
+        let index = Int32(customKeys.count - 1)
+        switch op {
+        case "is_set": return Node(kind: .customSet, field: .channel, key: index)
+        case "is_not_set": return Node(kind: .customNotSet, field: .channel, key: index)
+        case "contains", "not_contains":
+            needles.append(try Self.strings(value, path: path).map { Array(SearchText.fold($0).utf8) })
+            return Node(kind: op == "contains" ? .customContains : .customNotContains, field: .channel, table: Int32(needles.count - 1), key: index)
+        case "is", "is_not", "in", "not_in":
+            let list: [String] = switch value {
+            case .number(let number): [CustomField.numberText(number)]
+            case .bool(let flag): [flag ? "true" : "false"]
+            default: try Self.strings(value, path: path).map { SearchText.fold($0) }
+            }
+            words.append(list)
+            return Node(kind: op == "is" || op == "in" ? .customIn : .customNotIn, field: .channel, table: Int32(words.count - 1), key: index)
+        default:
+            let bound: String
+            switch value {
+            case .number(let number): bound = CustomField.numberText(number)
+            case .string(let text) where !text.isEmpty: bound = text
+            default: throw .invalid(field: path, "\(name) is compared with a number or a date (YYYY-MM-DD).")
+            }
+            words.append([bound])
+            return Node(kind: .customCompare, field: .channel, table: Int32(words.count - 1), comparison: Self.comparisons[op] ?? .equal,
+                        number: Double(bound) ?? .nan, key: index)
         }
     }
 
@@ -201,6 +258,7 @@ struct Evaluator {
     let needles: UnsafeBufferPointer<[[UInt8]]>
     let words: UnsafeBufferPointer<[String]>
     let regexes: [RegexBox]
+    let customKeys: [String]
 
     func run(_ index: Int, _ facts: RuleFacts) -> Bool {
         let node = nodes[index]
@@ -237,6 +295,28 @@ struct Evaluator {
         case .setIncludesAll: return words[Int(node.table)].allSatisfy { set(node.field, facts).contains($0) }
         case .setSet: return !set(node.field, facts).isEmpty
         case .setNotSet: return set(node.field, facts).isEmpty
+        case .customIn: return facts.custom[customKeys[Int(node.key)]].map { words[Int(node.table)].contains($0) } ?? false
+        case .customNotIn: return !(facts.custom[customKeys[Int(node.key)]].map { words[Int(node.table)].contains($0) } ?? false)
+        case .customContains, .customNotContains:
+            let value = facts.custom[customKeys[Int(node.key)]] ?? ""
+            let found = needles[Int(node.table)].contains { needle in
+                needle.isEmpty || value.utf8.count >= needle.count && Array(value.utf8).firstRange(of: needle) != nil
+            }
+            return node.kind == .customContains ? found : !found
+        case .customCompare:
+            guard let value = facts.custom[customKeys[Int(node.key)]] else { return node.comparison == .notEqual }
+            if !node.number.isNaN, let number = Double(value) { return compare(number, node) }
+            let bound = words[Int(node.table)][0]
+            return switch node.comparison {
+            case .equal: value == bound
+            case .notEqual: value != bound
+            case .greater: value > bound
+            case .greaterOrEqual: value >= bound
+            case .less: value < bound
+            case .lessOrEqual: value <= bound
+            }
+        case .customSet: return facts.custom[customKeys[Int(node.key)]] != nil
+        case .customNotSet: return facts.custom[customKeys[Int(node.key)]] == nil
         }
     }
 
@@ -304,6 +384,15 @@ struct Evaluator {
         case .urgent: facts.urgent
         case .customerVIP: facts.customerVIP
         default: facts.withinBusinessHours
+        }
+    }
+}
+
+extension CompiledCondition.Kind {
+    var isCustom: Bool {
+        switch self {
+        case .customIn, .customNotIn, .customContains, .customNotContains, .customCompare, .customSet, .customNotSet: true
+        default: false
         }
     }
 }

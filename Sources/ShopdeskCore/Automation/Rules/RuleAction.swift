@@ -23,6 +23,9 @@ public enum RuleAction: Codable, Equatable, Sendable {
     /// Tells agents in the app: `assignee`, `team`, `admins` or `all`. Outside business hours
     /// only when `outsideBusinessHours` is set.
     case notify(audience: String, message: String, outsideBusinessHours: Bool)
+    /// Sets one of the conversation's custom fields (nil clears it); the value is checked
+    /// against the field when the rule or macro is saved and again when it runs.
+    case setField(key: String, value: String?)
 
     public var type: String {
         switch self {
@@ -38,16 +41,17 @@ public enum RuleAction: Codable, Equatable, Sendable {
         case .addNote: "add_note"
         case .webhook: "webhook"
         case .notify: "notify"
+        case .setField: "set_field"
         }
     }
 
     public static let audiences = ["assignee", "team", "admins", "all"]
     public static let types = ["add_tags", "remove_tags", "set_priority", "set_status", "snooze", "assign_agent", "assign_team", "assign_by_policy",
-                               "reply_with_macro", "add_note", "webhook", "notify"]
+                               "reply_with_macro", "add_note", "webhook", "notify", "set_field"]
 
     private enum CodingKeys: String, CodingKey {
         case type, tags, priority, status, hours, agentId = "agent_id", teamId = "team_id", macroId = "macro_id", text, webhookId = "webhook_id"
-        case audience, message, outsideBusinessHours = "outside_business_hours"
+        case audience, message, outsideBusinessHours = "outside_business_hours", key, value
     }
 
     /// Reads snake_case keys whether or not the decoder already converted them to camelCase
@@ -77,6 +81,12 @@ public enum RuleAction: Codable, Equatable, Sendable {
             self = .notify(audience: try container.decode(String.self, forKey: key("audience")),
                            message: try container.decodeIfPresent(String.self, forKey: key("message")) ?? "",
                            outsideBusinessHours: try container.decodeIfPresent(Bool.self, forKey: key("outside_business_hours")) ?? false)
+        case "set_field":
+            let value: String? = if let text = try? container.decodeIfPresent(String.self, forKey: key("value")) { text }
+                else if let number = try? container.decodeIfPresent(Double.self, forKey: key("value")) { CustomField.numberText(number) }
+                else if let flag = try? container.decodeIfPresent(Bool.self, forKey: key("value")) { flag ? "true" : "false" }
+                else { nil }
+            self = .setField(key: try container.decode(String.self, forKey: key("key")), value: value)
         default:
             throw DecodingError.dataCorruptedError(forKey: key("type"), in: container, debugDescription:
                 "Unknown action type \(type); use one of \(Self.types.joined(separator: ", ")).")
@@ -109,6 +119,9 @@ public enum RuleAction: Codable, Equatable, Sendable {
             try container.encode(audience, forKey: .audience)
             try container.encode(message, forKey: .message)
             try container.encode(outside, forKey: .outsideBusinessHours)
+        case let .setField(key, value):
+            try container.encode(key, forKey: .key)
+            try container.encode(value, forKey: .value)
         }
     }
 
@@ -128,6 +141,8 @@ public enum RuleAction: Codable, Equatable, Sendable {
             guard Self.audiences.contains(audience) else {
                 throw .invalid(field: field, "Notify one of: \(Self.audiences.joined(separator: ", ")).")
             }
+        case .setField(let key, _):
+            guard !key.isEmpty, key.utf8.count <= 64 else { throw .invalid(field: field, "Name the custom field to set by its key.") }
         case .setPriority, .setStatus, .assignAgent, .assignTeam, .assignByPolicy, .replyWithMacro, .webhook:
             break
         }

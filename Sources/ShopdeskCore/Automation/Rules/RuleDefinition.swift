@@ -82,6 +82,10 @@ public indirect enum RuleCondition: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey { case all, any, field, op, value }
 
+    /// Custom fields' conditions start with one of these; the rest of the name is the field's key
+    /// (`custom.size` on the conversation, `customer.custom.tier` on its customer).
+    public static let customFieldPrefixes = ["custom.", "customer.custom."]
+
     /// Every field the condition compares, nested groups included.
     public var fields: [String] {
         switch self {

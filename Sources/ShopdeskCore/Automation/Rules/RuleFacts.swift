@@ -60,8 +60,9 @@ public struct RuleFacts: Sendable {
         self.assigneeID = assigneeID
         self.teamID = teamID
         self.tags = tags
-        self.customerEmail = customerEmail?.lowercased()
-        customerEmailDomain = self.customerEmail.flatMap { email in email.lastIndex(of: "@").map { String(email[email.index(after: $0)...]) } }
+        let email = customerEmail?.lowercased()
+        self.customerEmail = email
+        customerEmailDomain = email.flatMap { email in email.lastIndex(of: "@").map { String(email[email.index(after: $0)...]) } }
         self.customerName = FoldedText(customerName ?? "")
         self.withinBusinessHours = withinBusinessHours
         self.hoursSinceCreated = hoursSinceCreated
@@ -89,8 +90,21 @@ public struct RuleFacts: Sendable {
         lastOrderAgeDays = summary.lastOrderAt.map { max(0, time.timeIntervalSince($0) / 86_400) }
     }
 
+    /// Fills the custom fields from the conversation's and the customer's values (by key).
+    public mutating func setCustom(conversation: [String: String], customer: [String: String]) {
+        var values: [String: String] = [:]
+        for (key, value) in conversation { values["custom.\(key)"] = SearchText.fold(value) }
+        for (key, value) in customer { values["customer.custom.\(key)"] = SearchText.fold(value) }
+        custom = values
+    }
+
     /// Computed once here: dozens of rules may compare it.
     let customerEmailDomain: String?
+    /// Custom fields' values, folded (lowercase, no diacritics), by the name conditions use:
+    /// `custom.<key>` for the conversation's, `customer.custom.<key>` for the customer's.
+    /// Declared last on purpose: placed among the fields above (before `changed`), the debug
+    /// build of Swift 6.2 crashed copying a fresh `RuleFacts` out of its initialiser.
+    public var custom: [String: String] = [:]
 }
 
 /// Text as written (for regular expressions) and folded (lowercase, no diacritics) as bytes,

@@ -25,6 +25,8 @@ public struct RuleSet: Sendable {
     /// set of arrays instead of 200.
     private let program: CompiledCondition
     private let fields: Set<RuleField>
+    /// The custom fields some rule compares (`custom.<key>`, `customer.custom.<key>`).
+    public let customFields: Set<String>
     /// Stored rules that no longer compile (e.g. a field was retired), with the reason; they
     /// never fire and the rules page shows them.
     public let broken: [(id: Int64, reason: String)]
@@ -61,6 +63,7 @@ public struct RuleSet: Sendable {
         self.byTrigger = byTrigger
         self.program = program
         fields = program.fields
+        customFields = program.customFields
         self.broken = broken
     }
 
