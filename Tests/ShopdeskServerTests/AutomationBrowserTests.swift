@@ -183,6 +183,73 @@ struct AutomationBrowserTests {
         }
     }
 
+    /// In Russian: custom fields are offered by their own labels (a customer's says so), a
+    /// dropdown's options are picked, and "set custom field" writes one; opened again, all is as saved.
+    @Test func aRuleComparesAndSetsCustomFieldsPickedByTheirLabels() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let token = harness.ownerToken
+            for body in [#"{"entity":"conversation","key":"return_reason","label":"Причина возврата","kind":"dropdown","options":["Мал размер","Брак"]}"#,
+                         #"{"entity":"conversation","key":"handled_by","label":"Кто ведёт","kind":"text"}"#,
+                         #"{"entity":"customer","key":"tier","label":"Уровень","kind":"dropdown","options":["Gold","Silver"]}"#] {
+                #expect(try await harness.client.json(.post, "/api/v1/custom-fields", token: token, body: body).status == .created)
+            }
+            _ = try await harness.client.json(.patch, "/api/v1/auth/me", token: token, body: #"{"locale":"ru"}"#)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/automation")
+                try await page.waitFor("document.querySelector('#add-rule')", "the rules panel")
+                _ = try await page.evaluate("document.querySelector('#add-rule').click()")
+                try await page.waitFor("document.querySelector('#rule-editor')", "the rule editor")
+                try await page.focus("#rule-editor input[type=text]")
+                try await page.type("Брак у золотых")
+                _ = try await page.evaluate("""
+                    (() => { const editor = document.querySelector('#rule-editor');
+                      const choose = (row, field, op) => {
+                        const [f] = row.querySelectorAll('select'); f.value = field; f.dispatchEvent(new Event('change'));
+                        const o = row.querySelectorAll('select')[1]; o.value = op; o.dispatchEvent(new Event('change')); };
+                      for (let i = 0; i < 2; i++) editor.querySelector('.add-condition').click();
+                      const rows = editor.querySelectorAll('.condition');
+                      choose(rows[0], 'custom.return_reason', 'is');
+                      choose(rows[1], 'customer.custom.tier', 'in');
+                      return true })()
+                    """)
+                let labels = try await page.evaluate("[...document.querySelector('#rule-editor .condition select').options].map((o) => o.textContent).join('|')") as? String ?? ""
+                #expect(labels.contains("Причина возврата") && labels.contains("Клиент: Уровень"), "\(labels)")
+                let options = try await page.evaluate("[...document.querySelectorAll('#rule-editor .condition')[0].querySelectorAll('select')[2].options].map((o) => o.value).join('|')") as? String
+                #expect(options == "Мал размер|Брак")
+                _ = try await page.evaluate("""
+                    (() => { const editor = document.querySelector('#rule-editor');
+                      const rows = editor.querySelectorAll('.condition');
+                      rows[0].querySelectorAll('select')[2].value = 'Брак';
+                      for (const box of rows[1].querySelectorAll('input[type=checkbox]')) box.checked = box.value === 'Gold';
+                      const action = editor.querySelector('.action');
+                      const type = action.querySelector('select'); type.value = 'set_field'; type.dispatchEvent(new Event('change'));
+                      const key = editor.querySelector('.action').querySelectorAll('select')[1];
+                      key.value = 'handled_by'; key.dispatchEvent(new Event('change'));
+                      editor.querySelector('.action .field-value input').value = 'Отдел возвратов';
+                      return true })()
+                    """)
+                if let directory = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOTS"] {
+                    try await page.screenshot(to: "\(directory)/rule-custom-fields.png")
+                }
+                _ = try await page.evaluate("document.querySelector('#rule-editor').requestSubmit()")
+                try await page.waitFor("document.querySelector('#rule-list').innerText.includes('Брак у золотых')", "the saved rule")
+                let rule = try #require(try await harness.client.json(.get, "/api/v1/rules", token: token).items.first)
+                let conditions = (rule["conditions"] as? [String: Any])?["all"] as? [[String: Any]] ?? []
+                #expect(conditions.map { $0["field"] as? String } == ["custom.return_reason", "customer.custom.tier"])
+                #expect(conditions.first?["value"] as? String == "Брак")
+                #expect(conditions.last?["value"] as? [String] == ["Gold"])
+                let action = (rule["actions"] as? [[String: Any]])?.first
+                #expect(action?["type"] as? String == "set_field" && action?["key"] as? String == "handled_by" && action?["value"] as? String == "Отдел возвратов",
+                        "\(action ?? [:])")
+
+                _ = try await page.evaluate("document.querySelector('#rule-list button[aria-label=\"Изменить: Брак у золотых\"]').click()")
+                try await page.waitFor("document.querySelector('#rule-editor .action .field-value input')?.value === 'Отдел возвратов'", "the field's value again")
+                #expect(try await page.evaluate("document.querySelectorAll('#rule-editor .condition')[0].querySelectorAll('select')[2].value") as? String == "Брак")
+            }
+        }
+    }
+
     @Test func anSLAPolicyMadeInSettingsShowsDueTimesInTheInboxSortedBySLA() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let port = try #require(harness.client.port)

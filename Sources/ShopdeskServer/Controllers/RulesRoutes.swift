@@ -70,10 +70,14 @@ struct RulesRoutes {
             let broken = RuleSet(records.map { ($0.id, $0.definition) }).broken.map { BrokenRule(id: $0.id, reason: $0.reason) }
             return RuleList(items: records.map(RuleDTO.init), broken: broken)
         }
-        api.on(.get, "/rules/schema", "Triggers, fields with their operators, and action types, for rule editors", tag: "rules") { _, _ in
-            RuleSchemaDTO(
+        api.on(.get, "/rules/schema", "Triggers, fields with their operators (the workspace's custom fields too), and action types, for rule editors",
+               tag: "rules") { _, context in
+            let ws = context.workspaceID
+            let custom = try await database.read { try await CustomFieldRepository.list(workspaceID: ws, in: $0) }
+            return RuleSchemaDTO(
                 triggers: RuleTrigger.allCases.map(\.rawValue),
-                fields: RuleField.allCases.map { .init(name: $0.rawValue, kind: $0.kind.rawValue, operators: $0.operators, values: Self.values(of: $0)) },
+                fields: RuleField.allCases.map { .init(name: $0.rawValue, kind: $0.kind.rawValue, operators: $0.operators, values: Self.values(of: $0)) }
+                    + custom.map(Self.schemaField),
                 actions: RuleAction.types,
                 audiences: RuleAction.audiences)
         }
@@ -162,6 +166,20 @@ struct RulesRoutes {
         }
     }
 
+    /// A custom field as a condition's field: compared the way its kind allows.
+    static func schemaField(_ field: CustomField) -> RuleSchemaDTO.Field {
+        let name = (field.entity == .customer ? "customer.custom." : "custom.") + field.key
+        let (kind, operators): (String, [String]) = switch field.kind {
+        case .text: ("text", ["contains", "not_contains", "is", "is_not", "is_set", "is_not_set"])
+        case .dropdown: ("keyword", ["is", "is_not", "in", "not_in", "is_set", "is_not_set"])
+        case .number: ("number", ["is", "is_not", "gt", "gte", "lt", "lte", "is_set", "is_not_set"])
+        case .date: ("date", ["is", "is_not", "gt", "gte", "lt", "lte", "is_set", "is_not_set"])
+        case .checkbox: ("flag", ["is"])
+        }
+        return .init(name: name, kind: kind, operators: operators, values: field.kind == .dropdown ? field.options : nil,
+                     label: field.label, entity: field.entity.rawValue)
+    }
+
     struct RuleSchemaDTO: ResponseEncodable {
         struct Field: Codable, Sendable {
             var name: String
@@ -170,6 +188,10 @@ struct RulesRoutes {
             /// The values the field can hold when they are a closed list the editor offers to pick
             /// from (channels, languages, intents, moods); nil when any value goes.
             var values: [String]?
+            /// A custom field's own name (the others are worded by the app); its `entity` is
+            /// `conversation` or `customer`.
+            var label: String? = nil
+            var entity: String? = nil
         }
         var triggers: [String]
         var fields: [Field]

@@ -11,7 +11,7 @@ import { describeAction } from './macros.js';
 import { actionsEditor, conditionsEditor, ruleEditor } from './rule-editor.js';
 import { macroFiles } from './macro-files.js';
 
-const MACRO_ACTIONS = ['add_tags', 'remove_tags', 'set_priority', 'set_status', 'snooze', 'assign_agent', 'assign_team'];
+const MACRO_ACTIONS = ['add_tags', 'remove_tags', 'set_priority', 'set_status', 'snooze', 'assign_agent', 'assign_team', 'set_field'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /// What the editors offer to pick from: agents, teams, inboxes, macros, webhooks, the schema.
@@ -209,7 +209,8 @@ async function slaSection(context) {
     ownHours.addEventListener('change', () => { hoursBox.hidden = !ownHours.checked; });
     const pause = h('input', { type: 'checkbox', checked: policy ? policy.pause_while_pending : true });
     // A policy is chosen from the conversation, so fields about one message are not offered.
-    const schema = { ...context.schema, fields: context.schema.fields.filter((field) => !['message.text', 'changed'].includes(field.name)) };
+    // SLA targets look at the conversation as it stands, not at a message, a change or custom fields.
+  const schema = { ...context.schema, fields: context.schema.fields.filter((field) => !['message.text', 'changed'].includes(field.name) && !field.label) };
     const conditions = conditionsEditor(schema, context, policy?.conditions);
     const cancel = h('button', { type: 'button' }, t('cancel'));
     cancel.addEventListener('click', () => clear(editorSlot));

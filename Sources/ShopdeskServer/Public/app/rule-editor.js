@@ -18,6 +18,8 @@ const nextID = (prefix) => `${prefix}-${++ids}`;
 /// languages, intents, moods), the app's own, and the workspace's inboxes, agents, teams and tags.
 function choices(field, context) {
   const listed = context.schema.fields.find((item) => item.name === field)?.values;
+  // A custom dropdown's options are the admin's own words.
+  if (isCustom(field)) return listed?.map((option) => [option, option]) ?? null;
   switch (field) {
     case 'channel': return listed?.map((kind) => [kind, kind === 'api' ? 'API' : channelName(kind)]) ?? null;
     case 'language': return listed?.map((code) => [code, `${languageName(code)} (${code})`]) ?? null;
@@ -26,6 +28,8 @@ function choices(field, context) {
     case 'priority': return PRIORITIES.map((value) => [value, t(value)]);
     case 'status': return ['open', 'pending', 'snoozed', 'resolved'].map((value) => [value, t(value)]);
     case 'tags': return context.tags.map((tag) => [tag.name, `#${tag.name}`]);
+    case 'changed': return [['status', t('status')], ['assignee', t('assignee')], ['team', t('team')], ['priority', t('priority')],
+      ['tags', t('tags')], ['fields', t('customFields')]];
     case 'last_message_from': return [['customer', t('fromCustomer')], ['agent', t('fromAgent')]];
     case 'order.last.financial_status':
       return ['paid', 'pending', 'authorized', 'partially_paid', 'partially_refunded', 'refunded', 'voided'].map((value) => [value, t(`financial.${value}`)]);
@@ -36,6 +40,19 @@ function choices(field, context) {
     case 'team_id': return context.teams.map((team) => [team.id, team.name]);
     default: return null;
   }
+}
+
+/** @param {string} name */
+const isCustom = (name) => name.startsWith('custom.') || name.startsWith('customer.custom.');
+
+/**
+ * A field's name in the editor: the app's words, or a custom field's own label (a customer's
+ * field says so).
+ * @param {{ name: string, label?: string, entity?: string }} field
+ */
+export function fieldLabel(field) {
+  if (!field.label) return t(`field.${field.name}`);
+  return field.entity === 'customer' ? `${t('customerField')}: ${field.label}` : field.label;
 }
 
 function select(name, options, selected, keepUnknown = true) {
@@ -50,7 +67,7 @@ function select(name, options, selected, keepUnknown = true) {
 function conditionRow(schema, context, node, onRemove) {
   const row = h('div', { class: 'row condition' });
   // Only the fields this editor offers (an SLA policy has no message to look at): the browser picks the first otherwise.
-  const field = select(t('field'), schema.fields.map((item) => [item.name, t(`field.${item.name}`)]), node?.field ?? 'message.text', false);
+  const field = select(t('field'), schema.fields.map((item) => [item.name, fieldLabel(item)]), node?.field ?? 'message.text', false);
   let op = null;
   let value = null;
   /** @type {null | (() => string[])} */
@@ -76,7 +93,7 @@ function conditionRow(schema, context, node, onRemove) {
         readPicked = picked.read;
       } else {
         const text = Array.isArray(initial) ? initial.join(', ') : initial ?? '';
-        value = h('input', { type: meta.kind === 'number' ? 'number' : 'text', 'aria-label': t('value'), value: text, step: 'any',
+        value = h('input', { type: meta.kind === 'number' ? 'number' : meta.kind === 'date' ? 'date' : 'text', 'aria-label': t('value'), value: text, step: 'any',
           title: LIST_OPERATORS.includes(op.value) ? t('listHint') : '' });
       }
       clear(row);
@@ -131,7 +148,9 @@ function groupEditor(schema, context, node, depth, onRemove) {
 /// One action with the settings its type needs.
 function actionRow(schema, context, action, onRemove, allowed) {
   const row = h('div', { class: 'row action' });
-  const type = select(t('action'), (allowed || schema.actions).map((name) => [name, t(`action.${name}`)]), action?.type ?? 'add_tags');
+  // Setting a custom field is offered once the workspace has conversation fields.
+  const offered = (allowed || schema.actions).filter((name) => name !== 'set_field' || schema.fields.some((item) => item.name.startsWith('custom.')));
+  const type = select(t('action'), offered.map((name) => [name, t(`action.${name}`)]), action?.type ?? 'add_tags');
   let read = () => ({ type: type.value });
   const draw = (initial) => {
     const inputs = [];
@@ -190,6 +209,32 @@ function actionRow(schema, context, action, onRemove, allowed) {
       case 'webhook': {
         const hook = pick(t('webhooks'), context.webhooks.map((item) => [item.id, item.url]), initial?.webhook_id);
         read = () => ({ type: 'webhook', webhook_id: Number(hook.value) });
+        break;
+      }
+      case 'set_field': {
+        // The conversation's custom fields; the value as the field takes it (empty clears it).
+        const fields = schema.fields.filter((item) => item.name.startsWith('custom.'));
+        const key = pick(t('customField'), fields.map((item) => [item.name.slice('custom.'.length), item.label ?? item.name]),
+          initial?.key ?? fields[0]?.name.slice('custom.'.length));
+        const slot = h('span', { class: 'field-value' });
+        inputs.push(slot);
+        let input = null;
+        const drawValue = (value) => {
+          const meta = fields.find((item) => item.name === `custom.${key.value}`);
+          if (meta?.values) {
+            input = select(t('value'), [['', t('clearValue')], ...meta.values.map((option) => [option, option])], value ?? '');
+          } else if (meta?.kind === 'flag') {
+            input = select(t('value'), [['', t('clearValue')], ['true', t('yes')], ['false', t('no')]], value ?? 'true');
+          } else {
+            input = h('input', { type: meta?.kind === 'number' ? 'number' : meta?.kind === 'date' ? 'date' : 'text', step: 'any',
+              'aria-label': t('value'), value: value ?? '' });
+          }
+          clear(slot);
+          slot.append(input);
+        };
+        key.addEventListener('change', () => drawValue(null));
+        drawValue(initial?.value ?? null);
+        read = () => ({ type: 'set_field', key: key.value, value: input.value === '' ? null : input.value });
         break;
       }
       case 'notify': {

@@ -130,6 +130,7 @@ export default {
   'intent.complaint': 'Complaint', 'intent.thanks_praise': 'Thanks or praise', 'intent.other': 'Other',
   'sentiment.positive': 'Positive', 'sentiment.neutral': 'Neutral', 'sentiment.negative': 'Negative',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
+  'action.set_field': 'Set custom field', customField: 'Custom field', customerField: 'Customer', clearValue: '(empty it)',
   macroFiles: 'Files sent with it',
   details: 'Details', customFields: 'Custom fields', addField: 'Add field',
   customFieldsHelp: 'Your own fields on conversations and customers: agents fill them in beside the conversation, views filter by them, and a field required to resolve must be filled before a conversation is resolved.',

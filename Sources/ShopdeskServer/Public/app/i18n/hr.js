@@ -132,6 +132,7 @@ export default {
   'intent.thanks_praise': 'Zahvala ili pohvala', 'intent.other': 'Ostalo', 'sentiment.positive': 'Pozitivno',
   'sentiment.neutral': 'Neutralno', 'sentiment.negative': 'Negativno',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
+  'action.set_field': 'Postavi prilagođeno polje', customField: 'Prilagođeno polje', customerField: 'Kupac', clearValue: '(isprazni)',
   macroFiles: 'Datoteke koje šalje',
   details: 'Pojedinosti', customFields: 'Vlastita polja', addField: 'Dodaj polje',
   customFieldsHelp: 'Vaša polja na razgovorima i kupcima: agenti ih ispunjavaju uz razgovor, prikazi filtriraju po njima, a polje obavezno za rješavanje mora biti ispunjeno prije nego se razgovor riješi.',

@@ -135,6 +135,7 @@ export default {
   'intent.complaint': 'Reclamação', 'intent.thanks_praise': 'Agradecimento ou elogio', 'intent.other': 'Outro',
   'sentiment.positive': 'Positivo', 'sentiment.neutral': 'Neutro', 'sentiment.negative': 'Negativo',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
+  'action.set_field': 'Definir campo personalizado', customField: 'Campo personalizado', customerField: 'Cliente', clearValue: '(esvaziar)',
   macroFiles: 'Arquivos enviados junto',
   details: 'Detalhes', customFields: 'Campos personalizados', addField: 'Adicionar campo',
   customFieldsHelp: 'Campos seus em conversas e clientes: os agentes preenchem ao lado da conversa, as visualizações filtram por eles, e um campo obrigatório para resolver precisa estar preenchido antes de resolver a conversa.',

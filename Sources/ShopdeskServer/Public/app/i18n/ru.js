@@ -133,6 +133,7 @@ export default {
   'intent.thanks_praise': 'Благодарность', 'intent.other': 'Другое', 'sentiment.positive': 'Позитивный',
   'sentiment.neutral': 'Нейтральный', 'sentiment.negative': 'Негативный',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
+  'action.set_field': 'Заполнить своё поле', customField: 'Своё поле', customerField: 'Клиент', clearValue: '(очистить)',
   macroFiles: 'Файлы, отправляемые с ним',
   details: 'Подробности', customFields: 'Свои поля', addField: 'Добавить поле',
   customFieldsHelp: 'Ваши поля у разговоров и клиентов: агенты заполняют их рядом с разговором, представления фильтруют по ним, а обязательное для решения поле нужно заполнить, прежде чем решить разговор.',
