@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boardColumns, compact, countText, fieldsOf } from '../../Sources/ShopdeskServer/Public/app/view-filters.js';
+import { boardColumns, compact, countText, fieldColumns, fieldsOf } from '../../Sources/ShopdeskServer/Public/app/view-filters.js';
 
 test('every view of the navigation reads as the fields a saved view keeps', () => {
   assert.deepEqual(fieldsOf('mine'), { status: ['open'], assignee: ['me'] });
@@ -29,4 +29,11 @@ test('empty fields are dropped and a count at its cap says so', () => {
   assert.equal(countText(12, 1000, format), '12');
   assert.equal(countText(1000, 1000, format), '1,000+');
   assert.equal(countText(undefined, 1000, format), '');
+});
+
+test('a board by a custom field has a column per option, then one for none, as its filter allows', () => {
+  const reason = { key: 'return_reason', kind: 'dropdown', options: ['Too small', 'Too big', 'Damaged'] };
+  assert.deepEqual(fieldColumns(reason, {}), ['Too small', 'Too big', 'Damaged', '']);
+  assert.deepEqual(fieldColumns(reason, { 'custom.return_reason': ['Damaged', 'Too small'] }), ['Too small', 'Damaged']);
+  assert.deepEqual(fieldColumns({ key: 'gift', kind: 'checkbox', options: [] }, { status: ['open'] }), ['true', 'false', '']);
 });

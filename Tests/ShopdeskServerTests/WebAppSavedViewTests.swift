@@ -53,26 +53,84 @@ struct WebAppSavedViewTests {
                       document.querySelector('#view-layout').value = 'board'; document.querySelector('#view-save').click(); })()
                     """)
                 try await page.waitFor("document.querySelectorAll('#board .board-column').length === 2", "open and pending columns")
-                try await page.waitFor("document.querySelectorAll('#board [data-status=open] .card').length === 2", "two cards in open")
+                try await page.waitFor("document.querySelectorAll('#board [data-column=open] .card').length === 2", "two cards in open")
                 _ = try await page.evaluate("""
                     (() => { const menu = document.querySelector('#board .card[data-id="\(vip)"] .move'); menu.value = 'pending';
                       menu.dispatchEvent(new Event('change')); })()
                     """)
-                try await page.waitFor("document.querySelector('#board [data-status=pending] .card[data-id=\"\(vip)\"]')", "the card moved to pending")
+                try await page.waitFor("document.querySelector('#board [data-column=pending] .card[data-id=\"\(vip)\"]')", "the card moved to pending")
                 if let directory = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOTS"] {
                     try await page.screenshot(to: "\(directory)/saved-view-board.png")
                 }
                 #expect(try await harness.client.json(.get, "/api/v1/conversations/\(vip)", token: token).string("status") == "pending")
                 _ = try await page.evaluate("""
                     (() => { const data = new DataTransfer(); data.setData('text/plain', '\(second)');
-                      document.querySelector('#board [data-status=pending]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true })); })()
+                      document.querySelector('#board [data-column=pending]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true })); })()
                     """)
-                try await page.waitFor("document.querySelector('#board [data-status=pending] .card[data-id=\"\(second)\"]')", "the dropped card in pending")
+                try await page.waitFor("document.querySelector('#board [data-column=pending] .card[data-id=\"\(second)\"]')", "the dropped card in pending")
                 #expect(try await harness.client.json(.get, "/api/v1/conversations/\(second)", token: token).string("status") == "pending")
 
                 // Opening a card shows the conversation; the board is back when it closes.
                 _ = try await page.evaluate("document.querySelector('#board .card a').click()")
                 try await page.waitFor("!document.querySelector('#board') && document.querySelector('#composer-text')", "the conversation")
+            }
+        }
+    }
+
+    /// In Croatian: a board whose columns are a custom field's options (and one for none); moving
+    /// a card sets or empties the field. The API refuses a column field that is not a dropdown or checkbox.
+    @Test func aBoardByACustomFieldMovesCardsBetweenItsOptions() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let token = harness.ownerToken
+            _ = try await harness.client.json(.post, "/api/v1/custom-fields", token: token,
+                                              body: #"{"entity":"conversation","key":"return_reason","label":"Razlog povrata","kind":"dropdown","options":["Premalo","Oštećeno"]}"#)
+            _ = try await harness.client.json(.post, "/api/v1/custom-fields", token: token,
+                                              body: #"{"entity":"conversation","key":"note","label":"Bilješka","kind":"text"}"#)
+            let refused = try await harness.client.json(.post, "/api/v1/views", token: token,
+                                                        body: #"{"name":"x","filters":{},"layout":"board","board_field":"note"}"#)
+            #expect(refused.status == .unprocessableContent && (try? refused.string("code")) == "board_field_invalid", "\(refused.text)")
+            _ = try await harness.client.json(.patch, "/api/v1/auth/me", token: token, body: #"{"locale":"hr"}"#)
+            let small = try await harness.inbound(email: "ana@example.hr", text: "Cipele su premale").int("conversation_id")
+            let other = try await harness.inbound(email: "ivo@example.hr", text: "Stigla je razbijena vaza").int("conversation_id")
+            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(small)/fields", token: token, body: #"{"return_reason":"Premalo"}"#)
+            let listed = try await harness.client.json(.get, "/api/v1/conversations?view=open&with_fields=return_reason", token: token).items
+            #expect(listed.first { $0["id"] as? Int == Int(small) }?["fields"] as? [String: String] == ["return_reason": "Premalo"])
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open")
+                try await page.waitFor("document.querySelectorAll('#conversations .row').length === 2", "both conversations")
+                _ = try await page.evaluate("document.querySelector('#save-view').click()")
+                try await page.waitFor("document.querySelector('#view-editor')?.open", "the view editor")
+                try await WebAppTests.fill(page, ["#view-name": "Povrati"])
+                #expect(try await page.evaluate("document.querySelector('#view-columns').closest('label').hidden") as? Bool == true, "columns only for a board")
+                _ = try await page.evaluate("""
+                    (() => { const layout = document.querySelector('#view-layout'); layout.value = 'board'; layout.dispatchEvent(new Event('change'));
+                      document.querySelector('#view-columns').value = 'return_reason'; document.querySelector('#view-save').click(); })()
+                    """)
+                try await page.waitFor("document.querySelectorAll('#board .board-column').length === 3", "a column per option and one for none")
+                let titles = try await page.evaluate("[...document.querySelectorAll('#board .board-column h3')].map((h) => h.textContent).join('|')") as? String
+                #expect(titles == "Premalo: 1|Oštećeno: 0|(ništa): 1", "\(titles ?? "")")
+                let view = try #require(try await harness.client.json(.get, "/api/v1/views", token: token).items.first)
+                #expect(view["board_field"] as? String == "return_reason" && view["layout"] as? String == "board")
+
+                // The menu moves the unsorted one to "Oštećeno"; dropping the other on "(ništa)" empties its field.
+                _ = try await page.evaluate("""
+                    (() => { const menu = document.querySelector('#board .card[data-id="\(other)"] .move'); menu.value = 'Oštećeno';
+                      menu.dispatchEvent(new Event('change')); })()
+                    """)
+                try await page.waitFor("document.querySelector('#board [data-column=\"Oštećeno\"] .card[data-id=\"\(other)\"]')", "the card under Oštećeno")
+                let moved = try await harness.client.json(.get, "/api/v1/conversations/\(other)/fields", token: token)
+                #expect((try moved.object("values").body as? [String: String])?["return_reason"] == "Oštećeno")
+                _ = try await page.evaluate("""
+                    (() => { const data = new DataTransfer(); data.setData('text/plain', '\(small)');
+                      document.querySelector('#board [data-column=""]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true })); })()
+                    """)
+                try await page.waitFor("document.querySelector('#board [data-column=\"\"] .card[data-id=\"\(small)\"]')", "the card under (ništa)")
+                if let directory = ProcessInfo.processInfo.environment["SHOPDESK_SCREENSHOTS"] {
+                    try await page.screenshot(to: "\(directory)/board-by-field.png")
+                }
+                let emptied = try await harness.client.json(.get, "/api/v1/conversations/\(small)/fields", token: token)
+                #expect((try emptied.object("values").body as? [String: String])?["return_reason"] == nil)
             }
         }
     }

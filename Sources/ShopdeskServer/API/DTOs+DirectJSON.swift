@@ -52,6 +52,10 @@ extension ConversationDTO: DirectJSON {
             json.field("sla_due_at", slaDueAt)
             json.field("sla_breached", slaBreached)
             json.field("channel_post", channelPost)
+            if let fields {
+                json.key("fields")
+                json.object { json in for (key, value) in fields.sorted(by: { $0.key < $1.key }) { json.key(string: key); json.string(value) } }
+            }
         }
     }
 }

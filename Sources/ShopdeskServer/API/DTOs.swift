@@ -170,6 +170,8 @@ struct ConversationDTO: ResponseEncodable {
     var unread: Bool?
     /// A conversation about comments on a post: the post (see `/conversations/{id}/channel/post`).
     var channelPost: String?
+    /// In lists asked `with_fields=…`: those custom fields' values (unset ones left out).
+    var fields: [String: String]?
 
     init(_ conversation: Conversation, customer: Customer?, unread: Bool? = nil) {
         self.init(conversation, contact: customer.map { CustomerContact(id: $0.id, name: $0.name, email: $0.email, phone: $0.phone) },

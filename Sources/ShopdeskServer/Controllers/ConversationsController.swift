@@ -62,7 +62,7 @@ struct ConversationsController {
     func register(_ api: APIRegistrar) {
         let database = services.database
         api.on(.get, "/conversations", "List conversations with filters, sort and cursor; includes counts per view", tag: "conversations",
-               query: ["saved_view", "view"] + ConversationFilter.fieldNames + ["sort", "cursor", "limit"]) { request, context in
+               query: ["saved_view", "view"] + ConversationFilter.fieldNames + ["sort", "cursor", "limit", "with_fields"]) { request, context in
             try await list(request, context)
         }
         api.on(.get, "/conversations/{id}", "One conversation", tag: "conversations") { request, context in
@@ -272,6 +272,8 @@ struct ConversationsController {
         let sort = try request.queryEnum("sort", ConversationSort.self) ?? savedSort ?? .newest
         let limit = try request.queryInt("limit", default: 50, range: 1...200)
         let cursor = request.queryString("cursor")
+        // A board by a custom field needs each card's value: `with_fields=return_reason` (at most 5 keys).
+        let withFields = (request.queryString("with_fields") ?? "").split(separator: ",").map(String.init).prefix(5)
         let agentID = agent.id
         let unrestricted = filter
         // One trip to a reader for the whole page: the agent's inboxes, the page, its customers,
@@ -284,8 +286,12 @@ struct ConversationsController {
             let customers = try await CustomerRepository.contacts(workspaceID: ws, ids: page.conversations.map(\.customerID), in: sql)
             let counts = try await ConversationRepository.viewCounts(workspaceID: ws, agentID: agentID, visibleInboxes: visible, in: sql)
             let unread = try await ReadMarkers.unread(agentID: agentID, among: page.conversations, in: sql)
+            let values = try await CustomFieldRepository.values(workspaceID: ws, entity: .conversation, ids: page.conversations.map(\.id.rawValue),
+                                                                keys: Array(withFields), in: sql)
             return ListResponse(items: page.conversations.map {
-                ConversationDTO($0, contact: customers[$0.customerID], unread: unread.contains($0.id))
+                var item = ConversationDTO($0, contact: customers[$0.customerID], unread: unread.contains($0.id))
+                if !withFields.isEmpty { item.fields = values[$0.id.rawValue] ?? [:] }
+                return item
             }, nextCursor: page.nextCursor, counts: counts)
         }
     }

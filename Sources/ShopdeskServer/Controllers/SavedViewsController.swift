@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ShopdeskCore
 import ShopdeskStore
+import SQLKit
 
 /// Saved views: named filters of the conversation list, an agent's own or shared by an admin with
 /// everyone, with live counts. `GET /conversations?saved_view=ID` lists one.
@@ -39,6 +40,9 @@ struct SavedViewsController {
         var filters: FilterFields?
         var sort: ConversationSort?
         var layout: SavedView.Layout?
+        /// A board's columns: a conversation dropdown or checkbox field's key; "" or absent on
+        /// create: by status (on change, "" goes back to status, absent keeps it).
+        var boardField: String?
         /// Shared with everyone in the workspace (admins only); personal otherwise.
         var shared: Bool?
         var position: Int?
@@ -51,13 +55,14 @@ struct SavedViewsController {
         var filters: [String: [String]]
         var sort: String
         var layout: String
+        var boardField: String?
         var position: Int
         /// Whether the agent asking may change it (their own; shared ones for admins).
         var editable: Bool
 
         init(_ view: SavedView, editable: Bool) {
             id = view.id; name = view.name; shared = view.isShared; filters = view.fields; sort = view.sort.rawValue
-            layout = view.layout.rawValue; position = view.position; self.editable = editable
+            layout = view.layout.rawValue; boardField = view.boardField; position = view.position; self.editable = editable
         }
     }
 
@@ -65,6 +70,17 @@ struct SavedViewsController {
         /// View id (as a string, JSON's keys being strings) → conversations, at most `cap`.
         var counts: [String: Int]
         var cap: Int
+    }
+
+    /// A board's column field: a conversation dropdown or checkbox of the workspace; "" is none.
+    static func checkedBoardField(_ key: String?, _ ws: WorkspaceID, _ sql: any SQLDatabase) async throws -> String? {
+        guard let key, !key.isEmpty else { return nil }
+        let fields = try await CustomFieldRepository.list(workspaceID: ws, entity: .conversation, in: sql)
+        guard let field = fields.first(where: { $0.key == key }), field.kind == .dropdown || field.kind == .checkbox else {
+            throw Problem(.unprocessableContent, "A board's columns come from a conversation dropdown or checkbox field; \"\(key.prefix(40))\" is not one.",
+                          field: "board_field", code: "board_field_invalid")
+        }
+        return key
     }
 
     func register(_ api: APIRegistrar) {
@@ -100,10 +116,11 @@ struct SavedViewsController {
             let fields = body.filters?.fields ?? [:]
             let name = try SavedView.validate(name: body.name ?? "", fields: fields, me: agent.id)
             let ws = context.workspaceID
-            let view = try await database.write {
-                try await SavedViewRepository.create(
+            let view = try await database.write { sql in
+                let boardField = try await Self.checkedBoardField(body.boardField, ws, sql)
+                return try await SavedViewRepository.create(
                     workspaceID: ws, owner: body.shared == true ? nil : agent.id, name: name, fields: fields,
-                    sort: body.sort ?? .newest, layout: body.layout ?? .list, now: Date(), in: $0)
+                    sort: body.sort ?? .newest, layout: body.layout ?? .list, boardField: boardField, now: Date(), in: sql)
             }
             return Created(body: SavedViewDTO(view, editable: true))
         }
@@ -121,8 +138,13 @@ struct SavedViewsController {
             view.layout = body.layout ?? view.layout
             view.position = body.position ?? view.position
             view.updatedAt = Date()
-            let updated = view
-            try await database.write { try await SavedViewRepository.update(updated, in: $0) }
+            let ws = context.workspaceID
+            let updated = try await database.write { [view] sql in
+                var changed = view
+                if let field = body.boardField { changed.boardField = try await Self.checkedBoardField(field, ws, sql) }
+                try await SavedViewRepository.update(changed, in: sql)
+                return changed
+            }
             return SavedViewDTO(updated, editable: true)
         }
         api.on(.delete, "/views/{id}", "Delete a saved view", tag: "views", role: .agent) { request, context in

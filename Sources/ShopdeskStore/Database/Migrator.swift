@@ -55,6 +55,7 @@ public enum Migrator {
         Migration(version: 33, name: "followers and notifications", statements: Schema.version33),
         Migration(version: 34, name: "custom fields", statements: Schema.version34),
         Migration(version: 35, name: "web push subscriptions", statements: Schema.version35),
+        Migration(version: 36, name: "boards by a custom field", statements: Schema.version36),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

@@ -62,3 +62,11 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// A saved view's board can have a column per option of a conversation custom field (a
+    /// dropdown's options, a checkbox's yes and no) instead of one per status.
+    static func version36(_ d: SchemaDialect) -> [String] {
+        ["ALTER TABLE saved_views ADD COLUMN board_field TEXT"]
+    }
+}

@@ -69,6 +69,22 @@ public enum CustomFieldRepository {
         return values
     }
 
+    /// Some fields' values for a page of conversations or customers: id → key → value.
+    public static func values(
+        workspaceID: WorkspaceID, entity: CustomField.Entity, ids: [Int64], keys: [String], in sql: any SQLDatabase
+    ) async throws -> [Int64: [String: String]] {
+        guard !ids.isEmpty, !keys.isEmpty else { return [:] }
+        var values: [Int64: [String: String]] = [:]
+        for row in try await sql.raw("""
+            SELECT v.entity_id, f.key, v.value FROM custom_values v JOIN custom_fields f ON f.id = v.field_id
+            WHERE v.workspace_id = \(bind: workspaceID.rawValue) AND f.workspace_id = \(bind: workspaceID.rawValue)
+              AND f.entity = \(bind: entity.rawValue) AND f.key IN (\(binds: keys)) AND v.entity_id IN (\(binds: ids))
+            """).all() {
+            values[try row.int64("entity_id"), default: [:]][try row.string("key")] = try row.string("value")
+        }
+        return values
+    }
+
     /// Sets values by key (nil or empty clears one), each checked against its field. Returns what
     /// changed: key → (before, after).
     static func set(

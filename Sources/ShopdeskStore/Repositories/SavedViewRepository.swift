@@ -19,6 +19,9 @@ public struct SavedView: Sendable, Equatable {
     public var fields: [String: [String]]
     public var sort: ConversationSort
     public var layout: Layout
+    /// For a board: the conversation custom field (its key) whose options are the columns;
+    /// nil: columns by status.
+    public var boardField: String? = nil
     public var position: Int
     public var createdAt: Date
     public var updatedAt: Date
@@ -59,7 +62,7 @@ public enum SavedViewRepository {
 
     public static func create(
         workspaceID: WorkspaceID, owner: AgentID?, name: String, fields: [String: [String]], sort: ConversationSort,
-        layout: SavedView.Layout, now: Date, in sql: any SQLDatabase
+        layout: SavedView.Layout, boardField: String? = nil, now: Date, in sql: any SQLDatabase
     ) async throws -> SavedView {
         let ownerClause: SQLQueryString = owner.map { "agent_id = \(bind: $0.rawValue)" } ?? "agent_id IS NULL"
         let existing = try await sql.raw("""
@@ -74,9 +77,9 @@ public enum SavedViewRepository {
         }
         let position = (try existing?.int("last") ?? 0) + 1
         guard let row = try await sql.raw("""
-            INSERT INTO saved_views (workspace_id, agent_id, name, filters, sort, layout, position, created_at, updated_at)
+            INSERT INTO saved_views (workspace_id, agent_id, name, filters, sort, layout, board_field, position, created_at, updated_at)
             VALUES (\(bind: workspaceID.rawValue), \(bind: owner?.rawValue), \(bind: name), \(bind: try JSONCoding.string(fields)),
-                    \(bind: sort.rawValue), \(bind: layout.rawValue), \(bind: position), \(bind: now.millis), \(bind: now.millis))
+                    \(bind: sort.rawValue), \(bind: layout.rawValue), \(bind: boardField), \(bind: position), \(bind: now.millis), \(bind: now.millis))
             RETURNING *
             """).first() else { throw StoredValueError(column: "saved_views.id", value: "missing") }
         return try decode(row)
@@ -85,7 +88,8 @@ public enum SavedViewRepository {
     public static func update(_ view: SavedView, in sql: any SQLDatabase) async throws {
         try await sql.raw("""
             UPDATE saved_views SET name = \(bind: view.name), filters = \(bind: try JSONCoding.string(view.fields)),
-              sort = \(bind: view.sort.rawValue), layout = \(bind: view.layout.rawValue), position = \(bind: view.position),
+              sort = \(bind: view.sort.rawValue), layout = \(bind: view.layout.rawValue), board_field = \(bind: view.boardField),
+              position = \(bind: view.position),
               updated_at = \(bind: view.updatedAt.millis)
             WHERE workspace_id = \(bind: view.workspaceID.rawValue) AND id = \(bind: view.id)
             """).run()
@@ -99,7 +103,8 @@ public enum SavedViewRepository {
         SavedView(
             id: try row.int64("id"), workspaceID: try row.id("workspace_id"), agentID: try row.idOrNil("agent_id"),
             name: try row.string("name"), fields: try JSONCoding.decode([String: [String]].self, from: try row.string("filters")),
-            sort: try row.enumValue("sort"), layout: try row.enumValue("layout"), position: try row.int("position"),
+            sort: try row.enumValue("sort"), layout: try row.enumValue("layout"), boardField: try row.stringOrNil("board_field"),
+            position: try row.int("position"),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at")
         )
     }

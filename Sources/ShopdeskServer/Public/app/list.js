@@ -11,7 +11,7 @@ import { conversationHash } from './router.js';
 import { currentSavedView } from './saved-views.js';
 import { wakeTime } from './snooze.js';
 import { dispatch, state, subscribe } from './state.js';
-import { boardColumns } from './view-filters.js';
+import { boardColumns, fieldColumns } from './view-filters.js';
 
 subscribe((next, previous, action) => {
   switch (action.type) {
@@ -32,7 +32,7 @@ export function renderList() {
   document.querySelector('.layout')?.classList.toggle('board-mode', board);
   document.getElementById('board')?.remove();
   list.hidden = board;
-  if (board) list.after(renderBoard(boardColumns(currentSavedView()?.filters ?? {})));
+  if (board) list.after(boardOf(currentSavedView()));
   if (state.items.length === 0) list.append(h('li', { class: 'empty' }, t('noConversations')));
   for (const item of state.items) {
     const customer = customerLabel(item);
@@ -67,15 +67,29 @@ export function renderList() {
   renderBulk();
 }
 
-/// Columns by status with a card per conversation; a card moves by dragging it to another
-/// column or with its "Move to" menu (the keyboard's way), which changes its status.
-function renderBoard(columns) {
+/// A saved view's board: columns by status, or by the options of one of the conversation's
+/// custom fields (`board_field`), with a card per conversation.
+function boardOf(view) {
+  const field = view.board_field
+    ? state.customFields.find((item) => item.entity === 'conversation' && item.key === view.board_field) : null;
+  if (!field) {
+    return renderBoard(boardColumns(view.filters ?? {}).map((status) => ({ key: status, title: t(status) })),
+      (item) => item.status, moveTo);
+  }
+  const title = (value) => value === '' ? t('noValue') : field.kind === 'checkbox' ? t(value === 'true' ? 'yes' : 'no') : value;
+  return renderBoard(fieldColumns(field, view.filters ?? {}).map((value) => ({ key: value, title: title(value) })),
+    (item) => item.fields?.[field.key] ?? '', (item, value) => setField(item, field.key, value));
+}
+
+/// Columns with a card per conversation; a card moves by dragging it to another column or with
+/// its "Move to" menu (the keyboard's way), which changes its status or its field.
+function renderBoard(columns, columnOf, move) {
   const board = h('div', { class: 'board', id: 'board' });
-  for (const status of columns) {
-    const items = state.items.filter((item) => item.status === status);
-    const cards = h('ul', { class: 'board-cards' }, ...items.map((item) => card(item, columns)));
-    const column = h('section', { class: 'board-column', 'data-status': status, 'aria-labelledby': `board-${status}` },
-      h('h3', { id: `board-${status}` }, t('boardColumn').replace('{status}', t(status)).replace('{count}', formatNumber(items.length))), cards);
+  columns.forEach(({ key, title }, index) => {
+    const items = state.items.filter((item) => columnOf(item) === key);
+    const cards = h('ul', { class: 'board-cards' }, ...items.map((item) => card(item, columns, columnOf, move)));
+    const column = h('section', { class: 'board-column', 'data-column': key, 'aria-labelledby': `board-${index}` },
+      h('h3', { id: `board-${index}` }, t('boardColumn').replace('{status}', title).replace('{count}', formatNumber(items.length))), cards);
     column.addEventListener('dragover', (event) => { event.preventDefault(); column.classList.add('drop'); });
     column.addEventListener('dragleave', () => column.classList.remove('drop'));
     column.addEventListener('drop', (event) => {
@@ -83,26 +97,37 @@ function renderBoard(columns) {
       column.classList.remove('drop');
       const id = Number(event.dataTransfer?.getData('text/plain'));
       const item = state.items.find((entry) => entry.id === id);
-      if (item && item.status !== status) moveTo(item, status);
+      if (item && columnOf(item) !== key) move(item, key);
     });
     board.append(column);
-  }
+  });
   return board;
 }
 
-function card(item, columns) {
-  const move = h('select', { class: 'move', 'aria-label': `${t('moveTo')} (#${item.number})` },
-    ...columns.map((status) => h('option', { value: status, selected: status === item.status }, t(status))));
-  move.addEventListener('change', () => moveTo(item, move.value));
+function card(item, columns, columnOf, move) {
+  const select = h('select', { class: 'move', 'aria-label': `${t('moveTo')} (#${item.number})` },
+    ...columns.map(({ key, title }) => h('option', { value: key, selected: key === columnOf(item) }, title)));
+  select.addEventListener('change', () => move(item, select.value));
   const element = h('li', { class: 'card', draggable: 'true', 'data-id': item.id },
     h('a', { href: conversationHash(state.view, item.id) },
       h('span', { class: 'who' }, customerLabel(item)),
       h('span', { class: 'subject' }, conversationTitle(item)),
       h('span', { class: 'badges' }, channelBadge(item), slaBadge(item),
         item.priority !== 'normal' ? h('span', { class: `badge priority-${item.priority}` }, t(item.priority)) : null)),
-    move);
+    select);
   element.addEventListener('dragstart', (event) => event.dataTransfer?.setData('text/plain', String(item.id)));
   return element;
+}
+
+/// A card moved to another field column: the conversation's value changes ("" empties it).
+async function setField(item, key, value) {
+  try {
+    await api('PATCH', `/conversations/${item.id}/fields`, { [key]: value === '' ? null : value });
+    await loadList(false, true);
+  } catch (failure) {
+    showError(failure.message);
+    renderList();
+  }
 }
 
 /// A snoozed card sleeps until tomorrow morning; the conversation's own menu picks other times.

@@ -27,7 +27,11 @@ export async function loadList(more = false, keep = false) {
       dispatch({ type: 'listLoaded', items: result.items, cursor: null });
     } else {
       const limit = keep ? Math.min(200, Math.max(50, state.items.length)) : 50;
-      const page = await api('GET', `/conversations${query({ ...listParams(state.view), sort: state.sort, limit, cursor: more ? state.cursor : null })}`);
+      // A board by a custom field needs each card's value.
+      const saved = state.view.startsWith('saved:') ? state.savedViews.find((view) => `saved:${view.id}` === state.view) : null;
+      const withFields = saved?.layout === 'board' && saved.board_field ? saved.board_field : null;
+      const page = await api('GET', `/conversations${query({ ...listParams(state.view), sort: state.sort, limit, cursor: more ? state.cursor : null,
+        with_fields: withFields })}`);
       dispatch({ type: 'listLoaded', items: page.items, more, cursor: page.next_cursor, counts: page.counts });
     }
   } catch (failure) {

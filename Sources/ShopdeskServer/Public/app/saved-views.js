@@ -65,7 +65,7 @@ async function valuesOf(field) {
 /**
  * The dialog that saves a view: `view` to change one, or null for a new one, starting from the
  * filter of the list on screen.
- * @param {null | { id: number, name: string, shared: boolean, filters: Record<string, string[]>, sort: string, layout: string }} view
+ * @param {null | { id: number, name: string, shared: boolean, filters: Record<string, string[]>, sort: string, layout: string, board_field?: string | null }} view
  */
 export async function openViewEditor(view) {
   let dialog = /** @type {HTMLDialogElement | null} */ (document.getElementById('view-editor'));
@@ -104,6 +104,15 @@ export async function openViewEditor(view) {
   const vip = choice('view-vip', t('vip'), [['', t('any')], ['true', t('yes')], ['false', t('no')]], fields.vip?.[0] ?? '');
   const sort = choice('view-sort', t('sort'), ['newest', 'oldest', 'priority', 'sla'].map((value) => [value, t(value)]), view?.sort ?? state.sort);
   const layout = choice('view-layout', t('layout'), [['list', t('layoutList')], ['board', t('layoutBoard')]], view?.layout ?? 'list');
+  // A board's columns: statuses, or the options of a conversation dropdown or checkbox field.
+  const columnFields = state.customFields.filter((field) => field.entity === 'conversation' && ['dropdown', 'checkbox'].includes(field.kind));
+  const columns = choice('view-columns', t('boardColumns'), [['', t('status')], ...columnFields.map((field) => [field.key, field.label])],
+    view?.board_field ?? '');
+  const columnsSelect = /** @type {HTMLSelectElement} */ (columns.querySelector('select'));
+  const layoutSelect = /** @type {HTMLSelectElement} */ (layout.querySelector('select'));
+  const showColumns = () => { columns.hidden = layoutSelect.value !== 'board' || columnFields.length === 0; };
+  layoutSelect.addEventListener('change', showColumns);
+  showColumns();
   const error = errorLine();
   const save = h('button', { type: 'submit', class: 'primary', id: 'view-save' }, t('save'));
   const cancel = h('button', { type: 'button' }, t('cancel'));
@@ -123,7 +132,7 @@ export async function openViewEditor(view) {
     h('label', { for: 'view-name' }, h('span', { class: 'label' }, t('name')), name),
     state.me.role === 'admin' || state.me.role === 'owner' ? h('label', { class: 'check' }, shared, ' ', t('shareView')) : null,
     h('div', { class: 'view-fields' }, ...Object.values(picks).map((pick) => pick.element), sla, vip),
-    h('div', { class: 'view-options' }, sort, layout),
+    h('div', { class: 'view-options' }, sort, layout, columns),
     error, h('div', { class: 'dialog-buttons' }, save, cancel, remove));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -133,7 +142,8 @@ export async function openViewEditor(view) {
       ...Object.fromEntries(Object.entries(picks).map(([field, pick]) => [field, pick.read()])),
       sla: read('view-sla') ? [read('view-sla')] : [], vip: read('view-vip') ? [read('view-vip')] : [],
     });
-    const body = { name: name.value, filters, sort: read('view-sort'), layout: read('view-layout') };
+    const body = { name: name.value, filters, sort: read('view-sort'), layout: read('view-layout'),
+      board_field: read('view-layout') === 'board' ? columnsSelect.value : '' };
     try {
       const saved = view ? await api('PATCH', `/views/${view.id}`, body) : await api('POST', '/views', { ...body, shared: shared.checked });
       dialog.close();

@@ -35,6 +35,20 @@ export function boardColumns(fields) {
 }
 
 /**
+ * A board by a custom field's columns: its options (those the view's filter allows, if it
+ * names some) or yes and no for a checkbox, then "" for conversations without a value unless
+ * the filter leaves those out.
+ * @param {{ key: string, kind: string, options: string[] }} field
+ * @param {Record<string, string[]>} filters
+ * @returns {string[]}
+ */
+export function fieldColumns(field, filters) {
+  const values = field.kind === 'checkbox' ? ['true', 'false'] : field.options;
+  const chosen = filters[`custom.${field.key}`];
+  return chosen?.length ? values.filter((value) => chosen.includes(value)) : [...values, ''];
+}
+
+/**
  * Drops the fields left empty, so a saved view keeps only what it filters by.
  * @param {Record<string, string[]>} fields
  */

@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  boardColumns: 'Columns', noValue: '(none)',
   pushTitle: 'Notifications on this device',
   pushHint: 'Get your notifications here even when Shopdesk is closed (mentions, assignments, answers in conversations you follow).',
   pushTurnOn: 'Turn on for this device',

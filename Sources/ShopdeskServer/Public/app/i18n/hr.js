@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  boardColumns: 'Stupci', noValue: '(ništa)',
   pushTitle: 'Obavijesti na ovom uređaju',
   pushHint: 'Primajte obavijesti ovdje i kad je Shopdesk zatvoren (spominjanja, dodjele, odgovori u razgovorima koje pratite).',
   pushTurnOn: 'Uključi na ovom uređaju',

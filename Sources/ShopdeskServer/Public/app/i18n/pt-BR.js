@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  boardColumns: 'Colunas', noValue: '(nenhum)',
   pushTitle: 'Notificações neste dispositivo',
   pushHint: 'Receba suas notificações aqui mesmo com o Shopdesk fechado (menções, atribuições, respostas em conversas que você segue).',
   pushTurnOn: 'Ativar neste dispositivo',

@@ -3,6 +3,7 @@
 
 export default {
   // The app's frame: sign-in, the list, the conversation, settings
+  boardColumns: 'Колонки', noValue: '(не задано)',
   pushTitle: 'Уведомления на этом устройстве',
   pushHint: 'Получайте уведомления здесь, даже когда Shopdesk закрыт (упоминания, назначения, ответы в отслеживаемых разговорах).',
   pushTurnOn: 'Включить на этом устройстве',
