@@ -48,8 +48,15 @@ test('a problem with a known code is worded in the agent\'s language with its va
   assert.equal(problemText(problem), 'WhatsApp dopušta tvrtki odgovoriti samo 24 h nakon kupčeve zadnje poruke, a to je vrijeme prošlo. Pošaljite odobreni predložak.');
   setLocale('ru');
   assert.equal(problemText({ code: 'too_many_signins' }, '30'), 'Слишком много неудачных попыток входа. Попробуйте снова через 30 с.');
-  // A code the app does not know keeps the server's words.
+  // A code the app does not know keeps the server's words, as do the generic `invalid` and
+  // `conflict` (their details name the field); the generic ones whose detail an agent does not
+  // need are worded.
   assert.equal(problemText({ code: 'something_new', detail: 'x' }), null);
+  assert.equal(problemText({ code: 'invalid', detail: 'x' }), null);
+  assert.equal(problemText({ code: 'not_found', detail: 'Conversation 5 was not found.' }), 'Этого больше нет: возможно, удалено или объединено. Обновите страницу.');
+  assert.equal(problemText({ code: 'macro_name_taken', values: { name: 'Возврат' } }), 'Шаблон «Возврат» уже существует; выберите другое название.');
+  setLocale('pt-BR');
+  assert.equal(problemText({ code: 'rate_limited' }, '12'), 'Muitas solicitações; tente de novo em 12 s.');
   setLocale('en');
 });
 

@@ -42,13 +42,13 @@ public struct CustomField: Sendable, Equatable {
                 .because("field_key_invalid")
         }
         let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !label.isEmpty, label.count <= 80 else { throw .invalid(field: "label", "A field needs a label of at most 80 characters.") }
+        guard !label.isEmpty, label.count <= 80 else { throw .invalid(field: "label", "A field needs a label of at most 80 characters.").because("field_label_invalid") }
         var cleaned: [String] = []
         for option in options.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !option.isEmpty && !cleaned.contains(option) {
             guard option.count <= 80 else { throw .invalid(field: "options", "An option can be at most 80 characters long.") }
             cleaned.append(option)
         }
-        if kind == .dropdown, cleaned.isEmpty { throw .invalid(field: "options", "A dropdown needs at least one option.") }
+        if kind == .dropdown, cleaned.isEmpty { throw .invalid(field: "options", "A dropdown needs at least one option.").because("field_options_missing") }
         guard cleaned.count <= 200 else { throw .invalid(field: "options", "A dropdown can have at most 200 options.") }
         return (key, label, kind == .dropdown ? cleaned : [])
     }

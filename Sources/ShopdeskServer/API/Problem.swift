@@ -59,8 +59,29 @@ public struct Problem: Error, HTTPResponseError, CustomStringConvertible {
 
     public var description: String { "\(status.code) \(detail)" }
 
+    /// The code of a problem nobody named more precisely: one per status, so every problem a
+    /// client gets has a stable machine-readable name (`not_found`, `forbidden`, `invalid`…).
+    static func genericCode(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: "bad_request"
+        case 401: "unauthorized"
+        case 403: "forbidden"
+        case 404: "not_found"
+        case 405: "method_not_allowed"
+        case 409: "conflict"
+        case 413: "too_large"
+        case 415: "unsupported_media_type"
+        case 422: "invalid"
+        case 429: "rate_limited"
+        case 500: "internal"
+        case 503: "unavailable"
+        default: "error_\(status.code)"
+        }
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(title: status.reasonPhrase, status: status.code, detail: detail, field: field, code: code, choices: choices, values: values)
+        let body = Body(title: status.reasonPhrase, status: status.code, detail: detail, field: field, code: code ?? Self.genericCode(status),
+                        choices: choices, values: values)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = String(decoding: try encoder.encode(body), as: UTF8.self)

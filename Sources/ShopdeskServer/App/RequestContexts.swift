@@ -44,7 +44,8 @@ public struct AuthenticatedContext: ChildRequestContext {
     /// Throws 403 unless the agent has at least `role`. Call before doing anything.
     public func require(_ role: Role) throws {
         guard agent.role >= role else {
-            throw Problem(.forbidden, "This needs the \(role.rawValue) role; you are \(agent.role.rawValue).")
+            throw Problem(.forbidden, "This needs the \(role.rawValue) role; you are \(agent.role.rawValue).", code: "role_required",
+                          values: ["role": role.rawValue])
         }
     }
 

@@ -28,6 +28,7 @@ public enum HistoryLock {
         if try await isLocked(conversation, now: now, in: sql) {
             throw ShopdeskError.conflict(
                 "Conversation \(conversation.number) was resolved long ago and is read-only history; write to the customer in a new conversation.")
+                .because("history_locked", ["number": String(conversation.number)])
         }
     }
 }

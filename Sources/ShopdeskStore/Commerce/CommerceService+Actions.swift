@@ -24,7 +24,7 @@ extension CommerceService {
         }
         try Self.invalidAsProblem { try action.validate(order: found.order) }
         if connection.platform == .csv {
-            throw ShopdeskError(.invalid, "Orders imported from CSV are read-only in Shopdesk; change \(found.order.number) in your shop.")
+            throw ShopdeskError(.invalid, "Orders imported from CSV are read-only in Shopdesk; change \(found.order.number) in your shop.").because("orders_read_only")
         }
         let amount = OrderApproval.value(of: action, order: found.order)
         let policy = connection.settings.approval
@@ -90,7 +90,7 @@ extension CommerceService {
             guard try await database.read({ try await OrderActionRepository.find(workspaceID: workspaceID, id: actionID, in: $0) }) != nil else {
                 throw ShopdeskError.notFound("Order action")
             }
-            throw ShopdeskError(.conflict, "This action is not waiting for approval.")
+            throw ShopdeskError(.conflict, "This action is not waiting for approval.").because("order_action_not_pending")
         }
         return record
     }

@@ -77,7 +77,7 @@ public enum HelpCenterRepository {
 
     public static func saveSettings(workspaceID: WorkspaceID, slug: String?, settings: HelpSettings, in sql: any SQLDatabase) async throws {
         if let slug, let owner = try await workspace(slug: slug, in: sql), owner != workspaceID {
-            throw ShopdeskError.conflict("The address /help/\(slug) is taken; choose another.")
+            throw ShopdeskError.conflict("The address /help/\(slug) is taken; choose another.").because("help_slug_taken", ["slug": slug])
         }
         try await sql.raw("""
             UPDATE workspaces SET help_slug = \(bind: slug), help_settings = \(bind: try JSONCoding.string(settings)),

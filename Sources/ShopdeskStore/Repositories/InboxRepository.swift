@@ -105,7 +105,7 @@ public enum InboxRepository {
 public enum TeamRepository {
     public static func create(workspaceID: WorkspaceID, name: String, now: Date, in sql: any SQLDatabase) async throws -> Team {
         if try await sql.raw("SELECT id FROM teams WHERE workspace_id = \(bind: workspaceID.rawValue) AND name = \(bind: name)").first() != nil {
-            throw ShopdeskError.conflict("A team named \(name) already exists.")
+            throw ShopdeskError.conflict("A team named \(name) already exists.").because("team_name_taken", ["name": name])
         }
         guard let row = try await sql.raw("""
             INSERT INTO teams (workspace_id, name, created_at) VALUES (\(bind: workspaceID.rawValue), \(bind: name), \(bind: now.millis))

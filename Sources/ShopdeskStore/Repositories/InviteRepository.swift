@@ -22,7 +22,7 @@ public enum InviteRepository {
     ) async throws -> AgentInvite {
         let email = try Identities.email(email)
         if try await AgentRepository.exists(email: email, workspaceID: workspaceID, in: sql) {
-            throw ShopdeskError.conflict("An agent with the email \(email) already exists in this workspace.")
+            throw ShopdeskError.conflict("An agent with the email \(email) already exists in this workspace.").because("agent_email_taken", ["email": email])
         }
         guard let row = try await sql.raw("""
             INSERT INTO agent_invites (workspace_id, email, name, role, locale, token_hash, invited_by, created_at, expires_at)

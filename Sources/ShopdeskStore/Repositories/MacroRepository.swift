@@ -69,7 +69,7 @@ public enum MacroRepository {
         if let row = try await sql.raw("""
             SELECT id FROM macros WHERE workspace_id = \(bind: workspaceID.rawValue) AND name = \(bind: name)
             """).first(), try row.int64("id") != id {
-            throw ShopdeskError.conflict("A macro named \(name) already exists; choose another name.")
+            throw ShopdeskError.conflict("A macro named \(name) already exists; choose another name.").because("macro_name_taken", ["name": name])
         }
     }
 

@@ -41,7 +41,7 @@ public enum AgentRepository {
     ) async throws -> Agent {
         let email = try Identities.email(email)
         if try await exists(email: email, workspaceID: workspaceID, in: sql) {
-            throw ShopdeskError.conflict("An agent with the email \(email) already exists in this workspace.")
+            throw ShopdeskError.conflict("An agent with the email \(email) already exists in this workspace.").because("agent_email_taken", ["email": email])
         }
         guard let row = try await sql.raw("""
             INSERT INTO agents (workspace_id, email, name, role, password_hash, locale, password_changed_at, created_at)

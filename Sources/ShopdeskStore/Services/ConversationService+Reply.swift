@@ -98,7 +98,7 @@ extension ConversationService {
             guard let message = try await MessageRepository.find(workspaceID: workspaceID, id: messageID, in: sql),
                   message.direction == .outbound else { throw ShopdeskError.notFound("Outbound message \(messageID)") }
             guard message.deliveryStatus == .failed else {
-                throw ShopdeskError.conflict("Only a failed message can be retried; this one is \(message.deliveryStatus?.rawValue ?? "unsent").")
+                throw ShopdeskError.conflict("Only a failed message can be retried; this one is \(message.deliveryStatus?.rawValue ?? "unsent").").because("retry_not_failed")
             }
             try await MessageRepository.setDelivery(messageID, workspaceID: workspaceID, status: .queued, error: nil, channelMessageID: nil, in: sql)
             try await JobQueue.enqueue(kind: JobKind.sendMessage, payload: ["message_id": .id(messageID)],

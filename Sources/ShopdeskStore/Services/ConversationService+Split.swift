@@ -20,7 +20,7 @@ extension ConversationService {
             }
             try await HistoryLock.ensureWritable(source, now: time, in: sql)
             guard source.state.mergedInto == nil else {
-                throw ShopdeskError.conflict("This conversation was merged into another; split that one instead.")
+                throw ShopdeskError.conflict("This conversation was merged into another; split that one instead.").because("split_merged")
             }
             guard let message = try await MessageRepository.find(workspaceID: workspaceID, id: messageID, in: sql),
                   message.conversationID == source.id else { throw ShopdeskError.notFound("Message \(messageID) of this conversation") }

@@ -196,7 +196,7 @@ public struct ConversationService: Sendable {
     public func merge(
         workspaceID: WorkspaceID, sourceID: ConversationID, into targetID: ConversationID, actor: EventActor
     ) async throws -> Conversation {
-        guard sourceID != targetID else { throw ShopdeskError.invalid(field: "into", "A conversation cannot be merged into itself.") }
+        guard sourceID != targetID else { throw ShopdeskError.invalid(field: "into", "A conversation cannot be merged into itself.").because("merge_self") }
         let time = now()
         let kind = database.kind
         let automation = automation
@@ -210,7 +210,7 @@ public struct ConversationService: Sendable {
             try await HistoryLock.ensureWritable(source, now: time, in: sql)
             try await HistoryLock.ensureWritable(target, now: time, in: sql)
             guard target.state.mergedInto == nil else {
-                throw ShopdeskError.conflict("Conversation \(targetID) was itself merged; merge into the conversation it points to.")
+                throw ShopdeskError.conflict("Conversation \(targetID) was itself merged; merge into the conversation it points to.").because("merge_target_merged")
             }
             var events = try await Self.apply([.mergeInto(targetID)], to: &source, actor: actor, now: time, kind: kind, in: sql)
             let moved = try await sql.raw("""

@@ -15,7 +15,7 @@ public struct CustomerService: Sendable {
     public func create(workspaceID: WorkspaceID, identity: CustomerIdentity, locale: String?, actor: EventActor) async throws -> Customer {
         let identity = try identity.normalized()
         guard !identity.isEmpty else {
-            throw ShopdeskError.invalid(field: "email", "A customer needs an email, phone or external_id.")
+            throw ShopdeskError.invalid(field: "email", "A customer needs an email, phone or external_id.").because("customer_identity_missing")
         }
         let kind = database.kind
         let now = Date()
@@ -49,7 +49,7 @@ public struct CustomerService: Sendable {
                     SELECT customer_id FROM customer_identities WHERE workspace_id = \(bind: workspaceID.rawValue)
                       AND kind = \(bind: kindName) AND value = \(bind: value)
                     """).first(), try owner.int64("customer_id") != id.rawValue {
-                    throw ShopdeskError.conflict("Another customer already has the \(kindName) \(value); merge the two instead.")
+                    throw ShopdeskError.conflict("Another customer already has the \(kindName) \(value); merge the two instead.").because("customer_identity_taken", ["value": value])
                 }
             }
             customer.name = changed.name
@@ -71,7 +71,7 @@ public struct CustomerService: Sendable {
 
     /// Folds `sourceID` into `targetID`: its identities and conversations move to the target.
     public func merge(workspaceID: WorkspaceID, sourceID: CustomerID, into targetID: CustomerID, actor: EventActor) async throws -> Customer {
-        guard sourceID != targetID else { throw ShopdeskError.invalid(field: "into", "A customer cannot be merged into itself.") }
+        guard sourceID != targetID else { throw ShopdeskError.invalid(field: "into", "A customer cannot be merged into itself.").because("merge_self") }
         let now = Date()
         let kind = database.kind
         let (target, events) = try await database.write { sql in
@@ -167,7 +167,7 @@ public struct CustomerService: Sendable {
                 throw ShopdeskError.notFound("Customer \(id)")
             }
             if try await sql.raw("SELECT 1 AS found FROM conversations WHERE customer_id = \(bind: id.rawValue) LIMIT 1").first() != nil {
-                throw ShopdeskError.conflict("Customer \(id) has conversations; merge them into another customer instead.")
+                throw ShopdeskError.conflict("Customer \(id) has conversations; merge them into another customer instead.").because("customer_has_conversations")
             }
             try await CustomerRepository.delete(id, workspaceID: workspaceID, kind: kind, in: sql)
             try await CustomFieldRepository.deleteValues(workspaceID: workspaceID, entity: .customer, id: id.rawValue, in: sql)

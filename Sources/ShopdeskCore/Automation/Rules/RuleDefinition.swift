@@ -58,10 +58,10 @@ public struct RuleDefinition: Codable, Equatable, Sendable {
         var copy = self
         copy.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !copy.name.isEmpty, copy.name.count <= 200 else {
-            throw .invalid(field: "name", "Give the rule a name of at most 200 characters.")
+            throw .invalid(field: "name", "Give the rule a name of at most 200 characters.").because("rule_name_invalid")
         }
-        guard !triggers.isEmpty else { throw .invalid(field: "triggers", "Choose at least one event that runs the rule.") }
-        guard !actions.isEmpty else { throw .invalid(field: "actions", "Add at least one action.") }
+        guard !triggers.isEmpty else { throw .invalid(field: "triggers", "Choose at least one event that runs the rule.").because("rule_no_trigger") }
+        guard !actions.isEmpty else { throw .invalid(field: "actions", "Add at least one action.").because("rule_no_action") }
         guard actions.count <= 20 else { throw .invalid(field: "actions", "A rule has at most 20 actions.") }
         _ = try CompiledCondition(conditions)
         for (index, action) in actions.enumerated() { try action.validate(field: "actions[\(index)]") }
