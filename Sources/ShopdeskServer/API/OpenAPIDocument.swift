@@ -114,6 +114,15 @@ enum OpenAPIDocument {
         "ReadBody": object(["ids": "integer[]", "conversation_id": "integer", "all": "boolean"]),
         "NotificationSettings": object(["email": "boolean"], required: ["email"]),
         "MergeBody": object(["into": "integer"], required: ["into"]),
+        // A browser's PushSubscription.toJSON(): its push service address and keys (base64url).
+        "SubscribeBody": [
+            "type": "object", "required": ["endpoint", "keys"],
+            "properties": [
+                "endpoint": ["type": "string"], "expirationTime": ["type": ["integer", "null"]],
+                "keys": object(["p256dh": "string", "auth": "string"], required: ["p256dh", "auth"]),
+            ],
+        ],
+        "EndpointBody": object(["endpoint": "string"], required: ["endpoint"]),
         "SplitBody": object(["message_id": "integer"], required: ["message_id"]),
         "FieldBody": object(["entity": "string", "key": "string", "label": "string", "kind": "string", "options": "string[]",
                              "required_to_resolve": "boolean", "position": "integer"]),
@@ -125,6 +134,8 @@ enum OpenAPIDocument {
             "properties": [
                 "name": ["type": "string"], "sort": ["type": "string"], "layout": ["type": "string", "enum": ["list", "board"]],
                 "shared": ["type": "boolean"], "position": ["type": "integer"],
+                // A board's columns: a conversation dropdown or checkbox field's key ("" for statuses).
+                "board_field": ["type": "string"],
                 // Field → values, the list's query fields: status, assignee, channel, tag, sla…
                 "filters": ["type": "object", "additionalProperties": ["type": "array", "items": ["type": "string"]]],
             ],

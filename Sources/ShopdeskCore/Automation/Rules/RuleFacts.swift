@@ -102,8 +102,6 @@ public struct RuleFacts: Sendable {
     let customerEmailDomain: String?
     /// Custom fields' values, folded (lowercase, no diacritics), by the name conditions use:
     /// `custom.<key>` for the conversation's, `customer.custom.<key>` for the customer's.
-    /// Declared last on purpose: placed among the fields above (before `changed`), the debug
-    /// build of Swift 6.2 crashed copying a fresh `RuleFacts` out of its initialiser.
     public var custom: [String: String] = [:]
 }
 
