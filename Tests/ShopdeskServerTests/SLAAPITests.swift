@@ -79,6 +79,33 @@ struct SLAAPITests {
         }
     }
 
+    /// A rule's automatic acknowledgement is not a response: the first-response clock keeps
+    /// running (and the conversation has no first response) until an agent writes.
+    @Test(arguments: TestDatabase.kinds)
+    func anAutomaticAcknowledgementDoesNotMeetTheFirstResponseTarget(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let token = harness.ownerToken
+            _ = try await harness.client.json(.post, "/api/v1/sla-policies", token: token,
+                                              body: #"{"name":"Everyone","first_response_minutes":60,"business_hours":false}"#)
+            let macro = try await harness.client.json(.post, "/api/v1/macros", token: token,
+                                                      body: #"{"name":"Got it","body":"Thanks, we got your message and will answer soon."}"#).int("id")
+            _ = try await harness.client.json(.post, "/api/v1/rules", token: token, body: """
+                {"name":"Acknowledge","triggers":["conversation.created"],"actions":[{"type":"reply_with_macro","macro_id":\(macro)}]}
+                """)
+            let id = try await harness.inbound(email: "ana@example.com", text: "Where is my order?").int("conversation_id")
+            let messages = try await harness.client.json(.get, "/api/v1/conversations/\(id)/messages", token: token).items
+            #expect(messages.contains { $0["direction"] as? String == "outbound" && !($0["author_agent_id"] is Int) }, "the rule answered: \(messages)")
+            let acknowledged = try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: token)
+            #expect(!((acknowledged.body as? [String: Any])?["first_response_at"] is String), "\(acknowledged.text)")
+            #expect(try due(acknowledged) != nil, "the first-response clock still runs")
+
+            _ = try await harness.client.json(.post, "/api/v1/conversations/\(id)/messages", token: token, body: #"{"text":"It ships today."}"#)
+            let answered = try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: token)
+            #expect((answered.body as? [String: Any])?["first_response_at"] is String)
+            #expect(try due(answered) == nil)
+        }
+    }
+
     @Test("a new policy reaches conversations that were already open, through the refresh job")
     func newPoliciesReachOpenConversations() async throws {
         try await Harness.run(.sqlite) { harness in

@@ -70,7 +70,9 @@ public enum MessageRepository {
                 WHERE workspace_id = \(bind: conversation.workspaceID.rawValue) AND id = \(bind: conversation.id.rawValue)
                 """).run()
         } else if new.direction == .inbound || new.direction == .outbound {
-            let firstResponse: Int64? = new.direction == .outbound ? now.millis : nil
+            // Only an agent's message is a response: a rule's automatic reply or the bot's answer
+            // does not stop the first-response clock (docs/REPORTS.md, "What counts as a response").
+            let firstResponse: Int64? = new.direction == .outbound && new.authorAgentID != nil ? now.millis : nil
             try await sql.raw("""
                 UPDATE conversations SET last_message_at = \(bind: now.millis), last_message_preview = \(bind: Text.preview(new.text)),
                   last_message_direction = \(bind: new.direction.rawValue), message_count = message_count + 1,

@@ -89,7 +89,7 @@ extension ConversationService {
     /// again from the messages it holds (notes count, but are not "the last message", as on insert).
     static func recountMessages(of id: ConversationID, workspaceID: WorkspaceID, now: Date, in sql: any SQLDatabase) async throws {
         let totals = try await sql.raw("""
-            SELECT COUNT(*) AS n, MIN(CASE WHEN direction = 'outbound' THEN created_at END) AS first_response
+            SELECT COUNT(*) AS n, MIN(CASE WHEN direction = 'outbound' AND author_agent_id IS NOT NULL THEN created_at END) AS first_response
             FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id = \(bind: id.rawValue)
             """).first()
         let last = try await sql.raw("""
