@@ -22,10 +22,10 @@ export function slaBadge(item) {
  * visitor as "Visitor 153", anyone else as "Customer 153".
  * @param {{ customer?: { name?: string, email?: string, phone?: string }, customer_id: number, inbox_id: number }} item
  */
-export function customerLabel(item) {
+export function customerLabel(item, inboxes = state.inboxes) {
   const known = item.customer?.name || item.customer?.email || item.customer?.phone;
   if (known) return known;
-  const kind = (state.inboxes || []).find((inbox) => inbox.id === item.inbox_id)?.kind;
+  const kind = (inboxes || []).find((inbox) => inbox.id === item.inbox_id)?.kind;
   return `${t(kind === 'chat' ? 'visitor' : 'customer')} ${item.customer_id}`;
 }
 
@@ -44,19 +44,19 @@ export function conversationTitle(item) {
 }
 
 /// Which channel the conversation is on, as a glyph with its name for screen readers.
-export function channelBadge(item) {
-  const kind = (state.inboxes || []).find((inbox) => inbox.id === item.inbox_id)?.kind;
+export function channelBadge(item, inboxes = state.inboxes) {
+  const kind = (inboxes || []).find((inbox) => inbox.id === item.inbox_id)?.kind;
   if (!kind || !channelGlyphs[kind]) return null;
   const name = channelName(kind);
   return h('span', { class: `badge channel channel-${kind}`, role: 'img', title: name, 'aria-label': name }, channelGlyphs[kind]);
 }
 
 /** The list's title: the view's name, an inbox's, a priority's or a tag's. */
-export function viewTitle() {
-  const [kind, value] = [state.view.split(':')[0], state.view.slice(state.view.indexOf(':') + 1)];
-  if (kind === 'inbox') return state.inboxes.find((inbox) => String(inbox.id) === value)?.name || t('inboxes');
+export function viewTitle(view = state.view, inboxes = state.inboxes, savedViews = state.savedViews) {
+  const [kind, value] = [view.split(':')[0], view.slice(view.indexOf(':') + 1)];
+  if (kind === 'inbox') return inboxes.find((inbox) => String(inbox.id) === value)?.name || t('inboxes');
   if (kind === 'priority') return t(value);
   if (kind === 'tag') return `#${decodeURIComponent(value)}`;
-  if (kind === 'saved') return state.savedViews.find((view) => String(view.id) === value)?.name || t('savedViews');
-  return t(state.view);
+  if (kind === 'saved') return savedViews.find((saved) => String(saved.id) === value)?.name || t('savedViews');
+  return t(view);
 }

@@ -101,13 +101,11 @@ export function renderShell(onSignOut) {
       h('section', { class: 'list', 'aria-label': t('views') },
         h('div', { class: 'list-tools' }, h('h2', { id: 'list-title' }), h('span', { id: 'view-tools' }), sort),
         h('div', { class: 'bulk', id: 'bulk', hidden: true, role: 'toolbar', 'aria-label': t('bulkActions') }),
-        h('ul', { id: 'conversations', class: 'conversation-list' }),
-        h('button', { type: 'button', id: 'load-more', hidden: true }, t('loadMore'))),
+        h('div', { id: 'list-body' })),
       h('main', { class: 'conversation', id: 'conversation', tabindex: '-1' }),
       h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': t('customer') }),
       h('section', { class: 'admin', id: 'admin', hidden: true, 'aria-labelledby': 'admin-title' })),
     h('dialog', { id: 'help', 'aria-labelledby': 'help-title' }));
-  document.getElementById('load-more').addEventListener('click', () => loadList(true));
   renderViews();
 }
 
