@@ -36,17 +36,15 @@ async function loadViewCounts() {
   } catch { /* the badges keep their last figures */ }
 }
 
-/** The saved view the list shows, if it shows one. */
-export function currentSavedView() {
-  const match = /^saved:(\d+)$/.exec(state.view);
-  return match ? state.savedViews.find((view) => String(view.id) === match[1]) ?? null : null;
-}
-
-/** The navigation's "Saved views" entries: a link per view with its count, and "New view". */
-export function savedViewItems(link) {
-  const items = state.savedViews.map((view) => {
+/**
+ * The navigation's "Saved views" entries: a link per view with its count, and "New view".
+ * @param {(view: string, label: string, count?: number) => HTMLElement} link
+ * @param {{ savedViews: any[], viewCounts: Record<string, number>, viewCountCap: number }} props
+ */
+export function savedViewItems(link, props) {
+  const items = props.savedViews.map((view) => {
     const item = link(`saved:${view.id}`, view.name, undefined);
-    const count = countText(state.viewCounts[String(view.id)], state.viewCountCap, formatNumber);
+    const count = countText(props.viewCounts[String(view.id)], props.viewCountCap, formatNumber);
     item.querySelector('a')?.append(h('span', { class: 'count', id: `count-saved-${view.id}` }, count));
     if (view.shared) item.querySelector('a')?.setAttribute('title', t('sharedView'));
     return item;

@@ -13,7 +13,8 @@ import { showError } from './notices.js';
 import { parseHash } from './router.js';
 import { notificationsButton } from './notifications.js';
 import { forgetThisBrowser } from './push.js';
-import { currentSavedView, openViewEditor, savedViewItems } from './saved-views.js';
+import { openViewEditor, savedViewItems } from './saved-views.js';
+import { mount } from './mount.js';
 import { LANGUAGES, VIEWS, app, dispatch, state, subscribe } from './state.js';
 
 // On a phone the list and the open conversation are separate screens: the layout knows which.
@@ -24,11 +25,14 @@ subscribe((next, previous, action) => {
   if (next.selectedId !== previous.selectedId) layout?.classList.remove('customer-open');
 });
 
-// The views' navigation shows the counts of the last list loaded and the inboxes and tags.
-subscribe((next, previous, action) => {
-  if (((action.type === 'listLoaded' || action.type === 'listFailed') && !next.listStale)
-    || ['directoryLoaded', 'savedViewsLoaded', 'viewCountsLoaded'].includes(action.type)) renderViews();
-});
+// The views' navigation (with the counts of the last list loaded, the inboxes, saved views and
+// tags) and the list's view tools, as views of their props.
+const navigation = mount(() => document.getElementById('views'), navigationView, (s) => ({
+  view: s.view, search: s.search, counts: s.counts, inboxes: s.inboxes, tags: s.tags,
+  savedViews: s.savedViews, viewCounts: s.viewCounts, viewCountCap: s.viewCountCap,
+}));
+const viewTools = mount(() => document.getElementById('view-tools'), viewToolsView,
+  (s) => ({ view: s.view, search: s.search, savedViews: s.savedViews }));
 
 // MARK: Layout
 
@@ -109,40 +113,40 @@ export function renderShell(onSignOut) {
   renderViews();
 }
 
+/** Draws the navigation and the view tools again (a new shell, or the language changed). */
 export function renderViews() {
-  const list = document.getElementById('views');
-  if (!list) return;
-  clear(list);
-  const link = (view, label, count) => h('li', {}, h('a', { href: `#/${view}`, 'aria-current': !state.search && state.view === view ? 'page' : null },
+  navigation.draw();
+  viewTools.draw();
+}
+
+/** @param {{ view: string, search: string, counts: Record<string, number>, inboxes: any[], tags: any[], savedViews: any[], viewCounts: Record<string, number>, viewCountCap: number }} props */
+function navigationView(props) {
+  const link = (view, label, count) => h('li', {}, h('a', { href: `#/${view}`, 'aria-current': !props.search && props.view === view ? 'page' : null },
     h('span', {}, label),
     count === undefined ? null : h('span', { class: 'count', id: `count-${view}` }, formatNumber(count))));
-  for (const view of VIEWS) list.append(link(view, t(view), state.counts[view]));
-  const section = (title, items) => {
-    if (items.length === 0) return;
-    list.append(h('li', { class: 'section', role: 'presentation' }, title));
-    for (const item of items) list.append(item);
+  const items = VIEWS.map((view) => link(view, t(view), props.counts[view]));
+  const section = (title, entries) => {
+    if (entries.length === 0) return;
+    items.push(h('li', { class: 'section', role: 'presentation' }, title), ...entries);
   };
-  section(t('inboxes'), state.inboxes.map((inbox) => link(`inbox:${inbox.id}`, inbox.name)));
+  section(t('inboxes'), props.inboxes.map((inbox) => link(`inbox:${inbox.id}`, inbox.name)));
   section(t('priority'), ['urgent', 'high'].map((priority) => link(`priority:${priority}`, t(priority))));
-  section(t('savedViews'), savedViewItems(link));
-  section(t('tags'), state.tags.slice(0, 30).map((tag) => link(`tag:${encodeURIComponent(tag.name)}`, `#${tag.name}`)));
-  renderViewTools();
+  section(t('savedViews'), savedViewItems(link, props));
+  section(t('tags'), props.tags.slice(0, 30).map((tag) => link(`tag:${encodeURIComponent(tag.name)}`, `#${tag.name}`)));
+  return items;
 }
 
 /// Beside the list's title: save what it shows as a view, or change the saved view it is.
-function renderViewTools() {
-  const tools = document.getElementById('view-tools');
-  if (!tools) return;
-  clear(tools);
-  const current = currentSavedView();
+/** @param {{ view: string, search: string, savedViews: any[] }} props */
+function viewToolsView(props) {
+  if (props.search) return [];
+  const current = props.savedViews.find((view) => `saved:${view.id}` === props.view);
   const button = current?.editable
     ? h('button', { type: 'button', class: 'link-button', id: 'edit-view' }, t('editView'))
     : h('button', { type: 'button', class: 'link-button', id: 'save-view' }, t('saveAsView'));
   button.addEventListener('click', () => openViewEditor(current?.editable ? current : null));
-  if (!state.search) tools.append(button);
+  return [button];
 }
-
-
 
 // MARK: Routing: #/<view>[/<conversation id>], #/admin[/<settings area>]
 
