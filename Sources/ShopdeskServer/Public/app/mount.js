@@ -43,7 +43,7 @@ export function mount(container, view, select, options = {}) {
       ? document.activeElement.dataset.key : undefined;
     clear(element);
     element.append(...view(props));
-    element.hidden = options.hidden?.(props) ?? false;
+    if (options.hidden) element.hidden = options.hidden(props);
     options.drawn?.(props);
     if (focused) /** @type {HTMLElement | null} */ (element.querySelector(`[data-key="${CSS.escape(focused)}"]`))?.focus();
   };

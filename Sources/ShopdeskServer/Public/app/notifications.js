@@ -3,13 +3,22 @@
 // and the Follow button of a conversation.
 
 import { api, query } from './api.js';
-import { clear, h } from './dom.js';
+import { h } from './dom.js';
 import { formatNumber, formatTime, t } from './i18n.js';
 import { conversationHash } from './router.js';
+import { mount } from './mount.js';
 import { dispatch, state, subscribe } from './state.js';
 
+// The bell's count and the panel's list are views of their props.
+const bellCount = mount(() => document.getElementById('notifications-count'), (props) => [document.createTextNode(formatNumber(props.unread))],
+  (s) => ({ unread: s.unreadNotifications }), {
+    hidden: (props) => props.unread === 0,
+    drawn: (props) => document.getElementById('notifications-button')?.setAttribute('title', `${t('notifications')}: ${formatNumber(props.unread)}`),
+  });
+const panelMount = mount(() => document.getElementById('notifications-panel'), panelView,
+  (s) => ({ notifications: s.notifications, unread: s.unreadNotifications, agents: s.agents }));
+
 subscribe((next, previous, action) => {
-  if (action.type === 'notificationsLoaded') renderNotifications();
   if (action.type === 'followersChanged' && next.conversation) document.getElementById('follow')?.replaceWith(followButton(next.conversation));
   // Opening a conversation reads what it was notified for.
   if (action.type === 'conversationSelected' && next.selectedId
@@ -44,8 +53,8 @@ export function onNotification(message) {
 }
 
 /** What a notification says, in the agent's language. */
-function describe(item) {
-  const who = item.actor_agent_id ? state.agents.get(item.actor_agent_id)?.name || t('someone') : t('someone');
+function describe(item, agents = state.agents) {
+  const who = item.actor_agent_id ? agents.get(item.actor_agent_id)?.name || t('someone') : t('someone');
   return t(`notice.${item.kind}`).replace('{name}', who);
 }
 
@@ -81,34 +90,37 @@ export function notificationsButton() {
     button.setAttribute('aria-expanded', 'false');
     button.focus();
   });
+  // Drawn once the shell has put the bell on the page.
+  queueMicrotask(renderNotifications);
   return h('span', { class: 'bell-wrap' }, button, panel);
 }
 
+/** Draws the bell's count and panel again (a new shell, or the language changed). */
 function renderNotifications() {
-  const count = document.getElementById('notifications-count');
-  const panel = document.getElementById('notifications-panel');
-  if (!count || !panel) return;
-  count.hidden = state.unreadNotifications === 0;
-  count.textContent = formatNumber(state.unreadNotifications);
-  document.getElementById('notifications-button')?.setAttribute('title', `${t('notifications')}: ${formatNumber(state.unreadNotifications)}`);
-  clear(panel);
-  const readAll = h('button', { type: 'button', class: 'link-button', id: 'notifications-read-all', disabled: state.unreadNotifications === 0 },
+  bellCount.draw();
+  panelMount.draw();
+}
+
+/** @param {{ notifications: any[], unread: number, agents: Map<number, any> }} props */
+function panelView(props) {
+  const readAll = h('button', { type: 'button', class: 'link-button', id: 'notifications-read-all', disabled: props.unread === 0 },
     t('markAllRead'));
   readAll.addEventListener('click', () => markRead({ all: true }));
-  panel.append(h('header', {}, h('h2', {}, t('notifications')), readAll));
-  if (state.notifications.length === 0) panel.append(h('p', { class: 'empty' }, t('noNotifications')));
-  panel.append(h('ul', { id: 'notifications-list' }, ...state.notifications.map((item) => {
+  const list = h('ul', { id: 'notifications-list' }, ...props.notifications.map((item) => {
     const link = h('a', { href: conversationHash('all', item.conversation_id), class: item.read ? 'read' : 'unread', 'data-kind': item.kind },
-      h('strong', {}, describe(item)),
+      h('strong', {}, describe(item, props.agents)),
       h('span', {}, `#${item.conversation_number ?? item.conversation_id} ${item.conversation_subject || ''}`),
       item.preview ? h('span', { class: 'preview' }, item.preview) : null,
       h('time', { datetime: item.created_at }, formatTime(item.created_at)));
     link.addEventListener('click', () => {
-      panel.hidden = true;
+      const open = document.getElementById('notifications-panel');
+      if (open) open.hidden = true;
       document.getElementById('notifications-button')?.setAttribute('aria-expanded', 'false');
     });
     return h('li', {}, link);
-  })));
+  }));
+  return [h('header', {}, h('h2', {}, t('notifications')), readAll),
+    ...(props.notifications.length === 0 ? [h('p', { class: 'empty' }, t('noNotifications'))] : []), list];
 }
 
 /** Follow or stop following the open conversation; the title names who follows. */
