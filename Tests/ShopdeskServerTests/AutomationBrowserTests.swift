@@ -115,6 +115,7 @@ struct AutomationBrowserTests {
                 try await page.type("Wholesale")
                 try await page.press("Enter", code: "Enter", keyCode: 13)
                 try await page.waitFor("document.querySelector('.customer-labels .tags')?.innerText.includes('wholesale')", "the customer's tag")
+                #expect(try await page.evaluate("document.querySelector('#customer-tag').value") as? String == "", "the tag box is empty for the next one")
                 let customerID = try after.int("customer_id")
                 let customer = try await harness.client.json(.get, "/api/v1/customers/\(customerID)", token: token)
                 #expect((customer.body as? [String: Any])?["vip"] as? Bool == true)
@@ -125,31 +126,38 @@ struct AutomationBrowserTests {
         }
     }
 
+    /// Signs in on the automation settings, opens a new rule, names it and adds a condition row
+    /// per (field, comparison), each chosen as a person would from the menus.
+    static func newRule(_ page: DevToolsPage, _ harness: Harness, _ port: Int, named name: String,
+                        conditions: [(field: String, op: String)]) async throws {
+        try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/automation")
+        try await page.waitFor("document.querySelector('#add-rule')", "the rules panel")
+        _ = try await page.evaluate("document.querySelector('#add-rule').click()")
+        try await page.waitFor("document.querySelector('#rule-editor')", "the rule editor")
+        try await page.focus("#rule-editor input[type=text]")
+        try await page.type(name)
+        let rows = conditions.map { "[\(DevToolsPage.quoted($0.field)), \(DevToolsPage.quoted($0.op))]" }.joined(separator: ", ")
+        _ = try await page.evaluate("""
+            (() => { const editor = document.querySelector('#rule-editor');
+              const wanted = [\(rows)];
+              for (let i = 0; i < wanted.length; i++) editor.querySelector('.add-condition').click();
+              editor.querySelectorAll('.condition').forEach((row, index) => {
+                const [field, op] = wanted[index];
+                const f = row.querySelectorAll('select')[0]; f.value = field; f.dispatchEvent(new Event('change'));
+                const o = row.querySelectorAll('select')[1]; o.value = op; o.dispatchEvent(new Event('change')); });
+              return true })()
+            """)
+    }
+
     @Test func theRuleEditorOffersChannelsIntentsTagsAndInboxesToPickNotToType() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let port = try #require(harness.client.port)
             let token = harness.ownerToken
             _ = try await harness.client.json(.post, "/api/v1/tags", token: token, body: #"{"name":"vip"}"#)
             try await Browser.with { page in
-                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/automation")
-                try await page.waitFor("document.querySelector('#add-rule')", "the rules panel")
-                _ = try await page.evaluate("document.querySelector('#add-rule').click()")
-                try await page.waitFor("document.querySelector('#rule-editor')", "the rule editor")
-                try await page.focus("#rule-editor input[type=text]")
-                try await page.type("WhatsApp returns")
                 // Channel · is one of · ticked among every channel; intent · is · chosen by its name; inbox · is · chosen by its name.
-                _ = try await page.evaluate("""
-                    (() => { const editor = document.querySelector('#rule-editor');
-                      const choose = (row, field, op) => {
-                        const [f] = row.querySelectorAll('select'); f.value = field; f.dispatchEvent(new Event('change'));
-                        const o = row.querySelectorAll('select')[1]; o.value = op; o.dispatchEvent(new Event('change')); };
-                      for (let i = 0; i < 3; i++) editor.querySelector('.add-condition').click();
-                      const rows = () => editor.querySelectorAll('.condition');
-                      choose(rows()[0], 'channel', 'in');
-                      choose(rows()[1], 'intent', 'is');
-                      choose(rows()[2], 'inbox_id', 'is');
-                      return true })()
-                    """)
+                try await Self.newRule(page, harness, port, named: "WhatsApp returns",
+                                       conditions: [("channel", "in"), ("intent", "is"), ("inbox_id", "is")])
                 let channels = try await page.evaluate("[...document.querySelectorAll('#rule-editor .condition')[0].querySelectorAll('label')].map((l) => l.textContent.trim()).join('|')") as? String ?? ""
                 #expect(channels.contains("WhatsApp") && channels.contains("Telegram") && channels.contains("Instagram"), "\(channels)")
                 let intents = try await page.evaluate("[...document.querySelectorAll('#rule-editor .condition')[1].querySelectorAll('select')[2].options].map((o) => o.textContent).join('|')") as? String ?? ""
@@ -196,23 +204,8 @@ struct AutomationBrowserTests {
             }
             _ = try await harness.client.json(.patch, "/api/v1/auth/me", token: token, body: #"{"locale":"ru"}"#)
             try await Browser.with { page in
-                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/automation")
-                try await page.waitFor("document.querySelector('#add-rule')", "the rules panel")
-                _ = try await page.evaluate("document.querySelector('#add-rule').click()")
-                try await page.waitFor("document.querySelector('#rule-editor')", "the rule editor")
-                try await page.focus("#rule-editor input[type=text]")
-                try await page.type("Брак у золотых")
-                _ = try await page.evaluate("""
-                    (() => { const editor = document.querySelector('#rule-editor');
-                      const choose = (row, field, op) => {
-                        const [f] = row.querySelectorAll('select'); f.value = field; f.dispatchEvent(new Event('change'));
-                        const o = row.querySelectorAll('select')[1]; o.value = op; o.dispatchEvent(new Event('change')); };
-                      for (let i = 0; i < 2; i++) editor.querySelector('.add-condition').click();
-                      const rows = editor.querySelectorAll('.condition');
-                      choose(rows[0], 'custom.return_reason', 'is');
-                      choose(rows[1], 'customer.custom.tier', 'in');
-                      return true })()
-                    """)
+                try await Self.newRule(page, harness, port, named: "Брак у золотых",
+                                       conditions: [("custom.return_reason", "is"), ("customer.custom.tier", "in")])
                 let labels = try await page.evaluate("[...document.querySelector('#rule-editor .condition select').options].map((o) => o.textContent).join('|')") as? String ?? ""
                 #expect(labels.contains("Причина возврата") && labels.contains("Клиент: Уровень"), "\(labels)")
                 let options = try await page.evaluate("[...document.querySelectorAll('#rule-editor .condition')[0].querySelectorAll('select')[2].options].map((o) => o.value).join('|')") as? String

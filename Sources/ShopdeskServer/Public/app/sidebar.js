@@ -23,6 +23,8 @@ export function renderSidebar() {
   const sidebar = document.getElementById('sidebar');
   const conversation = state.conversation;
   if (!sidebar || !conversation) return;
+  // What the agent is typing in the panel (a tag, a field) survives a redraw a live update causes.
+  const typing = keepTyping(sidebar);
   clear(sidebar);
   // Shown where the panel opens over the conversation (narrow screens).
   const close = h('button', { type: 'button', class: 'close-customer', id: 'close-customer' }, t('close'));
@@ -71,6 +73,27 @@ export function renderSidebar() {
         return h('li', {}, channelBadge(item) ?? '', h('a', { href: conversationHash(state.view, item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
           `#${item.number} ${item.subject || ''}`), ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)), merge);
       }))));
+  typing?.();
+}
+
+/**
+ * The text input focused inside `container` (by its id), with its text and caret: the returned
+ * function puts them back into the input of the same id once the container is drawn again.
+ * @param {HTMLElement} container
+ */
+function keepTyping(container) {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) || !active.id || !container.contains(active)) return null;
+  const { id, value } = active;
+  let start = null, end = null;
+  try { start = active.selectionStart; end = active.selectionEnd; } catch { /* inputs without a caret (email, number) */ }
+  return () => {
+    const again = document.getElementById(id);
+    if (!(again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) return;
+    again.value = value;
+    again.focus();
+    try { if (start !== null && end !== null) again.setSelectionRange(start, end); } catch { /* no caret to place */ }
+  };
 }
 
 /// VIP and the customer's own tags, which rules and SLA policies can look at.
@@ -87,7 +110,10 @@ function customerLabels(customer) {
   input.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && input.value.trim()) {
       event.preventDefault();
-      save({ tags: [...tags, input.value.trim()] });
+      const tag = input.value.trim();
+      // Emptied at once: the panel drawn again after saving keeps what is typed, not what was added.
+      input.value = '';
+      save({ tags: [...tags, tag] });
     }
   });
   return h('div', { class: 'customer-labels' },
