@@ -108,8 +108,8 @@ struct WebAppSavedViewTests {
                       document.querySelector('#view-columns').value = 'return_reason'; document.querySelector('#view-save').click(); })()
                     """)
                 try await page.waitFor("document.querySelectorAll('#board .board-column').length === 3", "a column per option and one for none")
-                let titles = try await page.evaluate("[...document.querySelectorAll('#board .board-column h3')].map((h) => h.textContent).join('|')") as? String
-                #expect(titles == "Premalo: 1|Oštećeno: 0|(ništa): 1", "\(titles ?? "")")
+                try await page.waitFor("[...document.querySelectorAll('#board .board-column h3')].map((h) => h.textContent).join('|') === 'Premalo: 1|Oštećeno: 0|(ništa): 1'",
+                                       "each card under its field's value")
                 let view = try #require(try await harness.client.json(.get, "/api/v1/views", token: token).items.first)
                 #expect(view["board_field"] as? String == "return_reason" && view["layout"] as? String == "board")
 

@@ -99,7 +99,9 @@ function boardOf(view, /** @type {ListProps} */ props) {
   }
   const title = (value) => value === '' ? t('noValue') : field.kind === 'checkbox' ? t(value === 'true' ? 'yes' : 'no') : value;
   return renderBoard(props, fieldColumns(field, view.filters ?? {}).map((value) => ({ key: value, title: title(value) })),
-    (item) => item.fields?.[field.key] ?? '', (item, value) => setField(item, field.key, value));
+    // A card loaded without its fields (the list from before the view became a board) waits for the
+    // reload that brings them, rather than showing under "(none)" for a moment.
+    (item) => item.fields ? item.fields[field.key] ?? '' : null, (item, value) => setField(item, field.key, value));
 }
 
 /// Columns with a card per conversation; a card moves by dragging it to another column or with
