@@ -4,16 +4,9 @@
 // props change (compared field by field, the store's values being replaced, never changed).
 
 import { clear } from './dom.js';
+import { sameProps } from './props.js';
 import { state, subscribe } from './state.js';
 
-/**
- * Two props objects with the same fields holding the same values.
- * @param {Record<string, unknown>} a @param {Record<string, unknown>} b
- */
-export function sameProps(a, b) {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.is(a[key], b[key]));
-}
 
 /**
  * @template {Record<string, unknown>} P
