@@ -17,6 +17,15 @@ struct WebPushTests {
         #expect(Base64URL.encode(body) == "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN")
     }
 
+    /// Too long a message is an error to handle, never a trap.
+    @Test func aPayloadOverOneMessageIsRefusedWithAnError() throws {
+        let subscription = try WebPush.Subscription.validated(
+            endpoint: "https://push.example.net/x",
+            p256dh: "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4", auth: "BTBZMqHH6r4Tts7J_aSIgg").get()
+        #expect(throws: WebPushError.self) { try WebPush.encrypt(Data(count: WebPush.maxPayload + 1), for: subscription) }
+        #expect(try WebPush.encrypt(Data(count: WebPush.maxPayload), for: subscription).count == 86 + WebPush.maxPayload + 1 + 16)
+    }
+
     @Test func keysABrowserCouldNotHaveSentAreRefused() {
         let good = "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"
         // Not on the curve: a byte of y changed.

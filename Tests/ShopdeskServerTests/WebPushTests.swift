@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import ShopdeskChannels
 import ShopdeskCore
 @testable import ShopdeskServer
 import ShopdeskStore
@@ -138,6 +139,20 @@ struct WebPushNotificationTests {
                 #expect((payload["title"] as? String)?.contains("vas je spomenuo") == true, "\(payload)")
                 #expect((payload["body"] as? String)?.contains("Možeš li provjeriti?") == true)
                 #expect(payload["url"] as? String == "/#/all/\(id)")
+
+                // Whatever the texts hold (escaped control characters, 4-byte characters), a push fits one message.
+                let ws = harness.workspaceID
+                let stored = try #require(try await harness.database.read { sql in
+                    try await NotificationRepository.list(workspaceID: ws, agentID: AgentID(rita.id), unreadOnly: false, before: nil, limit: 1, in: sql).first
+                })
+                var noisy = stored
+                noisy.preview = String(repeating: "\u{1}😀", count: 3_000)
+                let conversation = try #require(try await harness.database.read {
+                    try await ConversationRepository.find(workspaceID: ws, id: stored.conversationID, in: $0)
+                })
+                let fitted = try NotificationPusher.payload(noisy, conversation: conversation, words: NoticeWords.forLocale("hr"),
+                                                            actorName: String(repeating: "\u{2}", count: 5_000))
+                #expect(fitted.count <= WebPush.maxPayload && (try? JSONSerialization.jsonObject(with: fitted)) != nil, "\(fitted.count) bytes")
 
                 // The owner was not mentioned and has no browser: nothing for him.
                 #expect(try await harness.client.json(.get, "/api/v1/push", token: harness.ownerToken).list("subscriptions").isEmpty)

@@ -37,13 +37,15 @@ public enum WebPush {
     public static let maxPayload = 3_993
     private static let recordSize: UInt32 = 4_096
 
-    /// The message body for one subscription: `salt | rs | idlen | keyid | ciphertext`, with a
+    /// The message body for one subscription (a payload over `maxPayload` is refused with an error): `salt | rs | idlen | keyid | ciphertext`, with a
     /// fresh key pair and salt per message (or the given ones, for tests with known answers).
     public static func encrypt(
         _ payload: Data, for subscription: Subscription,
         senderKey: P256.KeyAgreement.PrivateKey = .init(), salt: Data? = nil
     ) throws -> Data {
-        precondition(payload.count <= maxPayload, "a push payload is at most \(maxPayload) bytes")
+        guard payload.count <= maxPayload else {
+            throw WebPushError("A push message holds at most \(maxPayload) bytes; this one has \(payload.count).")
+        }
         let salt = salt ?? Data((0..<16).map { _ in UInt8.random(in: .min ... .max) })
         let receiver = try P256.KeyAgreement.PublicKey(x963Representation: subscription.p256dh)
         let shared = try senderKey.sharedSecretFromKeyAgreement(with: receiver)
@@ -72,19 +74,14 @@ public enum WebPush {
 
 /// Voluntary Application Server Identification (RFC 8292): a JWT signed with the server's P-256
 /// key, for the push service's origin, with a contact for its operators.
-public struct VAPID: Sendable {
-    /// The private key's 32 bytes (the key type itself is not `Sendable`).
-    private let keyBytes: Data
+/// Made where it signs and used there (the key type is not `Sendable`, so neither is this).
+public struct VAPID {
+    public let key: P256.Signing.PrivateKey
     /// `mailto:` or `https:` address the push service may contact.
     public let subject: String
 
     public init(key: P256.Signing.PrivateKey, subject: String) {
-        self.keyBytes = key.rawRepresentation; self.subject = subject
-    }
-
-    public var key: P256.Signing.PrivateKey {
-        // The bytes came from a valid key.
-        try! P256.Signing.PrivateKey(rawRepresentation: keyBytes)
+        self.key = key; self.subject = subject
     }
 
     /// The key a deployment derives from its secret key, so every node signs with the same one

@@ -110,13 +110,20 @@ struct NotificationPusher {
         }
         let subject = conversation.subject ?? conversation.lastMessagePreview ?? ""
         let body = [String(subject.prefix(120)), notification.preview ?? ""].filter { !$0.isEmpty }.joined(separator: "\n")
-        let object: [String: Any] = [
-            "title": "\(what) · #\(conversation.number)",
-            "body": String(body.prefix(400)),
-            "url": "/#/all/\(conversation.id.rawValue)",
-            "tag": "conversation-\(conversation.id.rawValue)",
-            "notification_id": notification.id,
-        ]
-        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        // Names and texts are the customer's and agents' own: however they encode (4-byte characters,
+        // escaped control characters), the message is cut until it fits one push.
+        var limit = 400
+        while true {
+            let object: [String: Any] = [
+                "title": String("\(what) · #\(conversation.number)".prefix(limit / 2)),
+                "body": String(body.prefix(limit)),
+                "url": "/#/all/\(conversation.id.rawValue)",
+                "tag": "conversation-\(conversation.id.rawValue)",
+                "notification_id": notification.id,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            if data.count <= WebPush.maxPayload || limit == 0 { return data }
+            limit /= 2
+        }
     }
 }
