@@ -83,4 +83,45 @@ struct WebAppDefectTests {
             }
         }
     }
+
+    /// The conversation, its composer and each panel beside it are views of their own props: a
+    /// message arriving live redraws the thread, but what the agent opened and typed stays as it
+    /// was, and the orders arriving do not redraw the thread. In Portuguese.
+    @Test func whatAnAgentOpenedAndTypedSurvivesALiveUpdate() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            _ = try await harness.client.json(.patch, "/api/v1/auth/me", token: harness.ownerToken, body: #"{"locale":"pt-BR"}"#)
+            let conversation = try await harness.inbound(email: "joana@example.com", text: "Onde está meu pedido?", subject: "Pedido").int("conversation_id")
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(conversation)")
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Onde está meu pedido?')", "Joana's conversation")
+                #expect(try await page.evaluate("document.querySelector('#send').textContent") as? String == "Enviar")
+                // The merge search open with a half-typed name, a reply begun, a tag being typed.
+                _ = try await page.evaluate("(() => { document.querySelector('#customer-merge').open = true; return true })()")
+                try await WebAppTests.fill(page, ["#customer-merge-search": "mar"])
+                try await page.focus("#composer-text")
+                try await page.type("Olá Joana, ")
+                try await page.focus("#tag-input")
+                try await page.type("entre")
+                _ = try await page.evaluate("(() => { window.__thread = document.querySelector('#thread'); return true })()")
+                try await harness.inbound(email: "joana@example.com", text: "Alguém aí?", subject: "Pedido")
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Alguém aí?')", "the message that arrived")
+                #expect(try await page.evaluate("document.querySelector('#thread') !== window.__thread") as? Bool == true, "the thread was drawn again")
+                #expect(try await page.evaluate("document.querySelector('#customer-merge').open") as? Bool == true, "the merge search was closed")
+                #expect(try await page.evaluate("document.querySelector('#customer-merge-search').value") as? String == "mar")
+                #expect(try await page.evaluate("document.querySelector('#composer-text').value") as? String == "Olá Joana, ")
+                #expect(try await page.evaluate("document.activeElement?.id") as? String == "tag-input", "the tag box lost focus")
+                #expect(try await page.evaluate("document.querySelector('#tag-input').value") as? String == "entre")
+                // Asking the shop for the orders again redraws the orders, not the thread.
+                _ = try await page.evaluate("(() => { window.__thread = document.querySelector('#thread'); window.__orders = document.querySelector('#orders-panel'); document.querySelector('#orders-refresh').click(); return true })()")
+                try await page.waitFor("document.querySelector('#orders-panel') !== window.__orders", "the orders drawn again")
+                #expect(try await page.evaluate("document.querySelector('#thread') === window.__thread") as? Bool == true, "the thread was drawn for the orders")
+                // Enter adds the tag and empties the box for the next one.
+                try await page.focus("#tag-input")
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("[...document.querySelectorAll('.controls .tag')].some((tag) => tag.textContent.startsWith('entre'))", "the tag added")
+                #expect(try await page.evaluate("document.querySelector('#tag-input').value") as? String == "")
+            }
+        }
+    }
 }

@@ -6,7 +6,6 @@
 import { api } from './api.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
-import { state } from './state.js';
 
 /** Posts already read, by conversation id (a post does not change while it is open). */
 const posts = new Map();
@@ -53,8 +52,9 @@ export function postCard(conversation) {
  * A comment's state and what the agent may do with it, or null for any other message.
  * @param {{ id: number, comment_status?: string, comment_reply?: string }} message
  * @param {() => Promise<void>} afterChange
+ * @param {boolean} canAct not a viewer
  */
-export function commentControls(message, afterChange) {
+export function commentControls(message, afterChange, canAct) {
   if (message.comment_reply) {
     return h('span', { class: `badge comment-reply ${message.comment_reply}` }, t(message.comment_reply === 'private' ? 'privateReply' : 'publicReply'));
   }
@@ -62,7 +62,7 @@ export function commentControls(message, afterChange) {
   const status = message.comment_status;
   const badge = h('span', { class: `badge comment-status ${status}` },
     status === 'visible' ? t('comment') : `${t('comment')} · ${t(status === 'hidden' ? 'commentHidden' : 'commentDeleted')}`);
-  if (status === 'deleted' || state.me?.role === 'viewer') return h('span', { class: 'comment-controls' }, badge);
+  if (status === 'deleted' || !canAct) return h('span', { class: 'comment-controls' }, badge);
   const error = h('span', { class: 'form-error', role: 'alert' }, moderationErrors.get(message.id) || '');
   const act = async (action, button) => {
     button.disabled = true;
@@ -91,10 +91,10 @@ export function commentControls(message, afterChange) {
 
 /**
  * The public/private choice above the composer of a comment conversation, or null.
- * @param {{ id: number, channel_post?: string }} conversation
+ * @param {{ id: number, channel_post?: string }} conversation @param {string} mode the composer's
  */
-export function visibilityChoice(conversation) {
-  if (!conversation.channel_post || state.mode !== 'reply') return null;
+export function visibilityChoice(conversation, mode) {
+  if (!conversation.channel_post || mode !== 'reply') return null;
   const chosen = replyVisibility(conversation.id);
   const help = h('p', { class: 'hint', id: 'reply-visibility-help' }, t(chosen === 'private' ? 'privateReplyHelp' : 'publicReplyHelp'));
   const option = (value, label) => {

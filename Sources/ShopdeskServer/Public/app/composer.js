@@ -2,7 +2,7 @@
 // agent, conversation and mode, and macros chosen from the picker.
 
 import { api, upload } from './api.js';
-import { clear, h } from './dom.js';
+import { h } from './dom.js';
 import { formatNumber, formatTime, t } from './i18n.js';
 import { loadConversation, scheduleListRefresh } from './loaders.js';
 import { openMacroPicker } from './macros.js';
@@ -16,24 +16,33 @@ import { templatePicker } from './templates.js';
 import { attachMentions, mentionIds } from './mentions.js';
 import { replyVisibility, visibilityChoice } from './comments.js';
 
-export function composerForm(conversation, draft) {
+/**
+ * The composer of the open conversation, in the chosen mode, starting from that conversation's
+ * draft (saved as the agent types, so a redraw loses nothing).
+ * @param {{ conversation: any, mode: string, macro: any, scheduled: any[], composerError: { conversationId: number, text: string } | null,
+ *   inboxes: any[], pendingFiles: any[] }} props
+ * @returns {Node[]}
+ */
+export function composerView(props) {
+  const { conversation, mode } = props;
+  if (!conversation) return [];
   const text = h('textarea', {
-    id: 'composer-text', rows: 4, 'aria-label': state.mode === 'note' ? t('note') : t('reply'),
-    placeholder: state.mode === 'note' ? t('notePlaceholder') : t('replyPlaceholder'),
+    id: 'composer-text', rows: 4, 'aria-label': mode === 'note' ? t('note') : t('reply'),
+    placeholder: mode === 'note' ? t('notePlaceholder') : t('replyPlaceholder'),
   });
-  text.value = draft || '';
+  text.value = loadDraft(conversation.id, mode);
   // Whose text this is: a re-render for another conversation must never take it over.
   text.dataset.conversation = String(conversation.id);
-  text.dataset.mode = state.mode;
+  text.dataset.mode = mode;
   // Before the composer's own keys: Enter and Escape act on an open list of colleagues first.
-  const mentionList = state.mode === 'note' ? attachMentions(text) : null;
+  const mentionList = mode === 'note' ? attachMentions(text) : null;
   let lastTyping = 0;
   text.addEventListener('input', () => {
-    saveDraft(conversation.id, state.mode, text.value);
+    saveDraft(conversation.id, mode, text.value);
     if (Date.now() - lastTyping > 3000) {
       lastTyping = Date.now();
       // Only a reply shows as "typing" to a chat visitor; a note never does.
-      state.realtime?.presence(conversation.id, 'typing', state.mode === 'reply');
+      state.realtime?.presence(conversation.id, 'typing', mode === 'reply');
     }
   });
   text.addEventListener('keydown', (event) => {
@@ -46,16 +55,16 @@ export function composerForm(conversation, draft) {
       document.getElementById('conversation').focus();
     }
   });
-  const modeButton = (mode) => {
-    const button = h('button', { type: 'button', class: `mode${state.mode === mode ? ' active' : ''}`, id: `mode-${mode}`,
-      'aria-pressed': state.mode === mode ? 'true' : 'false' }, mode === 'note' ? t('note') : t('reply'));
-    button.addEventListener('click', () => setMode(mode));
+  const modeButton = (choice) => {
+    const button = h('button', { type: 'button', class: `mode${mode === choice ? ' active' : ''}`, id: `mode-${choice}`,
+      'aria-pressed': mode === choice ? 'true' : 'false' }, choice === 'note' ? t('note') : t('reply'));
+    button.addEventListener('click', () => setMode(choice));
     return button;
   };
   // Why the last send failed stays on screen when the pane is drawn again (a realtime refresh).
   const error = h('p', { class: 'form-error', role: 'alert', id: 'composer-error' },
-    state.composerError?.conversationId === conversation.id ? state.composerError.text : '');
-  const count = channelCounter(conversation, text);
+    props.composerError?.conversationId === conversation.id ? props.composerError.text : '');
+  const count = channelCounter(conversation, text, mode, props.inboxes);
   const files = h('input', { type: 'file', id: 'composer-files', multiple: true, class: 'visually-hidden' });
   files.addEventListener('change', async () => {
     error.textContent = '';
@@ -67,23 +76,25 @@ export function composerForm(conversation, draft) {
       }
     }
     files.value = '';
-    renderPending();
   });
-  const pending = h('ul', { class: 'pending-files', id: 'pending-files', 'aria-label': t('attachments') });
-  const form = h('form', { class: `composer ${state.mode}`, id: 'composer' },
+  const pending = h('ul', { class: 'pending-files', id: 'pending-files', 'aria-label': t('attachments') },
+    ...props.pendingFiles.map((file, index) => {
+      const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': `${t('remove')} ${file.file_name}` }, '×');
+      remove.addEventListener('click', () => dispatch({ type: 'fileRemoved', index }));
+      return h('li', { class: 'badge' }, `${file.file_name} (${formatSize(file.size)})`, remove);
+    }));
+  const form = h('form', { class: `composer ${mode}`, id: 'composer' },
     h('div', { class: 'modes', role: 'group' }, modeButton('reply'), modeButton('note'),
       files, h('label', { for: 'composer-files', class: 'attach' }, t('attach')), macroButton()),
-    scheduledList(conversation), macroChip(), visibilityChoice(conversation), text, mentionList, count, pending, error,
+    scheduledList(conversation, props.scheduled), macroChip(props.macro), visibilityChoice(conversation, mode), text, mentionList, count, pending, error,
     h('div', { class: 'send-buttons' },
-      h('button', { type: 'submit', class: 'primary', id: 'send' }, state.mode === 'note' ? t('addNote') : t('send')),
-      state.mode === 'reply' ? h('button', { type: 'submit', id: 'send-resolve', 'aria-keyshortcuts': 'Control+Shift+Enter' }, t('sendAndResolve')) : null,
-      state.mode === 'reply' ? sendLater(conversation, text, error) : null));
-  queueMicrotask(renderPending);
+      h('button', { type: 'submit', class: 'primary', id: 'send' }, mode === 'note' ? t('addNote') : t('send')),
+      mode === 'reply' ? h('button', { type: 'submit', id: 'send-resolve', 'aria-keyshortcuts': 'Control+Shift+Enter' }, t('sendAndResolve')) : null,
+      mode === 'reply' ? sendLater(conversation, text, error) : null));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = text.value.trim();
     if (!body) return;
-    const mode = state.mode;
     const files = state.pendingFiles;
     const macro = state.macro;
     const resolveAfter = /** @type {SubmitEvent} */ (event).submitter?.id === 'send-resolve';
@@ -96,9 +107,10 @@ export function composerForm(conversation, draft) {
     let held = null;
     if (grace > 0) {
       // The reply leaves the composer and waits with an Undo; taken back, it returns whole.
-      dispatch({ type: 'replySent' });
+      // Emptied before the store draws the composer again (it starts from the saved draft).
       text.value = '';
       saveDraft(conversation.id, mode, '');
+      dispatch({ type: 'replySent' });
       held = await hold({ conversationId: conversation.id, mode, body, label: `#${conversation.number}` }, grace);
       if (held.undone) {
         release(held.id);
@@ -120,9 +132,9 @@ export function composerForm(conversation, draft) {
       }
       if (held) release(held.id);
       if (!held) {
-        dispatch({ type: 'replySent' });
         text.value = '';
         saveDraft(conversation.id, mode, '');
+        dispatch({ type: 'replySent' });
       }
       if (resolveAfter) await api('PATCH', `/conversations/${conversation.id}`, { status: 'resolved' });
       scheduleListRefresh();
@@ -140,7 +152,7 @@ export function composerForm(conversation, draft) {
       for (const button of buttons()) button.disabled = false;
     }
   });
-  return form;
+  return [form];
 }
 
 /// Opens the macro picker; the chosen macro's text replaces the composer's.
@@ -162,31 +174,21 @@ function macroButton() {
 }
 
 /// Says which macro the send will apply, with a way to stop using it.
-function macroChip() {
-  if (!state.macro) return null;
+function macroChip(macro) {
+  if (!macro) return null;
   const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': t('macroRemove') }, '×');
   remove.addEventListener('click', () => dispatch({ type: 'macroChosen', macro: null }));
-  const files = state.macro.attachment_ids?.length ? ` · ${t('macroFiles')}: ${formatNumber(state.macro.attachment_ids.length)}` : '';
-  return h('p', { class: 'macro-chip', id: 'macro-chip' }, h('span', { class: 'badge' }, `${t('macroChosen')}: ${state.macro.name}${files}`), remove);
+  const files = macro.attachment_ids?.length ? ` · ${t('macroFiles')}: ${formatNumber(macro.attachment_ids.length)}` : '';
+  return h('p', { class: 'macro-chip', id: 'macro-chip' }, h('span', { class: 'badge' }, `${t('macroChosen')}: ${macro.name}${files}`), remove);
 }
 
-function renderPending() {
-  const list = document.getElementById('pending-files');
-  if (!list) return;
-  clear(list);
-  state.pendingFiles.forEach((file, index) => {
-    const remove = h('button', { type: 'button', class: 'tag-remove', 'aria-label': `${t('remove')} ${file.file_name}` }, '×');
-    remove.addEventListener('click', () => { dispatch({ type: 'fileRemoved', index }); renderPending(); });
-    list.append(h('li', { class: 'badge' }, `${file.file_name} (${formatSize(file.size)})`, remove));
-  });
-}
 
 /// On a messaging channel, how much of its per-message limit a reply uses (Telegram: 4,096
 /// characters); the server refuses longer replies, this says so while typing.
-function channelCounter(conversation, text) {
+function channelCounter(conversation, text, mode, inboxes) {
   const count = h('span', { class: 'char-count', id: 'composer-count', hidden: true, 'aria-live': 'polite' });
-  const inbox = (state.inboxes || []).find((candidate) => candidate.id === conversation.inbox_id);
-  if (!inbox || state.mode !== 'reply') return count;
+  const inbox = inboxes.find((candidate) => candidate.id === conversation.inbox_id);
+  if (!inbox || mode !== 'reply') return count;
   messagingChannels().then((channels) => {
     const channel = channels.find((candidate) => candidate.kind === inbox.kind);
     if (!channel) return;
@@ -223,7 +225,7 @@ export function formatSize(bytes) {
 export function setMode(mode) {
   const current = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('composer-text'));
   if (current && state.conversation) saveDraft(state.conversation.id, state.mode, current.value);
-  // The store draws the conversation again, with the composer of the new mode and its draft.
+  // The store draws the composer again, in the new mode and with its draft.
   dispatch({ type: 'modeChosen', mode });
   document.getElementById('composer-text')?.focus();
 }
@@ -292,10 +294,10 @@ function sendLater(conversation, text, error) {
 
 /** The conversation's replies waiting to leave, each with a way to take it back into the
  * draft, and those that could not leave, with why. */
-function scheduledList(conversation) {
-  if (!state.scheduled.length) return null;
+function scheduledList(conversation, scheduled) {
+  if (!scheduled.length) return null;
   return h('ul', { class: 'scheduled-replies', id: 'scheduled-replies', 'aria-label': t('scheduledReplies') },
-    ...state.scheduled.map((reply) => {
+    ...scheduled.map((reply) => {
       const failed = reply.status === 'failed';
       const button = h('button', { type: 'button', class: 'link-button', 'aria-label': `${failed ? t('dismiss') : t('takeBack')}: ${reply.text.slice(0, 40)}` },
         failed ? t('dismiss') : t('takeBack'));

@@ -1,14 +1,14 @@
 // One conversation: its thread with timeline entries, and the controls for status, priority,
-// assignee, team, snooze and tags; the composer is in composer.js. It draws itself when the
-// store's open conversation changes; loading is `loaders.js`'s.
+// assignee, team, snooze and tags; the composer is in composer.js. Both are views of the store's
+// open conversation; loading it is `loaders.js`'s.
 
-import { clear, h } from './dom.js';
+import { h } from './dom.js';
+import { mount } from './mount.js';
 import { formatTime, t } from './i18n.js';
 import { conversationTitle, slaBadge } from './labels.js';
 import { loadConversation, loadEarlier, update } from './loaders.js';
-import { presenceText } from './notices.js';
-import { composerForm, formatSize } from './composer.js';
-import { loadDraft } from './drafts.js';
+import { refreshPresence } from './presence.js';
+import { composerView, formatSize } from './composer.js';
 import { linkOrderNumbers } from './orders.js';
 import { formattedView } from './email-html.js';
 import { commentControls, postCard } from './comments.js';
@@ -17,19 +17,40 @@ import { wakeTime } from './snooze.js';
 import { followButton } from './notifications.js';
 import { splitButton } from './split.js';
 
+// What the thread does once drawn: it shows its newest message, or its top after earlier ones
+// were loaded; the pane takes focus when the agent opened the conversation from the keyboard.
+let afterLoad = { scrollTop: false, focus: false };
 subscribe((next, previous, action) => {
-  switch (action.type) {
-    case 'conversationSelected': if (!next.selectedId) showNothing(); break;
-    case 'conversationFailed': showFailure(action.error); break;
-    case 'conversationLoaded': renderConversation(Boolean(action.focus)); break;
-    case 'earlierLoaded':
-      renderConversation(false);
-      document.getElementById('thread')?.scrollTo({ top: 0 });
-      break;
-    case 'modeChosen': case 'macroChosen': renderConversation(false); break;
-    default: break;
-  }
+  if (action.type === 'earlierLoaded') afterLoad.scrollTop = true;
+  if (action.type === 'conversationLoaded' && action.focus) afterLoad.focus = true;
 });
+// The conversation itself (head, controls, thread) and its composer: views of the store, drawn
+// again when what they show changes (who else is in it is presence.js's, so a colleague's
+// presence redraws neither).
+const conversationPane = mount(() => document.getElementById('conversation-view'), conversationView, (s) => ({
+  selectedId: s.selectedId, loadError: s.loadError, conversation: s.conversation, messages: s.messages,
+  messagesBefore: s.messagesBefore, timeline: s.timeline, agents: s.agents, teams: s.teams, inboxes: s.inboxes,
+  attachments: s.attachments, customFields: s.customFields, followers: s.followers, me: s.me,
+}), { drawn: () => afterDrawing() });
+const composer = mount(() => document.getElementById('composer-slot'), composerView, (s) => ({
+  conversation: s.selectedId && !s.loadError ? s.conversation : null, mode: s.mode, macro: s.macro, scheduled: s.scheduled,
+  composerError: s.composerError, inboxes: s.inboxes, pendingFiles: s.pendingFiles,
+}));
+
+function afterDrawing() {
+  const thread = document.getElementById('thread');
+  if (thread) thread.scrollTop = afterLoad.scrollTop ? 0 : thread.scrollHeight;
+  if (afterLoad.focus && thread) document.getElementById('conversation')?.focus({ preventScroll: true });
+  afterLoad = { scrollTop: false, focus: false };
+  // The head is new: who else is here goes into it.
+  refreshPresence();
+}
+
+/** Draws the conversation again with the same props (the language changed). */
+export function renderConversation() {
+  conversationPane.draw();
+  composer.draw();
+}
 
 /** On a phone the list and the conversation are screens of their own: this returns to the list. */
 function backToList() {
@@ -52,28 +73,13 @@ function customerToggle() {
   return toggle;
 }
 
-function showNothing() {
-  const pane = document.getElementById('conversation');
-  if (!pane) return;
-  clear(pane);
-  clear(document.getElementById('sidebar'));
-  pane.append(h('p', { class: 'placeholder' }, t('selectConversation')));
-}
-
-function showFailure(message) {
-  const pane = document.getElementById('conversation');
-  if (!pane) return;
-  clear(pane);
-  pane.append(h('p', { class: 'form-error', role: 'alert' }, message));
-}
-
 // MARK: One conversation
 
 /// Messages and timeline events in one thread, in time order.
-function threadEntries() {
+function threadEntries(messages, timeline) {
   /** @type {{ at: string, message?: any, event?: any }[]} */
-  const entries = state.messages.map((message) => ({ at: message.created_at, message }));
-  for (const event of state.timeline) {
+  const entries = messages.map((message) => ({ at: message.created_at, message }));
+  for (const event of timeline) {
     // Shown on the message itself (delivery) or beside the thread (classification).
     if (['message.created', 'message.delivery_changed', 'conversation.classified'].includes(event.kind)) continue;
     entries.push({ at: event.occurred_at, event });
@@ -81,19 +87,21 @@ function threadEntries() {
   return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
-function agentName(id) {
-  return state.agents.get(id)?.name || `#${id}`;
+function agentNamed(agents, id) {
+  return agents.get(id)?.name || `#${id}`;
 }
 
 /// A rule's name as its `rule.fired` entry in this timeline recorded it.
-function ruleName(id) {
-  const fired = state.timeline.find((event) => event.kind === 'rule.fired' && event.payload?.rule_id === id);
+function ruleName(timeline, id) {
+  const fired = timeline.find((event) => event.kind === 'rule.fired' && event.payload?.rule_id === id);
   return fired ? `“${fired.payload.name}”` : `#${id}`;
 }
 
-function describeEvent(event) {
+/** A timeline entry in words. @param {any} event @param {{ agents: Map<number, any>, timeline: any[], teams: any[], customFields: any[] }} props */
+function describeEvent(event, props) {
+  const agentName = (id) => agentNamed(props.agents, id);
   const who = event.actor?.type === 'agent' ? agentName(event.actor.id) : event.actor?.type === 'customer' ? t('customer')
-    : event.actor?.type === 'rule' ? `${t('ruleFired')} ${ruleName(event.actor.id)}` : 'Shopdesk';
+    : event.actor?.type === 'rule' ? `${t('ruleFired')} ${ruleName(props.timeline, event.actor.id)}` : 'Shopdesk';
   const p = event.payload || {};
   switch (event.kind) {
     case 'conversation.created': return `${t('started')} (${who})`;
@@ -103,10 +111,10 @@ function describeEvent(event) {
     case 'conversation.merge_received': return `${who}: ${t('mergedFrom')} (${p.messages_moved ?? 0} ${t('messages')})`;
     case 'conversation.merged': return `${who}: ${t('mergeInto')} →`;
     case 'conversation.fields_changed': return `${who}: ${Object.entries(p.changes || {}).map(([key, change]) =>
-      `${state.customFields.find((field) => field.key === key && field.entity === 'conversation')?.label || key} → ${change.to ?? '—'}`).join(', ')}`;
+      `${props.customFields.find((field) => field.key === key && field.entity === 'conversation')?.label || key} → ${change.to ?? '—'}`).join(', ')}`;
     case 'conversation.split': return `${who}: ${t('splitOff')} (${p.messages_moved ?? 0} ${t('messages')})`;
     case 'conversation.split_from': return `${who}: ${t('splitFrom')} (${p.messages_moved ?? 0} ${t('messages')})`;
-    case 'conversation.team_changed': return `${who}: ${t('team')} → ${state.teams.find((team) => team.id === p.to)?.name || t('noTeam')}`;
+    case 'conversation.team_changed': return `${who}: ${t('team')} → ${props.teams.find((team) => team.id === p.to)?.name || t('noTeam')}`;
     case 'conversation.tags_changed': return `${who}: ${t('tags')} ${[...(p.added || []).map((x) => `+${x}`), ...(p.removed || []).map((x) => `−${x}`)].join(' ')}`;
     case 'rule.fired': {
       const skipped = (p.skipped || []).map((item) => `${t(`action.${item.action}`)} ${t('skipped')}: ${item.reason}`);
@@ -130,9 +138,9 @@ function describeEvent(event) {
 }
 
 // The email a customer's message came in as, for the headers and anything the agent's view left out.
-function originalLink(message, conversation) {
+function originalLink(message, conversation, inboxes) {
   if (message.direction !== 'inbound' || !message.channel_message_id) return null;
-  if (state.inboxes.find((inbox) => inbox.id === conversation.inbox_id)?.kind !== 'email') return null;
+  if (inboxes.find((inbox) => inbox.id === conversation.inbox_id)?.kind !== 'email') return null;
   return h('a', { class: 'original-email', href: `/api/v1/conversations/${conversation.id}/messages/${message.id}/original`,
     download: `message-${message.id}.eml` }, t('originalEmail'));
 }
@@ -141,90 +149,87 @@ const inlineTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp
 /** Voice notes and audio the channels deliver, played in the thread (their type was sniffed from their bytes). */
 const audioTypes = new Set(['audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/wav']);
 
-export function renderConversation(focusThread) {
-  const pane = document.getElementById('conversation');
-  const conversation = state.conversation;
-  if (!pane || !conversation) return;
-  // The composer on screen may still be the previous conversation's (after `j`): its text is
-  // that customer's draft and stays with them.
-  const shown = /** @type {HTMLTextAreaElement | null} */ (document.getElementById('composer-text'));
-  const composer = shown?.dataset.conversation === String(conversation.id) && shown?.dataset.mode === state.mode ? shown : null;
-  const keepTyping = composer && document.activeElement === composer;
-  const keepPicking = snoozePicker !== null && document.activeElement === snoozePicker.input;
+/**
+ * The open conversation: its head, controls and thread; a placeholder when none is open, and why
+ * it could not be loaded when it could not.
+ * @param {{ selectedId: number | null, loadError: string | null, conversation: any, messages: any[], messagesBefore: string | null,
+ *   timeline: any[], agents: Map<number, any>, teams: any[], inboxes: any[], attachments: Map<string, any>, customFields: any[],
+ *   followers: number[], me: any }} props
+ * @returns {(Node | string)[]}
+ */
+function conversationView(props) {
+  const { conversation } = props;
+  if (!props.selectedId) return [h('p', { class: 'placeholder' }, t('selectConversation'))];
+  if (props.loadError) return [h('p', { class: 'form-error', role: 'alert' }, props.loadError)];
+  if (!conversation) return [];
+  const canAct = props.me?.role !== 'viewer';
   const thread = h('ol', { class: 'thread', id: 'thread', 'aria-label': conversationTitle(conversation) });
-  if (state.messagesBefore) {
+  if (props.messagesBefore) {
     const more = h('button', { type: 'button', id: 'earlier-messages', class: 'earlier' }, t('earlierMessages'));
     more.addEventListener('click', () => loadEarlier(conversation.id));
     thread.append(h('li', { class: 'event' }, more));
   }
-  for (const entry of threadEntries()) {
+  for (const entry of threadEntries(props.messages, props.timeline)) {
     if (entry.event) {
-      thread.append(h('li', { class: 'event' }, h('span', {}, describeEvent(entry.event)), ' ',
+      thread.append(h('li', { class: 'event' }, h('span', {}, describeEvent(entry.event, props)), ' ',
         h('time', { datetime: entry.at }, formatTime(entry.at))));
       continue;
     }
     const message = entry.message;
-    const kind = message.private ? 'note' : message.direction === 'inbound' ? 'inbound' : 'outbound';
-    const author = message.direction === 'inbound'
-      ? (state.conversation.customer?.name || state.conversation.customer?.email || t('customer'))
-      : message.author_agent_id ? agentName(message.author_agent_id) : message.bot ? `🤖 ${t('botAuthor')}` : t('automatic');
-    const delivery = !message.private && message.direction === 'outbound' && message.delivery_status
-      ? h('span', { class: `delivery ${message.delivery_status}`, title: message.delivery_error || '' },
-        t(message.delivery_status), message.delivery_error ? `: ${message.delivery_error}` : '')
-      : null;
-    thread.append(h('li', { class: `message ${kind}`, 'data-message-id': message.id },
-      h('div', { class: 'meta' },
-        h('strong', {}, author),
-        message.private ? h('span', { class: 'badge note-badge' }, t('internal')) : null,
-        h('time', { datetime: message.created_at }, formatTime(message.created_at)),
-        delivery,
-        commentControls(message, async () => { await loadConversation(conversation.id); }),
-        splitButton(conversation, message)),
-      h('div', { class: 'text' }, ...linkOrderNumbers(message.text || '')),
-      formattedView(message),
-      originalLink(message, conversation),
-      message.attachment_ids.length
-        ? h('ul', { class: 'attachments' }, ...message.attachment_ids.map((key) => {
-          const detail = state.attachments.get(key);
-          const link = h('a', { href: `/api/v1/attachments/${key}/download`, download: detail?.file_name || '' },
-            detail ? `${detail.file_name} (${formatSize(detail.size)})` : `#${key}`);
-          // Pictures are shown (their type was sniffed from their bytes when stored; never SVG);
-          // everything else stays a download.
-          const picture = inlineTypes.has(detail?.content_type)
-            ? h('img', { class: 'inline-image', src: `/api/v1/attachments/${key}/download`, alt: detail.file_name, loading: 'lazy' })
-            : audioTypes.has(detail?.content_type)
-              ? h('audio', { class: 'inline-audio', controls: true, preload: 'none', src: `/api/v1/attachments/${key}/download` })
-              : detail?.content_type === 'video/mp4'
-                ? h('video', { class: 'inline-video', controls: true, preload: 'none', src: `/api/v1/attachments/${key}/download` }) : null;
-          return h('li', {}, picture, link);
-        }))
-        : null));
+    const first = !props.messagesBefore && props.messages[0]?.id === message.id;
+    thread.append(messageItem(message, conversation, props, first, canAct));
   }
-  const draft = composer ? composer.value : loadDraft(conversation.id, state.mode);
-  clear(pane);
-  pane.append(
+  return [
     h('header', { class: 'conversation-head' },
       backToList(),
       h('h2', { id: 'conversation-title' }, conversationTitle(conversation)),
       h('span', { class: 'number' }, `#${conversation.number}`),
       slaBadge(conversation) ?? '',
-      h('span', { class: 'presence', id: 'presence', role: 'status' }, presenceText(conversation.id)),
-      followButton(conversation),
+      h('span', { class: 'presence', id: 'presence', role: 'status' }),
+      followButton(conversation, props.followers, props.agents, props.me.id),
       customerToggle()),
-    controls(conversation),
+    controls(conversation, props.agents, props.teams),
     postCard(conversation) ?? '',
-    thread,
-    composerForm(conversation, draft));
-  thread.scrollTop = thread.scrollHeight;
-  if (keepPicking) {
-    snoozePicker?.input.focus();
-  } else if (keepTyping) {
-    const text = /** @type {HTMLTextAreaElement} */ (document.getElementById('composer-text'));
-    text.focus();
-    text.setSelectionRange(text.value.length, text.value.length);
-  } else if (focusThread) {
-    pane.focus({ preventScroll: true });
-  }
+    thread];
+}
+
+/** One message of the thread, with who wrote it, its delivery, files and the actions on it. */
+function messageItem(message, conversation, props, first, canAct) {
+  const kind = message.private ? 'note' : message.direction === 'inbound' ? 'inbound' : 'outbound';
+  const author = message.direction === 'inbound'
+    ? (conversation.customer?.name || conversation.customer?.email || t('customer'))
+    : message.author_agent_id ? agentNamed(props.agents, message.author_agent_id) : message.bot ? `🤖 ${t('botAuthor')}` : t('automatic');
+  const delivery = !message.private && message.direction === 'outbound' && message.delivery_status
+    ? h('span', { class: `delivery ${message.delivery_status}`, title: message.delivery_error || '' },
+      t(message.delivery_status), message.delivery_error ? `: ${message.delivery_error}` : '')
+    : null;
+  return h('li', { class: `message ${kind}`, 'data-message-id': message.id },
+    h('div', { class: 'meta' },
+      h('strong', {}, author),
+      message.private ? h('span', { class: 'badge note-badge' }, t('internal')) : null,
+      h('time', { datetime: message.created_at }, formatTime(message.created_at)),
+      delivery,
+      commentControls(message, async () => { await loadConversation(conversation.id); }, canAct),
+      splitButton(conversation, message, first, canAct)),
+    h('div', { class: 'text' }, ...linkOrderNumbers(message.text || '')),
+    formattedView(message),
+    originalLink(message, conversation, props.inboxes),
+    message.attachment_ids.length
+      ? h('ul', { class: 'attachments' }, ...message.attachment_ids.map((key) => {
+        const detail = props.attachments.get(key);
+        const link = h('a', { href: `/api/v1/attachments/${key}/download`, download: detail?.file_name || '' },
+          detail ? `${detail.file_name} (${formatSize(detail.size)})` : `#${key}`);
+        // Pictures are shown (their type was sniffed from their bytes when stored; never SVG);
+        // everything else stays a download.
+        const picture = inlineTypes.has(detail?.content_type)
+          ? h('img', { class: 'inline-image', src: `/api/v1/attachments/${key}/download`, alt: detail.file_name, loading: 'lazy' })
+          : audioTypes.has(detail?.content_type)
+            ? h('audio', { class: 'inline-audio', controls: true, preload: 'none', src: `/api/v1/attachments/${key}/download` })
+            : detail?.content_type === 'video/mp4'
+              ? h('video', { class: 'inline-video', controls: true, preload: 'none', src: `/api/v1/attachments/${key}/download` }) : null;
+        return h('li', {}, picture, link);
+      }))
+      : null);
 }
 
 /** @type {{ conversationId: number, open: boolean, element: HTMLElement, input: HTMLInputElement } | null} */
@@ -243,7 +248,7 @@ function makeSnoozePicker(conversationId) {
   return picker;
 }
 
-function controls(conversation) {
+function controls(conversation, agents, teams) {
   const status = h('select', { id: 'status', 'aria-label': t('status') },
     ...['open', 'pending', 'resolved'].map((value) => h('option', { value, selected: conversation.status === value }, t(value))),
     conversation.status === 'snoozed' ? h('option', { value: 'snoozed', selected: true, disabled: true }, t('snoozed')) : null);
@@ -255,13 +260,13 @@ function controls(conversation) {
 
   const assignee = h('select', { id: 'assignee', 'aria-label': t('assignee') },
     h('option', { value: '', selected: !conversation.assignee_id }, t('nobody')),
-    ...[...state.agents.values()].filter((agent) => !agent.disabled)
+    ...[...agents.values()].filter((agent) => !agent.disabled)
       .map((agent) => h('option', { value: agent.id, selected: conversation.assignee_id === agent.id }, agent.name)));
   assignee.addEventListener('change', () => update({ assignee_id: assignee.value ? Number(assignee.value) : null }));
 
-  const team = state.teams.length === 0 ? null : h('select', { id: 'team', 'aria-label': t('team') },
+  const team = teams.length === 0 ? null : h('select', { id: 'team', 'aria-label': t('team') },
     h('option', { value: '', selected: !conversation.team_id }, t('noTeam')),
-    ...state.teams.map((item) => h('option', { value: item.id, selected: conversation.team_id === item.id }, item.name)));
+    ...teams.map((item) => h('option', { value: item.id, selected: conversation.team_id === item.id }, item.name)));
   team?.addEventListener('change', () => update({ team_id: team.value ? Number(team.value) : null }));
 
   const snooze = h('select', { id: 'snooze', 'aria-label': t('snoozeUntil') },
@@ -288,7 +293,10 @@ function controls(conversation) {
   tagInput.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && tagInput.value.trim()) {
       event.preventDefault();
-      update({ add_tags: [tagInput.value.trim()] });
+      const tag = tagInput.value.trim();
+      // Emptied at once: the controls drawn again after saving keep what is typed, not what was added.
+      tagInput.value = '';
+      update({ add_tags: [tag] });
     }
   });
   const tags = h('ul', { class: 'tags', 'aria-label': t('tags') },

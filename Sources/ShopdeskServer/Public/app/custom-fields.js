@@ -5,7 +5,7 @@ import { api } from './api.js';
 import { h } from './dom.js';
 import { errorLine, form, labelled, panel } from './forms.js';
 import { t } from './i18n.js';
-import { dispatch, state } from './state.js';
+import { dispatch } from './state.js';
 
 export const FIELD_KINDS = ['text', 'number', 'date', 'dropdown', 'checkbox'];
 
@@ -34,9 +34,12 @@ function fieldInput(field, value, id, onSave) {
   return input;
 }
 
-/** The sidebar's "Details": the conversation's fields, then its customer's. */
-export function fieldsPanel(conversation, customer) {
-  const fields = state.customFields;
+/**
+ * The sidebar's "Details": the conversation's fields, then its customer's.
+ * @param {any} conversation @param {any} customer @param {any[]} fields the workspace's custom fields
+ * @param {{ conversation: Record<string, any>, customer: Record<string, any> }} values
+ */
+export function fieldsPanel(conversation, customer, fields, values) {
   if (!fields.length) return null;
   const error = errorLine();
   const save = async (path, key, value, entity) => {
@@ -50,8 +53,8 @@ export function fieldsPanel(conversation, customer) {
     h('label', { class: 'field-row', for: `field-${entity}-${field.key}` },
       h('span', { class: 'label' }, `${field.label}${field.required_to_resolve ? ' *' : ''}`),
       fieldInput(field, values[field.key], `field-${entity}-${field.key}`, (value) => save(path, field.key, value, entity))));
-  const conversationRows = rows('conversation', state.fieldValues.conversation, `/conversations/${conversation.id}/fields`);
-  const customerRows = customer?.id ? rows('customer', state.fieldValues.customer, `/customers/${customer.id}/fields`) : [];
+  const conversationRows = rows('conversation', values.conversation, `/conversations/${conversation.id}/fields`);
+  const customerRows = customer?.id ? rows('customer', values.customer, `/customers/${customer.id}/fields`) : [];
   return h('section', { class: 'panel custom-fields', id: 'custom-fields', 'aria-labelledby': 'custom-fields-title' },
     h('h3', { id: 'custom-fields-title' }, t('details')),
     ...conversationRows,

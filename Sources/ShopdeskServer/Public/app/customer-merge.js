@@ -6,16 +6,23 @@ import { api, query } from './api.js';
 import { clear, h } from './dom.js';
 import { t } from './i18n.js';
 
+/** What the agent opened, typed and found, kept for their customer while the panel is drawn
+ * again around it (a live update redraws the profile). */
+let kept = { customerId: /** @type {number | null} */ (null), open: false, text: '', others: /** @type {any[] | null} */ (null) };
+let asked = 0;
+
 /**
  * @param {{ id: number }} customer the conversation's customer
  * @param {(target: { id: number }) => void} onMerged called with the customer who remains
  */
 export function customerMerge(customer, onMerged) {
+  if (kept.customerId !== customer.id) kept = { customerId: customer.id, open: false, text: '', others: null };
   const input = h('input', { type: 'search', id: 'customer-merge-search', placeholder: t('findCustomer'), autocomplete: 'off' });
   const results = h('ul', { class: 'merge-results', id: 'customer-merge-results', 'aria-live': 'polite' });
+  input.value = kept.text;
   let timer = null;
-  let asked = 0;
   input.addEventListener('input', () => {
+    kept.text = input.value;
     clearTimeout(timer);
     timer = setTimeout(search, 200);
   });
@@ -23,13 +30,19 @@ export function customerMerge(customer, onMerged) {
   async function search() {
     const text = input.value.trim();
     const ask = ++asked;
-    if (text.length < 2) { clear(results); return; }
+    if (text.length < 2) { kept.others = null; showFound(); return; }
     const found = await api('GET', `/customers${query({ q: text, limit: 6 })}`).catch(() => ({ items: [] }));
-    if (ask !== asked) return;   // an older search answering late
-    clear(results);
-    const others = found.items.filter((other) => other.id !== customer.id).slice(0, 5);
-    for (const other of others) results.append(candidate(other));
-    if (!others.length) results.append(h('li', { class: 'hint' }, t('noCustomerFound')));
+    if (ask !== asked || kept.customerId !== customer.id) return;   // an older search answering late
+    kept.others = found.items.filter((other) => other.id !== customer.id).slice(0, 5);
+    // The panel may have been drawn again while the search ran: the list on screen gets the answer.
+    showFound(/** @type {HTMLElement | null} */ (document.getElementById('customer-merge-results')) ?? results);
+  }
+
+  function showFound(list = /** @type {HTMLElement} */ (results)) {
+    clear(list);
+    if (!kept.others) return;
+    for (const other of kept.others) list.append(candidate(other));
+    if (!kept.others.length) list.append(h('li', { class: 'hint' }, t('noCustomerFound')));
   }
 
   function candidate(other) {
@@ -54,8 +67,11 @@ export function customerMerge(customer, onMerged) {
     return h('li', {}, h('span', {}, who), ' ', pick);
   }
 
-  return h('details', { class: 'customer-merge', id: 'customer-merge' },
-    h('summary', {}, t('sameCustomerAs')), h('label', { for: 'customer-merge-search', class: 'hint' }, t('sameCustomerHelp')), input, results);
+  showFound();
+  const details = /** @type {HTMLDetailsElement} */ (h('details', { class: 'customer-merge', id: 'customer-merge', open: kept.open },
+    h('summary', {}, t('sameCustomerAs')), h('label', { for: 'customer-merge-search', class: 'hint' }, t('sameCustomerHelp')), input, results));
+  details.addEventListener('toggle', () => { kept.open = details.open; });
+  return details;
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import { t } from './i18n.js';
 import { scheduleConversationRefresh, scheduleListRefresh } from './loaders.js';
-import { showPresence } from './notices.js';
+import { refreshPresence } from './presence.js';
 import { onNotification } from './notifications.js';
 import { dispatch, state } from './state.js';
 
@@ -24,8 +24,8 @@ export function onRealtime(message) {
   if (message.type === 'visitor.typing') {
     if (message.conversation_id !== state.selectedId) return;
     dispatch({ type: 'visitorTyping', until: message.payload?.state === 'typing' ? Date.now() + 6000 : 0 });
-    showPresence();
-    setTimeout(showPresence, 6100);
+    refreshPresence();
+    setTimeout(refreshPresence, 6100);
     return;
   }
   if (message.type === 'presence') {
@@ -37,7 +37,7 @@ export function onRealtime(message) {
     // A colleague just opened the conversation this agent has open: say so back, once, so both
     // see each other (they announce themselves only on opening).
     if (arrived && key === state.selectedId) state.realtime?.presence(key, 'viewing');
-    if (key === state.selectedId) showPresence();
+    if (key === state.selectedId) refreshPresence();
     return;
   }
   if (message.type === 'agents.notified' && isAudience(message.payload)) notice(message);

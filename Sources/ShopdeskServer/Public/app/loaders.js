@@ -97,7 +97,37 @@ export async function loadConversation(id, focus = false) {
   dispatch({ type: 'conversationLoaded', focus, conversation, earlier, messages: messages.items, messagesBefore: messages.next_cursor,
     timeline: timeline.items, customer, customerConversations: past.items, visitor, scheduled: scheduled.items,
     followers: followers.agent_ids, fieldValues: { conversation: conversationFields.values, customer: customerFields.values } });
+  // The panels beside it: the customer's orders when the customer is another, the articles when
+  // the customer asked something new.
+  if (customer?.id && state.orders.customerId !== customer.id) loadOrders(customer.id);
+  const lastInbound = [...state.messages].reverse().find((message) => message.direction === 'inbound');
+  if (state.articles.conversationId !== id || state.articles.lastMessageId !== lastInbound?.id) loadArticles(id, lastInbound?.id ?? null);
   return true;
+}
+
+/** The customer's orders from the shop (`refresh`: ask the shop, not only what is stored). */
+export async function loadOrders(customerId, refresh = false) {
+  if (state.orders.customerId !== customerId) dispatch({ type: 'ordersLoaded', orders: { customerId, items: [], problems: [] } });
+  let orders;
+  try {
+    const answer = await api('GET', `/customers/${customerId}/orders${refresh ? '?refresh=true' : ''}`);
+    orders = { customerId, items: answer.items, problems: answer.problems };
+  } catch (failure) {
+    orders = { customerId, items: state.orders.items, problems: [failure.message] };
+  }
+  if (state.orders.customerId === customerId) dispatch({ type: 'ordersLoaded', orders });
+}
+
+/** Help-center articles that may answer the conversation's last customer message. */
+async function loadArticles(conversationId, lastMessageId) {
+  dispatch({ type: 'articlesLoaded', articles: { conversationId, lastMessageId, items: [] } });
+  try {
+    const answer = await api('GET', `/conversations/${conversationId}/articles`);
+    const current = state.articles;
+    if (current.conversationId === conversationId && current.lastMessageId === lastMessageId) {
+      dispatch({ type: 'articlesLoaded', articles: { conversationId, lastMessageId, items: answer.items } });
+    }
+  } catch { /* no suggestions: the panel says so */ }
 }
 
 /// The page of messages before the earliest shown (a thread longer than one page).

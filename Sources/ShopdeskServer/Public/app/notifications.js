@@ -19,7 +19,6 @@ const panelMount = mount(() => document.getElementById('notifications-panel'), p
   (s) => ({ notifications: s.notifications, unread: s.unreadNotifications, agents: s.agents }));
 
 subscribe((next, previous, action) => {
-  if (action.type === 'followersChanged' && next.conversation) document.getElementById('follow')?.replaceWith(followButton(next.conversation));
   // Opening a conversation reads what it was notified for.
   if (action.type === 'conversationSelected' && next.selectedId
       && next.notifications.some((item) => !item.read && item.conversation_id === next.selectedId)) {
@@ -124,15 +123,19 @@ function panelView(props) {
 }
 
 /** Follow or stop following the open conversation; the title names who follows. */
-export function followButton(conversation) {
-  const following = state.followers.includes(state.me.id);
-  const names = state.followers.map((id) => state.agents.get(id)?.name).filter(Boolean);
+/**
+ * Follow or stop following the conversation, with who follows it.
+ * @param {any} conversation @param {number[]} followers agent ids @param {Map<number, any>} agents @param {number} me
+ */
+export function followButton(conversation, followers, agents, me) {
+  const following = followers.includes(me);
+  const names = followers.map((id) => agents.get(id)?.name).filter(Boolean);
   const button = h('button', { type: 'button', id: 'follow', class: 'follow', 'aria-pressed': following ? 'true' : 'false',
     title: names.length ? `${t('followers')}: ${names.join(', ')}` : t('followHint') }, following ? t('followingIt') : t('follow'),
   names.length ? h('span', { class: 'count' }, ` ${formatNumber(names.length)}`) : null);
   button.addEventListener('click', async () => {
     try {
-      const answer = await api(following ? 'DELETE' : 'PUT', `/conversations/${conversation.id}/followers/${state.me.id}`);
+      const answer = await api(following ? 'DELETE' : 'PUT', `/conversations/${conversation.id}/followers/${me}`);
       dispatch({ type: 'followersChanged', conversationId: conversation.id, followers: answer.agent_ids });
     } catch { /* unchanged: the button still says what is true */ }
   });

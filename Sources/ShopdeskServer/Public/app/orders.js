@@ -4,43 +4,26 @@
 import { api } from './api.js';
 import { clear, h } from './dom.js';
 import { formatMoney, formatTime, t } from './i18n.js';
+import { loadOrders } from './loaders.js';
 import { openOrderAction } from './order-actions.js';
 import { state } from './state.js';
 
-let loaded = { customerId: null, orders: [], problems: [] };
-
-/// The panel; draws from the last answer and asks the server again when the customer changed.
-export function ordersPanel(customer) {
-  const section = h('section', { class: 'panel', id: 'orders-panel', 'aria-labelledby': 'orders-title' });
-  const draw = () => {
-    clear(section);
-    const refresh = h('button', { type: 'button', class: 'link-button', id: 'orders-refresh' }, t('refreshOrders'));
-    refresh.addEventListener('click', () => load(customer.id, true).then(draw));
-    section.append(h('h3', { id: 'orders-title' }, t('orders'), ' ', refresh));
-    const summary = customer.orders;
-    if (summary) {
-      section.append(h('p', { class: 'order-summary' }, `${t('orderCount')}: ${summary.order_count} · ${t('lifetimeValue')}: ${formatMoney(summary.lifetime_value)}`));
-    }
-    for (const problem of loaded.problems) section.append(h('p', { class: 'form-error', role: 'alert' }, problem));
-    if (!loaded.orders.length) section.append(h('p', { class: 'hint' }, t('noOrders')));
-    section.append(h('ul', { class: 'orders' }, ...loaded.orders.map((record, index) => h('li', {}, orderDetails(record, index === 0, () => load(customer.id, false).then(draw))))));
-  };
-  if (!customer.id) return section;
-  if (loaded.customerId !== customer.id) {
-    loaded = { customerId: customer.id, orders: [], problems: [] };
-    load(customer.id, false).then(draw);
-  }
-  draw();
-  return section;
-}
-
-async function load(customerId, refresh) {
-  try {
-    const answer = await api('GET', `/customers/${customerId}/orders${refresh ? '?refresh=true' : ''}`);
-    if (loaded.customerId === customerId) loaded = { customerId, orders: answer.items, problems: answer.problems };
-  } catch (failure) {
-    loaded.problems = [failure.message];
-  }
+/**
+ * The panel: the customer's order summary and their orders as the last load brought them
+ * (`loaders.js` loads them when the customer changes; Refresh asks the shop again).
+ * @param {any} customer @param {{ items: any[], problems: string[] }} orders @param {boolean} canAct not a viewer
+ */
+export function ordersPanel(customer, orders, canAct) {
+  const refresh = h('button', { type: 'button', class: 'link-button', id: 'orders-refresh' }, t('refreshOrders'));
+  refresh.addEventListener('click', () => loadOrders(customer.id, true));
+  const summary = customer.orders;
+  return h('section', { class: 'panel', id: 'orders-panel', 'aria-labelledby': 'orders-title' },
+    h('h3', { id: 'orders-title' }, t('orders'), ' ', refresh),
+    summary ? h('p', { class: 'order-summary' }, `${t('orderCount')}: ${summary.order_count} · ${t('lifetimeValue')}: ${formatMoney(summary.lifetime_value)}`) : null,
+    ...orders.problems.map((problem) => h('p', { class: 'form-error', role: 'alert' }, problem)),
+    orders.items.length ? null : h('p', { class: 'hint' }, t('noOrders')),
+    h('ul', { class: 'orders' }, ...orders.items.map((record, index) =>
+      h('li', {}, orderDetails(record, index === 0, canAct, () => loadOrders(customer.id, false))))));
 }
 
 export function statusBadges(order) {
@@ -50,9 +33,8 @@ export function statusBadges(order) {
 }
 
 /// One order, folded to its headline; the first is open.
-export function orderDetails(record, open, onChanged) {
+export function orderDetails(record, open, canAct, onChanged) {
   const order = record.order;
-  const canAct = state.me?.role !== 'viewer';
   const actions = h('div', { class: 'order-actions' });
   if (canAct) {
     for (const [kind, label] of [['refund', t('refund')], ['cancel', t('cancelOrder')], ['update_address', t('editAddress')],
@@ -99,7 +81,7 @@ export async function showOrderNumber(number) {
   clear(dialog);
   const close = h('button', { type: 'button' }, t('close'));
   close.addEventListener('click', () => dialog.close());
-  dialog.append(orderDetails(record, true, () => dialog.close()), close);
+  dialog.append(orderDetails(record, true, state.me?.role !== 'viewer', () => dialog.close()), close);
   dialog.showModal();
 }
 

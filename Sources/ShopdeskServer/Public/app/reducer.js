@@ -19,6 +19,9 @@ export function initialState() {
     picked: new Set(),
     selectedId: null, loadError: null, conversation: null, messages: [], messagesFor: null, messagesBefore: null, timeline: [],
     customer: null, customerConversations: [], visitor: null,
+    /** The open conversation's customer's orders (from the shop), and the help articles for its last question. */
+    orders: { customerId: null, items: [], problems: [] },
+    articles: { conversationId: null, lastMessageId: null, items: [] },
     /** The open conversation's replies waiting to leave (send later), and those that could not. */
     scheduled: [],
     /** Who follows the open conversation (agent ids). */
@@ -134,6 +137,10 @@ export function reduce(state, action) {
       return action.conversationId === state.selectedId ? { ...state, followers: action.followers } : state;
     case 'notificationsLoaded':
       return { ...state, notifications: action.items, unreadNotifications: action.unread };
+    case 'ordersLoaded':
+      return { ...state, orders: action.orders };
+    case 'articlesLoaded':
+      return { ...state, articles: action.articles };
     case 'customerChanged':
       return { ...state, customer: action.customer };
     case 'presenceChanged': {

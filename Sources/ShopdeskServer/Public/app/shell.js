@@ -7,7 +7,7 @@ import { clear, h } from './dom.js';
 import { formatNumber, setLocale, t } from './i18n.js';
 import { renderConversation } from './conversation.js';
 import { renderList } from './list.js';
-import { renderSidebar } from './sidebar.js';
+import { renderSidebar, sidebarParts } from './sidebar.js';
 import { loadList, selectConversation } from './loaders.js';
 import { showError } from './notices.js';
 import { parseHash } from './router.js';
@@ -77,7 +77,8 @@ export function renderShell(onSignOut) {
       setLocale(state.me.locale, state.workspace.time_zone);
       renderShell();
       renderList();
-      if (state.conversation) { renderConversation(false); renderSidebar(); }
+      renderConversation();
+      renderSidebar();
     } catch (failure) {
       showError(failure.message);
     }
@@ -106,8 +107,9 @@ export function renderShell(onSignOut) {
         h('div', { class: 'list-tools' }, h('h2', { id: 'list-title' }), h('span', { id: 'view-tools' }), sort),
         h('div', { class: 'bulk', id: 'bulk', hidden: true, role: 'toolbar', 'aria-label': t('bulkActions') }),
         h('div', { id: 'list-body' })),
-      h('main', { class: 'conversation', id: 'conversation', tabindex: '-1' }),
-      h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': t('customer') }),
+      h('main', { class: 'conversation', id: 'conversation', tabindex: '-1' },
+        h('div', { class: 'pane-part', id: 'conversation-view' }), h('div', { class: 'pane-part', id: 'composer-slot' })),
+      h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': t('customer') }, ...sidebarParts()),
       h('section', { class: 'admin', id: 'admin', hidden: true, 'aria-labelledby': 'admin-title' })),
     h('dialog', { id: 'help', 'aria-labelledby': 'help-title' }));
   renderViews();

@@ -1,7 +1,8 @@
 // The customer panel beside a conversation: profile, identities, past conversations, visitor.
 
 import { api } from './api.js';
-import { clear, h } from './dom.js';
+import { h } from './dom.js';
+import { mount } from './mount.js';
 import { formatTime, label, languageName, t } from './i18n.js';
 import { ordersPanel } from './orders.js';
 import { articlesPanel } from './suggestions.js';
@@ -12,20 +13,46 @@ import { channelLinks, customerMerge } from './customer-merge.js';
 import { showError } from './notices.js';
 import { fieldsPanel } from './custom-fields.js';
 import { conversationHash } from './router.js';
-import { dispatch, state, subscribe } from './state.js';
+import { dispatch, state } from './state.js';
 
-// Drawn again with the conversation it stands beside, and when its customer changes.
-subscribe((next, previous, action) => {
-  if (action.type === 'conversationLoaded' || action.type === 'customerChanged') renderSidebar();
-});
+// Each panel is a view of its own props, so orders arriving do not redraw the customer's profile
+// (nor close what the agent opened in it). A panel shows nothing while no conversation is open.
+const open = (s) => Boolean(s.selectedId && s.conversation);
+const customerOf = (s) => s.customer || s.conversation?.customer || {};
+const panels = [
+  mount(() => document.getElementById('sidebar-customer'), customerView, (s) => ({
+    open: open(s), conversationId: s.conversation?.id, customerId: s.conversation?.customer_id, customer: customerOf(s), inboxes: s.inboxes,
+  })),
+  mount(() => document.getElementById('sidebar-fields'), fieldsView, (s) => ({
+    open: open(s), conversation: s.conversation, customer: customerOf(s), customFields: s.customFields, fieldValues: s.fieldValues,
+  })),
+  mount(() => document.getElementById('sidebar-orders'), ordersView, (s) => ({
+    open: open(s), customer: customerOf(s), orders: s.orders, canAct: s.me?.role !== 'viewer',
+  })),
+  mount(() => document.getElementById('sidebar-articles'), articlesView, (s) => ({ open: open(s), articles: s.articles })),
+  mount(() => document.getElementById('sidebar-visitor'), visitorView, (s) => ({ open: open(s), visitor: s.visitor })),
+  mount(() => document.getElementById('sidebar-about'), aboutView, (s) => ({
+    open: open(s), conversation: s.conversation, messages: s.messages, customerConversations: s.customerConversations,
+    inboxes: s.inboxes, view: s.view,
+  })),
+];
 
-export function renderSidebar() {
-  const sidebar = document.getElementById('sidebar');
-  const conversation = state.conversation;
-  if (!sidebar || !conversation) return;
-  // What the agent is typing in the panel (a tag, a field) survives a redraw a live update causes.
-  const typing = keepTyping(sidebar);
-  clear(sidebar);
+/** The panel's parts, in the order they stand (made by the shell, drawn by the mounts above). */
+export function sidebarParts() {
+  return ['customer', 'fields', 'orders', 'articles', 'visitor', 'about'].map((part) => h('div', { class: 'pane-part', id: `sidebar-${part}` }));
+}
+
+/** Draws the panel again with the same props (the language changed). */
+export function renderSidebar() { for (const panel of panels) panel.draw(); }
+
+/**
+ * The customer: who they are, where they are known, their labels, and merging them into another.
+ * @param {{ open: boolean, conversationId: number, customerId: number, customer: any, inboxes: any[] }} props
+ * @returns {(Node | string)[]}
+ */
+function customerView(props) {
+  if (!props.open) return [];
+  const { customer } = props;
   // Shown where the panel opens over the conversation (narrow screens).
   const close = h('button', { type: 'button', class: 'close-customer', id: 'close-customer' }, t('close'));
   close.addEventListener('click', () => {
@@ -33,14 +60,10 @@ export function renderSidebar() {
     document.getElementById('show-customer')?.setAttribute('aria-expanded', 'false');
     document.getElementById('show-customer')?.focus();
   });
-  sidebar.append(close);
-  const customer = state.customer || conversation.customer || {};
-  const lastInbound = [...state.messages].reverse().find((message) => message.direction === 'inbound');
-  const classification = lastInbound?.classification;
-  sidebar.append(
+  return [close,
     h('section', { class: 'panel', 'aria-labelledby': 'customer-title' },
       h('h3', { id: 'customer-title' }, t('customer')),
-      h('p', { class: 'customer-name' }, customer.name || customer.email || customer.phone || `#${conversation.customer_id}`),
+      h('p', { class: 'customer-name' }, customer.name || customer.email || customer.phone || `#${props.customerId}`),
       customer.email ? h('p', {}, h('a', { href: `mailto:${customer.email}` }, customer.email)) : null,
       customer.phone ? h('p', {}, customer.phone) : null,
       customer.identities?.length
@@ -51,12 +74,39 @@ export function renderSidebar() {
               `${identityName(identity.kind)}: ${identity.value}`))))
         : null,
       customer.id ? customerLabels(customer) : null,
-      customer.id ? customerMerge(customer, () => selectConversation(conversation.id)) : null,
-      customer.id && (state.inboxes || []).some((inbox) => inbox.kind === 'telegram') ? channelLinks(customer) : null),
-    fieldsPanel(conversation, customer) ?? '',
-    customer.id ? ordersPanel(customer) : '',
-    articlesPanel(conversation),
-    visitorPanel(state.visitor) ?? '',
+      customer.id ? customerMerge(customer, () => selectConversation(props.conversationId)) : null,
+      customer.id && props.inboxes.some((inbox) => inbox.kind === 'telegram') ? channelLinks(customer) : null)];
+}
+
+/** @param {{ open: boolean, conversation: any, customer: any, customFields: any[], fieldValues: { conversation: Record<string, any>, customer: Record<string, any> } }} props */
+function fieldsView(props) {
+  const panel = props.open ? fieldsPanel(props.conversation, props.customer, props.customFields, props.fieldValues) : null;
+  return panel ? [panel] : [];
+}
+
+/** @param {{ open: boolean, customer: any, orders: { customerId: number | null, items: any[], problems: string[] }, canAct: boolean }} props */
+function ordersView(props) {
+  if (!props.open || !props.customer.id) return [];
+  const orders = props.orders.customerId === props.customer.id ? props.orders : { items: [], problems: [] };
+  return [ordersPanel(props.customer, orders, props.canAct)];
+}
+
+/** @param {{ open: boolean, articles: { items: any[] } }} props */
+function articlesView(props) { return props.open ? [articlesPanel(props.articles)] : []; }
+
+/** @param {{ open: boolean, visitor: any }} props */
+function visitorView(props) { return props.open && props.visitor ? [visitorPanel(props.visitor)] : []; }
+
+/**
+ * What Shopdesk made of the conversation (intent, sentiment, language) and the customer's other conversations.
+ * @param {{ open: boolean, conversation: any, messages: any[], customerConversations: any[], inboxes: any[], view: string }} props
+ */
+function aboutView(props) {
+  const { conversation } = props;
+  if (!props.open) return [];
+  const lastInbound = [...props.messages].reverse().find((message) => message.direction === 'inbound');
+  const classification = lastInbound?.classification;
+  return [
     h('section', { class: 'panel', 'aria-labelledby': 'classification-title' },
       h('h3', { id: 'classification-title' }, t('classification')),
       h('dl', {},
@@ -65,35 +115,14 @@ export function renderSidebar() {
         h('dt', {}, t('language')), h('dd', {}, languageLabel(classification?.language || conversation.language)))),
     h('section', { class: 'panel', 'aria-labelledby': 'past-title' },
       h('h3', { id: 'past-title' }, t('pastConversations')),
-      h('ul', { class: 'past' }, ...state.customerConversations.map((item) => {
+      h('ul', { class: 'past' }, ...props.customerConversations.map((item) => {
         // The customer's other conversations can take this one in: its messages move there.
         const merge = item.id === conversation.id || item.merged_into || item.status === 'resolved' ? null
           : h('button', { type: 'button', class: 'merge', 'data-into': item.id, title: `${t('mergeInto')} #${item.number}` }, t('mergeHere'));
         merge?.addEventListener('click', () => mergeInto(item));
-        return h('li', {}, channelBadge(item) ?? '', h('a', { href: conversationHash(state.view, item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
+        return h('li', {}, channelBadge(item, props.inboxes) ?? '', h('a', { href: conversationHash(props.view, item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
           `#${item.number} ${item.subject || ''}`), ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)), merge);
-      }))));
-  typing?.();
-}
-
-/**
- * The text input focused inside `container` (by its id), with its text and caret: the returned
- * function puts them back into the input of the same id once the container is drawn again.
- * @param {HTMLElement} container
- */
-function keepTyping(container) {
-  const active = document.activeElement;
-  if (!(active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) || !active.id || !container.contains(active)) return null;
-  const { id, value } = active;
-  let start = null, end = null;
-  try { start = active.selectionStart; end = active.selectionEnd; } catch { /* inputs without a caret (email, number) */ }
-  return () => {
-    const again = document.getElementById(id);
-    if (!(again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) return;
-    again.value = value;
-    again.focus();
-    try { if (start !== null && end !== null) again.setSelectionRange(start, end); } catch { /* no caret to place */ }
-  };
+      })))];
 }
 
 /// VIP and the customer's own tags, which rules and SLA policies can look at.

@@ -9,10 +9,12 @@ import { showError } from './notices.js';
 import { conversationHash } from './router.js';
 import { state } from './state.js';
 
-/** The button for a message, or null where a split cannot start (the very first message, a viewer). */
-export function splitButton(conversation, message) {
-  const first = !state.messagesBefore && state.messages[0]?.id === message.id;
-  if (first || state.me.role === 'viewer') return null;
+/**
+ * The button for a message, or null where a split cannot start (the very first message, a viewer).
+ * @param {any} conversation @param {any} message @param {boolean} first the conversation's first message @param {boolean} canAct not a viewer
+ */
+export function splitButton(conversation, message, first, canAct) {
+  if (first || !canAct) return null;
   const button = h('button', { type: 'button', class: 'link-button split', 'data-split': message.id, title: t('splitHint') }, t('splitHere'));
   button.addEventListener('click', async () => {
     if (!window.confirm(t('splitConfirm'))) return;
