@@ -106,3 +106,13 @@ test('saved views, notifications, followers and custom field values live in the 
   state = reduce(state, { type: 'fileUploaded', file: { id: 2 } });
   assert.deepEqual(reduce(state, { type: 'fileRemoved', index: 0 }).pendingFiles, [{ id: 2 }]);
 });
+
+test('the panels beside a conversation read orders and articles from the store, replaced whole', () => {
+  const before = initialState();
+  const orders = { customerId: 3, items: [{ order: { number: '#1001' } }], problems: [] };
+  const state = reduce(reduce(before, { type: 'ordersLoaded', orders }),
+    { type: 'articlesLoaded', articles: { conversationId: 5, lastMessageId: 9, items: [{ id: 1 }] } });
+  assert.equal(state.orders, orders);
+  assert.deepEqual(state.articles.items, [{ id: 1 }]);
+  assert.deepEqual(before.orders, { customerId: null, items: [], problems: [] }, 'the state before is unchanged');
+});
