@@ -102,6 +102,8 @@ export function describeAction(action) {
     case 'set_status': return `${label}: ${t(action.status)}`;
     case 'snooze': return `${label}: ${action.hours}`;
     case 'assign_agent': return `${label}: ${action.agent_id ? state.agents.get(action.agent_id)?.name || `#${action.agent_id}` : t('nobody')}`;
+    // A field emptied says so in words, never as `null`.
+    case 'set_field': return `${label}: ${state.customFields.find((field) => field.key === action.key)?.label || action.key} → ${action.value ?? '—'}`;
     case 'assign_team': return `${label}: ${action.team_id ? state.teams.find((team) => team.id === action.team_id)?.name || `#${action.team_id}` : t('noTeam')}`;
     default: return label;
   }
