@@ -71,3 +71,27 @@ public enum CSVTable {
         return rows
     }
 }
+
+extension CSVTable {
+    /// RFC 4180 text for spreadsheet programs: a UTF-8 byte order mark first (so Excel reads
+    /// Cyrillic and Croatian letters right), CRLF line ends, fields quoted where needed. A field
+    /// a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) is written
+    /// with a leading apostrophe, so a customer's text cannot become a formula in an admin's
+    /// spreadsheet; numbers we write ourselves pass as numbers.
+    public static func write(_ rows: [[String]], numericColumns: Set<Int> = []) -> String {
+        var text = "\u{FEFF}"
+        for row in rows {
+            text += row.enumerated().map { index, field in
+                var value = field
+                if !numericColumns.contains(index) || Double(field) == nil,
+                   let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+                    value = "'" + value
+                }
+                guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+                return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }.joined(separator: ",")
+            text += "\r\n"
+        }
+        return text
+    }
+}

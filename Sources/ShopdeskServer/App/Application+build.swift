@@ -64,6 +64,7 @@ func buildApplication(services: AppServices,
     ChannelDeepLinks(services: services).register(api)
     ChannelComments(services: services).register(api)
     HelpCenterController(services: services).register(api)
+    ReportsController(services: services).register(api)
     HelpPages(services: services).register(on: router)
     let openAPI = try JSONSerialization.data(withJSONObject: OpenAPIDocument.build(api.docs), options: [.sortedKeys, .withoutEscapingSlashes])
     api.onPublic(.get, "/openapi.json", "This document", tag: "meta") { _, _ in

@@ -56,6 +56,7 @@ public enum Migrator {
         Migration(version: 34, name: "custom fields", statements: Schema.version34),
         Migration(version: 35, name: "web push subscriptions", statements: Schema.version35),
         Migration(version: 36, name: "boards by a custom field", statements: Schema.version36),
+        Migration(version: 37, name: "report facts", statements: Schema.version37),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

@@ -19,6 +19,11 @@ public enum WorkspaceRepository {
         }
     }
 
+    /// Every workspace's id, oldest first.
+    public static func ids(in sql: any SQLDatabase) async throws -> [WorkspaceID] {
+        try await sql.raw("SELECT id FROM workspaces ORDER BY id").all().map { try $0.id("id") }
+    }
+
     public static func findByName(_ name: String, in sql: any SQLDatabase) async throws -> Workspace? {
         guard let row = try await sql.raw("SELECT id FROM workspaces WHERE name = \(bind: name) ORDER BY id LIMIT 1").first() else {
             return nil

@@ -1,0 +1,149 @@
+import Foundation
+import Hummingbird
+import ShopdeskCore
+import ShopdeskStore
+
+/// The reports of docs/REPORTS.md: a period's figures beside the previous period's, the
+/// conversations behind a figure, each as JSON or CSV. Admins see the whole workspace; agents
+/// and viewers see the conversations assigned to them.
+struct ReportsController {
+    let services: AppServices
+
+    /// The filters a report takes, as query parameters (comma-separated lists; `tag` and
+    /// `custom.<key>` one value per parameter, since they may hold commas).
+    static let filterNames = ["channel", "inbox", "team", "agent", "intent", "language", "priority", "tag"]
+
+    func register(_ api: APIRegistrar) {
+        let database = services.database
+        let query = ["from", "to", "compare", "format"] + Self.filterNames
+        api.on(.get, "/reports/overview",
+               "A period's figures (volume, speed, quality, satisfaction, automation, agents) with the previous period's, in the workspace's days",
+               tag: "reports", query: query) { request, context in
+            let scope = try await scope(request, context)
+            let fresh = try await ReportFactsStore.catchUp(workspaceID: context.workspaceID, now: Date(), budget: 2, in: database)
+            let ws = context.workspaceID
+            let compare = request.queryString("compare") != "false"
+            let (current, previous) = try await database.read { sql in
+                let current = try await ReportQueries.period(workspaceID: ws, from: scope.from, to: scope.to, filter: scope.filter, in: sql)
+                let previous = compare
+                    ? try await ReportQueries.period(workspaceID: ws, from: scope.previousFrom, to: scope.from, filter: scope.filter, in: sql) : nil
+                return (current, previous)
+            }
+            let report = OverviewDTO(scope: scope, fresh: fresh, current: current, previous: previous)
+            if request.queryString("format") == "csv" {
+                return csv(report.csvRows(), name: "shopdesk-report-\(report.from)-\(report.to).csv")
+            }
+            return try report.response(from: request, context: context)
+        }
+        api.on(.get, "/reports/conversations", "The conversations behind a figure of a report (at most 1,000, newest first)",
+               tag: "reports", query: query + ["metric", "limit"]) { request, context in
+            let scope = try await scope(request, context)
+            guard let metric = ReportQueries.Metric(rawValue: request.queryString("metric") ?? "created") else {
+                throw Problem(.badRequest, "metric is one of \(ReportQueries.Metric.allCases.map(\.rawValue).joined(separator: ", ")).", field: "metric")
+            }
+            let limit = try request.queryInt("limit", default: 200, range: 1...1_000)
+            let ws = context.workspaceID
+            _ = try await ReportFactsStore.catchUp(workspaceID: ws, now: Date(), budget: 2, in: database)
+            let (conversations, contacts) = try await database.read { sql in
+                let ids = try await ReportQueries.conversations(workspaceID: ws, metric: metric, from: scope.from, to: scope.to,
+                                                                 filter: scope.filter, limit: limit, in: sql)
+                let conversations = try await ConversationRepository.findMany(workspaceID: ws, ids: ids, in: sql)
+                return (conversations, try await CustomerRepository.contacts(workspaceID: ws, ids: conversations.map(\.customerID), in: sql))
+            }
+            if request.queryString("format") == "csv" {
+                let name = "shopdesk-\(metric.rawValue)-\(ReportClock.text(scope.from))-\(ReportClock.text(scope.to)).csv"
+                return csv(conversationRows(conversations, contacts), name: name, numeric: [0])
+            }
+            let items: [ConversationDTO] = conversations.map { ConversationDTO($0, contact: contacts[$0.customerID]) }
+            return try Page(items: items, nextCursor: nil).response(from: request, context: context)
+        }
+    }
+
+    /// The period, its previous one and the filters of a request, with an agent's scope applied.
+    struct Scope: Sendable {
+        var from: Int
+        var to: Int
+        var previousFrom: Int
+        var timeZone: String
+        var filter: ReportQueries.Filter
+        /// The filter was narrowed to the agent's own conversations.
+        var ownOnly: Bool
+    }
+
+    private func scope(_ request: Request, _ context: AuthenticatedContext) async throws -> Scope {
+        let ws = context.workspaceID
+        let workspace = try await services.database.read { try await WorkspaceRepository.find(ws, in: $0) }
+        guard let workspace else { throw Problem(.notFound, "This workspace no longer exists.") }
+        let clock = ReportClock(timeZone: TimeZone(identifier: workspace.timeZone) ?? .gmt)
+        let day = { (name: String) throws -> Int? in
+            guard let text = request.queryString(name) else { return nil }
+            guard let day = ReportClock.day(text) else {
+                throw Problem(.badRequest, "`\(name)` is a day written as 2026-11-30.", field: name)
+            }
+            return day
+        }
+        let to = try day("to") ?? ReportClock.adding(1, to: clock.day(Date()))
+        let from = try day("from") ?? ReportClock.adding(-7, to: to)
+        let length: Int = ReportClock.days(from: from, to: to).count
+        guard from < to else { throw Problem(.badRequest, "`from` comes before `to` (the period is [from, to)).", field: "from") }
+        guard length <= 731 else { throw Problem(.badRequest, "A report covers at most two years (731 days).", field: "from") }
+
+        var filter = ReportQueries.Filter()
+        let list = { (name: String) in request.queryFields(name).flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty } }
+        let ids = { (name: String) throws -> [Int64] in
+            try list(name).map { text in
+                guard let id = Int64(text), id > 0 else { throw Problem(.badRequest, "`\(name)` is a list of ids such as 1,2.", field: name) }
+                return id
+            }
+        }
+        filter.channels = list("channel")
+        filter.inboxIDs = try ids("inbox")
+        filter.teamIDs = try ids("team")
+        filter.agentIDs = try ids("agent")
+        filter.intents = list("intent")
+        filter.languages = list("language")
+        filter.priorities = try list("priority").map { text in
+            guard let priority = Priority(rawValue: text) else { throw Problem(.badRequest, "priority is low, normal, high or urgent.", field: "priority") }
+            return priority
+        }
+        filter.tags = request.queryFields("tag").filter { !$0.isEmpty }
+        let customNames = Set(FormURLEncoding.pairs(request.uri.query ?? "").map(\.name).filter { $0.hasPrefix("custom.") })
+        if !customNames.isEmpty {
+            let defined = try await services.database.read { try await CustomFieldRepository.list(workspaceID: ws, entity: .conversation, in: $0) }
+            for name in customNames.sorted() {
+                let key = String(name.dropFirst("custom.".count))
+                guard let field = defined.first(where: { $0.key == key }) else {
+                    throw Problem(.badRequest, "There is no conversation field \"\(key.prefix(40))\".", field: name)
+                }
+                var values: [String] = []
+                for value in request.queryFields(name) {
+                    do { values.append(try field.normalized(value)) } catch { throw Problem(.badRequest, error.message, field: name) }
+                }
+                filter.fields.append((field.id, values))
+            }
+        }
+        // Agents (and viewers) see their own conversations' figures; admins everyone's.
+        let ownOnly = context.agent.role < .admin
+        if ownOnly { filter.agentIDs = [context.agent.id.rawValue] }
+        return Scope(from: from, to: to, previousFrom: ReportClock.adding(-length, to: from), timeZone: workspace.timeZone,
+                     filter: filter, ownOnly: ownOnly)
+    }
+
+    private func conversationRows(_ conversations: [Conversation], _ contacts: [CustomerID: CustomerContact]) -> [[String]] {
+        var rows = [["number", "subject", "status", "customer", "created_at", "resolved_at"]]
+        for item in conversations {
+            let contact = contacts[item.customerID]
+            let who: String = contact?.name ?? contact?.email ?? contact?.phone ?? ""
+            rows.append([String(item.number), item.subject ?? "", item.state.status.rawValue, who,
+                         Timestamps.iso8601(item.createdAt), item.resolvedAt.map(Timestamps.iso8601) ?? ""])
+        }
+        return rows
+    }
+
+    private func csv(_ rows: [[String]], name: String, numeric: Set<Int> = [1, 2]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"\(name)\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: CSVTable.write(rows, numericColumns: numeric))))
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import ShopdeskCore
+import ShopdeskStore
+
+/// A report as the API gives it: the period's figures and the previous period's, with the days
+/// as `YYYY-MM-DD` of the workspace's calendar (`to` not included).
+struct OverviewDTO: ResponseEncodable {
+    struct DistributionDTO: Encodable {
+        var count: Int
+        var median: Int?
+        var p90: Int?
+        var mean: Double?
+        /// Values under 5 min, 15 min, 1 h, 4 h, 24 h, and at or over 24 h.
+        var buckets: [Int]
+
+        init(_ value: ReportQueries.Distribution) {
+            count = value.count
+            median = value.median
+            p90 = value.p90
+            mean = value.mean.map { ($0 * 10).rounded() / 10 }
+            buckets = value.buckets
+        }
+    }
+    struct SpeedDTO: Encodable {
+        var calendar: DistributionDTO
+        var business: DistributionDTO
+        init(_ value: ReportQueries.Speed) { calendar = .init(value.calendar); business = .init(value.business) }
+    }
+    struct CountDTO: Encodable { var key: String; var count: Int }
+    struct DayDTO: Encodable { var day: String; var count: Int }
+    struct AgentDTO: Encodable {
+        var agentId: Int64
+        var resolved: Int
+        var responses: Int
+        var firstResponseMean: Double?
+        var csatAnswers: Int
+        var csatSatisfied: Int
+    }
+    struct PeriodDTO: Encodable {
+        var conversations: Int
+        var merged: Int
+        var customerMessages: Int
+        var responses: Int
+        var automaticMessages: Int
+        var createdByDay: [DayDTO]
+        /// Seven rows (Monday first) of 24 hours.
+        var heatmap: [[Int]]
+        var breakdowns: [String: [CountDTO]]
+        var firstResponse: SpeedDTO
+        var nextResponse: SpeedDTO
+        var resolution: SpeedDTO
+        var resolved: Int
+        var firstResolved: Int
+        var reopened: Int
+        var oneTouch: Int
+        var fcr: Int
+        /// First resolved in the period with at least one response: FCR's denominator.
+        var fcrBase: Int
+        var csat: [String: Double?]
+        var nps: [String: Double?]
+        var surveysSent: Int
+        var surveysAnswered: Int
+        var bot: [String: Int]
+        var agents: [AgentDTO]
+
+        init(_ period: ReportQueries.Period, from: Int, to: Int) {
+            conversations = period.conversations
+            merged = period.merged
+            customerMessages = period.customerMessages
+            responses = period.responses
+            automaticMessages = period.automaticMessages
+            createdByDay = ReportClock.days(from: from, to: to).map { DayDTO(day: ReportClock.text($0), count: period.createdByDay[$0] ?? 0) }
+            heatmap = (0..<7).map { weekday in (0..<24).map { period.heatmap[weekday * 24 + $0] ?? 0 } }
+            breakdowns = period.breakdowns.mapValues { counts in
+                counts.map { CountDTO(key: $0.key, count: $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
+            }
+            firstResponse = .init(period.firstResponse)
+            nextResponse = .init(period.nextResponse)
+            resolution = .init(period.resolution)
+            resolved = period.resolved
+            firstResolved = period.firstResolved
+            reopened = period.reopened
+            oneTouch = period.oneTouch
+            fcr = period.fcr
+            fcrBase = period.firstResolvedWithResponse
+            let share = { (part: Int, whole: Int) -> Double? in whole == 0 ? nil : (Double(part) / Double(whole) * 1000).rounded() / 10 }
+            csat = ["answers": Double(period.csatAnswers), "satisfied": Double(period.csatSatisfied),
+                    "percent": share(period.csatSatisfied, period.csatAnswers),
+                    "mean": period.csatAnswers == 0 ? nil : (Double(period.csatScoreSum) / Double(period.csatAnswers) * 100).rounded() / 100]
+            nps = ["answers": Double(period.npsAnswers), "promoters": Double(period.npsPromoters), "detractors": Double(period.npsDetractors),
+                   "score": period.npsAnswers == 0 ? nil
+                       : ((Double(period.npsPromoters - period.npsDetractors) / Double(period.npsAnswers)) * 1000).rounded() / 10]
+            surveysSent = period.surveysSent
+            surveysAnswered = period.surveysSentAnswered
+            bot = ["answered": period.botAnswered, "handed_over": period.botHandedOver, "resolved": period.botResolved]
+            agents = period.agents.map { id, line in
+                AgentDTO(agentId: id, resolved: line.resolved, responses: line.responses,
+                         firstResponseMean: line.firstResponses == 0 ? nil : (Double(line.firstResponseSum) / Double(line.firstResponses)).rounded(),
+                         csatAnswers: line.csatAnswers, csatSatisfied: line.csatSatisfied)
+            }.sorted { $0.resolved != $1.resolved ? $0.resolved > $1.resolved : $0.agentId < $1.agentId }
+        }
+    }
+
+    var from: String
+    var to: String
+    var previousFrom: String?
+    var timeZone: String
+    /// False while the figures are still catching up with the newest events (a large backlog).
+    var fresh: Bool
+    /// Whether first contact resolution is final: 7 days have passed since the period's end.
+    var fcrFinal: Bool
+    /// The figures cover only the asking agent's conversations.
+    var ownOnly: Bool
+    var current: PeriodDTO
+    var previous: PeriodDTO?
+
+    init(scope: ReportsController.Scope, fresh: Bool, current: ReportQueries.Period, previous: ReportQueries.Period?) {
+        from = ReportClock.text(scope.from)
+        to = ReportClock.text(scope.to)
+        previousFrom = previous == nil ? nil : ReportClock.text(scope.previousFrom)
+        timeZone = scope.timeZone
+        self.fresh = fresh
+        let today = ReportClock(timeZone: TimeZone(identifier: scope.timeZone) ?? .gmt).day(Date())
+        fcrFinal = ReportClock.adding(7, to: scope.to) <= today
+        ownOnly = scope.ownOnly
+        self.current = PeriodDTO(current, from: scope.from, to: scope.to)
+        self.previous = previous.map { PeriodDTO($0, from: scope.previousFrom, to: scope.from) }
+    }
+
+    /// The report as a table: one figure per row, this period's and the previous one's, then the days.
+    func csvRows() -> [[String]] {
+        let number = { (value: Double?) in value.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? "" }
+        let int = { (value: Int?) in value.map(String.init) ?? "" }
+        var rows = [["figure", "\(from) – \(to)", previousFrom.map { "\($0) – \(from)" } ?? "previous"]]
+        let line = { (name: String, value: (PeriodDTO) -> String) in
+            rows.append([name, value(current), previous.map(value) ?? ""])
+        }
+        line("conversations") { String($0.conversations) }
+        line("customer_messages") { String($0.customerMessages) }
+        line("responses") { String($0.responses) }
+        line("automatic_messages") { String($0.automaticMessages) }
+        line("first_response_median_seconds") { int($0.firstResponse.calendar.median) }
+        line("first_response_p90_seconds") { int($0.firstResponse.calendar.p90) }
+        line("first_response_mean_seconds") { number($0.firstResponse.calendar.mean) }
+        line("first_response_business_median_seconds") { int($0.firstResponse.business.median) }
+        line("next_response_median_seconds") { int($0.nextResponse.calendar.median) }
+        line("resolution_median_seconds") { int($0.resolution.calendar.median) }
+        line("resolution_business_median_seconds") { int($0.resolution.business.median) }
+        line("resolved") { String($0.resolved) }
+        line("first_contact_resolutions") { String($0.fcr) }
+        line("first_contact_resolution_base") { String($0.fcrBase) }
+        line("reopened") { String($0.reopened) }
+        line("one_touch") { String($0.oneTouch) }
+        line("csat_percent") { number($0.csat["percent"] ?? nil) }
+        line("csat_answers") { number($0.csat["answers"] ?? nil) }
+        line("nps") { number($0.nps["score"] ?? nil) }
+        line("surveys_sent") { String($0.surveysSent) }
+        line("bot_answered") { String($0.bot["answered"] ?? 0) }
+        line("bot_resolved") { String($0.bot["resolved"] ?? 0) }
+        rows.append([])
+        rows.append(["day", "conversations"])
+        for day in current.createdByDay { rows.append([day.day, String(day.count)]) }
+        return rows
+    }
+}

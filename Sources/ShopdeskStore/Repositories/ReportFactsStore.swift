@@ -1,0 +1,211 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Keeps `report_facts` and `report_waits` current: the write path stays as it was, and the
+/// facts follow the workspace's events — each conversation an event names is computed again
+/// from its rows (`ConversationFacts.compute`), so the incremental result and a rebuild are the
+/// same function of the same rows.
+public enum ReportFactsStore {
+    /// What the facts' days and business hours were computed in; when the workspace changes its
+    /// time zone or hours, every conversation is computed again.
+    struct Basis: Codable, Equatable {
+        var timeZone: String
+        var hours: BusinessCalendar?
+    }
+
+    /// Conversations computed per batch.
+    static let batchSize = 400
+    /// Events read per catch-up step.
+    static let eventBatch = 5_000
+    /// Events younger than this are read again at the next step: on PostgreSQL a transaction
+    /// that started earlier may commit an event with a smaller id after a later one is seen.
+    static let settle: TimeInterval = 60
+
+    /// One step of catching up (a batch of conversations, or of events). Returns whether more is left.
+    @discardableResult
+    public static func catchUpStep(workspaceID: WorkspaceID, now: Date, in database: Database) async throws -> Bool {
+        try await database.write { sql in
+            try await catchUpStep(workspaceID: workspaceID, now: now, in: sql)
+        }
+    }
+
+    /// Catches up until done or until `budget` has passed; returns whether the facts are current.
+    public static func catchUp(workspaceID: WorkspaceID, now: Date, budget: TimeInterval, in database: Database) async throws -> Bool {
+        let started = Date()
+        while try await catchUpStep(workspaceID: workspaceID, now: now, in: database) {
+            if Date().timeIntervalSince(started) > budget { return false }
+        }
+        return true
+    }
+
+    /// Computes every conversation of the workspace again (`shopdesk reports rebuild`).
+    public static func rebuild(workspaceID: WorkspaceID, now: Date, in database: Database) async throws {
+        try await database.write { sql in
+            try await sql.raw("DELETE FROM report_cursors WHERE workspace_id = \(bind: workspaceID.rawValue)").run()
+        }
+        while try await catchUpStep(workspaceID: workspaceID, now: now, in: database) {}
+    }
+
+    static func catchUpStep(workspaceID: WorkspaceID, now: Date, in sql: any SQLDatabase) async throws -> Bool {
+        guard let workspace = try await sql.raw("""
+            SELECT time_zone, business_hours FROM workspaces WHERE id = \(bind: workspaceID.rawValue)
+            """).first() else { return false }
+        let basis = Basis(timeZone: try workspace.string("time_zone"),
+                          hours: try workspace.stringOrNil("business_hours").map { try JSONCoding.decode(BusinessCalendar.self, from: $0) })
+        let basisText = try JSONCoding.string(basis)
+        // Taking the cursor's row first makes concurrent steps of one workspace wait for each other.
+        try await sql.raw("""
+            UPDATE report_cursors SET updated_at = \(bind: now.millis) WHERE workspace_id = \(bind: workspaceID.rawValue)
+            """).run()
+        let cursor = try await sql.raw("""
+            SELECT event_id, basis, rebuild_after FROM report_cursors WHERE workspace_id = \(bind: workspaceID.rawValue)
+            """).first()
+        let storedBasis = try cursor?.string("basis")
+        if cursor == nil || storedBasis != basisText {
+            // From the start: every conversation, then the events after the newest one seen now.
+            let newest = try await EventLog.newestID(workspaceID: workspaceID, in: sql) ?? 0
+            try await sql.raw("DELETE FROM report_cursors WHERE workspace_id = \(bind: workspaceID.rawValue)").run()
+            try await sql.raw("""
+                INSERT INTO report_cursors (workspace_id, event_id, basis, rebuild_after, updated_at)
+                VALUES (\(bind: workspaceID.rawValue), \(bind: newest), \(bind: basisText), 0, \(bind: now.millis))
+                """).run()
+            return true
+        }
+        guard let cursor else { return false }
+        if let after = try cursor.int64OrNil("rebuild_after") {
+            let ids: [ConversationID] = try await sql.raw("""
+                SELECT id FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND id > \(bind: after)
+                ORDER BY id LIMIT \(bind: batchSize)
+                """).all().map { try $0.id("id") }
+            try await refresh(workspaceID: workspaceID, ids: ids, basis: basis, in: sql)
+            let next: Int64? = ids.count == batchSize ? ids.last?.rawValue : nil
+            try await sql.raw("""
+                UPDATE report_cursors SET rebuild_after = \(bind: next) WHERE workspace_id = \(bind: workspaceID.rawValue)
+                """).run()
+            return true
+        }
+        let from = try cursor.int64("event_id")
+        let events = try await sql.raw("""
+            SELECT id, conversation_id, created_at FROM events
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND id > \(bind: from) ORDER BY id LIMIT \(bind: eventBatch)
+            """).all()
+        guard !events.isEmpty else { return false }
+        var ids: [ConversationID] = []
+        var seen = Set<Int64>()
+        var settled = from
+        let settledBefore = now.addingTimeInterval(-settle).millis
+        var allSettled = true
+        for event in events {
+            if let id = try event.int64OrNil("conversation_id"), seen.insert(id).inserted { ids.append(ConversationID(id)) }
+            // The cursor moves over settled events only (and never past an unsettled one).
+            if allSettled, try event.int64("created_at") < settledBefore { settled = try event.int64("id") } else { allSettled = false }
+        }
+        for start in stride(from: 0, to: ids.count, by: batchSize) {
+            try await refresh(workspaceID: workspaceID, ids: Array(ids[start..<min(start + batchSize, ids.count)]), basis: basis, in: sql)
+        }
+        if settled != from {
+            try await sql.raw("UPDATE report_cursors SET event_id = \(bind: settled) WHERE workspace_id = \(bind: workspaceID.rawValue)").run()
+        }
+        // More only when a full batch was read and the cursor moved (unsettled events wait for the next request).
+        return events.count == eventBatch && settled != from
+    }
+
+    /// Computes the facts of these conversations again from their rows.
+    static func refresh(workspaceID: WorkspaceID, ids: [ConversationID], basis: Basis, in sql: any SQLDatabase) async throws {
+        guard !ids.isEmpty else { return }
+        let raw = ids.map(\.rawValue)
+        let clock = ReportClock(timeZone: TimeZone(identifier: basis.timeZone) ?? .gmt)
+        let calendar = basis.hours ?? BusinessCalendar(timeZone: basis.timeZone, weekly: nil)
+        let conversations = try await sql.raw("""
+            SELECT c.id, c.inbox_id, i.kind AS channel, c.team_id, c.assignee_id, c.intent, c.language, c.sentiment, c.priority,
+              c.merged_into, c.status, c.created_at
+            FROM conversations c JOIN inboxes i ON i.id = c.inbox_id
+            WHERE c.workspace_id = \(bind: workspaceID.rawValue) AND c.id IN (\(binds: raw))
+            """).all()
+        var messages: [Int64: [ConversationHistory.Message]] = [:]
+        for row in try await sql.raw("""
+            SELECT conversation_id, direction, author_agent_id, bot, delivery_status, created_at FROM messages
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw)) ORDER BY conversation_id, id
+            """).all() {
+            let direction: MessageDirection = try row.enumValue("direction")
+            messages[try row.int64("conversation_id"), default: []].append(ConversationHistory.Message(
+                direction: direction, byAgent: try row.int64OrNil("author_agent_id") != nil, byBot: try row.stringOrNil("bot") != nil,
+                failed: try row.stringOrNil("delivery_status") == DeliveryStatus.failed.rawValue, at: try row.date("created_at")))
+        }
+        var changes: [Int64: [(at: Date, to: ConversationStatus)]] = [:]
+        var handovers: [Int64: Date] = [:]
+        for row in try await sql.raw("""
+            SELECT conversation_id, kind, payload, created_at FROM events
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))
+              AND kind IN (\(bind: DomainEventKind.conversationStatusChanged.rawValue), \(bind: DomainEventKind.botHandedOver.rawValue))
+            ORDER BY conversation_id, id
+            """).all() {
+            let conversation = try row.int64("conversation_id"), at = try row.date("created_at")
+            if try row.string("kind") == DomainEventKind.botHandedOver.rawValue {
+                if handovers[conversation] == nil { handovers[conversation] = at }
+            } else if case let .string(to)? = try JSONCoding.decode([String: JSONValue].self, from: row.string("payload"))["to"],
+                      let status = ConversationStatus(rawValue: to) {
+                changes[conversation, default: []].append((at, status))
+            }
+        }
+        var surveys: [Int64: SQLRow] = [:]
+        for row in try await sql.raw("""
+            SELECT conversation_id, kind, sent_at, answered_at, score FROM surveys
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))
+            """).all() {
+            surveys[try row.int64("conversation_id")] = row
+        }
+
+        var factRows: [SQLQueryString] = []
+        var waitRows: [SQLQueryString] = []
+        for row in conversations {
+            let id = try row.int64("id")
+            let status: ConversationStatus = try row.enumValue("status")
+            let history = ConversationHistory(createdAt: try row.date("created_at"), messages: messages[id] ?? [],
+                                              statusChanges: changes[id] ?? [], status: status, handedOverAt: handovers[id])
+            let facts = ConversationFacts.compute(history, calendar: calendar)
+            let survey = surveys[id]
+            let score = try survey?.int64OrNil("score")
+            let answeredDay = try survey?.dateOrNil("answered_at").map(clock.day)
+            let sentDay = try survey?.dateOrNil("sent_at").map(clock.day)
+            let flag = { (value: Bool) in value ? 1 : 0 }
+            factRows.append("""
+                (\(bind: id), \(bind: workspaceID.rawValue), \(bind: try row.int64("inbox_id")), \(bind: try row.string("channel")),
+                 \(bind: try row.int64OrNil("team_id")), \(bind: try row.int64OrNil("assignee_id")), \(bind: try row.stringOrNil("intent")),
+                 \(bind: try row.stringOrNil("language")), \(bind: try row.stringOrNil("sentiment")), \(bind: try row.int64("priority")),
+                 \(bind: flag(try row.int64OrNil("merged_into") != nil)), \(bind: facts.createdAt.millis), \(bind: clock.day(facts.createdAt)),
+                 \(bind: clock.slot(facts.createdAt)), \(bind: facts.firstResponseAt.map(clock.day)), \(bind: facts.firstResponseSeconds),
+                 \(bind: facts.firstResponseBusinessSeconds), \(bind: facts.responses), \(bind: facts.customerMessages),
+                 \(bind: facts.automaticMessages), \(bind: facts.firstResolvedAt.map(clock.day)), \(bind: flag(facts.reopened)),
+                 \(bind: flag(facts.oneTouch)), \(bind: flag(facts.firstContactResolution)), \(bind: facts.resolvedAt.map(clock.day)),
+                 \(bind: facts.resolutionSeconds), \(bind: facts.resolutionBusinessSeconds), \(bind: try survey?.string("kind")),
+                 \(bind: sentDay), \(bind: answeredDay), \(bind: score), \(bind: flag(facts.botAnswered)), \(bind: flag(facts.botHandedOver)),
+                 \(bind: flag(facts.botResolved)))
+                """)
+            for wait in facts.waits {
+                waitRows.append("""
+                    (\(bind: workspaceID.rawValue), \(bind: id), \(bind: clock.day(wait.answeredAt)), \(bind: wait.seconds), \(bind: wait.businessSeconds))
+                    """)
+            }
+        }
+        try await sql.raw("DELETE FROM report_facts WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))").run()
+        try await sql.raw("DELETE FROM report_waits WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))").run()
+        for start in stride(from: 0, to: factRows.count, by: 200) {
+            try await sql.raw("""
+                INSERT INTO report_facts (conversation_id, workspace_id, inbox_id, channel, team_id, assignee_id, intent, language, sentiment,
+                  priority, merged, created_at, created_day, created_slot, first_response_day, first_response, first_response_business,
+                  responses, customer_messages, automatic_messages, first_resolved_day, reopened, one_touch, fcr, resolved_day, resolution,
+                  resolution_business, survey_kind, survey_sent_day, survey_answered_day, survey_score, bot_answered, bot_handed_over,
+                  bot_resolved)
+                VALUES \(factRows[start..<min(start + 200, factRows.count)].joined(separator: ", "))
+                """).run()
+        }
+        for start in stride(from: 0, to: waitRows.count, by: 1_000) {
+            try await sql.raw("""
+                INSERT INTO report_waits (workspace_id, conversation_id, day, seconds, business)
+                VALUES \(waitRows[start..<min(start + 1_000, waitRows.count)].joined(separator: ", "))
+                """).run()
+        }
+    }
+}

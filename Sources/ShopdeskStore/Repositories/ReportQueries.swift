@@ -1,0 +1,302 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// The figures of one period, read from `report_facts` (never from messages and events): each
+/// metric is a range of one of its day indexes, narrowed by the filters.
+public enum ReportQueries {
+    /// What narrows the conversations a figure is computed on (AND across, OR within one).
+    public struct Filter: Sendable, Equatable {
+        public var channels: [String] = []
+        public var inboxIDs: [Int64] = []
+        public var teamIDs: [Int64] = []
+        public var agentIDs: [Int64] = []
+        public var intents: [String] = []
+        public var languages: [String] = []
+        public var priorities: [Priority] = []
+        public var tags: [String] = []
+        /// A conversation custom field's id and the values it may hold.
+        public var fields: [(id: Int64, values: [String])] = []
+
+        public init() {}
+
+        public static func == (a: Filter, b: Filter) -> Bool {
+            a.channels == b.channels && a.inboxIDs == b.inboxIDs && a.teamIDs == b.teamIDs && a.agentIDs == b.agentIDs
+                && a.intents == b.intents && a.languages == b.languages && a.priorities == b.priorities && a.tags == b.tags
+                && a.fields.map(\.id) == b.fields.map(\.id) && a.fields.map(\.values) == b.fields.map(\.values)
+        }
+    }
+
+    /// Median, 90th percentile (nearest rank) and mean of a period's values, in seconds.
+    public struct Distribution: Sendable, Equatable {
+        public var count: Int
+        public var median: Int?
+        public var p90: Int?
+        public var mean: Double?
+        /// How many values fall under each bound of `bucketBounds` (the last: at or over the last bound).
+        public var buckets: [Int]
+
+        public static let bucketBounds = [300, 900, 3_600, 4 * 3_600, 24 * 3_600]
+
+        public init(_ values: [Int]) {
+            let sorted = values.sorted()
+            count = sorted.count
+            let rank = { (share: Double) -> Int? in
+                sorted.isEmpty ? nil : sorted[max(0, Int((share * Double(sorted.count)).rounded(.up)) - 1)]
+            }
+            median = rank(0.5)
+            p90 = rank(0.9)
+            mean = sorted.isEmpty ? nil : Double(sorted.reduce(0, +)) / Double(sorted.count)
+            var buckets = Array(repeating: 0, count: Self.bucketBounds.count + 1)
+            for value in sorted { buckets[Self.bucketBounds.firstIndex { value < $0 } ?? Self.bucketBounds.count] += 1 }
+            self.buckets = buckets
+        }
+    }
+
+    public struct Speed: Sendable, Equatable {
+        public var calendar: Distribution
+        public var business: Distribution
+    }
+
+    public struct Period: Sendable, Equatable {
+        public var conversations = 0
+        public var merged = 0
+        public var customerMessages = 0
+        public var responses = 0
+        public var automaticMessages = 0
+        /// `yyyymmdd` → conversations created that day.
+        public var createdByDay: [Int: Int] = [:]
+        /// Slot of the week (Monday 0 × 24 + hour) → conversations created.
+        public var heatmap: [Int: Int] = [:]
+        /// Dimension (`channel`, `inbox`, `intent`, `language`, `team`, `agent`) → its value (`""`
+        /// for none) → conversations created.
+        public var breakdowns: [String: [String: Int]] = [:]
+        public var firstResponse = Speed(calendar: .init([]), business: .init([]))
+        public var nextResponse = Speed(calendar: .init([]), business: .init([]))
+        public var resolution = Speed(calendar: .init([]), business: .init([]))
+        public var resolved = 0
+        /// First resolved in the period: how many, reopened within 7 days, one touch, FCR, and those with a response.
+        public var firstResolved = 0
+        public var reopened = 0
+        public var oneTouch = 0
+        public var fcr = 0
+        public var firstResolvedWithResponse = 0
+        public var csatAnswers = 0
+        public var csatSatisfied = 0
+        public var csatScoreSum = 0
+        public var npsAnswers = 0
+        public var npsPromoters = 0
+        public var npsDetractors = 0
+        public var surveysSent = 0
+        public var surveysSentAnswered = 0
+        public var botAnswered = 0
+        public var botHandedOver = 0
+        public var botResolved = 0
+        /// Agent id → resolved in the period, mean first response (seconds), CSAT answers and satisfied.
+        public var agents: [Int64: AgentLine] = [:]
+    }
+
+    public struct AgentLine: Sendable, Equatable {
+        public var resolved = 0
+        public var responses = 0
+        public var firstResponses = 0
+        public var firstResponseSum = 0
+        public var csatAnswers = 0
+        public var csatSatisfied = 0
+    }
+
+    /// The figures of the days `[from, to)` (`yyyymmdd` of the workspace's calendar).
+    public static func period(workspaceID: WorkspaceID, from: Int, to: Int, filter: Filter, in sql: any SQLDatabase) async throws -> Period {
+        var period = Period()
+        let narrowed = where_(filter)
+        let ws = workspaceID.rawValue
+        // Volume, automation and the message counts of the conversations created in the period.
+        if let row = try await sql.raw("""
+            SELECT COUNT(*) AS n, SUM(merged) AS merged, SUM(customer_messages) AS inbound, SUM(responses) AS responses,
+              SUM(automatic_messages) AS automatic, SUM(bot_answered) AS bot_answered, SUM(bot_handed_over) AS handed_over,
+              SUM(bot_resolved) AS bot_resolved
+            FROM report_facts f WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
+            """).first() {
+            period.conversations = try row.int("n")
+            period.merged = try row.int64OrNil("merged").map(Int.init) ?? 0
+            period.customerMessages = try row.int64OrNil("inbound").map(Int.init) ?? 0
+            period.responses = try row.int64OrNil("responses").map(Int.init) ?? 0
+            period.automaticMessages = try row.int64OrNil("automatic").map(Int.init) ?? 0
+            period.botAnswered = try row.int64OrNil("bot_answered").map(Int.init) ?? 0
+            period.botHandedOver = try row.int64OrNil("handed_over").map(Int.init) ?? 0
+            period.botResolved = try row.int64OrNil("bot_resolved").map(Int.init) ?? 0
+        }
+        for row in try await sql.raw("""
+            SELECT created_day, created_slot, COUNT(*) AS n FROM report_facts f
+            WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
+            GROUP BY created_day, created_slot
+            """).all() {
+            let n = try row.int("n")
+            period.createdByDay[try row.int("created_day"), default: 0] += n
+            period.heatmap[try row.int("created_slot"), default: 0] += n
+        }
+        for row in try await sql.raw("""
+            SELECT channel, inbox_id, intent, language, team_id, assignee_id, COUNT(*) AS n FROM report_facts f
+            WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
+            GROUP BY channel, inbox_id, intent, language, team_id, assignee_id
+            """).all() {
+            let n = try row.int("n")
+            let keys: [(String, String)] = [
+                ("channel", try row.string("channel")), ("inbox", String(try row.int64("inbox_id"))),
+                ("intent", try row.stringOrNil("intent") ?? ""), ("language", try row.stringOrNil("language") ?? ""),
+                ("team", try row.int64OrNil("team_id").map(String.init) ?? ""), ("agent", try row.int64OrNil("assignee_id").map(String.init) ?? ""),
+            ]
+            for (dimension, value) in keys { period.breakdowns[dimension, default: [:]][value, default: 0] += n }
+        }
+        // Speed: each on the day of the event it measures.
+        period.firstResponse = try await speed("""
+            SELECT first_response AS seconds, first_response_business AS business FROM report_facts f
+            WHERE f.workspace_id = \(bind: ws) AND f.first_response_day >= \(bind: from) AND f.first_response_day < \(bind: to)\(narrowed)
+            """, in: sql)
+        period.nextResponse = try await speed("""
+            SELECT w.seconds AS seconds, w.business AS business FROM report_waits w JOIN report_facts f ON f.conversation_id = w.conversation_id
+            WHERE w.workspace_id = \(bind: ws) AND w.day >= \(bind: from) AND w.day < \(bind: to)\(narrowed)
+            """, in: sql)
+        period.resolution = try await speed("""
+            SELECT resolution AS seconds, resolution_business AS business FROM report_facts f
+            WHERE f.workspace_id = \(bind: ws) AND f.resolved_day >= \(bind: from) AND f.resolved_day < \(bind: to)\(narrowed)
+            """, in: sql)
+        period.resolved = period.resolution.calendar.count
+        // Quality: on the day of the first resolution.
+        if let row = try await sql.raw("""
+            SELECT COUNT(*) AS n, SUM(reopened) AS reopened, SUM(one_touch) AS one_touch, SUM(fcr) AS fcr,
+              SUM(CASE WHEN responses > 0 THEN 1 ELSE 0 END) AS answered
+            FROM report_facts f
+            WHERE f.workspace_id = \(bind: ws) AND f.first_resolved_day >= \(bind: from) AND f.first_resolved_day < \(bind: to)\(narrowed)
+            """).first() {
+            period.firstResolved = try row.int("n")
+            period.reopened = try row.int64OrNil("reopened").map(Int.init) ?? 0
+            period.oneTouch = try row.int64OrNil("one_touch").map(Int.init) ?? 0
+            period.fcr = try row.int64OrNil("fcr").map(Int.init) ?? 0
+            period.firstResolvedWithResponse = try row.int64OrNil("answered").map(Int.init) ?? 0
+        }
+        // Satisfaction: on the day of the answer; the response rate over the surveys sent in the period.
+        for row in try await sql.raw("""
+            SELECT survey_kind, survey_score, COUNT(*) AS n FROM report_facts f
+            WHERE f.workspace_id = \(bind: ws) AND f.survey_answered_day >= \(bind: from) AND f.survey_answered_day < \(bind: to)\(narrowed)
+              AND f.survey_score IS NOT NULL
+            GROUP BY survey_kind, survey_score
+            """).all() {
+            let score = try row.int("survey_score"), n = try row.int("n")
+            if try row.stringOrNil("survey_kind") == "nps" {
+                period.npsAnswers += n
+                if score >= 9 { period.npsPromoters += n } else if score <= 6 { period.npsDetractors += n }
+            } else {
+                period.csatAnswers += n
+                period.csatScoreSum += score * n
+                if score >= 4 { period.csatSatisfied += n }
+            }
+        }
+        if let row = try await sql.raw("""
+            SELECT COUNT(*) AS n, SUM(CASE WHEN survey_score IS NOT NULL THEN 1 ELSE 0 END) AS answered FROM report_facts f
+            WHERE f.workspace_id = \(bind: ws) AND f.survey_sent_day >= \(bind: from) AND f.survey_sent_day < \(bind: to)\(narrowed)
+            """).first() {
+            period.surveysSent = try row.int("n")
+            period.surveysSentAnswered = try row.int64OrNil("answered").map(Int.init) ?? 0
+        }
+        try await agentLines(into: &period, ws: ws, from: from, to: to, narrowed: narrowed, in: sql)
+        return period
+    }
+
+    private static func agentLines(into period: inout Period, ws: Int64, from: Int, to: Int, narrowed: SQLQueryString,
+                                   in sql: any SQLDatabase) async throws {
+        for row in try await sql.raw("""
+            SELECT assignee_id, COUNT(*) AS n, SUM(responses) AS responses FROM report_facts f
+            WHERE f.workspace_id = \(bind: ws) AND f.resolved_day >= \(bind: from) AND f.resolved_day < \(bind: to)\(narrowed)
+              AND f.assignee_id IS NOT NULL
+            GROUP BY assignee_id
+            """).all() {
+            let id = try row.int64("assignee_id")
+            period.agents[id, default: AgentLine()].resolved = try row.int("n")
+            period.agents[id, default: AgentLine()].responses = try row.int64OrNil("responses").map(Int.init) ?? 0
+        }
+        for row in try await sql.raw("""
+            SELECT assignee_id, COUNT(*) AS n, SUM(first_response) AS total FROM report_facts f
+            WHERE f.workspace_id = \(bind: ws) AND f.first_response_day >= \(bind: from) AND f.first_response_day < \(bind: to)\(narrowed)
+              AND f.assignee_id IS NOT NULL
+            GROUP BY assignee_id
+            """).all() {
+            let id = try row.int64("assignee_id")
+            period.agents[id, default: AgentLine()].firstResponses = try row.int("n")
+            period.agents[id, default: AgentLine()].firstResponseSum = try row.int64OrNil("total").map(Int.init) ?? 0
+        }
+        for row in try await sql.raw("""
+            SELECT assignee_id, COUNT(*) AS n, SUM(CASE WHEN survey_score >= 4 THEN 1 ELSE 0 END) AS satisfied FROM report_facts f
+            WHERE f.workspace_id = \(bind: ws) AND f.survey_answered_day >= \(bind: from) AND f.survey_answered_day < \(bind: to)\(narrowed)
+              AND f.assignee_id IS NOT NULL AND f.survey_score IS NOT NULL AND f.survey_kind = 'csat'
+            GROUP BY assignee_id
+            """).all() {
+            let id = try row.int64("assignee_id")
+            period.agents[id, default: AgentLine()].csatAnswers = try row.int("n")
+            period.agents[id, default: AgentLine()].csatSatisfied = try row.int64OrNil("satisfied").map(Int.init) ?? 0
+        }
+    }
+
+    private static func speed(_ query: SQLQueryString, in sql: any SQLDatabase) async throws -> Speed {
+        var calendar: [Int] = [], business: [Int] = []
+        for row in try await sql.raw(query).all() {
+            calendar.append(try row.int("seconds"))
+            business.append(try row.int("business"))
+        }
+        return Speed(calendar: Distribution(calendar), business: Distribution(business))
+    }
+
+    /// Which figure's conversations to list, and on which day index.
+    public enum Metric: String, Sendable, CaseIterable {
+        case created, firstResponse = "first_response", resolved, reopened, fcr, csat, botResolved = "bot_resolved"
+    }
+
+    /// The conversations behind a figure, newest first (at most `limit`).
+    public static func conversations(workspaceID: WorkspaceID, metric: Metric, from: Int, to: Int, filter: Filter, limit: Int,
+                                     in sql: any SQLDatabase) async throws -> [ConversationID] {
+        let (day, extra): (String, String) = switch metric {
+        case .created: ("created_day", "")
+        case .firstResponse: ("first_response_day", "")
+        case .resolved: ("resolved_day", "")
+        case .reopened: ("first_resolved_day", " AND f.reopened = 1")
+        case .fcr: ("first_resolved_day", " AND f.fcr = 1")
+        case .csat: ("survey_answered_day", " AND f.survey_score IS NOT NULL")
+        case .botResolved: ("created_day", " AND f.bot_resolved = 1")
+        }
+        return try await sql.raw("""
+            SELECT f.conversation_id FROM report_facts f
+            WHERE f.workspace_id = \(bind: workspaceID.rawValue) AND f.\(unsafeRaw: day) >= \(bind: from) AND f.\(unsafeRaw: day) < \(bind: to)\(unsafeRaw: extra)\(where_(filter))
+            ORDER BY f.conversation_id DESC LIMIT \(bind: limit)
+            """).all().map { try $0.id("conversation_id") }
+    }
+
+    /// The filter as SQL on `report_facts f` (empty when nothing narrows).
+    static func where_(_ filter: Filter) -> SQLQueryString {
+        var query = SQLQueryString("")
+        if !filter.channels.isEmpty { query.appendLiteral(" AND f.channel IN ("); query.appendInterpolation(binds: filter.channels); query.appendLiteral(")") }
+        if !filter.inboxIDs.isEmpty { query.appendLiteral(" AND f.inbox_id IN ("); query.appendInterpolation(binds: filter.inboxIDs); query.appendLiteral(")") }
+        if !filter.teamIDs.isEmpty { query.appendLiteral(" AND f.team_id IN ("); query.appendInterpolation(binds: filter.teamIDs); query.appendLiteral(")") }
+        if !filter.agentIDs.isEmpty { query.appendLiteral(" AND f.assignee_id IN ("); query.appendInterpolation(binds: filter.agentIDs); query.appendLiteral(")") }
+        if !filter.intents.isEmpty { query.appendLiteral(" AND f.intent IN ("); query.appendInterpolation(binds: filter.intents); query.appendLiteral(")") }
+        if !filter.languages.isEmpty { query.appendLiteral(" AND f.language IN ("); query.appendInterpolation(binds: filter.languages); query.appendLiteral(")") }
+        if !filter.priorities.isEmpty {
+            query.appendLiteral(" AND f.priority IN ("); query.appendInterpolation(binds: filter.priorities.map(\.rank)); query.appendLiteral(")")
+        }
+        if !filter.tags.isEmpty {
+            query.appendLiteral("""
+                 AND EXISTS (SELECT 1 FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
+                   WHERE ct.conversation_id = f.conversation_id AND t.workspace_id = f.workspace_id AND t.name IN (
+                """)
+            query.appendInterpolation(binds: filter.tags)
+            query.appendLiteral("))")
+        }
+        for field in filter.fields {
+            query.appendLiteral(" AND EXISTS (SELECT 1 FROM custom_values v WHERE v.field_id = ")
+            query.appendInterpolation(bind: field.id)
+            query.appendLiteral(" AND v.entity_id = f.conversation_id AND v.value IN (")
+            query.appendInterpolation(binds: field.values)
+            query.appendLiteral("))")
+        }
+        return query
+    }
+}
