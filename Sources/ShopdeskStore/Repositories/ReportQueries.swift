@@ -112,9 +112,9 @@ public enum ReportQueries {
         let ws = workspaceID.rawValue
         // Volume, automation and the message counts of the conversations created in the period.
         if let row = try await sql.raw("""
-            SELECT COUNT(*) AS n, SUM(merged) AS merged, SUM(customer_messages) AS inbound, SUM(responses) AS responses,
-              SUM(automatic_messages) AS automatic, SUM(bot_answered) AS bot_answered, SUM(bot_handed_over) AS handed_over,
-              SUM(bot_resolved) AS bot_resolved
+            SELECT COUNT(*) AS n, CAST(SUM(merged) AS BIGINT) AS merged, CAST(SUM(customer_messages) AS BIGINT) AS inbound, CAST(SUM(responses) AS BIGINT) AS responses,
+              CAST(SUM(automatic_messages) AS BIGINT) AS automatic, CAST(SUM(bot_answered) AS BIGINT) AS bot_answered, CAST(SUM(bot_handed_over) AS BIGINT) AS handed_over,
+              CAST(SUM(bot_resolved) AS BIGINT) AS bot_resolved
             FROM report_facts f WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
             """).first() {
             period.conversations = try row.int("n")
@@ -164,8 +164,8 @@ public enum ReportQueries {
         period.resolved = period.resolution.calendar.count
         // Quality: on the day of the first resolution.
         if let row = try await sql.raw("""
-            SELECT COUNT(*) AS n, SUM(reopened) AS reopened, SUM(one_touch) AS one_touch, SUM(fcr) AS fcr,
-              SUM(CASE WHEN responses > 0 THEN 1 ELSE 0 END) AS answered
+            SELECT COUNT(*) AS n, CAST(SUM(reopened) AS BIGINT) AS reopened, CAST(SUM(one_touch) AS BIGINT) AS one_touch, CAST(SUM(fcr) AS BIGINT) AS fcr,
+              CAST(SUM(CASE WHEN responses > 0 THEN 1 ELSE 0 END) AS BIGINT) AS answered
             FROM report_facts f
             WHERE f.workspace_id = \(bind: ws) AND f.first_resolved_day >= \(bind: from) AND f.first_resolved_day < \(bind: to)\(narrowed)
             """).first() {
@@ -193,7 +193,7 @@ public enum ReportQueries {
             }
         }
         if let row = try await sql.raw("""
-            SELECT COUNT(*) AS n, SUM(CASE WHEN survey_score IS NOT NULL THEN 1 ELSE 0 END) AS answered FROM report_facts f
+            SELECT COUNT(*) AS n, CAST(SUM(CASE WHEN survey_score IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS answered FROM report_facts f
             WHERE f.workspace_id = \(bind: ws) AND f.survey_sent_day >= \(bind: from) AND f.survey_sent_day < \(bind: to)\(narrowed)
             """).first() {
             period.surveysSent = try row.int("n")
@@ -206,7 +206,7 @@ public enum ReportQueries {
     private static func agentLines(into period: inout Period, ws: Int64, from: Int, to: Int, narrowed: SQLQueryString,
                                    in sql: any SQLDatabase) async throws {
         for row in try await sql.raw("""
-            SELECT assignee_id, COUNT(*) AS n, SUM(responses) AS responses FROM report_facts f
+            SELECT assignee_id, COUNT(*) AS n, CAST(SUM(responses) AS BIGINT) AS responses FROM report_facts f
             WHERE f.workspace_id = \(bind: ws) AND f.resolved_day >= \(bind: from) AND f.resolved_day < \(bind: to)\(narrowed)
               AND f.assignee_id IS NOT NULL
             GROUP BY assignee_id
@@ -216,7 +216,7 @@ public enum ReportQueries {
             period.agents[id, default: AgentLine()].responses = try row.int64OrNil("responses").map(Int.init) ?? 0
         }
         for row in try await sql.raw("""
-            SELECT assignee_id, COUNT(*) AS n, SUM(first_response) AS total FROM report_facts f
+            SELECT assignee_id, COUNT(*) AS n, CAST(SUM(first_response) AS BIGINT) AS total FROM report_facts f
             WHERE f.workspace_id = \(bind: ws) AND f.first_response_day >= \(bind: from) AND f.first_response_day < \(bind: to)\(narrowed)
               AND f.assignee_id IS NOT NULL
             GROUP BY assignee_id
@@ -226,7 +226,7 @@ public enum ReportQueries {
             period.agents[id, default: AgentLine()].firstResponseSum = try row.int64OrNil("total").map(Int.init) ?? 0
         }
         for row in try await sql.raw("""
-            SELECT assignee_id, COUNT(*) AS n, SUM(CASE WHEN survey_score >= 4 THEN 1 ELSE 0 END) AS satisfied FROM report_facts f
+            SELECT assignee_id, COUNT(*) AS n, CAST(SUM(CASE WHEN survey_score >= 4 THEN 1 ELSE 0 END) AS BIGINT) AS satisfied FROM report_facts f
             WHERE f.workspace_id = \(bind: ws) AND f.survey_answered_day >= \(bind: from) AND f.survey_answered_day < \(bind: to)\(narrowed)
               AND f.assignee_id IS NOT NULL AND f.survey_score IS NOT NULL AND f.survey_kind = 'csat'
             GROUP BY assignee_id
