@@ -37,55 +37,65 @@ struct ReportsAPITests {
         }
     }
 
+    /// The week of 23–29 November 2026 in Zagreb (and one conversation the week before), written
+    /// through the API and then dated in the database: see `aWeekComputedByHand` for its figures.
+    static func week(_ harness: Harness) async throws -> (c1: Int64, c2: Int64, c3: Int64, agent: (id: Int64, token: String)) {
+        let token = harness.ownerToken
+        let ws = harness.workspaceID.rawValue
+        try await harness.database.write { try await $0.raw("UPDATE workspaces SET time_zone = 'Europe/Zagreb' WHERE id = \(bind: ws)").run() }
+        let field = try await harness.client.json(.post, "/api/v1/custom-fields", token: token, body: #"""
+            {"entity":"conversation","key":"reason","label":"Reason","kind":"dropdown","options":["Refund","Delivery"]}
+            """#)
+        #expect(field.status == .created, "\(field.text)")
+        let agent = try await harness.agent(role: .agent, email: "luka@example.com")
+        let post = { (id: Int64, body: String) in
+            let answer = try await harness.client.json(.post, "/api/v1/conversations/\(id)/messages", token: token, body: body)
+            #expect(answer.status == .created, "\(answer.text)")
+        }
+
+        // Monday 09:00: answered at 09:30, resolved at 10:00, a five-star survey. Refund.
+        let c1 = try await harness.inbound(email: "ana@example.com", text: "Gdje je moja narudžba?").int("conversation_id")
+        try await post(c1, #"{"text":"Stiže sutra."}"#)
+        _ = try await harness.client.json(.patch, "/api/v1/conversations/\(c1)", token: token, body: #"{"status":"resolved"}"#)
+        _ = try await harness.client.json(.patch, "/api/v1/conversations/\(c1)/fields", token: token, body: #"{"reason":"Refund"}"#)
+        try await Self.setTimes(harness, conversation: c1, messages: [Self.zagreb(23, 9), Self.zagreb(23, 9, 30)],
+                                statusChanges: [Self.zagreb(23, 10)])
+        // Tuesday 23:30 (Wednesday in UTC? no: 22:30 UTC, still Tuesday there): a note, the
+        // answer an hour later, then a second question answered two hours later. Luka's.
+        let c2 = try await harness.inbound(email: "ivo@example.com", text: "Mogu li vratiti?").int("conversation_id")
+        try await post(c2, #"{"text":"Provjeri adresu.","private":true}"#)
+        try await post(c2, #"{"text":"Naravno."}"#)
+        _ = try await harness.inbound(email: "ivo@example.com", text: "Kako?")
+        try await post(c2, #"{"text":"Ovako."}"#)
+        _ = try await harness.client.json(.patch, "/api/v1/conversations/\(c2)", token: token, body: "{\"assignee_id\":\(agent.id)}")
+        try await Self.setTimes(harness, conversation: c2, messages: [Self.zagreb(24, 23, 30), Self.zagreb(24, 23, 35), Self.zagreb(25, 0, 30),
+                                                                      Self.zagreb(25, 1), Self.zagreb(25, 3)])
+        // Sunday 23:50, answered after midnight: created this week, first response next week.
+        let c3 = try await harness.inbound(email: "eva@example.com", text: "Halo?").int("conversation_id")
+        try await post(c3, #"{"text":"Tu smo."}"#)
+        try await Self.setTimes(harness, conversation: c3, messages: [Self.zagreb(29, 23, 50), Self.zagreb(30, 0, 20)])
+        // The week before: one conversation.
+        let c4 = try await harness.inbound(email: "mia@example.com", text: "Pozdrav").int("conversation_id")
+        try await Self.setTimes(harness, conversation: c4, messages: [Self.zagreb(18, 12)])
+        try await harness.database.write { sql in
+            try await sql.raw("""
+                INSERT INTO surveys (workspace_id, conversation_id, kind, created_at, sent_at, answered_at, score, comment)
+                VALUES (\(bind: ws), \(bind: c1), 'csat', \(bind: Int64((Self.zagreb(23, 10).timeIntervalSince1970 * 1000).rounded())), \(bind: Int64((Self.zagreb(23, 10, 5).timeIntervalSince1970 * 1000).rounded())),
+                        \(bind: Int64((Self.zagreb(24, 8).timeIntervalSince1970 * 1000).rounded())), 5, 'Hvala!')
+                """).run()
+        }
+        // The times were written behind the events' back: computed again from the rows.
+        try await ReportFactsStore.rebuild(workspaceID: harness.workspaceID, now: Date(), in: harness.database)
+
+        return (c1, c2, c3, agent)
+    }
+
     @Test(arguments: TestDatabase.kinds)
     func aWeekComputedByHand(kind: DatabaseKind) async throws {
         try await Harness.run(kind) { harness in
             let token = harness.ownerToken
-            let ws = harness.workspaceID.rawValue
-            try await harness.database.write { try await $0.raw("UPDATE workspaces SET time_zone = 'Europe/Zagreb' WHERE id = \(bind: ws)").run() }
-            let field = try await harness.client.json(.post, "/api/v1/custom-fields", token: token, body: #"""
-                {"entity":"conversation","key":"reason","label":"Reason","kind":"dropdown","options":["Refund","Delivery"]}
-                """#)
-            #expect(field.status == .created, "\(field.text)")
-            let agent = try await harness.agent(role: .agent, email: "luka@example.com")
-            let post = { (id: Int64, body: String) in
-                let answer = try await harness.client.json(.post, "/api/v1/conversations/\(id)/messages", token: token, body: body)
-                #expect(answer.status == .created, "\(answer.text)")
-            }
-
-            // Monday 09:00: answered at 09:30, resolved at 10:00, a five-star survey. Refund.
-            let c1 = try await harness.inbound(email: "ana@example.com", text: "Gdje je moja narudžba?").int("conversation_id")
-            try await post(c1, #"{"text":"Stiže sutra."}"#)
-            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(c1)", token: token, body: #"{"status":"resolved"}"#)
-            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(c1)/fields", token: token, body: #"{"reason":"Refund"}"#)
-            try await Self.setTimes(harness, conversation: c1, messages: [Self.zagreb(23, 9), Self.zagreb(23, 9, 30)],
-                                    statusChanges: [Self.zagreb(23, 10)])
-            // Tuesday 23:30 (Wednesday in UTC? no: 22:30 UTC, still Tuesday there): a note, the
-            // answer an hour later, then a second question answered two hours later. Luka's.
-            let c2 = try await harness.inbound(email: "ivo@example.com", text: "Mogu li vratiti?").int("conversation_id")
-            try await post(c2, #"{"text":"Provjeri adresu.","private":true}"#)
-            try await post(c2, #"{"text":"Naravno."}"#)
-            _ = try await harness.inbound(email: "ivo@example.com", text: "Kako?")
-            try await post(c2, #"{"text":"Ovako."}"#)
-            _ = try await harness.client.json(.patch, "/api/v1/conversations/\(c2)", token: token, body: "{\"assignee_id\":\(agent.id)}")
-            try await Self.setTimes(harness, conversation: c2, messages: [Self.zagreb(24, 23, 30), Self.zagreb(24, 23, 35), Self.zagreb(25, 0, 30),
-                                                                          Self.zagreb(25, 1), Self.zagreb(25, 3)])
-            // Sunday 23:50, answered after midnight: created this week, first response next week.
-            let c3 = try await harness.inbound(email: "eva@example.com", text: "Halo?").int("conversation_id")
-            try await post(c3, #"{"text":"Tu smo."}"#)
-            try await Self.setTimes(harness, conversation: c3, messages: [Self.zagreb(29, 23, 50), Self.zagreb(30, 0, 20)])
-            // The week before: one conversation.
-            let c4 = try await harness.inbound(email: "mia@example.com", text: "Pozdrav").int("conversation_id")
-            try await Self.setTimes(harness, conversation: c4, messages: [Self.zagreb(18, 12)])
-            try await harness.database.write { sql in
-                try await sql.raw("""
-                    INSERT INTO surveys (workspace_id, conversation_id, kind, created_at, sent_at, answered_at, score, comment)
-                    VALUES (\(bind: ws), \(bind: c1), 'csat', \(bind: Int64((Self.zagreb(23, 10).timeIntervalSince1970 * 1000).rounded())), \(bind: Int64((Self.zagreb(23, 10, 5).timeIntervalSince1970 * 1000).rounded())),
-                            \(bind: Int64((Self.zagreb(24, 8).timeIntervalSince1970 * 1000).rounded())), 5, 'Hvala!')
-                    """).run()
-            }
-            // The times were written behind the events' back: computed again from the rows.
-            try await ReportFactsStore.rebuild(workspaceID: harness.workspaceID, now: Date(), in: harness.database)
+            let (c1, c2, c3, agent) = try await Self.week(harness)
+            _ = (c2, c3)
 
             let week = try await harness.client.json(.get, "/api/v1/reports/overview?from=2026-11-23&to=2026-11-30", token: token)
             #expect(week.status == .ok, "\(week.text)")

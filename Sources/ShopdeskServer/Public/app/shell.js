@@ -2,6 +2,7 @@
 // routing by location hash (`router.js` reads it).
 
 import { renderAdmin } from './admin.js';
+import { renderReports } from './reports.js';
 import { api } from './api.js';
 import { clear, h } from './dom.js';
 import { formatNumber, setLocale, t } from './i18n.js';
@@ -95,6 +96,7 @@ export function renderShell(onSignOut) {
       h('label', { class: 'notify' }, away, ' ', t('away')),
       language,
       notificationsButton(),
+      h('a', { href: '#/reports', id: 'reports-link' }, t('reports')),
       h('a', { href: '#/admin', id: 'settings-link' }, t('settings')),
       h('span', { class: 'me', id: 'me' }, state.me.name),
       signOut),
@@ -110,7 +112,8 @@ export function renderShell(onSignOut) {
       h('main', { class: 'conversation', id: 'conversation', tabindex: '-1' },
         h('div', { class: 'pane-part', id: 'conversation-view' }), h('div', { class: 'pane-part', id: 'composer-slot' })),
       h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': t('customer') }, ...sidebarParts()),
-      h('section', { class: 'admin', id: 'admin', hidden: true, 'aria-labelledby': 'admin-title' })),
+      h('section', { class: 'admin', id: 'admin', hidden: true, 'aria-labelledby': 'admin-title' }),
+      h('section', { class: 'admin reports', id: 'reports', hidden: true, 'aria-labelledby': 'reports-title' })),
     h('dialog', { id: 'help', 'aria-labelledby': 'help-title' }));
   renderViews();
 }
@@ -150,7 +153,7 @@ function viewToolsView(props) {
   return [button];
 }
 
-// MARK: Routing: #/<view>[/<conversation id>], #/admin[/<settings area>]
+// MARK: Routing: #/<view>[/<conversation id>], #/admin[/<settings area>], #/reports
 
 window.addEventListener('hashchange', () => { if (state.me) route(); });
 
@@ -162,14 +165,19 @@ export async function route() {
   const place = parseHash(location.hash);
   const layout = document.querySelector('.layout');
   const admin = document.getElementById('admin');
+  const reports = document.getElementById('reports');
+  // Settings and reports take the place of the list and the conversation.
+  layout?.classList.toggle('admin-mode', place.page !== 'inbox');
+  if (admin) admin.hidden = place.page !== 'admin';
+  if (reports) reports.hidden = place.page !== 'reports';
   if (place.page === 'admin') {
-    layout.classList.add('admin-mode');
-    admin.hidden = false;
     await renderAdmin(admin, state.me, refreshNavigation, place.area).catch((failure) => showError(failure.message));
     return;
   }
-  layout?.classList.remove('admin-mode');
-  if (admin) admin.hidden = true;
+  if (place.page === 'reports') {
+    await renderReports(reports);
+    return;
+  }
   const nextView = place.view;
   const nextID = place.id;
   if (nextView !== state.view || state.items.length === 0) {

@@ -1,0 +1,181 @@
+// Reports (`#/reports`): a period of the workspace's calendar against the one before, narrowed by
+// channel, inbox, team or agent; headline figures with their change, charts with their tables,
+// and the conversations behind any figure, each as CSV too. Agents see their own conversations.
+// Drawn when opened; the figures are the server's (docs/REPORTS.md defines them).
+
+import { api, query } from './api.js';
+import { clear, h } from './dom.js';
+import { formatNumber, label, languageName, t } from './i18n.js';
+import { barChart, heatmap, lineChart } from './charts.js';
+import { channelName } from './channel-names.js';
+import { conversationHash } from './router.js';
+import { PRESETS, addDays, delta, durationParts, presetPeriod, todayIn } from './report-math.js';
+import { state } from './state.js';
+
+/** What the page shows: the period and the filters (kept while the agent moves around the app). */
+let chosen = { preset: 'last7', from: '', to: '', channel: '', inbox: '', team: '', agent: '' };
+
+/** Draws the reports page into `section`. @param {HTMLElement} section */
+export async function renderReports(section) {
+  clear(section);
+  const today = todayIn(state.workspace?.time_zone || 'UTC');
+  if (chosen.preset !== 'custom') Object.assign(chosen, presetPeriod(chosen.preset, today));
+  const results = h('div', { class: 'report-results', id: 'report-results', 'aria-live': 'polite' }, h('p', { class: 'hint' }, t('loading')));
+  section.append(h('h2', { id: 'reports-title' }, t('reports')), filters(section), results);
+  try {
+    const report = await api('GET', `/reports/overview${query(params())}`);
+    clear(results);
+    results.append(...draw(report));
+  } catch (failure) {
+    clear(results);
+    results.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
+  }
+}
+
+/** The request's parameters: the period and the filters chosen. */
+function params(extra = {}) {
+  const { from, to, channel, inbox, team, agent } = chosen;
+  return { from, to, channel, inbox, team, agent, ...extra };
+}
+
+function filters(section) {
+  const admin = ['admin', 'owner'].includes(state.me?.role);
+  const preset = h('select', { id: 'report-preset', 'aria-label': t('period') },
+    ...PRESETS.map((name) => h('option', { value: name, selected: chosen.preset === name }, t(`preset.${name}`))),
+    h('option', { value: 'custom', selected: chosen.preset === 'custom' }, t('preset.custom')));
+  // The last day shown is inclusive on screen; the API's `to` is the day after.
+  const from = h('input', { type: 'date', id: 'report-from', value: chosen.from, 'aria-label': t('fromDay') });
+  const to = h('input', { type: 'date', id: 'report-to', value: chosen.to ? addDays(chosen.to, -1) : '', 'aria-label': t('toDay') });
+  const redraw = () => renderReports(section);
+  preset.addEventListener('change', () => { chosen.preset = preset.value; redraw(); });
+  for (const input of [from, to]) {
+    input.addEventListener('change', () => {
+      if (!from.value || !to.value || to.value < from.value) return;
+      Object.assign(chosen, { preset: 'custom', from: from.value, to: addDays(to.value, 1) });
+      redraw();
+    });
+  }
+  const select = (name, all, options) => {
+    const element = h('select', { id: `report-${name}`, 'aria-label': t(`filter.${name}`) },
+      h('option', { value: '' }, all), ...options.map(([value, text]) => h('option', { value, selected: chosen[name] === String(value) }, text)));
+    element.addEventListener('change', () => { chosen[name] = element.value; redraw(); });
+    return element;
+  };
+  const kinds = [...new Set(state.inboxes.map((inbox) => inbox.kind))];
+  const csv = h('a', { href: `/api/v1/reports/overview${query(params({ format: 'csv' }))}`, download: '', id: 'report-csv', class: 'button' }, t('downloadCSV'));
+  return h('div', { class: 'admin-form report-filters', role: 'group', 'aria-label': t('period') },
+    preset, from, to,
+    select('channel', t('allChannels'), kinds.map((kind) => [kind, channelName(kind)])),
+    select('inbox', t('allInboxes'), state.inboxes.map((inbox) => [inbox.id, inbox.name])),
+    state.teams.length ? select('team', t('allTeams'), state.teams.map((team) => [team.id, team.name])) : null,
+    admin ? select('agent', t('allAgents'), [...state.agents.values()].map((agent) => [agent.id, agent.name])) : null,
+    csv);
+}
+
+/** A span of seconds in the agent's language ("3 h 25 min"). @param {number | null | undefined} seconds */
+export function formatDuration(seconds) {
+  if (seconds == null) return '—';
+  return durationParts(seconds).map(([value, unit]) =>
+    new Intl.NumberFormat(document.documentElement.lang || 'en', { style: 'unit', unit, unitDisplay: 'short' }).format(value)).join(' ');
+}
+
+const percent = (part, whole) => (whole ? Math.round((part / whole) * 1000) / 10 : null);
+
+/** @param {any} report */
+function draw(report) {
+  const now = report.current, before = report.previous;
+  const cards = [
+    card('created', t('conversationsCount'), formatNumber(now.conversations), now.conversations, before?.conversations, null),
+    card('first_response', t('firstResponseMedian'), formatDuration(now.first_response.calendar.median),
+      now.first_response.calendar.median, before?.first_response.calendar.median, true,
+      `${t('businessHoursShort')}: ${formatDuration(now.first_response.business.median)} · p90 ${formatDuration(now.first_response.calendar.p90)}`),
+    card(null, t('nextResponseMedian'), formatDuration(now.next_response.calendar.median),
+      now.next_response.calendar.median, before?.next_response.calendar.median, true),
+    card('resolved', t('resolutionMedian'), formatDuration(now.resolution.calendar.median),
+      now.resolution.calendar.median, before?.resolution.calendar.median, true, `${t('resolvedCount')}: ${formatNumber(now.resolved)}`),
+    card('fcr', t('fcrRate'), rate(percent(now.fcr, now.fcr_base)), percent(now.fcr, now.fcr_base),
+      before && percent(before.fcr, before.fcr_base), false, report.fcr_final ? `${formatNumber(now.fcr)} / ${formatNumber(now.fcr_base)}` : t('fcrNotFinal')),
+    card('reopened', t('reopenRate'), rate(percent(now.reopened, now.first_resolved)), percent(now.reopened, now.first_resolved),
+      before && percent(before.reopened, before.first_resolved), true),
+    card('csat', t('csat'), rate(now.csat.percent), now.csat.percent, before?.csat.percent, false,
+      `${t('answers')}: ${formatNumber(now.csat.answers)}${now.csat.mean != null ? ` · ⌀ ${formatNumber(now.csat.mean)}` : ''}`),
+    card(null, t('nps'), now.nps.score == null ? '—' : formatNumber(now.nps.score), now.nps.score, before?.nps.score, false,
+      `${formatNumber(now.nps.promoters)} / ${formatNumber(now.nps.answers - now.nps.promoters - now.nps.detractors)} / ${formatNumber(now.nps.detractors)}`),
+    card('bot_resolved', t('botResolvedCard'), formatNumber(now.bot.resolved), now.bot.resolved, before?.bot.resolved, false,
+      `${t('botHandedOverCount')}: ${formatNumber(now.bot.handed_over)}`),
+  ];
+  const weekdays = t('weekdaysShort');
+  const breakdown = (dimension, name) => (now.breakdowns[dimension] || []).slice(0, 12).map((item) => ({ key: item.key, label: name(item.key), value: item.count }));
+  const channels = breakdown('channel', (key) => channelName(key));
+  const intents = breakdown('intent', (key) => (key ? label('intent', key) : t('noValue')));
+  const languages = breakdown('language', (key) => (key && key !== 'unknown' ? languageName(key) : t('noValue')));
+  const bucketNames = ['< 5 min', '< 15 min', '< 1 h', '< 4 h', '< 24 h', '≥ 24 h'];
+  const agents = now.agents.map((line) => [state.agents.get(line.agent_id)?.name || `#${line.agent_id}`, line.resolved, line.responses,
+    formatDuration(line.first_response_mean), line.csat_answers ? `${formatNumber(percent(line.csat_satisfied, line.csat_answers) ?? 0)} %` : '—']);
+  return [
+    h('p', { class: 'hint', id: 'report-scope' }, `${report.from} – ${addDays(report.to, -1)} (${report.time_zone})`,
+      before ? ` · ${t('comparedWith')} ${report.previous_from} – ${addDays(report.from, -1)}` : '',
+      report.own_only ? ` · ${t('ownOnly')}` : '', report.fresh ? '' : ` · ${t('catchingUp')}`),
+    h('div', { class: 'report-cards', id: 'report-cards' }, ...cards),
+    h('div', { class: 'report-charts' },
+      lineChart('chart-created', t('createdPerDay'), now.created_by_day.map((day) => ({ label: day.day.slice(5), value: day.count })),
+        (index) => drill('created', { from: now.created_by_day[index].day, to: addDays(now.created_by_day[index].day, 1) })),
+      barChart('chart-first-response', t('firstResponseSpread'), now.first_response.calendar.buckets.map((value, index) => ({ label: bucketNames[index], value })), null),
+      barChart('chart-channels', t('byChannel'), channels, (index) => drill('created', { channel: channels[index].key })),
+      barChart('chart-intents', t('byIntent'), intents, null),
+      barChart('chart-languages', t('byLanguage'), languages, null),
+      heatmap('chart-heatmap', t('arrivals'), now.heatmap, Array.isArray(weekdays) ? weekdays : ['1', '2', '3', '4', '5', '6', '7'])),
+    agents.length ? h('section', { class: 'admin-panel', 'aria-labelledby': 'report-agents-title' },
+      h('h3', { id: 'report-agents-title' }, t('agentsTitle')),
+      h('table', { class: 'admin-table', id: 'report-agents' },
+        h('thead', {}, h('tr', {}, ...[t('name'), t('resolvedCount'), t('responsesCount'), t('firstResponseMean'), t('csat')].map((text) => h('th', { scope: 'col' }, text)))),
+        h('tbody', {}, ...agents.map((row) => h('tr', {}, ...row.map((cell, index) => (index === 0 ? h('th', { scope: 'row' }, cell)
+          : h('td', {}, typeof cell === 'number' ? formatNumber(cell) : cell)))))))) : null,
+    h('section', { class: 'admin-panel', id: 'report-drill', hidden: true, 'aria-labelledby': 'report-drill-title' }),
+  ];
+}
+
+const rate = (value) => (value == null ? '—' : `${formatNumber(value)} %`);
+
+/**
+ * A headline figure with its change against the previous period; clicking it lists the
+ * conversations behind it (where the API can name them).
+ * @param {string | null} metric @param {string} title @param {string} shown @param {number | null} value
+ * @param {number | null | undefined} before @param {boolean | null} lowerIsBetter null: neither way is better
+ * @param {string} [detail]
+ */
+function card(metric, title, shown, value, before, lowerIsBetter, detail = '') {
+  const change = delta(value, before, Boolean(lowerIsBetter));
+  const arrow = { up: '▲', down: '▼', same: '=', new: '', none: '' }[change.kind];
+  const tone = lowerIsBetter === null || change.better === null ? 'neutral' : change.better ? 'better' : 'worse';
+  const changeText = change.kind === 'new' ? t('newFigure') : change.percent == null ? '' : `${arrow} ${formatNumber(Math.abs(change.percent))} %`;
+  const content = [h('span', { class: 'card-title' }, title), h('strong', { class: 'card-value' }, shown),
+    changeText ? h('span', { class: `card-delta ${tone}`, title: t('comparedWithPrevious') }, changeText) : null,
+    detail ? h('span', { class: 'card-detail' }, detail) : null];
+  if (!metric) return h('div', { class: 'report-card', 'data-card': title }, ...content);
+  const button = h('button', { type: 'button', class: 'report-card', 'data-metric': metric }, ...content);
+  button.addEventListener('click', () => drill(metric, {}));
+  return button;
+}
+
+/** Lists the conversations behind a figure under the charts, with their CSV. */
+async function drill(metric, narrower) {
+  const panel = document.getElementById('report-drill');
+  if (!panel) return;
+  const asked = params({ metric, ...narrower });
+  clear(panel);
+  panel.hidden = false;
+  panel.append(h('h3', { id: 'report-drill-title' }, `${t('behindFigure')}: ${t(`metric.${metric}`)}`),
+    h('a', { href: `/api/v1/reports/conversations${query({ ...asked, format: 'csv', limit: 1000 })}`, download: '', id: 'report-drill-csv' }, t('downloadCSV')));
+  try {
+    const answer = await api('GET', `/reports/conversations${query(asked)}`);
+    panel.append(answer.items.length
+      ? h('ul', { class: 'admin-list', id: 'report-drill-list' }, ...answer.items.map((item) => h('li', {},
+        h('a', { href: conversationHash('all', item.id) }, `#${item.number} ${item.subject || item.customer?.name || item.customer?.email || ''}`),
+        ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)))))
+      : h('p', { class: 'hint' }, t('noData')));
+  } catch (failure) {
+    panel.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
+  }
+  panel.scrollIntoView({ block: 'nearest' });
+}
