@@ -42,6 +42,11 @@ struct JobHandlers: Sendable {
             try await services.conversations.sendScheduledReply(workspaceID: workspaceID, id: try id(job, "scheduled_reply_id"))
         case JobKind.notificationEmail:
             try await NotificationMailer(services: services).send(try id(job, "notification_id"), workspaceID: workspaceID, now: now)
+        case JobKind.reportsCatchUp:
+            // A slice at a time, then again until the facts are current.
+            if try await !ReportFactsStore.catchUp(workspaceID: workspaceID, now: now, budget: 20, in: services.database) {
+                try await ReportsController.continueInBackground(workspaceID, now: now, database: services.database)
+            }
         case JobKind.notificationPush:
             try await NotificationPusher(services: services).push(try id(job, "notification_id"), workspaceID: workspaceID, now: now)
         case JobKind.chatEmail:

@@ -22,6 +22,7 @@ struct ReportsController {
             let scope = try await scope(request, context)
             let fresh = try await ReportFactsStore.catchUp(workspaceID: context.workspaceID, now: Date(), budget: 2, in: database)
             let ws = context.workspaceID
+            if !fresh { try await Self.continueInBackground(ws, now: Date(), database: database) }
             let compare = request.queryString("compare") != "false"
             let (current, previous) = try await database.read { sql in
                 let current = try await ReportQueries.period(workspaceID: ws, from: scope.from, to: scope.to, filter: scope.filter, in: sql)
@@ -43,7 +44,9 @@ struct ReportsController {
             }
             let limit = try request.queryInt("limit", default: 200, range: 1...1_000)
             let ws = context.workspaceID
-            _ = try await ReportFactsStore.catchUp(workspaceID: ws, now: Date(), budget: 2, in: database)
+            if try await !ReportFactsStore.catchUp(workspaceID: ws, now: Date(), budget: 2, in: database) {
+                try await Self.continueInBackground(ws, now: Date(), database: database)
+            }
             let (conversations, contacts) = try await database.read { sql in
                 let ids = try await ReportQueries.conversations(workspaceID: ws, metric: metric, from: scope.from, to: scope.to,
                                                                  filter: scope.filter, limit: limit, in: sql)
@@ -56,6 +59,14 @@ struct ReportsController {
             }
             let items: [ConversationDTO] = conversations.map { ConversationDTO($0, contact: contacts[$0.customerID]) }
             return try Page(items: items, nextCursor: nil).response(from: request, context: context)
+        }
+    }
+
+    /// Leaves the rest of a catch-up to a job (one per workspace at a time).
+    static func continueInBackground(_ workspaceID: WorkspaceID, now: Date, database: Database) async throws {
+        _ = try await database.write { sql in
+            try await JobQueue.enqueue(kind: JobKind.reportsCatchUp, payload: [:], workspaceID: workspaceID, runAt: now, maxAttempts: 3,
+                                       dedupeKey: "reports-catch-up:\(workspaceID)", in: sql)
         }
     }
 

@@ -1,7 +1,8 @@
 extension Schema {
     /// The reports' facts: one row per conversation with what docs/REPORTS.md defines (first
     /// response, resolutions, responses, survey, bot), keyed by the workspace's calendar days so
-    /// a period is a range of an index; one row per next-response wait; and how far each
+    /// a period is a range of an index (holding the durations, so the speed figures read only
+    /// the index); one row per next-response wait; and how far each
     /// workspace's facts have read its events (with the time zone and hours they were computed in,
     /// and while they are all being computed, the conversation reached).
     static func version37(_ d: SchemaDialect) -> [String] {
@@ -18,9 +19,9 @@ extension Schema {
               survey_kind TEXT, survey_sent_day INTEGER, survey_answered_day INTEGER, survey_score INTEGER,
               bot_answered INTEGER NOT NULL, bot_handed_over INTEGER NOT NULL, bot_resolved INTEGER NOT NULL)
             """,
-            "CREATE INDEX report_facts_created ON report_facts(workspace_id, created_day)",
-            "CREATE INDEX report_facts_first_response ON report_facts(workspace_id, first_response_day, first_response)",
-            "CREATE INDEX report_facts_resolved ON report_facts(workspace_id, resolved_day, resolution)",
+            "CREATE INDEX report_facts_created ON report_facts(workspace_id, created_day, created_slot)",
+            "CREATE INDEX report_facts_first_response ON report_facts(workspace_id, first_response_day, first_response, first_response_business)",
+            "CREATE INDEX report_facts_resolved ON report_facts(workspace_id, resolved_day, resolution, resolution_business)",
             "CREATE INDEX report_facts_first_resolved ON report_facts(workspace_id, first_resolved_day)",
             "CREATE INDEX report_facts_survey ON report_facts(workspace_id, survey_answered_day)",
             "CREATE INDEX report_facts_survey_sent ON report_facts(workspace_id, survey_sent_day)",
@@ -28,7 +29,7 @@ extension Schema {
             CREATE TABLE report_waits (workspace_id BIGINT NOT NULL, conversation_id BIGINT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
               day INTEGER NOT NULL, seconds BIGINT NOT NULL, business BIGINT NOT NULL)
             """,
-            "CREATE INDEX report_waits_day ON report_waits(workspace_id, day, seconds)",
+            "CREATE INDEX report_waits_day ON report_waits(workspace_id, day, seconds, business)",
             "CREATE INDEX report_waits_conversation ON report_waits(conversation_id)",
             """
             CREATE TABLE report_cursors (workspace_id BIGINT PRIMARY KEY REFERENCES workspaces(id), event_id BIGINT NOT NULL,

@@ -37,6 +37,8 @@ public enum JobKind {
     public static let notificationEmail = "notification.email"
     /// Pushes a notification to the agent's subscribed browsers (web push), at once.
     public static let notificationPush = "notification.push"
+    /// Computes the report facts a report request had no time for (a large backlog, a new time zone).
+    public static let reportsCatchUp = "reports.catch_up"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

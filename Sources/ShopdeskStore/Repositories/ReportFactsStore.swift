@@ -74,8 +74,10 @@ public enum ReportFactsStore {
         }
         guard let cursor else { return false }
         if let after = try cursor.int64OrNil("rebuild_after") {
+            // Along the primary key from where the last batch stopped (`+workspace_id` keeps SQLite
+            // from sorting every conversation of the workspace for each batch).
             let ids: [ConversationID] = try await sql.raw("""
-                SELECT id FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND id > \(bind: after)
+                SELECT id FROM conversations WHERE +workspace_id = \(bind: workspaceID.rawValue) AND id > \(bind: after)
                 ORDER BY id LIMIT \(bind: batchSize)
                 """).all().map { try $0.id("id") }
             try await refresh(workspaceID: workspaceID, ids: ids, basis: basis, in: sql)
@@ -190,7 +192,8 @@ public enum ReportFactsStore {
             }
         }
         try await sql.raw("DELETE FROM report_facts WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))").run()
-        try await sql.raw("DELETE FROM report_waits WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))").run()
+        // `+workspace_id`: the conversation ids lead (SQLite took the day index and walked every wait of the workspace).
+        try await sql.raw("DELETE FROM report_waits WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))").run()
         for start in stride(from: 0, to: factRows.count, by: 200) {
             try await sql.raw("""
                 INSERT INTO report_facts (conversation_id, workspace_id, inbox_id, channel, team_id, assignee_id, intent, language, sentiment,
