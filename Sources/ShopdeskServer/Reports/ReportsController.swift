@@ -27,7 +27,7 @@ struct ReportsController {
             let (current, previous) = try await database.read { sql in
                 let current = try await ReportQueries.period(workspaceID: ws, from: scope.from, to: scope.to, filter: scope.filter, in: sql)
                 let previous = compare
-                    ? try await ReportQueries.period(workspaceID: ws, from: scope.previousFrom, to: scope.from, filter: scope.filter, in: sql) : nil
+                    ? try await ReportQueries.period(workspaceID: ws, from: scope.previousFrom, to: scope.from, filter: scope.filter, detail: false, in: sql) : nil
                 return (current, previous)
             }
             let report = OverviewDTO(scope: scope, fresh: fresh, current: current, previous: previous)

@@ -22,7 +22,7 @@ extension Schema {
             "CREATE INDEX report_facts_created ON report_facts(workspace_id, created_day, created_slot)",
             "CREATE INDEX report_facts_first_response ON report_facts(workspace_id, first_response_day, first_response, first_response_business)",
             "CREATE INDEX report_facts_resolved ON report_facts(workspace_id, resolved_day, resolution, resolution_business)",
-            "CREATE INDEX report_facts_first_resolved ON report_facts(workspace_id, first_resolved_day)",
+            "CREATE INDEX report_facts_first_resolved ON report_facts(workspace_id, first_resolved_day, reopened, one_touch, fcr, responses)",
             "CREATE INDEX report_facts_survey ON report_facts(workspace_id, survey_answered_day)",
             "CREATE INDEX report_facts_survey_sent ON report_facts(workspace_id, survey_sent_day)",
             """

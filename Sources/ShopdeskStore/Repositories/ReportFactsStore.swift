@@ -113,7 +113,9 @@ public enum ReportFactsStore {
         return events.count == eventBatch && settled != from
     }
 
-    /// Computes the facts of these conversations again from their rows.
+    /// Computes the facts of these conversations again from their rows. Every query leads with the
+    /// conversation ids (`+workspace_id` keeps SQLite from choosing an index on the workspace and
+    /// walking all of its rows for each batch); the workspace still narrows every one.
     static func refresh(workspaceID: WorkspaceID, ids: [ConversationID], basis: Basis, in sql: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
         let raw = ids.map(\.rawValue)
@@ -123,12 +125,12 @@ public enum ReportFactsStore {
             SELECT c.id, c.inbox_id, i.kind AS channel, c.team_id, c.assignee_id, c.intent, c.language, c.sentiment, c.priority,
               c.merged_into, c.status, c.created_at
             FROM conversations c JOIN inboxes i ON i.id = c.inbox_id
-            WHERE c.workspace_id = \(bind: workspaceID.rawValue) AND c.id IN (\(binds: raw))
+            WHERE +c.workspace_id = \(bind: workspaceID.rawValue) AND c.id IN (\(binds: raw))
             """).all()
         var messages: [Int64: [ConversationHistory.Message]] = [:]
         for row in try await sql.raw("""
             SELECT conversation_id, direction, author_agent_id, bot, delivery_status, created_at FROM messages
-            WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw)) ORDER BY conversation_id, id
+            WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw)) ORDER BY conversation_id, id
             """).all() {
             let direction: MessageDirection = try row.enumValue("direction")
             messages[try row.int64("conversation_id"), default: []].append(ConversationHistory.Message(
@@ -139,7 +141,7 @@ public enum ReportFactsStore {
         var handovers: [Int64: Date] = [:]
         for row in try await sql.raw("""
             SELECT conversation_id, kind, payload, created_at FROM events
-            WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))
+            WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))
               AND kind IN (\(bind: DomainEventKind.conversationStatusChanged.rawValue), \(bind: DomainEventKind.botHandedOver.rawValue))
             ORDER BY conversation_id, id
             """).all() {
@@ -154,7 +156,7 @@ public enum ReportFactsStore {
         var surveys: [Int64: SQLRow] = [:]
         for row in try await sql.raw("""
             SELECT conversation_id, kind, sent_at, answered_at, score FROM surveys
-            WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))
+            WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))
             """).all() {
             surveys[try row.int64("conversation_id")] = row
         }
@@ -191,8 +193,9 @@ public enum ReportFactsStore {
                     """)
             }
         }
-        try await sql.raw("DELETE FROM report_facts WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))").run()
-        // `+workspace_id`: the conversation ids lead (SQLite took the day index and walked every wait of the workspace).
+        // `+workspace_id`: the conversation ids lead (with a few hundred of them SQLite took a day
+        // index instead and walked every fact and wait of the workspace, for each batch).
+        try await sql.raw("DELETE FROM report_facts WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))").run()
         try await sql.raw("DELETE FROM report_waits WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))").run()
         for start in stride(from: 0, to: factRows.count, by: 200) {
             try await sql.raw("""

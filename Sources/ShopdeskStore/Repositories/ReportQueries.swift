@@ -105,16 +105,26 @@ public enum ReportQueries {
         public var csatSatisfied = 0
     }
 
-    /// The figures of the days `[from, to)` (`yyyymmdd` of the workspace's calendar).
-    public static func period(workspaceID: WorkspaceID, from: Int, to: Int, filter: Filter, in sql: any SQLDatabase) async throws -> Period {
+    /// The figures of the days `[from, to)` (`yyyymmdd` of the workspace's calendar). Without
+    /// `detail` only the headline figures (a previous period's, for the deltas): no breakdowns,
+    /// days, heatmap or agents.
+    public static func period(workspaceID: WorkspaceID, from: Int, to: Int, filter: Filter, detail: Bool = true,
+                              in sql: any SQLDatabase) async throws -> Period {
         var period = Period()
         let narrowed = where_(filter)
         let ws = workspaceID.rawValue
-        // Volume, automation and the message counts of the conversations created in the period.
+        // Volume, automation and the message counts of the conversations created in the period, and
+        // (with `detail`) the breakdowns: each conversation's six dimensions joined into one key,
+        // the keys into one text, counted here — one pass over the facts (grouping by six columns
+        // made the database sort every row). The parts are enum values, ids, intent names and
+        // language codes: never `|` or `;`.
+        let keys = !detail ? "NULL" : sql.dialect.name == "postgresql"
+            ? "string_agg(concat(f.channel, '|', f.inbox_id, '|', f.intent, '|', f.language, '|', f.team_id, '|', f.assignee_id), ';')"
+            : "group_concat(f.channel || '|' || f.inbox_id || '|' || IFNULL(f.intent, '') || '|' || IFNULL(f.language, '') || '|' || IFNULL(f.team_id, '') || '|' || IFNULL(f.assignee_id, ''), ';')"
         if let row = try await sql.raw("""
             SELECT COUNT(*) AS n, CAST(SUM(merged) AS BIGINT) AS merged, CAST(SUM(customer_messages) AS BIGINT) AS inbound, CAST(SUM(responses) AS BIGINT) AS responses,
               CAST(SUM(automatic_messages) AS BIGINT) AS automatic, CAST(SUM(bot_answered) AS BIGINT) AS bot_answered, CAST(SUM(bot_handed_over) AS BIGINT) AS handed_over,
-              CAST(SUM(bot_resolved) AS BIGINT) AS bot_resolved
+              CAST(SUM(bot_resolved) AS BIGINT) AS bot_resolved, \(unsafeRaw: keys) AS keys
             FROM report_facts f WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
             """).first() {
             period.conversations = try row.int("n")
@@ -125,33 +135,27 @@ public enum ReportQueries {
             period.botAnswered = try row.int64OrNil("bot_answered").map(Int.init) ?? 0
             period.botHandedOver = try row.int64OrNil("handed_over").map(Int.init) ?? 0
             period.botResolved = try row.int64OrNil("bot_resolved").map(Int.init) ?? 0
-        }
-        for row in try await sql.raw("""
-            SELECT created_day, created_slot, COUNT(*) AS n FROM report_facts f
-            WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
-            GROUP BY created_day, created_slot
-            """).all() {
-            let n = try row.int("n")
-            period.createdByDay[try row.int("created_day"), default: 0] += n
-            period.heatmap[try row.int("created_slot"), default: 0] += n
-        }
-        // The breakdowns: each conversation's six dimensions joined into one key, the keys into one
-        // text, counted here (one pass; grouping by six columns made the database sort every row).
-        // The parts are enum values, ids, intent names and language codes: never `|` or `;`.
-        let key = sql.dialect.name == "postgresql"
-            ? "string_agg(concat(f.channel, '|', f.inbox_id, '|', f.intent, '|', f.language, '|', f.team_id, '|', f.assignee_id), ';')"
-            : "group_concat(f.channel || '|' || f.inbox_id || '|' || IFNULL(f.intent, '') || '|' || IFNULL(f.language, '') || '|' || IFNULL(f.team_id, '') || '|' || IFNULL(f.assignee_id, ''), ';')"
-        if let text = try await sql.raw("""
-            SELECT \(unsafeRaw: key) AS keys FROM report_facts f
-            WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
-            """).first()?.stringOrNil("keys") {
-            var counts: [Substring: Int] = [:]
-            for key in text.split(separator: ";", omittingEmptySubsequences: false) { counts[key, default: 0] += 1 }
-            let dimensions = ["channel", "inbox", "intent", "language", "team", "agent"]
-            for (key, n) in counts {
-                for (dimension, value) in zip(dimensions, key.split(separator: "|", omittingEmptySubsequences: false)) {
-                    period.breakdowns[dimension, default: [:]][String(value), default: 0] += n
+            if let text = try row.stringOrNil("keys") {
+                var counts: [Substring: Int] = [:]
+                for key in text.split(separator: ";", omittingEmptySubsequences: false) { counts[key, default: 0] += 1 }
+                let dimensions = ["channel", "inbox", "intent", "language", "team", "agent"]
+                for (key, n) in counts {
+                    for (dimension, value) in zip(dimensions, key.split(separator: "|", omittingEmptySubsequences: false)) {
+                        period.breakdowns[dimension, default: [:]][String(value), default: 0] += n
+                    }
                 }
+            }
+        }
+        if detail {
+            // In the order of the index: no sorting.
+            for row in try await sql.raw("""
+                SELECT created_day, created_slot, COUNT(*) AS n FROM report_facts f
+                WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
+                GROUP BY created_day, created_slot
+                """).all() {
+                let n = try row.int("n")
+                period.createdByDay[try row.int("created_day"), default: 0] += n
+                period.heatmap[try row.int("created_slot"), default: 0] += n
             }
         }
         // Speed: each on the day of the event it measures.
@@ -208,7 +212,7 @@ public enum ReportQueries {
             period.surveysSent = try row.int("n")
             period.surveysSentAnswered = try row.int64OrNil("answered").map(Int.init) ?? 0
         }
-        try await agentLines(into: &period, ws: ws, from: from, to: to, narrowed: narrowed, in: sql)
+        if detail { try await agentLines(into: &period, ws: ws, from: from, to: to, narrowed: narrowed, in: sql) }
         return period
     }
 

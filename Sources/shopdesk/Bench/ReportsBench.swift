@@ -53,7 +53,7 @@ extension Bench {
                         _ = try await database.read { sql in
                             let current = try await ReportQueries.period(workspaceID: workspace, from: from, to: tomorrow, filter: filter, in: sql)
                             let previous = try await ReportQueries.period(workspaceID: workspace, from: ReportClock.adding(-length, to: from), to: from,
-                                                                          filter: filter, in: sql)
+                                                                          filter: filter, detail: false, in: sql)
                             return current.conversations + previous.conversations
                         }
                         timings.append(Date().timeIntervalSince(started) * 1000)
