@@ -134,6 +134,15 @@ struct ReportsAPITests {
             let ownBody = try #require(own.body as? [String: Any])
             #expect(ownBody["own_only"] as? Bool == true && (ownBody["current"] as? [String: Any])?["conversations"] as? Int == 1)
 
+            // Another workspace's owner sees none of it, whatever they ask for.
+            let stranger = try await harness.stranger()
+            let theirs = try await harness.client.json(.get, "/api/v1/reports/overview?from=2026-11-23&to=2026-11-30&inbox=\(harness.inboxID)",
+                                                       token: stranger.token)
+            #expect(((theirs.body as? [String: Any])?["current"] as? [String: Any])?["conversations"] as? Int == 0, "\(theirs.text)")
+            let theirList = try await harness.client.json(.get, "/api/v1/reports/conversations?metric=created&from=2026-11-23&to=2026-11-30",
+                                                          token: stranger.token)
+            #expect(theirList.status == .ok && theirList.items.isEmpty)
+
             // The conversations behind a figure, and as CSV.
             let behind = try await harness.client.json(.get, "/api/v1/reports/conversations?metric=fcr&from=2026-11-23&to=2026-11-30", token: token)
             #expect(behind.items.map { $0["id"] as? Int } == [Int(c1)])
@@ -214,18 +223,5 @@ struct ReportsAPITests {
                 .all().map { "wait \(try $0.decode(column: "conversation_id", as: Int64.self)) \(try $0.decode(column: "day", as: Int64.self)) \(try $0.decode(column: "seconds", as: Int64.self))" }
             return lines
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so a failing sequence can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

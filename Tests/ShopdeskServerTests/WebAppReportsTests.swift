@@ -7,7 +7,7 @@ import Testing
 
 /// The reports page in Croatian and in English: a chosen week's headline figures with their
 /// change, a chart's table one click away, the conversations behind a figure and behind a bar,
-/// a filter, and the CSV a spreadsheet opens.
+/// the CSV a spreadsheet opens, and filters by a custom field and by an agent.
 @Suite("Reports in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
 struct WebAppReportsTests {
     @Test(arguments: [("hr", "Izvještaji", "Riješeno u prvom kontaktu"), ("en", "Reports", "First contact resolution")])
@@ -55,6 +55,17 @@ struct WebAppReportsTests {
                     _ = try await page.evaluate("(() => { document.querySelector('#chart-created-toggle').click(); document.querySelector('#reports').scrollTop = 0; return true })()")
                     try await page.screenshot(to: "\(directory)/reports-\(language).png")
                 }
+                // Narrowed by a custom field: the refunds.
+                _ = try await page.evaluate("""
+                    (() => { const field = document.querySelector('#report-field-reason'); field.value = 'Refund';
+                      field.dispatchEvent(new Event('change')); return true })()
+                    """)
+                try await page.waitFor("document.querySelector('[data-metric=created] .card-value')?.textContent === '1'", "the one refund")
+                _ = try await page.evaluate("""
+                    (() => { const field = document.querySelector('#report-field-reason'); field.value = '';
+                      field.dispatchEvent(new Event('change')); return true })()
+                    """)
+                try await page.waitFor("document.querySelector('[data-metric=created] .card-value')?.textContent === '3'", "all three again")
                 // Narrowed to one agent, whose week had none of these resolved.
                 _ = try await page.evaluate("""
                     (() => { const agent = document.querySelector('#report-agent'); agent.value = '\(harness.owner.id.rawValue)';

@@ -216,37 +216,31 @@ public enum ReportQueries {
         return period
     }
 
+    /// Per agent: resolved in the period (and the responses in them), first responses (count and
+    /// total seconds), CSAT answers (and satisfied ones).
     private static func agentLines(into period: inout Period, ws: Int64, from: Int, to: Int, narrowed: SQLQueryString,
                                    in sql: any SQLDatabase) async throws {
-        for row in try await sql.raw("""
-            SELECT assignee_id, COUNT(*) AS n, CAST(SUM(responses) AS BIGINT) AS responses FROM report_facts f
-            WHERE f.workspace_id = \(bind: ws) AND f.resolved_day >= \(bind: from) AND f.resolved_day < \(bind: to)\(narrowed)
-              AND f.assignee_id IS NOT NULL
-            GROUP BY assignee_id
-            """).all() {
-            let id = try row.int64("assignee_id")
-            period.agents[id, default: AgentLine()].resolved = try row.int("n")
-            period.agents[id, default: AgentLine()].responses = try row.int64OrNil("responses").map(Int.init) ?? 0
+        // Each query: the agent, how many, and one sum, over one day column.
+        func byAgent(_ day: String, _ sum: String, _ only: String = "") async throws -> [(id: Int64, count: Int, sum: Int)] {
+            try await sql.raw("""
+                SELECT assignee_id, COUNT(*) AS n, CAST(SUM(\(unsafeRaw: sum)) AS BIGINT) AS total FROM report_facts f
+                WHERE f.workspace_id = \(bind: ws) AND f.\(unsafeRaw: day) >= \(bind: from) AND f.\(unsafeRaw: day) < \(bind: to)\(narrowed)
+                  AND f.assignee_id IS NOT NULL\(unsafeRaw: only)
+                GROUP BY assignee_id
+                """).all().map { (try $0.int64("assignee_id"), try $0.int("n"), try $0.int64OrNil("total").map(Int.init) ?? 0) }
         }
-        for row in try await sql.raw("""
-            SELECT assignee_id, COUNT(*) AS n, CAST(SUM(first_response) AS BIGINT) AS total FROM report_facts f
-            WHERE f.workspace_id = \(bind: ws) AND f.first_response_day >= \(bind: from) AND f.first_response_day < \(bind: to)\(narrowed)
-              AND f.assignee_id IS NOT NULL
-            GROUP BY assignee_id
-            """).all() {
-            let id = try row.int64("assignee_id")
-            period.agents[id, default: AgentLine()].firstResponses = try row.int("n")
-            period.agents[id, default: AgentLine()].firstResponseSum = try row.int64OrNil("total").map(Int.init) ?? 0
+        for line in try await byAgent("resolved_day", "responses") {
+            period.agents[line.id, default: AgentLine()].resolved = line.count
+            period.agents[line.id, default: AgentLine()].responses = line.sum
         }
-        for row in try await sql.raw("""
-            SELECT assignee_id, COUNT(*) AS n, CAST(SUM(CASE WHEN survey_score >= 4 THEN 1 ELSE 0 END) AS BIGINT) AS satisfied FROM report_facts f
-            WHERE f.workspace_id = \(bind: ws) AND f.survey_answered_day >= \(bind: from) AND f.survey_answered_day < \(bind: to)\(narrowed)
-              AND f.assignee_id IS NOT NULL AND f.survey_score IS NOT NULL AND f.survey_kind = 'csat'
-            GROUP BY assignee_id
-            """).all() {
-            let id = try row.int64("assignee_id")
-            period.agents[id, default: AgentLine()].csatAnswers = try row.int("n")
-            period.agents[id, default: AgentLine()].csatSatisfied = try row.int64OrNil("satisfied").map(Int.init) ?? 0
+        for line in try await byAgent("first_response_day", "first_response") {
+            period.agents[line.id, default: AgentLine()].firstResponses = line.count
+            period.agents[line.id, default: AgentLine()].firstResponseSum = line.sum
+        }
+        for line in try await byAgent("survey_answered_day", "CASE WHEN survey_score >= 4 THEN 1 ELSE 0 END",
+                                      " AND f.survey_score IS NOT NULL AND f.survey_kind = 'csat'") {
+            period.agents[line.id, default: AgentLine()].csatAnswers = line.count
+            period.agents[line.id, default: AgentLine()].csatSatisfied = line.sum
         }
     }
 

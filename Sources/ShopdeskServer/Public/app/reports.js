@@ -14,6 +14,8 @@ import { state } from './state.js';
 
 /** What the page shows: the period and the filters (kept while the agent moves around the app). */
 let chosen = { preset: 'last7', from: '', to: '', channel: '', inbox: '', team: '', agent: '' };
+/** Chosen values of conversation custom fields, by key (`custom.<key>` in the request). */
+let chosenFields = /** @type {Record<string, string>} */ ({});
 
 /** Draws the reports page into `section`. @param {HTMLElement} section */
 export async function renderReports(section) {
@@ -35,7 +37,8 @@ export async function renderReports(section) {
 /** The request's parameters: the period and the filters chosen. */
 function params(extra = {}) {
   const { from, to, channel, inbox, team, agent } = chosen;
-  return { from, to, channel, inbox, team, agent, ...extra };
+  const fields = Object.fromEntries(Object.entries(chosenFields).filter(([, value]) => value).map(([key, value]) => [`custom.${key}`, value]));
+  return { from, to, channel, inbox, team, agent, ...fields, ...extra };
 }
 
 function filters(section) {
@@ -62,6 +65,16 @@ function filters(section) {
     return element;
   };
   const kinds = [...new Set(state.inboxes.map((inbox) => inbox.kind))];
+  // The conversation fields with a list of values (dropdowns, checkboxes) filter too.
+  const fieldSelects = state.customFields.filter((field) => field.entity === 'conversation' && ['dropdown', 'checkbox'].includes(field.kind))
+    .map((field) => {
+      const values = field.kind === 'checkbox' ? [['true', t('yes')], ['false', t('no')]] : (field.options || []).map((option) => [option, option]);
+      const element = h('select', { id: `report-field-${field.key}`, 'aria-label': field.label },
+        h('option', { value: '' }, `${field.label}: ${t('anyValue')}`),
+        ...values.map(([value, text]) => h('option', { value, selected: chosenFields[field.key] === value }, `${field.label}: ${text}`)));
+      element.addEventListener('change', () => { chosenFields[field.key] = element.value; redraw(); });
+      return element;
+    });
   const csv = h('a', { href: `/api/v1/reports/overview${query(params({ format: 'csv' }))}`, download: '', id: 'report-csv', class: 'button' }, t('downloadCSV'));
   return h('div', { class: 'admin-form report-filters', role: 'group', 'aria-label': t('period') },
     preset, from, to,
@@ -69,7 +82,7 @@ function filters(section) {
     select('inbox', t('allInboxes'), state.inboxes.map((inbox) => [inbox.id, inbox.name])),
     state.teams.length ? select('team', t('allTeams'), state.teams.map((team) => [team.id, team.name])) : null,
     admin ? select('agent', t('allAgents'), [...state.agents.values()].map((agent) => [agent.id, agent.name])) : null,
-    csv);
+    ...fieldSelects, csv);
 }
 
 /** A span of seconds in the agent's language ("3 h 25 min"). @param {number | null | undefined} seconds */
