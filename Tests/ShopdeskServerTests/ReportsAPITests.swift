@@ -7,8 +7,9 @@ import Testing
 @testable import ShopdeskServer
 
 /// The reports over a week computed by hand, in a workspace in Zagreb: which day a late-evening
-/// message belongs to, what counts as a response, filters (custom fields too), an agent's own
-/// scope, the previous period, the conversations behind a figure and CSV.
+/// message belongs to, what counts as a response, filters (custom fields and the customer's VIP
+/// and tags too), an agent's own scope, the previous period, the conversations behind a figure
+/// and CSV.
 @Suite("Reports API", .serialized)
 struct ReportsAPITests {
     /// Local time in Zagreb (UTC+1 in November).
@@ -124,6 +125,15 @@ struct ReportsAPITests {
             // Filters: a custom field's value, an agent; a field that does not exist is the request's fault.
             let refunds = try await harness.client.json(.get, "/api/v1/reports/overview?from=2026-11-23&to=2026-11-30&custom.reason=Refund", token: token)
             #expect(((refunds.body as? [String: Any])?["current"] as? [String: Any])?["conversations"] as? Int == 1, "\(refunds.text)")
+            // By the customer: VIP (Ana), a customer tag (Ivo's); the customers' labels are read as they are now.
+            let ana = try await harness.client.json(.get, "/api/v1/conversations/\(c1)", token: token).int("customer_id")
+            let ivo = try await harness.client.json(.get, "/api/v1/conversations/\(c2)", token: token).int("customer_id")
+            _ = try await harness.client.json(.patch, "/api/v1/customers/\(ana)", token: token, body: #"{"vip":true}"#)
+            _ = try await harness.client.json(.patch, "/api/v1/customers/\(ivo)", token: token, body: #"{"tags":["veleprodaja"]}"#)
+            for (query, expected) in [("vip=true", 1), ("vip=false", 2), ("customer_tag=veleprodaja", 1), ("customer_tag=veleprodaja&vip=true", 0)] {
+                let narrowed = try await harness.client.json(.get, "/api/v1/reports/overview?from=2026-11-23&to=2026-11-30&\(query)", token: token)
+                #expect(((narrowed.body as? [String: Any])?["current"] as? [String: Any])?["conversations"] as? Int == expected, "\(query): \(narrowed.text)")
+            }
             let unknown = try await harness.client.json(.get, "/api/v1/reports/overview?custom.colour=red", token: token)
             #expect(unknown.status == .badRequest)
             let badDay = try await harness.client.json(.get, "/api/v1/reports/overview?from=2026-02-30", token: token)

@@ -9,9 +9,10 @@ import ShopdeskStore
 struct ReportsController {
     let services: AppServices
 
-    /// The filters a report takes, as query parameters (comma-separated lists; `tag` and
-    /// `custom.<key>` one value per parameter, since they may hold commas).
-    static let filterNames = ["channel", "inbox", "team", "agent", "intent", "language", "priority", "tag"]
+    /// The filters a report takes, as query parameters (comma-separated lists; `tag`,
+    /// `customer_tag` and `custom.<key>` one value per parameter, since they may hold commas;
+    /// `vip` true or false).
+    static let filterNames = ["channel", "inbox", "team", "agent", "intent", "language", "priority", "tag", "customer_tag", "vip"]
 
     func register(_ api: APIRegistrar) {
         let database = services.database
@@ -118,6 +119,15 @@ struct ReportsController {
             return priority
         }
         filter.tags = request.queryFields("tag").filter { !$0.isEmpty }
+        do {
+            filter.customerTags = try request.queryFields("customer_tag").filter { !$0.isEmpty }.map { value throws(ShopdeskError) in try TagName.normalize(value) }
+        } catch { throw Problem(.badRequest, error.message, field: "customer_tag") }
+        switch request.queryString("vip") {
+        case nil: break
+        case "true": filter.customerVIP = true
+        case "false": filter.customerVIP = false
+        default: throw Problem(.badRequest, "vip is true or false.", field: "vip")
+        }
         let customNames = Set(FormURLEncoding.pairs(request.uri.query ?? "").map(\.name).filter { $0.hasPrefix("custom.") })
         if !customNames.isEmpty {
             let defined = try await services.database.read { try await CustomFieldRepository.list(workspaceID: ws, entity: .conversation, in: $0) }

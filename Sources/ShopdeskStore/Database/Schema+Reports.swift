@@ -9,7 +9,7 @@ extension Schema {
         [
             """
             CREATE TABLE report_facts (conversation_id BIGINT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
-              workspace_id BIGINT NOT NULL REFERENCES workspaces(id), inbox_id BIGINT NOT NULL, channel TEXT NOT NULL,
+              workspace_id BIGINT NOT NULL REFERENCES workspaces(id), inbox_id BIGINT NOT NULL, channel TEXT NOT NULL, customer_id BIGINT NOT NULL,
               team_id BIGINT, assignee_id BIGINT, intent TEXT, language TEXT, sentiment TEXT, priority INTEGER NOT NULL,
               merged INTEGER NOT NULL, created_at BIGINT NOT NULL, created_day INTEGER NOT NULL, created_slot INTEGER NOT NULL,
               first_response_day INTEGER, first_response BIGINT, first_response_business BIGINT,

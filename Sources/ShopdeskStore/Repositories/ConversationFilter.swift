@@ -160,21 +160,7 @@ public struct ConversationFilter: Sendable, Equatable {
         case .overdue: clauses.append("c.sla_due_at <= \(bind: now.millis)")
         case .dueSoon: clauses.append("c.sla_due_at > \(bind: now.millis) AND c.sla_due_at <= \(bind: now.addingTimeInterval(3600).millis)")
         }
-        if !customerTags.isEmpty || customerVIP != nil {
-            var customer: [SQLQueryString] = ["cu.workspace_id = c.workspace_id"]
-            if !customerTags.isEmpty {
-                // Customer tags are a sorted JSON array of strings; inside a JSON string every `"` is
-                // escaped, so `["tag"` or `,"tag"` can only be the start of an element.
-                var any: [SQLQueryString] = []
-                for tag in customerTags {
-                    let element = Self.likeEscaped(try JSONCoding.string(tag))
-                    any.append("cu.tags LIKE \(bind: "[" + element + "%") ESCAPE '!' OR cu.tags LIKE \(bind: "%," + element + "%") ESCAPE '!'")
-                }
-                customer.append("(\(any.joined(separator: " OR ")))")
-            }
-            if let customerVIP { customer.append(customerVIP ? "cu.vip_since IS NOT NULL" : "cu.vip_since IS NULL") }
-            clauses.append("c.customer_id IN (SELECT cu.id FROM customers cu WHERE \(customer.joined(separator: " AND ")))")
-        }
+        if let customer = try Self.customerClause(alias: "c", tags: customerTags, vip: customerVIP) { clauses.append(customer) }
         if !mentioned.isEmpty {
             clauses.append("""
                 c.id IN (SELECT n.conversation_id FROM notifications n WHERE n.workspace_id = c.workspace_id
@@ -206,5 +192,26 @@ public struct ConversationFilter: Sendable, Equatable {
             result.append(character)
         }
         return result
+    }
+}
+
+extension ConversationFilter {
+    /// `<alias>.customer_id IN (…)` for customers with any of `tags` and (when given) VIP or not;
+    /// nil when neither is asked. Shared by the lists and the reports.
+    static func customerClause(alias: String, tags: [String], vip: Bool?) throws -> SQLQueryString? {
+        guard !tags.isEmpty || vip != nil else { return nil }
+        var customer: [SQLQueryString] = ["cu.workspace_id = \(unsafeRaw: alias).workspace_id"]
+        if !tags.isEmpty {
+            // Customer tags are a sorted JSON array of strings; inside a JSON string every `"` is
+            // escaped, so `["tag"` or `,"tag"` can only be the start of an element.
+            var any: [SQLQueryString] = []
+            for tag in tags {
+                let element = likeEscaped(try JSONCoding.string(tag))
+                any.append("cu.tags LIKE \(bind: "[" + element + "%") ESCAPE '!' OR cu.tags LIKE \(bind: "%," + element + "%") ESCAPE '!'")
+            }
+            customer.append("(\(any.joined(separator: " OR ")))")
+        }
+        if let vip { customer.append(vip ? "cu.vip_since IS NOT NULL" : "cu.vip_since IS NULL") }
+        return "\(unsafeRaw: alias).customer_id IN (SELECT cu.id FROM customers cu WHERE \(customer.joined(separator: " AND ")))"
     }
 }

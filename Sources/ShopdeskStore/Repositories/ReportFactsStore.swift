@@ -122,7 +122,7 @@ public enum ReportFactsStore {
         let clock = ReportClock(timeZone: TimeZone(identifier: basis.timeZone) ?? .gmt)
         let calendar = basis.hours ?? BusinessCalendar(timeZone: basis.timeZone, weekly: nil)
         let conversations = try await sql.raw("""
-            SELECT c.id, c.inbox_id, i.kind AS channel, c.team_id, c.assignee_id, c.intent, c.language, c.sentiment, c.priority,
+            SELECT c.id, c.inbox_id, i.kind AS channel, c.customer_id, c.team_id, c.assignee_id, c.intent, c.language, c.sentiment, c.priority,
               c.merged_into, c.status, c.created_at
             FROM conversations c JOIN inboxes i ON i.id = c.inbox_id
             WHERE +c.workspace_id = \(bind: workspaceID.rawValue) AND c.id IN (\(binds: raw))
@@ -176,6 +176,7 @@ public enum ReportFactsStore {
             let flag = { (value: Bool) in value ? 1 : 0 }
             factRows.append("""
                 (\(bind: id), \(bind: workspaceID.rawValue), \(bind: try row.int64("inbox_id")), \(bind: try row.string("channel")),
+                 \(bind: try row.int64("customer_id")),
                  \(bind: try row.int64OrNil("team_id")), \(bind: try row.int64OrNil("assignee_id")), \(bind: try row.stringOrNil("intent")),
                  \(bind: try row.stringOrNil("language")), \(bind: try row.stringOrNil("sentiment")), \(bind: try row.int64("priority")),
                  \(bind: flag(try row.int64OrNil("merged_into") != nil)), \(bind: facts.createdAt.millis), \(bind: clock.day(facts.createdAt)),
@@ -199,7 +200,7 @@ public enum ReportFactsStore {
         try await sql.raw("DELETE FROM report_waits WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))").run()
         for start in stride(from: 0, to: factRows.count, by: 200) {
             try await sql.raw("""
-                INSERT INTO report_facts (conversation_id, workspace_id, inbox_id, channel, team_id, assignee_id, intent, language, sentiment,
+                INSERT INTO report_facts (conversation_id, workspace_id, inbox_id, channel, customer_id, team_id, assignee_id, intent, language, sentiment,
                   priority, merged, created_at, created_day, created_slot, first_response_day, first_response, first_response_business,
                   responses, customer_messages, automatic_messages, first_resolved_day, reopened, one_touch, fcr, resolved_day, resolution,
                   resolution_business, survey_kind, survey_sent_day, survey_answered_day, survey_score, bot_answered, bot_handed_over,

@@ -15,6 +15,9 @@ public enum ReportQueries {
         public var languages: [String] = []
         public var priorities: [Priority] = []
         public var tags: [String] = []
+        /// The customer's own tags (any of them), and VIP or not.
+        public var customerTags: [String] = []
+        public var customerVIP: Bool?
         /// A conversation custom field's id and the values it may hold.
         public var fields: [(id: Int64, values: [String])] = []
 
@@ -23,6 +26,7 @@ public enum ReportQueries {
         public static func == (a: Filter, b: Filter) -> Bool {
             a.channels == b.channels && a.inboxIDs == b.inboxIDs && a.teamIDs == b.teamIDs && a.agentIDs == b.agentIDs
                 && a.intents == b.intents && a.languages == b.languages && a.priorities == b.priorities && a.tags == b.tags
+                && a.customerTags == b.customerTags && a.customerVIP == b.customerVIP
                 && a.fields.map(\.id) == b.fields.map(\.id) && a.fields.map(\.values) == b.fields.map(\.values)
         }
     }
@@ -111,7 +115,7 @@ public enum ReportQueries {
     public static func period(workspaceID: WorkspaceID, from: Int, to: Int, filter: Filter, detail: Bool = true,
                               in sql: any SQLDatabase) async throws -> Period {
         var period = Period()
-        let narrowed = where_(filter)
+        let narrowed = try where_(filter)
         let ws = workspaceID.rawValue
         // Volume, automation and the message counts of the conversations created in the period, and
         // (with `detail`) the breakdowns: each conversation's six dimensions joined into one key,
@@ -295,13 +299,13 @@ public enum ReportQueries {
         }
         return try await sql.raw("""
             SELECT f.conversation_id FROM report_facts f
-            WHERE f.workspace_id = \(bind: workspaceID.rawValue) AND f.\(unsafeRaw: day) >= \(bind: from) AND f.\(unsafeRaw: day) < \(bind: to)\(unsafeRaw: extra)\(where_(filter))
+            WHERE f.workspace_id = \(bind: workspaceID.rawValue) AND f.\(unsafeRaw: day) >= \(bind: from) AND f.\(unsafeRaw: day) < \(bind: to)\(unsafeRaw: extra)\(try where_(filter))
             ORDER BY f.conversation_id DESC LIMIT \(bind: limit)
             """).all().map { try $0.id("conversation_id") }
     }
 
     /// The filter as SQL on `report_facts f` (empty when nothing narrows).
-    static func where_(_ filter: Filter) -> SQLQueryString {
+    static func where_(_ filter: Filter) throws -> SQLQueryString {
         var query = SQLQueryString("")
         if !filter.channels.isEmpty { query.appendLiteral(" AND f.channel IN ("); query.appendInterpolation(binds: filter.channels); query.appendLiteral(")") }
         if !filter.inboxIDs.isEmpty { query.appendLiteral(" AND f.inbox_id IN ("); query.appendInterpolation(binds: filter.inboxIDs); query.appendLiteral(")") }
@@ -319,6 +323,10 @@ public enum ReportQueries {
                 """)
             query.appendInterpolation(binds: filter.tags)
             query.appendLiteral("))")
+        }
+        if let customer = try ConversationFilter.customerClause(alias: "f", tags: filter.customerTags, vip: filter.customerVIP) {
+            query.appendLiteral(" AND ")
+            query.appendInterpolation(customer)
         }
         for field in filter.fields {
             query.appendLiteral(" AND EXISTS (SELECT 1 FROM custom_values v WHERE v.field_id = ")

@@ -13,7 +13,7 @@ import { PRESETS, addDays, delta, durationParts, presetPeriod, todayIn } from '.
 import { state } from './state.js';
 
 /** What the page shows: the period and the filters (kept while the agent moves around the app). */
-let chosen = { preset: 'last7', from: '', to: '', channel: '', inbox: '', team: '', agent: '' };
+let chosen = { preset: 'last7', from: '', to: '', channel: '', inbox: '', team: '', agent: '', vip: '' };
 /** Chosen values of conversation custom fields, by key (`custom.<key>` in the request). */
 let chosenFields = /** @type {Record<string, string>} */ ({});
 
@@ -36,9 +36,9 @@ export async function renderReports(section) {
 
 /** The request's parameters: the period and the filters chosen. */
 function params(extra = {}) {
-  const { from, to, channel, inbox, team, agent } = chosen;
+  const { from, to, channel, inbox, team, agent, vip } = chosen;
   const fields = Object.fromEntries(Object.entries(chosenFields).filter(([, value]) => value).map(([key, value]) => [`custom.${key}`, value]));
-  return { from, to, channel, inbox, team, agent, ...fields, ...extra };
+  return { from, to, channel, inbox, team, agent, vip, ...fields, ...extra };
 }
 
 function filters(section) {
@@ -82,6 +82,7 @@ function filters(section) {
     select('inbox', t('allInboxes'), state.inboxes.map((inbox) => [inbox.id, inbox.name])),
     state.teams.length ? select('team', t('allTeams'), state.teams.map((team) => [team.id, team.name])) : null,
     admin ? select('agent', t('allAgents'), [...state.agents.values()].map((agent) => [agent.id, agent.name])) : null,
+    select('vip', t('allCustomers'), [['true', t('vipOnly')], ['false', t('notVip')]]),
     ...fieldSelects, csv);
 }
 

@@ -176,6 +176,7 @@ export default {
   behindFigure: 'Conversations behind', 'metric.created': 'new conversations', 'metric.first_response': 'first responses',
   'metric.resolved': 'resolutions', 'metric.reopened': 'reopened', 'metric.fcr': 'first contact resolutions', 'metric.csat': 'survey answers',
   'metric.bot_resolved': 'resolved by the bot', noData: 'Nothing in this period.', showTable: 'Show as table', showChart: 'Show as chart',
+  allCustomers: 'All customers', vipOnly: 'VIP customers', notVip: 'Customers not VIP', 'filter.vip': 'VIP',
   anyValue: 'any', day: 'Day',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
   'action.set_field': 'Set custom field', customField: 'Custom field', customerField: 'Customer', clearValue: '(empty it)',

@@ -178,6 +178,7 @@ export default {
   behindFigure: 'Razgovori iza brojke', 'metric.created': 'novi razgovori', 'metric.first_response': 'prvi odgovori',
   'metric.resolved': 'rješenja', 'metric.reopened': 'ponovno otvoreni', 'metric.fcr': 'riješeni u prvom kontaktu', 'metric.csat': 'odgovori na anketu',
   'metric.bot_resolved': 'riješio bot', noData: 'U ovom razdoblju nema ničega.', showTable: 'Prikaži kao tablicu', showChart: 'Prikaži kao grafikon',
+  allCustomers: 'Svi kupci', vipOnly: 'VIP kupci', notVip: 'Kupci koji nisu VIP', 'filter.vip': 'VIP',
   anyValue: 'bilo koja', day: 'Dan',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
   'action.set_field': 'Postavi prilagođeno polje', customField: 'Prilagođeno polje', customerField: 'Kupac', clearValue: '(isprazni)',

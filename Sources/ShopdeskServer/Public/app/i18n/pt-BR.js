@@ -181,6 +181,7 @@ export default {
   behindFigure: 'Conversas por trás de', 'metric.created': 'novas conversas', 'metric.first_response': 'primeiras respostas',
   'metric.resolved': 'resoluções', 'metric.reopened': 'reabertas', 'metric.fcr': 'resoluções no primeiro contato', 'metric.csat': 'respostas da pesquisa',
   'metric.bot_resolved': 'resolvidas pelo bot', noData: 'Nada neste período.', showTable: 'Ver como tabela', showChart: 'Ver como gráfico',
+  allCustomers: 'Todos os clientes', vipOnly: 'Clientes VIP', notVip: 'Clientes não VIP', 'filter.vip': 'VIP',
   anyValue: 'qualquer', day: 'Dia',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
   'action.set_field': 'Definir campo personalizado', customField: 'Campo personalizado', customerField: 'Cliente', clearValue: '(esvaziar)',

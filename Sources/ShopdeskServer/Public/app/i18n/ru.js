@@ -179,6 +179,7 @@ export default {
   behindFigure: 'Разговоры за показателем', 'metric.created': 'новые разговоры', 'metric.first_response': 'первые ответы',
   'metric.resolved': 'решения', 'metric.reopened': 'открытые снова', 'metric.fcr': 'решённые с первого обращения', 'metric.csat': 'ответы на опрос',
   'metric.bot_resolved': 'решённые ботом', noData: 'За этот период ничего нет.', showTable: 'Показать таблицей', showChart: 'Показать графиком',
+  allCustomers: 'Все клиенты', vipOnly: 'VIP-клиенты', notVip: 'Клиенты не VIP', 'filter.vip': 'VIP',
   anyValue: 'любое', day: 'День',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
   'action.set_field': 'Заполнить своё поле', customField: 'Своё поле', customerField: 'Клиент', clearValue: '(очистить)',
