@@ -119,6 +119,9 @@ struct ReportsAPITests {
             #expect(current["responses"] as? Int == 4 && current["customer_messages"] as? Int == 4)
             let csat = try #require(current["csat"] as? [String: Any])
             #expect(csat["answers"] as? Double == 1 && csat["percent"] as? Double == 100 && csat["mean"] as? Double == 5)
+            // The previous week keeps its topics (for the change per topic), not its other breakdowns.
+            let before = (previous["breakdowns"] as? [String: Any]) ?? [:]
+            #expect((before["intent"] as? [[String: Any]])?.compactMap { $0["count"] as? Int }.reduce(0, +) == 1 && before["channel"] == nil)
             let channels = (current["breakdowns"] as? [String: Any])?["channel"] as? [[String: Any]]
             #expect(channels?.count == 1 && channels?.first?["count"] as? Int == 3)
 

@@ -113,7 +113,7 @@ struct OverviewDTO: ResponseEncodable {
     /// The figures cover only the asking agent's conversations.
     var ownOnly: Bool
     var current: PeriodDTO
-    /// The previous period's headline figures (its breakdowns, days, heatmap and agents are empty).
+    /// The previous period's headline figures and topics (its other breakdowns, days, heatmap and agents are empty).
     var previous: PeriodDTO?
 
     init(scope: ReportsController.Scope, fresh: Bool, current: ReportQueries.Period, previous: ReportQueries.Period?) {

@@ -110,8 +110,8 @@ public enum ReportQueries {
     }
 
     /// The figures of the days `[from, to)` (`yyyymmdd` of the workspace's calendar). Without
-    /// `detail` only the headline figures (a previous period's, for the deltas): no breakdowns,
-    /// days, heatmap or agents.
+    /// `detail` only the headline figures and the topics (a previous period's, for the deltas):
+    /// no other breakdowns, days, heatmap or agents.
     public static func period(workspaceID: WorkspaceID, from: Int, to: Int, filter: Filter, detail: Bool = true,
                               in sql: any SQLDatabase) async throws -> Period {
         var period = Period()
@@ -148,6 +148,16 @@ public enum ReportQueries {
                         period.breakdowns[dimension, default: [:]][String(value), default: 0] += n
                     }
                 }
+            }
+        }
+        if !detail {
+            // A previous period keeps its topics, for "what are they asking about more than before".
+            for row in try await sql.raw("""
+                SELECT intent, COUNT(*) AS n FROM report_facts f
+                WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
+                GROUP BY intent
+                """).all() {
+                period.breakdowns["intent", default: [:]][try row.stringOrNil("intent") ?? "", default: 0] += try row.int("n")
             }
         }
         if detail {

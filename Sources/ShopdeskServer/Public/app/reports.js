@@ -121,7 +121,14 @@ function draw(report) {
   const weekdays = t('weekdaysShort');
   const breakdown = (dimension, name) => (now.breakdowns[dimension] || []).slice(0, 12).map((item) => ({ key: item.key, label: name(item.key), value: item.count }));
   const channels = breakdown('channel', (key) => channelName(key));
-  const intents = breakdown('intent', (key) => (key ? label('intent', key) : t('noValue')));
+  // Topics with their change against the previous period: what customers ask about more.
+  const intentsBefore = new Map((before?.breakdowns.intent || []).map((item) => [item.key, item.count]));
+  const intents = breakdown('intent', (key) => {
+    const name = key ? label('intent', key) : t('noValue');
+    const change = before ? delta(now.breakdowns.intent.find((item) => item.key === key)?.count, intentsBefore.get(key)) : null;
+    return change?.kind === 'up' || change?.kind === 'down' ? `${name} ${change.kind === 'up' ? '▲' : '▼'} ${formatNumber(Math.abs(change.percent ?? 0))} %`
+      : change?.kind === 'new' ? `${name} (${t('newFigure')})` : name;
+  });
   const languages = breakdown('language', (key) => (key && key !== 'unknown' ? languageName(key) : t('noValue')));
   const bucketNames = ['< 5 min', '< 15 min', '< 1 h', '< 4 h', '< 24 h', '≥ 24 h'];
   const agents = now.agents.map((line) => [state.agents.get(line.agent_id)?.name || `#${line.agent_id}`, line.resolved, line.responses,
@@ -136,7 +143,7 @@ function draw(report) {
         (index) => drill('created', { from: now.created_by_day[index].day, to: addDays(now.created_by_day[index].day, 1) })),
       barChart('chart-first-response', t('firstResponseSpread'), now.first_response.calendar.buckets.map((value, index) => ({ label: bucketNames[index], value })), null),
       barChart('chart-channels', t('byChannel'), channels, (index) => drill('created', { channel: channels[index].key })),
-      barChart('chart-intents', t('byIntent'), intents, null),
+      barChart('chart-intents', t('byIntent'), intents, (index) => drill('created', { intent: intents[index].key })),
       barChart('chart-languages', t('byLanguage'), languages, null),
       heatmap('chart-heatmap', t('arrivals'), now.heatmap, Array.isArray(weekdays) ? weekdays : ['1', '2', '3', '4', '5', '6', '7'])),
     agents.length ? h('section', { class: 'admin-panel', 'aria-labelledby': 'report-agents-title' },
