@@ -17,6 +17,8 @@ let chosen = { preset: 'last7', from: '', to: '', channel: '', inbox: '', team: 
 /** Chosen values of conversation custom fields, by key (`custom.<key>` in the request). */
 let chosenFields = /** @type {Record<string, string>} */ ({});
 
+let drawings = 0;
+
 /** Draws the reports page into `section`. @param {HTMLElement} section */
 export async function renderReports(section) {
   clear(section);
@@ -24,11 +26,15 @@ export async function renderReports(section) {
   if (chosen.preset !== 'custom') Object.assign(chosen, presetPeriod(chosen.preset, today));
   const results = h('div', { class: 'report-results', id: 'report-results', 'aria-live': 'polite' }, h('p', { class: 'hint' }, t('loading')));
   section.append(h('h2', { id: 'reports-title' }, t('reports')), filters(section), results);
+  const asked = ++drawings;
   try {
     const report = await api('GET', `/reports/overview${query(params())}`);
+    // A newer choice was made while this one loaded: its page is the one to show.
+    if (asked !== drawings || !results.isConnected) return;
     clear(results);
     results.append(...draw(report));
   } catch (failure) {
+    if (asked !== drawings) return;
     clear(results);
     results.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
   }
