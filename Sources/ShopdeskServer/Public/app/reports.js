@@ -185,7 +185,9 @@ function card(metric, title, shown, value, before, lowerIsBetter, detail = '') {
   return button;
 }
 
-/** Lists the conversations behind a figure under the charts, with their CSV. */
+let drills = 0;
+
+/** Lists the conversations behind a figure under the charts, with their CSV (the latest asked for). */
 async function drill(metric, narrower) {
   const panel = document.getElementById('report-drill');
   if (!panel) return;
@@ -194,15 +196,17 @@ async function drill(metric, narrower) {
   panel.hidden = false;
   panel.append(h('h3', { id: 'report-drill-title' }, `${t('behindFigure')}: ${t(`metric.${metric}`)}`),
     h('a', { href: `/api/v1/reports/conversations${query({ ...asked, format: 'csv', limit: 1000 })}`, download: '', id: 'report-drill-csv' }, t('downloadCSV')));
+  const drilled = ++drills;
   try {
     const answer = await api('GET', `/reports/conversations${query(asked)}`);
+    if (drilled !== drills) return;
     panel.append(answer.items.length
       ? h('ul', { class: 'admin-list', id: 'report-drill-list' }, ...answer.items.map((item) => h('li', {},
         h('a', { href: conversationHash('all', item.id) }, `#${item.number} ${item.subject || item.customer?.name || item.customer?.email || ''}`),
         ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)))))
       : h('p', { class: 'hint' }, t('noData')));
   } catch (failure) {
-    panel.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
+    if (drilled === drills) panel.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
   }
   panel.scrollIntoView({ block: 'nearest' });
 }
