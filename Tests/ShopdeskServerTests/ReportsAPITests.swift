@@ -223,6 +223,21 @@ struct ReportsAPITests {
         }
     }
 
+    /// What a report request had no time for is finished by a job, which runs once per workspace at a time.
+    @Test func aCatchUpJobComputesWhatARequestLeft() async throws {
+        try await Harness.run(.sqlite) { harness in
+            for index in 0..<3 { _ = try await harness.inbound(email: "c\(index)@example.com", text: "Question \(index)") }
+            try await ReportsController.continueInBackground(harness.workspaceID, now: Date(), database: harness.database)
+            try await ReportsController.continueInBackground(harness.workspaceID, now: Date(), database: harness.database)
+            let queued = try await harness.database.read {
+                try await $0.raw("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'reports.catch_up' AND status = 'queued'").first()?.decode(column: "n", as: Int64.self)
+            }
+            #expect(queued == 1, "one job per workspace")
+            _ = try await harness.runJobs()
+            #expect(try await Self.facts(harness).count == 3)
+        }
+    }
+
     /// Every fact row and wait of the workspace, as text, in conversation order.
     static func facts(_ harness: Harness) async throws -> [String] {
         let ws = harness.workspaceID.rawValue
