@@ -113,25 +113,16 @@ public enum ReportFactsStore {
         return events.count == eventBatch && settled != from
     }
 
-    /// Computes the facts of these conversations again from their rows. Every query leads with the
-    /// conversation ids (`+workspace_id` keeps SQLite from choosing an index on the workspace and
-    /// walking all of its rows for each batch); the workspace still narrows every one.
+    /// Computes the facts of these conversations again from their rows.
     static func refresh(workspaceID: WorkspaceID, ids: [ConversationID], basis: Basis, in sql: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
         let raw = ids.map(\.rawValue)
         let clock = ReportClock(timeZone: TimeZone(identifier: basis.timeZone) ?? .gmt)
         let calendar = basis.hours ?? BusinessCalendar(timeZone: basis.timeZone, weekly: nil)
-        let conversations = try await sql.raw("""
-            SELECT c.id, c.inbox_id, i.kind AS channel, c.customer_id, c.team_id, c.assignee_id, c.intent, c.language, c.sentiment, c.priority,
-              c.merged_into, c.status, c.created_at
-            FROM conversations c JOIN inboxes i ON i.id = c.inbox_id
-            WHERE +c.workspace_id = \(bind: workspaceID.rawValue) AND c.id IN (\(binds: raw))
-            """).all()
+        let queries = BatchQueries(workspaceID: workspaceID, ids: raw)
+        let conversations = try await sql.raw(queries.conversations).all()
         var messages: [Int64: [ConversationHistory.Message]] = [:]
-        for row in try await sql.raw("""
-            SELECT conversation_id, direction, author_agent_id, bot, delivery_status, created_at FROM messages
-            WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw)) ORDER BY conversation_id, id
-            """).all() {
+        for row in try await sql.raw(queries.messages).all() {
             let direction: MessageDirection = try row.enumValue("direction")
             messages[try row.int64("conversation_id"), default: []].append(ConversationHistory.Message(
                 direction: direction, byAgent: try row.int64OrNil("author_agent_id") != nil, byBot: try row.stringOrNil("bot") != nil,
@@ -139,12 +130,7 @@ public enum ReportFactsStore {
         }
         var changes: [Int64: [(at: Date, to: ConversationStatus)]] = [:]
         var handovers: [Int64: Date] = [:]
-        for row in try await sql.raw("""
-            SELECT conversation_id, kind, payload, created_at FROM events
-            WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))
-              AND kind IN (\(bind: DomainEventKind.conversationStatusChanged.rawValue), \(bind: DomainEventKind.botHandedOver.rawValue))
-            ORDER BY conversation_id, id
-            """).all() {
+        for row in try await sql.raw(queries.events).all() {
             let conversation = try row.int64("conversation_id"), at = try row.date("created_at")
             if try row.string("kind") == DomainEventKind.botHandedOver.rawValue {
                 if handovers[conversation] == nil { handovers[conversation] = at }
@@ -154,10 +140,7 @@ public enum ReportFactsStore {
             }
         }
         var surveys: [Int64: SQLRow] = [:]
-        for row in try await sql.raw("""
-            SELECT conversation_id, kind, sent_at, answered_at, score FROM surveys
-            WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))
-            """).all() {
+        for row in try await sql.raw(queries.surveys).all() {
             surveys[try row.int64("conversation_id")] = row
         }
 
@@ -194,10 +177,8 @@ public enum ReportFactsStore {
                     """)
             }
         }
-        // `+workspace_id`: the conversation ids lead (with a few hundred of them SQLite took a day
-        // index instead and walked every fact and wait of the workspace, for each batch).
-        try await sql.raw("DELETE FROM report_facts WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))").run()
-        try await sql.raw("DELETE FROM report_waits WHERE +workspace_id = \(bind: workspaceID.rawValue) AND conversation_id IN (\(binds: raw))").run()
+        try await sql.raw(queries.deleteFacts).run()
+        try await sql.raw(queries.deleteWaits).run()
         for start in stride(from: 0, to: factRows.count, by: 200) {
             try await sql.raw("""
                 INSERT INTO report_facts (conversation_id, workspace_id, inbox_id, channel, customer_id, team_id, assignee_id, intent, language, sentiment,
@@ -214,5 +195,41 @@ public enum ReportFactsStore {
                 VALUES \(waitRows[start..<min(start + 1_000, waitRows.count)].joined(separator: ", "))
                 """).run()
         }
+    }
+
+    /// A batch's reads and deletes. Every one leads with the conversation ids: with a few hundred
+    /// of them in `IN (…)` SQLite preferred an index on the workspace and walked all of its rows
+    /// for each batch, so `+workspace_id` takes that column out of the planner's choice (the
+    /// workspace still narrows every statement). A test holds their plans to the ids.
+    struct BatchQueries {
+        let conversations, messages, events, surveys, deleteFacts, deleteWaits: SQLQueryString
+
+        init(workspaceID: WorkspaceID, ids raw: [Int64]) {
+            let ws = workspaceID.rawValue
+            conversations = """
+                SELECT c.id, c.inbox_id, i.kind AS channel, c.customer_id, c.team_id, c.assignee_id, c.intent, c.language, c.sentiment, c.priority,
+                  c.merged_into, c.status, c.created_at
+                FROM conversations c JOIN inboxes i ON i.id = c.inbox_id
+                WHERE +c.workspace_id = \(bind: ws) AND c.id IN (\(binds: raw))
+                """
+            messages = """
+                SELECT conversation_id, direction, author_agent_id, bot, delivery_status, created_at FROM messages
+                WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw)) ORDER BY conversation_id, id
+                """
+            events = """
+                SELECT conversation_id, kind, payload, created_at FROM events
+                WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))
+                  AND kind IN (\(bind: DomainEventKind.conversationStatusChanged.rawValue), \(bind: DomainEventKind.botHandedOver.rawValue))
+                ORDER BY conversation_id, id
+                """
+            surveys = """
+                SELECT conversation_id, kind, sent_at, answered_at, score FROM surveys
+                WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))
+                """
+            deleteFacts = "DELETE FROM report_facts WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
+            deleteWaits = "DELETE FROM report_waits WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
+        }
+
+        var all: [SQLQueryString] { [conversations, messages, events, surveys, deleteFacts, deleteWaits] }
     }
 }

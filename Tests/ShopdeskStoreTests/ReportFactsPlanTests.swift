@@ -1,0 +1,27 @@
+import Foundation
+import ShopdeskCore
+import ShopdeskTestSupport
+import SQLKit
+import Testing
+@testable import ShopdeskStore
+
+/// The report facts' batch statements are planned by the conversation ids, not by an index on
+/// the workspace: with a few hundred ids SQLite once chose `(workspace_id=?)` and walked every
+/// row of the workspace per batch, which made a rebuild of a million conversations quadratic.
+@Suite("Report facts: query plans")
+struct ReportFactsPlanTests {
+    @Test func aBatchIsReadAndDeletedByItsConversationIds() async throws {
+        try await TestDatabase.with(.sqlite) { database in
+            let queries = ReportFactsStore.BatchQueries(workspaceID: WorkspaceID(1), ids: Array(1...400))
+            for query in queries.all {
+                var explain = SQLQueryString("EXPLAIN QUERY PLAN ")
+                explain.appendInterpolation(query)
+                let statement = explain
+                let plan = try await database.read { sql in
+                    try await sql.raw(statement).all().map { try $0.decode(column: "detail", as: String.self) }
+                }
+                #expect(!plan.contains { $0.contains("workspace_id=?") || $0.hasPrefix("SCAN") }, "\(plan)")
+            }
+        }
+    }
+}
