@@ -70,6 +70,8 @@ export async function selectConversation(id) {
 let conversationLoads = 0;
 export async function loadConversation(id, focus = false) {
   const load = ++conversationLoads;
+  // Following or unfollowing while this load runs is newer than what it reads.
+  const followersBefore = state.followers;
   const [conversation, messages, timeline] = await Promise.all([
     api('GET', `/conversations/${id}`),
     // The newest messages, however long the thread: earlier ones are a click away.
@@ -96,7 +98,8 @@ export async function loadConversation(id, focus = false) {
   const earlier = state.messagesFor === id ? state.messages.filter((message) => message.id < (messages.items[0]?.id ?? Infinity)) : [];
   dispatch({ type: 'conversationLoaded', focus, conversation, earlier, messages: messages.items, messagesBefore: messages.next_cursor,
     timeline: timeline.items, customer, customerConversations: past.items, visitor, scheduled: scheduled.items,
-    followers: followers.agent_ids, fieldValues: { conversation: conversationFields.values, customer: customerFields.values } });
+    followers: state.followers !== followersBefore && state.messagesFor === id ? state.followers : followers.agent_ids,
+    fieldValues: { conversation: conversationFields.values, customer: customerFields.values } });
   // The panels beside it: the customer's orders when the customer is another, the articles when
   // the customer asked something new.
   if (customer?.id && state.orders.customerId !== customer.id) loadOrders(customer.id);
