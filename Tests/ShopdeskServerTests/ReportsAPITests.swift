@@ -137,6 +137,9 @@ struct ReportsAPITests {
                 let narrowed = try await harness.client.json(.get, "/api/v1/reports/overview?from=2026-11-23&to=2026-11-30&\(query)", token: token)
                 #expect(((narrowed.body as? [String: Any])?["current"] as? [String: Any])?["conversations"] as? Int == expected, "\(query): \(narrowed.text)")
             }
+            let tooMany = try await harness.client.json(.get, "/api/v1/reports/overview?channel=" + (1...101).map { "c\($0)" }.joined(separator: ","), token: token)
+            #expect(tooMany.status == .badRequest && tooMany.detail.contains("100"), "\(tooMany.text)")
+            #expect((previous["created_by_day"] as? [Any])?.isEmpty == true, "the previous period's days are not read")
             let unknown = try await harness.client.json(.get, "/api/v1/reports/overview?custom.colour=red", token: token)
             #expect(unknown.status == .badRequest)
             let badDay = try await harness.client.json(.get, "/api/v1/reports/overview?from=2026-02-30", token: token)
@@ -235,6 +238,17 @@ struct ReportsAPITests {
             #expect(queued == 1, "one job per workspace")
             _ = try await harness.runJobs()
             #expect(try await Self.facts(harness).count == 3)
+            // Once the events have been read, reading the report again writes nothing.
+            let stamp = { try await harness.database.read {
+                try await $0.raw("SELECT updated_at FROM report_cursors").first()?.decode(column: "updated_at", as: Int64.self)
+            } }
+            let before = try await stamp()
+            #expect(try await ReportFactsStore.catchUp(workspaceID: harness.workspaceID, now: Date().addingTimeInterval(5), budget: 5, in: harness.database))
+            #expect(try await stamp() == before, "a catch-up with nothing new took a write")
+            // A new message is read (and written) at the next catch-up.
+            _ = try await harness.inbound(email: "c0@example.com", text: "One more")
+            #expect(try await ReportFactsStore.catchUp(workspaceID: harness.workspaceID, now: Date().addingTimeInterval(10), budget: 5, in: harness.database))
+            #expect(try await stamp() != before)
         }
     }
 

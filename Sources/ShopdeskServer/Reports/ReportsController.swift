@@ -100,6 +100,13 @@ struct ReportsController {
         guard from < to else { throw Problem(.badRequest, "`from` comes before `to` (the period is [from, to)).", field: "from") }
         guard length <= 731 else { throw Problem(.badRequest, "A report covers at most two years (731 days).", field: "from") }
 
+        // Each filter is an OR of its values, at most 100 of them (a longer list is a mistake, and
+        // would exceed what one statement may bind).
+        let pairs = FormURLEncoding.pairs(request.uri.query ?? "")
+        for name in Set(pairs.map(\.name)) where Self.filterNames.contains(name) || name.hasPrefix("custom.") {
+            let count = pairs.filter { $0.name == name }.reduce(0) { $0 + $1.value.split(separator: ",").count }
+            guard count <= 100 else { throw Problem(.badRequest, "`\(name)` takes at most 100 values.", field: name) }
+        }
         var filter = ReportQueries.Filter()
         let list = { (name: String) in request.queryFields(name).flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty } }
         let ids = { (name: String) throws -> [Int64] in
@@ -128,7 +135,7 @@ struct ReportsController {
         case "false": filter.customerVIP = false
         default: throw Problem(.badRequest, "vip is true or false.", field: "vip")
         }
-        let customNames = Set(FormURLEncoding.pairs(request.uri.query ?? "").map(\.name).filter { $0.hasPrefix("custom.") })
+        let customNames = Set(pairs.map(\.name).filter { $0.hasPrefix("custom.") })
         if !customNames.isEmpty {
             let defined = try await services.database.read { try await CustomFieldRepository.list(workspaceID: ws, entity: .conversation, in: $0) }
             for name in customNames.sorted() {

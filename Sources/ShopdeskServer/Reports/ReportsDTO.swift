@@ -64,14 +64,15 @@ struct OverviewDTO: ResponseEncodable {
         var bot: [String: Int]
         var agents: [AgentDTO]
 
-        init(_ period: ReportQueries.Period, from: Int, to: Int) {
+        /// `detail`: the period was read in full (a previous period has no days, heatmap or agents).
+        init(_ period: ReportQueries.Period, from: Int, to: Int, detail: Bool = true) {
             conversations = period.conversations
             merged = period.merged
             customerMessages = period.customerMessages
             responses = period.responses
             automaticMessages = period.automaticMessages
-            createdByDay = ReportClock.days(from: from, to: to).map { DayDTO(day: ReportClock.text($0), count: period.createdByDay[$0] ?? 0) }
-            heatmap = (0..<7).map { weekday in (0..<24).map { period.heatmap[weekday * 24 + $0] ?? 0 } }
+            createdByDay = !detail ? [] : ReportClock.days(from: from, to: to).map { DayDTO(day: ReportClock.text($0), count: period.createdByDay[$0] ?? 0) }
+            heatmap = !detail ? [] : (0..<7).map { weekday in (0..<24).map { period.heatmap[weekday * 24 + $0] ?? 0 } }
             breakdowns = period.breakdowns.mapValues { counts in
                 counts.map { CountDTO(key: $0.key, count: $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
             }
@@ -113,7 +114,7 @@ struct OverviewDTO: ResponseEncodable {
     /// The figures cover only the asking agent's conversations.
     var ownOnly: Bool
     var current: PeriodDTO
-    /// The previous period's headline figures and topics (its other breakdowns, days, heatmap and agents are empty).
+    /// The previous period's headline figures and topics (its other breakdowns, days, heatmap and agents are empty lists).
     var previous: PeriodDTO?
 
     init(scope: ReportsController.Scope, fresh: Bool, current: ReportQueries.Period, previous: ReportQueries.Period?) {
@@ -126,7 +127,7 @@ struct OverviewDTO: ResponseEncodable {
         fcrFinal = ReportClock.adding(7, to: scope.to) <= today
         ownOnly = scope.ownOnly
         self.current = PeriodDTO(current, from: scope.from, to: scope.to)
-        self.previous = previous.map { PeriodDTO($0, from: scope.previousFrom, to: scope.from) }
+        self.previous = previous.map { PeriodDTO($0, from: scope.previousFrom, to: scope.from, detail: false) }
     }
 
     /// The report as a table: one figure per row, this period's and the previous one's, then the days.

@@ -31,7 +31,20 @@ public enum ReportFactsStore {
     }
 
     /// Catches up until done or until `budget` has passed; returns whether the facts are current.
+    /// When they already are (no event since the cursor, nothing being rebuilt, the same time zone
+    /// and hours), it only reads: a report viewed again takes no write transaction.
     public static func catchUp(workspaceID: WorkspaceID, now: Date, budget: TimeInterval, in database: Database) async throws -> Bool {
+        let current = try await database.read { sql -> Bool in
+            guard let basisText = try await basis(workspaceID, in: sql)?.text,
+                  let cursor = try await sql.raw("""
+                      SELECT event_id, basis, rebuild_after FROM report_cursors WHERE workspace_id = \(bind: workspaceID.rawValue)
+                      """).first(),
+                  try cursor.string("basis") == basisText, try cursor.int64OrNil("rebuild_after") == nil else { return false }
+            return try await sql.raw("""
+                SELECT id FROM events WHERE workspace_id = \(bind: workspaceID.rawValue) AND id > \(bind: try cursor.int64("event_id")) LIMIT 1
+                """).first() == nil
+        }
+        if current { return true }
         let started = Date()
         while try await catchUpStep(workspaceID: workspaceID, now: now, in: database) {
             if Date().timeIntervalSince(started) > budget { return false }
@@ -47,13 +60,18 @@ public enum ReportFactsStore {
         while try await catchUpStep(workspaceID: workspaceID, now: now, in: database) {}
     }
 
-    static func catchUpStep(workspaceID: WorkspaceID, now: Date, in sql: any SQLDatabase) async throws -> Bool {
+    /// The workspace's time zone and hours, and as the cursor stores them (nil: no such workspace).
+    static func basis(_ workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> (basis: Basis, text: String)? {
         guard let workspace = try await sql.raw("""
             SELECT time_zone, business_hours FROM workspaces WHERE id = \(bind: workspaceID.rawValue)
-            """).first() else { return false }
+            """).first() else { return nil }
         let basis = Basis(timeZone: try workspace.string("time_zone"),
                           hours: try workspace.stringOrNil("business_hours").map { try JSONCoding.decode(BusinessCalendar.self, from: $0) })
-        let basisText = try JSONCoding.string(basis)
+        return (basis, try JSONCoding.string(basis))
+    }
+
+    static func catchUpStep(workspaceID: WorkspaceID, now: Date, in sql: any SQLDatabase) async throws -> Bool {
+        guard let (basis, basisText) = try await basis(workspaceID, in: sql) else { return false }
         // Taking the cursor's row first makes concurrent steps of one workspace wait for each other.
         try await sql.raw("""
             UPDATE report_cursors SET updated_at = \(bind: now.millis) WHERE workspace_id = \(bind: workspaceID.rawValue)
