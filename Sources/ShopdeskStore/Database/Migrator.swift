@@ -57,6 +57,7 @@ public enum Migrator {
         Migration(version: 35, name: "web push subscriptions", statements: Schema.version35),
         Migration(version: 36, name: "boards by a custom field", statements: Schema.version36),
         Migration(version: 37, name: "report facts", statements: Schema.version37),
+        Migration(version: 38, name: "report days", statements: Schema.version38),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

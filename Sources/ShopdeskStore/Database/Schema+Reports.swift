@@ -37,4 +37,19 @@ extension Schema {
             """,
         ]
     }
+
+    /// Each day's figures per slice of the workspace (`ReportDay`): all conversations (dimension
+    /// and value empty) and those of each channel, inbox, intent, language, team, agent and
+    /// priority; and the days whose facts changed since they were added up.
+    static func version38(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE report_days (workspace_id BIGINT NOT NULL REFERENCES workspaces(id), dimension TEXT NOT NULL, value TEXT NOT NULL,
+              day INTEGER NOT NULL, counts TEXT NOT NULL, speeds TEXT NOT NULL, slots TEXT NOT NULL, mix TEXT NOT NULL,
+              PRIMARY KEY (workspace_id, dimension, value, day))
+            """,
+            "CREATE INDEX report_days_day ON report_days(workspace_id, day)",
+            "CREATE TABLE report_dirty_days (workspace_id BIGINT NOT NULL REFERENCES workspaces(id), day INTEGER NOT NULL, PRIMARY KEY (workspace_id, day))",
+        ]
+    }
 }

@@ -7,11 +7,13 @@ import SQLKit
 /// from its rows (`ConversationFacts.compute`), so the incremental result and a rebuild are the
 /// same function of the same rows.
 public enum ReportFactsStore {
-    /// What the facts' days and business hours were computed in; when the workspace changes its
-    /// time zone or hours, every conversation is computed again.
+    /// What the facts' days and business hours were computed in, and the format of the days
+    /// added up from them; when the workspace changes its time zone or hours, or a new version
+    /// keeps its days otherwise, every conversation is computed again.
     struct Basis: Codable, Equatable {
         var timeZone: String
         var hours: BusinessCalendar?
+        var days = ReportDay.format
     }
 
     /// Conversations computed per batch.
@@ -39,7 +41,8 @@ public enum ReportFactsStore {
                   let cursor = try await sql.raw("""
                       SELECT event_id, basis, rebuild_after FROM report_cursors WHERE workspace_id = \(bind: workspaceID.rawValue)
                       """).first(),
-                  try cursor.string("basis") == basisText, try cursor.int64OrNil("rebuild_after") == nil else { return false }
+                  try cursor.string("basis") == basisText, try cursor.int64OrNil("rebuild_after") == nil,
+                  try await !ReportDaysStore.anyDirty(workspaceID: workspaceID, in: sql) else { return false }
             return try await sql.raw("""
                 SELECT id FROM events WHERE workspace_id = \(bind: workspaceID.rawValue) AND id > \(bind: try cursor.int64("event_id")) LIMIT 1
                 """).first() == nil
@@ -66,7 +69,8 @@ public enum ReportFactsStore {
             SELECT time_zone, business_hours FROM workspaces WHERE id = \(bind: workspaceID.rawValue)
             """).first() else { return nil }
         let basis = Basis(timeZone: try workspace.string("time_zone"),
-                          hours: try workspace.stringOrNil("business_hours").map { try JSONCoding.decode(BusinessCalendar.self, from: $0) })
+                          hours: try workspace.stringOrNil("business_hours").map { try JSONCoding.decode(BusinessCalendar.self, from: $0) },
+                          days: ReportDay.format)
         return (basis, try JSONCoding.string(basis))
     }
 
@@ -84,6 +88,9 @@ public enum ReportFactsStore {
             // From the start: every conversation, then the events after the newest one seen now.
             let newest = try await EventLog.newestID(workspaceID: workspaceID, in: sql) ?? 0
             try await sql.raw("DELETE FROM report_cursors WHERE workspace_id = \(bind: workspaceID.rawValue)").run()
+            // The days are added up again as the conversations are (a new time zone moves them all).
+            try await sql.raw("DELETE FROM report_days WHERE workspace_id = \(bind: workspaceID.rawValue)").run()
+            try await sql.raw("DELETE FROM report_dirty_days WHERE workspace_id = \(bind: workspaceID.rawValue)").run()
             try await sql.raw("""
                 INSERT INTO report_cursors (workspace_id, event_id, basis, rebuild_after, updated_at)
                 VALUES (\(bind: workspaceID.rawValue), \(bind: newest), \(bind: basisText), 0, \(bind: now.millis))
@@ -105,6 +112,8 @@ public enum ReportFactsStore {
                 """).run()
             return true
         }
+        // The days a refresh changed are added up again before more events are read.
+        if try await ReportDaysStore.rollUpStep(workspaceID: workspaceID, in: sql) { return true }
         let from = try cursor.int64("event_id")
         let events = try await sql.raw("""
             SELECT id, conversation_id, created_at FROM events
@@ -124,6 +133,7 @@ public enum ReportFactsStore {
         for start in stride(from: 0, to: ids.count, by: batchSize) {
             try await refresh(workspaceID: workspaceID, ids: Array(ids[start..<min(start + batchSize, ids.count)]), basis: basis, in: sql)
         }
+        while try await ReportDaysStore.rollUpStep(workspaceID: workspaceID, in: sql) {}
         if settled != from {
             try await sql.raw("UPDATE report_cursors SET event_id = \(bind: settled) WHERE workspace_id = \(bind: workspaceID.rawValue)").run()
         }
@@ -162,6 +172,14 @@ public enum ReportFactsStore {
             surveys[try row.int64("conversation_id")] = row
         }
 
+        // The days these conversations counted on before, and below those they count on now.
+        var days = Set<Int>()
+        for row in try await sql.raw(queries.oldDays).all() {
+            for column in ["created_day", "first_response_day", "first_resolved_day", "resolved_day", "survey_sent_day", "survey_answered_day"] {
+                if let day = try row.int64OrNil(column) { days.insert(Int(day)) }
+            }
+        }
+        for row in try await sql.raw(queries.oldWaitDays).all() { days.insert(try row.int("day")) }
         var factRows: [SQLQueryString] = []
         var waitRows: [SQLQueryString] = []
         for row in conversations {
@@ -175,6 +193,8 @@ public enum ReportFactsStore {
             let answeredDay = try survey?.dateOrNil("answered_at").map(clock.day)
             let sentDay = try survey?.dateOrNil("sent_at").map(clock.day)
             let flag = { (value: Bool) in value ? 1 : 0 }
+            days.formUnion([clock.day(facts.createdAt)] + [facts.firstResponseAt, facts.firstResolvedAt, facts.resolvedAt].compactMap { $0.map(clock.day) }
+                + [sentDay, answeredDay].compactMap { $0 } + facts.waits.map { clock.day($0.answeredAt) })
             factRows.append("""
                 (\(bind: id), \(bind: workspaceID.rawValue), \(bind: try row.int64("inbox_id")), \(bind: try row.string("channel")),
                  \(bind: try row.int64("customer_id")),
@@ -195,6 +215,7 @@ public enum ReportFactsStore {
                     """)
             }
         }
+        try await ReportDaysStore.markDirty(workspaceID: workspaceID, days: days, in: sql)
         try await sql.raw(queries.deleteFacts).run()
         try await sql.raw(queries.deleteWaits).run()
         for start in stride(from: 0, to: factRows.count, by: 200) {
@@ -220,7 +241,7 @@ public enum ReportFactsStore {
     /// for each batch, so `+workspace_id` takes that column out of the planner's choice (the
     /// workspace still narrows every statement). A test holds their plans to the ids.
     struct BatchQueries {
-        let conversations, messages, events, surveys, deleteFacts, deleteWaits: SQLQueryString
+        let conversations, messages, events, surveys, oldDays, oldWaitDays, deleteFacts, deleteWaits: SQLQueryString
 
         init(workspaceID: WorkspaceID, ids raw: [Int64]) {
             let ws = workspaceID.rawValue
@@ -244,10 +265,15 @@ public enum ReportFactsStore {
                 SELECT conversation_id, kind, sent_at, answered_at, score FROM surveys
                 WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))
                 """
+            oldDays = """
+                SELECT created_day, first_response_day, first_resolved_day, resolved_day, survey_sent_day, survey_answered_day FROM report_facts
+                WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))
+                """
+            oldWaitDays = "SELECT DISTINCT day FROM report_waits WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
             deleteFacts = "DELETE FROM report_facts WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
             deleteWaits = "DELETE FROM report_waits WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
         }
 
-        var all: [SQLQueryString] { [conversations, messages, events, surveys, deleteFacts, deleteWaits] }
+        var all: [SQLQueryString] { [conversations, messages, events, surveys, oldDays, oldWaitDays, deleteFacts, deleteWaits] }
     }
 }

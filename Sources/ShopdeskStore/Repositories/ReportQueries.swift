@@ -23,6 +23,21 @@ public enum ReportQueries {
 
         public init() {}
 
+        /// The slice of `report_days` this filter reads — `("", [""])` for none, or one
+        /// dimension's values — or nil when it narrows otherwise (two dimensions, tags, the
+        /// customer, custom fields) and the figures are computed from the facts.
+        var slice: (dimension: String, values: [String])? {
+            guard tags.isEmpty, customerTags.isEmpty, customerVIP == nil, fields.isEmpty else { return nil }
+            let narrowed = [("channel", channels), ("inbox", inboxIDs.map(String.init)), ("intent", intents), ("language", languages),
+                            ("team", teamIDs.map(String.init)), ("agent", agentIDs.map(String.init)),
+                            ("priority", priorities.map { String($0.rank) })].filter { !$0.1.isEmpty }
+            switch narrowed.count {
+            case 0: return ("", [""])
+            case 1: return (narrowed[0].0, narrowed[0].1)
+            default: return nil
+            }
+        }
+
         public static func == (a: Filter, b: Filter) -> Bool {
             a.channels == b.channels && a.inboxIDs == b.inboxIDs && a.teamIDs == b.teamIDs && a.agentIDs == b.agentIDs
                 && a.intents == b.intents && a.languages == b.languages && a.priorities == b.priorities && a.tags == b.tags
@@ -31,7 +46,8 @@ public enum ReportQueries {
         }
     }
 
-    /// Median, 90th percentile (nearest rank) and mean of a period's values, in seconds.
+    /// Median, 90th percentile (nearest rank, each at the precision of `DurationHistogram`'s
+    /// steps) and mean of a period's values, in seconds.
     public struct Distribution: Sendable, Equatable {
         public var count: Int
         public var median: Int?
@@ -48,12 +64,22 @@ public enum ReportQueries {
             let rank = { (share: Double) -> Int? in
                 sorted.isEmpty ? nil : sorted[max(0, Int((share * Double(sorted.count)).rounded(.up)) - 1)]
             }
-            median = rank(0.5)
-            p90 = rank(0.9)
+            median = rank(0.5).map(DurationHistogram.step)
+            p90 = rank(0.9).map(DurationHistogram.step)
             mean = sorted.isEmpty ? nil : Double(sorted.reduce(0, +)) / Double(sorted.count)
             var buckets = Array(repeating: 0, count: Self.bucketBounds.count + 1)
             for value in sorted { buckets[Self.bucketBounds.firstIndex { value < $0 } ?? Self.bucketBounds.count] += 1 }
             self.buckets = buckets
+        }
+
+        /// The same figures from a histogram and the exact sum of its durations.
+        public init(_ histogram: DurationHistogram, sum: Int) {
+            count = histogram.count
+            let ranks = histogram.percentiles([0.5, 0.9])
+            median = ranks[0]
+            p90 = ranks[1]
+            mean = count == 0 ? nil : Double(sum) / Double(count)
+            buckets = histogram.buckets(Self.bucketBounds)
         }
     }
 
@@ -114,6 +140,15 @@ public enum ReportQueries {
     /// no other breakdowns, days, heatmap or agents.
     public static func period(workspaceID: WorkspaceID, from: Int, to: Int, filter: Filter, detail: Bool = true,
                               in sql: any SQLDatabase) async throws -> Period {
+        if let days = try await ReportDaysStore.period(workspaceID: workspaceID, from: from, to: to, filter: filter, detail: detail, in: sql) {
+            return days
+        }
+        return try await fromFacts(workspaceID: workspaceID, from: from, to: to, filter: filter, detail: detail, in: sql)
+    }
+
+    /// The same figures computed from the facts of the period's conversations.
+    static func fromFacts(workspaceID: WorkspaceID, from: Int, to: Int, filter: Filter, detail: Bool = true,
+                          in sql: any SQLDatabase) async throws -> Period {
         var period = Period()
         let narrowed = try where_(filter)
         let ws = workspaceID.rawValue

@@ -1,0 +1,217 @@
+import Foundation
+import ShopdeskCore
+
+/// One day's figures of one slice of a workspace — all its conversations, or those of one
+/// channel, inbox, intent, language, team, agent or priority — added up from the report facts of
+/// that day. A period's report without a filter, or filtered on one of those dimensions, is the
+/// sum of its days' lines (`report_days`), so a year reads 365 rows instead of every
+/// conversation; the figures are those `ReportQueries` computes from the facts themselves.
+struct ReportDay: Equatable, Sendable {
+    var conversations = 0, merged = 0, customerMessages = 0, responses = 0, automaticMessages = 0
+    var botAnswered = 0, botHandedOver = 0, botResolved = 0
+    var firstResolved = 0, reopened = 0, oneTouch = 0, fcr = 0, firstResolvedAnswered = 0
+    var csatAnswers = 0, csatSatisfied = 0, csatScoreSum = 0, npsAnswers = 0, npsPromoters = 0, npsDetractors = 0
+    var surveysSent = 0, surveysSentAnswered = 0
+    /// First response, next response and resolution; calendar and business time.
+    var speeds = Array(repeating: Timed(), count: 6)
+    /// Slot of the week → conversations created.
+    var slots: [Int: Int] = [:]
+    /// Dimension → value → conversations created (the six dimensions of a report's breakdowns).
+    var breakdowns: [String: [String: Int]] = [:]
+    var agents: [Int64: ReportQueries.AgentLine] = [:]
+
+    /// Durations and their exact sum (for the mean).
+    struct Timed: Equatable, Sendable {
+        var histogram = DurationHistogram()
+        var sum = 0
+
+        mutating func add(_ seconds: Int?) {
+            guard let seconds else { return }
+            histogram.add(seconds)
+            sum += seconds
+        }
+
+        mutating func add(_ other: Timed) {
+            histogram.add(other.histogram)
+            sum += other.sum
+        }
+    }
+
+    /// The dimensions a day is kept for, as `ReportQueries.Filter` names them, in `Fact.values`' order.
+    static let dimensions = ["channel", "inbox", "intent", "language", "team", "agent", "priority"]
+    /// Those a report breaks its conversations down by.
+    static let breakdownDimensions = Array(dimensions.prefix(6))
+    /// Bumped when what a day holds changes: every workspace's facts and days are computed again.
+    static let format = 1
+
+    /// What a day is added up from: a conversation's facts (`report_facts`).
+    struct Fact: Sendable {
+        /// The dimensions' values, `""` for none.
+        var values: [String]
+        var assignee: Int64?
+        var createdDay = 0, createdSlot = 0, merged = false, customerMessages = 0, responses = 0, automaticMessages = 0
+        var botAnswered = false, botHandedOver = false, botResolved = false
+        var firstResponseDay: Int?, firstResponse: Int?, firstResponseBusiness: Int?
+        var firstResolvedDay: Int?, reopened = false, oneTouch = false, fcr = false
+        var resolvedDay: Int?, resolution: Int?, resolutionBusiness: Int?
+        var surveyKind: String?, surveySentDay: Int?, surveyAnsweredDay: Int?, surveyScore: Int?
+    }
+
+    /// Adds what `fact` counts on `day`.
+    mutating func add(_ fact: Fact, on day: Int) {
+        if fact.createdDay == day {
+            conversations += 1
+            if fact.merged { merged += 1 }
+            customerMessages += fact.customerMessages
+            responses += fact.responses
+            automaticMessages += fact.automaticMessages
+            if fact.botAnswered { botAnswered += 1 }
+            if fact.botHandedOver { botHandedOver += 1 }
+            if fact.botResolved { botResolved += 1 }
+            slots[fact.createdSlot, default: 0] += 1
+            for (dimension, value) in zip(Self.breakdownDimensions, fact.values) { breakdowns[dimension, default: [:]][value, default: 0] += 1 }
+        }
+        if fact.firstResponseDay == day {
+            speeds[0].add(fact.firstResponse)
+            speeds[1].add(fact.firstResponseBusiness)
+            if let agent = fact.assignee {
+                agents[agent, default: .init()].firstResponses += 1
+                agents[agent, default: .init()].firstResponseSum += fact.firstResponse ?? 0
+            }
+        }
+        if fact.resolvedDay == day {
+            speeds[4].add(fact.resolution)
+            speeds[5].add(fact.resolutionBusiness)
+            if let agent = fact.assignee {
+                agents[agent, default: .init()].resolved += 1
+                agents[agent, default: .init()].responses += fact.responses
+            }
+        }
+        if fact.firstResolvedDay == day {
+            firstResolved += 1
+            if fact.reopened { reopened += 1 }
+            if fact.oneTouch { oneTouch += 1 }
+            if fact.fcr { fcr += 1 }
+            if fact.responses > 0 { firstResolvedAnswered += 1 }
+        }
+        if fact.surveyAnsweredDay == day, let score = fact.surveyScore {
+            if fact.surveyKind == "nps" {
+                npsAnswers += 1
+                if score >= 9 { npsPromoters += 1 } else if score <= 6 { npsDetractors += 1 }
+            } else {
+                csatAnswers += 1
+                csatScoreSum += score
+                if score >= 4 { csatSatisfied += 1 }
+            }
+            if fact.surveyKind == "csat", let agent = fact.assignee {
+                agents[agent, default: .init()].csatAnswers += 1
+                if score >= 4 { agents[agent, default: .init()].csatSatisfied += 1 }
+            }
+        }
+        if fact.surveySentDay == day {
+            surveysSent += 1
+            if fact.surveyScore != nil { surveysSentAnswered += 1 }
+        }
+    }
+
+    /// Adds a next-response wait answered on this day.
+    mutating func addWait(seconds: Int, business: Int) {
+        speeds[2].add(seconds)
+        speeds[3].add(business)
+    }
+
+    /// Adds another day (or slice) to this one.
+    mutating func add(_ other: ReportDay) {
+        let counts = other.counts
+        var mine = self.counts
+        for index in mine.indices { mine[index] += counts[index] }
+        self.counts = mine
+        for index in speeds.indices { speeds[index].add(other.speeds[index]) }
+        for (slot, n) in other.slots { slots[slot, default: 0] += n }
+        for (dimension, values) in other.breakdowns {
+            for (value, n) in values { breakdowns[dimension, default: [:]][value, default: 0] += n }
+        }
+        for (agent, line) in other.agents {
+            var sum = agents[agent, default: .init()]
+            sum.resolved += line.resolved
+            sum.responses += line.responses
+            sum.firstResponses += line.firstResponses
+            sum.firstResponseSum += line.firstResponseSum
+            sum.csatAnswers += line.csatAnswers
+            sum.csatSatisfied += line.csatSatisfied
+            agents[agent] = sum
+        }
+    }
+
+    /// The counters in the order `report_days.counts` stores them.
+    var counts: [Int] {
+        get {
+            [conversations, merged, customerMessages, responses, automaticMessages, botAnswered, botHandedOver, botResolved,
+             firstResolved, reopened, oneTouch, fcr, firstResolvedAnswered, csatAnswers, csatSatisfied, csatScoreSum,
+             npsAnswers, npsPromoters, npsDetractors, surveysSent, surveysSentAnswered]
+        }
+        set {
+            var values = newValue.makeIterator()
+            func next() -> Int { values.next() ?? 0 }
+            conversations = next(); merged = next(); customerMessages = next(); responses = next(); automaticMessages = next()
+            botAnswered = next(); botHandedOver = next(); botResolved = next()
+            firstResolved = next(); reopened = next(); oneTouch = next(); fcr = next(); firstResolvedAnswered = next()
+            csatAnswers = next(); csatSatisfied = next(); csatScoreSum = next()
+            npsAnswers = next(); npsPromoters = next(); npsDetractors = next(); surveysSent = next(); surveysSentAnswered = next()
+        }
+    }
+}
+
+// MARK: - As stored
+
+extension ReportDay {
+    /// The four texts of a `report_days` row: the counters; each speed's sum and histogram; the
+    /// week's slots; the breakdowns and agents (JSON: intent names are the workspace's own).
+    struct Stored: Codable, Equatable {
+        var counts: String
+        var speeds: String
+        var slots: String
+        var mix: String
+    }
+
+    private struct Mix: Codable {
+        var breakdowns: [String: [String: Int]]
+        /// Agent id → resolved, responses, first responses, their sum, CSAT answers, satisfied.
+        var agents: [String: [Int]]
+    }
+
+    var stored: Stored {
+        let mix = Mix(breakdowns: breakdowns, agents: Dictionary(uniqueKeysWithValues: agents.map { agent, line in
+            (String(agent), [line.resolved, line.responses, line.firstResponses, line.firstResponseSum, line.csatAnswers, line.csatSatisfied])
+        }))
+        return Stored(counts: counts.map(String.init).joined(separator: ","),
+                      speeds: speeds.map { "\($0.sum)=\($0.histogram.text)" }.joined(separator: ";"),
+                      slots: slots.keys.sorted().map { "\($0):\(slots[$0] ?? 0)" }.joined(separator: ","),
+                      mix: (try? JSONCoding.string(mix)) ?? "{}")
+    }
+
+    /// Reads a stored day; with `mix: false` its breakdowns and agents are left out (a previous
+    /// period's deltas need only the headline figures).
+    init(_ stored: Stored, slots readSlots: Bool = true, mix readMix: Bool = true) throws {
+        counts = stored.counts.split(separator: ",").map { Int($0) ?? 0 }
+        for (index, part) in stored.speeds.split(separator: ";", omittingEmptySubsequences: false).prefix(speeds.count).enumerated() {
+            let halves = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            speeds[index] = Timed(histogram: DurationHistogram(text: halves.count == 2 ? halves[1] : ""), sum: Int(halves[0]) ?? 0)
+        }
+        if readSlots {
+            for pair in stored.slots.split(separator: ",") {
+                let parts = pair.split(separator: ":")
+                if parts.count == 2, let slot = Int(parts[0]), let n = Int(parts[1]) { slots[slot, default: 0] += n }
+            }
+        }
+        if readMix {
+            let mix = try JSONCoding.decode(Mix.self, from: stored.mix)
+            breakdowns = mix.breakdowns
+            for (agent, numbers) in mix.agents {
+                guard let id = Int64(agent), numbers.count == 6 else { continue }
+                agents[id] = ReportQueries.AgentLine(resolved: numbers[0], responses: numbers[1], firstResponses: numbers[2],
+                                                     firstResponseSum: numbers[3], csatAnswers: numbers[4], csatSatisfied: numbers[5])
+            }
+        }
+    }
+}

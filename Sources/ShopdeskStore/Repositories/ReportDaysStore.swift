@@ -1,0 +1,221 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Keeps `report_days` — each day's figures per slice (`ReportDay`) — current with the report
+/// facts: a refresh of the facts marks the days it changed (before and after) in
+/// `report_dirty_days`, and the next catch-up step adds those days up again from the facts.
+/// A report reads the days when nothing in its period waits to be added up again.
+enum ReportDaysStore {
+    /// Days added up per step.
+    static let daysPerStep = 31
+
+    /// Marks days whose facts changed.
+    static func markDirty(workspaceID: WorkspaceID, days: Set<Int>, in sql: any SQLDatabase) async throws {
+        guard !days.isEmpty else { return }
+        let rows = days.sorted().map { day -> SQLQueryString in "(\(bind: workspaceID.rawValue), \(bind: day))" }
+        for start in stride(from: 0, to: rows.count, by: 400) {
+            try await sql.raw("""
+                INSERT INTO report_dirty_days (workspace_id, day) VALUES \(rows[start..<min(start + 400, rows.count)].joined(separator: ", "))
+                ON CONFLICT (workspace_id, day) DO NOTHING
+                """).run()
+        }
+    }
+
+    /// Whether some day of `[from, to)` (or of any period, without them) waits to be added up.
+    static func anyDirty(workspaceID: WorkspaceID, from: Int = Int.min, to: Int = Int.max, in sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("""
+            SELECT day FROM report_dirty_days WHERE workspace_id = \(bind: workspaceID.rawValue) AND day >= \(bind: from) AND day < \(bind: to) LIMIT 1
+            """).first() != nil
+    }
+
+    /// Adds up to `daysPerStep` marked days again; returns whether marked days are left.
+    static func rollUpStep(workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> Bool {
+        let ws = workspaceID.rawValue
+        let days = try await sql.raw("""
+            SELECT day FROM report_dirty_days WHERE workspace_id = \(bind: ws) ORDER BY day LIMIT \(bind: daysPerStep + 1)
+            """).all().map { try $0.int("day") }
+        guard !days.isEmpty else { return false }
+        let step = Array(days.prefix(daysPerStep))
+        let wanted = Set(step)
+        var lines: [Int: [String: [String: ReportDay]]] = [:]
+        func add(_ fact: ReportDay.Fact, on day: Int) {
+            lines[day, default: [:]]["", default: [:]]["", default: ReportDay()].add(fact, on: day)
+            for (dimension, value) in zip(ReportDay.dimensions, fact.values) {
+                lines[day, default: [:]][dimension, default: [:]][value, default: ReportDay()].add(fact, on: day)
+            }
+        }
+        for fact in try await facts(ws, days: step, in: sql) {
+            // A conversation counts on each of its days that is being added up.
+            let days = Set([fact.createdDay, fact.firstResponseDay, fact.firstResolvedDay, fact.resolvedDay, fact.surveySentDay,
+                            fact.surveyAnsweredDay].compactMap { $0 }).intersection(wanted)
+            for day in days { add(fact, on: day) }
+        }
+        for (day, fact, seconds, business) in try await waits(ws, days: step, in: sql) {
+            lines[day, default: [:]]["", default: [:]]["", default: ReportDay()].addWait(seconds: seconds, business: business)
+            for (dimension, value) in zip(ReportDay.dimensions, fact.values) {
+                lines[day, default: [:]][dimension, default: [:]][value, default: ReportDay()].addWait(seconds: seconds, business: business)
+            }
+        }
+        try await sql.raw("DELETE FROM report_days WHERE workspace_id = \(bind: ws) AND day IN (\(binds: step))").run()
+        var rows: [SQLQueryString] = []
+        for (day, dimensions) in lines {
+            for (dimension, values) in dimensions {
+                for (value, line) in values {
+                    let stored = line.stored
+                    rows.append("""
+                        (\(bind: ws), \(bind: day), \(bind: dimension), \(bind: value), \(bind: stored.counts), \(bind: stored.speeds),
+                         \(bind: stored.slots), \(bind: stored.mix))
+                        """)
+                }
+            }
+        }
+        for start in stride(from: 0, to: rows.count, by: 100) {
+            try await sql.raw("""
+                INSERT INTO report_days (workspace_id, day, dimension, value, counts, speeds, slots, mix)
+                VALUES \(rows[start..<min(start + 100, rows.count)].joined(separator: ", "))
+                """).run()
+        }
+        try await sql.raw("DELETE FROM report_dirty_days WHERE workspace_id = \(bind: ws) AND day IN (\(binds: step))").run()
+        return days.count > daysPerStep
+    }
+
+    /// A period's figures from its days, when the filter is one the days are kept for (none, or
+    /// values of one dimension) and no day of the period waits to be added up again; nil otherwise.
+    static func period(workspaceID: WorkspaceID, from: Int, to: Int, filter: ReportQueries.Filter, detail: Bool,
+                       in sql: any SQLDatabase) async throws -> ReportQueries.Period? {
+        guard let (dimension, values) = filter.slice else { return nil }
+        let ws = workspaceID.rawValue
+        guard let cursor = try await sql.raw("SELECT rebuild_after FROM report_cursors WHERE workspace_id = \(bind: ws)").first(),
+              try cursor.int64OrNil("rebuild_after") == nil,
+              try await !anyDirty(workspaceID: workspaceID, from: from, to: to, in: sql) else { return nil }
+        var total = ReportDay()
+        var period = ReportQueries.Period()
+        for row in try await sql.raw("""
+            SELECT day, counts, speeds, \(unsafeRaw: detail ? "slots" : "'' AS slots"), mix FROM report_days
+            WHERE workspace_id = \(bind: ws) AND dimension = \(bind: dimension) AND value IN (\(binds: values))
+              AND day >= \(bind: from) AND day < \(bind: to)
+            """).all() {
+            let day = try ReportDay(ReportDay.Stored(counts: row.string("counts"), speeds: row.string("speeds"), slots: row.string("slots"),
+                                                     mix: row.string("mix")), slots: detail)
+            if detail, day.conversations > 0 { period.createdByDay[try row.int("day"), default: 0] += day.conversations }
+            total.add(day)
+        }
+        period.conversations = total.conversations
+        period.merged = total.merged
+        period.customerMessages = total.customerMessages
+        period.responses = total.responses
+        period.automaticMessages = total.automaticMessages
+        period.botAnswered = total.botAnswered
+        period.botHandedOver = total.botHandedOver
+        period.botResolved = total.botResolved
+        let speed = { (index: Int) in
+            ReportQueries.Speed(calendar: .init(total.speeds[index].histogram, sum: total.speeds[index].sum),
+                                business: .init(total.speeds[index + 1].histogram, sum: total.speeds[index + 1].sum))
+        }
+        period.firstResponse = speed(0)
+        period.nextResponse = speed(2)
+        period.resolution = speed(4)
+        period.resolved = period.resolution.calendar.count
+        period.firstResolved = total.firstResolved
+        period.reopened = total.reopened
+        period.oneTouch = total.oneTouch
+        period.fcr = total.fcr
+        period.firstResolvedWithResponse = total.firstResolvedAnswered
+        period.csatAnswers = total.csatAnswers
+        period.csatSatisfied = total.csatSatisfied
+        period.csatScoreSum = total.csatScoreSum
+        period.npsAnswers = total.npsAnswers
+        period.npsPromoters = total.npsPromoters
+        period.npsDetractors = total.npsDetractors
+        period.surveysSent = total.surveysSent
+        period.surveysSentAnswered = total.surveysSentAnswered
+        if detail {
+            period.heatmap = total.slots.filter { $0.value > 0 }
+            period.breakdowns = total.breakdowns
+            period.agents = total.agents
+        } else if let intents = total.breakdowns["intent"] {
+            period.breakdowns["intent"] = intents
+        }
+        return period
+    }
+
+    /// The columns of a fact, joined into one text per conversation and the conversations into
+    /// one text (reading thousands of rows column by column cost more than the adding up). The
+    /// parts are enum values, numbers, intent names and language codes: never `|` or `;`.
+    private static let factColumns = [
+        "channel", "inbox_id", "intent", "language", "team_id", "assignee_id", "priority", "created_day", "created_slot", "merged",
+        "customer_messages", "responses", "automatic_messages", "bot_answered", "bot_handed_over", "bot_resolved", "first_response_day",
+        "first_response", "first_response_business", "first_resolved_day", "reopened", "one_touch", "fcr", "resolved_day", "resolution",
+        "resolution_business", "survey_kind", "survey_sent_day", "survey_answered_day", "survey_score",
+    ]
+    private static let dayColumns = ["created_day", "first_response_day", "first_resolved_day", "resolved_day", "survey_sent_day",
+                                     "survey_answered_day"]
+
+    private static func joined(_ columns: [String], alias: String, in sql: any SQLDatabase) -> String {
+        sql.dialect.name == "postgresql"
+            ? "string_agg(concat(\(columns.map { "\(alias).\($0)" }.joined(separator: ", '|', "))), ';')"
+            : "group_concat(\(columns.map { "IFNULL(\(alias).\($0), '')" }.joined(separator: " || '|' || ")), ';')"
+    }
+
+    private static func facts(_ ws: Int64, days: [Int], in sql: any SQLDatabase) async throws -> [ReportDay.Fact] {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: joined(factColumns, alias: "f", in: sql)) AS facts FROM report_facts f WHERE f.workspace_id = \(bind: ws) AND ("
+        for (index, column) in dayColumns.enumerated() {
+            query.appendLiteral(index == 0 ? "f.\(column) IN (" : " OR f.\(column) IN (")
+            query.appendInterpolation(binds: days)
+            query.appendLiteral(")")
+        }
+        query.appendLiteral(")")
+        guard let text = try await sql.raw(query).first()?.stringOrNil("facts") else { return [] }
+        return text.split(separator: ";").compactMap { fact(from: $0.split(separator: "|", omittingEmptySubsequences: false)) }
+    }
+
+    private static func waits(_ ws: Int64, days: [Int], in sql: any SQLDatabase) async throws -> [(Int, ReportDay.Fact, Int, Int)] {
+        let columns = ["day", "seconds", "business"].map { "w.\($0)" } + factColumns.map { "f.\($0)" }
+        let aggregate = sql.dialect.name == "postgresql"
+            ? "string_agg(concat(\(columns.joined(separator: ", '|', "))), ';')"
+            : "group_concat(\(columns.map { "IFNULL(\($0), '')" }.joined(separator: " || '|' || ")), ';')"
+        guard let text = try await sql.raw("""
+            SELECT \(unsafeRaw: aggregate) AS waits FROM report_waits w JOIN report_facts f ON f.conversation_id = w.conversation_id
+            WHERE w.workspace_id = \(bind: ws) AND w.day IN (\(binds: days))
+            """).first()?.stringOrNil("waits") else { return [] }
+        return text.split(separator: ";").compactMap { row in
+            let parts = row.split(separator: "|", omittingEmptySubsequences: false)
+            guard parts.count == 3 + factColumns.count, let day = Int(parts[0]), let seconds = Int(parts[1]), let business = Int(parts[2]),
+                  let fact = fact(from: Array(parts.dropFirst(3))) else { return nil }
+            return (day, fact, seconds, business)
+        }
+    }
+
+    /// A fact from its joined columns (`factColumns`' order).
+    private static func fact(from parts: [Substring]) -> ReportDay.Fact? {
+        guard parts.count == factColumns.count else { return nil }
+        let int = { (index: Int) -> Int? in Int(parts[index]) }
+        let flag = { (index: Int) -> Bool in int(index).map { $0 != 0 } ?? false }
+        var fact = ReportDay.Fact(values: parts[0...6].map(String.init), assignee: Int64(parts[5]))
+        fact.createdDay = int(7) ?? 0
+        fact.createdSlot = int(8) ?? 0
+        fact.merged = flag(9)
+        fact.customerMessages = int(10) ?? 0
+        fact.responses = int(11) ?? 0
+        fact.automaticMessages = int(12) ?? 0
+        fact.botAnswered = flag(13)
+        fact.botHandedOver = flag(14)
+        fact.botResolved = flag(15)
+        fact.firstResponseDay = int(16)
+        fact.firstResponse = int(17)
+        fact.firstResponseBusiness = int(18)
+        fact.firstResolvedDay = int(19)
+        fact.reopened = flag(20)
+        fact.oneTouch = flag(21)
+        fact.fcr = flag(22)
+        fact.resolvedDay = int(23)
+        fact.resolution = int(24)
+        fact.resolutionBusiness = int(25)
+        fact.surveyKind = parts[26].isEmpty ? nil : String(parts[26])
+        fact.surveySentDay = int(27)
+        fact.surveyAnsweredDay = int(28)
+        fact.surveyScore = int(29)
+        return fact
+    }
+}
