@@ -45,7 +45,7 @@ extension Schema {
         [
             """
             CREATE TABLE report_days (workspace_id BIGINT NOT NULL REFERENCES workspaces(id), dimension TEXT NOT NULL, value TEXT NOT NULL,
-              day INTEGER NOT NULL, counts TEXT NOT NULL, speeds TEXT NOT NULL, slots TEXT NOT NULL, mix TEXT NOT NULL,
+              day INTEGER NOT NULL, counts TEXT NOT NULL, speeds \(d.blob) NOT NULL, slots TEXT NOT NULL, mix TEXT NOT NULL,
               PRIMARY KEY (workspace_id, dimension, value, day))
             """,
             "CREATE INDEX report_days_day ON report_days(workspace_id, day)",

@@ -120,29 +120,6 @@ struct ReportDay: Equatable, Sendable {
         speeds[3].add(business)
     }
 
-    /// Adds another day (or slice) to this one.
-    mutating func add(_ other: ReportDay) {
-        let counts = other.counts
-        var mine = self.counts
-        for index in mine.indices { mine[index] += counts[index] }
-        self.counts = mine
-        for index in speeds.indices { speeds[index].add(other.speeds[index]) }
-        for (slot, n) in other.slots { slots[slot, default: 0] += n }
-        for (dimension, values) in other.breakdowns {
-            for (value, n) in values { breakdowns[dimension, default: [:]][value, default: 0] += n }
-        }
-        for (agent, line) in other.agents {
-            var sum = agents[agent, default: .init()]
-            sum.resolved += line.resolved
-            sum.responses += line.responses
-            sum.firstResponses += line.firstResponses
-            sum.firstResponseSum += line.firstResponseSum
-            sum.csatAnswers += line.csatAnswers
-            sum.csatSatisfied += line.csatSatisfied
-            agents[agent] = sum
-        }
-    }
-
     /// The counters in the order `report_days.counts` stores them.
     var counts: [Int] {
         get {
@@ -165,11 +142,11 @@ struct ReportDay: Equatable, Sendable {
 // MARK: - As stored
 
 extension ReportDay {
-    /// The four texts of a `report_days` row: the counters; each speed's sum and histogram; the
-    /// week's slots; the breakdowns and agents (JSON: intent names are the workspace's own).
-    struct Stored: Codable, Equatable {
+    /// What a `report_days` row holds: the counters; each speed's sum and histogram (bytes:
+    /// `DurationHistogram.encode`); the week's slots; the breakdowns and agents (JSON).
+    struct Stored: Equatable {
         var counts: String
-        var speeds: String
+        var speeds: [UInt8]
         var slots: String
         var mix: String
     }
@@ -185,18 +162,29 @@ extension ReportDay {
             (String(agent), [line.resolved, line.responses, line.firstResponses, line.firstResponseSum, line.csatAnswers, line.csatSatisfied])
         }))
         return Stored(counts: counts.map(String.init).joined(separator: ","),
-                      speeds: speeds.map { "\($0.sum)=\($0.histogram.text)" }.joined(separator: ";"),
+                      speeds: speeds.reduce(into: [UInt8]()) { bytes, speed in
+                          VarInt.append(signed: speed.sum, to: &bytes)
+                          speed.histogram.encode(into: &bytes)
+                      },
                       slots: slots.keys.sorted().map { "\($0):\(slots[$0] ?? 0)" }.joined(separator: ","),
                       mix: (try? JSONCoding.string(mix)) ?? "{}")
     }
 
-    /// Reads a stored day; with `mix: false` its breakdowns and agents are left out (a previous
-    /// period's deltas need only the headline figures).
-    init(_ stored: Stored, slots readSlots: Bool = true, mix readMix: Bool = true) throws {
-        counts = stored.counts.split(separator: ",").map { Int($0) ?? 0 }
-        for (index, part) in stored.speeds.split(separator: ";", omittingEmptySubsequences: false).prefix(speeds.count).enumerated() {
-            let halves = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            speeds[index] = Timed(histogram: DurationHistogram(text: halves.count == 2 ? halves[1] : ""), sum: Int(halves[0]) ?? 0)
+    /// Adds a stored day (read straight into these sums: a year is hundreds of days); with
+    /// `slots: false` its slots of the week are left out. Returns the day's conversations.
+    @discardableResult
+    mutating func add(_ stored: Stored, slots readSlots: Bool = true) throws -> Int {
+        var mine = counts
+        for (index, part) in stored.counts.split(separator: ",").prefix(mine.count).enumerated() { mine[index] += Int(part) ?? 0 }
+        let created = (Int(stored.counts.prefix { $0 != "," }) ?? 0)
+        counts = mine
+        stored.speeds.withUnsafeBufferPointer { bytes in
+            var position = 0
+            for index in speeds.indices {
+                guard let sum = VarInt.readSigned(bytes, at: &position) else { return }
+                speeds[index].sum += sum
+                guard speeds[index].histogram.add(decoding: bytes, at: &position) else { return }
+            }
         }
         if readSlots {
             for pair in stored.slots.split(separator: ",") {
@@ -204,14 +192,21 @@ extension ReportDay {
                 if parts.count == 2, let slot = Int(parts[0]), let n = Int(parts[1]) { slots[slot, default: 0] += n }
             }
         }
-        if readMix {
-            let mix = try JSONCoding.decode(Mix.self, from: stored.mix)
-            breakdowns = mix.breakdowns
-            for (agent, numbers) in mix.agents {
-                guard let id = Int64(agent), numbers.count == 6 else { continue }
-                agents[id] = ReportQueries.AgentLine(resolved: numbers[0], responses: numbers[1], firstResponses: numbers[2],
-                                                     firstResponseSum: numbers[3], csatAnswers: numbers[4], csatSatisfied: numbers[5])
-            }
+        let mix = try JSONCoding.decode(Mix.self, from: stored.mix)
+        for (dimension, values) in mix.breakdowns {
+            for (value, n) in values { breakdowns[dimension, default: [:]][value, default: 0] += n }
         }
+        for (agent, numbers) in mix.agents {
+            guard let id = Int64(agent), numbers.count == 6 else { continue }
+            var line = agents[id, default: .init()]
+            line.resolved += numbers[0]
+            line.responses += numbers[1]
+            line.firstResponses += numbers[2]
+            line.firstResponseSum += numbers[3]
+            line.csatAnswers += numbers[4]
+            line.csatSatisfied += numbers[5]
+            agents[id] = line
+        }
+        return created
     }
 }

@@ -64,7 +64,7 @@ enum ReportDaysStore {
                 for (value, line) in values {
                     let stored = line.stored
                     rows.append("""
-                        (\(bind: ws), \(bind: day), \(bind: dimension), \(bind: value), \(bind: stored.counts), \(bind: stored.speeds),
+                        (\(bind: ws), \(bind: day), \(bind: dimension), \(bind: value), \(bind: stored.counts), \(bind: Data(stored.speeds)),
                          \(bind: stored.slots), \(bind: stored.mix))
                         """)
                 }
@@ -96,10 +96,10 @@ enum ReportDaysStore {
             WHERE workspace_id = \(bind: ws) AND dimension = \(bind: dimension) AND value IN (\(binds: values))
               AND day >= \(bind: from) AND day < \(bind: to)
             """).all() {
-            let day = try ReportDay(ReportDay.Stored(counts: row.string("counts"), speeds: row.string("speeds"), slots: row.string("slots"),
-                                                     mix: row.string("mix")), slots: detail)
-            if detail, day.conversations > 0 { period.createdByDay[try row.int("day"), default: 0] += day.conversations }
-            total.add(day)
+            let speeds = try row.decode(column: "speeds", as: Data.self)
+            let created = try total.add(ReportDay.Stored(counts: row.string("counts"), speeds: [UInt8](speeds), slots: row.string("slots"),
+                                                         mix: row.string("mix")), slots: detail)
+            if detail, created > 0 { period.createdByDay[try row.int("day"), default: 0] += created }
         }
         period.conversations = total.conversations
         period.merged = total.merged
