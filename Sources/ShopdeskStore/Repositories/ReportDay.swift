@@ -143,7 +143,7 @@ struct ReportDay: Equatable, Sendable {
 
 extension ReportDay {
     /// What a `report_days` row holds: the counters; each speed's sum and histogram (bytes:
-    /// `DurationHistogram.encode`); the week's slots; the breakdowns and agents (JSON).
+    /// `DurationHistogram.encode`); the week's slots; the breakdowns and agents.
     struct Stored: Equatable {
         var counts: String
         var speeds: [UInt8]
@@ -151,29 +151,31 @@ extension ReportDay {
         var mix: String
     }
 
-    private struct Mix: Codable {
-        var breakdowns: [String: [String: Int]]
-        /// Agent id → resolved, responses, first responses, their sum, CSAT answers, satisfied.
-        var agents: [String: [Int]]
-    }
-
     var stored: Stored {
-        let mix = Mix(breakdowns: breakdowns, agents: Dictionary(uniqueKeysWithValues: agents.map { agent, line in
-            (String(agent), [line.resolved, line.responses, line.firstResponses, line.firstResponseSum, line.csatAnswers, line.csatSatisfied])
-        }))
+        // `dimension|value|n` per breakdown and `@|agent|six numbers` per agent, joined by `;`.
+        // The values are channel kinds, ids, intent names and language codes; a `|` or `;` in one is dropped.
+        var mix: [String] = []
+        for (dimension, values) in breakdowns.sorted(by: { $0.key < $1.key }) {
+            for (value, n) in values.sorted(by: { $0.key < $1.key }) {
+                mix.append("\(dimension)|\(value.filter { $0 != "|" && $0 != ";" })|\(n)")
+            }
+        }
+        for (agent, line) in agents.sorted(by: { $0.key < $1.key }) {
+            mix.append("@|\(agent)|\(line.resolved)|\(line.responses)|\(line.firstResponses)|\(line.firstResponseSum)|\(line.csatAnswers)|\(line.csatSatisfied)")
+        }
         return Stored(counts: counts.map(String.init).joined(separator: ","),
                       speeds: speeds.reduce(into: [UInt8]()) { bytes, speed in
                           VarInt.append(signed: speed.sum, to: &bytes)
                           speed.histogram.encode(into: &bytes)
                       },
                       slots: slots.keys.sorted().map { "\($0):\(slots[$0] ?? 0)" }.joined(separator: ","),
-                      mix: (try? JSONCoding.string(mix)) ?? "{}")
+                      mix: mix.joined(separator: ";"))
     }
 
     /// Adds a stored day (read straight into these sums: a year is hundreds of days); with
     /// `slots: false` its slots of the week are left out. Returns the day's conversations.
     @discardableResult
-    mutating func add(_ stored: Stored, slots readSlots: Bool = true) throws -> Int {
+    mutating func add(_ stored: Stored, slots readSlots: Bool = true) -> Int {
         var mine = counts
         for (index, part) in stored.counts.split(separator: ",").prefix(mine.count).enumerated() { mine[index] += Int(part) ?? 0 }
         let created = (Int(stored.counts.prefix { $0 != "," }) ?? 0)
@@ -192,12 +194,14 @@ extension ReportDay {
                 if parts.count == 2, let slot = Int(parts[0]), let n = Int(parts[1]) { slots[slot, default: 0] += n }
             }
         }
-        let mix = try JSONCoding.decode(Mix.self, from: stored.mix)
-        for (dimension, values) in mix.breakdowns {
-            for (value, n) in values { breakdowns[dimension, default: [:]][value, default: 0] += n }
-        }
-        for (agent, numbers) in mix.agents {
-            guard let id = Int64(agent), numbers.count == 6 else { continue }
+        for entry in stored.mix.split(separator: ";") {
+            let parts = entry.split(separator: "|", omittingEmptySubsequences: false)
+            if parts.count == 3, let n = Int(parts[2]) {
+                breakdowns[String(parts[0]), default: [:]][String(parts[1]), default: 0] += n
+                continue
+            }
+            guard parts.count == 8, parts[0] == "@", let id = Int64(parts[1]) else { continue }
+            let numbers = parts[2...].map { Int($0) ?? 0 }
             var line = agents[id, default: .init()]
             line.resolved += numbers[0]
             line.responses += numbers[1]
