@@ -94,12 +94,17 @@ public struct DurationHistogram: Equatable, Sendable {
     /// The steps in use as varints: how many, then for each the distance from the previous one
     /// and its count.
     public func encode(into bytes: inout [UInt8]) {
-        let used = counts.indices.filter { counts[$0] != 0 }
+        Self.encode(steps: Dictionary(uniqueKeysWithValues: counts.indices.filter { counts[$0] != 0 }.map { ($0, counts[$0]) }), into: &bytes)
+    }
+
+    /// The same bytes from step indexes and their counts (how a day is added up: sparse).
+    public static func encode(steps: [Int: Int], into bytes: inout [UInt8]) {
+        let used = steps.keys.filter { (steps[$0] ?? 0) > 0 && $0 >= 0 && $0 <= lastIndex }.sorted()
         VarInt.append(UInt64(used.count), to: &bytes)
         var previous = 0
         for index in used {
             VarInt.append(UInt64(index - previous), to: &bytes)
-            VarInt.append(UInt64(counts[index]), to: &bytes)
+            VarInt.append(UInt64(steps[index] ?? 0), to: &bytes)
             previous = index
         }
     }

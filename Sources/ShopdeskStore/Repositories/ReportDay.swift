@@ -22,18 +22,16 @@ struct ReportDay: Equatable, Sendable {
 
     /// Durations and their exact sum (for the mean).
     struct Timed: Equatable, Sendable {
+        /// While a day is added up from facts: step index → durations (a day uses few steps).
+        var steps: [Int: Int] = [:]
+        /// While a period is read: its days' durations (dense: hundreds of days are added into it).
         var histogram = DurationHistogram()
         var sum = 0
 
         mutating func add(_ seconds: Int?) {
             guard let seconds else { return }
-            histogram.add(seconds)
+            steps[DurationHistogram.index(of: seconds), default: 0] += 1
             sum += seconds
-        }
-
-        mutating func add(_ other: Timed) {
-            histogram.add(other.histogram)
-            sum += other.sum
         }
     }
 
@@ -166,7 +164,7 @@ extension ReportDay {
         return Stored(counts: counts.map(String.init).joined(separator: ","),
                       speeds: speeds.reduce(into: [UInt8]()) { bytes, speed in
                           VarInt.append(signed: speed.sum, to: &bytes)
-                          speed.histogram.encode(into: &bytes)
+                          DurationHistogram.encode(steps: speed.steps, into: &bytes)
                       },
                       slots: slots.keys.sorted().map { "\($0):\(slots[$0] ?? 0)" }.joined(separator: ","),
                       mix: mix.joined(separator: ";"))
@@ -177,8 +175,8 @@ extension ReportDay {
     @discardableResult
     mutating func add(_ stored: Stored, slots readSlots: Bool = true) -> Int {
         var mine = counts
-        for (index, part) in stored.counts.split(separator: ",").prefix(mine.count).enumerated() { mine[index] += Int(part) ?? 0 }
-        let created = (Int(stored.counts.prefix { $0 != "," }) ?? 0)
+        let theirs = ReportQueries.integers(stored.counts)
+        for index in mine.indices where index < theirs.count { mine[index] += theirs[index] }
         counts = mine
         stored.speeds.withUnsafeBufferPointer { bytes in
             var position = 0
@@ -189,10 +187,9 @@ extension ReportDay {
             }
         }
         if readSlots {
-            for pair in stored.slots.split(separator: ",") {
-                let parts = pair.split(separator: ":")
-                if parts.count == 2, let slot = Int(parts[0]), let n = Int(parts[1]) { slots[slot, default: 0] += n }
-            }
+            // `slot:n` pairs: the numbers alternate.
+            let numbers = ReportQueries.integers(stored.slots)
+            for index in stride(from: 0, to: numbers.count - 1, by: 2) { slots[numbers[index], default: 0] += numbers[index + 1] }
         }
         for entry in stored.mix.split(separator: ";") {
             let parts = entry.split(separator: "|", omittingEmptySubsequences: false)
@@ -211,6 +208,6 @@ extension ReportDay {
             line.csatSatisfied += numbers[5]
             agents[id] = line
         }
-        return created
+        return theirs.first ?? 0
     }
 }

@@ -38,37 +38,49 @@ enum ReportDaysStore {
         guard !days.isEmpty else { return false }
         let step = Array(days.prefix(daysPerStep))
         let wanted = Set(step)
-        var lines: [Int: [String: [String: ReportDay]]] = [:]
-        func add(_ fact: ReportDay.Fact, on day: Int) {
-            lines[day, default: [:]]["", default: [:]]["", default: ReportDay()].add(fact, on: day)
-            for (dimension, value) in zip(ReportDay.dimensions, fact.values) {
-                lines[day, default: [:]][dimension, default: [:]][value, default: ReportDay()].add(fact, on: day)
-            }
-        }
-        for fact in try await facts(ws, days: step, in: sql) {
+        struct Line: Hashable { var day: Int, dimension: String, value: String }
+        var lines: [Line: ReportDay] = [:]
+        // Each day's facts: by the day indexes (each term names the workspace, so SQLite reads
+        // every index by its day: a `MULTI-INDEX OR`).
+        var dayTerms: [SQLQueryString] = []
+        for column in dayColumns { dayTerms.append("(f.workspace_id = \(bind: ws) AND f.\(unsafeRaw: column) IN (\(binds: step)))") }
+        var facts = try await facts(dayTerms.joined(separator: " OR "), in: sql)
+        for fact in facts.values {
             // A conversation counts on each of its days that is being added up.
             let days = Set([fact.createdDay, fact.firstResponseDay, fact.firstResolvedDay, fact.resolvedDay, fact.surveySentDay,
                             fact.surveyAnsweredDay].compactMap { $0 }).intersection(wanted)
-            for day in days { add(fact, on: day) }
+            for day in days {
+                lines[Line(day: day, dimension: "", value: ""), default: ReportDay()].add(fact, on: day)
+                for (dimension, value) in zip(ReportDay.dimensions, fact.values) {
+                    lines[Line(day: day, dimension: dimension, value: value), default: ReportDay()].add(fact, on: day)
+                }
+            }
         }
-        for (day, fact, seconds, business) in try await waits(ws, days: step, in: sql) {
-            lines[day, default: [:]]["", default: [:]]["", default: ReportDay()].addWait(seconds: seconds, business: business)
+        // The waits answered on these days, with their conversations' facts (most already read).
+        let waits = try await waits(ws, days: step, in: sql)
+        let missing = Array(Set(waits.map(\.conversation)).filter { facts[$0] == nil })
+        for start in stride(from: 0, to: missing.count, by: 400) {
+            let more = try await self.facts("""
+                +f.workspace_id = \(bind: ws) AND f.conversation_id IN (\(binds: Array(missing[start..<min(start + 400, missing.count)])))
+                """, in: sql)
+            facts.merge(more) { old, _ in old }
+        }
+        for wait in waits {
+            guard let fact = facts[wait.conversation] else { continue }
+            lines[Line(day: wait.day, dimension: "", value: ""), default: ReportDay()].addWait(seconds: wait.seconds, business: wait.business)
             for (dimension, value) in zip(ReportDay.dimensions, fact.values) {
-                lines[day, default: [:]][dimension, default: [:]][value, default: ReportDay()].addWait(seconds: seconds, business: business)
+                lines[Line(day: wait.day, dimension: dimension, value: value), default: ReportDay()]
+                    .addWait(seconds: wait.seconds, business: wait.business)
             }
         }
         try await sql.raw("DELETE FROM report_days WHERE workspace_id = \(bind: ws) AND day IN (\(binds: step))").run()
         var rows: [SQLQueryString] = []
-        for (day, dimensions) in lines {
-            for (dimension, values) in dimensions {
-                for (value, line) in values {
-                    let stored = line.stored
-                    rows.append("""
-                        (\(bind: ws), \(bind: day), \(bind: dimension), \(bind: value), \(bind: stored.counts), \(bind: Data(stored.speeds)),
-                         \(bind: stored.slots), \(bind: stored.mix))
-                        """)
-                }
-            }
+        for (line, day) in lines {
+            let stored = day.stored
+            rows.append("""
+                (\(bind: ws), \(bind: line.day), \(bind: line.dimension), \(bind: line.value), \(bind: stored.counts), \(bind: Data(stored.speeds)),
+                 \(bind: stored.slots), \(bind: stored.mix))
+                """)
         }
         for start in stride(from: 0, to: rows.count, by: 100) {
             try await sql.raw("""
@@ -158,38 +170,33 @@ enum ReportDaysStore {
             : "group_concat(\(columns.map { "IFNULL(\(alias).\($0), '')" }.joined(separator: " || '|' || ")), ';')"
     }
 
-    private static func facts(_ ws: Int64, days: [Int], in sql: any SQLDatabase) async throws -> [ReportDay.Fact] {
-        var query: SQLQueryString = "SELECT \(unsafeRaw: joined(factColumns, alias: "f", in: sql)) AS facts FROM report_facts f WHERE f.workspace_id = \(bind: ws) AND ("
-        for (index, column) in dayColumns.enumerated() {
-            query.appendLiteral(index == 0 ? "f.\(column) IN (" : " OR f.\(column) IN (")
-            query.appendInterpolation(binds: days)
-            query.appendLiteral(")")
+    /// The facts matching `condition` (on `report_facts f`), by conversation.
+    private static func facts(_ condition: SQLQueryString, in sql: any SQLDatabase) async throws -> [Int64: ReportDay.Fact] {
+        guard let text = try await sql.raw("""
+            SELECT \(unsafeRaw: joined(["conversation_id"] + factColumns, alias: "f", in: sql)) AS facts FROM report_facts f WHERE \(condition)
+            """).first()?.stringOrNil("facts") else { return [:] }
+        var facts: [Int64: ReportDay.Fact] = [:]
+        for row in text.split(separator: ";") {
+            let parts = row.split(separator: "|", omittingEmptySubsequences: false)
+            if let id = parts.first.flatMap({ Int64($0) }), let fact = fact(from: parts.dropFirst()) { facts[id] = fact }
         }
-        query.appendLiteral(")")
-        guard let text = try await sql.raw(query).first()?.stringOrNil("facts") else { return [] }
-        return text.split(separator: ";").compactMap { fact(from: $0.split(separator: "|", omittingEmptySubsequences: false)) }
+        return facts
     }
 
-    private static func waits(_ ws: Int64, days: [Int], in sql: any SQLDatabase) async throws -> [(Int, ReportDay.Fact, Int, Int)] {
-        let columns = ["day", "seconds", "business"].map { "w.\($0)" } + factColumns.map { "f.\($0)" }
-        let aggregate = sql.dialect.name == "postgresql"
-            ? "string_agg(concat(\(columns.joined(separator: ", '|', "))), ';')"
-            : "group_concat(\(columns.map { "IFNULL(\($0), '')" }.joined(separator: " || '|' || ")), ';')"
-        guard let text = try await sql.raw("""
-            SELECT \(unsafeRaw: aggregate) AS waits FROM report_waits w JOIN report_facts f ON f.conversation_id = w.conversation_id
-            WHERE w.workspace_id = \(bind: ws) AND w.day IN (\(binds: days))
-            """).first()?.stringOrNil("waits") else { return [] }
-        return text.split(separator: ";").compactMap { row in
-            let parts = row.split(separator: "|", omittingEmptySubsequences: false)
-            guard parts.count == 3 + factColumns.count, let day = Int(parts[0]), let seconds = Int(parts[1]), let business = Int(parts[2]),
-                  let fact = fact(from: Array(parts.dropFirst(3))) else { return nil }
-            return (day, fact, seconds, business)
-        }
+    private static func waits(_ ws: Int64, days: [Int], in sql: any SQLDatabase) async throws -> [(conversation: Int64, day: Int, seconds: Int, business: Int)] {
+        let joined = sql.dialect.name == "postgresql"
+            ? "string_agg(concat(conversation_id, ',', day, ',', seconds, ',', business), ',')"
+            : "group_concat(conversation_id || ',' || day || ',' || seconds || ',' || business)"
+        let numbers = ReportQueries.integers(try await sql.raw("""
+            SELECT \(unsafeRaw: joined) AS waits FROM report_waits WHERE workspace_id = \(bind: ws) AND day IN (\(binds: days))
+            """).first()?.stringOrNil("waits"))
+        return stride(from: 0, to: numbers.count - 3, by: 4).map { (Int64(numbers[$0]), numbers[$0 + 1], numbers[$0 + 2], numbers[$0 + 3]) }
     }
 
     /// A fact from its joined columns (`factColumns`' order).
-    private static func fact(from parts: [Substring]) -> ReportDay.Fact? {
-        guard parts.count == factColumns.count else { return nil }
+    private static func fact(from columns: ArraySlice<Substring>) -> ReportDay.Fact? {
+        guard columns.count == factColumns.count else { return nil }
+        let parts = Array(columns)
         let int = { (index: Int) -> Int? in Int(parts[index]) }
         let flag = { (index: Int) -> Bool in int(index).map { $0 != 0 } ?? false }
         var fact = ReportDay.Fact(values: parts[0...6].map(String.init), assignee: Int64(parts[5]))
