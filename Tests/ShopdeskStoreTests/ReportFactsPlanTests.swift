@@ -24,4 +24,22 @@ struct ReportFactsPlanTests {
             }
         }
     }
+
+    /// Adding days up reads each day index by its days and the waits by theirs; never the workspace.
+    @Test func daysAreAddedUpFromTheirDayIndexes() async throws {
+        try await TestDatabase.with(.sqlite) { database in
+            let days = Array(20_261_101...20_261_130)
+            let queries = [ReportDaysStore.factsQuery(ReportDaysStore.onDays(1, days), postgres: false),
+                           ReportDaysStore.waitsQuery(1, days, postgres: false)]
+            for query in queries {
+                var explain = SQLQueryString("EXPLAIN QUERY PLAN ")
+                explain.appendInterpolation(query)
+                let statement = explain
+                let plan = try await database.read { sql in
+                    try await sql.raw(statement).all().map { try $0.decode(column: "detail", as: String.self) }
+                }
+                #expect(!plan.contains { $0.hasSuffix("(workspace_id=?)") || $0.hasPrefix("SCAN") }, "\(plan)")
+            }
+        }
+    }
 }

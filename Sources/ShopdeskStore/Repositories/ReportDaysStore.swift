@@ -42,9 +42,7 @@ enum ReportDaysStore {
         var lines: [Line: ReportDay] = [:]
         // Each day's facts: by the day indexes (each term names the workspace, so SQLite reads
         // every index by its day: a `MULTI-INDEX OR`).
-        var dayTerms: [SQLQueryString] = []
-        for column in dayColumns { dayTerms.append("(f.workspace_id = \(bind: ws) AND f.\(unsafeRaw: column) IN (\(binds: step)))") }
-        var facts = try await facts(dayTerms.joined(separator: " OR "), in: sql)
+        var facts = try await facts(onDays(ws, step), in: sql)
         for fact in facts.values {
             // A conversation counts on each of its days that is being added up.
             let days = Set([fact.createdDay, fact.firstResponseDay, fact.firstResolvedDay, fact.resolvedDay, fact.surveySentDay,
@@ -164,17 +162,35 @@ enum ReportDaysStore {
     private static let dayColumns = ["created_day", "first_response_day", "first_resolved_day", "resolved_day", "survey_sent_day",
                                      "survey_answered_day"]
 
-    private static func joined(_ columns: [String], alias: String, in sql: any SQLDatabase) -> String {
-        sql.dialect.name == "postgresql"
+    private static func joined(_ columns: [String], alias: String, postgres: Bool) -> String {
+        postgres
             ? "string_agg(concat(\(columns.map { "\(alias).\($0)" }.joined(separator: ", '|', "))), ';')"
             : "group_concat(\(columns.map { "IFNULL(\(alias).\($0), '')" }.joined(separator: " || '|' || ")), ';')"
     }
 
+    /// The facts counting on one of `days` (each term names the workspace, so SQLite reads every
+    /// day index by its days — a `MULTI-INDEX OR` — where `workspace_id = ? AND (… OR …)` read
+    /// the whole workspace).
+    static func onDays(_ ws: Int64, _ days: [Int]) -> SQLQueryString {
+        dayColumns.map { column -> SQLQueryString in "(f.workspace_id = \(bind: ws) AND f.\(unsafeRaw: column) IN (\(binds: days)))" }
+            .joined(separator: " OR ")
+    }
+
+    static func factsQuery(_ condition: SQLQueryString, postgres: Bool) -> SQLQueryString {
+        "SELECT \(unsafeRaw: joined(["conversation_id"] + factColumns, alias: "f", postgres: postgres)) AS facts FROM report_facts f WHERE \(condition)"
+    }
+
+    static func waitsQuery(_ ws: Int64, _ days: [Int], postgres: Bool) -> SQLQueryString {
+        let joined = postgres
+            ? "string_agg(concat(conversation_id, ',', day, ',', seconds, ',', business), ',')"
+            : "group_concat(conversation_id || ',' || day || ',' || seconds || ',' || business)"
+        return "SELECT \(unsafeRaw: joined) AS waits FROM report_waits WHERE workspace_id = \(bind: ws) AND day IN (\(binds: days))"
+    }
+
     /// The facts matching `condition` (on `report_facts f`), by conversation.
     private static func facts(_ condition: SQLQueryString, in sql: any SQLDatabase) async throws -> [Int64: ReportDay.Fact] {
-        guard let text = try await sql.raw("""
-            SELECT \(unsafeRaw: joined(["conversation_id"] + factColumns, alias: "f", in: sql)) AS facts FROM report_facts f WHERE \(condition)
-            """).first()?.stringOrNil("facts") else { return [:] }
+        guard let text = try await sql.raw(factsQuery(condition, postgres: sql.dialect.name == "postgresql")).first()?
+            .stringOrNil("facts") else { return [:] }
         var facts: [Int64: ReportDay.Fact] = [:]
         for row in text.split(separator: ";") {
             let parts = row.split(separator: "|", omittingEmptySubsequences: false)
@@ -184,12 +200,8 @@ enum ReportDaysStore {
     }
 
     private static func waits(_ ws: Int64, days: [Int], in sql: any SQLDatabase) async throws -> [(conversation: Int64, day: Int, seconds: Int, business: Int)] {
-        let joined = sql.dialect.name == "postgresql"
-            ? "string_agg(concat(conversation_id, ',', day, ',', seconds, ',', business), ',')"
-            : "group_concat(conversation_id || ',' || day || ',' || seconds || ',' || business)"
-        let numbers = ReportQueries.integers(try await sql.raw("""
-            SELECT \(unsafeRaw: joined) AS waits FROM report_waits WHERE workspace_id = \(bind: ws) AND day IN (\(binds: days))
-            """).first()?.stringOrNil("waits"))
+        let numbers = ReportQueries.integers(try await sql.raw(waitsQuery(ws, days, postgres: sql.dialect.name == "postgresql")).first()?
+            .stringOrNil("waits"))
         return stride(from: 0, to: numbers.count - 3, by: 4).map { (Int64(numbers[$0]), numbers[$0 + 1], numbers[$0 + 2], numbers[$0 + 3]) }
     }
 
