@@ -52,6 +52,31 @@ struct ConversationFactsTests {
         #expect(started.waits.map(\.seconds) == [30 * 60], "the customer's answer waited for the next response")
     }
 
+    /// Automation: a rule's resolution counts only while it stands; macros once each; the bot's
+    /// reason only with a handover; touched by a rule, the bot or an automatic reply.
+    @Test func whatAutomationDidIsCountedOnce() {
+        let messages = [M(direction: .inbound, byAgent: false, at: Self.at(30, 9)), M(direction: .outbound, byAgent: true, at: Self.at(30, 9, 30))]
+        let byRule = ConversationHistory(createdAt: Self.at(30, 9), messages: messages,
+                                         statusChanges: [(Self.at(30, 10), .resolved)], status: .resolved,
+                                         ruleStatusChanges: [Self.at(30, 10)], ruleFired: true, macroIDs: [4, 9, 4])
+        let facts = ConversationFacts.compute(byRule, calendar: Self.always)
+        #expect(facts.ruleResolved && facts.ruleTouched && facts.automated && facts.macroIDs == [4, 9] && facts.handoverReason == nil)
+        // Reopened and resolved again by an agent: the rule's resolution no longer stands.
+        var reopened = byRule
+        reopened.statusChanges += [(Self.at(30, 11), .open), (Self.at(30, 12), .resolved)]
+        #expect(!ConversationFacts.compute(reopened, calendar: Self.always).ruleResolved)
+        // No rule, no bot, no automatic reply: untouched, however many macros an agent applied.
+        let manual = ConversationHistory(createdAt: Self.at(30, 9), messages: messages, statusChanges: [], status: .open, macroIDs: [4])
+        #expect(!ConversationFacts.compute(manual, calendar: Self.always).automated)
+        // A reason without a handover is not one.
+        let reason = ConversationHistory(createdAt: Self.at(30, 9), messages: messages, statusChanges: [], status: .open, handoverReason: "x")
+        #expect(ConversationFacts.compute(reason, calendar: Self.always).handoverReason == nil)
+        let handed = ConversationHistory(createdAt: Self.at(30, 9), messages: messages, statusChanges: [], status: .open,
+                                         handedOverAt: Self.at(30, 9, 10), handoverReason: "No answer found.")
+        let handedFacts = ConversationFacts.compute(handed, calendar: Self.always)
+        #expect(handedFacts.handoverReason == "No answer found." && handedFacts.automated)
+    }
+
     @Test func businessHoursLeaveTheWeekendOut() {
         // Friday 16:30 to Monday 09:30 in Zagreb with Monday–Friday 09–17: 30 + 30 minutes open.
         let zagreb = BusinessCalendar(timeZone: "Europe/Zagreb", weekly: ["mon": "09:00-17:00", "tue": "09:00-17:00", "wed": "09:00-17:00",

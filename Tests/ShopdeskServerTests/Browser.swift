@@ -322,6 +322,11 @@ actor DevToolsChannel {
                     self.resolve(id, .failure(error))
                 }
             }
+            // A browser that never answers fails the call with its name, not the test's time limit without one.
+            Task {
+                try? await Task.sleep(for: .seconds(90))
+                self.resolve(id, .failure(HarnessError("DevTools did not answer \(method) within 90 s.")))
+            }
         }
     }
 

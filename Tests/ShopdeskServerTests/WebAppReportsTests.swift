@@ -33,6 +33,9 @@ struct WebAppReportsTests {
                 #expect(try await page.evaluate("document.querySelector('[data-metric=created] .card-delta').textContent.includes('200')") as? Bool == true)
                 #expect(try await page.evaluate("document.querySelector('[data-metric=fcr] .card-title').textContent") as? String == fcrTitle)
                 #expect(try await page.evaluate("document.querySelector('[data-metric=fcr] .card-value').textContent.startsWith('100')") as? Bool == true)
+                // What automation touched, as a share of the conversations, in the agent's language.
+                #expect(try await page.evaluate("document.querySelector('[data-metric=automated] .card-title').textContent") as? String
+                    == (language == "hr" ? "Uz automatizaciju" : "Touched by automation"))
                 // The chart's numbers as a table.
                 _ = try await page.evaluate("(() => { document.querySelector('#chart-created-toggle').click(); return true })()")
                 #expect(try await page.evaluate("document.querySelectorAll('#chart-created-table tbody tr').length") as? Int == 7)

@@ -97,6 +97,8 @@ struct ReportDaysTests {
             resolvedDay, resolvedDay.map { _ in duration() }, resolvedDay.map { _ in duration() },
             surveyAnswered.map { _ in Bool.random(using: &generator) ? "csat" : "nps" }, surveyAnswered.map { _ in day() }, surveyAnswered,
             surveyAnswered.map { _ in Int.random(in: 0...10, using: &generator) },
+            ["The customer asked for a person.", "No answer found.", nil, nil].randomElement(using: &generator)!, flag(), flag(),
+            ["3", "3,5", "7", nil, nil].randomElement(using: &generator)!, flag(),
         ]
         let waits = (0..<Int.random(in: 0...3, using: &generator)).map { _ in (day(), duration(), duration()) }
         return Fact(id: id, columns: columns.map(Fact.Value.init), waits: waits.map { Fact.Wait(day: $0.0, seconds: $0.1, business: $0.2) })
@@ -152,7 +154,8 @@ struct ReportDaysTests {
                 INSERT INTO report_facts (conversation_id, workspace_id, customer_id, created_at, channel, inbox_id, intent, language, team_id, assignee_id,
                   priority, merged, created_day, created_slot, customer_messages, responses, automatic_messages, bot_answered, bot_handed_over,
                   bot_resolved, first_response_day, first_response, first_response_business, first_resolved_day, reopened, one_touch, fcr,
-                  resolved_day, resolution, resolution_business, survey_kind, survey_sent_day, survey_answered_day, survey_score)
+                  resolved_day, resolution, resolution_business, survey_kind, survey_sent_day, survey_answered_day, survey_score,
+                  handover_reason, rule_touched, rule_resolved, macros, automated)
                 VALUES \(values)
                 """).run()
             for wait in fact.waits {

@@ -37,6 +37,16 @@ public struct ConversationFacts: Equatable, Sendable {
     public var botHandedOver: Bool
     /// The bot answered and the conversation was resolved without an agent's response.
     public var botResolved: Bool
+    /// Why the bot handed over (the first handover), as the bot said it.
+    public var handoverReason: String?
+    /// A rule acted on the conversation (changed it, replied, notified…).
+    public var ruleTouched: Bool
+    /// The resolution that stands was a rule's.
+    public var ruleResolved: Bool
+    /// The macros agents applied, each once, in the order first used.
+    public var macroIDs: [Int64]
+    /// Touched by automation: the bot answered or handed over, a rule acted, or an automatic reply was sent.
+    public var automated: Bool
 }
 
 /// A conversation's history as the facts are computed from it.
@@ -64,16 +74,27 @@ public struct ConversationHistory: Sendable {
     /// Each status the conversation entered, with when.
     public var statusChanges: [(at: Date, to: ConversationStatus)]
     public var status: ConversationStatus
-    /// When the bot handed the conversation to an agent.
+    /// When the bot handed the conversation to an agent, and why.
     public var handedOverAt: Date?
+    public var handoverReason: String?
+    /// When rules changed the status (a rule's resolution is one of these), and whether any rule fired.
+    public var ruleStatusChanges: [Date]
+    public var ruleFired: Bool
+    /// The macros applied, in order (repeats included).
+    public var macroIDs: [Int64]
 
     public init(createdAt: Date, messages: [Message], statusChanges: [(at: Date, to: ConversationStatus)], status: ConversationStatus,
-                handedOverAt: Date? = nil) {
+                handedOverAt: Date? = nil, handoverReason: String? = nil, ruleStatusChanges: [Date] = [], ruleFired: Bool = false,
+                macroIDs: [Int64] = []) {
         self.createdAt = createdAt
         self.messages = messages
         self.statusChanges = statusChanges
         self.status = status
         self.handedOverAt = handedOverAt
+        self.handoverReason = handoverReason
+        self.ruleStatusChanges = ruleStatusChanges
+        self.ruleFired = ruleFired
+        self.macroIDs = macroIDs
     }
 }
 
@@ -127,19 +148,27 @@ extension ConversationFacts {
         let resolvedAt = history.status == .resolved ? resolutions.last : nil
         let responses = history.messages.filter(isResponse).count
         let botAnswered = history.messages.contains { $0.direction == .outbound && $0.byBot }
+        let automaticMessages = history.messages.filter { $0.direction == .outbound && !$0.byAgent }.count
+        var macros: [Int64] = []
+        for id in history.macroIDs where !macros.contains(id) { macros.append(id) }
         return ConversationFacts(
             createdAt: history.createdAt,
             firstResponseAt: firstResponseAt, firstResponseSeconds: firstResponseSeconds, firstResponseBusinessSeconds: firstResponseBusiness,
             waits: waits,
             responses: responses,
             customerMessages: history.messages.filter { $0.direction == .inbound }.count,
-            automaticMessages: history.messages.filter { $0.direction == .outbound && !$0.byAgent }.count,
+            automaticMessages: automaticMessages,
             firstResolvedAt: firstResolvedAt, reopened: reopened, oneTouch: oneTouch, firstContactResolution: oneTouch && !reopened,
             resolvedAt: resolvedAt,
             resolutionSeconds: resolvedAt.map { Int($0.timeIntervalSince(history.createdAt).rounded()) },
             resolutionBusinessSeconds: resolvedAt.map { business(history.createdAt, $0) },
             botAnswered: botAnswered, botHandedOver: history.handedOverAt != nil,
-            botResolved: botAnswered && responses == 0 && resolvedAt != nil
+            botResolved: botAnswered && responses == 0 && resolvedAt != nil,
+            handoverReason: history.handedOverAt == nil ? nil : history.handoverReason,
+            ruleTouched: history.ruleFired,
+            ruleResolved: resolvedAt.map { history.ruleStatusChanges.contains($0) } ?? false,
+            macroIDs: macros,
+            automated: botAnswered || history.handedOverAt != nil || history.ruleFired || automaticMessages > 0
         )
     }
 }

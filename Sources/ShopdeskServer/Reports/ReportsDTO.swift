@@ -62,6 +62,9 @@ struct OverviewDTO: ResponseEncodable {
         var surveysSent: Int
         var surveysAnswered: Int
         var bot: [String: Int]
+        /// Created in the period and touched by a rule (`rules`) or by any automation (`touched`:
+        /// the bot, a rule, an automatic reply); resolved in the period by a rule (`rule_resolved`).
+        var automation: [String: Int]
         var agents: [AgentDTO]
 
         /// `detail`: the period was read in full (a previous period has no days, heatmap or agents).
@@ -95,6 +98,7 @@ struct OverviewDTO: ResponseEncodable {
             surveysSent = period.surveysSent
             surveysAnswered = period.surveysSentAnswered
             bot = ["answered": period.botAnswered, "handed_over": period.botHandedOver, "resolved": period.botResolved]
+            automation = ["rules": period.ruleTouched, "touched": period.automated, "rule_resolved": period.ruleResolved]
             agents = period.agents.map { id, line in
                 AgentDTO(agentId: id, resolved: line.resolved, responses: line.responses,
                          firstResponseMean: line.firstResponses == 0 ? nil : (Double(line.firstResponseSum) / Double(line.firstResponses)).rounded(),
@@ -116,6 +120,8 @@ struct OverviewDTO: ResponseEncodable {
     var current: PeriodDTO
     /// The previous period's headline figures and topics (its other breakdowns, days, heatmap and agents are empty lists).
     var previous: PeriodDTO?
+    /// Macro id → name, for the macros in `current.breakdowns.macro`.
+    var macroNames: [String: String] = [:]
 
     init(scope: ReportsController.Scope, fresh: Bool, current: ReportQueries.Period, previous: ReportQueries.Period?) {
         from = ReportClock.text(scope.from)
@@ -160,6 +166,16 @@ struct OverviewDTO: ResponseEncodable {
         line("surveys_sent") { String($0.surveysSent) }
         line("bot_answered") { String($0.bot["answered"] ?? 0) }
         line("bot_resolved") { String($0.bot["resolved"] ?? 0) }
+        line("bot_handed_over") { String($0.bot["handed_over"] ?? 0) }
+        line("touched_by_automation") { String($0.automation["touched"] ?? 0) }
+        line("touched_by_rules") { String($0.automation["rules"] ?? 0) }
+        line("resolved_by_rules") { String($0.automation["rule_resolved"] ?? 0) }
+        for (title, dimension) in [("handover_reason", "handover"), ("macro", "macro")] {
+            guard let counts = current.breakdowns[dimension], !counts.isEmpty else { continue }
+            rows.append([])
+            rows.append([title, "conversations"])
+            for count in counts { rows.append([dimension == "macro" ? macroNames[count.key] ?? "#\(count.key)" : count.key, String(count.count)]) }
+        }
         rows.append([])
         rows.append(["day", "conversations"])
         for day in current.createdByDay { rows.append([day.day, String(day.count)]) }

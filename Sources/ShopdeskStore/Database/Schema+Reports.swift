@@ -40,7 +40,8 @@ extension Schema {
 
     /// Each day's figures per slice of the workspace (`ReportDay`): all conversations (dimension
     /// and value empty) and those of each channel, inbox, intent, language, team, agent and
-    /// priority; and the days whose facts changed since they were added up.
+    /// priority; the days whose facts changed since they were added up; and the facts'
+    /// automation figures.
     static func version38(_ d: SchemaDialect) -> [String] {
         [
             """
@@ -50,6 +51,15 @@ extension Schema {
             """,
             "CREATE INDEX report_days_day ON report_days(workspace_id, day)",
             "CREATE TABLE report_dirty_days (workspace_id BIGINT NOT NULL REFERENCES workspaces(id), day INTEGER NOT NULL, PRIMARY KEY (workspace_id, day))",
+            // Automation: why the bot handed over, whether a rule acted or made the resolution
+            // that stands, the macros applied (ids, comma-separated), and touched by automation at all.
+            "ALTER TABLE report_facts ADD COLUMN handover_reason TEXT",
+            "ALTER TABLE report_facts ADD COLUMN rule_touched INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE report_facts ADD COLUMN rule_resolved INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE report_facts ADD COLUMN macros TEXT",
+            "ALTER TABLE report_facts ADD COLUMN automated INTEGER NOT NULL DEFAULT 0",
+            "DROP INDEX report_facts_resolved",
+            "CREATE INDEX report_facts_resolved ON report_facts(workspace_id, resolved_day, resolution, resolution_business, rule_resolved)",
         ]
     }
 }

@@ -12,6 +12,8 @@ struct ReportDay: Equatable, Sendable {
     var firstResolved = 0, reopened = 0, oneTouch = 0, fcr = 0, firstResolvedAnswered = 0
     var csatAnswers = 0, csatSatisfied = 0, csatScoreSum = 0, npsAnswers = 0, npsPromoters = 0, npsDetractors = 0
     var surveysSent = 0, surveysSentAnswered = 0
+    /// Created and touched by a rule, or by any automation; resolved by a rule.
+    var ruleTouched = 0, automated = 0, ruleResolved = 0
     /// First response, next response and resolution; calendar and business time.
     var speeds = Array(repeating: Timed(), count: 6)
     /// Slot of the week → conversations created.
@@ -53,6 +55,7 @@ struct ReportDay: Equatable, Sendable {
         var firstResolvedDay: Int?, reopened = false, oneTouch = false, fcr = false
         var resolvedDay: Int?, resolution: Int?, resolutionBusiness: Int?
         var surveyKind: String?, surveySentDay: Int?, surveyAnsweredDay: Int?, surveyScore: Int?
+        var handoverReason: String?, ruleTouched = false, ruleResolved = false, macros: [String] = [], automated = false
     }
 
     /// Adds what `fact` counts on `day`.
@@ -68,6 +71,10 @@ struct ReportDay: Equatable, Sendable {
             if fact.botResolved { botResolved += 1 }
             slots[fact.createdSlot, default: 0] += 1
             for (dimension, value) in zip(Self.breakdownDimensions, fact.values) { breakdowns[dimension, default: [:]][value, default: 0] += 1 }
+            if fact.ruleTouched { ruleTouched += 1 }
+            if fact.automated { automated += 1 }
+            if let reason = fact.handoverReason, !reason.isEmpty { breakdowns["handover", default: [:]][reason, default: 0] += 1 }
+            for macro in fact.macros { breakdowns["macro", default: [:]][macro, default: 0] += 1 }
         }
         if fact.firstResponseDay == day {
             speeds[0].add(fact.firstResponse)
@@ -80,6 +87,7 @@ struct ReportDay: Equatable, Sendable {
         if fact.resolvedDay == day {
             speeds[4].add(fact.resolution)
             speeds[5].add(fact.resolutionBusiness)
+            if fact.ruleResolved { ruleResolved += 1 }
             if let agent = fact.assignee {
                 agents[agent, default: .init()].resolved += 1
                 agents[agent, default: .init()].responses += fact.responses
@@ -123,7 +131,7 @@ struct ReportDay: Equatable, Sendable {
         get {
             [conversations, merged, customerMessages, responses, automaticMessages, botAnswered, botHandedOver, botResolved,
              firstResolved, reopened, oneTouch, fcr, firstResolvedAnswered, csatAnswers, csatSatisfied, csatScoreSum,
-             npsAnswers, npsPromoters, npsDetractors, surveysSent, surveysSentAnswered]
+             npsAnswers, npsPromoters, npsDetractors, surveysSent, surveysSentAnswered, ruleTouched, automated, ruleResolved]
         }
         set {
             var values = newValue.makeIterator()
@@ -133,6 +141,7 @@ struct ReportDay: Equatable, Sendable {
             firstResolved = next(); reopened = next(); oneTouch = next(); fcr = next(); firstResolvedAnswered = next()
             csatAnswers = next(); csatSatisfied = next(); csatScoreSum = next()
             npsAnswers = next(); npsPromoters = next(); npsDetractors = next(); surveysSent = next(); surveysSentAnswered = next()
+            ruleTouched = next(); automated = next(); ruleResolved = next()
         }
     }
 }

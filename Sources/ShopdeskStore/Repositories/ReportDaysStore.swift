@@ -140,11 +140,15 @@ enum ReportDaysStore {
         period.npsDetractors = total.npsDetractors
         period.surveysSent = total.surveysSent
         period.surveysSentAnswered = total.surveysSentAnswered
+        period.ruleTouched = total.ruleTouched
+        period.automated = total.automated
+        period.ruleResolved = total.ruleResolved
         if detail {
             period.heatmap = total.slots.filter { $0.value > 0 }
             period.breakdowns = total.breakdowns
             period.agents = total.agents
         } else if let intents = total.breakdowns["intent"] {
+            // A previous period keeps its topics only, as `ReportQueries.fromFacts` does.
             period.breakdowns["intent"] = intents
         }
         return period
@@ -157,7 +161,8 @@ enum ReportDaysStore {
         "channel", "inbox_id", "intent", "language", "team_id", "assignee_id", "priority", "created_day", "created_slot", "merged",
         "customer_messages", "responses", "automatic_messages", "bot_answered", "bot_handed_over", "bot_resolved", "first_response_day",
         "first_response", "first_response_business", "first_resolved_day", "reopened", "one_touch", "fcr", "resolved_day", "resolution",
-        "resolution_business", "survey_kind", "survey_sent_day", "survey_answered_day", "survey_score",
+        "resolution_business", "survey_kind", "survey_sent_day", "survey_answered_day", "survey_score", "handover_reason", "rule_touched",
+        "rule_resolved", "macros", "automated",
     ]
     private static let dayColumns = ["created_day", "first_response_day", "first_resolved_day", "resolved_day", "survey_sent_day",
                                      "survey_answered_day"]
@@ -235,6 +240,11 @@ enum ReportDaysStore {
         fact.surveySentDay = int(27)
         fact.surveyAnsweredDay = int(28)
         fact.surveyScore = int(29)
+        fact.handoverReason = parts[30].isEmpty ? nil : String(parts[30])
+        fact.ruleTouched = flag(31)
+        fact.ruleResolved = flag(32)
+        fact.macros = parts[33].split(separator: ",").map(String.init)
+        fact.automated = flag(34)
         return fact
     }
 }

@@ -157,14 +157,29 @@ public enum ReportFactsStore {
                 failed: try row.stringOrNil("delivery_status") == DeliveryStatus.failed.rawValue, at: try row.date("created_at")))
         }
         var changes: [Int64: [(at: Date, to: ConversationStatus)]] = [:]
-        var handovers: [Int64: Date] = [:]
+        var handovers: [Int64: (at: Date, reason: String?)] = [:]
+        var ruleChanges: [Int64: [Date]] = [:]
+        var rulesFired = Set<Int64>()
+        var macros: [Int64: [Int64]] = [:]
         for row in try await sql.raw(queries.events).all() {
             let conversation = try row.int64("conversation_id"), at = try row.date("created_at")
-            if try row.string("kind") == DomainEventKind.botHandedOver.rawValue {
-                if handovers[conversation] == nil { handovers[conversation] = at }
-            } else if case let .string(to)? = try JSONCoding.decode([String: JSONValue].self, from: row.string("payload"))["to"],
-                      let status = ConversationStatus(rawValue: to) {
-                changes[conversation, default: []].append((at, status))
+            let kind = DomainEventKind(rawValue: try row.string("kind"))
+            if kind == .ruleFired {
+                rulesFired.insert(conversation)
+                continue
+            }
+            let payload = try JSONCoding.decode([String: JSONValue].self, from: row.string("payload"))
+            switch kind {
+            case .botHandedOver:
+                if handovers[conversation] == nil, case let .string(reason)? = payload["reason"] { handovers[conversation] = (at, reason) }
+                if handovers[conversation] == nil { handovers[conversation] = (at, nil) }
+            case .macroApplied:
+                if let id = payload["macro_id"]?.int64Value { macros[conversation, default: []].append(id) }
+            default:
+                if case let .string(to)? = payload["to"], let status = ConversationStatus(rawValue: to) {
+                    changes[conversation, default: []].append((at, status))
+                    if try row.string("actor_kind") == "rule" { ruleChanges[conversation, default: []].append(at) }
+                }
             }
         }
         var surveys: [Int64: SQLRow] = [:]
@@ -186,7 +201,9 @@ public enum ReportFactsStore {
             let id = try row.int64("id")
             let status: ConversationStatus = try row.enumValue("status")
             let history = ConversationHistory(createdAt: try row.date("created_at"), messages: messages[id] ?? [],
-                                              statusChanges: changes[id] ?? [], status: status, handedOverAt: handovers[id])
+                                              statusChanges: changes[id] ?? [], status: status, handedOverAt: handovers[id]?.at,
+                                              handoverReason: handovers[id]?.reason, ruleStatusChanges: ruleChanges[id] ?? [],
+                                              ruleFired: rulesFired.contains(id), macroIDs: macros[id] ?? [])
             let facts = ConversationFacts.compute(history, calendar: calendar)
             let survey = surveys[id]
             let score = try survey?.int64OrNil("score")
@@ -207,7 +224,8 @@ public enum ReportFactsStore {
                  \(bind: flag(facts.oneTouch)), \(bind: flag(facts.firstContactResolution)), \(bind: facts.resolvedAt.map(clock.day)),
                  \(bind: facts.resolutionSeconds), \(bind: facts.resolutionBusinessSeconds), \(bind: try survey?.string("kind")),
                  \(bind: sentDay), \(bind: answeredDay), \(bind: score), \(bind: flag(facts.botAnswered)), \(bind: flag(facts.botHandedOver)),
-                 \(bind: flag(facts.botResolved)))
+                 \(bind: flag(facts.botResolved)), \(bind: facts.handoverReason.map { $0.replacing("|", with: "/").replacing(";", with: ",") }), \(bind: flag(facts.ruleTouched)), \(bind: flag(facts.ruleResolved)),
+                 \(bind: facts.macroIDs.isEmpty ? nil : facts.macroIDs.map(String.init).joined(separator: ",")), \(bind: flag(facts.automated)))
                 """)
             for wait in facts.waits {
                 waitRows.append("""
@@ -224,7 +242,7 @@ public enum ReportFactsStore {
                   priority, merged, created_at, created_day, created_slot, first_response_day, first_response, first_response_business,
                   responses, customer_messages, automatic_messages, first_resolved_day, reopened, one_touch, fcr, resolved_day, resolution,
                   resolution_business, survey_kind, survey_sent_day, survey_answered_day, survey_score, bot_answered, bot_handed_over,
-                  bot_resolved)
+                  bot_resolved, handover_reason, rule_touched, rule_resolved, macros, automated)
                 VALUES \(factRows[start..<min(start + 200, factRows.count)].joined(separator: ", "))
                 """).run()
         }
@@ -256,9 +274,9 @@ public enum ReportFactsStore {
                 WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw)) ORDER BY conversation_id, id
                 """
             events = """
-                SELECT conversation_id, kind, payload, created_at FROM events
+                SELECT conversation_id, kind, actor_kind, payload, created_at FROM events
                 WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))
-                  AND kind IN (\(bind: DomainEventKind.conversationStatusChanged.rawValue), \(bind: DomainEventKind.botHandedOver.rawValue))
+                  AND kind IN (\(binds: [DomainEventKind.conversationStatusChanged, .botHandedOver, .ruleFired, .macroApplied].map(\.rawValue)))
                 ORDER BY conversation_id, id
                 """
             surveys = """

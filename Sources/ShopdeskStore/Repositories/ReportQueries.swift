@@ -122,6 +122,11 @@ public enum ReportQueries {
         public var botAnswered = 0
         public var botHandedOver = 0
         public var botResolved = 0
+        /// Created in the period and touched by a rule, or by any automation (bot, rule, automatic reply).
+        public var ruleTouched = 0
+        public var automated = 0
+        /// Resolved in the period by a rule (the resolution that stands).
+        public var ruleResolved = 0
         /// Agent id → resolved in the period, mean first response (seconds), CSAT answers and satisfied.
         public var agents: [Int64: AgentLine] = [:]
     }
@@ -158,12 +163,13 @@ public enum ReportQueries {
         // made the database sort every row). The parts are enum values, ids, intent names and
         // language codes: never `|` or `;`.
         let keys = !detail ? "NULL" : sql.dialect.name == "postgresql"
-            ? "string_agg(concat(f.channel, '|', f.inbox_id, '|', f.intent, '|', f.language, '|', f.team_id, '|', f.assignee_id), ';')"
-            : "group_concat(f.channel || '|' || f.inbox_id || '|' || IFNULL(f.intent, '') || '|' || IFNULL(f.language, '') || '|' || IFNULL(f.team_id, '') || '|' || IFNULL(f.assignee_id, ''), ';')"
+            ? "string_agg(concat(f.channel, '|', f.inbox_id, '|', f.intent, '|', f.language, '|', f.team_id, '|', f.assignee_id, '|', f.handover_reason, '|', f.macros), ';')"
+            : "group_concat(f.channel || '|' || f.inbox_id || '|' || IFNULL(f.intent, '') || '|' || IFNULL(f.language, '') || '|' || IFNULL(f.team_id, '') || '|' || IFNULL(f.assignee_id, '') || '|' || IFNULL(f.handover_reason, '') || '|' || IFNULL(f.macros, ''), ';')"
         if let row = try await sql.raw("""
             SELECT COUNT(*) AS n, CAST(SUM(merged) AS BIGINT) AS merged, CAST(SUM(customer_messages) AS BIGINT) AS inbound, CAST(SUM(responses) AS BIGINT) AS responses,
               CAST(SUM(automatic_messages) AS BIGINT) AS automatic, CAST(SUM(bot_answered) AS BIGINT) AS bot_answered, CAST(SUM(bot_handed_over) AS BIGINT) AS handed_over,
-              CAST(SUM(bot_resolved) AS BIGINT) AS bot_resolved, \(unsafeRaw: keys) AS keys
+              CAST(SUM(bot_resolved) AS BIGINT) AS bot_resolved, CAST(SUM(rule_touched) AS BIGINT) AS rule_touched,
+              CAST(SUM(automated) AS BIGINT) AS automated, \(unsafeRaw: keys) AS keys
             FROM report_facts f WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
             """).first() {
             period.conversations = try row.int("n")
@@ -174,13 +180,21 @@ public enum ReportQueries {
             period.botAnswered = try row.int64OrNil("bot_answered").map(Int.init) ?? 0
             period.botHandedOver = try row.int64OrNil("handed_over").map(Int.init) ?? 0
             period.botResolved = try row.int64OrNil("bot_resolved").map(Int.init) ?? 0
+            period.ruleTouched = try row.int64OrNil("rule_touched").map(Int.init) ?? 0
+            period.automated = try row.int64OrNil("automated").map(Int.init) ?? 0
             if let text = try row.stringOrNil("keys") {
                 var counts: [Substring: Int] = [:]
                 for key in text.split(separator: ";", omittingEmptySubsequences: false) { counts[key, default: 0] += 1 }
                 let dimensions = ["channel", "inbox", "intent", "language", "team", "agent"]
                 for (key, n) in counts {
-                    for (dimension, value) in zip(dimensions, key.split(separator: "|", omittingEmptySubsequences: false)) {
+                    let parts = key.split(separator: "|", omittingEmptySubsequences: false)
+                    for (dimension, value) in zip(dimensions, parts) {
                         period.breakdowns[dimension, default: [:]][String(value), default: 0] += n
+                    }
+                    // Then why the bot handed over, and the macros applied.
+                    if parts.count == 8 {
+                        if !parts[6].isEmpty { period.breakdowns["handover", default: [:]][String(parts[6]), default: 0] += n }
+                        for macro in parts[7].split(separator: ",") { period.breakdowns["macro", default: [:]][String(macro), default: 0] += n }
                     }
                 }
             }
@@ -224,6 +238,12 @@ public enum ReportQueries {
             WHERE f.workspace_id = \(bind: ws) AND f.resolved_day >= \(bind: from) AND f.resolved_day < \(bind: to)\(narrowed)
             """, in: sql)
         period.resolved = period.resolution.calendar.count
+        if let row = try await sql.raw("""
+            SELECT CAST(SUM(rule_resolved) AS BIGINT) AS n FROM report_facts f
+            WHERE f.workspace_id = \(bind: ws) AND f.resolved_day >= \(bind: from) AND f.resolved_day < \(bind: to)\(narrowed)
+            """).first() {
+            period.ruleResolved = try row.int64OrNil("n").map(Int.init) ?? 0
+        }
         // Quality: on the day of the first resolution.
         if let row = try await sql.raw("""
             SELECT COUNT(*) AS n, CAST(SUM(reopened) AS BIGINT) AS reopened, CAST(SUM(one_touch) AS BIGINT) AS one_touch, CAST(SUM(fcr) AS BIGINT) AS fcr,
@@ -327,7 +347,7 @@ public enum ReportQueries {
 
     /// Which figure's conversations to list, and on which day index.
     public enum Metric: String, Sendable, CaseIterable {
-        case created, firstResponse = "first_response", resolved, reopened, fcr, csat, botResolved = "bot_resolved"
+        case created, firstResponse = "first_response", resolved, reopened, fcr, csat, botResolved = "bot_resolved", automated
     }
 
     /// The conversations behind a figure, newest first (at most `limit`).
@@ -341,6 +361,7 @@ public enum ReportQueries {
         case .fcr: ("first_resolved_day", " AND f.fcr = 1")
         case .csat: ("survey_answered_day", " AND f.survey_score IS NOT NULL")
         case .botResolved: ("created_day", " AND f.bot_resolved = 1")
+        case .automated: ("created_day", " AND f.automated = 1")
         }
         return try await sql.raw("""
             SELECT f.conversation_id FROM report_facts f

@@ -123,6 +123,9 @@ function draw(report) {
       `${formatNumber(now.nps.promoters)} / ${formatNumber(now.nps.answers - now.nps.promoters - now.nps.detractors)} / ${formatNumber(now.nps.detractors)}`),
     card('bot_resolved', t('botResolvedCard'), formatNumber(now.bot.resolved), now.bot.resolved, before?.bot.resolved, false,
       `${t('botHandedOverCount')}: ${formatNumber(now.bot.handed_over)}`),
+    card('automated', t('automatedCard'), rate(percent(now.automation.touched, now.conversations)), percent(now.automation.touched, now.conversations),
+      before && percent(before.automation.touched, before.conversations), null,
+      `${formatNumber(now.automation.touched)} · ${t('rulesResolvedCount')}: ${formatNumber(now.automation.rule_resolved)}`),
   ];
   const weekdays = t('weekdaysShort');
   const breakdown = (dimension, name) => (now.breakdowns[dimension] || []).slice(0, 12).map((item) => ({ key: item.key, label: name(item.key), value: item.count }));
@@ -136,6 +139,8 @@ function draw(report) {
       : change?.kind === 'new' ? `${name} (${t('newFigure')})` : name;
   });
   const languages = breakdown('language', (key) => (key && key !== 'unknown' ? languageName(key) : t('noValue')));
+  const handovers = breakdown('handover', (key) => key);
+  const macros = breakdown('macro', (key) => report.macro_names?.[key] || `#${key}`);
   const bucketNames = ['< 5 min', '< 15 min', '< 1 h', '< 4 h', '< 24 h', '≥ 24 h'];
   const agents = now.agents.map((line) => [state.agents.get(line.agent_id)?.name || `#${line.agent_id}`, line.resolved, line.responses,
     formatDuration(line.first_response_mean), line.csat_answers ? `${formatNumber(percent(line.csat_satisfied, line.csat_answers) ?? 0)} %` : '—']);
@@ -151,6 +156,8 @@ function draw(report) {
       barChart('chart-channels', t('byChannel'), channels, (index) => drill('created', { channel: channels[index].key })),
       barChart('chart-intents', t('byIntent'), intents, (index) => drill('created', { intent: intents[index].key })),
       barChart('chart-languages', t('byLanguage'), languages, null),
+      handovers.length ? barChart('chart-handovers', t('handoverReasons'), handovers, null) : null,
+      macros.length ? barChart('chart-macros', t('macrosUsed'), macros, null) : null,
       heatmap('chart-heatmap', t('arrivals'), now.heatmap, Array.isArray(weekdays) ? weekdays : ['1', '2', '3', '4', '5', '6', '7'])),
     agents.length ? h('section', { class: 'admin-panel', 'aria-labelledby': 'report-agents-title' },
       h('h3', { id: 'report-agents-title' }, t('agentsTitle')),

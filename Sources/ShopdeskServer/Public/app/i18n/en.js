@@ -168,6 +168,7 @@ export default {
   resolutionMedian: 'Resolution time (median)', resolvedCount: 'Resolved', fcrRate: 'First contact resolution',
   fcrNotFinal: 'Not final until 7 days after the period', reopenRate: 'Reopened within 7 days', csat: 'Satisfaction (CSAT)', answers: 'Answers',
   nps: 'NPS', botResolvedCard: 'Resolved by the bot', botHandedOverCount: 'Handed to an agent',
+  automatedCard: 'Touched by automation', rulesResolvedCount: 'Resolved by rules', handoverReasons: 'Why the bot handed over', macrosUsed: 'Macros used (conversations)',
   weekdaysShort: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], createdPerDay: 'New conversations per day',
   firstResponseSpread: 'First response times', byChannel: 'By channel', byIntent: 'By topic (intent)', byLanguage: 'By language',
   arrivals: 'When customers write (weekday × hour)', agentsTitle: 'Agents', responsesCount: 'Responses',

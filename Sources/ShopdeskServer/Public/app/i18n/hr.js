@@ -170,6 +170,7 @@ export default {
   resolutionMedian: 'Vrijeme rješavanja (medijan)', resolvedCount: 'Riješeno', fcrRate: 'Riješeno u prvom kontaktu',
   fcrNotFinal: 'Konačno tek 7 dana nakon razdoblja', reopenRate: 'Ponovno otvoreno unutar 7 dana', csat: 'Zadovoljstvo (CSAT)', answers: 'Odgovora',
   nps: 'NPS', botResolvedCard: 'Riješio bot', botHandedOverCount: 'Predano agentu',
+  automatedCard: 'Uz automatizaciju', rulesResolvedCount: 'Riješeno pravilima', handoverReasons: 'Zašto je bot predao agentu', macrosUsed: 'Korištene makronaredbe (razgovori)',
   weekdaysShort: ['pon', 'uto', 'sri', 'čet', 'pet', 'sub', 'ned'], createdPerDay: 'Novi razgovori po danu',
   firstResponseSpread: 'Vremena prvog odgovora', byChannel: 'Po kanalu', byIntent: 'Po temi (namjeri)', byLanguage: 'Po jeziku',
   arrivals: 'Kada kupci pišu (dan × sat)', agentsTitle: 'Agenti', responsesCount: 'Odgovora',

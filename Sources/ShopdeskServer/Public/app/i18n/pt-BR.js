@@ -173,6 +173,7 @@ export default {
   resolutionMedian: 'Tempo de resolução (mediana)', resolvedCount: 'Resolvidas', fcrRate: 'Resolução no primeiro contato',
   fcrNotFinal: 'Definitivo só 7 dias após o período', reopenRate: 'Reabertas em até 7 dias', csat: 'Satisfação (CSAT)', answers: 'Respostas',
   nps: 'NPS', botResolvedCard: 'Resolvidas pelo bot', botHandedOverCount: 'Passadas a um agente',
+  automatedCard: 'Com automação', rulesResolvedCount: 'Resolvidas por regras', handoverReasons: 'Por que o bot passou a um agente', macrosUsed: 'Macros usadas (conversas)',
   weekdaysShort: ['seg', 'ter', 'qua', 'qui', 'sex', 'sáb', 'dom'], createdPerDay: 'Novas conversas por dia',
   firstResponseSpread: 'Tempos da primeira resposta', byChannel: 'Por canal', byIntent: 'Por assunto (intenção)', byLanguage: 'Por idioma',
   arrivals: 'Quando os clientes escrevem (dia × hora)', agentsTitle: 'Agentes', responsesCount: 'Respostas',

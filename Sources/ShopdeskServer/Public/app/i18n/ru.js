@@ -171,6 +171,7 @@ export default {
   resolutionMedian: 'Время решения (медиана)', resolvedCount: 'Решено', fcrRate: 'Решено с первого обращения',
   fcrNotFinal: 'Окончательно через 7 дней после периода', reopenRate: 'Открыты снова в течение 7 дней', csat: 'Удовлетворённость (CSAT)', answers: 'Ответов',
   nps: 'NPS', botResolvedCard: 'Решено ботом', botHandedOverCount: 'Передано агенту',
+  automatedCard: 'С автоматизацией', rulesResolvedCount: 'Решено правилами', handoverReasons: 'Почему бот передал агенту', macrosUsed: 'Макросы (разговоры)',
   weekdaysShort: ['пн', 'вт', 'ср', 'чт', 'пт', 'сб', 'вс'], createdPerDay: 'Новые разговоры по дням',
   firstResponseSpread: 'Время первого ответа', byChannel: 'По каналам', byIntent: 'По темам (намерениям)', byLanguage: 'По языкам',
   arrivals: 'Когда пишут клиенты (день × час)', agentsTitle: 'Агенты', responsesCount: 'Ответов',
