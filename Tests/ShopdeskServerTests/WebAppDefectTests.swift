@@ -14,11 +14,21 @@ struct WebAppDefectTests {
             let port = try #require(harness.client.port)
             let marta = try await harness.inbound(email: "marta@example.com", text: "Where is my order?", subject: "Order").int("conversation_id")
             let ivan = try await harness.inbound(email: "ivan@example.com", text: "Can I return this?", subject: "Return").int("conversation_id")
-            // Ivan's thread is longer than a page: 520 notes after his message.
-            for index in 1...520 {
-                _ = try await harness.client.json(.post, "/api/v1/conversations/\(ivan)/messages", token: harness.ownerToken,
-                                                  body: #"{"text":"Note \#(index)","private":true}"#)
+            // Ivan's thread is longer than a page: 520 notes after his message, eight at a time
+            // (one by one they took minutes when the whole suite ran), the last one last.
+            for start in stride(from: 1, to: 520, by: 8) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in start..<min(start + 8, 520) {
+                        group.addTask {
+                            _ = try await harness.client.json(.post, "/api/v1/conversations/\(ivan)/messages", token: harness.ownerToken,
+                                                              body: #"{"text":"Note \#(index)","private":true}"#)
+                        }
+                    }
+                    try await group.waitForAll()
+                }
             }
+            _ = try await harness.client.json(.post, "/api/v1/conversations/\(ivan)/messages", token: harness.ownerToken,
+                                              body: #"{"text":"Note 520","private":true}"#)
             try await Browser.with { page in
                 try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(marta)")
                 try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Where is my order?')", "Marta's conversation")
