@@ -65,6 +65,11 @@ struct ConversationFactsTests {
         var reopened = byRule
         reopened.statusChanges += [(Self.at(30, 11), .open), (Self.at(30, 12), .resolved)]
         #expect(!ConversationFacts.compute(reopened, calendar: Self.always).ruleResolved)
+        // A status a rule set is a rule acting, even where no firing was recorded.
+        let statusOnly = ConversationHistory(createdAt: Self.at(30, 9), messages: messages, statusChanges: [(Self.at(30, 10), .resolved)],
+                                             status: .resolved, ruleStatusChanges: [Self.at(30, 10)])
+        let statusFacts = ConversationFacts.compute(statusOnly, calendar: Self.always)
+        #expect(statusFacts.ruleTouched && statusFacts.ruleResolved && statusFacts.automated)
         // No rule, no bot, no automatic reply: untouched, however many macros an agent applied.
         let manual = ConversationHistory(createdAt: Self.at(30, 9), messages: messages, statusChanges: [], status: .open, macroIDs: [4])
         #expect(!ConversationFacts.compute(manual, calendar: Self.always).automated)

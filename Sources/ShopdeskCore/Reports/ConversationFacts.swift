@@ -39,7 +39,7 @@ public struct ConversationFacts: Equatable, Sendable {
     public var botResolved: Bool
     /// Why the bot handed over (the first handover), as the bot said it.
     public var handoverReason: String?
-    /// A rule acted on the conversation (changed it, replied, notified…).
+    /// A rule acted on the conversation (fired, or changed its status).
     public var ruleTouched: Bool
     /// The resolution that stands was a rule's.
     public var ruleResolved: Bool
@@ -165,10 +165,10 @@ extension ConversationFacts {
             botAnswered: botAnswered, botHandedOver: history.handedOverAt != nil,
             botResolved: botAnswered && responses == 0 && resolvedAt != nil,
             handoverReason: history.handedOverAt == nil ? nil : history.handoverReason,
-            ruleTouched: history.ruleFired,
+            ruleTouched: history.ruleFired || !history.ruleStatusChanges.isEmpty,
             ruleResolved: resolvedAt.map { history.ruleStatusChanges.contains($0) } ?? false,
             macroIDs: macros,
-            automated: botAnswered || history.handedOverAt != nil || history.ruleFired || automaticMessages > 0
+            automated: botAnswered || history.handedOverAt != nil || history.ruleFired || !history.ruleStatusChanges.isEmpty || automaticMessages > 0
         )
     }
 }
