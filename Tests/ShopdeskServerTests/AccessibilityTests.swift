@@ -58,7 +58,7 @@ enum Audit {
     }
 }
 
-@Suite("Accessibility in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Accessibility in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct AccessibilityTests {
     @Test func theAppHasReadableContrastNamedControlsAndWorksAtPhoneWidth() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

@@ -84,7 +84,7 @@ struct AgentEmailTests {
     }
 }
 
-@Suite("Sign-in to one of several workspaces in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(3)))
+@Suite("Sign-in to one of several workspaces in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct AgentEmailBrowserTests {
     @Test func theSignInFormAsksWhichWorkspaceAndOpensTheChosenOne() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

@@ -7,7 +7,7 @@ import ShopdeskTestSupport
 
 /// Macros and rules in a real headless Chromium: an admin builds them with the forms, an agent
 /// uses a macro from the composer with one key, and the API shows what really happened.
-@Suite("Automation in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Automation in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct AutomationBrowserTests {
     @Test func adminBuildsAMacroAndARuleAndAnAgentRepliesWithTheMacroByKeyboard() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

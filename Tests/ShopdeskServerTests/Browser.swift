@@ -34,6 +34,10 @@ final class Browser: Sendable {
     /// two-core CI machine starved each other (and the servers they drive) past every page wait;
     /// five at a time keeps each one quick enough. A test that opens a second browser inside the first
     /// (an agent and a visitor) does not queue again: it already holds a place.
+    ///
+    /// Waiting for a place counts toward a suite's time limit: with some fifty browser tests on two
+    /// cores the last ones wait minutes before they start, so those limits are ten minutes (a
+    /// hang still fails long before CI's limit) rather than the few minutes a test takes alone.
     static let gate = BrowserGate(places: 5)
     @TaskLocal static var holdsPlace = false
 

@@ -90,7 +90,7 @@ struct ChatBotAPITests {
         }
     }
 
-    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(4)))
+    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(10)))
     func theWidgetShowsTheBotAndItsQuickReplies() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let (key, _) = try await Self.setUp(harness)

@@ -15,7 +15,7 @@ import Glibc
 
 /// The chat widget on a shop's page (another origin, with hostile CSS) and an agent in the web
 /// app, each in its own headless Chromium, against a server that is restarted midway.
-@Suite("Chat widget in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Chat widget in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct ChatWidgetBrowserTests {
     @Test func aVisitorAndAnAgentChatLiveAndTheWidgetSurvivesARestart() async throws {
         try await TestDatabase.with(.sqlite) { database in

@@ -5,7 +5,7 @@ import Testing
 @testable import ShopdeskServer
 
 /// The order panel and an order action in a real headless Chromium, against the fake Shopify.
-@Suite("Orders in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Orders in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct CommerceBrowserTests {
     @Test func agentsSeeOrdersAndRefundFromTheConversation() async throws {
         try await CommerceAPITests.withShop(.sqlite) { harness, shop, connection, _, conversation in

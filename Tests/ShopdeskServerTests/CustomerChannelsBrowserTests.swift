@@ -8,7 +8,7 @@ import Testing
 /// A customer who wrote by email and then on Telegram is two customers until an agent says they
 /// are one: the panel shows every channel a customer is known on and past conversations with
 /// their channel, and "Same person as…" merges them.
-@Suite("Customers across channels in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Customers across channels in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct CustomerChannelsBrowserTests {
     @Test func anAgentMergesTheTelegramCustomerIntoTheEmailOne() async throws {
         try await FakeTelegram.run { bot, base in

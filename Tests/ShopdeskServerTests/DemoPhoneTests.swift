@@ -9,7 +9,7 @@ import Testing
 /// the simulated provider, the message arrives in the demo's inbox of that kind through its real
 /// webhook (signed as the provider signs), and the agent's reply comes back to the phone through
 /// the real adapter, with the provider's delivery ticks.
-@Suite("Demo phone in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Demo phone in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct DemoPhoneTests {
     @Test func aCustomerOnThePhoneAndAnAgentTalkThroughTheSimulatedTelegram() async throws {
         // A fresh database: the harness's workspace is the first one.

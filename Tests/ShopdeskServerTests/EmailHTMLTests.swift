@@ -34,7 +34,7 @@ struct EmailHTMLTests {
         }
     }
 
-    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(4)))
+    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(10)))
     func agentsSeeTheFormattingInASandboxedFrame() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let mail = try await MailFixture.make(harness)

@@ -5,7 +5,7 @@ import Testing
 @testable import ShopdeskServer
 
 /// Writing an article in Settings, and an agent linking it into a reply with one key.
-@Suite("Help center in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Help center in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct HelpCenterBrowserTests {
     @Test func adminsWriteArticlesAndAgentsLinkThemWithOneKey() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

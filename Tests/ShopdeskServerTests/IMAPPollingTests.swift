@@ -201,7 +201,7 @@ struct IMAPPollingTests {
 }
 
 extension IMAPPollingTests {
-    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(4)))
+    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(10)))
     func adminsSetTheMailboxUpInSettingsWithoutLosingTheSMTPServer() async throws {
         try await Harness.run(.sqlite, mode: .live, configure: Harness.localServers) { harness in
             let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: """

@@ -151,7 +151,7 @@ struct MetaCommentTests {
     }
 }
 
-@Suite("Instagram comments in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Instagram comments in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct MetaCommentBrowserTests {
     @Test func anAgentAnswersACommentPubliclyThenPrivatelyBesideThePost() async throws {
         try await MetaMessagingTests.withPage("instagram", database: .sqlite, mode: .live) { setup in

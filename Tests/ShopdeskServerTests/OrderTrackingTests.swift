@@ -45,7 +45,7 @@ struct OrderTrackingTests {
         }
     }
 
-    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(4)))
+    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(10)))
     func theWidgetLooksAnOrderUp() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let key = try await Self.setUp(harness)

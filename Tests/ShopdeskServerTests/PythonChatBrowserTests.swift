@@ -8,7 +8,7 @@ import Testing
 /// The chat widget and the agent app driven by Selenium from Python (PyPI) in the system's
 /// Chromium and chromedriver (Debian's packages): a client we did not write checks the same
 /// flow as `ChatWidgetBrowserTests`, including a server restart in the middle.
-@Suite("Chat driven from Python with Selenium", .serialized, .timeLimit(.minutes(5)))
+@Suite("Chat driven from Python with Selenium", .serialized, .timeLimit(.minutes(10)))
 struct PythonChatBrowserTests {
     static var chromedriver: String { ProcessInfo.processInfo.environment["SHOPDESK_TEST_CHROMEDRIVER"] ?? "/usr/bin/chromedriver" }
 

@@ -32,8 +32,8 @@ struct RealtimeCatchUpTests {
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .seconds(20))
-                throw HarnessError("The frames expected did not arrive within 20 seconds: \(await box.texts)")
+                try await Task.sleep(for: .seconds(60))
+                throw HarnessError("The frames expected did not arrive within 60 seconds: \(await box.texts)")
             }
             try await group.next()
             group.cancelAll()

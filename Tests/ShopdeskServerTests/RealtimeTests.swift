@@ -44,8 +44,8 @@ struct RealtimeTests {
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .seconds(20))
-                throw HarnessError("No \(type) event arrived within 20 seconds")
+                try await Task.sleep(for: .seconds(60))
+                throw HarnessError("No \(type) event arrived within 60 seconds")
             }
             try await group.next()
             group.cancelAll()

@@ -192,7 +192,7 @@ struct TelegramChannelTests {
     }
 }
 
-@Suite("Telegram channel in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(3)))
+@Suite("Telegram channel in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct TelegramChannelBrowserTests {
     @Test func anAdminConnectsABotAndAnAgentAnswersOnTelegram() async throws {
         try await FakeTelegram.run { bot, base in

@@ -7,7 +7,7 @@ import Testing
 
 /// Custom fields in the app: an admin adds one in Settings, agents fill it in beside the
 /// conversation, and a conversation that needs it is not resolved until it is filled.
-@Suite("Custom fields in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Custom fields in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WebAppCustomFieldTests {
     @Test func aRequiredFieldIsAddedInSettingsFilledBesideTheConversationAndThenItResolves() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

@@ -6,7 +6,7 @@ import Testing
 
 /// The daily tools around a reply: undo send, send and resolve in one go, and snoozing until a
 /// time of the agent's choosing or until the customer answers — in English and in Croatian.
-@Suite("Undo send, send and resolve, snooze choices in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(3)))
+@Suite("Undo send, send and resolve, snooze choices in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WebAppDailyToolsTests {
     @Test func aReplySentAndResolvedWithOneKey() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

@@ -7,7 +7,7 @@ import Testing
 
 /// The agent-app defects outside testing found in Chromium: one customer's draft in another's
 /// composer, nothing caught up after a reconnect, "Nobody" refused, long threads cut short.
-@Suite("Agent web app: drafts, reconnects, long threads", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Agent web app: drafts, reconnects, long threads", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WebAppDefectTests {
     @Test func aDraftStaysWithItsConversationAndLongThreadsOpenAtTheirEnd() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
@@ -83,7 +83,8 @@ struct WebAppDefectTests {
                 _ = try await harness.client.json(.post, "/api/v1/conversations/\(marta)/messages", token: colleague.token,
                                                   body: #"{"text":"Can you take this?","private":true,"mention_ids":[\#(harness.owner.id.rawValue)]}"#)
                 _ = try await page.evaluate("(() => { window.__offline = false; return true })()")
-                try await page.waitFor("document.querySelector('#connection')?.hidden === true", "the connection back")
+                // The app's backoff reaches 30 s while it is offline: its next try may be that far away.
+                try await page.waitFor("document.querySelector('#connection')?.hidden === true", "the connection back", timeout: .seconds(75))
                 // It resumed from the last event it saw, not from nothing.
                 try await page.waitFor("window.__sockets.some((socket) => socket.readyState === 1 && /[?]after=\\d+$/.test(socket.url))",
                                        "a connection that asked for what it missed")

@@ -6,7 +6,7 @@ import Testing
 
 /// The agent app is installable: a manifest with its icons, and a service worker that keeps the
 /// app's own files for opening without a network — and never the API's answers.
-@Suite("The app as an installable web app", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("The app as an installable web app", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WebAppInstallTests {
     @Test func theManifestAndTheServiceWorkerKeepTheAppAndNeverItsData() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

@@ -7,7 +7,7 @@ import ShopdeskTestSupport
 
 /// Long conversation lists in a real headless Chromium: paging with "Load more", live refreshes
 /// that keep what is shown, and a 10,000-conversation workspace.
-@Suite("Conversation lists in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Conversation lists in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WebAppListTests {
     @Test func pagesLoadedWithLoadMoreStayWhenTheListRefreshesLive() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

@@ -7,7 +7,7 @@ import Testing
 
 /// Mentions, the bell and following in the app, in Croatian: a colleague's mention arrives live,
 /// opening it reads it, an `@` in a note offers colleagues by name, and Follow is a button.
-@Suite("Mentions, notifications and splitting in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Mentions, notifications and splitting in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WebAppNotificationTests {
     @Test func aMentionArrivesLiveIsReadByOpeningItAndIsAnsweredWithOne() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

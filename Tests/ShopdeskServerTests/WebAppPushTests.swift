@@ -9,7 +9,7 @@ import Testing
 /// has no push service of its own, so the browser's subscription is stood in for (its endpoint is
 /// the local push service, its keys made in Python); everything else is the app's and the
 /// server's own path, and the pushed message is decrypted as the browser would.
-@Suite("Web push in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Web push in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WebAppPushTests {
     @Test func anAgentTurnsPushOnTestsItAndTurnsItOff() async throws {
         guard try await WebPushNotificationTests.pythonReady() else { return }

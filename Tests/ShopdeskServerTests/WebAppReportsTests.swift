@@ -8,7 +8,7 @@ import Testing
 /// The reports page in Croatian and in English: a chosen week's headline figures with their
 /// change, a chart's table one click away, the conversations behind a figure and behind a bar,
 /// the CSV a spreadsheet opens, and filters by a custom field and by an agent.
-@Suite("Reports in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Reports in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WebAppReportsTests {
     @Test(arguments: [("hr", "Izvještaji", "Riješeno u prvom kontaktu"), ("en", "Reports", "First contact resolution")])
     func aLeadReadsTheWeekAndOpensTheConversationsBehindIt(language: String, title: String, fcrTitle: String) async throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// Saved views in the app: saved from the list on screen with pickers, shared with the team,
 /// counted live, laid out as a board whose cards move between statuses; in English and Portuguese.
-@Suite("Saved views and the board in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Saved views and the board in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WebAppSavedViewTests {
     @Test func anAdminSavesASharedViewThatCountsLiveAndBecomesABoard() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

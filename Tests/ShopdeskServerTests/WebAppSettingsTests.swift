@@ -7,7 +7,7 @@ import ShopdeskTestSupport
 
 /// The settings page in a real headless Chromium: what an admin sets up once and what an agent
 /// manages for themselves, checked through the page and the API behind it.
-@Suite("Settings in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Settings in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WebAppSettingsTests {
     @Test func adminsManageAgentsInboxesTagsWebhooksAndTokensInSettings() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

@@ -7,7 +7,7 @@ import ShopdeskTestSupport
 
 /// The agent web app in a real headless Chromium against a live server: what an agent does
 /// all day, with the keyboard, checked through the page and through the API behind it.
-@Suite("Agent web app in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("Agent web app in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WebAppTests {
     @Test func agentSignsInWorksAConversationByKeyboardAndSeesLiveUpdates() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

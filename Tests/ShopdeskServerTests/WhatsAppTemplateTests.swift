@@ -78,7 +78,7 @@ struct WhatsAppTemplateTests {
     }
 }
 
-@Suite("WhatsApp in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(5)))
+@Suite("WhatsApp in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct WhatsAppBrowserTests {
     @Test func anAgentSeesThePhotoAndSendsATemplateAfterTheWindow() async throws {
         try await WhatsAppTemplateTests.withNumber(.sqlite, mode: .live) { setup in
