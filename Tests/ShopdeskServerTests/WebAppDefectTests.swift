@@ -84,7 +84,13 @@ struct WebAppDefectTests {
                                                   body: #"{"text":"Can you take this?","private":true,"mention_ids":[\#(harness.owner.id.rawValue)]}"#)
                 _ = try await page.evaluate("(() => { window.__offline = false; return true })()")
                 // The app's backoff reaches 30 s while it is offline: its next try may be that far away.
-                try await page.waitFor("document.querySelector('#connection')?.hidden === true", "the connection back", timeout: .seconds(75))
+                do {
+                    try await page.waitFor("document.querySelector('#connection')?.hidden === true", "the connection back", timeout: .seconds(75))
+                } catch {
+                    // Seen only when the whole suite runs: say what the app's sockets were doing.
+                    let sockets = try? await page.evaluate("JSON.stringify(window.__sockets.map((socket) => [socket.url, socket.readyState]))")
+                    throw HarnessError("\(error)\nThe app's sockets (url, readyState): \(sockets ?? "unknown")")
+                }
                 // It resumed from the last event it saw, not from nothing.
                 try await page.waitFor("window.__sockets.some((socket) => socket.readyState === 1 && /[?]after=\\d+$/.test(socket.url))",
                                        "a connection that asked for what it missed")
