@@ -71,7 +71,11 @@ final class Browser: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
             "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--no-default-browser-check", "--remote-debugging-port=0", "--remote-allow-origins=*", "--user-data-dir=\(profile.path)",
+            "--no-default-browser-check",
+            // A page Chromium thinks is in the background has its timers held back: in full runs the
+            // agent app's reconnect timer never fired (the sockets showed one retry, then nothing).
+            "--disable-background-timer-throttling", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows",
+            "--remote-debugging-port=0", "--remote-allow-origins=*", "--user-data-dir=\(profile.path)",
             "--window-size=1400,900", "about:blank",
         ]
         let errors = Pipe()
