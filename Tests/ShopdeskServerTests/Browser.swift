@@ -232,7 +232,9 @@ final class DevToolsPage: Sendable {
         let focus = try await evaluate("document.activeElement?.outerHTML.slice(0, 200) ?? 'nothing'") as? String ?? ""
         let location = try await evaluate("location.href") as? String ?? ""
         let body = try await evaluate("document.body.innerText.slice(0, 3000)") as? String ?? ""
-        throw HarnessError("Timed out waiting for \(what) (\(condition)) at \(location); focus on \(focus). The page shows:\n\(body)")
+        let events = await channel.events
+        let seen = events.isEmpty ? "" : "\nThe page's uncaught exceptions and dialogs: \(events.joined(separator: "; "))"
+        throw HarnessError("Timed out waiting for \(what) (\(condition)) at \(location); focus on \(focus).\(seen) The page shows:\n\(body)")
     }
 
     /// A key press as the keyboard sends it (keyDown with text, then keyUp).
@@ -340,13 +342,22 @@ actor DevToolsChannel {
 
     /// Exceptions the page's scripts raised and nobody caught, as DevTools reports them.
     private(set) var uncaught: [String] = []
+    /// Those exceptions and the dialogs the page opened (a dialog left open holds the page's
+    /// timers and events), for the message of a wait that timed out.
+    private(set) var events: [String] = []
 
     func receive(_ text: String) {
         guard let message = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return }
+        let params = message["params"] as? [String: Any]
         if message["method"] as? String == "Runtime.exceptionThrown" {
-            let details = (message["params"] as? [String: Any])?["exceptionDetails"] as? [String: Any]
+            let details = params?["exceptionDetails"] as? [String: Any]
             let exception = details?["exception"] as? [String: Any]
             uncaught.append("\(exception?["description"] ?? details?["text"] ?? "an exception") at \(details?["url"] ?? "?"):\(details?["lineNumber"] ?? "?")")
+            events.append("uncaught \(uncaught.last ?? "")")
+            return
+        }
+        if message["method"] as? String == "Page.javascriptDialogOpening" {
+            events.append("a \(params?["type"] ?? "") dialog: \(params?["message"] ?? "")")
             return
         }
         guard let id = message["id"] as? Int else { return }   // other events: not needed by our tests

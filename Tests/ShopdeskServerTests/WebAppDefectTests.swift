@@ -89,7 +89,16 @@ struct WebAppDefectTests {
                 } catch {
                     // Seen only when the whole suite runs: say what the app's sockets were doing.
                     let sockets = try? await page.evaluate("JSON.stringify(window.__sockets.map((socket) => [socket.url, socket.readyState]))")
-                    throw HarnessError("\(error)\nThe app's sockets (url, readyState): \(sockets ?? "unknown")")
+                    // Whether the page still runs its timers at all, and whether it thinks it is seen.
+                    _ = try? await page.evaluate("(() => { window.__tick = false; setTimeout(() => { window.__tick = true }, 100); return true })()")
+                    try? await Task.sleep(for: .seconds(3))
+                    let timers = try? await page.evaluate("window.__tick")
+                    let visibility = try? await page.evaluate("[document.visibilityState, document.hasFocus(), navigator.onLine]")
+                    throw HarnessError("""
+                        \(error)
+                        The app's sockets (url, readyState): \(sockets ?? "unknown"); a 100 ms timer ran within 3 s: \(timers ?? "unknown"); \
+                        visibility, focus, online: \(visibility ?? "unknown")
+                        """)
                 }
                 // It resumed from the last event it saw, not from nothing.
                 try await page.waitFor("window.__sockets.some((socket) => socket.readyState === 1 && /[?]after=\\d+$/.test(socket.url))",

@@ -70,8 +70,9 @@ export async function selectConversation(id) {
 let conversationLoads = 0;
 export async function loadConversation(id, focus = false) {
   const load = ++conversationLoads;
-  // Following or unfollowing while this load runs is newer than what it reads.
-  const followersBefore = state.followers;
+  // What the agent changes while this load runs (following, the customer's VIP switch and tags,
+  // field values) is newer than what the load reads: it is kept, not overwritten.
+  const before = { followers: state.followers, customer: state.customer, fieldValues: state.fieldValues };
   const [conversation, messages, timeline] = await Promise.all([
     api('GET', `/conversations/${id}`),
     // The newest messages, however long the thread: earlier ones are a click away.
@@ -95,11 +96,14 @@ export async function loadConversation(id, focus = false) {
   dispatch({ type: 'attachmentsKnown', attachments: details });
   if (load !== conversationLoads || state.selectedId !== id) return false;
   // A refresh of the same conversation keeps the earlier pages the agent already opened.
-  const earlier = state.messagesFor === id ? state.messages.filter((message) => message.id < (messages.items[0]?.id ?? Infinity)) : [];
+  const same = state.messagesFor === id;
+  const earlier = same ? state.messages.filter((message) => message.id < (messages.items[0]?.id ?? Infinity)) : [];
+  const changedMeanwhile = (key) => same && state[key] !== before[key];
   dispatch({ type: 'conversationLoaded', focus, conversation, earlier, messages: messages.items, messagesBefore: messages.next_cursor,
-    timeline: timeline.items, customer, customerConversations: past.items, visitor, scheduled: scheduled.items,
-    followers: state.followers !== followersBefore && state.messagesFor === id ? state.followers : followers.agent_ids,
-    fieldValues: { conversation: conversationFields.values, customer: customerFields.values } });
+    timeline: timeline.items, customerConversations: past.items, visitor, scheduled: scheduled.items,
+    customer: changedMeanwhile('customer') && state.customer?.id === customer?.id ? state.customer : customer,
+    followers: changedMeanwhile('followers') ? state.followers : followers.agent_ids,
+    fieldValues: changedMeanwhile('fieldValues') ? state.fieldValues : { conversation: conversationFields.values, customer: customerFields.values } });
   // The panels beside it: the customer's orders when the customer is another, the articles when
   // the customer asked something new.
   if (customer?.id && state.orders.customerId !== customer.id) loadOrders(customer.id);
