@@ -8,6 +8,7 @@
  * reconnect asks from a little before the newest id seen and drops the repeats it already has. */
 const MARGIN = 100;
 const REMEMBERED = 400;
+const CONNECT_TIMEOUT = 10_000;
 
 export class Realtime {
   constructor(onMessage, onStatus) {
@@ -30,7 +31,15 @@ export class Realtime {
     const after = this.lastEventId === null ? '' : `?after=${Math.max(0, this.lastEventId - MARGIN)}`;
     const socket = new WebSocket(`${scheme}//${location.host}/api/v1/realtime${after}`);
     this.socket = socket;
+    // A connection attempt into a network that drops packets can hang for minutes before it
+    // fails: one not open within CONNECT_TIMEOUT is given up and the next one tried.
+    const watchdog = setTimeout(() => {
+      if (socket.readyState === WebSocket.OPEN) return;
+      this.retry(socket);
+      socket.close();
+    }, CONNECT_TIMEOUT);
     socket.addEventListener('open', () => {
+      clearTimeout(watchdog);
       this.delay = 1000;
       this.onStatus(true);
     });
@@ -56,11 +65,18 @@ export class Realtime {
       this.onMessage(message);
     });
     socket.addEventListener('close', () => {
-      if (this.socket !== socket || this.closed) return;
-      this.onStatus(false);
-      this.timer = setTimeout(() => this.connect(), this.delay);
-      this.delay = Math.min(this.delay * 2, 30_000);
+      clearTimeout(watchdog);
+      this.retry(socket);
     });
+  }
+
+  /** Schedules the next connection once `socket` is lost (once, however it was noticed). */
+  retry(socket) {
+    if (this.socket !== socket || this.closed) return;
+    this.socket = null;
+    this.onStatus(false);
+    this.timer = setTimeout(() => this.connect(), this.delay);
+    this.delay = Math.min(this.delay * 2, 30_000);
   }
 
   presence(conversationId, state, reply = false) {
