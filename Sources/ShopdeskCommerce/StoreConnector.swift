@@ -81,19 +81,49 @@ extension StoreConnector {
 
 /// Credentials and address of a connection, as stored (encrypted) by the server.
 public struct StoreCredentials: Codable, Sendable, Equatable {
-    /// Shopify: the Admin API access token. WooCommerce: the consumer key.
+    /// Shopify: the Admin API access token of a legacy custom app (empty for the grants).
+    /// WooCommerce: the consumer key.
     public var token: String
     /// WooCommerce: the consumer secret.
     public var secret: String?
+    /// Shopify: how Shopdesk gets its access token (nil: the static `token`).
+    public var auth: ShopifyAuth?
+    /// Shopify, for the grants: the app's client id and secret from the Dev Dashboard.
+    public var clientID: String?
+    public var clientSecret: String?
 
     public init(token: String, secret: String? = nil) { self.token = token; self.secret = secret }
+
+    public init(auth: ShopifyAuth, clientID: String, clientSecret: String) {
+        token = ""
+        self.auth = auth; self.clientID = clientID; self.clientSecret = clientSecret
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case token, secret, auth
+        case clientID = "client_id"
+        case clientSecret = "client_secret"
+    }
+}
+
+/// The ways Shopify gives an app its Admin API token.
+public enum ShopifyAuth: String, Codable, Sendable, CaseIterable {
+    /// A legacy custom app's token, pasted from the shop's admin (none can be created since 2026).
+    case token
+    /// An app of the shop's own organization (Dev Dashboard): id and secret for a day's token.
+    case clientCredentials = "client_credentials"
+    /// Shopdesk installed from the shop's address: the merchant approves, Shopify calls back with
+    /// a code, and the expiring offline token is refreshed from then on.
+    case authorizationCode = "authorization_code"
 }
 
 public enum StoreConnectors {
     /// The connector for a live platform, or nil for the ones served from snapshots.
-    public static func make(platform: StorePlatform, shopURL: String, credentials: StoreCredentials, http: any StoreHTTP) -> (any StoreConnector)? {
+    /// Shopify's token comes from `tokens` when given (the grants), else from the credentials.
+    public static func make(platform: StorePlatform, shopURL: String, credentials: StoreCredentials, http: any StoreHTTP,
+                            tokens: (any ShopifyTokenSource)? = nil) -> (any StoreConnector)? {
         switch platform {
-        case .shopify: ShopifyConnector(shopURL: shopURL, accessToken: credentials.token, http: http)
+        case .shopify: ShopifyConnector(shopURL: shopURL, tokens: tokens ?? StaticShopifyToken(credentials.token), http: http)
         case .woocommerce: WooCommerceConnector(siteURL: shopURL, consumerKey: credentials.token, consumerSecret: credentials.secret ?? "", http: http)
         case .csv, .sandbox: nil
         }

@@ -7,19 +7,29 @@ import ShopdeskCore
 public struct ShopifyConnector: StoreConnector {
     let endpoint: String
     let adminBase: String
-    let accessToken: String
+    let tokens: any ShopifyTokenSource
     let http: any StoreHTTP
     /// How long in total a call may wait for the cost bucket before giving up.
     var maximumThrottleWait: Double = 6
 
+    public init(shopURL: String, tokens: any ShopifyTokenSource, http: any StoreHTTP) {
+        adminBase = Self.adminBase(shopURL)
+        endpoint = adminBase + "/api/\(ShopifyQueries.apiVersion)/graphql.json"
+        self.tokens = tokens
+        self.http = http
+    }
+
+    /// A legacy custom app's token, which never expires.
     public init(shopURL: String, accessToken: String, http: any StoreHTTP) {
+        self.init(shopURL: shopURL, tokens: StaticShopifyToken(accessToken), http: http)
+    }
+
+    /// `https://<shop>/admin` for an address given with or without scheme and trailing slashes.
+    public static func adminBase(_ shopURL: String) -> String {
         var base = shopURL.trimmingCharacters(in: .whitespaces)
         while base.hasSuffix("/") { base.removeLast() }
         if !base.hasPrefix("http://") && !base.hasPrefix("https://") { base = "https://" + base }
-        endpoint = base + "/admin/api/\(ShopifyQueries.apiVersion)/graphql.json"
-        adminBase = base + "/admin"
-        self.accessToken = accessToken
-        self.http = http
+        return base + "/admin"
     }
 
     public func shopInfo() async throws -> ShopInfo {
@@ -186,6 +196,8 @@ public struct ShopifyConnector: StoreConnector {
     func call(_ query: String, operation: String, variables: [String: JSONValue], mutates: Bool = false) async throws -> JSONValue {
         let body = JSONValue.object(["query": .string(query), "operationName": .string(operation), "variables": .object(variables)]).encoded()
         var waited = 0.0
+        var accessToken = try await tokens.token()
+        var renewed = false
         while true {
             let response: StoreHTTPResponse
             do {
@@ -210,8 +222,19 @@ public struct ShopifyConnector: StoreConnector {
                 waited += delay
                 continue
             }
+            // A token refused (expired early, revoked, rotated by another node) is renewed once and
+            // the call sent again: Shopify applied nothing it refused with 401.
+            if response.status == 401, !renewed, tokens.renewable {
+                accessToken = try await tokens.renew(refused: accessToken)
+                renewed = true
+                continue
+            }
             switch response.status {
             case 200..<300: break
+            case 401 where renewed:
+                let problem = "Shopify refused the access token it had just renewed (HTTP 401); check that the app is still installed on the shop."
+                await tokens.refusedAfterRenewal(problem)
+                throw CommerceError.rejected(problem)
             case 401, 403: throw CommerceError.rejected("Shopify refused the access token (HTTP \(response.status)); check the connection's token and scopes.")
             case 404: throw CommerceError.rejected("Shopify has no Admin API at \(endpoint); check the shop address.")
             case 500... where mutates: throw CommerceError.outcomeUnknown("Shopify answered HTTP \(response.status) to \(operation); it may have been applied.")

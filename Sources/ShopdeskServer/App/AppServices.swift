@@ -21,6 +21,8 @@ struct AppServices: Sendable {
     let outboundGuard: OutboundURLGuard
     /// Connected shops: orders beside conversations and actions on them.
     let commerce: CommerceService
+    /// Shopify access tokens from the OAuth grants, renewed one at a time per shop.
+    let shopifyTokens: ShopifyTokenBroker
     /// Each workspace's published help center with its search index, rebuilt when it changes.
     let helpLibraries = HelpLibraries()
     /// IDLE connections to IMAP mailboxes on this node (started by their poll jobs).
@@ -44,6 +46,10 @@ struct AppServices: Sendable {
     static func make(configuration: ServerConfiguration, database: Database, logger: Logger) -> AppServices {
         let hub = EventHub(listener: database.listener, database: database, logger: logger)
         let outboundGuard = OutboundURLGuard(allowPrivate: configuration.allowPrivateWebhookTargets)
+        let boxes = SecretBoxCache()
+        let shopifyTokens = ShopifyTokenBroker(database: database, http: GuardedStoreHTTP(guardrail: outboundGuard)) {
+            try boxes.box(configuration: configuration)
+        }
         return AppServices(
             config: configuration,
             database: database,
@@ -54,8 +60,9 @@ struct AppServices: Sendable {
             files: AttachmentFileStore(dataDirectory: configuration.dataDirectory),
             outboundGuard: outboundGuard,
             commerce: CommerceService(database: database, publisher: hub) { connection in
-                try StoreConnections.connector(for: connection, configuration: configuration, guardrail: outboundGuard)
+                try StoreConnections.connector(for: connection, configuration: configuration, guardrail: outboundGuard, tokens: shopifyTokens)
             },
+            shopifyTokens: shopifyTokens,
             mailTLS: MailTLS(caFile: configuration.tlsCAFile) { host, port in
                 do { return try await outboundGuard.checkHost(host, port: port, field: "host") } catch let problem as Problem {
                     throw MailTLSError(description: problem.detail)

@@ -13,6 +13,15 @@ struct StoreConnectionRoutes {
         var platform: String?
         var name: String?
         var shopUrl: String?
+        /// Shopify: how Shopdesk gets its token — `token` (a legacy custom app's Admin API token),
+        /// `client_credentials` (an app of the shop's own organization) or `authorization_code`
+        /// (installed from the shop, approved by the merchant).
+        var auth: String?
+        /// Shopify, for the grants: the app's client id and secret (Dev Dashboard → Settings).
+        var clientId: String?
+        var clientSecret: String?
+        /// Shopify: the shop's `<name>.myshopify.com` address when `shop_url` is another (a proxy).
+        var shopDomain: String?
         /// Shopify: Admin API access token. WooCommerce: consumer key.
         var token: String?
         /// WooCommerce: consumer secret.
@@ -43,10 +52,13 @@ struct StoreConnectionRoutes {
 
     func register(_ api: APIRegistrar) {
         let database = services.database
-        api.on(.get, "/stores", "Connected shops (credentials are never shown)", tag: "commerce", role: .admin) { _, context in
+        api.on(.get, "/stores", "Connected shops (credentials are never shown)", tag: "commerce", role: .admin) { request, context in
             let ws = context.workspaceID
-            return Page(items: try await database.read { try await StoreConnectionRepository.list(workspaceID: ws, in: $0) }.map(StoreConnectionDTO.init),
-                        nextCursor: nil)
+            var items: [StoreConnectionDTO] = []
+            for connection in try await database.read({ try await StoreConnectionRepository.list(workspaceID: ws, in: $0) }) {
+                items.append(try await dto(connection, request))
+            }
+            return Page(items: items, nextCursor: nil)
         }
         api.on(.post, "/stores", "Connect a shop: shopify (shop_url, token), woocommerce (shop_url, token = consumer key, secret), csv or sandbox",
                tag: "commerce", role: .admin, body: "Body", status: 201) { request, context in
@@ -55,31 +67,38 @@ struct StoreConnectionRoutes {
                 throw Problem(.unprocessableContent, "platform is one of shopify, woocommerce, csv, sandbox.", field: "platform")
             }
             let shopURL = (body.shopUrl ?? "").trimmingCharacters(in: .whitespaces)
+            let auth = try Self.auth(body, platform: platform)
             if platform.isLive {
                 guard !shopURL.isEmpty else { throw Problem(.unprocessableContent, "Give the shop's address.", field: "shop_url") }
                 try await services.outboundGuard.check(shopURL.hasPrefix("http") ? shopURL : "https://" + shopURL)
-                guard body.token?.isEmpty == false else { throw Problem(.unprocessableContent, "Give the API token (token).", field: "token") }
+                if auth == .token, body.token?.isEmpty != false { throw Problem(.unprocessableContent, "Give the API token (token).", field: "token") }
                 if platform == .woocommerce, body.secret?.isEmpty != false {
                     throw Problem(.unprocessableContent, "WooCommerce needs the consumer secret (secret).", field: "secret")
                 }
             }
+            let shopDomain = try Self.shopDomain(body, shopURL: shopURL, auth: auth)
             let box = try services.secretBox()
-            let credentials = try body.token.map { token in
-                try box.seal(String(decoding: try JSONEncoder().encode(StoreCredentials(token: token, secret: body.secret)), as: UTF8.self))
+            let stored: StoreCredentials? = switch auth {
+            case .token: body.token.map { StoreCredentials(token: $0, secret: body.secret) }
+            case .clientCredentials, .authorizationCode: try Self.grantCredentials(body, auth: auth)
             }
+            let credentials = try stored.map { try box.seal(String(decoding: try JSONEncoder().encode($0), as: UTF8.self)) }
             let currency = (body.currency ?? "USD").uppercased()
             var settings = CommerceSettings(approvalThresholdMinor: try threshold(body.approvalThreshold, currency: currency) ?? nil,
                                             attributionDays: try attribution(body.attributionDays) ?? RevenueAttribution.defaultWindowDays, currency: currency)
             settings.discountPercentLimit = try percentLimit(body.discountPercentLimit)
+            settings.shopDomain = shopDomain
             let chosen = settings
             let name = body.name?.trimmingCharacters(in: .whitespaces).nilIfEmpty ?? (URL(string: shopURL)?.host ?? platform.rawValue.capitalized)
-            let sealedWebhook = try body.webhookSecret.flatMap { $0.isEmpty ? nil : try box.seal($0) }
+            // A Dev Dashboard app signs its webhooks with its client secret.
+            let webhookSecret = body.webhookSecret?.nilIfEmpty ?? (auth == .token ? nil : body.clientSecret)
+            let sealedWebhook = try webhookSecret.map { try box.seal($0) }
             let ws = context.workspaceID
             let connection = try await database.write { sql in
                 try await StoreConnectionRepository.create(workspaceID: ws, platform: platform, name: name, shopURL: shopURL, sealedCredentials: credentials,
                                                            sealedWebhookSecret: sealedWebhook, settings: chosen, now: Date(), in: sql)
             }
-            return Created(body: StoreConnectionDTO(connection))
+            return Created(body: try await dto(connection, request))
         }
         api.on(.patch, "/stores/{id}", "Change a shop's name, address, credentials, webhook secret, approval threshold or attribution window",
                tag: "commerce", role: .admin, body: "Body") { request, context in
@@ -91,8 +110,19 @@ struct StoreConnectionRoutes {
                 try await services.outboundGuard.check(url.hasPrefix("http") ? url : "https://" + url)
                 connection.shopURL = url
             }
-            if let token = body.token?.nilIfEmpty {
+            let existing = try? StoreConnections.credentials(of: connection, configuration: services.config)
+            let auth = body.auth == nil ? existing?.auth ?? .token : try Self.auth(body, platform: connection.platform)
+            if auth == .token, let token = body.token?.nilIfEmpty {
                 connection.sealedCredentials = try box.seal(String(decoding: try JSONEncoder().encode(StoreCredentials(token: token, secret: body.secret)), as: UTF8.self))
+            } else if auth != .token, body.auth != nil || body.clientId != nil || body.clientSecret != nil {
+                var merged = body
+                merged.clientId = body.clientId ?? existing?.clientID
+                merged.clientSecret = body.clientSecret ?? existing?.clientSecret
+                connection.sealedCredentials = try box.seal(String(decoding: try JSONEncoder().encode(try Self.grantCredentials(merged, auth: auth)), as: UTF8.self))
+                await services.shopifyTokens.forget(connection.id)
+            }
+            if body.shopDomain != nil || body.auth != nil {
+                connection.settings.shopDomain = try Self.shopDomain(body, shopURL: body.shopUrl ?? connection.shopURL, auth: auth)
             }
             if let secret = body.webhookSecret { connection.sealedWebhookSecret = secret.isEmpty ? nil : try box.seal(secret) }
             if let currency = body.currency?.uppercased(), currency.count == 3 { connection.settings.currency = currency }
@@ -101,7 +131,7 @@ struct StoreConnectionRoutes {
             if let limit = try percentLimit(body.discountPercentLimit) { connection.settings.discountPercentLimit = limit }
             let saved = connection
             try await database.write { try await StoreConnectionRepository.update(saved, now: Date(), in: $0) }
-            return StoreConnectionDTO(saved)
+            return try await dto(saved, request)
         }
         api.on(.delete, "/stores/{id}", "Disconnect a shop and forget its order snapshots", tag: "commerce", role: .admin) { request, context in
             let connection = try await connection(request, context)
@@ -115,7 +145,8 @@ struct StoreConnectionRoutes {
             var connection = try await connection(request, context)
             var answer = TestAnswer(ok: true, shopName: connection.name, currency: connection.settings.currency)
             do {
-                if let live = try StoreConnections.connector(for: connection, configuration: services.config, guardrail: services.outboundGuard) {
+                if let live = try StoreConnections.connector(for: connection, configuration: services.config, guardrail: services.outboundGuard,
+                                                             tokens: services.shopifyTokens) {
                     let info = try await live.shopInfo()
                     answer = TestAnswer(ok: true, shopName: info.name, currency: info.currency)
                     connection.settings.currency = info.currency
@@ -154,6 +185,42 @@ struct StoreConnectionRoutes {
         }
     }
 
+    /// How a Shopify connection signs in (`token` for every other platform).
+    static func auth(_ body: Body, platform: StorePlatform) throws -> ShopifyAuth {
+        guard platform == .shopify, let text = body.auth else { return .token }
+        guard let auth = ShopifyAuth(rawValue: text) else {
+            throw Problem(.unprocessableContent, "auth is one of token, client_credentials, authorization_code.", field: "auth")
+        }
+        return auth
+    }
+
+    static func grantCredentials(_ body: Body, auth: ShopifyAuth) throws -> StoreCredentials {
+        guard let id = body.clientId?.trimmingCharacters(in: .whitespaces).nilIfEmpty else {
+            throw Problem(.unprocessableContent, "Give the app's client id (Dev Dashboard → your app → Settings).", field: "client_id")
+        }
+        guard let secret = body.clientSecret?.trimmingCharacters(in: .whitespaces).nilIfEmpty else {
+            throw Problem(.unprocessableContent, "Give the app's client secret (Dev Dashboard → your app → Settings).", field: "client_secret")
+        }
+        return StoreCredentials(auth: auth, clientID: id, clientSecret: secret)
+    }
+
+    /// The shop's myshopify.com address: given, or the shop address's host. Installing from the
+    /// shop needs it (Shopify's callback names the shop by it).
+    static func shopDomain(_ body: Body, shopURL: String, auth: ShopifyAuth) throws -> String? {
+        if let given = body.shopDomain?.trimmingCharacters(in: .whitespaces).lowercased().nilIfEmpty {
+            guard ShopifyOAuth.isShopDomain(given) else {
+                throw Problem(.unprocessableContent, "The shop's domain is its <name>.myshopify.com address.", field: "shop_domain")
+            }
+            return given
+        }
+        let host = URL(string: shopURL.hasPrefix("http") ? shopURL : "https://" + shopURL)?.host?.lowercased()
+        if let host, ShopifyOAuth.isShopDomain(host) { return host }
+        if auth == .authorizationCode {
+            throw Problem(.unprocessableContent, "Installing from the shop needs its <name>.myshopify.com address.", field: "shop_url")
+        }
+        return nil
+    }
+
     private func threshold(_ text: String?, currency: String) throws -> Int64?? {
         guard let text else { return .none }
         if text.isEmpty { return .some(nil) }
@@ -175,6 +242,23 @@ struct StoreConnectionRoutes {
             throw Problem(.unprocessableContent, "The largest discount an agent may give is a whole percentage from 0 to 100.", field: "discount_percent_limit")
         }
         return percent
+    }
+
+    /// The connection as the admin sees it; for Shopify's grants, how it signs in and its token's state.
+    func dto(_ connection: StoreConnection, _ request: Request) async throws -> StoreConnectionDTO {
+        var dto = StoreConnectionDTO(connection)
+        guard connection.platform == .shopify, let credentials = try? StoreConnections.credentials(of: connection, configuration: services.config) else {
+            return dto
+        }
+        let auth = credentials.auth ?? .token
+        dto.auth = auth.rawValue
+        guard auth != .token else { return dto }
+        dto.callbackUrl = ShopifyInstallRoutes.callbackURL(services.config, request)
+        let stored = try await services.database.read { try await StoreTokenRepository.find(workspaceID: connection.workspaceID, connectionID: connection.id, in: $0) }
+        let grant = try? await services.shopifyTokens.stored(connection)
+        dto.token = StoreConnectionDTO.TokenState(present: grant != nil, expiresAt: grant?.expiresAt, scopes: grant?.scopes ?? [],
+                                                  missingScopes: grant?.missingScopes ?? [], renewals: stored?.renewals ?? 0, renewedAt: stored?.renewedAt)
+        return dto
     }
 
     private func connection(_ request: Request, _ context: AuthenticatedContext) async throws -> StoreConnection {

@@ -7,14 +7,22 @@ import ShopdeskStore
 /// Opening a connection's sealed credentials into a live connector.
 enum StoreConnections {
     static func connector(for connection: StoreConnection, configuration: ServerConfiguration,
-                          guardrail: OutboundURLGuard) throws -> (any StoreConnector)? {
+                          guardrail: OutboundURLGuard, tokens: ShopifyTokenBroker) throws -> (any StoreConnector)? {
         guard connection.platform.isLive else { return nil }
+        let credentials = try credentials(of: connection, configuration: configuration)
+        let granted: (any ShopifyTokenSource)? = switch credentials.auth ?? .token {
+        case .token: nil
+        case .clientCredentials, .authorizationCode: ConnectionShopifyTokens(broker: tokens, connection: connection, credentials: credentials)
+        }
+        return StoreConnectors.make(platform: connection.platform, shopURL: connection.shopURL, credentials: credentials,
+                                    http: GuardedStoreHTTP(guardrail: guardrail), tokens: granted)
+    }
+
+    static func credentials(of connection: StoreConnection, configuration: ServerConfiguration) throws -> StoreCredentials {
         guard let sealed = connection.sealedCredentials else {
             throw CommerceError.rejected("\(connection.name) has no credentials; add them in Settings → Shops.")
         }
-        let credentials = try JSONDecoder().decode(StoreCredentials.self, from: Data(try SecretBox.load(configuration: configuration).open(sealed).utf8))
-        return StoreConnectors.make(platform: connection.platform, shopURL: connection.shopURL, credentials: credentials,
-                                    http: GuardedStoreHTTP(guardrail: guardrail))
+        return try JSONDecoder().decode(StoreCredentials.self, from: Data(try SecretBox.load(configuration: configuration).open(sealed).utf8))
     }
 }
 
@@ -34,6 +42,23 @@ struct StoreConnectionDTO: ResponseEncodable {
     var discountPercentLimit: Int
     var lastError: String?
     var createdAt: Date
+    /// Shopify: `token`, `client_credentials` or `authorization_code`.
+    var auth: String?
+    var shopDomain: String?
+    /// Shopify's grants: the redirect address to allow in the app's settings (installs).
+    var callbackUrl: String?
+    var token: TokenState?
+
+    /// The access token Shopdesk holds for a Shopify grant (never the token itself).
+    struct TokenState: Encodable {
+        var present: Bool
+        var expiresAt: Date?
+        var scopes: [String]
+        var missingScopes: [String]
+        /// How many tokens Shopdesk obtained for this shop, and when the last one.
+        var renewals: Int
+        var renewedAt: Date?
+    }
 
     init(_ connection: StoreConnection) {
         id = connection.id.rawValue
@@ -49,6 +74,7 @@ struct StoreConnectionDTO: ResponseEncodable {
         discountPercentLimit = connection.settings.approval.discountPercentLimit
         lastError = connection.lastError
         createdAt = connection.createdAt
+        shopDomain = connection.settings.shopDomain
     }
 }
 

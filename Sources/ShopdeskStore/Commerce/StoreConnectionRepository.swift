@@ -14,6 +14,8 @@ public struct CommerceSettings: Codable, Equatable, Sendable {
     public var currency: String
     /// Percentage discount codes above this need an admin (default `OrderApproval.defaultDiscountPercentLimit`).
     public var discountPercentLimit: Int?
+    /// Shopify: the shop's `<name>.myshopify.com` address, which Shopify's install callback names.
+    public var shopDomain: String?
 
     /// The approval rules these settings make.
     public var approval: OrderApproval {
@@ -29,6 +31,7 @@ public struct CommerceSettings: Codable, Equatable, Sendable {
         case approvalThresholdMinor = "approval_threshold_minor"
         case attributionDays = "attribution_days"
         case discountPercentLimit = "discount_percent_limit"
+        case shopDomain = "shop_domain"
     }
 }
 
@@ -68,6 +71,14 @@ public enum StoreConnectionRepository {
             """).run()
     }
 
+    /// What went wrong last with the shop (shown in Settings → Shops); nil clears it.
+    public static func setLastError(workspaceID: WorkspaceID, id: StoreConnectionID, _ error: String?, in sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE store_connections SET last_error = \(bind: error.map { String($0.prefix(1000)) })
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            """).run()
+    }
+
     public static func list(workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [StoreConnection] {
         try await sql.raw("SELECT * FROM store_connections WHERE workspace_id = \(bind: workspaceID.rawValue) ORDER BY id").all().map(decode)
     }
@@ -104,6 +115,7 @@ public enum StoreConnectionRepository {
             DELETE FROM store_webhook_receipts
             WHERE connection_id IN (SELECT id FROM store_connections WHERE workspace_id = \(bind: ws) AND id = \(bind: connection))
             """).run()
+        try await sql.raw("DELETE FROM store_tokens WHERE workspace_id = \(bind: ws) AND connection_id = \(bind: connection)").run()
         try await sql.raw("DELETE FROM store_connections WHERE workspace_id = \(bind: ws) AND id = \(bind: connection)").run()
         return true
     }

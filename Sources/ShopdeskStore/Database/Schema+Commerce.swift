@@ -51,4 +51,19 @@ extension Schema {
             "ALTER TABLE customers ADD COLUMN orders_synced_at BIGINT",
         ]
     }
+
+    /// Shopify access tokens from the OAuth grants, one row per connection: the sealed grant, its
+    /// expiry, and the lease a node holds while it renews (so that nodes never renew at once,
+    /// which with rotating refresh tokens would lose the shop), plus the pending install's state.
+    static func version39(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE store_tokens (connection_id BIGINT PRIMARY KEY REFERENCES store_connections(id) ON DELETE CASCADE,
+              workspace_id BIGINT NOT NULL REFERENCES workspaces(id), grant_sealed TEXT, expires_at BIGINT,
+              lease_owner TEXT, lease_until BIGINT NOT NULL DEFAULT 0, renewals BIGINT NOT NULL DEFAULT 0, renewed_at BIGINT,
+              install_nonce TEXT, install_until BIGINT)
+            """,
+            "CREATE INDEX store_tokens_workspace ON store_tokens(workspace_id)",
+        ]
+    }
 }

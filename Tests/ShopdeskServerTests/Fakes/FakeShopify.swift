@@ -23,6 +23,14 @@ actor FakeShopify {
     /// returns less than the unit prices say, as Shopify's suggested refund computes.
     private var lineDiscountPercent: [String: Int64] = [:]
 
+    /// The app installed on the shop, and the tokens Shopify's OAuth endpoints gave it.
+    let oauth = FakeShopifyOAuth()
+
+    func accepts(_ token: String?) async -> Bool {
+        guard let token else { return false }
+        return token == FakeShopify.token ? !(await oauth.staticRevoked) : await oauth.isValid(token)
+    }
+
     func add(_ order: StoreOrder) { orders.append(order) }
     func throttle(times: Int) { throttleRemaining = times }
     /// The next `operation` is carried out, but its answer is lost (a 504 from the edge, as when a
@@ -35,11 +43,16 @@ actor FakeShopify {
         let shop = FakeShopify()
         let router = Router()
         router.post("admin/api/:version/graphql.json") { request, _ -> Response in
-            guard request.headers[HTTPField.Name("X-Shopify-Access-Token")!] == FakeShopify.token else {
+            guard await shop.accepts(request.headers[HTTPField.Name("X-Shopify-Access-Token")!]) else {
                 return Self.json(#"{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}"#, status: .unauthorized)
             }
             let bytes = try await request.body.collect(upTo: 1 << 20)
             let (status, text) = await shop.answer(Data(bytes.readableBytesView))
+            return Self.json(text, status: status)
+        }
+        router.post("admin/oauth/access_token") { request, _ -> Response in
+            let bytes = try await request.body.collect(upTo: 1 << 16)
+            let (status, text) = await shop.oauth.token(FormURLEncoding.fields(bytes: Array(bytes.readableBytesView)))
             return Self.json(text, status: status)
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
