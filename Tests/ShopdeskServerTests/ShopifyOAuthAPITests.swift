@@ -107,7 +107,7 @@ struct ShopifyOAuthAPITests {
             let callback = try await Self.install(harness, shop, connection)
             let done = try await harness.client.json(.get, callback)
             #expect(done.status == .found, "\(done.text)")
-            #expect(done.headers[.location] == "/#/settings?shop=\(connection)")
+            #expect(done.headers[.location] == "/#/admin/commerce")
             #expect(await shop.oauth.tokenRequests("authorization_code") == 1)
             let state = try await Self.shopState(harness, connection)
             let token = try #require(state["token"] as? [String: Any])

@@ -45,7 +45,7 @@ struct ShopifyInstallRoutes {
                      tag: "commerce") { request, _ in
             do {
                 let connectionID = try await callback(request)
-                return Self.redirect(to: "/#/settings?shop=\(connectionID.rawValue)")
+                return Self.redirect(to: "/#/admin/commerce")
             } catch let problem as Problem {
                 return Self.page(status: problem.status, problem.detail)
             } catch let error as CommerceError {
@@ -104,7 +104,7 @@ struct ShopifyInstallRoutes {
         let html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Shopify install</title></head><body><main><h1>Shopify install</h1><p role="alert">\(escape(message))</p>
-            <p><a href="/#/settings">Back to Settings</a></p></main></body></html>
+            <p><a href="/#/admin/commerce">Back to Settings → Shops</a></p></main></body></html>
             """
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(string: html)))

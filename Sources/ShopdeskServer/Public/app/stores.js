@@ -31,30 +31,77 @@ async function shopsSection() {
       list.append(h('li', {}, h('strong', {}, shop.name), ` · ${shop.platform}`,
         shop.approval_threshold ? ` · ${t('approvalThreshold')} ${shop.approval_threshold} ${shop.currency}` : '',
         live ? h('p', {}, `${t('webhookAddress')}: `, h('code', {}, `${location.origin}${shop.webhook_path}`)) : null,
-        h('p', {}, test, ' ', remove, outcome), importForm(shop)));
+        shopifySignIn(shop, outcome), h('p', {}, test, ' ', remove, outcome), importForm(shop)));
     }
   };
   await refresh();
   const platform = h('select', {}, ...['shopify', 'woocommerce', 'csv', 'sandbox'].map((value) => h('option', { value }, value)));
   const name = h('input', { type: 'text', maxlength: 100 });
   const url = h('input', { type: 'text', placeholder: 'https://my-shop.myshopify.com' });
+  // Shopify since 2026: an app of the shop's own (client id and secret), Shopdesk installed from
+  // the shop, or a legacy custom app's token.
+  const auth = h('select', {}, ...['client_credentials', 'authorization_code', 'token'].map((value) => h('option', { value }, t(`shopAuth.${value}`))));
+  const clientId = h('input', { type: 'text', autocomplete: 'off' });
+  const clientSecret = h('input', { type: 'password', autocomplete: 'off' });
   const token = h('input', { type: 'password', autocomplete: 'off' });
   const secret = h('input', { type: 'password', autocomplete: 'off' });
   const webhookSecret = h('input', { type: 'password', autocomplete: 'off' });
   const threshold = h('input', { type: 'text', inputmode: 'decimal', placeholder: '150.00' });
   const currency = h('input', { type: 'text', maxlength: 3, value: 'EUR', size: 4 });
   const days = h('input', { type: 'number', min: 0, max: 90, value: 3 });
+  const fields = {
+    auth: labelled('shop-auth', t('shopAuth'), auth), clientId: labelled('shop-client-id', t('clientId'), clientId),
+    clientSecret: labelled('shop-client-secret', t('clientSecret'), clientSecret), token: labelled('shop-token', t('shopToken'), token),
+    secret: labelled('shop-secret', t('apiSecret'), secret),
+  };
+  // Only the fields the chosen platform and sign-in use are shown.
+  const shown = () => {
+    const shopify = platform.value === 'shopify', grant = shopify && auth.value !== 'token', live = shopify || platform.value === 'woocommerce';
+    fields.auth.hidden = !shopify;
+    fields.clientId.hidden = fields.clientSecret.hidden = !grant;
+    fields.token.hidden = !live || grant;
+    fields.secret.hidden = platform.value !== 'woocommerce';
+  };
+  platform.addEventListener('change', shown);
+  auth.addEventListener('change', shown);
+  shown();
   return panel('admin-shops', t('shops'), list,
     form('add-shop', [labelled('shop-platform', t('platform'), platform), labelled('shop-name', t('name'), name), labelled('shop-url', t('shopUrl'), url),
-      labelled('shop-token', t('shopToken'), token), labelled('shop-secret', t('apiSecret'), secret), labelled('shop-webhook-secret', t('webhookSecret'), webhookSecret),
+      fields.auth, fields.clientId, fields.clientSecret, fields.token, fields.secret, labelled('shop-webhook-secret', t('webhookSecret'), webhookSecret),
       labelled('shop-threshold', t('approvalThreshold'), threshold), labelled('shop-currency', 'Currency', currency), labelled('shop-days', t('attributionDays'), days)],
     t('connectShop'), async (element) => {
-      await api('POST', '/stores', { platform: platform.value, name: name.value || undefined, shop_url: url.value, token: token.value || undefined,
+      const grant = platform.value === 'shopify' && auth.value !== 'token';
+      await api('POST', '/stores', { platform: platform.value, name: name.value || undefined, shop_url: url.value,
+        auth: platform.value === 'shopify' ? auth.value : undefined, client_id: grant ? clientId.value : undefined,
+        client_secret: grant ? clientSecret.value : undefined, token: grant ? undefined : token.value || undefined,
         secret: secret.value || undefined, webhook_secret: webhookSecret.value || undefined, approval_threshold: threshold.value || undefined,
         currency: currency.value, attribution_days: Number(days.value) });
       element.reset();
+      shown();
       await refresh();
     }));
+}
+
+/** How a Shopify shop signs in, its token's state, and for installs the button that starts one. */
+function shopifySignIn(shop, outcome) {
+  if (shop.platform !== 'shopify' || !shop.auth) return null;
+  const token = shop.token;
+  const state = shop.auth === 'token' ? '' : !token?.present ? t('shopNotInstalled')
+    : `${t('shopTokenRenewed')}${token.expires_at ? ` · ${t('shopTokenExpires')} ${formatTime(token.expires_at)}` : ''}`;
+  const missing = token?.missing_scopes?.length ? h('p', { class: 'form-error' }, `${t('shopMissingScopes')}: ${token.missing_scopes.join(', ')}`) : null;
+  let install = null;
+  if (shop.auth === 'authorization_code') {
+    install = h('button', { type: 'button', class: token?.present ? '' : 'primary', 'aria-label': `${t('installOnShopify')} ${shop.name}` }, t('installOnShopify'));
+    install.addEventListener('click', async () => {
+      try {
+        location.href = (await api('POST', `/stores/${shop.id}/shopify/install`)).authorize_url;
+      } catch (failure) { outcome.textContent = ` ${failure.message}`; }
+    });
+  }
+  return h('div', { class: 'shop-sign-in' },
+    h('p', {}, `${t('shopAuth')}: ${t(`shopAuth.${shop.auth}`)}`, state ? ` · ${state}` : '', install ? ' ' : '', install),
+    shop.callback_url && shop.auth === 'authorization_code' ? h('p', { class: 'hint' }, `${t('shopRedirectUrl')}: `, h('code', {}, shop.callback_url)) : null,
+    missing);
 }
 
 function importForm(shop) {
