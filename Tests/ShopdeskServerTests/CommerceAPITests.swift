@@ -162,6 +162,20 @@ struct CommerceAPITests {
         }
     }
 
+    /// An order Shopdesk never received a webhook for is looked up in the shop when a customer
+    /// tracks it, and kept; a wrong email finds nothing.
+    @Test func trackingFindsAnOrderOnlyTheShopKnows() async throws {
+        try await Self.withShop(.sqlite) { harness, _, _, _, _ in
+            let commerce = harness.services.commerce, ws = harness.workspaceID
+            #expect(try await commerce.track(workspaceID: ws, number: "#1003", email: "marta@example.com") == nil, "not her order")
+            let found = try await commerce.track(workspaceID: ws, number: "1003", email: "Someone-Else@example.com ")
+            #expect(found?.number == "#1003")
+            let stored = try await harness.client.json(.get, "/api/v1/orders?number=%231003", token: harness.ownerToken)
+            #expect(stored.text.contains("gid://shopify/Order/1003"), "kept for next time: \(stored.text)")
+            #expect(try await commerce.track(workspaceID: ws, number: "#9999", email: "someone-else@example.com") == nil)
+        }
+    }
+
     @Test(arguments: TestDatabase.kinds)
     func signedWebhooksRefreshOrdersOnceAndCreditRevenue(kind: DatabaseKind) async throws {
         try await Self.withShop(kind) { harness, shop, connection, customer, conversation in

@@ -1,4 +1,5 @@
 import Foundation
+import ShopdeskCommerce
 import ShopdeskCore
 import ShopdeskTestSupport
 import Testing
@@ -62,7 +63,10 @@ struct CommerceBrowserTests {
                     try await page.waitFor("document.querySelector('#shop-list')?.innerText.includes('ID i tajna klijenta')", "the shop and how it signs in")
                     _ = try await page.evaluate("document.querySelector('#shop-list button').click()")
                     try await page.waitFor("document.querySelector('#shop-list [role=status]').textContent.includes('Fake Outfitters (EUR)')", "the connection test")
-                    #expect(await shop.oauth.tokenRequests("client_credentials") == 1)
+                    #expect(await shop.oauth.tokenRequests("client_credentials") == 1, "one token, kept between the connect and the test")
+                    // Connecting tested the shop at once, which subscribed its webhooks; the test says how many.
+                    try await page.waitFor("document.querySelector('#shop-list [role=status]').textContent.includes('Pretplaćeni webhookovi: 9')", "the webhooks")
+                    #expect(await shop.webhooks.count == ShopifyConnector.webhookTopics.count)
                 }
             }
         }

@@ -56,6 +56,33 @@ struct ShopifyOAuthAPITests {
         }
     }
 
+    /// The connection test subscribes the shop's webhooks through the API (once: a second test
+    /// finds them); the app's removal, signed with the client secret, drops the token and says so.
+    @Test func webhooksAreSubscribedByTheTestAndUninstallingDisconnects() async throws {
+        try await Self.withShop(.sqlite, auth: "client_credentials") { harness, shop, connection in
+            let first = try await harness.client.json(.post, "/api/v1/stores/\(connection)/test", token: harness.ownerToken)
+            let topics = ShopifyConnector.webhookTopics
+            #expect((first.body as? [String: Any])?["webhooks_created"] as? [String] == topics, "\(first.text)")
+            let subscribed = await shop.webhooks
+            #expect(subscribed.count == topics.count && subscribed.allSatisfy { $0.uri.hasSuffix("/api/v1/stores/\(connection)/webhooks") })
+            let second = try await harness.client.json(.post, "/api/v1/stores/\(connection)/test", token: harness.ownerToken)
+            #expect((second.body as? [String: Any])?["webhooks_created"] as? [String] == [], "\(second.text)")
+            #expect((second.body as? [String: Any])?["webhooks"] as? [String] == topics)
+            #expect(await shop.webhooks.count == topics.count)
+
+            let body = Data(#"{"id":1,"name":"Shopdesk","api_key":"\#(FakeShopifyOAuth.clientID)"}"#.utf8)
+            let headers = ["X-Shopify-Topic": "app/uninstalled", "X-Shopify-Event-Id": "evt-uninstall",
+                           "X-Shopify-Shop-Domain": FakeShopifyOAuth.shopDomain,
+                           "X-Shopify-Hmac-Sha256": StoreWebhooks.sign(body: body, secret: FakeShopifyOAuth.clientSecret)]
+            let received = try await harness.client.json(.post, "/api/v1/stores/\(connection)/webhooks", headers: headers,
+                                                         body: String(decoding: body, as: UTF8.self))
+            #expect(try received.string("received") == "accepted", "\(received.text)")
+            let state = try await Self.shopState(harness, connection)
+            #expect((state["token"] as? [String: Any])?["present"] as? Bool == false, "\(state)")
+            #expect((state["last_error"] as? String)?.contains("uninstalled") == true, "\(state)")
+        }
+    }
+
     @Test func aTokenAboutToExpireIsRenewedBeforeShopifyRefusesIt() async throws {
         try await Self.withShop(.sqlite, auth: "client_credentials") { harness, shop, connection in
             // Tokens that live 302 s are due for renewal (5 minutes' margin) two seconds after they are given.

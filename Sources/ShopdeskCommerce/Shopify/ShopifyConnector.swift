@@ -132,6 +132,26 @@ public struct ShopifyConnector: StoreConnector {
         return ActionOutcome(order: fresh, detail: detail)
     }
 
+    /// The events Shopdesk follows: orders and what happens to them, and the app's removal.
+    public static let webhookTopics = ["ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_PAID", "ORDERS_FULFILLED", "ORDERS_CANCELLED",
+                                       "FULFILLMENTS_CREATE", "FULFILLMENTS_UPDATE", "REFUNDS_CREATE", "APP_UNINSTALLED"]
+
+    /// Subscribes `uri` to every topic of `webhookTopics` it is not yet subscribed to; the topics
+    /// it had and those created now.
+    public func ensureWebhooks(uri: String) async throws -> (present: [String], created: [String]) {
+        let existing = try await call(ShopifyQueries.webhookSubscriptions, operation: "WebhookSubscriptions", variables: ["first": .number(100)])
+        let present = Set(existing["webhookSubscriptions"]["nodes"].array.filter { $0["uri"].string == uri }.compactMap { $0["topic"].string })
+        var created: [String] = []
+        for topic in Self.webhookTopics where !present.contains(topic) {
+            let payload = try await call(ShopifyQueries.webhookSubscriptionCreate, operation: "WebhookSubscriptionCreate", variables: [
+                "topic": .string(topic), "webhookSubscription": .object(["uri": .string(uri), "format": .string("JSON")]),
+            ], mutates: true)["webhookSubscriptionCreate"]
+            try Self.check(payload["userErrors"])
+            created.append(topic)
+        }
+        return (Self.webhookTopics.filter(present.contains), created)
+    }
+
     /// Shopify's own computation of a refund by lines and shipping (discounts and taxes included).
     public func refundPreview(_ request: RefundRequest, on order: StoreOrder) async throws -> Amount {
         guard request.amountMinor == nil else { return try request.amount(for: order) }

@@ -88,4 +88,15 @@ enum ShopifyQueries {
       discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) { codeDiscountNode { id } userErrors { field code message } }
     }
     """
+
+    /// The shop's webhook subscriptions for this app (the `uri` field replaced `callbackUrl` in 2025-10).
+    static let webhookSubscriptions = """
+    query WebhookSubscriptions($first: Int!) { webhookSubscriptions(first: $first) { nodes { id topic uri } } }
+    """
+
+    static let webhookSubscriptionCreate = """
+    mutation WebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
+      webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) { webhookSubscription { id topic uri } userErrors { field message } }
+    }
+    """
 }

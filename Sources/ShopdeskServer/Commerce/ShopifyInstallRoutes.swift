@@ -81,18 +81,30 @@ struct ShopifyInstallRoutes {
                                                     clientSecret: secret, http: GuardedStoreHTTP(guardrail: services.outboundGuard))
         try await services.shopifyTokens.store(grant, for: connection)
         let missing = grant.missingScopes
-        let note = missing.isEmpty ? nil : "Shopify granted fewer permissions than Shopdesk needs (missing: \(missing.joined(separator: ", "))); "
+        var note = missing.isEmpty ? nil : "Shopify granted fewer permissions than Shopdesk needs (missing: \(missing.joined(separator: ", "))); "
             + "add them to the app's access scopes and install again."
-        try await services.database.write { try await StoreConnectionRepository.setLastError(workspaceID: ws, id: id, note, in: $0) }
+        // Installed: the shop's webhooks are subscribed now, not pasted by hand.
+        do {
+            _ = try await StoreConnectionRoutes.subscribeWebhooks(connection, services: services, request: request)
+        } catch {
+            note = [note, "Subscribing the shop's webhooks failed: \(error)"].compactMap { $0 }.joined(separator: " ")
+        }
+        let problem = note
+        try await services.database.write { try await StoreConnectionRepository.setLastError(workspaceID: ws, id: id, problem, in: $0) }
         return id
     }
 
     /// Where Shopify sends the merchant back: the server's public address, else the address the
     /// admin reached it at. The app's settings in Shopify must list it as an allowed redirect.
     static func callbackURL(_ config: ServerConfiguration, _ request: Request) -> String {
+        publicBase(config, request) + callbackPath
+    }
+
+    /// The address shops reach this server at: the configured public URL, else the one the admin used.
+    static func publicBase(_ config: ServerConfiguration, _ request: Request) -> String {
         var base = config.publicURL ?? "http://\(request.head.authority ?? "\(config.host):\(config.port)")"
         while base.hasSuffix("/") { base.removeLast() }
-        return base + callbackPath
+        return base
     }
 
     static func redirect(to location: String) -> Response {

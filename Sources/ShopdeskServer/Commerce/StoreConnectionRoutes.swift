@@ -41,6 +41,11 @@ struct StoreConnectionRoutes {
         var shopName: String?
         var currency: String?
         var error: String?
+        /// Shopify: the topics the shop sends to Shopdesk (all of them after the test), and those
+        /// subscribed by this test.
+        var webhooks: [String]?
+        var webhooksCreated: [String]?
+        var webhooksError: String?
     }
 
     struct ImportAnswer: ResponseEncodable {
@@ -150,6 +155,18 @@ struct StoreConnectionRoutes {
                     let info = try await live.shopInfo()
                     answer = TestAnswer(ok: true, shopName: info.name, currency: info.currency)
                     connection.settings.currency = info.currency
+                    if connection.settings.shopDomain == nil, let domain = info.domain, ShopifyOAuth.isShopDomain(domain) {
+                        connection.settings.shopDomain = domain.lowercased()
+                    }
+                    // The shop answered: a webhook problem is reported beside that, not instead of it.
+                    do {
+                        if let subscribed = try await Self.subscribeWebhooks(connection, services: services, request: request) {
+                            answer.webhooks = subscribed.present + subscribed.created
+                            answer.webhooksCreated = subscribed.created
+                        }
+                    } catch {
+                        answer.webhooksError = "\(error)"
+                    }
                 }
                 connection.lastError = nil
             } catch {
@@ -242,6 +259,21 @@ struct StoreConnectionRoutes {
             throw Problem(.unprocessableContent, "The largest discount an agent may give is a whole percentage from 0 to 100.", field: "discount_percent_limit")
         }
         return percent
+    }
+
+    /// Subscribes a Shopify shop's webhooks (orders, fulfillments, refunds, the app's removal) to
+    /// this connection's address; nil for other platforms. Without a webhook secret Shopdesk could
+    /// not check what the shop sends, so it asks for one instead.
+    static func subscribeWebhooks(_ connection: StoreConnection, services: AppServices,
+                                  request: Request) async throws -> (present: [String], created: [String])? {
+        guard connection.platform == .shopify,
+              let shopify = try StoreConnections.connector(for: connection, configuration: services.config, guardrail: services.outboundGuard,
+                                                           tokens: services.shopifyTokens) as? ShopifyConnector else { return nil }
+        guard connection.sealedWebhookSecret != nil else {
+            throw CommerceError.rejected("Add the webhook secret (the app's client secret) so that Shopdesk can check what the shop sends; then test again.")
+        }
+        let uri = ShopifyInstallRoutes.publicBase(services.config, request) + "/api/v1/stores/\(connection.id.rawValue)/webhooks"
+        return try await shopify.ensureWebhooks(uri: uri)
     }
 
     /// The connection as the admin sees it; for Shopify's grants, how it signs in and its token's state.

@@ -35,6 +35,8 @@ struct StoreWebhookReceiver {
             throw Problem(.badRequest, "The webhook body is not the JSON the shop sends.")
         }
         guard let notice else { return Answer(received: "ignored") }
-        return Answer(received: try await services.commerce.receiveWebhook(connection: connection, notice: notice).rawValue)
+        let receipt = try await services.commerce.receiveWebhook(connection: connection, notice: notice)
+        if notice.topic == "app/uninstalled" { await services.shopifyTokens.forget(connection.id) }
+        return Answer(received: receipt.rawValue)
     }
 }

@@ -18,7 +18,12 @@ extension CommerceService {
                 ON CONFLICT (connection_id, event_id) DO NOTHING RETURNING event_id
                 """).all()
             guard !fresh.isEmpty else { return .duplicate }
-            if let order = notice.order {
+            if notice.topic == "app/uninstalled" {
+                // The merchant removed the app: its token no longer works, and Settings says why.
+                try await StoreTokenRepository.clear(workspaceID: connection.workspaceID, connectionID: connection.id, in: sql)
+                try await StoreConnectionRepository.setLastError(workspaceID: connection.workspaceID, id: connection.id,
+                    "Shopdesk was uninstalled from the shop in Shopify on \(time.formatted(.iso8601)); install it again to see and act on orders.", in: sql)
+            } else if let order = notice.order {
                 try await store(order, connection: connection, time: time, in: sql)
             } else if let orderID = notice.orderID {
                 try await JobQueue.enqueue(kind: JobKind.orderSync, payload: ["connection_id": .id(connection.id), "order_id": .string(orderID)],
@@ -89,13 +94,31 @@ extension CommerceService {
     public func track(workspaceID: WorkspaceID, number: String, email: String) async throws -> StoreOrder? {
         let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
         guard !wanted.isEmpty, !OrderNumber.plain(number).isEmpty else { return nil }
-        guard let record = try await database.read({ try await OrderRepository.find(workspaceID: workspaceID, number: number, in: $0) }),
-              record.order.email?.lowercased() == wanted else { return nil }
+        guard let record = try await database.read({ try await OrderRepository.find(workspaceID: workspaceID, number: number, in: $0) }) else {
+            return try await lookUpInShops(workspaceID: workspaceID, number: number, email: wanted)
+        }
+        guard record.order.email?.lowercased() == wanted else { return nil }
         guard now().timeIntervalSince(record.syncedAt) > 300,
               let connection = try await database.read({ try await StoreConnectionRepository.find(workspaceID: workspaceID, id: record.connectionID, in: $0) }),
               let live = try? connector(connection), let fresh = try? await live.order(id: record.order.id) else { return record.order }
         let time = now()
         try await database.write { sql in _ = try await OrderRepository.upsert(fresh, connection: connection, customerID: nil, now: time, in: sql) }
         return fresh
+    }
+
+    /// An order Shopdesk never received (placed before the shop was connected, or its webhook
+    /// lost): asked of each live shop by the email, kept when its number matches. A shop that
+    /// cannot be reached counts as "not found" rather than failing the customer's lookup.
+    private func lookUpInShops(workspaceID: WorkspaceID, number: String, email: String) async throws -> StoreOrder? {
+        let wanted = OrderNumber.plain(number)
+        for connection in try await database.read({ try await StoreConnectionRepository.list(workspaceID: workspaceID, in: $0) })
+        where connection.platform.isLive {
+            guard let live = try? connector(connection), let orders = try? await live.orders(email: email, phone: nil, limit: 50),
+                  let found = orders.first(where: { OrderNumber.plain($0.number) == wanted && $0.email?.lowercased() == email }) else { continue }
+            let time = now()
+            try await database.write { sql in try await store(found, connection: connection, time: time, in: sql) }
+            return found
+        }
+        return nil
     }
 }

@@ -13,6 +13,8 @@ actor FakeShopify {
     static let token = "shpat_test_0123456789"
     private(set) var orders: [StoreOrder] = []
     private(set) var mutations: [String] = []
+    /// Webhook subscriptions made through the API (kept apart from the order mutations).
+    private(set) var webhooks: [(id: String, topic: String, uri: String)] = []
     private(set) var operations: [String] = []
     private var refundsByKey: [String: String] = [:]
     private var discountCodes: Set<String> = []
@@ -98,6 +100,20 @@ actor FakeShopify {
 
     private func run(_ operation: String, query: String, variables: [String: Any]) throws -> [String: Any] {
         switch operation {
+        case "WebhookSubscriptions":
+            return ["webhookSubscriptions": ["nodes": webhooks.map { ["id": $0.id, "topic": $0.topic, "uri": $0.uri] }]]
+        case "WebhookSubscriptionCreate":
+            let input = variables["webhookSubscription"] as? [String: Any] ?? [:]
+            guard let topic = variables["topic"] as? String, let uri = input["uri"] as? String, !uri.isEmpty else {
+                return ["webhookSubscriptionCreate": ["webhookSubscription": NSNull(), "userErrors": [["field": ["webhookSubscription", "uri"], "message": "Address can't be blank"]]]]
+            }
+            if webhooks.contains(where: { $0.topic == topic && $0.uri == uri }) {
+                return ["webhookSubscriptionCreate": ["webhookSubscription": NSNull(), "userErrors": [["field": ["webhookSubscription", "uri"], "message": "Address for this topic has already been taken"]]]]
+            }
+            counter += 1
+            let id = "gid://shopify/WebhookSubscription/\(counter)"
+            webhooks.append((id, topic, uri))
+            return ["webhookSubscriptionCreate": ["webhookSubscription": ["id": id, "topic": topic, "uri": uri], "userErrors": [] as [Any]]]
         case "ShopInfo":
             return ["shop": ["name": "Fake Outfitters", "currencyCode": "EUR", "myshopifyDomain": "fake-outfitters.myshopify.com"]]
         case "CustomerOrders":

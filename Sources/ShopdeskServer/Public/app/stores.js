@@ -22,7 +22,8 @@ async function shopsSection() {
         outcome.textContent = '';
         try {
           const answer = await api('POST', `/stores/${shop.id}/test`);
-          outcome.textContent = answer.ok ? ` ${t('connectionOk')} ${answer.shop_name} (${answer.currency})` : ` ${answer.error}`;
+          const hooks = answer.webhooks_error ? ` · ${answer.webhooks_error}` : answer.webhooks ? ` · ${t('webhooksSubscribed')}: ${answer.webhooks.length}` : '';
+          outcome.textContent = answer.ok ? ` ${t('connectionOk')} ${answer.shop_name} (${answer.currency})${hooks}` : ` ${answer.error}`;
         } catch (failure) { outcome.textContent = ` ${failure.message}`; }
       });
       const remove = h('button', { type: 'button', 'aria-label': `${t('disconnect')} ${shop.name}` }, t('disconnect'));
@@ -71,11 +72,14 @@ async function shopsSection() {
       labelled('shop-threshold', t('approvalThreshold'), threshold), labelled('shop-currency', 'Currency', currency), labelled('shop-days', t('attributionDays'), days)],
     t('connectShop'), async (element) => {
       const grant = platform.value === 'shopify' && auth.value !== 'token';
-      await api('POST', '/stores', { platform: platform.value, name: name.value || undefined, shop_url: url.value,
+      const created = await api('POST', '/stores', { platform: platform.value, name: name.value || undefined, shop_url: url.value,
         auth: platform.value === 'shopify' ? auth.value : undefined, client_id: grant ? clientId.value : undefined,
         client_secret: grant ? clientSecret.value : undefined, token: grant ? undefined : token.value || undefined,
         secret: secret.value || undefined, webhook_secret: webhookSecret.value || undefined, approval_threshold: threshold.value || undefined,
         currency: currency.value, attribution_days: Number(days.value) });
+      // A Shopify shop that can sign in now is tested at once: that also subscribes its webhooks.
+      // (One installed from the shop does so when the merchant has approved.)
+      if (platform.value === 'shopify' && auth.value !== 'authorization_code') await api('POST', `/stores/${created.id}/test`).catch(() => null);
       element.reset();
       shown();
       await refresh();

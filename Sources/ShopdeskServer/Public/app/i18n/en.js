@@ -331,4 +331,5 @@ export default {
   shopTokenExpires: 'current one expires',
   shopMissingScopes: 'Permissions Shopify did not grant',
   shopRedirectUrl: "Allowed redirection URL in the app's settings",
+  webhooksSubscribed: 'Webhooks subscribed',
 };

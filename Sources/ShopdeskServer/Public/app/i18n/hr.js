@@ -334,4 +334,5 @@ export default {
   shopTokenExpires: 'trenutni istječe',
   shopMissingScopes: 'Dozvole koje Shopify nije dao',
   shopRedirectUrl: 'Dopušteni URL preusmjeravanja u postavkama aplikacije',
+  webhooksSubscribed: 'Pretplaćeni webhookovi',
 };

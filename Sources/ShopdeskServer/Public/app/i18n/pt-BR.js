@@ -342,4 +342,5 @@ export default {
   shopTokenExpires: 'o atual expira',
   shopMissingScopes: 'Permissões que a Shopify não concedeu',
   shopRedirectUrl: 'URL de redirecionamento permitida nas configurações do app',
+  webhooksSubscribed: 'Webhooks assinados',
 };

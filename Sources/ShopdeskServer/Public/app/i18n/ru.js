@@ -336,4 +336,5 @@ export default {
   shopTokenExpires: 'текущий истекает',
   shopMissingScopes: 'Права, которые Shopify не выдал',
   shopRedirectUrl: 'Разрешённый адрес перенаправления в настройках приложения',
+  webhooksSubscribed: 'Подписано вебхуков',
 };
