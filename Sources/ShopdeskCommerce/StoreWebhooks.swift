@@ -11,6 +11,20 @@ public struct StoreWebhookNotice: Equatable, Sendable {
     public var orderID: String?
     /// The order itself when the payload carries it whole in our shape (WooCommerce).
     public var order: StoreOrder?
+    /// A privacy request (Shopify's mandatory compliance topics).
+    public var privacy: ShopPrivacyRequest?
+}
+
+/// What a shop asks of Shopdesk about a customer or about itself: `customers/data_request`
+/// (give the merchant what is stored), `customers/redact` (erase it), `shop/redact` (erase the
+/// shop's data, 48 hours after it uninstalled the app).
+public struct ShopPrivacyRequest: Equatable, Sendable {
+    public var topic: String
+    public var email: String?
+    public var phone: String?
+    /// The shop's order ids (`gid://shopify/Order/…`) the request names.
+    public var orderIDs: [String]
+    public var shopDomain: String?
 }
 
 public enum StoreWebhooks {
@@ -40,6 +54,14 @@ public enum StoreWebhooks {
             guard let topic = headers["x-shopify-topic"] else { return nil }
             let eventID = headers["x-shopify-event-id"] ?? headers["x-shopify-webhook-id"] ?? sha(body)
             let json = try JSONValue.parse(body)
+            if ["customers/data_request", "customers/redact", "shop/redact"].contains(topic) {
+                let customer = json["customer"]
+                let orders = (topic == "customers/redact" ? json["orders_to_redact"] : json["orders_requested"]).array
+                    .compactMap { $0.string }.map { "gid://shopify/Order/\($0)" }
+                let request = ShopPrivacyRequest(topic: topic, email: customer["email"].string, phone: customer["phone"].string,
+                                                 orderIDs: orders, shopDomain: json["shop_domain"].string)
+                return StoreWebhookNotice(eventID: eventID, topic: topic, orderID: nil, order: nil, privacy: request)
+            }
             let orderID: String? = if topic.hasPrefix("orders/") {
                 json["admin_graphql_api_id"].string
             } else if topic.hasPrefix("fulfillments/") || topic.hasPrefix("refunds/") {

@@ -58,6 +58,10 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case customerUpdated = "customer.updated"
     case customerMerged = "customer.merged"
     case customerDeleted = "customer.deleted"
+    /// A customer's personal data was erased (payload: reason; the workspace's own entry also customer_id).
+    case customerErased = "customer.erased"
+    /// A shop asked about a customer's data or its own (payload: topic, shop_domain, customer_ids, outcome).
+    case shopPrivacyRequest = "shop.privacy_request"
 }
 
 /// Something that happened, with who did it and when. Stored as the audit trail.

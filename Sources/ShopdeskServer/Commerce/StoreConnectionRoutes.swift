@@ -48,6 +48,14 @@ struct StoreConnectionRoutes {
         var webhooksError: String?
     }
 
+    struct PrivacyRequestDTO: ResponseEncodable {
+        var topic: String
+        var shopDomain: String
+        var customerIds: [Int64]
+        var outcome: String
+        var at: Date
+    }
+
     struct ImportAnswer: ResponseEncodable {
         struct Rejected: Encodable { var line: Int; var reason: String }
         var imported: Int
@@ -64,6 +72,12 @@ struct StoreConnectionRoutes {
                 items.append(try await dto(connection, request))
             }
             return Page(items: items, nextCursor: nil)
+        }
+        api.on(.get, "/stores/privacy-requests", "Shops' privacy requests (data requests, erasures, shop removals), newest first",
+               tag: "commerce", role: .admin) { _, context in
+            let records = try await PrivacyRequests.recent(workspaceID: context.workspaceID, in: database)
+            return Page(items: records.map { PrivacyRequestDTO(topic: $0.topic, shopDomain: $0.shopDomain, customerIds: $0.customerIDs.map(\.rawValue),
+                                                               outcome: $0.outcome, at: $0.at) }, nextCursor: nil)
         }
         api.on(.post, "/stores", "Connect a shop: shopify (shop_url, token), woocommerce (shop_url, token = consumer key, secret), csv or sandbox",
                tag: "commerce", role: .admin, body: "Body", status: 201) { request, context in

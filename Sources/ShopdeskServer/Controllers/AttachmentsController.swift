@@ -169,6 +169,17 @@ struct AttachmentFileStore: Sendable {
         return data
     }
 
+    /// Deletes the bytes of `sha256` when no attachment and no original email refers to them
+    /// any more (files are stored once for every workspace that has the same content).
+    func removeIfUnreferenced(_ sha256: String, database: Database) async throws {
+        let referenced = try await database.read { sql in
+            if try await sql.raw("SELECT 1 AS found FROM attachments WHERE sha256 = \(bind: sha256) LIMIT 1").first() != nil { return true }
+            return try await sql.raw("SELECT 1 AS found FROM inbound_emails WHERE sha256 = \(bind: sha256) LIMIT 1").first() != nil
+        }
+        guard !referenced else { return }
+        try? FileManager.default.removeItem(at: path(sha256))
+    }
+
     private func path(_ sha256: String) -> URL {
         root.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
     }

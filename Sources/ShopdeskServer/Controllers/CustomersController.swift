@@ -60,6 +60,29 @@ struct CustomersController {
             try await customers.delete(workspaceID: context.workspaceID, id: customer.id, actor: .agent(context.agent.id))
             return Response(status: .noContent)
         }
+        api.on(.post, "/customers/{id}/erase",
+               "Erase a customer's personal data (right to be forgotten): name, identities, messages, files, field values; what support did stays countable",
+               tag: "customers", role: .admin, body: "EraseBody") { request, context in
+            let customer = try await customer(request, context)
+            let body = try await request.decode(as: EraseBody.self, context: context)
+            guard body.confirm == true else {
+                throw Problem(.unprocessableContent, "Erasing cannot be undone: send \"confirm\": true to erase this customer's data.", field: "confirm")
+            }
+            let reason = body.reason?.trimmingCharacters(in: .whitespaces).nilIfEmpty ?? "Requested by an admin"
+            guard let summary = try await Self.erase(customer.id, workspaceID: context.workspaceID, actor: .agent(context.agent.id),
+                                                     reason: String(reason.prefix(500)), services: services) else {
+                throw Problem(.notFound, "Customer \(customer.id) was not found.")
+            }
+            return ErasureDTO(summary)
+        }
+        api.on(.get, "/customers/{id}/export", "Everything stored about a customer, as JSON (a data request)",
+               tag: "customers", role: .admin) { request, context in
+            let customer = try await customer(request, context)
+            guard let export = try await CustomerExport.read(workspaceID: context.workspaceID, customerID: customer.id, in: database) else {
+                throw Problem(.notFound, "Customer \(customer.id) was not found.")
+            }
+            return ExportDTO(export: export, customerID: customer.id.rawValue)
+        }
         api.on(.post, "/customers/{id}/merge", "Merge this customer into another", tag: "customers", role: .agent, body: "MergeBody") { request, context in
             let source = try await customer(request, context)
             let body = try await request.decode(as: MergeBody.self, context: context)
@@ -67,6 +90,47 @@ struct CustomersController {
                                                    actor: .agent(context.agent.id))
             return CustomerDTO(target)
         }
+    }
+
+    /// The export as a file to keep: snake_case JSON, named after the customer.
+    struct ExportDTO: ResponseGenerator {
+        let export: CustomerExport
+        let customerID: Int64
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"customer-\(customerID).json\"", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(export))))
+        }
+    }
+
+    struct EraseBody: Decodable {
+        var confirm: Bool?
+        var reason: String?
+    }
+
+    struct ErasureDTO: ResponseEncodable {
+        var customers: Int
+        var conversations: Int
+        var messages: Int
+        var attachments: Int
+        var orders: Int
+        init(_ summary: ErasureSummary) {
+            customers = summary.customers; conversations = summary.conversations; messages = summary.messages
+            attachments = summary.attachments; orders = summary.orders
+        }
+    }
+
+    /// Erases the customer, then the stored files nothing refers to any more.
+    static func erase(_ customerID: CustomerID, workspaceID: WorkspaceID, actor: EventActor, reason: String,
+                      services: AppServices) async throws -> ErasureSummary? {
+        guard let summary = try await CustomerErasure(database: services.database).erase(workspaceID: workspaceID, customerID: customerID,
+                                                                                          actor: actor, reason: reason) else { return nil }
+        for sha in summary.files { try await services.files.removeIfUnreferenced(sha, database: services.database) }
+        return summary
     }
 
     private func customer(_ request: Request, _ context: AuthenticatedContext) async throws -> Customer {

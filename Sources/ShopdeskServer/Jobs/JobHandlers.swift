@@ -55,6 +55,8 @@ struct JobHandlers: Sendable {
             try await sendSurvey(ConversationID(try id(job, "conversation_id")), workspaceID: workspaceID)
         case JobKind.slaRefresh:
             try await services.conversations.refreshSLA(workspaceID: workspaceID)
+        case JobKind.shopPrivacy:
+            try await ShopPrivacy(services: services).run(job, workspaceID: workspaceID)
         case JobKind.orderSync:
             guard let orderID = job.payload["order_id"]?.stringValue else { throw JobFailure(description: "The job's order_id is missing.", permanent: true) }
             do {

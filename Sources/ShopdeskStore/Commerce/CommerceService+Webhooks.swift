@@ -18,7 +18,16 @@ extension CommerceService {
                 ON CONFLICT (connection_id, event_id) DO NOTHING RETURNING event_id
                 """).all()
             guard !fresh.isEmpty else { return .duplicate }
-            if notice.topic == "app/uninstalled" {
+            if let privacy = notice.privacy {
+                // Durable before Shopify hears "received": the job does it, and again after a failure.
+                var payload: [String: JSONValue] = ["connection_id": .id(connection.id), "topic": .string(privacy.topic),
+                                                    "order_ids": .array(privacy.orderIDs.map(JSONValue.string))]
+                if let email = privacy.email { payload["email"] = .string(email) }
+                if let phone = privacy.phone { payload["phone"] = .string(phone) }
+                if let shop = privacy.shopDomain { payload["shop_domain"] = .string(shop) }
+                try await JobQueue.enqueue(kind: JobKind.shopPrivacy, payload: payload, workspaceID: connection.workspaceID, runAt: time,
+                                           dedupeKey: "shop-privacy:\(connection.id):\(notice.eventID)", in: sql)
+            } else if notice.topic == "app/uninstalled" {
                 // The merchant removed the app: its token no longer works, and Settings says why.
                 try await StoreTokenRepository.clear(workspaceID: connection.workspaceID, connectionID: connection.id, in: sql)
                 try await StoreConnectionRepository.setLastError(workspaceID: connection.workspaceID, id: connection.id,

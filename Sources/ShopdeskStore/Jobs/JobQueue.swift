@@ -7,6 +7,9 @@ public enum JobKind {
     public static let sendMessage = "message.send"
     /// Read one order again from its shop after a webhook said it changed.
     public static let orderSync = "order.sync"
+    /// A shop's privacy request (Shopify's `customers/redact`, `customers/data_request`,
+    /// `shop/redact`), carried out after the webhook that asked for it was acknowledged.
+    public static let shopPrivacy = "shop.privacy"
     /// Poll an email inbox's IMAP mailbox (and queue the next poll).
     public static let imapPoll = "imap.poll"
     /// Train the workspace's own intent and sentiment models from its agents' corrections.

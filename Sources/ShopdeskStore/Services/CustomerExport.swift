@@ -1,0 +1,77 @@
+import Foundation
+import ShopdeskCore
+import SQLKit
+
+/// Everything Shopdesk holds about one customer, for a data request (GDPR art. 15, Shopify's
+/// `customers/data_request`): who they are, how they reached the shop, what they and the agents
+/// wrote, the files' names, their field values and orders. Read in one transaction.
+public struct CustomerExport: Encodable, Sendable {
+    public struct Conversation: Encodable, Sendable {
+        var number: Int64
+        var subject: String?
+        var status: String
+        var createdAt: Date
+        var messages: [Message]
+    }
+    public struct Message: Encodable, Sendable {
+        var direction: String
+        var text: String
+        var attachments: [String]
+        var createdAt: Date
+    }
+    public struct Order: Encodable, Sendable { var number: String; var placedAt: Date; var total: Int64; var currency: String }
+
+    var customerId: Int64
+    var name: String?
+    var email: String?
+    var phone: String?
+    var identities: [String: [String]]
+    var fields: [String: String]
+    var conversations: [Conversation]
+    var orders: [Order]
+    var exportedAt: Date
+
+    public static func read(workspaceID: WorkspaceID, customerID: CustomerID, in database: Database) async throws -> CustomerExport? {
+        let ws = workspaceID.rawValue, id = customerID.rawValue
+        return try await database.read { sql -> CustomerExport? in
+            guard let customer = try await sql.raw("SELECT name, email, phone FROM customers WHERE workspace_id = \(bind: ws) AND id = \(bind: id)").first() else {
+                return nil
+            }
+            var identities: [String: [String]] = [:]
+            for row in try await sql.raw("SELECT kind, value FROM customer_identities WHERE workspace_id = \(bind: ws) AND customer_id = \(bind: id)").all() {
+                identities[try row.string("kind"), default: []].append(try row.string("value"))
+            }
+            var fields: [String: String] = [:]
+            for row in try await sql.raw("""
+                SELECT f.key AS field, v.value AS value FROM custom_values v JOIN custom_fields f ON f.id = v.field_id
+                WHERE v.workspace_id = \(bind: ws) AND f.workspace_id = \(bind: ws) AND f.entity = 'customer' AND v.entity_id = \(bind: id)
+                """).all() { fields[try row.string("field")] = try row.string("value") }
+            var conversations: [Conversation] = []
+            for row in try await sql.raw("""
+                SELECT id, number, subject, status, created_at FROM conversations WHERE workspace_id = \(bind: ws) AND customer_id = \(bind: id) ORDER BY id
+                """).all() {
+                let conversation = try row.int64("id")
+                var messages: [Message] = []
+                for message in try await sql.raw("""
+                    SELECT m.id AS id, m.direction AS direction, m.text AS text, m.created_at AS created_at FROM messages m
+                    WHERE m.workspace_id = \(bind: ws) AND m.conversation_id = \(bind: conversation) ORDER BY m.id
+                    """).all() {
+                    let files = try await sql.raw("""
+                        SELECT file_name FROM attachments WHERE workspace_id = \(bind: ws) AND message_id = \(bind: try message.int64("id")) ORDER BY id
+                        """).all().map { try $0.string("file_name") }
+                    messages.append(Message(direction: try message.string("direction"), text: try message.string("text"), attachments: files,
+                                            createdAt: try message.date("created_at")))
+                }
+                conversations.append(Conversation(number: try row.int64("number"), subject: try row.stringOrNil("subject"), status: try row.string("status"),
+                                                  createdAt: try row.date("created_at"), messages: messages))
+            }
+            let orders = try await sql.raw("""
+                SELECT number, placed_at, total_minor, currency FROM orders WHERE workspace_id = \(bind: ws) AND customer_id = \(bind: id) ORDER BY placed_at
+                """).all().map { Order(number: try $0.string("number"), placedAt: try $0.date("placed_at"), total: try $0.int64("total_minor"),
+                                       currency: try $0.string("currency")) }
+            return CustomerExport(customerId: id, name: try customer.stringOrNil("name"), email: try customer.stringOrNil("email"),
+                                  phone: try customer.stringOrNil("phone"), identities: identities, fields: fields, conversations: conversations,
+                                  orders: orders, exportedAt: Date())
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import NIOCore
+import ShopdeskCommerce
+import ShopdeskCore
+@testable import ShopdeskServer
+import ShopdeskStore
+import ShopdeskTestSupport
+import Testing
+
+/// A customer's right to be forgotten, from an admin and from Shopify's compliance webhooks:
+/// what they wrote, their files, names and addresses are gone; what support did still counts.
+@Suite("Customers: erasure and data requests")
+struct CustomerErasureTests {
+    @Test(arguments: TestDatabase.kinds)
+    func anErasedCustomerLeavesNoTraceButTheWorkStillCounts(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let first = try await harness.inbound(email: "marta@example.com", text: "Please send it to Ilica 1, Zagreb", subject: "Adresa Ilica")
+            let customer = try first.int("customer_id"), conversation = try first.int("conversation_id")
+            let bytes = Array("%PDF-1.4 Marta's invoice".utf8)
+            let uploaded = try await harness.client.execute(
+                uri: "/api/v1/attachments", method: .post,
+                headers: [.authorization: "Bearer \(harness.ownerToken)", .contentType: "application/pdf", HTTPField.Name("X-File-Name")!: "marta-invoice.pdf"],
+                body: ByteBuffer(bytes: bytes)) { try JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [String: Any] }
+            let file = try #require(uploaded?["id"] as? Int)
+            let reply = try await harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: harness.ownerToken,
+                                                      body: #"{"text":"Sent to Ilica 1, Marta.","attachment_ids":[\#(file)]}"#)
+            #expect(reply.status == .created, "\(reply.text)")
+            // What a data request gets before anything is erased.
+            let export = try await harness.client.json(.get, "/api/v1/customers/\(customer)/export", token: harness.ownerToken)
+            #expect(export.text.contains("Ilica 1, Zagreb") && export.text.contains("marta-invoice.pdf") && export.text.contains("marta@example.com"))
+
+            let before = try FileManager.default.subpathsOfDirectory(atPath: harness.services.files.root.path)
+            #expect(before.contains { $0.hasSuffix(Self.sha256(bytes)) }, "the file is stored by its hash: \(before)")
+            let unconfirmed = try await harness.client.json(.post, "/api/v1/customers/\(customer)/erase", token: harness.ownerToken, body: "{}")
+            #expect(unconfirmed.status == .unprocessableContent)
+            let agent = try await harness.agent(role: .agent, email: "ivo@example.com")
+            let refused = try await harness.client.json(.post, "/api/v1/customers/\(customer)/erase", token: agent.token, body: #"{"confirm":true}"#)
+            #expect(refused.status == .forbidden, "only admins erase")
+            let erased = try await harness.client.json(.post, "/api/v1/customers/\(customer)/erase", token: harness.ownerToken,
+                                                       body: #"{"confirm":true,"reason":"Asked by email"}"#)
+            #expect(erased.status == .ok, "\(erased.text)")
+            #expect(try erased.int("messages") == 2 && erased.int("attachments") == 1 && erased.int("conversations") == 1)
+
+            let person = try await harness.client.json(.get, "/api/v1/customers/\(customer)", token: harness.ownerToken)
+            #expect(!person.text.contains("marta") && !person.text.contains("Marta"), "\(person.text)")
+            let messages = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)/messages", token: harness.ownerToken)
+            #expect(!messages.text.contains("Ilica") && messages.items.count == 2, "the messages stay, without their words: \(messages.text)")
+            let thread = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)", token: harness.ownerToken)
+            #expect(!thread.text.contains("Ilica") && thread.text.contains("resolved") == false)
+            #expect(try await harness.client.json(.get, "/api/v1/attachments/\(file)", token: harness.ownerToken).status == .notFound)
+            for query in ["Ilica", "marta", "Adresa"] {
+                let found = try await harness.client.json(.get, "/api/v1/search?q=\(query)", token: harness.ownerToken)
+                #expect(found.items.isEmpty, "\(query): \(found.text)")
+            }
+            let timeline = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)/timeline", token: harness.ownerToken)
+            #expect(timeline.text.contains("customer.erased") && timeline.text.contains("Asked by email") && !timeline.text.contains("Ilica"))
+            // The bytes are gone from the disk too.
+            let stored = try FileManager.default.subpathsOfDirectory(atPath: harness.services.files.root.path)
+            #expect(!stored.contains { $0.hasSuffix(Self.sha256(bytes)) }, "\(stored)")
+            // The conversation still counts in the workspace's lists; the same address is a new customer.
+            let all = try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken)
+            #expect(all.items.count == 1)
+            let again = try await harness.inbound(email: "marta@example.com", text: "Hello again")
+            #expect(try again.int("customer_id") != customer)
+        }
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+    }
+}
