@@ -67,7 +67,66 @@ struct CustomerErasureTests {
         }
     }
 
+    /// Shopify's mandatory compliance webhooks, signed with the app's client secret: a data
+    /// request lists the customer for export, a redact request erases them, a shop redact
+    /// removes the shop. Each is stored before it is acknowledged and carried out by a job.
+    @Test(arguments: TestDatabase.kinds)
+    func shopifysPrivacyWebhooksAreCarriedOut(kind: DatabaseKind) async throws {
+        try await ShopifyOAuthAPITests.withShop(kind, auth: "client_credentials") { harness, _, connection in
+            let customer = try await harness.inbound(email: "marta@example.com", text: "Where is my parcel?").int("customer_id")
+            let person = #""customer":{"id":7,"email":"Marta@Example.com","phone":"+385911234567"}"#
+            func deliver(_ topic: String, _ body: String, event: String) async throws -> JSONResponse {
+                let data = Data(body.utf8)
+                return try await harness.client.json(.post, "/api/v1/stores/\(connection)/webhooks", headers: [
+                    "X-Shopify-Topic": topic, "X-Shopify-Event-Id": event, "X-Shopify-Shop-Domain": FakeShopifyOAuth.shopDomain,
+                    "X-Shopify-Hmac-Sha256": StoreWebhooks.sign(body: data, secret: FakeShopifyOAuth.clientSecret),
+                ], body: body)
+            }
+            let shop = #""shop_id":954889,"shop_domain":"\#(FakeShopifyOAuth.shopDomain)""#
+            let request = try await deliver("customers/data_request", "{\(shop),\(person),\"orders_requested\":[299938],\"data_request\":{\"id\":9999}}",
+                                            event: "evt-data")
+            #expect(try request.string("received") == "accepted", "\(request.text)")
+            #expect(try await deliver("customers/data_request", "{\(shop),\(person),\"orders_requested\":[]}", event: "evt-data").string("received") == "duplicate")
+            try await harness.runJobs()
+            let listed = try await harness.client.json(.get, "/api/v1/stores/privacy-requests", token: harness.ownerToken)
+            let first = try #require(listed.items.first)
+            #expect(first["topic"] as? String == "customers/data_request" && first["outcome"] as? String == "ready to export", "\(listed.text)")
+            #expect((first["customer_ids"] as? [Int])?.map(Int64.init) == [customer])
+
+            _ = try await deliver("customers/redact", "{\(shop),\(person),\"orders_to_redact\":[299938]}", event: "evt-redact")
+            try await harness.runJobs()
+            let erased = try await harness.client.json(.get, "/api/v1/customers/\(customer)", token: harness.ownerToken)
+            #expect(!erased.text.contains("marta"), "\(erased.text)")
+            let redacted = try await harness.client.json(.get, "/api/v1/stores/privacy-requests", token: harness.ownerToken)
+            #expect(redacted.items.first?["outcome"] as? String == "erased")
+
+            _ = try await deliver("shop/redact", "{\(shop)}", event: "evt-shop")
+            try await harness.runJobs()
+            let shops = try await harness.client.json(.get, "/api/v1/stores", token: harness.ownerToken)
+            #expect(shops.items.isEmpty, "\(shops.text)")
+        }
+    }
+
     static func sha256(_ bytes: [UInt8]) -> String {
         SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The admin's side in a browser: the customer panel's export and erase.
+@Suite("Customers: erasure in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
+struct CustomerErasureBrowserTests {
+    @Test func anAdminErasesACustomerFromTheCustomerPanel() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            let conversation = try await harness.inbound(email: "marta@example.com", text: "My address is Ilica 1").int("conversation_id")
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(conversation)")
+                try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Ilica 1')", "Marta's message")
+                try await page.waitFor("document.querySelector('#customer-erase')", "the erase button (admins)")
+                _ = try await page.evaluate("(() => { window.confirm = () => true; document.querySelector('#customer-erase').click(); return true })()")
+                try await page.waitFor("!document.querySelector('#thread')?.innerText.includes('Ilica 1')", "the message without its words")
+                try await page.waitFor("!document.querySelector('#sidebar-customer')?.innerText.includes('marta@example.com')", "the customer without an address")
+            }
+        }
     }
 }

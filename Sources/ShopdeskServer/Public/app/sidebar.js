@@ -10,6 +10,7 @@ import { channelBadge } from './labels.js';
 import { scheduleListRefresh, selectConversation } from './loaders.js';
 import { channelGlyphs, identityName } from './channel-names.js';
 import { channelLinks, customerMerge } from './customer-merge.js';
+import { customerPrivacy } from './privacy.js';
 import { showError } from './notices.js';
 import { fieldsPanel } from './custom-fields.js';
 import { conversationHash } from './router.js';
@@ -22,6 +23,7 @@ const customerOf = (s) => s.customer || s.conversation?.customer || {};
 const panels = [
   mount(() => document.getElementById('sidebar-customer'), customerView, (s) => ({
     open: open(s), conversationId: s.conversation?.id, customerId: s.conversation?.customer_id, customer: customerOf(s), inboxes: s.inboxes,
+    admin: s.me?.role === 'admin' || s.me?.role === 'owner',
   })),
   mount(() => document.getElementById('sidebar-fields'), fieldsView, (s) => ({
     open: open(s), conversation: s.conversation, customer: customerOf(s), customFields: s.customFields, fieldValues: s.fieldValues,
@@ -47,7 +49,7 @@ export function renderSidebar() { for (const panel of panels) panel.draw(); }
 
 /**
  * The customer: who they are, where they are known, their labels, and merging them into another.
- * @param {{ open: boolean, conversationId: number, customerId: number, customer: any, inboxes: any[] }} props
+ * @param {{ open: boolean, conversationId: number, customerId: number, customer: any, inboxes: any[], admin: boolean }} props
  * @returns {(Node | string)[]}
  */
 function customerView(props) {
@@ -75,7 +77,8 @@ function customerView(props) {
         : null,
       customer.id ? customerLabels(customer) : null,
       customer.id ? customerMerge(customer, () => selectConversation(props.conversationId)) : null,
-      customer.id && props.inboxes.some((inbox) => inbox.kind === 'telegram') ? channelLinks(customer) : null)];
+      customer.id && props.inboxes.some((inbox) => inbox.kind === 'telegram') ? channelLinks(customer) : null,
+      customer.id && props.admin ? customerPrivacy(customer, () => selectConversation(props.conversationId)) : null)];
 }
 
 /** @param {{ open: boolean, conversation: any, customer: any, customFields: any[], fieldValues: { conversation: Record<string, any>, customer: Record<string, any> } }} props */

@@ -6,9 +6,10 @@ import { clear, h } from './dom.js';
 import { formatMoney, formatTime, t } from './i18n.js';
 import { alertFailure, form, labelled, panel } from './forms.js';
 import { state } from './state.js';
+import { privacyRequestsSection } from './privacy.js';
 
 export async function commerceSections() {
-  return Promise.all([shopsSection(), approvalsSection(), revenueSection()]);
+  return Promise.all([shopsSection(), approvalsSection(), revenueSection(), privacyRequestsSection()]);
 }
 
 async function shopsSection() {

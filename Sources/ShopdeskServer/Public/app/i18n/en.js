@@ -332,4 +332,11 @@ export default {
   shopMissingScopes: 'Permissions Shopify did not grant',
   shopRedirectUrl: "Allowed redirection URL in the app's settings",
   webhooksSubscribed: 'Webhooks subscribed',
+  personalData: 'Personal data',
+  exportData: 'Export data',
+  eraseData: 'Erase personal data…',
+  eraseConfirm: "Erase this customer's name, addresses, messages and files for good? Conversations stay for reports, without their words. This cannot be undone.",
+  eraseReason: 'Erased by an admin from the customer panel',
+  privacyRequests: 'Privacy requests from shops',
+  noPrivacyRequests: 'No privacy requests yet.',
 };

@@ -335,4 +335,11 @@ export default {
   shopMissingScopes: 'Dozvole koje Shopify nije dao',
   shopRedirectUrl: 'Dopušteni URL preusmjeravanja u postavkama aplikacije',
   webhooksSubscribed: 'Pretplaćeni webhookovi',
+  personalData: 'Osobni podaci',
+  exportData: 'Izvezi podatke',
+  eraseData: 'Izbriši osobne podatke…',
+  eraseConfirm: 'Trajno izbrisati ime, adrese, poruke i datoteke ovog kupca? Razgovori ostaju za izvještaje, bez teksta. Ovo se ne može poništiti.',
+  eraseReason: 'Izbrisao administrator iz ploče kupca',
+  privacyRequests: 'Zahtjevi trgovina o privatnosti',
+  noPrivacyRequests: 'Još nema zahtjeva o privatnosti.',
 };

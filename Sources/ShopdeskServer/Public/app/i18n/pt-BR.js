@@ -343,4 +343,11 @@ export default {
   shopMissingScopes: 'Permissões que a Shopify não concedeu',
   shopRedirectUrl: 'URL de redirecionamento permitida nas configurações do app',
   webhooksSubscribed: 'Webhooks assinados',
+  personalData: 'Dados pessoais',
+  exportData: 'Exportar dados',
+  eraseData: 'Apagar dados pessoais…',
+  eraseConfirm: 'Apagar definitivamente o nome, endereços, mensagens e arquivos deste cliente? As conversas ficam para os relatórios, sem o texto. Não é possível desfazer.',
+  eraseReason: 'Apagado por um administrador no painel do cliente',
+  privacyRequests: 'Pedidos de privacidade das lojas',
+  noPrivacyRequests: 'Nenhum pedido de privacidade ainda.',
 };
