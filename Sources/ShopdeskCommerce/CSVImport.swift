@@ -16,6 +16,10 @@ public enum CSVImport {
         public var phone: String?
         public var tags: [String]
         public var vip: Bool
+
+        public init(email: String?, name: String?, phone: String?, tags: [String] = [], vip: Bool = false) {
+            self.email = email; self.name = name; self.phone = phone; self.tags = tags; self.vip = vip
+        }
     }
 
     public static let orderColumns = ["order_number", "email", "created_at", "total", "currency"]

@@ -79,6 +79,23 @@ extension StoreConnector {
     }
 }
 
+/// One page of a shop's list, and the cursor of the next (nil: this was the last).
+public struct StorePage<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var next: String?
+    public init(items: [Item], next: String?) { self.items = items; self.next = next }
+}
+
+/// A shop whose customers and orders can be read page by page: the backfill on connect and the
+/// periodic reconciliation that catches what webhooks missed.
+public protocol StoreBackfilling: StoreConnector {
+    /// How many customers, and orders updated since `since`, the shop has (nil when it does not say).
+    func counts(ordersUpdatedSince since: Date) async throws -> (customers: Int?, orders: Int?)
+    func customers(after cursor: String?) async throws -> StorePage<CSVImport.CustomerRow>
+    /// Orders updated since `since`, oldest change first.
+    func orders(updatedSince since: Date, after cursor: String?) async throws -> StorePage<StoreOrder>
+}
+
 /// Credentials and address of a connection, as stored (encrypted) by the server.
 public struct StoreCredentials: Codable, Sendable, Equatable {
     /// Shopify: the Admin API access token of a legacy custom app (empty for the grants).

@@ -99,4 +99,24 @@ enum ShopifyQueries {
       webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) { webhookSubscription { id topic uri } userErrors { field message } }
     }
     """
+
+    /// The backfill: totals first, then pages (customers, then orders by their last change).
+    static let backfillCounts = """
+    query BackfillCounts($query: String!) { customersCount { count } ordersCount(query: $query) { count } }
+    """
+
+    static let backfillCustomers = """
+    query BackfillCustomers($first: Int!, $after: String) {
+      customers(first: $first, after: $after, sortKey: ID) {
+        nodes { id firstName lastName defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } tags }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+    """
+
+    static let backfillOrders = """
+    query BackfillOrders($first: Int!, $after: String, $query: String!) {
+      orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) { nodes { ...OrderFields } pageInfo { hasNextPage endCursor } }
+    }
+    """ + "\n" + orderFields
 }

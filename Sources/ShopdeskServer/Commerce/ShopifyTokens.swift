@@ -20,6 +20,8 @@ actor ShopifyTokenBroker {
     /// How long a renewal may hold the lease (longer than Shopify takes to answer).
     var leaseSeconds: TimeInterval = 30
     private var renewing: [Int64: Task<String, any Error>] = [:]
+    /// The time tokens are judged by (tests move it forward to a token's last minutes).
+    private var clock: @Sendable () -> Date = { Date() }
     /// The last token seen per connection, so that most calls read nothing.
     private var cached: [Int64: (token: String, expiresAt: Date?)] = [:]
 
@@ -27,9 +29,11 @@ actor ShopifyTokenBroker {
         self.database = database; self.http = http; self.secrets = secrets
     }
 
+    func setClock(_ clock: @escaping @Sendable () -> Date) { self.clock = clock }
+
     /// A token to use now for `connection`.
     func token(_ connection: StoreConnection, _ credentials: StoreCredentials) async throws -> String {
-        let now = Date()
+        let now = clock()
         if let hit = cached[connection.id.rawValue], !ShopifyGrant(accessToken: hit.token, scopes: [], expiresAt: hit.expiresAt).isDue(at: now) {
             return hit.token
         }
@@ -79,7 +83,7 @@ actor ShopifyTokenBroker {
         let deadline = Date().addingTimeInterval(lease * 2)
         while true {
             // Another node (or an earlier renewal here) may have stored a good one meanwhile.
-            if let grant = try await stored(connection), grant.accessToken != refused, !grant.isDue(at: Date()) {
+            if let grant = try await stored(connection), grant.accessToken != refused, !grant.isDue(at: clock()) {
                 cached[id.rawValue] = (grant.accessToken, grant.expiresAt)
                 return grant.accessToken
             }
@@ -101,7 +105,7 @@ actor ShopifyTokenBroker {
         do {
             // Read again under the lease: the refresh token to use is the latest one stored.
             let current = try await stored(connection)
-            if let current, current.accessToken != refused, !current.isDue(at: Date()) {
+            if let current, current.accessToken != refused, !current.isDue(at: clock()) {
                 try await database.write { try await StoreTokenRepository.releaseLease(workspaceID: ws, connectionID: id, owner: owner, in: $0) }
                 return current.accessToken
             }
@@ -134,12 +138,12 @@ actor ShopifyTokenBroker {
         }
         switch credentials.auth ?? .token {
         case .clientCredentials:
-            return try await ShopifyOAuth.clientCredentials(adminBase: adminBase, clientID: clientID, clientSecret: secret, http: http)
+            return try await ShopifyOAuth.clientCredentials(adminBase: adminBase, clientID: clientID, clientSecret: secret, http: http, now: clock())
         case .authorizationCode:
             guard let refresh = current?.refreshToken else {
                 throw CommerceError.rejected("\(connection.name) is not installed yet, or its access ran out: install Shopdesk on the shop again (Settings → Shops).")
             }
-            return try await ShopifyOAuth.refresh(refresh, adminBase: adminBase, clientID: clientID, clientSecret: secret, http: http)
+            return try await ShopifyOAuth.refresh(refresh, adminBase: adminBase, clientID: clientID, clientSecret: secret, http: http, now: clock())
         case .token:
             throw CommerceError.rejected("\(connection.name)'s Admin API token cannot be renewed; paste a new one in Settings → Shops.")
         }

@@ -30,7 +30,9 @@ actor FakeShopify {
 
     func accepts(_ token: String?) async -> Bool {
         guard let token else { return false }
-        return token == FakeShopify.token ? !(await oauth.staticRevoked) : await oauth.isValid(token)
+        let accepted = token == FakeShopify.token ? !(await oauth.staticRevoked) : await oauth.isValid(token)
+        if !accepted { await oauth.countRefusal() }
+        return accepted
     }
 
     func add(_ order: StoreOrder) { orders.append(order) }

@@ -21,6 +21,9 @@ actor FakeShopifyOAuth {
     var grantedScopes = "read_customers,write_orders,write_discounts"
     var delay: Duration = .zero
     private(set) var staticRevoked = false
+    /// Admin API calls refused for their token (401).
+    private(set) var refused = 0
+    func countRefusal() { refused += 1 }
 
     func isValid(_ token: String) -> Bool { tokens[token].map { $0 > Date() } ?? false }
     /// Every token stops working at once, as when Shopify revokes them early.
