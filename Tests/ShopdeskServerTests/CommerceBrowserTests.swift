@@ -67,6 +67,9 @@ struct CommerceBrowserTests {
                     // Connecting tested the shop at once, which subscribed its webhooks; the test says how many.
                     try await page.waitFor("document.querySelector('#shop-list [role=status]').textContent.includes('Pretplaćeni webhookovi: 9')", "the webhooks")
                     #expect(await shop.webhooks.count == ShopifyConnector.webhookTopics.count)
+                    // …and started reading the shop whole, with its progress shown.
+                    try await page.waitFor("/Čitam trgovinu|Kupci i narudžbe pročitani/.test(document.querySelector('#shop-list .shop-sync')?.textContent ?? '')",
+                                           "the shop being read")
                 }
             }
         }

@@ -91,6 +91,8 @@ struct ShopifyInstallRoutes {
         }
         let problem = note
         try await services.database.write { try await StoreConnectionRepository.setLastError(workspaceID: ws, id: id, problem, in: $0) }
+        // Then the shop's customers and recent orders are read, in the background.
+        try await StoreSync(commerce: services.commerce, database: services.database).start(connection)
         return id
     }
 

@@ -191,6 +191,16 @@ struct StoreConnectionRoutes {
             try await database.write { try await StoreConnectionRepository.update(saved, now: Date(), in: $0) }
             return answer
         }
+        api.on(.post, "/stores/{id}/sync", "Read the shop's customers and recent orders (again), a few pages at a time; its progress is in the shop's sync",
+               tag: "commerce", role: .admin) { request, context in
+            let connection = try await connection(request, context)
+            guard try StoreConnections.connector(for: connection, configuration: services.config, guardrail: services.outboundGuard,
+                                                 tokens: services.shopifyTokens) is any StoreBackfilling else {
+                throw Problem(.unprocessableContent, "Shopdesk reads \(connection.platform.rawValue) shops' orders from their webhooks and lookups; only Shopify is read whole.")
+            }
+            try await StoreSync(commerce: services.commerce, database: database).start(connection)
+            return try await dto(connection, request)
+        }
         api.on(.post, "/stores/{id}/import", "Import a CSV file (text/csv body) of orders (kind=orders) or customers (kind=customers); rejected rows are listed",
                tag: "commerce", role: .admin, body: "binary", query: ["kind"]) { request, context in
             let connection = try await connection(request, context)
@@ -293,6 +303,11 @@ struct StoreConnectionRoutes {
     /// The connection as the admin sees it; for Shopify's grants, how it signs in and its token's state.
     func dto(_ connection: StoreConnection, _ request: Request) async throws -> StoreConnectionDTO {
         var dto = StoreConnectionDTO(connection)
+        if let sync = try await services.database.read({ try await StoreSync.state(workspaceID: connection.workspaceID, connectionID: connection.id, in: $0) }) {
+            dto.sync = StoreConnectionDTO.SyncState(phase: sync.phase.rawValue, customers: sync.customers, orders: sync.orders,
+                                                    customersTotal: sync.customersTotal, ordersTotal: sync.ordersTotal, startedAt: sync.startedAt,
+                                                    finishedAt: sync.finishedAt, error: sync.error)
+        }
         guard connection.platform == .shopify, let credentials = try? StoreConnections.credentials(of: connection, configuration: services.config) else {
             return dto
         }

@@ -48,6 +48,19 @@ struct StoreConnectionDTO: ResponseEncodable {
     /// Shopify's grants: the redirect address to allow in the app's settings (installs).
     var callbackUrl: String?
     var token: TokenState?
+    /// Reading the shop whole: `customers`, `orders` (with counts and the shop's totals) or `done`.
+    var sync: SyncState?
+
+    struct SyncState: Encodable {
+        var phase: String
+        var customers: Int
+        var orders: Int
+        var customersTotal: Int?
+        var ordersTotal: Int?
+        var startedAt: Date
+        var finishedAt: Date?
+        var error: String?
+    }
 
     /// The access token Shopdesk holds for a Shopify grant (never the token itself).
     struct TokenState: Encodable {

@@ -55,6 +55,9 @@ struct JobHandlers: Sendable {
             try await sendSurvey(ConversationID(try id(job, "conversation_id")), workspaceID: workspaceID)
         case JobKind.slaRefresh:
             try await services.conversations.refreshSLA(workspaceID: workspaceID)
+        case JobKind.storeBackfill:
+            try await StoreSync(commerce: services.commerce, database: services.database)
+                .run(workspaceID: workspaceID, connectionID: StoreConnectionID(try id(job, "connection_id")), now: now)
         case JobKind.shopPrivacy:
             try await ShopPrivacy(services: services).run(job, workspaceID: workspaceID)
         case JobKind.orderSync:

@@ -116,6 +116,7 @@ public enum StoreConnectionRepository {
             WHERE connection_id IN (SELECT id FROM store_connections WHERE workspace_id = \(bind: ws) AND id = \(bind: connection))
             """).run()
         try await sql.raw("DELETE FROM store_tokens WHERE workspace_id = \(bind: ws) AND connection_id = \(bind: connection)").run()
+        try await sql.raw("DELETE FROM store_syncs WHERE workspace_id = \(bind: ws) AND connection_id = \(bind: connection)").run()
         try await sql.raw("DELETE FROM store_connections WHERE workspace_id = \(bind: ws) AND id = \(bind: connection)").run()
         return true
     }

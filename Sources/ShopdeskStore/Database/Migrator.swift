@@ -59,6 +59,7 @@ public enum Migrator {
         Migration(version: 37, name: "report facts", statements: Schema.version37),
         Migration(version: 38, name: "report days", statements: Schema.version38),
         Migration(version: 39, name: "shopify tokens", statements: Schema.version39),
+        Migration(version: 40, name: "shop backfill", statements: Schema.version40),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

@@ -66,4 +66,18 @@ extension Schema {
             "CREATE INDEX store_tokens_workspace ON store_tokens(workspace_id)",
         ]
     }
+
+    /// Reading a shop whole: where the backfill (customers, then recent orders) has got to, so a
+    /// job that dies resumes from its cursor, and when the last reconciliation ran.
+    static func version40(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE store_syncs (connection_id BIGINT PRIMARY KEY REFERENCES store_connections(id) ON DELETE CASCADE,
+              workspace_id BIGINT NOT NULL REFERENCES workspaces(id), phase TEXT NOT NULL, cursor TEXT, since BIGINT NOT NULL,
+              customers BIGINT NOT NULL DEFAULT 0, orders BIGINT NOT NULL DEFAULT 0, customers_total BIGINT, orders_total BIGINT,
+              started_at BIGINT NOT NULL, finished_at BIGINT, error TEXT, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX store_syncs_workspace ON store_syncs(workspace_id)",
+        ]
+    }
 }

@@ -10,6 +10,9 @@ public enum JobKind {
     /// A shop's privacy request (Shopify's `customers/redact`, `customers/data_request`,
     /// `shop/redact`), carried out after the webhook that asked for it was acknowledged.
     public static let shopPrivacy = "shop.privacy"
+    /// Reads a shop's customers and recent orders a few pages at a time, then reconciles its
+    /// orders every few hours (what webhooks missed).
+    public static let storeBackfill = "store.backfill"
     /// Poll an email inbox's IMAP mailbox (and queue the next poll).
     public static let imapPoll = "imap.poll"
     /// Train the workspace's own intent and sentiment models from its agents' corrections.

@@ -36,6 +36,19 @@ actor FakeShopify {
     }
 
     func add(_ order: StoreOrder) { orders.append(order) }
+    /// Shop customers, some of whom never wrote to support.
+    private(set) var customers: [(id: String, first: String, last: String, email: String)] = []
+    func addCustomer(first: String, last: String, email: String) {
+        customers.append(("gid://shopify/Customer/\(500 + customers.count)", first, last, email))
+    }
+
+    /// A page of `first` items after the cursor (an index), and the next cursor.
+    static func page(_ variables: [String: Any], total: Int) -> (Int, Int, String?) {
+        let first = variables["first"] as? Int ?? 50
+        let start = min((variables["after"] as? String).flatMap(Int.init) ?? 0, total)
+        let end = min(start + first, total)
+        return (start, end, end < total ? String(end) : nil)
+    }
     func throttle(times: Int) { throttleRemaining = times }
     /// The next `operation` is carried out, but its answer is lost (a 504 from the edge, as when a
     /// proxy in front of the shop times out).
@@ -116,6 +129,19 @@ actor FakeShopify {
             let id = "gid://shopify/WebhookSubscription/\(counter)"
             webhooks.append((id, topic, uri))
             return ["webhookSubscriptionCreate": ["webhookSubscription": ["id": id, "topic": topic, "uri": uri], "userErrors": [] as [Any]]]
+        case "BackfillCounts":
+            return ["customersCount": ["count": customers.count, "precision": "EXACT"], "ordersCount": ["count": orders.count, "precision": "EXACT"]]
+        case "BackfillCustomers":
+            let (start, end, next) = Self.page(variables, total: customers.count)
+            return ["customers": ["nodes": customers[start..<end].map { customer -> [String: Any] in
+                ["id": customer.id, "firstName": customer.first, "lastName": customer.last, "tags": [] as [String],
+                 "defaultEmailAddress": ["emailAddress": customer.email], "defaultPhoneNumber": NSNull()]
+            }, "pageInfo": ["hasNextPage": next != nil, "endCursor": next.map { $0 as Any } ?? NSNull()]]]
+        case "BackfillOrders":
+            // Oldest change first, as `sortKey: UPDATED_AT` gives them.
+            let sorted = orders.sorted { $0.createdAt < $1.createdAt }
+            let (start, end, next) = Self.page(variables, total: sorted.count)
+            return ["orders": ["nodes": sorted[start..<end].map(Self.node), "pageInfo": ["hasNextPage": next != nil, "endCursor": next.map { $0 as Any } ?? NSNull()]]]
         case "ShopInfo":
             return ["shop": ["name": "Fake Outfitters", "currencyCode": "EUR", "myshopifyDomain": "fake-outfitters.myshopify.com"]]
         case "CustomerOrders":

@@ -33,7 +33,7 @@ async function shopsSection() {
       list.append(h('li', {}, h('strong', {}, shop.name), ` · ${shop.platform}`,
         shop.approval_threshold ? ` · ${t('approvalThreshold')} ${shop.approval_threshold} ${shop.currency}` : '',
         live ? h('p', {}, `${t('webhookAddress')}: `, h('code', {}, `${location.origin}${shop.webhook_path}`)) : null,
-        shopifySignIn(shop, outcome), h('p', {}, test, ' ', remove, outcome), importForm(shop)));
+        shopifySignIn(shop, outcome), h('p', {}, test, ' ', remove, outcome), syncLine(shop, refresh), importForm(shop)));
     }
   };
   await refresh();
@@ -78,13 +78,41 @@ async function shopsSection() {
         client_secret: grant ? clientSecret.value : undefined, token: grant ? undefined : token.value || undefined,
         secret: secret.value || undefined, webhook_secret: webhookSecret.value || undefined, approval_threshold: threshold.value || undefined,
         currency: currency.value, attribution_days: Number(days.value) });
-      // A Shopify shop that can sign in now is tested at once: that also subscribes its webhooks.
-      // (One installed from the shop does so when the merchant has approved.)
-      if (platform.value === 'shopify' && auth.value !== 'authorization_code') await api('POST', `/stores/${created.id}/test`).catch(() => null);
+      // A Shopify shop that can sign in now is tested at once, which subscribes its webhooks, and
+      // then read whole (its customers and recent orders). One installed from the shop does both
+      // when the merchant has approved.
+      if (platform.value === 'shopify' && auth.value !== 'authorization_code') {
+        const tested = await api('POST', `/stores/${created.id}/test`).catch(() => null);
+        if (tested?.ok) await api('POST', `/stores/${created.id}/sync`).catch(() => null);
+      }
       element.reset();
       shown();
       await refresh();
     }));
+}
+
+/** Reading the shop whole: a progress bar while it runs, the counts when done, and a button to read it again. */
+function syncLine(shop, refresh) {
+  if (shop.platform !== 'shopify') return null;
+  const again = h('button', { type: 'button', 'aria-label': `${t('syncShop')} ${shop.name}` }, t('syncShop'));
+  again.addEventListener('click', () => api('POST', `/stores/${shop.id}/sync`).then(refresh, (failure) => alertFailure(failure)));
+  const sync = shop.sync;
+  if (!sync) return h('p', { class: 'shop-sync' }, again);
+  const counts = `${t('shopCustomers')}: ${sync.customers}${sync.customers_total != null ? `/${sync.customers_total}` : ''} · `
+    + `${t('orders')}: ${sync.orders}${sync.orders_total != null ? `/${sync.orders_total}` : ''}`;
+  if (sync.phase === 'done') {
+    return h('p', { class: 'shop-sync' }, `${t('syncDone')} ${formatTime(sync.finished_at)} · ${counts} `, again);
+  }
+  const done = sync.customers + sync.orders, total = (sync.customers_total ?? 0) + (sync.orders_total ?? 0);
+  const bar = h('progress', { max: Math.max(total, 1), value: Math.min(done, Math.max(total, 1)), 'aria-label': `${t('syncRunning')} ${shop.name}` });
+  const line = h('p', { class: 'shop-sync' }, `${t('syncRunning')} `, bar, ` ${counts}`, sync.error ? h('span', { class: 'form-error' }, ` ${sync.error}`) : '');
+  // While it runs, this line (only) is read again every few seconds.
+  setTimeout(async () => {
+    if (!line.isConnected) return;
+    const fresh = (await api('GET', '/stores').catch(() => ({ items: [] }))).items.find((item) => item.id === shop.id);
+    if (fresh && line.isConnected) line.replaceWith(syncLine(fresh, refresh) ?? '');
+  }, 3000);
+  return line;
 }
 
 /** How a Shopify shop signs in, its token's state, and for installs the button that starts one. */

@@ -339,4 +339,8 @@ export default {
   eraseReason: 'Erased by an admin from the customer panel',
   privacyRequests: 'Privacy requests from shops',
   noPrivacyRequests: 'No privacy requests yet.',
+  syncShop: 'Read the shop again',
+  syncDone: 'Customers and orders read',
+  syncRunning: 'Reading the shop…',
+  shopCustomers: 'Customers',
 };

@@ -342,4 +342,8 @@ export default {
   eraseReason: 'Izbrisao administrator iz ploče kupca',
   privacyRequests: 'Zahtjevi trgovina o privatnosti',
   noPrivacyRequests: 'Još nema zahtjeva o privatnosti.',
+  syncShop: 'Ponovno pročitaj trgovinu',
+  syncDone: 'Kupci i narudžbe pročitani',
+  syncRunning: 'Čitam trgovinu…',
+  shopCustomers: 'Kupci',
 };

@@ -350,4 +350,8 @@ export default {
   eraseReason: 'Apagado por um administrador no painel do cliente',
   privacyRequests: 'Pedidos de privacidade das lojas',
   noPrivacyRequests: 'Nenhum pedido de privacidade ainda.',
+  syncShop: 'Ler a loja de novo',
+  syncDone: 'Clientes e pedidos lidos',
+  syncRunning: 'Lendo a loja…',
+  shopCustomers: 'Clientes',
 };

@@ -344,4 +344,8 @@ export default {
   eraseReason: 'Стёрто администратором из панели клиента',
   privacyRequests: 'Запросы магазинов о данных',
   noPrivacyRequests: 'Запросов пока нет.',
+  syncShop: 'Прочитать магазин заново',
+  syncDone: 'Клиенты и заказы прочитаны',
+  syncRunning: 'Читаем магазин…',
+  shopCustomers: 'Клиенты',
 };
