@@ -49,6 +49,36 @@ struct StoreSyncTests {
         }
     }
 
+    /// WooCommerce's numbered pages and `X-WP-Total`: registered customers, then orders.
+    @Test func aWooCommerceShopIsReadWholeToo() async throws {
+        try await FakeWooCommerce.run { shop, url in
+            for index in 0..<130 { await shop.addCustomer(first: "Cliente", last: "\(index)", email: "cliente\(index)@example.com") }
+            for index in 0..<55 {
+                var order = WooCommerceAPITests.order(id: 5000 + index, email: "cliente\(index)@example.com")
+                order.createdAt = Date().addingTimeInterval(-Double(index) * 3600)
+                await shop.add(order)
+            }
+            try await Harness.run(.sqlite, mode: .live, configure: { $0.allowPrivateWebhookTargets = true }) { harness in
+                let body = #"{"platform":"woocommerce","shop_url":"\#(url)","token":"\#(FakeWooCommerce.key)","secret":"\#(FakeWooCommerce.secret)"}"#
+                let created = try await harness.client.json(.post, "/api/v1/stores", token: harness.ownerToken, body: body)
+                let connection = try created.int("id")
+                #expect(try await harness.client.json(.post, "/api/v1/stores/\(connection)/sync", token: harness.ownerToken).status == .ok)
+                try await harness.runJobs()
+                let sync = try await Self.sync(harness)
+                #expect(sync["phase"] as? String == "done" && sync["customers"] as? Int == 130 && sync["customers_total"] as? Int == 130, "\(sync)")
+                #expect(sync["orders"] as? Int == 55 && sync["orders_total"] as? Int == 55, "\(sync)")
+                let customer = try await harness.client.json(.get, "/api/v1/customers?q=cliente54", token: harness.ownerToken)
+                let id = try #require(customer.items.first?["id"] as? Int)
+                let orders = try await harness.client.json(.get, "/api/v1/customers/\(id)/orders", token: harness.ownerToken)
+                #expect(orders.text.contains("#5054") && orders.items.count == 1, "\(orders.text)")
+                let stored = try await harness.services.database.read { sql in
+                    try await sql.raw("SELECT COUNT(*) AS n FROM orders WHERE workspace_id = \(bind: harness.workspaceID.rawValue)").first()?.decode(column: "n", as: Int.self)
+                }
+                #expect(stored == 55, "every order kept")
+            }
+        }
+    }
+
     @Test func onlyShopsThatCanBeReadWholeAreSynced() async throws {
         try await Harness.run(.sqlite) { harness in
             let csv = try await harness.client.json(.post, "/api/v1/stores", token: harness.ownerToken, body: #"{"platform":"csv","name":"Imported"}"#)

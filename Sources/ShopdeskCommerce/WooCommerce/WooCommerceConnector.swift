@@ -97,6 +97,11 @@ public struct WooCommerceConnector: StoreConnector {
     }
 
     func call(_ method: String, _ path: String, body: JSONValue? = nil) async throws -> JSONValue {
+        try await exchange(method, path, body: body).json
+    }
+
+    /// The answer with its headers (lists carry their totals in `X-WP-Total`).
+    func exchange(_ method: String, _ path: String, body: JSONValue? = nil) async throws -> (json: JSONValue, headers: [String: String]) {
         let response: StoreHTTPResponse
         do {
             response = try await http.send(StoreHTTPRequest(method: method, url: base + path, headers: [
@@ -115,7 +120,7 @@ public struct WooCommerceConnector: StoreConnector {
         switch response.status {
         case 200..<300:
             guard let json else { throw CommerceError.unavailable("WooCommerce answered with something that is not JSON.") }
-            return json
+            return (json, response.headers)
         case 401, 403:
             throw CommerceError.rejected("WooCommerce refused the consumer key (HTTP \(response.status)); check the key, secret and its read/write permission.")
         case 429, 500...:

@@ -196,7 +196,7 @@ struct StoreConnectionRoutes {
             let connection = try await connection(request, context)
             guard try StoreConnections.connector(for: connection, configuration: services.config, guardrail: services.outboundGuard,
                                                  tokens: services.shopifyTokens) is any StoreBackfilling else {
-                throw Problem(.unprocessableContent, "Shopdesk reads \(connection.platform.rawValue) shops' orders from their webhooks and lookups; only Shopify is read whole.")
+                throw Problem(.unprocessableContent, "A \(connection.platform.rawValue) shop's orders come from its files; Shopify and WooCommerce shops are read whole.")
             }
             try await StoreSync(commerce: services.commerce, database: database).start(connection)
             return try await dto(connection, request)

@@ -18,6 +18,19 @@ actor FakeWooCommerce {
     private var counter = 5000
 
     func add(_ order: StoreOrder) { orders.append(order) }
+    private(set) var customers: [(first: String, last: String, email: String)] = []
+    func addCustomer(first: String, last: String, email: String) { customers.append((first, last, email)) }
+
+    /// One numbered page (`per_page`, `page`) of a list, with WooCommerce's total headers.
+    static func page(_ items: [[String: Any]], _ request: Request) -> Response {
+        let perPage = max(1, Int(request.uri.queryParameters.get("per_page") ?? "10") ?? 10)
+        let page = max(1, Int(request.uri.queryParameters.get("page") ?? "1") ?? 1)
+        let start = min((page - 1) * perPage, items.count), end = min(start + perPage, items.count)
+        let data = (try? JSONSerialization.data(withJSONObject: Array(items[start..<end]))) ?? Data("[]".utf8)
+        let pages = (items.count + perPage - 1) / perPage
+        return Response(status: .ok, headers: [.contentType: "application/json", HTTPField.Name("X-WP-Total")!: "\(items.count)",
+                                               HTTPField.Name("X-WP-TotalPages")!: "\(pages)"], body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
     func order(_ id: String) -> StoreOrder? { orders.first { $0.id == id } }
 
     static func run(_ body: @Sendable (FakeWooCommerce, String) async throws -> Void) async throws {
@@ -43,6 +56,15 @@ actor FakeWooCommerce {
         switch (request.method, parts.count) {
         case (.get, 3) where parts == ["settings", "general", "woocommerce_currency"]:
             return Self.json(["id": "woocommerce_currency", "label": "Currency", "value": "BRL"])
+        case (.get, 1) where parts[0] == "orders" && request.uri.queryParameters.get("search") == nil:
+            // Pages of orders, oldest change first, with the total in X-WP-Total.
+            let all = orders.sorted { $0.createdAt < $1.createdAt }
+            return Self.page(all.map(Self.render), request)
+        case (.get, 1) where parts[0] == "customers":
+            return Self.page(customers.enumerated().map { index, customer in
+                ["id": 100 + index, "email": customer.email, "first_name": customer.first, "last_name": customer.last, "role": "customer",
+                 "billing": ["phone": "", "email": customer.email]] as [String: Any]
+            }, request)
         case (.get, 1) where parts[0] == "orders":
             let search = request.uri.queryParameters.get("search")?.lowercased() ?? ""
             return Self.json(orders.filter { ($0.email ?? "").lowercased().contains(search) }.sorted { $0.createdAt > $1.createdAt }.map(Self.render))

@@ -78,10 +78,10 @@ async function shopsSection() {
         client_secret: grant ? clientSecret.value : undefined, token: grant ? undefined : token.value || undefined,
         secret: secret.value || undefined, webhook_secret: webhookSecret.value || undefined, approval_threshold: threshold.value || undefined,
         currency: currency.value, attribution_days: Number(days.value) });
-      // A Shopify shop that can sign in now is tested at once, which subscribes its webhooks, and
-      // then read whole (its customers and recent orders). One installed from the shop does both
-      // when the merchant has approved.
-      if (platform.value === 'shopify' && auth.value !== 'authorization_code') {
+      // A shop that can sign in now is tested at once (for Shopify that subscribes its webhooks)
+      // and then read whole: its customers and recent orders. A Shopify shop installed from the
+      // shop does both when the merchant has approved.
+      if ((platform.value === 'shopify' && auth.value !== 'authorization_code') || platform.value === 'woocommerce') {
         const tested = await api('POST', `/stores/${created.id}/test`).catch(() => null);
         if (tested?.ok) await api('POST', `/stores/${created.id}/sync`).catch(() => null);
       }
@@ -93,7 +93,7 @@ async function shopsSection() {
 
 /** Reading the shop whole: a progress bar while it runs, the counts when done, and a button to read it again. */
 function syncLine(shop, refresh) {
-  if (shop.platform !== 'shopify') return null;
+  if (shop.platform !== 'shopify' && shop.platform !== 'woocommerce') return null;
   const again = h('button', { type: 'button', 'aria-label': `${t('syncShop')} ${shop.name}` }, t('syncShop'));
   again.addEventListener('click', () => api('POST', `/stores/${shop.id}/sync`).then(refresh, (failure) => alertFailure(failure)));
   const sync = shop.sync;
