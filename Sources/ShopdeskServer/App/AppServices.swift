@@ -50,16 +50,17 @@ struct AppServices: Sendable {
         let shopifyTokens = ShopifyTokenBroker(database: database, http: GuardedStoreHTTP(guardrail: outboundGuard)) {
             try boxes.box(configuration: configuration)
         }
+        let conversations = ConversationService(database: database, publisher: hub)
         return AppServices(
             config: configuration,
             database: database,
-            conversations: ConversationService(database: database, publisher: hub),
+            conversations: conversations,
             hub: hub,
             passwords: PasswordHasher(cost: configuration.bcryptCost),
             loginLimiter: LoginRateLimiter(),
             files: AttachmentFileStore(dataDirectory: configuration.dataDirectory),
             outboundGuard: outboundGuard,
-            commerce: CommerceService(database: database, publisher: hub) { connection in
+            commerce: CommerceService(database: database, publisher: hub, automation: conversations.automation) { connection in
                 try StoreConnections.connector(for: connection, configuration: configuration, guardrail: outboundGuard, tokens: shopifyTokens)
             },
             shopifyTokens: shopifyTokens,

@@ -11,13 +11,14 @@ extension CommerceService {
     /// so a delivery is never lost and a redelivery never counts twice.
     public func receiveWebhook(connection: StoreConnection, notice: StoreWebhookNotice) async throws -> WebhookReceipt {
         let time = now()
-        return try await database.write { sql in
+        let (receipt, events) = try await database.write { sql -> (WebhookReceipt, [DomainEvent]) in
             let fresh = try await sql.raw("""
                 INSERT INTO store_webhook_receipts (connection_id, event_id, received_at)
                 VALUES (\(bind: connection.id.rawValue), \(bind: notice.eventID), \(bind: time.millis))
                 ON CONFLICT (connection_id, event_id) DO NOTHING RETURNING event_id
                 """).all()
-            guard !fresh.isEmpty else { return .duplicate }
+            guard !fresh.isEmpty else { return (.duplicate, []) }
+            var events: [DomainEvent] = []
             if let privacy = notice.privacy {
                 // Durable before Shopify hears "received": the job does it, and again after a failure.
                 var payload: [String: JSONValue] = ["connection_id": .id(connection.id), "topic": .string(privacy.topic),
@@ -33,28 +34,46 @@ extension CommerceService {
                 try await StoreConnectionRepository.setLastError(workspaceID: connection.workspaceID, id: connection.id,
                     "Shopdesk was uninstalled from the shop in Shopify on \(time.formatted(.iso8601)); install it again to see and act on orders.", in: sql)
             } else if let order = notice.order {
-                try await store(order, connection: connection, time: time, in: sql)
+                events = try await store(order, connection: connection, time: time, rules: true, in: sql)
             } else if let orderID = notice.orderID {
                 try await JobQueue.enqueue(kind: JobKind.orderSync, payload: ["connection_id": .id(connection.id), "order_id": .string(orderID)],
                                            workspaceID: connection.workspaceID, runAt: time, dedupeKey: "order-sync:\(connection.id):\(orderID)", in: sql)
             }
-            return .accepted
+            return (.accepted, events)
         }
+        await publisher?.publish(events)
+        return receipt
     }
 
-    /// The `order.sync` job: read the order from the shop and store it.
+    /// The `order.sync` job: read the order from the shop and store it; what changed about it
+    /// runs the order rules.
     public func syncOrder(workspaceID: WorkspaceID, connectionID: StoreConnectionID, orderID: String) async throws {
         guard let connection = try await database.read({ try await StoreConnectionRepository.find(workspaceID: workspaceID, id: connectionID, in: $0) }),
               let live = try connector(connection) else { return }
         guard let order = try await live.order(id: orderID) else { return }
         let time = now()
-        try await database.write { sql in try await store(order, connection: connection, time: time, in: sql) }
+        let events = try await database.write { sql in try await store(order, connection: connection, time: time, rules: true, in: sql) }
+        await publisher?.publish(events)
     }
 
-    private func store(_ order: StoreOrder, connection: StoreConnection, time: Date, in sql: any SQLDatabase) async throws {
+    /// Stores a shop's order. With `rules` (an order the shop told us about just now, not one
+    /// read back in bulk), its changes run the order triggers on the customer's latest open
+    /// conversation, in this transaction; the events that made are returned to publish.
+    @discardableResult
+    private func store(_ order: StoreOrder, connection: StoreConnection, time: Date, rules: Bool = false,
+                       in sql: any SQLDatabase) async throws -> [DomainEvent] {
+        let before = rules ? try await OrderRepository.find(connectionID: connection.id, externalID: order.id, in: sql)?.order : nil
         let (record, isNew) = try await OrderRepository.upsert(order, connection: connection, customerID: nil, now: time, in: sql)
         if isNew { try await credit(record, connection: connection, in: sql) }
-        if let customer = record.customerID { try await OrderRepository.refreshSummary(customerID: customer, workspaceID: connection.workspaceID, in: sql) }
+        guard let customer = record.customerID else { return [] }
+        try await OrderRepository.refreshSummary(customerID: customer, workspaceID: connection.workspaceID, in: sql)
+        guard rules, let automation else { return [] }
+        let triggers = RuleTrigger.orderChanges(from: isNew ? nil : before, to: record.order)
+        guard !triggers.isEmpty, var conversation = try await ConversationRepository.latestOpen(workspaceID: connection.workspaceID,
+                                                                                             customerID: customer, in: sql) else { return [] }
+        let recorded = try await ConversationService.automate(triggers.map { RuleRunner.Event(trigger: $0) }, on: &conversation,
+                                                              automation: automation, time: time, kind: database.kind, in: sql)
+        return try await EventLog.record(recorded, in: sql)
     }
 }
 

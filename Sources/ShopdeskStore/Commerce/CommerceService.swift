@@ -11,15 +11,19 @@ public struct CommerceService: Sendable {
     let now: @Sendable () -> Date
     /// The live connector for a connection (credentials opened by the server), nil for snapshot platforms.
     let connector: @Sendable (StoreConnection) throws -> (any StoreConnector)?
+    /// The workspaces' rules, for the order triggers (the conversations' own cache, so a rule
+    /// changed is seen here at once); nil runs none.
+    let automation: AutomationCache?
 
     /// A live read is skipped when the customer's orders were read this recently (webhooks keep them fresh).
     public static let freshFor: TimeInterval = 120
 
     public init(database: Database, publisher: (any EventPublisher)?, now: @escaping @Sendable () -> Date = Date.init,
-                connector: @escaping @Sendable (StoreConnection) throws -> (any StoreConnector)?) {
+                automation: AutomationCache? = nil, connector: @escaping @Sendable (StoreConnection) throws -> (any StoreConnector)?) {
         self.database = database
         self.publisher = publisher
         self.now = now
+        self.automation = automation
         self.connector = connector
     }
 

@@ -19,6 +19,16 @@ public enum ConversationRepository {
     }
 
     /// Several conversations by id, in the order of `ids` (search results), with their tags.
+    /// The customer's most recent conversation that is not resolved (nor merged away), if any.
+    public static func latestOpen(workspaceID: WorkspaceID, customerID: CustomerID, in sql: any SQLDatabase) async throws -> Conversation? {
+        guard let row = try await sql.raw("""
+            SELECT id FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND customer_id = \(bind: customerID.rawValue)
+              AND status <> 'resolved' AND merged_into IS NULL
+            ORDER BY last_message_at DESC, id DESC LIMIT 1
+            """).first() else { return nil }
+        return try await find(workspaceID: workspaceID, id: try row.id("id"), in: sql)
+    }
+
     public static func findMany(workspaceID: WorkspaceID, ids: [ConversationID], in sql: any SQLDatabase) async throws -> [Conversation] {
         guard !ids.isEmpty else { return [] }
         var byID: [ConversationID: Conversation] = [:]

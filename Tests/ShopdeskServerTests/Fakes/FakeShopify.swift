@@ -36,6 +36,10 @@ actor FakeShopify {
     }
 
     func add(_ order: StoreOrder) { orders.append(order) }
+    /// Changes an order as the shop's admin would (it ships, is cancelled…).
+    func change(_ id: String, _ edit: @Sendable (inout StoreOrder) -> Void) {
+        if let index = orders.firstIndex(where: { $0.id == id }) { edit(&orders[index]) }
+    }
     /// Shop customers, some of whom never wrote to support.
     private(set) var customers: [(id: String, first: String, last: String, email: String)] = []
     func addCustomer(first: String, last: String, email: String) {

@@ -19,6 +19,25 @@ public enum RuleTrigger: String, Codable, Sendable, CaseIterable {
     /// conditions on time ("pending, last message from us, 48 hours ago"). Fires once per
     /// conversation until the conversation changes again.
     case scheduled = "time"
+    /// A shop told Shopdesk about one of the customer's orders (its webhook): placed, paid,
+    /// fulfilled, refunded (more money returned than before) or cancelled. The rules run on the
+    /// customer's latest conversation that is not resolved; `order.last.*` is that order.
+    case orderCreated = "order.created"
+    case orderPaid = "order.paid"
+    case orderFulfilled = "order.fulfilled"
+    case orderRefunded = "order.refunded"
+    case orderCancelled = "order.cancelled"
+
+    /// What changed between the order Shopdesk had and the one the shop sent now.
+    public static func orderChanges(from old: StoreOrder?, to new: StoreOrder) -> [RuleTrigger] {
+        var triggers: [RuleTrigger] = []
+        if old == nil { triggers.append(.orderCreated) }
+        if new.financialStatus == .paid, let old, old.financialStatus != .paid { triggers.append(.orderPaid) }
+        if new.fulfillmentStatus == .fulfilled, old?.fulfillmentStatus != .fulfilled { triggers.append(.orderFulfilled) }
+        if new.refunded.minor > (old?.refunded.minor ?? 0) { triggers.append(.orderRefunded) }
+        if new.isCancelled, !(old?.isCancelled ?? false) { triggers.append(.orderCancelled) }
+        return triggers
+    }
 }
 
 /// A rule as an admin writes it and as it is imported and exported (JSON).

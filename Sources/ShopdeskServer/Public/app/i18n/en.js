@@ -343,4 +343,9 @@ export default {
   syncDone: 'Customers and orders read',
   syncRunning: 'Reading the shop…',
   shopCustomers: 'Customers',
+  'trigger.order.created': 'A customer places an order',
+  'trigger.order.paid': "A customer's order is paid",
+  'trigger.order.fulfilled': "A customer's order ships",
+  'trigger.order.refunded': "A customer's order is refunded",
+  'trigger.order.cancelled': "A customer's order is cancelled",
 };

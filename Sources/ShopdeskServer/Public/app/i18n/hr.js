@@ -346,4 +346,9 @@ export default {
   syncDone: 'Kupci i narudžbe pročitani',
   syncRunning: 'Čitam trgovinu…',
   shopCustomers: 'Kupci',
+  'trigger.order.created': 'Kupac naruči',
+  'trigger.order.paid': 'Kupčeva narudžba je plaćena',
+  'trigger.order.fulfilled': 'Kupčeva narudžba je poslana',
+  'trigger.order.refunded': 'Kupčeva narudžba je povraćena',
+  'trigger.order.cancelled': 'Kupčeva narudžba je otkazana',
 };

@@ -354,4 +354,9 @@ export default {
   syncDone: 'Clientes e pedidos lidos',
   syncRunning: 'Lendo a loja…',
   shopCustomers: 'Clientes',
+  'trigger.order.created': 'O cliente faz um pedido',
+  'trigger.order.paid': 'O pedido do cliente é pago',
+  'trigger.order.fulfilled': 'O pedido do cliente é enviado',
+  'trigger.order.refunded': 'O pedido do cliente é reembolsado',
+  'trigger.order.cancelled': 'O pedido do cliente é cancelado',
 };

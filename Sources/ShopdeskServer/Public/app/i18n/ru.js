@@ -348,4 +348,9 @@ export default {
   syncDone: 'Клиенты и заказы прочитаны',
   syncRunning: 'Читаем магазин…',
   shopCustomers: 'Клиенты',
+  'trigger.order.created': 'Клиент оформил заказ',
+  'trigger.order.paid': 'Заказ клиента оплачен',
+  'trigger.order.fulfilled': 'Заказ клиента отправлен',
+  'trigger.order.refunded': 'Заказу клиента сделан возврат',
+  'trigger.order.cancelled': 'Заказ клиента отменён',
 };

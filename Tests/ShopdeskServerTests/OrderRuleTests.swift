@@ -1,0 +1,56 @@
+import Foundation
+import ShopdeskCommerce
+import ShopdeskCore
+@testable import ShopdeskServer
+import ShopdeskStore
+import ShopdeskTestSupport
+import Testing
+
+/// Order events as rule triggers: what the shop tells Shopdesk about a customer's order runs the
+/// rules on the customer's latest open conversation; orders read back in bulk do not.
+@Suite("Automation: order triggers")
+struct OrderRuleTests {
+    @Test func whatChangedAboutAnOrderIsItsTriggers() {
+        let placed = CommerceAPITests.sampleOrder()
+        #expect(RuleTrigger.orderChanges(from: nil, to: placed) == [.orderCreated])
+        var shipped = placed
+        shipped.fulfillmentStatus = .fulfilled
+        #expect(RuleTrigger.orderChanges(from: placed, to: shipped) == [.orderFulfilled])
+        #expect(RuleTrigger.orderChanges(from: shipped, to: shipped).isEmpty, "the same news twice is no news")
+        var refunded = shipped
+        refunded.refunded = Amount(minor: 1000, currency: "EUR")
+        refunded.cancelledAt = Date()
+        #expect(RuleTrigger.orderChanges(from: shipped, to: refunded) == [.orderRefunded, .orderCancelled])
+        var pending = placed
+        pending.financialStatus = .pending
+        #expect(RuleTrigger.orderChanges(from: pending, to: placed) == [.orderPaid])
+    }
+
+    @Test(arguments: TestDatabase.kinds)
+    func anOrderThatShipsRunsTheRulesOnTheOpenConversation(kind: DatabaseKind) async throws {
+        try await CommerceAPITests.withShop(kind) { harness, shop, connection, customer, conversation in
+            for (name, trigger, tag) in [("Shipped", "order.fulfilled", "shipped"), ("New order", "order.created", "new-order")] {
+                let rule = try await harness.client.json(.post, "/api/v1/rules", token: harness.ownerToken, body: """
+                    {"name":"\(name)","triggers":["\(trigger)"],"conditions":{"all":[]},"actions":[{"type":"add_tags","tags":["\(tag)"]}]}
+                    """)
+                #expect(rule.status == .created, "\(rule.text)")
+            }
+            // Shopdesk has Marta's order as it was (unfulfilled).
+            _ = try await harness.client.json(.get, "/api/v1/customers/\(customer)/orders?refresh=true", token: harness.ownerToken)
+            await shop.change("gid://shopify/Order/1001") { $0.fulfillmentStatus = .fulfilled }
+            let body = Data(#"{"id":1001,"admin_graphql_api_id":"gid://shopify/Order/1001","email":"marta@example.com"}"#.utf8)
+            let headers = ["X-Shopify-Topic": "orders/fulfilled", "X-Shopify-Event-Id": "evt-ship-1001",
+                           "X-Shopify-Hmac-Sha256": StoreWebhooks.sign(body: body, secret: "whsec-test")]
+            _ = try await harness.client.json(.post, "/api/v1/stores/\(connection)/webhooks", headers: headers, body: String(decoding: body, as: UTF8.self))
+            try await harness.runJobs()
+            let tagged = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)", token: harness.ownerToken)
+            let tags = (tagged.body as? [String: Any])?["tags"] as? [String] ?? []
+            #expect(tags == ["shipped"], "only what changed fired: \(tagged.text)")
+            // Reading the shop whole stores orders without running rules on old news.
+            _ = try await harness.client.json(.post, "/api/v1/stores/\(connection)/sync", token: harness.ownerToken)
+            try await harness.runJobs()
+            let after = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)", token: harness.ownerToken)
+            #expect((after.body as? [String: Any])?["tags"] as? [String] == ["shipped"], "\(after.text)")
+        }
+    }
+}
