@@ -30,8 +30,11 @@ struct OrderRuleTests {
     func anOrderThatShipsRunsTheRulesOnTheOpenConversation(kind: DatabaseKind) async throws {
         try await CommerceAPITests.withShop(kind) { harness, shop, connection, customer, conversation in
             for (name, trigger, tag) in [("Shipped", "order.fulfilled", "shipped"), ("New order", "order.created", "new-order")] {
+                // The shipping rule also tags the order in the shop and leaves it a note, through a job.
+                let orderActions = trigger == "order.fulfilled"
+                    ? #",{"type":"tag_order","tags":["support-watch"]},{"type":"note_order","text":"Shipped; {{customer.first_name}} was told."}"# : ""
                 let rule = try await harness.client.json(.post, "/api/v1/rules", token: harness.ownerToken, body: """
-                    {"name":"\(name)","triggers":["\(trigger)"],"conditions":{"all":[]},"actions":[{"type":"add_tags","tags":["\(tag)"]}]}
+                    {"name":"\(name)","triggers":["\(trigger)"],"conditions":{"all":[]},"actions":[{"type":"add_tags","tags":["\(tag)"]}\(orderActions)]}
                     """)
                 #expect(rule.status == .created, "\(rule.text)")
             }
@@ -46,6 +49,14 @@ struct OrderRuleTests {
             let tagged = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)", token: harness.ownerToken)
             let tags = (tagged.body as? [String: Any])?["tags"] as? [String] ?? []
             #expect(tags == ["shipped"], "only what changed fired: \(tagged.text)")
+            // The rule's order actions are jobs queued by the sync job, due a moment after it ran.
+            try await harness.runJobs(at: Date().addingTimeInterval(1))
+            let mutations = await shop.mutations
+            #expect(mutations.sorted() == ["OrderUpdate", "TagsAdd"], "\(mutations)")
+            #expect(await shop.order("gid://shopify/Order/1001")?.tags.contains("support-watch") == true)
+            #expect(await shop.order("gid://shopify/Order/1001")?.note?.contains("Shipped; Marta was told.") == true)
+            let timeline = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)/timeline", token: harness.ownerToken)
+            #expect(timeline.items.filter { $0["kind"] as? String == "order.action_succeeded" }.count == 2, "\(timeline.text)")
             // Reading the shop whole stores orders without running rules on old news.
             _ = try await harness.client.json(.post, "/api/v1/stores/\(connection)/sync", token: harness.ownerToken)
             try await harness.runJobs()

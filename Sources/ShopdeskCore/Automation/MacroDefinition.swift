@@ -61,7 +61,7 @@ public struct MacroDefinition: Codable, Equatable, Sendable {
         }
         for (index, action) in actions.enumerated() {
             switch action {
-            case .replyWithMacro, .webhook, .notify, .addNote:
+            case .replyWithMacro, .webhook, .notify, .addNote, .tagOrder, .noteOrder:
                 throw .invalid(field: "actions[\(index)]",
                                "A macro can set tags, status, priority, assignee, team or snooze; \(action.type) belongs in a rule.")
             default:

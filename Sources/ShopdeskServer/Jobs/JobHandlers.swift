@@ -58,6 +58,18 @@ struct JobHandlers: Sendable {
         case JobKind.storeBackfill:
             try await StoreSync(commerce: services.commerce, database: services.database)
                 .run(workspaceID: workspaceID, connectionID: StoreConnectionID(try id(job, "connection_id")), now: now)
+        case JobKind.orderRuleAction:
+            let action: OrderAction
+            if case .array(let tags)? = job.payload["tags"] {
+                action = .addTags(tags.compactMap(\.stringValue))
+            } else if let text = job.payload["text"]?.stringValue {
+                action = .addNote(text)
+            } else {
+                throw JobFailure(description: "The rule's order action names neither tags nor a note.", permanent: true)
+            }
+            try await services.commerce.performForRule(workspaceID: workspaceID, orderID: OrderID(try id(job, "order_id")),
+                                                       conversationID: ConversationID(try id(job, "conversation_id")),
+                                                       ruleID: try id(job, "rule_id"), action: action, key: "rule-job-\(job.id.rawValue)")
         case JobKind.shopPrivacy:
             try await ShopPrivacy(services: services).run(job, workspaceID: workspaceID)
         case JobKind.orderSync:

@@ -132,6 +132,22 @@ struct RuleRunner {
                     occurredAt: time))
             case let .setField(key, value):
                 fieldChanges[key] = .some(value)
+            case .tagOrder, .noteOrder:
+                // The shop is asked by a job once this transaction has committed: its latest order, as the rule saw it.
+                guard let order = try await OrderRepository.forCustomer(conversation.customerID, workspaceID: conversation.workspaceID,
+                                                                          limit: 1, in: sql).first else {
+                    skip(action, "The customer has no order in a connected shop."); continue
+                }
+                var payload: [String: JSONValue] = ["order_id": .id(order.id), "conversation_id": .id(conversation.id),
+                                                    "rule_id": .number(Double(rule.id)), "rule": .string(rule.definition.name)]
+                switch action {
+                case .tagOrder(let tags): payload["tags"] = .array(tags.map(JSONValue.string))
+                case .noteOrder(let text):
+                    payload["text"] = .string(try await render(text, on: conversation, customer: customer))
+                default: break
+                }
+                try await JobQueue.enqueue(kind: JobKind.orderRuleAction, payload: payload, workspaceID: conversation.workspaceID, runAt: time,
+                                           maxAttempts: 6, in: sql)
             }
         }
         var changes: [DomainEvent] = []
@@ -180,15 +196,20 @@ struct RuleRunner {
             """).first() != nil
     }
 
-    /// Posts a rule's note or automatic reply, rendered for this conversation.
-    private func post(_ template: String, direction: MessageDirection, on conversation: Conversation, customer: Customer?,
-                      actor: EventActor) async throws -> DomainEvent {
+    /// A rule's template rendered for this conversation (its customer, orders, workspace).
+    private func render(_ template: String, on conversation: Conversation, customer: Customer?) async throws -> String {
         let orders = template.contains("orders")
             ? try await TemplateContext.orders(of: conversation.customerID, workspaceID: conversation.workspaceID, in: sql) : []
         let context = TemplateContext.build(conversation: conversation, customer: customer, agent: nil, workspaceName: book.workspaceName,
                                             reviewURL: book.reviewURL, orders: orders)
         let environment = TemplateContext.environment(customer: customer, fallbackLocale: conversation.language, timeZone: book.calendar.timeZone)
-        let text = (try? Template(template))?.render(context, environment: environment).text ?? template
+        return (try? Template(template))?.render(context, environment: environment).text ?? template
+    }
+
+    /// Posts a rule's note or automatic reply, rendered for this conversation.
+    private func post(_ template: String, direction: MessageDirection, on conversation: Conversation, customer: Customer?,
+                      actor: EventActor) async throws -> DomainEvent {
+        let text = try await render(template, on: conversation, customer: customer)
         let message = try await MessageRepository.insert(.init(
             conversation: conversation, direction: direction, authorAgentID: nil, text: text, channelMessageID: nil,
             deliveryStatus: direction == .outbound ? .queued : nil
@@ -227,7 +248,7 @@ enum MacroActions {
             case .snooze(let hours): .setStatus(.snoozed, snoozeUntil: now.addingTimeInterval(hours * 3600))
             case .assignAgent(let agent): .assign(agent)
             case .assignTeam(let team): .setTeam(team)
-            case .replyWithMacro, .addNote, .webhook, .notify, .assignByPolicy, .setField: nil
+            case .replyWithMacro, .addNote, .webhook, .notify, .assignByPolicy, .setField, .tagOrder, .noteOrder: nil
             }
         }
     }

@@ -13,6 +13,9 @@ public enum JobKind {
     /// Reads a shop's customers and recent orders a few pages at a time, then reconciles its
     /// orders every few hours (what webhooks missed).
     public static let storeBackfill = "store.backfill"
+    /// A rule's order action (tag or note the customer's latest order), done in the shop after
+    /// the rule's transaction committed.
+    public static let orderRuleAction = "order.rule_action"
     /// Poll an email inbox's IMAP mailbox (and queue the next poll).
     public static let imapPoll = "imap.poll"
     /// Train the workspace's own intent and sentiment models from its agents' corrections.

@@ -26,6 +26,10 @@ public enum RuleAction: Codable, Equatable, Sendable {
     /// Sets one of the conversation's custom fields (nil clears it); the value is checked
     /// against the field when the rule or macro is saved and again when it runs.
     case setField(key: String, value: String?)
+    /// Tags the customer's latest order in its shop (the shop is asked after the change commits).
+    case tagOrder([String])
+    /// Adds a note (a template) to the customer's latest order in its shop.
+    case noteOrder(String)
 
     public var type: String {
         switch self {
@@ -42,12 +46,14 @@ public enum RuleAction: Codable, Equatable, Sendable {
         case .webhook: "webhook"
         case .notify: "notify"
         case .setField: "set_field"
+        case .tagOrder: "tag_order"
+        case .noteOrder: "note_order"
         }
     }
 
     public static let audiences = ["assignee", "team", "admins", "all"]
     public static let types = ["add_tags", "remove_tags", "set_priority", "set_status", "snooze", "assign_agent", "assign_team", "assign_by_policy",
-                               "reply_with_macro", "add_note", "webhook", "notify", "set_field"]
+                               "reply_with_macro", "add_note", "webhook", "notify", "set_field", "tag_order", "note_order"]
 
     private enum CodingKeys: String, CodingKey {
         case type, tags, priority, status, hours, agentId = "agent_id", teamId = "team_id", macroId = "macro_id", text, webhookId = "webhook_id"
@@ -81,6 +87,8 @@ public enum RuleAction: Codable, Equatable, Sendable {
             self = .notify(audience: try container.decode(String.self, forKey: key("audience")),
                            message: try container.decodeIfPresent(String.self, forKey: key("message")) ?? "",
                            outsideBusinessHours: try container.decodeIfPresent(Bool.self, forKey: key("outside_business_hours")) ?? false)
+        case "tag_order": self = .tagOrder(try container.decode([String].self, forKey: key("tags")))
+        case "note_order": self = .noteOrder(try container.decode(String.self, forKey: key("text")))
         case "set_field":
             let value: String? = if let text = try? container.decodeIfPresent(String.self, forKey: key("value")) { text }
                 else if let number = try? container.decodeIfPresent(Double.self, forKey: key("value")) { CustomField.numberText(number) }
@@ -105,7 +113,8 @@ public enum RuleAction: Codable, Equatable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(type, forKey: .type)
         switch self {
-        case .addTags(let tags), .removeTags(let tags): try container.encode(tags, forKey: .tags)
+        case .addTags(let tags), .removeTags(let tags), .tagOrder(let tags): try container.encode(tags, forKey: .tags)
+        case .noteOrder(let text): try container.encode(text, forKey: .text)
         case .setPriority(let priority): try container.encode(priority, forKey: .priority)
         case .setStatus(let status): try container.encode(status, forKey: .status)
         case .snooze(let hours): try container.encode(hours, forKey: .hours)
@@ -134,7 +143,12 @@ public enum RuleAction: Codable, Equatable, Sendable {
             throw .invalid(field: field, "Use the snooze action, which says for how long.")
         case .snooze(let hours):
             guard hours > 0, hours <= 24 * 365 else { throw .invalid(field: field, "Snooze for between a minute and a year (hours).") }
-        case .addNote(let text):
+        case .tagOrder(let tags):
+            let cleaned = tags.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !cleaned.isEmpty, cleaned.count <= 10, cleaned.allSatisfy({ $0.count <= 40 && !$0.contains(",") }) else {
+                throw .invalid(field: field, "Name one to ten order tags, each up to 40 characters, without commas.")
+            }
+        case .addNote(let text), .noteOrder(let text):
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .invalid(field: field, "The note is empty.") }
             do { _ = try Template(text) } catch { throw .invalid(field: field, "The note's template: \(error)") }
         case .notify(let audience, _, _):

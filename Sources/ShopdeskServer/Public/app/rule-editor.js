@@ -199,11 +199,18 @@ function actionRow(schema, context, action, onRemove, allowed) {
         read = () => ({ type: 'reply_with_macro', macro_id: Number(macro.value) });
         break;
       }
-      case 'add_note': {
+      case 'add_note': case 'note_order': {
         const note = h('textarea', { 'aria-label': t('note'), rows: 2, cols: 40 });
         note.value = initial?.text ?? '';
         inputs.push(note);
-        read = () => ({ type: 'add_note', text: note.value });
+        const kind = type.value;
+        read = () => ({ type: kind, text: note.value });
+        break;
+      }
+      case 'tag_order': {
+        // The shop's own order tags, typed: they are not Shopdesk's conversation tags.
+        const tags = text(t('orderTags'), (initial?.tags ?? []).join(', '));
+        read = () => ({ type: 'tag_order', tags: tags.value.split(',').map((tag) => tag.trim()).filter(Boolean) });
         break;
       }
       case 'webhook': {

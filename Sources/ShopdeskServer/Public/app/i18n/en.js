@@ -348,4 +348,7 @@ export default {
   'trigger.order.fulfilled': "A customer's order ships",
   'trigger.order.refunded': "A customer's order is refunded",
   'trigger.order.cancelled': "A customer's order is cancelled",
+  'action.tag_order': "Tag the customer's latest order",
+  'action.note_order': "Add a note to the customer's latest order",
+  orderTags: 'Order tags, separated by commas',
 };

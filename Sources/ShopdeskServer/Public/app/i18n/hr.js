@@ -351,4 +351,7 @@ export default {
   'trigger.order.fulfilled': 'Kupčeva narudžba je poslana',
   'trigger.order.refunded': 'Kupčeva narudžba je povraćena',
   'trigger.order.cancelled': 'Kupčeva narudžba je otkazana',
+  'action.tag_order': 'Označi zadnju kupčevu narudžbu',
+  'action.note_order': 'Dodaj bilješku zadnjoj kupčevoj narudžbi',
+  orderTags: 'Oznake narudžbe, odvojene zarezima',
 };

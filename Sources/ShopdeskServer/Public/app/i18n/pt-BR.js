@@ -359,4 +359,7 @@ export default {
   'trigger.order.fulfilled': 'O pedido do cliente é enviado',
   'trigger.order.refunded': 'O pedido do cliente é reembolsado',
   'trigger.order.cancelled': 'O pedido do cliente é cancelado',
+  'action.tag_order': 'Marcar o último pedido do cliente',
+  'action.note_order': 'Anotar no último pedido do cliente',
+  orderTags: 'Tags do pedido, separadas por vírgulas',
 };

@@ -353,4 +353,7 @@ export default {
   'trigger.order.fulfilled': 'Заказ клиента отправлен',
   'trigger.order.refunded': 'Заказу клиента сделан возврат',
   'trigger.order.cancelled': 'Заказ клиента отменён',
+  'action.tag_order': 'Добавить теги к последнему заказу клиента',
+  'action.note_order': 'Добавить заметку к последнему заказу клиента',
+  orderTags: 'Теги заказа через запятую',
 };
