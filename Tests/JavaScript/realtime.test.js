@@ -62,3 +62,22 @@ test('an attempt that neither opens nor fails is given up after ten seconds', ()
   realtime.close();
   mock.timers.reset();
 });
+
+test('back online, a connection waiting out its backoff tries at once', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  FakeSocket.made = [];
+  const realtime = new Realtime(() => {}, () => {});
+  realtime.connect();
+  for (let attempt = 0; attempt < 4; attempt += 1) {
+    FakeSocket.made.at(-1).lost();
+    mock.timers.tick(realtime.delay / 2 + 1);   // the backoff has grown past this
+  }
+  FakeSocket.made.at(-1).lost();              // now waiting 16 s for the next try
+  const before = FakeSocket.made.length;
+  realtime.nudge();
+  assert.equal(FakeSocket.made.length, before + 1, 'a new attempt at once');
+  realtime.nudge();
+  assert.equal(FakeSocket.made.length, before + 1, 'not while one is under way');
+  realtime.close();
+  mock.timers.reset();
+});

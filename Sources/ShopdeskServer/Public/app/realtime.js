@@ -79,6 +79,15 @@ export class Realtime {
     this.delay = Math.min(this.delay * 2, 30_000);
   }
 
+  /** The network came back or the tab was looked at again: a connection waiting out its backoff
+   * (up to 30 s) tries now, from the first delay. */
+  nudge() {
+    if (this.closed || this.socket) return;
+    clearTimeout(this.timer);
+    this.delay = 1000;
+    this.connect();
+  }
+
   presence(conversationId, state, reply = false) {
     if (this.socket?.readyState === WebSocket.OPEN) {
       this.socket.send(JSON.stringify({ type: 'presence', conversation_id: conversationId, state, reply }));

@@ -136,5 +136,7 @@ async function signedIn(me) {
   });
   dispatch({ type: 'connected', realtime });
   realtime.connect();
+  window.addEventListener('online', () => realtime.nudge());
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') realtime.nudge(); });
   await route();
 }
