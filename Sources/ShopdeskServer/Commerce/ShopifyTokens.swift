@@ -49,10 +49,14 @@ actor ShopifyTokenBroker {
     func renew(_ connection: StoreConnection, _ credentials: StoreCredentials, refused: String?) async throws -> String {
         let key = connection.id.rawValue
         if refused != nil, cached[key]?.token == refused { cached[key] = nil }
-        if let task = renewing[key] { return try await task.value }
+        // Join a renewal under way, unless what it brings is the very token that was refused.
+        if let running = renewing[key] {
+            let token = try await running.value   // its failure is everyone's who waited for it
+            if token != refused { return token }
+        }
         let task = Task { try await self.renewAcrossNodes(connection, credentials, refused: refused) }
         renewing[key] = task
-        defer { renewing[key] = nil }
+        defer { if renewing[key] == task { renewing[key] = nil } }
         return try await task.value
     }
 
