@@ -65,3 +65,29 @@ struct OrderRuleTests {
         }
     }
 }
+
+/// A macro can tag the customer's order and leave it a note, as the agent who applied it asks.
+@Suite("Automation: order actions in macros")
+struct MacroOrderActionTests {
+    @Test func aMacroTagsAndNotesTheCustomersLatestOrder() async throws {
+        try await CommerceAPITests.withShop(.sqlite) { harness, shop, _, customer, conversation in
+            _ = try await harness.client.json(.get, "/api/v1/customers/\(customer)/orders?refresh=true", token: harness.ownerToken)
+            let created = try await harness.client.json(.post, "/api/v1/macros", token: harness.ownerToken, body: #"""
+                {"name":"Damaged parcel","body":"Sorry, {{customer.first_name}}: a new one is on its way.",
+                 "actions":[{"type":"tag_order","tags":["damaged-in-transit"]},{"type":"note_order","text":"{{customer.first_name}} got a replacement."}]}
+                """#)
+            #expect(created.status == .created, "\(created.text)")
+            let applied = try await harness.client.json(.post, "/api/v1/conversations/\(conversation)/macros/\(try created.int("id"))/apply",
+                                                        token: harness.ownerToken, body: "{}")
+            let actions = (applied.body as? [String: Any])?["order_actions"] as? [[String: Any]] ?? []
+            #expect(actions.map { $0["state"] as? String } == ["done", "done"], "\(applied.text)")
+            #expect(await shop.order("gid://shopify/Order/1001")?.tags.contains("damaged-in-transit") == true)
+            #expect(await shop.order("gid://shopify/Order/1001")?.note?.contains("Marta got a replacement.") == true)
+            // A macro with another agent's rights: a viewer cannot apply it at all.
+            let viewer = try await harness.agent(role: .viewer)
+            let refused = try await harness.client.json(.post, "/api/v1/conversations/\(conversation)/macros/\(try created.int("id"))/apply",
+                                                        token: viewer.token, body: "{}")
+            #expect(refused.status == .forbidden)
+        }
+    }
+}

@@ -61,9 +61,9 @@ public struct MacroDefinition: Codable, Equatable, Sendable {
         }
         for (index, action) in actions.enumerated() {
             switch action {
-            case .replyWithMacro, .webhook, .notify, .addNote, .tagOrder, .noteOrder:
+            case .replyWithMacro, .webhook, .notify, .addNote:
                 throw .invalid(field: "actions[\(index)]",
-                               "A macro can set tags, status, priority, assignee, team or snooze; \(action.type) belongs in a rule.")
+                               "A macro can set tags, status, priority, assignee, team or snooze, and tag or note the order; \(action.type) belongs in a rule.")
             default:
                 try action.validate(field: "actions[\(index)]")
             }

@@ -49,6 +49,9 @@ struct AutomationController {
     struct ApplyDTO: ResponseEncodable {
         var conversation: ConversationDTO
         var message: MessageDTO?
+        /// The macro's order actions, as the shop answered (or why they did not run).
+        var orderActions: [OrderActionDTO]?
+        var orderActionsError: String?
     }
 
     func register(_ api: APIRegistrar) {
@@ -104,7 +107,28 @@ struct AutomationController {
             let result = try await conversations.applyMacro(workspaceID: context.workspaceID, conversationID: id, macroID: macro,
                                                             text: body.text, asNote: body.note ?? false, agentID: context.agent.id,
                                                             attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init), commentReply: commentReply)
-            return ApplyDTO(conversation: ConversationDTO(result.conversation, customer: nil), message: result.message.map { MessageDTO($0) })
+            var answer = ApplyDTO(conversation: ConversationDTO(result.conversation, customer: nil), message: result.message.map { MessageDTO($0) })
+            // Then the order actions, as this agent asks them, under the same limits as from the order panel.
+            if let plan = try await conversations.macroOrderActions(workspaceID: context.workspaceID, conversationID: id, macroID: macro,
+                                                                     agentID: context.agent.id) {
+                if let order = plan.order {
+                    var done: [OrderActionDTO] = []
+                    do {
+                        for (index, input) in plan.inputs.enumerated() {
+                            let record = try await services.commerce.requestAction(
+                                workspaceID: context.workspaceID, orderID: order, conversationID: result.conversation.id, agentID: context.agent.id,
+                                role: context.agent.role, input: input, idempotencyKey: "macro-\(macro)-\(index)-\(UUID().uuidString)")
+                            done.append(OrderActionDTO(record))
+                        }
+                    } catch let error as ShopdeskError {
+                        answer.orderActionsError = error.message
+                    }
+                    answer.orderActions = done
+                } else {
+                    answer.orderActionsError = "The customer has no order in a connected shop."
+                }
+            }
+            return answer
         }
         RulesRoutes(services: services).register(api)
         AssignmentRoutes(services: services).register(api)

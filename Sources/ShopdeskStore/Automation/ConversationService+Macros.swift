@@ -39,6 +39,41 @@ extension ConversationService {
         return MacroPreview(text: rendered.text, language: language, warnings: rendered.warnings, actions: macro.actions)
     }
 
+    /// A macro's order actions (tag or note the customer's latest order) as the agent who applied
+    /// it asks the shop for them, notes rendered for this conversation; nil when it has none, and
+    /// no order when the customer has none in a connected shop.
+    public func macroOrderActions(workspaceID: WorkspaceID, conversationID: ConversationID, macroID: Int64,
+                                  agentID: AgentID) async throws -> (order: OrderID?, inputs: [OrderActionInput])? {
+        let automation = automation
+        return try await database.read { sql -> (order: OrderID?, inputs: [OrderActionInput])? in
+            guard let macro = try await MacroRepository.find(workspaceID: workspaceID, id: macroID, in: sql),
+                  macro.definition.actions.contains(where: { if case .tagOrder = $0 { true } else if case .noteOrder = $0 { true } else { false } }),
+                  let found = try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql) else { return nil }
+            let conversation = try await ConversationRepository.survivor(of: found, in: sql)
+            let order = try await OrderRepository.forCustomer(conversation.customerID, workspaceID: workspaceID, limit: 1, in: sql).first?.id
+            let book = try await automation.book(for: workspaceID, in: sql)
+            var inputs: [OrderActionInput] = []
+            for action in macro.definition.actions {
+                switch action {
+                case .tagOrder(let tags):
+                    var input = OrderActionInput(kind: "add_tags")
+                    input.tags = tags
+                    inputs.append(input)
+                case .noteOrder(let text):
+                    var note = macro.definition
+                    note.body = text
+                    note.variants = [:]
+                    var input = OrderActionInput(kind: "add_note")
+                    input.text = try await Self.render(note, for: conversation, agentID: agentID, book: book, in: sql).text
+                    inputs.append(input)
+                default:
+                    break
+                }
+            }
+            return (order, inputs)
+        }
+    }
+
     /// Applies a macro as the agent: posts its text (or the agent's edited version) as a reply
     /// or a note, runs its actions, counts the use, and lets rules react, in one transaction.
     public func applyMacro(workspaceID: WorkspaceID, conversationID: ConversationID, macroID: Int64, text override: String?,

@@ -11,7 +11,7 @@ import { describeAction } from './macros.js';
 import { actionsEditor, conditionsEditor, ruleEditor } from './rule-editor.js';
 import { macroFiles } from './macro-files.js';
 
-const MACRO_ACTIONS = ['add_tags', 'remove_tags', 'set_priority', 'set_status', 'snooze', 'assign_agent', 'assign_team', 'set_field'];
+const MACRO_ACTIONS = ['add_tags', 'remove_tags', 'set_priority', 'set_status', 'snooze', 'assign_agent', 'assign_team', 'set_field', 'tag_order', 'note_order'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /// What the editors offer to pick from: agents, teams, inboxes, macros, webhooks, the schema.

@@ -97,7 +97,8 @@ export async function openMacroPicker(onChosen) {
 export function describeAction(action) {
   const label = t(`action.${action.type}`);
   switch (action.type) {
-    case 'add_tags': case 'remove_tags': return `${label}: ${action.tags.join(', ')}`;
+    case 'add_tags': case 'remove_tags': case 'tag_order': return `${label}: ${action.tags.join(', ')}`;
+    case 'note_order': return `${label}: ${action.text}`;
     case 'set_priority': return `${label}: ${t(action.priority)}`;
     case 'set_status': return `${label}: ${t(action.status)}`;
     case 'snooze': return `${label}: ${action.hours}`;
