@@ -44,7 +44,7 @@ struct ShopifyInstallRoutes {
         api.onPublic(.get, "/shopify/callback", "Shopify's redirect after a merchant approved Shopdesk (hmac, shop, state and code checked)",
                      tag: "commerce") { request, _ in
             do {
-                let connectionID = try await callback(request)
+                _ = try await callback(request)
                 return Self.redirect(to: "/#/admin/commerce")
             } catch let problem as Problem {
                 return Self.page(status: problem.status, problem.detail)

@@ -73,7 +73,7 @@ actor ShopifyTokenBroker {
     func store(_ grant: ShopifyGrant, for connection: StoreConnection) async throws {
         let sealed = try seal(grant)
         let ws = connection.workspaceID, id = connection.id
-        try await database.write { try await StoreTokenRepository.saveGrant(workspaceID: ws, connectionID: id, sealed: sealed, expiresAt: grant.expiresAt,
+        _ = try await database.write { try await StoreTokenRepository.saveGrant(workspaceID: ws, connectionID: id, sealed: sealed, expiresAt: grant.expiresAt,
                                                                              owner: nil, now: Date(), in: $0) }
         cached[id.rawValue] = (grant.accessToken, grant.expiresAt)
     }

@@ -144,7 +144,7 @@ extension CommerceService {
             guard let live = try? connector(connection), let orders = try? await live.orders(email: email, phone: nil, limit: 50),
                   let found = orders.first(where: { OrderNumber.plain($0.number) == wanted && $0.email?.lowercased() == email }) else { continue }
             let time = now()
-            try await database.write { sql in try await store(found, connection: connection, time: time, in: sql) }
+            _ = try await database.write { sql in try await store(found, connection: connection, time: time, in: sql) }
             return found
         }
         return nil

@@ -115,7 +115,7 @@ public struct CustomerErasure: Sendable {
             let text = try row.string("payload")
             guard let payload = try? JSONCoding.decode([String: JSONValue].self, from: text) else { continue }
             guard case .object(let cleaned) = Self.strip(.object(payload)), cleaned != payload else { continue }
-            try await sql.raw("UPDATE events SET payload = \(bind: try JSONCoding.string(cleaned)) WHERE workspace_id = \(bind: ws) AND id = \(bind: id)").run()
+            try await sql.raw("UPDATE events SET payload = \(bind: JSONCoding.string(cleaned)) WHERE workspace_id = \(bind: ws) AND id = \(bind: id)").run()
         }
     }
 
