@@ -107,6 +107,24 @@ struct CustomerErasureTests {
         }
     }
 
+    /// An agent changed the order's address from the conversation; after erasing, neither the
+    /// timeline nor the order action says where it went.
+    @Test func anAddressChangeIsErasedFromTheTimelineAndTheOrderAction() async throws {
+        try await CommerceAPITests.withShop(.sqlite) { harness, _, _, customer, conversation in
+            let orders = try await harness.client.json(.get, "/api/v1/customers/\(customer)/orders", token: harness.ownerToken)
+            let orderID = try #require(orders.items.first?["id"] as? Int)
+            let moved = try await harness.client.json(.post, "/api/v1/orders/\(orderID)/actions", token: harness.ownerToken,
+                                                      headers: ["Idempotency-Key": UUID().uuidString],
+                                                      body: #"{"kind":"update_address","conversation_id":\#(conversation),"address":{"name":"Marta Kovač","address1":"Vukovarska 7","city":"Split","zip":"21000","country_code":"HR"}}"#)
+            #expect(try moved.string("state") == "done", "\(moved.text)")
+            _ = try await harness.client.json(.post, "/api/v1/customers/\(customer)/erase", token: harness.ownerToken, body: #"{"confirm":true}"#)
+            let timeline = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)/timeline", token: harness.ownerToken)
+            #expect(!timeline.text.contains("Vukovarska") && timeline.text.contains("order.action_succeeded"), "\(timeline.text)")
+            let actions = try await harness.client.json(.get, "/api/v1/orders/\(orderID)", token: harness.ownerToken)
+            #expect(!actions.text.contains("Vukovarska"), "\(actions.text)")
+        }
+    }
+
     static func sha256(_ bytes: [UInt8]) -> String {
         SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
     }

@@ -77,6 +77,11 @@ public struct CustomerErasure: Sendable {
                       AND field_id IN (SELECT id FROM custom_fields WHERE workspace_id = \(bind: ws) AND entity = 'conversation')
                     """).run()
                 try await erasePayloads(workspaceID: ws, conversations: inList, in: sql)
+                // Agents' address changes keep their kind and outcome, not the address.
+                try await sql.raw("""
+                    UPDATE order_actions SET summary = 'Change the shipping address (erased)', request = '{"kind":"update_address"}'
+                    WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList) AND kind = 'update_address'
+                    """).run()
             }
             let customerList = Self.list(customers)
             try await sql.raw("""
@@ -113,8 +118,11 @@ public struct CustomerErasure: Sendable {
         for row in rows {
             let id = try row.int64("id")
             let text = try row.string("payload")
-            guard let payload = try? JSONCoding.decode([String: JSONValue].self, from: text) else { continue }
-            guard case .object(let cleaned) = Self.strip(.object(payload)), cleaned != payload else { continue }
+            guard var payload = try? JSONCoding.decode([String: JSONValue].self, from: text) else { continue }
+            let original = payload
+            // An address change's summary names the address.
+            if payload["kind"]?.stringValue == "update_address" { payload["summary"] = nil }
+            guard case .object(let cleaned) = Self.strip(.object(payload)), cleaned != original else { continue }
             try await sql.raw("UPDATE events SET payload = \(bind: JSONCoding.string(cleaned)) WHERE workspace_id = \(bind: ws) AND id = \(bind: id)").run()
         }
     }

@@ -129,10 +129,11 @@ function describeEvent(event, props) {
     case 'bot.handed_over': return `🤖 ${t('botHandedOver')}: ${p.reason}`;
     case 'bot.resolved': return `🤖 ${t('botResolved')}`;
     case 'message.comment_changed': return `${who}: ${t('comment')} → ${t({ hidden: 'commentHidden', deleted: 'commentDeleted' }[p.status] || 'commentVisible')}`;
-    case 'order.action_succeeded': return `🛍 ${who}: ${p.summary} · ${t('actionDone')}`;
-    case 'order.action_failed': return `🛍 ${who}: ${p.summary} · ${t('actionFailed')} ${p.error || ''}`;
-    case 'order.action_requested': return `🛍 ${who}: ${p.summary} · ${t('actionWaiting')}`;
-    case 'order.action_rejected': return `🛍 ${who}: ${p.summary} · ${t('reject')}`;
+    // An erased customer's address change has no summary left: its order number stands in.
+    case 'order.action_succeeded': return `🛍 ${who}: ${p.summary ?? p.order_number ?? ''} · ${t('actionDone')}`;
+    case 'order.action_failed': return `🛍 ${who}: ${p.summary ?? p.order_number ?? ''} · ${t('actionFailed')} ${p.error || ''}`;
+    case 'order.action_requested': return `🛍 ${who}: ${p.summary ?? p.order_number ?? ''} · ${t('actionWaiting')}`;
+    case 'order.action_rejected': return `🛍 ${who}: ${p.summary ?? p.order_number ?? ''} · ${t('reject')}`;
     default: return `${who}: ${event.kind}`;
   }
 }
