@@ -196,6 +196,7 @@ struct ShopifyOAuthAPITests {
                 #expect(try await attempt(good.map { $0.0 == "shop" ? ($0.0, shopName) : $0 }).status == .forbidden, "\(shopName)")
             }
             #expect(try await attempt(good.map { $0.0 == "timestamp" ? ($0.0, "1337178173") : $0 }).status == .forbidden)
+            #expect(try await attempt(good.filter { $0.0 != "timestamp" }).status == .forbidden, "signed, but without its time")
             #expect(try await attempt(good.map { $0.0 == "state" ? ($0.0, "\(connection)-0123") : $0 }).status == .forbidden)
             #expect(try await attempt(good.map { $0.0 == "state" ? ($0.0, "%%%") : $0 }).status == .forbidden)
             #expect(await shop.oauth.tokenRequests("authorization_code") == 0, "no forged callback reached Shopify")

@@ -11,10 +11,10 @@ struct ShopPrivacy {
     let services: AppServices
 
     func run(_ job: Job, workspaceID: WorkspaceID) async throws {
-        guard let topic = job.payload["topic"]?.stringValue, case .number(let raw)? = job.payload["connection_id"] else {
+        guard let topic = job.payload["topic"]?.stringValue, let raw = job.payload["connection_id"]?.int64Value else {
             throw JobFailure(description: "The privacy job names no topic or connection.", permanent: true)
         }
-        let connectionID = StoreConnectionID(Int64(raw))
+        let connectionID = StoreConnectionID(raw)
         let shop = job.payload["shop_domain"]?.stringValue ?? "the shop"
         let orderIDs: [String] = if case .array(let items)? = job.payload["order_ids"] { items.compactMap(\.stringValue) } else { [] }
         let found = try await PrivacyRequests.customers(workspaceID: workspaceID, connectionID: connectionID, email: job.payload["email"]?.stringValue,

@@ -70,7 +70,8 @@ struct ShopifyInstallRoutes {
         guard let shop = value("shop")?.lowercased(), ShopifyOAuth.isShopDomain(shop), shop == connection.settings.shopDomain?.lowercased() else {
             throw refused
         }
-        if let timestamp = value("timestamp").flatMap(Double.init), Date().timeIntervalSince1970 - timestamp > 24 * 3600 { throw refused }
+        // Shopify always signs the time it sent the merchant back; a day later the answer is stale.
+        guard let timestamp = value("timestamp").flatMap(Double.init), Date().timeIntervalSince1970 - timestamp <= 24 * 3600 else { throw refused }
         let nonce = String(state[state.index(after: dash)...])
         let ws = connection.workspaceID, id = connection.id
         guard try await services.database.write({ try await StoreTokenRepository.finishInstall(workspaceID: ws, connectionID: id, nonce: nonce,

@@ -99,7 +99,9 @@ actor ShopifyTokenBroker {
             guard Date() < deadline else {
                 throw CommerceError.unavailable("Another Shopdesk node is renewing \(connection.name)'s Shopify access token; try again in a moment.")
             }
-            // Deliberate wait: another node holds the lease and is talking to Shopify.
+            // Deliberate wait: another node holds the lease and is talking to Shopify. Nodes share
+            // nothing but the database, so its stored token is polled for (five reads a second,
+            // on a path taken about once a day per shop, bounded by twice the lease).
             try await Task.sleep(for: .milliseconds(200))
         }
     }

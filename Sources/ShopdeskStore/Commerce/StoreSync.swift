@@ -69,8 +69,17 @@ public struct StoreSync: Sendable {
     /// reconcile interval once the pass is done, for the orders changed since it began).
     public func run(workspaceID: WorkspaceID, connectionID: StoreConnectionID, now: Date = Date()) async throws {
         guard let connection = try await database.read({ try await StoreConnectionRepository.find(workspaceID: workspaceID, id: connectionID, in: $0) }),
-              var state = try await database.read({ try await Self.state(workspaceID: workspaceID, connectionID: connectionID, in: $0) }),
-              let shop = try commerce.connector(connection) as? any StoreBackfilling else { return }
+              var state = try await database.read({ try await Self.state(workspaceID: workspaceID, connectionID: connectionID, in: $0) }) else { return }
+        let shop: any StoreBackfilling
+        do {
+            guard let live = try commerce.connector(connection) as? any StoreBackfilling else { return }
+            shop = live
+        } catch {
+            // Credentials that cannot be opened: said in Settings, and the job tries again later.
+            state.error = "\(error)"
+            try await save(state, connection: connection, now: now)
+            throw error
+        }
         if state.phase == .done {
             // A reconciliation: the orders changed since the last pass began (an hour's overlap).
             state = StoreSyncState(phase: .orders, cursor: nil, since: state.startedAt.addingTimeInterval(-3600), customers: state.customers,
