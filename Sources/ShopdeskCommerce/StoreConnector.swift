@@ -96,6 +96,16 @@ public protocol StoreBackfilling: StoreConnector {
     func orders(updatedSince since: Date, after cursor: String?) async throws -> StorePage<StoreOrder>
 }
 
+/// A shop that keeps returns itself (Shopify): Shopdesk opens, approves and declines the shop's
+/// own return and mirrors it; the refund goes through `perform(.refund)` with the return's id.
+public protocol StoreReturning: StoreConnector {
+    /// Opens a return of these lines as the customer's request; the shop's id for it.
+    func requestReturn(_ lines: [ReturnLine], on order: StoreOrder) async throws -> String
+    func approveReturn(_ id: String) async throws
+    func declineReturn(_ id: String, note: String?) async throws
+    func cancelReturn(_ id: String) async throws
+}
+
 /// Credentials and address of a connection, as stored (encrypted) by the server.
 public struct StoreCredentials: Codable, Sendable, Equatable {
     /// Shopify: the Admin API access token of a legacy custom app (empty for the grants).

@@ -65,6 +65,8 @@ public struct ShopifyConnector: StoreConnector {
             ], mutates: true)["orderCancel"]
             try Self.check(payload["orderCancelUserErrors"])
             detail["job_id"] = payload["job"]["id"].string
+        case .refund(let request) where request.shopReturnID != nil:
+            detail = try await processReturn(request.shopReturnID ?? "", request: request, on: order)
         case .refund(let request):
             let key = String(idempotencyKey.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(64))
             var input: [String: JSONValue] = [

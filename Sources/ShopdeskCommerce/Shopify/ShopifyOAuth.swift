@@ -34,8 +34,8 @@ public struct ShopifyGrant: Codable, Equatable, Sendable {
 /// `<shop>/admin/oauth/access_token` as `application/x-www-form-urlencoded`.
 public enum ShopifyOAuth {
     /// What Shopdesk does in a shop: look customers and orders up, act on orders, create
-    /// discount codes.
-    public static let neededScopes = ["read_customers", "write_orders", "write_discounts"]
+    /// discount codes, open and process returns.
+    public static let neededScopes = ["read_customers", "write_orders", "write_discounts", "write_returns"]
 
     /// Shopify's rule for a shop's address in OAuth: `<name>.myshopify.com`, the name letters,
     /// digits and hyphens, not starting with a hyphen. Checked byte by byte (no pattern engine).

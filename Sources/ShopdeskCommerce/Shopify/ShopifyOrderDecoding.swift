@@ -24,7 +24,8 @@ extension ShopifyConnector {
             lineItems: node["lineItems"]["nodes"].array.compactMap { line in
                 guard let lineID = line["id"].string, let price = money(line["originalUnitPriceSet"]) else { return nil }
                 return OrderLineItem(id: lineID, title: line["title"].string ?? "Item", variant: line["variantTitle"].string, sku: line["sku"].string,
-                                     quantity: line["quantity"].int ?? 0, refundableQuantity: line["refundableQuantity"].int, unitPrice: price)
+                                     quantity: line["quantity"].int ?? 0, refundableQuantity: line["refundableQuantity"].int, unitPrice: price,
+                                     productTags: line["product"].isNull ? nil : line["product"]["tags"].array.compactMap(\.string))
             },
             shippingAddress: address.isNull ? nil : PostalAddress(
                 name: address["name"].string, address1: address["address1"].string, address2: address["address2"].string,

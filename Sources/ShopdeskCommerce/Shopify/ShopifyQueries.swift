@@ -12,7 +12,7 @@ enum ShopifyQueries {
       totalShippingPriceSet { shopMoney { amount currencyCode } }
       totalRefundedSet { shopMoney { amount currencyCode } }
       shippingAddress { name address1 address2 city provinceCode zip countryCodeV2 phone }
-      lineItems(first: 50) { nodes { id title variantTitle sku quantity refundableQuantity originalUnitPriceSet { shopMoney { amount currencyCode } } } }
+      lineItems(first: 50) { nodes { id title variantTitle sku quantity refundableQuantity originalUnitPriceSet { shopMoney { amount currencyCode } } product { tags } } }
       fulfillments(first: 10) { status createdAt trackingInfo(first: 3) { company number url } }
       refunds(first: 20) { id createdAt note totalRefundedSet { shopMoney { amount currencyCode } } }
     }

@@ -116,16 +116,20 @@ public struct OrderLineItem: Codable, Equatable, Sendable {
     /// How many can still be refunded.
     public var refundableQuantity: Int
     public var unitPrice: Amount
+    /// The product's tags, where the shop reports them (Shopify): a return policy's final-sale tags.
+    public var productTags: [String]?
 
-    public init(id: String, title: String, variant: String? = nil, sku: String? = nil, quantity: Int, refundableQuantity: Int? = nil, unitPrice: Amount) {
+    public init(id: String, title: String, variant: String? = nil, sku: String? = nil, quantity: Int, refundableQuantity: Int? = nil, unitPrice: Amount,
+                productTags: [String]? = nil) {
         self.id = id; self.title = title; self.variant = variant; self.sku = sku; self.quantity = quantity
-        self.refundableQuantity = refundableQuantity ?? quantity; self.unitPrice = unitPrice
+        self.refundableQuantity = refundableQuantity ?? quantity; self.unitPrice = unitPrice; self.productTags = productTags
     }
 
     enum CodingKeys: String, CodingKey {
         case id, title, variant, sku, quantity
         case refundableQuantity = "refundable_quantity"
         case unitPrice = "unit_price"
+        case productTags = "product_tags"
     }
 }
 

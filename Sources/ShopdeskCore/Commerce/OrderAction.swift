@@ -91,16 +91,21 @@ public struct RefundRequest: Equatable, Sendable, Codable {
     public var restock: Bool
     public var notifyCustomer: Bool
     public var note: String?
+    /// The shop's return these lines come back on (Shopify: the refund is made by processing that
+    /// return, so the shop's return closes with it).
+    public var shopReturnID: String?
 
-    public init(lines: [Line] = [], shipping: Bool = false, amountMinor: Int64? = nil, restock: Bool = false, notifyCustomer: Bool = true, note: String? = nil) {
+    public init(lines: [Line] = [], shipping: Bool = false, amountMinor: Int64? = nil, restock: Bool = false, notifyCustomer: Bool = true, note: String? = nil,
+                shopReturnID: String? = nil) {
         self.lines = lines; self.shipping = shipping; self.amountMinor = amountMinor; self.restock = restock
-        self.notifyCustomer = notifyCustomer; self.note = note
+        self.notifyCustomer = notifyCustomer; self.note = note; self.shopReturnID = shopReturnID
     }
 
     enum CodingKeys: String, CodingKey {
         case lines, shipping, restock, note
         case amountMinor = "amount_minor"
         case notifyCustomer = "notify_customer"
+        case shopReturnID = "shop_return_id"
     }
 
     /// The whole remaining amount.

@@ -26,6 +26,9 @@ public struct OrderActionInput: Codable, Equatable, Sendable {
     public var code: String?
     public var percent: Int?
     public var endsAt: Date?
+    /// A refund that closes a return: the shop's id of that return (set by Shopdesk's returns,
+    /// not by hand).
+    public var shopReturnID: String?
 
     public init(kind: String) { self.kind = kind }
 
@@ -34,6 +37,7 @@ public struct OrderActionInput: Codable, Equatable, Sendable {
         case notifyCustomer = "notify_customer"
         case staffNote = "staff_note"
         case endsAt = "ends_at"
+        case shopReturnID = "shop_return_id"
     }
 
     /// The action for `order` (whose currency amounts are read in).
@@ -57,7 +61,7 @@ public struct OrderActionInput: Codable, Equatable, Sendable {
                 amountMinor = order.refundable.minor
             }
             return .refund(RefundRequest(lines: lines ?? [], shipping: shipping ?? false, amountMinor: amountMinor, restock: restock ?? false,
-                                         notifyCustomer: notifyCustomer ?? true, note: note))
+                                         notifyCustomer: notifyCustomer ?? true, note: note, shopReturnID: shopReturnID))
         case "update_address":
             guard let address else { throw CommerceError.invalid("update_address needs an address.") }
             return .updateShippingAddress(address)

@@ -44,6 +44,10 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case orderActionFailed = "order.action_failed"
     /// An admin turned an order action down.
     case orderActionRejected = "order.action_rejected"
+    /// A return was opened, by the customer or an agent (payload: return_id, order_number, items, state, origin).
+    case returnRequested = "return.requested"
+    /// A return moved on: approved, declined, sent, received, refunded or cancelled (payload: return_id, order_number, from, to).
+    case returnUpdated = "return.updated"
     /// The chat bot answered from the help center or with an order's status (payload: kind, article or order).
     case botAnswered = "bot.answered"
     /// The chat bot passed the conversation to people (payload: reason, intent).

@@ -36,6 +36,7 @@ public enum TokenEntity {}
 public enum StoreConnectionEntity {}
 public enum OrderEntity {}
 public enum OrderActionEntity {}
+public enum ReturnEntity {}
 
 public typealias WorkspaceID = Identifier<WorkspaceEntity>
 public typealias AgentID = Identifier<AgentEntity>
@@ -53,3 +54,4 @@ public typealias TokenID = Identifier<TokenEntity>
 public typealias StoreConnectionID = Identifier<StoreConnectionEntity>
 public typealias OrderID = Identifier<OrderEntity>
 public typealias OrderActionID = Identifier<OrderActionEntity>
+public typealias ReturnID = Identifier<ReturnEntity>

@@ -200,6 +200,8 @@ extension CommerceService {
             return (updated, events)
         }
         await publisher?.publish(events)
+        // A refund that closes a return (asked for now, or approved later) refunds the return.
+        if state == .done, updated.kind == "refund" { try await returnRefunded(by: updated, actor: actor) }
         return updated
     }
 

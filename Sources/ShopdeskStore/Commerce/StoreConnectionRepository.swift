@@ -16,6 +16,8 @@ public struct CommerceSettings: Codable, Equatable, Sendable {
     public var discountPercentLimit: Int?
     /// Shopify: the shop's `<name>.myshopify.com` address, which Shopify's install callback names.
     public var shopDomain: String?
+    /// The shop's return rules (the standard ones when unset).
+    public var returns: ReturnPolicy?
 
     /// The approval rules these settings make.
     public var approval: OrderApproval {
@@ -32,6 +34,7 @@ public struct CommerceSettings: Codable, Equatable, Sendable {
         case attributionDays = "attribution_days"
         case discountPercentLimit = "discount_percent_limit"
         case shopDomain = "shop_domain"
+        case returns
     }
 }
 
@@ -106,6 +109,7 @@ public enum StoreConnectionRepository {
             DELETE FROM revenue_credits
             WHERE order_id IN (SELECT id FROM orders WHERE workspace_id = \(bind: ws) AND connection_id = \(bind: connection))
             """).run()
+        try await sql.raw("DELETE FROM returns WHERE workspace_id = \(bind: ws) AND connection_id = \(bind: connection)").run()
         try await sql.raw("""
             DELETE FROM order_actions
             WHERE workspace_id = \(bind: ws) AND order_id IN (SELECT id FROM orders WHERE workspace_id = \(bind: ws) AND connection_id = \(bind: connection))

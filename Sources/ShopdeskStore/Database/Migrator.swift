@@ -60,6 +60,7 @@ public enum Migrator {
         Migration(version: 38, name: "report days", statements: Schema.version38),
         Migration(version: 39, name: "shopify tokens", statements: Schema.version39),
         Migration(version: 40, name: "shop backfill", statements: Schema.version40),
+        Migration(version: 41, name: "returns", statements: Schema.version41),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

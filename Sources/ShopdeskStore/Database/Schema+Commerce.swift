@@ -80,4 +80,23 @@ extension Schema {
             "CREATE INDEX store_syncs_workspace ON store_syncs(workspace_id)",
         ]
     }
+
+    /// Returns: one row per return, with its lines and photos as JSON, the shop's own return id
+    /// (Shopify), and the refund's order action once one is asked for.
+    static func version41(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE returns (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              connection_id BIGINT NOT NULL REFERENCES store_connections(id) ON DELETE CASCADE,
+              order_id BIGINT NOT NULL REFERENCES orders(id) ON DELETE CASCADE, order_number TEXT NOT NULL,
+              customer_id BIGINT REFERENCES customers(id) ON DELETE SET NULL, conversation_id BIGINT REFERENCES conversations(id) ON DELETE SET NULL,
+              state TEXT NOT NULL, lines TEXT NOT NULL, photos TEXT NOT NULL, origin TEXT NOT NULL, agent_id BIGINT REFERENCES agents(id),
+              external_id TEXT, tracking_number TEXT, decline_reason TEXT, refund_action_id BIGINT REFERENCES order_actions(id),
+              created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX returns_order ON returns(order_id)",
+            "CREATE INDEX returns_state ON returns(workspace_id, state, created_at)",
+            "CREATE INDEX returns_refund_action ON returns(refund_action_id)",
+        ]
+    }
 }

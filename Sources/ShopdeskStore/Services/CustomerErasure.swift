@@ -94,6 +94,7 @@ public struct CustomerErasure: Sendable {
                 """).run()
             try await sql.raw("DELETE FROM customer_identities WHERE workspace_id = \(bind: ws) AND customer_id IN \(customerList)").run()
             let orders = try await eraseOrders(workspaceID: ws, customers: customerList, in: sql)
+            try await ReturnRepository.eraseCustomerText(workspaceID: workspaceID, customers: customers, in: sql)
             try await sql.raw("""
                 UPDATE customers SET name = NULL, email = NULL, phone = NULL, external_id = NULL, tags = NULL, updated_at = \(bind: now.millis)
                   \(unsafeRaw: kind == .postgres ? ", search_vector = NULL" : "")

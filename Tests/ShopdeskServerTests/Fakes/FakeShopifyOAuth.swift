@@ -18,7 +18,7 @@ actor FakeShopifyOAuth {
     private var refreshToken: String?
     private var counter = 0
     var lifetime: TimeInterval = 86_399
-    var grantedScopes = "read_customers,write_orders,write_discounts"
+    var grantedScopes = "read_customers,write_orders,write_discounts,write_returns"
     var delay: Duration = .zero
     private(set) var staticRevoked = false
     /// Admin API calls refused for their token (401).
