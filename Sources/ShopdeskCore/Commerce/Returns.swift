@@ -56,6 +56,16 @@ public struct ReturnLine: Codable, Equatable, Sendable {
         case title, quantity, reason, note
         case lineItemID = "line_item_id"
     }
+
+    /// The title is Shopdesk's (taken from the order), so a request may leave it out.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        lineItemID = try container.decode(String.self, forKey: .lineItemID)
+        title = try container.decodeIfPresent(String.self, forKey: .title) ?? ""
+        quantity = try container.decode(Int.self, forKey: .quantity)
+        reason = try container.decode(ReturnReason.self, forKey: .reason)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+    }
 }
 
 /// A shop's rules for returns, set in Settings → Shops.

@@ -65,6 +65,20 @@ struct HelpPages {
                                                                          address: context.remoteAddress?.ipAddress ?? "unknown")
             return page(library, language: language, title: HelpPageText.text("track", language), description: nil, alternates: [:], body: body, index: false)
         }
+        router.get("help/:slug/returns") { request, context -> Response in
+            let library = try await library(context)
+            let language = Self.language(request, library)
+            return page(library, language: language, title: HelpReturnText.text("title", language), description: nil, alternates: [:],
+                        body: HelpReturns.findForm(language: language, number: "", email: "", message: nil), index: false)
+        }
+        router.post("help/:slug/returns") { request, context -> Response in
+            let library = try await library(context)
+            let language = Self.language(request, library)
+            let body = try await HelpReturns(services: services).answer(request, library: library, language: language,
+                                                                        address: context.remoteAddress?.ipAddress ?? "unknown")
+            return page(library, language: language, title: HelpReturnText.text("title", language), description: nil, alternates: [:], body: body,
+                        index: false, store: false)
+        }
         router.get("help/:slug/:language/:article") { request, context -> Response in
             try await articlePage(request, context, thanks: false)
         }
@@ -118,7 +132,8 @@ struct HelpPages {
         let escape = HTMLEscaping.escape
         var body = searchForm(library, language: language, query: "")
         body += "<h1>\(escape(library.settings.title ?? HelpPageText.text("home", language)))</h1>"
-        body += "<p><a href=\"/help/\(escape(library.slug ?? ""))/track?lang=\(escape(language))\">📦 \(escape(HelpPageText.text("track", language)))</a></p>"
+        body += "<p><a href=\"/help/\(escape(library.slug ?? ""))/track?lang=\(escape(language))\">📦 \(escape(HelpPageText.text("track", language)))</a> · "
+            + "<a href=\"/help/\(escape(library.slug ?? ""))/returns?lang=\(escape(language))\">↩ \(escape(HelpReturnText.text("title", language)))</a></p>"
         var groups: [(String, [HelpArticle])] = library.categories.map { category in
             (category.name(in: language, fallback: library.settings.defaultLanguage), library.articles.filter { $0.categoryID == category.id })
         }
@@ -144,8 +159,9 @@ struct HelpPages {
             """
     }
 
+    /// `store: false` for answers about one customer's order, which no cache may keep.
     private func page(_ library: HelpLibrary, language: String, title: String, description: String?, alternates: [String: String], body: String,
-                      canonical: String? = nil, index: Bool = true) -> Response {
+                      canonical: String? = nil, index: Bool = true, store: Bool = true) -> Response {
         let escape = HTMLEscaping.escape
         let color = library.settings.color ?? "#0b5cad"
         var head = "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>\(escape(title))</title>"
@@ -162,6 +178,7 @@ struct HelpPages {
             .articles{padding-left:1.1rem}.articles p{margin:.1rem 0 .6rem;color:#4a5360}article img{max-width:100%}
             pre{overflow-x:auto;background:#eef0f3;padding:.6rem;border-radius:6px}blockquote{border-left:4px solid #c9ced6;margin:0;padding-left:1rem;color:#4a5360}
             .feedback{border-top:1px solid #dfe3e8;margin-top:2rem;padding-top:1rem}.error{color:#b3261e}label{display:block;margin:.5rem 0}
+            fieldset{border:1px solid #dfe3e8;border-radius:8px;margin:.6rem 0}label select{display:block;font:inherit;padding:.35rem}
             label input{display:block;font:inherit;padding:.45rem;width:100%;max-width:24rem;border:1px solid #8a94a0;border-radius:8px}
             footer{max-width:46rem;margin:2rem auto;padding:0 1rem;font-size:.9rem;color:#4a5360}</style>
             """
@@ -175,7 +192,7 @@ struct HelpPages {
             """
         // No script anywhere; the page's own style block, article images over https, forms back to us.
         return Response(status: .ok, headers: [
-            .contentType: "text/html; charset=utf-8", .cacheControl: "public, max-age=60",
+            .contentType: "text/html; charset=utf-8", .cacheControl: store ? "public, max-age=60" : "no-store",
             .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ], body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -29,6 +29,17 @@ extension CommerceService {
                              finalSale: Set(found.order.lineItems.filter { policy.isFinalSale($0, of: found.order) }.map(\.id)), refusal: refusal)
     }
 
+    /// The order a customer names by its number and email (the same check as order tracking,
+    /// which also finds orders Shopdesk never received), as stored.
+    public func customerOrder(workspaceID: WorkspaceID, number: String, email: String) async throws -> OrderRecord? {
+        guard let order = try await track(workspaceID: workspaceID, number: number, email: email) else { return nil }
+        let records = try await database.read { sql in
+            try await sql.raw("SELECT * FROM orders WHERE workspace_id = \(bind: workspaceID.rawValue) AND external_id = \(bind: order.id)").all()
+                .map(OrderRepository.decode)
+        }
+        return records.first { $0.order.email?.lowercased() == email.trimmingCharacters(in: .whitespaces).lowercased() }
+    }
+
     /// Who opens a return, and where it is discussed.
     public enum ReturnOpener: Sendable {
         /// An agent, from a conversation (or none): the return is approved at once.
@@ -168,6 +179,12 @@ extension CommerceService {
                              idempotencyKey: String) async throws -> (ReturnRecord, OrderActionRecord) {
         guard var record = try await database.read({ try await ReturnRepository.find(workspaceID: workspaceID, id: id, in: $0) }) else {
             throw ShopdeskError.notFound("Return")
+        }
+        // The same refund asked again (a retry after a lost answer): its first result.
+        if let asked = record.refundActionID,
+           let earlier = try await database.read({ try await OrderActionRepository.find(workspaceID: workspaceID, key: idempotencyKey, in: $0) }),
+           earlier.id == asked {
+            return (record, earlier)
         }
         if record.state == .approved || record.state == .inTransit {
             record = try await moveReturn(workspaceID: workspaceID, id: id, to: .received, agentID: agentID)

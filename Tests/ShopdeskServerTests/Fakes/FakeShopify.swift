@@ -11,15 +11,17 @@ import ShopdeskCore
 /// is empty, 401 for a wrong token, and `@idempotent(key:)` honoured on refundCreate.
 actor FakeShopify {
     static let token = "shpat_test_0123456789"
-    private(set) var orders: [StoreOrder] = []
-    private(set) var mutations: [String] = []
+    var orders: [StoreOrder] = []
+    /// Returns opened through the returns API (see FakeShopify+Returns).
+    var returns: [FakeReturn] = []
+    var mutations: [String] = []
     /// Webhook subscriptions made through the API (kept apart from the order mutations).
     private(set) var webhooks: [(id: String, topic: String, uri: String)] = []
     private(set) var operations: [String] = []
     private var refundsByKey: [String: String] = [:]
     private var discountCodes: Set<String> = []
     private var throttleRemaining = 0
-    private var counter = 900
+    var counter = 900
     private var loseAnswers: Set<String> = []
     /// Percent off each line (an order discount Shopify spreads over its lines): a refund by lines
     /// returns less than the unit prices say, as Shopify's suggested refund computes.
@@ -168,6 +170,7 @@ actor FakeShopify {
         case "OrderTransactions":
             return ["order": ["transactions": [["id": "gid://shopify/OrderTransaction/1", "kind": "SALE", "status": "SUCCESS", "gateway": "shopify_payments"]]]]
         default:
+            if let answer = try returnOperation(operation, variables: variables) { return answer }
             return try mutate(operation, query: query, variables: variables)
         }
     }
