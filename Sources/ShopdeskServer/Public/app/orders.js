@@ -6,6 +6,7 @@ import { clear, h } from './dom.js';
 import { formatMoney, formatTime, t } from './i18n.js';
 import { loadOrders } from './loaders.js';
 import { openOrderAction } from './order-actions.js';
+import { returnsSection } from './returns.js';
 import { state } from './state.js';
 
 /**
@@ -46,7 +47,9 @@ export function orderDetails(record, open, canAct, onChanged) {
       actions.append(button);
     }
   }
-  return h('details', { class: 'order', open, 'data-order-number': order.number.replace(/^#/, '') },
+  // Returns are read when the card is first opened.
+  const returns = returnsSection(record, canAct);
+  const details = h('details', { class: 'order', open, 'data-order-number': order.number.replace(/^#/, '') },
     h('summary', {}, h('strong', {}, order.number), ' ', formatMoney(order.total), ' ', ...statusBadges(order),
       h('span', { class: 'hint' }, ` ${formatTime(order.created_at)}`)),
     h('ul', { class: 'order-items', 'aria-label': t('items') }, ...order.line_items.map((item) =>
@@ -59,7 +62,11 @@ export function orderDetails(record, open, canAct, onChanged) {
     order.refunds.length ? h('p', {}, h('span', { class: 'label' }, `${t('refunds')}: `),
       order.refunds.map((refund) => `${formatMoney(refund.amount)}${refund.note ? ` (${refund.note})` : ''}`).join(', ')) : null,
     order.admin_url && /^https?:\/\//.test(order.admin_url) ? h('p', {}, h('a', { href: order.admin_url, target: '_blank', rel: 'noopener noreferrer' }, t('openInShop'))) : null,
-    actions);
+    actions, returns);
+  const loadReturns = () => { if (details.open) returns.dispatchEvent(new Event('returns:load')); };
+  details.addEventListener('toggle', loadReturns);
+  loadReturns();
+  return details;
 }
 
 export function addressLine(address) {

@@ -7,6 +7,7 @@ import { formatMoney, formatTime, t } from './i18n.js';
 import { alertFailure, form, labelled, panel } from './forms.js';
 import { state } from './state.js';
 import { privacyRequestsSection } from './privacy.js';
+import { returnRulesForm } from './return-rules.js';
 
 export async function commerceSections() {
   return Promise.all([shopsSection(), approvalsSection(), revenueSection(), privacyRequestsSection()]);
@@ -33,7 +34,8 @@ async function shopsSection() {
       list.append(h('li', {}, h('strong', {}, shop.name), ` · ${shop.platform}`,
         shop.approval_threshold ? ` · ${t('approvalThreshold')} ${shop.approval_threshold} ${shop.currency}` : '',
         live ? h('p', {}, `${t('webhookAddress')}: `, h('code', {}, `${location.origin}${shop.webhook_path}`)) : null,
-        shopifySignIn(shop, outcome), h('p', {}, test, ' ', remove, outcome), syncLine(shop, refresh), importForm(shop)));
+        shopifySignIn(shop, outcome), h('p', {}, test, ' ', remove, outcome), syncLine(shop, refresh), importForm(shop),
+        shop.platform === 'csv' ? null : returnRulesForm(shop)));
     }
   };
   await refresh();
