@@ -167,3 +167,23 @@ extension JSONResponse {
     /// The body's top-level object (empty when the body is not one).
     var fields: [String: Any] { body as? [String: Any] ?? [:] }
 }
+
+/// The returns form's multipart reader on what a broken or hostile client sends.
+@Suite("Returns: the multipart form reader")
+struct MultipartFormTests {
+    @Test func fieldsFilesAndBrokenBodies() {
+        let body = Array("--b\r\nContent-Disposition: form-data; name=\"number\"\r\n\r\n#1001\r\n--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.png\"\r\n\r\nPNG\r\n--b--\r\n".utf8)
+        let form = MultipartForm(contentType: "multipart/form-data; boundary=b", body: body)
+        #expect(form.fields["number"] == "#1001" && form.files.count == 1 && form.files.first?.data == Data("PNG".utf8))
+        // No boundary, a boundary that never comes, no closing line, a huge line: nothing, or what is there.
+        #expect(MultipartForm(contentType: "multipart/form-data", body: body).fields.isEmpty)
+        #expect(MultipartForm(contentType: "multipart/form-data; boundary=zz", body: body).fields.isEmpty)
+        let unterminated = MultipartForm(contentType: "multipart/form-data; boundary=b", body: Array(body.dropLast(7)))
+        #expect(unterminated.fields["number"] == "#1001")
+        let flood = MultipartForm(contentType: "multipart/form-data; boundary=b", body: Array(repeating: 0x2D, count: 2_000_000))
+        #expect(flood.fields.isEmpty && flood.files.isEmpty)
+        // Line fields past the hundredth are not read; quantities must be numbers above zero.
+        let lines = MultipartForm(fields: ["line0": "a", "quantity0": "x", "line1": "b", "quantity1": "2", "reason1": "nonsense", "line150": "c", "quantity150": "1"]).lines()
+        #expect(lines == [ReturnLine(lineItemID: "b", quantity: 2, reason: .other)])
+    }
+}

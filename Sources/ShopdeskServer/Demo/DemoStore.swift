@@ -21,11 +21,13 @@ enum DemoStore {
     ]
 
     static func install(workspaceID: WorkspaceID, mentions: [Mention], database: Database, now: Date) async throws {
+        var settings = CommerceSettings(approvalThresholdMinor: 15_000, attributionDays: 3, currency: "EUR")
+        settings.returns = ReturnPolicy(address: "Demo Outfitters returns\nRua do Ouro 120\n1100-063 Lisboa\nPortugal")
+        let chosen = settings
         let connection = try await database.write { sql in
             try await StoreConnectionRepository.create(
                 workspaceID: workspaceID, platform: .sandbox, name: "Demo shop (sandbox)", shopURL: "sandbox", sealedCredentials: nil,
-                sealedWebhookSecret: nil, settings: CommerceSettings(approvalThresholdMinor: 15_000, attributionDays: 3, currency: "EUR"),
-                now: now, in: sql)
+                sealedWebhookSecret: nil, settings: chosen, now: now, in: sql)
         }
         var random = SeededGenerator(seed: 77)
         var orders: [StoreOrder] = []

@@ -8,7 +8,8 @@ enum HelpReturnText {
                "choose": "Choose what to send back", "quantity": "How many", "reason": "Reason", "note": "Anything we should know? (optional)",
                "photos": "Photos (up to 3; needed for damaged or wrong items)", "send": "Request the return", "finalSale": "Final sale — cannot be returned",
                "none": "Nothing left to return", "requested": "Your return is requested", "number": "Return number",
-               "instructions": "We will check your request and write to you at %@. Once it is approved, pack the items with everything they came with and send them to the address below. Keep the shipping receipt until the refund arrives.",
+               "instructions": "We will check your request and write to you at %@.", "sendTo": "Once it is approved, pack the items with everything they came with and send them to the address below. Keep the shipping receipt until the refund arrives.",
+               "later": "Once it is approved, we will tell you where to send the items.",
                "address": "Send to",
                "r.size_too_small": "Too small", "r.size_too_large": "Too large", "r.unwanted": "Changed my mind", "r.not_as_described": "Not as described",
                "r.wrong_item": "Wrong item sent", "r.defective": "Damaged or defective", "r.style": "Did not like the style", "r.color": "Did not like the colour",
@@ -22,7 +23,8 @@ enum HelpReturnText {
                "choose": "Escolha o que quer devolver", "quantity": "Quantidade", "reason": "Motivo", "note": "Algo que devamos saber? (opcional)",
                "photos": "Fotos (até 3; necessárias para artigos danificados ou errados)", "send": "Pedir a devolução", "finalSale": "Venda final — não pode ser devolvido",
                "none": "Nada mais para devolver", "requested": "O seu pedido de devolução foi registado", "number": "Número da devolução",
-               "instructions": "Vamos analisar o seu pedido e escrever-lhe para %@. Depois de aprovado, embale os artigos com tudo o que veio com eles e envie-os para a morada abaixo. Guarde o comprovativo de envio até receber o reembolso.",
+               "instructions": "Vamos analisar o seu pedido e escrever-lhe para %@.", "sendTo": "Depois de aprovado, embale os artigos com tudo o que veio com eles e envie-os para a morada abaixo. Guarde o comprovativo de envio até receber o reembolso.",
+               "later": "Depois de aprovado, diremos para onde enviar os artigos.",
                "address": "Enviar para",
                "r.size_too_small": "Pequeno demais", "r.size_too_large": "Grande demais", "r.unwanted": "Mudei de ideias", "r.not_as_described": "Diferente da descrição",
                "r.wrong_item": "Recebi o artigo errado", "r.defective": "Danificado ou com defeito", "r.style": "Não gostei do estilo", "r.color": "Não gostei da cor",
@@ -36,7 +38,8 @@ enum HelpReturnText {
                "choose": "Выберите, что вернуть", "quantity": "Количество", "reason": "Причина", "note": "Что нам стоит знать? (необязательно)",
                "photos": "Фото (до 3; нужны для повреждённых или неверных товаров)", "send": "Оформить возврат", "finalSale": "Окончательная продажа — возврату не подлежит",
                "none": "Больше нечего вернуть", "requested": "Заявка на возврат принята", "number": "Номер возврата",
-               "instructions": "Мы проверим заявку и напишем вам на %@. После одобрения упакуйте товары со всем, что к ним прилагалось, и отправьте по адресу ниже. Сохраните квитанцию об отправке до получения денег.",
+               "instructions": "Мы проверим заявку и напишем вам на %@.", "sendTo": "После одобрения упакуйте товары со всем, что к ним прилагалось, и отправьте по адресу ниже. Сохраните квитанцию об отправке до получения денег.",
+               "later": "После одобрения мы сообщим, куда отправить товары.",
                "address": "Адрес для отправки",
                "r.size_too_small": "Мал", "r.size_too_large": "Велик", "r.unwanted": "Передумал(а)", "r.not_as_described": "Не соответствует описанию",
                "r.wrong_item": "Прислали не тот товар", "r.defective": "Повреждён или брак", "r.style": "Не понравился фасон", "r.color": "Не понравился цвет",
@@ -50,7 +53,8 @@ enum HelpReturnText {
                "choose": "Odaberite što vraćate", "quantity": "Količina", "reason": "Razlog", "note": "Trebamo li nešto znati? (neobavezno)",
                "photos": "Fotografije (do 3; potrebne za oštećene ili pogrešne artikle)", "send": "Zatraži povrat", "finalSale": "Konačna prodaja — nije moguć povrat",
                "none": "Ništa više za povrat", "requested": "Zahtjev za povrat je zaprimljen", "number": "Broj povrata",
-               "instructions": "Provjerit ćemo zahtjev i javiti vam se na %@. Nakon odobrenja zapakirajte artikle sa svime što ste dobili uz njih i pošaljite ih na adresu ispod. Sačuvajte potvrdu o slanju dok ne primite povrat novca.",
+               "instructions": "Provjerit ćemo zahtjev i javiti vam se na %@.", "sendTo": "Nakon odobrenja zapakirajte artikle sa svime što ste dobili uz njih i pošaljite ih na adresu ispod. Sačuvajte potvrdu o slanju dok ne primite povrat novca.",
+               "later": "Nakon odobrenja javit ćemo vam kamo poslati artikle.",
                "address": "Pošaljite na",
                "r.size_too_small": "Premalo", "r.size_too_large": "Preveliko", "r.unwanted": "Predomislio/la sam se", "r.not_as_described": "Ne odgovara opisu",
                "r.wrong_item": "Poslan pogrešan artikl", "r.defective": "Oštećeno ili neispravno", "r.style": "Ne sviđa mi se stil", "r.color": "Ne sviđa mi se boja",
@@ -71,6 +75,7 @@ enum HelpReturnText {
     /// The shop's own instructions in this language, else ours, with the customer's email in them.
     static func instructions(_ policy: ReturnPolicy, language: String, email: String) -> String {
         if let own = policy.instructions[String(language.prefix(2))] ?? policy.instructions["en"] { return own }
-        return text("instructions", language).replacingOccurrences(of: "%@", with: email)
+        let next = text(policy.address == nil ? "later" : "sendTo", language)
+        return text("instructions", language).replacingOccurrences(of: "%@", with: email) + " " + next
     }
 }
