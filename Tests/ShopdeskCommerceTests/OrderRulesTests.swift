@@ -98,4 +98,20 @@ struct OrderRulesTests {
         facts.setOrders(nil, at: Date())
         #expect(rules.matches(facts).isEmpty)
     }
+
+    @Test func deliveryIsATriggerOnceEveryShipmentArrived() {
+        var shipped = Self.order
+        shipped.fulfillmentStatus = .fulfilled
+        shipped.fulfillments = [OrderFulfillment(status: "success", createdAt: shipped.createdAt), OrderFulfillment(status: "success", createdAt: shipped.createdAt)]
+        var partly = shipped
+        partly.fulfillments[0].deliveredAt = shipped.createdAt.addingTimeInterval(86_400)
+        var delivered = partly
+        delivered.fulfillments[1].deliveredAt = shipped.createdAt.addingTimeInterval(2 * 86_400)
+        #expect(!RuleTrigger.orderChanges(from: shipped, to: partly).contains(.orderDelivered), "one parcel of two is not the order")
+        #expect(RuleTrigger.orderChanges(from: partly, to: delivered) == [.orderDelivered])
+        #expect(RuleTrigger.orderChanges(from: delivered, to: delivered).isEmpty, "the same delivery told again fires nothing")
+        // The return window counts from the last delivery.
+        let policy = ReturnPolicy(windowDays: 14)
+        #expect(policy.windowEnd(for: delivered) == shipped.createdAt.addingTimeInterval(16 * 86_400))
+    }
 }

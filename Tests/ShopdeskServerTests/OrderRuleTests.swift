@@ -66,6 +66,32 @@ struct OrderRuleTests {
     }
 }
 
+extension OrderRuleTests {
+    /// Shopify tells of a delivery with `fulfillments/update`; the order is read again and the
+    /// `order.delivered` rule runs once every parcel has arrived.
+    @Test func aDeliveredOrderRunsTheDeliveryRule() async throws {
+        try await CommerceAPITests.withShop(.sqlite) { harness, shop, connection, customer, conversation in
+            let rule = try await harness.client.json(.post, "/api/v1/rules", token: harness.ownerToken, body: """
+                {"name":"Delivered","triggers":["order.delivered"],"conditions":{"all":[]},"actions":[{"type":"add_tags","tags":["delivered"]}]}
+                """)
+            #expect(rule.status == .created, "\(rule.text)")
+            await shop.change("gid://shopify/Order/1001") {
+                $0.fulfillmentStatus = .fulfilled
+                $0.fulfillments = [OrderFulfillment(status: "success", createdAt: Date().addingTimeInterval(-86_400), carrier: "CTT", trackingNumber: "RR1")]
+            }
+            _ = try await harness.client.json(.get, "/api/v1/customers/\(customer)/orders?refresh=true", token: harness.ownerToken)
+            await shop.change("gid://shopify/Order/1001") { $0.fulfillments[0].deliveredAt = Date() }
+            let body = Data(#"{"id":55,"order_id":1001,"shipment_status":"delivered"}"#.utf8)
+            let headers = ["X-Shopify-Topic": "fulfillments/update", "X-Shopify-Event-Id": "evt-delivered-1001",
+                           "X-Shopify-Hmac-Sha256": StoreWebhooks.sign(body: body, secret: "whsec-test")]
+            _ = try await harness.client.json(.post, "/api/v1/stores/\(connection)/webhooks", headers: headers, body: String(decoding: body, as: UTF8.self))
+            try await harness.runJobs()
+            let tagged = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)", token: harness.ownerToken)
+            #expect((tagged.body as? [String: Any])?["tags"] as? [String] == ["delivered"], "\(tagged.text)")
+        }
+    }
+}
+
 /// A macro can tag the customer's order and leave it a note, as the agent who applied it asks.
 @Suite("Automation: order actions in macros")
 struct MacroOrderActionTests {

@@ -13,7 +13,7 @@ enum ShopifyQueries {
       totalRefundedSet { shopMoney { amount currencyCode } }
       shippingAddress { name address1 address2 city provinceCode zip countryCodeV2 phone }
       lineItems(first: 50) { nodes { id title variantTitle sku quantity refundableQuantity originalUnitPriceSet { shopMoney { amount currencyCode } } product { tags } } }
-      fulfillments(first: 10) { status createdAt trackingInfo(first: 3) { company number url } }
+      fulfillments(first: 10) { status createdAt deliveredAt trackingInfo(first: 3) { company number url } }
       refunds(first: 20) { id createdAt note totalRefundedSet { shopMoney { amount currencyCode } } }
     }
     """

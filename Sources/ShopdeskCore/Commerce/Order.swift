@@ -139,9 +139,13 @@ public struct OrderFulfillment: Codable, Equatable, Sendable {
     public var carrier: String?
     public var trackingNumber: String?
     public var trackingURL: String?
+    /// When the carrier delivered it, where the shop knows (Shopify's `deliveredAt`).
+    public var deliveredAt: Date?
 
-    public init(status: String, createdAt: Date? = nil, carrier: String? = nil, trackingNumber: String? = nil, trackingURL: String? = nil) {
+    public init(status: String, createdAt: Date? = nil, carrier: String? = nil, trackingNumber: String? = nil, trackingURL: String? = nil,
+                deliveredAt: Date? = nil) {
         self.status = status; self.createdAt = createdAt; self.carrier = carrier; self.trackingNumber = trackingNumber; self.trackingURL = trackingURL
+        self.deliveredAt = deliveredAt
     }
 
     enum CodingKeys: String, CodingKey {
@@ -149,6 +153,7 @@ public struct OrderFulfillment: Codable, Equatable, Sendable {
         case createdAt = "created_at"
         case trackingNumber = "tracking_number"
         case trackingURL = "tracking_url"
+        case deliveredAt = "delivered_at"
     }
 }
 
@@ -228,6 +233,9 @@ public struct StoreOrder: Codable, Equatable, Sendable {
     }
 
     public var isCancelled: Bool { cancelledAt != nil }
+
+    /// Every shipment has arrived (and there is at least one).
+    public var isDelivered: Bool { !fulfillments.isEmpty && fulfillments.allSatisfy { $0.deliveredAt != nil } }
 
     /// What can still be given back.
     public var refundable: Amount { Amount(minor: max(0, total.minor - refunded.minor), currency: total.currency) }

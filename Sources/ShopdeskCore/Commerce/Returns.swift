@@ -70,8 +70,8 @@ public struct ReturnLine: Codable, Equatable, Sendable {
 
 /// A shop's rules for returns, set in Settings → Shops.
 public struct ReturnPolicy: Codable, Equatable, Sendable {
-    /// Days after shipping (the last fulfillment; the order's date when none is dated) within
-    /// which a return may start.
+    /// Days after delivery (the last shipment's; its shipping date where the shop does not report
+    /// deliveries, the order's date when none is dated) within which a return may start.
     public var windowDays: Int
     /// The reasons the customer may choose, in this order.
     public var reasons: [ReturnReason]
@@ -142,9 +142,10 @@ public struct ReturnPolicy: Codable, Equatable, Sendable {
         }
     }
 
-    /// When the window closes for this order: `windowDays` after its last shipment.
+    /// When the window closes for this order: `windowDays` after its last delivery, where the
+    /// shop reports deliveries, else after its last shipment.
     public func windowEnd(for order: StoreOrder) -> Date {
-        let shipped = order.fulfillments.compactMap(\.createdAt).max() ?? order.createdAt
+        let shipped = order.fulfillments.compactMap { $0.deliveredAt ?? $0.createdAt }.max() ?? order.createdAt
         return shipped.addingTimeInterval(Double(windowDays) * 86_400)
     }
 

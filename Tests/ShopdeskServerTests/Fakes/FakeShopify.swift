@@ -309,6 +309,7 @@ actor FakeShopify {
             }],
             "fulfillments": order.fulfillments.map { fulfillment -> [String: Any] in
                 ["status": fulfillment.status.uppercased(), "createdAt": fulfillment.createdAt.map { $0.formatted(.iso8601) } ?? NSNull(),
+                 "deliveredAt": fulfillment.deliveredAt.map { $0.formatted(.iso8601) } ?? NSNull(),
                  "trackingInfo": [["company": nullable(fulfillment.carrier), "number": nullable(fulfillment.trackingNumber),
                                    "url": nullable(fulfillment.trackingURL)] as [String: Any]]]
             },

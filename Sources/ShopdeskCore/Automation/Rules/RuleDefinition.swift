@@ -20,11 +20,13 @@ public enum RuleTrigger: String, Codable, Sendable, CaseIterable {
     /// conversation until the conversation changes again.
     case scheduled = "time"
     /// A shop told Shopdesk about one of the customer's orders (its webhook): placed, paid,
-    /// fulfilled, refunded (more money returned than before) or cancelled. The rules run on the
+    /// fulfilled, delivered, refunded (more money returned than before) or cancelled. The rules run on the
     /// customer's latest conversation that is not resolved; `order.last.*` is that order.
     case orderCreated = "order.created"
     case orderPaid = "order.paid"
     case orderFulfilled = "order.fulfilled"
+    /// The carrier delivered every shipment of the order (where the shop reports delivery: Shopify).
+    case orderDelivered = "order.delivered"
     case orderRefunded = "order.refunded"
     case orderCancelled = "order.cancelled"
 
@@ -34,6 +36,7 @@ public enum RuleTrigger: String, Codable, Sendable, CaseIterable {
         if old == nil { triggers.append(.orderCreated) }
         if new.financialStatus == .paid, let old, old.financialStatus != .paid { triggers.append(.orderPaid) }
         if new.fulfillmentStatus == .fulfilled, old?.fulfillmentStatus != .fulfilled { triggers.append(.orderFulfilled) }
+        if new.isDelivered, !(old?.isDelivered ?? false) { triggers.append(.orderDelivered) }
         if new.refunded.minor > (old?.refunded.minor ?? 0) { triggers.append(.orderRefunded) }
         if new.isCancelled, !(old?.isCancelled ?? false) { triggers.append(.orderCancelled) }
         return triggers

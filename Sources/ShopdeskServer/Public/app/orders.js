@@ -58,7 +58,7 @@ export function orderDetails(record, open, canAct, onChanged) {
     ...order.fulfillments.filter((item) => item.tracking_number).map((item) => h('p', {}, h('span', { class: 'label' }, `${t('tracking')}: `),
       item.tracking_url && /^https?:\/\//.test(item.tracking_url)
         ? h('a', { href: item.tracking_url, target: '_blank', rel: 'noopener noreferrer' }, `${item.carrier || ''} ${item.tracking_number}`.trim())
-        : `${item.carrier || ''} ${item.tracking_number}`.trim())),
+        : `${item.carrier || ''} ${item.tracking_number}`.trim(), item.delivered_at ? ` · ${t('deliveredOn')} ${formatTime(item.delivered_at)}` : '')),
     order.refunds.length ? h('p', {}, h('span', { class: 'label' }, `${t('refunds')}: `),
       order.refunds.map((refund) => `${formatMoney(refund.amount)}${refund.note ? ` (${refund.note})` : ''}`).join(', ')) : null,
     order.admin_url && /^https?:\/\//.test(order.admin_url) ? h('p', {}, h('a', { href: order.admin_url, target: '_blank', rel: 'noopener noreferrer' }, t('openInShop'))) : null,

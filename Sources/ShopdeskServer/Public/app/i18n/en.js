@@ -346,6 +346,7 @@ export default {
   'trigger.order.created': 'A customer places an order',
   'trigger.order.paid': "A customer's order is paid",
   'trigger.order.fulfilled': "A customer's order ships",
+  'trigger.order.delivered': "A customer's order is delivered",
   'trigger.order.refunded': "A customer's order is refunded",
   'trigger.order.cancelled': "A customer's order is cancelled",
   'action.tag_order': "Tag the customer's latest order",
@@ -395,4 +396,5 @@ export default {
   returnAddress: "Where parcels go",
   saveReturnRules: "Save the return rules",
   returnRulesSaved: "Return rules saved.",
+  deliveredOn: "delivered",
 };

@@ -349,6 +349,7 @@ export default {
   'trigger.order.created': 'Kupac naruči',
   'trigger.order.paid': 'Kupčeva narudžba je plaćena',
   'trigger.order.fulfilled': 'Kupčeva narudžba je poslana',
+  'trigger.order.delivered': "Kupčeva narudžba je dostavljena",
   'trigger.order.refunded': 'Kupčeva narudžba je povraćena',
   'trigger.order.cancelled': 'Kupčeva narudžba je otkazana',
   'action.tag_order': 'Označi zadnju kupčevu narudžbu',
@@ -398,4 +399,5 @@ export default {
   returnAddress: "Kamo idu paketi",
   saveReturnRules: "Spremi pravila povrata",
   returnRulesSaved: "Pravila povrata spremljena.",
+  deliveredOn: "dostavljeno",
 };

@@ -357,6 +357,7 @@ export default {
   'trigger.order.created': 'O cliente faz um pedido',
   'trigger.order.paid': 'O pedido do cliente é pago',
   'trigger.order.fulfilled': 'O pedido do cliente é enviado',
+  'trigger.order.delivered': "O pedido do cliente é entregue",
   'trigger.order.refunded': 'O pedido do cliente é reembolsado',
   'trigger.order.cancelled': 'O pedido do cliente é cancelado',
   'action.tag_order': 'Marcar o último pedido do cliente',
@@ -406,4 +407,5 @@ export default {
   returnAddress: "Para onde vão os pacotes",
   saveReturnRules: "Salvar as regras de devolução",
   returnRulesSaved: "Regras de devolução salvas.",
+  deliveredOn: "entregue",
 };

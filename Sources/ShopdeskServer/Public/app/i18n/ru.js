@@ -351,6 +351,7 @@ export default {
   'trigger.order.created': 'Клиент оформил заказ',
   'trigger.order.paid': 'Заказ клиента оплачен',
   'trigger.order.fulfilled': 'Заказ клиента отправлен',
+  'trigger.order.delivered': "Заказ клиента доставлен",
   'trigger.order.refunded': 'Заказу клиента сделан возврат',
   'trigger.order.cancelled': 'Заказ клиента отменён',
   'action.tag_order': 'Добавить теги к последнему заказу клиента',
@@ -400,4 +401,5 @@ export default {
   returnAddress: "Куда отправлять посылки",
   saveReturnRules: "Сохранить правила возврата",
   returnRulesSaved: "Правила возврата сохранены.",
+  deliveredOn: "доставлено",
 };
