@@ -33,6 +33,10 @@ struct OrderTrackingTests {
             let found = try await lookup("#55001", "Marta@Example.com ")
             #expect(found.status == .ok, "\(found.text)")
             #expect(found.text.contains("JJD0099") && found.text.contains("fulfilled") && !found.text.contains("address"), "\(found.text)")
+            #expect((found.body as? [String: Any])?["returns_path"] == nil, "no help center, no returns page")
+            _ = try await harness.client.json(.put, "/api/v1/help/settings", token: harness.ownerToken, body: #"{"slug":"marta-shop"}"#)
+            let shipped = try await lookup("55001", "marta@example.com")
+            #expect((shipped.body as? [String: Any])?["returns_path"] as? String == "/help/marta-shop/returns?number=55001", "\(shipped.text)")
             let wrongEmail = try await lookup("55001", "someone@example.com")
             let wrongNumber = try await lookup("55002", "marta@example.com")
             #expect(wrongEmail.status == .notFound && wrongNumber.status == .notFound && wrongEmail.detail == wrongNumber.detail,

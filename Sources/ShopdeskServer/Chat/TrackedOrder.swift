@@ -15,8 +15,10 @@ struct TrackedOrder: ResponseEncodable {
     var total: Amount
     var items: [Item]
     var shipments: [Shipment]
+    /// The help center's returns page for this order, when it has shipped and the workspace has a help center.
+    var returnsPath: String?
 
-    init(_ order: StoreOrder) {
+    init(_ order: StoreOrder, helpCenter slug: String? = nil) {
         number = order.number
         placedAt = order.createdAt
         cancelled = order.isCancelled
@@ -27,6 +29,9 @@ struct TrackedOrder: ResponseEncodable {
         shipments = order.fulfillments.map {
             Shipment(carrier: $0.carrier, number: $0.trackingNumber,
                      url: $0.trackingURL.flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil }, shippedAt: $0.createdAt)
+        }
+        if let slug, !order.isCancelled, !order.fulfillments.isEmpty || order.fulfillmentStatus == .fulfilled {
+            returnsPath = "/help/\(slug)/returns?number=" + (order.plainNumber.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         }
     }
 }

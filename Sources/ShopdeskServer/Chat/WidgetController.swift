@@ -113,7 +113,8 @@ struct WidgetController {
             guard let order = try await services.commerce.track(workspaceID: visitor.workspaceID, number: body.number, email: body.email) else {
                 throw Problem(.notFound, "No order matches that number and email. Check both, or ask us in the chat.")
             }
-            return TrackedOrder(order)
+            let slug = try await services.database.read { [ws = visitor.workspaceID] in try await HelpCenterRepository.settings(workspaceID: ws, in: $0).slug }
+            return TrackedOrder(order, helpCenter: slug)
         }
         api.onPublic(.post, "/widget/acknowledge", "The widget received (delivered) or showed (read) replies up to message_id",
                      tag: "widget", body: "AckBody", status: 204) { request, context in

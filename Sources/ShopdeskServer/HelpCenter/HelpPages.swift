@@ -69,7 +69,8 @@ struct HelpPages {
             let library = try await library(context)
             let language = Self.language(request, library)
             return page(library, language: language, title: HelpReturnText.text("title", language), description: nil, alternates: [:],
-                        body: HelpReturns.findForm(language: language, number: "", email: "", message: nil), index: false)
+                        body: HelpReturns.findForm(language: language, number: String((request.queryField("number") ?? "").prefix(40)), email: "", message: nil),
+                        index: false)
         }
         router.post("help/:slug/returns") { request, context -> Response in
             let library = try await library(context)

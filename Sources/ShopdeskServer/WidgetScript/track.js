@@ -35,7 +35,9 @@ async function lookUp() {
     trackResult.append(h('p', {}, h('strong', {}, `${order.number} · ${orderStatus(order)}`)), h('p', {}, t('placed', { date })),
       h('ul', {}, ...order.items.map((item) => h('li', {}, `${item.quantity} × ${item.title}${item.variant ? ` (${item.variant})` : ''}`))),
       ...order.shipments.map((shipment) => h('p', {}, `${shipment.carrier || ''} ${shipment.number || ''} `.trim() + ' ',
-        shipment.url ? h('a', { href: shipment.url, target: '_blank', rel: 'noopener noreferrer' }, t('trackShipment')) : '')));
+        shipment.url ? h('a', { href: shipment.url, target: '_blank', rel: 'noopener noreferrer' }, t('trackShipment')) : '')),
+      // A shipped order can be sent back from the help center's returns page.
+      order.returns_path ? h('p', {}, h('a', { href: base + order.returns_path, target: '_blank', rel: 'noopener' }, `↩ ${t('returnItems')}`)) : '');
   } catch (failure) {
     trackResult.append(h('p', { class: 'error' }, failure.message));
   }
