@@ -70,6 +70,9 @@ public protocol StoreConnector: Sendable {
     /// The money a refund would return, as the shop computes it (Shopify: its suggested refund,
     /// with discounts and taxes), shown to the agent before confirming.
     func refundPreview(_ request: RefundRequest, on order: StoreOrder) async throws -> Amount
+    /// A single-use discount code, for one customer when `customerRef` or `email` names them
+    /// (a campaign's code is for whoever uses it first); the shop's ids for it.
+    func createDiscountCode(_ discount: DiscountRequest, customerRef: String?, email: String?) async throws -> [String: String]
 }
 
 extension StoreConnector {

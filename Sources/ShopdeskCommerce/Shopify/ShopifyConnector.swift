@@ -110,28 +110,30 @@ public struct ShopifyConnector: StoreConnector {
             try Self.check(try await call(ShopifyQueries.tagsAdd, operation: "TagsAdd",
                                           variables: ["id": .string(order.id), "tags": .array(tags.map(JSONValue.string))], mutates: true)["tagsAdd"]["userErrors"])
         case .createDiscount(let discount):
-            let value: JSONValue = if let percent = discount.percent {
-                .object(["percentage": .number(Double(percent) / 100)])
-            } else {
-                .object(["discountAmount": .object(["amount": .string(discount.fixedAmount?.decimalString ?? "0"), "appliesOnEachItem": .bool(false)])])
-            }
-            let context: JSONValue = order.customerRef.map { .object(["customers": .object(["add": .array([.string($0)])])]) }
-                ?? .object(["all": .string("ALL")])
-            let input: JSONValue = .object([
-                "title": .string("Shopdesk \(discount.code)"), "code": .string(discount.code),
-                "startsAt": .string(Date().formatted(.iso8601)), "endsAt": discount.endsAt.map { .string($0.formatted(.iso8601)) } ?? .null,
-                "usageLimit": .number(1), "appliesOncePerCustomer": .bool(true), "context": context,
-                "customerGets": .object(["value": value, "items": .object(["all": .bool(true)])]),
-            ])
-            let payload = try await call(ShopifyQueries.discountCreate, operation: "DiscountCodeBasicCreate",
-                                         variables: ["basicCodeDiscount": input], mutates: true)["discountCodeBasicCreate"]
-            try Self.check(payload["userErrors"])
-            detail["discount_id"] = payload["codeDiscountNode"]["id"].string
-            detail["code"] = discount.code
+            detail = try await createDiscountCode(discount, customerRef: order.customerRef, email: order.email)
         }
         // The order as Shopify has it now; a cancellation runs as a job and may show up a moment later.
         let fresh = try? await self.order(id: order.id)
         return ActionOutcome(order: fresh, detail: detail)
+    }
+
+    public func createDiscountCode(_ discount: DiscountRequest, customerRef: String?, email: String?) async throws -> [String: String] {
+        let value: JSONValue = if let percent = discount.percent {
+            .object(["percentage": .number(Double(percent) / 100)])
+        } else {
+            .object(["discountAmount": .object(["amount": .string(discount.fixedAmount?.decimalString ?? "0"), "appliesOnEachItem": .bool(false)])])
+        }
+        let context: JSONValue = customerRef.map { .object(["customers": .object(["add": .array([.string($0)])])]) } ?? .object(["all": .string("ALL")])
+        let input: JSONValue = .object([
+            "title": .string("Shopdesk \(discount.code)"), "code": .string(discount.code),
+            "startsAt": .string(Date().formatted(.iso8601)), "endsAt": discount.endsAt.map { .string($0.formatted(.iso8601)) } ?? .null,
+            "usageLimit": .number(1), "appliesOncePerCustomer": .bool(true), "context": context,
+            "customerGets": .object(["value": value, "items": .object(["all": .bool(true)])]),
+        ])
+        let payload = try await call(ShopifyQueries.discountCreate, operation: "DiscountCodeBasicCreate",
+                                     variables: ["basicCodeDiscount": input], mutates: true)["discountCodeBasicCreate"]
+        try Self.check(payload["userErrors"])
+        return ["discount_id": payload["codeDiscountNode"]["id"].string ?? "", "code": discount.code]
     }
 
     /// The events Shopdesk follows: orders and what happens to them, and the app's removal.

@@ -42,7 +42,8 @@ extension ShopifyConnector {
                 return OrderRefund(id: refundID, createdAt: Date.fromShop(refund["createdAt"].string), amount: amount, note: refund["note"].string)
             },
             tags: node["tags"].array.compactMap(\.string), note: node["note"].string,
-            adminURL: adminBase + "/orders/" + legacyID, updatedAt: Date.fromShop(node["updatedAt"].string))
+            adminURL: adminBase + "/orders/" + legacyID, updatedAt: Date.fromShop(node["updatedAt"].string),
+            discountCodes: node["discountCodes"].isNull ? nil : node["discountCodes"].array.compactMap(\.string))
     }
 
     /// A `MoneyBag`'s shop money, exactly.

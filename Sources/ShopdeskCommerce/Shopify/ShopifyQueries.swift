@@ -5,7 +5,7 @@ enum ShopifyQueries {
 
     static let orderFields = """
     fragment OrderFields on Order {
-      id name email phone createdAt updatedAt cancelledAt cancelReason displayFinancialStatus displayFulfillmentStatus note tags
+      id name email phone createdAt updatedAt cancelledAt cancelReason displayFinancialStatus displayFulfillmentStatus note tags discountCodes
       customer { id }
       totalPriceSet { shopMoney { amount currencyCode } }
       subtotalPriceSet { shopMoney { amount currencyCode } }

@@ -82,18 +82,21 @@ public struct WooCommerceConnector: StoreConnector {
         case .addTags:
             throw CommerceError.unsupported("WooCommerce orders have no tags; add a note instead.")
         case .createDiscount(let discount):
-            var body: [String: JSONValue] = [
-                "code": .string(discount.code), "usage_limit": .number(1), "individual_use": .bool(true),
-                "discount_type": .string(discount.percent != nil ? "percent" : "fixed_cart"),
-                "amount": .string(discount.percent.map(String.init) ?? discount.fixedAmount?.decimalString ?? "0"),
-            ]
-            if let email = order.email { body["email_restrictions"] = .array([.string(email)]) }
-            if let ends = discount.endsAt { body["date_expires_gmt"] = .string(ends.formatted(.iso8601)) }
-            detail["discount_id"] = try await call("POST", "/coupons", body: .object(body))["id"].string
-            detail["code"] = discount.code
+            detail = try await createDiscountCode(discount, customerRef: order.customerRef, email: order.email)
         }
         let fresh = try? await self.order(id: order.id)
         return ActionOutcome(order: fresh, detail: detail)
+    }
+
+    public func createDiscountCode(_ discount: DiscountRequest, customerRef: String?, email: String?) async throws -> [String: String] {
+        var body: [String: JSONValue] = [
+            "code": .string(discount.code), "usage_limit": .number(1), "individual_use": .bool(true),
+            "discount_type": .string(discount.percent != nil ? "percent" : "fixed_cart"),
+            "amount": .string(discount.percent.map(String.init) ?? discount.fixedAmount?.decimalString ?? "0"),
+        ]
+        if let email { body["email_restrictions"] = .array([.string(email)]) }
+        if let ends = discount.endsAt { body["date_expires_gmt"] = .string(ends.formatted(.iso8601)) }
+        return ["discount_id": try await call("POST", "/coupons", body: .object(body))["id"].string ?? "", "code": discount.code]
     }
 
     func call(_ method: String, _ path: String, body: JSONValue? = nil) async throws -> JSONValue {

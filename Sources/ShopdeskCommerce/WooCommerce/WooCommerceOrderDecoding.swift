@@ -57,6 +57,7 @@ extension WooCommerceConnector {
                 return OrderRefund(id: refundID, createdAt: nil, amount: Amount(minor: abs(minor), currency: currency), note: refund["reason"].string)
             },
             note: json["customer_note"].string, adminURL: siteURL + "/wp-admin/post.php?post=\(id)&action=edit",
-            updatedAt: Date.fromShop(json["date_modified_gmt"].string))
+            updatedAt: Date.fromShop(json["date_modified_gmt"].string),
+            discountCodes: json["coupon_lines"].array.compactMap { $0["code"].string })
     }
 }

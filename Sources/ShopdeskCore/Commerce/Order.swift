@@ -204,18 +204,20 @@ public struct StoreOrder: Codable, Equatable, Sendable {
     /// When the shop last changed the order (Shopify `updatedAt`, WooCommerce `date_modified_gmt`):
     /// a snapshot older than the stored one never replaces it.
     public var updatedAt: Date?
+    /// The discount codes the customer used (a campaign's code credits the order to it).
+    public var discountCodes: [String]?
 
     public init(id: String, number: String, email: String? = nil, phone: String? = nil, customerRef: String? = nil, createdAt: Date,
                 cancelledAt: Date? = nil, cancelReason: String? = nil, financialStatus: FinancialStatus, fulfillmentStatus: FulfillmentStatus,
                 total: Amount, subtotal: Amount? = nil, shipping: Amount? = nil, refunded: Amount? = nil, lineItems: [OrderLineItem] = [],
                 shippingAddress: PostalAddress? = nil, fulfillments: [OrderFulfillment] = [], refunds: [OrderRefund] = [],
-                tags: [String] = [], note: String? = nil, adminURL: String? = nil, updatedAt: Date? = nil) {
+                tags: [String] = [], note: String? = nil, adminURL: String? = nil, updatedAt: Date? = nil, discountCodes: [String]? = nil) {
         self.id = id; self.number = number; self.email = email; self.phone = phone; self.customerRef = customerRef
         self.createdAt = createdAt; self.cancelledAt = cancelledAt; self.cancelReason = cancelReason
         self.financialStatus = financialStatus; self.fulfillmentStatus = fulfillmentStatus
         self.total = total; self.subtotal = subtotal; self.shipping = shipping; self.refunded = refunded ?? .zero(total.currency)
         self.lineItems = lineItems; self.shippingAddress = shippingAddress; self.fulfillments = fulfillments; self.refunds = refunds
-        self.tags = tags; self.note = note; self.adminURL = adminURL; self.updatedAt = updatedAt
+        self.tags = tags; self.note = note; self.adminURL = adminURL; self.updatedAt = updatedAt; self.discountCodes = discountCodes
     }
 
     enum CodingKeys: String, CodingKey {
@@ -230,6 +232,7 @@ public struct StoreOrder: Codable, Equatable, Sendable {
         case shippingAddress = "shipping_address"
         case adminURL = "admin_url"
         case updatedAt = "updated_at"
+        case discountCodes = "discount_codes"
     }
 
     public var isCancelled: Bool { cancelledAt != nil }

@@ -48,6 +48,8 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case returnRequested = "return.requested"
     /// A return moved on: approved, declined, sent, received, refunded or cancelled (payload: return_id, order_number, from, to).
     case returnUpdated = "return.updated"
+    /// A visitor answered a proactive campaign and so started the conversation (payload: campaign_id, name, variant, code).
+    case campaignConversation = "campaign.conversation"
     /// The chat bot answered from the help center or with an order's status (payload: kind, article or order).
     case botAnswered = "bot.answered"
     /// The chat bot passed the conversation to people (payload: reason, intent).

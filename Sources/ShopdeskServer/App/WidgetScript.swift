@@ -6,7 +6,7 @@ import NIOCore
 /// `WidgetScript/` (setup, strings, view, live), each a run of statements inside one function so
 /// that the widget keeps its variables to itself.
 enum WidgetScript {
-    static let parts = ["setup", "strings", "view", "track", "live"]
+    static let parts = ["setup", "strings", "view", "track", "live", "campaign-match", "campaigns"]
 
     static func assemble() -> ByteBuffer? {
         var script = "(() => {\n'use strict';\n"

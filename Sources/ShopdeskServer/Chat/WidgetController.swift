@@ -27,7 +27,13 @@ struct WidgetController {
         var page: PageBody?
         var language: String?
     }
-    struct MessageBody: Decodable { var clientId: String; var text: String?; var attachmentIds: [Int64]? }
+    struct MessageBody: Decodable {
+        var clientId: String
+        var text: String?
+        var attachmentIds: [Int64]?
+        /// The campaign display the visitor answered, when the first message comes from one.
+        var campaignShowId: Int64?
+    }
     struct ContactBody: Decodable { var name: String?; var email: String? }
     struct AckBody: Decodable { var messageId: Int64; var status: String? }
     struct TrackBody: Decodable { var number: String; var email: String }
@@ -59,6 +65,7 @@ struct WidgetController {
             let inbox = try await chatInbox(request, context)
             return try await config(inbox)
         }
+        registerCampaigns(api)
         api.onPublic(.post, "/widget/{key}/sessions",
                      "Start or resume a visitor's session (identity verified by identifier_hash, HMAC-SHA256 with the inbox secret)",
                      tag: "widget", body: "SessionBody") { request, context in
@@ -80,6 +87,10 @@ struct WidgetController {
             let (conversation, message, duplicate) = try await services.chat.send(
                 from: visitor, clientID: body.clientId, text: body.text ?? "", attachmentIDs: (body.attachmentIds ?? []).map(AttachmentID.init))
             if !duplicate {
+                if let show = body.campaignShowId {
+                    try await services.commerce.campaignConversation(workspaceID: visitor.workspaceID, showID: show, visitorID: visitor.id,
+                                                                     conversationID: conversation)
+                }
                 await ChatBotRunner(services: services).respond(to: body.text ?? "", conversationID: conversation, visitor: visitor)
             }
             return Created(body: MessageAnswer(conversationId: conversation.rawValue, message: message, duplicate: duplicate),
@@ -150,7 +161,7 @@ struct WidgetController {
 
     static let messagesPerMinute = 30
 
-    private func limit(_ key: String, _ count: Int, _ window: TimeInterval, _ what: String) async throws {
+    func limit(_ key: String, _ count: Int, _ window: TimeInterval, _ what: String) async throws {
         if let wait = await services.widgetLimiter.attempt(key, limit: count, window: window, now: Date()) {
             var problem = Problem(.tooManyRequests, "\(what) Try again in \(wait) seconds.")
             problem.headers[.retryAfter] = String(wait)
@@ -158,7 +169,7 @@ struct WidgetController {
         }
     }
 
-    private func chatInbox(_ request: Request, _ context: AppRequestContext) async throws -> Inbox {
+    func chatInbox(_ request: Request, _ context: AppRequestContext) async throws -> Inbox {
         let key = context.parameters.get("key") ?? ""
         guard !key.isEmpty, let inbox = try await services.database.read({ try await InboxRepository.find(widgetKey: key, in: $0) }) else {
             throw Problem(.notFound, "No chat inbox has the key \(key.prefix(64)). Copy the snippet again from the inbox's settings.")
@@ -173,7 +184,7 @@ struct WidgetController {
                       requireIdentity: settings.requireIdentity, open: open, online: online)
     }
 
-    private func visitor(_ request: Request) async throws -> ChatVisitor {
+    func visitor(_ request: Request) async throws -> ChatVisitor {
         guard let token = request.headers[Self.tokenHeader], !token.isEmpty else {
             throw Problem(.unauthorized, "Start a chat session first: this call needs the visitor token in X-Visitor-Token.")
         }

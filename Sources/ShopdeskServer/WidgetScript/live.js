@@ -39,13 +39,17 @@ async function start() {
   launcher.hidden = false;
   if (state.open) toggle(true); else render();
   connect();
+  startCampaigns();
 }
 
 async function submit() {
   const value = text.value.trim();
   if (!value) return;
   text.value = '';
-  queue({ client_id: clientId(), text: value, attachment_ids: [] });
+  // The first message written from a campaign names its display (the agent sees the campaign).
+  const fromCampaign = state.campaignShow && !state.conversationId ? { campaign_show_id: state.campaignShow } : {};
+  state.campaignShow = null;
+  queue({ client_id: clientId(), text: value, attachment_ids: [], ...fromCampaign });
 }
 
 function clientId() {

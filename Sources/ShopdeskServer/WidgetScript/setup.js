@@ -29,7 +29,7 @@ const state = {
   token: storage.get(':token'), config: null, visitor: null, conversationId: null,
   messages: new Map(), lastId: 0, lastAgentId: 0, open: storage.get(':open') === '1',
   outbox: JSON.parse(storage.get(':outbox') || '[]'), socket: null, retry: 0, typingUntil: 0, typingName: '', seenAt: 0,
-  connected: false, survey: null, tracking: false,
+  connected: false, survey: null, tracking: false, campaignShow: null, campaignMessage: null,
 };
 const saveOutbox = () => storage.set(':outbox', state.outbox.length ? JSON.stringify(state.outbox) : null);
 

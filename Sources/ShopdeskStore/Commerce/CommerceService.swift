@@ -97,8 +97,10 @@ public struct CommerceService: Sendable {
         }
     }
 
-    /// Credits a new order to the latest agent reply to its customer within the window before it.
+    /// Credits a new order to the latest agent reply to its customer within the window before it,
+    /// and to the campaign display that brought it, if one did.
     func credit(_ record: OrderRecord, connection: StoreConnection, in sql: any SQLDatabase) async throws {
+        try await CampaignRepository.credit(record, in: sql)
         guard let customerID = record.customerID, !record.order.isCancelled else { return }
         let placed = record.order.createdAt
         let start = placed.addingTimeInterval(-Double(connection.settings.attributionDays) * 86_400)

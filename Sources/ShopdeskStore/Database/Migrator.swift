@@ -61,6 +61,7 @@ public enum Migrator {
         Migration(version: 39, name: "shopify tokens", statements: Schema.version39),
         Migration(version: 40, name: "shop backfill", statements: Schema.version40),
         Migration(version: 41, name: "returns", statements: Schema.version41),
+        Migration(version: 42, name: "campaigns", statements: Schema.version42),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

@@ -99,4 +99,33 @@ extension Schema {
             "CREATE INDEX returns_refund_action ON returns(refund_action_id)",
         ]
     }
+
+    /// Proactive campaigns: the campaigns, one row per display (with the code made for it and
+    /// what the visitor did), and the orders credited to a display.
+    static func version42(_ d: SchemaDialect) -> [String] {
+        [
+            """
+            CREATE TABLE campaigns (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              inbox_id BIGINT NOT NULL REFERENCES inboxes(id), name TEXT NOT NULL, status TEXT NOT NULL, priority BIGINT NOT NULL,
+              definition TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX campaigns_inbox ON campaigns(inbox_id, status)",
+            """
+            CREATE TABLE campaign_shows (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE, variant TEXT NOT NULL, visitor_id BIGINT NOT NULL,
+              discount_code TEXT, engaged_at BIGINT, dismissed_at BIGINT, conversation_id BIGINT REFERENCES conversations(id) ON DELETE SET NULL,
+              shown_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX campaign_shows_campaign ON campaign_shows(campaign_id, variant)",
+            "CREATE INDEX campaign_shows_visitor ON campaign_shows(workspace_id, visitor_id, shown_at)",
+            "CREATE INDEX campaign_shows_code ON campaign_shows(workspace_id, discount_code)",
+            """
+            CREATE TABLE campaign_credits (order_id BIGINT PRIMARY KEY REFERENCES orders(id) ON DELETE CASCADE,
+              workspace_id BIGINT NOT NULL REFERENCES workspaces(id), campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+              show_id BIGINT NOT NULL REFERENCES campaign_shows(id) ON DELETE CASCADE, variant TEXT NOT NULL, amount_minor BIGINT NOT NULL,
+              currency TEXT NOT NULL, placed_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX campaign_credits_campaign ON campaign_credits(campaign_id, variant)",
+        ]
+    }
 }

@@ -299,7 +299,7 @@ actor FakeShopify {
             "createdAt": order.createdAt.formatted(.iso8601), "cancelledAt": order.cancelledAt.map { $0.formatted(.iso8601) } ?? NSNull(),
             "cancelReason": order.cancelReason?.uppercased() ?? NSNull(),
             "displayFinancialStatus": financial[order.financialStatus] ?? "PAID", "displayFulfillmentStatus": fulfillment[order.fulfillmentStatus] ?? "UNFULFILLED",
-            "note": order.note ?? NSNull(), "tags": order.tags, "customer": ["id": order.customerRef ?? "gid://shopify/Customer/1"],
+            "note": order.note ?? NSNull(), "tags": order.tags, "discountCodes": order.discountCodes ?? [], "customer": ["id": order.customerRef ?? "gid://shopify/Customer/1"],
             "totalPriceSet": money(order.total), "subtotalPriceSet": money(order.subtotal ?? order.total),
             "totalShippingPriceSet": money(order.shipping ?? .zero(order.total.currency)), "totalRefundedSet": money(order.refunded),
             "shippingAddress": address,
