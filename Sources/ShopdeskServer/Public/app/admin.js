@@ -8,6 +8,7 @@ import { t, formatTime } from './i18n.js';
 import { h, clear } from './dom.js';
 import { automationSections } from './automation.js';
 import { commerceSections } from './stores.js';
+import { campaignsSection } from './campaigns-admin.js';
 import { helpSection } from './help-admin.js';
 import { modelsSection } from './models-admin.js';
 import { imapForm, smtpForm } from './mail-settings.js';
@@ -29,6 +30,7 @@ const AREAS = [
   { id: 'automation', label: 'settingsAutomation', admins: true,
     load: async ({ onChanged }) => [await tagsSection(onChanged), await customFieldsSection(), ...await automationSections()] },
   { id: 'commerce', label: 'settingsCommerce', admins: true, load: () => commerceSections() },
+  { id: 'campaigns', label: 'settingsCampaigns', admins: true, load: () => [campaignsSection()] },
   { id: 'help', label: 'helpCenter', admins: true, load: () => [helpSection()] },
   { id: 'intelligence', label: 'models', admins: true, load: () => [modelsSection()] },
   { id: 'integrations', label: 'settingsIntegrations', admins: true, load: () => [webhooksSection()] },

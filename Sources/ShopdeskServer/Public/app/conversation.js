@@ -134,6 +134,7 @@ function describeEvent(event, props) {
     case 'order.action_failed': return `🛍 ${who}: ${p.summary ?? p.order_number ?? ''} · ${t('actionFailed')} ${p.error || ''}`;
     case 'order.action_requested': return `🛍 ${who}: ${p.summary ?? p.order_number ?? ''} · ${t('actionWaiting')}`;
     case 'order.action_rejected': return `🛍 ${who}: ${p.summary ?? p.order_number ?? ''} · ${t('reject')}`;
+    case 'campaign.conversation': return `📣 ${t('campaignEvent')} “${p.name}” (${t('variant')} ${p.variant})${p.code ? ` · ${p.code}` : ''}${p.message ? `: ${p.message}` : ''}`;
     case 'return.requested': return `↩ ${who}: ${t('returnEvent')} ${p.order_number} (${p.items}) · ${t(`returnState.${p.state}`)}`;
     case 'return.updated': return `↩ ${who}: ${t('returnEvent')} ${p.order_number} → ${t(`returnState.${p.to}`)}${p.reason ? ` (${p.reason})` : ''}`;
     default: return `${who}: ${event.kind}`;
