@@ -117,6 +117,25 @@ public struct CampaignTargeting: Codable, Equatable, Sendable {
         device = try c.decodeIfPresent(String.self, forKey: .device)
     }
 
+    /// Only the conditions that are set: the widget's document stays small.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if !urlIncludes.isEmpty { try c.encode(urlIncludes, forKey: .urlIncludes) }
+        if !urlExcludes.isEmpty { try c.encode(urlExcludes, forKey: .urlExcludes) }
+        try c.encodeIfPresent(secondsOnPage, forKey: .secondsOnPage)
+        try c.encodeIfPresent(pagesViewed, forKey: .pagesViewed)
+        try c.encodeIfPresent(returning, forKey: .returning)
+        if !utmSources.isEmpty { try c.encode(utmSources, forKey: .utmSources) }
+        if !languages.isEmpty { try c.encode(languages, forKey: .languages) }
+        try c.encodeIfPresent(cartMinMinor, forKey: .cartMinMinor)
+        try c.encodeIfPresent(cartMaxMinor, forKey: .cartMaxMinor)
+        try c.encodeIfPresent(cartItemsMin, forKey: .cartItemsMin)
+        if !cartContains.isEmpty { try c.encode(cartContains, forKey: .cartContains) }
+        if exitIntent { try c.encode(true, forKey: .exitIntent) }
+        try c.encodeIfPresent(scrollPercent, forKey: .scrollPercent)
+        try c.encodeIfPresent(device, forKey: .device)
+    }
+
     func validate() throws {
         let patterns = urlIncludes + urlExcludes
         guard patterns.count <= 20, patterns.allSatisfy({ !$0.isEmpty && $0.count <= 200 }) else {

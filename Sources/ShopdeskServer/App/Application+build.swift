@@ -72,7 +72,7 @@ func buildApplication(services: AppServices,
     }
     OperationsController(services: services, metrics: metrics).register(on: router)
     SurveyPage(services: services).register(on: router)
-    DemoShopPage.register(on: router, widgetKey: configuration.demoWidgetKey)
+    DemoShopPage.register(on: router, widgetKey: configuration.demoWidgetKey, services: services)
     var onListening = onListening
     if let workspace = configuration.demoChannelsWorkspace {
         let phone = DemoPhone(), ws = WorkspaceID(workspace)

@@ -5,8 +5,13 @@ import NIOCore
 /// `/widget.js`, the one script a shop installs, assembled once at startup from its parts in
 /// `WidgetScript/` (setup, strings, view, live), each a run of statements inside one function so
 /// that the widget keeps its variables to itself.
-enum WidgetScript {
+public enum WidgetScript {
     static let parts = ["setup", "strings", "view", "track", "live", "campaign-match", "campaigns"]
+
+    /// One part's source, as shipped (the campaign benchmark runs the matcher in a JS engine).
+    public static func part(_ name: String) -> String? {
+        Bundle.module.url(forResource: name, withExtension: "js", subdirectory: "WidgetScript").flatMap { try? String(contentsOf: $0, encoding: .utf8) }
+    }
 
     static func assemble() -> ByteBuffer? {
         var script = "(() => {\n'use strict';\n"

@@ -10,13 +10,6 @@ import ShopdeskStore
 extension WidgetController {
     struct ShownBody: Decodable { var variant: String }
     struct ShownAnswer: ResponseEncodable { var showId: Int64; var code: String?; var expiresAt: Date? }
-    struct CampaignDocument: Encodable {
-        struct Item: Encodable { var id: Int64; var priority: Int; var definition: CampaignDefinition }
-        /// Whether the team is in now (the document is kept a minute).
-        var hoursOpen: Bool
-        var currency: String?
-        var campaigns: [Item]
-    }
 
     func registerCampaigns(_ api: APIRegistrar) {
         api.onPublic(.get, "/widget/{key}/campaigns", "The chat inbox's active campaigns, for the widget to match visitors against (kept a minute)",
@@ -27,10 +20,9 @@ extension WidgetController {
                  try await StoreConnectionRepository.list(workspaceID: inbox.workspaceID, in: sql))
             }
             let (open, _) = try await services.chat.availability(of: inbox)
-            let document = CampaignDocument(hoursOpen: open, currency: connections.first?.settings.currency,
-                                            campaigns: campaigns.map { .init(id: $0.id, priority: $0.priority, definition: $0.definition) })
+            let document = try CampaignDocument.encode(campaigns, hoursOpen: open, currency: connections.first?.settings.currency)
             return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=60"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: try APIJSON.encoder().encode(document))))
+                            body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
         api.onPublic(.post, "/widget/campaigns/{id}/shown",
                      "The widget shows a campaign's variant to the visitor: the display is recorded and, when the variant offers one, a single-use code made",
@@ -54,5 +46,23 @@ extension WidgetController {
                 return Response(status: .noContent)
             }
         }
+    }
+}
+
+/// The document the widget reads: the inbox's active campaigns with their rules and variants
+/// (never the admins' names for them), and whether the team is in. Also what
+/// `shopdesk bench campaigns` measures.
+public enum CampaignDocument {
+    struct Body: Encodable {
+        struct Item: Encodable { var id: Int64; var priority: Int; var definition: CampaignDefinition }
+        /// Whether the team is in now (the document is kept a minute).
+        var hoursOpen: Bool
+        var currency: String?
+        var campaigns: [Item]
+    }
+
+    public static func encode(_ campaigns: [CampaignRecord], hoursOpen: Bool, currency: String?) throws -> Data {
+        try APIJSON.encoder().encode(Body(hoursOpen: hoursOpen, currency: currency,
+                                          campaigns: campaigns.map { .init(id: $0.id, priority: $0.priority, definition: $0.definition) }))
     }
 }

@@ -6,7 +6,7 @@ import ShopdeskServer
 import ShopdeskStore
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Measure Shopdesk.", subcommands: [API.self, Chat.self, Email.self, Channels.self, Rules.self, Text.self, SQL.self, Reports.self])
+    static let configuration = CommandConfiguration(abstract: "Measure Shopdesk.", subcommands: [API.self, Chat.self, Email.self, Channels.self, Rules.self, Text.self, SQL.self, Reports.self, Campaigns.self])
 
     struct API: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
