@@ -118,6 +118,12 @@ struct ChatWidgetTests {
                 #expect(!script.contains("https://"))
                 #expect(script.contains("attachShadow"))
             }
+            // Campaigns come in a second script, loaded only where an inbox has some.
+            try await harness.client.execute(uri: "/widget-campaigns.js", method: .get) { response in
+                let script = String(buffer: response.body)
+                #expect(response.status == .ok && script.contains("pickCampaign") && script.utf8.count <= 20 * 1024)
+                #expect(!script.contains("import ") && !script.contains("https://"))
+            }
         }
     }
 

@@ -3,31 +3,35 @@ import Hummingbird
 import NIOCore
 
 /// `/widget.js`, the one script a shop installs, assembled once at startup from its parts in
-/// `WidgetScript/` (setup, strings, view, live), each a run of statements inside one function so
-/// that the widget keeps its variables to itself.
+/// `WidgetScript/` (setup, strings, view, track, live), each a run of statements inside one
+/// function so that the widget keeps its variables to itself; and `/widget-campaigns.js`, which
+/// the widget loads itself only when its inbox has campaigns to show.
 public enum WidgetScript {
-    static let parts = ["setup", "strings", "view", "track", "live", "campaign-match", "campaigns"]
+    static let parts = ["setup", "strings", "view", "track", "live"]
+    /// `/widget-campaigns.js`, loaded by the widget only when its inbox has active campaigns.
+    static let campaignParts = ["campaign-match", "campaigns"]
 
     /// One part's source, as shipped (the campaign benchmark runs the matcher in a JS engine).
     public static func part(_ name: String) -> String? {
         Bundle.module.url(forResource: name, withExtension: "js", subdirectory: "WidgetScript").flatMap { try? String(contentsOf: $0, encoding: .utf8) }
     }
 
-    static func assemble() -> ByteBuffer? {
+    static func assemble(_ names: [String] = parts) -> ByteBuffer? {
         var script = "(() => {\n'use strict';\n"
-        for part in parts {
-            guard let url = Bundle.module.url(forResource: part, withExtension: "js", subdirectory: "WidgetScript"),
-                  let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+        for name in names {
+            guard let text = part(name) else { return nil }
             script += text + "\n"
         }
         return ByteBuffer(string: script + "})();\n")
     }
 
     static func register(on router: Router<AppRequestContext>) {
-        guard let body = assemble() else { return }
-        router.get("widget.js") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=300"],
-                     body: .init(byteBuffer: body))
+        for (path, names) in [("widget.js", parts), ("widget-campaigns.js", campaignParts)] {
+            guard let body = assemble(names) else { continue }
+            router.get(RouterPath(path)) { _, _ -> Response in
+                Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=300"],
+                         body: .init(byteBuffer: body))
+            }
         }
     }
 }

@@ -1,10 +1,35 @@
-// Proactive campaigns on the shop's page: the inbox's campaign document is read once (and kept a
-// minute by the browser), the visitor's context gathered here (time on the page, pages in this
-// visit, returning or not, the UTM source, the cart, exit intent, scrolling, device), and the
-// first matching campaign shown beside the launcher. Showing asks Shopdesk for the display (and
-// its code); the first message written from it names the display, so the agent sees the campaign.
+// Proactive campaigns on the shop's page, loaded as `/widget-campaigns.js` only when the inbox
+// has active campaigns (the widget reads their document first), so that shops without any pay
+// nothing. The widget hands over what this needs; the visitor's context is gathered here (time on
+// the page, pages in this visit, returning or not, the UTM source, the cart, exit intent,
+// scrolling, device) and the first matching campaign shown beside the launcher. Showing asks
+// Shopdesk for the display (and its code); the first message written from it names the display.
 
-const pageStarted = Date.now();
+const hooks = window.__shopdeskCampaignHooks;
+if (!hooks) return;
+delete window.__shopdeskCampaignHooks;
+const { call, storage, state, h, root, t, toggle, clientId, options, startedAt, campaignDocument } = hooks;
+const campaignCSS = `
+  .campaign { position: fixed; right: 20px; bottom: 88px; width: 300px; max-width: calc(100vw - 40px); background: #fff; color: #1b1b1f;
+    border-radius: 12px; box-shadow: 0 8px 32px rgba(0,0,0,.25); padding: 14px 14px 12px; z-index: 2147483647; font-size: 14px; line-height: 1.4; }
+  .campaign p { margin: 0 0 8px; white-space: pre-wrap; }
+  .campaign-close { position: absolute; top: 4px; right: 6px; border: 0; background: transparent; font-size: 20px; cursor: pointer; color: #55555f; }
+  .campaign-code strong { font-family: ui-monospace, monospace; font-size: 16px; letter-spacing: 1px; border: 1px dashed #8a8a96; padding: 2px 6px; border-radius: 6px; }
+  .campaign a { display: flex; gap: 8px; align-items: center; color: #1b1b1f; margin-bottom: 8px; }
+  .campaign img { width: 56px; height: 56px; object-fit: cover; border-radius: 6px; }
+  .campaign-actions { display: flex; gap: 6px; flex-wrap: wrap; }
+  .campaign-actions a, .campaign-actions button, .campaign-code button { background: var(--c); color: var(--ink); border: 0; border-radius: 8px; padding: 6px 12px;
+    cursor: pointer; font-size: 14px; text-decoration: none; margin: 0; }
+`;
+if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function') {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(campaignCSS);
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+} else {
+  root.append(Object.assign(document.createElement('style'), { textContent: campaignCSS }));
+}
+
+const pageStarted = startedAt;
 const visit = (() => {
   const now = Date.now();
   const last = Number(storage.get(':seen') || 0);
@@ -21,13 +46,14 @@ const visit = (() => {
   return { returning, pages, utm, seed };
 })();
 const signals = { exitIntent: false, scroll: 0, cart: null };
-document.addEventListener('mouseout', (event) => { if (!event.relatedTarget && event.clientY <= 0) { signals.exitIntent = true; evaluateCampaigns(); } });
-window.addEventListener('scroll', () => {
+const noteScroll = () => {
   const height = document.documentElement.scrollHeight - window.innerHeight;
   signals.scroll = Math.max(signals.scroll, height > 0 ? Math.round(100 * window.scrollY / height) : 100);
-}, { passive: true });
+};
+noteScroll();
+document.addEventListener('mouseout', (event) => { if (!event.relatedTarget && event.clientY <= 0) { signals.exitIntent = true; evaluateCampaigns(); } });
+window.addEventListener('scroll', noteScroll, { passive: true });
 
-let campaignDocument = null;
 let campaignTimer = null;
 let campaignShown = false;
 
@@ -44,9 +70,6 @@ async function readCart() {
 }
 
 async function startCampaigns() {
-  if (campaignDocument || !key) return;
-  try { campaignDocument = await call(`/${encodeURIComponent(key)}/campaigns`, { anonymous: true }); } catch { return; }
-  if (!campaignDocument.campaigns.length) return;
   await readCart();
   evaluateCampaigns();
   // Time on the page and scrolling come true by themselves: look again every second for half an hour.
@@ -87,7 +110,7 @@ async function showCampaign(campaign, variant, history) {
   const mark = (what) => call(`/campaigns/shows/${display.show_id}/${what}`, { method: 'POST' }).catch(() => {});
   const close = () => { bubble.remove(); remember({ dismissed: true }); mark('dismissed'); };
   const link = (url, ...children) => h('a', { href: url, target: '_top', rel: 'noopener', onclick: () => mark('engaged') }, ...children);
-  const safe = (url) => typeof url === 'string' && (url.startsWith('https://') || url.startsWith('/'));
+  const safe = (url) => typeof url === 'string' && /^(https:\/\/|\/)/.test(url);
   const bubble = h('div', { class: 'campaign', role: 'dialog', 'aria-label': config().name, 'data-campaign': String(campaign.id), 'data-variant': variant.key },
     h('button', { type: 'button', class: 'campaign-close', 'aria-label': t('dismiss'), onclick: close }, '×'),
     h('p', {}, variant.message),
@@ -109,3 +132,5 @@ async function showCampaign(campaign, variant, history) {
 }
 
 function config() { return state.config || { name: '' }; }
+
+startCampaigns();

@@ -215,6 +215,19 @@ for (const method of ['pushState', 'replaceState']) {
   history[method] = function (...args) { const result = original.apply(this, args); setTimeout(notePage, 0); return result; };
 }
 
+// Proactive campaigns: their document is read once; the code that shows them is loaded only when
+// there are some (`/widget-campaigns.js`, from this same server), and handed what it needs.
+let campaignsLoaded = false;
+async function startCampaigns() {
+  if (campaignsLoaded || !key) return;
+  campaignsLoaded = true;
+  let campaignDocument;
+  try { campaignDocument = await call(`/${encodeURIComponent(key)}/campaigns`, { anonymous: true }); } catch { return; }
+  if (!campaignDocument.campaigns?.length) return;
+  window.__shopdeskCampaignHooks = { call, storage, state, h, root, t, toggle, clientId, options, startedAt, campaignDocument };
+  document.head.append(Object.assign(document.createElement('script'), { src: base + '/widget-campaigns.js', async: true }));
+}
+
 launcher.hidden = true;
 const mount = () => { document.body.append(host); start().catch(retryStart); };
 if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);

@@ -12,6 +12,7 @@ const script = document.currentScript || document.querySelector('script[data-inb
 if (!script || window.__shopdeskWidget) return;
 window.__shopdeskWidget = true;
 const key = script.dataset.inbox;
+const startedAt = Date.now();
 const base = new URL(script.src, location.href).origin;
 const api = base + '/api/v1/widget';
 const options = Object.assign({}, window.ShopdeskChat || {});

@@ -65,16 +65,6 @@ const css = `
   .tracked ul { margin: 4px 0; padding-left: 18px; }
   .tracked p { margin: 4px 0; }
   form.track .back { background: #e9e9ef; color: #1b1b1f; }
-  .campaign { position: fixed; right: 20px; bottom: 88px; width: 300px; max-width: calc(100vw - 40px); background: #fff; color: #1b1b1f;
-    border-radius: 12px; box-shadow: 0 8px 32px rgba(0,0,0,.25); padding: 14px 14px 12px; z-index: 2147483647; font-size: 14px; line-height: 1.4; }
-  .campaign p { margin: 0 0 8px; white-space: pre-wrap; }
-  .campaign-close { position: absolute; top: 4px; right: 6px; border: 0; background: transparent; font-size: 20px; cursor: pointer; color: #55555f; }
-  .campaign-code strong { font-family: ui-monospace, monospace; font-size: 16px; letter-spacing: 1px; border: 1px dashed #8a8a96; padding: 2px 6px; border-radius: 6px; }
-  .campaign a { display: flex; gap: 8px; align-items: center; color: #1b1b1f; margin-bottom: 8px; }
-  .campaign img { width: 56px; height: 56px; object-fit: cover; border-radius: 6px; }
-  .campaign-actions { display: flex; gap: 6px; flex-wrap: wrap; }
-  .campaign-actions a, .campaign-actions button, .campaign-code button { background: var(--c); color: var(--ink); border: 0; border-radius: 8px; padding: 6px 12px;
-    cursor: pointer; font-size: 14px; text-decoration: none; margin: 0; }
   .survey button { min-width: 32px; min-height: 32px; border: 1px solid #8a8a96; border-radius: 6px; background: #fff; color: #1b1b1f; cursor: pointer; }
 `;
 // A constructed style sheet is not inline CSS, so a shop's strict Content-Security-Policy
