@@ -73,9 +73,19 @@ public protocol StoreConnector: Sendable {
     /// A single-use discount code, for one customer when `customerRef` or `email` names them
     /// (a campaign's code is for whoever uses it first); the shop's ids for it.
     func createDiscountCode(_ discount: DiscountRequest, customerRef: String?, email: String?) async throws -> [String: String]
+    /// The order's total if the edit were made, as the shop computes it (nothing is saved).
+    func editPreview(_ edit: OrderEditRequest, on order: StoreOrder) async throws -> Amount
+    /// Variants the shop sells whose name or SKU matches, to add to an order.
+    func variants(matching query: String) async throws -> [ShopVariant]
 }
 
 extension StoreConnector {
+    public func editPreview(_ edit: OrderEditRequest, on order: StoreOrder) async throws -> Amount { edit.estimatedTotal(for: order) }
+
+    public func variants(matching query: String) async throws -> [ShopVariant] {
+        throw CommerceError.unsupported("This shop's products cannot be searched from Shopdesk.")
+    }
+
     /// Platforms that refund exactly the amount they are sent: Shopdesk's own computation.
     public func refundPreview(_ request: RefundRequest, on order: StoreOrder) async throws -> Amount {
         try request.amount(for: order)

@@ -114,4 +114,19 @@ struct OrderRulesTests {
         let policy = ReturnPolicy(windowDays: 14)
         #expect(policy.windowEnd(for: delivered) == shipped.createdAt.addingTimeInterval(16 * 86_400))
     }
+
+    @Test func theSandboxEditsItemsAndSaysTheDifference() throws {
+        var order = Self.order
+        order.lineItems = [OrderLineItem(id: "l1", title: "Linen shirt", quantity: 2, unitPrice: Amount(minor: 4_900, currency: order.total.currency))]
+        order.total = Amount(minor: 9_800, currency: order.total.currency)
+        let edit = OrderEditRequest(changes: [.init(lineItemID: "l1", quantity: 1)],
+                                    additions: [.init(variantID: "v9", title: "Leather belt", quantity: 1, unitPrice: Amount(minor: 3_500, currency: order.total.currency))])
+        let outcome = try SandboxOrders.apply(.editItems(edit), to: order, at: Date(), newID: "n1")
+        #expect(outcome.order.total.minor == 8_400 && outcome.detail["difference"] == "-14.00")
+        #expect(outcome.order.lineItems.map(\.quantity) == [1, 1])
+        var shipped = order
+        shipped.fulfillmentStatus = .fulfilled
+        #expect(throws: CommerceError.self) { try OrderAction.editItems(edit).validate(order: shipped) }
+        #expect(throws: CommerceError.self) { try OrderAction.editItems(OrderEditRequest(changes: [.init(lineItemID: "l1", quantity: 0)])).validate(order: order) }
+    }
 }

@@ -111,6 +111,13 @@ public struct ShopifyConnector: StoreConnector {
                                           variables: ["id": .string(order.id), "tags": .array(tags.map(JSONValue.string))], mutates: true)["tagsAdd"]["userErrors"])
         case .createDiscount(let discount):
             detail = try await createDiscountCode(discount, customerRef: order.customerRef, email: order.email)
+        case .editItems(let edit):
+            let edited = try await stageEdit(edit, on: order)
+            let payload = try await call(ShopifyQueries.orderEditCommit, operation: "OrderEditCommit", variables: [
+                "id": .string(edited.calculatedOrderID), "notifyCustomer": .bool(edit.notifyCustomer), "staffNote": edit.staffNote.json,
+            ], mutates: true)["orderEditCommit"]
+            try Self.check(payload["userErrors"])
+            detail["total"] = edited.total.decimalString
         }
         // The order as Shopify has it now; a cancellation runs as a job and may show up a moment later.
         let fresh = try? await self.order(id: order.id)

@@ -83,6 +83,8 @@ public struct WooCommerceConnector: StoreConnector {
             throw CommerceError.unsupported("WooCommerce orders have no tags; add a note instead.")
         case .createDiscount(let discount):
             detail = try await createDiscountCode(discount, customerRef: order.customerRef, email: order.email)
+        case .editItems:
+            throw CommerceError.unsupported("WooCommerce's API does not change a paid order's items; change them in WooCommerce.")
         }
         let fresh = try? await self.order(id: order.id)
         return ActionOutcome(order: fresh, detail: detail)

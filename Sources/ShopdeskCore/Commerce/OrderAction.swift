@@ -9,6 +9,8 @@ public enum OrderAction: Equatable, Sendable {
     case addNote(String)
     case addTags([String])
     case createDiscount(DiscountRequest)
+    /// Change the items of an order that has not shipped (quantities, added variants).
+    case editItems(OrderEditRequest)
 
     public enum CancelReason: String, Codable, Sendable, CaseIterable {
         case customer, declined, fraud, inventory, staff, other
@@ -22,6 +24,7 @@ public enum OrderAction: Equatable, Sendable {
         case .addNote: "add_note"
         case .addTags: "add_tags"
         case .createDiscount: "create_discount"
+        case .editItems: "edit_items"
         }
     }
 
@@ -36,6 +39,7 @@ public enum OrderAction: Equatable, Sendable {
         case .addNote: "Add a note to \(order.number)"
         case .addTags(let tags): "Tag \(order.number) with \(tags.joined(separator: ", "))"
         case .createDiscount(let discount): "Create discount code \(discount.code) (\(discount.describe))"
+        case .editItems(let edit): "Change the items of \(order.number): \(edit.describe(on: order))"
         }
     }
 
@@ -70,6 +74,8 @@ public enum OrderAction: Equatable, Sendable {
             }
         case .createDiscount(let discount):
             try discount.validate()
+        case .editItems(let edit):
+            try edit.validate(order: order)
         }
     }
 }

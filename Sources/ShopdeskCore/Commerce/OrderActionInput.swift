@@ -8,6 +8,7 @@ import Foundation
 ///     {"kind": "update_address", "address": {"address1": "…", "city": "…", "country_code": "PT"}}
 ///     {"kind": "add_note", "text": "…"} · {"kind": "add_tags", "tags": ["vip"]}
 ///     {"kind": "create_discount", "code": "SORRY10", "percent": 10}
+///     {"kind": "edit_items", "changes": [{"line_item_id": "…", "quantity": 1}], "additions": [{"variant_id": "…", "title": "…", "quantity": 1}]}
 public struct OrderActionInput: Codable, Equatable, Sendable {
     public var kind: String
     public var reason: String?
@@ -29,11 +30,14 @@ public struct OrderActionInput: Codable, Equatable, Sendable {
     /// A refund that closes a return: the shop's id of that return (set by Shopdesk's returns,
     /// not by hand).
     public var shopReturnID: String?
+    /// `edit_items`: new quantities of lines, and variants to add.
+    public var changes: [OrderEditRequest.Change]?
+    public var additions: [OrderEditRequest.Addition]?
 
     public init(kind: String) { self.kind = kind }
 
     enum CodingKeys: String, CodingKey {
-        case kind, reason, restock, refund, lines, shipping, amount, note, address, text, tags, code, percent
+        case kind, reason, restock, refund, lines, shipping, amount, note, address, text, tags, code, percent, changes, additions
         case notifyCustomer = "notify_customer"
         case staffNote = "staff_note"
         case endsAt = "ends_at"
@@ -76,8 +80,11 @@ public struct OrderActionInput: Codable, Equatable, Sendable {
                 fixed = Amount(minor: minor, currency: currency)
             }
             return .createDiscount(DiscountRequest(code: (code ?? "").uppercased(), percent: percent, fixedAmount: fixed, endsAt: endsAt))
+        case "edit_items":
+            return .editItems(OrderEditRequest(changes: changes ?? [], additions: additions ?? [], notifyCustomer: notifyCustomer ?? true,
+                                               staffNote: staffNote).effective(on: order))
         default:
-            throw CommerceError.invalid("kind is one of cancel, refund, update_address, add_note, add_tags, create_discount.")
+            throw CommerceError.invalid("kind is one of cancel, refund, update_address, add_note, add_tags, create_discount, edit_items.")
         }
     }
 }

@@ -47,6 +47,25 @@ public enum SandboxOrders {
         case .createDiscount(let discount):
             detail["discount_id"] = newID
             detail["code"] = discount.code
+        case .editItems(let edit):
+            let total = edit.estimatedTotal(for: order)
+            for change in edit.changes {
+                guard let index = order.lineItems.firstIndex(where: { $0.id == change.lineItemID }) else { continue }
+                let delta = change.quantity - order.lineItems[index].quantity
+                order.lineItems[index].quantity = change.quantity
+                order.lineItems[index].refundableQuantity = max(0, order.lineItems[index].refundableQuantity + delta)
+            }
+            order.lineItems.removeAll { $0.quantity == 0 }
+            for (offset, addition) in edit.additions.enumerated() {
+                guard let price = addition.unitPrice else { throw CommerceError.invalid("\(addition.title) has no price in this shop.") }
+                order.lineItems.append(OrderLineItem(id: "\(newID)-\(offset)", title: addition.title, quantity: addition.quantity, unitPrice: price))
+            }
+            let difference = total.minor - order.total.minor
+            order.subtotal = order.subtotal.map { Amount(minor: $0.minor + difference, currency: $0.currency) }
+            order.total = total
+            // More to pay waits for the customer; less is refunded with the refund action.
+            if difference > 0, order.financialStatus == .paid { order.financialStatus = .partiallyPaid }
+            detail["difference"] = Amount(minor: difference, currency: total.currency).decimalString
         }
         return Outcome(order: order, detail: detail)
     }

@@ -20,6 +20,12 @@ struct CommerceController {
         var conversationId: Int64?
     }
 
+    /// An edit of an order's items, in the order actions' own keys.
+    struct EditBody: Decodable {
+        var changes: [OrderEditRequest.Change]?
+        var additions: [OrderEditRequest.Addition]?
+    }
+
     func register(_ api: APIRegistrar) {
         StoreConnectionRoutes(services: services).register(api)
         ShopifyInstallRoutes(services: services).register(api)
@@ -88,6 +94,27 @@ struct CommerceController {
             let preview = try await commerce.refundPreview(workspaceID: context.workspaceID, orderID: record.id, request: refund)
             return RefundPreviewDTO(amount: preview.amount.decimalString, currency: preview.amount.currency, computedBy: preview.computedBy)
         }
+        api.on(.post, "/orders/{id}/edit-preview",
+               "The order's total after changing its items ({\"changes\": [{\"line_item_id\", \"quantity\"}], \"additions\": [{\"variant_id\", \"title\", \"quantity\"}]}), as the shop computes it; nothing is saved",
+               tag: "commerce", role: .agent, body: "EditBody") { request, context in
+            let record = try await order(request, context)
+            let buffer = try await request.body.collect(upTo: 64 * 1024)
+            guard let input = try? Self.decoder.decode(EditBody.self, from: Data(buffer.readableBytesView)) else {
+                throw Problem(.badRequest, "The body must be JSON such as {\"changes\": [{\"line_item_id\": \"…\", \"quantity\": 1}]}.")
+            }
+            let edit = OrderEditRequest(changes: input.changes ?? [], additions: input.additions ?? [])
+            let preview = try await commerce.editPreview(workspaceID: context.workspaceID, orderID: record.id, edit: edit)
+            return EditPreviewDTO(totalBefore: preview.before, totalAfter: preview.after,
+                                  difference: Amount(minor: preview.after.minor - preview.before.minor, currency: preview.after.currency),
+                                  computedBy: preview.computedBy)
+        }
+        api.on(.get, "/orders/{id}/products", "Variants the order's shop sells whose name or SKU matches q, to add to the order",
+               tag: "commerce", query: ["q"]) { request, context in
+            let record = try await order(request, context)
+            let found = try await commerce.variants(workspaceID: context.workspaceID, orderID: record.id, query: request.queryString("q") ?? "",
+                                                    sandboxCatalogue: DemoStore.variants)
+            return Page(items: found.map { VariantDTO(id: $0.id, title: $0.title, price: $0.price, sku: $0.sku, available: $0.available) }, nextCursor: nil)
+        }
         api.on(.get, "/order-actions", "Order actions waiting for an admin's approval", tag: "commerce", role: .admin) { _, context in
             let ws = context.workspaceID
             let records = try await services.database.read { try await OrderActionRepository.awaitingApproval(workspaceID: ws, in: $0) }
@@ -131,6 +158,16 @@ struct CommerceController {
         try await services.load("Order", request, context) { try await OrderRepository.find(workspaceID: $0, id: $1, in: $2) }
     }
 }
+
+struct EditPreviewDTO: ResponseEncodable {
+    var totalBefore: Amount
+    var totalAfter: Amount
+    /// After minus before: more for the customer to pay, or (negative) to refund.
+    var difference: Amount
+    var computedBy: String
+}
+
+struct VariantDTO: Encodable { var id: String; var title: String; var price: Amount?; var sku: String?; var available: Int? }
 
 struct RevenueDTO: ResponseEncodable {
     struct Line: Encodable { var agentId: Int64?; var currency: String; var orders: Int; var amount: Amount }

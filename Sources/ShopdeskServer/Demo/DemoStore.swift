@@ -14,6 +14,12 @@ enum DemoStore {
         var fate: Int
     }
 
+    /// What the sandbox shop sells, for adding items to an order (prices in the order's currency).
+    static let variants: [ShopVariant] = catalog.enumerated().map { index, item in
+        ShopVariant(id: "sandbox-variant-\(index)", title: item.title + (item.variant.map { " – \($0)" } ?? ""),
+                    price: Amount(minor: item.price, currency: "EUR"), available: 20)
+    }
+
     private static let catalog: [(title: String, variant: String?, price: Int64)] = [
         ("Linen shirt", "M / Sand", 4_900), ("Linen shirt", "L / Navy", 4_900), ("Trail sneakers", "42", 8_900),
         ("Wool beanie", nil, 1_900), ("Canvas tote", nil, 2_400), ("Rain jacket", "S / Olive", 12_900),

@@ -178,6 +178,37 @@ extension CommerceService {
         }
     }
 
+    /// The order's total after an edit of its items, as the shop computes it, shown before the
+    /// agent confirms; nothing is saved.
+    public func editPreview(workspaceID: WorkspaceID, orderID: OrderID, edit: OrderEditRequest) async throws -> (before: Amount, after: Amount, computedBy: String) {
+        let (found, connection) = try await loadOrder(workspaceID: workspaceID, orderID: orderID)
+        let effective = edit.effective(on: found.order)
+        try Self.invalidAsProblem { try OrderAction.editItems(effective).validate(order: found.order) }
+        guard let live = try connector(connection) else { return (found.order.total, effective.estimatedTotal(for: found.order), "shopdesk") }
+        do {
+            return (found.order.total, try await live.editPreview(effective, on: found.order), connection.platform.rawValue)
+        } catch let error as CommerceError {
+            throw ShopdeskError(.unavailable, "\(error)")
+        }
+    }
+
+    /// Variants the order's shop sells that match `query`, to add to the order. The sandbox shop
+    /// offers `sandboxCatalogue`.
+    public func variants(workspaceID: WorkspaceID, orderID: OrderID, query: String, sandboxCatalogue: [ShopVariant]) async throws -> [ShopVariant] {
+        let (found, connection) = try await loadOrder(workspaceID: workspaceID, orderID: orderID)
+        switch connection.platform {
+        case .sandbox:
+            let wanted = query.lowercased()
+            return sandboxCatalogue.filter { wanted.isEmpty || $0.title.lowercased().contains(wanted) }
+                .map { var variant = $0; variant.price = variant.price.map { Amount(minor: $0.minor, currency: found.order.total.currency) }; return variant }
+        case .csv:
+            throw ShopdeskError(.invalid, "Orders imported from CSV are read-only in Shopdesk.").because("orders_read_only")
+        case .shopify, .woocommerce:
+            guard let live = try connector(connection) else { throw ShopdeskError(.invalid, "The connection has no credentials.") }
+            do { return try await live.variants(matching: query) } catch let error as CommerceError { throw ShopdeskError(.unavailable, "\(error)") }
+        }
+    }
+
     /// Records the outcome, the fresh snapshot, and the timeline entry, in one transaction.
     func finish(_ record: OrderActionRecord, state: OrderActionRecord.State, order: StoreOrder, detail: [String: String], error: String?,
                 actor: EventActor, store connection: StoreConnection? = nil) async throws -> OrderActionRecord {

@@ -14,6 +14,8 @@ actor FakeShopify {
     var orders: [StoreOrder] = []
     /// Returns opened through the returns API (see FakeShopify+Returns).
     var returns: [FakeReturn] = []
+    /// Order edits begun and not yet committed (see FakeShopify+OrderEdit).
+    var edits: [String: FakeEdit] = [:]
     var mutations: [String] = []
     /// Webhook subscriptions made through the API (kept apart from the order mutations).
     private(set) var webhooks: [(id: String, topic: String, uri: String)] = []
@@ -171,6 +173,7 @@ actor FakeShopify {
             return ["order": ["transactions": [["id": "gid://shopify/OrderTransaction/1", "kind": "SALE", "status": "SUCCESS", "gateway": "shopify_payments"]]]]
         default:
             if let answer = try returnOperation(operation, variables: variables) { return answer }
+            if let answer = try editOperation(operation, variables: variables) { return answer }
             return try mutate(operation, query: query, variables: variables)
         }
     }
