@@ -44,6 +44,33 @@ struct CommerceBrowserTests {
         }
     }
 
+    /// An agent swaps a size on an unshipped order from the order card, seeing Shopify's new total first.
+    @Test func agentsSwapASizeSeeingTheNewTotalFirst() async throws {
+        try await CommerceAPITests.withShop(.sqlite) { harness, shop, _, _, conversation in
+            let port = try #require(harness.client.port)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(conversation)")
+                try await page.waitFor("document.querySelector('#orders-panel details[open] [data-action=edit_items]')", "the change-items button")
+                _ = try await page.evaluate("document.querySelector('#orders-panel details[open] [data-action=edit_items]').click()")
+                try await page.waitFor("document.querySelector('#order-action')?.open", "the dialog")
+                _ = try await page.evaluate("""
+                    (() => { const quantity = document.querySelector('#order-action .line input'); quantity.value = '1';
+                      quantity.dispatchEvent(new Event('change', { bubbles: true }));
+                      document.querySelector('#order-action input[type=search]').value = 'linen';
+                      [...document.querySelectorAll('#order-action button')].find((b) => b.textContent === 'Find').click(); return true })()
+                    """)
+                try await page.waitFor("document.querySelector('#order-action [data-variant=\"gid://shopify/ProductVariant/71\"]')", "the variants found")
+                _ = try await page.evaluate("document.querySelector('#order-action [data-variant=\"gid://shopify/ProductVariant/71\"]').click()")
+                try await page.waitFor("document.querySelector('#order-action button[type=submit]').textContent.includes('new total')", "Shopify's new total")
+                #expect(try await page.text("#order-action button[type=submit]").contains("103.80"), "a swap keeps the total")
+                #expect(await !shop.mutations.contains("OrderEditCommit"))
+                _ = try await page.evaluate("document.querySelector('#order-action form').requestSubmit()")
+                try await page.waitFor("document.querySelector('#order-action .action-outcome').textContent.includes('Done')", "the outcome")
+                #expect(await shop.order("gid://shopify/Order/1001")?.lineItems.map(\.title) == ["Linen shirt", "Linen shirt - L"])
+            }
+        }
+    }
+
     /// An admin connects a shop the 2026 way, with the app's client id and secret, in Croatian; the
     /// list says how it signs in and the connection test gets the first token.
     @Test func anAdminConnectsAShopWithItsAppsClientIdAndSecret() async throws {

@@ -100,6 +100,64 @@ function fieldsFor(kind, order) {
       return { elements: [field(t('addOrderTags'), tags)], read: () => ({ kind, tags: tags.value.split(',').map((tag) => tag.trim()).filter(Boolean) }),
         describe: () => t('addOrderTags') };
     }
+    case 'edit_items': {
+      // New quantities, variants found in the shop, and the new total as the shop computes it.
+      const quantities = order.line_items.map((item) => ({
+        item, input: h('input', { type: 'number', min: 0, max: 999, value: item.quantity, step: 1, 'aria-label': `${t('quantity')} ${item.title}` }),
+      }));
+      /** @type {{ variant: any, input: HTMLInputElement }[]} */
+      const additions = [];
+      const added = h('ul', { class: 'edit-additions' });
+      const results = h('ul', { class: 'edit-results' });
+      const query = h('input', { type: 'search', 'aria-label': t('findProduct'), placeholder: t('findProduct') });
+      const find = h('button', { type: 'button' }, t('find'));
+      const changed = () => added.closest('form')?.dispatchEvent(new Event('change', { bubbles: true }));
+      const drawAdded = () => {
+        clear(added);
+        for (const entry of additions) {
+          const remove = h('button', { type: 'button', 'aria-label': `${t('remove')} ${entry.variant.title}` }, '×');
+          remove.addEventListener('click', () => { additions.splice(additions.indexOf(entry), 1); drawAdded(); changed(); });
+          added.append(h('li', {}, entry.input, ` × ${entry.variant.title}${entry.variant.price ? ` · ${formatMoney(entry.variant.price)}` : ''} `, remove));
+        }
+      };
+      find.addEventListener('click', async () => {
+        clear(results);
+        try {
+          for (const variant of (await api('GET', `/orders/${order.id}/products?q=${encodeURIComponent(query.value)}`)).items) {
+            const add = h('button', { type: 'button', 'data-variant': variant.id }, `+ ${variant.title}${variant.price ? ` · ${formatMoney(variant.price)}` : ''}`);
+            add.addEventListener('click', () => {
+              additions.push({ variant, input: h('input', { type: 'number', min: 1, max: 999, value: 1, 'aria-label': `${t('quantity')} ${variant.title}` }) });
+              drawAdded();
+              changed();
+            });
+            results.append(h('li', {}, add));
+          }
+        } catch (failure) { results.append(h('li', { class: 'form-error' }, failure.message)); }
+      });
+      const notify = check(t('notifyCustomer'), true);
+      const body = () => ({
+        kind,
+        changes: quantities.filter(({ item, input }) => Number(input.value) !== item.quantity).map(({ item, input }) => ({ line_item_id: item.id, quantity: Number(input.value) })),
+        additions: additions.map(({ variant, input }) => ({ variant_id: variant.id, title: variant.title, quantity: Number(input.value) || 1, unit_price: variant.price || undefined })),
+        notify_customer: notify.box.checked,
+      });
+      let preview = { key: '', text: '' };
+      const refreshPreview = async () => {
+        const wanted = body();
+        const key = JSON.stringify(wanted);
+        if (preview.key === key || (!wanted.changes.length && !wanted.additions.length)) return;
+        preview = { key, text: '' };
+        try {
+          const answer = await api('POST', `/orders/${order.id}/edit-preview`, { changes: wanted.changes, additions: wanted.additions });
+          const sign = answer.difference.minor > 0 ? '+' : '';
+          if (preview.key === key) preview.text = `${t('newTotal')} ${formatMoney(answer.total_after)} (${sign}${formatMoney(answer.difference)})`;
+        } catch (failure) { if (preview.key === key) preview.text = failure.message; }
+      };
+      return { elements: [h('fieldset', {}, h('legend', {}, t('items')), ...quantities.map(({ item, input }) =>
+        h('label', { class: 'line' }, input, ` × ${item.title}${item.variant ? ` (${item.variant})` : ''} · ${formatMoney(item.unit_price)}`))),
+      h('div', { class: 'edit-find' }, query, find), results, added, notify.element],
+      read: body, describe: () => `${t('editItems')}${preview.key === JSON.stringify(body()) && preview.text ? ` · ${preview.text}` : ''}`, refresh: refreshPreview };
+    }
     default: {
       const code = h('input', { type: 'text', value: `SORRY-${Math.random().toString(36).slice(2, 7).toUpperCase()}`, maxlength: 32 });
       const percent = h('input', { type: 'number', min: 1, max: 100, value: 10 });

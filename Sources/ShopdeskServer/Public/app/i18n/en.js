@@ -463,4 +463,8 @@ export default {
   buttonLabel: "Button: label",
   buttonLink: "Button: link",
   campaignEvent: "Came from the campaign",
+  editItems: "Change items",
+  findProduct: "Find a product to add",
+  find: "Find",
+  newTotal: "new total",
 };

@@ -466,4 +466,8 @@ export default {
   buttonLabel: "Gumb: tekst",
   buttonLink: "Gumb: poveznica",
   campaignEvent: "Došao iz kampanje",
+  editItems: "Promijeni artikle",
+  findProduct: "Pronađi proizvod za dodati",
+  find: "Traži",
+  newTotal: "novi iznos",
 };

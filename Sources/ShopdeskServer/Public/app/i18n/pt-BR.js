@@ -474,4 +474,8 @@ export default {
   buttonLabel: "Botão: texto",
   buttonLink: "Botão: link",
   campaignEvent: "Veio da campanha",
+  editItems: "Alterar itens",
+  findProduct: "Procurar um produto para adicionar",
+  find: "Procurar",
+  newTotal: "novo total",
 };

@@ -468,4 +468,8 @@ export default {
   buttonLabel: "Кнопка: текст",
   buttonLink: "Кнопка: ссылка",
   campaignEvent: "Пришёл из кампании",
+  editItems: "Изменить товары",
+  findProduct: "Найти товар, чтобы добавить",
+  find: "Найти",
+  newTotal: "новая сумма",
 };
