@@ -93,6 +93,30 @@ struct ReturnsAPITests {
         }
     }
 
+    /// Rules see returns: a damaged item's return is tagged and raised the moment it is opened.
+    @Test func rulesActOnReturnsByReason() async throws {
+        try await CommerceAPITests.withShop(.sqlite) { harness, shop, _, customer, conversation in
+            let orderID = try await Self.ship(shop, harness, customer: customer)
+            let rule = try await harness.client.json(.post, "/api/v1/rules", token: harness.ownerToken, body: """
+                {"name":"Damaged returns","triggers":["return.requested"],"conditions":{"all":[{"field":"return.reasons","op":"includes","value":"defective"}]},
+                 "actions":[{"type":"add_tags","tags":["damaged"]},{"type":"set_priority","priority":"high"}]}
+                """)
+            #expect(rule.status == .created, "\(rule.text)")
+            let sizes = try await harness.client.json(.post, "/api/v1/orders/\(orderID)/returns", token: harness.ownerToken, body: """
+                {"lines":[{"line_item_id":"gid://shopify/LineItem/10011","quantity":1,"reason":"size_too_small"}],"conversation_id":\(conversation)}
+                """)
+            #expect(sizes.status == .created)
+            let before = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)", token: harness.ownerToken)
+            #expect((before.body as? [String: Any])?["tags"] as? [String] == [], "\(before.text)")
+            _ = try await harness.client.json(.post, "/api/v1/orders/\(orderID)/returns", token: harness.ownerToken, body: """
+                {"lines":[{"line_item_id":"gid://shopify/LineItem/10011","quantity":1,"reason":"defective"}],"conversation_id":\(conversation)}
+                """)
+            let after = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)", token: harness.ownerToken)
+            #expect((after.body as? [String: Any])?["tags"] as? [String] == ["damaged"] && (after.body as? [String: Any])?["priority"] as? String == "high",
+                    "\(after.text)")
+        }
+    }
+
     @Test func customerReturnsInTheHelpCenterInPortuguese() async throws {
         try await CommerceAPITests.withShop(.sqlite) { harness, shop, connection, customer, _ in
             let orderID = try await Self.ship(shop, harness, customer: customer)

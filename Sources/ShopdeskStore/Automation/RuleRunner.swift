@@ -19,6 +19,8 @@ struct RuleRunner {
         var text: String = ""
         var changed: Set<String> = []
         var surveyScore: Int? = nil
+        /// For the return triggers: the return.
+        var returnFacts: ReturnFacts? = nil
         /// The customer's message was itself sent by a machine (RFC 3834): never answer it automatically.
         var automaticMessage = false
     }
@@ -272,6 +274,7 @@ extension AutomationCache.Book {
                 changed: event.changed)
             facts.hoursSinceLastMessage = max(0, time.timeIntervalSince(conversation.lastMessageAt) / 3600)
             facts.surveyScore = event.surveyScore.map(Double.init)
+            facts.returnFacts = event.returnFacts
             facts.customerTags = customer?.tags ?? []
             facts.customerVIP = customer?.vip ?? false
             facts.setOrders(customer?.orders, at: time)

@@ -102,7 +102,8 @@ extension CommerceService {
                 try await OrderActionRepository.lockOrder(orderID, workspaceID: workspaceID, kind: kind, in: sql)
                 try await check(sql)
                 let saved = try await ReturnRepository.insert(record, in: sql)
-                return (saved, try await EventLog.record([Self.returnEvent(.returnRequested, saved, actor: .agent(agentID), time: time)], in: sql))
+                let automated = try await runReturnRules(.returnRequested, saved, time: time, in: sql)
+                return (saved, try await EventLog.record([Self.returnEvent(.returnRequested, saved, actor: .agent(agentID), time: time)] + automated, in: sql))
             }
             await publisher?.publish(events)
             return saved
@@ -117,7 +118,9 @@ extension CommerceService {
                 record.conversationID = result.conversationID
                 record.customerID = record.customerID ?? result.customerID
                 let saved = try await ReturnRepository.insert(record, in: sql)
-                let events = try await EventLog.record([Self.returnEvent(.returnRequested, saved, actor: .customer(result.customerID), time: time)], in: sql)
+                let automated = try await runReturnRules(.returnRequested, saved, time: time, in: sql)
+                let events = try await EventLog.record([Self.returnEvent(.returnRequested, saved, actor: .customer(result.customerID), time: time)] + automated,
+                                                       in: sql)
                 box.set(saved, events)
             }
             if let (saved, events) = box.value {
@@ -165,7 +168,8 @@ extension CommerceService {
                                                         trackingNumber: tracking, declineReason: reason, in: sql),
                   let moved = try await ReturnRepository.find(workspaceID: workspaceID, id: id, in: sql) else { return (nil, []) }
             let event = Self.returnEvent(.returnUpdated, moved, actor: .agent(agentID), time: time, from: record.state)
-            return (moved, try await EventLog.record([event], in: sql))
+            let automated = try await runReturnRules(.returnUpdated, moved, time: time, in: sql)
+            return (moved, try await EventLog.record([event] + automated, in: sql))
         }
         guard let moved else { throw ShopdeskError(.conflict, "Someone changed this return meanwhile; look at it again.").because("return_state") }
         await publisher?.publish(events)
@@ -216,9 +220,19 @@ extension CommerceService {
         let time = now()
         let events = try await database.write { sql -> [DomainEvent] in
             guard let closed = try await ReturnRepository.refunded(byAction: action.id, workspaceID: action.workspaceID, now: time, in: sql) else { return [] }
-            return try await EventLog.record([Self.returnEvent(.returnUpdated, closed, actor: actor, time: time, from: .received)], in: sql)
+            let automated = try await runReturnRules(.returnUpdated, closed, time: time, in: sql)
+            return try await EventLog.record([Self.returnEvent(.returnUpdated, closed, actor: actor, time: time, from: .received)] + automated, in: sql)
         }
         await publisher?.publish(events)
+    }
+
+    /// The rules with a return trigger, on the return's conversation, in the caller's transaction;
+    /// the events they made, to record with the return's own.
+    func runReturnRules(_ trigger: RuleTrigger, _ record: ReturnRecord, time: Date, in sql: any SQLDatabase) async throws -> [DomainEvent] {
+        guard let automation, let id = record.conversationID,
+              var conversation = try await ConversationRepository.find(workspaceID: record.workspaceID, id: id, in: sql) else { return [] }
+        return try await ConversationService.automate([RuleRunner.Event(trigger: trigger, returnFacts: ReturnFacts(record))], on: &conversation,
+                                                      automation: automation, time: time, kind: database.kind, in: sql)
     }
 
     static func returnEvent(_ kind: DomainEventKind, _ record: ReturnRecord, actor: EventActor, time: Date, from: ReturnState? = nil) -> DomainEvent {

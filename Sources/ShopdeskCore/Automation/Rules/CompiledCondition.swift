@@ -351,6 +351,8 @@ struct Evaluator {
         case .lastMessageFrom: facts.lastMessageFrom
         case .lastOrderFinancialStatus: facts.lastOrderFinancialStatus
         case .lastOrderFulfillmentStatus: facts.lastOrderFulfillmentStatus
+        case .returnState: facts.returnFacts?.state
+        case .returnOrigin: facts.returnFacts?.origin
         default: facts.customerEmailDomain
         }
     }
@@ -367,6 +369,7 @@ struct Evaluator {
         case .totalSpent: facts.totalSpent
         case .lastOrderTotal: facts.lastOrderTotal
         case .lastOrderAgeDays: facts.lastOrderAgeDays
+        case .returnItems: facts.returnFacts.map { Double($0.items) }
         default: Double(facts.messageCount)
         }
     }
@@ -375,6 +378,7 @@ struct Evaluator {
         switch field {
         case .tags: facts.tags
         case .customerTags: facts.customerTags
+        case .returnReasons: facts.returnFacts?.reasons ?? []
         default: facts.changed
         }
     }

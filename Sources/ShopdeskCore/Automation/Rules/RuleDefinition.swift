@@ -29,6 +29,10 @@ public enum RuleTrigger: String, Codable, Sendable, CaseIterable {
     case orderDelivered = "order.delivered"
     case orderRefunded = "order.refunded"
     case orderCancelled = "order.cancelled"
+    /// A return was opened (by the customer in the help center, or by an agent), or moved on
+    /// (approved, declined, sent, received, refunded, cancelled); `return.*` describes it.
+    case returnRequested = "return.requested"
+    case returnUpdated = "return.updated"
 
     /// What changed between the order Shopdesk had and the one the shop sent now.
     public static func orderChanges(from old: StoreOrder?, to new: StoreOrder) -> [RuleTrigger] {

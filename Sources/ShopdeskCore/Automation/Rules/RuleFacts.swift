@@ -39,6 +39,8 @@ public struct RuleFacts: Sendable {
     public var lastOrderFulfillmentStatus: String? = nil
     public var lastOrderTotal: Double? = nil
     public var lastOrderAgeDays: Double? = nil
+    /// For the return triggers: the return (nil otherwise).
+    public var returnFacts: ReturnFacts? = nil
     /// For `conversation.updated`: which of status, assignee, team, tags, priority changed.
     public var changed: Set<String>
 
@@ -142,4 +144,19 @@ public final class FoldedText: Sendable {
     func hasPrefix(_ needle: [UInt8]) -> Bool { folded.starts(with: needle) }
     func hasSuffix(_ needle: [UInt8]) -> Bool { folded.count >= needle.count && folded.suffix(needle.count).elementsEqual(needle) }
     func equals(_ needle: [UInt8]) -> Bool { folded == needle }
+}
+
+/// What rules see of a return.
+public struct ReturnFacts: Equatable, Sendable {
+    public var state: String
+    public var origin: String
+    public var reasons: Set<String>
+    public var items: Int
+
+    public init(_ record: ReturnRecord) {
+        state = record.state.rawValue
+        origin = record.origin.rawValue
+        reasons = Set(record.lines.map(\.reason.rawValue))
+        items = record.lines.reduce(0) { $0 + $1.quantity }
+    }
 }

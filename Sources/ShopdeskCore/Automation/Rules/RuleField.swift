@@ -13,6 +13,8 @@ public enum RuleField: String, CaseIterable, Sendable {
     case orderCount = "customer.order_count", totalSpent = "customer.total_spent"
     case lastOrderFinancialStatus = "order.last.financial_status", lastOrderFulfillmentStatus = "order.last.fulfillment_status"
     case lastOrderTotal = "order.last.total", lastOrderAgeDays = "order.last.age_days"
+    /// For the return triggers: the return's state, who opened it, its reasons and how many items.
+    case returnState = "return.state", returnOrigin = "return.origin", returnReasons = "return.reasons", returnItems = "return.items"
 
     public enum Kind: String, Sendable { case text, keyword, number, flag, set }
 
@@ -20,11 +22,11 @@ public enum RuleField: String, CaseIterable, Sendable {
         switch self {
         case .subject, .text, .customerName: .text
         case .channel, .language, .intent, .sentiment, .priority, .status, .customerEmail, .customerEmailDomain, .lastMessageFrom,
-             .lastOrderFinancialStatus, .lastOrderFulfillmentStatus: .keyword
+             .lastOrderFinancialStatus, .lastOrderFulfillmentStatus, .returnState, .returnOrigin: .keyword
         case .inboxId, .assigneeId, .teamId, .hoursSinceCreated, .hoursSinceLastMessage, .messageCount, .surveyScore,
-             .orderCount, .totalSpent, .lastOrderTotal, .lastOrderAgeDays: .number
+             .orderCount, .totalSpent, .lastOrderTotal, .lastOrderAgeDays, .returnItems: .number
         case .urgent, .businessHours, .customerVIP: .flag
-        case .tags, .changed, .customerTags: .set
+        case .tags, .changed, .customerTags, .returnReasons: .set
         }
     }
 

@@ -467,4 +467,10 @@ export default {
   findProduct: "Find a product to add",
   find: "Find",
   newTotal: "new total",
+  'field.return.state': "Return: state",
+  'field.return.origin': "Return: opened by",
+  'field.return.reasons': "Return: reasons",
+  'field.return.items': "Return: items",
+  'trigger.return.requested': "A return is requested",
+  'trigger.return.updated': "A return moves on (approved, received, refunded…)",
 };

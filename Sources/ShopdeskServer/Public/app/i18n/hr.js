@@ -470,4 +470,10 @@ export default {
   findProduct: "Pronađi proizvod za dodati",
   find: "Traži",
   newTotal: "novi iznos",
+  'field.return.state': "Povrat: stanje",
+  'field.return.origin': "Povrat: otvorio",
+  'field.return.reasons': "Povrat: razlozi",
+  'field.return.items': "Povrat: artikala",
+  'trigger.return.requested': "Zatražen je povrat",
+  'trigger.return.updated': "Povrat napreduje (odobren, zaprimljen, novac vraćen…)",
 };

@@ -478,4 +478,10 @@ export default {
   findProduct: "Procurar um produto para adicionar",
   find: "Procurar",
   newTotal: "novo total",
+  'field.return.state': "Devolução: estado",
+  'field.return.origin': "Devolução: aberta por",
+  'field.return.reasons': "Devolução: motivos",
+  'field.return.items': "Devolução: itens",
+  'trigger.return.requested': "Uma devolução é pedida",
+  'trigger.return.updated': "Uma devolução avança (aprovada, recebida, reembolsada…)",
 };

@@ -472,4 +472,10 @@ export default {
   findProduct: "Найти товар, чтобы добавить",
   find: "Найти",
   newTotal: "новая сумма",
+  'field.return.state': "Возврат: состояние",
+  'field.return.origin': "Возврат: кто открыл",
+  'field.return.reasons': "Возврат: причины",
+  'field.return.items': "Возврат: товаров",
+  'trigger.return.requested': "Запрошен возврат",
+  'trigger.return.updated': "Возврат продвинулся (одобрен, получен, деньги возвращены…)",
 };
