@@ -117,6 +117,10 @@ public protocol StoreReturning: StoreConnector {
     func approveReturn(_ id: String) async throws
     func declineReturn(_ id: String, note: String?) async throws
     func cancelReturn(_ id: String) async throws
+    /// Opens an agent's return whose items are swapped for other variants (open at once).
+    func createExchange(_ lines: [ReturnLine], on order: StoreOrder) async throws -> String
+    /// The parcel is in: the returned items are confirmed and the exchanged ones sent out.
+    func processExchange(_ id: String) async throws -> [String: String]
 }
 
 /// Credentials and address of a connection, as stored (encrypted) by the server.

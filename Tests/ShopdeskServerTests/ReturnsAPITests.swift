@@ -93,6 +93,37 @@ struct ReturnsAPITests {
         }
     }
 
+    /// A size swapped: the agent's exchange is Shopify's own (returnCreate with an exchange line),
+    /// and on arrival it is processed, releasing the new size; no money moves.
+    @Test(arguments: TestDatabase.kinds)
+    func anExchangeSwapsASizeOnArrival(kind: DatabaseKind) async throws {
+        try await CommerceAPITests.withShop(kind) { harness, shop, _, customer, conversation in
+            let orderID = try await Self.ship(shop, harness, customer: customer)
+            let mixed = try await harness.client.json(.post, "/api/v1/orders/\(orderID)/returns", token: harness.ownerToken, body: """
+                {"lines":[{"line_item_id":"gid://shopify/LineItem/10011","quantity":1,"reason":"size_too_small","exchange":{"variant_id":"gid://shopify/ProductVariant/71","title":"Linen shirt - L"}},
+                          {"line_item_id":"gid://shopify/LineItem/10011","quantity":1,"reason":"unwanted"}]}
+                """)
+            #expect(mixed.status == .unprocessableContent, "\(mixed.text)")
+            let opened = try await harness.client.json(.post, "/api/v1/orders/\(orderID)/returns", token: harness.ownerToken, body: """
+                {"lines":[{"line_item_id":"gid://shopify/LineItem/10011","quantity":1,"reason":"size_too_small","exchange":{"variant_id":"gid://shopify/ProductVariant/71","title":"Linen shirt - L"}}],
+                 "conversation_id":\(conversation)}
+                """)
+            #expect(opened.status == .created, "\(opened.text)")
+            let shopReturn = try opened.string("shop_return_id")
+            let created = await shop.mutations.contains("ReturnCreate")
+            #expect(await shop.shopReturn(shopReturn)?.status == "OPEN" && created)
+            let id = try opened.int("id")
+            let refund = try await harness.client.json(.post, "/api/v1/returns/\(id)/refund", token: harness.ownerToken,
+                                                       headers: ["Idempotency-Key": UUID().uuidString], body: "{}")
+            #expect(refund.status == .conflict, "an exchange is not refunded: \(refund.text)")
+            let sent = try await harness.client.json(.post, "/api/v1/returns/\(id)/exchange", token: harness.ownerToken)
+            let state = try sent.string("state"), reference = try sent.string("exchange_ref")
+            #expect(state == "exchanged" && reference == "Shopify CLOSED", "\(sent.text)")
+            #expect(await shop.shopReturn(shopReturn)?.status == "CLOSED")
+            #expect(await shop.order("gid://shopify/Order/1001")?.refunded.minor == 0, "no money moved")
+        }
+    }
+
     /// Rules see returns: a damaged item's return is tagged and raised the moment it is opened.
     @Test func rulesActOnReturnsByReason() async throws {
         try await CommerceAPITests.withShop(.sqlite) { harness, shop, _, customer, conversation in

@@ -47,4 +47,27 @@ struct ReturnsBrowserTests {
             }
         }
     }
+
+    /// An agent swaps a size from the order's card: the exchange is opened with the variant found
+    /// in the shop and sent when the parcel is in.
+    @Test func anAgentSwapsASizeFromTheOrdersCard() async throws {
+        try await CommerceAPITests.withShop(.sqlite) { harness, shop, _, customer, conversation in
+            _ = try await ReturnsAPITests.ship(shop, harness, customer: customer)
+            let port = try #require(harness.client.port)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(conversation)")
+                try await page.waitFor("document.querySelector('#orders-panel .start-return')", "the start-a-return button")
+                _ = try await page.evaluate("document.querySelector('#orders-panel .start-return').click()")
+                try await page.waitFor("document.querySelector('#orders-panel [data-exchange] option[value=\"gid://shopify/ProductVariant/71\"]')", "the sizes found in the shop")
+                _ = try await page.evaluate("""
+                    (() => { const form = document.querySelector('#orders-panel .return-form'); form.querySelector('input[type=number]').value = '1';
+                      form.querySelector('[data-exchange]').value = 'gid://shopify/ProductVariant/71'; form.requestSubmit(); return true })()
+                    """)
+                try await page.waitFor("document.querySelector('#orders-panel .return')?.innerText.includes('→ Linen shirt - L')", "the exchange")
+                _ = try await page.evaluate("document.querySelector('#orders-panel .return [data-step=exchange]').click()")
+                try await page.waitFor("document.querySelector('#orders-panel .return')?.innerText.includes('Exchanged')", "the exchange sent")
+                #expect(await shop.mutations.contains("ReturnProcess"))
+            }
+        }
+    }
 }

@@ -6,8 +6,11 @@ import ShopdeskCore
 /// still come back; the customer's request is a `returnRequest`, which the merchant approves
 /// (`returnApproveRequest`) or declines (`returnDeclineRequest`); the refund on arrival is
 /// `returnProcess` with a financial transfer, which confirms the items and moves the money at once.
+/// An agent's exchange is a `returnCreate` with exchange line items, open at once; on arrival
+/// `returnProcess` confirms the returned items and releases the exchanged ones to be shipped.
 extension ShopifyConnector: StoreReturning {
-    public func requestReturn(_ lines: [ReturnLine], on order: StoreOrder) async throws -> String {
+    /// The order's lines as Shopify's fulfillment line items that can still come back.
+    private func returnableItems(_ lines: [ReturnLine], on order: StoreOrder) async throws -> [JSONValue] {
         let returnable = try await call(ShopifyQueries.returnableFulfillments, operation: "ReturnableFulfillments",
                                         variables: ["orderId": .string(order.id)])["returnableFulfillments"]["nodes"].array
         // What can come back, per order line: (fulfillment line item, quantity), in Shopify's order.
@@ -35,12 +38,50 @@ extension ShopifyConnector: StoreReturning {
                 throw CommerceError.rejected("Shopify says \(line.quantity - wanted) of \(line.title.isEmpty ? line.lineItemID : line.title) can be returned, not \(line.quantity).")
             }
         }
+        return items
+    }
+
+    public func requestReturn(_ lines: [ReturnLine], on order: StoreOrder) async throws -> String {
+        let items = try await returnableItems(lines, on: order)
         let payload = try await call(ShopifyQueries.returnRequest, operation: "ReturnRequest", variables: ["input": .object([
             "orderId": .string(order.id), "returnLineItems": .array(items),
         ])], mutates: true)["returnRequest"]
         try Self.check(payload["userErrors"])
         guard let id = payload["return"]["id"].string else { throw CommerceError.unavailable("Shopify opened the return without an id.") }
         return id
+    }
+
+    public func createExchange(_ lines: [ReturnLine], on order: StoreOrder) async throws -> String {
+        let items = try await returnableItems(lines, on: order).map { item -> JSONValue in
+            guard case .object(var fields) = item else { return item }
+            fields["customerNote"] = nil
+            return .object(fields)
+        }
+        let exchanges: [JSONValue] = lines.compactMap { line in
+            line.exchange.map { .object(["variantId": .string($0.variantID), "quantity": .number(Double(line.quantity))]) }
+        }
+        let payload = try await call(ShopifyQueries.returnCreate, operation: "ReturnCreate", variables: ["returnInput": .object([
+            "orderId": .string(order.id), "returnLineItems": .array(items), "exchangeLineItems": .array(exchanges),
+        ])], mutates: true)["returnCreate"]
+        try Self.check(payload["userErrors"])
+        guard let id = payload["return"]["id"].string else { throw CommerceError.unavailable("Shopify opened the exchange without an id.") }
+        return id
+    }
+
+    public func processExchange(_ id: String) async throws -> [String: String] {
+        let found = try await call(ShopifyQueries.returnLines, operation: "ReturnLines", variables: ["id": .string(id)])["return"]
+        guard !found.isNull else { throw CommerceError.rejected("Shopify has no return \(id).") }
+        let take = { (key: String) -> JSONValue in
+            .array(found[key]["nodes"].array.compactMap { node in
+                node["id"].string.map { .object(["id": .string($0), "quantity": .number(Double(node["quantity"].int ?? 1))]) }
+            })
+        }
+        let payload = try await call(ShopifyQueries.returnProcess, operation: "ReturnProcess", variables: ["input": .object([
+            "returnId": .string(id), "returnLineItems": take("returnLineItems"), "exchangeLineItems": take("exchangeLineItems"),
+            "notifyCustomer": .bool(true),
+        ])], mutates: true)["returnProcess"]
+        try Self.check(payload["userErrors"])
+        return ["return_id": id, "return_status": payload["return"]["status"].string ?? ""]
     }
 
     public func approveReturn(_ id: String) async throws {
@@ -113,6 +154,12 @@ extension ShopifyQueries {
     }
     """
 
+    static let returnCreate = """
+    mutation ReturnCreate($returnInput: ReturnInput!) {
+      returnCreate(returnInput: $returnInput) { return { id status } userErrors { field message } }
+    }
+    """
+
     static let returnApprove = """
     mutation ReturnApproveRequest($input: ReturnApproveRequestInput!) {
       returnApproveRequest(input: $input) { return { id status } userErrors { field message } }
@@ -134,6 +181,7 @@ extension ShopifyQueries {
       return(id: $id) {
         id status
         returnLineItems(first: 50) { nodes { id quantity ... on ReturnLineItem { fulfillmentLineItem { lineItem { id } } } } }
+        exchangeLineItems(first: 50) { nodes { id quantity } }
       }
     }
     """

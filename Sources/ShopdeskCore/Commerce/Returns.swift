@@ -18,12 +18,12 @@ public enum ReturnReason: String, Codable, Sendable, CaseIterable {
 }
 
 /// Where a return stands. A return moves forward only: requested → approved → in transit →
-/// received → refunded; a request may instead be declined, and a return not yet received may be
-/// cancelled.
+/// received → refunded (or exchanged, when its items are swapped for other variants); a request
+/// may instead be declined, and a return not yet received may be cancelled.
 public enum ReturnState: String, Codable, Sendable, CaseIterable {
     case requested, approved
     case inTransit = "in_transit"
-    case received, refunded, declined, cancelled
+    case received, refunded, exchanged, declined, cancelled
 
     /// States in which the items still count as being returned (not free for another return).
     public var holdsItems: Bool { self != .declined && self != .cancelled }
@@ -35,7 +35,7 @@ public enum ReturnState: String, Codable, Sendable, CaseIterable {
         case .approved: [.inTransit, .received, .cancelled]
         case .inTransit: [.received, .cancelled]
         case .received: [.refunded]
-        case .refunded, .declined, .cancelled: []
+        case .refunded, .exchanged, .declined, .cancelled: []
         }
     }
 }
@@ -47,13 +47,24 @@ public struct ReturnLine: Codable, Equatable, Sendable {
     public var quantity: Int
     public var reason: ReturnReason
     public var note: String?
+    /// The variant the customer gets instead (an exchange); nil: the money back.
+    public var exchange: Exchange?
 
-    public init(lineItemID: String, title: String = "", quantity: Int, reason: ReturnReason, note: String? = nil) {
-        self.lineItemID = lineItemID; self.title = title; self.quantity = quantity; self.reason = reason; self.note = note
+    /// What a returned item is swapped for.
+    public struct Exchange: Codable, Equatable, Sendable {
+        public var variantID: String
+        public var title: String
+        public var unitPrice: Amount?
+        public init(variantID: String, title: String, unitPrice: Amount? = nil) { self.variantID = variantID; self.title = title; self.unitPrice = unitPrice }
+        enum CodingKeys: String, CodingKey { case title; case variantID = "variant_id", unitPrice = "unit_price" }
+    }
+
+    public init(lineItemID: String, title: String = "", quantity: Int, reason: ReturnReason, note: String? = nil, exchange: Exchange? = nil) {
+        self.lineItemID = lineItemID; self.title = title; self.quantity = quantity; self.reason = reason; self.note = note; self.exchange = exchange
     }
 
     enum CodingKeys: String, CodingKey {
-        case title, quantity, reason, note
+        case title, quantity, reason, note, exchange
         case lineItemID = "line_item_id"
     }
 
@@ -65,6 +76,7 @@ public struct ReturnLine: Codable, Equatable, Sendable {
         quantity = try container.decode(Int.self, forKey: .quantity)
         reason = try container.decode(ReturnReason.self, forKey: .reason)
         note = try container.decodeIfPresent(String.self, forKey: .note)
+        exchange = try container.decodeIfPresent(Exchange.self, forKey: .exchange)
     }
 }
 
@@ -222,20 +234,26 @@ public struct ReturnRecord: Equatable, Sendable {
     public var declineReason: String?
     /// The refund's order action (its approval, outcome and money live there).
     public var refundActionID: OrderActionID?
+    /// What the exchange became: the new order's number, or the shop's word for it.
+    public var exchangeRef: String?
+    /// Whether any item is swapped for another variant.
+    public var isExchange: Bool { lines.contains { $0.exchange != nil } }
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: ReturnID, workspaceID: WorkspaceID, connectionID: StoreConnectionID, orderID: OrderID, orderNumber: String, customerID: CustomerID?,
                 conversationID: ConversationID?, state: ReturnState, lines: [ReturnLine], photos: [AttachmentID], origin: Origin, agentID: AgentID?,
-                externalID: String?, trackingNumber: String?, declineReason: String?, refundActionID: OrderActionID?, createdAt: Date, updatedAt: Date) {
+                externalID: String?, trackingNumber: String?, declineReason: String?, refundActionID: OrderActionID?, createdAt: Date, updatedAt: Date,
+                exchangeRef: String? = nil) {
         self.id = id; self.workspaceID = workspaceID; self.connectionID = connectionID; self.orderID = orderID; self.orderNumber = orderNumber
         self.customerID = customerID; self.conversationID = conversationID; self.state = state; self.lines = lines; self.photos = photos
         self.origin = origin; self.agentID = agentID; self.externalID = externalID; self.trackingNumber = trackingNumber
         self.declineReason = declineReason; self.refundActionID = refundActionID; self.createdAt = createdAt; self.updatedAt = updatedAt
+        self.exchangeRef = exchangeRef
     }
 
     /// "2 × Linen shirt (size too small)" lines, for the timeline and the customer's message.
     public var itemsSummary: String {
-        lines.map { "\($0.quantity) × \($0.title.isEmpty ? $0.lineItemID : $0.title)" }.joined(separator: ", ")
+        lines.map { "\($0.quantity) × \($0.title.isEmpty ? $0.lineItemID : $0.title)\($0.exchange.map { " → \($0.title)" } ?? "")" }.joined(separator: ", ")
     }
 }

@@ -42,7 +42,7 @@ struct ReturnsController {
             }, policy: ReturnPolicyDTO(options.policy), refusal: options.refusal.map { "\($0)" })
         }
         api.on(.post, "/orders/{id}/returns",
-               "Open a return for the customer: {\"lines\": [{\"line_item_id\", \"quantity\", \"reason\", \"note\"}], \"conversation_id\"}; approved at once, on Shopify through its returns API",
+               "Open a return for the customer: {\"lines\": [{\"line_item_id\", \"quantity\", \"reason\", \"note\", \"exchange\": {\"variant_id\", \"title\"}}], \"conversation_id\"}; approved at once, on Shopify through its returns API; an exchange swaps every line",
                tag: "returns", role: .agent, body: "OpenBody", status: 201) { request, context in
             let order: OrderID = try request.id(context: context, "Order")
             let body: OpenBody = try await Self.decode(request, example: "{\"lines\": [{\"line_item_id\": \"…\", \"quantity\": 1, \"reason\": \"size_too_small\"}]}")
@@ -79,6 +79,12 @@ struct ReturnsController {
                 return ReturnDTO(try await commerce.moveReturn(workspaceID: context.workspaceID, id: record.id, to: target, agentID: context.agent.id,
                                                                trackingNumber: body.trackingNumber, declineReason: body.reason))
             }
+        }
+        api.on(.post, "/returns/{id}/exchange",
+               "Send an exchange whose parcel is in (a return not yet marked received is received first): on Shopify by processing its return, in the sandbox as a new order",
+               tag: "returns", role: .agent) { request, context in
+            let record = try await find(request, context)
+            return ReturnDTO(try await commerce.exchangeReturn(workspaceID: context.workspaceID, id: record.id, agentID: context.agent.id))
         }
         api.on(.post, "/returns/{id}/refund",
                "Refund a return's items ({\"shipping\": true} adds the shipping) as an order action: needs an Idempotency-Key; above the approval threshold it waits for an admin",
@@ -159,7 +165,8 @@ struct ReturnsController {
 }
 
 struct ReturnDTO: ResponseEncodable {
-    struct Line: Encodable { var lineItemId: String; var title: String; var quantity: Int; var reason: String; var note: String? }
+    struct Exchange: Encodable { var variantId: String; var title: String }
+    struct Line: Encodable { var lineItemId: String; var title: String; var quantity: Int; var reason: String; var note: String?; var exchange: Exchange? }
     var id: Int64
     var orderId: Int64
     var orderNumber: String
@@ -175,6 +182,8 @@ struct ReturnDTO: ResponseEncodable {
     var trackingNumber: String?
     var declineReason: String?
     var refundActionId: Int64?
+    /// What the exchange became (the new order's number, or the shop's word).
+    var exchangeRef: String?
     var createdAt: Date
     var updatedAt: Date
 
@@ -182,10 +191,13 @@ struct ReturnDTO: ResponseEncodable {
         id = record.id.rawValue; orderId = record.orderID.rawValue; orderNumber = record.orderNumber
         customerId = record.customerID?.rawValue; conversationId = record.conversationID?.rawValue
         state = record.state.rawValue; next = record.state.next.map(\.rawValue)
-        lines = record.lines.map { Line(lineItemId: $0.lineItemID, title: $0.title, quantity: $0.quantity, reason: $0.reason.rawValue, note: $0.note) }
+        lines = record.lines.map {
+            Line(lineItemId: $0.lineItemID, title: $0.title, quantity: $0.quantity, reason: $0.reason.rawValue, note: $0.note,
+                 exchange: $0.exchange.map { Exchange(variantId: $0.variantID, title: $0.title) })
+        }
         photoIds = record.photos.map(\.rawValue); origin = record.origin.rawValue; agentId = record.agentID?.rawValue
         shopReturnId = record.externalID; trackingNumber = record.trackingNumber; declineReason = record.declineReason
-        refundActionId = record.refundActionID?.rawValue; createdAt = record.createdAt; updatedAt = record.updatedAt
+        refundActionId = record.refundActionID?.rawValue; exchangeRef = record.exchangeRef; createdAt = record.createdAt; updatedAt = record.updatedAt
     }
 }
 

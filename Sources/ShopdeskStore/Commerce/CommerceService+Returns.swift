@@ -67,6 +67,16 @@ extension CommerceService {
         }
         let policy = connection.settings.returns ?? .standard
         let byAgent: Bool = if case .agent = opener { true } else { false }
+        let exchanges = lines.filter { $0.exchange != nil }.count
+        if exchanges > 0 {
+            guard byAgent else { throw ShopdeskError(.invalid, "Exchanges are opened by an agent.") }
+            guard exchanges == lines.count else {
+                throw ShopdeskError(.invalid, "An exchange swaps every item of the return; open another return for the items to refund.").because("return_mixed")
+            }
+            guard connection.platform != .woocommerce else {
+                throw ShopdeskError(.invalid, "WooCommerce's API cannot make the exchange's order; refund the return and place a new order in WooCommerce.")
+            }
+        }
         let time = now()
         let check: @Sendable (any SQLDatabase) async throws -> Void = { sql in
             let held = try await ReturnRepository.held(orderID: orderID, workspaceID: workspaceID, in: sql)
@@ -80,9 +90,13 @@ extension CommerceService {
         var externalID: String?
         if let live = try connector(connection) as? any StoreReturning {
             do {
-                let id = try await live.requestReturn(lines, on: order)
-                if byAgent { try await live.approveReturn(id) }
-                externalID = id
+                if exchanges > 0 {
+                    externalID = try await live.createExchange(lines, on: order)
+                } else {
+                    let id = try await live.requestReturn(lines, on: order)
+                    if byAgent { try await live.approveReturn(id) }
+                    externalID = id
+                }
             } catch let error as CommerceError {
                 throw ShopdeskError(.unavailable, "\(error)")
             }
@@ -197,6 +211,7 @@ extension CommerceService {
             throw ShopdeskError(.conflict, "Only a received return can be refunded; this one is \(record.state.rawValue.replacingOccurrences(of: "_", with: " ")).")
                 .because("return_state")
         }
+        guard !record.isExchange else { throw ShopdeskError(.conflict, "This return is an exchange: send the exchange instead.").because("return_state") }
         var input = OrderActionInput(kind: "refund")
         input.lines = record.lines.map { RefundRequest.Line(lineItemID: $0.lineItemID, quantity: $0.quantity) }
         input.shipping = shipping
@@ -213,6 +228,57 @@ extension CommerceService {
         if action.state == .done { try await returnRefunded(by: action, actor: .agent(agentID)) }
         let current = try await database.read { try await ReturnRepository.find(workspaceID: workspaceID, id: id, in: $0) } ?? record
         return (current, action)
+    }
+
+    /// An exchange's parcel is in: the returned items are confirmed and the exchanged ones go out
+    /// (on Shopify by processing its return; in the sandbox as a new order of the exchanged items,
+    /// at no charge: a price difference is settled with a refund or a new order).
+    public func exchangeReturn(workspaceID: WorkspaceID, id: ReturnID, agentID: AgentID) async throws -> ReturnRecord {
+        guard var record = try await database.read({ try await ReturnRepository.find(workspaceID: workspaceID, id: id, in: $0) }) else {
+            throw ShopdeskError.notFound("Return")
+        }
+        guard record.isExchange else { throw ShopdeskError(.conflict, "This return gives the money back: refund it.").because("return_state") }
+        if record.state == .approved || record.state == .inTransit {
+            record = try await moveReturn(workspaceID: workspaceID, id: id, to: .received, agentID: agentID)
+        }
+        guard record.state == .received else {
+            throw ShopdeskError(.conflict, "Only a received exchange can be sent; this one is \(record.state.rawValue.replacingOccurrences(of: "_", with: " ")).")
+                .because("return_state")
+        }
+        let (found, connection) = try await loadOrder(workspaceID: workspaceID, orderID: record.orderID)
+        let time = now()
+        let reference: String
+        switch connection.platform {
+        case .shopify:
+            guard let externalID = record.externalID, let live = try connector(connection) as? any StoreReturning else {
+                throw ShopdeskError(.invalid, "The shop's return for this exchange is missing.")
+            }
+            do { reference = "Shopify \(try await live.processExchange(externalID)["return_status"] ?? "")" } catch let error as CommerceError {
+                throw ShopdeskError(.unavailable, "\(error)")
+            }
+        case .sandbox:
+            let currency = found.order.total.currency
+            let number = "\(found.order.number)-E\(record.id.rawValue)"
+            let order = StoreOrder(
+                id: "sandbox-exchange-\(record.id.rawValue)", number: number, email: found.order.email, phone: found.order.phone,
+                customerRef: found.order.customerRef, createdAt: time, financialStatus: .paid, fulfillmentStatus: .unfulfilled, total: .zero(currency),
+                lineItems: record.lines.enumerated().compactMap { index, line in
+                    line.exchange.map { OrderLineItem(id: "sandbox-exchange-\(record.id.rawValue)-\(index)", title: $0.title, quantity: line.quantity,
+                                                      unitPrice: $0.unitPrice ?? .zero(currency)) }
+                },
+                shippingAddress: found.order.shippingAddress, note: "Exchange for \(found.order.number)")
+            try await importOrders([order], connection: connection)
+            reference = number
+        case .woocommerce, .csv:
+            throw ShopdeskError(.invalid, "This shop cannot make the exchange's order from Shopdesk.")
+        }
+        let events = try await database.write { sql -> [DomainEvent] in
+            guard let done = try await ReturnRepository.exchanged(id, workspaceID: workspaceID, ref: reference, now: time, in: sql) else { return [] }
+            let automated = try await runReturnRules(.returnUpdated, done, time: time, in: sql)
+            return try await EventLog.record([Self.returnEvent(.returnUpdated, done, actor: .agent(agentID), time: time, from: .received)] + automated, in: sql)
+        }
+        await publisher?.publish(events)
+        return try await database.read { try await ReturnRepository.find(workspaceID: workspaceID, id: id, in: $0) } ?? record
     }
 
     /// A refund action went through: the return it closes (if any) is refunded, in the timeline.

@@ -62,6 +62,15 @@ public enum ReturnRepository {
             """).all().isEmpty
     }
 
+    /// The exchange went out: the return is exchanged, with what it became.
+    static func exchanged(_ id: ReturnID, workspaceID: WorkspaceID, ref: String, now: Date, in sql: any SQLDatabase) async throws -> ReturnRecord? {
+        try await sql.raw("""
+            UPDATE returns SET state = 'exchanged', exchange_ref = \(bind: ref), updated_at = \(bind: now.millis)
+            WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue) AND state = 'received'
+            RETURNING *
+            """).first().map(decode)
+    }
+
     static func setRefundAction(_ id: ReturnID, workspaceID: WorkspaceID, actionID: OrderActionID, now: Date, in sql: any SQLDatabase) async throws {
         try await sql.raw("""
             UPDATE returns SET refund_action_id = \(bind: actionID.rawValue), updated_at = \(bind: now.millis)
@@ -103,6 +112,7 @@ public enum ReturnRepository {
             photos: try JSONCoding.decode([Int64].self, from: try row.string("photos")).map(AttachmentID.init),
             origin: try row.enumValue("origin"), agentID: try row.idOrNil("agent_id"), externalID: try row.stringOrNil("external_id"),
             trackingNumber: try row.stringOrNil("tracking_number"), declineReason: try row.stringOrNil("decline_reason"),
-            refundActionID: try row.idOrNil("refund_action_id"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+            refundActionID: try row.idOrNil("refund_action_id"), createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+            exchangeRef: try row.stringOrNil("exchange_ref"))
     }
 }

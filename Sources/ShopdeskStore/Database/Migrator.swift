@@ -62,6 +62,7 @@ public enum Migrator {
         Migration(version: 40, name: "shop backfill", statements: Schema.version40),
         Migration(version: 41, name: "returns", statements: Schema.version41),
         Migration(version: 42, name: "campaigns", statements: Schema.version42),
+        Migration(version: 43, name: "exchanges", statements: Schema.version43),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

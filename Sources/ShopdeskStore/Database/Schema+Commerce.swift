@@ -128,4 +128,9 @@ extension Schema {
             "CREATE INDEX campaign_credits_campaign ON campaign_credits(campaign_id, variant)",
         ]
     }
+
+    /// Exchanges: what a return's exchange became (the new order, or the shop's word for it).
+    static func version43(_ d: SchemaDialect) -> [String] {
+        ["ALTER TABLE returns ADD COLUMN exchange_ref TEXT"]
+    }
 }

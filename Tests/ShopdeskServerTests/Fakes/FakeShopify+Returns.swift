@@ -13,6 +13,8 @@ extension FakeShopify {
         var status: String
         var lines: [(id: String, lineItemID: String, quantity: Int, reason: String, processed: Int)]
         var declineNote: String?
+        /// Variants sent instead (`returnCreate`'s exchange line items), and how many were released.
+        var exchanges: [(id: String, variantID: String, quantity: Int, processed: Int)] = []
     }
 
     static func fulfillmentLineItemID(_ lineItemID: String) -> String {
@@ -39,8 +41,8 @@ extension FakeShopify {
             guard let found = shopReturn(variables["id"] as? String ?? "") else { return ["return": NSNull()] }
             return ["return": ["id": found.id, "status": found.status, "returnLineItems": ["nodes": found.lines.map {
                 ["id": $0.id, "quantity": $0.quantity, "fulfillmentLineItem": ["lineItem": ["id": $0.lineItemID]]] as [String: Any]
-            }]]]
-        case "ReturnRequest", "ReturnApproveRequest", "ReturnDeclineRequest", "ReturnCancel", "ReturnProcess":
+            }], "exchangeLineItems": ["nodes": found.exchanges.map { ["id": $0.id, "quantity": $0.quantity] as [String: Any] }]]]
+        case "ReturnRequest", "ReturnCreate", "ReturnApproveRequest", "ReturnDeclineRequest", "ReturnCancel", "ReturnProcess":
             mutations.append(operation)
             counter += 1
             return try returnMutation(operation, variables: variables)
@@ -54,22 +56,31 @@ extension FakeShopify {
         func refused(_ key: String, _ message: String) -> [String: Any] { [key: ["return": NSNull(), "userErrors": [["field": ["id"], "message": message]]]] }
         func answer(_ key: String, _ found: FakeReturn) -> [String: Any] { [key: ["return": ["id": found.id, "status": found.status], "userErrors": [] as [Any]]] }
         switch operation {
-        case "ReturnRequest":
-            guard let order = order(input["orderId"] as? String ?? "") else { return refused("returnRequest", "Order does not exist") }
+        case "ReturnRequest", "ReturnCreate":
+            let key = operation == "ReturnRequest" ? "returnRequest" : "returnCreate"
+            let input = operation == "ReturnRequest" ? input : variables["returnInput"] as? [String: Any] ?? [:]
+            guard let order = order(input["orderId"] as? String ?? "") else { return refused(key, "Order does not exist") }
             var lines: [(id: String, lineItemID: String, quantity: Int, reason: String, processed: Int)] = []
             for item in input["returnLineItems"] as? [[String: Any]] ?? [] {
                 let fulfillmentLineItem = item["fulfillmentLineItemId"] as? String ?? ""
                 guard let line = order.lineItems.first(where: { Self.fulfillmentLineItemID($0.id) == fulfillmentLineItem }),
                       let reason = item["returnReason"] as? String,
                       ["COLOR", "DEFECTIVE", "NOT_AS_DESCRIBED", "OTHER", "SIZE_TOO_LARGE", "SIZE_TOO_SMALL", "STYLE", "UNKNOWN", "UNWANTED", "WRONG_ITEM"].contains(reason) else {
-                    return refused("returnRequest", "Fulfillment line item is not returnable")
+                    return refused(key, "Fulfillment line item is not returnable")
                 }
                 counter += 1
                 lines.append(("gid://shopify/ReturnLineItem/\(counter)", line.id, item["quantity"] as? Int ?? 0, reason, 0))
             }
-            let created = FakeReturn(id: "gid://shopify/Return/\(counter)", orderID: order.id, status: "REQUESTED", lines: lines)
+            var created = FakeReturn(id: "gid://shopify/Return/\(counter)", orderID: order.id, status: operation == "ReturnRequest" ? "REQUESTED" : "OPEN", lines: lines)
+            for item in input["exchangeLineItems"] as? [[String: Any]] ?? [] {
+                guard let variant = item["variantId"] as? String, Self.catalogue.contains(where: { $0.id == variant }) else {
+                    return refused(key, "Variant does not exist")
+                }
+                counter += 1
+                created.exchanges.append(("gid://shopify/ExchangeLineItem/\(counter)", variant, item["quantity"] as? Int ?? 1, 0))
+            }
             returns.append(created)
-            return answer("returnRequest", created)
+            return answer(key, created)
         case "ReturnApproveRequest", "ReturnDeclineRequest":
             let key = operation == "ReturnApproveRequest" ? "returnApproveRequest" : "returnDeclineRequest"
             guard let index = returns.firstIndex(where: { $0.id == input["id"] as? String }) else { return refused(key, "Return does not exist") }
@@ -97,6 +108,12 @@ extension FakeShopify {
                     order.lineItems[orderLine].refundableQuantity -= quantity
                 }
             }
+            for item in input["exchangeLineItems"] as? [[String: Any]] ?? [] {
+                guard let exchange = returns[index].exchanges.firstIndex(where: { $0.id == item["id"] as? String }) else {
+                    return refused("returnProcess", "Exchange line item does not exist")
+                }
+                returns[index].exchanges[exchange].processed += item["quantity"] as? Int ?? 0
+            }
             let issue = ((input["financialTransfer"] as? [String: Any])?["issueRefund"] as? [String: Any])?["orderTransactions"] as? [[String: Any]] ?? []
             let moved = issue.compactMap { ($0["transactionAmount"] as? [String: Any])?["amount"] as? String }
                 .compactMap { Money.minorUnits($0, currency: order.total.currency) }.reduce(0, +)
@@ -108,7 +125,9 @@ extension FakeShopify {
                 order.financialStatus = order.refunded.minor >= order.total.minor ? .refunded : .partiallyRefunded
             }
             orders[orderIndex] = order
-            if returns[index].lines.allSatisfy({ $0.processed == $0.quantity }) { returns[index].status = "CLOSED" }
+            if returns[index].lines.allSatisfy({ $0.processed == $0.quantity }), returns[index].exchanges.allSatisfy({ $0.processed == $0.quantity }) {
+                returns[index].status = "CLOSED"
+            }
             return answer("returnProcess", returns[index])
         }
     }

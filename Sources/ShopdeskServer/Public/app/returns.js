@@ -73,7 +73,13 @@ function returnEntry(item, canAct, reload) {
       });
       buttons.append(button);
     }
-    if (['approved', 'in_transit', 'received'].includes(item.state) && !item.refund_action_id) {
+    const exchange = item.lines.some((line) => line.exchange);
+    if (exchange && ['approved', 'in_transit', 'received'].includes(item.state)) {
+      const send = h('button', { type: 'button', 'data-step': 'exchange', class: 'primary' }, t('sendExchange'));
+      send.addEventListener('click', () => act('exchange', {}));
+      buttons.append(send);
+    }
+    if (!exchange && ['approved', 'in_transit', 'received'].includes(item.state) && !item.refund_action_id) {
       const shipping = h('input', { type: 'checkbox' });
       const refund = h('button', { type: 'button', 'data-step': 'refund', class: 'primary' }, t('refundReturn'));
       // One key per click on this button: a double click, or a retry of a lost answer, refunds once.
@@ -87,7 +93,9 @@ function returnEntry(item, canAct, reload) {
     h('p', {}, h('strong', {}, `${item.order_number}-R${item.id}`), ' ',
       h('span', { class: `badge return-state-${item.state}` }, t(`returnState.${item.state}`)),
       h('span', { class: 'hint' }, ` ${formatTime(item.created_at)} · ${t(item.origin === 'customer' ? 'returnByCustomer' : 'returnByAgent')}`)),
-    h('ul', {}, ...item.lines.map((line) => h('li', {}, `${line.quantity} × ${line.title} — ${t(`returnReason.${line.reason}`)}${line.note ? `: “${line.note}”` : ''}`))),
+    h('ul', {}, ...item.lines.map((line) => h('li', {}, `${line.quantity} × ${line.title}${line.exchange ? ` → ${line.exchange.title}` : ''}`
+      + ` — ${t(`returnReason.${line.reason}`)}${line.note ? `: “${line.note}”` : ''}`))),
+    item.exchange_ref ? h('p', {}, `${t('exchangeSent')}: ${item.exchange_ref}`) : null,
     item.photo_ids.length ? h('p', {}, ...item.photo_ids.map((id, index) =>
       h('a', { href: `/api/v1/attachments/${id}/download`, class: 'return-photo' }, `${t('photo')} ${index + 1} `))) : null,
     item.tracking_number ? h('p', {}, `${t('tracking')}: ${item.tracking_number}`) : null,
@@ -103,16 +111,25 @@ function startForm(record, answer, reload) {
     reason: h('select', { 'aria-label': `${t('returnReasonLabel')} ${line.title}` },
       ...answer.policy.reasons.map((reason) => h('option', { value: reason }, t(`returnReason.${reason}`)))),
     note: h('input', { type: 'text', maxlength: 300, 'aria-label': `${t('returnNote')} ${line.title}` }),
+    // Money back, or another variant of the same product (the shop's own, found by the item's name).
+    exchange: h('select', { 'aria-label': `${t('exchangeFor')} ${line.title}`, 'data-exchange': line.line_item_id },
+      h('option', { value: '' }, t('refundInstead'))),
   }));
+  for (const { line, exchange } of rows) {
+    api('GET', `/orders/${record.id}/products?q=${encodeURIComponent(line.title)}`).then((found) => {
+      for (const variant of found.items) exchange.append(h('option', { value: variant.id, 'data-title': variant.title }, `${t('exchangeFor')} ${variant.title}`));
+    }, () => { exchange.hidden = true; });
+  }
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const submit = h('button', { type: 'submit', class: 'primary' }, t('openReturn'));
   const form = h('form', { class: 'return-form' },
-    ...rows.map(({ line, quantity, reason, note }) => h('fieldset', {}, h('legend', {}, `${line.title}${line.variant ? ` (${line.variant})` : ''} · ${line.returnable}`),
-      quantity, reason, note)), submit, error);
+    ...rows.map(({ line, quantity, reason, note, exchange }) => h('fieldset', {}, h('legend', {}, `${line.title}${line.variant ? ` (${line.variant})` : ''} · ${line.returnable}`),
+      quantity, reason, exchange, note)), submit, error);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const lines = rows.filter(({ quantity }) => Number(quantity.value) > 0).map(({ line, quantity, reason, note }) => ({
+    const lines = rows.filter(({ quantity }) => Number(quantity.value) > 0).map(({ line, quantity, reason, note, exchange }) => ({
       line_item_id: line.line_item_id, quantity: Number(quantity.value), reason: reason.value, note: note.value || undefined,
+      exchange: exchange.value ? { variant_id: exchange.value, title: exchange.selectedOptions[0]?.dataset.title ?? '' } : undefined,
     }));
     submit.disabled = true;
     try {

@@ -35,7 +35,7 @@ function choices(field, context) {
       return ['paid', 'pending', 'authorized', 'partially_paid', 'partially_refunded', 'refunded', 'voided'].map((value) => [value, t(`financial.${value}`)]);
     case 'order.last.fulfillment_status':
       return ['unfulfilled', 'partial', 'fulfilled', 'restocked', 'on_hold'].map((value) => [value, t(`fulfillment.${value}`)]);
-    case 'return.state': return ['requested', 'approved', 'in_transit', 'received', 'refunded', 'declined', 'cancelled'].map((value) => [value, t(`returnState.${value}`)]);
+    case 'return.state': return ['requested', 'approved', 'in_transit', 'received', 'refunded', 'exchanged', 'declined', 'cancelled'].map((value) => [value, t(`returnState.${value}`)]);
     case 'return.origin': return [['customer', t('returnByCustomer')], ['agent', t('returnByAgent')]];
     case 'return.reasons':
       return ['size_too_small', 'size_too_large', 'unwanted', 'not_as_described', 'wrong_item', 'defective', 'style', 'color', 'other']

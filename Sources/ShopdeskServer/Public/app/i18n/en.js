@@ -473,4 +473,9 @@ export default {
   'field.return.items': "Return: items",
   'trigger.return.requested': "A return is requested",
   'trigger.return.updated': "A return moves on (approved, received, refunded…)",
+  'returnState.exchanged': "Exchanged",
+  'exchangeFor': "Exchange for",
+  'refundInstead': "Money back",
+  'sendExchange': "Send the exchange",
+  'exchangeSent': "Exchange sent",
 };

@@ -476,4 +476,9 @@ export default {
   'field.return.items': "Povrat: artikala",
   'trigger.return.requested': "Zatražen je povrat",
   'trigger.return.updated': "Povrat napreduje (odobren, zaprimljen, novac vraćen…)",
+  'returnState.exchanged': "Zamijenjeno",
+  'exchangeFor': "Zamijeni za",
+  'refundInstead': "Povrat novca",
+  'sendExchange': "Pošalji zamjenu",
+  'exchangeSent': "Zamjena poslana",
 };

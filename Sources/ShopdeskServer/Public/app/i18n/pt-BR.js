@@ -484,4 +484,9 @@ export default {
   'field.return.items': "Devolução: itens",
   'trigger.return.requested': "Uma devolução é pedida",
   'trigger.return.updated': "Uma devolução avança (aprovada, recebida, reembolsada…)",
+  'returnState.exchanged': "Trocada",
+  'exchangeFor': "Trocar por",
+  'refundInstead': "Reembolso",
+  'sendExchange': "Enviar a troca",
+  'exchangeSent': "Troca enviada",
 };

@@ -478,4 +478,9 @@ export default {
   'field.return.items': "Возврат: товаров",
   'trigger.return.requested': "Запрошен возврат",
   'trigger.return.updated': "Возврат продвинулся (одобрен, получен, деньги возвращены…)",
+  'returnState.exchanged': "Обменян",
+  'exchangeFor': "Обменять на",
+  'refundInstead': "Вернуть деньги",
+  'sendExchange': "Отправить обмен",
+  'exchangeSent': "Обмен отправлен",
 };
