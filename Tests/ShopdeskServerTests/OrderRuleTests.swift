@@ -92,6 +92,53 @@ extension OrderRuleTests {
     }
 }
 
+extension OrderRuleTests {
+    /// "Cancel my order" within the hour: a rule cancels it, held to an agent's approval limit (the
+    /// refund is above it, so an admin approves), and an old order is left alone with the reason.
+    @Test(arguments: TestDatabase.kinds)
+    func aRuleCancelsARecentOrderWithinTheApprovalLimit(kind: DatabaseKind) async throws {
+        try await CommerceAPITests.withShop(kind, threshold: "50.00") { harness, shop, _, customer, conversation in
+            let rule = try await harness.client.json(.post, "/api/v1/rules", token: harness.ownerToken, body: """
+                {"name":"Cancel on request","triggers":["message.inbound"],"conditions":{"all":[{"field":"message.text","op":"contains","value":"cancel"}]},
+                 "actions":[{"type":"cancel_order","within_minutes":60}]}
+                """)
+            #expect(rule.status == .created, "\(rule.text)")
+            let macro = try await harness.client.json(.post, "/api/v1/macros", token: harness.ownerToken,
+                                                      body: #"{"name":"Cancel","body":"Done.","actions":[{"type":"cancel_order","within_minutes":60}]}"#)
+            #expect(macro.status == .unprocessableContent, "a macro does not cancel: \(macro.text)")
+            // Marta's orders are days old: the words cancel nothing, and the rule says why.
+            _ = try await harness.client.json(.get, "/api/v1/customers/\(customer)/orders?refresh=true", token: harness.ownerToken)
+            _ = try await harness.inbound(text: "cancel my order please")
+            try await harness.runJobs()
+            let early = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)/timeline", token: harness.ownerToken)
+            #expect(early.text.contains("was placed more than 60 minutes ago"), "\(early.text)")
+            // A new order, ten minutes old.
+            await shop.add(CommerceAPITests.sampleOrder(id: 1005, placed: Date().addingTimeInterval(-10 * 60)))
+            _ = try await harness.client.json(.get, "/api/v1/customers/\(customer)/orders?refresh=true", token: harness.ownerToken)
+            _ = try await harness.inbound(text: "Please cancel my order, I ordered the wrong size")
+            try await harness.runJobs()
+            #expect(await !shop.mutations.contains("OrderCancel"), "above the limit nothing is sent")
+            let waiting = try await harness.client.json(.get, "/api/v1/order-actions", token: harness.ownerToken)
+            let asked = try #require(waiting.items.first)
+            let ruleID = Int(try rule.int("id"))
+            #expect(asked["kind"] as? String == "cancel" && asked["rule_id"] as? Int == ruleID && asked["agent_id"] == nil, "\(waiting.text)")
+            let approved = try await harness.client.json(.post, "/api/v1/order-actions/\(try #require(asked["id"] as? Int))/approve", token: harness.ownerToken)
+            #expect(try approved.string("state") == "done", "\(approved.text)")
+            #expect(await shop.order("gid://shopify/Order/1005")?.isCancelled == true)
+            let timeline = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)/timeline", token: harness.ownerToken)
+            let requested = timeline.items.first { $0["kind"] as? String == "order.action_requested" }
+            #expect((requested?["actor"] as? [String: Any])?["type"] as? String == "rule", "\(timeline.text)")
+
+            // Asked again, it is not cancelled twice.
+            _ = try await harness.inbound(text: "did you cancel it?")
+            try await harness.runJobs()
+            let later = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)/timeline", token: harness.ownerToken)
+            #expect(later.text.contains("#1005 is already cancelled."), "\(later.text)")
+            #expect(await shop.mutations.filter { $0 == "OrderCancel" }.count == 1)
+        }
+    }
+}
+
 /// A macro can tag the customer's order and leave it a note, as the agent who applied it asks.
 @Suite("Automation: order actions in macros")
 struct MacroOrderActionTests {

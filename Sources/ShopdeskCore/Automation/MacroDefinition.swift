@@ -61,9 +61,10 @@ public struct MacroDefinition: Codable, Equatable, Sendable {
         }
         for (index, action) in actions.enumerated() {
             switch action {
-            case .replyWithMacro, .webhook, .notify, .addNote:
+            case .replyWithMacro, .webhook, .notify, .addNote, .cancelOrder:
                 throw .invalid(field: "actions[\(index)]",
-                               "A macro can set tags, status, priority, assignee, team or snooze, and tag or note the order; \(action.type) belongs in a rule.")
+                               "A macro can set tags, status, priority, assignee, team or snooze, and tag or note the order; \(action.type) belongs in a rule "
+                               + "(an agent cancels from the order's card).")
             default:
                 try action.validate(field: "actions[\(index)]")
             }

@@ -113,7 +113,9 @@ struct OrderActionDTO: ResponseEncodable {
     var id: Int64
     var orderId: Int64
     var conversationId: Int64?
-    var agentId: Int64
+    /// Who asked: an agent, or a rule (`rule_id`).
+    var agentId: Int64?
+    var ruleId: Int64?
     var kind: String
     var summary: String
     var amount: Amount?
@@ -128,7 +130,8 @@ struct OrderActionDTO: ResponseEncodable {
         id = record.id.rawValue
         orderId = record.orderID.rawValue
         conversationId = record.conversationID?.rawValue
-        agentId = record.agentID.rawValue
+        agentId = record.agentID?.rawValue
+        ruleId = record.ruleID
         kind = record.kind
         summary = record.summary
         amount = record.amount

@@ -60,6 +60,13 @@ struct JobHandlers: Sendable {
                 .run(workspaceID: workspaceID, connectionID: StoreConnectionID(try id(job, "connection_id")), now: now)
         case JobKind.orderRuleAction:
             let action: OrderAction
+            if job.payload["cancel_within_minutes"] != nil {
+                // Money moves: the order action path, held to an agent's approval limits, once per job.
+                try await services.commerce.cancelForRule(workspaceID: workspaceID, orderID: OrderID(try id(job, "order_id")),
+                                                          conversationID: ConversationID(try id(job, "conversation_id")), ruleID: try id(job, "rule_id"),
+                                                          key: "rule-job-\(job.id.rawValue)")
+                return
+            }
             if case .array(let tags)? = job.payload["tags"] {
                 action = .addTags(tags.compactMap(\.stringValue))
             } else if let text = job.payload["text"]?.stringValue {

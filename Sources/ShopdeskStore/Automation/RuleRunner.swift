@@ -134,11 +134,20 @@ struct RuleRunner {
                     occurredAt: time))
             case let .setField(key, value):
                 fieldChanges[key] = .some(value)
-            case .tagOrder, .noteOrder:
+            case .tagOrder, .noteOrder, .cancelOrder:
                 // The shop is asked by a job once this transaction has committed: its latest order, as the rule saw it.
                 guard let order = try await OrderRepository.forCustomer(conversation.customerID, workspaceID: conversation.workspaceID,
                                                                           limit: 1, in: sql).first else {
                     skip(action, "The customer has no order in a connected shop."); continue
+                }
+                if case .cancelOrder(let minutes) = action {
+                    if order.order.isCancelled { skip(action, "\(order.order.number) is already cancelled."); continue }
+                    if order.order.fulfillmentStatus == .fulfilled || !order.order.fulfillments.isEmpty {
+                        skip(action, "\(order.order.number) has shipped."); continue
+                    }
+                    if time.timeIntervalSince(order.order.createdAt) > Double(minutes) * 60 {
+                        skip(action, "\(order.order.number) was placed more than \(minutes) minutes ago."); continue
+                    }
                 }
                 var payload: [String: JSONValue] = ["order_id": .id(order.id), "conversation_id": .id(conversation.id),
                                                     "rule_id": .number(Double(rule.id)), "rule": .string(rule.definition.name)]
@@ -146,6 +155,7 @@ struct RuleRunner {
                 case .tagOrder(let tags): payload["tags"] = .array(tags.map(JSONValue.string))
                 case .noteOrder(let text):
                     payload["text"] = .string(try await render(text, on: conversation, customer: customer))
+                case .cancelOrder(let minutes): payload["cancel_within_minutes"] = .number(Double(minutes))
                 default: break
                 }
                 try await JobQueue.enqueue(kind: JobKind.orderRuleAction, payload: payload, workspaceID: conversation.workspaceID, runAt: time,
@@ -250,7 +260,7 @@ enum MacroActions {
             case .snooze(let hours): .setStatus(.snoozed, snoozeUntil: now.addingTimeInterval(hours * 3600))
             case .assignAgent(let agent): .assign(agent)
             case .assignTeam(let team): .setTeam(team)
-            case .replyWithMacro, .addNote, .webhook, .notify, .assignByPolicy, .setField, .tagOrder, .noteOrder: nil
+            case .replyWithMacro, .addNote, .webhook, .notify, .assignByPolicy, .setField, .tagOrder, .noteOrder, .cancelOrder: nil
             }
         }
     }

@@ -9,6 +9,13 @@ extension CommerceService {
     /// connection's approval threshold an agent's request waits for an admin.
     public func requestAction(workspaceID: WorkspaceID, orderID: OrderID, conversationID: ConversationID?, agentID: AgentID, role: Role,
                               input: OrderActionInput, idempotencyKey key: String) async throws -> OrderActionRecord {
+        try await requestAction(workspaceID: workspaceID, orderID: orderID, conversationID: conversationID, requester: .agent(agentID, role),
+                                input: input, idempotencyKey: key)
+    }
+
+    /// The same for any requester: a rule is held to an agent's limits.
+    public func requestAction(workspaceID: WorkspaceID, orderID: OrderID, conversationID: ConversationID?, requester: OrderActionRequester,
+                              input: OrderActionInput, idempotencyKey key: String) async throws -> OrderActionRecord {
         guard (8...100).contains(key.count), key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
             throw ShopdeskError(.invalid, "Send an Idempotency-Key header of 8 to 100 letters, digits, - or _ (a new UUID per action).")
         }
@@ -20,7 +27,7 @@ extension CommerceService {
             let record = try Self.same(existing, requestJSON)
             // The same request again after a lost answer: find out what the shop did before anything is sent.
             guard record.state == .outcomeUnknown else { return record }
-            return try await reconcile(record, connection: connection, actor: .agent(agentID))
+            return try await reconcile(record, connection: connection, actor: requester.actor)
         }
         try Self.invalidAsProblem { try action.validate(order: found.order) }
         if connection.platform == .csv {
@@ -34,24 +41,24 @@ extension CommerceService {
             try await OrderActionRepository.lockOrder(orderID, workspaceID: workspaceID, kind: kind, in: sql)
             let since = time.addingTimeInterval(-Double(policy.windowDays) * 86_400)
             let earlier = try await OrderActionRepository.committedMinor(workspaceID: workspaceID, orderID: orderID, since: since, in: sql)
-            let decision = policy.decide(action, order: found.order, earlierMinor: earlier, isAdmin: role >= .admin)
+            let decision = policy.decide(action, order: found.order, earlierMinor: earlier, isAdmin: requester.isAdmin)
             let needsApproval = decision != .allowed
             var (record, inserted) = try await OrderActionRepository.insertOnce(
-                workspaceID: workspaceID, orderID: orderID, conversationID: conversationID, agentID: agentID, key: key, kind: action.kind,
+                workspaceID: workspaceID, orderID: orderID, conversationID: conversationID, requester: requester, key: key, kind: action.kind,
                 request: requestJSON, summary: summary, amount: amount, state: needsApproval ? .awaitingApproval : .running, now: time, in: sql)
             var events: [DomainEvent] = []
             if inserted, case .needsApproval(let why) = decision {
                 record.result["approval_reason"] = why
                 try await OrderActionRepository.finish(record.id, workspaceID: workspaceID, state: .awaitingApproval, result: record.result,
                                                        error: nil, now: time, in: sql)
-                events = try await EventLog.record([Self.event(.orderActionRequested, record, order: found.order, actor: .agent(agentID), time: time)], in: sql)
+                events = try await EventLog.record([Self.event(.orderActionRequested, record, order: found.order, actor: requester.actor, time: time)], in: sql)
             }
             return (record, inserted, events)
         }
         await publisher?.publish(events)
         guard inserted else { return try Self.same(record, requestJSON) }
         guard record.state == .running else { return record }
-        return try await execute(record, action: action, order: found, connection: connection, actor: .agent(agentID))
+        return try await execute(record, action: action, order: found, connection: connection, actor: requester.actor)
     }
 
     /// An admin lets a waiting action run (once: a second approval finds it no longer waiting).

@@ -43,4 +43,29 @@ extension CommerceService {
         }
         await publisher?.publish(events)
     }
+
+    /// A rule's cancellation of the customer's order (checked against its time limit when the
+    /// rule fired): an order action asked by the rule, refunding and restocking, held to an
+    /// agent's approval limits, run once per job (the job's key). The shop refusing is the
+    /// action's outcome in the timeline, not a reason to try again.
+    public func cancelForRule(workspaceID: WorkspaceID, orderID: OrderID, conversationID: ConversationID, ruleID: Int64, key: String) async throws {
+        var input = OrderActionInput(kind: "cancel")
+        input.reason = OrderAction.CancelReason.customer.rawValue
+        input.refund = true
+        input.restock = true
+        input.notifyCustomer = true
+        input.staffNote = "Cancelled by a Shopdesk rule at the customer's request."
+        do {
+            _ = try await requestAction(workspaceID: workspaceID, orderID: orderID, conversationID: conversationID, requester: .rule(ruleID),
+                                        input: input, idempotencyKey: key)
+        } catch let error as ShopdeskError where error.code == .invalid {
+            // The order changed since the rule fired (shipped, cancelled): say so in the timeline.
+            let time = now()
+            let event = DomainEvent(workspaceID: workspaceID, conversationID: conversationID, kind: .orderActionFailed, actor: .rule(ruleID),
+                                    payload: ["order_id": .id(orderID), "kind": .string("cancel"), "summary": .string("Cancel the order"),
+                                              "state": .string("failed"), "error": .string(error.message)], occurredAt: time)
+            let events = try await database.write { try await EventLog.record([event], in: $0) }
+            await publisher?.publish(events)
+        }
+    }
 }

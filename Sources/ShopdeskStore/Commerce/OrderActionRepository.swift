@@ -21,7 +21,9 @@ public struct OrderActionRecord: Equatable, Sendable {
     public var workspaceID: WorkspaceID
     public var orderID: OrderID
     public var conversationID: ConversationID?
-    public var agentID: AgentID
+    /// The agent who asked; nil when a rule did (`ruleID`).
+    public var agentID: AgentID?
+    public var ruleID: Int64?
     public var idempotencyKey: String
     public var kind: String
     /// The request as the API received it (JSON), replayed when an admin approves.
@@ -36,16 +38,34 @@ public struct OrderActionRecord: Equatable, Sendable {
     public var updatedAt: Date
 }
 
+/// Who asks for an order action: an agent (with their role, which decides whether it waits for
+/// an admin), or a rule, which is held to an agent's limits.
+public enum OrderActionRequester: Sendable, Equatable {
+    case agent(AgentID, Role)
+    case rule(Int64)
+
+    public var agentID: AgentID? { if case .agent(let id, _) = self { id } else { nil } }
+    public var ruleID: Int64? { if case .rule(let id) = self { id } else { nil } }
+    var isAdmin: Bool { if case .agent(_, let role) = self { role >= .admin } else { false } }
+    var actor: EventActor {
+        switch self {
+        case .agent(let id, _): .agent(id)
+        case .rule(let id): .rule(id)
+        }
+    }
+}
+
 public enum OrderActionRepository {
     /// Inserts the action, or returns the one already stored under the same key (a double click,
     /// a retried request). `inserted` says which.
-    static func insertOnce(workspaceID: WorkspaceID, orderID: OrderID, conversationID: ConversationID?, agentID: AgentID, key: String,
+    static func insertOnce(workspaceID: WorkspaceID, orderID: OrderID, conversationID: ConversationID?, requester: OrderActionRequester, key: String,
                            kind: String, request: String, summary: String, amount: Amount?, state: OrderActionRecord.State, now: Date,
                            in sql: any SQLDatabase) async throws -> (record: OrderActionRecord, inserted: Bool) {
         let rows = try await sql.raw("""
-            INSERT INTO order_actions (workspace_id, order_id, conversation_id, agent_id, idempotency_key, kind, request, summary,
+            INSERT INTO order_actions (workspace_id, order_id, conversation_id, agent_id, rule_id, idempotency_key, kind, request, summary,
               amount_minor, currency, state, created_at, updated_at)
-            VALUES (\(bind: workspaceID.rawValue), \(bind: orderID.rawValue), \(bind: conversationID?.rawValue), \(bind: agentID.rawValue),
+            VALUES (\(bind: workspaceID.rawValue), \(bind: orderID.rawValue), \(bind: conversationID?.rawValue), \(bind: requester.agentID?.rawValue),
+              \(bind: requester.ruleID),
               \(bind: key), \(bind: kind), \(bind: request), \(bind: summary), \(bind: amount?.minor), \(bind: amount?.currency),
               \(bind: state.rawValue), \(bind: now.millis), \(bind: now.millis))
             ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
@@ -124,7 +144,8 @@ public enum OrderActionRepository {
         let currency = try row.stringOrNil("currency")
         return OrderActionRecord(
             id: try row.id("id"), workspaceID: try row.id("workspace_id"), orderID: try row.id("order_id"),
-            conversationID: try row.idOrNil("conversation_id"), agentID: try row.id("agent_id"), idempotencyKey: try row.string("idempotency_key"),
+            conversationID: try row.idOrNil("conversation_id"), agentID: try row.idOrNil("agent_id"), ruleID: try row.int64OrNil("rule_id"),
+            idempotencyKey: try row.string("idempotency_key"),
             kind: try row.string("kind"), request: try row.string("request"), summary: try row.string("summary"),
             amount: try row.int64OrNil("amount_minor").flatMap { minor in currency.map { Amount(minor: minor, currency: $0) } },
             state: try row.enumValue("state"),

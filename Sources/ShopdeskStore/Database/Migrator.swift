@@ -63,6 +63,7 @@ public enum Migrator {
         Migration(version: 41, name: "returns", statements: Schema.version41),
         Migration(version: 42, name: "campaigns", statements: Schema.version42),
         Migration(version: 43, name: "exchanges", statements: Schema.version43),
+        Migration(version: 44, name: "order actions asked by rules", statements: Schema.version44, rebuildsTables: true),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

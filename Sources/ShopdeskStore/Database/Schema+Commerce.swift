@@ -133,4 +133,33 @@ extension Schema {
     static func version43(_ d: SchemaDialect) -> [String] {
         ["ALTER TABLE returns ADD COLUMN exchange_ref TEXT"]
     }
+
+    /// Order actions a rule asks for (a cancellation within minutes of the order): `rule_id`
+    /// names the rule and `agent_id` is empty. PostgreSQL drops the constraint; SQLite rebuilds
+    /// the table the documented way with foreign-key enforcement off (see `Migration.rebuildsTables`),
+    /// so the returns that name a refund keep it.
+    static func version44(_ d: SchemaDialect) -> [String] {
+        if d.kind == .postgres {
+            return ["ALTER TABLE order_actions ALTER COLUMN agent_id DROP NOT NULL", "ALTER TABLE order_actions ADD COLUMN rule_id BIGINT"]
+        }
+        let columns = """
+            id, workspace_id, order_id, conversation_id, agent_id, idempotency_key, kind, request, summary, amount_minor, currency, state,
+            result, error, decided_by, created_at, updated_at
+            """
+        return [
+            """
+            CREATE TABLE order_actions_rebuilt (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              order_id BIGINT NOT NULL REFERENCES orders(id) ON DELETE CASCADE, conversation_id BIGINT REFERENCES conversations(id),
+              agent_id BIGINT REFERENCES agents(id), idempotency_key TEXT NOT NULL, kind TEXT NOT NULL, request TEXT NOT NULL,
+              summary TEXT NOT NULL, amount_minor BIGINT, currency TEXT, state TEXT NOT NULL, result TEXT, error TEXT,
+              decided_by BIGINT REFERENCES agents(id), created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, rule_id BIGINT,
+              UNIQUE (workspace_id, idempotency_key))
+            """,
+            "INSERT INTO order_actions_rebuilt (\(columns)) SELECT \(columns) FROM order_actions",
+            "DROP TABLE order_actions",
+            "ALTER TABLE order_actions_rebuilt RENAME TO order_actions",
+            "CREATE INDEX order_actions_order ON order_actions(order_id, created_at)",
+            "CREATE INDEX order_actions_state ON order_actions(workspace_id, state)",
+        ]
+    }
 }

@@ -30,6 +30,10 @@ public enum RuleAction: Codable, Equatable, Sendable {
     case tagOrder([String])
     /// Adds a note (a template) to the customer's latest order in its shop.
     case noteOrder(String)
+    /// Cancels the customer's latest order, refunding and restocking it, when it was placed at
+    /// most this many minutes ago and has not shipped (the customer asked in time). Held to an
+    /// agent's approval limits: above them it waits for an admin.
+    case cancelOrder(withinMinutes: Int)
 
     public var type: String {
         switch self {
@@ -48,16 +52,17 @@ public enum RuleAction: Codable, Equatable, Sendable {
         case .setField: "set_field"
         case .tagOrder: "tag_order"
         case .noteOrder: "note_order"
+        case .cancelOrder: "cancel_order"
         }
     }
 
     public static let audiences = ["assignee", "team", "admins", "all"]
     public static let types = ["add_tags", "remove_tags", "set_priority", "set_status", "snooze", "assign_agent", "assign_team", "assign_by_policy",
-                               "reply_with_macro", "add_note", "webhook", "notify", "set_field", "tag_order", "note_order"]
+                               "reply_with_macro", "add_note", "webhook", "notify", "set_field", "tag_order", "note_order", "cancel_order"]
 
     private enum CodingKeys: String, CodingKey {
         case type, tags, priority, status, hours, agentId = "agent_id", teamId = "team_id", macroId = "macro_id", text, webhookId = "webhook_id"
-        case audience, message, outsideBusinessHours = "outside_business_hours", key, value
+        case audience, message, outsideBusinessHours = "outside_business_hours", key, value, withinMinutes = "within_minutes"
     }
 
     /// Reads snake_case keys whether or not the decoder already converted them to camelCase
@@ -89,6 +94,7 @@ public enum RuleAction: Codable, Equatable, Sendable {
                            outsideBusinessHours: try container.decodeIfPresent(Bool.self, forKey: key("outside_business_hours")) ?? false)
         case "tag_order": self = .tagOrder(try container.decode([String].self, forKey: key("tags")))
         case "note_order": self = .noteOrder(try container.decode(String.self, forKey: key("text")))
+        case "cancel_order": self = .cancelOrder(withinMinutes: try container.decodeIfPresent(Int.self, forKey: key("within_minutes")) ?? 60)
         case "set_field":
             let value: String? = if let text = try? container.decodeIfPresent(String.self, forKey: key("value")) { text }
                 else if let number = try? container.decodeIfPresent(Double.self, forKey: key("value")) { CustomField.numberText(number) }
@@ -115,6 +121,7 @@ public enum RuleAction: Codable, Equatable, Sendable {
         switch self {
         case .addTags(let tags), .removeTags(let tags), .tagOrder(let tags): try container.encode(tags, forKey: .tags)
         case .noteOrder(let text): try container.encode(text, forKey: .text)
+        case .cancelOrder(let minutes): try container.encode(minutes, forKey: .withinMinutes)
         case .setPriority(let priority): try container.encode(priority, forKey: .priority)
         case .setStatus(let status): try container.encode(status, forKey: .status)
         case .snooze(let hours): try container.encode(hours, forKey: .hours)
@@ -148,6 +155,8 @@ public enum RuleAction: Codable, Equatable, Sendable {
             guard !cleaned.isEmpty, cleaned.count <= 10, cleaned.allSatisfy({ $0.count <= 40 && !$0.contains(",") }) else {
                 throw .invalid(field: field, "Name one to ten order tags, each up to 40 characters, without commas.")
             }
+        case .cancelOrder(let minutes):
+            guard (1...10_080).contains(minutes) else { throw .invalid(field: field, "Cancel orders placed between 1 minute and 7 days (10,080 minutes) ago.") }
         case .addNote(let text), .noteOrder(let text):
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .invalid(field: field, "The note is empty.") }
             do { _ = try Template(text) } catch { throw .invalid(field: field, "The note's template: \(error)") }

@@ -218,6 +218,12 @@ function actionRow(schema, context, action, onRemove, allowed) {
         read = () => ({ type: 'tag_order', tags: tags.value.split(',').map((tag) => tag.trim()).filter(Boolean) });
         break;
       }
+      case 'cancel_order': {
+        // Only an order placed this recently and not shipped; above the shop's limit it waits for an admin.
+        const minutes = text(t('cancelWithinMinutes'), initial?.within_minutes ?? 60, 'number');
+        read = () => ({ type: 'cancel_order', within_minutes: Math.round(Number(minutes.value)) });
+        break;
+      }
       case 'webhook': {
         const hook = pick(t('webhooks'), context.webhooks.map((item) => [item.id, item.url]), initial?.webhook_id);
         read = () => ({ type: 'webhook', webhook_id: Number(hook.value) });

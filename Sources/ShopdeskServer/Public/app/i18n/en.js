@@ -478,4 +478,6 @@ export default {
   'refundInstead': "Money back",
   'sendExchange': "Send the exchange",
   'exchangeSent': "Exchange sent",
+  'action.cancel_order': "Cancel the customer's latest order (refund, restock) if placed recently",
+  cancelWithinMinutes: "Placed at most this many minutes ago",
 };

@@ -481,4 +481,6 @@ export default {
   'refundInstead': "Povrat novca",
   'sendExchange': "Pošalji zamjenu",
   'exchangeSent': "Zamjena poslana",
+  'action.cancel_order': "Otkaži zadnju kupčevu narudžbu (povrat novca, na zalihu) ako je nedavna",
+  cancelWithinMinutes: "Naručeno prije najviše ovoliko minuta",
 };

@@ -489,4 +489,6 @@ export default {
   'refundInstead': "Reembolso",
   'sendExchange': "Enviar a troca",
   'exchangeSent': "Troca enviada",
+  'action.cancel_order': "Cancelar o último pedido do cliente (reembolso, estoque) se feito há pouco",
+  cancelWithinMinutes: "Feito há no máximo estes minutos",
 };

@@ -483,4 +483,6 @@ export default {
   'refundInstead': "Вернуть деньги",
   'sendExchange': "Отправить обмен",
   'exchangeSent': "Обмен отправлен",
+  'action.cancel_order': "Отменить последний заказ клиента (возврат денег, на склад), если он сделан недавно",
+  cancelWithinMinutes: "Сделан не более стольких минут назад",
 };
