@@ -145,6 +145,13 @@ struct ReturnsAPITests {
             let after = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)", token: harness.ownerToken)
             #expect((after.body as? [String: Any])?["tags"] as? [String] == ["damaged"] && (after.body as? [String: Any])?["priority"] as? String == "high",
                     "\(after.text)")
+            // Macros see returns too.
+            let macro = try await harness.client.json(.post, "/api/v1/macros", token: harness.ownerToken, body: #"""
+                {"name":"Return received","body":"Your return {{returns.last.number}} is {{returns.last.state}}: {{#each item in returns.last.items}}{{item.quantity}} × {{item.title}}{{/each}}."}
+                """#)
+            let preview = try await harness.client.json(.post, "/api/v1/conversations/\(conversation)/macros/\(try macro.int("id"))/preview",
+                                                        token: harness.ownerToken, body: "{}")
+            #expect(preview.text.contains("Your return #1001-R2 is approved: 1 × Linen shirt (M)."), "\(preview.text)")
         }
     }
 

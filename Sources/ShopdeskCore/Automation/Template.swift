@@ -15,7 +15,7 @@ public struct Template: Sendable, Equatable {
     let nodes: [TemplateNode]
 
     /// The variables a template may start with; loop variables are added inside `#each`.
-    public static let roots: Set<String> = ["customer", "conversation", "agent", "workspace", "orders"]
+    public static let roots: Set<String> = ["customer", "conversation", "agent", "workspace", "orders", "returns"]
 
     public init(_ source: String) throws(TemplateError) {
         self.source = source

@@ -212,8 +212,10 @@ struct RuleRunner {
     private func render(_ template: String, on conversation: Conversation, customer: Customer?) async throws -> String {
         let orders = template.contains("orders")
             ? try await TemplateContext.orders(of: conversation.customerID, workspaceID: conversation.workspaceID, in: sql) : []
+        let returns = template.contains("returns")
+            ? try await ReturnRepository.forCustomer(conversation.customerID, workspaceID: conversation.workspaceID, in: sql) : []
         let context = TemplateContext.build(conversation: conversation, customer: customer, agent: nil, workspaceName: book.workspaceName,
-                                            reviewURL: book.reviewURL, orders: orders)
+                                            reviewURL: book.reviewURL, orders: orders, returns: returns)
         let environment = TemplateContext.environment(customer: customer, fallbackLocale: conversation.language, timeZone: book.calendar.timeZone)
         return (try? Template(template))?.render(context, environment: environment).text ?? template
     }

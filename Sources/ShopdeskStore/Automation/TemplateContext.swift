@@ -3,10 +3,11 @@ import ShopdeskCore
 import SQLKit
 
 /// The variables a macro or a rule's note can use, read from the conversation's rows.
-/// `orders` lists the customer's orders oldest first, so `orders.last` is the latest one.
+/// `orders` lists the customer's orders oldest first, so `orders.last` is the latest one;
+/// `returns` the same for their returns.
 enum TemplateContext {
     static func build(conversation: Conversation, customer: Customer?, agent: Agent?, workspaceName: String,
-                      reviewURL: String? = nil, orders: [StoreOrder] = []) -> [String: TemplateValue] {
+                      reviewURL: String? = nil, orders: [StoreOrder] = [], returns: [ReturnRecord] = []) -> [String: TemplateValue] {
         [
             "customer": .object([
                 "name": .text(customer?.name), "first_name": .text(firstName(customer?.name)), "last_name": .text(lastName(customer?.name)),
@@ -23,7 +24,22 @@ enum TemplateContext {
             ]),
             "workspace": .object(["name": .string(workspaceName), "review_url": .text(reviewURL)]),
             "orders": .list(orders.sorted { $0.createdAt < $1.createdAt }.map(order)),
+            "returns": .list(returns.sorted { $0.createdAt < $1.createdAt }.map(returned)),
         ]
+    }
+
+    /// One return as macros see it: `{{returns.last.number}}`, `{{returns.last.state}}`,
+    /// `{{#each item in returns.last.items}}{{item.quantity}} × {{item.title}}{{/each}}`.
+    static func returned(_ record: ReturnRecord) -> TemplateValue {
+        .object([
+            "number": .string("\(record.orderNumber)-R\(record.id.rawValue)"), "order_number": .string(record.orderNumber),
+            "state": .string(record.state.rawValue), "created_at": .date(record.createdAt), "tracking_number": .text(record.trackingNumber),
+            "decline_reason": .text(record.declineReason), "exchange": .text(record.exchangeRef),
+            "items": .list(record.lines.map { line in
+                .object(["title": .string(line.title), "quantity": .number(Decimal(line.quantity)), "reason": .string(line.reason.rawValue),
+                         "exchange_for": .text(line.exchange?.title)])
+            }),
+        ])
     }
 
     /// One order as macros see it: `{{orders.last.number}}`, `{{orders.last.tracking_url}}`,
@@ -58,8 +74,9 @@ enum TemplateContext {
         let customer = try await CustomerRepository.find(workspaceID: conversation.workspaceID, id: conversation.customerID, in: sql)
         let agent = try await agentID.asyncMap { try await AgentRepository.find(workspaceID: conversation.workspaceID, id: $0, in: sql) }
         let orders = try await orders(of: conversation.customerID, workspaceID: conversation.workspaceID, in: sql)
+        let returns = try await ReturnRepository.forCustomer(conversation.customerID, workspaceID: conversation.workspaceID, in: sql)
         return (build(conversation: conversation, customer: customer, agent: agent, workspaceName: workspaceName, reviewURL: reviewURL,
-                      orders: orders), customer)
+                      orders: orders, returns: returns), customer)
     }
 
     static func environment(customer: Customer?, fallbackLocale: String?, timeZone: String) -> TemplateEnvironment {

@@ -29,6 +29,14 @@ public enum ReturnRepository {
             """).all().map(decode)
     }
 
+    /// The customer's latest returns (for templates).
+    static func forCustomer(_ customerID: CustomerID, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [ReturnRecord] {
+        try await sql.raw("""
+            SELECT * FROM returns WHERE workspace_id = \(bind: workspaceID.rawValue) AND customer_id = \(bind: customerID.rawValue)
+            ORDER BY created_at DESC, id DESC LIMIT 10
+            """).all().map(decode)
+    }
+
     /// The workspace's returns, newest first, optionally in one state; `before` pages by id.
     public static func list(workspaceID: WorkspaceID, state: ReturnState?, before: ReturnID?, limit: Int, in sql: any SQLDatabase) async throws -> [ReturnRecord] {
         let stateFilter: SQLQueryString = state.map { " AND state = \(bind: $0.rawValue)" } ?? ""

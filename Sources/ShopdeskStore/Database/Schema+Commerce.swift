@@ -129,9 +129,10 @@ extension Schema {
         ]
     }
 
-    /// Exchanges: what a return's exchange became (the new order, or the shop's word for it).
+    /// Exchanges: what a return's exchange became (the new order, or the shop's word for it); the
+    /// customer's returns for templates (`returns.last`).
     static func version43(_ d: SchemaDialect) -> [String] {
-        ["ALTER TABLE returns ADD COLUMN exchange_ref TEXT"]
+        ["ALTER TABLE returns ADD COLUMN exchange_ref TEXT", "CREATE INDEX returns_customer ON returns(workspace_id, customer_id, created_at)"]
     }
 
     /// Order actions a rule asks for (a cancellation within minutes of the order): `rule_id`
