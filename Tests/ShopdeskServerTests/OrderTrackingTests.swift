@@ -37,6 +37,9 @@ struct OrderTrackingTests {
             _ = try await harness.client.json(.put, "/api/v1/help/settings", token: harness.ownerToken, body: #"{"slug":"marta-shop"}"#)
             let shipped = try await lookup("55001", "marta@example.com")
             #expect((shipped.body as? [String: Any])?["returns_path"] as? String == "/help/marta-shop/returns?number=55001", "\(shipped.text)")
+            let config = try await harness.client.json(.post, "/api/v1/widget/\(key)/sessions", body: #"{"token":"\#(visitor)"}"#)
+            #expect(((config.body as? [String: Any])?["config"] as? [String: Any])?["returns_path"] as? String == "/help/marta-shop/returns",
+                    "the widget's tracking form links the returns page: \(config.text)")
             let wrongEmail = try await lookup("55001", "someone@example.com")
             let wrongNumber = try await lookup("55002", "marta@example.com")
             #expect(wrongEmail.status == .notFound && wrongNumber.status == .notFound && wrongEmail.detail == wrongNumber.detail,

@@ -124,6 +124,28 @@ struct ReturnsAPITests {
         }
     }
 
+    /// A CSV shop's orders are read-only: its returns are Shopdesk's own records, refunded in the
+    /// shop by hand and marked so.
+    @Test func aCSVShopsReturnIsRefundedInTheShopAndMarked() async throws {
+        try await Harness.run(.sqlite) { harness in
+            _ = try await OrderTrackingTests.setUp(harness)
+            let order = try await harness.client.json(.get, "/api/v1/orders?number=55001", token: harness.ownerToken)
+            let orderID = try order.int("id")
+            let options = try await harness.client.json(.get, "/api/v1/orders/\(orderID)/returns", token: harness.ownerToken)
+            #expect(try options.bool("refund_in_shop"))
+            let line = try #require((options.fields["lines"] as? [[String: Any]])?.first?["line_item_id"] as? String)
+            let opened = try await harness.client.json(.post, "/api/v1/orders/\(orderID)/returns", token: harness.ownerToken,
+                                                       body: #"{"lines":[{"line_item_id":"\#(line)","quantity":1,"reason":"unwanted"}]}"#)
+            #expect(opened.status == .created, "\(opened.text)")
+            let id = try opened.int("id")
+            let refund = try await harness.client.json(.post, "/api/v1/returns/\(id)/refund", token: harness.ownerToken,
+                                                       headers: ["Idempotency-Key": UUID().uuidString], body: "{}")
+            #expect(refund.status == .unprocessableContent && refund.detail.contains("refund #55001 in your shop"), "\(refund.text)")
+            let marked = try await harness.client.json(.post, "/api/v1/returns/\(id)/mark-refunded", token: harness.ownerToken)
+            #expect(try marked.string("state") == "refunded", "\(marked.text)")
+        }
+    }
+
     /// Rules see returns: a damaged item's return is tagged and raised the moment it is opened.
     @Test func rulesActOnReturnsByReason() async throws {
         try await CommerceAPITests.withShop(.sqlite) { harness, shop, _, customer, conversation in

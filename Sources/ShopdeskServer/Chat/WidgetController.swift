@@ -46,6 +46,8 @@ struct WidgetController {
         var requireIdentity: Bool
         var open: Bool
         var online: Bool
+        /// The help center's returns page, when the workspace has a help center.
+        var returnsPath: String?
     }
     struct SessionAnswer: ResponseEncodable {
         /// Only when a new visitor was created: the widget stores it.
@@ -180,8 +182,9 @@ struct WidgetController {
     private func config(_ inbox: Inbox) async throws -> Config {
         let settings = inbox.chat ?? ChatSettings()
         let (open, online) = try await services.chat.availability(of: inbox)
+        let slug = try await services.database.read { try await HelpCenterRepository.settings(workspaceID: inbox.workspaceID, in: $0).slug }
         return Config(name: inbox.name, greeting: settings.greeting, color: settings.color, prechatForm: settings.prechatForm,
-                      requireIdentity: settings.requireIdentity, open: open, online: online)
+                      requireIdentity: settings.requireIdentity, open: open, online: online, returnsPath: slug.map { "/help/\($0)/returns" })
     }
 
     func visitor(_ request: Request) async throws -> ChatVisitor {

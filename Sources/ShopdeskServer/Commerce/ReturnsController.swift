@@ -15,7 +15,9 @@ struct ReturnsController {
     struct OpenBody: Decodable {
         var lines: [ReturnLine]
         var conversationID: Int64?
-        enum CodingKeys: String, CodingKey { case lines; case conversationID = "conversation_id" }
+        /// Images uploaded first (`POST /attachments`), e.g. the customer's photos sent by email.
+        var photoIDs: [Int64]?
+        enum CodingKeys: String, CodingKey { case lines; case conversationID = "conversation_id", photoIDs = "photo_ids" }
     }
     struct MoveBody: Decodable {
         var trackingNumber: String?
@@ -39,7 +41,7 @@ struct ReturnsController {
             return OrderReturnsDTO(items: records.map(ReturnDTO.init), lines: options.order.order.lineItems.map { item in
                 OrderReturnsDTO.Line(lineItemId: item.id, title: item.title, variant: item.variant, quantity: item.quantity,
                                      returnable: options.returnable[item.id] ?? 0, finalSale: options.finalSale.contains(item.id))
-            }, policy: ReturnPolicyDTO(options.policy), refusal: options.refusal.map { "\($0)" })
+            }, policy: ReturnPolicyDTO(options.policy), refusal: options.refusal.map { "\($0)" }, refundInShop: options.refundInShop)
         }
         api.on(.post, "/orders/{id}/returns",
                "Open a return for the customer: {\"lines\": [{\"line_item_id\", \"quantity\", \"reason\", \"note\", \"exchange\": {\"variant_id\", \"title\"}}], \"conversation_id\"}; approved at once, on Shopify through its returns API; an exchange swaps every line",
@@ -48,7 +50,16 @@ struct ReturnsController {
             let body: OpenBody = try await Self.decode(request, example: "{\"lines\": [{\"line_item_id\": \"…\", \"quantity\": 1, \"reason\": \"size_too_small\"}]}")
             var conversationID: ConversationID?
             if let raw = body.conversationID { conversationID = try await services.conversation(ConversationID(raw), context).id }
-            let record = try await commerce.openReturn(workspaceID: context.workspaceID, orderID: order, lines: body.lines, photos: [],
+            var photos: [AttachmentID] = []
+            for raw in (body.photoIDs ?? []).prefix(HelpReturns.maxPhotos) {
+                let ws = context.workspaceID
+                guard let file = try await services.database.read({ try await AttachmentRepository.find(workspaceID: ws, id: AttachmentID(raw), in: $0) }),
+                      file.contentType.hasPrefix("image/") else {
+                    throw Problem(.unprocessableContent, "Photo \(raw) is not an image uploaded to this workspace.", field: "photo_ids")
+                }
+                photos.append(file.id)
+            }
+            let record = try await commerce.openReturn(workspaceID: context.workspaceID, orderID: order, lines: body.lines, photos: photos,
                                                        by: .agent(context.agent.id, conversationID: conversationID))
             return Created(body: ReturnDTO(record))
         }
@@ -79,6 +90,11 @@ struct ReturnsController {
                 return ReturnDTO(try await commerce.moveReturn(workspaceID: context.workspaceID, id: record.id, to: target, agentID: context.agent.id,
                                                                trackingNumber: body.trackingNumber, declineReason: body.reason))
             }
+        }
+        api.on(.post, "/returns/{id}/mark-refunded", "A return of orders imported from CSV was refunded in the shop: record it (no money moves here)",
+               tag: "returns", role: .agent) { request, context in
+            let record = try await find(request, context)
+            return ReturnDTO(try await commerce.markReturnRefunded(workspaceID: context.workspaceID, id: record.id, agentID: context.agent.id))
         }
         api.on(.post, "/returns/{id}/exchange",
                "Send an exchange whose parcel is in (a return not yet marked received is received first): on Shopify by processing its return, in the sandbox as a new order",
@@ -224,6 +240,8 @@ struct OrderReturnsDTO: ResponseEncodable {
     var policy: ReturnPolicyDTO
     /// Why the customer could not return this order themselves now (an agent still may).
     var refusal: String?
+    /// The shop's orders are read-only here (CSV): refunds are made in the shop and marked.
+    var refundInShop: Bool
 }
 
 struct ReturnRefundDTO: ResponseEncodable {

@@ -4,9 +4,11 @@
 const trackNumber = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', maxlength: '40', required: true });
 const trackEmail = h('input', { type: 'email', autocomplete: 'email', maxlength: '254', required: true });
 const trackResult = h('div', { class: 'tracked', role: 'status', 'aria-live': 'polite' });
+// The help center's returns page, for a customer who wants to send something back.
+const returnsLink = h('a', { class: 'returns-link', target: '_blank', rel: 'noopener', hidden: true }, `↩ ${t('returnItems')}`);
 const trackForm = h('form', { class: 'contact track', hidden: true, onsubmit: (event) => { event.preventDefault(); lookUp(); } },
   h('label', {}, t('orderNumber'), trackNumber), h('label', {}, t('orderEmail'), trackEmail),
-  h('button', { type: 'submit' }, t('lookUp')), trackResult,
+  h('button', { type: 'submit' }, t('lookUp')), trackResult, returnsLink,
   h('button', { type: 'button', class: 'back', onclick: () => showTracking(false) }, t('backToChat')));
 const trackButton = h('button', { type: 'button', class: 'track-open', 'aria-label': t('track'), title: t('track'), onclick: () => showTracking(trackForm.hidden) }, '📦');
 panel.querySelector('header').insertBefore(trackButton, panel.querySelector('header > button'));
@@ -16,6 +18,9 @@ function showTracking(show) {
   state.tracking = show;
   trackForm.hidden = !show;
   render();
+  const returnsPath = state.config?.returns_path;
+  returnsLink.hidden = !returnsPath;
+  if (returnsPath) returnsLink.href = base + returnsPath + '?lang=' + language;
   if (show) { if (state.visitor?.email && !trackEmail.value) trackEmail.value = state.visitor.email; trackNumber.focus(); }
   else text.focus();
 }

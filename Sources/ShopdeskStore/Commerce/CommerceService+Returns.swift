@@ -17,6 +17,8 @@ extension CommerceService {
         public var finalSale: Set<String>
         /// Why the order cannot be returned by its customer now (nil: it can).
         public var refusal: ReturnPolicy.Refusal?
+        /// Refunds are made in the shop by hand and marked here (orders imported from CSV).
+        public var refundInShop: Bool
     }
 
     public func returnOptions(workspaceID: WorkspaceID, orderID: OrderID) async throws -> ReturnOptions {
@@ -26,7 +28,8 @@ extension CommerceService {
         var refusal: ReturnPolicy.Refusal?
         do { try policy.checkOrder(found.order, now: now()) } catch let error as ReturnPolicy.Refusal { refusal = error }
         return ReturnOptions(order: found, returnable: policy.returnable(found.order, held: held), policy: policy,
-                             finalSale: Set(found.order.lineItems.filter { policy.isFinalSale($0, of: found.order) }.map(\.id)), refusal: refusal)
+                             finalSale: Set(found.order.lineItems.filter { policy.isFinalSale($0, of: found.order) }.map(\.id)), refusal: refusal,
+                             refundInShop: connection.platform == .csv)
     }
 
     /// The order a customer names by its number and email (the same check as order tracking,
@@ -54,10 +57,6 @@ extension CommerceService {
     public func openReturn(workspaceID: WorkspaceID, orderID: OrderID, lines asked: [ReturnLine], photos: [AttachmentID],
                            by opener: ReturnOpener) async throws -> ReturnRecord {
         let (found, connection) = try await loadOrder(workspaceID: workspaceID, orderID: orderID)
-        if connection.platform == .csv {
-            throw ShopdeskError(.invalid, "Orders imported from CSV are read-only in Shopdesk; take the return of \(found.order.number) in your shop.")
-                .because("orders_read_only")
-        }
         let order = found.order
         let lines = asked.filter { $0.quantity > 0 }.map { line -> ReturnLine in
             var line = line
@@ -73,7 +72,7 @@ extension CommerceService {
             guard exchanges == lines.count else {
                 throw ShopdeskError(.invalid, "An exchange swaps every item of the return; open another return for the items to refund.").because("return_mixed")
             }
-            guard connection.platform != .woocommerce else {
+            guard connection.platform != .woocommerce, connection.platform != .csv else {
                 throw ShopdeskError(.invalid, "WooCommerce's API cannot make the exchange's order; refund the return and place a new order in WooCommerce.")
             }
         }
@@ -212,6 +211,10 @@ extension CommerceService {
                 .because("return_state")
         }
         guard !record.isExchange else { throw ShopdeskError(.conflict, "This return is an exchange: send the exchange instead.").because("return_state") }
+        if try await loadOrder(workspaceID: workspaceID, orderID: record.orderID).1.platform == .csv {
+            throw ShopdeskError(.invalid, "Orders imported from CSV are read-only in Shopdesk: refund \(record.orderNumber) in your shop, then mark the return refunded.")
+                .because("orders_read_only")
+        }
         var input = OrderActionInput(kind: "refund")
         input.lines = record.lines.map { RefundRequest.Line(lineItemID: $0.lineItemID, quantity: $0.quantity) }
         input.shipping = shipping
@@ -228,6 +231,31 @@ extension CommerceService {
         if action.state == .done { try await returnRefunded(by: action, actor: .agent(agentID)) }
         let current = try await database.read { try await ReturnRepository.find(workspaceID: workspaceID, id: id, in: $0) } ?? record
         return (current, action)
+    }
+
+    /// A return of a shop Shopdesk cannot refund through (orders imported from CSV), refunded in
+    /// the shop by hand: recorded as refunded, no money moving here.
+    public func markReturnRefunded(workspaceID: WorkspaceID, id: ReturnID, agentID: AgentID) async throws -> ReturnRecord {
+        guard var record = try await database.read({ try await ReturnRepository.find(workspaceID: workspaceID, id: id, in: $0) }) else {
+            throw ShopdeskError.notFound("Return")
+        }
+        guard try await loadOrder(workspaceID: workspaceID, orderID: record.orderID).1.platform == .csv else {
+            throw ShopdeskError(.invalid, "Refund this return from Shopdesk: the money then moves once, within the approval limits.")
+        }
+        if record.state == .approved || record.state == .inTransit {
+            record = try await moveReturn(workspaceID: workspaceID, id: id, to: .received, agentID: agentID)
+        }
+        let time = now()
+        let events = try await database.write { sql -> [DomainEvent] in
+            guard try await ReturnRepository.transition(id, workspaceID: workspaceID, from: [.received], to: .refunded, now: time, in: sql),
+                  let done = try await ReturnRepository.find(workspaceID: workspaceID, id: id, in: sql) else {
+                throw ShopdeskError(.conflict, "Only a received return can be marked refunded.").because("return_state")
+            }
+            let automated = try await runReturnRules(.returnUpdated, done, time: time, in: sql)
+            return try await EventLog.record([Self.returnEvent(.returnUpdated, done, actor: .agent(agentID), time: time, from: .received)] + automated, in: sql)
+        }
+        await publisher?.publish(events)
+        return try await database.read { try await ReturnRepository.find(workspaceID: workspaceID, id: id, in: $0) } ?? record
     }
 
     /// An exchange's parcel is in: the returned items are confirmed and the exchanged ones go out

@@ -2,7 +2,7 @@
 // (approve, decline, sent, received, cancel, refund on arrival), and a form to start one for the
 // customer. The refund is an order action: above the shop's limit it waits for an admin.
 
-import { api } from './api.js';
+import { api, sendFile } from './api.js';
 import { clear, h } from './dom.js';
 import { formatTime, t } from './i18n.js';
 import { state } from './state.js';
@@ -35,7 +35,7 @@ export function returnsSection(record, canAct) {
 function render(section, record, answer, canAct, reload) {
   clear(section);
   section.append(h('h4', {}, t('returns')));
-  for (const item of answer.items) section.append(returnEntry(item, canAct, reload));
+  for (const item of answer.items) section.append(returnEntry(item, canAct, reload, answer.refund_in_shop));
   const left = answer.lines.filter((line) => line.returnable > 0 && !line.final_sale);
   if (canAct && left.length) {
     const start = h('button', { type: 'button', class: 'start-return' }, t('startReturn'));
@@ -46,7 +46,7 @@ function render(section, record, answer, canAct, reload) {
 }
 
 /** One return: its number, state, items and the buttons for what can happen next. */
-function returnEntry(item, canAct, reload) {
+function returnEntry(item, canAct, reload, refundInShop) {
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const buttons = h('div', { class: 'return-steps' });
   const act = async (path, body, headers) => {
@@ -79,7 +79,13 @@ function returnEntry(item, canAct, reload) {
       send.addEventListener('click', () => act('exchange', {}));
       buttons.append(send);
     }
-    if (!exchange && ['approved', 'in_transit', 'received'].includes(item.state) && !item.refund_action_id) {
+    if (!exchange && refundInShop && ['approved', 'in_transit', 'received'].includes(item.state)) {
+      // Orders imported from CSV: the money goes back in the shop; this records that it did.
+      const marked = h('button', { type: 'button', 'data-step': 'mark-refunded' }, t('markRefundedInShop'));
+      marked.addEventListener('click', () => act('mark-refunded', {}));
+      buttons.append(marked);
+    }
+    if (!exchange && !refundInShop && ['approved', 'in_transit', 'received'].includes(item.state) && !item.refund_action_id) {
       const shipping = h('input', { type: 'checkbox' });
       const refund = h('button', { type: 'button', 'data-step': 'refund', class: 'primary' }, t('refundReturn'));
       // One key per click on this button: a double click, or a retry of a lost answer, refunds once.
@@ -121,10 +127,11 @@ function startForm(record, answer, reload) {
     }, () => { exchange.hidden = true; });
   }
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const photos = h('input', { type: 'file', accept: 'image/*', multiple: true, 'aria-label': t('returnPhotos') });
   const submit = h('button', { type: 'submit', class: 'primary' }, t('openReturn'));
   const form = h('form', { class: 'return-form' },
     ...rows.map(({ line, quantity, reason, note, exchange }) => h('fieldset', {}, h('legend', {}, `${line.title}${line.variant ? ` (${line.variant})` : ''} · ${line.returnable}`),
-      quantity, reason, exchange, note)), submit, error);
+      quantity, reason, exchange, note)), h('label', { class: 'field' }, h('span', { class: 'label' }, t('returnPhotos')), photos), submit, error);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const lines = rows.filter(({ quantity }) => Number(quantity.value) > 0).map(({ line, quantity, reason, note, exchange }) => ({
@@ -133,7 +140,11 @@ function startForm(record, answer, reload) {
     }));
     submit.disabled = true;
     try {
-      await api('POST', `/orders/${record.id}/returns`, { lines, conversation_id: state.conversation?.id });
+      const photoIds = [];
+      for (const file of [...(photos.files || [])].slice(0, 3)) {
+        photoIds.push((await sendFile('/attachments', file, { 'X-File-Name': encodeURIComponent(file.name), 'Content-Type': file.type })).id);
+      }
+      await api('POST', `/orders/${record.id}/returns`, { lines, conversation_id: state.conversation?.id, photo_ids: photoIds });
       reload();
     } catch (failure) {
       error.textContent = failure.message;

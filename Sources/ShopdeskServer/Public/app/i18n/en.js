@@ -480,4 +480,6 @@ export default {
   'exchangeSent': "Exchange sent",
   'action.cancel_order': "Cancel the customer's latest order (refund, restock) if placed recently",
   cancelWithinMinutes: "Placed at most this many minutes ago",
+  markRefundedInShop: "Refunded in the shop",
+  returnPhotos: "Photos of the items (up to 3)",
 };

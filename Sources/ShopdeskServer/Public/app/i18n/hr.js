@@ -483,4 +483,6 @@ export default {
   'exchangeSent': "Zamjena poslana",
   'action.cancel_order': "Otkaži zadnju kupčevu narudžbu (povrat novca, na zalihu) ako je nedavna",
   cancelWithinMinutes: "Naručeno prije najviše ovoliko minuta",
+  markRefundedInShop: "Novac vraćen u trgovini",
+  returnPhotos: "Fotografije artikala (do 3)",
 };

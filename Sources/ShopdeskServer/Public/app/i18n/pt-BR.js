@@ -491,4 +491,6 @@ export default {
   'exchangeSent': "Troca enviada",
   'action.cancel_order': "Cancelar o último pedido do cliente (reembolso, estoque) se feito há pouco",
   cancelWithinMinutes: "Feito há no máximo estes minutos",
+  markRefundedInShop: "Reembolsado na loja",
+  returnPhotos: "Fotos dos itens (até 3)",
 };

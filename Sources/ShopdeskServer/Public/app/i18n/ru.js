@@ -485,4 +485,6 @@ export default {
   'exchangeSent': "Обмен отправлен",
   'action.cancel_order': "Отменить последний заказ клиента (возврат денег, на склад), если он сделан недавно",
   cancelWithinMinutes: "Сделан не более стольких минут назад",
+  markRefundedInShop: "Деньги возвращены в магазине",
+  returnPhotos: "Фото товаров (до 3)",
 };
