@@ -10,7 +10,7 @@ import { privacyRequestsSection } from './privacy.js';
 import { returnRulesForm } from './return-rules.js';
 
 export async function commerceSections() {
-  return Promise.all([shopsSection(), approvalsSection(), revenueSection(), privacyRequestsSection()]);
+  return Promise.all([shopsSection(), approvalsSection(), returnsWaitingSection(), revenueSection(), privacyRequestsSection()]);
 }
 
 async function shopsSection() {
@@ -184,6 +184,17 @@ async function approvalsSection() {
   };
   await refresh();
   return panel('admin-approvals', t('approvals'), list);
+}
+
+/** Returns customers asked for that wait for a decision, each a link to its conversation. */
+async function returnsWaitingSection() {
+  const waiting = (await api('GET', '/returns?state=requested')).items;
+  const body = waiting.length
+    ? h('ul', { class: 'admin-list', id: 'returns-waiting' }, ...waiting.map((item) => h('li', {},
+      item.conversation_id ? h('a', { href: `#/open/${item.conversation_id}` }, `${item.order_number}-R${item.id}`) : `${item.order_number}-R${item.id}`,
+      ` · ${item.lines.map((line) => `${line.quantity} × ${line.title} (${t(`returnReason.${line.reason}`)})`).join(', ')} · ${formatTime(item.created_at)}`)))
+    : h('p', { class: 'hint' }, t('noReturnsWaiting'));
+  return panel('admin-returns', t('returnsWaiting'), body);
 }
 
 async function revenueSection() {

@@ -482,4 +482,6 @@ export default {
   cancelWithinMinutes: "Placed at most this many minutes ago",
   markRefundedInShop: "Refunded in the shop",
   returnPhotos: "Photos of the items (up to 3)",
+  returnsWaiting: "Returns waiting for a decision",
+  noReturnsWaiting: "No return waits for a decision.",
 };

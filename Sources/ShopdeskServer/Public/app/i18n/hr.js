@@ -485,4 +485,6 @@ export default {
   cancelWithinMinutes: "Naručeno prije najviše ovoliko minuta",
   markRefundedInShop: "Novac vraćen u trgovini",
   returnPhotos: "Fotografije artikala (do 3)",
+  returnsWaiting: "Povrati koji čekaju odluku",
+  noReturnsWaiting: "Nijedan povrat ne čeka odluku.",
 };

@@ -493,4 +493,6 @@ export default {
   cancelWithinMinutes: "Feito há no máximo estes minutos",
   markRefundedInShop: "Reembolsado na loja",
   returnPhotos: "Fotos dos itens (até 3)",
+  returnsWaiting: "Devoluções aguardando decisão",
+  noReturnsWaiting: "Nenhuma devolução aguarda decisão.",
 };

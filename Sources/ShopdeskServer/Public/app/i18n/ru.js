@@ -487,4 +487,6 @@ export default {
   cancelWithinMinutes: "Сделан не более стольких минут назад",
   markRefundedInShop: "Деньги возвращены в магазине",
   returnPhotos: "Фото товаров (до 3)",
+  returnsWaiting: "Возвраты, ждущие решения",
+  noReturnsWaiting: "Нет возвратов, ждущих решения.",
 };
