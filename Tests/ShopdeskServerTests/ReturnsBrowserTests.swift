@@ -37,9 +37,9 @@ struct ReturnsBrowserTests {
                 try await WebAppTests.signIn(page, harness, "\(base)/#/open/\(conversation)")
                 try await page.waitFor("document.querySelector('#orders-panel .return')?.innerText.includes('Requested')", "the requested return in the order's card")
                 #expect(try await page.text("#orders-panel .return").contains("Preciso de um L"))
-                _ = try await page.evaluate("document.querySelector('#orders-panel .return [data-step=approve]').click()")
+                try await page.waitFor("(() => { const button = document.querySelector('#orders-panel .return [data-step=approve]'); if (!button) return false; button.click(); return true })()", "the approve button")
                 try await page.waitFor("document.querySelector('#orders-panel .return')?.innerText.includes('Approved')", "the approved return")
-                _ = try await page.evaluate("document.querySelector('#orders-panel .return [data-step=refund]').click()")
+                try await page.waitFor("(() => { const button = document.querySelector('#orders-panel .return [data-step=refund]'); if (!button) return false; button.click(); return true })()", "the refund button")
                 try await page.waitFor("document.querySelector('#orders-panel .return')?.innerText.includes('Refunded')", "the refunded return")
                 #expect(await shop.mutations.filter { $0 == "ReturnProcess" }.count == 1)
                 #expect(await shop.order("gid://shopify/Order/1001")?.refunded.minor == 4_900)
@@ -57,14 +57,14 @@ struct ReturnsBrowserTests {
             try await Browser.with { page in
                 try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(conversation)")
                 try await page.waitFor("document.querySelector('#orders-panel .start-return')", "the start-a-return button")
-                _ = try await page.evaluate("document.querySelector('#orders-panel .start-return').click()")
+                try await page.waitFor("(() => { const button = document.querySelector('#orders-panel .start-return'); if (!button) return false; button.click(); return true })()", "the start-a-return button")
                 try await page.waitFor("document.querySelector('#orders-panel [data-exchange] option[value=\"gid://shopify/ProductVariant/71\"]')", "the sizes found in the shop")
                 _ = try await page.evaluate("""
                     (() => { const form = document.querySelector('#orders-panel .return-form'); form.querySelector('input[type=number]').value = '1';
                       form.querySelector('[data-exchange]').value = 'gid://shopify/ProductVariant/71'; form.requestSubmit(); return true })()
                     """)
                 try await page.waitFor("document.querySelector('#orders-panel .return')?.innerText.includes('→ Linen shirt - L')", "the exchange")
-                _ = try await page.evaluate("document.querySelector('#orders-panel .return [data-step=exchange]').click()")
+                try await page.waitFor("(() => { const button = document.querySelector('#orders-panel .return [data-step=exchange]'); if (!button) return false; button.click(); return true })()", "the send-the-exchange button")
                 try await page.waitFor("document.querySelector('#orders-panel .return')?.innerText.includes('Exchanged')", "the exchange sent")
                 #expect(await shop.mutations.contains("ReturnProcess"))
             }

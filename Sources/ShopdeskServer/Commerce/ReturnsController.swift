@@ -37,8 +37,11 @@ struct ReturnsController {
             let order: OrderID = try request.id(context: context, "Order")
             let ws = context.workspaceID
             let options = try await commerce.returnOptions(workspaceID: ws, orderID: order)
-            let records = try await services.database.read { try await ReturnRepository.forOrder(order, workspaceID: ws, in: $0) }
-            return OrderReturnsDTO(items: records.map(ReturnDTO.init), lines: options.order.order.lineItems.map { item in
+            let (records, actions) = try await services.database.read { sql in
+                (try await ReturnRepository.forOrder(order, workspaceID: ws, in: sql), try await OrderActionRepository.forOrder(order, workspaceID: ws, in: sql))
+            }
+            let refunds = Dictionary(actions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            return OrderReturnsDTO(items: records.map { ReturnDTO($0, refund: $0.refundActionID.flatMap { refunds[$0] }) }, lines: options.order.order.lineItems.map { item in
                 OrderReturnsDTO.Line(lineItemId: item.id, title: item.title, variant: item.variant, quantity: item.quantity,
                                      returnable: options.returnable[item.id] ?? 0, finalSale: options.finalSale.contains(item.id))
             }, policy: ReturnPolicyDTO(options.policy), refusal: options.refusal.map { "\($0)" }, refundInShop: options.refundInShop)
@@ -74,7 +77,7 @@ struct ReturnsController {
             let before = request.queryString("before").flatMap(Int64.init).map(ReturnID.init)
             let ws = context.workspaceID
             let records = try await services.database.read { try await ReturnRepository.list(workspaceID: ws, state: state, before: before, limit: 50, in: $0) }
-            return Page(items: records.map(ReturnDTO.init), nextCursor: records.count == 50 ? records.last.map { String($0.id.rawValue) } : nil)
+            return Page(items: records.map { ReturnDTO($0) }, nextCursor: records.count == 50 ? records.last.map { String($0.id.rawValue) } : nil)
         }
         api.on(.get, "/returns/{id}", "One return", tag: "returns") { request, context in
             ReturnDTO(try await find(request, context))
@@ -198,12 +201,18 @@ struct ReturnDTO: ResponseEncodable {
     var trackingNumber: String?
     var declineReason: String?
     var refundActionId: Int64?
+    /// Where the refund stands (`awaiting_approval`, `done`, `failed`…) and why it failed, where
+    /// the answer lists it (an order's returns).
+    var refundState: String?
+    var refundError: String?
     /// What the exchange became (the new order's number, or the shop's word).
     var exchangeRef: String?
     var createdAt: Date
     var updatedAt: Date
 
-    init(_ record: ReturnRecord) {
+    init(_ record: ReturnRecord, refund: OrderActionRecord? = nil) {
+        refundState = refund?.state.rawValue
+        refundError = refund?.error
         id = record.id.rawValue; orderId = record.orderID.rawValue; orderNumber = record.orderNumber
         customerId = record.customerID?.rawValue; conversationId = record.conversationID?.rawValue
         state = record.state.rawValue; next = record.state.next.map(\.rawValue)

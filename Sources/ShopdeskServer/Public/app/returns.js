@@ -85,7 +85,9 @@ function returnEntry(item, canAct, reload, refundInShop) {
       marked.addEventListener('click', () => act('mark-refunded', {}));
       buttons.append(marked);
     }
-    if (!exchange && !refundInShop && ['approved', 'in_transit', 'received'].includes(item.state) && !item.refund_action_id) {
+    // A refund not yet asked, or one the shop or an admin turned down, can be asked (again).
+    const refundOpen = !item.refund_action_id || ['failed', 'rejected'].includes(item.refund_state);
+    if (!exchange && !refundInShop && ['approved', 'in_transit', 'received'].includes(item.state) && refundOpen) {
       const shipping = h('input', { type: 'checkbox' });
       const refund = h('button', { type: 'button', 'data-step': 'refund', class: 'primary' }, t('refundReturn'));
       // One key per click on this button: a double click, or a retry of a lost answer, refunds once.
@@ -94,7 +96,8 @@ function returnEntry(item, canAct, reload, refundInShop) {
       buttons.append(refund, h('label', { class: 'check' }, shipping, ` ${t('refundShippingToo')}`));
     }
   }
-  const waiting = item.refund_action_id && item.state === 'received' ? h('p', { class: 'hint' }, t('returnRefundWaiting')) : null;
+  const waiting = item.refund_state === 'awaiting_approval' ? h('p', { class: 'hint' }, t('returnRefundWaiting'))
+    : item.refund_state === 'failed' ? h('p', { class: 'form-error' }, `${t('actionFailed')} ${item.refund_error || ''}`) : null;
   return h('div', { class: `return return-${item.state}`, 'data-return': item.id },
     h('p', {}, h('strong', {}, `${item.order_number}-R${item.id}`), ' ',
       h('span', { class: `badge return-state-${item.state}` }, t(`returnState.${item.state}`)),
