@@ -121,7 +121,8 @@ extension OrderRuleTests {
             let waiting = try await harness.client.json(.get, "/api/v1/order-actions", token: harness.ownerToken)
             let asked = try #require(waiting.items.first)
             let ruleID = Int(try rule.int("id"))
-            #expect(asked["kind"] as? String == "cancel" && asked["rule_id"] as? Int == ruleID && asked["agent_id"] == nil, "\(waiting.text)")
+            #expect(asked["kind"] as? String == "cancel" && asked["rule_id"] as? Int == ruleID && asked["agent_id"] == nil
+                    && asked["rule_name"] as? String == "Cancel on request", "\(waiting.text)")
             let approved = try await harness.client.json(.post, "/api/v1/order-actions/\(try #require(asked["id"] as? Int))/approve", token: harness.ownerToken)
             #expect(try approved.string("state") == "done", "\(approved.text)")
             #expect(await shop.order("gid://shopify/Order/1005")?.isCancelled == true)

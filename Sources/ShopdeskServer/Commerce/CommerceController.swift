@@ -117,8 +117,16 @@ struct CommerceController {
         }
         api.on(.get, "/order-actions", "Order actions waiting for an admin's approval", tag: "commerce", role: .admin) { _, context in
             let ws = context.workspaceID
-            let records = try await services.database.read { try await OrderActionRepository.awaitingApproval(workspaceID: ws, in: $0) }
-            return Page(items: records.map(OrderActionDTO.init), nextCursor: nil)
+            let (records, rules) = try await services.database.read { sql in
+                (try await OrderActionRepository.awaitingApproval(workspaceID: ws, in: sql), try await RuleRepository.list(workspaceID: ws, in: sql))
+            }
+            // A rule's request says which rule asked, by its name.
+            let names = Dictionary(rules.map { ($0.id, $0.definition.name) }, uniquingKeysWith: { first, _ in first })
+            return Page(items: records.map { record in
+                var dto = OrderActionDTO(record)
+                dto.ruleName = record.ruleID.flatMap { names[$0] }
+                return dto
+            }, nextCursor: nil)
         }
         api.on(.post, "/order-actions/{id}/approve", "Approve a waiting order action; it runs now, once", tag: "commerce", role: .admin) { request, context in
             let id: OrderActionID = try request.id(context: context, "Order action")

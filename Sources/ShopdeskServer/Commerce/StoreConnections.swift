@@ -116,6 +116,8 @@ struct OrderActionDTO: ResponseEncodable {
     /// Who asked: an agent, or a rule (`rule_id`).
     var agentId: Int64?
     var ruleId: Int64?
+    /// The asking rule's name, where the answer lists it (the approvals).
+    var ruleName: String?
     var kind: String
     var summary: String
     var amount: Amount?

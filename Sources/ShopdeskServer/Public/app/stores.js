@@ -178,7 +178,8 @@ async function approvalsSection() {
       }, (failure) => { outcome.textContent = ` ${failure.message}`; });
       approve.addEventListener('click', () => decide('approve'));
       reject.addEventListener('click', () => decide('reject'));
-      const who = action.agent_id ? (state.agents.get(action.agent_id)?.name || `#${action.agent_id}`) : `${t('ruleFired')} #${action.rule_id}`;
+      const who = action.agent_id ? (state.agents.get(action.agent_id)?.name || `#${action.agent_id}`)
+        : `${t('ruleFired')} “${action.rule_name || `#${action.rule_id}`}”`;
       list.append(h('li', {}, `${action.summary} · ${who} · ${formatTime(action.created_at)} `, approve, ' ', reject, outcome));
     }
   };
