@@ -174,6 +174,10 @@ struct ReturnsAPITests {
             let preview = try await harness.client.json(.post, "/api/v1/conversations/\(conversation)/macros/\(try macro.int("id"))/preview",
                                                         token: harness.ownerToken, body: "{}")
             #expect(preview.text.contains("Your return #1001-R2 is approved: 1 × Linen shirt (M)."), "\(preview.text)")
+            // A data request lists them too.
+            let export = try await harness.client.json(.get, "/api/v1/customers/\(customer)/export", token: harness.ownerToken)
+            let returns = (export.fields["returns"] as? [[String: Any]]) ?? []
+            #expect(returns.compactMap { $0["number"] as? String } == ["#1001-R1", "#1001-R2"], "\(export.text.suffix(600))")
         }
     }
 

@@ -29,11 +29,11 @@ public enum ReturnRepository {
             """).all().map(decode)
     }
 
-    /// The customer's latest returns (for templates).
-    static func forCustomer(_ customerID: CustomerID, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [ReturnRecord] {
+    /// The customer's latest returns, newest first (ten for templates; all of them for an export).
+    static func forCustomer(_ customerID: CustomerID, workspaceID: WorkspaceID, limit: Int = 10, in sql: any SQLDatabase) async throws -> [ReturnRecord] {
         try await sql.raw("""
             SELECT * FROM returns WHERE workspace_id = \(bind: workspaceID.rawValue) AND customer_id = \(bind: customerID.rawValue)
-            ORDER BY created_at DESC, id DESC LIMIT 10
+            ORDER BY created_at DESC, id DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 1_000))))
             """).all().map(decode)
     }
 

@@ -4,7 +4,7 @@ import SQLKit
 
 /// Everything Shopdesk holds about one customer, for a data request (GDPR art. 15, Shopify's
 /// `customers/data_request`): who they are, how they reached the shop, what they and the agents
-/// wrote, the files' names, their field values and orders. Read in one transaction.
+/// wrote, the files' names, their field values, orders and returns. Read in one transaction.
 public struct CustomerExport: Encodable, Sendable {
     public struct Conversation: Encodable, Sendable {
         var number: Int64
@@ -20,6 +20,13 @@ public struct CustomerExport: Encodable, Sendable {
         var createdAt: Date
     }
     public struct Order: Encodable, Sendable { var number: String; var placedAt: Date; var total: Int64; var currency: String }
+    public struct Return: Encodable, Sendable {
+        var number: String
+        var state: String
+        var items: [String]
+        var trackingNumber: String?
+        var createdAt: Date
+    }
 
     var customerId: Int64
     var name: String?
@@ -29,6 +36,7 @@ public struct CustomerExport: Encodable, Sendable {
     var fields: [String: String]
     var conversations: [Conversation]
     var orders: [Order]
+    var returns: [Return]
     var exportedAt: Date
 
     public static func read(workspaceID: WorkspaceID, customerID: CustomerID, in database: Database) async throws -> CustomerExport? {
@@ -69,9 +77,14 @@ public struct CustomerExport: Encodable, Sendable {
                 SELECT number, placed_at, total_minor, currency FROM orders WHERE workspace_id = \(bind: ws) AND customer_id = \(bind: id) ORDER BY placed_at
                 """).all().map { Order(number: try $0.string("number"), placedAt: try $0.date("placed_at"), total: try $0.int64("total_minor"),
                                        currency: try $0.string("currency")) }
+            let returns = try await ReturnRepository.forCustomer(customerID, workspaceID: workspaceID, limit: 1_000, in: sql).reversed().map { record in
+                Return(number: "\(record.orderNumber)-R\(record.id.rawValue)", state: record.state.rawValue,
+                       items: record.lines.map { "\($0.quantity) × \($0.title) (\($0.reason.rawValue))\($0.note.map { ": \($0)" } ?? "")" },
+                       trackingNumber: record.trackingNumber, createdAt: record.createdAt)
+            }
             return CustomerExport(customerId: id, name: try customer.stringOrNil("name"), email: try customer.stringOrNil("email"),
                                   phone: try customer.stringOrNil("phone"), identities: identities, fields: fields, conversations: conversations,
-                                  orders: orders, exportedAt: Date())
+                                  orders: orders, returns: returns, exportedAt: Date())
         }
     }
 }
