@@ -50,6 +50,15 @@ struct CampaignAPITests {
             let again = try await harness.client.json(.post, "/api/v1/widget/campaigns/\(campaignID)/shown", headers: ["X-Visitor-Token": visitor],
                                                       body: #"{"variant":"A"}"#)
             #expect(again.status == .conflict, "one display per visitor, counted by the server too: \(again.text)")
+            // Two shows at once for a new visitor: one is recorded, one refused.
+            let twice = try await harness.client.json(.post, "/api/v1/widget/\(key)/sessions", body: "{}").string("token")
+            let show = { @Sendable in
+                try await harness.client.json(.post, "/api/v1/widget/campaigns/\(campaignID)/shown", headers: ["X-Visitor-Token": twice],
+                                              body: #"{"variant":"B"}"#).status
+            }
+            async let first = show(), second = show()
+            let statuses = try await [first, second]
+            #expect(statuses.filter { $0 == .created }.count == 1 && statuses.filter { $0 == .conflict }.count == 1, "\(statuses)")
             let stranger = try await harness.client.json(.post, "/api/v1/widget/\(key)/sessions", body: "{}").string("token")
             let notTheirs = try await harness.client.json(.post, "/api/v1/widget/campaigns/shows/\(showID)/engaged", headers: ["X-Visitor-Token": stranger])
             #expect(notTheirs.status == .noContent, "answers alike, changes nothing")
@@ -77,7 +86,7 @@ struct CampaignAPITests {
             let a = try #require(variants.first { $0["variant"] as? String == "A" })
             #expect(a["shown"] as? Int == 1 && a["engaged"] as? Int == 1 && a["conversations"] as? Int == 1 && a["orders"] as? Int == 1, "\(results.text)")
             #expect(((a["revenue"] as? [[String: Any]])?.first)?["minor"] as? Int == 10_380)
-            #expect(variants.first { $0["variant"] as? String == "B" }?["shown"] as? Int == 0 && (results.body as? [String: Any])?["winner"] == nil)
+            #expect(variants.first { $0["variant"] as? String == "B" }?["shown"] as? Int == 1 && (results.body as? [String: Any])?["winner"] == nil)
 
             let paused = try await harness.client.json(.patch, "/api/v1/campaigns/\(campaignID)", token: harness.ownerToken, body: #"{"status":"paused"}"#)
             #expect(try paused.string("status") == "paused")

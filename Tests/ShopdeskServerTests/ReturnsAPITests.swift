@@ -273,5 +273,9 @@ struct MultipartFormTests {
         // Line fields past the hundredth are not read; quantities must be numbers above zero.
         let lines = MultipartForm(fields: ["line0": "a", "quantity0": "x", "line1": "b", "quantity1": "2", "reason1": "nonsense", "line150": "c", "quantity150": "1"]).lines()
         #expect(lines == [ReturnLine(lineItemID: "b", quantity: 2, reason: .other)])
+        // The demo's Telegram reads the adapter's uploads with it.
+        let upload = Array("--x\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n42\r\n--x\r\nContent-Disposition: form-data; name=\"document\"; filename=\"Račun.pdf\"\r\n\r\n%PDF\r\n--x--\r\n".utf8)
+        let (fields, fileName) = DemoTelegram.fields(Data(upload), contentType: "multipart/form-data; boundary=x")
+        #expect(fields == ["chat_id": "42"] && fileName == "Račun.pdf")
     }
 }

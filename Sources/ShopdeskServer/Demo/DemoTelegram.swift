@@ -90,18 +90,9 @@ actor DemoTelegram: DemoProvider {
             let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
             return (object.mapValues { "\($0)" }, nil)
         }
-        guard contentType.hasPrefix("multipart/form-data"), let boundary = contentType.components(separatedBy: "boundary=").last else { return ([:], nil) }
-        var fields: [String: String] = [:], fileName: String?
-        for part in String(decoding: body, as: UTF8.self).components(separatedBy: "--" + boundary) {
-            guard let end = part.range(of: "\r\n\r\n") else { continue }
-            let headers = part[..<end.lowerBound]
-            guard let name = headers.components(separatedBy: "name=\"").dropFirst().first?.components(separatedBy: "\"").first else { continue }
-            if let file = headers.components(separatedBy: "filename=\"").dropFirst().first?.components(separatedBy: "\"").first {
-                fileName = file
-            } else {
-                fields[name] = String(part[end.upperBound...]).trimmingCharacters(in: .newlines)
-            }
-        }
-        return (fields, fileName)
+        guard contentType.lowercased().hasPrefix("multipart/form-data") else { return ([:], nil) }
+        // The same reader as the help center's forms (the mail parser's MIME reader).
+        let form = MultipartForm(contentType: contentType, body: Array(body))
+        return (form.fields.mapValues { $0.trimmingCharacters(in: .newlines) }, form.files.first?.name)
     }
 }

@@ -38,10 +38,21 @@ extension CommerceService {
             code = made.code
             expiresAt = made.expiresAt
         }
-        let issued = code
+        let issued = code, kind = database.kind
         let showID = try await database.write { sql in
-            try await CampaignRepository.insertShow(workspaceID: workspaceID, campaignID: campaignID, variant: key, visitorID: visitorID, code: issued,
-                                                    at: time, in: sql)
+            // Counted again while holding the visitor: two calls at once cannot both show (the
+            // code made for the one refused is never handed out).
+            if kind == .postgres {
+                _ = try await sql.raw("""
+                    SELECT id FROM chat_visitors WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: visitorID) FOR UPDATE
+                    """).all()
+            }
+            let (shown, _) = try await CampaignRepository.shows(workspaceID: workspaceID, campaignID: campaignID, visitorID: visitorID, in: sql)
+            if definition.maxShows > 0, shown >= definition.maxShows {
+                throw ShopdeskError(.conflict, "This visitor has seen the campaign as often as it may be shown.").because("campaign_shown_enough")
+            }
+            return try await CampaignRepository.insertShow(workspaceID: workspaceID, campaignID: campaignID, variant: key, visitorID: visitorID,
+                                                           code: issued, at: time, in: sql)
         }
         return CampaignDisplay(showID: showID, code: code, expiresAt: expiresAt)
     }
