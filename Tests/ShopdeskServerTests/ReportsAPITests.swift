@@ -106,6 +106,10 @@ struct ReportsAPITests {
             #expect(current["conversations"] as? Int == 3 && previous["conversations"] as? Int == 1)
             let days = (current["created_by_day"] as? [[String: Any]] ?? []).map { "\($0["day"]!)=\($0["count"]!)" }
             #expect(days == ["2026-11-23=1", "2026-11-24=1", "2026-11-25=0", "2026-11-26=0", "2026-11-27=0", "2026-11-28=0", "2026-11-29=1"])
+            // The backlog at each day's end: the week before left one open (c4); c1 came and went on
+            // Monday, c2 stayed open from Tuesday, c3 from Sunday.
+            let backlog = (current["backlog"] as? [[String: Any]] ?? []).map { "\($0["open"]!)/\($0["pending"]!)/\($0["snoozed"]!)" }
+            #expect(backlog == ["1/0/0", "2/0/0", "2/0/0", "2/0/0", "2/0/0", "2/0/0", "3/0/0"], "\(backlog)")
             let heatmap = try #require(current["heatmap"] as? [[Int]])
             #expect(heatmap[0][9] == 1 && heatmap[1][23] == 1 && heatmap[6][23] == 1 && heatmap.joined().reduce(0, +) == 3)
             // First responses in the week: 30 and 60 minutes (the note did not count; c3's falls next week).
@@ -166,7 +170,7 @@ struct ReportsAPITests {
             #expect(Set(created.items.compactMap { $0["id"] as? Int }) == [Int(c1), Int(c2), Int(c3)])
             let csv = try await harness.client.json(.get, "/api/v1/reports/overview?from=2026-11-23&to=2026-11-30&format=csv", token: token)
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true && csv.text.hasPrefix("\u{FEFF}figure,"))
-            #expect(csv.text.contains("\r\nconversations,3,1\r\n") && csv.text.contains("\r\n2026-11-29,1\r\n"), "\(csv.text)")
+            #expect(csv.text.contains("\r\nconversations,3,1\r\n") && csv.text.contains("\r\n2026-11-29,1,3,0,0\r\n"), "\(csv.text)")
         }
     }
 

@@ -40,6 +40,16 @@ struct WebAppReportsTests {
                 _ = try await page.evaluate("(() => { document.querySelector('#chart-created-toggle').click(); return true })()")
                 #expect(try await page.evaluate("document.querySelectorAll('#chart-created-table tbody tr').length") as? Int == 7)
                 #expect(try await page.evaluate("document.querySelector('#chart-created svg').hasAttribute('hidden')") as? Bool == true)
+                // The backlog at each day's end, as a table too: three open on Sunday.
+                _ = try await page.evaluate("(() => { document.querySelector('#chart-backlog-toggle').click(); return true })()")
+                #expect(try await page.evaluate("[...document.querySelectorAll('#chart-backlog-table tbody tr')].map((row) => row.cells[1].textContent).join(',')")
+                    as? String == "1,2,2,2,2,2,3")
+                // The topics of the week in the agent's language; a topic's conversations one click away.
+                try await page.waitFor("document.querySelector('#report-topic-table tbody tr th button')", "the topics")
+                #expect(try await page.evaluate("document.querySelector('#report-topics-title').textContent.startsWith('\(language == "hr" ? "Teme" : "Topics")')")
+                    as? Bool == true)
+                _ = try await page.evaluate("(() => { document.querySelector('#report-topic-table tbody tr th button').click(); return true })()")
+                try await page.waitFor("document.querySelectorAll('#report-drill-list a').length > 0", "a topic's conversations")
                 // The conversations behind first contact resolution: the Monday one.
                 _ = try await page.evaluate("(() => { document.querySelector('[data-metric=fcr]').click(); return true })()")
                 try await page.waitFor("document.querySelectorAll('#report-drill-list a').length === 1", "the conversation behind the figure")

@@ -70,6 +70,15 @@ struct ReportDaysTests {
                 #expect(days == facts, "\(filter) \(from)–\(to) detail \(detail)")
                 counted += facts.conversations + facts.resolved + facts.nextResponse.calendar.count
             }
+            if filter == ReportQueries.Filter() {
+                // The words and phrases each day keeps, against the facts'.
+                let previousFrom = ReportClock.adding(-5, to: from)
+                let (days, facts) = try await database.read { sql in
+                    (try await ReportTopics.termCountsFromDays(workspaceID: ws, from: from, to: to, previousFrom: previousFrom, in: sql),
+                     try await ReportTopics.termCountsFromFacts(workspaceID: ws, from: from, to: to, previousFrom: previousFrom, filter: filter, in: sql))
+                }
+                #expect(days.now == facts.now && days.before == facts.before, "terms \(from)–\(to)")
+            }
         }
         #expect(counted > 100, "the random periods held too little to compare")
     }
@@ -99,9 +108,39 @@ struct ReportDaysTests {
             surveyAnswered.map { _ in Int.random(in: 0...10, using: &generator) },
             ["The customer asked for a person.", "No answer found.", nil, nil].randomElement(using: &generator)!, flag(), flag(),
             ["3", "3,5", "7", nil, nil].randomElement(using: &generator)!, flag(),
+            ["negative", "positive", nil].randomElement(using: &generator)!,
+            ["late parcel", "late,late parcel,parcel", "refund", "refund,late", nil].randomElement(using: &generator)!,
         ]
+        var values = columns.map(Fact.Value.init)
         let waits = (0..<Int.random(in: 0...3, using: &generator)).map { _ in (day(), duration(), duration()) }
-        return Fact(id: id, columns: columns.map(Fact.Value.init), waits: waits.map { Fact.Wait(day: $0.0, seconds: $0.1, business: $0.2) })
+        // The backlog moves as a conversation's statuses would: created open or pending, perhaps
+        // changed a few days later, and resolved for good on its resolved day (moved after the others).
+        let created: Int = if case let .int(day) = values[8] { day } else { day0 }
+        var statuses: [(day: Int, status: ConversationStatus)] = [(created, Bool.random(using: &generator) ? .open : .pending)]
+        if Bool.random(using: &generator) {
+            statuses.append((ReportClock.adding(Int.random(in: 0...4, using: &generator), to: created),
+                             [.open, .pending, .snoozed, .resolved].randomElement(using: &generator)!))
+        }
+        if case let .int(resolved) = values[23] {
+            let day = max(resolved, statuses.last!.day)
+            values[23] = .int(day)
+            statuses.append((day, .resolved))
+        } else if statuses.last!.status == .resolved {
+            statuses.append((statuses.last!.day, .open))
+        }
+        let clock = ReportClock(timeZone: .gmt)
+        let at = { (day: Int) in Date(timeIntervalSince1970: Self.seconds(day)) }
+        let moves = BacklogChange.of(createdAt: at(created), initial: statuses[0].status,
+                                     changes: statuses.dropFirst().map { (at($0.day), $0.status) }, clock: clock)
+        return Fact(id: id, columns: values, waits: waits.map { Fact.Wait(day: $0.0, seconds: $0.1, business: $0.2) }, backlog: moves)
+    }
+
+    /// Noon (UTC) of a `yyyymmdd` day, as seconds since 1970.
+    static func seconds(_ day: Int) -> TimeInterval {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        let date = calendar.date(from: DateComponents(year: day / 10_000, month: day / 100 % 100, day: day % 100, hour: 12))!
+        return date.timeIntervalSince1970
     }
 
     struct Fact: Sendable {
@@ -123,6 +162,7 @@ struct ReportDaysTests {
         var id: Int64
         var columns: [Value]
         var waits: [Wait]
+        var backlog: [BacklogChange]
     }
 
     /// Replaces these conversations' facts and waits and marks their days, old and new, as a refresh does.
@@ -135,8 +175,10 @@ struct ReportDaysTests {
             }
         }
         for row in try await sql.raw(queries.oldWaitDays).all() { days.insert(try row.decode(column: "day", as: Int.self)) }
+        for row in try await sql.raw(queries.oldBacklogDays).all() { days.insert(try row.decode(column: "day", as: Int.self)) }
         try await sql.raw(queries.deleteFacts).run()
         try await sql.raw(queries.deleteWaits).run()
+        try await sql.raw(queries.deleteBacklog).run()
         for fact in facts {
             var values: SQLQueryString = "(\(bind: fact.id), \(bind: ws.rawValue), 0, 0"
             for (index, value) in fact.columns.enumerated() {
@@ -155,9 +197,16 @@ struct ReportDaysTests {
                   priority, merged, created_day, created_slot, customer_messages, responses, automatic_messages, bot_answered, bot_handed_over,
                   bot_resolved, first_response_day, first_response, first_response_business, first_resolved_day, reopened, one_touch, fcr,
                   resolved_day, resolution, resolution_business, survey_kind, survey_sent_day, survey_answered_day, survey_score,
-                  handover_reason, rule_touched, rule_resolved, macros, automated)
+                  handover_reason, rule_touched, rule_resolved, macros, automated, sentiment, terms)
                 VALUES \(values)
                 """).run()
+            for move in fact.backlog {
+                days.insert(move.day)
+                try await sql.raw("""
+                    INSERT INTO report_backlog (workspace_id, conversation_id, day, open, pending, snoozed)
+                    VALUES (\(bind: ws.rawValue), \(bind: fact.id), \(bind: move.day), \(bind: move.open), \(bind: move.pending), \(bind: move.snoozed))
+                    """).run()
+            }
             for wait in fact.waits {
                 let (day, seconds, business) = (wait.day, wait.seconds, wait.business)
                 days.insert(day)

@@ -40,6 +40,25 @@ struct ReportsController {
             }
             return try report.response(from: request, context: context)
         }
+        api.on(.get, "/reports/topics",
+               "What customers ask about: each intent's volume, change and negative share with examples, and the rising intents, words and phrases",
+               tag: "reports", query: query) { request, context in
+            let scope = try await scope(request, context)
+            let ws = context.workspaceID
+            let fresh = try await ReportFactsStore.catchUp(workspaceID: ws, now: Date(), budget: 2, in: database)
+            if !fresh { try await Self.continueInBackground(ws, now: Date(), database: database) }
+            let (topics, conversations) = try await database.read { sql in
+                let topics = try await ReportTopics.topics(workspaceID: ws, from: scope.from, to: scope.to, previousFrom: scope.previousFrom,
+                                                           filter: scope.filter, in: sql)
+                let found = try await ConversationRepository.findMany(workspaceID: ws, ids: topics.examples.values.flatMap { $0 }, in: sql)
+                return (topics, Dictionary(found.map { ($0.id, $0) }) { first, _ in first })
+            }
+            let report = TopicsDTO(scope: scope, fresh: fresh, topics: topics, conversations: conversations)
+            if request.queryString("format") == "csv" {
+                return csv(report.csvRows(), name: "shopdesk-topics-\(report.from)-\(report.to).csv", numeric: [2, 3, 4, 5, 6])
+            }
+            return try report.response(from: request, context: context)
+        }
         api.on(.get, "/reports/conversations", "The conversations behind a figure of a report (at most 1,000, newest first)",
                tag: "reports", query: query + ["metric", "limit"]) { request, context in
             let scope = try await scope(request, context)

@@ -29,6 +29,8 @@ struct OverviewDTO: ResponseEncodable {
     }
     struct CountDTO: Encodable { var key: String; var count: Int }
     struct DayDTO: Encodable { var day: String; var count: Int }
+    /// Conversations open, pending and snoozed at the end of a day.
+    struct BacklogDTO: Encodable { var day: String; var open: Int; var pending: Int; var snoozed: Int }
     struct AgentDTO: Encodable {
         var agentId: Int64
         var resolved: Int
@@ -66,6 +68,8 @@ struct OverviewDTO: ResponseEncodable {
         /// the bot, a rule, an automatic reply); resolved in the period by a rule (`rule_resolved`).
         var automation: [String: Int]
         var agents: [AgentDTO]
+        /// Each day's backlog at its end (empty for a previous period).
+        var backlog: [BacklogDTO]
 
         /// `detail`: the period was read in full (a previous period has no days, heatmap or agents).
         init(_ period: ReportQueries.Period, from: Int, to: Int, detail: Bool = true) {
@@ -104,6 +108,11 @@ struct OverviewDTO: ResponseEncodable {
                          firstResponseMean: line.firstResponses == 0 ? nil : (Double(line.firstResponseSum) / Double(line.firstResponses)).rounded(),
                          csatAnswers: line.csatAnswers, csatSatisfied: line.csatSatisfied)
             }.sorted { $0.resolved != $1.resolved ? $0.resolved > $1.resolved : $0.agentId < $1.agentId }
+            var level = period.backlogBefore
+            backlog = !detail ? [] : ReportClock.days(from: from, to: to).map { day in
+                if let move = period.backlogMoves[day] { level.add(move) }
+                return BacklogDTO(day: ReportClock.text(day), open: level.open, pending: level.pending, snoozed: level.snoozed)
+            }
         }
     }
 
@@ -177,8 +186,11 @@ struct OverviewDTO: ResponseEncodable {
             for count in counts { rows.append([dimension == "macro" ? macroNames[count.key] ?? "#\(count.key)" : count.key, String(count.count)]) }
         }
         rows.append([])
-        rows.append(["day", "conversations"])
-        for day in current.createdByDay { rows.append([day.day, String(day.count)]) }
+        rows.append(["day", "conversations", "open_at_end", "pending_at_end", "snoozed_at_end"])
+        for (index, day) in current.createdByDay.enumerated() {
+            let backlog = index < current.backlog.count ? current.backlog[index] : nil
+            rows.append([day.day, String(day.count)] + [backlog?.open, backlog?.pending, backlog?.snoozed].map { $0.map(String.init) ?? "" })
+        }
         return rows
     }
 }

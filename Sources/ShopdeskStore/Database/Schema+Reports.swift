@@ -62,4 +62,34 @@ extension Schema {
             "CREATE INDEX report_facts_resolved ON report_facts(workspace_id, resolved_day, resolution, resolution_business, rule_resolved)",
         ]
     }
+
+    /// The rest of the reports: each conversation's words and phrases (`TopicTerms`, for rising
+    /// topics) and each day's counts of them; the backlog's moves per conversation and day
+    /// (`BacklogChange`); an index for a topic's example conversations; agents' online and away
+    /// time (one row per stretch, extended by the realtime heartbeat); and the workspace's
+    /// report settings (the scoreboard's goals, its TV link, the weekly digest).
+    static func version45(_ d: SchemaDialect) -> [String] {
+        [
+            "ALTER TABLE report_facts ADD COLUMN terms TEXT",
+            "CREATE INDEX report_facts_intent ON report_facts(workspace_id, intent, created_day)",
+            """
+            CREATE TABLE report_backlog (workspace_id BIGINT NOT NULL, conversation_id BIGINT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+              day INTEGER NOT NULL, open INTEGER NOT NULL, pending INTEGER NOT NULL, snoozed INTEGER NOT NULL)
+            """,
+            "CREATE INDEX report_backlog_day ON report_backlog(workspace_id, day)",
+            "CREATE INDEX report_backlog_conversation ON report_backlog(conversation_id)",
+            """
+            CREATE TABLE report_terms (workspace_id BIGINT NOT NULL REFERENCES workspaces(id), day INTEGER NOT NULL, term TEXT NOT NULL,
+              n INTEGER NOT NULL, PRIMARY KEY (workspace_id, day, term))
+            """,
+            """
+            CREATE TABLE agent_sessions (id \(d.primaryKey), workspace_id BIGINT NOT NULL REFERENCES workspaces(id),
+              agent_id BIGINT NOT NULL REFERENCES agents(id) ON DELETE CASCADE, status TEXT NOT NULL,
+              started_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX agent_sessions_agent ON agent_sessions(workspace_id, agent_id, last_seen_at)",
+            "CREATE INDEX agent_sessions_seen ON agent_sessions(workspace_id, last_seen_at)",
+            "ALTER TABLE workspaces ADD COLUMN report_settings TEXT",
+        ]
+    }
 }

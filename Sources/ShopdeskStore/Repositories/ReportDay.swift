@@ -14,11 +14,14 @@ struct ReportDay: Equatable, Sendable {
     var surveysSent = 0, surveysSentAnswered = 0
     /// Created and touched by a rule, or by any automation; resolved by a rule.
     var ruleTouched = 0, automated = 0, ruleResolved = 0
+    /// How the backlog moved on the day: open, pending and snoozed at its end minus the day before (`BacklogChange`).
+    var backlogOpen = 0, backlogPending = 0, backlogSnoozed = 0
     /// First response, next response and resolution; calendar and business time.
     var speeds = Array(repeating: Timed(), count: 6)
     /// Slot of the week → conversations created.
     var slots: [Int: Int] = [:]
-    /// Dimension → value → conversations created (the six dimensions of a report's breakdowns).
+    /// Dimension → value → conversations created (the six dimensions of a report's breakdowns),
+    /// and `negative` → intent → those of them whose sentiment is negative.
     var breakdowns: [String: [String: Int]] = [:]
     var agents: [Int64: ReportQueries.AgentLine] = [:]
 
@@ -42,7 +45,7 @@ struct ReportDay: Equatable, Sendable {
     /// Those a report breaks its conversations down by.
     static let breakdownDimensions = Array(dimensions.prefix(6))
     /// Bumped when what a day holds changes: every workspace's facts and days are computed again.
-    static let format = 1
+    static let format = 2
 
     /// What a day is added up from: a conversation's facts (`report_facts`).
     struct Fact: Sendable {
@@ -56,6 +59,9 @@ struct ReportDay: Equatable, Sendable {
         var resolvedDay: Int?, resolution: Int?, resolutionBusiness: Int?
         var surveyKind: String?, surveySentDay: Int?, surveyAnsweredDay: Int?, surveyScore: Int?
         var handoverReason: String?, ruleTouched = false, ruleResolved = false, macros: [String] = [], automated = false
+        var sentiment: String?
+        /// `TopicTerms` of the customer's first message.
+        var terms: [Substring] = []
     }
 
     /// Adds what `fact` counts on `day`.
@@ -75,6 +81,7 @@ struct ReportDay: Equatable, Sendable {
             if fact.automated { automated += 1 }
             if let reason = fact.handoverReason, !reason.isEmpty { breakdowns["handover", default: [:]][reason, default: 0] += 1 }
             for macro in fact.macros { breakdowns["macro", default: [:]][macro, default: 0] += 1 }
+            if fact.sentiment == "negative" { breakdowns["negative", default: [:]][fact.values[2], default: 0] += 1 }
         }
         if fact.firstResponseDay == day {
             speeds[0].add(fact.firstResponse)
@@ -126,12 +133,20 @@ struct ReportDay: Equatable, Sendable {
         speeds[3].add(business)
     }
 
+    /// Adds a conversation's move of the backlog on this day.
+    mutating func addBacklog(open: Int, pending: Int, snoozed: Int) {
+        backlogOpen += open
+        backlogPending += pending
+        backlogSnoozed += snoozed
+    }
+
     /// The counters in the order `report_days.counts` stores them.
     var counts: [Int] {
         get {
             [conversations, merged, customerMessages, responses, automaticMessages, botAnswered, botHandedOver, botResolved,
              firstResolved, reopened, oneTouch, fcr, firstResolvedAnswered, csatAnswers, csatSatisfied, csatScoreSum,
-             npsAnswers, npsPromoters, npsDetractors, surveysSent, surveysSentAnswered, ruleTouched, automated, ruleResolved]
+             npsAnswers, npsPromoters, npsDetractors, surveysSent, surveysSentAnswered, ruleTouched, automated, ruleResolved,
+             backlogOpen, backlogPending, backlogSnoozed]
         }
         set {
             var values = newValue.makeIterator()
@@ -142,6 +157,7 @@ struct ReportDay: Equatable, Sendable {
             csatAnswers = next(); csatSatisfied = next(); csatScoreSum = next()
             npsAnswers = next(); npsPromoters = next(); npsDetractors = next(); surveysSent = next(); surveysSentAnswered = next()
             ruleTouched = next(); automated = next(); ruleResolved = next()
+            backlogOpen = next(); backlogPending = next(); backlogSnoozed = next()
         }
     }
 }

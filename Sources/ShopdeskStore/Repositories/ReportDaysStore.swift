@@ -63,6 +63,28 @@ enum ReportDaysStore {
                 """, in: sql)
             facts.merge(more) { old, _ in old }
         }
+        // The backlog's moves on these days, likewise.
+        let moves = try await backlog(ws, days: step, in: sql)
+        let unread = Array(Set(moves.map(\.conversation)).filter { facts[$0] == nil })
+        for start in stride(from: 0, to: unread.count, by: 400) {
+            let more = try await self.facts("""
+                +f.workspace_id = \(bind: ws) AND f.conversation_id IN (\(binds: Array(unread[start..<min(start + 400, unread.count)])))
+                """, in: sql)
+            facts.merge(more) { old, _ in old }
+        }
+        for move in moves {
+            guard let fact = facts[move.conversation] else { continue }
+            lines[Line(day: move.day, dimension: "", value: ""), default: ReportDay()].addBacklog(open: move.open, pending: move.pending, snoozed: move.snoozed)
+            for (dimension, value) in zip(ReportDay.dimensions, fact.values) {
+                lines[Line(day: move.day, dimension: dimension, value: value), default: ReportDay()]
+                    .addBacklog(open: move.open, pending: move.pending, snoozed: move.snoozed)
+            }
+        }
+        // Each day's words and phrases, over all its conversations (`report_terms`).
+        var terms: [Int: [Substring: Int]] = [:]
+        for fact in facts.values where wanted.contains(fact.createdDay) {
+            for term in fact.terms { terms[fact.createdDay, default: [:]][term, default: 0] += 1 }
+        }
         for wait in waits {
             guard let fact = facts[wait.conversation] else { continue }
             lines[Line(day: wait.day, dimension: "", value: ""), default: ReportDay()].addWait(seconds: wait.seconds, business: wait.business)
@@ -84,6 +106,16 @@ enum ReportDaysStore {
             try await sql.raw("""
                 INSERT INTO report_days (workspace_id, day, dimension, value, counts, speeds, slots, mix)
                 VALUES \(rows[start..<min(start + 100, rows.count)].joined(separator: ", "))
+                """).run()
+        }
+        try await sql.raw("DELETE FROM report_terms WHERE workspace_id = \(bind: ws) AND day IN (\(binds: step))").run()
+        var termRows: [SQLQueryString] = []
+        for (day, counts) in terms {
+            for (term, n) in counts { termRows.append("(\(bind: ws), \(bind: day), \(bind: String(term)), \(bind: n))") }
+        }
+        for start in stride(from: 0, to: termRows.count, by: 400) {
+            try await sql.raw("""
+                INSERT INTO report_terms (workspace_id, day, term, n) VALUES \(termRows[start..<min(start + 400, termRows.count)].joined(separator: ", "))
                 """).run()
         }
         try await sql.raw("DELETE FROM report_dirty_days WHERE workspace_id = \(bind: ws) AND day IN (\(binds: step))").run()
@@ -110,7 +142,21 @@ enum ReportDaysStore {
             let created = try total.add(ReportDay.Stored(counts: row.string("counts"), speeds: [UInt8](speeds), slots: row.string("slots"),
                                                          mix: row.string("mix")), slots: detail)
             if detail, created > 0 { period.createdByDay[try row.int("day"), default: 0] += created }
+            if detail, let move = backlogMove(try row.string("counts"), day: try row.int("day")) {
+                period.backlogMoves[move.day, default: BacklogChange(day: move.day)].add(move)
+            }
         }
+        if detail {
+            // The backlog at the period's start: every move of the slice before it.
+            for row in try await sql.raw("""
+                SELECT day, counts FROM report_days
+                WHERE workspace_id = \(bind: ws) AND dimension = \(bind: dimension) AND value IN (\(binds: values)) AND day < \(bind: from)
+                """).all() {
+                if let move = backlogMove(try row.string("counts"), day: 0) { period.backlogBefore.add(move) }
+            }
+        }
+        // A day whose moves cancel out (across the filter's values) did not move the backlog.
+        period.backlogMoves = period.backlogMoves.filter { $0.value.open != 0 || $0.value.pending != 0 || $0.value.snoozed != 0 }
         period.conversations = total.conversations
         period.merged = total.merged
         period.customerMessages = total.customerMessages
@@ -147,11 +193,20 @@ enum ReportDaysStore {
             period.heatmap = total.slots.filter { $0.value > 0 }
             period.breakdowns = total.breakdowns
             period.agents = total.agents
-        } else if let intents = total.breakdowns["intent"] {
-            // A previous period keeps its topics only, as `ReportQueries.fromFacts` does.
-            period.breakdowns["intent"] = intents
+        } else {
+            // A previous period keeps its topics only (and their negative ones), as `ReportQueries.fromFacts` does.
+            period.breakdowns["intent"] = total.breakdowns["intent"]
+            period.breakdowns["negative"] = total.breakdowns["negative"]
         }
         return period
+    }
+
+    /// A stored day's move of the backlog (the last three of its counts), nil when it did not move.
+    private static func backlogMove(_ counts: String, day: Int) -> BacklogChange? {
+        let numbers = ReportQueries.integers(counts)
+        let start = ReportDay().counts.count - 3
+        guard numbers.count >= start + 3, numbers[start] != 0 || numbers[start + 1] != 0 || numbers[start + 2] != 0 else { return nil }
+        return BacklogChange(day: day, open: numbers[start], pending: numbers[start + 1], snoozed: numbers[start + 2])
     }
 
     /// The columns of a fact, joined into one text per conversation and the conversations into
@@ -162,7 +217,7 @@ enum ReportDaysStore {
         "customer_messages", "responses", "automatic_messages", "bot_answered", "bot_handed_over", "bot_resolved", "first_response_day",
         "first_response", "first_response_business", "first_resolved_day", "reopened", "one_touch", "fcr", "resolved_day", "resolution",
         "resolution_business", "survey_kind", "survey_sent_day", "survey_answered_day", "survey_score", "handover_reason", "rule_touched",
-        "rule_resolved", "macros", "automated",
+        "rule_resolved", "macros", "automated", "sentiment", "terms",
     ]
     private static let dayColumns = ["created_day", "first_response_day", "first_resolved_day", "resolved_day", "survey_sent_day",
                                      "survey_answered_day"]
@@ -210,6 +265,20 @@ enum ReportDaysStore {
         return stride(from: 0, to: numbers.count - 3, by: 4).map { (Int64(numbers[$0]), numbers[$0 + 1], numbers[$0 + 2], numbers[$0 + 3]) }
     }
 
+    /// The backlog's moves on these days, by conversation.
+    private static func backlog(_ ws: Int64, days: [Int], in sql: any SQLDatabase) async throws
+        -> [(conversation: Int64, day: Int, open: Int, pending: Int, snoozed: Int)] {
+        let joined = sql.dialect.name == "postgresql"
+            ? "string_agg(concat(conversation_id, ',', day, ',', open, ',', pending, ',', snoozed), ',')"
+            : "group_concat(conversation_id || ',' || day || ',' || open || ',' || pending || ',' || snoozed)"
+        let numbers = ReportQueries.integers(try await sql.raw("""
+            SELECT \(unsafeRaw: joined) AS moves FROM report_backlog WHERE workspace_id = \(bind: ws) AND day IN (\(binds: days))
+            """).first()?.stringOrNil("moves"))
+        return stride(from: 0, to: numbers.count - 4, by: 5).map {
+            (Int64(numbers[$0]), numbers[$0 + 1], numbers[$0 + 2], numbers[$0 + 3], numbers[$0 + 4])
+        }
+    }
+
     /// A fact from its joined columns (`factColumns`' order).
     private static func fact(from columns: ArraySlice<Substring>) -> ReportDay.Fact? {
         guard columns.count == factColumns.count else { return nil }
@@ -245,6 +314,8 @@ enum ReportDaysStore {
         fact.ruleResolved = flag(32)
         fact.macros = parts[33].split(separator: ",").map(String.init)
         fact.automated = flag(34)
+        fact.sentiment = parts[35].isEmpty ? nil : String(parts[35])
+        fact.terms = parts[36].split(separator: ",")
         return fact
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ShopdeskCore
+import ShopdeskIntelligence
 import SQLKit
 
 /// Keeps `report_facts` and `report_waits` current: the write path stays as it was, and the
@@ -91,6 +92,7 @@ public enum ReportFactsStore {
             // The days are added up again as the conversations are (a new time zone moves them all).
             try await sql.raw("DELETE FROM report_days WHERE workspace_id = \(bind: workspaceID.rawValue)").run()
             try await sql.raw("DELETE FROM report_dirty_days WHERE workspace_id = \(bind: workspaceID.rawValue)").run()
+            try await sql.raw("DELETE FROM report_terms WHERE workspace_id = \(bind: workspaceID.rawValue)").run()
             try await sql.raw("""
                 INSERT INTO report_cursors (workspace_id, event_id, basis, rebuild_after, updated_at)
                 VALUES (\(bind: workspaceID.rawValue), \(bind: newest), \(bind: basisText), 0, \(bind: now.millis))
@@ -161,6 +163,8 @@ public enum ReportFactsStore {
         var ruleChanges: [Int64: [Date]] = [:]
         var rulesFired = Set<Int64>()
         var macros: [Int64: [Int64]] = [:]
+        // The status each conversation was created in: what its first change left.
+        var initial: [Int64: ConversationStatus] = [:]
         for row in try await sql.raw(queries.events).all() {
             let conversation = try row.int64("conversation_id"), at = try row.date("created_at")
             let kind = DomainEventKind(rawValue: try row.string("kind"))
@@ -177,10 +181,16 @@ public enum ReportFactsStore {
                 if let id = payload["macro_id"]?.int64Value { macros[conversation, default: []].append(id) }
             default:
                 if case let .string(to)? = payload["to"], let status = ConversationStatus(rawValue: to) {
+                    if changes[conversation] == nil, case let .string(from)? = payload["from"] { initial[conversation] = ConversationStatus(rawValue: from) }
                     changes[conversation, default: []].append((at, status))
                     if try row.string("actor_kind") == "rule" { ruleChanges[conversation, default: []].append(at) }
                 }
             }
+        }
+        var terms: [Int64: String] = [:]
+        for row in try await sql.raw(queries.firstMessages).all() {
+            let found = TopicTerms.of(try row.string("text"))
+            if !found.isEmpty { terms[try row.int64("conversation_id")] = found.joined(separator: ",") }
         }
         var surveys: [Int64: SQLRow] = [:]
         for row in try await sql.raw(queries.surveys).all() {
@@ -195,8 +205,10 @@ public enum ReportFactsStore {
             }
         }
         for row in try await sql.raw(queries.oldWaitDays).all() { days.insert(try row.int("day")) }
+        for row in try await sql.raw(queries.oldBacklogDays).all() { days.insert(try row.int("day")) }
         var factRows: [SQLQueryString] = []
         var waitRows: [SQLQueryString] = []
+        var backlogRows: [SQLQueryString] = []
         for row in conversations {
             let id = try row.int64("id")
             let status: ConversationStatus = try row.enumValue("status")
@@ -205,6 +217,13 @@ public enum ReportFactsStore {
                                               handoverReason: handovers[id]?.reason, ruleStatusChanges: ruleChanges[id] ?? [],
                                               ruleFired: rulesFired.contains(id), macroIDs: macros[id] ?? [])
             let facts = ConversationFacts.compute(history, calendar: calendar)
+            let backlog = BacklogChange.of(createdAt: history.createdAt, initial: initial[id] ?? status, changes: history.statusChanges, clock: clock)
+            for change in backlog {
+                days.insert(change.day)
+                backlogRows.append("""
+                    (\(bind: workspaceID.rawValue), \(bind: id), \(bind: change.day), \(bind: change.open), \(bind: change.pending), \(bind: change.snoozed))
+                    """)
+            }
             let survey = surveys[id]
             let score = try survey?.int64OrNil("score")
             let answeredDay = try survey?.dateOrNil("answered_at").map(clock.day)
@@ -225,7 +244,8 @@ public enum ReportFactsStore {
                  \(bind: facts.resolutionSeconds), \(bind: facts.resolutionBusinessSeconds), \(bind: try survey?.string("kind")),
                  \(bind: sentDay), \(bind: answeredDay), \(bind: score), \(bind: flag(facts.botAnswered)), \(bind: flag(facts.botHandedOver)),
                  \(bind: flag(facts.botResolved)), \(bind: facts.handoverReason.map { $0.replacing("|", with: "/").replacing(";", with: ",") }), \(bind: flag(facts.ruleTouched)), \(bind: flag(facts.ruleResolved)),
-                 \(bind: facts.macroIDs.isEmpty ? nil : facts.macroIDs.map(String.init).joined(separator: ",")), \(bind: flag(facts.automated)))
+                 \(bind: facts.macroIDs.isEmpty ? nil : facts.macroIDs.map(String.init).joined(separator: ",")), \(bind: flag(facts.automated)),
+                 \(bind: terms[id]))
                 """)
             for wait in facts.waits {
                 waitRows.append("""
@@ -236,13 +256,14 @@ public enum ReportFactsStore {
         try await ReportDaysStore.markDirty(workspaceID: workspaceID, days: days, in: sql)
         try await sql.raw(queries.deleteFacts).run()
         try await sql.raw(queries.deleteWaits).run()
+        try await sql.raw(queries.deleteBacklog).run()
         for start in stride(from: 0, to: factRows.count, by: 200) {
             try await sql.raw("""
                 INSERT INTO report_facts (conversation_id, workspace_id, inbox_id, channel, customer_id, team_id, assignee_id, intent, language, sentiment,
                   priority, merged, created_at, created_day, created_slot, first_response_day, first_response, first_response_business,
                   responses, customer_messages, automatic_messages, first_resolved_day, reopened, one_touch, fcr, resolved_day, resolution,
                   resolution_business, survey_kind, survey_sent_day, survey_answered_day, survey_score, bot_answered, bot_handed_over,
-                  bot_resolved, handover_reason, rule_touched, rule_resolved, macros, automated)
+                  bot_resolved, handover_reason, rule_touched, rule_resolved, macros, automated, terms)
                 VALUES \(factRows[start..<min(start + 200, factRows.count)].joined(separator: ", "))
                 """).run()
         }
@@ -252,6 +273,12 @@ public enum ReportFactsStore {
                 VALUES \(waitRows[start..<min(start + 1_000, waitRows.count)].joined(separator: ", "))
                 """).run()
         }
+        for start in stride(from: 0, to: backlogRows.count, by: 1_000) {
+            try await sql.raw("""
+                INSERT INTO report_backlog (workspace_id, conversation_id, day, open, pending, snoozed)
+                VALUES \(backlogRows[start..<min(start + 1_000, backlogRows.count)].joined(separator: ", "))
+                """).run()
+        }
     }
 
     /// A batch's reads and deletes. Every one leads with the conversation ids: with a few hundred
@@ -259,7 +286,8 @@ public enum ReportFactsStore {
     /// for each batch, so `+workspace_id` takes that column out of the planner's choice (the
     /// workspace still narrows every statement). A test holds their plans to the ids.
     struct BatchQueries {
-        let conversations, messages, events, surveys, oldDays, oldWaitDays, deleteFacts, deleteWaits: SQLQueryString
+        let conversations, messages, firstMessages, events, surveys, oldDays, oldWaitDays, oldBacklogDays: SQLQueryString
+        let deleteFacts, deleteWaits, deleteBacklog: SQLQueryString
 
         init(workspaceID: WorkspaceID, ids raw: [Int64]) {
             let ws = workspaceID.rawValue
@@ -272,6 +300,12 @@ public enum ReportFactsStore {
             messages = """
                 SELECT conversation_id, direction, author_agent_id, bot, delivery_status, created_at FROM messages
                 WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw)) ORDER BY conversation_id, id
+                """
+            // The customer's first message of each, for its topics.
+            firstMessages = """
+                SELECT conversation_id, text FROM messages WHERE id IN (
+                  SELECT MIN(id) FROM messages WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw)) AND direction = 'inbound'
+                  GROUP BY conversation_id)
                 """
             events = """
                 SELECT conversation_id, kind, actor_kind, payload, created_at FROM events
@@ -288,10 +322,14 @@ public enum ReportFactsStore {
                 WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))
                 """
             oldWaitDays = "SELECT DISTINCT day FROM report_waits WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
+            oldBacklogDays = "SELECT DISTINCT day FROM report_backlog WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
             deleteFacts = "DELETE FROM report_facts WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
             deleteWaits = "DELETE FROM report_waits WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
+            deleteBacklog = "DELETE FROM report_backlog WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
         }
 
-        var all: [SQLQueryString] { [conversations, messages, events, surveys, oldDays, oldWaitDays, deleteFacts, deleteWaits] }
+        var all: [SQLQueryString] {
+            [conversations, messages, firstMessages, events, surveys, oldDays, oldWaitDays, oldBacklogDays, deleteFacts, deleteWaits, deleteBacklog]
+        }
     }
 }

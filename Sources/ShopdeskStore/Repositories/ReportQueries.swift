@@ -86,6 +86,10 @@ public enum ReportQueries {
         public var automated = 0
         /// Resolved in the period by a rule (the resolution that stands).
         public var ruleResolved = 0
+        /// The backlog: the sum of its moves before the period (open, pending and snoozed at the
+        /// end of the day before it), and each day's moves in it (`detail` only).
+        public var backlogBefore = BacklogChange(day: 0)
+        public var backlogMoves: [Int: BacklogChange] = [:]
         /// Agent id → resolved in the period, mean first response (seconds), CSAT answers and satisfied.
         public var agents: [Int64: AgentLine] = [:]
     }
@@ -122,8 +126,8 @@ public enum ReportQueries {
         // made the database sort every row). The parts are enum values, ids, intent names and
         // language codes: never `|` or `;`.
         let keys = !detail ? "NULL" : sql.dialect.name == "postgresql"
-            ? "string_agg(concat(f.channel, '|', f.inbox_id, '|', f.intent, '|', f.language, '|', f.team_id, '|', f.assignee_id, '|', f.handover_reason, '|', f.macros), ';')"
-            : "group_concat(f.channel || '|' || f.inbox_id || '|' || IFNULL(f.intent, '') || '|' || IFNULL(f.language, '') || '|' || IFNULL(f.team_id, '') || '|' || IFNULL(f.assignee_id, '') || '|' || IFNULL(f.handover_reason, '') || '|' || IFNULL(f.macros, ''), ';')"
+            ? "string_agg(concat(f.channel, '|', f.inbox_id, '|', f.intent, '|', f.language, '|', f.team_id, '|', f.assignee_id, '|', f.handover_reason, '|', f.macros, '|', f.sentiment), ';')"
+            : "group_concat(f.channel || '|' || f.inbox_id || '|' || IFNULL(f.intent, '') || '|' || IFNULL(f.language, '') || '|' || IFNULL(f.team_id, '') || '|' || IFNULL(f.assignee_id, '') || '|' || IFNULL(f.handover_reason, '') || '|' || IFNULL(f.macros, '') || '|' || IFNULL(f.sentiment, ''), ';')"
         if let row = try await sql.raw("""
             SELECT COUNT(*) AS n, CAST(SUM(merged) AS BIGINT) AS merged, CAST(SUM(customer_messages) AS BIGINT) AS inbound, CAST(SUM(responses) AS BIGINT) AS responses,
               CAST(SUM(automatic_messages) AS BIGINT) AS automatic, CAST(SUM(bot_answered) AS BIGINT) AS bot_answered, CAST(SUM(bot_handed_over) AS BIGINT) AS handed_over,
@@ -150,22 +154,28 @@ public enum ReportQueries {
                     for (dimension, value) in zip(dimensions, parts) {
                         period.breakdowns[dimension, default: [:]][String(value), default: 0] += n
                     }
-                    // Then why the bot handed over, and the macros applied.
-                    if parts.count == 8 {
+                    // Then why the bot handed over, the macros applied, and the intents of the negative ones.
+                    if parts.count == 9 {
                         if !parts[6].isEmpty { period.breakdowns["handover", default: [:]][String(parts[6]), default: 0] += n }
                         for macro in parts[7].split(separator: ",") { period.breakdowns["macro", default: [:]][String(macro), default: 0] += n }
+                        if parts[8] == "negative" { period.breakdowns["negative", default: [:]][String(parts[2]), default: 0] += n }
                     }
                 }
             }
         }
         if !detail {
-            // A previous period keeps its topics, for "what are they asking about more than before".
+            // A previous period keeps its topics, for "what are they asking about more than before"
+            // (and how many of each were negative).
             for row in try await sql.raw("""
-                SELECT intent, COUNT(*) AS n FROM report_facts f
+                SELECT intent, COUNT(*) AS n, CAST(SUM(CASE WHEN sentiment = 'negative' THEN 1 ELSE 0 END) AS BIGINT) AS negative FROM report_facts f
                 WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
                 GROUP BY intent
                 """).all() {
-                period.breakdowns["intent", default: [:]][try row.stringOrNil("intent") ?? "", default: 0] += try row.int("n")
+                let intent = try row.stringOrNil("intent") ?? ""
+                period.breakdowns["intent", default: [:]][intent, default: 0] += try row.int("n")
+                if let negative = try row.int64OrNil("negative"), negative > 0 {
+                    period.breakdowns["negative", default: [:]][intent, default: 0] += Int(negative)
+                }
             }
         }
         if detail {
@@ -240,8 +250,33 @@ public enum ReportQueries {
             period.surveysSent = try row.int("n")
             period.surveysSentAnswered = try row.int64OrNil("answered").map(Int.init) ?? 0
         }
-        if detail { try await agentLines(into: &period, ws: ws, from: from, to: to, narrowed: narrowed, in: sql) }
+        if detail {
+            try await agentLines(into: &period, ws: ws, from: from, to: to, narrowed: narrowed, in: sql)
+            try await backlog(into: &period, ws: ws, from: from, to: to, narrowed: narrowed, in: sql)
+        }
         return period
+    }
+
+    /// The backlog's moves of the conversations that were in it at some time before the period's
+    /// end and not resolved for good before its start: any other conversation's moves add up to
+    /// nothing by then (its resolution that stands came before the period).
+    private static func backlog(into period: inout Period, ws: Int64, from: Int, to: Int, narrowed: SQLQueryString,
+                                in sql: any SQLDatabase) async throws {
+        // Two ranges of the resolved index (still unresolved; resolved from the period's start on).
+        for part in ["f.resolved_day IS NULL", "f.resolved_day >= \(from)"] {
+            for row in try await sql.raw("""
+                SELECT b.day, CAST(SUM(b.open) AS BIGINT) AS open, CAST(SUM(b.pending) AS BIGINT) AS pending, CAST(SUM(b.snoozed) AS BIGINT) AS snoozed
+                FROM report_facts f JOIN report_backlog b ON b.conversation_id = f.conversation_id
+                WHERE f.workspace_id = \(bind: ws) AND \(unsafeRaw: part) AND f.created_day < \(bind: to)\(narrowed) AND b.day < \(bind: to)
+                GROUP BY b.day
+                """).all() {
+                let day = try row.int("day")
+                let move = BacklogChange(day: day, open: try row.int("open"), pending: try row.int("pending"), snoozed: try row.int("snoozed"))
+                if day < from { period.backlogBefore.add(move) } else { period.backlogMoves[day, default: BacklogChange(day: day)].add(move) }
+            }
+        }
+        // A day whose moves cancel out did not move the backlog (as its stored day says).
+        period.backlogMoves = period.backlogMoves.filter { $0.value.open != 0 || $0.value.pending != 0 || $0.value.snoozed != 0 }
     }
 
     /// Per agent: resolved in the period (and the responses in them), first responses (count and
@@ -306,7 +341,7 @@ public enum ReportQueries {
 
     /// Which figure's conversations to list, and on which day index.
     public enum Metric: String, Sendable, CaseIterable {
-        case created, firstResponse = "first_response", resolved, reopened, fcr, csat, botResolved = "bot_resolved", automated
+        case created, firstResponse = "first_response", resolved, reopened, fcr, csat, botResolved = "bot_resolved", automated, negative
     }
 
     /// The conversations behind a figure, newest first (at most `limit`).
@@ -321,6 +356,7 @@ public enum ReportQueries {
         case .csat: ("survey_answered_day", " AND f.survey_score IS NOT NULL")
         case .botResolved: ("created_day", " AND f.bot_resolved = 1")
         case .automated: ("created_day", " AND f.automated = 1")
+        case .negative: ("created_day", " AND f.sentiment = 'negative'")
         }
         return try await sql.raw("""
             SELECT f.conversation_id FROM report_facts f

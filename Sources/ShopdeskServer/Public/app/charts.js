@@ -112,3 +112,35 @@ export function heatmap(id, title, grid, weekdays) {
   return figure(id, title, svg, [t('day'), ...Array.from({ length: 24 }, (_, hour) => String(hour))],
     grid.map((row, day) => [weekdays[day], ...row]));
 }
+
+/**
+ * Several counts over the same days, one line each (on one scale), with a legend.
+ * @param {string} id @param {string} title @param {string[]} days
+ * @param {{ name: string, values: number[], className: string }[]} series
+ */
+export function linesChart(id, title, days, series) {
+  const width = 600, height = 160, left = 36, bottom = 22;
+  const top = niceMax(Math.max(0, ...series.flatMap((line) => line.values)));
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart-svg',
+    'aria-label': `${title}: ${series.map((line) => `${line.name} ${line.values[line.values.length - 1] ?? 0}`).join(', ')}` },
+    s('line', { x1: left, y1: height - bottom, x2: width, y2: height - bottom, class: 'axis' }),
+    s('text', { x: left - 6, y: 12, 'text-anchor': 'end', class: 'tick' }, formatNumber(top)),
+    s('text', { x: left - 6, y: height - bottom, 'text-anchor': 'end', class: 'tick' }, '0'));
+  for (const line of series) {
+    // Scaled to the common top: append the top as a last value and drop its point.
+    const points = linePoints([...line.values, top], width - left - 8, height - bottom - 8).slice(0, -1);
+    const step = (width - left - 8) / Math.max(1, line.values.length - 1);
+    svg.append(s('polyline', { points: points.map(([, y], index) => `${index * step + left},${y + 8}`).join(' '), class: `line ${line.className}` },
+      s('title', {}, line.name)));
+  }
+  const every = Math.max(1, Math.ceil(days.length / 8));
+  days.forEach((day, index) => {
+    if (index % every !== 0) return;
+    const x = left + index * ((width - left - 8) / Math.max(1, days.length - 1));
+    svg.append(s('text', { x, y: height - 6, 'text-anchor': index === 0 ? 'start' : 'middle', class: 'tick' }, day));
+  });
+  const legend = h('p', { class: 'chart-legend' }, ...series.map((line) => h('span', { class: `legend ${line.className}` }, line.name)));
+  const chart = h('div', {}, svg, legend);
+  return figure(id, title, chart, [t('day'), ...series.map((line) => line.name)],
+    days.map((day, index) => [day, ...series.map((line) => line.values[index] ?? 0)]));
+}

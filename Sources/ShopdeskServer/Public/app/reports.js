@@ -6,7 +6,8 @@
 import { api, query } from './api.js';
 import { clear, h } from './dom.js';
 import { formatNumber, label, languageName, t } from './i18n.js';
-import { barChart, heatmap, lineChart } from './charts.js';
+import { barChart, heatmap, lineChart, linesChart } from './charts.js';
+import { topicsPanel } from './report-topics.js';
 import { channelName } from './channel-names.js';
 import { conversationHash } from './router.js';
 import { PRESETS, addDays, delta, durationParts, presetPeriod, todayIn } from './report-math.js';
@@ -33,6 +34,10 @@ export async function renderReports(section) {
     if (asked !== drawings || !results.isConnected) return;
     clear(results);
     results.append(...draw(report));
+    // The topics come on their own (their words are counted apart), into their place above the drill panel.
+    const topics = await topicsPanel(params(), drill).catch((failure) => h('p', { class: 'form-error', role: 'alert' }, failure.message));
+    if (asked !== drawings || !results.isConnected) return;
+    document.getElementById('report-drill')?.before(topics);
   } catch (failure) {
     if (asked !== drawings) return;
     clear(results);
@@ -158,6 +163,10 @@ function draw(report) {
       barChart('chart-languages', t('byLanguage'), languages, null),
       handovers.length ? barChart('chart-handovers', t('handoverReasons'), handovers, null) : null,
       macros.length ? barChart('chart-macros', t('macrosUsed'), macros, null) : null,
+      linesChart('chart-backlog', t('backlogTitle'), now.backlog.map((day) => day.day.slice(5)), [
+        { name: t('open'), values: now.backlog.map((day) => day.open), className: 'open' },
+        { name: t('pending'), values: now.backlog.map((day) => day.pending), className: 'pending' },
+        { name: t('snoozed'), values: now.backlog.map((day) => day.snoozed), className: 'snoozed' }]),
       heatmap('chart-heatmap', t('arrivals'), now.heatmap, Array.isArray(weekdays) ? weekdays : ['1', '2', '3', '4', '5', '6', '7'])),
     agents.length ? h('section', { class: 'admin-panel', 'aria-labelledby': 'report-agents-title' },
       h('h3', { id: 'report-agents-title' }, t('agentsTitle')),

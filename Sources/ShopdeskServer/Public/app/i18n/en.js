@@ -179,6 +179,10 @@ export default {
   'metric.bot_resolved': 'resolved by the bot', noData: 'Nothing in this period.', showTable: 'Show as table', showChart: 'Show as chart',
   allCustomers: 'All customers', vipOnly: 'VIP customers', notVip: 'Customers not VIP', 'filter.vip': 'VIP',
   anyValue: 'any', day: 'Day',
+  backlogTitle: 'Backlog at the end of each day', topicsTitle: 'Topics', topic: 'Topic', risingMark: 'rising',
+  negativeShare: 'Negative', examples: 'Newest', risingPhrases: 'Rising words and phrases',
+  risingExplained: 'Named in a growing share of new conversations against the previous period (at least {count}; a two-proportion test).',
+  noRising: 'No word or phrase rose significantly against the previous period.', 'metric.negative': 'negative conversations',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
   'action.set_field': 'Set custom field', customField: 'Custom field', customerField: 'Customer', clearValue: '(empty it)',
   macroFiles: 'Files sent with it',

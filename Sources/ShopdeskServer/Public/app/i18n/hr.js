@@ -181,6 +181,10 @@ export default {
   'metric.bot_resolved': 'riješio bot', noData: 'U ovom razdoblju nema ničega.', showTable: 'Prikaži kao tablicu', showChart: 'Prikaži kao grafikon',
   allCustomers: 'Svi kupci', vipOnly: 'VIP kupci', notVip: 'Kupci koji nisu VIP', 'filter.vip': 'VIP',
   anyValue: 'bilo koja', day: 'Dan',
+  backlogTitle: 'Zaostatak na kraju svakog dana', topicsTitle: 'Teme', topic: 'Tema', risingMark: 'u porastu',
+  negativeShare: 'Negativno', examples: 'Najnoviji', risingPhrases: 'Riječi i izrazi u porastu',
+  risingExplained: 'Spominju se u sve većem udjelu novih razgovora u odnosu na prethodno razdoblje (barem {count}; test dviju proporcija).',
+  noRising: 'Nijedna riječ ni izraz nisu značajno porasli u odnosu na prethodno razdoblje.', 'metric.negative': 'negativni razgovori',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
   'action.set_field': 'Postavi prilagođeno polje', customField: 'Prilagođeno polje', customerField: 'Kupac', clearValue: '(isprazni)',
   macroFiles: 'Datoteke koje šalje',

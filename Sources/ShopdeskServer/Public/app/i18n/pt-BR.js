@@ -184,6 +184,10 @@ export default {
   'metric.bot_resolved': 'resolvidas pelo bot', noData: 'Nada neste período.', showTable: 'Ver como tabela', showChart: 'Ver como gráfico',
   allCustomers: 'Todos os clientes', vipOnly: 'Clientes VIP', notVip: 'Clientes não VIP', 'filter.vip': 'VIP',
   anyValue: 'qualquer', day: 'Dia',
+  backlogTitle: 'Pendências no fim de cada dia', topicsTitle: 'Assuntos', topic: 'Assunto', risingMark: 'em alta',
+  negativeShare: 'Negativas', examples: 'Mais recentes', risingPhrases: 'Palavras e expressões em alta',
+  risingExplained: 'Citadas numa parcela crescente das novas conversas em relação ao período anterior (ao menos {count}; teste de duas proporções).',
+  noRising: 'Nenhuma palavra ou expressão cresceu de forma significativa em relação ao período anterior.', 'metric.negative': 'conversas negativas',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
   'action.set_field': 'Definir campo personalizado', customField: 'Campo personalizado', customerField: 'Cliente', clearValue: '(esvaziar)',
   macroFiles: 'Arquivos enviados junto',

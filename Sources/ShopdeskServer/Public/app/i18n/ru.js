@@ -182,6 +182,10 @@ export default {
   'metric.bot_resolved': 'решённые ботом', noData: 'За этот период ничего нет.', showTable: 'Показать таблицей', showChart: 'Показать графиком',
   allCustomers: 'Все клиенты', vipOnly: 'VIP-клиенты', notVip: 'Клиенты не VIP', 'filter.vip': 'VIP',
   anyValue: 'любое', day: 'День',
+  backlogTitle: 'Очередь на конец каждого дня', topicsTitle: 'Темы', topic: 'Тема', risingMark: 'растёт',
+  negativeShare: 'Негатив', examples: 'Последние', risingPhrases: 'Растущие слова и фразы',
+  risingExplained: 'Встречаются во всё большей доле новых разговоров по сравнению с прошлым периодом (не меньше {count}; тест двух долей).',
+  noRising: 'Ни одно слово или фраза заметно не выросли по сравнению с прошлым периодом.', 'metric.negative': 'негативные разговоры',
   // Automation: rules, macros, SLA, business hours, assignment, surveys
   'action.set_field': 'Заполнить своё поле', customField: 'Своё поле', customerField: 'Клиент', clearValue: '(очистить)',
   macroFiles: 'Файлы, отправляемые с ним',
