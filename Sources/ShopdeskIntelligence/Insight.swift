@@ -9,6 +9,9 @@ public enum Intents {
         "product_question", "stock_availability", "account_login", "subscription", "complaint",
         "thanks_praise", "other",
     ]
+    /// The intents of a customer who may be about to buy: the reports' conversion rate counts
+    /// how many of their conversations an attributed order followed.
+    public static let purchase = ["product_question", "stock_availability", "discount_code"]
 }
 
 /// The three shipped models together, with the thresholds that turn probabilities into answers.

@@ -200,6 +200,24 @@ struct CommerceAPITests {
             let until = Timestamps.iso8601(Date().addingTimeInterval(3600))
             let report = try await harness.client.json(.get, "/api/v1/reports/revenue?to=\(until)", token: harness.ownerToken)
             #expect(report.text.contains("#2001") && report.text.contains("10380"), "\(report.status) \(report.text)")
+
+            // Beside the other figures: the period's revenue per currency, agent and channel, and the
+            // conversion of the conversations with a purchase intent (this one asked about stock).
+            try await harness.database.write { sql in
+                try await sql.raw("UPDATE conversations SET intent = 'stock_availability' WHERE id = \(bind: conversation)").run()
+            }
+            try await ReportFactsStore.rebuild(workspaceID: harness.workspaceID, now: Date(), in: harness.database)
+            let overview = try await harness.client.json(.get, "/api/v1/reports/overview", token: harness.ownerToken)
+            let revenue = try #require((overview.body as? [String: Any])?["revenue"] as? [String: Any], "\(overview.text)")
+            let currency = try #require((revenue["currencies"] as? [[String: Any]])?.first)
+            #expect(currency["orders"] as? Int == 1 && (currency["amount"] as? [String: Any])?["minor"] as? Int == 10380
+                && currency["previous_orders"] as? Int == 0, "\(revenue)")
+            #expect((revenue["agents"] as? [[String: Any]])?.first?["key"] as? String == String(harness.owner.id.rawValue))
+            #expect(revenue["purchase_conversations"] as? Int == 1 && revenue["purchase_converted"] as? Int == 1
+                && revenue["conversion_percent"] as? Double == 100, "\(revenue)")
+            // Another channel's figures hold none of it.
+            let sms = try await harness.client.json(.get, "/api/v1/reports/overview?channel=sms", token: harness.ownerToken)
+            #expect((((sms.body as? [String: Any])?["revenue"] as? [String: Any])?["currencies"] as? [Any])?.isEmpty == true, "\(sms.text)")
         }
     }
 

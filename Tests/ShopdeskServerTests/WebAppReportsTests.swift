@@ -36,6 +36,9 @@ struct WebAppReportsTests {
                 // What automation touched, as a share of the conversations, in the agent's language.
                 #expect(try await page.evaluate("document.querySelector('[data-metric=automated] .card-title').textContent") as? String
                     == (language == "hr" ? "Uz automatizaciju" : "Touched by automation"))
+                // Revenue beside the other figures (none attributed this week).
+                #expect(try await page.evaluate("document.querySelector('[data-card=\"\(language == "hr" ? "Prihod od podrške" : "Revenue from support")\"] .card-detail')?.textContent")
+                    as? String == (language == "hr" ? "Nema pripisanih narudžbi" : "No attributed orders"))
                 // The chart's numbers as a table.
                 _ = try await page.evaluate("(() => { document.querySelector('#chart-created-toggle').click(); return true })()")
                 #expect(try await page.evaluate("document.querySelectorAll('#chart-created-table tbody tr').length") as? Int == 7)

@@ -192,6 +192,13 @@ public struct ReportClock: Sendable {
         return (parts.year ?? 0) * 10_000 + (parts.month ?? 0) * 100 + (parts.day ?? 0)
     }
 
+    /// The instant a `yyyymmdd` day begins on the time zone's wall clock (its first instant, on a
+    /// day whose midnight a clock change skips).
+    public func start(of day: Int) -> Date {
+        let parts = DateComponents(year: day / 10_000, month: day / 100 % 100, day: day % 100)
+        return calendar.date(from: parts).map { calendar.startOfDay(for: $0) } ?? Date(timeIntervalSince1970: 0)
+    }
+
     public func slot(_ date: Date) -> Int {
         let parts = calendar.dateComponents([.weekday, .hour], from: date)
         // Calendar weekdays run Sunday 1 … Saturday 7.

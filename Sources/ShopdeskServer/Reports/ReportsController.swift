@@ -25,15 +25,20 @@ struct ReportsController {
             let ws = context.workspaceID
             if !fresh { try await Self.continueInBackground(ws, now: Date(), database: database) }
             let compare = request.queryString("compare") != "false"
-            let (current, previous, macros) = try await database.read { sql in
+            let clock = ReportClock(timeZone: TimeZone(identifier: scope.timeZone) ?? .gmt)
+            let (current, previous, macros, revenue) = try await database.read { sql in
                 let current = try await ReportQueries.period(workspaceID: ws, from: scope.from, to: scope.to, filter: scope.filter, in: sql)
                 let previous = compare
                     ? try await ReportQueries.period(workspaceID: ws, from: scope.previousFrom, to: scope.from, filter: scope.filter, detail: false, in: sql) : nil
                 // The macros' names, for the ones used in the period (a deleted macro keeps its id).
                 let macros = current.breakdowns["macro"] == nil ? [] : try await MacroRepository.list(workspaceID: ws, in: sql)
-                return (current, previous, macros)
+                let revenue = (try await ReportRevenue.revenue(workspaceID: ws, from: scope.from, to: scope.to, filter: scope.filter, clock: clock, in: sql),
+                               compare ? try await ReportRevenue.revenue(workspaceID: ws, from: scope.previousFrom, to: scope.from, filter: scope.filter,
+                                                                         clock: clock, detail: false, in: sql) : nil)
+                return (current, previous, macros, revenue)
             }
             var report = OverviewDTO(scope: scope, fresh: fresh, current: current, previous: previous)
+            report.revenue = RevenueSummaryDTO(current: revenue.0, previous: revenue.1)
             report.macroNames = Dictionary(macros.map { (String($0.id), $0.definition.name) }) { first, _ in first }
             if request.queryString("format") == "csv" {
                 return csv(report.csvRows(), name: "shopdesk-report-\(report.from)-\(report.to).csv")

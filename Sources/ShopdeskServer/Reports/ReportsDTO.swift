@@ -131,6 +131,8 @@ struct OverviewDTO: ResponseEncodable {
     var previous: PeriodDTO?
     /// Macro id → name, for the macros in `current.breakdowns.macro`.
     var macroNames: [String: String] = [:]
+    /// The revenue support brought in the period (orders attributed to agents' responses).
+    var revenue: RevenueSummaryDTO?
 
     init(scope: ReportsController.Scope, fresh: Bool, current: ReportQueries.Period, previous: ReportQueries.Period?) {
         from = ReportClock.text(scope.from)
@@ -185,6 +187,14 @@ struct OverviewDTO: ResponseEncodable {
             rows.append([title, "conversations"])
             for count in counts { rows.append([dimension == "macro" ? macroNames[count.key] ?? "#\(count.key)" : count.key, String(count.count)]) }
         }
+        if let revenue {
+            for line in revenue.currencies {
+                rows.append(["revenue_\(line.currency)_minor", String(line.amount.minor), line.previous.map { String($0.minor) } ?? ""])
+                rows.append(["revenue_\(line.currency)_orders", String(line.orders), line.previousOrders.map(String.init) ?? ""])
+            }
+            rows.append(["purchase_conversations", String(revenue.purchaseConversations), ""])
+            rows.append(["purchase_converted", String(revenue.purchaseConverted), ""])
+        }
         rows.append([])
         rows.append(["day", "conversations", "open_at_end", "pending_at_end", "snoozed_at_end"])
         for (index, day) in current.createdByDay.enumerated() {
@@ -192,5 +202,54 @@ struct OverviewDTO: ResponseEncodable {
             rows.append([day.day, String(day.count)] + [backlog?.open, backlog?.pending, backlog?.snoozed].map { $0.map(String.init) ?? "" })
         }
         return rows
+    }
+}
+
+/// Revenue beside the other figures: per currency (with the previous period's), per agent and
+/// per channel, and the conversion of conversations with a purchase intent.
+struct RevenueSummaryDTO: Encodable {
+    struct CurrencyDTO: Encodable {
+        var currency: String
+        var orders: Int
+        var amount: Amount
+        /// Amount ÷ orders, in minor units rounded down.
+        var averageOrder: Amount
+        var previousOrders: Int?
+        var previous: Amount?
+    }
+    struct LineDTO: Encodable {
+        var key: String
+        var orders: Int
+        var amount: Amount
+    }
+
+    var currencies: [CurrencyDTO]
+    var agents: [LineDTO]
+    var channels: [LineDTO]
+    var purchaseConversations: Int
+    var purchaseConverted: Int
+    var conversionPercent: Double?
+
+    init(current: ReportRevenue.Revenue, previous: ReportRevenue.Revenue?) {
+        let before = Dictionary((previous?.totals ?? []).map { ($0.currency, $0) }) { first, _ in first }
+        var currencies = current.totals.map { line in
+            CurrencyDTO(currency: line.currency, orders: line.orders, amount: Amount(minor: line.amountMinor, currency: line.currency),
+                        averageOrder: Amount(minor: line.orders == 0 ? 0 : line.amountMinor / Int64(line.orders), currency: line.currency),
+                        previousOrders: previous == nil ? nil : before[line.currency]?.orders ?? 0,
+                        previous: previous == nil ? nil : Amount(minor: before[line.currency]?.amountMinor ?? 0, currency: line.currency))
+        }
+        // A currency sold in before and not now is still a change to show.
+        for line in previous?.totals ?? [] where !currencies.contains(where: { $0.currency == line.currency }) {
+            currencies.append(CurrencyDTO(currency: line.currency, orders: 0, amount: Amount(minor: 0, currency: line.currency),
+                                          averageOrder: Amount(minor: 0, currency: line.currency), previousOrders: line.orders,
+                                          previous: Amount(minor: line.amountMinor, currency: line.currency)))
+        }
+        self.currencies = currencies
+        agents = current.agents.map { LineDTO(key: $0.key, orders: $0.orders, amount: Amount(minor: $0.amountMinor, currency: $0.currency)) }
+        channels = current.channels.map { LineDTO(key: $0.key, orders: $0.orders, amount: Amount(minor: $0.amountMinor, currency: $0.currency)) }
+        purchaseConversations = current.purchaseConversations
+        purchaseConverted = current.purchaseConverted
+        conversionPercent = current.purchaseConversations == 0 ? nil
+            : ((Double(current.purchaseConverted) / Double(current.purchaseConversations)) * 1000).rounded() / 10
     }
 }

@@ -90,6 +90,8 @@ extension Schema {
             "CREATE INDEX agent_sessions_agent ON agent_sessions(workspace_id, agent_id, last_seen_at)",
             "CREATE INDEX agent_sessions_seen ON agent_sessions(workspace_id, last_seen_at)",
             "ALTER TABLE workspaces ADD COLUMN report_settings TEXT",
+            // The orders attributed to a conversation (the reports' conversion rate).
+            "CREATE INDEX revenue_credits_conversation ON revenue_credits(conversation_id)",
         ]
     }
 }

@@ -5,7 +5,7 @@
 
 import { api, query } from './api.js';
 import { clear, h } from './dom.js';
-import { formatNumber, label, languageName, t } from './i18n.js';
+import { formatMoney, formatNumber, label, languageName, t } from './i18n.js';
 import { barChart, heatmap, lineChart, linesChart } from './charts.js';
 import { topicsPanel } from './report-topics.js';
 import { channelName } from './channel-names.js';
@@ -131,6 +131,7 @@ function draw(report) {
     card('automated', t('automatedCard'), rate(percent(now.automation.touched, now.conversations)), percent(now.automation.touched, now.conversations),
       before && percent(before.automation.touched, before.conversations), null,
       `${formatNumber(now.automation.touched)} · ${t('rulesResolvedCount')}: ${formatNumber(now.automation.rule_resolved)}`),
+    ...revenueCards(report.revenue),
   ];
   const weekdays = t('weekdaysShort');
   const breakdown = (dimension, name) => (now.breakdowns[dimension] || []).slice(0, 12).map((item) => ({ key: item.key, label: name(item.key), value: item.count }));
@@ -147,8 +148,15 @@ function draw(report) {
   const handovers = breakdown('handover', (key) => key);
   const macros = breakdown('macro', (key) => report.macro_names?.[key] || `#${key}`);
   const bucketNames = ['< 5 min', '< 15 min', '< 1 h', '< 4 h', '< 24 h', '≥ 24 h'];
+  // Revenue per agent and channel, each currency apart (amounts in different currencies are never added).
+  const moneyOf = (lines, key) => lines.filter((line) => line.key === key).map((line) => formatMoney(line.amount)).join(' · ') || '—';
+  const revenueAgents = report.revenue?.agents || [];
   const agents = now.agents.map((line) => [state.agents.get(line.agent_id)?.name || `#${line.agent_id}`, line.resolved, line.responses,
-    formatDuration(line.first_response_mean), line.csat_answers ? `${formatNumber(percent(line.csat_satisfied, line.csat_answers) ?? 0)} %` : '—']);
+    formatDuration(line.first_response_mean), line.csat_answers ? `${formatNumber(percent(line.csat_satisfied, line.csat_answers) ?? 0)} %` : '—',
+    moneyOf(revenueAgents, String(line.agent_id))]);
+  const mainCurrency = report.revenue?.currencies[0]?.currency;
+  const revenueChannels = (report.revenue?.channels || []).filter((line) => line.amount.currency === mainCurrency)
+    .map((line) => ({ key: line.key, label: `${channelName(line.key)} · ${formatMoney(line.amount)}`, value: line.orders }));
   return [
     h('p', { class: 'hint', id: 'report-scope' }, `${report.from} – ${addDays(report.to, -1)} (${report.time_zone})`,
       before ? ` · ${t('comparedWith')} ${report.previous_from} – ${addDays(report.from, -1)}` : '',
@@ -163,6 +171,7 @@ function draw(report) {
       barChart('chart-languages', t('byLanguage'), languages, null),
       handovers.length ? barChart('chart-handovers', t('handoverReasons'), handovers, null) : null,
       macros.length ? barChart('chart-macros', t('macrosUsed'), macros, null) : null,
+      revenueChannels.length ? barChart('chart-revenue-channels', t('revenueByChannel'), revenueChannels, null, t('ordersCount')) : null,
       linesChart('chart-backlog', t('backlogTitle'), now.backlog.map((day) => day.day.slice(5)), [
         { name: t('open'), values: now.backlog.map((day) => day.open), className: 'open' },
         { name: t('pending'), values: now.backlog.map((day) => day.pending), className: 'pending' },
@@ -171,7 +180,7 @@ function draw(report) {
     agents.length ? h('section', { class: 'admin-panel', 'aria-labelledby': 'report-agents-title' },
       h('h3', { id: 'report-agents-title' }, t('agentsTitle')),
       h('table', { class: 'admin-table', id: 'report-agents' },
-        h('thead', {}, h('tr', {}, ...[t('name'), t('resolvedCount'), t('responsesCount'), t('firstResponseMean'), t('csat')].map((text) => h('th', { scope: 'col' }, text)))),
+        h('thead', {}, h('tr', {}, ...[t('name'), t('resolvedCount'), t('responsesCount'), t('firstResponseMean'), t('csat'), t('revenueCard')].map((text) => h('th', { scope: 'col' }, text)))),
         h('tbody', {}, ...agents.map((row) => h('tr', {}, ...row.map((cell, index) => (index === 0 ? h('th', { scope: 'row' }, cell)
           : h('td', {}, typeof cell === 'number' ? formatNumber(cell) : cell)))))))) : null,
     h('section', { class: 'admin-panel', id: 'report-drill', hidden: true, 'aria-labelledby': 'report-drill-title' }),
@@ -179,6 +188,20 @@ function draw(report) {
 }
 
 const rate = (value) => (value == null ? '—' : `${formatNumber(value)} %`);
+
+/** The revenue support brought (its main currency against the period before) and the conversion of purchase questions. @param {any} revenue */
+function revenueCards(revenue) {
+  if (!revenue) return [];
+  const [main, ...others] = revenue.currencies;
+  const amount = main ? formatMoney(main.amount) || formatNumber(0) : '—';
+  const detail = main ? [`${t('ordersCount')}: ${formatNumber(main.orders)}`, main.orders ? `⌀ ${formatMoney(main.average_order)}` : '',
+    ...others.map((line) => formatMoney(line.amount))].filter(Boolean).join(' · ') : t('noRevenue');
+  return [
+    card(null, t('revenueCard'), amount, main?.amount.minor ?? null, main?.previous?.minor, false, detail),
+    card(null, t('conversionCard'), rate(revenue.conversion_percent), revenue.conversion_percent, null, false,
+      `${formatNumber(revenue.purchase_converted)} / ${formatNumber(revenue.purchase_conversations)}`),
+  ];
+}
 
 /**
  * A headline figure with its change against the previous period; clicking it lists the

@@ -181,6 +181,8 @@ export default {
   'metric.bot_resolved': 'riješio bot', noData: 'U ovom razdoblju nema ničega.', showTable: 'Prikaži kao tablicu', showChart: 'Prikaži kao grafikon',
   allCustomers: 'Svi kupci', vipOnly: 'VIP kupci', notVip: 'Kupci koji nisu VIP', 'filter.vip': 'VIP',
   anyValue: 'bilo koja', day: 'Dan',
+  revenueCard: 'Prihod od podrške', conversionCard: 'Upiti o kupnji koji su kupili', ordersCount: 'Narudžbe',
+  revenueByChannel: 'Prihod po kanalu (narudžbe)', noRevenue: 'Nema pripisanih narudžbi',
   backlogTitle: 'Zaostatak na kraju svakog dana', topicsTitle: 'Teme', topic: 'Tema', risingMark: 'u porastu',
   negativeShare: 'Negativno', examples: 'Najnoviji', risingPhrases: 'Riječi i izrazi u porastu',
   risingExplained: 'Spominju se u sve većem udjelu novih razgovora u odnosu na prethodno razdoblje (barem {count}; test dviju proporcija).',

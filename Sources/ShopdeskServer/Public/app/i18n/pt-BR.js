@@ -184,6 +184,8 @@ export default {
   'metric.bot_resolved': 'resolvidas pelo bot', noData: 'Nada neste período.', showTable: 'Ver como tabela', showChart: 'Ver como gráfico',
   allCustomers: 'Todos os clientes', vipOnly: 'Clientes VIP', notVip: 'Clientes não VIP', 'filter.vip': 'VIP',
   anyValue: 'qualquer', day: 'Dia',
+  revenueCard: 'Receita do atendimento', conversionCard: 'Dúvidas de compra que compraram', ordersCount: 'Pedidos',
+  revenueByChannel: 'Receita por canal (pedidos)', noRevenue: 'Nenhum pedido atribuído',
   backlogTitle: 'Pendências no fim de cada dia', topicsTitle: 'Assuntos', topic: 'Assunto', risingMark: 'em alta',
   negativeShare: 'Negativas', examples: 'Mais recentes', risingPhrases: 'Palavras e expressões em alta',
   risingExplained: 'Citadas numa parcela crescente das novas conversas em relação ao período anterior (ao menos {count}; teste de duas proporções).',

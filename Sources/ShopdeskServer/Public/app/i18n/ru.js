@@ -182,6 +182,8 @@ export default {
   'metric.bot_resolved': 'решённые ботом', noData: 'За этот период ничего нет.', showTable: 'Показать таблицей', showChart: 'Показать графиком',
   allCustomers: 'Все клиенты', vipOnly: 'VIP-клиенты', notVip: 'Клиенты не VIP', 'filter.vip': 'VIP',
   anyValue: 'любое', day: 'День',
+  revenueCard: 'Выручка от поддержки', conversionCard: 'Вопросы о покупке, завершённые покупкой', ordersCount: 'Заказы',
+  revenueByChannel: 'Выручка по каналам (заказы)', noRevenue: 'Нет заказов, засчитанных поддержке',
   backlogTitle: 'Очередь на конец каждого дня', topicsTitle: 'Темы', topic: 'Тема', risingMark: 'растёт',
   negativeShare: 'Негатив', examples: 'Последние', risingPhrases: 'Растущие слова и фразы',
   risingExplained: 'Встречаются во всё большей доле новых разговоров по сравнению с прошлым периодом (не меньше {count}; тест двух долей).',
