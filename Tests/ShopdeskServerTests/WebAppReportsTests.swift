@@ -17,6 +17,13 @@ struct WebAppReportsTests {
             _ = try await harness.client.json(.patch, "/api/v1/auth/me", token: harness.ownerToken, body: "{\"locale\":\"\(language)\"}")
             let (c1, _, _, _) = try await ReportsAPITests.week(harness)
             let number = try await harness.client.json(.get, "/api/v1/conversations/\(c1)", token: harness.ownerToken).int("number")
+            // The owner was online on Wednesday 09:00–10:00.
+            try await harness.database.write { sql in
+                for beat in stride(from: 0, through: 3_600, by: 30) {
+                    try await AgentSessionRepository.beat(harness.owner.id, workspaceID: harness.workspaceID,
+                                                          at: ReportsAPITests.zagreb(25, 9).addingTimeInterval(TimeInterval(beat)), in: sql)
+                }
+            }
             try await Browser.with { page in
                 try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open")
                 _ = try await page.evaluate("(() => { document.querySelector('#reports-link').click(); return true })()")
@@ -53,6 +60,12 @@ struct WebAppReportsTests {
                     as? Bool == true)
                 _ = try await page.evaluate("(() => { document.querySelector('#report-topic-table tbody tr th button').click(); return true })()")
                 try await page.waitFor("document.querySelectorAll('#report-drill-list a').length > 0", "a topic's conversations")
+                // The owner's hour online, and its stretch in the status history.
+                let owner = harness.owner.id.rawValue
+                #expect(try await page.evaluate("document.querySelector('#report-agents tr[data-agent=\"\(owner)\"] td:last-child').textContent.includes('1')")
+                    as? Bool == true)
+                _ = try await page.evaluate("(() => { document.querySelector('#report-agents tr[data-agent=\"\(owner)\"] th button').click(); return true })()")
+                try await page.waitFor("document.querySelectorAll('#report-status-list li').length === 1", "the owner's status history")
                 // The conversations behind first contact resolution: the Monday one.
                 _ = try await page.evaluate("(() => { document.querySelector('[data-metric=fcr]').click(); return true })()")
                 try await page.waitFor("document.querySelectorAll('#report-drill-list a').length === 1", "the conversation behind the figure")

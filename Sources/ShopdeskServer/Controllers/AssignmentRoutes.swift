@@ -36,7 +36,12 @@ struct AssignmentRoutes {
                body: "AwayBody") { request, context in
             let body = try await request.decode(as: AwayBody.self, context: context)
             let agent = context.agent.id, ws = context.workspaceID
-            try await database.write { try await AssignmentRepository.setAway(agent, workspaceID: ws, away: body.away, now: Date(), in: $0) }
+            let now = Date()
+            try await database.write { sql in
+                try await AssignmentRepository.setAway(agent, workspaceID: ws, away: body.away, now: now, in: sql)
+                // The status history starts the new stretch at the switch, not at the next heartbeat.
+                try await AgentSessionRepository.extend(agent, workspaceID: ws, status: body.away ? .away : .online, at: now, in: sql)
+            }
             return Response(status: .noContent)
         }
         api.on(.put, "/agents/{id}/capacity", "How many open conversations an agent takes at once", tag: "assignment", role: .admin,

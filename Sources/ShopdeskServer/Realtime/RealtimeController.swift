@@ -124,7 +124,11 @@ struct RealtimeController {
                 // widget, which looks at `last_seen_at`; each beat refreshes it across nodes.
                 while !Task.isCancelled {
                     let now = Date()
-                    try? await services.database.write { try await AgentPresenceRepository.touch([principal.agent.id], workspaceID: workspaceID, at: now, in: $0) }
+                    // The beat also extends the agent's online (or away) stretch, for the reports' online time.
+                    try? await services.database.write { sql in
+                        try await AgentPresenceRepository.touch([principal.agent.id], workspaceID: workspaceID, at: now, in: sql)
+                        try await AgentSessionRepository.beat(principal.agent.id, workspaceID: workspaceID, at: now, in: sql)
+                    }
                     try await Task.sleep(for: ChatChannel.presenceInterval)
                 }
             }

@@ -26,7 +26,7 @@ struct ReportsController {
             if !fresh { try await Self.continueInBackground(ws, now: Date(), database: database) }
             let compare = request.queryString("compare") != "false"
             let clock = ReportClock(timeZone: TimeZone(identifier: scope.timeZone) ?? .gmt)
-            let (current, previous, macros, revenue) = try await database.read { sql in
+            let (current, previous, macros, revenue, time) = try await database.read { sql in
                 let current = try await ReportQueries.period(workspaceID: ws, from: scope.from, to: scope.to, filter: scope.filter, in: sql)
                 let previous = compare
                     ? try await ReportQueries.period(workspaceID: ws, from: scope.previousFrom, to: scope.from, filter: scope.filter, detail: false, in: sql) : nil
@@ -35,10 +35,14 @@ struct ReportsController {
                 let revenue = (try await ReportRevenue.revenue(workspaceID: ws, from: scope.from, to: scope.to, filter: scope.filter, clock: clock, in: sql),
                                compare ? try await ReportRevenue.revenue(workspaceID: ws, from: scope.previousFrom, to: scope.from, filter: scope.filter,
                                                                          clock: clock, detail: false, in: sql) : nil)
-                return (current, previous, macros, revenue)
+                // Online time: the agents the report is about (one's own, or those filtered on), or everyone.
+                var time = try await AgentSessionRepository.time(workspaceID: ws, from: clock.start(of: scope.from), to: clock.start(of: scope.to), in: sql)
+                if !scope.filter.agentIDs.isEmpty { time = time.filter { scope.filter.agentIDs.contains($0.key.rawValue) } }
+                return (current, previous, macros, revenue, time)
             }
             var report = OverviewDTO(scope: scope, fresh: fresh, current: current, previous: previous)
             report.revenue = RevenueSummaryDTO(current: revenue.0, previous: revenue.1)
+            report.addTime(time)
             report.macroNames = Dictionary(macros.map { (String($0.id), $0.definition.name) }) { first, _ in first }
             if request.queryString("format") == "csv" {
                 return csv(report.csvRows(), name: "shopdesk-report-\(report.from)-\(report.to).csv")
@@ -63,6 +67,23 @@ struct ReportsController {
                 return csv(report.csvRows(), name: "shopdesk-topics-\(report.from)-\(report.to).csv", numeric: [2, 3, 4, 5, 6])
             }
             return try report.response(from: request, context: context)
+        }
+        api.on(.get, "/reports/agents/{id}/status",
+               "An agent's status history in a period: each stretch connected to the agent app, online or away (agents see their own)",
+               tag: "reports", query: ["from", "to"]) { request, context in
+            let agent: AgentID = try request.id(context: context, "Agent")
+            let scope = try await scope(request, context)
+            guard context.agent.role >= .admin || agent == context.agent.id else {
+                throw Problem(.forbidden, "Only admins see other agents' status history.")
+            }
+            let clock = ReportClock(timeZone: TimeZone(identifier: scope.timeZone) ?? .gmt)
+            let (from, to) = (clock.start(of: scope.from), clock.start(of: scope.to))
+            let stretches = try await database.read { sql in
+                try await AgentSessionRepository.stretches(workspaceID: context.workspaceID, agent: agent, from: from, to: to, in: sql)
+            }
+            let items = stretches.map { StatusStretchDTO(status: $0.status.rawValue, startedAt: $0.startedAt, endedAt: $0.lastSeenAt,
+                                                         seconds: Int(max(0, min($0.lastSeenAt, to).timeIntervalSince(max($0.startedAt, from))).rounded())) }
+            return try Page(items: items, nextCursor: nil).response(from: request, context: context)
         }
         api.on(.get, "/reports/conversations", "The conversations behind a figure of a report (at most 1,000, newest first)",
                tag: "reports", query: query + ["metric", "limit"]) { request, context in
@@ -201,4 +222,12 @@ struct ReportsController {
         headers[.contentDisposition] = "attachment; filename=\"\(name)\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: CSVTable.write(rows, numericColumns: numeric))))
     }
+}
+
+/// One stretch of an agent's status history; `seconds` is the part inside the period asked for.
+struct StatusStretchDTO: Encodable {
+    var status: String
+    var startedAt: Date
+    var endedAt: Date
+    var seconds: Int
 }

@@ -38,6 +38,9 @@ struct OverviewDTO: ResponseEncodable {
         var firstResponseMean: Double?
         var csatAnswers: Int
         var csatSatisfied: Int
+        /// Connected to the agent app in the period, online and away (from the app's heartbeats).
+        var onlineSeconds = 0
+        var awaySeconds = 0
     }
     struct PeriodDTO: Encodable {
         var conversations: Int
@@ -145,6 +148,19 @@ struct OverviewDTO: ResponseEncodable {
         ownOnly = scope.ownOnly
         self.current = PeriodDTO(current, from: scope.from, to: scope.to)
         self.previous = previous.map { PeriodDTO($0, from: scope.previousFrom, to: scope.from, detail: false) }
+    }
+
+    /// Adds each agent's online and away time (an agent who was online but closed nothing still has a line).
+    mutating func addTime(_ time: [AgentID: (online: Int, away: Int)]) {
+        for (agent, seconds) in time {
+            if let index = current.agents.firstIndex(where: { $0.agentId == agent.rawValue }) {
+                current.agents[index].onlineSeconds = seconds.online
+                current.agents[index].awaySeconds = seconds.away
+            } else {
+                current.agents.append(AgentDTO(agentId: agent.rawValue, resolved: 0, responses: 0, firstResponseMean: nil, csatAnswers: 0,
+                                               csatSatisfied: 0, onlineSeconds: seconds.online, awaySeconds: seconds.away))
+            }
+        }
     }
 
     /// The report as a table: one figure per row, this period's and the previous one's, then the days.

@@ -153,7 +153,7 @@ function draw(report) {
   const revenueAgents = report.revenue?.agents || [];
   const agents = now.agents.map((line) => [state.agents.get(line.agent_id)?.name || `#${line.agent_id}`, line.resolved, line.responses,
     formatDuration(line.first_response_mean), line.csat_answers ? `${formatNumber(percent(line.csat_satisfied, line.csat_answers) ?? 0)} %` : '—',
-    moneyOf(revenueAgents, String(line.agent_id))]);
+    moneyOf(revenueAgents, String(line.agent_id)), line.online_seconds ? formatDuration(line.online_seconds) : '—', line.agent_id]);
   const mainCurrency = report.revenue?.currencies[0]?.currency;
   const revenueChannels = (report.revenue?.channels || []).filter((line) => line.amount.currency === mainCurrency)
     .map((line) => ({ key: line.key, label: `${channelName(line.key)} · ${formatMoney(line.amount)}`, value: line.orders }));
@@ -180,8 +180,9 @@ function draw(report) {
     agents.length ? h('section', { class: 'admin-panel', 'aria-labelledby': 'report-agents-title' },
       h('h3', { id: 'report-agents-title' }, t('agentsTitle')),
       h('table', { class: 'admin-table', id: 'report-agents' },
-        h('thead', {}, h('tr', {}, ...[t('name'), t('resolvedCount'), t('responsesCount'), t('firstResponseMean'), t('csat'), t('revenueCard')].map((text) => h('th', { scope: 'col' }, text)))),
-        h('tbody', {}, ...agents.map((row) => h('tr', {}, ...row.map((cell, index) => (index === 0 ? h('th', { scope: 'row' }, cell)
+        h('thead', {}, h('tr', {}, ...[t('name'), t('resolvedCount'), t('responsesCount'), t('firstResponseMean'), t('csat'), t('revenueCard'), t('onlineTime')].map((text) => h('th', { scope: 'col' }, text)))),
+        h('tbody', {}, ...agents.map((row) => h('tr', { 'data-agent': row[7] }, ...row.slice(0, 7).map((cell, index) => (index === 0
+          ? h('th', { scope: 'row' }, statusButton(Number(row[7]), String(cell)))
           : h('td', {}, typeof cell === 'number' ? formatNumber(cell) : cell)))))))) : null,
     h('section', { class: 'admin-panel', id: 'report-drill', hidden: true, 'aria-labelledby': 'report-drill-title' }),
   ];
@@ -222,6 +223,37 @@ function card(metric, title, shown, value, before, lowerIsBetter, detail = '') {
   const button = h('button', { type: 'button', class: 'report-card', 'data-metric': metric }, ...content);
   button.addEventListener('click', () => drill(metric, {}));
   return button;
+}
+
+/** The agent's name, opening their status history for the period. @param {number} agentId @param {string} name */
+function statusButton(agentId, name) {
+  const button = h('button', { type: 'button', class: 'link-button', title: t('statusHistory') }, name);
+  button.addEventListener('click', () => statusHistory(agentId, name));
+  return button;
+}
+
+/** Lists an agent's stretches online and away in the period, in the panel under the charts. */
+async function statusHistory(agentId, name) {
+  const panel = document.getElementById('report-drill');
+  if (!panel) return;
+  clear(panel);
+  panel.hidden = false;
+  panel.append(h('h3', { id: 'report-drill-title' }, `${t('statusHistory')}: ${name}`));
+  const drilled = ++drills;
+  const when = new Intl.DateTimeFormat(document.documentElement.lang || 'en', { dateStyle: 'short', timeStyle: 'short',
+    timeZone: state.workspace?.time_zone || undefined });
+  try {
+    const answer = await api('GET', `/reports/agents/${agentId}/status${query({ from: chosen.from, to: chosen.to })}`);
+    if (drilled !== drills) return;
+    panel.append(answer.items.length
+      ? h('ul', { class: 'admin-list', id: 'report-status-list' }, ...answer.items.map((item) => h('li', {},
+        h('span', { class: `badge status-${item.status === 'online' ? 'open' : 'snoozed'}` }, t(item.status === 'online' ? 'online' : 'away')), ' ',
+        `${when.format(new Date(item.started_at))} – ${when.format(new Date(item.ended_at))} (${formatDuration(item.seconds)})`)))
+      : h('p', { class: 'hint' }, t('noData')));
+  } catch (failure) {
+    if (drilled === drills) panel.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
+  }
+  panel.scrollIntoView({ block: 'nearest' });
 }
 
 let drills = 0;

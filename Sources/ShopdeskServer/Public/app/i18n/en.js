@@ -179,6 +179,7 @@ export default {
   'metric.bot_resolved': 'resolved by the bot', noData: 'Nothing in this period.', showTable: 'Show as table', showChart: 'Show as chart',
   allCustomers: 'All customers', vipOnly: 'VIP customers', notVip: 'Customers not VIP', 'filter.vip': 'VIP',
   anyValue: 'any', day: 'Day',
+  onlineTime: 'Online time', statusHistory: 'Status history',
   revenueCard: 'Revenue from support', conversionCard: 'Purchase questions that bought', ordersCount: 'Orders',
   revenueByChannel: 'Revenue by channel (orders)', noRevenue: 'No attributed orders',
   backlogTitle: 'Backlog at the end of each day', topicsTitle: 'Topics', topic: 'Topic', risingMark: 'rising',

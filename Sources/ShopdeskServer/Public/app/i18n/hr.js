@@ -181,6 +181,7 @@ export default {
   'metric.bot_resolved': 'riješio bot', noData: 'U ovom razdoblju nema ničega.', showTable: 'Prikaži kao tablicu', showChart: 'Prikaži kao grafikon',
   allCustomers: 'Svi kupci', vipOnly: 'VIP kupci', notVip: 'Kupci koji nisu VIP', 'filter.vip': 'VIP',
   anyValue: 'bilo koja', day: 'Dan',
+  onlineTime: 'Vrijeme na mreži', statusHistory: 'Povijest statusa',
   revenueCard: 'Prihod od podrške', conversionCard: 'Upiti o kupnji koji su kupili', ordersCount: 'Narudžbe',
   revenueByChannel: 'Prihod po kanalu (narudžbe)', noRevenue: 'Nema pripisanih narudžbi',
   backlogTitle: 'Zaostatak na kraju svakog dana', topicsTitle: 'Teme', topic: 'Tema', risingMark: 'u porastu',

@@ -184,6 +184,7 @@ export default {
   'metric.bot_resolved': 'resolvidas pelo bot', noData: 'Nada neste período.', showTable: 'Ver como tabela', showChart: 'Ver como gráfico',
   allCustomers: 'Todos os clientes', vipOnly: 'Clientes VIP', notVip: 'Clientes não VIP', 'filter.vip': 'VIP',
   anyValue: 'qualquer', day: 'Dia',
+  onlineTime: 'Tempo online', statusHistory: 'Histórico de status',
   revenueCard: 'Receita do atendimento', conversionCard: 'Dúvidas de compra que compraram', ordersCount: 'Pedidos',
   revenueByChannel: 'Receita por canal (pedidos)', noRevenue: 'Nenhum pedido atribuído',
   backlogTitle: 'Pendências no fim de cada dia', topicsTitle: 'Assuntos', topic: 'Assunto', risingMark: 'em alta',

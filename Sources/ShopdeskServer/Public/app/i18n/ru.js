@@ -182,6 +182,7 @@ export default {
   'metric.bot_resolved': 'решённые ботом', noData: 'За этот период ничего нет.', showTable: 'Показать таблицей', showChart: 'Показать графиком',
   allCustomers: 'Все клиенты', vipOnly: 'VIP-клиенты', notVip: 'Клиенты не VIP', 'filter.vip': 'VIP',
   anyValue: 'любое', day: 'День',
+  onlineTime: 'Время в сети', statusHistory: 'История статусов',
   revenueCard: 'Выручка от поддержки', conversionCard: 'Вопросы о покупке, завершённые покупкой', ordersCount: 'Заказы',
   revenueByChannel: 'Выручка по каналам (заказы)', noRevenue: 'Нет заказов, засчитанных поддержке',
   backlogTitle: 'Очередь на конец каждого дня', topicsTitle: 'Темы', topic: 'Тема', risingMark: 'растёт',
