@@ -9,7 +9,9 @@ test('a hash names a view and a conversation, or an area of the settings', () =>
   assert.deepEqual(parseHash('#/inbox:3'), { page: 'inbox', view: 'inbox:3', id: null });
   assert.deepEqual(parseHash('#/tag:vip%20gold/7'), { page: 'inbox', view: 'tag:vip%20gold', id: 7 });
   assert.deepEqual(parseHash('#/admin/channels'), { page: 'admin', area: 'channels' });
-  assert.deepEqual(parseHash('#/reports'), { page: 'reports' });
+  assert.deepEqual(parseHash('#/reports'), { page: 'reports', area: null });
+  assert.deepEqual(parseHash('#/reports/scoreboard'), { page: 'reports', area: 'scoreboard' });
+  assert.deepEqual(parseHash('#/reports/other'), { page: 'reports', area: null });
   assert.deepEqual(parseHash('#/admin'), { page: 'admin', area: null });
   // Anything else opens the open conversations, never a broken page.
   assert.deepEqual(parseHash(''), { page: 'inbox', view: 'open', id: null });

@@ -65,6 +65,7 @@ func buildApplication(services: AppServices,
     ChannelComments(services: services).register(api)
     HelpCenterController(services: services).register(api)
     ReportsController(services: services).register(api)
+    ScoreboardController(services: services).register(api, on: router)
     HelpPages(services: services).register(on: router)
     let openAPI = try JSONSerialization.data(withJSONObject: OpenAPIDocument.build(api.docs), options: [.sortedKeys, .withoutEscapingSlashes])
     api.onPublic(.get, "/openapi.json", "This document", tag: "meta") { _, _ in
@@ -151,7 +152,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try error.response(from: request, context: context)
         }
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        // A page whose address holds a secret (the scoreboard's TV link) sets a stricter one.
+        if response.headers[HTTPField.Name("Referrer-Policy")!] == nil { response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin" }
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         if response.headers[.contentSecurityPolicy] == nil {
             response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"

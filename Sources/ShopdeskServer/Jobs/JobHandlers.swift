@@ -47,6 +47,8 @@ struct JobHandlers: Sendable {
             if try await !ReportFactsStore.catchUp(workspaceID: workspaceID, now: now, budget: 20, in: services.database) {
                 try await ReportsController.continueInBackground(workspaceID, now: now, database: services.database)
             }
+        case JobKind.reportsDigest:
+            try await WeeklyDigest(services: services).run(workspaceID, now: now)
         case JobKind.notificationPush:
             try await NotificationPusher(services: services).push(try id(job, "notification_id"), workspaceID: workspaceID, now: now)
         case JobKind.chatEmail:

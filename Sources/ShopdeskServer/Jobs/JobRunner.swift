@@ -23,6 +23,11 @@ struct JobRunner: Service, CustomStringConvertible {
     var lease: Duration { .seconds(services.config.jobLeaseSeconds) }
 
     func run() async throws {
+        // Every workspace that wants the weekly digest has it queued (workspaces older than the
+        // digest, or whose job was lost): once per start, before the first claim.
+        do { try await WeeklyDigest.scheduleAll(database: services.database, now: Date()) } catch {
+            services.logger.warning("Weekly digests not queued at start", metadata: ["error": "\(error)"])
+        }
         await cancelWhenGracefulShutdown { await pipeline() }
     }
 

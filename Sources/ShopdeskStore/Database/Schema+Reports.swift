@@ -67,7 +67,7 @@ extension Schema {
     /// topics) and each day's counts of them; the backlog's moves per conversation and day
     /// (`BacklogChange`); an index for a topic's example conversations; agents' online and away
     /// time (one row per stretch, extended by the realtime heartbeat); and the workspace's
-    /// report settings (the scoreboard's goals, its TV link, the weekly digest).
+    /// report settings (the scoreboard's goals, the weekly digest) and the scoreboard's TV link.
     static func version45(_ d: SchemaDialect) -> [String] {
         [
             "ALTER TABLE report_facts ADD COLUMN terms TEXT",
@@ -90,6 +90,14 @@ extension Schema {
             "CREATE INDEX agent_sessions_agent ON agent_sessions(workspace_id, agent_id, last_seen_at)",
             "CREATE INDEX agent_sessions_seen ON agent_sessions(workspace_id, last_seen_at)",
             "ALTER TABLE workspaces ADD COLUMN report_settings TEXT",
+            // The scoreboard's TV link: the SHA-256 of its token.
+            "ALTER TABLE workspaces ADD COLUMN report_tv_hash TEXT",
+            "CREATE UNIQUE INDEX workspaces_report_tv ON workspaces(report_tv_hash)",
+            // Each weekly digest, claimed once before it is sent (the Monday of the week it reports).
+            """
+            CREATE TABLE report_digests (workspace_id BIGINT NOT NULL REFERENCES workspaces(id), week INTEGER NOT NULL, sent_at BIGINT NOT NULL,
+              PRIMARY KEY (workspace_id, week))
+            """,
             // The orders attributed to a conversation (the reports' conversion rate).
             "CREATE INDEX revenue_credits_conversation ON revenue_credits(conversation_id)",
         ]

@@ -48,6 +48,8 @@ public enum JobKind {
     public static let notificationPush = "notification.push"
     /// Computes the report facts a report request had no time for (a large backlog, a new time zone).
     public static let reportsCatchUp = "reports.catch_up"
+    /// Monday morning: last week's figures and rising topics by email to the workspace's admins.
+    public static let reportsDigest = "reports.digest"
 }
 
 public enum JobStatus: String, Codable, Sendable, CaseIterable {

@@ -26,7 +26,7 @@ export async function renderReports(section) {
   const today = todayIn(state.workspace?.time_zone || 'UTC');
   if (chosen.preset !== 'custom') Object.assign(chosen, presetPeriod(chosen.preset, today));
   const results = h('div', { class: 'report-results', id: 'report-results', 'aria-live': 'polite' }, h('p', { class: 'hint' }, t('loading')));
-  section.append(h('h2', { id: 'reports-title' }, t('reports')), filters(section), results);
+  section.append(h('h2', { id: 'reports-title' }, t('reports')), reportTabs('overview'), filters(section), results);
   const asked = ++drawings;
   try {
     const report = await api('GET', `/reports/overview${query(params())}`);
@@ -43,6 +43,13 @@ export async function renderReports(section) {
     clear(results);
     results.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
   }
+}
+
+/** The reports' two pages. @param {'overview' | 'scoreboard'} current */
+export function reportTabs(current) {
+  return h('nav', { class: 'report-tabs', 'aria-label': t('reports') },
+    h('a', { href: '#/reports', id: 'report-tab-overview', 'aria-current': current === 'overview' ? 'page' : null }, t('overviewTab')),
+    h('a', { href: '#/reports/scoreboard', id: 'report-tab-scoreboard', 'aria-current': current === 'scoreboard' ? 'page' : null }, t('scoreboardTab')));
 }
 
 /** The request's parameters: the period and the filters chosen. */

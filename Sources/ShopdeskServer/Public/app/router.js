@@ -1,6 +1,6 @@
 // What the location hash names, and the hash for a view or conversation: `#/<view>[/<id>]`
 // (views: the standard ones, `inbox:ID`, `priority:P`, `tag:NAME`, a saved view `saved:ID`) and
-// `#/admin[/<area>]` and `#/reports`.
+// `#/admin[/<area>]` and `#/reports[/scoreboard]`.
 // Pure: no DOM, no state, so Node's test runner checks it.
 
 export const VIEWS = ['mine', 'unassigned', 'open', 'pending', 'snoozed', 'resolved', 'all', 'mentions', 'following'];
@@ -12,12 +12,12 @@ export function isView(view) {
 
 /**
  * @param {string} hash
- * @returns {{ page: 'admin', area: string | null } | { page: 'reports' } | { page: 'inbox', view: string, id: number | null }}
+ * @returns {{ page: 'admin', area: string | null } | { page: 'reports', area: 'scoreboard' | null } | { page: 'inbox', view: string, id: number | null }}
  */
 export function parseHash(hash) {
   const [, view, id] = (hash || '').split('/');
   if (view === 'admin') return { page: 'admin', area: id || null };
-  if (view === 'reports') return { page: 'reports' };
+  if (view === 'reports') return { page: 'reports', area: id === 'scoreboard' ? 'scoreboard' : null };
   const number = id && /^\d+$/.test(id) ? Number(id) : null;
   return { page: 'inbox', view: isView(view) ? view : 'open', id: number };
 }

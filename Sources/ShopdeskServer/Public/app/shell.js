@@ -3,6 +3,7 @@
 
 import { renderAdmin } from './admin.js';
 import { renderReports } from './reports.js';
+import { renderScoreboard } from './scoreboard.js';
 import { api } from './api.js';
 import { clear, h } from './dom.js';
 import { formatNumber, setLocale, t } from './i18n.js';
@@ -175,7 +176,8 @@ export async function route() {
     return;
   }
   if (place.page === 'reports') {
-    await renderReports(reports);
+    if (place.area === 'scoreboard') await renderScoreboard(reports);
+    else await renderReports(reports);
     return;
   }
   const nextView = place.view;
