@@ -93,3 +93,37 @@ struct ReportsTopicsTests {
         }
     }
 }
+
+/// SLA achievement over the hand-computed Zagreb week: a first-response target of 45 minutes
+/// around the clock. Monday's conversation was answered in 30 minutes (met, on the 23rd);
+/// Tuesday night's in an hour (breached when it came due at 00:15 on the 25th, with nobody
+/// assigned yet); Sunday's answer falls in the next week.
+@Suite("Reports: SLA achievement")
+struct ReportsSLATests {
+    @Test(arguments: TestDatabase.kinds)
+    func firstResponseTargetsOfTheWeek(kind: DatabaseKind) async throws {
+        try await Harness.run(kind) { harness in
+            let token = harness.ownerToken
+            let policy = try await harness.client.json(.post, "/api/v1/sla-policies", token: token, body: #"""
+                {"name":"Standard","conditions":{"all":[]},"first_response_minutes":45,"business_hours":false}
+                """#)
+            #expect(policy.status == .created, "\(policy.text)")
+            _ = try await ReportsAPITests.week(harness)
+            let week = try await harness.client.json(.get, "/api/v1/reports/overview?from=2026-11-23&to=2026-11-30", token: token)
+            let current = try #require((week.body as? [String: Any])?["current"] as? [String: Any], "\(week.text)")
+            let sla = try #require(current["sla"] as? [String: [String: Any]])
+            #expect(sla["first_response"]?["met"] as? Int == 1 && sla["first_response"]?["breached"] as? Int == 1
+                && sla["first_response"]?["percent"] as? Double == 50, "\(sla)")
+            #expect(sla["total"]?["met"] as? Int == 1 && sla["resolution"]?["breached"] as? Int == 0)
+            let causes = (current["breakdowns"] as? [String: Any])?["sla_cause"] as? [[String: Any]]
+            #expect(causes?.map { "\($0["key"]!)=\($0["count"]!)" } == ["first_response/unassigned=1"], "\(String(describing: causes))")
+            // By day: the breach is Wednesday's.
+            let tuesday = try await harness.client.json(.get, "/api/v1/reports/overview?from=2026-11-24&to=2026-11-25", token: token)
+            let wednesday = try await harness.client.json(.get, "/api/v1/reports/overview?from=2026-11-25&to=2026-11-26", token: token)
+            let breached = { (answer: JSONResponse) in
+                (((answer.body as? [String: Any])?["current"] as? [String: Any])?["sla"] as? [String: [String: Any]])?["first_response"]?["breached"] as? Int
+            }
+            #expect(breached(tuesday) == 0 && breached(wednesday) == 1)
+        }
+    }
+}

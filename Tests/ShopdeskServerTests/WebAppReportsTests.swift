@@ -46,6 +46,9 @@ struct WebAppReportsTests {
                 // Revenue beside the other figures (none attributed this week).
                 #expect(try await page.evaluate("document.querySelector('[data-card=\"\(language == "hr" ? "Prihod od podrške" : "Revenue from support")\"] .card-detail')?.textContent")
                     as? String == (language == "hr" ? "Nema pripisanih narudžbi" : "No attributed orders"))
+                // SLA achievement, with no policy in this workspace: nothing came due.
+                #expect(try await page.evaluate("document.querySelector('[data-card=\"\(language == "hr" ? "Ostvaren SLA" : "SLA achieved")\"] .card-detail')?.textContent")
+                    as? String == (language == "hr" ? "Nijedan rok nije dospio" : "No target came due"))
                 // The chart's numbers as a table.
                 _ = try await page.evaluate("(() => { document.querySelector('#chart-created-toggle').click(); return true })()")
                 #expect(try await page.evaluate("document.querySelectorAll('#chart-created-table tbody tr').length") as? Int == 7)

@@ -5,8 +5,9 @@ import SQLKit
 import Testing
 @testable import ShopdeskStore
 
-/// A period read from its days (`report_days`) equals the same period computed from the facts of
-/// its conversations, for every filter the days are kept for — after the days were first added up
+/// A period read from its days (`report_days`), and one added up from the facts in memory
+/// (`ReportQueries.fromFacts`), equal the same period computed by one query per figure
+/// (`ReportOracle`), for every filter the days are kept for — after the days were first added up
 /// and after facts changed and only the days they touched were added up again.
 @Suite("Report days")
 struct ReportDaysTests {
@@ -62,12 +63,14 @@ struct ReportDaysTests {
             let from = ReportClock.adding(Int.random(in: 0..<10, using: &generator), to: day0)
             let to = ReportClock.adding(Int.random(in: 1...14, using: &generator), to: from)
             for detail in [true, false] {
-                let (days, facts) = try await database.read { sql in
+                let (days, facts, oracle) = try await database.read { sql in
                     (try await ReportDaysStore.period(workspaceID: ws, from: from, to: to, filter: filter, detail: detail, in: sql),
-                     try await ReportQueries.fromFacts(workspaceID: ws, from: from, to: to, filter: filter, detail: detail, in: sql))
+                     try await ReportQueries.fromFacts(workspaceID: ws, from: from, to: to, filter: filter, detail: detail, in: sql),
+                     try await ReportOracle.period(workspaceID: ws, from: from, to: to, filter: filter, detail: detail, in: sql))
                 }
                 #expect(days != nil, "the days were not read")
-                #expect(days == facts, "\(filter) \(from)–\(to) detail \(detail)")
+                #expect(days == oracle, "days: \(filter) \(from)–\(to) detail \(detail)")
+                #expect(facts == oracle, "facts: \(filter) \(from)–\(to) detail \(detail)")
                 counted += facts.conversations + facts.resolved + facts.nextResponse.calendar.count
             }
             if filter == ReportQueries.Filter() {
@@ -132,7 +135,11 @@ struct ReportDaysTests {
         let at = { (day: Int) in Date(timeIntervalSince1970: Self.seconds(day)) }
         let moves = BacklogChange.of(createdAt: at(created), initial: statuses[0].status,
                                      changes: statuses.dropFirst().map { (at($0.day), $0.status) }, clock: clock)
-        return Fact(id: id, columns: values, waits: waits.map { Fact.Wait(day: $0.0, seconds: $0.1, business: $0.2) }, backlog: moves)
+        let sla = (0..<Int.random(in: 0...3, using: &generator)).map { _ in
+            Fact.SLA(day: day(), target: SLATarget.allCases.randomElement(using: &generator)!.rawValue, met: Bool.random(using: &generator),
+                     cause: SLAOutcome.Cause.allCases.randomElement(using: &generator)!.rawValue)
+        }
+        return Fact(id: id, columns: values, waits: waits.map { Fact.Wait(day: $0.0, seconds: $0.1, business: $0.2) }, backlog: moves, sla: sla)
     }
 
     /// Noon (UTC) of a `yyyymmdd` day, as seconds since 1970.
@@ -163,6 +170,8 @@ struct ReportDaysTests {
         var columns: [Value]
         var waits: [Wait]
         var backlog: [BacklogChange]
+        struct SLA: Sendable { var day: Int, target: String, met: Bool, cause: String }
+        var sla: [SLA]
     }
 
     /// Replaces these conversations' facts and waits and marks their days, old and new, as a refresh does.
@@ -176,6 +185,8 @@ struct ReportDaysTests {
         }
         for row in try await sql.raw(queries.oldWaitDays).all() { days.insert(try row.decode(column: "day", as: Int.self)) }
         for row in try await sql.raw(queries.oldBacklogDays).all() { days.insert(try row.decode(column: "day", as: Int.self)) }
+        for row in try await sql.raw(queries.oldSLADays).all() { days.insert(try row.decode(column: "day", as: Int.self)) }
+        try await sql.raw(queries.deleteSLA).run()
         try await sql.raw(queries.deleteFacts).run()
         try await sql.raw(queries.deleteWaits).run()
         try await sql.raw(queries.deleteBacklog).run()
@@ -200,6 +211,14 @@ struct ReportDaysTests {
                   handover_reason, rule_touched, rule_resolved, macros, automated, sentiment, terms)
                 VALUES \(values)
                 """).run()
+            for outcome in fact.sla {
+                days.insert(outcome.day)
+                try await sql.raw("""
+                    INSERT INTO report_sla (workspace_id, conversation_id, day, target, met, cause)
+                    VALUES (\(bind: ws.rawValue), \(bind: fact.id), \(bind: outcome.day), \(bind: outcome.target), \(bind: outcome.met ? 1 : 0),
+                            \(bind: outcome.met ? nil : outcome.cause))
+                    """).run()
+            }
             for move in fact.backlog {
                 days.insert(move.day)
                 try await sql.raw("""

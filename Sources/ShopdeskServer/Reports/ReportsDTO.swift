@@ -29,6 +29,17 @@ struct OverviewDTO: ResponseEncodable {
     }
     struct CountDTO: Encodable { var key: String; var count: Int }
     struct DayDTO: Encodable { var day: String; var count: Int }
+    struct SLADTO: Encodable {
+        var met: Int
+        var breached: Int
+        /// Met ÷ (met + breached), in percent (nil: nothing came due).
+        var percent: Double?
+        init(met: Int, breached: Int) {
+            self.met = met
+            self.breached = breached
+            percent = met + breached == 0 ? nil : ((Double(met) / Double(met + breached)) * 1000).rounded() / 10
+        }
+    }
     /// Conversations open, pending and snoozed at the end of a day.
     struct BacklogDTO: Encodable { var day: String; var open: Int; var pending: Int; var snoozed: Int }
     struct AgentDTO: Encodable {
@@ -73,6 +84,8 @@ struct OverviewDTO: ResponseEncodable {
         var agents: [AgentDTO]
         /// Each day's backlog at its end (empty for a previous period).
         var backlog: [BacklogDTO]
+        /// SLA targets met and breached in the period, per target, and (`total`) all together.
+        var sla: [String: SLADTO]
 
         /// `detail`: the period was read in full (a previous period has no days, heatmap or agents).
         init(_ period: ReportQueries.Period, from: Int, to: Int, detail: Bool = true) {
@@ -111,6 +124,12 @@ struct OverviewDTO: ResponseEncodable {
                          firstResponseMean: line.firstResponses == 0 ? nil : (Double(line.firstResponseSum) / Double(line.firstResponses)).rounded(),
                          csatAnswers: line.csatAnswers, csatSatisfied: line.csatSatisfied)
             }.sorted { $0.resolved != $1.resolved ? $0.resolved > $1.resolved : $0.agentId < $1.agentId }
+            var sla: [String: SLADTO] = [:]
+            for (index, target) in SLATarget.allCases.enumerated() {
+                sla[target.rawValue] = SLADTO(met: period.slaMet[index], breached: period.slaBreached[index])
+            }
+            sla["total"] = SLADTO(met: period.slaMet.reduce(0, +), breached: period.slaBreached.reduce(0, +))
+            self.sla = sla
             var level = period.backlogBefore
             backlog = !detail ? [] : ReportClock.days(from: from, to: to).map { day in
                 if let move = period.backlogMoves[day] { level.add(move) }
@@ -197,7 +216,11 @@ struct OverviewDTO: ResponseEncodable {
         line("touched_by_automation") { String($0.automation["touched"] ?? 0) }
         line("touched_by_rules") { String($0.automation["rules"] ?? 0) }
         line("resolved_by_rules") { String($0.automation["rule_resolved"] ?? 0) }
-        for (title, dimension) in [("handover_reason", "handover"), ("macro", "macro")] {
+        for target in ["total"] + SLATarget.allCases.map(\.rawValue) {
+            line("sla_\(target)_met") { String($0.sla[target]?.met ?? 0) }
+            line("sla_\(target)_breached") { String($0.sla[target]?.breached ?? 0) }
+        }
+        for (title, dimension) in [("handover_reason", "handover"), ("macro", "macro"), ("sla_breach_cause", "sla_cause")] {
             guard let counts = current.breakdowns[dimension], !counts.isEmpty else { continue }
             rows.append([])
             rows.append([title, "conversations"])

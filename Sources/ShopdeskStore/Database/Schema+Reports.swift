@@ -78,6 +78,13 @@ extension Schema {
             """,
             "CREATE INDEX report_backlog_day ON report_backlog(workspace_id, day)",
             "CREATE INDEX report_backlog_conversation ON report_backlog(conversation_id)",
+            // Each SLA target's outcome (`SLAOutcome`): met on its day, or breached on the day it came due, and why.
+            """
+            CREATE TABLE report_sla (workspace_id BIGINT NOT NULL, conversation_id BIGINT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+              day INTEGER NOT NULL, target TEXT NOT NULL, met INTEGER NOT NULL, cause TEXT)
+            """,
+            "CREATE INDEX report_sla_day ON report_sla(workspace_id, day)",
+            "CREATE INDEX report_sla_conversation ON report_sla(conversation_id)",
             """
             CREATE TABLE report_terms (workspace_id BIGINT NOT NULL REFERENCES workspaces(id), day INTEGER NOT NULL, term TEXT NOT NULL,
               n INTEGER NOT NULL, PRIMARY KEY (workspace_id, day, term))

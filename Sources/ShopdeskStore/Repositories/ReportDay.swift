@@ -16,12 +16,15 @@ struct ReportDay: Equatable, Sendable {
     var ruleTouched = 0, automated = 0, ruleResolved = 0
     /// How the backlog moved on the day: open, pending and snoozed at its end minus the day before (`BacklogChange`).
     var backlogOpen = 0, backlogPending = 0, backlogSnoozed = 0
+    /// SLA targets met and breached on the day: first response, next response, resolution (`SLATarget.allCases`' order).
+    var slaMet = [0, 0, 0], slaBreached = [0, 0, 0]
     /// First response, next response and resolution; calendar and business time.
     var speeds = Array(repeating: Timed(), count: 6)
     /// Slot of the week → conversations created.
     var slots: [Int: Int] = [:]
     /// Dimension → value → conversations created (the six dimensions of a report's breakdowns),
-    /// and `negative` → intent → those of them whose sentiment is negative.
+    /// and `negative` → intent → those of them whose sentiment is negative; `sla_cause` →
+    /// `target/cause` → the SLA breaches of the day.
     var breakdowns: [String: [String: Int]] = [:]
     var agents: [Int64: ReportQueries.AgentLine] = [:]
 
@@ -45,7 +48,7 @@ struct ReportDay: Equatable, Sendable {
     /// Those a report breaks its conversations down by.
     static let breakdownDimensions = Array(dimensions.prefix(6))
     /// Bumped when what a day holds changes: every workspace's facts and days are computed again.
-    static let format = 2
+    static let format = 3
 
     /// What a day is added up from: a conversation's facts (`report_facts`).
     struct Fact: Sendable {
@@ -140,13 +143,22 @@ struct ReportDay: Equatable, Sendable {
         backlogSnoozed += snoozed
     }
 
+    /// Adds an SLA target's outcome on this day.
+    mutating func addSLA(target: Int, met: Bool, cause: String?) {
+        guard (0..<3).contains(target) else { return }
+        if met { slaMet[target] += 1 } else {
+            slaBreached[target] += 1
+            breakdowns["sla_cause", default: [:]]["\(SLATarget.allCases[target].rawValue)/\(cause ?? "late")", default: 0] += 1
+        }
+    }
+
     /// The counters in the order `report_days.counts` stores them.
     var counts: [Int] {
         get {
             [conversations, merged, customerMessages, responses, automaticMessages, botAnswered, botHandedOver, botResolved,
              firstResolved, reopened, oneTouch, fcr, firstResolvedAnswered, csatAnswers, csatSatisfied, csatScoreSum,
              npsAnswers, npsPromoters, npsDetractors, surveysSent, surveysSentAnswered, ruleTouched, automated, ruleResolved,
-             backlogOpen, backlogPending, backlogSnoozed]
+             backlogOpen, backlogPending, backlogSnoozed] + slaMet + slaBreached
         }
         set {
             var values = newValue.makeIterator()
@@ -158,6 +170,8 @@ struct ReportDay: Equatable, Sendable {
             npsAnswers = next(); npsPromoters = next(); npsDetractors = next(); surveysSent = next(); surveysSentAnswered = next()
             ruleTouched = next(); automated = next(); ruleResolved = next()
             backlogOpen = next(); backlogPending = next(); backlogSnoozed = next()
+            slaMet = [next(), next(), next()]
+            slaBreached = [next(), next(), next()]
         }
     }
 }

@@ -80,6 +80,23 @@ enum ReportDaysStore {
                     .addBacklog(open: move.open, pending: move.pending, snoozed: move.snoozed)
             }
         }
+        // The SLA outcomes of these days, likewise.
+        let sla = try await slaOutcomes(ws, days: step, in: sql)
+        let slaUnread = Array(Set(sla.map(\.conversation)).filter { facts[$0] == nil })
+        for start in stride(from: 0, to: slaUnread.count, by: 400) {
+            let more = try await self.facts("""
+                +f.workspace_id = \(bind: ws) AND f.conversation_id IN (\(binds: Array(slaUnread[start..<min(start + 400, slaUnread.count)])))
+                """, in: sql)
+            facts.merge(more) { old, _ in old }
+        }
+        for outcome in sla {
+            guard let fact = facts[outcome.conversation] else { continue }
+            lines[Line(day: outcome.day, dimension: "", value: ""), default: ReportDay()].addSLA(target: outcome.target, met: outcome.met, cause: outcome.cause)
+            for (dimension, value) in zip(ReportDay.dimensions, fact.values) {
+                lines[Line(day: outcome.day, dimension: dimension, value: value), default: ReportDay()]
+                    .addSLA(target: outcome.target, met: outcome.met, cause: outcome.cause)
+            }
+        }
         // Each day's words and phrases, over all its conversations (`report_terms`).
         var terms: [Int: [Substring: Int]] = [:]
         for fact in facts.values where wanted.contains(fact.createdDay) {
@@ -155,6 +172,11 @@ enum ReportDaysStore {
                 if let move = backlogMove(try row.string("counts"), day: 0) { period.backlogBefore.add(move) }
             }
         }
+        return finish(&period, total: total, detail: detail)
+    }
+
+    /// The period's figures from the sum of its days (`period`'s days and headline parts set already).
+    static func finish(_ period: inout ReportQueries.Period, total: ReportDay, detail: Bool) -> ReportQueries.Period {
         // A day whose moves cancel out (across the filter's values) did not move the backlog.
         period.backlogMoves = period.backlogMoves.filter { $0.value.open != 0 || $0.value.pending != 0 || $0.value.snoozed != 0 }
         period.conversations = total.conversations
@@ -189,22 +211,31 @@ enum ReportDaysStore {
         period.ruleTouched = total.ruleTouched
         period.automated = total.automated
         period.ruleResolved = total.ruleResolved
+        period.slaMet = total.slaMet
+        period.slaBreached = total.slaBreached
         if detail {
             period.heatmap = total.slots.filter { $0.value > 0 }
             period.breakdowns = total.breakdowns
             period.agents = total.agents
         } else {
-            // A previous period keeps its topics only (and their negative ones), as `ReportQueries.fromFacts` does.
+            // A previous period keeps its topics only (and their negative ones), for the change per topic.
             period.breakdowns["intent"] = total.breakdowns["intent"]
             period.breakdowns["negative"] = total.breakdowns["negative"]
         }
         return period
     }
 
-    /// A stored day's move of the backlog (the last three of its counts), nil when it did not move.
-    private static func backlogMove(_ counts: String, day: Int) -> BacklogChange? {
+    /// Where the backlog's three counts start in a stored day's counts.
+    static let backlogIndex: Int = {
+        var day = ReportDay()
+        day.backlogOpen = -7_777_777
+        return day.counts.firstIndex(of: -7_777_777) ?? 0
+    }()
+
+    /// A stored day's move of the backlog, nil when it did not move.
+    static func backlogMove(_ counts: String, day: Int) -> BacklogChange? {
         let numbers = ReportQueries.integers(counts)
-        let start = ReportDay().counts.count - 3
+        let start = backlogIndex
         guard numbers.count >= start + 3, numbers[start] != 0 || numbers[start + 1] != 0 || numbers[start + 2] != 0 else { return nil }
         return BacklogChange(day: day, open: numbers[start], pending: numbers[start + 1], snoozed: numbers[start + 2])
     }
@@ -219,7 +250,7 @@ enum ReportDaysStore {
         "resolution_business", "survey_kind", "survey_sent_day", "survey_answered_day", "survey_score", "handover_reason", "rule_touched",
         "rule_resolved", "macros", "automated", "sentiment", "terms",
     ]
-    private static let dayColumns = ["created_day", "first_response_day", "first_resolved_day", "resolved_day", "survey_sent_day",
+    static let dayColumns = ["created_day", "first_response_day", "first_resolved_day", "resolved_day", "survey_sent_day",
                                      "survey_answered_day"]
 
     private static func joined(_ columns: [String], alias: String, postgres: Bool) -> String {
@@ -248,7 +279,7 @@ enum ReportDaysStore {
     }
 
     /// The facts matching `condition` (on `report_facts f`), by conversation.
-    private static func facts(_ condition: SQLQueryString, in sql: any SQLDatabase) async throws -> [Int64: ReportDay.Fact] {
+    static func facts(_ condition: SQLQueryString, in sql: any SQLDatabase) async throws -> [Int64: ReportDay.Fact] {
         guard let text = try await sql.raw(factsQuery(condition, postgres: sql.dialect.name == "postgresql")).first()?
             .stringOrNil("facts") else { return [:] }
         var facts: [Int64: ReportDay.Fact] = [:]
@@ -263,6 +294,22 @@ enum ReportDaysStore {
         let numbers = ReportQueries.integers(try await sql.raw(waitsQuery(ws, days, postgres: sql.dialect.name == "postgresql")).first()?
             .stringOrNil("waits"))
         return stride(from: 0, to: numbers.count - 3, by: 4).map { (Int64(numbers[$0]), numbers[$0 + 1], numbers[$0 + 2], numbers[$0 + 3]) }
+    }
+
+    /// The SLA outcomes on these days (`rows` of `report_sla`), by conversation; `target` is the index in `SLATarget.allCases`.
+    static func slaOutcomes(_ ws: Int64, days: [Int], in sql: any SQLDatabase) async throws
+        -> [(conversation: Int64, day: Int, target: Int, met: Bool, cause: String?)] {
+        try await slaRows("""
+            SELECT s.conversation_id, s.day, s.target, s.met, s.cause FROM report_sla s WHERE s.workspace_id = \(bind: ws) AND s.day IN (\(binds: days))
+            """, in: sql)
+    }
+
+    static func slaRows(_ query: SQLQueryString, in sql: any SQLDatabase) async throws
+        -> [(conversation: Int64, day: Int, target: Int, met: Bool, cause: String?)] {
+        try await sql.raw(query).all().map { row in
+            let target = SLATarget(rawValue: try row.string("target")).flatMap { SLATarget.allCases.firstIndex(of: $0) } ?? -1
+            return (try row.int64("conversation_id"), try row.int("day"), target, try row.int("met") != 0, try row.stringOrNil("cause"))
+        }
     }
 
     /// The backlog's moves on these days, by conversation.

@@ -107,7 +107,7 @@ public enum ReportFactsStore {
                 SELECT id FROM conversations WHERE +workspace_id = \(bind: workspaceID.rawValue) AND id > \(bind: after)
                 ORDER BY id LIMIT \(bind: batchSize)
                 """).all().map { try $0.id("id") }
-            try await refresh(workspaceID: workspaceID, ids: ids, basis: basis, in: sql)
+            try await refresh(workspaceID: workspaceID, ids: ids, basis: basis, now: now, in: sql)
             let next: Int64? = ids.count == batchSize ? ids.last?.rawValue : nil
             try await sql.raw("""
                 UPDATE report_cursors SET rebuild_after = \(bind: next) WHERE workspace_id = \(bind: workspaceID.rawValue)
@@ -133,7 +133,7 @@ public enum ReportFactsStore {
             if allSettled, try event.int64("created_at") < settledBefore { settled = try event.int64("id") } else { allSettled = false }
         }
         for start in stride(from: 0, to: ids.count, by: batchSize) {
-            try await refresh(workspaceID: workspaceID, ids: Array(ids[start..<min(start + batchSize, ids.count)]), basis: basis, in: sql)
+            try await refresh(workspaceID: workspaceID, ids: Array(ids[start..<min(start + batchSize, ids.count)]), basis: basis, now: now, in: sql)
         }
         while try await ReportDaysStore.rollUpStep(workspaceID: workspaceID, in: sql) {}
         if settled != from {
@@ -144,7 +144,7 @@ public enum ReportFactsStore {
     }
 
     /// Computes the facts of these conversations again from their rows.
-    static func refresh(workspaceID: WorkspaceID, ids: [ConversationID], basis: Basis, in sql: any SQLDatabase) async throws {
+    static func refresh(workspaceID: WorkspaceID, ids: [ConversationID], basis: Basis, now: Date, in sql: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
         let raw = ids.map(\.rawValue)
         let clock = ReportClock(timeZone: TimeZone(identifier: basis.timeZone) ?? .gmt)
@@ -165,6 +165,9 @@ public enum ReportFactsStore {
         var macros: [Int64: [Int64]] = [:]
         // The status each conversation was created in: what its first change left.
         var initial: [Int64: ConversationStatus] = [:]
+        // Assignments (for why an SLA target was missed), and whether it had an assignee before the first.
+        var assignments: [Int64: [(at: Date, assigned: Bool)]] = [:]
+        var assignedAtStart: [Int64: Bool] = [:]
         for row in try await sql.raw(queries.events).all() {
             let conversation = try row.int64("conversation_id"), at = try row.date("created_at")
             let kind = DomainEventKind(rawValue: try row.string("kind"))
@@ -179,6 +182,9 @@ public enum ReportFactsStore {
                 if handovers[conversation] == nil { handovers[conversation] = (at, nil) }
             case .macroApplied:
                 if let id = payload["macro_id"]?.int64Value { macros[conversation, default: []].append(id) }
+            case .conversationAssigneeChanged:
+                if assignments[conversation] == nil { assignedAtStart[conversation] = payload["from"]?.int64Value != nil }
+                assignments[conversation, default: []].append((at, payload["to"]?.int64Value != nil))
             default:
                 if case let .string(to)? = payload["to"], let status = ConversationStatus(rawValue: to) {
                     if changes[conversation] == nil, case let .string(from)? = payload["from"] { initial[conversation] = ConversationStatus(rawValue: from) }
@@ -192,6 +198,7 @@ public enum ReportFactsStore {
             let found = TopicTerms.of(try row.string("text"))
             if !found.isEmpty { terms[try row.int64("conversation_id")] = found.joined(separator: ",") }
         }
+        let policies = Dictionary(try await SLAPolicyRepository.list(workspaceID: workspaceID, in: sql).map { ($0.id, $0.policy) }) { first, _ in first }
         var surveys: [Int64: SQLRow] = [:]
         for row in try await sql.raw(queries.surveys).all() {
             surveys[try row.int64("conversation_id")] = row
@@ -206,6 +213,8 @@ public enum ReportFactsStore {
         }
         for row in try await sql.raw(queries.oldWaitDays).all() { days.insert(try row.int("day")) }
         for row in try await sql.raw(queries.oldBacklogDays).all() { days.insert(try row.int("day")) }
+        for row in try await sql.raw(queries.oldSLADays).all() { days.insert(try row.int("day")) }
+        var slaRows: [SQLQueryString] = []
         var factRows: [SQLQueryString] = []
         var waitRows: [SQLQueryString] = []
         var backlogRows: [SQLQueryString] = []
@@ -223,6 +232,19 @@ public enum ReportFactsStore {
                 backlogRows.append("""
                     (\(bind: workspaceID.rawValue), \(bind: id), \(bind: change.day), \(bind: change.open), \(bind: change.pending), \(bind: change.snoozed))
                     """)
+            }
+            if let policyID = try row.int64OrNil("sla_policy_id"), let policy = policies[policyID] {
+                let outcomes = SLAOutcome.replay(history, initial: initial[id] ?? status, assignments: assignments[id] ?? [],
+                                                 assignedAtStart: try assignedAtStart[id] ?? (row.int64OrNil("assignee_id") != nil),
+                                                 policy: (policyID, policy), calendar: calendar, now: now)
+                for outcome in outcomes {
+                    let day = clock.day(outcome.at)
+                    days.insert(day)
+                    slaRows.append("""
+                        (\(bind: workspaceID.rawValue), \(bind: id), \(bind: day), \(bind: outcome.target.rawValue), \(bind: outcome.met ? 1 : 0),
+                         \(bind: outcome.cause?.rawValue))
+                        """)
+                }
             }
             let survey = surveys[id]
             let score = try survey?.int64OrNil("score")
@@ -257,6 +279,7 @@ public enum ReportFactsStore {
         try await sql.raw(queries.deleteFacts).run()
         try await sql.raw(queries.deleteWaits).run()
         try await sql.raw(queries.deleteBacklog).run()
+        try await sql.raw(queries.deleteSLA).run()
         for start in stride(from: 0, to: factRows.count, by: 200) {
             try await sql.raw("""
                 INSERT INTO report_facts (conversation_id, workspace_id, inbox_id, channel, customer_id, team_id, assignee_id, intent, language, sentiment,
@@ -273,6 +296,12 @@ public enum ReportFactsStore {
                 VALUES \(waitRows[start..<min(start + 1_000, waitRows.count)].joined(separator: ", "))
                 """).run()
         }
+        for start in stride(from: 0, to: slaRows.count, by: 1_000) {
+            try await sql.raw("""
+                INSERT INTO report_sla (workspace_id, conversation_id, day, target, met, cause)
+                VALUES \(slaRows[start..<min(start + 1_000, slaRows.count)].joined(separator: ", "))
+                """).run()
+        }
         for start in stride(from: 0, to: backlogRows.count, by: 1_000) {
             try await sql.raw("""
                 INSERT INTO report_backlog (workspace_id, conversation_id, day, open, pending, snoozed)
@@ -286,14 +315,14 @@ public enum ReportFactsStore {
     /// for each batch, so `+workspace_id` takes that column out of the planner's choice (the
     /// workspace still narrows every statement). A test holds their plans to the ids.
     struct BatchQueries {
-        let conversations, messages, firstMessages, events, surveys, oldDays, oldWaitDays, oldBacklogDays: SQLQueryString
-        let deleteFacts, deleteWaits, deleteBacklog: SQLQueryString
+        let conversations, messages, firstMessages, events, surveys, oldDays, oldWaitDays, oldBacklogDays, oldSLADays: SQLQueryString
+        let deleteFacts, deleteWaits, deleteBacklog, deleteSLA: SQLQueryString
 
         init(workspaceID: WorkspaceID, ids raw: [Int64]) {
             let ws = workspaceID.rawValue
             conversations = """
                 SELECT c.id, c.inbox_id, i.kind AS channel, c.customer_id, c.team_id, c.assignee_id, c.intent, c.language, c.sentiment, c.priority,
-                  c.merged_into, c.status, c.created_at
+                  c.merged_into, c.status, c.created_at, c.sla_policy_id
                 FROM conversations c JOIN inboxes i ON i.id = c.inbox_id
                 WHERE +c.workspace_id = \(bind: ws) AND c.id IN (\(binds: raw))
                 """
@@ -310,7 +339,8 @@ public enum ReportFactsStore {
             events = """
                 SELECT conversation_id, kind, actor_kind, payload, created_at FROM events
                 WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))
-                  AND kind IN (\(binds: [DomainEventKind.conversationStatusChanged, .botHandedOver, .ruleFired, .macroApplied].map(\.rawValue)))
+                  AND kind IN (\(binds: [DomainEventKind.conversationStatusChanged, .botHandedOver, .ruleFired, .macroApplied,
+                                         .conversationAssigneeChanged].map(\.rawValue)))
                 ORDER BY conversation_id, id
                 """
             surveys = """
@@ -323,13 +353,16 @@ public enum ReportFactsStore {
                 """
             oldWaitDays = "SELECT DISTINCT day FROM report_waits WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
             oldBacklogDays = "SELECT DISTINCT day FROM report_backlog WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
+            oldSLADays = "SELECT DISTINCT day FROM report_sla WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
             deleteFacts = "DELETE FROM report_facts WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
             deleteWaits = "DELETE FROM report_waits WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
             deleteBacklog = "DELETE FROM report_backlog WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
+            deleteSLA = "DELETE FROM report_sla WHERE +workspace_id = \(bind: ws) AND conversation_id IN (\(binds: raw))"
         }
 
         var all: [SQLQueryString] {
-            [conversations, messages, firstMessages, events, surveys, oldDays, oldWaitDays, oldBacklogDays, deleteFacts, deleteWaits, deleteBacklog]
+            [conversations, messages, firstMessages, events, surveys, oldDays, oldWaitDays, oldBacklogDays, oldSLADays, deleteFacts, deleteWaits,
+             deleteBacklog, deleteSLA]
         }
     }
 }

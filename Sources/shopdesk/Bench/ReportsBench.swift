@@ -57,27 +57,62 @@ extension Bench {
                     ("last 30 days, chat in hr", ReportClock.adding(-30, to: tomorrow),
                      { var filter = ReportQueries.Filter(); filter.channels = ["chat"]; filter.languages = ["hr"]; return filter }()),
                 ]
-                Console.out("period                      p50 ms   p95 ms   CPU ms/report")
-                for (name, from, filter) in periods {
-                    var timings: [Double] = []
-                    cpu = ProcessCPU.seconds()
-                    for _ in 0..<repetitions {
-                        started = Date()
-                        _ = try await ReportFactsStore.catchUp(workspaceID: workspace, now: Date(), budget: 2, in: database)
+                let clock = ReportClock(timeZone: TimeZone(identifier: "Europe/Zagreb") ?? .gmt)
+                // Each page as its endpoint reads it: the overview (both periods, revenue, online
+                // time), the topics (intents and rising words against the previous period), the scoreboard.
+                let pages: [(String, @Sendable (Int, ReportQueries.Filter) async throws -> Void)] = [
+                    ("overview", { from, filter in
                         let length = ReportClock.days(from: from, to: tomorrow).count
                         _ = try await database.read { sql in
                             let current = try await ReportQueries.period(workspaceID: workspace, from: from, to: tomorrow, filter: filter, in: sql)
                             let previous = try await ReportQueries.period(workspaceID: workspace, from: ReportClock.adding(-length, to: from), to: from,
                                                                           filter: filter, detail: false, in: sql)
+                            _ = try await ReportRevenue.revenue(workspaceID: workspace, from: from, to: tomorrow, filter: filter, clock: clock, in: sql)
+                            _ = try await ReportRevenue.revenue(workspaceID: workspace, from: ReportClock.adding(-length, to: from), to: from, filter: filter,
+                                                                clock: clock, detail: false, in: sql)
+                            _ = try await AgentSessionRepository.time(workspaceID: workspace, from: clock.start(of: from), to: clock.start(of: tomorrow), in: sql)
                             return current.conversations + previous.conversations
                         }
-                        timings.append(Date().timeIntervalSince(started) * 1000)
+                    }),
+                    ("topics", { from, filter in
+                        let length = ReportClock.days(from: from, to: tomorrow).count
+                        _ = try await database.read { sql in
+                            try await ReportTopics.topics(workspaceID: workspace, from: from, to: tomorrow, previousFrom: ReportClock.adding(-length, to: from),
+                                                          filter: filter, in: sql)
+                        }
+                    }),
+                ]
+                Console.out("page      period                      p50 ms   p95 ms   CPU ms/report")
+                for (page, read) in pages {
+                    for (name, from, filter) in periods {
+                        var timings: [Double] = []
+                        cpu = ProcessCPU.seconds()
+                        for _ in 0..<repetitions {
+                            started = Date()
+                            _ = try await ReportFactsStore.catchUp(workspaceID: workspace, now: Date(), budget: 2, in: database)
+                            try await read(from, filter)
+                            timings.append(Date().timeIntervalSince(started) * 1000)
+                        }
+                        let perReport = (ProcessCPU.seconds() - cpu) * 1000 / Double(repetitions)
+                        timings.sort()
+                        let p50 = timings[timings.count / 2], p95 = timings[min(timings.count - 1, Int(Double(timings.count) * 0.95))]
+                        Console.out(page.padding(toLength: 10, withPad: " ", startingAt: 0) + name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                            + String(format: "%7.1f  %7.1f  %10.1f", p50, p95, perReport))
                     }
-                    let perReport = (ProcessCPU.seconds() - cpu) * 1000 / Double(repetitions)
-                    timings.sort()
-                    let p50 = timings[timings.count / 2], p95 = timings[min(timings.count - 1, Int(Double(timings.count) * 0.95))]
-                    Console.out(name.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%7.1f  %7.1f  %10.1f", p50, p95, perReport))
                 }
+                var timings: [Double] = []
+                cpu = ProcessCPU.seconds()
+                for _ in 0..<repetitions {
+                    started = Date()
+                    _ = try await database.read { sql in
+                        try await Scoreboard.week(workspaceID: workspace, monday: clock.monday(of: today), clock: clock, in: sql)
+                    }
+                    timings.append(Date().timeIntervalSince(started) * 1000)
+                }
+                timings.sort()
+                Console.out(String(format: "scoreboard (this week, 12 weeks of streaks)  %7.1f  %7.1f  %10.1f", timings[timings.count / 2],
+                                   timings[min(timings.count - 1, Int(Double(timings.count) * 0.95))],
+                                   (ProcessCPU.seconds() - cpu) * 1000 / Double(repetitions)))
             }
         }
     }
@@ -113,6 +148,15 @@ enum ReportsBenchData {
         let customers = max(1, conversations / 4)
         let intents = ["order_status", "return_request", "refund_request", "address_change", "product_question", "cancel_order", nil]
         let languages = ["en", "pt", "ru", "hr"]
+        // What customers write first, in the four languages (the topics' words and phrases).
+        let questions = [
+            "Where is my order? It has not arrived yet", "The parcel arrived damaged, the box was crushed", "I want to return the shoes, wrong size",
+            "Can I change the delivery address?", "Please cancel my order before it ships", "When will the refund reach my card?",
+            "Onde está o meu pedido? Ainda não chegou", "O pacote chegou danificado", "Quero trocar o tamanho do tênis",
+            "Где мой заказ? Посылка ещё не пришла", "Посылка пришла повреждённой", "Хочу вернуть товар, не подошёл размер",
+            "Gdje je moja narudžba? Paket još nije stigao", "Paket je stigao oštećen", "Želim vratiti cipele, pogrešna veličina",
+            "Is the blue jacket back in stock?", "Do you have a discount code for the newsletter?", "Tem cupom de desconto?",
+        ]
         let started = Date()
         BenchReport.say("Loading \(customers) customers, \(conversations) conversations, \(conversations * messagesEach) messages…")
         var firstCustomer: Int64 = .max
@@ -148,7 +192,10 @@ enum ReportsBenchData {
                             let gap: Int64 = index % 2 == 1 ? Int64(60_000 + random.next() % 14_400_000) : Int64(600_000 + random.next() % 86_400_000)
                             times.append(times[index - 1] + gap)
                         }
-                        let resolved: Int64? = random.next() % 10 < 7 ? times.last! + Int64(60_000 + random.next() % 3_600_000) : nil
+                        // Open conversations are the recent ones (four in ten of the last ten days, three in a thousand before).
+                        let recent = created > now - 10 * 86_400_000
+                        let open = recent ? random.next() % 10 < 4 : random.next() % 1_000 < 3
+                        let resolved: Int64? = open ? nil : times.last! + Int64(60_000 + random.next() % 3_600_000)
                         plans.append((created, times, resolved))
                         let inbox = inboxes[Int(random.next() % UInt64(inboxes.count))]
                         let customer = firstCustomerID + Int64(random.next() % UInt64(customers))
@@ -157,23 +204,25 @@ enum ReportsBenchData {
                             (\(bind: ws.rawValue), \(bind: Int64(n + 1)), \(bind: inbox), \(bind: customer), \(bind: "Question \(n)"), \(bind: status),
                              1, \(bind: random.next() % 3 == 0 ? ownerID : nil), \(bind: languages[Int(random.next() % 4)]),
                              \(bind: intents[Int(random.next() % UInt64(intents.count))]), \(bind: times.last!), \(bind: times.count),
+                             \(bind: random.next() % 5 == 0 ? "negative" : "neutral"),
                              \(bind: times.count > 1 ? times[1] : nil), \(bind: resolved), \(bind: created), \(bind: resolved ?? times.last!))
                             """)
                     }
                     let ids = try await sql.raw("""
                         INSERT INTO conversations (workspace_id, number, inbox_id, customer_id, subject, status, priority, assignee_id, language,
-                          intent, last_message_at, message_count, first_response_at, resolved_at, created_at, updated_at)
+                          intent, last_message_at, message_count, sentiment, first_response_at, resolved_at, created_at, updated_at)
                         VALUES \(conversationRows.joined(separator: ", ")) RETURNING id, inbox_id, customer_id
                         """).all()
                     var messageRows: [SQLQueryString] = [], eventRows: [SQLQueryString] = []
                     for (row, plan) in zip(ids, plans) {
                         let id = try row.decode(column: "id", as: Int64.self), inbox = try row.decode(column: "inbox_id", as: Int64.self)
+                        let question = questions[Int(id % Int64(questions.count))]
                         let customer = try row.decode(column: "customer_id", as: Int64.self)
                         for (index, at) in plan.times.enumerated() {
                             let inbound = index % 2 == 0
                             messageRows.append("""
                                 (\(bind: ws.rawValue), \(bind: id), \(bind: inbox), \(bind: inbound ? "inbound" : "outbound"),
-                                 \(bind: inbound ? nil : ownerID), \(bind: inbound ? customer : nil), \(bind: inbound ? "Where is my order?" : "On its way."), \(bind: at))
+                                 \(bind: inbound ? nil : ownerID), \(bind: inbound ? customer : nil), \(bind: inbound ? question : "On its way."), \(bind: at))
                                 """)
                         }
                         if let resolved = plan.resolvedAt {

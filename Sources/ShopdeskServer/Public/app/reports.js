@@ -138,6 +138,9 @@ function draw(report) {
     card('automated', t('automatedCard'), rate(percent(now.automation.touched, now.conversations)), percent(now.automation.touched, now.conversations),
       before && percent(before.automation.touched, before.conversations), null,
       `${formatNumber(now.automation.touched)} · ${t('rulesResolvedCount')}: ${formatNumber(now.automation.rule_resolved)}`),
+    card(null, t('slaCard'), rate(now.sla.total.percent), now.sla.total.percent, before?.sla?.total.percent, false,
+      ['first_response', 'next_response', 'resolution'].filter((target) => now.sla[target].percent != null)
+        .map((target) => `${t(`slaTarget.${target}`)}: ${rate(now.sla[target].percent)}`).join(' · ') || t('slaNoneDue')),
     ...revenueCards(report.revenue),
   ];
   const weekdays = t('weekdaysShort');
@@ -154,6 +157,7 @@ function draw(report) {
   const languages = breakdown('language', (key) => (key && key !== 'unknown' ? languageName(key) : t('noValue')));
   const handovers = breakdown('handover', (key) => key);
   const macros = breakdown('macro', (key) => report.macro_names?.[key] || `#${key}`);
+  const slaCauses = breakdown('sla_cause', (key) => `${t(`slaTarget.${key.split('/')[0]}`)}: ${t(`slaCause.${key.split('/')[1]}`)}`);
   const bucketNames = ['< 5 min', '< 15 min', '< 1 h', '< 4 h', '< 24 h', '≥ 24 h'];
   // Revenue per agent and channel, each currency apart (amounts in different currencies are never added).
   const moneyOf = (lines, key) => lines.filter((line) => line.key === key).map((line) => formatMoney(line.amount)).join(' · ') || '—';
@@ -178,6 +182,7 @@ function draw(report) {
       barChart('chart-languages', t('byLanguage'), languages, null),
       handovers.length ? barChart('chart-handovers', t('handoverReasons'), handovers, null) : null,
       macros.length ? barChart('chart-macros', t('macrosUsed'), macros, null) : null,
+      slaCauses.length ? barChart('chart-sla-causes', t('slaBreaches'), slaCauses, null, t('breachesCount')) : null,
       revenueChannels.length ? barChart('chart-revenue-channels', t('revenueByChannel'), revenueChannels, null, t('ordersCount')) : null,
       linesChart('chart-backlog', t('backlogTitle'), now.backlog.map((day) => day.day.slice(5)), [
         { name: t('open'), values: now.backlog.map((day) => day.open), className: 'open' },
