@@ -84,6 +84,9 @@ struct ReportsTopicsTests {
                 #expect(!lines.contains { $0["key"] as? String == "narudzba" || $0["key"] as? String == "the" })
             }
 
+            // Under a filter, a period longer than 92 days lists the intents and says why the words are missing.
+            let long = try await harness.client.json(.get, "/api/v1/reports/topics?from=2026-08-01&to=2026-11-30&vip=false", token: token)
+            #expect((long.body as? [String: Any])?["terms_skipped"] as? Bool == true && (long.body as? [String: Any])?["intents"] != nil)
             // The negative conversations of a topic, and the topics as CSV.
             let negative = try await harness.client.json(.get, "/api/v1/reports/conversations?metric=negative&intent=damaged_item&from=2026-11-23&to=2026-11-30",
                                                          token: token)

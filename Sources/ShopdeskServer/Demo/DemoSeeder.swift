@@ -100,6 +100,7 @@ public struct DemoSeeder {
         try await DemoHelpCenter.install(workspaceID: workspace.id, database: database, now: now)
         try await DemoAutomation.install(workspaceID: workspace.id, teamID: team.id, database: database, now: now)
         try await DemoCampaign.install(workspaceID: workspace.id, chatInbox: chat.id, database: database, now: now)
+        try await DemoReports.install(workspaceID: workspace.id, agents: agents.map(\.id), database: database, now: now)
         // Open conversations start keeping SLA time now that policies exist (the queued refresh
         // would do the same once the server runs; doing it here shows the clocks at once).
         try await ConversationService(database: database, publisher: nil).refreshSLA(workspaceID: workspace.id)

@@ -26,22 +26,26 @@ struct ReportsController {
             if !fresh { try await Self.continueInBackground(ws, now: Date(), database: database) }
             let compare = request.queryString("compare") != "false"
             let clock = ReportClock(timeZone: TimeZone(identifier: scope.timeZone) ?? .gmt)
-            let (current, previous, macros, revenue, time) = try await database.read { sql in
+            // The previous period is read beside this one (on another connection): a report under
+            // a filter the days do not keep reads the facts of both.
+            async let before = compare ? database.read { sql in
+                (try await ReportQueries.period(workspaceID: ws, from: scope.previousFrom, to: scope.from, filter: scope.filter, detail: false, in: sql),
+                 try await ReportRevenue.revenue(workspaceID: ws, from: scope.previousFrom, to: scope.from, filter: scope.filter, clock: clock,
+                                                 detail: false, in: sql))
+            } : nil
+            let (current, macros, revenue, time) = try await database.read { sql in
                 let current = try await ReportQueries.period(workspaceID: ws, from: scope.from, to: scope.to, filter: scope.filter, in: sql)
-                let previous = compare
-                    ? try await ReportQueries.period(workspaceID: ws, from: scope.previousFrom, to: scope.from, filter: scope.filter, detail: false, in: sql) : nil
                 // The macros' names, for the ones used in the period (a deleted macro keeps its id).
                 let macros = current.breakdowns["macro"] == nil ? [] : try await MacroRepository.list(workspaceID: ws, in: sql)
-                let revenue = (try await ReportRevenue.revenue(workspaceID: ws, from: scope.from, to: scope.to, filter: scope.filter, clock: clock, in: sql),
-                               compare ? try await ReportRevenue.revenue(workspaceID: ws, from: scope.previousFrom, to: scope.from, filter: scope.filter,
-                                                                         clock: clock, detail: false, in: sql) : nil)
+                let revenue = try await ReportRevenue.revenue(workspaceID: ws, from: scope.from, to: scope.to, filter: scope.filter, clock: clock, in: sql)
                 // Online time: the agents the report is about (one's own, or those filtered on), or everyone.
                 var time = try await AgentSessionRepository.time(workspaceID: ws, from: clock.start(of: scope.from), to: clock.start(of: scope.to), in: sql)
                 if !scope.filter.agentIDs.isEmpty { time = time.filter { scope.filter.agentIDs.contains($0.key.rawValue) } }
-                return (current, previous, macros, revenue, time)
+                return (current, macros, revenue, time)
             }
-            var report = OverviewDTO(scope: scope, fresh: fresh, current: current, previous: previous)
-            report.revenue = RevenueSummaryDTO(current: revenue.0, previous: revenue.1)
+            let previous = try await before
+            var report = OverviewDTO(scope: scope, fresh: fresh, current: current, previous: previous?.0)
+            report.revenue = RevenueSummaryDTO(current: revenue, previous: previous?.1)
             report.addTime(time)
             report.macroNames = Dictionary(macros.map { (String($0.id), $0.definition.name) }) { first, _ in first }
             if request.queryString("format") == "csv" {
@@ -56,11 +60,11 @@ struct ReportsController {
             let ws = context.workspaceID
             let fresh = try await ReportFactsStore.catchUp(workspaceID: ws, now: Date(), budget: 2, in: database)
             if !fresh { try await Self.continueInBackground(ws, now: Date(), database: database) }
-            let (topics, conversations) = try await database.read { sql in
-                let topics = try await ReportTopics.topics(workspaceID: ws, from: scope.from, to: scope.to, previousFrom: scope.previousFrom,
-                                                           filter: scope.filter, in: sql)
+            let topics = try await ReportTopics.topics(workspaceID: ws, from: scope.from, to: scope.to, previousFrom: scope.previousFrom,
+                                                       filter: scope.filter, in: database)
+            let conversations = try await database.read { sql in
                 let found = try await ConversationRepository.findMany(workspaceID: ws, ids: topics.examples.values.flatMap { $0 }, in: sql)
-                return (topics, Dictionary(found.map { ($0.id, $0) }) { first, _ in first })
+                return Dictionary(found.map { ($0.id, $0) }) { first, _ in first }
             }
             let report = TopicsDTO(scope: scope, fresh: fresh, topics: topics, conversations: conversations)
             if request.queryString("format") == "csv" {

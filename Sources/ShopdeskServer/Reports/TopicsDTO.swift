@@ -33,6 +33,9 @@ struct TopicsDTO: ResponseEncodable {
     var intents: [LineDTO]
     var risingIntents: [String]
     var terms: [LineDTO]
+    /// The words were not counted: a filtered period longer than `terms_max_days_filtered` days.
+    var termsSkipped: Bool
+    var termsMaxDaysFiltered = ReportTopics.filteredTermDays
     /// The thresholds the lists were drawn with.
     var minimumCount = ReportTopics.minimumCount
     var intentZ = ReportTopics.intentZ
@@ -58,6 +61,7 @@ struct TopicsDTO: ResponseEncodable {
         intents = topics.intents.map { line($0, topics.examples[$0.key] ?? []) }
         risingIntents = topics.intents.filter(\.rising).sorted { ($0.z ?? 0) > ($1.z ?? 0) }.map(\.key)
         terms = topics.terms.map { line($0, []) }
+        termsSkipped = topics.termsSkipped
     }
 
     func csvRows() -> [[String]] {

@@ -65,11 +65,12 @@ struct WeeklyDigest {
         guard try await database.write({ try await ReportSettingsRepository.claimDigest(workspaceID: ws, week: monday, now: now, in: $0) }) else { return true }
         do {
             _ = try await ReportFactsStore.catchUp(workspaceID: ws, now: now, budget: 60, in: database)
-            let (week, previous, topics, revenue, admins, inbox) = try await database.read { sql in
+            let topics = try await ReportTopics.topics(workspaceID: ws, from: monday, to: end, previousFrom: before, filter: ReportQueries.Filter(),
+                                                       in: database)
+            let (week, previous, revenue, admins, inbox) = try await database.read { sql in
                 let none = ReportQueries.Filter()
                 return (try await ReportQueries.period(workspaceID: ws, from: monday, to: end, filter: none, detail: false, in: sql),
                         try await ReportQueries.period(workspaceID: ws, from: before, to: monday, filter: none, detail: false, in: sql),
-                        try await ReportTopics.topics(workspaceID: ws, from: monday, to: end, previousFrom: before, filter: none, in: sql),
                         try await ReportRevenue.revenue(workspaceID: ws, from: monday, to: end, filter: none, clock: clock, detail: false, in: sql),
                         try await AgentRepository.list(workspaceID: ws, in: sql).filter { !$0.disabled && $0.role >= .admin },
                         try await InboxRepository.list(workspaceID: ws, in: sql).first { $0.email?.smtp != nil })

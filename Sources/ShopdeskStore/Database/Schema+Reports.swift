@@ -71,6 +71,9 @@ extension Schema {
     static func version45(_ d: SchemaDialect) -> [String] {
         [
             "ALTER TABLE report_facts ADD COLUMN terms TEXT",
+            // A filtered report joins each wait to its conversation's facts: the index holds the conversation too.
+            "DROP INDEX report_waits_day",
+            "CREATE INDEX report_waits_day ON report_waits(workspace_id, day, seconds, business, conversation_id)",
             "CREATE INDEX report_facts_intent ON report_facts(workspace_id, intent, created_day)",
             """
             CREATE TABLE report_backlog (workspace_id BIGINT NOT NULL, conversation_id BIGINT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,

@@ -14,6 +14,9 @@ public enum ReportTopics {
     public static let termZ = 3.3
     /// Words and phrases listed at most.
     public static let termLimit = 25
+    /// Under a filter the words are counted from the conversations' own facts: for periods up to
+    /// this many days (a longer one lists the intents only, and says so).
+    public static let filteredTermDays = 92
 
     public struct Line: Sendable, Equatable {
         public var key: String
@@ -34,6 +37,8 @@ public enum ReportTopics {
         public var terms: [Line]
         /// Intent → its newest conversations in the period (at most three, for the ten most frequent).
         public var examples: [String: [ConversationID]]
+        /// The words were not counted: a filtered period longer than `filteredTermDays`.
+        public var termsSkipped = false
     }
 
     /// z of the share `count / total` against `previous / previousTotal` (pooled), or nil when a
@@ -53,10 +58,21 @@ public enum ReportTopics {
                     rising: count >= minimumCount && (z ?? 0) >= threshold)
     }
 
+    /// The topics of `[from, to)` against `[previousFrom, from)`; the two periods and the words
+    /// are read side by side (each on its own connection).
     public static func topics(workspaceID: WorkspaceID, from: Int, to: Int, previousFrom: Int, filter: ReportQueries.Filter,
-                              in sql: any SQLDatabase) async throws -> Topics {
-        let current = try await ReportQueries.period(workspaceID: workspaceID, from: from, to: to, filter: filter, detail: false, in: sql)
-        let previous = try await ReportQueries.period(workspaceID: workspaceID, from: previousFrom, to: from, filter: filter, detail: false, in: sql)
+                              in database: Database) async throws -> Topics {
+        async let previousPeriod = database.read { sql in
+            try await ReportQueries.period(workspaceID: workspaceID, from: previousFrom, to: from, filter: filter, detail: false, in: sql)
+        }
+        let skipTerms = filter != ReportQueries.Filter() && ReportClock.days(from: from, to: to).count > filteredTermDays
+        async let words: (now: [String: Int], before: [String: Int]) = skipTerms
+            ? ([:], [:])
+            : termCounts(workspaceID: workspaceID, from: from, to: to, previousFrom: previousFrom, filter: filter, in: database)
+        let current = try await database.read { sql in
+            try await ReportQueries.period(workspaceID: workspaceID, from: from, to: to, filter: filter, detail: false, in: sql)
+        }
+        let previous = try await previousPeriod
         let now = current.breakdowns["intent"] ?? [:], before = previous.breakdowns["intent"] ?? [:]
         let negative = current.breakdowns["negative"] ?? [:]
         let intents = Set(now.keys).union(before.keys).map { key in
@@ -64,8 +80,7 @@ public enum ReportTopics {
                  previousTotal: previous.conversations, negative: negative[key] ?? 0, threshold: intentZ)
         }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
 
-        let (termsNow, termsBefore) = try await termCounts(workspaceID: workspaceID, from: from, to: to, previousFrom: previousFrom,
-                                                           filter: filter, in: sql)
+        let (termsNow, termsBefore) = try await words
         let terms = termsNow.compactMap { key, count -> Line? in
             guard count >= minimumCount else { return nil }
             let line = line(key, count: count, total: current.conversations, previous: termsBefore[key] ?? 0,
@@ -73,33 +88,45 @@ public enum ReportTopics {
             return line.rising ? line : nil
         }.sorted { ($0.z ?? 0) != ($1.z ?? 0) ? ($0.z ?? 0) > ($1.z ?? 0) : $0.key < $1.key }
 
-        var examples: [String: [ConversationID]] = [:]
         let narrowed = try ReportQueries.where_(filter)
-        for intent in intents.prefix(10) where !intent.key.isEmpty && intent.count > 0 {
-            examples[intent.key] = try await sql.raw("""
-                SELECT f.conversation_id FROM report_facts f
-                WHERE f.workspace_id = \(bind: workspaceID.rawValue) AND f.intent = \(bind: intent.key)
-                  AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
-                ORDER BY f.created_day DESC, f.conversation_id DESC LIMIT 3
-                """).all().map { try $0.id("conversation_id") }
+        let examples = try await database.read { sql in
+            var examples: [String: [ConversationID]] = [:]
+            for intent in intents.prefix(10) where !intent.key.isEmpty && intent.count > 0 {
+                examples[intent.key] = try await sql.raw("""
+                    SELECT f.conversation_id FROM report_facts f
+                    WHERE f.workspace_id = \(bind: workspaceID.rawValue) AND f.intent = \(bind: intent.key)
+                      AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
+                    ORDER BY f.created_day DESC, f.conversation_id DESC LIMIT 3
+                    """).all().map { try $0.id("conversation_id") }
+            }
+            return examples
         }
         return Topics(conversations: current.conversations, previousConversations: previous.conversations, intents: intents,
-                      terms: Array(terms.prefix(termLimit)), examples: examples)
+                      terms: Array(terms.prefix(termLimit)), examples: examples, termsSkipped: skipTerms)
     }
 
     /// How many conversations of the period, and of the one before, named each word or phrase:
     /// from each day's counts when the report is not filtered and those days are current,
     /// otherwise from the conversations' facts.
     static func termCounts(workspaceID: WorkspaceID, from: Int, to: Int, previousFrom: Int, filter: ReportQueries.Filter,
-                           in sql: any SQLDatabase) async throws -> (now: [String: Int], before: [String: Int]) {
+                           in database: Database) async throws -> (now: [String: Int], before: [String: Int]) {
         let ws = workspaceID.rawValue
-        if filter == ReportQueries.Filter(),
-           let cursor = try await sql.raw("SELECT rebuild_after FROM report_cursors WHERE workspace_id = \(bind: ws)").first(),
-           try cursor.int64OrNil("rebuild_after") == nil,
-           try await !ReportDaysStore.anyDirty(workspaceID: workspaceID, from: previousFrom, to: to, in: sql) {
+        let fromDays = try await database.read { sql in
+            guard filter == ReportQueries.Filter(),
+                  let cursor = try await sql.raw("SELECT rebuild_after FROM report_cursors WHERE workspace_id = \(bind: ws)").first(),
+                  try cursor.int64OrNil("rebuild_after") == nil,
+                  try await !ReportDaysStore.anyDirty(workspaceID: workspaceID, from: previousFrom, to: to, in: sql) else { return nil as (now: [String: Int], before: [String: Int])? }
             return try await termCountsFromDays(workspaceID: workspaceID, from: from, to: to, previousFrom: previousFrom, in: sql)
         }
-        return try await termCountsFromFacts(workspaceID: workspaceID, from: from, to: to, previousFrom: previousFrom, filter: filter, in: sql)
+        if let fromDays { return fromDays }
+        // The two periods' words side by side.
+        async let before = database.read { sql in
+            try await termCountsFromFacts(workspaceID: workspaceID, start: previousFrom, end: from, filter: filter, in: sql)
+        }
+        let now = try await database.read { sql in
+            try await termCountsFromFacts(workspaceID: workspaceID, start: from, end: to, filter: filter, in: sql)
+        }.filter { $0.value >= minimumCount }
+        return (now, now.mapValues { _ in 0 }.merging(try await before.filter { now[$0.key] != nil }) { _, count in count })
     }
 
     static func termCountsFromDays(workspaceID: WorkspaceID, from: Int, to: Int, previousFrom: Int,
@@ -119,23 +146,18 @@ public enum ReportTopics {
         return (now, before)
     }
 
-    static func termCountsFromFacts(workspaceID: WorkspaceID, from: Int, to: Int, previousFrom: Int, filter: ReportQueries.Filter,
-                                    in sql: any SQLDatabase) async throws -> (now: [String: Int], before: [String: Int]) {
-        let ws = workspaceID.rawValue
+    /// How many conversations created in `[start, end)` under the filter named each word or phrase.
+    static func termCountsFromFacts(workspaceID: WorkspaceID, start: Int, end: Int, filter: ReportQueries.Filter,
+                                    in sql: any SQLDatabase) async throws -> [String: Int] {
         let narrowed = try ReportQueries.where_(filter)
         let joined = sql.dialect.name == "postgresql" ? "string_agg(f.terms, ',')" : "group_concat(f.terms)"
-        func count(_ start: Int, _ end: Int) async throws -> [String: Int] {
-            guard let text = try await sql.raw("""
-                SELECT \(unsafeRaw: joined) AS terms FROM report_facts f
-                WHERE f.workspace_id = \(bind: ws) AND f.created_day >= \(bind: start) AND f.created_day < \(bind: end) AND f.terms IS NOT NULL\(narrowed)
-                """).first()?.stringOrNil("terms") else { return [:] }
-            var counts: [Substring: Int] = [:]
-            for term in text.split(separator: ",") { counts[term, default: 0] += 1 }
-            return Dictionary(uniqueKeysWithValues: counts.map { (String($0.key), $0.value) })
-        }
-        // As the days keep them: the words named often enough now, with their earlier counts.
-        let now = try await count(from, to).filter { $0.value >= minimumCount }
-        let before = try await count(previousFrom, from)
-        return (now, now.mapValues { _ in 0 }.merging(before.filter { now[$0.key] != nil }) { _, count in count })
+        guard let text = try await sql.raw("""
+            SELECT \(unsafeRaw: joined) AS terms FROM report_facts f
+            WHERE f.workspace_id = \(bind: workspaceID.rawValue) AND f.created_day >= \(bind: start) AND f.created_day < \(bind: end)
+              AND f.terms IS NOT NULL\(narrowed)
+            """).first()?.stringOrNil("terms") else { return [:] }
+        var counts: [Substring: Int] = [:]
+        for term in text.split(separator: ",") { counts[term, default: 0] += 1 }
+        return Dictionary(uniqueKeysWithValues: counts.map { (String($0.key), $0.value) })
     }
 }

@@ -62,24 +62,27 @@ extension Bench {
                 // time), the topics (intents and rising words against the previous period), the scoreboard.
                 let pages: [(String, @Sendable (Int, ReportQueries.Filter) async throws -> Void)] = [
                     ("overview", { from, filter in
+                        // As the endpoint does: the previous period beside this one.
                         let length = ReportClock.days(from: from, to: tomorrow).count
-                        _ = try await database.read { sql in
-                            let current = try await ReportQueries.period(workspaceID: workspace, from: from, to: tomorrow, filter: filter, in: sql)
+                        async let previous = database.read { sql in
                             let previous = try await ReportQueries.period(workspaceID: workspace, from: ReportClock.adding(-length, to: from), to: from,
                                                                           filter: filter, detail: false, in: sql)
-                            _ = try await ReportRevenue.revenue(workspaceID: workspace, from: from, to: tomorrow, filter: filter, clock: clock, in: sql)
                             _ = try await ReportRevenue.revenue(workspaceID: workspace, from: ReportClock.adding(-length, to: from), to: from, filter: filter,
                                                                 clock: clock, detail: false, in: sql)
-                            _ = try await AgentSessionRepository.time(workspaceID: workspace, from: clock.start(of: from), to: clock.start(of: tomorrow), in: sql)
-                            return current.conversations + previous.conversations
+                            return previous.conversations
                         }
+                        _ = try await database.read { sql in
+                            let current = try await ReportQueries.period(workspaceID: workspace, from: from, to: tomorrow, filter: filter, in: sql)
+                            _ = try await ReportRevenue.revenue(workspaceID: workspace, from: from, to: tomorrow, filter: filter, clock: clock, in: sql)
+                            _ = try await AgentSessionRepository.time(workspaceID: workspace, from: clock.start(of: from), to: clock.start(of: tomorrow), in: sql)
+                            return current.conversations
+                        }
+                        _ = try await previous
                     }),
                     ("topics", { from, filter in
                         let length = ReportClock.days(from: from, to: tomorrow).count
-                        _ = try await database.read { sql in
-                            try await ReportTopics.topics(workspaceID: workspace, from: from, to: tomorrow, previousFrom: ReportClock.adding(-length, to: from),
-                                                          filter: filter, in: sql)
-                        }
+                        _ = try await ReportTopics.topics(workspaceID: workspace, from: from, to: tomorrow, previousFrom: ReportClock.adding(-length, to: from),
+                                                          filter: filter, in: database)
                     }),
                 ]
                 Console.out("page      period                      p50 ms   p95 ms   CPU ms/report")

@@ -33,7 +33,9 @@ export async function topicsPanel(params, drill) {
       : '0 %'),
     h('td', {}, line.examples.length ? h('ul', { class: 'topic-examples' }, ...line.examples.map((example) =>
       h('li', {}, h('a', { href: conversationHash('all', example.id) }, `#${example.number} ${example.subject || ''}`)))) : '')));
-  const terms = report.terms.length
+  const terms = report.terms_skipped
+    ? h('p', { class: 'hint', id: 'report-rising-terms' }, t('termsSkipped').replace('{days}', formatNumber(report.terms_max_days_filtered)))
+    : report.terms.length
     ? h('ul', { class: 'topic-terms', id: 'report-rising-terms' }, ...report.terms.map((line) =>
       h('li', { 'data-term': line.key, title: `z = ${formatNumber(line.z ?? 0)}` }, `${line.key} · ${formatNumber(line.previous)} → ${formatNumber(line.count)}`)))
     : h('p', { class: 'hint', id: 'report-rising-terms' }, t('noRising'));

@@ -179,6 +179,7 @@ export default {
   'metric.bot_resolved': 'resolved by the bot', noData: 'Nothing in this period.', showTable: 'Show as table', showChart: 'Show as chart',
   allCustomers: 'All customers', vipOnly: 'VIP customers', notVip: 'Customers not VIP', 'filter.vip': 'VIP',
   anyValue: 'any', day: 'Day',
+  termsSkipped: 'Under a filter, rising words are counted for periods of up to {days} days: choose a shorter period.',
   slaCard: 'SLA achieved', slaNoneDue: 'No target came due', slaBreaches: 'SLA breaches by cause', breachesCount: 'Breaches',
   'slaTarget.first_response': 'First response', 'slaTarget.next_response': 'Next response', 'slaTarget.resolution': 'Resolution',
   'slaCause.unassigned': 'nobody assigned', 'slaCause.outside_hours': 'outside opening hours', 'slaCause.late': 'late',

@@ -181,6 +181,7 @@ export default {
   'metric.bot_resolved': 'riješio bot', noData: 'U ovom razdoblju nema ničega.', showTable: 'Prikaži kao tablicu', showChart: 'Prikaži kao grafikon',
   allCustomers: 'Svi kupci', vipOnly: 'VIP kupci', notVip: 'Kupci koji nisu VIP', 'filter.vip': 'VIP',
   anyValue: 'bilo koja', day: 'Dan',
+  termsSkipped: 'Uz filtar se riječi u porastu broje za razdoblja do {days} dana: odaberite kraće razdoblje.',
   slaCard: 'Ostvaren SLA', slaNoneDue: 'Nijedan rok nije dospio', slaBreaches: 'Prekoračenja SLA po uzroku', breachesCount: 'Prekoračenja',
   'slaTarget.first_response': 'Prvi odgovor', 'slaTarget.next_response': 'Sljedeći odgovor', 'slaTarget.resolution': 'Rješavanje',
   'slaCause.unassigned': 'nitko nije dodijeljen', 'slaCause.outside_hours': 'izvan radnog vremena', 'slaCause.late': 'kašnjenje',

@@ -184,6 +184,7 @@ export default {
   'metric.bot_resolved': 'resolvidas pelo bot', noData: 'Nada neste período.', showTable: 'Ver como tabela', showChart: 'Ver como gráfico',
   allCustomers: 'Todos os clientes', vipOnly: 'Clientes VIP', notVip: 'Clientes não VIP', 'filter.vip': 'VIP',
   anyValue: 'qualquer', day: 'Dia',
+  termsSkipped: 'Com um filtro, as palavras em alta são contadas em períodos de até {days} dias: escolha um período menor.',
   slaCard: 'SLA cumprido', slaNoneDue: 'Nenhum prazo venceu', slaBreaches: 'Violações de SLA por causa', breachesCount: 'Violações',
   'slaTarget.first_response': 'Primeira resposta', 'slaTarget.next_response': 'Próxima resposta', 'slaTarget.resolution': 'Resolução',
   'slaCause.unassigned': 'ninguém atribuído', 'slaCause.outside_hours': 'fora do horário', 'slaCause.late': 'atraso',

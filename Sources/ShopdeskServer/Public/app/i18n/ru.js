@@ -182,6 +182,7 @@ export default {
   'metric.bot_resolved': 'решённые ботом', noData: 'За этот период ничего нет.', showTable: 'Показать таблицей', showChart: 'Показать графиком',
   allCustomers: 'Все клиенты', vipOnly: 'VIP-клиенты', notVip: 'Клиенты не VIP', 'filter.vip': 'VIP',
   anyValue: 'любое', day: 'День',
+  termsSkipped: 'С фильтром растущие слова считаются за периоды до {days} дней: выберите период короче.',
   slaCard: 'SLA выполнен', slaNoneDue: 'Сроки не наступали', slaBreaches: 'Нарушения SLA по причинам', breachesCount: 'Нарушения',
   'slaTarget.first_response': 'Первый ответ', 'slaTarget.next_response': 'Следующий ответ', 'slaTarget.resolution': 'Решение',
   'slaCause.unassigned': 'никто не назначен', 'slaCause.outside_hours': 'вне рабочего времени', 'slaCause.late': 'опоздание',
