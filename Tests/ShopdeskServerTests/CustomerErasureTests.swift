@@ -27,6 +27,15 @@ struct CustomerErasureTests {
             let reply = try await harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: harness.ownerToken,
                                                       body: #"{"text":"Sent to Ilica 1, Marta.","attachment_ids":[\#(file)]}"#)
             #expect(reply.status == .created, "\(reply.text)")
+            // The reports know the words of her first message ("ilica", "zagreb")…
+            try await ReportFactsStore.rebuild(workspaceID: harness.workspaceID, now: Date(), in: harness.database)
+            let termsOf = { () async throws -> [String] in
+                try await harness.database.read { sql in
+                    try await sql.raw("SELECT terms FROM report_facts WHERE conversation_id = \(bind: conversation)").all()
+                        .compactMap { try $0.decode(column: "terms", as: String?.self) }
+                }
+            }
+            #expect(try await termsOf().first?.contains("ilica") == true)
             // What a data request gets before anything is erased.
             let export = try await harness.client.json(.get, "/api/v1/customers/\(customer)/export", token: harness.ownerToken)
             #expect(export.text.contains("Ilica 1, Zagreb") && export.text.contains("marta-invoice.pdf") && export.text.contains("marta@example.com"))
@@ -49,6 +58,13 @@ struct CustomerErasureTests {
             #expect(!messages.text.contains("Ilica") && messages.items.count == 2, "the messages stay, without their words: \(messages.text)")
             let thread = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)", token: harness.ownerToken)
             #expect(!thread.text.contains("Ilica") && thread.text.contains("resolved") == false)
+            // …and no more once she is erased, nor after the days are counted again.
+            #expect(try await termsOf().isEmpty)
+            _ = try await ReportFactsStore.catchUp(workspaceID: harness.workspaceID, now: Date(), budget: 60, in: harness.database)
+            let counted = try await harness.database.read { sql in
+                try await sql.raw("SELECT term FROM report_terms WHERE workspace_id = \(bind: harness.workspaceID.rawValue) AND term LIKE '%ilica%'").all().count
+            }
+            #expect(counted == 0)
             #expect(try await harness.client.json(.get, "/api/v1/attachments/\(file)", token: harness.ownerToken).status == .notFound)
             for query in ["Ilica", "marta", "Adresa"] {
                 let found = try await harness.client.json(.get, "/api/v1/search?q=\(query)", token: harness.ownerToken)

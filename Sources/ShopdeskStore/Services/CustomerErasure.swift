@@ -70,6 +70,13 @@ public struct CustomerErasure: Sendable {
                     """).run()
                 for id in chunk { try await SearchIndex.remove(.conversation, id: id, kind: kind, in: sql) }
                 try await sql.raw("UPDATE notifications SET preview = NULL WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
+                // The reports' words of these conversations go now; their days' counts are made again at the next catch-up.
+                try await sql.raw("""
+                    INSERT INTO report_dirty_days (workspace_id, day)
+                    SELECT DISTINCT workspace_id, created_day FROM report_facts WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)
+                    ON CONFLICT (workspace_id, day) DO NOTHING
+                    """).run()
+                try await sql.raw("UPDATE report_facts SET terms = NULL WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
                 try await sql.raw("UPDATE surveys SET comment = NULL WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
                 try await sql.raw("UPDATE scheduled_replies SET text = '' WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
                 try await sql.raw("""
