@@ -42,4 +42,25 @@ struct ReportFactsPlanTests {
             }
         }
     }
+
+    /// A period under a filter the days do not keep reads the facts by ranges of the day indexes
+    /// (and the backlog's by the resolved one), never the whole workspace.
+    @Test func aFilteredPeriodReadsItsFactsByTheirDayIndexes() async throws {
+        try await TestDatabase.with(.sqlite) { database in
+            var filter = ReportQueries.Filter()
+            filter.channels = ["chat"]
+            filter.languages = ["hr"]
+            let narrowed = try ReportQueries.where_(filter)
+            for detail in [true, false] {
+                var explain = SQLQueryString("EXPLAIN QUERY PLAN ")
+                explain.appendInterpolation(ReportDaysStore.factsQuery(
+                    ReportQueries.factsCondition(1, from: 20_261_101, to: 20_261_201, detail: detail, narrowed: narrowed), postgres: false))
+                let statement = explain
+                let plan = try await database.read { sql in
+                    try await sql.raw(statement).all().map { try $0.decode(column: "detail", as: String.self) }
+                }
+                #expect(plan.contains("MULTI-INDEX OR") && !plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+            }
+        }
+    }
 }

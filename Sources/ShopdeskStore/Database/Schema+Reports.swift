@@ -75,6 +75,19 @@ extension Schema {
             "DROP INDEX report_waits_day",
             "CREATE INDEX report_waits_day ON report_waits(workspace_id, day, seconds, business, conversation_id)",
             "CREATE INDEX report_facts_intent ON report_facts(workspace_id, intent, created_day)",
+            // Each other day index holds the creation day too: a period read from the facts takes
+            // the conversations created in it from one range, and from the other indexes only
+            // those created before it, told apart in the index (no row read for the rest).
+            "DROP INDEX report_facts_first_response",
+            "CREATE INDEX report_facts_first_response ON report_facts(workspace_id, first_response_day, first_response, first_response_business, created_day)",
+            "DROP INDEX report_facts_resolved",
+            "CREATE INDEX report_facts_resolved ON report_facts(workspace_id, resolved_day, resolution, resolution_business, rule_resolved, created_day)",
+            "DROP INDEX report_facts_first_resolved",
+            "CREATE INDEX report_facts_first_resolved ON report_facts(workspace_id, first_resolved_day, reopened, one_touch, fcr, responses, created_day)",
+            "DROP INDEX report_facts_survey",
+            "CREATE INDEX report_facts_survey ON report_facts(workspace_id, survey_answered_day, created_day)",
+            "DROP INDEX report_facts_survey_sent",
+            "CREATE INDEX report_facts_survey_sent ON report_facts(workspace_id, survey_sent_day, created_day)",
             """
             CREATE TABLE report_backlog (workspace_id BIGINT NOT NULL, conversation_id BIGINT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
               day INTEGER NOT NULL, open INTEGER NOT NULL, pending INTEGER NOT NULL, snoozed INTEGER NOT NULL)
