@@ -60,6 +60,9 @@ struct ReportFactsPlanTests {
                     try await sql.raw(statement).all().map { try $0.decode(column: "detail", as: String.self) }
                 }
                 #expect(plan.contains("MULTI-INDEX OR") && !plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+                // Every range is bounded by the period, or is the resolved index's (the backlog's):
+                // an open range of the creation index would read the workspace's whole past.
+                #expect(!plan.contains { $0.contains("report_facts_created") && !$0.contains("created_day>? AND created_day<?") }, "\(plan)")
             }
         }
     }

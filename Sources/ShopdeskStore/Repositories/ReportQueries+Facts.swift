@@ -83,8 +83,10 @@ extension ReportQueries {
         }
         if detail {
             // In the backlog at some time of the period: resolved for good after it, or not yet.
-            branches.append("(f.workspace_id = \(bind: ws) AND f.resolved_day >= \(bind: to) AND f.created_day < \(bind: from))")
-            branches.append("(f.workspace_id = \(bind: ws) AND f.resolved_day IS NULL AND f.created_day < \(bind: from))")
+            // (`+created_day`: these are ranges of the resolved index; the creation index would
+            // read every conversation created before the period.)
+            branches.append("(f.workspace_id = \(bind: ws) AND f.resolved_day >= \(bind: to) AND +f.created_day < \(bind: from))")
+            branches.append("(f.workspace_id = \(bind: ws) AND f.resolved_day IS NULL AND +f.created_day < \(bind: from))")
         }
         return "(\(branches.joined(separator: " OR ")))\(narrowed)"
     }
