@@ -89,6 +89,8 @@ public enum ReportTopics {
         }.sorted { ($0.z ?? 0) != ($1.z ?? 0) ? ($0.z ?? 0) > ($1.z ?? 0) : $0.key < $1.key }
 
         let narrowed = try ReportQueries.where_(filter)
+        // The newest days first, in the index's order (a second sort key made PostgreSQL sort a
+        // year of the intent for three rows).
         let examples = try await database.read { sql in
             var examples: [String: [ConversationID]] = [:]
             for intent in intents.prefix(10) where !intent.key.isEmpty && intent.count > 0 {
@@ -96,7 +98,7 @@ public enum ReportTopics {
                     SELECT f.conversation_id FROM report_facts f
                     WHERE f.workspace_id = \(bind: workspaceID.rawValue) AND f.intent = \(bind: intent.key)
                       AND f.created_day >= \(bind: from) AND f.created_day < \(bind: to)\(narrowed)
-                    ORDER BY f.created_day DESC, f.conversation_id DESC LIMIT 3
+                    ORDER BY f.created_day DESC LIMIT 3
                     """).all().map { try $0.id("conversation_id") }
             }
             return examples
