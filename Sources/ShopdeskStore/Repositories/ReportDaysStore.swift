@@ -54,61 +54,33 @@ enum ReportDaysStore {
                 }
             }
         }
-        // The waits answered on these days, with their conversations' facts (most already read).
+        // The waits answered on these days, the backlog's moves and the SLA outcomes, with their
+        // conversations' facts (most already read).
         let waits = try await waits(ws, days: step, in: sql)
-        let missing = Array(Set(waits.map(\.conversation)).filter { facts[$0] == nil })
+        let moves = try await backlog(ws, days: step, in: sql)
+        let sla = try await slaOutcomes(ws, days: step, in: sql)
+        let missing = Array(Set(waits.map(\.conversation) + moves.map(\.conversation) + sla.map(\.conversation)).filter { facts[$0] == nil })
         for start in stride(from: 0, to: missing.count, by: 400) {
             let more = try await self.facts("""
                 +f.workspace_id = \(bind: ws) AND f.conversation_id IN (\(binds: Array(missing[start..<min(start + 400, missing.count)])))
                 """, in: sql)
             facts.merge(more) { old, _ in old }
         }
-        // The backlog's moves on these days, likewise.
-        let moves = try await backlog(ws, days: step, in: sql)
-        let unread = Array(Set(moves.map(\.conversation)).filter { facts[$0] == nil })
-        for start in stride(from: 0, to: unread.count, by: 400) {
-            let more = try await self.facts("""
-                +f.workspace_id = \(bind: ws) AND f.conversation_id IN (\(binds: Array(unread[start..<min(start + 400, unread.count)])))
-                """, in: sql)
-            facts.merge(more) { old, _ in old }
-        }
-        for move in moves {
-            guard let fact = facts[move.conversation] else { continue }
-            lines[Line(day: move.day, dimension: "", value: ""), default: ReportDay()].addBacklog(open: move.open, pending: move.pending, snoozed: move.snoozed)
+        /// Changes the day's line of every slice the conversation is in.
+        func add(_ day: Int, _ conversation: Int64, _ change: (inout ReportDay) -> Void) {
+            guard let fact = facts[conversation] else { return }
+            change(&lines[Line(day: day, dimension: "", value: ""), default: ReportDay()])
             for (dimension, value) in zip(ReportDay.dimensions, fact.values) {
-                lines[Line(day: move.day, dimension: dimension, value: value), default: ReportDay()]
-                    .addBacklog(open: move.open, pending: move.pending, snoozed: move.snoozed)
+                change(&lines[Line(day: day, dimension: dimension, value: value), default: ReportDay()])
             }
         }
-        // The SLA outcomes of these days, likewise.
-        let sla = try await slaOutcomes(ws, days: step, in: sql)
-        let slaUnread = Array(Set(sla.map(\.conversation)).filter { facts[$0] == nil })
-        for start in stride(from: 0, to: slaUnread.count, by: 400) {
-            let more = try await self.facts("""
-                +f.workspace_id = \(bind: ws) AND f.conversation_id IN (\(binds: Array(slaUnread[start..<min(start + 400, slaUnread.count)])))
-                """, in: sql)
-            facts.merge(more) { old, _ in old }
-        }
-        for outcome in sla {
-            guard let fact = facts[outcome.conversation] else { continue }
-            lines[Line(day: outcome.day, dimension: "", value: ""), default: ReportDay()].addSLA(target: outcome.target, met: outcome.met, cause: outcome.cause)
-            for (dimension, value) in zip(ReportDay.dimensions, fact.values) {
-                lines[Line(day: outcome.day, dimension: dimension, value: value), default: ReportDay()]
-                    .addSLA(target: outcome.target, met: outcome.met, cause: outcome.cause)
-            }
-        }
+        for wait in waits { add(wait.day, wait.conversation) { $0.addWait(seconds: wait.seconds, business: wait.business) } }
+        for move in moves { add(move.day, move.conversation) { $0.addBacklog(open: move.open, pending: move.pending, snoozed: move.snoozed) } }
+        for outcome in sla { add(outcome.day, outcome.conversation) { $0.addSLA(target: outcome.target, met: outcome.met, cause: outcome.cause) } }
         // Each day's words and phrases, over all its conversations (`report_terms`).
         var terms: [Int: [Substring: Int]] = [:]
         for fact in facts.values where wanted.contains(fact.createdDay) {
             for term in fact.terms { terms[fact.createdDay, default: [:]][term, default: 0] += 1 }
-        }
-        for wait in waits {
-            guard let fact = facts[wait.conversation] else { continue }
-            lines[Line(day: wait.day, dimension: "", value: ""), default: ReportDay()].addWait(seconds: wait.seconds, business: wait.business)
-            for (dimension, value) in zip(ReportDay.dimensions, fact.values) {
-                lines[Line(day: wait.day, dimension: dimension, value: value), default: ReportDay()]
-                    .addWait(seconds: wait.seconds, business: wait.business)
-            }
         }
         try await sql.raw("DELETE FROM report_days WHERE workspace_id = \(bind: ws) AND day IN (\(binds: step))").run()
         var rows: [SQLQueryString] = []
