@@ -26,6 +26,9 @@ struct ScoreboardTests {
                 let refused = try await harness.client.json(.put, "/api/v1/reports/settings", token: token, body: body)
                 #expect(refused.status == .unprocessableContent && refused.text.contains(field), "\(refused.text)")
             }
+            let unknown = try await harness.client.json(.put, "/api/v1/reports/settings", token: token,
+                                                        body: #"{"goals":[{"metric":"speed","target":1}],"digest":true}"#)
+            #expect(unknown.status.code / 100 == 4 && unknown.text.contains("metric"), "\(unknown.status) \(unknown.text)")
             let agentTries = try await harness.client.json(.put, "/api/v1/reports/settings", token: luka.token, body: #"{"goals":[],"digest":false}"#)
             #expect(agentTries.status == .forbidden)
             let saved = try await harness.client.json(.put, "/api/v1/reports/settings", token: token,
@@ -57,6 +60,11 @@ struct ScoreboardTests {
             #expect(tv.status == .ok && tv.text.contains("Ljestvica tima") && tv.text.contains("http-equiv=\"refresh\""), "\(tv.text.prefix(300))")
             #expect(tv.text.contains("Test agent") && tv.headers[.init("Referrer-Policy")!] == "no-referrer")
             #expect(try await harness.client.json(.get, "/tv/tv_guess").status == .notFound)
+            // Another workspace's owner making and turning off their own link leaves this one as it is.
+            let stranger = try await harness.stranger()
+            #expect(try await harness.client.json(.post, "/api/v1/reports/scoreboard/tv", token: stranger.token).status == .created)
+            #expect(try await harness.client.json(.delete, "/api/v1/reports/scoreboard/tv", token: stranger.token).status == .noContent)
+            #expect(try await harness.client.json(.get, path).status == .ok, "still on after a stranger's")
             let boardAdmin = try await harness.client.json(.get, "/api/v1/reports/scoreboard", token: token)
             #expect((boardAdmin.body as? [String: Any])?["tv_link"] as? Bool == true)
             #expect(try await harness.client.json(.delete, "/api/v1/reports/scoreboard/tv", token: token).status == .noContent)

@@ -27,7 +27,7 @@ enum DigestText {
             lines.append("\(words.csat): \(Int((Double(week.csatSatisfied) / Double(week.csatAnswers) * 100).rounded())) % (\(week.csatAnswers) \(words.answers))")
         }
         for line in revenue.totals {
-            lines.append("\(words.revenue): \(money(line.amountMinor, line.currency)) (\(line.orders) \(words.orders))")
+            lines.append("\(words.revenue): \(Amount(minor: line.amountMinor, currency: line.currency).decimalString) \(line.currency) (\(line.orders) \(words.orders))")
         }
         let rising = topics.intents.filter(\.rising)
         if !rising.isEmpty || !topics.terms.isEmpty {
@@ -51,13 +51,6 @@ enum DigestText {
         if seconds < 7_200 { return "\(max(0, seconds) / 60) \(words.minutes)" }
         if seconds < 172_800 { return "\(seconds / 3_600) \(words.hours)" }
         return "\(seconds / 86_400) \(words.days)"
-    }
-
-    /// An amount in minor units with its currency code (two decimals; the code says which).
-    static func money(_ minor: Int64, _ currency: String) -> String {
-        let sign = minor < 0 ? "-" : "", value = abs(minor)
-        let cents = value % 100
-        return "\(sign)\(value / 100).\(cents < 10 ? "0" : "")\(cents) \(currency)"
     }
 }
 

@@ -13,6 +13,7 @@ public enum ReportSettingsRepository {
     }
 
     public static func save(_ settings: ReportSettings, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
+        // workspace: the row is the workspace itself (`workspaces.id` is the workspace id; there is no other column to name).
         try await sql.raw("""
             UPDATE workspaces SET report_settings = \(bind: try JSONCoding.string(settings)) WHERE id = \(bind: workspaceID.rawValue)
             """).run()
@@ -26,6 +27,7 @@ public enum ReportSettingsRepository {
 
     /// Sets (or with nil, turns off) the TV link's token hash.
     public static func setTVHash(_ hash: String?, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
+        // workspace: the row is the workspace itself (`workspaces.id` is the workspace id), the caller's own.
         try await sql.raw("UPDATE workspaces SET report_tv_hash = \(bind: hash) WHERE id = \(bind: workspaceID.rawValue)").run()
     }
 

@@ -97,7 +97,16 @@ function settingsForm(section, settings, hasTV) {
   const link = h('p', { id: 'tv-link', class: 'hint' }, hasTV ? t('tvLinkExists') : t('tvLinkNone'));
   const create = h('button', { type: 'button', id: 'tv-create' }, t(hasTV ? 'tvLinkReplace' : 'tvLinkCreate'));
   const remove = h('button', { type: 'button', id: 'tv-remove', hidden: !hasTV }, t('tvLinkRemove'));
-  create.addEventListener('click', async () => {
+  const tvError = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  /** Runs a TV link change, saying why it failed. @param {() => Promise<void>} change */
+  const attempt = async (change) => {
+    tvError.hidden = true;
+    try { await change(); } catch (failure) {
+      tvError.textContent = failure.message;
+      tvError.hidden = false;
+    }
+  };
+  create.addEventListener('click', () => attempt(async () => {
     const made = await api('POST', '/reports/scoreboard/tv');
     // In the admin's language, whatever the TV's browser is set to.
     const language = (state.me?.locale || 'en').slice(0, 2);
@@ -105,13 +114,13 @@ function settingsForm(section, settings, hasTV) {
     clear(link);
     link.append(`${t('tvLinkMade')} `, h('a', { href: url, target: '_blank', rel: 'noreferrer', id: 'tv-url' }, url));
     remove.hidden = false;
-  });
-  remove.addEventListener('click', async () => {
+  }));
+  remove.addEventListener('click', () => attempt(async () => {
     await api('DELETE', '/reports/scoreboard/tv');
     link.textContent = t('tvLinkNone');
     remove.hidden = true;
-  });
+  }));
   return h('section', { class: 'admin-panel', id: 'scoreboard-settings', 'aria-labelledby': 'goals-title' },
     h('h3', { id: 'goals-title' }, t('goalsTitle')), h('p', { class: 'hint' }, t('goalsHint')), form,
-    h('h3', {}, t('tvTitle')), link, h('p', {}, create, ' ', remove));
+    h('h3', {}, t('tvTitle')), link, h('p', {}, create, ' ', remove), tvError);
 }
