@@ -16,7 +16,7 @@ public enum Intents {
 
 /// The three shipped models together, with the thresholds that turn probabilities into answers.
 public struct Intelligence: Sendable {
-    public let language: TextClassifier
+    public let language: LanguageDetector
     public let intent: TextClassifier
     public let sentiment: TextClassifier
     /// Below this the intent stays unset rather than guess.
@@ -24,7 +24,7 @@ public struct Intelligence: Sendable {
     /// Below this the language is "unknown".
     public var languageThreshold: Double = 0.4
 
-    public init(language: TextClassifier, intent: TextClassifier, sentiment: TextClassifier) {
+    public init(language: LanguageDetector, intent: TextClassifier, sentiment: TextClassifier) {
         self.language = language
         self.intent = intent
         self.sentiment = sentiment
@@ -45,13 +45,15 @@ public struct Intelligence: Sendable {
     }
 
     static func loadShipped() throws -> Intelligence {
-        func load(_ name: String) throws -> TextClassifier {
-            guard let url = Bundle.module.url(forResource: name, withExtension: "sdtc", subdirectory: "Models") else {
-                throw LoadError.missing("\(name).sdtc")
+        func url(_ name: String, _ suffix: String) throws -> URL {
+            guard let url = Bundle.module.url(forResource: name, withExtension: suffix, subdirectory: "Models") else {
+                throw LoadError.missing("\(name).\(suffix)")
             }
-            return try TextClassifier(contentsOf: url)
+            return url
         }
-        return Intelligence(language: try load("language"), intent: try load("intent"), sentiment: try load("sentiment"))
+        return Intelligence(language: try LanguageDetector(contentsOf: url("language", "sdld")),
+                            intent: try TextClassifier(contentsOf: url("intent", "sdtc")),
+                            sentiment: try TextClassifier(contentsOf: url("sentiment", "sdtc")))
     }
 
     /// Language (nil when unknown), intent (nil below the threshold), sentiment and flags.
@@ -63,8 +65,9 @@ public struct Intelligence: Sendable {
         let counts = ScalarTable.letterCounts(text)
         var languageLabel: String? = nil
         if counts.letters >= 2 {
-            let prediction = language.predict(features: language.featurizer.raw(tokens: tokens))
-            if prediction.confidence >= languageThreshold { languageLabel = prediction.label }
+            if let prediction = language.predict(tokens: tokens), prediction.confidence >= languageThreshold {
+                languageLabel = prediction.label
+            }
             languageLabel = SouthSlavic.refine(languageLabel, text: text)
         }
         let topic = intent.featurizer.raw(tokens: tokens)

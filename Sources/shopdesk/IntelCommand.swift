@@ -29,13 +29,14 @@ struct Intel: AsyncParsableCommand {
             let insight = models.analyze(input)
             let intent = models.intent.predict(input)
             let language = models.language.predict(input)
+            let ranking = language?.ranking ?? []
             var output: [String: Any] = [
                 "language": insight.language ?? "unknown",
-                "language_confidence": round3(language.confidence),
+                "language_confidence": round3(language?.confidence ?? 0),
                 "intent": insight.intent as Any? ?? NSNull(),
                 "intent_confidence": insight.intentConfidence,
                 "intent_candidates": intent.ranking.prefix(3).map { ["intent": $0.label, "confidence": round3($0.probability)] },
-                "language_candidates": language.ranking.prefix(3).map { ["language": $0.label, "confidence": round3($0.probability)] },
+                "language_candidates": ranking.prefix(3).map { ["language": $0.label, "confidence": round3($0.probability)] },
                 "sentiment": insight.sentiment,
                 "sentiment_score": insight.sentimentScore,
                 "urgent": insight.urgent,
@@ -74,6 +75,12 @@ struct Intel: AsyncParsableCommand {
         @Flag(help: "Print a JSON report instead of text.")
         var json = false
 
+        @Option(help: "The label of out-of-scope rows; when the test set has any, in-scope accuracy and out-of-scope recall are reported.")
+        var oosLabel = "oos"
+
+        @Option(help: "Intent and sentiment: below this confidence the answer is the out-of-scope label (0 = only when the model names it).")
+        var oosThreshold = 0.0
+
         @Flag(help: "Language: the model's answers alone, without the Serbian/Bosnian/Croatian dialect markers.")
         var modelOnly = false
 
@@ -81,50 +88,68 @@ struct Intel: AsyncParsableCommand {
             case intent, sentiment, language
         }
 
+        /// What is evaluated: a classifier trained here or shipped, or the language detector.
+        struct Subject {
+            var labels: [String]
+            var featureCount: Int
+            var bytes: Int
+            var predict: (String) -> String
+        }
+
         func run() throws {
             let testSet = try LabeledExamples.read(path: test)
             guard testSet.count > 0 else { throw ValidationError("\(test) has no rows to evaluate") }
-            let model: TextClassifier
             var trainingSeconds: Double? = nil
             var trainingRows = 0
-            if let train {
-                let trainSet = try LabeledExamples.read(path: train)
-                trainingRows = trainSet.count
-                let options = TrainingOptions(epochs: epochs, seed: seed)
-                let started = Date()
-                model = try TextClassifier.train(texts: trainSet.texts, labels: trainSet.labels,
-                                                 config: task == .language ? .language : .topic, options: options)
-                trainingSeconds = Date().timeIntervalSince(started)
+            let started = Date()
+            let trainSet = try train.map { try LabeledExamples.read(path: $0) }
+            let subject: Subject
+            if task == .language {
+                subject = try languageSubject(trainSet: trainSet)
             } else {
-                let shipped = try Intelligence.shipped()
-                switch task {
-                case .language: model = shipped.language
-                case .intent: model = shipped.intent
-                case .sentiment: model = shipped.sentiment
+                let model: TextClassifier
+                if let trainSet {
+                    model = try TextClassifier.train(texts: trainSet.texts, labels: trainSet.labels, config: .topic,
+                                                     options: TrainingOptions(epochs: epochs, seed: seed))
+                } else {
+                    let shipped = try Intelligence.shipped()
+                    model = task == .intent ? shipped.intent : shipped.sentiment
                 }
+                let threshold = oosThreshold, outOfScope = oosLabel
+                subject = Subject(labels: model.labels, featureCount: model.featureCount, bytes: model.serialized().count,
+                                  predict: { text in
+                                      guard threshold > 0 else { return model.labels[model.predictLabel(text)] }
+                                      let prediction = model.predict(text)
+                                      return prediction.confidence < threshold ? outOfScope : prediction.label
+                                  })
+            }
+            if let trainSet {
+                trainingRows = trainSet.count
+                trainingSeconds = Date().timeIntervalSince(started)
             }
             let truth = task == .language ? testSet.labels.map(LanguageCodes.normalize) : testSet.labels
             // Warm up, then time single-threaded prediction over the whole test set, repeated
             // until at least half a second has passed so the figure is stable.
-            var predicted = testSet.texts.map { model.labels[model.predictLabel($0)] }
+            var predicted = testSet.texts.map(subject.predict)
             var rounds = 0
-            let started = Date()
+            let timed = Date()
             repeat {
-                predicted = testSet.texts.map { model.labels[model.predictLabel($0)] }
+                predicted = testSet.texts.map(subject.predict)
                 rounds += 1
-            } while Date().timeIntervalSince(started) < 0.5
+            } while Date().timeIntervalSince(timed) < 0.5
             // Shopdesk's language detection is the model plus the dialect markers that tell
             // Serbian, Bosnian and Croatian apart (`SouthSlavic`); `--model-only` measures the model alone.
             if task == .language, !modelOnly {
                 predicted = zip(testSet.texts, predicted).map { SouthSlavic.refine($1, text: $0) ?? $1 }
             }
-            let perSecond = Double(rounds * testSet.count) / Date().timeIntervalSince(started)
-            let report = ClassificationReport(truth: truth, predicted: predicted, labels: model.labels)
+            let perSecond = Double(rounds * testSet.count) / Date().timeIntervalSince(timed)
+            let report = ClassificationReport(truth: truth, predicted: predicted, labels: subject.labels)
+            let outOfScope = task == .language ? nil : OutOfScopeReport(truth: truth, predicted: predicted, label: oosLabel)
             if json {
                 var output: [String: Any] = [
                     "task": task.rawValue, "test_rows": testSet.count, "accuracy": report.accuracy,
                     "macro_f1": report.macroF1, "predictions_per_second": perSecond.rounded(),
-                    "features": model.featureCount, "model_bytes": model.serialized().count,
+                    "features": subject.featureCount, "model_bytes": subject.bytes,
                     "per_class": report.perClass.map {
                         ["label": $0.label, "precision": $0.precision, "recall": $0.recall, "f1": $0.f1, "support": $0.support] as [String: Any]
                     },
@@ -132,6 +157,12 @@ struct Intel: AsyncParsableCommand {
                 if let trainingSeconds {
                     output["training_seconds"] = trainingSeconds
                     output["train_rows"] = trainingRows
+                }
+                if let outOfScope {
+                    output["in_scope_accuracy"] = outOfScope.inScopeAccuracy
+                    output["oos_recall"] = outOfScope.recall
+                    output["oos_precision"] = outOfScope.precision
+                    output["oos_threshold"] = oosThreshold
                 }
                 Console.out(try Intel.json(output))
                 return
@@ -146,8 +177,13 @@ struct Intel: AsyncParsableCommand {
             Console.out("test rows: \(testSet.count)")
             Console.out(String(format: "accuracy: %.4f", report.accuracy))
             Console.out(String(format: "macro-F1: %.4f", report.macroF1))
+            if let outOfScope {
+                Console.out(String(format: "in-scope accuracy: %.4f (%d rows)", outOfScope.inScopeAccuracy, outOfScope.inScopeRows))
+                Console.out(String(format: "out-of-scope recall: %.4f, precision %.4f (%d rows; threshold %.2f)", outOfScope.recall,
+                                   outOfScope.precision, outOfScope.outOfScopeRows, oosThreshold))
+            }
             Console.out(String(format: "predictions per second: %.0f (one core)", perSecond))
-            Console.out("model: \(model.featureCount) features, \(model.serialized().count) bytes")
+            Console.out("model: \(subject.featureCount) features, \(subject.bytes) bytes")
             Console.out("")
             let width = max(12, report.perClass.map(\.label.count).max() ?? 0)
             Console.out("label".padding(toLength: width, withPad: " ", startingAt: 0) + "  precision  recall     f1  support")
@@ -214,8 +250,10 @@ struct Intel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train the shipped language, intent and sentiment models from the team's corpus, or a workspace's own models.",
             discussion: """
-            Reads CORPUS/{task}_train.csv and CORPUS/{task}_test.csv, reports the held-out figures, then \
-            trains on both and writes OUTPUT/{task}.sdtc. Deterministic: the same corpus gives the same bytes.
+            Intent and sentiment: reads CORPUS/{task}_train.csv and CORPUS/{task}_test.csv, reports the held-out \
+            figures, then trains on both and writes OUTPUT/{task}.sdtc. Language: builds OUTPUT/language.sdld from \
+            the word lists in --wordlists (Scripts/intel/wordlists.py writes them) and reports its figures on \
+            CORPUS/language_test.csv. Deterministic: the same input gives the same bytes.
 
             With --workspace ID: trains that workspace's intent and sentiment models on the corpus plus its \
             agents' corrections, in the configured database, and adopts each only if it beats the shipped \
@@ -237,6 +275,9 @@ struct Intel: AsyncParsableCommand {
         @Option(help: "Train only this task.")
         var task: Evaluate.Task?
 
+        @Option(help: "Language: the folder of word lists (LANGUAGE.tsv, word<TAB>frequency) to build the detector from.")
+        var wordlists: String = ".build/wordlists"
+
         func run() async throws {
             if let workspace {
                 let configuration = try database.load()
@@ -250,7 +291,11 @@ struct Intel: AsyncParsableCommand {
             }
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             for task in Evaluate.Task.allCases where self.task == nil || self.task == task {
-                let config: FeatureConfig = task == .language ? .language : .topic
+                if task == .language {
+                    try trainLanguage()
+                    continue
+                }
+                let config: FeatureConfig = .topic
                 let train = try LabeledExamples.read(path: "\(corpus)/\(task.rawValue)_train.csv")
                 let test = try LabeledExamples.read(path: "\(corpus)/\(task.rawValue)_test.csv")
                 let heldOut = try TextClassifier.train(texts: train.texts, labels: train.labels, config: config)

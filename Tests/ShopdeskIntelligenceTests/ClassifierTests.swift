@@ -131,6 +131,14 @@ import Testing
         #expect(abs(evaluation.mrrAt10 - (1 + 0.5 + 1.0 / 6) / 4) < 1e-9)
     }
 
+    @Test func outOfScopeFiguresCountInScopeRowsAndRecognisedOnes() throws {
+        let report = try #require(OutOfScopeReport(truth: ["a", "b", "oos", "oos", "a"], predicted: ["a", "oos", "oos", "a", "a"], label: "oos"))
+        #expect(report.inScopeAccuracy == 2.0 / 3.0, "an in-scope row answered out of scope is wrong")
+        #expect(report.recall == 0.5)
+        #expect(report.precision == 0.5)
+        #expect(OutOfScopeReport(truth: ["a"], predicted: ["oos"], label: "oos") == nil, "no out-of-scope rows, no figures")
+    }
+
     @Test func metricsMatchHandComputedFigures() {
         let report = ClassificationReport(truth: ["a", "a", "b", "b"], predicted: ["a", "b", "b", "b"])
         #expect(report.accuracy == 0.75)

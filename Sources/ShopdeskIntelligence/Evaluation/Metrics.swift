@@ -50,3 +50,28 @@ public struct ClassificationReport: Sendable {
         macroF1 = perClass.isEmpty ? 0 : perClass.map(\.f1).reduce(0, +) / Double(perClass.count)
     }
 }
+
+/// How a classifier does on data with an out-of-scope label (CLINC150's "oos"): accuracy on the
+/// rows that have an intent, and how many out-of-scope rows it recognised. A row is answered
+/// out of scope when the model names that label or is less sure than its threshold.
+public struct OutOfScopeReport: Sendable {
+    public var inScopeAccuracy: Double
+    public var inScopeRows: Int
+    public var recall: Double
+    public var precision: Double
+    public var outOfScopeRows: Int
+
+    /// Nil when no row of the truth is out of scope.
+    public init?(truth: [String], predicted: [String], label: String) {
+        let inScope = zip(truth, predicted).filter { $0.0 != label }
+        let outOfScope = zip(truth, predicted).filter { $0.0 == label }
+        guard !outOfScope.isEmpty else { return nil }
+        let answered = predicted.filter { $0 == label }.count
+        let recognised = outOfScope.filter { $0.1 == label }.count
+        inScopeRows = inScope.count
+        outOfScopeRows = outOfScope.count
+        inScopeAccuracy = inScope.isEmpty ? 0 : Double(inScope.filter { $0.0 == $0.1 }.count) / Double(inScope.count)
+        recall = Double(recognised) / Double(outOfScope.count)
+        precision = answered == 0 ? 0 : Double(recognised) / Double(answered)
+    }
+}
