@@ -25,6 +25,8 @@ struct AppServices: Sendable {
     let shopifyTokens: ShopifyTokenBroker
     /// Each workspace's published help center with its search index, rebuilt when it changes.
     let helpLibraries = HelpLibraries()
+    /// Each workspace's past questions and agents' answers, for suggested replies.
+    let replyLibraries = ReplyLibraries()
     /// IDLE connections to IMAP mailboxes on this node (started by their poll jobs).
     let imapIdle = IMAPIdleWatchers()
     /// How the IMAP and SMTP clients verify servers.

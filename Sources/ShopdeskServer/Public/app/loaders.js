@@ -109,6 +109,7 @@ export async function loadConversation(id, focus = false) {
   if (customer?.id && state.orders.customerId !== customer.id) loadOrders(customer.id);
   const lastInbound = [...state.messages].reverse().find((message) => message.direction === 'inbound');
   if (state.articles.conversationId !== id || state.articles.lastMessageId !== lastInbound?.id) loadArticles(id, lastInbound?.id ?? null);
+  if (state.replies.conversationId !== id || state.replies.lastMessageId !== lastInbound?.id) loadReplies(id, lastInbound?.id ?? null);
   return true;
 }
 
@@ -133,6 +134,18 @@ async function loadArticles(conversationId, lastMessageId) {
     const current = state.articles;
     if (current.conversationId === conversationId && current.lastMessageId === lastMessageId) {
       dispatch({ type: 'articlesLoaded', articles: { conversationId, lastMessageId, items: answer.items } });
+    }
+  } catch { /* no suggestions: the panel says so */ }
+}
+
+/** Replies the team sent to the questions most like the conversation's last customer message. */
+async function loadReplies(conversationId, lastMessageId) {
+  dispatch({ type: 'repliesLoaded', replies: { conversationId, lastMessageId, items: [] } });
+  try {
+    const answer = await api('GET', `/conversations/${conversationId}/replies`);
+    const current = state.replies;
+    if (current.conversationId === conversationId && current.lastMessageId === lastMessageId) {
+      dispatch({ type: 'repliesLoaded', replies: { conversationId, lastMessageId, items: answer.items } });
     }
   } catch { /* no suggestions: the panel says so */ }
 }

@@ -10,7 +10,7 @@ import { selectConversation, update } from './loaders.js';
 import { conversationHash } from './router.js';
 import { start } from './signin.js';
 import { dispatch, state } from './state.js';
-import { insertArticleLink } from './suggestions.js';
+import { insertArticleLink, insertReply } from './suggestions.js';
 import { applyTheme } from './theme.js';
 import { openPalette } from './palette.js';
 
@@ -49,6 +49,7 @@ document.addEventListener('keydown', (event) => {
     case 'e': if (state.conversation) update({ status: 'resolved' }); break;
     case 'm': if (state.conversation) { event.preventDefault(); chooseMacro(); } break;
     case 'l': if (state.conversation && insertArticleLink(0)) event.preventDefault(); break;
+    case 's': if (state.conversation && insertReply(0)) event.preventDefault(); break;
     case 'a': if (state.conversation) update({ assignee_id: state.me.id }); break;
     case '/': event.preventDefault(); document.getElementById('search')?.focus(); break;
     case 'x':

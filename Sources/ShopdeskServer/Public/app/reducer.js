@@ -22,6 +22,8 @@ export function initialState() {
     /** The open conversation's customer's orders (from the shop), and the help articles for its last question. */
     orders: { customerId: null, items: [], problems: [] },
     articles: { conversationId: null, lastMessageId: null, items: [] },
+    /** Replies agents sent to the questions most like the open conversation's last one. */
+    replies: { conversationId: null, lastMessageId: null, items: [] },
     /** The open conversation's replies waiting to leave (send later), and those that could not. */
     scheduled: [],
     /** Who follows the open conversation (agent ids). */
@@ -141,6 +143,8 @@ export function reduce(state, action) {
       return { ...state, orders: action.orders };
     case 'articlesLoaded':
       return { ...state, articles: action.articles };
+    case 'repliesLoaded':
+      return { ...state, replies: action.replies };
     case 'customerChanged':
       return { ...state, customer: action.customer };
     case 'presenceChanged': {

@@ -5,7 +5,7 @@ import { h } from './dom.js';
 import { mount } from './mount.js';
 import { formatTime, label, languageName, t } from './i18n.js';
 import { ordersPanel } from './orders.js';
-import { articlesPanel } from './suggestions.js';
+import { articlesPanel, repliesPanel } from './suggestions.js';
 import { channelBadge } from './labels.js';
 import { scheduleListRefresh, selectConversation } from './loaders.js';
 import { channelGlyphs, identityName } from './channel-names.js';
@@ -31,6 +31,7 @@ const panels = [
   mount(() => document.getElementById('sidebar-orders'), ordersView, (s) => ({
     open: open(s), customer: customerOf(s), orders: s.orders, canAct: s.me?.role !== 'viewer',
   })),
+  mount(() => document.getElementById('sidebar-replies'), repliesView, (s) => ({ open: open(s), replies: s.replies, view: s.view })),
   mount(() => document.getElementById('sidebar-articles'), articlesView, (s) => ({ open: open(s), articles: s.articles })),
   mount(() => document.getElementById('sidebar-visitor'), visitorView, (s) => ({ open: open(s), visitor: s.visitor })),
   mount(() => document.getElementById('sidebar-about'), aboutView, (s) => ({
@@ -41,7 +42,7 @@ const panels = [
 
 /** The panel's parts, in the order they stand (made by the shell, drawn by the mounts above). */
 export function sidebarParts() {
-  return ['customer', 'fields', 'orders', 'articles', 'visitor', 'about'].map((part) => h('div', { class: 'pane-part', id: `sidebar-${part}` }));
+  return ['customer', 'fields', 'orders', 'replies', 'articles', 'visitor', 'about'].map((part) => h('div', { class: 'pane-part', id: `sidebar-${part}` }));
 }
 
 /** Draws the panel again with the same props (the language changed). */
@@ -96,6 +97,9 @@ function ordersView(props) {
 
 /** @param {{ open: boolean, articles: { items: any[] } }} props */
 function articlesView(props) { return props.open ? [articlesPanel(props.articles)] : []; }
+
+/** @param {{ open: boolean, replies: { items: any[] }, view: string }} props */
+function repliesView(props) { return props.open ? [repliesPanel(props.replies, props.view)] : []; }
 
 /** @param {{ open: boolean, visitor: any }} props */
 function visitorView(props) { return props.open && props.visitor ? [visitorPanel(props.visitor)] : []; }
