@@ -12,7 +12,7 @@ struct Intel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intel",
         abstract: "Classify text, evaluate the learner and the help-center search, train the shipped models.",
-        subcommands: [Classify.self, Evaluate.self, EvaluateFAQ.self, Train.self]
+        subcommands: [Classify.self, Evaluate.self, EvaluateFAQ.self, EvaluateReplies.self, Train.self]
     )
 
     struct Classify: ParsableCommand {

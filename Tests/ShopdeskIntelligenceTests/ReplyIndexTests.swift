@@ -39,3 +39,16 @@ import Testing
         #expect(ReplyTemplate.make("Hi", customerName: nil, agentName: "A", orderNumbers: ["12"]) == "Hi")
     }
 }
+
+@Suite("Reply index, held out") struct ReplyIndexHeldOutTests {
+    @Test func theNewestConversationsAreAskedOfTheRest() {
+        var examples: [ReplyIndex.Example] = []
+        for id in 1...20 {
+            examples.append(ReplyIndex.Example(question: "where is my order \(id)", reply: "It shipped yesterday.", conversationID: Int64(id), inboxID: 1, language: "en"))
+        }
+        examples.append(ReplyIndex.Example(question: "do you sell hats", reply: "Yes, in the shop.", conversationID: 21, inboxID: 1, language: "en"))
+        let (hits, questions) = ReplyIndex.heldOut(examples, fraction: 0.1)
+        #expect(questions == 3, "the newest tenth (conversations 19, 20 and 21) is held out")
+        #expect(hits == 2, "the order questions find the team's answer; the hat question has none before it")
+    }
+}

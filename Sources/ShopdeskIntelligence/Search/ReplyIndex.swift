@@ -147,3 +147,26 @@ public enum ReplyTemplate {
         return result + rest
     }
 }
+
+extension ReplyIndex {
+    /// How often an agent's actual reply was among the suggestions: the newest `fraction` of the
+    /// conversations is held out, the rest indexed, and each held-out question asked as the
+    /// product asks it (its language, `limit` suggestions). A hit is the same reply, case,
+    /// spacing and punctuation aside.
+    public static func heldOut(_ examples: [Example], fraction: Double = 0.1, limit: Int = 3) -> (hits: Int, questions: Int) {
+        let conversations = Set(examples.map(\.conversationID)).sorted()
+        guard conversations.count >= 2 else { return (0, 0) }
+        let cut = conversations[max(1, Int(Double(conversations.count) * (1 - fraction))) - 1]
+        let index = ReplyIndex(examples: examples.filter { $0.conversationID <= cut })
+        var hits = 0
+        var questions = 0
+        for example in examples where example.conversationID > cut {
+            questions += 1
+            let wanted = normalized(example.reply)
+            if index.suggest(example.question, language: example.language, limit: limit).contains(where: { normalized($0.reply) == wanted }) {
+                hits += 1
+            }
+        }
+        return (hits, questions)
+    }
+}

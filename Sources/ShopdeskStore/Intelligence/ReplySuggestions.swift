@@ -34,6 +34,11 @@ public actor ReplyLibraries {
         return index
     }
 
+    /// The examples an index of the workspace is built from (for `shopdesk intel eval-replies`).
+    public static func examples(for workspaceID: WorkspaceID, database: Database, conversations: Int = ReplyLibraries.conversations) async throws -> [ReplyIndex.Example] {
+        try await database.read { try await ReplyHistory.examples(workspaceID: workspaceID, conversations: conversations, in: $0) }
+    }
+
     /// Forgets a workspace's index (a customer erased, or a test that wants the newest pairs).
     public func forget(_ workspaceID: WorkspaceID) {
         cache[workspaceID] = nil
