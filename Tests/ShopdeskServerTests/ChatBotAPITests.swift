@@ -68,6 +68,12 @@ struct ChatBotAPITests {
             let messages = try await harness.client.json(.get, "/api/v1/conversations/\(id)/messages", token: harness.ownerToken)
             let note = messages.items.first { $0["private"] as? Bool == true }?["text"] as? String ?? ""
             #expect(note.contains("order status") && note.contains("looked up"), "\(note)")
+            #expect(note.contains("The customer wants: “Where is my order?”"), "the customer's own words: \(note)")
+            // The summary at the top: shown because the bot handed over, with what the bot did.
+            let summary = try await harness.client.json(.get, "/api/v1/conversations/\(id)/summary", token: harness.ownerToken)
+            #expect(try summary.bool("worth_showing"), "\(summary.text)")
+            let done = try summary.list("done").compactMap { $0["kind"] as? String }
+            #expect(done.contains("bot_order") && done.contains("bot_handover"), "\(summary.text)")
             #expect(messages.items.contains { $0["bot"] as? Bool == true })
             #expect((conversation["tags"] as? [String])?.contains("bot-handover") == true)
             // The order number and email matched: the visitor is the shop's customer with that email, orders and all.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ShopdeskCore
+import ShopdeskIntelligence
 import ShopdeskStore
 
 /// Carries out the chat bot's decisions (`ChatBot`) for a visitor's message: finds the best
@@ -54,22 +55,28 @@ struct ChatBotRunner {
             state = BotState()
         }
         guard state.step != .done else { return }
-        let (conversation, lastIntent, customerEmail) = try await services.database.read { sql in
+        let (conversation, lastIntent, customerEmail, customerTexts) = try await services.database.read { sql in
             let conversation = try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql)
             let intent = try await MessageRepository.lastInboundIntent(conversationID: conversationID, in: sql)
             let email = try await conversation.asyncMap { try await CustomerRepository.find(workspaceID: workspaceID, id: $0.customerID, in: sql)?.email }
-            return (conversation, intent, email ?? nil)
+            let texts = try await sql.raw("""
+                SELECT text FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id = \(bind: conversationID.rawValue)
+                  AND direction = 'inbound' ORDER BY id LIMIT 50
+                """).all().map { try $0.decode(column: "text", as: String.self) }
+            return (conversation, intent, email ?? nil, texts)
         }
         guard let conversation else { return }
         let language = conversation.language.map { String($0.prefix(2)) }
         let article = try await bestArticle(text, language: language ?? "en", workspaceID: workspaceID)
         let (decision, next) = ChatBot.decide(state, text: text, intent: lastIntent, article: article, knownEmail: knownEmail ?? customerEmail)
         let first = context.state == nil
-        try await carry(decision, state: next, first: first, language: language, conversation: conversation, deliver: deliver)
+        try await carry(decision, state: next, first: first, language: language, conversation: conversation, deliver: deliver,
+                        wants: Summarizer.wants(customerTexts))
     }
 
+    /// `wants`: the customer's sentences that say what they want, for the handover note.
     private func carry(_ decision: ChatBot.Decision, state: BotState, first: Bool, language: String?, conversation: Conversation,
-                       deliver: Bool) async throws {
+                       deliver: Bool, wants: [String]) async throws {
         let say = { (key: String, values: [String: String]) in (first ? BotText.text("hello", language) : "") + BotText.text(key, language, values) }
         let turn: ConversationService.BotTurn?
         var state = state
@@ -106,10 +113,10 @@ struct ChatBotRunner {
             } else if case .askForOrder = followUp {
                 turn = .init(say: say("notFound", [:]) + " " + BotText.text("askAgain", language), choices: ["person"], addTags: ["bot"])
             } else {
-                turn = handOver("The order number and email did not match an order.", state: state, language: language, first: first)
+                turn = handOver("The order number and email did not match an order.", state: state, language: language, first: first, wants: wants)
             }
         case .handOver(let reason):
-            turn = handOver(reason, state: state, language: language, first: first)
+            turn = handOver(reason, state: state, language: language, first: first, wants: wants)
         case .resolve:
             state.resolved = true
             turn = .init(say: BotText.text("resolved", language), event: (.botResolved, ["intent": state.intent.map(JSONValue.string) ?? .null]),
@@ -121,8 +128,9 @@ struct ChatBotRunner {
     }
 
     /// The handover: a message to the customer, a note for the agent with what the bot knows.
-    private func handOver(_ reason: String, state: BotState, language: String?, first: Bool) -> ConversationService.BotTurn {
+    private func handOver(_ reason: String, state: BotState, language: String?, first: Bool, wants: [String]) -> ConversationService.BotTurn {
         var note = ["🤖 The bot handed this chat over: \(reason)"]
+        if !wants.isEmpty { note.append("The customer wants: " + wants.map { "“\($0)”" }.joined(separator: " ")) }
         if let intent = state.intent { note.append("Detected intent: \(intent.replacingOccurrences(of: "_", with: " ")).") }
         if !state.articles.isEmpty { note.append("Articles offered: \(state.articles.joined(separator: "; ")).") }
         if state.lookedUpOrder { note.append("The customer's order was looked up and its status shown.") }

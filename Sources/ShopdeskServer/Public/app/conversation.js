@@ -2,6 +2,7 @@
 // assignee, team, snooze and tags; the composer is in composer.js. Both are views of the store's
 // open conversation; loading it is `loaders.js`'s.
 
+import { summaryCard } from './summary.js';
 import { h } from './dom.js';
 import { mount } from './mount.js';
 import { formatTime, t } from './i18n.js';
@@ -31,6 +32,7 @@ const conversationPane = mount(() => document.getElementById('conversation-view'
   selectedId: s.selectedId, loadError: s.loadError, conversation: s.conversation, messages: s.messages,
   messagesBefore: s.messagesBefore, timeline: s.timeline, agents: s.agents, teams: s.teams, inboxes: s.inboxes,
   attachments: s.attachments, customFields: s.customFields, followers: s.followers, me: s.me,
+  summary: s.summary.conversationId === s.selectedId ? s.summary : null,
 }), { drawn: () => afterDrawing() });
 const composer = mount(() => document.getElementById('composer-slot'), composerView, (s) => ({
   conversation: s.selectedId && !s.loadError ? s.conversation : null, mode: s.mode, macro: s.macro, scheduled: s.scheduled,
@@ -158,7 +160,7 @@ const audioTypes = new Set(['audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/wav']
  * it could not be loaded when it could not.
  * @param {{ selectedId: number | null, loadError: string | null, conversation: any, messages: any[], messagesBefore: string | null,
  *   timeline: any[], agents: Map<number, any>, teams: any[], inboxes: any[], attachments: Map<string, any>, customFields: any[],
- *   followers: number[], me: any }} props
+ *   followers: number[], me: any, summary: any }} props
  * @returns {(Node | string)[]}
  */
 function conversationView(props) {
@@ -194,6 +196,7 @@ function conversationView(props) {
       customerToggle()),
     controls(conversation, props.agents, props.teams),
     postCard(conversation) ?? '',
+    summaryCard(props.summary) ?? '',
     thread];
 }
 

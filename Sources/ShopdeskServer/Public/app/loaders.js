@@ -110,6 +110,8 @@ export async function loadConversation(id, focus = false) {
   const lastInbound = [...state.messages].reverse().find((message) => message.direction === 'inbound');
   if (state.articles.conversationId !== id || state.articles.lastMessageId !== lastInbound?.id) loadArticles(id, lastInbound?.id ?? null);
   if (state.replies.conversationId !== id || state.replies.lastMessageId !== lastInbound?.id) loadReplies(id, lastInbound?.id ?? null);
+  const lastId = state.messages.at(-1)?.id ?? null;
+  if (state.summary.conversationId !== id || state.summary.lastMessageId !== lastId) loadSummary(id, lastId);
   return true;
 }
 
@@ -136,6 +138,14 @@ async function loadArticles(conversationId, lastMessageId) {
       dispatch({ type: 'articlesLoaded', articles: { conversationId, lastMessageId, items: answer.items } });
     }
   } catch { /* no suggestions: the panel says so */ }
+}
+
+/** The conversation's summary, read again when a message arrives. */
+async function loadSummary(conversationId, lastMessageId) {
+  try {
+    const answer = await api('GET', `/conversations/${conversationId}/summary`);
+    if (state.selectedId === conversationId) dispatch({ type: 'summaryLoaded', summary: { ...answer, conversationId, lastMessageId } });
+  } catch { /* no summary: the conversation reads as before */ }
 }
 
 /** Replies the team sent to the questions most like the conversation's last customer message. */

@@ -24,6 +24,8 @@ export function initialState() {
     articles: { conversationId: null, lastMessageId: null, items: [] },
     /** Replies agents sent to the questions most like the open conversation's last one. */
     replies: { conversationId: null, lastMessageId: null, items: [] },
+    /** The open conversation's summary (what the customer wants, what was done, what is open). */
+    summary: { conversationId: null, lastMessageId: null, wants: [], done: [], open: [], worth_showing: false },
     /** The open conversation's replies waiting to leave (send later), and those that could not. */
     scheduled: [],
     /** Who follows the open conversation (agent ids). */
@@ -145,6 +147,8 @@ export function reduce(state, action) {
       return { ...state, articles: action.articles };
     case 'repliesLoaded':
       return { ...state, replies: action.replies };
+    case 'summaryLoaded':
+      return { ...state, summary: action.summary };
     case 'customerChanged':
       return { ...state, customer: action.customer };
     case 'presenceChanged': {
