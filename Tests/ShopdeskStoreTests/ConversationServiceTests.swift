@@ -145,7 +145,7 @@ struct ConversationServiceTests {
             let counts = try await database.read {
                 try await ConversationRepository.viewCounts(workspaceID: ws, agentID: fixture.agent.id, visibleInboxes: nil, in: $0)
             }
-            #expect(counts == ["mine": 1, "unassigned": 5, "open": 6, "pending": 1, "snoozed": 0, "resolved": 0])
+            #expect(counts == ["mine": 1, "unassigned": 5, "open": 6, "pending": 1, "snoozed": 0, "resolved": 0, "spam": 0])
 
             // The counters follow every kind of change, merges included, and agree with a recount.
             _ = try await service.update(workspaceID: ws, id: ids[3], commands: [.setStatus(.resolved)], actor: .system)

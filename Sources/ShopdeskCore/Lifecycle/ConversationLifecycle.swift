@@ -26,7 +26,8 @@ public enum ConversationLifecycle {
 
         switch command {
         case .customerMessageReceived:
-            if state.status != .open { moveStatus(to: .open, snoozedUntil: nil) }
+            // Spam stays spam when its sender writes again; only an agent lets it out.
+            if state.status != .open, state.status != .spam { moveStatus(to: .open, snoozedUntil: nil) }
 
         case .setStatus(.snoozed, let until):
             guard let until else {

@@ -19,6 +19,8 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case conversationSplit = "conversation.split"
     /// Written on the conversation a split made (payload: from, message_id, messages_moved).
     case conversationSplitFrom = "conversation.split_from"
+    /// The spam filter held a first message back (payload: score, reasons); the status change follows.
+    case conversationSpamChecked = "conversation.spam_checked"
     /// An agent corrected the intent or sentiment the models gave the conversation.
     case conversationClassified = "conversation.classified"
     /// An automation rule fired; its changes follow as their own events with the rule as actor.

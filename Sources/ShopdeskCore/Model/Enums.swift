@@ -1,6 +1,9 @@
 /// Where a conversation stands. `snoozed` always carries a wake-up time on the conversation.
 public enum ConversationStatus: String, Codable, Sendable, CaseIterable {
     case open, pending, snoozed, resolved
+    /// Held back by the spam filter or an agent: out of every other view, never deleted, never
+    /// answered by automation; "not spam" opens it again.
+    case spam
 }
 
 /// Priority, ordered so that sorting by `rank` puts urgent first.

@@ -53,7 +53,8 @@ public struct BacklogChange: Equatable, Sendable {
         case .open: open += n
         case .pending: pending += n
         case .snoozed: snoozed += n
-        case .resolved: break
+        // Spam waits for nobody: it is not backlog.
+        case .resolved, .spam: break
         }
     }
 }

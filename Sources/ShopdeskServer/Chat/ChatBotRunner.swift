@@ -65,7 +65,8 @@ struct ChatBotRunner {
                 """).all().map { try $0.decode(column: "text", as: String.self) }
             return (conversation, intent, email ?? nil, texts)
         }
-        guard let conversation else { return }
+        // Spam is answered by nobody, the bot included.
+        guard let conversation, conversation.state.status != .spam else { return }
         let language = conversation.language.map { String($0.prefix(2)) }
         let article = try await bestArticle(text, language: language ?? "en", workspaceID: workspaceID)
         let (decision, next) = ChatBot.decide(state, text: text, intent: lastIntent, article: article, knownEmail: knownEmail ?? customerEmail)

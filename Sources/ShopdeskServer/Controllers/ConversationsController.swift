@@ -245,10 +245,10 @@ struct ConversationsController {
         case nil: break
         case "mine": fields["status"] = ["open"]; fields["assignee"] = ["me"]
         case "unassigned": fields["status"] = ["open"]; fields["assignee"] = ["none"]
-        case let status? where ["open", "pending", "snoozed", "resolved"].contains(status): fields["status"] = [status]
+        case let status? where ["open", "pending", "snoozed", "resolved", "spam"].contains(status): fields["status"] = [status]
         case "all": break
         case let other?:
-            throw Problem(.badRequest, "Unknown view \"\(other)\"; use mine, unassigned, open, pending, snoozed, resolved or all.", field: "view")
+            throw Problem(.badRequest, "Unknown view \"\(other)\"; use mine, unassigned, open, pending, snoozed, resolved, spam or all.", field: "view")
         }
         // Custom fields filter as `custom.<key>=value`, any key the workspace defined.
         let customNames = Set(FormURLEncoding.pairs(request.uri.query ?? "").map(\.name).filter { $0.hasPrefix("custom.") })
@@ -260,6 +260,8 @@ struct ConversationsController {
             let whole = name == "tag" || name == "customer_tag" || name.hasPrefix("custom.")
             fields[name] = whole ? values : values.flatMap { $0.split(separator: ",").map(String.init) }
         }
+        // Spam shows only where it is asked for (its view, or a status filter that names it).
+        if fields["status"] == nil { fields["status"] = ConversationStatus.allCases.filter { $0 != .spam }.map(\.rawValue) }
         // A query that does not read is the request's fault (400), as with every other parameter.
         let filter: ConversationFilter
         do {

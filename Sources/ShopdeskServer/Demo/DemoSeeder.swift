@@ -93,6 +93,13 @@ public struct DemoSeeder {
             try await shape(result.conversationID, plan: (plan.fate, plan.agent, plan.reply, plan.order), phrase: phrase.tags,
                             language: plan.customer.language, at: at, workspaceID: workspace.id)
         }
+        // A phishing attempt from a stranger: the real ingest path puts it in the Spam view.
+        let hourAgo = now.addingTimeInterval(-3600)
+        _ = try await ConversationService(database: database, publisher: nil, now: { hourAgo }).ingest(InboundMessage(
+            inboxID: inbox.id, channelMessageID: nil, customer: CustomerIdentity(name: "Account Security", email: "security@account-alerts.example"),
+            subject: "Action required: account suspended",
+            text: "Your account will be suspended today. Verify your account at http://203.0.113.7/verify to keep it.", receivedAt: hourAgo),
+            workspaceID: workspace.id)
         _ = owner
         try await DemoStore.install(workspaceID: workspace.id, mentions: plans.map {
             DemoStore.Mention(email: $0.customer.email, number: $0.order, at: now.addingTimeInterval(-$0.offset), fate: $0.fate)

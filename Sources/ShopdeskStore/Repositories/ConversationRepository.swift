@@ -119,7 +119,7 @@ public enum ConversationRepository {
         let rows = try await sql.raw("""
             SELECT assignee_key, status, n FROM conversation_counts WHERE workspace_id = \(bind: workspaceID.rawValue)\(inboxFilter)
             """).all()
-        var counts = ["mine": 0, "unassigned": 0, "open": 0, "pending": 0, "snoozed": 0, "resolved": 0]
+        var counts = ["mine": 0, "unassigned": 0, "open": 0, "pending": 0, "snoozed": 0, "resolved": 0, "spam": 0]
         for row in rows {
             let status = try row.string("status")
             let assignee = try row.int64("assignee_key")
@@ -144,11 +144,12 @@ public enum ConversationRepository {
               SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open,
               SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending,
               SUM(CASE WHEN status = 'snoozed' THEN 1 ELSE 0 END) AS snoozed,
-              SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END) AS resolved
+              SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END) AS resolved,
+              SUM(CASE WHEN status = 'spam' THEN 1 ELSE 0 END) AS spam
             FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND merged_into IS NULL
             """).first()
         var counts: [String: Int] = [:]
-        for view in ["mine", "unassigned", "open", "pending", "snoozed", "resolved"] {
+        for view in ["mine", "unassigned", "open", "pending", "snoozed", "resolved", "spam"] {
             counts[view] = try row.flatMap { try $0.int64OrNil(view) }.map(Int.init) ?? 0
         }
         return counts

@@ -1,5 +1,6 @@
 import Foundation
 import ShopdeskCore
+import ShopdeskIntelligence
 import SQLKit
 
 /// What happened to one inbound message.
@@ -87,6 +88,19 @@ extension ConversationService {
             events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .conversationCreated,
                                       actor: actor, payload: ["number": .number(Double(conversation.number)),
                                                               "inbox_id": .id(message.inboxID)], occurredAt: time))
+            // A first message from a sender we have never seen is checked for spam and phishing;
+            // a known customer's never is. Spam waits in its own view, unanswered by automation.
+            if createdCustomer, message.comment == nil {
+                let verdict = SpamCheck.check(subject: message.subject, text: message.text)
+                if verdict.isSpam {
+                    events += try await Self.apply([.setStatus(.spam), .addTags(["spam"])], to: &conversation, actor: .system,
+                                                   now: time, kind: kind, in: sql)
+                    events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .conversationSpamChecked,
+                                              actor: .system, payload: ["score": .number(Double(verdict.score)),
+                                                                        "reasons": .string(verdict.reasons.joined(separator: "; "))],
+                                              occurredAt: time))
+                }
+            }
         }
         let stored = try await MessageRepository.insert(.init(
             conversation: conversation, direction: .inbound, authorCustomerID: customer.id, text: message.text,
@@ -107,7 +121,7 @@ extension ConversationService {
             try await EmailRepository.remember(messageID: messageID, inbox: message.inboxID, conversation: conversation.id,
                                                message: stored.id, in: sql)
         }
-        let triggers: [RuleTrigger] = created ? [.conversationCreated, .messageInbound] : [.messageInbound]
+        let triggers: [RuleTrigger] = conversation.state.status == .spam ? [] : created ? [.conversationCreated, .messageInbound] : [.messageInbound]
         events += try await Self.automate(triggers.map {
             RuleRunner.Event(trigger: $0, text: message.text, automaticMessage: message.email?.automatic == true)
         }, on: &conversation,

@@ -258,7 +258,8 @@ function makeSnoozePicker(conversationId) {
 function controls(conversation, agents, teams) {
   const status = h('select', { id: 'status', 'aria-label': t('status') },
     ...['open', 'pending', 'resolved'].map((value) => h('option', { value, selected: conversation.status === value }, t(value))),
-    conversation.status === 'snoozed' ? h('option', { value: 'snoozed', selected: true, disabled: true }, t('snoozed')) : null);
+    conversation.status === 'snoozed' ? h('option', { value: 'snoozed', selected: true, disabled: true }, t('snoozed')) : null,
+    h('option', { value: 'spam', selected: conversation.status === 'spam' }, t('spamStatus')));
   status.addEventListener('change', () => update({ status: status.value }));
 
   const priority = h('select', { id: 'priority', 'aria-label': t('priority') },

@@ -3,7 +3,7 @@
 // `#/admin[/<area>]` and `#/reports[/scoreboard]`.
 // Pure: no DOM, no state, so Node's test runner checks it.
 
-export const VIEWS = ['mine', 'unassigned', 'open', 'pending', 'snoozed', 'resolved', 'all', 'mentions', 'following'];
+export const VIEWS = ['mine', 'unassigned', 'open', 'pending', 'snoozed', 'resolved', 'all', 'mentions', 'following', 'spam'];
 
 /** Standard views by name; `inbox:ID`, `priority:P` and `tag:NAME` filter the open (for tags: all) conversations; `saved:ID` is a saved view. */
 export function isView(view) {

@@ -26,7 +26,7 @@ function choices(field, context) {
     case 'intent': return listed?.map((name) => [name, label('intent', name)]) ?? null;
     case 'sentiment': return (listed ?? ['negative', 'neutral', 'positive']).map((value) => [value, label('sentiment', value)]);
     case 'priority': return PRIORITIES.map((value) => [value, t(value)]);
-    case 'status': return ['open', 'pending', 'snoozed', 'resolved'].map((value) => [value, t(value)]);
+    case 'status': return ['open', 'pending', 'snoozed', 'resolved', 'spam'].map((value) => [value, t(value)]);
     case 'tags': return context.tags.map((tag) => [tag.name, `#${tag.name}`]);
     case 'changed': return [['status', t('status')], ['assignee', t('assignee')], ['team', t('team')], ['priority', t('priority')],
       ['tags', t('tags')], ['fields', t('customFields')]];

@@ -21,6 +21,7 @@ export function fieldsOf(view, saved = []) {
     case 'all': return {};
     case 'mentions': return { mentioned: ['me'] };
     case 'following': return { following: ['me'] };
+    case 'spam': return { status: ['spam'] };
     default: return STATUSES.includes(kind) ? { status: [kind] } : {};
   }
 }
