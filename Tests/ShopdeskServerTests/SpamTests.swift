@@ -36,6 +36,19 @@ struct SpamTests {
             let known = try await harness.client.json(.get, "/api/v1/conversations/\(try pasted.int("conversation_id"))", token: harness.ownerToken)
             #expect(try known.string("status") == "open")
 
+            // Reports count work: spam is not in them.
+            let day = DateFormatter()
+            day.dateFormat = "yyyy-MM-dd"
+            day.timeZone = TimeZone(identifier: "UTC")
+            let today = Date()
+            let period = "from=\(day.string(from: today))&to=\(day.string(from: today.addingTimeInterval(86_400)))"
+            func reported() async throws -> Int? {
+                let overview = try await harness.client.json(.get, "/api/v1/reports/overview?\(period)", token: harness.ownerToken)
+                return ((overview.body as? [String: Any])?["current"] as? [String: Any])?["conversations"] as? Int
+            }
+            let before = try await reported()
+            #expect(before == 1, "Marta's conversation, not the spam: \(String(describing: before))")
+
             // "Not spam": the agent opens it, and it is in the inbox again.
             let opened = try await harness.client.json(.patch, "/api/v1/conversations/\(id)", token: harness.ownerToken, body: #"{"status":"open"}"#)
             #expect(try opened.string("status") == "open")
@@ -48,6 +61,8 @@ struct SpamTests {
                 try await ConversationRepository.recountViews(workspaceID: harness.workspaceID, agentID: harness.owner.id, in: $0)
             }
             #expect(counts == recount, "the counters follow spam in and out")
+            let after = try await reported()
+            #expect(after == 2, "let out of Spam, it is work and counts: \(String(describing: after))")
         }
     }
 

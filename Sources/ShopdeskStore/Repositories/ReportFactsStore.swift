@@ -221,6 +221,9 @@ public enum ReportFactsStore {
         for row in conversations {
             let id = try row.int64("id")
             let status: ConversationStatus = try row.enumValue("status")
+            // Spam is not work: it has no facts (its old ones are gone with the others above) until
+            // an agent lets it out, which changes it and so counts it again.
+            if status == .spam { continue }
             let history = ConversationHistory(createdAt: try row.date("created_at"), messages: messages[id] ?? [],
                                               statusChanges: changes[id] ?? [], status: status, handedOverAt: handovers[id]?.at,
                                               handoverReason: handovers[id]?.reason, ruleStatusChanges: ruleChanges[id] ?? [],

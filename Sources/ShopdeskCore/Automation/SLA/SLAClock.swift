@@ -50,7 +50,8 @@ public struct SLAClock: Codable, Equatable, Sendable {
     /// before restarts the timers from their anchors (creation, the waiting customer message).
     public static func reconcile(_ existing: SLAClock?, policy: (id: Int64, policy: SLAPolicy)?, observed: Observation,
                                  calendar workspaceCalendar: BusinessCalendar, now: Date) -> SLAClock? {
-        guard let (policyID, policy) = policy else { return nil }
+        // Spam has no clock: nobody owes it an answer (one let out of Spam starts afresh).
+        guard let (policyID, policy) = policy, observed.status != .spam else { return nil }
         let hours = policy.calendar ?? workspaceCalendar
         let calendar = policy.businessHours ? hours : BusinessCalendar(timeZone: hours.timeZone, weekly: nil)
         var clock = existing?.policyID == policyID ? existing! : SLAClock(policyID: policyID, timers: [:])
