@@ -47,6 +47,31 @@ struct ReplySuggestionsTests {
         }
     }
 
+    /// An agent who may not see an inbox gets no suggestion from its conversations: a reply
+    /// suggested is another customer's conversation shown.
+    @Test(arguments: TestDatabase.kinds)
+    func suggestionsComeOnlyFromInboxesTheAgentSees(kind: DatabaseKind) async throws {
+        try await Harness.run(kind, mode: .live) { harness in
+            _ = try await Self.setUp(harness)
+            let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken, body: #"{"name":"Wholesale"}"#)
+            let wholesale = try created.object("inbox").int("id")
+            let agent = try await harness.agent(role: .agent)
+            _ = try await harness.client.json(.put, "/api/v1/inboxes/\(harness.inboxID)/members", token: harness.ownerToken,
+                                              body: #"{"member_ids":[\#(harness.owner.id)]}"#)
+            _ = try await harness.client.json(.put, "/api/v1/inboxes/\(wholesale)/members", token: harness.ownerToken,
+                                              body: #"{"member_ids":[\#(harness.owner.id),\#(agent.id)]}"#)
+            let body = try JSONSerialization.data(withJSONObject: ["customer": ["email": "iva@example.hr", "name": "Iva Babić"],
+                                                                   "text": "Dobar dan, gdje je moja narudžba? Nije stigla."])
+            let asked = try await harness.client.json(.post, "/api/v1/inboxes/\(wholesale)/messages",
+                                                      headers: ["X-Inbox-Token": try created.string("token")], body: String(decoding: body, as: UTF8.self))
+            let question = try asked.int("conversation_id")
+            let forAgent = try await harness.client.json(.get, "/api/v1/conversations/\(question)/replies", token: agent.token)
+            #expect(forAgent.status == .ok && forAgent.items.isEmpty, "the answer lives in an inbox the agent does not see: \(forAgent.text)")
+            let forOwner = try await harness.client.json(.get, "/api/v1/conversations/\(question)/replies", token: harness.ownerToken)
+            #expect((forOwner.items.first?["text"] as? String)?.hasPrefix("Bok Iva,") == true, "\(forOwner.text)")
+        }
+    }
+
     @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(10)))
     func anAgentPutsTheSuggestionIntoTheComposerWithOneKey() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
