@@ -108,8 +108,8 @@ export async function loadConversation(id, focus = false) {
   // the customer asked something new.
   if (customer?.id && state.orders.customerId !== customer.id) loadOrders(customer.id);
   const lastInbound = [...state.messages].reverse().find((message) => message.direction === 'inbound');
-  if (state.articles.conversationId !== id || state.articles.lastMessageId !== lastInbound?.id) loadArticles(id, lastInbound?.id ?? null);
-  if (state.replies.conversationId !== id || state.replies.lastMessageId !== lastInbound?.id) loadReplies(id, lastInbound?.id ?? null);
+  if (state.articles.conversationId !== id || state.articles.lastMessageId !== lastInbound?.id) loadSuggestions('articles', id, lastInbound?.id ?? null);
+  if (state.replies.conversationId !== id || state.replies.lastMessageId !== lastInbound?.id) loadSuggestions('replies', id, lastInbound?.id ?? null);
   const lastId = state.messages.at(-1)?.id ?? null;
   if (state.summary.conversationId !== id || state.summary.lastMessageId !== lastId) loadSummary(id, lastId);
   return true;
@@ -128,14 +128,20 @@ export async function loadOrders(customerId, refresh = false) {
   if (state.orders.customerId === customerId) dispatch({ type: 'ordersLoaded', orders });
 }
 
-/** Help-center articles that may answer the conversation's last customer message. */
-async function loadArticles(conversationId, lastMessageId) {
-  dispatch({ type: 'articlesLoaded', articles: { conversationId, lastMessageId, items: [] } });
+/**
+ * What the sidebar suggests for the conversation's last customer message: help-center
+ * `articles` that may answer it, or `replies` the team sent to the most similar questions.
+ * An answer that arrives after the agent moved on is dropped.
+ * @param {'articles' | 'replies'} kind
+ */
+async function loadSuggestions(kind, conversationId, lastMessageId) {
+  const type = kind === 'articles' ? 'articlesLoaded' : 'repliesLoaded';
+  dispatch({ type, [kind]: { conversationId, lastMessageId, items: [] } });
   try {
-    const answer = await api('GET', `/conversations/${conversationId}/articles`);
-    const current = state.articles;
+    const answer = await api('GET', `/conversations/${conversationId}/${kind}`);
+    const current = state[kind];
     if (current.conversationId === conversationId && current.lastMessageId === lastMessageId) {
-      dispatch({ type: 'articlesLoaded', articles: { conversationId, lastMessageId, items: answer.items } });
+      dispatch({ type, [kind]: { conversationId, lastMessageId, items: answer.items } });
     }
   } catch { /* no suggestions: the panel says so */ }
 }
@@ -148,17 +154,6 @@ async function loadSummary(conversationId, lastMessageId) {
   } catch { /* no summary: the conversation reads as before */ }
 }
 
-/** Replies the team sent to the questions most like the conversation's last customer message. */
-async function loadReplies(conversationId, lastMessageId) {
-  dispatch({ type: 'repliesLoaded', replies: { conversationId, lastMessageId, items: [] } });
-  try {
-    const answer = await api('GET', `/conversations/${conversationId}/replies`);
-    const current = state.replies;
-    if (current.conversationId === conversationId && current.lastMessageId === lastMessageId) {
-      dispatch({ type: 'repliesLoaded', replies: { conversationId, lastMessageId, items: answer.items } });
-    }
-  } catch { /* no suggestions: the panel says so */ }
-}
 
 /// The page of messages before the earliest shown (a thread longer than one page).
 let loadingEarlier = false;
