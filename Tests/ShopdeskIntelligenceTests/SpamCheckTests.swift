@@ -36,3 +36,23 @@ import Testing
         #expect(SpamCheck.check(text: huge).isSpam)
     }
 }
+
+/// Insults and swearing in our four languages, whole words only.
+@Suite("Abuse check") struct AbuseCheckTests {
+    @Test(arguments: [
+        ("You are a bunch of idiots, where is my money?", "idiots"),
+        ("Vocês são uns ladrões, devolvam meu dinheiro", "ladroes"),
+        ("Вы дебилы, где мой заказ?", "дебилы"),
+        ("Kreteni, gdje mi je paket?", "kreteni"),
+        ("Seus filhos da puta... filho da puta!", "filho da puta"),
+    ])
+    func insultsAreFound(text: String, word: String) {
+        #expect(AbuseCheck.check(text).contains(word), "\(AbuseCheck.check(text))")
+    }
+
+    @Test(arguments: ["I made a stupid mistake in my address", "The class of the classic assembly kit", "Тупой нож пришёл, хочу вернуть",
+                      "Napravio sam glupu grešku", "Where is my order #1234?"])
+    func ordinaryWordsAreNot(text: String) {
+        #expect(AbuseCheck.check(text).isEmpty, "\(AbuseCheck.check(text))")
+    }
+}

@@ -35,6 +35,10 @@ struct SpamTests {
             let pasted = try await harness.inbound(email: "marta@example.com", text: "I got this mail, is it you? " + Self.phishing)
             let known = try await harness.client.json(.get, "/api/v1/conversations/\(try pasted.int("conversation_id"))", token: harness.ownerToken)
             #expect(try known.string("status") == "open")
+            // Swearing is tagged, not hidden.
+            try await harness.inbound(email: "marta@example.com", text: "You idiots, answer me!")
+            let sworn = try await harness.client.json(.get, "/api/v1/conversations/\(try pasted.int("conversation_id"))", token: harness.ownerToken)
+            #expect(try sworn.string("status") == "open" && ((sworn.body as? [String: Any])?["tags"] as? [String])?.contains("abusive") == true, "\(sworn.text)")
 
             // Reports count work: spam is not in them.
             let day = DateFormatter()

@@ -26,11 +26,8 @@ public struct FeatureConfig: Sendable, Equatable {
         self.foldWords = foldWords
     }
 
-    /// Words, pairs and character n-grams: intent and sentiment.
+    /// Words, pairs and character n-grams: intent and sentiment. (Language has a model of its own, `LanguageDetector`.)
     public static let topic = FeatureConfig()
-    /// Character n-grams carry language identity; whole words help on longer texts.
-    public static let language = FeatureConfig(words: true, bigrams: false, skipWindow: 0, charMin: 1,
-                                               charMax: 4, stem: false, foldWords: false)
 }
 
 /// A text's features before weighting: hashed feature keys with how often each occurs, in two

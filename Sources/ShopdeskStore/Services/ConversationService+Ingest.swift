@@ -121,6 +121,10 @@ extension ConversationService {
             try await EmailRepository.remember(messageID: messageID, inbox: message.inboxID, conversation: conversation.id,
                                                message: stored.id, in: sql)
         }
+        // Insults and swearing are tagged, so a rule can route them and agents know; never hidden.
+        if !AbuseCheck.check(message.text).isEmpty, !conversation.state.tags.contains("abusive") {
+            events += try await Self.apply([.addTags(["abusive"])], to: &conversation, actor: .system, now: time, kind: kind, in: sql)
+        }
         let triggers: [RuleTrigger] = conversation.state.status == .spam ? [] : created ? [.conversationCreated, .messageInbound] : [.messageInbound]
         events += try await Self.automate(triggers.map {
             RuleRunner.Event(trigger: $0, text: message.text, automaticMessage: message.email?.automatic == true)
