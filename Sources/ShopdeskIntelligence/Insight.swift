@@ -23,6 +23,8 @@ public struct Intelligence: Sendable {
     public var intentThreshold: Double = 0.45
     /// Below this the language is "unknown".
     public var languageThreshold: Double = 0.4
+    /// A workspace's own spam model, when it has adopted one (nothing ships: the rules do).
+    public var spam: TextClassifier?
 
     public init(language: LanguageDetector, intent: TextClassifier, sentiment: TextClassifier) {
         self.language = language

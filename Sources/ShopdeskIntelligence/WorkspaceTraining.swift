@@ -5,7 +5,11 @@ import Foundation
 /// corpus plus those labels. A quarter of the shop's labels is held out; the workspace model is
 /// adopted only if it classifies them better than the shipped one does.
 public enum WorkspaceTraining {
-    public enum Task: String, Codable, Sendable, CaseIterable { case intent, sentiment }
+    public enum Task: String, Codable, Sendable, CaseIterable {
+        case intent, sentiment
+        /// Agents' spam and not-spam choices; the shipped side is `SpamCheck`'s rules.
+        case spam
+    }
 
     public struct Example: Equatable, Sendable {
         public var text: String
@@ -37,8 +41,19 @@ public enum WorkspaceTraining {
     /// The shop's own examples count this many times against the corpus's.
     public static let weight = 3
 
-    /// The team's corpus for a task, as shipped in the bundle.
+    /// The team's corpus for a task, as shipped in the bundle. Spam's is the team's written spam
+    /// (`Corpus/spam.csv`) against every customer question of the intent corpus.
     public static func corpus(_ task: Task) throws -> LabeledExamples {
+        if task == .spam {
+            guard let url = Bundle.module.url(forResource: "spam", withExtension: "csv", subdirectory: "Corpus") else {
+                throw Intelligence.LoadError.missing("Corpus/spam.csv")
+            }
+            var all = try LabeledExamples.read(path: url.path)
+            let questions = try corpus(.intent).texts
+            all.texts += questions
+            all.labels += Array(repeating: "ham", count: questions.count)
+            return all
+        }
         var all = LabeledExamples()
         for part in ["train", "test"] {
             guard let url = Bundle.module.url(forResource: "\(task.rawValue)_\(part)", withExtension: "csv", subdirectory: "Corpus") else {
@@ -94,12 +109,66 @@ public enum WorkspaceTraining {
     }
 }
 
+extension WorkspaceTraining {
+    /// A workspace's spam model: the spam corpus plus its agents' choices, used beside the rules
+    /// (spam when the rules say so or the model is at least `spamThreshold` sure). It is judged
+    /// that way against the rules alone on a quarter of the shop's labels, and adopted only if
+    /// right more often.
+    public static let spamThreshold = 0.8
+
+    public static func trainSpam(examples: [Example]) throws -> (model: TextClassifier?, report: Report) {
+        let started = Date()
+        let spamLabels = examples.filter { $0.label == "spam" }.count
+        guard examples.count >= minimumExamples, spamLabels >= 5 else {
+            return (nil, Report(task: .spam, examples: examples.count, heldOut: 0, shippedAccuracy: nil, workspaceAccuracy: nil, adopted: false,
+                                reason: "\(spamLabels) conversations marked as spam and \(examples.count - spamLabels) let out or answered so far; at least 5 marked and \(minimumExamples) in all are needed.",
+                                seconds: 0))
+        }
+        var learn: [Example] = []
+        var judge: [Example] = []
+        for (index, example) in examples.enumerated() {
+            if index % 4 == 3 { judge.append(example) } else { learn.append(example) }
+        }
+        let corpus = try corpus(.spam)
+        var texts = corpus.texts
+        var labels = corpus.labels
+        for _ in 0..<weight {
+            texts += learn.map(\.text)
+            labels += learn.map(\.label)
+        }
+        let model = try TextClassifier.train(texts: texts, labels: labels, config: .topic,
+                                             notes: "spam model for one workspace: the Shopdesk spam corpus plus \(learn.count) of its own labels")
+        let rules = { (text: String) in SpamCheck.check(text: text).isSpam }
+        let both = { (text: String) in rules(text) || isSpam(text, model: model) }
+        let accuracy = { (says: (String) -> Bool) in
+            Double(judge.filter { says($0.text) == ($0.label == "spam") }.count) / Double(max(judge.count, 1))
+        }
+        let before = accuracy(rules)
+        let after = accuracy(both)
+        let adopted = after > before
+        let percent = { (value: Double) in String(format: "%.1f %%", value * 100) }
+        let reason = adopted
+            ? "Adopted: on \(judge.count) held-out labels of this shop the rules with this model are right \(percent(after)) of the time, the rules alone \(percent(before))."
+            : "Kept the rules alone: on \(judge.count) held-out labels they are right \(percent(before)) of the time, with this model \(percent(after))."
+        return (adopted ? model : nil, Report(task: .spam, examples: examples.count, heldOut: judge.count, shippedAccuracy: before,
+                                              workspaceAccuracy: after, adopted: adopted, reason: reason,
+                                              seconds: (Date().timeIntervalSince(started) * 100).rounded() / 100))
+    }
+
+    /// Whether a workspace's spam model is sure enough that `text` is spam.
+    public static func isSpam(_ text: String, model: TextClassifier) -> Bool {
+        guard let index = model.labels.firstIndex(of: "spam") else { return false }
+        return Double(model.probabilities(text)[index]) >= spamThreshold
+    }
+}
+
 extension Intelligence {
     /// These models with a workspace's own intent and sentiment models where it has adopted them.
-    public func replacing(intent: TextClassifier?, sentiment: TextClassifier?) -> Intelligence {
+    public func replacing(intent: TextClassifier?, sentiment: TextClassifier?, spam: TextClassifier? = nil) -> Intelligence {
         var copy = Intelligence(language: language, intent: intent ?? self.intent, sentiment: sentiment ?? self.sentiment)
         copy.intentThreshold = intentThreshold
         copy.languageThreshold = languageThreshold
+        copy.spam = spam ?? self.spam
         return copy
     }
 }

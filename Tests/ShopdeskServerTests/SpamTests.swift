@@ -70,6 +70,44 @@ struct SpamTests {
         }
     }
 
+    /// Spam the rules do not know, marked by agents, teaches the workspace's spam model, which is
+    /// adopted because with it the held-out labels come out right more often than with the rules alone.
+    @Test(arguments: TestDatabase.kinds)
+    func agentsMarksTeachTheWorkspacesSpamModel(kind: DatabaseKind) async throws {
+        try await Harness.run(kind, mode: .live) { harness in
+            let goods = ["watches", "handbags", "sunglasses", "sneakers", "wallets", "belts", "perfumes", "jackets"]
+            for (index, goods) in goods.enumerated() {
+                let pitch = try await harness.inbound(email: "sales\(index)@factory.example",
+                                                      text: "Wholesale replica \(goods) from our factory, lowest prices, reply for the catalogue")
+                let id = try pitch.int("conversation_id")
+                #expect(try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: harness.ownerToken).string("status") == "open",
+                        "the rules do not know this pitch")
+                _ = try await harness.client.json(.patch, "/api/v1/conversations/\(id)", token: harness.ownerToken, body: #"{"status":"spam"}"#)
+            }
+            for index in 0..<24 {
+                let question = try await harness.inbound(email: "customer\(index)@example.com",
+                                                         text: ["Where is my order? It has not arrived.", "Can I return the shoes?",
+                                                                "Do you have this jacket in size M?", "My discount code does not work."][index % 4])
+                let body = #"{"text":"Thank you, we are on it."}"#
+                _ = try await harness.client.json(.post, "/api/v1/conversations/\(try question.int("conversation_id"))/messages", token: harness.ownerToken, body: body)
+            }
+            // The marks queued a training; run it as the job runner would.
+            try await harness.runJobs(at: Date().addingTimeInterval(7 * 3600))
+            let models = try await harness.client.json(.get, "/api/v1/intelligence/models", token: harness.ownerToken)
+            let spam = try #require(models.items.first { ($0["report"] as? [String: Any])?["task"] as? String == "spam" }?["report"] as? [String: Any],
+                                    "\(models.text)")
+            #expect(spam["adopted"] as? Bool == true && spam["examples"] as? Int == 32, "\(spam)")
+            let next = try await harness.inbound(email: "new@factory.example", text: "Wholesale replica scarves from our factory, reply for the catalogue")
+            let id = try next.int("conversation_id")
+            #expect(try await harness.client.json(.get, "/api/v1/conversations/\(id)", token: harness.ownerToken).string("status") == "spam")
+            let timeline = try await harness.client.json(.get, "/api/v1/conversations/\(id)/timeline", token: harness.ownerToken)
+            #expect(timeline.text.contains("spam model"), "\(timeline.text)")
+            let customer = try await harness.inbound(email: "someone@example.com", text: "Do you have these sneakers in size 42?")
+            #expect(try await harness.client.json(.get, "/api/v1/conversations/\(try customer.int("conversation_id"))", token: harness.ownerToken)
+                .string("status") == "open", "a customer asking about the same goods is not spam")
+        }
+    }
+
     @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(10)))
     func aSpamMessageLandsInTheSpamView() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in

@@ -13,9 +13,11 @@ public struct Classification: Equatable, Sendable {
     public var sentimentScore: Double
     public var urgent: Bool
     public var promoter: Bool
+    /// The workspace's own spam model (when it has adopted one) is sure this is spam; not stored.
+    public var spam: Bool
 
     public init(language: String?, intent: String?, intentConfidence: Double, sentiment: String, sentimentScore: Double,
-                urgent: Bool, promoter: Bool) {
+                urgent: Bool, promoter: Bool, spam: Bool = false) {
         self.language = language
         self.intent = intent
         self.intentConfidence = intentConfidence
@@ -23,5 +25,6 @@ public struct Classification: Equatable, Sendable {
         self.sentimentScore = sentimentScore
         self.urgent = urgent
         self.promoter = promoter
+        self.spam = spam
     }
 }

@@ -31,6 +31,12 @@ public struct WorkspaceModelTrainer: Sendable {
         var reports: [WorkspaceTraining.Report] = []
         for task in WorkspaceTraining.Task.allCases {
             let examples = try await database.read { try await WorkspaceModelRepository.examples(workspaceID: workspaceID, task: task, in: $0) }
+            if task == .spam {
+                let (model, report) = try await Self.offPool { try WorkspaceTraining.trainSpam(examples: examples) }
+                try await database.write { try await WorkspaceModelRepository.save(workspaceID: workspaceID, report: report, model: model, now: now, in: $0) }
+                reports.append(report)
+                continue
+            }
             let base = task == .intent ? shipped.intent : shipped.sentiment
             // Training is seconds of CPU: keep it off the threads that serve requests.
             let threshold = task == .intent ? shipped.intentThreshold : 0

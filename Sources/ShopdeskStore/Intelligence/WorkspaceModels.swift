@@ -19,7 +19,7 @@ public actor WorkspaceModels {
         if let cached = cache[workspaceID], now.timeIntervalSince(cached.loadedAt) < Self.refreshAfter { return cached.classifier }
         var classifier = base
         if let base, let rows = try? await database.read({ try await WorkspaceModelRepository.adopted(workspaceID: workspaceID, in: $0) }), !rows.isEmpty {
-            classifier = MessageClassifier(intelligence: base.intelligence.replacing(intent: rows[.intent], sentiment: rows[.sentiment]))
+            classifier = MessageClassifier(intelligence: base.intelligence.replacing(intent: rows[.intent], sentiment: rows[.sentiment], spam: rows[.spam]))
         }
         cache[workspaceID] = (now, classifier)
         return classifier
@@ -67,6 +67,7 @@ public enum WorkspaceModelRepository {
     /// What the shop's agents taught: the latest correction per conversation (its first customer
     /// message is the example), and for intents also conversations tagged with an intent's name.
     public static func examples(workspaceID: WorkspaceID, task: WorkspaceTraining.Task, in sql: any SQLDatabase) async throws -> [WorkspaceTraining.Example] {
+        if task == .spam { return try await spamExamples(workspaceID: workspaceID, in: sql) }
         var labels: [Int64: String] = [:]
         var order: [Int64] = []
         for row in try await sql.raw("""

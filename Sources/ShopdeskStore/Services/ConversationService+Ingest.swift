@@ -91,7 +91,11 @@ extension ConversationService {
             // A first message from a sender we have never seen is checked for spam and phishing;
             // a known customer's never is. Spam waits in its own view, unanswered by automation.
             if createdCustomer, message.comment == nil {
-                let verdict = SpamCheck.check(subject: message.subject, text: message.text)
+                var verdict = SpamCheck.check(subject: message.subject, text: message.text)
+                if !verdict.isSpam, classification?.spam == true {
+                    verdict.score = SpamCheck.threshold
+                    verdict.reasons.append("the workspace's spam model, taught by its agents")
+                }
                 if verdict.isSpam {
                     events += try await Self.apply([.setStatus(.spam), .addTags(["spam"])], to: &conversation, actor: .system,
                                                    now: time, kind: kind, in: sql)

@@ -109,7 +109,12 @@ public struct ConversationService: Sendable {
                commands.contains(where: { if case .setStatus(.resolved, _) = $0 { true } else { false } }) {
                 try await Self.ensureFieldsToResolve(conversation, in: sql)
             }
+            let before = conversation.state.status
             var events = try await Self.apply(commands, to: &conversation, actor: actor, now: time, kind: kind, in: sql)
+            // An agent putting a conversation in Spam or letting it out teaches the workspace's spam model.
+            if case .agent = actor, before != conversation.state.status, before == .spam || conversation.state.status == .spam {
+                try await WorkspaceModelTrainer.schedule(workspaceID: workspaceID, now: time, in: sql)
+            }
             let changed = Set(events.compactMap { RuleRunner.changedField($0.kind) })
             if !events.isEmpty {
                 events += try await Self.automate(changed.isEmpty ? [] : [.init(trigger: .conversationUpdated, changed: changed)],

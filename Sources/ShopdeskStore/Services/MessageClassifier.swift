@@ -20,7 +20,10 @@ public struct MessageClassifier: Sendable {
     public static let readLimit = 1_000
 
     public func classify(subject: String?, text: String) -> Classification {
-        intelligence.analyze([subject, Self.opening(of: text)].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n"))
+        let opening = [subject, Self.opening(of: text)].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+        var classification = intelligence.analyze(opening)
+        if let model = intelligence.spam { classification.spam = WorkspaceTraining.isSpam(opening, model: model) }
+        return classification
     }
 
     /// The first `readLimit` scalars, cut after the last whole word.

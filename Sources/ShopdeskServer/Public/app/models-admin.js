@@ -1,5 +1,6 @@
-// Settings → Models: the workspace's own intent and sentiment models, trained from the agents'
-// corrections; each is used only when it beats the shipped model on held-out labels.
+// Settings → Models: the workspace's own intent, sentiment and spam models, trained from the
+// agents' corrections (and spam choices); each is used only when it beats the shipped model (for
+// spam, the rules alone) on held-out labels.
 
 import { api } from './api.js';
 import { clear, h } from './dom.js';

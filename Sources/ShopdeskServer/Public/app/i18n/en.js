@@ -326,7 +326,7 @@ export default {
   negativeCount: 'Negative', urgentCount: 'Urgent', firstReply: 'Mean first reply', models: 'Models',
   modelsHelp: 'Intent and sentiment corrections made in conversations teach this workspace its own models; one is used only when it beats the shipped model on held-out corrections. Training runs on its own a few hours after corrections.',
   noTraining: 'Not trained yet.', trainNow: 'Train now', training: 'Training…', modelAdopted: 'own model in use',
-  modelShipped: 'shipped model in use', labels: 'labels', 'task.intent': 'Intent', 'task.sentiment': 'Sentiment',
+  modelShipped: 'shipped model in use', labels: 'labels', 'task.spam': 'Spam', 'task.intent': 'Intent', 'task.sentiment': 'Sentiment',
   botAuthor: 'Bot', botAnswered: 'The bot answered', botHandedOver: 'The bot handed over',
   botResolved: 'Resolved by the bot (the customer said it helped)', botMode: 'Chat bot', 'bot.off': 'Off',
   'bot.business_hours': 'During opening hours', 'bot.outside_business_hours': 'Outside opening hours', 'bot.always': 'Always',

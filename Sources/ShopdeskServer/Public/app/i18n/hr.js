@@ -329,7 +329,7 @@ export default {
   negativeCount: 'Negativnih', urgentCount: 'Hitnih', firstReply: 'Prvi odgovor (prosjek)', models: 'Modeli',
   modelsHelp: 'Ispravci namjere i raspoloženja u razgovorima uče vlastite modele; model se koristi samo ako je na izdvojenim ispravcima bolji od ugrađenog. Učenje se pokreće samo nekoliko sati nakon ispravaka.',
   noTraining: 'Još nije učen.', trainNow: 'Uči sada', training: 'Učenje…', modelAdopted: 'koristi se vlastiti model',
-  modelShipped: 'koristi se ugrađeni model', labels: 'oznaka', 'task.intent': 'Namjera', 'task.sentiment': 'Raspoloženje',
+  modelShipped: 'koristi se ugrađeni model', labels: 'oznaka', 'task.spam': 'Neželjeno', 'task.intent': 'Namjera', 'task.sentiment': 'Raspoloženje',
   botAuthor: 'Bot', botAnswered: 'Bot je odgovorio', botHandedOver: 'Bot je predao razgovor',
   botResolved: 'Riješio bot (kupac je rekao da je pomoglo)', botMode: 'Chat bot', 'bot.off': 'Isključen',
   'bot.business_hours': 'U radno vrijeme', 'bot.outside_business_hours': 'Izvan radnog vremena', 'bot.always': 'Uvijek',

@@ -337,7 +337,7 @@ export default {
   negativeCount: 'Negativas', urgentCount: 'Urgentes', firstReply: 'Primeira resposta (média)', models: 'Modelos',
   modelsHelp: 'As correções de intenção e sentimento feitas nas conversas ensinam modelos próprios; um só é usado quando supera o modelo padrão nas correções reservadas. O treino roda sozinho algumas horas depois das correções.',
   noTraining: 'Ainda não treinado.', trainNow: 'Treinar agora', training: 'Treinando…', modelAdopted: 'modelo próprio em uso',
-  modelShipped: 'modelo padrão em uso', labels: 'rótulos', 'task.intent': 'Intenção', 'task.sentiment': 'Sentimento',
+  modelShipped: 'modelo padrão em uso', labels: 'rótulos', 'task.spam': 'Spam', 'task.intent': 'Intenção', 'task.sentiment': 'Sentimento',
   botAuthor: 'Bot', botAnswered: 'O bot respondeu', botHandedOver: 'O bot passou a conversa',
   botResolved: 'Resolvido pelo bot (o cliente disse que ajudou)', botMode: 'Bot do chat', 'bot.off': 'Desligado',
   'bot.business_hours': 'No horário de atendimento', 'bot.outside_business_hours': 'Fora do horário', 'bot.always': 'Sempre',

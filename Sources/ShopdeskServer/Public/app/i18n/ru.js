@@ -331,7 +331,7 @@ export default {
   negativeCount: 'Негативных', urgentCount: 'Срочных', firstReply: 'Первый ответ (среднее)', models: 'Модели',
   modelsHelp: 'Исправления намерения и тональности в разговорах обучают собственные модели; модель используется, только если на отложенных исправлениях она лучше встроенной. Обучение запускается само через несколько часов после исправлений.',
   noTraining: 'Ещё не обучалась.', trainNow: 'Обучить сейчас', training: 'Обучение…', modelAdopted: 'используется своя модель',
-  modelShipped: 'используется встроенная модель', labels: 'меток', 'task.intent': 'Намерение', 'task.sentiment': 'Тональность',
+  modelShipped: 'используется встроенная модель', labels: 'меток', 'task.spam': 'Спам', 'task.intent': 'Намерение', 'task.sentiment': 'Тональность',
   botAuthor: 'Бот', botAnswered: 'Бот ответил', botHandedOver: 'Бот передал разговор',
   botResolved: 'Решено ботом (клиент сказал, что помогло)', botMode: 'Чат-бот', 'bot.off': 'Выключен',
   'bot.business_hours': 'В рабочие часы', 'bot.outside_business_hours': 'Вне рабочих часов', 'bot.always': 'Всегда',
