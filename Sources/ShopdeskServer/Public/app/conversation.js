@@ -32,8 +32,13 @@ const conversationPane = mount(() => document.getElementById('conversation-view'
   selectedId: s.selectedId, loadError: s.loadError, conversation: s.conversation, messages: s.messages,
   messagesBefore: s.messagesBefore, timeline: s.timeline, agents: s.agents, teams: s.teams, inboxes: s.inboxes,
   attachments: s.attachments, customFields: s.customFields, followers: s.followers, me: s.me,
-  summary: s.summary.conversationId === s.selectedId ? s.summary : null,
 }), { drawn: () => afterDrawing() });
+// The summary has a slot of its own in the pane: it arrives after the conversation, and drawing
+// the pane again for it would close what the agent opened there (an email's formatting).
+const summaryPanel = mount(() => document.getElementById('summary-slot'), (/** @type {{ summary: any }} */ props) => {
+  const card = summaryCard(props.summary);
+  return card ? [card] : [];
+}, (s) => ({ summary: s.summary.conversationId === s.selectedId ? s.summary : null }));
 const composer = mount(() => document.getElementById('composer-slot'), composerView, (s) => ({
   conversation: s.selectedId && !s.loadError ? s.conversation : null, mode: s.mode, macro: s.macro, scheduled: s.scheduled,
   composerError: s.composerError, inboxes: s.inboxes, pendingFiles: s.pendingFiles,
@@ -44,6 +49,8 @@ function afterDrawing() {
   if (thread) thread.scrollTop = afterLoad.scrollTop ? 0 : thread.scrollHeight;
   if (afterLoad.focus && thread) document.getElementById('conversation')?.focus({ preventScroll: true });
   afterLoad = { scrollTop: false, focus: false };
+  // The pane's summary slot is new: the summary goes into it.
+  summaryPanel.draw();
   // The head is new: who else is here goes into it.
   refreshPresence();
 }
@@ -160,7 +167,7 @@ const audioTypes = new Set(['audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/wav']
  * it could not be loaded when it could not.
  * @param {{ selectedId: number | null, loadError: string | null, conversation: any, messages: any[], messagesBefore: string | null,
  *   timeline: any[], agents: Map<number, any>, teams: any[], inboxes: any[], attachments: Map<string, any>, customFields: any[],
- *   followers: number[], me: any, summary: any }} props
+ *   followers: number[], me: any }} props
  * @returns {(Node | string)[]}
  */
 function conversationView(props) {
@@ -196,7 +203,7 @@ function conversationView(props) {
       customerToggle()),
     controls(conversation, props.agents, props.teams),
     postCard(conversation) ?? '',
-    summaryCard(props.summary) ?? '',
+    h('div', { id: 'summary-slot' }),
     thread];
 }
 
