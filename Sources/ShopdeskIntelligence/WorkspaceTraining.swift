@@ -66,16 +66,10 @@ public enum WorkspaceTraining {
         return all
     }
 
-    /// Trains and judges a workspace model. Deterministic: the same labels give the same model.
-    /// A held-out label counts as right only when the model gives it with at least `threshold`
-    /// confidence, as classification in the product does (an intent below it stays unset).
-    public static func train(_ task: Task, examples: [Example], shipped: TextClassifier, threshold: Double = 0) throws -> (model: TextClassifier?, report: Report) {
-        let started = Date()
-        guard examples.count >= minimumExamples else {
-            return (nil, Report(task: task, examples: examples.count, heldOut: 0, shippedAccuracy: nil, workspaceAccuracy: nil, adopted: false,
-                                reason: "\(examples.count) corrected \(task.rawValue) labels so far; at least \(minimumExamples) are needed to train and judge a model.",
-                                seconds: 0))
-        }
+    /// The shop's labels split for training and judging (every fourth held out), and the
+    /// training set: the task's corpus plus the learnt labels counted `weight` times.
+    static func trainingSet(_ task: Task, _ examples: [Example]) throws
+        -> (texts: [String], labels: [String], learn: [Example], judge: [Example]) {
         var learn: [Example] = []
         var judge: [Example] = []
         for (index, example) in examples.enumerated() {
@@ -88,6 +82,20 @@ public enum WorkspaceTraining {
             texts += learn.map(\.text)
             labels += learn.map(\.label)
         }
+        return (texts, labels, learn, judge)
+    }
+
+    /// Trains and judges a workspace model. Deterministic: the same labels give the same model.
+    /// A held-out label counts as right only when the model gives it with at least `threshold`
+    /// confidence, as classification in the product does (an intent below it stays unset).
+    public static func train(_ task: Task, examples: [Example], shipped: TextClassifier, threshold: Double = 0) throws -> (model: TextClassifier?, report: Report) {
+        let started = Date()
+        guard examples.count >= minimumExamples else {
+            return (nil, Report(task: task, examples: examples.count, heldOut: 0, shippedAccuracy: nil, workspaceAccuracy: nil, adopted: false,
+                                reason: "\(examples.count) corrected \(task.rawValue) labels so far; at least \(minimumExamples) are needed to train and judge a model.",
+                                seconds: 0))
+        }
+        let (texts, labels, learn, judge) = try trainingSet(task, examples)
         let notes = "\(task.rawValue) model for one workspace: the Shopdesk corpus plus \(learn.count) of its own labels"
         let model = try TextClassifier.train(texts: texts, labels: labels, config: shipped.config, notes: notes)
         let accuracy = { (classifier: TextClassifier) in
@@ -124,18 +132,7 @@ extension WorkspaceTraining {
                                 reason: "\(spamLabels) conversations marked as spam and \(examples.count - spamLabels) let out or answered so far; at least 5 marked and \(minimumExamples) in all are needed.",
                                 seconds: 0))
         }
-        var learn: [Example] = []
-        var judge: [Example] = []
-        for (index, example) in examples.enumerated() {
-            if index % 4 == 3 { judge.append(example) } else { learn.append(example) }
-        }
-        let corpus = try corpus(.spam)
-        var texts = corpus.texts
-        var labels = corpus.labels
-        for _ in 0..<weight {
-            texts += learn.map(\.text)
-            labels += learn.map(\.label)
-        }
+        let (texts, labels, learn, judge) = try trainingSet(.spam, examples)
         let model = try TextClassifier.train(texts: texts, labels: labels, config: .topic,
                                              notes: "spam model for one workspace: the Shopdesk spam corpus plus \(learn.count) of its own labels")
         let rules = { (text: String) in SpamCheck.check(text: text).isSpam }
