@@ -273,9 +273,22 @@ enum Python {
         try ChildProcess.start(process)
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        // The output is read on a thread of its own and the wait is for the script, not for the
+        // pipe's end: a child another test started at the same moment may have inherited the
+        // pipe's write end and hold it open for as long as it lives (a suite once hung here at exit).
+        let output = OutputBuffer()
+        let reader = stdout.fileHandleForReading
+        Thread.detachNewThread {
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                output.append(chunk)
+            }
+            output.finish()
+        }
         process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
+        output.waitForEnd(seconds: 10)
+        return String(decoding: output.data, as: UTF8.self)
     }
 
     /// Sends `message` and returns {"error": "..."} when the server refused it.
@@ -317,5 +330,40 @@ enum Python {
     static func canConnect(port: Int) async -> Bool {
         (try? await run("import socket,sys; socket.create_connection(('127.0.0.1', int(sys.stdin.read())), 1).close(); print('ok')",
                   input: String(port))) == "ok\n"
+    }
+}
+
+/// What a child process wrote, collected by a reading thread and taken by the waiting one.
+final class OutputBuffer: @unchecked Sendable {
+    // Guarded by `condition`.
+    private var bytes = Data()
+    private var ended = false
+    private let condition = NSCondition()
+
+    func append(_ chunk: Data) {
+        condition.lock()
+        bytes.append(chunk)
+        condition.unlock()
+    }
+
+    func finish() {
+        condition.lock()
+        ended = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until the pipe has ended, or `seconds` at most once the process has exited.
+    func waitForEnd(seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        condition.lock()
+        while !ended, condition.wait(until: deadline) {}
+        condition.unlock()
+    }
+
+    var data: Data {
+        condition.lock()
+        defer { condition.unlock() }
+        return bytes
     }
 }
