@@ -104,14 +104,20 @@ public enum WorkspaceTraining {
                 return prediction.label == example.label && prediction.confidence >= threshold
             }.count) / Double(judge.count)
         }
-        let before = accuracy(shipped)
-        let after = accuracy(model)
+        return verdict(task, model: model, examples: examples.count, heldOut: judge.count, before: accuracy(shipped), after: accuracy(model),
+                       baseline: "the shipped model", started: started)
+    }
+
+    /// The model if it is right more often than the baseline on the held-out labels, and the
+    /// report that says so in a sentence for admins.
+    static func verdict(_ task: Task, model: TextClassifier, examples: Int, heldOut: Int, before: Double, after: Double,
+                        baseline: String, started: Date) -> (model: TextClassifier?, report: Report) {
         let adopted = after > before
         let percent = { (value: Double) in String(format: "%.1f %%", value * 100) }
         let reason = adopted
-            ? "Adopted: on \(judge.count) held-out labels of this shop it is right \(percent(after)) of the time, the shipped model \(percent(before))."
-            : "Kept the shipped model: on \(judge.count) held-out labels the workspace model is right \(percent(after)) of the time, the shipped one \(percent(before))."
-        return (adopted ? model : nil, Report(task: task, examples: examples.count, heldOut: judge.count, shippedAccuracy: before,
+            ? "Adopted: on \(heldOut) held-out labels of this shop it is right \(percent(after)) of the time, \(baseline) \(percent(before))."
+            : "Kept \(baseline): on \(heldOut) held-out labels the workspace model is right \(percent(after)) of the time, \(baseline) \(percent(before))."
+        return (adopted ? model : nil, Report(task: task, examples: examples, heldOut: heldOut, shippedAccuracy: before,
                                               workspaceAccuracy: after, adopted: adopted, reason: reason,
                                               seconds: (Date().timeIntervalSince(started) * 100).rounded() / 100))
     }
@@ -140,16 +146,8 @@ extension WorkspaceTraining {
         let accuracy = { (says: (String) -> Bool) in
             Double(judge.filter { says($0.text) == ($0.label == "spam") }.count) / Double(max(judge.count, 1))
         }
-        let before = accuracy(rules)
-        let after = accuracy(both)
-        let adopted = after > before
-        let percent = { (value: Double) in String(format: "%.1f %%", value * 100) }
-        let reason = adopted
-            ? "Adopted: on \(judge.count) held-out labels of this shop the rules with this model are right \(percent(after)) of the time, the rules alone \(percent(before))."
-            : "Kept the rules alone: on \(judge.count) held-out labels they are right \(percent(before)) of the time, with this model \(percent(after))."
-        return (adopted ? model : nil, Report(task: .spam, examples: examples.count, heldOut: judge.count, shippedAccuracy: before,
-                                              workspaceAccuracy: after, adopted: adopted, reason: reason,
-                                              seconds: (Date().timeIntervalSince(started) * 100).rounded() / 100))
+        return verdict(.spam, model: model, examples: examples.count, heldOut: judge.count, before: accuracy(rules), after: accuracy(both),
+                       baseline: "the rules alone", started: started)
     }
 
     /// Whether a workspace's spam model is sure enough that `text` is spam.

@@ -27,6 +27,10 @@ public struct LanguageDetector: Sendable {
     let unseenShare: [Double]
     /// The character model's weight in a word's probability.
     let alpha: Double
+    /// log((1 − α)) and, per language, log(α · unseen share): a word's probability is summed in
+    /// logs, so a word no list has costs an addition, not an exp and a log.
+    let logListWeight: Double
+    let logSpelledWeight: [Double]
     /// Nats per quantization step of the stored −log probabilities.
     let step: Double
     let grams: FeatureIndex
@@ -55,6 +59,9 @@ public struct LanguageDetector: Sendable {
         self.unseenShare = unseenShare.map(stored)
         self.alpha = stored(alpha)
         self.step = stored(step)
+        let weight = stored(alpha)
+        logListWeight = Foundation.log(1 - weight)
+        logSpelledWeight = unseenShare.map { Foundation.log(weight * stored($0)) }
         self.grams = FeatureIndex(keys: gramKeys.map(Self.indexKey))
         self.gramValues = gramValues
         self.words = FeatureIndex(keys: wordKeys.map(Self.indexKey))
@@ -97,13 +104,16 @@ public struct LanguageDetector: Sendable {
             letterLogProbabilities(token, into: &letters)
             let row = words.row(Self.indexKey(Self.wordKey(token)))
             for language in 0..<languages {
-                var frequency = 0.0
-                if let row {
-                    let value = wordValues[row * languages + language]
-                    if value != Self.absent { frequency = Foundation.exp(-Double(value) * step) }
+                // log(α · unseen · P(letters)), and with the word in the list, log-added to
+                // log((1 − α) · frequency).
+                let spelled = logSpelledWeight[language] + letters[language]
+                guard let row, case let value = wordValues[row * languages + language], value != Self.absent else {
+                    scores[language] += spelled
+                    continue
                 }
-                let spelled = alpha * unseenShare[language] * Foundation.exp(letters[language])
-                scores[language] += Foundation.log((1 - alpha) * frequency + spelled + 1e-300)
+                let listed = logListWeight - Double(value) * step
+                let high = max(listed, spelled)
+                scores[language] += high + Foundation.log1p(Foundation.exp(-abs(listed - spelled)))
             }
         }
         return used == 0 ? nil : scores

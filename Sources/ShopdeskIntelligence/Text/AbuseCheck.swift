@@ -24,8 +24,9 @@ public enum AbuseCheck {
     static let exact: Set<String> = Set(words.filter { !$0.hasSuffix("*") && !$0.contains(" ") })
     static let stems: [String] = words.filter { $0.hasSuffix("*") }.map { String($0.dropLast()) }
     static let phrases: [String] = words.filter { $0.contains(" ") }
-    /// At most this much of a message is read.
-    static let readLimit = 5_000
+    /// At most this much of a message is read (it runs on every inbound message; the models read
+    /// the same opening).
+    static let readLimit = 1_000
 
     /// The abusive words found (at most three), empty when there are none.
     public static func check(_ text: String) -> [String] {

@@ -23,13 +23,23 @@ public actor ReplyLibraries {
     public static let conversations = 3_000
     public static let lifetime: TimeInterval = 600
     private var cache: [WorkspaceID: (built: Date, index: ReplyIndex)] = [:]
+    /// Builds under way: agents opening conversations at once wait for one build, not one each.
+    private var building: [WorkspaceID: Task<ReplyIndex, any Error>] = [:]
 
     public init() {}
 
     public func index(for workspaceID: WorkspaceID, database: Database, now: Date = Date()) async throws -> ReplyIndex {
         if let cached = cache[workspaceID], now.timeIntervalSince(cached.built) < Self.lifetime { return cached.index }
-        let examples = try await database.read { try await ReplyHistory.examples(workspaceID: workspaceID, conversations: Self.conversations, in: $0) }
-        let index = ReplyIndex(examples: examples)
+        if let running = building[workspaceID] { return try await running.value }
+        let build = Task {
+            let examples = try await database.read { try await ReplyHistory.examples(workspaceID: workspaceID, conversations: Self.conversations, in: $0) }
+            return ReplyIndex(examples: examples)
+        }
+        building[workspaceID] = build
+        defer { building[workspaceID] = nil }
+        let index = try await build.value
+        // A node serves many workspaces: indexes nobody asked for within their lifetime go.
+        cache = cache.filter { now.timeIntervalSince($0.value.built) < Self.lifetime }
         cache[workspaceID] = (now, index)
         return index
     }
