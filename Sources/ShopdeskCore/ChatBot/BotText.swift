@@ -7,10 +7,10 @@ public enum BotText {
     /// the shortest limit of the channels with buttons (WhatsApp, Messenger).
     public static func choice(_ key: String, _ language: String?) -> String {
         let labels: [String: [String: String]] = [
-            "en": ["helped": "That answered it", "person": "Talk to a person"],
-            "pt": ["helped": "Isso resolveu", "person": "Falar com uma pessoa"],
-            "ru": ["helped": "Это помогло", "person": "Позвать человека"],
-            "hr": ["helped": "To je pomoglo", "person": "Razgovarati s osobom"],
+            "en": ["helped": "That answered it", "person": "Talk to a person", "yes": "Yes", "no": "No"],
+            "pt": ["helped": "Isso resolveu", "person": "Falar com uma pessoa", "yes": "Sim", "no": "Não"],
+            "ru": ["helped": "Это помогло", "person": "Позвать человека", "yes": "Да", "no": "Нет"],
+            "hr": ["helped": "To je pomoglo", "person": "Razgovarati s osobom", "yes": "Da", "no": "Ne"],
         ]
         let code = language.map { String($0.prefix(2)) } ?? "en"
         return labels[code == "bs" || code == "sr" ? "hr" : code]?[key] ?? labels["en"]?[key] ?? key
@@ -69,7 +69,8 @@ public enum BotText {
 
     public static func text(_ key: String, _ language: String?, _ values: [String: String] = [:]) -> String {
         let code = language.map { String($0.prefix(2)) } ?? "en"
-        let pattern = table[code == "bs" || code == "sr" ? "hr" : code]?[key] ?? table["en"]?[key] ?? key
+        let bundle = code == "bs" || code == "sr" ? "hr" : code
+        let pattern = table[bundle]?[key] ?? actionTable[bundle]?[key] ?? table["en"]?[key] ?? actionTable["en"]?[key] ?? key
         return values.reduce(pattern) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
     }
 

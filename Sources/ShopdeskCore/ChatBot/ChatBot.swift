@@ -35,15 +35,30 @@ public enum ChatBot {
         case lookUpOrder(number: String, email: String)
         case handOver(reason: String)
         case resolve
+        /// A one-time code the customer typed, to compare with the one sent.
+        case checkCode(String)
+        /// The new shipping address the customer gave, to confirm.
+        case proposeAddress(PostalAddress)
+        /// Which of the offered items to return (their positions in the list, from 0).
+        case chooseItems([Int])
+        /// The customer said yes to the action the bot proposed.
+        case confirmed
+        /// The customer said no: nothing changes.
+        case declined
+        /// The step's question again (`BotText` key), once.
+        case askAgain(String)
         /// The bot is not (or no longer) handling this conversation.
         case silent
     }
 
-    /// The next step for a visitor's message. `knownEmail` is the email the visitor already gave.
-    public static func decide(_ state: BotState, text: String, intent: String?, article: Article?, knownEmail: String?) -> (Decision, BotState) {
+    /// The next step for a visitor's message. `knownEmail` is the email the visitor already gave;
+    /// `allowed`, what the shops' bot policies let the bot do itself (`BotPolicy`).
+    public static func decide(_ state: BotState, text: String, intent: String?, article: Article?, knownEmail: String?,
+                              allowed: Set<BotPolicy.Action> = []) -> (Decision, BotState) {
         var state = state
         guard state.step != .done else { return (.silent, state) }
         if wantsPerson(text) { return handOver("The customer asked for a person.", state) }
+        if state.step.isAction { return actionStep(state, text: text) }
         switch state.step {
         case .awaitingFeedback where saysItHelped(text):
             state.step = .done
@@ -62,6 +77,15 @@ public enum ChatBot {
         // A new question: the first one, or another after an answer.
         guard state.answers < maximumAnswers else { return handOver("Two answers did not settle it.", state) }
         if let intent { state.intent = intent }
+        if let action = requestedAction(text: text, intent: intent, allowed: allowed) {
+            state.pending = action
+            state.verified = false
+            if let number = orderNumber(in: text), let email = email(in: text) ?? knownEmail {
+                return (.lookUpOrder(number: number, email: email), state)
+            }
+            state.step = .awaitingOrder
+            return (.askForOrder(again: false), state)
+        }
         if let intent, personIntents.contains(intent) {
             return handOver("This needs a person: \(intent.replacingOccurrences(of: "_", with: " ")).", state)
         }
@@ -96,7 +120,7 @@ public enum ChatBot {
         return (.askForOrder(again: true), state)
     }
 
-    static func handOver(_ reason: String, _ state: BotState) -> (Decision, BotState) {
+    public static func handOver(_ reason: String, _ state: BotState) -> (Decision, BotState) {
         var state = state
         state.step = .done
         state.handedOver = true
@@ -150,7 +174,14 @@ public enum ChatBot {
 
 /// Where the bot stands in one conversation (stored with the conversation).
 public struct BotState: Codable, Equatable, Sendable {
-    public enum Step: String, Codable, Sendable { case start, awaitingOrder = "awaiting_order", awaitingFeedback = "awaiting_feedback", done }
+    public enum Step: String, Codable, Sendable {
+        case start, awaitingOrder = "awaiting_order", awaitingFeedback = "awaiting_feedback", done
+        /// Acting on an order: the emailed code, the new address, the items to return, the customer's yes.
+        case awaitingCode = "awaiting_code", awaitingAddress = "awaiting_address", awaitingItems = "awaiting_items"
+        case awaitingConfirm = "awaiting_confirm"
+
+        var isAction: Bool { [.awaitingCode, .awaitingAddress, .awaitingItems, .awaitingConfirm].contains(self) }
+    }
     public var step: Step = .start
     public var intent: String?
     public var answers = 0
@@ -159,13 +190,42 @@ public struct BotState: Codable, Equatable, Sendable {
     public var lookedUpOrder = false
     public var handedOver = false
     public var resolved = false
+    // Acting on an order (all nil while the bot only answers; stored states from before have none).
+    /// What the customer asked the bot to do.
+    public var pending: BotPolicy.Action?
+    /// The order the customer named and proved theirs (its stored id), once verified.
+    public var orderID: Int64?
+    public var verified: Bool?
+    /// SHA-256 of the one-time code emailed to the order's address, its expiry and the wrong tries.
+    public var codeHash: String?
+    public var codeExpiresAt: Date?
+    public var codeTries: Int?
+    /// The order's country, for an address given without one.
+    public var country: String?
+    /// The new address, or the lines to return, waiting for the customer's yes.
+    public var address: PostalAddress?
+    public var returnLines: [ReturnLine]?
+    /// The returnable lines offered, in the order shown.
+    public var offered: [ReturnLine]?
+    /// The order action's idempotency key, chosen when it is proposed: a turn run again acts once.
+    public var actionKey: String?
+    /// How often the current step's question was asked again.
+    public var asks: Int?
+    /// What the bot did (for the handover note).
+    public var acted: [String]?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case step, intent, answers, articles, resolved
+        case step, intent, answers, articles, resolved, pending, verified, country, address, offered, asks, acted
         case orderTries = "order_tries"
         case lookedUpOrder = "looked_up_order"
         case handedOver = "handed_over"
+        case orderID = "order_id"
+        case codeHash = "code_hash"
+        case codeExpiresAt = "code_expires_at"
+        case codeTries = "code_tries"
+        case returnLines = "return_lines"
+        case actionKey = "action_key"
     }
 }

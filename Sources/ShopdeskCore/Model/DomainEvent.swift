@@ -58,6 +58,9 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case botHandedOver = "bot.handed_over"
     /// The customer said the bot's answer settled it; counted as deflected.
     case botResolved = "bot.resolved"
+    /// The chat bot did what a verified customer asked (payload: action, order_number, summary):
+    /// the conversation is resolved by that action.
+    case botActed = "bot.acted"
     case messageCreated = "message.created"
     case messageDeliveryChanged = "message.delivery_changed"
     /// A customer's comment on a post was hidden, shown again or deleted (payload: message_id, status).

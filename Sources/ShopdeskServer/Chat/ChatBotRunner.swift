@@ -69,21 +69,25 @@ struct ChatBotRunner {
         guard let conversation, conversation.state.status != .spam else { return }
         let language = conversation.language.map { String($0.prefix(2)) }
         let article = try await bestArticle(text, language: language ?? "en", workspaceID: workspaceID)
-        let (decision, next) = ChatBot.decide(state, text: text, intent: lastIntent, article: article, knownEmail: knownEmail ?? customerEmail)
-        let first = context.state == nil
-        try await carry(decision, state: next, first: first, language: language, conversation: conversation, deliver: deliver,
-                        wants: Summarizer.wants(customerTexts))
+        let allowed = try await allowedActions(workspaceID: workspaceID)
+        let (decision, next) = ChatBot.decide(state, text: text, intent: lastIntent, article: article, knownEmail: knownEmail ?? customerEmail,
+                                              allowed: allowed)
+        let turnContext = TurnContext(conversation: conversation, language: language, first: context.state == nil, wants: Summarizer.wants(customerTexts))
+        try await carry(decision, state: next, turnContext, deliver: deliver)
     }
 
-    /// `wants`: the customer's sentences that say what they want, for the handover note.
-    private func carry(_ decision: ChatBot.Decision, state: BotState, first: Bool, language: String?, conversation: Conversation,
-                       deliver: Bool, wants: [String]) async throws {
-        let say = { (key: String, values: [String: String]) in (first ? BotText.text("hello", language) : "") + BotText.text(key, language, values) }
+    private func carry(_ decision: ChatBot.Decision, state: BotState, _ context: TurnContext, deliver: Bool) async throws {
+        let (first, language, conversation, wants) = (context.first, context.language, context.conversation, context.wants)
+        let say = { (key: String, values: [String: String]) in context.say(key, values) }
         let turn: ConversationService.BotTurn?
         var state = state
         switch decision {
         case .silent:
             turn = nil
+        case .lookUpOrder(let number, let email) where state.pending != nil:
+            (turn, state) = try await lookUpForAction(number: number, email: email, state: state, context)
+        case .checkCode, .proposeAddress, .chooseItems, .confirmed, .declined, .askAgain:
+            (turn, state) = try await act(decision, state: state, context)
         case .answer(let article):
             let body = [say("answer", [:]), article.title + (article.url.map { "\n" + $0 } ?? ""), article.snippet + "…", BotText.text("helped?", language)]
             turn = .init(say: body.joined(separator: "\n\n"), choices: BotText.quickReplies, event: (.botAnswered, ["kind": .string("article"), "article": .string(article.title)]),
@@ -129,12 +133,14 @@ struct ChatBotRunner {
     }
 
     /// The handover: a message to the customer, a note for the agent with what the bot knows.
-    private func handOver(_ reason: String, state: BotState, language: String?, first: Bool, wants: [String]) -> ConversationService.BotTurn {
+    func handOver(_ reason: String, state: BotState, language: String?, first: Bool, wants: [String]) -> ConversationService.BotTurn {
         var note = ["🤖 The bot handed this chat over: \(reason)"]
         if !wants.isEmpty { note.append("The customer wants: " + wants.map { "“\($0)”" }.joined(separator: " ")) }
         if let intent = state.intent { note.append("Detected intent: \(intent.replacingOccurrences(of: "_", with: " ")).") }
         if !state.articles.isEmpty { note.append("Articles offered: \(state.articles.joined(separator: "; ")).") }
-        if state.lookedUpOrder { note.append("The customer's order was looked up and its status shown.") }
+        if state.lookedUpOrder { note.append(state.verified == true ? "The customer proved the order theirs (\(Self.verifiedBy(state)))."
+                                                                    : "The customer's order was looked up and its status shown.") }
+        if let acted = state.acted, !acted.isEmpty { note.append("The bot did: \(acted.joined(separator: "; ")).") }
         return .init(say: (first ? BotText.text("hello", language) : "") + BotText.text("handOver", language), note: note.joined(separator: "\n"),
                      event: (.botHandedOver, ["reason": .string(reason), "intent": state.intent.map(JSONValue.string) ?? .null]),
                      addTags: ["bot-handover"], removeTags: ["bot"])

@@ -39,7 +39,11 @@ struct ChatChannel: Sendable {
         return try await database.read { sql in
             guard let found = try await ConversationRepository.find(workspaceID: visitor.workspaceID, id: id, in: sql) else { return nil }
             let survivor = try await ConversationRepository.survivor(of: found, in: sql)
-            return survivor.customerID == customer ? survivor.id : nil
+            if survivor.customerID == customer { return survivor.id }
+            // The visitor's customer was merged into another since (the bot verified an email an
+            // earlier customer had): the conversation is still theirs.
+            let current = try await CustomerRepository.find(workspaceID: visitor.workspaceID, id: customer, followMerges: true, in: sql)
+            return current?.id == survivor.customerID ? survivor.id : nil
         }
     }
 

@@ -30,6 +30,7 @@ struct CommerceController {
         StoreConnectionRoutes(services: services).register(api)
         ShopifyInstallRoutes(services: services).register(api)
         ReturnsController(services: services).register(api)
+        BotPolicyRoutes(services: services).register(api)
         CampaignsController(services: services).register(api)
         api.on(.get, "/customers/{id}/orders", "The customer's orders from every connected shop, newest first (refresh=true asks the shops now)",
                tag: "commerce", query: ["refresh"]) { request, context in

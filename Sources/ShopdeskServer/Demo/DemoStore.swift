@@ -29,6 +29,8 @@ enum DemoStore {
     static func install(workspaceID: WorkspaceID, mentions: [Mention], database: Database, now: Date) async throws {
         var settings = CommerceSettings(approvalThresholdMinor: 15_000, attributionDays: 3, currency: "EUR")
         settings.returns = ReturnPolicy(address: "Demo Outfitters returns\nRua do Ouro 120\n1100-063 Lisboa\nPortugal")
+        // The demo's chat bot may act on orders (the demo has no mail server for emailed codes).
+        settings.bot = BotPolicy(actions: BotPolicy.Action.allCases, verification: .orderEmail, maxRefundMinor: 20_000, unfulfilledOnly: true)
         let chosen = settings
         let connection = try await database.write { sql in
             try await StoreConnectionRepository.create(

@@ -32,7 +32,11 @@ struct HelpCenterController {
         /// The public address of each translation, when the help center has one.
         var urls: [String: String]
     }
-    struct BotReportDTO: ResponseEncodable { var from: Date; var to: Date; var answered: Int; var resolved: Int; var handedOver: Int }
+    struct BotReportDTO: ResponseEncodable {
+        var from: Date; var to: Date; var answered: Int; var resolved: Int; var handedOver: Int
+        /// Conversations the bot resolved by doing what the customer asked, and its actions by kind.
+        var resolvedByAction: Int; var actions: [String: Int]
+    }
     struct IntentLineDTO: Encodable { var intent: String?; var conversations: Int; var negative: Int; var urgent: Int; var meanFirstResponseSeconds: Double? }
     struct IntentReportDTO: ResponseEncodable { var from: Date; var to: Date; var items: [IntentLineDTO] }
     struct ModelReportDTO: Encodable { var report: WorkspaceTraining.Report; var trainedAt: Date }
@@ -128,13 +132,14 @@ struct HelpCenterController {
             }
             return Response(status: .noContent)
         }
-        api.on(.get, "/reports/bot", "Chats the bot answered, resolved without an agent (deflected) and handed over", tag: "help",
+        api.on(.get, "/reports/bot", "Chats the bot answered, resolved without an agent (deflected), resolved by acting on an order, and handed over", tag: "help",
                query: ["from", "to"]) { request, context in
             let to = try request.queryString("to").map(CommerceController.date) ?? Date()
             let from = try request.queryString("from").map(CommerceController.date) ?? to.addingTimeInterval(-30 * 86_400)
             let counts = try await services.conversations.botReport(workspaceID: context.workspaceID, from: from, to: to)
             return BotReportDTO(from: from, to: to, answered: counts["bot.answered"] ?? 0, resolved: counts["bot.resolved"] ?? 0,
-                                handedOver: counts["bot.handed_over"] ?? 0)
+                                handedOver: counts["bot.handed_over"] ?? 0, resolvedByAction: counts["bot.acted"] ?? 0,
+                                actions: counts.filter { $0.key.hasPrefix("action.") }.reduce(into: [:]) { $0[String($1.key.dropFirst(7))] = $1.value })
         }
         api.on(.get, "/reports/intents", "Conversations by intent over a period: how many, how many negative or urgent, mean time to the first reply",
                tag: "intelligence", query: ["from", "to"]) { request, context in

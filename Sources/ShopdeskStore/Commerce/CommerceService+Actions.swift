@@ -13,7 +13,7 @@ extension CommerceService {
                                 input: input, idempotencyKey: key)
     }
 
-    /// The same for any requester: a rule is held to an agent's limits.
+    /// The same for any requester: a rule and the bot are held to an agent's limits.
     public func requestAction(workspaceID: WorkspaceID, orderID: OrderID, conversationID: ConversationID?, requester: OrderActionRequester,
                               input: OrderActionInput, idempotencyKey key: String) async throws -> OrderActionRecord {
         guard (8...100).contains(key.count), key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -271,6 +271,7 @@ extension CommerceService {
         ]
         if let amount = record.amount { payload["amount"] = .string(amount.decimalString); payload["currency"] = .string(amount.currency) }
         if let error = record.error { payload["error"] = .string(error) }
+        if record.byBot { payload["by_bot"] = .bool(true) }
         for (key, value) in record.result { payload[key] = .string(value) }
         return DomainEvent(workspaceID: record.workspaceID, conversationID: record.conversationID, kind: kind, actor: actor, payload: payload, occurredAt: time)
     }

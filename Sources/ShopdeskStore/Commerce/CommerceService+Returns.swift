@@ -50,6 +50,9 @@ extension CommerceService {
         /// The customer, self-service: stored in the same transaction as their message (`store`
         /// runs `ingest` with the insert alongside, so the return and the message commit together).
         case customer(store: @Sendable (_ insert: @escaping @Sendable (IngestResult, any SQLDatabase) async throws -> Void) async throws -> IngestResult)
+        /// The chat bot, for the customer it verified in `conversationID`: a customer's request,
+        /// waiting for the shop's decision like one from the help center.
+        case bot(conversationID: ConversationID, customerID: CustomerID)
     }
 
     /// Opens a return of `lines` (titles filled from the order) under the shop's rules; on Shopify
@@ -106,17 +109,29 @@ extension CommerceService {
                                 refundActionID: nil, createdAt: time, updatedAt: time)
         let kind = database.kind
         switch opener {
-        case .agent(let agentID, let conversationID):
+        case .agent, .bot:
             var draft = base
-            draft.agentID = agentID
-            draft.conversationID = conversationID
+            let actor: EventActor
+            if case .agent(let agentID, let conversationID) = opener {
+                draft.agentID = agentID
+                draft.conversationID = conversationID
+                actor = .agent(agentID)
+            } else if case .bot(let conversationID, let customerID) = opener {
+                draft.conversationID = conversationID
+                draft.customerID = draft.customerID ?? customerID
+                actor = .system
+            } else {
+                actor = .system
+            }
             let record = draft
             let (saved, events) = try await database.write { sql in
                 try await OrderActionRepository.lockOrder(orderID, workspaceID: workspaceID, kind: kind, in: sql)
                 try await check(sql)
                 let saved = try await ReturnRepository.insert(record, in: sql)
                 let automated = try await runReturnRules(.returnRequested, saved, time: time, in: sql)
-                return (saved, try await EventLog.record([Self.returnEvent(.returnRequested, saved, actor: .agent(agentID), time: time)] + automated, in: sql))
+                var event = Self.returnEvent(.returnRequested, saved, actor: actor, time: time)
+                if case .bot = opener { event.payload["by_bot"] = .bool(true) }
+                return (saved, try await EventLog.record([event] + automated, in: sql))
             }
             await publisher?.publish(events)
             return saved

@@ -21,9 +21,10 @@ public struct OrderActionRecord: Equatable, Sendable {
     public var workspaceID: WorkspaceID
     public var orderID: OrderID
     public var conversationID: ConversationID?
-    /// The agent who asked; nil when a rule did (`ruleID`).
+    /// The agent who asked; nil when a rule did (`ruleID`) or the bot (neither).
     public var agentID: AgentID?
     public var ruleID: Int64?
+    public var byBot: Bool { agentID == nil && ruleID == nil }
     public var idempotencyKey: String
     public var kind: String
     /// The request as the API received it (JSON), replayed when an admin approves.
@@ -43,6 +44,8 @@ public struct OrderActionRecord: Equatable, Sendable {
 public enum OrderActionRequester: Sendable, Equatable {
     case agent(AgentID, Role)
     case rule(Int64)
+    /// The chat bot, for a customer it verified (stored with neither an agent nor a rule).
+    case bot
 
     public var agentID: AgentID? { if case .agent(let id, _) = self { id } else { nil } }
     public var ruleID: Int64? { if case .rule(let id) = self { id } else { nil } }
@@ -51,6 +54,7 @@ public enum OrderActionRequester: Sendable, Equatable {
         switch self {
         case .agent(let id, _): .agent(id)
         case .rule(let id): .rule(id)
+        case .bot: .system
         }
     }
 }

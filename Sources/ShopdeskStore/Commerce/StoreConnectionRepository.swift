@@ -18,6 +18,8 @@ public struct CommerceSettings: Codable, Equatable, Sendable {
     public var shopDomain: String?
     /// The shop's return rules (the standard ones when unset).
     public var returns: ReturnPolicy?
+    /// What the chat bot may do to this shop's orders itself (nothing when unset).
+    public var bot: BotPolicy?
 
     /// The approval rules these settings make.
     public var approval: OrderApproval {
@@ -34,7 +36,7 @@ public struct CommerceSettings: Codable, Equatable, Sendable {
         case attributionDays = "attribution_days"
         case discountPercentLimit = "discount_percent_limit"
         case shopDomain = "shop_domain"
-        case returns
+        case returns, bot
     }
 }
 

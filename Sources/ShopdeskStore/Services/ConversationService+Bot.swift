@@ -83,17 +83,26 @@ extension ConversationService {
         return message
     }
 
-    /// Conversations the bot handled, resolved and handed over between two times (for reports).
+    /// Conversations the bot handled, resolved, resolved by acting on an order, and handed over
+    /// between two times (for reports), by event kind; `action.<name>` counts the actions it took.
     public func botReport(workspaceID: WorkspaceID, from: Date, to: Date) async throws -> [String: Int] {
         try await database.read { sql in
             var counts: [String: Int] = [:]
             for row in try await sql.raw("""
                 SELECT kind, COUNT(DISTINCT conversation_id) AS n FROM events
-                WHERE workspace_id = \(bind: workspaceID.rawValue) AND kind IN ('bot.answered', 'bot.handed_over', 'bot.resolved')
+                WHERE workspace_id = \(bind: workspaceID.rawValue) AND kind IN ('bot.answered', 'bot.handed_over', 'bot.resolved', 'bot.acted')
                   AND created_at >= \(bind: from.millis) AND created_at < \(bind: to.millis)
                 GROUP BY kind
                 """).all() {
                 counts[try row.string("kind")] = try row.int("n")
+            }
+            for row in try await sql.raw("""
+                SELECT payload FROM events
+                WHERE workspace_id = \(bind: workspaceID.rawValue) AND kind = 'bot.acted'
+                  AND created_at >= \(bind: from.millis) AND created_at < \(bind: to.millis)
+                """).all() {
+                let payload = try JSONCoding.decode([String: JSONValue].self, from: try row.string("payload"))
+                if case .string(let action)? = payload["action"] { counts["action." + action, default: 0] += 1 }
             }
             return counts
         }

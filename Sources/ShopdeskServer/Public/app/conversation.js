@@ -110,7 +110,8 @@ function ruleName(timeline, id) {
 function describeEvent(event, props) {
   const agentName = (id) => agentNamed(props.agents, id);
   const who = event.actor?.type === 'agent' ? agentName(event.actor.id) : event.actor?.type === 'customer' ? t('customer')
-    : event.actor?.type === 'rule' ? `${t('ruleFired')} ${ruleName(props.timeline, event.actor.id)}` : 'Shopdesk';
+    : event.actor?.type === 'rule' ? `${t('ruleFired')} ${ruleName(props.timeline, event.actor.id)}`
+    : event.payload?.by_bot ? `🤖 ${t('botAuthor')}` : 'Shopdesk';
   const p = event.payload || {};
   switch (event.kind) {
     case 'conversation.created': return `${t('started')} (${who})`;
@@ -137,6 +138,7 @@ function describeEvent(event, props) {
     case 'bot.answered': return `🤖 ${t('botAnswered')}: ${p.article || p.order || ''}`;
     case 'bot.handed_over': return `🤖 ${t('botHandedOver')}: ${p.reason}`;
     case 'bot.resolved': return `🤖 ${t('botResolved')}`;
+    case 'bot.acted': return `🤖 ${t('botActed')}: ${p.summary || ''}`;
     case 'message.comment_changed': return `${who}: ${t('comment')} → ${t({ hidden: 'commentHidden', deleted: 'commentDeleted' }[p.status] || 'commentVisible')}`;
     // An erased customer's address change has no summary left: its order number stands in.
     case 'order.action_succeeded': return `🛍 ${who}: ${p.summary ?? p.order_number ?? ''} · ${t('actionDone')}`;

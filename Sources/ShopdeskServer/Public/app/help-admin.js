@@ -48,7 +48,7 @@ export async function helpSection() {
   const create = h('button', { type: 'button', id: 'new-article' }, t('newArticle'));
   create.addEventListener('click', () => openEditor(editor, null, categories.items, refresh));
   const bot = await api('GET', '/reports/bot');
-  const botLine = h('p', { id: 'bot-report' }, `${t('botReport')}: ${bot.answered} ${t('botHandled')} · ${bot.resolved} ${t('botDeflected')} · ${bot.handed_over} ${t('botHandovers')}`);
+  const botLine = h('p', { id: 'bot-report' }, `${t('botReport')}: ${bot.answered} ${t('botHandled')} · ${bot.resolved} ${t('botDeflected')} · ${bot.resolved_by_action} ${t('botByAction')} · ${bot.handed_over} ${t('botHandovers')}`);
   return panel('admin-help', t('helpCenter'), settingsForm, link, botLine, h('h4', {}, t('categories')), categoryList, categoryForm,
     h('h4', {}, t('articles')), list, create, editor);
 }

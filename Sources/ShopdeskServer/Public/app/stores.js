@@ -7,6 +7,7 @@ import { formatMoney, formatTime, t } from './i18n.js';
 import { alertFailure, form, labelled, panel } from './forms.js';
 import { state } from './state.js';
 import { privacyRequestsSection } from './privacy.js';
+import { botRulesForm } from './bot-rules.js';
 import { returnRulesForm } from './return-rules.js';
 
 export async function commerceSections() {
@@ -35,7 +36,7 @@ async function shopsSection() {
         shop.approval_threshold ? ` · ${t('approvalThreshold')} ${shop.approval_threshold} ${shop.currency}` : '',
         live ? h('p', {}, `${t('webhookAddress')}: `, h('code', {}, `${location.origin}${shop.webhook_path}`)) : null,
         shopifySignIn(shop, outcome), h('p', {}, test, ' ', remove, outcome), syncLine(shop, refresh), importForm(shop),
-        shop.platform === 'csv' ? null : returnRulesForm(shop)));
+        shop.platform === 'csv' ? null : returnRulesForm(shop), shop.platform === 'csv' ? null : botRulesForm(shop)));
     }
   };
   await refresh();
