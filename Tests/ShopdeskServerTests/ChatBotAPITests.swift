@@ -87,6 +87,21 @@ struct ChatBotAPITests {
         }
     }
 
+    @Test func aRulesAutomaticReplyDoesNotKeepTheBotAway() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let (key, _) = try await Self.setUp(harness)
+            let macro = try await harness.client.json(.post, "/api/v1/macros", token: harness.ownerToken,
+                                                      body: #"{"name":"Away","body":"Our team is away right now."}"#).int("id")
+            _ = try await harness.client.json(.post, "/api/v1/rules", token: harness.ownerToken, body: #"""
+                {"name":"Say when we are closed","triggers":["conversation.created"],"actions":[{"type":"reply_with_macro","macro_id":\#(macro)}]}
+                """#)
+            let say = try await Self.visitor(harness, key)
+            let messages = try await say("How do I return something I bought?")
+            #expect(messages.contains { ($0["text"] as? String)?.contains("away right now") == true }, "\(messages)")
+            #expect(messages.last?["from"] as? String == "bot" && (messages.last?["text"] as? String)?.contains("Returns and refunds") == true, "\(messages)")
+        }
+    }
+
     @Test func theBotStaysOutWhenItIsOff() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let (key, _) = try await Self.setUp(harness, bot: "off")

@@ -201,4 +201,41 @@ struct ChatBotActionAPITests {
             #expect(!stored.contains(code))
         }
     }
+
+    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(10)))
+    func aPortugueseCustomerCancelsThroughTheWidgetAndTheAgentSeesWhatTheBotDid() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let key = try await Self.setUp(harness)
+            let port = try #require(harness.client.port)
+            let widget = WidgetPage.root
+            let write: @Sendable (DevToolsPage, String) async throws -> Void = { page, text in
+                _ = try await page.evaluate("""
+                    (() => { const t = \(widget).querySelector('textarea'); t.value = \(DevToolsPage.quoted(text));
+                      \(widget).querySelector('form.composer').requestSubmit(); return true })()
+                    """)
+            }
+            let lastBot = "[...\(widget).querySelectorAll('.msg.bot')].pop()?.textContent"
+            try await Browser.with { page in
+                // A visitor whose browser speaks Portuguese.
+                let agent = try await page.evaluate("navigator.userAgent") as? String ?? "Mozilla/5.0"
+                _ = try await page.send("Emulation.setUserAgentOverride", ["userAgent": agent, "acceptLanguage": "pt-BR,pt"])
+                try await WidgetPage.open(page, port: port, key: key)
+                try await page.waitFor("\(widget).querySelector('textarea')", "the composer")
+                try await write(page, "Olá, quero cancelar o meu pedido")
+                try await page.waitFor("\(lastBot)?.includes('número do pedido')", "the bot asking for the order")
+                try await write(page, "É o #8001, ana@example.pt")
+                try await page.waitFor("\(lastBot)?.includes('Posso cancelar o pedido #8001?')", "the bot proposing the cancellation")
+                #expect(try await page.evaluate("\(widget).querySelector('.choices [data-choice=yes]')?.textContent") as? String == "Sim")
+                _ = try await page.evaluate("\(widget).querySelector('.choices [data-choice=yes]').click()")
+                try await page.waitFor("\(lastBot)?.includes('está cancelado')", "the cancellation done")
+            }
+            let resolved = try #require(try await harness.client.json(.get, "/api/v1/conversations?status=resolved", token: harness.ownerToken).items.first)
+            let id = resolved["id"] as? Int ?? 0
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(id)")
+                try await page.waitFor("document.body.innerText.includes('The bot did it: Cancel #8001')", "the bot's action in the timeline")
+                try await page.waitFor("document.body.innerText.includes('🤖 Bot: Cancel #8001')", "the order action credited to the bot")
+            }
+        }
+    }
 }

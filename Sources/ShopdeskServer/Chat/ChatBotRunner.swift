@@ -25,14 +25,15 @@ struct ChatBotRunner {
     }
 
     /// A customer's message on a messaging channel (the `bot.reply` job queued with it): the
-    /// bot's answer goes out through the channel's send job. A message the conversation has
-    /// already answered (a job run again after a crash) is not answered twice.
+    /// bot's answer goes out through the channel's send job. A message the bot has already
+    /// answered (a job run again after a crash) is not answered twice; a rule's automatic reply
+    /// (the team is away) does not count as the bot's answer.
     func respond(toMessage messageID: MessageID, conversationID: ConversationID, workspaceID: WorkspaceID) async throws {
         let (message, answered, conversation) = try await services.database.read { sql in
             (try await MessageRepository.find(workspaceID: workspaceID, id: messageID, in: sql),
              try await sql.raw("""
                 SELECT 1 AS found FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id = \(bind: conversationID.rawValue)
-                  AND direction = 'outbound' AND id > \(bind: messageID.rawValue) LIMIT 1
+                  AND direction = 'outbound' AND bot IS NOT NULL AND id > \(bind: messageID.rawValue) LIMIT 1
                 """).first() != nil,
              try await ConversationRepository.find(workspaceID: workspaceID, id: conversationID, in: sql))
         }

@@ -26,16 +26,22 @@ extension ConversationService {
         }
     }
 
-    /// The bot's state in the conversation, and whether an agent has already written in it.
+    /// The bot's state in the conversation, whether an agent has already written in it, and how
+    /// many messages the customer wrote (counted to two: the bot takes a chat from its first).
+    /// An automatic reply a rule sent (the team is away) does not count: the bot still answers.
     public func botContext(workspaceID: WorkspaceID, conversationID: ConversationID) async throws -> (state: BotState?, agentWrote: Bool, messages: Int) {
         try await database.read { sql in
             guard let row = try await sql.raw("""
-                SELECT bot_state, message_count FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: conversationID.rawValue)
+                SELECT bot_state FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: conversationID.rawValue)
                 """).first() else { throw ShopdeskError.notFound("Conversation \(conversationID)") }
             let agentWrote = try await sql.raw("""
                 SELECT 1 AS found FROM messages WHERE conversation_id = \(bind: conversationID.rawValue) AND author_agent_id IS NOT NULL LIMIT 1
                 """).first() != nil
-            return (try row.stringOrNil("bot_state").map { try JSONCoding.decode(BotState.self, from: $0) }, agentWrote, try row.int("message_count"))
+            let customerMessages = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue)
+                  AND conversation_id = \(bind: conversationID.rawValue) AND direction = 'inbound' LIMIT 2) AS firsts
+                """).first()?.int("n") ?? 0
+            return (try row.stringOrNil("bot_state").map { try JSONCoding.decode(BotState.self, from: $0) }, agentWrote, customerMessages)
         }
     }
 
