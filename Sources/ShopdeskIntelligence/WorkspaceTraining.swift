@@ -78,24 +78,46 @@ public enum WorkspaceTraining {
         let corpus = try corpus(task)
         var texts = corpus.texts
         var labels = corpus.labels
-        for _ in 0..<weight {
-            texts += learn.map(\.text)
-            labels += learn.map(\.label)
+        // A label the corpus does not have (the workspace's own intent) is taught by a handful
+        // of examples against hundreds per corpus label: they count as much as half a typical
+        // corpus label, so the new intent can win where it fits.
+        var perLabel: [String: Int] = [:]
+        for label in corpus.labels { perLabel[label, default: 0] += 1 }
+        let typical = perLabel.values.sorted().dropFirst(perLabel.count / 2).first ?? 0
+        var newCounts: [String: Int] = [:]
+        for example in learn where perLabel[example.label] == nil { newCounts[example.label, default: 0] += 1 }
+        for example in learn {
+            let times = newCounts[example.label].map { max(weight, min(maximumNewLabelWeight, typical / (2 * $0))) } ?? weight
+            texts += Array(repeating: example.text, count: times)
+            labels += Array(repeating: example.label, count: times)
         }
         return (texts, labels, learn, judge)
     }
+
+    /// At most this many times one example of a new label counts.
+    static let maximumNewLabelWeight = 30
+    /// A new intent with this many examples is learnt even before the workspace has
+    /// `minimumExamples` labels (one of every four is held out to judge it).
+    public static let minimumNewIntentExamples = 4
 
     /// Trains and judges a workspace model. Deterministic: the same labels give the same model.
     /// A held-out label counts as right only when the model gives it with at least `threshold`
     /// confidence, as classification in the product does (an intent below it stays unset).
     public static func train(_ task: Task, examples: [Example], shipped: TextClassifier, threshold: Double = 0) throws -> (model: TextClassifier?, report: Report) {
         let started = Date()
-        guard examples.count >= minimumExamples else {
+        var newLabelCounts: [String: Int] = [:]
+        for example in examples where !shipped.labels.contains(example.label) { newLabelCounts[example.label, default: 0] += 1 }
+        let teachesNewIntent = task == .intent && newLabelCounts.values.contains { $0 >= minimumNewIntentExamples }
+        guard examples.count >= minimumExamples || teachesNewIntent else {
             return (nil, Report(task: task, examples: examples.count, heldOut: 0, shippedAccuracy: nil, workspaceAccuracy: nil, adopted: false,
                                 reason: "\(examples.count) corrected \(task.rawValue) labels so far; at least \(minimumExamples) are needed to train and judge a model.",
                                 seconds: 0))
         }
         let (texts, labels, learn, judge) = try trainingSet(task, examples)
+        guard !judge.isEmpty else {
+            return (nil, Report(task: task, examples: examples.count, heldOut: 0, shippedAccuracy: nil, workspaceAccuracy: nil, adopted: false,
+                                reason: "Too few labels to hold any out and judge a model.", seconds: 0))
+        }
         let notes = "\(task.rawValue) model for one workspace: the Shopdesk corpus plus \(learn.count) of its own labels"
         let model = try TextClassifier.train(texts: texts, labels: labels, config: shipped.config, notes: notes)
         let accuracy = { (classifier: TextClassifier) in

@@ -64,6 +64,7 @@ func buildApplication(services: AppServices,
     ChannelDeepLinks(services: services).register(api)
     ChannelComments(services: services).register(api)
     HelpCenterController(services: services).register(api)
+    IntentsController(services: services).register(api)
     AgentAssistController(services: services).register(api)
     ReportsController(services: services).register(api)
     ScoreboardController(services: services).register(api, on: router)

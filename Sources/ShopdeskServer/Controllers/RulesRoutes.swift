@@ -73,10 +73,14 @@ struct RulesRoutes {
         api.on(.get, "/rules/schema", "Triggers, fields with their operators (the workspace's custom fields too), and action types, for rule editors",
                tag: "rules") { _, context in
             let ws = context.workspaceID
-            let custom = try await database.read { try await CustomFieldRepository.list(workspaceID: ws, in: $0) }
+            let (custom, intents) = try await database.read {
+                (try await CustomFieldRepository.list(workspaceID: ws, in: $0), try await WorkspaceIntentRepository.names(workspaceID: ws, in: $0))
+            }
             return RuleSchemaDTO(
                 triggers: RuleTrigger.allCases.map(\.rawValue),
-                fields: RuleField.allCases.map { .init(name: $0.rawValue, kind: $0.kind.rawValue, operators: $0.operators, values: Self.values(of: $0)) }
+                fields: RuleField.allCases.map {
+                    .init(name: $0.rawValue, kind: $0.kind.rawValue, operators: $0.operators, values: $0 == .intent ? intents : Self.values(of: $0))
+                }
                     + custom.map(Self.schemaField),
                 actions: RuleAction.types,
                 audiences: RuleAction.audiences)
@@ -208,7 +212,8 @@ struct RulesRoutes {
     }
 
     /// The closed lists of values a condition's field can hold, which the server knows: every
-    /// channel, the languages and intents the shipped models tell apart, the three moods.
+    /// channel, the languages and intents the shipped models tell apart (the rule schema adds the
+    /// workspace's own intents), the three moods.
     static func values(of field: RuleField) -> [String]? {
         switch field {
         case .channel: InboxKind.allCases.map(\.rawValue)

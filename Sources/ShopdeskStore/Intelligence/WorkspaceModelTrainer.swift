@@ -17,12 +17,20 @@ public struct WorkspaceModelTrainer: Sendable {
     }
 
     /// After an agent corrects a classification: a training is queued for six hours later unless
-    /// one is already waiting, so a day of corrections trains once.
-    static func schedule(workspaceID: WorkspaceID, now: Date, in sql: any SQLDatabase) async throws {
+    /// one is already waiting, so a day of corrections trains once. `after` asks for it sooner (a
+    /// new intent is learnt now): a waiting training is moved up, never put off.
+    static func schedule(workspaceID: WorkspaceID, now: Date, after delay: TimeInterval = 6 * 3600, in sql: any SQLDatabase) async throws {
         let key = "models-train:\(workspaceID)"
+        let runAt = now.addingTimeInterval(delay)
         let waiting = try await sql.raw("SELECT 1 AS found FROM jobs WHERE dedupe_key = \(bind: key) AND status = 'queued'").first() != nil
-        guard !waiting else { return }
-        try await JobQueue.enqueue(kind: JobKind.modelsTrain, payload: [:], workspaceID: workspaceID, runAt: now.addingTimeInterval(6 * 3600),
+        guard !waiting else {
+            try await sql.raw("""
+                UPDATE jobs SET run_at = \(bind: runAt.millis) WHERE workspace_id = \(bind: workspaceID.rawValue) AND dedupe_key = \(bind: key)
+                  AND status = 'queued' AND run_at > \(bind: runAt.millis)
+                """).run()
+            return
+        }
+        try await JobQueue.enqueue(kind: JobKind.modelsTrain, payload: [:], workspaceID: workspaceID, runAt: runAt,
                                    maxAttempts: 3, dedupeKey: key, in: sql)
     }
 

@@ -81,9 +81,13 @@ public enum WorkspaceModelRepository {
             labels[conversation] = label
         }
         if task == .intent {
+            // Only intents the workspace still has: a deleted one of its own is not learnt again.
+            let known = Set(try await WorkspaceIntentRepository.names(workspaceID: workspaceID, in: sql))
+            for (conversation, label) in labels where !known.contains(label) { labels[conversation] = nil }
+            order.removeAll { labels[$0] == nil }
             for row in try await sql.raw("""
                 SELECT ct.conversation_id, t.name FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
-                WHERE t.workspace_id = \(bind: workspaceID.rawValue) AND t.name IN (\(binds: Intents.all))
+                WHERE t.workspace_id = \(bind: workspaceID.rawValue) AND t.name IN (\(binds: Array(known)))
                 ORDER BY ct.conversation_id
                 """).all() {
                 let conversation = try row.int64("conversation_id")

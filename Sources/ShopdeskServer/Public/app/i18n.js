@@ -39,8 +39,14 @@ export function t(key) {
 export function label(kind, name) {
   const key = `${kind}.${name}`;
   const text = t(key);
-  return text === key ? name.replaceAll('_', ' ') : text;
+  return text === key ? ownLabels[kind]?.[name] ?? name.replaceAll('_', ' ') : text;
 }
+
+/** @type {Record<string, Record<string, string>>} */
+const ownLabels = {};
+
+/** The workspace's own names for its own values (its intents), shown as written. @param {string} kind @param {Record<string, string>} labels */
+export function setOwnLabels(kind, labels) { ownLabels[kind] = labels; }
 
 /** A language's name in the agent's language ("Croatian", "хорватский") from its code (`hr`). */
 export function languageName(code) {

@@ -7,7 +7,7 @@ export function initialState() {
   return {
     me: null, workspace: null, agents: new Map(), inboxes: [], tags: [], teams: [],
     /** The workspace's custom fields, and the open conversation's and its customer's values by key. */
-    customFields: [], fieldValues: { conversation: {}, customer: {} },
+    customFields: [], intents: [], fieldValues: { conversation: {}, customer: {} },
     /** The live connection (its `presence` and `close`); not data, but the session's. */
     realtime: null,
     view: 'open', sort: 'newest', search: '',
@@ -67,7 +67,7 @@ export function reduce(state, action) {
         ...state,
         agents: action.agents ? new Map(action.agents.map((agent) => [agent.id, agent])) : state.agents,
         inboxes: action.inboxes ?? state.inboxes, tags: action.tags ?? state.tags, teams: action.teams ?? state.teams,
-        customFields: action.customFields ?? state.customFields,
+        customFields: action.customFields ?? state.customFields, intents: action.intents ?? state.intents,
       };
     case 'connected':
       return { ...state, realtime: action.realtime };

@@ -8,6 +8,7 @@ import { clear, h } from './dom.js';
 import { formatMoney, formatNumber, label, languageName, t } from './i18n.js';
 import { barChart, heatmap, lineChart, linesChart } from './charts.js';
 import { topicsPanel } from './report-topics.js';
+import { unmatchedPanel } from './report-unmatched.js';
 import { channelName } from './channel-names.js';
 import { conversationHash } from './router.js';
 import { PRESETS, addDays, delta, durationParts, presetPeriod, todayIn } from './report-math.js';
@@ -38,6 +39,11 @@ export async function renderReports(section) {
     const topics = await topicsPanel(params(), drill).catch((failure) => h('p', { class: 'form-error', role: 'alert' }, failure.message));
     if (asked !== drawings || !results.isConnected) return;
     document.getElementById('report-drill')?.before(topics);
+    if (state.me?.role === 'admin' || state.me?.role === 'owner') {
+      const unmatched = await unmatchedPanel(params()).catch((failure) => h('p', { class: 'form-error', role: 'alert' }, failure.message));
+      if (asked !== drawings || !results.isConnected) return;
+      document.getElementById('report-drill')?.before(unmatched);
+    }
   } catch (failure) {
     if (asked !== drawings) return;
     clear(results);

@@ -36,7 +36,7 @@ const panels = [
   mount(() => document.getElementById('sidebar-visitor'), visitorView, (s) => ({ open: open(s), visitor: s.visitor })),
   mount(() => document.getElementById('sidebar-about'), aboutView, (s) => ({
     open: open(s), conversation: s.conversation, messages: s.messages, customerConversations: s.customerConversations,
-    inboxes: s.inboxes, view: s.view,
+    inboxes: s.inboxes, view: s.view, intents: s.intents, canCorrect: s.me?.role !== 'viewer',
   })),
 ];
 
@@ -106,7 +106,8 @@ function visitorView(props) { return props.open && props.visitor ? [visitorPanel
 
 /**
  * What Shopdesk made of the conversation (intent, sentiment, language) and the customer's other conversations.
- * @param {{ open: boolean, conversation: any, messages: any[], customerConversations: any[], inboxes: any[], view: string }} props
+ * @param {{ open: boolean, conversation: any, messages: any[], customerConversations: any[], inboxes: any[], view: string,
+ *   intents: any[], canCorrect: boolean }} props
  */
 function aboutView(props) {
   const { conversation } = props;
@@ -117,8 +118,12 @@ function aboutView(props) {
     h('section', { class: 'panel', 'aria-labelledby': 'classification-title' },
       h('h3', { id: 'classification-title' }, t('classification')),
       h('dl', {},
-        h('dt', {}, t('intent')), h('dd', { id: 'intent' }, conversation.intent ? label('intent', conversation.intent) : '—'),
-        h('dt', {}, t('sentiment')), h('dd', { id: 'sentiment' }, conversation.sentiment ? label('sentiment', conversation.sentiment) : '—'),
+        h('dt', {}, t('intent')), h('dd', { id: 'intent' }, props.canCorrect
+          ? correction(conversation, 'intent', props.intents.map((intent) => intent.name), conversation.intent)
+          : conversation.intent ? label('intent', conversation.intent) : '—'),
+        h('dt', {}, t('sentiment')), h('dd', { id: 'sentiment' }, props.canCorrect
+          ? correction(conversation, 'sentiment', ['negative', 'neutral', 'positive'], conversation.sentiment)
+          : conversation.sentiment ? label('sentiment', conversation.sentiment) : '—'),
         h('dt', {}, t('language')), h('dd', {}, languageLabel(classification?.language || conversation.language)))),
     h('section', { class: 'panel', 'aria-labelledby': 'past-title' },
       h('h3', { id: 'past-title' }, t('pastConversations')),
@@ -130,6 +135,26 @@ function aboutView(props) {
         return h('li', {}, channelBadge(item, props.inboxes) ?? '', h('a', { href: conversationHash(props.view, item.id), 'aria-current': item.id === conversation.id ? 'page' : null },
           `#${item.number} ${item.subject || ''}`), ' ', h('span', { class: `badge status-${item.status}` }, t(item.status)), merge);
       })))];
+}
+
+/**
+ * What the models said, which an agent corrects in place: the correction labels the
+ * conversation and teaches the workspace's own model (Settings → Models).
+ * @param {any} conversation @param {'intent' | 'sentiment'} kind @param {string[]} values @param {string | null} current
+ */
+function correction(conversation, kind, values, current) {
+  const known = current && !values.includes(current) ? [...values, current] : values;
+  const select = h('select', { id: `correct-${kind}`, 'aria-label': `${t(kind)}: ${t('correctModel')}` },
+    ...(kind === 'intent' || !current ? [h('option', { value: '', selected: !current }, '—')] : []),
+    ...known.map((value) => h('option', { value, selected: value === current }, label(kind, value))));
+  select.addEventListener('change', async () => {
+    try {
+      await api('PATCH', `/conversations/${conversation.id}`, { [kind]: select.value || null });
+      await selectConversation(conversation.id);
+      scheduleListRefresh();
+    } catch (failure) { showError(failure.message); }
+  });
+  return select;
 }
 
 /// VIP and the customer's own tags, which rules and SLA policies can look at.

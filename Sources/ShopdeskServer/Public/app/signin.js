@@ -3,6 +3,7 @@
 import { api, setCsrfToken, whenSignedOut } from './api.js';
 import { clear, h } from './dom.js';
 import { browserLocale, setLocale, t } from './i18n.js';
+import { useIntents } from './intents.js';
 import { Realtime } from './realtime.js';
 import { catchUp, onRealtime } from './live.js';
 import { recoverHeldReplies } from './composer.js';
@@ -118,11 +119,12 @@ async function signedIn(me) {
   dispatch({ type: 'signedIn', me: me.agent, workspace: me.workspace });
   setCsrfToken(me.csrf_token);
   setLocale(me.agent.locale, me.workspace.time_zone);
-  const [agents, inboxes, tags, teams, views, fields] = await Promise.all([
+  const [agents, inboxes, tags, teams, views, fields, intents] = await Promise.all([
     api('GET', '/agents'), api('GET', '/inboxes').catch(() => ({ items: [] })), api('GET', '/tags').catch(() => ({ items: [] })),
     api('GET', '/teams').catch(() => ({ items: [] })), api('GET', '/views').catch(() => ({ items: [] })),
-    api('GET', '/custom-fields').catch(() => ({ items: [] })),
+    api('GET', '/custom-fields').catch(() => ({ items: [] })), api('GET', '/intelligence/intents').catch(() => ({ items: [] })),
   ]);
+  useIntents(intents.items);
   dispatch({ type: 'directoryLoaded', agents: agents.items, inboxes: inboxes.items, tags: tags.items, teams: teams.items,
     customFields: fields.items });
   dispatch({ type: 'savedViewsLoaded', views: views.items });
