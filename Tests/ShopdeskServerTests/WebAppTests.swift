@@ -134,9 +134,9 @@ struct WebAppTests {
                 #expect(try me.string("locale") == "hr")
                 // What the models said is in Croatian too, not the taxonomy's names.
                 let mood = ["positive": "Pozitivno", "neutral": "Neutralno", "negative": "Negativno"][(try? resolved.string("sentiment")) ?? ""]
-                if let mood { try await page.waitFor("document.querySelector('#sentiment')?.textContent === '\(mood)'", "the mood in Croatian") }
+                if let mood { try await page.waitFor("document.querySelector('#correct-sentiment')?.selectedOptions[0]?.textContent === '\(mood)'", "the mood in Croatian") }
                 if (try? resolved.string("intent")) == "order_status" {
-                    try await page.waitFor("document.querySelector('#intent')?.textContent === 'Status narudžbe'", "the intent in Croatian")
+                    try await page.waitFor("document.querySelector('#correct-intent')?.selectedOptions[0]?.textContent === 'Status narudžbe'", "the intent in Croatian")
                 }
 
                 // ? shows the shortcuts.
