@@ -40,6 +40,7 @@ func buildApplication(services: AppServices,
     let api = APIRegistrar(router: router)
     let agents = AgentsController(services: services)
     AuthController(services: services).register(api)
+    TwoFactorController(services: services).register(api)
     agents.register(api)
     InboxesController(services: services).register(api, agents: agents)
     CustomersController(services: services, customers: CustomerService(database: database, publisher: hub)).register(api)

@@ -19,6 +19,12 @@ struct AuthMiddleware: RouterMiddleware {
     /// session's cookie must be able to use them: they ignore the cookie (and so its CSRF check).
     static let sessionStartingPaths: Set<String> = ["/api/v1/auth/login", "/api/v1/auth/invites/accept"]
 
+    /// What a session may reach before its agent sets up the two-factor sign-in the workspace
+    /// requires: who they are, the setup, signing out.
+    static func allowedBeforeTwoFactor(_ path: String) -> Bool {
+        path == "/api/v1/auth/me" || path == "/api/v1/auth/logout" || path.hasPrefix("/api/v1/auth/me/two-factor")
+    }
+
     /// Routes whose answer sets or clears the session cookie.
     static let cookieSettingPaths: Set<String> = sessionStartingPaths.union(["/api/v1/auth/logout"])
 
@@ -40,6 +46,11 @@ struct AuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.principal = try await authenticate(request)
+        if context.principal?.mustSetUpTwoFactor == true, !Self.allowedBeforeTwoFactor(request.uri.path) {
+            var problem = Problem(.forbidden, "This workspace requires two-factor sign-in: set it up first (your profile, or POST /api/v1/auth/me/two-factor/setup).")
+            problem.code = "two_factor_setup_required"
+            throw problem
+        }
         return try await next(request, context)
     }
 

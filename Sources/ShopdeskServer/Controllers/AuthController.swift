@@ -12,11 +12,17 @@ struct AuthController {
     private static let decoyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5h0lK4o0n3k5wGmN0q1r2s3t4u5v6w."
 
     /// `workspace_id` picks one workspace when the same email and password fit several.
-    struct LoginBody: Decodable { var email: String; var password: String; var workspaceId: Int64? }
+    /// `code`: the authenticator app's code (or a recovery code) when the agent has two-factor sign-in.
+    struct LoginBody: Decodable { var email: String; var password: String; var workspaceId: Int64?; var code: String? }
     /// The most workspaces one email is checked in at sign-in (each costs a password-hash check).
     static let maxWorkspacesPerEmail = 8
     struct LoginResponse: ResponseEncodable { var agent: AgentDTO; var csrfToken: String }
-    struct MeResponse: ResponseEncodable { var agent: AgentDTO; var csrfToken: String?; var workspace: WorkspaceDTO }
+    struct MeResponse: ResponseEncodable {
+        var agent: AgentDTO; var csrfToken: String?; var workspace: WorkspaceDTO
+        /// The workspace requires two-factor sign-in and this agent has not set it up: nothing
+        /// else answers until they do.
+        var mustSetUpTwoFactor: Bool
+    }
     struct WorkspaceDTO: Codable { var id: Int64; var name: String; var timeZone: String }
     struct PasswordBody: Decodable { var currentPassword: String; var newPassword: String }
     struct TokenBody: Decodable { var name: String }
@@ -59,7 +65,8 @@ struct AuthController {
                 throw Problem(.notFound, "Workspace not found.")
             }
             return MeResponse(agent: AgentDTO(context.agent), csrfToken: context.principal.csrfToken,
-                              workspace: WorkspaceDTO(id: workspace.id.rawValue, name: workspace.name, timeZone: workspace.timeZone))
+                              workspace: WorkspaceDTO(id: workspace.id.rawValue, name: workspace.name, timeZone: workspace.timeZone),
+                              mustSetUpTwoFactor: context.principal.mustSetUpTwoFactor)
         }
         api.on(.post, "/auth/password", "Change your password; ends your other sessions", tag: "auth", body: "PasswordBody") { request, context in
             let body = try await request.decode(as: PasswordBody.self, context: context)
@@ -145,8 +152,29 @@ struct AuthController {
             problem.choices = workspaces.map { Problem.Choice(id: $0.id.rawValue, name: $0.name) }
             throw problem
         }
+        try await secondFactor(body.code, agent: agent, email: email, address: address, now: now)
         await services.loginLimiter.reset(email: email)
         return try await startSession(for: agent, request, context)
+    }
+
+    /// The password was right: an agent with two-factor sign-in also gives the app's code or a
+    /// recovery code. A wrong one counts as a failed sign-in (the same limiter), and a code works once.
+    private func secondFactor(_ code: String?, agent: Agent, email: String, address: String, now: Date) async throws {
+        let (agentID, ws) = (agent.id, agent.workspaceID)
+        guard try await services.database.read({ try await TwoFactorRepository.state(agentID: agentID, workspaceID: ws, in: $0) })?.enabled == true else {
+            return
+        }
+        guard let code, !code.trimmingCharacters(in: .whitespaces).isEmpty else {
+            var problem = Problem(.unauthorized, "Enter the 6-digit code from your authenticator app, or a recovery code.", field: "code")
+            problem.code = "two_factor_required"
+            throw problem
+        }
+        guard try await TwoFactorController(services: services).checkCode(code, agentID: agentID, workspaceID: ws, allowRecovery: true) else {
+            await services.loginLimiter.recordFailure(email: email, address: address, now: now)
+            var problem = Problem(.unauthorized, "That code is not right, or was already used. Type the code the app shows now.", field: "code")
+            problem.code = "wrong_two_factor_code"
+            throw problem
+        }
     }
 
     /// A new session for `agent`: the cookie, and the CSRF token in the answer.

@@ -66,6 +66,7 @@ public enum Migrator {
         Migration(version: 44, name: "order actions asked by rules", statements: Schema.version44, rebuildsTables: true),
         Migration(version: 45, name: "reports: backlog, topics, online time, scoreboard", statements: Schema.version45),
         Migration(version: 46, name: "workspace intents", statements: Schema.version46),
+        Migration(version: 47, name: "two-factor sign-in", statements: Schema.version47),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

@@ -8,6 +8,9 @@ public struct Principal: Sendable {
     public var sessionID: Int64?
     public var csrfToken: String?
     public var tokenID: TokenID?
+    /// A session of an agent without two-factor sign-in in a workspace that requires it: it may
+    /// only set it up (API tokens are not held to this; they are credentials of their own).
+    public var mustSetUpTwoFactor = false
 }
 
 public struct APITokenRecord: Sendable, Equatable {
@@ -32,11 +35,14 @@ public enum AccessRepository {
 
     public static func session(tokenHash: String, now: Date, in sql: any SQLDatabase) async throws -> Principal? {
         guard let row = try await sql.raw("""
-            SELECT s.id AS session_id, s.csrf_token, a.* FROM sessions s JOIN agents a ON a.id = s.agent_id
+            SELECT s.id AS session_id, s.csrf_token, w.require_two_factor AS workspace_requires, a.* FROM sessions s
+              JOIN agents a ON a.id = s.agent_id JOIN workspaces w ON w.id = a.workspace_id
             WHERE s.token_hash = \(bind: tokenHash) AND s.expires_at > \(bind: now.millis) AND a.disabled_at IS NULL
             """).first() else { return nil }
-        return Principal(agent: try AgentRepository.decode(row).agent, sessionID: try row.int64("session_id"),
-                         csrfToken: try row.string("csrf_token"), tokenID: nil)
+        var principal = Principal(agent: try AgentRepository.decode(row).agent, sessionID: try row.int64("session_id"),
+                                  csrfToken: try row.string("csrf_token"), tokenID: nil)
+        principal.mustSetUpTwoFactor = try row.int("workspace_requires") == 1 && (try row.stringOrNil("totp_secret")) == nil
+        return principal
     }
 
     public static func deleteSession(_ id: Int64, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
