@@ -125,4 +125,39 @@ struct TwoFactorTests {
             #expect(try await harness.client.json(.get, "/api/v1/conversations", token: agent.token).status == .ok)
         }
     }
+
+    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(10)))
+    func anAgentEnrolsInTheSettingsAndSignsInWithACode() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let port = try #require(harness.client.port)
+            guard try await Self.appCode("JBSWY3DPEHPK3PXP") != nil else { return }
+            let secret = try await Browser.with { page -> String in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/account")
+                try await page.waitFor("document.querySelector('#two-factor-start')", "the set-up button")
+                _ = try await page.evaluate("document.querySelector('#two-factor-start').click()")
+                try await page.waitFor("document.querySelector('#two-factor-secret')?.textContent.length > 20", "the key")
+                let key = (try await page.evaluate("document.querySelector('#two-factor-secret').textContent") as? String ?? "").replacingOccurrences(of: " ", with: "")
+                #expect(try await page.evaluate("document.querySelector('#two-factor-uri').getAttribute('href').startsWith('otpauth://totp/')") as? Bool == true)
+                let code = try #require(try await Self.appCode(key))
+                _ = try await page.evaluate("(() => { document.querySelector('#two-factor-code').value = '\(code)'; document.querySelector('#two-factor-enable').requestSubmit(); return true })()")
+                try await page.waitFor("document.querySelectorAll('.recovery-codes li').length === 10", "the recovery codes")
+                return key
+            }
+            try await Browser.with { page in
+                try await page.navigate("http://127.0.0.1:\(port)/")
+                try await page.waitFor("document.querySelector('#signin-email')", "the sign-in form")
+                try await page.focus("#signin-email")
+                try await page.type(harness.owner.email)
+                try await page.focus("#signin-password")
+                try await page.type(Harness.password)
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelector('#signin-code') && !document.querySelector('#signin-code').closest('.field').hidden", "the code asked for")
+                let code = try #require(try await Self.appCode(secret, offset: 30))
+                try await page.focus("#signin-code")
+                try await page.type(code)
+                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await page.waitFor("document.querySelector('#conversations')", "the inbox after the code")
+            }
+        }
+    }
 }

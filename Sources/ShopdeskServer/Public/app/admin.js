@@ -19,13 +19,16 @@ import { THEMES, setTheme, theme } from './theme.js';
 import { notificationSettings } from './notifications.js';
 import { pushSection } from './push.js';
 import { customFieldsSection } from './custom-fields.js';
+import { twoFactorSection, workspaceSecuritySection } from './two-factor.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
 
 /** The settings' areas, each a page of its own (`#/admin/<area>`): who may open it and what it shows. */
 const AREAS = [
-  { id: 'account', label: 'settingsAccount', admins: false, load: () => [signatureSection(), notificationSettings(), pushSection(), sendingSection(), tokensSection()] },
-  { id: 'team', label: 'settingsTeam', admins: true, load: ({ me, redraw, onChanged }) => [agentsSection(me, redraw), teamsSection(onChanged)] },
+  { id: 'account', label: 'settingsAccount', admins: false,
+    load: () => [signatureSection(), notificationSettings(), pushSection(), sendingSection(), twoFactorSection(), tokensSection()] },
+  { id: 'team', label: 'settingsTeam', admins: true,
+    load: ({ me, redraw, onChanged }) => [agentsSection(me, redraw), teamsSection(onChanged), workspaceSecuritySection()] },
   { id: 'channels', label: 'settingsChannels', admins: true, load: ({ onChanged }) => [inboxesSection(onChanged)] },
   { id: 'automation', label: 'settingsAutomation', admins: true,
     load: async ({ onChanged }) => [await tagsSection(onChanged), await customFieldsSection(), ...await automationSections()] },

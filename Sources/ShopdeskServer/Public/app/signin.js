@@ -4,6 +4,7 @@ import { api, setCsrfToken, whenSignedOut } from './api.js';
 import { clear, h } from './dom.js';
 import { browserLocale, setLocale, t } from './i18n.js';
 import { useIntents } from './intents.js';
+import { twoFactorSection } from './two-factor.js';
 import { Realtime } from './realtime.js';
 import { catchUp, onRealtime } from './live.js';
 import { recoverHeldReplies } from './composer.js';
@@ -46,15 +47,18 @@ export function renderSignIn(message) {
   const workspace = h('select', { id: 'signin-workspace', name: 'workspace' });
   const workspaceField = h('div', { class: 'field', hidden: true },
     h('label', { for: 'signin-workspace' }, t('workspace')), workspace);
+  // Shown when the agent has two-factor sign-in (the server asks): the app's code or a recovery code.
+  const code = h('input', { id: 'signin-code', type: 'text', name: 'code', autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 12 });
+  const codeField = h('div', { class: 'field', hidden: true }, h('label', { for: 'signin-code' }, t('twoFactorCode')), code);
   const form = h('form', { class: 'signin', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title' }, 'Shopdesk'),
     h('label', { for: 'signin-email' }, t('email')), email,
     h('label', { for: 'signin-password' }, t('password')), password,
-    workspaceField,
+    workspaceField, codeField,
     error,
     h('button', { type: 'submit', class: 'primary' }, t('signIn')));
   // A different email or password may open different workspaces: ask again.
-  const forgetChoice = () => { workspaceField.hidden = true; clear(workspace); };
+  const forgetChoice = () => { workspaceField.hidden = true; clear(workspace); codeField.hidden = true; code.value = ''; };
   email.addEventListener('input', forgetChoice);
   password.addEventListener('input', forgetChoice);
   form.addEventListener('submit', async (event) => {
@@ -62,6 +66,7 @@ export function renderSignIn(message) {
     error.textContent = '';
     const body = { email: email.value, password: password.value };
     if (!workspaceField.hidden && workspace.value) body.workspace_id = Number(workspace.value);
+    if (!codeField.hidden && code.value.trim()) body.code = code.value.trim();
     try {
       await api('POST', '/auth/login', body);
       await signedIn(await api('GET', '/auth/me'));
@@ -75,12 +80,31 @@ export function renderSignIn(message) {
         workspace.focus();
         return;
       }
+      const problem = failure.problem?.code;
+      if (problem === 'two_factor_required' || problem === 'wrong_two_factor_code') {
+        codeField.hidden = false;
+        error.textContent = problem === 'two_factor_required' ? t('twoFactorAsk') : failure.message;
+        code.select();
+        code.focus();
+        return;
+      }
       error.textContent = failure.message;
       password.select();
     }
   });
   app.append(h('main', { class: 'signin-page' }, form));
   email.focus();
+}
+
+/// The workspace requires two-factor sign-in and this agent has none yet: setting it up is all
+/// the server answers until then, so it is the whole page; once on, the app opens.
+async function renderTwoFactorRequired() {
+  clear(app);
+  const signOut = h('button', { type: 'button', id: 'signout-required' }, t('signOut'));
+  signOut.addEventListener('click', async () => { await api('POST', '/auth/logout').catch(() => {}); renderSignIn(); });
+  const section = await twoFactorSection(async () => signedIn(await api('GET', '/auth/me')));
+  app.append(h('main', { class: 'signin-page two-factor-required' },
+    h('div', { class: 'signin' }, h('h1', {}, 'Shopdesk'), h('p', {}, t('twoFactorRequired')), section, signOut)));
 }
 
 /// The page an invitation link opens: choose a password, then straight into the inbox.
@@ -119,6 +143,10 @@ async function signedIn(me) {
   dispatch({ type: 'signedIn', me: me.agent, workspace: me.workspace });
   setCsrfToken(me.csrf_token);
   setLocale(me.agent.locale, me.workspace.time_zone);
+  if (me.must_set_up_two_factor) {
+    await renderTwoFactorRequired();
+    return;
+  }
   const [agents, inboxes, tags, teams, views, fields, intents] = await Promise.all([
     api('GET', '/agents'), api('GET', '/inboxes').catch(() => ({ items: [] })), api('GET', '/tags').catch(() => ({ items: [] })),
     api('GET', '/teams').catch(() => ({ items: [] })), api('GET', '/views').catch(() => ({ items: [] })),
