@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ShopdeskCore
+import ShopdeskStore
 
 /// What the OpenAPI document says about one route.
 struct RouteDoc: Sendable {
@@ -21,6 +22,8 @@ final class APIRegistrar {
     let authenticated: RouterGroup<AuthenticatedContext>
     let public_: RouterGroup<AppRequestContext>
     private(set) var docs: [RouteDoc] = []
+    /// Appends to the audit log; set before routes are registered (`buildApplication`).
+    var audit: (@Sendable (AuditEntry) async -> Void)?
 
     init(router: Router<AppRequestContext>) {
         public_ = router.group("api/v1")
@@ -36,10 +39,31 @@ final class APIRegistrar {
     ) {
         docs.append(RouteDoc(method: method, path: path, summary: summary, tag: tag, role: role, requestBody: body,
                              successStatus: status, query: query))
+        let audit = self.audit
         authenticated.on(RouterPath(Self.routerPath(path)), method: method) { request, context in
             try context.require(role)
-            return try await handler(request, context)
+            let output = try await handler(request, context)
+            if let audit, let action = Self.auditedAction(method, path: path, role: role, request: request) {
+                let target = context.parameters.get("id") ?? context.parameters.get("name")
+                await audit(AuditEntry(workspaceID: context.workspaceID, at: Date(), agentID: context.agent.id, actor: context.agent.email,
+                                       via: context.principal.tokenID == nil ? .session : .token, action: action, target: target,
+                                       summary: summary, address: context.remoteAddress?.ipAddress))
+            }
+            return output
         }
+    }
+
+    /// Paths of agents' own security settings, audited whoever uses them.
+    static let securityPaths = ["/tokens", "/auth/password", "/auth/me/two-factor"]
+
+    /// What a successful request is recorded as, or nil when it is not audited: every change an
+    /// admin-only route makes, changes to anyone's own credentials, and every CSV export.
+    static func auditedAction(_ method: HTTPRequest.Method, path: String, role: Role, request: Request) -> String? {
+        if method == .get {
+            return request.uri.queryParameters.get("format") == "csv" ? "export GET \(path)" : nil
+        }
+        guard role >= .admin || securityPaths.contains(where: { path.hasPrefix($0) }) else { return nil }
+        return "\(method.rawValue) \(path)"
     }
 
     /// A route that handles its own authentication (login, inbound messages with an inbox token).

@@ -38,9 +38,11 @@ func buildApplication(services: AppServices,
     router.add(middleware: AuthMiddleware(database: database))
 
     let api = APIRegistrar(router: router)
+    api.audit = { entry in await AuditLog(services: services).append(entry) }
     let agents = AgentsController(services: services)
     AuthController(services: services).register(api)
     TwoFactorController(services: services).register(api)
+    AuditLogController(services: services).register(api)
     agents.register(api)
     InboxesController(services: services).register(api, agents: agents)
     CustomersController(services: services, customers: CustomerService(database: database, publisher: hub)).register(api)

@@ -29,6 +29,8 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext, Remote
 public struct AuthenticatedContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let principal: Principal
+    /// Where the request came from (for the audit log).
+    public let remoteAddress: SocketAddress?
 
     public init(context: AppRequestContext) throws {
         guard let principal = context.principal else {
@@ -36,6 +38,7 @@ public struct AuthenticatedContext: ChildRequestContext {
         }
         coreContext = context.coreContext
         self.principal = principal
+        remoteAddress = context.remoteAddress
     }
 
     public var agent: Agent { principal.agent }

@@ -134,6 +134,10 @@ struct AuthController {
         if candidates.isEmpty { _ = await services.passwords.verify(body.password, hash: Self.decoyHash) }
         guard let agent = fitting.first else {
             await services.loginLimiter.recordFailure(email: email, address: address, now: now)
+            // Each workspace the email belongs to sees the failed attempt in its audit log.
+            for candidate in candidates {
+                await signInEntry("auth.sign_in_failed", "Sign-in with a wrong password", agent: candidate.agent, address: address, now: now)
+            }
             var problem = Problem(.unauthorized, "The email or password is wrong.")
             problem.code = "wrong_credentials"
             throw problem
@@ -154,7 +158,14 @@ struct AuthController {
         }
         try await secondFactor(body.code, agent: agent, email: email, address: address, now: now)
         await services.loginLimiter.reset(email: email)
+        let twoFactor = body.code == nil ? "" : " with a two-factor code"
+        await signInEntry("auth.signed_in", "Signed in" + twoFactor, agent: agent, address: address, now: now)
         return try await startSession(for: agent, request, context)
+    }
+
+    private func signInEntry(_ action: String, _ summary: String, agent: Agent, address: String, now: Date) async {
+        await AuditLog(services: services).append(AuditEntry(workspaceID: agent.workspaceID, at: now, agentID: agent.id, actor: agent.email,
+                                                             via: .signIn, action: action, target: nil, summary: summary, address: address))
     }
 
     /// The password was right: an agent with two-factor sign-in also gives the app's code or a
@@ -171,6 +182,7 @@ struct AuthController {
         }
         guard try await TwoFactorController(services: services).checkCode(code, agentID: agentID, workspaceID: ws, allowRecovery: true) else {
             await services.loginLimiter.recordFailure(email: email, address: address, now: now)
+            await signInEntry("auth.two_factor_failed", "Sign-in with the right password and a wrong two-factor code", agent: agent, address: address, now: now)
             var problem = Problem(.unauthorized, "That code is not right, or was already used. Type the code the app shows now.", field: "code")
             problem.code = "wrong_two_factor_code"
             throw problem

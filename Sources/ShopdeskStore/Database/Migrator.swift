@@ -67,6 +67,7 @@ public enum Migrator {
         Migration(version: 45, name: "reports: backlog, topics, online time, scoreboard", statements: Schema.version45),
         Migration(version: 46, name: "workspace intents", statements: Schema.version46),
         Migration(version: 47, name: "two-factor sign-in", statements: Schema.version47),
+        Migration(version: 48, name: "audit log", statements: Schema.version48),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

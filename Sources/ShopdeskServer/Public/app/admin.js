@@ -20,6 +20,7 @@ import { notificationSettings } from './notifications.js';
 import { pushSection } from './push.js';
 import { customFieldsSection } from './custom-fields.js';
 import { twoFactorSection, workspaceSecuritySection } from './two-factor.js';
+import { auditLogSection } from './audit-log.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
 
@@ -28,7 +29,7 @@ const AREAS = [
   { id: 'account', label: 'settingsAccount', admins: false,
     load: () => [signatureSection(), notificationSettings(), pushSection(), sendingSection(), twoFactorSection(), tokensSection()] },
   { id: 'team', label: 'settingsTeam', admins: true,
-    load: ({ me, redraw, onChanged }) => [agentsSection(me, redraw), teamsSection(onChanged), workspaceSecuritySection()] },
+    load: ({ me, redraw, onChanged }) => [agentsSection(me, redraw), teamsSection(onChanged), workspaceSecuritySection(), auditLogSection()] },
   { id: 'channels', label: 'settingsChannels', admins: true, load: ({ onChanged }) => [inboxesSection(onChanged)] },
   { id: 'automation', label: 'settingsAutomation', admins: true,
     load: async ({ onChanged }) => [await tagsSection(onChanged), await customFieldsSection(), ...await automationSections()] },
