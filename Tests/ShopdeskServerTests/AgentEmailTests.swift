@@ -97,13 +97,7 @@ struct AgentEmailBrowserTests {
                 try await WorkspaceRepository.find(stranger.agent.workspaceID, in: $0)
             }?.name)
             try await Browser.with { page in
-                try await page.navigate("http://127.0.0.1:\(port)/")
-                try await page.waitFor("document.querySelector('#signin-email')", "the sign-in form")
-                try await page.focus("#signin-email")
-                try await page.type(harness.owner.email)
-                try await page.focus("#signin-password")
-                try await page.type(Harness.password)
-                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await WebAppTests.submitCredentials(page, harness, "http://127.0.0.1:\(port)/")
                 try await page.waitFor("document.querySelector('#signin-workspace')?.options.length === 2", "the workspace choice")
                 #expect(try await page.evaluate("document.activeElement?.id") as? String == "signin-workspace")
                 _ = try await page.evaluate("""

@@ -144,13 +144,7 @@ struct TwoFactorTests {
                 return key
             }
             try await Browser.with { page in
-                try await page.navigate("http://127.0.0.1:\(port)/")
-                try await page.waitFor("document.querySelector('#signin-email')", "the sign-in form")
-                try await page.focus("#signin-email")
-                try await page.type(harness.owner.email)
-                try await page.focus("#signin-password")
-                try await page.type(Harness.password)
-                try await page.press("Enter", code: "Enter", keyCode: 13)
+                try await WebAppTests.submitCredentials(page, harness, "http://127.0.0.1:\(port)/")
                 try await page.waitFor("document.querySelector('#signin-code') && !document.querySelector('#signin-code').closest('.field').hidden", "the code asked for")
                 let code = try #require(try await Self.appCode(secret, offset: 30))
                 try await page.focus("#signin-code")

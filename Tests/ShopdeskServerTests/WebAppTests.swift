@@ -214,6 +214,12 @@ struct WebAppTests {
     }
 
     static func signIn(_ page: DevToolsPage, _ harness: Harness, _ url: String) async throws {
+        try await submitCredentials(page, harness, url)
+        try await page.waitFor("document.querySelector('#conversations')", "the inbox")
+    }
+
+    /// Opens `url`, types the owner's email and password into the sign-in form and sends it.
+    static func submitCredentials(_ page: DevToolsPage, _ harness: Harness, _ url: String) async throws {
         try await page.navigate(url)
         try await page.waitFor("document.querySelector('#signin-email')", "the sign-in form")
         try await page.focus("#signin-email")
@@ -221,7 +227,6 @@ struct WebAppTests {
         try await page.focus("#signin-password")
         try await page.type(Harness.password)
         try await page.press("Enter", code: "Enter", keyCode: 13)
-        try await page.waitFor("document.querySelector('#conversations')", "the inbox")
     }
 
     @Test func aWrongPasswordIsSaidInTheAgentsLanguage() async throws {

@@ -21,6 +21,7 @@ import { pushSection } from './push.js';
 import { customFieldsSection } from './custom-fields.js';
 import { twoFactorSection, workspaceSecuritySection } from './two-factor.js';
 import { auditLogSection } from './audit-log.js';
+import { tokensSection } from './tokens.js';
 
 const ROLES = ['viewer', 'agent', 'admin', 'owner'];
 
@@ -73,16 +74,19 @@ export async function renderAdmin(container, me, onChanged, area) {
 async function agentsSection(me, redraw) {
   const list = h('table', { class: 'admin-table' });
   const refresh = async () => {
-    const agents = (await api('GET', '/agents')).items;
+    const [agents, security] = await Promise.all([api('GET', '/agents').then((page) => page.items),
+      api('GET', '/workspace/security').catch(() => ({ enrolled_agent_ids: [] }))]);
+    const enrolled = new Set(security.enrolled_agent_ids);
     clear(list);
-    list.append(h('tr', {}, h('th', {}, t('name')), h('th', {}, t('email')), h('th', {}, t('role')), h('th', {}, t('status'))));
+    list.append(h('tr', {}, h('th', {}, t('name')), h('th', {}, t('email')), h('th', {}, t('role')), h('th', {}, t('status')), h('th', {}, t('twoFactor'))));
     for (const agent of agents) {
       const role = h('select', { 'aria-label': `${t('role')} ${agent.name}`, disabled: agent.id === me.id },
         ...ROLES.map((value) => h('option', { value, selected: agent.role === value }, t(value))));
       role.addEventListener('change', () => api('PATCH', `/agents/${agent.id}`, { role: role.value }).then(refresh, (failure) => alertFailure(failure, refresh)));
       const active = h('input', { type: 'checkbox', checked: !agent.disabled, disabled: agent.id === me.id, 'aria-label': `${t('active')} ${agent.name}` });
       active.addEventListener('change', () => api('PATCH', `/agents/${agent.id}`, { disabled: !active.checked }).then(refresh, (failure) => alertFailure(failure, refresh)));
-      list.append(h('tr', {}, h('td', {}, agent.name), h('td', {}, agent.email), h('td', {}, role), h('td', {}, h('label', {}, active, ` ${t('active')}`))));
+      list.append(h('tr', { 'data-agent': agent.id }, h('td', {}, agent.name), h('td', {}, agent.email), h('td', {}, role),
+        h('td', {}, h('label', {}, active, ` ${t('active')}`)), h('td', { class: 'two-factor-state' }, enrolled.has(agent.id) ? '✓' : '—')));
     }
   };
   await refresh();
@@ -383,29 +387,3 @@ async function sendingSection() {
     labelled('theme', t('themeTitle'), look), status);
 }
 
-async function tokensSection() {
-  const list = h('ul', { class: 'admin-list' });
-  const shown = h('div');
-  const refresh = async () => {
-    const tokens = (await api('GET', '/tokens')).items;
-    clear(list);
-    for (const token of tokens) {
-      const revoke = h('button', { type: 'button', 'aria-label': `${t('revoke')} ${token.name}` }, t('revoke'));
-      revoke.addEventListener('click', async () => {
-        await api('DELETE', `/tokens/${token.id}`).catch((failure) => alertFailure(failure));
-        await refresh();
-      });
-      list.append(h('li', {}, h('strong', {}, token.name), ` · ${formatTime(token.created_at)} `, revoke));
-    }
-  };
-  await refresh();
-  const name = h('input', { type: 'text', required: true, maxlength: 100 });
-  return panel('admin-tokens', t('apiTokens'), list, shown,
-    form('add-token', [labelled('token-name', t('name'), name)], t('createToken'), async (element) => {
-      const created = await api('POST', '/tokens', { name: name.value });
-      clear(shown);
-      shown.append(secret(`${t('apiToken')} (Authorization: Bearer)`, created.token));
-      element.reset();
-      await refresh();
-    }));
-}

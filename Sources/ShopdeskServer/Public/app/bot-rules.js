@@ -5,20 +5,14 @@
 import { api } from './api.js';
 import { clear, h } from './dom.js';
 import { t } from './i18n.js';
+import { foldedSection } from './forms.js';
 
 const ACTIONS = ['cancel', 'change_address', 'start_return', 'resend_tracking'];
 
 /** A folded form per shop; the policy is read when it is opened. @param {any} shop */
 export function botRulesForm(shop) {
-  const body = h('div', {});
-  const details = h('details', { class: 'bot-rules', 'data-shop': shop.id }, h('summary', {}, t('botRules')), body);
-  details.addEventListener('toggle', async () => {
-    if (!details.open || body.childElementCount) return;
-    try { render(body, shop, await api('GET', `/stores/${shop.id}/bot-policy`)); } catch (failure) {
-      body.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
-    }
-  });
-  return details;
+  return foldedSection({ class: 'bot-rules', 'data-shop': shop.id }, t('botRules'),
+    async (body) => render(body, shop, await api('GET', `/stores/${shop.id}/bot-policy`)));
 }
 
 function render(body, shop, policy) {

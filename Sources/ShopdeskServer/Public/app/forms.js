@@ -8,6 +8,22 @@ export function panel(id, title, ...children) {
   return h('section', { class: 'admin-panel', id, 'aria-labelledby': `${id}-title` }, h('h3', { id: `${id}-title` }, title), ...children);
 }
 
+/**
+ * A folded section whose content is read when first opened (a shop's return rules, its bot policy).
+ * @param {Record<string, any>} attributes @param {string} summary @param {(body: HTMLElement) => Promise<void>} fill
+ */
+export function foldedSection(attributes, summary, fill) {
+  const body = h('div', {});
+  const details = h('details', attributes, h('summary', {}, summary), body);
+  details.addEventListener('toggle', async () => {
+    if (!details.open || body.childElementCount) return;
+    try { await fill(body); } catch (failure) {
+      body.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
+    }
+  });
+  return details;
+}
+
 export function errorLine() {
   return h('p', { class: 'form-error', role: 'alert' });
 }

@@ -4,21 +4,15 @@
 import { api } from './api.js';
 import { clear, h } from './dom.js';
 import { t } from './i18n.js';
+import { foldedSection } from './forms.js';
 
 const REASONS = ['size_too_small', 'size_too_large', 'unwanted', 'not_as_described', 'wrong_item', 'defective', 'style', 'color', 'other'];
 const LANGUAGES = { en: 'English', pt: 'Português', ru: 'Русский', hr: 'Hrvatski' };
 
 /** A folded form per shop; the rules are read when it is opened. @param {any} shop */
 export function returnRulesForm(shop) {
-  const body = h('div', {});
-  const details = h('details', { class: 'return-rules', 'data-shop': shop.id }, h('summary', {}, t('returnRules')), body);
-  details.addEventListener('toggle', async () => {
-    if (!details.open || body.childElementCount) return;
-    try { render(body, shop, await api('GET', `/stores/${shop.id}/return-policy`)); } catch (failure) {
-      body.append(h('p', { class: 'form-error', role: 'alert' }, failure.message));
-    }
-  });
-  return details;
+  return foldedSection({ class: 'return-rules', 'data-shop': shop.id }, t('returnRules'),
+    async (body) => render(body, shop, await api('GET', `/stores/${shop.id}/return-policy`)));
 }
 
 function checkboxes(name, chosen) {
