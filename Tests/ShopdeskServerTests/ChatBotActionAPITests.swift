@@ -238,4 +238,34 @@ struct ChatBotActionAPITests {
             }
         }
     }
+
+    @Test(.enabled(if: Browser.shouldRun), .timeLimit(.minutes(10)))
+    func anAdminSetsWhatTheBotMayDoInTheShopsSettings() async throws {
+        try await Harness.run(.sqlite, mode: .live) { harness in
+            let store = try await harness.client.json(.post, "/api/v1/stores", token: harness.ownerToken, body: #"{"platform":"sandbox","currency":"EUR"}"#)
+            let id = try store.int("id")
+            let port = try #require(harness.client.port)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/admin/commerce")
+                let rules = "document.querySelector('details.bot-rules[data-shop=\"\(id)\"]')"
+                try await page.waitFor(rules, "the bot's settings")
+                _ = try await page.evaluate("\(rules).open = true")
+                try await page.waitFor("\(rules).querySelector('.bot-rules-form input[value=cancel]')", "the form, read when opened")
+                // No inbox sends mail here: the emailed code cannot be chosen.
+                #expect(try await page.evaluate("\(rules).querySelector('select option[value=code]').disabled") as? Bool == true)
+                _ = try await page.evaluate("""
+                    (() => { const r = \(rules); r.querySelector('input[value=cancel]').checked = true; r.querySelector('select').value = 'order_email';
+                      r.querySelector('input[inputmode=decimal]').value = '50.00'; r.querySelector('form').requestSubmit(); return true })()
+                    """)
+                try await page.waitFor("\(rules).querySelector('[role=status]')?.textContent === 'Saved.'", "saved")
+                // The return rules fold the same way.
+                let returns = "document.querySelector('details.return-rules[data-shop=\"\(id)\"]')"
+                _ = try await page.evaluate("\(returns).open = true")
+                try await page.waitFor("\(returns).querySelector('.return-rules-form')", "the return rules, read when opened")
+            }
+            let policy = try await harness.client.json(.get, "/api/v1/stores/\(id)/bot-policy", token: harness.ownerToken)
+            let (limit, verification) = (try policy.string("max_refund"), try policy.string("verification"))
+            #expect(policy.fields["actions"] as? [String] == ["cancel"] && limit == "50.00" && verification == "order_email", "\(policy.text)")
+        }
+    }
 }
