@@ -17,6 +17,8 @@ struct AppServices: Sendable {
     let loginLimiter: LoginRateLimiter
     /// New chat sessions per address and messages per visitor.
     let widgetLimiter = RateWindow()
+    /// Requests per minute per caller on `/api/` (`AuthMiddleware`).
+    let apiLimiter = APIRateLimiter()
     let files: AttachmentFileStore
     let outboundGuard: OutboundURLGuard
     /// Connected shops: orders beside conversations and actions on them.

@@ -35,7 +35,8 @@ func buildApplication(services: AppServices,
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: WidgetCORSMiddleware())
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: AuthMiddleware(database: database))
+    router.add(middleware: AuthMiddleware(database: database, limiter: services.apiLimiter, perCaller: services.config.apiRequestsPerMinute,
+                                          perAddress: services.config.anonymousRequestsPerMinute))
 
     let api = APIRegistrar(router: router)
     api.audit = { entry in await AuditLog(services: services).append(entry) }

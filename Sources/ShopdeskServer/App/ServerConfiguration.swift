@@ -32,6 +32,10 @@ public struct ServerConfiguration: Sendable {
     public var dkimKey: String?
     /// New chat-widget sessions one address may start per 10 minutes.
     public var widgetSessionsPerAddress = 60
+    /// `/api/` requests per minute per API token, session or inbox token (0: unlimited).
+    public var apiRequestsPerMinute = 3_000
+    /// `/api/` requests per minute per address for requests that name no one (0: unlimited).
+    public var anonymousRequestsPerMinute = 600
     /// Key for stored credentials (base64, 32 bytes); without it one is kept in the data directory.
     public var secretKey: String?
     /// The contact browsers' push services are given with every web push (`mailto:` or `https:`);
@@ -109,6 +113,8 @@ public struct ServerConfiguration: Sendable {
         if let value = values["widget_sessions_per_address"] {
             config.widgetSessionsPerAddress = try integer(value, "widget_sessions_per_address")
         }
+        if let value = values["api_rate_limit"] { config.apiRequestsPerMinute = max(0, try integer(value, "api_rate_limit")) }
+        if let value = values["anonymous_rate_limit"] { config.anonymousRequestsPerMinute = max(0, try integer(value, "anonymous_rate_limit")) }
         if let value = values["smtp_mode"] {
             guard ["smtp", "lmtp"].contains(value.lowercased()) else {
                 throw ConfigurationError("smtp_mode is smtp (for senders on the internet) or lmtp (behind an MTA such as Postfix), not \"\(value)\".")

@@ -14,6 +14,9 @@ struct AuthMiddleware: RouterMiddleware {
     static let cookieName = "shopdesk_session"
 
     let database: Database
+    var limiter: APIRateLimiter? = nil
+    var perCaller = 0
+    var perAddress = 0
 
     /// Routes that start a session and act for no one yet. A browser still holding another
     /// session's cookie must be able to use them: they ignore the cookie (and so its CSRF check).
@@ -51,7 +54,37 @@ struct AuthMiddleware: RouterMiddleware {
             problem.code = "two_factor_setup_required"
             throw problem
         }
-        return try await next(request, context)
+        guard let decision = rateLimit(request, context) else { return try await next(request, context) }
+        let headers: HTTPFields = [
+            HTTPField.Name("RateLimit-Policy")!: "\(decision.limit);w=\(APIRateLimiter.windowSeconds)",
+            HTTPField.Name("RateLimit-Limit")!: String(decision.limit), HTTPField.Name("RateLimit-Remaining")!: String(decision.remaining),
+            HTTPField.Name("RateLimit-Reset")!: String(decision.reset),
+        ]
+        guard decision.allowed else {
+            var problem = Problem(.tooManyRequests, "Too many requests: at most \(decision.limit) a minute. Try again in \(decision.reset) seconds.")
+            problem.code = "rate_limited"
+            problem.headers = headers
+            problem.headers[.retryAfter] = String(decision.reset)
+            throw problem
+        }
+        var response = try await next(request, context)
+        for field in headers { response.headers[field.name] = field.value }
+        return response
+    }
+
+    /// Counts the request against its caller's limit: the API token, the session, the inbox
+    /// token, or else the address. Nil when it is not counted (no limiter, or a provider's webhook).
+    func rateLimit(_ request: Request, _ context: Context) -> APIRateLimiter.Decision? {
+        guard let limiter, APIRateLimiter.counted(path: request.uri.path) else { return nil }
+        let now = Date()
+        if let principal = context.principal {
+            let key = principal.tokenID.map { "token:\($0.rawValue)" } ?? principal.sessionID.map { "session:\($0)" } ?? "agent:\(principal.agent.id.rawValue)"
+            return limiter.record(key, limit: perCaller, now: now)
+        }
+        if let inboxToken = request.headers[HTTPField.Name("X-Inbox-Token")!], !inboxToken.isEmpty {
+            return limiter.record("inbox:" + Secrets.sha256Hex(inboxToken), limit: perCaller, now: now)
+        }
+        return limiter.record("address:" + (context.remoteAddress?.ipAddress ?? "unknown"), limit: perAddress, now: now)
     }
 
     func authenticate(_ request: Request) async throws -> Principal? {
