@@ -76,12 +76,9 @@ struct ConversationsController {
             let conversation = try await services.conversation(try request.id(context: context, "Conversation"), context)
             let body = try await request.decode(as: UpdateBody.self, context: context)
             let corrects = body.intent != nil || body.sentiment != nil
-            if let intent = body.intent?.value {
-                let ws = context.workspaceID
-                let known = try await database.read { try await WorkspaceIntentRepository.names(workspaceID: ws, in: $0) }
-                guard known.contains(intent) else {
-                    throw Problem(.unprocessableContent, "Unknown intent \"\(intent)\"; use one of \(known.joined(separator: ", ")) or null.", field: "intent")
-                }
+            if let intent = body.intent?.value, case let ws = context.workspaceID,
+               case let known = try await database.read({ try await WorkspaceIntentRepository.names(workspaceID: ws, in: $0) }), !known.contains(intent) {
+                throw Problem(.unprocessableContent, "Unknown intent \"\(intent)\"; use one of \(known.joined(separator: ", ")) or null.", field: "intent")
             }
             if let sentiment = body.sentiment, !["negative", "neutral", "positive"].contains(sentiment) {
                 throw Problem(.unprocessableContent, "sentiment is negative, neutral or positive.", field: "sentiment")
