@@ -123,6 +123,11 @@ struct TwoFactorTests {
             #expect(try await harness.client.json(.get, "/api/v1/conversations", headers: ["Cookie": cookie]).status == .ok)
             // API tokens are credentials of their own: not held to the sign-in rule.
             #expect(try await harness.client.json(.get, "/api/v1/conversations", token: agent.token).status == .ok)
+            // Only this workspace requires it: another one's agent signs in with the password alone.
+            let stranger = try await harness.stranger()
+            #expect(try await Self.login(harness, stranger.agent.email).status == .ok)
+            let theirs = try await harness.client.json(.get, "/api/v1/workspace/security", token: stranger.token)
+            #expect(try theirs.bool("require_two_factor") == false)
         }
     }
 

@@ -19,6 +19,8 @@ struct WorkspaceIntentTests {
         try await Harness.run(kind, mode: .live) { harness in
             for (index, text) in Self.giftWrapping.enumerated() { try await harness.inbound(email: "g\(index)@example.com", text: text) }
             try await harness.inbound(email: "x@example.com", text: "Where is my order #1234?")
+            let badDay = try await harness.client.json(.get, "/api/v1/reports/topics/unmatched?from=yesterday", token: harness.ownerToken)
+            #expect(badDay.status == .badRequest && badDay.text.contains("2026-11-30"), "\(badDay.text)")
             let unmatched = try await harness.client.json(.get, "/api/v1/reports/topics/unmatched", token: harness.ownerToken)
             #expect(unmatched.status == .ok, "\(unmatched.text)")
             let cluster = try #require(unmatched.items.first { ($0["terms"] as? [String])?.contains("gift wrapping") == true }, "\(unmatched.text)")

@@ -308,8 +308,9 @@ extension ChatBotRunner {
         try await services.database.read { try await InboxRepository.list(workspaceID: workspaceID, in: $0).first { $0.email?.smtp != nil } }
     }
 
-    /// The order's email is the customer's: their orders show beside the conversation.
-    private func claim(_ email: String, _ context: TurnContext) async {
+    /// The number and the email matched: the customer is the shop's customer with that email,
+    /// whose orders the agent then sees beside the conversation.
+    func claim(_ email: String, _ context: TurnContext) async {
         do {
             try await CustomerService(database: services.database, publisher: services.hub)
                 .claimEmail(email, for: context.conversation.customerID, workspaceID: context.conversation.workspaceID, actor: .system)

@@ -100,14 +100,7 @@ struct ChatBotRunner {
             let (followUp, after) = ChatBot.afterLookup(state, found: order != nil)
             state = after
             if let order {
-                // The number and the email matched: the customer is the shop's customer with that
-                // email, whose orders the agent then sees beside the conversation.
-                do {
-                    try await CustomerService(database: services.database, publisher: services.hub)
-                        .claimEmail(email, for: conversation.customerID, workspaceID: conversation.workspaceID, actor: .system)
-                } catch {
-                    services.logger.warning("The verified email could not be tied to the customer", metadata: ["error": "\(error)"])
-                }
+                await claim(email, context)
                 var lines = [say("order", ["number": order.number, "status": BotText.status(of: order, language)])]
                 for shipment in order.fulfillments where shipment.trackingNumber != nil {
                     let tracking = [shipment.carrier, shipment.trackingNumber, shipment.trackingURL].compactMap { $0 }.joined(separator: " ")

@@ -78,7 +78,8 @@ struct IntentsController {
                "Clusters of the period's conversations no intent fitted (the newest 2,000), named by the words they share, largest first "
                    + "(from and to are days, 2026-11-30, in the workspace's time zone; the last 30 days by default)",
                tag: "intelligence", role: .admin, query: ["from", "to"]) { request, context in
-            let (from, to) = try await period(request, context)
+            let period = try await ReportsController.period(request, workspaceID: context.workspaceID, defaultDays: 30, database: services.database)
+            let (from, to) = (period.clock.start(of: period.from), period.clock.start(of: period.to))
             let topics = try await services.conversations.unmatchedTopics(workspaceID: context.workspaceID, from: from, to: to)
             return ClustersDTO(from: from, to: to, read: topics.read, items: topics.clusters.prefix(30).map { cluster in
                 ClusterDTO(terms: cluster.terms, size: cluster.members.count, languages: cluster.languages,
@@ -86,23 +87,5 @@ struct IntentsController {
                            conversationIds: Array(cluster.members.prefix(100)))
             })
         }
-    }
-
-    /// The reports' period: days in the workspace's time zone, [from, to).
-    private func period(_ request: Request, _ context: AuthenticatedContext) async throws -> (Date, Date) {
-        let ws = context.workspaceID
-        guard let workspace = try await services.database.read({ try await WorkspaceRepository.find(ws, in: $0) }) else {
-            throw Problem(.notFound, "This workspace no longer exists.")
-        }
-        let clock = ReportClock(timeZone: TimeZone(identifier: workspace.timeZone) ?? .gmt)
-        let day = { (name: String) throws -> Int? in
-            guard let text = request.queryString(name) else { return nil }
-            guard let day = ReportClock.day(text) else { throw Problem(.badRequest, "`\(name)` is a day written as 2026-11-30.", field: name) }
-            return day
-        }
-        let to = try day("to") ?? ReportClock.adding(1, to: clock.day(Date()))
-        let from = try day("from") ?? ReportClock.adding(-30, to: to)
-        guard from < to else { throw Problem(.badRequest, "`from` comes before `to` (the period is [from, to)).", field: "from") }
-        return (clock.start(of: from), clock.start(of: to))
     }
 }

@@ -134,9 +134,11 @@ struct ReportsController {
         var ownOnly: Bool
     }
 
-    private func scope(_ request: Request, _ context: AuthenticatedContext) async throws -> Scope {
-        let ws = context.workspaceID
-        let workspace = try await services.database.read { try await WorkspaceRepository.find(ws, in: $0) }
+    /// A report's period from `from` and `to` (days, 2026-11-30, in the workspace's time zone;
+    /// [from, to)), the last `defaultDays` until today when left out; at most two years.
+    static func period(_ request: Request, workspaceID: WorkspaceID, defaultDays: Int, database: Database)
+        async throws -> (workspace: Workspace, clock: ReportClock, from: Int, to: Int) {
+        let workspace = try await database.read { try await WorkspaceRepository.find(workspaceID, in: $0) }
         guard let workspace else { throw Problem(.notFound, "This workspace no longer exists.") }
         let clock = ReportClock(timeZone: TimeZone(identifier: workspace.timeZone) ?? .gmt)
         let day = { (name: String) throws -> Int? in
@@ -147,10 +149,17 @@ struct ReportsController {
             return day
         }
         let to = try day("to") ?? ReportClock.adding(1, to: clock.day(Date()))
-        let from = try day("from") ?? ReportClock.adding(-7, to: to)
+        let from = try day("from") ?? ReportClock.adding(-defaultDays, to: to)
         let length: Int = ReportClock.days(from: from, to: to).count
         guard from < to else { throw Problem(.badRequest, "`from` comes before `to` (the period is [from, to)).", field: "from") }
         guard length <= 731 else { throw Problem(.badRequest, "A report covers at most two years (731 days).", field: "from") }
+        return (workspace, clock, from, to)
+    }
+
+    private func scope(_ request: Request, _ context: AuthenticatedContext) async throws -> Scope {
+        let ws = context.workspaceID
+        let (workspace, _, from, to) = try await Self.period(request, workspaceID: ws, defaultDays: 7, database: services.database)
+        let length: Int = ReportClock.days(from: from, to: to).count
 
         // Each filter is an OR of its values, at most 100 of them (a longer list is a mistake, and
         // would exceed what one statement may bind).

@@ -83,6 +83,7 @@ public enum TwoFactorRepository {
     }
 
     public static func setWorkspaceRequires(_ required: Bool, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
+        // workspace: the workspaces row is the workspace itself, found by its own id (from the admin's session, never from a request's body).
         try await sql.raw("UPDATE workspaces SET require_two_factor = \(bind: required ? 1 : 0) WHERE id = \(bind: workspaceID.rawValue)").run()
     }
 
