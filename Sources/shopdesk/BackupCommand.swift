@@ -8,7 +8,7 @@ import ShopdeskStore
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Back up the database and the data directory's files (attachments, raw emails, the secret key) into a new directory.",
+        abstract: "Back up the database, its files (attachments, raw emails, from any file store) and the data directory (the secret key) into a new directory.",
         discussion: "SQLite is copied with VACUUM INTO, PostgreSQL with pg_dump (its client programs must be installed); both while Shopdesk serves.")
 
     @OptionGroup var options: DatabaseOptions
@@ -18,8 +18,9 @@ struct BackupCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let logger = makeLogger(configuration)
         let manifest = try await Database.with(url: configuration.databaseURL, logger: logger) { database in
-            try await Backup.create(database: database, databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory, to: to)
+            try await Backup.create(database: database, configuration: configuration, to: to)
         }
+        for sha256 in manifest.missingFiles ?? [] { Console.out("Not in the \(configuration.fileStoreName) store, so not backed up: \(sha256)") }
         Console.out("Backed up the \(manifest.engine) database (schema \(manifest.schemaVersion)) and \(manifest.files) files (\(manifest.bytes) bytes) into \(to).")
         Console.out("The backup holds the secret key that opens stored credentials: keep it as safe as the server.")
     }
@@ -29,7 +30,7 @@ struct BackupCommand: AsyncParsableCommand {
 struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Restore a backup into an empty database and data directory, then bring the schema up to date.")
+        abstract: "Restore a backup into an empty database, data directory and the configured file store, then bring the schema up to date.")
 
     @OptionGroup var options: DatabaseOptions
     @Option(help: "The backup's directory.") var from: String
@@ -38,8 +39,7 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration = try options.load()
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
-        let manifest = try await Backup.restore(from: from, databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory,
-                                                logger: makeLogger(configuration))
+        let manifest = try await Backup.restore(from: from, configuration: configuration, logger: makeLogger(configuration))
         Console.out("Restored the backup of \(manifest.createdAt) (schema \(manifest.schemaVersion), \(manifest.files) files) into \(configuration.databaseURL.hasPrefix("postgres") ? "the PostgreSQL database" : configuration.databaseURL) and \(configuration.dataDirectory).")
     }
 }

@@ -8,7 +8,7 @@ struct Shopdesk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shopdesk",
         abstract: "Shopdesk: the customer-support helpdesk for online shops.",
-        subcommands: [Serve.self, Migrate.self, Admin.self, Demo.self, Bench.self, Intel.self, Reports.self, BackupCommand.self, RestoreCommand.self]
+        subcommands: [Serve.self, Migrate.self, Admin.self, Demo.self, Bench.self, Intel.self, Reports.self, BackupCommand.self, RestoreCommand.self, FilesCommand.self]
     )
 }
 

@@ -19,11 +19,14 @@ struct BackupTests {
         return try #require(components.string)
     }
 
+    /// SQLite with files on disk; PostgreSQL with files in the database, restored onto disk (a
+    /// restore writes into the store its configuration names).
     @Test(arguments: TestDatabase.kinds)
     func aRestoredBackupHasEveryMessageFileAndSetting(kind: DatabaseKind) async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("shopdesk-backup-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        try await Harness.run(kind) { harness in
+        let fileStore: FileStoreKind = kind == .postgres ? .database : .local
+        try await Harness.run(kind, configure: { $0.fileStore = fileStore }) { harness in
             // A message, a file, a tag, a shop with a sealed secret and the bot's policy.
             let sent = try await harness.inbound(email: "marta@example.com", text: "Where is my parcel? Photo attached.")
             let bytes = Array("a photo of a parcel \(UUID())".utf8)
@@ -40,11 +43,14 @@ struct BackupTests {
 
             let databaseURL = kind == .postgres ? try await Self.postgresURL(harness) : "sqlite:unused"
             let backup = scratch.appendingPathComponent("backup").path
-            let manifest = try await Backup.create(database: harness.database, databaseURL: databaseURL,
-                                                   dataDirectory: harness.services.config.dataDirectory, to: backup)
-            #expect(manifest.engine == kind.rawValue && manifest.files >= 2 && manifest.schemaVersion >= 48, "\(manifest)")
+            var configuration = harness.services.config
+            configuration.databaseURL = databaseURL
+            let manifest = try await Backup.create(database: harness.database, configuration: configuration, to: backup)
+            #expect(manifest.engine == kind.rawValue && manifest.schemaVersion >= 49 && manifest.fileStore == fileStore.rawValue, "\(manifest)")
+            // The key, and the upload unless it is in the database's own dump.
+            #expect(manifest.files == (fileStore == .database ? 1 : 2) && manifest.missingFiles == [], "\(manifest)")
             await #expect(throws: Backup.Failure.self, "never over an earlier backup") {
-                _ = try await Backup.create(database: harness.database, databaseURL: databaseURL, dataDirectory: harness.services.config.dataDirectory, to: backup)
+                _ = try await Backup.create(database: harness.database, configuration: configuration, to: backup)
             }
 
             // Restored into an empty database and a new data directory.
@@ -60,9 +66,14 @@ struct BackupTests {
             } else {
                 restoredURL = "sqlite:" + scratch.appendingPathComponent("restored/shopdesk.sqlite").path
             }
-            _ = try await Backup.restore(from: backup, databaseURL: restoredURL, dataDirectory: restoredFiles, logger: TestDatabase.logger)
+            let restoring = {
+                var restoring = configuration
+                (restoring.databaseURL, restoring.dataDirectory, restoring.fileStore) = (restoredURL, restoredFiles, .local)
+                return restoring
+            }()
+            _ = try await Backup.restore(from: backup, configuration: restoring, logger: TestDatabase.logger)
             await #expect(throws: Backup.Failure.self, "never over a database or files in use") {
-                _ = try await Backup.restore(from: backup, databaseURL: restoredURL, dataDirectory: restoredFiles, logger: TestDatabase.logger)
+                _ = try await Backup.restore(from: backup, configuration: restoring, logger: TestDatabase.logger)
             }
 
             let conversation = try sent.int("conversation_id")
@@ -79,12 +90,10 @@ struct BackupTests {
                 #expect(text == "Where is my parcel? Photo attached." && tag == "vip")
                 #expect(settings?.contains("\"cancel\"") == true, "\(settings ?? "")")
                 // The shop's secret opens with the restored key.
-                var configuration = harness.services.config
-                configuration.dataDirectory = restoredFiles
-                #expect(try SecretBox.load(configuration: configuration).open(try #require(sealed)) == "shh-it-is-sealed")
+                #expect(try SecretBox.load(configuration: restoring).open(try #require(sealed)) == "shh-it-is-sealed")
                 // The file is where the restored data directory keeps it, byte for byte.
                 let stored = try #require(key)
-                let restoredBytes = try await AttachmentFileStore(dataDirectory: restoredFiles).load(sha256: stored)
+                let restoredBytes = try await LocalFileStore(dataDirectory: restoredFiles).load(sha256: stored)
                 #expect(Array(restoredBytes) == bytes)
             }
             if kind == .postgres, let name = URLComponents(string: restoredURL)?.path.dropFirst() {

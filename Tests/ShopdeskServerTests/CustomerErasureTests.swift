@@ -40,8 +40,7 @@ struct CustomerErasureTests {
             let export = try await harness.client.json(.get, "/api/v1/customers/\(customer)/export", token: harness.ownerToken)
             #expect(export.text.contains("Ilica 1, Zagreb") && export.text.contains("marta-invoice.pdf") && export.text.contains("marta@example.com"))
 
-            let before = try FileManager.default.subpathsOfDirectory(atPath: harness.services.files.root.path)
-            #expect(before.contains { $0.hasSuffix(Self.sha256(bytes)) }, "the file is stored by its hash: \(before)")
+            #expect(try await harness.services.files.store.exists(sha256: Self.sha256(bytes)), "the file is stored by its hash")
             let unconfirmed = try await harness.client.json(.post, "/api/v1/customers/\(customer)/erase", token: harness.ownerToken, body: "{}")
             #expect(unconfirmed.status == .unprocessableContent)
             let agent = try await harness.agent(role: .agent, email: "ivo@example.com")
@@ -72,9 +71,9 @@ struct CustomerErasureTests {
             }
             let timeline = try await harness.client.json(.get, "/api/v1/conversations/\(conversation)/timeline", token: harness.ownerToken)
             #expect(timeline.text.contains("customer.erased") && timeline.text.contains("Asked by email") && !timeline.text.contains("Ilica"))
-            // The bytes are gone from the disk too.
-            let stored = try FileManager.default.subpathsOfDirectory(atPath: harness.services.files.root.path)
-            #expect(!stored.contains { $0.hasSuffix(Self.sha256(bytes)) }, "\(stored)")
+            // The bytes are gone from the store too.
+            let stored = try await harness.services.files.store.exists(sha256: Self.sha256(bytes))
+            #expect(!stored)
             // The conversation still counts in the workspace's lists; the same address is a new customer.
             let all = try await harness.client.json(.get, "/api/v1/conversations?view=all", token: harness.ownerToken)
             #expect(all.items.count == 1)

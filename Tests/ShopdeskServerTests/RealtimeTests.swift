@@ -123,10 +123,14 @@ struct RealtimeTests {
     }
 
     /// One `shopdesk serve` node on the database at `url`, live on a free port.
-    static func node(_ url: String, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    static func node(_ url: String, configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
+                     _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await Database.with(url: url, logger: TestDatabase.logger) { database in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("node-\(UUID().uuidString)").path
-            let app = try await buildApplication(configuration: Harness.configuration(directory), database: database, logger: TestDatabase.logger)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            var configuration = Harness.configuration(directory)
+            configure(&configuration)
+            let app = try await buildApplication(configuration: configuration, database: database, logger: TestDatabase.logger)
             try await app.test(.live) { client in
                 // Ready once it hears the other nodes (its LISTEN may take a while on a loaded machine).
                 for _ in 0..<300 {

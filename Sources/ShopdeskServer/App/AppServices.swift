@@ -19,7 +19,8 @@ struct AppServices: Sendable {
     let widgetLimiter = RateWindow()
     /// Requests per minute per caller on `/api/` (`AuthMiddleware`).
     let apiLimiter = APIRateLimiter()
-    let files: AttachmentFileStore
+    /// File bytes, in the configured store (`local`, `database` or `s3`).
+    let files: FileStorage
     let outboundGuard: OutboundURLGuard
     /// Connected shops: orders beside conversations and actions on them.
     let commerce: CommerceService
@@ -62,7 +63,7 @@ struct AppServices: Sendable {
             hub: hub,
             passwords: PasswordHasher(cost: configuration.bcryptCost),
             loginLimiter: LoginRateLimiter(),
-            files: AttachmentFileStore(dataDirectory: configuration.dataDirectory),
+            files: FileStorage.make(configuration: configuration, database: database),
             outboundGuard: outboundGuard,
             commerce: CommerceService(database: database, publisher: hub, automation: conversations.automation) { connection in
                 try StoreConnections.connector(for: connection, configuration: configuration, guardrail: outboundGuard, tokens: shopifyTokens)

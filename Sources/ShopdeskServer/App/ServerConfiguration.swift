@@ -7,8 +7,13 @@ public struct ServerConfiguration: Sendable {
     public var port = 8080
     /// `sqlite:PATH` (default) or `postgres://user:password@host:5432/database`.
     public var databaseURL = "sqlite:./data/shopdesk.sqlite"
-    /// Attachments are stored under here, content-addressed.
+    /// The key for stored credentials (when not given) and, with the local file store,
+    /// attachments and original emails, content-addressed.
     public var dataDirectory = "./data"
+    /// Where file bytes live: `local` (the data directory), `database` (the shared database) or
+    /// `s3` (an S3-compatible object store, `s3`). Several nodes need `database` or `s3`.
+    var fileStore = FileStoreKind.local
+    var s3 = S3Settings()
     /// The address agents and customers reach this server at; an https URL makes cookies Secure.
     public var publicURL: String?
     public var bcryptCost = 12
@@ -58,6 +63,9 @@ public struct ServerConfiguration: Sendable {
 
     public init() {}
 
+    /// `local`, `database` or `s3`.
+    public var fileStoreName: String { fileStore.rawValue }
+
     public var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
     /// The database URL with any password replaced, for logs.
@@ -86,6 +94,20 @@ public struct ServerConfiguration: Sendable {
         if let value = values["port"] { config.port = try integer(value, "port") }
         if let value = values["database_url"] { config.databaseURL = value }
         if let value = values["data_dir"] { config.dataDirectory = value }
+        if let value = values["file_store"] {
+            guard let kind = FileStoreKind(rawValue: value.lowercased()) else {
+                throw ConfigurationError("file_store is local, database or s3, not \"\(value)\".")
+            }
+            config.fileStore = kind
+        }
+        if let value = values["s3_endpoint"] { config.s3.endpoint = value }
+        if let value = values["s3_bucket"] { config.s3.bucket = value }
+        if let value = values["s3_region"] { config.s3.region = value }
+        if let value = values["s3_access_key_id"] { config.s3.accessKeyID = value }
+        if let value = values["s3_secret_access_key"] { config.s3.secretAccessKey = value }
+        if let value = values["s3_prefix"] { config.s3.prefix = value }
+        if let value = values["s3_virtual_hosted"] { config.s3.virtualHosted = ["1", "true", "yes"].contains(value.lowercased()) }
+        if config.fileStore == .s3 { try S3FileStore.validate(config.s3) }
         if let value = values["public_url"] { config.publicURL = value }
         if let value = values["bcrypt_cost"] { config.bcryptCost = try integer(value, "bcrypt_cost") }
         if let value = values["max_upload_bytes"] { config.maxUploadBytes = try integer(value, "max_upload_bytes") }

@@ -2,17 +2,31 @@ import Foundation
 import Logging
 import ShopdeskStore
 
-/// `shopdesk backup` and `shopdesk restore`: the database and the files of the data directory
-/// (attachments and raw emails, content-addressed, and `secret.key`, without which stored
-/// credentials cannot be opened) in one directory.
+/// `shopdesk backup` and `shopdesk restore`: the database, every file the database refers to
+/// (attachments and raw emails, content-addressed, read from whichever file store holds them) and
+/// the data directory's own files (`secret.key`, without which stored credentials cannot be
+/// opened) in one directory.
 ///
 /// The database is copied first, consistently and while Shopdesk serves: SQLite with
 /// `VACUUM INTO` (one read transaction, so a snapshot), PostgreSQL with `pg_dump` in its custom
 /// format (one repeatable-read transaction). Files are copied after it: a file is written before
 /// the message naming it commits, so every file the snapshot names is there (files newer than
-/// the snapshot come along and are harmless). A restore goes only into an empty database and a
-/// data directory without files, then brings the schema up to date.
+/// the snapshot come along and are harmless). With the `database` file store the bytes are in the
+/// snapshot already. A restore goes only into an empty database and a data directory without
+/// files, writes the files into the configured store (so restoring is also a way to move
+/// between stores), then brings the schema up to date.
 public enum Backup {
+    /// What a copy between file stores did.
+    public struct FileCopy: Sendable {
+        public var files = 0
+        public var bytes: Int64 = 0
+        /// Already in the target.
+        public var present = 0
+        public var missing: [String] = []
+        /// Bytes whose hash is not their name.
+        public var damaged: [String] = []
+    }
+
     public struct Manifest: Codable, Equatable, Sendable {
         public var format = 1
         public var createdAt: Date
@@ -20,9 +34,15 @@ public enum Backup {
         public var schemaVersion: Int64
         public var files: Int
         public var bytes: Int64
+        /// The file store the files were read from (absent in backups before file stores).
+        public var fileStore: String?
+        /// Files the database refers to that the store did not have, or had damaged: not in the backup.
+        public var missingFiles: [String]?
 
         enum CodingKeys: String, CodingKey {
             case format, engine, files, bytes
+            case fileStore = "file_store"
+            case missingFiles = "missing_files"
             case createdAt = "created_at"
             case schemaVersion = "schema_version"
         }
@@ -37,9 +57,11 @@ public enum Backup {
     static let postgresFile = "shopdesk.pgdump"
     static let manifestFile = "manifest.json"
 
-    /// Writes a backup of `database` (reached at `databaseURL`) and `dataDirectory` into
-    /// `directory`, which must not exist yet (made readable by its owner only: it holds the key).
-    public static func create(database: Database, databaseURL: String, dataDirectory: String, to directory: String) async throws -> Manifest {
+    /// Writes a backup of `database` (reached at `configuration.databaseURL`), its files and the
+    /// data directory into `directory`, which must not exist yet (made readable by its owner
+    /// only: it holds the key).
+    public static func create(database: Database, configuration: ServerConfiguration, to directory: String) async throws -> Manifest {
+        let databaseURL = configuration.databaseURL
         let target = URL(fileURLWithPath: directory)
         guard !FileManager.default.fileExists(atPath: target.path) else { throw Failure("\(directory) exists already; back up into a new directory.") }
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -62,8 +84,18 @@ public enum Backup {
         case .postgres:
             try run("pg_dump", ["--format=custom", "--no-owner", "--file", target.appendingPathComponent(postgresFile).path, "--dbname", databaseURL])
         }
-        let (files, bytes) = try copyFiles(from: URL(fileURLWithPath: dataDirectory), to: target.appendingPathComponent("files"))
-        let manifest = Manifest(createdAt: Date(), engine: database.kind.rawValue, schemaVersion: version, files: files, bytes: bytes)
+        let filesDirectory = target.appendingPathComponent("files")
+        var (files, bytes) = try copyFiles(from: URL(fileURLWithPath: configuration.dataDirectory), to: filesDirectory)
+        var lost: [String] = []
+        if configuration.fileStore != .database {
+            let copied = try await copyStoredFiles(database: database, from: FileStorage.make(configuration: configuration, database: database).store,
+                                                   to: LocalFileStore(dataDirectory: filesDirectory.path))
+            files += copied.files
+            bytes += copied.bytes
+            lost = copied.missing + copied.damaged
+        }
+        let manifest = Manifest(createdAt: Date(), engine: database.kind.rawValue, schemaVersion: version, files: files, bytes: bytes,
+                                fileStore: configuration.fileStore.rawValue, missingFiles: lost)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -71,9 +103,11 @@ public enum Backup {
         return manifest
     }
 
-    /// Restores a backup into the database at `databaseURL` (empty) and `dataDirectory` (no files
-    /// yet), then migrates the schema (a backup of an older version is brought up to date).
-    public static func restore(from directory: String, databaseURL: String, dataDirectory: String, logger: Logger) async throws -> Manifest {
+    /// Restores a backup into the database at `configuration.databaseURL` (empty), its data
+    /// directory (no files yet) and its file store, then migrates the schema (a backup of an
+    /// older version is brought up to date).
+    public static func restore(from directory: String, configuration: ServerConfiguration, logger: Logger) async throws -> Manifest {
+        let (databaseURL, dataDirectory) = (configuration.databaseURL, configuration.dataDirectory)
         let source = URL(fileURLWithPath: directory)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -103,7 +137,18 @@ public enum Backup {
             try FileManager.default.copyItem(atPath: source.appendingPathComponent(sqliteFile).path, toPath: path)
         }
         _ = try copyFiles(from: source.appendingPathComponent("files"), to: files)
-        _ = try await Database.with(url: databaseURL, logger: logger) { try await Migrator.migrate($0) }
+        try await Database.with(url: databaseURL, logger: logger) { database in
+            try await Migrator.migrate(database)
+            // The files go into the store this configuration names, which may differ from the one
+            // backed up: from the backup's directory or, for the database store, the restored rows.
+            let backedUp: any FileStore = manifest.fileStore == FileStoreKind.database.rawValue
+                ? DatabaseFileStore(database: database) : LocalFileStore(dataDirectory: source.appendingPathComponent("files").path)
+            let target = FileStorage.make(configuration: configuration, database: database).store
+            let copied = try await copyStoredFiles(database: database, from: backedUp, to: target)
+            if !(copied.missing + copied.damaged).isEmpty {
+                logger.warning("Files the database refers to were not in the backup", metadata: ["files": "\(copied.missing + copied.damaged)"])
+            }
+        }
         return manifest
     }
 
@@ -112,8 +157,34 @@ public enum Backup {
         [".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal"].contains { name.hasSuffix($0) }
     }
 
-    /// Copies every regular file under `source` (not the database's own) to the same place under
-    /// `target`; a missing source is no files.
+    /// Copies every file the database refers to from one store to another (those the target has
+    /// already are counted, not copied), checking each one's hash. A file missing from `source`,
+    /// or damaged there, is listed and the copy goes on: one lost file must not stop a backup.
+    static func copyStoredFiles(database: Database, from source: any FileStore, to target: any FileStore,
+                                progress: (@Sendable (FileCopy) -> Void)? = nil) async throws -> FileCopy {
+        var copy = FileCopy()
+        var after = ""
+        while true {
+            let cursor = after
+            let page = try await database.read { try await FileReferences.page(after: cursor, limit: 500, in: $0) }
+            guard let last = page.last else { return copy }
+            for sha256 in page {
+                if try await target.exists(sha256: sha256) { copy.present += 1; continue }
+                let data: Data
+                do { data = try await source.load(sha256: sha256) } catch FileStoreError.missing { copy.missing.append(sha256); continue }
+                guard SigV4.payloadHash(data) == sha256 else { copy.damaged.append(sha256); continue }
+                try await target.store(data, sha256: sha256)
+                copy.files += 1
+                copy.bytes += Int64(data.count)
+            }
+            after = last
+            progress?(copy)
+        }
+    }
+
+    /// Copies every regular file under `source` (not the database's own, not the local file
+    /// store's, which go through `copyStoredFiles`) to the same place under `target`; a missing
+    /// source is no files.
     static func copyFiles(from source: URL, to target: URL) throws -> (files: Int, bytes: Int64) {
         let manager = FileManager.default
         try manager.createDirectory(at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -124,6 +195,7 @@ public enum Backup {
             let values = try url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
             guard values.isRegularFile == true, !isDatabaseFile(url.lastPathComponent) else { continue }
             let relative = String(url.standardizedFileURL.path.dropFirst(base.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            guard !relative.hasPrefix("attachments/") else { continue }
             let destination = target.appendingPathComponent(relative)
             try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             if manager.fileExists(atPath: destination.path) { try manager.removeItem(at: destination) }

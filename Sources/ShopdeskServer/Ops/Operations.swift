@@ -54,6 +54,8 @@ struct OperationsController {
     struct Health: ResponseEncodable {
         var status: String
         var database: String
+        /// The file store: "ok" or what is wrong with it (an object store that does not answer).
+        var files: String
         var jobs: Jobs
         var realtimeConnections: Int
         /// Whether other nodes' events reach this one: "relaying", "not relaying" (its LISTEN is
@@ -75,6 +77,8 @@ struct OperationsController {
             var text = ""
             text += "# HELP shopdesk_up Whether the database answers (1) or not (0).\n# TYPE shopdesk_up gauge\n"
             text += "shopdesk_up \(health.database == "ok" ? 1 : 0)\n"
+            text += "# HELP shopdesk_files_up Whether the file store answers (1) or not (0).\n# TYPE shopdesk_files_up gauge\n"
+            text += "shopdesk_files_up \(health.files == "ok" ? 1 : 0)\n"
             text += "# HELP shopdesk_jobs_queued Jobs waiting or running.\n# TYPE shopdesk_jobs_queued gauge\nshopdesk_jobs_queued \(health.jobs.queued)\n"
             text += "# HELP shopdesk_jobs_dead Jobs that gave up.\n# TYPE shopdesk_jobs_dead gauge\nshopdesk_jobs_dead \(health.jobs.dead)\n"
             text += "# HELP shopdesk_jobs_lag_seconds Age of the oldest due job.\n# TYPE shopdesk_jobs_lag_seconds gauge\n"
@@ -89,8 +93,8 @@ struct OperationsController {
         }
     }
 
-    /// Red when the database does not answer, the job runner stopped beating, or due jobs wait
-    /// longer than five minutes.
+    /// Red when the database does not answer, the object store holding the files does not, the
+    /// job runner stopped beating, or due jobs wait longer than five minutes.
     func check() async -> Health {
         let now = Date()
         var stats: (queued: Int, dead: Int, lagSeconds: Double)?
@@ -102,9 +106,16 @@ struct OperationsController {
         let beat = await services.hub.runnerHeartbeat
         let runnerOK = !services.config.runJobs || beat.map { now.timeIntervalSince($0) < 60 } ?? false
         let lag = stats?.lagSeconds ?? 0
-        let healthy = stats != nil && runnerOK && lag < 300
+        var files = "ok"
+        if let s3 = services.files.store as? S3FileStore {
+            do { try await s3.checkBucket() } catch {
+                files = "\(error)"
+                services.logger.error("Health check: file store unavailable", metadata: ["error": "\(error)"])
+            }
+        }
+        let healthy = stats != nil && runnerOK && lag < 300 && files == "ok"
         return Health(
-            status: healthy ? "ok" : "failing", database: stats == nil ? "unavailable" : "ok",
+            status: healthy ? "ok" : "failing", database: stats == nil ? "unavailable" : "ok", files: files,
             jobs: .init(queued: stats?.queued ?? 0, dead: stats?.dead ?? 0, lagSeconds: lag,
                         runner: !services.config.runJobs ? "disabled" : runnerOK ? "running" : "stalled"),
             realtimeConnections: await services.hub.connectionCount, realtime: await services.hub.relayState)

@@ -68,6 +68,7 @@ public enum Migrator {
         Migration(version: 46, name: "workspace intents", statements: Schema.version46),
         Migration(version: 47, name: "two-factor sign-in", statements: Schema.version47),
         Migration(version: 48, name: "audit log", statements: Schema.version48),
+        Migration(version: 49, name: "file store in the database", statements: Schema.version49),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).
