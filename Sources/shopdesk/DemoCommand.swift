@@ -61,9 +61,7 @@ struct Demo: AsyncParsableCommand {
             // The simulated providers answer on this server's own loopback address.
             served.allowPrivateWebhookTargets = true
             // Printed once the port is bound, with the port it got (`--port 0` picks a free one).
-            let app = try await buildApplication(configuration: served, database: database, logger: logger,
-                                                 onListening: { _, port in ready(port) })
-            try await app.runService()
+            try await runServer(configuration: served, database: database, logger: logger, onListening: { _, port in ready(port) })
         }
     }
 }

@@ -24,11 +24,10 @@ struct Serve: AsyncParsableCommand {
                                                     "address": "\(configuration.host):\(configuration.port)"])
         try await Database.with(url: settings.databaseURL, logger: logger) { database in
             try await Migrator.migrate(database)
-            let app = try await buildApplication(configuration: settings, database: database, logger: logger) { host, port in
+            try await runServer(configuration: settings, database: database, logger: logger) { host, port in
                 // Scripts (and the durability test) wait for this line to know the server is up and where.
                 Console.out("Shopdesk is listening on http://\(host):\(port)")
             }
-            try await app.runService()
         }
     }
 }

@@ -81,3 +81,22 @@ test('back online, a connection waiting out its backoff tries at once', () => {
   realtime.close();
   mock.timers.reset();
 });
+
+test('a server shutting down names when to come back, and the app does not hear of it', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  FakeSocket.made = [];
+  const heard = [];
+  const realtime = new Realtime((message) => heard.push(message.type), () => {});
+  realtime.connect();
+  FakeSocket.made[0].open();
+  FakeSocket.made[0].receive({ type: 'hello', last_event_id: 10 });
+  FakeSocket.made[0].receive({ type: 'reconnect', after_ms: 300 });
+  FakeSocket.made[0].lost();
+  mock.timers.tick(299);
+  assert.equal(FakeSocket.made.length, 1);
+  mock.timers.tick(1);
+  assert.equal(FakeSocket.made.length, 2, 'after the moment the server named, not the backoff');
+  assert.deepEqual(heard, ['hello']);
+  realtime.close();
+  mock.timers.reset();
+});

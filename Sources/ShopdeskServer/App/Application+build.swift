@@ -197,3 +197,41 @@ struct WidgetCORSMiddleware<Context: RequestContext>: RouterMiddleware {
         headers[HTTPField.Name("Access-Control-Expose-Headers")!] = "Content-Type"
     }
 }
+
+/// `shopdesk serve`: the application under SIGTERM and SIGINT, shut down gracefully within
+/// `configuration.shutdownSeconds`. The services stop in reverse order: first `ShutdownNotice`
+/// (health turns 503 and every socket hears `reconnect`), then the HTTP server (it stops
+/// accepting, lets requests in flight finish and closes the sockets), then the mail receiver
+/// and the job runner (running jobs end and are recorded). Past the deadline what still runs
+/// is cancelled.
+public func runServer(
+    configuration: ServerConfiguration,
+    database: Database,
+    logger: Logger,
+    onListening: (@Sendable (_ host: String, _ port: Int) async -> Void)? = nil
+) async throws {
+    let services = AppServices.make(configuration: configuration, database: database, logger: logger)
+    let app = try buildApplication(services: services, onListening: onListening)
+    var group = ServiceGroupConfiguration(
+        services: [.init(service: app), .init(service: ShutdownNotice(hub: services.hub, logger: logger))],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger)
+    group.maximumGracefulShutdownDuration = .seconds(configuration.shutdownSeconds)
+    group.maximumCancellationDuration = .seconds(5)
+    try await ServiceGroup(configuration: group).run()
+}
+
+/// The first thing a shutdown does: `/healthz` turns 503 and every socket on this node is told
+/// to reconnect (to another node, or to this one restarted), with a moment for the word to go out
+/// before the server closes the sockets.
+struct ShutdownNotice: Service {
+    let hub: EventHub
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.info("Shutting down: telling sockets to reconnect")
+        await hub.drain()
+        try? await Task.sleep(for: .milliseconds(300))
+    }
+}

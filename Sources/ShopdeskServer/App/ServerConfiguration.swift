@@ -54,6 +54,8 @@ public struct ServerConfiguration: Sendable {
     /// take it over once the lease has run out. Longer than any job runs.
     public var jobLeaseSeconds = 120
     public var runJobs = true
+    /// How long a SIGTERM waits for requests in flight and running jobs before cancelling them.
+    public var shutdownSeconds = 25
     public var logLevel = "info"
     /// `shopdesk demo` only: the chat inbox whose widget a sample shop page at `/demo/shop` shows.
     public var demoWidgetKey: String?
@@ -117,6 +119,7 @@ public struct ServerConfiguration: Sendable {
             config.jobLeaseSeconds = try integer(value, "job_lease_seconds")
             guard config.jobLeaseSeconds >= 5 else { throw ConfigurationError("job_lease_seconds must be at least 5.") }
         }
+        if let value = values["shutdown_seconds"] { config.shutdownSeconds = max(1, try integer(value, "shutdown_seconds")) }
         if let value = values["max_email_bytes"] { config.maxEmailBytes = try integer(value, "max_email_bytes") }
         if let value = values["smtp_port"] { config.smtpPort = try integer(value, "smtp_port") }
         if let value = values["smtp_host"] { config.smtpHost = value }

@@ -46,6 +46,10 @@ struct VisitorSocket {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await message in stream {
+                    if message.type == EventHub.reconnectType, message.id == nil {
+                        try await outbound.write(.text(EventHub.reconnectFrame()))
+                        continue
+                    }
                     if let text = try await state.frame(for: message) { try await outbound.write(.text(text)) }
                 }
             }

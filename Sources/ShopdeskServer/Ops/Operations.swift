@@ -94,7 +94,8 @@ struct OperationsController {
     }
 
     /// Red when the database does not answer, the object store holding the files does not, the
-    /// job runner stopped beating, or due jobs wait longer than five minutes.
+    /// job runner stopped beating, or due jobs wait longer than five minutes; "shutting down"
+    /// (also a 503) once the node has been told to stop.
     func check() async -> Health {
         let now = Date()
         var stats: (queued: Int, dead: Int, lagSeconds: Double)?
@@ -114,8 +115,9 @@ struct OperationsController {
             }
         }
         let healthy = stats != nil && runnerOK && lag < 300 && files == "ok"
+        let draining = await services.hub.draining
         return Health(
-            status: healthy ? "ok" : "failing", database: stats == nil ? "unavailable" : "ok", files: files,
+            status: draining ? "shutting down" : healthy ? "ok" : "failing", database: stats == nil ? "unavailable" : "ok", files: files,
             jobs: .init(queued: stats?.queued ?? 0, dead: stats?.dead ?? 0, lagSeconds: lag,
                         runner: !services.config.runJobs ? "disabled" : runnerOK ? "running" : "stalled"),
             realtimeConnections: await services.hub.connectionCount, realtime: await services.hub.relayState)

@@ -192,6 +192,27 @@ actor EventHub: EventPublisher {
         }
     }
 
+    /// Whether this node is shutting down (`/healthz` answers 503, so balancers send no one new).
+    private(set) var draining = false
+
+    /// The message type that tells a socket this node is going away.
+    static let reconnectType = "reconnect"
+
+    /// This node is shutting down: every socket on it hears `reconnect`, with a moment to wait
+    /// (spread over `spread`, so its clients do not all land on the other nodes at once), before
+    /// the server closes the sockets. Not told to other nodes.
+    func drain() {
+        draining = true
+        let hint = RealtimeMessage(workspaceId: 0, type: Self.reconnectType, conversationId: nil, payload: [:], actor: nil, at: Date(), origin: nodeID)
+        for group in subscribers.values { for continuation in group.values { continuation.yield(hint) } }
+        for group in visitors.values { for continuation in group.values { continuation.yield(hint) } }
+    }
+
+    /// The frame a socket sends for `reconnect`: when to come back (ms), somewhere in the spread.
+    static func reconnectFrame() -> String {
+        #"{"type":"reconnect","after_ms":\#(Int.random(in: 250...3_000))}"#
+    }
+
     /// Lets the job runner pick up jobs queued by a request without waiting for its next poll.
     func wakeJobRunner() {
         if jobWaiters.isEmpty {

@@ -94,6 +94,10 @@ struct RealtimeController {
                     }
                 }
                 for await message in stream {
+                    if message.type == EventHub.reconnectType, message.id == nil {
+                        try await outbound.write(.text(EventHub.reconnectFrame()))
+                        continue
+                    }
                     // Sent already from the log (ids are not in commit order, so the set, not a watermark).
                     if let id = message.id, replayed.contains(id) { continue }
                     guard await Self.isFor(principal, message, visibleConversations) else { continue }

@@ -178,6 +178,9 @@ function connect() {
     } else if (frame.type === 'seen') {
       state.seenAt = Date.parse(frame.at);
       render();
+    } else if (frame.type === 'reconnect') {
+      // The server is shutting down: come back after the moment it names, not the backoff.
+      if (typeof frame.after_ms === 'number') state.reconnectIn = Math.max(0, Math.min(frame.after_ms, 30000));
     } else if (frame.type === 'error') {
       // The session ended (or was never valid): start a fresh one.
       storage.set(':token', null);
@@ -189,8 +192,10 @@ function connect() {
     state.connected = false;
     render();
     // Back off: 1 s, 2 s, 4 s … up to 30 s, with jitter so a restarted server is not stormed.
-    const delay = Math.min(30000, 1000 * 2 ** state.retry) * (0.75 + Math.random() / 2);
-    state.retry = Math.min(state.retry + 1, 5);
+    const hinted = state.reconnectIn;
+    state.reconnectIn = undefined;
+    const delay = hinted ?? Math.min(30000, 1000 * 2 ** state.retry) * (0.75 + Math.random() / 2);
+    state.retry = hinted === undefined ? Math.min(state.retry + 1, 5) : 0;
     setTimeout(() => (state.token ? connect() : start().catch(retryStart)), delay);
   };
 }

@@ -31,6 +31,8 @@ const state = {
   messages: new Map(), lastId: 0, lastAgentId: 0, open: storage.get(':open') === '1',
   outbox: JSON.parse(storage.get(':outbox') || '[]'), socket: null, retry: 0, typingUntil: 0, typingName: '', seenAt: 0,
   connected: false, survey: null, tracking: false, campaignShow: null, campaignMessage: null,
+  /** Set by a server shutting down: how long to wait before reconnecting (ms). */
+  reconnectIn: /** @type {number | undefined} */ (undefined),
 };
 const saveOutbox = () => storage.set(':outbox', state.outbox.length ? JSON.stringify(state.outbox) : null);
 

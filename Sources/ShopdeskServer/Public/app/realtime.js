@@ -2,7 +2,8 @@
 // Reconnects with exponential backoff and says so while it is down. It remembers the last event
 // it saw: a new connection asks the server for what happened since (`?after=`), which the server
 // replays from its event log before the live stream; only when that is too much (`resync`), or no
-// event was ever seen, does `onStatus(true, true)` ask the app to read everything again.
+// event was ever seen, does `onStatus(true, true)` ask the app to read everything again. A server
+// shutting down says `reconnect` first, with how long to wait.
 
 /** Event ids are given out before their transactions commit, so a later id can commit first: a
  * reconnect asks from a little before the newest id seen and drops the repeats it already has. */
@@ -54,6 +55,11 @@ export class Realtime {
         this.heardBefore = true;
       } else if (message.type === 'resync') {
         this.onStatus(true, true);
+        return;
+      } else if (message.type === 'reconnect') {
+        // This server is shutting down: come back after the moment it names (spread so its
+        // agents do not all arrive at once), to another node or to it restarted.
+        if (typeof message.after_ms === 'number') this.delay = Math.max(0, Math.min(message.after_ms, 30_000));
         return;
       }
       if (typeof message.id === 'number') {
