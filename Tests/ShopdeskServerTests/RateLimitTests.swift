@@ -39,3 +39,46 @@ struct RateLimitTests {
         }
     }
 }
+
+/// With PostgreSQL the nodes share their counts: a token spread over two nodes gets its limit
+/// once, not once per node.
+@Suite("Rate limits across nodes")
+struct SharedRateLimitTests {
+    @Test(.enabled(if: TestDatabase.kinds.contains(.postgres), "needs SHOPDESK_TEST_POSTGRES_URL"))
+    func twoNodesShareOneLimit() async throws {
+        // Windows are calendar minutes: start well inside one.
+        let second = Int(Date().timeIntervalSince1970) % 60
+        if second >= 45 { try await Task.sleep(for: .seconds(61 - second)) }
+        try await TestDatabase.withPostgresURL { url in
+            let hash = try await PasswordHasher(cost: 4).hash(Harness.password)
+            let token = try await Database.with(url: url, logger: TestDatabase.logger) { database in
+                let (owner, _) = try await Provisioning.createOwner(database: database, workspace: "Limits", timeZone: "UTC",
+                                                                    email: "limits@example.com", name: "L", passwordHash: hash)
+                return try await Provisioning.createToken(database: database, agent: owner, name: "t")
+            }
+            let configure: @Sendable (inout ServerConfiguration) -> Void = {
+                $0.apiRequestsPerMinute = 10
+                $0.rateLimitSyncInterval = .milliseconds(100)
+            }
+            try await RealtimeTests.node(url, configure: configure) { nodeA in
+                try await RealtimeTests.node(url, configure: configure) { nodeB in
+                    for _ in 0..<7 { #expect(try await nodeA.json(.get, "/api/v1/tags", token: token).status == .ok) }
+                    try await Task.sleep(for: .milliseconds(400)) // A's counts reach the table
+                    var statuses: [Int] = []
+                    while statuses.last != 429, statuses.count < 10 {
+                        statuses.append(Int(try await nodeB.json(.get, "/api/v1/tags", token: token).status.code))
+                        try await Task.sleep(for: .milliseconds(300))
+                    }
+                    // B learns A's seven at its first sync: three more pass (four if that sync was slow), then 429.
+                    #expect(statuses.last == 429 && (3...4).contains(statuses.filter { $0 == 200 }.count), "\(statuses)")
+                    try await Task.sleep(for: .milliseconds(400)) // and A learns B's three
+                    #expect(try await nodeA.json(.get, "/api/v1/tags", token: token).status == .tooManyRequests)
+                }
+            }
+            let stored = try await Database.with(url: url, logger: TestDatabase.logger) { database in
+                try await database.read { try await $0.raw("SELECT key FROM rate_counts").all().map { try $0.decode(column: "key", as: String.self) } }
+            }
+            #expect(!stored.isEmpty && stored.allSatisfy { $0.count == 32 && !token.contains($0) }, "hashed keys only: \(stored)")
+        }
+    }
+}

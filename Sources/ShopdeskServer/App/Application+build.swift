@@ -103,6 +103,10 @@ func buildApplication(services: AppServices,
     if let listener = database.listener {
         services_.append(RealtimeBridge(hub: hub, listener: listener, logger: logger))
     }
+    // Nodes on one PostgreSQL share their rate limits' counts.
+    if database.kind == .postgres, configuration.apiRequestsPerMinute > 0 || configuration.anonymousRequestsPerMinute > 0 {
+        services_.append(RateLimitSync(limiter: services.apiLimiter, database: database, logger: logger, interval: configuration.rateLimitSyncInterval))
+    }
     // Closes the IMAP IDLE connections that poll jobs opened on this node.
     services_.append(IMAPIdleService(watchers: services.imapIdle))
     if let smtpPort = configuration.smtpPort {

@@ -41,6 +41,8 @@ public struct ServerConfiguration: Sendable {
     public var apiRequestsPerMinute = 3_000
     /// `/api/` requests per minute per address for requests that name no one (0: unlimited).
     public var anonymousRequestsPerMinute = 600
+    /// How often nodes on PostgreSQL share their rate-limit counts (tests shorten it).
+    var rateLimitSyncInterval: Duration = .seconds(1)
     /// Key for stored credentials (base64, 32 bytes); without it one is kept in the data directory.
     public var secretKey: String?
     /// The contact browsers' push services are given with every web push (`mailto:` or `https:`);

@@ -7,3 +7,12 @@ extension Schema {
         ["CREATE TABLE file_blobs (sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, bytes \(d.blob) NOT NULL, created_at BIGINT NOT NULL)"]
     }
 }
+
+extension Schema {
+    /// Request counts per caller and minute, shared by the nodes of a PostgreSQL deployment so
+    /// that a rate limit holds across them. Keys are hashes of a token, session or address; no
+    /// workspace's data.
+    static func version50(_ d: SchemaDialect) -> [String] {
+        ["CREATE TABLE rate_counts (key TEXT NOT NULL, window_start BIGINT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (key, window_start))"]
+    }
+}
