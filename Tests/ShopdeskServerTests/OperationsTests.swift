@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 @testable import ShopdeskServer
+import ShopdeskCore
 import ShopdeskStore
 import ShopdeskTestSupport
 import Testing
@@ -23,7 +24,7 @@ struct OperationsTests {
             var configuration = harness.services.config
             configuration.runJobs = true
             let services = AppServices.make(configuration: configuration, database: harness.database, logger: TestDatabase.logger)
-            let operations = OperationsController(services: services, metrics: HTTPMetrics())
+            let operations = OperationsController(services: services)
             let stalled = await operations.check()
             #expect(stalled.status == "failing")
             #expect(stalled.jobs.runner == "stalled")
@@ -41,6 +42,50 @@ struct OperationsTests {
                 #expect(text.contains("shopdesk_up 1"))
                 #expect(text.contains("shopdesk_jobs_dead 0"))
                 #expect(text.contains("shopdesk_http_requests_total{status=\"2xx\"}"))
+            }
+        }
+    }
+
+    /// Messages taken in are timed per channel, and replies that fail are counted per channel.
+    @Test func ingestLatencyAndFailedSendsAreCountedByChannel() async throws {
+        try await Harness.run(.sqlite) { harness in
+            let sent = try await harness.inbound(text: "Where is my parcel?")
+            let conversation = try sent.int("conversation_id")
+            // What every failure path calls (a refusal, a job given up, a provider's "failed"): the
+            // channel is read from the reply's conversation.
+            let reply = try await harness.client.json(.post, "/api/v1/conversations/\(conversation)/messages", token: harness.ownerToken,
+                                                      body: #"{"text":"On its way."}"#)
+            let messageID = try reply.int("id")
+            await harness.services.countFailedSend(messageID: MessageID(messageID), workspaceID: harness.workspaceID)
+            try await harness.client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"shopdesk_ingest_duration_seconds_count{channel="api"} 1"#), "\(text)")
+                #expect(text.contains(#"shopdesk_send_failures_total{channel="api"} 1"#))
+            }
+        }
+    }
+
+    /// The sample Grafana dashboard and alert rules in docs/ops name only metrics the server emits.
+    @Test func theDashboardAndAlertsNameMetricsThatExist() async throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/ops")
+        let dashboard = try Data(contentsOf: docs.appendingPathComponent("grafana-dashboard.json"))
+        let panels = try #require((try JSONSerialization.jsonObject(with: dashboard) as? [String: Any])?["panels"] as? [[String: Any]])
+        let expressions = panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
+        #expect(expressions.count >= 12)
+        let alerts = try String(contentsOf: docs.appendingPathComponent("alerts.yml"), encoding: .utf8)
+        let named = Set((expressions + [alerts]).flatMap { text in
+            text.matches(of: /shopdesk_[a-z_]+/).map { match in
+                String(match.output).replacing(/_(bucket|count|sum)$/, with: "")
+            }
+        })
+        #expect(named.count >= 9, "\(named)")
+        try await Harness.run(.sqlite) { harness in
+            _ = try await harness.inbound(text: "Where is my parcel?")
+            await harness.services.countFailedSend(channel: "api", messageID: MessageID(1), workspaceID: harness.workspaceID)
+            try await harness.client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                for name in named { #expect(text.contains(name), "\(name) is not in /metrics") }
             }
         }
     }

@@ -17,6 +17,8 @@ struct AppServices: Sendable {
     let loginLimiter: LoginRateLimiter
     /// New chat sessions per address and messages per visitor.
     let widgetLimiter = RateWindow()
+    /// What `/metrics` counts: requests, ingests and failed sends.
+    let metrics = HTTPMetrics()
     /// Requests per minute per caller on `/api/` (`AuthMiddleware`).
     let apiLimiter = APIRateLimiter()
     /// File bytes, in the configured store (`local`, `database` or `s3`).
@@ -41,7 +43,24 @@ struct AppServices: Sendable {
     /// The messaging channels this build speaks (Telegram…), and how they reach their providers.
     let channels = ChannelRegistry.standard
     var channelHTTP: GuardedChannelHTTP { GuardedChannelHTTP(guardrail: outboundGuard, pool: .shared) }
-    var chat: ChatChannel { ChatChannel(database: database, conversations: conversations) }
+    var chat: ChatChannel { ChatChannel(database: database, conversations: conversations, metrics: metrics) }
+
+    /// The ingest every channel's messages take, timed for `/metrics` by channel.
+    func ingest(_ message: InboundMessage, channel: String, workspaceID: WorkspaceID,
+                alongside: (@Sendable (IngestResult, any SQLDatabase) async throws -> Void)? = nil) async throws -> IngestResult {
+        let start = ContinuousClock.now
+        let result = try await conversations.ingest(message, workspaceID: workspaceID, alongside: alongside)
+        metrics.ingested(channel: channel, elapsed: ContinuousClock.now - start)
+        return result
+    }
+
+    /// A reply that failed, counted by its inbox's channel (read from the message when the caller
+    /// does not know it).
+    func countFailedSend(channel: String? = nil, messageID: MessageID, workspaceID: WorkspaceID) async {
+        if let channel { return metrics.sendFailed(channel: channel) }
+        let kind = try? await database.read { try await MessageRepository.inboxKind(of: messageID, workspaceID: workspaceID, in: $0) }
+        metrics.sendFailed(channel: kind ?? "unknown")
+    }
 
     /// The key for stored credentials (read when needed: rarely, and always current).
     /// The secret box, loaded once (from the configuration or `<data>/secret.key`): channel

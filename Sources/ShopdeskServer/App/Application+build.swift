@@ -27,7 +27,7 @@ func buildApplication(services: AppServices,
     let database = services.database
     let hub = services.hub
     let logger = services.logger
-    let metrics = HTTPMetrics()
+    let metrics = services.metrics
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     // Outside the problem middleware, so every error it turns into a problem document (a body
@@ -77,7 +77,7 @@ func buildApplication(services: AppServices,
     api.onPublic(.get, "/openapi.json", "This document", tag: "meta") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: openAPI)))
     }
-    OperationsController(services: services, metrics: metrics).register(on: router)
+    OperationsController(services: services).register(on: router)
     SurveyPage(services: services).register(on: router)
     DemoShopPage.register(on: router, widgetKey: configuration.demoWidgetKey, services: services)
     var onListening = onListening

@@ -129,6 +129,7 @@ struct ChannelSender {
 
     private func fail(_ message: Message, _ reason: String) async throws {
         try await services.conversations.recordDelivery(workspaceID: message.workspaceID, messageID: message.id, status: .failed, error: reason)
+        await services.countFailedSend(messageID: message.id, workspaceID: message.workspaceID)
     }
 
     /// The reply's files; for providers that fetch files from a link, each with its signed link.

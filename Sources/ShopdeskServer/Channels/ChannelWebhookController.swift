@@ -114,7 +114,7 @@ struct ChannelWebhookController {
             // A comment is public and not a message to us: it neither lifts an opt-out nor wakes the bot.
             let identity = inbound.comment == nil ? inbound.customer.channel?.value : nil
             let botOn = (inbox.channel?.bot ?? .off) != .off && inbound.comment == nil
-            _ = try await services.conversations.ingest(message, workspaceID: workspaceID) { stored, sql in
+            _ = try await services.ingest(message, channel: inbox.kind.rawValue, workspaceID: workspaceID) { stored, sql in
                 // The post a new comment thread is about is read from the provider once, by a job.
                 if let post = inbound.comment?.post, stored.createdConversation {
                     try await JobQueue.enqueue(kind: JobKind.channelPost, payload: ["inbox_id": .id(inbox.id), "post_id": .string(post)],
@@ -135,6 +135,7 @@ struct ChannelWebhookController {
             let current = try await services.database.read { try await MessageRepository.find(workspaceID: workspaceID, id: id, in: $0) }?.deliveryStatus
             guard Self.rank(status) > Self.rank(current) || status == .failed && current != .read else { return }
             try await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: id, status: status, error: error)
+            if status == .failed { await services.countFailedSend(channel: inbox.kind.rawValue, messageID: id, workspaceID: workspaceID) }
         case .readUpTo(let identity, let time):
             // Everything sent to the customer until then has been read.
             let unread = try await services.database.read {

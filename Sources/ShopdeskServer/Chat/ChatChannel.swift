@@ -7,6 +7,7 @@ import ShopdeskStore
 struct ChatChannel: Sendable {
     let database: Database
     let conversations: ConversationService
+    let metrics: HTTPMetrics
 
     /// An agent counts as online while connected; connections refresh `last_seen_at` this often.
     static let presenceInterval: Duration = .seconds(30)
@@ -110,7 +111,9 @@ struct ChatChannel: Sendable {
             customer: CustomerIdentity(name: visitor.name, externalID: visitor.identifier, channel: visitor.channelIdentity),
             subject: nil, text: text, receivedAt: Date(), replyTo: replyTo)
         inbound.attachmentIDs = attachmentIDs
+        let start = ContinuousClock.now
         let result = try await conversations.ingest(inbound, workspaceID: visitor.workspaceID)
+        metrics.ingested(channel: "chat", elapsed: ContinuousClock.now - start)
         if visitor.conversationID != result.conversationID || visitor.customerID != result.customerID {
             var updated = visitor
             updated.conversationID = result.conversationID

@@ -206,7 +206,7 @@ struct InboxesController {
                                        externalID: body.customer.externalId),
             subject: body.subject, text: body.text, receivedAt: Date(), replyTo: body.conversationId.map(ConversationID.init)
         )
-        let result = try await services.conversations.ingest(message, workspaceID: workspaceID)
+        let result = try await services.ingest(message, channel: "api", workspaceID: workspaceID)
         var response = try InboundCreated(conversationId: result.conversationID.rawValue, messageId: result.messageID.rawValue,
                                           customerId: result.customerID.rawValue, duplicate: result.duplicate)
             .response(from: request, context: context)

@@ -62,7 +62,7 @@ struct EmailReceiver: Sendable {
         }
         // The record (and the raw bytes in it) commits in the message's own transaction.
         let size = raw.count
-        let result = try await services.conversations.ingest(inbound, workspaceID: workspaceID) { result, sql in
+        let result = try await services.ingest(inbound, channel: "email", workspaceID: workspaceID) { result, sql in
             guard !result.duplicate else { return }
             _ = try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: size, raw: kept,
                                                  status: .stored, error: nil, message: result.messageID, now: now, in: sql)

@@ -86,7 +86,7 @@ struct HelpReturns {
         let record: ReturnRecord
         do {
             record = try await services.commerce.openReturn(workspaceID: workspaceID, orderID: order.id, lines: lines, photos: shipped, by: .customer { insert in
-                try await services.conversations.ingest(withPhotos, workspaceID: workspaceID, alongside: insert)
+                try await services.ingest(withPhotos, channel: "help_center", workspaceID: workspaceID, alongside: insert)
             })
         } catch let error as ShopdeskError {
             let code = error.reason.map { $0.hasPrefix("return_") ? "x." + $0.dropFirst("return_".count) : "x.unavailable" } ?? "x.unavailable"

@@ -131,6 +131,7 @@ struct JobHandlers: Sendable {
     func died(_ job: Job, reason: String) async {
         guard job.kind == JobKind.sendMessage, let workspaceID = job.workspaceID, let messageID = job.payload["message_id"]?.int64Value else { return }
         try? await services.conversations.recordDelivery(workspaceID: workspaceID, messageID: MessageID(messageID), status: .failed, error: reason)
+        await services.countFailedSend(messageID: MessageID(messageID), workspaceID: workspaceID)
     }
 
     private func id(_ job: Job, _ key: String) throws -> Int64 {

@@ -3,18 +3,21 @@ import Hummingbird
 import Prometheus
 import ShopdeskStore
 
-/// Request counts and latencies for `/metrics`, kept in a Prometheus registry of our own (not
-/// the process-wide metrics system, so several apps can live in one test process).
+/// What `/metrics` counts in this process, kept in a Prometheus registry of our own (not the
+/// process-wide metrics system, so several apps can live in one test process): requests and
+/// their latency, messages taken in per channel and how long storing them took, and replies that
+/// failed per channel.
 final class HTTPMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let duration: DurationHistogram
+    static let buckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+                                      .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)]
 
     init() {
         duration = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(namespace: "shopdesk", subsystem: "http", metricName: "request_duration", unitName: "seconds",
                                              helpText: "Time to answer requests"),
-            buckets: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-                      .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)])
+            buckets: Self.buckets)
     }
 
     func record(status: Int, elapsed: Duration) {
@@ -23,6 +26,25 @@ final class HTTPMetrics: Sendable {
             descriptor: MetricNameDescriptor(namespace: "shopdesk", subsystem: "http", metricName: "requests", unitName: "total",
                                              helpText: "Requests answered, by status class"),
             labels: [("status", "\(status / 100)xx")]
+        ).increment()
+    }
+
+    /// A customer's message stored (durably, before it was acknowledged) in `elapsed`.
+    func ingested(channel: String, elapsed: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "shopdesk", subsystem: "ingest", metricName: "duration", unitName: "seconds",
+                                             helpText: "Time to store a customer's message, by channel"),
+            labels: [("channel", channel)], buckets: Self.buckets
+        ).record(elapsed)
+    }
+
+    /// A reply that could not be delivered: refused by us (no address, window closed), given up
+    /// after its retries, or reported failed by the provider.
+    func sendFailed(channel: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "shopdesk", subsystem: "send", metricName: "failures", unitName: "total",
+                                             helpText: "Replies that failed, by channel"),
+            labels: [("channel", channel)]
         ).increment()
     }
 }
@@ -49,7 +71,7 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 /// `/healthz` and `/metrics`.
 struct OperationsController {
     let services: AppServices
-    let metrics: HTTPMetrics
+    var metrics: HTTPMetrics { services.metrics }
 
     struct Health: ResponseEncodable {
         var status: String

@@ -99,6 +99,14 @@ public enum MessageRepository {
         return message
     }
 
+    /// The kind of the inbox a message's conversation belongs to (`email`, `telegram`…).
+    public static func inboxKind(of id: MessageID, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> String? {
+        try await sql.raw("""
+            SELECT i.kind FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN inboxes i ON i.id = c.inbox_id
+            WHERE m.id = \(bind: id.rawValue) AND m.workspace_id = \(bind: workspaceID.rawValue)
+            """).first()?.decode(column: "kind", as: String.self)
+    }
+
     public static func find(workspaceID: WorkspaceID, id: MessageID, in sql: any SQLDatabase) async throws -> Message? {
         guard let row = try await sql.raw("""
             SELECT * FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
