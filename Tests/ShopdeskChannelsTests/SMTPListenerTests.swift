@@ -19,7 +19,7 @@ struct SMTPListenerTests {
 
         func mailbox(for address: String) async throws -> String? { mailboxes[address] }
         func same(_ first: String, _ second: String) -> Bool { first == second }
-        func deliver(_ message: [UInt8], to mailbox: String) async throws -> String {
+        func deliver(_ message: [UInt8], to mailbox: String, envelope: MailEnvelope) async throws -> String {
             struct StoreFailed: Error {}
             if mailbox == "broken" { throw StoreFailed() }
             delivered.withLock { $0.append((mailbox, String(decoding: message, as: UTF8.self))) }

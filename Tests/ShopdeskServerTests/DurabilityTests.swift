@@ -137,6 +137,7 @@ struct ServerProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["SHOPDESK_DATA_DIR"] = directory
         environment["SHOPDESK_LOG_LEVEL"] = "error"
+        environment["SHOPDESK_MAIL_AUTH"] = "off"
         environment.merge(extra) { _, new in new }
         process.environment = environment
         try await ChildProcess.launch(process)

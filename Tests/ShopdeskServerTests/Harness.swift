@@ -28,6 +28,8 @@ struct Harness: Sendable {
 
     static func configuration(_ directory: String) -> ServerConfiguration {
         var configuration = ServerConfiguration()
+        // No DNS lookups for received mail unless a test serves them (MailAuthenticationTests).
+        configuration.mailAuthentication = false
         configuration.bcryptCost = 4
         configuration.runJobs = false
         configuration.dataDirectory = directory

@@ -143,6 +143,7 @@ struct OutsideProbeTests {
         let key = "c2VjcmV0LWtleS1zZWNyZXQta2V5LXNlY3JldC1rZXk="
         configuration.secretKey = key
         configuration.databaseURL = "postgres://shop:hunter2@db.example/shopdesk"
+        configuration.s3.secretAccessKey = "hunter2-s3"
         var dumped = ""
         dump(configuration, to: &dumped)
         for text in ["\(configuration)", String(reflecting: configuration), dumped, "\([configuration])"] {

@@ -15,7 +15,19 @@ public protocol MailDrop: Sendable {
     /// Stores the message for `mailbox` and says what became of it ("stored as message 12"), for
     /// the 250 answer. Throws when it could not be stored: the answer is then 451 and the sender
     /// keeps the message and retries, so nothing is acknowledged and then lost.
-    func deliver(_ message: [UInt8], to mailbox: Mailbox) async throws -> String
+    func deliver(_ message: [UInt8], to mailbox: Mailbox, envelope: MailEnvelope) async throws -> String
+}
+
+/// Who handed a message over: the connecting address, the name it greeted with, and MAIL FROM.
+public struct MailEnvelope: Sendable {
+    public var remoteAddress: String?
+    public var helo: String
+    public var mailFrom: String
+    /// Whether the listener speaks LMTP, behind an MTA: the address is then the MTA's, not the sender's.
+    public var behindMTA: Bool
+    public init(remoteAddress: String?, helo: String, mailFrom: String, behindMTA: Bool) {
+        (self.remoteAddress, self.helo, self.mailFrom, self.behindMTA) = (remoteAddress, helo, mailFrom, behindMTA)
+    }
 }
 
 /// The built-in mail receiver's listener: SMTP for senders that reach Shopdesk directly, or LMTP
@@ -80,6 +92,7 @@ struct SMTPSession<Drop: MailDrop> {
     let tls: NIOSSLContext?
 
     private var sender: String?
+    private var helo = ""
     private var secured = false
     private var recipients: [Drop.Mailbox] = []
     private var greeted = false
@@ -116,12 +129,14 @@ struct SMTPSession<Drop: MailDrop> {
             case "EHLO" where !lmtp, "LHLO" where lmtp:
                 reset()
                 greeted = true
+                helo = String(argument.prefix(255))
                 let starttls = tls != nil && !secured ? ["250-STARTTLS"] : []
                 try await reply((["250-\(name) greets \(argument.prefix(100))", "250-SIZE \(maxMessageBytes)", "250-8BITMIME",
                                   "250-PIPELINING", "250-ENHANCEDSTATUSCODES"] + starttls + ["250 SMTPUTF8"]).joined(separator: "\r\n"))
             case "HELO" where !lmtp:
                 reset()
                 greeted = true
+                helo = String(argument.prefix(255))
                 try await reply("250 \(name)")
             case "MAIL":
                 try await mail(argument)
@@ -226,7 +241,8 @@ struct SMTPSession<Drop: MailDrop> {
                 continue
             }
             do {
-                results.append("250 2.0.0 OK: \(try await drop.deliver(message, to: mailbox))")
+                let envelope = MailEnvelope(remoteAddress: channel.remoteAddress?.ipAddress, helo: helo, mailFrom: sender ?? "", behindMTA: lmtp)
+                results.append("250 2.0.0 OK: \(try await drop.deliver(message, to: mailbox, envelope: envelope))")
             } catch {
                 results.append("451 4.3.0 Could not store the message; try again later")
             }

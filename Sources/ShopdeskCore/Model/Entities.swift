@@ -180,6 +180,8 @@ public struct Message: Equatable, Sendable {
     public var botChoices: [String]? = nil
     /// An email's HTML body, sanitized by an allowlist when it arrived (nil for plain text).
     public var html: String? = nil
+    /// A received email's SPF, DKIM and DMARC results, as JSON (nil when not checked).
+    public var mailAuth: String? = nil
     /// A reply sent as the channel's approved template (its text is the filled-in body).
     public var channelTemplate: ChannelTemplateUse? = nil
     /// A customer's comment on a post: whether it is still shown (nil: not a comment).

@@ -132,6 +132,11 @@ public struct EmailThreading: Equatable, Sendable {
     public var automatic = false
     /// Every id the message refers to, oldest first (References, then In-Reply-To).
     public var references: [String]
+    /// SPF, DKIM and DMARC results as JSON, kept on the message.
+    public var authentication: String?
+    /// The From domain's DMARC failed: the sender is not who From says. Such mail never joins the
+    /// customer's existing conversations; it starts its own, tagged `sender-unverified`.
+    public var unauthenticated = false
 
     public init(messageID: String?, references: [String]) {
         self.messageID = messageID

@@ -78,6 +78,10 @@ extension MessageDTO: DirectJSON {
             json.field("created_at", createdAt)
             json.field("bot", bot)
             json.field("html", html)
+            if let mailAuth {
+                json.key("mail_auth")
+                mailAuth.write(into: &json)
+            }
             json.field("comment_status", commentStatus?.rawValue)
             json.field("comment_reply", commentReply?.rawValue)
             if let classification {

@@ -228,6 +228,8 @@ struct MessageDTO: ResponseEncodable {
     var bot: Bool
     /// An email's HTML, sanitized when it arrived; show it only in a sandboxed frame.
     var html: String?
+    /// A received email's SPF, DKIM and DMARC results.
+    var mailAuth: JSONValue?
     /// A customer's comment on a post: visible, hidden or deleted.
     var commentStatus: CommentStatus?
     /// A reply to a comment: `public` under it or `private` to its author.
@@ -258,6 +260,7 @@ struct MessageDTO: ResponseEncodable {
         createdAt = message.createdAt
         bot = message.botChoices != nil
         html = message.html
+        mailAuth = message.mailAuth.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
         commentStatus = message.commentStatus
         commentReply = message.commentReply?.visibility
         classification = message.classification.map {

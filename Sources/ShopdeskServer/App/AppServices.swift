@@ -34,6 +34,8 @@ struct AppServices: Sendable {
     let replyLibraries = ReplyLibraries()
     /// IDLE connections to IMAP mailboxes on this node (started by their poll jobs).
     let imapIdle = IMAPIdleWatchers()
+    /// Received mail's SPF, DKIM and DMARC lookups.
+    var dns: any DNSResolver { UDPResolver.configured(config.dnsServer) }
     /// How the IMAP and SMTP clients verify servers.
     let mailTLS: MailTLS
     let logger: Logger

@@ -32,6 +32,10 @@ public struct ServerConfiguration: Sendable {
     /// Extra certificate authorities (a PEM file) that the mail clients trust besides the
     /// system's, for IMAP and SMTP servers under a private CA.
     public var tlsCAFile: String?
+    /// Check SPF, DKIM and DMARC on received mail (DNS lookups per message).
+    public var mailAuthentication = true
+    /// The DNS resolver for them (`host[:port]`); /etc/resolv.conf's first when unset.
+    public var dnsServer: String?
     /// DKIM for outgoing mail: the selector and an RSA private key (PEM file); off when unset.
     public var dkimSelector: String?
     public var dkimKey: String?
@@ -129,6 +133,8 @@ public struct ServerConfiguration: Sendable {
         if let value = values["smtp_tls_key"] { config.smtpTLSKey = value }
         if let value = values["tls_ca_file"] { config.tlsCAFile = value }
         if let value = values["dkim_selector"] { config.dkimSelector = value }
+        if let value = values["mail_auth"] { config.mailAuthentication = !["0", "false", "no", "off"].contains(value.lowercased()) }
+        if let value = values["dns_server"] { config.dnsServer = value }
         if let value = values["dkim_key"] { config.dkimKey = value }
         if let value = values["secret_key"] { config.secretKey = value }
         if let value = values["push_contact"] {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ShopdeskChannels
 import ShopdeskCore
 import ShopdeskMail
 import ShopdeskStore
@@ -25,7 +26,8 @@ struct EmailReceiver: Sendable {
     /// itself; larger mail goes to the file store first (fsynced) and the row names it.
     static let rawInRowLimit = 1 << 20
 
-    func receive(_ raw: [UInt8], inbox: Inbox, now: Date = Date()) async throws -> EmailReceipt {
+    /// `envelope`: where the SMTP receiver got it from (nil for IMAP, the HTTP hook and LMTP).
+    func receive(_ raw: [UInt8], inbox: Inbox, envelope: MailAuthentication.Envelope? = nil, now: Date = Date()) async throws -> EmailReceipt {
         let digest = Secrets.hex(SHA256.hash(data: raw))
         let mail = ParsedEmail.parse(raw)
         let workspaceID = inbox.workspaceID
@@ -49,9 +51,19 @@ struct EmailReceiver: Sendable {
             return .report(id: record.id)
         }
         let secret = try await services.database.read { try await InboxRepository.secret(of: inbox.id, in: $0) } ?? ""
-        let inbound: InboundMessage
+        var inbound: InboundMessage
         do {
             inbound = try await message(from: mail, raw: raw, digest: digest, inbox: inbox, secret: secret, now: now)
+            if services.config.mailAuthentication, let from = mail.from?.address {
+                let checked = await MailAuthentication.check(raw, envelope: envelope, from: from, resolver: services.dns, now: now)
+                inbound.email?.authentication = (try? JSONEncoder().encode(checked)).map { String(decoding: $0, as: UTF8.self) }
+                if checked.dmarcFailed {
+                    // Not who From says: no Reply-To token, no references, no joining an open conversation.
+                    inbound.email?.unauthenticated = true
+                    inbound.email?.viaReplyToken = false
+                    inbound.replyTo = nil
+                }
+            }
         } catch let failure {
             let record = try await services.database.write {
                 try await EmailRepository.record(workspaceID: workspaceID, inbox: inbox.id, sha256: digest, size: raw.count, raw: kept,

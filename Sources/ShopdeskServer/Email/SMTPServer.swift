@@ -45,9 +45,13 @@ struct InboxMailDrop: MailDrop {
 
     func same(_ first: Inbox, _ second: Inbox) -> Bool { first.id == second.id }
 
-    func deliver(_ message: [UInt8], to inbox: Inbox) async throws -> String {
+    func deliver(_ message: [UInt8], to inbox: Inbox, envelope: MailEnvelope) async throws -> String {
+        // Behind an MTA (LMTP) the connecting address is the MTA's: SPF is for it to check.
+        let sender = envelope.behindMTA ? nil : envelope.remoteAddress.flatMap(IPAddress.init).map {
+            MailAuthentication.Envelope(address: $0, helo: envelope.helo, mailFrom: envelope.mailFrom)
+        }
         do {
-            switch try await EmailReceiver(services: services).receive(message, inbox: inbox) {
+            switch try await EmailReceiver(services: services).receive(message, inbox: inbox, envelope: sender) {
             case .stored(let result): return "stored as message \(result.messageID)"
             case .quarantined(let id, _): return "kept for review (\(id))"
             case .bounced(let message): return "delivery report for message \(message)"

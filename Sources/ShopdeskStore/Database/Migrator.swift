@@ -70,6 +70,7 @@ public enum Migrator {
         Migration(version: 48, name: "audit log", statements: Schema.version48),
         Migration(version: 49, name: "file store in the database", statements: Schema.version49),
         Migration(version: 50, name: "shared rate limits", statements: Schema.version50),
+        Migration(version: 51, name: "mail authentication results", statements: Schema.version51),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

@@ -16,3 +16,10 @@ extension Schema {
         ["CREATE TABLE rate_counts (key TEXT NOT NULL, window_start BIGINT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (key, window_start))"]
     }
 }
+
+extension Schema {
+    /// Received email's SPF, DKIM and DMARC results (JSON), shown on the message.
+    static func version51(_ d: SchemaDialect) -> [String] {
+        ["ALTER TABLE messages ADD COLUMN mail_auth TEXT"]
+    }
+}

@@ -21,6 +21,8 @@ public enum MessageRepository {
         var botChoices: [String]? = nil
         /// Inbound email's HTML, already sanitized.
         var html: String? = nil
+        /// Inbound email's SPF, DKIM and DMARC results (JSON).
+        var mailAuth: String? = nil
         /// A reply sent as one of the channel's approved templates.
         var channelTemplate: ChannelTemplateUse? = nil
         /// A customer's comment on a post (`.visible` when it arrives).
@@ -34,7 +36,7 @@ public enum MessageRepository {
         let row = try await sql.raw("""
             INSERT INTO messages (workspace_id, conversation_id, inbox_id, direction, author_agent_id, author_customer_id,
               text, channel_message_id, delivery_status, created_at, language, intent, intent_confidence, sentiment,
-              sentiment_score, urgent, promoter, bot, html, channel_template, comment_status, comment_reply)
+              sentiment_score, urgent, promoter, bot, html, channel_template, comment_status, comment_reply, mail_auth)
             VALUES (\(bind: conversation.workspaceID.rawValue), \(bind: conversation.id.rawValue), \(bind: conversation.inboxID.rawValue),
               \(bind: new.direction.rawValue), \(bind: new.authorAgentID?.rawValue), \(bind: new.authorCustomerID?.rawValue),
               \(bind: new.text), \(bind: new.channelMessageID), \(bind: new.deliveryStatus?.rawValue), \(bind: now.millis),
@@ -43,7 +45,7 @@ public enum MessageRepository {
               \(bind: new.classification?.sentimentScore), \(bind: new.classification?.urgent == true ? 1 : 0),
               \(bind: new.classification?.promoter == true ? 1 : 0), \(bind: try new.botChoices.map { try JSONCoding.string($0) }), \(bind: new.html),
               \(bind: try new.channelTemplate.map { try JSONCoding.string($0) }), \(bind: new.commentStatus?.rawValue),
-              \(bind: try new.commentReply.map { try JSONCoding.string($0) }))
+              \(bind: try new.commentReply.map { try JSONCoding.string($0) }), \(bind: new.mailAuth))
             RETURNING id
             """).first()
         guard let row else { throw StoredValueError(column: "messages.id", value: "missing") }
@@ -93,6 +95,7 @@ public enum MessageRepository {
         )
         message.botChoices = new.botChoices
         message.html = new.html
+        message.mailAuth = new.mailAuth
         message.channelTemplate = new.channelTemplate
         message.commentStatus = new.commentStatus
         message.commentReply = new.commentReply
@@ -184,6 +187,7 @@ public enum MessageRepository {
         )
         message.botChoices = try row.stringOrNil("bot").map { try JSONCoding.decode([String].self, from: $0) }
         message.html = try row.stringOrNil("html")
+        message.mailAuth = try row.stringOrNil("mail_auth")
         message.channelTemplate = try row.stringOrNil("channel_template").map { try JSONCoding.decode(ChannelTemplateUse.self, from: $0) }
         message.commentStatus = try row.stringOrNil("comment_status").flatMap(CommentStatus.init(rawValue:))
         message.commentReply = try row.stringOrNil("comment_reply").map { try JSONCoding.decode(CommentReply.self, from: $0) }

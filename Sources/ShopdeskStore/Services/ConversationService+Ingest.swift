@@ -70,14 +70,17 @@ extension ConversationService {
         // A customer created just now has no conversation to continue, unless our signed
         // Reply-To names one (a chat continued by email).
         var message = message
-        if message.replyTo == nil, let references = message.email?.references, !references.isEmpty {
+        if message.email?.unauthenticated == true {
+            // A From the domain's DMARC disowns: never into someone's existing conversation.
+            message.replyTo = nil
+        } else if message.replyTo == nil, let references = message.email?.references, !references.isEmpty {
             message.replyTo = try await EmailRepository.conversation(referencedBy: references, inbox: message.inboxID, in: sql)
         }
         if let comment = message.comment,
            let existing = try await Self.commentThread(comment, inboxID: message.inboxID, workspaceID: workspaceID, in: sql) {
             conversation = existing
             events += try await Self.apply([.customerMessageReceived], to: &conversation, actor: actor, now: time, kind: kind, in: sql)
-        } else if message.comment == nil, !createdCustomer || message.email?.viaReplyToken == true,
+        } else if message.comment == nil, message.email?.unauthenticated != true, !createdCustomer || message.email?.viaReplyToken == true,
            let existing = try await Self.thread(message, customerID: customer.id, workspaceID: workspaceID, now: time, in: sql) {
             conversation = existing
             events += try await Self.apply([.customerMessageReceived], to: &conversation, actor: actor, now: time, kind: kind, in: sql)
@@ -88,9 +91,12 @@ extension ConversationService {
             events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .conversationCreated,
                                       actor: actor, payload: ["number": .number(Double(conversation.number)),
                                                               "inbox_id": .id(message.inboxID)], occurredAt: time))
+            if message.email?.unauthenticated == true {
+                events += try await Self.apply([.addTags(["sender-unverified"])], to: &conversation, actor: .system, now: time, kind: kind, in: sql)
+            }
             // A first message from a sender we have never seen is checked for spam and phishing;
             // a known customer's never is. Spam waits in its own view, unanswered by automation.
-            if createdCustomer, message.comment == nil {
+            if createdCustomer || message.email?.unauthenticated == true, message.comment == nil {
                 var verdict = SpamCheck.check(subject: message.subject, text: message.text)
                 if !verdict.isSpam, classification?.spam == true {
                     verdict.score = SpamCheck.threshold
@@ -109,7 +115,7 @@ extension ConversationService {
         let stored = try await MessageRepository.insert(.init(
             conversation: conversation, direction: .inbound, authorCustomerID: customer.id, text: message.text,
             channelMessageID: message.channelMessageID, deliveryStatus: nil, attachmentIDs: message.attachmentIDs,
-            startsConversation: created, classification: classification, html: message.html,
+            startsConversation: created, classification: classification, html: message.html, mailAuth: message.email?.authentication,
             commentStatus: message.comment == nil ? nil : .visible
         ), now: time, kind: kind, in: sql)
         events.append(DomainEvent(workspaceID: workspaceID, conversationID: conversation.id, kind: .messageCreated,

@@ -18,6 +18,7 @@ final class BenchServer: Sendable {
         environment["SHOPDESK_WIDGET_SESSIONS_PER_ADDRESS"] = "1000000"
         // It measures throughput from one token and one address: the per-caller limits would measure themselves.
         environment["SHOPDESK_API_RATE_LIMIT"] = "0"
+        environment["SHOPDESK_MAIL_AUTH"] = "off"
         environment["SHOPDESK_ANONYMOUS_RATE_LIMIT"] = "0"
         environment.merge(extra) { _, new in new }
         process.environment = environment

@@ -12,6 +12,7 @@ import { refreshPresence } from './presence.js';
 import { composerView, formatSize } from './composer.js';
 import { linkOrderNumbers } from './orders.js';
 import { formattedView } from './email-html.js';
+import { mailAuthSummary } from './mail-auth.js';
 import { commentControls, postCard } from './comments.js';
 import { PRIORITIES, state, subscribe } from './state.js';
 import { wakeTime } from './snooze.js';
@@ -227,6 +228,7 @@ function messageItem(message, conversation, props, first, canAct) {
       delivery,
       commentControls(message, async () => { await loadConversation(conversation.id); }, canAct),
       splitButton(conversation, message, first, canAct)),
+    senderCheck(message),
     h('div', { class: 'text' }, ...linkOrderNumbers(message.text || '')),
     formattedView(message),
     originalLink(message, conversation, props.inboxes),
@@ -246,6 +248,18 @@ function messageItem(message, conversation, props, first, canAct) {
         return h('li', {}, picture, link);
       }))
       : null);
+}
+
+/** A received email's sender check: a quiet mark when its domain vouches for it, a warning
+ * before the text when the domain disowns it (DMARC failed: anyone could have written it). */
+function senderCheck(message) {
+  const summary = mailAuthSummary(message.mail_auth);
+  if (!summary || summary.state === 'unknown') return null;
+  if (summary.state === 'verified') {
+    return h('div', { class: 'sender-check verified', title: summary.details }, `✓ ${t('senderVerified')} ${summary.domain}`);
+  }
+  return h('div', { class: 'sender-check unverified', role: 'alert', title: summary.details },
+    `⚠ ${t('senderUnverified').replace('{domain}', summary.domain)}`);
 }
 
 /** @type {{ conversationId: number, open: boolean, element: HTMLElement, input: HTMLInputElement } | null} */

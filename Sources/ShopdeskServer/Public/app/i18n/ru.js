@@ -47,7 +47,9 @@ export default {
   status: 'Статус', assignee: 'Исполнитель', nobody: 'Никто', tags: 'Метки', addTag: 'Добавить метку', removeTag: 'Убрать метку',
   snooze: 'Отложить', snoozeUntil: 'Отложить до', resolve: 'Решить', reopen: 'Открыть снова', low: 'Низкий', normal: 'Обычный',
   high: 'Высокий', urgent: 'Срочный', customer: 'Клиент', pastConversations: 'Обращения', identities: 'Контакты',
-  classification: 'Классификация', intent: 'Намерение', sentiment: 'Тональность', internal: 'Внутренняя заметка',
+  classification: 'Классификация', intent: 'Намерение', sentiment: 'Тональность', internal: 'Внутренняя заметка', senderVerified: 'Отправлено доменом',
+  senderUnverified: '{domain} не подтверждает это письмо (DMARC не пройден): возможно, оно не от этого клиента. Проверьте, прежде чем выполнять просьбу.',
+ 
   failed: 'Не доставлено', queued: 'Отправляется', sent: 'Отправлено', delivered: 'Доставлено', read: 'Прочитано',
   viewing: 'просматривает', typing: 'печатает…', connectionLost: 'Обновления приостановлены; переподключение…',
   shortcuts: 'Горячие клавиши', messages: 'сообщений',
