@@ -52,7 +52,7 @@ public enum DKIM {
     }
 
     /// Splits a message into its header fields (unfolded lines kept) and its body.
-    static func split(_ message: [UInt8]) -> (headers: [(name: String, value: String)], body: ArraySlice<UInt8>) {
+    public static func split(_ message: [UInt8]) -> (headers: [(name: String, value: String)], body: ArraySlice<UInt8>) {
         var end = 0
         while end + 3 < message.count, !(message[end] == 0x0D && message[end + 1] == 0x0A && message[end + 2] == 0x0D && message[end + 3] == 0x0A) { end += 1 }
         let head = String(decoding: message[0..<min(end, message.count)], as: UTF8.self)

@@ -45,6 +45,10 @@ public enum TestDatabase {
     public static func withPostgresURL<T: Sendable>(
         schemaVersion: Int64 = .max, _ body: @Sendable (String) async throws -> T
     ) async throws -> T {
+        // At most `PostgresSlots.limit` test databases at once: every test runs in parallel, and
+        // each holds a pool (or two or three, as nodes), which together outran max_connections.
+        await PostgresSlots.shared.acquire()
+        defer { Task { await PostgresSlots.shared.release() } }
         let adminURL = ProcessInfo.processInfo.environment["SHOPDESK_TEST_POSTGRES_URL"]!
         let name = "shopdesk_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try await Database.with(url: adminURL, logger: logger) { admin in
@@ -52,6 +56,9 @@ public enum TestDatabase {
         }
         var components = URLComponents(string: adminURL)!
         components.path = "/" + name
+        // Many tests run at once, some with two or three nodes: small pools keep them all under
+        // the server's max_connections.
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "pool_size", value: "6")]
         let result: Result<T, any Error>
         do {
             _ = try await Database.with(url: components.string!, logger: logger) { try await Migrator.migrate($0, upTo: schemaVersion) }
@@ -93,5 +100,29 @@ extension InboundMessage {
     ) -> InboundMessage {
         InboundMessage(inboxID: inbox, channelMessageID: channelID, customer: .init(name: "Marta", email: email),
                        subject: subject, text: text, receivedAt: Date())
+    }
+}
+
+/// A counting semaphore for the tests' PostgreSQL databases.
+actor PostgresSlots {
+    static let shared = PostgresSlots()
+    static let limit = 24
+    private var used = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if used < Self.limit {
+            used += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            used -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }

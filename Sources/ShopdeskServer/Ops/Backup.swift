@@ -213,9 +213,14 @@ public enum Backup {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var environment = ProcessInfo.processInfo.environment
         process.arguments = [program] + arguments.map { argument in
-            guard argument.hasPrefix("postgres"), var components = URLComponents(string: argument), let password = components.password else { return argument }
-            environment["PGPASSWORD"] = password
-            components.password = nil
+            guard argument.hasPrefix("postgres"), var components = URLComponents(string: argument) else { return argument }
+            // Our own parameter; libpq refuses what it does not know.
+            components.queryItems = components.queryItems?.filter { $0.name != "pool_size" }
+            if components.queryItems?.isEmpty == true { components.queryItems = nil }
+            if let password = components.password {
+                environment["PGPASSWORD"] = password
+                components.password = nil
+            }
             return components.string ?? argument
         }
         process.environment = environment

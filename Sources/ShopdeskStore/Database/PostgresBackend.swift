@@ -77,7 +77,9 @@ final class PostgresBackend: DatabaseBackend, NotificationListener {
         }
     }
 
-    /// `postgres://user:password@host:port/database?sslmode=require|disable`
+    /// `postgres://user:password@host:port/database?sslmode=require|disable&pool_size=20`:
+    /// `pool_size` is the most connections this process opens (1–200, default 20); several
+    /// nodes together must stay under the server's `max_connections`.
     static func configuration(from url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw DatabaseURLError(url: url)
@@ -96,7 +98,8 @@ final class PostgresBackend: DatabaseBackend, NotificationListener {
             database: String(components.path.dropFirst()).nilIfEmpty,
             tls: tls
         )
-        configuration.options.maximumConnections = 20
+        let pool = components.queryItems?.first(where: { $0.name == "pool_size" })?.value.flatMap { Int($0) } ?? 20
+        configuration.options.maximumConnections = max(1, min(pool, 200))
         return configuration
     }
 }
