@@ -148,7 +148,7 @@ struct CustomerErasureTests {
 /// The admin's side in a browser: the customer panel's export and erase.
 @Suite("Customers: erasure in a browser", .enabled(if: Browser.shouldRun), .serialized, .timeLimit(.minutes(10)))
 struct CustomerErasureBrowserTests {
-    @Test func anAdminErasesACustomerFromTheCustomerPanel() async throws {
+    @Test func anAdminExportsThenErasesACustomerFromTheCustomerPanel() async throws {
         try await Harness.run(.sqlite, mode: .live) { harness in
             let port = try #require(harness.client.port)
             let conversation = try await harness.inbound(email: "marta@example.com", text: "My address is Ilica 1").int("conversation_id")
@@ -156,6 +156,17 @@ struct CustomerErasureBrowserTests {
                 try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(conversation)")
                 try await page.waitFor("document.querySelector('#thread')?.innerText.includes('Ilica 1')", "Marta's message")
                 try await page.waitFor("document.querySelector('#customer-erase')", "the erase button (admins)")
+                // Export first: the button downloads the archive (its link is caught and fetched here).
+                _ = try await page.evaluate("""
+                    (() => { HTMLAnchorElement.prototype.click = function () {
+                      window.exported = this.getAttribute('href');
+                      fetch(this.href).then((r) => r.arrayBuffer()).then((b) => {
+                        const text = new TextDecoder('latin1').decode(new Uint8Array(b));
+                        window.archive = text.startsWith('PK') && text.includes('customer.json') ? 'zip' : 'not a zip';
+                      });
+                    }; document.querySelector('#customer-export').click(); return true })()
+                    """)
+                try await page.waitFor("window.archive === 'zip' && window.exported.endsWith('/export.zip')", "the customer's archive")
                 _ = try await page.evaluate("(() => { window.confirm = () => true; document.querySelector('#customer-erase').click(); return true })()")
                 try await page.waitFor("!document.querySelector('#thread')?.innerText.includes('Ilica 1')", "the message without its words")
                 try await page.waitFor("!document.querySelector('#sidebar-customer')?.innerText.includes('marta@example.com')", "the customer without an address")

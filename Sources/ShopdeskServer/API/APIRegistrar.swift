@@ -57,10 +57,12 @@ final class APIRegistrar {
     static let securityPaths = ["/tokens", "/auth/password", "/auth/me/two-factor"]
 
     /// What a successful request is recorded as, or nil when it is not audited: every change an
-    /// admin-only route makes, changes to anyone's own credentials, and every CSV export.
+    /// admin-only route makes, changes to anyone's own credentials, every CSV export and every
+    /// export of a customer's personal data.
     static func auditedAction(_ method: HTTPRequest.Method, path: String, role: Role, request: Request) -> String? {
         if method == .get {
-            return request.uri.queryParameters.get("format") == "csv" ? "export GET \(path)" : nil
+            let personalData = path.hasSuffix("/export") || path.hasSuffix("/export.zip")
+            return request.uri.queryParameters.get("format") == "csv" || personalData ? "export GET \(path)" : nil
         }
         guard role >= .admin || securityPaths.contains(where: { path.hasPrefix($0) }) else { return nil }
         return "\(method.rawValue) \(path)"

@@ -83,6 +83,15 @@ struct CustomersController {
             }
             return ExportDTO(export: export, customerID: customer.id.rawValue)
         }
+        api.on(.get, "/customers/{id}/export.zip",
+               "Everything stored about a customer in one ZIP: customer.json, the files of their conversations and the emails they sent as they arrived",
+               tag: "customers", role: .admin) { request, context in
+            let customer = try await customer(request, context)
+            guard let export = try await CustomerExport.read(workspaceID: context.workspaceID, customerID: customer.id, in: database) else {
+                throw Problem(.notFound, "Customer \(customer.id) was not found.")
+            }
+            return try await ExportArchive(export: export, customerID: customer.id.rawValue, bytes: Self.archive(export, workspaceID: context.workspaceID, services: services))
+        }
         api.on(.post, "/customers/{id}/merge", "Merge this customer into another", tag: "customers", role: .agent, body: "MergeBody") { request, context in
             let source = try await customer(request, context)
             let body = try await request.decode(as: MergeBody.self, context: context)
@@ -92,15 +101,49 @@ struct CustomersController {
         }
     }
 
+    /// The export's JSON, each file and each original email, in one archive. A file missing from
+    /// the store is named in `missing.txt` rather than failing the whole request.
+    static func archive(_ export: CustomerExport, workspaceID: WorkspaceID, services: AppServices) async throws -> [UInt8] {
+        var zip = ZipArchive()
+        try zip.add("customer.json", Array(try ExportDTO.encoder.encode(export)))
+        var missing: [String] = []
+        for file in export.files {
+            do { try zip.add(file.path, Array(try await services.files.load(sha256: file.sha256))) } catch { missing.append(file.path) }
+        }
+        let receiver = EmailReceiver(services: services)
+        for email in export.emails {
+            guard let record = try await services.database.read({ try await EmailRepository.find(id: email.id, workspaceID: workspaceID, in: $0) }) else { continue }
+            do { try zip.add(email.path, Array(try await receiver.raw(of: record))) } catch { missing.append(email.path) }
+        }
+        if !missing.isEmpty { try zip.add("missing.txt", Array(("Not in the file store:\n" + missing.joined(separator: "\n") + "\n").utf8)) }
+        return try zip.finished()
+    }
+
+    struct ExportArchive: ResponseGenerator {
+        let export: CustomerExport
+        let customerID: Int64
+        let bytes: [UInt8]
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            Response(status: .ok, headers: [.contentType: "application/zip",
+                                            .contentDisposition: "attachment; filename=\"customer-\(customerID).zip\"", .cacheControl: "no-store"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+
     /// The export as a file to keep: snake_case JSON, named after the customer.
     struct ExportDTO: ResponseGenerator {
         let export: CustomerExport
         let customerID: Int64
-        func response(from request: Request, context: some RequestContext) throws -> Response {
+        static var encoder: JSONEncoder {
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.dateEncodingStrategy = .iso8601
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            return encoder
+        }
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            let encoder = Self.encoder
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"customer-\(customerID).json\"", .cacheControl: "no-store"],
                             body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(export))))

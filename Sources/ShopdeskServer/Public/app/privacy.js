@@ -7,18 +7,17 @@ import { formatTime, t } from './i18n.js';
 import { panel } from './forms.js';
 import { showError } from './notices.js';
 
-/** Saves everything stored about the customer as a JSON file. @param {number} id */
-export async function downloadExport(id) {
-  try {
-    const data = await api('GET', `/customers/${id}/export`);
-    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-    const link = h('a', { href: url, download: `customer-${id}.json` });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  } catch (failure) { showError(failure.message); }
+/** Saves everything stored about the customer as one ZIP archive: `customer.json`, the files of
+ * their conversations and the emails they sent as they arrived. @param {number} id */
+export function downloadExport(id) {
+  const link = h('a', { href: exportAddress(id), download: `customer-${id}.zip` });
+  document.body.append(link);
+  link.click();
+  link.remove();
 }
+
+/** Where a customer's archive downloads from. @param {number} id */
+export function exportAddress(id) { return `/api/v1/customers/${id}/export.zip`; }
 
 /** The admin's controls in the customer panel. @param {any} customer @param {() => void} erased */
 export function customerPrivacy(customer, erased) {
