@@ -74,6 +74,9 @@ struct AuditLogTests {
                 try await page.waitFor("!document.querySelector('#audit-table tr[data-action=\"POST /teams\"]') && document.querySelector('#audit-table tr[data-action=\"auth.signed_in\"]')",
                                        "only sign-ins")
                 #expect(try await page.evaluate("document.querySelector('#audit-csv').getAttribute('href')") as? String == "/api/v1/audit-log?action=auth.&format=csv")
+                // The retention policy beside it: set to a year.
+                _ = try await page.evaluate("(() => { document.querySelector('#retention-months').value = '12'; document.querySelector('#retention-save').click(); return true })()")
+                try await page.waitFor("document.querySelector('#admin-retention [role=status]')?.innerText.includes('12')", "the saved retention policy")
             }
         }
     }

@@ -71,6 +71,8 @@ public enum DomainEventKind: String, Codable, Sendable, CaseIterable {
     case customerDeleted = "customer.deleted"
     /// A customer's personal data was erased (payload: reason; the workspace's own entry also customer_id).
     case customerErased = "customer.erased"
+    /// The workspace's retention policy erased what the conversation said (payload: months).
+    case conversationAnonymised = "conversation.anonymised"
     /// A shop asked about a customer's data or its own (payload: topic, shop_domain, customer_ids, outcome).
     case shopPrivacyRequest = "shop.privacy_request"
 }

@@ -43,6 +43,7 @@ func buildApplication(services: AppServices,
     let agents = AgentsController(services: services)
     AuthController(services: services).register(api)
     TwoFactorController(services: services).register(api)
+    RetentionController(services: services).register(api)
     AuditLogController(services: services).register(api)
     agents.register(api)
     InboxesController(services: services).register(api, agents: agents)

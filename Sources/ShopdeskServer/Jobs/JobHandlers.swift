@@ -90,6 +90,8 @@ struct JobHandlers: Sendable {
                 if case .unavailable = error { throw JobFailure(description: "\(error)", permanent: false) }
                 throw JobFailure(description: "\(error)", permanent: true)
             }
+        case JobKind.retentionSweep:
+            try await RetentionController.sweep(workspaceID: workspaceID, now: now, services: services)
         case JobKind.modelsTrain:
             _ = try await WorkspaceModelTrainer(database: services.database, models: services.conversations.models).train(workspaceID: workspaceID, now: now)
         case JobKind.imapPoll:

@@ -71,6 +71,7 @@ public enum Migrator {
         Migration(version: 49, name: "file store in the database", statements: Schema.version49),
         Migration(version: 50, name: "shared rate limits", statements: Schema.version50),
         Migration(version: 51, name: "mail authentication results", statements: Schema.version51),
+        Migration(version: 52, name: "retention policies", statements: Schema.version52),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

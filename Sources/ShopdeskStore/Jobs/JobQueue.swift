@@ -5,6 +5,9 @@ import SQLKit
 /// Names of the jobs Shopdesk runs. A handler is registered for each in the server.
 public enum JobKind {
     public static let sendMessage = "message.send"
+    /// A workspace's retention sweep: anonymises a batch of old conversations, then again
+    /// (at once while there are more, else in a day).
+    public static let retentionSweep = "retention.sweep"
     /// Read one order again from its shop after a webhook said it changed.
     public static let orderSync = "order.sync"
     /// A shop's privacy request (Shopify's `customers/redact`, `customers/data_request`,

@@ -45,51 +45,7 @@ public struct CustomerErasure: Sendable {
                 SELECT id FROM customers WHERE workspace_id = \(bind: ws) AND (id = \(bind: customerID.rawValue) OR merged_into = \(bind: customerID.rawValue))
                 """).all().map { try $0.int64("id") }
             let conversations = try await Self.ids("SELECT id FROM conversations WHERE workspace_id = \(bind: ws) AND customer_id IN ", customers, in: sql)
-            let messages = try await Self.ids("SELECT id FROM messages WHERE workspace_id = \(bind: ws) AND conversation_id IN ", conversations, in: sql)
-            var files: [String] = []
-            var attachments = 0
-            for chunk in Self.chunks(messages) {
-                let rows = try await sql.raw("SELECT sha256 FROM attachments WHERE workspace_id = \(bind: ws) AND message_id IN \(Self.list(chunk))").all()
-                attachments += rows.count
-                files += try rows.map { try $0.string("sha256") }
-                try await sql.raw("DELETE FROM attachments WHERE workspace_id = \(bind: ws) AND message_id IN \(Self.list(chunk))").run()
-                files += try await sql.raw("SELECT sha256 FROM inbound_emails WHERE workspace_id = \(bind: ws) AND message_row IN \(Self.list(chunk))")
-                    .all().map { try $0.string("sha256") }
-                try await sql.raw("DELETE FROM inbound_emails WHERE workspace_id = \(bind: ws) AND message_row IN \(Self.list(chunk))").run()
-                try await sql.raw("""
-                    UPDATE messages SET text = '', html = NULL, comment_reply = NULL, delivery_error = NULL\(unsafeRaw: kind == .postgres ? ", search_vector = NULL" : "")
-                    WHERE workspace_id = \(bind: ws) AND id IN \(Self.list(chunk))
-                    """).run()
-                for id in chunk { try await SearchIndex.remove(.message, id: id, kind: kind, in: sql) }
-            }
-            for chunk in Self.chunks(conversations) {
-                let inList = Self.list(chunk)
-                try await sql.raw("""
-                    UPDATE conversations SET subject = NULL, last_message_preview = NULL\(unsafeRaw: kind == .postgres ? ", search_vector = NULL" : "")
-                    WHERE workspace_id = \(bind: ws) AND id IN \(inList)
-                    """).run()
-                for id in chunk { try await SearchIndex.remove(.conversation, id: id, kind: kind, in: sql) }
-                try await sql.raw("UPDATE notifications SET preview = NULL WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
-                // The reports' words of these conversations go now; their days' counts are made again at the next catch-up.
-                try await sql.raw("""
-                    INSERT INTO report_dirty_days (workspace_id, day)
-                    SELECT DISTINCT workspace_id, created_day FROM report_facts WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)
-                    ON CONFLICT (workspace_id, day) DO NOTHING
-                    """).run()
-                try await sql.raw("UPDATE report_facts SET terms = NULL WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
-                try await sql.raw("UPDATE surveys SET comment = NULL WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
-                try await sql.raw("UPDATE scheduled_replies SET text = '' WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
-                try await sql.raw("""
-                    DELETE FROM custom_values WHERE workspace_id = \(bind: ws) AND entity_id IN \(inList)
-                      AND field_id IN (SELECT id FROM custom_fields WHERE workspace_id = \(bind: ws) AND entity = 'conversation')
-                    """).run()
-                try await erasePayloads(workspaceID: ws, conversations: inList, in: sql)
-                // Agents' address changes keep their kind and outcome, not the address.
-                try await sql.raw("""
-                    UPDATE order_actions SET summary = 'Change the shipping address (erased)', request = '{"kind":"update_address"}'
-                    WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList) AND kind = 'update_address'
-                    """).run()
-            }
+            let erased = try await Self.eraseConversations(conversations, workspaceID: ws, kind: kind, in: sql)
             let customerList = Self.list(customers)
             try await sql.raw("""
                 DELETE FROM custom_values WHERE workspace_id = \(bind: ws) AND entity_id IN \(customerList)
@@ -115,13 +71,69 @@ public struct CustomerErasure: Sendable {
             } + [DomainEvent(workspaceID: workspaceID, conversationID: nil, kind: .customerErased, actor: actor,
                              payload: ["customer_id": .id(customerID), "reason": .string(reason)], occurredAt: now)]
             _ = try await EventLog.record(events, in: sql)
-            return ErasureSummary(customers: customers.count, conversations: conversations.count, messages: messages.count,
-                                  attachments: attachments, orders: orders, files: Array(Set(files)).sorted())
+            return ErasureSummary(customers: customers.count, conversations: conversations.count, messages: erased.messages,
+                                  attachments: erased.attachments, orders: orders, files: erased.files)
         }
     }
 
+
+    /// What is erased of each conversation (a customer's, or one past the workspace's retention):
+    /// every message's text, HTML and files, the original emails, the subject and preview, search
+    /// entries, notification previews, the reports' words, survey comments, scheduled texts,
+    /// field values, the personal keys of timeline payloads and addresses in order actions.
+    /// Returns how many messages and attachments, and the content hashes whose rows went.
+    static func eraseConversations(_ conversations: [Int64], workspaceID ws: Int64, kind: DatabaseKind,
+                                   in sql: any SQLDatabase) async throws -> (messages: Int, attachments: Int, files: [String]) {
+        let messages = try await Self.ids("SELECT id FROM messages WHERE workspace_id = \(bind: ws) AND conversation_id IN ", conversations, in: sql)
+        var files: [String] = []
+        var attachments = 0
+        for chunk in Self.chunks(messages) {
+            let rows = try await sql.raw("SELECT sha256 FROM attachments WHERE workspace_id = \(bind: ws) AND message_id IN \(Self.list(chunk))").all()
+            attachments += rows.count
+            files += try rows.map { try $0.string("sha256") }
+            try await sql.raw("DELETE FROM attachments WHERE workspace_id = \(bind: ws) AND message_id IN \(Self.list(chunk))").run()
+            files += try await sql.raw("SELECT sha256 FROM inbound_emails WHERE workspace_id = \(bind: ws) AND message_row IN \(Self.list(chunk))")
+                .all().map { try $0.string("sha256") }
+            try await sql.raw("DELETE FROM inbound_emails WHERE workspace_id = \(bind: ws) AND message_row IN \(Self.list(chunk))").run()
+            try await sql.raw("""
+                UPDATE messages SET text = '', html = NULL, comment_reply = NULL, delivery_error = NULL, mail_auth = NULL\(unsafeRaw: kind == .postgres ? ", search_vector = NULL" : "")
+                WHERE workspace_id = \(bind: ws) AND id IN \(Self.list(chunk))
+                """).run()
+            for id in chunk { try await SearchIndex.remove(.message, id: id, kind: kind, in: sql) }
+        }
+        for chunk in Self.chunks(conversations) {
+            let inList = Self.list(chunk)
+            try await sql.raw("""
+                UPDATE conversations SET subject = NULL, last_message_preview = NULL\(unsafeRaw: kind == .postgres ? ", search_vector = NULL" : "")
+                WHERE workspace_id = \(bind: ws) AND id IN \(inList)
+                """).run()
+            for id in chunk { try await SearchIndex.remove(.conversation, id: id, kind: kind, in: sql) }
+            try await sql.raw("UPDATE notifications SET preview = NULL WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
+            // The reports' words of these conversations go now; their days' counts are made again at the next catch-up.
+            try await sql.raw("""
+                INSERT INTO report_dirty_days (workspace_id, day)
+                SELECT DISTINCT workspace_id, created_day FROM report_facts WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)
+                ON CONFLICT (workspace_id, day) DO NOTHING
+                """).run()
+            try await sql.raw("UPDATE report_facts SET terms = NULL WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
+            try await sql.raw("UPDATE surveys SET comment = NULL WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
+            try await sql.raw("UPDATE scheduled_replies SET text = '' WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").run()
+            try await sql.raw("""
+                DELETE FROM custom_values WHERE workspace_id = \(bind: ws) AND entity_id IN \(inList)
+                  AND field_id IN (SELECT id FROM custom_fields WHERE workspace_id = \(bind: ws) AND entity = 'conversation')
+                """).run()
+            try await Self.erasePayloads(workspaceID: ws, conversations: inList, in: sql)
+            // Agents' address changes keep their kind and outcome, not the address.
+            try await sql.raw("""
+                UPDATE order_actions SET summary = 'Change the shipping address (erased)', request = '{"kind":"update_address"}'
+                WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList) AND kind = 'update_address'
+                """).run()
+        }
+        return (messages.count, attachments, Array(Set(files)).sorted())
+    }
+
     /// Timeline payloads keep their structure (statuses, ids, amounts) and lose the personal keys.
-    private func erasePayloads(workspaceID ws: Int64, conversations inList: SQLQueryString, in sql: any SQLDatabase) async throws {
+    private static func erasePayloads(workspaceID ws: Int64, conversations inList: SQLQueryString, in sql: any SQLDatabase) async throws {
         let rows = try await sql.raw("SELECT id, payload FROM events WHERE workspace_id = \(bind: ws) AND conversation_id IN \(inList)").all()
         for row in rows {
             let id = try row.int64("id")

@@ -20,6 +20,7 @@ import { notificationSettings } from './notifications.js';
 import { pushSection } from './push.js';
 import { customFieldsSection } from './custom-fields.js';
 import { twoFactorSection, workspaceSecuritySection } from './two-factor.js';
+import { retentionSection } from './retention.js';
 import { auditLogSection } from './audit-log.js';
 import { tokensSection } from './tokens.js';
 
@@ -30,7 +31,7 @@ const AREAS = [
   { id: 'account', label: 'settingsAccount', admins: false,
     load: () => [signatureSection(), notificationSettings(), pushSection(), sendingSection(), twoFactorSection(), tokensSection()] },
   { id: 'team', label: 'settingsTeam', admins: true,
-    load: ({ me, redraw, onChanged }) => [agentsSection(me, redraw), teamsSection(onChanged), workspaceSecuritySection(), auditLogSection()] },
+    load: ({ me, redraw, onChanged }) => [agentsSection(me, redraw), teamsSection(onChanged), workspaceSecuritySection(), retentionSection(), auditLogSection()] },
   { id: 'channels', label: 'settingsChannels', admins: true, load: ({ onChanged }) => [inboxesSection(onChanged)] },
   { id: 'automation', label: 'settingsAutomation', admins: true,
     load: async ({ onChanged }) => [await tagsSection(onChanged), await customFieldsSection(), ...await automationSections()] },

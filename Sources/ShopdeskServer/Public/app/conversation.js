@@ -149,6 +149,7 @@ function describeEvent(event, props) {
     case 'campaign.conversation': return `📣 ${t('campaignEvent')} “${p.name}” (${t('variant')} ${p.variant})${p.code ? ` · ${p.code}` : ''}${p.message ? `: ${p.message}` : ''}`;
     case 'return.requested': return `↩ ${who}: ${t('returnEvent')} ${p.order_number} (${p.items}) · ${t(`returnState.${p.state}`)}`;
     case 'return.updated': return `↩ ${who}: ${t('returnEvent')} ${p.order_number} → ${t(`returnState.${p.to}`)}${p.reason ? ` (${p.reason})` : ''}`;
+    case 'conversation.anonymised': return `${t('retention')}: ${t('retentionOn').replace('{months}', String(p.months)).replace(/ \(.*\)\.?$/, '')}`;
     default: return `${who}: ${event.kind}`;
   }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import SQLKit
+import ShopdeskCore
+import ShopdeskStore
+
+/// `GET/PUT /workspace/retention`: how many months closed conversations keep their words. The
+/// sweep is a job per workspace that anonymises a batch, then runs again at once while more are
+/// due, else a day later.
+struct RetentionController {
+    let services: AppServices
+
+    struct RetentionDTO: ResponseEncodable {
+        var months: Int
+        /// Conversations anonymised by the policy so far.
+        var anonymised: Int
+    }
+    struct RetentionBody: Decodable { var months: Int }
+
+    func register(_ api: APIRegistrar) {
+        let database = services.database
+        api.on(.get, "/workspace/retention", "How long closed conversations keep what was written (months; 0: forever)", tag: "workspace", role: .admin) { _, context in
+            let ws = context.workspaceID
+            return try await database.read { sql in
+                RetentionDTO(months: try await Retention.policy(workspaceID: ws, in: sql).months,
+                             anonymised: try await sql.raw("SELECT COUNT(*) AS n FROM conversations WHERE workspace_id = \(bind: ws.rawValue) AND anonymised_at IS NOT NULL")
+                                .first()?.decode(column: "n", as: Int.self) ?? 0)
+            }
+        }
+        api.on(.put, "/workspace/retention",
+               "Anonymise conversations resolved (or spam) with no new message for this many months (1–120; 0 keeps everything)",
+               tag: "workspace", role: .admin, body: "RetentionBody") { request, context in
+            let body = try await request.decode(as: RetentionBody.self, context: context)
+            guard body.months == 0 || Retention.Policy.range.contains(body.months) else {
+                throw Problem(.unprocessableContent, "Keep conversations for 1 to 120 months, or 0 to keep them for good.", field: "months")
+            }
+            let ws = context.workspaceID
+            try await database.write { sql in
+                try await Retention.setPolicy(.init(months: body.months), workspaceID: ws, in: sql)
+                if body.months > 0 { try await Self.schedule(ws, at: Date(), in: sql) }
+            }
+            await services.hub.wakeJobRunner()
+            return RetentionDTO(months: body.months, anonymised: 0)
+        }
+    }
+
+    static func schedule(_ workspaceID: WorkspaceID, at time: Date, in sql: any SQLDatabase) async throws {
+        try await JobQueue.enqueue(kind: JobKind.retentionSweep, payload: [:], workspaceID: workspaceID, runAt: time, maxAttempts: 5,
+                                   dedupeKey: "retention:\(workspaceID.rawValue)", in: sql)
+    }
+
+    /// The job: one batch, the files no row names any more deleted, and the next run scheduled.
+    static func sweep(workspaceID: WorkspaceID, now: Date, services: AppServices) async throws {
+        let policy = try await services.database.read { try await Retention.policy(workspaceID: workspaceID, in: $0) }
+        guard policy.months > 0 else { return }
+        let swept = try await Retention.sweep(workspaceID: workspaceID, months: policy.months, now: now, in: services.database)
+        for sha256 in swept.files { try await services.files.removeIfUnreferenced(sha256, database: services.database) }
+        try await services.database.write { try await schedule(workspaceID, at: swept.more ? now : now.addingTimeInterval(24 * 3600), in: $0) }
+    }
+}
