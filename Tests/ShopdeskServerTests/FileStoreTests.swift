@@ -113,14 +113,11 @@ struct FileStoreTests {
 /// moto's S3 server (PyPI) as a child process, with signature checking on: its first three
 /// requests (unauthenticated, as moto allows) make an IAM user with a key allowed `s3:*`; every
 /// request after them must be signed with that key.
-final class MotoS3: @unchecked Sendable {
-    let process: Process
-    let input: Pipe
+final class MotoS3: Sendable {
+    let service: PythonService
     let settings: S3Settings
 
-    private init(process: Process, input: Pipe, settings: S3Settings) {
-        (self.process, self.input, self.settings) = (process, input, settings)
-    }
+    private init(service: PythonService, settings: S3Settings) { (self.service, self.settings) = (service, settings) }
 
     /// Nil (the test is skipped) when moto is not installed, except in CI, where it must be.
     static func start() async throws -> MotoS3? {
@@ -151,31 +148,17 @@ final class MotoS3: @unchecked Sendable {
             sys.stdin.read()
             server.stop()
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Python.executable)
-        process.arguments = ["-c", script, String(port)]
-        let stdout = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardInput = stdin
-        process.standardError = FileHandle.nullDevice
-        try await ChildProcess.launch(process)
-        let line = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
-            Thread.detachNewThread { continuation.resume(returning: stdout.fileHandleForReading.availableData) }
-        }
-        guard let ready = try? JSONSerialization.jsonObject(with: line) as? [String: String],
+        let service = try await PythonService.start(script, arguments: [String(port)], what: "moto")
+        guard let ready = try? JSONSerialization.jsonObject(with: Data(service.firstLine.utf8)) as? [String: String],
               let endpoint = ready["endpoint"], let key = ready["key"], let secret = ready["secret"] else {
-            try? stdin.fileHandleForWriting.close()
-            if process.isRunning { process.terminate() }
-            throw HarnessError("moto did not start: \(String(decoding: line, as: UTF8.self))")
+            service.stop()
+            throw HarnessError("moto did not start: \(service.firstLine)")
         }
-        return MotoS3(process: process, input: stdin, settings: S3Settings(endpoint: endpoint, bucket: "shopdesk-files", region: "eu-central-1",
-                                                                           accessKeyID: key, secretAccessKey: secret))
+        return MotoS3(service: service, settings: S3Settings(endpoint: endpoint, bucket: "shopdesk-files", region: "eu-central-1",
+                                                             accessKeyID: key, secretAccessKey: secret))
     }
 
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-    }
+    func stop() { service.stop() }
 }
 
 /// Several nodes, and moving files between stores.

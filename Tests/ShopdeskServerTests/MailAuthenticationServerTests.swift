@@ -133,12 +133,11 @@ struct MailAuthenticationServerTests {
 }
 
 /// A DNS server from dnslib (PyPI) answering from a table, over UDP and TCP on one port.
-final class FakeDNS: @unchecked Sendable {
-    let process: Process
-    let input: Pipe
+final class FakeDNS: Sendable {
+    let service: PythonService
     let port: Int
 
-    private init(process: Process, input: Pipe, port: Int) { (self.process, self.input, self.port) = (process, input, port) }
+    private init(service: PythonService, port: Int) { (self.service, self.port) = (service, port) }
 
     static func start(records: [[String: String]]) async throws -> FakeDNS {
         let port = try FreePort.pick()
@@ -181,26 +180,9 @@ final class FakeDNS: @unchecked Sendable {
                 server.stop()
             """
         let records = String(decoding: try JSONSerialization.data(withJSONObject: records), as: UTF8.self)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Python.executable)
-        process.arguments = ["-c", script, String(port), records]
-        let stdout = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardInput = stdin
-        process.standardError = FileHandle.nullDevice
-        try await ChildProcess.launch(process)
-        let line = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
-            Thread.detachNewThread { continuation.resume(returning: stdout.fileHandleForReading.availableData) }
-        }
-        guard String(decoding: line, as: UTF8.self).hasPrefix("ready") else {
-            try? stdin.fileHandleForWriting.close()
-            throw HarnessError("The DNS server did not start: \(String(decoding: line, as: UTF8.self))")
-        }
-        return FakeDNS(process: process, input: stdin, port: port)
+        let service = try await PythonService.start(script, arguments: [String(port), records], what: "The DNS server", expecting: "ready")
+        return FakeDNS(service: service, port: port)
     }
 
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-    }
+    func stop() { service.stop() }
 }

@@ -33,14 +33,7 @@ struct MultiNodeTests {
 
     @Test(.enabled(if: TestDatabase.kinds.contains(.postgres), "needs SHOPDESK_TEST_POSTGRES_URL"), .timeLimit(.minutes(10)))
     func nothingIsLostWhenANodeDies() async throws {
-        guard FileManager.default.isExecutableFile(atPath: DurabilityTests.binary.path) else {
-            Issue.record("The shopdesk binary is not at \(DurabilityTests.binary.path); run the tests with `swift test`, which builds it.")
-            return
-        }
-        guard try await Python.run("import websocket; print('ok')", input: "") == "ok\n" else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("websocket-client is missing (SHOPDESK_TEST_PYTHON)") }
-            return
-        }
+        guard try await PythonService.binaryAndWebSocketClient() else { return }
         try await FakeTelegram.run { bot, base in
             try await TestDatabase.withPostgresURL { url in
                 try await run(url: url, bot: bot, base: base)
@@ -208,12 +201,11 @@ actor KillSwitch {
 /// An agent's realtime socket in Python's websocket-client, doing what the app does: on a lost
 /// connection it tries the nodes in turn and resumes from before the newest event it saw
 /// (`?after=`), dropping repeats. Reports the message ids of every `message.created` it heard.
-final class SocketWatcher: @unchecked Sendable {
-    let process: Process
-    let input: Pipe
+final class SocketWatcher: Sendable {
+    let service: PythonService
     let output: String
 
-    private init(process: Process, input: Pipe, output: String) { (self.process, self.input, self.output) = (process, input, output) }
+    private init(service: PythonService, output: String) { (self.service, self.output) = (service, output) }
 
     static func start(ports: [Int], token: String, output: String) async throws -> SocketWatcher {
         let script = """
@@ -255,28 +247,14 @@ final class SocketWatcher: @unchecked Sendable {
             stop.set()
             json.dump(sorted(heard), open(out, 'w'))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Python.executable)
-        process.arguments = ["-c", script, String(describing: ports), token, output]
-        let stdout = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardInput = stdin
-        process.standardError = FileHandle.nullDevice
-        try await ChildProcess.launch(process)
-        let line = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
-            Thread.detachNewThread { continuation.resume(returning: stdout.fileHandleForReading.availableData) }
-        }
-        guard String(decoding: line, as: UTF8.self).hasPrefix("ready") else {
-            try? stdin.fileHandleForWriting.close()
-            throw HarnessError("The socket watcher did not connect: \(String(decoding: line, as: UTF8.self))")
-        }
-        return SocketWatcher(process: process, input: stdin, output: output)
+        let service = try await PythonService.start(script, arguments: [String(describing: ports), token, output], what: "The socket watcher",
+                                                    expecting: "ready")
+        return SocketWatcher(service: service, output: output)
     }
 
     /// Stops it and returns the message ids it heard.
     func finish() async throws -> Set<Int64> {
-        try? input.fileHandleForWriting.close()
-        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        try await service.finish()
         let data = try Data(contentsOf: URL(fileURLWithPath: output))
         return Set(((try JSONSerialization.jsonObject(with: data) as? [NSNumber]) ?? []).map(\.int64Value))
     }

@@ -12,14 +12,7 @@ import Testing
 @Suite("Graceful shutdown")
 struct ShutdownTests {
     @Test func sigtermFinishesWhatIsInFlightAndTellsSocketsToReconnect() async throws {
-        guard FileManager.default.isExecutableFile(atPath: DurabilityTests.binary.path) else {
-            Issue.record("The shopdesk binary is not at \(DurabilityTests.binary.path); run the tests with `swift test`, which builds it.")
-            return
-        }
-        guard try await Python.run("import websocket; print('ok')", input: "") == "ok\n" else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("websocket-client is missing (SHOPDESK_TEST_PYTHON)") }
-            return
-        }
+        guard try await PythonService.binaryAndWebSocketClient() else { return }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shutdown-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
