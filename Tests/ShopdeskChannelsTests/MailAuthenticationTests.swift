@@ -79,6 +79,7 @@ struct MailAuthenticationTests {
         answer += record
         let parsed = DNSWire.parse(answer)
         #expect(parsed?.records.first?.text == "mx1.shop.hr" && parsed?.records.first?.preference == 10)
+        #expect(parsed?.records.first?.ttl == 60)
         // A pointer to itself, a pointer forward, and truncated data: no answer, no hang.
         var looping = answer
         let at = looping.count - 2

@@ -63,6 +63,8 @@ public enum DNSWire {
         /// For MX: the host; for TXT: the strings joined; otherwise empty.
         public var text: String
         public var preference: UInt16 = 0
+        /// Seconds the answer may be reused.
+        public var ttl: UInt32 = 0
     }
 
     public struct Answer: Sendable {
@@ -102,7 +104,8 @@ public enum DNSWire {
             let start = afterName + 10, end = start + Int(length)
             guard end <= bytes.count else { return nil }
             let data = Array(bytes[start..<end])
-            var record = Record(type: type, data: data, text: "")
+            let ttl = (u16(afterName + 4).map { UInt32($0) << 16 } ?? 0) | UInt32(u16(afterName + 6) ?? 0)
+            var record = Record(type: type, data: data, text: "", ttl: ttl)
             switch type {
             case RecordType.txt.rawValue:
                 var index = 0, text: [UInt8] = []
@@ -202,11 +205,18 @@ public struct UDPResolver: DNSResolver {
 
     /// Per server: until when it is taken to be down.
     private static let down = Mutex<[String: Date]>([:])
+    /// Answers by server, name and type, until they expire: their TTL, at most 5 minutes (no
+    /// answer: 1 minute). Mail from one sender asks the same names again and again.
+    private static let cache = Mutex<[String: (records: [DNSWire.Record], until: Date)]>([:])
+    static let cacheLimit = 10_000
 
     func ask(_ name: String, _ type: DNSWire.RecordType) async throws(DNSFailure) -> [DNSWire.Record] {
         let (host, port) = (host, port)
         let server = "\(host):\(port)"
-        if let until = Self.down.withLock({ $0[server] }), until > Date() {
+        let key = "\(server) \(type.rawValue) \(name.lowercased())"
+        let now = Date()
+        if let cached = Self.cache.withLock({ $0[key] }), cached.until > now { return cached.records }
+        if let until = Self.down.withLock({ $0[server] }), until > now {
             throw DNSFailure("The DNS server \(server) did not answer a moment ago; not asked again yet.")
         }
         let result: Result<[DNSWire.Record], DNSFailure> = await withCheckedContinuation { continuation in
@@ -214,8 +224,18 @@ public struct UDPResolver: DNSResolver {
                 continuation.resume(returning: Self.exchange(name: name, type: type, host: host, port: port))
             }
         }
-        if case .failure(let failure) = result, failure.unanswered {
+        switch result {
+        case .failure(let failure) where failure.unanswered:
             Self.down.withLock { $0[server] = Date().addingTimeInterval(30) }
+        case .success(let records):
+            let seconds = records.isEmpty ? 60 : min(300, Double(records.map(\.ttl).min() ?? 0))
+            if seconds > 0 {
+                Self.cache.withLock { cache in
+                    if cache.count >= Self.cacheLimit { cache = cache.filter { $0.value.until > now } }
+                    if cache.count < Self.cacheLimit { cache[key] = (records, now.addingTimeInterval(seconds)) }
+                }
+            }
+        default: break
         }
         return try result.get()
     }
