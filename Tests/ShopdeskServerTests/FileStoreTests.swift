@@ -44,10 +44,14 @@ struct FileStoreTests {
 
     @Test func anS3ObjectsAddressEncodesThePrefixOnce() throws {
         let path = S3FileStore(configuration: S3Settings(endpoint: "http://127.0.0.1:9000/", bucket: "files", accessKeyID: "a", secretAccessKey: "b", prefix: "shop desk/ü/"))
-        #expect(path.url(key: "abc").absoluteString == "http://127.0.0.1:9000/files/shop%20desk/%C3%BC/abc")
+        #expect(path.url(key: "abc")?.absoluteString == "http://127.0.0.1:9000/files/shop%20desk/%C3%BC/abc")
         let virtual = S3FileStore(configuration: S3Settings(endpoint: "https://s3.eu-central-1.amazonaws.com", bucket: "files", accessKeyID: "a", secretAccessKey: "b",
                                                             virtualHosted: true))
-        #expect(virtual.url(key: "abc").absoluteString == "https://files.s3.eu-central-1.amazonaws.com/abc")
+        #expect(virtual.url(key: "abc")?.absoluteString == "https://files.s3.eu-central-1.amazonaws.com/abc")
+        // Whatever the settings hold, an address is made or refused, never a crash.
+        for (endpoint, bucket, prefix) in [("not a url", "b", ""), ("http://h:9000/a b", "b", ""), ("http://h", "bu/ck et", "%zz/\u{0}/")] {
+            _ = S3FileStore(configuration: S3Settings(endpoint: endpoint, bucket: bucket, accessKeyID: "a", secretAccessKey: "b", prefix: prefix)).url(key: "abc")
+        }
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.load(environment: ["SHOPDESK_FILE_STORE": "s3"], file: nil) }
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.load(environment: ["SHOPDESK_FILE_STORE": "nfs"], file: nil) }
         let configured = try ServerConfiguration.load(environment: [

@@ -34,8 +34,9 @@ struct AppServices: Sendable {
     let replyLibraries = ReplyLibraries()
     /// IDLE connections to IMAP mailboxes on this node (started by their poll jobs).
     let imapIdle = IMAPIdleWatchers()
-    /// Received mail's SPF, DKIM and DMARC lookups.
-    var dns: any DNSResolver { UDPResolver.configured(config.dnsServer) }
+    /// Received mail's SPF, DKIM and DMARC lookups (the resolver read from the configuration or
+    /// /etc/resolv.conf once, not per email).
+    let dns: any DNSResolver
     /// How the IMAP and SMTP clients verify servers.
     let mailTLS: MailTLS
     let logger: Logger
@@ -90,6 +91,7 @@ struct AppServices: Sendable {
                 try StoreConnections.connector(for: connection, configuration: configuration, guardrail: outboundGuard, tokens: shopifyTokens)
             },
             shopifyTokens: shopifyTokens,
+            dns: UDPResolver.configured(configuration.dnsServer),
             mailTLS: MailTLS(caFile: configuration.tlsCAFile) { host, port in
                 do { return try await outboundGuard.checkHost(host, port: port, field: "host") } catch let problem as Problem {
                     throw MailTLSError(description: problem.detail)

@@ -237,6 +237,8 @@ struct ShutdownNotice: Service {
         try? await gracefulShutdown()
         logger.info("Shutting down: telling sockets to reconnect")
         await hub.drain()
+        // A bounded grace for the sockets to write the frame queued just now; nothing depends
+        // on it: a client that misses the word reconnects on the close with its usual backoff.
         try? await Task.sleep(for: .milliseconds(300))
     }
 }

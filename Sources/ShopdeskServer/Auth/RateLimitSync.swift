@@ -15,7 +15,8 @@ struct RateLimitSync: Service {
     func run() async throws {
         var pruned: Int64 = 0
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            // The period of the sync (what it shares is at most this old); ends at once on shutdown.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             let now = Date()
             let window = Int64(now.timeIntervalSince1970) / Int64(APIRateLimiter.windowSeconds)
             await sync(now: now)

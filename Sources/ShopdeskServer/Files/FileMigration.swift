@@ -41,21 +41,15 @@ public enum FileMigration {
         try await Database.with(url: configuration.databaseURL, logger: logger) { database in
             let store = FileStorage.make(configuration: configuration, database: database).store
             var outcome = Outcome(copied: 0, bytes: 0, present: 0, missing: [], damaged: [])
-            var after = ""
-            while true {
-                let cursor = after
-                let page = try await database.read { try await FileReferences.page(after: cursor, limit: 500, in: $0) }
-                guard let last = page.last else { return outcome }
-                for sha256 in page {
-                    do {
-                        let data = try await store.load(sha256: sha256)
-                        if SigV4.payloadHash(data) == sha256 { outcome.present += 1; outcome.bytes += Int64(data.count) } else { outcome.damaged.append(sha256) }
-                    } catch FileStoreError.missing {
-                        outcome.missing.append(sha256)
-                    }
+            try await FileStorage.eachReferenced(in: database) { sha256 in
+                do {
+                    let data = try await store.load(sha256: sha256)
+                    if FileStorage.sha256(data) == sha256 { outcome.present += 1; outcome.bytes += Int64(data.count) } else { outcome.damaged.append(sha256) }
+                } catch FileStoreError.missing {
+                    outcome.missing.append(sha256)
                 }
-                after = last
             }
+            return outcome
         }
     }
 }

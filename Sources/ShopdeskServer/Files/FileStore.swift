@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import ShopdeskStore
 
@@ -69,6 +70,22 @@ struct FileStorage: Sendable {
             throw Problem(.serviceUnavailable, "The file store does not answer: \(detail)")
         }
     }
+
+    /// Calls `body` with every content hash the database refers to, a page at a time (hash order),
+    /// so a copy or a check never holds the whole list.
+    static func eachReferenced(in database: Database, _ body: (String) async throws -> Void) async throws {
+        var after = ""
+        while true {
+            let cursor = after
+            let page = try await database.read { try await FileReferences.page(after: cursor, limit: 500, in: $0) }
+            guard let last = page.last else { return }
+            for sha256 in page { try await body(sha256) }
+            after = last
+        }
+    }
+
+    /// The lowercase hex SHA-256 of `data`: a file's name in every store.
+    static func sha256(_ data: Data) -> String { Secrets.hex(SHA256.hash(data: data)) }
 
     /// Deletes the bytes of `sha256` when no attachment and no original email refers to them
     /// any more (files are stored once for every workspace that has the same content).

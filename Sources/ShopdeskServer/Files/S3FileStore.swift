@@ -80,23 +80,24 @@ struct S3FileStore: FileStore {
     }
 
     /// The object's address: path-style or virtual-hosted, the key's characters encoded once.
-    func url(key: String?) -> URL {
-        var components = URLComponents(string: settings.endpoint) ?? URLComponents()
-        let base = components.percentEncodedPath.hasSuffix("/") ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath
+    /// Built as text and parsed, never through `URLComponents`' path setter, which traps on a
+    /// character it does not take; nil for an endpoint that is not an http(s) address.
+    func url(key: String?) -> URL? {
+        guard let endpoint = URLComponents(string: settings.endpoint), let scheme = endpoint.scheme, let host = endpoint.host else { return nil }
+        var base = endpoint.percentEncodedPath
+        while base.hasSuffix("/") { base.removeLast() }
         let object = key.map { "/" + SigV4.encode(settings.prefix + $0).replacingOccurrences(of: "%2F", with: "/") } ?? ""
-        if settings.virtualHosted {
-            components.host = "\(settings.bucket).\(components.host ?? "")"
-            components.percentEncodedPath = base + (object.isEmpty ? "/" : object)
-        } else {
-            components.percentEncodedPath = base + "/" + SigV4.encode(settings.bucket) + object
-        }
-        return components.url ?? URL(fileURLWithPath: "/")
+        let authority = (settings.virtualHosted ? "\(settings.bucket)." : "") + host + (endpoint.port.map { ":\($0)" } ?? "")
+        let path = settings.virtualHosted ? base + (object.isEmpty ? "/" : object) : base + "/" + SigV4.encode(settings.bucket) + object
+        return URL(string: "\(scheme)://\(authority)\(path)")
     }
 
     private struct Answer { var status: HTTPResponseStatus; var body: Data }
 
     private func send(_ method: String, key: String?, body: Data? = nil) async throws -> Answer {
-        let target = url(key: key)
+        guard let target = url(key: key) else {
+            throw FileStoreError.unavailable("s3_endpoint \(settings.endpoint) is not an http(s) address.")
+        }
         var request = HTTPClientRequest(url: target.absoluteString)
         request.method = HTTPMethod(rawValue: method)
         var headers: [String: String] = [:]

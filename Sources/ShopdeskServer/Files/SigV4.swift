@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ShopdeskCore
 
 /// AWS Signature Version 4 for S3 requests (the documented "Authorization header" form, with the
 /// payload's SHA-256 in `x-amz-content-sha256`). Pure: the same request, keys and time always give
@@ -77,28 +78,14 @@ struct SigV4: Sendable {
         return sorted.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
     }
 
-    /// RFC 3986 unreserved characters stay; every other byte is `%XX` in upper case.
-    static func encode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let digits = Array("0123456789ABCDEF".utf8)
-                out += "%" + String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
-            }
-        }
-        return out
-    }
+    /// RFC 3986 unreserved characters stay; every other byte is `%XX` in upper case: the same
+    /// rule as form bodies, so the same encoder.
+    static func encode(_ text: String) -> String { FormURLEncoding.encode(text) }
 
     /// Header values with leading and trailing space removed and inner runs of space made one.
     static func trimmed(_ value: String) -> String {
         value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-    }
+    static func hex(_ digest: some Sequence<UInt8>) -> String { Secrets.hex(digest) }
 }

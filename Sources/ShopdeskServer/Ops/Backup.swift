@@ -163,23 +163,18 @@ public enum Backup {
     static func copyStoredFiles(database: Database, from source: any FileStore, to target: any FileStore,
                                 progress: (@Sendable (FileCopy) -> Void)? = nil) async throws -> FileCopy {
         var copy = FileCopy()
-        var after = ""
-        while true {
-            let cursor = after
-            let page = try await database.read { try await FileReferences.page(after: cursor, limit: 500, in: $0) }
-            guard let last = page.last else { return copy }
-            for sha256 in page {
-                if try await target.exists(sha256: sha256) { copy.present += 1; continue }
-                let data: Data
-                do { data = try await source.load(sha256: sha256) } catch FileStoreError.missing { copy.missing.append(sha256); continue }
-                guard SigV4.payloadHash(data) == sha256 else { copy.damaged.append(sha256); continue }
-                try await target.store(data, sha256: sha256)
-                copy.files += 1
-                copy.bytes += Int64(data.count)
-            }
-            after = last
-            progress?(copy)
+        try await FileStorage.eachReferenced(in: database) { sha256 in
+            if try await target.exists(sha256: sha256) { copy.present += 1; return }
+            let data: Data
+            do { data = try await source.load(sha256: sha256) } catch FileStoreError.missing { copy.missing.append(sha256); return }
+            guard FileStorage.sha256(data) == sha256 else { copy.damaged.append(sha256); return }
+            try await target.store(data, sha256: sha256)
+            copy.files += 1
+            copy.bytes += Int64(data.count)
+            if copy.files % 500 == 0 { progress?(copy) }
         }
+        progress?(copy)
+        return copy
     }
 
     /// Copies every regular file under `source` (not the database's own, not the local file

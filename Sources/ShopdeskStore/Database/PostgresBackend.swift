@@ -98,8 +98,12 @@ final class PostgresBackend: DatabaseBackend, NotificationListener {
             database: String(components.path.dropFirst()).nilIfEmpty,
             tls: tls
         )
-        let pool = components.queryItems?.first(where: { $0.name == "pool_size" })?.value.flatMap { Int($0) } ?? 20
-        configuration.options.maximumConnections = max(1, min(pool, 200))
+        var pool = 20
+        if let value = components.queryItems?.first(where: { $0.name == "pool_size" })?.value {
+            guard let size = Int(value), (1...200).contains(size) else { throw DatabaseURLError(url: url, reason: "pool_size is a number of connections from 1 to 200.") }
+            pool = size
+        }
+        configuration.options.maximumConnections = pool
         return configuration
     }
 }
@@ -107,8 +111,10 @@ final class PostgresBackend: DatabaseBackend, NotificationListener {
 /// The database URL could not be understood; the message shows its shape without the password.
 public struct DatabaseURLError: Error, CustomStringConvertible {
     let url: String
+    var reason: String? = nil
     public var description: String {
-        "The database URL is not of the form postgres://user:password@host:5432/database (or a SQLite file path)."
+        reason.map { "The database URL is not usable: \($0)" }
+            ?? "The database URL is not of the form postgres://user:password@host:5432/database (or a SQLite file path)."
     }
 }
 

@@ -177,9 +177,9 @@ public struct UDPResolver: DNSResolver {
 
     /// From `host[:port]`, or /etc/resolv.conf when nil.
     public static func configured(_ server: String?) -> UDPResolver {
-        if let server, !server.isEmpty {
-            let parts = server.split(separator: ":")
-            return UDPResolver(host: String(parts[0]), port: parts.count > 1 ? UInt16(parts[1]) ?? 53 : 53)
+        if let server, let host = server.split(separator: ":").first {
+            let port = server.split(separator: ":").dropFirst().first.flatMap { UInt16($0) } ?? 53
+            return UDPResolver(host: String(host), port: port)
         }
         let conf = (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""
         for line in conf.split(separator: "\n") {
