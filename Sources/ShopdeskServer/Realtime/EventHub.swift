@@ -83,6 +83,11 @@ actor EventHub: EventPublisher {
         }
     }
 
+    private func remember(inbox: Int64, of conversation: Int64) {
+        if inboxes.count >= Self.inboxCacheLimit { inboxes.removeAll(keepingCapacity: true) }
+        inboxes[conversation] = inbox
+    }
+
     /// The inbox of a conversation, from the cache or one primary-key read.
     func inbox(of conversation: Int64) async -> Int64? {
         if let known = inboxes[conversation] { return known }
@@ -91,8 +96,7 @@ actor EventHub: EventPublisher {
             try await sql.raw("SELECT inbox_id FROM conversations WHERE id = \(bind: conversation)").first()?.decode(column: "inbox_id", as: Int64.self)
         }
         guard let found else { return nil }
-        if inboxes.count >= Self.inboxCacheLimit { inboxes.removeAll(keepingCapacity: true) }
-        inboxes[conversation] = found
+        remember(inbox: found, of: conversation)
         return found
     }
 
@@ -130,34 +134,52 @@ actor EventHub: EventPublisher {
     nonisolated func publish(_ events: [DomainEvent]) async {
         guard !events.isEmpty else { return }
         await wakeJobRunner()
-        for event in events {
-            let message = RealtimeMessage(
+        let messages = events.map { event in
+            RealtimeMessage(
                 id: event.id?.rawValue, workspaceId: event.workspaceID.rawValue, type: event.kind.rawValue, conversationId: event.conversationID?.rawValue,
                 payload: event.payload, actor: .init(type: event.actor.kind, id: event.actor.rawID), at: event.occurredAt, origin: nodeID)
-            await broadcast(message)
         }
+        await broadcast(messages)
     }
 
-    /// Delivers locally and tells the other nodes.
-    func broadcast(_ message: RealtimeMessage) async {
-        var message = message
-        if message.inboxId == nil, let conversation = message.conversationId { message.inboxId = await inbox(of: conversation) }
-        deliver(message)
-        guard let listener else { return }
-        do {
-            let text = String(decoding: try APIJSON.encoder().encode(message), as: UTF8.self)
-            // NOTIFY payloads are limited to 8000 bytes; a larger event is sent without its payload.
-            if text.utf8.count < 7900 {
-                try await listener.notify(channel: Self.channel, payload: notification(text))
-            } else {
-                var small = message
-                small.payload = [:]
-                try await listener.notify(channel: Self.channel,
-                                          payload: notification(String(decoding: try APIJSON.encoder().encode(small), as: UTF8.self)))
+    /// Delivers locally and tells the other nodes, all of `messages` in one NOTIFY statement
+    /// (one round trip per published batch instead of one per event).
+    func broadcast(_ messages: [RealtimeMessage]) async {
+        var payloads: [String] = []
+        for var message in messages {
+            // A new conversation names its inbox: remembering it spares the lookup that follows.
+            if message.type == DomainEventKind.conversationCreated.rawValue, let conversation = message.conversationId,
+               case .number(let inbox)? = message.payload["inbox_id"] {
+                remember(inbox: Int64(inbox), of: conversation)
             }
+            if message.inboxId == nil, let conversation = message.conversationId { message.inboxId = await inbox(of: conversation) }
+            deliver(message)
+            guard listener != nil else { continue }
+            do {
+                payloads.append(try notificationPayload(message))
+            } catch {
+                logger.warning("Could not encode an event for other nodes", metadata: ["error": "\(error)"])
+            }
+        }
+        guard let listener, !payloads.isEmpty else { return }
+        do {
+            try await listener.notify(channel: Self.channel, payloads: payloads)
         } catch {
             logger.warning("Could not NOTIFY other nodes", metadata: ["error": "\(error)"])
         }
+    }
+
+    func broadcast(_ message: RealtimeMessage) async {
+        await broadcast([message])
+    }
+
+    /// NOTIFY payloads are limited to 8000 bytes; a larger event is sent without its payload.
+    private func notificationPayload(_ message: RealtimeMessage) throws -> String {
+        let text = String(decoding: try APIJSON.encoder().encode(message), as: UTF8.self)
+        if text.utf8.count < 7900 { return notification(text) }
+        var small = message
+        small.payload = [:]
+        return notification(String(decoding: try APIJSON.encoder().encode(small), as: UTF8.self))
     }
 
     /// Presence and typing: pushed to the workspace, not stored.

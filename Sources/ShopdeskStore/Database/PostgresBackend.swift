@@ -7,7 +7,8 @@ import SQLKit
 
 /// Lets separate `shopdesk serve` nodes tell each other about events (PostgreSQL LISTEN/NOTIFY).
 public protocol NotificationListener: Sendable {
-    func notify(channel: String, payload: String) async throws
+    /// Sends every payload, in order.
+    func notify(channel: String, payloads: [String]) async throws
     /// Calls `onListening` once the server listens on `channel`, then `onNotification` for every
     /// notification on it until the task is cancelled.
     func listen(channel: String, onListening: @escaping @Sendable () async -> Void,
@@ -58,9 +59,14 @@ final class PostgresBackend: DatabaseBackend, NotificationListener {
         }
     }
 
-    func notify(channel: String, payload: String) async throws {
-        try await client.withConnection { connection in
-            try await connection.sql().raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
+    func notify(channel: String, payloads: [String]) async throws {
+        // One round trip per 500: `SELECT pg_notify($1, $2), pg_notify($3, $4), …` (a select list
+        // holds at most 1,664 columns). PostgreSQL delivers them in the order they were called.
+        for start in stride(from: 0, to: payloads.count, by: 500) {
+            let calls = payloads[start..<min(payloads.count, start + 500)].map { "pg_notify(\(bind: channel), \(bind: $0))" as SQLQueryString }
+            try await client.withConnection { connection in
+                try await connection.sql().raw("SELECT \(SQLList(calls))").run()
+            }
         }
     }
 

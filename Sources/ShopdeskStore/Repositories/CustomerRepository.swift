@@ -53,16 +53,18 @@ public enum CustomerRepository {
                 throw ShopdeskError.conflict("Another customer already has the \(kindName) \(value).")
             }
         }
+        let text = SearchIndex.customerText(name: identity.name, email: identity.email, phone: identity.phone)
+        let vector = SearchIndex.insertedVector(text, kind: kind)
         let row = try await sql.raw("""
-            INSERT INTO customers (workspace_id, name, email, phone, external_id, locale, created_at, updated_at)
+            INSERT INTO customers (workspace_id, name, email, phone, external_id, locale, created_at, updated_at\(vector.column))
             VALUES (\(bind: workspaceID.rawValue), \(bind: identity.name), \(bind: identity.email), \(bind: identity.phone),
-              \(bind: identity.externalID), \(bind: locale), \(bind: now.millis), \(bind: now.millis))
+              \(bind: identity.externalID), \(bind: locale), \(bind: now.millis), \(bind: now.millis)\(vector.value))
             RETURNING *
             """).first()
         guard let row else { throw StoredValueError(column: "customers.id", value: "missing") }
         let customer = try decode(row)
         try await attach(identityPairs(identity), to: customer.id, workspaceID: workspaceID, in: sql)
-        try await reindex(customer, isNew: true, kind: kind, in: sql)
+        try await SearchIndex.indexInserted(.customer, id: customer.id.rawValue, workspaceID: workspaceID, text: text, kind: kind, in: sql)
         return customer
     }
 
@@ -169,9 +171,9 @@ public enum CustomerRepository {
             """).run()
     }
 
-    private static func reindex(_ customer: Customer, isNew: Bool = false, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
+    private static func reindex(_ customer: Customer, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
         let text = SearchIndex.customerText(name: customer.name, email: customer.email, phone: customer.phone)
-        try await SearchIndex.index(.customer, id: customer.id.rawValue, workspaceID: customer.workspaceID, text: text, isNew: isNew,
+        try await SearchIndex.index(.customer, id: customer.id.rawValue, workspaceID: customer.workspaceID, text: text,
                                     kind: kind, in: sql)
     }
 

@@ -15,13 +15,18 @@ public enum EventLog {
               \(bind: event.actor.kind), \(bind: event.actor.rawID), \(bind: JSONCoding.string(event.payload)), \(bind: event.occurredAt.millis))
             """
         }
-        let ids = try await sql.raw("""
+        // The same statement says whether the workspace has a webhook at all, so that the common
+        // case (none) costs no second round trip.
+        let inserted = try await sql.raw("""
             INSERT INTO events (workspace_id, conversation_id, kind, actor_kind, actor_id, payload, created_at)
-            VALUES \(rows.joined(separator: ", ")) RETURNING id
-            """).all().map { try $0.int64("id") }.sorted()
+            VALUES \(rows.joined(separator: ", "))
+            RETURNING id, (SELECT COUNT(*) FROM webhooks WHERE workspace_id = \(bind: workspaceID.rawValue) AND disabled_at IS NULL) AS hooks
+            """).all()
+        let ids = try inserted.map { try $0.int64("id") }.sorted()
         guard ids.count == events.count else { throw StoredValueError(column: "events.id", value: "\(ids.count) of \(events.count)") }
         var stored = events
         for index in stored.indices { stored[index].id = EventID(ids[index]) }
+        guard try inserted.first?.int64("hooks") ?? 0 > 0 else { return stored }
         let hooks = try await sql.raw("""
             SELECT id, events FROM webhooks WHERE workspace_id = \(bind: workspaceID.rawValue) AND disabled_at IS NULL
             """).all()

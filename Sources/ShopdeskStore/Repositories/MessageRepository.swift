@@ -33,10 +33,11 @@ public enum MessageRepository {
 
     static func insert(_ new: NewMessage, now: Date, kind: DatabaseKind, in sql: any SQLDatabase) async throws -> Message {
         let conversation = new.conversation
+        let vector = SearchIndex.insertedVector(new.text, kind: kind)
         let row = try await sql.raw("""
             INSERT INTO messages (workspace_id, conversation_id, inbox_id, direction, author_agent_id, author_customer_id,
               text, channel_message_id, delivery_status, created_at, language, intent, intent_confidence, sentiment,
-              sentiment_score, urgent, promoter, bot, html, channel_template, comment_status, comment_reply, mail_auth)
+              sentiment_score, urgent, promoter, bot, html, channel_template, comment_status, comment_reply, mail_auth\(vector.column))
             VALUES (\(bind: conversation.workspaceID.rawValue), \(bind: conversation.id.rawValue), \(bind: conversation.inboxID.rawValue),
               \(bind: new.direction.rawValue), \(bind: new.authorAgentID?.rawValue), \(bind: new.authorCustomerID?.rawValue),
               \(bind: new.text), \(bind: new.channelMessageID), \(bind: new.deliveryStatus?.rawValue), \(bind: now.millis),
@@ -45,13 +46,13 @@ public enum MessageRepository {
               \(bind: new.classification?.sentimentScore), \(bind: new.classification?.urgent == true ? 1 : 0),
               \(bind: new.classification?.promoter == true ? 1 : 0), \(bind: try new.botChoices.map { try JSONCoding.string($0) }), \(bind: new.html),
               \(bind: try new.channelTemplate.map { try JSONCoding.string($0) }), \(bind: new.commentStatus?.rawValue),
-              \(bind: try new.commentReply.map { try JSONCoding.string($0) }), \(bind: new.mailAuth))
+              \(bind: try new.commentReply.map { try JSONCoding.string($0) }), \(bind: new.mailAuth)\(vector.value))
             RETURNING id
             """).first()
         guard let row else { throw StoredValueError(column: "messages.id", value: "missing") }
         let id: MessageID = try row.id("id")
-        try await SearchIndex.index(.message, id: id.rawValue, workspaceID: conversation.workspaceID, text: new.text, isNew: true,
-                                    kind: kind, in: sql)
+        try await SearchIndex.indexInserted(.message, id: id.rawValue, workspaceID: conversation.workspaceID, text: new.text,
+                                            kind: kind, in: sql)
         if !new.attachmentIDs.isEmpty {
             try await sql.raw("""
                 UPDATE attachments SET message_id = \(bind: id.rawValue)

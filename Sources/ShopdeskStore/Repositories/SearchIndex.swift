@@ -54,6 +54,23 @@ public enum SearchIndex {
         }
     }
 
+    /// The full-text vector of a row being inserted, as an extra column and value for its INSERT
+    /// (both empty on SQLite). PostgreSQL computes the vector in the INSERT itself: indexing
+    /// with an UPDATE afterwards cost a second round trip and a second version of the row. Call
+    /// `indexInserted` after the INSERT for SQLite's entry.
+    static func insertedVector(_ text: String?, kind: DatabaseKind) -> (column: SQLQueryString, value: SQLQueryString) {
+        guard kind == .postgres, let text else { return ("", "") }
+        return (", search_vector", ", to_tsvector('simple', \(bind: SearchText.fold(text)))")
+    }
+
+    /// Indexes a new row whose INSERT carried `insertedVector`: SQLite's entry; nothing on PostgreSQL.
+    static func indexInserted(
+        _ source: Source, id: Int64, workspaceID: WorkspaceID, text: String?, kind: DatabaseKind, in sql: any SQLDatabase
+    ) async throws {
+        guard kind == .sqlite, let text else { return }
+        try await index(source, id: id, workspaceID: workspaceID, text: text, isNew: true, kind: kind, in: sql)
+    }
+
     /// Removes a row's entry (SQLite; PostgreSQL's vector goes with the row).
     static func remove(_ source: Source, id: Int64, kind: DatabaseKind, in sql: any SQLDatabase) async throws {
         guard kind == .sqlite else { return }

@@ -222,24 +222,23 @@ extension ConversationService {
         in sql: any SQLDatabase
     ) async throws -> Conversation {
         let number = try await nextConversationNumber(workspaceID: workspaceID, kind: kind, in: sql)
+        let vector = SearchIndex.insertedVector(message.subject, kind: kind)
         guard let row = try await sql.raw("""
             INSERT INTO conversations (workspace_id, number, inbox_id, customer_id, subject, status, priority,
               last_message_at, last_message_preview, last_message_direction, message_count, created_at, updated_at,
-              language, intent, sentiment, urgent, channel_thread, channel_post)
+              language, intent, sentiment, urgent, channel_thread, channel_post\(vector.column))
             VALUES (\(bind: workspaceID.rawValue), \(bind: number), \(bind: message.inboxID.rawValue), \(bind: customerID.rawValue),
               \(bind: message.subject), 'open', \(bind: Priority.normal.rank), \(bind: now.millis), \(bind: Text.preview(message.text)),
               'inbound', 1, \(bind: now.millis), \(bind: now.millis), \(bind: classification?.language),
               \(bind: classification?.intent), \(bind: classification?.sentiment), \(bind: classification?.urgent == true ? 1 : 0),
-              \(bind: message.comment?.thread), \(bind: message.comment?.post))
+              \(bind: message.comment?.thread), \(bind: message.comment?.post)\(vector.value))
             RETURNING *
             """).first() else { throw StoredValueError(column: "conversations.id", value: "missing") }
         let conversation = try ConversationRepository.decode(row)
         try await ConversationRepository.adjustCounts(workspaceID: workspaceID, inboxID: message.inboxID, from: nil,
                                                       to: (nil, .open), in: sql)
-        if let subject = message.subject {
-            try await SearchIndex.index(.conversation, id: conversation.id.rawValue, workspaceID: workspaceID, text: subject, isNew: true,
-                                        kind: kind, in: sql)
-        }
+        try await SearchIndex.indexInserted(.conversation, id: conversation.id.rawValue, workspaceID: workspaceID, text: message.subject,
+                                            kind: kind, in: sql)
         return conversation
     }
 }

@@ -33,21 +33,20 @@ extension ConversationService {
                     .because("split_first")
             }
             let number = try await Self.nextConversationNumber(workspaceID: workspaceID, kind: kind, in: sql)
+            let vector = SearchIndex.insertedVector(source.subject, kind: kind)
             guard let row = try await sql.raw("""
                 INSERT INTO conversations (workspace_id, number, inbox_id, customer_id, subject, status, priority,
                   last_message_at, last_message_preview, last_message_direction, message_count, created_at, updated_at,
-                  language, intent, sentiment, urgent)
+                  language, intent, sentiment, urgent\(vector.column))
                 VALUES (\(bind: workspaceID.rawValue), \(bind: number), \(bind: source.inboxID.rawValue), \(bind: source.customerID.rawValue),
                   \(bind: source.subject), 'open', \(bind: source.state.priority.rank), \(bind: time.millis), NULL, NULL, 0,
                   \(bind: time.millis), \(bind: time.millis), \(bind: source.language), \(bind: source.intent), \(bind: source.sentiment),
-                  \(bind: source.urgent ? 1 : 0))
+                  \(bind: source.urgent ? 1 : 0)\(vector.value))
                 RETURNING *
                 """).first() else { throw StoredValueError(column: "conversations.id", value: "missing") }
             var new = try ConversationRepository.decode(row)
             try await ConversationRepository.adjustCounts(workspaceID: workspaceID, inboxID: new.inboxID, from: nil, to: (nil, .open), in: sql)
-            if let subject = new.subject {
-                try await SearchIndex.index(.conversation, id: new.id.rawValue, workspaceID: workspaceID, text: subject, isNew: true, kind: kind, in: sql)
-            }
+            try await SearchIndex.indexInserted(.conversation, id: new.id.rawValue, workspaceID: workspaceID, text: new.subject, kind: kind, in: sql)
             let moved = try await sql.raw("""
                 UPDATE messages SET conversation_id = \(bind: new.id.rawValue)
                 WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id = \(bind: source.id.rawValue) AND id >= \(bind: messageID.rawValue)

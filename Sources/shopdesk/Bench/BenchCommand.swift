@@ -63,9 +63,13 @@ extension Bench.API {
     static func measured(_ server: BenchServer, _ database: Database,
                          _ phase: () async throws -> PhaseResult) async throws -> PhaseResult {
         let before = server.cpuSeconds()
+        let databaseBefore = BenchServer.postgresCPUSeconds()
         var result = try await settled(try await phase(), database)
         let after = server.cpuSeconds()
         result.serverCPUSeconds = after.server - before.server
+        if database.kind == .postgres {
+            result.databaseCPUSeconds = BenchServer.postgresCPUSeconds(from: databaseBefore, to: BenchServer.postgresCPUSeconds())
+        }
         if let start = before.writer, let end = after.writer { result.writerCPUSeconds = end - start }
         return result
     }

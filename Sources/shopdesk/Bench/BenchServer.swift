@@ -50,6 +50,26 @@ final class BenchServer: Sendable {
         return (server, writer)
     }
 
+    /// CPU time used so far by every PostgreSQL process on this machine (backends, WAL writer,
+    /// checkpointer…), per process id, from /proc: the database's share of a request when the
+    /// bench runs on PostgreSQL. Zero for SQLite, whose work is inside the server's own figure.
+    static func postgresCPUSeconds() -> [Int32: Double] {
+        var seconds: [Int32: Double] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry),
+                  (try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8))?.hasPrefix("postgres") == true,
+                  let cpu = cpuSeconds(stat: "/proc/\(entry)/stat") else { continue }
+            seconds[pid] = cpu
+        }
+        return seconds
+    }
+
+    /// The PostgreSQL CPU time spent between two `postgresCPUSeconds` samples; a process that
+    /// started in between counts from zero, one that ended is lost (the pool keeps its backends).
+    static func postgresCPUSeconds(from before: [Int32: Double], to after: [Int32: Double]) -> Double {
+        after.reduce(0) { total, entry in total + max(0, entry.value - (before[entry.key] ?? 0)) }
+    }
+
     /// utime + stime of a /proc stat file. The command name (field 2) may hold spaces, so the
     /// fields are counted from the parenthesis that closes it.
     private static func cpuSeconds(stat path: String) -> Double? {

@@ -13,6 +13,8 @@ struct PhaseResult {
     /// The server's CPU time during the phase, and its SQLite writer thread's (nil when unknown).
     var serverCPUSeconds: Double = 0
     var writerCPUSeconds: Double?
+    /// PostgreSQL's CPU time during the phase (its backends and background processes); nil on SQLite.
+    var databaseCPUSeconds: Double?
 
     var throughput: Double { Double(requests) / seconds }
 
@@ -180,14 +182,15 @@ enum BenchReport {
         let engine = databaseURL.hasPrefix("postgres") ? "PostgreSQL" : "SQLite"
         Console.out("\n\(engine), \(clients) clients, \(ProcessInfo.processInfo.activeProcessorCount) cores" +
                     (preloaded > 0 ? ", \(preloaded) messages preloaded" : ""))
-        Console.out("| phase | requests | errors | req/s | p50 ms | p99 ms | jobs settled s | server CPU µs/req | writer busy |")
-        Console.out("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        Console.out("| phase | requests | errors | req/s | p50 ms | p99 ms | jobs settled s | server CPU µs/req | database CPU µs/req | writer busy |")
+        Console.out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for result in results {
             let perRequest = result.requests > 0 ? result.serverCPUSeconds / Double(result.requests) * 1e6 : 0
+            let database = result.databaseCPUSeconds.map { String(format: "%.0f", $0 / Double(max(1, result.requests)) * 1e6) } ?? "–"
             let writer = result.writerCPUSeconds.map { String(format: "%.0f %%", $0 / result.seconds * 100) } ?? "–"
-            Console.out(String(format: "| %@ | %d | %d | %.0f | %.1f | %.1f | %.2f | %.0f | %@ |", result.name, result.requests,
+            Console.out(String(format: "| %@ | %d | %d | %.0f | %.1f | %.1f | %.2f | %.0f | %@ | %@ |", result.name, result.requests,
                                result.errors, result.throughput, result.percentile(0.5), result.percentile(0.99), result.settleSeconds,
-                               perRequest, writer))
+                               perRequest, database, writer))
         }
         Console.out(String(format: "\nServer memory: %.0f MiB resident at the end, %.0f MiB peak.", memory.current, memory.peak))
     }
