@@ -37,6 +37,7 @@ public enum StoreConnectionEntity {}
 public enum OrderEntity {}
 public enum OrderActionEntity {}
 public enum ReturnEntity {}
+public enum SSOProviderEntity {}
 
 public typealias WorkspaceID = Identifier<WorkspaceEntity>
 public typealias AgentID = Identifier<AgentEntity>
@@ -55,3 +56,4 @@ public typealias StoreConnectionID = Identifier<StoreConnectionEntity>
 public typealias OrderID = Identifier<OrderEntity>
 public typealias OrderActionID = Identifier<OrderActionEntity>
 public typealias ReturnID = Identifier<ReturnEntity>
+public typealias SSOProviderID = Identifier<SSOProviderEntity>

@@ -44,6 +44,7 @@ func buildApplication(services: AppServices,
     AuthController(services: services).register(api)
     TwoFactorController(services: services).register(api)
     RetentionController(services: services).register(api)
+    SSOController(services: services).register(api)
     AuditLogController(services: services).register(api)
     agents.register(api)
     InboxesController(services: services).register(api, agents: agents)

@@ -191,6 +191,14 @@ struct AuthController {
 
     /// A new session for `agent`: the cookie, and the CSRF token in the answer.
     private func startSession(for agent: Agent, _ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let (cookie, csrf) = try await Self.newSession(for: agent, services: services)
+        var response = try LoginResponse(agent: AgentDTO(agent), csrfToken: csrf).response(from: request, context: context)
+        response.setCookie(cookie)
+        return response
+    }
+
+    /// Stores a new session for `agent` and returns its cookie and CSRF token (also for single sign-on).
+    static func newSession(for agent: Agent, services: AppServices) async throws -> (Cookie, csrf: String) {
         let now = Date()
         let token = Secrets.token()
         let csrf = Secrets.token(bytes: 24)
@@ -199,9 +207,7 @@ struct AuthController {
             try await AccessRepository.createSession(agent: agent, tokenHash: Secrets.sha256Hex(token), csrfToken: csrf,
                                                      expiresAt: now.addingTimeInterval(lifetime), now: now, in: $0)
         }
-        var response = try LoginResponse(agent: AgentDTO(agent), csrfToken: csrf).response(from: request, context: context)
-        response.setCookie(.init(name: AuthMiddleware.cookieName, value: token, maxAge: Int(lifetime), path: "/",
-                                 secure: services.config.secureCookies, httpOnly: true, sameSite: .lax))
-        return response
+        return (Cookie(name: AuthMiddleware.cookieName, value: token, maxAge: Int(lifetime), path: "/",
+                       secure: services.config.secureCookies, httpOnly: true, sameSite: .lax), csrf)
     }
 }

@@ -72,6 +72,7 @@ public enum Migrator {
         Migration(version: 50, name: "shared rate limits", statements: Schema.version50),
         Migration(version: 51, name: "mail authentication results", statements: Schema.version51),
         Migration(version: 52, name: "retention policies", statements: Schema.version52),
+        Migration(version: 53, name: "single sign-on", statements: Schema.version53),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

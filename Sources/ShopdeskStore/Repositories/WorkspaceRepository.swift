@@ -62,6 +62,13 @@ public enum AgentRepository {
             """).first().map { try decode($0).agent }
     }
 
+    /// This workspace's agent with the email (single sign-on finds agents by the provider's email).
+    public static func find(workspaceID: WorkspaceID, email: String, in sql: any SQLDatabase) async throws -> Agent? {
+        try await sql.raw("""
+            SELECT * FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) AND email = \(bind: email.lowercased())
+            """).first().map { try decode($0).agent }
+    }
+
     /// Whether this workspace has an agent with the email; other workspaces' people are not
     /// looked at, so their existence never shows.
     public static func exists(email: String, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> Bool {

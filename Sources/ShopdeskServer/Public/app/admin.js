@@ -21,6 +21,7 @@ import { pushSection } from './push.js';
 import { customFieldsSection } from './custom-fields.js';
 import { twoFactorSection, workspaceSecuritySection } from './two-factor.js';
 import { retentionSection } from './retention.js';
+import { ssoSection } from './sso-admin.js';
 import { auditLogSection } from './audit-log.js';
 import { tokensSection } from './tokens.js';
 
@@ -31,7 +32,7 @@ const AREAS = [
   { id: 'account', label: 'settingsAccount', admins: false,
     load: () => [signatureSection(), notificationSettings(), pushSection(), sendingSection(), twoFactorSection(), tokensSection()] },
   { id: 'team', label: 'settingsTeam', admins: true,
-    load: ({ me, redraw, onChanged }) => [agentsSection(me, redraw), teamsSection(onChanged), workspaceSecuritySection(), retentionSection(), auditLogSection()] },
+    load: ({ me, redraw, onChanged }) => [agentsSection(me, redraw), teamsSection(onChanged), workspaceSecuritySection(), ssoSection(), retentionSection(), auditLogSection()] },
   { id: 'channels', label: 'settingsChannels', admins: true, load: ({ onChanged }) => [inboxesSection(onChanged)] },
   { id: 'automation', label: 'settingsAutomation', admins: true,
     load: async ({ onChanged }) => [await tagsSection(onChanged), await customFieldsSection(), ...await automationSections()] },

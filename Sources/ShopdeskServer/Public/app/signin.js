@@ -22,6 +22,13 @@ whenSignedOut(() => {
 
 export async function start() {
   setLocale(browserLocale());
+  // Back from a single sign-on that did not work: say why, and keep the address clean.
+  const ssoError = new URLSearchParams(location.search).get('sso_error');
+  if (ssoError) {
+    history.replaceState(null, '', location.pathname + location.hash);
+    renderSignIn(ssoError.slice(0, 300));
+    return;
+  }
   const invitation = location.hash.match(/^#\/invite\/([A-Za-z0-9_-]+)$/);
   if (invitation) {
     renderAcceptInvite(invitation[1]);
@@ -56,7 +63,8 @@ export function renderSignIn(message) {
     h('label', { for: 'signin-password' }, t('password')), password,
     workspaceField, codeField,
     error,
-    h('button', { type: 'submit', class: 'primary' }, t('signIn')));
+    h('button', { type: 'submit', class: 'primary' }, t('signIn')),
+    ssoButton(email, error));
   // A different email or password may open different workspaces: ask again.
   const forgetChoice = () => { workspaceField.hidden = true; clear(workspace); codeField.hidden = true; code.value = ''; };
   email.addEventListener('input', forgetChoice);
@@ -94,6 +102,30 @@ export function renderSignIn(message) {
   });
   app.append(h('main', { class: 'signin-page' }, form));
   email.focus();
+}
+
+/**
+ * Single sign-on: the company's provider is found from the email's domain; one is opened at
+ * once, several are offered as links.
+ * @param {HTMLInputElement} email
+ * @param {HTMLElement} error
+ */
+function ssoButton(email, error) {
+  const choices = h('p', { id: 'signin-sso-choices' });
+  const button = h('button', { type: 'button', id: 'signin-sso' }, t('signInSSO'));
+  button.addEventListener('click', async () => {
+    error.textContent = '';
+    clear(choices);
+    if (!email.value.includes('@')) { error.textContent = t('ssoEmailFirst'); email.focus(); return; }
+    try {
+      const found = /** @type {{ items: { id: number, name: string, sign_in_url: string }[] }} */ (
+        await api('GET', `/auth/sso?email=${encodeURIComponent(email.value.trim())}`)).items;
+      if (found.length === 1) { location.assign(found[0].sign_in_url); return; }
+      if (found.length === 0) { error.textContent = t('ssoNone'); return; }
+      for (const provider of found) choices.append(h('a', { href: provider.sign_in_url, class: 'button' }, provider.name), ' ');
+    } catch (failure) { error.textContent = failure.message; }
+  });
+  return h('div', { class: 'signin-sso' }, button, choices);
 }
 
 /// The workspace requires two-factor sign-in and this agent has none yet: setting it up is all
