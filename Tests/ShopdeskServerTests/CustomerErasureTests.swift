@@ -140,6 +140,39 @@ struct CustomerErasureTests {
         }
     }
 
+    /// File bytes are kept once by their hash, whichever workspace sent them: erasing one
+    /// workspace's customer must not take another workspace's copy of the same file.
+    @Test(arguments: TestDatabase.kinds)
+    func anotherWorkspacesCopyOfTheSameFileSurvivesAnErasure(kind: DatabaseKind) async throws {
+        try await Harness.run(kind, configure: { $0.fileStore = .database }) { harness in
+            let bytes = Array("%PDF-1.4 the same price list".utf8)
+            let upload = { (token: String) async throws -> Int in
+                let answer = try await harness.client.execute(
+                    uri: "/api/v1/attachments", method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "application/pdf", HTTPField.Name("X-File-Name")!: "prices.pdf"],
+                    body: ByteBuffer(bytes: bytes)) { try JSONSerialization.jsonObject(with: Data(String(buffer: $0.body).utf8)) as? [String: Any] }
+                return try #require(answer?["id"] as? Int)
+            }
+            let first = try await harness.inbound(email: "marta@example.com", text: "The price list, please")
+            let mine = try await upload(harness.ownerToken)
+            let reply = try await harness.client.json(.post, "/api/v1/conversations/\(try first.int("conversation_id"))/messages",
+                                                      token: harness.ownerToken, body: #"{"text":"Here it is.","attachment_ids":[\#(mine)]}"#)
+            #expect(reply.status == .created, "\(reply.text)")
+            let other = try await harness.stranger()
+            let theirs = try await upload(other.token)
+
+            let erased = try await harness.client.json(.post, "/api/v1/customers/\(try first.int("customer_id"))/erase", token: harness.ownerToken,
+                                                       body: #"{"confirm":true}"#)
+            #expect(erased.status == .ok, "\(erased.text)")
+            #expect(try erased.int("attachments") == 1)
+            #expect(try await harness.client.json(.get, "/api/v1/attachments/\(mine)", token: harness.ownerToken).status == .notFound)
+            let kept = try await harness.client.execute(uri: "/api/v1/attachments/\(theirs)/download", method: .get,
+                                                        headers: [.authorization: "Bearer \(other.token)"]) { ($0.status, Array(buffer: $0.body)) }
+            #expect(kept.0 == .ok && kept.1 == bytes, "the other workspace's file is intact")
+            #expect(try await harness.services.files.store.exists(sha256: Self.sha256(bytes)))
+        }
+    }
+
     static func sha256(_ bytes: [UInt8]) -> String {
         SHA256.hash(data: Data(bytes)).map { String(format: "%02x", $0) }.joined()
     }

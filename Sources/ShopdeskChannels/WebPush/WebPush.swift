@@ -120,15 +120,16 @@ public struct WebPushError: Error, Sendable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Base64 with the URL alphabet and no padding, as Web Push writes keys and tokens.
+/// Base64 with the URL alphabet and no padding, as Web Push, JWTs and our tokens write it.
 public enum Base64URL {
     public static func encode(_ data: some DataProtocol) -> String {
         Data(data).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    public static func decode(_ text: String) -> Data? {
-        guard text.utf8.count <= 1_024 else { return nil }
+    /// `maxLength` bounds the work on untrusted text (keys are short; a JWT's parts longer).
+    public static func decode(_ text: String, maxLength: Int = 1_024) -> Data? {
+        guard text.utf8.count <= maxLength else { return nil }
         var base = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         // Browsers send the keys unpadded; some clients pad them.
         base = base.trimmingCharacters(in: CharacterSet(charactersIn: "="))

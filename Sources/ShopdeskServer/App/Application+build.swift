@@ -228,8 +228,8 @@ public func runServer(
 }
 
 /// The first thing a shutdown does: `/healthz` turns 503 and every socket on this node is told
-/// to reconnect (to another node, or to this one restarted), with a moment for the word to go out
-/// before the server closes the sockets.
+/// to reconnect (to another node, or to this one restarted), and the server closes the sockets
+/// once they have written it.
 struct ShutdownNotice: Service {
     let hub: EventHub
     let logger: Logger
@@ -238,8 +238,8 @@ struct ShutdownNotice: Service {
         try? await gracefulShutdown()
         logger.info("Shutting down: telling sockets to reconnect")
         await hub.drain()
-        // A bounded grace for the sockets to write the frame queued just now; nothing depends
-        // on it: a client that misses the word reconnects on the close with its usual backoff.
-        try? await Task.sleep(for: .milliseconds(300))
+        // Until every socket has written the frame queued just now, at most 300 ms; nothing
+        // depends on it: a client that misses the word reconnects on the close with its backoff.
+        await hub.hintsWritten(deadline: .milliseconds(300))
     }
 }

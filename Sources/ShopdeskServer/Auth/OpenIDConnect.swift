@@ -52,6 +52,12 @@ enum OpenIDConnect {
               let jwks = document["jwks_uri"] as? String else {
             throw Failure("The provider's discovery document lacks its authorization, token or key address.")
         }
+        // Browsers are sent to the authorization endpoint: a web address only, https unless the
+        // issuer itself is a loopback http one.
+        let schemes = issuer.hasPrefix("http://") ? ["https://", "http://"] : ["https://"]
+        guard schemes.contains(where: authorization.lowercased().hasPrefix) else {
+            throw Failure("The provider's authorization address is not an https:// address.")
+        }
         return Configuration(issuer: named, authorizationEndpoint: authorization, tokenEndpoint: token, jwksURI: jwks)
     }
 
@@ -132,16 +138,10 @@ enum OpenIDConnect {
         base64URLEncoded(Data(SHA256.hash(data: Data(verifier.utf8))))
     }
 
-    static func base64URL(_ text: String) -> Data? {
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
-        return Data(base64Encoded: standard)
-    }
+    /// A JWT part or JWK number (an ID token is at most 16 KB).
+    static func base64URL(_ text: String) -> Data? { Base64URL.decode(text, maxLength: 16_384) }
 
-    static func base64URLEncoded(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    static func base64URLEncoded(_ data: Data) -> String { Base64URL.encode(data) }
 
     private static func json(_ request: ChannelHTTPRequest, http: any ChannelHTTP) async throws -> [String: Any] {
         var request = request

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HummingbirdBcrypt
 import NIOPosix
+import ShopdeskChannels
 
 /// Random tokens, their stored hashes, and comparisons that take the same time whatever matches.
 public enum Secrets {
@@ -9,9 +10,7 @@ public enum Secrets {
     public static func token(prefix: String = "", bytes: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
         let data = Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        let encoded = data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return prefix + encoded
+        return prefix + Base64URL.encode(data)
     }
 
     /// Runs for every API request (the token's stored form), so the hex digits are written

@@ -47,7 +47,11 @@ struct VisitorSocket {
             group.addTask {
                 for await message in stream {
                     if message.type == EventHub.reconnectType, message.id == nil {
-                        try await outbound.write(.text(EventHub.reconnectFrame()))
+                        do { try await outbound.write(.text(EventHub.reconnectFrame())) } catch {
+                            await services.hub.reconnectHintWritten()
+                            throw error
+                        }
+                        await services.hub.reconnectHintWritten()
                         continue
                     }
                     if let text = try await state.frame(for: message) { try await outbound.write(.text(text)) }

@@ -226,8 +226,42 @@ actor EventHub: EventPublisher {
     func drain() {
         draining = true
         let hint = RealtimeMessage(workspaceId: 0, type: Self.reconnectType, conversationId: nil, payload: [:], actor: nil, at: Date(), origin: nodeID)
-        for group in subscribers.values { for continuation in group.values { continuation.yield(hint) } }
-        for group in visitors.values { for continuation in group.values { continuation.yield(hint) } }
+        // A full buffer drops its oldest message but still takes the hint; only a stream that has
+        // ended does not.
+        for continuation in subscribers.values.flatMap(\.values) + visitors.values.flatMap(\.values) {
+            if case .terminated = continuation.yield(hint) { continue }
+            hintsUnwritten += 1
+        }
+    }
+
+    /// Reconnect hints queued by `drain` that no socket has written yet.
+    private var hintsUnwritten = 0
+    private var hintsWaiter: CheckedContinuation<Void, Never>?
+
+    /// A socket wrote its reconnect hint (or could not, having closed).
+    func reconnectHintWritten() {
+        hintsUnwritten = max(0, hintsUnwritten - 1)
+        if hintsUnwritten == 0, let waiter = hintsWaiter {
+            hintsWaiter = nil
+            waiter.resume()
+        }
+    }
+
+    /// Returns once every socket has written the hint `drain` queued, or at `deadline` (a socket
+    /// that is stuck must not hold the shutdown; its client reconnects on the close anyway).
+    func hintsWritten(deadline: Duration) async {
+        guard hintsUnwritten > 0 else { return }
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: deadline)
+            await self?.hintsDeadlinePassed()
+        }
+        await withCheckedContinuation { hintsWaiter = $0 }
+        timer.cancel()
+    }
+
+    private func hintsDeadlinePassed() {
+        hintsWaiter?.resume()
+        hintsWaiter = nil
     }
 
     /// The frame a socket sends for `reconnect`: when to come back (ms), somewhere in the spread.

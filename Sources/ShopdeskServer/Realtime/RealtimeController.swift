@@ -95,7 +95,11 @@ struct RealtimeController {
                 }
                 for await message in stream {
                     if message.type == EventHub.reconnectType, message.id == nil {
-                        try await outbound.write(.text(EventHub.reconnectFrame()))
+                        do { try await outbound.write(.text(EventHub.reconnectFrame())) } catch {
+                            await services.hub.reconnectHintWritten()
+                            throw error
+                        }
+                        await services.hub.reconnectHintWritten()
                         continue
                     }
                     // Sent already from the log (ids are not in commit order, so the set, not a watermark).

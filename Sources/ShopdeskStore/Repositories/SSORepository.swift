@@ -104,8 +104,9 @@ public enum SSORepository {
     }
 
     public static func startLogin(stateHash: String, _ login: Login, expiresAt: Date, in sql: any SQLDatabase) async throws {
-        // workspace: only sign-ins that have expired, of any workspace; each row is a one-use ticket.
-        try await sql.raw("DELETE FROM sso_logins WHERE expires_at < \(bind: Date().millis)").run()
+        try await sql.raw("""
+            DELETE FROM sso_logins WHERE workspace_id = \(bind: login.workspaceID.rawValue) AND expires_at < \(bind: Date().millis)
+            """).run()
         try await sql.raw("""
             INSERT INTO sso_logins (state_hash, workspace_id, provider_id, nonce, verifier, expires_at)
             VALUES (\(bind: stateHash), \(bind: login.workspaceID.rawValue), \(bind: login.providerID), \(bind: login.nonce),
