@@ -52,8 +52,9 @@ struct SSOTests {
             #expect(!created.text.contains("s3cret"), "the secret never comes back")
             // A callback with a state this server never gave (or gave and took back) signs no one in.
             let forged = try await harness.client.json(.get, "/api/v1/auth/sso/callback?state=forged&code=anything")
-            #expect(forged.status == .found && forged.headers[.location]?.hasPrefix("/?sso_error=") == true)
-            #expect(forged.headers[.setCookie] == nil)
+            #expect(forged.status == .found && forged.headers[.location] == "/")
+            let cookies = forged.headers[values: .setCookie]
+            #expect(cookies.count == 1 && cookies[0].hasPrefix("shopdesk_sso_error="), "the reason only, no session: \(cookies)")
             let found = try await harness.client.json(.get, "/api/v1/auth/sso?email=ana%40shop.hr")
             #expect(try found.list("items").count == 1)
             #expect(try await harness.client.json(.get, "/api/v1/auth/sso?email=ana%40other.hr").list("items").isEmpty)
@@ -86,6 +87,11 @@ struct SSOTests {
                 _ = try await page.evaluate("document.querySelector('input[name=sub]').form.submit()")
                 try await page.waitFor("document.querySelector('#signin-error')?.textContent.includes('ivo@other.com')", "the reason on the sign-in page")
                 #expect(try await page.evaluate("location.search") as? String == "")
+                #expect(try await page.evaluate("document.cookie.includes('shopdesk_sso_error')") as? Bool == false, "the reason is read once")
+                // A link cannot put its own words on the sign-in page.
+                try await page.navigate("http://127.0.0.1:\(port)/?sso_error=Call%20us%20at%20555")
+                try await page.waitFor("document.querySelector('#signin-email')", "the sign-in form")
+                #expect(try await page.evaluate("document.body.textContent.includes('555')") as? Bool == false)
             }
 
             // Both sign-ins are in the audit log, with Ana's creation.

@@ -35,12 +35,12 @@ struct SSOSignIn {
         guard let state = value("state"), let login = try await services.database.write({
             try await SSORepository.takeLogin(stateHash: Secrets.sha256Hex(state), now: Date(), in: $0)
         }) else {
-            return SSOController.backToSignIn("This sign-in link has expired or was already used. Start again.")
+            return SSOController.backToSignIn("This sign-in link has expired or was already used. Start again.", services: services)
         }
         let ws = login.workspaceID
         guard let provider = try await services.database.read({ try await SSORepository.find(workspaceID: ws, id: login.providerID, in: $0) }),
               provider.enabled else {
-            return SSOController.backToSignIn("This single sign-on is not in use any more.")
+            return SSOController.backToSignIn("This single sign-on is not in use any more.", services: services)
         }
         do {
             if let error = value("error") {
@@ -63,7 +63,7 @@ struct SSOSignIn {
             return response
         } catch let failure as OpenIDConnect.Failure {
             await audit(ws, agent: nil, action: "auth.sso_failed", "Single sign-on with \(provider.name) refused: \(failure.description)", address: address)
-            return SSOController.backToSignIn(failure.description)
+            return SSOController.backToSignIn(failure.description, services: services)
         }
     }
 

@@ -74,7 +74,7 @@ struct SSOController {
             do {
                 return try await SSOSignIn(services: services).start(request, context)
             } catch let failure as OpenIDConnect.Failure {
-                return Self.backToSignIn(failure.description)
+                return Self.backToSignIn(failure.description, services: services)
             }
         }
         api.onPublic(.get, "/auth/sso/callback", "The provider's redirect after a sign-in (state, code and ID token checked)", tag: "auth") { request, context in
@@ -82,10 +82,17 @@ struct SSOController {
         }
     }
 
-    /// The sign-in page, with the reason a single sign-on did not work.
-    static func backToSignIn(_ reason: String) -> Response {
-        ShopifyInstallRoutes.redirect(to: "/?sso_error=" + FormURLEncoding.encode(reason))
+    /// The sign-in page, with the reason a single sign-on did not work. The reason travels in a
+    /// short-lived cookie the page reads once, not in the address: a link someone sends cannot
+    /// put words of theirs on our sign-in page.
+    static func backToSignIn(_ reason: String, services: AppServices) -> Response {
+        var response = ShopifyInstallRoutes.redirect(to: "/")
+        response.setCookie(Cookie(name: errorCookie, value: FormURLEncoding.encode(String(reason.prefix(300))), maxAge: 60, path: "/",
+                                  secure: services.config.secureCookies, httpOnly: false, sameSite: .lax))
+        return response
     }
+
+    static let errorCookie = "shopdesk_sso_error"
 
     private func dto(_ provider: SSORepository.Provider, base: String) -> ProviderDTO {
         ProviderDTO(id: provider.id, name: provider.name, issuer: provider.issuer, clientId: provider.clientID, role: provider.role.rawValue,

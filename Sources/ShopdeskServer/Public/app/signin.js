@@ -22,11 +22,14 @@ whenSignedOut(() => {
 
 export async function start() {
   setLocale(browserLocale());
-  // Back from a single sign-on that did not work: say why, and keep the address clean.
-  const ssoError = new URLSearchParams(location.search).get('sso_error');
+  // Back from a single sign-on that did not work: the server left the reason in a cookie
+  // (never in the address, where a stranger's link could write it), read once.
+  const ssoError = document.cookie.split('; ').find((pair) => pair.startsWith('shopdesk_sso_error='));
   if (ssoError) {
-    history.replaceState(null, '', location.pathname + location.hash);
-    renderSignIn(ssoError.slice(0, 300));
+    document.cookie = 'shopdesk_sso_error=; Max-Age=0; Path=/';
+    let reason = '';
+    try { reason = decodeURIComponent(ssoError.slice('shopdesk_sso_error='.length)); } catch { /* not ours: show nothing */ }
+    renderSignIn(reason.slice(0, 300));
     return;
   }
   const invitation = location.hash.match(/^#\/invite\/([A-Za-z0-9_-]+)$/);
