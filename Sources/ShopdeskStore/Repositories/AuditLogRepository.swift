@@ -6,7 +6,7 @@ import SQLKit
 /// app's session, an API token, or the sign-in page), what (an action name such as
 /// `auth.signed_in` or the route, `PUT /stores/{id}/bot-policy`), on what (the path's ids) and from where.
 public struct AuditEntry: Sendable, Equatable {
-    public enum Via: String, Sendable { case session, token, signIn = "sign_in" }
+    public enum Via: String, Sendable { case session, token, signIn = "sign_in", system }
 
     public var id: Int64 = 0
     public var workspaceID: WorkspaceID

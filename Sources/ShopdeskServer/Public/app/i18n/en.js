@@ -590,4 +590,9 @@ export default {
   ssoRemoveConfirm: "Remove {name}? Its agents keep their accounts but can no longer sign in with it.",
   ssoRedirect: "Redirect address to register at the provider:",
   ssoLink: "Sign-in link:",
+  "auditVia.system": "Shopdesk itself",
+  retentionDelete: "Then",
+  retentionActionAnonymise: "anonymise them",
+  retentionActionDelete: "delete them",
+  retentionOnDelete: "Closed conversations are deleted after {months} months (those with an order action or revenue are anonymised instead).",
 };

@@ -593,4 +593,9 @@ export default {
   ssoRemoveConfirm: "Ukloniti {name}? Njegovi agenti zadržavaju račune, ali se njime više ne mogu prijaviti.",
   ssoRedirect: "Adresa za preusmjeravanje koju treba registrirati kod pružatelja:",
   ssoLink: "Poveznica za prijavu:",
+  "auditVia.system": "sam Shopdesk",
+  retentionDelete: "Zatim",
+  retentionActionAnonymise: "anonimiziraj ih",
+  retentionActionDelete: "obriši ih",
+  retentionOnDelete: "Zatvoreni razgovori brišu se nakon {months} mjeseci (oni s radnjom na narudžbi ili prihodom umjesto toga se anonimiziraju).",
 };

@@ -601,4 +601,9 @@ export default {
   ssoRemoveConfirm: "Remover {name}? Seus agentes mantêm as contas, mas não podem mais entrar por ele.",
   ssoRedirect: "Endereço de redirecionamento para registrar no provedor:",
   ssoLink: "Link de login:",
+  "auditVia.system": "o próprio Shopdesk",
+  retentionDelete: "Depois",
+  retentionActionAnonymise: "anonimizar",
+  retentionActionDelete: "excluir",
+  retentionOnDelete: "Conversas fechadas são excluídas após {months} meses (as que têm uma ação de pedido ou receita são anonimizadas).",
 };

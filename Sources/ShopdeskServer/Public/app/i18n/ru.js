@@ -595,4 +595,9 @@ export default {
   ssoRemoveConfirm: "Удалить {name}? Агенты сохранят учётные записи, но больше не смогут входить через него.",
   ssoRedirect: "Адрес перенаправления для регистрации у провайдера:",
   ssoLink: "Ссылка для входа:",
+  "auditVia.system": "сам Shopdesk",
+  retentionDelete: "Затем",
+  retentionActionAnonymise: "обезличить",
+  retentionActionDelete: "удалить",
+  retentionOnDelete: "Закрытые разговоры удаляются через {months} мес. (с действием по заказу или выручкой — обезличиваются).",
 };
