@@ -12,6 +12,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host: String?
     @Option(help: "Port to listen on (0: any free port; the address is printed once listening).") var port: Int?
     @Flag(help: "Do not run background jobs on this node.") var noJobs = false
+    @Flag(help: "Every other node is stopped: apply migrations that nodes of the previous version would not survive (PostgreSQL).")
+    var offlineMigrations = false
 
     func run() async throws {
         var configuration = try options.load()
@@ -22,8 +24,9 @@ struct Serve: AsyncParsableCommand {
         let settings = configuration
         logger.info("Starting Shopdesk", metadata: ["database": "\(configuration.redactedDatabaseURL)",
                                                     "address": "\(configuration.host):\(configuration.port)"])
+        let offline: Migrator.OfflineMigrations = offlineMigrations ? .allowed : .refusedWhileInUse
         try await Database.with(url: settings.databaseURL, logger: logger) { database in
-            try await Migrator.migrate(database)
+            try await Migrator.migrate(database, offline: offline)
             try await runServer(configuration: settings, database: database, logger: logger) { host, port in
                 // Scripts (and the durability test) wait for this line to know the server is up and where.
                 Console.out("Shopdesk is listening on http://\(host):\(port)")
@@ -36,11 +39,14 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date.")
 
     @OptionGroup var options: DatabaseOptions
+    @Flag(help: "Every node is stopped: also apply migrations that running nodes of the previous version would not survive (PostgreSQL).")
+    var offline = false
 
     func run() async throws {
         let configuration = try options.load()
         let logger = makeLogger(configuration)
-        let applied = try await Database.with(url: configuration.databaseURL, logger: logger) { try await Migrator.migrate($0) }
+        let policy: Migrator.OfflineMigrations = offline ? .allowed : .refusedWhileInUse
+        let applied = try await Database.with(url: configuration.databaseURL, logger: logger) { try await Migrator.migrate($0, offline: policy) }
         Console.out(applied.isEmpty ? "The database is up to date." : "Applied schema versions \(applied.map(String.init).joined(separator: ", ")).")
     }
 }

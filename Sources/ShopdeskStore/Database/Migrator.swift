@@ -11,6 +11,18 @@ public enum Migrator {
         /// SQLite only changes some constraints by rebuilding a table, which needs foreign-key
         /// enforcement off (outside the transaction); the migrator checks the keys afterwards.
         var rebuildsTables = false
+        /// Set when its statements look additive but older nodes would still misread the result
+        /// (a rewrite of data they use). Otherwise `MigrationSafety` judges by the statements.
+        var offline = false
+    }
+
+    /// Whether migrations that nodes of the previous version would not survive may run now.
+    public enum OfflineMigrations: Sendable {
+        /// Tools, tests and fresh databases: nothing else is running.
+        case allowed
+        /// `serve` and `migrate` on PostgreSQL, where other nodes may be serving, unless told
+        /// that every node is stopped.
+        case refusedWhileInUse
     }
 
     static let migrations: [Migration] = [
@@ -78,8 +90,12 @@ public enum Migrator {
     /// Returns the versions that were applied now (empty when the database was current).
     /// `upTo` stops at a version (tests of a migration start from the schema before it).
     @discardableResult
-    public static func migrate(_ database: Database, upTo last: Int64 = .max) async throws -> [Int64] {
+    public static func migrate(_ database: Database, upTo last: Int64 = .max, offline: OfflineMigrations = .allowed) async throws -> [Int64] {
         let dialect = SchemaDialect(kind: database.kind)
+        // SQLite is one process's file: its node is stopped while the next version starts.
+        if offline == .refusedWhileInUse, database.kind == .postgres {
+            try await refuseOfflineMigrations(database, dialect, upTo: last)
+        }
         if database.kind == .sqlite {
             // A fresh database has no schema_migrations yet: everything is pending.
             let applied = (try? await database.read { sql in
@@ -103,6 +119,18 @@ public enum Migrator {
             appliedNow += try await apply(database, dialect, upTo: migration.version, checkForeignKeys: false)
         }
         return appliedNow
+    }
+
+    /// Throws `OfflineMigrationError` when a database already in use has pending migrations that
+    /// older nodes would not survive. A fresh database has no older nodes.
+    private static func refuseOfflineMigrations(_ database: Database, _ dialect: SchemaDialect, upTo last: Int64) async throws {
+        let applied = Set((try? await database.read { sql in
+            try await sql.raw("SELECT version FROM schema_migrations").all().map { try $0.decode(column: "version", as: Int64.self) }
+        }) ?? [])
+        guard !applied.isEmpty else { return }
+        let blocking = migrations.filter { $0.version <= last && !applied.contains($0.version) }
+            .compactMap { migration in MigrationSafety.firstBlocking(migration, dialect).map { (migration.version, migration.name, $0) } }
+        if !blocking.isEmpty { throw OfflineMigrationError(versions: blocking) }
     }
 
     private static func apply(_ database: Database, _ dialect: SchemaDialect, upTo last: Int64, checkForeignKeys: Bool) async throws -> [Int64] {
