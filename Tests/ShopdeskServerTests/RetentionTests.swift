@@ -118,7 +118,11 @@ struct RetentionTests {
                 }
                 return found
             }
-            #expect(leftovers.values.allSatisfy { $0 == 0 }, "\(leftovers)")
+            let strays = try await harness.database.read { sql in
+                try await sql.raw("SELECT kind, payload FROM events WHERE conversation_id = \(bind: gone)").all()
+                    .map { "\(try $0.decode(column: "kind", as: String.self)) \(try $0.decode(column: "payload", as: String.self))" }
+            }
+            #expect(leftovers.values.allSatisfy { $0 == 0 }, "\(leftovers) \(strays)")
             #expect(try await !counts().contains("\"id\":\(gone)"))
             // The one that brought revenue stays, without its words.
             let kept = try await harness.client.json(.get, "/api/v1/conversations/\(sold)/messages", token: harness.ownerToken)

@@ -155,14 +155,18 @@ public enum MessageRepository {
         return messages
     }
 
+    /// Returns false when the message is gone (deleted by a transaction that committed while
+    /// this one waited for its row): its delivery is then nobody's news.
+    @discardableResult
     static func setDelivery(
         _ id: MessageID, workspaceID: WorkspaceID, status: DeliveryStatus, error: String?, channelMessageID: String?, in sql: any SQLDatabase
-    ) async throws {
+    ) async throws -> Bool {
         try await sql.raw("""
             UPDATE messages SET delivery_status = \(bind: status.rawValue), delivery_error = \(bind: error),
               channel_message_id = COALESCE(channel_message_id, \(bind: channelMessageID))
             WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
-            """).run()
+            RETURNING id
+            """).first() != nil
     }
 
     private static func attachments(of ids: [MessageID], in sql: any SQLDatabase) async throws -> [MessageID: [AttachmentID]] {

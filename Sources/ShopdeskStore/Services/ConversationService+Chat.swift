@@ -20,11 +20,13 @@ extension ConversationService {
                 ORDER BY id
                 """).all().map { try $0.id("id") }
             guard !ids.isEmpty else { return [DomainEvent]() }
-            try await sql.raw("""
+            // Only the rows still there (one deleted meanwhile has no delivery to tell of).
+            let updated: [MessageID] = try await sql.raw("""
                 UPDATE messages SET delivery_status = \(bind: status.rawValue)
                 WHERE workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(binds: ids.map(\.rawValue)))
-                """).run()
-            let events = ids.map { id in
+                RETURNING id
+                """).all().map { try $0.id("id") }.sorted()
+            let events = updated.map { id in
                 DomainEvent(workspaceID: workspaceID, conversationID: conversationID, kind: .messageDeliveryChanged, actor: .system,
                             payload: ["message_id": .id(id), "status": .string(status.rawValue)], occurredAt: time)
             }

@@ -81,7 +81,8 @@ extension ConversationService {
             guard let message = try await MessageRepository.find(workspaceID: workspaceID, id: messageID, in: sql),
                   message.direction == .outbound else { throw ShopdeskError.notFound("Outbound message \(messageID)") }
             guard message.deliveryStatus != status || message.deliveryError != error else { return [DomainEvent]() }
-            try await MessageRepository.setDelivery(messageID, workspaceID: workspaceID, status: status, error: error, channelMessageID: channelMessageID, in: sql)
+            guard try await MessageRepository.setDelivery(messageID, workspaceID: workspaceID, status: status, error: error,
+                                                          channelMessageID: channelMessageID, in: sql) else { return [DomainEvent]() }
             var payload: [String: JSONValue] = ["message_id": .id(messageID), "status": .string(status.rawValue)]
             if let error { payload["error"] = .string(error) }
             let event = DomainEvent(workspaceID: workspaceID, conversationID: message.conversationID, kind: .messageDeliveryChanged,
