@@ -97,8 +97,11 @@ public enum Retention {
                                                           from: (try row.int64OrNil("assignee_id").map(AgentID.init), status), to: nil, in: sql)
         }
         let list = CustomerErasure.list(ids)
-        // workspace: the conversations' own tags, messages' ids and visitors' links; the ids are this workspace's (selected above).
-        try await sql.raw("DELETE FROM conversation_tags WHERE conversation_id IN \(list)").run()
+        // Tags have no workspace column: the conversations are named through this workspace's rows.
+        try await sql.raw("""
+            DELETE FROM conversation_tags WHERE conversation_id IN \(list)
+              AND conversation_id IN (SELECT id FROM conversations WHERE workspace_id = \(bind: ws))
+            """).run()
         try await sql.raw("""
             DELETE FROM email_message_ids WHERE conversation_id IN \(list) AND inbox_id IN (SELECT id FROM inboxes WHERE workspace_id = \(bind: ws))
             """).run()
