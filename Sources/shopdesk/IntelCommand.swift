@@ -69,6 +69,9 @@ struct Intel: AsyncParsableCommand {
         @Option(help: "Training epochs.")
         var epochs: Int = TrainingOptions().epochs
 
+        @Option(help: "L2 penalty per example; without it the trainer chooses one on a held-out part of the training set.")
+        var l2: Float?
+
         @Option(help: "Seed for the deterministic training order.")
         var seed: UInt64 = TrainingOptions().seed
 
@@ -110,7 +113,7 @@ struct Intel: AsyncParsableCommand {
                 let model: TextClassifier
                 if let trainSet {
                     model = try TextClassifier.train(texts: trainSet.texts, labels: trainSet.labels, config: .topic,
-                                                     options: TrainingOptions(epochs: epochs, seed: seed))
+                                                     options: TrainingOptions(epochs: epochs, l2: l2, seed: seed))
                 } else {
                     let shipped = try Intelligence.shipped()
                     model = task == .intent ? shipped.intent : shipped.sentiment

@@ -45,5 +45,8 @@ import Testing
         #expect(throws: LabeledExamples.ReadError.self) { try LabeledExamples.parse("words,label\na,b\n") }
         // An unquoted row that lost its label is an error naming the row, not a silent skip.
         #expect(throws: LabeledExamples.ReadError.self) { try LabeledExamples.parse("text,label\nok,x\nno label here\n") }
+        // An unquoted comma in a text would make its second half the label: refused too (the
+        // spam corpus had six such rows, which trained labels such as " no experience needed.").
+        #expect(throws: LabeledExamples.ReadError.self) { try LabeledExamples.parse("text,label\nHello dear, send money,spam\n") }
     }
 }

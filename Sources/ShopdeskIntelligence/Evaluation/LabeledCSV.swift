@@ -20,6 +20,7 @@ public struct LabeledExamples: Sendable {
         case missingColumn(path: String, column: String, header: [String])
         case unterminatedQuote(path: String, line: Int)
         case shortRow(path: String, row: Int, columns: Int, needed: Int)
+        case longRow(path: String, row: Int, columns: Int, header: Int)
 
         public var description: String {
             switch self {
@@ -30,6 +31,8 @@ public struct LabeledExamples: Sendable {
             case let .unterminatedQuote(path, line): "\(path): the quoted field that starts on line \(line) never ends"
             case let .shortRow(path, row, columns, needed):
                 "\(path): data row \(row) has \(columns) column(s) but the header needs \(needed); quote texts that contain commas"
+            case let .longRow(path, row, columns, header):
+                "\(path): data row \(row) has \(columns) columns but the header has \(header); quote texts that contain commas"
             }
         }
     }
@@ -57,10 +60,14 @@ public struct LabeledExamples: Sendable {
             throw ReadError.missingColumn(path: name, column: "label", header: header)
         }
         var result = LabeledExamples()
-        // A short row is refused rather than skipped: silently dropping rows would change the figures.
+        // A short or long row is refused rather than skipped or read: silently dropping rows, or
+        // reading a text's second half as its label, would change the figures.
         for (number, row) in rows.dropFirst().enumerated() {
             guard row.count > max(textColumn, labelColumn) else {
                 throw ReadError.shortRow(path: name, row: number + 1, columns: row.count, needed: max(textColumn, labelColumn) + 1)
+            }
+            guard row.count <= header.count else {
+                throw ReadError.longRow(path: name, row: number + 1, columns: row.count, header: header.count)
             }
             let label = row[labelColumn].trimmingCharacters(in: .whitespaces)
             guard !label.isEmpty else { continue }
