@@ -147,6 +147,14 @@ struct ChatBotActionAPITests {
             let trackingMessages = try await other("I never got the tracking number for #8003, ana@example.pt")
             let tracking = Self.lastBot(trackingMessages)
             #expect(tracking.contains("RR123456785PT"), "\(tracking)")
+            // The shop (here the sandbox) sends its own shipping confirmation, as an order action in the timeline.
+            #expect(tracking.contains("The shop has sent its shipping confirmation for #8003 to a•••@example.pt again"), "\(tracking)")
+            var timelines = ""
+            for conversation in try await harness.client.json(.get, "/api/v1/conversations", token: harness.ownerToken).items {
+                timelines += try await harness.client.json(.get, "/api/v1/conversations/\(conversation["id"] as? Int ?? 0)/timeline",
+                                                           token: harness.ownerToken).text
+            }
+            #expect(timelines.contains("Send the shipping confirmation of #8003 again"), "\(timelines)")
         }
     }
 

@@ -71,6 +71,32 @@ struct CommerceBrowserTests {
         }
     }
 
+    /// "I never got the tracking email": on a shipped order the agent has Shopify send its own
+    /// shipping confirmation again; on an unshipped one the button is off.
+    @Test func agentsHaveTheShopResendItsShippingConfirmation() async throws {
+        try await CommerceAPITests.withShop(.sqlite) { harness, shop, _, _, conversation in
+            let port = try #require(harness.client.port)
+            try await Browser.with { page in
+                try await WebAppTests.signIn(page, harness, "http://127.0.0.1:\(port)/#/open/\(conversation)")
+                try await page.waitFor("document.querySelector('#orders-panel details[open] [data-action=resend_tracking]')", "the resend button")
+                #expect(try await page.evaluate("document.querySelector('#orders-panel details[open] [data-action=resend_tracking]').disabled") as? Bool == true,
+                        "nothing has shipped yet")
+                await shop.change("gid://shopify/Order/1001") {
+                    $0.fulfillmentStatus = .fulfilled
+                    $0.fulfillments = [OrderFulfillment(status: "success", createdAt: Date(), carrier: "CTT", trackingNumber: "RR123456785PT")]
+                }
+                _ = try await page.evaluate("document.querySelector('#orders-refresh').click()")
+                try await page.waitFor("document.querySelector('#orders-panel')?.innerText.includes('RR123456785PT')", "the shipped order")
+                _ = try await page.evaluate("document.querySelector('#orders-panel details[open] [data-action=resend_tracking]').click()")
+                try await page.waitFor("document.querySelector('#order-action')?.open", "the dialog")
+                #expect(try await page.text("#order-action").contains("marta@example.com"), "the dialog names the address")
+                _ = try await page.evaluate("document.querySelector('#order-action form').requestSubmit()")
+                try await page.waitFor("document.querySelector('#order-action .action-outcome').textContent.includes('Done')", "the outcome")
+                #expect(await shop.shippingEmails.map(\.number) == ["RR123456785PT"])
+            }
+        }
+    }
+
     /// An admin connects a shop the 2026 way, with the app's client id and secret, in Croatian; the
     /// list says how it signs in and the connection test gets the first token.
     @Test func anAdminConnectsAShopWithItsAppsClientIdAndSecret() async throws {

@@ -102,3 +102,23 @@ extension ShopifyQueries {
     }
     """
 }
+
+extension ShopifyConnector {
+    /// Shopify emails its shipping confirmation again when a shipment's tracking is updated with
+    /// `notifyCustomer`: the newest shipment with a tracking number is written back as it is.
+    /// The order is read first, so a snapshot stored before shipments carried their ids still works.
+    func resendShippingConfirmation(of order: StoreOrder) async throws -> [String: String] {
+        let current = try await self.order(id: order.id) ?? order
+        guard let shipment = current.fulfillments.last(where: { $0.trackingNumber != nil && $0.id != nil }), let id = shipment.id else {
+            throw CommerceError.invalid("\(order.number) has no shipment with a tracking number in Shopify.")
+        }
+        let tracking: [String: JSONValue] = [
+            "number": shipment.trackingNumber.json, "company": shipment.carrier.json, "url": shipment.trackingURL.json,
+        ]
+        let payload = try await call(ShopifyQueries.trackingInfoUpdate, operation: "FulfillmentTrackingInfoUpdate", variables: [
+            "fulfillmentId": .string(id), "trackingInfoInput": .object(tracking.filter { !$0.value.isNull }), "notifyCustomer": .bool(true),
+        ], mutates: true)["fulfillmentTrackingInfoUpdate"]
+        try Self.check(payload["userErrors"])
+        return ["fulfillment_id": id, "tracking_number": shipment.trackingNumber ?? "", "sent_to": current.email ?? ""]
+    }
+}

@@ -111,6 +111,8 @@ public struct ShopifyConnector: StoreConnector {
                                           variables: ["id": .string(order.id), "tags": .array(tags.map(JSONValue.string))], mutates: true)["tagsAdd"]["userErrors"])
         case .createDiscount(let discount):
             detail = try await createDiscountCode(discount, customerRef: order.customerRef, email: order.email)
+        case .resendTracking:
+            detail = try await resendShippingConfirmation(of: order)
         case .editItems(let edit):
             let edited = try await stageEdit(edit, on: order)
             let payload = try await call(ShopifyQueries.orderEditCommit, operation: "OrderEditCommit", variables: [

@@ -35,7 +35,7 @@ extension ShopifyConnector {
                 let tracking = fulfillment["trackingInfo"].array.first ?? .null
                 return OrderFulfillment(status: (fulfillment["status"].string ?? "success").lowercased(), createdAt: Date.fromShop(fulfillment["createdAt"].string),
                                         carrier: tracking["company"].string, trackingNumber: tracking["number"].string, trackingURL: tracking["url"].string,
-                                        deliveredAt: Date.fromShop(fulfillment["deliveredAt"].string))
+                                        deliveredAt: Date.fromShop(fulfillment["deliveredAt"].string), id: fulfillment["id"].string)
             },
             refunds: node["refunds"].array.compactMap { refund in
                 guard let refundID = refund["id"].string, let amount = money(refund["totalRefundedSet"]) else { return nil }

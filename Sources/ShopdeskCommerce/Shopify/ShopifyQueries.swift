@@ -13,7 +13,7 @@ enum ShopifyQueries {
       totalRefundedSet { shopMoney { amount currencyCode } }
       shippingAddress { name address1 address2 city provinceCode zip countryCodeV2 phone }
       lineItems(first: 50) { nodes { id title variantTitle sku quantity refundableQuantity originalUnitPriceSet { shopMoney { amount currencyCode } } product { tags } } }
-      fulfillments(first: 10) { status createdAt deliveredAt trackingInfo(first: 3) { company number url } }
+      fulfillments(first: 10) { id status createdAt deliveredAt trackingInfo(first: 3) { company number url } }
       refunds(first: 20) { id createdAt note totalRefundedSet { shopMoney { amount currencyCode } } }
     }
     """
@@ -77,6 +77,16 @@ enum ShopifyQueries {
 
     static let orderUpdate = """
     mutation OrderUpdate($input: OrderInput!) { orderUpdate(input: $input) { order { id } userErrors { field message } } }
+    """
+
+    /// The shipment's tracking written back unchanged with `notifyCustomer`: Shopify emails its own
+    /// shipping confirmation (the shop's template, language and branding) again.
+    static let trackingInfoUpdate = """
+    mutation FulfillmentTrackingInfoUpdate($fulfillmentId: ID!, $trackingInfoInput: FulfillmentTrackingInput!, $notifyCustomer: Boolean) {
+      fulfillmentTrackingInfoUpdate(fulfillmentId: $fulfillmentId, trackingInfoInput: $trackingInfoInput, notifyCustomer: $notifyCustomer) {
+        fulfillment { id } userErrors { field message }
+      }
+    }
     """
 
     static let tagsAdd = """

@@ -85,6 +85,8 @@ public struct WooCommerceConnector: StoreConnector {
             detail = try await createDiscountCode(discount, customerRef: order.customerRef, email: order.email)
         case .editItems:
             throw CommerceError.unsupported("WooCommerce's API does not change a paid order's items; change them in WooCommerce.")
+        case .resendTracking:
+            throw CommerceError.unsupported("WooCommerce's API cannot send its shipping email again; resend it from the order in WooCommerce.")
         }
         let fresh = try? await self.order(id: order.id)
         return ActionOutcome(order: fresh, detail: detail)

@@ -134,6 +134,8 @@ public struct OrderLineItem: Codable, Equatable, Sendable {
 }
 
 public struct OrderFulfillment: Codable, Equatable, Sendable {
+    /// The shop's id of the shipment (Shopify's `Fulfillment` id); nil in snapshots from before it was kept.
+    public var id: String?
     public var status: String
     public var createdAt: Date?
     public var carrier: String?
@@ -143,13 +145,14 @@ public struct OrderFulfillment: Codable, Equatable, Sendable {
     public var deliveredAt: Date?
 
     public init(status: String, createdAt: Date? = nil, carrier: String? = nil, trackingNumber: String? = nil, trackingURL: String? = nil,
-                deliveredAt: Date? = nil) {
+                deliveredAt: Date? = nil, id: String? = nil) {
+        self.id = id
         self.status = status; self.createdAt = createdAt; self.carrier = carrier; self.trackingNumber = trackingNumber; self.trackingURL = trackingURL
         self.deliveredAt = deliveredAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, carrier
+        case id, status, carrier
         case createdAt = "created_at"
         case trackingNumber = "tracking_number"
         case trackingURL = "tracking_url"

@@ -11,6 +11,8 @@ public enum OrderAction: Equatable, Sendable {
     case createDiscount(DiscountRequest)
     /// Change the items of an order that has not shipped (quantities, added variants).
     case editItems(OrderEditRequest)
+    /// Ask the shop to email its own shipping confirmation, with the tracking, to the customer again.
+    case resendTracking
 
     public enum CancelReason: String, Codable, Sendable, CaseIterable {
         case customer, declined, fraud, inventory, staff, other
@@ -25,6 +27,7 @@ public enum OrderAction: Equatable, Sendable {
         case .addTags: "add_tags"
         case .createDiscount: "create_discount"
         case .editItems: "edit_items"
+        case .resendTracking: "resend_tracking"
         }
     }
 
@@ -40,6 +43,7 @@ public enum OrderAction: Equatable, Sendable {
         case .addTags(let tags): "Tag \(order.number) with \(tags.joined(separator: ", "))"
         case .createDiscount(let discount): "Create discount code \(discount.code) (\(discount.describe))"
         case .editItems(let edit): "Change the items of \(order.number): \(edit.describe(on: order))"
+        case .resendTracking: "Send the shipping confirmation of \(order.number) again\(order.email.map { " to \($0)" } ?? "")"
         }
     }
 
@@ -76,6 +80,12 @@ public enum OrderAction: Equatable, Sendable {
             try discount.validate()
         case .editItems(let edit):
             try edit.validate(order: order)
+        case .resendTracking:
+            if order.isCancelled { throw CommerceError.invalid("\(order.number) is cancelled; there is no shipment to confirm.") }
+            guard order.fulfillments.contains(where: { $0.trackingNumber != nil }) else {
+                throw CommerceError.invalid("\(order.number) has no shipment with a tracking number yet.")
+            }
+            guard order.email != nil else { throw CommerceError.invalid("\(order.number) has no email address to send the confirmation to.") }
         }
     }
 }

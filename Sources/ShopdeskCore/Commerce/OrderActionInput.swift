@@ -83,8 +83,10 @@ public struct OrderActionInput: Codable, Equatable, Sendable {
         case "edit_items":
             return .editItems(OrderEditRequest(changes: changes ?? [], additions: additions ?? [], notifyCustomer: notifyCustomer ?? true,
                                                staffNote: staffNote).effective(on: order))
+        case "resend_tracking":
+            return .resendTracking
         default:
-            throw CommerceError.invalid("kind is one of cancel, refund, update_address, add_note, add_tags, create_discount, edit_items.")
+            throw CommerceError.invalid("kind is one of cancel, refund, update_address, add_note, add_tags, create_discount, edit_items, resend_tracking.")
         }
     }
 }

@@ -47,6 +47,9 @@ public enum SandboxOrders {
         case .createDiscount(let discount):
             detail["discount_id"] = newID
             detail["code"] = discount.code
+        case .resendTracking:
+            // The sandbox shop has no mail of its own; the outcome says where a real shop would send it.
+            detail["sent_to"] = order.email ?? ""
         case .editItems(let edit):
             let total = edit.estimatedTotal(for: order)
             for change in edit.changes {

@@ -210,7 +210,9 @@ extension ChatBotRunner {
         }
     }
 
-    /// The tracking of the order, in the conversation and emailed to the order's address.
+    /// The tracking of the order, in the conversation and emailed to the order's address: by the
+    /// shop itself where it can send its shipping confirmation again (Shopify, the sandbox), as an
+    /// order action in the timeline like an agent's; otherwise from the workspace's mail inbox.
     private func resendTracking(_ record: OrderRecord, state: BotState, _ context: TurnContext) async throws -> (ConversationService.BotTurn, BotState) {
         var state = state
         let order = record.order
@@ -225,6 +227,19 @@ extension ChatBotRunner {
             return (.init(say: say, choices: BotText.quickReplies, addTags: ["bot"]), state)
         }
         var lines = [context.say("tracking2", ["number": order.number, "tracking": tracking.joined(separator: "\n")])]
+        if let address = order.email, try await shopSendsShippingConfirmation(record) {
+            do {
+                let outcome = try await services.commerce.requestAction(
+                    workspaceID: record.workspaceID, orderID: record.id, conversationID: context.conversation.id, requester: .bot,
+                    input: OrderActionInput(kind: "resend_tracking"), idempotencyKey: Self.newKey(context))
+                if outcome.state == .done {
+                    lines.append(BotText.text("doneTrackingShop", context.language, ["number": order.number, "email": Self.masked(address)]))
+                    return done(.resendTracking, summary: outcome.summary, say: lines.joined(separator: "\n"), state: state, context)
+                }
+            } catch let error as ShopdeskError {
+                services.logger.warning("The shop could not send its shipping confirmation again", metadata: ["error": "\(error.message)"])
+            }
+        }
         if let address = order.email, let inbox = try await mailInbox(workspaceID: record.workspaceID) {
             let language = context.language
             do {
@@ -302,6 +317,15 @@ extension ChatBotRunner {
     private func policy(for record: OrderRecord) async throws -> BotPolicy {
         try await services.database.read { try await StoreConnectionRepository.find(workspaceID: record.workspaceID, id: record.connectionID, in: $0) }?
             .settings.bot ?? .off
+    }
+
+    /// Shopify emails its own shipping confirmation again on request, and the sandbox shop acts it
+    /// out; WooCommerce's API cannot, and CSV orders are read-only.
+    private func shopSendsShippingConfirmation(_ record: OrderRecord) async throws -> Bool {
+        let platform = try await services.database.read {
+            try await StoreConnectionRepository.find(workspaceID: record.workspaceID, id: record.connectionID, in: $0)
+        }?.platform
+        return platform == .shopify || platform == .sandbox
     }
 
     private func mailInbox(workspaceID: WorkspaceID) async throws -> Inbox? {

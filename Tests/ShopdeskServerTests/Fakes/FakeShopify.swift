@@ -17,6 +17,8 @@ actor FakeShopify {
     /// Order edits begun and not yet committed (see FakeShopify+OrderEdit).
     var edits: [String: FakeEdit] = [:]
     var mutations: [String] = []
+    /// Shipping confirmations Shopify emailed again: the shipment's tracking number and address.
+    private(set) var shippingEmails: [(number: String, email: String)] = []
     /// Webhook subscriptions made through the API (kept apart from the order mutations).
     private(set) var webhooks: [(id: String, topic: String, uri: String)] = []
     private(set) var operations: [String] = []
@@ -242,6 +244,17 @@ actor FakeShopify {
                                                               zip: address["zip"] as? String, countryCode: address["countryCode"] as? String)
             }
             return ["orderUpdate": ["order": ["id": orders[index].id], "userErrors": []]]
+        case "FulfillmentTrackingInfoUpdate":
+            // Shopify answers an unknown shipment with a user error, and sends mail only when asked to.
+            let id = variables["fulfillmentId"] as? String ?? ""
+            let tracking = variables["trackingInfoInput"] as? [String: Any] ?? [:]
+            guard let order = orders.first(where: { order in order.fulfillments.indices.contains { Self.fulfillmentID(order, $0) == id } }) else {
+                return ["fulfillmentTrackingInfoUpdate": ["fulfillment": NSNull(), "userErrors": [["field": ["fulfillmentId"], "message": "Fulfillment does not exist."]]]]
+            }
+            if variables["notifyCustomer"] as? Bool == true, let email = order.email {
+                shippingEmails.append((tracking["number"] as? String ?? "", email))
+            }
+            return ["fulfillmentTrackingInfoUpdate": ["fulfillment": ["id": id], "userErrors": []]]
         case "TagsAdd":
             guard let index = orders.firstIndex(where: { $0.id == variables["id"] as? String }) else { throw FakeError(message: "Invalid id") }
             for tag in variables["tags"] as? [String] ?? [] where !orders[index].tags.contains(tag) { orders[index].tags.append(tag) }
@@ -310,8 +323,9 @@ actor FakeShopify {
                 ["id": item.id, "title": item.title, "variantTitle": item.variant ?? NSNull(), "sku": item.sku ?? NSNull(), "quantity": item.quantity,
                  "refundableQuantity": item.refundableQuantity, "originalUnitPriceSet": money(item.unitPrice)]
             }],
-            "fulfillments": order.fulfillments.map { fulfillment -> [String: Any] in
-                ["status": fulfillment.status.uppercased(), "createdAt": fulfillment.createdAt.map { $0.formatted(.iso8601) } ?? NSNull(),
+            "fulfillments": order.fulfillments.indices.map { index -> [String: Any] in
+                let fulfillment = order.fulfillments[index]
+                return ["id": fulfillmentID(order, index), "status": fulfillment.status.uppercased(), "createdAt": fulfillment.createdAt.map { $0.formatted(.iso8601) } ?? NSNull(),
                  "deliveredAt": fulfillment.deliveredAt.map { $0.formatted(.iso8601) } ?? NSNull(),
                  "trackingInfo": [["company": nullable(fulfillment.carrier), "number": nullable(fulfillment.trackingNumber),
                                    "url": nullable(fulfillment.trackingURL)] as [String: Any]]]
@@ -321,6 +335,11 @@ actor FakeShopify {
     }
 
     static func nullable(_ value: String?) -> Any { value ?? NSNull() }
+
+    /// A shipment's id: its own, or one made from the order's so it stays the same between reads.
+    static func fulfillmentID(_ order: StoreOrder, _ index: Int) -> String {
+        order.fulfillments[index].id ?? "gid://shopify/Fulfillment/\(order.id.split(separator: "/").last ?? "0")\(index + 1)"
+    }
 
     static func text(_ object: [String: Any]) -> String {
         String(decoding: (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8), as: UTF8.self)

@@ -158,6 +158,12 @@ function fieldsFor(kind, order) {
       h('div', { class: 'edit-find' }, query, find), results, added, notify.element],
       read: body, describe: () => `${t('editItems')}${preview.key === JSON.stringify(body()) && preview.text ? ` · ${preview.text}` : ''}`, refresh: refreshPreview };
     }
+    case 'resend_tracking': {
+      // Nothing to choose: the shop sends its own shipping confirmation again, to the order's address.
+      const tracked = order.fulfillments.filter((item) => item.tracking_number).map((item) => `${item.carrier || ''} ${item.tracking_number}`.trim());
+      return { elements: [h('p', {}, `${t('resendTrackingTo')} ${order.email || ''}`), h('p', { class: 'hint' }, tracked.join(', '))],
+        read: () => ({ kind }), describe: () => t('resendTracking') };
+    }
     default: {
       const code = h('input', { type: 'text', value: `SORRY-${Math.random().toString(36).slice(2, 7).toUpperCase()}`, maxlength: 32 });
       const percent = h('input', { type: 'number', min: 1, max: 100, value: 10 });

@@ -39,9 +39,11 @@ export function orderDetails(record, open, canAct, onChanged) {
   const actions = h('div', { class: 'order-actions' });
   if (canAct) {
     for (const [kind, label] of [['refund', t('refund')], ['cancel', t('cancelOrder')], ['update_address', t('editAddress')],
-      ['edit_items', t('editItems')], ['add_note', t('addOrderNote')], ['add_tags', t('addOrderTags')], ['create_discount', t('discountCode')]]) {
+      ['edit_items', t('editItems')], ['add_note', t('addOrderNote')], ['add_tags', t('addOrderTags')], ['create_discount', t('discountCode')],
+      ['resend_tracking', t('resendTracking')]]) {
       const disabled = (kind === 'refund' && order.total.minor - order.refunded.minor <= 0) || (kind === 'cancel' && (order.cancelled_at || order.fulfillment_status === 'fulfilled'))
-        || ((kind === 'update_address' || kind === 'edit_items') && (order.cancelled_at || order.fulfillment_status === 'fulfilled'));
+        || ((kind === 'update_address' || kind === 'edit_items') && (order.cancelled_at || order.fulfillment_status === 'fulfilled'))
+        || (kind === 'resend_tracking' && (order.cancelled_at || !order.email || !order.fulfillments.some((item) => item.tracking_number)));
       const button = h('button', { type: 'button', 'data-action': kind, disabled }, label);
       button.addEventListener('click', () => openOrderAction(kind, record, onChanged));
       actions.append(button);

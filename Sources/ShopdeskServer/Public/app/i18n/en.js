@@ -485,6 +485,8 @@ export default {
   buttonLink: "Button: link",
   campaignEvent: "Came from the campaign",
   editItems: "Change items",
+  resendTracking: "Resend shipping email",
+  resendTrackingTo: "The shop sends its shipping confirmation, with the tracking, again to",
   findProduct: "Find a product to add",
   find: "Find",
   newTotal: "new total",

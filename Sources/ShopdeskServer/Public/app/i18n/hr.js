@@ -488,6 +488,8 @@ export default {
   buttonLink: "Gumb: poveznica",
   campaignEvent: "Došao iz kampanje",
   editItems: "Promijeni artikle",
+  resendTracking: "Ponovno pošalji e-mail o slanju",
+  resendTrackingTo: "Trgovina ponovno šalje potvrdu o slanju, s podacima za praćenje, na",
   findProduct: "Pronađi proizvod za dodati",
   find: "Traži",
   newTotal: "novi iznos",

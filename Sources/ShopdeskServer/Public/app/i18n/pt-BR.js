@@ -496,6 +496,8 @@ export default {
   buttonLink: "Botão: link",
   campaignEvent: "Veio da campanha",
   editItems: "Alterar itens",
+  resendTracking: "Reenviar e-mail de envio",
+  resendTrackingTo: "A loja envia novamente a confirmação de envio, com o rastreio, para",
   findProduct: "Procurar um produto para adicionar",
   find: "Procurar",
   newTotal: "novo total",

@@ -490,6 +490,8 @@ export default {
   buttonLink: "Кнопка: ссылка",
   campaignEvent: "Пришёл из кампании",
   editItems: "Изменить товары",
+  resendTracking: "Повторить письмо об отправке",
+  resendTrackingTo: "Магазин повторно отправит подтверждение об отправке с трек-номером на",
   findProduct: "Найти товар, чтобы добавить",
   find: "Найти",
   newTotal: "новая сумма",
