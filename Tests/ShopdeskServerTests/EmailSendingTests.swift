@@ -140,7 +140,10 @@ final class SMTPSink: @unchecked Sendable {
     enum Security: String { case none, starttls, tls }
 
     /// Nil (the test is skipped) when aiosmtpd is not installed, except in CI, where it must be.
-    static func start(security: Security = .none, certificate: (cert: String, key: String)? = nil) async throws -> SMTPSink? {
+    /// With `oauthUserinfo`, the sink also takes XOAUTH2 and asks that OpenID userinfo address
+    /// whether the token belongs to the user named (each accepted user is written to `xoauth2`).
+    static func start(security: Security = .none, certificate: (cert: String, key: String)? = nil,
+                      oauthUserinfo: String? = nil) async throws -> SMTPSink? {
         let check = try await Python.run("import aiosmtpd; print('ok')", input: "", executable: python)
         guard check == "ok\n" else {
             if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("aiosmtpd is missing (SHOPDESK_TEST_PYTHON)") }
@@ -166,6 +169,22 @@ final class SMTPSink: @unchecked Sendable {
                     open(name + '.part', 'wb').write(envelope.original_content)
                     os.rename(name + '.part', name)
                     return '250 2.0.0 Stored'
+                async def auth_XOAUTH2(self, server, args):
+                    import base64, json, urllib.request
+                    userinfo = sys.argv[6]
+                    if not userinfo or len(args) < 2:
+                        return AuthResult(success=False, handled=False)
+                    fields = dict(part.split('=', 1) for part in base64.b64decode(args[1]).decode().split('\\x01') if '=' in part)
+                    token = fields.get('auth', '')[len('Bearer '):]
+                    try:
+                        answer = urllib.request.urlopen(urllib.request.Request(userinfo, headers={'Authorization': 'Bearer ' + token}), timeout=5)
+                        claims = json.load(answer)
+                    except Exception:
+                        return AuthResult(success=False, handled=False)
+                    ok = claims.get('email') == fields.get('user')
+                    if ok:
+                        open(os.path.join(out, 'xoauth2'), 'a').write(fields.get('user') + '\\n')
+                    return AuthResult(success=ok, handled=False)
             def check(server, session, envelope, mechanism, data):
                 ok = data.login == b'shop' and data.password == b's3cret'
                 return AuthResult(success=ok, handled=False)
@@ -190,7 +209,8 @@ final class SMTPSink: @unchecked Sendable {
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, directory.path, String(port), security.rawValue, certificate?.cert ?? "", certificate?.key ?? ""]
+        process.arguments = ["-c", script, directory.path, String(port), security.rawValue, certificate?.cert ?? "", certificate?.key ?? "",
+                             oauthUserinfo ?? ""]
         let stdout = Pipe()
         let stdin = Pipe()
         process.standardOutput = stdout
@@ -214,6 +234,11 @@ final class SMTPSink: @unchecked Sendable {
     func messages() throws -> [[UInt8]] {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".eml") }.sorted()
             .map { Array(try Data(contentsOf: directory.appendingPathComponent($0))) }
+    }
+
+    /// The users the sink accepted an XOAUTH2 token of, one line each.
+    func oauthSignIns() -> [String] {
+        ((try? String(contentsOf: directory.appendingPathComponent("xoauth2"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
     func rejectedRecipients() throws -> Int {

@@ -29,7 +29,10 @@ final class Dovecot: @unchecked Sendable {
     }
 
     /// With a certificate, the plain port offers STARTTLS and `tlsPort` speaks TLS from the first byte.
-    static func start(certificate: (cert: String, key: String)? = nil) async throws -> Dovecot {
+    /// With `oauthUserinfo` (an OpenID provider's userinfo address), Dovecot also takes XOAUTH2:
+    /// it asks that address about the token, and `oauthUser` (the token's email) owns the same mailbox.
+    static func start(certificate: (cert: String, key: String)? = nil, oauthUserinfo: String? = nil,
+                      oauthUser: String = "shop@shop.example") async throws -> Dovecot {
         let port = try FreePort.pick()
         let tlsPort = certificate == nil ? 0 : try FreePort.pick()
         let ssl = certificate.map { "ssl = yes\nssl_cert = <\($0.cert)\nssl_key = <\($0.key)\nssl_dh = </usr/share/dovecot/dh.pem" } ?? "ssl = no"
@@ -37,7 +40,25 @@ final class Dovecot: @unchecked Sendable {
         for folder in ["mail", "run"] { try FileManager.default.createDirectory(atPath: "\(directory)/\(folder)", withIntermediateDirectories: true) }
         // Mail processes must not run as root: the mailbox belongs to nobody.
         try FileManager.default.setAttributes([.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: "\(directory)/mail")
-        try "shop:{PLAIN}s3cret:65534:65534::\(directory)/mail/shop\n".write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
+        var users = "shop:{PLAIN}s3cret:65534:65534::\(directory)/mail/shop\n"
+        var oauth = ""
+        if let oauthUserinfo {
+            users += "\(oauthUser)::65534:65534::\(directory)/mail/shop\n"
+            try """
+                introspection_mode = auth
+                introspection_url = \(oauthUserinfo)
+                username_attribute = email
+                """.write(toFile: "\(directory)/oauth2.conf.ext", atomically: true, encoding: .utf8)
+            // The token is asked about first; a password that is no token falls through to the users file.
+            oauth = """
+                auth_mechanisms = plain login xoauth2
+                passdb {
+                  driver = oauth2
+                  args = \(directory)/oauth2.conf.ext
+                }
+                """
+        }
+        try users.write(toFile: "\(directory)/users", atomically: true, encoding: .utf8)
         try """
             protocols = imap
             listen = 127.0.0.1
@@ -60,6 +81,7 @@ final class Dovecot: @unchecked Sendable {
                 port = \(tlsPort)
               }
             }
+            \(oauth)
             passdb {
               driver = passwd-file
               args = scheme=PLAIN username_format=%u \(directory)/users

@@ -12,6 +12,11 @@ public final class IMAPClient {
         public let description: String
         /// A refusal (bad login, no such folder) rather than a network problem.
         public let permanent: Bool
+
+        public init(description: String, permanent: Bool) {
+            self.description = description
+            self.permanent = permanent
+        }
     }
 
     /// One response: the untagged lines before the tagged one, and the literals they carried.
@@ -37,11 +42,11 @@ public final class IMAPClient {
     }
 
     /// Connects, upgrades to TLS as configured, logs in, and runs `body`; always logs out.
-    public static func session<T>(_ server: OutgoingSMTP, password: String?, tls: MailTLS,
+    public static func session<T>(_ server: OutgoingSMTP, password: String?, accessToken: String? = nil, tls: MailTLS,
                            _ body: (IMAPClient) async throws -> T) async throws -> T {
         let failure = TLSFailure()
         do {
-            return try await connected(server, password: password, tls: tls, failure: failure, body)
+            return try await connected(server, password: password, accessToken: accessToken, tls: tls, failure: failure, body)
         } catch let error where !(error is CancellationError) {
             // A failed handshake says why in words an admin can act on.
             guard let explained = tls.explain(error, failure: failure, host: server.host) else { throw error }
@@ -49,7 +54,7 @@ public final class IMAPClient {
         }
     }
 
-    private static func connected<T>(_ server: OutgoingSMTP, password: String?, tls: MailTLS, failure: TLSFailure,
+    private static func connected<T>(_ server: OutgoingSMTP, password: String?, accessToken: String?, tls: MailTLS, failure: TLSFailure,
                                      _ body: (IMAPClient) async throws -> T) async throws -> T {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
@@ -72,7 +77,11 @@ public final class IMAPClient {
                 try await tls.startTLS(on: channel, host: server.host, failure: failure)
                 try await client.readCapabilities()
             }
-            try await client.command("LOGIN \(quoted(server.username ?? "")) \(quoted(password ?? ""))", hidden: true)
+            if let accessToken {
+                try await client.authenticateXOAUTH2(user: server.username ?? "", accessToken: accessToken, host: server.host)
+            } else {
+                try await client.command("LOGIN \(quoted(server.username ?? "")) \(quoted(password ?? ""))", hidden: true)
+            }
             let result = try await body(client)
             _ = try? await client.command("LOGOUT")
             return result
@@ -84,6 +93,40 @@ public final class IMAPClient {
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .filter { $0 != "\r" && $0 != "\n" } + "\""
+    }
+
+    /// RFC 3501's AUTHENTICATE with XOAUTH2 (the token in the command where the server offers
+    /// SASL-IR, else after its "+"). A refused token comes back as a "+" challenge with the reason,
+    /// which is answered with an empty line before the tagged NO.
+    private func authenticateXOAUTH2(user: String, accessToken: String, host: String) async throws {
+        let response = XOAUTH2.initialResponse(user: user, accessToken: accessToken)
+        counter += 1
+        let tag = "S\(counter)"
+        let inline = capabilities.contains("SASL-IR")
+        try await outbound.write(ByteBuffer(string: inline ? "\(tag) AUTHENTICATE XOAUTH2 \(response)\r\n" : "\(tag) AUTHENTICATE XOAUTH2\r\n"))
+        var sentResponse = inline
+        var reason: String?
+        while true {
+            let line = try await self.line()
+            if line.hasPrefix("+") {
+                if sentResponse {
+                    reason = XOAUTH2.reason(String(line.dropFirst()))
+                    try await outbound.write(ByteBuffer(string: "\r\n"))
+                } else {
+                    try await outbound.write(ByteBuffer(string: response + "\r\n"))
+                    sentResponse = true
+                }
+                continue
+            }
+            guard line.hasPrefix(tag + " ") else { continue }
+            let status = line.dropFirst(tag.count + 1).prefix { $0 != " " }.uppercased()
+            if status == "OK" {
+                // Capabilities may change after signing in; the commands used here do not depend on them.
+                return
+            }
+            throw Failure(description: "\(host) refused the OAuth sign-in\(reason.map { " (\($0))" } ?? ""): \(line.dropFirst(tag.count + 1).prefix(200)). "
+                          + "Connect the mailbox again if this goes on.", permanent: false)
+        }
     }
 
     private func readCapabilities() async throws {

@@ -5,7 +5,8 @@ import NIOSSL
 import ShopdeskCore
 
 /// Hands a message to the shop's SMTP submission server: port 587 with STARTTLS (required),
-/// 465 with TLS from the start, or plain for a local relay; AUTH PLAIN or LOGIN.
+/// 465 with TLS from the start, or plain for a local relay; AUTH PLAIN or LOGIN, or XOAUTH2 with
+/// an OAuth access token (Gmail, Microsoft 365).
 public enum SMTPClient {
     public enum Failure: Error, CustomStringConvertible {
         /// 4xx or a network problem: try again later.
@@ -21,11 +22,11 @@ public enum SMTPClient {
     }
 
     public static func send(_ message: [UInt8], from: String, to recipients: [String], server: OutgoingSMTP, password: String?,
-                     heloName: String, tls: MailTLS) async throws {
+                     accessToken: String? = nil, heloName: String, tls: MailTLS) async throws {
         let failure = TLSFailure()
         do {
-            try await connected(message, from: from, to: recipients, server: server, password: password, heloName: heloName, tls: tls,
-                                failure: failure)
+            try await connected(message, from: from, to: recipients, server: server, password: password, accessToken: accessToken,
+                                heloName: heloName, tls: tls, failure: failure)
         } catch let error where !(error is CancellationError) {
             // A failed handshake says why in words an admin can act on; the message is retried.
             guard let explained = tls.explain(error, failure: failure, host: server.host) else { throw error }
@@ -34,7 +35,7 @@ public enum SMTPClient {
     }
 
     private static func connected(_ message: [UInt8], from: String, to recipients: [String], server: OutgoingSMTP, password: String?,
-                                  heloName: String, tls: MailTLS, failure: TLSFailure) async throws {
+                                  accessToken: String?, heloName: String, tls: MailTLS, failure: TLSFailure) async throws {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await tls.connect(to: server, failure: failure)
@@ -53,7 +54,17 @@ public enum SMTPClient {
                 try await tls.startTLS(on: channel, host: server.host, failure: failure)
                 capabilities = try await conversation.expect(250, after: "EHLO \(heloName)")
             }
-            if let username = server.username, !username.isEmpty {
+            if let accessToken {
+                // RFC 4954 with Google's and Microsoft's XOAUTH2: a refusal comes as 334 with the
+                // reason (base64 JSON), answered with an empty line, then 535.
+                let reply = try await conversation.reply([235, 334], after: "AUTH XOAUTH2 \(XOAUTH2.initialResponse(user: server.username ?? "", accessToken: accessToken))",
+                                                          hide: true)
+                if reply.code == 334 {
+                    _ = try? await conversation.expect(235, after: "")
+                    throw Failure.temporary("\(server.host) refused the OAuth sign-in\(XOAUTH2.reason(reply.lines.first ?? "").map { ": \($0)" } ?? ""). "
+                                            + "Connect the mailbox again if this goes on.")
+                }
+            } else if let username = server.username, !username.isEmpty {
                 let secret = password ?? ""
                 let methods = capabilities.first { $0.uppercased().hasPrefix("AUTH") }?.uppercased() ?? ""
                 if methods.contains("PLAIN") || !methods.contains("LOGIN") {
@@ -100,6 +111,11 @@ public enum SMTPClient {
         /// Returns the reply's text lines (the capabilities after EHLO).
         @discardableResult
         mutating func expect(_ codes: Int..., after command: String?, hide: Bool = false) async throws -> [String] {
+            try await reply(codes, after: command, hide: hide).lines
+        }
+
+        /// `expect` with the code that came, for commands with more than one good answer.
+        mutating func reply(_ codes: [Int], after command: String?, hide: Bool = false) async throws -> (code: Int, lines: [String]) {
             if let command { try await outbound.write(ByteBuffer(string: command + "\r\n")) }
             var texts: [String] = []
             var code = 0
@@ -118,7 +134,7 @@ public enum SMTPClient {
                 if (400..<500).contains(code) { throw Failure.temporary("The SMTP server answered \(what) with \(reply)") }
                 throw Failure.permanent("The SMTP server answered \(what) with \(reply)")
             }
-            return texts
+            return (code, texts)
         }
     }
 }

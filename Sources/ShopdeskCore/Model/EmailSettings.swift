@@ -14,9 +14,14 @@ public struct EmailSettings: Codable, Equatable, Sendable {
     /// The folder polled; imported mail is flagged \Seen there (or moved to `imapMoveTo`).
     public var imapFolder: String
     public var imapMoveTo: String?
+    /// Set when the mailbox was connected with OAuth 2.0 (`google`, `microsoft`, …): IMAP and SMTP
+    /// sign in with XOAUTH2 and an access token from the inbox's grant instead of a password.
+    /// Only the consent flow sets it; an admin's PATCH can only clear it.
+    public var oauthProvider: String?
 
     public init(address: String, aliases: [String] = [], smtp: OutgoingSMTP? = nil, imap: OutgoingSMTP? = nil,
-                imapFolder: String = "INBOX", imapMoveTo: String? = nil) {
+                imapFolder: String = "INBOX", imapMoveTo: String? = nil, oauthProvider: String? = nil) {
+        self.oauthProvider = oauthProvider
         self.address = address
         self.aliases = aliases
         self.smtp = smtp
@@ -25,7 +30,7 @@ public struct EmailSettings: Codable, Equatable, Sendable {
         self.imapMoveTo = imapMoveTo
     }
 
-    private enum CodingKeys: String, CodingKey { case address, aliases, smtp, imap, imapFolder, imapMoveTo }
+    private enum CodingKeys: String, CodingKey { case address, aliases, smtp, imap, imapFolder, imapMoveTo, oauthProvider }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -35,6 +40,7 @@ public struct EmailSettings: Codable, Equatable, Sendable {
         imap = try container.decodeIfPresent(OutgoingSMTP.self, forKey: .imap)
         imapFolder = try container.decodeIfPresent(String.self, forKey: .imapFolder) ?? "INBOX"
         imapMoveTo = try container.decodeIfPresent(String.self, forKey: .imapMoveTo)
+        oauthProvider = try container.decodeIfPresent(String.self, forKey: .oauthProvider)
     }
 
     public func validated() throws(ShopdeskError) -> EmailSettings {
@@ -69,7 +75,8 @@ public struct EmailSettings: Codable, Equatable, Sendable {
             throw .invalid(field: "email.imap_move_to", "The folder is a name such as Archive, without quotes or line breaks.")
         }
         return EmailSettings(address: address, aliases: aliases.filter { $0 != address }, smtp: smtp, imap: imap, imapFolder: folder,
-                             imapMoveTo: imapMoveTo.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 })
+                             imapMoveTo: imapMoveTo.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 },
+                             oauthProvider: oauthProvider)
     }
 
     /// Whether mail to `recipient` belongs here; `support+anything@shop.example` counts as

@@ -45,6 +45,7 @@ func buildApplication(services: AppServices,
     TwoFactorController(services: services).register(api)
     RetentionController(services: services).register(api)
     SSOController(services: services).register(api)
+    MailOAuthController(services: services).register(api)
     AuditLogController(services: services).register(api)
     agents.register(api)
     InboxesController(services: services).register(api, agents: agents)

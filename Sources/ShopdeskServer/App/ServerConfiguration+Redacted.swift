@@ -12,7 +12,7 @@ extension ServerConfiguration: CustomStringConvertible, CustomDebugStringConvert
         Mirror(self, children: [
             "host": host, "port": port, "databaseURL": redactedDatabaseURL, "dataDirectory": dataDirectory, "fileStore": fileStore.rawValue, "s3": s3,
             "publicURL": publicURL as Any, "smtpPort": smtpPort as Any, "smtpMode": smtpMode, "logLevel": logLevel,
-            "secretKey": secretKey == nil ? "unset" : "(hidden)",
+            "secretKey": secretKey == nil ? "unset" : "(hidden)", "mailOAuthProviders": mailOAuthProviders,
         ], displayStyle: .struct)
     }
 }
@@ -38,4 +38,10 @@ extension SigV4: CustomStringConvertible, CustomDebugStringConvertible, CustomRe
     var description: String { "SigV4(\(accessKeyID), \(region), secret hidden)" }
     var debugDescription: String { description }
     var customMirror: Mirror { Mirror(self, children: ["accessKeyID": accessKeyID, "region": region], displayStyle: .struct) }
+}
+
+extension MailOAuthProvider: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    var description: String { "MailOAuthProvider(\(name), client \(clientID), secret hidden)" }
+    var debugDescription: String { description }
+    var customMirror: Mirror { Mirror(self, children: ["name": name, "clientID": clientID], displayStyle: .struct) }
 }

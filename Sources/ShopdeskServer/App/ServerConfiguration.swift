@@ -54,6 +54,9 @@ public struct ServerConfiguration: Sendable {
     public var pushContact: String?
     /// Allow webhooks to loopback and private networks (tests, or a helpdesk inside a private network).
     public var allowPrivateWebhookTargets = false
+    /// Providers whose mailboxes admins connect with OAuth (XOAUTH2): Google and Microsoft when
+    /// `google_client_id`/`_secret` or `microsoft_client_id`/`_secret` (and `microsoft_tenant`) are set.
+    var mailOAuthProviders: [MailOAuthProvider] = []
     /// How often the job runner looks for due jobs when nothing woke it.
     public var jobPollInterval: Duration = .milliseconds(500)
     /// How long a claimed job is its node's: after a crash, other nodes (or this one restarted)
@@ -121,6 +124,7 @@ public struct ServerConfiguration: Sendable {
         if let value = values["max_upload_bytes"] { config.maxUploadBytes = try integer(value, "max_upload_bytes") }
         if let value = values["allow_private_webhooks"] { config.allowPrivateWebhookTargets = ["1", "true", "yes"].contains(value.lowercased()) }
         if let value = values["log_level"] { config.logLevel = value }
+        config.mailOAuthProviders = try MailOAuthProvider.configured(values)
         if let value = values["job_lease_seconds"] {
             config.jobLeaseSeconds = try integer(value, "job_lease_seconds")
             guard config.jobLeaseSeconds >= 5 else { throw ConfigurationError("job_lease_seconds must be at least 5.") }

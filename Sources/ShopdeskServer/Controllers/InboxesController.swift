@@ -226,8 +226,10 @@ struct InboxesController {
     }
 
     /// Seals typed SMTP and IMAP passwords; without a new one, the stored one stays (same server).
+    /// An OAuth connection is made and removed only through its own routes (`MailOAuthController`).
     private func sealed(_ settings: EmailSettings, keeping old: EmailSettings?) throws -> EmailSettings {
         var settings = settings
+        settings.oauthProvider = old?.oauthProvider
         settings.smtp = try seal(settings.smtp, previous: old?.smtp)
         settings.imap = try seal(settings.imap, previous: old?.imap)
         return settings

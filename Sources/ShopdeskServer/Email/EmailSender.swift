@@ -76,7 +76,7 @@ struct EmailSender: Sendable {
             text: signature.map { "\(message.text)\n\n-- \n\($0)" } ?? message.text,
             // Rules' replies and surveys have no agent: they say they are automatic (RFC 3834).
             automatic: message.authorAgentID == nil, attachments: attachments)
-        try await deliverForJob(email, settings: settings, smtp: smtp, to: [to.address], domain: domain)
+        try await deliverForJob(email, inbox: inbox, settings: settings, smtp: smtp, to: [to.address], domain: domain)
         try await database.write { sql in
             try await EmailRepository.remember(messageID: messageID, inbox: inbox.id, conversation: conversation.id, message: message.id, in: sql)
         }
@@ -103,7 +103,7 @@ extension EmailSender {
             text: "This is a test message from Shopdesk: replies from \(settings.address) go out through \(smtp.host):\(smtp.port).",
             automatic: true)
         do {
-            try await deliver(email, settings: settings, smtp: smtp, to: [address], domain: domain)
+            try await deliver(email, inbox: inbox, settings: settings, smtp: smtp, to: [address], domain: domain)
         } catch let failure as SMTPClient.Failure {
             switch failure {
             case .permanent(let reason), .temporary(let reason):
@@ -124,20 +124,25 @@ extension EmailSender {
         let email = OutgoingEmail(
             from: EmailAddress(name: inbox.name, address: settings.address), to: [recipient], replyTo: nil, subject: subject,
             messageID: OutgoingEmail.newMessageID(domain: domain), inReplyTo: nil, references: [], date: Date(), text: text, automatic: true)
-        try await deliverForJob(email, settings: settings, smtp: smtp, to: [recipient.address], domain: domain)
+        try await deliverForJob(email, inbox: inbox, settings: settings, smtp: smtp, to: [recipient.address], domain: domain)
     }
 
     /// Signs `email` (when DKIM is configured) and hands it to the inbox's SMTP server.
-    private func deliver(_ email: OutgoingEmail, settings: EmailSettings, smtp: OutgoingSMTP, to recipients: [String], domain: String) async throws {
-        let password = try smtp.passwordSealed.map { try services.secretBox().open($0) }
-        try await SMTPClient.send(try signed(email.render(), from: settings.address), from: settings.address, to: recipients, server: smtp,
-                                  password: password, heloName: domain, tls: services.mailTLS)
+    private func deliver(_ email: OutgoingEmail, inbox: Inbox, settings: EmailSettings, smtp: OutgoingSMTP, to recipients: [String],
+                         domain: String) async throws {
+        let message = try signed(email.render(), from: settings.address)
+        let tls = services.mailTLS
+        try await MailOAuth(services: services).session(smtp, inbox: inbox, imap: false) { server, password, token in
+            try await SMTPClient.send(message, from: settings.address, to: recipients, server: server, password: password, accessToken: token,
+                                      heloName: domain, tls: tls)
+        }
     }
 
     /// The same for a job: the server's refusal is final (5xx) or worth another attempt (4xx, no answer).
-    private func deliverForJob(_ email: OutgoingEmail, settings: EmailSettings, smtp: OutgoingSMTP, to recipients: [String], domain: String) async throws {
+    private func deliverForJob(_ email: OutgoingEmail, inbox: Inbox, settings: EmailSettings, smtp: OutgoingSMTP, to recipients: [String],
+                               domain: String) async throws {
         do {
-            try await deliver(email, settings: settings, smtp: smtp, to: recipients, domain: domain)
+            try await deliver(email, inbox: inbox, settings: settings, smtp: smtp, to: recipients, domain: domain)
         } catch let failure as SMTPClient.Failure {
             switch failure {
             case .permanent(let reason): throw JobFailure(description: reason, permanent: true)

@@ -54,8 +54,8 @@ actor IMAPIdleWatchers {
     /// One IDLE session until it fails or is cancelled; the next poll starts another.
     private static func watch(_ inbox: Inbox, server: OutgoingSMTP, folder: String, services: AppServices) async {
         do {
-            let password = try server.passwordSealed.map { try services.secretBox().open($0) }
-            try await IMAPClient.session(server, password: password, tls: services.mailTLS) { client in
+            let (server, password, token) = try await MailOAuth(services: services).imapSignIn(server, inbox: inbox)
+            try await IMAPClient.session(server, password: password, accessToken: token, tls: services.mailTLS) { client in
                 guard client.capabilities.contains("IDLE") else { return }
                 let validity = try await client.select(folder)
                 // Mail that came after the last poll but before this IDLE began: poll now.

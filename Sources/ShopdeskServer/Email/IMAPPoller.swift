@@ -24,42 +24,51 @@ struct IMAPPoller {
     /// One poll; returns how many messages were taken in.
     @discardableResult
     func poll(_ inbox: Inbox, now: Date = Date()) async throws -> Int {
-        guard let settings = inbox.email, let server = settings.imap else { return 0 }
-        let password = try server.passwordSealed.map { try services.secretBox().open($0) }
+        guard let settings = inbox.email, let configured = settings.imap else { return 0 }
+        let tls = services.mailTLS
+        return try await MailOAuth(services: services).session(configured, inbox: inbox, imap: true) { server, password, token in
+            try await IMAPClient.session(server, password: password, accessToken: token, tls: tls) { client in
+                try await take(from: client, inbox: inbox, settings: settings, now: now)
+            }
+        }
+    }
+
+    /// The new messages of the selected folder, each committed before it is checkpointed and marked.
+    private func take(from client: IMAPClient, inbox: Inbox, settings: EmailSettings, now: Date) async throws -> Int {
         let receiver = EmailReceiver(services: services)
         let database = services.database
-        return try await IMAPClient.session(server, password: password, tls: services.mailTLS) { client in
-            let validity = try await client.select(settings.imapFolder)
-            let checkpoint = try await database.read { try await IMAPCheckpointRepository.find(inboxID: inbox.id, in: $0) }
-            var last = checkpoint?.uidValidity == validity ? checkpoint?.lastUID ?? 0 : 0
-            var taken = 0
-            for uid in try await client.uids(after: last).prefix(Self.batch) {
-                guard let raw = try await client.fetch(uid) else { continue }
-                _ = try await receiver.receive(raw, inbox: inbox, now: now)
-                last = uid
-                try await database.write { try await IMAPCheckpointRepository.save(inboxID: inbox.id, uidValidity: validity, lastUID: uid, now: now, in: $0) }
-                if let folder = settings.imapMoveTo { try await client.move(uid, to: folder) } else { try await client.markSeen(uid) }
-                taken += 1
-            }
-            if checkpoint == nil || checkpoint?.uidValidity != validity {
-                let mark = last
-                try await database.write { try await IMAPCheckpointRepository.save(inboxID: inbox.id, uidValidity: validity, lastUID: mark, now: now, in: $0) }
-            }
-            return taken
+        let validity = try await client.select(settings.imapFolder)
+        let checkpoint = try await database.read { try await IMAPCheckpointRepository.find(inboxID: inbox.id, in: $0) }
+        var last = checkpoint?.uidValidity == validity ? checkpoint?.lastUID ?? 0 : 0
+        var taken = 0
+        for uid in try await client.uids(after: last).prefix(Self.batch) {
+            guard let raw = try await client.fetch(uid) else { continue }
+            _ = try await receiver.receive(raw, inbox: inbox, now: now)
+            last = uid
+            try await database.write { try await IMAPCheckpointRepository.save(inboxID: inbox.id, uidValidity: validity, lastUID: uid, now: now, in: $0) }
+            if let folder = settings.imapMoveTo { try await client.move(uid, to: folder) } else { try await client.markSeen(uid) }
+            taken += 1
         }
+        if checkpoint == nil || checkpoint?.uidValidity != validity {
+            let mark = last
+            try await database.write { try await IMAPCheckpointRepository.save(inboxID: inbox.id, uidValidity: validity, lastUID: mark, now: now, in: $0) }
+        }
+        return taken
     }
 
     /// An admin's "test the connection": TLS, login and the folder, and how many messages wait
     /// beyond the checkpoint; a poll is queued at once when it works.
     func test(_ inbox: Inbox, now: Date = Date()) async throws -> (folder: String, waiting: Int) {
-        guard let settings = inbox.email, let server = settings.imap else { return ("", 0) }
-        let password = try server.passwordSealed.map { try services.secretBox().open($0) }
+        guard let settings = inbox.email, let configured = settings.imap else { return ("", 0) }
         let database = services.database
-        let waiting = try await IMAPClient.session(server, password: password, tls: services.mailTLS) { client in
-            let validity = try await client.select(settings.imapFolder)
-            let checkpoint = try await database.read { try await IMAPCheckpointRepository.find(inboxID: inbox.id, in: $0) }
-            let last = checkpoint?.uidValidity == validity ? checkpoint?.lastUID ?? 0 : 0
-            return try await client.uids(after: last).count
+        let tls = services.mailTLS
+        let waiting = try await MailOAuth(services: services).session(configured, inbox: inbox, imap: true) { server, password, token in
+            try await IMAPClient.session(server, password: password, accessToken: token, tls: tls) { client in
+                let validity = try await client.select(settings.imapFolder)
+                let checkpoint = try await database.read { try await IMAPCheckpointRepository.find(inboxID: inbox.id, in: $0) }
+                let last = checkpoint?.uidValidity == validity ? checkpoint?.lastUID ?? 0 : 0
+                return try await client.uids(after: last).count
+            }
         }
         try await database.write { try await Self.schedule(inbox, at: now, in: $0) }
         return (settings.imapFolder, waiting)

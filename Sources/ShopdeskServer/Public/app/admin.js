@@ -11,7 +11,7 @@ import { commerceSections } from './stores.js';
 import { campaignsSection } from './campaigns-admin.js';
 import { helpSection } from './help-admin.js';
 import { modelsSection } from './models-admin.js';
-import { imapForm, smtpForm } from './mail-settings.js';
+import { imapForm, oauthSection, smtpForm, takeOAuthResult } from './mail-settings.js';
 import { channelFields, channelForm, messagingChannels } from './channel-settings.js';
 import { alertFailure, errorLine, form, labelled, panel, secret } from './forms.js';
 import { UNDO_CHOICES, setUndoSeconds, undoSeconds } from './undo-send.js';
@@ -171,7 +171,7 @@ async function inboxesSection(onChanged) {
       const kindName = { chat: t('kindChat'), email: t('kindEmail'), api: t('kindApi') }[inbox.kind] || channelOf(inbox.kind)?.name || inbox.kind;
       const item = h('li', { class: 'inbox-item' }, h('strong', {}, inbox.name), ` · ${kindName}`);
       if (inbox.kind === 'chat') item.append(snippetLine(inbox), chatSettingsForm(inbox, inboxes.filter((other) => other.kind === 'email')));
-      else if (inbox.kind === 'email') item.append(emailLine(inbox), smtpForm(inbox), imapForm(inbox), await quarantinePanel(inbox));
+      else if (inbox.kind === 'email') item.append(emailLine(inbox), await oauthSection(inbox), smtpForm(inbox), imapForm(inbox), await quarantinePanel(inbox));
       else if (channelOf(inbox.kind)) item.append(channelForm(inbox, channelOf(inbox.kind)));
       else item.append(' · ', h('code', {}, `POST /api/v1/inboxes/${inbox.id}/messages`));
       list.append(item);
@@ -200,6 +200,9 @@ async function inboxesSection(onChanged) {
   };
   kind.addEventListener('change', showFields);
   showFields();
+  // Back from connecting a mailbox at Google or Microsoft: say how it went.
+  const connected = takeOAuthResult();
+  if (connected) shown.append(h('p', { class: 'hint', role: 'status', id: 'mail-oauth-result' }, connected));
   return panel('admin-inboxes', t('inboxes'), list, shown,
     form('add-inbox', [labelled('inbox-name', t('name'), name), labelled('inbox-kind', t('kind'), kind), addressField, channelBox], t('addInbox'), async (element) => {
       const body = { name: name.value, kind: kind.value };

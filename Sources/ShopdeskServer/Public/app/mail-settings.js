@@ -96,3 +96,50 @@ async function showHealth(inbox, element) {
     element.classList.toggle('error', Boolean(status.error));
   } catch (failure) { element.textContent = failure.message; }
 }
+
+// Gmail and Microsoft 365 mailboxes: the admin signs in to the mailbox at the provider once and
+// IMAP and SMTP use that permission (XOAUTH2). Shown only when the server has a provider configured.
+export async function oauthSection(inbox) {
+  let providers = [];
+  try { providers = (await api('GET', '/mail-oauth/providers')).items; } catch { /* not an admin, or an older server */ }
+  const connected = inbox.email?.oauth_provider;
+  if (!providers.length && !connected) return h('span');
+  const id = `mail-oauth-${inbox.id}`;
+  const status = h('p', { class: 'hint', role: 'status', id: `${id}-status` });
+  const body = h('div', { id });
+  if (connected) {
+    const title = providers.find((provider) => provider.name === connected)?.title || connected;
+    const account = inbox.email?.imap?.username || inbox.email?.smtp?.username || inbox.email?.address || '';
+    const disconnect = h('button', { type: 'button', id: `${id}-disconnect` }, t('mailOAuthDisconnect'));
+    disconnect.addEventListener('click', async () => {
+      try {
+        await api('DELETE', `/inboxes/${inbox.id}/email/oauth`);
+        inbox.email.oauth_provider = null;
+        status.textContent = t('mailOAuthDisconnected');
+        disconnect.disabled = true;
+      } catch (failure) { status.textContent = failure.message; }
+    });
+    body.append(h('p', {}, t('mailOAuthConnected').replace('{provider}', title).replace('{account}', account), ' ', disconnect));
+  } else {
+    body.append(h('p', { class: 'hint' }, t('mailOAuthHelp')));
+    for (const provider of providers) {
+      const connect = h('button', { type: 'button', 'data-provider': provider.name }, t('mailOAuthConnect').replace('{provider}', provider.title));
+      connect.addEventListener('click', async () => {
+        try {
+          const answer = await api('POST', `/inboxes/${inbox.id}/email/oauth`, { provider: provider.name });
+          location.assign(answer.authorization_url);
+        } catch (failure) { status.textContent = failure.message; }
+      });
+      body.append(connect, ' ');
+    }
+  }
+  return h('details', { class: 'chat-settings', open: Boolean(connected) || undefined }, h('summary', {}, t('mailOAuthTitle')), body, status);
+}
+
+/** What came of a mailbox connection, left by the server in a cookie read once (never the address). */
+export function takeOAuthResult() {
+  const pair = document.cookie.split('; ').find((item) => item.startsWith('shopdesk_mail_oauth_result='));
+  if (!pair) return '';
+  document.cookie = 'shopdesk_mail_oauth_result=; Max-Age=0; Path=/';
+  try { return decodeURIComponent(pair.slice('shopdesk_mail_oauth_result='.length).replace(/\+/g, ' ')).slice(0, 300); } catch { return ''; }
+}
