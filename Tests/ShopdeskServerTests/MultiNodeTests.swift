@@ -48,23 +48,35 @@ struct MultiNodeTests {
         let key = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
         let box = SecretBox(keyBytes: key)
         let secret = "sdc_nodes_secret"
-        let (telegramInbox, apiInbox, token) = try await Database.with(url: url, logger: TestDatabase.logger) { database in
+        let (telegramInbox, apiInbox, token, widgetKey) = try await Database.with(url: url, logger: TestDatabase.logger) { database in
             let (owner, _) = try await Provisioning.createOwner(database: database, workspace: "Nodes", timeZone: "UTC",
                                                                 email: "nodes-\(UUID().uuidString.prefix(6))@example.com", name: "N", passwordHash: "x")
             let settings = ChannelSettings(values: ["api_base": base],
                                            sealed: ["bot_token": try box.seal(FakeTelegram.token), "webhook_secret": try box.seal(secret)])
-            let (telegram, api) = try await database.write { sql in
+            let (telegram, api, chat, _) = try await database.write { sql in
                 (try await InboxRepository.create(workspaceID: owner.workspaceID, kind: .telegram, name: "Telegram", webhookURL: nil,
                                                   secret: "sdi_tg", now: Date(), channel: settings, in: sql),
                  try await InboxRepository.create(workspaceID: owner.workspaceID, kind: .api, name: "API", webhookURL: nil,
-                                                  secret: "sdi_nodes", now: Date(), in: sql))
+                                                  secret: "sdi_nodes", now: Date(), in: sql),
+                 try await InboxRepository.create(workspaceID: owner.workspaceID, kind: .chat, name: "Site chat", webhookURL: nil,
+                                                  secret: "sdi_chat", now: Date(), chat: ChatSettings(), widgetKey: "wk_nodes_\(UUID().uuidString.prefix(8))", in: sql),
+                 try await InboxRepository.create(workspaceID: owner.workspaceID, kind: .email, name: "Mail", webhookURL: nil,
+                                                  secret: "sdi_mail", now: Date(), email: EmailSettings(address: "support@nodes.example"), in: sql))
             }
-            return (telegram.id.rawValue, api.id.rawValue, try await Provisioning.createToken(database: database, agent: owner, name: "nodes"))
+            return (telegram.id.rawValue, api.id.rawValue, try await Provisioning.createToken(database: database, agent: owner, name: "nodes"),
+                    chat.widgetKey ?? "")
         }
         let environment = ["SHOPDESK_SECRET_KEY": key.base64EncodedString(), "SHOPDESK_ALLOW_PRIVATE_WEBHOOKS": "1",
                            "SHOPDESK_JOB_LEASE_SECONDS": "5", "SHOPDESK_API_RATE_LIMIT": "0", "SHOPDESK_ANONYMOUS_RATE_LIMIT": "0"]
+        // Each node also receives mail on its own SMTP port, kept when it is started again.
+        let smtpPorts = try (0..<3).map { _ in try FreePort.pick() }
+        let nodeEnvironment: @Sendable (Int) -> [String: String] = { index in
+            environment.merging(["SHOPDESK_SMTP_PORT": String(smtpPorts[index])]) { _, new in new }
+        }
         var started: [ServerProcess] = []
-        for _ in 0..<3 { started.append(try await ServerProcess.start(database: url, directory: directory.path, environment: environment, jobs: true)) }
+        for index in 0..<3 {
+            started.append(try await ServerProcess.start(database: url, directory: directory.path, environment: nodeEnvironment(index), jobs: true))
+        }
         let nodes = Nodes(started)
         defer { Task { for server in await nodes.all() { server.kill() } } }
         await bot.slowDown(.milliseconds(10))
@@ -77,6 +89,8 @@ struct MultiNodeTests {
 
         let inbound = Acknowledgements()
         let replies = Acknowledgements()
+        let widgetMessages = Acknowledgements()
+        let mails = Acknowledgements()
         let killed = KillSwitch()
         @Sendable func post(_ path: String, _ body: String, headers: [(String, String)]) async -> (Int, Data)? {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(await nodes.next())\(path)")
@@ -95,7 +109,7 @@ struct MultiNodeTests {
             Glibc.kill(victim.process.processIdentifier, SIGKILL)
             victim.process.waitUntilExit()
             try? await Task.sleep(for: .seconds(1))
-            if let restarted = try? await ServerProcess.start(database: url, directory: directory.path, environment: environment, jobs: true) {
+            if let restarted = try? await ServerProcess.start(database: url, directory: directory.path, environment: nodeEnvironment(1), jobs: true) {
                 await nodes.replace(1, with: restarted)
             }
         }
@@ -120,6 +134,30 @@ struct MultiNodeTests {
                         if answer?.0 == 200 { await acknowledged("\(7000 + chat):\(index)") }
                     }
                 }
+            }
+            for visitor in 0..<3 {
+                group.addTask {
+                    // A chat visitor whose widget talks to whichever node answers; a lost answer is sent again with the same client id.
+                    var token: String?
+                    for _ in 0..<20 where token == nil {
+                        if let (status, body) = await post("/api/v1/widget/\(widgetKey)/sessions", "{}", headers: [("Origin", "https://shop.example")]),
+                           status < 300 { token = (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String }
+                    }
+                    guard let token else { return }
+                    for index in 0..<20 {
+                        let text = "widget \(visitor)-\(index)"
+                        for _ in 0..<5 {
+                            let answer = await post("/api/v1/widget/messages", #"{"client_id":"w\#(visitor)-\#(index)","text":"\#(text)"}"#,
+                                                    headers: [("X-Visitor-Token", token)])
+                            if let status = answer?.0, status < 300 { _ = await widgetMessages.add(text, 0); break }
+                        }
+                    }
+                }
+            }
+            group.addTask {
+                // Mail to every node's SMTP server; a sender whose node died tries the next one, as an MTA would.
+                let ids = (try? await Self.sendMail(count: 60, ports: smtpPorts)) ?? []
+                for id in ids { _ = await mails.add(id, 0) }
             }
             group.addTask {
                 // Agents answer the Telegram chats through whichever node, while the load goes on.
@@ -165,6 +203,19 @@ struct MultiNodeTests {
         #expect(acked.count >= 100)
         #expect(acked.subtracting(storedKeys).isEmpty, "\(acked.subtracting(storedKeys).count) acknowledged messages were lost")
         #expect(storedKeys.count == Set(storedKeys).count, "a message was stored twice")
+        // The widget's and the mail's acknowledged messages are each there once.
+        let texts = try await Self.read(url) { sql in
+            try await sql.raw("SELECT text FROM messages WHERE direction = 'inbound'").all().map { try $0.decode(column: "text", as: String.self) }
+        }
+        let ackedWidget = Set(await widgetMessages.all.keys), ackedMail = Set(await mails.all.keys)
+        #expect(ackedWidget.count >= 30 && ackedMail.count >= 30, "widget \(ackedWidget.count), mail \(ackedMail.count) acknowledged")
+        for text in ackedWidget {
+            #expect(texts.filter { $0 == text }.count == 1, "\(text): stored \(texts.filter { $0 == text }.count) times")
+        }
+        for id in ackedMail {
+            let body = "Nodes mail " + id.prefix { $0 != "@" }.dropFirst("nodes-mail-".count)
+            #expect(texts.filter { $0.contains(body + ".") }.count == 1, "\(id): stored \(texts.filter { $0.contains(body + ".") }.count) times")
+        }
         let missed = Set(stored.map(\.0)).subtracting(heard)
         #expect(missed.isEmpty, "the agent's socket never heard of \(missed.count) of \(stored.count) messages")
 
@@ -187,6 +238,34 @@ struct MultiNodeTests {
             if status == "sent" { #expect(delivered.contains(text), "\(text) is marked sent but Telegram never got it") }
             else { #expect(status == "failed" && error?.contains("cut off") == true, "\(text): \(status) \(error ?? "")") }
         }
+    }
+
+    /// Sends `count` mails over SMTP, each to the next node's port; when a node is down or drops
+    /// the connection mid-message, the same mail goes to the next node. Returns the Message-IDs
+    /// some node answered 250 for.
+    private static func sendMail(count: Int, ports: [Int]) async throws -> [String] {
+        let script = """
+            import json, smtplib, sys, time
+            request = json.load(sys.stdin)
+            ports, acknowledged = request['ports'], []
+            for index in range(request['count']):
+                message = ('From: Kupac <kupac%d@example.hr>\\r\\nTo: support@nodes.example\\r\\nSubject: Narudzba %d\\r\\n'
+                           'Message-ID: <nodes-mail-%d@example.hr>\\r\\nDate: Sat, 05 Dec 2026 10:00:00 +0000\\r\\n\\r\\nNodes mail %d.\\r\\n') % (index % 5, index, index, index)
+                for attempt in range(6):
+                    try:
+                        client = smtplib.SMTP('127.0.0.1', ports[(index + attempt) % len(ports)], timeout=10)
+                        client.sendmail('kupac@example.hr', ['support@nodes.example'], message.encode('utf-8'))
+                        client.quit()
+                        acknowledged.append('nodes-mail-%d@example.hr' % index)
+                        break
+                    except Exception:
+                        time.sleep(0.2)
+                time.sleep(0.02)
+            print(json.dumps(acknowledged))
+            """
+        let request = try JSONSerialization.data(withJSONObject: ["count": count, "ports": ports] as [String: Any])
+        let output = try await Python.run(script, input: String(decoding: request, as: UTF8.self))
+        return (try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String]) ?? []
     }
 
     private static func read<T: Sendable>(_ url: String, _ body: @Sendable @escaping (any SQLDatabase) async throws -> T) async throws -> T {
