@@ -100,4 +100,37 @@ struct SSOTests {
             #expect(actions.contains("auth.signed_in") && actions.contains("agent.created") && actions.contains("auth.sso_failed"), "\(actions)")
         }
     }
+
+    /// "Single sign-on only": agents' passwords stop working, the owner's does not (the way back
+    /// in when the provider fails), and it cannot be switched on with no provider to sign in with.
+    @Test func aWorkspaceCanRequireSingleSignOnOfEveryoneButItsOwner() async throws {
+        guard let (service, issuer) = try await Self.provider() else { return }
+        defer { service.stop() }
+        try await Harness.run(.sqlite, mode: .live, configure: Harness.localServers) { harness in
+            let agent = try await harness.agent(role: .agent, email: "marko@shop.hr")
+            let early = try await harness.client.json(.put, "/api/v1/sso/settings", token: harness.ownerToken, body: #"{"require_sso":true}"#)
+            #expect(early.status == .conflict && early.detail.contains("provider first"), "\(early.text)")
+            let created = try await harness.client.json(.post, "/api/v1/sso/providers", token: harness.ownerToken, body: """
+                {"name":"Shop login","issuer":"\(issuer)","client_id":"shopdesk","client_secret":"s3cret","domains":["shop.hr"]}
+                """)
+            #expect(created.status == .created, "\(created.text)")
+            let required = try await harness.client.json(.put, "/api/v1/sso/settings", token: harness.ownerToken, body: #"{"require_sso":true}"#)
+            #expect(required.status == .ok && (required.body as? [String: Any])?["require_sso"] as? Bool == true, "\(required.text)")
+            #expect((try await harness.client.json(.get, "/api/v1/sso/settings", token: harness.ownerToken).body as? [String: Any])?["require_sso"] as? Bool == true)
+
+            let refused = try await TwoFactorTests.login(harness, "marko@shop.hr")
+            #expect(refused.status == .forbidden && (try? refused.string("code")) == "sso_required", "\(refused.text)")
+            #expect(refused.headers[values: .setCookie].isEmpty, "no session")
+            // A wrong password is still just wrong: the rule is not told to someone who does not know it.
+            let wrong = try await harness.client.json(.post, "/api/v1/auth/login", body: #"{"email":"marko@shop.hr","password":"nope"}"#)
+            #expect(wrong.status == .unauthorized, "\(wrong.text)")
+            let owner = try await TwoFactorTests.login(harness, harness.owner.email)
+            #expect(owner.status == .ok, "the owner keeps a password: \(owner.text)")
+            // An agent cannot change it.
+            let byAgent = try await harness.client.json(.put, "/api/v1/sso/settings", token: agent.token, body: #"{"require_sso":false}"#)
+            #expect(byAgent.status == .forbidden)
+            _ = try await harness.client.json(.put, "/api/v1/sso/settings", token: harness.ownerToken, body: #"{"require_sso":false}"#)
+            #expect(try await TwoFactorTests.login(harness, "marko@shop.hr").status == .ok)
+        }
+    }
 }

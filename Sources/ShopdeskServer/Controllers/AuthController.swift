@@ -156,6 +156,7 @@ struct AuthController {
             problem.choices = workspaces.map { Problem.Choice(id: $0.id.rawValue, name: $0.name) }
             throw problem
         }
+        try await passwordsAllowed(for: agent, address: address, now: now)
         try await secondFactor(body.code, agent: agent, email: email, address: address, now: now)
         await services.loginLimiter.reset(email: email)
         let twoFactor = body.code == nil ? "" : " with a two-factor code"
@@ -166,6 +167,18 @@ struct AuthController {
     private func signInEntry(_ action: String, _ summary: String, agent: Agent, address: String, now: Date) async {
         await AuditLog(services: services).append(AuditEntry(workspaceID: agent.workspaceID, at: now, agentID: agent.id, actor: agent.email,
                                                              via: .signIn, action: action, target: nil, summary: summary, address: address))
+    }
+
+    /// The password was right, but the workspace signs its agents in with single sign-on: only the
+    /// owner may still use a password (the way back in when the provider fails).
+    private func passwordsAllowed(for agent: Agent, address: String, now: Date) async throws {
+        guard agent.role != .owner else { return }
+        let ws = agent.workspaceID
+        guard try await services.database.read({ try await SSORepository.requiresSSO(workspaceID: ws, in: $0) }) else { return }
+        await signInEntry("auth.sign_in_failed", "Sign-in with a password where single sign-on is required", agent: agent, address: address, now: now)
+        var problem = Problem(.forbidden, "This workspace signs in with single sign-on. Use \"Sign in with single sign-on\" with your work email.")
+        problem.code = "sso_required"
+        throw problem
     }
 
     /// The password was right: an agent with two-factor sign-in also gives the app's code or a

@@ -28,6 +28,9 @@ struct SSOController {
         var role: String?; var domains: [String]?; var createAgents: Bool?; var enabled: Bool?
     }
     struct Choice: ResponseEncodable { var id: Int64; var name: String; var signInUrl: String }
+    /// `require_sso`: everyone but the owner signs in through a provider; the owner keeps a
+    /// password, so a provider that is down or misconfigured cannot lock the workspace out.
+    struct Settings: Codable, ResponseEncodable { var requireSso: Bool }
 
     func register(_ api: APIRegistrar) {
         let database = services.database
@@ -63,6 +66,24 @@ struct SSOController {
                 throw Problem(.notFound, "Single sign-on provider \(id) was not found.")
             }
             return Response(status: .noContent)
+        }
+        api.on(.get, "/sso/settings", "Whether agents must sign in with single sign-on", tag: "auth", role: .admin) { _, context in
+            let ws = context.workspaceID
+            return Settings(requireSso: try await database.read { try await SSORepository.requiresSSO(workspaceID: ws, in: $0) })
+        }
+        api.on(.put, "/sso/settings", "Require single sign-on of every agent but the owner (password sign-in is refused for them)",
+               tag: "auth", role: .admin, body: "Settings") { request, context in
+            let body = try await request.decode(as: Settings.self, context: context)
+            let ws = context.workspaceID
+            if body.requireSso {
+                let providers = try await database.read { try await SSORepository.list(workspaceID: ws, in: $0) }
+                guard providers.contains(where: \.enabled) else {
+                    throw Problem(.conflict, "Add and switch on a single sign-on provider first; otherwise nobody but the owner could sign in.",
+                                  field: "require_sso")
+                }
+            }
+            try await database.write { try await SSORepository.setRequiresSSO(body.requireSso, workspaceID: ws, in: $0) }
+            return body
         }
         api.onPublic(.get, "/auth/sso", "The single sign-on providers for an email's domain (?email=)", tag: "auth") { request, _ in
             let email = FormURLEncoding.pairs(request.uri.query ?? "").first { $0.name == "email" }?.value ?? ""

@@ -86,6 +86,7 @@ public enum Migrator {
         Migration(version: 52, name: "retention policies", statements: Schema.version52),
         Migration(version: 53, name: "single sign-on", statements: Schema.version53),
         Migration(version: 54, name: "mailboxes connected with OAuth", statements: Schema.version54),
+        Migration(version: 55, name: "single sign-on only", statements: Schema.version55),
     ]
 
     /// Returns the versions that were applied now (empty when the database was current).

@@ -19,3 +19,10 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// A workspace whose agents sign in only with single sign-on (its owner keeps a password).
+    static func version55(_ d: SchemaDialect) -> [String] {
+        ["ALTER TABLE workspaces ADD COLUMN require_sso INTEGER NOT NULL DEFAULT 0"]
+    }
+}

@@ -124,6 +124,16 @@ public enum SSORepository {
                      nonce: try row.string("nonce"), verifier: try row.string("verifier"))
     }
 
+    /// Whether the workspace's agents (all but its owner) must sign in with single sign-on.
+    public static func requiresSSO(workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("SELECT require_sso FROM workspaces WHERE id = \(bind: workspaceID.rawValue)").first()?.int("require_sso") == 1
+    }
+
+    public static func setRequiresSSO(_ required: Bool, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
+        // workspace: the workspace's own row, named by the admin's session.
+        try await sql.raw("UPDATE workspaces SET require_sso = \(bind: required ? 1 : 0) WHERE id = \(bind: workspaceID.rawValue)").run()
+    }
+
     static func decode(_ row: any SQLRow) throws -> Provider {
         Provider(id: try row.int64("id"), workspaceID: try row.id("workspace_id"), name: try row.string("name"), issuer: try row.string("issuer"),
                  clientID: try row.string("client_id"), sealedSecret: try row.string("client_secret"),

@@ -21,7 +21,18 @@ export async function ssoSection() {
     list.append(providerForm(null, redraw));
   };
   await redraw().catch((failure) => { error.textContent = failure.message; });
-  return panel('admin-sso', t('ssoTitle'), h('p', { class: 'hint' }, t('ssoExplained')), list, error);
+  // Everyone but the owner through a provider; the owner's password is the way back in.
+  const only = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', id: 'sso-required' }));
+  try { only.checked = (await api('GET', '/sso/settings')).require_sso; } catch (failure) { error.textContent = failure.message; }
+  only.addEventListener('change', async () => {
+    error.textContent = '';
+    try { only.checked = (await api('PUT', '/sso/settings', { require_sso: only.checked })).require_sso; } catch (failure) {
+      only.checked = !only.checked;
+      error.textContent = failure.message;
+    }
+  });
+  return panel('admin-sso', t('ssoTitle'), h('p', { class: 'hint' }, t('ssoExplained')),
+    h('label', { class: 'check' }, only, ' ', t('ssoRequired')), list, error);
 }
 
 /**

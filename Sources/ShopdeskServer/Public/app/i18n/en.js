@@ -487,6 +487,7 @@ export default {
   editItems: "Change items",
   resendTracking: "Resend shipping email",
   resendTrackingTo: "The shop sends its shipping confirmation, with the tracking, again to",
+  ssoRequired: "Agents sign in only with single sign-on (the owner keeps a password, in case the provider fails)",
   mailOAuthTitle: "Sign in to the mailbox (Gmail, Microsoft 365)",
   mailOAuthHelp: "Gmail and Microsoft 365 no longer accept passwords: sign in to the mailbox once, and Shopdesk reads and sends mail with that permission.",
   mailOAuthConnect: "Connect with {provider}",

@@ -490,6 +490,7 @@ export default {
   editItems: "Promijeni artikle",
   resendTracking: "Ponovno pošalji e-mail o slanju",
   resendTrackingTo: "Trgovina ponovno šalje potvrdu o slanju, s podacima za praćenje, na",
+  ssoRequired: "Agenti se prijavljuju samo jedinstvenom prijavom (vlasnik zadržava lozinku za slučaj da pružatelj zakaže)",
   mailOAuthTitle: "Prijava u poštanski sandučić (Gmail, Microsoft 365)",
   mailOAuthHelp: "Gmail i Microsoft 365 više ne primaju lozinke: prijavite se u sandučić jednom i Shopdesk čita i šalje poštu s tim dopuštenjem.",
   mailOAuthConnect: "Poveži s {provider}",

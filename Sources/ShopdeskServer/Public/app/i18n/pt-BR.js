@@ -498,6 +498,7 @@ export default {
   editItems: "Alterar itens",
   resendTracking: "Reenviar e-mail de envio",
   resendTrackingTo: "A loja envia novamente a confirmação de envio, com o rastreio, para",
+  ssoRequired: "Os agentes entram apenas com login único (o proprietário mantém uma senha, caso o provedor falhe)",
   mailOAuthTitle: "Entrar na caixa de correio (Gmail, Microsoft 365)",
   mailOAuthHelp: "O Gmail e o Microsoft 365 já não aceitam senhas: entre na caixa de correio uma vez e o Shopdesk lê e envia e-mails com essa permissão.",
   mailOAuthConnect: "Conectar com {provider}",
