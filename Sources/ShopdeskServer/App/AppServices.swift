@@ -34,6 +34,8 @@ struct AppServices: Sendable {
     let replyLibraries = ReplyLibraries()
     /// IDLE connections to IMAP mailboxes on this node (started by their poll jobs).
     let imapIdle = IMAPIdleWatchers()
+    /// OpenID providers' discovery documents and keys (`SSOSignIn`).
+    let openID = OpenIDCache()
     /// Access tokens of mailboxes connected with OAuth (`MailOAuth`).
     let mailTokens = MailAccessTokens()
     /// Received mail's SPF, DKIM and DMARC lookups (the resolver read from the configuration or

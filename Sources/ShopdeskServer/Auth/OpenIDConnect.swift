@@ -133,6 +133,13 @@ enum OpenIDConnect {
         return Identity(subject: subject, email: email, name: claims["name"] as? String)
     }
 
+    /// The key id a JWT's header names, to pick (or fetch) the key before checking it.
+    static func keyID(of token: String) -> String? {
+        guard let header = token.split(separator: ".", maxSplits: 1).first, let data = base64URL(String(header)),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["kid"] as? String
+    }
+
     /// PKCE (RFC 7636): the S256 challenge of a verifier.
     static func challenge(_ verifier: String) -> String {
         base64URLEncoded(Data(SHA256.hash(data: Data(verifier.utf8))))

@@ -13,7 +13,7 @@ struct SSOSignIn {
         guard let provider = try await services.database.read({ try await SSORepository.find(id: id.rawValue, in: $0) }), provider.enabled else {
             throw OpenIDConnect.Failure("This single sign-on link is not in use any more. Ask an admin for the current one.")
         }
-        let configuration = try await OpenIDConnect.discover(issuer: provider.issuer, http: services.channelHTTP)
+        let configuration = try await configuration(provider.issuer)
         let state = Secrets.token(), nonce = Secrets.token(), verifier = Secrets.token(bytes: 48)
         let login = SSORepository.Login(workspaceID: provider.workspaceID, providerID: provider.id, nonce: nonce, verifier: verifier)
         try await services.database.write {
@@ -47,12 +47,15 @@ struct SSOSignIn {
                 throw OpenIDConnect.Failure("\(provider.name) did not sign you in: \(value("error_description") ?? error).")
             }
             guard let code = value("code") else { throw OpenIDConnect.Failure("\(provider.name) sent no authorization code.") }
-            let configuration = try await OpenIDConnect.discover(issuer: provider.issuer, http: services.channelHTTP)
+            let configuration = try await configuration(provider.issuer)
             let secret = try services.secretBox().open(provider.sealedSecret)
             let idToken = try await OpenIDConnect.exchange(code: code, verifier: login.verifier, redirectURI: Self.redirectURI(services, request),
                                                            clientID: provider.clientID, secret: secret, configuration: configuration,
                                                            http: services.channelHTTP)
-            let keys = try await OpenIDConnect.keys(configuration, http: services.channelHTTP)
+            let http = services.channelHTTP
+            let keys = try await services.openID.keys(uri: configuration.jwksURI, wanted: OpenIDConnect.keyID(of: idToken)) {
+                try await OpenIDConnect.keys(configuration, http: http)
+            }
             let identity = try OpenIDConnect.verify(idToken: idToken, keys: keys, issuer: configuration.issuer, clientID: provider.clientID,
                                                     nonce: login.nonce, now: Date())
             let agent = try await agent(for: identity, provider: provider)
@@ -65,6 +68,12 @@ struct SSOSignIn {
             await audit(ws, agent: nil, action: "auth.sso_failed", "Single sign-on with \(provider.name) refused: \(failure.description)", address: address)
             return SSOController.backToSignIn(failure.description, services: services)
         }
+    }
+
+    /// The provider's discovery document, read at most once an hour per node.
+    private func configuration(_ issuer: String) async throws -> OpenIDConnect.Configuration {
+        let http = services.channelHTTP
+        return try await services.openID.configuration(issuer: issuer) { try await OpenIDConnect.discover(issuer: issuer, http: http) }
     }
 
     /// The workspace's agent with the provider's email; a new one when the provider may create them.

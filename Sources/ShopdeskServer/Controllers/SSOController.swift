@@ -57,6 +57,7 @@ struct SSOController {
             let body = try await request.decode(as: ProviderBody.self, context: context)
             let provider = try await checked(body, existing: existing, workspaceID: ws)
             let saved = try await database.write { try await SSORepository.save(provider, now: Date(), in: $0) }
+            await services.openID.forget(issuer: existing.issuer)
             return dto(saved, base: ShopifyInstallRoutes.publicBase(services.config, request))
         }
         api.on(.delete, "/sso/providers/{id}", "Remove an OpenID Connect provider", tag: "auth", role: .admin) { request, context in
