@@ -15,22 +15,8 @@ struct MailOAuthTests {
     /// keeps in hand, so every session asks for a new one with the refresh token — and Authlib
     /// hands out a new refresh token each time and revokes the old one, as Microsoft rotates them.
     static func provider() async throws -> (PythonService, String)? {
-        guard try await Python.run("import oidc_provider_mock; print('ok')", input: "") == "ok\n" else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("oidc-provider-mock is missing (SHOPDESK_TEST_PYTHON)") }
-            return nil
-        }
-        let script = """
-            import sys, warnings
-            from datetime import timedelta
-            warnings.simplefilter("ignore")
-            from oidc_provider_mock import run_server_in_thread, User
-            owner = User(sub="mailbox", claims={"email": "shop@shop.example", "email_verified": True})
-            with run_server_in_thread(port=0, user_claims=[owner], access_token_max_age=timedelta(seconds=30)) as server:
-                print(f"http://127.0.0.1:{server.server_port}", flush=True)
-                sys.stdin.read()
-            """
-        let service = try await PythonService.start(script, arguments: [], what: "oidc-provider-mock", expecting: "http://")
-        return (service, service.firstLine.trimmingCharacters(in: .whitespacesAndNewlines))
+        try await SSOTests.mockProvider(user: #"User(sub="mailbox", claims={"email": "shop@shop.example", "email_verified": True})"#,
+                                        options: "access_token_max_age=timedelta(seconds=30)")
     }
 
     @Test func anAdminConnectsTheMailboxAndMailComesInAndGoesOut() async throws {

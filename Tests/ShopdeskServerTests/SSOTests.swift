@@ -11,16 +11,23 @@ import Testing
 struct SSOTests {
     /// Starts the provider with one known person (ana@shop.hr) and requiring a nonce.
     static func provider() async throws -> (PythonService, String)? {
+        try await mockProvider(user: #"User(sub="ana", claims={"email": "ana@shop.hr", "email_verified": True, "name": "Ana Kovač"})"#,
+                               options: "require_nonce=True")
+    }
+
+    /// oidc-provider-mock with one user (a Python `User(...)`) and `run_server_in_thread`'s
+    /// options; returns it and its issuer URL, or nil (and in CI an issue) when it is not installed.
+    static func mockProvider(user: String, options: String) async throws -> (PythonService, String)? {
         guard try await Python.run("import oidc_provider_mock; print('ok')", input: "") == "ok\n" else {
             if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("oidc-provider-mock is missing (SHOPDESK_TEST_PYTHON)") }
             return nil
         }
         let script = """
             import sys, warnings
+            from datetime import timedelta
             warnings.simplefilter("ignore")
             from oidc_provider_mock import run_server_in_thread, User
-            ana = User(sub="ana", claims={"email": "ana@shop.hr", "email_verified": True, "name": "Ana Kovač"})
-            with run_server_in_thread(port=0, require_nonce=True, user_claims=[ana]) as server:
+            with run_server_in_thread(port=0, user_claims=[\(user)], \(options)) as server:
                 print(f"http://127.0.0.1:{server.server_port}", flush=True)
                 sys.stdin.read()
             """
