@@ -24,20 +24,23 @@ extension ReportQueries {
             if detail, fact.createdDay < to, fact.resolvedDay.map({ $0 >= from }) ?? true { inBacklog.append(id) }
         }
         // The waits answered in the period, of the filter's conversations.
-        let joined = sql.dialect.name == "postgresql"
+        let postgres = sql.dialect.name == "postgresql"
+        let joined = postgres
             ? "string_agg(concat(w.day, ',', w.seconds, ',', w.business), ',')"
             : "group_concat(w.day || ',' || w.seconds || ',' || w.business)"
+        let (waitsFacts, waitsNarrowed) = Self.factsOf("w", filter: filter, narrowed: narrowed, postgres: postgres)
         let waits = integers(try await sql.raw("""
-            SELECT \(unsafeRaw: joined) AS waits FROM report_waits w\(unsafeRaw: filter == Filter() ? "" : " JOIN report_facts f ON f.conversation_id = w.conversation_id")
-            WHERE w.workspace_id = \(bind: ws) AND w.day >= \(bind: from) AND w.day < \(bind: to)\(narrowed)
+            SELECT \(unsafeRaw: joined) AS waits FROM report_waits w\(waitsFacts)
+            WHERE w.workspace_id = \(bind: ws) AND w.day >= \(bind: from) AND w.day < \(bind: to)\(waitsNarrowed)
             """).first()?.stringOrNil("waits"))
         for index in stride(from: 0, to: waits.count - 2, by: 3) {
             lines[waits[index], default: ReportDay()].addWait(seconds: waits[index + 1], business: waits[index + 2])
         }
         // The SLA outcomes in the period, likewise.
+        let (slaFacts, slaNarrowed) = Self.factsOf("s", filter: filter, narrowed: narrowed, postgres: postgres)
         for outcome in try await ReportDaysStore.slaRows("""
-            SELECT s.conversation_id, s.day, s.target, s.met, s.cause FROM report_sla s\(unsafeRaw: filter == Filter() ? "" : " JOIN report_facts f ON f.conversation_id = s.conversation_id")
-            WHERE s.workspace_id = \(bind: ws) AND s.day >= \(bind: from) AND s.day < \(bind: to)\(narrowed)
+            SELECT s.conversation_id, s.day, s.target, s.met, s.cause FROM report_sla s\(slaFacts)
+            WHERE s.workspace_id = \(bind: ws) AND s.day >= \(bind: from) AND s.day < \(bind: to)\(slaNarrowed)
             """, in: sql) {
             lines[outcome.day, default: ReportDay()].addSLA(target: outcome.target, met: outcome.met, cause: outcome.cause)
         }
@@ -70,6 +73,18 @@ extension ReportQueries {
             if detail, let move = ReportDaysStore.backlogMove(stored.counts, day: day) { period.backlogMoves[day] = move }
         }
         return ReportDaysStore.finish(&period, total: total, detail: detail)
+    }
+
+    /// Rows of a day table (`alias`) kept only when their conversation passes the filter: the
+    /// join to its facts, and what is left of the condition for the outer `WHERE`. PostgreSQL
+    /// gets a `LATERAL` lookup by key, which it cannot turn into a hash join: for a filter such as
+    /// "chat in Croatian" it otherwise scanned every conversation's facts (a million: 167 → 96 ms
+    /// for a month's waits). SQLite looks the facts up by key from a plain join.
+    static func factsOf(_ alias: String, filter: Filter, narrowed: SQLQueryString, postgres: Bool)
+        -> (join: SQLQueryString, condition: SQLQueryString) {
+        guard filter != Filter() else { return ("", "") }
+        guard postgres else { return (" JOIN report_facts f ON f.conversation_id = \(unsafeRaw: alias).conversation_id", narrowed) }
+        return (" CROSS JOIN LATERAL (SELECT 1 FROM report_facts f WHERE f.conversation_id = \(unsafeRaw: alias).conversation_id\(narrowed) LIMIT 1) f", "")
     }
 
     /// Which facts a period reads: one `OR` of index ranges (a test holds its plan to them).
