@@ -126,9 +126,10 @@ struct ServerProcess {
     let process: Process
     let port: Int
 
-    static func start(database url: String, directory: String, environment extra: [String: String] = [:], jobs: Bool = false) async throws -> ServerProcess {
+    static func start(database url: String, directory: String, environment extra: [String: String] = [:], jobs: Bool = false,
+                      binary: URL = DurabilityTests.binary) async throws -> ServerProcess {
         let process = Process()
-        process.executableURL = DurabilityTests.binary
+        process.executableURL = binary
         // Port 0: the system picks a free port and the server prints it; a port chosen here could be
         // taken by another test's server before this one binds it.
         process.arguments = ["serve", "--database", url, "--port", "0"] + (jobs ? [] : ["--no-jobs"])
