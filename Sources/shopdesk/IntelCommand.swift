@@ -100,6 +100,7 @@ struct Intel: AsyncParsableCommand {
         }
 
         func run() throws {
+            if let l2, !(l2 >= 0 && l2 < 1) { throw ValidationError("--l2 is a penalty per example from 0 to below 1, such as 0.0001, not \(l2)") }
             let testSet = try LabeledExamples.read(path: test)
             guard testSet.count > 0 else { throw ValidationError("\(test) has no rows to evaluate") }
             var trainingSeconds: Double? = nil

@@ -38,7 +38,8 @@ struct MailOAuthTests {
         }) { harness in
             let port = try #require(harness.client.port)
             let created = try await harness.client.json(.post, "/api/v1/inboxes", token: harness.ownerToken,
-                                                        body: #"{"name":"Gmail","kind":"email","email":{"address":"shop@shop.example"}}"#)
+                                                        body: #"{"name":"Gmail","kind":"email","email":{"address":"shop@shop.example","imap":{"host":"127.0.0.1","port":1,"security":"none","username":"old","password":"gone-since-2024"}}}"#)
+            #expect(created.status == .created, "\(created.text)")
             let inboxID = try created.object("inbox").int("id")
             let providers = try await harness.client.json(.get, "/api/v1/mail-oauth/providers", token: harness.ownerToken)
             #expect(providers.items.first?["name"] as? String == "testmail", "\(providers.text)")
@@ -65,6 +66,8 @@ struct MailOAuthTests {
             #expect(email["oauth_provider"] as? String == "testmail", "\(inbox.text)")
             #expect((email["imap"] as? [String: Any])?["username"] as? String == "shop@shop.example")
             #expect((email["smtp"] as? [String: Any])?["port"] as? Int == sink.port, "the provider's servers are filled in")
+            #expect((email["imap"] as? [String: Any])?["port"] as? Int == dovecot.port, "and replace the password-era server")
+            #expect((email["imap"] as? [String: Any])?["password_sealed"] == nil, "the old password is gone")
 
             // Mail comes in over IMAP and goes out over SMTP, each signed in with a fresh token;
             // three refreshes in a row also prove the rotated refresh token is the one kept.

@@ -174,12 +174,10 @@ struct MailOAuth {
                                                   sealedRefreshToken: try services.secretBox().seal(refresh), connectedBy: context.agent.id,
                                                   connectedAt: Date())
             email.oauthProvider = provider.name
-            for keyPath in [\EmailSettings.imap, \EmailSettings.smtp] {
-                var server = email[keyPath: keyPath] ?? (keyPath == \EmailSettings.imap ? provider.imap : provider.smtp)
-                server.username = account
-                server.passwordSealed = nil
-                email[keyPath: keyPath] = server
-            }
+            // The token is good only at the provider's own servers: they replace whatever the
+            // inbox had (a password-era host would refuse it), signed in as the account.
+            email.imap = Self.server(provider.imap, account: account)
+            email.smtp = Self.server(provider.smtp, account: account)
             inbox.email = email
             let updated = inbox
             try await services.database.write { sql in
@@ -198,6 +196,13 @@ struct MailOAuth {
         } catch let failure as Failure {
             return backToSettings(failure.description)
         }
+    }
+
+    static func server(_ server: OutgoingSMTP, account: String) -> OutgoingSMTP {
+        var server = server
+        server.username = account
+        server.passwordSealed = nil
+        return server
     }
 
     /// The settings page, with what happened in a cookie it reads once (never in the address).

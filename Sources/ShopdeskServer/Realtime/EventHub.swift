@@ -252,6 +252,7 @@ actor EventHub: EventPublisher {
     func hintsWritten(deadline: Duration) async {
         guard hintsUnwritten > 0 else { return }
         let timer = Task { [weak self] in
+            // sleep: the shutdown deadline's own timer, cancelled below as soon as every hint is written.
             try? await Task.sleep(for: deadline)
             await self?.hintsDeadlinePassed()
         }

@@ -8,6 +8,8 @@ enum MigrationSafety {
     static func isAdditive(_ statement: String) -> Bool {
         let words = statement.uppercased().split(whereSeparator: { $0.isWhitespace }).map(String.init)
         let text = words.joined(separator: " ")
+        // Not statements run here: the beginnings of migration statements that old nodes survive
+        // (an `UPDATE` in a migration fills rows; it is judged, never executed, by this list).
         let additivePrefixes = [
             "CREATE TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX", "CREATE VIRTUAL TABLE", "CREATE SEQUENCE",
             "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", "CREATE TRIGGER", "INSERT INTO", "UPDATE ", "DROP INDEX",

@@ -130,7 +130,8 @@ public enum SSORepository {
     }
 
     public static func setRequiresSSO(_ required: Bool, workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws {
-        // workspace: the workspace's own row, named by the admin's session.
+        // workspace: the workspaces table's own row (its key is the workspace id), from the admin's
+        // session; the route takes no id, so no other workspace can be named.
         try await sql.raw("UPDATE workspaces SET require_sso = \(bind: required ? 1 : 0) WHERE id = \(bind: workspaceID.rawValue)").run()
     }
 
