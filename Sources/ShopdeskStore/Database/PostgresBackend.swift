@@ -18,11 +18,13 @@ public protocol NotificationListener: Sendable {
 /// PostgreSQL through PostgresNIO's connection pool; every write is one transaction.
 final class PostgresBackend: DatabaseBackend, NotificationListener {
     private let client: PostgresClient
+    private let statements: PreparedStatementRegistry
 
     var listener: NotificationListener { self }
 
-    private init(client: PostgresClient) {
+    private init(client: PostgresClient, statements: PreparedStatementRegistry) {
         self.client = client
+        self.statements = statements
     }
 
     static func with<T: Sendable>(
@@ -34,19 +36,19 @@ final class PostgresBackend: DatabaseBackend, NotificationListener {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            return try await body(PostgresBackend(client: client))
+            return try await body(PostgresBackend(client: client, statements: PreparedStatementRegistry(enabled: try preparesStatements(url))))
         }
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await body(connection.sql())
+            try await body(PreparingPostgresDatabase(connection: connection, registry: statements))
         }
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let database = connection.sql()
+            let database = PreparingPostgresDatabase(connection: connection, registry: statements)
             try await database.raw("BEGIN").run()
             do {
                 let result = try await body(database)
@@ -80,6 +82,17 @@ final class PostgresBackend: DatabaseBackend, NotificationListener {
                     await onNotification(notification.payload)
                 }
             }
+        }
+    }
+
+    /// `prepared_statements=off` sends every statement unnamed, for a connection pooler in
+    /// transaction mode that cannot keep a prepared statement on one server connection (PgBouncer
+    /// before 1.21); on by default.
+    static func preparesStatements(_ url: String) throws -> Bool {
+        switch URLComponents(string: url)?.queryItems?.first(where: { $0.name == "prepared_statements" })?.value {
+        case nil, "on": true
+        case "off": false
+        default: throw DatabaseURLError(url: url, reason: "prepared_statements is on or off.")
         }
     }
 

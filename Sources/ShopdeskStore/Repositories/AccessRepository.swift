@@ -35,13 +35,14 @@ public enum AccessRepository {
 
     public static func session(tokenHash: String, now: Date, in sql: any SQLDatabase) async throws -> Principal? {
         guard let row = try await sql.raw("""
-            SELECT s.id AS session_id, s.csrf_token, w.require_two_factor AS workspace_requires, a.* FROM sessions s
+            SELECT s.id AS session_id, s.csrf_token, w.require_two_factor AS workspace_requires,
+              CASE WHEN a.totp_secret IS NULL THEN 0 ELSE 1 END AS has_totp, \(AgentRepository.joinedColumns) FROM sessions s
               JOIN agents a ON a.id = s.agent_id JOIN workspaces w ON w.id = a.workspace_id
             WHERE s.token_hash = \(bind: tokenHash) AND s.expires_at > \(bind: now.millis) AND a.disabled_at IS NULL
             """).first() else { return nil }
         var principal = Principal(agent: try AgentRepository.decode(row).agent, sessionID: try row.int64("session_id"),
                                   csrfToken: try row.string("csrf_token"), tokenID: nil)
-        principal.mustSetUpTwoFactor = try row.int("workspace_requires") == 1 && (try row.stringOrNil("totp_secret")) == nil
+        principal.mustSetUpTwoFactor = try row.int("workspace_requires") == 1 && (try row.int("has_totp")) == 0
         return principal
     }
 
@@ -62,7 +63,7 @@ public enum AccessRepository {
 
     public static func token(tokenHash: String, in sql: any SQLDatabase) async throws -> Principal? {
         guard let row = try await sql.raw("""
-            SELECT t.id AS token_id, a.* FROM api_tokens t JOIN agents a ON a.id = t.agent_id
+            SELECT t.id AS token_id, \(AgentRepository.joinedColumns) FROM api_tokens t JOIN agents a ON a.id = t.agent_id
             WHERE t.token_hash = \(bind: tokenHash) AND t.revoked_at IS NULL AND a.disabled_at IS NULL
             """).first() else { return nil }
         return Principal(agent: try AgentRepository.decode(row).agent, sessionID: nil, csrfToken: nil,

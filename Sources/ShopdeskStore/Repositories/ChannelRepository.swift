@@ -92,7 +92,7 @@ extension InboxRepository {
     /// A messaging channel's inbox by id alone, for its provider's webhook (authenticated by the
     /// channel's own secret, checked right after).
     public static func channelInbox(id: InboxID, in sql: any SQLDatabase) async throws -> Inbox? {
-        try await sql.raw("SELECT * FROM inboxes WHERE id = \(bind: id.rawValue)").first().map(decode)
+        try await sql.raw("SELECT \(InboxRepository.columns) FROM inboxes WHERE id = \(bind: id.rawValue)").first().map(decode)
     }
 }
 

@@ -9,9 +9,18 @@ public enum ConversationSort: String, Sendable, CaseIterable, Codable {
 
 /// Reads and writes conversation rows. State changes go through `ConversationService`.
 public enum ConversationRepository {
+    /// The columns `decode` reads: named rather than `*`, so a statement keeps its shape when a
+    /// newer node adds a column (PostgreSQL refuses a prepared statement whose result changed),
+    /// and the search vector is not sent along.
+    static let columns: SQLQueryString = """
+        id, workspace_id, number, inbox_id, customer_id, subject, status, snoozed_until, priority, assignee_id, team_id, \
+        merged_into, language, last_message_at, last_message_preview, last_message_direction, message_count, \
+        first_response_at, resolved_at, created_at, updated_at, intent, sentiment, urgent, sla_state, channel_thread, channel_post
+        """
+
     public static func find(workspaceID: WorkspaceID, id: ConversationID, in sql: any SQLDatabase) async throws -> Conversation? {
         guard let row = try await sql.raw("""
-            SELECT * FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            SELECT \(columns) FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
             """).first() else { return nil }
         var conversation = try decode(row)
         conversation.state.tags = try await tags(of: [id], in: sql)[id] ?? []
@@ -36,7 +45,7 @@ public enum ConversationRepository {
         // statistics SQLite took one of them and walked every conversation of the workspace
         // (15 ms at 200,000) instead of fetching the few ids by primary key (0.01 ms).
         for row in try await sql.raw("""
-            SELECT * FROM conversations WHERE +workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(binds: ids.map(\.rawValue)))
+            SELECT \(columns) FROM conversations WHERE +workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(binds: ids.map(\.rawValue)))
             """).all() {
             let conversation = try decode(row)
             byID[conversation.id] = conversation
@@ -95,7 +104,7 @@ public enum ConversationRepository {
         case .sla: order = "COALESCE(c.sla_due_at, \(bind: Self.noDue)) ASC, c.id ASC"
         }
         let rows = try await sql.raw("""
-            SELECT c.* FROM conversations c WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT \(bind: limit + 1)
+            SELECT \(columns) FROM conversations c WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT \(bind: limit + 1)
             """).all()
         var conversations = try rows.prefix(limit).map(decode)
         let tagMap = try await tags(of: conversations.map(\.id), in: sql)
@@ -162,9 +171,19 @@ public enum ConversationRepository {
         in sql: any SQLDatabase
     ) async throws {
         if let from, let to, from.0 == to.0, from.1 == to.1 { return }
+        try await sql.raw(countChange(workspaceID: workspaceID, inboxID: inboxID, from: from, to: to,
+                                      kind: sql.dialect.name == "sqlite" ? .sqlite : .postgres)).run()
+    }
+
+    /// The statement `adjustCounts` runs (at least one of `from` and `to` given).
+    static func countChange(
+        workspaceID: WorkspaceID, inboxID: InboxID, from: (AgentID?, ConversationStatus)?, to: (AgentID?, ConversationStatus)?,
+        kind: DatabaseKind
+    ) -> SQLQueryString {
         // PostgreSQL: the connection's own stripe of each counter, so that concurrent
-        // transactions do not wait for each other's row (schema 25). SQLite: stripe 0.
-        let stripe: SQLQueryString = sql.dialect.name == "sqlite" ? "0" : "pg_backend_pid() % 8"
+        // transactions seldom wait for each other's row (schema 25; the counts add up the
+        // stripes, so their number is free to change). SQLite: stripe 0.
+        let stripe: SQLQueryString = kind == .sqlite ? "0" : "pg_backend_pid() % 32"
         var rows: [SQLQueryString] = []
         if let from {
             rows.append("(\(bind: workspaceID.rawValue), \(bind: inboxID.rawValue), \(bind: from.0?.rawValue ?? 0), \(bind: from.1.rawValue), \(stripe), -1)")
@@ -172,11 +191,10 @@ public enum ConversationRepository {
         if let to {
             rows.append("(\(bind: workspaceID.rawValue), \(bind: inboxID.rawValue), \(bind: to.0?.rawValue ?? 0), \(bind: to.1.rawValue), \(stripe), 1)")
         }
-        guard !rows.isEmpty else { return }
-        try await sql.raw("""
+        return """
             INSERT INTO conversation_counts (workspace_id, inbox_id, assignee_key, status, stripe, n) VALUES \(rows.joined(separator: ", "))
             ON CONFLICT (workspace_id, inbox_id, assignee_key, status, stripe) DO UPDATE SET n = conversation_counts.n + excluded.n
-            """).run()
+            """
     }
 
     static func tags(of ids: [ConversationID], in sql: any SQLDatabase) async throws -> [ConversationID: Set<String>] {

@@ -4,6 +4,12 @@ import SQLKit
 
 /// Customers and the identities (email, phone, external id) that recognise them on any channel.
 public enum CustomerRepository {
+    /// The columns `decode` reads (see `ConversationRepository.columns` for why not `*`).
+    static let columns: SQLQueryString = """
+        id, workspace_id, name, email, phone, external_id, locale, merged_into, created_at, updated_at, tags, vip_since, \
+        order_count, spent_currency, spent_minor, last_order_at, last_order_financial, last_order_fulfillment, last_order_total_minor
+        """
+
     public struct IdentityRecord: Sendable, Equatable {
         public var kind: String
         public var value: String
@@ -55,15 +61,26 @@ public enum CustomerRepository {
         }
         let text = SearchIndex.customerText(name: identity.name, email: identity.email, phone: identity.phone)
         let vector = SearchIndex.insertedVector(text, kind: kind)
-        let row = try await sql.raw("""
+        let pairs = identityPairs(identity)
+        let insert: SQLQueryString = """
             INSERT INTO customers (workspace_id, name, email, phone, external_id, locale, created_at, updated_at\(vector.column))
             VALUES (\(bind: workspaceID.rawValue), \(bind: identity.name), \(bind: identity.email), \(bind: identity.phone),
               \(bind: identity.externalID), \(bind: locale), \(bind: now.millis), \(bind: now.millis)\(vector.value))
-            RETURNING *
-            """).first()
+            RETURNING \(columns)
+            """
+        // PostgreSQL: the identities go in the same statement (one round trip less per new
+        // customer); SQLite runs statements in place, where two are as cheap as one.
+        let joined = kind == .postgres && !pairs.isEmpty
+        let row = try await sql.raw(joined ? """
+            WITH c AS (\(insert)), i AS (
+              INSERT INTO customer_identities (workspace_id, kind, value, customer_id)
+              SELECT c.workspace_id, v.kind, v.value, c.id FROM c, (VALUES \(pairs.map { "(\(bind: $0.0), \(bind: $0.1))" as SQLQueryString }.joined(separator: ", "))) AS v(kind, value)
+              ON CONFLICT DO NOTHING)
+            SELECT \(columns) FROM c
+            """ : insert).first()
         guard let row else { throw StoredValueError(column: "customers.id", value: "missing") }
         let customer = try decode(row)
-        try await attach(identityPairs(identity), to: customer.id, workspaceID: workspaceID, in: sql)
+        if !joined { try await attach(pairs, to: customer.id, workspaceID: workspaceID, in: sql) }
         try await SearchIndex.indexInserted(.customer, id: customer.id.rawValue, workspaceID: workspaceID, text: text, kind: kind, in: sql)
         return customer
     }
@@ -74,7 +91,7 @@ public enum CustomerRepository {
         var current = id
         for _ in 0..<8 {
             guard let row = try await sql.raw("""
-                SELECT * FROM customers WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: current.rawValue)
+                SELECT \(columns) FROM customers WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: current.rawValue)
                 """).first() else { return nil }
             let customer = try decode(row)
             guard followMerges, let next = customer.mergedInto else { return customer }
@@ -110,7 +127,7 @@ public enum CustomerRepository {
             }
         }
         return try await sql.raw("""
-            SELECT c.* FROM customers c WHERE c.workspace_id = \(bind: workspaceID.rawValue) AND c.merged_into IS NULL\(filter)
+            SELECT \(columns) FROM customers c WHERE c.workspace_id = \(bind: workspaceID.rawValue) AND c.merged_into IS NULL\(filter)
             ORDER BY c.id DESC LIMIT \(bind: limit)
             """).all().map(decode)
     }
@@ -230,7 +247,7 @@ extension CustomerRepository {
     public static func findMany(workspaceID: WorkspaceID, ids: [CustomerID], in sql: any SQLDatabase) async throws -> [CustomerID: Customer] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await sql.raw("""
-            SELECT * FROM customers WHERE workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(binds: Array(Set(ids)).map(\.rawValue)))
+            SELECT \(columns) FROM customers WHERE workspace_id = \(bind: workspaceID.rawValue) AND id IN (\(binds: Array(Set(ids)).map(\.rawValue)))
             """).all()
         var result: [CustomerID: Customer] = [:]
         for row in rows {

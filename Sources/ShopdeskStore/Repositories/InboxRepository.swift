@@ -5,6 +5,9 @@ import SQLKit
 /// Inboxes and who may see them. Agents and viewers see only the inboxes they are members of;
 /// admins and owners see all of their workspace's.
 public enum InboxRepository {
+    /// The columns `decode` reads (see `ConversationRepository.columns` for why not `*`).
+    static let columns: SQLQueryString = "id, workspace_id, kind, name, webhook_url, created_at, widget_key, settings"
+
     public static func create(
         workspaceID: WorkspaceID, kind: InboxKind, name: String, webhookURL: String?, secret: String, now: Date,
         chat: ChatSettings? = nil, email: EmailSettings? = nil, channel: ChannelSettings? = nil, widgetKey: String? = nil,
@@ -13,19 +16,26 @@ public enum InboxRepository {
         guard let row = try await sql.raw("""
             INSERT INTO inboxes (workspace_id, kind, name, webhook_url, secret, created_at, settings, widget_key)
             VALUES (\(bind: workspaceID.rawValue), \(bind: kind.rawValue), \(bind: name), \(bind: webhookURL), \(bind: secret),
-              \(bind: now.millis), \(bind: try encodeSettings(chat: chat, email: email, channel: channel)), \(bind: widgetKey)) RETURNING *
+              \(bind: now.millis), \(bind: try encodeSettings(chat: chat, email: email, channel: channel)), \(bind: widgetKey)) RETURNING \(columns)
             """).first() else { throw StoredValueError(column: "inboxes.id", value: "missing") }
         return try decode(row)
     }
 
     public static func find(workspaceID: WorkspaceID, id: InboxID, in sql: any SQLDatabase) async throws -> Inbox? {
         try await sql.raw("""
-            SELECT * FROM inboxes WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            SELECT \(columns) FROM inboxes WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
             """).first().map(decode)
     }
 
+    /// Whether the inbox is the workspace's, without reading and decoding its settings.
+    public static func exists(workspaceID: WorkspaceID, id: InboxID, in sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("""
+            SELECT 1 AS found FROM inboxes WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            """).first() != nil
+    }
+
     public static func list(workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [Inbox] {
-        try await sql.raw("SELECT * FROM inboxes WHERE workspace_id = \(bind: workspaceID.rawValue) ORDER BY id").all().map(decode)
+        try await sql.raw("SELECT \(columns) FROM inboxes WHERE workspace_id = \(bind: workspaceID.rawValue) ORDER BY id").all().map(decode)
     }
 
     public static func update(_ inbox: Inbox, in sql: any SQLDatabase) async throws {
@@ -67,7 +77,7 @@ public enum InboxRepository {
 
     /// A chat inbox by the public key of its widget.
     public static func find(widgetKey: String, in sql: any SQLDatabase) async throws -> Inbox? {
-        try await sql.raw("SELECT * FROM inboxes WHERE widget_key = \(bind: widgetKey) AND kind = 'chat'").first().map(decode)
+        try await sql.raw("SELECT \(columns) FROM inboxes WHERE widget_key = \(bind: widgetKey) AND kind = 'chat'").first().map(decode)
     }
 
     static func decode(_ row: any SQLRow) throws -> Inbox {
@@ -97,7 +107,7 @@ public enum InboxRepository {
 
     /// The email inbox that receives mail for `recipient`, in any workspace.
     public static func emailInbox(receiving recipient: String, in sql: any SQLDatabase) async throws -> Inbox? {
-        try await sql.raw("SELECT * FROM inboxes WHERE kind = 'email'").all().map(decode).first { $0.email?.receives(recipient) == true }
+        try await sql.raw("SELECT \(columns) FROM inboxes WHERE kind = 'email'").all().map(decode).first { $0.email?.receives(recipient) == true }
     }
 }
 

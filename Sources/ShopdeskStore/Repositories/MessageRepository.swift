@@ -4,6 +4,13 @@ import SQLKit
 
 /// Message rows. Inserting one also indexes it and moves the conversation's "last message".
 public enum MessageRepository {
+    /// The columns `decode` reads (see `ConversationRepository.columns` for why not `*`).
+    static let columns: SQLQueryString = """
+        id, workspace_id, conversation_id, direction, author_agent_id, author_customer_id, text, channel_message_id, \
+        delivery_status, delivery_error, created_at, bot, html, mail_auth, channel_template, comment_status, comment_reply, \
+        language, intent, intent_confidence, sentiment, sentiment_score, urgent, promoter
+        """
+
     struct NewMessage {
         var conversation: Conversation
         var direction: MessageDirection
@@ -113,7 +120,7 @@ public enum MessageRepository {
 
     public static func find(workspaceID: WorkspaceID, id: MessageID, in sql: any SQLDatabase) async throws -> Message? {
         guard let row = try await sql.raw("""
-            SELECT * FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            SELECT \(columns) FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
             """).first() else { return nil }
         var message = try decode(row)
         message.attachmentIDs = try await attachments(of: [id], in: sql)[id] ?? []
@@ -122,7 +129,7 @@ public enum MessageRepository {
 
     static func findByChannelID(inboxID: InboxID, channelMessageID: String, in sql: any SQLDatabase) async throws -> Message? {
         try await sql.raw("""
-            SELECT * FROM messages WHERE inbox_id = \(bind: inboxID.rawValue) AND channel_message_id = \(bind: channelMessageID)
+            SELECT \(columns) FROM messages WHERE inbox_id = \(bind: inboxID.rawValue) AND channel_message_id = \(bind: channelMessageID)
             """).first().map(decode)
     }
 
@@ -131,7 +138,7 @@ public enum MessageRepository {
         workspaceID: WorkspaceID, conversationID: ConversationID, afterID: MessageID?, limit: Int, in sql: any SQLDatabase
     ) async throws -> [Message] {
         var messages = try await sql.raw("""
-            SELECT * FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue)
+            SELECT \(columns) FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue)
               AND conversation_id = \(bind: conversationID.rawValue) AND id > \(bind: afterID?.rawValue ?? 0)
             ORDER BY id LIMIT \(bind: limit)
             """).all().map(decode)
@@ -146,7 +153,7 @@ public enum MessageRepository {
         workspaceID: WorkspaceID, conversationID: ConversationID, beforeID: MessageID?, limit: Int, in sql: any SQLDatabase
     ) async throws -> [Message] {
         var messages = try await sql.raw("""
-            SELECT * FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue)
+            SELECT \(columns) FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue)
               AND conversation_id = \(bind: conversationID.rawValue) AND id < \(bind: beforeID?.rawValue ?? Int64.max)
             ORDER BY id DESC LIMIT \(bind: limit)
             """).all().map(decode).reversed() as [Message]

@@ -40,6 +40,13 @@ public struct AgentCredentials: Sendable {
 }
 
 public enum AgentRepository {
+    /// The columns `decode` reads (see `ConversationRepository.columns` for why not `*`), and
+    /// the same of an `agents a` in a join.
+    static let columns: SQLQueryString = "id, workspace_id, email, name, role, locale, disabled_at, created_at, password_hash, password_changed_at"
+    static let joinedColumns: SQLQueryString = """
+        a.id, a.workspace_id, a.email, a.name, a.role, a.locale, a.disabled_at, a.created_at, a.password_hash, a.password_changed_at
+        """
+
     public static func create(
         workspaceID: WorkspaceID, email: String, name: String, role: Role, passwordHash: String, locale: String,
         now: Date, in sql: any SQLDatabase
@@ -58,14 +65,14 @@ public enum AgentRepository {
 
     public static func find(workspaceID: WorkspaceID, id: AgentID, in sql: any SQLDatabase) async throws -> Agent? {
         try await sql.raw("""
-            SELECT * FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            SELECT \(columns) FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
             """).first().map { try decode($0).agent }
     }
 
     /// This workspace's agent with the email (single sign-on finds agents by the provider's email).
     public static func find(workspaceID: WorkspaceID, email: String, in sql: any SQLDatabase) async throws -> Agent? {
         try await sql.raw("""
-            SELECT * FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) AND email = \(bind: email.lowercased())
+            SELECT \(columns) FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) AND email = \(bind: email.lowercased())
             """).first().map { try decode($0).agent }
     }
 
@@ -80,17 +87,17 @@ public enum AgentRepository {
     /// The agents a sign-in with this email may be for, one per workspace, oldest first; at most
     /// `limit`, so a sign-in never checks an unbounded number of password hashes.
     public static func signInCandidates(email: String, limit: Int, in sql: any SQLDatabase) async throws -> [AgentCredentials] {
-        try await sql.raw("SELECT * FROM agents WHERE email = \(bind: email.lowercased()) ORDER BY id LIMIT \(bind: limit)").all().map(decode)
+        try await sql.raw("SELECT \(columns) FROM agents WHERE email = \(bind: email.lowercased()) ORDER BY id LIMIT \(bind: limit)").all().map(decode)
     }
 
     public static func credentials(workspaceID: WorkspaceID, id: AgentID, in sql: any SQLDatabase) async throws -> AgentCredentials? {
         try await sql.raw("""
-            SELECT * FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
+            SELECT \(columns) FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) AND id = \(bind: id.rawValue)
             """).first().map(decode)
     }
 
     public static func list(workspaceID: WorkspaceID, in sql: any SQLDatabase) async throws -> [Agent] {
-        try await sql.raw("SELECT * FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) ORDER BY id").all().map { try decode($0).agent }
+        try await sql.raw("SELECT \(columns) FROM agents WHERE workspace_id = \(bind: workspaceID.rawValue) ORDER BY id").all().map { try decode($0).agent }
     }
 
     public static func update(_ agent: Agent, in sql: any SQLDatabase) async throws {

@@ -42,7 +42,7 @@ extension ConversationService {
                   \(bind: source.subject), 'open', \(bind: source.state.priority.rank), \(bind: time.millis), NULL, NULL, 0,
                   \(bind: time.millis), \(bind: time.millis), \(bind: source.language), \(bind: source.intent), \(bind: source.sentiment),
                   \(bind: source.urgent ? 1 : 0)\(vector.value))
-                RETURNING *
+                RETURNING \(ConversationRepository.columns)
                 """).first() else { throw StoredValueError(column: "conversations.id", value: "missing") }
             var new = try ConversationRepository.decode(row)
             try await ConversationRepository.adjustCounts(workspaceID: workspaceID, inboxID: new.inboxID, from: nil, to: (nil, .open), in: sql)
@@ -92,7 +92,7 @@ extension ConversationService {
             FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id = \(bind: id.rawValue)
             """).first()
         let last = try await sql.raw("""
-            SELECT * FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id = \(bind: id.rawValue)
+            SELECT \(MessageRepository.columns) FROM messages WHERE workspace_id = \(bind: workspaceID.rawValue) AND conversation_id = \(bind: id.rawValue)
               AND direction IN ('inbound', 'outbound')
             ORDER BY id DESC LIMIT 1
             """).first().map(MessageRepository.decode)
