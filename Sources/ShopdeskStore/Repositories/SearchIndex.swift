@@ -80,7 +80,7 @@ public enum SearchIndex {
     }
 
     /// Name, email (whole, and split at "@" and "." so that "shop" finds "ana@shop.hr") and phone.
-    static func customerText(name: String?, email: String?, phone: String?) -> String {
+    public static func customerText(name: String?, email: String?, phone: String?) -> String {
         var text = ""
         for part in [name, email] { if let part { text += part; text += " " } }
         if let email {
