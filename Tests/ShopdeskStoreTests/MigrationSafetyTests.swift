@@ -20,6 +20,9 @@ struct MigrationSafetyTests {
             "DROP TABLE agents", "ALTER TABLE a RENAME TO b", "ALTER TABLE a RENAME COLUMN b TO c", "ALTER TABLE a DROP COLUMN b",
             "ALTER TABLE a ADD COLUMN b TEXT NOT NULL", "ALTER TABLE a ALTER COLUMN b TYPE BIGINT", "ALTER TABLE a ADD CONSTRAINT c UNIQUE (d)",
             "ALTER TABLE agents DROP CONSTRAINT agents_email_key", "DELETE FROM x", "TRUNCATE x",
+            "ALTER INDEX a RENAME TO b", "ALTER INDEX a SET TABLESPACE b",
+            // It takes an ACCESS EXCLUSIVE lock on the index, which every query of its table waits for.
+            "ALTER INDEX messages_search SET (gin_pending_list_limit = 128)",
         ] { #expect(!MigrationSafety.isAdditive(statement), "\(statement)") }
     }
 

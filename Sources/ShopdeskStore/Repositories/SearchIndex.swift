@@ -189,7 +189,6 @@ public enum SearchIndex {
         let terms = SearchText.queryTerms(query)
         guard !terms.isEmpty else { return [] }
         let ws = workspaceID.rawValue
-        let rows: [any SQLRow]
         switch kind {
         case .sqlite:
             // Matching the workspace token costs as much again as the words; with one workspace
@@ -207,28 +206,8 @@ public enum SearchIndex {
             return hits
         case .postgres:
             let tsquery = terms.enumerated().map { $0.offset == terms.count - 1 ? "\($0.element):*" : $0.element }.joined(separator: " & ")
-            rows = try await sql.raw("""
-                WITH q AS (SELECT to_tsquery('simple', \(bind: tsquery)) AS query), hits AS (
-                  SELECT m.conversation_id AS cid, ts_rank(m.search_vector, q.query) AS score FROM q,
-                    (SELECT conversation_id, search_vector FROM messages, q WHERE workspace_id = \(bind: ws) AND search_vector @@ q.query
-                      ORDER BY id DESC LIMIT \(bind: candidates)) m
-                  UNION ALL
-                  SELECT c.id AS cid, ts_rank(c.search_vector, q.query) AS score FROM q,
-                    (SELECT id, search_vector FROM conversations, q WHERE workspace_id = \(bind: ws) AND search_vector @@ q.query
-                      ORDER BY id DESC LIMIT \(bind: candidates)) c
-                  UNION ALL
-                  SELECT c.id AS cid, ts_rank(cu.search_vector, q.query) AS score FROM q,
-                    (SELECT id, search_vector FROM customers, q WHERE workspace_id = \(bind: ws) AND search_vector @@ q.query
-                      ORDER BY id DESC LIMIT \(bind: candidates)) cu
-                    JOIN conversations c ON c.customer_id = cu.id
-                )
-                SELECT h.cid AS cid, CAST(MAX(h.score) AS DOUBLE PRECISION) AS score FROM hits h
-                JOIN conversations c ON c.id = h.cid
-                WHERE c.merged_into IS NULL
-                GROUP BY h.cid, c.last_message_at ORDER BY MAX(h.score) DESC, c.last_message_at DESC LIMIT \(bind: limit)
-                """).all()
+            return try await postgresHits(workspaceID: workspaceID, tsquery: tsquery, limit: limit, in: sql)
         }
-        return try rows.map { Hit(conversationID: try $0.id("cid"), score: try $0.double("score")) }
     }
 
     /// `CROSS JOIN` is SQLite's way to fix the join order: the few hundred candidates drive
