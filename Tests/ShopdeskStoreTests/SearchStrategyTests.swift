@@ -35,9 +35,39 @@ struct SearchStrategyTests {
                 let expected = try await Self.wholeTable(query, workspace: ws, database: database)
                 #expect(Set(found.map(\.conversationID.rawValue)) == expected, "\(query)")
                 #expect(found.map(\.score) == found.map(\.score).sorted(by: >), "\(query): best first")
+                // The first page ranks as the statement over everything ranks (ties may differ).
+                let page = try await database.read { try await SearchIndex.search(workspaceID: ws, query: query, limit: 20, kind: .postgres, in: $0) }
+                #expect(page.map(\.score) == (try await Self.bestScores(query, workspace: ws, limit: 20, database: database)), "\(query)")
             }
+            // Every connection keeps the search indexes' pending lists short (see PostgresBackend).
+            let pending = try await database.read { try await $0.raw("SHOW gin_pending_list_limit").first()?.decode(column: "gin_pending_list_limit", as: String.self) }
+            #expect(pending == "128kB")
             let rare = try await database.read { try await SearchIndex.search(workspaceID: ws, query: "rijetko", limit: 10, kind: .postgres, in: $0) }
             #expect(rare.count == 4, "the three oldest conversations and Zvonimir's")
+        }
+    }
+
+    /// The scores of the best `limit` conversations among those candidates.
+    static func bestScores(_ query: String, workspace: WorkspaceID, limit: Int, database: Database) async throws -> [Double] {
+        let terms = query.split(separator: " ").map { SearchText.fold(String($0)) }
+        let tsquery = terms.enumerated().map { $0.offset == terms.count - 1 ? "\($0.element):*" : $0.element }.joined(separator: " & ")
+        let ws = workspace.rawValue
+        return try await database.read { sql in
+            try await sql.raw("""
+                WITH q AS (SELECT to_tsquery('simple', \(bind: tsquery)) AS query), hits AS (
+                  SELECT m.conversation_id AS cid, ts_rank(m.search_vector, q.query) AS score FROM q,
+                    (SELECT conversation_id, search_vector FROM messages, q WHERE workspace_id = \(bind: ws) AND search_vector @@ q.query
+                      ORDER BY id DESC LIMIT 200) m
+                  UNION ALL SELECT c.id AS cid, ts_rank(c.search_vector, q.query) AS score FROM q,
+                    (SELECT id, search_vector FROM conversations, q WHERE workspace_id = \(bind: ws) AND search_vector @@ q.query
+                      ORDER BY id DESC LIMIT 200) c
+                  UNION ALL SELECT c.id AS cid, ts_rank(cu.search_vector, q.query) AS score FROM q,
+                    (SELECT id, search_vector FROM customers, q WHERE workspace_id = \(bind: ws) AND search_vector @@ q.query
+                      ORDER BY id DESC LIMIT 200) cu JOIN conversations c ON c.customer_id = cu.id)
+                SELECT CAST(MAX(h.score) AS DOUBLE PRECISION) AS score FROM hits h JOIN conversations c ON c.id = h.cid
+                WHERE c.merged_into IS NULL GROUP BY h.cid, c.last_message_at ORDER BY MAX(h.score) DESC, c.last_message_at DESC
+                LIMIT \(bind: limit)
+                """).all().map { try $0.decode(column: "score", as: Double.self) }
         }
     }
 

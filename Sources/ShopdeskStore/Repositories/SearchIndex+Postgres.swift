@@ -21,95 +21,106 @@ extension SearchIndex {
     /// density the index is about 60 ms, the walk 10 ms).
     static let longestWalk = 10_000
 
+    /// Each statement hands back only the `limit` best conversations among its matches (by
+    /// score, then recency), never the matches themselves: the best of all sources is among the
+    /// best of each, and decoding 600 candidate rows cost more server time than the search.
     static func postgresHits(workspaceID: WorkspaceID, tsquery: String, limit: Int, in sql: any SQLDatabase) async throws -> [Hit] {
-        var scores: [ConversationID: Double] = [:]
-        func add(_ id: ConversationID, _ score: Double) { scores[id] = max(scores[id] ?? 0, score) }
-        for candidate in try await candidates(.message, key: "conversation_id", workspaceID: workspaceID, tsquery: tsquery, in: sql) {
-            add(ConversationID(candidate.key), candidate.score)
-        }
-        for candidate in try await candidates(.conversation, key: "id", workspaceID: workspaceID, tsquery: tsquery, in: sql) {
-            add(ConversationID(candidate.key), candidate.score)
-        }
-        let customers = try await candidates(.customer, key: "id", workspaceID: workspaceID, tsquery: tsquery, in: sql)
-        if !customers.isEmpty {
-            let score = Dictionary(customers.map { ($0.key, $0.score) }, uniquingKeysWith: max)
-            for row in try await sql.raw("""
-                SELECT id, customer_id FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue)
-                  AND customer_id IN (\(binds: Array(score.keys)))
-                """).all() {
-                add(try row.id("id"), score[try row.decode(column: "customer_id", as: Int64.self)] ?? 0)
+        var best: [ConversationID: (score: Double, recency: Int64)] = [:]
+        for (source, key) in [(Source.message, "conversation_id"), (.conversation, "id"), (.customer, "id")] {
+            for hit in try await ranked(source, key: key, workspaceID: workspaceID, tsquery: tsquery, limit: limit, in: sql) {
+                if hit.score > best[hit.id]?.score ?? -1 { best[hit.id] = (hit.score, hit.recency) }
             }
         }
-        guard !scores.isEmpty else { return [] }
-        // Merged conversations drop out; equal scores go to the most recent conversation.
-        var recency: [ConversationID: Int64] = [:]
-        for row in try await sql.raw("""
-            SELECT id, last_message_at FROM conversations WHERE workspace_id = \(bind: workspaceID.rawValue)
-              AND id IN (\(binds: scores.keys.map(\.rawValue))) AND merged_into IS NULL
-            """).all() {
-            recency[try row.id("id")] = try row.decode(column: "last_message_at", as: Int64.self)
-        }
-        return recency.keys
-            .sorted { (scores[$0] ?? 0, recency[$0] ?? 0, $0.rawValue) > (scores[$1] ?? 0, recency[$1] ?? 0, $1.rawValue) }
+        return best.sorted { ($0.value.score, $0.value.recency, $0.key.rawValue) > ($1.value.score, $1.value.recency, $1.key.rawValue) }
             .prefix(limit)
-            .map { Hit(conversationID: $0, score: scores[$0] ?? 0) }
+            .map { Hit(conversationID: $0.key, score: $0.value.score) }
     }
 
-    private struct Candidate {
-        var id: Int64
-        var key: Int64
+    private struct Ranked {
+        var id: ConversationID
         var score: Double
+        var recency: Int64
     }
 
-    /// The newest `candidates` rows of `source` in the workspace whose vector matches, with the
-    /// row's `key` column and its rank.
-    private static func candidates(
-        _ source: Source, key: String, workspaceID: WorkspaceID, tsquery: String, in sql: any SQLDatabase
-    ) async throws -> [Candidate] {
+    /// What one statement said: its best conversations, and in its last row (`n` not NULL) how
+    /// many matches it had and, for the probe, how far back its rows reached.
+    private struct Step {
+        var best: [Ranked] = []
+        var matches = 0
+        var oldest: Int64?
+        var rows: Int64 = 0
+    }
+
+    /// The best conversations among the newest `candidates` rows of `source` in the workspace
+    /// whose vector matches (`key` names the row's conversation, or for customers the customer).
+    private static func ranked(
+        _ source: Source, key: String, workspaceID: WorkspaceID, tsquery: String, limit: Int, in sql: any SQLDatabase
+    ) async throws -> [Ranked] {
         let ws = workspaceID.rawValue
         let table: SQLQueryString = "\(unsafeRaw: source.table)", keyColumn: SQLQueryString = "\(unsafeRaw: key)"
-        let query: SQLQueryString = "to_tsquery('simple', \(bind: tsquery))"
+        // A sub-select, so the query is parsed once per statement: written as a call, a
+        // prepared statement's generic plan parsed it again for every row it tested.
+        let query: SQLQueryString = "(SELECT to_tsquery('simple', \(bind: tsquery)))"
         let score: SQLQueryString = "CAST(ts_rank(search_vector, \(query)) AS DOUBLE PRECISION) AS score"
-        func decode(_ rows: [any SQLRow]) throws -> [Candidate] {
-            try rows.map { Candidate(id: try $0.decode(column: "id", as: Int64.self), key: try $0.decode(column: "key", as: Int64.self),
-                                     score: try $0.decode(column: "score", as: Double.self)) }
+        let joined: SQLQueryString = source == .customer ? "c.customer_id = m.key" : "c.id = m.key"
+        // `matches` (id, key, score) become their best conversations; `last` is the final row.
+        func step(_ ctes: SQLQueryString, last: SQLQueryString) async throws -> Step {
+            var result = Step()
+            for row in try await sql.raw("""
+                WITH \(ctes), top AS (SELECT c.id AS cid, MAX(m.score) AS score, c.last_message_at AS recency FROM m
+                  JOIN conversations c ON \(joined) WHERE c.merged_into IS NULL GROUP BY c.id, c.last_message_at
+                  ORDER BY score DESC, recency DESC LIMIT \(bind: limit))
+                SELECT cid, score, recency, CAST(NULL AS BIGINT) AS n FROM top UNION ALL \(last)
+                """).all() {
+                if let matches = try row.decode(column: "n", as: Int64?.self) {
+                    result.matches = Int(matches)
+                    result.oldest = try row.decode(column: "cid", as: Int64?.self)
+                    result.rows = try row.decode(column: "recency", as: Int64?.self) ?? 0
+                } else {
+                    result.best.append(Ranked(id: try row.id("cid"), score: try row.decode(column: "score", as: Double.self),
+                                              recency: try row.decode(column: "recency", as: Int64.self)))
+                }
+            }
+            return result
         }
-        // Walks the newest `rows` rows before `before`, newest first, stopping at `wanted` matches.
-        // `rows` is written into the statement (a power of two, so a few statements are reused):
-        // as a parameter, a prepared statement's generic plan would not know how few they are.
-        func walk(rows: Int, before: Int64?, wanted: Int) async throws -> [Candidate] {
-            let older: SQLQueryString = before.map { " AND id < \(bind: $0)" } ?? ""
-            return try decode(try await sql.raw("""
-                SELECT id, key, \(score) FROM (SELECT id, \(keyColumn) AS key, search_vector FROM \(table)
-                  WHERE workspace_id = \(bind: ws)\(older) ORDER BY id DESC LIMIT \(unsafeRaw: String(rows))) newest
-                WHERE search_vector @@ \(query) LIMIT \(bind: wanted)
-                """).all())
-        }
-        // The oldest id among the newest `rows` rows before `before`; nil when there are fewer.
-        func floor(rows: Int, before: Int64?) async throws -> Int64? {
-            let older: SQLQueryString = before.map { " AND id < \(bind: $0)" } ?? ""
-            return try await sql.raw("""
-                SELECT id FROM \(table) WHERE workspace_id = \(bind: ws)\(older) ORDER BY id DESC LIMIT 1 OFFSET \(bind: rows - 1)
-                """).first()?.decode(column: "id", as: Int64.self)
-        }
+        let counted: SQLQueryString = "SELECT CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS BIGINT), COUNT(id) FROM m"
 
-        var found = try await walk(rows: probeRows, before: nil, wanted: candidates)
-        guard found.count < candidates, var reached = try await floor(rows: probeRows, before: nil) else { return found }
-        if !found.isEmpty {
+        // The probe: the newest `probeRows` rows all read (a millisecond), so that the statement
+        // also tells how far back they reach and whether the table has more.
+        let probe = try await step("""
+            newest AS MATERIALIZED (SELECT id, \(keyColumn) AS key, search_vector FROM \(table)
+              WHERE workspace_id = \(bind: ws) ORDER BY id DESC LIMIT \(unsafeRaw: String(probeRows))),
+            m AS MATERIALIZED (SELECT id, key, \(score) FROM newest WHERE search_vector @@ \(query) ORDER BY id DESC LIMIT \(bind: candidates))
+            """, last: "SELECT MIN(id), CAST(NULL AS DOUBLE PRECISION), COUNT(id), (SELECT COUNT(id) FROM m) FROM newest")
+        var best = probe.best, found = probe.matches
+        guard found < candidates, var reached = probe.oldest, probe.rows == probeRows else { return best }
+        if found > 0 {
             // The probe's density says how far back the rest lies; walk there if that is short.
-            let estimate = (candidates - found.count) * probeRows / found.count * 3 / 2
+            // The rows are written into the statement (a power of two, so a few statements are
+            // reused): as a parameter, a prepared statement's generic plan would not know how few.
+            let estimate = (candidates - found) * probeRows / found * 3 / 2
             let needed = 1 << (Int.bitWidth - max(estimate, 1).leadingZeroBitCount)
             if needed <= longestWalk * 2 {
-                found += try await walk(rows: needed, before: reached, wanted: candidates - found.count)
-                guard found.count < candidates, let further = try await floor(rows: needed, before: reached) else { return found }
+                let walk = try await step("""
+                    m AS MATERIALIZED (SELECT id, key, \(score) FROM (SELECT id, \(keyColumn) AS key, search_vector FROM \(table)
+                      WHERE workspace_id = \(bind: ws) AND id < \(bind: reached) ORDER BY id DESC LIMIT \(unsafeRaw: String(needed))) newest
+                      WHERE search_vector @@ \(query) LIMIT \(bind: candidates - found))
+                    """, last: counted)
+                best += walk.best
+                found += walk.matches
+                // Not filled: the walk read its whole window; the index takes over below it.
+                guard found < candidates, let further = try await sql.raw("""
+                    SELECT id FROM \(table) WHERE workspace_id = \(bind: ws) AND id < \(bind: reached)
+                    ORDER BY id DESC LIMIT 1 OFFSET \(bind: needed - 1)
+                    """).first()?.decode(column: "id", as: Int64.self) else { return best }
                 reached = further
             }
         }
         // The index, for what is older. `id + 0` keeps the planner from walking the primary key.
-        found += try decode(try await sql.raw("""
-            SELECT id, \(keyColumn) AS key, \(score) FROM \(table) WHERE workspace_id = \(bind: ws) AND id < \(bind: reached) AND search_vector @@ \(query)
-            ORDER BY id + 0 DESC LIMIT \(bind: candidates - found.count)
-            """).all())
-        return found
+        best += try await step("""
+            m AS MATERIALIZED (SELECT id, \(keyColumn) AS key, \(score) FROM \(table) WHERE workspace_id = \(bind: ws)
+              AND id < \(bind: reached) AND search_vector @@ \(query) ORDER BY id + 0 DESC LIMIT \(bind: candidates - found))
+            """, last: counted).best
+        return best
     }
 }
