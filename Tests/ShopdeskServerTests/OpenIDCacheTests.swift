@@ -14,9 +14,9 @@ import Testing
     @Test func keysAreReadAgainOnlyWhenOldOrWhenATokenNamesAnUnknownKey() async throws {
         let cache = OpenIDCache()
         let counter = Counter()
-        let first = try _RSA.Signing.PrivateKey(keySize: .bits2048).publicKey
-        let rotated = try _RSA.Signing.PrivateKey(keySize: .bits2048).publicKey
-        let fetch: @Sendable () async throws -> [String: _RSA.Signing.PublicKey] = {
+        let first = OpenIDSigningKey(rsa: try _RSA.Signing.PrivateKey(keySize: .bits2048).publicKey)
+        let rotated = OpenIDSigningKey(rsa: try _RSA.Signing.PrivateKey(keySize: .bits2048).publicKey)
+        let fetch: @Sendable () async throws -> [String: OpenIDSigningKey] = {
             await counter.bump() == 1 ? ["k1": first] : ["k1": first, "k2": rotated]
         }
         let now = Date()

@@ -7,7 +7,7 @@ import Foundation
 actor OpenIDCache {
     static let lifetime: TimeInterval = 3_600
     private var configurations: [String: (value: OpenIDConnect.Configuration, until: Date)] = [:]
-    private var keySets: [String: (value: [String: _RSA.Signing.PublicKey], until: Date)] = [:]
+    private var keySets: [String: (value: [String: OpenIDSigningKey], until: Date)] = [:]
 
     func configuration(issuer: String, now: Date = Date(),
                        fetch: @Sendable () async throws -> OpenIDConnect.Configuration) async throws -> OpenIDConnect.Configuration {
@@ -19,7 +19,7 @@ actor OpenIDCache {
 
     /// The keys at `uri`; read again when they are old, or when `wanted` (the token's key id) is not among them.
     func keys(uri: String, wanted: String?, now: Date = Date(),
-              fetch: @Sendable () async throws -> [String: _RSA.Signing.PublicKey]) async throws -> [String: _RSA.Signing.PublicKey] {
+              fetch: @Sendable () async throws -> [String: OpenIDSigningKey]) async throws -> [String: OpenIDSigningKey] {
         if let cached = keySets[uri], cached.until > now, wanted.map({ cached.value[$0] != nil }) ?? true { return cached.value }
         let fresh = try await fetch()
         keySets[uri] = (fresh, now.addingTimeInterval(Self.lifetime))

@@ -6,8 +6,8 @@ import ShopdeskCore
 
 /// The relying party's side of OpenID Connect's authorization-code flow (with PKCE): the
 /// provider's discovery document and keys, the code exchange, and the ID token's checks.
-/// Google, Microsoft Entra ID, Keycloak and other compliant providers sign ID tokens with RS256,
-/// the one algorithm accepted here (`none` and HMAC never are).
+/// ID tokens may be signed with RS256/384/512, PS256/384/512, ES256 or ES384
+/// (`OpenIDSigningKey`); `none` and HMAC never are accepted.
 enum OpenIDConnect {
     struct Configuration: Sendable {
         var issuer: String
@@ -61,17 +61,21 @@ enum OpenIDConnect {
         return Configuration(issuer: named, authorizationEndpoint: authorization, tokenEndpoint: token, jwksURI: jwks)
     }
 
-    /// The RSA keys the provider signs with, by key id.
-    static func keys(_ configuration: Configuration, http: any ChannelHTTP) async throws -> [String: _RSA.Signing.PublicKey] {
-        let document = try await json(ChannelHTTPRequest(method: "GET", url: configuration.jwksURI), http: http)
-        var keys: [String: _RSA.Signing.PublicKey] = [:]
-        for case let key as [String: Any] in document["keys"] as? [Any] ?? [] {
-            guard key["kty"] as? String == "RSA", (key["use"] as? String ?? "sig") == "sig",
-                  let n = (key["n"] as? String).flatMap(base64URL), let e = (key["e"] as? String).flatMap(base64URL),
-                  let publicKey = try? _RSA.Signing.PublicKey(n: n, e: e), publicKey.keySizeInBits >= 2048 else { continue }
-            keys[key["kid"] as? String ?? ""] = publicKey
+    /// The keys the provider signs with, by key id.
+    static func keys(_ configuration: Configuration, http: any ChannelHTTP) async throws -> [String: OpenIDSigningKey] {
+        try keys(jwks: try await json(ChannelHTTPRequest(method: "GET", url: configuration.jwksURI), http: http))
+    }
+
+    /// The signing keys of a JWKS document we accept (see `OpenIDSigningKey`), by key id.
+    static func keys(jwks document: [String: Any]) throws -> [String: OpenIDSigningKey] {
+        var keys: [String: OpenIDSigningKey] = [:]
+        for case let jwk as [String: Any] in document["keys"] as? [Any] ?? [] {
+            guard let key = OpenIDSigningKey(jwk: jwk) else { continue }
+            keys[jwk["kid"] as? String ?? ""] = key
         }
-        guard !keys.isEmpty else { throw Failure("The provider publishes no RSA signing key of 2048 bits or more.") }
+        guard !keys.isEmpty else {
+            throw Failure("The provider publishes no signing key Shopdesk accepts (RSA of 2048 bits or more, or EC on P-256 or P-384).")
+        }
         return keys
     }
 
@@ -93,7 +97,7 @@ enum OpenIDConnect {
     }
 
     /// Checks an ID token's signature and claims (OpenID Connect Core 1.0, section 3.1.3.7).
-    static func verify(idToken: String, keys: [String: _RSA.Signing.PublicKey], issuer: String, clientID: String, nonce: String,
+    static func verify(idToken: String, keys: [String: OpenIDSigningKey], issuer: String, clientID: String, nonce: String,
                        now: Date) throws -> Identity {
         let parts = idToken.split(separator: ".", omittingEmptySubsequences: false)
         guard idToken.utf8.count <= 16_384, parts.count == 3,
@@ -103,15 +107,15 @@ enum OpenIDConnect {
               let claims = try? JSONSerialization.jsonObject(with: payloadData) as? [String: Any] else {
             throw Failure("The ID token is not a signed JWT.")
         }
-        guard header["alg"] as? String == "RS256" else { throw Failure("The ID token is signed with \(header["alg"] ?? "nothing"), not RS256.") }
+        guard let algorithm = header["alg"] as? String, OpenIDSigningKey.algorithms.contains(algorithm) else {
+            throw Failure("The ID token is signed with \(header["alg"] ?? "nothing"), not one of \(OpenIDSigningKey.algorithms.joined(separator: ", ")).")
+        }
         let kid = header["kid"] as? String
         // A token that names its key gets exactly that key; one that names none, the only key.
         guard let key = kid.map({ keys[$0] }) ?? (keys.count == 1 ? keys.values.first : nil) else {
             throw Failure("The ID token is signed with a key the provider does not publish.")
         }
-        let signed = Data((parts[0] + "." + parts[1]).utf8)
-        guard key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA256.hash(data: signed),
-                                   padding: .insecurePKCS1v1_5) else {
+        guard key.isValid(signature: signature, of: Data((parts[0] + "." + parts[1]).utf8), algorithm: algorithm) else {
             throw Failure("The ID token's signature is not valid.")
         }
         guard claims["iss"] as? String == issuer else { throw Failure("The ID token is from another issuer.") }
