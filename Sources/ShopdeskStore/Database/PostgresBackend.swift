@@ -34,7 +34,16 @@ final class PostgresBackend: DatabaseBackend, NotificationListener {
     ) async throws -> T {
         let client = PostgresClient(configuration: try configuration(from: url), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            // The body leases connections only once `run()` has begun (PostgresNIO warns about
+            // a lease before it, which every node logged at start). `run()` marks itself running
+            // before its first suspension, right after this task says it is calling it; by the
+            // time the body has been resumed on another thread, it has.
+            let (calling, signal) = AsyncStream<Void>.makeStream()
+            group.addTask {
+                signal.finish()
+                await client.run()
+            }
+            for await _ in calling {}
             defer { group.cancelAll() }
             return try await body(PostgresBackend(client: client, statements: PreparedStatementRegistry(enabled: try preparesStatements(url))))
         }
