@@ -47,6 +47,8 @@ struct AppServices: Sendable {
     let secretBoxes = SecretBoxCache()
     /// Messaging inboxes' approved templates, read from their providers.
     let templateCache = ChannelTemplateCache()
+    /// Inboxes' kinds, which never change (an inbox is never re-made as another kind).
+    let inboxKinds = InboxKindCache()
     /// The messaging channels this build speaks (Telegram…), and how they reach their providers.
     let channels = ChannelRegistry.standard
     var channelHTTP: GuardedChannelHTTP { GuardedChannelHTTP(guardrail: outboundGuard, pool: .shared) }

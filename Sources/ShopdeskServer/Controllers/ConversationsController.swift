@@ -388,8 +388,8 @@ extension ConversationsController {
     /// `ignoringWindow`) past its reply window.
     func checkChannelLimits(_ text: String, _ conversation: Conversation, ignoringWindow: Bool = false) async throws {
         let ws = conversation.workspaceID, inboxID = conversation.inboxID
-        guard let inbox = try await services.database.read({ try await InboxRepository.find(workspaceID: ws, id: inboxID, in: $0) }),
-              let adapter = services.channels.adapter(for: inbox.kind) else { return }
+        guard let kind = try await services.inboxKinds.kind(of: inboxID, workspaceID: ws, database: services.database),
+              let adapter = services.channels.adapter(for: kind) else { return }
         if let refusal = try await ChannelSender.whyNot(text, conversation: conversation, adapter: adapter, database: services.database,
                                                         anyTime: ignoringWindow) {
             throw refusal.problem
