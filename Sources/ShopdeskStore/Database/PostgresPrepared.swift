@@ -15,7 +15,8 @@ import Synchronization
 /// statements that select or return `*` (a column added by a newer node's migration would make
 /// PostgreSQL refuse the cached plan, "cached plan must not change result type", during a rolling
 /// upgrade), statements with a parameter PostgresNIO cannot bind directly, and a statement that
-/// failed as a prepared one (PostgresNIO remembers a failed preparation for the connection's life).
+/// failed as a prepared one other than by a constraint, a serialization failure or a cancellation
+/// (PostgresNIO remembers a failed preparation for the connection's life).
 struct PreparingPostgresDatabase: SQLDatabase {
     let connection: PostgresConnection
     let registry: PreparedStatementRegistry
