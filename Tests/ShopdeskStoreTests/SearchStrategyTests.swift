@@ -1,6 +1,6 @@
 import Foundation
 import ShopdeskCore
-import ShopdeskStore
+@testable import ShopdeskStore
 import ShopdeskTestSupport
 import SQLKit
 import Testing
@@ -28,15 +28,19 @@ struct SearchStrategyTests {
                 try await ScaleLoad.write(Array(conversations[part..<part + 500]), workspaceID: ws, inboxID: fixture.inbox.id,
                                           lastAt: Date().addingTimeInterval(Double(part)), in: database)
             }
-            for query in ["paket", "hitno", "rijetko", "hitno paket", "zvonimir", "pita", "nema-toga"] {
+            // Both ways: the probes (as for a large table), and one statement (a small one).
+            for (query, small) in ["paket", "hitno", "rijetko", "hitno paket", "zvonimir", "pita", "nema-toga"].flatMap({ [($0, 0), ($0, 1 << 40)] }) {
+                let tsquery = Self.tsquery(query)
                 let found = try await database.read {
-                    try await SearchIndex.search(workspaceID: ws, query: query, limit: 10_000, kind: .postgres, in: $0)
+                    try await SearchIndex.postgresHits(workspaceID: ws, tsquery: tsquery, limit: 10_000, smallTable: small, in: $0)
                 }
                 let expected = try await Self.wholeTable(query, workspace: ws, database: database)
                 #expect(Set(found.map(\.conversationID.rawValue)) == expected, "\(query)")
                 #expect(found.map(\.score) == found.map(\.score).sorted(by: >), "\(query): best first")
                 // The first page ranks as the statement over everything ranks (ties may differ).
-                let page = try await database.read { try await SearchIndex.search(workspaceID: ws, query: query, limit: 20, kind: .postgres, in: $0) }
+                let page = try await database.read {
+                    try await SearchIndex.postgresHits(workspaceID: ws, tsquery: tsquery, limit: 20, smallTable: small, in: $0)
+                }
                 #expect(page.map(\.score) == (try await Self.bestScores(query, workspace: ws, limit: 20, database: database)), "\(query)")
             }
             // Every connection keeps the search indexes' pending lists short (see PostgresBackend).
@@ -45,6 +49,11 @@ struct SearchStrategyTests {
             let rare = try await database.read { try await SearchIndex.search(workspaceID: ws, query: "rijetko", limit: 10, kind: .postgres, in: $0) }
             #expect(rare.count == 4, "the three oldest conversations and Zvonimir's")
         }
+    }
+
+    static func tsquery(_ query: String) -> String {
+        let terms = query.split(separator: " ").map { SearchText.fold(String($0)) }
+        return terms.enumerated().map { $0.offset == terms.count - 1 ? "\($0.element):*" : $0.element }.joined(separator: " & ")
     }
 
     /// The scores of the best `limit` conversations among those candidates.
